@@ -1,0 +1,1 @@
+"""Analyses: pure functions over a Snapshot that return Metrics and Findings."""

@@ -1,0 +1,427 @@
+"""``portfolio.toml`` read with tomllib into pydantic models (``extra="forbid"``).
+
+The core keys are declared here. Keys that belong to a plugin are validated by that plugin's own
+options model, found through ``OptionModels``:
+
+- on an entity, every source kind (``handoff``, ``ledger``, ``bookings``, ...): a path, a list of
+  paths, or an inline table ``{ path = "...", <options> }`` / ``{ paths = [...], <options> }``;
+- ``[delivery.<transport>]`` tables (``[delivery.ses]``, ``[delivery.smtp]``);
+- ``[reports.<name>]`` keys beyond the common ones (``to``, ``cc``, ...);
+- ``[analysis.<name>]`` tables of model assumptions, and ``[entities.settings.<analysis>]``.
+
+Errors raise ``ConfigError`` naming the file and the key path (``entities[2].kind``) with what was
+expected. Paths resolve relative to the config file. Environment variables override delivery
+settings (``EXECBRIEF_TRANSPORT``, ``EXECBRIEF_SENDER``, ``EXECBRIEF_OPERATOR``, ``EXECBRIEF_OUTBOX``,
+``EXECBRIEF_STORE``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from execbrief.errors import ConfigError
+
+EntityKind = Literal["charter", "hauling", "consultancy", "rental", "delivery", "platform", "other"]
+ENTITY_FIELDS = ("id", "name", "kind", "stream", "channels", "settings", "stale_after_days", "notes")
+REPORT_FIELDS = ("to", "cc", "bcc", "subject", "attach", "html", "enabled")
+ENV_OVERRIDES = {
+    "EXECBRIEF_TRANSPORT": "transport",
+    "EXECBRIEF_SENDER": "sender",
+    "EXECBRIEF_OPERATOR": "operator",
+    "EXECBRIEF_OUTBOX": "outbox",
+    "EXECBRIEF_STORE": "store",
+}
+
+
+class Model(BaseModel):
+    """Base for config models: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class NoOptions(Model):
+    """Options model of a plugin that takes none."""
+
+
+@dataclass(frozen=True)
+class OptionModels:
+    """The options models of the registered plugins, by plugin name."""
+
+    sources: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    reports: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    transports: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    analyses: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    entity_settings: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source of one entity: its kind, its paths (as written) and its validated options."""
+
+    kind: str
+    paths: tuple[str, ...]
+    options: BaseModel
+    key: str
+
+
+class PortfolioSection(Model):
+    """``[portfolio]``: the portfolio's name and house rules."""
+
+    name: str
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    stale_after_days: int = Field(default=45, ge=1)
+    show_customer_names: bool = False
+
+
+class DeliverySection(Model):
+    """``[delivery]``: how reports are sent. ``[delivery.<transport>]`` tables go to the transport."""
+
+    model_config = ConfigDict(extra="allow")
+
+    transport: str = "outbox"
+    sender: str = "execbrief@localhost"
+    operator: str | None = None
+    outbox: str = "outbox"
+    store: str = ".execbrief/execbrief.db"
+    subject_prefix: str = ""
+    html: bool = False
+    _transport_options: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+
+    @field_validator("sender", "operator")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and ("@" not in value or " " in value.strip()):
+            raise ValueError("expected an email address such as reports@example.com")
+        return value
+
+    def transport_options(self, name: str) -> BaseModel | None:
+        """The validated ``[delivery.<name>]`` options, or None if the table is absent."""
+        return self._transport_options.get(name)
+
+
+class ReportSettings(Model):
+    """``[reports.<name>]``: recipients and presentation; other keys go to the report's options."""
+
+    model_config = ConfigDict(extra="allow")
+
+    to: list[str] = Field(default_factory=list)
+    cc: list[str] = Field(default_factory=list)
+    bcc: list[str] = Field(default_factory=list)
+    subject: str | None = None
+    attach: list[str] = Field(default_factory=list)
+    html: bool | None = None
+    enabled: bool = True
+    _options: BaseModel | None = PrivateAttr(default=None)
+
+    @field_validator("to", "cc", "bcc")
+    @classmethod
+    def _addresses(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if "@" not in value or " " in value.strip():
+                raise ValueError(f"{value!r} is not an email address")
+        return values
+
+    @property
+    def options(self) -> BaseModel | None:
+        """The report's own validated options."""
+        return self._options
+
+    @property
+    def recipients(self) -> list[str]:
+        """to + cc + bcc, without repeats, in order."""
+        return list(dict.fromkeys([*self.to, *self.cc, *self.bcc]))
+
+
+class AllowlistEntry(Model):
+    """A known false positive of the secret scanner: by fingerprint or by path pattern."""
+
+    fingerprint: str | None = None
+    path: str | None = None
+    reason: str
+
+    def model_post_init(self, __context: Any) -> None:
+        if not (self.fingerprint or self.path):
+            raise ValueError("an allowlist entry needs a fingerprint or a path pattern")
+
+
+class SecretsSection(Model):
+    """``[secrets]``: the scanner's allowlist and where the fingerprint key lives."""
+
+    allowlist: list[AllowlistEntry] = Field(default_factory=list)
+    key_file: str = ".execbrief/fingerprint.key"
+
+
+class Entity(Model):
+    """``[[entities]]``: a company or revenue stream, and its sources (one key per source kind)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    kind: EntityKind
+    stream: bool = False
+    channels: dict[str, bool | str] = Field(default_factory=dict)
+    settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    stale_after_days: int | None = Field(default=None, ge=1)
+    notes: str | None = None
+    _sources: dict[str, SourceSpec] = PrivateAttr(default_factory=dict)
+    _settings: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+
+    @property
+    def sources(self) -> dict[str, SourceSpec]:
+        """The entity's sources by kind."""
+        return self._sources
+
+    def setting(self, analysis: str) -> BaseModel | None:
+        """The validated ``settings.<analysis>`` table, or None."""
+        return self._settings.get(analysis)
+
+
+class Config(Model):
+    """The whole validated ``portfolio.toml``."""
+
+    portfolio: PortfolioSection
+    delivery: DeliverySection = Field(default_factory=DeliverySection)
+    reports: dict[str, ReportSettings] = Field(default_factory=dict)
+    analysis: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    secrets: SecretsSection = Field(default_factory=SecretsSection)
+    entities: list[Entity] = Field(default_factory=list)
+    _path: Path = PrivateAttr(default=Path("portfolio.toml"))
+    _analysis: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        """The config file."""
+        return self._path
+
+    @property
+    def root(self) -> Path:
+        """The folder holding the config file: relative paths start here."""
+        return self._path.parent
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, resolved against ``root`` (``~`` expanded)."""
+        candidate = Path(path).expanduser()
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id (KeyError if absent)."""
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        raise KeyError(entity_id)
+
+    def analysis_options(self, name: str) -> BaseModel | None:
+        """The validated ``[analysis.<name>]`` table (defaults when absent), or None if unknown."""
+        return self._analysis.get(name)
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite store file."""
+        return self.resolve(self.delivery.store)
+
+
+def load_config(
+    path: str | os.PathLike[str],
+    options: OptionModels | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read and validate a portfolio.toml; ``ConfigError`` says what and where if it is wrong."""
+    file = Path(path)
+    where = str(file)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(
+            "no such file; pass -c PATH or run in the folder holding portfolio.toml", path=where
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError("is a folder; expected a portfolio.toml file", path=where) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"is not UTF-8 text (byte {exc.start})", path=where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"is not valid TOML: {exc}", path=where) from None
+    return config_from_dict(raw, file, options, environ)
+
+
+def config_from_dict(
+    raw: dict[str, Any],
+    file: Path,
+    options: OptionModels | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Validate already-parsed TOML data as if read from ``file``."""
+    where = str(file)
+    env = os.environ if environ is None else environ
+    delivery = dict(raw.get("delivery") or {})
+    for variable, key in ENV_OVERRIDES.items():
+        if env.get(variable):
+            delivery[key] = env[variable]
+    if delivery:
+        raw = {**raw, "delivery": delivery}
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise _config_error(exc, where) from None
+    config._path = file.resolve()
+    _validate_plugin_keys(config, options or OptionModels(), where)
+    return config
+
+
+def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> None:
+    for index, entity in enumerate(config.entities):
+        extras = dict(entity.model_extra or {})
+        entity.__pydantic_extra__ = {}
+        for kind, value in extras.items():
+            key = f"entities[{index}].{kind}"
+            if kind not in options.sources:
+                expected = [*ENTITY_FIELDS, *sorted(options.sources)]
+                raise ConfigError(_unknown(kind, expected, "an entity field or a source kind"), path=where, key=key)
+            entity._sources[kind] = _source_spec(kind, value, options.sources[kind], key, where)
+        for name, table in entity.settings.items():
+            key = f"entities[{index}].settings.{name}"
+            if name not in options.entity_settings:
+                raise ConfigError(_unknown(name, sorted(options.entity_settings), "an analysis"), path=where, key=key)
+            entity._settings[name] = _validate(options.entity_settings[name], table, key, where)
+        for name, model in options.entity_settings.items():
+            if name not in entity._settings:
+                entity._settings[name] = _validate(model, {}, f"entities[{index}].settings.{name}", where)
+    ids = [entity.id for entity in config.entities]
+    for index, entity_id in enumerate(ids):
+        if ids.index(entity_id) != index:
+            raise ConfigError(f"duplicate entity id {entity_id!r}", path=where, key=f"entities[{index}].id")
+
+    extras = dict(config.delivery.model_extra or {})
+    config.delivery.__pydantic_extra__ = {}
+    for name, table in extras.items():
+        key = f"delivery.{name}"
+        if name not in options.transports or not isinstance(table, dict):
+            expected = ["transport", "sender", "operator", "outbox", "store", "subject_prefix", "html"]
+            raise ConfigError(
+                _unknown(name, [*expected, *sorted(options.transports)], "a delivery key or a transport table"),
+                path=where,
+                key=key,
+            )
+        config.delivery._transport_options[name] = _validate(options.transports[name], table, key, where)
+    if options.transports and config.delivery.transport not in options.transports:
+        raise ConfigError(
+            _unknown(config.delivery.transport, sorted(options.transports), "a transport"),
+            path=where,
+            key="delivery.transport",
+        )
+    for name, model in options.transports.items():
+        if name not in config.delivery._transport_options:
+            try:
+                config.delivery._transport_options[name] = model.model_validate({})
+            except ValidationError:
+                pass  # required keys: validated when the transport is used
+
+    for name, settings in config.reports.items():
+        key = f"reports.{name}"
+        if options.reports and name not in options.reports:
+            raise ConfigError(_unknown(name, sorted(options.reports), "a report name"), path=where, key=key)
+        extras = dict(settings.model_extra or {})
+        settings.__pydantic_extra__ = {}
+        model = options.reports.get(name)
+        if model is not None:
+            settings._options = _validate(model, extras, key, where)
+        elif extras:
+            raise ConfigError(_unknown(next(iter(extras)), list(REPORT_FIELDS), "a report key"), path=where, key=key)
+
+    for name, table in config.analysis.items():
+        key = f"analysis.{name}"
+        if name not in options.analyses:
+            raise ConfigError(_unknown(name, sorted(options.analyses), "an analysis"), path=where, key=key)
+        config._analysis[name] = _validate(options.analyses[name], table, key, where)
+    for name, model in options.analyses.items():
+        if name not in config._analysis:
+            config._analysis[name] = _validate(model, {}, f"analysis.{name}", where)
+
+
+def _source_spec(kind: str, value: Any, model: type[BaseModel], key: str, where: str) -> SourceSpec:
+    if isinstance(value, str):
+        return SourceSpec(kind, (value,), _validate(model, {}, key, where), key)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return SourceSpec(kind, tuple(value), _validate(model, {}, key, where), key)
+    if isinstance(value, dict):
+        table = dict(value)
+        path = table.pop("path", None)
+        paths = table.pop("paths", None)
+        if path is not None and paths is not None:
+            raise ConfigError("give either path or paths, not both", path=where, key=key)
+        if path is not None and not isinstance(path, str):
+            raise ConfigError("expected path to be a string", path=where, key=f"{key}.path")
+        if paths is not None and not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
+            raise ConfigError("expected paths to be a list of strings", path=where, key=f"{key}.paths")
+        found = (path,) if path is not None else tuple(paths or ())
+        return SourceSpec(kind, found, _validate(model, table, key, where), key)
+    raise ConfigError(
+        "expected a path, a list of paths, or an inline table { path = ..., <options> }",
+        path=where,
+        key=key,
+    )
+
+
+def _validate(model: type[BaseModel], table: Any, key: str, where: str) -> BaseModel:
+    try:
+        return model.model_validate(table)
+    except ValidationError as exc:
+        raise _config_error(exc, where, prefix=key) from None
+
+
+def _config_error(exc: ValidationError, where: str, prefix: str = "") -> ConfigError:
+    error = exc.errors()[0]
+    key = key_path(error["loc"], prefix)
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+        model_fields = _fields_near(exc, error["loc"])
+        if model_fields:
+            message = _unknown(str(error["loc"][-1]), model_fields, "one of the known keys")
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    elif "input" in error and not isinstance(error["input"], dict | list):
+        message = f"{message} (got {error['input']!r})"
+    more = len(exc.errors()) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ConfigError(message, path=where, key=key)
+
+
+def _fields_near(exc: ValidationError, loc: tuple[Any, ...]) -> list[str]:
+    title = exc.title
+    candidates: dict[str, type[BaseModel]] = {
+        cls.__name__: cls
+        for cls in (Config, PortfolioSection, DeliverySection, ReportSettings, SecretsSection, Entity, AllowlistEntry)
+    }
+    if len(loc) == 1 and title in candidates:
+        return list(candidates[title].model_fields)
+    parent = {"portfolio": PortfolioSection, "delivery": DeliverySection, "secrets": SecretsSection}
+    if len(loc) == 2 and title == "Config" and loc[0] in parent:
+        return list(parent[str(loc[0])].model_fields)
+    return []
+
+
+def key_path(loc: tuple[Any, ...], prefix: str = "") -> str:
+    """``("entities", 2, "kind")`` -> ``entities[2].kind``."""
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _unknown(name: str, expected: list[str], what: str) -> str:
+    close = difflib.get_close_matches(name, expected, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; expected {what}: {', '.join(expected)}"
+    return f"unknown key {name!r}{hint}"

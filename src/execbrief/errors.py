@@ -1,0 +1,82 @@
+"""The exception tree of execbrief.
+
+::
+
+    ExecbriefError                    anything execbrief raises on purpose
+    ├── ConfigError                   portfolio.toml or an option is wrong (exit code 2)
+    ├── PluginError                   a plugin is broken or a name is registered twice (exit code 2)
+    ├── SourceFailure                 a source could not be read at all; wraps a SourceError record
+    ├── ReportError                   a report could not be built
+    ├── DeliveryError                 a message could not be delivered
+    │   ├── TransientDeliveryError    worth retrying: throttling, 5xx, connection reset
+    │   ├── RecipientRejected         permanent for one recipient; the others go on
+    │   ├── QuotaExceeded             the provider's daily quota is spent; the rest are deferred
+    │   └── RunHalted                 permanent for the whole run: auth, unverified sender, permission
+    ├── SecretLeakBlocked             the secret guard found a secret in an outgoing message
+    └── StoreError                    the SQLite store is unusable
+
+Messages are one clear sentence naming the file, key or line and what was expected, and never
+contain a secret value.
+"""
+
+from __future__ import annotations
+
+
+class ExecbriefError(Exception):
+    """Base class for every error execbrief raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(ExecbriefError):
+    """The configuration is invalid; ``path`` and ``key`` say where."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, key: str | None = None) -> None:
+        self.path = path
+        self.key = key
+        where = ", ".join(part for part in (path, key) if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class PluginError(ExecbriefError):
+    """A plugin failed to load or registered a name that another plugin already holds."""
+
+    exit_code = 2
+
+
+class SourceFailure(ExecbriefError):
+    """A source could not be read; carries the ``SourceError`` record that says why."""
+
+
+class ReportError(ExecbriefError):
+    """A report could not be built."""
+
+
+class DeliveryError(ExecbriefError):
+    """A message could not be delivered."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """A failure worth retrying: throttling, a 5xx answer, a dropped connection."""
+
+
+class RecipientRejected(DeliveryError):
+    """The provider permanently refused one recipient; other deliveries go on."""
+
+
+class QuotaExceeded(DeliveryError):
+    """The provider's daily sending quota is spent; the remaining deliveries are deferred."""
+
+
+class RunHalted(DeliveryError):
+    """A permanent failure that concerns the whole run (credentials, sender, permission)."""
+
+
+class SecretLeakBlocked(ExecbriefError):
+    """The secret guard found a secret in an outgoing message and blocked it."""
+
+
+class StoreError(ExecbriefError):
+    """The SQLite store could not be opened, migrated or written."""

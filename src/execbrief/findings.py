@@ -1,0 +1,155 @@
+"""Metrics (named values with units and provenance), Findings and Actions: what analyses return."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from execbrief.snapshot import Provenance
+from execbrief.values import Money, MoneyRange, Percent
+
+#: What a metric may hold. Counts are ints, plain ratios Decimals; text is for non-numeric facts.
+#: (The order matters for JSON decoding: a text value that reads as a number or date comes back
+#: as one, so use text only for words.)
+MetricValue = Money | MoneyRange | Percent | bool | int | Decimal | date | str | None
+
+
+class Severity(enum.StrEnum):
+    """How bad a finding is. ``rank`` orders them, critical first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical .. 4 for info."""
+        return list(Severity).index(self)
+
+    @property
+    def weight(self) -> int:
+        """Weight used when ranking actions: critical 8, high 4, medium 2, low 1, info 0."""
+        return {"critical": 8, "high": 4, "medium": 2, "low": 1, "info": 0}[self.value]
+
+
+class Effort(enum.StrEnum):
+    """Rough effort to act on a finding: an hour, a day, a week, a month."""
+
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+    @property
+    def cost(self) -> int:
+        """Relative cost used when ranking actions (1, 2, 4, 8)."""
+        return {"hours": 1, "days": 2, "weeks": 4, "months": 8}[self.value]
+
+
+class CostTier(enum.StrEnum):
+    """Capital deployment tier of an action."""
+
+    ZERO_COST = "zero-cost"
+    LOW_COST = "low-cost"
+    REVENUE = "revenue-producing"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A named value with its unit and provenance.
+
+    ``id`` is stable across runs (``finance.burn.net``) and, together with ``entity`` and ``period``,
+    identifies the metric in history. ``formula`` states how it was computed, in words a reader can
+    check, with the ``docs/metrics.md`` anchor where there is one.
+    """
+
+    id: str
+    label: str
+    value: MetricValue
+    entity: str | None = None
+    period: str | None = None
+    unit: str | None = None
+    formula: str | None = None
+    provenance: tuple[Provenance, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``id@entity@period`` — unique within one run."""
+        return f"{self.id}@{self.entity or '*'}@{self.period or '*'}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong or missing, with evidence, a fix and its cost.
+
+    ``id`` is stable across runs: the rule plus what it is about (never a line number alone, which
+    moves when a file is edited), so the next run can say new, still open, or resolved.
+    ``tags`` place it (``security``, ``finance``, ``shortfall``, ``kpi``, ``cost``, ``ux``, ...).
+    ``monthly_effect`` is the expected monthly money effect of acting on it, where one is known.
+    """
+
+    id: str
+    rule: str
+    title: str
+    severity: Severity
+    entity: str | None
+    evidence: str
+    recommendation: str
+    effort: Effort = Effort.DAYS
+    impact: int = 1
+    tags: tuple[str, ...] = ()
+    provenance: tuple[Provenance, ...] = ()
+    monthly_effect: Money | MoneyRange | None = None
+    cost_tier: CostTier | None = None
+
+    @property
+    def score(self) -> Decimal:
+        """Ranking score: severity weight × impact ÷ effort cost."""
+        return Decimal(self.severity.weight * max(self.impact, 1)) / Decimal(self.effort.cost)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of an action plan, derived from one or more findings."""
+
+    title: str
+    rationale: str
+    due_in_days: int
+    entity: str | None = None
+    owner: str | None = None
+    finding_ids: tuple[str, ...] = ()
+    effort: Effort = Effort.DAYS
+    cost_tier: CostTier | None = None
+    monthly_effect: Money | MoneyRange | None = None
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The common shape of every analysis' output: metrics and findings, plus free-form tables.
+
+    Analyses may subclass it to carry richer typed structures for their reports.
+    """
+
+    name: str
+    metrics: tuple[Metric, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def metric(self, metric_id: str, entity: str | None = None, period: str | None = None) -> Metric | None:
+        """The first metric with this id (and entity/period when given)."""
+        for metric in self.metrics:
+            if metric.id == metric_id and (entity is None or metric.entity == entity) and (
+                period is None or metric.period == period
+            ):
+                return metric
+        return None
+
+
+def rank_findings(findings: list[Finding] | tuple[Finding, ...]) -> list[Finding]:
+    """Findings best-first: score, then severity, then id (deterministic)."""
+    return sorted(findings, key=lambda f: (-f.score, f.severity.rank, f.id))

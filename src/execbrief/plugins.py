@@ -1,0 +1,141 @@
+"""The pluggy manager: built-ins (``DEFAULT_PLUGINS``) and entry-point plugins, and the registry.
+
+A name registered twice, by the same or different plugins, fails at start-up with a
+``PluginError`` naming both. A built-in module whose optional dependency is missing is skipped with
+a warning naming the module and the missing package; the rest of the program works.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from execbrief import hookspecs
+from execbrief.config import OptionModels
+from execbrief.errors import PluginError
+
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "execbrief.sources.handoff",
+    "execbrief.analysis.briefing",
+    "execbrief.reports.ceo",
+    "execbrief.renderers.text",
+    "execbrief.renderers.markdown",
+    "execbrief.renderers.json",
+    "execbrief.transports.outbox",
+    "execbrief.transports.memory",
+)
+
+ENTRY_POINT_GROUP = "execbrief"
+
+
+@dataclass
+class Registry:
+    """Every registered plugin object by kind and name, with the plugin that registered it."""
+
+    sources: dict[str, Any] = field(default_factory=dict)
+    analyses: dict[str, Any] = field(default_factory=dict)
+    reports: dict[str, Any] = field(default_factory=dict)
+    renderers: dict[str, Any] = field(default_factory=dict)
+    transports: dict[str, Any] = field(default_factory=dict)
+    owners: dict[tuple[str, str], str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    manager: pluggy.PluginManager | None = None
+
+    def option_models(self) -> OptionModels:
+        """The options models config validation needs."""
+        return OptionModels(
+            sources={name: source.Options for name, source in self.sources.items()},
+            reports={name: report.Options for name, report in self.reports.items()},
+            transports={name: transport.Options for name, transport in self.transports.items()},
+            analyses={name: analysis.Options for name, analysis in self.analyses.items()},
+            entity_settings={
+                name: analysis.EntityOptions
+                for name, analysis in self.analyses.items()
+                if getattr(analysis, "EntityOptions", None) is not None
+            },
+        )
+
+    def owner(self, kind: str, name: str) -> str:
+        """The plugin that registered ``name`` of ``kind``."""
+        return self.owners[(kind, name)]
+
+
+def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
+    return manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin))
+
+
+def make_manager(extra_plugins: Iterable[object] = (), *, entry_points: bool = True) -> pluggy.PluginManager:
+    """A plugin manager with the built-ins, the entry-point plugins and ``extra_plugins``."""
+    manager = pluggy.PluginManager("execbrief")
+    manager.add_hookspecs(hookspecs)
+    warnings: list[str] = []
+    for module_name in DEFAULT_PLUGINS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.split(".")[0] != "execbrief":
+                warnings.append(
+                    f"plugin {module_name} is disabled: it needs the package {exc.name!r} (pip install it)"
+                )
+                continue
+            raise
+        manager.register(module, name=module_name)
+    if entry_points:
+        try:
+            manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        except Exception as exc:  # a broken third-party plugin must name itself
+            raise PluginError(f"a plugin in entry-point group {ENTRY_POINT_GROUP!r} failed to load: {exc}") from exc
+    for plugin in extra_plugins:
+        manager.register(plugin)
+    manager.execbrief_warnings = warnings  # type: ignore[attr-defined]
+    return manager
+
+
+def build_registry(manager: pluggy.PluginManager) -> Registry:
+    """Collect what every plugin registers; a name registered twice raises ``PluginError``."""
+    registry = Registry(manager=manager, warnings=list(getattr(manager, "execbrief_warnings", [])))
+    hooks = {
+        "sources": manager.hook.register_sources,
+        "analyses": manager.hook.register_analyses,
+        "reports": manager.hook.register_reports,
+        "renderers": manager.hook.register_renderers,
+        "transports": manager.hook.register_transports,
+    }
+    for kind, hook in hooks.items():
+        table: dict[str, Any] = getattr(registry, kind)
+        for impl in hook.get_hookimpls():
+            owner = _plugin_name(manager, impl.plugin)
+            for item in impl.function() or ():
+                name = getattr(item, "name", None)
+                if not name:
+                    raise PluginError(f"plugin {owner} registered a {kind[:-1]} with no name")
+                if name in table:
+                    first = registry.owners[(kind, name)]
+                    raise PluginError(
+                        f"{kind[:-1]} {name!r} is registered twice: by {first} and by {owner}; "
+                        "uninstall or rename one of them"
+                    )
+                table[name] = item
+                registry.owners[(kind, name)] = owner
+    return registry
+
+
+_DEFAULT: Registry | None = None
+
+
+def get_registry(extra_plugins: Iterable[object] = (), *, fresh: bool = False) -> Registry:
+    """The process-wide registry (built once), or a fresh one with extra plugins."""
+    global _DEFAULT
+    extra = tuple(extra_plugins)
+    if extra or fresh:
+        return build_registry(make_manager(extra))
+    if _DEFAULT is None:
+        _DEFAULT = build_registry(make_manager())
+        for warning in _DEFAULT.warnings:
+            print(f"execbrief: {warning}", file=sys.stderr)
+    return _DEFAULT

@@ -1,0 +1,37 @@
+"""Records read from booking and charter logs."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from execbrief.snapshot import Record
+from execbrief.values import Money
+
+
+class BookingStatus(enum.StrEnum):
+    """Where a booking stands in the funnel."""
+
+    INQUIRY = "inquiry"
+    QUOTED = "quoted"
+    BOOKED = "booked"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Booking(Record):
+    """One booking. ``customer_ref`` is a keyed fingerprint of the customer name, never the name
+    (unless ``show_customer_names`` is set, when ``customer_name`` is kept)."""
+
+    id: str
+    created: date
+    service_date: date | None
+    status: BookingStatus
+    amount: Money | None
+    deposit: Money | None
+    channel: str
+    customer_ref: str | None = None
+    customer_name: str | None = None
+    units: int = 1

@@ -1,0 +1,48 @@
+"""Records read from markdown handoff notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from execbrief.snapshot import Record
+from execbrief.values import Money, MoneyRange, Percent
+
+#: A typed fact value. Order matters for JSON decoding (see execbrief.findings.MetricValue).
+FactValue = Money | MoneyRange | Percent | bool | int | Decimal | date | str
+
+
+@dataclass(frozen=True)
+class Fact(Record):
+    """One labelled fact from a note: ``Cash on hand: $12,400`` under ``## Finances``.
+
+    ``key`` is the canonical vocabulary key (``cash``, ``burn``, ``pipeline``, ...) or, for unknown
+    labels, a slug of the label; ``known`` says which. ``value`` is typed (money, range, percent,
+    count, date, yes/no) or the text as written; ``raw`` is the value text as written.
+    """
+
+    section: str
+    label: str
+    key: str
+    value: FactValue
+    raw: str
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class FunnelStep(Record):
+    """One step of a funnel table in a note (``| Step | Count |``), in table order."""
+
+    funnel: str
+    step: str
+    count: int
+    order: int
+
+
+@dataclass(frozen=True)
+class NoteSection(Record):
+    """A ``##`` section of a note with its prose, for mentions such as "unbilled work"."""
+
+    title: str
+    text: str

@@ -1,0 +1,63 @@
+"""Records read from bookkeeping ledgers (CSV exports or beancount)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from execbrief.snapshot import Record
+from execbrief.values import Money
+
+
+class AccountType(enum.StrEnum):
+    """The account types both hierarchical names and numbered charts map to."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    INCOME = "income"
+    COST_OF_SALES = "cost_of_sales"
+    EXPENSE = "expense"
+
+
+@dataclass(frozen=True)
+class Transaction(Record):
+    """One ledger line.
+
+    Sign convention (the same for every ledger format): ``amount`` is positive for income earned and
+    for expenses incurred, i.e. income and expense amounts are both positive numbers, a refund or
+    reversal is negative. ``cash`` says whether the line moved cash (a bank/cash account on the
+    other side), which burn is computed from. ``account`` is the full account name as written
+    (``Expenses:Fuel`` or ``6100 Fuel``); ``category`` is its last segment.
+    """
+
+    date: date
+    account: str
+    account_type: AccountType
+    category: str
+    amount: Money
+    memo: str = ""
+    counterparty: str | None = None
+    reference: str | None = None
+    cash: bool = True
+
+
+@dataclass(frozen=True)
+class CashBalance(Record):
+    """A cash balance on a date: an opening balance or a balance assertion.
+
+    ``asserted`` balances are checked against the transactions; ``computed`` is what the
+    transactions give at that date (None when not computable) so a failed assertion can be shown.
+    """
+
+    date: date
+    account: str
+    balance: Money
+    kind: str = "opening"  # opening | assertion | closing
+    computed: Money | None = None
+
+    @property
+    def reconciles(self) -> bool:
+        """True when there is nothing to check or the computed balance matches."""
+        return self.computed is None or self.computed == self.balance

@@ -1,0 +1,1 @@
+"""Reports: one module per report type; each arranges metrics and findings into a Document."""

@@ -1,0 +1,81 @@
+"""What a report plugin is, and the context it builds from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from execbrief.analysis.base import Analysis
+from execbrief.config import Config, NoOptions
+from execbrief.document import Document
+from execbrief.findings import AnalysisResult, Finding
+from execbrief.snapshot import Snapshot
+from execbrief.values import Period
+
+A = TypeVar("A", bound=AnalysisResult)
+
+
+@dataclass
+class ReportContext:
+    """What a report builds from: the snapshot, the config, the period and the analyses.
+
+    Analyses run once per context, on first use, and are shared by every report of the run.
+    ``history`` is whatever the store knows of earlier runs (see the history issue); it may be None.
+    """
+
+    snapshot: Snapshot
+    config: Config
+    period: Period
+    analyses: Mapping[str, Analysis]
+    history: Any = None
+    _results: dict[str, AnalysisResult] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        """The snapshot date."""
+        return self.snapshot.as_of
+
+    def analysis(self, name: str) -> AnalysisResult:
+        """The result of the named analysis (computed once)."""
+        if name not in self._results:
+            if name not in self.analyses:
+                raise KeyError(f"no analysis named {name!r} is registered")
+            self._results[name] = self.analyses[name].analyze(self.snapshot, self.config)
+        return self._results[name]
+
+    def typed(self, name: str, kind: type[A]) -> A:
+        """The named analysis' result, checked to be of the expected class."""
+        result = self.analysis(name)
+        if not isinstance(result, kind):
+            raise TypeError(f"analysis {name!r} returned {type(result).__name__}, not {kind.__name__}")
+        return result
+
+    def all_findings(self, where: Callable[[Finding], bool] = lambda _f: True) -> list[Finding]:
+        """Findings of every registered analysis (in analysis-name order) that pass ``where``."""
+        return [f for name in sorted(self.analyses) for f in self.analysis(name).findings if where(f)]
+
+
+class Report(Protocol):
+    """A report plugin: ``name`` is the key of ``[reports.<name>]``."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    audience: ClassVar[str]
+    Options: ClassVar[type[BaseModel]]
+
+    def build(self, ctx: ReportContext) -> Document:
+        """Arrange metrics and findings into a Document; compute nothing an analysis should own."""
+        ...
+
+
+class BaseReport:
+    """Convenience base: no options."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    audience: ClassVar[str] = ""
+    Options: ClassVar[type[BaseModel]] = NoOptions

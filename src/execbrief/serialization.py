@@ -1,0 +1,153 @@
+"""Lossless JSON for execbrief's frozen dataclasses.
+
+``to_jsonable`` turns a dataclass tree into plain JSON data: every dataclass becomes an object whose
+``"type"`` names its class (``"execbrief.values:Money"`` for classes outside a short alias table),
+Decimals and dates become strings, tuples become lists and enums their values. ``from_jsonable``
+reverses it using the field annotations, so ``from_jsonable(to_jsonable(x)) == x`` for every value
+object, record, finding and document in the package, and for plugin classes that follow the same
+conventions (frozen dataclasses, annotated fields).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+import types
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+JSON = Any
+
+_TYPE_KEY = "type"
+
+
+def type_name(cls: type) -> str:
+    """The stable name a class is serialised under: ``module:Qualname``."""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+@cache
+def _resolve(name: str) -> type:
+    module_name, _, qualname = name.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    if not isinstance(obj, type):
+        raise TypeError(f"{name} is not a class")
+    return obj
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def to_jsonable(value: Any) -> JSON:
+    """Encode a value (dataclass tree, Decimal, date, enum, tuple, dict) as JSON-ready data."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, JSON] = {_TYPE_KEY: type_name(type(value))}
+        for field in dataclasses.fields(value):
+            if field.name.startswith("_"):
+                continue
+            out[field.name] = to_jsonable(getattr(value, field.name))
+        return out
+    if isinstance(value, tuple | list | frozenset | set):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_jsonable(item) for key, item in value.items()}
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def from_jsonable(data: JSON, expected: Any = Any) -> Any:
+    """Decode data written by ``to_jsonable``; ``expected`` is the annotation it must satisfy."""
+    if data is None:
+        return None
+    origin = typing.get_origin(expected)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(expected) if arg is not type(None)]
+        if isinstance(data, dict) and _TYPE_KEY in data:
+            return _decode_dataclass(data)
+        for option in options:
+            try:
+                return from_jsonable(data, option)
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+        raise ValueError(f"{data!r} matches none of {expected}")
+    if isinstance(data, dict) and _TYPE_KEY in data and isinstance(data[_TYPE_KEY], str) and ":" in data[_TYPE_KEY]:
+        return _decode_dataclass(data)
+    if origin is typing.Literal:
+        return data
+    if origin in (tuple, list, frozenset, set):
+        args = typing.get_args(expected)
+        item_type = args[0] if args else Any
+        items = [from_jsonable(item, item_type) for item in data]
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(items)
+            if args and len(args) == len(data):
+                return tuple(from_jsonable(item, arg) for item, arg in zip(data, args, strict=True))
+            return tuple(items)
+        return origin(items)
+    if origin is dict:
+        key_type, value_type = (typing.get_args(expected) or (Any, Any))
+        return {from_jsonable(k, key_type): from_jsonable(v, value_type) for k, v in data.items()}
+    if expected is Any or expected is object:
+        if isinstance(data, list):
+            return tuple(from_jsonable(item) for item in data)
+        if isinstance(data, dict):
+            return {key: from_jsonable(item) for key, item in data.items()}
+        return data
+    if isinstance(expected, type):
+        if dataclasses.is_dataclass(expected):
+            raise TypeError(f"expected a {expected.__name__} object")
+        if issubclass(expected, bool):
+            if not isinstance(data, bool):
+                raise TypeError("expected a boolean")
+            return data
+        if issubclass(expected, enum.Enum):
+            return expected(data)
+        if issubclass(expected, Decimal):
+            if isinstance(data, bool) or not isinstance(data, str | int):
+                raise TypeError("expected a decimal string")
+            return Decimal(data)
+        if issubclass(expected, datetime):
+            return datetime.fromisoformat(data)
+        if issubclass(expected, date):
+            if not isinstance(data, str):
+                raise TypeError("expected an ISO date")
+            return date.fromisoformat(data)
+        if issubclass(expected, int):
+            if isinstance(data, bool) or not isinstance(data, int):
+                raise TypeError("expected an integer")
+            return data
+        if issubclass(expected, str):
+            if not isinstance(data, str):
+                raise TypeError("expected a string")
+            return data
+        if issubclass(expected, float):
+            return float(data)
+    return data
+
+
+def _decode_dataclass(data: dict[str, JSON]) -> Any:
+    cls = _resolve(data[_TYPE_KEY])
+    hints = _hints(cls)
+    kwargs = {}
+    for field in dataclasses.fields(cls):
+        if field.name in data:
+            kwargs[field.name] = from_jsonable(data[field.name], hints.get(field.name, Any))
+    return cls(**kwargs)

@@ -1,0 +1,186 @@
+"""Provenance, the record base class, and the Snapshot: everything collected for one ``as_of`` date.
+
+Concrete record types live in ``execbrief.records`` (one module per source family) so that sources,
+which write them, and analyses, which read them, both import downward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from execbrief.serialization import JSON, from_jsonable, to_jsonable
+
+
+@dataclass(frozen=True, order=True)
+class Provenance:
+    """Where a value came from: a file and line, a URL, or an API call.
+
+    ``source`` is a path relative to the portfolio root (the folder holding portfolio.toml) when the
+    file lies inside it, else the path or URL as configured (``s3://bucket/key``), or an API call such
+    as ``aws:cloudfront:ListDistributions``. ``line`` is 1-based; for CSV files it is the physical
+    line of the row (the header is line 1). ``commit`` and ``commit_date`` are set when the file sits
+    in a git repository.
+    """
+
+    source: str
+    line: int | None = None
+    end_line: int | None = None
+    commit: str | None = None
+    commit_date: date | None = None
+    detail: str | None = None
+
+    def cite(self) -> str:
+        """Short human citation: ``handoffs/harbor.md:12`` or ``handoffs/harbor.md:12-14``."""
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.end_line is not None and self.end_line != self.line:
+                where += f"-{self.end_line}"
+        if self.detail:
+            where += f" ({self.detail})"
+        return where
+
+    def at_line(self, line: int | None, end_line: int | None = None) -> Provenance:
+        """The same file (and commit) at another line."""
+        return Provenance(self.source, line, end_line, self.commit, self.commit_date, self.detail)
+
+
+@dataclass(frozen=True)
+class Record:
+    """Base of every typed record a source returns. Subclasses are frozen dataclasses.
+
+    Subclasses must put ``entity`` and ``provenance`` first (they are inherited) and give every
+    further field a type annotation; serialisation follows the annotations.
+    """
+
+    entity: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """A source (or part of one) that could not be read. Never holds a secret value.
+
+    ``rows_skipped`` counts bad rows when the rest of the file was still read; ``message`` is one
+    sentence saying what was wrong and what was expected.
+    """
+
+    entity: str
+    source_kind: str
+    provenance: Provenance
+    message: str
+    rows_skipped: int = 0
+    fatal: bool = True
+
+    def describe(self) -> str:
+        """``path:line: message`` as shown to users."""
+        return f"{self.provenance.cite()}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How old a source is against the snapshot's ``as_of``.
+
+    ``last_updated`` is the newest of: the last git commit touching the files, or else the files'
+    modification time, and ``newest_record`` is the latest date found in the data itself.
+    """
+
+    last_updated: date | None
+    newest_record: date | None
+    age_days: int | None
+    stale: bool
+    limit_days: int
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one source kind produced for one entity."""
+
+    entity: str
+    kind: str
+    paths: tuple[str, ...]
+    records: tuple[Record, ...] = ()
+    errors: tuple[SourceError, ...] = ()
+    freshness: Freshness | None = None
+    first_date: date | None = None
+    last_date: date | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no fatal error stopped the source."""
+        return not any(error.fatal for error in self.errors)
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """An entity as the snapshot knows it (a copy of the config's essentials)."""
+
+    id: str
+    name: str
+    kind: str
+    stream: bool = False
+
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything collected for one ``as_of`` date: plain data, serialisable to JSON."""
+
+    portfolio: str
+    currency: str
+    as_of: date
+    entities: tuple[EntityInfo, ...]
+    results: tuple[SourceResult, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def records(self, kind: type[R], entity: str | None = None) -> list[R]:
+        """Every record of one type, optionally for one entity, in source order."""
+        return [
+            record
+            for result in self.results
+            if entity is None or result.entity == entity
+            for record in result.records
+            if isinstance(record, kind)
+        ]
+
+    def entity(self, entity_id: str) -> EntityInfo:
+        """The entity with this id (KeyError if absent)."""
+        for info in self.entities:
+            if info.id == entity_id:
+                return info
+        raise KeyError(entity_id)
+
+    def results_for(self, entity: str | None = None, kind: str | None = None) -> Iterator[SourceResult]:
+        """Source results filtered by entity and/or source kind."""
+        for result in self.results:
+            if (entity is None or result.entity == entity) and (kind is None or result.kind == kind):
+                yield result
+
+    def errors(self) -> list[SourceError]:
+        """Every source error of the snapshot, in source order."""
+        return [error for result in self.results for error in result.errors]
+
+    def stale_sources(self) -> list[SourceResult]:
+        """Sources older than their freshness limit."""
+        return [r for r in self.results if r.freshness is not None and r.freshness.stale]
+
+    def to_dict(self) -> JSON:
+        """JSON data (lossless; see ``execbrief.serialization``)."""
+        return to_jsonable(self)
+
+    @classmethod
+    def from_dict(cls, data: JSON) -> Snapshot:
+        """Inverse of ``to_dict``."""
+        snapshot = from_jsonable(data, Snapshot)
+        if not isinstance(snapshot, Snapshot):
+            raise TypeError("not a snapshot")
+        return snapshot
+
+    def with_results(self, results: tuple[SourceResult, ...]) -> Snapshot:
+        """A copy with other results."""
+        return Snapshot(self.portfolio, self.currency, self.as_of, self.entities, results, dict(self.meta))

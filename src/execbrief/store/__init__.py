@@ -1,0 +1,1 @@
+"""The SQLite store: runs, snapshots, findings, deliveries and provider events."""

@@ -1,0 +1,1 @@
+"""Transports send one rendered message and return the provider's message id."""
