@@ -1,0 +1,1 @@
+"""The bundled example portfolio, "Harbor Holdings" (package data used by ``execbrief demo``)."""
