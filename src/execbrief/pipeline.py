@@ -72,6 +72,7 @@ def collect(
                 currency=config.portfolio.currency,
                 stale_after_days=entity.stale_after_days or config.portfolio.stale_after_days,
                 fingerprint_key=key,
+                allowlist=tuple(config.secrets.allowlist),
             )
             try:
                 result = source.collect(request)

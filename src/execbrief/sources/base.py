@@ -9,7 +9,7 @@ from typing import ClassVar, Protocol
 
 from pydantic import BaseModel
 
-from execbrief.config import Entity, NoOptions, SourceSpec
+from execbrief.config import AllowlistEntry, Entity, NoOptions, SourceSpec
 from execbrief.snapshot import SourceResult
 
 
@@ -18,7 +18,8 @@ class SourceRequest:
     """Everything a source needs for one entity: its spec, the portfolio root and the date.
 
     ``fingerprint_key`` keys the HMAC fingerprints of secrets (never store a plain hash).
-    ``currency`` is the portfolio's default currency.
+    ``currency`` is the portfolio's default currency. ``allowlist`` is the config's
+    ``[secrets] allowlist`` (known false positives of the secret scanner).
     """
 
     entity: Entity
@@ -28,6 +29,7 @@ class SourceRequest:
     currency: str = "USD"
     stale_after_days: int = 45
     fingerprint_key: bytes = b""
+    allowlist: tuple[AllowlistEntry, ...] = ()
 
     def resolve(self, path: str) -> Path:
         """A configured path resolved against the portfolio root."""
