@@ -135,7 +135,7 @@ def _money(value: Decimal) -> str:
 
 
 def _round10(value: float) -> Decimal:
-    return Decimal(int(round(value / 10.0)) * 10)
+    return Decimal(round(value / 10.0) * 10)
 
 
 def _funnel(
