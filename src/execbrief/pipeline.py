@@ -73,6 +73,7 @@ def collect(
                 stale_after_days=entity.stale_after_days or config.portfolio.stale_after_days,
                 fingerprint_key=key,
                 allowlist=tuple(config.secrets.allowlist),
+                show_customer_names=config.portfolio.show_customer_names,
             )
             try:
                 result = source.collect(request)

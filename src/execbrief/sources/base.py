@@ -20,6 +20,8 @@ class SourceRequest:
     ``fingerprint_key`` keys the HMAC fingerprints of secrets (never store a plain hash).
     ``currency`` is the portfolio's default currency. ``allowlist`` is the config's
     ``[secrets] allowlist`` (known false positives of the secret scanner).
+    ``show_customer_names`` is ``[portfolio] show_customer_names``: when False (the default)
+    sources keep only a keyed fingerprint of a customer's name, never the name.
     """
 
     entity: Entity
@@ -30,6 +32,7 @@ class SourceRequest:
     stale_after_days: int = 45
     fingerprint_key: bytes = b""
     allowlist: tuple[AllowlistEntry, ...] = ()
+    show_customer_names: bool = False
 
     def resolve(self, path: str) -> Path:
         """A configured path resolved against the portfolio root."""
