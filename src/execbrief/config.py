@@ -20,6 +20,8 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,7 +272,7 @@ def config_from_dict(
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise _config_error(exc, where) from None
+        raise _config_error(exc, where, root=Config) from None
     config._path = file.resolve()
     _validate_plugin_keys(config, options or OptionModels(), where)
     return config
@@ -374,40 +376,46 @@ def _validate(model: type[BaseModel], table: Any, key: str, where: str) -> BaseM
     try:
         return model.model_validate(table)
     except ValidationError as exc:
-        raise _config_error(exc, where, prefix=key) from None
+        raise _config_error(exc, where, prefix=key, root=model) from None
 
 
-def _config_error(exc: ValidationError, where: str, prefix: str = "") -> ConfigError:
-    error = exc.errors()[0]
+def _config_error(
+    exc: ValidationError, where: str, prefix: str = "", root: type[BaseModel] = BaseModel
+) -> ConfigError:
+    # a misspelt key also makes the real key "missing": report the misspelling, it is the cause
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    error = errors[0]
     key = key_path(error["loc"], prefix)
     message = error["msg"]
     if error["type"] == "extra_forbidden":
-        message = "unknown key"
-        model_fields = _fields_near(exc, error["loc"])
-        if model_fields:
-            message = _unknown(str(error["loc"][-1]), model_fields, "one of the known keys")
+        model = _model_at(root, error["loc"][:-1])
+        known = list(model.model_fields) if model is not None else []
+        message = _unknown(str(error["loc"][-1]), known, "one of the known keys") if known else "unknown key"
     elif error["type"] == "missing":
         message = "required key is missing"
     elif "input" in error and not isinstance(error["input"], dict | list):
         message = f"{message} (got {error['input']!r})"
-    more = len(exc.errors()) - 1
+    more = len(errors) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return ConfigError(message, path=where, key=key)
 
 
-def _fields_near(exc: ValidationError, loc: tuple[Any, ...]) -> list[str]:
-    title = exc.title
-    candidates: dict[str, type[BaseModel]] = {
-        cls.__name__: cls
-        for cls in (Config, PortfolioSection, DeliverySection, ReportSettings, SecretsSection, Entity, AllowlistEntry)
-    }
-    if len(loc) == 1 and title in candidates:
-        return list(candidates[title].model_fields)
-    parent = {"portfolio": PortfolioSection, "delivery": DeliverySection, "secrets": SecretsSection}
-    if len(loc) == 2 and title == "Config" and loc[0] in parent:
-        return list(parent[str(loc[0])].model_fields)
-    return []
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class found by walking ``loc`` from ``root`` through field annotations."""
+    current: Any = root
+    for part in loc:
+        while typing.get_origin(current) in (list, dict, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[-1]
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        current = current.model_fields[part].annotation
+    while typing.get_origin(current) in (list, dict, typing.Union, types.UnionType):
+        current = [a for a in typing.get_args(current) if a is not type(None)][-1]
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
 def key_path(loc: tuple[Any, ...], prefix: str = "") -> str:

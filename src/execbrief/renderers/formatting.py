@@ -1,0 +1,124 @@
+"""Formatting shared by the renderers: values to strings, sparklines, and citation numbering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from execbrief.document import Document, Series
+from execbrief.findings import MetricValue
+from execbrief.snapshot import Provenance
+from execbrief.values import Money, MoneyRange, Percent, format_money
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+EMPTY = "—"
+
+
+def format_value(value: MetricValue) -> str:
+    """A value as a reader sees it: ``$7,500``, ``~$7–9K/mo``, ``36%``, ``2026-11-20``, ``yes``."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Money):
+        return format_money(value)
+    if isinstance(value, MoneyRange):
+        return format_money(value, compact=True)
+    if isinstance(value, Percent):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def format_decimal(value: Decimal) -> str:
+    """A plain number with thousands separators and no trailing zeros (``1,234.5``)."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    text = f"{value.normalize():,f}"
+    return text
+
+
+def is_numeric(value: MetricValue) -> bool:
+    """Whether a cell should be right-aligned."""
+    return isinstance(value, Money | MoneyRange | Percent | Decimal | int) and not isinstance(value, bool)
+
+
+def numeric(value: MetricValue) -> Decimal | None:
+    """A number to plot for a value (range midpoints; None for text)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Money):
+        return value.amount
+    if isinstance(value, MoneyRange):
+        return value.midpoint.amount
+    if isinstance(value, Percent):
+        return value.value
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    return None
+
+
+def sparkline(series: Series) -> str:
+    """A text sparkline (``▁▃▅▇``) of a series; gaps show as spaces."""
+    numbers = [numeric(point.value) for point in series.points]
+    present = [n for n in numbers if n is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = high - low
+    out = []
+    for number in numbers:
+        if number is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(SPARK_BARS[len(SPARK_BARS) // 2])
+        else:
+            index = int((number - low) / span * (len(SPARK_BARS) - 1))
+            out.append(SPARK_BARS[index])
+    return "".join(out)
+
+
+@dataclass
+class Citations:
+    """Numbers provenance in order of first citation: ``[1]``, ``[2]``..."""
+
+    numbers: dict[Provenance, int] = field(default_factory=dict)
+
+    def mark(self, provenance: tuple[Provenance, ...] | list[Provenance]) -> str:
+        """The citation marker for some provenance, e.g. ``[1][3]``; empty when none."""
+        marks = []
+        for item in provenance:
+            if item not in self.numbers:
+                self.numbers[item] = len(self.numbers) + 1
+            number = self.numbers[item]
+            if number not in marks:
+                marks.append(number)
+        if not marks:
+            return ""
+        if len(marks) > 4:
+            return f"[{marks[0]}–{marks[-1]}]" if marks == list(range(marks[0], marks[-1] + 1)) else "[" + ",".join(map(str, marks[:4])) + ",…]"
+        return "".join(f"[{n}]" for n in marks)
+
+    def notes(self) -> list[tuple[int, str]]:
+        """The numbered source notes, in order."""
+        return [(number, item.cite() + _commit(item)) for item, number in self.numbers.items()]
+
+
+def _commit(item: Provenance) -> str:
+    if item.commit:
+        when = f", {item.commit_date.isoformat()}" if item.commit_date else ""
+        return f" (commit {item.commit[:8]}{when})"
+    return ""
+
+
+def heading(document: Document) -> tuple[str, str]:
+    """The title line and the subtitle line of a document."""
+    title = f"{document.portfolio} — {document.title}"
+    subtitle = f"Period {document.period} · as of {document.as_of.isoformat()} · for {document.audience}"
+    return title, subtitle
