@@ -1,0 +1,75 @@
+"""Reading single CSV cells: dates, amounts, yes/no. Each parser raises ``ValueError`` with a short
+message saying what was found and what was expected, ready for ``RowErrors.add(line, str(exc))``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+_AMOUNT = re.compile(r"^(?P<sign>[-+])?(?P<cur>[$€£])?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)$")
+TRUE = frozenset({"y", "yes", "true", "t", "1", "x"})
+FALSE = frozenset({"n", "no", "false", "f", "0", ""})
+
+
+def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date:
+    """A date written ``YYYY-MM-DD`` (a time after it is ignored), or in ``fmt`` (strptime).
+
+    Ambiguous day/month orders are never guessed: a ledger in ``11/03/2026`` form needs
+    ``date_format = "%m/%d/%Y"`` (or ``"%d/%m/%Y"``) in the config.
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError(f"empty {what}")
+    try:
+        if fmt:
+            return datetime.strptime(value, fmt).date()
+        if len(value) > 10 and value[10] in "T ":
+            value = value[:10]
+        return date.fromisoformat(value)
+    except ValueError:
+        expected = (
+            f"a date like {date(2026, 11, 20).strftime(fmt)} ({fmt})" if fmt else "YYYY-MM-DD"
+        )
+        raise ValueError(f"bad {what} {text.strip()[:40]!r}; expected {expected}") from None
+
+
+def parse_amount(text: str, *, what: str = "amount") -> Decimal:
+    """A plain amount: ``1234.56``, ``-1,234.56``, ``(1,234.56)`` (negative), ``$1,234``.
+
+    Thousands separators are commas; the decimal mark is a point. No ``K`` suffixes or ranges here
+    (handoff notes use ``values.parse_money`` for those).
+    """
+    value = text.strip().replace(" ", "")
+    if not value:
+        raise ValueError(f"empty {what}")
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1]
+    if value.endswith("-") and not value.startswith("-"):
+        negative, value = True, value[:-1]
+    if len(value) > 1 and value[0] in "$€£" and value[1] in "-+":
+        value = value[1] + value[0] + value[2:]
+    match = _AMOUNT.match(value)
+    if not match:
+        raise ValueError(
+            f"bad {what} {text.strip()[:40]!r}; expected a number like 1234.56 or -1,234.56"
+        )
+    try:
+        number = Decimal(match["num"].replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        raise ValueError(f"bad {what} {text.strip()[:40]!r}") from None
+    if match["sign"] == "-":
+        negative = not negative
+    return -number if negative else number
+
+
+def parse_bool(text: str, *, what: str = "value") -> bool:
+    """``yes``/``no``, ``true``/``false``, ``1``/``0``, ``y``/``n``, ``x``/empty."""
+    value = text.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ValueError(f"bad {what} {text.strip()[:40]!r}; expected yes or no")

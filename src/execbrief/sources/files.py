@@ -1,0 +1,860 @@
+"""The shared file-reading layer every source uses: paths, S3, safe text, streaming CSV, provenance.
+
+What a source should use (in this order)::
+
+    locations, errors = expand(request, suffixes=(".csv",))       # paths, folders, globs, s3:// URLs
+    for loc in locations:
+        table = CsvTable(loc, [Column("date"), Column("amount", ("Amount", "Total"))],
+                         mapping=options.columns)               # header checked here (ReadError)
+        bad = RowErrors(loc)
+        prov = provenance(loc)                                  # file + git commit, once per file
+        for line, row in table.rows(bad):                       # physical line numbers, bounded memory
+            try: ...  record(provenance=prov.at_line(line))
+            except ValueError as exc: bad.add(line, str(exc))   # row errors: counted, first few quoted
+        errors.extend(bad.errors(request, kind))
+    return finish(request, kind, locations, records, errors, dates)  # freshness, date range
+
+Every failure to read becomes a ``ReadError`` (a ``SourceFailure``) whose ``to_error(request,
+kind)`` is the ``SourceError`` record: one sentence naming the file (and line) and what was
+expected. Sources catch ``ReadError`` per file and go on with the next file.
+
+- ``expand`` resolves configured paths relative to the portfolio root; ``s3://bucket/key`` and
+  ``s3://bucket/prefix/`` are read with boto3 and the standard credential chain, honouring
+  ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL`` (tests point these at moto's server).
+- ``iter_lines`` / ``read_text`` open text safely: missing path, a folder, a binary file (a NUL byte
+  in the first 8 KB), invalid UTF-8 (names the line), an over-long line; a UTF-8 BOM is stripped.
+- ``CsvTable`` streams a CSV file: header aliases (case, space and punctuation insensitive), a
+  column mapping from the config, missing columns reported with the nearest header (difflib).
+- ``provenance`` adds the last git commit touching a file and its date (fails soft without git).
+- ``freshness`` / ``finish`` compute the source's age against ``request.as_of``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import fnmatch
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from execbrief.errors import SourceFailure
+from execbrief.snapshot import Freshness, Provenance, Record, SourceError, SourceResult
+from execbrief.sources.base import SourceRequest
+
+CHUNK = 1 << 16
+SNIFF = 8192
+MAX_LINE_BYTES = 1 << 20
+ROW_ERRORS_QUOTED = 5
+BOM = b"\xef\xbb\xbf"
+GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+class ReadError(SourceFailure):
+    """A file (or one line of it) could not be read; ``to_error`` makes the ``SourceError``."""
+
+    def __init__(
+        self, where: str, message: str, line: int | None = None, *, fatal: bool = True
+    ) -> None:
+        self.where = where
+        self.line = line
+        self.message = message
+        self.fatal = fatal
+        cite = f"{where}:{line}" if line is not None else where
+        super().__init__(f"{cite}: {message}")
+
+    def to_error(self, request: SourceRequest, kind: str) -> SourceError:
+        """The ``SourceError`` record for this failure."""
+        return SourceError(
+            entity=request.entity.id,
+            source_kind=kind,
+            provenance=Provenance(self.where, self.line),
+            message=self.message,
+            fatal=self.fatal,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Locations: a local file or an S3 object
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """One input file: a local ``path`` or an S3 object (``bucket``, ``key``).
+
+    ``display`` is how it is cited: relative to the portfolio root when inside it, else the path or
+    the ``s3://`` URL. ``modified`` is the S3 object's LastModified date (local files use mtime).
+    """
+
+    display: str
+    path: Path | None = None
+    bucket: str | None = None
+    key: str | None = None
+    modified: date | None = None
+    size: int | None = None
+
+    @property
+    def is_s3(self) -> bool:
+        """True for an S3 object."""
+        return self.bucket is not None
+
+    @property
+    def name(self) -> str:
+        """The file name (last path segment)."""
+        if self.path is not None:
+            return self.path.name
+        return (self.key or "").rsplit("/", 1)[-1]
+
+    @property
+    def suffix(self) -> str:
+        """The lower-cased file suffix, ``.csv``."""
+        name = self.name
+        return name[name.rfind(".") :].lower() if "." in name else ""
+
+    def open_binary(self) -> BinaryIO:
+        """Open for reading bytes; ``ReadError`` if it cannot be opened."""
+        if self.path is not None:
+            try:
+                return self.path.open("rb")
+            except FileNotFoundError:
+                raise ReadError(
+                    self.display, "no such file; expected a file at this path"
+                ) from None
+            except IsADirectoryError:
+                raise ReadError(self.display, "is a folder; expected a file") from None
+            except PermissionError:
+                raise ReadError(self.display, "cannot be read (permission denied)") from None
+            except OSError as exc:
+                raise ReadError(self.display, f"cannot be opened ({exc.strerror or exc})") from None
+        return _s3_open(self)
+
+    def mtime(self) -> date | None:
+        """The date the file was last modified (UTC), or the S3 object's LastModified."""
+        if self.path is not None:
+            try:
+                return datetime.fromtimestamp(self.path.stat().st_mtime, tz=UTC).date()
+            except OSError:
+                return None
+        return self.modified
+
+
+def is_s3_url(path: str) -> bool:
+    """True for ``s3://...``."""
+    return path.lower().startswith("s3://")
+
+
+def expand(
+    request: SourceRequest,
+    paths: Sequence[str] | None = None,
+    *,
+    suffixes: Sequence[str] = (),
+    allow_dirs: bool = True,
+) -> tuple[list[Location], list[SourceError]]:
+    """Resolve configured paths (default: the request's spec) into sorted, de-duplicated locations.
+
+    A path may be a file, a folder (its files with one of ``suffixes``, recursively, hidden files
+    skipped, symlinked folders not followed), a glob (``ledgers/*.csv``, ``**`` allowed), or an S3
+    object, prefix (ending in ``/``) or glob. Problems (missing path, no match, a folder where a file
+    was expected) come back as SourceErrors; the other paths are still expanded.
+    """
+    kind = request.spec.kind
+    wanted = tuple(s.lower() for s in suffixes)
+    found: list[Location] = []
+    errors: list[SourceError] = []
+    for configured in request.spec.paths if paths is None else paths:
+        try:
+            if is_s3_url(configured):
+                found.extend(_s3_expand(configured, wanted))
+            else:
+                found.extend(_local_expand(request, configured, wanted, allow_dirs))
+        except ReadError as exc:
+            errors.append(exc.to_error(request, kind))
+    unique: dict[str, Location] = {}
+    for loc in found:
+        unique.setdefault(loc.display, loc)
+    return list(unique.values()), errors
+
+
+def _suffix_ok(name: str, wanted: tuple[str, ...]) -> bool:
+    return not wanted or name.lower().endswith(wanted)
+
+
+def _local_expand(
+    request: SourceRequest, configured: str, wanted: tuple[str, ...], allow_dirs: bool
+) -> list[Location]:
+    resolved = request.resolve(configured)
+    shown = request.display(resolved)
+    if GLOB_CHARS.search(configured):
+        base, pattern = _split_glob(resolved)
+        matches = sorted(
+            p for p in base.glob(pattern) if p.is_file() and _suffix_ok(p.name, wanted)
+        )
+        if not matches:
+            raise ReadError(
+                shown, "matches no files; expected the pattern to match at least one file"
+            )
+        return [Location(request.display(p), path=p) for p in matches]
+    if resolved.is_dir():
+        if not allow_dirs or (wanted and resolved.name.lower().endswith(wanted)):
+            raise ReadError(shown, "is a folder; expected a file")
+        files = _walk(resolved, wanted)
+        if not files:
+            expected = " or ".join(wanted) if wanted else "any"
+            raise ReadError(shown, f"is a folder with no {expected} files in it")
+        return [Location(request.display(p), path=p) for p in files]
+    if not resolved.exists():
+        if resolved.is_symlink():
+            raise ReadError(shown, "is a broken symbolic link; expected a file")
+        raise ReadError(
+            shown, "no such file or folder; check the path in portfolio.toml (relative to it)"
+        )
+    return [Location(shown, path=resolved)]
+
+
+def _split_glob(path: Path) -> tuple[Path, str]:
+    parts = path.parts
+    for index, part in enumerate(parts):
+        if GLOB_CHARS.search(part):
+            return Path(*parts[:index]), "/".join(parts[index:])
+    return path.parent, path.name
+
+
+def _walk(folder: Path, wanted: tuple[str, ...]) -> list[Path]:
+    out: list[Path] = []
+    for directory, subdirs, files in os.walk(folder, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in files:
+            candidate = Path(directory) / name
+            if not name.startswith(".") and _suffix_ok(name, wanted) and candidate.is_file():
+                out.append(candidate)
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------------------------
+# S3
+# --------------------------------------------------------------------------------------------
+
+_S3_CLIENTS: dict[str | None, Any] = {}
+_S3_LOCK = threading.Lock()
+
+
+def s3_client() -> Any:
+    """A boto3 S3 client (standard credential chain; ``AWS_ENDPOINT_URL_S3``/``AWS_ENDPOINT_URL``)."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
+    with _S3_LOCK:
+        client = _S3_CLIENTS.get(endpoint)
+        if client is None:
+            import boto3
+
+            client = boto3.session.Session().client("s3", endpoint_url=endpoint)
+            _S3_CLIENTS[endpoint] = client
+        return client
+
+
+def parse_s3_url(url: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key); ``ReadError`` if there is no bucket."""
+    rest = url[5:]
+    bucket, _, key = rest.partition("/")
+    if not bucket:
+        raise ReadError(url, "is not an S3 URL; expected s3://bucket/key or s3://bucket/prefix/")
+    return bucket, key
+
+
+def _s3_problem(url: str, exc: Exception) -> ReadError:
+    from botocore.exceptions import ClientError, NoCredentialsError
+
+    if isinstance(exc, NoCredentialsError):
+        return ReadError(
+            url, "cannot be read: no AWS credentials found (set AWS_PROFILE or AWS keys)"
+        )
+    if isinstance(exc, ClientError):
+        code = str(exc.response.get("Error", {}).get("Code", "error"))
+        if code in ("NoSuchKey", "404", "NotFound"):
+            return ReadError(
+                url, "no such S3 object; expected an object at this key (or end a prefix with /)"
+            )
+        if code == "NoSuchBucket":
+            return ReadError(url, "no such S3 bucket")
+        if code in ("AccessDenied", "403", "Forbidden"):
+            return ReadError(url, "cannot be read: access denied by S3")
+        return ReadError(url, f"cannot be read from S3 ({code})")
+    return ReadError(url, f"cannot be read from S3 ({type(exc).__name__})")
+
+
+def _s3_expand(url: str, wanted: tuple[str, ...]) -> list[Location]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    bucket, key = parse_s3_url(url)
+    client = s3_client()
+    try:
+        if key and not key.endswith("/") and not GLOB_CHARS.search(key):
+            head = client.head_object(Bucket=bucket, Key=key)
+            modified = head.get("LastModified")
+            return [
+                Location(
+                    f"s3://{bucket}/{key}",
+                    bucket=bucket,
+                    key=key,
+                    modified=modified.date() if modified else None,
+                    size=head.get("ContentLength"),
+                )
+            ]
+        match = GLOB_CHARS.search(key)
+        prefix = key[: match.start()] if match else key
+        out: list[Location] = []
+        paginator = client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", ()):
+                name = item["Key"]
+                if name.endswith("/") or not _suffix_ok(name, wanted):
+                    continue
+                if match and not fnmatch.fnmatchcase(name, key):
+                    continue
+                modified = item.get("LastModified")
+                out.append(
+                    Location(
+                        f"s3://{bucket}/{name}",
+                        bucket=bucket,
+                        key=name,
+                        modified=modified.date() if modified else None,
+                        size=item.get("Size"),
+                    )
+                )
+    except (ClientError, BotoCoreError) as exc:
+        raise _s3_problem(url, exc) from None
+    if not out:
+        raise ReadError(url, "matches no S3 objects; expected at least one file under this prefix")
+    return sorted(out, key=lambda loc: loc.display)
+
+
+def _s3_open(loc: Location) -> BinaryIO:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        body = s3_client().get_object(Bucket=loc.bucket, Key=loc.key)["Body"]
+    except (ClientError, BotoCoreError) as exc:
+        raise _s3_problem(loc.display, exc) from None
+    return _StreamingReader(body)  # type: ignore[return-value]
+
+
+class _StreamingReader(io.RawIOBase):
+    """A botocore StreamingBody as a file object, read in chunks (never the whole object)."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return bytes(self._body.read(None if size is None or size < 0 else size))
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._body.close()
+        finally:
+            super().close()
+
+
+# --------------------------------------------------------------------------------------------
+# Safe text
+# --------------------------------------------------------------------------------------------
+
+
+def iter_lines(
+    loc: Location, *, keepends: bool = False, max_line_bytes: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, text)`` from a UTF-8 file, streaming in chunks (bounded memory).
+
+    Raises ``ReadError`` for a missing file or folder, a binary file (a NUL byte in the first 8 KB),
+    invalid UTF-8 (naming the line and column), or a line longer than ``max_line_bytes``. A UTF-8
+    BOM is stripped. An empty file yields nothing.
+    """
+    with loc.open_binary() as handle:
+        try:
+            first = handle.read(SNIFF)
+        except IsADirectoryError:
+            raise ReadError(loc.display, "is a folder; expected a file") from None
+        except OSError as exc:
+            raise ReadError(loc.display, f"cannot be read ({exc.strerror or exc})") from None
+        if b"\x00" in first:
+            raise ReadError(
+                loc.display, "is a binary file (it contains NUL bytes); expected UTF-8 text"
+            )
+        if first.startswith(BOM):
+            first = first[len(BOM) :]
+        for number, raw in enumerate(_split_lines(handle, first, loc, max_line_bytes), start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+                raise ReadError(
+                    loc.display,
+                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
+                    "expected UTF-8 text, re-export or convert the file to UTF-8",
+                    number,
+                ) from None
+            if not keepends:
+                text = text.rstrip("\r\n")
+            yield number, text
+
+
+def _split_lines(handle: BinaryIO, first: bytes, loc: Location, limit: int) -> Iterator[bytes]:
+    pending = first
+    number = 0
+    chunk = first
+    while True:
+        if b"\n" in chunk:
+            parts = pending.split(b"\n")
+            pending = parts.pop()
+            for part in parts:
+                number += 1
+                if len(part) > limit:
+                    raise _too_long(loc, limit, number)
+                yield part + b"\n"
+        if len(pending) > limit:
+            raise _too_long(loc, limit, number + 1)
+        try:
+            chunk = handle.read(CHUNK)
+        except OSError as exc:
+            raise ReadError(
+                loc.display, f"cannot be read ({exc.strerror or exc})", number or None
+            ) from None
+        if not chunk:
+            break
+        pending += chunk
+    if pending:
+        yield pending
+
+
+def _too_long(loc: Location, limit: int, number: int) -> ReadError:
+    return ReadError(
+        loc.display,
+        f"has a line longer than {limit // 1024} KB; expected a text file with normal lines",
+        number,
+    )
+
+
+def read_text(loc: Location, *, max_bytes: int = 16 << 20) -> str:
+    """A whole small text file (HTML, .env, markdown), checked like ``iter_lines``.
+
+    ``ReadError`` when the file is larger than ``max_bytes`` (use ``iter_lines`` to stream).
+    """
+    out: list[str] = []
+    size = 0
+    for _number, text in iter_lines(loc, keepends=True, max_line_bytes=max_bytes):
+        size += len(text)
+        if size > max_bytes:
+            raise ReadError(
+                loc.display, f"is larger than {max_bytes >> 20} MB; expected a small text file"
+            )
+        out.append(text)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+
+def normalize_header(name: str) -> str:
+    """Header key for matching: lower case, letters and digits only (``Txn. Date`` -> ``txndate``)."""
+    return re.sub(r"[^0-9a-z]+", "", name.strip().lower())
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a source reads: its canonical ``name`` and the header ``aliases`` that mean it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def header_keys(self) -> list[str]:
+        """Normalised header keys that match this column (name first)."""
+        return [normalize_header(self.name), *(normalize_header(a) for a in self.aliases)]
+
+
+class RowErrors:
+    """Row errors of one file: counted, the first few quoted; ``errors()`` gives one SourceError."""
+
+    def __init__(self, loc: Location | str, quote: int = ROW_ERRORS_QUOTED) -> None:
+        self.where = loc.display if isinstance(loc, Location) else loc
+        self.quote = quote
+        self.count = 0
+        self.first_line: int | None = None
+        self.samples: list[str] = []
+
+    def add(self, line: int, message: str) -> None:
+        """Record a skipped row at ``line`` with what was wrong."""
+        self.count += 1
+        if self.first_line is None:
+            self.first_line = line
+        if len(self.samples) < self.quote:
+            self.samples.append(f"line {line}: {message}")
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def message(self) -> str:
+        """``3 rows skipped: line 4: ...; line 9: ...; and 1 more``."""
+        plural = "row" if self.count == 1 else "rows"
+        text = f"{self.count} {plural} skipped: " + "; ".join(self.samples)
+        if self.count > len(self.samples):
+            text += f"; and {self.count - len(self.samples)} more"
+        return text
+
+    def errors(
+        self, request: SourceRequest, kind: str, *, fatal: bool = False
+    ) -> list[SourceError]:
+        """No error when nothing was skipped, else one non-fatal SourceError with ``rows_skipped``."""
+        if not self.count:
+            return []
+        return [
+            SourceError(
+                entity=request.entity.id,
+                source_kind=kind,
+                provenance=Provenance(self.where, self.first_line),
+                message=self.message(),
+                rows_skipped=self.count,
+                fatal=fatal,
+            )
+        ]
+
+
+class CsvTable:
+    """A CSV file read as a stream of ``(line, row)``; the header is read and checked on creation.
+
+    ``columns`` lists what the source understands; ``mapping`` (from the config, canonical name ->
+    header as written in the file) overrides the aliases. ``require`` lists canonical names that
+    must be present; a tuple inside it means "at least one of these". Missing or misspelt columns
+    raise ``ReadError`` at line 1 with the nearest header as a suggestion. ``rows`` yields dicts of
+    canonical name -> stripped cell text (only the columns found), with the physical line number of
+    the row's first line.
+    """
+
+    def __init__(
+        self,
+        loc: Location,
+        columns: Sequence[Column],
+        *,
+        mapping: Mapping[str, str] | None = None,
+        require: Sequence[str | tuple[str, ...]] = (),
+        delimiter: str | None = None,
+    ) -> None:
+        self.loc = loc
+        self.columns = list(columns)
+        self._lines = iter_lines(loc, keepends=True)
+        self._consumed = 0
+        self._header_line = 0
+        header_text = self._first_nonblank()
+        if header_text is None:
+            names = ", ".join(c.name for c in self.columns if c.required or _in(c.name, require))
+            raise ReadError(
+                loc.display, f"is empty; expected a CSV header line with columns {names}", 1
+            )
+        self.delimiter = delimiter or _sniff_delimiter(header_text)
+        self._reader = csv.reader(self._line_source(header_text), delimiter=self.delimiter)
+        try:
+            header = next(self._reader)
+        except csv.Error as exc:
+            raise ReadError(
+                loc.display, f"has an unreadable header ({exc})", self._header_line
+            ) from None
+        self.header = [cell.strip() for cell in header]
+        self.index = self._match(mapping or {}, require)
+
+    def _first_nonblank(self) -> str | None:
+        for number, text in self._lines:
+            if text.strip():
+                self._header_line = number
+                return text
+        return None
+
+    def _line_source(self, first: str) -> Iterator[str]:
+        self._consumed = self._header_line
+        yield first
+        for number, text in self._lines:
+            self._consumed = number
+            yield text
+
+    def _match(
+        self, mapping: Mapping[str, str], require: Sequence[str | tuple[str, ...]]
+    ) -> dict[str, int]:
+        keys = [normalize_header(h) for h in self.header]
+        known = {c.name for c in self.columns}
+        index: dict[str, int] = {}
+        for canonical, written in mapping.items():
+            if canonical not in known:
+                raise ReadError(
+                    self.loc.display,
+                    f"the column mapping names {canonical!r}, which this source does not read; "
+                    f"expected one of {', '.join(sorted(known))}",
+                )
+            target = normalize_header(written)
+            if target not in keys:
+                raise ReadError(
+                    self.loc.display,
+                    f"has no column {written!r} (mapped to {canonical}){self._suggest([written])}",
+                    self._header_line,
+                )
+            index[canonical] = keys.index(target)
+        for column in self.columns:
+            if column.name in index:
+                continue
+            for key in column.header_keys():
+                if key in keys and keys.index(key) not in index.values():
+                    index[column.name] = keys.index(key)
+                    break
+        for need in [*(c.name for c in self.columns if c.required), *require]:
+            group = (need,) if isinstance(need, str) else need
+            if any(name in index for name in group):
+                continue
+            candidates: list[str] = []
+            for name in group:
+                column = next((c for c in self.columns if c.name == name), Column(name))
+                candidates.extend([column.name, *column.aliases])
+            wanted = " or ".join(repr(n) for n in group)
+            raise ReadError(
+                self.loc.display,
+                f"has no {wanted} column{self._suggest(candidates, group[0])}",
+                self._header_line,
+            )
+        return index
+
+    def _suggest(self, candidates: Iterable[str], canonical: str | None = None) -> str:
+        found = [h for h in self.header if h]
+        lookup = {normalize_header(h): h for h in found}
+        best: str | None = None
+        score = 0.0
+        for candidate in candidates:
+            for match in difflib.get_close_matches(
+                normalize_header(candidate), list(lookup), n=1, cutoff=0.6
+            ):
+                ratio = difflib.SequenceMatcher(None, normalize_header(candidate), match).ratio()
+                if ratio > score:
+                    best, score = lookup[match], ratio
+        listing = ", ".join(found[:12]) + (", ..." if len(found) > 12 else "")
+        text = f" (found: {listing})" if found else " (the header is empty)"
+        if best is not None:
+            hint = f' (or map it: columns = {{ {canonical} = "{best}" }})' if canonical else ""
+            text = f"; did you mean {best!r}?{hint}{text}"
+        return text
+
+    def rows(self, errors: RowErrors | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield ``(line, row)``; blank lines are skipped, malformed rows go to ``errors``."""
+        width = len(self.header)
+        reader = iter(self._reader)
+        while True:
+            start = self._consumed + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if errors is None:
+                    raise ReadError(self.loc.display, f"is not valid CSV ({exc})", start) from None
+                errors.add(start, f"not valid CSV ({exc})")
+                continue
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                message = f"has {len(cells)} fields but the header has {width} (an unquoted comma?)"
+                if errors is None:
+                    raise ReadError(self.loc.display, message, start)
+                errors.add(start, message)
+                continue
+            yield (
+                start,
+                {
+                    name: (cells[i].strip() if i < len(cells) else "")
+                    for name, i in self.index.items()
+                },
+            )
+
+
+def _in(name: str, require: Sequence[str | tuple[str, ...]]) -> bool:
+    return any(name == r or (isinstance(r, tuple) and name in r) for r in require)
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+# --------------------------------------------------------------------------------------------
+# Git provenance
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Commit:
+    """The last commit that touched a file."""
+
+    sha: str
+    day: date
+
+
+_GIT_CACHE: dict[tuple[str, int, int], Commit | None] = {}
+_GIT_LOCK = threading.Lock()
+
+
+def _repo_root(path: Path) -> Path | None:
+    for parent in [path.parent, *path.parent.parents]:
+        if (parent / ".git").exists():
+            return parent
+    return None
+
+
+def last_commit(path: Path) -> Commit | None:
+    """The last commit touching ``path`` (``git log -1 --format='%H %cs' -- file``), or None.
+
+    Fails soft: None when git is missing, the file is not in a repository or not committed. Results
+    are cached per file, keyed on the file's and the repository index's modification times, so a
+    new commit is seen.
+    """
+    try:
+        resolved = path.resolve()
+        root = _repo_root(resolved)
+        if root is None or shutil.which("git") is None:
+            return None
+        index = root / ".git" / "index"
+        index_mtime = index.stat().st_mtime_ns if index.exists() else 0
+        cache_key = (str(resolved), resolved.stat().st_mtime_ns, index_mtime)
+    except OSError:
+        return None
+    with _GIT_LOCK:
+        if cache_key in _GIT_CACHE:
+            return _GIT_CACHE[cache_key]
+    commit: Commit | None = None
+    try:
+        done = subprocess.run(
+            ["git", "log", "-1", "--format=%H %cs", "--", resolved.name],
+            cwd=resolved.parent,
+            capture_output=True,
+            text=True,
+            timeout=15,
+            check=False,
+        )
+        if done.returncode == 0 and done.stdout.strip():
+            sha, _, day = done.stdout.strip().partition(" ")
+            commit = Commit(sha, date.fromisoformat(day))
+    except (OSError, subprocess.SubprocessError, ValueError):
+        commit = None
+    with _GIT_LOCK:
+        _GIT_CACHE[cache_key] = commit
+    return commit
+
+
+def provenance(loc: Location, line: int | None = None) -> Provenance:
+    """Provenance for a file: its display path and, inside a git repository, the last commit."""
+    commit = last_commit(loc.path) if loc.path is not None else None
+    if commit is None:
+        return Provenance(loc.display, line)
+    return Provenance(loc.display, line, commit=commit.sha, commit_date=commit.day)
+
+
+# --------------------------------------------------------------------------------------------
+# Freshness and the finished result
+# --------------------------------------------------------------------------------------------
+
+
+def last_updated(locations: Iterable[Location]) -> date | None:
+    """The newest of each file's last commit date (if committed) or else its modification date."""
+    days: list[date] = []
+    for loc in locations:
+        commit = last_commit(loc.path) if loc.path is not None else None
+        day = commit.day if commit is not None else loc.mtime()
+        if day is not None:
+            days.append(day)
+    return max(days) if days else None
+
+
+def freshness(
+    request: SourceRequest,
+    locations: Iterable[Location],
+    newest_record: date | None = None,
+) -> Freshness:
+    """How old a source is against ``request.as_of``.
+
+    The age is measured from the newest record dated on or before ``as_of`` when the data has dates,
+    else from the files' last update (git commit date, else mtime); it is never negative. The source
+    is stale when the age exceeds ``request.stale_after_days``.
+    """
+    updated = last_updated(locations)
+    reference = newest_record if newest_record is not None else updated
+    age = max(0, (request.as_of - reference).days) if reference is not None else None
+    limit = request.stale_after_days
+    return Freshness(
+        last_updated=updated,
+        newest_record=newest_record,
+        age_days=age,
+        stale=age is not None and age > limit,
+        limit_days=limit,
+    )
+
+
+@dataclass
+class DateRange:
+    """Running min/max of record dates, and the newest one on or before ``as_of``."""
+
+    as_of: date
+    first: date | None = None
+    last: date | None = None
+    newest_past: date | None = None
+    _seen: int = field(default=0, repr=False)
+
+    def add(self, day: date | None) -> None:
+        """Fold one record date in (None is ignored)."""
+        if day is None:
+            return
+        if self.first is None or day < self.first:
+            self.first = day
+        if self.last is None or day > self.last:
+            self.last = day
+        if day <= self.as_of and (self.newest_past is None or day > self.newest_past):
+            self.newest_past = day
+
+
+def finish(
+    request: SourceRequest,
+    kind: str,
+    locations: Sequence[Location],
+    records: Iterable[Record],
+    errors: Iterable[SourceError],
+    dates: Iterable[date | None] | DateRange = (),
+) -> SourceResult:
+    """The SourceResult with date range and freshness filled in, in one call.
+
+    ``dates`` are the records' dates (or a ``DateRange`` built while reading); freshness comes from
+    the newest one on or before ``as_of`` and the files' commits or modification times.
+    """
+    span = dates if isinstance(dates, DateRange) else DateRange(request.as_of)
+    if not isinstance(dates, DateRange):
+        for day in dates:
+            span.add(day)
+    return SourceResult(
+        entity=request.entity.id,
+        kind=kind,
+        paths=tuple(request.spec.paths),
+        records=tuple(records),
+        errors=tuple(errors),
+        freshness=freshness(request, locations, span.newest_past),
+        first_date=span.first,
+        last_date=span.last,
+    )
