@@ -42,7 +42,13 @@ class FunnelStep(Record):
 
 @dataclass(frozen=True)
 class NoteSection(Record):
-    """A ``##`` section of a note with its prose, for mentions such as "unbilled work"."""
+    """A ``##`` section of a note with its prose, for mentions such as "unbilled work".
+
+    ``text`` is the section's source lines as written, starting with the heading line, which is
+    ``provenance.line`` (``end_line`` is the last non-blank line); so line ``i`` (0-based) of the
+    text is line ``provenance.line + i`` of the file. The part before the first ``##`` heading is
+    a section too, titled with the note's ``#`` title (or empty).
+    """
 
     title: str
     text: str

@@ -1,0 +1,587 @@
+"""The ``handoff`` source: markdown handoff notes read into typed facts, funnels and sections.
+
+A note is CommonMark with GitHub tables and optional YAML front matter, parsed with markdown-it-py
+(line numbers come from the tokens' ``map``). What becomes a record (``execbrief.records.handoff``):
+
+- every front matter key: a ``Fact`` in section ``front matter``, cited at the key's line;
+- every line that starts with a short label and a colon (``Cash on hand: $12,400``), bulleted or
+  not, with the label in bold or not (``**Burn:** ~$7–9K/mo``); in a bullet or with a bold or
+  known label, an em or en dash works as the separator too (``**Pipeline** — none``);
+- every row of a two-column table (label | value), and of a wider table with a ``Value`` column;
+- every row of a table whose first column is a step (``Step``/``Stage``) and which has a count
+  column: a ``FunnelStep``, in table order;
+- every ``##`` section, with its source lines, as a ``NoteSection`` (for mentions in prose).
+
+Labels are matched against ``execbrief.sources.vocabulary``; a known label's value is typed
+(money, money range, percent, count, number, date, yes/no) and an unknown label is kept as a text
+fact keyed by its slug. The convention is documented in ``docs/formats.md`` ("Handoff notes").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from execbrief.hookspecs import hookimpl
+from execbrief.records.handoff import Fact, FactValue, FunnelStep, NoteSection
+from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.sources import files
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.vocabulary import Term, ValueType, lookup, normalize_label, slug
+from execbrief.values import Money, MoneyParseError, Percent, extract_money, parse_money
+
+KIND = "handoff"
+SUFFIXES = (".md", ".markdown", ".txt")
+FRONT_MATTER = "front matter"
+
+MAX_LABEL_WORDS = 6
+MAX_LABEL_CHARS = 48
+STEP_HEADERS = frozenset({"step", "stage", "funnel", "funnel step", "funnel stage", "phase"})
+COUNT_HEADERS = frozenset(
+    {"count", "number", "n", "total", "volume", "qty", "quantity", "people", "leads", "this month",
+     "last 30 days", "last month", "value"}
+)  # fmt: skip
+VALUE_HEADERS = frozenset(
+    {"value", "amount", "figure", "current", "now", "latest", "this month", "today", "status"}
+)
+
+_MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+_COLON = re.compile(r"^(?P<label>[^:]+?)\s*:(?:\s+|$)(?P<value>.*)$")
+_COLON_TIGHT = re.compile(r"^(?P<label>[^:]+?)\s*:\s*(?P<value>.*)$")
+_DASH = re.compile(
+    r"^(?P<label>[^:—–]+?)\s+(?:—|–|--)\s+(?P<value>.+)$|^(?P<label2>[^:—]+?)\s*—\s*(?P<value2>.+)$"
+)
+_TASK = re.compile(r"^\[[ xX]\]\s+")
+_LABEL_BAD = re.compile(r"[.;!?\"“”`|<>=]|https?$|^\d")
+_ZERO = re.compile(
+    r"^\s*(?:none|nil|zero|nothing|no|not|0(?![\d.,])|—|-)(?![\w.])(?!\s*%)", re.IGNORECASE
+)
+_INT = re.compile(
+    r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|approximately\s+|roughly\s+)?(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\d)(?!\s*%)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|roughly\s+)?(\d+(?:\.\d+)?)(?!\s*%)", re.IGNORECASE
+)
+_PERCENT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:%|percent\b|pct\b)", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+_WORD_DATE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})\s+(?P<m1>[A-Za-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
+    r"|(?P<m2>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4}))\b"
+)
+_NO = re.compile(
+    r"\b(?:no|not|never|unsigned|pending|draft|drafted|verbal|verbally|handshake|outstanding|"
+    r"missing|tbd|false|n)\b",
+    re.IGNORECASE,
+)
+_YES = re.compile(
+    r"\b(?:yes|y|true|signed|executed|done|complete|completed|in place)\b", re.IGNORECASE
+)
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|\+|&|/|\band\b)\s*", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------------
+# Typing values
+# --------------------------------------------------------------------------------------------
+
+
+def read_value(text: str, types: Sequence[ValueType], currency: str = "USD") -> FactValue | None:
+    """Read value text as the first of ``types`` that fits; None when none does.
+
+    "none", "nil", "zero", "no ..." and "0" are zero for counts, numbers, percents and money (the
+    first numeric type the term takes, counts before money, so "Pipeline: none" is 0 leads).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if _ZERO.match(text):
+        for kind in (ValueType.COUNT, ValueType.LIST_COUNT, ValueType.NUMBER, ValueType.PERCENT):
+            if kind in types:
+                return _zero(kind)
+        if ValueType.MONEY in types:
+            return Money.zero(currency)
+    for kind in types:
+        value = _read_as(kind, text, currency)
+        if value is not None:
+            return value
+    return None
+
+
+def _zero(kind: ValueType) -> FactValue:
+    if kind is ValueType.PERCENT:
+        return Percent(0)
+    if kind is ValueType.NUMBER:
+        return Decimal(0)
+    return 0
+
+
+def _read_as(kind: ValueType, text: str, currency: str) -> FactValue | None:
+    if kind is ValueType.MONEY:
+        try:
+            return parse_money(text, currency)
+        except MoneyParseError:
+            found = extract_money(text, currency)
+            return found[0] if found else None
+    if kind in (ValueType.COUNT, ValueType.LIST_COUNT):
+        if match := _INT.match(text):
+            return int(match.group(1).replace(",", ""))
+        if kind is ValueType.LIST_COUNT:
+            items = [item for item in _LIST_SPLIT.split(_strip_parens(text)) if item.strip()]
+            return len(items) if items else None
+        return None
+    if kind is ValueType.NUMBER:
+        if match := _NUMBER.match(text):
+            try:
+                return Decimal(match.group(1))
+            except InvalidOperation:  # pragma: no cover - the pattern only matches decimals
+                return None
+        return None
+    if kind is ValueType.PERCENT:
+        if match := _PERCENT.search(text):
+            return Percent(match.group(1))
+        return None
+    if kind is ValueType.DATE:
+        return _read_date(text)
+    if kind is ValueType.YESNO:
+        if _NO.search(text):
+            return False
+        if _YES.search(text):
+            return True
+        return None
+    return text
+
+
+def _strip_parens(text: str) -> str:
+    return re.sub(r"\([^)]*\)", " ", text)
+
+
+def _read_date(text: str) -> date | None:
+    if match := _ISO_DATE.search(text):
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            return None
+    if match := _WORD_DATE.search(text):
+        day = match.group("d1") or match.group("d2")
+        month = match.group("m1") or match.group("m2")
+        year = match.group("y1") or match.group("y2")
+        for fmt in ("%d %B %Y", "%d %b %Y"):
+            try:
+                return datetime.strptime(f"{day} {month} {year}", fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def _yaml_value(value: Any, term: Term | None, currency: str) -> tuple[FactValue, str]:
+    """A front matter value typed like a note value; returns (value, raw text)."""
+    if isinstance(value, bool):
+        return value, "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.date(), value.date().isoformat()
+    if isinstance(value, date):
+        return value, value.isoformat()
+    if isinstance(value, list | tuple):
+        raw = ", ".join(str(item) for item in value)
+        if term is not None and ValueType.LIST_COUNT in term.types:
+            return len(value), raw
+        return raw, raw
+    if isinstance(value, dict):
+        raw = ", ".join(f"{k}: {v}" for k, v in value.items())
+        return raw, raw
+    raw = "" if value is None else str(value)
+    if term is None:
+        return raw, raw
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        counts = ValueType.COUNT in term.types or ValueType.LIST_COUNT in term.types
+        if counts and isinstance(value, int):
+            return value, raw
+        if ValueType.MONEY in term.types:
+            return Money(Decimal(raw), currency), raw
+        if ValueType.NUMBER in term.types:
+            return Decimal(raw), raw
+        if ValueType.PERCENT in term.types:
+            return Percent(Decimal(raw)), raw
+    typed = read_value(raw, term.types, currency)
+    return (raw if typed is None else typed), raw
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing a note
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedNote:
+    """What one note gave: records in document order and problems (with 1-based lines)."""
+
+    records: list[Record] = field(default_factory=list)
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    text: str
+    line: int
+    bold: bool
+
+
+def parse_note(text: str, entity: str, where: Provenance, currency: str = "USD") -> ParsedNote:
+    """Parse one note's text; ``where`` is the file's provenance (its line is replaced per record)."""
+    parser = _NoteParser(text, entity, where, currency)
+    parser.run()
+    return parser.out
+
+
+class _NoteParser:
+    def __init__(self, text: str, entity: str, where: Provenance, currency: str) -> None:
+        self.text = text
+        self.lines = text.splitlines()
+        self.entity = entity
+        self.where = where
+        self.currency = currency
+        self.out = ParsedNote()
+        self.section = ""
+        self.title = ""
+
+    def at(self, line: int | None, end: int | None = None) -> Provenance:
+        return self.where.at_line(line, end)
+
+    def run(self) -> None:
+        tokens = _MD.parse(self.text)
+        body_start = 0
+        if tokens and tokens[0].type == "front_matter":
+            self.front_matter(tokens[0])
+            body_start = (tokens[0].map or (0, 0))[1]
+        elif self.lines and self.lines[0].strip() == "---" and _looks_like_front_matter(self.lines):
+            self.out.problems.append(
+                (1, "the front matter opened with --- on line 1 is never closed; "
+                    "expected a second --- line after the key: value lines")
+            )  # fmt: skip
+        list_depth = 0
+        index = 0
+        headings: list[tuple[int, int, str]] = []
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "heading_open":
+                title = _plain(tokens[index + 1]) if index + 1 < len(tokens) else ""
+                level = int(token.tag[1:])
+                line = (token.map or (0, 0))[0]
+                if level == 1 and not self.title:
+                    self.title = title
+                if level == 2:
+                    self.section = title
+                    headings.append((line, level, title))
+                index += 3
+                continue
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif token.type == "table_open":
+                index = self.table(tokens, index)
+                continue
+            elif token.type == "inline" and token.map is not None:
+                for item in _inline_lines(token):
+                    self.label_line(item, in_list=list_depth > 0)
+            index += 1
+        self.sections(body_start, headings)
+
+    # ---- front matter
+
+    def front_matter(self, token: Token) -> None:
+        start = (token.map or (0, 0))[0]
+        first_line = start + 2  # 1-based line of the first key (after the opening ---)
+        try:
+            loader = yaml.SafeLoader(token.content)
+            try:
+                node = loader.get_single_node()
+                if node is None:
+                    return
+                if not isinstance(node, yaml.MappingNode):
+                    self.out.problems.append(
+                        (first_line, "the front matter is not a set of key: value pairs; "
+                            "expected lines such as 'burn: $8K/mo' between the --- markers")
+                    )  # fmt: skip
+                    return
+                for key_node, value_node in node.value:
+                    line = first_line + key_node.start_mark.line
+                    label = str(loader.construct_object(key_node, deep=True))
+                    value = loader.construct_object(value_node, deep=True)
+                    self.add_yaml_fact(label, value, line)
+            finally:
+                loader.dispose()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = first_line + mark.line if mark is not None else first_line
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            self.out.problems.append(
+                (line, f"the front matter is not valid YAML ({problem}); "
+                    "expected 'key: value' lines between the --- markers")
+            )  # fmt: skip
+
+    def add_yaml_fact(self, label: str, value: Any, line: int) -> None:
+        term = lookup(label)
+        typed, raw = _yaml_value(value, term, self.currency)
+        self.out.records.append(
+            Fact(
+                entity=self.entity,
+                provenance=self.at(line),
+                section=FRONT_MATTER,
+                label=label,
+                key=term.key if term else slug(label),
+                value=typed,
+                raw=raw,
+                known=term is not None,
+            )
+        )
+
+    # ---- label: value lines
+
+    def label_line(self, item: _Line, *, in_list: bool) -> None:
+        text = _TASK.sub("", item.text.strip())
+        if not text:
+            return
+        match = (_COLON_TIGHT if item.bold else _COLON).match(text)
+        label = value = None
+        if match and _label_ok(match.group("label")):
+            label, value = match.group("label"), match.group("value")
+        else:
+            dash = _DASH.match(text)
+            if dash:
+                candidate = dash.group("label") or dash.group("label2")
+                rest = dash.group("value") or dash.group("value2")
+                if _label_ok(candidate) and (item.bold or in_list or lookup(candidate)):
+                    label, value = candidate, rest
+        if label is None or value is None or not value.strip():
+            return
+        self.add_fact(label.strip(), value.strip(), item.line)
+
+    def add_fact(self, label: str, value: str, line: int, section: str | None = None) -> None:
+        term = lookup(label)
+        typed: FactValue = value
+        if term is not None:
+            read = read_value(value, term.types, self.currency)
+            typed = value if read is None else read
+        self.out.records.append(
+            Fact(
+                entity=self.entity,
+                provenance=self.at(line),
+                section=self.section if section is None else section,
+                label=label,
+                key=term.key if term else slug(label),
+                value=typed,
+                raw=value,
+                known=term is not None,
+            )
+        )
+
+    # ---- tables
+
+    def table(self, tokens: list[Token], index: int) -> int:
+        header: list[str] = []
+        rows: list[tuple[int, list[str]]] = []
+        current: list[str] = []
+        in_head = False
+        row_line = 0
+        while index < len(tokens) and tokens[index].type != "table_close":
+            token = tokens[index]
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open":
+                current = []
+                row_line = (token.map or (0, 0))[0] + 1
+            elif token.type == "inline":
+                current.append(_plain(token).strip())
+            elif token.type == "tr_close":
+                if in_head:
+                    header = current
+                else:
+                    rows.append((row_line, current))
+            index += 1
+        self.table_records(header, rows)
+        return index + 1
+
+    def table_records(self, header: list[str], rows: list[tuple[int, list[str]]]) -> None:
+        names = [normalize_label(cell) for cell in header]
+        if len(names) >= 2 and names[0] in STEP_HEADERS:
+            count_column = next((i for i, n in enumerate(names) if i and n in COUNT_HEADERS), None)
+            if count_column is None and all(
+                len(cells) > 1 and _INT.fullmatch(cells[1].strip()) for _, cells in rows
+            ):
+                count_column = 1
+            if count_column is not None:
+                self.funnel(rows, count_column)
+                return
+        value_column = 1 if len(names) == 2 else None
+        if value_column is None:
+            value_column = next((i for i, n in enumerate(names) if i and n in VALUE_HEADERS), None)
+        for line, cells in rows:
+            if not cells or not cells[0]:
+                continue
+            if value_column is not None:
+                if value_column < len(cells) and cells[value_column]:
+                    self.add_fact(cells[0], cells[value_column], line)
+                continue
+            for column in range(1, min(len(cells), len(header))):
+                if cells[column]:
+                    label = f"{cells[0]} ({header[column]})"
+                    self.out.records.append(
+                        Fact(
+                            entity=self.entity,
+                            provenance=self.at(line),
+                            section=self.section,
+                            label=label,
+                            key=slug(f"{cells[0]} {header[column]}"),
+                            value=cells[column],
+                            raw=cells[column],
+                            known=False,
+                        )
+                    )
+
+    def funnel(self, rows: list[tuple[int, list[str]]], count_column: int) -> None:
+        funnel = self.section or self.title or "Funnel"
+        order = 0
+        for line, cells in rows:
+            if not cells or not cells[0]:
+                continue
+            raw = cells[count_column].strip() if count_column < len(cells) else ""
+            match = _INT.match(raw)
+            if match is None:
+                self.out.problems.append(
+                    (line, f"the funnel step {cells[0]!r} has no count ({raw!r}); "
+                        "expected a whole number such as 23")
+                )  # fmt: skip
+                continue
+            order += 1
+            self.out.records.append(
+                FunnelStep(
+                    entity=self.entity,
+                    provenance=self.at(line),
+                    funnel=funnel,
+                    step=cells[0],
+                    count=int(match.group(1).replace(",", "")),
+                    order=order,
+                )
+            )
+
+    # ---- sections
+
+    def sections(self, body_start: int, headings: list[tuple[int, int, str]]) -> None:
+        starts = [(body_start, self.title)] + [(line, title) for line, _, title in headings]
+        for number, (start, title) in enumerate(starts):
+            end = starts[number + 1][0] if number + 1 < len(starts) else len(self.lines)
+            chunk = self.lines[start:end]
+            while chunk and not chunk[-1].strip():
+                chunk = chunk[:-1]
+            if not chunk or (number == 0 and not any(line.strip() for line in chunk)):
+                continue
+            self.out.records.append(
+                NoteSection(
+                    entity=self.entity,
+                    provenance=self.at(start + 1, start + len(chunk)),
+                    title=title,
+                    text="\n".join(chunk),
+                )
+            )
+
+
+def _looks_like_front_matter(lines: list[str]) -> bool:
+    return len(lines) > 1 and bool(re.match(r"^[\w -]+:", lines[1]))
+
+
+def _label_ok(label: str | None) -> bool:
+    if not label:
+        return False
+    label = label.strip()
+    if not label or len(label) > MAX_LABEL_CHARS or not label[0].isalpha():
+        return False
+    return len(label.split()) <= MAX_LABEL_WORDS and not _LABEL_BAD.search(label)
+
+
+def _plain(token: Token) -> str:
+    """The text of an inline token without markup (links keep their text, code its content)."""
+    return "\n".join(item.text for item in _inline_lines(token))
+
+
+def _inline_lines(token: Token) -> list[_Line]:
+    """An inline token split at its line breaks, as plain text with 1-based line numbers."""
+    start = (token.map or (0, 0))[0] + 1
+    out: list[_Line] = []
+    parts: list[str] = []
+    bold = seen = False
+    for child in token.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            out.append(_Line("".join(parts), start + len(out), bold))
+            parts, bold, seen = [], False, False
+        elif child.type == "strong_open":
+            bold = bold or not seen
+        elif child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+            seen = seen or bool(_TASK.sub("", child.content).strip())
+    out.append(_Line("".join(parts), start + len(out), bold))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The plugin
+# --------------------------------------------------------------------------------------------
+
+
+class HandoffSource(BaseSource):
+    """Reads markdown handoff notes (a file, several files, or a folder of ``.md`` files)."""
+
+    name = KIND
+    description = "Markdown handoff notes: labelled facts, tables, funnels and front matter."
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Parse every configured note; unreadable notes become SourceErrors, the rest is kept."""
+        locations, errors = files.expand(request, suffixes=SUFFIXES)
+        records: list[Record] = []
+        read: list[files.Location] = []
+        dates: list[date | None] = []
+        for loc in locations:
+            try:
+                text = files.read_text(loc)
+            except files.ReadError as exc:
+                errors.append(exc.to_error(request, KIND))
+                continue
+            read.append(loc)
+            note = parse_note(text, request.entity.id, files.provenance(loc), request.currency)
+            records.extend(note.records)
+            for line, message in note.problems:
+                errors.append(
+                    SourceError(
+                        entity=request.entity.id,
+                        source_kind=KIND,
+                        provenance=Provenance(loc.display, line),
+                        message=message,
+                        fatal=False,
+                    )
+                )
+            dates.extend(
+                record.value
+                for record in note.records
+                if isinstance(record, Fact)
+                and record.key == "updated"
+                and isinstance(record.value, date)
+            )
+        return files.finish(request, KIND, read, records, errors, dates)
+
+
+@hookimpl
+def register_sources() -> list[object]:
+    """The handoff notes source."""
+    return [HandoffSource()]
