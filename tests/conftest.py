@@ -31,8 +31,12 @@ from execbrief.values import Cadence, Money, MoneyRange, Percent
 def make_document() -> Document:
     """A document that uses every block type and value type."""
     note = Provenance("handoffs/harbor.md", 12)
-    ledger = Provenance("ledgers/harbor.csv", 40, 52, commit="0123456789abcdef", commit_date=date(2026, 11, 2))
-    burn = MoneyRange(Money(Decimal("7000")), Money(Decimal("9000")), Cadence.MONTH, approximate=True)
+    ledger = Provenance(
+        "ledgers/harbor.csv", 40, 52, commit="0123456789abcdef", commit_date=date(2026, 11, 2)
+    )
+    burn = MoneyRange(
+        Money(Decimal("7000")), Money(Decimal("9000")), Cadence.MONTH, approximate=True
+    )
     finding = Finding(
         id="briefing.empty_pipeline:tidewater",
         rule="briefing.empty_pipeline",
@@ -54,7 +58,9 @@ def make_document() -> Document:
         as_of=date(2026, 11, 20),
         portfolio="Harbor Holdings",
         summary=(Bullet("Pipeline is empty at Tidewater", (note,)),),
-        warnings=(Bullet("ledgers/clean.csv could not be read", (Provenance("ledgers/clean.csv", 3),)),),
+        warnings=(
+            Bullet("ledgers/clean.csv could not be read", (Provenance("ledgers/clean.csv", 3),)),
+        ),
         sections=(
             Section(
                 "Figures",
@@ -62,8 +68,23 @@ def make_document() -> Document:
                     Paragraph("Burn is stated in the note. " * 8, (note,)),
                     Metrics(
                         (
-                            Metric("burn", "Monthly burn", burn, "harbor", "2026-11", None, "stated", (note,)),
-                            Metric("cash", "Cash", Money(Decimal("12400.50")), "harbor", provenance=(ledger,)),
+                            Metric(
+                                "burn",
+                                "Monthly burn",
+                                burn,
+                                "harbor",
+                                "2026-11",
+                                None,
+                                "stated",
+                                (note,),
+                            ),
+                            Metric(
+                                "cash",
+                                "Cash",
+                                Money(Decimal("12400.50")),
+                                "harbor",
+                                provenance=(ledger,),
+                            ),
                             Metric("open", "Open rate", Percent(Decimal("36"))),
                             Metric("charters", "Break-even", 6, unit="charters/month"),
                             Metric("ratio", "Realisation", Decimal("0.85")),
@@ -84,7 +105,15 @@ def make_document() -> Document:
                     ),
                     Chart(
                         "Revenue by month",
-                        (Series("Harbor", tuple(Point(f"2026-{m:02d}", Money(Decimal(m * 100))) for m in range(1, 7))),),
+                        (
+                            Series(
+                                "Harbor",
+                                tuple(
+                                    Point(f"2026-{m:02d}", Money(Decimal(m * 100)))
+                                    for m in range(1, 7)
+                                ),
+                            ),
+                        ),
                     ),
                     BulletList((Bullet("one", (note,)), Bullet("two")), title="List"),
                 ),
@@ -94,7 +123,19 @@ def make_document() -> Document:
                 (
                     Findings((finding,), title="Critical"),
                     Findings((), title="None here", empty_text="No gaps."),
-                    ActionPlan((Action("Book calls", "Pipeline is empty", 7, "tidewater", None, (finding.id,), provenance=(note,)),)),
+                    ActionPlan(
+                        (
+                            Action(
+                                "Book calls",
+                                "Pipeline is empty",
+                                7,
+                                "tidewater",
+                                None,
+                                (finding.id,),
+                                provenance=(note,),
+                            ),
+                        )
+                    ),
                 ),
             ),
         ),

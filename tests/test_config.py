@@ -47,7 +47,9 @@ def error_of(path: Path, environ: dict[str, str] | None = None) -> ConfigError:
 
 
 def test_minimal_config_and_relative_paths(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL + 'ledger = { path = "books/ledger.csv", date_format = "%d/%m/%Y" }\n')
+    path = write(
+        tmp_path, MINIMAL + 'ledger = { path = "books/ledger.csv", date_format = "%d/%m/%Y" }\n'
+    )
     config = load_config(path, OPTIONS, {})
     entity = config.entity("harbor")
     spec = entity.sources["ledger"]
@@ -59,7 +61,10 @@ def test_minimal_config_and_relative_paths(tmp_path: Path) -> None:
 
 
 def test_wrong_kind_names_key_and_expected_values(tmp_path: Path) -> None:
-    text = MINIMAL + '\n[[entities]]\nid = "b"\nname = "B"\nkind = "charter"\n\n[[entities]]\nid = "c"\nname = "C"\nkind = "boat"\n'
+    text = (
+        MINIMAL
+        + '\n[[entities]]\nid = "b"\nname = "B"\nkind = "charter"\n\n[[entities]]\nid = "c"\nname = "C"\nkind = "boat"\n'
+    )
     error = error_of(write(tmp_path, text))
     assert error.key == "entities[2].kind"
     assert str(tmp_path / "portfolio.toml") in str(error)
@@ -70,7 +75,11 @@ def test_wrong_kind_names_key_and_expected_values(tmp_path: Path) -> None:
     ("snippet", "key", "hint"),
     [
         ('ledgr = "x.csv"\n', "entities[0].ledgr", "did you mean 'ledger'"),
-        ('ledger = { path = "x.csv", date_fromat = "x" }\n', "entities[0].ledger.date_fromat", "did you mean 'date_format'"),
+        (
+            'ledger = { path = "x.csv", date_fromat = "x" }\n',
+            "entities[0].ledger.date_fromat",
+            "did you mean 'date_format'",
+        ),
         ("ledger = 3\n", "entities[0].ledger", "expected a path"),
         ('ledger = { path = "a", paths = ["b"] }\n', "entities[0].ledger", "either path or paths"),
     ],
@@ -95,7 +104,9 @@ def test_bad_email_and_unknown_report(tmp_path: Path) -> None:
 
 
 def test_duplicate_entity_id(tmp_path: Path) -> None:
-    error = error_of(write(tmp_path, MINIMAL + MINIMAL.split("\n", 3)[3].replace("[portfolio]", "")))
+    error = error_of(
+        write(tmp_path, MINIMAL + MINIMAL.split("\n", 3)[3].replace("[portfolio]", ""))
+    )
     assert "duplicate entity id 'harbor'" in str(error)
 
 
@@ -110,7 +121,9 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 
 def test_environment_overrides_delivery(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, MINIMAL), OPTIONS, {"EXECBRIEF_SENDER": "env@harbor.example"})
+    config = load_config(
+        write(tmp_path, MINIMAL), OPTIONS, {"EXECBRIEF_SENDER": "env@harbor.example"}
+    )
     assert config.delivery.sender == "env@harbor.example"
     error = error_of(write(tmp_path, MINIMAL), {"EXECBRIEF_TRANSPORT": "pigeon"})
     assert error.key == "delivery.transport"

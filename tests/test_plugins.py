@@ -21,11 +21,22 @@ def test_builtins_register_through_hooks() -> None:
     registry = get_registry(fresh=True)
     assert {"text", "markdown", "json"} <= set(registry.renderers)
     assert registry.owner("renderers", "text") == "execbrief.renderers.text"
-    assert all(registry.owner(kind, name) in DEFAULT_PLUGINS for kind in ("reports", "sources") for name in getattr(registry, kind))
+    assert all(
+        registry.owner(kind, name) in DEFAULT_PLUGINS
+        for kind in ("reports", "sources")
+        for name in getattr(registry, kind)
+    )
 
 
 def test_every_hook_is_documented() -> None:
-    for name in ("register_sources", "register_analyses", "register_reports", "register_renderers", "register_transports", "register_commands"):
+    for name in (
+        "register_sources",
+        "register_analyses",
+        "register_reports",
+        "register_renderers",
+        "register_transports",
+        "register_commands",
+    ):
         spec = getattr(hookspecs, name)
         assert spec.__doc__ and spec.__doc__.strip(), name
         docs = Path(__file__).parents[1] / "docs" / "plugins.md"
@@ -56,7 +67,7 @@ def test_duplicate_name_fails_naming_both() -> None:
     assert "execbrief.renderers.text" in message and "Duplicate" in message
 
 
-PLUGIN = '''
+PLUGIN = """
 from execbrief.document import Document, Paragraph, Section
 from execbrief.hookspecs import hookimpl
 
@@ -79,7 +90,7 @@ class WeatherReport:
 @hookimpl
 def register_reports():
     return [WeatherReport()]
-'''
+"""
 
 
 @pytest.fixture
@@ -97,7 +108,9 @@ def installed_plugin(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_external_report_plugin_is_listed_and_built(installed_plugin: dict[str, str], tmp_path: Path) -> None:
+def test_external_report_plugin_is_listed_and_built(
+    installed_plugin: dict[str, str], tmp_path: Path
+) -> None:
     config = tmp_path / "portfolio.toml"
     config.write_text(
         textwrap.dedent(
@@ -114,7 +127,13 @@ def test_external_report_plugin_is_listed_and_built(installed_plugin: dict[str, 
         )
     )
     run = [sys.executable, "-m", "execbrief"]
-    listed = subprocess.run([*run, "reports", "--json"], env=installed_plugin, capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        [*run, "reports", "--json"],
+        env=installed_plugin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert '"weather"' in listed.stdout and "weather_plugin" in listed.stdout
     built = subprocess.run(
         [*run, "build", "-c", str(config), "--report", "weather", "--as-of", "2026-11-20"],

@@ -103,7 +103,11 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--as-of DATE``."""
     return click.option(
-        "--as-of", "as_of", default=None, metavar="DATE", help="Report date (YYYY-MM-DD); default today."
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="DATE",
+        help="Report date (YYYY-MM-DD); default today.",
     )(func)
 
 
@@ -113,7 +117,9 @@ def print_json(data: Any) -> None:
 
 
 @contextmanager
-def progress_bar(label: str, total: int | None = None, *, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+def progress_bar(
+    label: str, total: int | None = None, *, enabled: bool = True
+) -> Iterator[Callable[[str], None]]:
     """A rich progress bar on stderr; yields a callback taking a step description."""
     if not enabled or not sys.stderr.isatty():
         yield lambda _step: None
@@ -170,19 +176,43 @@ def collect_snapshot(loaded: Loaded, as_of: date) -> Any:
 @cli.command()
 @config_option
 @as_of_option
-@click.option("--report", "reports", multiple=True, metavar="NAME", help="Build only this report (repeatable).")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, help="Output format: text, markdown, json (or a plugin's)."
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this report (repeatable).",
 )
-@click.option("--out", type=click.Path(file_okay=False), default=None, help="Write DIR/<report>.<ext> files here.")
-def build(config_path: str, env_file: str | None, as_of: str | None, reports: tuple[str, ...], fmt: str, out: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help="Output format: text, markdown, json (or a plugin's).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write DIR/<report>.<ext> files here.",
+)
+def build(
+    config_path: str,
+    env_file: str | None,
+    as_of: str | None,
+    reports: tuple[str, ...],
+    fmt: str,
+    out: str | None,
+) -> None:
     """Build reports. With one report and no --out, print it to stdout."""
     with errors_as_exit():
         loaded = load(config_path, env_file)
         from execbrief import pipeline
 
         if fmt not in loaded.registry.renderers:
-            fail(f"--format {fmt!r} is unknown; expected one of {', '.join(sorted(loaded.registry.renderers))}")
+            fail(
+                f"--format {fmt!r} is unknown; expected one of {', '.join(sorted(loaded.registry.renderers))}"
+            )
         names = pipeline.report_names(loaded.config, loaded.registry, reports)
         snapshot = collect_snapshot(loaded, parse_as_of(as_of))
         ctx = pipeline.context(snapshot, loaded.config, loaded.registry)
@@ -226,8 +256,19 @@ def list_plugins(as_json: bool) -> None:
     rows: list[tuple[str, str, str, str]] = []
     for kind in ("reports", "sources", "analyses", "renderers", "transports"):
         for name, item in sorted(getattr(registry, kind).items()):
-            about = getattr(item, "title", "") or getattr(item, "description", "") or (item.__doc__ or "").strip().split("\n")[0]
-            rows.append((kind[:-1] if kind != "analyses" else "analysis", name, about, registry.owner(kind, name)))
+            about = (
+                getattr(item, "title", "")
+                or getattr(item, "description", "")
+                or (item.__doc__ or "").strip().split("\n")[0]
+            )
+            rows.append(
+                (
+                    kind[:-1] if kind != "analyses" else "analysis",
+                    name,
+                    about,
+                    registry.owner(kind, name),
+                )
+            )
     if as_json:
         print_json([{"kind": k, "name": n, "about": a, "plugin": p} for k, n, a, p in rows])
         return
@@ -254,26 +295,53 @@ def check(config_path: str, env_file: str | None, as_of: str | None, as_json: bo
         loaded = load(config_path, env_file)
         snapshot = collect_snapshot(loaded, parse_as_of(as_of))
     problems = [
-        {"entity": r.entity, "source": r.kind, "error": e.describe()} for r in snapshot.results for e in r.errors
+        {"entity": r.entity, "source": r.kind, "error": e.describe()}
+        for r in snapshot.results
+        for e in r.errors
     ]
     if as_json:
-        print_json({"config": str(loaded.config.path), "sources": len(snapshot.results), "problems": problems})
+        print_json(
+            {
+                "config": str(loaded.config.path),
+                "sources": len(snapshot.results),
+                "problems": problems,
+            }
+        )
     else:
         out = console()
-        out.print(f"[green]ok[/] config {loaded.config.path} ({len(loaded.config.entities)} entities)")
+        out.print(
+            f"[green]ok[/] config {loaded.config.path} ({len(loaded.config.entities)} entities)"
+        )
         table = Table(title="Sources")
         for column in ("entity", "source", "records", "status"):
             table.add_column(column)
         for result in snapshot.results:
-            status = "[green]ok[/]" if not result.errors else "[red]" + "; ".join(e.describe() for e in result.errors[:3]) + "[/]"
+            status = (
+                "[green]ok[/]"
+                if not result.errors
+                else "[red]" + "; ".join(e.describe() for e in result.errors[:3]) + "[/]"
+            )
             table.add_row(result.entity, result.kind, str(len(result.records)), status)
         out.print(table)
     sys.exit(1 if problems else 0)
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False), default="execbrief-demo", show_default=True, help="Where to copy the example portfolio.")
-@click.option("--as-of", "as_of", default="2026-11-20", show_default=True, metavar="DATE", help="Report date of the demo.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="execbrief-demo",
+    show_default=True,
+    help="Where to copy the example portfolio.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default="2026-11-20",
+    show_default=True,
+    metavar="DATE",
+    help="Report date of the demo.",
+)
 def demo(out: str, as_of: str) -> None:
     """Copy the bundled example portfolio to OUT, build every report and deliver it to the outbox."""
     from execbrief.demo import copy_example
@@ -284,7 +352,15 @@ def demo(out: str, as_of: str) -> None:
         ctx = click.get_current_context()
         send_command = cli.get_command(ctx, "send")
         if send_command is None:
-            ctx.invoke(build, config_path=str(target / "portfolio.toml"), env_file=None, as_of=as_of, reports=(), fmt="text", out=str(target / "reports"))
+            ctx.invoke(
+                build,
+                config_path=str(target / "portfolio.toml"),
+                env_file=None,
+                as_of=as_of,
+                reports=(),
+                fmt="text",
+                out=str(target / "reports"),
+            )
         else:
             ctx.invoke(send_command, config_path=str(target / "portfolio.toml"), as_of=as_of)
 

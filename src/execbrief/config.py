@@ -17,6 +17,7 @@ settings (``EXECBRIEF_TRANSPORT``, ``EXECBRIEF_SENDER``, ``EXECBRIEF_OPERATOR``,
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tomllib
@@ -32,7 +33,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from execbrief.errors import ConfigError
 
 EntityKind = Literal["charter", "hauling", "consultancy", "rental", "delivery", "platform", "other"]
-ENTITY_FIELDS = ("id", "name", "kind", "stream", "channels", "settings", "stale_after_days", "notes")
+ENTITY_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "stream",
+    "channels",
+    "settings",
+    "stale_after_days",
+    "notes",
+)
 REPORT_FIELDS = ("to", "cc", "bcc", "subject", "attach", "html", "enabled")
 ENV_OVERRIDES = {
     "EXECBRIEF_TRANSPORT": "transport",
@@ -286,33 +296,59 @@ def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> 
             key = f"entities[{index}].{kind}"
             if kind not in options.sources:
                 expected = [*ENTITY_FIELDS, *sorted(options.sources)]
-                raise ConfigError(_unknown(kind, expected, "an entity field or a source kind"), path=where, key=key)
+                raise ConfigError(
+                    _unknown(kind, expected, "an entity field or a source kind"),
+                    path=where,
+                    key=key,
+                )
             entity._sources[kind] = _source_spec(kind, value, options.sources[kind], key, where)
         for name, table in entity.settings.items():
             key = f"entities[{index}].settings.{name}"
             if name not in options.entity_settings:
-                raise ConfigError(_unknown(name, sorted(options.entity_settings), "an analysis"), path=where, key=key)
+                raise ConfigError(
+                    _unknown(name, sorted(options.entity_settings), "an analysis"),
+                    path=where,
+                    key=key,
+                )
             entity._settings[name] = _validate(options.entity_settings[name], table, key, where)
         for name, model in options.entity_settings.items():
             if name not in entity._settings:
-                entity._settings[name] = _validate(model, {}, f"entities[{index}].settings.{name}", where)
+                entity._settings[name] = _validate(
+                    model, {}, f"entities[{index}].settings.{name}", where
+                )
     ids = [entity.id for entity in config.entities]
     for index, entity_id in enumerate(ids):
         if ids.index(entity_id) != index:
-            raise ConfigError(f"duplicate entity id {entity_id!r}", path=where, key=f"entities[{index}].id")
+            raise ConfigError(
+                f"duplicate entity id {entity_id!r}", path=where, key=f"entities[{index}].id"
+            )
 
     extras = dict(config.delivery.model_extra or {})
     config.delivery.__pydantic_extra__ = {}
     for name, table in extras.items():
         key = f"delivery.{name}"
         if name not in options.transports or not isinstance(table, dict):
-            expected = ["transport", "sender", "operator", "outbox", "store", "subject_prefix", "html"]
+            expected = [
+                "transport",
+                "sender",
+                "operator",
+                "outbox",
+                "store",
+                "subject_prefix",
+                "html",
+            ]
             raise ConfigError(
-                _unknown(name, [*expected, *sorted(options.transports)], "a delivery key or a transport table"),
+                _unknown(
+                    name,
+                    [*expected, *sorted(options.transports)],
+                    "a delivery key or a transport table",
+                ),
                 path=where,
                 key=key,
             )
-        config.delivery._transport_options[name] = _validate(options.transports[name], table, key, where)
+        config.delivery._transport_options[name] = _validate(
+            options.transports[name], table, key, where
+        )
     if options.transports and config.delivery.transport not in options.transports:
         raise ConfigError(
             _unknown(config.delivery.transport, sorted(options.transports), "a transport"),
@@ -321,27 +357,34 @@ def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> 
         )
     for name, model in options.transports.items():
         if name not in config.delivery._transport_options:
-            try:
+            # a transport with required keys is validated when it is used
+            with contextlib.suppress(ValidationError):
                 config.delivery._transport_options[name] = model.model_validate({})
-            except ValidationError:
-                pass  # required keys: validated when the transport is used
 
     for name, settings in config.reports.items():
         key = f"reports.{name}"
         if options.reports and name not in options.reports:
-            raise ConfigError(_unknown(name, sorted(options.reports), "a report name"), path=where, key=key)
+            raise ConfigError(
+                _unknown(name, sorted(options.reports), "a report name"), path=where, key=key
+            )
         extras = dict(settings.model_extra or {})
         settings.__pydantic_extra__ = {}
-        model = options.reports.get(name)
-        if model is not None:
-            settings._options = _validate(model, extras, key, where)
+        report_model = options.reports.get(name)
+        if report_model is not None:
+            settings._options = _validate(report_model, extras, key, where)
         elif extras:
-            raise ConfigError(_unknown(next(iter(extras)), list(REPORT_FIELDS), "a report key"), path=where, key=key)
+            raise ConfigError(
+                _unknown(next(iter(extras)), list(REPORT_FIELDS), "a report key"),
+                path=where,
+                key=key,
+            )
 
     for name, table in config.analysis.items():
         key = f"analysis.{name}"
         if name not in options.analyses:
-            raise ConfigError(_unknown(name, sorted(options.analyses), "an analysis"), path=where, key=key)
+            raise ConfigError(
+                _unknown(name, sorted(options.analyses), "an analysis"), path=where, key=key
+            )
         config._analysis[name] = _validate(options.analyses[name], table, key, where)
     for name, model in options.analyses.items():
         if name not in config._analysis:
@@ -361,8 +404,12 @@ def _source_spec(kind: str, value: Any, model: type[BaseModel], key: str, where:
             raise ConfigError("give either path or paths, not both", path=where, key=key)
         if path is not None and not isinstance(path, str):
             raise ConfigError("expected path to be a string", path=where, key=f"{key}.path")
-        if paths is not None and not (isinstance(paths, list) and all(isinstance(p, str) for p in paths)):
-            raise ConfigError("expected paths to be a list of strings", path=where, key=f"{key}.paths")
+        if paths is not None and not (
+            isinstance(paths, list) and all(isinstance(p, str) for p in paths)
+        ):
+            raise ConfigError(
+                "expected paths to be a list of strings", path=where, key=f"{key}.paths"
+            )
         found = (path,) if path is not None else tuple(paths or ())
         return SourceSpec(kind, found, _validate(model, table, key, where), key)
     raise ConfigError(
@@ -390,7 +437,11 @@ def _config_error(
     if error["type"] == "extra_forbidden":
         model = _model_at(root, error["loc"][:-1])
         known = list(model.model_fields) if model is not None else []
-        message = _unknown(str(error["loc"][-1]), known, "one of the known keys") if known else "unknown key"
+        message = (
+            _unknown(str(error["loc"][-1]), known, "one of the known keys")
+            if known
+            else "unknown key"
+        )
     elif error["type"] == "missing":
         message = "required key is missing"
     elif "input" in error and not isinstance(error["input"], dict | list):
@@ -410,7 +461,10 @@ def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | 
             current = args[-1]
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+        if (
+            not (isinstance(current, type) and issubclass(current, BaseModel))
+            or part not in current.model_fields
+        ):
             return None
         current = current.model_fields[part].annotation
     while typing.get_origin(current) in (list, dict, typing.Union, types.UnionType):

@@ -23,7 +23,9 @@ def copy_example(target: Path) -> Path:
     if target.exists() and any(target.iterdir()):
         marker = target / "portfolio.toml"
         if not marker.is_file():
-            raise ConfigError(f"{target} exists and is not an execbrief demo folder; pass --out to an empty folder")
+            raise ConfigError(
+                f"{target} exists and is not an execbrief demo folder; pass --out to an empty folder"
+            )
         # refresh the portfolio files but keep the store and outbox so re-runs stay idempotent
     for item in sorted(source.rglob("*")):
         if "__pycache__" in item.parts:

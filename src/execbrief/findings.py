@@ -140,11 +140,15 @@ class AnalysisResult:
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
-    def metric(self, metric_id: str, entity: str | None = None, period: str | None = None) -> Metric | None:
+    def metric(
+        self, metric_id: str, entity: str | None = None, period: str | None = None
+    ) -> Metric | None:
         """The first metric with this id (and entity/period when given)."""
         for metric in self.metrics:
-            if metric.id == metric_id and (entity is None or metric.entity == entity) and (
-                period is None or metric.period == period
+            if (
+                metric.id == metric_id
+                and (entity is None or metric.entity == entity)
+                and (period is None or metric.period == period)
             ):
                 return metric
         return None

@@ -108,7 +108,11 @@ def collect(
 
 
 def context(
-    snapshot: Snapshot, config: Config, registry: Registry, period: Period | None = None, history: object = None
+    snapshot: Snapshot,
+    config: Config,
+    registry: Registry,
+    period: Period | None = None,
+    history: object = None,
 ) -> ReportContext:
     """The shared context every report of one run builds from."""
     return ReportContext(
@@ -125,7 +129,9 @@ def report_names(config: Config, registry: Registry, wanted: Iterable[str] = ())
     chosen = list(wanted)
     for name in chosen:
         if name not in registry.reports:
-            raise ConfigError(f"no report named {name!r}; run `execbrief reports` to list them", key="--report")
+            raise ConfigError(
+                f"no report named {name!r}; run `execbrief reports` to list them", key="--report"
+            )
     if chosen:
         return chosen
     configured = [name for name, settings in config.reports.items() if settings.enabled]
@@ -160,5 +166,8 @@ def build(ctx: ReportContext, registry: Registry, names: Iterable[str]) -> list[
 def render(document: Document, registry: Registry, fmt: str = "text") -> str:
     """Render a document in a registered format."""
     if fmt not in registry.renderers:
-        raise ConfigError(f"no format named {fmt!r}; expected one of {', '.join(sorted(registry.renderers))}", key="--format")
+        raise ConfigError(
+            f"no format named {fmt!r}; expected one of {', '.join(sorted(registry.renderers))}",
+            key="--format",
+        )
     return str(registry.renderers[fmt].render(document))

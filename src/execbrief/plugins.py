@@ -26,6 +26,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.renderers.text",
     "execbrief.renderers.markdown",
     "execbrief.renderers.json",
+    "execbrief.renderers.html",
     "execbrief.transports.outbox",
     "execbrief.transports.memory",
 )
@@ -66,10 +67,12 @@ class Registry:
 
 
 def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
-    return manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin))
+    return str(manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin)))
 
 
-def make_manager(extra_plugins: Iterable[object] = (), *, entry_points: bool = True) -> pluggy.PluginManager:
+def make_manager(
+    extra_plugins: Iterable[object] = (), *, entry_points: bool = True
+) -> pluggy.PluginManager:
     """A plugin manager with the built-ins, the entry-point plugins and ``extra_plugins``."""
     manager = pluggy.PluginManager("execbrief")
     manager.add_hookspecs(hookspecs)
@@ -89,7 +92,9 @@ def make_manager(extra_plugins: Iterable[object] = (), *, entry_points: bool = T
         try:
             manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         except Exception as exc:  # a broken third-party plugin must name itself
-            raise PluginError(f"a plugin in entry-point group {ENTRY_POINT_GROUP!r} failed to load: {exc}") from exc
+            raise PluginError(
+                f"a plugin in entry-point group {ENTRY_POINT_GROUP!r} failed to load: {exc}"
+            ) from exc
     for plugin in extra_plugins:
         manager.register(plugin)
     manager.execbrief_warnings = warnings  # type: ignore[attr-defined]
@@ -110,7 +115,8 @@ def build_registry(manager: pluggy.PluginManager) -> Registry:
         table: dict[str, Any] = getattr(registry, kind)
         for impl in hook.get_hookimpls():
             owner = _plugin_name(manager, impl.plugin)
-            for item in impl.function() or ():
+            items: list[Any] = list(impl.function() or [])  # type: ignore[call-overload]
+            for item in items:
                 name = getattr(item, "name", None)
                 if not name:
                     raise PluginError(f"plugin {owner} registered a {kind[:-1]} with no name")

@@ -87,7 +87,12 @@ def from_jsonable(data: JSON, expected: Any = Any) -> Any:
             except (TypeError, ValueError, ArithmeticError):
                 continue
         raise ValueError(f"{data!r} matches none of {expected}")
-    if isinstance(data, dict) and _TYPE_KEY in data and isinstance(data[_TYPE_KEY], str) and ":" in data[_TYPE_KEY]:
+    if (
+        isinstance(data, dict)
+        and _TYPE_KEY in data
+        and isinstance(data[_TYPE_KEY], str)
+        and ":" in data[_TYPE_KEY]
+    ):
         return _decode_dataclass(data)
     if origin is typing.Literal:
         return data
@@ -103,7 +108,7 @@ def from_jsonable(data: JSON, expected: Any = Any) -> Any:
             return tuple(items)
         return origin(items)
     if origin is dict:
-        key_type, value_type = (typing.get_args(expected) or (Any, Any))
+        key_type, value_type = typing.get_args(expected) or (Any, Any)
         return {from_jsonable(k, key_type): from_jsonable(v, value_type) for k, v in data.items()}
     if expected is Any or expected is object:
         if isinstance(data, list):

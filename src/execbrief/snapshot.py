@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
 
@@ -155,10 +155,14 @@ class Snapshot:
                 return info
         raise KeyError(entity_id)
 
-    def results_for(self, entity: str | None = None, kind: str | None = None) -> Iterator[SourceResult]:
+    def results_for(
+        self, entity: str | None = None, kind: str | None = None
+    ) -> Iterator[SourceResult]:
         """Source results filtered by entity and/or source kind."""
         for result in self.results:
-            if (entity is None or result.entity == entity) and (kind is None or result.kind == kind):
+            if (entity is None or result.entity == entity) and (
+                kind is None or result.kind == kind
+            ):
                 yield result
 
     def errors(self) -> list[SourceError]:
@@ -183,4 +187,6 @@ class Snapshot:
 
     def with_results(self, results: tuple[SourceResult, ...]) -> Snapshot:
         """A copy with other results."""
-        return Snapshot(self.portfolio, self.currency, self.as_of, self.entities, results, dict(self.meta))
+        return Snapshot(
+            self.portfolio, self.currency, self.as_of, self.entities, results, dict(self.meta)
+        )

@@ -46,7 +46,9 @@ def format_decimal(value: Decimal) -> str:
 
 def is_numeric(value: MetricValue) -> bool:
     """Whether a cell should be right-aligned."""
-    return isinstance(value, Money | MoneyRange | Percent | Decimal | int) and not isinstance(value, bool)
+    return isinstance(value, Money | MoneyRange | Percent | Decimal | int) and not isinstance(
+        value, bool
+    )
 
 
 def numeric(value: MetricValue) -> Decimal | None:
@@ -102,7 +104,11 @@ class Citations:
         if not marks:
             return ""
         if len(marks) > 4:
-            return f"[{marks[0]}–{marks[-1]}]" if marks == list(range(marks[0], marks[-1] + 1)) else "[" + ",".join(map(str, marks[:4])) + ",…]"
+            return (
+                f"[{marks[0]}–{marks[-1]}]"
+                if marks == list(range(marks[0], marks[-1] + 1))
+                else "[" + ",".join(map(str, marks[:4])) + ",…]"
+            )
         return "".join(f"[{n}]" for n in marks)
 
     def notes(self) -> list[tuple[int, str]]:
@@ -120,5 +126,7 @@ def _commit(item: Provenance) -> str:
 def heading(document: Document) -> tuple[str, str]:
     """The title line and the subtitle line of a document."""
     title = f"{document.portfolio} — {document.title}"
-    subtitle = f"Period {document.period} · as of {document.as_of.isoformat()} · for {document.audience}"
+    subtitle = (
+        f"Period {document.period} · as of {document.as_of.isoformat()} · for {document.audience}"
+    )
     return title, subtitle

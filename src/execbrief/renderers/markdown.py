@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from execbrief.document import ActionPlan, Block, BulletList, Chart, Document, Findings, Metrics, Paragraph, Table
+from execbrief.document import (
+    ActionPlan,
+    Block,
+    BulletList,
+    Chart,
+    Document,
+    Findings,
+    Metrics,
+    Paragraph,
+    Table,
+)
 from execbrief.hookspecs import hookimpl
 from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
 
@@ -31,7 +41,11 @@ class MarkdownRenderer:
         title, subtitle = heading(document)
         lines = [f"# {title}", "", f"*{subtitle}*", ""]
         if not document.reconciled or document.warnings:
-            lines.append("> **Not reconciled — figures below may be wrong.**" if not document.reconciled else "> **Warnings**")
+            lines.append(
+                "> **Not reconciled — figures below may be wrong.**"
+                if not document.reconciled
+                else "> **Warnings**"
+            )
             for bullet in document.warnings:
                 lines.append(f"> - {_cited(bullet.text, cites.mark(bullet.provenance))}")
             lines.append("")
@@ -62,10 +76,17 @@ class MarkdownRenderer:
             out += [f"- {_cited(b.text, cites.mark(b.provenance))}" for b in block.items]
         elif isinstance(block, Metrics):
             for metric in block.metrics:
-                unit = f" {metric.unit}" if metric.unit and not isinstance(metric.value, str) else ""
-                out.append(f"- **{metric.label}:** {_cited(format_value(metric.value) + unit, cites.mark(metric.provenance))}")
+                unit = (
+                    f" {metric.unit}" if metric.unit and not isinstance(metric.value, str) else ""
+                )
+                out.append(
+                    f"- **{metric.label}:** {_cited(format_value(metric.value) + unit, cites.mark(metric.provenance))}"
+                )
         elif isinstance(block, Table):
-            numeric_columns = [any(is_numeric(r.cells[i]) for r in block.rows if i < len(r.cells)) for i in range(len(block.columns))]
+            numeric_columns = [
+                any(is_numeric(r.cells[i]) for r in block.rows if i < len(r.cells))
+                for i in range(len(block.columns))
+            ]
             align = list(block.align) or ["r" if n else "l" for n in numeric_columns]
             out.append("| " + " | ".join(escape_cell(c) for c in block.columns) + " | |")
             out.append("|" + "|".join("---:" if a == "r" else "---" for a in align) + "|---|")
@@ -87,7 +108,12 @@ class MarkdownRenderer:
         elif isinstance(block, ActionPlan):
             for index, action in enumerate(block.actions, 1):
                 who = f" — {action.entity}" if action.entity else ""
-                out.append(_cited(f"{index}. **{action.title}**{who} (within {action.due_in_days} days)", cites.mark(action.provenance)))
+                out.append(
+                    _cited(
+                        f"{index}. **{action.title}**{who} (within {action.due_in_days} days)",
+                        cites.mark(action.provenance),
+                    )
+                )
                 if action.rationale:
                     out.append(f"   {action.rationale}")
         elif isinstance(block, Chart):

@@ -60,7 +60,11 @@ class TextRenderer:
         title, subtitle = heading(document)
         lines += [title.upper(), subtitle, "=" * min(WIDTH, max(len(title), len(subtitle))), ""]
         if not document.reconciled or document.warnings:
-            header = "NOT RECONCILED — figures below may be wrong" if not document.reconciled else "WARNINGS"
+            header = (
+                "NOT RECONCILED — figures below may be wrong"
+                if not document.reconciled
+                else "WARNINGS"
+            )
             lines.append(header)
             for bullet in document.warnings:
                 lines += wrap(_cited(bullet.text, cites.mark(bullet.provenance)), "  ! ", "    ")
@@ -102,7 +106,11 @@ class TextRenderer:
                 rows.append((metric.label, value, cites.mark(metric.provenance)))
             label_width = min(max((len(r[0]) for r in rows), default=0), 40)
             for label, value, mark in rows:
-                out += wrap(_cited(f"{cut(label, 40).ljust(label_width)}  {value}", mark), "  ", " " * (label_width + 4))
+                out += wrap(
+                    _cited(f"{cut(label, 40).ljust(label_width)}  {value}", mark),
+                    "  ",
+                    " " * (label_width + 4),
+                )
             return out
         if isinstance(block, Table):
             return self._table(block, cites)
@@ -113,20 +121,32 @@ class TextRenderer:
             for index, finding in enumerate(block.findings, 1):
                 who = f" ({finding.entity})" if finding.entity else ""
                 out += wrap(
-                    _cited(f"{index}. [{finding.severity.value.upper()}] {finding.title}{who}", cites.mark(finding.provenance)),
+                    _cited(
+                        f"{index}. [{finding.severity.value.upper()}] {finding.title}{who}",
+                        cites.mark(finding.provenance),
+                    ),
                     "  ",
                     "     ",
                 )
                 out += wrap(f"Evidence: {finding.evidence}", "     ")
-                out += wrap(f"Fix: {finding.recommendation} (effort: {finding.effort.value})", "     ")
+                out += wrap(
+                    f"Fix: {finding.recommendation} (effort: {finding.effort.value})", "     "
+                )
             return out
         if isinstance(block, ActionPlan):
             out = [block.title] if block.title else []
             for index, action in enumerate(block.actions, 1):
                 who = f" — {action.entity}" if action.entity else ""
-                effect = f"; expected effect {format_value(action.monthly_effect)}" if action.monthly_effect else ""
+                effect = (
+                    f"; expected effect {format_value(action.monthly_effect)}"
+                    if action.monthly_effect
+                    else ""
+                )
                 out += wrap(
-                    _cited(f"{index}. {action.title}{who} (within {action.due_in_days} days{effect})", cites.mark(action.provenance)),
+                    _cited(
+                        f"{index}. {action.title}{who} (within {action.due_in_days} days{effect})",
+                        cites.mark(action.provenance),
+                    ),
                     "  ",
                     "     ",
                 )
@@ -164,7 +184,9 @@ class TextRenderer:
         for cells, _mark in body:
             for index, cell in enumerate(cells[: len(widths)]):
                 widths[index] = max(widths[index], len(cell))
-        align = list(table.align) or ["r" if numeric_columns[i] else "l" for i in range(len(header))]
+        align = list(table.align) or [
+            "r" if numeric_columns[i] else "l" for i in range(len(header))
+        ]
 
         def line(cells: list[str]) -> str:
             parts = []

@@ -51,12 +51,16 @@ class ReportContext:
         """The named analysis' result, checked to be of the expected class."""
         result = self.analysis(name)
         if not isinstance(result, kind):
-            raise TypeError(f"analysis {name!r} returned {type(result).__name__}, not {kind.__name__}")
+            raise TypeError(
+                f"analysis {name!r} returned {type(result).__name__}, not {kind.__name__}"
+            )
         return result
 
     def all_findings(self, where: Callable[[Finding], bool] = lambda _f: True) -> list[Finding]:
         """Findings of every registered analysis (in analysis-name order) that pass ``where``."""
-        return [f for name in sorted(self.analyses) for f in self.analysis(name).findings if where(f)]
+        return [
+            f for name in sorted(self.analyses) for f in self.analysis(name).findings if where(f)
+        ]
 
 
 class Report(Protocol):

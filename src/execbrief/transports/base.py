@@ -61,7 +61,10 @@ class Transport(Protocol):
     def __enter__(self) -> Self: ...
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None: ...
 
 
@@ -85,7 +88,10 @@ class BaseTransport:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -100,6 +106,8 @@ class TransportFactory(Protocol):
     name: ClassVar[str]
     Options: ClassVar[type[BaseModel]]
 
-    def open(self, options: BaseModel, delivery: Any, root: Any, environ: dict[str, str]) -> Transport:
+    def open(
+        self, options: BaseModel, delivery: Any, root: Any, environ: dict[str, str]
+    ) -> Transport:
         """Open a transport."""
         ...
