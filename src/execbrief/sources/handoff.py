@@ -45,6 +45,7 @@ FRONT_MATTER = "front matter"
 
 MAX_LABEL_WORDS = 6
 MAX_LABEL_CHARS = 48
+PLAIN_LABEL_WORDS = 4
 STEP_HEADERS = frozenset({"step", "stage", "funnel", "funnel step", "funnel stage", "phase"})
 COUNT_HEADERS = frozenset(
     {"count", "number", "n", "total", "volume", "qty", "quantity", "people", "leads", "this month",
@@ -86,6 +87,10 @@ _NO = re.compile(
 )
 _YES = re.compile(
     r"\b(?:yes|y|true|signed|executed|done|complete|completed|in place)\b", re.IGNORECASE
+)
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|we|i|you|they|it)\b",
+    re.IGNORECASE,
 )
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\+|&|/|\band\b)\s*", re.IGNORECASE)
 
@@ -365,7 +370,10 @@ class _NoteParser:
                     label, value = candidate, rest
         if label is None or value is None or not value.strip():
             return
-        self.add_fact(label.strip(), value.strip(), item.line)
+        label = label.strip()
+        if lookup(label) is None and _prose(label, plain=not (item.bold or in_list)):
+            return
+        self.add_fact(label, value.strip(), item.line)
 
     def add_fact(self, label: str, value: str, line: int, section: str | None = None) -> None:
         term = lookup(label)
@@ -509,6 +517,17 @@ def _label_ok(label: str | None) -> bool:
     if not label or len(label) > MAX_LABEL_CHARS or not label[0].isalpha():
         return False
     return len(label.split()) <= MAX_LABEL_WORDS and not _LABEL_BAD.search(label)
+
+
+def _prose(label: str, *, plain: bool) -> bool:
+    """Whether an unknown label is really the start of a sentence ("We were busy: ...").
+
+    In plain paragraphs (no bullet, no bold) an unknown label must also be short and
+    capitalised, since wrapped prose puts any words before a colon at the start of a line.
+    """
+    if _VERB.search(label):
+        return True
+    return plain and (len(label.split()) > PLAIN_LABEL_WORDS or not label[0].isupper())
 
 
 def _plain(token: Token) -> str:
