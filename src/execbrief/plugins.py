@@ -21,6 +21,7 @@ from execbrief.errors import PluginError
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.handoff",
+    "execbrief.sources.ledger",
     "execbrief.analysis.briefing",
     "execbrief.reports.ceo",
     "execbrief.renderers.text",

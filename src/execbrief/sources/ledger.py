@@ -1,0 +1,727 @@
+"""The ``ledger`` source: bookkeeping transactions and cash balances per entity.
+
+Reads CSV ledgers (one row per line on a non-cash account, the cash side implied) and beancount
+files (``.beancount``/``.bean``, through the optional beancount v3 library). Both give
+``Transaction`` records in one sign convention and ``CashBalance`` records (opening balances,
+balance assertions with their computed value, and a computed closing balance at ``as_of``).
+
+The format, the sign convention and the options are documented in ``docs/formats.md``
+("Ledgers").
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from execbrief.config import Model
+from execbrief.hookspecs import hookimpl
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.cells import parse_amount, parse_date
+from execbrief.sources.files import (
+    Column,
+    CsvTable,
+    DateRange,
+    Location,
+    ReadError,
+    RowErrors,
+    expand,
+    finish,
+    provenance,
+    read_text,
+)
+from execbrief.values import Money
+
+KIND = "ledger"
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+BEANCOUNT_SUFFIXES = (".beancount", ".bean")
+SIGN_CHECK_MIN_ROWS = 3
+
+COLUMNS = (
+    Column(
+        "date",
+        ("Transaction Date", "Txn Date", "Posting Date", "Posted", "Booking Date", "Value Date"),
+    ),
+    Column("account", ("Category", "Account Name", "GL Account", "Ledger Account")),
+    Column("amount", ("Amount", "Value", "Net Amount", "Total")),
+    Column("debit", ("Debit", "Debits", "Withdrawal", "Withdrawals", "Money Out", "Paid Out")),
+    Column("credit", ("Credit", "Credits", "Deposit", "Deposits", "Money In", "Paid In")),
+    Column("memo", ("Description", "Memo", "Details", "Narrative", "Narration")),
+    Column("counterparty", ("Payee", "Name", "Vendor", "Customer", "Payer", "Merchant")),
+    Column(
+        "reference", ("Ref", "Reference", "Check Number", "Doc Number", "Num", "Transaction ID")
+    ),
+    Column("type", ("Entry Type", "Kind", "Row Type")),
+)
+REQUIRE = ("date", "account", ("amount", "debit", "credit"))
+
+_PREFIXES: dict[str, AccountType] = {
+    "assets": AccountType.ASSET,
+    "asset": AccountType.ASSET,
+    "liabilities": AccountType.LIABILITY,
+    "liability": AccountType.LIABILITY,
+    "equity": AccountType.EQUITY,
+    "income": AccountType.INCOME,
+    "revenue": AccountType.INCOME,
+    "revenues": AccountType.INCOME,
+    "sales": AccountType.INCOME,
+    "expenses": AccountType.EXPENSE,
+    "expense": AccountType.EXPENSE,
+    "costofsales": AccountType.COST_OF_SALES,
+    "costofgoodssold": AccountType.COST_OF_SALES,
+    "cogs": AccountType.COST_OF_SALES,
+}
+_NUMBERED = re.compile(r"^(?P<num>\d{4,6})(?:[\s:.\-–]+(?P<name>.*))?$")
+_CASH_WORDS = re.compile(r"cash|checking|chequing|bank|savings|money ?market|petty", re.IGNORECASE)
+_OPENING_WORDS = re.compile(r"\bopening\b", re.IGNORECASE)
+_BALANCE_TYPES = frozenset({"balance", "assertion", "balance assertion", "closing", "statement"})
+_NONCASH_TYPES = frozenset({"accrual", "noncash", "non-cash", "journal", "adjustment"})
+
+# Income, liabilities and equity grow with money in; expenses, cost of sales and assets with money out.
+_CASH_IN_TYPES = frozenset({AccountType.INCOME, AccountType.LIABILITY, AccountType.EQUITY})
+
+
+def cash_direction(account_type: AccountType) -> int:
+    """+1 if a positive amount on this account type means money in, -1 if money out."""
+    return 1 if account_type in _CASH_IN_TYPES else -1
+
+
+class OpeningBalance(Model):
+    """``opening_balance = { date = 2025-10-01, amount = 42000, account = "Assets:Checking" }``."""
+
+    date: date
+    amount: Decimal
+    account: str = "Assets:Cash"
+
+
+class LedgerOptions(Model):
+    """Options of the ``ledger`` source (an inline table on the entity)."""
+
+    columns: dict[str, str] = Field(default_factory=dict)
+    date_format: str | None = None
+    sign: Literal["natural", "bank"] = "natural"
+    opening_balance: OpeningBalance | None = None
+    account_types: dict[str, AccountType] = Field(default_factory=dict)
+    cash_accounts: list[str] = Field(default_factory=list)
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        known = [c.name for c in COLUMNS]
+        for key in value:
+            if key not in known:
+                raise ValueError(
+                    f"unknown ledger column {key!r}; expected one of {', '.join(known)}"
+                )
+        return value
+
+    @field_validator("date_format")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        if value is not None and "%" not in value:
+            raise ValueError('expected a strptime format such as "%m/%d/%Y"')
+        return value
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account name read: its type, its last segment, whether it holds cash."""
+
+    name: str
+    type: AccountType
+    category: str
+    cash: bool
+
+
+class AccountBook:
+    """Classifies account names (cached: ledgers repeat a few dozen names many times)."""
+
+    def __init__(self, options: LedgerOptions) -> None:
+        self.overrides = {
+            key.strip().lower(): value for key, value in options.account_types.items()
+        }
+        self.cash_names = {name.strip().lower() for name in options.cash_accounts}
+        self._cache: dict[str, Account] = {}
+
+    def read(self, name: str) -> Account:
+        """The account for a name as written; ``ValueError`` if its type cannot be told."""
+        cached = self._cache.get(name)
+        if cached is None:
+            cached = self._classify(name)
+            self._cache[name] = cached
+        return cached
+
+    def _classify(self, raw: str) -> Account:
+        name = sys.intern(raw.strip())
+        if not name:
+            raise ValueError("empty account")
+        segments = [s.strip() for s in name.split(":") if s.strip()]
+        category = sys.intern(segments[-1] if segments else name)
+        kind = self._override(name)
+        numbered = _NUMBERED.match(segments[0] if segments else name)
+        if numbered and numbered["name"]:
+            category = sys.intern(numbered["name"].strip())
+        if kind is None and numbered:
+            kind = _numbered_type(numbered["num"])
+            if kind is None:
+                raise ValueError(
+                    f"account {name!r} is outside the numbered ranges (1xxx assets .. 7xxx expenses); "
+                    f'map it with account_types = {{ "{name}" = "expense" }}'
+                )
+        if kind is None and len(segments) > 1:
+            kind = _PREFIXES.get(_key(segments[0]))
+            if kind is AccountType.EXPENSE and _key(segments[1]) in (
+                "costofsales",
+                "costofgoodssold",
+                "cogs",
+            ):
+                kind = AccountType.COST_OF_SALES
+        if kind is None:
+            raise ValueError(
+                f"account {name!r} is neither hierarchical (Expenses:Fuel) nor numbered (6100 Fuel); "
+                f'map it with account_types = {{ "{name}" = "expense" }}'
+            )
+        cash = kind is AccountType.ASSET and self._is_cash(name, numbered)
+        return Account(name, kind, category, cash)
+
+    def _override(self, name: str) -> AccountType | None:
+        lowered = name.lower()
+        if lowered in self.overrides:
+            return self.overrides[lowered]
+        best: tuple[int, AccountType] | None = None
+        for key, value in self.overrides.items():
+            if (
+                key.endswith(":")
+                and lowered.startswith(key)
+                and (best is None or len(key) > best[0])
+            ):
+                best = (len(key), value)
+        return best[1] if best else None
+
+    def _is_cash(self, name: str, numbered: re.Match[str] | None) -> bool:
+        if self.cash_names:
+            lowered = name.lower()
+            return any(
+                lowered == c or lowered.startswith(c.rstrip(":") + ":") for c in self.cash_names
+            )
+        if numbered:
+            return 1000 <= int(numbered["num"][:4]) <= 1099 or bool(_CASH_WORDS.search(name))
+        return bool(_CASH_WORDS.search(name))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _numbered_type(number: str) -> AccountType | None:
+    return {
+        "1": AccountType.ASSET,
+        "2": AccountType.LIABILITY,
+        "3": AccountType.EQUITY,
+        "4": AccountType.INCOME,
+        "5": AccountType.COST_OF_SALES,
+        "6": AccountType.EXPENSE,
+        "7": AccountType.EXPENSE,
+    }.get(number[0])
+
+
+def classify_account(name: str) -> AccountType:
+    """The account type of a hierarchical (``Income:Charters``) or numbered (``6100 Fuel``) name."""
+    return AccountBook(LedgerOptions()).read(name).type
+
+
+@dataclass
+class _Balance:
+    """A balance row waiting for the computed cash position.
+
+    ``at_start`` balances stand at the start of their day (opening balances, beancount's balance
+    directives); CSV assertions at its end, like a bank statement's closing balance. ``emit`` is
+    False for balances already turned into records (beancount's, which beancount computed).
+    """
+
+    kind: str
+    day: date
+    account: str
+    amount: Decimal
+    provenance: Provenance
+    at_start: bool = False
+    emit: bool = True
+
+
+@dataclass
+class _Cash:
+    """The entity's cash pool: opening balances, assertions and daily cash movements."""
+
+    balances: list[_Balance] = field(default_factory=list)
+    moves: dict[date, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def records(
+        self, request: SourceRequest, currency: str, source: str | None
+    ) -> list[CashBalance]:
+        """CashBalance records: openings, assertions with ``computed``, and a closing at as_of.
+
+        The anchor is the sum of the opening balances on the earliest opening date, or else the
+        earliest assertion; assertions after it get the computed position of the cash pool.
+        """
+        entity = request.entity.id
+        anchor = self._anchor()
+        out: list[CashBalance] = []
+        for item in self.balances:
+            if not item.emit:
+                continue
+            computed: Money | None = None
+            if (
+                anchor is not None
+                and item.kind != "opening"
+                and item is not anchor
+                and item.day >= anchor.day
+            ):
+                computed = Money(self._position(anchor, item.day, item.at_start), currency)
+            out.append(
+                CashBalance(
+                    entity,
+                    item.provenance,
+                    item.day,
+                    item.account,
+                    Money(item.amount, currency),
+                    item.kind,
+                    computed,
+                )
+            )
+        if anchor is not None and source is not None and request.as_of >= anchor.day:
+            closing = Money(self._position(anchor, request.as_of, False), currency)
+            detail = (
+                f"computed: {anchor.kind} balance of {anchor.day.isoformat()} plus cash movements"
+            )
+            out.append(
+                CashBalance(
+                    entity,
+                    Provenance(source, detail=detail),
+                    request.as_of,
+                    anchor.account,
+                    closing,
+                    "closing",
+                    closing,
+                )
+            )
+        return out
+
+    def _anchor(self) -> _Balance | None:
+        openings = [b for b in self.balances if b.kind == "opening"]
+        if openings:
+            first = min(b.day for b in openings)
+            same_day = [b for b in openings if b.day == first]
+            total = sum((b.amount for b in same_day), Decimal(0))
+            return _Balance(
+                "opening", first, same_day[0].account, total, same_day[0].provenance, True, False
+            )
+        assertions = sorted(self.balances, key=lambda b: (b.day, not b.at_start))
+        return assertions[0] if assertions else None
+
+    def _position(self, anchor: _Balance, day: date, at_start: bool) -> Decimal:
+        total = anchor.amount
+        for moved_on, amount in self.moves.items():
+            after_anchor = moved_on >= anchor.day if anchor.at_start else moved_on > anchor.day
+            before_day = moved_on < day if at_start else moved_on <= day
+            if after_anchor and before_day:
+                total += amount
+        return total
+
+
+@dataclass
+class _SignCheck:
+    """Counts negative amounts per account type to catch a file written in the other convention."""
+
+    rows: dict[AccountType, int] = field(default_factory=lambda: defaultdict(int))
+    negative: dict[AccountType, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, kind: AccountType, amount: Decimal) -> None:
+        self.rows[kind] += 1
+        if amount < 0:
+            self.negative[kind] += 1
+
+    def problem(self, sign: str) -> str | None:
+        """A sentence when most income or expense amounts have the wrong sign, else None."""
+        for kind, label in (
+            (AccountType.EXPENSE, "expense"),
+            (AccountType.COST_OF_SALES, "cost-of-sales"),
+            (AccountType.INCOME, "income"),
+        ):
+            rows, negative = self.rows[kind], self.negative[kind]
+            if rows >= SIGN_CHECK_MIN_ROWS and negative * 2 > rows:
+                if sign == "natural":
+                    fix = 'if negative means money out (a bank export), set sign = "bank" for this ledger'
+                else:
+                    fix = 'with sign = "bank" money out must be negative; remove sign = "bank" if it is not'
+                return (
+                    f"breaks the sign convention: {negative} of {rows} {label} amounts are negative, "
+                    f"but income and expenses are written as positive amounts; {fix}"
+                )
+        return None
+
+
+class LedgerSource(BaseSource):
+    """Bookkeeping ledgers: CSV exports and beancount files."""
+
+    name = KIND
+    description = "Bookkeeping ledgers (CSV or beancount): transactions and cash balances"
+    Options = LedgerOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Read every ledger file of the entity; bad files and rows become SourceErrors."""
+        options = request.spec.options
+        if not isinstance(options, LedgerOptions):
+            options = LedgerOptions()
+        locations, errors = expand(request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES)
+        book = AccountBook(options)
+        cash = _Cash()
+        records: list[Record] = []
+        span = DateRange(request.as_of)
+        first_source: str | None = None
+        for loc in locations:
+            try:
+                if loc.suffix in BEANCOUNT_SUFFIXES:
+                    read = _read_beancount(request, loc, book, cash, span)
+                else:
+                    read = _read_csv(request, options, loc, book, cash, span)
+            except ReadError as exc:
+                errors.append(exc.to_error(request, KIND))
+                continue
+            file_records, file_errors = read
+            records.extend(file_records)
+            errors.extend(file_errors)
+            if first_source is None and (file_records or cash.balances):
+                first_source = loc.display
+        if options.opening_balance is not None:
+            ob = options.opening_balance
+            cash.balances.append(
+                _Balance(
+                    "opening",
+                    ob.date,
+                    ob.account,
+                    ob.amount,
+                    Provenance("portfolio.toml", detail=f"{request.spec.key}.opening_balance"),
+                    at_start=True,
+                )
+            )
+            first_source = first_source or "portfolio.toml"
+        records.extend(cash.records(request, request.currency, first_source))
+        return finish(request, KIND, locations, records, errors, span)
+
+
+def _read_csv(
+    request: SourceRequest,
+    options: LedgerOptions,
+    loc: Location,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> tuple[list[Record], list[SourceError]]:
+    table = CsvTable(
+        loc, COLUMNS, mapping=options.columns, require=REQUIRE, delimiter=options.delimiter
+    )
+    has_amount = "amount" in table.index
+    bad = RowErrors(loc)
+    base = provenance(loc)
+    entity = request.entity.id
+    currency = request.currency
+    bank = options.sign == "bank"
+    check = _SignCheck()
+    records: list[Record] = []
+    balances: list[_Balance] = []
+    moves: dict[date, Decimal] = defaultdict(Decimal)
+    for line, row in table.rows(bad):
+        try:
+            day = parse_date(row["date"], options.date_format)
+            account = book.read(row["account"])
+            row_type = row.get("type", "").strip().lower()
+            memo = row.get("memo", "")
+            if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
+                balances.append(
+                    _Balance(
+                        "opening",
+                        day,
+                        account.name,
+                        _balance_value(row, has_amount),
+                        base.at_line(line),
+                        True,
+                    )
+                )
+                continue
+            if account.cash and row_type in _BALANCE_TYPES:
+                balances.append(
+                    _Balance(
+                        "assertion",
+                        day,
+                        account.name,
+                        _balance_value(row, has_amount),
+                        base.at_line(line),
+                    )
+                )
+                continue
+            if row_type == "opening" or row_type in _BALANCE_TYPES:
+                raise ValueError(
+                    f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), not {account.name!r}"
+                )
+            if account.cash:
+                raise ValueError(
+                    f"a row on cash account {account.name!r} must be an opening balance or a balance "
+                    "assertion (type column); write transactions on the income or expense account"
+                )
+            direction = cash_direction(account.type)
+            if has_amount and row.get("amount", "").strip():
+                if row.get("debit", "").strip() or row.get("credit", "").strip():
+                    raise ValueError(
+                        "has both an amount and debit/credit; expected one or the other"
+                    )
+                written = parse_amount(row["amount"])
+                amount = written * direction if bank else written
+                check.add(account.type, amount)
+            else:
+                debit = (
+                    parse_amount(row["debit"], what="debit")
+                    if row.get("debit", "").strip()
+                    else Decimal(0)
+                )
+                credit = (
+                    parse_amount(row["credit"], what="credit")
+                    if row.get("credit", "").strip()
+                    else Decimal(0)
+                )
+                if debit and credit:
+                    raise ValueError("has both a debit and a credit; expected one of them")
+                if not (row.get("debit", "").strip() or row.get("credit", "").strip()):
+                    raise ValueError("has no amount; expected an amount, a debit or a credit")
+                amount = (credit - debit) * direction
+            noncash = row_type in _NONCASH_TYPES
+            if row_type and not noncash and row_type not in ("", "transaction", "txn"):
+                raise ValueError(
+                    f"unknown type {row_type!r}; expected opening, balance, accrual or empty"
+                )
+        except ValueError as exc:
+            bad.add(line, str(exc))
+            continue
+        span.add(day)
+        if not noncash:
+            moves[day] += amount * direction
+        records.append(
+            Transaction(
+                entity,
+                base.at_line(line),
+                day,
+                account.name,
+                account.type,
+                account.category,
+                Money(amount, currency),
+                memo,
+                row.get("counterparty") or None,
+                row.get("reference") or None,
+                not noncash,
+            )
+        )
+    problem = check.problem(options.sign)
+    if problem is not None:
+        raise ReadError(loc.display, problem)
+    cash.balances.extend(balances)
+    for day, amount in moves.items():
+        cash.moves[day] += amount
+    for item in balances:
+        span.add(item.day)
+    return records, bad.errors(request, KIND)
+
+
+def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
+    if has_amount and row.get("amount", "").strip():
+        return parse_amount(row["amount"], what="balance")
+    debit, credit = row.get("debit", "").strip(), row.get("credit", "").strip()
+    if debit or credit:
+        return parse_amount(debit or credit, what="balance")
+    raise ValueError("has no balance amount")
+
+
+# --------------------------------------------------------------------------------------------
+# beancount
+# --------------------------------------------------------------------------------------------
+
+_BEANCOUNT_READY = False
+
+
+def _beancount_loader() -> Any:
+    global _BEANCOUNT_READY
+    from beancount import loader
+
+    if not _BEANCOUNT_READY:
+        loader.initialize(use_cache=False)  # never write .picklecache files next to a ledger
+        _BEANCOUNT_READY = True
+    return loader
+
+
+def _read_beancount(
+    request: SourceRequest,
+    loc: Location,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> tuple[list[Record], list[SourceError]]:
+    try:
+        loader = _beancount_loader()
+        from beancount.core import data
+    except ImportError:
+        raise ReadError(
+            loc.display,
+            "is a beancount ledger, but beancount is not installed; pip install 'execbrief[beancount]'",
+        ) from None
+    if loc.path is not None:
+        entries, problems, _options = loader.load_file(str(loc.path))
+    else:
+        entries, problems, _options = loader.load_string(read_text(loc))
+    base = provenance(loc)
+    errors: list[SourceError] = [_beancount_error(request, loc, problem) for problem in problems]
+    records: list[Record] = []
+    entity = request.entity.id
+    skipped = RowErrors(loc)
+    for entry in entries:
+        line = _entry_line(entry, loc)
+        if isinstance(entry, data.Balance):
+            try:
+                account = book.read(entry.account)
+            except ValueError:
+                continue
+            if not account.cash:
+                continue
+            expected = entry.amount.number
+            if expected is None:
+                continue
+            diff = getattr(entry, "diff_amount", None)
+            computed = expected + diff.number if diff is not None else expected
+            records.append(
+                CashBalance(
+                    entity,
+                    base.at_line(line),
+                    entry.date,
+                    entry.account,
+                    Money(expected, entry.amount.currency),
+                    "assertion",
+                    Money(computed, entry.amount.currency),
+                )
+            )
+            cash.balances.append(
+                _Balance(
+                    "assertion",
+                    entry.date,
+                    entry.account,
+                    expected,
+                    base.at_line(line),
+                    True,
+                    False,
+                )
+            )
+            span.add(entry.date)
+            continue
+        if not isinstance(entry, data.Transaction):
+            continue
+        accounts = []
+        for posting in entry.postings:
+            try:
+                accounts.append((posting, book.read(posting.account)))
+            except ValueError as exc:
+                skipped.add(line or 0, str(exc))
+                accounts = []
+                break
+        if not accounts:
+            continue
+        cash_postings = [(p, a) for p, a in accounts if a.cash]
+        opening = [
+            a for _p, a in accounts if a.type is AccountType.EQUITY and "opening" in a.name.lower()
+        ]
+        if opening and cash_postings:
+            for posting, account in cash_postings:
+                if posting.units is not None and posting.units.number is not None:
+                    cash.balances.append(
+                        _Balance(
+                            "opening",
+                            entry.date,
+                            account.name,
+                            posting.units.number,
+                            base.at_line(line),
+                            True,
+                        )
+                    )
+            span.add(entry.date)
+            continue
+        moved = bool(cash_postings)
+        for posting, account in accounts:
+            if account.cash or posting.units is None or posting.units.number is None:
+                continue
+            # beancount writes income and liabilities as negative (credit) numbers.
+            amount = -posting.units.number * cash_direction(account.type)
+            records.append(
+                Transaction(
+                    entity,
+                    base.at_line(line),
+                    entry.date,
+                    account.name,
+                    account.type,
+                    account.category,
+                    Money(amount, posting.units.currency),
+                    entry.narration or "",
+                    entry.payee or None,
+                    _reference(entry),
+                    moved,
+                )
+            )
+            span.add(entry.date)
+        for posting, _account in cash_postings:
+            if posting.units is not None and posting.units.number is not None:
+                cash.moves[entry.date] += posting.units.number
+    errors.extend(skipped.errors(request, KIND))
+    return records, errors
+
+
+def _entry_line(entry: Any, loc: Location) -> int | None:
+    meta = getattr(entry, "meta", None) or {}
+    line = meta.get("lineno")
+    return int(line) if isinstance(line, int) else None
+
+
+def _reference(entry: Any) -> str | None:
+    links = sorted(getattr(entry, "links", None) or ())
+    if links:
+        return links[0]
+    reference = (getattr(entry, "meta", None) or {}).get("reference")
+    return str(reference) if reference else None
+
+
+def _beancount_error(request: SourceRequest, loc: Location, problem: Any) -> SourceError:
+    source = getattr(problem, "source", None) or {}
+    filename = source.get("filename")
+    line = source.get("lineno")
+    where = loc.display
+    if filename and loc.path is not None and Path(filename).resolve() != loc.path.resolve():
+        where = request.display(Path(filename))
+    message = " ".join(str(getattr(problem, "message", problem)).split())
+    return SourceError(
+        entity=request.entity.id,
+        source_kind=KIND,
+        provenance=Provenance(where, int(line) if isinstance(line, int) and line > 0 else None),
+        message=f"beancount: {message}",
+        fatal=False,
+    )
+
+
+@hookimpl
+def register_sources() -> Iterable[Any]:
+    """The ledger source."""
+    return [LedgerSource()]
