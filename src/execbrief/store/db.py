@@ -1,0 +1,606 @@
+"""The store: one SQLite file (WAL) holding runs, deliveries and provider events.
+
+A delivery row (one per report x period x recipient) is *claimed* inside one ``BEGIN IMMEDIATE``
+transaction before the transport is called, and *completed* after, so two processes never send the
+same delivery and a crash leaves a visible ``sending`` row that a later run shows as ``unknown``.
+
+Statuses::
+
+    pending    recorded, not attempted (the run halted first); sent by the next run
+    sending    claimed; the transport is being called now (or the sender crashed)
+    sent       the provider accepted it; ``message_id`` is the provider's id
+    failed     the provider refused it or retries ran out; retried by the next run
+    deferred   the daily quota was spent; retried by the next run
+    blocked    the secret guard or the reconciliation gate stopped it; retried by the next run
+    unknown    claimed by a sender that died before recording the outcome; not re-sent unless
+               the operator says so (``--resend-unknown``) or a provider event settles it
+    delivered, bounced, complained, rejected
+               what the provider reported later (``execbrief track``)
+
+Time comes from the ``clock`` passed in; the store never reads the system clock itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from execbrief.errors import StoreError
+from execbrief.store.migrations import migrate
+
+Clock = Callable[[], datetime]
+AliveCheck = Callable[[int | None, str | None], bool]
+
+STATUSES = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "deferred",
+    "unknown",
+    "blocked",
+    "delivered",
+    "bounced",
+    "complained",
+    "rejected",
+)
+#: The provider took the message: a delivery in one of these is not sent again unless forced.
+ACCEPTED = frozenset({"sent", "delivered", "bounced", "complained", "rejected"})
+#: Not sent yet, and safe to (re)try: the next run claims these.
+RETRYABLE = frozenset({"pending", "failed", "deferred", "blocked"})
+#: What later provider events may move an accepted delivery to, ranked: a later event never
+#: moves a delivery down (a complaint after delivery stays a complaint).
+EVENT_RANK = {"sent": 0, "unknown": 0, "delivered": 1, "rejected": 2, "bounced": 2, "complained": 3}
+
+
+def timestamp(moment: datetime) -> str:
+    """An aware datetime as ``2026-11-20T08:00:00Z`` (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def process_alive(pid: int | None, host: str | None) -> bool:
+    """Whether process ``pid`` on ``host`` still runs (a process on another host counts as alive)."""
+    if pid is None:
+        return False
+    if host and host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    """What makes a delivery unique: one report, one period, one recipient."""
+
+    report: str
+    period: str
+    recipient: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row of the ``deliveries`` table."""
+
+    id: int
+    run_id: int | None
+    report: str
+    period: str
+    recipient: str
+    content_sha256: str | None
+    transport: str | None
+    message_id: str | None
+    status: str
+    error: str | None
+    response: str | None
+    claimed_at: str | None
+    sent_at: str | None
+    updated_at: str
+    attempts: int
+
+    @property
+    def key(self) -> DeliveryKey:
+        """The unique key of this delivery."""
+        return DeliveryKey(self.report, self.period, self.recipient)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON data."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of the ``runs`` table."""
+
+    id: int
+    started: str
+    finished: str | None
+    command: str
+    as_of: str | None
+    period: str | None
+    status: str
+    summary: str | None
+    pid: int | None
+    host: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the ``events`` table."""
+
+    id: int
+    delivery_id: int | None
+    message_id: str | None
+    type: str
+    at: str
+    detail: str | None
+
+
+ClaimOutcome = Literal["claimed", "accepted", "unknown", "busy"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to a claim: ``claimed`` (send it now), ``accepted`` (already sent), ``unknown``
+    (a crashed sender left it; not re-sent) or ``busy`` (another live run is sending it)."""
+
+    outcome: ClaimOutcome
+    delivery: Delivery
+
+    @property
+    def claimed(self) -> bool:
+        """True when this caller now owns the delivery and must send it."""
+        return self.outcome == "claimed"
+
+
+class Store:
+    """The SQLite store. Open with ``Store(path, clock=...)``; use as a context manager."""
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, clock: Clock, is_alive: AliveCheck = process_alive
+    ) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.is_alive = is_alive
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30.0, check_same_thread=False
+            )
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            migrate(self.db)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the store ({exc}); check the path and its permissions"
+            ) from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def now(self) -> str:
+        """The clock's time as a store timestamp."""
+        return timestamp(self.clock())
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``: other writers wait for it)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot start a transaction ({exc})") from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(
+        self,
+        command: str,
+        *,
+        as_of: str | None = None,
+        period: str | None = None,
+        pid: int | None = None,
+        host: str | None = None,
+    ) -> int:
+        """Record a run as ``running``; return its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (started, command, as_of, period, status, pid, host) VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                (
+                    self.now(),
+                    command,
+                    as_of,
+                    period,
+                    os.getpid() if pid is None else pid,
+                    host or socket.gethostname(),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, status: str, summary: dict[str, Any] | str | None = None
+    ) -> None:
+        """Record how a run ended (``ok``, ``failed``, ``halted``) with a short summary."""
+        text = json.dumps(summary, sort_keys=True) if isinstance(summary, dict) else summary
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?",
+                (self.now(), status, text, run_id),
+            )
+
+    def run(self, run_id: int) -> Run:
+        """The run with this id."""
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no run {run_id}")
+        return Run(**dict(row))
+
+    def runs(self) -> list[Run]:
+        """Every run, oldest first."""
+        return [Run(**dict(row)) for row in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    def _run_alive(self, db: sqlite3.Connection, run_id: int | None) -> bool:
+        if run_id is None:
+            return False
+        row = db.execute("SELECT status, pid, host FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return (
+            row is not None
+            and row["status"] == "running"
+            and self.is_alive(row["pid"], row["host"])
+        )
+
+    # ------------------------------------------------------------------ deliveries
+
+    def claim(
+        self,
+        key: DeliveryKey,
+        *,
+        run_id: int,
+        transport: str,
+        content_sha256: str,
+        force: bool = False,
+        resend_unknown: bool = False,
+    ) -> Claim:
+        """Claim a delivery for sending, inside one transaction.
+
+        A new or retryable delivery becomes ``sending`` and is ours. An accepted one is left alone
+        unless ``force``; an ``unknown`` one unless ``resend_unknown``. A ``sending`` row whose
+        run is dead becomes ``unknown``; one whose run still lives is ``busy``.
+        """
+        now = self.now()
+        with self.transaction() as db:
+            row = self._select(db, key)
+            if row is not None:
+                status = row.status
+                if status == "sending":
+                    if row.run_id != run_id and self._run_alive(db, row.run_id):
+                        return Claim("busy", row)
+                    self._update(
+                        db, row.id, status="unknown", error=_unknown_reason(row), updated_at=now
+                    )
+                    status = "unknown"
+                    row = self._select_id(db, row.id)
+                if status in ACCEPTED and not force:
+                    return Claim("accepted", row)
+                if status == "unknown" and not (resend_unknown or force):
+                    return Claim("unknown", row)
+                if status in ACCEPTED and row.message_id:
+                    self._event(
+                        db,
+                        row.id,
+                        row.message_id,
+                        "superseded",
+                        now,
+                        {"status": status, "forced": True},
+                    )
+                self._update(
+                    db,
+                    row.id,
+                    status="sending",
+                    run_id=run_id,
+                    transport=transport,
+                    content_sha256=content_sha256,
+                    message_id=None,
+                    error=None,
+                    response=None,
+                    claimed_at=now,
+                    sent_at=None,
+                    updated_at=now,
+                )
+                return Claim("claimed", self._select_id(db, row.id))
+            cursor = db.execute(
+                "INSERT INTO deliveries (run_id, report, period, recipient, content_sha256, transport, status,"
+                " claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)",
+                (
+                    run_id,
+                    key.report,
+                    key.period,
+                    key.recipient,
+                    content_sha256,
+                    transport,
+                    now,
+                    now,
+                ),
+            )
+            return Claim("claimed", self._select_id(db, int(cursor.lastrowid or 0)))
+
+    def attempt(self, delivery_id: int) -> None:
+        """Count one call of the transport for this delivery."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                (self.now(), delivery_id),
+            )
+
+    def complete(self, delivery_id: int, message_id: str, response: str | None = None) -> Delivery:
+        """The provider accepted the message: ``sent`` with its message id."""
+        now = self.now()
+        with self.transaction() as db:
+            self._update(
+                db,
+                delivery_id,
+                status="sent",
+                message_id=message_id,
+                response=response,
+                error=None,
+                sent_at=now,
+                updated_at=now,
+            )
+            return self._select_id(db, delivery_id)
+
+    def fail(self, delivery_id: int, error: str, *, status: str = "failed") -> Delivery:
+        """Record a failure (``failed``, ``deferred``, ``blocked``, ``pending``) with its error."""
+        if status not in RETRYABLE:
+            raise ValueError(f"a failure status must be one of {sorted(RETRYABLE)}, not {status!r}")
+        with self.transaction() as db:
+            self._update(db, delivery_id, status=status, error=error, updated_at=self.now())
+            return self._select_id(db, delivery_id)
+
+    def defer(self, delivery_id: int, error: str) -> Delivery:
+        """The daily quota is spent: ``deferred`` until the next run."""
+        return self.fail(delivery_id, error, status="deferred")
+
+    def mark_unknown(self, delivery_id: int, reason: str) -> Delivery:
+        """Mark a delivery whose outcome is not known."""
+        with self.transaction() as db:
+            self._update(db, delivery_id, status="unknown", error=reason, updated_at=self.now())
+            return self._select_id(db, delivery_id)
+
+    def record_unsent(
+        self,
+        key: DeliveryKey,
+        *,
+        run_id: int,
+        transport: str,
+        content_sha256: str | None,
+        status: str,
+        error: str,
+        force: bool = False,
+    ) -> Delivery | None:
+        """Record a delivery that was not attempted (``blocked``, ``deferred``, ``pending``).
+
+        Returns None, touching nothing, when the row is already accepted (and not ``force``), is
+        ``unknown``, or is being sent by a live run: a gate must never hide an earlier outcome.
+        """
+        if status not in RETRYABLE:
+            raise ValueError(f"an unsent status must be one of {sorted(RETRYABLE)}, not {status!r}")
+        now = self.now()
+        with self.transaction() as db:
+            row = self._select(db, key)
+            if row is None:
+                cursor = db.execute(
+                    "INSERT INTO deliveries (run_id, report, period, recipient, content_sha256, transport, status,"
+                    " error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        run_id,
+                        key.report,
+                        key.period,
+                        key.recipient,
+                        content_sha256,
+                        transport,
+                        status,
+                        error,
+                        now,
+                    ),
+                )
+                return self._select_id(db, int(cursor.lastrowid or 0))
+            if row.status in RETRYABLE or (row.status in ACCEPTED and force):
+                self._update(
+                    db,
+                    row.id,
+                    status=status,
+                    error=error,
+                    run_id=run_id,
+                    content_sha256=content_sha256,
+                    updated_at=now,
+                )
+                return self._select_id(db, row.id)
+            return None
+
+    def recover(self) -> list[Delivery]:
+        """Turn ``sending`` rows whose run has died into ``unknown``, and mark those runs
+        ``crashed``; return the deliveries changed."""
+        now = self.now()
+        changed: list[Delivery] = []
+        with self.transaction() as db:
+            for row in [
+                self._row(r)
+                for r in db.execute("SELECT * FROM deliveries WHERE status = 'sending'")
+            ]:
+                if not self._run_alive(db, row.run_id):
+                    self._update(
+                        db, row.id, status="unknown", error=_unknown_reason(row), updated_at=now
+                    )
+                    changed.append(self._select_id(db, row.id))
+            for run in db.execute(
+                "SELECT id, pid, host FROM runs WHERE status = 'running'"
+            ).fetchall():
+                if not self.is_alive(run["pid"], run["host"]):
+                    db.execute(
+                        "UPDATE runs SET status = 'crashed', finished = ? WHERE id = ?",
+                        (now, run["id"]),
+                    )
+        return changed
+
+    def set_status(
+        self,
+        delivery_id: int,
+        status: str,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+    ) -> Delivery:
+        """Set a status reported by the provider later (``delivered``, ``bounced``, ...)."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        fields: dict[str, Any] = {"status": status, "updated_at": self.now()}
+        if message_id is not None:
+            fields["message_id"] = message_id
+        if error is not None:
+            fields["error"] = error
+        with self.transaction() as db:
+            self._update(db, delivery_id, **fields)
+            return self._select_id(db, delivery_id)
+
+    def get(self, key: DeliveryKey) -> Delivery | None:
+        """The delivery with this key, or None."""
+        return self._select(self.db, key)
+
+    def delivery(self, delivery_id: int) -> Delivery | None:
+        """The delivery with this id, or None."""
+        row = self.db.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        return None if row is None else self._row(row)
+
+    def by_message_id(self, message_id: str) -> Delivery | None:
+        """The delivery the provider knows by this message id, or None."""
+        row = self.db.execute(
+            "SELECT * FROM deliveries WHERE message_id = ? ORDER BY id DESC", (message_id,)
+        ).fetchone()
+        return None if row is None else self._row(row)
+
+    def deliveries(
+        self, *, period: str | None = None, report: str | None = None, status: str | None = None
+    ) -> list[Delivery]:
+        """Deliveries, filtered, ordered by period, report and recipient."""
+        clauses, params = [], []
+        for column, value in (("period", period), ("report", report), ("status", status)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.execute(
+            f"SELECT * FROM deliveries{where} ORDER BY period, report, recipient", params
+        )
+        return [self._row(row) for row in rows]
+
+    # ------------------------------------------------------------------ events
+
+    def record_event(
+        self,
+        *,
+        delivery_id: int | None,
+        message_id: str | None,
+        type: str,
+        at: datetime | str,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
+        """Record a provider event (``detail`` must hold no secret)."""
+        when = at if isinstance(at, str) else timestamp(at)
+        with self.transaction() as db:
+            return self._event(db, delivery_id, message_id, type, when, detail)
+
+    def events(self, *, delivery_id: int | None = None) -> list[Event]:
+        """Events, oldest first, optionally for one delivery."""
+        if delivery_id is None:
+            rows = self.db.execute("SELECT * FROM events ORDER BY id")
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM events WHERE delivery_id = ? ORDER BY id", (delivery_id,)
+            )
+        return [Event(**dict(row)) for row in rows]
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _event(
+        db: sqlite3.Connection,
+        delivery_id: int | None,
+        message_id: str | None,
+        type: str,
+        at: str,
+        detail: dict[str, Any] | None,
+    ) -> int:
+        text = json.dumps(detail, sort_keys=True, default=str) if detail is not None else None
+        cursor = db.execute(
+            "INSERT INTO events (delivery_id, message_id, type, at, detail) VALUES (?, ?, ?, ?, ?)",
+            (delivery_id, message_id, type, at, text),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def _row(row: sqlite3.Row) -> Delivery:
+        return Delivery(**dict(row))
+
+    def _select(self, db: sqlite3.Connection, key: DeliveryKey) -> Delivery | None:
+        row = db.execute(
+            "SELECT * FROM deliveries WHERE report = ? AND period = ? AND recipient = ?",
+            (key.report, key.period, key.recipient),
+        ).fetchone()
+        return None if row is None else self._row(row)
+
+    def _select_id(self, db: sqlite3.Connection, delivery_id: int) -> Delivery:
+        row = db.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no delivery {delivery_id}")
+        return self._row(row)
+
+    @staticmethod
+    def _update(db: sqlite3.Connection, delivery_id: int, **fields: Any) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        db.execute(
+            f"UPDATE deliveries SET {assignments} WHERE id = ?", (*fields.values(), delivery_id)
+        )
+
+
+def _unknown_reason(row: Delivery) -> str:
+    return (
+        f"run {row.run_id} claimed this delivery at {row.claimed_at} and stopped before recording the outcome; "
+        "it may or may not have been sent (check the recipient's inbox or run `execbrief track`, "
+        "then send with --resend-unknown if it was not)"
+    )

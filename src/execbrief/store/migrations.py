@@ -1,0 +1,206 @@
+"""The SQLite schema as an append-only list of named migrations (after llm's ``migrations.py``).
+
+Each migration is a function decorated with ``@migration``; its name is recorded in the
+``_migrations`` table once applied, so ``migrate(db)`` is idempotent and safe to call on every
+open. Never edit or reorder a migration that has shipped: append a new one. Adding a table is::
+
+    @migration
+    def m005_snapshots(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE snapshots (...)")
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(function: Migration) -> Migration:
+    """Append ``function`` to ``MIGRATIONS`` under its own name."""
+    if any(name == function.__name__ for name, _ in MIGRATIONS):
+        raise ValueError(f"a migration named {function.__name__!r} already exists")
+    MIGRATIONS.append((function.__name__, function))
+    return function
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    """The names of the migrations already applied, in the order they ran."""
+    _ensure_table(db)
+    return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(
+    db: sqlite3.Connection, migrations: list[tuple[str, Migration]] | None = None
+) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied now.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction with its record, so two
+    processes opening a new store at once never apply one twice and a failure leaves no half step.
+    ``db`` must be in autocommit mode (``isolation_level=None``).
+    """
+    _ensure_table(db)
+    done: list[str] = []
+    for name, function in MIGRATIONS if migrations is None else migrations:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                db.execute("COMMIT")
+                continue
+            function(db)
+            db.execute("INSERT INTO _migrations (name) VALUES (?)", (name,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        done.append(name)
+    return done
+
+
+def _ensure_table(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations ("
+        " name TEXT PRIMARY KEY,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
+    )
+
+
+@migration
+def m001_runs(db: sqlite3.Connection) -> None:
+    """One row per command run: what ran, for which period, and how it ended."""
+    db.execute(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            command TEXT NOT NULL,
+            as_of TEXT,
+            period TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            summary TEXT,
+            pid INTEGER,
+            host TEXT
+        )
+        """
+    )
+
+
+@migration
+def m002_deliveries(db: sqlite3.Connection) -> None:
+    """One row per report x period x recipient, written before and after each send."""
+    db.execute(
+        """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            report TEXT NOT NULL,
+            period TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            content_sha256 TEXT,
+            transport TEXT,
+            message_id TEXT,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed',
+                'deferred', 'unknown', 'blocked', 'delivered', 'bounced', 'complained', 'rejected')),
+            error TEXT,
+            response TEXT,
+            claimed_at TEXT,
+            sent_at TEXT,
+            updated_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (report, period, recipient)
+        )
+        """
+    )
+    db.execute("CREATE INDEX deliveries_message_id ON deliveries (message_id)")
+    db.execute("CREATE INDEX deliveries_status ON deliveries (status)")
+
+
+@migration
+def m003_events(db: sqlite3.Connection) -> None:
+    """Provider events (SES delivery, bounce, complaint, ...) and local notes about deliveries."""
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER REFERENCES deliveries(id),
+            message_id TEXT,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            detail TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_message_id ON events (message_id)")
+
+
+@migration
+def m004_history(db: sqlite3.Connection) -> None:
+    """What each run saw and built, per period: its snapshot, documents, metrics and findings.
+
+    Deltas ("since last report") and trends are computed from these rows, so they depend only on
+    the stored history and the current run.
+    """
+    db.execute(
+        """
+        CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            period TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            snapshot BLOB NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            period TEXT NOT NULL,
+            report TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (run_id, report)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE metrics (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            period TEXT NOT NULL,
+            report TEXT NOT NULL,
+            metric_key TEXT NOT NULL,
+            metric_id TEXT NOT NULL,
+            entity TEXT,
+            label TEXT NOT NULL,
+            value TEXT NOT NULL,
+            number TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            period TEXT NOT NULL,
+            report TEXT NOT NULL,
+            finding_id TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            entity TEXT,
+            title TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX documents_period ON documents (report, period)")
+    db.execute("CREATE INDEX metrics_period ON metrics (report, period, metric_key)")
+    db.execute("CREATE INDEX findings_period ON findings (report, period, finding_id)")

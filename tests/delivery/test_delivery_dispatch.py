@@ -1,0 +1,254 @@
+"""The dispatch stage against the memory transport: exactly once, retries, quota, halts, gates."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from helpers_delivery import FakeTime, outgoing
+
+from execbrief.delivery import DispatchOptions, RateLimiter, RetryPolicy, dispatch
+from execbrief.document import Document
+from execbrief.errors import TransientDeliveryError
+from execbrief.store.db import DeliveryKey, Store
+from execbrief.transports.memory import MemoryTransport
+
+PEOPLE = ("a@harbor.example", "b@harbor.example", "c@harbor.example")
+OPS = "ops@harbor.example"
+
+
+def run(store: Store, transport: MemoryTransport, clock: FakeTime, items: list, **kwargs):  # type: ignore[no-untyped-def]
+    stream = io.StringIO()
+    kwargs.setdefault("retry", RetryPolicy(attempts=3, base=1.0, cap=4.0))
+    result = dispatch(
+        items,
+        period="2026-11",
+        store=store,
+        transport=transport,
+        sender="reports@harbor.example",
+        operator=OPS,
+        timing=clock.timing(),
+        alert_stream=stream,
+        **kwargs,
+    )
+    return result, stream.getvalue()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    clock = FakeTime()
+    with Store(tmp_path / "s.db", clock=clock.now) as opened:
+        yield opened
+
+
+def test_sends_once_then_skips_then_force_resends(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    result, alert = run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert [(o.recipient, o.status, o.message_id) for o in result.outcomes] == [
+        ("a@harbor.example", "sent", "memory-1"),
+        ("b@harbor.example", "sent", "memory-2"),
+        ("c@harbor.example", "sent", "memory-3"),
+    ]
+    assert result.exit_code == 0 and alert == ""
+    assert memory.sent[0].tags == {"delivery": "1", "report": "ceo", "period": "2026-11"}
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert [o.action for o in again.outcomes] == ["skipped"] * 3 and len(memory.sent) == 3
+    forced, _ = run(
+        store, memory, clock, [outgoing(recipients=PEOPLE[:1])], options=DispatchOptions(force=True)
+    )
+    assert [o.action for o in forced.outcomes] == ["sent"] and len(memory.sent) == 4
+    assert store.get(DeliveryKey("ceo", "2026-11", PEOPLE[0])).message_id == "memory-4"  # type: ignore[union-attr]
+    runs = store.runs()
+    assert [r.status for r in runs] == ["ok", "ok", "ok"]
+
+
+def test_transient_errors_are_retried_with_capped_backoff(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next("transient", "transient")
+    result, _ = run(
+        store,
+        memory,
+        clock,
+        [outgoing(recipients=PEOPLE[:1])],
+        retry=RetryPolicy(attempts=3, base=1.0, cap=4.0),
+    )
+    assert result.outcomes[0].status == "sent" and result.outcomes[0].attempts == 3
+    # random() is 0.5: attempt 1 waits 0.5 + 0.25, attempt 2 waits 1 + 0.5
+    assert clock.sleeps == [0.75, 1.5]
+    assert store.get(DeliveryKey("ceo", "2026-11", PEOPLE[0])).attempts == 3  # type: ignore[union-attr]
+
+
+def test_retries_run_out_then_failed_and_alerted(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_for(PEOPLE[0], TransientDeliveryError("503 Service Unavailable"))
+    result, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [(o.status, o.attempts) for o in result.outcomes] == [("failed", 3), ("sent", 1)]
+    assert result.outcomes[0].error == "gave up after 3 attempts: 503 Service Unavailable"
+    assert result.exit_code == 1
+    # the alert went to the operator through the transport
+    assert memory.recipients()[-1] == OPS
+    alert = memory.sent[-1].message.get_content()
+    assert (
+        "- ceo to a@harbor.example: failed: gave up after 3 attempts: 503 Service Unavailable"
+        in alert
+    )
+    # the next run retries only the failed one
+    memory._per_recipient.clear()
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [o.action for o in again.outcomes] == ["sent", "skipped"]
+    assert again.exit_code == 0
+
+
+def test_rejected_recipient_fails_alone(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_for(PEOPLE[1], "rejected")
+    result, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert [o.status for o in result.outcomes] == ["sent", "failed", "sent"]
+    assert result.outcomes[1].error == "rejected: scripted rejected failure for b@harbor.example"
+    assert result.halted is None and result.exit_code == 1
+
+
+def test_quota_defers_the_rest(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next(None, "quota")
+    result, _ = run(
+        store, memory, clock, [outgoing(recipients=PEOPLE), outgoing("cfo", recipients=PEOPLE[:1])]
+    )
+    assert [o.status for o in result.outcomes] == ["sent", "deferred", "deferred", "deferred"]
+    assert result.halted is not None and "quota" in result.halted
+    rows = {(r.report, r.recipient): r.status for r in store.deliveries()}
+    assert rows == {
+        ("ceo", PEOPLE[0]): "sent",
+        ("ceo", PEOPLE[1]): "deferred",
+        ("ceo", PEOPLE[2]): "deferred",
+        ("cfo", PEOPLE[0]): "deferred",
+    }
+    assert store.runs()[-1].status == "halted"
+    assert memory.recipients() == [PEOPLE[0], OPS]  # the alert still goes out through the transport
+
+
+def test_run_halted_stops_at_once_and_alerts_on_stderr(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next("halt")
+    result, stderr = run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert [o.status for o in result.outcomes] == ["failed", "pending", "pending"]
+    assert memory.calls == 1  # no alert through a transport that is down
+    assert "The run stopped: halted: scripted halt failure" in stderr
+    assert result.alerts == ["alert written to stderr"]
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert [o.action for o in again.outcomes] == ["sent", "sent", "sent"]
+
+
+def test_unreconciled_report_is_blocked_unless_allowed(store: Store) -> None:
+    document = Document(
+        report="cfo",
+        title="CFO",
+        audience="CFO",
+        period="2026-11",
+        as_of=date(2026, 11, 20),
+        portfolio="Harbor",
+        reconciled=False,
+    )
+    clock, memory = FakeTime(), MemoryTransport()
+    result, _ = run(
+        store, memory, clock, [outgoing("cfo", recipients=PEOPLE[:1], document=document)]
+    )
+    assert result.outcomes[0].status == "blocked" and "not reconciled" in (
+        result.outcomes[0].error or ""
+    )
+    assert len([s for s in memory.sent if s.tags.get("report") == "cfo"]) == 0
+    allowed, _ = run(
+        store,
+        memory,
+        clock,
+        [outgoing("cfo", recipients=PEOPLE[:1], document=document)],
+        options=DispatchOptions(allow_unreconciled=True),
+    )
+    assert allowed.outcomes[0].status == "sent"
+    # once sent, the gate does not rewrite history
+    later, _ = run(
+        store, memory, clock, [outgoing("cfo", recipients=PEOPLE[:1], document=document)]
+    )
+    assert later.outcomes[0].action == "skipped" and later.exit_code == 0
+
+
+class FakeGuard:
+    def check(self, message: EmailMessage) -> list[str]:
+        body = message.get_body(preferencelist=("plain",))
+        return (
+            ["stripe live key (fingerprint 1a2b3c) in the body"]
+            if body and "sk_live" in body.get_content()
+            else []
+        )
+
+
+def test_secret_guard_blocks_and_alerts(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    leaky = outgoing("cto", recipients=PEOPLE[:1], text="key sk_live_xxx\n")
+    clean = outgoing("ceo", recipients=PEOPLE[:1])
+    result, _ = run(store, memory, clock, [leaky, clean], guard=FakeGuard())
+    assert [(o.report, o.status) for o in result.outcomes] == [("cto", "blocked"), ("ceo", "sent")]
+    assert (
+        result.outcomes[0].error
+        == "secret guard blocked the message: stripe live key (fingerprint 1a2b3c) in the body"
+    )
+    assert "sk_live" not in (store.get(DeliveryKey("cto", "2026-11", PEOPLE[0])).error or "")  # type: ignore[union-attr]
+    assert result.exit_code == 1 and memory.recipients() == [PEOPLE[0], OPS]
+
+
+def test_dry_run_writes_nothing(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    result, _ = run(
+        store,
+        memory,
+        clock,
+        [outgoing(recipients=PEOPLE[:1])],
+        options=DispatchOptions(dry_run=True),
+    )
+    assert [o.action for o in result.outcomes] == ["would send"]
+    assert memory.calls == 0 and store.deliveries() == [] and store.runs() == []
+
+
+def test_too_large_message_fails_that_delivery(store: Store) -> None:
+    clock = FakeTime()
+    memory = MemoryTransport(max_message_bytes=500)
+    result, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:1], text="x" * 600 + "\n")])
+    assert result.outcomes[0].status == "failed" and "the transport allows 500" in (
+        result.outcomes[0].error or ""
+    )
+
+
+def test_unexpected_transport_bug_is_unknown_not_resent(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next(RuntimeError("socket closed mid-DATA"))  # type: ignore[arg-type]
+    result, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [o.status for o in result.outcomes] == ["unknown", "pending"]
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [o.action for o in again.outcomes] == ["unknown", "sent"] and again.exit_code == 1
+
+
+def test_rate_limiter_spaces_sends() -> None:
+    clock = FakeTime()
+    limiter = RateLimiter(4.0, monotonic=clock.monotonic, sleep=clock.sleep)
+    for _ in range(9):
+        limiter.acquire()
+    # the first is free, the next eight wait a quarter second each
+    assert clock.elapsed == pytest.approx(2.0)
+    assert RateLimiter(None).acquire() is None
+
+
+def test_send_rate_is_applied_in_dispatch(store: Store) -> None:
+    clock = FakeTime()
+    memory = MemoryTransport(max_send_rate=2.0)
+    people = tuple(f"p{i}@harbor.example" for i in range(5))
+    run(store, memory, clock, [outgoing(recipients=people)])
+    assert clock.elapsed == pytest.approx(2.0)
+
+
+def test_backoff_is_capped() -> None:
+    policy = RetryPolicy(attempts=10, base=1.0, cap=8.0)
+    assert [policy.delay(n, 0.0) for n in (1, 2, 3, 4, 5, 6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert policy.delay(6, 0.999999) == pytest.approx(8.0, abs=1e-5)
