@@ -1,0 +1,128 @@
+"""The books seen by month: month keys, windows of complete months, cash effects and row citations.
+
+Shared by the finance, accounting and operations analyses so that every one of them counts a month,
+a trailing window and a cash movement the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from execbrief.records.ledger import AccountType, Transaction
+from execbrief.snapshot import Provenance, Record
+from execbrief.values import Money, Period
+
+#: Account types whose positive amount means cash came in (credit-normal accounts).
+CREDIT_NORMAL = frozenset({AccountType.INCOME, AccountType.LIABILITY, AccountType.EQUITY})
+#: Account types whose positive amount means cash went out (debit-normal accounts).
+DEBIT_NORMAL = frozenset({AccountType.EXPENSE, AccountType.COST_OF_SALES, AccountType.ASSET})
+COSTS = frozenset({AccountType.EXPENSE, AccountType.COST_OF_SALES})
+CENT = Decimal("0.01")
+
+
+def month_of(day: date) -> Period:
+    """The calendar month holding ``day``."""
+    return Period.containing(day)
+
+
+def month_range(first: Period, last: Period) -> list[Period]:
+    """Every month from ``first`` to ``last`` inclusive (empty when ``first`` is after ``last``)."""
+    out: list[Period] = []
+    current = first
+    while current <= last:
+        out.append(current)
+        current = current.next()
+    return out
+
+
+def last_complete_month(as_of: date) -> Period:
+    """The latest month wholly on or before ``as_of`` (the as_of month itself when as_of is its last day)."""
+    month = month_of(as_of)
+    return month if month.end <= as_of else month.previous()
+
+
+def trailing(months: int, as_of: date, first: Period | None = None) -> list[Period]:
+    """The last ``months`` complete months before ``as_of``, none before ``first`` (the data's start)."""
+    end = last_complete_month(as_of)
+    window = [end]
+    while len(window) < months:
+        window.insert(0, window[0].previous())
+    if first is not None:
+        window = [m for m in window if m >= first]
+    return window
+
+
+def cash_effect(tx: Transaction) -> Money:
+    """The cash movement of a ledger line: positive in, negative out, zero for non-cash lines.
+
+    Amounts are positive in the account's own direction (income earned, expense incurred, liability
+    or equity raised, asset bought), so cash moves with the amount on credit-normal accounts and
+    against it on debit-normal ones.
+    """
+    if not tx.cash:
+        return Money(0, tx.amount.currency)
+    return tx.amount if tx.account_type in CREDIT_NORMAL else -tx.amount
+
+
+def total(amounts: Iterable[Money], currency: str) -> Money:
+    """Sum of amounts, zero in ``currency`` when empty."""
+    result = Money(0, currency)
+    for amount in amounts:
+        result = result + amount
+    return result
+
+
+def cents(money: Money) -> Money:
+    """Rounded to whole cents, half away from zero."""
+    return money.quantize(CENT)
+
+
+def round2(value: Decimal) -> Decimal:
+    """A ratio or count rounded to two decimals, half away from zero."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def ceil_units(value: Decimal) -> int:
+    """Rounded up to a whole unit (0.2 units still needs one more unit)."""
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def cite(records: Sequence[Record], detail: str | None = None) -> tuple[Provenance, ...]:
+    """A compact citation of many rows: one provenance per file with the first..last line cited.
+
+    The line range spans every cited row of that file; ``detail`` (default ``"N rows"``) says how many
+    rows the figure sums, so a reader can re-add them.
+    """
+    by_file: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        by_file[record.provenance.source].append(record)
+    out: list[Provenance] = []
+    for source in sorted(by_file):
+        rows = by_file[source]
+        lines = [r.provenance.line for r in rows if r.provenance.line is not None]
+        ends = [
+            r.provenance.end_line or r.provenance.line
+            for r in rows
+            if r.provenance.line is not None
+        ]
+        first = rows[0].provenance
+        note = detail or (f"{len(rows)} row" + ("s" if len(rows) != 1 else ""))
+        out.append(
+            Provenance(
+                source,
+                min(lines) if lines else None,
+                max(e for e in ends if e is not None) if lines else None,
+                first.commit,
+                first.commit_date,
+                note,
+            )
+        )
+    return tuple(out)
+
+
+def money_key(money: Money | None) -> Decimal:
+    """Sort key for optional money (None sorts lowest)."""
+    return money.amount if money is not None else Decimal("-1e30")
