@@ -240,8 +240,8 @@ def sunset_sails() -> list[dict[str, object]]:
             "created": created.isoformat(),
             "service_date": service.isoformat(),
             "status": status,
-            "amount": None if status == "inquiry" else float(amount),
-            "deposit": float(_round10(float(amount) * 0.25))
+            "amount": None if status == "inquiry" else int(amount),
+            "deposit": int(_round10(float(amount) * 0.25))
             if status in ("booked", "completed")
             else None,
             "channel": channel,

@@ -22,6 +22,10 @@ from execbrief.errors import PluginError
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.handoff",
     "execbrief.sources.ledger",
+    "execbrief.sources.bookings",
+    "execbrief.sources.timesheets",
+    "execbrief.sources.trips",
+    "execbrief.sources.subscribers",
     "execbrief.analysis.briefing",
     "execbrief.reports.ceo",
     "execbrief.renderers.text",

@@ -578,6 +578,11 @@ class CsvTable:
         self.header = [cell.strip() for cell in header]
         self.index = self._match(mapping or {}, require)
 
+    @property
+    def header_line(self) -> int:
+        """The physical line of the header (1 unless blank lines come first)."""
+        return self._header_line
+
     def _first_nonblank(self) -> str | None:
         for number, text in self._lines:
             if text.strip():

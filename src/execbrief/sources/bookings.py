@@ -1,0 +1,273 @@
+"""The ``bookings`` source: booking and charter logs as CSV or JSON Lines, one ``Booking`` per row.
+
+Statuses are read into the funnel's five steps (inquiry, quoted, booked, completed, cancelled),
+accepting the words booking tools use ("Confirmed", "Deposit paid", "Canceled", "Estimate sent").
+Channels are lower-cased ("GetMyBoat" -> ``getmyboat``). Customer names are private: a record keeps
+only ``customer_ref``, a keyed HMAC of the normalised name (the same customer gets the same ref
+across files and runs with the same key), unless ``[portfolio] show_customer_names = true``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from execbrief.hookspecs import hookimpl
+from execbrief.records.bookings import Booking, BookingStatus
+from execbrief.snapshot import Provenance, SourceResult
+from execbrief.sources import tabular
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.files import Column
+
+COLUMNS = (
+    Column(
+        "id",
+        (
+            "booking id",
+            "booking",
+            "booking #",
+            "booking number",
+            "reservation",
+            "reservation id",
+            "job",
+            "job #",
+            "job id",
+            "reference",
+            "ref",
+        ),
+        required=True,
+    ),
+    Column(
+        "created",
+        (
+            "created at",
+            "created on",
+            "date created",
+            "requested",
+            "request date",
+            "inquiry date",
+            "enquiry date",
+            "received",
+            "lead date",
+        ),
+        required=True,
+    ),
+    Column(
+        "service_date",
+        (
+            "service date",
+            "charter date",
+            "trip date",
+            "job date",
+            "event date",
+            "start date",
+            "date",
+        ),
+        required=False,
+    ),
+    Column("status", ("booking status", "stage", "state"), required=True),
+    Column("amount", ("total", "price", "quote", "quoted amount", "value", "amount usd", "gross")),
+    Column("deposit", ("deposit paid", "deposit amount", "deposit received")),
+    Column("channel", ("source", "lead source", "platform", "booking channel", "origin")),
+    Column("customer", ("customer name", "client", "client name", "guest", "guest name", "name")),
+    Column("units", ("quantity", "qty", "guests", "party size")),
+)
+
+#: Status words (compared lower-case, punctuation as spaces) and the funnel step they mean.
+STATUS_WORDS: dict[str, BookingStatus] = {
+    **dict.fromkeys(
+        [
+            "inquiry",
+            "enquiry",
+            "new inquiry",
+            "new enquiry",
+            "lead",
+            "new lead",
+            "new",
+            "request",
+            "requested",
+            "open",
+        ],
+        BookingStatus.INQUIRY,
+    ),
+    **dict.fromkeys(
+        [
+            "quoted",
+            "quote",
+            "quote sent",
+            "estimate",
+            "estimate sent",
+            "proposal",
+            "proposal sent",
+            "offer sent",
+        ],
+        BookingStatus.QUOTED,
+    ),
+    **dict.fromkeys(
+        [
+            "booked",
+            "confirmed",
+            "deposit paid",
+            "deposit received",
+            "paid",
+            "reserved",
+            "scheduled",
+            "accepted",
+            "won",
+        ],
+        BookingStatus.BOOKED,
+    ),
+    **dict.fromkeys(
+        ["completed", "complete", "done", "finished", "fulfilled", "delivered", "closed won"],
+        BookingStatus.COMPLETED,
+    ),
+    **dict.fromkeys(
+        [
+            "cancelled",
+            "canceled",
+            "cancellation",
+            "declined",
+            "lost",
+            "closed lost",
+            "refunded",
+            "no show",
+            "void",
+        ],
+        BookingStatus.CANCELLED,
+    ),
+}
+
+#: Channel spellings folded together (after lower-casing).
+CHANNEL_ALIASES = {
+    "get my boat": "getmyboat",
+    "getmyboat.com": "getmyboat",
+    "boatsetter.com": "boatsetter",
+    "sailo.com": "sailo",
+    "web": "website",
+    "site": "website",
+    "online": "website",
+    "web site": "website",
+    "telephone": "phone",
+    "call": "phone",
+    "phone call": "phone",
+    "walk in": "walk-up",
+    "walk-in": "walk-up",
+    "walkup": "walk-up",
+    "e-mail": "email",
+}
+
+_SEPARATORS = re.compile(r"[\s_\-/.:]+")
+
+
+class BookingsOptions(tabular.TableOptions):
+    """``bookings = { path = ..., columns = {...}, date_format = "%m/%d/%Y", currency = "USD",
+    statuses = { "Paid in full" = "completed" } }``. ``statuses`` adds status words."""
+
+    statuses: dict[str, BookingStatus] = Field(default_factory=dict)
+
+
+def status_of(text: str, extra: Mapping[str, BookingStatus] | None = None) -> BookingStatus:
+    """The funnel step a status word means; ValueError naming the allowed values otherwise."""
+    key = _SEPARATORS.sub(" ", text.strip().lower()).strip()
+    for word, status in (extra or {}).items():
+        if _SEPARATORS.sub(" ", word.strip().lower()).strip() == key:
+            return status
+    if key in STATUS_WORDS:
+        return STATUS_WORDS[key]
+    allowed = ", ".join(s.value for s in BookingStatus)
+    shown = text.strip()[:40]
+    if not shown:
+        raise ValueError(f"empty status; expected one of {allowed}")
+    raise ValueError(
+        f"unknown status {shown!r}; expected one of {allowed} (or a synonym such as confirmed, "
+        "deposit paid, canceled; add others with statuses = {...})"
+    )
+
+
+def channel_of(text: str) -> str:
+    """A channel name normalised: lower case, single spaces, known spellings folded."""
+    name = " ".join(text.strip().lower().split())
+    if not name:
+        return "unknown"
+    return CHANNEL_ALIASES.get(name, name)
+
+
+def customer_ref(name: str, key: bytes) -> str:
+    """A short keyed fingerprint of a customer name (case and spacing do not matter)."""
+    normal = " ".join(name.casefold().split())
+    return hmac.new(key, normal.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+
+
+def booking_from_row(
+    row: Mapping[str, str],
+    where: Provenance,
+    request: SourceRequest,
+    options: BookingsOptions,
+) -> tuple[Booking, date]:
+    """One booking from a row of canonical cells; ValueError says what is wrong with it."""
+    code = tabular.currency(request, options)
+    fmt = options.date_format
+    ident = row.get("id", "").strip()
+    if not ident:
+        raise ValueError("empty booking id")
+    created = tabular.optional_date(row.get("created", ""), fmt, what="created date")
+    if created is None:
+        raise ValueError("empty created date; expected the date the booking or inquiry came in")
+    service = tabular.optional_date(row.get("service_date", ""), fmt, what="service date")
+    status = status_of(row.get("status", ""), options.statuses)
+    amount = tabular.optional_money(row.get("amount", ""), code, what="amount")
+    deposit = tabular.optional_money(row.get("deposit", ""), code, what="deposit")
+    units_text = row.get("units", "").strip()
+    units = 1
+    if units_text:
+        if not units_text.isdigit() or int(units_text) < 1:
+            raise ValueError(f"bad units {units_text[:20]!r}; expected a whole number of 1 or more")
+        units = int(units_text)
+    name = row.get("customer", "").strip()
+    booking = Booking(
+        entity=request.entity.id,
+        provenance=where,
+        id=ident,
+        created=created,
+        service_date=service,
+        status=status,
+        amount=amount,
+        deposit=deposit,
+        channel=channel_of(row.get("channel", "")),
+        customer_ref=customer_ref(name, request.fingerprint_key) if name else None,
+        customer_name=name if name and request.show_customer_names else None,
+        units=units,
+    )
+    return booking, created
+
+
+class BookingsSource(BaseSource):
+    """Booking and charter history: CSV (``.csv``) or JSON Lines (``.jsonl``)."""
+
+    name: ClassVar[str] = "bookings"
+    description: ClassVar[str] = (
+        "booking and charter logs (CSV or JSON Lines): funnel, channels, deposits"
+    )
+    Options: ClassVar[type[BookingsOptions]] = BookingsOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Read every configured bookings file; bad rows are counted and quoted, never fatal."""
+        options = request.spec.options
+        opts = options if isinstance(options, BookingsOptions) else BookingsOptions()
+
+        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+            return booking_from_row(row, where, request, opts)
+
+        return tabular.read_table(request, self.name, COLUMNS, mapper, opts, jsonl=True)
+
+
+@hookimpl
+def register_sources() -> list[Any]:
+    """The bookings source."""
+    return [BookingsSource()]

@@ -1,0 +1,230 @@
+"""The ``subscribers`` source: a mailing-list export (CSV) reduced to counts.
+
+Only counts leave this module: rows, unique addresses (trimmed, case-insensitive), valid ones (a
+sane syntax check), opted-in ones, and unique addresses by signup source. The addresses themselves
+are never stored in a record, an error message or a log: while counting, each address is held only
+as a keyed BLAKE2b digest, and row errors cite line numbers, never cell text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from execbrief.config import Model
+from execbrief.hookspecs import hookimpl
+from execbrief.records.subscribers import SubscriberCounts
+from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.files import (
+    Column,
+    CsvTable,
+    DateRange,
+    ReadError,
+    RowErrors,
+    expand,
+    finish,
+    provenance,
+)
+
+COLUMNS = (
+    Column(
+        "email",
+        (
+            "email address",
+            "e-mail",
+            "e-mail address",
+            "email_address",
+            "mail",
+            "subscriber",
+            "subscriber email",
+            "address",
+        ),
+        required=True,
+    ),
+    Column(
+        "status",
+        (
+            "opt-in",
+            "optin",
+            "opted in",
+            "opt in status",
+            "member status",
+            "subscription status",
+            "subscribed",
+            "consent",
+            "email marketing consent",
+            "accepts marketing",
+        ),
+    ),
+    Column(
+        "source",
+        (
+            "signup source",
+            "sign-up source",
+            "list source",
+            "origin",
+            "channel",
+            "how did you hear about us",
+        ),
+    ),
+)
+
+#: Status words that mean the address has opted in; anything else (unsubscribed, pending,
+#: cleaned, bounced, no, ...) counts as not opted in.
+OPTED_IN = frozenset(
+    {
+        "subscribed",
+        "subscriber",
+        "opted in",
+        "opt in",
+        "optin",
+        "yes",
+        "y",
+        "true",
+        "1",
+        "confirmed",
+        "active",
+        "double opt in",
+        "single opt in",
+        "confirmed opt in",
+    }
+)
+
+# Local part: dot-atoms of the usual characters; domain: two or more labels, a letter TLD.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_SEPARATORS = re.compile(r"[\s_\-]+")
+_ADDRESSISH = re.compile(r"[^\s,;'\"()<>]*@[^\s,;'\"()<>]*")
+NO_SOURCE = "unknown"
+
+
+class SubscribersOptions(Model):
+    """``subscribers = { path = ..., columns = { email = "E-mail" }, delimiter = ";" }``.
+
+    ``opted_in`` adds status words that mean "opted in" (compared case-insensitively).
+    """
+
+    columns: dict[str, str] = Field(default_factory=dict)
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    opted_in: list[str] = Field(default_factory=list)
+
+
+def is_valid_email(address: str) -> bool:
+    """A sane syntax check: one ``@``, a dot-atom local part of at most 64 characters, a domain
+    of letter-digit-hyphen labels with a letter TLD, 254 characters in all."""
+    if len(address) > 254 or "@" not in address:
+        return False
+    local = address.rsplit("@", 1)[0]
+    return len(local) <= 64 and _EMAIL.match(address) is not None
+
+
+def _status_key(text: str) -> str:
+    return _SEPARATORS.sub(" ", text.strip().lower()).strip()
+
+
+def count_file(
+    table: CsvTable, key: bytes, extra_opted_in: frozenset[str], bad: RowErrors
+) -> tuple[int, int, int, int, dict[str, int], int]:
+    """Count one export: (rows, unique, valid, opted_in, by_source, last_line).
+
+    An address is opted in when any of its rows says so; its source is that of its first row.
+    Only digests of addresses are kept while counting.
+    """
+    has_status = "status" in table.index
+    opted_words = OPTED_IN | extra_opted_in
+    seen: dict[bytes, list[Any]] = {}  # digest -> [valid, opted_in, source]
+    rows = 0
+    last = 1
+    for line, row in table.rows(bad):
+        last = line
+        address = row.get("email", "").strip()
+        if not address:
+            bad.add(line, "empty email address")
+            continue
+        rows += 1
+        normal = address.lower()
+        digest = hashlib.blake2b(normal.encode("utf-8"), key=key[:64], digest_size=16).digest()
+        opted = (not has_status) or _status_key(row.get("status", "")) in opted_words
+        state = seen.get(digest)
+        if state is None:
+            source = " ".join(row.get("source", "").split()).lower() or NO_SOURCE
+            seen[digest] = [is_valid_email(normal), opted, source]
+        elif opted:
+            state[1] = True
+    unique = len(seen)
+    valid = sum(1 for state in seen.values() if state[0])
+    opted_in = sum(1 for state in seen.values() if state[0] and state[1])
+    by_source = dict(sorted(Counter(str(state[2]) for state in seen.values()).items()))
+    return rows, unique, valid, opted_in, by_source, last
+
+
+class SubscribersSource(BaseSource):
+    """A mailing-list export: counts of unique, valid and opted-in addresses, by signup source."""
+
+    name: ClassVar[str] = "subscribers"
+    description: ClassVar[str] = (
+        "mailing-list exports (CSV), kept as counts only: never the addresses"
+    )
+    Options: ClassVar[type[SubscribersOptions]] = SubscribersOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """One ``SubscriberCounts`` per export file; no address ever leaves this function."""
+        options = request.spec.options
+        opts = options if isinstance(options, SubscribersOptions) else SubscribersOptions()
+        extra = frozenset(_status_key(word) for word in opts.opted_in)
+        key = request.fingerprint_key or b"execbrief-subscribers"
+        locations, errors = expand(request, suffixes=(".csv", ".tsv"))
+        records: list[Record] = []
+        for loc in locations:
+            bad = RowErrors(loc)
+            try:
+                where: Provenance = provenance(loc)
+                table = CsvTable(loc, COLUMNS, mapping=opts.columns, delimiter=opts.delimiter)
+                rows, unique, valid, opted_in, by_source, last = count_file(table, key, extra, bad)
+                records.append(
+                    SubscriberCounts(
+                        entity=request.entity.id,
+                        provenance=where.at_line(table.header_line, last),
+                        rows=rows,
+                        unique=unique,
+                        valid=valid,
+                        opted_in=opted_in,
+                        by_source=by_source,
+                    )
+                )
+            except ReadError as exc:
+                errors.append(exc.to_error(request, self.name))
+            errors.extend(bad.errors(request, self.name))
+        # An export has no dates of its own: freshness comes from the files' commits or mtimes.
+        return finish(
+            request,
+            self.name,
+            locations,
+            records,
+            [scrub(e) for e in errors],
+            DateRange(request.as_of),
+        )
+
+
+def scrub(error: SourceError) -> SourceError:
+    """The error with anything shaped like an address blanked out of its message.
+
+    Row errors here never quote cells, but a header check can list the first line of a file that
+    has no header, and that line may be an address.
+    """
+    message = _ADDRESSISH.sub("<address>", error.message)
+    return error if message == error.message else replace(error, message=message)
+
+
+@hookimpl
+def register_sources() -> list[Any]:
+    """The subscribers source."""
+    return [SubscribersSource()]

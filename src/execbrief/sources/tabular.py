@@ -1,0 +1,206 @@
+"""The read loop shared by the sources whose files are tables of records (bookings, timesheets,
+invoices, trips): one row becomes one record, or one counted row error.
+
+A source describes its columns (``files.Column`` with aliases), a ``RowMapper`` that turns one row
+(canonical column name -> cell text) into a record plus the date that places it in time, and calls
+:func:`read_table`. Files are CSV (streamed by ``files.CsvTable``) or, where the source allows it,
+JSON Lines (one object per line, keys matched to columns like CSV headers). Everything else —
+missing paths, binary files, invalid UTF-8, misspelt columns, bad cells — comes back as
+``SourceError`` records; one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from execbrief.config import Model
+from execbrief.snapshot import Provenance, Record, SourceResult
+from execbrief.sources import cells
+from execbrief.sources.base import SourceRequest
+from execbrief.sources.files import (
+    Column,
+    CsvTable,
+    DateRange,
+    Location,
+    ReadError,
+    RowErrors,
+    expand,
+    finish,
+    iter_lines,
+    normalize_header,
+    provenance,
+)
+from execbrief.values import Money
+
+#: Turns one row into ``(record, date)``; raises ``ValueError`` with a short message for a bad row.
+RowMapper = Callable[[Mapping[str, str], Provenance], tuple[Record, date | None]]
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+class TableOptions(Model):
+    """Options every table source takes, in the entity's inline table in portfolio.toml.
+
+    ``columns`` maps a canonical column name to the header as written in the file
+    (``columns = { created = "Booked At" }``); ``date_format`` is a ``strptime`` format for every
+    date column (ISO ``YYYY-MM-DD`` when unset); ``currency`` is the currency of the amounts (the
+    portfolio's when unset); ``delimiter`` forces the CSV delimiter (sniffed from the header when
+    unset).
+    """
+
+    columns: dict[str, str] = Field(default_factory=dict)
+    date_format: str | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+
+    @field_validator("date_format")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        if value is not None and "%" not in value:
+            raise ValueError("expected a strptime format such as '%m/%d/%Y'")
+        return value
+
+
+def currency(request: SourceRequest, options: TableOptions) -> str:
+    """The currency of a table's amounts: the option, else the portfolio's."""
+    return options.currency or request.currency
+
+
+def money(text: str, code: str, *, what: str, negative_ok: bool = False) -> Money:
+    """A cell read as Money (``1,250.00``, ``$1,250``, ``(80.00)``); ValueError if unreadable."""
+    amount = cells.parse_amount(text, what=what)
+    if amount < 0 and not negative_ok:
+        raise ValueError(f"negative {what} {text.strip()[:40]!r}; expected zero or more")
+    return Money(amount, code)
+
+
+def optional_money(text: str, code: str, *, what: str) -> Money | None:
+    """Money, or None for an empty cell."""
+    return money(text, code, what=what) if text.strip() else None
+
+
+def optional_date(text: str, fmt: str | None, *, what: str) -> date | None:
+    """A date, or None for an empty cell."""
+    return cells.parse_date(text, fmt, what=what) if text.strip() else None
+
+
+def decimal(text: str, *, what: str) -> Decimal:
+    """A plain non-negative number (``12``, ``3.5``, ``1,200``)."""
+    value = cells.parse_amount(text, what=what)
+    if value < 0:
+        raise ValueError(f"negative {what} {text.strip()[:40]!r}; expected zero or more")
+    return value
+
+
+def read_table(
+    request: SourceRequest,
+    kind: str,
+    columns: Sequence[Column],
+    mapper: RowMapper,
+    options: TableOptions,
+    *,
+    jsonl: bool = False,
+) -> SourceResult:
+    """Read every configured file of one source into records; never raises for bad input."""
+    suffixes = (".csv", ".tsv", *(JSONL_SUFFIXES if jsonl else ()))
+    locations, errors = expand(request, suffixes=suffixes)
+    records: list[Record] = []
+    span = DateRange(request.as_of)
+    for loc in locations:
+        bad = RowErrors(loc)
+        try:
+            where = provenance(loc)
+            if jsonl and loc.suffix in JSONL_SUFFIXES:
+                rows = _jsonl_rows(loc, columns, options.columns, bad)
+            else:
+                table = CsvTable(loc, columns, mapping=options.columns, delimiter=options.delimiter)
+                rows = table.rows(bad)
+            for line, row in rows:
+                try:
+                    record, day = mapper(row, where.at_line(line))
+                except ValueError as exc:
+                    bad.add(line, str(exc))
+                    continue
+                records.append(record)
+                span.add(day)
+        except ReadError as exc:
+            errors.append(exc.to_error(request, kind))
+        errors.extend(bad.errors(request, kind))
+    return finish(request, kind, locations, records, errors, span)
+
+
+def _jsonl_rows(
+    loc: Location, columns: Sequence[Column], mapping: Mapping[str, str], bad: RowErrors
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """JSON Lines as rows: each object's keys matched to columns, values read as cell text."""
+    known = {column.name for column in columns}
+    for canonical in mapping:
+        if canonical not in known:
+            raise ReadError(
+                loc.display,
+                f"the column mapping names {canonical!r}, which this source does not read; "
+                f"expected one of {', '.join(sorted(known))}",
+            )
+    keys = {
+        column.name: [normalize_header(mapping[column.name])]
+        if column.name in mapping
+        else column.header_keys()
+        for column in columns
+    }
+    seen_any = False
+    for line, text in iter_lines(loc):
+        if not text.strip():
+            continue
+        seen_any = True
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except ValueError as exc:
+            bad.add(line, f"not valid JSON ({_json_reason(exc)})")
+            continue
+        if not isinstance(data, dict):
+            bad.add(line, f"expected a JSON object, found {type(data).__name__}")
+            continue
+        found = {normalize_header(str(key)): value for key, value in data.items()}
+        row: dict[str, str] = {}
+        problem = None
+        for name, candidates in keys.items():
+            for key in candidates:
+                if key in found:
+                    value = found[key]
+                    if isinstance(value, dict | list):
+                        problem = (
+                            f"field {name!r} is a JSON {type(value).__name__}; expected a value"
+                        )
+                    row[name] = _cell(value)
+                    break
+        missing = [c.name for c in columns if c.required and c.name not in row]
+        if missing:
+            problem = f"no {', '.join(repr(m) for m in missing)} field"
+        if problem:
+            bad.add(line, problem)
+            continue
+        yield line, row
+    if not seen_any:
+        raise ReadError(loc.display, "is empty; expected one JSON object per line", 1)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
+
+
+def _json_reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at column {exc.colno}"
+    return "unreadable"

@@ -1,0 +1,240 @@
+"""The ``timesheets`` and ``invoices`` sources: hours logged and invoices issued, as CSV.
+
+``timesheets`` gives one ``TimeEntry`` per row (date, client, person, hours, billable, rate, invoice
+reference); ``invoices`` one ``Invoice`` per row (number, client, issued, due, amount, paid on). A
+billable entry with no invoice reference is unbilled work; an invoice with no ``paid_on`` is unpaid.
+Exports from time trackers read directly: Toggl's ``Duration`` (``1:30:00``), Harvest's
+``Billable?`` and ``Billable Rate`` are aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from execbrief.hookspecs import hookimpl
+from execbrief.records.timesheets import Invoice, TimeEntry
+from execbrief.snapshot import Provenance, SourceResult
+from execbrief.sources import cells, tabular
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.files import Column
+
+TIME_COLUMNS = (
+    Column("date", ("day", "work date", "entry date", "start date", "logged on"), required=True),
+    Column(
+        "client", ("customer", "client name", "customer name", "account", "project"), required=True
+    ),
+    Column("person", ("user", "member", "employee", "staff", "consultant", "name", "team member")),
+    Column(
+        "hours",
+        ("duration", "time", "hrs", "hours worked", "quantity", "time spent"),
+        required=True,
+    ),
+    Column("billable", ("billable?", "is billable", "billable hours?")),
+    Column("rate", ("hourly rate", "billable rate", "rate per hour", "bill rate", "rate usd")),
+    Column(
+        "invoice",
+        (
+            "invoice reference",
+            "invoice ref",
+            "invoice number",
+            "invoice #",
+            "invoice no",
+            "invoice id",
+            "invoiced",
+            "invoiced?",
+        ),
+    ),
+)
+
+INVOICE_COLUMNS = (
+    Column(
+        "number",
+        (
+            "invoice number",
+            "invoice #",
+            "invoice no",
+            "invoice",
+            "invoice id",
+            "id",
+            "reference",
+            "ref",
+            "no",
+        ),
+        required=True,
+    ),
+    Column(
+        "client", ("customer", "client name", "customer name", "bill to", "account"), required=True
+    ),
+    Column(
+        "issued",
+        ("issue date", "issued on", "invoice date", "date", "date issued", "created"),
+        required=True,
+    ),
+    Column("due", ("due date", "due on", "payment due", "date due")),
+    Column(
+        "amount",
+        ("total", "invoice total", "amount usd", "value", "gross", "total amount"),
+        required=True,
+    ),
+    Column(
+        "paid_on", ("paid", "paid date", "date paid", "payment date", "paid at", "paid on date")
+    ),
+)
+
+_CLOCK = re.compile(r"^(\d{1,4}):([0-5]\d)(?::([0-5]\d))?$")
+_NOT_INVOICED = frozenset(
+    {"", "no", "n", "false", "0", "-", "none", "n/a", "unbilled", "not invoiced"}
+)
+
+
+class TimesheetOptions(tabular.TableOptions):
+    """``timesheets = { path = ..., columns = {...}, date_format = ..., currency = ...,
+    default_billable = true }``. ``default_billable`` applies when the file has no billable column."""
+
+    default_billable: bool = True
+
+
+class InvoiceOptions(tabular.TableOptions):
+    """``invoices = { path = ..., columns = {...}, date_format = ..., currency = ...,
+    terms_days = 30 }``. ``terms_days`` gives the due date when the file has no due column."""
+
+    terms_days: int = Field(default=30, ge=0, le=365)
+
+
+def hours_of(text: str) -> Decimal:
+    """Hours as a decimal (``1.5``) or a clock duration (``1:30`` or ``01:30:00``)."""
+    value = text.strip()
+    match = _CLOCK.match(value)
+    if match:
+        hours = Decimal(match[1]) + Decimal(match[2]) / 60 + Decimal(match[3] or 0) / 3600
+        return hours.quantize(Decimal("0.01"))
+    if not value:
+        raise ValueError("empty hours")
+    try:
+        return tabular.decimal(value, what="hours")
+    except ValueError:
+        raise ValueError(
+            f"bad hours {value[:40]!r}; expected a number like 1.5 or a duration like 1:30"
+        ) from None
+
+
+def invoice_ref(text: str) -> str | None:
+    """An invoice reference, or None when the cell says it was not invoiced."""
+    value = text.strip()
+    return None if value.lower() in _NOT_INVOICED else value
+
+
+def entry_from_row(
+    row: Mapping[str, str], where: Provenance, request: SourceRequest, options: TimesheetOptions
+) -> tuple[TimeEntry, date]:
+    """One time entry from a row of canonical cells; ValueError says what is wrong."""
+    day = cells.parse_date(row.get("date", ""), options.date_format, what="date")
+    client = row.get("client", "").strip()
+    if not client:
+        raise ValueError("empty client")
+    if "billable" in row:
+        billable = cells.parse_bool(row["billable"], what="billable")
+    else:
+        billable = options.default_billable
+    entry = TimeEntry(
+        entity=request.entity.id,
+        provenance=where,
+        date=day,
+        client=client,
+        person=row.get("person", "").strip() or "unknown",
+        hours=hours_of(row.get("hours", "")),
+        billable=billable,
+        rate=tabular.optional_money(
+            row.get("rate", ""), tabular.currency(request, options), what="rate"
+        ),
+        invoice=invoice_ref(row.get("invoice", "")),
+    )
+    return entry, day
+
+
+def invoice_from_row(
+    row: Mapping[str, str], where: Provenance, request: SourceRequest, options: InvoiceOptions
+) -> tuple[Invoice, date]:
+    """One invoice from a row of canonical cells; ValueError says what is wrong."""
+    number = row.get("number", "").strip()
+    if not number:
+        raise ValueError("empty invoice number")
+    client = row.get("client", "").strip()
+    if not client:
+        raise ValueError("empty client")
+    fmt = options.date_format
+    issued = cells.parse_date(row.get("issued", ""), fmt, what="issue date")
+    due = tabular.optional_date(row.get("due", ""), fmt, what="due date")
+    if due is None:
+        due = issued + timedelta(days=options.terms_days)
+    if due < issued:
+        raise ValueError(
+            f"due date {due.isoformat()} is before the issue date {issued.isoformat()}"
+        )
+    paid = tabular.optional_date(row.get("paid_on", ""), fmt, what="paid date")
+    amount = tabular.money(
+        row.get("amount", ""), tabular.currency(request, options), what="amount", negative_ok=True
+    )
+    invoice = Invoice(
+        entity=request.entity.id,
+        provenance=where,
+        number=number,
+        client=client,
+        issued=issued,
+        due=due,
+        amount=amount,
+        paid_on=paid,
+    )
+    return invoice, issued
+
+
+class TimesheetsSource(BaseSource):
+    """Hours logged per client and person: billable or not, at what rate, billed on which invoice."""
+
+    name: ClassVar[str] = "timesheets"
+    description: ClassVar[str] = (
+        "hours logged (CSV): client, person, hours, billable, rate, invoice"
+    )
+    Options: ClassVar[type[TimesheetOptions]] = TimesheetOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Read every configured timesheet; bad rows are counted and quoted, never fatal."""
+        options = request.spec.options
+        opts = options if isinstance(options, TimesheetOptions) else TimesheetOptions()
+
+        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+            return entry_from_row(row, where, request, opts)
+
+        return tabular.read_table(request, self.name, TIME_COLUMNS, mapper, opts)
+
+
+class InvoicesSource(BaseSource):
+    """Invoices issued: number, client, issue and due dates, amount, and when paid (blank: unpaid)."""
+
+    name: ClassVar[str] = "invoices"
+    description: ClassVar[str] = (
+        "invoices issued (CSV): number, client, issued, due, amount, paid on"
+    )
+    Options: ClassVar[type[InvoiceOptions]] = InvoiceOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Read every configured invoice register; bad rows are counted and quoted, never fatal."""
+        options = request.spec.options
+        opts = options if isinstance(options, InvoiceOptions) else InvoiceOptions()
+
+        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+            return invoice_from_row(row, where, request, opts)
+
+        return tabular.read_table(request, self.name, INVOICE_COLUMNS, mapper, opts)
+
+
+@hookimpl
+def register_sources() -> list[Any]:
+    """The timesheets and invoices sources."""
+    return [TimesheetsSource(), InvoicesSource()]
