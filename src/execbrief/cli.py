@@ -365,6 +365,71 @@ def demo(out: str, as_of: str) -> None:
             ctx.invoke(send_command, config_path=str(target / "portfolio.toml"), as_of=as_of)
 
 
+@cli.command(name="collect")
+@config_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the whole snapshot as JSON data.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a source has an error or is stale.")
+def collect_command(
+    config_path: str, env_file: str | None, as_of: str | None, as_json: bool, strict: bool
+) -> None:
+    """Read every source and print the snapshot: per entity and source, record counts, date range,
+    freshness and errors (each naming file:line).
+
+    Exits 0 even when sources have errors (they are shown; the other sources are still read), 1
+    with --strict when any source has an error or is stale, 2 when the config is invalid.
+    """
+    from rich.table import Table
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        snapshot = collect_snapshot(loaded, parse_as_of(as_of))
+    if as_json:
+        print_json(snapshot.to_dict())
+    else:
+        table = Table(title=f"{snapshot.portfolio}: sources as of {snapshot.as_of.isoformat()}")
+        for column in ("entity", "source", "records", "from", "to", "age", "status"):
+            table.add_column(
+                column,
+                justify="right" if column in ("records", "age") else "left",
+                no_wrap=column != "status",
+            )
+        for result in snapshot.results:
+            fresh = result.freshness
+            age = f"{fresh.age_days}d" if fresh and fresh.age_days is not None else ""
+            status = []
+            if fresh and fresh.stale:
+                status.append(f"[red]stale >{fresh.limit_days}d[/]")
+            if result.errors:
+                count = len(result.errors)
+                status.append(f"[red]{count} error{'s' if count > 1 else ''}[/]")
+            skipped = sum(error.rows_skipped for error in result.errors)
+            if skipped:
+                status.append(f"{skipped} rows skipped")
+            table.add_row(
+                result.entity,
+                result.kind,
+                str(len(result.records)),
+                result.first_date.isoformat() if result.first_date else "",
+                result.last_date.isoformat() if result.last_date else "",
+                age,
+                ", ".join(status) or "[green]ok[/]",
+            )
+        out = console()
+        if not out.is_terminal:
+            out.width = max(out.width, 120)  # piped output: keep rows whole
+        out.print(table)
+        errors = snapshot.errors()
+        if errors:
+            out.print(f"\n[bold]{len(errors)} source error{'s' if len(errors) != 1 else ''}[/]")
+            for error in errors:
+                mark = "[red]error[/]" if error.fatal else "[yellow]warning[/]"
+                out.print(f"{mark} {error.entity} {error.source_kind}: ", end="", markup=True)
+                out.print(error.describe(), markup=False)
+    if strict and (snapshot.errors() or snapshot.stale_sources()):
+        sys.exit(1)
+
+
 def main() -> None:
     """Console-script entry point: add plugin commands, then run."""
     from execbrief.plugins import get_registry

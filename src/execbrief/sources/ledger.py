@@ -588,7 +588,12 @@ def _read_beancount(
     else:
         entries, problems, _options = loader.load_string(read_text(loc))
     base = provenance(loc)
-    errors: list[SourceError] = [_beancount_error(request, loc, problem) for problem in problems]
+    # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
+    errors: list[SourceError] = [
+        _beancount_error(request, loc, problem)
+        for problem in problems
+        if type(problem).__name__ != "BalanceError"
+    ]
     records: list[Record] = []
     entity = request.entity.id
     skipped = RowErrors(loc)
