@@ -25,6 +25,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -171,6 +172,12 @@ class SecretsSection(Model):
     key_file: str = ".execbrief/fingerprint.key"
 
 
+class HistorySection(Model):
+    """``[history]``: when a figure counts as moved in "Since last report"."""
+
+    threshold_percent: Decimal = Field(default=Decimal(10), ge=0)
+
+
 class Entity(Model):
     """``[[entities]]``: a company or revenue stream, and its sources (one key per source kind)."""
 
@@ -205,6 +212,7 @@ class Config(Model):
     reports: dict[str, ReportSettings] = Field(default_factory=dict)
     analysis: dict[str, dict[str, Any]] = Field(default_factory=dict)
     secrets: SecretsSection = Field(default_factory=SecretsSection)
+    history: HistorySection = Field(default_factory=HistorySection)
     entities: list[Entity] = Field(default_factory=list)
     _path: Path = PrivateAttr(default=Path("portfolio.toml"))
     _analysis: dict[str, BaseModel] = PrivateAttr(default_factory=dict)

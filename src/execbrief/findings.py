@@ -58,6 +58,22 @@ class CostTier(enum.StrEnum):
     REVENUE = "revenue-producing"
 
 
+def metric_number(value: MetricValue) -> Decimal | None:
+    """The number a value stands for, for comparisons and charts: a range's midpoint, a money
+    amount, a percent's value; None for text, dates, yes/no and missing values."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Money):
+        return value.amount
+    if isinstance(value, MoneyRange):
+        return value.midpoint.amount
+    if isinstance(value, Percent):
+        return value.value
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    return None
+
+
 @dataclass(frozen=True)
 class Metric:
     """A named value with its unit and provenance.

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from execbrief.document import Document, Series
-from execbrief.findings import MetricValue
+from execbrief.findings import MetricValue, metric_number
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent, format_money
 
@@ -53,17 +53,7 @@ def is_numeric(value: MetricValue) -> bool:
 
 def numeric(value: MetricValue) -> Decimal | None:
     """A number to plot for a value (range midpoints; None for text)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, Money):
-        return value.amount
-    if isinstance(value, MoneyRange):
-        return value.midpoint.amount
-    if isinstance(value, Percent):
-        return value.value
-    if isinstance(value, Decimal | int):
-        return Decimal(value)
-    return None
+    return metric_number(value)
 
 
 def sparkline(series: Series) -> str:
