@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from execbrief.config import Config
     from execbrief.plugins import Registry
+    from execbrief.store.db import Store
 
 DEFAULT_CONFIG = "portfolio.toml"
 
@@ -69,6 +70,13 @@ def load(config_path: str, env_file: str | None = None) -> Loaded:
         load_dotenv(env_file, override=False)
     registry = get_registry()
     return Loaded(load_config(config_path, registry.option_models()), registry)
+
+
+def open_store(config: Config) -> Store:
+    """The portfolio's store, with the wall clock (the CLI is where the clock is read)."""
+    from execbrief.store.db import Store
+
+    return Store(config.store_path, clock=lambda: datetime.now(UTC))
 
 
 def parse_as_of(value: str | None) -> date:
@@ -428,6 +436,35 @@ def collect_command(
                 out.print(error.describe(), markup=False)
     if strict and (snapshot.errors() or snapshot.stale_sources()):
         sys.exit(1)
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="archive",
+    show_default=True,
+    help="Folder for the static site (relative to the current directory).",
+)
+def archive(config_path: str, env_file: str | None, out: str) -> None:
+    """Write a static site of every report sent, by period, with an index page.
+
+    The site opens from disk with no server: open OUT/index.html in a browser.
+    """
+    from execbrief.archive import write_archive
+    from execbrief.history import History
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        with open_store(loaded.config) as store:
+            documents = History(store).sent_documents()
+        files = write_archive(documents, Path(out), loaded.config.portfolio.name)
+    periods = sorted({d.period for d in documents})
+    console(stderr=True).print(
+        f"wrote {len(files)} files ({len(documents)} reports over {len(periods)} periods); "
+        f"open {Path(out) / 'index.html'}"
+    )
 
 
 def main() -> None:
