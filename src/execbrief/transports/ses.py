@@ -1,0 +1,381 @@
+"""The ``ses`` transport: AWS SES through boto3's ``sesv2`` ``SendEmail`` with Raw content.
+
+Credentials come from the standard AWS chain (environment, ``AWS_PROFILE``, SSO, instance role);
+the region from ``[delivery.ses] region`` or ``AWS_REGION`` / ``AWS_DEFAULT_REGION``. Each message
+carries tags with the delivery id, report and period, and the API's ``MessageId`` is the audit key
+(SES rewrites the Message-ID header). botocore's own retries are switched off: execbrief's
+dispatch retries transient errors itself, with its rate limiter, so one place decides.
+
+Errors are mapped onto the delivery error tree::
+
+    TooManyRequests / Throttling / 5xx / connection errors   TransientDeliveryError
+    "Daily message quota exceeded"                           QuotaExceeded
+    MessageRejected naming the recipient, BadRequest         RecipientRejected
+    unverified sender, credentials, AccessDenied, paused     RunHalted
+
+No error text carries a credential: botocore never puts one there, and access key ids are masked.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, Field
+
+from execbrief.config import Model
+from execbrief.errors import (
+    ConfigError,
+    DeliveryError,
+    QuotaExceeded,
+    RecipientRejected,
+    RunHalted,
+    TransientDeliveryError,
+)
+from execbrief.hookspecs import hookimpl
+from execbrief.message import to_bytes
+from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+#: SES v2 accepts messages up to 40 MB (after base64 encoding of attachments).
+SES_MAX_MESSAGE_BYTES = 40 * 1024 * 1024
+#: The send rate of a new (sandbox) account, used until GetAccount says otherwise.
+SANDBOX_SEND_RATE = 1.0
+TAG_PREFIX = "execbrief-"
+
+_HALT_CODES = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "AccountSuspendedException",
+    "SendingPausedException",
+    "MailFromDomainNotVerifiedException",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "IncompleteSignature",
+    "NotFoundException",
+    "ConfigurationSetDoesNotExist",
+}
+_TRANSIENT_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "ServiceUnavailable",
+    "InternalFailure",
+    "InternalServerError",
+}
+
+
+class SesOptions(Model):
+    """``[delivery.ses]``: where and how to send through AWS SES."""
+
+    region: str | None = Field(default=None, description="AWS region; default AWS_REGION")
+    configuration_set: str | None = Field(
+        default=None, description="SES configuration set (for events)"
+    )
+    endpoint_url: str | None = Field(
+        default=None, description="a different endpoint (tests, VPC endpoints)"
+    )
+    max_send_rate: float | None = Field(
+        default=None, gt=0, description="override the account's max send rate"
+    )
+    max_message_bytes: int = Field(default=SES_MAX_MESSAGE_BYTES, gt=0)
+    events_queue_url: str | None = Field(
+        default=None, description="SQS queue of SES events, for `execbrief track`"
+    )
+    connect_timeout: float = Field(default=10, gt=0)
+    read_timeout: float = Field(default=30, gt=0)
+
+
+def mask(text: str) -> str:
+    """``text`` with AWS access key ids masked (belt and braces: botocore does not print them)."""
+    return re.sub(r"\b(AKIA|ASIA)[A-Z0-9]{12,}\b", r"\1****", text)
+
+
+def tag_value(value: str) -> str:
+    """A value in SES's tag alphabet (ASCII letters, digits, ``_`` and ``-``; at most 256)."""
+    return (re.sub(r"[^A-Za-z0-9_-]", "_", value) or "_")[:256]
+
+
+def classify(error: Exception, sender: str = "") -> DeliveryError:
+    """Map a botocore error onto execbrief's delivery errors."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ReadTimeoutError,
+    )
+    from botocore.exceptions import ConnectTimeoutError as BotoConnectTimeout
+
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return RunHalted(
+            "no usable AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run on a role"
+        )
+    if isinstance(error, NoRegionError):
+        return RunHalted("no AWS region: set [delivery.ses] region or AWS_REGION")
+    if isinstance(
+        error,
+        EndpointConnectionError | ConnectionClosedError | ReadTimeoutError | BotoConnectTimeout,
+    ):
+        return TransientDeliveryError(f"cannot reach SES ({mask(str(error))})")
+    if not isinstance(error, ClientError):
+        if isinstance(error, ConnectionError | TimeoutError):
+            return TransientDeliveryError(
+                f"cannot reach SES ({type(error).__name__}: {mask(str(error))})"
+            )
+        return DeliveryError(f"SES call failed ({type(error).__name__}: {mask(str(error))})")
+    info = error.response.get("Error", {})
+    code = str(info.get("Code", "") or "")
+    message = mask(str(info.get("Message", "") or ""))
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    text = f"SES {code or status}: {message}".rstrip(": ")
+    lowered = message.lower()
+    if "daily message quota exceeded" in lowered or ("quota" in lowered and "daily" in lowered):
+        return QuotaExceeded(text)
+    if code in _TRANSIENT_CODES or status >= 500 or status == 429:
+        return TransientDeliveryError(text)
+    if code == "MessageRejected":
+        address = parseaddr(sender)[1].lower()
+        domain = address.rsplit("@", 1)[-1]
+        if (
+            "authority to send" in lowered
+            or (address and address in lowered)
+            or (
+                "not verified" in lowered
+                and domain
+                and domain in lowered
+                and "failed the check" not in lowered
+            )
+        ):
+            return RunHalted(
+                f"{text} (verify the sender identity in this region, see `execbrief check`)"
+            )
+        return RecipientRejected(text)
+    if code in _HALT_CODES or status in (401, 403):
+        return RunHalted(text)
+    if (
+        code in ("BadRequestException", "InvalidParameterValue", "ValidationException")
+        or status == 400
+    ):
+        return RecipientRejected(text)
+    return DeliveryError(text)
+
+
+class SesTransport(BaseTransport):
+    """An open SES v2 client for one region and sender."""
+
+    name: ClassVar[str] = "ses"
+
+    def __init__(self, options: SesOptions, region: str, sender: str, session: Any = None) -> None:
+        import boto3
+        from botocore.config import Config as BotoConfig
+
+        self.options = options
+        self.region = region
+        self.sender = sender
+        self.session = session or boto3.session.Session(region_name=region)
+        self.boto_config = BotoConfig(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+        )
+        self.client: SESV2Client = self._client(region)
+        self._account: dict[str, Any] | None = None
+
+    def _client(self, region: str) -> SESV2Client:
+        return self.session.client(
+            "sesv2",
+            region_name=region,
+            endpoint_url=self.options.endpoint_url,
+            config=self.boto_config,
+        )
+
+    def send(self, message: EmailMessage, *, tags: dict[str, str] | None = None) -> SendResult:
+        """SendEmail with the raw message; the API's MessageId is returned."""
+        recipients = [
+            parseaddr(str(value))[1] for key in ("To", "Cc") for value in message.get_all(key, [])
+        ]
+        request: dict[str, Any] = {
+            "FromEmailAddress": self.sender,
+            "Destination": {"ToAddresses": [r for r in recipients if r]},
+            "Content": {"Raw": {"Data": to_bytes(message)}},
+            "EmailTags": [
+                {"Name": tag_value(TAG_PREFIX + name), "Value": tag_value(value)}
+                for name, value in sorted((tags or {}).items())
+            ],
+        }
+        if self.options.configuration_set:
+            request["ConfigurationSetName"] = self.options.configuration_set
+        try:
+            answer = self.client.send_email(**request)
+        except Exception as exc:
+            raise classify(exc, self.sender) from None
+        request_id = answer.get("ResponseMetadata", {}).get("RequestId", "")
+        return SendResult(
+            message_id=answer["MessageId"],
+            response=f"accepted by SES {self.region} (request {request_id})",
+        )
+
+    def account(self) -> dict[str, Any] | None:
+        """GetAccount (cached), or None when it cannot be read."""
+        if self._account is None:
+            try:
+                self._account = dict(self.client.get_account())
+            except Exception:
+                return None
+        return self._account
+
+    def limits(self) -> TransportLimits:
+        """40 MB, and the account's max send rate (or the override, or the sandbox rate)."""
+        rate = self.options.max_send_rate
+        quota: dict[str, Any] = {}
+        if rate is None:
+            account = self.account()
+            quota = dict((account or {}).get("SendQuota") or {})
+            rate = float(quota.get("MaxSendRate") or SANDBOX_SEND_RATE)
+        return TransportLimits(
+            max_message_bytes=self.options.max_message_bytes, max_send_rate=rate, extra=quota
+        )
+
+    def check(self) -> list[CheckItem]:
+        """Sender identity verified here (else: which regions have it), configuration set, quota."""
+        items: list[CheckItem] = []
+        address = parseaddr(self.sender)[1]
+        domain = address.rsplit("@", 1)[-1]
+        try:
+            verified = self._verified(self.client, address, domain)
+        except Exception as exc:
+            error = classify(exc, self.sender)
+            return [
+                CheckItem("ses credentials", False, f"cannot query SES in {self.region}: {error}")
+            ]
+        if verified:
+            items.append(
+                CheckItem("ses sender identity", True, f"{verified} is verified in {self.region}")
+            )
+        else:
+            elsewhere = self.regions_verified(address, domain)
+            if elsewhere:
+                detail = (
+                    f"{address} is not verified in {self.region}, but is verified in {', '.join(elsewhere)}; "
+                    f'set [delivery.ses] region = "{elsewhere[0]}" or verify it in {self.region}'
+                )
+            else:
+                detail = f"neither {address} nor {domain} is verified in {self.region} or any other region; verify it (docs/delivery.md)"
+            items.append(CheckItem("ses sender identity", False, detail))
+        if self.options.configuration_set:
+            try:
+                self.client.get_configuration_set(
+                    ConfigurationSetName=self.options.configuration_set
+                )
+                items.append(
+                    CheckItem(
+                        "ses configuration set",
+                        True,
+                        f"{self.options.configuration_set} exists in {self.region}",
+                    )
+                )
+            except Exception as exc:
+                items.append(
+                    CheckItem(
+                        "ses configuration set",
+                        False,
+                        f"{self.options.configuration_set}: {classify(exc, self.sender)}",
+                    )
+                )
+        items.append(self._account_item())
+        return items
+
+    def _account_item(self) -> CheckItem:
+        try:
+            account: dict[str, Any] = dict(self.client.get_account())
+        except Exception as exc:
+            return CheckItem(
+                "ses account",
+                True,
+                f"could not read the account ({classify(exc, self.sender)}); assuming the sandbox rate of "
+                f"{SANDBOX_SEND_RATE:g}/s (allow ses:GetAccount to see quota and sandbox state)",
+            )
+        self._account = account
+        quota: dict[str, Any] = dict(account.get("SendQuota") or {})
+        sent, maximum = float(quota.get("SentLast24Hours", 0)), float(quota.get("Max24HourSend", 0))
+        mode = (
+            "production"
+            if account.get("ProductionAccessEnabled")
+            else "sandbox (recipients must be verified too)"
+        )
+        detail = f"{mode}; quota {maximum:g} per 24 h, {sent:g} used, max {float(quota.get('MaxSendRate', 0)):g}/s"
+        if not account.get("SendingEnabled", True):
+            return CheckItem("ses account", False, f"sending is paused for this account; {detail}")
+        if maximum and sent >= maximum:
+            return CheckItem("ses account", False, f"the daily quota is spent; {detail}")
+        return CheckItem("ses account", True, detail)
+
+    @staticmethod
+    def _verified(client: Any, address: str, domain: str) -> str | None:
+        from botocore.exceptions import ClientError
+
+        for identity in (address, domain):
+            try:
+                answer = client.get_email_identity(EmailIdentity=identity)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NotFoundException":
+                    continue
+                raise
+            if (
+                answer.get("VerifiedForSendingStatus")
+                or answer.get("VerificationStatus") == "SUCCESS"
+            ):
+                return identity
+        return None
+
+    def regions_verified(self, address: str, domain: str) -> list[str]:
+        """The other regions where the address or its domain is verified (errors count as no)."""
+        regions = [r for r in self.session.get_available_regions("sesv2") if r != self.region]
+
+        def probe(region: str) -> str | None:
+            try:
+                return region if self._verified(self._client(region), address, domain) else None
+            except Exception:
+                return None
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return [region for region in pool.map(probe, regions) if region]
+
+
+class SesFactory:
+    """The ``ses`` transport plugin."""
+
+    name: ClassVar[str] = "ses"
+    Options: ClassVar[type[BaseModel]] = SesOptions
+
+    def open(
+        self, options: BaseModel, delivery: Any, root: Any, environ: dict[str, str]
+    ) -> SesTransport:
+        """An SES client for the configured (or environment's) region."""
+        assert isinstance(options, SesOptions)
+        region = options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            raise ConfigError(
+                "no AWS region: set region in [delivery.ses] or AWS_REGION",
+                key="delivery.ses.region",
+            )
+        return SesTransport(options, region, str(delivery.sender))
+
+
+@hookimpl
+def register_transports() -> list[Any]:
+    """The SES transport."""
+    return [SesFactory()]

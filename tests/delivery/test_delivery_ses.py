@@ -1,0 +1,228 @@
+"""The SES transport against moto's server over HTTP, with faults injected through botocore hooks."""
+
+from __future__ import annotations
+
+import email
+import io
+from email import policy
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+from helpers_aws import (
+    QUOTA,
+    THROTTLED,
+    UNAVAILABLE,
+    account,
+    inject,
+    sent_messages,
+    ses_transport,
+    verify,
+)
+from helpers_delivery import FakeTime, outgoing
+
+from execbrief.delivery import RetryPolicy, dispatch
+from execbrief.errors import QuotaExceeded, RecipientRejected, RunHalted, TransientDeliveryError
+from execbrief.store.db import Store
+from execbrief.transports.ses import SesFactory, SesOptions, classify, mask, tag_value
+
+PEOPLE = ("a@harbor.example", "b@harbor.example", "c@harbor.example")
+
+
+def send_all(tmp_path: Path, transport, items, clock: FakeTime | None = None):  # type: ignore[no-untyped-def]
+    clock = clock or FakeTime()
+    stream = io.StringIO()
+    with Store(tmp_path / "s.db", clock=clock.now) as store:
+        result = dispatch(
+            items,
+            period="2026-11",
+            store=store,
+            transport=transport,
+            sender="reports@harbor.example",
+            operator="ops@harbor.example",
+            timing=clock.timing(),
+            alert_stream=stream,
+            retry=RetryPolicy(attempts=4, base=1.0, cap=8.0),
+        )
+        rows = {row.recipient: row for row in store.deliveries()}
+    return result, rows, stream.getvalue(), clock
+
+
+def test_check_verified_sender_reports_quota_and_mode(moto_url: str) -> None:
+    verify(moto_url, "harbor.example", "us-east-1")
+    transport = ses_transport(moto_url)
+    inject(transport.client, "GetAccount", [account(max_rate=14.0, production=False)])
+    items = {item.name: item for item in transport.check()}
+    assert (
+        items["ses sender identity"].ok
+        and items["ses sender identity"].detail == "harbor.example is verified in us-east-1"
+    )
+    assert (
+        items["ses account"].detail
+        == "sandbox (recipients must be verified too); quota 50000 per 24 h, 3 used, max 14/s"
+    )
+    assert transport.limits().max_send_rate == 14.0
+
+
+def test_check_names_the_region_where_the_sender_is_verified(moto_url: str) -> None:
+    verify(moto_url, "reports@harbor.example", "eu-west-1")
+    transport = ses_transport(moto_url)
+    item = next(i for i in transport.check() if i.name == "ses sender identity")
+    assert not item.ok
+    assert item.detail.startswith(
+        "reports@harbor.example is not verified in us-east-1, but is verified in eu-west-1;"
+    )
+    assert 'region = "eu-west-1"' in item.detail
+
+
+def test_check_unverified_everywhere(moto_url: str) -> None:
+    transport = ses_transport(moto_url)
+    items = {item.name: item for item in transport.check()}
+    assert not items["ses sender identity"].ok
+    assert (
+        "neither reports@harbor.example nor harbor.example is verified"
+        in items["ses sender identity"].detail
+    )
+    # GetAccount is not served by moto: reported, not fatal, and the sandbox rate is assumed
+    assert (
+        items["ses account"].ok
+        and "assuming the sandbox rate of 1/s" in items["ses account"].detail
+    )
+
+
+def test_send_records_ses_message_ids_and_tags(moto_url: str, tmp_path: Path) -> None:
+    verify(moto_url, "harbor.example", "us-east-1")
+    transport = ses_transport(moto_url, max_send_rate=50)
+    seen: list[dict] = []
+    transport.client.meta.events.register(
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: seen.append(params)
+    )
+    result, rows, _, _ = send_all(
+        tmp_path, transport, [outgoing(recipients=PEOPLE, text="Pipeline: empty\n")]
+    )
+    assert result.exit_code == 0
+    stored = sent_messages("us-east-1")
+    assert len(stored) == 3
+    assert {m.id for m in stored} == {row.message_id for row in rows.values()}
+    for message in stored:
+        parsed = email.message_from_string(message.raw_data, policy=policy.default)
+        assert parsed["Subject"] == "ceo report"
+        assert parsed.get_content().replace("\r\n", "\n") == "Pipeline: empty\n"
+        assert rows[parsed["To"]].message_id == message.id
+    assert seen[0]["EmailTags"] == [
+        {"Name": "execbrief-delivery", "Value": str(rows[PEOPLE[0]].id)},
+        {"Name": "execbrief-period", "Value": "2026-11"},
+        {"Name": "execbrief-report", "Value": "ceo"},
+    ]
+    assert rows[PEOPLE[0]].response is not None and rows[PEOPLE[0]].response.startswith(
+        "accepted by SES us-east-1"
+    )
+
+
+def test_throttling_and_5xx_are_retried_by_our_backoff(moto_url: str, tmp_path: Path) -> None:
+    verify(moto_url, "harbor.example", "us-east-1")
+    transport = ses_transport(moto_url, max_send_rate=50)
+    calls = inject(transport.client, "SendEmail", [THROTTLED, UNAVAILABLE, None, THROTTLED])
+    result, rows, _, clock = send_all(tmp_path, transport, [outgoing(recipients=PEOPLE[:2])])
+    assert [o.status for o in result.outcomes] == ["sent", "sent"]
+    assert calls == ["fault", "fault", "real", "fault", "real"]
+    assert (rows[PEOPLE[0]].attempts, rows[PEOPLE[1]].attempts) == (3, 2)
+    assert len(sent_messages("us-east-1")) == 2
+    # backoff with random() = 0.5: 0.75 s, 1.5 s, then 0.75 s; the rate limiter adds short waits
+    backoffs = [s for s in clock.sleeps if s > 0.1]
+    assert backoffs == [0.75, 1.5, 0.75]
+
+
+def test_daily_quota_defers_the_rest(moto_url: str, tmp_path: Path) -> None:
+    verify(moto_url, "harbor.example", "us-east-1")
+    transport = ses_transport(moto_url, max_send_rate=50)
+    inject(transport.client, "SendEmail", [None, QUOTA, QUOTA])
+    result, rows, stderr, _ = send_all(tmp_path, transport, [outgoing(recipients=PEOPLE)])
+    assert [o.status for o in result.outcomes] == ["sent", "deferred", "deferred"]
+    assert (
+        rows[PEOPLE[1]].error
+        == "deferred: SES LimitExceededException: Daily message quota exceeded."
+    )
+    assert result.exit_code == 1
+    # the alert could not go through SES (quota), so it went to stderr
+    assert "needs attention" in stderr
+
+
+def test_unverified_sender_halts_the_run(moto_url: str, tmp_path: Path) -> None:
+    transport = ses_transport(moto_url, max_send_rate=50)
+    result, rows, stderr, _ = send_all(tmp_path, transport, [outgoing(recipients=PEOPLE)])
+    assert [o.status for o in result.outcomes] == ["failed", "pending", "pending"]
+    assert rows[PEOPLE[2]].error is not None and rows[PEOPLE[2]].error.startswith(
+        "not attempted: halted: SES MessageRejected"
+    )
+    assert (
+        result.halted is not None
+        and "Did not have authority to send from email reports@harbor.example" in result.halted
+    )
+    assert "The run stopped" in stderr
+    assert sent_messages("us-east-1") == []
+
+
+def client_error(code: str, message: str, status: int = 400) -> ClientError:
+    return ClientError(
+        {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        },
+        "SendEmail",
+    )
+
+
+def test_error_mapping() -> None:
+    sender = "reports@harbor.example"
+    rejected = classify(
+        client_error(
+            "MessageRejected",
+            "Email address is not verified. The following identities failed the check in region US-EAST-1: bad@x.example",
+        ),
+        sender,
+    )
+    assert isinstance(rejected, RecipientRejected)
+    unverified = classify(
+        client_error(
+            "MessageRejected",
+            "Email address is not verified. The following identities failed the check in region US-EAST-1: reports@harbor.example",
+        ),
+        sender,
+    )
+    assert isinstance(unverified, RunHalted)
+    assert isinstance(
+        classify(client_error("AccessDeniedException", "not authorized", 403), sender), RunHalted
+    )
+    assert isinstance(
+        classify(client_error("InternalFailure", "oops", 500), sender), TransientDeliveryError
+    )
+    assert isinstance(
+        classify(client_error("Throttling", "Daily message quota exceeded.", 400), sender),
+        QuotaExceeded,
+    )
+    masked = classify(
+        client_error(
+            "UnrecognizedClientException", "The security token AKIAABCDEFGHIJKLMNOP is invalid", 403
+        ),
+        sender,
+    )
+    assert "AKIAABCDEFGHIJKLMNOP" not in str(masked) and "AKIA****" in str(masked)
+    assert mask("id ASIA1234567890ABCDEF") == "id ASIA****"
+    assert tag_value("2026-Q4 / ceo") == "2026-Q4___ceo"
+
+
+def test_factory_needs_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from execbrief.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no AWS region"):
+        SesFactory().open(SesOptions(), SimpleNamespace(sender="r@x.example"), Path("."), {})
+    transport = SesFactory().open(
+        SesOptions(endpoint_url="http://127.0.0.1:1"),
+        SimpleNamespace(sender="r@x.example"),
+        Path("."),
+        {"AWS_REGION": "eu-west-2"},
+    )
+    assert transport.region == "eu-west-2"
