@@ -26,6 +26,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.timesheets",
     "execbrief.sources.trips",
     "execbrief.sources.subscribers",
+    "execbrief.sources.site",
     "execbrief.analysis.briefing",
     "execbrief.reports.ceo",
     "execbrief.renderers.text",

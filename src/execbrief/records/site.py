@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from execbrief.snapshot import Record
 
@@ -21,6 +21,11 @@ class LocalBusiness(Record):
     postal_code: str | None
     has_hours: bool
     url: str | None = None
+    #: ``address`` as one line when the JSON-LD gives it as text rather than a PostalAddress.
+    address_text: str | None = None
+    #: Which of the recommended fields are present (``name``, ``address``, ``telephone``,
+    #: ``openingHours``, ``url``, ``geo``, ``image``, ``priceRange``).
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,16 @@ class SitePage(Record):
     ``path`` is relative to the site folder. ``http_links`` are insecure ``http://`` links;
     ``broken_links`` are internal links to files that do not exist; ``ota_links`` and
     ``social_links`` are the hosts linked to (``getmyboat.com``, ``instagram.com``).
-    ``jsonld_errors`` says which JSON-LD blocks did not parse.
+    ``jsonld_errors`` says which JSON-LD blocks did not parse (``line 12: <parser message>``).
+    ``phones`` are digits only, a leading NANP country code ``1`` dropped from 11-digit numbers.
+    ``analytics`` are tool names (``google-analytics-4``, ``google-tag-manager``, ``plausible``,
+    ...); ``analytics_ids`` the public measurement ids seen (``G-...``, ``GTM-...``).
+    ``booking_widgets`` are booking engines (``fareharbor``, ``calendly``, ...) or, for a
+    home-made calendar, ``element:<tag>#<id>`` / ``element:<tag>.<class>``.
+    ``lines`` maps what was found to the line of its element: ``title``, ``meta_description``,
+    ``canonical``, ``viewport``, ``h1``, ``form``, ``jsonld``, ``analytics:<name>``,
+    ``widget:<name>``, ``ota:<host>``, ``social:<host>``, ``http:<url>``, ``broken:<href>``,
+    ``phone:<digits>``, ``jsonld_error:<n>`` (first occurrence of each).
     """
 
     path: str
@@ -50,6 +64,11 @@ class SitePage(Record):
     phones: tuple[str, ...]
     jsonld_types: tuple[str, ...]
     jsonld_errors: tuple[str, ...]
+    analytics_ids: tuple[str, ...] = ()
+    site_name: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+    #: The site folder as configured (display form), to group pages into sites.
+    site: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,3 +81,7 @@ class SiteFile(Record):
     sitemap: bool
     sitemap_urls: int
     sitemap_error: str | None = None
+    #: robots.txt names a ``Sitemap:`` URL.
+    robots_sitemap: bool = False
+    #: HTML pages read in the folder (after skipping unreadable files).
+    pages: int = 0

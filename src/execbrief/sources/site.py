@@ -1,0 +1,956 @@
+"""The ``site`` source: a folder of a site's built HTML, read with BeautifulSoup (``html.parser``).
+
+Per page it keeps what a local-SEO and UX audit needs (a ``SitePage``): title, meta description,
+canonical, viewport, lang, h1s, JSON-LD (``LocalBusiness`` and subtypes become ``LocalBusiness``
+records, blocks that do not parse are recorded), analytics tags, forms, booking widgets, links to
+OTAs, review sites and social profiles, insecure ``http://`` links, internal links to files that do
+not exist, and phone numbers. Per site folder one ``SiteFile``: robots.txt and sitemap.xml.
+
+Files are found with the shared file layer (hidden files skipped, symlinked folders not walked);
+a file whose real path lies outside the site folder (a symlink pointing out) is skipped with a
+note, and a link is never resolved outside the folder. Malformed HTML is parsed as a browser would
+(the parser tolerates it); invalid UTF-8 is decoded by the page's declared charset or with
+replacement characters and reported; a binary file named ``.html`` is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from bs4.dammit import UnicodeDammit
+from pydantic import Field
+
+from execbrief.config import Model
+from execbrief.hookspecs import hookimpl
+from execbrief.records.site import LocalBusiness, SiteFile, SitePage
+from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.sources import files
+from execbrief.sources.base import BaseSource, SourceRequest
+
+KIND = "site"
+HTML_SUFFIXES = (".html", ".htm")
+SITE_FILES = ("robots.txt", "sitemap.xml")
+MAX_PAGE_BYTES = 8 << 20
+
+#: schema.org LocalBusiness and its subtypes (the common ones, two levels deep). ``@type`` values
+#: are compared without a ``schema.org/`` prefix.
+LOCAL_BUSINESS_TYPES = frozenset(
+    [
+        "LocalBusiness",
+        "AnimalShelter",
+        "ArchiveOrganization",
+        "AutomotiveBusiness",
+        "AutoBodyShop",
+        "AutoDealer",
+        "AutoPartsStore",
+        "AutoRental",
+        "AutoRepair",
+        "AutoWash",
+        "GasStation",
+        "MotorcycleDealer",
+        "MotorcycleRepair",
+        "ChildCare",
+        "Dentist",
+        "DryCleaningOrLaundry",
+        "EmergencyService",
+        "FireStation",
+        "Hospital",
+        "PoliceStation",
+        "EmploymentAgency",
+        "EntertainmentBusiness",
+        "AdultEntertainment",
+        "AmusementPark",
+        "ArtGallery",
+        "Casino",
+        "ComedyClub",
+        "MovieTheater",
+        "NightClub",
+        "FinancialService",
+        "AccountingService",
+        "AutomatedTeller",
+        "BankOrCreditUnion",
+        "InsuranceAgency",
+        "FoodEstablishment",
+        "Bakery",
+        "BarOrPub",
+        "Brewery",
+        "CafeOrCoffeeShop",
+        "Distillery",
+        "FastFoodRestaurant",
+        "IceCreamShop",
+        "Restaurant",
+        "Winery",
+        "GovernmentOffice",
+        "PostOffice",
+        "HealthAndBeautyBusiness",
+        "BeautySalon",
+        "DaySpa",
+        "HairSalon",
+        "HealthClub",
+        "NailSalon",
+        "TattooParlor",
+        "HomeAndConstructionBusiness",
+        "Electrician",
+        "GeneralContractor",
+        "HVACBusiness",
+        "HousePainter",
+        "Locksmith",
+        "MovingCompany",
+        "Plumber",
+        "RoofingContractor",
+        "InternetCafe",
+        "LegalService",
+        "Attorney",
+        "Notary",
+        "Library",
+        "LodgingBusiness",
+        "BedAndBreakfast",
+        "Campground",
+        "Hostel",
+        "Hotel",
+        "Motel",
+        "Resort",
+        "VacationRental",
+        "MedicalBusiness",
+        "ProfessionalService",
+        "RadioStation",
+        "RealEstateAgent",
+        "RecyclingCenter",
+        "SelfStorage",
+        "ShoppingCenter",
+        "SportsActivityLocation",
+        "BowlingAlley",
+        "ExerciseGym",
+        "GolfCourse",
+        "PublicSwimmingPool",
+        "SkiResort",
+        "SportsClub",
+        "StadiumOrArena",
+        "TennisComplex",
+        "Store",
+        "BikeStore",
+        "BookStore",
+        "ClothingStore",
+        "ComputerStore",
+        "ConvenienceStore",
+        "DepartmentStore",
+        "ElectronicsStore",
+        "Florist",
+        "FurnitureStore",
+        "GardenStore",
+        "GroceryStore",
+        "HardwareStore",
+        "HobbyShop",
+        "HomeGoodsStore",
+        "JewelryStore",
+        "LiquorStore",
+        "MensClothingStore",
+        "MobilePhoneStore",
+        "MovieRentalStore",
+        "MusicStore",
+        "OfficeEquipmentStore",
+        "OutletStore",
+        "PawnShop",
+        "PetStore",
+        "ShoeStore",
+        "SportingGoodsStore",
+        "TireShop",
+        "ToyStore",
+        "WholesaleStore",
+        "TelevisionStation",
+        "TouristInformationCenter",
+        "TravelAgency",
+    ]
+)
+
+#: Booking engines and scheduling tools, found in script/iframe/link URLs: host fragment -> name.
+BOOKING_ENGINES = {
+    "fareharbor.com": "fareharbor",
+    "peek.com": "peek",
+    "calendly.com": "calendly",
+    "checkfront.com": "checkfront",
+    "bookeo.com": "bookeo",
+    "rezdy.com": "rezdy",
+    "xola.com": "xola",
+    "bokun.io": "bokun",
+    "trekksoft.com": "trekksoft",
+    "acuityscheduling.com": "acuity",
+    "squareup.com/appointments": "square-appointments",
+    "square.site/book": "square-appointments",
+    "setmore.com": "setmore",
+    "simplybook.me": "simplybook",
+    "youcanbook.me": "youcanbookme",
+    "tidycal.com": "tidycal",
+    "cal.com": "cal.com",
+    "jobber.com": "jobber",
+    "housecallpro.com": "housecall-pro",
+    "lodgify.com": "lodgify",
+    "hostaway.com": "hostaway",
+    "ownerrez.com": "ownerrez",
+}
+
+#: Words in an element's id or class that mark a home-made booking or availability calendar.
+WIDGET_WORDS = ("availability", "calendar", "booking", "book-now", "reservation")
+
+#: Marketplaces (OTAs) and review sites: registrable host -> canonical host kept on the page.
+OTA_HOSTS = (
+    "getmyboat.com",
+    "sailo.com",
+    "viator.com",
+    "getyourguide.com",
+    "boatsetter.com",
+    "airbnb.com",
+    "vrbo.com",
+    "booking.com",
+    "expedia.com",
+    "tripadvisor.com",
+    "yelp.com",
+    "klook.com",
+    "thumbtack.com",
+    "angi.com",
+    "homeadvisor.com",
+    "houzz.com",
+    "nextdoor.com",
+    "clutch.co",
+    "upwork.com",
+    "trustpilot.com",
+    "click-and-boat.com",
+    "samboat.com",
+    "boataround.com",
+    "g.page",
+    "maps.google.com",
+    "google.com/maps",
+    "business.google.com",
+    "maps.app.goo.gl",
+    "goo.gl/maps",
+)
+
+SOCIAL_HOSTS = (
+    "facebook.com",
+    "instagram.com",
+    "twitter.com",
+    "x.com",
+    "tiktok.com",
+    "youtube.com",
+    "linkedin.com",
+    "pinterest.com",
+    "threads.net",
+    "bsky.app",
+    "mastodon.social",
+)
+
+#: Analytics and tag tools: (pattern in a script URL or inline script, name).
+ANALYTICS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"googletagmanager\.com/gtag/js\?[^\"'\s]*id=G-", re.I), "google-analytics-4"),
+    (re.compile(r"googletagmanager\.com/gtag/js\?[^\"'\s]*id=(UA|AW|DC)-", re.I), "google-tag"),
+    (re.compile(r"gtag\(\s*['\"]config['\"]\s*,\s*['\"]G-", re.I), "google-analytics-4"),
+    (re.compile(r"googletagmanager\.com/gtm\.js|GTM-[A-Z0-9]{4,}", re.I), "google-tag-manager"),
+    (
+        re.compile(r"google-analytics\.com/(analytics|ga)\.js|ga\(\s*['\"]create", re.I),
+        "google-analytics-ua",
+    ),
+    (re.compile(r"plausible\.io/js|/js/plausible|data-domain=", re.I), "plausible"),
+    (re.compile(r"usefathom\.com", re.I), "fathom"),
+    (re.compile(r"matomo\.js|piwik\.js|_paq\.push", re.I), "matomo"),
+    (re.compile(r"simpleanalyticscdn\.com|simpleanalytics\.com/", re.I), "simple-analytics"),
+    (re.compile(r"static\.cloudflareinsights\.com/beacon", re.I), "cloudflare-web-analytics"),
+    (
+        re.compile(r"connect\.facebook\.net/[^\"'\s]*fbevents\.js|fbq\(\s*['\"]init", re.I),
+        "meta-pixel",
+    ),
+    (re.compile(r"umami\.is|/umami\.js|cloud\.umami", re.I), "umami"),
+    (re.compile(r"static\.hotjar\.com|hotjar\.com/c/hotjar", re.I), "hotjar"),
+    (re.compile(r"clarity\.ms/tag", re.I), "microsoft-clarity"),
+    (re.compile(r"posthog\.com|posthog\.init", re.I), "posthog"),
+    (re.compile(r"gc\.zgo\.at|goatcounter\.com", re.I), "goatcounter"),
+    (re.compile(r"cdn\.segment\.com|analytics\.load\(", re.I), "segment"),
+)
+MEASUREMENT_ID = re.compile(
+    r"\b(G-[A-Z0-9]{6,12}|GTM-[A-Z0-9]{4,9}|UA-\d{4,10}-\d{1,4}|AW-\d{6,12})\b"
+)
+
+#: A phone number as written in visible text (NANP-shaped, optional +1).
+PHONE_TEXT = re.compile(r"(?<![\w.])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?![\w])")
+NON_LINK_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "data:", "#", "about:", "blob:")
+
+
+class SiteOptions(Model):
+    """Options of the ``site`` source.
+
+    ``base_url`` is the site's own address (``https://harborcharters.example``): absolute links to
+    it are checked like relative ones. ``max_pages`` bounds the pages read per folder.
+    """
+
+    base_url: str | None = None
+    max_pages: int = Field(default=2000, ge=1)
+
+
+def normalize_phone(text: str) -> str:
+    """Digits only, a leading NANP country code dropped from 11-digit numbers (``+1 (555) 010-2000``
+    -> ``5550102000``)."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits
+
+
+def _host_path(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    return host, parts.path or ""
+
+
+def match_host(url: str, hosts: Iterable[str]) -> str | None:
+    """The entry of ``hosts`` an absolute URL belongs to, or None. Subdomains count
+    (``m.facebook.com``), and so do country domains of a brand (``tripadvisor.co.uk``,
+    ``getyourguide.de``); an entry with a path (``google.com/maps``) must match the path too."""
+    host, path = _host_path(url)
+    if not host:
+        return None
+    labels = host.split(".")
+    for entry in hosts:
+        entry_host, _, entry_path = entry.partition("/")
+        same = host == entry_host or host.endswith("." + entry_host)
+        brand = entry_host.split(".")[0]
+        if not same and entry_host.count(".") == 1 and len(brand) > 3 and brand in labels:
+            tail = labels[labels.index(brand) + 1 :]
+            same = 1 <= len(tail) <= 2 and all(len(part) <= 3 for part in tail)
+        if same and (not entry_path or path.lstrip("/").startswith(entry_path)):
+            return entry
+    return None
+
+
+def _line(tag: Tag) -> int | None:
+    line = getattr(tag, "sourceline", None)
+    return int(line) if isinstance(line, int) else None
+
+
+def _text(tag: Tag | None) -> str | None:
+    if tag is None:
+        return None
+    text = " ".join(tag.get_text(" ", strip=True).split())
+    return text or None
+
+
+def _attr(tag: Tag, name: str) -> str:
+    value = tag.get(name)
+    if isinstance(value, list):
+        return " ".join(value)
+    return (value or "").strip()
+
+
+def _strip_schema(value: str) -> str:
+    return re.sub(r"^https?://schema\.org/", "", value.strip())
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    raw = obj.get("@type")
+    items = raw if isinstance(raw, list) else [raw]
+    return [_strip_schema(item) for item in items if isinstance(item, str)]
+
+
+def _walk_jsonld(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object with an ``@type`` in a JSON-LD document (``@graph`` arrays, lists, nesting)."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk_jsonld(item)
+    elif isinstance(value, dict):
+        if "@type" in value:
+            yield value
+        for key, item in value.items():
+            if key != "@type" and isinstance(item, dict | list):
+                yield from _walk_jsonld(item)
+
+
+def _string(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str | int)), None)
+    if isinstance(value, int | float):
+        value = str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _local_business(
+    obj: dict[str, Any], kind: str, page: str, entity: str, prov: Provenance
+) -> LocalBusiness:
+    address = obj.get("address")
+    if isinstance(address, list):
+        address = next((a for a in address if isinstance(a, dict | str)), None)
+    street = locality = region = postal = text = None
+    if isinstance(address, dict):
+        street = _string(address.get("streetAddress"))
+        locality = _string(address.get("addressLocality"))
+        region = _string(address.get("addressRegion"))
+        postal = _string(address.get("postalCode"))
+    elif isinstance(address, str):
+        text = address.strip() or None
+    has_hours = bool(obj.get("openingHours") or obj.get("openingHoursSpecification"))
+    present = [
+        name
+        for name, ok in (
+            ("name", _string(obj.get("name")) is not None),
+            ("address", bool(street or locality or text)),
+            ("telephone", _string(obj.get("telephone")) is not None),
+            ("openingHours", has_hours),
+            ("url", _string(obj.get("url")) is not None),
+            ("geo", bool(obj.get("geo"))),
+            ("image", bool(obj.get("image") or obj.get("logo"))),
+            ("priceRange", _string(obj.get("priceRange")) is not None),
+        )
+        if ok
+    ]
+    return LocalBusiness(
+        entity=entity,
+        provenance=prov,
+        page=page,
+        type=kind,
+        name=_string(obj.get("name")),
+        telephone=_string(obj.get("telephone")),
+        street_address=street,
+        locality=locality,
+        region=region,
+        postal_code=postal,
+        has_hours=has_hours,
+        url=_string(obj.get("url")),
+        address_text=text,
+        fields=tuple(present),
+    )
+
+
+@dataclass
+class _Found:
+    """Ordered, de-duplicated values with the line of their first element."""
+
+    values: dict[str, None] = field(default_factory=dict)
+
+    def add(self, value: str) -> None:
+        self.values.setdefault(value, None)
+
+    def out(self) -> tuple[str, ...]:
+        return tuple(self.values)
+
+
+class _Site:
+    """One site folder being read: its root, known files and options."""
+
+    def __init__(
+        self, request: SourceRequest, root: Path | None, display: str, options: SiteOptions
+    ) -> None:
+        self.request = request
+        self.root = root
+        self.real_root = root.resolve() if root is not None else None
+        self.display = display
+        self.options = options
+        base = urlsplit(options.base_url) if options.base_url else None
+        self.own_host = (base.hostname or "").lower().removeprefix("www.") if base else None
+
+    def inside(self, path: Path) -> bool:
+        """True when ``path``'s real location is inside the site folder."""
+        if self.real_root is None:
+            return False
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # symlink loop
+            return False
+        return real == self.real_root or self.real_root in real.parents
+
+    def exists(self, page_dir: Path, href: str) -> bool | None:
+        """Whether an internal link's target exists inside the folder (None: not checkable)."""
+        if self.root is None:
+            return None
+        parts = urlsplit(href)
+        target = unquote(parts.path)
+        if not target:
+            return True
+        base = self.root if target.startswith("/") else page_dir
+        candidate = base / target.lstrip("/")
+        options = [candidate]
+        if target.endswith("/"):
+            options = [candidate / "index.html", candidate / "index.htm"]
+        elif not Path(target).suffix:
+            options += [candidate.with_name(candidate.name + ".html"), candidate / "index.html"]
+        for option in options:
+            try:
+                if self.inside(option) and option.is_file():
+                    return True
+            except OSError:
+                continue
+        return False
+
+    def internal(self, url: str) -> str | None:
+        """The path part of a link to this site, or None for an external or non-page link."""
+        low = url.strip().lower()
+        if not low or low.startswith(NON_LINK_SCHEMES):
+            return None
+        if low.startswith(("http://", "https://", "//")):
+            host, path = _host_path(url if not low.startswith("//") else "https:" + url)
+            if self.own_host and host == self.own_host:
+                return path or "/"
+            return None
+        if re.match(r"^[a-z][a-z0-9+.-]*:", low):
+            return None
+        return url.strip()
+
+
+def _analytics(soup: BeautifulSoup) -> tuple[list[tuple[str, int | None]], list[str]]:
+    found: list[tuple[str, int | None]] = []
+    ids: dict[str, None] = {}
+    for tag in soup.find_all(["script", "noscript", "iframe", "img"]):
+        text = " ".join(
+            part
+            for part in (
+                _attr(tag, "src"),
+                _attr(tag, "data-domain") and f"data-domain={_attr(tag, 'data-domain')}",
+                _attr(tag, "data-website-id") and "umami.is",
+                tag.string if tag.name in ("script", "noscript") and tag.string else "",
+            )
+            if part
+        )
+        if not text:
+            continue
+        for pattern, name in ANALYTICS_PATTERNS:
+            if pattern.search(text):
+                found.append((name, _line(tag)))
+        for match in MEASUREMENT_ID.finditer(text):
+            ids.setdefault(match.group(1), None)
+    return found, list(ids)
+
+
+def _widgets(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
+    found: list[tuple[str, int | None]] = []
+    for tag in soup.find_all(["script", "iframe", "a", "link", "form", "div", "section", "button"]):
+        url = (
+            _attr(tag, "src")
+            or _attr(tag, "href")
+            or _attr(tag, "action")
+            or _attr(tag, "data-src")
+        )
+        low = url.lower()
+        if low:
+            for needle, name in BOOKING_ENGINES.items():
+                if needle in low:
+                    found.append((name, _line(tag)))
+                    break
+    for tag in soup.find_all(True):
+        if tag.name in ("html", "body", "head", "script", "style", "link", "meta", "a"):
+            continue
+        ident = _attr(tag, "id").lower()
+        classes = _attr(tag, "class").lower()
+        for word in WIDGET_WORDS:
+            if word in ident:
+                found.append((f"element:{tag.name}#{_attr(tag, 'id')}", _line(tag)))
+                break
+            if word in classes:
+                cls = next((c for c in classes.split() if word in c), word)
+                found.append((f"element:{tag.name}.{cls}", _line(tag)))
+                break
+    return found
+
+
+def _visible_text_phones(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
+    found: list[tuple[str, int | None]] = []
+    for node in soup.find_all(string=PHONE_TEXT):
+        parent = node.parent
+        if parent is None or parent.name in ("script", "style", "noscript", "template"):
+            continue
+        for match in PHONE_TEXT.finditer(str(node)):
+            digits = normalize_phone(match.group(0))
+            if len(digits) == 10:
+                found.append((digits, _line(parent)))
+    return found
+
+
+def read_page(
+    site: _Site, loc: files.Location, text: str, entity: str
+) -> tuple[SitePage, list[LocalBusiness]]:
+    """Parse one page (already decoded) into its ``SitePage`` and ``LocalBusiness`` records."""
+    soup = BeautifulSoup(text, "html.parser")
+    prov = files.provenance(loc)
+    lines: dict[str, int] = {}
+
+    def mark(key: str, tag: Tag | None) -> None:
+        note(key, _line(tag) if tag is not None else None)
+
+    def note(key: str, line: int | None) -> None:
+        if line is not None and (key not in lines or line < lines[key]):
+            lines[key] = line
+
+    if loc.path is not None and site.root is not None:
+        rel = Path(os.path.relpath(loc.path, site.root)).as_posix()
+        page_dir = loc.path.parent
+    else:
+        rel, page_dir = loc.name, Path(".")
+
+    title_tag = soup.find("title")
+    title = _text(title_tag) if isinstance(title_tag, Tag) else None
+    if title and isinstance(title_tag, Tag):
+        mark("title", title_tag)
+    description = canonical = site_name = None
+    viewport = False
+    for meta in soup.find_all("meta"):
+        name = _attr(meta, "name").lower()
+        prop = _attr(meta, "property").lower()
+        if name == "description" and description is None:
+            description = " ".join(_attr(meta, "content").split()) or None
+            if description:
+                mark("meta_description", meta)
+        elif name == "viewport" and _attr(meta, "content"):
+            viewport = True
+            mark("viewport", meta)
+        elif prop == "og:site_name" and site_name is None:
+            site_name = _attr(meta, "content") or None
+    for link in soup.find_all("link"):
+        if "canonical" in _attr(link, "rel").lower().split() and _attr(link, "href"):
+            canonical = _attr(link, "href")
+            mark("canonical", link)
+            break
+    html_tag = soup.find("html")
+    lang = _attr(html_tag, "lang") or None if isinstance(html_tag, Tag) else None
+    h1s = []
+    for h1 in soup.find_all("h1"):
+        mark("h1", h1)
+        h1s.append(_text(h1) or "")
+
+    jsonld_types = _Found()
+    jsonld_errors: list[str] = []
+    businesses: list[LocalBusiness] = []
+    for script in soup.find_all("script"):
+        if _attr(script, "type").lower() != "application/ld+json":
+            continue
+        mark("jsonld", script)
+        body = script.string or script.get_text() or ""
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            line = _line(script)
+            jsonld_errors.append(f"line {line}: {exc}" if line else str(exc))
+            mark(f"jsonld_error:{len(jsonld_errors)}", script)
+            continue
+        for obj in _walk_jsonld(data):
+            kinds = _types(obj)
+            for kind in kinds:
+                jsonld_types.add(kind)
+            business_kind = next((k for k in kinds if k in LOCAL_BUSINESS_TYPES), None)
+            if business_kind is not None:
+                businesses.append(
+                    _local_business(obj, business_kind, rel, entity, prov.at_line(_line(script)))
+                )
+
+    analytics = _Found()
+    found_analytics, analytics_ids = _analytics(soup)
+    for name, line in found_analytics:
+        analytics.add(name)
+        note(f"analytics:{name}", line)
+
+    widgets = _Found()
+    for name, line in _widgets(soup):
+        widgets.add(name)
+        note(f"widget:{name}", line)
+
+    forms = soup.find_all("form")
+    if forms:
+        mark("form", forms[0])
+
+    ota, social, http, broken, phones = _Found(), _Found(), _Found(), _Found(), _Found()
+    for tag in soup.find_all(["a", "link", "script", "img", "iframe", "form", "source", "area"]):
+        for attr in ("href", "src", "action"):
+            url = _attr(tag, attr)
+            if not url:
+                continue
+            low = url.lower()
+            if low.startswith("tel:"):
+                digits = normalize_phone(unquote(url[4:]))
+                if digits:
+                    phones.add(digits)
+                    mark(f"phone:{digits}", tag)
+                continue
+            if low.startswith("http://"):
+                http.add(url)
+                mark(f"http:{url}", tag)
+            if low.startswith(("http://", "https://", "//")):
+                absolute = url if not low.startswith("//") else "https:" + url
+                host = match_host(absolute, OTA_HOSTS)
+                if host is not None:
+                    ota.add(host)
+                    mark(f"ota:{host}", tag)
+                host = match_host(absolute, SOCIAL_HOSTS)
+                if host is not None:
+                    social.add(host)
+                    mark(f"social:{host}", tag)
+            internal = site.internal(url)
+            if internal is None or (
+                tag.name == "link" and "canonical" in _attr(tag, "rel").lower()
+            ):
+                continue
+            if site.exists(page_dir, internal) is False:
+                broken.add(url)
+                mark(f"broken:{url}", tag)
+    for digits, line in _visible_text_phones(soup):
+        phones.add(digits)
+        note(f"phone:{digits}", line)
+
+    first_line = _line(html_tag) if isinstance(html_tag, Tag) else None
+    page = SitePage(
+        entity=entity,
+        provenance=prov.at_line(first_line or 1),
+        path=rel,
+        title=title,
+        meta_description=description,
+        canonical=canonical,
+        viewport=viewport,
+        lang=lang,
+        h1=tuple(h1s),
+        analytics=analytics.out(),
+        forms=len(forms),
+        booking_widgets=widgets.out(),
+        ota_links=ota.out(),
+        social_links=social.out(),
+        http_links=http.out(),
+        broken_links=broken.out(),
+        phones=phones.out(),
+        jsonld_types=jsonld_types.out(),
+        jsonld_errors=tuple(jsonld_errors),
+        analytics_ids=tuple(analytics_ids),
+        site_name=site_name,
+        lines=lines,
+        site=site.display,
+    )
+    return page, businesses
+
+
+def robots_rules(text: str) -> tuple[bool, bool]:
+    """(disallows everything for ``User-agent: *``, names a ``Sitemap:``) from robots.txt text.
+
+    A ``*`` group disallows all when it has ``Disallow: /`` and no ``Allow:`` rule that opens a
+    path again (RFC 9309: the most specific rule wins, so any ``Allow`` of a longer path opens it).
+    """
+    groups: list[tuple[list[str], list[tuple[str, str]]]] = []
+    agents: list[str] = []
+    rules: list[tuple[str, str]] = []
+    sitemap = False
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, _, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "sitemap" and value:
+            sitemap = True
+        elif key == "user-agent":
+            if rules:
+                groups.append((agents, rules))
+                agents, rules = [], []
+            agents.append(value.lower())
+        elif key in ("allow", "disallow"):
+            rules.append((key, value))
+    if agents:
+        groups.append((agents, rules))
+    star = [r for a, r in groups if "*" in a]
+    blocked = any(
+        ("disallow", "/") in group and not any(k == "allow" and v not in ("",) for k, v in group)
+        for group in star
+    )
+    return blocked, sitemap
+
+
+def sitemap_count(text: str) -> int:
+    """``<loc>`` entries of a sitemap or sitemap index; ``ValueError`` if it is not XML."""
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as exc:
+        raise ValueError(f"is not well-formed XML ({exc})") from None
+    tag = root.tag.rsplit("}", 1)[-1]
+    if tag not in ("urlset", "sitemapindex"):
+        raise ValueError(f"has root element <{tag}>; expected <urlset> or <sitemapindex>")
+    return sum(1 for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc")
+
+
+def decode_page(loc: files.Location) -> tuple[str, files.ReadError | None]:
+    """The page's text: strict UTF-8 through the file layer, else (invalid UTF-8 only) decoded by
+    its declared charset or with replacement characters, with the UTF-8 problem as a note.
+
+    ``ReadError`` for a missing, binary, over-large or unreadable file.
+    """
+    try:
+        return files.read_text(loc, max_bytes=MAX_PAGE_BYTES), None
+    except files.ReadError as exc:
+        if "UTF-8" not in exc.message or "binary" in exc.message:
+            raise
+        note = exc
+    with loc.open_binary() as handle:
+        raw = handle.read(MAX_PAGE_BYTES + 1)
+    dammit = UnicodeDammit(raw, is_html=True)
+    text = (
+        dammit.unicode_markup
+        if dammit.unicode_markup is not None
+        else raw.decode("utf-8", "replace")
+    )
+    encoding = dammit.original_encoding or "utf-8 with replacement characters"
+    return text, files.ReadError(
+        note.where,
+        f"{note.message.split(';')[0]}; read as {encoding} instead",
+        note.line,
+        fatal=False,
+    )
+
+
+def _shown(site: _Site, loc: files.Location) -> str:
+    """A file as cited: the site folder plus its path inside it (symlinks not resolved)."""
+    if loc.path is None or site.root is None:
+        return loc.display
+    return f"{site.display}/{Path(os.path.relpath(loc.path, site.root)).as_posix()}"
+
+
+class SiteSource(BaseSource):
+    """Reads a site's built HTML folder (pages, robots.txt, sitemap.xml)."""
+
+    name = KIND
+    description = (
+        "A site's built HTML: SEO tags, JSON-LD LocalBusiness, analytics, widgets, links, phones."
+    )
+    Options: ClassVar[type[Model]] = SiteOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """One ``SiteFile`` per configured folder and a ``SitePage`` per page; never raises for bad input."""
+        options = request.spec.options
+        if not isinstance(options, SiteOptions):
+            options = SiteOptions()
+        records: list[Record] = []
+        errors: list[SourceError] = []
+        all_locations: list[files.Location] = []
+        for configured in request.spec.paths:
+            resolved = request.resolve(configured) if not files.is_s3_url(configured) else None
+            root = (
+                resolved
+                if resolved is not None and resolved.is_dir()
+                else (resolved.parent if resolved is not None else None)
+            )
+            display = request.display(resolved) if resolved is not None else configured
+            site = _Site(request, root, display, options)
+            locations, problems = files.expand(
+                request, [configured], suffixes=(*HTML_SUFFIXES, *SITE_FILES)
+            )
+            errors.extend(problems)
+            all_locations.extend(locations)
+            records.extend(self._read_site(request, site, locations, errors))
+        return files.finish(request, KIND, all_locations, records, errors)
+
+    def _read_site(
+        self,
+        request: SourceRequest,
+        site: _Site,
+        locations: list[files.Location],
+        errors: list[SourceError],
+    ) -> list[Record]:
+        out: list[Record] = []
+        robots = sitemap = robots_all = robots_sitemap = False
+        sitemap_urls = 0
+        sitemap_error: str | None = None
+        pages = 0
+        for loc in locations:
+            if loc.path is not None and site.root is not None and not site.inside(loc.path):
+                errors.append(
+                    SourceError(
+                        request.entity.id,
+                        KIND,
+                        Provenance(_shown(site, loc)),
+                        "is a symbolic link pointing outside the site folder; skipped",
+                        fatal=False,
+                    )
+                )
+                continue
+            top_level = loc.path is None or site.root is None or loc.path.parent == site.root
+            try:
+                if loc.name.lower() == "robots.txt" and top_level:
+                    robots = True
+                    robots_all, robots_sitemap = robots_rules(files.read_text(loc))
+                elif loc.name.lower() == "sitemap.xml" and top_level:
+                    sitemap = True
+                    try:
+                        sitemap_urls = sitemap_count(files.read_text(loc))
+                    except ValueError as exc:
+                        sitemap_error = f"{loc.display} {exc}"
+                        errors.append(
+                            SourceError(
+                                request.entity.id,
+                                KIND,
+                                Provenance(loc.display),
+                                str(exc),
+                                fatal=False,
+                            )
+                        )
+                elif loc.suffix in HTML_SUFFIXES:
+                    if pages >= site.options.max_pages:
+                        continue
+                    text, note = decode_page(loc)
+                    if note is not None:
+                        errors.append(note.to_error(request, KIND))
+                    page, businesses = read_page(site, loc, text, request.entity.id)
+                    out.append(page)
+                    out.extend(businesses)
+                    pages += 1
+            except files.ReadError as exc:
+                error = exc.to_error(request, KIND)
+                errors.append(
+                    SourceError(
+                        error.entity,
+                        KIND,
+                        error.provenance,
+                        f"{error.message}; page skipped",
+                        fatal=False,
+                    )
+                )
+            except (OSError, RecursionError) as exc:  # a page deep enough to exhaust the parser
+                errors.append(
+                    SourceError(
+                        request.entity.id,
+                        KIND,
+                        Provenance(loc.display),
+                        f"could not be parsed ({type(exc).__name__}); page skipped",
+                        fatal=False,
+                    )
+                )
+        if pages == 0 and not any(e.fatal for e in errors):
+            errors.append(
+                SourceError(
+                    request.entity.id,
+                    KIND,
+                    Provenance(site.display),
+                    "has no readable .html pages; expected a folder of a site's built HTML",
+                )
+            )
+        out.insert(
+            0,
+            SiteFile(
+                entity=request.entity.id,
+                provenance=Provenance(site.display),
+                site=site.display,
+                robots=robots,
+                robots_disallows_all=robots_all,
+                sitemap=sitemap,
+                sitemap_urls=sitemap_urls,
+                sitemap_error=sitemap_error,
+                robots_sitemap=robots_sitemap,
+                pages=pages,
+            ),
+        )
+        return out
+
+
+@hookimpl
+def register_sources() -> list[object]:
+    """The site source."""
+    return [SiteSource()]
