@@ -250,6 +250,12 @@ TERMS: Final[tuple[Term, ...]] = (
         ("average daily rate", "adr", "nightly rate", "average nightly rate"),
     ),
     Term(
+        "length_of_stay",
+        "Average length of stay",
+        (N,),
+        ("average length of stay", "avg length of stay", "length of stay", "average stay", "alos"),
+    ),
+    Term(
         "jobs",
         "Jobs per month",
         (C,),

@@ -1,0 +1,767 @@
+"""Briefing: what the handoff notes say and what they reveal, for the CEO report.
+
+- the asset inventory: companies and revenue streams, by kind;
+- per entity the figures the notes state (burn, cash, runway, revenue, pipeline, equity promised),
+  each a ``Metric`` citing the note line;
+- critical shortfalls, found by rules over the facts (tag ``shortfall``): an empty pipeline, an
+  unsigned or at-risk equity promise, zero OTA listings for a charter or rental, a funnel step with
+  no conversions, unbilled work mentioned, key facts (cash, burn) not stated, an unreadable note;
+- missing KPIs: a catalogue of KPIs per entity kind compared with what the notes track (tag
+  ``kpi``, low severity).
+
+Finding ids are ``briefing.<rule>:<entity>[:<detail>]``. The rules and the catalogue are
+documented in ``docs/metrics.md`` ("Briefing"). Checks over ledgers and bookings belong to other
+analyses; this one reads only the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from pydantic import Field
+
+from execbrief.config import Config, Model
+from execbrief.findings import (
+    AnalysisResult,
+    CostTier,
+    Effort,
+    Finding,
+    Metric,
+    MetricValue,
+    Severity,
+)
+from execbrief.hookspecs import hookimpl
+from execbrief.records.handoff import Fact, FunnelStep, NoteSection
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError
+from execbrief.sources.vocabulary import BY_KEY
+from execbrief.values import Money, MoneyRange, Percent, extract_money, format_money
+
+NAME = "briefing"
+HANDOFF = "handoff"
+STATED = "as stated in the handoff note"
+
+#: The figures shown per entity, in order: fact key -> metric label.
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("revenue", "Revenue"),
+    ("burn", "Burn"),
+    ("cash", "Cash"),
+    ("runway", "Runway (months)"),
+    ("pipeline", "Pipeline"),
+    ("equity_obligations", "Equity promised"),
+    ("equity_agreement_signed", "Equity agreement signed"),
+)
+
+_EMPTY_TEXT = re.compile(
+    r"\b(?:none|empty|nothing|no (?:leads|deals|prospects|proposals)|dry)\b", re.I
+)
+_AT_RISK = re.compile(r"\b(?:at risk|dispute[sd]?|disputing|contested|unclear|in question)\b", re.I)
+_UNSIGNED = re.compile(
+    r"\b(?:not signed|unsigned|verbal(?:ly)?|handshake|no (?:written )?agreement|not in writing|"
+    r"nothing (?:is )?(?:signed|on paper))\b",
+    re.I,
+)
+_UNBILLED = re.compile(
+    r"\b(?:unbilled|un-billed|uninvoiced|not (?:yet )?(?:been )?invoiced|never (?:made it onto|got onto|went on) "
+    r"an? invoices?|(?:haven't|have not|hasn't|has not) (?:been )?(?:invoiced|billed))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A KPI an entity of some kind should track.
+
+    It counts as tracked when the notes state any fact whose key is in ``keys`` (or, with
+    ``funnel``, when they hold a funnel table).
+    """
+
+    key: str
+    label: str
+    why: str
+    keys: tuple[str, ...] = ()
+    funnel: bool = False
+
+    def tracked_by(self) -> tuple[str, ...]:
+        """Fact keys that count as tracking this KPI."""
+        return self.keys or (self.key,)
+
+
+def _kpi(
+    key: str, why: str, *, keys: tuple[str, ...] = (), funnel: bool = False, label: str = ""
+) -> Kpi:
+    return Kpi(key, label or BY_KEY[key].label, why, keys, funnel)
+
+
+_CONVERSION = "shows where enquiries are lost between first contact and a paid booking"
+_RATING = "drives ranking and conversion on Google and the booking sites"
+
+#: The KPI catalogue: per entity kind, what an operator of that kind should track.
+KPI_CATALOGUE: dict[str, tuple[Kpi, ...]] = {
+    "charter": (
+        _kpi("bookings", "the volume the season is judged by"),
+        _kpi("utilisation", "unsold boat-days are the largest hidden cost of a charter fleet"),
+        _kpi(
+            "average_booking_value", "with bookings, gives revenue and shows the effect of pricing"
+        ),
+        _kpi("ota_listings", "online travel agencies bring most first-time charter customers"),
+        _kpi("review_rating", _RATING),
+        _kpi("conversion_rate", _CONVERSION, funnel=True),
+        _kpi("repeat_rate", "repeat and referred guests cost nothing to acquire"),
+    ),
+    "hauling": (
+        _kpi("jobs", "the volume the crew and truck are sized for"),
+        _kpi(
+            "average_job_value", "with jobs, gives revenue and shows the effect of minimum prices"
+        ),
+        _kpi("cost_per_lead", "paid lead channels are the main variable cost of growth"),
+        _kpi("conversion_rate", "shows how many quotes become jobs", funnel=True),
+        _kpi("utilisation", "an idle truck still costs its loan, insurance and crew"),
+        _kpi("review_rating", _RATING),
+        _kpi("repeat_rate", "property managers and repeat clients smooth the calendar"),
+    ),
+    "consultancy": (
+        _kpi("utilisation", "billable hours over available hours: the engine of a services firm"),
+        _kpi(
+            "realisation", "billed over worked value: shows discounts, write-offs and unbilled work"
+        ),
+        _kpi("pipeline", "months of future work; an empty pipeline is next quarter's cash crisis"),
+        _kpi("mrr", "retainers carry the fixed costs between projects", keys=("mrr", "arr")),
+        _kpi("accounts_receivable", "billed but uncollected cash"),
+        _kpi("day_rate", "the price lever; with utilisation and realisation it gives revenue"),
+    ),
+    "rental": (
+        _kpi("occupancy", "nights sold over nights available"),
+        _kpi("adr", "with occupancy, gives revenue per available night"),
+        _kpi("ota_listings", "each listing site reaches different guests"),
+        _kpi("review_rating", _RATING),
+        _kpi("length_of_stay", "short stays multiply cleaning costs and turnover work"),
+        _kpi("revenue", "the unit's contribution to the holding company"),
+    ),
+    "delivery": (
+        _kpi("deliveries", "the volume the skippers and crew pool are sized for"),
+        _kpi("day_rate", "the price lever of a delivery service"),
+        _kpi("pipeline", "deliveries are seasonal and booked months ahead"),
+        _kpi("conversion_rate", "shows how many enquiries become deliveries", funnel=True),
+        _kpi("utilisation", "days at sea over days available for the skippers"),
+        _kpi("review_rating", "brokers and owners choose skippers by reputation"),
+    ),
+    "platform": (
+        _kpi("active_users", "the supply and demand a marketplace lives on"),
+        _kpi("placements", "the transactions the platform is paid for"),
+        _kpi("take_rate", "the share of each transaction the platform keeps"),
+        _kpi("churn", "users lost each month; growth must outrun it"),
+        _kpi("cac", "what a new paying user costs; must stay well below their lifetime value"),
+        _kpi("email_list", "an owned channel to reach users without paying for ads"),
+    ),
+    "other": (
+        _kpi("revenue", "the top line"),
+        _kpi("expenses", "the cost base"),
+    ),
+}
+
+
+class BriefingOptions(Model):
+    """``[analysis.briefing]``: which kinds need OTA listings, and which facts every note must state."""
+
+    ota_kinds: list[str] = Field(default_factory=lambda: ["charter", "rental"])
+    required_facts: list[str] = Field(default_factory=lambda: ["cash", "burn"])
+    extra_kpis: dict[str, list[str]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EntityBrief:
+    """What the notes say about one entity: its figures (as metrics) and its KPI coverage.
+
+    ``notes`` cites each note read; ``readable`` is False when a note could not be read at all.
+    """
+
+    entity: str
+    name: str
+    kind: str
+    stream: bool
+    notes: tuple[Provenance, ...] = ()
+    figures: tuple[Metric, ...] = ()
+    tracked_kpis: tuple[str, ...] = ()
+    missing_kpis: tuple[str, ...] = ()
+    readable: bool = True
+    has_note: bool = True
+
+    def figure(self, key: str) -> Metric | None:
+        """The figure ``briefing.<key>``, or None when the notes do not state it."""
+        return next((m for m in self.figures if m.id == f"{NAME}.{key}"), None)
+
+
+@dataclass(frozen=True)
+class BriefingResult(AnalysisResult):
+    """The briefing analysis' metrics and findings, plus one ``EntityBrief`` per entity."""
+
+    entities: tuple[EntityBrief, ...] = ()
+
+    def brief(self, entity: str) -> EntityBrief | None:
+        """The brief of one entity."""
+        return next((b for b in self.entities if b.entity == entity), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading facts
+# --------------------------------------------------------------------------------------------
+
+
+def _is_zero(value: MetricValue) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | Decimal):
+        return value == 0
+    if isinstance(value, Money):
+        return value.is_zero
+    if isinstance(value, MoneyRange):
+        return value.high.is_zero
+    if isinstance(value, Percent):
+        return value.value == 0
+    return False
+
+
+def _typed(fact: Fact) -> bool:
+    """Whether a known fact's value has one of its term's types (not left as text)."""
+    return not isinstance(fact.value, str) or BY_KEY[fact.key].types[0].value == "text"
+
+
+def best_fact(facts: Iterable[Fact], key: str) -> Fact | None:
+    """The fact to show for a key: the first typed one, else the first one (text)."""
+    matching = [f for f in facts if f.known and f.key == key]
+    return next((f for f in matching if _typed(f)), matching[0] if matching else None)
+
+
+def _cite_all(items: Iterable[Provenance]) -> str:
+    return ", ".join(p.cite() for p in items)
+
+
+def _quote(fact: Fact) -> str:
+    return f"'{fact.label}: {fact.raw}' ({fact.provenance.cite()})"
+
+
+def _money_text(value: Money | MoneyRange) -> str:
+    return format_money(value, compact=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The analysis
+# --------------------------------------------------------------------------------------------
+
+
+class Briefing:
+    """The ``briefing`` analysis plugin."""
+
+    name = NAME
+    description = "Asset inventory, stated figures, critical shortfalls and missing KPIs from the handoff notes."
+    Options = BriefingOptions
+    EntityOptions = None
+
+    def analyze(self, snapshot: Snapshot, config: Config | None = None) -> BriefingResult:
+        """Inventory, figures, shortfalls and KPI gaps over the snapshot's handoff records."""
+        options = _options(config)
+        metrics: list[Metric] = list(_inventory(snapshot, config))
+        findings: list[Finding] = []
+        briefs: list[EntityBrief] = []
+        for info in snapshot.entities:
+            brief, entity_findings = _entity(snapshot, info, options)
+            briefs.append(brief)
+            metrics.extend(brief.figures)
+            if brief.has_note and brief.readable:
+                metrics.append(
+                    Metric(
+                        f"{NAME}.kpi.missing",
+                        "Missing KPIs",
+                        ", ".join(brief.missing_kpis) or "none",
+                        entity=info.id,
+                        formula="KPIs in the catalogue for the entity's kind that no note states",
+                        provenance=brief.notes,
+                    )
+                )
+                total = len(brief.tracked_kpis) + len(brief.missing_kpis)
+                if total:
+                    metrics.append(
+                        Metric(
+                            f"{NAME}.kpi.coverage",
+                            "KPI coverage",
+                            Percent(
+                                (Decimal(100 * len(brief.tracked_kpis)) / total).quantize(
+                                    Decimal(1)
+                                )
+                            ),
+                            entity=info.id,
+                            unit="%",
+                            formula="KPIs tracked ÷ KPIs in the catalogue for the kind",
+                            provenance=brief.notes,
+                        )
+                    )
+            findings.extend(entity_findings)
+        return BriefingResult(
+            name=NAME, metrics=tuple(metrics), findings=tuple(findings), entities=tuple(briefs)
+        )
+
+
+def _options(config: Config | None) -> BriefingOptions:
+    found = config.analysis_options(NAME) if config is not None else None
+    return found if isinstance(found, BriefingOptions) else BriefingOptions()
+
+
+def _inventory(snapshot: Snapshot, config: Config | None) -> list[Metric]:
+    where = (Provenance(config.path.name),) if config is not None else ()
+    companies = [e for e in snapshot.entities if not e.stream]
+    streams = [e for e in snapshot.entities if e.stream]
+    out = [
+        Metric(
+            f"{NAME}.inventory.companies",
+            "Companies",
+            len(companies),
+            formula="entities with stream = false",
+            provenance=where,
+        ),
+        Metric(
+            f"{NAME}.inventory.streams",
+            "Revenue streams",
+            len(streams),
+            formula="entities with stream = true",
+            provenance=where,
+        ),
+    ]
+    kinds: dict[str, list[EntityInfo]] = defaultdict(list)
+    for info in snapshot.entities:
+        kinds[info.kind].append(info)
+    for kind in sorted(kinds):
+        out.append(
+            Metric(
+                f"{NAME}.inventory.kind.{kind}",
+                f"Kind: {kind}",
+                len(kinds[kind]),
+                formula="entities of this kind: " + ", ".join(e.name for e in kinds[kind]),
+                provenance=where,
+            )
+        )
+    return out
+
+
+def _entity(
+    snapshot: Snapshot, info: EntityInfo, options: BriefingOptions
+) -> tuple[EntityBrief, list[Finding]]:
+    results = list(snapshot.results_for(entity=info.id, kind=HANDOFF))
+    facts = [r for r in snapshot.records(Fact, info.id)]
+    steps = [r for r in snapshot.records(FunnelStep, info.id)]
+    sections = [r for r in snapshot.records(NoteSection, info.id)]
+    errors = [e for result in results for e in result.errors]
+    read = sorted({r.provenance.source for r in (*facts, *steps, *sections)})
+    notes = tuple(Provenance(source) for source in read)
+    findings: list[Finding] = []
+    if not results:
+        findings.append(_no_note(info))
+        return EntityBrief(
+            info.id, info.name, info.kind, info.stream, has_note=False, readable=False
+        ), findings
+    if not read:
+        findings.append(_unreadable(info, errors, results[0].paths))
+        return EntityBrief(info.id, info.name, info.kind, info.stream, readable=False), findings
+
+    figures = tuple(
+        _figure(info, fact, label) for key, label in FIGURES if (fact := best_fact(facts, key))
+    )
+    findings.extend(_empty_pipeline(info, facts))
+    findings.extend(_equity(info, facts))
+    if info.kind in options.ota_kinds:
+        findings.extend(_zero_ota(info, facts))
+    findings.extend(_funnel_stalls(info, steps))
+    findings.extend(_unbilled(info, facts, sections, snapshot.currency))
+    findings.extend(_missing_facts(info, facts, options.required_facts, notes))
+    tracked, missing, kpi_findings = _kpis(info, facts, steps, notes, options)
+    findings.extend(kpi_findings)
+    brief = EntityBrief(
+        info.id, info.name, info.kind, info.stream, notes, figures, tracked, missing
+    )
+    return brief, findings
+
+
+def _figure(info: EntityInfo, fact: Fact, label: str) -> Metric:
+    value: MetricValue = fact.value
+    unit = None
+    if fact.key == "runway":
+        unit = "months"
+    elif fact.key == "pipeline" and isinstance(value, int):
+        unit = "leads"
+    return Metric(
+        f"{NAME}.{fact.key}",
+        label,
+        value,
+        entity=info.id,
+        unit=unit,
+        formula=STATED,
+        provenance=(fact.provenance,),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------
+
+
+def _no_note(info: EntityInfo) -> Finding:
+    return Finding(
+        id=f"{NAME}.no-note:{info.id}",
+        rule=f"{NAME}.no-note",
+        title=f"{info.name} has no handoff note",
+        severity=Severity.MEDIUM,
+        entity=info.id,
+        evidence="portfolio.toml gives no handoff note for this entity, so none of its figures are stated.",
+        recommendation='Ask the operator for a one-page handoff note (see docs/formats.md) and add it as `handoff = "..."`.',
+        effort=Effort.HOURS,
+        impact=2,
+        tags=("shortfall", "data"),
+        cost_tier=CostTier.ZERO_COST,
+    )
+
+
+def _unreadable(info: EntityInfo, errors: list[SourceError], paths: tuple[str, ...]) -> Finding:
+    evidence = "; ".join(e.describe() for e in errors) or f"no note was found at {', '.join(paths)}"
+    provenance = tuple(e.provenance for e in errors) or tuple(Provenance(p) for p in paths)
+    return Finding(
+        id=f"{NAME}.note-unreadable:{info.id}",
+        rule=f"{NAME}.note-unreadable",
+        title=f"The handoff note of {info.name} could not be read, so its figures are unknown",
+        severity=Severity.HIGH,
+        entity=info.id,
+        evidence=evidence,
+        recommendation="Fix or replace the note (UTF-8 markdown, see docs/formats.md) and run the report again.",
+        effort=Effort.HOURS,
+        impact=3,
+        tags=("shortfall", "data"),
+        provenance=provenance,
+        cost_tier=CostTier.ZERO_COST,
+    )
+
+
+def _empty_pipeline(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
+    pipeline = [f for f in facts if f.known and f.key == "pipeline"]
+    if not pipeline:
+        return []
+    empty = [
+        f
+        for f in pipeline
+        if _is_zero(f.value) or (isinstance(f.value, str) and _EMPTY_TEXT.search(f.value))
+    ]
+    if len(empty) != len(pipeline):
+        return []
+    return [
+        Finding(
+            id=f"{NAME}.empty-pipeline:{info.id}",
+            rule=f"{NAME}.empty-pipeline",
+            title=f"{info.name} has an empty sales pipeline",
+            severity=Severity.CRITICAL,
+            entity=info.id,
+            evidence="The note states "
+            + " and ".join(_quote(f) for f in empty)
+            + ": no work is lined up after what is in hand.",
+            recommendation=(
+                "Start outreach this week: call past clients about follow-on work, write to warm "
+                "contacts, and put a value and a date on every conversation in a simple pipeline list."
+            ),
+            effort=Effort.DAYS,
+            impact=4,
+            tags=("shortfall", "sales"),
+            provenance=tuple(f.provenance for f in empty),
+            cost_tier=CostTier.REVENUE,
+        )
+    ]
+
+
+def _equity(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
+    promises = [
+        f
+        for f in facts
+        if f.known
+        and f.key == "equity_obligations"
+        and not _is_zero(f.value)
+        and not (isinstance(f.value, str) and _EMPTY_TEXT.search(f.value))
+    ]
+    if not promises:
+        return []
+    agreements = [f for f in facts if f.known and f.key == "equity_agreement_signed"]
+    texts = [f.raw for f in (*promises, *agreements)]
+    at_risk = any(_AT_RISK.search(t) for t in texts)
+    unsigned = any(f.value is False for f in agreements) or any(_UNSIGNED.search(t) for t in texts)
+    signed = any(f.value is True for f in agreements)
+    if signed and not unsigned and not at_risk:
+        return []
+    promise = promises[0]
+    what = _money_or_share(promise)
+    if unsigned or at_risk:
+        state = "is not signed" if unsigned else "is at risk"
+        severity = Severity.CRITICAL
+        rule = "equity-unsigned" if unsigned else "equity-at-risk"
+    else:
+        state = "has no agreement the note mentions"
+        severity = Severity.HIGH
+        rule = "equity-at-risk"
+    evidence = "The note states " + " and ".join(_quote(f) for f in (*promises, *agreements)) + "."
+    return [
+        Finding(
+            id=f"{NAME}.{rule}:{info.id}",
+            rule=f"{NAME}.{rule}",
+            title=f"{info.name}: an equity promise ({what}) {state}",
+            severity=severity,
+            entity=info.id,
+            evidence=evidence,
+            recommendation=(
+                "Put the promise in a signed agreement (amount, vesting schedule, cliff, IP "
+                "assignment, what happens on a sale or exit) or withdraw it in writing."
+            ),
+            effort=Effort.DAYS,
+            impact=4,
+            tags=("shortfall", "legal", "equity"),
+            provenance=tuple(f.provenance for f in (*promises, *agreements)),
+            cost_tier=CostTier.LOW_COST,
+        )
+    ]
+
+
+def _money_or_share(fact: Fact) -> str:
+    if isinstance(fact.value, Percent):
+        return str(fact.value)
+    if isinstance(fact.value, Money | MoneyRange):
+        return _money_text(fact.value)
+    return fact.raw if len(fact.raw) <= 40 else fact.raw[:37] + "..."
+
+
+def _zero_ota(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
+    listings = [f for f in facts if f.known and f.key == "ota_listings"]
+    zero = [f for f in listings if _is_zero(f.value)]
+    if not listings or len(zero) != len(listings):
+        return []
+    sites = (
+        "Viator, FareHarbor and GetYourGuide"
+        if info.kind == "charter"
+        else "Airbnb, VRBO and Booking.com"
+    )
+    return [
+        Finding(
+            id=f"{NAME}.zero-ota:{info.id}",
+            rule=f"{NAME}.zero-ota",
+            title=f"{info.name} is listed on no online travel agency",
+            severity=Severity.HIGH,
+            entity=info.id,
+            evidence="The note states " + " and ".join(_quote(f) for f in zero) + ".",
+            recommendation=f"List on {sites}: photos, descriptions, insurance certificates and a calendar sync.",
+            effort=Effort.DAYS,
+            impact=4,
+            tags=("shortfall", "marketing", "distribution"),
+            provenance=tuple(f.provenance for f in zero),
+            cost_tier=CostTier.REVENUE,
+        )
+    ]
+
+
+def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
+    funnels: dict[tuple[str, str], list[FunnelStep]] = defaultdict(list)
+    for step in steps:
+        funnels[(step.provenance.source, step.funnel)].append(step)
+    out: list[Finding] = []
+    for (_source, funnel), items in funnels.items():
+        ordered = sorted(items, key=lambda s: s.order)
+        for before, after in pairwise(ordered):
+            if before.count > 0 and after.count == 0:
+                detail = re.sub(r"[^a-z0-9]+", "-", after.step.lower()).strip("-")
+                out.append(
+                    Finding(
+                        id=f"{NAME}.funnel-stall:{info.id}:{detail}",
+                        rule=f"{NAME}.funnel-stall",
+                        title=f"{info.name}: {before.count} {before.step.lower()} led to 0 {after.step.lower()}",
+                        severity=Severity.HIGH,
+                        entity=info.id,
+                        evidence=(
+                            f"The {funnel!r} funnel table shows {before.step} = {before.count} "
+                            f"({before.provenance.cite()}) and {after.step} = 0 ({after.provenance.cite()})."
+                        ),
+                        recommendation=(
+                            f"Find out why no one moved from {before.step.lower()} to {after.step.lower()}: "
+                            "call five of them, check the terms and the follow-up, and fix the step this month."
+                        ),
+                        effort=Effort.DAYS,
+                        impact=4,
+                        tags=("shortfall", "sales", "funnel"),
+                        provenance=(before.provenance, after.provenance),
+                        cost_tier=CostTier.REVENUE,
+                    )
+                )
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class _Mention:
+    provenance: Provenance
+    sentence: str
+    amount: Money | MoneyRange | None
+
+
+def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
+    out: list[_Mention] = []
+    for section in sections:
+        text = section.text
+        for match in _UNBILLED.finditer(text):
+            start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start()))
+            start = 0 if start < 0 else start + 2
+            ends = [
+                i for i in (text.find(". ", match.end()), text.find("\n\n", match.end())) if i >= 0
+            ]
+            end = min(ends) + 1 if ends else len(text)
+            sentence = " ".join(text[start:end].split())
+            first = (section.provenance.line or 1) + text.count("\n", 0, start)
+            last = (section.provenance.line or 1) + text.count("\n", 0, match.end())
+            found = extract_money(sentence, currency)
+            out.append(
+                _Mention(
+                    section.provenance.at_line(first, last), sentence, found[0] if found else None
+                )
+            )
+    return out
+
+
+def _unbilled(
+    info: EntityInfo, facts: list[Fact], sections: list[NoteSection], currency: str
+) -> list[Finding]:
+    stated = [
+        f
+        for f in facts
+        if f.known and f.key in ("unbilled", "unbilled_hours") and not _is_zero(f.value)
+    ]
+    stated = [f for f in stated if not (isinstance(f.value, str) and _EMPTY_TEXT.search(f.value))]
+    stated_lines = {(f.provenance.source, f.provenance.line) for f in stated}
+    mentions = [
+        m
+        for m in _mentions(sections, currency)
+        if (m.provenance.source, m.provenance.line) not in stated_lines
+    ]
+    if not stated and not mentions:
+        return []
+    amounts = [f.value for f in stated if isinstance(f.value, Money | MoneyRange)]
+    amounts += [m.amount for m in mentions if m.amount is not None]
+    amount = amounts[0] if amounts else None
+    quotes = [_quote(f) for f in stated] + [
+        f"“{m.sentence}” ({m.provenance.cite()})" for m in mentions
+    ]
+    title = (
+        f"{info.name} has about {_money_text(amount)} of unbilled work"
+        if amount is not None
+        else f"{info.name} has unbilled work"
+    )
+    return [
+        Finding(
+            id=f"{NAME}.unbilled-work:{info.id}",
+            rule=f"{NAME}.unbilled-work",
+            title=title,
+            severity=Severity.HIGH,
+            entity=info.id,
+            evidence="The note says " + "; ".join(quotes),
+            recommendation="Invoice the unbilled work this week, then close timesheets weekly so hours are billed as they are worked.",
+            effort=Effort.HOURS,
+            impact=3,
+            tags=("shortfall", "billing", "cash"),
+            provenance=tuple(f.provenance for f in stated) + tuple(m.provenance for m in mentions),
+            cost_tier=CostTier.ZERO_COST,
+        )
+    ]
+
+
+def _missing_facts(
+    info: EntityInfo, facts: list[Fact], required: list[str], notes: tuple[Provenance, ...]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for key in required:
+        fact = best_fact(facts, key)
+        if fact is not None and _typed(fact):
+            continue
+        label = BY_KEY[key].label.lower() if key in BY_KEY else key
+        if fact is not None:
+            evidence = f"The note mentions {label} as {_quote(fact)} but gives no figure."
+            provenance: tuple[Provenance, ...] = (fact.provenance,)
+        else:
+            evidence = f"No note of {info.name} ({_cite_all(notes)}) states its {label}."
+            provenance = notes
+        out.append(
+            Finding(
+                id=f"{NAME}.missing-fact:{info.id}:{key}",
+                rule=f"{NAME}.missing-fact",
+                title=f"{info.name}: the handoff note does not state its {label}",
+                severity=Severity.MEDIUM,
+                entity=info.id,
+                evidence=evidence,
+                recommendation=f"Ask the operator for the {label} and add it to the note as '{BY_KEY[key].label if key in BY_KEY else key}: <amount>'.",
+                effort=Effort.HOURS,
+                impact=2,
+                tags=("shortfall", "data"),
+                provenance=provenance,
+                cost_tier=CostTier.ZERO_COST,
+            )
+        )
+    return out
+
+
+def catalogue(kind: str, options: BriefingOptions | None = None) -> tuple[Kpi, ...]:
+    """The KPIs for a kind, with ``extra_kpis`` from the options appended."""
+    base = KPI_CATALOGUE.get(kind, KPI_CATALOGUE["other"])
+    extra = options.extra_kpis.get(kind, []) if options else []
+    have = {k.key for k in base}
+    added = tuple(
+        Kpi(
+            key,
+            BY_KEY[key].label if key in BY_KEY else key,
+            "required by [analysis.briefing] extra_kpis",
+        )
+        for key in extra
+        if key not in have
+    )
+    return base + added
+
+
+def _kpis(
+    info: EntityInfo,
+    facts: list[Fact],
+    steps: list[FunnelStep],
+    notes: tuple[Provenance, ...],
+    options: BriefingOptions,
+) -> tuple[tuple[str, ...], tuple[str, ...], list[Finding]]:
+    stated = {f.key for f in facts if f.known}
+    tracked: list[str] = []
+    missing: list[str] = []
+    findings: list[Finding] = []
+    for kpi in catalogue(info.kind, options):
+        if stated & set(kpi.tracked_by()) or (kpi.funnel and steps):
+            tracked.append(kpi.label)
+            continue
+        missing.append(kpi.label)
+        findings.append(
+            Finding(
+                id=f"{NAME}.missing-kpi:{info.id}:{kpi.key.replace('_', '-')}",
+                rule=f"{NAME}.missing-kpi",
+                title=f"{info.name} does not track {kpi.label.lower()}",
+                severity=Severity.LOW,
+                entity=info.id,
+                evidence=f"A {info.kind} business should track {kpi.label.lower()} ({kpi.why}); no note states it ({_cite_all(notes)}).",
+                recommendation=f"Add '{kpi.label}: <value>' to the handoff note each month.",
+                effort=Effort.HOURS,
+                impact=1,
+                tags=("kpi",),
+                provenance=notes,
+                cost_tier=CostTier.ZERO_COST,
+            )
+        )
+    return tuple(tracked), tuple(missing), findings
+
+
+@hookimpl
+def register_analyses() -> list[object]:
+    """The briefing analysis."""
+    return [Briefing()]

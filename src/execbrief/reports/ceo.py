@@ -1,0 +1,281 @@
+"""The CEO report: the portfolio on one page, from the handoff notes up.
+
+Summary bullets (the worst shortfalls) come first, then: the asset inventory, each entity's
+stated figures, the critical shortfalls (the ``briefing`` analysis' plus any analysis' finding that
+is critical or tagged ``shortfall``), the missing KPIs, and a 30-day action plan ranked from the
+shortfalls. Sources that could not be read show as warnings at the top, so the gap is visible.
+Everything here is arranged from analysis results; nothing is computed that an analysis owns.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from pydantic import Field
+
+from execbrief.analysis.briefing import FIGURES, BriefingResult, EntityBrief
+from execbrief.analysis.briefing import NAME as BRIEFING
+from execbrief.config import Model
+from execbrief.document import (
+    ActionPlan,
+    Bullet,
+    BulletList,
+    Document,
+    Findings,
+    Metrics,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
+from execbrief.findings import Action, Finding, Metric, Severity, rank_findings
+from execbrief.hookspecs import hookimpl
+from execbrief.reports.base import BaseReport, ReportContext
+
+#: Days until an action is due, by the severity of the finding behind it (all within 30 days).
+DUE_IN_DAYS: dict[Severity, int] = {
+    Severity.CRITICAL: 7,
+    Severity.HIGH: 14,
+    Severity.MEDIUM: 21,
+    Severity.LOW: 30,
+    Severity.INFO: 30,
+}
+
+
+class CeoOptions(Model):
+    """``[reports.ceo]`` options: how many shortfalls the summary names and the plan holds."""
+
+    summary_size: int = Field(default=5, ge=1, le=20)
+    plan_size: int = Field(default=10, ge=1, le=50)
+
+
+def is_shortfall(finding: Finding) -> bool:
+    """What the CEO report counts as a critical shortfall: critical, or tagged ``shortfall``."""
+    return finding.severity is Severity.CRITICAL or "shortfall" in finding.tags
+
+
+class CeoReport(BaseReport):
+    """The ``ceo`` report plugin."""
+
+    name = "ceo"
+    title = "CEO briefing"
+    audience = "CEO"
+    Options = CeoOptions
+
+    def build(self, ctx: ReportContext) -> Document:
+        """Arrange the briefing analysis (and every analysis' shortfalls) into the CEO document."""
+        options = _options(ctx)
+        briefing = ctx.typed(BRIEFING, BriefingResult)
+        names = {info.id: info.name for info in ctx.snapshot.entities}
+        warnings = [
+            Bullet(f"{names.get(e.entity, e.entity)}: {e.describe()}", (e.provenance,))
+            for e in ctx.snapshot.errors()
+        ]
+        others, failed = _other_findings(ctx)
+        warnings += [Bullet(message) for message in failed]
+        shortfalls = rank_findings(
+            _merge([f for f in briefing.findings if is_shortfall(f)], others)
+        )
+        kpis = [f for f in briefing.findings if "kpi" in f.tags]
+
+        summary = [
+            Bullet(f"{names.get(f.entity or '', 'Portfolio')}: {f.title}", f.provenance)
+            for f in shortfalls[: options.summary_size]
+        ]
+        if not shortfalls:
+            summary.append(Bullet("No critical shortfalls found in the notes and data."))
+        elif len(shortfalls) > options.summary_size:
+            more = len(shortfalls) - options.summary_size
+            summary.append(
+                Bullet(
+                    f"{more} more shortfall{'s' if more > 1 else ''} below, {_count_kpis(kpis)}."
+                )
+            )
+        if warnings:
+            summary.append(
+                Bullet(
+                    f"{len(warnings)} source problem{'s' if len(warnings) > 1 else ''}: see the warnings above; figures from those files are missing."
+                )
+            )
+
+        sections = (
+            Section("Asset inventory", _inventory(briefing), id="inventory"),
+            Section("Entity figures", _figures(briefing), id="figures"),
+            Section(
+                "Critical shortfalls",
+                (Findings(tuple(shortfalls), empty_text="No critical shortfalls found."),),
+                id="shortfalls",
+            ),
+            Section("Missing KPIs", _missing_kpis(briefing), id="kpis"),
+            Section(
+                "30-day action plan",
+                (ActionPlan(tuple(_action(f, names) for f in shortfalls[: options.plan_size])),),
+                id="plan",
+            ),
+        )
+        return Document(
+            report=self.name,
+            title=f"{self.title}: {ctx.snapshot.portfolio}",
+            audience=self.audience,
+            period=str(ctx.period),
+            as_of=ctx.as_of,
+            portfolio=ctx.snapshot.portfolio,
+            summary=tuple(summary),
+            sections=sections,
+            warnings=tuple(warnings),
+        )
+
+
+def _options(ctx: ReportContext) -> CeoOptions:
+    settings = ctx.config.reports.get("ceo")
+    found = settings.options if settings is not None else None
+    return found if isinstance(found, CeoOptions) else CeoOptions()
+
+
+def _other_findings(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
+    """Shortfalls of every other analysis; one that fails becomes a warning, not a failed report.
+
+    This is ``ctx.all_findings(is_shortfall)`` taken one analysis at a time, so that a broken
+    analysis loses only its own findings.
+    """
+    found: list[Finding] = []
+    failed: list[str] = []
+    for name in sorted(ctx.analyses):
+        if name == BRIEFING:
+            continue
+        try:
+            result = ctx.analysis(name)
+        except Exception as exc:  # one broken analysis must not stop the CEO report
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            failed.append(
+                f"the {name} analysis failed ({type(exc).__name__} at {Path(last.filename).name}:"
+                f"{last.lineno}); its shortfalls are missing from this report"
+            )
+            continue
+        found.extend(f for f in result.findings if is_shortfall(f))
+    return found, failed
+
+
+def _merge(own: list[Finding], others: list[Finding]) -> list[Finding]:
+    """The briefing's shortfalls plus the others', without showing one problem twice.
+
+    A finding of another analysis about the same entity that cites a note line a briefing
+    finding already cites (for example finance's equity rule over the same handoff facts) is the
+    same problem seen twice, and is left out.
+    """
+    cited = {(f.entity, p.source, p.line) for f in own for p in f.provenance if p.line is not None}
+    seen = {f.id for f in own}
+    out = list(own)
+    for finding in others:
+        if finding.id in seen:
+            continue
+        if any(
+            (finding.entity, p.source, p.line) in cited
+            for p in finding.provenance
+            if p.line is not None
+        ):
+            continue
+        seen.add(finding.id)
+        out.append(finding)
+    return out
+
+
+def _count_kpis(kpis: list[Finding]) -> str:
+    return f"{len(kpis)} KPI{'s' if len(kpis) != 1 else ''} not tracked"
+
+
+def _inventory(briefing: BriefingResult) -> tuple[Table | Metrics, ...]:
+    rows = []
+    ordered = sorted(briefing.entities, key=lambda b: (b.stream, b.kind, b.name))
+    for brief in ordered:
+        note = ", ".join(p.source for p in brief.notes) if brief.notes else None
+        rows.append(
+            Row(
+                (brief.name, brief.kind, "revenue stream" if brief.stream else "company", note),
+                brief.notes,
+            )
+        )
+    inventory = tuple(m for m in briefing.metrics if m.id.startswith(f"{BRIEFING}.inventory."))
+    return (
+        Table(("Entity", "Kind", "Type", "Handoff note"), tuple(rows), align=("l", "l", "l", "l")),
+        Metrics(inventory, title="Counts"),
+    )
+
+
+def _figures(briefing: BriefingResult) -> tuple[Metrics | Paragraph, ...]:
+    blocks: list[Metrics | Paragraph] = [
+        Paragraph("Figures as the handoff notes state them; a dash means the note does not say.")
+    ]
+    for brief in briefing.entities:
+        blocks.append(Metrics(_entity_figures(brief), title=f"{brief.name} ({_what(brief)})"))
+    return tuple(blocks)
+
+
+def _what(brief: EntityBrief) -> str:
+    kind = f"{brief.kind}, {'revenue stream' if brief.stream else 'company'}"
+    if not brief.has_note:
+        return f"{kind}; no handoff note"
+    if not brief.readable:
+        return f"{kind}; note unreadable"
+    return kind
+
+
+def _entity_figures(brief: EntityBrief) -> tuple[Metric, ...]:
+    out: list[Metric] = []
+    for key, label in FIGURES:
+        stated = brief.figure(key)
+        if stated is not None:
+            out.append(stated)
+        elif key != "equity_agreement_signed":
+            out.append(
+                Metric(f"{BRIEFING}.{key}", label, None, entity=brief.entity, formula="not stated")
+            )
+    return tuple(out)
+
+
+def _missing_kpis(briefing: BriefingResult) -> tuple[Paragraph | BulletList, ...]:
+    items = []
+    for brief in briefing.entities:
+        if not brief.readable:
+            continue
+        total = len(brief.tracked_kpis) + len(brief.missing_kpis)
+        if brief.missing_kpis:
+            text = (
+                f"{brief.name} ({brief.kind}) tracks {len(brief.tracked_kpis)} of {total}; "
+                f"missing: {', '.join(k.lower() for k in brief.missing_kpis)}."
+            )
+        else:
+            text = f"{brief.name} ({brief.kind}) tracks all {total} KPIs of its kind."
+        items.append(Bullet(text, brief.notes))
+    intro = Paragraph(
+        "Each kind of business has a short list of KPIs it should track (docs/metrics.md, "
+        "'Briefing'); these are the ones no handoff note states."
+    )
+    return (intro, BulletList(tuple(items)))
+
+
+def _action(finding: Finding, names: dict[str, str]) -> Action:
+    who = names.get(finding.entity or "", "Portfolio")
+    return Action(
+        title=f"{who}: {_first_sentence(finding.recommendation)}",
+        rationale=finding.title,
+        due_in_days=DUE_IN_DAYS[finding.severity],
+        entity=finding.entity,
+        finding_ids=(finding.id,),
+        effort=finding.effort,
+        cost_tier=finding.cost_tier,
+        monthly_effect=finding.monthly_effect,
+        provenance=finding.provenance,
+    )
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _rest = text.partition(". ")
+    return head + ("." if dot else "")
+
+
+@hookimpl
+def register_reports() -> list[object]:
+    """The CEO report."""
+    return [CeoReport()]
