@@ -1,0 +1,137 @@
+"""The subscribers source: hand-checked counts, aliases, opt-in words, and no address ever kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from opskit import EXAMPLES, as_json, make_request, messages, one_error, write
+
+from execbrief.records.subscribers import SubscriberCounts
+from execbrief.sources.subscribers import SubscribersOptions, SubscribersSource, is_valid_email
+
+SMALL = (
+    "Email Address,Status,Source\n"
+    "ann@example.com,subscribed,Website\n"
+    " ANN@example.com ,unsubscribed,Boat Show\n"
+    "bob@example.org,pending,website\n"
+    "carol@mail.test,subscribed,\n"
+    "not-an-address,subscribed,website\n"
+    ",subscribed,website\n"
+    "dave@example.net,Subscribed,Boat show\n"
+    "dave@example.net,subscribed,website\n"
+)
+
+
+def counts(
+    root: Path, path: str | list[str], **options: object
+) -> tuple[list[SubscriberCounts], object]:
+    result = SubscribersSource().collect(
+        make_request(root, "subscribers", path, SubscribersOptions(**options))
+    )
+    return [r for r in result.records if isinstance(r, SubscriberCounts)], result
+
+
+def test_counts_hand_checked(tmp_path: Path) -> None:
+    write(tmp_path, "list.csv", SMALL)
+    (record,), result = counts(tmp_path, "list.csv")
+    assert record.rows == 7  # eight data lines, one without an address
+    assert record.unique == 5  # ann (twice), bob, carol, not-an-address, dave (twice)
+    assert record.valid == 4  # all but not-an-address
+    assert record.opted_in == 3  # ann (one of her rows says subscribed), carol, dave
+    assert record.by_source == {
+        "boat show": 1,
+        "unknown": 1,
+        "website": 3,
+    }  # first row of each address
+    assert (record.provenance.source, record.provenance.line, record.provenance.end_line) == (
+        "list.csv",
+        1,
+        9,
+    )
+    error = one_error(result)
+    assert error.rows_skipped == 1 and error.message == "1 row skipped: line 7: empty email address"
+
+
+def test_without_a_status_column_every_valid_address_counts_as_opted_in(tmp_path: Path) -> None:
+    write(tmp_path, "list.csv", "E-mail\na@example.com\nb@example.com\nA@EXAMPLE.COM\nbad@\n")
+    (record,), _ = counts(tmp_path, "list.csv")
+    assert (record.rows, record.unique, record.valid, record.opted_in) == (4, 3, 2, 2)
+    assert record.by_source == {"unknown": 3}
+
+
+def test_extra_opt_in_words_and_column_mapping(tmp_path: Path) -> None:
+    write(tmp_path, "list.csv", "Contact;Consent Given\na@example.com;Granted\nb@example.com;no\n")
+    (record,), _ = counts(
+        tmp_path,
+        "list.csv",
+        columns={"email": "Contact", "status": "Consent Given"},
+        opted_in=["granted"],
+    )
+    assert (record.unique, record.opted_in) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("address", "valid"),
+    [
+        ("ann@example.com", True),
+        ("first.last+tag@sub.example.org", True),
+        ("o'brien@mail.test", True),
+        ("no-at-sign.example.com", False),
+        ("two@@example.com", False),
+        ("trailing-dot@example.", False),
+        ("@example.org", False),
+        ("spaces in@example.net", False),
+        ("missing-domain@", False),
+        ("dot..dot@example.com", False),
+        (".lead@example.com", False),
+        ("x@-bad.example.com", False),
+        ("x@example.c0m", False),
+        ("a" * 65 + "@example.com", False),
+    ],
+)
+def test_email_syntax(address: str, valid: bool) -> None:
+    assert is_valid_email(address) is valid
+
+
+PLANTED = [
+    "zebediah.quackenbush@example.com",
+    "ottoline@farnsworth.test",
+    "prudence@vexley.example.org",
+]
+
+
+def test_addresses_never_leave_the_source(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "list.csv",
+        "Email,Status\n"
+        f"{PLANTED[0]},subscribed\n"
+        f"{PLANTED[1]},subscribed,extra,{PLANTED[2]}\n"  # too many fields: a row error
+        '"unterminated\n',
+    )
+    write(tmp_path, "headerless.csv", f"{PLANTED[2]},subscribed\n{PLANTED[0]},subscribed\n")
+    write(tmp_path, "misspelt.csv", f"Emial,Status\n{PLANTED[1]},subscribed\n")
+    records, result = counts(tmp_path, ["list.csv", "headerless.csv", "misspelt.csv"])
+    assert len(records) == 1
+    text = as_json(result) + "\n".join(messages(result))  # type: ignore[arg-type]
+    for address in PLANTED:
+        assert address not in text
+        assert address.split("@")[0] not in text
+    assert "@" not in text
+    problems = messages(result)  # type: ignore[arg-type]
+    assert any(p.startswith("headerless.csv:1: has no 'email' column") for p in problems)
+    assert any(
+        p.startswith("misspelt.csv:1: has no 'email' column; did you mean 'Emial'?")
+        for p in problems
+    )
+
+
+def test_demo_list_has_3676_unique_addresses() -> None:
+    (record,), result = counts(EXAMPLES, "subscribers/harbor-list.csv")
+    assert messages(result) == []  # type: ignore[arg-type]
+    assert record.unique == 3676
+    assert record.rows == 3676 + 40  # 40 repeats in another letter case
+    assert record.valid == 3676 - 7  # seven malformed addresses
+    assert 3000 < record.opted_in < record.valid
+    assert sum(record.by_source.values()) == record.unique
