@@ -44,13 +44,14 @@ from execbrief.values import Money, MoneyRange, Percent, extract_money, format_m
 NAME = "briefing"
 HANDOFF = "handoff"
 STATED = "as stated in the handoff note"
+MAX_QUOTES = 2
 
 #: The figures shown per entity, in order: fact key -> metric label.
 FIGURES: tuple[tuple[str, str], ...] = (
     ("revenue", "Revenue"),
     ("burn", "Burn"),
     ("cash", "Cash"),
-    ("runway", "Runway (months)"),
+    ("runway", "Runway"),
     ("pipeline", "Pipeline"),
     ("equity_obligations", "Equity promised"),
     ("equity_agreement_signed", "Equity agreement signed"),
@@ -652,8 +653,10 @@ def _unbilled(
     quotes = [_quote(f) for f in stated] + [
         f"“{m.sentence}” ({m.provenance.cite()})" for m in mentions
     ]
+    if len(quotes) > MAX_QUOTES:
+        quotes = [*quotes[:MAX_QUOTES], f"and {len(quotes) - MAX_QUOTES} more mention(s)"]
     title = (
-        f"{info.name} has about {_money_text(amount)} of unbilled work"
+        f"{info.name} has {format_money(amount)} of unbilled work"
         if amount is not None
         else f"{info.name} has unbilled work"
     )

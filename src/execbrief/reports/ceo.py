@@ -80,8 +80,7 @@ class CeoReport(BaseReport):
         kpis = [f for f in briefing.findings if "kpi" in f.tags]
 
         summary = [
-            Bullet(f"{names.get(f.entity or '', 'Portfolio')}: {f.title}", f.provenance)
-            for f in shortfalls[: options.summary_size]
+            Bullet(_headline(f, names), f.provenance) for f in shortfalls[: options.summary_size]
         ]
         if not shortfalls:
             summary.append(Bullet("No critical shortfalls found in the notes and data."))
@@ -116,7 +115,7 @@ class CeoReport(BaseReport):
         )
         return Document(
             report=self.name,
-            title=f"{self.title}: {ctx.snapshot.portfolio}",
+            title=self.title,
             audience=self.audience,
             period=str(ctx.period),
             as_of=ctx.as_of,
@@ -253,6 +252,12 @@ def _missing_kpis(briefing: BriefingResult) -> tuple[Paragraph | BulletList, ...
         "'Briefing'); these are the ones no handoff note states."
     )
     return (intro, BulletList(tuple(items)))
+
+
+def _headline(finding: Finding, names: dict[str, str]) -> str:
+    """A finding's title, prefixed with its entity's name unless the title already names it."""
+    who = names.get(finding.entity or "", "Portfolio")
+    return finding.title if finding.title.startswith(who) else f"{who}: {finding.title}"
 
 
 def _action(finding: Finding, names: dict[str, str]) -> Action:
