@@ -3,13 +3,13 @@ every record a distinct, predictable provenance (file and line)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import importlib
 from execbrief.config import Config, OptionModels, config_from_dict
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.handoff import Fact

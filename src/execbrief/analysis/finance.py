@@ -390,20 +390,27 @@ def burn_months(
 def cash_at(
     balances: Sequence[CashBalance], rows: Sequence[Transaction], as_of: date
 ) -> tuple[Money, date, tuple[Provenance, ...]] | None:
-    """Cash on ``as_of``: the latest balance of each cash account on or before it, plus the cash
-    lines dated after the latest of those balances (a balance is taken as the end-of-day figure)."""
+    """Cash on ``as_of``: the latest stated balance (opening or assertion) of each cash account on or
+    before it, plus the cash lines after it. An opening balance stands at the start of its day (that
+    day's lines count after it), an assertion at the end. A computed ``closing`` balance is used only
+    when no balance is stated, since a stated balance is the evidence and a closing is arithmetic."""
+    usable = [b for b in balances if b.date <= as_of]
+    stated = [b for b in usable if b.kind != "closing"] or usable
     latest: dict[str, CashBalance] = {}
-    for balance in balances:
-        if balance.date > as_of:
-            continue
+    for balance in stated:
         current = latest.get(balance.account)
         if current is None or balance.date >= current.date:
             latest[balance.account] = balance
     if not latest:
         return None
     anchor = max(b.date for b in latest.values())
+    at_start = all(b.kind == "opening" for b in latest.values() if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency
-    after = [t for t in rows if t.cash and anchor < t.date <= as_of]
+    after = [
+        t
+        for t in rows
+        if t.cash and (t.date >= anchor if at_start else t.date > anchor) and t.date <= as_of
+    ]
     cash = books.total((b.balance for b in latest.values()), currency) + books.total(
         (books.cash_effect(t) for t in after), currency
     )
@@ -639,7 +646,7 @@ def break_even(
         break_even_revenue=be_revenue.quantize() if be_revenue is not None else None,
         target_revenue=target_revenue,
         target_status=target_status,
-        contribution_ratio=books.round2(ratio) if ratio is not None else None,
+        contribution_ratio=ratio,
         provenance=provenance,
     )
     if contribution is None:

@@ -1,0 +1,1002 @@
+"""Accounting: revenue recognition (deposits booked as income), chart-of-accounts gaps, the expense
+audit by category (totals, month-on-month change, outliers, likely duplicates, subscriptions),
+milestones to profitability, and the reconciliation gate.
+
+Formulas and sources are in ``docs/metrics.md`` ("Accounting").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+
+from pydantic import BaseModel, Field
+
+from execbrief.analysis import books
+from execbrief.analysis import finance as fin
+from execbrief.config import Config, Model
+from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
+from execbrief.hookspecs import hookimpl
+from execbrief.records.bookings import Booking, BookingStatus
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot
+from execbrief.values import Money, Percent, Period
+
+#: Booking channels that are online travel agencies or marketplaces taking a commission.
+OTA_CHANNELS = (
+    "getmyboat", "sailo", "boatsetter", "airbnb", "vrbo", "booking.com", "expedia", "viator",
+    "tripadvisor", "fareharbor", "thumbtack", "angi", "homeadvisor", "ota",
+)  # fmt: skip
+
+
+class AccountingOptions(Model):
+    """``[analysis.accounting]``: thresholds and word lists of the accounting checks.
+
+    ``misc_threshold``: uncategorised spending per entity above which it is a finding.
+    ``duplicate_days``: two payments to one payee of one amount this many days apart or less are
+    likely duplicates. ``match_days``: how far an income line's date may be from a booking's
+    creation date when matched by amount. ``deposit_tolerance`` (fraction) and
+    ``deposit_tolerance_amount``: how far bookings' deposits and the ledger's may differ before the
+    books do not reconcile (the larger of the two applies).
+    """
+
+    misc_threshold: Decimal = Field(default=Decimal(500), ge=0)
+    duplicate_days: int = Field(default=5, ge=0, le=60)
+    match_days: int = Field(default=3, ge=0, le=60)
+    subscription_months: int = Field(default=3, ge=2)
+    subscription_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, lt=1)
+    outlier_min_rows: int = Field(default=4, ge=4)
+    deposit_tolerance: Decimal = Field(default=Decimal("0.02"), ge=0, lt=1)
+    deposit_tolerance_amount: Decimal = Field(default=Decimal(50), ge=0)
+    milestone_quarters: int = Field(default=4, ge=1, le=12)
+    deposit_words: list[str] = Field(
+        default_factory=lambda: [
+            "deposit",
+            "deposits",
+            "prepayment",
+            "prepaid",
+            "prepay",
+            "advance",
+            "retainer",
+            "down payment",
+        ]
+    )
+    misc_words: list[str] = Field(
+        default_factory=lambda: [
+            "misc", "miscellaneous", "uncategorized", "uncategorised", "other", "general", "sundry",
+            "suspense", "ask my accountant", "unknown",
+        ]
+    )  # fmt: skip
+    draw_words: list[str] = Field(
+        default_factory=lambda: [
+            "owner draw",
+            "owner's draw",
+            "owners draw",
+            "draw",
+            "draws",
+            "personal",
+            "distribution",
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class DeferredItem:
+    """Income booked before its service date: a contract liability (ASC 606) until then.
+
+    ``booking`` is the matched booking id (None when the line only says "deposit"); ``matched_by``
+    says how (``reference``, ``memo``, ``deposit amount``, ``amount``, or ``words``).
+    ``outstanding`` is True when the service date is after as_of: still a liability today.
+    """
+
+    entity: str
+    received: date
+    amount: Money
+    period: str
+    account: str
+    memo: str
+    booking: str | None
+    service_date: date | None
+    recognise_in: str | None
+    matched_by: str
+    outstanding: bool
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeferredSummary:
+    """Amount to move from income to customer deposits, per entity and period booked."""
+
+    entity: str
+    period: str
+    amount: Money
+    items: int
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartGap:
+    """An account missing against the standard chart for the entity's kind."""
+
+    entity: str
+    account: str
+    account_type: str
+    why: str
+
+
+@dataclass(frozen=True)
+class CategoryAudit:
+    """One expense category of one entity: totals, last month against the one before, outliers."""
+
+    entity: str
+    account: str
+    total: Money
+    rows: int
+    by_month: tuple[tuple[str, Money], ...]
+    last_month: Money
+    previous_month: Money
+    change: Money
+    change_pct: Percent | None
+    outliers: tuple[Transaction, ...] = ()
+    fence: Money | None = None
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two payments that look like one paid twice: same payee, same amount, dates close."""
+
+    entity: str
+    payee: str
+    amount: Money
+    first: Transaction
+    second: Transaction
+    days_apart: int
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A recurring charge: one payee, about the same amount, in at least N distinct months."""
+
+    entity: str
+    payee: str
+    monthly: Money
+    months: int
+    first: date
+    last: date
+    account: str
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pile:
+    """Uncategorised ("Misc") spending or owner draws booked as expenses, for one entity."""
+
+    entity: str
+    kind: str
+    total: Money
+    rows: tuple[Transaction, ...]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One quarter's milestone on the way to profitability."""
+
+    entity: str
+    quarter: str
+    goal: str
+    revenue_per_month: Money
+    net_per_month: Money | None
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountingResult(AnalysisResult):
+    """Accounting's typed result. ``reconciled`` is False when the books disagree with themselves or
+    with the bookings beyond tolerance; ``reasons`` say where."""
+
+    deferred: tuple[DeferredItem, ...] = ()
+    deferred_summary: tuple[DeferredSummary, ...] = ()
+    chart_gaps: tuple[ChartGap, ...] = ()
+    piles: tuple[Pile, ...] = ()
+    categories: tuple[CategoryAudit, ...] = ()
+    duplicates: tuple[DuplicatePair, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    reconciled: bool = True
+    reasons: tuple[str, ...] = ()
+    reason_provenance: tuple[Provenance, ...] = ()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def accounting_options(config: Config | None) -> AccountingOptions:
+    """The validated ``[analysis.accounting]`` options (defaults when absent)."""
+    options = config.analysis_options("accounting") if config is not None else None
+    return options if isinstance(options, AccountingOptions) else AccountingOptions()
+
+
+def _words(words: Sequence[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _payee(tx: Transaction) -> str:
+    """Who was paid: the counterparty, else the memo without digits (so "Adobe 03/26" groups)."""
+    if tx.counterparty:
+        return tx.counterparty.strip().lower()
+    return " ".join(re.sub(r"[0-9#/.,:-]+", " ", tx.memo.lower()).split())
+
+
+def _ledger(snapshot: Snapshot, entity: str) -> list[Transaction]:
+    return [t for t in snapshot.records(Transaction, entity) if t.date <= snapshot.as_of]
+
+
+def quartiles(values: Sequence[Decimal]) -> tuple[Decimal, Decimal]:
+    """First and third quartile, linear interpolation between closest ranks (Excel QUARTILE.INC)."""
+    data = sorted(values)
+    n = len(data)
+
+    def at(q: Decimal) -> Decimal:
+        position = (n - 1) * q
+        low = int(position)
+        fraction = position - low
+        if low + 1 >= n:
+            return data[low]
+        return data[low] + (data[low + 1] - data[low]) * fraction
+
+    return at(Decimal("0.25")), at(Decimal("0.75"))
+
+
+# --------------------------------------------------------------------------- revenue recognition
+
+
+def revenue_recognition(
+    snapshot: Snapshot, entity: str, options: AccountingOptions
+) -> list[DeferredItem]:
+    """Income lines for services on a later date: matched to bookings by reference, booking id in
+    the memo, or amount (the deposit, else the full amount) within ``match_days`` of the booking's
+    creation; a line whose service falls in a later month than it was booked is a contract
+    liability until then. Unmatched lines that say "deposit" are listed for review (no date)."""
+    deposit_words = _words(options.deposit_words)
+    bookings = snapshot.records(Booking, entity)
+    by_id = {b.id.lower(): b for b in bookings}
+    id_pattern = (
+        re.compile(
+            "|".join(re.escape(b.id) for b in sorted(bookings, key=lambda b: -len(b.id))),
+            re.IGNORECASE,
+        )
+        if bookings
+        else None
+    )
+    used: set[tuple[str, str]] = set()
+    out: list[DeferredItem] = []
+    for tx in _ledger(snapshot, entity):
+        if tx.account_type != AccountType.INCOME or tx.amount.amount <= 0:
+            continue
+        match: Booking | None = None
+        how = ""
+        if tx.reference and tx.reference.lower() in by_id:
+            match, how = by_id[tx.reference.lower()], "reference"
+        elif id_pattern is not None and (found := id_pattern.search(tx.memo)):
+            match, how = by_id.get(found.group().lower()), "memo"
+        if match is None:
+            for field, label in (("deposit", "deposit amount"), ("amount", "amount")):
+                candidates = [
+                    b
+                    for b in bookings
+                    if getattr(b, field) == tx.amount
+                    and abs((tx.date - b.created).days) <= options.match_days
+                    and (b.id, field) not in used
+                    and b.status != BookingStatus.INQUIRY
+                ]
+                if candidates:
+                    match = min(candidates, key=lambda b: (abs((tx.date - b.created).days), b.id))
+                    how = label
+                    used.add((match.id, field))
+                    break
+        period = books.month_of(tx.date)
+        words = bool(deposit_words.search(f"{tx.account} {tx.memo}"))
+        if match is not None and match.service_date is not None:
+            if match.service_date <= period.end:
+                continue  # service in the month booked: income is right
+            out.append(
+                DeferredItem(
+                    entity,
+                    tx.date,
+                    tx.amount,
+                    str(period),
+                    tx.account,
+                    tx.memo,
+                    match.id,
+                    match.service_date,
+                    str(books.month_of(match.service_date)),
+                    how,
+                    match.service_date > snapshot.as_of,
+                    (tx.provenance, match.provenance),
+                )
+            )
+        elif words:
+            out.append(
+                DeferredItem(
+                    entity,
+                    tx.date,
+                    tx.amount,
+                    str(period),
+                    tx.account,
+                    tx.memo,
+                    match.id if match else None,
+                    None,
+                    None,
+                    "words",
+                    False,
+                    (tx.provenance,),
+                )
+            )
+    return out
+
+
+def summarise_deferred(items: Sequence[DeferredItem], currency: str) -> list[DeferredSummary]:
+    """Dated deferred items summed per entity and period booked (undated ones are for review)."""
+    groups: dict[tuple[str, str], list[DeferredItem]] = defaultdict(list)
+    for item in items:
+        if item.service_date is not None:
+            groups[(item.entity, item.period)].append(item)
+    return [
+        DeferredSummary(
+            entity,
+            period,
+            books.total((i.amount for i in group), currency),
+            len(group),
+            tuple(i.provenance[0] for i in group),
+        )
+        for (entity, period), group in sorted(groups.items())
+    ]
+
+
+# --------------------------------------------------------------------------- chart of accounts
+
+#: (account, type, words that name it, when it is needed) per entity kind. ``when``: always, ota
+#: (bookings through commission channels), deposits (customer deposits taken).
+_COMMON: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("Customer deposits (contract liability)", "liability", ("deposit", "deposits", "unearned", "deferred revenue", "contract liability"), "deposits"),
+    ("Insurance", "expense", ("insurance",), "always"),
+    ("Bank and payment processing fees", "expense", ("bank fee", "bank fees", "bank charges", "merchant", "processing", "stripe", "square", "payment fees", "card fees"), "always"),
+)  # fmt: skip
+STANDARD_CHART: dict[str, tuple[tuple[str, str, tuple[str, ...], str], ...]] = {
+    "charter": (
+        ("OTA / booking commissions", "expense", ("commission", "commissions", "ota", "booking fee", "booking fees", "marketplace"), "ota"),
+        ("Fuel", "expense", ("fuel", "diesel", "gas"), "always"),
+        ("Dockage and slip fees", "expense", ("dock", "dockage", "slip", "marina", "mooring"), "always"),
+        ("Vessel maintenance and repairs", "expense", ("maintenance", "repair", "repairs", "haul out"), "always"),
+    ),
+    "hauling": (
+        ("Dump and disposal fees", "expense", ("dump", "disposal", "tipping", "landfill", "transfer station"), "always"),
+        ("Fuel", "expense", ("fuel", "diesel", "gas"), "always"),
+        ("Vehicle costs", "expense", ("vehicle", "truck", "lease", "auto"), "always"),
+        ("Lead and marketplace fees", "expense", ("commission", "lead", "leads", "marketplace", "thumbtack", "angi"), "ota"),
+    ),
+    "consultancy": (
+        ("Contractors and payroll", "expense", ("payroll", "wages", "salary", "salaries", "contractor", "contractors"), "always"),
+        ("Software subscriptions", "expense", ("software", "saas", "subscription", "subscriptions"), "always"),
+    ),
+    "rental": (
+        ("Cleaning and turnover", "expense", ("cleaning", "turnover", "housekeeping", "laundry"), "always"),
+        ("Platform / host fees", "expense", ("commission", "host fee", "host fees", "platform", "airbnb", "vrbo", "service fee", "service fees"), "ota"),
+        ("Property tax", "expense", ("property tax", "property taxes"), "always"),
+        ("Repairs and maintenance", "expense", ("maintenance", "repair", "repairs"), "always"),
+        ("Utilities", "expense", ("utilities", "utility", "electric", "water", "internet"), "always"),
+    ),
+    "delivery": (
+        ("Crew", "expense", ("crew", "wages", "contractor", "contractors", "payroll"), "always"),
+        ("Travel", "expense", ("travel", "airfare", "flights", "transport", "lodging"), "always"),
+    ),
+    "platform": (
+        ("Hosting and infrastructure", "expense", ("hosting", "aws", "cloud", "server", "servers", "infrastructure"), "always"),
+        ("Payment processing", "expense", ("stripe", "processing", "payment fees", "merchant"), "always"),
+    ),
+}  # fmt: skip
+
+
+def chart_gaps(
+    snapshot: Snapshot,
+    info: EntityInfo,
+    rows: Sequence[Transaction],
+    deferred: Sequence[DeferredItem],
+) -> list[ChartGap]:
+    """Accounts of the standard chart for the entity's kind that its ledger never uses."""
+    bookings = snapshot.records(Booking, info.id)
+    ota = sorted(
+        {
+            b.channel
+            for b in bookings
+            if any(o in b.channel.lower().replace(" ", "") for o in OTA_CHANNELS)
+        }
+    )
+    deposits = [b for b in bookings if b.deposit is not None and b.deposit.amount > 0]
+    out = []
+    for account, kind, words, when in (*_COMMON, *STANDARD_CHART.get(info.kind, ())):
+        if when == "ota" and not ota:
+            continue
+        if when == "deposits" and not (deposits or any(d.entity == info.id for d in deferred)):
+            continue
+        pattern = _words(words)
+        typed = [
+            t.account
+            for t in rows
+            if t.account_type.value == kind or (kind == "expense" and t.account_type in books.COSTS)
+        ]
+        if any(pattern.search(name) for name in set(typed)):
+            continue
+        why = {
+            "always": f"a standard account for a {info.kind} business",
+            "ota": f"bookings come through commission channels ({', '.join(ota)})",
+            "deposits": f"{len(deposits)} bookings took deposits"
+            if deposits
+            else "deposits were booked as income",
+        }[when]
+        out.append(ChartGap(info.id, account, kind, why))
+    return out
+
+
+def piles(
+    rows: Sequence[Transaction], options: AccountingOptions, entity: str, currency: str
+) -> list[Pile]:
+    """Uncategorised spending (category or account reads "Misc", "Other", ...) and owner draws
+    booked as expenses."""
+    misc = _words(options.misc_words)
+    draws = _words(options.draw_words)
+    spend = [t for t in rows if t.account_type in books.COSTS]
+    misc_rows = tuple(
+        t for t in spend if misc.search(t.category) or misc.search(t.account.split(":")[-1])
+    )
+    draw_rows = tuple(t for t in spend if draws.search(t.account) or draws.search(t.memo))
+    out = []
+    if misc_rows:
+        out.append(
+            Pile(entity, "misc", books.total((t.amount for t in misc_rows), currency), misc_rows)
+        )
+    if draw_rows:
+        out.append(
+            Pile(
+                entity,
+                "owner-draws",
+                books.total((t.amount for t in draw_rows), currency),
+                draw_rows,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- expense audit
+
+
+def audit_categories(
+    rows: Sequence[Transaction], entity: str, as_of: date, options: AccountingOptions, currency: str
+) -> list[CategoryAudit]:
+    """Per expense account: total, per month, last complete month against the one before, and
+    outliers above Tukey's upper fence (Q3 + 1.5 × IQR) when the account has enough rows."""
+    last = books.last_complete_month(as_of)
+    previous = last.previous()
+    groups: dict[str, list[Transaction]] = defaultdict(list)
+    for t in rows:
+        if t.account_type in books.COSTS:
+            groups[t.account].append(t)
+    out = []
+    for account, group in sorted(groups.items()):
+        months: dict[str, Money] = defaultdict(lambda: Money(0, currency))
+        for t in group:
+            months[str(books.month_of(t.date))] += t.amount
+        last_amount, prev_amount = (
+            months.get(str(last), Money(0, currency)),
+            months.get(str(previous), Money(0, currency)),
+        )
+        change = last_amount - prev_amount
+        pct = (
+            Percent.from_fraction(books.round2(change.amount / prev_amount.amount * 100) / 100)
+            if not prev_amount.is_zero
+            else None
+        )
+        outliers: tuple[Transaction, ...] = ()
+        fence: Money | None = None
+        if len(group) >= options.outlier_min_rows:
+            q1, q3 = quartiles([t.amount.amount for t in group])
+            fence = Money(q3 + (q3 - q1) * Decimal("1.5"), currency)
+            outliers = tuple(t for t in group if t.amount > fence)
+        out.append(
+            CategoryAudit(
+                entity,
+                account,
+                books.total((t.amount for t in group), currency),
+                len(group),
+                tuple(sorted(months.items())),
+                last_amount,
+                prev_amount,
+                change,
+                pct,
+                outliers,
+                fence.quantize() if fence else None,
+                books.cite(group),
+            )
+        )
+    return out
+
+
+def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list[DuplicatePair]:
+    """Pairs of payments with one payee and one amount, ``days`` or fewer apart, whose references
+    (when both have one) are the same."""
+    spend = sorted(
+        (t for t in rows if t.account_type in (*books.COSTS, AccountType.ASSET)),
+        key=lambda t: (t.date, t.provenance),
+    )
+    groups: dict[tuple[str, Decimal], list[Transaction]] = defaultdict(list)
+    for t in spend:
+        groups[(_payee(t) or t.account.lower(), t.amount.amount)].append(t)
+    out = []
+    for (payee, _amount), group in sorted(groups.items()):
+        for first, second in pairwise(group):
+            apart = (second.date - first.date).days
+            if apart > days:
+                continue
+            if first.reference and second.reference and first.reference != second.reference:
+                continue
+            out.append(
+                DuplicatePair(
+                    entity, first.counterparty or payee, first.amount, first, second, apart
+                )
+            )
+    return out
+
+
+def find_subscriptions(
+    rows: Sequence[Transaction], entity: str, options: AccountingOptions
+) -> list[Subscription]:
+    """Payees charged about the same amount (within the tolerance of the latest charge) in at least
+    ``subscription_months`` distinct months."""
+    groups: dict[str, list[Transaction]] = defaultdict(list)
+    for t in rows:
+        if t.account_type in books.COSTS and t.amount.amount > 0 and _payee(t):
+            groups[_payee(t)].append(t)
+    out = []
+    for payee, group in sorted(groups.items()):
+        group.sort(key=lambda t: t.date)
+        latest = group[-1].amount
+        similar = [
+            t
+            for t in group
+            if abs(t.amount.amount - latest.amount)
+            <= latest.amount * options.subscription_tolerance
+        ]
+        months = {books.month_of(t.date) for t in similar}
+        if len(months) < options.subscription_months:
+            continue
+        out.append(
+            Subscription(
+                entity,
+                group[-1].counterparty or payee,
+                latest,
+                len(months),
+                similar[0].date,
+                similar[-1].date,
+                group[-1].account,
+                books.cite(similar),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- milestones
+
+
+def milestones(finance: fin.FinanceResult, as_of: date, quarters: int) -> list[Milestone]:
+    """Quarter-by-quarter monthly revenue goals: from today's run rate, close the gap to break-even
+    in equal steps by the last quarter; an entity already past break-even steps towards the revenue
+    for the target margin instead. Net per month at each goal = goal × contribution ratio − fixed."""
+    out = []
+    start = Period.containing(as_of, "quarter").next()
+    for ent in finance.entities:
+        be = ent.break_even
+        if be is None or be.revenue_per_month is None or be.break_even_revenue is None:
+            continue
+        current = be.revenue_per_month
+        if current < be.break_even_revenue:
+            goal, target = "break even", be.break_even_revenue
+        elif be.target_revenue is not None and current < be.target_revenue:
+            goal, target = (
+                f"{Percent.from_fraction(be.target_margin or 0)} net margin",
+                be.target_revenue,
+            )
+        else:
+            continue
+        gap = target - current
+        quarter = start
+        for step in range(1, quarters + 1):
+            revenue = (current + gap * Decimal(step) / Decimal(quarters)).quantize()
+            net = None
+            if be.contribution_ratio is not None and be.fixed_costs is not None:
+                net = (revenue * be.contribution_ratio - be.fixed_costs).quantize()
+            label = goal if step == quarters else f"{step}/{quarters} of the way to {goal}"
+            out.append(Milestone(ent.entity, str(quarter), label, revenue, net, be.provenance))
+            quarter = quarter.next()
+    return out
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def reconcile(
+    snapshot: Snapshot, options: AccountingOptions, finance: fin.FinanceResult
+) -> tuple[list[str], list[Provenance]]:
+    """Why the inputs do not reconcile: failed balance assertions, a roll-up that is off, bookings'
+    deposits against the ledger's deposits beyond tolerance. Empty when everything agrees."""
+    reasons: list[str] = []
+    cited: list[Provenance] = []
+    for balance in snapshot.records(CashBalance):
+        if not balance.reconciles and balance.computed is not None:
+            off = (balance.balance - balance.computed).quantize()
+            reasons.append(
+                f"{balance.entity}: the balance of {balance.account} on {balance.date} is {balance.balance.quantize()} "
+                f"but the ledger computes {balance.computed.quantize()} (off by {off}) at {balance.provenance.cite()}"
+            )
+            cited.append(balance.provenance)
+    reasons.extend(finance.rollup_problems)
+    deposit_words = _words(options.deposit_words)
+    for info in snapshot.entities:
+        rows = _ledger(snapshot, info.id)
+        bookings = [
+            b
+            for b in snapshot.records(Booking, info.id)
+            if b.deposit is not None and b.deposit.amount > 0
+        ]
+        if not rows or not bookings:
+            continue
+        first, last = min(t.date for t in rows), snapshot.as_of
+        taken = [b for b in bookings if first <= b.created <= last]
+        recorded = [
+            t
+            for t in rows
+            if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
+            and deposit_words.search(f"{t.account} {t.memo}")
+            and t.amount.amount > 0
+        ]
+        booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
+        ledger_total = books.total((t.amount for t in recorded), snapshot.currency)
+        tolerance = max(
+            booked_total.amount * options.deposit_tolerance, options.deposit_tolerance_amount
+        )
+        if abs((booked_total - ledger_total).amount) > tolerance:
+            reasons.append(
+                f"{info.name}: bookings took {booked_total.quantize()} in deposits from {first} to {last} "
+                f"but the ledger records {ledger_total.quantize()} of deposits (tolerance {Money(tolerance).quantize()})"
+            )
+            cited.extend(books.cite(taken))
+            cited.extend(books.cite(recorded))
+    return reasons, cited
+
+
+# --------------------------------------------------------------------------- the analysis
+
+
+def _findings(
+    result: AccountingResult, options: AccountingOptions, names: dict[str, str], currency: str
+) -> list[Finding]:
+    out: list[Finding] = []
+    for summary_entity in sorted({s.entity for s in result.deferred_summary}):
+        sums = [s for s in result.deferred_summary if s.entity == summary_entity]
+        total = books.total((s.amount for s in sums), currency)
+        outstanding = books.total(
+            (i.amount for i in result.deferred if i.entity == summary_entity and i.outstanding),
+            currency,
+        )
+        periods = ", ".join(f"{s.period} {s.amount.quantize()}" for s in sums)
+        out.append(
+            Finding(
+                f"accounting.deposits-as-income:{summary_entity}",
+                "accounting.deposits-as-income",
+                f"{names[summary_entity]} books customer deposits as income before the service",
+                Severity.HIGH,
+                summary_entity,
+                f"{sum(s.items for s in sums)} payments totalling {total.quantize()} were booked as income before the "
+                f"service date ({periods}); {outstanding.quantize()} is for services after today and is still a liability.",
+                "Book deposits to Liabilities:Customer Deposits and move them to income on the service date "
+                "(ASC 606 contract liability); reclassify the amounts listed per period.",
+                Effort.DAYS,
+                3,
+                ("accounting", "revenue-recognition"),
+                tuple(p for s in sums for p in s.provenance),
+                None,
+                CostTier.ZERO_COST,
+            )
+        )
+    for pile in result.piles:
+        if pile.kind == "misc" and pile.total.amount <= options.misc_threshold:
+            continue
+        top = sorted(pile.rows, key=lambda t: -t.amount.amount)[:3]
+        listed = "; ".join(f"{t.date} {t.amount.quantize()} {t.memo or t.account}" for t in top)
+        if pile.kind == "misc":
+            title = f'{names[pile.entity]} has {pile.total.quantize()} of uncategorised ("Misc") spending'
+            fix = "Recategorise each Misc line to a real expense account; set a rule that nothing stays in Misc at month end."
+            severity = Severity.MEDIUM
+        else:
+            title = f"{names[pile.entity]} books owner draws as business expenses ({pile.total.quantize()})"
+            fix = "Move owner draws to an Equity:Owner Draws account; they are not expenses and distort profit and burn."
+            severity = Severity.MEDIUM
+        out.append(
+            Finding(
+                f"accounting.{pile.kind}:{pile.entity}",
+                f"accounting.{pile.kind}",
+                title,
+                severity,
+                pile.entity,
+                f"{len(pile.rows)} lines, largest: {listed}",
+                fix,
+                Effort.HOURS,
+                2,
+                ("accounting",),
+                books.cite(pile.rows),
+                None,
+                CostTier.ZERO_COST,
+            )
+        )
+    for pair in result.duplicates:
+        out.append(
+            Finding(
+                f"accounting.duplicate:{pair.entity}:{pair.payee}:{pair.first.date}:{pair.amount.amount}",
+                "accounting.duplicate",
+                f"{names[pair.entity]} likely paid {pair.payee} {pair.amount.quantize()} twice",
+                Severity.MEDIUM,
+                pair.entity,
+                f"{pair.first.date} and {pair.second.date} ({pair.days_apart} days apart), same payee and amount "
+                f"({pair.first.account}).",
+                f"Check with {pair.payee}; ask for a refund or credit of {pair.amount.quantize()} if it was paid twice.",
+                Effort.HOURS,
+                2,
+                ("accounting", "cost"),
+                (pair.first.provenance, pair.second.provenance),
+                None,
+                CostTier.ZERO_COST,
+            )
+        )
+    gaps_by_entity: dict[str, list[ChartGap]] = defaultdict(list)
+    for gap in result.chart_gaps:
+        gaps_by_entity[gap.entity].append(gap)
+    for entity, gaps in gaps_by_entity.items():
+        out.append(
+            Finding(
+                f"accounting.chart-gaps:{entity}",
+                "accounting.chart-gaps",
+                f"{names[entity]}'s chart of accounts lacks {len(gaps)} standard account(s)",
+                Severity.LOW if all(g.account_type == "expense" for g in gaps) else Severity.MEDIUM,
+                entity,
+                "; ".join(f"{g.account} ({g.why})" for g in gaps),
+                "Add the missing accounts and recode past lines to them.",
+                Effort.HOURS,
+                1,
+                ("accounting",),
+                (),
+                None,
+                CostTier.ZERO_COST,
+            )
+        )
+    for audit in result.categories:
+        for row in audit.outliers:
+            out.append(
+                Finding(
+                    f"accounting.outlier:{audit.entity}:{audit.account}:{row.date}:{row.amount.amount}",
+                    "accounting.outlier",
+                    f"Unusual {audit.account} charge of {row.amount.quantize()} at {names[audit.entity]}",
+                    Severity.LOW,
+                    audit.entity,
+                    f"{row.date} {row.memo or ''}: above the category's upper fence {audit.fence} "
+                    f"(Q3 + 1.5 × IQR over {audit.rows} lines).",
+                    "Confirm the charge is right and expected; recode or dispute it if not.",
+                    Effort.HOURS,
+                    1,
+                    ("accounting", "cost"),
+                    (row.provenance,),
+                    None,
+                    CostTier.ZERO_COST,
+                )
+            )
+    subs_by_entity: dict[str, list[Subscription]] = defaultdict(list)
+    for sub in result.subscriptions:
+        subs_by_entity[sub.entity].append(sub)
+    for entity, subs in subs_by_entity.items():
+        monthly = books.total((s.monthly for s in subs), currency)
+        out.append(
+            Finding(
+                f"accounting.subscriptions:{entity}",
+                "accounting.subscriptions",
+                f"{names[entity]} pays {len(subs)} recurring charge(s), {monthly.quantize()}/mo",
+                Severity.INFO,
+                entity,
+                "; ".join(f"{s.payee} {s.monthly.quantize()}/mo ({s.months} months)" for s in subs),
+                "Review each recurring charge once a quarter; cancel what is unused.",
+                Effort.HOURS,
+                1,
+                ("accounting", "cost"),
+                tuple(p for s in subs for p in s.provenance),
+                None,
+                CostTier.ZERO_COST,
+            )
+        )
+    if not result.reconciled:
+        out.append(
+            Finding(
+                "accounting.unreconciled",
+                "accounting.unreconciled",
+                "The books do not reconcile",
+                Severity.HIGH,
+                None,
+                " ".join(result.reasons),
+                "Find and fix each difference before relying on these figures.",
+                Effort.DAYS,
+                4,
+                ("accounting", "reconciliation"),
+                result.reason_provenance,
+                None,
+                CostTier.ZERO_COST,
+            )
+        )
+    return out
+
+
+def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
+    out = []
+    for summary in result.deferred_summary:
+        out.append(
+            Metric(
+                "accounting.deferred.to_move",
+                "Income to move to customer deposits",
+                summary.amount.quantize(),
+                summary.entity,
+                summary.period,
+                currency,
+                "sum of income lines matched to bookings whose service month is after the month booked (ASC 606)",
+                summary.provenance,
+            )
+        )
+    entities = sorted({i.entity for i in result.deferred})
+    for entity in entities:
+        items = [i for i in result.deferred if i.entity == entity and i.outstanding]
+        out.append(
+            Metric(
+                "accounting.deferred.outstanding",
+                "Contract liability at as_of (service still to come)",
+                books.total((i.amount for i in items), currency).quantize(),
+                entity,
+                None,
+                currency,
+                "sum of deferred items whose service date is after as_of",
+                tuple(i.provenance[0] for i in items),
+            )
+        )
+    for pile in result.piles:
+        out.append(
+            Metric(
+                f"accounting.{pile.kind}.total",
+                "Uncategorised spending" if pile.kind == "misc" else "Owner draws in expenses",
+                pile.total.quantize(),
+                pile.entity,
+                None,
+                currency,
+                "sum of the lines",
+                books.cite(pile.rows),
+            )
+        )
+    for audit in result.categories:
+        out.append(
+            Metric(
+                "accounting.category.total",
+                f"{audit.account} total",
+                audit.total.quantize(),
+                audit.entity,
+                None,
+                currency,
+                "sum of the account's lines",
+                audit.provenance,
+            )
+        )
+    for m in result.milestones:
+        out.append(
+            Metric(
+                "accounting.milestone.revenue",
+                f"Revenue goal ({m.goal})",
+                m.revenue_per_month,
+                m.entity,
+                m.quarter,
+                f"{currency}/mo",
+                "current + (target − current) × step ÷ quarters",
+                m.provenance,
+            )
+        )
+    out.append(
+        Metric(
+            "accounting.reconciled",
+            "Books reconcile",
+            result.reconciled,
+            None,
+            None,
+            None,
+            "every check passed",
+            result.reason_provenance,
+        )
+    )
+    return out
+
+
+def analyze(
+    snapshot: Snapshot, config: Config | None = None, finance: fin.FinanceResult | None = None
+) -> AccountingResult:
+    """The accounting analysis (pure). ``finance`` may be passed to reuse a finance result."""
+    options = accounting_options(config)
+    finance = finance or fin.analyze(snapshot, config)
+    currency = snapshot.currency
+    deferred: list[DeferredItem] = []
+    gaps: list[ChartGap] = []
+    all_piles: list[Pile] = []
+    categories: list[CategoryAudit] = []
+    duplicates: list[DuplicatePair] = []
+    subscriptions: list[Subscription] = []
+    for info in snapshot.entities:
+        rows = _ledger(snapshot, info.id)
+        items = revenue_recognition(snapshot, info.id, options)
+        deferred.extend(items)
+        if not rows:
+            continue
+        gaps.extend(chart_gaps(snapshot, info, rows, items))
+        all_piles.extend(piles(rows, options, info.id, currency))
+        categories.extend(audit_categories(rows, info.id, snapshot.as_of, options, currency))
+        duplicates.extend(find_duplicates(rows, info.id, options.duplicate_days))
+        subscriptions.extend(find_subscriptions(rows, info.id, options))
+    reasons, cited = reconcile(snapshot, options, finance)
+    result = AccountingResult(
+        name="accounting",
+        deferred=tuple(deferred),
+        deferred_summary=tuple(summarise_deferred(deferred, currency)),
+        chart_gaps=tuple(gaps),
+        piles=tuple(all_piles),
+        categories=tuple(categories),
+        duplicates=tuple(duplicates),
+        subscriptions=tuple(subscriptions),
+        milestones=tuple(milestones(finance, snapshot.as_of, options.milestone_quarters)),
+        reconciled=not reasons,
+        reasons=tuple(reasons),
+        reason_provenance=tuple(cited),
+    )
+    names = {e.id: e.name for e in snapshot.entities}
+    return replace(
+        result,
+        metrics=tuple(_metrics(result, currency)),
+        findings=tuple(_findings(result, options, names, currency)),
+    )
+
+
+class AccountingAnalysis:
+    """The ``accounting`` analysis plugin."""
+
+    name = "accounting"
+    description = (
+        "Revenue recognition, chart-of-accounts gaps, expense audit, milestones and reconciliation."
+    )
+    Options: type[BaseModel] = AccountingOptions
+    EntityOptions: type[BaseModel] | None = None
+
+    def analyze(self, snapshot: Snapshot, config: Config) -> AccountingResult:
+        """Compute the accounting result."""
+        return analyze(snapshot, config)
+
+
+@hookimpl
+def register_analyses() -> list[object]:
+    """The accounting analysis."""
+    return [AccountingAnalysis()]
