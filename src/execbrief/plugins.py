@@ -27,6 +27,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.trips",
     "execbrief.sources.subscribers",
     "execbrief.sources.site",
+    "execbrief.sources.envfile",
+    "execbrief.sources.code",
     "execbrief.analysis.briefing",
     "execbrief.reports.ceo",
     "execbrief.renderers.text",
@@ -35,6 +37,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.renderers.html",
     "execbrief.transports.outbox",
     "execbrief.transports.memory",
+    "execbrief.transports.ses",
+    "execbrief.transports.smtp",
 )
 
 ENTRY_POINT_GROUP = "execbrief"

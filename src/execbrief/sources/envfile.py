@@ -1,0 +1,278 @@
+"""The ``env`` source: ``.env`` files, read for what they hold, never for what they say.
+
+For every ``KEY=value`` line (``export KEY=value``, quoted or not, multi-line double-quoted values
+too) it keeps the key, the service the key belongs to (Stripe, SES, AWS, JWT, database, ...), the
+kind of value (``secret``, ``placeholder``, ``empty``, ``config``), whether a secret looks live
+(``sk_live_``) or test (``sk_test_``), and a keyed fingerprint of secret values: an ``EnvKey``
+record per line, plus a ``SecretFinding`` for each real (live or unknown) plaintext secret. The
+value itself never leaves the function that reads its line.
+
+A configured path may be a file (``repos.env``), a glob, or a folder: in a folder every ``.env``,
+``.env.*`` and ``*.env`` file is read (dependency and VCS folders skipped, links not followed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from execbrief.hookspecs import hookimpl
+from execbrief.records.secrets import EnvKey, SecretFinding
+from execbrief.secretscan import Scanner, is_placeholder, secret_key_category
+from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.files import Location, ReadError, expand, finish, iter_lines, provenance
+
+KIND = "env"
+
+_LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?P<raw>.*)$")
+_SKIP_DIRS = frozenset(
+    {".git", "node_modules", ".venv", "venv", "__pycache__", "site-packages", "vendor"}
+)
+
+#: Key patterns (searched in the upper-cased key, first match wins) -> service.
+SERVICES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), service)
+    for pattern, service in (
+        (r"(^|_)SES(_|$)|SMTP|MAIL_(HOST|PASSWORD|USER)", "ses"),
+        (r"STRIPE", "stripe"),
+        (r"(^|_)JWT(_|$)", "jwt"),
+        (r"SENDGRID", "sendgrid"),
+        (r"TWILIO", "twilio"),
+        (r"SLACK", "slack"),
+        (r"GITHUB|(^|_)GH_", "github"),
+        (r"GOOGLE|(^|_)GCP(_|$)|GMAIL|FIREBASE|(^|_)GA4?_|(^|_)GTM_|RECAPTCHA|MAPS_API", "google"),
+        (r"(^|_)AWS(_|$)|(^|_)S3_|DYNAMO|COGNITO|(^|_)SQS_|(^|_)SNS_|LAMBDA", "aws"),
+        (r"DATABASE|(^|_)DB_|POSTGRES|(^|_)PG|MYSQL|MARIADB|MONGO|REDIS|SQLALCHEMY", "database"),
+        (r"MAILCHIMP", "mailchimp"),
+        (r"OPENAI|ANTHROPIC", "ai"),
+        (r"SENTRY", "sentry"),
+        (r"PAYPAL|SQUARE|BRAINTREE", "payments"),
+        (r"SHOPIFY", "shopify"),
+        (r"CLOUDFLARE|(^|_)CF_", "cloudflare"),
+        (r"(^|_)SECRET_KEY$|SESSION|DJANGO|FLASK|(^|_)APP_(KEY|SECRET)", "app"),
+    )
+)
+
+#: Service implied by what a detector recognised in the value, when the key says nothing.
+_SERVICE_BY_KIND = {
+    "stripe": "stripe",
+    "aws": "aws",
+    "google": "google",
+    "github": "github",
+    "slack": "slack",
+    "twilio": "twilio",
+    "sendgrid": "sendgrid",
+    "jwt": "jwt",
+    "url": "database",
+}
+
+
+def service_for(key: str) -> str | None:
+    """The service a key belongs to by its name (``STRIPE_SECRET_KEY`` -> ``stripe``), or None."""
+    upper = key.upper()
+    for pattern, service in SERVICES:
+        if pattern.search(upper):
+            return service
+    return None
+
+
+class EnvSource(BaseSource):
+    """``.env`` files: keys by service, plaintext secrets (live or test) and placeholders."""
+
+    name = KIND
+    description = ".env files: keys by service, plaintext secrets (live or test), placeholders"
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Read every configured .env file; bad files become SourceErrors, the rest is read."""
+        scanner = Scanner(request.fingerprint_key, request.allowlist, include_test=True)
+        locations, errors = _locations(request)
+        records: list[Record] = []
+        for loc in locations:
+            try:
+                errors.extend(_read(loc, request, scanner, records))
+            except ReadError as exc:  # records read before the bad line are kept
+                errors.append(exc.to_error(request, KIND))
+        return finish(request, KIND, locations, records, errors)
+
+
+def _locations(request: SourceRequest) -> tuple[list[Location], list[SourceError]]:
+    locations: list[Location] = []
+    errors: list[SourceError] = []
+    for configured in request.spec.paths:
+        resolved = request.resolve(configured)
+        if "://" not in configured and resolved.is_dir():
+            found = [Location(request.display(p), path=p) for p in _env_files(resolved)]
+            if not found:
+                errors.append(
+                    SourceError(
+                        request.entity.id,
+                        KIND,
+                        Provenance(request.display(resolved)),
+                        "is a folder with no .env files in it; expected .env, .env.* or *.env files",
+                    )
+                )
+            locations.extend(found)
+        else:
+            more, problems = expand(request, [configured])
+            locations.extend(more)
+            errors.extend(problems)
+    return locations, errors
+
+
+def is_env_name(name: str) -> bool:
+    """``.env``, ``.env.production``, ``repos.env``: yes; ``.envrc``, ``env.py``: no."""
+    lower = name.lower()
+    return (
+        lower == ".env" or lower.startswith(".env.") or (lower.endswith(".env") and len(lower) > 4)
+    )
+
+
+def _env_files(folder: Path) -> list[Path]:
+    out: list[Path] = []
+    for directory, subdirs, files in os.walk(folder, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
+        for name in files:
+            candidate = Path(directory) / name
+            if is_env_name(name) and not candidate.is_symlink() and candidate.is_file():
+                out.append(candidate)
+    return sorted(out)
+
+
+def _logical_lines(loc: Location) -> Iterator[tuple[int, str, str | None]]:
+    """(line, key, value) per assignment; ``key`` is "" with value None for a line that is not
+    one. A double-quoted value may run over several lines; it is cited at its first line."""
+    lines = iter_lines(loc)
+    for number, text in lines:
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _LINE.match(text)
+        if match is None:
+            yield number, "", None
+            continue
+        key, raw = match.group("key"), match.group("raw").strip()
+        if raw[:1] in {'"', "'"}:
+            quote = raw[0]
+            body = raw[1:]
+            if quote in body:
+                yield number, key, body[: body.index(quote)]
+                continue
+            parts = [body]
+            if quote == '"':
+                for _n, more in lines:
+                    if quote in more:
+                        parts.append(more[: more.index(quote)])
+                        break
+                    parts.append(more)
+            yield number, key, "\n".join(parts)
+            continue
+        yield number, key, re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+
+
+def _read(
+    loc: Location, request: SourceRequest, scanner: Scanner, records: list[Record]
+) -> list[SourceError]:
+    """Append the file's records to ``records``; return its non-fatal errors."""
+    prov = provenance(loc)
+    bad_lines: list[int] = []
+    for number, key, value in _logical_lines(loc):
+        if value is None:
+            bad_lines.append(number)
+            continue
+        at = prov.at_line(number)
+        category = secret_key_category(key)
+        service = service_for(key)
+        fingerprint: str | None = None
+        live: bool | None = None
+        if not value.strip():
+            value_kind = "empty"
+        elif is_placeholder(value):
+            value_kind = "placeholder"
+        else:
+            detections = [
+                replace(d, line=number + d.line - 1)
+                for d in scanner.scan_text(f"{key}={value}", loc.display, unquoted=True)
+            ]
+            if detections:
+                value_kind = "secret"
+                lives = {d.live for d in detections}
+                live = True if True in lives else (False if lives == {False} else None)
+                fingerprint = scanner.fingerprint(value)
+                service = service or _SERVICE_BY_KIND.get(detections[0].detector)
+                records.extend(
+                    d.to_record(request.entity.id, at) for d in detections if d.live is not False
+                )
+            elif category is not None and not value.replace(".", "").isdigit():
+                value_kind = "secret"
+                fingerprint = scanner.fingerprint(value)
+                records.append(
+                    _env_secret(
+                        request, at, loc.display, number, category, len(value), fingerprint, scanner
+                    )
+                )
+            else:
+                value_kind = "config"
+        records.append(
+            EnvKey(
+                entity=request.entity.id,
+                provenance=at,
+                file=loc.display,
+                line=number,
+                key=key,
+                service=service or "other",
+                value_kind=value_kind,
+                live=live,
+                fingerprint=fingerprint,
+            )
+        )
+    errors: list[SourceError] = []
+    if bad_lines:
+        shown = ", ".join(str(n) for n in bad_lines[:5])
+        more = f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else ""
+        errors.append(
+            SourceError(
+                request.entity.id,
+                KIND,
+                prov.at_line(bad_lines[0]),
+                f"{len(bad_lines)} line(s) are not KEY=value assignments (lines {shown}{more}); "
+                "expected KEY=value, export KEY=value or # comments",
+                rows_skipped=len(bad_lines),
+                fatal=False,
+            )
+        )
+    return errors
+
+
+def _env_secret(
+    request: SourceRequest,
+    at: Provenance,
+    display: str,
+    line: int,
+    category: str,
+    length: int,
+    fingerprint: str,
+    scanner: Scanner,
+) -> Record:
+    return SecretFinding(
+        entity=request.entity.id,
+        provenance=at,
+        kind=category,
+        file=display,
+        line=line,
+        live=None,
+        length=length,
+        prefix_class=None,
+        fingerprint=fingerprint,
+        detector="env-key",
+        allowlisted=scanner.allowlist_reason(fingerprint, display),
+    )
+
+
+@hookimpl
+def register_sources() -> list[object]:
+    """The ``env`` source."""
+    return [EnvSource()]

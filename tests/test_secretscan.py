@@ -1,0 +1,332 @@
+"""The secret scanner: every rule positive and negative, placeholders, line numbers, keyed
+fingerprints, allowlist, binaries, streaming, and no value ever kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from execbrief import secretscan
+from execbrief.secretscan import Scanner, is_placeholder, secret_key_category, shannon_entropy
+from execbrief.serialization import to_jsonable
+from execbrief.snapshot import Provenance
+
+KEY = b"k" * 32
+
+# Fake values, assembled at run time so this file holds no literal that looks like a key.
+STRIPE_LIVE = "sk_" + "live_" + "u0l3zZo6N4CrCWaLFRUKbT0k"
+STRIPE_TEST = "sk_" + "test_" + "72zrSM6GgeNEyg23I42s8U2G"
+STRIPE_RESTRICTED = "rk_" + "live_" + "Jq7Yt2Wm9Rx4Lp8Kd3Nb6Vz1"
+STRIPE_PUBLISHABLE = "pk_" + "live_" + "hiv8LgTboc1i4WNT7RSCy8hP"
+AWS_ID = "AKIA" + "HYVTN53C7X5FLJFQ"
+AWS_STS_ID = "ASIA" + "Q7W2K5N8P3R6T9V4"
+AWS_SECRET = "+tMs6L79mJv+O1ujd9avbUcjSmLXPLRE2NPRkTjK"
+GOOGLE = "AIza" + "8kRzfS1UsFmEYPs4OMRAP19TJlSt1HcdjzK"
+GITHUB = "ghp_" + "8fK2mQ9xL4vB7nR1tY6uZp0sW5eH2jC3aD4e"
+GITHUB_PAT = (
+    "github_pat_"
+    + "11AB7KQ2Y0xR9mL4vB7nR1_tY6uZp0sW5eH2jC3aD4ePq8Lm3Kp7Rt2Vx9Zb4Wc6Yf1Hj5Gd0Se3Ua8Ti"
+)
+SLACK = "xoxb-" + "2847561930-4827461038-Jk3mN8pQ2rT5vX9zB1cF4hL7"
+SLACK_HOOK = "https://hooks.slack.com/services/" + "T02ABCD3E/B04FGH5IJ/k3Jd8Qm2Lp9Xv4Rt7Wz1Yc6N"
+TWILIO_SK = "SK" + "3f9a2b7c4d1e8f6a5b0c9d2e7f4a1b3c"
+TWILIO_AC = "AC" + "162b353b57ae15e3e91888be62082dd1"
+SENDGRID = "SG." + "k3Jd8Qm2Lp9Xv4Rt7Wz1Yc" + "." + "Nq8Lm3Kp7Rt2Vx9Zb4Wc6Yf1Hj5Gd0Se3Ua8Ti2Oe7a"
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    + ".eyJzdWIiOiJhYmMxMjMiLCJyb2xlIjoiYWRtaW4ifQ"
+    + ".dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk0"
+)
+DB_PASSWORD = "Ol5hcWABqUGDSBTyIA"
+PASSWORD = "Tr0ub4dor&3x"
+TOKEN = "j8cdxhZzPsA28NJG6N1nApDfEkowwguT3MP6vhbl6BV6ylvH"
+PEM_BODY = [
+    "MIIEowIBAAKCAQEA1c3Kq8Hn2Lm9Xv4Rt7Wz1Yc6NQ8Lm3Kp7Rt2Vx9Zb4Wc6Yf1Hj5Gd0Se3U",
+    "a8Ti2Oe7k3Jd8Qm2Lp9Xv4Rt7Wz1Yc6NQ8Lm3Kp7Rt2Vx9Zb4Wc6Yf1Hj5Gd0Se3Ua8Ti2Oe7",
+]
+PEM = "\n".join(
+    ["-----BEGIN RSA " + "PRIVATE KEY-----", *PEM_BODY, "-----END RSA PRIVATE KEY-----"]
+)
+
+ALL_VALUES = [
+    STRIPE_LIVE, STRIPE_TEST, STRIPE_RESTRICTED, STRIPE_PUBLISHABLE, AWS_ID, AWS_STS_ID, AWS_SECRET,
+    GOOGLE, GITHUB, GITHUB_PAT, SLACK, SLACK_HOOK, TWILIO_SK, TWILIO_AC, SENDGRID, JWT,
+    DB_PASSWORD, PASSWORD, TOKEN, *PEM_BODY,
+]  # fmt: skip
+
+
+def scan(text: str, file: str = "app/settings.py", **kwargs: object) -> list[secretscan.Detection]:
+    return Scanner(KEY, **kwargs).scan_text(text, file)  # type: ignore[arg-type]
+
+
+POSITIVES = [
+    (f'STRIPE_KEY = "{STRIPE_LIVE}"', "stripe-secret-key", "sk_live", True),
+    (f"key: {STRIPE_RESTRICTED}", "stripe-restricted-key", "rk_live", True),
+    (f"<script>Stripe('{STRIPE_PUBLISHABLE}')</script>", "stripe-publishable-key", "pk_live", True),
+    (f'aws_access_key_id = "{AWS_ID}"', "aws-access-key-id", "AKIA", None),
+    (f"creds = ('{AWS_STS_ID}',)", "aws-access-key-id", "ASIA", None),
+    (f'aws_secret = "{AWS_SECRET}"', "aws-secret-access-key", None, None),
+    (f"const maps = '{GOOGLE}';", "google-api-key", "AIza", None),
+    (f"GH = '{GITHUB}'", "github-token", "ghp", None),
+    (f"token: {GITHUB_PAT}", "github-token", "github_pat", None),
+    (f'client = WebClient("{SLACK}")', "slack-token", "xoxb", None),
+    (f'requests.post("{SLACK_HOOK}", json=msg)', "slack-webhook", "hooks.slack.com", None),
+    (f'Client("{TWILIO_SK}", auth)', "twilio-api-key", "SK", None),
+    (f'Client("{TWILIO_AC}", auth)', "twilio-account-sid", "AC", None),
+    (f'sg = SendGridAPIClient("{SENDGRID}")', "sendgrid-api-key", "SG.", None),
+    (f'headers = {{"Authorization": "Bearer {JWT}"}}', "jwt", "eyJ", None),
+    (
+        f'DB = "postgres://app:{DB_PASSWORD}@db.internal:5432/app"',
+        "url-credentials",
+        "postgres",
+        None,
+    ),
+    (f'db_password = "{PASSWORD}"', "password", None, None),
+    (f'"apiToken": "{TOKEN}",', "token", None, None),
+    (f"this.clientSecret = '{TOKEN}';", "secret", None, None),
+    (f'password: str = "{PASSWORD}"', "password", None, None),
+]
+
+
+@pytest.mark.parametrize(("line", "kind", "prefix", "live"), POSITIVES)
+def test_each_rule_finds_its_secret(
+    line: str, kind: str, prefix: str | None, live: bool | None
+) -> None:
+    found = scan("import os\n" + line + "\n")
+    assert [(d.kind, d.prefix_class, d.live, d.line) for d in found] == [(kind, prefix, live, 2)]
+
+
+NEGATIVES = [
+    'STRIPE_KEY = "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx"',
+    'STRIPE_KEY = "sk_live_1234567890abcdefghij"',
+    f'STRIPE_KEY = "{STRIPE_TEST}"',
+    'aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"',
+    'aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+    'sha = "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"  # secret of the cache',
+    'api_key = "your-api-key-here"',
+    'password = "changeme"',
+    'password = "<password>"',
+    'token = "${GITHUB_TOKEN}"',
+    'password = os.environ["DB_PASSWORD"]',
+    "secret = os.getenv('APP_SECRET')",
+    'password = "%(password)s"',
+    'password = "xxxxxxxx"',
+    'password = "aaaaaaaaaaaa"',
+    'token = "dummy-token-for-tests"',
+    'SECRET_KEY = "example-secret-key-1234"',
+    'password = "password"',
+    'token_type = "bearer-token-abc123XYZ"',
+    'PASSWORD_MIN_LENGTH = "12"',
+    "token = tokenize.generate_tokens(readline)",
+    'url = "postgres://user:password@localhost/db"',
+    'url = "https://admin:s3cretPass99@example.com/x"',
+    'url = "postgres://${DB_USER}:${DB_PASS}@db/app"',
+    "ghp_short = 'ghp_abc'",
+    'jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"',
+    'not_jwt = "eyJzb21ldGhpbmciOiJlbHNlIn0.eyJub3RoaW5nIjoiaGVyZSJ9.c2lnbmF0dXJlMTIz"',
+    "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
+    "Twilio SID ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx here",
+    'secret = "short"',
+    'author = "Guido van Rossum"',
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_decoys_and_placeholders_are_not_reported(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_test_mode_keys_are_reported_only_when_asked_and_marked_test() -> None:
+    line = f'STRIPE_KEY = "{STRIPE_TEST}"'
+    assert scan(line) == []
+    [found] = scan(line, include_test=True)
+    assert (found.kind, found.live, found.prefix_class, found.label) == (
+        "stripe-secret-key",
+        False,
+        "sk_test",
+        "Stripe secret key (test)",
+    )
+
+
+def test_private_key_block_spanning_lines_is_one_detection_at_its_header() -> None:
+    text = "# deploy key\n" + PEM + "\nprint('done')\n"
+    [found] = scan(text, "deploy/key.pem")
+    assert (found.kind, found.line, found.prefix_class) == ("private-key", 2, "RSA PRIVATE KEY")
+    assert found.length == len("".join(PEM_BODY))
+
+
+def test_private_key_in_a_json_string_with_escaped_newlines() -> None:
+    escaped = PEM.replace("\n", "\\n")
+    [found] = scan(f'{{"private_key": "{escaped}"}}', "sa.json")
+    assert found.kind == "private-key"
+
+
+def test_unquoted_env_lines_are_caught_in_env_files_but_not_in_code() -> None:
+    text = f"# settings\nJWT_SECRET={TOKEN}\nexport SMTP_PASSWORD={PASSWORD}\nDEBUG=true\n"
+    found = scan(text, "deploy/.env.production")
+    assert [(d.kind, d.line) for d in found] == [("secret", 2), ("password", 3)]
+    assert scan(text, "repos.env") != []
+    assert scan(f"JWT_SECRET = {TOKEN}\n", "app/config.py") == []
+    yaml_text = f"db:\n  password: {PASSWORD}\n  user: !Ref DbUser\n  token: !Ref Tok\n"
+    assert [(d.kind, d.line) for d in scan(yaml_text, "template.yaml")] == [("password", 2)]
+
+
+def test_line_numbers_are_exact_over_many_lines() -> None:
+    lines = ["x = 1"] * 500
+    lines[41] = f'key = "{STRIPE_LIVE}"'
+    lines[499] = f"aws = '{AWS_ID}'"
+    found = scan("\n".join(lines))
+    assert [d.line for d in found] == [42, 500]
+
+
+def test_two_secrets_on_one_line_and_no_double_report() -> None:
+    found = scan(f'cfg = {{"aws_secret_access_key": "{AWS_SECRET}", "key": "{AWS_ID}"}}')
+    assert sorted(d.kind for d in found) == ["aws-access-key-id", "aws-secret-access-key"]
+
+
+def test_fingerprint_is_a_keyed_hmac() -> None:
+    one, two = Scanner(KEY), Scanner(b"another key of 32 bytes........")
+    assert one.fingerprint(STRIPE_LIVE) == one.fingerprint(STRIPE_LIVE)
+    assert one.fingerprint(STRIPE_LIVE) != two.fingerprint(STRIPE_LIVE)
+    assert one.fingerprint(STRIPE_LIVE) != one.fingerprint(STRIPE_TEST)
+    plain = hashlib.sha256(STRIPE_LIVE.encode()).hexdigest()
+    assert one.fingerprint(STRIPE_LIVE) not in plain
+    assert one.fingerprint(STRIPE_LIVE) != hashlib.sha1(STRIPE_LIVE.encode()).hexdigest()[:16]
+    assert len(one.fingerprint("x")) == 16 and int(one.fingerprint("x"), 16) >= 0
+    [found] = one.scan_text(f"k = '{STRIPE_LIVE}'", "a.py")
+    assert found.fingerprint == one.fingerprint(STRIPE_LIVE)
+
+
+def test_an_empty_key_is_replaced_by_a_random_one_not_a_plain_hash() -> None:
+    import hmac
+
+    empty = Scanner(b"")
+    assert (
+        empty.fingerprint(PASSWORD)
+        != hmac.new(b"", PASSWORD.encode(), hashlib.sha256).hexdigest()[:16]
+    )
+    assert empty.fingerprint(PASSWORD) == Scanner(b"").fingerprint(PASSWORD)
+
+
+@dataclass
+class Entry:
+    reason: str
+    fingerprint: str | None = None
+    path: str | None = None
+
+
+def test_allowlist_by_fingerprint_and_by_path_glob() -> None:
+    fp = Scanner(KEY).fingerprint(STRIPE_LIVE)
+    text = f'k = "{STRIPE_LIVE}"\nj = "{GITHUB}"\n'
+    by_fp = Scanner(KEY, [Entry("doc sample", fingerprint=fp[:10])]).scan_text(text, "src/app.py")
+    assert [(d.kind, d.allowlisted) for d in by_fp] == [
+        ("stripe-secret-key", "doc sample"),
+        ("github-token", None),
+    ]
+    by_path = Scanner(KEY, [Entry("fixtures", path="tests/fixtures/*")])
+    assert {d.allowlisted for d in by_path.scan_text(text, "tests/fixtures/keys.py")} == {
+        "fixtures"
+    }
+    assert {d.allowlisted for d in by_path.scan_text(text, "src/keys.py")} == {None}
+    by_name = Scanner(KEY, [Entry("any sample env", path="*.sample.env")])
+    assert {d.allowlisted for d in by_name.scan_text(text, "deep/dir/x.sample.env")} == {
+        "any sample env"
+    }
+    too_short = Scanner(KEY, [Entry("short prefix", fingerprint=fp[:4])])
+    assert {d.allowlisted for d in too_short.scan_text(text, "a.py")} == {None}
+
+
+def test_allowlist_accepts_the_config_model() -> None:
+    from execbrief.config import AllowlistEntry
+
+    entry = AllowlistEntry(path="**/fixtures/**", reason="fixtures")
+    [found] = Scanner(KEY, [entry]).scan_text(f"k = '{GITHUB}'", "code/app/tests/fixtures/a.py")
+    assert found.allowlisted == "fixtures"
+
+
+def test_scan_file_skips_binaries_and_reads_bom_and_bad_utf8(tmp_path: Path) -> None:
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\x00\x01" + f"k = '{STRIPE_LIVE}'".encode())
+    scanner = Scanner(KEY)
+    assert scanner.scan_file(binary, "blob.bin") == []
+    text = tmp_path / "bom.py"
+    text.write_bytes(b"\xef\xbb\xbf# caf\xe9 latin-1 byte\n" + f"k = '{STRIPE_LIVE}'\n".encode())
+    [found] = scanner.scan_file(text, "bom.py")
+    assert (found.file, found.line) == ("bom.py", 2)
+    empty = tmp_path / "empty.py"
+    empty.write_bytes(b"")
+    assert scanner.scan_file(empty) == []
+
+
+def test_scan_file_streams_in_blocks_with_exact_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(secretscan, "BLOCK_BYTES", 4096)
+    lines = [f"filler line number {n} with some words" for n in range(3000)]
+    lines[100] = f"a = '{STRIPE_LIVE}'"
+    lines[2000] = f"b = '{GITHUB}'"
+    lines[2500:2500] = PEM.splitlines()  # a block that straddles whatever cut falls here
+    lines[2999] = f"c = '{AWS_ID}'"
+    big = tmp_path / "big.py"
+    big.write_text("\n".join(lines) + "\n")
+    found = Scanner(KEY).scan_file(big, "big.py")
+    assert [(d.kind, d.line) for d in found] == [
+        ("stripe-secret-key", 101),
+        ("github-token", 2001),
+        ("private-key", 2501),
+        ("aws-access-key-id", 3000),
+    ]
+    assert found == Scanner(KEY).scan_text(big.read_text(), "big.py")
+
+
+def test_private_key_block_across_every_block_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(secretscan, "BLOCK_BYTES", 64)
+    path = tmp_path / "k.pem"
+    path.write_text("\n" * 3 + PEM + "\n")
+    [found] = Scanner(KEY).scan_file(path, "k.pem")
+    assert (found.line, found.length) == (4, len("".join(PEM_BODY)))
+
+
+def test_no_detection_repr_or_record_ever_holds_a_value(tmp_path: Path) -> None:
+    text = "\n".join(line for line, *_ in POSITIVES) + "\n" + PEM + "\n"
+    text += f"JWT_SECRET={TOKEN}\n"
+    scanner = Scanner(KEY, include_test=True)
+    found = scanner.scan_text(text + f"t = '{STRIPE_TEST}'\n", "x.env")
+    path = tmp_path / "x.env"
+    path.write_text(text)
+    found += scanner.scan_file(path, "x.env")
+    assert len(found) >= len(POSITIVES)
+    records = [d.to_record("harbor-charters", Provenance("x.env", d.line)) for d in found]
+    dumped = json.dumps(to_jsonable(records)) + repr(found) + repr(records) + repr(scanner)
+    dumped += "".join(d.describe() + d.label for d in found)
+    for value in ALL_VALUES:
+        assert value not in dumped
+        assert value[4:20] not in dumped
+
+
+def test_helpers() -> None:
+    assert shannon_entropy("") == 0.0
+    assert shannon_entropy("aaaa") == 0.0
+    assert shannon_entropy("abcd") == 2.0
+    assert (
+        is_placeholder("your-api-key-here")
+        and is_placeholder("${VAR}")
+        and is_placeholder("changeme")
+    )
+    assert is_placeholder("12345678") and is_placeholder("abcdefgh") and is_placeholder("<token>")
+    assert not is_placeholder(TOKEN)
+    assert secret_key_category("DB_PASSWORD") == "password"
+    assert secret_key_category("smtpPassword") == "password"
+    assert secret_key_category("stripe_api_key") == "api-key"
+    assert secret_key_category("JWT_SECRET") == "secret"
+    assert secret_key_category("GITHUB_TOKEN") == "token"
+    assert secret_key_category("TOKEN_EXPIRY") is None
+    assert secret_key_category("API_KEY_ID") is None
+    assert secret_key_category("tokenize") is None
+    assert secret_key_category("passenger_count") is None
