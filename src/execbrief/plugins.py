@@ -26,6 +26,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.timesheets",
     "execbrief.sources.trips",
     "execbrief.sources.subscribers",
+    "execbrief.sources.code",
     "execbrief.sources.site",
     "execbrief.sources.envfile",
     "execbrief.sources.code",

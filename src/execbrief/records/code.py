@@ -24,6 +24,7 @@ class Endpoint(Record):
     authenticated: bool
     mutating: bool
     auth_evidence: str | None = None
+    mutation_evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,17 @@ class CodeInventory(Record):
 
     roles: tuple[str, ...]
     feature_flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CodeCoverage(Record):
+    """What one code folder's scan covered: files and lines read, and what it left out and why
+    (``skipped`` counts by reason: ``binary``, ``ignored by .gitignore``, ``symbolic link``...)."""
+
+    root: str
+    files: int
+    lines: int
+    skipped: dict[str, int]
 
 
 @dataclass(frozen=True)

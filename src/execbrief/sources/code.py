@@ -1,0 +1,453 @@
+"""The ``code`` source: an entity's code folders (git repositories or plain folders) read for a CTO.
+
+``code = ["code/harbor-charters"]`` on an entity (or ``{ paths = [...], max_file_bytes = ... }``).
+The walk (``codeaudit.walk``) honours ``.gitignore``, skips binaries, vendored and build trees and
+files over ``max_file_bytes``, and never follows a symbolic link. Each file read gives:
+
+- ``SecretFinding``: the shared secret scanner (``execbrief.secretscan``), never the value;
+- ``Endpoint``: Python Lambda routes (``codeaudit.lambdas``) and Apps Script/JS ``doGet``/``doPost``
+  (``codeaudit.webapps``), each with whether it checks the caller and whether it changes state;
+- ``IacIssue``: CloudFormation/SAM, serverless.yml, Terraform and ``appsscript.json`` gaps
+  (``codeaudit.iac``), at the resource's line;
+- ``StackItem``: languages by lines, dependencies from requirements.txt/pyproject.toml/package.json,
+  AWS services (IaC resource types, ``boto3.client(...)``), third parties (Stripe, Twilio, ...);
+- ``CodeInventory``: the roles and feature flags the code compares against, one per folder;
+- ``CodeCoverage``: files and lines read, and what was skipped and why, one per folder.
+
+A file that cannot be parsed (a Python syntax error, bad YAML or JSON) gives a non-fatal
+``SourceError`` naming the file and line; the rest of the folder is still read.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+from pydantic import Field
+
+from execbrief.config import Model
+from execbrief.hookspecs import hookimpl
+from execbrief.records.code import CodeCoverage, CodeInventory, Endpoint, IacIssue, StackItem
+from execbrief.secretscan import Scanner
+from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.sources import files
+from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.codeaudit import iac, lambdas, stack, webapps
+from execbrief.sources.codeaudit.walk import SKIP_DIRS, WalkedFile, WalkStats, walk
+
+KIND = "code"
+YAML_SUFFIXES = (".yaml", ".yml")
+SCRIPT_SUFFIXES = (".gs", ".js", ".mjs", ".cjs", ".ts")
+TEMPLATE_JSON_HINTS = ('"AWSTemplateFormatVersion"', '"AWS::')
+
+
+class CodeOptions(Model):
+    """Options of the code source."""
+
+    max_file_bytes: int = Field(default=1_000_000, ge=1, description="skip files larger than this")
+    skip_dirs: list[str] = Field(default_factory=list, description="more folder names to skip")
+    gitignore: bool = Field(default=True, description="honour .gitignore files")
+    include_test_keys: bool = Field(
+        default=False, description="also report test-mode keys (sk_test_)"
+    )
+
+
+@dataclass
+class _Folder:
+    """What is gathered while reading one code folder."""
+
+    request: SourceRequest
+    root: Path
+    records: list[Record] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    lines_by_language: Counter[str] = field(default_factory=Counter)
+    languages_first: dict[str, str] = field(default_factory=dict)
+    usages: dict[tuple[str, str], Provenance] = field(default_factory=dict)
+    roles: set[str] = field(default_factory=set)
+    flags: set[str] = field(default_factory=set)
+    handlers: dict[Path, set[str]] = field(default_factory=dict)
+    commits: dict[Path, files.Commit | None] = field(default_factory=dict)
+    lines: int = 0
+
+    def provenance(
+        self, path: Path, line: int | None = None, end_line: int | None = None
+    ) -> Provenance:
+        """File (relative to the portfolio root), line and, in a git repository, the last commit."""
+        if path not in self.commits:
+            self.commits[path] = files.last_commit(path)
+        commit = self.commits[path]
+        display = self.request.display(path)
+        if commit is None:
+            return Provenance(display, line, end_line)
+        return Provenance(display, line, end_line, commit.sha, commit.day)
+
+    def error(self, path: Path, line: int | None, message: str) -> None:
+        """A non-fatal problem with one file."""
+        self.errors.append(
+            SourceError(
+                entity=self.request.entity.id,
+                source_kind=KIND,
+                provenance=Provenance(self.request.display(path), line),
+                message=message,
+                fatal=False,
+            )
+        )
+
+    def use(self, category: str, name: str, provenance: Provenance) -> None:
+        """Note an AWS service or third party (the first place it was seen is kept)."""
+        self.usages.setdefault((category, name), provenance)
+
+
+class CodeSource(BaseSource):
+    """Code folders: secrets, endpoints, IaC gaps, stack inventory, roles and flags."""
+
+    name = KIND
+    description = "Code folders (git repositories or plain): secrets, endpoints, IaC gaps, stack"
+    Options = CodeOptions
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        """Read every configured folder; a missing folder is an error, the others are still read."""
+        options = request.spec.options
+        assert isinstance(options, CodeOptions)
+        scanner = Scanner(
+            request.fingerprint_key, request.allowlist, include_test=options.include_test_keys
+        )
+        records: list[Record] = []
+        errors: list[SourceError] = []
+        for configured in request.spec.paths:
+            root = request.resolve(configured)
+            if not root.is_dir():
+                what = "does not exist" if not root.exists() else "is not a folder"
+                errors.append(
+                    SourceError(
+                        request.entity.id,
+                        KIND,
+                        Provenance(request.display(root)),
+                        f"code folder {what}; expected a folder of source code (a git repository or a plain folder)",
+                    )
+                )
+                continue
+            folder = _Folder(request, root)
+            _read_folder(folder, scanner, options)
+            records.extend(folder.records)
+            errors.extend(folder.errors)
+        return SourceResult(
+            entity=request.entity.id,
+            kind=KIND,
+            paths=tuple(request.spec.paths),
+            records=tuple(records),
+            errors=tuple(errors),
+            # no freshness: code that works is not stale because nobody touched it
+        )
+
+
+def _read_folder(folder: _Folder, scanner: Scanner, options: CodeOptions) -> None:
+    stats = WalkStats()
+    walked = list(
+        walk(
+            folder.root,
+            max_bytes=options.max_file_bytes,
+            skip_dirs=SKIP_DIRS | frozenset(options.skip_dirs),
+            honour_gitignore=options.gitignore,
+            stats=stats,
+        )
+    )
+    texts: dict[Path, str] = {}
+    for item in walked:
+        try:
+            texts[item.path] = (
+                item.path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
+            )
+        except OSError as exc:
+            folder.error(item.path, None, f"could not be read ({exc.strerror or exc}); skipped")
+    # templates first: they name the Lambda handlers the Python pass looks for
+    for item in walked:
+        if item.path in texts:
+            _read_template(folder, item, texts[item.path])
+    for item in walked:
+        if item.path in texts:
+            _read_file(folder, scanner, item, texts[item.path])
+    _finish(folder, stats)
+
+
+def _read_template(folder: _Folder, item: WalkedFile, text: str) -> None:
+    name = item.path.name
+    suffix = item.path.suffix.lower()
+    if suffix == ".tf":
+        _terraform(folder, item, text)
+        return
+    if name == "appsscript.json":
+        _apps_manifest(folder, item, text)
+        return
+    is_yaml = suffix in YAML_SUFFIXES
+    is_template_json = (
+        suffix == ".json"
+        and all(hint in text for hint in TEMPLATE_JSON_HINTS[1:])
+        and '"Resources"' in text
+    )
+    if not (is_yaml or is_template_json):
+        return
+    if is_yaml and "Resources" not in text and "functions" not in text:
+        return
+    try:
+        data = iac.load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or "is not valid YAML"
+        if iac.is_cloudformation_text(text):
+            folder.error(
+                item.path, line, f"template could not be parsed ({problem}); expected YAML"
+            )
+        return
+    if iac.is_cloudformation(data):
+        _gaps(folder, item, iac.cloudformation_gaps(data))
+        _resources(folder, item, iac.cloudformation_resources(data))
+        folder.use(
+            "iac",
+            "AWS SAM" if "Serverless" in str(data.get("Transform", "")) else "CloudFormation",
+            folder.provenance(item.path, 1),
+        )
+        base = item.path.parent
+        for handler in iac.cloudformation_handlers(data):
+            _note_handler(
+                folder, base / (handler.code_uri or "."), handler.handler, handler.runtime
+            )
+    elif iac.is_serverless(data):
+        _gaps(folder, item, iac.serverless_gaps(data))
+        _resources(folder, item, iac.serverless_resources(data))
+        folder.use("iac", "Serverless Framework", folder.provenance(item.path, 1))
+        for handler in iac.serverless_handlers(data):
+            _note_handler(folder, item.path.parent, handler.handler, handler.runtime)
+
+
+def _note_handler(folder: _Folder, base: Path, handler: str, runtime: str | None) -> None:
+    if runtime is not None and not runtime.startswith("python"):
+        return
+    module, _, function = handler.rpartition(".")
+    if not module or not function:
+        return
+    path = (base / (module.replace(".", "/") + ".py")).resolve()
+    folder.handlers.setdefault(path, set()).add(function)
+
+
+def _terraform(folder: _Folder, item: WalkedFile, text: str) -> None:
+    _gaps(folder, item, iac.terraform_gaps(text))
+    _resources(folder, item, iac.terraform_resources(text))
+    folder.use("iac", "Terraform", folder.provenance(item.path, 1))
+
+
+def _apps_manifest(folder: _Folder, item: WalkedFile, text: str) -> None:
+    folder.use("third_party", "Google Apps Script", folder.provenance(item.path, 1))
+    try:
+        access = webapps.webapp_access(text)
+    except ValueError as exc:
+        folder.error(
+            item.path,
+            getattr(exc, "lineno", None),
+            "is not valid JSON; expected an Apps Script manifest",
+        )
+        return
+    if access is None:
+        return
+    who = (
+        "anyone, even anonymous"
+        if access.access == "ANYONE_ANONYMOUS"
+        else "anyone with a Google account"
+    )
+    detail = f'web app deployed with access "{access.access}" ({who})'
+    if access.execute_as:
+        detail += f", executing as {access.execute_as}"
+    folder.records.append(
+        IacIssue(
+            entity=folder.request.entity.id,
+            provenance=folder.provenance(item.path, access.line),
+            rule="apps-script-public-webapp",
+            resource=folder.request.display(item.path.parent),
+            resource_type="appsscript.json",
+            detail=detail,
+        )
+    )
+
+
+def _gaps(folder: _Folder, item: WalkedFile, gaps: list[iac.Gap]) -> None:
+    for gap in gaps:
+        folder.records.append(
+            IacIssue(
+                entity=folder.request.entity.id,
+                provenance=folder.provenance(item.path, gap.line),
+                rule=gap.rule,
+                resource=gap.resource,
+                resource_type=gap.resource_type,
+                detail=gap.detail,
+            )
+        )
+
+
+def _resources(folder: _Folder, item: WalkedFile, resources: Any) -> None:
+    for resource in resources:
+        service = stack.aws_service(resource.resource_type)
+        if service:
+            folder.use("aws", service, folder.provenance(item.path, resource.line))
+
+
+def _read_file(folder: _Folder, scanner: Scanner, item: WalkedFile, text: str) -> None:
+    display = folder.request.display(item.path)
+    line_count = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+    folder.lines += line_count
+    language = stack.language(item.path.name)
+    if language:
+        folder.lines_by_language[language] += line_count
+        folder.languages_first.setdefault(language, display)
+    for detection in scanner.scan_text(text, display):
+        folder.records.append(
+            detection.to_record(
+                folder.request.entity.id, folder.provenance(item.path, detection.line)
+            )
+        )
+    suffix = item.path.suffix.lower()
+    name = item.path.name.lower()
+    if suffix == ".py":
+        _python(folder, item, text)
+    elif suffix in SCRIPT_SUFFIXES:
+        _script(folder, item, text)
+    if name.startswith("requirements") and suffix in {".txt", ".in"}:
+        _dependencies(folder, item, stack.requirements(text))
+    elif name == "pyproject.toml":
+        try:
+            _dependencies(folder, item, list(stack.pyproject(text)))
+        except tomllib.TOMLDecodeError as exc:
+            folder.error(item.path, getattr(exc, "lineno", None), f"is not valid TOML ({exc})")
+    elif name == "package.json":
+        try:
+            _dependencies(folder, item, list(stack.package_json(text)))
+        except ValueError as exc:
+            folder.error(
+                item.path, getattr(exc, "lineno", None), f"is not valid package.json ({exc})"
+            )
+
+
+def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
+    try:
+        tree = ast.parse(text, filename=item.relative)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        folder.error(
+            item.path,
+            line,
+            f"is not valid Python ({getattr(exc, 'msg', exc)}); endpoints not analysed",
+        )
+        tree = None
+    for usage in stack.python_usages(text, tree):
+        folder.use(usage.category, usage.name, folder.provenance(item.path, usage.line))
+    if tree is None:
+        return
+    roles, flags = stack.python_roles_flags(tree)
+    folder.roles |= roles
+    folder.flags |= flags
+    named = folder.handlers.get(item.path.resolve(), set())
+    if not named and not lambdas.is_lambda_module(text):
+        return
+    module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
+    display = folder.request.display(item.path)
+    for route in lambdas.analyse_lambda_module(text, display, module, named, tree=tree):
+        folder.records.append(
+            Endpoint(
+                entity=folder.request.entity.id,
+                provenance=folder.provenance(item.path, route.line, route.end_line),
+                kind="lambda",
+                handler=route.handler,
+                method=route.method,
+                route=route.path,
+                authenticated=route.authenticated,
+                mutating=route.mutating,
+                auth_evidence=route.auth_evidence,
+                mutation_evidence=route.mutation_evidence,
+            )
+        )
+
+
+def _script(folder: _Folder, item: WalkedFile, text: str) -> None:
+    for usage in stack.script_usages(text, item.path.name):
+        folder.use(usage.category, usage.name, folder.provenance(item.path, usage.line))
+    roles, flags = stack.script_roles_flags(webapps.mask(text, strings=False))
+    folder.roles |= roles
+    folder.flags |= flags
+    kind = "apps-script" if item.path.suffix.lower() == ".gs" else "javascript"
+    for endpoint in webapps.analyse_script(text):
+        folder.records.append(
+            Endpoint(
+                entity=folder.request.entity.id,
+                provenance=folder.provenance(item.path, endpoint.line, endpoint.end_line),
+                kind=kind,
+                handler=f"{item.relative}:{endpoint.name}",
+                method="POST" if endpoint.name == "doPost" else "GET",
+                route=None,
+                authenticated=endpoint.authenticated,
+                mutating=endpoint.mutating,
+                auth_evidence=endpoint.auth_evidence,
+                mutation_evidence=endpoint.mutation_evidence,
+            )
+        )
+
+
+def _dependencies(folder: _Folder, item: WalkedFile, dependencies: Any) -> None:
+    for dependency in dependencies:
+        folder.records.append(
+            StackItem(
+                entity=folder.request.entity.id,
+                provenance=folder.provenance(item.path, dependency.line),
+                category=dependency.category,
+                name=dependency.name,
+                version=dependency.version,
+            )
+        )
+        party = stack.THIRD_PARTIES.get(dependency.name.lower())
+        if party:
+            folder.use("third_party", party, folder.provenance(item.path, dependency.line))
+
+
+def _finish(folder: _Folder, stats: WalkStats) -> None:
+    entity = folder.request.entity.id
+    root_display = folder.request.display(folder.root)
+    root_provenance = Provenance(root_display)
+    for language, count in sorted(folder.lines_by_language.items(), key=lambda kv: (-kv[1], kv[0])):
+        folder.records.append(
+            StackItem(
+                entity,
+                Provenance(
+                    root_display, detail=f"first seen in {folder.languages_first[language]}"
+                ),
+                "language",
+                language,
+                lines=count,
+            )
+        )
+    for (category, name), provenance in sorted(folder.usages.items()):
+        folder.records.append(StackItem(entity, provenance, category, name))
+    folder.records.append(
+        CodeInventory(
+            entity, root_provenance, tuple(sorted(folder.roles)), tuple(sorted(folder.flags))
+        )
+    )
+    folder.records.append(
+        CodeCoverage(
+            entity,
+            root_provenance,
+            root_display,
+            stats.files,
+            folder.lines,
+            dict(sorted(stats.skipped.items())),
+        )
+    )
+
+
+@hookimpl
+def register_sources() -> list[object]:
+    """The code folders source."""
+    return [CodeSource()]

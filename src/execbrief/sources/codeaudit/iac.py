@@ -1,0 +1,710 @@
+"""Infrastructure as code: CloudFormation/SAM, ``serverless.yml`` and Terraform, read for gaps.
+
+Rules (each gap names the resource and its line):
+
+- ``cloudfront-no-waf``: a CloudFront distribution with no web ACL (``WebACLId`` / ``web_acl_id``);
+- ``lambda-url-auth-none``: a Lambda function URL anyone can call (``AWS::Lambda::Url`` AuthType
+  NONE, SAM ``FunctionUrlConfig: AuthType: NONE``, serverless ``url: true`` with no authorizer,
+  Terraform ``aws_lambda_function_url`` ``authorization_type = "NONE"``);
+- ``api-no-authorizer``: an API Gateway method or route with no authorizer (``AuthorizationType:
+  NONE`` or absent, SAM ``Api``/``HttpApi`` events with no ``Auth`` and no default authorizer,
+  serverless ``http``/``httpApi`` events with no ``authorizer``, Terraform ``authorization = "NONE"``);
+- ``s3-public-bucket``: a bucket readable by anyone (``PublicRead`` ACL, public access block turned
+  off, a bucket policy allowing ``Principal: "*"`` with no condition).
+
+YAML is read with a SafeLoader that accepts CloudFormation's short tags (``!Ref``, ``!GetAtt``,
+``!Sub``, ...) and keeps each mapping's line numbers. Terraform is read with a small block scanner
+(resource headers, brace matching that skips strings, comments and heredocs, top-level attributes):
+enough for these rules, with exact lines, and no dependency — python-hcl2 drops line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One infrastructure gap found in a template."""
+
+    rule: str
+    resource: str
+    resource_type: str
+    detail: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource declared in a template (for the stack inventory)."""
+
+    resource_type: str
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FunctionHandler:
+    """A Lambda function's ``Handler`` (``app.lambda_handler``) and code folder, from a template."""
+
+    handler: str
+    code_uri: str | None
+    runtime: str | None
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that remembers its own line and each key's line (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def key_line(self, key: Any) -> int:
+        """The line of ``key`` (or of the mapping when unknown)."""
+        return self.key_lines.get(key, self.line)
+
+
+class TemplateLoader(yaml.SafeLoader):
+    """SafeLoader that accepts CloudFormation tags and records line numbers."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    name = suffix.lstrip("!")
+    key = "Ref" if name == "Ref" else f"Fn::{name}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {key: value}
+
+
+def _mapping(loader: TemplateLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            key = str(key)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+TemplateLoader.add_multi_constructor("!", _tag)
+TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML (or JSON) with CloudFormation tags; yaml.YAMLError when it is not valid."""
+    return yaml.load(text, Loader=TemplateLoader)
+
+
+def _get(mapping: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(mapping, dict):
+            return None
+        mapping = mapping.get(key)
+    return mapping
+
+
+def _line(mapping: Any, key: Any, default: int) -> int:
+    return mapping.key_line(key) if isinstance(mapping, LineDict) else default
+
+
+def _is_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().upper() == "NONE")
+
+
+def _falsy(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+# --------------------------------------------------------------------------------------------
+# CloudFormation and SAM
+# --------------------------------------------------------------------------------------------
+
+
+def is_cloudformation(data: Any) -> bool:
+    """True for a CloudFormation/SAM template (a Resources map of typed resources)."""
+    if not isinstance(data, dict):
+        return False
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        return False
+    return any(
+        isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
+        for r in resources.values()
+    )
+
+
+def is_cloudformation_text(text: str) -> bool:
+    """Cheap test before parsing: does the text look like a CloudFormation/SAM template?"""
+    return "AWSTemplateFormatVersion" in text or "AWS::Serverless" in text or "Type: AWS::" in text
+
+
+def cloudformation_resources(data: Any) -> Iterator[Resource]:
+    """Every resource of a template with its type and line."""
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for name, resource in resources.items():
+        if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
+            yield Resource(resource["Type"], str(name), _line(resources, name, 1))
+
+
+def cloudformation_handlers(data: Any) -> Iterator[FunctionHandler]:
+    """The ``Handler`` and ``CodeUri`` of each Lambda function (Globals applied)."""
+    globals_ = _get(data, "Globals", "Function") or {}
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for resource in resources.values():
+        if not isinstance(resource, dict):
+            continue
+        kind = resource.get("Type")
+        props = resource.get("Properties") or {}
+        if kind not in {"AWS::Serverless::Function", "AWS::Lambda::Function"} or not isinstance(
+            props, dict
+        ):
+            continue
+        handler = props.get("Handler") or (
+            globals_.get("Handler") if isinstance(globals_, dict) else None
+        )
+        runtime = props.get("Runtime") or (
+            globals_.get("Runtime") if isinstance(globals_, dict) else None
+        )
+        code_uri = props.get("CodeUri") or (
+            globals_.get("CodeUri") if isinstance(globals_, dict) else None
+        )
+        if isinstance(handler, str):
+            yield FunctionHandler(
+                handler,
+                code_uri if isinstance(code_uri, str) else None,
+                runtime if isinstance(runtime, str) else None,
+            )
+
+
+def cloudformation_gaps(data: Any) -> list[Gap]:
+    """Every rule of the module docstring applied to a CloudFormation/SAM template."""
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        return []
+    gaps: list[Gap] = []
+    globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
+    default_auth = {
+        "Api": bool(_get(globals_, "Api", "Auth", "DefaultAuthorizer")),
+        "HttpApi": bool(_get(globals_, "HttpApi", "Auth", "DefaultAuthorizer")),
+    }
+    global_url = _get(globals_, "Function", "FunctionUrlConfig")
+    api_defaults: dict[str, bool] = {}
+    for name, resource in resources.items():
+        if isinstance(resource, dict) and resource.get("Type") in {
+            "AWS::Serverless::Api",
+            "AWS::Serverless::HttpApi",
+        }:
+            props = resource.get("Properties") or {}
+            api_defaults[str(name)] = bool(_get(props, "Auth", "DefaultAuthorizer")) or bool(
+                _get(props, "Auth", "ApiKeyRequired")
+            )
+    policies: list[tuple[str, int, Any]] = []
+    for name, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        kind = str(resource.get("Type", ""))
+        props = resource.get("Properties")
+        props = props if isinstance(props, dict) else {}
+        line = _line(resources, name, 1)
+        name = str(name)
+        if kind == "AWS::CloudFront::Distribution":
+            config = props.get("DistributionConfig") or {}
+            if not (isinstance(config, dict) and config.get("WebACLId")):
+                gaps.append(
+                    Gap(
+                        "cloudfront-no-waf",
+                        name,
+                        kind,
+                        "no WAF web ACL (DistributionConfig.WebACLId)",
+                        line,
+                    )
+                )
+        elif kind == "AWS::Lambda::Url":
+            if _is_none(props.get("AuthType")):
+                gaps.append(
+                    Gap("lambda-url-auth-none", name, kind, "function URL with AuthType NONE", line)
+                )
+        elif kind == "AWS::Serverless::Function":
+            url = props.get("FunctionUrlConfig", global_url)
+            if isinstance(url, dict) and _is_none(url.get("AuthType")):
+                gaps.append(
+                    Gap(
+                        "lambda-url-auth-none",
+                        name,
+                        kind,
+                        "FunctionUrlConfig with AuthType NONE",
+                        line,
+                    )
+                )
+            gaps.extend(_sam_events(name, kind, props, line, default_auth, api_defaults))
+        elif kind == "AWS::ApiGateway::Method":
+            method = str(props.get("HttpMethod", "")).upper()
+            if (
+                method != "OPTIONS"
+                and _is_none(props.get("AuthorizationType"))
+                and props.get("ApiKeyRequired") is not True
+            ):
+                gaps.append(
+                    Gap(
+                        "api-no-authorizer",
+                        name,
+                        kind,
+                        f"{method or 'ANY'} method with AuthorizationType NONE",
+                        line,
+                    )
+                )
+        elif kind == "AWS::ApiGatewayV2::Route":
+            route = props.get("RouteKey")
+            if _is_none(props.get("AuthorizationType")) and not str(route).startswith("OPTIONS"):
+                gaps.append(
+                    Gap("api-no-authorizer", name, kind, f"route {route} with no authorizer", line)
+                )
+        elif kind == "AWS::S3::Bucket":
+            detail = _bucket_public(props)
+            if detail:
+                gaps.append(Gap("s3-public-bucket", name, kind, detail, line))
+        elif kind == "AWS::S3::BucketPolicy":
+            policies.append((name, line, props))
+    for name, line, props in policies:
+        if _policy_public(props.get("PolicyDocument")):
+            bucket = props.get("Bucket")
+            target = bucket.get("Ref") if isinstance(bucket, dict) and "Ref" in bucket else bucket
+            gaps.append(
+                Gap(
+                    "s3-public-bucket",
+                    name,
+                    "AWS::S3::BucketPolicy",
+                    f"bucket policy allows Principal '*' on {target}",
+                    line,
+                )
+            )
+    return gaps
+
+
+def _sam_events(
+    name: str,
+    kind: str,
+    props: dict[str, Any],
+    line: int,
+    default_auth: dict[str, bool],
+    api_defaults: dict[str, bool],
+) -> list[Gap]:
+    events = props.get("Events")
+    if not isinstance(events, dict):
+        return []
+    out: list[Gap] = []
+    for event_name, event in events.items():
+        if not isinstance(event, dict) or event.get("Type") not in {"Api", "HttpApi"}:
+            continue
+        event_type = str(event["Type"])
+        found_props = event.get("Properties")
+        eprops: dict[str, Any] = found_props if isinstance(found_props, dict) else {}
+        method = str(eprops.get("Method", "ANY")).upper()
+        path = eprops.get("Path", "/")
+        if method == "OPTIONS":
+            continue
+        auth = eprops.get("Auth")
+        api_ref = eprops.get("RestApiId") if event_type == "Api" else eprops.get("ApiId")
+        api_name = api_ref.get("Ref") if isinstance(api_ref, dict) else api_ref
+        if isinstance(auth, dict):
+            authorizer = auth.get("Authorizer")
+            if authorizer is not None and not _is_none(authorizer):
+                continue
+            if auth.get("ApiKeyRequired") is True:
+                continue
+            if authorizer is None and (
+                default_auth[event_type] or api_defaults.get(str(api_name), False)
+            ):
+                continue
+        elif default_auth[event_type] or api_defaults.get(str(api_name), False):
+            continue
+        out.append(
+            Gap(
+                "api-no-authorizer",
+                f"{name}.{event_name}",
+                kind,
+                f"{event_type} event {method} {path} with no authorizer",
+                line,
+            )
+        )
+    return out
+
+
+def _bucket_public(props: dict[str, Any]) -> str | None:
+    acl = str(props.get("AccessControl", ""))
+    if acl in {"PublicRead", "PublicReadWrite"}:
+        return f"AccessControl {acl}"
+    block = props.get("PublicAccessBlockConfiguration")
+    if isinstance(block, dict):
+        off = [
+            k
+            for k in (
+                "BlockPublicAcls",
+                "BlockPublicPolicy",
+                "IgnorePublicAcls",
+                "RestrictPublicBuckets",
+            )
+            if _falsy(block.get(k))
+        ]
+        if off:
+            return "public access block turned off (" + ", ".join(f"{k}: false" for k in off) + ")"
+    return None
+
+
+def _policy_public(document: Any) -> bool:
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return False
+    for statement in statements:
+        if (
+            not isinstance(statement, dict)
+            or statement.get("Effect") != "Allow"
+            or statement.get("Condition")
+        ):
+            continue
+        principal = statement.get("Principal")
+        if principal == "*" or (
+            isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"])
+        ):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# serverless.yml
+# --------------------------------------------------------------------------------------------
+
+
+def is_serverless(data: Any) -> bool:
+    """True for a Serverless Framework config (``service`` and ``provider``)."""
+    return isinstance(data, dict) and "service" in data and "provider" in data
+
+
+def serverless_gaps(data: Any) -> list[Gap]:
+    """Function URLs and HTTP events without an authorizer, plus the CloudFormation ``resources``."""
+    gaps: list[Gap] = []
+    functions = data.get("functions")
+    if isinstance(functions, dict):
+        for name, function in functions.items():
+            if not isinstance(function, dict):
+                continue
+            line = _line(functions, name, 1)
+            url = function.get("url")
+            if url is True or (isinstance(url, dict) and not url.get("authorizer")):
+                gaps.append(
+                    Gap(
+                        "lambda-url-auth-none",
+                        str(name),
+                        "serverless:function",
+                        "url: true with no authorizer",
+                        line,
+                    )
+                )
+            events = function.get("events")
+            for event in events if isinstance(events, list) else []:
+                gap = _serverless_event(str(name), event, line)
+                if gap:
+                    gaps.append(gap)
+    resources = _get(data, "resources")
+    if isinstance(resources, dict):
+        gaps.extend(cloudformation_gaps(resources))
+    return gaps
+
+
+def _serverless_event(name: str, event: Any, line: int) -> Gap | None:
+    if not isinstance(event, dict):
+        return None
+    for kind in ("http", "httpApi"):
+        spec = event.get(kind)
+        if spec is None:
+            continue
+        event_line = line  # cited at the function, like every other resource
+        if isinstance(spec, str):
+            parts = spec.split()
+            method, path = (parts[0], parts[1]) if len(parts) == 2 else ("ANY", spec)
+            if kind == "http" and len(parts) == 2:
+                method, path = parts[1], parts[0]
+            if method.upper() == "OPTIONS":
+                return None
+            return Gap(
+                "api-no-authorizer",
+                name,
+                f"serverless:{kind}",
+                f"{kind} event {method.upper()} {path} with no authorizer",
+                event_line,
+            )
+        if isinstance(spec, dict):
+            if spec.get("authorizer") or spec.get("private") is True:
+                return None
+            method = str(spec.get("method", "ANY")).upper()
+            if method == "OPTIONS":
+                return None
+            return Gap(
+                "api-no-authorizer",
+                name,
+                f"serverless:{kind}",
+                f"{kind} event {method} {spec.get('path', '/')} with no authorizer",
+                event_line,
+            )
+    return None
+
+
+def serverless_resources(data: Any) -> Iterator[Resource]:
+    """Functions as Lambda resources, plus the CloudFormation ``resources`` section."""
+    functions = data.get("functions") if isinstance(data, dict) else None
+    if isinstance(functions, dict):
+        for name in functions:
+            yield Resource("AWS::Lambda::Function", str(name), _line(functions, name, 1))
+    resources = _get(data, "resources")
+    if isinstance(resources, dict):
+        yield from cloudformation_resources(resources)
+
+
+def serverless_handlers(data: Any) -> Iterator[FunctionHandler]:
+    """``handler: src/app.main`` of each function."""
+    functions = data.get("functions") if isinstance(data, dict) else None
+    runtime = _get(data, "provider", "runtime")
+    if isinstance(functions, dict):
+        for function in functions.values():
+            if isinstance(function, dict) and isinstance(function.get("handler"), str):
+                yield FunctionHandler(
+                    function["handler"], None, runtime if isinstance(runtime, str) else None
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# Terraform
+# --------------------------------------------------------------------------------------------
+
+_BLOCK = re.compile(r'^[ \t]*(resource|data)[ \t]+"([^"]+)"[ \t]+"([^"]+)"[ \t]*\{', re.MULTILINE)
+_ATTRIBUTE = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class TfBlock:
+    """A Terraform ``resource``/``data`` block: type, name, line and its top-level attributes."""
+
+    kind: str
+    resource_type: str
+    name: str
+    line: int
+    body: str
+    attributes: dict[str, str]
+
+
+def _tf_mask(text: str) -> str:
+    """Strings, comments and heredocs blanked (lengths and newlines kept) for brace matching."""
+    out = list(text)
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#" or text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end == -1 else end
+            _blank(out, i, end)
+            i = end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end == -1 else end + 2
+            _blank(out, i, end)
+            i = end
+        elif text.startswith("<<", i):
+            match = re.match(r"<<-?([A-Za-z_]\w*)[ \t]*\n", text[i:])
+            if match is None:
+                i += 2
+                continue
+            terminator = re.compile(rf"^[ \t]*{match.group(1)}[ \t]*$", re.MULTILINE)
+            end_match = terminator.search(text, i + match.end())
+            end = n if end_match is None else end_match.end()
+            _blank(out, i + match.end(), end)
+            i = end
+        elif char == '"':
+            j = i + 1
+            while j < n and text[j] != '"' and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            _blank(out, i + 1, j)
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+def _blank(out: list[str], start: int, end: int) -> None:
+    for index in range(start, min(end, len(out))):
+        if out[index] != "\n":
+            out[index] = " "
+
+
+def terraform_blocks(text: str) -> list[TfBlock]:
+    """Every resource/data block of a ``.tf`` file."""
+    masked = _tf_mask(text)
+    blocks: list[TfBlock] = []
+    for match in _BLOCK.finditer(masked):
+        header = _BLOCK.match(text, match.start())
+        if header is None:
+            continue
+        start = match.end() - 1
+        depth, end = 0, len(masked)
+        for index in range(start, len(masked)):
+            if masked[index] == "{":
+                depth += 1
+            elif masked[index] == "}":
+                depth -= 1
+                if depth == 0:
+                    end = index + 1
+                    break
+        body = text[start + 1 : end - 1]
+        masked_body = masked[start + 1 : end - 1]
+        attributes: dict[str, str] = {}
+        level = 0
+        offset = 0
+        for raw_line in masked_body.split("\n"):
+            if level == 0:
+                attr = _ATTRIBUTE.match(raw_line)
+                if attr:
+                    value_start = offset + attr.start(2)
+                    value = body[value_start : offset + attr.end(2)]
+                    attributes.setdefault(attr.group(1), value.strip())
+            level += raw_line.count("{") - raw_line.count("}")
+            offset += len(raw_line) + 1
+        blocks.append(
+            TfBlock(
+                header.group(1),
+                header.group(2),
+                header.group(3),
+                text.count("\n", 0, match.start()) + 1,
+                body,
+                attributes,
+            )
+        )
+    return blocks
+
+
+def _unquote(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+_TF_PUBLIC_PRINCIPAL = re.compile(
+    r'(?s)"?Principal"?\s*[:=]\s*("\*"|\{\s*"?AWS"?\s*[:=]\s*"\*")|identifiers\s*=\s*\[\s*"\*"\s*\]'
+)
+
+
+def terraform_gaps(text: str) -> list[Gap]:
+    """The module docstring's rules applied to one ``.tf`` file."""
+    gaps: list[Gap] = []
+    for block in terraform_blocks(text):
+        if block.kind != "resource":
+            continue
+        kind, name, attrs, line = block.resource_type, block.name, block.attributes, block.line
+        address = f"{kind}.{name}"
+        if kind == "aws_cloudfront_distribution" and not _unquote(attrs.get("web_acl_id")):
+            gaps.append(
+                Gap("cloudfront-no-waf", address, kind, "no WAF web ACL (web_acl_id)", line)
+            )
+        elif kind == "aws_lambda_function_url" and _is_none(
+            _unquote(attrs.get("authorization_type"))
+        ):
+            gaps.append(
+                Gap("lambda-url-auth-none", address, kind, 'authorization_type = "NONE"', line)
+            )
+        elif kind == "aws_api_gateway_method":
+            method = (_unquote(attrs.get("http_method")) or "ANY").upper()
+            key_required = (_unquote(attrs.get("api_key_required")) or "false").lower() == "true"
+            if method != "OPTIONS" and _is_none(_unquote(attrs.get("authorization"))) and not key_required:  # fmt: skip
+                gaps.append(
+                    Gap(
+                        "api-no-authorizer",
+                        address,
+                        kind,
+                        f'{method} method with authorization = "NONE"',
+                        line,
+                    )
+                )
+        elif kind == "aws_apigatewayv2_route":
+            route = _unquote(attrs.get("route_key")) or ""
+            if not route.startswith("OPTIONS") and _is_none(
+                _unquote(attrs.get("authorization_type"))
+            ):
+                gaps.append(
+                    Gap(
+                        "api-no-authorizer",
+                        address,
+                        kind,
+                        f"route {route} with no authorizer",
+                        line,
+                    )
+                )
+        elif kind in {"aws_s3_bucket_acl", "aws_s3_bucket"}:
+            acl = _unquote(attrs.get("acl"))
+            if acl in {"public-read", "public-read-write"}:
+                gaps.append(Gap("s3-public-bucket", address, kind, f'acl = "{acl}"', line))
+        elif kind == "aws_s3_bucket_public_access_block":
+            off = [
+                k
+                for k in (
+                    "block_public_acls",
+                    "block_public_policy",
+                    "ignore_public_acls",
+                    "restrict_public_buckets",
+                )
+                if (_unquote(attrs.get(k)) or "").lower() == "false"
+            ]
+            if off:
+                gaps.append(
+                    Gap(
+                        "s3-public-bucket",
+                        address,
+                        kind,
+                        "public access block turned off ("
+                        + ", ".join(f"{k} = false" for k in off)
+                        + ")",
+                        line,
+                    )
+                )
+        elif kind == "aws_s3_bucket_policy" and (
+            _TF_PUBLIC_PRINCIPAL.search(block.body)
+            and "Condition" not in block.body
+            and "condition" not in block.body
+        ):
+            gaps.append(
+                Gap(
+                    "s3-public-bucket",
+                    address,
+                    kind,
+                    "bucket policy allows Principal '*'",
+                    line,
+                )
+            )
+    return gaps
+
+
+def terraform_resources(text: str) -> Iterator[Resource]:
+    """Every ``resource`` block as (type, name, line)."""
+    for block in terraform_blocks(text):
+        if block.kind == "resource":
+            yield Resource(block.resource_type, block.name, block.line)

@@ -1,0 +1,776 @@
+"""Python AWS Lambda handlers read with ``ast``: routes, caller checks and state changes.
+
+A handler is a function named in a SAM/serverless ``Handler``, or ``lambda_handler``/``handler``
+taking ``(event, context)``. Its routes are the comparisons it dispatches on — ``event["httpMethod"]``,
+``event["path"]``, ``event["rawPath"]``, ``event["routeKey"]``, ``event["requestContext"]["http"]
+["method"]``, directly or through local names, ``in (...)`` tests, ``match`` statements, and
+dispatch tables (``{"POST /book": create}``, ``{("POST", "/book"): create}``). A route is
+authenticated when a caller check runs before or inside it: the Authorization (or API-key) header
+is read, a JWT is verified (``jwt.decode``), a key is compared (``hmac.compare_digest``), or the
+API Gateway authorizer's claims are read — directly or in a module function it calls. A route
+mutates when its method is POST/PUT/PATCH/DELETE or it calls a writing API (``put_item``,
+``send_email``, ``stripe.Charge.create``, ...).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
+MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: CORS preflight and HEAD answer without acting: not routes worth auditing.
+SKIPPED_METHODS = frozenset({"OPTIONS", "HEAD"})
+HANDLER_NAMES = frozenset({"lambda_handler", "handler"})
+EVENT_NAMES = frozenset({"event", "evt", "_event"})
+CONTEXT_NAMES = frozenset({"context", "ctx", "_context", "_ctx", "_"})
+#: Header names whose reading counts as looking at the caller's credentials.
+AUTH_HEADERS = frozenset(
+    {
+        "authorization",
+        "x-api-key",
+        "x-auth-token",
+        "x-access-token",
+        "x-api-token",
+        "api-key",
+        "apikey",
+    }
+)
+#: Query-string parameters that carry a shared token.
+TOKEN_PARAMS = frozenset({"token", "api_key", "apikey", "key", "signature", "sig", "access_token"})
+#: Method names that write state wherever they are called.
+MUTATING_CALLS = frozenset(
+    {
+        "put_item",
+        "update_item",
+        "delete_item",
+        "batch_write_item",
+        "transact_write_items",
+        "put_object",
+        "delete_object",
+        "delete_objects",
+        "copy_object",
+        "send_email",
+        "send_raw_email",
+        "send_templated_email",
+        "send_bulk_templated_email",
+        "send_message",
+        "send_message_batch",
+        "publish",
+        "charge",
+        "refund",
+        "capture",
+        "insert",
+        "insert_one",
+        "insert_many",
+        "update_one",
+        "update_many",
+        "delete_one",
+        "delete_many",
+        "delete",
+        "start_execution",
+        "put_events",
+        "put_record",
+        "put_parameter",
+        "put_secret_value",
+    }
+)
+#: ``X.Y.create(...)`` writes (``stripe.Charge.create``, ``client.messages.create``).
+CREATE_CALLS = frozenset({"create", "modify", "cancel"})
+MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of one handler, with what was found about it."""
+
+    handler: str
+    method: str | None
+    path: str | None
+    line: int
+    end_line: int | None
+    authenticated: bool
+    auth_evidence: str | None
+    mutating: bool
+    mutation_evidence: str | None
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """What a branch's condition says about the request: methods and paths (None = any)."""
+
+    methods: tuple[str, ...] | None = None
+    paths: tuple[str, ...] | None = None
+
+    def merge(self, other: Constraint) -> Constraint:
+        """Both conditions at once (an inner ``if`` refines an outer one)."""
+        return Constraint(other.methods or self.methods, other.paths or self.paths)
+
+    def routes(self) -> list[tuple[str | None, str | None]]:
+        """Every (method, path) the constraint names."""
+        methods: tuple[str | None, ...] = self.methods or (None,)
+        paths: tuple[str | None, ...] = self.paths or (None,)
+        return [(m, p) for m in methods for p in paths]
+
+
+@dataclass
+class _Module:
+    tree: ast.Module
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    tables: dict[str, ast.Dict]
+    auth_memo: dict[str, str | None] = field(default_factory=dict)
+    write_memo: dict[str, str | None] = field(default_factory=dict)
+
+
+def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    out: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            out.setdefault(node.name, node)
+    return out
+
+
+def _str(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _route_key(text: str) -> tuple[str | None, str | None] | None:
+    """``"POST /book"`` -> (POST, /book); ``"POST"`` -> (POST, None); ``"/book"`` -> (None, /book)."""
+    text = text.strip()
+    head, _, tail = text.partition(" ")
+    if head.upper() in HTTP_METHODS and head.isupper():
+        return head, (tail.strip() or None)
+    if text.startswith("/") or text == "$default":
+        return None, text
+    return None
+
+
+def _table_key(node: ast.AST | None) -> tuple[str | None, str | None] | None:
+    text = _str(node)
+    if text is not None:
+        return _route_key(text)
+    if isinstance(node, ast.Tuple) and len(node.elts) == 2:
+        first, second = _str(node.elts[0]), _str(node.elts[1])
+        if (
+            first
+            and second
+            and first.upper() in HTTP_METHODS
+            and (second.startswith("/") or second == "$default")
+        ):
+            return first.upper(), second
+    return None
+
+
+def _tables(tree: ast.Module) -> dict[str, ast.Dict]:
+    """Dicts bound to a name whose keys all look like routes and whose values are callables."""
+    out: dict[str, ast.Dict] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or not isinstance(node.value, ast.Dict):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        table = node.value
+        routes_like = table.keys and all(_table_key(k) is not None for k in table.keys)
+        callables = all(isinstance(v, ast.Name | ast.Attribute | ast.Lambda) for v in table.values)
+        if names and routes_like and callables:
+            out[names[0]] = table
+    return out
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return _dotted(node.func) + "()"
+    return "?"
+
+
+class _Handler:
+    """Route analysis of one handler function (and the module functions it hands the event to)."""
+
+    def __init__(self, module: _Module, display: str, handler: str) -> None:
+        self.module = module
+        self.display = display
+        self.handler = handler
+        self.routes: list[Route] = []
+        self.seen_tables: set[str] = set()
+
+    # -- where a value comes from ---------------------------------------------------------------
+
+    def chain(self, node: ast.AST, env: dict[str, list[str]]) -> list[str] | None:
+        """The keys read from the event to get ``node`` (``["requestContext", "http", "method"]``)."""
+        if isinstance(node, ast.Name):
+            return list(env[node.id]) if node.id in env else None
+        if isinstance(node, ast.Subscript):
+            base = self.chain(node.value, env)
+            key = _str(node.slice)
+            if base is not None and key is not None:
+                return [*base, key]
+            return None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "get" and node.args:
+                base = self.chain(node.func.value, env)
+                key = _str(node.args[0])
+                if base is not None and key is not None:
+                    return [*base, key]
+                return None
+            if node.func.attr in {"upper", "lower", "strip", "rstrip", "lstrip"}:
+                return self.chain(node.func.value, env)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            for value in node.values:
+                found = self.chain(value, env)
+                if found is not None and _kind(found):
+                    return found
+        return None
+
+    def part(self, node: ast.AST, env: dict[str, list[str]]) -> str | None:
+        """``method``, ``path``, ``routekey`` or ``composite`` for a request-routing value."""
+        found = self.chain(node, env)
+        if found is not None:
+            return _kind(found)
+        if isinstance(node, ast.Tuple | ast.JoinedStr | ast.BinOp):
+            for child in ast.walk(node):
+                if child is not node and isinstance(child, ast.Name | ast.Subscript | ast.Call):
+                    inner = self.chain(child, env)
+                    if inner is not None and _kind(inner):
+                        return "composite"
+        return None
+
+    # -- conditions -------------------------------------------------------------------------------
+
+    def constraint(self, test: ast.AST, env: dict[str, list[str]]) -> Constraint | None:
+        """What an ``if`` test says about the route, or None when it is not a routing test."""
+        if isinstance(test, ast.BoolOp):
+            parts = [self.constraint(value, env) for value in test.values]
+            found = [p for p in parts if p is not None]
+            if not found:
+                return None
+            if isinstance(test.op, ast.And):
+                merged = Constraint()
+                for part in found:
+                    merged = merged.merge(part)
+                return merged
+            methods = tuple(m for p in found for m in (p.methods or ()))
+            paths = tuple(x for p in found for x in (p.paths or ()))
+            return Constraint(methods or None, paths or None)
+        if (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Attribute)
+            and test.func.attr == "startswith"
+        ):
+            if self.part(test.func.value, env) == "path" and _str(
+                test.args[0] if test.args else None
+            ):
+                return Constraint(paths=(f"{_str(test.args[0])}*",))
+            return None
+        if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+            return None
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, ast.Eq):
+            kind, value = self.part(left, env), _str(right)
+            if kind is None:
+                kind, value = self.part(right, env), _str(left)
+            if kind is None or value is None:
+                return None
+            return _constraint(kind, (value,))
+        if isinstance(op, ast.In) and isinstance(right, ast.Tuple | ast.List | ast.Set):
+            kind = self.part(left, env)
+            values = tuple(v for v in (_str(e) for e in right.elts) if v is not None)
+            if kind is None or not values:
+                return None
+            return _constraint(kind, values)
+        return None
+
+    # -- caller checks and writes ------------------------------------------------------------------
+
+    def auth_in(
+        self, nodes: Iterable[ast.AST], env: dict[str, list[str]], depth: int = 0
+    ) -> str | None:
+        """The first caller check found in ``nodes`` (and the module functions they call)."""
+        for root in nodes:
+            for node in ast.walk(root):
+                found = self._auth_node(node, env, depth)
+                if found:
+                    return found
+        return None
+
+    def _auth_node(self, node: ast.AST, env: dict[str, list[str]], depth: int) -> str | None:
+        line = getattr(node, "lineno", None)
+        at = f" at {self.display}:{line}" if line else ""
+        if isinstance(node, ast.Call):
+            dotted = _dotted(node.func)
+            if (
+                dotted.endswith("jwt.decode")
+                or dotted in {"decode_jwt", "jwt_decode"}
+                or dotted.endswith(".verify_jwt")
+            ):
+                return f"verifies a JWT ({dotted}){at}"
+            if dotted.endswith("compare_digest"):
+                return f"compares a key ({dotted}){at}"
+            name = _call_name(node)
+            if (
+                isinstance(node.func, ast.Name)
+                and name in self.module.functions
+                and depth < MAX_DEPTH
+            ):
+                found = self._function_auth(name, depth + 1)
+                if found:
+                    return f"calls {name}(), which {found}"
+        if isinstance(node, ast.Subscript | ast.Call):
+            key = _str(node.slice) if isinstance(node, ast.Subscript) else None
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+            ):
+                key = _str(node.args[0]) if node.args else None
+            if key is not None:
+                lowered = key.lower()
+                if lowered in AUTH_HEADERS:
+                    return f"reads the {key} header{at}"
+                if lowered == "authorizer":
+                    return f"reads the API Gateway authorizer claims{at}"
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                keys = self.chain(side, env)
+                if keys and "queryStringParameters" in keys and keys[-1].lower() in TOKEN_PARAMS:
+                    return f"compares the {keys[-1]} query parameter{at}"
+        return None
+
+    def _function_auth(self, name: str, depth: int) -> str | None:
+        memo = self.module.auth_memo
+        if name not in memo:
+            memo[name] = None  # a recursive call finds nothing new
+            function = self.module.functions[name]
+            env: dict[str, list[str]] = {arg.arg: [] for arg in function.args.args[:1]}
+            found = self.auth_in(function.body, env, depth)
+            if not found:
+                found = self._decorator_auth(function, depth)
+            memo[name] = found
+        return memo[name]
+
+    def _decorator_auth(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, depth: int
+    ) -> str | None:
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            dotted = _dotted(target)
+            short = dotted.rsplit(".", 1)[-1]
+            if short in self.module.functions and short != function.name and depth < MAX_DEPTH:
+                found = self._function_auth(short, depth + 1)
+                if found:
+                    return f"is wrapped by @{short}, which {found}"
+            elif any(word in short.lower() for word in ("auth", "login_required", "jwt_required")):
+                return f"is wrapped by @{dotted} at {self.display}:{decorator.lineno}"
+        return None
+
+    def writes_in(self, nodes: Iterable[ast.AST], depth: int = 0) -> str | None:
+        """The first state-changing call found in ``nodes`` (and the module functions they call)."""
+        for root in nodes:
+            for node in ast.walk(root):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = _call_name(node)
+                if name in MUTATING_CALLS and isinstance(node.func, ast.Attribute):
+                    return f"calls {_dotted(node.func)}() at {self.display}:{node.lineno}"
+                if (
+                    name in CREATE_CALLS
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Attribute)
+                ):
+                    return f"calls {_dotted(node.func)}() at {self.display}:{node.lineno}"
+                if (
+                    isinstance(node.func, ast.Name)
+                    and name in self.module.functions
+                    and depth < MAX_DEPTH
+                ):
+                    memo = self.module.write_memo
+                    if name not in memo:
+                        memo[name] = None
+                        memo[name] = self.writes_in(self.module.functions[name].body, depth + 1)
+                    if memo[name]:
+                        return memo[name]
+        return None
+
+    # -- the walk over statements -------------------------------------------------------------------
+
+    def run(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Route]:
+        """Analyse the handler; a handler with no routing is one route of its own."""
+        params = [a.arg for a in function.args.args]
+        env: dict[str, list[str]] = {params[0]: []} if params else {}
+        before = self._decorator_auth(function, 0)
+        self.block(function.body, env, Constraint(), before, depth=0)
+        if not self.routes:
+            auth = before or self.auth_in(function.body, env)
+            writes = self.writes_in(function.body)
+            method = self._guarded_method(function.body, env)
+            self.routes.append(
+                Route(
+                    self.handler,
+                    method,
+                    None,
+                    function.lineno,
+                    function.end_lineno,
+                    bool(auth),
+                    auth,
+                    bool(writes) or method in MUTATING_METHODS,
+                    writes or (f"{method} request" if method in MUTATING_METHODS else None),
+                )
+            )
+        return self.routes
+
+    def _guarded_method(self, statements: list[ast.stmt], env: dict[str, list[str]]) -> str | None:
+        """``if event["httpMethod"] != "POST": return ...`` makes the rest of the handler a POST."""
+        for statement in statements:
+            self._bind(statement, env)
+            test = statement.test if isinstance(statement, ast.If) else None
+            if (
+                not isinstance(test, ast.Compare)
+                or len(test.ops) != 1
+                or not isinstance(test.ops[0], ast.NotEq)
+            ):
+                continue
+            for side, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
+                value = _str(other)
+                if self.part(side, env) == "method" and value and value.upper() in HTTP_METHODS:
+                    return value.upper()
+        return None
+
+    def block(
+        self,
+        statements: list[ast.stmt],
+        env: dict[str, list[str]],
+        context: Constraint,
+        auth: str | None,
+        depth: int,
+    ) -> tuple[bool, str | None]:
+        """Walk statements in order; returns (routes found, caller check in force after them)."""
+        found_any = False
+        for statement in statements:
+            self._bind(statement, env)
+            if isinstance(statement, ast.If):
+                found, auth = self._if(statement, env, context, auth, depth)
+                found_any |= found
+                continue
+            if isinstance(statement, ast.Match):
+                found_any |= self._match(statement, env, context, auth, depth)
+                continue
+            if isinstance(statement, ast.Try | ast.With | ast.AsyncWith | ast.For | ast.While):
+                found, auth = self.block(statement.body, env, context, auth, depth)
+                found_any |= found
+                if isinstance(statement, ast.Try):
+                    for handler in statement.handlers:
+                        found_any |= self.block(handler.body, env, context, auth, depth)[0]
+                    found, auth = self.block(statement.finalbody, env, context, auth, depth)
+                    found_any |= found
+                continue
+            found_any |= self._tables_used(statement, env, context, auth)
+            found_any |= self._delegates(statement, env, context, auth, depth)
+            if not auth:
+                auth = self.auth_in([statement], env)
+        return found_any, auth
+
+    def _bind(self, statement: ast.stmt, env: dict[str, list[str]]) -> None:
+        if isinstance(statement, ast.Assign):
+            pairs: list[tuple[ast.expr, ast.expr]] = []
+            for target in statement.targets:
+                if isinstance(target, ast.Tuple) and isinstance(statement.value, ast.Tuple):
+                    pairs.extend(zip(target.elts, statement.value.elts, strict=False))
+                else:
+                    pairs.append((target, statement.value))
+            for target, value in pairs:
+                if isinstance(target, ast.Name):
+                    found = self.chain(value, env)
+                    if found is not None:
+                        env[target.id] = found
+                    elif self.part(value, env) == "composite":
+                        env[target.id] = ["routeKey"]
+        elif (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and statement.value
+        ):
+            found = self.chain(statement.value, env)
+            if found is not None:
+                env[statement.target.id] = found
+
+    def _if(
+        self,
+        statement: ast.If,
+        env: dict[str, list[str]],
+        context: Constraint,
+        auth: str | None,
+        depth: int,
+    ) -> tuple[bool, str | None]:
+        condition = self.constraint(statement.test, env)
+        if condition is None:
+            test_auth = self.auth_in([statement.test], env)
+            inner_auth = auth or test_auth
+            found_body = self.block(statement.body, env, context, inner_auth, depth)[0]
+            found_else = self.block(statement.orelse, env, context, auth, depth)[0]
+            # a guard (`if not authorized: return 401`) protects what follows it
+            return found_body or found_else, inner_auth
+        scope = context.merge(condition)
+        route_auth = auth or self.auth_in([statement.test], env)
+        found_inner = self.block(statement.body, dict(env), scope, route_auth, depth)[0]
+        if not found_inner:
+            self._emit(
+                scope,
+                statement.body,
+                statement.lineno,
+                statement.body[-1].end_lineno,
+                env,
+                route_auth,
+            )
+        self.block(statement.orelse, env, context, auth, depth)
+        return True, auth
+
+    def _match(
+        self,
+        statement: ast.Match,
+        env: dict[str, list[str]],
+        context: Constraint,
+        auth: str | None,
+        depth: int,
+    ) -> bool:
+        kind = self.part(statement.subject, env)
+        if kind is None:
+            return False
+        for case in statement.cases:
+            values = _pattern_values(case.pattern)
+            if not values:
+                self.block(case.body, env, context, auth, depth)
+                continue
+            scope = context.merge(_constraint(kind, tuple(values)) or Constraint())
+            if not self.block(case.body, dict(env), scope, auth, depth)[0]:
+                self._emit(
+                    scope, case.body, case.pattern.lineno, case.body[-1].end_lineno, env, auth
+                )
+        return True
+
+    def _emit(
+        self,
+        scope: Constraint,
+        body: list[ast.stmt],
+        line: int,
+        end_line: int | None,
+        env: dict[str, list[str]],
+        auth: str | None,
+    ) -> None:
+        found_auth = auth or self.auth_in(body, env)
+        writes = self.writes_in(body)
+        for method, path in scope.routes():
+            if method in SKIPPED_METHODS:
+                continue
+            mutating = (method in MUTATING_METHODS) or bool(writes)
+            evidence = writes or (f"{method} request" if method in MUTATING_METHODS else None)
+            self.routes.append(
+                Route(
+                    self.handler,
+                    method,
+                    path,
+                    line,
+                    end_line,
+                    bool(found_auth),
+                    found_auth,
+                    mutating,
+                    evidence,
+                )
+            )
+
+    def _tables_used(
+        self, statement: ast.stmt, env: dict[str, list[str]], context: Constraint, auth: str | None
+    ) -> bool:
+        used = False
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Name)
+                and node.id in self.module.tables
+                and node.id not in self.seen_tables
+            ):
+                self.seen_tables.add(node.id)
+                used = True
+                self._table(self.module.tables[node.id], env, context, auth)
+        return used
+
+    def _table(
+        self, table: ast.Dict, env: dict[str, list[str]], context: Constraint, auth: str | None
+    ) -> None:
+        for key, value in zip(table.keys, table.values, strict=True):
+            parsed = _table_key(key)
+            if parsed is None or key is None:
+                continue
+            method, path = parsed
+            scope = context.merge(
+                Constraint((method,) if method else None, (path,) if path else None)
+            )
+            target: list[ast.stmt] | ast.AST = value
+            name = (
+                value.id
+                if isinstance(value, ast.Name)
+                else value.attr
+                if isinstance(value, ast.Attribute)
+                else None
+            )
+            function = self.module.functions.get(name) if name else None
+            nodes: list[ast.AST] = [value]
+            route_auth = auth
+            if function is not None:
+                nodes = list(function.body)
+                route_auth = route_auth or self._decorator_auth(function, 0)
+                target = function
+            found_auth = route_auth or self.auth_in(nodes, {})
+            writes = self.writes_in(nodes)
+            for m, p in scope.routes():
+                if m in SKIPPED_METHODS:
+                    continue
+                mutating = (m in MUTATING_METHODS) or bool(writes)
+                evidence = writes or (f"{m} request" if m in MUTATING_METHODS else None)
+                end = getattr(target, "end_lineno", None) if function is None else None
+                self.routes.append(
+                    Route(
+                        self.handler,
+                        m,
+                        p,
+                        key.lineno,
+                        end,
+                        bool(found_auth),
+                        found_auth,
+                        mutating,
+                        evidence,
+                    )
+                )
+
+    def _delegates(
+        self,
+        statement: ast.stmt,
+        env: dict[str, list[str]],
+        context: Constraint,
+        auth: str | None,
+        depth: int,
+    ) -> bool:
+        """The event handed to a module function (``return router(event)``): analyse it there."""
+        if depth >= MAX_DEPTH:
+            return False
+        found = False
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            function = self.module.functions.get(node.func.id)
+            if function is None:
+                continue
+            params = [a.arg for a in function.args.args]
+            inner: dict[str, list[str]] = {}
+            for index, arg in enumerate(node.args[: len(params)]):
+                chain = self.chain(arg, env)
+                if chain is not None:
+                    inner[params[index]] = chain
+            if not inner:
+                continue
+            before = auth or self._decorator_auth(function, depth + 1)
+            found |= self.block(function.body, inner, context, before, depth + 1)[0]
+        return found
+
+
+def _kind(chain: list[str]) -> str | None:
+    if not chain:
+        return None
+    last = chain[-1]
+    if last == "httpMethod" or (last == "method" and "http" in chain):
+        return "method"
+    if last in {"path", "rawPath", "resource"} and "headers" not in chain:
+        return "path"
+    if last == "routeKey":
+        return "routekey"
+    return None
+
+
+def _constraint(kind: str, values: tuple[str, ...]) -> Constraint | None:
+    if kind == "method":
+        methods = tuple(v.upper() for v in values if v.upper() in HTTP_METHODS)
+        return Constraint(methods=methods) if methods else None
+    if kind == "path":
+        return Constraint(paths=values)
+    key_methods: list[str] = []
+    key_paths: list[str] = []
+    for value in values:
+        parsed = _route_key(value)
+        if parsed is None:
+            continue
+        method, path = parsed
+        if method:
+            key_methods.append(method)
+        if path:
+            key_paths.append(path)
+    if not key_methods and not key_paths:
+        return None
+    return Constraint(
+        tuple(dict.fromkeys(key_methods)) or None, tuple(dict.fromkeys(key_paths)) or None
+    )
+
+
+def _pattern_values(pattern: ast.pattern) -> list[str]:
+    if isinstance(pattern, ast.MatchValue):
+        value = _str(pattern.value)
+        return [value] if value is not None else []
+    if isinstance(pattern, ast.MatchOr):
+        return [v for p in pattern.patterns for v in _pattern_values(p)]
+    return []
+
+
+def handler_functions(
+    tree: ast.Module, named: Iterable[str] = ()
+) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's Lambda handlers: those named by a template, else the conventional ones."""
+    wanted = set(named)
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = [a.arg for a in node.args.args]
+        if node.name in wanted or (
+            not wanted
+            and len(params) >= 2
+            and (
+                node.name in HANDLER_NAMES
+                or (
+                    params[0] in EVENT_NAMES
+                    and params[1] in CONTEXT_NAMES
+                    and node.name.endswith("handler")
+                )
+            )
+        ):
+            yield node
+
+
+def analyse_lambda_module(
+    source: str,
+    display: str,
+    module_name: str,
+    named: Iterable[str] = (),
+    *,
+    tree: ast.Module | None = None,
+) -> list[Route]:
+    """Every route of every handler in one Python file (SyntaxError propagates to the caller)."""
+    tree = tree if tree is not None else ast.parse(source, filename=display)
+    module = _Module(tree, _functions(tree), _tables(tree))
+    routes: list[Route] = []
+    for function in handler_functions(tree, named):
+        routes.extend(_Handler(module, display, f"{module_name}.{function.name}").run(function))
+    return routes
+
+
+def is_lambda_module(source: str) -> bool:
+    """Cheap pre-test: could this file hold a Lambda handler?"""
+    return "def " in source and ("event" in source or "handler" in source)

@@ -1,0 +1,239 @@
+"""The code source over a repository with planted issues, decoys, ignored and linked files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from codekit import SECRET_VALUES, Repo, build_repo
+
+from execbrief.config import AllowlistEntry, Entity, SourceSpec
+from execbrief.records.code import CodeCoverage, CodeInventory, Endpoint, IacIssue, StackItem
+from execbrief.records.secrets import SecretFinding
+from execbrief.serialization import to_jsonable
+from execbrief.snapshot import SourceResult
+from execbrief.sources.base import SourceRequest
+from execbrief.sources.code import CodeOptions, CodeSource
+from execbrief.sources.codeaudit import iac, lambdas, webapps
+
+
+def collect(base: Path, paths: tuple[str, ...], **options: object) -> SourceResult:
+    request = SourceRequest(
+        entity=Entity(id="shop", name="Shop", kind="other"),
+        spec=SourceSpec(
+            "code", paths, CodeOptions.model_validate({"max_file_bytes": 20_000, **options}), "code"
+        ),
+        root=base,
+        as_of=date(2026, 11, 20),
+        fingerprint_key=b"test-key",
+        allowlist=(AllowlistEntry(path="fixtures/*", reason="vendor sample"),),
+    )
+    return CodeSource().collect(request)
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, SourceResult]:
+    base = tmp_path_factory.mktemp("code")
+    repo = build_repo(base)
+    return repo, collect(base, ("repo",))
+
+
+def test_every_planted_secret_at_its_line_and_no_decoy(scanned: tuple[Repo, SourceResult]) -> None:
+    repo, result = scanned
+    found = {
+        (r.kind, r.provenance.source, r.provenance.line)
+        for r in result.records
+        if isinstance(r, SecretFinding) and not r.allowlisted
+    }
+    assert found == repo.secrets
+    allowlisted = [r for r in result.records if isinstance(r, SecretFinding) and r.allowlisted]
+    assert [(r.file, r.allowlisted) for r in allowlisted] == [
+        ("repo/fixtures/sample.json", "vendor sample")
+    ]
+
+
+def test_ignored_vendored_large_binary_and_linked_files_are_not_read(
+    scanned: tuple[Repo, SourceResult],
+) -> None:
+    _, result = scanned
+    sources = {r.provenance.source for r in result.records}
+    for never in ("ignored/", "debug.log", "node_modules", ".venv", "dist/", "big.txt", "logo.png", "blob.dat",
+                  "outside", "loop/", "nested/up", "api_link.py"):  # fmt: skip
+        assert not any(never in source for source in sources), never
+    coverage = next(r for r in result.records if isinstance(r, CodeCoverage))
+    assert coverage.skipped["symbolic link"] == 5
+    assert coverage.skipped["binary"] == 2
+    assert coverage.skipped["over the size limit"] == 1
+    assert coverage.skipped["ignored by .gitignore"] == 2
+    assert coverage.skipped["vendored or generated folder"] == 3
+
+
+def test_lambda_routes_auth_and_mutation(scanned: tuple[Repo, SourceResult]) -> None:
+    repo, result = scanned
+    endpoints = {
+        (e.handler, e.method, e.route): (
+            e.provenance.source,
+            e.provenance.line,
+            e.authenticated,
+            e.mutating,
+        )
+        for e in result.records
+        if isinstance(e, Endpoint) and e.kind == "lambda"
+    }
+    assert endpoints == repo.routes
+
+
+def test_apps_script_and_javascript_entry_points(scanned: tuple[Repo, SourceResult]) -> None:
+    repo, result = scanned
+    web = {
+        e.handler: (e.provenance.line, e.authenticated, e.mutating)
+        for e in result.records
+        if isinstance(e, Endpoint) and e.kind != "lambda"
+    }
+    assert web == repo.web
+    secure = next(
+        e for e in result.records if isinstance(e, Endpoint) and e.handler == "gas/Secure.gs:doPost"
+    )
+    assert secure.auth_evidence is not None and secure.auth_evidence.startswith(
+        "calls checkToken()"
+    )
+
+
+def test_every_iac_gap_at_its_resource_line_and_no_decoy(
+    scanned: tuple[Repo, SourceResult],
+) -> None:
+    repo, result = scanned
+    found = {
+        (r.rule, r.provenance.source, r.provenance.line)
+        for r in result.records
+        if isinstance(r, IacIssue)
+    }
+    assert found == repo.iac
+
+
+def test_stack_inventory_roles_and_flags(scanned: tuple[Repo, SourceResult]) -> None:
+    _, result = scanned
+    items = {(s.category, s.name) for s in result.records if isinstance(s, StackItem)}
+    assert {
+        ("library", "stripe"),
+        ("library", "boto3"),
+        ("library", "pyjwt"),
+        ("framework", "express"),
+    } <= items
+    assert {
+        ("aws", "DynamoDB"),
+        ("aws", "SES"),
+        ("aws", "CloudFront"),
+        ("aws", "Lambda"),
+        ("aws", "S3"),
+    } <= items
+    assert {
+        ("third_party", "Stripe"),
+        ("third_party", "Twilio"),
+        ("third_party", "Google Apps Script"),
+    } <= items
+    assert {
+        ("iac", "Terraform"),
+        ("iac", "AWS SAM"),
+        ("iac", "Serverless Framework"),
+        ("iac", "CloudFormation"),
+    } <= items
+    python = next(s for s in result.records if isinstance(s, StackItem) and s.name == "Python")
+    assert python.lines == sum(
+        len(p.read_text().splitlines())
+        for p in (result_root(scanned)).rglob("*.py")
+        if not p.is_symlink()
+        and not any(
+            part in {"ignored", ".venv", "outside_link", "loop", "nested"}
+            for part in p.relative_to(result_root(scanned)).parts
+        )
+    )
+    stripe = next(s for s in result.records if isinstance(s, StackItem) and s.name == "stripe")
+    assert (stripe.version, stripe.provenance.source, stripe.provenance.line) == (
+        "==8.4.0",
+        "repo/requirements.txt",
+        1,
+    )
+    inventory = next(r for r in result.records if isinstance(r, CodeInventory))
+    assert inventory.roles == ("admin", "owner", "staff")
+    assert inventory.feature_flags == ("FEATURE_FAST_QUOTES", "beta_checkout")
+
+
+def result_root(scanned: tuple[Repo, SourceResult]) -> Path:
+    return scanned[0].root
+
+
+def test_no_secret_value_in_the_records(scanned: tuple[Repo, SourceResult]) -> None:
+    _, result = scanned
+    dumped = json.dumps(to_jsonable(result))
+    for value in SECRET_VALUES:
+        assert value not in dumped
+        assert value[8:] not in dumped
+
+
+def test_missing_folder_and_bad_files_are_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "broken.py").write_text("def lambda_handler(event, context:\n")
+    (tmp_path / "repo" / "template.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources: [unclosed\n"
+    )
+    (tmp_path / "repo" / "package.json").write_text("{not json")
+    (tmp_path / "repo" / "appsscript.json").write_text("{]")
+    (tmp_path / "repo" / "garbage.gs").write_text("function doPost(e) { if (x { ")
+    result = collect(tmp_path, ("repo", "missing"))
+    messages = sorted(e.describe() for e in result.errors)
+    assert any(m.startswith("missing: code folder does not exist") for m in messages)
+    assert any(m.startswith("repo/broken.py:1: is not valid Python") for m in messages)
+    assert any(m.startswith("repo/template.yaml:3: template could not be parsed") for m in messages)
+    assert any(
+        m.startswith("repo/package.json") and "not valid package.json" in m for m in messages
+    )
+    assert any(m.startswith("repo/appsscript.json") and "not valid JSON" in m for m in messages)
+    assert [e.fatal for e in result.errors].count(True) == 1
+    garbage = [r for r in result.records if isinstance(r, Endpoint)]
+    assert [(e.handler, e.authenticated, e.mutating) for e in garbage] == [
+        ("garbage.gs:doPost", False, True)
+    ]
+
+
+def test_gitignore_can_be_switched_off(tmp_path: Path) -> None:
+    build_repo(tmp_path)
+    result = collect(tmp_path, ("repo",), gitignore=False)
+    files = {r.file for r in result.records if isinstance(r, SecretFinding)}
+    assert "repo/ignored/leak.py" in files
+
+
+def test_yaml_loader_accepts_cloudformation_tags_and_keeps_lines() -> None:
+    data = iac.load_yaml(
+        "A:\n  B: !Ref X\n  C: !GetAtt [Y, Arn]\n  D: !Sub\n    - '${x}'\n    - x: 1\n"
+    )
+    assert data["A"]["B"] == {"Ref": "X"}
+    assert data["A"]["C"] == {"Fn::GetAtt": ["Y", "Arn"]}
+    assert data["A"]["D"] == {"Fn::Sub": ["${x}", {"x": 1}]}
+    assert data["A"].key_line("C") == 3
+
+
+def test_guard_clause_method_and_query_token() -> None:
+    source = (
+        "def handler(event, context):\n"
+        "    if event['httpMethod'] != 'POST':\n"
+        "        return {'statusCode': 405}\n"
+        "    if event['queryStringParameters']['token'] != TOKEN:\n"
+        "        return {'statusCode': 403}\n"
+        "    return {'statusCode': 200}\n"
+    )
+    (route,) = lambdas.analyse_lambda_module(source, "f.py", "f")
+    assert (route.method, route.path, route.mutating, route.authenticated) == (
+        "POST",
+        None,
+        True,
+        True,
+    )
+
+
+def test_script_masking_keeps_lines() -> None:
+    text = "var a = '/* not a comment */';\n// token === x\nfunction doGet(e) {\n  return 1;\n}\n"
+    (endpoint,) = webapps.analyse_script(text)
+    assert (endpoint.line, endpoint.end_line, endpoint.authenticated) == (3, 5, False)
