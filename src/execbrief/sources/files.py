@@ -196,7 +196,9 @@ def _local_expand(
     if GLOB_CHARS.search(configured):
         base, pattern = _split_glob(resolved)
         matches = sorted(
-            p for p in base.glob(pattern) if p.is_file() and _suffix_ok(p.name, wanted)
+            p
+            for p in base.glob(pattern)
+            if p.is_file() and not p.name.startswith(".") and _suffix_ok(p.name, wanted)
         )
         if not matches:
             raise ReadError(
