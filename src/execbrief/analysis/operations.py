@@ -1,0 +1,908 @@
+"""Operations: the rental unit (GPR, vacancy, NOI, cap rate, cash-on-cash, collection rate), delivery
+operations (trips, miles, revenue and margin per trip and per mile, utilisation) and the
+consultancy's billing gap (unbilled work, realisation, AR aging, client concentration).
+
+Formulas and sources are in ``docs/metrics.md`` ("Operations").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from execbrief.analysis import books
+from execbrief.config import Config, Model
+from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
+from execbrief.hookspecs import hookimpl
+from execbrief.records.bookings import Booking
+from execbrief.records.handoff import Fact
+from execbrief.records.ledger import AccountType, Transaction
+from execbrief.records.timesheets import Invoice, TimeEntry
+from execbrief.records.trips import Trip
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot
+from execbrief.values import Money, MoneyRange, Percent, Period
+
+SOLD = ("booked", "completed")
+AGING_BUCKETS = ("Current", "1-30", "31-60", "61-90", "90+")
+_DEBT = re.compile(
+    r"\b(?:mortgage|loan|principal|interest|debt service|note payable)\b", re.IGNORECASE
+)
+#: Fact keys (vocabulary keys or slugs of labels) that state a property's value, cash invested, rent.
+VALUE_KEYS = (
+    "property-value",
+    "property_value",
+    "stated-value",
+    "market-value",
+    "value",
+    "purchase-price",
+    "appraised-value",
+)
+INVESTED_KEYS = (
+    "cash-invested",
+    "cash_invested",
+    "equity-invested",
+    "down-payment",
+    "cash-in",
+    "total-cash-invested",
+)
+RENT_KEYS = ("monthly-rent", "rent", "monthly_rent")
+
+
+class OperationsOptions(Model):
+    """``[analysis.operations]``: ``window_months`` trailing complete months for rental, delivery
+    and client-concentration figures; ``concentration_limit`` the share one client may reach
+    before it is a finding; ``low_utilisation`` the utilisation under which a delivery operation
+    is flagged."""
+
+    window_months: int = Field(default=12, ge=1, le=36)
+    concentration_limit: Decimal = Field(default=Decimal("0.5"), gt=0, le=1)
+    low_utilisation: Decimal = Field(default=Decimal("0.25"), ge=0, le=1)
+
+
+class OperationsEntityOptions(Model):
+    """``[entities.settings.operations]``: what the data cannot say about a rental unit.
+
+    ``property_value`` (stated value, for the cap rate), ``cash_invested`` (for cash-on-cash),
+    ``nightly_rate`` (short-term) or ``monthly_rent`` (long-term) for gross potential rent.
+    Handoff facts ``Property value``, ``Cash invested``, ``Average daily rate``/``Monthly rent``
+    are used when these are not set.
+    """
+
+    property_value: Decimal | None = Field(default=None, gt=0)
+    cash_invested: Decimal | None = Field(default=None, gt=0)
+    nightly_rate: Decimal | None = Field(default=None, gt=0)
+    monthly_rent: Decimal | None = Field(default=None, gt=0)
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure with where it came from: ``source`` is config, notes, bookings or ledger."""
+
+    value: Money | None
+    source: str | None
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class RentalUnit:
+    """A rental unit over the window, annualised (× 12 ÷ months)."""
+
+    entity: str
+    window: tuple[str, ...]
+    days: int
+    rate: Figure
+    rate_basis: str
+    gross_potential_rent: Money | None
+    occupied_nights: int | None
+    occupancy: Percent | None
+    vacancy: Percent | None
+    vacancy_basis: str
+    income: Money
+    operating_expenses: Money
+    noi: Money
+    noi_annual: Money
+    debt_service: Money
+    debt_service_annual: Money
+    cash_flow_annual: Money
+    property_value: Figure
+    cash_invested: Figure
+    cap_rate: Percent | None
+    cash_on_cash: Percent | None
+    billed: Money | None
+    collection_rate: Percent | None
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryOps:
+    """Delivery trips over the window."""
+
+    entity: str
+    window: tuple[str, ...]
+    days: int
+    trips: int
+    nautical_miles: Decimal
+    revenue: Money
+    direct_costs: Money
+    margin: Money
+    margin_pct: Percent | None
+    revenue_per_trip: Money | None
+    margin_per_trip: Money | None
+    revenue_per_mile: Money | None
+    margin_per_mile: Money | None
+    trip_days: int
+    utilisation: Percent | None
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgingBucket:
+    """Unpaid invoices by days past due on as_of."""
+
+    bucket: str
+    amount: Money
+    invoices: tuple[str, ...]
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClientShare:
+    """A client's share of invoiced revenue over the window."""
+
+    client: str
+    amount: Money
+    share: Percent
+
+
+@dataclass(frozen=True)
+class BillingGap:
+    """A consultancy's logged time against its invoices, and its receivables."""
+
+    entity: str
+    billable_hours: Decimal
+    billable_value: Money
+    invoiced_hours: Decimal
+    invoiced_hours_value: Money
+    unbilled_hours: Decimal
+    unbilled_value: Money
+    unbilled_entries: tuple[TimeEntry, ...]
+    unbilled_by_client: tuple[tuple[str, Money], ...]
+    non_billable_hours: Decimal
+    unrated_hours: Decimal
+    invoiced: Money
+    collected: Money
+    realisation: Percent | None
+    collection_rate: Percent | None
+    aging: tuple[AgingBucket, ...]
+    receivable: Money
+    overdue: Money
+    window: tuple[str, ...]
+    clients: tuple[ClientShare, ...]
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class OperationsResult(AnalysisResult):
+    """Operations' typed result."""
+
+    rentals: tuple[RentalUnit, ...] = ()
+    deliveries: tuple[DeliveryOps, ...] = ()
+    billing: tuple[BillingGap, ...] = ()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def operations_options(config: Config | None) -> OperationsOptions:
+    """The validated ``[analysis.operations]`` options (defaults when absent)."""
+    options = config.analysis_options("operations") if config is not None else None
+    return options if isinstance(options, OperationsOptions) else OperationsOptions()
+
+
+def entity_options(config: Config | None, entity: str) -> OperationsEntityOptions:
+    """The validated ``[entities.settings.operations]`` of one entity (defaults when absent)."""
+    if config is None:
+        return OperationsEntityOptions()
+    try:
+        options = config.entity(entity).setting("operations")
+    except KeyError:
+        return OperationsEntityOptions()
+    return options if isinstance(options, OperationsEntityOptions) else OperationsEntityOptions()
+
+
+def _pct(numerator: Decimal, denominator: Decimal) -> Percent | None:
+    """numerator ÷ denominator as a percent rounded to two decimals, None when the denominator is 0."""
+    if denominator == 0:
+        return None
+    return Percent(books.round2(numerator / denominator * 100))
+
+
+def _fact_money(snapshot: Snapshot, entity: str, keys: Sequence[str], currency: str) -> Figure:
+    for fact in snapshot.records(Fact, entity):
+        if fact.key in keys:
+            value = fact.value
+            if isinstance(value, MoneyRange):
+                value = value.midpoint
+            if isinstance(value, Money):
+                return Figure(value, "notes", (fact.provenance,))
+    return Figure(None, None)
+
+
+def _figure(
+    configured: Decimal | None, snapshot: Snapshot, entity: str, keys: Sequence[str]
+) -> Figure:
+    if configured is not None:
+        return Figure(Money(configured, snapshot.currency), "config")
+    return _fact_money(snapshot, entity, keys, snapshot.currency)
+
+
+def _window(snapshot: Snapshot, months: int, first: date | None) -> list[Period]:
+    return books.trailing(months, snapshot.as_of, books.month_of(first) if first else None)
+
+
+# --------------------------------------------------------------------------- rental
+
+
+def rental_unit(
+    snapshot: Snapshot, info: EntityInfo, options: OperationsOptions, eopts: OperationsEntityOptions
+) -> RentalUnit | None:
+    """The rental unit's figures over the trailing window (see docs/metrics.md#rental-unit)."""
+    currency = snapshot.currency
+    rows = [t for t in snapshot.records(Transaction, info.id) if t.date <= snapshot.as_of]
+    bookings = snapshot.records(Booking, info.id)
+    firsts = [t.date for t in rows] + [b.service_date for b in bookings if b.service_date]
+    if not firsts:
+        return None
+    window = _window(snapshot, options.window_months, min(firsts))
+    if not window:
+        return None
+    start, end = window[0].start, window[-1].end
+    n = Decimal(len(window))
+    days = (end - start).days + 1
+    in_window = [t for t in rows if start <= t.date <= end]
+    income_rows = [t for t in in_window if t.account_type == AccountType.INCOME]
+    debt_rows = [
+        t
+        for t in in_window
+        if _DEBT.search(f"{t.account} {t.memo}")
+        and (
+            t.account_type in books.COSTS
+            or (t.account_type == AccountType.LIABILITY and t.amount.amount < 0)
+        )
+    ]
+    opex_rows = [t for t in in_window if t.account_type in books.COSTS and t not in debt_rows]
+    income = books.total((t.amount for t in income_rows), currency)
+    opex = books.total((t.amount for t in opex_rows), currency)
+    debt = books.total((abs(t.amount) for t in debt_rows), currency)
+    noi = income - opex
+    noi_annual = (noi * 12 / n).quantize()
+    debt_annual = (debt * 12 / n).quantize()
+    cash_flow = noi_annual - debt_annual
+
+    stays = [
+        b
+        for b in bookings
+        if b.status.value in SOLD and b.service_date and start <= b.service_date <= end
+    ]
+    nights = sum(b.units for b in stays) if stays else None
+    billed = books.total((b.amount for b in stays if b.amount), currency) if stays else None
+    rate = Figure(None, None)
+    basis = "nightly"
+    gpr: Money | None = None
+    if eopts.monthly_rent is not None:
+        rate, basis = Figure(Money(eopts.monthly_rent, currency), "config"), "monthly"
+        gpr = rate.value * n if rate.value else None
+    else:
+        if eopts.nightly_rate is not None:
+            rate = Figure(Money(eopts.nightly_rate, currency), "config")
+        elif stays and nights:
+            rate = Figure(
+                (billed or Money(0, currency)) / Decimal(nights), "bookings", books.cite(stays)
+            )
+        else:
+            rate = _fact_money(snapshot, info.id, ("adr",), currency)
+            if rate.value is None:
+                monthly = _fact_money(snapshot, info.id, RENT_KEYS, currency)
+                if monthly.value is not None:
+                    rate, basis = monthly, "monthly"
+        if rate.value is not None:
+            gpr = rate.value * (n if basis == "monthly" else Decimal(days))
+    occupancy = _pct(Decimal(nights), Decimal(days)) if nights is not None else None
+    if occupancy is not None:
+        vacancy: Percent | None = Percent(Decimal(100) - occupancy.value)
+        vacancy_basis = "physical: 1 − occupied nights ÷ nights in the window"
+    elif gpr is not None and not gpr.is_zero:
+        vacancy = _pct(gpr.amount - income.amount, gpr.amount)
+        vacancy_basis = "economic: 1 − rental income ÷ gross potential rent"
+    else:
+        vacancy, vacancy_basis = None, "unknown: no bookings and no rate"
+    value = _figure(eopts.property_value, snapshot, info.id, VALUE_KEYS)
+    invested = _figure(eopts.cash_invested, snapshot, info.id, INVESTED_KEYS)
+    cap = _pct(noi_annual.amount, value.value.amount) if value.value else None
+    coc = _pct(cash_flow.amount, invested.value.amount) if invested.value else None
+    collection = _pct(income.amount, billed.amount) if billed is not None else None
+    return RentalUnit(
+        info.id,
+        tuple(str(p) for p in window),
+        days,
+        rate,
+        basis,
+        gpr.quantize() if gpr else None,
+        nights,
+        occupancy,
+        vacancy,
+        vacancy_basis,
+        income,
+        opex,
+        noi,
+        noi_annual,
+        debt,
+        debt_annual,
+        cash_flow,
+        value,
+        invested,
+        cap,
+        coc,
+        billed,
+        collection,
+        books.cite(in_window) + books.cite(stays),
+    )
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def delivery_ops(
+    snapshot: Snapshot, info: EntityInfo, options: OperationsOptions
+) -> DeliveryOps | None:
+    """Trips that start in the window: counts, miles, revenue, direct costs and utilisation, where a
+    trip occupies every calendar day from its start to its end inclusive (clipped to the window)."""
+    trips = [t for t in snapshot.records(Trip, info.id) if t.start <= snapshot.as_of]
+    if not trips:
+        return None
+    window = _window(snapshot, options.window_months, min(t.start for t in trips))
+    if not window:
+        return None
+    start, end = window[0].start, window[-1].end
+    currency = snapshot.currency
+    chosen = [t for t in trips if start <= t.start <= end]
+    days = (end - start).days + 1
+    count = len(chosen)
+    miles = sum((t.nautical_miles for t in chosen), Decimal(0))
+    revenue = books.total((t.fee for t in chosen), currency)
+    costs = books.total((t.expenses for t in chosen), currency)
+    margin = revenue - costs
+    busy: set[date] = set()
+    for t in chosen:
+        day = max(t.start, start)
+        while day <= min(t.end, end):
+            busy.add(day)
+            day = date.fromordinal(day.toordinal() + 1)
+    per = Decimal(count)
+    return DeliveryOps(
+        info.id,
+        tuple(str(p) for p in window),
+        days,
+        count,
+        miles,
+        revenue,
+        costs,
+        margin,
+        _pct(margin.amount, revenue.amount),
+        (revenue / per).quantize() if count else None,
+        (margin / per).quantize() if count else None,
+        (revenue / miles).quantize() if miles else None,
+        (margin / miles).quantize() if miles else None,
+        len(busy),
+        _pct(Decimal(len(busy)), Decimal(days)),
+        books.cite(chosen),
+    )
+
+
+# --------------------------------------------------------------------------- billing
+
+
+def aging_bucket(days_past_due: int) -> str:
+    """Current (not yet due, or due today), 1-30, 31-60, 61-90 or 90+ days past due."""
+    if days_past_due <= 0:
+        return "Current"
+    if days_past_due <= 30:
+        return "1-30"
+    if days_past_due <= 60:
+        return "31-60"
+    if days_past_due <= 90:
+        return "61-90"
+    return "90+"
+
+
+def billing_gap(
+    snapshot: Snapshot, info: EntityInfo, options: OperationsOptions
+) -> BillingGap | None:
+    """Logged time against invoices, unbilled work, realisation, AR aging and client concentration."""
+    as_of, currency = snapshot.as_of, snapshot.currency
+    entries = [e for e in snapshot.records(TimeEntry, info.id) if e.date <= as_of]
+    invoices = [i for i in snapshot.records(Invoice, info.id) if i.issued <= as_of]
+    if not entries and not invoices:
+        return None
+    billable = [e for e in entries if e.billable]
+    rated = [e for e in billable if e.rate is not None]
+
+    def value(items: Sequence[TimeEntry]) -> Money:
+        return books.total((e.rate * e.hours for e in items if e.rate is not None), currency)
+
+    def hours(items: Sequence[TimeEntry]) -> Decimal:
+        return sum((e.hours for e in items), Decimal(0))
+
+    invoiced_entries = [e for e in billable if e.invoice]
+    unbilled = [e for e in billable if not e.invoice]
+    by_client: dict[str, Money] = defaultdict(lambda: Money(0, currency))
+    for e in unbilled:
+        if e.rate is not None:
+            by_client[e.client] += e.rate * e.hours
+    invoiced = books.total((i.amount for i in invoices), currency)
+    paid = [i for i in invoices if i.paid_on is not None and i.paid_on <= as_of]
+    collected = books.total((i.amount for i in paid), currency)
+    open_invoices = [i for i in invoices if i.paid_on is None or i.paid_on > as_of]
+    buckets: dict[str, list[Invoice]] = {name: [] for name in AGING_BUCKETS}
+    for i in open_invoices:
+        buckets[aging_bucket((as_of - i.due).days)].append(i)
+    aging = tuple(
+        AgingBucket(
+            name,
+            books.total((i.amount for i in items), currency),
+            tuple(i.number for i in items),
+            tuple(i.provenance for i in items),
+        )
+        for name, items in buckets.items()
+    )
+    receivable = books.total((i.amount for i in open_invoices), currency)
+    overdue = books.total((b.amount for b in aging if b.bucket != "Current"), currency)
+    window = books.trailing(options.window_months, as_of)
+    start, end = window[0].start, window[-1].end
+    recent = [i for i in invoices if start <= i.issued <= end]
+    recent_total = books.total((i.amount for i in recent), currency)
+    shares: dict[str, Money] = defaultdict(lambda: Money(0, currency))
+    for i in recent:
+        shares[i.client] += i.amount
+    clients = tuple(
+        ClientShare(client, amount, _pct(amount.amount, recent_total.amount) or Percent(0))
+        for client, amount in sorted(shares.items(), key=lambda kv: (-kv[1].amount, kv[0]))
+    )
+    billable_value = value(rated)
+    return BillingGap(
+        info.id,
+        hours(billable),
+        billable_value,
+        hours(invoiced_entries),
+        value(invoiced_entries),
+        hours(unbilled),
+        value(unbilled),
+        tuple(unbilled),
+        tuple(sorted(by_client.items(), key=lambda kv: -kv[1].amount)),
+        hours([e for e in entries if not e.billable]),
+        hours([e for e in billable if e.rate is None]),
+        invoiced,
+        collected,
+        _pct(invoiced.amount, billable_value.amount),
+        _pct(collected.amount, invoiced.amount),
+        aging,
+        receivable,
+        overdue,
+        tuple(str(p) for p in window),
+        clients,
+        books.cite(entries) + books.cite(invoices),
+    )
+
+
+# --------------------------------------------------------------------------- findings and metrics
+
+
+def _findings(
+    result: OperationsResult, options: OperationsOptions, names: dict[str, str]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for gap in result.billing:
+        name = names[gap.entity]
+        if gap.unbilled_value.amount > 0:
+            clients = ", ".join(f"{c} {m.quantize()}" for c, m in gap.unbilled_by_client)
+            out.append(
+                Finding(
+                    f"operations.unbilled:{gap.entity}",
+                    "operations.unbilled",
+                    f"{name} has {gap.unbilled_value.quantize()} of unbilled work",
+                    Severity.HIGH,
+                    gap.entity,
+                    f"{gap.unbilled_hours} billable hours logged with no invoice ({clients}).",
+                    "Invoice the unbilled hours this week and make 'every billable entry has an invoice' a month-end check.",
+                    Effort.HOURS,
+                    4,
+                    ("billing", "revenue", "shortfall"),
+                    tuple(e.provenance for e in gap.unbilled_entries),
+                    None,
+                    CostTier.REVENUE,
+                )
+            )
+        late = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
+        if late:
+            worst = late[-1]
+            severity = Severity.HIGH if worst.bucket in ("61-90", "90+") else Severity.MEDIUM
+            listed = "; ".join(
+                f"{b.bucket} days: {b.amount.quantize()} ({', '.join(b.invoices)})" for b in late
+            )
+            out.append(
+                Finding(
+                    f"operations.overdue:{gap.entity}",
+                    "operations.overdue",
+                    f"{name} has {gap.overdue.quantize()} of overdue invoices",
+                    severity,
+                    gap.entity,
+                    listed,
+                    "Call each overdue client this week; stop new work for invoices over 60 days late until paid.",
+                    Effort.HOURS,
+                    3,
+                    ("billing", "cash", "shortfall"),
+                    tuple(p for b in late for p in b.provenance),
+                    None,
+                    CostTier.ZERO_COST,
+                )
+            )
+        if gap.clients and gap.clients[0].share.fraction > options.concentration_limit:
+            top = gap.clients[0]
+            out.append(
+                Finding(
+                    f"operations.concentration:{gap.entity}",
+                    "operations.concentration",
+                    f"{name} depends on one client for {top.share} of revenue",
+                    Severity.MEDIUM,
+                    gap.entity,
+                    f"{top.client}: {top.amount.quantize()} of {books.total((c.amount for c in gap.clients), top.amount.currency).quantize()} "
+                    f"invoiced in {gap.window[0]}..{gap.window[-1]}.",
+                    "Win two more mid-sized clients before the next renewal of the largest one.",
+                    Effort.MONTHS,
+                    3,
+                    ("billing", "sales"),
+                    gap.provenance[-1:],
+                    None,
+                    CostTier.REVENUE,
+                )
+            )
+    for unit in result.rentals:
+        if unit.noi.amount < 0:
+            out.append(
+                Finding(
+                    f"operations.rental-noi:{unit.entity}",
+                    "operations.rental-noi",
+                    f"{names[unit.entity]} loses money before debt service",
+                    Severity.HIGH,
+                    unit.entity,
+                    f"NOI {unit.noi_annual}/yr over {unit.window[0]}..{unit.window[-1]}.",
+                    "Raise the nightly rate or cut operating costs; list on a second platform to lift occupancy.",
+                    Effort.WEEKS,
+                    3,
+                    ("rental", "revenue"),
+                    unit.provenance,
+                    None,
+                    CostTier.REVENUE,
+                )
+            )
+        elif unit.cash_flow_annual.amount < 0:
+            out.append(
+                Finding(
+                    f"operations.rental-cash-flow:{unit.entity}",
+                    "operations.rental-cash-flow",
+                    f"{names[unit.entity]} does not cover its debt service",
+                    Severity.MEDIUM,
+                    unit.entity,
+                    f"NOI {unit.noi_annual}/yr against debt service {unit.debt_service_annual}/yr.",
+                    "Lift occupancy in the soft months (longer-stay discount, second platform) or refinance.",
+                    Effort.WEEKS,
+                    2,
+                    ("rental", "revenue"),
+                    unit.provenance,
+                    None,
+                    CostTier.REVENUE,
+                )
+            )
+    for ops in result.deliveries:
+        if ops.margin.amount < 0:
+            out.append(
+                Finding(
+                    f"operations.delivery-margin:{ops.entity}",
+                    "operations.delivery-margin",
+                    f"{names[ops.entity]} loses money on trips",
+                    Severity.HIGH,
+                    ops.entity,
+                    f"Margin {ops.margin.quantize()} on {ops.trips} trips.",
+                    "Reprice per mile above direct costs.",
+                    Effort.DAYS,
+                    3,
+                    ("delivery", "pricing"),
+                    ops.provenance,
+                    None,
+                    CostTier.ZERO_COST,
+                )
+            )
+        if ops.utilisation is not None and ops.utilisation.fraction < options.low_utilisation:
+            out.append(
+                Finding(
+                    f"operations.delivery-utilisation:{ops.entity}",
+                    "operations.delivery-utilisation",
+                    f"{names[ops.entity]} is busy {ops.utilisation} of the days",
+                    Severity.LOW,
+                    ops.entity,
+                    f"{ops.trip_days} trip days of {ops.days} in {ops.window[0]}..{ops.window[-1]}; margin per trip "
+                    f"{ops.margin_per_trip}.",
+                    "Fill idle weeks: list with brokers and offer repositioning legs at a lower day rate.",
+                    Effort.WEEKS,
+                    2,
+                    ("delivery", "sales"),
+                    ops.provenance,
+                    ops.margin_per_trip,
+                    CostTier.REVENUE,
+                )
+            )
+    return out
+
+
+def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
+    out: list[Metric] = []
+
+    def add(
+        mid: str,
+        label: str,
+        value: object,
+        entity: str,
+        unit: str | None,
+        formula: str,
+        prov: tuple[Provenance, ...],
+    ) -> None:
+        if value is not None:
+            out.append(Metric(mid, label, value, entity, None, unit, formula, prov))  # type: ignore[arg-type]
+
+    for u in result.rentals:
+        p = u.provenance
+        add(
+            "rental.gpr",
+            "Gross potential rent (window)",
+            u.gross_potential_rent,
+            u.entity,
+            currency,
+            "rate × nights (or months) in the window",
+            p + u.rate.provenance,
+        )
+        add(
+            "rental.occupancy",
+            "Occupancy",
+            u.occupancy,
+            u.entity,
+            "%",
+            "occupied nights ÷ nights in the window",
+            p,
+        )
+        add("rental.vacancy", "Vacancy", u.vacancy, u.entity, "%", u.vacancy_basis, p)
+        add(
+            "rental.noi",
+            "NOI (annualised)",
+            u.noi_annual,
+            u.entity,
+            f"{currency}/yr",
+            "(income − operating expenses excl. debt service) × 12 ÷ months",
+            p,
+        )
+        add(
+            "rental.cap_rate",
+            "Cap rate",
+            u.cap_rate,
+            u.entity,
+            "%",
+            "annual NOI ÷ stated property value",
+            p + u.property_value.provenance,
+        )
+        add(
+            "rental.cash_on_cash",
+            "Cash-on-cash return",
+            u.cash_on_cash,
+            u.entity,
+            "%",
+            "(annual NOI − annual debt service) ÷ cash invested",
+            p + u.cash_invested.provenance,
+        )
+        add(
+            "rental.collection_rate",
+            "Collection rate",
+            u.collection_rate,
+            u.entity,
+            "%",
+            "rent collected ÷ rent billed",
+            p,
+        )
+    for d in result.deliveries:
+        p = d.provenance
+        add(
+            "delivery.trips", "Trips", d.trips, d.entity, "trips", "trips starting in the window", p
+        )
+        add(
+            "delivery.nm",
+            "Nautical miles",
+            d.nautical_miles,
+            d.entity,
+            "nm",
+            "sum of trip miles",
+            p,
+        )
+        add(
+            "delivery.revenue_per_trip",
+            "Revenue per trip",
+            d.revenue_per_trip,
+            d.entity,
+            currency,
+            "fees ÷ trips",
+            p,
+        )
+        add(
+            "delivery.margin_per_trip",
+            "Margin per trip",
+            d.margin_per_trip,
+            d.entity,
+            currency,
+            "(fees − trip expenses) ÷ trips",
+            p,
+        )
+        add(
+            "delivery.revenue_per_nm",
+            "Revenue per nautical mile",
+            d.revenue_per_mile,
+            d.entity,
+            currency,
+            "fees ÷ miles",
+            p,
+        )
+        add(
+            "delivery.margin_per_nm",
+            "Margin per nautical mile",
+            d.margin_per_mile,
+            d.entity,
+            currency,
+            "(fees − trip expenses) ÷ miles",
+            p,
+        )
+        add(
+            "delivery.utilisation",
+            "Utilisation",
+            d.utilisation,
+            d.entity,
+            "%",
+            "trip days ÷ days in the window",
+            p,
+        )
+    for b in result.billing:
+        p = b.provenance
+        add(
+            "billing.unbilled",
+            "Unbilled work",
+            b.unbilled_value.quantize(),
+            b.entity,
+            currency,
+            "Σ hours × rate of billable entries with no invoice",
+            tuple(e.provenance for e in b.unbilled_entries),
+        )
+        add(
+            "billing.unbilled_hours",
+            "Unbilled hours",
+            b.unbilled_hours,
+            b.entity,
+            "h",
+            "Σ hours of billable entries with no invoice",
+            tuple(e.provenance for e in b.unbilled_entries),
+        )
+        add(
+            "billing.realisation",
+            "Realisation",
+            b.realisation,
+            b.entity,
+            "%",
+            "invoiced ÷ (billable hours × standard rate)",
+            p,
+        )
+        add(
+            "billing.collection_rate",
+            "Collection rate",
+            b.collection_rate,
+            b.entity,
+            "%",
+            "paid ÷ invoiced",
+            p,
+        )
+        add(
+            "billing.receivable",
+            "Accounts receivable",
+            b.receivable.quantize(),
+            b.entity,
+            currency,
+            "Σ unpaid invoices on as_of",
+            p,
+        )
+        for bucket in b.aging:
+            out.append(
+                Metric(
+                    "billing.aging",
+                    f"AR {bucket.bucket}",
+                    bucket.amount.quantize(),
+                    b.entity,
+                    bucket.bucket,
+                    currency,
+                    "unpaid invoices by days past due on as_of",
+                    bucket.provenance,
+                )
+            )
+        if b.clients:
+            add(
+                "billing.top_client_share",
+                "Largest client's share",
+                b.clients[0].share,
+                b.entity,
+                "%",
+                "largest client's invoiced ÷ all invoiced in the window",
+                p,
+            )
+    return out
+
+
+def analyze(snapshot: Snapshot, config: Config | None = None) -> OperationsResult:
+    """The operations analysis (pure)."""
+    options = operations_options(config)
+    rentals, deliveries, billing = [], [], []
+    for info in snapshot.entities:
+        if info.kind == "rental":
+            unit = rental_unit(snapshot, info, options, entity_options(config, info.id))
+            if unit is not None:
+                rentals.append(unit)
+        ops = delivery_ops(snapshot, info, options)
+        if ops is not None:
+            deliveries.append(ops)
+        gap = billing_gap(snapshot, info, options)
+        if gap is not None:
+            billing.append(gap)
+    base = OperationsResult(
+        name="operations",
+        rentals=tuple(rentals),
+        deliveries=tuple(deliveries),
+        billing=tuple(billing),
+    )
+    names = {e.id: e.name for e in snapshot.entities}
+    return OperationsResult(
+        name="operations",
+        metrics=tuple(_metrics(base, snapshot.currency)),
+        findings=tuple(_findings(base, options, names)),
+        rentals=base.rentals,
+        deliveries=base.deliveries,
+        billing=base.billing,
+    )
+
+
+class OperationsAnalysis:
+    """The ``operations`` analysis plugin."""
+
+    name = "operations"
+    description = "Rental unit, delivery operations and the consultancy billing gap."
+    Options: type[BaseModel] = OperationsOptions
+    EntityOptions: type[BaseModel] | None = OperationsEntityOptions
+
+    def analyze(self, snapshot: Snapshot, config: Config) -> OperationsResult:
+        """Compute the operations result."""
+        return analyze(snapshot, config)
+
+
+@hookimpl
+def register_analyses() -> list[object]:
+    """The operations analysis."""
+    return [OperationsAnalysis()]
