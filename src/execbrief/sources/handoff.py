@@ -115,8 +115,10 @@ def read_value(text: str, types: Sequence[ValueType], currency: str = "USD") -> 
                 return _zero(kind)
         if ValueType.MONEY in types:
             return Money.zero(currency)
+    # A bare number is money only when the term takes no count ("Pipeline: 3" is three leads).
+    strict = ValueType.COUNT in types
     for kind in types:
-        value = _read_as(kind, text, currency)
+        value = _read_as(kind, text, currency, strict=strict)
         if value is not None:
             return value
     return None
@@ -130,9 +132,13 @@ def _zero(kind: ValueType) -> FactValue:
     return 0
 
 
-def _read_as(kind: ValueType, text: str, currency: str) -> FactValue | None:
+def _read_as(
+    kind: ValueType, text: str, currency: str, *, strict: bool = False
+) -> FactValue | None:
     if kind is ValueType.MONEY:
         try:
+            if strict:
+                raise MoneyParseError(text)
             return parse_money(text, currency)
         except MoneyParseError:
             found = extract_money(text, currency)
@@ -327,7 +333,10 @@ class _NoteParser:
             finally:
                 loader.dispose()
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            mark = getattr(exc, "problem_mark", None)
+            context = getattr(exc, "context_mark", None)
+            if mark is None or (context is not None and mark.index >= len(token.content.rstrip())):
+                mark = context  # the parser ran off the end: point at what was left open
             line = first_line + mark.line if mark is not None else first_line
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             self.out.problems.append(
