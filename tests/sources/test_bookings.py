@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pluggy
 import pytest
+from filekit import start_s3
 from opskit import AS_OF, EXAMPLES, as_json, make_request, messages, one_error, write
 
 from execbrief import hookspecs, pipeline
@@ -326,3 +331,61 @@ def test_demo_sunset_sails_has_no_ota_channels_and_clean_sweep_reads_us_dates() 
     assert len(sweep) > 100
     assert sweep[0].id == "J3001" and sweep[0].created == date(2025, 10, 3)
     assert sweep[0].amount == Money(325)
+
+
+def test_demo_snapshot_json_holds_no_customer_name() -> None:
+    files = {
+        "bookings/harbor-charters.csv": {},
+        "bookings/sunset-sails.jsonl": {},
+        "bookings/clean-sweep.csv": {"date_format": "%m/%d/%Y"},
+    }
+    text = ""
+    for path, options in files.items():
+        result = BookingsSource().collect(
+            make_request(EXAMPLES, "bookings", path, BookingsOptions(**options))
+        )
+        text += as_json(result)
+    names: set[str] = set()
+    names |= {
+        row["customer"]
+        for row in csv.DictReader((EXAMPLES / "bookings/harbor-charters.csv").open())
+    }
+    names |= {
+        row["Customer Name"]
+        for row in csv.DictReader((EXAMPLES / "bookings/clean-sweep.csv").open())
+    }
+    names |= {
+        json.loads(line)["customer"] for line in (EXAMPLES / "bookings/sunset-sails.jsonl").open()
+    }
+    assert len(names) > 200
+    assert [name for name in names if name in text] == []
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A moto S3 server with fake credentials (see filekit.start_s3)."""
+    yield from start_s3(monkeypatch)
+
+
+def test_bookings_from_an_s3_prefix(s3: Any) -> None:
+    s3.create_bucket(Bucket="ops")
+    s3.put_object(Bucket="ops", Key="bookings/a.csv", Body=CSV.encode())
+    s3.put_object(
+        Bucket="ops",
+        Key="bookings/b.jsonl",
+        Body=b'{"id": "J-1", "created": "2026-11-02", "status": "won"}\n',
+    )
+    s3.put_object(Bucket="ops", Key="bookings/notes.md", Body=b"# not a bookings file\n")
+    request = make_request(
+        Path("/nonexistent"), "bookings", "s3://ops/bookings/", BookingsOptions()
+    )
+    result = BookingsSource().collect(request)
+    assert messages(result) == []
+    assert [(b.provenance.source, b.provenance.line) for b in result.records] == [
+        ("s3://ops/bookings/a.csv", 2),
+        ("s3://ops/bookings/a.csv", 3),
+        ("s3://ops/bookings/a.csv", 5),
+        ("s3://ops/bookings/a.csv", 6),
+        ("s3://ops/bookings/b.jsonl", 1),
+    ]
+    assert result.freshness.newest_record == date(2026, 11, 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,13 @@ def test_demo_list_has_3676_unique_addresses() -> None:
     assert record.valid == 3676 - 7  # seven malformed addresses
     assert 3000 < record.opted_in < record.valid
     assert sum(record.by_source.values()) == record.unique
+
+
+def test_demo_snapshot_json_holds_no_address() -> None:
+    _, result = counts(EXAMPLES, "subscribers/harbor-list.csv")
+    text = as_json(result).lower()  # type: ignore[arg-type]
+    assert "@" not in text
+    with (EXAMPLES / "subscribers/harbor-list.csv").open() as handle:
+        addresses = {row["Email Address"].strip().lower() for row in csv.DictReader(handle)}
+    assert len(addresses) == 3676
+    assert [a for a in addresses if len(a.split("@")[0]) > 3 and a.split("@")[0] in text] == []
