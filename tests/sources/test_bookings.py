@@ -258,6 +258,17 @@ def test_customer_names_stay_private_by_default(tmp_path: Path) -> None:
     assert all(b.customer_name is None for b in result.records if isinstance(b, Booking))
 
 
+def test_a_file_without_header_is_named_without_quoting_its_first_row(tmp_path: Path) -> None:
+    write(tmp_path, "b.csv", "BK-1,2026-10-01,,booked,100,,web,Cornelius Blatherwick\n")
+    error = one_error(collect(tmp_path, "b.csv")[1])
+    assert error.describe() == (
+        "b.csv:1: has no header line (line 1 looks like data); expected a header naming the columns, "
+        "at least id, created, status"
+    )
+    write(tmp_path, "c.csv", "id,created,stauts\nBK-1,2026-10-01,booked\n")
+    assert "did you mean 'stauts'?" in one_error(collect(tmp_path, "c.csv")[1]).message
+
+
 def test_customer_names_kept_when_the_config_allows(tmp_path: Path) -> None:
     write(tmp_path, "b.csv", CSV)
     request = make_request(

@@ -31,6 +31,7 @@ from execbrief.sources.files import (
     finish,
     provenance,
 )
+from execbrief.sources.tabular import open_table
 
 COLUMNS = (
     Column(
@@ -187,7 +188,7 @@ class SubscribersSource(BaseSource):
             bad = RowErrors(loc)
             try:
                 where: Provenance = provenance(loc)
-                table = CsvTable(loc, COLUMNS, mapping=opts.columns, delimiter=opts.delimiter)
+                table = open_table(loc, COLUMNS, opts.columns, opts.delimiter)
                 rows, unique, valid, opted_in, by_source, last = count_file(table, key, extra, bad)
                 records.append(
                     SubscriberCounts(

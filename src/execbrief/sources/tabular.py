@@ -11,6 +11,7 @@ missing paths, binary files, invalid UTF-8, misspelt columns, bad cells — come
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
@@ -119,7 +120,9 @@ def read_table(
             if jsonl and loc.suffix in JSONL_SUFFIXES:
                 rows = _jsonl_rows(loc, columns, options.columns, bad)
             else:
-                table = CsvTable(loc, columns, mapping=options.columns, delimiter=options.delimiter)
+                table = open_table(
+                    loc, columns, options.columns, options.delimiter, options.date_format
+                )
                 rows = table.rows(bad)
             for line, row in rows:
                 try:
@@ -133,6 +136,65 @@ def read_table(
             errors.append(exc.to_error(request, kind))
         errors.extend(bad.errors(request, kind))
     return finish(request, kind, locations, records, errors, span)
+
+
+def open_table(
+    loc: Location,
+    columns: Sequence[Column],
+    mapping: Mapping[str, str],
+    delimiter: str | None,
+    date_format: str | None = None,
+) -> CsvTable:
+    """``files.CsvTable``, except that a file whose first line is data rather than a header gets
+    an error saying so, without quoting that line (it may hold a customer's name or address)."""
+    try:
+        return CsvTable(loc, columns, mapping=mapping, delimiter=delimiter)
+    except ReadError as exc:
+        if exc.line is None or "(found: " not in exc.message:
+            raise
+        if not _looks_like_data(loc, exc.line, delimiter, date_format):
+            raise
+        wanted = ", ".join(c.name for c in columns if c.required)
+        raise ReadError(
+            loc.display,
+            f"has no header line (line {exc.line} looks like data); expected a header naming the "
+            f"columns, at least {wanted}",
+            exc.line,
+        ) from None
+
+
+def _looks_like_data(
+    loc: Location, line: int, delimiter: str | None, date_format: str | None
+) -> bool:
+    """True when the cells of ``line`` hold a date, an amount or an email address."""
+    for number, text in iter_lines(loc):
+        if number < line:
+            continue
+        try:
+            found = [
+                cell.strip()
+                for row in csv.reader([text], delimiter=delimiter or _guess_delimiter(text))
+                for cell in row
+            ]
+        except csv.Error:
+            return False
+        for value in found:
+            if "@" in value:
+                return True
+            for parse in (lambda v: cells.parse_date(v, date_format), cells.parse_amount):
+                try:
+                    parse(value)
+                except ValueError:
+                    continue
+                return True
+        return False
+    return False
+
+
+def _guess_delimiter(text: str) -> str:
+    counts = {d: text.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _jsonl_rows(
