@@ -67,10 +67,13 @@ _UNSIGNED = re.compile(
     re.I,
 )
 _UNBILLED = re.compile(
-    r"\b(?:unbilled|un-billed|uninvoiced|not (?:yet )?(?:been )?invoiced|never (?:made it onto|got onto|went on) "
-    r"an? invoices?|(?:haven't|have not|hasn't|has not) (?:been )?(?:invoiced|billed))\b",
+    r"\b(?:unbilled|un-billed|uninvoiced|not\s+(?:yet\s+)?(?:been\s+)?(?:invoiced|billed)|"
+    r"never\s+(?:been\s+)?(?:invoiced|billed)|never\s+(?:made\s+it|got|went)\s+onto?\s+an?\s+invoices?|"
+    r"(?:haven't|hasn't|have\s+not|has\s+not)\s+(?:been\s+)?(?:invoiced|billed))\b",
     re.I,
 )
+#: Where a sentence ends: a full stop, ! or ? before white space, or a blank line.
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -612,12 +615,13 @@ def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
     for section in sections:
         text = section.text
         for match in _UNBILLED.finditer(text):
-            start = max(text.rfind(". ", 0, match.start()), text.rfind("\n\n", 0, match.start()))
-            start = 0 if start < 0 else start + 2
-            ends = [
-                i for i in (text.find(". ", match.end()), text.find("\n\n", match.end())) if i >= 0
-            ]
-            end = min(ends) + 1 if ends else len(text)
+            start = 0
+            for end_mark in _SENTENCE_END.finditer(text, 0, match.start()):
+                start = end_mark.end()
+            following = _SENTENCE_END.search(text, match.end())
+            end = following.start() + 1 if following else len(text)
+            while start < match.start() and text[start].isspace():
+                start += 1
             sentence = " ".join(text[start:end].split())
             first = (section.provenance.line or 1) + text.count("\n", 0, start)
             last = (section.provenance.line or 1) + text.count("\n", 0, match.end())

@@ -1,0 +1,364 @@
+"""The briefing analysis: inventory, stated figures, shortfall rules and the KPI catalogue, over
+the bundled example (each planted problem at its note line) and over hand-built snapshots."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from execbrief import pipeline
+from execbrief.analysis.briefing import KPI_CATALOGUE, Briefing, BriefingOptions, BriefingResult
+from execbrief.config import load_config
+from execbrief.findings import Severity
+from execbrief.plugins import get_registry
+from execbrief.records.handoff import Fact, FunnelStep, NoteSection
+from execbrief.serialization import from_jsonable, to_jsonable
+from execbrief.snapshot import EntityInfo, Provenance, Record, Snapshot, SourceError, SourceResult
+from execbrief.sources.vocabulary import BY_KEY
+from execbrief.values import Cadence, Money, MoneyRange, Percent
+
+AS_OF = date(2026, 11, 20)
+
+
+def line_of(config_path: Path, note: str, text: str) -> int:
+    """The 1-based line of ``note`` that contains ``text`` (exactly one)."""
+    lines = (config_path.parent / note).read_text(encoding="utf-8").splitlines()
+    hits = [number for number, line in enumerate(lines, 1) if text in line]
+    assert len(hits) == 1, (note, text, hits)
+    return hits[0]
+
+
+@pytest.fixture
+def example(example_portfolio: Path) -> tuple[Path, BriefingResult]:
+    registry = get_registry()
+    config = load_config(example_portfolio, registry.option_models())
+    snapshot = pipeline.collect(config, registry, AS_OF, key=b"test-key")
+    result = Briefing().analyze(snapshot, config)
+    return example_portfolio, result
+
+
+def cites(result: BriefingResult, finding_id: str) -> list[str]:
+    finding = next(f for f in result.findings if f.id == finding_id)
+    return [p.cite() for p in finding.provenance]
+
+
+# ---------------------------------------------------------------------------------- the example
+
+
+def test_every_planted_problem_is_found_at_its_note_line(
+    example: tuple[Path, BriefingResult],
+) -> None:
+    config, result = example
+    tide, crew = "handoffs/tidewater-labs.md", "handoffs/crewboard.md"
+    sunset, harbor = "handoffs/sunset-sails.md", "handoffs/harbor-charters.md"
+    assert cites(result, "briefing.empty-pipeline:tidewater-labs") == [
+        f"{tide}:{line_of(config, tide, 'Pipeline: none')}",
+        f"{tide}:{line_of(config, tide, 'Open leads: 0')}",
+    ]
+    assert cites(result, "briefing.equity-unsigned:crewboard") == [
+        f"{crew}:{line_of(config, crew, '**Equity promised:**')}",
+        f"{crew}:{line_of(config, crew, '**Agreement status:**')}",
+    ]
+    assert cites(result, "briefing.zero-ota:sunset-sails") == [
+        f"{sunset}:{line_of(config, sunset, '**OTA listings:** none')}"
+    ]
+    assert cites(result, "briefing.funnel-stall:harbor-charters:deposits-paid") == [
+        f"{harbor}:{line_of(config, harbor, '| Quotes sent | 23 |')}",
+        f"{harbor}:{line_of(config, harbor, '| Deposits paid | 0 |')}",
+    ]
+    amount_line = line_of(config, tide, "That is roughly $4,100")
+    assert f"{tide}:{amount_line}-{amount_line + 1}" in cites(
+        result, "briefing.unbilled-work:tidewater-labs"
+    )
+
+
+def test_the_planted_problems_are_the_only_shortfalls(example: tuple[Path, BriefingResult]) -> None:
+    _, result = example
+    shortfalls = {f.id: f for f in result.findings if "shortfall" in f.tags}
+    assert set(shortfalls) == {
+        "briefing.empty-pipeline:tidewater-labs",
+        "briefing.equity-unsigned:crewboard",
+        "briefing.zero-ota:sunset-sails",
+        "briefing.funnel-stall:harbor-charters:deposits-paid",
+        "briefing.unbilled-work:tidewater-labs",
+    }
+    assert shortfalls["briefing.empty-pipeline:tidewater-labs"].severity is Severity.CRITICAL
+    assert shortfalls["briefing.equity-unsigned:crewboard"].severity is Severity.CRITICAL
+    assert (
+        shortfalls["briefing.equity-unsigned:crewboard"].title
+        == "CrewBoard: an equity promise (10%) is not signed"
+    )
+    assert (
+        shortfalls["briefing.unbilled-work:tidewater-labs"].title
+        == "Tidewater Labs has ~$4,100 of unbilled work"
+    )
+    assert shortfalls["briefing.funnel-stall:harbor-charters:deposits-paid"].title == (
+        "Harbor Charters: 23 quotes sent led to 0 deposits paid"
+    )
+    assert all(f.entity and f.provenance and f.recommendation for f in shortfalls.values())
+
+
+def test_inventory_counts_companies_streams_and_kinds(example: tuple[Path, BriefingResult]) -> None:
+    _, result = example
+    values = {m.id: m.value for m in result.metrics if m.id.startswith("briefing.inventory.")}
+    assert values == {
+        "briefing.inventory.companies": 4,
+        "briefing.inventory.streams": 3,
+        "briefing.inventory.kind.charter": 2,
+        "briefing.inventory.kind.consultancy": 1,
+        "briefing.inventory.kind.delivery": 1,
+        "briefing.inventory.kind.hauling": 1,
+        "briefing.inventory.kind.platform": 1,
+        "briefing.inventory.kind.rental": 1,
+    }
+    charter = result.metric("briefing.inventory.kind.charter")
+    assert charter is not None
+    assert charter.provenance == (Provenance("portfolio.toml"),)
+
+
+def test_stated_figures_are_metrics_citing_their_lines(
+    example: tuple[Path, BriefingResult],
+) -> None:
+    config, result = example
+    harbor = "handoffs/harbor-charters.md"
+    burn = result.metric("briefing.burn", "harbor-charters")
+    assert burn is not None
+    assert burn.value == MoneyRange(Money(7000), Money(9000), Cadence.MONTH, approximate=True)
+    assert burn.provenance[0].cite() == f"{harbor}:{line_of(config, harbor, '| Burn rate |')}"
+    expected = {
+        ("cash", "harbor-charters"): Money(31400),
+        ("cash", "tidewater-labs"): Money(41200),
+        ("pipeline", "tidewater-labs"): 0,
+        ("pipeline", "clean-sweep"): 14,
+        ("pipeline", "blue-passage"): MoneyRange.point(Money(14000), approximate=True),
+        ("equity_obligations", "crewboard"): Percent(10),
+        ("equity_agreement_signed", "crewboard"): False,
+        ("runway", "sunset-sails"): Decimal("1.5"),
+        ("burn", "crewboard"): MoneyRange.point(Money(2800), Cadence.MONTH),
+    }
+    for (key, entity), value in expected.items():
+        metric = result.metric(f"briefing.{key}", entity)
+        assert metric is not None, (key, entity)
+        assert metric.value == value, (key, entity)
+        assert metric.provenance[0].source == f"handoffs/{entity}.md"
+    assert result.metric("briefing.equity_obligations", "harbor-charters") is None
+    for brief in result.entities:
+        assert brief.figure("burn") is not None and brief.figure("cash") is not None, brief.entity
+
+
+def test_missing_kpis_per_entity(example: tuple[Path, BriefingResult]) -> None:
+    _, result = example
+    missing = {b.entity: b.missing_kpis for b in result.entities}
+    assert missing == {
+        "harbor-charters": ("Repeat customer rate",),
+        "sunset-sails": ("Conversion rate", "Repeat customer rate"),
+        "clean-sweep": ("Conversion rate",),
+        "tidewater-labs": ("Utilisation", "Realisation", "Accounts receivable", "Day rate"),
+        "dockside-loft": ("Average length of stay",),
+        "blue-passage": ("Conversion rate", "Utilisation"),
+        "crewboard": ("Churn", "Customer acquisition cost"),
+    }
+    kpi = [f for f in result.findings if "kpi" in f.tags]
+    assert len(kpi) == 13
+    assert all(f.severity is Severity.LOW for f in kpi)
+    assert "briefing.missing-kpi:tidewater-labs:accounts-receivable" in {f.id for f in kpi}
+    text = result.metric("briefing.kpi.missing", "tidewater-labs")
+    coverage = result.metric("briefing.kpi.coverage", "tidewater-labs")
+    assert (
+        text is not None and text.value == "Utilisation, Realisation, Accounts receivable, Day rate"
+    )
+    assert coverage is not None and coverage.value == Percent(33)  # 2 of 6
+
+
+def test_the_result_round_trips_through_json(example: tuple[Path, BriefingResult]) -> None:
+    _, result = example
+    assert from_jsonable(to_jsonable(result), BriefingResult) == result
+
+
+# ---------------------------------------------------------------------------------- the rules
+
+
+NOTE = "handoffs/acme.md"
+
+
+def fact(key: str, value: object, line: int, raw: str | None = None) -> Fact:
+    label = BY_KEY[key].label if key in BY_KEY else key
+    return Fact(
+        "acme",
+        Provenance(NOTE, line),
+        "Notes",
+        label,
+        key,
+        value,  # type: ignore[arg-type]
+        raw if raw is not None else str(value),
+        key in BY_KEY,
+    )
+
+
+def snapshot(
+    *records: Record, kind: str = "charter", errors: tuple[SourceError, ...] = (), note: bool = True
+) -> Snapshot:
+    results = (SourceResult("acme", "handoff", (NOTE,), tuple(records), errors),) if note else ()
+    return Snapshot("Test", "USD", AS_OF, (EntityInfo("acme", "Acme", kind),), results)
+
+
+BASICS = (fact("cash", Money(1000), 1), fact("burn", Money(500), 2))
+
+
+def shortfalls(snap: Snapshot, options: BriefingOptions | None = None) -> dict[str, object]:
+    config = None
+    result = Briefing().analyze(snap, config) if options is None else _with_options(snap, options)
+    return {f.id: f for f in result.findings if "shortfall" in f.tags}
+
+
+def _with_options(snap: Snapshot, options: BriefingOptions) -> BriefingResult:
+    import execbrief.analysis.briefing as briefing
+
+    original = briefing._options
+    briefing._options = lambda _config: options  # type: ignore[assignment]
+    try:
+        return Briefing().analyze(snap, None)
+    finally:
+        briefing._options = original
+
+
+def test_a_signed_equity_promise_is_fine_and_a_missing_agreement_is_at_risk() -> None:
+    signed = snapshot(
+        *BASICS,
+        fact("equity_obligations", Percent(5), 3),
+        fact("equity_agreement_signed", True, 4, "signed"),
+    )
+    assert shortfalls(signed) == {}
+    unstated = shortfalls(snapshot(*BASICS, fact("equity_obligations", Percent(5), 3)))
+    finding = unstated["briefing.equity-at-risk:acme"]
+    assert finding.severity is Severity.HIGH  # type: ignore[attr-defined]
+    disputed = shortfalls(
+        snapshot(
+            *BASICS,
+            fact("equity_obligations", Percent(5), 3),
+            fact(
+                "equity_agreement_signed", True, 4, "signed, but the partner disputes the vesting"
+            ),
+        )
+    )
+    assert disputed["briefing.equity-at-risk:acme"].severity is Severity.CRITICAL  # type: ignore[attr-defined]
+    nothing = snapshot(*BASICS, fact("equity_obligations", Percent(0), 3, "none"))
+    assert shortfalls(nothing) == {}
+
+
+def test_pipeline_is_empty_only_when_every_statement_says_so() -> None:
+    assert "briefing.empty-pipeline:acme" in shortfalls(
+        snapshot(*BASICS, fact("pipeline", 0, 3), fact("pipeline", Money(0), 4))
+    )
+    assert (
+        shortfalls(snapshot(*BASICS, fact("pipeline", 0, 3), fact("pipeline", Money(9000), 4)))
+        == {}
+    )
+    assert "briefing.empty-pipeline:acme" in shortfalls(
+        snapshot(*BASICS, fact("pipeline", "empty for now", 3))
+    )
+    assert shortfalls(snapshot(*BASICS)) == {}  # not stated is a KPI gap, not an empty pipeline
+
+
+def test_zero_ota_applies_to_the_configured_kinds_only() -> None:
+    records = (*BASICS, fact("ota_listings", 0, 3, "none"))
+    assert set(shortfalls(snapshot(*records, kind="rental"))) == {"briefing.zero-ota:acme"}
+    assert shortfalls(snapshot(*records, kind="hauling")) == {}
+    assert set(
+        shortfalls(snapshot(*records, kind="hauling"), BriefingOptions(ota_kinds=["hauling"]))
+    ) == {"briefing.zero-ota:acme"}
+    assert shortfalls(snapshot(*BASICS, fact("ota_listings", 2, 3), kind="charter")) == {}
+
+
+def test_funnel_stall_is_the_first_zero_after_a_non_zero_step() -> None:
+    def step(name: str, count: int, order: int) -> FunnelStep:
+        return FunnelStep("acme", Provenance(NOTE, 10 + order), "Sales", name, count, order)
+
+    stalled = shortfalls(
+        snapshot(
+            *BASICS,
+            step("Leads", 10, 1),
+            step("Calls", 4, 2),
+            step("Won", 0, 3),
+            step("Paid", 0, 4),
+        )
+    )
+    assert list(stalled) == ["briefing.funnel-stall:acme:won"]
+    assert [p.cite() for p in stalled["briefing.funnel-stall:acme:won"].provenance] == [  # type: ignore[attr-defined]
+        f"{NOTE}:12",
+        f"{NOTE}:13",
+    ]
+    assert shortfalls(snapshot(*BASICS, step("Leads", 0, 1), step("Won", 0, 2))) == {}
+    assert shortfalls(snapshot(*BASICS, step("Leads", 5, 1), step("Won", 1, 2))) == {}
+
+
+def test_unbilled_work_from_a_fact_or_a_mention() -> None:
+    stated = shortfalls(snapshot(*BASICS, fact("unbilled", Money(2000), 3, "$2,000")))
+    assert stated["briefing.unbilled-work:acme"].title == "Acme has $2,000 of unbilled work"  # type: ignore[attr-defined]
+    assert shortfalls(snapshot(*BASICS, fact("unbilled", Money(0), 3, "none"))) == {}
+    prose = NoteSection(
+        "acme",
+        Provenance(NOTE, 20, 24),
+        "Billing",
+        "## Billing\n\nWe did three jobs in May.\nThey were never\ninvoiced, about $1.2K in all. Fine otherwise.",
+    )
+    wrapped = shortfalls(snapshot(*BASICS, prose))["briefing.unbilled-work:acme"]
+    assert wrapped.title == "Acme has ~$1,200 of unbilled work"  # type: ignore[attr-defined]
+    assert [p.cite() for p in wrapped.provenance] == [f"{NOTE}:23-24"]  # type: ignore[attr-defined]
+    assert "“They were never invoiced, about $1.2K in all.”" in wrapped.evidence  # type: ignore[attr-defined]
+    prose = NoteSection(
+        "acme",
+        Provenance(NOTE, 20, 23),
+        "Billing",
+        "## Billing\n\nWe did three jobs in May. They\nhave not been invoiced (about $900). Fine otherwise.",
+    )
+    found = shortfalls(snapshot(*BASICS, prose))["briefing.unbilled-work:acme"]
+    assert found.title == "Acme has ~$900 of unbilled work"  # type: ignore[attr-defined]
+    assert [p.cite() for p in found.provenance] == [f"{NOTE}:22-23"]  # type: ignore[attr-defined]
+
+
+def test_missing_cash_and_burn_are_shortfalls() -> None:
+    found = shortfalls(snapshot(fact("cash", "pooled with the holding account", 3)))
+    assert set(found) == {"briefing.missing-fact:acme:cash", "briefing.missing-fact:acme:burn"}
+    cash = found["briefing.missing-fact:acme:cash"]
+    assert "gives no figure" in cash.evidence  # type: ignore[attr-defined]
+    assert cash.provenance == (Provenance(NOTE, 3),)  # type: ignore[attr-defined]
+    assert found["briefing.missing-fact:acme:burn"].provenance == (Provenance(NOTE),)  # type: ignore[attr-defined]
+    assert found["briefing.missing-fact:acme:burn"].severity is Severity.MEDIUM  # type: ignore[attr-defined]
+
+
+def test_an_unreadable_note_is_one_shortfall_and_no_guesswork() -> None:
+    error = SourceError(
+        "acme", "handoff", Provenance(NOTE, 2), "is not valid UTF-8 (byte 0xe9 at column 4)"
+    )
+    result = Briefing().analyze(snapshot(errors=(error,)), None)
+    assert [f.id for f in result.findings] == ["briefing.note-unreadable:acme"]
+    assert result.findings[0].provenance == (Provenance(NOTE, 2),)
+    assert f"{NOTE}:2: is not valid UTF-8" in result.findings[0].evidence
+    assert result.entities[0].readable is False
+
+
+def test_an_entity_without_a_note() -> None:
+    result = Briefing().analyze(snapshot(note=False), None)
+    assert [f.id for f in result.findings] == ["briefing.no-note:acme"]
+    assert result.entities[0].has_note is False
+
+
+def test_kpi_catalogue_covers_every_kind_with_known_keys() -> None:
+    kinds = {"charter", "hauling", "consultancy", "rental", "delivery", "platform", "other"}
+    assert set(KPI_CATALOGUE) == kinds
+    for kpis in KPI_CATALOGUE.values():
+        for kpi in kpis:
+            assert all(key in BY_KEY for key in kpi.tracked_by()), kpi
+
+
+def test_a_funnel_table_counts_as_tracking_conversion() -> None:
+    step = FunnelStep("acme", Provenance(NOTE, 9), "Sales", "Leads", 3, 1)
+    with_funnel = Briefing().analyze(snapshot(*BASICS, step), None).entities[0]
+    without = Briefing().analyze(snapshot(*BASICS), None).entities[0]
+    assert "Conversion rate" in with_funnel.tracked_kpis
+    assert "Conversion rate" in without.missing_kpis
+    assert len(without.missing_kpis) == len(KPI_CATALOGUE["charter"])
