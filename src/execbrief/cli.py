@@ -292,10 +292,20 @@ def list_plugins(as_json: bool) -> None:
 @config_option
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def check(config_path: str, env_file: str | None, as_of: str | None, as_json: bool) -> None:
-    """Validate portfolio.toml and check that every source is readable.
+@click.option(
+    "--expect",
+    type=click.Choice(["monthly", "quarterly"]),
+    default=None,
+    help="Also report periods with no successful delivery of a configured report.",
+)
+def check(
+    config_path: str, env_file: str | None, as_of: str | None, as_json: bool, expect: str | None
+) -> None:
+    """Validate portfolio.toml, check that every source is readable and that the transport can
+    send (SES: sender verified, quota, sandbox; SMTP: connect, STARTTLS, login).
 
-    Exits 0 when all is well, 1 when a source has errors, 2 when the config itself is invalid.
+    Exits 0 when all is well, 1 when a source, the transport or an expected delivery has a
+    problem, 2 when the config itself is invalid.
     """
     from rich.table import Table
 
@@ -307,12 +317,14 @@ def check(config_path: str, env_file: str | None, as_of: str | None, as_json: bo
         for r in snapshot.results
         for e in r.errors
     ]
+    delivery = delivery_check(loaded, snapshot.as_of, expect)
     if as_json:
         print_json(
             {
                 "config": str(loaded.config.path),
                 "sources": len(snapshot.results),
                 "problems": problems,
+                "delivery": delivery,
             }
         )
     else:
@@ -331,7 +343,8 @@ def check(config_path: str, env_file: str | None, as_of: str | None, as_json: bo
             )
             table.add_row(result.entity, result.kind, str(len(result.records)), status)
         out.print(table)
-    sys.exit(1 if problems else 0)
+        print_delivery_check(delivery)
+    sys.exit(1 if problems or not delivery["ok"] else 0)
 
 
 @cli.command()
@@ -465,6 +478,297 @@ def archive(config_path: str, env_file: str | None, out: str) -> None:
         f"wrote {len(files)} files ({len(documents)} reports over {len(periods)} periods); "
         f"open {Path(out) / 'index.html'}"
     )
+
+
+def system_timing() -> Any:
+    """Dispatch timing from the wall clock (the CLI is where the clock is read)."""
+    from execbrief.delivery import Timing
+
+    return Timing(now=lambda: datetime.now(UTC))
+
+
+STATUS_STYLE = {
+    "sent": "green",
+    "delivered": "green",
+    "skipped": "dim",
+    "would send": "cyan",
+    "failed": "red",
+    "blocked": "red",
+    "unknown": "yellow",
+    "deferred": "yellow",
+    "pending": "yellow",
+    "bounced": "red",
+    "complained": "red",
+    "rejected": "red",
+}
+
+
+def print_checks(items: list[Any], title: str = "Transport check") -> None:
+    """A table of transport check items on stderr."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("check", "result", "detail"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]failed[/]", item.detail)
+    console(stderr=True).print(table)
+
+
+@cli.command()
+@config_option
+@as_of_option
+@click.option(
+    "--report", "reports", multiple=True, metavar="NAME", help="Send only this report (repeatable)."
+)
+@click.option(
+    "--period",
+    default=None,
+    metavar="P",
+    help="Period to deliver (2026-11 or 2026-Q4); default: the month of --as-of.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send and record nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Send again even to recipients who already have this period's report.",
+)
+@click.option(
+    "--resend-unknown", is_flag=True, help="Resend deliveries left unknown by a crashed run."
+)
+@click.option(
+    "--allow-unreconciled", is_flag=True, help="Send reports whose books do not reconcile."
+)
+@click.option("--no-check", is_flag=True, help="Skip the transport check before sending.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def send(
+    config_path: str,
+    env_file: str | None = None,
+    as_of: str | None = None,
+    reports: tuple[str, ...] = (),
+    period: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    resend_unknown: bool = False,
+    allow_unreconciled: bool = False,
+    no_check: bool = False,
+    as_json: bool = False,
+) -> None:
+    """Build the reports and deliver each to its recipients, once per period.
+
+    Exits 0 when every delivery is sent (or was already), 1 when any failed, was blocked,
+    deferred or is unknown, 2 for a usage or config error.
+    """
+    from rich.table import Table
+
+    from execbrief.delivery import DispatchOptions
+    from execbrief.sending import send_reports
+    from execbrief.values import PeriodParseError
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        if period is not None:
+            from execbrief.values import Period
+
+            try:
+                Period.parse(period)
+            except PeriodParseError as exc:
+                fail(f"--period: {exc}")
+        options = DispatchOptions(
+            force=force,
+            resend_unknown=resend_unknown,
+            allow_unreconciled=allow_unreconciled,
+            dry_run=dry_run,
+        )
+        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+            run = send_reports(
+                loaded.config,
+                loaded.registry,
+                as_of=parse_as_of(as_of),
+                timing=system_timing(),
+                names=reports,
+                period=period,
+                options=options,
+                check=not no_check,
+                progress=advance,
+            )
+    if as_json:
+        print_json(run.to_dict())
+        sys.exit(run.exit_code)
+    err = console(stderr=True)
+    for error in run.build_errors:
+        err.print(f"[bold red]error:[/] {error}")
+    for warning in run.warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
+    if run.checks and (run.check_failed or not as_json):
+        print_checks(run.checks)
+    if run.check_failed:
+        err.print(
+            "[bold red]error:[/] the transport check failed; nothing was sent (fix it, or pass --no-check)"
+        )
+        sys.exit(run.exit_code)
+    title = f"Deliveries for {run.period}" + (" (dry run)" if dry_run else "")
+    table = Table(title=title)
+    for column in ("report", "recipient", "status", "message id", "note"):
+        table.add_column(column)
+    for outcome in run.outcomes:
+        shown = (
+            outcome.action if outcome.action in ("skipped", "busy") or dry_run else outcome.status
+        )
+        style = STATUS_STYLE.get(shown.split(" (")[0], "")
+        label = f"[{style}]{shown}[/]" if style else shown
+        note = outcome.error or ("already sent" if outcome.action == "skipped" else "")
+        table.add_row(outcome.report, outcome.recipient, label, outcome.message_id or "", note)
+    console().print(table)
+    if run.result and run.result.halted:
+        err.print(f"[bold red]{run.result.halted}[/]")
+    sys.exit(run.exit_code)
+
+
+@cli.command()
+@config_option
+@click.option("--period", default=None, metavar="P", help="Only this period.")
+@click.option("--report", default=None, metavar="NAME", help="Only this report.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def history(
+    config_path: str, env_file: str | None, period: str | None, report: str | None, as_json: bool
+) -> None:
+    """List deliveries: report, period, recipient, status, provider message id, error."""
+    from rich.table import Table
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        with open_store(loaded.config) as store:
+            rows = store.deliveries(period=period, report=report)
+    if as_json:
+        print_json([row.to_dict() for row in rows])
+        return
+    table = Table(title=f"Deliveries ({loaded.config.store_path})")
+    for column in (
+        "period",
+        "report",
+        "recipient",
+        "status",
+        "message id",
+        "sent",
+        "tries",
+        "error",
+    ):
+        table.add_column(column)
+    for row in rows:
+        style = STATUS_STYLE.get(row.status, "")
+        table.add_row(
+            row.period,
+            row.report,
+            row.recipient,
+            f"[{style}]{row.status}[/]" if style else row.status,
+            row.message_id or "",
+            row.sent_at or "",
+            str(row.attempts),
+            row.error or "",
+        )
+    console().print(table)
+
+
+@cli.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def track(config_path: str, env_file: str | None, as_json: bool) -> None:
+    """Read SES events (configuration set -> SNS -> SQS) and update deliveries: delivered,
+    bounced, complained, rejected. The queue is [delivery.ses] events_queue_url."""
+    from rich.table import Table
+
+    from execbrief.tracking import track as track_events
+    from execbrief.transports.ses import SesFactory, SesOptions
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        options = loaded.config.delivery.transport_options("ses")
+        if not isinstance(options, SesOptions) or not options.events_queue_url:
+            fail(
+                "set events_queue_url under [delivery.ses] to the SQS queue that receives SES events (docs/delivery.md)"
+            )
+        ses = SesFactory().open(
+            options, loaded.config.delivery, loaded.config.root, dict(os.environ)
+        )
+        sqs = ses.session.client("sqs", region_name=ses.region, endpoint_url=options.endpoint_url)
+        with open_store(loaded.config) as store:
+            try:
+                result = track_events(store, sqs, options.events_queue_url)
+            except Exception as exc:
+                from execbrief.transports.ses import classify
+
+                fail(f"cannot read {options.events_queue_url}: {classify(exc)}", 1)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table(
+        title=f"SES events: {result.received} read, {len(result.changes)} deliveries updated"
+    )
+    for column in ("period", "report", "recipient", "was", "now"):
+        table.add_column(column)
+    for change in result.changes:
+        table.add_row(change.period, change.report, change.recipient, change.before, change.after)
+    console().print(table)
+    err = console(stderr=True)
+    for line in result.unmatched:
+        err.print(f"[yellow]no delivery matches[/] {line}")
+    for line in result.malformed:
+        err.print(f"[yellow]skipped[/] {line}")
+
+
+def delivery_check(loaded: Loaded, as_of: date, expect: str | None) -> dict[str, Any]:
+    """The transport part of ``execbrief check``: the transport's own checks and, with
+    ``expect``, the periods with no successful delivery of a configured report."""
+    from execbrief.delivery import open_transport
+    from execbrief.tracking import missed_periods
+
+    out: dict[str, Any] = {
+        "transport": loaded.config.delivery.transport,
+        "checks": [],
+        "missed": [],
+    }
+    try:
+        with open_transport(loaded.config, loaded.registry, dict(os.environ)) as transport:
+            out["checks"] = [
+                {"name": i.name, "ok": i.ok, "detail": i.detail} for i in transport.check()
+            ]
+    except ExecbriefError as exc:
+        out["checks"] = [
+            {
+                "name": f"{loaded.config.delivery.transport} transport",
+                "ok": False,
+                "detail": str(exc),
+            }
+        ]
+    if expect:
+        reports = {
+            name: s.recipients
+            for name, s in loaded.config.reports.items()
+            if s.enabled and s.recipients
+        }
+        with open_store(loaded.config) as store:
+            out["missed"] = [m.to_dict() for m in missed_periods(store, reports, expect, as_of)]  # type: ignore[arg-type]
+    out["ok"] = all(item["ok"] for item in out["checks"]) and not out["missed"]
+    return out
+
+
+def print_delivery_check(report: dict[str, Any]) -> None:
+    """Print the transport check and missed periods."""
+    from types import SimpleNamespace
+
+    from rich.table import Table
+
+    print_checks(
+        [SimpleNamespace(**item) for item in report["checks"]], f"Transport: {report['transport']}"
+    )
+    if report["missed"]:
+        table = Table(title="Periods without a successful delivery")
+        for column in ("report", "period", "missing recipients"):
+            table.add_column(column)
+        for item in report["missed"]:
+            table.add_row(item["report"], item["period"], ", ".join(item["missing"]))
+        console(stderr=True).print(table)
 
 
 def main() -> None:

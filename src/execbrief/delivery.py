@@ -232,10 +232,12 @@ def dispatch(
     as_of: str | None = None,
     command: str = "send",
     alert_stream: IO[str] | None = None,
+    run_id: int | None = None,
 ) -> DispatchResult:
     """Deliver every (report, recipient) of ``outgoing`` for ``period``; see the module docstring.
 
-    ``max_send_rate`` overrides the transport's own limit. Nothing is written in a dry run.
+    ``max_send_rate`` overrides the transport's own limit. Nothing is written in a dry run. The
+    run is recorded in the store (``run_id``: one the caller already started) and finished here.
     """
     result = DispatchResult(period=period, dry_run=options.dry_run)
     work = [(item, recipient) for item in outgoing for recipient in dict.fromkeys(item.recipients)]
@@ -262,7 +264,9 @@ def dispatch(
         result=result,
     )
     store.recover()
-    result.run_id = run.run_id = store.start_run(command, as_of=as_of, period=period)
+    if run_id is None:
+        run_id = store.start_run(command, as_of=as_of, period=period)
+    result.run_id = run.run_id = run_id
     try:
         for index, (item, recipient) in enumerate(work):
             if result.halted:
@@ -658,3 +662,95 @@ def _alert(
                 return
     out.write(text)
     result.alerts.append("alert written to stderr")
+
+
+def open_transport(
+    config: Any, registry: Any, environ: dict[str, str], name: str | None = None
+) -> Transport:
+    """Open the configured transport (``delivery.transport``, or ``name``) with its options."""
+    from execbrief.errors import ConfigError
+
+    chosen = name or config.delivery.transport
+    factory = registry.transports.get(chosen)
+    if factory is None:
+        raise ConfigError(
+            f"no transport named {chosen!r}; expected one of {', '.join(sorted(registry.transports))}",
+            path=str(config.path),
+            key="delivery.transport",
+        )
+    options = config.delivery.transport_options(chosen)
+    if options is None:
+        from pydantic import ValidationError
+
+        try:
+            options = factory.Options.model_validate({})
+        except ValidationError as exc:
+            raise ConfigError(
+                f"[delivery.{chosen}] is needed: {exc.errors()[0]['msg']}",
+                path=str(config.path),
+                key=f"delivery.{chosen}",
+            ) from None
+    transport: Transport = factory.open(options, config.delivery, config.root, environ)
+    return transport
+
+
+def subject_for(document: Document, settings: Any, prefix: str = "") -> str:
+    """The subject line: the report's ``subject`` setting, else "<title> — <period>"."""
+    if settings is not None and settings.subject:
+        return prefix + str(settings.subject).format(
+            period=document.period, title=document.title, report=document.report
+        )
+    return f"{prefix}{document.title} — {document.period}"
+
+
+def outgoing_for(
+    config: Any,
+    registry: Any,
+    documents: Iterable[Document],
+    render: Callable[[Document, str], str],
+) -> list[Outgoing]:
+    """Render each document for mailing: text body, HTML when enabled, attachments, recipients.
+
+    ``attach`` entries in ``[reports.<name>]`` name a renderer (the document in that format is
+    attached as ``<report>-<period>.<ext>``) or a file relative to the portfolio root.
+    """
+    from execbrief.errors import ConfigError
+    from execbrief.message import Attachment
+
+    out: list[Outgoing] = []
+    for document in documents:
+        settings = config.reports.get(document.report)
+        html_wanted = (
+            settings.html
+            if settings is not None and settings.html is not None
+            else config.delivery.html
+        )
+        html = render(document, "html") if html_wanted and "html" in registry.renderers else None
+        attachments: list[Attachment] = []
+        for entry in settings.attach if settings is not None else ():
+            if entry in registry.renderers:
+                renderer = registry.renderers[entry]
+                filename = f"{document.report}-{document.period}.{renderer.extension}"
+                media = getattr(renderer, "media_type", None)
+                attachments.append(
+                    Attachment(filename, render(document, entry).encode("utf-8"), media)
+                )
+                continue
+            path = config.resolve(entry)
+            try:
+                attachments.append(Attachment(path.name, path.read_bytes()))
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the attachment {entry!r} ({exc.strerror or exc}); expected a format name or a file",
+                    path=str(config.path),
+                    key=f"reports.{document.report}.attach",
+                ) from None
+        rendered = Rendered(
+            subject=subject_for(document, settings, config.delivery.subject_prefix),
+            text=render(document, "text"),
+            html=html,
+            attachments=tuple(attachments),
+        )
+        recipients = tuple(settings.recipients) if settings is not None else ()
+        out.append(Outgoing(document.report, document, rendered, recipients))
+    return out

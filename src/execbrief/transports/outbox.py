@@ -86,19 +86,20 @@ class OutboxTransport(BaseTransport):
             temporary.unlink(missing_ok=True)
 
     def check(self) -> list[CheckItem]:
-        """The folder exists (or can be made) and is writable."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            probe = self.folder / f".probe.{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
+        """The folder (or, before the first send, its nearest existing parent) is writable."""
+        existing = self.folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
             return [
                 CheckItem(
-                    "outbox folder", False, f"{self.folder} is not writable ({exc.strerror or exc})"
+                    "outbox folder",
+                    False,
+                    f"{self.folder} cannot be written ({existing} is not a writable folder)",
                 )
             ]
-        return [CheckItem("outbox folder", True, f"{self.folder} is writable")]
+        state = "is writable" if existing == self.folder else "will be created on first send"
+        return [CheckItem("outbox folder", True, f"{self.folder} {state}")]
 
     def limits(self) -> TransportLimits:
         """No rate limit; the size limit is the option, if set."""
