@@ -288,7 +288,7 @@ def clean_sweep() -> list[list[str]]:
 
 
 CLIENTS = ["Meridian Port Authority", "Gull Rock Fisheries", "Saltmarsh Coop", "Keel & Co."]
-PEOPLE = {"R. Okafor": Decimal(150), "M. Lindqvist": Decimal(110)}
+PEOPLE = {"Ben": Decimal(150), "Ana": Decimal(110)}  # the handoff note's two developers
 
 
 def tidewater() -> tuple[list[list[str]], list[list[str]]]:
@@ -312,14 +312,17 @@ def tidewater() -> tuple[list[list[str]], list[list[str]]]:
                         "billable": billable,
                     }
                 )
-    # Billable hours that slipped through invoicing: 20 h at $150 + 10 h at $110 = $4,100.00.
+    # Billable hours that never made it onto an invoice, as the handoff note tells it: Ben's
+    # October change requests for the big client and Ana's September after-hours support.
+    # 20 h at $150 + 10 h at $110 = $4,100.00.
     slipped = [
-        (date(2026, 8, 27), "Saltmarsh Coop", "R. Okafor", Decimal("3.0")),
-        (date(2026, 9, 16), "Gull Rock Fisheries", "M. Lindqvist", Decimal("4.5")),
-        (date(2026, 9, 30), "Keel & Co.", "R. Okafor", Decimal("4.0")),
-        (date(2026, 10, 14), "Gull Rock Fisheries", "M. Lindqvist", Decimal("5.5")),
-        (date(2026, 10, 22), "Saltmarsh Coop", "R. Okafor", Decimal("6.0")),
-        (date(2026, 10, 29), "Keel & Co.", "R. Okafor", Decimal("7.0")),
+        (date(2026, 9, 12), "Gull Rock Fisheries", "Ana", Decimal("3.0")),
+        (date(2026, 9, 19), "Gull Rock Fisheries", "Ana", Decimal("3.5")),
+        (date(2026, 9, 26), "Gull Rock Fisheries", "Ana", Decimal("3.5")),
+        (date(2026, 10, 6), "Meridian Port Authority", "Ben", Decimal("6.0")),
+        (date(2026, 10, 13), "Meridian Port Authority", "Ben", Decimal("5.0")),
+        (date(2026, 10, 20), "Meridian Port Authority", "Ben", Decimal("5.0")),
+        (date(2026, 10, 27), "Meridian Port Authority", "Ben", Decimal("4.0")),
     ]
     slipped_total = sum(PEOPLE[p] * h for _, _, p, h in slipped)
     assert slipped_total == Decimal(4100), slipped_total
