@@ -565,7 +565,11 @@ class CsvTable:
         self._header_line = 0
         header_text = self._first_nonblank()
         if header_text is None:
-            names = ", ".join(c.name for c in self.columns if c.required or _in(c.name, require))
+            wanted = [c.name for c in self.columns if c.required]
+            wanted += [
+                r if isinstance(r, str) else " or ".join(r) for r in require if r not in wanted
+            ]
+            names = ", ".join(wanted)
             raise ReadError(
                 loc.display, f"is empty; expected a CSV header line with columns {names}", 1
             )
@@ -692,10 +696,6 @@ class CsvTable:
                     for name, i in self.index.items()
                 },
             )
-
-
-def _in(name: str, require: Sequence[str | tuple[str, ...]]) -> bool:
-    return any(name == r or (isinstance(r, tuple) and name in r) for r in require)
 
 
 def _sniff_delimiter(header: str) -> str:

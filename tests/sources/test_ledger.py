@@ -1,0 +1,550 @@
+"""The ledger source: CSV layouts, accounts, the sign convention, cash balances, beancount, bad input."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from filekit import EXAMPLES, request, start_s3, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.snapshot import SourceResult
+from execbrief.sources.base import SourceRequest
+from execbrief.sources.ledger import LedgerOptions, LedgerSource, classify_account
+from execbrief.values import Money
+
+
+def collect(root: Path, paths: str | list[str], **options: Any) -> SourceResult:
+    return LedgerSource().collect(request(root, paths, LedgerOptions.model_validate(options)))
+
+
+def txns(result: SourceResult) -> list[Transaction]:
+    return [r for r in result.records if isinstance(r, Transaction)]
+
+
+def balances(result: SourceResult) -> list[CashBalance]:
+    return [r for r in result.records if isinstance(r, CashBalance)]
+
+
+def usd(amount: str) -> Money:
+    return Money(Decimal(amount), "USD")
+
+
+HOUSE = """date,account,amount,memo,counterparty,reference,type
+2026-01-01,Assets:Checking,1000.00,Opening balance,,,
+2026-01-02,Income:Charters,500.00,Charter,Stripe,BK-1042,
+2026-01-03,Expenses:Fuel,200.00,Diesel,Fuel Dock,,
+2026-01-03,Liabilities:Customer Deposits,100.00,Deposit,Stripe,BK-1050,
+2026-01-04,Expenses:Fuel,-20.00,Refund,Fuel Dock,,
+2026-01-05,Liabilities:Loan,-300.00,Loan payment,Bank,,
+2026-01-05,Expenses:Rent,50.00,Accrued rent,,,accrual
+2026-01-06,Assets:Checking,1120.00,Statement,,,balance
+2026-01-07,Assets:Checking,1200.00,Statement,,,balance
+"""
+
+
+# ------------------------------------------------------------------------------ accounts
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Income:Charters", AccountType.INCOME),
+        ("Revenue:Rent", AccountType.INCOME),
+        ("Expenses:Fuel", AccountType.EXPENSE),
+        ("Expenses:Cost of Sales:Crew", AccountType.COST_OF_SALES),
+        ("COGS:Fuel", AccountType.COST_OF_SALES),
+        ("Liabilities:Customer Deposits", AccountType.LIABILITY),
+        ("Assets:Checking", AccountType.ASSET),
+        ("Equity:Owner Draw", AccountType.EQUITY),
+        ("1010 Operating Account", AccountType.ASSET),
+        ("2100 Customer Deposits", AccountType.LIABILITY),
+        ("3000", AccountType.EQUITY),
+        ("4000 Charter Revenue", AccountType.INCOME),
+        ("5100:Crew Wages", AccountType.COST_OF_SALES),
+        ("6100 Fuel", AccountType.EXPENSE),
+        ("7200 - Travel", AccountType.EXPENSE),
+    ],
+)
+def test_both_account_styles_map_to_one_type(name: str, expected: AccountType) -> None:
+    assert classify_account(name) is expected
+
+
+@pytest.mark.parametrize("name", ["Fuel", "8100 Interest", "Stuff:Things", ""])
+def test_unknown_accounts_are_refused(name: str) -> None:
+    with pytest.raises(ValueError):
+        classify_account(name)
+
+
+# ------------------------------------------------------------------------------ CSV
+
+
+def test_house_layout_transactions_and_cash(tmp_path: Path) -> None:
+    write(tmp_path, "l.csv", HOUSE)
+    result = collect(tmp_path, "l.csv")
+    assert result.errors == ()
+    got = [
+        (t.provenance.cite(), t.account_type, t.category, t.amount, t.reference, t.cash)
+        for t in txns(result)
+    ]
+    assert got == [
+        ("l.csv:3", AccountType.INCOME, "Charters", usd("500.00"), "BK-1042", True),
+        ("l.csv:4", AccountType.EXPENSE, "Fuel", usd("200.00"), None, True),
+        ("l.csv:5", AccountType.LIABILITY, "Customer Deposits", usd("100.00"), "BK-1050", True),
+        ("l.csv:6", AccountType.EXPENSE, "Fuel", usd("-20.00"), None, True),
+        ("l.csv:7", AccountType.LIABILITY, "Loan", usd("-300.00"), None, True),
+        ("l.csv:8", AccountType.EXPENSE, "Rent", usd("50.00"), None, False),
+    ]
+    # cash: 1000 + 500 - 200 + 100 + 20 - 300 = 1120 by the 6th (the accrual moves nothing)
+    got_balances = [(b.kind, b.date, b.balance, b.computed, b.reconciles) for b in balances(result)]
+    assert got_balances == [
+        ("opening", date(2026, 1, 1), usd("1000.00"), None, True),
+        ("assertion", date(2026, 1, 6), usd("1120.00"), usd("1120.00"), True),
+        ("assertion", date(2026, 1, 7), usd("1200.00"), usd("1120.00"), False),
+        ("closing", date(2026, 11, 20), usd("1120.00"), usd("1120.00"), True),
+    ]
+    assert (result.first_date, result.last_date) == (date(2026, 1, 1), date(2026, 1, 7))
+    assert (
+        result.freshness is not None and result.freshness.age_days == 317 and result.freshness.stale
+    )
+
+
+def test_aliases_and_numbered_accounts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "qb.csv",
+        "Transaction Date,Category,Amount,Description,Payee,Ref,Entry Type\n"
+        "2026-02-01,1010 Bank,5000,Opening balance,,,opening\n"
+        "2026-02-02,4000 Charter Revenue,1200.50,Charter,Square,SS-2001,\n"
+        "2026-02-03,6100:Fuel,80,Diesel,Dock,,\n",
+    )
+    result = collect(tmp_path, "qb.csv")
+    assert result.errors == ()
+    assert [
+        (t.account, t.account_type, t.category, t.amount, t.counterparty) for t in txns(result)
+    ] == [
+        ("4000 Charter Revenue", AccountType.INCOME, "Charter Revenue", usd("1200.50"), "Square"),
+        ("6100:Fuel", AccountType.EXPENSE, "Fuel", usd("80"), "Dock"),
+    ]
+    assert balances(result)[-1].balance == usd("6120.50")
+
+
+def test_debit_credit_pairs(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "gl.csv",
+        "Date,Num,Name,Memo,Account,Debit,Credit\n"
+        "2026-03-01,,,Opening balance,1000 Operating Account,10000.00,\n"
+        "2026-03-02,INV-7,Kestrel,Invoice paid,4000 Consulting Revenue,,2500.00\n"
+        "2026-03-03,,Gusto,Payroll,6000 Salaries,3000.00,\n"
+        "2026-03-04,,Kestrel,Refund,4000 Consulting Revenue,100.00,\n"
+        "2026-03-05,,,Both,6000 Salaries,1.00,2.00\n",
+    )
+    result = collect(tmp_path, "gl.csv")
+    assert [(t.account_type, t.amount, t.reference) for t in txns(result)] == [
+        (AccountType.INCOME, usd("2500.00"), "INV-7"),
+        (AccountType.EXPENSE, usd("3000.00"), None),
+        (AccountType.INCOME, usd("-100.00"), None),
+    ]
+    (error,) = result.errors
+    assert (
+        error.describe()
+        == "gl.csv:6: 1 row skipped: line 6: has both a debit and a credit; expected one of them"
+    )
+    assert balances(result)[-1].balance == usd("9400.00")  # 10000 + 2500 - 3000 - 100
+
+
+def test_bank_export_through_a_column_mapping(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "bank.csv",
+        "Posted Date,Description,Category,Amount (USD),Payee,Check #,Running Balance\n"
+        "11/02/2026,Job J1,Income:Hauling,325.00,Square,,2325.00\n"
+        "11/03/2026,Transfer station,Dump Fees,-35.00,County,,2290.00\n"
+        "11/04/2026,Owner draw,Equity:Owner Draw,-2000.00,Dee,,290.00\n"
+        "11/05/2026,Fuel refund,Expenses:Fuel,12.00,Wawa,1001,302.00\n",
+    )
+    result = collect(
+        tmp_path,
+        "bank.csv",
+        columns={
+            "date": "Posted Date",
+            "account": "Category",
+            "amount": "Amount (USD)",
+            "memo": "Description",
+            "counterparty": "Payee",
+            "reference": "Check #",
+        },
+        date_format="%m/%d/%Y",
+        sign="bank",
+        opening_balance={"date": "2026-11-01", "amount": "2000.00", "account": "Assets:Checking"},
+        account_types={"Dump Fees": "expense"},
+    )
+    assert result.errors == ()
+    assert [(t.date, t.account_type, t.amount, t.reference) for t in txns(result)] == [
+        (date(2026, 11, 2), AccountType.INCOME, usd("325.00"), None),
+        (date(2026, 11, 3), AccountType.EXPENSE, usd("35.00"), None),
+        (date(2026, 11, 4), AccountType.EQUITY, usd("-2000.00"), None),
+        (date(2026, 11, 5), AccountType.EXPENSE, usd("-12.00"), "1001"),
+    ]
+    opening, closing = balances(result)
+    assert (opening.kind, opening.provenance.cite()) == (
+        "opening",
+        "portfolio.toml (entities[0].ledger.opening_balance)",
+    )
+    assert closing.balance == usd("302.00")  # the running balance of the export's last row
+
+
+def test_sign_convention_is_enforced(tmp_path: Path) -> None:
+    bank_style = "date,account,amount\n" + "".join(
+        f"2026-01-0{d},Expenses:Fuel,-{d}0.00\n" for d in range(1, 5)
+    )
+    write(tmp_path, "neg.csv", bank_style)
+    result = collect(tmp_path, "neg.csv")
+    assert result.records == () or all(b.kind == "closing" for b in balances(result))
+    (error,) = result.errors
+    assert error.fatal and error.provenance.cite() == "neg.csv"
+    assert error.message == (
+        "breaks the sign convention: 4 of 4 expense amounts are negative, but income and expenses are "
+        'written as positive amounts; if negative means money out (a bank export), set sign = "bank" for this ledger'
+    )
+    write(tmp_path, "pos.csv", bank_style.replace("-", ""))
+    (error,) = collect(tmp_path, "pos.csv", sign="bank").errors
+    assert 'with sign = "bank" money out must be negative' in error.message
+    assert collect(tmp_path, "neg.csv", sign="bank").errors == ()
+
+
+def test_rows_on_cash_accounts_must_be_balances(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "l.csv",
+        "date,account,amount,type\n2026-01-01,Assets:Checking,50,\n2026-01-02,Expenses:Fuel,5,balance\n2026-01-03,Expenses:Fuel,5,weird\n",
+    )
+    (error,) = collect(tmp_path, "l.csv").errors
+    assert error.rows_skipped == 3 and not error.fatal
+    assert error.message == (
+        "3 rows skipped: line 2: a row on cash account 'Assets:Checking' must be an opening balance or a "
+        "balance assertion (type column); write transactions on the income or expense account; "
+        "line 3: a balance row must be on a cash account (Assets:Checking, 1010 Bank), not 'Expenses:Fuel'; "
+        "line 4: unknown type 'weird'; expected opening, balance, accrual or empty"
+    )
+
+
+def test_no_anchor_no_computed_balances(tmp_path: Path) -> None:
+    write(tmp_path, "l.csv", "date,account,amount\n2026-01-02,Income:Rent,500\n")
+    assert balances(collect(tmp_path, "l.csv")) == []
+
+
+def test_first_assertion_anchors_when_there_is_no_opening(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "l.csv",
+        "date,account,amount,type\n2026-01-01,Assets:Bank,100,balance\n2026-01-01,Income:Rent,999,\n2026-01-02,Income:Rent,50,\n2026-01-03,Assets:Bank,150,balance\n",
+    )
+    got = [(b.kind, b.balance, b.computed) for b in balances(collect(tmp_path, "l.csv"))]
+    # the anchor is an end-of-day balance: the rent of the 1st is already in it
+    assert got == [
+        ("assertion", usd("100"), None),
+        ("assertion", usd("150"), usd("150")),
+        ("closing", usd("150"), usd("150")),
+    ]
+
+
+def test_several_files_form_one_cash_pool(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "books/2025.csv",
+        "date,account,amount,memo\n2025-12-01,Assets:Checking,100,Opening balance\n2025-12-02,Income:Rent,10,\n",
+    )
+    write(tmp_path, "books/2026.csv", "date,account,amount\n2026-01-02,Expenses:HOA,30,\n")
+    result = collect(tmp_path, "books")
+    assert [t.provenance.source for t in txns(result)] == ["books/2025.csv", "books/2026.csv"]
+    assert balances(result)[-1].balance == usd("80")
+
+
+# ------------------------------------------------------------------------------ beancount
+
+BEANCOUNT = """option "operating_currency" "USD"
+2025-10-01 open Assets:Checking USD
+2025-10-01 open Equity:Opening-Balances
+2025-10-01 open Income:Deliveries
+2025-10-01 open Expenses:Fuel
+2025-10-01 open Liabilities:Card
+2025-10-01 * "Opening balance"
+  Assets:Checking  5000.00 USD
+  Equity:Opening-Balances
+2025-10-05 * "Acme Yachts" "Delivery Miami-Nassau" ^TR-1001
+  Assets:Checking  2400.00 USD
+  Income:Deliveries
+2025-10-06 * "Shell" "Diesel on the card"
+  Expenses:Fuel  300.00 USD
+  Liabilities:Card
+2025-10-07 balance Assets:Checking 7400.00 USD
+2025-10-08 balance Assets:Checking 7000.00 USD
+2025-10-09 * "Nobody" "to an unopened account"
+  Expenses:Unknown  1.00 USD
+  Assets:Checking
+"""
+
+
+def test_beancount_ledger(tmp_path: Path) -> None:
+    write(tmp_path, "books.beancount", BEANCOUNT)
+    result = collect(tmp_path, "books.beancount")
+    got = [
+        (t.provenance.cite(), t.account_type, t.amount, t.counterparty, t.memo, t.reference, t.cash)
+        for t in txns(result)
+    ]
+    assert got == [
+        (
+            "books.beancount:10",
+            AccountType.INCOME,
+            usd("2400.00"),
+            "Acme Yachts",
+            "Delivery Miami-Nassau",
+            "TR-1001",
+            True,
+        ),
+        (
+            "books.beancount:13",
+            AccountType.EXPENSE,
+            usd("300.00"),
+            "Shell",
+            "Diesel on the card",
+            None,
+            False,
+        ),
+        (
+            "books.beancount:13",
+            AccountType.LIABILITY,
+            usd("300.00"),
+            "Shell",
+            "Diesel on the card",
+            None,
+            False,
+        ),
+        (
+            "books.beancount:18",
+            AccountType.EXPENSE,
+            usd("1.00"),
+            "Nobody",
+            "to an unopened account",
+            None,
+            True,
+        ),
+    ]
+    got_balances = [(b.provenance.line, b.kind, b.balance, b.computed) for b in balances(result)]
+    assert got_balances == [
+        (16, "assertion", usd("7400.00"), usd("7400.00")),
+        (17, "assertion", usd("7000.00"), usd("7400.00")),
+        (7, "opening", usd("5000.00"), None),
+        (None, "closing", usd("7399.00"), usd("7399.00")),
+    ]
+    assert [e.describe() for e in result.errors] == [
+        "books.beancount:18: beancount: Invalid reference to unknown account 'Expenses:Unknown'"
+    ]
+    assert not list(tmp_path.glob(".*picklecache"))
+
+
+def test_beancount_syntax_error_names_the_line(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "bad.beancount",
+        'option "operating_currency" "USD"\n2025-10-01 open Assets:Cash USD\n2025-10-02 * "x"\n  Assets:Cash  abc USD\n',
+    )
+    result = collect(tmp_path, "bad.beancount")
+    assert result.errors and all(e.provenance.source == "bad.beancount" for e in result.errors)
+    assert any(e.provenance.line == 4 for e in result.errors)
+
+
+def test_beancount_missing_library_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    write(tmp_path, "books.beancount", BEANCOUNT)
+    monkeypatch.setitem(sys.modules, "beancount", None)
+    (error,) = collect(tmp_path, "books.beancount").errors
+    assert error.describe() == (
+        "books.beancount: is a beancount ledger, but beancount is not installed; pip install 'execbrief[beancount]'"
+    )
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def test_bad_files_each_get_one_error_and_the_rest_is_read(tmp_path: Path) -> None:
+    write(tmp_path, "empty.csv", "")
+    write(tmp_path, "binary.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    write(
+        tmp_path,
+        "latin1.csv",
+        b"date,account,amount,memo\n2026-01-02,Expenses:Fuel,5,caf" + b"\xe9\n",
+    )
+    write(tmp_path, "bom.csv", b"\xef\xbb\xbfdate,account,amount\n2026-01-02,Income:Rent,700\n")
+    write(tmp_path, "misspelt.csv", "Date,Acount,Amount\n2026-01-02,Income:Rent,700\n")
+    (tmp_path / "folder.csv").mkdir()
+    paths = [
+        "empty.csv",
+        "binary.csv",
+        "latin1.csv",
+        "bom.csv",
+        "misspelt.csv",
+        "folder.csv",
+        "missing.csv",
+    ]
+    result = collect(tmp_path, paths)
+    assert [t.amount for t in txns(result)] == [usd("700")]
+    assert [e.describe() for e in result.errors] == [
+        "folder.csv: is a folder; expected a file",
+        "missing.csv: no such file or folder; check the path in portfolio.toml (relative to it)",
+        "empty.csv:1: is empty; expected a CSV header line with columns date, account, amount or debit or credit",
+        "binary.csv: is a binary file (it contains NUL bytes); expected UTF-8 text",
+        "latin1.csv:2: is not valid UTF-8 (byte 0xe9 at column 31); expected UTF-8 text, re-export or convert the file to UTF-8",
+        "misspelt.csv:1: has no 'account' column; did you mean 'Acount'? "
+        '(or map it: columns = { account = "Acount" }) (found: Date, Acount, Amount)',
+    ]
+
+
+def test_bad_rows_are_counted_quoted_and_skipped(tmp_path: Path) -> None:
+    rows = ["date,account,amount"]
+    rows += [f"2026-01-{d:02d},Expenses:Fuel,10" for d in range(1, 21)]
+    rows[3] = "2026-13-01,Expenses:Fuel,10"
+    rows[5] = "2026-01-05,Expenses:Fuel,ten"
+    rows[7] = "2026-01-07,Fuel,10"
+    rows[9] = "2026-01-09,Expenses:Fuel,"
+    rows[11] = "yesterday,Expenses:Fuel,1"
+    rows[13] = "2026-01-13,9100 Other,1"
+    write(tmp_path, "l.csv", "\n".join(rows) + "\n")
+    result = collect(tmp_path, "l.csv")
+    assert len(txns(result)) == 14
+    (error,) = result.errors
+    assert (error.rows_skipped, error.fatal, error.provenance.line) == (6, False, 4)
+    assert error.message == (
+        "6 rows skipped: line 4: bad date '2026-13-01'; expected YYYY-MM-DD; "
+        "line 6: bad amount 'ten'; expected a number like 1234.56 or -1,234.56; "
+        "line 8: account 'Fuel' is neither hierarchical (Expenses:Fuel) nor numbered (6100 Fuel); "
+        'map it with account_types = { "Fuel" = "expense" }; '
+        "line 10: has no amount; expected an amount, a debit or a credit; "
+        "line 12: bad date 'yesterday'; expected YYYY-MM-DD; and 1 more"
+    )
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ValueError, match="unknown ledger column 'dat'"):
+        LedgerOptions.model_validate({"columns": {"dat": "Date"}})
+    with pytest.raises(ValueError, match="strptime format"):
+        LedgerOptions.model_validate({"date_format": "MM/DD/YYYY"})
+    with pytest.raises(ValueError):
+        LedgerOptions.model_validate({"sign": "negative"})
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    yield from start_s3(monkeypatch)
+
+
+def test_ledgers_from_s3(tmp_path: Path, s3: Any) -> None:
+    s3.create_bucket(Bucket="books")
+    s3.put_object(Bucket="books", Key="acme/2026.csv", Body=HOUSE.encode())
+    s3.put_object(Bucket="books", Key="acme/blue.beancount", Body=BEANCOUNT.encode())
+    result = collect(tmp_path, "s3://books/acme/")
+    assert [t.provenance.cite() for t in txns(result)][:2] == [
+        "s3://books/acme/2026.csv:3",
+        "s3://books/acme/2026.csv:4",
+    ]
+    assert len(txns(result)) == 10
+    assert result.freshness is not None and result.freshness.last_updated is not None
+
+
+# ------------------------------------------------------------------------------ fuzz
+
+CELL = st.text(alphabet=string.printable + "éü€\x00", max_size=12)
+ACCOUNTS = st.sampled_from(
+    ["Income:Rent", "Expenses:Fuel", "Assets:Checking", "6100 Fuel", "Fuel", "", "2100 Deposits"]
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.lists(
+        st.sampled_from(
+            ["date", "account", "amount", "debit", "credit", "memo", "type", "Amt", "x"]
+        ),
+        min_size=0,
+        max_size=6,
+    ),
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.just("2026-01-02"), CELL),
+            ACCOUNTS,
+            st.one_of(st.just("12.50"), CELL),
+            CELL,
+        ),
+        max_size=8,
+    ),
+    raw=st.binary(max_size=40),
+)
+def test_fuzzed_csv_never_raises_and_errors_name_the_file(
+    tmp_path: Path, header: list[str], rows: list[tuple[str, str, str, str]], raw: bytes
+) -> None:
+    lines = [",".join(header)] + [",".join(row) for row in rows]
+    write(tmp_path, "fuzz.csv", "\n".join(lines).encode("utf-8", "surrogatepass") + raw)
+    result = collect(tmp_path, "fuzz.csv")
+    assert all(e.provenance.source == "fuzz.csv" for e in result.errors)
+    assert all(e.message for e in result.errors)
+    assert all(t.provenance.source == "fuzz.csv" and t.provenance.line for t in txns(result))
+
+
+# ------------------------------------------------------------------------------ the demo
+
+
+def test_demo_ledgers() -> None:
+    from execbrief.config import load_config
+    from execbrief.plugins import get_registry
+
+    registry = get_registry()
+    config = load_config(EXAMPLES / "portfolio.toml", registry.option_models())
+    closing = {}
+    for entity in config.entities:
+        spec = entity.sources["ledger"]
+        result = LedgerSource().collect(
+            SourceRequest(entity=entity, spec=spec, root=config.root, as_of=date(2026, 11, 20))
+        )
+        assert result.errors == (), entity.id
+        assert len(txns(result)) > 70, entity.id
+        assert all(b.reconciles for b in balances(result)), entity.id
+        assert result.first_date is not None and result.first_date <= date(2025, 10, 3)
+        assert result.freshness is not None and not result.freshness.stale
+        closing[entity.id] = balances(result)[-1].balance
+        if entity.id == "harbor-charters":
+            charters = txns(result)
+            misc = sum(
+                (t.amount.amount for t in charters if t.account == "Expenses:Misc"), Decimal(0)
+            )
+            assert misc == Decimal("1526.14")
+            premiums = [
+                t.date
+                for t in charters
+                if t.counterparty == "Coastal Marine Insurance"
+                and t.date.month == 10
+                and t.date.year == 2026
+            ]
+            assert premiums == [date(2026, 10, 5), date(2026, 10, 6)]
+            early = [
+                t.reference
+                for t in charters
+                if t.account == "Income:Charters" and "2026-12" in t.memo
+            ]
+            assert early and all(ref and ref.startswith("BK-") for ref in early)
+    assert closing["harbor-charters"] == usd("31400.00")
+    assert closing["clean-sweep"] == usd("6750.00")
+    assert closing["blue-passage"] == usd("12800.00")
