@@ -181,3 +181,22 @@ def test_milestones_step_to_break_even() -> None:
         ("2027-Q2", usd("2016.67"), usd("0.00")),
     ]
     assert res.milestones[-1].goal == "break even"
+
+
+def test_frequent_same_amount_charges_are_not_duplicates() -> None:
+    ents = [("c", "rental")]
+    # cleaners paid $85 every 3 days: routine, not a duplicate
+    recs = [
+        tx("c", f"2026-03-{day:02d}", "Expenses:Cleaning", 85, counterparty="Tidy")
+        for day in (1, 4, 7, 10, 13)
+    ]
+    # a variable-amount supplier paid the same odd amount twice, two days apart: a duplicate
+    recs += [
+        tx("c", "2026-03-02", "Expenses:Repairs", "123.45", counterparty="Yard"),
+        tx("c", "2026-03-04", "Expenses:Repairs", "123.45", counterparty="Yard"),
+        tx("c", "2026-03-20", "Expenses:Repairs", "80.00", counterparty="Yard"),
+    ]
+    res = analyze(snapshot(ents, recs), config(ents))
+    assert [(d.payee, d.amount, d.days_apart) for d in res.duplicates] == [
+        ("Yard", usd("123.45"), 2)
+    ]

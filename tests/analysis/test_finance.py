@@ -258,6 +258,11 @@ def test_cash_rule_fails_below_minimum() -> None:
     res = analyze(snapshot(ENTITIES, records()), cfg)
     check = next(c for c in res.rules if c.rule == "keep-cash" and c.entity == "haul")
     assert check.status == "fail" and "5.25 months" in check.evidence
+    assert any(f.id == "finance.rule.keep-cash:haul" for f in res.findings)
+    # without the rule, the short runway is still a finding
+    no_rule = config(ENTITIES, analysis={"finance": {"min_cash_months": 6, "rules": []}})
+    res = analyze(snapshot(ENTITIES, records()), no_rule)
+    assert res.rules == ()
     assert any(f.id == "finance.runway-short:haul" for f in res.findings)
 
 
@@ -322,3 +327,50 @@ def test_windows_helpers() -> None:
         "2025-11",
         "2025-12",
     ]
+
+
+def test_opening_balance_stands_at_the_start_of_its_day() -> None:
+    ents = [("o", "charter")]
+    recs = [
+        balance("o", "2026-03-01", 1000),  # opening: the same day's income counts after it
+        tx("o", "2026-03-01", "Income:Charters", 100),
+        tx("o", "2026-03-02", "Expenses:Fuel", 40),
+    ]
+    run = analyze(snapshot(ents, recs), config(ents)).for_entity("o").runway  # type: ignore[union-attr]
+    assert run is not None and run.cash == usd(1060)
+    # an assertion stands at the end of its day: the same day's line is already in it
+    recs = [balance("o", "2026-03-01", 1000, kind="assertion"), *recs[1:]]
+    run = analyze(snapshot(ents, recs), config(ents)).for_entity("o").runway  # type: ignore[union-attr]
+    assert run is not None and run.cash == usd(960)
+
+
+def test_default_variable_words_and_override() -> None:
+    ents = [("v", "charter")]
+    recs = [
+        tx("v", "2026-03-01", "Income:Charters", 1000),
+        tx("v", "2026-03-02", "Expenses:Fuel", 200),  # variable by default
+        tx("v", "2026-03-03", "Expenses:Slip Fees", 300),  # fixed
+        booking("v", "V1", "2026-02-01", "2026-03-05", "completed", "500"),
+        booking("v", "V2", "2026-02-02", "2026-03-06", "completed", "500"),
+    ]
+    be = analyze(snapshot(ents, recs), config(ents)).for_entity("v").break_even  # type: ignore[union-attr]
+    assert be is not None
+    # price 500, variable 200 / 2 = 100, fixed 300 -> 300 / 400 = 0.75 -> 1 charter
+    assert (be.variable_cost, be.fixed_costs, be.units_needed) == (usd(100), usd(300), 1)
+    cfg = config(ents, settings={"v": {"finance": {"variable_categories": []}}})
+    be = analyze(snapshot(ents, recs), cfg).for_entity("v").break_even  # type: ignore[union-attr]
+    assert be is not None and (be.variable_cost, be.fixed_costs) == (usd(0), usd(500))
+
+
+def test_recurring_payments_are_not_one_off_spends() -> None:
+    ents = [("p", "consultancy")]
+    recs = [
+        tx("p", f"2026-0{m}-28", "Expenses:Salaries", 5000, "Payroll", counterparty="Gusto")
+        for m in (1, 2, 3)
+    ] + [tx("p", "2026-03-10", "Expenses:Equipment", 4000, "New laptops", counterparty="Apple")]
+    res = analyze(snapshot(ents, recs), config(ents))
+    check = next(c for c in res.rules if c.rule == "spend-needs-revenue-case")
+    assert (
+        check.status == "fail" and "1 spend(s)" in check.evidence and "Apple" not in check.evidence
+    )
+    assert "New laptops" in check.evidence and "Payroll" not in check.evidence

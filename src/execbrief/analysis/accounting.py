@@ -30,7 +30,7 @@ from execbrief.values import Money, Percent, Period
 #: Booking channels that are online travel agencies or marketplaces taking a commission.
 OTA_CHANNELS = (
     "getmyboat", "sailo", "boatsetter", "airbnb", "vrbo", "booking.com", "expedia", "viator",
-    "tripadvisor", "fareharbor", "thumbtack", "angi", "homeadvisor", "ota",
+    "tripadvisor", "fareharbor", "ota",
 )  # fmt: skip
 
 
@@ -231,10 +231,7 @@ def _words(words: Sequence[str]) -> re.Pattern[str]:
 
 
 def _payee(tx: Transaction) -> str:
-    """Who was paid: the counterparty, else the memo without digits (so "Adobe 03/26" groups)."""
-    if tx.counterparty:
-        return tx.counterparty.strip().lower()
-    return " ".join(re.sub(r"[0-9#/.,:-]+", " ", tx.memo.lower()).split())
+    return books.payee(tx)
 
 
 def _ledger(snapshot: Snapshot, entity: str) -> list[Transaction]:
@@ -365,12 +362,16 @@ def summarise_deferred(items: Sequence[DeferredItem], currency: str) -> list[Def
 
 # --------------------------------------------------------------------------- chart of accounts
 
+_PROCESSORS = re.compile(
+    r"\b(?:stripe|square|paypal|shopify payments|sumup|toast)\b", re.IGNORECASE
+)
 #: (account, type, words that name it, when it is needed) per entity kind. ``when``: always, ota
-#: (bookings through commission channels), deposits (customer deposits taken).
+#: (bookings through commission channels), deposits (customer deposits taken), processor (income
+#: paid through a card processor that keeps a fee).
 _COMMON: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("Customer deposits (contract liability)", "liability", ("deposit", "deposits", "unearned", "deferred revenue", "contract liability"), "deposits"),
     ("Insurance", "expense", ("insurance",), "always"),
-    ("Bank and payment processing fees", "expense", ("bank fee", "bank fees", "bank charges", "merchant", "processing", "stripe", "square", "payment fees", "card fees"), "always"),
+    ("Payment processing fees", "expense", ("bank fee", "bank fees", "bank charges", "merchant", "merchant fees", "processing", "processing fees", "stripe fees", "square fees", "payment fees", "card fees"), "processor"),
 )  # fmt: skip
 STANDARD_CHART: dict[str, tuple[tuple[str, str, tuple[str, ...], str], ...]] = {
     "charter": (
@@ -423,11 +424,22 @@ def chart_gaps(
         }
     )
     deposits = [b for b in bookings if b.deposit is not None and b.deposit.amount > 0]
+    processors = sorted(
+        {
+            t.counterparty
+            for t in rows
+            if t.account_type == AccountType.INCOME
+            and t.counterparty
+            and _PROCESSORS.search(t.counterparty)
+        }
+    )
     out = []
     for account, kind, words, when in (*_COMMON, *STANDARD_CHART.get(info.kind, ())):
         if when == "ota" and not ota:
             continue
         if when == "deposits" and not (deposits or any(d.entity == info.id for d in deferred)):
+            continue
+        if when == "processor" and not processors:
             continue
         pattern = _words(words)
         typed = [
@@ -440,6 +452,7 @@ def chart_gaps(
         why = {
             "always": f"a standard account for a {info.kind} business",
             "ota": f"bookings come through commission channels ({', '.join(ota)})",
+            "processor": f"income is paid through {', '.join(processors)}, who keep a fee",
             "deposits": f"{len(deposits)} bookings took deposits"
             if deposits
             else "deposits were booked as income",
@@ -532,28 +545,42 @@ def audit_categories(
 
 
 def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list[DuplicatePair]:
-    """Pairs of payments with one payee and one amount, ``days`` or fewer apart, whose references
-    (when both have one) are the same."""
+    """Payments that look like one bill paid twice: one payee, one amount, ``days`` or fewer apart,
+    and either the same reference, or an amount that is not a chance match — the payee is billed
+    that amount (at least 80% of its payments) at intervals longer than ``days``, or the amount
+    appears for this payee in no other payment. Pairs with different references are never paired."""
     spend = sorted(
         (t for t in rows if t.account_type in (*books.COSTS, AccountType.ASSET)),
         key=lambda t: (t.date, t.provenance),
     )
-    groups: dict[tuple[str, Decimal], list[Transaction]] = defaultdict(list)
+    by_payee: dict[str, list[Transaction]] = defaultdict(list)
     for t in spend:
-        groups[(_payee(t) or t.account.lower(), t.amount.amount)].append(t)
+        by_payee[_payee(t) or t.account.lower()].append(t)
     out = []
-    for (payee, _amount), group in sorted(groups.items()):
-        for first, second in pairwise(group):
-            apart = (second.date - first.date).days
-            if apart > days:
-                continue
-            if first.reference and second.reference and first.reference != second.reference:
-                continue
-            out.append(
-                DuplicatePair(
-                    entity, first.counterparty or payee, first.amount, first, second, apart
+    for payee, payments in sorted(by_payee.items()):
+        by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)
+        for t in payments:
+            by_amount[t.amount.amount].append(t)
+        for _amount, group in sorted(by_amount.items()):
+            gaps = [(b.date - a.date).days for a, b in pairwise(group)]
+            for index, (first, second) in enumerate(pairwise(group)):
+                apart = gaps[index]
+                if apart > days:
+                    continue
+                if first.reference and second.reference and first.reference != second.reference:
+                    continue
+                others = sorted(gaps[:index] + gaps[index + 1 :])
+                fixed_bill = len(group) >= 0.8 * len(payments) and (
+                    not others or others[len(others) // 2] > days
                 )
-            )
+                same_reference = bool(first.reference) and first.reference == second.reference
+                if not (same_reference or fixed_bill or len(group) == 2):
+                    continue
+                out.append(
+                    DuplicatePair(
+                        entity, first.counterparty or payee, first.amount, first, second, apart
+                    )
+                )
     return out
 
 
@@ -577,7 +604,10 @@ def find_subscriptions(
             <= latest.amount * options.subscription_tolerance
         ]
         months = {books.month_of(t.date) for t in similar}
-        if len(months) < options.subscription_months:
+        # a subscription is about one fixed charge a month, most of what the payee is paid
+        if len(months) < options.subscription_months or len(similar) < 0.8 * len(group):
+            continue
+        if len(similar) > len(months) * Decimal("1.25"):
             continue
         out.append(
             Subscription(
@@ -667,6 +697,7 @@ def reconcile(
             if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
             and deposit_words.search(f"{t.account} {t.memo}")
             and t.amount.amount > 0
+            and t.cash
         ]
         booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
         ledger_total = books.total((t.amount for t in recorded), snapshot.currency)

@@ -6,6 +6,7 @@ a trailing window and a cash movement the same way.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -121,6 +122,23 @@ def cite(records: Sequence[Record], detail: str | None = None) -> tuple[Provenan
             )
         )
     return tuple(out)
+
+
+def payee(tx: Transaction) -> str:
+    """Who was paid: the counterparty, else the memo without digits (so "Adobe 03/26" groups)."""
+    if tx.counterparty:
+        return tx.counterparty.strip().lower()
+    return " ".join(re.sub(r"[0-9#/.,:-]+", " ", tx.memo.lower()).split())
+
+
+def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
+    """Payees paid (on cost or asset accounts) in at least ``months`` distinct months: running costs
+    such as payroll, rent or premiums rather than one-off spending."""
+    seen: dict[str, set[Period]] = defaultdict(set)
+    for tx in rows:
+        if tx.account_type in (*COSTS, AccountType.ASSET) and payee(tx):
+            seen[payee(tx)].add(month_of(tx.date))
+    return {name for name, found in seen.items() if len(found) >= months}
 
 
 def money_key(money: Money | None) -> Decimal:

@@ -45,6 +45,13 @@ DEFAULT_UNITS: dict[str, tuple[str, str]] = {
 }
 #: Booking statuses that are sales (delivered or firmly booked), as opposed to funnel steps.
 SOLD = frozenset({BookingStatus.BOOKED, BookingStatus.COMPLETED})
+#: Operating-expense categories that vary with each unit sold (matched as whole words): the cost
+#: of delivering one more charter, job, night or trip. Cost-of-sales accounts are always variable.
+DEFAULT_VARIABLE_WORDS: tuple[str, ...] = (
+    "fuel", "diesel", "commission", "commissions", "platform fees", "host fees", "merchant fees",
+    "processing fees", "payment processing", "captains", "crew", "cleaning", "turnover", "turnovers",
+    "dump fees", "disposal", "tipping fees", "travel",
+)  # fmt: skip
 #: Average Gregorian month in days, for turning months of runway into a date.
 DAYS_PER_MONTH = Decimal("365.25") / 12
 PORTFOLIO = "portfolio"
@@ -102,8 +109,9 @@ class FinanceEntityOptions(Model):
     ``unit`` names the break-even unit (charter, job, billable hour, trip, night, ...);
     ``unit_source`` where units are counted (``bookings``, ``trips``, ``timesheets``, or ``none``).
     ``unit_price``, ``variable_cost`` (per unit) and ``fixed_costs`` (per month) override what is
-    measured. ``variable_categories`` are ledger categories (last account segment, any case) that
-    are variable costs although booked as operating expenses.
+    measured. ``variable_categories`` are words (matched as whole words in the last account segment,
+    any case) naming operating-expense accounts that are variable costs; it replaces the default
+    list ``DEFAULT_VARIABLE_WORDS`` (``[]`` makes every operating expense fixed).
     """
 
     unit: str | None = None
@@ -111,7 +119,7 @@ class FinanceEntityOptions(Model):
     unit_price: Decimal | None = Field(default=None, gt=0)
     variable_cost: Decimal | None = Field(default=None, ge=0)
     fixed_costs: Decimal | None = Field(default=None, ge=0)
-    variable_categories: list[str] = Field(default_factory=list)
+    variable_categories: list[str] | None = None
 
 
 # --------------------------------------------------------------------------- result types
@@ -331,8 +339,17 @@ def _months_to_date(start: date, months: Decimal) -> date:
 
 
 def _variable_category(tx: Transaction, options: FinanceEntityOptions) -> bool:
-    wanted = {c.lower() for c in options.variable_categories}
-    return tx.category.lower() in wanted
+    words = (
+        DEFAULT_VARIABLE_WORDS
+        if options.variable_categories is None
+        else tuple(options.variable_categories)
+    )
+    if not words:
+        return False
+    pattern = re.compile(
+        r"(?<![a-z0-9])(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![a-z0-9])"
+    )
+    return bool(pattern.search(tx.category.lower()))
 
 
 # --------------------------------------------------------------------------- the pieces
@@ -761,7 +778,9 @@ def _money_text(money: Money | None) -> str:
 
 def _rule_spend(rule: RuleSpec, options: FinanceOptions, snapshot: Snapshot) -> list[RuleCheck]:
     limit = Money(rule.limit or options.max_unreviewed_spend, snapshot.currency)
-    description = rule.description or f"No single spend over {limit} without a revenue case"
+    description = rule.description or (
+        f"No single spend over {limit} without a revenue case (recurring payments such as payroll excluded)"
+    )
     markers = [
         re.compile(rf"\b{re.escape(m)}\b", re.IGNORECASE) for m in options.revenue_case_markers
     ]
@@ -776,6 +795,8 @@ def _rule_spend(rule: RuleSpec, options: FinanceOptions, snapshot: Snapshot) -> 
         ]
         if not snapshot.records(Transaction, info.id):
             continue
+        recurring = books.recurring_payees(snapshot.records(Transaction, info.id))
+        rows = [t for t in rows if books.payee(t) not in recurring]
         bad = [
             t for t in rows if not any(m.search(f"{t.memo} {t.reference or ''}") for m in markers)
         ]
@@ -1352,7 +1373,9 @@ def _findings(
                     CostTier.REVENUE,
                 )
             )
-    for fin in [*result, *([portfolio] if portfolio else [])]:
+    # The cash-months rule, when configured, already reports a short runway with its evidence.
+    cash_rule = any(rule.kind == "cash-months" for rule in options.rules)
+    for fin in [] if cash_rule else [*result, *([portfolio] if portfolio else [])]:
         run = fin.runway
         if run is None or run.months_low is None:
             continue
