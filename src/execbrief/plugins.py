@@ -34,6 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.analysis.finance",
     "execbrief.analysis.accounting",
     "execbrief.analysis.operations",
+    "execbrief.analysis.marketing",
     "execbrief.reports.ceo",
     "execbrief.renderers.text",
     "execbrief.renderers.markdown",
