@@ -7,9 +7,9 @@ Run from the repository root::
 It (re)writes, under ``src/execbrief/examples/harbor/``:
 
 - ``bookings/harbor-charters.csv``: ~260 charters 2025-10..2026-11 across direct and OTA channels,
-  ids ``BK-1001`` upwards in order of creation. The funnel is broken for the last three months:
-  plenty of inquiries and quotes created since 2026-09-01, and none of those quotes converts to a
-  booking. A handful of bookings made in summer 2026 took deposits for charters in 2026-12..2027-04.
+  ids ``BK-1001`` upwards in order of creation. The funnel is broken since 2026-09-01: inquiries
+  and quotes keep coming and none converts to a booking; the last 60 days hold exactly the handoff
+  note's 41 inquiries, 23 quotes and no deposit. A handful of bookings made in summer 2026 took deposits for charters in 2026-12..2027-04.
 - ``bookings/sunset-sails.jsonl``: ~130 charters, direct channels only (no OTA), a healthy funnel.
 - ``bookings/clean-sweep.csv``: ~110 hauling jobs in a job-tracker export layout (aliased headers).
 - ``timesheets/tidewater-labs.csv`` and ``invoices/tidewater-labs.csv``: a consultancy's hours and
@@ -157,6 +157,29 @@ def _funnel(
     return "completed" if service < AS_OF else "booked"
 
 
+def _harbor_broken_funnel() -> list[tuple[date, date, str, str, Decimal]]:
+    """Private-charter leads since 2026-09-01, by email (website) and phone, none converting.
+
+    The 60 days before AS_OF (2026-09-21..11-19) hold exactly what the handoff note's funnel
+    table says: 41 inquiries, 23 of them quoted, no deposit; 2026-09-01..20 adds 6 more (4 quoted).
+    """
+    rng = random.Random(41)
+    out = []
+    for first, last, leads, quoted in (
+        (date(2026, 9, 1), date(2026, 9, 20), 6, 4),
+        (AS_OF - timedelta(days=60), AS_OF - timedelta(days=1), 41, 23),
+    ):
+        span = (last - first).days
+        days = sorted(first + timedelta(days=rng.randint(0, span)) for _ in range(leads))
+        chosen = set(rng.sample(range(leads), quoted))
+        for index, day in enumerate(days):
+            service = day + timedelta(days=rng.randint(10, 75))
+            channel = rng.choices(["website", "phone"], [60, 40])[0]
+            amount = Decimal(rng.choice([4, 6, 8]) * rng.choice([185, 210, 240]))
+            out.append((day, service, channel, "quoted" if index in chosen else "inquiry", amount))
+    return out
+
+
 def harbor_charters() -> list[list[str]]:
     """Harbor Charters: direct and OTA channels; quotes stop converting from 2026-09."""
     rng = random.Random(1042)
@@ -172,7 +195,9 @@ def harbor_charters() -> list[list[str]]:
             hours = rng.choice([2, 3, 4, 6, 8])
             amount = Decimal(hours * rng.choice([165, 185, 210, 240]))
             status = _funnel(rng, day, service, 0.78, 0.55, broken=day >= BROKEN_FROM)
-            leads.append((day, service, channel, status, amount))
+            if day < BROKEN_FROM:  # later leads are drawn (to keep the sequence) but replaced below
+                leads.append((day, service, channel, status, amount))
+    leads.extend(_harbor_broken_funnel())
     # Deposits taken in summer 2026 for charters after the as_of date (the ledger books them as income).
     for created, service, channel, amount in [
         (date(2026, 6, 14), date(2026, 12, 12), "website", Decimal(1440)),
