@@ -247,9 +247,10 @@ def harbor_charters() -> list[list[str]]:
 
 
 def sunset_sails() -> list[dict[str, object]]:
-    """Sunset Sail Co.: direct channels only, a funnel that works."""
+    """Sunset Sail Co.: direct channels only (website form, phone, walk-ups, hotel concierges), a
+    funnel that works."""
     rng = random.Random(2024)
-    channels = [("website", 45), ("phone", 25), ("walk-up", 15), ("referral", 15)]
+    channels = [("website", 45), ("phone", 25), ("walk-up", 15), ("concierge", 15)]
     out = []
     leads = []
     for day in _days(START, AS_OF - timedelta(days=1)):

@@ -340,7 +340,7 @@ def test_demo_harbor_charters_funnel_breaks_after_august() -> None:
 def test_demo_sunset_sails_has_no_ota_channels_and_clean_sweep_reads_us_dates() -> None:
     sunset = demo("bookings/sunset-sails.jsonl")
     assert len(sunset) > 100
-    assert {b.channel for b in sunset} == {"website", "phone", "walk-up", "referral"}
+    assert {b.channel for b in sunset} == {"website", "phone", "walk-up", "concierge"}
     sweep = demo("bookings/clean-sweep.csv", date_format="%m/%d/%Y")
     assert len(sweep) > 100
     assert sweep[0].id == "J3001" and sweep[0].created == date(2025, 10, 3)

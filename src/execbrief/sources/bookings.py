@@ -160,6 +160,8 @@ CHANNEL_ALIASES = {
     "walk-in": "walk-up",
     "walkup": "walk-up",
     "e-mail": "email",
+    "hotel concierge": "concierge",
+    "concierge desk": "concierge",
 }
 
 _SEPARATORS = re.compile(r"[\s_\-/.:]+")
