@@ -592,7 +592,7 @@ def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
                             f"Find out why no one moved from {before.step.lower()} to {after.step.lower()}: "
                             "call five of them, check the terms and the follow-up, and fix the step this month."
                         ),
-                        effort=Effort.DAYS,
+                        effort=Effort.HOURS,
                         impact=4,
                         tags=("shortfall", "sales", "funnel"),
                         provenance=(before.provenance, after.provenance),

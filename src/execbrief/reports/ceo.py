@@ -46,7 +46,7 @@ DUE_IN_DAYS: dict[Severity, int] = {
 class CeoOptions(Model):
     """``[reports.ceo]`` options: how many shortfalls the summary names and the plan holds."""
 
-    summary_size: int = Field(default=5, ge=1, le=20)
+    summary_size: int = Field(default=6, ge=1, le=20)
     plan_size: int = Field(default=10, ge=1, le=50)
 
 
@@ -159,11 +159,14 @@ def _other_findings(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
 def _merge(own: list[Finding], others: list[Finding]) -> list[Finding]:
     """The briefing's shortfalls plus the others', without showing one problem twice.
 
-    A finding of another analysis about the same entity that cites a note line a briefing
-    finding already cites (for example finance's equity rule over the same handoff facts) is the
-    same problem seen twice, and is left out.
+    A finding of another analysis is the same problem as a briefing finding, and is left out,
+    when both concern the same entity and either it cites a note line the briefing finding cites
+    (finance's equity rule over the same handoff facts) or both rules name the same topic
+    (``operations.unbilled`` and ``briefing.unbilled-work``). The briefing's finding is kept: it
+    quotes the note the CEO knows.
     """
     cited = {(f.entity, p.source, p.line) for f in own for p in f.provenance if p.line is not None}
+    topics = {(f.entity, topic) for f in own for topic in _topics(f.rule)}
     seen = {f.id for f in own}
     out = list(own)
     for finding in others:
@@ -175,9 +178,20 @@ def _merge(own: list[Finding], others: list[Finding]) -> list[Finding]:
             if p.line is not None
         ):
             continue
+        if any((finding.entity, topic) in topics for topic in _topics(finding.rule)):
+            continue
         seen.add(finding.id)
         out.append(finding)
     return out
+
+
+#: Words in rule names that name one problem whichever analysis found it.
+TOPICS = frozenset({"pipeline", "equity", "ota", "funnel", "unbilled"})
+
+
+def _topics(rule: str) -> set[str]:
+    words = set(rule.replace(".", "-").replace("_", "-").split("-"))
+    return words & TOPICS
 
 
 def _count_kpis(kpis: list[Finding]) -> str:

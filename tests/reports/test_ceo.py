@@ -1,0 +1,377 @@
+"""The CEO report, built through the pipeline: summary, sections, shortfalls from every analysis
+(without doubles), the action plan, warnings for unreadable notes, and unseen notes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from execbrief import pipeline
+from execbrief.config import Config, NoOptions, load_config
+from execbrief.document import ActionPlan, Document, Findings, Metrics
+from execbrief.findings import AnalysisResult, Effort, Finding, Severity
+from execbrief.hookspecs import hookimpl
+from execbrief.plugins import Registry, get_registry
+from execbrief.snapshot import Provenance, Snapshot
+from execbrief.values import Cadence, Money, MoneyRange, Percent
+
+AS_OF = date(2026, 11, 20)
+
+PLANTED = {
+    "briefing.empty-pipeline:tidewater-labs",
+    "briefing.equity-unsigned:crewboard",
+    "briefing.zero-ota:sunset-sails",
+    "briefing.funnel-stall:harbor-charters:deposits-paid",
+    "briefing.unbilled-work:tidewater-labs",
+}
+
+
+def build(config_path: Path, registry: Registry | None = None) -> Document:
+    registry = registry or get_registry()
+    config = load_config(config_path, registry.option_models())
+    snapshot = pipeline.collect(config, registry, AS_OF, key=b"test-key")
+    ctx = pipeline.context(snapshot, config, registry)
+    [built] = pipeline.build(ctx, registry, ["ceo"])
+    assert built.error is None, built.error
+    assert built.document is not None
+    return built.document
+
+
+def section(document: Document, title: str) -> list[object]:
+    return list(next(s for s in document.sections if s.title == title).blocks)
+
+
+# ---------------------------------------------------------------------------------- the example
+
+
+def test_the_example_report_shows_every_planted_problem_first(example_portfolio: Path) -> None:
+    document = build(example_portfolio)
+    assert (document.report, document.title, document.audience) == ("ceo", "CEO briefing", "CEO")
+    assert (document.period, document.as_of, document.portfolio) == (
+        "2026-11",
+        AS_OF,
+        "Harbor Holdings",
+    )
+    assert [s.title for s in document.sections] == [
+        "Asset inventory",
+        "Entity figures",
+        "Critical shortfalls",
+        "Missing KPIs",
+        "30-day action plan",
+    ]
+    ids = [f.id for f in document.findings()]
+    assert set(ids) >= PLANTED
+    assert len(ids) == len(set(ids))
+    assert document.warnings == ()
+    # the two critical planted problems lead the summary, each citing its note lines
+    first, second = document.summary[:2]
+    assert first.text == "Tidewater Labs has an empty sales pipeline"
+    assert {p.source for p in first.provenance} == {"handoffs/tidewater-labs.md"}
+    assert second.text == "CrewBoard: an equity promise (10%) is not signed"
+    assert [p.cite() for p in second.provenance] == [
+        f"handoffs/crewboard.md:{line}"
+        for line in _lines(
+            example_portfolio,
+            "handoffs/crewboard.md",
+            "**Equity promised:**",
+            "**Agreement status:**",
+        )
+    ]
+
+
+def _lines(config: Path, note: str, *texts: str) -> list[int]:
+    lines = (config.parent / note).read_text(encoding="utf-8").splitlines()
+    return [next(n for n, line in enumerate(lines, 1) if text in line) for text in texts]
+
+
+def test_the_example_report_renders_every_planted_problem_in_text(example_portfolio: Path) -> None:
+    registry = get_registry()
+    text = pipeline.render(build(example_portfolio, registry), registry, "text")
+    for phrase in (
+        "empty sales pipeline",
+        "equity promise (10%) is not signed",
+        "listed on no online travel agency",
+        "23 quotes sent led to 0 deposits paid",
+        "$4,100 of unbilled work",
+    ):
+        assert phrase in " ".join(text.split()), phrase
+    assert "handoffs/harbor-charters.md:" in text
+
+
+def test_inventory_and_figures_cite_the_notes(example_portfolio: Path) -> None:
+    document = build(example_portfolio)
+    table, counts = section(document, "Asset inventory")
+    assert [row.cells for row in table.rows][:2] == [  # type: ignore[attr-defined]
+        ("Harbor Charters", "charter", "company", "handoffs/harbor-charters.md"),
+        ("Sunset Sail Co.", "charter", "company", "handoffs/sunset-sails.md"),
+    ]
+    assert [row.cells[2] for row in table.rows].count("revenue stream") == 3  # type: ignore[attr-defined]
+    assert {m.label: m.value for m in counts.metrics}["Companies"] == 4  # type: ignore[attr-defined]
+    figures = [b for b in section(document, "Entity figures") if isinstance(b, Metrics)]
+    assert figures[0].title == "Harbor Charters (charter, company)"
+    by = {(m.entity, m.id): m for b in figures for m in b.metrics}
+    burn = by[("harbor-charters", "briefing.burn")]
+    assert burn.value == MoneyRange(Money(7000), Money(9000), Cadence.MONTH, approximate=True)
+    assert burn.provenance == (
+        Provenance(
+            "handoffs/harbor-charters.md",
+            _lines(example_portfolio, "handoffs/harbor-charters.md", "| Burn rate |")[0],
+        ),
+    )
+    assert by[("crewboard", "briefing.equity_obligations")].value == Percent(10)
+    assert (
+        by[("harbor-charters", "briefing.equity_obligations")].value is None
+    )  # not stated: a dash
+    for metric in by.values():
+        if metric.value is not None:
+            assert metric.provenance[0].source == f"handoffs/{metric.entity}.md"
+            assert metric.provenance[0].line is not None
+
+
+def test_the_action_plan_follows_the_ranked_shortfalls_within_30_days(
+    example_portfolio: Path,
+) -> None:
+    document = build(example_portfolio)
+    [findings] = section(document, "Critical shortfalls")
+    [plan] = section(document, "30-day action plan")
+    assert isinstance(findings, Findings) and isinstance(plan, ActionPlan)
+    shortfalls = findings.findings
+    assert [a.finding_ids for a in plan.actions] == [(f.id,) for f in shortfalls[:10]]
+    assert all(1 <= a.due_in_days <= 30 for a in plan.actions)
+    due = {a.finding_ids[0]: a.due_in_days for a in plan.actions}
+    assert due["briefing.empty-pipeline:tidewater-labs"] == 7
+    assert due["briefing.funnel-stall:harbor-charters:deposits-paid"] == 14
+    first = plan.actions[0]
+    assert first.title.startswith("Tidewater Labs: Start outreach this week")
+    assert first.provenance == shortfalls[0].provenance
+
+
+def test_the_document_round_trips_through_json(example_portfolio: Path) -> None:
+    document = build(example_portfolio)
+    data = json.loads(json.dumps(document.to_dict()))
+    assert Document.from_dict(data) == document
+
+
+# ---------------------------------------------------------------------------------- other analyses
+
+
+class FakeAnalysis:
+    """An analysis that reports a mix of findings, to show which reach the CEO."""
+
+    name: ClassVar[str] = "zz-fake"
+    description: ClassVar[str] = "test"
+    Options = NoOptions
+    EntityOptions = None
+
+    def analyze(self, snapshot: Snapshot, config: Config) -> AnalysisResult:
+        def finding(
+            id: str,
+            severity: Severity,
+            tags: tuple[str, ...],
+            *prov: Provenance,
+            entity: str = "acme",
+        ) -> Finding:
+            return Finding(
+                id,
+                id.split(":")[0],
+                id,
+                severity,
+                entity,
+                "evidence",
+                "Fix it.",
+                Effort.HOURS,
+                1,
+                tags,
+                prov,
+            )
+
+        return AnalysisResult(
+            self.name,
+            findings=(
+                finding("fake.critical:acme", Severity.CRITICAL, ("security",)),
+                finding("fake.tagged:other", Severity.MEDIUM, ("shortfall",), entity="other"),
+                finding("fake.low:acme", Severity.LOW, ("ux",)),
+                finding(
+                    "fake.same-line:acme",
+                    Severity.HIGH,
+                    ("shortfall",),
+                    Provenance("handoffs/acme.md", 4),
+                ),
+                finding("fake.pipeline-dry:acme", Severity.HIGH, ("shortfall",)),
+            ),
+        )
+
+
+class BrokenAnalysis:
+    """An analysis with a bug."""
+
+    name: ClassVar[str] = "zz-broken"
+    description: ClassVar[str] = "test"
+    Options = NoOptions
+    EntityOptions = None
+
+    def analyze(self, snapshot: Snapshot, config: Config) -> AnalysisResult:
+        raise RuntimeError("boom")
+
+
+class ExtraPlugin:
+    @hookimpl
+    def register_analyses(self) -> list[object]:
+        return [FakeAnalysis(), BrokenAnalysis()]
+
+
+ACME = """\
+# Acme
+## Sales
+Cash: $1,000
+Pipeline: none
+Burn: $500/mo
+"""
+
+
+def write_portfolio(root: Path, notes: dict[str, str | bytes]) -> Path:
+    entities = []
+    for entity, content in notes.items():
+        entities.append(
+            f'[[entities]]\nid = "{entity}"\nname = "{entity.title()}"\nkind = "consultancy"\nhandoff = "handoffs/{entity}.md"\n'
+        )
+        (root / "handoffs").mkdir(parents=True, exist_ok=True)
+        target = root / "handoffs" / f"{entity}.md"
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    config = root / "portfolio.toml"
+    config.write_text('[portfolio]\nname = "Test Co"\n\n' + "\n".join(entities), encoding="utf-8")
+    return config
+
+
+def test_shortfalls_of_other_analyses_join_without_doubles(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"acme": ACME, "other": "Cash: $1\nBurn: $1/mo\n"})
+    document = build(config, get_registry([ExtraPlugin()]))
+    ids = [f.id for f in document.findings()]
+    assert "fake.critical:acme" in ids  # critical, whatever its tags
+    assert "fake.tagged:other" in ids  # tagged shortfall
+    assert "fake.low:acme" not in ids  # neither
+    assert "fake.same-line:acme" not in ids  # cites the line the empty-pipeline finding cites
+    assert "fake.pipeline-dry:acme" not in ids  # the same topic as briefing.empty-pipeline
+    assert "briefing.empty-pipeline:acme" in ids
+    # the broken analysis costs only its own findings, and says so
+    [warning] = document.warnings
+    assert warning.text.startswith("the zz-broken analysis failed (RuntimeError at test_ceo.py:")
+    assert warning.text.endswith("); its shortfalls are missing from this report")
+
+
+def test_an_unreadable_note_shows_as_a_warning_and_a_gap(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"acme": ACME, "broken": b"Cash: $1\nCaf\xe9\n"})
+    document = build(config)
+    [warning] = document.warnings
+    assert warning.text.startswith("Broken: handoffs/broken.md:2: is not valid UTF-8")
+    assert warning.provenance == (Provenance("handoffs/broken.md", 2),)
+    ids = [f.id for f in document.findings()]
+    assert "briefing.note-unreadable:broken" in ids
+    assert not any(i.startswith("briefing.missing-fact:broken") for i in ids)
+    figures = [b for b in section(document, "Entity figures") if isinstance(b, Metrics)]
+    broken = next(b for b in figures if b.title and b.title.startswith("Broken"))
+    assert broken.title == "Broken (consultancy, company; note unreadable)"
+    assert all(m.value is None for m in broken.metrics)
+    assert any("source problem" in b.text for b in document.summary)
+
+
+# ---------------------------------------------------------------------------------- unseen notes
+
+
+HERON = """\
+---
+owner: Lee Park
+updated: 2026-11-01
+---
+
+# Heron Bay Rentals
+
+Two cottages on the bay, let by the week in summer and by the month in winter.
+
+## Money
+
+| Figure | Value |
+|---|---|
+| Bank balance | $22,000 |
+| Monthly burn | $3K–4K/mo |
+| Revenue | $6,100 |
+
+## Distribution
+
+- Listed on OTAs: none (we only take direct bookings)
+- Occupancy: 54%
+- ADR: $210
+"""
+
+OSPREY = """\
+# Osprey Web Studio
+
+**Cash:** $9,500
+**Burn rate:** ~$6K/mo
+**Leads in pipeline:** 0
+
+## Partners
+
+**Equity owed:** 15% to our designer, Kim
+**Partner agreement:** not signed yet
+
+## Billing
+
+Two retainers ran over in October and the extra hours have not been
+invoiced, roughly $2,300 between them.
+
+| Stage | Count |
+|---|---|
+| Discovery calls | 12 |
+| Proposals | 5 |
+| Signed | 0 |
+"""
+
+
+def test_unseen_notes_give_a_ceo_report_matching_them(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"heron": HERON, "osprey": OSPREY})
+    text = config.read_text(encoding="utf-8").replace(
+        'id = "heron"\nname = "Heron"\nkind = "consultancy"',
+        'id = "heron"\nname = "Heron"\nkind = "rental"\nstream = true',
+    )
+    config.write_text(text, encoding="utf-8")
+    data = json.loads(json.dumps(build(config).to_dict()))
+    document = Document.from_dict(data)
+    figures = {
+        (m.entity, m.id): m for m in document.metrics() if m.id.startswith("briefing.") and m.entity
+    }
+    expect = {
+        ("heron", "briefing.cash"): (Money(22000), "handoffs/heron.md:14"),
+        ("heron", "briefing.burn"): (
+            MoneyRange(Money(3000), Money(4000), Cadence.MONTH),
+            "handoffs/heron.md:15",
+        ),
+        ("osprey", "briefing.cash"): (Money(9500), "handoffs/osprey.md:3"),
+        ("osprey", "briefing.burn"): (
+            MoneyRange.point(Money(6000), Cadence.MONTH, approximate=True),
+            "handoffs/osprey.md:4",
+        ),
+        ("osprey", "briefing.pipeline"): (0, "handoffs/osprey.md:5"),
+        ("osprey", "briefing.equity_obligations"): (Percent(15), "handoffs/osprey.md:9"),
+    }
+    for key, (value, cite) in expect.items():
+        assert figures[key].value == value, key
+        assert [p.cite() for p in figures[key].provenance] == [cite], key
+    shortfalls = {
+        f.id: [p.cite() for p in f.provenance] for f in document.findings() if "shortfall" in f.tags
+    }
+    assert shortfalls == {
+        "briefing.zero-ota:heron": ["handoffs/heron.md:20"],
+        "briefing.empty-pipeline:osprey": ["handoffs/osprey.md:5"],
+        "briefing.equity-unsigned:osprey": ["handoffs/osprey.md:9", "handoffs/osprey.md:10"],
+        "briefing.unbilled-work:osprey": ["handoffs/osprey.md:14-15"],
+        "briefing.funnel-stall:osprey:signed": ["handoffs/osprey.md:20", "handoffs/osprey.md:21"],
+    }
+    titles = {f.id: f.title for f in document.findings()}
+    assert titles["briefing.unbilled-work:osprey"] == "Osprey has ~$2,300 of unbilled work"
+    assert titles["briefing.funnel-stall:osprey:signed"] == "Osprey: 5 proposals led to 0 signed"
