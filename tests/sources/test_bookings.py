@@ -17,6 +17,7 @@ from opskit import AS_OF, EXAMPLES, as_json, make_request, messages, one_error, 
 
 from execbrief import hookspecs, pipeline
 from execbrief.config import load_config
+from execbrief.errors import ConfigError
 from execbrief.plugins import build_registry
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.sources import bookings
@@ -403,3 +404,21 @@ def test_bookings_from_an_s3_prefix(s3: Any) -> None:
         ("s3://ops/bookings/b.jsonl", 1),
     ]
     assert result.freshness.newest_record == date(2026, 11, 2)
+
+
+def test_a_mapping_of_an_unknown_column_is_a_config_error(tmp_path: Path) -> None:
+    manager = pluggy.PluginManager("execbrief")
+    manager.add_hookspecs(hookspecs)
+    manager.register(bookings)
+    registry = build_registry(manager)
+    write(
+        tmp_path,
+        "portfolio.toml",
+        '[portfolio]\nname = "T"\n\n[[entities]]\nid = "acme"\nname = "Acme"\nkind = "charter"\n'
+        'bookings = { path = "b.csv", columns = { stauts = "Stage" } }\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "portfolio.toml", registry.option_models())
+    message = str(caught.value)
+    assert "entities[0].bookings.columns" in message
+    assert "unknown column 'stauts'; did you mean 'status'?" in message

@@ -171,6 +171,8 @@ class BookingsOptions(tabular.TableOptions):
     """``bookings = { path = ..., columns = {...}, date_format = "%m/%d/%Y", currency = "USD",
     statuses = { "Paid in full" = "completed" } }``. ``statuses`` adds status words."""
 
+    known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
+
     statuses: dict[str, BookingStatus] = Field(default_factory=dict)
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
@@ -31,7 +31,7 @@ from execbrief.sources.files import (
     finish,
     provenance,
 )
-from execbrief.sources.tabular import open_table
+from execbrief.sources.tabular import check_columns, open_table
 
 COLUMNS = (
     Column(
@@ -116,6 +116,11 @@ class SubscribersOptions(Model):
     columns: dict[str, str] = Field(default_factory=dict)
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     opted_in: list[str] = Field(default_factory=list)
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_columns(value, [c.name for c in COLUMNS])
 
 
 def is_valid_email(address: str) -> bool:

@@ -12,11 +12,12 @@ missing paths, binary files, invalid UTF-8, misspelt columns, bad cells — come
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -55,10 +56,17 @@ class TableOptions(Model):
     unset).
     """
 
+    known_columns: ClassVar[tuple[str, ...]] = ()
+
     columns: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_columns(value, cls.known_columns)
 
     @field_validator("date_format")
     @classmethod
@@ -66,6 +74,18 @@ class TableOptions(Model):
         if value is not None and "%" not in value:
             raise ValueError("expected a strptime format such as '%m/%d/%Y'")
         return value
+
+
+def check_columns(mapping: dict[str, str], known: Sequence[str]) -> dict[str, str]:
+    """A column mapping whose keys are all canonical names (when ``known`` is given)."""
+    for name in mapping:
+        if known and name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise ValueError(
+                f"unknown column {name!r}; {hint}the keys are the canonical names: {', '.join(known)}"
+            )
+    return mapping
 
 
 def currency(request: SourceRequest, options: TableOptions) -> str:

@@ -97,12 +97,16 @@ class TimesheetOptions(tabular.TableOptions):
     """``timesheets = { path = ..., columns = {...}, date_format = ..., currency = ...,
     default_billable = true }``. ``default_billable`` applies when the file has no billable column."""
 
+    known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in TIME_COLUMNS)
+
     default_billable: bool = True
 
 
 class InvoiceOptions(tabular.TableOptions):
     """``invoices = { path = ..., columns = {...}, date_format = ..., currency = ...,
     terms_days = 30 }``. ``terms_days`` gives the due date when the file has no due column."""
+
+    known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in INVOICE_COLUMNS)
 
     terms_days: int = Field(default=30, ge=0, le=365)
 

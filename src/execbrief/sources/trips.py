@@ -57,6 +57,8 @@ COLUMNS = (
 class TripsOptions(tabular.TableOptions):
     """``trips = { path = ..., columns = {...}, date_format = ..., currency = ... }``."""
 
+    known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
+
 
 def trip_from_row(
     row: Mapping[str, str], where: Provenance, request: SourceRequest, options: TripsOptions
