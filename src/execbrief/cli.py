@@ -672,8 +672,15 @@ def history(
 
 @cli.command()
 @config_option
+@click.option(
+    "--wait",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 20),
+    help="Seconds to long-poll SQS.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def track(config_path: str, env_file: str | None, as_json: bool) -> None:
+def track(config_path: str, env_file: str | None, wait: int, as_json: bool) -> None:
     """Read SES events (configuration set -> SNS -> SQS) and update deliveries: delivered,
     bounced, complained, rejected. The queue is [delivery.ses] events_queue_url."""
     from rich.table import Table
@@ -694,7 +701,7 @@ def track(config_path: str, env_file: str | None, as_json: bool) -> None:
         sqs = ses.session.client("sqs", region_name=ses.region, endpoint_url=options.endpoint_url)
         with open_store(loaded.config) as store:
             try:
-                result = track_events(store, sqs, options.events_queue_url)
+                result = track_events(store, sqs, options.events_queue_url, wait_seconds=wait)
             except Exception as exc:
                 from execbrief.transports.ses import classify
 

@@ -1,0 +1,81 @@
+"""A sender process for the crash and concurrency tests (run with ``python sender_process.py``).
+
+Usage: sender_process.py STORE OUTBOX COUNT [--delay S] [--hang-after N MARKER] [--resend-unknown]
+
+Sends one report to COUNT recipients through the outbox transport. ``--delay`` sleeps after each
+write (so two processes overlap); ``--hang-after N MARKER`` writes the Nth message, touches MARKER
+and hangs before recording the outcome, so the parent can SIGKILL it in that window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from execbrief.delivery import DispatchOptions, Outgoing, Timing, dispatch
+from execbrief.message import Rendered
+from execbrief.store.db import Store
+from execbrief.transports.base import SendResult
+from execbrief.transports.outbox import OutboxTransport
+
+
+class SlowOutbox(OutboxTransport):
+    def __init__(
+        self, folder: Path, delay: float, hang_after: int | None, marker: Path | None
+    ) -> None:
+        super().__init__(folder)
+        self.delay, self.hang_after, self.marker, self.count = delay, hang_after, marker, 0
+
+    def send(self, message: EmailMessage, *, tags: dict[str, str] | None = None) -> SendResult:
+        result = super().send(message, tags=tags)
+        self.count += 1
+        if (
+            self.hang_after is not None
+            and self.count == self.hang_after
+            and self.marker is not None
+        ):
+            self.marker.write_text(str(message["To"]))
+            time.sleep(60)
+        if self.delay:
+            time.sleep(self.delay)
+        return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("store")
+    parser.add_argument("outbox")
+    parser.add_argument("count", type=int)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--hang-after", nargs=2, default=None)
+    parser.add_argument("--resend-unknown", action="store_true")
+    args = parser.parse_args()
+    hang_after, marker = (
+        (int(args.hang_after[0]), Path(args.hang_after[1])) if args.hang_after else (None, None)
+    )
+    recipients = tuple(f"r{i:03d}@harbor.example" for i in range(args.count))
+    item = Outgoing("ceo", None, Rendered("CEO report", "Pipeline: empty\n"), recipients)
+    fixed = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    with Store(args.store, clock=lambda: fixed) as store:
+        result = dispatch(
+            [item],
+            period="2026-11",
+            store=store,
+            transport=SlowOutbox(Path(args.outbox), args.delay, hang_after, marker),
+            sender="reports@harbor.example",
+            operator=None,
+            timing=Timing(now=lambda: fixed),
+            options=DispatchOptions(resend_unknown=args.resend_unknown),
+            alert_stream=sys.stderr,
+        )
+    print(json.dumps(result.to_dict()))
+    return result.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

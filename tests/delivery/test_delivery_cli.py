@@ -1,0 +1,232 @@
+"""The CLI commands of delivery (send, history, check --expect, track) through click's CliRunner."""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+from helpers_aws import sent_messages, verify
+
+from execbrief.cli import cli
+
+NOTE = """# Harbor Charters handoff
+
+## Finance
+
+- Cash on hand: $12,000
+- Burn rate: $7,500/mo
+
+## Sales
+
+Pipeline: none
+"""
+
+CONFIG = """
+[portfolio]
+name = "Test Holdings"
+
+[delivery]
+transport = "{transport}"
+sender = "reports@harbor.example"
+operator = "ops@harbor.example"
+{extra}
+
+[reports.ceo]
+to = ["a@harbor.example", "b@harbor.example"]
+
+[[entities]]
+id = "harbor-charters"
+name = "Harbor Charters"
+kind = "charter"
+handoff = "handoffs/harbor-charters.md"
+"""
+
+
+def portfolio(tmp_path: Path, transport: str = "outbox", extra: str = "") -> Path:
+    (tmp_path / "handoffs").mkdir()
+    (tmp_path / "handoffs" / "harbor-charters.md").write_text(NOTE)
+    config = tmp_path / "portfolio.toml"
+    config.write_text(CONFIG.format(transport=transport, extra=extra))
+    return config
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_send_once_then_skip_then_force(tmp_path: Path) -> None:
+    config = str(portfolio(tmp_path))
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert [(d["recipient"], d["action"]) for d in data["run"]["deliveries"]] == [
+        ("a@harbor.example", "sent"),
+        ("b@harbor.example", "sent"),
+    ]
+    files = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 2
+    parsed = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert parsed["Subject"].endswith("2026-11") and parsed.get_content_type() == "text/plain"
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
+    assert code == 0 and [d["action"] for d in json.loads(out)["run"]["deliveries"]] == [
+        "skipped",
+        "skipped",
+    ]
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--force", "--report", "ceo")
+    assert code == 0 and len(list((tmp_path / "outbox").glob("*.eml"))) == 4
+    code, out = invoke("history", "-c", config, "--json")
+    rows = json.loads(out)
+    assert [(r["period"], r["recipient"], r["status"], r["attempts"]) for r in rows] == [
+        ("2026-11", "a@harbor.example", "sent", 2),
+        ("2026-11", "b@harbor.example", "sent", 2),
+    ]
+
+
+def test_dry_run_sends_and_records_nothing(tmp_path: Path) -> None:
+    config = str(portfolio(tmp_path))
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--dry-run")
+    assert code == 0 and "would send" in out
+    assert not (tmp_path / "outbox").exists()
+    code, out = invoke("history", "-c", config, "--json")
+    assert json.loads(out) == []
+
+
+def test_a_rejected_recipient_exits_1_and_is_recorded(tmp_path: Path) -> None:
+    config = str(
+        portfolio(
+            tmp_path, "memory", '[delivery.memory]\nfail = { "b@harbor.example" = "rejected" }'
+        )
+    )
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
+    assert code == 1
+    deliveries = json.loads(out)["run"]["deliveries"]
+    assert [d["status"] for d in deliveries] == ["sent", "failed"]
+    assert deliveries[1]["error"] == "rejected: scripted rejected failure for b@harbor.example"
+
+
+def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
+    code, out = invoke("send", "-c", str(portfolio(tmp_path)), "--period", "2026-13")
+    assert code == 2 and "--period" in out
+
+
+def test_check_expect_monthly_reports_missed_periods(tmp_path: Path) -> None:
+    config = str(portfolio(tmp_path))
+    assert invoke("send", "-c", config, "--as-of", "2026-09-20", "--json")[0] == 0
+    assert invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")[0] == 0
+    code, out = invoke(
+        "check", "-c", config, "--as-of", "2026-12-05", "--expect", "monthly", "--json"
+    )
+    data = json.loads(out)["delivery"]
+    assert code == 1
+    assert [(m["report"], m["period"], m["missing"]) for m in data["missed"]] == [
+        ("ceo", "2026-10", ["a@harbor.example", "b@harbor.example"])
+    ]
+    assert data["checks"][0]["name"] == "outbox folder" and data["checks"][0]["ok"]
+    # no quarterly delivery was ever recorded: the last full quarter is reported
+    code, out = invoke(
+        "check", "-c", config, "--as-of", "2026-12-05", "--expect", "quarterly", "--json"
+    )
+    assert [m["period"] for m in json.loads(out)["delivery"]["missed"]] == ["2026-Q3"]
+
+
+def ses_event(kind: str, message_id: str, delivery_id: str, **section: object) -> str:
+    event = {
+        "eventType": kind,
+        "mail": {
+            "timestamp": "2026-11-20T08:00:01.000Z",
+            "messageId": message_id,
+            "source": "reports@harbor.example",
+            "tags": {"execbrief-delivery": [delivery_id], "ses:configuration-set": ["execbrief"]},
+        },
+        kind[0].lower() + kind[1:]: {"timestamp": "2026-11-20T08:00:05.000Z", **section},
+    }
+    return json.dumps(event)
+
+
+def test_send_through_ses_then_track_events_from_sqs(
+    moto_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws = {"region_name": "us-east-1", "endpoint_url": moto_url}
+    verify(moto_url, "harbor.example", "us-east-1")
+    sqs, sns = boto3.client("sqs", **aws), boto3.client("sns", **aws)
+    queue = sqs.create_queue(QueueName="ses-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    topic = sns.create_topic(Name="ses-events")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    extra = f'[delivery.ses]\nregion = "us-east-1"\nendpoint_url = "{moto_url}"\nevents_queue_url = "{queue}"\nmax_send_rate = 50'
+    config = str(portfolio(tmp_path, "ses", extra))
+
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
+    assert code == 0, out
+    sent = {d["recipient"]: d for d in json.loads(out)["run"]["deliveries"]}
+    assert {m.id for m in sent_messages("us-east-1")} == {d["message_id"] for d in sent.values()}
+    a, b = sent["a@harbor.example"], sent["b@harbor.example"]
+    sns.publish(
+        TopicArn=topic,
+        Message=ses_event(
+            "Delivery", a["message_id"], str(a["delivery_id"]), smtpResponse="250 ok"
+        ),
+    )
+    sns.publish(
+        TopicArn=topic,
+        Message=ses_event(
+            "Bounce",
+            b["message_id"],
+            str(b["delivery_id"]),
+            bounceType="Permanent",
+            bouncedRecipients=[
+                {"emailAddress": "b@harbor.example", "diagnosticCode": "550 5.1.1 unknown"}
+            ],
+        ),
+    )
+    sns.publish(TopicArn=topic, Message=ses_event("Send", a["message_id"], str(a["delivery_id"])))
+    sqs.send_message(QueueUrl=queue, MessageBody="not json at all")
+
+    code, out = invoke("track", "-c", config, "--wait", "0", "--json")
+    assert code == 0, out
+    tracked = json.loads(out)
+    assert tracked["received"] == 4 and len(tracked["malformed"]) == 1
+    assert sorted((c["recipient"], c["before"], c["after"]) for c in tracked["changes"]) == [
+        ("a@harbor.example", "sent", "delivered"),
+        ("b@harbor.example", "sent", "bounced"),
+    ]
+    rows = {
+        r["recipient"]: r["status"]
+        for r in json.loads(invoke("history", "-c", config, "--json")[1])
+    }
+    assert rows == {"a@harbor.example": "delivered", "b@harbor.example": "bounced"}
+    # the queue is drained: a second pass reads nothing
+    assert json.loads(invoke("track", "-c", config, "--wait", "0", "--json")[1])["received"] == 0
+    # a late Delivery event never moves a bounce back
+    sns.publish(
+        TopicArn=topic, Message=ses_event("Delivery", b["message_id"], str(b["delivery_id"]))
+    )
+    assert json.loads(invoke("track", "-c", config, "--wait", "0", "--json")[1])["changes"] == []
+
+
+def test_check_ses_names_the_region(moto_url: str, tmp_path: Path) -> None:
+    verify(moto_url, "reports@harbor.example", "ap-southeast-2")
+    config = str(
+        portfolio(
+            tmp_path, "ses", f'[delivery.ses]\nregion = "us-east-1"\nendpoint_url = "{moto_url}"'
+        )
+    )
+    code, out = invoke("check", "-c", config, "--as-of", "2026-11-20", "--json")
+    assert code == 1
+    identity = next(
+        c for c in json.loads(out)["delivery"]["checks"] if c["name"] == "ses sender identity"
+    )
+    assert "is verified in ap-southeast-2" in identity["detail"]
+    # send runs the same check first and sends nothing
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
+    assert code == 1 and "run" not in json.loads(out)
+    assert sent_messages("us-east-1") == []

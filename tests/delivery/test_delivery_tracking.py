@@ -1,0 +1,101 @@
+"""SES event parsing and how events move deliveries (unit level; the SQS path is in the CLI test)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers_delivery import FakeTime
+
+from execbrief.store.db import DeliveryKey, Store
+from execbrief.tracking import apply_event, missed_periods, parse_event
+
+
+def envelope(event: dict) -> str:
+    return json.dumps({"Type": "Notification", "MessageId": "sns-1", "Message": json.dumps(event)})
+
+
+def test_parse_sns_wrapped_and_raw_events() -> None:
+    event = {
+        "eventType": "Bounce",
+        "mail": {"messageId": "m-1", "tags": {"execbrief-delivery": ["7"]}},
+        "bounce": {
+            "bounceType": "Permanent",
+            "timestamp": "2026-11-20T08:00:05Z",
+            "bouncedRecipients": [{"emailAddress": "b@x.example", "diagnosticCode": "550 no"}],
+        },
+    }
+    parsed = parse_event(envelope(event))
+    assert (parsed.type, parsed.message_id, parsed.delivery_id, parsed.at) == (
+        "Bounce",
+        "m-1",
+        7,
+        "2026-11-20T08:00:05Z",
+    )
+    assert parsed.detail == {
+        "eventType": "Bounce",
+        "bounceType": "Permanent",
+        "recipients": ["b@x.example"],
+        "diagnostic": "550 no",
+    }
+    legacy = {
+        "notificationType": "Complaint",
+        "mail": {"messageId": "m-2"},
+        "complaint": {"complaintFeedbackType": "abuse"},
+    }
+    assert parse_event(json.dumps(legacy)).detail == {
+        "eventType": "Complaint",
+        "feedbackType": "abuse",
+    }
+    for garbage in ("[]", '{"Type": "Notification", "Message": "{}"}', '{"eventType": "Send"}'):
+        with pytest.raises(ValueError):
+            parse_event(garbage)
+
+
+def test_an_event_settles_an_unknown_delivery_by_its_tag(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db", clock=FakeTime().now, is_alive=lambda pid, host: False) as store:
+        run = store.start_run("send")
+        row = store.claim(
+            DeliveryKey("ceo", "2026-11", "a@x.example"),
+            run_id=run,
+            transport="ses",
+            content_sha256="x",
+        ).delivery
+        store.recover()  # the sender died: unknown, and no message id recorded
+        event = {
+            "eventType": "Delivery",
+            "mail": {"messageId": "ses-9", "tags": {"execbrief-delivery": [str(row.id)]}},
+            "delivery": {"timestamp": "2026-11-20T08:00:09Z"},
+        }
+        updated, change = apply_event(store, parse_event(json.dumps(event)))
+        assert change is not None and (change.before, change.after) == ("unknown", "delivered")
+        assert updated is not None and (updated.status, updated.message_id) == (
+            "delivered",
+            "ses-9",
+        )
+        assert [(e.type, e.at) for e in store.events(delivery_id=row.id)] == [
+            ("Delivery", "2026-11-20T08:00:09Z")
+        ]
+
+
+def test_missed_periods_start_at_the_first_recorded_period(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db", clock=FakeTime().now) as store:
+        run = store.start_run("send")
+        for period, status in (("2026-08", "sent"), ("2026-10", "failed")):
+            row = store.claim(
+                DeliveryKey("ceo", period, "a@x.example"),
+                run_id=run,
+                transport="outbox",
+                content_sha256="x",
+            ).delivery
+            store.complete(row.id, "m") if status == "sent" else store.fail(row.id, "no")
+        missed = missed_periods(store, {"ceo": ["a@x.example"]}, "monthly", date(2026, 11, 20))
+        assert [(m.period, m.statuses) for m in missed] == [
+            ("2026-09", {"a@x.example": "none"}),
+            ("2026-10", {"a@x.example": "failed"}),
+        ]
+        assert (
+            missed_periods(store, {"ceo": ["a@x.example"]}, "quarterly", date(2026, 11, 20)) != []
+        )
