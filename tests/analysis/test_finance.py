@@ -284,7 +284,7 @@ def test_capital_deployment_tiers_and_order() -> None:
     ) -> Finding:
         return Finding(
             fid,
-            "r",
+            f"rule.{fid}",
             fid,
             Severity.MEDIUM,
             None,
@@ -307,10 +307,33 @@ def test_capital_deployment_tiers_and_order() -> None:
             finding("e", None, None, Effort.WEEKS),
         ]
     )
-    assert [a.finding_id for a in tiers[CostTier.ZERO_COST]] == ["b", "a", "c"]
-    assert [a.finding_id for a in tiers[CostTier.REVENUE]] == ["d"]
-    assert [a.finding_id for a in tiers[CostTier.LOW_COST]] == ["e"]
+    assert [a.finding_ids for a in tiers[CostTier.ZERO_COST]] == [("b",), ("a",), ("c",)]
+    assert [a.finding_ids for a in tiers[CostTier.REVENUE]] == [("d",)]
+    assert [a.finding_ids for a in tiers[CostTier.LOW_COST]] == [("e",)]
     assert tiers[CostTier.ZERO_COST][0].monthly_effect == usd(500)
+
+
+def test_capital_deployment_groups_one_rule_across_entities() -> None:
+    def finding(entity: str, effect: int) -> Finding:
+        return Finding(
+            f"x:{entity}",
+            "x",
+            "t",
+            Severity.HIGH,
+            entity,
+            "e",
+            "fix it",
+            Effort.DAYS,
+            1,
+            (),
+            (),
+            usd(effect),
+            CostTier.REVENUE,
+        )
+
+    (action,) = deploy_capital([finding("a", 100), finding("b", 250)])[CostTier.REVENUE]
+    assert action.entities == ("a", "b") and action.monthly_effect == usd(350)
+    assert action.finding_ids == ("x:a", "x:b")
 
 
 def test_own_findings_carry_tiers(result: FinanceResult) -> None:

@@ -199,6 +199,15 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class ReconcileIssue:
+    """One reason the inputs do not reconcile; ``entity`` is None for portfolio-wide problems."""
+
+    entity: str | None
+    reason: str
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
 class AccountingResult(AnalysisResult):
     """Accounting's typed result. ``reconciled`` is False when the books disagree with themselves or
     with the bookings beyond tolerance; ``reasons`` say where."""
@@ -212,8 +221,15 @@ class AccountingResult(AnalysisResult):
     subscriptions: tuple[Subscription, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     reconciled: bool = True
+    issues: tuple[ReconcileIssue, ...] = ()
     reasons: tuple[str, ...] = ()
     reason_provenance: tuple[Provenance, ...] = ()
+
+    def issues_for(self, entities: set[str] | None = None) -> list[ReconcileIssue]:
+        """Reconciliation issues touching these entities (portfolio-wide ones always count)."""
+        return [
+            i for i in self.issues if entities is None or i.entity is None or i.entity in entities
+        ]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -665,20 +681,24 @@ def milestones(finance: fin.FinanceResult, as_of: date, quarters: int) -> list[M
 
 def reconcile(
     snapshot: Snapshot, options: AccountingOptions, finance: fin.FinanceResult
-) -> tuple[list[str], list[Provenance]]:
+) -> list[ReconcileIssue]:
     """Why the inputs do not reconcile: failed balance assertions, a roll-up that is off, bookings'
     deposits against the ledger's deposits beyond tolerance. Empty when everything agrees."""
-    reasons: list[str] = []
-    cited: list[Provenance] = []
+    names = {e.id: e.name for e in snapshot.entities}
+    issues: list[ReconcileIssue] = []
     for balance in snapshot.records(CashBalance):
         if not balance.reconciles and balance.computed is not None:
             off = (balance.balance - balance.computed).quantize()
-            reasons.append(
-                f"{balance.entity}: the balance of {balance.account} on {balance.date} is {balance.balance.quantize()} "
-                f"but the ledger computes {balance.computed.quantize()} (off by {off}) at {balance.provenance.cite()}"
+            issues.append(
+                ReconcileIssue(
+                    balance.entity,
+                    f"{names.get(balance.entity, balance.entity)}: the balance of {balance.account} on "
+                    f"{balance.date} is {balance.balance.quantize()} but the ledger computes "
+                    f"{balance.computed.quantize()} (off by {off})",
+                    (balance.provenance,),
+                )
             )
-            cited.append(balance.provenance)
-    reasons.extend(finance.rollup_problems)
+    issues.extend(ReconcileIssue(None, problem) for problem in finance.rollup_problems)
     deposit_words = _words(options.deposit_words)
     for info in snapshot.entities:
         rows = _ledger(snapshot, info.id)
@@ -705,13 +725,16 @@ def reconcile(
             booked_total.amount * options.deposit_tolerance, options.deposit_tolerance_amount
         )
         if abs((booked_total - ledger_total).amount) > tolerance:
-            reasons.append(
-                f"{info.name}: bookings took {booked_total.quantize()} in deposits from {first} to {last} "
-                f"but the ledger records {ledger_total.quantize()} of deposits (tolerance {Money(tolerance).quantize()})"
+            issues.append(
+                ReconcileIssue(
+                    info.id,
+                    f"{info.name}: bookings took {booked_total.quantize()} in deposits from {first} to {last} "
+                    f"but the ledger records {ledger_total.quantize()} of deposits "
+                    f"(tolerance {Money(tolerance, snapshot.currency).quantize()})",
+                    books.cite(taken) + books.cite(recorded),
+                )
             )
-            cited.extend(books.cite(taken))
-            cited.extend(books.cite(recorded))
-    return reasons, cited
+    return issues
 
 
 # --------------------------------------------------------------------------- the analysis
@@ -989,7 +1012,7 @@ def analyze(
         categories.extend(audit_categories(rows, info.id, snapshot.as_of, options, currency))
         duplicates.extend(find_duplicates(rows, info.id, options.duplicate_days))
         subscriptions.extend(find_subscriptions(rows, info.id, options))
-    reasons, cited = reconcile(snapshot, options, finance)
+    issues = reconcile(snapshot, options, finance)
     result = AccountingResult(
         name="accounting",
         deferred=tuple(deferred),
@@ -1000,9 +1023,10 @@ def analyze(
         duplicates=tuple(duplicates),
         subscriptions=tuple(subscriptions),
         milestones=tuple(milestones(finance, snapshot.as_of, options.milestone_quarters)),
-        reconciled=not reasons,
-        reasons=tuple(reasons),
-        reason_provenance=tuple(cited),
+        reconciled=not issues,
+        issues=tuple(issues),
+        reasons=tuple(i.reason for i in issues),
+        reason_provenance=tuple(p for i in issues for p in i.provenance),
     )
     names = {e.id: e.name for e in snapshot.entities}
     return replace(

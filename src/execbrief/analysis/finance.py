@@ -257,16 +257,20 @@ class RuleCheck:
 
 @dataclass(frozen=True)
 class DeploymentAction:
-    """One action of the capital deployment framework, from one finding."""
+    """One action of the capital deployment framework: one rule's findings in one tier, across
+    the entities it applies to. ``monthly_effect`` sums the findings' expected monthly effects
+    (None when none of them states one)."""
 
     tier: CostTier
     title: str
-    entity: str | None
-    finding_id: str
+    rule: str
+    entities: tuple[str | None, ...]
+    finding_ids: tuple[str, ...]
     severity: Severity
     monthly_effect: Money | MoneyRange | None
     basis: str
     provenance: tuple[Provenance, ...] = ()
+    recommendations: tuple[tuple[str | None, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,7 @@ class FinanceResult(AnalysisResult):
     periods: tuple[str, ...] = ()
     window_3m: tuple[str, ...] = ()
     window_6m: tuple[str, ...] = ()
+    window_12m: tuple[str, ...] = ()
     entities: tuple[EntityFinance, ...] = ()
     portfolio: EntityFinance | None = None
     rules: tuple[RuleCheck, ...] = ()
@@ -914,35 +919,49 @@ def _effect_key(effect: Money | MoneyRange | None) -> Decimal:
 
 def deploy_capital(findings: Sequence[Finding]) -> dict[CostTier, list[DeploymentAction]]:
     """Actions from every analysis' findings, sorted into zero-cost, low-cost and revenue-producing
-    tiers; within a tier, largest expected monthly effect first, then severity, then id. Info
-    findings are left out (nothing to act on)."""
-    tiers: dict[CostTier, list[DeploymentAction]] = {tier: [] for tier in CostTier}
+    tiers. Findings of one rule in one tier become one action (the same fix at several entities);
+    within a tier, largest expected monthly effect first, then severity, then rule. Info findings
+    are left out (nothing to act on)."""
+    groups: dict[tuple[CostTier, str], list[Finding]] = defaultdict(list)
     for finding in findings:
-        if finding.severity == Severity.INFO:
-            continue
-        tier = tier_of(finding)
-        basis = (
-            "set by the analysis"
-            if finding.cost_tier is not None
-            else "inferred from tags and effort"
-        )
+        if finding.severity != Severity.INFO:
+            groups[(tier_of(finding), finding.rule)].append(finding)
+    tiers: dict[CostTier, list[DeploymentAction]] = {tier: [] for tier in CostTier}
+    for (tier, rule), group in groups.items():
+        group.sort(key=lambda f: (f.severity.rank, f.id))
+        effects = [f.monthly_effect for f in group if f.monthly_effect is not None]
+        effect: Money | MoneyRange | None = None
+        for item in effects:
+            effect = item if effect is None else _add_effects(effect, item)
         tiers[tier].append(
             DeploymentAction(
                 tier,
-                finding.recommendation or finding.title,
-                finding.entity,
-                finding.id,
-                finding.severity,
-                finding.monthly_effect,
-                basis,
-                finding.provenance,
+                group[0].recommendation or group[0].title,
+                rule,
+                tuple(dict.fromkeys(f.entity for f in group)),
+                tuple(f.id for f in group),
+                group[0].severity,
+                effect,
+                "set by the analysis"
+                if group[0].cost_tier is not None
+                else "inferred from tags and effort",
+                tuple(p for f in group for p in f.provenance[:2]),
+                tuple((f.entity, f.recommendation or f.title) for f in group),
             )
         )
     for tier in tiers:
-        tiers[tier].sort(
-            key=lambda a: (-_effect_key(a.monthly_effect), a.severity.rank, a.finding_id)
-        )
+        tiers[tier].sort(key=lambda a: (-_effect_key(a.monthly_effect), a.severity.rank, a.rule))
     return tiers
+
+
+def _add_effects(a: Money | MoneyRange, b: Money | MoneyRange) -> Money | MoneyRange:
+    if isinstance(a, Money) and isinstance(b, Money):
+        return a + b
+    low = a if isinstance(a, MoneyRange) else MoneyRange.point(a)
+    high = b if isinstance(b, MoneyRange) else MoneyRange.point(b)
+    if low.cadence is not None and high.cadence is not None and low.cadence != high.cadence:
+        high = high.per(low.cadence)
+    return low + high
 
 
 # --------------------------------------------------------------------------- the analysis
@@ -1463,6 +1482,9 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> FinanceResult:
         if periods
         else (),
         window_6m=tuple(str(p) for p in books.trailing(6, snapshot.as_of, first))
+        if periods
+        else (),
+        window_12m=tuple(str(p) for p in books.trailing(12, snapshot.as_of, first))
         if periods
         else (),
         entities=tuple(entities),

@@ -1,0 +1,291 @@
+"""The CFO report: cash, burn and runway, the P&L by entity with its roll-up, break-even and revenue
+targets, the financial rules, and where to put the next dollar (capital deployment tiers).
+
+Every figure is arranged from the ``finance`` and ``accounting`` analyses. When the inputs do not
+reconcile the document says so at the top and is marked ``reconciled=False``, so delivery refuses
+to send it unless ``--allow-unreconciled``.
+"""
+
+from __future__ import annotations
+
+from execbrief.analysis.finance import DeploymentAction, FinanceResult, deploy_capital
+from execbrief.document import (
+    ActionPlan,
+    Bullet,
+    Document,
+    Findings,
+    Metrics,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
+from execbrief.findings import Action, CostTier, Severity
+from execbrief.hookspecs import hookimpl
+from execbrief.reports import finblocks as fb
+from execbrief.reports.base import BaseReport, ReportContext
+
+TIER_TITLES = {
+    CostTier.ZERO_COST: "Zero-cost actions (do these first)",
+    CostTier.LOW_COST: "Low-cost actions",
+    CostTier.REVENUE: "Revenue-producing actions",
+}
+DUE = {
+    Severity.CRITICAL: 7,
+    Severity.HIGH: 14,
+    Severity.MEDIUM: 30,
+    Severity.LOW: 60,
+    Severity.INFO: 90,
+}
+
+
+class CfoReport(BaseReport):
+    """The ``cfo`` report plugin."""
+
+    name = "cfo"
+    title = "CFO report"
+    audience = "CFO"
+
+    def build(self, ctx: ReportContext) -> Document:
+        """Arrange finance and accounting results into the CFO document."""
+        fin = fb.finance(ctx)
+        reconciled, warnings = fb.gate(ctx)
+        port = fin.portfolio
+        names = {e.id: e.name for e in ctx.snapshot.entities}
+        summary: list[Bullet] = []
+        if not fin.periods or port is None:
+            summary.append(
+                Bullet("No ledger was read, so cash, burn and runway cannot be computed.")
+            )
+        else:
+            run = port.runway
+            if run is not None:
+                summary.append(
+                    Bullet(
+                        f"Portfolio cash {run.cash.quantize() if run.cash else 'unknown'}; net burn "
+                        f"{port.net_burn_3m or 'unknown'} over {fb._span(fin.window_3m)}; runway {run.text}.",
+                        run.provenance[:3],
+                    )
+                )
+            total = port.totals(fin.window_12m)
+            summary.append(
+                Bullet(
+                    f"Last 12 months ({fb._span(fin.window_12m)}): revenue {total.revenue.quantize()}, expenses "
+                    f"{total.expenses.quantize()}, net {total.net.quantize()}."
+                )
+            )
+            short = [
+                e
+                for e in fin.entities
+                if e.runway and e.runway.months_low is not None and e.runway.status != "not burning"
+            ]
+            short.sort(
+                key=lambda e: (
+                    e.runway.months_low if e.runway and e.runway.months_low is not None else 0
+                )
+            )
+            for ent in short[:3]:
+                if ent.runway and ent.runway.months_low is not None and ent.runway.months_low < 6:
+                    summary.append(
+                        Bullet(f"{ent.name}: runway {ent.runway.text}.", ent.runway.provenance[:2])
+                    )
+        failed = [r for r in fin.rules if r.status == "fail"]
+        if failed:
+            summary.append(
+                Bullet(
+                    f"{len(failed)} financial rule check(s) fail: "
+                    + "; ".join(
+                        f"{r.description} ({names.get(r.entity or '', 'portfolio')})"
+                        for r in failed[:4]
+                    ),
+                    tuple(p for r in failed[:4] for p in r.provenance[:1]),
+                )
+            )
+        below = [
+            f
+            for f in fin.findings
+            if f.rule in ("finance.below-breakeven", "finance.breakeven-unreachable")
+        ]
+        for finding in below[:3]:
+            summary.append(Bullet(f"{finding.title}: {finding.evidence}", finding.provenance[:1]))
+        if not reconciled:
+            summary.insert(
+                0,
+                Bullet(
+                    "The books do not reconcile; see the warnings above before acting on these figures."
+                ),
+            )
+
+        sections = [
+            self._cash(fin),
+            self._pnl(fin),
+            Section("Break-even and revenue targets", (fb.break_even_table(fin),), "break-even"),
+            self._rules(fin, names),
+            self._deployment(ctx, names, warnings),
+            Section(
+                "Finance findings",
+                (
+                    Findings(
+                        tuple(fb.entity_findings(fin.findings, None)), None, "No finance findings."
+                    ),
+                ),
+                "findings",
+            ),
+            Section(
+                "How these figures are computed",
+                (
+                    Paragraph(
+                        "P&L is accrual (every ledger line); burn and runway are cash (lines that moved cash). "
+                        "Trailing ranges run over complete months only. Formulas and their sources: "
+                        "docs/metrics.md, section Finance."
+                    ),
+                ),
+                "method",
+            ),
+        ]
+        return Document(
+            report=self.name,
+            title=self.title,
+            audience=self.audience,
+            period=str(ctx.period),
+            as_of=ctx.as_of,
+            portfolio=ctx.snapshot.portfolio,
+            summary=tuple(summary),
+            sections=tuple(sections),
+            warnings=tuple(warnings),
+            reconciled=reconciled,
+        )
+
+    def _cash(self, fin: FinanceResult) -> Section:
+        blocks: list = [fb.burn_table(fin)]
+        port = fin.portfolio
+        if port is not None and fin.periods:
+            blocks.append(
+                fb.monthly_chart(
+                    port, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
+                )
+            )
+            metrics = [
+                m
+                for m in fin.metrics
+                if m.entity is None
+                and m.id
+                in (
+                    "finance.cash",
+                    "finance.burn.net.3m",
+                    "finance.burn.net.6m",
+                    "finance.burn.gross.3m",
+                    "finance.runway.out_date",
+                )
+            ]
+            blocks.append(Metrics(tuple(metrics), "Portfolio"))
+        return Section("Cash, burn and runway", tuple(blocks), "cash")
+
+    def _pnl(self, fin: FinanceResult) -> Section:
+        blocks: list = [fb.pnl_table(fin)]
+        if fin.portfolio is not None and fin.periods:
+            rows = []
+            for period in fin.window_12m:
+                line = fin.portfolio.month(period)
+                if line:
+                    rows.append(
+                        Row(
+                            (
+                                period,
+                                line.revenue.quantize(),
+                                line.expenses.quantize(),
+                                line.net.quantize(),
+                            )
+                        )
+                    )
+            blocks.append(
+                Table(
+                    ("Month", "Revenue", "Expenses", "Net"),
+                    tuple(rows),
+                    "Portfolio by month",
+                    ("l", "r", "r", "r"),
+                    "Each month is the sum of the entities' months.",
+                )
+            )
+            for ent in fin.entities:
+                if ent.has_ledger:
+                    blocks.append(fb.monthly_chart(ent, fin.window_12m))
+        if not fin.rollup_ok:
+            blocks.append(
+                Paragraph(
+                    "The roll-up does not equal the sum of the entities: "
+                    + "; ".join(fin.rollup_problems)
+                )
+            )
+        return Section("P&L by entity and month", tuple(blocks), "pnl")
+
+    def _rules(self, fin: FinanceResult, names: dict[str, str]) -> Section:
+        rows = [
+            Row(
+                (
+                    r.description,
+                    names.get(r.entity or "", "Portfolio"),
+                    r.status.upper(),
+                    r.evidence,
+                ),
+                r.provenance[:3],
+            )
+            for r in fin.rules
+        ]
+        table = Table(
+            ("Rule", "Entity", "Result", "Evidence"),
+            tuple(rows),
+            "Financial rules",
+            ("l", "l", "l", "l"),
+        )
+        return Section("Financial rules", (table,), "rules")
+
+    def _deployment(
+        self, ctx: ReportContext, names: dict[str, str], warnings: list[Bullet]
+    ) -> Section:
+        findings, failed = fb.every_finding(ctx)
+        warnings.extend(Bullet(message) for message in failed)
+        tiers = deploy_capital(findings)
+        blocks: list = [
+            Paragraph(
+                "Every analysis' open findings, sorted by what acting on them costs: zero-cost first, then "
+                "low-cost, then actions that produce revenue. Within a tier, largest expected monthly effect first."
+            )
+        ]
+        for tier in (CostTier.ZERO_COST, CostTier.LOW_COST, CostTier.REVENUE):
+            actions = tuple(
+                Action(
+                    title=_title(a, names),
+                    rationale=", ".join(names.get(e or "", "Portfolio") for e in a.entities)
+                    + f"; {a.severity.value}; "
+                    + (
+                        f"expected effect {a.monthly_effect}/mo"
+                        if a.monthly_effect is not None
+                        else "no monthly effect estimated"
+                    ),
+                    due_in_days=DUE[a.severity],
+                    entity=a.entities[0] if len(a.entities) == 1 else None,
+                    finding_ids=a.finding_ids,
+                    cost_tier=tier,
+                    monthly_effect=a.monthly_effect,
+                    provenance=a.provenance[:3],
+                )
+                for a in tiers[tier][:10]
+            )
+            blocks.append(ActionPlan(actions, f"{TIER_TITLES[tier]} ({len(tiers[tier])})"))
+        return Section("Capital deployment", tuple(blocks), "capital")
+
+
+def _title(action: DeploymentAction, names: dict[str, str]) -> str:
+    """The action's fix; when the same rule asks for different fixes per entity, each one named."""
+    if len({text for _entity, text in action.recommendations}) <= 1:
+        return action.title
+    return "; ".join(
+        f"{names.get(entity or '', 'Portfolio')}: {text.rstrip('.')}" for entity, text in action.recommendations
+    )
+
+
+@hookimpl
+def register_reports() -> list[object]:
+    """The CFO report."""
+    return [CfoReport()]

@@ -1,0 +1,259 @@
+"""Blocks the finance reports share (CFO, Accounting, domain reports and the CEO's P&L roll-up):
+the reconciliation gate, the P&L roll-up table, monthly charts and break-even tables. They arrange
+what the finance and accounting analyses computed; nothing here computes a figure of its own
+beyond picking the months to show.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from execbrief.analysis.accounting import AccountingResult
+from execbrief.analysis.finance import PORTFOLIO, EntityFinance, FinanceResult
+from execbrief.document import Bullet, Chart, Point, Row, Series, Table
+from execbrief.findings import Finding, rank_findings
+from execbrief.reports.base import ReportContext
+from execbrief.snapshot import Provenance
+from execbrief.values import Money, Percent
+
+#: Source kinds whose read errors the finance reports show as warnings.
+MONEY_SOURCES = frozenset({"ledger", "bookings", "timesheets", "invoices", "trips", "handoff"})
+
+
+def finance(ctx: ReportContext) -> FinanceResult:
+    """The run's finance result."""
+    return ctx.typed("finance", FinanceResult)
+
+
+def accounting(ctx: ReportContext) -> AccountingResult:
+    """The run's accounting result."""
+    return ctx.typed("accounting", AccountingResult)
+
+
+def gate(ctx: ReportContext, entities: set[str] | None = None) -> tuple[bool, list[Bullet]]:
+    """The reconciliation gate: whether the inputs of these entities reconcile, and the warnings to
+    put at the top (each reason, then unreadable money sources, which do not block sending)."""
+    issues = accounting(ctx).issues_for(entities)
+    warnings = [
+        Bullet(f"Does not reconcile: {issue.reason}.", issue.provenance) for issue in issues
+    ]
+    names = {e.id: e.name for e in ctx.snapshot.entities}
+    for error in ctx.snapshot.errors():
+        if error.source_kind in MONEY_SOURCES and (entities is None or error.entity in entities):
+            warnings.append(
+                Bullet(
+                    f"{names.get(error.entity, error.entity)}: {error.describe()}",
+                    (error.provenance,),
+                )
+            )
+    return not issues, warnings
+
+
+def pct(numerator: object, denominator: object) -> Percent | None:
+    """A share for display (e.g. a net margin), rounded to one decimal; None when not computable."""
+    if (
+        not isinstance(numerator, Money)
+        or not isinstance(denominator, Money)
+        or denominator.is_zero
+    ):
+        return None
+    return Percent((numerator.amount / denominator.amount * 100).quantize(Decimal("0.1")))
+
+
+def pnl_table(
+    fin: FinanceResult, periods: Sequence[str] | None = None, title: str | None = None
+) -> Table:
+    """Revenue, expenses, net and net margin per entity over ``periods`` (default: the trailing 12
+    complete months), with the portfolio roll-up (the sum of the entities) last."""
+    periods = tuple(periods or fin.window_12m)
+    rows = []
+    for ent in [*fin.entities, *([fin.portfolio] if fin.portfolio else [])]:
+        if not ent.has_ledger:
+            rows.append(Row((ent.name, None, None, None, None)))
+            continue
+        total = ent.totals(periods)
+        name = f"Portfolio ({ent.name})" if ent.entity == PORTFOLIO else ent.name
+        cite = _compact(total.provenance) if ent.entity != PORTFOLIO else ()
+        rows.append(
+            Row(
+                (
+                    name,
+                    total.revenue.quantize(),
+                    total.expenses.quantize(),
+                    total.net.quantize(),
+                    pct(total.net, total.revenue),
+                ),
+                cite,
+            )
+        )
+    span = f"{periods[0]}..{periods[-1]}" if periods else "no ledger months"
+    return Table(
+        ("Entity", "Revenue", "Expenses", "Net", "Net margin"),
+        tuple(rows),
+        title or f"P&L by entity, {span}",
+        ("l", "r", "r", "r", "r"),
+        "Accrual basis: every ledger line. The portfolio row is the sum of the entity rows.",
+    )
+
+
+def _compact(provenance: Iterable[Provenance]) -> tuple[Provenance, ...]:
+    """One citation per file spanning the cited lines (keeps tables' source notes short)."""
+    by_file: dict[str, list[Provenance]] = {}
+    for p in provenance:
+        by_file.setdefault(p.source, []).append(p)
+    out = []
+    for source, items in sorted(by_file.items()):
+        lines = [p.line for p in items if p.line is not None]
+        ends = [p.end_line or p.line for p in items if p.line is not None]
+        rows = sum(_row_count(p) for p in items)
+        first = items[0]
+        out.append(
+            Provenance(
+                source,
+                min(lines) if lines else None,
+                max(e for e in ends if e is not None) if lines else None,
+                first.commit,
+                first.commit_date,
+                f"{rows} rows",
+            )
+        )
+    return tuple(out)
+
+
+def _row_count(provenance: Provenance) -> int:
+    words = (provenance.detail or "").split()
+    return int(words[0]) if words and words[0].isdigit() else 1
+
+
+def monthly_chart(ent: EntityFinance, periods: Sequence[str], title: str | None = None) -> Chart:
+    """Revenue, expenses and net burn per month, as a chart (a sparkline in text)."""
+    months = [m for m in ent.months if m.period in periods]
+    burn = [b for b in ent.burn if b.period in periods]
+    unit = "USD/mo"
+    return Chart(
+        title or f"{ent.name}: monthly revenue, expenses and net burn",
+        (
+            Series("Revenue", tuple(Point(m.period, m.revenue.quantize()) for m in months), unit),
+            Series("Expenses", tuple(Point(m.period, m.expenses.quantize()) for m in months), unit),
+            Series("Net burn", tuple(Point(b.period, b.net_burn.quantize()) for b in burn), unit),
+        ),
+        "line",
+        _compact(p for m in months for p in m.provenance) if ent.entity != PORTFOLIO else (),
+    )
+
+
+def burn_table(fin: FinanceResult) -> Table:
+    """Cash, burn ranges and runway per entity and for the portfolio."""
+    rows = []
+    for ent in [*fin.entities, *([fin.portfolio] if fin.portfolio else [])]:
+        run = ent.runway
+        if run is None or not ent.has_ledger:
+            continue
+        rows.append(
+            Row(
+                (
+                    ent.name,
+                    run.cash.quantize() if run.cash else None,
+                    ent.net_burn_3m,
+                    ent.net_burn_6m,
+                    ent.gross_burn_3m,
+                    run.text,
+                ),
+                run.provenance[:1] if ent.entity != PORTFOLIO else (),
+            )
+        )
+    return Table(
+        ("Entity", "Cash", "Net burn (3 mo)", "Net burn (6 mo)", "Gross burn (3 mo)", "Runway"),
+        tuple(rows),
+        "Cash, burn and runway",
+        ("l", "r", "r", "r", "r", "l"),
+        f"Burn from cash lines only; ranges are lowest..highest month of {_span(fin.window_3m)} and "
+        f"{_span(fin.window_6m)}. Runway = cash ÷ net burn; negative burn means cash grew.",
+    )
+
+
+def _span(periods: Sequence[str]) -> str:
+    return f"{periods[0]}..{periods[-1]}" if periods else "no months"
+
+
+def break_even_table(fin: FinanceResult, entities: set[str] | None = None) -> Table:
+    """Break-even per entity in its own unit, with the inputs and the monthly revenue targets."""
+    rows = []
+    for ent in fin.entities:
+        be = ent.break_even
+        if (
+            be is None
+            or not ent.has_ledger
+            or (entities is not None and ent.entity not in entities)
+        ):
+            continue
+        rows.append(
+            Row(
+                (
+                    ent.name,
+                    be.unit,
+                    be.price,
+                    be.variable_cost,
+                    be.contribution,
+                    be.fixed_costs,
+                    be.text,
+                    be.revenue_per_month,
+                    be.break_even_revenue,
+                    be.target_revenue,
+                ),
+                _compact(be.provenance),
+            )
+        )
+    margin = (
+        fin.entities[0].break_even.target_margin
+        if fin.entities and fin.entities[0].break_even
+        else None
+    )
+    target = f"{Percent.from_fraction(margin)}" if margin is not None else "target"
+    return Table(
+        (
+            "Entity",
+            "Unit",
+            "Price/unit",
+            "Variable/unit",
+            "Contribution",
+            "Fixed/mo",
+            "Break-even",
+            "Revenue/mo now",
+            "Revenue to break even",
+            f"Revenue for {target} margin",
+        ),
+        tuple(rows),
+        "Break-even and monthly revenue targets",
+        ("l", "l", "r", "r", "r", "r", "l", "r", "r", "r"),
+        f"Measured over {_span(fin.window_6m)}: price from bookings, trips or timesheets, variable and fixed "
+        "costs from the ledger, unless set in the config. Break-even = fixed ÷ contribution per unit, "
+        "rounded up; revenue to break even = fixed ÷ contribution ratio.",
+    )
+
+
+def every_finding(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
+    """Findings of every registered analysis, one analysis at a time: one that fails becomes a
+    warning naming it (its findings are missing), not a failed report."""
+    found: list[Finding] = []
+    failed: list[str] = []
+    for name in sorted(ctx.analyses):
+        try:
+            found.extend(ctx.analysis(name).findings)
+        except Exception as exc:  # a broken analysis must not stop a finance report
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            failed.append(
+                f"the {name} analysis failed ({type(exc).__name__} at {Path(last.filename).name}:{last.lineno}); "
+                "its actions are missing from this report"
+            )
+    return found, failed
+
+
+def entity_findings(findings: Iterable[Finding], entities: set[str] | None) -> list[Finding]:
+    """Findings about these entities (or portfolio-wide), best first."""
+    return rank_findings(
+        [f for f in findings if entities is None or f.entity is None or f.entity in entities]
+    )
