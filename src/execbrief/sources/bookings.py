@@ -9,7 +9,6 @@ across files and runs with the same key), unless ``[portfolio] show_customer_nam
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Mapping
@@ -205,7 +204,7 @@ def channel_of(text: str) -> str:
 def customer_ref(name: str, key: bytes) -> str:
     """A short keyed fingerprint of a customer name (case and spacing do not matter)."""
     normal = " ".join(name.casefold().split())
-    return hmac.new(key, normal.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+    return hmac.digest(key, normal.encode("utf-8"), "sha256").hex()[:12]
 
 
 def booking_from_row(
