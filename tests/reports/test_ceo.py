@@ -65,12 +65,15 @@ def test_the_example_report_shows_every_planted_problem_first(example_portfolio:
     assert set(ids) >= PLANTED
     assert len(ids) == len(set(ids))
     assert document.warnings == ()
-    # the two critical planted problems lead the summary, each citing its note lines
-    first, second = document.summary[:2]
-    assert first.text == "Tidewater Labs has an empty sales pipeline"
-    assert {p.source for p in first.provenance} == {"handoffs/tidewater-labs.md"}
-    assert second.text == "CrewBoard: an equity promise (10%) is not signed"
-    assert [p.cite() for p in second.provenance] == [
+    # the summary names the worst shortfalls, in rank order, each citing its sources
+    [block] = section(document, "Critical shortfalls")
+    ranked = block.findings  # type: ignore[attr-defined]
+    top = ranked[: len(document.summary) - 1]
+    assert [b.provenance for b in document.summary[: len(top)]] == [f.provenance for f in top]
+    assert document.summary[-1].text.endswith("KPIs not tracked.")
+    equity = next(f for f in ranked if f.id == "briefing.equity-unsigned:crewboard")
+    assert equity.title == "CrewBoard: an equity promise (10%) is not signed"
+    assert [p.cite() for p in equity.provenance] == [
         f"handoffs/crewboard.md:{line}"
         for line in _lines(
             example_portfolio,
@@ -140,12 +143,23 @@ def test_the_action_plan_follows_the_ranked_shortfalls_within_30_days(
     shortfalls = findings.findings
     assert [a.finding_ids for a in plan.actions] == [(f.id,) for f in shortfalls[:10]]
     assert all(1 <= a.due_in_days <= 30 for a in plan.actions)
-    due = {a.finding_ids[0]: a.due_in_days for a in plan.actions}
-    assert due["briefing.empty-pipeline:tidewater-labs"] == 7
-    assert due["briefing.funnel-stall:harbor-charters:deposits-paid"] == 14
-    first = plan.actions[0]
-    assert first.title.startswith("Tidewater Labs: Start outreach this week")
-    assert first.provenance == shortfalls[0].provenance
+    for action, finding in zip(plan.actions, shortfalls, strict=False):
+        assert action.due_in_days == {"critical": 7, "high": 14, "medium": 21}.get(
+            finding.severity.value, 30
+        )
+        assert action.provenance == finding.provenance
+        assert action.rationale == finding.title
+
+
+def test_the_plan_turns_each_shortfall_into_a_dated_action(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"acme": ACME})
+    [plan] = section(build(config), "30-day action plan")
+    actions = {a.finding_ids[0]: a for a in plan.actions}  # type: ignore[attr-defined]
+    pipeline_action = actions["briefing.empty-pipeline:acme"]
+    assert pipeline_action.title.startswith("Acme: Start outreach this week:")
+    assert pipeline_action.due_in_days == 7
+    assert pipeline_action.entity == "acme"
+    assert pipeline_action.provenance == (Provenance("handoffs/acme.md", 4),)
 
 
 def test_the_document_round_trips_through_json(example_portfolio: Path) -> None:
