@@ -90,7 +90,7 @@ def test_jsonl_reads_numbers_strings_and_nulls(tmp_path: Path) -> None:
         '{"id": "SS-1", "created": "2026-10-01", "service_date": "2026-10-05", "status": "completed",'
         ' "amount": 480.50, "deposit": 100, "channel": "Walk-in", "customer": "Hortensia Pilkington"}\n'
         "\n"
-        '{"id": "SS-2", "Created At": "2026-10-02", "status": "Quote Sent", "amount": "1,200",'
+        '{"id": "SS-2", "Created At": "2026-10-02", "status": "Quote Sent", "amount": 1.2e3,'
         ' "deposit": null, "channel": "phone"}\n'
         "not json\n"
         "[1, 2]\n"

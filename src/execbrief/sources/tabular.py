@@ -279,6 +279,8 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, dict | list):
         return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")  # 1.25E+3 -> 1250
     return str(value).strip()
 
 
