@@ -106,15 +106,15 @@ def test_addresses_never_leave_the_source(tmp_path: Path) -> None:
     write(
         tmp_path,
         "list.csv",
-        "Email,Status\n"
-        f"{PLANTED[0]},subscribed\n"
+        "Email,Status,Source\n"
+        f"{PLANTED[0]},subscribed,referred by {PLANTED[2]}\n"
         f"{PLANTED[1]},subscribed,extra,{PLANTED[2]}\n"  # too many fields: a row error
         '"unterminated\n',
     )
     write(tmp_path, "headerless.csv", f"{PLANTED[2]},subscribed\n{PLANTED[0]},subscribed\n")
     write(tmp_path, "misspelt.csv", f"Emial,Status\n{PLANTED[1]},subscribed\n")
     records, result = counts(tmp_path, ["list.csv", "headerless.csv", "misspelt.csv"])
-    assert len(records) == 1
+    assert len(records) == 1 and records[0].by_source == {"other": 1, "unknown": 1}
     text = as_json(result) + "\n".join(messages(result))  # type: ignore[arg-type]
     for address in PLANTED:
         assert address not in text

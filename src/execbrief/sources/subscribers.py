@@ -105,6 +105,7 @@ _EMAIL = re.compile(
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _ADDRESSISH = re.compile(r"[^\s,;'\"()<>]*@[^\s,;'\"()<>]*")
 NO_SOURCE = "unknown"
+OTHER_SOURCE = "other"
 
 
 class SubscribersOptions(Model):
@@ -162,6 +163,8 @@ def count_file(
         state = seen.get(digest)
         if state is None:
             source = " ".join(row.get("source", "").split()).lower() or NO_SOURCE
+            if "@" in source:  # "referred by ann@example.com" would leak an address
+                source = OTHER_SOURCE
             seen[digest] = [is_valid_email(normal), opted, source]
         elif opted:
             state[1] = True
