@@ -10,7 +10,8 @@ Read-only calls, each cited as ``aws:<service>:<Operation>``:
 - ``lambda:ListFunctions`` + ``lambda:ListFunctionUrlConfigs``: each function and its URL auth;
 - ``cloudwatch:GetMetricStatistics``: each function's ``Invocations`` and ``Errors`` (Sum) over
   the 30 days ending on ``as_of``;
-- ``logs:DescribeLogGroups``: each log group, its retention (empty = never expires) and stored bytes;
+- ``logs:DescribeLogGroups``: each log group, its retention (empty = never expires), stored bytes
+  and creation date;
 - ``ce:GetCostAndUsage``: unblended cost by service per month, ``months`` months up to ``as_of``.
 
 A missing boto3, a missing profile or no credentials is one clear ``SourceError``; a call the
@@ -24,7 +25,7 @@ import io
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -208,6 +209,9 @@ def _cloudfront(run: _Run, cloudfront: Any) -> None:
     for page in cloudfront.get_paginator("list_distributions").paginate():
         for item in (page.get("DistributionList") or {}).get("Items") or []:
             aliases = (item.get("Aliases") or {}).get("Items") or []
+            origins = sorted(
+                o.get("DomainName", "") for o in (item.get("Origins") or {}).get("Items") or []
+            )
             run.records.append(
                 CloudResource(
                     entity=run.request.entity.id,
@@ -219,6 +223,7 @@ def _cloudfront(run: _Run, cloudfront: Any) -> None:
                         "web_acl": item.get("WebACLId") or "",
                         "domain": item.get("DomainName", ""),
                         "aliases": ",".join(aliases),
+                        "origins": ",".join(origins),
                         "enabled": str(item.get("Enabled", True)).lower(),
                         "price_class": item.get("PriceClass", ""),
                     },
@@ -319,9 +324,17 @@ def _logs(run: _Run, logs: Any) -> None:
                     attributes={
                         "retention_days": str(retention) if retention else "",
                         "stored_bytes": str(group.get("storedBytes", 0)),
+                        "created": _day(group.get("creationTime")),
                     },
                 )
             )
+
+
+def _day(epoch_ms: Any) -> str:
+    """An epoch in milliseconds as an ISO date (UTC), or ""."""
+    if not isinstance(epoch_ms, int | float):
+        return ""
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).date().isoformat()
 
 
 def _month_start(day: date, back: int = 0) -> date:

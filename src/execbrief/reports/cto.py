@@ -1,0 +1,408 @@
+"""The ``cto`` report: what is wrong in the code, the templates and the cloud, and what to do first.
+
+Sections, in order: the ten engineering actions that matter most (every security, cost and UX
+finding ranked by severity × impact ÷ effort, ``findings.rank_findings``); the security gaps,
+ranked, each with evidence and fix; the endpoints found and whether each checks its caller; AWS
+cost by entity and service with the savings the data supports; the UX gaps of the sites; and a
+stack audit per domain (languages by lines, frameworks, libraries, AWS services, third parties,
+infrastructure as code, roles and feature flags, and what the scan skipped). Every row cites the
+file and line, or the AWS call, it rests on. The report arranges; the ``security`` and ``ux``
+analyses compute.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from execbrief.analysis.security import SecurityResult
+from execbrief.config import Model
+from execbrief.document import (
+    ActionPlan,
+    Bullet,
+    BulletList,
+    Document,
+    Findings,
+    Metrics,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
+from execbrief.findings import Action, Finding, Severity, rank_findings
+from execbrief.hookspecs import hookimpl
+from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.values import Money, MoneyRange, format_money
+
+SECURITY = "security"
+UX = "ux"
+DUE_DAYS = {
+    Severity.CRITICAL: 2,
+    Severity.HIGH: 7,
+    Severity.MEDIUM: 30,
+    Severity.LOW: 60,
+    Severity.INFO: 90,
+}
+
+
+class CtoOptions(Model):
+    """``[reports.cto]`` options."""
+
+    plan_size: int = Field(
+        default=10, ge=1, le=50, description="how many engineering actions to list"
+    )
+    list_libraries: int = Field(default=12, ge=0, le=200, description="libraries shown per domain")
+
+
+class CtoReport(BaseReport):
+    """The ``cto`` report plugin."""
+
+    name = "cto"
+    title = "CTO report: code, cloud and site audit"
+    audience = "CTO"
+    Options = CtoOptions
+
+    def build(self, ctx: ReportContext) -> Document:
+        """Arrange the security and UX analyses into the CTO document."""
+        options = _options(ctx)
+        names = {info.id: info.name for info in ctx.snapshot.entities}
+        security = ctx.typed(SECURITY, SecurityResult)
+        ux = ctx.analysis(UX).findings if UX in ctx.analyses else ()
+        warnings = [
+            Bullet(f"{names.get(e.entity, e.entity)}: {e.describe()}", (e.provenance,))
+            for e in ctx.snapshot.errors()
+            if e.source_kind in {"code", "aws", "site", "env"}
+        ]
+        gaps = rank_findings(
+            [f for f in security.findings if "security" in f.tags and "cost" not in f.tags]
+        )
+        savings = rank_findings([f for f in security.findings if "cost" in f.tags])
+        everything = rank_findings([*gaps, *savings, *ux])
+        plan = everything[: options.plan_size]
+
+        summary = _summary(security, gaps, savings, ux, names)
+        sections = [
+            Section(
+                f"The {len(plan)} engineering actions that matter most",
+                (
+                    Paragraph(
+                        "Ranked by severity weight × impact ÷ effort (critical 8, high 4, medium 2, low 1; "
+                        "effort hours 1, days 2, weeks 4); ties by severity. See docs/metrics.md."
+                    ),
+                    ActionPlan(tuple(_action(f, names) for f in plan)),
+                ),
+                id="actions",
+            ),
+            Section(
+                "Security gaps, ranked",
+                (
+                    Findings(
+                        tuple(gaps),
+                        empty_text="No security gaps found in the code, templates or account.",
+                    ),
+                ),
+                id="security",
+            ),
+            Section("Endpoints and caller checks", _endpoints(security, names), id="endpoints"),
+            Section("AWS cost and savings", _costs(security, savings, names), id="cost"),
+            Section(
+                "Site UX gaps",
+                (
+                    Findings(
+                        tuple(rank_findings(list(ux))),
+                        empty_text="No site UX gaps found (or no sites configured).",
+                    ),
+                ),
+                id="ux",
+            ),
+            *_stacks(security, names, options),
+        ]
+        return Document(
+            report=self.name,
+            title=self.title,
+            audience=self.audience,
+            period=str(ctx.period),
+            as_of=ctx.as_of,
+            portfolio=ctx.snapshot.portfolio,
+            summary=tuple(summary),
+            sections=tuple(sections),
+            warnings=tuple(warnings),
+        )
+
+
+def _options(ctx: ReportContext) -> CtoOptions:
+    settings = ctx.config.reports.get("cto")
+    found = settings.options if settings is not None else None
+    return found if isinstance(found, CtoOptions) else CtoOptions()
+
+
+def _who(entity: str | None, names: dict[str, str]) -> str:
+    return names.get(entity or "", entity or "portfolio")
+
+
+def _summary(
+    security: SecurityResult,
+    gaps: list[Finding],
+    savings: list[Finding],
+    ux: tuple[Finding, ...] | list[Finding],
+    names: dict[str, str],
+) -> list[Bullet]:
+    bullets: list[Bullet] = []
+    critical = [f for f in gaps if f.severity is Severity.CRITICAL]
+    high = [f for f in gaps if f.severity is Severity.HIGH]
+    if critical:
+        top = critical[0]
+        bullets.append(
+            Bullet(
+                f"{len(critical)} critical security gap{'s' if len(critical) != 1 else ''}, {len(high)} high; "
+                f"first: {top.title} ({_who(top.entity, names)}).",
+                top.provenance[:1],
+            )
+        )
+    elif gaps:
+        bullets.append(
+            Bullet(f"No critical security gaps; {len(high)} high, {len(gaps) - len(high)} lower.")
+        )
+    else:
+        bullets.append(Bullet("No security gaps found in the code, templates or account."))
+    secrets = [f for f in gaps if f.rule == "security.secret" and f.severity is Severity.CRITICAL]
+    if secrets:
+        entities = sorted({_who(f.entity, names) for f in secrets})
+        bullets.append(
+            Bullet(
+                f"{len(secrets)} live secret{'s' if len(secrets) != 1 else ''} in code and config ({', '.join(entities)}): rotate today.",
+                tuple(f.provenance[0] for f in secrets[:5]),
+            )
+        )
+    open_writes = [e for e in security.endpoints if not e.authenticated and e.mutating]
+    if open_writes:
+        bullets.append(
+            Bullet(
+                f"{len(open_writes)} of {len(security.endpoints)} endpoints change state without checking the caller.",
+                tuple(e.provenance for e in open_writes[:5]),
+            )
+        )
+    total = security.metric("security.aws.savings")
+    spend = [
+        f"{_who(m.entity, names)} {format_money(m.value)}"
+        for m in security.metrics
+        if m.id == "security.aws.cost.total" and isinstance(m.value, Money | MoneyRange)
+    ]
+    if spend:
+        found = (
+            f"; savings found {format_money(total.value)}"
+            if total and isinstance(total.value, Money | MoneyRange)
+            else ""
+        )
+        bullets.append(
+            Bullet(
+                "AWS spend per month: " + "; ".join(spend) + found + ".",
+                tuple(
+                    p
+                    for m in security.metrics
+                    if m.id == "security.aws.cost.total"
+                    for p in m.provenance[:1]
+                ),
+            )
+        )
+    if ux:
+        bullets.append(Bullet(f"{len(ux)} site UX gap{'s' if len(ux) != 1 else ''}, below."))
+    if security.allowlisted:
+        bullets.append(
+            Bullet(
+                f"{security.allowlisted} secret detection(s) silenced by the [secrets] allowlist (reasons in the config)."
+            )
+        )
+    return bullets
+
+
+def _action(finding: Finding, names: dict[str, str]) -> Action:
+    return Action(
+        title=finding.title,
+        rationale=(
+            f"Fix: {finding.recommendation} Why: {finding.evidence} "
+            f"[{finding.severity.value}, score {finding.score.normalize()}]"
+        ),
+        due_in_days=DUE_DAYS[finding.severity],
+        entity=finding.entity,
+        owner="CTO",
+        finding_ids=(finding.id,),
+        effort=finding.effort,
+        cost_tier=finding.cost_tier,
+        monthly_effect=finding.monthly_effect,
+        provenance=finding.provenance,
+    )
+
+
+def _endpoints(security: SecurityResult, names: dict[str, str]) -> tuple[Table | Paragraph, ...]:
+    if not security.endpoints:
+        return (
+            Paragraph("No Lambda handlers or Apps Script/JavaScript web endpoints were found."),
+        )
+    ordered = sorted(
+        security.endpoints,
+        key=lambda e: (
+            e.authenticated,
+            not e.mutating,
+            e.entity,
+            e.provenance.source,
+            e.provenance.line or 0,
+        ),
+    )
+    rows = tuple(
+        Row(
+            (
+                _who(e.entity, names),
+                " ".join(p for p in (e.method, e.route) if p) or "any",
+                e.handler,
+                "yes" if e.authenticated else "NO",
+                "yes" if e.mutating else "no",
+                (e.auth_evidence or "—")[:120],
+            ),
+            (e.provenance,),
+        )
+        for e in ordered
+    )
+    open_count = sum(1 for e in security.endpoints if not e.authenticated)
+    return (
+        Paragraph(
+            f"{len(security.endpoints)} endpoints found; {open_count} check no caller. "
+            "Unauthenticated routes that change state come first."
+        ),
+        Table(
+            ("Domain", "Route", "Handler", "Checks caller", "Changes state", "Caller check"),
+            rows,
+            align=("l",) * 6,
+        ),
+    )
+
+
+def _costs(
+    security: SecurityResult, savings: list[Finding], names: dict[str, str]
+) -> tuple[Table | Paragraph | Metrics | Findings, ...]:
+    blocks: list[Table | Paragraph | Metrics | Findings] = []
+    if security.costs:
+        rows = tuple(
+            Row(
+                (
+                    _who(line.entity, names),
+                    line.service,
+                    line.monthly,
+                    line.latest,
+                    f"{line.months[0][0]}..{line.months[-1][0]}"
+                    if len(line.months) > 1
+                    else line.months[0][0],
+                ),
+                line.provenance[-1:],
+            )
+            for line in sorted(
+                security.costs, key=lambda c: (c.entity, -c.latest.amount, c.service)
+            )
+        )
+        blocks.append(
+            Table(
+                ("Domain", "Service", "Monthly range", "Latest month", "Months"),
+                rows,
+                title="Monthly AWS cost by domain and service",
+                align=("l", "l", "r", "r", "l"),
+            )
+        )
+        totals = [
+            m
+            for m in security.metrics
+            if m.id in {"security.aws.cost.total", "security.aws.savings"}
+        ]
+        if totals:
+            blocks.append(Metrics(tuple(totals), title="Totals"))
+    else:
+        blocks.append(
+            Paragraph(
+                "No AWS cost data: add aws = { profile = ..., region = ... } (or a Cost and Usage export, "
+                "aws = { cur_export = ... }) to an entity to see spend by service."
+            )
+        )
+    blocks.append(
+        Findings(
+            tuple(savings), title="Savings", empty_text="No savings found in the account data."
+        )
+    )
+    return tuple(blocks)
+
+
+def _stacks(security: SecurityResult, names: dict[str, str], options: CtoOptions) -> list[Section]:
+    sections: list[Section] = []
+    for audit in security.stacks:
+        name = _who(audit.entity, names)
+        rows: list[Row] = []
+        for language, lines, prov in audit.languages:
+            rows.append(Row(("language", language, f"{lines} lines"), (prov,)))
+        for kind, items in (
+            ("framework", audit.frameworks),
+            ("library", audit.libraries[: options.list_libraries]),
+        ):
+            for item, version, prov in items:
+                rows.append(Row((kind, item, version or "unpinned"), (prov,)))
+        hidden = len(audit.libraries) - options.list_libraries
+        for kind, named in (
+            ("AWS service", audit.aws_services),
+            ("third party", audit.third_parties),
+            ("IaC", audit.iac),
+        ):
+            for item, prov in named:
+                rows.append(Row((kind, item, ""), (prov,)))
+        blocks: list[Paragraph | Table | BulletList] = [
+            Paragraph(
+                f"{audit.files} files and {audit.lines} lines read; {audit.endpoints} endpoints, "
+                f"{audit.open_endpoints} without a caller check."
+                + (
+                    " Skipped: "
+                    + ", ".join(f"{count} {reason}" for reason, count in audit.skipped.items())
+                    + "."
+                    if audit.skipped
+                    else ""
+                ),
+                audit.provenance,
+            ),
+            Table(
+                ("Kind", "Name", "Version / size"),
+                tuple(rows),
+                title=f"{name} stack",
+                align=("l", "l", "l"),
+            ),
+        ]
+        if hidden > 0:
+            blocks.append(
+                Paragraph(
+                    f"{hidden} more libraries not shown (raise [reports.cto] list_libraries)."
+                )
+            )
+        inventory = []
+        if audit.roles:
+            inventory.append(
+                Bullet("Roles the code checks: " + ", ".join(audit.roles), audit.provenance)
+            )
+        if audit.feature_flags:
+            inventory.append(
+                Bullet("Feature flags: " + ", ".join(audit.feature_flags), audit.provenance)
+            )
+        if inventory:
+            blocks.append(BulletList(tuple(inventory), title="Roles and feature flags"))
+        sections.append(Section(f"Stack audit: {name}", tuple(blocks), id=f"stack-{audit.entity}"))
+    if not sections:
+        sections.append(
+            Section(
+                "Stack audit",
+                (
+                    Paragraph(
+                        'No code folders configured: add code = ["path/to/repo"] to an entity.'
+                    ),
+                ),
+                id="stack",
+            )
+        )
+    return sections
+
+
+@hookimpl
+def register_reports() -> list[object]:
+    """The CTO report."""
+    return [CtoReport()]

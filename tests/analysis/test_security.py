@@ -1,0 +1,265 @@
+"""The security and ux analyses over hand-made records: severities, stable ids, costs and savings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from execbrief.analysis import security, ux
+from execbrief.findings import Severity
+from execbrief.records.code import CloudCost, CloudResource, Endpoint, IacIssue
+from execbrief.records.secrets import SecretFinding
+from execbrief.records.site import SitePage
+from execbrief.snapshot import EntityInfo, Provenance, Record, Snapshot, SourceResult
+from execbrief.values import Cadence, Money, MoneyRange
+
+AS_OF = date(2026, 11, 20)
+ENTITIES = (EntityInfo("shop", "Shop Co.", "charter"), EntityInfo("labs", "Labs", "consultancy"))
+
+
+def snapshot(*records: Record) -> Snapshot:
+    by_entity: dict[str, list[Record]] = {}
+    for record in records:
+        by_entity.setdefault(record.entity, []).append(record)
+    results = tuple(SourceResult(e, "code", (), tuple(r)) for e, r in by_entity.items())
+    return Snapshot("P", "USD", AS_OF, ENTITIES, results)
+
+
+def secret(
+    line: int,
+    *,
+    live: bool | None = True,
+    kind: str = "stripe-secret-key",
+    fp: str = "ab12cd34ef56ab78",
+    allow: str | None = None,
+) -> SecretFinding:
+    return SecretFinding(
+        "shop",
+        Provenance("code/app.py", line),
+        kind,
+        "code/app.py",
+        line,
+        live,
+        42,
+        "sk_live",
+        fp,
+        "stripe",
+        allow,
+    )
+
+
+def endpoint(
+    method: str,
+    route: str,
+    *,
+    auth: bool = False,
+    mutating: bool = True,
+    evidence: str | None = None,
+    kind: str = "lambda",
+) -> Endpoint:
+    return Endpoint(
+        "shop",
+        Provenance("code/api.py", 10),
+        kind,
+        "api.handler",
+        method,
+        route,
+        auth,
+        mutating,
+        None,
+        evidence,
+    )
+
+
+def test_secret_severities_ids_and_shortfall() -> None:
+    result = security.analyze(
+        snapshot(
+            secret(5),
+            secret(9, live=None, kind="aws-access-key-id", fp="1111111111111111"),
+            secret(11, live=None, kind="password", fp="2222222222222222"),
+            secret(12, live=False, kind="stripe-secret-key", fp="3333333333333333"),
+            secret(13, kind="stripe-publishable-key", fp="4444444444444444"),
+            secret(14, fp="5555555555555555", allow="vendor sample"),
+        )
+    )
+    by_fp = {f.id.rsplit(":", 1)[1]: f for f in result.findings}
+    assert set(by_fp) == {
+        "ab12cd34ef56ab78",
+        "1111111111111111",
+        "2222222222222222",
+        "3333333333333333",
+    }
+    live = by_fp["ab12cd34ef56ab78"]
+    assert live.id == "security.secret:shop:code/app.py:ab12cd34ef56ab78"
+    assert (live.severity, live.title) == (
+        Severity.CRITICAL,
+        "Live Stripe secret key in code/app.py",
+    )
+    assert "shortfall" in live.tags and live.provenance == (Provenance("code/app.py", 5),)
+    assert "fingerprint ab12cd34" in live.evidence and "roll the key" in live.recommendation
+    assert by_fp["1111111111111111"].severity is Severity.HIGH
+    assert by_fp["1111111111111111"].title == "AWS access key id in code/app.py"
+    assert by_fp["2222222222222222"].severity is Severity.MEDIUM
+    assert by_fp["3333333333333333"].severity is Severity.LOW
+    assert result.allowlisted == 1
+    moved = security.analyze(snapshot(secret(40)))
+    assert moved.findings[0].id == live.id  # the line moved, the id did not
+
+
+def test_endpoint_severity_by_what_the_route_does() -> None:
+    result = security.analyze(
+        snapshot(
+            endpoint("POST", "/refund", evidence="calls stripe.Refund.create() at api.py:4"),
+            endpoint("POST", "/orders", evidence="calls TABLE.put_item() at api.py:8"),
+            endpoint("GET", "/status", mutating=False),
+            endpoint("GET", "/me", auth=True, mutating=False),
+            Endpoint(
+                "shop",
+                Provenance("gas/Code.gs", 3),
+                "apps-script",
+                "gas/Code.gs:doPost",
+                "POST",
+                None,
+                False,
+                True,
+                None,
+                "calls appendRow at line 5",
+            ),
+        )
+    )
+    severity = {f.title: f.severity for f in result.findings}
+    assert severity == {
+        "Unauthenticated state-changing Lambda route POST /refund": Severity.CRITICAL,
+        "Unauthenticated state-changing Lambda route POST /orders": Severity.HIGH,
+        "Unauthenticated Lambda route GET /status": Severity.MEDIUM,
+        "Unauthenticated state-changing Apps Script web endpoint doPost (POST)": Severity.HIGH,
+    }
+    ids = sorted(f.id for f in result.findings)
+    assert "security.open-endpoint:shop:code/api.py:api.handler:POST-/refund" in ids
+
+
+def test_iac_and_account_gaps() -> None:
+    def issue(rule: str, detail: str) -> IacIssue:
+        return IacIssue("shop", Provenance("infra/t.yaml", 3), rule, "Res", "AWS::X", detail)
+
+    result = security.analyze(
+        snapshot(
+            issue("s3-public-bucket", "AccessControl PublicRead"),
+            issue("cloudfront-no-waf", "no WAF"),
+            issue("api-no-authorizer", "Api event POST /x with no authorizer"),
+            issue("api-no-authorizer", "Api event GET /x with no authorizer"),
+            CloudResource(
+                "shop",
+                Provenance("aws:cloudfront:ListDistributions", detail="E1"),
+                "cloudfront",
+                "distribution",
+                "E1",
+                {"web_acl": "", "origins": "a"},
+            ),
+            CloudResource(
+                "shop",
+                Provenance("aws:cloudfront:ListDistributions", detail="E2"),
+                "cloudfront",
+                "distribution",
+                "E2",
+                {"web_acl": "arn:waf", "origins": "b"},
+            ),
+            CloudResource(
+                "shop",
+                Provenance("aws:lambda:ListFunctions", detail="f"),
+                "lambda",
+                "function",
+                "f",
+                {"url_auth": "NONE", "invocations": "5"},
+            ),
+        )
+    )
+    found = sorted((f.rule, f.severity.value) for f in result.findings)
+    assert found == [
+        ("security.api-no-authorizer", "high"),
+        ("security.api-no-authorizer", "medium"),
+        ("security.cloudfront-no-waf", "high"),
+        ("security.cloudfront-no-waf", "high"),
+        ("security.lambda-url-auth-none", "high"),
+        ("security.s3-public-bucket", "critical"),
+    ]
+    assert "security.cloudfront-no-waf:shop:aws:E1" in {f.id for f in result.findings}
+
+
+def test_cost_range_and_savings_by_hand() -> None:
+    def cost(month: str, service: str, amount: str) -> CloudCost:
+        return CloudCost(
+            "shop", Provenance("billing/cur.csv", 2), month, service, Money(Decimal(amount))
+        )
+
+    gib = 1024**3
+    result = security.analyze(
+        snapshot(
+            cost("2026-08", "AWS Lambda", "99.00"),  # outside the 3-month window
+            cost("2026-09", "AWS Lambda", "4.00"),
+            cost("2026-10", "AWS Lambda", "6.50"),
+            cost("2026-11", "AWS Lambda", "5.00"),
+            cost("2026-11", "Amazon CloudFront", "10.00"),
+            cost("2026-11", "Amazon CloudFront", "2.00"),
+            CloudResource("shop", Provenance("aws:logs:DescribeLogGroups", detail="/aws/lambda/old"), "logs", "log-group", "/aws/lambda/old",
+                          {"retention_days": "", "stored_bytes": str(10 * gib), "created": "2026-07-23"}),
+            CloudResource("shop", Provenance("aws:logs:DescribeLogGroups", detail="/aws/lambda/new"), "logs", "log-group", "/aws/lambda/new",
+                          {"retention_days": "14", "stored_bytes": str(gib), "created": "2026-01-01"}),
+            CloudResource("shop", Provenance("aws:lambda:ListFunctions", detail="old"), "lambda", "function", "old",
+                          {"url_auth": "", "invocations": "0", "metric_days": "30"}),
+        )
+    )  # fmt: skip
+    lines = {line.service: line for line in result.costs}
+    assert lines["AWS Lambda"].monthly == MoneyRange(
+        Money(Decimal("4.00")), Money(Decimal("6.50")), Cadence.MONTH
+    )
+    assert lines["Amazon CloudFront"].latest == Money(Decimal("12.00"))
+    total = result.metric("security.aws.cost.total", entity="shop")
+    assert total is not None
+    assert total.value == MoneyRange(Money(Decimal("4.00")), Money(Decimal("17.00")), Cadence.MONTH)
+    savings = {f.rule: f for f in result.findings if "cost" in f.tags}
+    # 10 GiB × $0.03 = $0.30/mo; created 120 days before as_of, keep 30: 90/120 = 75% -> $0.225 -> $0.23
+    retention = savings["cost.log-retention"]
+    assert retention.monthly_effect == MoneyRange(
+        Money(Decimal("0.23")), Money(Decimal("0.23")), Cadence.MONTH, approximate=True
+    )
+    assert retention.id == "cost.log-retention:shop:/aws/lambda/old"
+    # the idle function's log group holds 10 GiB: $0.30/mo once deleted
+    idle = savings["cost.idle-function"]
+    assert idle.monthly_effect is not None and idle.monthly_effect.high == Money(Decimal("0.30"))
+    assert {f.severity for f in savings.values()} == {Severity.LOW}
+
+
+def page(
+    path: str,
+    *,
+    viewport: bool = True,
+    analytics: tuple[str, ...] = (),
+    forms: int = 0,
+    broken: tuple[str, ...] = (),
+    http: tuple[str, ...] = (),
+    entity: str = "shop",
+) -> SitePage:
+    return SitePage(entity, Provenance(f"sites/{entity}/{path}", 1), path, "T", None, None, viewport, "en", ("H",),
+                    analytics, forms, (), ("getmyboat.com",), (), http, broken, (), (), ())  # fmt: skip
+
+
+def test_ux_gaps_per_site() -> None:
+    result = ux.analyze(
+        snapshot(
+            page("index.html", viewport=False, broken=("about.html",), http=("http://x.example",)),
+            page("rates.html"),
+            page("index.html", entity="labs", analytics=("ga4",), forms=1),
+        )
+    )
+    found = {(f.rule, f.entity, f.severity.value) for f in result.findings}
+    assert found == {
+        ("ux.no-booking", "shop", "high"),
+        ("ux.no-analytics", "shop", "medium"),
+        ("ux.no-viewport", "shop", "medium"),
+        ("ux.broken-links", "shop", "medium"),
+        ("ux.http-links", "shop", "low"),
+    }
+    booking = next(f for f in result.findings if f.rule == "ux.no-booking")
+    assert booking.id == "ux.no-booking:shop:sites/shop" and "getmyboat.com" in booking.evidence
+    assert all(f.tags == ("ux",) for f in result.findings)

@@ -1,0 +1,117 @@
+"""The CTO report end to end: collect a planted repository, rank, render in every format, leak nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from execbrief import pipeline
+from execbrief.config import load_config
+from execbrief.document import ActionPlan, Document, Findings, Table
+from execbrief.findings import Severity, rank_findings
+from execbrief.plugins import get_registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
+from codekit import SECRET_VALUES, build_repo
+
+CONFIG = """
+[portfolio]
+name = "Test Holdings"
+
+[reports.cto]
+to = ["cto@test.example"]
+
+[[secrets.allowlist]]
+path = "repo/fixtures/*"
+reason = "vendor sample"
+
+[[entities]]
+id = "shop"
+name = "Shop Co."
+kind = "charter"
+code = { paths = ["repo"], max_file_bytes = 20000 }
+aws = { cur_export = "cur.csv" }
+"""
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Document, pipeline.ReportContext, dict[str, str]]:
+    base = tmp_path_factory.mktemp("cto")
+    build_repo(base)
+    (base / "cur.csv").write_text(
+        "lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UnblendedCost\n"
+        "2026-10-03T00:00:00Z,AWSLambda,3.50\n"
+        "2026-11-03T00:00:00Z,AWSLambda,4.25\n"
+    )
+    (base / "portfolio.toml").write_text(CONFIG)
+    registry = get_registry(fresh=True)
+    config = load_config(base / "portfolio.toml", registry.option_models(), environ={})
+    snapshot = pipeline.collect(config, registry, date(2026, 11, 20), key=b"k")
+    ctx = pipeline.context(snapshot, config, registry)
+    (result,) = pipeline.build(ctx, registry, ["cto"])
+    assert result.error is None and result.document is not None
+    rendered = {fmt: pipeline.render(result.document, registry, fmt) for fmt in registry.renderers}
+    rendered["snapshot.json"] = json.dumps(snapshot.to_dict())
+    return result.document, ctx, rendered
+
+
+def test_actions_are_the_top_ten_ranked_findings(
+    built: tuple[Document, pipeline.ReportContext, dict[str, str]],
+) -> None:
+    document, ctx, _ = built
+    (plan,) = [b for s in document.sections for b in s.blocks if isinstance(b, ActionPlan)]
+    candidates = [*ctx.analysis("security").findings, *ctx.analysis("ux").findings]
+    expected = [f.id for f in rank_findings(candidates)[:10]]
+    assert [a.finding_ids[0] for a in plan.actions] == expected
+    assert len(plan.actions) == 10
+    first = next(f for f in candidates if f.id == expected[0])
+    assert first.severity is Severity.CRITICAL and first.score == max(f.score for f in candidates)
+    assert plan.actions[0].due_in_days == 2 and plan.actions[0].rationale.startswith("Fix: ")
+
+
+def test_security_gaps_ranked_each_with_fix_and_source(
+    built: tuple[Document, pipeline.ReportContext, dict[str, str]],
+) -> None:
+    document, _, _ = built
+    gaps = next(
+        b
+        for s in document.sections
+        if s.id == "security"
+        for b in s.blocks
+        if isinstance(b, Findings)
+    )
+    assert list(gaps.findings) == rank_findings(list(gaps.findings))
+    assert all(f.recommendation and f.provenance for f in gaps.findings)
+    rules = {f.rule for f in gaps.findings}
+    assert {"security.secret", "security.open-endpoint", "security.cloudfront-no-waf", "security.s3-public-bucket",
+            "security.lambda-url-auth-none", "security.api-no-authorizer", "security.apps-script-public-webapp"} <= rules  # fmt: skip
+    ceo_shortfalls = [f for f in gaps.findings if "shortfall" in f.tags]
+    assert ceo_shortfalls and all(f.severity is Severity.CRITICAL for f in ceo_shortfalls)
+
+
+def test_every_table_row_cites_its_source(
+    built: tuple[Document, pipeline.ReportContext, dict[str, str]],
+) -> None:
+    document, _, _ = built
+    tables = [b for s in document.sections for b in s.blocks if isinstance(b, Table)]
+    assert {t.title for t in tables} >= {"Monthly AWS cost by domain and service", "Shop Co. stack"}
+    assert all(row.provenance for t in tables for row in t.rows)
+    cost = next(t for t in tables if t.title == "Monthly AWS cost by domain and service")
+    assert [str(c) for c in cost.rows[0].cells[:2]] == ["Shop Co.", "AWSLambda"]
+
+
+def test_no_planted_secret_in_any_rendered_output(
+    built: tuple[Document, pipeline.ReportContext, dict[str, str]],
+) -> None:
+    _, _, rendered = built
+    assert {"text", "markdown", "json", "snapshot.json"} <= set(rendered)
+    for fmt, text in rendered.items():
+        for value in SECRET_VALUES:
+            assert value not in text, fmt
+            assert value[-12:] not in text, fmt
