@@ -148,6 +148,8 @@ class CategoryAudit:
     outliers: tuple[Transaction, ...] = ()
     fence: Money | None = None
     provenance: tuple[Provenance, ...] = ()
+    last_period: str = ""
+    previous_period: str = ""
 
 
 @dataclass(frozen=True)
@@ -555,6 +557,8 @@ def audit_categories(
                 outliers,
                 fence.quantize() if fence else None,
                 books.cite(group),
+                str(last),
+                str(previous),
             )
         )
     return out

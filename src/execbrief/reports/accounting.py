@@ -1,0 +1,401 @@
+"""The Accounting officer's report: reconciliation first, then revenue recognition (deposits booked
+as income), chart-of-accounts gaps, the uncategorised and owner-draw piles, the expense audit by
+category (month on month, outliers, duplicates, recurring charges) and the milestones to
+profitability. Arranged from the ``accounting`` analysis; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from execbrief.analysis import books
+from execbrief.analysis.accounting import AccountingResult
+from execbrief.config import Model
+from execbrief.document import (
+    Block,
+    Bullet,
+    BulletList,
+    Document,
+    Findings,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
+from execbrief.hookspecs import hookimpl
+from execbrief.reports import finblocks as fb
+from execbrief.reports.base import BaseReport, ReportContext
+
+
+class AccountingReportOptions(Model):
+    """``[reports.accounting]`` options: how many expense categories to show per entity."""
+
+    categories_per_entity: int = Field(default=8, ge=1, le=100)
+
+
+class AccountingReport(BaseReport):
+    """The ``accounting`` report plugin."""
+
+    name = "accounting"
+    title = "Accounting report"
+    audience = "Accounting officer"
+    Options = AccountingReportOptions
+
+    def build(self, ctx: ReportContext) -> Document:
+        """Arrange the accounting result into the Accounting officer's document."""
+        settings = ctx.config.reports.get(self.name)
+        options = settings.options if settings is not None else None
+        opts = (
+            options if isinstance(options, AccountingReportOptions) else AccountingReportOptions()
+        )
+        acc = fb.accounting(ctx)
+        names = {e.id: e.name for e in ctx.snapshot.entities}
+        reconciled, warnings = fb.gate(ctx)
+        summary = _summary(acc, names, reconciled, ctx.snapshot.currency)
+        sections = [
+            _reconciliation(acc),
+            _recognition(acc, names),
+            _chart(acc, names),
+            _expenses(acc, names, opts.categories_per_entity),
+            _milestones(acc, names),
+            Section(
+                "Accounting findings",
+                (
+                    Findings(
+                        tuple(fb.entity_findings(acc.findings, None)),
+                        None,
+                        "No accounting findings.",
+                    ),
+                ),
+                "findings",
+            ),
+            Section(
+                "Method",
+                (
+                    Paragraph(
+                        "Deposits for services on a later date are a contract liability until the service "
+                        "(ASC 606); income lines are matched to bookings by reference, booking id in the memo, "
+                        "or amount near the booking date. Outliers lie above Tukey's upper fence "
+                        "(Q3 + 1.5 × IQR). Formulas and sources: docs/metrics.md, section Accounting."
+                    ),
+                ),
+                "method",
+            ),
+        ]
+        return Document(
+            report=self.name,
+            title=self.title,
+            audience=self.audience,
+            period=str(ctx.period),
+            as_of=ctx.as_of,
+            portfolio=ctx.snapshot.portfolio,
+            summary=tuple(summary),
+            sections=tuple(sections),
+            warnings=tuple(warnings),
+            reconciled=reconciled,
+        )
+
+
+def _summary(
+    acc: AccountingResult, names: dict[str, str], reconciled: bool, currency: str
+) -> list[Bullet]:
+    out = [
+        Bullet(
+            "The books reconcile: balance assertions hold and bookings' deposits agree with the ledger."
+            if reconciled
+            else f"The books do not reconcile ({len(acc.issues)} issue(s)); fix these before closing the month.",
+            acc.reason_provenance[:3],
+        )
+    ]
+    for entity in sorted({s.entity for s in acc.deferred_summary}):
+        moved = books.total(
+            (s.amount for s in acc.deferred_summary if s.entity == entity), currency
+        )
+        outstanding = [i for i in acc.deferred if i.entity == entity and i.outstanding]
+        still = books.total((i.amount for i in outstanding), currency)
+        out.append(
+            Bullet(
+                f"{names.get(entity, entity)} booked customer deposits as income: "
+                f"{still.quantize()} is for services after today and belongs in Customer "
+                f"Deposits (a liability); {len(outstanding)} payment(s). Timing differences over the year: "
+                f"{moved.quantize()} booked before its service month.",
+                tuple(i.provenance[0] for i in outstanding[:3]),
+            )
+        )
+    for pile in acc.piles:
+        kind = 'uncategorised ("Misc")' if pile.kind == "misc" else "owner draws booked as expenses"
+        out.append(
+            Bullet(
+                f"{names.get(pile.entity, pile.entity)}: {pile.total.quantize()} of {kind} in {len(pile.rows)} lines."
+            )
+        )
+    for pair in acc.duplicates:
+        out.append(
+            Bullet(
+                f"{names.get(pair.entity, pair.entity)}: {pair.payee} was paid {pair.amount.quantize()} twice "
+                f"({pair.first.date} and {pair.second.date}) — likely a duplicate.",
+                (pair.first.provenance, pair.second.provenance),
+            )
+        )
+    gaps = len(acc.chart_gaps)
+    if gaps:
+        out.append(Bullet(f"{gaps} standard account(s) missing from the charts of accounts."))
+    return out
+
+
+def _reconciliation(acc: AccountingResult) -> Section:
+    if acc.reconciled:
+        blocks: tuple[Block, ...] = (
+            Paragraph(
+                "Everything reconciles: every balance assertion matches the ledger, and deposits agree."
+            ),
+        )
+    else:
+        blocks = (
+            BulletList(
+                tuple(Bullet(issue.reason, issue.provenance) for issue in acc.issues),
+                "Does not reconcile",
+            ),
+        )
+    return Section("Reconciliation", blocks, "reconciliation")
+
+
+def _recognition(acc: AccountingResult, names: dict[str, str]) -> Section:
+    if not acc.deferred:
+        return Section(
+            "Revenue recognition",
+            (Paragraph("No income was found booked ahead of its service date."),),
+            "revenue-recognition",
+        )
+    summary = Table(
+        ("Entity", "Month booked", "Amount to move", "Payments"),
+        tuple(
+            Row(
+                (names.get(s.entity, s.entity), s.period, s.amount.quantize(), s.items),
+                s.provenance[:3],
+            )
+            for s in acc.deferred_summary
+        ),
+        "Income booked before its service month (move to Customer Deposits at that month's close)",
+        ("l", "l", "r", "r"),
+    )
+    outstanding = [i for i in acc.deferred if i.outstanding]
+    still = Table(
+        ("Entity", "Received", "Amount", "Booking", "Service date", "Recognise in", "Matched by"),
+        tuple(
+            Row(
+                (
+                    names.get(i.entity, i.entity),
+                    i.received,
+                    i.amount.quantize(),
+                    i.booking,
+                    i.service_date,
+                    i.recognise_in,
+                    i.matched_by,
+                ),
+                i.provenance,
+            )
+            for i in outstanding
+        ),
+        "Still a liability today (service after the as-of date)",
+        ("l", "l", "r", "l", "l", "l", "l"),
+    )
+    blocks: list[Block] = [summary, still]
+    review = [i for i in acc.deferred if i.service_date is None]
+    if review:
+        blocks.append(
+            BulletList(
+                tuple(
+                    Bullet(
+                        f"{names.get(i.entity, i.entity)}: {i.received} {i.amount.quantize()} \u201c{i.memo}\u201d",
+                        i.provenance,
+                    )
+                    for i in review
+                ),
+                "Says deposit but matches no booking: check by hand",
+            )
+        )
+    return Section("Revenue recognition", tuple(blocks), "revenue-recognition")
+
+
+def _chart(acc: AccountingResult, names: dict[str, str]) -> Section:
+    blocks: list[Block] = []
+    if acc.chart_gaps:
+        blocks.append(
+            Table(
+                ("Entity", "Missing account", "Type", "Why it is needed"),
+                tuple(
+                    Row((names.get(g.entity, g.entity), g.account, g.account_type, g.why))
+                    for g in acc.chart_gaps
+                ),
+                "Gaps against the standard small-business chart",
+                ("l", "l", "l", "l"),
+            )
+        )
+    else:
+        blocks.append(Paragraph("Every entity's ledger uses the standard accounts for its kind."))
+    for pile in acc.piles:
+        title = (
+            "Uncategorised (Misc) lines"
+            if pile.kind == "misc"
+            else "Owner draws booked as expenses"
+        )
+        blocks.append(
+            Table(
+                ("Date", "Account", "Amount", "Memo"),
+                tuple(
+                    Row((t.date, t.account, t.amount.quantize(), t.memo), (t.provenance,))
+                    for t in pile.rows
+                ),
+                f"{names.get(pile.entity, pile.entity)}: {title} ({pile.total.quantize()})",
+                ("l", "l", "r", "l"),
+            )
+        )
+    return Section("Chart of accounts", tuple(blocks), "chart")
+
+
+def _expenses(acc: AccountingResult, names: dict[str, str], per_entity: int) -> Section:
+    blocks: list[Block] = []
+    for entity in dict.fromkeys(c.entity for c in acc.categories):
+        cats = sorted(
+            (c for c in acc.categories if c.entity == entity), key=lambda c: -c.total.amount
+        )
+        rows = tuple(
+            Row(
+                (
+                    c.account,
+                    c.total.quantize(),
+                    c.previous_month.quantize(),
+                    c.last_month.quantize(),
+                    c.change.quantize(),
+                    c.change_pct,
+                    len(c.outliers),
+                ),
+                c.provenance,
+            )
+            for c in cats[:per_entity]
+        )
+        last, previous = (cats[0].last_period, cats[0].previous_period) if cats else ("", "")
+        blocks.append(
+            Table(
+                (
+                    "Account",
+                    "Total",
+                    "Previous month",
+                    "Last month",
+                    "Change",
+                    "Change %",
+                    "Outliers",
+                ),
+                rows,
+                f"{names.get(entity, entity)}: expenses by account",
+                ("l", "r", "r", "r", "r", "r", "r"),
+                f"Largest {min(per_entity, len(cats))} of {len(cats)} accounts by total over the whole ledger; "
+                f"last month is {last}, previous month {previous}.",
+            )
+        )
+    if acc.duplicates:
+        blocks.append(
+            Table(
+                ("Entity", "Payee", "Amount", "First", "Second", "Days apart"),
+                tuple(
+                    Row(
+                        (
+                            names.get(d.entity, d.entity),
+                            d.payee,
+                            d.amount.quantize(),
+                            d.first.date,
+                            d.second.date,
+                            d.days_apart,
+                        ),
+                        (d.first.provenance, d.second.provenance),
+                    )
+                    for d in acc.duplicates
+                ),
+                "Likely duplicate payments",
+                ("l", "l", "r", "l", "l", "r"),
+            )
+        )
+    outliers = [(c, t) for c in acc.categories for t in c.outliers]
+    if outliers:
+        blocks.append(
+            Table(
+                ("Entity", "Account", "Date", "Amount", "Upper fence", "Memo"),
+                tuple(
+                    Row(
+                        (
+                            names.get(c.entity, c.entity),
+                            c.account,
+                            t.date,
+                            t.amount.quantize(),
+                            c.fence,
+                            t.memo,
+                        ),
+                        (t.provenance,),
+                    )
+                    for c, t in outliers
+                ),
+                "Outliers (above Q3 + 1.5 × IQR of their account)",
+                ("l", "l", "l", "r", "r", "l"),
+            )
+        )
+    if acc.subscriptions:
+        blocks.append(
+            Table(
+                ("Entity", "Payee", "Per month", "Months", "Account"),
+                tuple(
+                    Row(
+                        (
+                            names.get(s.entity, s.entity),
+                            s.payee,
+                            s.monthly.quantize(),
+                            s.months,
+                            s.account,
+                        ),
+                        s.provenance,
+                    )
+                    for s in acc.subscriptions
+                ),
+                "Recurring charges (one fixed charge a month)",
+                ("l", "l", "r", "r", "l"),
+            )
+        )
+    return Section(
+        "Expense audit", tuple(blocks) or (Paragraph("No expenses in the ledgers."),), "expenses"
+    )
+
+
+def _milestones(acc: AccountingResult, names: dict[str, str]) -> Section:
+    if not acc.milestones:
+        return Section(
+            "Milestones to profitability",
+            (Paragraph("Every entity with a measurable break-even is already at its target."),),
+            "milestones",
+        )
+    table = Table(
+        ("Entity", "Quarter", "Revenue per month", "Net per month at that revenue", "Goal"),
+        tuple(
+            Row(
+                (
+                    names.get(m.entity, m.entity),
+                    m.quarter,
+                    m.revenue_per_month,
+                    m.net_per_month,
+                    m.goal,
+                ),
+                m.provenance[:2],
+            )
+            for m in acc.milestones
+        ),
+        "Quarterly revenue goals from today's run rate to break-even (or the target margin)",
+        ("l", "l", "r", "r", "l"),
+        "Equal steps from the current monthly revenue to the revenue target; net = revenue × contribution "
+        "ratio − fixed costs.",
+    )
+    return Section("Milestones to profitability", (table,), "milestones")
+
+
+@hookimpl
+def register_reports() -> list[object]:
+    """The Accounting report."""
+    return [AccountingReport()]
