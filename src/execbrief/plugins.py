@@ -39,6 +39,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.analysis.marketing",
     "execbrief.reports.ceo",
     "execbrief.reports.cto",
+    "execbrief.reports.cmo",
     "execbrief.renderers.text",
     "execbrief.renderers.markdown",
     "execbrief.renderers.json",

@@ -179,7 +179,7 @@ def funnel_bookings() -> list[Booking]:
         booking(10, date(2026, 10, 2), "quoted"),
         booking(12, date(2026, 10, 3), "quoted"),
         booking(13, date(2026, 10, 4), "quoted"),
-        # 2026-11: 3 quotes but two are younger than 7 days -> not counted for a break
+        # 2026-11: 3 quotes, two younger than 7 days (not counted); the one left extends the break
         booking(14, date(2026, 11, 2), "quoted"),
         booking(15, date(2026, 11, 15), "quoted"),
         booking(16, date(2026, 11, 18), "quoted"),
@@ -210,12 +210,12 @@ def test_funnel_break_at_the_right_rows() -> None:
     assert len(breaks) == 1
     brk = breaks[0]
     assert brk.step == ("quoted", "booked")
-    assert brk.months == ("2026-09", "2026-10")
-    assert brk.upstream == 7
-    assert brk.booking_ids == ("B6", "B7", "B8", "B9", "B10", "B12", "B13")
+    assert brk.months == ("2026-09", "2026-10", "2026-11")
+    assert brk.upstream == 8
+    assert brk.booking_ids == ("B6", "B7", "B8", "B9", "B10", "B12", "B13", "B14")
     assert [p.cite() for p in brk.provenance] == [
         "bookings/boats.csv:6-10",
-        "bookings/boats.csv:12-13",
+        "bookings/boats.csv:12-14",
     ]
     assert brk.before == Percent(Decimal("66.7"))  # 2 of 3 quotes booked in 2026-08
 

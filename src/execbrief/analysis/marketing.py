@@ -181,7 +181,8 @@ class MarketingOptions(Model):
     (an assumption, not a benchmark: set it from your own history); ``funnel_months`` is how
     many months the funnel shows; a step is *broken* in a month when at least
     ``funnel_min_count`` bookings reached the earlier stage (ignoring those younger than
-    ``funnel_maturity_days``) and none reached the next.
+    ``funnel_maturity_days``) and none reached the next. ``local_kinds`` are the entity kinds
+    expected to carry LocalBusiness data (a platform is not a local business).
     """
 
     email: EmailAssumptions = Field(default_factory=EmailAssumptions)
@@ -192,6 +193,9 @@ class MarketingOptions(Model):
     funnel_min_count: int = Field(default=3, ge=1)
     funnel_maturity_days: int = Field(default=7, ge=0)
     share_window_days: int = Field(default=365, ge=1)
+    local_kinds: list[str] = Field(
+        default_factory=lambda: ["charter", "hauling", "consultancy", "rental", "delivery", "other"]
+    )
 
     def all_otas(self) -> dict[str, OtaTerms]:
         """The default marketplaces with the config's overrides and additions."""
@@ -544,7 +548,8 @@ def funnel_breaks(
 
     A step (from stage *a* to *b*) is broken in a month when at least ``min_count`` bookings
     created that month, and at least ``maturity_days`` before ``as_of``, reached *a* and none of
-    them reached *b*. For booked -> completed only bookings whose service date has passed count.
+    them reached *b*; a broken step stays broken in the following months while bookings keep
+    reaching *a* (any number) and none reach *b*, so a partial current month extends it. For booked -> completed only bookings whose service date has passed count.
     """
     if not bookings:
         return []
@@ -561,13 +566,16 @@ def funnel_breaks(
     for index, (start, nxt) in enumerate(STEPS, start=1):
         broken: list[tuple[str, list[Booking]]] = []
         healthy_up = healthy_down = 0
+        previous = ""
         for row in rows:
             items = by_month.get(row.month, [])
             if start == "booked":
                 items = [b for b in items if b.service_date is not None and b.service_date < as_of]
             up = [b for b in items if stage_reached(b) >= index]
             down = [b for b in up if stage_reached(b) >= index + 1]
-            if len(up) >= min_count and not down:
+            continues = bool(broken) and broken[-1][0] == previous and bool(up)
+            previous = row.month
+            if (len(up) >= min_count or continues) and not down:
                 broken.append((row.month, up))
             elif not broken:
                 healthy_up += len(up)
@@ -855,6 +863,7 @@ def seo_findings(
     pages: list[SitePage],
     businesses: list[LocalBusiness],
     site_files: list[SiteFile],
+    local: bool = True,
 ) -> list[Finding]:
     """Every local-SEO gap of one entity's site(s), each a finding citing its page and line."""
     out: list[Finding] = []
@@ -872,7 +881,7 @@ def seo_findings(
             if any(b.provenance.source == p.provenance.source for p in site_pages)
         ]
         # structured data
-        if site_pages and not lbs:
+        if site_pages and not lbs and local:
             out.append(
                 _seo(
                     "localbusiness_missing",
@@ -1372,7 +1381,13 @@ class MarketingAnalysis:
             pages = snapshot.records(SitePage, eid)
             site_files = snapshot.records(SiteFile, eid)
             findings.extend(
-                seo_findings(info, pages, snapshot.records(LocalBusiness, eid), site_files)
+                seo_findings(
+                    info,
+                    pages,
+                    snapshot.records(LocalBusiness, eid),
+                    site_files,
+                    local=info.kind in options.local_kinds,
+                )
             )
             if (
                 pages
