@@ -918,7 +918,7 @@ def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
                 summary.amount.quantize(),
                 summary.entity,
                 summary.period,
-                currency,
+                None,
                 "sum of income lines matched to bookings whose service month is after the month booked (ASC 606)",
                 summary.provenance,
             )
@@ -933,7 +933,7 @@ def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
                 books.total((i.amount for i in items), currency).quantize(),
                 entity,
                 None,
-                currency,
+                None,
                 "sum of deferred items whose service date is after as_of",
                 tuple(i.provenance[0] for i in items),
             )
@@ -946,7 +946,7 @@ def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
                 pile.total.quantize(),
                 pile.entity,
                 None,
-                currency,
+                None,
                 "sum of the lines",
                 books.cite(pile.rows),
             )
@@ -959,7 +959,7 @@ def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
                 audit.total.quantize(),
                 audit.entity,
                 None,
-                currency,
+                None,
                 "sum of the account's lines",
                 audit.provenance,
             )
@@ -972,7 +972,7 @@ def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
                 m.revenue_per_month,
                 m.entity,
                 m.quarter,
-                f"{currency}/mo",
+                None,
                 "current + (target − current) × step ÷ quarters",
                 m.provenance,
             )

@@ -1160,7 +1160,7 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                         value.quantize(),
                         entity,
                         line.period,
-                        "USD",
+                        None,
                         formula,
                         line.provenance,
                     )
@@ -1173,7 +1173,7 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                     b.gross_burn.quantize(),
                     entity,
                     b.period,
-                    "USD/mo",
+                    None,
                     "sum of cash paid out in the month",
                     b.provenance,
                 )
@@ -1185,7 +1185,7 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                     b.net_burn.quantize(),
                     entity,
                     b.period,
-                    "USD/mo",
+                    None,
                     "cash out - cash in in the month",
                     b.provenance,
                 )
@@ -1204,7 +1204,7 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                         rng.quantize(),
                         entity,
                         None,
-                        "USD/mo",
+                        None,
                         "lowest..highest monthly value over the trailing complete months (docs/metrics.md#burn)",
                         tuple(p for b in fin.burn for p in b.provenance)[-6:],
                     )
@@ -1218,7 +1218,7 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                     run.cash.quantize() if run.cash else None,
                     entity,
                     as_of.isoformat(),
-                    "USD",
+                    None,
                     "latest balance + cash lines since (docs/metrics.md#cash)",
                     run.provenance,
                 )
@@ -1330,7 +1330,7 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                             figure,
                             entity,
                             None,
-                            "USD",
+                            None,
                             "see docs/metrics.md#break-even",
                             be.provenance,
                         )

@@ -113,6 +113,7 @@ class RentalUnit:
     debt_service: Money
     debt_service_annual: Money
     cash_flow_annual: Money
+    cash_flow: Money
     property_value: Figure
     cash_invested: Figure
     cap_rate: Percent | None
@@ -348,6 +349,7 @@ def rental_unit(
         debt,
         debt_annual,
         cash_flow,
+        noi - debt,
         value,
         invested,
         cap,
@@ -675,7 +677,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Gross potential rent (window)",
             u.gross_potential_rent,
             u.entity,
-            currency,
+            None,
             "rate × nights (or months) in the window",
             p + u.rate.provenance,
         )
@@ -684,17 +686,17 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Occupancy",
             u.occupancy,
             u.entity,
-            "%",
+            None,
             "occupied nights ÷ nights in the window",
             p,
         )
-        add("rental.vacancy", "Vacancy", u.vacancy, u.entity, "%", u.vacancy_basis, p)
+        add("rental.vacancy", "Vacancy", u.vacancy, u.entity, None, u.vacancy_basis, p)
         add(
             "rental.noi",
             "NOI (annualised)",
             u.noi_annual,
             u.entity,
-            f"{currency}/yr",
+            None,
             "(income − operating expenses excl. debt service) × 12 ÷ months",
             p,
         )
@@ -703,7 +705,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Cap rate",
             u.cap_rate,
             u.entity,
-            "%",
+            None,
             "annual NOI ÷ stated property value",
             p + u.property_value.provenance,
         )
@@ -712,7 +714,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Cash-on-cash return",
             u.cash_on_cash,
             u.entity,
-            "%",
+            None,
             "(annual NOI − annual debt service) ÷ cash invested",
             p + u.cash_invested.provenance,
         )
@@ -721,7 +723,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Collection rate",
             u.collection_rate,
             u.entity,
-            "%",
+            None,
             "rent collected ÷ rent billed",
             p,
         )
@@ -744,7 +746,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Revenue per trip",
             d.revenue_per_trip,
             d.entity,
-            currency,
+            None,
             "fees ÷ trips",
             p,
         )
@@ -753,7 +755,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Margin per trip",
             d.margin_per_trip,
             d.entity,
-            currency,
+            None,
             "(fees − trip expenses) ÷ trips",
             p,
         )
@@ -762,7 +764,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Revenue per nautical mile",
             d.revenue_per_mile,
             d.entity,
-            currency,
+            None,
             "fees ÷ miles",
             p,
         )
@@ -771,7 +773,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Margin per nautical mile",
             d.margin_per_mile,
             d.entity,
-            currency,
+            None,
             "(fees − trip expenses) ÷ miles",
             p,
         )
@@ -780,7 +782,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Utilisation",
             d.utilisation,
             d.entity,
-            "%",
+            None,
             "trip days ÷ days in the window",
             p,
         )
@@ -791,7 +793,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Unbilled work",
             b.unbilled_value.quantize(),
             b.entity,
-            currency,
+            None,
             "Σ hours × rate of billable entries with no invoice",
             tuple(e.provenance for e in b.unbilled_entries),
         )
@@ -809,7 +811,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Realisation",
             b.realisation,
             b.entity,
-            "%",
+            None,
             "invoiced ÷ (billable hours × standard rate)",
             p,
         )
@@ -818,7 +820,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Collection rate",
             b.collection_rate,
             b.entity,
-            "%",
+            None,
             "paid ÷ invoiced",
             p,
         )
@@ -827,7 +829,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             "Accounts receivable",
             b.receivable.quantize(),
             b.entity,
-            currency,
+            None,
             "Σ unpaid invoices on as_of",
             p,
         )
@@ -839,7 +841,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
                     bucket.amount.quantize(),
                     b.entity,
                     bucket.bucket,
-                    currency,
+                    None,
                     "unpaid invoices by days past due on as_of",
                     bucket.provenance,
                 )
@@ -850,7 +852,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
                 "Largest client's share",
                 b.clients[0].share,
                 b.entity,
-                "%",
+                None,
                 "largest client's invoiced ÷ all invoiced in the window",
                 p,
             )
