@@ -344,10 +344,9 @@ class _Run:
                 content_sha256=sha,
                 status="blocked",
                 error=reason,
-                force=self.options.force,
             )
             if row is None:
-                self._skip(item, recipient, key)
+                self._skip(item, recipient, key, unsent=("blocked", reason))
             else:
                 self.add(item, recipient, "blocked", "blocked", error=reason, delivery_id=row.id)
             return
@@ -423,10 +422,26 @@ class _Run:
         tags = {"delivery": str(row.id), "report": item.report, "period": self.period}
         self._send(item, recipient, row.id, message, tags)
 
-    def _skip(self, item: Outgoing, recipient: str, key: DeliveryKey) -> None:
+    def _skip(
+        self,
+        item: Outgoing,
+        recipient: str,
+        key: DeliveryKey,
+        unsent: tuple[str, str] | None = None,
+    ) -> None:
+        """Report a delivery a gate or a halt did not record because its row says more.
+
+        An accepted row stays as it is; if the operator forced a resend that did not happen,
+        the outcome says so (``unsent``: the action and reason) and counts as a problem.
+        """
         row = self.store.get(key)
         status = row.status if row else "unknown"
-        action = "skipped" if status in ACCEPTED else status
+        action, error = (
+            ("skipped", None) if status in ACCEPTED else (status, row.error if row else None)
+        )
+        problem = status in PROBLEMS
+        if unsent is not None and status in ACCEPTED and self.options.force:
+            action, error, problem = unsent[0], unsent[1], True
         self.result.outcomes.append(
             Outcome(
                 item.report,
@@ -435,10 +450,10 @@ class _Run:
                 status,
                 action,
                 message_id=row.message_id if row else None,
-                error=row.error if row and status not in ACCEPTED else None,
+                error=error,
                 delivery_id=row.id if row else None,
                 attempts=row.attempts if row else 0,
-                problem=status in PROBLEMS,
+                problem=problem,
             )
         )
 
@@ -562,10 +577,9 @@ class _Run:
                 content_sha256=item.rendered.content_sha256(),
                 status=status,
                 error=f"not attempted: {reason}",
-                force=self.options.force,
             )
             if row is None:
-                self._skip(item, recipient, key)
+                self._skip(item, recipient, key, unsent=(status, f"not attempted: {reason}"))
             else:
                 self.add(item, recipient, status, status, error=row.error, delivery_id=row.id)
 

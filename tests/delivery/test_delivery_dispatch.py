@@ -252,3 +252,35 @@ def test_backoff_is_capped() -> None:
     policy = RetryPolicy(attempts=10, base=1.0, cap=8.0)
     assert [policy.delay(n, 0.0) for n in (1, 2, 3, 4, 5, 6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
     assert policy.delay(6, 0.999999) == pytest.approx(8.0, abs=1e-5)
+
+
+def test_forced_resend_of_an_unreconciled_report_keeps_the_sent_row(store: Store) -> None:
+    document = Document(
+        report="cfo",
+        title="CFO",
+        audience="CFO",
+        period="2026-11",
+        as_of=date(2026, 11, 20),
+        portfolio="Harbor",
+        reconciled=False,
+    )
+    clock, memory = FakeTime(), MemoryTransport()
+    first, _ = run(
+        store,
+        memory,
+        clock,
+        [outgoing("cfo", recipients=PEOPLE[:1], document=document)],
+        options=DispatchOptions(allow_unreconciled=True),
+    )
+    assert first.outcomes[0].status == "sent"
+    forced, _ = run(
+        store,
+        memory,
+        clock,
+        [outgoing("cfo", recipients=PEOPLE[:1], document=document)],
+        options=DispatchOptions(force=True),
+    )
+    assert (forced.outcomes[0].status, forced.outcomes[0].action) == ("sent", "blocked")
+    assert forced.exit_code == 1
+    row = store.get(DeliveryKey("cfo", "2026-11", PEOPLE[0]))
+    assert row is not None and (row.status, row.message_id) == ("sent", "memory-1")

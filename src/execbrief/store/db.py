@@ -411,11 +411,10 @@ class Store:
         content_sha256: str | None,
         status: str,
         error: str,
-        force: bool = False,
     ) -> Delivery | None:
         """Record a delivery that was not attempted (``blocked``, ``deferred``, ``pending``).
 
-        Returns None, touching nothing, when the row is already accepted (and not ``force``), is
+        Returns None, touching nothing, when the row is already accepted (even when forced), is
         ``unknown``, or is being sent by a live run: a gate must never hide an earlier outcome.
         """
         if status not in RETRYABLE:
@@ -440,7 +439,7 @@ class Store:
                     ),
                 )
                 return self._select_id(db, int(cursor.lastrowid or 0))
-            if row.status in RETRYABLE or (row.status in ACCEPTED and force):
+            if row.status in RETRYABLE:
                 self._update(
                     db,
                     row.id,
