@@ -284,3 +284,27 @@ def test_forced_resend_of_an_unreconciled_report_keeps_the_sent_row(store: Store
     assert forced.exit_code == 1
     row = store.get(DeliveryKey("cfo", "2026-11", PEOPLE[0]))
     assert row is not None and (row.status, row.message_id) == ("sent", "memory-1")
+
+
+def test_the_real_secret_guard_blocks_a_live_key(store: Store) -> None:
+    from execbrief.delivery import load_guard
+
+    guard = load_guard(b"dispatch-test-key-0123456789abcd", frozenset())
+    if guard is None:
+        pytest.skip("execbrief.guard is not installed")
+    stripe = "sk_" + "live_" + "u0l3zZo6N4CrCWaLFRUKbT0k"
+    clock, memory = FakeTime(), MemoryTransport()
+    leaky = outgoing("cto", recipients=PEOPLE[:1], text=f"Rotate this: {stripe}\n")
+    result, _ = run(
+        store, memory, clock, [leaky, outgoing("ceo", recipients=PEOPLE[:1])], guard=guard
+    )
+    assert [(o.report, o.status) for o in result.outcomes] == [("cto", "blocked"), ("ceo", "sent")]
+    assert "Stripe secret key" in (result.outcomes[0].error or "")
+    row = store.get(DeliveryKey("cto", "2026-11", PEOPLE[0]))
+    assert row is not None and stripe not in (row.error or "")
+    alert = memory.sent[-1].message.get_content()
+    assert (
+        memory.recipients() == [PEOPLE[0], OPS]
+        and stripe not in alert
+        and "cto to a@harbor.example: blocked" in alert
+    )
