@@ -237,3 +237,51 @@ def test_script_masking_keeps_lines() -> None:
     text = "var a = '/* not a comment */';\n// token === x\nfunction doGet(e) {\n  return 1;\n}\n"
     (endpoint,) = webapps.analyse_script(text)
     assert (endpoint.line, endpoint.end_line, endpoint.authenticated) == (3, 5, False)
+
+
+def test_decorated_routes_of_a_powertools_resolver() -> None:
+    source = (
+        "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
+        "app = APIGatewayRestResolver()\n"
+        "\n"
+        "@app.post('/orders')\n"
+        "def create():\n"
+        "    table.put_item(Item=app.current_event.json_body)\n"
+        "\n"
+        "@app.route('/orders', methods=['GET', 'OPTIONS'])\n"
+        "def list_orders():\n"
+        "    return app.current_event.headers.get('Authorization')\n"
+        "\n"
+        "def lambda_handler(event, context):\n"
+        "    return app.resolve(event, context)\n"
+    )
+    routes = [
+        (r.handler, r.method, r.path, r.line, r.authenticated, r.mutating)
+        for r in lambdas.analyse_lambda_module(source, "f.py", "f")
+    ]
+    assert routes == [
+        ("f.create", "POST", "/orders", 4, False, True),
+        ("f.list_orders", "GET", "/orders", 8, True, False),
+    ]
+
+
+def test_unreferenced_event_context_function_is_a_handler() -> None:
+    source = (
+        "def main(event, context):\n"
+        "    if event['httpMethod'] == 'POST':\n"
+        "        table.put_item(Item={})\n"
+        "\n"
+        "def helper(event, context):\n"
+        "    pass\n"
+        "\n"
+        "def other():\n"
+        "    helper(1, 2)\n"
+    )
+    (route,) = lambdas.analyse_lambda_module(source, "f.py", "f")
+    assert (route.handler, route.method, route.line, route.authenticated, route.mutating) == (
+        "f.main",
+        "POST",
+        2,
+        False,
+        True,
+    )

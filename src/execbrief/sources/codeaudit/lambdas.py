@@ -15,6 +15,7 @@ mutates when its method is POST/PUT/PATCH/DELETE or it calls a writing API (``pu
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -733,25 +734,121 @@ def _pattern_values(pattern: ast.pattern) -> list[str]:
 def handler_functions(
     tree: ast.Module, named: Iterable[str] = ()
 ) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The module's Lambda handlers: those named by a template, else the conventional ones."""
+    """The module's Lambda handlers: those named by a template, else the conventional ones
+    (``lambda_handler``/``handler``/``*_handler`` taking ``(event, context)``), else any top-level
+    ``(event, context)`` function that nothing in the module calls or refers to."""
     wanted = set(named)
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
+    top = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    if wanted:
+        yield from (n for n in top if n.name in wanted)
+        return
+    conventional = [n for n in top if _conventional(n)]
+    if conventional:
+        yield from conventional
+        return
+    referenced = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    } | {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    for node in top:
         params = [a.arg for a in node.args.args]
-        if node.name in wanted or (
-            not wanted
-            and len(params) >= 2
-            and (
-                node.name in HANDLER_NAMES
-                or (
-                    params[0] in EVENT_NAMES
-                    and params[1] in CONTEXT_NAMES
-                    and node.name.endswith("handler")
-                )
-            )
+        if (
+            len(params) >= 2
+            and params[0] in EVENT_NAMES
+            and params[1] in CONTEXT_NAMES
+            and node.name not in referenced
+            and not node.decorator_list
         ):
             yield node
+
+
+def _conventional(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    params = [a.arg for a in node.args.args]
+    if len(params) < 2:
+        return False
+    if node.name in HANDLER_NAMES:
+        return True
+    return params[0] in EVENT_NAMES and params[1] in CONTEXT_NAMES and node.name.endswith("handler")
+
+
+#: Web frameworks and Lambda routers whose decorators declare routes (``@app.post("/orders")``).
+_ROUTER = re.compile(r"(Resolver|Router|Chalice|Flask|FastAPI|Blueprint|Starlette)$")
+_ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route"})
+
+
+def _routers(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
+            continue
+        if _ROUTER.search(_dotted(node.value.func)):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def _decorated_routes(module: _Module, display: str, module_name: str) -> list[Route]:
+    """Routes declared with decorators (Powertools resolvers, Chalice, Flask, FastAPI)."""
+    routers = _routers(module.tree)
+    if not routers:
+        return []
+    routes: list[Route] = []
+    for function in module.tree.body:
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in function.decorator_list:
+            if not (
+                isinstance(decorator, ast.Call)
+                and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr in _ROUTE_DECORATORS
+                and isinstance(decorator.func.value, ast.Name)
+                and decorator.func.value.id in routers
+            ):
+                continue
+            keywords = {k.arg: k.value for k in decorator.keywords if k.arg}
+            path = (
+                _str(decorator.args[0])
+                if decorator.args
+                else _str(keywords.get("path") or keywords.get("rule"))
+            )
+            if decorator.func.attr in {"route", "api_route"}:
+                listed = keywords.get("methods")
+                methods = (
+                    [m.upper() for m in (_str(e) for e in listed.elts) if m]
+                    if isinstance(listed, ast.List | ast.Tuple)
+                    else ["GET"]
+                )
+            else:
+                methods = [decorator.func.attr.upper()]
+            handler = _Handler(module, display, f"{module_name}.{function.name}")
+            auth: str | None = None
+            authorizer = keywords.get("authorizer")
+            if authorizer is not None and not (
+                isinstance(authorizer, ast.Constant) and authorizer.value is None
+            ):
+                auth = f"the route declares authorizer={_dotted(authorizer)} at {display}:{decorator.lineno}"
+            auth = (
+                auth or handler._decorator_auth(function, 0) or handler.auth_in(function.body, {})
+            )
+            writes = handler.writes_in(function.body)
+            for method in methods:
+                if method in SKIPPED_METHODS:
+                    continue
+                mutating = method in MUTATING_METHODS or bool(writes)
+                routes.append(
+                    Route(
+                        handler.handler,
+                        method,
+                        path,
+                        decorator.lineno,
+                        function.end_lineno,
+                        bool(auth),
+                        auth,
+                        mutating,
+                        writes or (f"{method} request" if method in MUTATING_METHODS else None),
+                    )
+                )
+    return routes
 
 
 def analyse_lambda_module(
@@ -765,7 +862,9 @@ def analyse_lambda_module(
     """Every route of every handler in one Python file (SyntaxError propagates to the caller)."""
     tree = tree if tree is not None else ast.parse(source, filename=display)
     module = _Module(tree, _functions(tree), _tables(tree))
-    routes: list[Route] = []
+    routes = _decorated_routes(module, display, module_name)
+    if routes:
+        return routes
     for function in handler_functions(tree, named):
         routes.extend(_Handler(module, display, f"{module_name}.{function.name}").run(function))
     return routes
@@ -773,4 +872,4 @@ def analyse_lambda_module(
 
 def is_lambda_module(source: str) -> bool:
     """Cheap pre-test: could this file hold a Lambda handler?"""
-    return "def " in source and ("event" in source or "handler" in source)
+    return "def " in source and ("event" in source or "handler" in source or "@" in source)
