@@ -330,3 +330,31 @@ def test_helpers() -> None:
     assert secret_key_category("API_KEY_ID") is None
     assert secret_key_category("tokenize") is None
     assert secret_key_category("passenger_count") is None
+
+
+def test_detect_secrets_second_opinion_maps_to_our_fingerprints(tmp_path: Path) -> None:
+    from execbrief import secretscan_ds
+
+    assert secretscan_ds.available()
+    path = tmp_path / "app.py"
+    path.write_text(f'KEY = "{STRIPE_LIVE}"\n')
+    scanner = Scanner(KEY)
+    found = secretscan_ds.second_opinion(path, "app.py", scanner)
+    assert found and {d.line for d in found} == {1}
+    assert scanner.fingerprint(STRIPE_LIVE) in {d.fingerprint for d in found}
+    assert all(d.detector == "detect-secrets" for d in found)
+    assert STRIPE_LIVE not in repr(found)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password", "DB_PASSWD", "pwd", "smtp_pass", "passphrase", "JWT_SECRET", "clientSecret",
+        "authToken", "x-api-key", "apiKey", "ACCESS_KEY", "authKey", "private_key", "signingKey",
+        "encryption_key", "MASTER_KEY", "app_key", "licenseKey", "credentials", "secret_key",
+    ],
+)  # fmt: skip
+def test_every_secret_name_passes_the_prefilter(name: str) -> None:
+    assert secret_key_category(name) is not None
+    [found] = scan(f'{name} = "{TOKEN}"')
+    assert found.detector == "assignment"
