@@ -656,7 +656,7 @@ def break_even(
         text="",
         window=labels,
         units_sold=units,
-        units_per_month=books.round2(units / n),
+        units_per_month=books.round2(units / n) if unit_rows else None,
         price=price.quantize() if price else None,
         price_source=price_source,
         variable_cost=variable.quantize() if variable else None,
@@ -689,7 +689,8 @@ def break_even(
     exact = fixed.amount / contribution.amount
     needed = books.ceil_units(exact)
     plural = unit if needed == 1 else _plural(unit)
-    text = f"{needed} {plural}/month (now {_fmt_months(units / n)}/month)"
+    now = f"now {_fmt_months(units / n)}/month" if unit_rows else f"{unit}s sold are not recorded"
+    text = f"{needed} {plural}/month ({now})"
     return replace(
         base,
         status="reachable",

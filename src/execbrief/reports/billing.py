@@ -1,0 +1,175 @@
+"""The client billing audit: logged against invoiced time, unbilled work in money, realisation,
+receivables by age and client concentration, for each entity with timesheets or invoices. Arranged
+from the ``operations`` analysis.
+"""
+
+from __future__ import annotations
+
+from execbrief.analysis.operations import BillingGap, OperationsResult
+from execbrief.document import (
+    Block,
+    Bullet,
+    Document,
+    Findings,
+    Metrics,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
+from execbrief.hookspecs import hookimpl
+from execbrief.reports import finblocks as fb
+from execbrief.reports.base import BaseReport, ReportContext
+
+
+class BillingReport(BaseReport):
+    """The ``billing`` report plugin."""
+
+    name = "billing"
+    title = "Client billing audit"
+    audience = "Owner"
+
+    def build(self, ctx: ReportContext) -> Document:
+        """Arrange each billing gap into the document."""
+        ops = ctx.typed("operations", OperationsResult)
+        names = {e.id: e.name for e in ctx.snapshot.entities}
+        entities = {b.entity for b in ops.billing}
+        reconciled, warnings = fb.gate(
+            ctx, entities or {e.id for e in ctx.snapshot.entities if e.kind == "consultancy"}
+        )
+        summary: list[Bullet] = []
+        sections: list[Section] = []
+        for gap in ops.billing:
+            name = names.get(gap.entity, gap.entity)
+            summary.append(
+                Bullet(
+                    f"{name}: {gap.unbilled_value.quantize()} of work is logged but not invoiced "
+                    f"({gap.unbilled_hours} h).",
+                    tuple(e.provenance for e in gap.unbilled_entries[:4]),
+                )
+            )
+            overdue = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
+            if overdue:
+                summary.append(
+                    Bullet(
+                        f"{name}: {gap.overdue.quantize()} overdue of {gap.receivable.quantize()} receivable; "
+                        + ", ".join(f"{b.bucket} days {b.amount.quantize()}" for b in overdue)
+                        + ".",
+                        tuple(p for b in overdue for p in b.provenance),
+                    )
+                )
+            if gap.clients:
+                top = gap.clients[0]
+                summary.append(
+                    Bullet(
+                        f"{name}: the largest client, {top.client}, is {top.share} of invoiced revenue."
+                    )
+                )
+            sections.append(Section(name, _blocks(gap, ops), gap.entity))
+        if not ops.billing:
+            summary.append(Bullet("No entity has timesheets or invoices to audit."))
+        sections.append(
+            Section(
+                "Method",
+                (
+                    Paragraph(
+                        "Unbilled work = Σ hours × rate of billable entries with no invoice reference. "
+                        "Realisation = invoiced ÷ (billable hours × standard rate). AR aging counts days past "
+                        "the due date on the as-of date: Current (not yet due), 1-30, 31-60, 61-90, 90+. "
+                        "Sources: docs/metrics.md, section Operations."
+                    ),
+                ),
+                "method",
+            )
+        )
+        return Document(
+            report=self.name,
+            title=self.title,
+            audience=self.audience,
+            period=str(ctx.period),
+            as_of=ctx.as_of,
+            portfolio=ctx.snapshot.portfolio,
+            summary=tuple(summary),
+            sections=tuple(sections),
+            warnings=tuple(warnings),
+            reconciled=reconciled,
+        )
+
+
+def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
+    logged = Table(
+        ("", "Hours", "Value at standard rates"),
+        (
+            Row(("Billable time logged", gap.billable_hours, gap.billable_value.quantize())),
+            Row(("  of which invoiced", gap.invoiced_hours, gap.invoiced_hours_value.quantize())),
+            Row(("  of which not invoiced", gap.unbilled_hours, gap.unbilled_value.quantize())),
+            Row(("Non-billable time", gap.non_billable_hours, None)),
+        ),
+        "Logged against invoiced time (whole log to the as-of date)",
+        ("l", "r", "r"),
+        f"Invoices issued {gap.invoiced.quantize()}, paid {gap.collected.quantize()}."
+        + (
+            f" {gap.unrated_hours} billable hours carry no rate and are not valued."
+            if gap.unrated_hours
+            else ""
+        ),
+    )
+    blocks: list[Block] = [
+        Metrics(
+            tuple(m for m in ops.metrics if m.entity == gap.entity and m.id != "billing.aging"),
+            "Key figures",
+        ),
+        logged,
+    ]
+    if gap.unbilled_entries:
+        blocks.append(
+            Table(
+                ("Date", "Client", "Person", "Hours", "Rate", "Value"),
+                tuple(
+                    Row(
+                        (
+                            e.date,
+                            e.client,
+                            e.person,
+                            e.hours,
+                            e.rate,
+                            (e.rate * e.hours).quantize() if e.rate else None,
+                        ),
+                        (e.provenance,),
+                    )
+                    for e in gap.unbilled_entries
+                ),
+                "Unbilled entries",
+                ("l", "l", "l", "r", "r", "r"),
+            )
+        )
+    blocks.append(
+        Table(
+            ("Days past due", "Amount", "Invoices"),
+            tuple(
+                Row((b.bucket, b.amount.quantize(), ", ".join(b.invoices) or "—"), b.provenance)
+                for b in gap.aging
+            ),
+            "Receivables by age",
+            ("l", "r", "l"),
+            f"Unpaid on the as-of date; {gap.receivable.quantize()} in all.",
+        )
+    )
+    if gap.clients:
+        blocks.append(
+            Table(
+                ("Client", "Invoiced", "Share"),
+                tuple(Row((c.client, c.amount.quantize(), c.share)) for c in gap.clients),
+                f"Client concentration, invoices issued {gap.window[0]}..{gap.window[-1]}",
+                ("l", "r", "r"),
+            )
+        )
+    found = fb.entity_findings([f for f in ops.findings if f.entity == gap.entity], {gap.entity})
+    blocks.append(Findings(tuple(found), "Findings", "Nothing found."))
+    return tuple(blocks)
+
+
+@hookimpl
+def register_reports() -> list[object]:
+    """The client billing audit."""
+    return [BillingReport()]
