@@ -451,6 +451,46 @@ def collect_command(
         sys.exit(1)
 
 
+def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
+    """What a period's runs saw (per source) and found (per report), as tables."""
+    from rich.table import Table
+
+    out = console()
+    if not seen["snapshots"]:
+        out.print(f"No run recorded what it saw for {seen['period']}.")
+        return
+    latest = seen["snapshots"][-1]
+    table = Table(
+        title=f"What run {latest['run_id']} read for {seen['period']} (as of {latest['as_of']})"
+    )
+    for column in ("entity", "source", "records", "from", "to", "stale", "errors"):
+        table.add_column(column)
+    for source in latest["sources"]:
+        table.add_row(
+            source["entity"],
+            source["kind"],
+            str(source["records"]),
+            source["first"] or "",
+            source["last"] or "",
+            "stale" if source["stale"] else "",
+            "; ".join(source["errors"][:2]),
+        )
+    out.print(table)
+    findings = [
+        f
+        for f in seen["findings"]
+        if f["run_id"] == latest["run_id"] and report in (None, f["report"])
+    ]
+    table = Table(title=f"Findings in the reports of run {latest['run_id']}")
+    for column in ("report", "severity", "entity", "finding"):
+        table.add_column(column)
+    for finding in findings:
+        table.add_row(
+            finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
+        )
+    out.print(table)
+
+
 @cli.command()
 @config_option
 @click.option(
@@ -633,16 +673,26 @@ def send(
 def history(
     config_path: str, env_file: str | None, period: str | None, report: str | None, as_json: bool
 ) -> None:
-    """List deliveries: report, period, recipient, status, provider message id, error."""
+    """List deliveries: report, period, recipient, status, provider message id, error.
+
+    With --period, also what that period's runs saw (sources read, record counts, errors) and the
+    findings each report carried.
+    """
     from rich.table import Table
+
+    from execbrief.history import History
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
         with open_store(loaded.config) as store:
             rows = store.deliveries(period=period, report=report)
+            seen = History(store).period_summary(period) if period else None
     if as_json:
-        print_json([row.to_dict() for row in rows])
+        deliveries = [row.to_dict() for row in rows]
+        print_json(deliveries if seen is None else {**seen, "deliveries": deliveries})
         return
+    if seen is not None:
+        print_period_summary(seen, report)
     table = Table(title=f"Deliveries ({loaded.config.store_path})")
     for column in (
         "period",
