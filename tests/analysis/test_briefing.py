@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from execbrief import pipeline
-from execbrief.analysis.briefing import KPI_CATALOGUE, Briefing, BriefingOptions, BriefingResult
-from execbrief.config import load_config
-from execbrief.findings import Severity
+from execbrief.analysis.briefing import KPI_CATALOGUE, Briefing, BriefingResult
+from execbrief.config import config_from_dict, load_config
+from execbrief.errors import ConfigError
+from execbrief.findings import Finding, Severity
 from execbrief.plugins import get_registry
 from execbrief.records.handoff import Fact, FunnelStep, NoteSection
 from execbrief.serialization import from_jsonable, to_jsonable
@@ -31,13 +32,16 @@ def line_of(config_path: Path, note: str, text: str) -> int:
     return hits[0]
 
 
-@pytest.fixture
-def example(example_portfolio: Path) -> tuple[Path, BriefingResult]:
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BriefingResult]:
+    """The bundled example, collected once for this module (the analysis is pure)."""
+    from execbrief.demo import copy_example
+
+    config_path = copy_example(tmp_path_factory.mktemp("briefing") / "harbor") / "portfolio.toml"
     registry = get_registry()
-    config = load_config(example_portfolio, registry.option_models())
+    config = load_config(config_path, registry.option_models())
     snapshot = pipeline.collect(config, registry, AS_OF, key=b"test-key")
-    result = Briefing().analyze(snapshot, config)
-    return example_portfolio, result
+    return config_path, Briefing().analyze(snapshot, config)
 
 
 def cites(result: BriefingResult, finding_id: str) -> list[str]:
@@ -208,21 +212,13 @@ def snapshot(
 BASICS = (fact("cash", Money(1000), 1), fact("burn", Money(500), 2))
 
 
-def shortfalls(snap: Snapshot, options: BriefingOptions | None = None) -> dict[str, object]:
+def shortfalls(snap: Snapshot, options: dict[str, object] | None = None) -> dict[str, Finding]:
     config = None
-    result = Briefing().analyze(snap, config) if options is None else _with_options(snap, options)
+    if options is not None:
+        raw = {"portfolio": {"name": "Test"}, "analysis": {"briefing": options}}
+        config = config_from_dict(raw, Path("portfolio.toml"), get_registry().option_models())
+    result = Briefing().analyze(snap, config)
     return {f.id: f for f in result.findings if "shortfall" in f.tags}
-
-
-def _with_options(snap: Snapshot, options: BriefingOptions) -> BriefingResult:
-    import execbrief.analysis.briefing as briefing
-
-    original = briefing._options
-    briefing._options = lambda _config: options  # type: ignore[assignment]
-    try:
-        return Briefing().analyze(snap, None)
-    finally:
-        briefing._options = original
 
 
 def test_a_signed_equity_promise_is_fine_and_a_missing_agreement_is_at_risk() -> None:
@@ -234,7 +230,7 @@ def test_a_signed_equity_promise_is_fine_and_a_missing_agreement_is_at_risk() ->
     assert shortfalls(signed) == {}
     unstated = shortfalls(snapshot(*BASICS, fact("equity_obligations", Percent(5), 3)))
     finding = unstated["briefing.equity-at-risk:acme"]
-    assert finding.severity is Severity.HIGH  # type: ignore[attr-defined]
+    assert finding.severity is Severity.HIGH
     disputed = shortfalls(
         snapshot(
             *BASICS,
@@ -244,7 +240,7 @@ def test_a_signed_equity_promise_is_fine_and_a_missing_agreement_is_at_risk() ->
             ),
         )
     )
-    assert disputed["briefing.equity-at-risk:acme"].severity is Severity.CRITICAL  # type: ignore[attr-defined]
+    assert disputed["briefing.equity-at-risk:acme"].severity is Severity.CRITICAL
     nothing = snapshot(*BASICS, fact("equity_obligations", Percent(0), 3, "none"))
     assert shortfalls(nothing) == {}
 
@@ -267,9 +263,9 @@ def test_zero_ota_applies_to_the_configured_kinds_only() -> None:
     records = (*BASICS, fact("ota_listings", 0, 3, "none"))
     assert set(shortfalls(snapshot(*records, kind="rental"))) == {"briefing.zero-ota:acme"}
     assert shortfalls(snapshot(*records, kind="hauling")) == {}
-    assert set(
-        shortfalls(snapshot(*records, kind="hauling"), BriefingOptions(ota_kinds=["hauling"]))
-    ) == {"briefing.zero-ota:acme"}
+    assert set(shortfalls(snapshot(*records, kind="hauling"), {"ota_kinds": ["hauling"]})) == {
+        "briefing.zero-ota:acme"
+    }
     assert shortfalls(snapshot(*BASICS, fact("ota_listings", 2, 3), kind="charter")) == {}
 
 
@@ -287,7 +283,7 @@ def test_funnel_stall_is_the_first_zero_after_a_non_zero_step() -> None:
         )
     )
     assert list(stalled) == ["briefing.funnel-stall:acme:won"]
-    assert [p.cite() for p in stalled["briefing.funnel-stall:acme:won"].provenance] == [  # type: ignore[attr-defined]
+    assert [p.cite() for p in stalled["briefing.funnel-stall:acme:won"].provenance] == [
         f"{NOTE}:12",
         f"{NOTE}:13",
     ]
@@ -297,7 +293,7 @@ def test_funnel_stall_is_the_first_zero_after_a_non_zero_step() -> None:
 
 def test_unbilled_work_from_a_fact_or_a_mention() -> None:
     stated = shortfalls(snapshot(*BASICS, fact("unbilled", Money(2000), 3, "$2,000")))
-    assert stated["briefing.unbilled-work:acme"].title == "Acme has $2,000 of unbilled work"  # type: ignore[attr-defined]
+    assert stated["briefing.unbilled-work:acme"].title == "Acme has $2,000 of unbilled work"
     assert shortfalls(snapshot(*BASICS, fact("unbilled", Money(0), 3, "none"))) == {}
     prose = NoteSection(
         "acme",
@@ -306,9 +302,9 @@ def test_unbilled_work_from_a_fact_or_a_mention() -> None:
         "## Billing\n\nWe did three jobs in May.\nThey were never\ninvoiced, about $1.2K in all. Fine otherwise.",
     )
     wrapped = shortfalls(snapshot(*BASICS, prose))["briefing.unbilled-work:acme"]
-    assert wrapped.title == "Acme has ~$1,200 of unbilled work"  # type: ignore[attr-defined]
-    assert [p.cite() for p in wrapped.provenance] == [f"{NOTE}:23-24"]  # type: ignore[attr-defined]
-    assert "“They were never invoiced, about $1.2K in all.”" in wrapped.evidence  # type: ignore[attr-defined]
+    assert wrapped.title == "Acme has ~$1,200 of unbilled work"
+    assert [p.cite() for p in wrapped.provenance] == [f"{NOTE}:23-24"]
+    assert "“They were never invoiced, about $1.2K in all.”" in wrapped.evidence
     prose = NoteSection(
         "acme",
         Provenance(NOTE, 20, 23),
@@ -316,18 +312,18 @@ def test_unbilled_work_from_a_fact_or_a_mention() -> None:
         "## Billing\n\nWe did three jobs in May. They\nhave not been invoiced (about $900). Fine otherwise.",
     )
     found = shortfalls(snapshot(*BASICS, prose))["briefing.unbilled-work:acme"]
-    assert found.title == "Acme has ~$900 of unbilled work"  # type: ignore[attr-defined]
-    assert [p.cite() for p in found.provenance] == [f"{NOTE}:22-23"]  # type: ignore[attr-defined]
+    assert found.title == "Acme has ~$900 of unbilled work"
+    assert [p.cite() for p in found.provenance] == [f"{NOTE}:22-23"]
 
 
 def test_missing_cash_and_burn_are_shortfalls() -> None:
     found = shortfalls(snapshot(fact("cash", "pooled with the holding account", 3)))
     assert set(found) == {"briefing.missing-fact:acme:cash", "briefing.missing-fact:acme:burn"}
     cash = found["briefing.missing-fact:acme:cash"]
-    assert "gives no figure" in cash.evidence  # type: ignore[attr-defined]
-    assert cash.provenance == (Provenance(NOTE, 3),)  # type: ignore[attr-defined]
-    assert found["briefing.missing-fact:acme:burn"].provenance == (Provenance(NOTE),)  # type: ignore[attr-defined]
-    assert found["briefing.missing-fact:acme:burn"].severity is Severity.MEDIUM  # type: ignore[attr-defined]
+    assert "gives no figure" in cash.evidence
+    assert cash.provenance == (Provenance(NOTE, 3),)
+    assert found["briefing.missing-fact:acme:burn"].provenance == (Provenance(NOTE),)
+    assert found["briefing.missing-fact:acme:burn"].severity is Severity.MEDIUM
 
 
 def test_an_unreadable_note_is_one_shortfall_and_no_guesswork() -> None:
@@ -362,3 +358,22 @@ def test_a_funnel_table_counts_as_tracking_conversion() -> None:
     assert "Conversion rate" in with_funnel.tracked_kpis
     assert "Conversion rate" in without.missing_kpis
     assert len(without.missing_kpis) == len(KPI_CATALOGUE["charter"])
+
+
+def test_options_come_from_the_config_and_are_checked() -> None:
+    found = shortfalls(snapshot(fact("cash", Money(1), 1)), {"required_facts": ["cash", "revenue"]})
+    assert set(found) == {"briefing.missing-fact:acme:revenue"}
+    registry = get_registry()
+    raw = {"portfolio": {"name": "Test"}, "analysis": {"briefing": {"ota_kind": ["charter"]}}}
+    with pytest.raises(ConfigError, match="ota_kind"):
+        config_from_dict(raw, Path("portfolio.toml"), registry.option_models())
+
+
+def test_extra_kpis_join_the_catalogue() -> None:
+    raw = {
+        "portfolio": {"name": "Test"},
+        "analysis": {"briefing": {"extra_kpis": {"charter": ["gross_margin"]}}},
+    }
+    config = config_from_dict(raw, Path("portfolio.toml"), get_registry().option_models())
+    brief = Briefing().analyze(snapshot(*BASICS), config).entities[0]
+    assert brief.missing_kpis[-1] == "Gross margin"

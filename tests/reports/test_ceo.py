@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+
 from execbrief import pipeline
 from execbrief.config import Config, NoOptions, load_config
 from execbrief.document import ActionPlan, Document, Findings, Metrics
@@ -39,6 +41,15 @@ def build(config_path: Path, registry: Registry | None = None) -> Document:
     return built.document
 
 
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Document]:
+    """The bundled example's CEO document, built once for this module (building is pure)."""
+    from execbrief.demo import copy_example
+
+    config_path = copy_example(tmp_path_factory.mktemp("ceo") / "harbor") / "portfolio.toml"
+    return config_path, build(config_path)
+
+
 def section(document: Document, title: str) -> list[object]:
     return list(next(s for s in document.sections if s.title == title).blocks)
 
@@ -46,8 +57,10 @@ def section(document: Document, title: str) -> list[object]:
 # ---------------------------------------------------------------------------------- the example
 
 
-def test_the_example_report_shows_every_planted_problem_first(example_portfolio: Path) -> None:
-    document = build(example_portfolio)
+def test_the_example_report_shows_every_planted_problem_first(
+    example: tuple[Path, Document],
+) -> None:
+    example_portfolio, document = example
     assert (document.report, document.title, document.audience) == ("ceo", "CEO briefing", "CEO")
     assert (document.period, document.as_of, document.portfolio) == (
         "2026-11",
@@ -89,9 +102,10 @@ def _lines(config: Path, note: str, *texts: str) -> list[int]:
     return [next(n for n, line in enumerate(lines, 1) if text in line) for text in texts]
 
 
-def test_the_example_report_renders_every_planted_problem_in_text(example_portfolio: Path) -> None:
-    registry = get_registry()
-    text = pipeline.render(build(example_portfolio, registry), registry, "text")
+def test_the_example_report_renders_every_planted_problem_in_text(
+    example: tuple[Path, Document],
+) -> None:
+    text = pipeline.render(example[1], get_registry(), "text")
     for phrase in (
         "empty sales pipeline",
         "equity promise (10%) is not signed",
@@ -103,8 +117,8 @@ def test_the_example_report_renders_every_planted_problem_in_text(example_portfo
     assert "handoffs/harbor-charters.md:" in text
 
 
-def test_inventory_and_figures_cite_the_notes(example_portfolio: Path) -> None:
-    document = build(example_portfolio)
+def test_inventory_and_figures_cite_the_notes(example: tuple[Path, Document]) -> None:
+    example_portfolio, document = example
     table, counts = section(document, "Asset inventory")
     assert [row.cells for row in table.rows][:2] == [  # type: ignore[attr-defined]
         ("Harbor Charters", "charter", "company", "handoffs/harbor-charters.md"),
@@ -134,9 +148,9 @@ def test_inventory_and_figures_cite_the_notes(example_portfolio: Path) -> None:
 
 
 def test_the_action_plan_follows_the_ranked_shortfalls_within_30_days(
-    example_portfolio: Path,
+    example: tuple[Path, Document],
 ) -> None:
-    document = build(example_portfolio)
+    document = example[1]
     [findings] = section(document, "Critical shortfalls")
     [plan] = section(document, "30-day action plan")
     assert isinstance(findings, Findings) and isinstance(plan, ActionPlan)
@@ -162,8 +176,8 @@ def test_the_plan_turns_each_shortfall_into_a_dated_action(tmp_path: Path) -> No
     assert pipeline_action.provenance == (Provenance("handoffs/acme.md", 4),)
 
 
-def test_the_document_round_trips_through_json(example_portfolio: Path) -> None:
-    document = build(example_portfolio)
+def test_the_document_round_trips_through_json(example: tuple[Path, Document]) -> None:
+    document = example[1]
     data = json.loads(json.dumps(document.to_dict()))
     assert Document.from_dict(data) == document
 
