@@ -78,12 +78,17 @@ def test_the_example_report_shows_every_planted_problem_first(
     assert set(ids) >= PLANTED
     assert len(ids) == len(set(ids))
     assert document.warnings == ()
-    # the summary names the worst shortfalls, in rank order, each citing its sources
+    # the summary names the worst shortfalls, one bullet per rule in rank order, citing them all
     [block] = section(document, "Critical shortfalls")
     ranked = block.findings  # type: ignore[attr-defined]
-    top = ranked[: len(document.summary) - 1]
-    assert [b.provenance for b in document.summary[: len(top)]] == [f.provenance for f in top]
-    assert document.summary[-1].text.endswith("KPIs not tracked.")
+    groups: dict[str, list[Finding]] = {}
+    for finding in ranked:
+        groups.setdefault(finding.rule, []).append(finding)
+    top = list(groups.values())[:6]
+    assert [b.provenance for b in document.summary[: len(top)]] == [
+        tuple(dict.fromkeys(p for f in group for p in f.provenance)) for group in top
+    ]
+    assert document.summary[len(top)].text.endswith("KPIs not tracked.")
     equity = next(f for f in ranked if f.id == "briefing.equity-unsigned:crewboard")
     assert equity.title == "CrewBoard: an equity promise (10%) is not signed"
     assert [p.cite() for p in equity.provenance] == [
@@ -290,6 +295,22 @@ def test_shortfalls_of_other_analyses_join_without_doubles(tmp_path: Path) -> No
     [warning] = document.warnings
     assert warning.text.startswith("the zz-broken analysis failed (RuntimeError at test_ceo.py:")
     assert warning.text.endswith("); its shortfalls are missing from this report")
+
+
+def test_the_summary_groups_shortfalls_of_one_rule(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"acme": ACME, "other": ACME.replace("# Acme", "# Other")})
+    document = build(config)
+    assert (
+        document.summary[0].text == "Acme has an empty sales pipeline (and 1 more like it: Other)"
+    )
+    assert document.summary[0].provenance == (
+        Provenance("handoffs/acme.md", 4),
+        Provenance("handoffs/other.md", 4),
+    )
+    assert [f.id for f in document.findings()][:2] == [
+        "briefing.empty-pipeline:acme",
+        "briefing.empty-pipeline:other",
+    ]
 
 
 def test_an_unreadable_note_shows_as_a_warning_and_a_gap(tmp_path: Path) -> None:

@@ -79,13 +79,12 @@ class CeoReport(BaseReport):
         )
         kpis = [f for f in briefing.findings if "kpi" in f.tags]
 
-        summary = [
-            Bullet(_headline(f, names), f.provenance) for f in shortfalls[: options.summary_size]
-        ]
+        summary = _summary(shortfalls, names, options.summary_size)
+        shown = sum(len(group) for group in _groups(shortfalls)[: options.summary_size])
         if not shortfalls:
             summary.append(Bullet("No critical shortfalls found in the notes and data."))
-        elif len(shortfalls) > options.summary_size:
-            more = len(shortfalls) - options.summary_size
+        elif len(shortfalls) > shown:
+            more = len(shortfalls) - shown
             summary.append(
                 Bullet(
                     f"{more} more shortfall{'s' if more > 1 else ''} below, {_count_kpis(kpis)}."
@@ -266,6 +265,27 @@ def _missing_kpis(briefing: BriefingResult) -> tuple[Paragraph | BulletList, ...
         "'Briefing'); these are the ones no handoff note states."
     )
     return (intro, BulletList(tuple(items)))
+
+
+def _groups(shortfalls: list[Finding]) -> list[list[Finding]]:
+    """Ranked shortfalls grouped by rule, in the rank of each rule's best finding."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in shortfalls:
+        groups.setdefault(finding.rule, []).append(finding)
+    return list(groups.values())
+
+
+def _summary(shortfalls: list[Finding], names: dict[str, str], size: int) -> list[Bullet]:
+    """One bullet per rule for the ``size`` worst rules, so five leaked keys take one line."""
+    out: list[Bullet] = []
+    for group in _groups(shortfalls)[:size]:
+        text = _headline(group[0], names)
+        if len(group) > 1:
+            others = list(dict.fromkeys(names.get(f.entity or "", "Portfolio") for f in group[1:]))
+            text += f" (and {len(group) - 1} more like it: {', '.join(others)})"
+        provenance = tuple(dict.fromkeys(p for f in group for p in f.provenance))
+        out.append(Bullet(text, provenance))
+    return out
 
 
 def _headline(finding: Finding, names: dict[str, str]) -> str:
