@@ -590,3 +590,15 @@ def test_the_full_example_in_the_docs_parses_as_documented() -> None:
         key, line = cells[0].strip("`"), int(cells[1])
         assert key in facts, key
         assert facts[key].provenance.line == line, key
+
+
+def test_the_docs_vocabulary_table_matches_the_code() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
+    text = docs.read_text(encoding="utf-8")
+    section = text[text.index("### Vocabulary") : text.index("### Errors")]
+    rows = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            key, labels, kind = (cell.strip() for cell in line.strip("|").split("|"))
+            rows[key.strip("`")] = (tuple(label.strip() for label in labels.split(",")), kind)
+    assert rows == {t.key: (t.synonyms, " or ".join(v.value for v in t.types)) for t in TERMS}
