@@ -140,3 +140,32 @@ def test_timestamps_are_utc_with_z() -> None:
 
     moment = datetime(2026, 11, 20, 10, 0, tzinfo=timezone(timedelta(hours=2)))
     assert timestamp(moment) == "2026-11-20T08:00:00Z"
+
+
+def test_liveness_follows_the_run_lock_not_the_pid(tmp_path: Path) -> None:
+    import os
+
+    clock = FakeTime()
+    with (
+        Store(tmp_path / "x.db", clock=clock.now) as first,
+        Store(tmp_path / "x.db", clock=clock.now) as second,
+    ):
+        live = first.start_run("send")
+        first.claim(KEY, run_id=live, transport="memory", content_sha256="abc")
+        other = second.start_run("send")
+        assert (
+            second.claim(KEY, run_id=other, transport="memory", content_sha256="abc").outcome
+            == "busy"
+        )
+        # the first run "dies": its lock goes with it, but its pid (ours) is still alive, as after
+        # a crash in a container where every run is PID 1
+        os.close(first._locks.pop(live))
+        assert first.run(live).pid == os.getpid()
+        assert (
+            second.claim(KEY, run_id=other, transport="memory", content_sha256="abc").outcome
+            == "unknown"
+        )
+        assert second.recover() == [] and second.run(live).status == "crashed"
+        assert not (tmp_path / f"x.db.run-{live}.lock").exists()
+        second.finish_run(other, "ok")
+        assert not (tmp_path / f"x.db.run-{other}.lock").exists()

@@ -37,6 +37,11 @@ from typing import Any, Literal, Self
 from execbrief.errors import StoreError
 from execbrief.store.migrations import migrate
 
+try:
+    import fcntl
+except ImportError:  # Windows: liveness falls back to the process id
+    fcntl = None  # type: ignore[assignment]
+
 Clock = Callable[[], datetime]
 AliveCheck = Callable[[int | None, str | None], bool]
 
@@ -172,11 +177,12 @@ class Store:
     """The SQLite store. Open with ``Store(path, clock=...)``; use as a context manager."""
 
     def __init__(
-        self, path: str | os.PathLike[str], *, clock: Clock, is_alive: AliveCheck = process_alive
+        self, path: str | os.PathLike[str], *, clock: Clock, is_alive: AliveCheck | None = None
     ) -> None:
         self.path = Path(path)
         self.clock = clock
         self.is_alive = is_alive
+        self._locks: dict[int, int] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(
@@ -194,7 +200,9 @@ class Store:
             ) from None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection and let go of the runs this store started."""
+        for run_id in list(self._locks):
+            self._release(run_id)
         self.db.close()
 
     def __enter__(self) -> Self:
@@ -251,7 +259,9 @@ class Store:
                     host or socket.gethostname(),
                 ),
             )
-            return int(cursor.lastrowid or 0)
+            run_id = int(cursor.lastrowid or 0)
+        self._hold(run_id)
+        return run_id
 
     def finish_run(
         self, run_id: int, status: str, summary: dict[str, Any] | str | None = None
@@ -263,6 +273,7 @@ class Store:
                 "UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?",
                 (self.now(), status, text, run_id),
             )
+        self._release(run_id)
 
     def run(self, run_id: int) -> Run:
         """The run with this id."""
@@ -282,8 +293,55 @@ class Store:
         return (
             row is not None
             and row["status"] == "running"
-            and self.is_alive(row["pid"], row["host"])
+            and self._alive(run_id, row["pid"], row["host"])
         )
+
+    # A running run holds an exclusive flock on ``<store>.run-<id>.lock``; the kernel drops it
+    # when the process dies, however it dies. So liveness survives PID reuse (a container whose
+    # every run is PID 1), which a process-id check alone would not.
+
+    def _lock_path(self, run_id: int) -> Path:
+        return self.path.with_name(f"{self.path.name}.run-{run_id}.lock")
+
+    def _hold(self, run_id: int) -> None:
+        if fcntl is None:
+            return
+        try:
+            fd = os.open(self._lock_path(run_id), os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(f"{self._lock_path(run_id)}: cannot lock the run ({exc})") from None
+        self._locks[run_id] = fd
+
+    def _release(self, run_id: int) -> None:
+        fd = self._locks.pop(run_id, None)
+        if fd is not None:
+            self._lock_path(run_id).unlink(missing_ok=True)
+            os.close(fd)
+
+    def _lock_held(self, run_id: int) -> bool | None:
+        """True: a live process holds the run's lock; False: nobody does; None: no lock to ask."""
+        if run_id in self._locks:
+            return True
+        if fcntl is None:
+            return None
+        try:
+            fd = os.open(self._lock_path(run_id), os.O_RDWR)
+        except FileNotFoundError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def _alive(self, run_id: int, pid: int | None, host: str | None) -> bool:
+        if self.is_alive is not None:
+            return self.is_alive(pid, host)
+        held = self._lock_held(run_id)
+        return process_alive(pid, host) if held is None else held
 
     # ------------------------------------------------------------------ deliveries
 
@@ -470,11 +528,12 @@ class Store:
             for run in db.execute(
                 "SELECT id, pid, host FROM runs WHERE status = 'running'"
             ).fetchall():
-                if not self.is_alive(run["pid"], run["host"]):
+                if not self._alive(run["id"], run["pid"], run["host"]):
                     db.execute(
                         "UPDATE runs SET status = 'crashed', finished = ? WHERE id = ?",
                         (now, run["id"]),
                     )
+                    self._lock_path(run["id"]).unlink(missing_ok=True)
         return changed
 
     def set_status(
