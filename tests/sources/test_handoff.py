@@ -166,6 +166,12 @@ def test_sections_follow_level_two_headings() -> None:
     [
         ("Cash", "$7,500", Money(7500)),
         ("Cash", "USD 3,676.00", Money("3676.00")),
+        ("Cash", "-$1,200 (overdrawn)", Money(-1200)),
+        ("Cash", "(1,200)", Money(-1200)),
+        ("Cash", "—", Money(0)),
+        ("Pipeline", "0", 0),
+        ("Pipeline", "no leads at all", 0),
+        ("Utilisation", "0%", Percent(0)),
         ("Burn", "7-9k", MoneyRange(Money(7000), Money(9000))),
         (
             "Monthly burn",
@@ -602,3 +608,24 @@ def test_the_docs_vocabulary_table_matches_the_code() -> None:
             key, labels, kind = (cell.strip() for cell in line.strip("|").split("|"))
             rows[key.strip("`")] = (tuple(label.strip() for label in labels.split(",")), kind)
     assert rows == {t.key: (t.synonyms, " or ".join(v.value for v in t.types)) for t in TERMS}
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "problem"),
+    [
+        ("owner: Dana\n  indented: wrong\nburn: 1\n", 3, "mapping values are not allowed here"),
+        ('owner: Dana\nburn: 1\nx: "unclosed\n', 4, "found unexpected end of stream"),
+        ("owner: Dana\n\tburn: 1\n", 3, "found character '\\t' that cannot start any token"),
+    ],
+)
+def test_yaml_errors_name_the_line_of_the_problem(
+    front_matter: str, line: int, problem: str
+) -> None:
+    note = parse_note(f"---\n{front_matter}---\nCash: $1\n", "acme", Provenance("handoffs/acme.md"))
+    assert note.problems == [
+        (
+            line,
+            f"the front matter is not valid YAML ({problem}); expected 'key: value' lines between the --- markers",
+        )
+    ]
+    assert [r.key for r in note.records if isinstance(r, Fact)] == ["cash"]
