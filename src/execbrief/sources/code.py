@@ -157,22 +157,32 @@ def _read_folder(folder: _Folder, scanner: Scanner, options: CodeOptions) -> Non
             stats=stats,
         )
     )
-    texts: dict[Path, str] = {}
-    for item in walked:
-        try:
-            texts[item.path] = (
-                item.path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
-            )
-        except OSError as exc:
-            folder.error(item.path, None, f"could not be read ({exc.strerror or exc}); skipped")
     # templates first: they name the Lambda handlers the Python pass looks for
     for item in walked:
-        if item.path in texts:
-            _read_template(folder, item, texts[item.path])
+        if _maybe_template(item.path):
+            text = _read(folder, item, report=False)
+            if text is not None:
+                _read_template(folder, item, text)
     for item in walked:
-        if item.path in texts:
-            _read_file(folder, scanner, item, texts[item.path])
+        text = _read(folder, item)
+        if text is not None:
+            _read_file(folder, scanner, item, text)
     _finish(folder, stats)
+
+
+def _maybe_template(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return suffix in YAML_SUFFIXES or suffix in {".tf", ".json"}
+
+
+def _read(folder: _Folder, item: WalkedFile, *, report: bool = True) -> str | None:
+    """The file as text (invalid UTF-8 replaced), or None with an error when it cannot be read."""
+    try:
+        return item.path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
+    except OSError as exc:
+        if report:
+            folder.error(item.path, None, f"could not be read ({exc.strerror or exc}); skipped")
+        return None
 
 
 def _read_template(folder: _Folder, item: WalkedFile, text: str) -> None:
@@ -333,6 +343,13 @@ def _read_file(folder: _Folder, scanner: Scanner, item: WalkedFile, text: str) -
 
 
 def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
+    for usage in stack.python_usages(text):
+        folder.use(usage.category, usage.name, folder.provenance(item.path, usage.line))
+    named = folder.handlers.get(item.path.resolve(), set())
+    endpoints = bool(named) or lambdas.is_lambda_module(text)
+    roles_flags = stack.has_roles_or_flags(text)
+    if not endpoints and not roles_flags:
+        return  # most files: no parse needed
     try:
         tree = ast.parse(text, filename=item.relative)
     except (SyntaxError, ValueError) as exc:
@@ -342,16 +359,12 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
             line,
             f"is not valid Python ({getattr(exc, 'msg', exc)}); endpoints not analysed",
         )
-        tree = None
-    for usage in stack.python_usages(text, tree):
-        folder.use(usage.category, usage.name, folder.provenance(item.path, usage.line))
-    if tree is None:
         return
-    roles, flags = stack.python_roles_flags(tree)
-    folder.roles |= roles
-    folder.flags |= flags
-    named = folder.handlers.get(item.path.resolve(), set())
-    if not named and not lambdas.is_lambda_module(text):
+    if roles_flags:
+        roles, flags = stack.python_roles_flags(tree)
+        folder.roles |= roles
+        folder.flags |= flags
+    if not endpoints:
         return
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)

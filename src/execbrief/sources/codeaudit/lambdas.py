@@ -124,9 +124,9 @@ class _Module:
     write_memo: dict[str, str | None] = field(default_factory=dict)
 
 
-def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+def _functions(nodes: list[ast.AST]) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
     out: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             out.setdefault(node.name, node)
     return out
@@ -163,10 +163,10 @@ def _table_key(node: ast.AST | None) -> tuple[str | None, str | None] | None:
     return None
 
 
-def _tables(tree: ast.Module) -> dict[str, ast.Dict]:
+def _tables(nodes: list[ast.AST]) -> dict[str, ast.Dict]:
     """Dicts bound to a name whose keys all look like routes and whose values are callables."""
     out: dict[str, ast.Dict] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if not isinstance(node, ast.Assign | ast.AnnAssign) or not isinstance(node.value, ast.Dict):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -732,7 +732,7 @@ def _pattern_values(pattern: ast.pattern) -> list[str]:
 
 
 def handler_functions(
-    tree: ast.Module, named: Iterable[str] = ()
+    tree: ast.Module, named: Iterable[str] = (), nodes: list[ast.AST] | None = None
 ) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
     """The module's Lambda handlers: those named by a template, else the conventional ones
     (``lambda_handler``/``handler``/``*_handler`` taking ``(event, context)``), else any top-level
@@ -746,11 +746,10 @@ def handler_functions(
     if conventional:
         yield from conventional
         return
+    every = nodes if nodes is not None else list(ast.walk(tree))
     referenced = {
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    } | {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        node.id for node in every if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    } | {node.attr for node in every if isinstance(node, ast.Attribute)}
     for node in top:
         params = [a.arg for a in node.args.args]
         if (
@@ -861,15 +860,22 @@ def analyse_lambda_module(
 ) -> list[Route]:
     """Every route of every handler in one Python file (SyntaxError propagates to the caller)."""
     tree = tree if tree is not None else ast.parse(source, filename=display)
-    module = _Module(tree, _functions(tree), _tables(tree))
+    nodes = list(ast.walk(tree))
+    module = _Module(tree, _functions(nodes), _tables(nodes))
     routes = _decorated_routes(module, display, module_name)
     if routes:
         return routes
-    for function in handler_functions(tree, named):
+    for function in handler_functions(tree, named, nodes):
         routes.extend(_Handler(module, display, f"{module_name}.{function.name}").run(function))
     return routes
 
 
+_HINT = re.compile(
+    r"def\s+\w+\s*\(\s*(?:event|evt|_event)\s*[,:)]|def\s+(?:lambda_)?handler\s*\("
+    r"|(?:Resolver|Router|Chalice|Flask|FastAPI|Blueprint|Starlette)\s*\("
+)
+
+
 def is_lambda_module(source: str) -> bool:
-    """Cheap pre-test: could this file hold a Lambda handler?"""
-    return "def " in source and ("event" in source or "handler" in source or "@" in source)
+    """Cheap pre-test: could this file hold a Lambda handler or declared routes?"""
+    return _HINT.search(source) is not None

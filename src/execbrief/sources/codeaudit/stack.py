@@ -300,25 +300,21 @@ _GS_SERVICES = re.compile(
 )
 
 
-def python_usages(text: str, tree: ast.Module | None) -> Iterator[Usage]:
-    """AWS services from boto3 calls and third parties from imports."""
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import|import[ \t]+([A-Za-z_]\w*))",
+    re.MULTILINE,
+)
+
+
+def python_usages(text: str) -> Iterator[Usage]:
+    """AWS services from boto3 calls and third parties from imports (by pattern: no tree walk)."""
     for match in _BOTO.finditer(text):
         service = AWS_SERVICES.get(match.group(2), match.group(2))
         yield Usage("aws", service, text.count("\n", 0, match.start()) + 1)
-    if tree is None:
-        return
-    for node in ast.walk(tree):
-        names: list[str] = []
-        if not isinstance(node, ast.Import | ast.ImportFrom):
-            continue
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-        for name in names:
-            top = name.split(".")[0].lower()
-            if top in THIRD_PARTIES:
-                yield Usage("third_party", THIRD_PARTIES[top], node.lineno)
+    for match in _IMPORT.finditer(text):
+        top = (match.group(1) or match.group(2) or "").lower()
+        if top in THIRD_PARTIES:
+            yield Usage("third_party", THIRD_PARTIES[top], text.count("\n", 0, match.start()) + 1)
 
 
 def script_usages(text: str, name: str) -> Iterator[Usage]:
@@ -387,6 +383,17 @@ def _strings(node: ast.AST) -> list[str]:
             e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
         ]
     return []
+
+
+_ROLE_FLAG_HINT = re.compile(
+    r"(?i:\brole|\bgroups?\b|\btier\b|\bscopes?\b|feature_?flags|\bflags\s*[\[.]|\bis_?enabled|toggles)"
+    r"|\b(?:FEATURE|FF|FLAG)_[A-Z0-9_]+"
+)
+
+
+def has_roles_or_flags(text: str) -> bool:
+    """Cheap pre-test before walking a tree for roles and flags."""
+    return _ROLE_FLAG_HINT.search(text) is not None
 
 
 def python_roles_flags(tree: ast.Module) -> tuple[set[str], set[str]]:
