@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from ledgerkit import balance, booking, config, fact, snapshot, tx
 
 from execbrief.analysis import books
 from execbrief.analysis.finance import FinanceResult, analyze, deploy_capital, runway
 from execbrief.findings import CostTier, Effort, Finding, Severity
 from execbrief.values import Cadence, Money, MoneyRange
+from ledgerkit import LINES, balance, booking, config, fact, snapshot, tx
 
 ENTITIES = [("boats", "charter"), ("haul", "hauling"), ("idle", "consultancy")]
 
@@ -21,6 +21,7 @@ def usd(value: str | int) -> Money:
 
 
 def records() -> list:
+    LINES.reset()  # the line numbers below are asserted
     return [
         # boats: opening balance 2025-12-31 of $2,000.
         balance("boats", "2025-12-31", 2000),

@@ -35,6 +35,10 @@ class Lines:
     def __init__(self) -> None:
         self.next: dict[str, int] = {}
 
+    def reset(self) -> None:
+        """Start every file at line 2 again (the header is line 1)."""
+        self.next.clear()
+
     def __call__(self, source: str) -> Provenance:
         line = self.next.get(source, 2)
         self.next[source] = line + 1
