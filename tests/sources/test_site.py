@@ -304,3 +304,46 @@ def test_helpers() -> None:
     assert match_host("https://google.com/maps/place/x", ["google.com/maps"]) == "google.com/maps"
     assert match_host("https://google.com/search", ["google.com/maps"]) is None
     assert match_host("https://notviator.example", ["viator.com"]) is None
+
+
+MICRODATA = """<html><body>
+<div itemscope itemtype="https://schema.org/MovingCompany">
+  <h1 itemprop="name">Haul Co</h1>
+  <a itemprop="telephone" href="tel:+15550103300">Call</a>
+  <div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
+    <span itemprop="streetAddress">40 Mill Road</span> <span itemprop="addressLocality">Port</span>
+  </div>
+  <meta itemprop="openingHours" content="Mo-Sa 07:00-18:00">
+</div>
+</body></html>
+"""
+
+
+def test_microdata_local_business(tmp_path: Path) -> None:
+    write(tmp_path, "s/index.html", MICRODATA)
+    result = collect(tmp_path, "s")
+    [business] = [r for r in result.records if isinstance(r, LocalBusiness)]
+    assert (business.type, business.name, business.telephone) == (
+        "MovingCompany",
+        "Haul Co",
+        "+15550103300",
+    )
+    assert (business.street_address, business.locality, business.has_hours) == (
+        "40 Mill Road",
+        "Port",
+        True,
+    )
+    assert business.fields == ("name", "address", "telephone", "openingHours")
+    assert business.provenance.cite() == "s/index.html:2"
+
+
+def test_sitemap_index_name_counts(tmp_path: Path) -> None:
+    write(tmp_path, "s/index.html", "<title>x</title>")
+    write(
+        tmp_path,
+        "s/sitemap_index.xml",
+        "<sitemapindex><sitemap><loc>a</loc></sitemap><sitemap><loc>b</loc></sitemap></sitemapindex>",
+    )
+    write(tmp_path, "s/blog/sitemap.xml", "<urlset><url><loc>nested, ignored</loc></url></urlset>")
+    [site_file] = [r for r in collect(tmp_path, "s").records if isinstance(r, SiteFile)]
+    assert site_file.sitemap and site_file.sitemap_urls == 2

@@ -179,8 +179,8 @@ class MarketingOptions(Model):
     overrides or adds marketplaces (merged with the defaults by key); ``ota_reach`` is the share
     of an entity's current monthly booking revenue a new listing is expected to add at fit 1.0
     (an assumption, not a benchmark: set it from your own history); ``funnel_months`` is how
-    many months the funnel shows; a step is *broken* in a month when at least
-    ``funnel_min_count`` bookings reached the earlier stage (ignoring those younger than
+    many months back (at most) the funnel shows, from the first month with bookings; a step is
+    *broken* in a month when at least ``funnel_min_count`` bookings reached the earlier stage (ignoring those younger than
     ``funnel_maturity_days``) and none reached the next. ``local_kinds`` are the entity kinds
     expected to carry LocalBusiness data (a platform is not a local business).
     """
@@ -189,7 +189,7 @@ class MarketingOptions(Model):
     otas: dict[str, OtaTerms] = Field(default_factory=dict)
     channels: list[str] = Field(default_factory=list)
     ota_reach: Decimal = Field(default=Decimal("0.10"), ge=0, le=1)
-    funnel_months: int = Field(default=13, ge=1, le=60)
+    funnel_months: int = Field(default=24, ge=1, le=120)
     funnel_min_count: int = Field(default=3, ge=1)
     funnel_maturity_days: int = Field(default=7, ge=0)
     share_window_days: int = Field(default=365, ge=1)
@@ -498,13 +498,16 @@ def _rate(part: int, whole: int) -> Percent | None:
 
 
 def funnel(bookings: Sequence[Booking], as_of: date, months: int) -> list[FunnelRow]:
-    """The funnel rows of one entity's bookings for the ``months`` months ending with as_of's."""
+    """The funnel rows of one entity's bookings, one per month from the first month with a
+    booking (at most ``months`` months back) to the ``as_of`` month, empty months included."""
     if not bookings:
         return []
     entity = bookings[0].entity
     last = Period.containing(as_of)
+    dates = [b.created for b in bookings if b.created <= as_of]
+    first = Period.containing(min(dates)) if dates else last
     window = [last]
-    while len(window) < months:
+    while len(window) < months and window[0] > first:
         window.insert(0, window[0].previous())
     rows: list[FunnelRow] = []
     by_month: dict[str, list[Booking]] = defaultdict(list)

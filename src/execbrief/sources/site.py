@@ -38,7 +38,9 @@ from execbrief.sources.base import BaseSource, SourceRequest
 
 KIND = "site"
 HTML_SUFFIXES = (".html", ".htm")
-SITE_FILES = ("robots.txt", "sitemap.xml")
+#: Sitemap file names read from the folder's top level (their URL counts add up).
+SITEMAP_NAMES = ("sitemap.xml", "sitemap_index.xml", "sitemap-index.xml", "wp-sitemap.xml")
+SITE_FILES = ("robots.txt", *SITEMAP_NAMES)
 MAX_PAGE_BYTES = 8 << 20
 
 #: schema.org LocalBusiness and its subtypes (the common ones, two levels deep). ``@type`` values
@@ -560,6 +562,39 @@ def _widgets(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
     return found
 
 
+def _microdata(
+    soup: BeautifulSoup, page: str, entity: str, prov: Provenance
+) -> list[LocalBusiness]:
+    """LocalBusiness (or subtype) items written as schema.org microdata (``itemtype``/``itemprop``)."""
+    out: list[LocalBusiness] = []
+    for tag in soup.find_all(True, attrs={"itemtype": True}):
+        kinds = [_strip_schema(t) for t in _attr(tag, "itemtype").split()]
+        kind = next((k for k in kinds if k in LOCAL_BUSINESS_TYPES), None)
+        if kind is None:
+            continue
+        props: dict[str, str] = {}
+        for element in tag.find_all(True, attrs={"itemprop": True}):
+            value = (
+                _attr(element, "content")
+                or _attr(element, "href")
+                or _attr(element, "datetime")
+                or _text(element)
+                or ""
+            )
+            for name in _attr(element, "itemprop").split():
+                props.setdefault(name, value.removeprefix("tel:"))
+        parts = ("streetAddress", "addressLocality", "addressRegion", "postalCode")
+        address: dict[str, str] | str | None = {k: props[k] for k in parts if props.get(k)}
+        if not address:
+            address = props.get("address") or None
+        obj: dict[str, Any] = {
+            key: props.get(key) for key in ("name", "telephone", "url", "openingHours", "image")
+        }
+        obj["address"] = address
+        out.append(_local_business(obj, kind, page, entity, prov.at_line(_line(tag))))
+    return out
+
+
 def _visible_text_phones(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     for node in soup.find_all(string=PHONE_TEXT):
@@ -648,6 +683,8 @@ def read_page(
                 businesses.append(
                     _local_business(obj, business_kind, rel, entity, prov.at_line(_line(script)))
                 )
+
+    businesses.extend(_microdata(soup, rel, entity, prov))
 
     analytics = _Found()
     found_analytics, analytics_ids = _analytics(soup)
@@ -877,10 +914,10 @@ class SiteSource(BaseSource):
                 if loc.name.lower() == "robots.txt" and top_level:
                     robots = True
                     robots_all, robots_sitemap = robots_rules(files.read_text(loc))
-                elif loc.name.lower() == "sitemap.xml" and top_level:
+                elif loc.name.lower() in SITEMAP_NAMES and top_level:
                     sitemap = True
                     try:
-                        sitemap_urls = sitemap_count(files.read_text(loc))
+                        sitemap_urls += sitemap_count(files.read_text(loc))
                     except ValueError as exc:
                         sitemap_error = f"{loc.display} {exc}"
                         errors.append(
