@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from ledgerkit import balance, booking, config, snapshot, tx
 
 from execbrief.analysis.accounting import AccountingResult, analyze, quartiles
 from execbrief.values import Money, Percent
+from ledgerkit import balance, booking, config, snapshot, tx
 
 ENTITIES = [("charters", "charter")]
 
@@ -199,4 +199,18 @@ def test_frequent_same_amount_charges_are_not_duplicates() -> None:
     res = analyze(snapshot(ents, recs), config(ents))
     assert [(d.payee, d.amount, d.days_apart) for d in res.duplicates] == [
         ("Yard", usd("123.45"), 2)
+    ]
+
+
+def test_deposit_for_later_this_month_is_still_a_liability_and_cancelled_ones_are_not() -> None:
+    ents = [("x", "charter")]
+    recs = [
+        booking("x", "L1", "2026-04-02", "2026-04-28", "booked", "600", "150"),
+        booking("x", "L2", "2026-03-01", "2026-06-01", "cancelled", "900", "200"),
+        tx("x", "2026-04-03", "Income:Charters", 150, reference="L1"),  # service after as_of 04-15
+        tx("x", "2026-03-02", "Income:Charters", 200, reference="L2"),  # kept deposit: earned
+    ]
+    res = analyze(snapshot(ents, recs), config(ents))
+    assert [(i.booking, i.period, i.amount, i.outstanding) for i in res.deferred] == [
+        ("L1", "2026-04", usd(150), True)
     ]

@@ -280,8 +280,9 @@ def revenue_recognition(
 ) -> list[DeferredItem]:
     """Income lines for services on a later date: matched to bookings by reference, booking id in
     the memo, or amount (the deposit, else the full amount) within ``match_days`` of the booking's
-    creation; a line whose service falls in a later month than it was booked is a contract
-    liability until then. Unmatched lines that say "deposit" are listed for review (no date)."""
+    creation; a line whose service falls in a later month than it was booked, or after as_of, is a
+    contract liability until then. Lines for cancelled bookings are skipped (a kept deposit is
+    earned on cancellation). Unmatched lines that say "deposit" are listed for review (no date)."""
     deposit_words = _words(options.deposit_words)
     bookings = snapshot.records(Booking, entity)
     by_id = {b.id.lower(): b for b in bookings}
@@ -321,9 +322,11 @@ def revenue_recognition(
                     break
         period = books.month_of(tx.date)
         words = bool(deposit_words.search(f"{tx.account} {tx.memo}"))
+        if match is not None and match.status == BookingStatus.CANCELLED:
+            continue  # a kept deposit of a cancelled booking is earned (or owed back), not deferred
         if match is not None and match.service_date is not None:
-            if match.service_date <= period.end:
-                continue  # service in the month booked: income is right
+            if match.service_date <= period.end and match.service_date <= snapshot.as_of:
+                continue  # service in the month booked and already done: income is right
             out.append(
                 DeferredItem(
                     entity,
