@@ -421,3 +421,41 @@ def test_options_from_config(tmp_path: Path) -> None:
     assert "samboat" in options.all_otas() and "getmyboat" in options.all_otas()
     result = MarketingAnalysis().analyze(make_snapshot([]), cfg)
     assert "thumbtack" in result.channels
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Airbnb Experiences", "airbnb"),
+        ("Viator (via FareHarbor)", "viator"),
+        ("Get My Boat", "getmyboat"),
+        ("Google Business Profile", "google_business"),
+        ("Direct - Website", "site"),
+        ("newsletter", "email_list"),
+        ("Thumbtack", "thumbtack"),
+    ],
+)
+def test_channel_key(written: str, key: str) -> None:
+    from execbrief.analysis.marketing import channel_key
+
+    assert channel_key(written) == key
+
+
+def test_offline_booking_channels_are_not_listings() -> None:
+    from execbrief.analysis.marketing import booking_channel
+
+    assert booking_channel("email") == "email"  # an emailed inquiry, not the email list
+    assert booking_channel("Walk-up") == "walkup"
+    assert booking_channel("GetMyBoat") == "getmyboat"
+
+
+def test_notes_none_yet_means_no_ota(tmp_path: Path) -> None:
+    note = Provenance("handoffs/boats.md", 5)
+    records: list[Record] = [
+        Fact("boats", note, "Where", "OTA listings", "ota_listings", "none yet", "none yet")
+    ]
+    cfg = make_config(
+        tmp_path, {"entities": [{"id": "boats", "name": "Boat Co.", "kind": "charter"}]}
+    )
+    result = MarketingAnalysis().analyze(make_snapshot(records), cfg)
+    assert any(f.rule == "marketing.no_ota" for f in result.findings)

@@ -374,8 +374,21 @@ def slug(text: str) -> str:
 
 def channel_key(text: str) -> str:
     """The matrix key for a channel as written (``Google Business Profile`` -> ``google_business``)."""
+    key = slug(re.sub(r"\(.*?\)", "", text)) or slug(text)
+    if key in CHANNEL_ALIASES:
+        return CHANNEL_ALIASES[key]
+    # "Airbnb Experiences", "Viator listing": a known name inside a longer label
+    for alias in sorted(CHANNEL_ALIASES, key=len, reverse=True):
+        if len(alias) >= 5 and alias in key:
+            return CHANNEL_ALIASES[alias]
+    return key
+
+
+def booking_channel(text: str) -> str:
+    """A booking's channel as a matrix key; offline channels (``phone``, ``walk-up``, ``email``
+    inquiries) keep their own slug so they never count for a listing."""
     key = slug(text)
-    return CHANNEL_ALIASES.get(key, key)
+    return key if key in OFFLINE_CHANNELS else channel_key(text)
 
 
 @dataclass(frozen=True)
@@ -1206,8 +1219,19 @@ class MarketingResult(AnalysisResult):
 
 
 def _ota_names(raw: str) -> list[str]:
-    parts = re.split(r"[,;/&+]|\band\b", raw)
+    parts = re.split(r"[,;/&+]|\band\b", re.sub(r"\(.*?\)", "", raw))
     return [p.strip() for p in parts if p.strip()]
+
+
+def _says_none(fact: Fact) -> bool:
+    """``OTA listings: none`` (or ``0``, ``no``, ``none yet``, ``not listed``)."""
+    raw = fact.raw.strip().lower()
+    return (
+        fact.value == 0
+        or fact.value is False
+        or raw in NONE_WORDS
+        or raw.startswith(("none", "no ", "not ", "nil"))
+    )
 
 
 class MarketingAnalysis:
@@ -1260,9 +1284,9 @@ class MarketingAnalysis:
             total_rev = _sum((b.amount for b in window), currency)
             for channel in channels:
                 e = ev.get(channel, _Evidence())
-                n = sum(1 for b in window if channel_key(b.channel) == channel)
+                n = sum(1 for b in window if booking_channel(b.channel) == channel)
                 rev = _sum(
-                    (b.amount for b in window if channel_key(b.channel) == channel), currency
+                    (b.amount for b in window if booking_channel(b.channel) == channel), currency
                 )
                 cells.append(
                     ChannelCell(
@@ -1466,7 +1490,7 @@ def _gather(
     for fact in snapshot.records(Fact, eid):
         if fact.key == "ota_listings":
             names = _ota_names(fact.raw)
-            if fact.value == 0 or fact.value is False or fact.raw.strip().lower() in NONE_WORDS:
+            if _says_none(fact):
                 for key in sorted(OTA_CHANNELS & set(BASE_CHANNELS)):
                     ev[key].add(False, "notes: none", fact.provenance)
             else:
@@ -1497,8 +1521,8 @@ def _gather(
         )
     seen: set[str] = set()
     for booking in snapshot.records(Booking, eid):
-        key = channel_key(booking.channel)
-        if key in OFFLINE_CHANNELS or slug(booking.channel) in OFFLINE_CHANNELS:
+        key = booking_channel(booking.channel)
+        if key in OFFLINE_CHANNELS:
             continue
         if key not in seen and start < booking.created <= snapshot.as_of:
             seen.add(key)
