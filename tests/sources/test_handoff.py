@@ -97,6 +97,7 @@ def test_prose_is_not_mistaken_for_labels() -> None:
         the middle of a sentence: looks like a label.
         Note. This has a full stop: so no.
         Visit https://acme.example for more.
+        Revenue was great in the summer: every slot went.
         """
     )
     assert facts == []
@@ -171,6 +172,8 @@ def test_sections_follow_level_two_headings() -> None:
         ("Cash", "—", Money(0)),
         ("Pipeline", "0", 0),
         ("Pipeline", "no leads at all", 0),
+        ("Pipeline", "empty", 0),
+        ("Monthly burn rate", "$4K", Money(4000)),
         ("Utilisation", "0%", Percent(0)),
         ("Burn", "7-9k", MoneyRange(Money(7000), Money(9000))),
         (
@@ -231,6 +234,15 @@ def test_vocabulary_matching_and_slugs() -> None:
     assert lookup("Unbilled work").key == "unbilled"  # type: ignore[union-attr]
     assert lookup("Equity") is None  # too vague: "Equity: 100% ours" is no promise
     assert lookup("Favourite colour") is None
+    # a known label inside a longer one counts, unless the label is about something else
+    assert lookup("Monthly burn rate").key == "burn"  # type: ignore[union-attr]
+    assert lookup("Equity promised to Jordan").key == "equity_obligations"  # type: ignore[union-attr]
+    assert lookup("Bookings in October").key == "bookings"  # type: ignore[union-attr]
+    assert lookup("Monthly burn rate", exact=True) is None
+    assert lookup("Cash flow") is None
+    assert lookup("Revenue target") is None
+    assert lookup("Sales tax") is None
+    assert lookup("Site visits") is None  # "site" alone is too common to count inside a label
     assert normalize_label("Sign-ups & Members (est.)") == "sign ups and members"
     assert slug("Fuel cost (avg)") == "fuel-cost"
     assert slug("!!!") == "unlabelled"

@@ -65,7 +65,7 @@ _DASH = re.compile(
 _TASK = re.compile(r"^\[[ xX]\]\s+")
 _LABEL_BAD = re.compile(r"[.;!?\"“”`|<>=]|https?$|^\d")
 _ZERO = re.compile(
-    r"^\s*(?:(?:none|nil|zero|nothing|no|not|0)(?![\w.,])(?!\s*%)|[—–-]\s*$)", re.IGNORECASE
+    r"^\s*(?:(?:none|nil|zero|nothing|empty|no|not|0)(?![\w.,])(?!\s*%)|[—–-]\s*$)", re.IGNORECASE
 )
 _INT = re.compile(
     r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|approximately\s+|roughly\s+)?(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\d)(?!\s*%)",
@@ -375,12 +375,12 @@ class _NoteParser:
             if dash:
                 candidate = dash.group("label") or dash.group("label2")
                 rest = dash.group("value") or dash.group("value2")
-                if _label_ok(candidate) and (item.bold or in_list or lookup(candidate)):
+                if _label_ok(candidate) and (item.bold or in_list or lookup(candidate, exact=True)):
                     label, value = candidate, rest
         if label is None or value is None or not value.strip():
             return
         label = label.strip()
-        if lookup(label) is None and _prose(label, plain=not (item.bold or in_list)):
+        if lookup(label, exact=True) is None and _prose(label, plain=not (item.bold or in_list)):
             return
         self.add_fact(label, value.strip(), item.line)
 

@@ -385,9 +385,44 @@ def normalize_label(label: str) -> str:
     return text
 
 
-def lookup(label: str) -> Term | None:
-    """The known term a label means, or None."""
-    return _BY_LABEL.get(normalize_label(label))
+#: Single words that name their term even inside a longer label ("Monthly burn" -> burn).
+DISTINCTIVE: Final = frozenset(
+    {"burn", "runway", "pipeline", "mrr", "arr", "cash", "revenue", "expenses", "occupancy",
+     "utilisation", "utilization", "realisation", "realization", "churn", "subscribers",
+     "bookings", "placements", "deliveries", "unbilled", "adr", "gmv"}
+)  # fmt: skip
+#: Words that make a label about something else than its term ("Revenue target", "Cash flow").
+BLOCKING: Final = frozenset(
+    {"target", "targets", "goal", "goals", "forecast", "budget", "budgeted", "projected",
+     "projection", "expected", "plan", "planned", "flow", "growth", "change", "previous", "prior",
+     "ytd", "next", "delta", "tax", "taxes", "share", "split", "history", "notes", "note"}
+)  # fmt: skip
+
+
+def lookup(label: str, *, exact: bool = False) -> Term | None:
+    """The known term a label means, or None.
+
+    An exact match (after :func:`normalize_label`) wins. Otherwise the longest known label of two
+    or more words, or a distinctive single word (:data:`DISTINCTIVE`), found as whole words inside
+    the label counts ("Monthly burn rate" is ``burn``, "Equity promised to Jordan" is
+    ``equity_obligations``), unless the label holds a :data:`BLOCKING` word ("Cash flow",
+    "Revenue target"). With ``exact``, only an exact match counts.
+    """
+    normalized = normalize_label(label)
+    found = _BY_LABEL.get(normalized)
+    if found is not None or exact or not normalized:
+        return found
+    words = normalized.split()
+    if BLOCKING.intersection(words):
+        return None
+    padded = f" {normalized} "
+    best: tuple[int, Term] | None = None
+    for synonym, term in _BY_LABEL.items():
+        size = len(synonym.split())
+        fits = (size >= 2 or synonym in DISTINCTIVE) and f" {synonym} " in padded
+        if fits and (best is None or size > best[0]):
+            best = (size, term)
+    return best[1] if best else None
 
 
 #: Normalised label -> term; the first term listing a label keeps it.
