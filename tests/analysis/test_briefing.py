@@ -316,6 +316,12 @@ def test_unbilled_work_from_a_fact_or_a_mention() -> None:
     assert [p.cite() for p in found.provenance] == [f"{NOTE}:22-23"]
 
 
+def test_a_sentence_saying_there_is_no_unbilled_work_is_no_finding() -> None:
+    text = "## Billing\nThere is no unbilled work. We have nothing\nunbilled either. All is billed."
+    prose = NoteSection("acme", Provenance(NOTE, 20, 22), "Billing", text)
+    assert shortfalls(snapshot(*BASICS, prose)) == {}
+
+
 def test_missing_cash_and_burn_are_shortfalls() -> None:
     found = shortfalls(snapshot(fact("cash", "pooled with the holding account", 3)))
     assert set(found) == {"briefing.missing-fact:acme:cash", "briefing.missing-fact:acme:burn"}

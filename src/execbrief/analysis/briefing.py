@@ -72,6 +72,8 @@ _UNBILLED = re.compile(
     r"(?:haven't|hasn't|have\s+not|has\s+not)\s+(?:been\s+)?(?:invoiced|billed))\b",
     re.I,
 )
+#: A negation just before "unbilled": the sentence says there is none.
+_NEGATED = re.compile(r"\b(?:no|nothing|zero|without|none of the|not any)\s+(?:\w+\s+)?$", re.I)
 #: Where a sentence ends: a full stop, ! or ? before white space, or a blank line.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
 
@@ -615,6 +617,9 @@ def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
     for section in sections:
         text = section.text
         for match in _UNBILLED.finditer(text):
+            before = text[max(0, match.start() - 25) : match.start()]
+            if match.group().lower().startswith(("un", "not")) and _NEGATED.search(before):
+                continue  # "there is no unbilled work"
             start = 0
             for end_mark in _SENTENCE_END.finditer(text, 0, match.start()):
                 start = end_mark.end()
