@@ -398,3 +398,49 @@ def test_recurring_payments_are_not_one_off_spends() -> None:
         check.status == "fail" and "1 spend(s)" in check.evidence and "Apple" not in check.evidence
     )
     assert "New laptops" in check.evidence and "Payroll" not in check.evidence
+
+
+def test_rows_in_another_currency_are_skipped_with_a_note() -> None:
+    from execbrief.records.ledger import AccountType, Transaction
+    from execbrief.snapshot import Provenance
+
+    ents = [("eu", "charter")]
+    euro = Transaction(
+        "eu",
+        Provenance("ledgers/eu.csv", 9),
+        date(2026, 3, 3),
+        "Income:Charters",
+        AccountType.INCOME,
+        "Charters",
+        Money(Decimal(500), "EUR"),
+    )
+    recs = [tx("eu", "2026-03-01", "Income:Charters", 100), euro]
+    res = analyze(snapshot(ents, recs), config(ents))
+    assert res.for_entity("eu").month("2026-03").revenue == usd(100)  # type: ignore[union-attr]
+    assert res.notes == ("ledgers/eu.csv:9: skipped, in EUR while the portfolio counts in USD",)
+
+
+@pytest.mark.parametrize(
+    ("analysis", "key"),
+    [
+        ({"finance": {"target_margin": "1.5"}}, "analysis.finance.target_margin"),
+        ({"finance": {"rules": [{"id": "x", "kind": "nope"}]}}, "analysis.finance.rules[0].kind"),
+        ({"finance": {"runway_windw": 3}}, "analysis.finance.runway_windw"),
+        ({"accounting": {"duplicate_days": -1}}, "analysis.accounting.duplicate_days"),
+        ({"operations": {"concentration_limit": 2}}, "analysis.operations.concentration_limit"),
+    ],
+)
+def test_bad_options_name_their_key(analysis: dict, key: str) -> None:
+    from execbrief.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        config(ENTITIES, analysis=analysis)
+    assert key in str(caught.value)
+
+
+def test_bad_entity_settings_name_their_key() -> None:
+    from execbrief.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        config(ENTITIES, settings={"boats": {"finance": {"unit_price": -5}}})
+    assert "entities[0].settings.finance.unit_price" in str(caught.value)

@@ -1000,6 +1000,7 @@ def analyze(
 ) -> AccountingResult:
     """The accounting analysis (pure). ``finance`` may be passed to reuse a finance result."""
     options = accounting_options(config)
+    snapshot, skipped = books.single_currency(snapshot)
     finance = finance or fin.analyze(snapshot, config)
     currency = snapshot.currency
     deferred: list[DeferredItem] = []
@@ -1040,6 +1041,7 @@ def analyze(
         result,
         metrics=tuple(_metrics(result, currency)),
         findings=tuple(_findings(result, options, names, currency)),
+        notes=tuple(skipped),
     )
 
 

@@ -6,6 +6,7 @@ a trailing window and a cash movement the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,7 +14,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from execbrief.records.ledger import AccountType, Transaction
-from execbrief.snapshot import Provenance, Record
+from execbrief.snapshot import Provenance, Record, Snapshot
 from execbrief.values import Money, Period
 
 #: Account types whose positive amount means cash came in (credit-normal accounts).
@@ -139,6 +140,37 @@ def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
         if tx.account_type in (*COSTS, AccountType.ASSET) and payee(tx):
             seen[payee(tx)].add(month_of(tx.date))
     return {name for name, found in seen.items() if len(found) >= months}
+
+
+def single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
+    """The snapshot without records holding money in another currency than the portfolio's (sums
+    across currencies would be wrong), and one note per skipped record naming where it is."""
+    notes: list[str] = []
+    results = []
+    for result in snapshot.results:
+        kept = []
+        for record in result.records:
+            foreign = [
+                value.currency
+                for f in dataclasses.fields(record)
+                if isinstance(value := getattr(record, f.name), Money)
+                and value.currency != snapshot.currency
+            ]
+            if foreign:
+                notes.append(
+                    f"{record.provenance.cite()}: skipped, in {foreign[0]} while the portfolio counts in "
+                    f"{snapshot.currency}"
+                )
+            else:
+                kept.append(record)
+        results.append(
+            dataclasses.replace(result, records=tuple(kept))
+            if len(kept) != len(result.records)
+            else result
+        )
+    if not notes:
+        return snapshot, []
+    return snapshot.with_results(tuple(results)), notes
 
 
 def money_key(money: Money | None) -> Decimal:

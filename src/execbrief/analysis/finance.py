@@ -1451,6 +1451,7 @@ def _findings(
 def analyze(snapshot: Snapshot, config: Config | None = None) -> FinanceResult:
     """The finance analysis over a snapshot (pure: same snapshot and config, same result)."""
     options = finance_options(config)
+    snapshot, skipped = books.single_currency(snapshot)
     periods = ledger_periods(snapshot)
     entities = [
         _entity_finance(snapshot, info, periods, options, entity_options(config, info.id))
@@ -1469,7 +1470,7 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> FinanceResult:
     rules = check_rules(snapshot, options, entities, portfolio)
     complete = books.last_complete_month(snapshot.as_of)
     first = periods[0] if periods else complete
-    notes = []
+    notes = list(skipped)
     if not periods:
         notes.append("No ledger data: P&L, burn and runway cannot be computed.")
     return FinanceResult(

@@ -862,6 +862,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
 def analyze(snapshot: Snapshot, config: Config | None = None) -> OperationsResult:
     """The operations analysis (pure)."""
     options = operations_options(config)
+    snapshot, skipped = books.single_currency(snapshot)
     rentals, deliveries, billing = [], [], []
     for info in snapshot.entities:
         if info.kind == "rental":
@@ -888,6 +889,7 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> OperationsResul
         rentals=base.rentals,
         deliveries=base.deliveries,
         billing=base.billing,
+        notes=tuple(skipped),
     )
 
 

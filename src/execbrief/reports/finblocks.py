@@ -49,6 +49,8 @@ def gate(ctx: ReportContext, entities: set[str] | None = None) -> tuple[bool, li
                     (error.provenance,),
                 )
             )
+    for note in dict.fromkeys(n for r in (finance(ctx), accounting(ctx)) for n in r.notes):
+        warnings.append(Bullet(note))
     return not issues, warnings
 
 
