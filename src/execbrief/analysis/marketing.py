@@ -904,7 +904,13 @@ def seo_findings(
                     eid,
                     site,
                     "No LocalBusiness structured data",
-                    f"None of {len(site_pages)} pages of {site} has schema.org LocalBusiness JSON-LD.",
+                    f"None of {len(site_pages)} pages of {site} has schema.org LocalBusiness "
+                    "data (JSON-LD or microdata)"
+                    + (
+                        f"; {bad} JSON-LD block{'s' if bad > 1 else ''} did not parse."
+                        if (bad := sum(len(p.jsonld_errors) for p in site_pages))
+                        else "."
+                    ),
                     "Add a LocalBusiness (or subtype) JSON-LD block to the home page with name, "
                     "address, telephone, openingHours and url.",
                     [_page_prov(home, "jsonld")] if home else [site_prov],
