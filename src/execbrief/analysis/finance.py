@@ -486,10 +486,7 @@ def runway(
     months_low = cash.amount / high_burn
     out_low = _months_to_date(as_of, months_low)
     if low_burn <= 0:
-        text = (
-            f"{_fmt_months(months_low)} months or more (cash runs out {out_low.isoformat()} at the worst "
-            "month's burn; not burning in the best month)"
-        )
+        text = f"{_fmt_months(months_low)}+ months (out {out_low.isoformat()} at the worst month's burn)"
         return Runway(
             "partly burning",
             text,
@@ -507,7 +504,7 @@ def runway(
     out_high = _months_to_date(as_of, months_high)
     text = (
         f"{_fmt_months(months_low)}–{_fmt_months(months_high)} months "
-        f"(cash runs out {out_low.isoformat()} – {out_high.isoformat()})"
+        f"(out {out_low.isoformat()} – {out_high.isoformat()})"
     )
     return Runway(
         "burning",

@@ -11,7 +11,9 @@ from __future__ import annotations
 from execbrief.analysis.finance import DeploymentAction, FinanceResult, deploy_capital
 from execbrief.document import (
     ActionPlan,
+    Block,
     Bullet,
+    BulletList,
     Document,
     Findings,
     Metrics,
@@ -220,25 +222,21 @@ class CfoReport(BaseReport):
         return Section("P&L by entity and month", tuple(blocks), "pnl")
 
     def _rules(self, fin: FinanceResult, names: dict[str, str]) -> Section:
-        rows = [
-            Row(
-                (
-                    r.description,
-                    names.get(r.entity or "", "Portfolio"),
-                    r.status.upper(),
-                    r.evidence,
-                ),
-                r.provenance[:3],
-            )
-            for r in fin.rules
-        ]
-        table = Table(
-            ("Rule", "Entity", "Result", "Evidence"),
-            tuple(rows),
-            "Financial rules",
-            ("l", "l", "l", "l"),
-        )
-        return Section("Financial rules", (table,), "rules")
+        blocks: list[Block] = []
+        for rule in dict.fromkeys(r.rule for r in fin.rules):
+            checks = [r for r in fin.rules if r.rule == rule]
+            bullets = [
+                Bullet(f"{r.status.upper()}: {r.evidence}", r.provenance[:3])
+                for r in checks
+                if r.status != "pass"
+            ]
+            passed = [names.get(r.entity or "", "Portfolio") for r in checks if r.status == "pass"]
+            if passed:
+                bullets.append(Bullet(f"PASS: {', '.join(passed)}."))
+            blocks.append(BulletList(tuple(bullets), checks[0].description))
+        if not blocks:
+            blocks.append(Paragraph("No financial rules are configured."))
+        return Section("Financial rules", tuple(blocks), "rules")
 
     def _deployment(
         self, ctx: ReportContext, names: dict[str, str], warnings: list[Bullet]
@@ -281,7 +279,8 @@ def _title(action: DeploymentAction, names: dict[str, str]) -> str:
     if len({text for _entity, text in action.recommendations}) <= 1:
         return action.title
     return "; ".join(
-        f"{names.get(entity or '', 'Portfolio')}: {text.rstrip('.')}" for entity, text in action.recommendations
+        f"{names.get(entity or '', 'Portfolio')}: {text.rstrip('.')}"
+        for entity, text in action.recommendations
     )
 
 
