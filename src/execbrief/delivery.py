@@ -26,6 +26,7 @@ from typing import IO, Any, Protocol
 from execbrief.document import Document
 from execbrief.errors import (
     DeliveryError,
+    OutcomeUnknown,
     QuotaExceeded,
     RecipientRejected,
     RunHalted,
@@ -514,6 +515,17 @@ class _Run:
                 )
                 self.result.halted = f"halted: {exc}"
                 self.transport_down = True
+            except OutcomeUnknown as exc:
+                self.store.mark_unknown(delivery_id, str(exc))
+                self.add(
+                    item,
+                    recipient,
+                    "unknown",
+                    "unknown",
+                    error=str(exc),
+                    delivery_id=delivery_id,
+                    attempts=attempt,
+                )
             except RecipientRejected as exc:
                 self.store.fail(delivery_id, f"rejected: {exc}")
                 self.add(

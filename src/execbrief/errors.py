@@ -11,6 +11,7 @@
     │   ├── TransientDeliveryError    worth retrying: throttling, 5xx, connection reset
     │   ├── RecipientRejected         permanent for one recipient; the others go on
     │   ├── QuotaExceeded             the provider's daily quota is spent; the rest are deferred
+    │   ├── OutcomeUnknown            the answer was lost after the message went out; not retried
     │   └── RunHalted                 permanent for the whole run: auth, unverified sender, permission
     ├── SecretLeakBlocked             the secret guard found a secret in an outgoing message
     └── StoreError                    the SQLite store is unusable
@@ -68,6 +69,11 @@ class RecipientRejected(DeliveryError):
 
 class QuotaExceeded(DeliveryError):
     """The provider's daily sending quota is spent; the remaining deliveries are deferred."""
+
+
+class OutcomeUnknown(DeliveryError):
+    """The request reached the provider but its answer was lost (a read timeout, a connection
+    dropped during DATA): the message may have been accepted, so it is not retried blindly."""
 
 
 class RunHalted(DeliveryError):

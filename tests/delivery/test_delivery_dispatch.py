@@ -308,3 +308,16 @@ def test_the_real_secret_guard_blocks_a_live_key(store: Store) -> None:
         and stripe not in alert
         and "cto to a@harbor.example: blocked" in alert
     )
+
+
+def test_a_lost_answer_is_unknown_and_not_retried(store: Store) -> None:
+    from execbrief.errors import OutcomeUnknown
+
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next(OutcomeUnknown("read timeout after the request went out"))
+    result, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [(o.status, o.attempts) for o in result.outcomes] == [("unknown", 1), ("sent", 1)]
+    assert memory.calls == 3  # two sends and the alert: no retry of the unknown one
+    assert result.halted is None and result.exit_code == 1
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [o.action for o in again.outcomes] == ["unknown", "skipped"]

@@ -226,3 +226,22 @@ def test_factory_needs_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
         {"AWS_REGION": "eu-west-2"},
     )
     assert transport.region == "eu-west-2"
+
+
+def test_a_read_timeout_is_unknown_not_retried(moto_url: str, tmp_path: Path) -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    verify(moto_url, "harbor.example", "us-east-1")
+    transport = ses_transport(moto_url, max_send_rate=50)
+    calls: list[str] = []
+
+    def lose_answer(request, **_):  # type: ignore[no-untyped-def]
+        calls.append("call")
+        if len(calls) == 1:
+            raise ReadTimeoutError(endpoint_url=request.url)
+
+    transport.client.meta.events.register("before-send.sesv2.SendEmail", lose_answer)
+    result, rows, _, _ = send_all(tmp_path, transport, [outgoing(recipients=PEOPLE[:2])])
+    assert [o.status for o in result.outcomes] == ["unknown", "sent"]
+    assert "may have been sent" in (rows[PEOPLE[0]].error or "")
+    assert len(calls) == 2 + 1  # one call each, plus the operator alert

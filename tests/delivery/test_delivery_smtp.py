@@ -47,6 +47,8 @@ class Handler:
         self.messages.append(
             (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
         )
+        if envelope.rcpt_tos == ["drop@harbor.example"]:
+            server.transport.close()  # queued, then the connection dies before the reply
         return f"250 2.0.0 Ok: queued as Q{len(self.messages)}"
 
 
@@ -242,3 +244,18 @@ def test_server_down_is_transient() -> None:
     with pytest.raises(TransientDeliveryError, match=r"cannot talk to 127\.0\.0\.1"):
         smtp.send(message("a@harbor.example"))
     assert smtp.check()[-1].ok is False
+
+
+def test_connection_lost_after_data_is_unknown(
+    starttls_server: tuple[Handler, int], certs: tuple[ssl.SSLContext, Path]
+) -> None:
+    from execbrief.errors import OutcomeUnknown
+
+    handler, port = starttls_server
+    smtp = transport(port, certs[1])
+    with pytest.raises(OutcomeUnknown, match="may have been accepted"):
+        smtp.send(message("drop@harbor.example"))
+    assert [rcpts for _, rcpts, _ in handler.messages] == [["drop@harbor.example"]]
+    # the next send reconnects
+    assert smtp.send(message("a@harbor.example")).response == "250 2.0.0 Ok: queued as Q2"
+    smtp.close()

@@ -9,6 +9,7 @@ dispatch retries transient errors itself, with its rate limiter, so one place de
 Errors are mapped onto the delivery error tree::
 
     TooManyRequests / Throttling / 5xx / connection errors   TransientDeliveryError
+    a read timeout (sent, answer lost)                       OutcomeUnknown
     "Daily message quota exceeded"                           QuotaExceeded
     MessageRejected naming the recipient, BadRequest         RecipientRejected
     unverified sender, credentials, AccessDenied, paused     RunHalted
@@ -30,6 +31,7 @@ from execbrief.config import Model
 from execbrief.errors import (
     ConfigError,
     DeliveryError,
+    OutcomeUnknown,
     QuotaExceeded,
     RecipientRejected,
     RunHalted,
@@ -125,10 +127,13 @@ def classify(error: Exception, sender: str = "") -> DeliveryError:
         )
     if isinstance(error, NoRegionError):
         return RunHalted("no AWS region: set [delivery.ses] region or AWS_REGION")
-    if isinstance(
-        error,
-        EndpointConnectionError | ConnectionClosedError | ReadTimeoutError | BotoConnectTimeout,
-    ):
+    if isinstance(error, ReadTimeoutError):
+        # The request was sent and SES's answer never came: it may have sent the message.
+        return OutcomeUnknown(
+            f"SES did not answer in time ({mask(str(error))}); the message may have been sent"
+            " (`execbrief track` settles it by its delivery tag)"
+        )
+    if isinstance(error, EndpointConnectionError | ConnectionClosedError | BotoConnectTimeout):
         return TransientDeliveryError(f"cannot reach SES ({mask(str(error))})")
     if not isinstance(error, ClientError):
         if isinstance(error, ConnectionError | TimeoutError):

@@ -21,7 +21,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, Field
 
 from execbrief.config import Model
-from execbrief.errors import DeliveryError, RecipientRejected, RunHalted, TransientDeliveryError
+from execbrief.errors import (
+    DeliveryError,
+    OutcomeUnknown,
+    RecipientRejected,
+    RunHalted,
+    TransientDeliveryError,
+)
 from execbrief.hookspecs import hookimpl
 from execbrief.message import to_bytes
 from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
@@ -165,7 +171,16 @@ class SmtpTransport(BaseTransport):
             if refused and len(refused) == len(recipients):
                 connection.rset()
                 raise smtplib.SMTPRecipientsRefused(refused)
-            code, reply = connection.data(data)
+            try:
+                code, reply = connection.data(data)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                # The message went out and the server's verdict did not come back: it may have
+                # queued it (RFC 1047), so this is not retried blindly.
+                self._drop()
+                raise OutcomeUnknown(
+                    f"{self.options.host}:{self.port} dropped the connection before answering DATA"
+                    f" ({type(exc).__name__}); the message may have been accepted"
+                ) from None
             if code != 250:
                 connection.rset()
                 raise smtplib.SMTPDataError(code, reply)
