@@ -876,6 +876,21 @@ _HINT = re.compile(
 )
 
 
+_HINT_WORDS = (
+    "event",
+    "handler",
+    "Resolver",
+    "Router",
+    "Chalice",
+    "Flask",
+    "FastAPI",
+    "Blueprint",
+    "Starlette",
+)
+
+
 def is_lambda_module(source: str) -> bool:
     """Cheap pre-test: could this file hold a Lambda handler or declared routes?"""
+    if not any(word in source for word in _HINT_WORDS):
+        return False
     return _HINT.search(source) is not None

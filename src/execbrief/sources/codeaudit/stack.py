@@ -306,11 +306,18 @@ _IMPORT = re.compile(
 )
 
 
+_PY_PARTIES = tuple(name for name in THIRD_PARTIES if "/" not in name and "-" not in name)
+
+
 def python_usages(text: str) -> Iterator[Usage]:
     """AWS services from boto3 calls and third parties from imports (by pattern: no tree walk)."""
-    for match in _BOTO.finditer(text):
-        service = AWS_SERVICES.get(match.group(2), match.group(2))
-        yield Usage("aws", service, text.count("\n", 0, match.start()) + 1)
+    if "client(" in text or "resource(" in text:
+        for match in _BOTO.finditer(text):
+            service = AWS_SERVICES.get(match.group(2), match.group(2))
+            yield Usage("aws", service, text.count("\n", 0, match.start()) + 1)
+    low = text.lower()
+    if not any(name in low for name in _PY_PARTIES):
+        return
     for match in _IMPORT.finditer(text):
         top = (match.group(1) or match.group(2) or "").lower()
         if top in THIRD_PARTIES:
@@ -385,15 +392,13 @@ def _strings(node: ast.AST) -> list[str]:
     return []
 
 
-_ROLE_FLAG_HINT = re.compile(
-    r"(?i:\brole|\bgroups?\b|\btier\b|\bscopes?\b|feature_?flags|\bflags\s*[\[.]|\bis_?enabled|toggles)"
-    r"|\b(?:FEATURE|FF|FLAG)_[A-Z0-9_]+"
-)
+_ROLE_FLAG_WORDS = ("role", "tier", "feature", "flags", "is_enabled", "isenabled", "toggles", "ff_")
 
 
 def has_roles_or_flags(text: str) -> bool:
-    """Cheap pre-test before walking a tree for roles and flags."""
-    return _ROLE_FLAG_HINT.search(text) is not None
+    """Cheap pre-test (substrings of the lower-cased text) before walking a tree for roles and flags."""
+    low = text.lower()
+    return any(word in low for word in _ROLE_FLAG_WORDS)
 
 
 def python_roles_flags(tree: ast.Module) -> tuple[set[str], set[str]]:
