@@ -1,0 +1,268 @@
+"""The data-driven KPI framework: for each entity, the KPIs its kind should track and whether the
+data read now (ledgers, bookings, trips, timesheets, invoices) can compute them — tracked, with the
+value and its source rows — or missing, with what data would make it trackable.
+
+It reads the ``finance`` and ``operations`` results, so it is a function reports call with those
+results rather than an analysis of its own. Definitions: ``docs/metrics.md`` ("KPI framework").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from execbrief.analysis import books
+from execbrief.analysis.finance import EntityFinance, FinanceResult
+from execbrief.analysis.operations import BillingGap, DeliveryOps, OperationsResult, RentalUnit
+from execbrief.findings import MetricValue
+from execbrief.snapshot import Provenance
+from execbrief.values import Money, Percent
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    """One KPI of one entity: tracked (with its value and rows) or missing (with what it needs)."""
+
+    entity: str
+    kpi: str
+    tracked: bool
+    value: MetricValue
+    basis: str
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass
+class _Inputs:
+    fin: EntityFinance | None
+    rental: RentalUnit | None
+    delivery: DeliveryOps | None
+    billing: BillingGap | None
+    window: tuple[str, ...]
+
+
+Getter = Callable[[_Inputs], tuple[MetricValue, str, tuple[Provenance, ...]] | None]
+
+
+def _net_margin(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    if i.fin is None or not i.fin.has_ledger or not i.window:
+        return None
+    total = i.fin.totals(i.window)
+    if total.revenue.is_zero:
+        return None
+    share = Percent(books.round2(total.net.amount / total.revenue.amount * 100))
+    return (
+        share,
+        f"ledger, net ÷ revenue over {i.window[0]}..{i.window[-1]}",
+        books_cite(total.provenance),
+    )
+
+
+def books_cite(provenance: tuple[Provenance, ...]) -> tuple[Provenance, ...]:
+    """At most three citations (the figure's first rows) to keep a KPI table readable."""
+    return provenance[:3]
+
+
+def _be(attr: str, source: str | None = None, label: str = "") -> Getter:
+    def get(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+        be = i.fin.break_even if i.fin else None
+        if be is None:
+            return None
+        value = getattr(be, attr)
+        if value is None or (source is not None and be.price_source != source):
+            return None
+        if (attr == "units_per_month" and not be.units_sold) or (
+            attr == "text" and be.status == "unknown"
+        ):
+            return None
+        return (
+            value,
+            label or f"{be.price_source or 'ledger'}, {be.window[0]}..{be.window[-1]}",
+            books_cite(be.provenance),
+        )
+
+    return get
+
+
+def _runway(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    run = i.fin.runway if i.fin else None
+    if run is None or run.status in ("no cash", "no data"):
+        return None
+    return run.text, "ledger cash balance ÷ net burn", books_cite(run.provenance)
+
+
+def _ratio(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    be = i.fin.break_even if i.fin else None
+    if be is None or be.contribution_ratio is None:
+        return None
+    return (
+        Percent(books.round2(be.contribution_ratio * 100)),
+        "price − variable cost per unit, ÷ price",
+        books_cite(be.provenance),
+    )
+
+
+def _rental(attr: str, label: str) -> Getter:
+    def get(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+        if i.rental is None:
+            return None
+        value = getattr(i.rental, attr)
+        if value is None:
+            return None
+        if hasattr(value, "source") and not isinstance(value, Money | Percent):
+            if value.value is None:  # a Figure with nothing behind it
+                return None
+            return (
+                value.value,
+                f"{label} ({value.source})",
+                books_cite(value.provenance or i.rental.provenance),
+            )
+        return value, label, books_cite(i.rental.provenance)
+
+    return get
+
+
+def _revpar(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    if i.rental is None or not i.rental.days:
+        return None
+    return (
+        (i.rental.income / Decimal(i.rental.days)).quantize(),
+        "rental income ÷ nights available",
+        books_cite(i.rental.provenance),
+    )
+
+
+def _delivery(attr: str, label: str) -> Getter:
+    def get(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+        if i.delivery is None or getattr(i.delivery, attr) is None:
+            return None
+        return getattr(i.delivery, attr), label, books_cite(i.delivery.provenance)
+
+    return get
+
+
+def _billing(attr: str, label: str) -> Getter:
+    def get(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+        if i.billing is None:
+            return None
+        value = getattr(i.billing, attr)
+        if attr == "clients":
+            value = value[0].share if value else None
+        if value is None:
+            return None
+        return value, label, books_cite(i.billing.provenance)
+
+    return get
+
+
+#: (KPI, how it is computed, what data it needs) per entity kind; every kind also gets COMMON.
+COMMON: tuple[tuple[str, Getter, str], ...] = (
+    (
+        "Revenue per month",
+        _be("revenue_per_month", label="ledger income, window average"),
+        "a ledger",
+    ),
+    ("Net margin", _net_margin, "a ledger with income"),
+    ("Cash runway", _runway, "a ledger with an opening balance or a balance assertion"),
+    (
+        "Break-even",
+        _be("text", label="fixed costs ÷ contribution per unit"),
+        "units sold and a price per unit",
+    ),
+)
+CATALOGUE: dict[str, tuple[tuple[str, Getter, str], ...]] = {
+    "charter": (
+        (
+            "Charters per month",
+            _be("units_per_month", label="bookings with a service date"),
+            "bookings with service dates",
+        ),
+        ("Average charter value", _be("price", "bookings"), "bookings with amounts"),
+        ("Contribution margin", _ratio, "prices and variable costs per charter"),
+    ),
+    "hauling": (
+        ("Jobs per month", _be("units_per_month", label="bookings with a job date"), "a job log"),
+        ("Average job value", _be("price", "bookings"), "a job log with prices"),
+        ("Contribution margin", _ratio, "prices and variable costs per job"),
+    ),
+    "consultancy": (
+        ("Billable hours per month", _be("units_per_month", label="timesheets"), "timesheets"),
+        (
+            "Realisation",
+            _billing("realisation", "invoiced ÷ billable value"),
+            "timesheets with rates and invoices",
+        ),
+        (
+            "Unbilled work",
+            _billing("unbilled_value", "billable entries with no invoice"),
+            "timesheets with invoice refs",
+        ),
+        (
+            "Overdue receivables",
+            _billing("overdue", "unpaid invoices past due"),
+            "an invoice register",
+        ),
+        (
+            "Largest client's share",
+            _billing("clients", "invoices by client"),
+            "an invoice register",
+        ),
+    ),
+    "rental": (
+        ("Occupancy", _rental("occupancy", "booked nights ÷ nights"), "bookings with nights"),
+        (
+            "Average daily rate",
+            _rental("rate", "config, bookings or notes"),
+            "bookings or a stated rate",
+        ),
+        ("RevPAR", _revpar, "a ledger"),
+        ("NOI (annual)", _rental("noi_annual", "income − operating expenses"), "a ledger"),
+        ("Cap rate", _rental("cap_rate", "NOI ÷ stated value"), "a stated property value"),
+        ("Cash-on-cash", _rental("cash_on_cash", "cash flow ÷ cash invested"), "the cash invested"),
+    ),
+    "delivery": (
+        ("Trips per month", _be("units_per_month", label="trip log"), "a trip log"),
+        (
+            "Revenue per nautical mile",
+            _delivery("revenue_per_mile", "fees ÷ miles"),
+            "a trip log with miles",
+        ),
+        (
+            "Margin per trip",
+            _delivery("margin_per_trip", "(fees − trip costs) ÷ trips"),
+            "a trip log with costs",
+        ),
+        ("Utilisation", _delivery("utilisation", "trip days ÷ days"), "a trip log"),
+    ),
+    "platform": (
+        (
+            "Placements per month",
+            _be("units_per_month", label="bookings"),
+            "a placement log (bookings)",
+        ),
+        ("Average placement fee", _be("price", "bookings"), "a placement log with fees"),
+    ),
+}
+
+
+def kpi_framework(
+    finance: FinanceResult, operations: OperationsResult, kinds: dict[str, str]
+) -> list[KpiStatus]:
+    """Every entity's KPIs (``kinds`` maps entity id to kind, in report order), tracked or missing."""
+    out: list[KpiStatus] = []
+    for entity, kind in kinds.items():
+        inputs = _Inputs(
+            finance.for_entity(entity),
+            next((r for r in operations.rentals if r.entity == entity), None),
+            next((d for d in operations.deliveries if d.entity == entity), None),
+            next((b for b in operations.billing if b.entity == entity), None),
+            finance.window_6m,
+        )
+        for kpi, getter, needs in (*COMMON, *CATALOGUE.get(kind, ())):
+            found = getter(inputs)
+            if found is None:
+                out.append(KpiStatus(entity, kpi, False, None, f"missing: needs {needs}"))
+            else:
+                value, basis, provenance = found
+                out.append(KpiStatus(entity, kpi, True, value, basis, provenance))
+    return out
