@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from execbrief import secretscan
 from execbrief.secretscan import Scanner, is_placeholder, secret_key_category, shannon_entropy
@@ -358,3 +360,62 @@ def test_every_secret_name_passes_the_prefilter(name: str) -> None:
     assert secret_key_category(name) is not None
     [found] = scan(f'{name} = "{TOKEN}"')
     assert found.detector == "assignment"
+
+
+def test_bench_plants_are_all_found_and_no_decoy_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_scan", Path(__file__).parents[1] / "bench" / "scan.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_scan", bench)  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    for n in range(6):
+        (tmp_path / f"mod{n}.py").write_text(
+            "".join(f"value_{i} = {i} * 2  # filler\n" for i in range(20))
+        )
+    plants = bench.plant(tmp_path, 2, seed=7)
+    _seconds, hits = bench.run_ours(tmp_path)
+    figures = bench.score(hits, plants)
+    assert figures["recall"] == 1.0 and figures["decoys_flagged"] == 0 and figures["noise"] == 0
+    assert bench.missed_kinds(hits, plants) == {}
+
+
+def test_pathological_long_lines_scan_in_linear_time() -> None:
+    import time
+
+    lines = [
+        "password:" + "a" * 19990,
+        "x: " + "a" * 19990 + " password",
+        "password " + "ab." * 6600 + ":",
+        "token=" + "A" * 19990,
+        "eyJ" + "a" * 9000 + ".eyJ" + "b" * 9000,
+        "http://" + "u" * 60 + ":" + "p" * 19000,
+        "secret " * 2800 + "=",
+        "aws secret " + "/" * 19000,
+    ]
+    scanner = Scanner(KEY)
+    start = time.perf_counter()
+    for line in lines:
+        scanner.scan_text(line, "a.env")
+    assert time.perf_counter() - start < 2.0  # was tens of seconds per line with a backtracking key
+
+
+_FRAGMENTS = [
+    "password", "=", ":", '"', "'", "\n", " ", "sk_live_", "AKIA", "-----BEGIN RSA PRIVATE KEY-----",
+    "-----END", "eyJ", ".", "://", "@", "xoxb-", "SG.", "ghp_", "AIza", "\\n", "\x00", "é", "\r\n",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=30)), max_size=60))
+def test_fuzz_never_raises_and_lines_are_in_range(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = Scanner(KEY, include_test=True).scan_text(text, "fuzz.env")
+    total = text.encode("utf-8", "surrogatepass").count(b"\n") + 1
+    assert all(1 <= d.line <= total for d in found)
