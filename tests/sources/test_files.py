@@ -158,6 +158,21 @@ def test_csv_required_group_and_mapping(tmp_path: Path) -> None:
     assert list(table.rows()) == [(2, {"date": "01/02/2026", "amount": "5", "memo": "x"})]
 
 
+def test_csv_header_found_below_title_lines(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.csv",
+        "Acme Ltd: transactions\nFrom 2026-01-01 to 2026-01-31\n\ndate,amount\n2026-01-02,5\n",
+    )
+    table = CsvTable(loc(tmp_path, "a.csv"), COLUMNS, require=["date", "amount"])
+    assert table.header_line == 4 and list(table.rows()) == [
+        (5, {"date": "2026-01-02", "amount": "5"})
+    ]
+    write(tmp_path, "b.csv", "Dtae,amount\n" + "2026-01-02,5\n" * 30)
+    with pytest.raises(ReadError, match=r"b.csv:1: has no 'date' column; did you mean 'Dtae'\?"):
+        CsvTable(loc(tmp_path, "b.csv"), COLUMNS, require=["date", "amount"])
+
+
 def test_csv_empty_file_and_header_only(tmp_path: Path) -> None:
     write(tmp_path, "empty.csv", b"\xef\xbb\xbf\n\n")
     with pytest.raises(ReadError) as caught:
@@ -256,6 +271,9 @@ def test_parse_date_and_bool() -> None:
     assert parse_date("2026-11-20") == date(2026, 11, 20)
     assert parse_date("2026-11-20T10:00:00Z") == date(2026, 11, 20)
     assert parse_date("11/20/2026", "%m/%d/%Y") == date(2026, 11, 20)
+    assert parse_date("2026/11/20") == parse_date("2026.11.20") == date(2026, 11, 20)
+    with pytest.raises(ValueError, match=r"bad date '2026/13/20'"):
+        parse_date("2026/13/20")
     with pytest.raises(ValueError, match=r"bad date '20/11/2026'; expected YYYY-MM-DD"):
         parse_date("20/11/2026")
     with pytest.raises(ValueError, match=r"expected a date like 11/20/2026 \(%m/%d/%Y\)"):

@@ -225,16 +225,72 @@ def test_rows_on_cash_accounts_must_be_balances(tmp_path: Path) -> None:
     write(
         tmp_path,
         "l.csv",
-        "date,account,amount,type\n2026-01-01,Assets:Checking,50,\n2026-01-02,Expenses:Fuel,5,balance\n2026-01-03,Expenses:Fuel,5,weird\n",
+        "date,account,amount,type\n2026-01-01,Assets:Checking,50,\n2026-01-02,Expenses:Fuel,5,balance\n"
+        "2026-01-03,Expenses:Fuel,5,ACH_DEBIT\n",
     )
-    (error,) = collect(tmp_path, "l.csv").errors
-    assert error.rows_skipped == 3 and not error.fatal
+    result = collect(tmp_path, "l.csv")
+    (error,) = result.errors
+    assert error.rows_skipped == 2 and not error.fatal
     assert error.message == (
-        "3 rows skipped: line 2: a row on cash account 'Assets:Checking' must be an opening balance or a "
+        "2 rows skipped: line 2: a row on cash account 'Assets:Checking' must be an opening balance or a "
         "balance assertion (type column); write transactions on the income or expense account; "
-        "line 3: a balance row must be on a cash account (Assets:Checking, 1010 Bank), not 'Expenses:Fuel'; "
-        "line 4: unknown type 'weird'; expected opening, balance, accrual or empty"
+        "line 3: a balance row must be on a cash account (Assets:Checking, 1010 Bank), not 'Expenses:Fuel'"
     )
+    # a bank's own transaction types (ACH_DEBIT, POS, ...) are ordinary lines
+    assert [(t.provenance.line, t.amount) for t in txns(result)] == [(4, usd("5"))]
+
+
+def test_a_bank_export_without_categories_and_a_title_above_the_header(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "chase.csv",
+        "Account activity for CHECKING ...1234\n"
+        "Exported 2026-11-19\n"
+        "\n"
+        "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+        "CREDIT,11/02/2026,SQUARE DEPOSIT,325.00,ACH_CREDIT,2325.00,\n"
+        "DEBIT,11/03/2026,WAWA 123,-45.10,DEBIT_CARD,2279.90,\n"
+        "DEBIT,11/04/2026,CHECK 1001,-300.00,CHECK_PAID,1979.90,1001\n",
+    )
+    result = collect(
+        tmp_path,
+        "chase.csv",
+        sign="bank",
+        date_format="%m/%d/%Y",
+        default_accounts={},
+        opening_balance={"date": "2026-11-01", "amount": "2000.00", "account": "Assets:Checking"},
+    )
+    assert result.errors == ()
+    got = [
+        (t.provenance.line, t.account, t.account_type, t.amount, t.memo, t.reference)
+        for t in txns(result)
+    ]
+    assert got == [
+        (5, "Income:Uncategorized", AccountType.INCOME, usd("325.00"), "SQUARE DEPOSIT", None),
+        (6, "Expenses:Uncategorized", AccountType.EXPENSE, usd("45.10"), "WAWA 123", None),
+        (7, "Expenses:Uncategorized", AccountType.EXPENSE, usd("300.00"), "CHECK 1001", "1001"),
+    ]
+    assert balances(result)[-1].balance == usd("1979.90")
+
+
+def test_bank_categories_are_typed_by_direction_with_default_accounts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "card.csv",
+        "Transaction Date,Posted Date,Card No.,Description,Category,Debit,Credit\n"
+        "2026-11-02,2026-11-03,1234,CAFE,Dining,12.50,\n"
+        "2026-11-04,2026-11-05,1234,REFUND,Dining,,2.50\n"
+        "2026-11-06,2026-11-07,1234,CLIENT,Expenses:Fuel,40.00,\n",
+    )
+    result = collect(tmp_path, "card.csv", default_accounts={})
+    got = [(t.date, t.account, t.account_type, t.amount) for t in txns(result)]
+    assert got == [
+        (date(2026, 11, 2), "Dining", AccountType.EXPENSE, usd("12.50")),
+        (date(2026, 11, 4), "Dining", AccountType.INCOME, usd("2.50")),
+        (date(2026, 11, 6), "Expenses:Fuel", AccountType.EXPENSE, usd("40.00")),
+    ]
+    (error,) = collect(tmp_path, "card.csv").errors  # without default_accounts: a row error each
+    assert error.rows_skipped == 2 and "account 'Dining' is neither hierarchical" in error.message
 
 
 def test_no_anchor_no_computed_balances(tmp_path: Path) -> None:

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 _AMOUNT = re.compile(r"^(?P<sign>[-+])?(?P<cur>[$€£])?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)$")
+_YMD_SLASHED = re.compile(r"^\d{4}([/.])\d{1,2}\1\d{1,2}$")
 TRUE = frozenset({"y", "yes", "true", "t", "1", "x"})
 FALSE = frozenset({"n", "no", "false", "f", "0", ""})
 
 
 def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date:
-    """A date written ``YYYY-MM-DD`` (a time after it is ignored), or in ``fmt`` (strptime).
+    """A date written ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (a time after it is ignored), or in ``fmt``.
 
     Ambiguous day/month orders are never guessed: a ledger in ``11/03/2026`` form needs
     ``date_format = "%m/%d/%Y"`` (or ``"%d/%m/%Y"``) in the config.
@@ -27,6 +28,10 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
             return datetime.strptime(value, fmt).date()
         if len(value) > 10 and value[10] in "T ":
             value = value[:10]
+        if _YMD_SLASHED.match(value):  # 2026/11/20 and 2026.11.20 are unambiguous too
+            value = re.sub(r"[/.]", "-", value)
+            year, month, day = (int(part) for part in value.split("-"))
+            return date(year, month, day)
         return date.fromisoformat(value)
     except ValueError:
         expected = (

@@ -54,6 +54,7 @@ CHUNK = 1 << 16
 SNIFF = 8192
 MAX_LINE_BYTES = 1 << 20
 ROW_ERRORS_QUOTED = 5
+HEADER_SEARCH_LINES = 20
 BOM = b"\xef\xbb\xbf"
 GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -563,8 +564,15 @@ class CsvTable:
         self._lines = iter_lines(loc, keepends=True)
         self._consumed = 0
         self._header_line = 0
-        header_text = self._first_nonblank()
-        if header_text is None:
+        self._ahead: list[tuple[int, str]] = []
+        nonblank = 0
+        for number, text in self._lines:
+            self._ahead.append((number, text))
+            if text.strip():
+                nonblank += 1
+                if nonblank >= HEADER_SEARCH_LINES:
+                    break
+        if not nonblank:
             wanted = [c.name for c in self.columns if c.required]
             wanted += [
                 r if isinstance(r, str) else " or ".join(r) for r in require if r not in wanted
@@ -573,32 +581,44 @@ class CsvTable:
             raise ReadError(
                 loc.display, f"is empty; expected a CSV header line with columns {names}", 1
             )
-        self.delimiter = delimiter or _sniff_delimiter(header_text)
-        self._reader = csv.reader(self._line_source(header_text), delimiter=self.delimiter)
-        try:
-            header = next(self._reader)
-        except csv.Error as exc:
-            raise ReadError(
-                loc.display, f"has an unreadable header ({exc})", self._header_line
-            ) from None
-        self.header = [cell.strip() for cell in header]
-        self.index = self._match(mapping or {}, require)
+        # The header is the first non-blank line, or a later one when lines above it (a report
+        # title, an account name, a date range) do not hold the required columns.
+        first_error: ReadError | None = None
+        for position, (number, text) in enumerate(self._ahead):
+            if not text.strip():
+                continue
+            try:
+                cells = next(csv.reader([text], delimiter=delimiter or _sniff_delimiter(text)))
+            except (csv.Error, StopIteration) as exc:
+                first_error = first_error or ReadError(
+                    loc.display, f"has an unreadable header ({exc})", number
+                )
+                continue
+            self.header = [cell.strip() for cell in cells]
+            self._header_line = number
+            try:
+                self.index = self._match(mapping or {}, require)
+            except ReadError as exc:
+                first_error = first_error or exc
+                continue
+            self.delimiter = delimiter or _sniff_delimiter(text)
+            self._consumed = number
+            self._reader = csv.reader(self._line_source(position), delimiter=self.delimiter)
+            return
+        assert first_error is not None
+        raise first_error
 
     @property
     def header_line(self) -> int:
-        """The physical line of the header (1 unless blank lines come first)."""
+        """The physical line of the header (1 unless blank or title lines come first)."""
         return self._header_line
 
-    def _first_nonblank(self) -> str | None:
-        for number, text in self._lines:
-            if text.strip():
-                self._header_line = number
-                return text
-        return None
-
-    def _line_source(self, first: str) -> Iterator[str]:
+    def _line_source(self, header_position: int) -> Iterator[str]:
         self._consumed = self._header_line
-        yield first
+        for number, text in self._ahead[header_position + 1 :]:
+            self._consumed = number
+            yield text
+        self._ahead = []
         for number, text in self._lines:
             self._consumed = number
             yield text

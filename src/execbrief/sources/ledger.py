@@ -51,20 +51,52 @@ SIGN_CHECK_MIN_ROWS = 3
 COLUMNS = (
     Column(
         "date",
-        ("Transaction Date", "Txn Date", "Posting Date", "Posted", "Booking Date", "Value Date"),
+        (
+            "Transaction Date",
+            "Txn Date",
+            "Trans Date",
+            "Posting Date",
+            "Post Date",
+            "Posted",
+            "Date Posted",
+            "Booking Date",
+            "Value Date",
+        ),
     ),
     Column("account", ("Category", "Account Name", "GL Account", "Ledger Account")),
-    Column("amount", ("Amount", "Value", "Net Amount", "Total")),
-    Column("debit", ("Debit", "Debits", "Withdrawal", "Withdrawals", "Money Out", "Paid Out")),
-    Column("credit", ("Credit", "Credits", "Deposit", "Deposits", "Money In", "Paid In")),
-    Column("memo", ("Description", "Memo", "Details", "Narrative", "Narration")),
+    Column(
+        "amount", ("Amount", "Amount USD", "Transaction Amount", "Value", "Net Amount", "Total")
+    ),
+    Column(
+        "debit",
+        ("Debit", "Debit Amount", "Debits", "Withdrawal", "Withdrawals", "Money Out", "Paid Out"),
+    ),
+    Column(
+        "credit",
+        ("Credit", "Credit Amount", "Credits", "Deposit", "Deposits", "Money In", "Paid In"),
+    ),
+    Column(
+        "memo",
+        ("Description", "Transaction Description", "Memo", "Details", "Narrative", "Narration"),
+    ),
     Column("counterparty", ("Payee", "Name", "Vendor", "Customer", "Payer", "Merchant")),
     Column(
-        "reference", ("Ref", "Reference", "Check Number", "Doc Number", "Num", "Transaction ID")
+        "reference",
+        (
+            "Ref",
+            "Reference",
+            "Check Number",
+            "Check",
+            "Check or Slip",
+            "Doc Number",
+            "Num",
+            "Transaction ID",
+        ),
     ),
     Column("type", ("Entry Type", "Kind", "Row Type")),
 )
 REQUIRE = ("date", "account", ("amount", "debit", "credit"))
+REQUIRE_WITHOUT_ACCOUNT = ("date", ("amount", "debit", "credit"))
 
 _PREFIXES: dict[str, AccountType] = {
     "assets": AccountType.ASSET,
@@ -105,6 +137,18 @@ class OpeningBalance(Model):
     account: str = "Assets:Cash"
 
 
+class DefaultAccounts(Model):
+    """``default_accounts = { money_in = "Income:Uncategorized", money_out = "Expenses:Uncategorized" }``.
+
+    For exports without categories (or with a bank's own category names): a row with no account
+    goes to ``money_in`` or ``money_out`` by the direction of its cash, and a name that is neither
+    hierarchical nor numbered is typed income or expense the same way.
+    """
+
+    money_in: str = "Income:Uncategorized"
+    money_out: str = "Expenses:Uncategorized"
+
+
 class LedgerOptions(Model):
     """Options of the ``ledger`` source (an inline table on the entity)."""
 
@@ -115,6 +159,7 @@ class LedgerOptions(Model):
     account_types: dict[str, AccountType] = Field(default_factory=dict)
     cash_accounts: list[str] = Field(default_factory=list)
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    default_accounts: DefaultAccounts | None = None
 
     @field_validator("columns")
     @classmethod
@@ -429,8 +474,13 @@ def _read_csv(
     cash: _Cash,
     span: DateRange,
 ) -> tuple[list[Record], list[SourceError]]:
+    defaults = options.default_accounts
     table = CsvTable(
-        loc, COLUMNS, mapping=options.columns, require=REQUIRE, delimiter=options.delimiter
+        loc,
+        COLUMNS,
+        mapping=options.columns,
+        require=REQUIRE if defaults is None else REQUIRE_WITHOUT_ACCOUNT,
+        delimiter=options.delimiter,
     )
     has_amount = "amount" in table.index
     bad = RowErrors(loc)
@@ -445,35 +495,24 @@ def _read_csv(
     for line, row in table.rows(bad):
         try:
             day = parse_date(row["date"], options.date_format)
-            account = book.read(row["account"])
+            written, moved = _written(row, has_amount, bank)
+            account, guessed = _account(book, row.get("account", ""), moved, defaults)
             row_type = row.get("type", "").strip().lower()
             memo = row.get("memo", "")
             if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
+                value = _balance_value(row, has_amount)
                 balances.append(
-                    _Balance(
-                        "opening",
-                        day,
-                        account.name,
-                        _balance_value(row, has_amount),
-                        base.at_line(line),
-                        True,
-                    )
+                    _Balance("opening", day, account.name, value, base.at_line(line), True)
                 )
                 continue
             if account.cash and row_type in _BALANCE_TYPES:
-                balances.append(
-                    _Balance(
-                        "assertion",
-                        day,
-                        account.name,
-                        _balance_value(row, has_amount),
-                        base.at_line(line),
-                    )
-                )
+                value = _balance_value(row, has_amount)
+                balances.append(_Balance("assertion", day, account.name, value, base.at_line(line)))
                 continue
             if row_type == "opening" or row_type in _BALANCE_TYPES:
                 raise ValueError(
-                    f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), not {account.name!r}"
+                    f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
+                    f"not {account.name!r}"
                 )
             if account.cash:
                 raise ValueError(
@@ -481,35 +520,11 @@ def _read_csv(
                     "assertion (type column); write transactions on the income or expense account"
                 )
             direction = cash_direction(account.type)
-            if has_amount and row.get("amount", "").strip():
-                if row.get("debit", "").strip() or row.get("credit", "").strip():
-                    raise ValueError(
-                        "has both an amount and debit/credit; expected one or the other"
-                    )
-                written = parse_amount(row["amount"])
-                amount = written * direction if bank else written
+            # A known cash movement is turned into the account's sign; else the amount is as written.
+            amount = moved * direction if moved is not None else (written or Decimal(0))
+            if written is not None and not guessed:
                 check.add(account.type, amount)
-            else:
-                debit = (
-                    parse_amount(row["debit"], what="debit")
-                    if row.get("debit", "").strip()
-                    else Decimal(0)
-                )
-                credit = (
-                    parse_amount(row["credit"], what="credit")
-                    if row.get("credit", "").strip()
-                    else Decimal(0)
-                )
-                if debit and credit:
-                    raise ValueError("has both a debit and a credit; expected one of them")
-                if not (row.get("debit", "").strip() or row.get("credit", "").strip()):
-                    raise ValueError("has no amount; expected an amount, a debit or a credit")
-                amount = (credit - debit) * direction
             noncash = row_type in _NONCASH_TYPES
-            if row_type and not noncash and row_type not in ("", "transaction", "txn"):
-                raise ValueError(
-                    f"unknown type {row_type!r}; expected opening, balance, accrual or empty"
-                )
         except ValueError as exc:
             bad.add(line, str(exc))
             continue
@@ -540,6 +555,49 @@ def _read_csv(
     for item in balances:
         span.add(item.day)
     return records, bad.errors(request, KIND)
+
+
+def _written(
+    row: dict[str, str], has_amount: bool, bank: bool
+) -> tuple[Decimal | None, Decimal | None]:
+    """(the amount of an amount column, else None; the cash movement when the file tells it).
+
+    The cash movement (+ in, - out) is known with ``sign = "bank"`` or from a debit/credit pair.
+    """
+    amount_text = row.get("amount", "").strip() if has_amount else ""
+    debit_text, credit_text = row.get("debit", "").strip(), row.get("credit", "").strip()
+    if amount_text:
+        if debit_text or credit_text:
+            raise ValueError("has both an amount and debit/credit; expected one or the other")
+        written = parse_amount(amount_text)
+        return written, (written if bank else None)
+    if debit_text and credit_text:
+        raise ValueError("has both a debit and a credit; expected one of them")
+    if debit_text:
+        return None, -parse_amount(debit_text, what="debit")
+    if credit_text:
+        return None, parse_amount(credit_text, what="credit")
+    raise ValueError("has no amount; expected an amount, a debit or a credit")
+
+
+def _account(
+    book: AccountBook, name: str, moved: Decimal | None, defaults: DefaultAccounts | None
+) -> tuple[Account, bool]:
+    """The row's account, and whether its type was inferred from the direction of the cash."""
+    if defaults is None:
+        return book.read(name), False
+    if moved is None:
+        raise ValueError(
+            'default_accounts needs the direction of the cash: set sign = "bank" or use debit/credit columns'
+        )
+    if not name.strip():
+        return book.read(defaults.money_in if moved > 0 else defaults.money_out), False
+    try:
+        return book.read(name), False
+    except ValueError:
+        kind = AccountType.INCOME if moved > 0 else AccountType.EXPENSE
+        clean = sys.intern(name.strip())
+        return Account(clean, kind, clean, False), True
 
 
 def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
