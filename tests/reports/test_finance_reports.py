@@ -168,3 +168,15 @@ def test_unreconciled_books_block_the_finance_reports_only_where_they_apply() ->
         assert doc.warnings[0].provenance
     # the billing audit covers tl only: its inputs reconcile
     assert registry.reports["billing"].build(ctx).reconciled
+
+
+def test_finance_reports_pass_the_secret_guard_in_every_format(docs: dict[str, Document]) -> None:
+    # "PASS: ..." once read as a password assignment and blocked the CFO report
+    from execbrief.secretscan import Scanner
+
+    registry = get_registry()
+    scanner = Scanner(b"k" * 32)
+    for name, doc in docs.items():
+        for fmt in ("text", "markdown", "html"):
+            rendered = str(registry.renderers[fmt].render(doc))
+            assert scanner.scan_text(rendered, f"{name}.{fmt}", unquoted=True) == [], (name, fmt)

