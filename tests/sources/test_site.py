@@ -11,7 +11,7 @@ import pytest
 
 from execbrief.config import Entity, SourceSpec
 from execbrief.records.site import LocalBusiness, SiteFile, SitePage
-from execbrief.serialization import to_jsonable
+from execbrief.serialization import from_jsonable, to_jsonable
 from execbrief.snapshot import SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.site import (
@@ -166,7 +166,7 @@ def test_index_page_fields(site: Path) -> None:
 def test_local_business_from_graph(site: Path) -> None:
     result = collect(site)
     [business] = [r for r in result.records if isinstance(r, LocalBusiness)]
-    assert business.type == "LocalBusiness"
+    assert business.type == business.schema_type == "LocalBusiness"
     assert business.name == "Harbor Charters"
     assert business.telephone == "+1 555-010-2000"
     assert (business.street_address, business.locality, business.region, business.postal_code) == (
@@ -270,10 +270,11 @@ def test_base_url_links_are_checked(tmp_path: Path) -> None:
     assert page.broken_links == ("https://www.harbor.example/gone.html", "../../etc/passwd")
 
 
-def test_result_serialises(site: Path) -> None:
+def test_result_round_trips_through_json(site: Path) -> None:
     result = collect(site)
-    data = json.dumps(to_jsonable(result))
-    assert "G-ABC1234567" in data
+    data = json.loads(json.dumps(to_jsonable(result)))
+    assert from_jsonable(data, SourceResult) == result
+    assert "G-ABC1234567" in json.dumps(data)
 
 
 @pytest.mark.parametrize(

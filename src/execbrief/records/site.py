@@ -12,7 +12,7 @@ class LocalBusiness(Record):
     """A schema.org LocalBusiness (or subtype) object found in a page's JSON-LD."""
 
     page: str
-    type: str
+    schema_type: str
     name: str | None
     telephone: str | None
     street_address: str | None
@@ -26,6 +26,12 @@ class LocalBusiness(Record):
     #: Which of the recommended fields are present (``name``, ``address``, ``telephone``,
     #: ``openingHours``, ``url``, ``geo``, ``image``, ``priceRange``).
     fields: tuple[str, ...] = ()
+
+    @property
+    def type(self) -> str:
+        """The schema.org type (``schema_type``; the field is not named ``type`` because that is
+        the JSON type key of every serialised record)."""
+        return self.schema_type
 
 
 @dataclass(frozen=True)

@@ -418,7 +418,7 @@ def _local_business(
         entity=entity,
         provenance=prov,
         page=page,
-        type=kind,
+        schema_type=kind,
         name=_string(obj.get("name")),
         telephone=_string(obj.get("telephone")),
         street_address=street,
