@@ -1,23 +1,28 @@
 """A sender process for the crash and concurrency tests (run with ``python sender_process.py``).
 
 Usage: sender_process.py STORE OUTBOX COUNT [--delay S] [--hang-after N MARKER] [--resend-unknown]
+                         [--throttle P] [--reject ADDRESS]
 
 Sends one report to COUNT recipients through the outbox transport. ``--delay`` sleeps after each
 write (so two processes overlap); ``--hang-after N MARKER`` writes the Nth message, touches MARKER
 and hangs before recording the outcome, so the parent can SIGKILL it in that window.
+``--throttle P`` answers a share P of the calls with a throttling error (before writing anything);
+``--reject ADDRESS`` refuses that recipient permanently.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from execbrief.delivery import DispatchOptions, Outgoing, Timing, dispatch
+from execbrief.delivery import DispatchOptions, Outgoing, RetryPolicy, Timing, dispatch
+from execbrief.errors import RecipientRejected, TransientDeliveryError
 from execbrief.message import Rendered
 from execbrief.store.db import Store
 from execbrief.transports.base import SendResult
@@ -26,12 +31,23 @@ from execbrief.transports.outbox import OutboxTransport
 
 class SlowOutbox(OutboxTransport):
     def __init__(
-        self, folder: Path, delay: float, hang_after: int | None, marker: Path | None
+        self,
+        folder: Path,
+        delay: float,
+        hang_after: int | None,
+        marker: Path | None,
+        throttle: float = 0.0,
+        reject: str | None = None,
     ) -> None:
         super().__init__(folder)
         self.delay, self.hang_after, self.marker, self.count = delay, hang_after, marker, 0
+        self.throttle, self.reject, self.random = throttle, reject, random.Random()
 
     def send(self, message: EmailMessage, *, tags: dict[str, str] | None = None) -> SendResult:
+        if self.throttle and self.random.random() < self.throttle:
+            raise TransientDeliveryError("Throttling: Maximum sending rate exceeded.")
+        if self.reject and str(message["To"]) == self.reject:
+            raise RecipientRejected(f"550 5.1.1 <{self.reject}>: user unknown")
         result = super().send(message, tags=tags)
         self.count += 1
         if (
@@ -54,6 +70,8 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--hang-after", nargs=2, default=None)
     parser.add_argument("--resend-unknown", action="store_true")
+    parser.add_argument("--throttle", type=float, default=0.0)
+    parser.add_argument("--reject", default=None)
     args = parser.parse_args()
     hang_after, marker = (
         (int(args.hang_after[0]), Path(args.hang_after[1])) if args.hang_after else (None, None)
@@ -66,7 +84,10 @@ def main() -> int:
             [item],
             period="2026-11",
             store=store,
-            transport=SlowOutbox(Path(args.outbox), args.delay, hang_after, marker),
+            transport=SlowOutbox(
+                Path(args.outbox), args.delay, hang_after, marker, args.throttle, args.reject
+            ),
+            retry=RetryPolicy(attempts=8, base=0.001, cap=0.01),
             sender="reports@harbor.example",
             operator=None,
             timing=Timing(now=lambda: fixed),

@@ -129,3 +129,27 @@ def test_two_concurrent_senders_never_send_twice(tmp_path: Path) -> None:
     files = files_per_recipient(tmp_path)
     assert len(files) == 30 and set(files.values()) == {1}
     assert set(statuses(tmp_path).values()) == {"sent"}
+
+
+def test_kills_throttling_and_a_rejected_recipient_leave_everything_accounted_for(
+    tmp_path: Path,
+) -> None:
+    """The acceptance scenario: random kills, 20% throttling, one rejected address."""
+    rng = random.Random(11)
+    faults = ("--delay", "0.01", "--throttle", "0.2", "--reject", "r005@harbor.example")
+    for _ in range(3):
+        process = start(tmp_path, 15, *faults)
+        time.sleep(rng.uniform(0.1, 0.6))
+        process.kill()
+        process.wait(timeout=10)
+    code, final = finish(start(tmp_path, 15, *faults))
+    files, rows = files_per_recipient(tmp_path), statuses(tmp_path)
+    assert len(rows) == 15 and max(files.values(), default=0) <= 1
+    assert rows["r005@harbor.example"] == "failed" and files["r005@harbor.example"] == 0
+    for recipient, status in rows.items():
+        assert status in ("sent", "unknown", "failed"), (recipient, status)
+        if status == "sent":
+            assert files[recipient] == 1
+    assert code == 1  # the rejected address (and any unknown) needs the operator
+    reported = {d["recipient"]: d["status"] for d in final["deliveries"]}
+    assert reported == rows
