@@ -285,3 +285,47 @@ def test_unreferenced_event_context_function_is_a_handler() -> None:
         False,
         True,
     )
+
+
+def test_an_authorizer_in_the_template_guards_the_code(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Orders:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      CodeUri: src/\n"
+        "      Handler: app.main\n"
+        "      Runtime: python3.12\n"
+        "      Events:\n"
+        "        Create:\n"
+        "          Type: Api\n"
+        "          Properties: {Path: /orders, Method: post, Auth: {Authorizer: Cognito}}\n"
+        "        Peek:\n"
+        "          Type: Api\n"
+        "          Properties: {Path: '/orders/{id}', Method: get}\n"
+    )
+    (repo / "src" / "app.py").write_text(
+        "def main(event, context):\n"
+        "    if event['httpMethod'] == 'POST' and event['path'] == '/orders':\n"
+        "        table.put_item(Item={})\n"
+        "    elif event['httpMethod'] == 'GET' and event['path'] == '/orders/{orderId}':\n"
+        "        return table.get_item(Key={})\n"
+    )
+    result = collect(tmp_path, ("repo",))
+    routes = {
+        (e.method, e.route): (e.authenticated, e.auth_evidence)
+        for e in result.records
+        if isinstance(e, Endpoint)
+    }
+    assert routes == {
+        ("POST", "/orders"): (
+            True,
+            "API Gateway authorizer Cognito on POST /orders (repo/template.yaml:10)",
+        ),
+        ("GET", "/orders/{orderId}"): (False, None),
+    }
+    gaps = [(r.rule, r.resource) for r in result.records if isinstance(r, IacIssue)]
+    assert gaps == [("api-no-authorizer", "Orders.Peek")]

@@ -21,6 +21,7 @@ A file that cannot be parsed (a Python syntax error, bad YAML or JSON) gives a n
 from __future__ import annotations
 
 import ast
+import dataclasses
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,6 +72,7 @@ class _Folder:
     roles: set[str] = field(default_factory=set)
     flags: set[str] = field(default_factory=set)
     handlers: dict[Path, set[str]] = field(default_factory=dict)
+    gateway: dict[tuple[Path, str], tuple[iac.FunctionHandler, Path]] = field(default_factory=dict)
     commits: dict[Path, files.Commit | None] = field(default_factory=dict)
     lines: int = 0
 
@@ -225,25 +227,26 @@ def _read_template(folder: _Folder, item: WalkedFile, text: str) -> None:
         )
         base = item.path.parent
         for handler in iac.cloudformation_handlers(data):
-            _note_handler(
-                folder, base / (handler.code_uri or "."), handler.handler, handler.runtime
-            )
+            _note_handler(folder, base / (handler.code_uri or "."), handler, item.path)
     elif iac.is_serverless(data):
         _gaps(folder, item, iac.serverless_gaps(data))
         _resources(folder, item, iac.serverless_resources(data))
         folder.use("iac", "Serverless Framework", folder.provenance(item.path, 1))
         for handler in iac.serverless_handlers(data):
-            _note_handler(folder, item.path.parent, handler.handler, handler.runtime)
+            _note_handler(folder, item.path.parent, handler, item.path)
 
 
-def _note_handler(folder: _Folder, base: Path, handler: str, runtime: str | None) -> None:
-    if runtime is not None and not runtime.startswith("python"):
+def _note_handler(
+    folder: _Folder, base: Path, handler: iac.FunctionHandler, template: Path
+) -> None:
+    if handler.runtime is not None and not handler.runtime.startswith("python"):
         return
-    module, _, function = handler.rpartition(".")
+    module, _, function = handler.handler.rpartition(".")
     if not module or not function:
         return
     path = (base / (module.replace(".", "/") + ".py")).resolve()
     folder.handlers.setdefault(path, set()).add(function)
+    folder.gateway.setdefault((path, function), (handler, template))
 
 
 def _terraform(folder: _Folder, item: WalkedFile, text: str) -> None:
@@ -368,7 +371,8 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
         return
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)
-    for route in lambdas.analyse_lambda_module(text, display, module, named, tree=tree):
+    for found in lambdas.analyse_lambda_module(text, display, module, named, tree=tree):
+        route = _with_gateway_auth(folder, item.path.resolve(), found)
         folder.records.append(
             Endpoint(
                 entity=folder.request.entity.id,
@@ -383,6 +387,23 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
                 mutation_evidence=route.mutation_evidence,
             )
         )
+
+
+def _with_gateway_auth(folder: _Folder, path: Path, route: lambdas.Route) -> lambdas.Route:
+    """A route the code does not guard may still be guarded by the API's authorizer in the template."""
+    if route.authenticated:
+        return route
+    function = route.handler.rsplit(".", 1)[-1]
+    found = folder.gateway.get((path, function))
+    if found is None:
+        return route
+    handler, template = found
+    event = iac.gateway_authorizer(handler.events, handler.public_url, route.method, route.path)
+    if event is None:
+        return route
+    where = f"{folder.request.display(template)}:{event.line}"
+    evidence = f"API Gateway authorizer {event.authorizer} on {event.method} {event.path} ({where})"
+    return dataclasses.replace(route, authenticated=True, auth_evidence=evidence)
 
 
 def _script(folder: _Folder, item: WalkedFile, text: str) -> None:

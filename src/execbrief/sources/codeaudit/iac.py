@@ -49,12 +49,27 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class GatewayEvent:
+    """An API Gateway event that invokes a function: method, path and its authorizer (if any)."""
+
+    method: str
+    path: str
+    authorizer: str | None
+    line: int
+    name: str = "event"
+    kind: str = "Api"
+
+
+@dataclass(frozen=True)
 class FunctionHandler:
-    """A Lambda function's ``Handler`` (``app.lambda_handler``) and code folder, from a template."""
+    """A Lambda function's ``Handler`` (``app.lambda_handler``) and code folder, from a template,
+    with the API events that invoke it and whether it has a public function URL."""
 
     handler: str
     code_uri: str | None
     runtime: str | None
+    events: tuple[GatewayEvent, ...] = ()
+    public_url: bool = False
 
 
 class LineDict(dict[Any, Any]):
@@ -163,12 +178,15 @@ def cloudformation_resources(data: Any) -> Iterator[Resource]:
 
 
 def cloudformation_handlers(data: Any) -> Iterator[FunctionHandler]:
-    """The ``Handler`` and ``CodeUri`` of each Lambda function (Globals applied)."""
+    """The ``Handler`` and ``CodeUri`` of each Lambda function (Globals applied), with its API
+    events and their authorizers."""
     globals_ = _get(data, "Globals", "Function") or {}
     resources = data.get("Resources") if isinstance(data, dict) else None
     if not isinstance(resources, dict):
         return
-    for resource in resources.values():
+    default_auth, api_defaults = _auth_defaults(data)
+    global_url = _get(globals_, "FunctionUrlConfig")
+    for name, resource in resources.items():
         if not isinstance(resource, dict):
             continue
         kind = resource.get("Type")
@@ -187,11 +205,80 @@ def cloudformation_handlers(data: Any) -> Iterator[FunctionHandler]:
             globals_.get("CodeUri") if isinstance(globals_, dict) else None
         )
         if isinstance(handler, str):
+            url = props.get("FunctionUrlConfig", global_url)
+            line = _line(resources, name, 1)
             yield FunctionHandler(
                 handler,
                 code_uri if isinstance(code_uri, str) else None,
                 runtime if isinstance(runtime, str) else None,
+                tuple(_gateway_events(props, line, default_auth, api_defaults)),
+                isinstance(url, dict) and _is_none(url.get("AuthType")),
             )
+
+
+def _auth_defaults(data: Any) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """The default authorizer of every API: from Globals, and per AWS::Serverless::(Http)Api."""
+    globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
+
+    def default(auth: Any) -> str | None:
+        if not isinstance(auth, dict):
+            return None
+        if auth.get("DefaultAuthorizer") and not _is_none(auth.get("DefaultAuthorizer")):
+            return str(auth["DefaultAuthorizer"])
+        if auth.get("ApiKeyRequired") is True:
+            return "API key"
+        return None
+
+    defaults = {
+        "Api": default(_get(globals_, "Api", "Auth")),
+        "HttpApi": default(_get(globals_, "HttpApi", "Auth")),
+    }
+    apis: dict[str, str | None] = {}
+    resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+    for name, resource in resources.items():
+        if isinstance(resource, dict) and resource.get("Type") in {
+            "AWS::Serverless::Api",
+            "AWS::Serverless::HttpApi",
+        }:
+            apis[str(name)] = default(_get(resource.get("Properties") or {}, "Auth"))
+    return defaults, apis
+
+
+def _gateway_events(
+    props: dict[str, Any],
+    line: int,
+    default_auth: dict[str, str | None],
+    api_defaults: dict[str, str | None],
+) -> Iterator[GatewayEvent]:
+    events = props.get("Events")
+    if not isinstance(events, dict):
+        return
+    for event_name, event in events.items():
+        if not isinstance(event, dict) or event.get("Type") not in {"Api", "HttpApi"}:
+            continue
+        event_type = str(event["Type"])
+        found_props = event.get("Properties")
+        eprops: dict[str, Any] = found_props if isinstance(found_props, dict) else {}
+        method = str(eprops.get("Method", "ANY")).upper()
+        path = str(eprops.get("Path", "/"))
+        auth = eprops.get("Auth")
+        api_ref = eprops.get("RestApiId") if event_type == "Api" else eprops.get("ApiId")
+        api_name = str(api_ref.get("Ref") if isinstance(api_ref, dict) else api_ref)
+        inherited = api_defaults.get(api_name) or default_auth.get(event_type)
+        authorizer: str | None
+        if isinstance(auth, dict):
+            named = auth.get("Authorizer")
+            if named is not None:
+                authorizer = None if _is_none(named) else str(named)
+            elif auth.get("ApiKeyRequired") is True:
+                authorizer = "API key"
+            else:
+                authorizer = inherited
+        else:
+            authorizer = inherited
+        yield GatewayEvent(
+            method, path, authorizer, _line(events, event_name, line), str(event_name), event_type
+        )
 
 
 def cloudformation_gaps(data: Any) -> list[Gap]:
@@ -201,21 +288,8 @@ def cloudformation_gaps(data: Any) -> list[Gap]:
         return []
     gaps: list[Gap] = []
     globals_ = data.get("Globals") if isinstance(data.get("Globals"), dict) else {}
-    default_auth = {
-        "Api": bool(_get(globals_, "Api", "Auth", "DefaultAuthorizer")),
-        "HttpApi": bool(_get(globals_, "HttpApi", "Auth", "DefaultAuthorizer")),
-    }
+    default_auth, api_defaults = _auth_defaults(data)
     global_url = _get(globals_, "Function", "FunctionUrlConfig")
-    api_defaults: dict[str, bool] = {}
-    for name, resource in resources.items():
-        if isinstance(resource, dict) and resource.get("Type") in {
-            "AWS::Serverless::Api",
-            "AWS::Serverless::HttpApi",
-        }:
-            props = resource.get("Properties") or {}
-            api_defaults[str(name)] = bool(_get(props, "Auth", "DefaultAuthorizer")) or bool(
-                _get(props, "Auth", "ApiKeyRequired")
-            )
     policies: list[tuple[str, int, Any]] = []
     for name, resource in resources.items():
         if not isinstance(resource, dict):
@@ -304,44 +378,19 @@ def _sam_events(
     kind: str,
     props: dict[str, Any],
     line: int,
-    default_auth: dict[str, bool],
-    api_defaults: dict[str, bool],
+    default_auth: dict[str, str | None],
+    api_defaults: dict[str, str | None],
 ) -> list[Gap]:
-    events = props.get("Events")
-    if not isinstance(events, dict):
-        return []
     out: list[Gap] = []
-    for event_name, event in events.items():
-        if not isinstance(event, dict) or event.get("Type") not in {"Api", "HttpApi"}:
-            continue
-        event_type = str(event["Type"])
-        found_props = event.get("Properties")
-        eprops: dict[str, Any] = found_props if isinstance(found_props, dict) else {}
-        method = str(eprops.get("Method", "ANY")).upper()
-        path = eprops.get("Path", "/")
-        if method == "OPTIONS":
-            continue
-        auth = eprops.get("Auth")
-        api_ref = eprops.get("RestApiId") if event_type == "Api" else eprops.get("ApiId")
-        api_name = api_ref.get("Ref") if isinstance(api_ref, dict) else api_ref
-        if isinstance(auth, dict):
-            authorizer = auth.get("Authorizer")
-            if authorizer is not None and not _is_none(authorizer):
-                continue
-            if auth.get("ApiKeyRequired") is True:
-                continue
-            if authorizer is None and (
-                default_auth[event_type] or api_defaults.get(str(api_name), False)
-            ):
-                continue
-        elif default_auth[event_type] or api_defaults.get(str(api_name), False):
+    for event in _gateway_events(props, line, default_auth, api_defaults):
+        if event.method == "OPTIONS" or event.authorizer is not None:
             continue
         out.append(
             Gap(
                 "api-no-authorizer",
-                f"{name}.{event_name}",
+                f"{name}.{event.name}",
                 kind,
-                f"{event_type} event {method} {path} with no authorizer",
+                f"{event.kind} event {event.method} {event.path} with no authorizer",
                 line,
             )
         )
@@ -484,12 +533,91 @@ def serverless_handlers(data: Any) -> Iterator[FunctionHandler]:
     """``handler: src/app.main`` of each function."""
     functions = data.get("functions") if isinstance(data, dict) else None
     runtime = _get(data, "provider", "runtime")
-    if isinstance(functions, dict):
-        for function in functions.values():
-            if isinstance(function, dict) and isinstance(function.get("handler"), str):
-                yield FunctionHandler(
-                    function["handler"], None, runtime if isinstance(runtime, str) else None
-                )
+    if not isinstance(functions, dict):
+        return
+    for name, function in functions.items():
+        if not isinstance(function, dict) or not isinstance(function.get("handler"), str):
+            continue
+        line = _line(functions, name, 1)
+        events: list[GatewayEvent] = []
+        for event in function.get("events") or []:
+            for kind in ("http", "httpApi"):
+                spec = event.get(kind) if isinstance(event, dict) else None
+                if isinstance(spec, str):
+                    parts = spec.split()
+                    method, path = (parts[0], parts[1]) if len(parts) == 2 else ("ANY", spec)
+                    if kind == "http" and len(parts) == 2:
+                        method, path = parts[1], parts[0]
+                    events.append(
+                        GatewayEvent(method.upper(), _slash(path), None, line, str(name), kind)
+                    )
+                elif isinstance(spec, dict):
+                    authorizer = spec.get("authorizer")
+                    named = (
+                        authorizer.get("name", "authorizer")
+                        if isinstance(authorizer, dict)
+                        else authorizer
+                    )
+                    if not named and spec.get("private") is True:
+                        named = "API key"
+                    events.append(
+                        GatewayEvent(
+                            str(spec.get("method", "ANY")).upper(),
+                            _slash(str(spec.get("path", "/"))),
+                            str(named) if named else None,
+                            line,
+                            str(name),
+                            kind,
+                        )
+                    )
+        url = function.get("url")
+        yield FunctionHandler(
+            function["handler"],
+            None,
+            runtime if isinstance(runtime, str) else None,
+            tuple(events),
+            url is True or (isinstance(url, dict) and not url.get("authorizer")),
+        )
+
+
+def _slash(path: str) -> str:
+    return path if path.startswith("/") else "/" + path
+
+
+def gateway_authorizer(
+    events: tuple[GatewayEvent, ...], public_url: bool, method: str | None, path: str | None
+) -> GatewayEvent | None:
+    """The template event whose authorizer protects a route (method, path), if any.
+
+    The events matching the route (same or ANY method, same path with ``{param}`` segments as
+    wildcards, ``{proxy+}`` matching the rest) must all have an authorizer; a route no event
+    matches is protected only when every event of the function has one and it has no public URL.
+    """
+    matching = [e for e in events if _method_match(e.method, method) and _path_match(e.path, path)]
+    if matching:
+        return matching[0] if all(e.authorizer for e in matching) else None
+    if events and not public_url and all(e.authorizer for e in events):
+        return events[0]
+    return None
+
+
+def _method_match(declared: str, method: str | None) -> bool:
+    return method is None or declared in {"ANY", "*"} or declared == method
+
+
+def _path_match(declared: str, path: str | None) -> bool:
+    if path is None:
+        return True
+    want = [p for p in declared.strip("/").split("/") if p]
+    have = [p for p in path.rstrip("*").strip("/").split("/") if p]
+    for index, part in enumerate(want):
+        if part.endswith("+}") or part == "*":
+            return True
+        if index >= len(have):
+            return False
+        if not (part.startswith("{") or have[index].startswith("{") or part == have[index]):
+            return False
+    return len(have) == len(want) or path.endswith("*")
 
 
 # --------------------------------------------------------------------------------------------
