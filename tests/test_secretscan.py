@@ -45,6 +45,8 @@ JWT = (
 )
 DB_PASSWORD = "Ol5hcWABqUGDSBTyIA"
 PASSWORD = "Tr0ub4dor&3x"
+NPM = "npm_" + "Jq7Yt2Wm9Rx4Lp8Kd3Nb6Vz1u0l3zZo6N4Cr"
+OPENAI = "sk-" + "proj-" + "j8cdxhZzPsA28NJG6N1nApDfEkowwguT3MP6vhbl6BV6ylvH"
 TOKEN = "j8cdxhZzPsA28NJG6N1nApDfEkowwguT3MP6vhbl6BV6ylvH"
 PEM_BODY = [
     "MIIEowIBAAKCAQEA1c3Kq8Hn2Lm9Xv4Rt7Wz1Yc6NQ8Lm3Kp7Rt2Vx9Zb4Wc6Yf1Hj5Gd0Se3U",
@@ -57,7 +59,7 @@ PEM = "\n".join(
 ALL_VALUES = [
     STRIPE_LIVE, STRIPE_TEST, STRIPE_RESTRICTED, STRIPE_PUBLISHABLE, AWS_ID, AWS_STS_ID, AWS_SECRET,
     GOOGLE, GITHUB, GITHUB_PAT, SLACK, SLACK_HOOK, TWILIO_SK, TWILIO_AC, SENDGRID, JWT,
-    DB_PASSWORD, PASSWORD, TOKEN, *PEM_BODY,
+    DB_PASSWORD, PASSWORD, TOKEN, NPM, OPENAI, *PEM_BODY,
 ]  # fmt: skip
 
 
@@ -91,6 +93,14 @@ POSITIVES = [
     (f'"apiToken": "{TOKEN}",', "token", None, None),
     (f"this.clientSecret = '{TOKEN}';", "secret", None, None),
     (f'password: str = "{PASSWORD}"', "password", None, None),
+    (f'headers = {{"Authorization": "Bearer {TOKEN[:32]}"}}', "token", "Bearer", None),
+    (f"//registry.npmjs.org/:_authToken={NPM}", "npm-token", "npm", None),
+    (f'client = OpenAI(api_key="{OPENAI}")', "openai-api-key", "sk-proj", None),
+    (f'pw = os.environ.get("DB_PASSWORD", "{PASSWORD}")', "password", None, None),
+    (f"define('DB_PASSWORD', '{PASSWORD}');", "password", None, None),
+    (f"<password>{PASSWORD}</password>", "password", None, None),
+    (f'conn = "Server=db;User Id=sa;Password={PASSWORD};"', "password", None, None),
+    (f'url = f"https://api.example.org/v1?api_key={TOKEN[:20]}&page=1"', "api-key", None, None),
 ]
 
 
@@ -134,6 +144,19 @@ NEGATIVES = [
     "Twilio SID ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx here",
     'secret = "short"',
     'author = "Guido van Rossum"',
+    'headers = {"Authorization": "Bearer " + token}',
+    'curl -H "Authorization: Bearer ${TOKEN}"',
+    "disk-usage-report-for-the-whole-cluster-2026-with-more-words-and-more",
+    'pw = os.environ.get("DB_PASSWORD", "")',
+    'log("password", "changed")',
+    "('http', 'user/name', 'password', 'localhost:22')",
+    "__all__ = ['HTTPPasswordMgr', 'HTTPPasswordMgrWithDefaultRealm']",
+    "for stmt in ('x,', 'x, y', 'x = y', 'pass', 'import sys'):",
+    "<password>${DB_PASS}</password>",
+    'conn = "Server=db;Password={pw};"',
+    'q = "?token=" + token',
+    "password=foo;",
+    "apiKey = config.apiKeyValue;",
 ]
 
 

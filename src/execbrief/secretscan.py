@@ -32,6 +32,7 @@ import binascii
 import fnmatch
 import hashlib
 import hmac
+import itertools
 import json
 import math
 import re
@@ -69,6 +70,8 @@ KIND_LABELS = {
     "private-key": "private key",
     "jwt": "JSON Web Token",
     "url-credentials": "password in a URL",
+    "npm-token": "npm access token",
+    "openai-api-key": "OpenAI API key",
     "password": "hardcoded password",
     "secret": "hardcoded secret",
     "token": "hardcoded token",
@@ -244,7 +247,7 @@ _PREFILTER = re.compile(
     rb"|gh[pousr]_|github_pat_"
     rb"|xox[baprs]-|hooks\.slack\.com"
     rb"|\bsg\."
-    rb"|private key"
+    rb"|private key|bearer|npm_|\bsk-"
     rb"|eyj"
     rb"|pass|pwd|secret|token|credential"
     rb"|(?:api|access|auth|private|signing|encryption|master|app|license)[_-]?key"
@@ -282,6 +285,20 @@ _ASSIGN = re.compile(
     r"""(?<![A-Za-z0-9_.\-])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?(?:\s*:\s*[A-Za-z_][A-Za-z0-9_\[\]., |]{0,40}?)?\s*(?P<op>:=|=>|==|=|:)\s*"""
     r"""(?:(?P<q>["'`])(?P<qv>[^"'`]{0,500})(?P=q)|(?P<uv>[^\s"'`,;#)\]}]{1,500}))"""
 )
+_BEARER = re.compile(
+    r"(?<![A-Za-z0-9])[Bb]earer\s+([A-Za-z0-9_\-.=+/~]{16,500})(?![A-Za-z0-9_\-.=+/~])"
+)
+_NPM = re.compile(r"(?<![A-Za-z0-9_])(npm_([A-Za-z0-9]{36}))(?![A-Za-z0-9])")
+_OPENAI = re.compile(
+    r"(?<![A-Za-z0-9_\-])(sk-(?:(proj|svcacct|admin)-)?([A-Za-z0-9_\-]{32,200}))(?![A-Za-z0-9_\-])"
+)
+_PAIR = re.compile(
+    r"""(?<![A-Za-z0-9_])(?P<kq>["'])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=kq)\s*,\s*(?P<q>["'])(?P<qv>[^"'`]{1,500})(?P=q)"""
+)
+_IN_STRING = re.compile(
+    r"(?<=[;\"'?&])\s*(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})=(?P<v>[^;\"'&\s#]{1,500})"
+)
+_XML = re.compile(r"<(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})>(?P<v>[^<>\s]{1,500})</(?P=key)>")
 _B64_CHARS = re.compile(r"[^A-Za-z0-9+/=]")
 
 _UNQUOTED_SUFFIXES = frozenset(
@@ -550,6 +567,88 @@ def _rule_assign(line: str, low: str, unquoted: bool) -> Iterator[_Hit]:
             yield _Hit(start, end, category, None, None, value, "assignment")
 
 
+def _rule_bearer(line: str, low: str) -> Iterator[_Hit]:
+    if "bearer" not in low:
+        return
+    for m in _BEARER.finditer(line):
+        value = m.group(1)
+        if value.startswith("eyJ"):
+            continue  # a JWT: the jwt rule judges it
+        if _random_enough(value, 3.0) and len(value) >= 16 and not _IDENTIFIER.match(value):
+            yield _Hit(m.start(1), m.end(1), "token", None, "Bearer", value, "bearer")
+
+
+def _rule_npm_openai(line: str, low: str) -> Iterator[_Hit]:
+    if "npm_" in low:
+        for m in _NPM.finditer(line):
+            if _random_enough(m.group(2), 3.5):
+                yield _Hit(m.start(1), m.end(1), "npm-token", None, "npm", m.group(1), "npm")
+    if "sk-" in low:
+        for m in _OPENAI.finditer(line):
+            body = m.group(3)
+            if _random_enough(body, 3.5, 3) and len(body) >= 40:
+                prefix = f"sk-{m.group(2)}" if m.group(2) else "sk"
+                yield _Hit(
+                    m.start(1), m.end(1), "openai-api-key", None, prefix, m.group(1), "openai"
+                )
+
+
+_HOST_PORT = re.compile(r"^[\w.\-]+:\d+$")
+
+
+def _strict_category(key: str) -> str | None:
+    """The category when the name *ends* in the secret noun (``DB_PASSWORD``, ``apiKey``), for
+    the looser pair forms where a list of strings could otherwise pass for an assignment."""
+    words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", key).lower()) if w]
+    if not words or words[-1] == "pass":
+        return None
+    category = secret_key_category(key)
+    last = words[-1]
+    ends = (
+        last in _SECRET_WORDS
+        or (len(words) > 1 and (words[-2], last) in _SECRET_PAIRS)
+        or last.endswith(("password", "passwd", "secret", "token", "apikey"))
+    )
+    return category if ends else None
+
+
+def _pair_value_ok(category: str, value: str) -> bool:
+    return (
+        _assignment_value_ok(category, value, True)
+        and " " not in value
+        and _char_classes(value) >= 2
+        and not _HOST_PORT.match(value)
+        and secret_key_category(value) is None
+    )
+
+
+def _rule_pairs(line: str, low: str) -> Iterator[_Hit]:
+    """``("password", "value")`` (a getenv default, a config setter, PHP ``define``),
+    ``;Password=value;`` inside a string (connection and query strings) and
+    ``<password>value</password>``."""
+    if "," in line:
+        for m in _PAIR.finditer(line):
+            category = _strict_category(m.group("key"))
+            if category is not None and _pair_value_ok(category, m.group("qv")):
+                yield _Hit(
+                    m.start("qv"), m.end("qv"), category, None, None, m.group("qv"), "assignment"
+                )
+    if "=" in line:  # Password=...; in a connection string, ?api_key=... in a URL
+        for m in _IN_STRING.finditer(line):
+            category = _strict_category(m.group("key"))
+            if category is not None and _pair_value_ok(category, m.group("v")):
+                yield _Hit(
+                    m.start("v"), m.end("v"), category, None, None, m.group("v"), "assignment"
+                )
+    if "</" in line:
+        for m in _XML.finditer(line):
+            category = _strict_category(m.group("key"))
+            if category is not None and _pair_value_ok(category, m.group("v")):
+                yield _Hit(
+                    m.start("v"), m.end("v"), category, None, None, m.group("v"), "assignment"
+                )
+
+
 def _private_key_hits(line: str, following: list[str]) -> Iterator[_Hit]:
     for m in _PRIVATE_KEY.finditer(line):
         rest = line[m.end() :].replace("\\n", "\n")
@@ -750,8 +849,10 @@ class Scanner:
                 hits.append(hit)
                 consumed = max(consumed, _block_length(lines))
         hits.extend(_rule_url(line, low))
+        hits.extend(_rule_bearer(line, low))
+        hits.extend(_rule_npm_openai(line, low))
         claimed = [(h.start, h.end) for h in hits]
-        for hit in _rule_assign(line, low, unquoted):
+        for hit in itertools.chain(_rule_assign(line, low, unquoted), _rule_pairs(line, low)):
             if not any(hit.start < e and s < hit.end for s, e in claimed):
                 hits.append(hit)
                 claimed.append((hit.start, hit.end))
