@@ -293,6 +293,54 @@ def test_bank_categories_are_typed_by_direction_with_default_accounts(tmp_path: 
     assert error.rows_skipped == 2 and "account 'Dining' is neither hierarchical" in error.message
 
 
+def test_a_general_ledger_export_with_both_sides_and_account_types(tmp_path: Path) -> None:
+    # Wave-style: every transaction listed once per account, with the export's own account group.
+    write(
+        tmp_path,
+        "wave.csv",
+        "Transaction ID,Transaction Date,Account Name,Transaction Description,Debit Amount (Two Column Approach),"
+        "Credit Amount (Two Column Approach),Account Group\n"
+        "T0,2026-01-01,Operating,Opening Balance,900.00,,Cash and Bank\n"
+        "T1,2026-01-02,Consulting,Invoice 7,,500.00,Income\n"
+        "T1,2026-01-02,Accounts Receivable,Invoice 7,500.00,,Assets\n"
+        "T2,2026-01-09,Accounts Receivable,Payment,,500.00,Assets\n"
+        "T2,2026-01-09,Operating,Payment,500.00,,Cash and Bank\n"
+        "T3,2026-01-10,Software,Licence,80.00,,Expenses\n"
+        "T3,2026-01-10,Operating,Licence,,80.00,Cash and Bank\n",
+    )
+    result = collect(
+        tmp_path,
+        "wave.csv",
+        double_entry=True,
+        columns={
+            "debit": "Debit Amount (Two Column Approach)",
+            "credit": "Credit Amount (Two Column Approach)",
+        },
+    )
+    assert result.errors == ()
+    got = [(t.provenance.line, t.account, t.account_type, t.amount) for t in txns(result)]
+    assert got == [
+        (3, "Consulting", AccountType.INCOME, usd("500.00")),
+        (4, "Accounts Receivable", AccountType.ASSET, usd("500.00")),
+        (5, "Accounts Receivable", AccountType.ASSET, usd("-500.00")),
+        (7, "Software", AccountType.EXPENSE, usd("80.00")),
+    ]
+    # the invoice and its receivable cancel out; the payment and the licence move cash
+    assert balances(result)[-1].balance == usd("1320.00")
+    (error,) = collect(
+        tmp_path,
+        "wave.csv",
+        columns={
+            "debit": "Debit Amount (Two Column Approach)",
+            "credit": "Credit Amount (Two Column Approach)",
+        },
+    ).errors
+    assert (
+        error.rows_skipped == 2
+        and "must be an opening balance or a balance assertion" in error.message
+    )
+
+
 def test_no_anchor_no_computed_balances(tmp_path: Path) -> None:
     write(tmp_path, "l.csv", "date,account,amount\n2026-01-02,Income:Rent,500\n")
     assert balances(collect(tmp_path, "l.csv")) == []

@@ -77,7 +77,15 @@ COLUMNS = (
     ),
     Column(
         "memo",
-        ("Description", "Transaction Description", "Memo", "Details", "Narrative", "Narration"),
+        (
+            "Description",
+            "Transaction Description",
+            "Memo/Description",
+            "Memo",
+            "Details",
+            "Narrative",
+            "Narration",
+        ),
     ),
     Column("counterparty", ("Payee", "Name", "Vendor", "Customer", "Payer", "Merchant")),
     Column(
@@ -94,6 +102,7 @@ COLUMNS = (
         ),
     ),
     Column("type", ("Entry Type", "Kind", "Row Type")),
+    Column("account_type", ("Account Type", "Account Group", "Account Class")),
 )
 REQUIRE = ("date", "account", ("amount", "debit", "credit"))
 REQUIRE_WITHOUT_ACCOUNT = ("date", ("amount", "debit", "credit"))
@@ -160,6 +169,7 @@ class LedgerOptions(Model):
     cash_accounts: list[str] = Field(default_factory=list)
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     default_accounts: DefaultAccounts | None = None
+    double_entry: bool = False
 
     @field_validator("columns")
     @classmethod
@@ -198,23 +208,30 @@ class AccountBook:
             key.strip().lower(): value for key, value in options.account_types.items()
         }
         self.cash_names = {name.strip().lower() for name in options.cash_accounts}
-        self._cache: dict[str, Account] = {}
+        self._cache: dict[tuple[str, str], Account] = {}
 
-    def read(self, name: str) -> Account:
-        """The account for a name as written; ``ValueError`` if its type cannot be told."""
-        cached = self._cache.get(name)
+    def read(self, name: str, type_label: str = "") -> Account:
+        """The account for a name as written; ``ValueError`` if its type cannot be told.
+
+        ``type_label`` is the export's own account type column (``Expenses``, ``Cash and Bank``),
+        used when it is one of the known words; ``account_types`` in the config still wins.
+        """
+        cached = self._cache.get((name, type_label))
         if cached is None:
-            cached = self._classify(name)
-            self._cache[name] = cached
+            cached = self._classify(name, type_label)
+            self._cache[(name, type_label)] = cached
         return cached
 
-    def _classify(self, raw: str) -> Account:
+    def _classify(self, raw: str, type_label: str) -> Account:
         name = sys.intern(raw.strip())
         if not name:
             raise ValueError("empty account")
         segments = [s.strip() for s in name.split(":") if s.strip()]
         category = sys.intern(segments[-1] if segments else name)
         kind = self._override(name)
+        labelled = _TYPE_LABELS.get(_key(type_label)) if type_label else None
+        if kind is None and labelled is not None:
+            kind = labelled[0]
         numbered = _NUMBERED.match(segments[0] if segments else name)
         if numbered and numbered["name"]:
             category = sys.intern(numbered["name"].strip())
@@ -238,7 +255,9 @@ class AccountBook:
                 f"account {name!r} is neither hierarchical (Expenses:Fuel) nor numbered (6100 Fuel); "
                 f'map it with account_types = {{ "{name}" = "expense" }}'
             )
-        cash = kind is AccountType.ASSET and self._is_cash(name, numbered)
+        cash = kind is AccountType.ASSET and (
+            (labelled is not None and labelled[1]) or self._is_cash(name, numbered)
+        )
         return Account(name, kind, category, cash)
 
     def _override(self, name: str) -> AccountType | None:
@@ -264,6 +283,34 @@ class AccountBook:
         if numbered:
             return 1000 <= int(numbered["num"][:4]) <= 1099 or bool(_CASH_WORDS.search(name))
         return bool(_CASH_WORDS.search(name))
+
+
+_TYPE_LABELS: dict[str, tuple[AccountType, bool]] = {
+    **{key: (value, False) for key, value in _PREFIXES.items()},
+    "cashandbank": (AccountType.ASSET, True),
+    "bank": (AccountType.ASSET, True),
+    "cash": (AccountType.ASSET, True),
+    "currentasset": (AccountType.ASSET, False),
+    "currentassets": (AccountType.ASSET, False),
+    "fixedasset": (AccountType.ASSET, False),
+    "fixedassets": (AccountType.ASSET, False),
+    "accountsreceivable": (AccountType.ASSET, False),
+    "othercurrentasset": (AccountType.ASSET, False),
+    "othercurrentassets": (AccountType.ASSET, False),
+    "currentliability": (AccountType.LIABILITY, False),
+    "othercurrentliability": (AccountType.LIABILITY, False),
+    "othercurrentliabilities": (AccountType.LIABILITY, False),
+    "longtermliabilities": (AccountType.LIABILITY, False),
+    "currentliabilities": (AccountType.LIABILITY, False),
+    "creditcard": (AccountType.LIABILITY, False),
+    "accountspayable": (AccountType.LIABILITY, False),
+    "otherincome": (AccountType.INCOME, False),
+    "operatingexpense": (AccountType.EXPENSE, False),
+    "operatingexpenses": (AccountType.EXPENSE, False),
+    "otherexpense": (AccountType.EXPENSE, False),
+    "otherexpenses": (AccountType.EXPENSE, False),
+    "directcosts": (AccountType.COST_OF_SALES, False),
+}
 
 
 def _key(text: str) -> str:
@@ -496,7 +543,9 @@ def _read_csv(
         try:
             day = parse_date(row["date"], options.date_format)
             written, moved = _written(row, has_amount, bank)
-            account, guessed = _account(book, row.get("account", ""), moved, defaults)
+            account, guessed = _account(
+                book, row.get("account", ""), row.get("account_type", ""), moved, defaults
+            )
             row_type = row.get("type", "").strip().lower()
             memo = row.get("memo", "")
             if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
@@ -514,6 +563,8 @@ def _read_csv(
                     f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
                     f"not {account.name!r}"
                 )
+            if account.cash and options.double_entry:
+                continue  # the cash side of a general-ledger export: the other lines carry it
             if account.cash:
                 raise ValueError(
                     f"a row on cash account {account.name!r} must be an opening balance or a balance "
@@ -581,11 +632,15 @@ def _written(
 
 
 def _account(
-    book: AccountBook, name: str, moved: Decimal | None, defaults: DefaultAccounts | None
+    book: AccountBook,
+    name: str,
+    type_label: str,
+    moved: Decimal | None,
+    defaults: DefaultAccounts | None,
 ) -> tuple[Account, bool]:
     """The row's account, and whether its type was inferred from the direction of the cash."""
     if defaults is None:
-        return book.read(name), False
+        return book.read(name, type_label), False
     if moved is None:
         raise ValueError(
             'default_accounts needs the direction of the cash: set sign = "bank" or use debit/credit columns'
@@ -593,7 +648,7 @@ def _account(
     if not name.strip():
         return book.read(defaults.money_in if moved > 0 else defaults.money_out), False
     try:
-        return book.read(name), False
+        return book.read(name, type_label), False
     except ValueError:
         kind = AccountType.INCOME if moved > 0 else AccountType.EXPENSE
         clean = sys.intern(name.strip())
