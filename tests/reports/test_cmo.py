@@ -157,6 +157,9 @@ def test_report_sections_and_milestones(built: tuple[MarketingResult, Document, 
     assert [p.title for p in plans] == ["First 30 days (zero-cost first)", "By day 60", "By day 90"]
     assert all(a.cost_tier is CostTier.ZERO_COST for a in plans[0].actions)
     assert all(a.due_in_days == 30 for a in plans[0].actions)
+    first, second = plans[0].actions[:2]
+    assert first.finding_ids[0].startswith("marketing.funnel_break:harbor-charters")
+    assert "send one offer email" in second.title
     assert any("list on GetMyBoat" in a.title for a in plans[1].actions)
     assert Document.from_dict(document.to_dict()) == document
     registry = get_registry()

@@ -123,7 +123,7 @@ DEFAULT_OTAS: dict[str, OtaTerms] = {
         "GetMyBoat",
         "0.085",
         Effort.DAYS,
-        {"charter": "1.0", "rental": "0.2"},
+        {"charter": "1.0"},
         "GetMyBoat help centre: 8.5% owner service fee on USD bookings",
     ),
     "boatsetter": _ota(
@@ -144,7 +144,7 @@ DEFAULT_OTAS: dict[str, OtaTerms] = {
         "Viator",
         "0.25",
         Effort.WEEKS,
-        {"charter": "0.8", "rental": "0.1"},
+        {"charter": "0.8"},
         "Viator supplier commission 20-30%, 25% typical, plus a $29 per-product fee (2025)",
         setup_fee="29",
     ),

@@ -316,10 +316,12 @@ def milestones(
         for f in ranked
         if f.cost_tier is CostTier.ZERO_COST and f.effort in (Effort.HOURS, Effort.DAYS)
     ]
-    for group in _group(quick):
-        day30.append(_action(group, names, 30))
-    for case in result.email:
-        day30.append(_email_action(case, names))
+    groups = _group(quick)
+    # the funnel first (it loses bookings today), then the email blast (money from a list already
+    # owned), then the rest of the zero-cost fixes in rank order
+    day30.extend(_action(g, names, 30) for g in groups if g[0].rule == "marketing.funnel_break")
+    day30.extend(_email_action(case, names) for case in result.email)
+    day30.extend(_action(g, names, 30) for g in groups if g[0].rule != "marketing.funnel_break")
     covered = {f.id for f in quick}
     for score in result.otas:
         if score.rank > otas_in_plan:
