@@ -92,6 +92,9 @@ _VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|we|i|you|they|it)\b",
     re.IGNORECASE,
 )
+_WHOLE_INT = re.compile(r"-?\d+")
+_WHOLE_DECIMAL = re.compile(r"-?\d+\.\d+")
+_WHOLE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\+|&|/|\band\b)\s*", re.IGNORECASE)
 
 
@@ -192,6 +195,27 @@ def _read_date(text: str) -> date | None:
             except ValueError:
                 continue
     return None
+
+
+def settle(value: FactValue) -> FactValue:
+    """Text that reads as a whole number, a decimal or an ISO date becomes one.
+
+    JSON keeps a fact's value as a string, and decoding reads such a string back as a number or
+    date; settling it here keeps a snapshot equal to its JSON round trip. Other text is unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if _WHOLE_INT.fullmatch(text):
+        return int(text)
+    if _WHOLE_DECIMAL.fullmatch(text):
+        return Decimal(text)
+    if _WHOLE_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return value
+    return value
 
 
 def _yaml_value(value: Any, term: Term | None, currency: str) -> tuple[FactValue, str]:
@@ -354,7 +378,7 @@ class _NoteParser:
                 section=FRONT_MATTER,
                 label=label,
                 key=term.key if term else slug(label),
-                value=typed,
+                value=settle(typed),
                 raw=raw,
                 known=term is not None,
             )
@@ -397,7 +421,7 @@ class _NoteParser:
                 section=self.section if section is None else section,
                 label=label,
                 key=term.key if term else slug(label),
-                value=typed,
+                value=settle(typed),
                 raw=value,
                 known=term is not None,
             )
@@ -462,7 +486,7 @@ class _NoteParser:
                             section=self.section,
                             label=label,
                             key=slug(f"{cells[0]} {header[column]}"),
-                            value=cells[column],
+                            value=settle(cells[column]),
                             raw=cells[column],
                             known=False,
                         )
