@@ -652,3 +652,31 @@ def test_the_example_snapshot_equals_its_json_round_trip(example_portfolio: Path
     back = Snapshot.from_dict(json.loads(json.dumps(only.to_dict())))
     assert back == only
     assert sum(1 for r in only.records(Fact) if not r.known) > 10  # unknown labels kept too
+
+
+def test_crlf_line_endings_keep_line_numbers() -> None:
+    text = "---\r\nowner: Dana\r\n---\r\n## Money\r\nCash: $1,000\r\n\r\n| Step | Count |\r\n|---|---|\r\n| A | 3 |\r\n"
+    note = parse_note(text, "acme", Provenance("handoffs/acme.md"))
+    cited = [(type(r).__name__, r.provenance.cite()) for r in note.records]
+    assert cited == [
+        ("Fact", "handoffs/acme.md:2"),
+        ("Fact", "handoffs/acme.md:5"),
+        ("FunnelStep", "handoffs/acme.md:9"),
+        ("NoteSection", "handoffs/acme.md:4-9"),
+    ]
+    assert note.records[1].value == Money(1000)  # type: ignore[attr-defined]
+
+
+def test_code_blocks_and_headings_are_not_facts() -> None:
+    facts, _, _, _ = parse(
+        """
+        ## Cash: not a fact
+
+        ```
+        Cash: $1,000
+        ```
+
+            Burn: $5/mo
+        """
+    )
+    assert facts == []
