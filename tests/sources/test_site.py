@@ -348,3 +348,13 @@ def test_sitemap_index_name_counts(tmp_path: Path) -> None:
     write(tmp_path, "s/blog/sitemap.xml", "<urlset><url><loc>nested, ignored</loc></url></urlset>")
     [site_file] = [r for r in collect(tmp_path, "s").records if isinstance(r, SiteFile)]
     assert site_file.sitemap and site_file.sitemap_urls == 2
+
+
+def test_phone_in_comment_or_script_is_not_visible(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "s/index.html",
+        "<html><head><title>Call 555-010-1111</title></head><body><!-- old: 555-010-2222 -->"
+        "<script>var p='555-010-3333';</script><p>Call 555-010-4444</p></body></html>",
+    )
+    assert pages(collect(tmp_path, "s"))["index.html"].phones == ("5550104444",)

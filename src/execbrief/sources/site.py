@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.dammit import UnicodeDammit
+from bs4.element import PreformattedString
 from pydantic import Field
 
 from execbrief.config import Model
@@ -599,7 +600,9 @@ def _visible_text_phones(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     for node in soup.find_all(string=PHONE_TEXT):
         parent = node.parent
-        if parent is None or parent.name in ("script", "style", "noscript", "template"):
+        if isinstance(node, PreformattedString) or parent is None:
+            continue  # comments, doctypes, CDATA: not visible text
+        if parent.name in ("script", "style", "noscript", "template", "head", "title"):
             continue
         for match in PHONE_TEXT.finditer(str(node)):
             digits = normalize_phone(match.group(0))
