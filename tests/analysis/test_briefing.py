@@ -383,3 +383,11 @@ def test_extra_kpis_join_the_catalogue() -> None:
     config = config_from_dict(raw, Path("portfolio.toml"), get_registry().option_models())
     brief = Briefing().analyze(snapshot(*BASICS), config).entities[0]
     assert brief.missing_kpis[-1] == "Gross margin"
+
+
+def test_an_empty_note_is_reported_as_empty() -> None:
+    result = Briefing().analyze(snapshot(), None)
+    [finding] = result.findings
+    assert finding.id == "briefing.note-unreadable:acme"
+    assert finding.evidence == f"nothing could be read from {NOTE} (the note is empty)"
+    assert finding.provenance == (Provenance(NOTE),)

@@ -357,9 +357,9 @@ def _entity(
     snapshot: Snapshot, info: EntityInfo, options: BriefingOptions
 ) -> tuple[EntityBrief, list[Finding]]:
     results = list(snapshot.results_for(entity=info.id, kind=HANDOFF))
-    facts = [r for r in snapshot.records(Fact, info.id)]
-    steps = [r for r in snapshot.records(FunnelStep, info.id)]
-    sections = [r for r in snapshot.records(NoteSection, info.id)]
+    facts = snapshot.records(Fact, info.id)
+    steps = snapshot.records(FunnelStep, info.id)
+    sections = snapshot.records(NoteSection, info.id)
     errors = [e for result in results for e in result.errors]
     read = sorted({r.provenance.source for r in (*facts, *steps, *sections)})
     notes = tuple(Provenance(source) for source in read)
@@ -431,7 +431,10 @@ def _no_note(info: EntityInfo) -> Finding:
 
 
 def _unreadable(info: EntityInfo, errors: list[SourceError], paths: tuple[str, ...]) -> Finding:
-    evidence = "; ".join(e.describe() for e in errors) or f"no note was found at {', '.join(paths)}"
+    evidence = (
+        "; ".join(e.describe() for e in errors)
+        or f"nothing could be read from {', '.join(paths)} (the note is empty)"
+    )
     provenance = tuple(e.provenance for e in errors) or tuple(Provenance(p) for p in paths)
     return Finding(
         id=f"{NAME}.note-unreadable:{info.id}",
