@@ -348,10 +348,12 @@ def _read_file(folder: _Folder, scanner: Scanner, item: WalkedFile, text: str) -
 def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
     for usage in stack.python_usages(text):
         folder.use(usage.category, usage.name, folder.provenance(item.path, usage.line))
+    if stack.has_roles_or_flags(text):
+        roles, flags = stack.python_roles_flags_text(text)
+        folder.roles |= roles
+        folder.flags |= flags
     named = folder.handlers.get(item.path.resolve(), set())
-    endpoints = bool(named) or lambdas.is_lambda_module(text)
-    roles_flags = stack.has_roles_or_flags(text)
-    if not endpoints and not roles_flags:
+    if not named and not lambdas.is_lambda_module(text):
         return  # most files: no parse needed
     try:
         tree = ast.parse(text, filename=item.relative)
@@ -362,12 +364,6 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
             line,
             f"is not valid Python ({getattr(exc, 'msg', exc)}); endpoints not analysed",
         )
-        return
-    if roles_flags:
-        roles, flags = stack.python_roles_flags(tree)
-        folder.roles |= roles
-        folder.flags |= flags
-    if not endpoints:
         return
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)

@@ -401,6 +401,38 @@ def has_roles_or_flags(text: str) -> bool:
     return any(word in low for word in _ROLE_FLAG_WORDS)
 
 
+_LEADING = ("if ", "elif ", "while ", "return ", "assert ", "and ", "or ", "not ")
+
+
+def python_roles_flags_text(text: str) -> tuple[set[str], set[str]]:
+    """Roles and flags from the lines that mention them, each line parsed on its own.
+
+    Much cheaper than walking the whole module; a comparison split over several lines is missed.
+    """
+    roles: set[str] = set()
+    flags: set[str] = set()
+    for line in text.splitlines():
+        low = line.lower()
+        if not any(word in low for word in _ROLE_FLAG_WORDS):
+            continue
+        expr = line.strip()
+        changed = True
+        while changed:
+            changed = False
+            for word in _LEADING:
+                if expr.startswith(word):
+                    expr, changed = expr[len(word) :], True
+        expr = expr.split(" #", 1)[0].rstrip().rstrip(":\\").rstrip()
+        try:
+            tree = ast.parse(expr)
+        except (SyntaxError, ValueError):
+            continue
+        found_roles, found_flags = python_roles_flags(tree)
+        roles |= found_roles
+        flags |= found_flags
+    return roles, flags
+
+
 def python_roles_flags(tree: ast.Module) -> tuple[set[str], set[str]]:
     """Roles compared against (``user.role == "admin"``, ``role in (...)``, ``"admin" in roles``)
     and feature flags (``FEATURE_X``, ``flags["x"]``, ``is_enabled("x")``)."""
