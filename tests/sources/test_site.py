@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from execbrief.config import Entity, SourceSpec
 from execbrief.records.site import LocalBusiness, SiteFile, SitePage
@@ -358,3 +360,17 @@ def test_phone_in_comment_or_script_is_not_visible(tmp_path: Path) -> None:
         "<script>var p='555-010-3333';</script><p>Call 555-010-4444</p></body></html>",
     )
     assert pages(collect(tmp_path, "s"))["index.html"].phones == ("5550104444",)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.binary(max_size=400)
+    | st.text(alphabet="<>/=\"' abchtmlscriptype{}:;,0123456789-", max_size=400)
+)
+def test_any_page_content_never_raises(tmp_path: Path, body: bytes | str) -> None:
+    folder = tmp_path / "fuzz"
+    write(folder, "index.html", body)
+    result = SiteSource().collect(make_request(tmp_path, "fuzz"))
+    assert all(isinstance(r, SitePage | SiteFile | LocalBusiness) for r in result.records)
