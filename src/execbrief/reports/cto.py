@@ -12,6 +12,8 @@ analyses compute.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from execbrief.analysis.security import SecurityResult
@@ -30,6 +32,7 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, Finding, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
+from execbrief.records.code import Endpoint
 from execbrief.reports.base import BaseReport, ReportContext
 from execbrief.values import Money, MoneyRange, format_money
 
@@ -252,11 +255,11 @@ def _endpoints(security: SecurityResult, names: dict[str, str]) -> tuple[Table |
         Row(
             (
                 _who(e.entity, names),
-                " ".join(p for p in (e.method, e.route) if p) or "any",
+                _route(e),
                 e.handler,
                 "yes" if e.authenticated else "NO",
                 "yes" if e.mutating else "no",
-                (e.auth_evidence or "—")[:120],
+                _short(e.auth_evidence),
             ),
             (e.provenance,),
         )
@@ -274,6 +277,19 @@ def _endpoints(security: SecurityResult, names: dict[str, str]) -> tuple[Table |
             align=("l",) * 6,
         ),
     )
+
+
+def _route(endpoint: Endpoint) -> str:
+    if endpoint.kind != "lambda":
+        return f"{endpoint.handler.rsplit(':', 1)[-1]} ({endpoint.method})"
+    return " ".join(p for p in (endpoint.method, endpoint.route) if p) or "any"
+
+
+def _short(evidence: str | None) -> str:
+    """The caller check without its file:line (the row cites it)."""
+    if not evidence:
+        return "—"
+    return re.sub(r" at [^\s,()]+:\d+| at line \d+", "", evidence)
 
 
 def _costs(
