@@ -165,3 +165,30 @@ def test_report_sections_and_milestones(built: tuple[MarketingResult, Document, 
     registry = get_registry()
     text = pipeline.render(document, registry, "text")
     assert "quoted → booked stopped converting" in text and "per blast" in text
+
+
+def test_report_builds_from_an_empty_snapshot(tmp_path: Path) -> None:
+    from execbrief.analysis.marketing import MarketingAnalysis, MarketingOptions
+    from execbrief.config import OptionModels, config_from_dict
+    from execbrief.document import Paragraph
+    from execbrief.reports.base import ReportContext
+    from execbrief.reports.cmo import CmoReport
+    from execbrief.snapshot import EntityInfo, Snapshot
+    from execbrief.values import Period
+
+    config = config_from_dict(
+        {"portfolio": {"name": "Empty"}, "entities": [{"id": "a", "name": "A", "kind": "charter"}]},
+        tmp_path / "portfolio.toml",
+        OptionModels(analyses={"marketing": MarketingOptions}),
+    )
+    snapshot = Snapshot("Empty", "USD", AS_OF, (EntityInfo("a", "A", "charter"),))
+    ctx = ReportContext(
+        snapshot, config, Period.containing(AS_OF), {"marketing": MarketingAnalysis()}
+    )
+    document = CmoReport().build(ctx)
+    texts = [b.text for s in document.sections for b in s.blocks if isinstance(b, Paragraph)]
+    assert "No booking data: the funnel needs a bookings source." in texts
+    assert "No email list found (no subscriber export or list size in the notes)." in texts
+    # no listing found anywhere is a shortfall for a charter, shown with the OTA order
+    [gap] = [f for f in document.findings() if f.rule == "marketing.no_ota"]
+    assert gap.entity == "a" and "No marketplace listing found" in gap.evidence

@@ -244,9 +244,14 @@ def _otas(result: MarketingResult, names: dict[str, str]) -> tuple[Block, ...]:
     by_entity: dict[str, list[OtaScore]] = defaultdict(list)
     for score in result.otas:
         by_entity[score.entity].append(score)
+    channel_findings = rank_findings(
+        [f for f in result.findings if f.rule in ("marketing.no_ota", "marketing.idle_listing")]
+    )
+    blocks: list[Block] = [
+        Findings(tuple(channel_findings), "Marketplace gaps", "No marketplace gap found.")
+    ]
     if not by_entity:
-        return (Paragraph("No marketplace fits an unlisted entity."),)
-    blocks: list[Block] = []
+        return (*blocks, Paragraph("No marketplace fits an unlisted entity."))
     for entity, scores in by_entity.items():
         name = names.get(entity, entity)
         blocks.append(
