@@ -329,3 +329,35 @@ def test_an_authorizer_in_the_template_guards_the_code(tmp_path: Path) -> None:
     }
     gaps = [(r.rule, r.resource) for r in result.records if isinstance(r, IacIssue)]
     assert gaps == [("api-no-authorizer", "Orders.Peek")]
+
+
+def test_garbage_templates_and_pathological_python(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.yaml").write_text("Resources: 5\n")
+    (repo / "b.yaml").write_text(
+        "AWSTemplateFormatVersion: x\nResources:\n  X: [1, 2]\n  Y: {Type: 7}\n"
+    )
+    (repo / "serverless.yml").write_text("service: s\nprovider: aws\nfunctions: [1, 2]\n")
+    (repo / "c.tf").write_text(
+        'resource "aws_cloudfront_distribution" "open" {\n  enabled = true\n'
+    )
+    (repo / "d.tf").write_text('resource "aws_s3_bucket_acl" "x" {\n  acl = <<EOT\n}\nEOT\n}\n')
+    (repo / "template.json").write_text(
+        '{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {\n  "Cdn": {"Type": "AWS::CloudFront::Distribution",\n'
+        '   "Properties": {"DistributionConfig": {"Enabled": true}}}}}\n'
+    )
+    (repo / "deep.py").write_text(
+        "def lambda_handler(event, context):\n    return " + "(" * 300 + "1" + ")" * 300 + "\n"
+    )
+    result = collect(tmp_path, ("repo",))
+    gaps = sorted(
+        (r.rule, r.provenance.source, r.provenance.line)
+        for r in result.records
+        if isinstance(r, IacIssue)
+    )
+    assert gaps == [
+        ("cloudfront-no-waf", "repo/c.tf", 1),
+        ("cloudfront-no-waf", "repo/template.json", 3),
+    ]
+    assert all(not e.fatal for e in result.errors)

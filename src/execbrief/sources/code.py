@@ -164,12 +164,25 @@ def _read_folder(folder: _Folder, scanner: Scanner, options: CodeOptions) -> Non
         if _maybe_template(item.path):
             text = _read(folder, item, report=False)
             if text is not None:
-                _read_template(folder, item, text)
+                _guarded(folder, item, _read_template, folder, item, text)
     for item in walked:
         text = _read(folder, item)
         if text is not None:
-            _read_file(folder, scanner, item, text)
+            _guarded(folder, item, _read_file, folder, scanner, item, text)
     _finish(folder, stats)
+
+
+def _guarded(folder: _Folder, item: WalkedFile, step: Any, *args: Any) -> None:
+    """Run one file's step; a file that breaks a parser (deep nesting, odd encodings) is reported
+    and the folder's other files are still read."""
+    try:
+        step(*args)
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        folder.error(
+            item.path,
+            None,
+            f"could not be analysed ({type(exc).__name__}); the rest of the folder was read",
+        )
 
 
 def _maybe_template(path: Path) -> bool:
