@@ -329,6 +329,18 @@ def test_an_unreadable_note_shows_as_a_warning_and_a_gap(tmp_path: Path) -> None
     assert any("source problem" in b.text for b in document.summary)
 
 
+def test_a_stale_note_is_a_warning(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"acme": "Last updated: 2026-09-01\n" + ACME})
+    document = build(config)
+    assert [(w.text, w.provenance) for w in document.warnings] == [
+        (
+            "Acme: the handoff source (handoffs/acme.md) is 80 days old, over the 45-day limit; "
+            "its figures may be out of date",
+            (Provenance("handoffs/acme.md"),),
+        )
+    ]
+
+
 # ---------------------------------------------------------------------------------- unseen notes
 
 

@@ -32,6 +32,7 @@ from execbrief.document import (
 from execbrief.findings import Action, Finding, Metric, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.snapshot import Provenance
 
 #: Days until an action is due, by the severity of the finding behind it (all within 30 days).
 DUE_IN_DAYS: dict[Severity, int] = {
@@ -72,6 +73,7 @@ class CeoReport(BaseReport):
             Bullet(f"{names.get(e.entity, e.entity)}: {e.describe()}", (e.provenance,))
             for e in ctx.snapshot.errors()
         ]
+        warnings += _stale(ctx, names)
         others, failed = _other_findings(ctx)
         warnings += [Bullet(message) for message in failed]
         shortfalls = rank_findings(
@@ -129,6 +131,25 @@ def _options(ctx: ReportContext) -> CeoOptions:
     settings = ctx.config.reports.get("ceo")
     found = settings.options if settings is not None else None
     return found if isinstance(found, CeoOptions) else CeoOptions()
+
+
+def _stale(ctx: ReportContext, names: dict[str, str]) -> list[Bullet]:
+    """A warning per source older than its freshness limit: its figures may be out of date."""
+    out: list[Bullet] = []
+    for result in ctx.snapshot.stale_sources():
+        fresh = result.freshness
+        if fresh is None:
+            continue
+        where = ", ".join(result.paths) or result.kind
+        out.append(
+            Bullet(
+                f"{names.get(result.entity, result.entity)}: the {result.kind} source ({where}) is "
+                f"{fresh.age_days} days old, over the {fresh.limit_days}-day limit; its figures "
+                "may be out of date",
+                tuple(Provenance(path) for path in result.paths),
+            )
+        )
+    return out
 
 
 def _other_findings(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
