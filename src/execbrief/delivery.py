@@ -241,7 +241,7 @@ def dispatch(
     run is recorded in the store (``run_id``: one the caller already started) and finished here.
     """
     result = DispatchResult(period=period, dry_run=options.dry_run)
-    work = [(item, recipient) for item in outgoing for recipient in dict.fromkeys(item.recipients)]
+    work = [(item, recipient) for item in outgoing for recipient in _unique(item.recipients)]
     if options.dry_run:
         for item, recipient in work:
             result.outcomes.append(_preview(store, item, recipient, period, options))
@@ -594,6 +594,12 @@ class _Run:
                 self._skip(item, recipient, key, unsent=(status, f"not attempted: {reason}"))
             else:
                 self.add(item, recipient, status, status, error=row.error, delivery_id=row.id)
+
+
+def _unique(recipients: Iterable[str]) -> list[str]:
+    """Recipients in lower case without repeats: one mailbox, one delivery key, one message,
+    however the address is spelt in the config."""
+    return list(dict.fromkeys(recipient.strip().lower() for recipient in recipients))
 
 
 def _preview(

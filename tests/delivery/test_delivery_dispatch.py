@@ -321,3 +321,13 @@ def test_a_lost_answer_is_unknown_and_not_retried(store: Store) -> None:
     assert result.halted is None and result.exit_code == 1
     again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
     assert [o.action for o in again.outcomes] == ["unknown", "skipped"]
+
+
+def test_one_mailbox_gets_one_message_whatever_the_case(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    result, _ = run(
+        store, memory, clock, [outgoing(recipients=("CEO@Harbor.example", "ceo@harbor.example "))]
+    )
+    assert [o.recipient for o in result.outcomes] == ["CEO@Harbor.example"] and len(
+        memory.sent
+    ) == 1
