@@ -328,6 +328,6 @@ def test_one_mailbox_gets_one_message_whatever_the_case(store: Store) -> None:
     result, _ = run(
         store, memory, clock, [outgoing(recipients=("CEO@Harbor.example", "ceo@harbor.example "))]
     )
-    assert [o.recipient for o in result.outcomes] == ["CEO@Harbor.example"] and len(
+    assert [o.recipient for o in result.outcomes] == ["ceo@harbor.example"] and len(
         memory.sent
     ) == 1
