@@ -174,6 +174,8 @@ def test_sections_follow_level_two_headings() -> None:
         ("Pipeline", "0", 0),
         ("Pipeline", "no leads at all", 0),
         ("Pipeline", "empty", 0),
+        ("Pipeline", "none, the last proposal was turned down", 0),
+        ("OTA listings", "none; we sell direct", 0),
         ("Monthly burn rate", "$4K", Money(4000)),
         ("Utilisation", "0%", Percent(0)),
         ("Burn", "7-9k", MoneyRange(Money(7000), Money(9000))),

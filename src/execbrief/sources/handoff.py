@@ -65,7 +65,8 @@ _DASH = re.compile(
 _TASK = re.compile(r"^\[[ xX]\]\s+")
 _LABEL_BAD = re.compile(r"[.;!?\"“”`|<>=]|https?$|^\d")
 _ZERO = re.compile(
-    r"^\s*(?:(?:none|nil|zero|nothing|empty|no|not|0)(?![\w.,])(?!\s*%)|[—–-]\s*$)", re.IGNORECASE
+    r"^\s*(?:(?:none|nil|zero|nothing|empty|no|not)(?![\w.])|0(?![\w.,])(?!\s*%)|[—–-]\s*$)",
+    re.IGNORECASE,
 )
 _INT = re.compile(
     r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|approximately\s+|roughly\s+)?(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\d)(?!\s*%)",
