@@ -111,6 +111,19 @@ def test_every_iac_gap_at_its_resource_line_and_no_decoy(
         if isinstance(r, IacIssue)
     }
     assert found == repo.iac
+    spans = {
+        (r.rule, r.provenance.source, r.provenance.line): r.provenance.end_line
+        for r in result.records
+        if isinstance(r, IacIssue)
+    }
+    tf_url = next(
+        k for k in spans if k[0] == "lambda-url-auth-none" and k[1] == "repo/infra/main.tf"
+    )
+    assert spans[tf_url] == tf_url[2] + 2  # the authorization_type line
+    sam_open = next(
+        k for k in spans if k[0] == "api-no-authorizer" and k[1] == "repo/handlers/sam.yaml"
+    )
+    assert spans[sam_open] == sam_open[2] + 6  # the "Open:" event
 
 
 def test_stack_inventory_roles_and_flags(scanned: tuple[Repo, SourceResult]) -> None:

@@ -306,7 +306,12 @@ def _gaps(folder: _Folder, item: WalkedFile, gaps: list[iac.Gap]) -> None:
         folder.records.append(
             IacIssue(
                 entity=folder.request.entity.id,
-                provenance=folder.provenance(item.path, gap.line),
+                # from the resource's line to the offending property's, when that is further down
+                provenance=folder.provenance(
+                    item.path,
+                    gap.line,
+                    gap.detail_line if gap.detail_line and gap.detail_line > gap.line else None,
+                ),
                 rule=gap.rule,
                 resource=gap.resource,
                 resource_type=gap.resource_type,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -37,6 +37,7 @@ class Gap:
     resource_type: str
     detail: str
     line: int
+    detail_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,14 @@ def cloudformation_gaps(data: Any) -> list[Gap]:
         elif kind == "AWS::Lambda::Url":
             if _is_none(props.get("AuthType")):
                 gaps.append(
-                    Gap("lambda-url-auth-none", name, kind, "function URL with AuthType NONE", line)
+                    Gap(
+                        "lambda-url-auth-none",
+                        name,
+                        kind,
+                        "function URL with AuthType NONE",
+                        line,
+                        _line(props, "AuthType", line),
+                    )
                 )
         elif kind == "AWS::Serverless::Function":
             url = props.get("FunctionUrlConfig", global_url)
@@ -326,6 +334,7 @@ def cloudformation_gaps(data: Any) -> list[Gap]:
                         kind,
                         "FunctionUrlConfig with AuthType NONE",
                         line,
+                        _line(url, "AuthType", line),
                     )
                 )
             gaps.extend(_sam_events(name, kind, props, line, default_auth, api_defaults))
@@ -343,6 +352,7 @@ def cloudformation_gaps(data: Any) -> list[Gap]:
                         kind,
                         f"{method or 'ANY'} method with AuthorizationType NONE",
                         line,
+                        _line(props, "AuthorizationType", line),
                     )
                 )
         elif kind == "AWS::ApiGatewayV2::Route":
@@ -354,7 +364,14 @@ def cloudformation_gaps(data: Any) -> list[Gap]:
         elif kind == "AWS::S3::Bucket":
             detail = _bucket_public(props)
             if detail:
-                gaps.append(Gap("s3-public-bucket", name, kind, detail, line))
+                key = (
+                    "AccessControl"
+                    if detail.startswith("AccessControl")
+                    else "PublicAccessBlockConfiguration"
+                )
+                gaps.append(
+                    Gap("s3-public-bucket", name, kind, detail, line, _line(props, key, line))
+                )
         elif kind == "AWS::S3::BucketPolicy":
             policies.append((name, line, props))
     for name, line, props in policies:
@@ -368,6 +385,7 @@ def cloudformation_gaps(data: Any) -> list[Gap]:
                     "AWS::S3::BucketPolicy",
                     f"bucket policy allows Principal '*' on {target}",
                     line,
+                    _line(props, "PolicyDocument", line),
                 )
             )
     return gaps
@@ -392,6 +410,7 @@ def _sam_events(
                 kind,
                 f"{event.kind} event {event.method} {event.path} with no authorizer",
                 line,
+                event.line,
             )
         )
     return out
@@ -467,6 +486,7 @@ def serverless_gaps(data: Any) -> list[Gap]:
                         "serverless:function",
                         "url: true with no authorizer",
                         line,
+                        _line(function, "url", line),
                     )
                 )
             events = function.get("events")
@@ -487,7 +507,7 @@ def _serverless_event(name: str, event: Any, line: int) -> Gap | None:
         spec = event.get(kind)
         if spec is None:
             continue
-        event_line = line  # cited at the function, like every other resource
+        event_line = _line(event, kind, line)
         if isinstance(spec, str):
             parts = spec.split()
             method, path = (parts[0], parts[1]) if len(parts) == 2 else ("ANY", spec)
@@ -500,6 +520,7 @@ def _serverless_event(name: str, event: Any, line: int) -> Gap | None:
                 name,
                 f"serverless:{kind}",
                 f"{kind} event {method.upper()} {path} with no authorizer",
+                line,  # cited at the function, like every other resource; the event line follows
                 event_line,
             )
         if isinstance(spec, dict):
@@ -513,6 +534,7 @@ def _serverless_event(name: str, event: Any, line: int) -> Gap | None:
                 name,
                 f"serverless:{kind}",
                 f"{kind} event {method} {spec.get('path', '/')} with no authorizer",
+                line,
                 event_line,
             )
     return None
@@ -638,6 +660,7 @@ class TfBlock:
     line: int
     body: str
     attributes: dict[str, str]
+    attribute_lines: dict[str, int] = field(default_factory=dict)
 
 
 def _tf_mask(text: str) -> str:
@@ -706,13 +729,16 @@ def terraform_blocks(text: str) -> list[TfBlock]:
         attributes: dict[str, str] = {}
         level = 0
         offset = 0
-        for raw_line in masked_body.split("\n"):
+        header_line = text.count("\n", 0, match.start()) + 1
+        attribute_lines: dict[str, int] = {}
+        for number, raw_line in enumerate(masked_body.split("\n")):
             if level == 0:
                 attr = _ATTRIBUTE.match(raw_line)
                 if attr:
                     value_start = offset + attr.start(2)
                     value = body[value_start : offset + attr.end(2)]
                     attributes.setdefault(attr.group(1), value.strip())
+                    attribute_lines.setdefault(attr.group(1), header_line + number)
             level += raw_line.count("{") - raw_line.count("}")
             offset += len(raw_line) + 1
         blocks.append(
@@ -720,9 +746,10 @@ def terraform_blocks(text: str) -> list[TfBlock]:
                 header.group(1),
                 header.group(2),
                 header.group(3),
-                text.count("\n", 0, match.start()) + 1,
+                header_line,
                 body,
                 attributes,
+                attribute_lines,
             )
         )
     return blocks
@@ -750,6 +777,7 @@ def terraform_gaps(text: str) -> list[Gap]:
             continue
         kind, name, attrs, line = block.resource_type, block.name, block.attributes, block.line
         address = f"{kind}.{name}"
+        at = block.attribute_lines.get
         if kind == "aws_cloudfront_distribution" and not _unquote(attrs.get("web_acl_id")):
             gaps.append(
                 Gap("cloudfront-no-waf", address, kind, "no WAF web ACL (web_acl_id)", line)
@@ -758,7 +786,14 @@ def terraform_gaps(text: str) -> list[Gap]:
             _unquote(attrs.get("authorization_type"))
         ):
             gaps.append(
-                Gap("lambda-url-auth-none", address, kind, 'authorization_type = "NONE"', line)
+                Gap(
+                    "lambda-url-auth-none",
+                    address,
+                    kind,
+                    'authorization_type = "NONE"',
+                    line,
+                    at("authorization_type"),
+                )
             )
         elif kind == "aws_api_gateway_method":
             method = (_unquote(attrs.get("http_method")) or "ANY").upper()
@@ -771,6 +806,7 @@ def terraform_gaps(text: str) -> list[Gap]:
                         kind,
                         f'{method} method with authorization = "NONE"',
                         line,
+                        at("authorization"),
                     )
                 )
         elif kind == "aws_apigatewayv2_route":
@@ -790,7 +826,9 @@ def terraform_gaps(text: str) -> list[Gap]:
         elif kind in {"aws_s3_bucket_acl", "aws_s3_bucket"}:
             acl = _unquote(attrs.get("acl"))
             if acl in {"public-read", "public-read-write"}:
-                gaps.append(Gap("s3-public-bucket", address, kind, f'acl = "{acl}"', line))
+                gaps.append(
+                    Gap("s3-public-bucket", address, kind, f'acl = "{acl}"', line, at("acl"))
+                )
         elif kind == "aws_s3_bucket_public_access_block":
             off = [
                 k
@@ -812,6 +850,7 @@ def terraform_gaps(text: str) -> list[Gap]:
                         + ", ".join(f"{k} = false" for k in off)
                         + ")",
                         line,
+                        at(off[0]),
                     )
                 )
         elif kind == "aws_s3_bucket_policy" and (
@@ -826,6 +865,7 @@ def terraform_gaps(text: str) -> list[Gap]:
                     kind,
                     "bucket policy allows Principal '*'",
                     line,
+                    at("policy"),
                 )
             )
     return gaps
