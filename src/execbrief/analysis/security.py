@@ -314,8 +314,13 @@ def _endpoint_findings(snapshot: Snapshot) -> list[Finding]:
             )
         else:
             acts = "returns data"
+        by = (
+            f", implemented by {endpoint.function}() at line {endpoint.function_line},"
+            if endpoint.function
+            else ""
+        )
         evidence = (
-            f"{route} in {endpoint.handler} ({where}) {acts} and checks no caller: no Authorization header, "
+            f"{route} in {endpoint.handler} ({where}){by} {acts} and checks no caller: no Authorization header, "
             "JWT, API key or authorizer claims are read before it acts."
         )
         tags = ["security", "endpoint"]
@@ -333,11 +338,18 @@ def _endpoint_findings(snapshot: Snapshot) -> list[Finding]:
                 effort=Effort.DAYS,
                 impact=impact,
                 tags=tuple(tags),
-                provenance=(endpoint.provenance,),
+                provenance=_endpoint_provenance(endpoint),
                 cost_tier=CostTier.ZERO_COST,
             )
         )
     return findings
+
+
+def _endpoint_provenance(endpoint: Endpoint) -> tuple[Provenance, ...]:
+    """The route's line, and the line of the function that implements it when that is elsewhere."""
+    if endpoint.function_line is None or endpoint.function_line == endpoint.provenance.line:
+        return (endpoint.provenance,)
+    return (endpoint.provenance, endpoint.provenance.at_line(endpoint.function_line))
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ class Endpoint(Record):
     """A web entry point: a Lambda route, an Apps Script doGet/doPost, a function URL.
 
     ``authenticated`` says whether the code checks the caller before acting; ``mutating`` whether
-    the route changes state (POST/PUT/PATCH/DELETE or writes).
+    the route changes state (POST/PUT/PATCH/DELETE or writes). ``function``/``function_line`` name
+    the function that implements the route when it is not the handler (a dispatch-table target).
     """
 
     kind: str
@@ -25,6 +26,8 @@ class Endpoint(Record):
     mutating: bool
     auth_evidence: str | None = None
     mutation_evidence: str | None = None
+    function: str | None = None
+    function_line: int | None = None
 
 
 @dataclass(frozen=True)

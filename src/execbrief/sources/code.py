@@ -399,6 +399,8 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
                 mutating=route.mutating,
                 auth_evidence=route.auth_evidence,
                 mutation_evidence=route.mutation_evidence,
+                function=route.function,
+                function_line=route.function_line,
             )
         )
 

@@ -95,6 +95,8 @@ class Route:
     auth_evidence: str | None
     mutating: bool
     mutation_evidence: str | None
+    function: str | None = None
+    function_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -651,6 +653,8 @@ class _Handler:
                         found_auth,
                         mutating,
                         evidence,
+                        function.name if function is not None else None,
+                        function.lineno if function is not None else None,
                     )
                 )
 
