@@ -660,6 +660,8 @@ def send(
         note = outcome.error or ("already sent" if outcome.action == "skipped" else "")
         table.add_row(outcome.report, outcome.recipient, label, outcome.message_id or "", note)
     console().print(table)
+    if run.result and run.result.outcomes:
+        err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
     if run.result and run.result.halted:
         err.print(f"[bold red]{run.result.halted}[/]")
     sys.exit(run.exit_code)
