@@ -668,7 +668,9 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
         prov: tuple[Provenance, ...],
     ) -> None:
         if value is not None:
-            out.append(Metric(mid, label, value, entity, None, unit, formula, prov))  # type: ignore[arg-type]
+            out.append(
+                Metric(mid, label, value, entity, None, unit, formula, tuple(dict.fromkeys(prov)))
+            )  # type: ignore[arg-type]
 
     for u in result.rentals:
         p = u.provenance
@@ -679,7 +681,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
             u.entity,
             None,
             "rate × nights (or months) in the window",
-            p + u.rate.provenance,
+            tuple(dict.fromkeys(p + u.rate.provenance)),
         )
         add(
             "rental.occupancy",
