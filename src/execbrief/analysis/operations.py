@@ -18,7 +18,15 @@ from pydantic import BaseModel, Field
 
 from execbrief.analysis import books
 from execbrief.config import Config, Model
-from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
+from execbrief.findings import (
+    AnalysisResult,
+    CostTier,
+    Effort,
+    Finding,
+    Metric,
+    MetricValue,
+    Severity,
+)
 from execbrief.hookspecs import hookimpl
 from execbrief.records.bookings import Booking
 from execbrief.records.handoff import Fact
@@ -661,7 +669,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
     def add(
         mid: str,
         label: str,
-        value: object,
+        value: MetricValue,
         entity: str,
         unit: str | None,
         formula: str,
@@ -670,7 +678,7 @@ def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
         if value is not None:
             out.append(
                 Metric(mid, label, value, entity, None, unit, formula, tuple(dict.fromkeys(prov)))
-            )  # type: ignore[arg-type]
+            )
 
     for u in result.rentals:
         p = u.provenance
