@@ -245,3 +245,29 @@ def test_a_read_timeout_is_unknown_not_retried(moto_url: str, tmp_path: Path) ->
     assert [o.status for o in result.outcomes] == ["unknown", "sent"]
     assert "may have been sent" in (rows[PEOPLE[0]].error or "")
     assert len(calls) == 2 + 1  # one call each, plus the operator alert
+
+
+def test_check_says_when_the_identity_is_still_pending(moto_url: str) -> None:
+    verify(moto_url, "harbor.example", "us-east-1")
+    transport = ses_transport(moto_url)
+    pending = (
+        200,
+        None,
+        {
+            "IdentityType": "DOMAIN",
+            "VerifiedForSendingStatus": False,
+            "VerificationStatus": "PENDING",
+        },
+    )
+    missing = (
+        404,
+        "NotFoundException",
+        {"message": "Email identity reports@harbor.example does not exist."},
+    )
+    # address (absent) then domain (pending) for the region check, the same again for the detail
+    inject(transport.client, "GetEmailIdentity", [missing, pending, missing, pending])
+    item = next(i for i in transport.check() if i.name == "ses sender identity")
+    assert not item.ok
+    assert item.detail.endswith(
+        "; in us-east-1 harbor.example is pending (check its DNS records or confirmation email)"
+    )

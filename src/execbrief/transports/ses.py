@@ -279,6 +279,9 @@ class SesTransport(BaseTransport):
                 )
             else:
                 detail = f"neither {address} nor {domain} is verified in {self.region} or any other region; verify it (docs/delivery.md)"
+            pending = self._pending(address, domain)
+            if pending:
+                detail += f"; in {self.region} {pending}"
             items.append(CheckItem("ses sender identity", False, detail))
         if self.options.configuration_set:
             try:
@@ -327,6 +330,18 @@ class SesTransport(BaseTransport):
         if maximum and sent >= maximum:
             return CheckItem("ses account", False, f"the daily quota is spent; {detail}")
         return CheckItem("ses account", True, detail)
+
+    def _pending(self, address: str, domain: str) -> str | None:
+        """What SES says of an identity that exists here but is not verified (pending, failed)."""
+        for identity in (address, domain):
+            try:
+                answer = self.client.get_email_identity(EmailIdentity=identity)
+            except Exception:
+                continue
+            status = str(answer.get("VerificationStatus") or "").lower()
+            if status and status != "success":
+                return f"{identity} is {status.replace('_', ' ')} (check its DNS records or confirmation email)"
+        return None
 
     @staticmethod
     def _verified(client: Any, address: str, domain: str) -> str | None:
