@@ -268,15 +268,19 @@ def dispatch(
     if run_id is None:
         run_id = store.start_run(command, as_of=as_of, period=period)
     result.run_id = run.run_id = run_id
+    completed = False
     try:
         for index, (item, recipient) in enumerate(work):
             if result.halted:
                 run.not_attempted(work[index:])
                 break
             run.deliver(item, recipient)
+        completed = True
     finally:
         problems = [outcome for outcome in result.outcomes if outcome.problem]
         status = "halted" if result.halted else ("failed" if problems else "ok")
+        if not completed:
+            status = "interrupted"  # an exception is on its way up; a claimed row shows as unknown
         summary: dict[str, Any] = {"counts": result.counts()}
         if result.halted:
             summary["halted"] = result.halted

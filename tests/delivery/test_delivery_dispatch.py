@@ -331,3 +331,23 @@ def test_one_mailbox_gets_one_message_whatever_the_case(store: Store) -> None:
     assert [o.recipient for o in result.outcomes] == ["ceo@harbor.example"] and len(
         memory.sent
     ) == 1
+
+
+def test_an_interrupted_run_leaves_its_claim_visible(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+
+    def interrupt(message: EmailMessage) -> None:
+        if str(message["To"]) == PEOPLE[1]:
+            raise KeyboardInterrupt
+
+    memory.on_send = interrupt
+    with pytest.raises(KeyboardInterrupt):
+        run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert store.runs()[-1].status == "interrupted"
+    memory.on_send = None
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE)])
+    assert [(o.recipient, o.action) for o in again.outcomes] == [
+        (PEOPLE[0], "skipped"),
+        (PEOPLE[1], "unknown"),
+        (PEOPLE[2], "sent"),
+    ]
