@@ -294,6 +294,15 @@ def revenue_recognition(
         if bookings
         else None
     )
+    by_money: dict[str, dict[Decimal, list[Booking]]] = {
+        "deposit": defaultdict(list),
+        "amount": defaultdict(list),
+    }
+    for b in bookings:
+        for field in by_money:
+            money = getattr(b, field)
+            if money is not None:
+                by_money[field][money.amount].append(b)
     used: set[tuple[str, str]] = set()
     out: list[DeferredItem] = []
     for tx in _ledger(snapshot, entity):
@@ -309,9 +318,8 @@ def revenue_recognition(
             for field, label in (("deposit", "deposit amount"), ("amount", "amount")):
                 candidates = [
                     b
-                    for b in bookings
-                    if getattr(b, field) == tx.amount
-                    and abs((tx.date - b.created).days) <= options.match_days
+                    for b in by_money[field].get(tx.amount.amount, ())
+                    if abs((tx.date - b.created).days) <= options.match_days
                     and (b.id, field) not in used
                     and b.status != BookingStatus.INQUIRY
                 ]

@@ -11,6 +11,7 @@ Formulas are documented in ``docs/metrics.md`` ("Finance"). Conventions:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -349,12 +350,17 @@ def _variable_category(tx: Transaction, options: FinanceEntityOptions) -> bool:
         if options.variable_categories is None
         else tuple(options.variable_categories)
     )
+    pattern = _words_pattern(words)
+    return pattern is not None and bool(pattern.search(tx.category.lower()))
+
+
+@functools.cache
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
-        return False
-    pattern = re.compile(
+        return None
+    return re.compile(
         r"(?<![a-z0-9])(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![a-z0-9])"
     )
-    return bool(pattern.search(tx.category.lower()))
 
 
 # --------------------------------------------------------------------------- the pieces
