@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,7 +92,13 @@ class Registry:
 
 
 def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
-    return str(manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin)))
+    """A name a user recognises: the module, or the class of a plugin object."""
+    if isinstance(plugin, types.ModuleType):
+        return plugin.__name__
+    name = manager.get_name(plugin)
+    if name and not name.isdigit():  # pluggy names unnamed objects by their id()
+        return str(name)
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
 
 
 def make_manager(
