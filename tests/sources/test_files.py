@@ -94,6 +94,19 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_utf16_and_spreadsheets_are_named(tmp_path: Path) -> None:
+    write(tmp_path, "u16.csv", "date,amount\n".encode("utf-16"))
+    write(tmp_path, "book.csv", b"PK\x03\x04\x14\x00\x06\x00")
+    with pytest.raises(
+        ReadError, match=r"^u16.csv: is a binary file \(UTF-16 text\); expected UTF-8"
+    ):
+        list(files.iter_lines(loc(tmp_path, "u16.csv")))
+    with pytest.raises(
+        ReadError, match=r"^book.csv: is a binary file \(a spreadsheet or zip archive\)"
+    ):
+        list(files.iter_lines(loc(tmp_path, "book.csv")))
+
+
 def test_invalid_utf8_names_line_and_column(tmp_path: Path) -> None:
     write(tmp_path, "a.csv", b"date,memo\n2026-01-01,ok\n2026-01-02,caf" + b"\xe9\n")
     with pytest.raises(ReadError) as caught:

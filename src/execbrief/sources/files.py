@@ -394,6 +394,16 @@ def iter_lines(
             raise ReadError(loc.display, "is a folder; expected a file") from None
         except OSError as exc:
             raise ReadError(loc.display, f"cannot be read ({exc.strerror or exc})") from None
+        if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ReadError(
+                loc.display,
+                "is a binary file (UTF-16 text); expected UTF-8 text, re-export it as 'CSV UTF-8'",
+            )
+        if first.startswith(b"PK\x03\x04"):
+            raise ReadError(
+                loc.display,
+                "is a binary file (a spreadsheet or zip archive); expected text such as CSV, export it as CSV",
+            )
         if b"\x00" in first:
             raise ReadError(
                 loc.display, "is a binary file (it contains NUL bytes); expected UTF-8 text"
