@@ -839,3 +839,66 @@ def test_rental_gpr_cites_each_source_once(runs: dict[str, Any]) -> None:
     m = _metric(runs["rental"]["json"], "rental.gpr", "gull-cottage")
     notes = [(p["source"], p["line"], p["end_line"]) for p in m["provenance"]]
     assert len(notes) == len(set(notes)), notes
+
+
+@pytest.mark.xfail(
+    reason="accounting reconciliation counts booking deposits from the first ledger transaction, "
+    "not the first ledger line: a booking taken on or after the opening balance but before the "
+    "first transaction is left out (analysis/accounting.py, first = min(t.date for t in rows))",
+    strict=True,
+)
+def test_deposit_reconciliation_starts_at_the_opening_balance(tmp_path: Path) -> None:
+    # The Saltgrass books open on 2026-08-01 (opening balance row); the first transaction is
+    # 2026-08-03. A booking created 2026-08-02 with a $300 deposit the ledger never records:
+    # bookings took 300 + 400, the ledger records 400, off by 300 > max(2% x 700, 50).
+    root = _copy(tmp_path)
+    bookings = root / "bookings" / "saltgrass.csv"
+    bookings.write_text(
+        bookings.read_text().replace(
+            'SG-102,2026-07-20,2026-08-20,Completed,"1,500.00",,',
+            'SG-102,2026-08-02,2026-08-20,Completed,"1,500.00",300.00,',
+        )
+    )
+    assert "SG-102,2026-08-02" in bookings.read_text()
+    result = _run(
+        "build",
+        "-c",
+        str(root / "portfolio.toml"),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--report",
+        "accounting",
+    )
+    assert json.loads(result.stdout)["reconciled"] is False
+
+
+@pytest.mark.xfail(
+    reason="accounting milestones say 'Every entity with a measurable break-even is already at its "
+    "target' when no entity has a reachable break-even at all",
+    strict=True,
+)
+def test_milestones_do_not_claim_an_unreachable_break_even_is_met(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    cfg = root / "portfolio.toml"
+    # Saltgrass alone, at a variable cost above its price: break-even is not reachable.
+    text = cfg.read_text()
+    text = text[: text.index('[[entities]]\nid = "brightline-advisory"')]
+    text = text.replace(
+        "channels = { google_business = true }",
+        "channels = { google_business = true }\nsettings.finance = { variable_cost = 1500 }",
+    )
+    cfg.write_text(text)
+    result = _run(
+        "build", "-c", str(cfg), "--as-of", AS_OF, "--format", "json", "--report", "accounting"
+    )
+    doc = json.loads(result.stdout)
+    cfo = json.loads(
+        _run(
+            "build", "-c", str(cfg), "--as-of", AS_OF, "--format", "json", "--report", "cfo"
+        ).stdout
+    )
+    assert str(_rows(cfo, "Break-even")["Saltgrass Charters"][6]).startswith("not reachable")
+    texts = [p["text"] for p in _objects(doc, "Paragraph")]
+    assert not any("already at its target" in t for t in texts), texts
