@@ -531,7 +531,7 @@ def _findings(
                     f"{name} has {gap.unbilled_value.quantize()} of unbilled work",
                     Severity.HIGH,
                     gap.entity,
-                    f"{gap.unbilled_hours} billable hours logged with no invoice ({clients}).",
+                    f"{gap.unbilled_hours.normalize():f} billable hours logged with no invoice ({clients}).",
                     "Invoice the unbilled hours this week and make 'every billable entry has an invoice' a month-end check.",
                     Effort.HOURS,
                     4,

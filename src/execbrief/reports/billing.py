@@ -44,7 +44,7 @@ class BillingReport(BaseReport):
             summary.append(
                 Bullet(
                     f"{name}: {gap.unbilled_value.quantize()} of work is logged but not invoiced "
-                    f"({gap.unbilled_hours} h).",
+                    f"({gap.unbilled_hours.normalize():f} h).",
                     tuple(e.provenance for e in gap.unbilled_entries[:4]),
                 )
             )

@@ -93,14 +93,17 @@ class CfoReport(BaseReport):
                     )
         failed = [r for r in fin.rules if r.status == "fail"]
         if failed:
+            by_rule: dict[str, list[str]] = {}
+            for r in failed:
+                by_rule.setdefault(r.description, []).append(
+                    names.get(r.entity or "", "the portfolio")
+                )
             summary.append(
                 Bullet(
                     f"{len(failed)} financial rule check(s) fail: "
-                    + "; ".join(
-                        f"{r.description} ({names.get(r.entity or '', 'portfolio')})"
-                        for r in failed[:4]
-                    ),
-                    tuple(p for r in failed[:4] for p in r.provenance[:1]),
+                    + "; ".join(f"{rule} — {', '.join(who)}" for rule, who in by_rule.items())
+                    + ".",
+                    tuple(p for r in failed for p in r.provenance[:1]),
                 )
             )
         below = [
@@ -110,6 +113,26 @@ class CfoReport(BaseReport):
         ]
         for finding in below[:3]:
             summary.append(Bullet(f"{finding.title}: {finding.evidence}", finding.provenance[:1]))
+        books_issues = [
+            f
+            for f in fb.accounting(ctx).findings
+            if f.rule
+            in (
+                "accounting.deposits-as-income",
+                "accounting.misc",
+                "accounting.duplicate",
+                "accounting.owner-draws",
+            )
+        ]
+        if books_issues:
+            summary.append(
+                Bullet(
+                    "The books need fixing before these figures are final (see the Accounting report): "
+                    + "; ".join(f.title for f in books_issues[:4])
+                    + ".",
+                    tuple(p for f in books_issues[:4] for p in f.provenance[:1]),
+                )
+            )
         if not reconciled:
             summary.insert(
                 0,
