@@ -374,3 +374,30 @@ def test_garbage_templates_and_pathological_python(tmp_path: Path) -> None:
         ("cloudfront-no-waf", "repo/template.json", 3),
     ]
     assert all(not e.fatal for e in result.errors)
+
+
+def test_tuple_comparison_webhook_signature_and_imported_checks() -> None:
+    source = (
+        "from auth import verify_token\n"
+        "import stripe\n"
+        "\n"
+        "def lambda_handler(event, context):\n"
+        "    method, path = event['httpMethod'], event['path']\n"
+        "    if (method, path) == ('POST', '/hook'):\n"
+        "        stripe.Webhook.construct_event(event['body'], event['headers']['Stripe-Signature'], KEY)\n"
+        "        table.put_item(Item={})\n"
+        "    if (method, path) == ('POST', '/admin'):\n"
+        "        verify_token(event)\n"
+        "        table.delete_item(Key={})\n"
+        "    if (method, path) == ('PUT', '/open'):\n"
+        "        table.put_item(Item={})\n"
+    )
+    routes = {
+        (r.method, r.path): (r.line, r.authenticated)
+        for r in lambdas.analyse_lambda_module(source, "f.py", "f")
+    }
+    assert routes == {
+        ("POST", "/hook"): (6, True),
+        ("POST", "/admin"): (9, True),
+        ("PUT", "/open"): (12, False),
+    }

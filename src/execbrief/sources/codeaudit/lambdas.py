@@ -36,7 +36,20 @@ AUTH_HEADERS = frozenset(
         "x-api-token",
         "api-key",
         "apikey",
+        "stripe-signature",
+        "x-hub-signature",
+        "x-hub-signature-256",
+        "x-twilio-signature",
+        "x-slack-signature",
+        "x-signature",
     }
+)
+#: Names of imported functions that, by convention, check the caller.
+_AUTH_CALL = re.compile(
+    r"^(?:(?:verify|validate|authenticate|authorize|authorise|require|check|ensure)_?"
+    r"(?:token|jwt|auth|user|caller|signature|api_?key|request|session|access|admin|login|credentials|"
+    r"permissions?|role)\w*|(?:is_)?authori[sz]ed|get_current_user|current_user|login_required)$",
+    re.IGNORECASE,
 )
 #: Query-string parameters that carry a shared token.
 TOKEN_PARAMS = frozenset({"token", "api_key", "apikey", "key", "signature", "sig", "access_token"})
@@ -281,6 +294,19 @@ class _Handler:
         if not isinstance(test, ast.Compare) or len(test.ops) != 1:
             return None
         op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, ast.Eq) and isinstance(left, ast.Tuple) and isinstance(right, ast.Tuple):
+            # (method, path) == ("POST", "/orders")
+            merged = Constraint()
+            for subject, element in zip(left.elts, right.elts, strict=False):
+                element_kind, text = self.part(subject, env), _str(element)
+                piece = (
+                    _constraint(element_kind, (text,))
+                    if element_kind and text is not None
+                    else None
+                )
+                if piece is not None:
+                    merged = merged.merge(piece)
+            return merged if (merged.methods or merged.paths) else None
         if isinstance(op, ast.Eq):
             kind, value = self.part(left, env), _str(right)
             if kind is None:
@@ -322,7 +348,12 @@ class _Handler:
                 return f"verifies a JWT ({dotted}){at}"
             if dotted.endswith("compare_digest"):
                 return f"compares a key ({dotted}){at}"
+            if dotted.endswith("construct_event") or dotted.endswith("RequestValidator().validate"):
+                return f"verifies a webhook signature ({dotted}){at}"
             name = _call_name(node)
+            if name not in self.module.functions and _AUTH_CALL.match(name):
+                # defined in another module we cannot see: its name is the best evidence we have
+                return f"calls {dotted}() (imported){at}"
             if (
                 isinstance(node.func, ast.Name)
                 and name in self.module.functions
