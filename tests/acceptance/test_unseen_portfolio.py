@@ -9,7 +9,7 @@ Portfolio (paths under tests/data/unseen/):
 
 | entity | kind | sources (layout) | planted |
 | --- | --- | --- | --- |
-| saltgrass-charters | charter | note with front matter, bullets, a `Stage | Count` funnel; QuickBooks-style ledger (Date, Transaction Type, Num, Name, Memo/Description, Account, Debit, Credit; %m/%d/%Y); bookings CSV with "Booking #", "Created On", "Stage" ...; subscriber export; 2-page site; .env | OTA listings: none; funnel 12 quotes -> 0 deposits; Sept. cohort quoted 3, booked 0; a deposit booked as income (SG-106); live Stripe key + password in .env; robots blocks all, broken link, http link, no sitemap, no viewport/description on about.html, two phone numbers, LocalBusiness without hours |
+| saltgrass-charters | charter | note with front matter, bullets, a `Stage | Count` funnel; QuickBooks-style ledger (Date, Transaction Type, Num, Name, Memo/Description, Account, Debit, Credit; %m/%d/%Y); bookings CSV with "Booking #", "Created On", "Stage" ...; subscriber export; 2-page site; .env; a SAM + Python Lambda code folder | OTA listings: none; funnel 12 quotes -> 0 deposits; Sept. cohort quoted 3, booked 0; a deposit booked as income (SG-106); live Stripe key + password in .env; unauthenticated POST /refund, GET /availability (DELETE /booking is checked), function URL with AuthType NONE; robots blocks all, broken link, http link, no sitemap, no viewport/description on about.html, two phone numbers, LocalBusiness without hours |
 | brightline-advisory | consultancy | note with bold labels, a two-column `Item | Detail` table, prose; bank export (Posting Date, Description, Amount, Category, Check or Slip #, Entry Type; sign = bank) with opening balance and a statement balance; Harvest-style timesheet; invoice register | "Pipeline: none, ..."; equity 15% "verbal only, nothing signed"; "has not been invoiced ... $2,400" in prose; unbilled hours; invoices in every aging bucket |
 | gull-cottage (stream) | rental | note in prose + `Figure | Value` table; hierarchical ledger with opening balance and a statement balance; JSON Lines bookings with `nights` mapped to units | cash stated as text ("pooled with the holding account"), no burn |
 | bluewater-delivery (stream) | delivery | trips CSV (Trip #, Departure Date, ...); note that is Latin-1, not UTF-8 | the one broken file |
@@ -195,7 +195,7 @@ D = Decimal
 def test_check_names_the_broken_file_and_reads_the_rest(runs: dict[str, Any]) -> None:
     check = runs["check"]
     assert check["code"] == 1  # a source has a problem (README: 1 = a run had failures)
-    assert check["json"]["sources"] == 15
+    assert check["json"]["sources"] == 16
     problems = check["json"]["problems"]
     assert len(problems) == 1, problems
     (problem,) = problems
@@ -663,6 +663,46 @@ def test_cto_flags_the_live_key_without_its_value(runs: dict[str, Any]) -> None:
     assert _cites(critical) == {("env/saltgrass.env", 3)}
 
 
+def test_cto_reads_the_lambda_code_folder(runs: dict[str, Any]) -> None:
+    doc = runs["cto"]["json"]
+    found = _findings(doc)
+    app = "security.open-endpoint:saltgrass-charters:code/saltgrass-api/src/app.py:src.app.handler:"
+    refund = found[app + "POST-/refund"]
+    assert refund["severity"] == "critical"  # moves money, no caller check
+    assert [(p["source"], p["line"], p["end_line"]) for p in refund["provenance"]] == [
+        ("code/saltgrass-api/src/app.py", 22, 25)
+    ]
+    assert found[app + "GET-/availability"]["severity"] == "medium"
+    assert not [f for f in found if f.startswith(app + "DELETE")]  # _authorised() reads the header
+    url = found[
+        "security.lambda-url-auth-none:saltgrass-charters:code/saltgrass-api/template.yaml:"
+        "BookingFunction"
+    ]
+    assert url["severity"] == "high"
+    assert url["provenance"][0]["source"] == "code/saltgrass-api/template.yaml"
+    assert url["provenance"][0]["line"] == 6
+    routes = {
+        r["cells"][1]: (r["cells"][3], r["cells"][4])
+        for t in _objects(doc, "Table")
+        if "Route" in t["columns"]
+        for r in t["rows"]
+    }
+    assert routes == {
+        "POST /refund": ("NO", "yes"),
+        "GET /availability": ("NO", "no"),
+        "DELETE /booking": ("yes", "yes"),
+    }
+    stack = {
+        (r["cells"][0], r["cells"][1]) for r in _table(doc, "Saltgrass Charters stack")["rows"]
+    }
+    assert {
+        ("library", "stripe"),
+        ("AWS service", "DynamoDB"),
+        ("third party", "Stripe"),
+        ("IaC", "AWS SAM"),
+    } <= stack
+
+
 def test_ceo_finds_every_planted_problem(runs: dict[str, Any]) -> None:
     doc = runs["ceo"]["json"]
     found = _findings(doc)
@@ -698,6 +738,10 @@ def test_ceo_finds_every_planted_problem(runs: dict[str, Any]) -> None:
     assert "briefing.missing-fact:gull-cottage:burn" in found
     assert "security.secret:saltgrass-charters:env/saltgrass.env:" in " ".join(found)
     assert "marketing.seo.robots_blocks_all:saltgrass-charters:sites/saltgrass" in found
+    assert (
+        "security.open-endpoint:saltgrass-charters:code/saltgrass-api/src/app.py:src.app.handler:"
+        "POST-/refund" in found
+    )
     # the same problem seen by two analyses is shown once, as the briefing's finding
     assert "operations.unbilled:brightline-advisory" not in found
     assert "marketing.no_ota:saltgrass-charters" not in found
