@@ -1,0 +1,114 @@
+"""The CEO report's finance part: the P&L roll-up and the data-driven KPI framework.
+
+The CEO report (``reports/ceo.py``) builds its document from the notes and passes it through
+:func:`extend_ceo`, which adds these two sections, a P&L line in the summary, and the reconciliation
+gate (the roll-up is only as good as the books under it). The shortfalls of the finance analyses
+reach the CEO report through its own merge of every analysis' ``shortfall`` findings.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import replace
+from pathlib import Path
+
+from execbrief.analysis.kpis import kpi_framework
+from execbrief.analysis.operations import OperationsResult
+from execbrief.document import Block, Bullet, Document, Paragraph, Row, Section, Table
+from execbrief.reports import finblocks as fb
+from execbrief.reports.base import ReportContext
+
+
+def pnl_section(ctx: ReportContext) -> Section:
+    """The P&L roll-up: revenue, expenses and net per entity and for the portfolio (their sum)."""
+    fin = fb.finance(ctx)
+    if not fin.periods or fin.portfolio is None:
+        return Section(
+            "P&L roll-up", (Paragraph("No ledger was read, so there is no P&L."),), "pnl"
+        )
+    blocks: list[Block] = [
+        fb.pnl_table(fin),
+        fb.monthly_chart(
+            fin.portfolio, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
+        ),
+    ]
+    run = fin.portfolio.runway
+    if run is not None:
+        blocks.append(
+            Paragraph(
+                f"Portfolio cash {run.cash.quantize() if run.cash else 'unknown'}; net burn "
+                f"{fin.portfolio.net_burn_3m or 'unknown'} over the last three complete months; runway {run.text}. "
+                "Details in the CFO report.",
+                run.provenance[:3],
+            )
+        )
+    return Section("P&L roll-up", tuple(blocks), "pnl")
+
+
+def kpi_section(ctx: ReportContext) -> Section:
+    """Every entity's KPIs for its kind: tracked from the data (value and basis) or missing."""
+    ops = ctx.typed("operations", OperationsResult)
+    names = {e.id: e.name for e in ctx.snapshot.entities}
+    rows = kpi_framework(fb.finance(ctx), ops, {e.id: e.kind for e in ctx.snapshot.entities})
+    tracked = sum(1 for k in rows if k.tracked)
+    table = Table(
+        ("Entity", "KPI", "Status", "Value", "Basis or what is needed"),
+        tuple(
+            Row(
+                (
+                    names.get(k.entity, k.entity),
+                    k.kpi,
+                    "tracked" if k.tracked else "missing",
+                    k.value,
+                    k.basis,
+                ),
+                k.provenance,
+            )
+            for k in rows
+        ),
+        "KPIs by entity, from the ledgers, bookings, trips, timesheets and invoices",
+        ("l", "l", "l", "l", "l"),
+    )
+    lead = Paragraph(
+        f"{tracked} of {len(rows)} KPIs can be computed from the data now; the missing ones say what data "
+        "would make them trackable. (The Missing KPIs section above compares the notes instead.)"
+    )
+    return Section("KPI framework (from the data)", (lead, table), "kpi-framework")
+
+
+def extend_ceo(ctx: ReportContext, document: Document) -> Document:
+    """The CEO document with the P&L roll-up after the entity figures, the KPI framework after the
+    missing KPIs, a P&L summary line, and ``reconciled`` False (reasons first in the warnings) when
+    the books do not reconcile. A failing finance analysis becomes a warning, not a failed report."""
+    try:
+        pnl, kpis = pnl_section(ctx), kpi_section(ctx)
+        reconciled, gate_warnings = fb.gate(ctx)
+    except Exception as exc:  # the CEO report must survive a broken finance analysis
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        message = (
+            f"the P&L roll-up and KPI framework failed ({type(exc).__name__} at "
+            f"{Path(last.filename).name}:{last.lineno}); they are missing from this report"
+        )
+        return replace(document, warnings=(*document.warnings, Bullet(message)))
+    sections = list(document.sections)
+    for section, after in ((pnl, "figures"), (kpis, "kpis")):
+        index = next((i for i, s in enumerate(sections) if s.id == after), len(sections) - 1)
+        sections.insert(index + 1, section)
+    issues = [w for w in gate_warnings if w.text.startswith("Does not reconcile")]
+    fin = fb.finance(ctx)
+    summary = list(document.summary)
+    if fin.portfolio is not None and fin.window_12m:
+        total = fin.portfolio.totals(fin.window_12m)
+        summary.append(
+            Bullet(
+                f"P&L, {fin.window_12m[0]}..{fin.window_12m[-1]}: revenue {total.revenue.quantize()}, expenses "
+                f"{total.expenses.quantize()}, net {total.net.quantize()} (the sum of the entities; see the P&L roll-up)."
+            )
+        )
+    return replace(
+        document,
+        summary=tuple(summary),
+        sections=tuple(sections),
+        warnings=(*issues, *document.warnings),
+        reconciled=document.reconciled and reconciled,
+    )
