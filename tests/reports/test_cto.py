@@ -115,3 +115,15 @@ def test_no_planted_secret_in_any_rendered_output(
         for value in SECRET_VALUES:
             assert value not in text, fmt
             assert value[-12:] not in text, fmt
+
+
+def test_summary_and_paragraphs_cite_sources(
+    built: tuple[Document, pipeline.ReportContext, dict[str, str]],
+) -> None:
+    document, _, _ = built
+    assert document.summary and all(bullet.provenance for bullet in document.summary)
+    endpoints = next(s for s in document.sections if s.id == "endpoints")
+    assert all(
+        getattr(block, "provenance", True) or getattr(block, "rows", None)
+        for block in endpoints.blocks
+    )

@@ -160,6 +160,7 @@ class SecurityResult(AnalysisResult):
     costs: tuple[CostLine, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
     allowlisted: int = 0
+    allowlisted_at: tuple[Provenance, ...] = ()
 
 
 def _options(config: Config | None) -> SecurityOptions:
@@ -196,15 +197,15 @@ def _provider(kind: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], int]:
+def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance]]:
     findings: list[Finding] = []
-    allowlisted = 0
+    allowlisted: list[Provenance] = []
     grouped: dict[tuple[str, str, str], list[SecretFinding]] = defaultdict(list)
     for record in snapshot.records(SecretFinding):
         if record.kind in PUBLIC_KINDS:
             continue  # meant to be shipped to browsers: not a secret
         if record.allowlisted:
-            allowlisted += 1
+            allowlisted.append(record.provenance)
             continue
         grouped[(record.entity, record.file, record.fingerprint)].append(record)
     for (entity, file, fingerprint), records in sorted(grouped.items()):
@@ -784,7 +785,8 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> SecurityResult:
         stacks=tuple(_stacks(snapshot)),
         costs=tuple(costs),
         endpoints=tuple(snapshot.records(Endpoint)),
-        allowlisted=allowlisted,
+        allowlisted=len(allowlisted),
+        allowlisted_at=tuple(allowlisted),
     )
 
 

@@ -208,11 +208,17 @@ def _summary(
             )
         )
     if ux:
-        bullets.append(Bullet(f"{len(ux)} site UX gap{'s' if len(ux) != 1 else ''}, below."))
+        bullets.append(
+            Bullet(
+                f"{len(ux)} site UX gap{'s' if len(ux) != 1 else ''}, below.",
+                tuple(dict.fromkeys(f.provenance[0] for f in ux if f.provenance)),
+            )
+        )
     if security.allowlisted:
         bullets.append(
             Bullet(
-                f"{security.allowlisted} secret detection(s) silenced by the [secrets] allowlist (reasons in the config)."
+                f"{security.allowlisted} secret detection(s) silenced by the [secrets] allowlist (reasons in the config).",
+                security.allowlisted_at,
             )
         )
     return bullets
@@ -269,7 +275,8 @@ def _endpoints(security: SecurityResult, names: dict[str, str]) -> tuple[Table |
     return (
         Paragraph(
             f"{len(security.endpoints)} endpoints found; {open_count} check no caller. "
-            "Unauthenticated routes that change state come first."
+            "Unauthenticated routes that change state come first.",
+            tuple(dict.fromkeys(e.provenance for e in ordered if not e.authenticated)),
         ),
         Table(
             ("Domain", "Route", "Handler", "Checks caller", "Changes state", "Caller check"),
