@@ -8,7 +8,8 @@ from test_finance_reports import ENTITIES, context, records
 
 from execbrief.document import Document, Table
 from execbrief.plugins import get_registry
-from execbrief.reports.ceo_finance import extend_ceofrom execbrief.values import Money
+from execbrief.reports.ceo_finance import extend_ceo
+from execbrief.values import Money
 from ledgerkit import balance, snapshot
 
 
