@@ -946,3 +946,24 @@ def test_milestones_do_not_claim_an_unreachable_break_even_is_met(tmp_path: Path
     assert str(_rows(cfo, "Break-even")["Saltgrass Charters"][6]).startswith("not reachable")
     texts = [p["text"] for p in _objects(doc, "Paragraph")]
     assert not any("already at its target" in t for t in texts), texts
+
+
+@pytest.mark.xfail(
+    reason="the CFO summary says 'Last 12 months (2026-08..2026-10)' when the books hold only "
+    "three months: the label does not follow the clamped window",
+    strict=True,
+)
+def test_cfo_summary_names_the_months_it_covers(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    cfg = root / "portfolio.toml"
+    text = cfg.read_text()
+    cfg.write_text(text[: text.index('[[entities]]\nid = "brightline-advisory"')])
+    doc = json.loads(
+        _run(
+            "build", "-c", str(cfg), "--as-of", AS_OF, "--format", "json", "--report", "cfo"
+        ).stdout
+    )
+    (line,) = [
+        b["text"] for b in doc["summary"] if "(2026-08..2026-10): revenue $5,100" in b["text"]
+    ]
+    assert not line.startswith("Last 12 months"), line
