@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+import sys
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -251,3 +252,12 @@ def test_cur_export_garbage(tmp_path: Path) -> None:
     )
     (missing,) = collect(tmp_path, cur_export="nope.csv").errors
     assert missing.describe().startswith("nope.csv: no such file")
+
+
+def test_missing_boto3_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "boto3", None)
+    (error,) = collect(tmp_path).errors
+    assert (
+        error.fatal
+        and error.message == "boto3 is not installed; pip install boto3 to read AWS accounts"
+    )

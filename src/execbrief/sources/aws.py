@@ -120,7 +120,7 @@ def _session(run: _Run) -> Any:
     try:
         import boto3
         from botocore.exceptions import ProfileNotFound
-    except ModuleNotFoundError:
+    except ImportError:
         run.error(
             "aws", "boto3 is not installed; pip install boto3 to read AWS accounts", fatal=True
         )
