@@ -401,3 +401,21 @@ def test_tuple_comparison_webhook_signature_and_imported_checks() -> None:
         ("POST", "/admin"): (9, True),
         ("PUT", "/open"): (12, False),
     }
+
+
+def test_a_single_file_and_a_cloudformation_template_suffix(tmp_path: Path) -> None:
+    (tmp_path / "stack.template").write_text(
+        '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {\n'
+        '  "Url": {"Type": "AWS::Lambda::Url", "Properties": {"AuthType": "NONE"}}}}\n'
+    )
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    table.put_item(Item={})\n")
+    result = collect(tmp_path, ("stack.template", "app.py"))
+    assert [(r.rule, r.provenance.cite()) for r in result.records if isinstance(r, IacIssue)] == [
+        ("lambda-url-auth-none", "stack.template:2")
+    ]
+    (endpoint,) = [r for r in result.records if isinstance(r, Endpoint)]
+    assert (endpoint.handler, endpoint.authenticated, endpoint.mutating) == (
+        "app.handler",
+        False,
+        True,
+    )

@@ -42,7 +42,7 @@ from execbrief.sources.codeaudit import iac, lambdas, stack, webapps
 from execbrief.sources.codeaudit.walk import SKIP_DIRS, WalkedFile, WalkStats, walk
 
 KIND = "code"
-YAML_SUFFIXES = (".yaml", ".yml")
+YAML_SUFFIXES = (".yaml", ".yml", ".template")  # CloudFormation's own suffix, YAML or JSON
 SCRIPT_SUFFIXES = (".gs", ".js", ".mjs", ".cjs", ".ts")
 TEMPLATE_JSON_HINTS = ('"AWSTemplateFormatVersion"', '"AWS::')
 
@@ -123,8 +123,8 @@ class CodeSource(BaseSource):
         errors: list[SourceError] = []
         for configured in request.spec.paths:
             root = request.resolve(configured)
-            if not root.is_dir():
-                what = "does not exist" if not root.exists() else "is not a folder"
+            if not root.is_dir() and not root.is_file():
+                what = "does not exist" if not root.exists() else "is not a folder or a file"
                 errors.append(
                     SourceError(
                         request.entity.id,

@@ -138,8 +138,20 @@ def walk(
     honour_gitignore: bool = True,
     stats: WalkStats | None = None,
 ) -> Iterator[WalkedFile]:
-    """Text files under ``root`` in a stable (sorted) order, with the rules of the module docstring."""
+    """Text files under ``root`` in a stable (sorted) order, with the rules of the module docstring.
+
+    A ``root`` that is itself a file is read alone (with the size and binary checks)."""
     stats = stats if stats is not None else WalkStats()
+    if root.is_file() and not root.is_symlink():
+        size = root.stat().st_size
+        if size > max_bytes:
+            stats.skip("over the size limit")
+        elif is_binary(root):
+            stats.skip("binary")
+        else:
+            stats.files += 1
+            yield WalkedFile(root, root.name, size)
+        return
     real_root = root.resolve()
     stack: list[tuple[Path, str, list[tuple[str, pathspec.PathSpec]]]] = [(real_root, "", [])]
     while stack:
