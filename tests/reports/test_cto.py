@@ -127,3 +127,10 @@ def test_summary_and_paragraphs_cite_sources(
         getattr(block, "provenance", True) or getattr(block, "rows", None)
         for block in endpoints.blocks
     )
+
+
+def test_the_document_round_trips_through_json(
+    built: tuple[Document, pipeline.ReportContext, dict[str, str]],
+) -> None:
+    document, _, _ = built
+    assert Document.from_dict(json.loads(json.dumps(document.to_dict()))) == document
