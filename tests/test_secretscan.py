@@ -198,6 +198,9 @@ def test_unquoted_env_lines_are_caught_in_env_files_but_not_in_code() -> None:
     assert scan(f"JWT_SECRET = {TOKEN}\n", "app/config.py") == []
     yaml_text = f"db:\n  password: {PASSWORD}\n  user: !Ref DbUser\n  token: !Ref Tok\n"
     assert [(d.kind, d.line) for d in scan(yaml_text, "template.yaml")] == [("password", 2)]
+    assert [
+        d.kind for d in scan(f"[default]\npassword = {PASSWORD}\n", "home/.aws/credentials")
+    ] == ["password"]
 
 
 def test_line_numbers_are_exact_over_many_lines() -> None:

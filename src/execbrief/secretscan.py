@@ -317,6 +317,10 @@ _UNQUOTED_SUFFIXES = frozenset(
     }
 )
 
+_UNQUOTED_NAMES = frozenset(
+    {"dockerfile", "procfile", "credentials", ".npmrc", ".pypirc", ".netrc", ".pgpass", ".htpasswd"}
+)
+
 _SECRET_WORDS = {
     "password": "password", "passwd": "password", "pwd": "password", "pass": "password",
     "passphrase": "password", "dbpass": "password", "secret": "secret", "secrets": "secret",
@@ -378,7 +382,7 @@ def secret_key_category(key: str) -> str | None:
 def unquoted_allowed(file: str) -> bool:
     """True for files where ``KEY=value`` needs no quotes: ``.env``, YAML, INI, shell, ..."""
     name = PurePosixPath(file.replace("\\", "/")).name.lower()
-    if name.startswith(".env") or name.endswith(".env") or name in {"dockerfile", "procfile"}:
+    if name.startswith(".env") or name.endswith(".env") or name in _UNQUOTED_NAMES:
         return True
     return PurePosixPath(name).suffix in _UNQUOTED_SUFFIXES
 
