@@ -244,3 +244,22 @@ def test_names_and_services() -> None:
     assert service_for("DATABASE_URL") == "database"
     assert service_for("GOOGLE_MAPS_API_KEY") == "google"
     assert service_for("FOO") is None
+
+
+def test_an_unterminated_quote_loses_no_following_key(tmp_path: Path) -> None:
+    (tmp_path / "a.env").write_text(
+        f"NAME=harbor\nJWT_SECRET='{JWT_SECRET}\nDB_PASSWORD={DB_PASSWORD}\nREGION=us-east-1\n"
+    )
+    result = collect(tmp_path, ["a.env"])
+    assert {k: v[:3] for k, v in keys(result).items()} == {
+        "NAME": (1, "other", "config"),
+        "JWT_SECRET": (2, "jwt", "secret"),
+        "DB_PASSWORD": (3, "database", "secret"),
+        "REGION": (4, "other", "config"),
+    }
+    [error] = result.errors
+    assert error.describe() == (
+        "a.env:2: 1 quoted value(s) never close (lines 2); expected a closing quote; "
+        "only the opening line was read as the value"
+    )
+    assert JWT_SECRET not in repr(result)

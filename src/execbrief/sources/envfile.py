@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -142,11 +143,35 @@ def _env_files(folder: Path) -> list[Path]:
     return sorted(out)
 
 
-def _logical_lines(loc: Location) -> Iterator[tuple[int, str, str | None]]:
+MAX_VALUE_LINES = 200
+
+
+class _Lines:
+    """An iterator over (number, text) that can take lines back (a quote that never closes)."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self._lines = lines
+        self._pushed: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> tuple[int, str]:
+        if self._pushed:
+            return self._pushed.popleft()
+        return next(self._lines)
+
+    def push_back(self, items: list[tuple[int, str]]) -> None:
+        self._pushed.extendleft(reversed(items))
+
+
+def _logical_lines(loc: Location, unterminated: list[int]) -> Iterator[tuple[int, str, str | None]]:
     """(line, key, value) per assignment; ``key`` is "" with value None for a line that is not
-    one. A double-quoted value may run over several lines; it is cited at its first line."""
-    lines = iter_lines(loc)
-    for number, text in lines:
+    one. A quoted value may run over several lines (up to ``MAX_VALUE_LINES``); it is cited at its
+    first line. An opening quote that never closes keeps only its own line (the lines after it
+    are read as usual) and its line number goes to ``unterminated``."""
+    stream = _Lines(iter_lines(loc))
+    for number, text in stream:
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -161,14 +186,26 @@ def _logical_lines(loc: Location) -> Iterator[tuple[int, str, str | None]]:
             if quote in body:
                 yield number, key, body[: body.index(quote)]
                 continue
-            parts = [body]
-            if quote == '"':
-                for _n, more in lines:
-                    if quote in more:
-                        parts.append(more[: more.index(quote)])
-                        break
-                    parts.append(more)
-            yield number, key, "\n".join(parts)
+            taken: list[tuple[int, str]] = []
+            closed = False
+            for item in stream:
+                taken.append(item)
+                if quote in item[1]:
+                    closed = True
+                    break
+                if len(taken) >= MAX_VALUE_LINES:
+                    break
+            if closed:
+                parts = [
+                    body,
+                    *(t for _n, t in taken[:-1]),
+                    taken[-1][1][: taken[-1][1].index(quote)],
+                ]
+                yield number, key, "\n".join(parts)
+                continue
+            stream.push_back(taken)
+            unterminated.append(number)
+            yield number, key, body
             continue
         yield number, key, re.split(r"\s+#", raw, maxsplit=1)[0].strip()
 
@@ -179,7 +216,8 @@ def _read(
     """Append the file's records to ``records``; return its non-fatal errors."""
     prov = provenance(loc)
     bad_lines: list[int] = []
-    for number, key, value in _logical_lines(loc):
+    unterminated: list[int] = []
+    for number, key, value in _logical_lines(loc, unterminated):
         if value is None:
             bad_lines.append(number)
             continue
@@ -241,6 +279,19 @@ def _read(
                 f"{len(bad_lines)} line(s) are not KEY=value assignments (lines {shown}{more}); "
                 "expected KEY=value, export KEY=value or # comments",
                 rows_skipped=len(bad_lines),
+                fatal=False,
+            )
+        )
+    if unterminated:
+        shown = ", ".join(str(n) for n in unterminated[:5])
+        errors.append(
+            SourceError(
+                request.entity.id,
+                KIND,
+                prov.at_line(unterminated[0]),
+                f"{len(unterminated)} quoted value(s) never close (lines {shown}); "
+                "expected a closing quote; only the opening line was read as the value",
+                rows_skipped=0,
                 fatal=False,
             )
         )
