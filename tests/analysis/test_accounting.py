@@ -214,3 +214,31 @@ def test_deposit_for_later_this_month_is_still_a_liability_and_cancelled_ones_ar
     assert [(i.booking, i.period, i.amount, i.outstanding) for i in res.deferred] == [
         ("L1", "2026-04", usd(150), True)
     ]
+
+
+def test_deposit_check_starts_at_the_opening_balance() -> None:
+    ents = [("s", "charter")]
+    recs = [
+        balance("s", "2026-03-01", 1000),  # the books open here
+        booking(
+            "s", "S1", "2026-03-02", "2026-03-20", "completed", "900", "300"
+        ),  # before the first line
+        booking("s", "S2", "2026-03-05", "2026-03-25", "completed", "800", "400"),
+        tx("s", "2026-03-06", "Income:Charters", 400, "Deposit S2"),
+    ]
+    res = analyze(snapshot(ents, recs), config(ents))
+    # bookings took 300 + 400 = 700, the ledger records 400: off by 300 > max(2% of 700, $50)
+    assert not res.reconciled and "took $700 in deposits" in res.reasons[0]
+
+
+def test_entities_without_milestones_say_why() -> None:
+    ents = [("n", "delivery")]
+    cfg = config(
+        ents,
+        settings={"n": {"finance": {"unit_price": 50, "variable_cost": 80, "fixed_costs": 100}}},
+    )
+    res = analyze(snapshot(ents, [tx("n", "2026-03-01", "Income:Trips", 100)]), cfg)
+    assert res.milestones == ()
+    assert [(e, why.split(":")[0]) for e, why in res.no_milestones] == [
+        ("n", "break-even is not reachable")
+    ]

@@ -222,6 +222,7 @@ class AccountingResult(AnalysisResult):
     duplicates: tuple[DuplicatePair, ...] = ()
     subscriptions: tuple[Subscription, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    no_milestones: tuple[tuple[str, str], ...] = ()
     reconciled: bool = True
     issues: tuple[ReconcileIssue, ...] = ()
     reasons: tuple[str, ...] = ()
@@ -691,6 +692,28 @@ def milestones(finance: fin.FinanceResult, as_of: date, quarters: int) -> list[M
     return out
 
 
+def without_milestones(finance: fin.FinanceResult) -> list[tuple[str, str]]:
+    """Entities with a ledger that get no milestones, and why: break-even not reachable, unknown,
+    or already past the revenue for the target margin."""
+    out = []
+    for ent in finance.entities:
+        be = ent.break_even
+        if not ent.has_ledger or be is None:
+            continue
+        if be.status == "not reachable" or (
+            be.break_even_revenue is None and be.contribution_ratio is not None
+        ):
+            out.append((ent.entity, f"break-even is not reachable: {be.text}"))
+        elif be.break_even_revenue is None or be.revenue_per_month is None:
+            out.append((ent.entity, f"break-even cannot be measured: {be.text}"))
+        elif be.revenue_per_month >= be.break_even_revenue and (
+            be.target_revenue is None or be.revenue_per_month >= be.target_revenue
+        ):
+            target = "the target-margin revenue" if be.target_revenue is not None else "break-even"
+            out.append((ent.entity, f"already at {target} ({be.revenue_per_month}/mo)"))
+    return out
+
+
 # --------------------------------------------------------------------------- reconciliation
 
 
@@ -724,7 +747,13 @@ def reconcile(
         ]
         if not rows or not bookings:
             continue
-        first, last = min(t.date for t in rows), snapshot.as_of
+        # the books start at their first line: an opening balance counts, a computed closing does not
+        starts = [t.date for t in rows] + [
+            b.date
+            for b in snapshot.records(CashBalance, info.id)
+            if b.kind != "closing" and b.date <= snapshot.as_of
+        ]
+        first, last = min(starts), snapshot.as_of
         taken = [b for b in bookings if first <= b.created <= last]
         recorded = [
             t
@@ -1039,6 +1068,7 @@ def analyze(
         duplicates=tuple(duplicates),
         subscriptions=tuple(subscriptions),
         milestones=tuple(milestones(finance, snapshot.as_of, options.milestone_quarters)),
+        no_milestones=tuple(without_milestones(finance)),
         reconciled=not issues,
         issues=tuple(issues),
         reasons=tuple(i.reason for i in issues),

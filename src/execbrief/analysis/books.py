@@ -125,6 +125,35 @@ def cite(records: Sequence[Record], detail: str | None = None) -> tuple[Provenan
     return tuple(out)
 
 
+def merge_citations(provenance: Iterable[Provenance]) -> tuple[Provenance, ...]:
+    """Citations of one file merged into one spanning their lines, with the rows added up (the
+    ``N rows`` details), so a figure over several months cites each file once."""
+    by_file: dict[str, list[Provenance]] = defaultdict(list)
+    for p in provenance:
+        by_file[p.source].append(p)
+    out = []
+    for source in sorted(by_file):
+        items = by_file[source]
+        lines = [p.line for p in items if p.line is not None]
+        ends = [p.end_line or p.line for p in items if p.line is not None]
+        count = 0
+        for p in items:
+            words = (p.detail or "").split()
+            count += int(words[0]) if words and words[0].isdigit() else 1
+        first = items[0]
+        out.append(
+            Provenance(
+                source,
+                min(lines) if lines else None,
+                max(e for e in ends if e is not None) if lines else None,
+                first.commit,
+                first.commit_date,
+                f"{count} row" + ("s" if count != 1 else ""),
+            )
+        )
+    return tuple(out)
+
+
 def payee(tx: Transaction) -> str:
     """Who was paid: the counterparty, else the memo without digits (so "Adobe 03/26" groups)."""
     if tx.counterparty:

@@ -1140,7 +1140,11 @@ def _portfolio(
     )
 
 
-def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metric]:
+def _metrics(
+    result_entities: Sequence[EntityFinance],
+    as_of: date,
+    windows: tuple[tuple[str, ...], tuple[str, ...]],
+) -> list[Metric]:
     out: list[Metric] = []
     for fin in result_entities:
         entity = None if fin.entity == PORTFOLIO else fin.entity
@@ -1194,11 +1198,21 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                     b.provenance,
                 )
             )
-        for mid, label, rng in (
-            ("finance.burn.net.3m", "Net burn, trailing 3 months", fin.net_burn_3m),
-            ("finance.burn.net.6m", "Net burn, trailing 6 months", fin.net_burn_6m),
-            ("finance.burn.gross.3m", "Gross burn, trailing 3 months", fin.gross_burn_3m),
-            ("finance.burn.gross.6m", "Gross burn, trailing 6 months", fin.gross_burn_6m),
+        for mid, label, rng, window in (
+            ("finance.burn.net.3m", "Net burn, trailing 3 months", fin.net_burn_3m, windows[0]),
+            ("finance.burn.net.6m", "Net burn, trailing 6 months", fin.net_burn_6m, windows[1]),
+            (
+                "finance.burn.gross.3m",
+                "Gross burn, trailing 3 months",
+                fin.gross_burn_3m,
+                windows[0],
+            ),
+            (
+                "finance.burn.gross.6m",
+                "Gross burn, trailing 6 months",
+                fin.gross_burn_6m,
+                windows[1],
+            ),
         ):
             if rng is not None:
                 out.append(
@@ -1209,8 +1223,11 @@ def _metrics(result_entities: Sequence[EntityFinance], as_of: date) -> list[Metr
                         entity,
                         None,
                         None,
-                        "lowest..highest monthly value over the trailing complete months (docs/metrics.md#burn)",
-                        tuple(p for b in fin.burn for p in b.provenance)[-6:],
+                        f"lowest..highest monthly value over {window[0] if window else '?'}..{window[-1] if window else '?'} "
+                        "(docs/metrics.md#finance)",
+                        books.merge_citations(
+                            p for b in fin.burn if b.period in window for p in b.provenance
+                        ),
                     )
                 )
         run = fin.runway
@@ -1471,27 +1488,26 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> FinanceResult:
                 f"{period}: portfolio net {portfolio.months[index].net} != sum of entities {total}"
             )
     rules = check_rules(snapshot, options, entities, portfolio)
-    complete = books.last_complete_month(snapshot.as_of)
-    first = periods[0] if periods else complete
+    first = periods[0] if periods else None
+
+    def window(months: int) -> tuple[str, ...]:
+        return (
+            tuple(str(p) for p in books.trailing(months, snapshot.as_of, first)) if periods else ()
+        )
+
     notes = list(skipped)
     if not periods:
         notes.append("No ledger data: P&L, burn and runway cannot be computed.")
     return FinanceResult(
         name="finance",
-        metrics=tuple(_metrics([*entities, portfolio], snapshot.as_of)),
+        metrics=tuple(_metrics([*entities, portfolio], snapshot.as_of, (window(3), window(6)))),
         findings=tuple(_findings(entities, portfolio, rules, options)),
         notes=tuple(notes),
         currency=snapshot.currency,
         periods=tuple(str(p) for p in periods),
-        window_3m=tuple(str(p) for p in books.trailing(3, snapshot.as_of, first))
-        if periods
-        else (),
-        window_6m=tuple(str(p) for p in books.trailing(6, snapshot.as_of, first))
-        if periods
-        else (),
-        window_12m=tuple(str(p) for p in books.trailing(12, snapshot.as_of, first))
-        if periods
-        else (),
+        window_3m=window(3),
+        window_6m=window(6),
+        window_12m=window(12),
         entities=tuple(entities),
         portfolio=portfolio,
         rules=rules,

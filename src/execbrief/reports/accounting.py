@@ -366,33 +366,43 @@ def _expenses(acc: AccountingResult, names: dict[str, str], per_entity: int) -> 
 
 
 def _milestones(acc: AccountingResult, names: dict[str, str]) -> Section:
-    if not acc.milestones:
-        return Section(
-            "Milestones to profitability",
-            (Paragraph("Every entity with a measurable break-even is already at its target."),),
-            "milestones",
-        )
-    table = Table(
-        ("Entity", "Quarter", "Revenue per month", "Net per month at that revenue", "Goal"),
-        tuple(
-            Row(
-                (
-                    names.get(m.entity, m.entity),
-                    m.quarter,
-                    m.revenue_per_month,
-                    m.net_per_month,
-                    m.goal,
+    blocks: list[Block] = []
+    if acc.milestones:
+        blocks.append(
+            Table(
+                ("Entity", "Quarter", "Revenue per month", "Net per month at that revenue", "Goal"),
+                tuple(
+                    Row(
+                        (
+                            names.get(m.entity, m.entity),
+                            m.quarter,
+                            m.revenue_per_month,
+                            m.net_per_month,
+                            m.goal,
+                        ),
+                        m.provenance[:2],
+                    )
+                    for m in acc.milestones
                 ),
-                m.provenance[:2],
+                "Quarterly revenue goals from today's run rate to break-even (or the target margin)",
+                ("l", "l", "r", "r", "l"),
+                "Equal steps from the current monthly revenue to the revenue target; net = revenue × contribution "
+                "ratio − fixed costs.",
             )
-            for m in acc.milestones
-        ),
-        "Quarterly revenue goals from today's run rate to break-even (or the target margin)",
-        ("l", "l", "r", "r", "l"),
-        "Equal steps from the current monthly revenue to the revenue target; net = revenue × contribution "
-        "ratio − fixed costs.",
-    )
-    return Section("Milestones to profitability", (table,), "milestones")
+        )
+    if acc.no_milestones:
+        blocks.append(
+            BulletList(
+                tuple(
+                    Bullet(f"{names.get(entity, entity)}: {why}.")
+                    for entity, why in acc.no_milestones
+                ),
+                "No milestones",
+            )
+        )
+    if not blocks:
+        blocks.append(Paragraph("No entity has the ledger data to plan milestones from."))
+    return Section("Milestones to profitability", tuple(blocks), "milestones")
 
 
 @hookimpl

@@ -72,7 +72,8 @@ class CfoReport(BaseReport):
             total = port.totals(fin.window_12m)
             summary.append(
                 Bullet(
-                    f"Last 12 months ({fb._span(fin.window_12m)}): revenue {total.revenue.quantize()}, expenses "
+                    f"Last {len(fin.window_12m)} complete month{'s' if len(fin.window_12m) != 1 else ''} "
+                    f"({fb._span(fin.window_12m)}): revenue {total.revenue.quantize()}, expenses "
                     f"{total.expenses.quantize()}, net {total.net.quantize()}."
                 )
             )
