@@ -419,3 +419,53 @@ def test_a_single_file_and_a_cloudformation_template_suffix(tmp_path: Path) -> N
         False,
         True,
     )
+
+
+def test_home_made_route_registry_and_delegating_branches() -> None:
+    registry = (
+        "ROUTES = {}\n"
+        "\n"
+        "def route(method, path=None):\n"
+        "    def deco(f):\n"
+        "        ROUTES[(method, path)] = f\n"
+        "        return f\n"
+        "    return deco\n"
+        "\n"
+        "@route('POST', '/orders')\n"
+        "def create(event):\n"
+        "    table.put_item(Item={})\n"
+        "\n"
+        "@route('GET /orders')\n"
+        "def list_orders(event):\n"
+        "    return event['headers']['Authorization']\n"
+        "\n"
+        "def lambda_handler(event, context):\n"
+        "    return ROUTES[(event['httpMethod'], event['path'])](event)\n"
+    )
+    routes = [
+        (r.handler, r.method, r.path, r.line, r.authenticated, r.mutating)
+        for r in lambdas.analyse_lambda_module(registry, "f.py", "f")
+    ]
+    assert routes == [
+        ("f.create", "POST", "/orders", 9, False, True),
+        ("f.list_orders", "GET", "/orders", 13, True, False),
+    ]
+    branches = (
+        "def lambda_handler(event, context):\n"
+        "    verb = event.get('httpMethod')\n"
+        "    if verb == 'GET':\n"
+        "        return get_items(event)\n"
+        "    elif verb == 'DELETE':\n"
+        "        return delete_item(event)\n"
+        "\n"
+        "def get_items(event):\n"
+        "    return table.scan()\n"
+        "\n"
+        "def delete_item(event):\n"
+        "    table.delete_item(Key={'id': event['pathParameters']['id']})\n"
+    )
+    found = [
+        (r.method, r.line, r.mutating, r.function, r.function_line)
+        for r in lambdas.analyse_lambda_module(branches, "g.py", "g")
+    ]
+    assert found == [("GET", 3, False, "get_items", 8), ("DELETE", 5, True, "delete_item", 11)]

@@ -605,6 +605,7 @@ class _Handler:
     ) -> None:
         found_auth = auth or self.auth_in(body, env)
         writes = self.writes_in(body)
+        target = self._target(body, env)
         for method, path in scope.routes():
             if method in SKIPPED_METHODS:
                 continue
@@ -621,8 +622,24 @@ class _Handler:
                     found_auth,
                     mutating,
                     evidence,
+                    target.name if target else None,
+                    target.lineno if target else None,
                 )
             )
+
+    def _target(
+        self, body: list[ast.stmt], env: dict[str, list[str]]
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The module function a branch hands the event to (``return create_item(event)``), if any."""
+        for statement in body:
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    function = self.module.functions.get(node.func.id)
+                    if function is not None and any(
+                        self.chain(arg, env) is not None for arg in node.args
+                    ):
+                        return function
+        return None
 
     def _tables_used(
         self, statement: ast.stmt, env: dict[str, list[str]], context: Constraint, auth: str | None
@@ -821,18 +838,39 @@ def _routers(tree: ast.Module) -> set[str]:
     return names
 
 
+def _registry_route(decorator: ast.Call, module: _Module) -> tuple[str | None, str | None] | None:
+    """A home-made route registry: ``@route("POST", "/orders")`` or ``@route("POST /orders")``,
+    where ``route`` is a function of the module."""
+    name = decorator.func.id if isinstance(decorator.func, ast.Name) else None
+    if name is None or name not in module.functions:
+        return None
+    texts = [_str(arg) for arg in decorator.args]
+    if len(texts) == 1 and texts[0]:
+        return _route_key(texts[0])
+    if (
+        len(texts) >= 2
+        and texts[0]
+        and texts[1]
+        and texts[0].upper() in HTTP_METHODS
+        and texts[1].startswith("/")
+    ):
+        return texts[0].upper(), texts[1]
+    return None
+
+
 def _decorated_routes(module: _Module, display: str, module_name: str) -> list[Route]:
     """Routes declared with decorators (Powertools resolvers, Chalice, Flask, FastAPI)."""
     routers = _routers(module.tree)
-    if not routers:
-        return []
     routes: list[Route] = []
     for function in module.tree.body:
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for decorator in function.decorator_list:
-            if not (
-                isinstance(decorator, ast.Call)
+            if not isinstance(decorator, ast.Call):
+                continue
+            registry = _registry_route(decorator, module)
+            if registry is None and not (
+                routers
                 and isinstance(decorator.func, ast.Attribute)
                 and decorator.func.attr in _ROUTE_DECORATORS
                 and isinstance(decorator.func.value, ast.Name)
@@ -845,7 +883,13 @@ def _decorated_routes(module: _Module, display: str, module_name: str) -> list[R
                 if decorator.args
                 else _str(keywords.get("path") or keywords.get("rule"))
             )
-            if decorator.func.attr in {"route", "api_route"}:
+            if registry is not None:
+                method_found, path = registry
+                methods = [method_found or "ANY"]
+            elif isinstance(decorator.func, ast.Attribute) and decorator.func.attr in {
+                "route",
+                "api_route",
+            }:
                 listed = keywords.get("methods")
                 methods = (
                     [m.upper() for m in (_str(e) for e in listed.elts) if m]
@@ -853,7 +897,11 @@ def _decorated_routes(module: _Module, display: str, module_name: str) -> list[R
                     else ["GET"]
                 )
             else:
-                methods = [decorator.func.attr.upper()]
+                methods = [
+                    decorator.func.attr.upper()
+                    if isinstance(decorator.func, ast.Attribute)
+                    else "ANY"
+                ]
             handler = _Handler(module, display, f"{module_name}.{function.name}")
             auth: str | None = None
             authorizer = keywords.get("authorizer")
