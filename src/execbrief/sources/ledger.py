@@ -539,9 +539,14 @@ def _read_csv(
     records: list[Record] = []
     balances: list[_Balance] = []
     moves: dict[date, Decimal] = defaultdict(Decimal)
+    # Ledgers repeat a few hundred dates and payees many times: share one object for each.
+    days: dict[str, date] = {}
+    names: dict[str, str] = {}
     for line, row in table.rows(bad):
         try:
-            day = parse_date(row["date"], options.date_format)
+            day = days.get(row["date"]) or days.setdefault(
+                row["date"], parse_date(row["date"], options.date_format)
+            )
             written, moved = _written(row, has_amount, bank)
             account, guessed = _account(
                 book, row.get("account", ""), row.get("account_type", ""), moved, defaults
@@ -592,7 +597,7 @@ def _read_csv(
                 account.category,
                 Money(amount, currency),
                 memo,
-                row.get("counterparty") or None,
+                names.setdefault(row.get("counterparty", ""), row.get("counterparty", "")) or None,
                 row.get("reference") or None,
                 not noncash,
             )
