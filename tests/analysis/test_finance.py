@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from execbrief.analysis import books
 from execbrief.analysis.finance import FinanceResult, analyze, deploy_capital, runway
@@ -444,3 +446,58 @@ def test_bad_entity_settings_name_their_key() -> None:
     with pytest.raises(ConfigError) as caught:
         config(ENTITIES, settings={"boats": {"finance": {"unit_price": -5}}})
     assert "entities[0].settings.finance.unit_price" in str(caught.value)
+
+
+_ACCOUNTS = [
+    "Income:Sales",
+    "Expenses:Rent",
+    "Expenses:Fuel",
+    "COGS:Parts",
+    "Liabilities:Loan",
+    "Equity:Draws",
+    "Assets:Van",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.integers(min_value=0, max_value=150),
+            st.sampled_from(_ACCOUNTS),
+            st.decimals(
+                min_value=-500, max_value=5000, places=2, allow_nan=False, allow_infinity=False
+            ),
+            st.booleans(),
+        ),
+        max_size=40,
+    ),
+    st.integers(min_value=-2000, max_value=20000),
+)
+def test_properties_hold_for_any_ledger(rows: list, opening: int) -> None:
+    ents = [("a", "charter"), ("b", "hauling")]
+    recs = [balance("a", "2026-01-01", opening)]
+    for entity, day, account, amount, cash in rows:
+        when = date(2026, 1, 1) + timedelta(days=day)
+        recs.append(tx(entity, when.isoformat(), account, str(amount), cash=cash))
+    res = analyze(snapshot(ents, recs, as_of="2026-05-20"), config(ents))
+    assert res.rollup_ok and res.portfolio is not None
+    for index in range(len(res.periods)):
+        for attr in ("revenue", "expenses", "net"):
+            parts = sum(
+                (getattr(e.months[index], attr).amount for e in res.entities if e.has_ledger),
+                Decimal(0),
+            )
+            assert getattr(res.portfolio.months[index], attr).amount == parts
+        for ent in (*res.entities, res.portfolio):
+            if ent.has_ledger:
+                b = ent.burn[index]
+                assert b.net_burn == b.gross_burn - b.cash_in and b.gross_burn.amount >= 0
+    for ent in res.entities:
+        run = ent.runway
+        if run and run.months_low is not None and run.months_high is not None:
+            assert 0 <= run.months_low <= run.months_high
+        be = ent.break_even
+        if be and be.units_needed is not None:
+            assert be.units_needed >= 0 and be.status == "reachable"
