@@ -263,3 +263,32 @@ def test_ux_gaps_per_site() -> None:
     booking = next(f for f in result.findings if f.rule == "ux.no-booking")
     assert booking.id == "ux.no-booking:shop:sites/shop" and "getmyboat.com" in booking.evidence
     assert all(f.tags == ("ux",) for f in result.findings)
+
+
+def test_open_api_event_to_a_handler_that_checks_callers_is_low() -> None:
+    def issue(resource: str, detail: str) -> IacIssue:
+        return IacIssue(
+            "shop",
+            Provenance("template.yaml", 5),
+            "api-no-authorizer",
+            resource,
+            "AWS::Serverless::Function",
+            detail,
+        )
+
+    result = security.analyze(
+        snapshot(
+            issue("Fn.Me", "Api event GET /me/{id} with no authorizer"),
+            issue("Fn.Buy", "Api event POST /buy with no authorizer"),
+            Endpoint("shop", Provenance("api.py", 7), "lambda", "api.handler", "GET", "/me/{user}", True, False, "reads the Authorization header at api.py:8"),
+            Endpoint("shop", Provenance("api.py", 12), "lambda", "api.handler", "POST", "/buy", False, True, None, "calls t.put_item() at api.py:13"),
+        )
+    )  # fmt: skip
+    gaps = {
+        f.id.rsplit(":", 1)[1]: f for f in result.findings if f.rule == "security.api-no-authorizer"
+    }
+    assert (
+        gaps["Fn.Me"].severity is Severity.LOW
+        and "checks the caller itself (api.py:7" in gaps["Fn.Me"].evidence
+    )
+    assert gaps["Fn.Buy"].severity is Severity.HIGH

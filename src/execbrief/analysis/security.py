@@ -20,6 +20,7 @@ Critical findings are tagged ``shortfall`` so the CEO report lists them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -402,13 +403,53 @@ def _iac_severity(issue: IacIssue) -> tuple[Severity, int]:
     return Severity.HIGH, 2
 
 
+_EVENT_ROUTE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|ANY|HEAD)\s+(/\S*)")
+
+
+def _guarded_in_code(issue: IacIssue, endpoints: list[Endpoint]) -> Endpoint | None:
+    """The authenticated code route an unauthorized API event leads to, when every match checks."""
+    match = _EVENT_ROUTE.search(issue.detail)
+    if match is None:
+        return None
+    method, path = match.group(1), match.group(2)
+
+    def same_path(route: str | None) -> bool:
+        if route is None:
+            return True
+        want = [p for p in path.strip("/").split("/") if p]
+        have = [p for p in route.rstrip("*").strip("/").split("/") if p]
+        return len(want) == len(have) and all(
+            a == b or a.startswith("{") or b.startswith("{")
+            for a, b in zip(want, have, strict=True)
+        )
+
+    matched = [
+        e
+        for e in endpoints
+        if e.entity == issue.entity
+        and e.kind == "lambda"
+        and (method == "ANY" or e.method in (None, method))
+        and same_path(e.route)
+    ]
+    if matched and all(e.authenticated for e in matched):
+        return matched[0]
+    return None
+
+
 def _iac_findings(snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
+    endpoints = snapshot.records(Endpoint)
     for issue in snapshot.records(IacIssue):
         title, fix, effort = IAC_RULES.get(
             issue.rule, (issue.rule, "Fix the template.", Effort.DAYS)
         )
         severity, impact = _iac_severity(issue)
+        evidence = f"{issue.resource} ({issue.resource_type}) at {issue.provenance.cite()}: {issue.detail}."
+        guarded = _guarded_in_code(issue, endpoints) if issue.rule == "api-no-authorizer" else None
+        if guarded is not None:
+            # the handler checks the caller itself: the gateway's missing authorizer is depth, not a hole
+            severity, impact = Severity.LOW, 1
+            evidence += f" The handler checks the caller itself ({guarded.provenance.cite()}: {guarded.auth_evidence})."
         tags = ["security", "iac"]
         if severity is Severity.CRITICAL:
             tags.append("shortfall")
@@ -419,7 +460,7 @@ def _iac_findings(snapshot: Snapshot) -> list[Finding]:
                 title=f"{title}: {issue.resource}",
                 severity=severity,
                 entity=issue.entity,
-                evidence=f"{issue.resource} ({issue.resource_type}) at {issue.provenance.cite()}: {issue.detail}.",
+                evidence=evidence,
                 recommendation=fix,
                 effort=effort,
                 impact=impact,
