@@ -129,7 +129,7 @@ def test_cfo_has_charts_and_capital_tiers(docs: dict[str, Document]) -> None:
 def test_accounting_report_names_the_planted_problems(docs: dict[str, Document]) -> None:
     summary = " ".join(b.text for b in docs["accounting"].summary)
     assert "$300 is for services after today" in summary
-    assert '$700 of uncategorised ("Misc")' in summary
+    assert '$700 of uncategorised ("Misc") spending' in summary
 
 
 def test_billing_report_ages_receivables(docs: dict[str, Document]) -> None:
