@@ -123,7 +123,11 @@ def _summary(
             )
         )
     for pile in acc.piles:
-        kind = 'uncategorised ("Misc") spending' if pile.kind == "misc" else "owner draws booked as expenses"
+        kind = (
+            'uncategorised ("Misc") spending'
+            if pile.kind == "misc"
+            else "owner draws booked as expenses"
+        )
         out.append(
             Bullet(
                 f"{names.get(pile.entity, pile.entity)}: {pile.total.quantize()} of {kind} in {len(pile.rows)} lines."
