@@ -456,6 +456,24 @@ def test_beancount_ledger(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*picklecache"))
 
 
+def test_beancount_commodities_are_skipped_with_a_row_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "inv.beancount",
+        'option "operating_currency" "USD"\n2025-10-01 open Assets:Checking\n2025-10-01 open Assets:Broker\n'
+        '2025-10-01 open Income:Rent\n2025-10-01 open Equity:Opening-Balances\n2025-10-01 * "Opening balance"\n'
+        "  Assets:Checking  1000.00 USD\n  Equity:Opening-Balances\n"
+        '2025-10-02 * "buy"\n  Assets:Broker  2 AAPL {100.00 USD}\n  Assets:Checking  -200.00 USD\n'
+        '2025-10-03 * "rent"\n  Assets:Checking  500.00 USD\n  Income:Rent\n',
+    )
+    result = collect(tmp_path, "inv.beancount")
+    assert [(t.account, t.amount) for t in txns(result)] == [("Income:Rent", usd("500.00"))]
+    assert balances(result)[-1].balance == usd("1300.00")  # 1000 - 200 for the shares + 500
+    assert [e.describe() for e in result.errors] == [
+        "inv.beancount:9: 1 row skipped: line 9: commodity 'AAPL' is not a currency; only currency postings are read"
+    ]
+
+
 def test_beancount_syntax_error_names_the_line(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -674,6 +674,7 @@ def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
 # --------------------------------------------------------------------------------------------
 
 _BEANCOUNT_READY = False
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def _beancount_loader() -> Any:
@@ -701,10 +702,19 @@ def _read_beancount(
             loc.display,
             "is a beancount ledger, but beancount is not installed; pip install 'execbrief[beancount]'",
         ) from None
-    if loc.path is not None:
-        entries, problems, _options = loader.load_file(str(loc.path))
-    else:
-        entries, problems, _options = loader.load_string(read_text(loc))
+    try:
+        if loc.path is not None:
+            entries, problems, _options = loader.load_file(str(loc.path))
+        else:
+            entries, problems, _options = loader.load_string(read_text(loc))
+    except ReadError:
+        raise
+    except (
+        Exception
+    ) as exc:  # beancount reports bad input as errors; anything else is a read failure
+        raise ReadError(
+            loc.display, f"could not be read by beancount ({type(exc).__name__}: {exc})"
+        ) from None
     base = provenance(loc)
     # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
     errors: list[SourceError] = [
@@ -725,7 +735,7 @@ def _read_beancount(
             if not account.cash:
                 continue
             expected = entry.amount.number
-            if expected is None:
+            if expected is None or not _CURRENCY.fullmatch(entry.amount.currency or ""):
                 continue
             diff = getattr(entry, "diff_amount", None)
             computed = expected + diff.number if diff is not None else expected
@@ -765,6 +775,24 @@ def _read_beancount(
                 break
         if not accounts:
             continue
+        commodities = sorted(
+            {
+                p.units.currency
+                for p, _a in accounts
+                if p.units is not None and not _CURRENCY.fullmatch(p.units.currency or "")
+            }
+        )
+        if commodities:
+            skipped.add(
+                line or 0,
+                f"commodity {commodities[0]!r} is not a currency; only currency postings are read",
+            )
+            # The currency postings (the cash paid for the shares) still count.
+            accounts = [
+                (p, a)
+                for p, a in accounts
+                if p.units is None or _CURRENCY.fullmatch(p.units.currency or "")
+            ]
         cash_postings = [(p, a) for p, a in accounts if a.cash]
         opening = [
             a for _p, a in accounts if a.type is AccountType.EQUITY and "opening" in a.name.lower()
