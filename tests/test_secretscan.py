@@ -157,6 +157,13 @@ NEGATIVES = [
     'q = "?token=" + token',
     "password=foo;",
     "apiKey = config.apiKeyValue;",
+    'token = "test-token-12345"',
+    'password = "mock-Passw0rd!"',
+    'password_hash = "$2b$12$KIXQJQ9n1y0Zr8b4l8qE8eW6v9x1Yc2Zb3Nd4Rf5Tg6Hh7Jj8Kk9L"',
+    'PASSWORD_RESET_TIMEOUT = "3600s"',
+    'STRIPE_SECRET_KEY = "sk_live_..."',
+    'api_key = "YOUR_API_KEY"',
+    'token = "INSERT_TOKEN_HERE"',
 ]
 
 
@@ -445,3 +452,12 @@ def test_fuzz_never_raises_and_lines_are_in_range(parts: list[str]) -> None:
     found = Scanner(KEY, include_test=True).scan_text(text, "fuzz.env")
     total = text.encode("utf-8", "surrogatepass").count(b"\n") + 1
     assert all(1 <= d.line <= total for d in found)
+
+
+def test_inline_allowlist_comment_marks_the_detection() -> None:
+    [found] = scan(f'KEY = "{STRIPE_LIVE}"  # pragma: allowlist secret')
+    assert found.allowlisted == secretscan.INLINE_REASON
+    [found] = scan(f'KEY = "{STRIPE_LIVE}"  # gitleaks:allow')
+    assert found.allowlisted == secretscan.INLINE_REASON
+    [found] = scan(f'KEY = "{STRIPE_LIVE}"')
+    assert found.allowlisted is None

@@ -173,7 +173,7 @@ _PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "changethis", "replaceme", "replace_me", "replace-me",
     "your_", "your-", "yourkey", "yoursecret", "yourtoken", "yourpassword", "yourapikey",
     "example", "dummy", "placeholder", "sample", "redacted", "notasecret", "not_a_secret",
-    "not-a-secret", "fake", "xxxx", "****", "....", "…", "todo", "fixme", "insert",
+    "not-a-secret", "fake", "xxxx", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
     "_here", "-here", "here_", "goes_here", "<", ">", "${", "{{", "}}", "%(", "os.environ",
     "os.getenv", "getenv(", "process.env", "env[", "environ[", "secrets.", "vault:", "ssm:",
     "arn:aws:secretsmanager", "lorem", "ipsum",
@@ -345,6 +345,7 @@ _NOT_SECRET_LAST = frozenset(
         "hint", "description", "desc", "title", "error", "errors", "valid", "validator", "rule",
         "rules", "strength", "manager", "store", "storage", "location", "source", "provider",
         "algorithm", "alg", "scheme", "id_", "ref", "key_id", "keyid", "lifetime", "age",
+        "hash", "hashed", "digest", "checksum", "sha", "sha1", "sha256", "md5", "fingerprint",
     }
 )  # fmt: skip
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -537,6 +538,10 @@ def _rule_url(line: str, low: str) -> Iterator[_Hit]:
 
 
 def _assignment_value_ok(category: str, value: str, quoted: bool) -> bool:
+    if value.startswith(
+        ("$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_", "$pbkdf2", "$6$", "$5$", "sha256$")
+    ):
+        return False  # a password hash, not the password
     if is_placeholder(value) or _NUMBERISH.match(value) or value.count(" ") >= 2 or "(" in value:
         return False
     if category == "password":
@@ -597,6 +602,12 @@ def _rule_npm_openai(line: str, low: str) -> Iterator[_Hit]:
                 )
 
 
+#: Inline markers other scanners honour: ``# pragma: allowlist secret`` (detect-secrets),
+#: ``gitleaks:allow``, ``nosec``/``NOSONAR`` next to a credential.
+_INLINE_ALLOW = re.compile(
+    r"pragma:\s*allowlist[ -]secret|gitleaks:allow|\bnosec\b|nosonar|noqa:\s*s105"
+)
+INLINE_REASON = "inline allowlist comment on the line"
 _HOST_PORT = re.compile(r"^[\w.\-]+:\d+$")
 
 
@@ -860,6 +871,7 @@ class Scanner:
             if not any(hit.start < e and s < hit.end for s, e in claimed):
                 hits.append(hit)
                 claimed.append((hit.start, hit.end))
+        inline = INLINE_REASON if hits and _INLINE_ALLOW.search(low) else None
         seen: set[tuple[int, int]] = set()
         for hit in sorted(hits, key=lambda h: (h.start, h.end)):
             if (hit.start, hit.end) in seen:
@@ -876,7 +888,7 @@ class Scanner:
                     prefix_class=hit.prefix_class,
                     fingerprint=fingerprint,
                     detector=hit.detector,
-                    allowlisted=self.allowlist_reason(fingerprint, file),
+                    allowlisted=self.allowlist_reason(fingerprint, file) or inline,
                 )
             )
         return consumed

@@ -226,34 +226,39 @@ def _read(
         service = service_for(key)
         fingerprint: str | None = None
         live: bool | None = None
-        if not value.strip():
-            value_kind = "empty"
-        elif is_placeholder(value):
-            value_kind = "placeholder"
-        else:
-            detections = [
+        # the detectors judge first: they test placeholders on the part after a known prefix,
+        # so sk_test_<random> is a test key, not a "test" placeholder
+        detections = (
+            [
                 replace(d, line=number + d.line - 1)
                 for d in scanner.scan_text(f"{key}={value}", loc.display, unquoted=True)
             ]
-            if detections:
-                value_kind = "secret"
-                lives = {d.live for d in detections}
-                live = True if True in lives else (False if lives == {False} else None)
-                fingerprint = scanner.fingerprint(value)
-                service = service or _SERVICE_BY_KIND.get(detections[0].detector)
-                records.extend(
-                    d.to_record(request.entity.id, at) for d in detections if d.live is not False
+            if value.strip()
+            else []
+        )
+        if not value.strip():
+            value_kind = "empty"
+        elif detections:
+            value_kind = "secret"
+            lives = {d.live for d in detections}
+            live = True if True in lives else (False if lives == {False} else None)
+            fingerprint = scanner.fingerprint(value)
+            service = service or _SERVICE_BY_KIND.get(detections[0].detector)
+            records.extend(
+                d.to_record(request.entity.id, at) for d in detections if d.live is not False
+            )
+        elif is_placeholder(value):
+            value_kind = "placeholder"
+        elif category is not None and not value.replace(".", "").isdigit():
+            value_kind = "secret"
+            fingerprint = scanner.fingerprint(value)
+            records.append(
+                _env_secret(
+                    request, at, loc.display, number, category, len(value), fingerprint, scanner
                 )
-            elif category is not None and not value.replace(".", "").isdigit():
-                value_kind = "secret"
-                fingerprint = scanner.fingerprint(value)
-                records.append(
-                    _env_secret(
-                        request, at, loc.display, number, category, len(value), fingerprint, scanner
-                    )
-                )
-            else:
-                value_kind = "config"
+            )
+        else:
+            value_kind = "config"
         records.append(
             EnvKey(
                 entity=request.entity.id,
