@@ -469,3 +469,26 @@ def test_home_made_route_registry_and_delegating_branches() -> None:
         for r in lambdas.analyse_lambda_module(branches, "g.py", "g")
     ]
     assert found == [("GET", 3, False, "get_items", 8), ("DELETE", 5, True, "delete_item", 11)]
+
+
+@pytest.mark.parametrize(
+    ("check", "authenticated"),
+    [
+        ("if (e.parameter.auth !== AUTH) { return deny(); }", True),
+        ("if (e.parameter.k !== WIDGET_KEY) return deny();", True),
+        (
+            "if (data.token != PropertiesService.getScriptProperties().getProperty('T')) return deny();",
+            True,
+        ),
+        ('if (data.type === "booking") { note(); }', False),
+        ("// if (e.parameter.token !== TOKEN) return deny();", False),
+    ],
+)
+def test_apps_script_caller_checks(check: str, authenticated: bool) -> None:
+    text = (
+        "function doPost(e) {\n  var data = JSON.parse(e.postData.contents);\n  "
+        + check
+        + "\n  sheet.appendRow([1]);\n}\n"
+    )
+    (endpoint,) = webapps.analyse_script(text)
+    assert (endpoint.authenticated, endpoint.mutating) == (authenticated, True)

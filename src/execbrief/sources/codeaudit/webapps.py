@@ -23,7 +23,7 @@ _CALL = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
 _COMPARE = re.compile(r"(===|!==|==|!=)")
 _CREDENTIAL = re.compile(
     r"(?i)(\btoken\b|\w*token\w*|\bapi_?key\w*|\bapikey\w*|\bsecret\w*|\bsignature\w*|\bsig\b|\bpasscode\b|"
-    r"\bpassword\b|parameters?\.key\b|\[\s*['\"]key['\"]\s*\]|\bauthorization\b)"
+    r"\bpassword\b|parameters?\.key\b|\[\s*['\"]key['\"]\s*\]|\bauth\w*|\w*ApiKey\b|\w*_KEY\b)"
 )
 _HMAC = re.compile(
     r"computeHmacSha(256|512)Signature|jwt\.verify\s*\(|crypto\.timingSafeEqual\s*\("
