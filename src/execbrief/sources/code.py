@@ -425,9 +425,10 @@ def _with_gateway_auth(folder: _Folder, path: Path, route: lambdas.Route) -> lam
 def _script(folder: _Folder, item: WalkedFile, text: str) -> None:
     for usage in stack.script_usages(text, item.path.name):
         folder.use(usage.category, usage.name, folder.provenance(item.path, usage.line))
-    roles, flags = stack.script_roles_flags(webapps.mask(text, strings=False))
-    folder.roles |= roles
-    folder.flags |= flags
+    if stack.has_roles_or_flags(text):
+        roles, flags = stack.script_roles_flags(webapps.mask(text, strings=False))
+        folder.roles |= roles
+        folder.flags |= flags
     kind = "apps-script" if item.path.suffix.lower() == ".gs" else "javascript"
     for endpoint in webapps.analyse_script(text):
         folder.records.append(
