@@ -146,6 +146,7 @@ def test_stack_inventory_roles_and_flags(scanned: tuple[Repo, SourceResult]) -> 
         ("third_party", "Stripe"),
         ("third_party", "Twilio"),
         ("third_party", "Google Apps Script"),
+        ("third_party", "Amazon SES"),
     } <= items
     assert {
         ("iac", "Terraform"),

@@ -467,6 +467,10 @@ def _finish(folder: _Folder, stats: WalkStats) -> None:
     entity = folder.request.entity.id
     root_display = folder.request.display(folder.root)
     root_provenance = Provenance(root_display)
+    # email and SMS through AWS are still a provider the business depends on, like SendGrid
+    for service, party in (("SES", "Amazon SES"), ("SNS", "Amazon SNS")):
+        if ("aws", service) in folder.usages:
+            folder.use("third_party", party, folder.usages[("aws", service)])
     for language, count in sorted(folder.lines_by_language.items(), key=lambda kv: (-kv[1], kv[0])):
         folder.records.append(
             StackItem(
