@@ -267,6 +267,8 @@ def test_a_big_file_streams_in_bounded_memory(tmp_path: Path) -> None:
         ("-$5", "-5"),
         ("$-5", "-5"),
         ("+3", "3"),
+        ("1250.00 USD", "1250.00"),
+        ("USD -3,676.00", "-3676.00"),
         (".5", "0.5"),
     ],
 )

@@ -221,6 +221,45 @@ def test_sign_convention_is_enforced(tmp_path: Path) -> None:
     assert collect(tmp_path, "neg.csv", sign="bank").errors == ()
 
 
+def test_hledger_register_with_debit_signs(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "register.csv",
+        '"txnidx","date","code","description","account","amount","total"\n'
+        '"1","2026-01-01","","Opening balances","assets:checking","1000.00 USD","1000.00 USD"\n'
+        '"1","2026-01-01","","Opening balances","equity:opening balances","-1000.00 USD","0"\n'
+        '"2","2026-01-02","","Charter","income:charters","-500.00 USD","-500.00 USD"\n'
+        '"2","2026-01-02","","Charter","assets:checking","500.00 USD","0"\n'
+        '"3","2026-01-03","","Fuel","expenses:fuel","$120.00","120.00 USD"\n'
+        '"3","2026-01-03","","Fuel","assets:checking","-120.00 USD","0"\n'
+        '"4","2026-01-04","","Fuel refund","expenses:fuel","-20.00 USD","-20.00 USD"\n'
+        '"4","2026-01-04","","Fuel refund","assets:checking","20.00 USD","0"\n'
+        '"5","2026-01-05","","More fuel","expenses:fuel","80.00 USD","80.00 USD"\n'
+        '"5","2026-01-05","","More fuel","assets:checking","-80.00 USD","0"\n'
+        '"6","2026-01-06","","Charter","income:charters","-300.00 USD","-300.00 USD"\n'
+        '"6","2026-01-06","","Charter","assets:checking","300.00 USD","0"\n'
+        '"7","2026-01-07","","Charter","income:charters","USD -200.00","-200.00 USD"\n'
+        '"7","2026-01-07","","Charter","assets:checking","200.00 USD","0"\n',
+    )
+    result = collect(tmp_path, "register.csv", sign="debit", double_entry=True)
+    assert [e.describe() for e in result.errors] == []
+    got = [(t.account_type, t.amount) for t in txns(result)]
+    assert got == [
+        (AccountType.INCOME, usd("500.00")),
+        (AccountType.EXPENSE, usd("120.00")),
+        (AccountType.EXPENSE, usd("-20.00")),
+        (AccountType.EXPENSE, usd("80.00")),
+        (AccountType.INCOME, usd("300.00")),
+        (AccountType.INCOME, usd("200.00")),
+    ]
+    assert balances(result)[-1].balance == usd("1820.00")  # 1000 + 500 - 120 + 20 - 80 + 300 + 200
+    (error,) = collect(tmp_path, "register.csv", double_entry=True).errors
+    assert error.fatal and error.message.startswith(
+        "breaks the sign convention: 3 of 3 income amounts"
+    )
+    assert error.message.endswith('set sign = "debit" for this ledger')
+
+
 def test_rows_on_cash_accounts_must_be_balances(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -339,6 +378,22 @@ def test_a_general_ledger_export_with_both_sides_and_account_types(tmp_path: Pat
         error.rows_skipped == 2
         and "must be an opening balance or a balance assertion" in error.message
     )
+
+
+def test_an_equity_opening_line_is_the_opening_balance_in_a_single_entry_file(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        "l.csv",
+        "date,account,amount\n2026-01-01,Equity:Opening Balances,750\n2026-01-02,Income:Rent,50\n",
+    )
+    result = collect(tmp_path, "l.csv")
+    assert [t.account for t in txns(result)] == ["Income:Rent"]
+    assert [(b.kind, b.balance) for b in balances(result)] == [
+        ("opening", usd("750")),
+        ("closing", usd("800")),
+    ]
 
 
 def test_no_anchor_no_computed_balances(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 _AMOUNT = re.compile(r"^(?P<sign>[-+])?(?P<cur>[$€£])?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)$")
+_CODE = re.compile(r"^[A-Z]{3}\s+|\s+[A-Z]{3}$")  # "USD 1,250.00", "1250.00 USD"
 _YMD_SLASHED = re.compile(r"^\d{4}([/.])\d{1,2}\1\d{1,2}$")
 TRUE = frozenset({"y", "yes", "true", "t", "1", "x"})
 FALSE = frozenset({"n", "no", "false", "f", "0", ""})
@@ -41,12 +42,13 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
 
 
 def parse_amount(text: str, *, what: str = "amount") -> Decimal:
-    """A plain amount: ``1234.56``, ``-1,234.56``, ``(1,234.56)`` (negative), ``$1,234``.
+    """A plain amount: ``1234.56``, ``-1,234.56``, ``(1,234.56)`` (negative), ``$1,234``,
+    ``1250.00 USD``.
 
     Thousands separators are commas; the decimal mark is a point. No ``K`` suffixes or ranges here
     (handoff notes use ``values.parse_money`` for those).
     """
-    value = text.strip().replace(" ", "")
+    value = _CODE.sub("", text.strip()).replace(" ", "")
     if not value:
         raise ValueError(f"empty {what}")
     negative = False

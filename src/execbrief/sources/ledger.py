@@ -163,7 +163,7 @@ class LedgerOptions(Model):
 
     columns: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
-    sign: Literal["natural", "bank"] = "natural"
+    sign: Literal["natural", "bank", "debit"] = "natural"
     opening_balance: OpeningBalance | None = None
     account_types: dict[str, AccountType] = Field(default_factory=dict)
     cash_accounts: list[str] = Field(default_factory=list)
@@ -453,10 +453,20 @@ class _SignCheck:
         ):
             rows, negative = self.rows[kind], self.negative[kind]
             if rows >= SIGN_CHECK_MIN_ROWS and negative * 2 > rows:
-                if sign == "natural":
+                if sign == "natural" and kind is AccountType.INCOME:
+                    fix = (
+                        "if income is written negative as a credit (hledger, ledger-cli, a trial "
+                        'balance), set sign = "debit" for this ledger'
+                    )
+                elif sign == "natural":
                     fix = 'if negative means money out (a bank export), set sign = "bank" for this ledger'
-                else:
+                elif sign == "bank":
                     fix = 'with sign = "bank" money out must be negative; remove sign = "bank" if it is not'
+                else:
+                    fix = (
+                        'with sign = "debit" income is negative and expenses positive; remove '
+                        'sign = "debit" if this file writes them otherwise'
+                    )
                 return (
                     f"breaks the sign convention: {negative} of {rows} {label} amounts are negative, "
                     f"but income and expenses are written as positive amounts; {fix}"
@@ -535,6 +545,7 @@ def _read_csv(
     entity = request.entity.id
     currency = request.currency
     bank = options.sign == "bank"
+    debit_sign = options.sign == "debit"
     check = _SignCheck()
     records: list[Record] = []
     balances: list[_Balance] = []
@@ -568,6 +579,14 @@ def _read_csv(
                     f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
                     f"not {account.name!r}"
                 )
+            if account.type is AccountType.EQUITY and "opening" in account.name.lower():
+                if options.double_entry:
+                    continue  # the counterpart of the opening balance on the cash account
+                # Single-entry: the equity side is the only record of the opening cash.
+                natural = -(written or Decimal(0)) if debit_sign else written
+                value = natural if natural is not None else (moved or Decimal(0))
+                balances.append(_Balance("opening", day, "Cash", value, base.at_line(line), True))
+                continue
             if account.cash and options.double_entry:
                 continue  # the cash side of a general-ledger export: the other lines carry it
             if account.cash:
@@ -577,7 +596,12 @@ def _read_csv(
                 )
             direction = cash_direction(account.type)
             # A known cash movement is turned into the account's sign; else the amount is as written.
-            amount = moved * direction if moved is not None else (written or Decimal(0))
+            if moved is not None:
+                amount = moved * direction
+            elif debit_sign:
+                amount = -(written or Decimal(0)) * direction  # a debit grows assets and expenses
+            else:
+                amount = written or Decimal(0)
             if written is not None and not guessed:
                 check.add(account.type, amount)
             noncash = row_type in _NONCASH_TYPES
