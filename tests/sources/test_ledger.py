@@ -725,3 +725,24 @@ def test_demo_ledgers() -> None:
     assert closing["harbor-charters"] == usd("31400.00")
     assert closing["clean-sweep"] == usd("6750.00")
     assert closing["blue-passage"] == usd("12800.00")
+
+
+def test_a_big_ledger_is_streamed(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("date,account,amount,memo\n")
+        row = "2026-01-02,Expenses:Fuel,n/a," + "m" * 1000 + "\n"
+        for _ in range(50):
+            handle.write(row * 1000)
+    assert path.stat().st_size > 50_000_000
+    tracemalloc.start()
+    try:
+        result = collect(tmp_path, "big.csv")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    (error,) = result.errors
+    assert error.rows_skipped == 50_000 and error.message.endswith("and 49995 more")
+    assert peak < 3_000_000, f"peak {peak} bytes"
