@@ -15,10 +15,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from execbrief.guard import candidate_tokens
+from execbrief.guard import MIN_TOKEN, candidate_tokens
 from execbrief.records.secrets import EnvKey, SecretFinding
 from execbrief.secretscan import Detection, Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+
+#: No secret the scanner or the guard recognises is shorter than this.
+MIN_SECRET = MIN_TOKEN
 
 #: Records that already hold fingerprints only.
 _SAFE = (SecretFinding, EnvKey)
@@ -29,15 +32,22 @@ def marker(detection: Detection) -> str:
     return f"[redacted: {detection.label}, fingerprint {detection.fingerprint[:8]}]"
 
 
-@dataclasses.dataclass(frozen=True)
 class Redactor:
-    """A scanner plus the fingerprints of the secrets the run has already seen."""
+    """A scanner plus the fingerprints of the secrets the run has already seen.
 
-    scanner: Scanner
-    known: frozenset[str] = frozenset()
+    Strings found clean are remembered: account names, channels and statuses repeat on every row,
+    and scanning each distinct string once keeps redaction a small share of collect's cost.
+    """
+
+    def __init__(self, scanner: Scanner, known: frozenset[str] = frozenset()) -> None:
+        self.scanner = scanner
+        self.known = known
+        self._clean: set[str] = set()
 
     def scan(self, text: str, where: Provenance) -> list[Detection]:
         """Secrets in ``text``: by the scanner's rules, or by a token whose fingerprint is known."""
+        if len(text) < MIN_SECRET or text in self._clean:
+            return []
         hits = [
             d
             for d in self.scanner.scan_text(text, where.source, unquoted=True)
@@ -64,6 +74,8 @@ class Redactor:
                             )
                         )
                         break
+        if not hits:
+            self._clean.add(text)
         return hits
 
 
