@@ -359,7 +359,10 @@ class _StreamingReader(io.RawIOBase):
         return True
 
     def read(self, size: int = -1) -> bytes:
-        return bytes(self._body.read(None if size is None or size < 0 else size))
+        try:
+            return bytes(self._body.read(None if size is None or size < 0 else size))
+        except Exception as exc:  # botocore/urllib3 stream errors are not OSErrors
+            raise OSError(f"the S3 download failed: {type(exc).__name__}") from exc
 
     def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
