@@ -79,9 +79,12 @@ def open_store(config: Config) -> Store:
     return Store(config.store_path, clock=lambda: datetime.now(UTC))
 
 
-def parse_as_of(value: str | None) -> date:
-    """``--as-of`` as a date; defaults to today (the one place the CLI reads the clock)."""
+def parse_as_of(value: str | None, config: Config | None = None) -> date:
+    """``--as-of`` as a date; else the config's ``[portfolio] as_of``; else today (the one place
+    the CLI reads the calendar)."""
     if value is None:
+        if config is not None and config.portfolio.as_of is not None:
+            return config.portfolio.as_of
         return date.today()
     try:
         return date.fromisoformat(value)
@@ -222,7 +225,7 @@ def build(
                 f"--format {fmt!r} is unknown; expected one of {', '.join(sorted(loaded.registry.renderers))}"
             )
         names = pipeline.report_names(loaded.config, loaded.registry, reports)
-        snapshot = collect_snapshot(loaded, parse_as_of(as_of))
+        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config))
         ctx = pipeline.context(snapshot, loaded.config, loaded.registry)
         built = pipeline.build(ctx, loaded.registry, names)
         renderer = loaded.registry.renderers[fmt]
@@ -311,7 +314,7 @@ def check(
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        snapshot = collect_snapshot(loaded, parse_as_of(as_of))
+        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config))
     problems = [
         {"entity": r.entity, "source": r.kind, "error": e.describe()}
         for r in snapshot.results
@@ -355,35 +358,19 @@ def check(
     show_default=True,
     help="Where to copy the example portfolio.",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    default="2026-11-20",
-    show_default=True,
-    metavar="DATE",
-    help="Report date of the demo.",
-)
-def demo(out: str, as_of: str) -> None:
-    """Copy the bundled example portfolio to OUT, build every report and deliver it to the outbox."""
+def demo(out: str) -> None:
+    """Copy the bundled example portfolio to OUT, build every report and deliver it to the outbox.
+
+    No credentials are needed: reports land as .eml files in OUT/outbox. Run it again and nothing
+    is sent twice; `execbrief send -c OUT/portfolio.toml --force` re-sends.
+    """
     from execbrief.demo import copy_example
 
     with errors_as_exit():
         target = copy_example(Path(out))
         console(stderr=True).print(f"Example portfolio copied to {target}")
         ctx = click.get_current_context()
-        send_command = cli.get_command(ctx, "send")
-        if send_command is None:
-            ctx.invoke(
-                build,
-                config_path=str(target / "portfolio.toml"),
-                env_file=None,
-                as_of=as_of,
-                reports=(),
-                fmt="text",
-                out=str(target / "reports"),
-            )
-        else:
-            ctx.invoke(send_command, config_path=str(target / "portfolio.toml"), as_of=as_of)
+        ctx.invoke(send, config_path=str(target / "portfolio.toml"))
 
 
 @cli.command(name="collect")
@@ -404,7 +391,7 @@ def collect_command(
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        snapshot = collect_snapshot(loaded, parse_as_of(as_of))
+        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config))
     if as_json:
         print_json(snapshot.to_dict())
     else:
@@ -624,7 +611,7 @@ def send(
             run = send_reports(
                 loaded.config,
                 loaded.registry,
-                as_of=parse_as_of(as_of),
+                as_of=parse_as_of(as_of, loaded.config),
                 timing=system_timing(),
                 names=reports,
                 period=period,

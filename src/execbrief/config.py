@@ -25,6 +25,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -92,6 +93,8 @@ class PortfolioSection(Model):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     stale_after_days: int = Field(default=45, ge=1)
     show_customer_names: bool = False
+    #: Pin the report date when the data is a fixed export (the demo); else commands use today.
+    as_of: date | None = None
 
 
 class DeliverySection(Model):
