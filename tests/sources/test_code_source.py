@@ -493,3 +493,75 @@ def test_apps_script_caller_checks(check: str, authenticated: bool) -> None:
     )
     (endpoint,) = webapps.analyse_script(text)
     assert (endpoint.authenticated, endpoint.mutating) == (authenticated, True)
+
+
+NODE_HANDLER = """const { DynamoDBClient, PutItemCommand } = require("@aws-sdk/client-dynamodb");
+const jwt = require("jsonwebtoken");
+const db = new DynamoDBClient({});
+
+function requireUser(event) {
+  // a comment that says headers.authorization proves nothing
+  return jwt.verify(event.headers.authorization, process.env.SECRET);
+}
+
+exports.handler = async (event) => {
+  const method = event.requestContext.http.method;
+  if (method === "POST" && event.rawPath === "/orders") {
+    await db.send(new PutItemCommand({ TableName: "orders", Item: {} }));
+    return { statusCode: 201 };
+  }
+  if (method === "GET" && event.rawPath === "/orders") {
+    requireUser(event);
+    return { statusCode: 200 };
+  }
+  switch (event.routeKey) {
+    case "DELETE /orders/{id}":
+      await db.send(new DeleteItemCommand({}));
+      return { statusCode: 204 };
+    case "PUT /orders/{id}":
+      return { statusCode: 200 };
+    default:
+      return { statusCode: 404 };
+  }
+};
+"""
+
+
+def test_node_lambda_routes_and_a_template_authorizer(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "api").mkdir(parents=True)
+    (repo / "api" / "app.js").write_text(NODE_HANDLER)
+    (repo / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Api:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      CodeUri: api/\n"
+        "      Handler: app.handler\n"
+        "      Runtime: nodejs20.x\n"
+        "      Events:\n"
+        "        Put:\n"
+        "          Type: HttpApi\n"
+        "          Properties: {Path: '/orders/{id}', Method: put, Auth: {Authorizer: Jwt}}\n"
+        "        Create:\n"
+        "          Type: HttpApi\n"
+        "          Properties: {Path: /orders, Method: post}\n"
+    )
+    result = collect(tmp_path, ("repo",))
+    routes = {
+        (e.method, e.route): (e.provenance.line, e.authenticated, e.mutating)
+        for e in result.records
+        if isinstance(e, Endpoint)
+    }
+    assert routes == {
+        ("POST", "/orders"): (12, False, True),
+        ("GET", "/orders"): (16, True, False),
+        ("DELETE", "/orders/{id}"): (21, False, True),
+        ("PUT", "/orders/{id}"): (24, True, True),
+    }
+    put = next(e for e in result.records if isinstance(e, Endpoint) and e.method == "PUT")
+    assert put.handler == "api.app.handler" and put.auth_evidence is not None
+    assert put.auth_evidence.startswith(
+        "API Gateway authorizer Jwt on PUT /orders/{id} (repo/template.yaml:10)"
+    )

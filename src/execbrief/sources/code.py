@@ -38,7 +38,7 @@ from execbrief.secretscan import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
 from execbrief.sources.base import BaseSource, SourceRequest
-from execbrief.sources.codeaudit import iac, lambdas, stack, webapps
+from execbrief.sources.codeaudit import iac, lambdas, nodelambda, stack, webapps
 from execbrief.sources.codeaudit.walk import SKIP_DIRS, WalkedFile, WalkStats, walk
 
 KIND = "code"
@@ -252,10 +252,17 @@ def _read_template(folder: _Folder, item: WalkedFile, text: str) -> None:
 def _note_handler(
     folder: _Folder, base: Path, handler: iac.FunctionHandler, template: Path
 ) -> None:
-    if handler.runtime is not None and not handler.runtime.startswith("python"):
-        return
+    runtime = handler.runtime or ""
     module, _, function = handler.handler.rpartition(".")
     if not module or not function:
+        return
+    if runtime.startswith("nodejs"):
+        # Node resolves app.handler to app.js, app.mjs or app.cjs (TypeScript builds from app.ts)
+        for suffix in (".js", ".mjs", ".cjs", ".ts"):
+            path = (base / (module + suffix)).resolve()
+            folder.gateway.setdefault((path, function), (handler, template))
+        return
+    if runtime and not runtime.startswith("python"):
         return
     path = (base / (module.replace(".", "/") + ".py")).resolve()
     folder.handlers.setdefault(path, set()).add(function)
@@ -409,17 +416,27 @@ def _with_gateway_auth(folder: _Folder, path: Path, route: lambdas.Route) -> lam
     """A route the code does not guard may still be guarded by the API's authorizer in the template."""
     if route.authenticated:
         return route
-    function = route.handler.rsplit(".", 1)[-1]
+    evidence = _gateway_evidence(
+        folder, path, route.handler.rsplit(".", 1)[-1], route.method, route.path
+    )
+    if evidence is None:
+        return route
+    return dataclasses.replace(route, authenticated=True, auth_evidence=evidence)
+
+
+def _gateway_evidence(
+    folder: _Folder, path: Path, function: str, method: str | None, route: str | None
+) -> str | None:
+    """The template authorizer that protects (file, function, method, path), as evidence text."""
     found = folder.gateway.get((path, function))
     if found is None:
-        return route
+        return None
     handler, template = found
-    event = iac.gateway_authorizer(handler.events, handler.public_url, route.method, route.path)
+    event = iac.gateway_authorizer(handler.events, handler.public_url, method, route)
     if event is None:
-        return route
+        return None
     where = f"{folder.request.display(template)}:{event.line}"
-    evidence = f"API Gateway authorizer {event.authorizer} on {event.method} {event.path} ({where})"
-    return dataclasses.replace(route, authenticated=True, auth_evidence=evidence)
+    return f"API Gateway authorizer {event.authorizer} on {event.method} {event.path} ({where})"
 
 
 def _script(folder: _Folder, item: WalkedFile, text: str) -> None:
@@ -443,6 +460,34 @@ def _script(folder: _Folder, item: WalkedFile, text: str) -> None:
                 mutating=endpoint.mutating,
                 auth_evidence=endpoint.auth_evidence,
                 mutation_evidence=endpoint.mutation_evidence,
+            )
+        )
+    if kind == "javascript":
+        _node_lambda(folder, item, text)
+
+
+def _node_lambda(folder: _Folder, item: WalkedFile, text: str) -> None:
+    """Node.js Lambda handlers: one Endpoint per route, like the Python ones."""
+    for route in nodelambda.analyse_node_lambda(text):
+        authenticated, evidence = route.authenticated, route.auth_evidence
+        if not authenticated:
+            evidence = _gateway_evidence(
+                folder, item.path.resolve(), route.handler, route.method, route.path
+            )
+            authenticated = evidence is not None
+        module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
+        folder.records.append(
+            Endpoint(
+                entity=folder.request.entity.id,
+                provenance=folder.provenance(item.path, route.line, route.end_line),
+                kind="lambda",
+                handler=f"{module}.{route.handler}",
+                method=route.method,
+                route=route.path,
+                authenticated=authenticated,
+                mutating=route.mutating,
+                auth_evidence=evidence,
+                mutation_evidence=route.mutation_evidence,
             )
         )
 

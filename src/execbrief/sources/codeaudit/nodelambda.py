@@ -1,0 +1,259 @@
+"""Node.js Lambda handlers (``exports.handler``, ``export const handler``), read at tokenizer level.
+
+The same questions as for Python (``codeaudit.lambdas``), answered by pattern over the handler's
+body with comments blanked: the routes it dispatches on (``event.httpMethod === "POST"``,
+``event.requestContext.http.method``, ``event.path``/``rawPath``, ``event.routeKey === "POST /x"``,
+``switch (event.routeKey) { case "POST /x": ... }``, through local names such as ``method``), whether
+a branch checks its caller (the Authorization or API-key header, ``jwt.verify``,
+``timingSafeEqual``, authorizer claims, a Stripe webhook signature, or a same-file function that
+does), and whether it writes (POST/PUT/PATCH/DELETE, DynamoDB/SES/Stripe write calls).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from execbrief.sources.codeaudit.webapps import _body_end, _functions, _line, mask
+
+_HANDLER = re.compile(
+    r"(?:(?:module\.)?exports\.(\w+)\s*=\s*(?:async\s+)?(?:function\b[^(]*)?\(?([^()=]*)\)?\s*(?:=>)?\s*\{"
+    r"|export\s+(?:const|let)\s+(\w+)\s*=\s*(?:async\s+)?(?:function\b[^(]*)?\(?([^()=]*)\)?\s*(?:=>)?\s*\{"
+    r"|export\s+(?:async\s+)?function\s+(\w+)\s*\(([^)]*)\)\s*\{)"
+)
+_METHOD = r"(?:event\.httpMethod|event\.requestContext\.http\.method|event\.requestContext\.httpMethod|method|httpMethod|verb)"
+_PATH = r"(?:event\.path|event\.rawPath|event\.resource|event\.requestContext\.http\.path|path|rawPath|route)"
+_KEY = r"(?:event\.routeKey|routeKey)"
+_IF = re.compile(r"\bif\s*\(")
+_COMPARE = re.compile(
+    rf"(?P<subject>{_METHOD}|{_PATH}|{_KEY})(?:\.toUpperCase\(\))?\s*===?\s*['\"`](?P<value>[^'\"`]+)['\"`]"
+    rf"|['\"`](?P<value2>[^'\"`]+)['\"`]\s*===?\s*(?P<subject2>{_METHOD}|{_PATH}|{_KEY})\b"
+)
+_SWITCH = re.compile(
+    rf"\bswitch\s*\(\s*(?P<subject>{_METHOD}|{_KEY}|{_PATH})(?:\.toUpperCase\(\))?\s*\)\s*\{{"
+)
+_CASE = re.compile(r"\bcase\s+['\"`]([^'\"`]+)['\"`]\s*:|\bdefault\s*:")
+_AUTH = re.compile(
+    r"headers\s*(?:\.\s*authorization\b|\.\s*Authorization\b|\[\s*['\"](?:authorization|Authorization|x-api-key|X-Api-Key)['\"]\s*\])"
+    r"|\bjwt\.verify\s*\(|\bjwtVerify\s*\(|timingSafeEqual\s*\(|requestContext\.authorizer|constructEvent\s*\("
+    r"|['\"](?:stripe-signature|x-hub-signature(?:-256)?|x-api-key)['\"]",
+    re.IGNORECASE,
+)
+_WRITES = re.compile(
+    r"\b(?:Put|Update|Delete|BatchWrite|TransactWrite)(?:Item)?Command\b|\bSend(?:Raw|Templated)?EmailCommand\b"
+    r"|\.(?:put|update|delete|batchWrite|transactWrite|sendEmail|publish|sendMessage)\s*\("
+    r"|\b(?:charges|paymentIntents|refunds|customers|subscriptions)\.create\s*\("
+)
+_CALL = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
+VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "ANY", "OPTIONS", "HEAD"})
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class NodeRoute:
+    """One route of a Node.js handler."""
+
+    handler: str
+    method: str | None
+    path: str | None
+    line: int
+    end_line: int
+    authenticated: bool
+    auth_evidence: str | None
+    mutating: bool
+    mutation_evidence: str | None
+
+
+def is_node_lambda(text: str) -> bool:
+    """Cheap pre-test: does the file export a handler taking an event?"""
+    return "handler" in text and "event" in text and ("exports" in text or "export " in text)
+
+
+def _kind(subject: str) -> str:
+    if re.fullmatch(_METHOD, subject):
+        return "method"
+    if re.fullmatch(_KEY, subject):
+        return "routekey"
+    return "path"
+
+
+def _parse(kind: str, value: str) -> tuple[str | None, str | None] | None:
+    if kind == "method":
+        return (value.upper(), None) if value.upper() in VERBS else None
+    if kind == "path":
+        return (None, value) if value.startswith("/") else None
+    head, _, tail = value.partition(" ")
+    if head.upper() in VERBS and tail.startswith("/"):
+        return head.upper(), tail
+    return None
+
+
+def _auth(
+    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
+) -> str | None:
+    found = _AUTH.search(code, start, end)
+    if found:
+        return f"checks the caller ({found.group(0).strip()[:40]}) at line {_line(code, found.start())}"
+    if depth < 3:
+        for call in _CALL.finditer(code, start, end):
+            name = call.group(1)
+            if name in functions:
+                _, inner_start, inner_end = functions[name]
+                if inner_start <= start < inner_end:
+                    continue
+                inner = _auth(code, inner_start, inner_end, functions, depth + 1)
+                if inner:
+                    return f"calls {name}(), which {inner}"
+    return None
+
+
+def _writes(
+    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
+) -> str | None:
+    found = _WRITES.search(code, start, end)
+    if found:
+        return f"calls {found.group(0).strip('.( ')} at line {_line(code, found.start())}"
+    if depth < 3:
+        for call in _CALL.finditer(code, start, end):
+            name = call.group(1)
+            if name in functions:
+                _, inner_start, inner_end = functions[name]
+                if inner_start <= start < inner_end:
+                    continue
+                inner = _writes(code, inner_start, inner_end, functions, depth + 1)
+                if inner:
+                    return inner
+    return None
+
+
+def analyse_node_lambda(text: str) -> list[NodeRoute]:
+    """Every route of every exported handler of one JavaScript/TypeScript file."""
+    if not is_node_lambda(text):
+        return []
+    code = mask(text, strings=False)
+    structure = mask(text, strings=True)
+    functions = _functions(structure)
+    routes: list[NodeRoute] = []
+    for match in _HANDLER.finditer(structure):
+        name = match.group(1) or match.group(3) or match.group(5)
+        params = match.group(2) or match.group(4) or match.group(6) or ""
+        takes_event = "event" in params or "evt" in params
+        if not takes_event and name not in {"handler", "lambdaHandler", "main"}:
+            continue
+        body_start = match.end() - 1
+        body_end = _body_end(structure, body_start)
+        found = _branches(text, code, structure, body_start, body_end, functions, name, routes)
+        if not found:
+            auth = _auth(code, body_start, body_end, functions)
+            writes = _writes(code, body_start, body_end, functions)
+            routes.append(
+                NodeRoute(
+                    name,
+                    None,
+                    None,
+                    _line(text, match.start()),
+                    _line(text, body_end - 1),
+                    auth is not None,
+                    auth,
+                    writes is not None,
+                    writes,
+                )
+            )
+    return routes
+
+
+def _branches(
+    text: str,
+    code: str,
+    structure: str,
+    start: int,
+    end: int,
+    functions: dict[str, tuple[int, int, int]],
+    handler: str,
+    routes: list[NodeRoute],
+) -> bool:
+    # (position, method, path, body start, body end, condition) of every dispatching branch
+    branches: list[tuple[int, str | None, str | None, int, int, str]] = []
+    for match in _IF.finditer(structure, start, end):
+        open_paren = match.end() - 1
+        close = _matching(structure, open_paren, "(", ")")
+        condition = code[open_paren:close]
+        method: str | None = None
+        path: str | None = None
+        for compare in _COMPARE.finditer(condition):
+            subject = compare.group("subject") or compare.group("subject2")
+            value = compare.group("value") or compare.group("value2")
+            parsed = _parse(_kind(subject), value)
+            if parsed:
+                method = parsed[0] or method
+                path = parsed[1] or path
+        if method is None and path is None:
+            continue
+        brace = structure.find("{", close)
+        if brace == -1 or structure[close:brace].strip():
+            semicolon = structure.find(";", close)
+            body_start, body_end = close, (semicolon + 1 if semicolon != -1 else end)
+        else:
+            body_start, body_end = brace, _body_end(structure, brace)
+        branches.append((match.start(), method, path, body_start, body_end, condition))
+    for switch in _SWITCH.finditer(structure, start, end):
+        kind = _kind(switch.group("subject"))
+        brace = switch.end() - 1
+        switch_end = _body_end(structure, brace)
+        cases = list(_CASE.finditer(structure, brace, switch_end))
+        for index, case in enumerate(cases):
+            if case.group(1) is None:
+                continue
+            parsed = _parse(kind, text[case.start(1) : case.end(1)])
+            if parsed is None:
+                continue
+            case_end = cases[index + 1].start() if index + 1 < len(cases) else switch_end
+            branches.append((case.start(), parsed[0], parsed[1], case.end(), case_end, ""))
+    if not branches:
+        return False
+    first = min(position for position, *_ in branches)
+    # a caller check at the top of the handler, before any dispatch, protects every route
+    before = _auth(code, start, first, functions)
+    for position, method, path, body_start, body_end, condition in sorted(branches):
+        in_condition = _AUTH.search(condition)
+        auth = (
+            before
+            or (
+                f"checks the caller in the condition at line {_line(text, position)}"
+                if in_condition
+                else None
+            )
+            or _auth(code, body_start, body_end, functions)
+        )
+        writes = _writes(code, body_start, body_end, functions)
+        if method in {"OPTIONS", "HEAD"}:
+            continue
+        mutating = method in MUTATING or writes is not None
+        evidence = writes or (f"{method} request" if method in MUTATING else None)
+        routes.append(
+            NodeRoute(
+                handler,
+                method,
+                path,
+                _line(text, position),
+                _line(text, max(body_end - 1, position)),
+                auth is not None,
+                auth,
+                mutating,
+                evidence,
+            )
+        )
+    return True
+
+
+def _matching(structure: str, start: int, opener: str, closer: str) -> int:
+    depth = 0
+    for index in range(start, len(structure)):
+        char = structure[index]
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(structure)
