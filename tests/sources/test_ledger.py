@@ -396,6 +396,17 @@ def test_an_equity_opening_line_is_the_opening_balance_in_a_single_entry_file(
     ]
 
 
+def test_currency_option(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "l.csv",
+        "date,account,amount,memo\n2026-01-01,Assets:Bank,10,Opening balance\n2026-01-02,Income:Rent,5\n",
+    )
+    result = collect(tmp_path, "l.csv", currency="EUR")
+    assert [t.amount for t in txns(result)] == [Money(Decimal("5"), "EUR")]
+    assert {b.balance.currency for b in balances(result)} == {"EUR"}
+
+
 def test_no_anchor_no_computed_balances(tmp_path: Path) -> None:
     write(tmp_path, "l.csv", "date,account,amount\n2026-01-02,Income:Rent,500\n")
     assert balances(collect(tmp_path, "l.csv")) == []

@@ -170,6 +170,7 @@ class LedgerOptions(Model):
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     default_accounts: DefaultAccounts | None = None
     double_entry: bool = False
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
 
     @field_validator("columns")
     @classmethod
@@ -519,7 +520,7 @@ class LedgerSource(BaseSource):
                 )
             )
             first_source = first_source or "portfolio.toml"
-        records.extend(cash.records(request, request.currency, first_source))
+        records.extend(cash.records(request, options.currency or request.currency, first_source))
         return finish(request, KIND, locations, records, errors, span)
 
 
@@ -543,7 +544,7 @@ def _read_csv(
     bad = RowErrors(loc)
     base = provenance(loc)
     entity = request.entity.id
-    currency = request.currency
+    currency = options.currency or request.currency
     bank = options.sign == "bank"
     debit_sign = options.sign == "debit"
     check = _SignCheck()
