@@ -24,6 +24,7 @@ from execbrief.delivery import (
     outgoing_for,
     snapshot_fingerprints,
 )
+from execbrief.history import History
 from execbrief.plugins import Registry
 from execbrief.store.db import Store
 from execbrief.transports.base import CheckItem
@@ -105,10 +106,9 @@ def send_reports(
     owned = store is None
     active = store if store is not None else Store(config.store_path, clock=timing.now)
     try:
-        history = _history(active)
-        if history is not None:
-            threshold = config.history.threshold_percent
-            documents = [history.with_deltas(document, threshold) for document in documents]
+        history = History(active)
+        threshold = config.history.threshold_percent
+        documents = [history.with_deltas(document, threshold) for document in documents]
         return _deliver(
             config,
             registry,
@@ -136,7 +136,7 @@ def _deliver(
     run: SendRun,
     documents: list[Any],
     snapshot: Any,
-    history: Any,
+    history: History,
     store: Store,
     as_of: date,
     chosen: Period,
@@ -166,8 +166,7 @@ def _deliver(
         guard = None
         if not options.dry_run:
             run_id = store.start_run("send", as_of=as_of.isoformat(), period=str(chosen))
-            if history is not None:
-                history.record(run_id, str(chosen), snapshot, documents)
+            history.record(run_id, str(chosen), snapshot, documents)
             guard = load_guard(pipeline.fingerprint_key(config), snapshot_fingerprints(snapshot))
         run.result = dispatch(
             outgoing,
@@ -184,15 +183,3 @@ def _deliver(
             run_id=run_id,
         )
     return run
-
-
-def _history(store: Store) -> Any:
-    """The run history (``execbrief.history``) when that module and its tables exist, else None."""
-    try:
-        from execbrief.history import History
-    except ImportError:
-        return None
-    tables = {
-        row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
-    return History(store) if {"snapshots", "documents"} <= tables else None
