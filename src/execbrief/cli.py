@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from execbrief.config import Config
+    from execbrief.document import Document
     from execbrief.plugins import Registry
     from execbrief.store.db import Store
 
@@ -232,19 +233,30 @@ def build(
         failures = [item for item in built if item.document is None]
         for item in failures:
             console(stderr=True).print(f"[bold red]error:[/] {item.error}")
-        done = [item for item in built if item.document is not None]
+        documents = with_stored_deltas(loaded.config, [i.document for i in built if i.document])
         if out is None and len(built) == 1:
-            if done:
-                click.echo(renderer.render(done[0].document), nl=False)
+            if documents:
+                click.echo(renderer.render(documents[0]), nl=False)
             sys.exit(1 if failures else 0)
         target = Path(out or "reports")
         target.mkdir(parents=True, exist_ok=True)
-        for item in done:
-            assert item.document is not None
-            path = target / f"{item.name}.{renderer.extension}"
-            write_atomic(path, renderer.render(item.document))
+        for document in documents:
+            path = target / f"{document.report}.{renderer.extension}"
+            write_atomic(path, renderer.render(document))
             console(stderr=True).print(f"wrote {path}")
         sys.exit(1 if failures else 0)
+
+
+def with_stored_deltas(config: Config, documents: list[Document]) -> list[Document]:
+    """Documents with "Since last report" from the store's history, when a store exists (a
+    preview never records anything; only ``send`` does)."""
+    if not config.store_path.is_file():
+        return documents
+    from execbrief.history import History
+
+    with open_store(config) as store:
+        history = History(store)
+        return [history.with_deltas(d, config.history.threshold_percent) for d in documents]
 
 
 def write_atomic(path: Path, text: str) -> None:
