@@ -130,18 +130,18 @@ def test_stated_figures_are_metrics_citing_their_lines(
     harbor = "handoffs/harbor-charters.md"
     burn = result.metric("briefing.burn", "harbor-charters")
     assert burn is not None
-    assert burn.value == MoneyRange(Money(7000), Money(9000), Cadence.MONTH, approximate=True)
+    assert burn.value == MoneyRange(Money(5000), Money(9000), Cadence.MONTH, approximate=True)
     assert burn.provenance[0].cite() == f"{harbor}:{line_of(config, harbor, '| Burn rate |')}"
     expected = {
         ("cash", "harbor-charters"): Money(31400),
         ("cash", "tidewater-labs"): Money(41200),
         ("pipeline", "tidewater-labs"): 0,
-        ("pipeline", "clean-sweep"): 14,
+        ("pipeline", "clean-sweep"): 7,
         ("pipeline", "blue-passage"): MoneyRange.point(Money(14000), approximate=True),
         ("equity_obligations", "crewboard"): Percent(10),
         ("equity_agreement_signed", "crewboard"): False,
-        ("runway", "sunset-sails"): Decimal("1.5"),
-        ("burn", "crewboard"): MoneyRange.point(Money(2800), Cadence.MONTH),
+        ("runway", "sunset-sails"): Decimal("2.7"),
+        ("burn", "crewboard"): MoneyRange.point(Money(2300), Cadence.MONTH),
     }
     for (key, entity), value in expected.items():
         metric = result.metric(f"briefing.{key}", entity)

@@ -135,7 +135,7 @@ def test_inventory_and_figures_cite_the_notes(example: tuple[Path, Document]) ->
     assert figures[0].title == "Harbor Charters (charter, company)"
     by = {(m.entity, m.id): m for b in figures for m in b.metrics}
     burn = by[("harbor-charters", "briefing.burn")]
-    assert burn.value == MoneyRange(Money(7000), Money(9000), Cadence.MONTH, approximate=True)
+    assert burn.value == MoneyRange(Money(5000), Money(9000), Cadence.MONTH, approximate=True)
     assert burn.provenance == (
         Provenance(
             "handoffs/harbor-charters.md",
