@@ -289,7 +289,10 @@ def test_parse_date_and_bool() -> None:
     assert parse_date("2026/11/20") == parse_date("2026.11.20") == date(2026, 11, 20)
     with pytest.raises(ValueError, match=r"bad date '2026/13/20'"):
         parse_date("2026/13/20")
-    with pytest.raises(ValueError, match=r"bad date '20/11/2026'; expected YYYY-MM-DD"):
+    with pytest.raises(
+        ValueError,
+        match=r"bad date '20/11/2026'; expected YYYY-MM-DD \(for this layout set date_format",
+    ):
         parse_date("20/11/2026")
     with pytest.raises(ValueError, match=r"expected a date like 11/20/2026 \(%m/%d/%Y\)"):
         parse_date("2026-11-20", "%m/%d/%Y")

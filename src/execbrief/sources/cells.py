@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 _AMOUNT = re.compile(r"^(?P<sign>[-+])?(?P<cur>[$€£])?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)$")
 _CODE = re.compile(r"^[A-Z]{3}\s+|\s+[A-Z]{3}$")  # "USD 1,250.00", "1250.00 USD"
+_DAY_MONTH = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 _YMD_SLASHED = re.compile(r"^\d{4}([/.])\d{1,2}\1\d{1,2}$")
 TRUE = frozenset({"y", "yes", "true", "t", "1", "x"})
 FALSE = frozenset({"n", "no", "false", "f", "0", ""})
@@ -38,6 +39,8 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
         expected = (
             f"a date like {date(2026, 11, 20).strftime(fmt)} ({fmt})" if fmt else "YYYY-MM-DD"
         )
+        if not fmt and _DAY_MONTH.match(value):
+            expected += ' (for this layout set date_format, e.g. "%m/%d/%Y" or "%d/%m/%Y")'
         raise ValueError(f"bad {what} {text.strip()[:40]!r}; expected {expected}") from None
 
 
