@@ -755,5 +755,5 @@ def test_a_big_ledger_is_streamed(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     (error,) = result.errors
-    assert error.rows_skipped == 50_000 and error.message.endswith("and 49995 more")
+    assert error.rows_skipped == 50_000 and error.message.endswith("and 49995 more") and error.fatal
     assert peak < 3_000_000, f"peak {peak} bytes"

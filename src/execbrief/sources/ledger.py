@@ -635,7 +635,8 @@ def _read_csv(
         cash.moves[day] += amount
     for item in balances:
         span.add(item.day)
-    return records, bad.errors(request, KIND)
+    # A file of which no row could be read is a failed source, not a warning.
+    return records, bad.errors(request, KIND, fatal=not (records or balances))
 
 
 def _written(
