@@ -648,9 +648,7 @@ def _written(
     """
     amount_text = row.get("amount", "").strip() if has_amount else ""
     debit_text, credit_text = row.get("debit", "").strip(), row.get("credit", "").strip()
-    if amount_text:
-        if debit_text or credit_text:
-            raise ValueError("has both an amount and debit/credit; expected one or the other")
+    if amount_text:  # some exports give both; the signed amount is the one to trust
         written = parse_amount(amount_text)
         return written, (written if bank else None)
     if debit_text and credit_text:
