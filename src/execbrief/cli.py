@@ -155,11 +155,15 @@ def progress_bar(
         yield advance
 
 
+WORKFLOW = ("demo", "check", "collect", "build", "send", "history", "track", "archive", "reports")
+
+
 class Group(click.Group):
-    """The command group: lists commands in the order they were added."""
+    """The command group: lists commands in workflow order, then plugins' commands."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        known = [name for name in WORKFLOW if name in self.commands]
+        return known + sorted(name for name in self.commands if name not in WORKFLOW)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
