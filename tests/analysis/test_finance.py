@@ -501,3 +501,14 @@ def test_properties_hold_for_any_ledger(rows: list, opening: int) -> None:
         be = ent.break_even
         if be and be.units_needed is not None:
             assert be.units_needed >= 0 and be.status == "reachable"
+
+
+def test_no_complete_month_yet() -> None:
+    ents = [("new", "charter")]
+    recs = [balance("new", "2026-04-01", 500), tx("new", "2026-04-03", "Expenses:Fuel", 50)]
+    res = analyze(snapshot(ents, recs), config(ents))  # as of 2026-04-15: April is not complete
+    new = res.for_entity("new")
+    assert new is not None and new.runway is not None and new.break_even is not None
+    assert new.net_burn_3m is None and new.runway.status == "no data"
+    assert new.runway.cash == usd(450) and "no complete month" in new.runway.text
+    assert new.break_even.status == "unknown"

@@ -459,10 +459,12 @@ def runway(
     """Runway = cash ÷ net burn, over the range of monthly net burn (worst month gives the short end)."""
     if burn is None:
         if cash is None:
-            return Runway("no data", "unknown, no cash balance and no ledger")
+            return Runway(
+                "no data", "unknown, no cash balance and no complete month of ledger lines"
+            )
         return Runway(
             "no data",
-            "unknown, no ledger to measure burn",
+            "unknown, no complete month of ledger lines to measure burn",
             cash,
             as_of,
             cash_source,
