@@ -231,7 +231,7 @@ def break_even_table(fin: FinanceResult, entities: set[str] | None = None) -> Ta
         tuple(rows),
         "Break-even and monthly revenue targets",
         ("l", "l", "r", "r", "r", "r", "l", "r", "r", "r"),
-        f"Measured over {_span(fin.window_6m)}: price from bookings, trips or timesheets, variable and fixed "
+        f"Measured over each entity's last six complete months ({_span(fin.window_6m)}, fewer where its books start later): price from bookings, trips or timesheets, variable and fixed "
         "costs from the ledger, unless set in the config. Break-even = fixed ÷ contribution per unit, "
         "rounded up; revenue to break even = fixed ÷ contribution ratio.",
     )
