@@ -163,6 +163,26 @@ class SecurityResult(AnalysisResult):
     allowlisted: int = 0
     allowlisted_at: tuple[Provenance, ...] = ()
 
+    def cost_by_month(self) -> dict[str, tuple[tuple[str, Money], ...]]:
+        """Each entity's AWS cost per month, all services summed (for the trend chart)."""
+        return monthly_totals(self.costs)
+
+
+def monthly_totals(costs: Iterable[CostLine]) -> dict[str, tuple[tuple[str, Money], ...]]:
+    """Each entity's AWS cost per month, all services summed, oldest month first."""
+    by_entity: dict[str, list[CostLine]] = defaultdict(list)
+    for line in costs:
+        by_entity[line.entity].append(line)
+    out: dict[str, tuple[tuple[str, Money], ...]] = {}
+    for entity, lines in sorted(by_entity.items()):
+        months = sorted({m for line in lines for m, _ in line.months})
+        zero = Money.zero(lines[0].latest.currency)
+        out[entity] = tuple(
+            (month, sum((a for line in lines for m, a in line.months if m == month), zero))
+            for month in months
+        )
+    return out
+
 
 def _options(config: Config | None) -> SecurityOptions:
     options = config.analysis_options(NAME) if config is not None else None
@@ -748,15 +768,9 @@ def _metrics(
                 provenance=line.provenance,
             )
         )
+    monthly = monthly_totals(costs)
     for entity, lines in sorted(by_entity.items()):
-        months = sorted({m for line in lines for m, _ in line.months})
-        totals = [
-            sum(
-                (a for line in lines for m, a in line.months if m == month),
-                Money.zero(lines[0].latest.currency),
-            )
-            for month in months
-        ]
+        totals = [amount for _month, amount in monthly[entity]]
         low = min(totals, key=lambda m: m.amount)
         high = max(totals, key=lambda m: m.amount)
         metrics.append(

@@ -22,12 +22,15 @@ from execbrief.document import (
     ActionPlan,
     Bullet,
     BulletList,
+    Chart,
     Document,
     Findings,
     Metrics,
     Paragraph,
+    Point,
     Row,
     Section,
+    Series,
     Table,
 )
 from execbrief.findings import Action, Finding, Severity, rank_findings
@@ -301,8 +304,8 @@ def _short(evidence: str | None) -> str:
 
 def _costs(
     security: SecurityResult, savings: list[Finding], names: dict[str, str]
-) -> tuple[Table | Paragraph | Metrics | Findings, ...]:
-    blocks: list[Table | Paragraph | Metrics | Findings] = []
+) -> tuple[Table | Paragraph | Metrics | Findings | Chart, ...]:
+    blocks: list[Table | Paragraph | Metrics | Findings | Chart] = []
     if security.costs:
         rows = tuple(
             Row(
@@ -336,6 +339,17 @@ def _costs(
         ]
         if totals:
             blocks.append(Metrics(tuple(totals), title="Totals"))
+        blocks.append(
+            Chart(
+                "AWS cost by month, all services",
+                tuple(
+                    Series(_who(entity, names), tuple(Point(m, a) for m, a in months), "USD/mo")
+                    for entity, months in security.cost_by_month().items()
+                ),
+                "bar",
+                tuple(p for line in security.costs for p in line.provenance[-1:]),
+            )
+        )
     else:
         blocks.append(
             Paragraph(
