@@ -3,6 +3,8 @@ report plugin installed through an entry point is built with no change to built-
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -108,7 +110,7 @@ def installed_plugin(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_external_report_plugin_is_listed_and_built(
+def test_external_report_plugin_is_listed_built_and_delivered(
     installed_plugin: dict[str, str], tmp_path: Path
 ) -> None:
     config = tmp_path / "portfolio.toml"
@@ -143,3 +145,17 @@ def test_external_report_plugin_is_listed_and_built(
     )
     assert built.returncode == 0, built.stderr
     assert "Fair winds for Harbor Charters." in built.stdout
+
+    sent = subprocess.run(
+        [*run, "send", "-c", str(config), "--as-of", "2026-11-20"],
+        env=installed_plugin,
+        capture_output=True,
+        text=True,
+    )
+    assert sent.returncode == 0, sent.stderr
+    messages = list((tmp_path / "outbox").glob("*.eml"))
+    assert len(messages) == 1
+    message = email.message_from_bytes(messages[0].read_bytes(), policy=email.policy.default)
+    assert message["To"] == "skipper@harbor.example"
+    body = message.get_body(("plain",))
+    assert body is not None and "Fair winds for Harbor Charters." in body.get_content()
