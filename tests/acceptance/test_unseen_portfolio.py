@@ -864,11 +864,6 @@ def test_pipeline_none_followed_by_a_comma_is_zero(runs: dict[str, Any]) -> None
     assert fact["value"] == 0
 
 
-@pytest.mark.xfail(
-    reason="OTA sequencing rounds gross to cents before applying the commission, so net is off by "
-    "a cent (51.08 for 51.0875, 4.97 for 4.9625)",
-    strict=True,
-)
 def test_ota_net_is_rounded_once(runs: dict[str, Any]) -> None:
     doc = runs["cmo"]["json"]
     sg = {r[1]: r for r in _rows(doc, "Saltgrass Charters: order to list in").values()}

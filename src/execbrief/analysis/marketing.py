@@ -786,11 +786,11 @@ def score_otas(
         gross: Money | None = None
         net: Money | None = None
         if baseline is not None:
-            gross = (baseline * reach * fit).quantize(CENT)
-            net = (gross * (1 - terms.commission) - Money(terms.monthly_fee, currency)).quantize(
-                CENT
-            )
-            score = (net.amount / terms.effort.cost).quantize(CENT)
+            # round once, at the end: rounding gross first moves net by a cent
+            exact_gross = baseline * reach * fit
+            exact_net = exact_gross * (1 - terms.commission) - Money(terms.monthly_fee, currency)
+            gross, net = exact_gross.quantize(CENT), exact_net.quantize(CENT)
+            score = (exact_net.amount / terms.effort.cost).quantize(CENT)
         else:
             score = (fit * (1 - terms.commission) / terms.effort.cost).quantize(Decimal("0.0001"))
         scored.append((score, key, terms, gross, net))
@@ -1398,7 +1398,7 @@ class MarketingAnalysis:
                     )
                 )
             # OTA sequencing
-            baseline = (total_rev / 12).quantize(CENT) if total_n else None
+            baseline = total_rev / 12 if total_n else None  # exact; scores round at the end
             scores.extend(
                 score_otas(
                     eid,
