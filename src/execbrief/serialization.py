@@ -55,7 +55,7 @@ def to_jsonable(value: Any) -> JSON:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # "20", never "2E+1"; equal on the way back
     if isinstance(value, datetime | date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
