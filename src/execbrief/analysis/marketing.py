@@ -1308,7 +1308,19 @@ class MarketingAnalysis:
                     )
                 )
             listed = {c for c in channels if ev.get(c, _Evidence()).listed()}
-            if info.kind in ("charter", "rental") and not (listed & OTA_CHANNELS):
+            # "OTA listings: 2" with no names still says the entity is listed somewhere
+            stated_listings = any(
+                f.key == "ota_listings"
+                and isinstance(f.value, int)
+                and not isinstance(f.value, bool)
+                and f.value > 0
+                for f in snapshot.records(Fact, eid)
+            )
+            if (
+                info.kind in ("charter", "rental")
+                and not (listed & OTA_CHANNELS)
+                and not stated_listings
+            ):
                 negative = [p for c in OTA_CHANNELS for p in ev.get(c, _Evidence()).provenance]
                 findings.append(
                     Finding(
