@@ -260,7 +260,9 @@ def with_stored_deltas(config: Config, documents: list[Document]) -> list[Docume
 
     with open_store(config) as store:
         history = History(store)
-        return [history.with_deltas(d, config.history.threshold_percent) for d in documents]
+        names = {entity.id: entity.name for entity in config.entities}
+        threshold = config.history.threshold_percent
+        return [history.with_deltas(d, threshold, names) for d in documents]
 
 
 def write_atomic(path: Path, text: str) -> None:

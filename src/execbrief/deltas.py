@@ -7,6 +7,7 @@ little stored history, so the same history gives the same lines. The result is a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -95,9 +96,15 @@ def _percent(before: Decimal, after: Decimal) -> str:
     return f"{share}%"
 
 
-def moved(old: Metric, new: Metric, threshold_percent: Decimal) -> str | None:
+def _who(entity: str | None, names: Mapping[str, str]) -> str:
+    return f" ({names.get(entity, entity)})" if entity else ""
+
+
+def moved(
+    old: Metric, new: Metric, threshold_percent: Decimal, names: Mapping[str, str] | None = None
+) -> str | None:
     """The delta line for one metric, or None when it did not move beyond the threshold."""
-    label = new.label + (f" ({new.entity})" if new.entity else "")
+    label = new.label + _who(new.entity, names or {})
     before, after = metric_number(old.value), metric_number(new.value)
     if before is None or after is None:
         if old.value != new.value and not isinstance(new.value, Money | MoneyRange):
@@ -110,15 +117,21 @@ def moved(old: Metric, new: Metric, threshold_percent: Decimal) -> str | None:
     return f"{label}: {_change(old.value, new.value, new.unit)} ({describe(old.value, old.unit)} → {describe(new.value, new.unit)})"
 
 
-def _finding_line(finding: Finding) -> str:
-    who = f" ({finding.entity})" if finding.entity else ""
+def _finding_line(finding: Finding, names: Mapping[str, str]) -> str:
+    who = _who(finding.entity, names)
+    if finding.entity and names.get(finding.entity, finding.entity) in finding.title:
+        who = ""  # the title already names it
     return f"[{finding.severity.value.upper()}] {finding.title}{who}"
 
 
 def since_last_report(
-    document: Document, prior: PriorRun | None, threshold_percent: Decimal
+    document: Document,
+    prior: PriorRun | None,
+    threshold_percent: Decimal,
+    names: Mapping[str, str] | None = None,
 ) -> Section:
-    """The "Since last report" section for ``document``."""
+    """The "Since last report" section for ``document``; ``names`` maps entity ids to names."""
+    names = names or {}
     if prior is None:
         return Section(
             SECTION_TITLE,
@@ -134,26 +147,28 @@ def since_last_report(
     moves: list[Bullet] = []
     for key, metric in now.items():
         if key in before:
-            line = moved(before[key], metric, threshold_percent)
+            line = moved(before[key], metric, threshold_percent, names)
             if line:
                 moves.append(Bullet(line, metric.provenance))
     old_findings = {f.id: f for f in prior.document.findings()}
     new_findings = {f.id: f for f in document.findings()}
     new = [
-        Bullet(_finding_line(f), f.provenance)
+        Bullet(_finding_line(f, names), f.provenance)
         for fid, f in new_findings.items()
         if fid not in old_findings
     ]
     still = [
         Bullet(
-            f"{_finding_line(f)} — open {prior.open_periods.get(fid, 1) + 1} reports running",
+            f"{_finding_line(f, names)} — open {prior.open_periods.get(fid, 1) + 1} reports running",
             f.provenance,
         )
         for fid, f in new_findings.items()
         if fid in old_findings
     ]
     resolved = [
-        Bullet(_finding_line(f)) for fid, f in old_findings.items() if fid not in new_findings
+        Bullet(_finding_line(f, names))
+        for fid, f in old_findings.items()
+        if fid not in new_findings
     ]
     blocks: list[Paragraph | BulletList | Chart] = [
         Paragraph(
@@ -168,12 +183,16 @@ def since_last_report(
         ("Resolved", resolved, "Nothing resolved."),
     ):
         blocks.append(BulletList(tuple(items) if items else (Bullet(empty),), title=title))
-    blocks.extend(trends(document, now, prior))
+    blocks.extend(trends(document, now, prior, names))
     return Section(SECTION_TITLE, tuple(blocks), id=SECTION_ID)
 
 
 def trends(
-    document: Document, now: dict[str, Metric], prior: PriorRun, limit: int = 4
+    document: Document,
+    now: dict[str, Metric],
+    prior: PriorRun,
+    names: Mapping[str, str] | None = None,
+    limit: int = 4,
 ) -> list[Chart]:
     """Charts of the numeric metrics with the longest stored history, across reports."""
     series: list[Series] = []
@@ -183,7 +202,7 @@ def trends(
             continue
         points = [Point(period, value) for period, value in history if period != document.period]
         points.append(Point(document.period, metric.value))
-        name = metric.label + (f" ({metric.entity})" if metric.entity else "")
+        name = metric.label + _who(metric.entity, names or {})
         series.append(Series(name, tuple(points), metric.unit))
     series.sort(key=lambda s: (-len(s.points), s.name))
     return [Chart(f"Trend: {item.name}", (item,)) for item in series[:limit]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -178,10 +179,16 @@ class History:
                 series.setdefault(key, []).append((stored.period, metric.value))
         return PriorRun(previous.period, previous.document, open_periods, series)
 
-    def with_deltas(self, document: Document, threshold_percent: Decimal) -> Document:
-        """The document with its "Since last report" section first."""
+    def with_deltas(
+        self,
+        document: Document,
+        threshold_percent: Decimal,
+        names: Mapping[str, str] | None = None,
+    ) -> Document:
+        """The document with its "Since last report" section first (``names``: entity names)."""
         prior = self.prior(document.report, document.period)
-        return with_section(document, since_last_report(document, prior, threshold_percent))
+        section = since_last_report(document, prior, threshold_percent, names)
+        return with_section(document, section)
 
     def sent_documents(self) -> list[StoredDocument]:
         """The latest stored document per (period, report) that was delivered to someone."""

@@ -108,7 +108,8 @@ def send_reports(
     try:
         history = History(active)
         threshold = config.history.threshold_percent
-        documents = [history.with_deltas(document, threshold) for document in documents]
+        entity_names = {entity.id: entity.name for entity in snapshot.entities}
+        documents = [history.with_deltas(doc, threshold, entity_names) for doc in documents]
         return _deliver(
             config,
             registry,

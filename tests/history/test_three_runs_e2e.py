@@ -89,11 +89,11 @@ def test_three_runs_with_known_changes(tmp_path: Path) -> None:
     write(tmp_path, cash="$15,000", ota="2", pipeline="3 leads")
     october = since_last(runner, config, "2026-10-20")
     assert october["Figures that moved"] == [
-        "Cash (osprey): down $5,000 (25%) ($20K → $15K)",
-        "Pipeline (tern): up 3 leads (0 leads → 3 leads)",
+        "Cash (Osprey Charters): down $5,000 (25%) ($20K → $15K)",
+        "Pipeline (Tern Consulting): up 3 leads (0 leads → 3 leads)",
     ]
     assert october["New findings"] == ["No new findings."]
-    assert october["Resolved"] == ["[CRITICAL] Tern Consulting has an empty sales pipeline (tern)"]
+    assert october["Resolved"] == ["[CRITICAL] Tern Consulting has an empty sales pipeline"]
 
     write(tmp_path, cash="$15,000", ota="0", pipeline="3 leads")
     november = since_last(runner, config, "2026-11-20")
