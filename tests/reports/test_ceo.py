@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -436,3 +437,190 @@ def test_unseen_notes_give_a_ceo_report_matching_them(tmp_path: Path) -> None:
     titles = {f.id: f.title for f in document.findings()}
     assert titles["briefing.unbilled-work:osprey"] == "Osprey has ~$2,300 of unbilled work"
     assert titles["briefing.funnel-stall:osprey:signed"] == "Osprey: 5 proposals led to 0 signed"
+
+
+# Notes in styles real operators use that the other fixtures do not: a Notion export (emoji
+# headings, a callout, a table with a notes column, upper-case labels), ### sub-sections with
+# numbered lists and a funnel written as arrows, one entity in two notes (one with CRLF line
+# endings, one with nested front matter), a note with no headings, and a binary file.
+KELP = """\
+# 🛶 Kelp Kayak Tours — Handoff
+
+<aside>
+💡 Handed over by Priya on Nov 10, 2026. Ask her before changing prices.
+</aside>
+
+## 💰 Money
+
+**CASH ON HAND:** $23,900
+
+**Monthly Burn:** about $6k
+
+> ⚠️ **Runway:** ~4 months if nothing changes
+
+## 📈 Sales
+
+| Metric | Value | Notes |
+| --- | --- | --- |
+| Open leads | 5 | mostly schools |
+| OTA Listings | 0 | never got around to it |
+| Bookings / month | 38 | summer avg |
+
+## 🤝 Ownership
+
+- **Equity promised:** 5% to Marco (lead guide)
+- **Agreement signed:** No — just a handshake in May
+"""
+RUBBLE = """\
+# Rubble Runners
+
+## Finances
+
+### Cash
+
+1. Bank balance: 12,400 USD
+2. Burn: $9,500/mo
+
+## Sales
+
+### Funnel (October)
+
+- Inquiries → 40
+- Quotes → 22
+- Jobs booked → 0
+
+### Pipeline
+
+Open leads: none right now
+"""
+BYTES_A = (
+    "# Byte Harbor — money\r\n\r\n## Numbers\r\n\r\n- Cash: $41,000\r\n- Burn rate: $15K/month\r\n"
+    "- Runway: 2.7 months\r\n\r\n## Billing\r\n\r\n"
+    "About $6,800 of October work has not been invoiced yet.\r\n"
+)
+BYTES_B = """\
+---
+owner:
+  name: Lee Tran
+updated: 2026-11-15
+metrics:
+  mrr: 8000
+  pipeline: 0
+---
+
+# Byte Harbor — sales
+
+- Utilisation: 71%
+"""
+CABIN = """\
+Pine Cabin handoff, written by Jo on 2026-11-01.
+
+Occupancy: 48%
+Nightly rate: $185
+Cash: $3,050
+Burn: $1,100 per month
+Listed on: Airbnb only
+"""
+OPERATOR_TOML = """\
+[portfolio]
+name = "Gull Rock Ventures"
+
+[[entities]]
+id = "kelp"
+name = "Kelp Kayak Tours"
+kind = "charter"
+handoff = "notes/kelp.md"
+
+[[entities]]
+id = "rubble"
+name = "Rubble Runners"
+kind = "hauling"
+handoff = "notes/rubble.md"
+
+[[entities]]
+id = "bytes"
+name = "Byte Harbor"
+kind = "consultancy"
+handoff = ["notes/bytes-a.md", "notes/bytes-b.md"]
+
+[[entities]]
+id = "cabin"
+name = "Pine Cabin"
+kind = "rental"
+stream = true
+handoff = "notes/cabin.md"
+
+[[entities]]
+id = "sloop"
+name = "Broken Sloop"
+kind = "delivery"
+stream = true
+handoff = "notes/sloop.md"
+"""
+
+
+def test_notes_in_operators_own_styles_give_a_ceo_report_matching_them(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name, text in {"kelp": KELP, "rubble": RUBBLE, "bytes-b": BYTES_B, "cabin": CABIN}.items():
+        (notes / f"{name}.md").write_text(text, encoding="utf-8")
+    (notes / "bytes-a.md").write_bytes(BYTES_A.encode())
+    (notes / "sloop.md").write_bytes(b"\x00\x01binary\xff")
+    config = tmp_path / "portfolio.toml"
+    config.write_text(OPERATOR_TOML, encoding="utf-8")
+    document = Document.from_dict(json.loads(json.dumps(build(config).to_dict())))
+
+    figures = {
+        (m.entity, m.id.removeprefix("briefing.")): (m.value, [p.cite() for p in m.provenance])
+        for m in document.metrics()
+        if m.id.startswith("briefing.") and m.entity and m.value is not None
+    }
+    month = Cadence.MONTH
+    expect = {
+        ("kelp", "cash"): (Money(23900), ["notes/kelp.md:9"]),
+        ("kelp", "burn"): (
+            MoneyRange.point(Money(6000), None, approximate=True),
+            ["notes/kelp.md:11"],
+        ),
+        ("kelp", "runway"): (Decimal(4), ["notes/kelp.md:13"]),
+        ("kelp", "pipeline"): (5, ["notes/kelp.md:19"]),
+        ("kelp", "equity_obligations"): (Percent(5), ["notes/kelp.md:25"]),
+        ("kelp", "equity_agreement_signed"): (False, ["notes/kelp.md:26"]),
+        ("rubble", "cash"): (Money(12400), ["notes/rubble.md:7"]),
+        ("rubble", "burn"): (MoneyRange.point(Money(9500), month), ["notes/rubble.md:8"]),
+        ("rubble", "pipeline"): (0, ["notes/rubble.md:20"]),
+        ("bytes", "cash"): (Money(41000), ["notes/bytes-a.md:5"]),
+        ("bytes", "burn"): (MoneyRange.point(Money(15000), month), ["notes/bytes-a.md:6"]),
+        ("bytes", "runway"): (Decimal("2.7"), ["notes/bytes-a.md:7"]),
+        ("bytes", "pipeline"): (0, ["notes/bytes-b.md:7"]),
+        ("cabin", "cash"): (Money(3050), ["notes/cabin.md:5"]),
+        ("cabin", "burn"): (MoneyRange.point(Money(1100), month), ["notes/cabin.md:6"]),
+    }
+    for key, value in expect.items():
+        assert figures.get(key) == value, key
+    assert not [key for key in figures if key[0] == "sloop"]
+
+    shortfalls = {
+        f.id: [p.cite() for p in f.provenance] for f in document.findings() if "shortfall" in f.tags
+    }
+    assert shortfalls == {
+        "briefing.equity-unsigned:kelp": ["notes/kelp.md:25", "notes/kelp.md:26"],
+        "briefing.zero-ota:kelp": ["notes/kelp.md:20"],
+        "briefing.empty-pipeline:rubble": ["notes/rubble.md:20"],
+        "briefing.funnel-stall:rubble:jobs-booked": ["notes/rubble.md:15", "notes/rubble.md:16"],
+        "briefing.empty-pipeline:bytes": ["notes/bytes-b.md:7"],
+        "briefing.unbilled-work:bytes": ["notes/bytes-a.md:11"],
+        "briefing.note-unreadable:sloop": ["notes/sloop.md"],
+    }
+    titles = {f.id: f.title for f in document.findings()}
+    assert titles["briefing.unbilled-work:bytes"] == "Byte Harbor has ~$6,800 of unbilled work"
+    assert titles["briefing.funnel-stall:rubble:jobs-booked"] == (
+        "Rubble Runners: 22 quotes led to 0 jobs booked"
+    )
+    # MRR in nested front matter and 'Listed on' count as tracked KPIs; the unreadable note is a gap
+    kpis = {f.id for f in document.findings() if "kpi" in f.tags}
+    assert "briefing.missing-kpi:bytes:mrr" not in kpis
+    assert "briefing.missing-kpi:cabin:ota-listings" not in kpis
+    assert [w.text for w in document.warnings] == [
+        "Broken Sloop: notes/sloop.md: is a binary file (it contains NUL bytes); expected UTF-8 text"
+    ]

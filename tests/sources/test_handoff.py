@@ -682,3 +682,132 @@ def test_code_blocks_and_headings_are_not_facts() -> None:
         """
     )
     assert facts == []
+
+
+# ------------------------------------------------------------ styles found in real operators' notes
+
+
+def test_labels_after_an_emoji_or_in_a_callout_are_facts() -> None:
+    """Notion exports start callouts and bullets with an emoji: '> ⚠️ **Runway:** ~4 months'."""
+    facts, _, _, _ = parse(
+        """
+        ## 💰 Money
+
+        > ⚠️ **Runway:** ~4 months if nothing changes
+
+        - ✅ Cash on hand: $23,900
+        - 🔥 Burn — about $6k/mo
+        💡 Pipeline: 5
+
+        🙂 We were busy: every slot went.
+        """
+    )
+    got = {f.key: (f.provenance.line, f.section, f.value) for f in facts}
+    assert got == {
+        "runway": (3, "💰 Money", Decimal(4)),
+        "cash": (5, "💰 Money", Money(23900)),
+        "burn": (6, "💰 Money", MoneyRange.point(Money(6000), Cadence.MONTH, approximate=True)),
+        "pipeline": (7, "💰 Money", 5),
+    }
+    assert by_key(facts)["cash"].label == "Cash on hand"
+
+
+def test_nested_front_matter_keys_are_facts_labelled_by_their_path() -> None:
+    facts, _, _, problems = parse(
+        """
+        ---
+        updated: 2026-11-15
+        metrics:
+          mrr: 8000
+          pipeline: 0
+        equity:
+          promised: 8% to Dana
+          signed: false
+        targets:
+          revenue: 20000
+        ---
+        # Acme
+        """
+    )
+    assert problems == []
+    got = [(f.label, f.key, f.provenance.line, f.value, f.known) for f in facts]
+    assert got == [
+        ("updated", "updated", 2, date(2026, 11, 15), True),
+        ("metrics.mrr", "mrr", 4, Money(8000), True),
+        ("metrics.pipeline", "pipeline", 5, 0, True),
+        ("equity.promised", "equity_obligations", 7, Percent(8), True),
+        ("equity.signed", "equity_agreement_signed", 8, False, True),
+        # a target is not a fact about the business as it is
+        ("targets.revenue", "targets-revenue", 10, 20000, False),
+    ]
+
+
+def test_a_list_of_steps_with_arrows_is_a_funnel() -> None:
+    facts, steps, _, problems = parse(
+        """
+        ## Sales
+
+        ### Funnel (October)
+
+        - Inquiries → 40
+        - Quotes -> 22
+        - Jobs booked → 0
+
+        ### Web funnel
+
+        1. Visits → 1,200
+        2. Sign-ups → 30
+
+        - Cash → bank
+        - Burn: $9K/mo
+        """
+    )
+    assert problems == []
+    assert [(s.funnel, s.step, s.count, s.order, s.provenance.line) for s in steps] == [
+        ("Funnel (October)", "Inquiries", 40, 1, 5),
+        ("Funnel (October)", "Quotes", 22, 2, 6),
+        ("Funnel (October)", "Jobs booked", 0, 3, 7),
+        ("Web funnel", "Visits", 1200, 1, 11),
+        ("Web funnel", "Sign-ups", 30, 2, 12),
+    ]
+    # a list that is not all 'step → count' stays what it was; the funnel lines are no facts
+    assert [(f.key, f.provenance.line) for f in facts] == [("burn", 15)]
+
+
+def test_two_funnel_tables_in_one_section_stay_two_funnels() -> None:
+    _, steps, _, _ = parse(
+        """
+        ## Sales
+
+        | Step | Count |
+        |---|---|
+        | Leads | 40 |
+        | Won | 4 |
+
+        | Step | Count |
+        |---|---|
+        | Visits | 900 |
+        | Sign-ups | 0 |
+        """
+    )
+    assert [(s.funnel, s.step, s.order) for s in steps] == [
+        ("Sales", "Leads", 1),
+        ("Sales", "Won", 2),
+        ("Sales (2)", "Visits", 1),
+        ("Sales (2)", "Sign-ups", 2),
+    ]
+
+
+def test_listed_on_and_listings_are_ota_listings() -> None:
+    facts, _, _, _ = parse(
+        """
+        Listed on: Airbnb only
+        - Listings: Airbnb, VRBO
+        - Active listings: 3
+        """
+    )
+    assert [(f.key, f.value) for f in facts] == [
+        ("ota_listings", 1),
+        ("ota_listings", 2),
+        ("active-listings", 3),
+    ]

@@ -20,6 +20,7 @@ fact keyed by its slug. The convention is documented in ``docs/formats.md`` ("Ha
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,6 +93,10 @@ _YES = re.compile(
 _VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|we|i|you|they|it)\b",
     re.IGNORECASE,
+)
+#: A funnel step written as a list item: "Inquiries → 40", "Quotes -> 22".
+_ARROW_STEP = re.compile(
+    r"^(?P<step>[^\s→].*?)\s*(?:→|->|⟶|➝|➜|=>)\s*~?(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*$"
 )
 _WHOLE_INT = re.compile(r"-?\d+")
 _WHOLE_DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -289,6 +294,8 @@ class _NoteParser:
         self.out = ParsedNote()
         self.section = ""
         self.title = ""
+        self.heading = ""  # the nearest heading of any level, which names a funnel
+        self.funnel_names: set[str] = set()
 
     def at(self, line: int | None, end: int | None = None) -> Provenance:
         return self.where.at_line(line, end)
@@ -315,12 +322,17 @@ class _NoteParser:
                 line = (token.map or (0, 0))[0]
                 if level == 1 and not self.title:
                     self.title = title
+                if level >= 2:
+                    self.heading = title
                 if level == 2:
                     self.section = title
                     headings.append((line, level, title))
                 index += 3
                 continue
             if token.type in ("bullet_list_open", "ordered_list_open"):
+                if (after := self.arrow_funnel(tokens, index)) is not None:
+                    index = after
+                    continue
                 list_depth += 1
             elif token.type in ("bullet_list_close", "ordered_list_close"):
                 list_depth -= 1
@@ -350,11 +362,7 @@ class _NoteParser:
                             "expected lines such as 'burn: $8K/mo' between the --- markers")
                     )  # fmt: skip
                     return
-                for key_node, value_node in node.value:
-                    line = first_line + key_node.start_mark.line
-                    label = str(loader.construct_object(key_node, deep=True))
-                    value = loader.construct_object(value_node, deep=True)
-                    self.add_yaml_fact(label, value, line)
+                self.yaml_mapping(loader, node, first_line, "")
             finally:
                 loader.dispose()
         except yaml.YAMLError as exc:
@@ -368,6 +376,18 @@ class _NoteParser:
                 (line, f"the front matter is not valid YAML ({problem}); "
                     "expected 'key: value' lines between the --- markers")
             )  # fmt: skip
+
+    def yaml_mapping(
+        self, loader: yaml.SafeLoader, node: yaml.MappingNode, first_line: int, prefix: str
+    ) -> None:
+        """A fact per key; a nested mapping gives a fact per leaf, labelled by its key path."""
+        for key_node, value_node in node.value:
+            line = first_line + key_node.start_mark.line
+            label = prefix + str(loader.construct_object(key_node, deep=True))
+            if isinstance(value_node, yaml.MappingNode) and value_node.value:
+                self.yaml_mapping(loader, value_node, first_line, f"{label}.")
+                continue
+            self.add_yaml_fact(label, loader.construct_object(value_node, deep=True), line)
 
     def add_yaml_fact(self, label: str, value: Any, line: int) -> None:
         term = lookup(label)
@@ -388,7 +408,7 @@ class _NoteParser:
     # ---- label: value lines
 
     def label_line(self, item: _Line, *, in_list: bool) -> None:
-        text = _TASK.sub("", item.text.strip())
+        text = _strip_symbols(_TASK.sub("", item.text.strip()))
         if not text:
             return
         match = (_COLON_TIGHT if item.bold else _COLON).match(text)
@@ -493,8 +513,55 @@ class _NoteParser:
                         )
                     )
 
+    def funnel_name(self) -> str:
+        """The nearest heading's title; a second funnel under the same heading gets ' (2)'."""
+        base = self.heading or self.title or "Funnel"
+        name, number = base, 1
+        while name in self.funnel_names:
+            number += 1
+            name = f"{base} ({number})"
+        self.funnel_names.add(name)
+        return name
+
+    def arrow_funnel(self, tokens: list[Token], index: int) -> int | None:
+        """A list whose every item is 'Step → count' (2+ items) is a funnel; the index after it.
+
+        None (and nothing read) when the list is anything else.
+        """
+        opened = tokens[index]
+        close = opened.type.replace("_open", "_close")
+        items: list[tuple[int, str, int]] = []
+        end = index + 1
+        while end < len(tokens) and not (
+            tokens[end].type == close and tokens[end].level == opened.level
+        ):
+            token = tokens[end]
+            if token.type == "inline":
+                lines = _inline_lines(token)
+                match = _ARROW_STEP.match(_strip_symbols(lines[0].text.strip()))
+                if token.level != opened.level + 3 or len(lines) != 1 or match is None:
+                    return None
+                count = int(match.group("count").replace(",", ""))
+                items.append((lines[0].line, match.group("step").strip(), count))
+            end += 1
+        if len(items) < 2:
+            return None
+        funnel = self.funnel_name()
+        for order, (line, step, count) in enumerate(items, start=1):
+            self.out.records.append(
+                FunnelStep(
+                    entity=self.entity,
+                    provenance=self.at(line),
+                    funnel=funnel,
+                    step=step,
+                    count=count,
+                    order=order,
+                )
+            )
+        return end + 1
+
     def funnel(self, rows: list[tuple[int, list[str]]], count_column: int) -> None:
-        funnel = self.section or self.title or "Funnel"
+        funnel = self.funnel_name()
         order = 0
         for line, cells in rows:
             if not cells or not cells[0]:
@@ -540,6 +607,22 @@ class _NoteParser:
             )
 
 
+def _strip_symbols(text: str) -> str:
+    """Text without the emoji and symbols before its first word ("⚠️ Runway: 4 months").
+
+    Notion exports and chat-style notes start callouts and bullets with an emoji; the label
+    is what follows it.
+    """
+    index = 0
+    while index < len(text) and (
+        text[index].isspace()
+        or text[index] in "\ufe0f\u200d"
+        or unicodedata.category(text[index]) in ("So", "Sk")
+    ):
+        index += 1
+    return text[index:]
+
+
 def _looks_like_front_matter(lines: list[str]) -> bool:
     return len(lines) > 1 and bool(re.match(r"^[\w -]+:", lines[1]))
 
@@ -583,7 +666,7 @@ def _inline_lines(token: Token) -> list[_Line]:
             bold = bold or not seen
         elif child.type in ("text", "code_inline", "image"):
             parts.append(child.content)
-            seen = seen or bool(_TASK.sub("", child.content).strip())
+            seen = seen or bool(_strip_symbols(_TASK.sub("", child.content)))
     out.append(_Line("".join(parts), start + len(out), bold))
     return out
 

@@ -209,6 +209,8 @@ TERMS: Final[tuple[Term, ...]] = (
             "ota channels",
             "online travel agencies",
             "listing sites",
+            "listed on",
+            "listings",
         ),
     ),
     Term(
@@ -350,6 +352,7 @@ TERMS: Final[tuple[Term, ...]] = (
             "signed agreement",
             "partner agreement",
             "vesting agreement",
+            "equity signed",
         ),
     ),
     # people and dates
