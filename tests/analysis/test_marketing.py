@@ -134,6 +134,35 @@ def test_email_case_previous_step_basis() -> None:
     assert (case.revenue.low, case.revenue.high) == (usd("500.00"), usd("1000.00"))
 
 
+def test_email_configured_value_and_rates_win(tmp_path: Path) -> None:
+    """An average booking value set in [analysis.marketing.email] is the stated assumption: it is
+    used even when bookings could give a mean, and the case says the rates are the configured ones."""
+    records: list[Record] = [
+        SubscriberCounts("boats", Provenance("subscribers/list.csv"), 1000, 1000, 1000, 1000, {}),
+        booking(2, date(2026, 6, 1), "completed", "600"),
+        booking(3, date(2026, 6, 2), "completed", "400"),
+    ]
+    email = {
+        "open_rate": "0.4",
+        "click_rate": "0.05",
+        "conversion_low": "0.02",
+        "conversion_high": "0.08",
+        "basis": "previous_step",
+        "average_booking_value": "150",
+    }
+    cfg = make_config(tmp_path, {"analysis": {"marketing": {"email": email}}})
+    [case] = MarketingAnalysis().analyze(make_snapshot(records), cfg).email
+    # 1000 x 0.4 = 400 opens; x 0.05 = 20 clicks; x 0.02..0.08 = 0.4..1.6 bookings; x $150
+    assert case.average_value == usd("150")
+    assert case.value_source == "[analysis.marketing.email] average_booking_value"
+    assert (case.revenue.low, case.revenue.high) == (usd("60.00"), usd("240.00"))
+    assert case.rates == "the rates set in [analysis.marketing.email]"
+    # without it, the bookings' mean (1000 / 2 = 500) and the benchmark defaults
+    [default] = MarketingAnalysis().analyze(make_snapshot(records), make_config(tmp_path)).email
+    assert default.average_value == usd("500.00")
+    assert default.rates == "the benchmark rates"
+
+
 def test_email_assumptions_checked() -> None:
     with pytest.raises(ValueError, match="conversion_low"):
         EmailAssumptions(conversion_low=Decimal("0.01"), conversion_high=Decimal("0.005"))

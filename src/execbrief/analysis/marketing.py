@@ -61,7 +61,7 @@ class EmailAssumptions(Model):
     1.9% click-through, 0.2% conversion; 0.5% conversion for sends to segments of 5,000 guests or
     fewer). ``basis = "recipients"`` reads every rate as a share of the list, as benchmarks publish
     them; ``"previous_step"`` reads click as a share of opens and conversion as a share of clicks.
-    ``average_booking_value`` is used only when the bookings give none.
+    ``average_booking_value``, when set, is used instead of the mean of the entity's bookings.
     """
 
     open_rate: Decimal = Field(default=Decimal("0.358"), ge=0, le=1)
@@ -654,6 +654,9 @@ class EmailCase:
     revenue: MoneyRange
     arithmetic: str
     provenance: tuple[Provenance, ...] = ()
+    #: Where the rates come from, as a phrase: ``the benchmark rates`` (the cited defaults) or
+    #: ``the rates set in [analysis.marketing.email]``.
+    rates: str = "the benchmark rates"
 
 
 def _pct(fraction: Decimal) -> Percent:
@@ -682,7 +685,7 @@ def email_case(
     ``previous_step`` each rate applies to the step before it.
     """
     size = Decimal(list_size)
-    a = assumptions
+    a, d = assumptions, EmailAssumptions()
     opens = size * a.open_rate
     if a.basis == "recipients":
         clicks = size * a.click_rate
@@ -735,6 +738,12 @@ def email_case(
         revenue=revenue,
         arithmetic=arithmetic,
         provenance=provenance,
+        rates=(
+            "the benchmark rates"
+            if (a.open_rate, a.click_rate, a.conversion_low, a.conversion_high, a.basis)
+            == (d.open_rate, d.click_rate, d.conversion_low, d.conversion_high, d.basis)
+            else "the rates set in [analysis.marketing.email]"
+        ),
     )
 
 
@@ -1617,13 +1626,14 @@ def _email(
     if size <= 0:
         return None
     amounts = [b.amount for b in window if b.amount is not None]
-    if amounts:
+    # a value set in the config is the user's stated assumption: it wins over the bookings' mean
+    if options.email.average_booking_value is not None:
+        value = Money(options.email.average_booking_value, currency)
+        value_source = "[analysis.marketing.email] average_booking_value"
+    elif amounts:
         value = (_sum(amounts, currency) / len(amounts)).quantize(CENT)
         value_source = f"mean of {len(amounts)} booked or completed bookings, trailing 12 months"
         provenance.extend(compact_rows(b.provenance for b in window if b.amount is not None)[:3])
-    elif options.email.average_booking_value is not None:
-        value = Money(options.email.average_booking_value, currency)
-        value_source = "[analysis.marketing.email] average_booking_value"
     else:
         facts = [
             f

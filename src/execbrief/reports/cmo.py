@@ -362,7 +362,7 @@ def _email_action(case: EmailCase, names: dict[str, str]) -> Action:
     name = names.get(case.entity, case.entity)
     return Action(
         title=f"{name}: send one offer email to the {case.list_size:,} opted-in subscribers",
-        rationale=f"Modelled {case.revenue.low}–{case.revenue.high} per blast at the benchmark rates.",
+        rationale=f"Modelled {case.revenue.low}–{case.revenue.high} per blast at {case.rates}.",
         due_in_days=30,
         entity=case.entity,
         effort=Effort.HOURS,
@@ -407,7 +407,7 @@ class CmoReport(BaseReport):
             summary.append(
                 Bullet(
                     f"{names.get(case.entity, case.entity)}: one email to {case.list_size:,} "
-                    f"subscribers is worth {case.revenue.low}–{case.revenue.high} at benchmark rates.",
+                    f"subscribers is worth {case.revenue.low}–{case.revenue.high} at {case.rates}.",
                     case.provenance,
                 )
             )
