@@ -419,9 +419,29 @@ def _with_gateway_auth(folder: _Folder, path: Path, route: lambdas.Route) -> lam
     evidence = _gateway_evidence(
         folder, path, route.handler.rsplit(".", 1)[-1], route.method, route.path
     )
+    if evidence is None and route.router_module:
+        # a route declared on a router imported from the handler's module: that handler's events
+        for handler_path, function in _router_handlers(folder, path, route.router_module):
+            evidence = _gateway_evidence(folder, handler_path, function, route.method, route.path)
+            if evidence is not None:
+                break
     if evidence is None:
         return route
     return dataclasses.replace(route, authenticated=True, auth_evidence=evidence)
+
+
+def _router_handlers(folder: _Folder, path: Path, module: str) -> list[tuple[Path, str]]:
+    """The template handlers defined in ``module`` (``orbit.app``, or ``.app`` relative to ``path``)."""
+    level = len(module) - len(module.lstrip("."))
+    parts = module.lstrip(".").split(".")
+    if level:
+        base = path.parent
+        for _ in range(level - 1):
+            base = base.parent
+        target = base.joinpath(*parts).with_suffix(".py")
+        return [key for key in folder.gateway if key[0] == target]
+    tail = "/" + "/".join(parts) + ".py"
+    return [key for key in folder.gateway if key[0].as_posix().endswith(tail)]
 
 
 def _gateway_evidence(

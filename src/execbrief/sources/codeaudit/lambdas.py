@@ -110,6 +110,9 @@ class Route:
     mutation_evidence: str | None
     function: str | None = None
     function_line: int | None = None
+    #: For a route declared on a router imported from another module, that module's dotted name:
+    #: the template's authorizer is looked up on the handler there.
+    router_module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -828,13 +831,26 @@ _ROUTER = re.compile(r"(Resolver|Router|Chalice|Flask|FastAPI|Blueprint|Starlett
 _ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "route", "api_route"})
 
 
-def _routers(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
+#: Names under which a router made in another module is imported (``from app import router``).
+_IMPORTED_ROUTER = re.compile(
+    r"^(?:app|api|router|routes|bp|blueprint|resolver|\w+_(?:app|api|router|bp))$"
+)
+
+
+def _routers(tree: ast.Module) -> dict[str, str | None]:
+    """Router names of a module, each with the module it is imported from (None: made here)."""
+    names: dict[str, str | None] = {}
     for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if _IMPORTED_ROUTER.match(local):
+                    names[local] = "." * node.level + node.module
+            continue
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
             continue
         if _ROUTER.search(_dotted(node.value.func)):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            names.update((t.id, None) for t in node.targets if isinstance(t, ast.Name))
     return names
 
 
@@ -883,6 +899,18 @@ def _decorated_routes(module: _Module, display: str, module_name: str) -> list[R
                 if decorator.args
                 else _str(keywords.get("path") or keywords.get("rule"))
             )
+            router = (
+                decorator.func.value.id
+                if isinstance(decorator.func, ast.Attribute)
+                and isinstance(decorator.func.value, ast.Name)
+                else None
+            )
+            imported = routers.get(router) if router is not None else None
+            if imported is not None and (path is None or _route_key(path) is None):
+                continue  # an imported name that declares no route is not taken for a router
+            keyed = _route_key(path) if path else None
+            if registry is None and keyed is not None and keyed[0] is not None:
+                registry = keyed  # @router.route("POST /orders"): an API Gateway v2 route key
             if registry is not None:
                 method_found, path = registry
                 methods = [method_found or "ANY"]
@@ -928,6 +956,7 @@ def _decorated_routes(module: _Module, display: str, module_name: str) -> list[R
                         auth,
                         mutating,
                         writes or (f"{method} request" if method in MUTATING_METHODS else None),
+                        router_module=imported,
                     )
                 )
     return routes
@@ -956,6 +985,8 @@ def analyse_lambda_module(
 _HINT = re.compile(
     r"def\s+\w+\s*\(\s*(?:event|evt|_event)\s*[,:)]|def\s+(?:lambda_)?handler\s*\("
     r"|(?:Resolver|Router|Chalice|Flask|FastAPI|Blueprint|Starlette)\s*\("
+    r"|^@\w+\.(?:get|post|put|patch|delete|route|api_route)\(",
+    re.MULTILINE,
 )
 
 
@@ -969,6 +1000,7 @@ _HINT_WORDS = (
     "FastAPI",
     "Blueprint",
     "Starlette",
+    "@",
 )
 
 
