@@ -565,3 +565,76 @@ def test_node_lambda_routes_and_a_template_authorizer(tmp_path: Path) -> None:
     assert put.auth_evidence.startswith(
         "API Gateway authorizer Jwt on PUT /orders/{id} (repo/template.yaml:10)"
     )
+
+
+def test_decorated_routes_of_an_imported_router() -> None:
+    # Routes registered in one file on a router made in another (a home-made Router class keyed
+    # by API Gateway v2 route keys); a name that is no router (`cache`) declares nothing.
+    source = (
+        "from orbit.app import router\n"
+        "from orbit.auth import verify_token\n"
+        "from functools import cache\n"
+        "\n"
+        "@router.route('POST /orders')\n"
+        "def create(event):\n"
+        "    TABLE.put_item(Item={})\n"
+        "\n"
+        "@router.route('GET /orders')\n"
+        "def list_orders(event):\n"
+        "    return verify_token(event)\n"
+        "\n"
+        "@router.delete('/orders/{id}')\n"
+        "def drop(event):\n"
+        "    return 1\n"
+        "\n"
+        "@cache.get('/nothing')\n"
+        "def nothing(event):\n"
+        "    return 1\n"
+    )
+    assert lambdas.is_lambda_module(source)
+    routes = [
+        (r.handler, r.method, r.path, r.line, r.authenticated, r.mutating)
+        for r in lambdas.analyse_lambda_module(source, "f.py", "f")
+    ]
+    assert routes == [
+        ("f.create", "POST", "/orders", 5, False, True),
+        ("f.list_orders", "GET", "/orders", 9, True, False),
+        ("f.drop", "DELETE", "/orders/{id}", 13, False, True),
+    ]
+
+
+def test_a_template_authorizer_guards_routes_of_an_imported_router(tmp_path: Path) -> None:
+    # The handler in orbit/app.py dispatches on a router; the routes live in orbit/routes/*.py.
+    repo = tmp_path / "repo"
+    (repo / "orbit" / "routes").mkdir(parents=True)
+    (repo / "serverless.yml").write_text(
+        "service: orbit\n"
+        "provider: {name: aws, runtime: python3.12}\n"
+        "functions:\n"
+        "  api:\n"
+        "    handler: orbit/app.handler\n"
+        "    events:\n"
+        "      - httpApi: {path: /orders, method: post, authorizer: {name: jwtAuth}}\n"
+        "      - httpApi: {path: '/admin/users/{id}', method: delete}\n"
+    )
+    (repo / "orbit" / "app.py").write_text(
+        "router = Router()\n\ndef handler(event, context):\n    return router.dispatch(event)\n"
+    )
+    (repo / "orbit" / "routes" / "orders.py").write_text(
+        "from orbit.app import router\n\n@router.route('POST /orders')\n"
+        "def create(event):\n    TABLE.put_item(Item={})\n"
+    )
+    (repo / "orbit" / "routes" / "admin.py").write_text(
+        "from ..app import router\n\n@router.route('DELETE /admin/users/{id}')\n"
+        "def drop(event):\n    pool.admin_delete_user(Username='x')\n"
+    )
+    result = collect(tmp_path, ("repo",))
+    routes = {
+        (e.method, e.route): (e.provenance.source, e.provenance.line, e.authenticated)
+        for e in result.records
+        if isinstance(e, Endpoint) and e.route
+    }
+    assert routes == {
+        ("POST", "/orders"): ("repo/orbit/routes/orders.py", 3, True),
+        ("DELETE", "/admin/users/{id}"): ("repo/orbit/routes/admin.py", 3, False),
+    }
