@@ -164,6 +164,10 @@ NEGATIVES = [
     'STRIPE_SECRET_KEY = "sk_live_..."',
     'api_key = "YOUR_API_KEY"',
     'token = "INSERT_TOKEN_HERE"',
+    'FAKE_PASSWORD = "hunter2-not-real"',
+    'DUMMY_API_KEY = "Zq8Lm3Kp7Rt2Vx9Zb4Wc"',
+    "Example JWT: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJleGFtcGxlIn0.signature-goes-here`",
+    'jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhYmMxMjMifQ.xxxxxxxxxxxxxxxxxxxx"',
 ]
 
 

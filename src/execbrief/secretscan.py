@@ -173,7 +173,7 @@ _PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "changethis", "replaceme", "replace_me", "replace-me",
     "your_", "your-", "yourkey", "yoursecret", "yourtoken", "yourpassword", "yourapikey",
     "example", "dummy", "placeholder", "sample", "redacted", "notasecret", "not_a_secret",
-    "not-a-secret", "fake", "xxxx", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
+    "not-a-secret", "not-real", "not_real", "notreal", "fake", "xxxx", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
     "_here", "-here", "here_", "goes_here", "<", ">", "${", "{{", "}}", "%(", "os.environ",
     "os.getenv", "getenv(", "process.env", "env[", "environ[", "secrets.", "vault:", "ssm:",
     "arn:aws:secretsmanager", "lorem", "ipsum",
@@ -348,6 +348,8 @@ _NOT_SECRET_LAST = frozenset(
         "hash", "hashed", "digest", "checksum", "sha", "sha1", "sha256", "md5", "fingerprint",
     }
 )  # fmt: skip
+#: A variable its author named a stand-in (``FAKE_PASSWORD``, ``dummyApiKey``) holds no credential.
+_STAND_IN_NAMES = frozenset({"fake", "dummy", "example", "sample", "mock", "placeholder", "bogus"})
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$|^[A-Z_][A-Z0-9_]*$")
@@ -361,7 +363,7 @@ def secret_key_category(key: str) -> str | None:
     ``TOKEN_EXPIRY``, ``PASSWORD_MIN_LENGTH``, ``API_KEY_ID``, ``tokenize`` do not.
     """
     words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", key).lower()) if w]
-    if not words or words[-1] in _NOT_SECRET_LAST:
+    if not words or words[-1] in _NOT_SECRET_LAST or not _STAND_IN_NAMES.isdisjoint(words):
         return None
     found: str | None = None
     for index, word in enumerate(words):
@@ -509,7 +511,8 @@ def _rule_jwt(line: str, low: str) -> Iterator[_Hit]:
     if "eyj" not in low:
         return
     for m in _JWT.finditer(line):
-        if _jwt_header_ok(m.group(1)):
+        signature = m.group(1).rsplit(".", 1)[-1]
+        if _jwt_header_ok(m.group(1)) and not is_placeholder(signature):
             yield _Hit(m.start(1), m.end(1), "jwt", None, "eyJ", m.group(1), "jwt")
 
 
