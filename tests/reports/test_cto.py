@@ -12,8 +12,10 @@ import pytest
 from execbrief import pipeline
 from execbrief.config import load_config
 from execbrief.document import ActionPlan, Document, Findings, Table
-from execbrief.findings import Severity, rank_findings
+from execbrief.findings import Effort, Finding, Severity, rank_findings
 from execbrief.plugins import get_registry
+from execbrief.reports.cto import plan_actions
+from execbrief.snapshot import Provenance
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
 from codekit import SECRET_VALUES, build_repo
@@ -134,3 +136,59 @@ def test_the_document_round_trips_through_json(
 ) -> None:
     document, _, _ = built
     assert Document.from_dict(json.loads(json.dumps(document.to_dict()))) == document
+
+
+def _secret(name: str, file: str, line: int, severity: Severity, rotate: str) -> Finding:
+    return Finding(
+        id=f"security.secret:e:{file}:{name}",
+        rule="security.secret",
+        title=f"{name} in {file}",
+        severity=severity,
+        entity="e",
+        evidence=f"A {name} is written in {file} (line {line}): 40 characters, fingerprint {line:08x}.",
+        recommendation=f"Treat it as leaked: {rotate}; read the new one at runtime from a store.",
+        effort=Effort.HOURS,
+        impact=2,
+        tags=("security", "secret"),
+        provenance=(Provenance(file, line),),
+    )
+
+
+def test_credentials_of_one_file_are_one_action_at_the_rank_of_the_highest() -> None:
+    env = ".env.production"
+    ranked = rank_findings(
+        [
+            _secret("Live Stripe secret key", "app.py", 4, Severity.CRITICAL, "roll it in Stripe"),
+            _secret("AWS access key id", env, 5, Severity.HIGH, "delete the key in IAM"),
+            _secret("SendGrid API key", env, 3, Severity.HIGH, "delete it in SendGrid"),
+            _secret("AWS secret access key", env, 6, Severity.HIGH, "delete the key in IAM"),
+            _secret("Hardcoded password", env, 9, Severity.MEDIUM, "change it"),
+            Finding(
+                id="security.cloudfront-no-waf:e:cdn",
+                rule="security.cloudfront-no-waf",
+                title="CloudFront distribution without a WAF web ACL: cdn",
+                severity=Severity.MEDIUM,
+                entity="e",
+                evidence="no web ACL",
+                recommendation="Attach a web ACL.",
+                effort=Effort.HOURS,
+                provenance=(Provenance("main.tf", 1),),
+            ),
+        ]
+    )
+    actions = plan_actions(ranked, {"e": "E"}, 3)
+    assert [len(a.finding_ids) for a in actions] == [1, 4, 1]
+    grouped = actions[1]
+    assert grouped.title == (
+        "Rotate the 4 credentials in .env.production: "
+        "AWS access key id, AWS secret access key, SendGrid API key, hardcoded password"
+    )
+    # each provider's step once, the shared steps once, every line and fingerprint cited
+    assert grouped.rationale.startswith(
+        "Fix: Treat each as leaked: delete the key in IAM; delete it in SendGrid; change it. Then"
+    )
+    assert grouped.rationale.count("read the new") == 1
+    assert "(lines 3, 5, 6, 9)" in grouped.rationale and "00000003" in grouped.rationale
+    assert grouped.due_in_days == 7 and len(grouped.provenance) == 4
+    assert actions[2].title.startswith("CloudFront")
+    assert len(plan_actions(ranked, {"e": "E"}, 2)) == 2

@@ -37,6 +37,7 @@ from execbrief.findings import Action, Finding, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import Endpoint
 from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.secretscan import KIND_LABELS
 from execbrief.values import Money, MoneyRange, format_money
 
 SECURITY = "security"
@@ -83,7 +84,7 @@ class CtoReport(BaseReport):
         )
         savings = rank_findings([f for f in security.findings if "cost" in f.tags])
         everything = rank_findings([*gaps, *savings, *ux])
-        plan = everything[: options.plan_size]
+        plan = plan_actions(everything, names, options.plan_size)
 
         summary = _summary(security, gaps, savings, ux, names)
         sections = [
@@ -92,9 +93,10 @@ class CtoReport(BaseReport):
                 (
                     Paragraph(
                         "Ranked by severity weight × impact ÷ effort (critical 8, high 4, medium 2, low 1; "
-                        "effort hours 1, days 2, weeks 4); ties by severity. See docs/metrics.md."
+                        "effort hours 1, days 2, weeks 4); ties by severity; credentials written in "
+                        "the same file are one action. See docs/metrics.md."
                     ),
-                    ActionPlan(tuple(_action(f, names) for f in plan)),
+                    ActionPlan(tuple(plan)),
                 ),
                 id="actions",
             ),
@@ -225,6 +227,86 @@ def _summary(
             )
         )
     return bullets
+
+
+_LEAKED = re.compile(r"^Treat it as leaked: (?P<rotate>.+?); read the new one at runtime")
+
+
+def plan_actions(ranked: list[Finding], names: dict[str, str], size: int) -> list[Action]:
+    """The first ``size`` actions of the ranked findings, the credentials of one file as one action.
+
+    Five keys in one ``.env`` file are one job (rotate them, move them to a secret store, purge the
+    file from history), not five actions repeating the same fix: they become one action at the
+    rank of the highest of them, which leaves room in the plan for the next distinct problems.
+    """
+    by_file: dict[tuple[str | None, str], list[Finding]] = {}
+    for finding in ranked:
+        if finding.rule == "security.secret" and finding.provenance:
+            by_file.setdefault((finding.entity, finding.provenance[0].source), []).append(finding)
+    actions: list[Action] = []
+    done: set[str] = set()
+    for finding in ranked:
+        if len(actions) >= size:
+            break
+        if finding.id in done:
+            continue
+        group = (
+            by_file.get((finding.entity, finding.provenance[0].source), [finding])
+            if finding.rule == "security.secret" and finding.provenance
+            else [finding]
+        )
+        done.update(f.id for f in group)
+        actions.append(_action(finding, names) if len(group) == 1 else _secrets_action(group))
+    return actions
+
+
+def _secrets_action(group: list[Finding]) -> Action:
+    """One action for several credentials written in one file (``group`` ranked, first highest)."""
+    first = group[0]
+    file = first.provenance[0].source
+    labels = [_lower_first(f.title.removesuffix(f" in {file}")) for f in group]
+    lines = sorted({p.line for f in group for p in f.provenance if p.line is not None})
+    rotations: list[str] = []
+    for finding in group:
+        match = _LEAKED.match(finding.recommendation)
+        step = match.group("rotate") if match else finding.recommendation.rstrip(".")
+        if step not in rotations:
+            rotations.append(step)
+    fingerprints = ", ".join(
+        found.group(1)
+        for f in group
+        if (found := re.search(r"fingerprint ([0-9a-f]+)", f.evidence)) is not None
+    )
+    worst = min(group, key=lambda f: list(Severity).index(f.severity))
+    return Action(
+        title=f"Rotate the {len(group)} credentials in {file}: {', '.join(labels)}",
+        rationale=(
+            f"Fix: Treat each as leaked: {'; '.join(rotations)}. Then read the new values at "
+            "runtime from AWS Secrets Manager or SSM Parameter Store (or environment variables set "
+            "by the deploy), remove them from the file, and purge it from git history (git "
+            "filter-repo) since the old commits still hold them. Why: "
+            f"{file} (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}) holds "
+            f"{len(group)} credentials (fingerprints {fingerprints}); anyone with read access to "
+            f"the code or its history holds them. [{worst.severity.value}, score "
+            f"{first.score.normalize()}]"
+        ),
+        due_in_days=min(DUE_DAYS[f.severity] for f in group),
+        entity=first.entity,
+        owner="CTO",
+        finding_ids=tuple(f.id for f in group),
+        effort=first.effort,
+        cost_tier=first.cost_tier,
+        provenance=tuple(p for f in group for p in f.provenance),
+    )
+
+
+_COMMON_NOUNS = tuple(label for label in KIND_LABELS.values() if label[:1].islower())
+
+
+def _lower_first(text: str) -> str:
+    """``Hardcoded password`` -> ``hardcoded password``; ``SendGrid API key`` stays."""
+    lowered = text[:1].lower() + text[1:]
+    return lowered if lowered.startswith(_COMMON_NOUNS) else text
 
 
 def _action(finding: Finding, names: dict[str, str]) -> Action:
