@@ -283,6 +283,9 @@ def test_funnel_stall_is_the_first_zero_after_a_non_zero_step() -> None:
         )
     )
     assert list(stalled) == ["briefing.funnel-stall:acme:won"]
+    assert stalled["briefing.funnel-stall:acme:won"].evidence.startswith(
+        "The 'Sales' funnel shows "
+    )
     assert [p.cite() for p in stalled["briefing.funnel-stall:acme:won"].provenance] == [
         f"{NOTE}:12",
         f"{NOTE}:13",
@@ -341,6 +344,10 @@ def test_an_unreadable_note_is_one_shortfall_and_no_guesswork() -> None:
     assert result.findings[0].provenance == (Provenance(NOTE, 2),)
     assert f"{NOTE}:2: is not valid UTF-8" in result.findings[0].evidence
     assert result.entities[0].readable is False
+    assert result.entities[0].paths == (NOTE,)
+    assert result.findings[0].title == (
+        "Acme: the handoff note could not be read, so its figures are unknown"
+    )
 
 
 def test_an_entity_without_a_note() -> None:

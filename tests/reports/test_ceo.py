@@ -13,7 +13,7 @@ import pytest
 
 from execbrief import pipeline
 from execbrief.config import Config, NoOptions, load_config
-from execbrief.document import ActionPlan, Document, Findings, Metrics
+from execbrief.document import ActionPlan, Document, Findings, Metrics, Table
 from execbrief.findings import AnalysisResult, Effort, Finding, Severity
 from execbrief.hookspecs import hookimpl
 from execbrief.plugins import Registry, get_registry
@@ -328,6 +328,14 @@ def test_an_unreadable_note_shows_as_a_warning_and_a_gap(tmp_path: Path) -> None
     assert broken.title == "Broken (consultancy, company; note unreadable)"
     assert all(m.value is None for m in broken.metrics)
     assert any("source problem" in b.text for b in document.summary)
+    # the summary names the entity once, and the inventory shows which note is missing
+    assert "Broken: the handoff note could not be read, so its figures are unknown" in [
+        b.text for b in document.summary
+    ]
+    [inventory] = [b for b in section(document, "Asset inventory") if isinstance(b, Table)]
+    row = next(r for r in inventory.rows if r.cells[0] == "Broken")
+    assert row.cells[3] == "handoffs/broken.md (unreadable)"
+    assert row.provenance == (Provenance("handoffs/broken.md"),)
 
 
 def test_a_stale_note_is_a_warning(tmp_path: Path) -> None:

@@ -183,7 +183,8 @@ class BriefingOptions(Model):
 class EntityBrief:
     """What the notes say about one entity: its figures (as metrics) and its KPI coverage.
 
-    ``notes`` cites each note read; ``readable`` is False when a note could not be read at all.
+    ``notes`` cites each note read; ``readable`` is False when a note could not be read at all,
+    and ``paths`` then names the notes the config gives, so the report can show which is missing.
     """
 
     entity: str
@@ -196,6 +197,7 @@ class EntityBrief:
     missing_kpis: tuple[str, ...] = ()
     readable: bool = True
     has_note: bool = True
+    paths: tuple[str, ...] = ()
 
     def figure(self, key: str) -> Metric | None:
         """The figure ``briefing.<key>``, or None when the notes do not state it."""
@@ -370,8 +372,11 @@ def _entity(
             info.id, info.name, info.kind, info.stream, has_note=False, readable=False
         ), findings
     if not read:
-        findings.append(_unreadable(info, errors, results[0].paths))
-        return EntityBrief(info.id, info.name, info.kind, info.stream, readable=False), findings
+        paths = tuple(dict.fromkeys(p for result in results for p in result.paths))
+        findings.append(_unreadable(info, errors, paths))
+        return EntityBrief(
+            info.id, info.name, info.kind, info.stream, readable=False, paths=paths
+        ), findings
 
     figures = tuple(
         _figure(info, fact, label) for key, label in FIGURES if (fact := best_fact(facts, key))
@@ -439,7 +444,7 @@ def _unreadable(info: EntityInfo, errors: list[SourceError], paths: tuple[str, .
     return Finding(
         id=f"{NAME}.note-unreadable:{info.id}",
         rule=f"{NAME}.note-unreadable",
-        title=f"The handoff note of {info.name} could not be read, so its figures are unknown",
+        title=f"{info.name}: the handoff note could not be read, so its figures are unknown",
         severity=Severity.HIGH,
         entity=info.id,
         evidence=evidence,
@@ -590,7 +595,7 @@ def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
                         severity=Severity.HIGH,
                         entity=info.id,
                         evidence=(
-                            f"The {funnel!r} funnel table shows {before.step} = {before.count} "
+                            f"The {funnel!r} funnel shows {before.step} = {before.count} "
                             f"({before.provenance.cite()}) and {after.step} = 0 ({after.provenance.cite()})."
                         ),
                         recommendation=(

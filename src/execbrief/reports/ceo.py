@@ -223,10 +223,14 @@ def _inventory(briefing: BriefingResult) -> tuple[Table | Metrics, ...]:
     ordered = sorted(briefing.entities, key=lambda b: (b.stream, b.kind, b.name))
     for brief in ordered:
         note = ", ".join(p.source for p in brief.notes) if brief.notes else None
+        cited = brief.notes
+        if not brief.readable and brief.paths:
+            note = ", ".join(brief.paths) + " (unreadable)"
+            cited = tuple(Provenance(path) for path in brief.paths)
         rows.append(
             Row(
                 (brief.name, brief.kind, "revenue stream" if brief.stream else "company", note),
-                brief.notes,
+                cited,
             )
         )
     inventory = tuple(m for m in briefing.metrics if m.id.startswith(f"{BRIEFING}.inventory."))
