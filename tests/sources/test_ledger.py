@@ -757,3 +757,198 @@ def test_a_big_ledger_is_streamed(tmp_path: Path) -> None:
     (error,) = result.errors
     assert error.rows_skipped == 50_000 and error.message.endswith("and 49995 more") and error.fatal
     assert peak < 3_000_000, f"peak {peak} bytes"
+
+
+# ------------------------------------------------------------------------------ grouped exports
+
+QBO_DETAIL = """"Gull Test LLC"
+"Transaction Detail by Account"
+"January 1 - March 31, 2026"
+
+"","Date","Transaction Type","Num","Name","Memo/Description","Split","Amount","Balance"
+"Business Checking","","","","","","","",""
+"","01/02/2026","Deposit","","","Opening","Opening Balance Equity","5,000.00","5,000.00"
+"","01/05/2026","Expense","101","Shell","Fuel","Fuel","-45.00","4,955.00"
+"","02/10/2026","Sales Receipt","1001","Jane Roe","Charter","Sales","1,200.00","6,155.00"
+"Total for Business Checking","","","","","","","$6,155.00",""
+"Fuel","","","","","","","",""
+"","01/05/2026","Expense","101","Shell","Fuel","Business Checking","45.00","45.00"
+"Total for Fuel","","","","","","","$45.00",""
+"Opening Balance Equity","","","","","","","",""
+"","01/02/2026","Deposit","","","Opening","Business Checking","-5,000.00","-5,000.00"
+"Total for Opening Balance Equity","","","","","","","$-5,000.00",""
+"Sales","","","","","","","",""
+"","02/10/2026","Sales Receipt","1001","Jane Roe","Charter","Business Checking","1,200.00","1,200.00"
+"Total for Sales","","","","","","","$1,200.00",""
+"TOTAL","","","","","","","$1,200.00",""
+
+
+
+"Accrual basis Monday, April 6, 2026 10:12 AM GMT-04:00"
+"""
+
+QBO_TYPES = {
+    "Business Checking": "asset",
+    "Fuel": "expense",
+    "Sales": "income",
+    "Opening Balance Equity": "equity",
+}
+
+
+def test_quickbooks_transaction_detail_by_account_reads_with_grouped(tmp_path: Path) -> None:
+    # The account is a heading row above its lines; totals, title and footer rows are skipped.
+    write(tmp_path, "qbo.csv", QBO_DETAIL)
+    result = collect(
+        tmp_path,
+        "qbo.csv",
+        date_format="%m/%d/%Y",
+        grouped=True,
+        double_entry=True,
+        account_types=QBO_TYPES,
+    )
+    assert not result.errors
+    assert [(t.account, t.amount, t.provenance.line) for t in txns(result)] == [
+        ("Fuel", usd("45.00"), 12),
+        ("Sales", usd("1200.00"), 18),
+    ]
+    found = {b.kind: b for b in balances(result)}
+    assert found["opening"].balance == usd("5000.00")
+    assert found["closing"].balance == usd(
+        "6155.00"
+    )  # QuickBooks' own "Total for Business Checking"
+
+
+def test_an_export_without_account_column_says_to_set_grouped(tmp_path: Path) -> None:
+    write(tmp_path, "qbo.csv", QBO_DETAIL)
+    result = collect(tmp_path, "qbo.csv", date_format="%m/%d/%Y")
+    [error] = result.errors
+    # The header line (5), not the title line (1), and no 'Amount' offered for the account column.
+    assert error.provenance.line == 5
+    assert "has no 'account' column" in error.message
+    assert "grouped = true" in error.message
+    assert "did you mean 'Amount'" not in error.message
+
+
+XERO_ACCOUNT_TRANSACTIONS = """Account Transactions
+Gull Test Ltd
+For the period 1 January 2026 to 31 March 2026
+
+Date,Source,Description,Reference,Debit,Credit,Running Balance,Gross,GST
+Business Bank Account
+Opening Balance,,,,,,"5,000.00",,
+05 Jan 2026,Spend Money,Shell - Fuel,,,45.00,"4,955.00",45.00,0.00
+10 Feb 2026,Receive Money,Charter,INV-001,"1,200.00",,"6,155.00","1,200.00",0.00
+Total Business Bank Account,,,,"1,200.00",45.00,,,
+Closing Balance,,,,,,"6,155.00",,
+Fuel (449)
+05 Jan 2026,Spend Money,Shell - Fuel,,45.00,,45.00,45.00,0.00
+15 Mar 2026,Spend Money,Refund fuel,,,5.00,40.00,-5.00,0.00
+Total Fuel (449),,,,45.00,5.00,,,
+Sales (200)
+10 Feb 2026,Receive Money,Charter,INV-001,,"1,200.00","1,200.00","1,200.00",0.00
+Total Sales (200),,,,,"1,200.00",,,
+"""
+
+
+def test_xero_account_transactions_reads_with_grouped(tmp_path: Path) -> None:
+    # Xero writes the heading in the Date column; Opening/Closing Balance rows are summaries.
+    write(tmp_path, "xero.csv", XERO_ACCOUNT_TRANSACTIONS)
+    result = collect(
+        tmp_path,
+        "xero.csv",
+        date_format="%d %b %Y",
+        grouped=True,
+        double_entry=True,
+        account_types={
+            "Business Bank Account": "asset",
+            "Fuel (449)": "expense",
+            "Sales (200)": "income",
+        },
+        opening_balance={
+            "date": "2026-01-01",
+            "amount": "5000.00",
+            "account": "Business Bank Account",
+        },
+    )
+    assert not result.errors
+    assert [(t.account, t.amount) for t in txns(result)] == [
+        ("Fuel (449)", usd("45.00")),
+        ("Fuel (449)", usd("-5.00")),
+        ("Sales (200)", usd("1200.00")),
+    ]
+    closing = next(b for b in balances(result) if b.kind == "closing")
+    assert closing.balance == usd("6160.00")  # 5,000 - 45 + 5 + 1,200
+
+
+def test_grouped_line_before_any_heading_is_a_row_error(tmp_path: Path) -> None:
+    write(tmp_path, "g.csv", "date,amount\n2026-01-02,10.00\nIncome:Charters\n2026-01-03,20.00\n")
+    result = collect(tmp_path, "g.csv", grouped=True)
+    assert [t.amount for t in txns(result)] == [usd("20.00")]
+    [error] = result.errors
+    assert "line 2: comes before any account heading row" in error.message
+
+
+WAVE = """Transaction ID,Transaction Date,Account Name,Transaction Description,Debit Amount (Two Column Approach),Credit Amount (Two Column Approach),Customer,Account Group
+1001,2026-01-01,Cash on Hand,Opening balance,5000.00,,,Asset
+1001,2026-01-01,Owner Investment / Drawings,Opening balance,,5000.00,,Equity
+1002,2026-01-05,Cash on Hand,Shell,,45.00,,Asset
+1002,2026-01-05,Fuel,Shell,45.00,,,Expense
+1003,2026-02-10,Cash on Hand,Charter,1200.00,,Jane Roe,Asset
+1003,2026-02-10,Sales,Charter,,1200.00,Jane Roe,Income
+"""
+
+
+def test_wave_opening_balance_counterpart_on_owner_equity_is_not_cash_again(tmp_path: Path) -> None:
+    # Wave books the opening against "Owner Investment / Drawings"; counting that line as money
+    # in doubled the opening cash (closing 11,155 instead of 6,155).
+    write(tmp_path, "wave.csv", WAVE)
+    result = collect(
+        tmp_path,
+        "wave.csv",
+        double_entry=True,
+        columns={
+            "debit": "Debit Amount (Two Column Approach)",
+            "credit": "Credit Amount (Two Column Approach)",
+        },
+    )
+    assert not result.errors
+    assert [(t.account, t.amount) for t in txns(result)] == [
+        ("Fuel", usd("45.00")),
+        ("Sales", usd("1200.00")),
+    ]
+    closing = next(b for b in balances(result) if b.kind == "closing")
+    assert closing.balance == usd("6155.00")
+
+
+BANK_OF_AMERICA = """Description,,Summary Amt.
+Beginning balance as of 01/01/2026,,"5,300.00"
+Total credits,,"1,200.00"
+Total debits,,"-345.00"
+Ending balance as of 03/31/2026,,"6,155.00"
+
+Date,Description,Amount,Running Bal.
+01/01/2026,Beginning balance as of 01/01/2026,,"5,300.00"
+01/05/2026,"CHECK 101","-300.00","5,000.00"
+02/10/2026,"STRIPE TRANSFER","1,200.00","6,200.00"
+03/15/2026,"SHELL OIL 5734","-45.00","6,155.00"
+"""
+
+
+def test_bank_of_america_export_skips_its_beginning_balance_line(tmp_path: Path) -> None:
+    write(tmp_path, "boa.csv", BANK_OF_AMERICA)
+    result = collect(
+        tmp_path,
+        "boa.csv",
+        sign="bank",
+        date_format="%m/%d/%Y",
+        default_accounts={},
+        opening_balance={"date": "2026-01-01", "amount": "5300.00", "account": "Assets:Checking"},
+    )
+    assert not result.errors
+    assert [(t.account, t.amount, t.provenance.line) for t in txns(result)] == [
+        ("Expenses:Uncategorized", usd("300.00"), 9),
+        ("Income:Uncategorized", usd("1200.00"), 10),
+        ("Expenses:Uncategorized", usd("45.00"), 11),
+    ]
+    closing = next(b for b in balances(result) if b.kind == "closing")
+    assert closing.balance == usd("6155.00")

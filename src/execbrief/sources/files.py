@@ -40,7 +40,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -578,6 +578,8 @@ class CsvTable:
         self._consumed = 0
         self._header_line = 0
         self._ahead: list[tuple[int, str]] = []
+        #: The raw cells of the row ``rows`` last yielded (for layouts with heading rows).
+        self.cells: list[str] = []
         nonblank = 0
         for number, text in self._lines:
             self._ahead.append((number, text))
@@ -597,6 +599,7 @@ class CsvTable:
         # The header is the first non-blank line, or a later one when lines above it (a report
         # title, an account name, a date range) do not hold the required columns.
         first_error: ReadError | None = None
+        best_score = 0
         for position, (number, text) in enumerate(self._ahead):
             if not text.strip():
                 continue
@@ -612,7 +615,10 @@ class CsvTable:
             try:
                 self.index = self._match(mapping or {}, require)
             except ReadError as exc:
-                first_error = first_error or exc
+                # Report the line most like a header (a title line above it names no column).
+                score = self._known_headers()
+                if first_error is None or score > best_score:
+                    first_error, best_score = exc, score
                 continue
             self.delimiter = delimiter or _sniff_delimiter(text)
             self._consumed = number
@@ -625,6 +631,11 @@ class CsvTable:
     def header_line(self) -> int:
         """The physical line of the header (1 unless blank or title lines come first)."""
         return self._header_line
+
+    def _known_headers(self) -> int:
+        """How many cells of the current header line name a column this source reads."""
+        keys = {key for column in self.columns for key in column.header_keys()}
+        return sum(1 for cell in self.header if normalize_header(cell) in keys)
 
     def _line_source(self, header_position: int) -> Iterator[str]:
         self._consumed = self._header_line
@@ -675,14 +686,17 @@ class CsvTable:
             wanted = " or ".join(repr(n) for n in group)
             raise ReadError(
                 self.loc.display,
-                f"has no {wanted} column{self._suggest(candidates, group[0])}",
+                f"has no {wanted} column{self._suggest(candidates, group[0], set(index.values()))}",
                 self._header_line,
             )
         return index
 
-    def _suggest(self, candidates: Iterable[str], canonical: str | None = None) -> str:
+    def _suggest(
+        self, candidates: Iterable[str], canonical: str | None = None, used: Set[int] = frozenset()
+    ) -> str:
         found = [h for h in self.header if h]
-        lookup = {normalize_header(h): h for h in found}
+        # A header already read as another column is no suggestion (not 'Amount' for 'account').
+        lookup = {normalize_header(h): h for i, h in enumerate(self.header) if h and i not in used}
         best: str | None = None
         score = 0.0
         for candidate in candidates:
@@ -722,6 +736,7 @@ class CsvTable:
                     raise ReadError(self.loc.display, message, start)
                 errors.add(start, message)
                 continue
+            self.cells = cells
             yield (
                 start,
                 {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -171,6 +171,7 @@ class LedgerOptions(Model):
     default_accounts: DefaultAccounts | None = None
     double_entry: bool = False
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    grouped: bool = False
 
     @field_validator("columns")
     @classmethod
@@ -533,13 +534,28 @@ def _read_csv(
     span: DateRange,
 ) -> tuple[list[Record], list[SourceError]]:
     defaults = options.default_accounts
-    table = CsvTable(
-        loc,
-        COLUMNS,
-        mapping=options.columns,
-        require=REQUIRE if defaults is None else REQUIRE_WITHOUT_ACCOUNT,
-        delimiter=options.delimiter,
-    )
+    try:
+        table = CsvTable(
+            loc,
+            COLUMNS,
+            mapping=options.columns,
+            require=REQUIRE
+            if defaults is None and not options.grouped
+            else REQUIRE_WITHOUT_ACCOUNT,
+            delimiter=options.delimiter,
+        )
+    except ReadError as exc:
+        # A near header is the likelier fix; only without one is a grouped layout suggested.
+        if not exc.message.startswith("has no 'account' column") or "did you mean" in exc.message:
+            raise
+        raise ReadError(
+            loc.display,
+            f"{exc.message}; if the export lists each account as a heading row above its lines "
+            '(QuickBooks "Transaction Detail by Account", Xero "Account Transactions"), '
+            "set grouped = true",
+            exc.line,
+        ) from None
+    heading: str | None = None
     has_amount = "amount" in table.index
     bad = RowErrors(loc)
     base = provenance(loc)
@@ -555,6 +571,27 @@ def _read_csv(
     days: dict[str, date] = {}
     names: dict[str, str] = {}
     for line, row in table.rows(bad):
+        if options.grouped:
+            role = _grouped_role(table.cells)
+            if role == "heading":
+                heading = table.cells[0].strip()
+                continue
+            if role == "total":
+                heading = None
+                continue
+            if role == "skip":
+                continue
+            if not row.get("account", "").strip():
+                if heading is None:
+                    bad.add(
+                        line, "comes before any account heading row; expected a heading above it"
+                    )
+                    continue
+                row["account"] = heading
+        if _SUMMARY_LINE.match(row.get("memo", "")) and not any(
+            row.get(name, "").strip() for name in ("amount", "debit", "credit")
+        ):
+            continue  # a bank's "Beginning balance as of 01/01/2026" line with no amount
         try:
             day = days.get(row["date"]) or days.setdefault(
                 row["date"], parse_date(row["date"], options.date_format)
@@ -580,7 +617,11 @@ def _read_csv(
                     f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
                     f"not {account.name!r}"
                 )
-            if account.type is AccountType.EQUITY and "opening" in account.name.lower():
+            # The equity side of an opening balance: an account named so (Equity:Opening Balances),
+            # or an owner's-capital line whose memo says so (Wave's "Opening balance").
+            if account.type is AccountType.EQUITY and (
+                "opening" in account.name.lower() or _OPENING_WORDS.search(memo)
+            ):
                 if options.double_entry:
                     continue  # the counterpart of the opening balance on the cash account
                 # Single-entry: the equity side is the only record of the opening cash.
@@ -637,6 +678,30 @@ def _read_csv(
         span.add(item.day)
     # A file of which no row could be read is a failed source, not a warning.
     return records, bad.errors(request, KIND, fatal=not (records or balances))
+
+
+_SUMMARY_LINE = re.compile(r"\s*(beginning|opening|ending|closing) balance\b", re.IGNORECASE)
+_SUMMARY_ROWS = (
+    "total",
+    "opening balance",
+    "closing balance",
+    "beginning balance",
+    "ending balance",
+)
+
+
+def _grouped_role(cells: Sequence[str]) -> str:
+    """What a row of a grouped export is: ``heading`` (only its first cell, an account name),
+    ``total`` (the end of a group), ``skip`` (a summary row) or ``line``."""
+    first = cells[0].strip().lower() if cells else ""
+    alone = bool(first) and not any(cell.strip() for cell in cells[1:])
+    if first.startswith("total"):
+        return "total"
+    if alone:
+        return "heading"
+    if first.startswith(_SUMMARY_ROWS):
+        return "skip"
+    return "line"
 
 
 def _written(
