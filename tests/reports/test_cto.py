@@ -69,10 +69,16 @@ def test_actions_are_the_top_ten_ranked_findings(
     document, ctx, _ = built
     (plan,) = [b for s in document.sections for b in s.blocks if isinstance(b, ActionPlan)]
     candidates = [*ctx.analysis("security").findings, *ctx.analysis("ux").findings]
-    expected = [f.id for f in rank_findings(candidates)[:10]]
-    assert [a.finding_ids[0] for a in plan.actions] == expected
-    assert len(plan.actions) == 10
-    first = next(f for f in candidates if f.id == expected[0])
+    ranked = [f.id for f in rank_findings(candidates)]
+    rules = {f.id: f.rule for f in candidates}
+    covered: set[str] = set()
+    for action in plan.actions:  # each action starts at the highest finding not yet planned
+        assert action.finding_ids[0] == next(i for i in ranked if i not in covered)
+        assert len({rules[i] for i in action.finding_ids}) == 1  # grouped: one kind of problem
+        assert covered.isdisjoint(action.finding_ids)
+        covered.update(action.finding_ids)
+    assert len(plan.actions) == 10 and len(covered) > 10
+    first = next(f for f in candidates if f.id == ranked[0])
     assert first.severity is Severity.CRITICAL and first.score == max(f.score for f in candidates)
     assert plan.actions[0].due_in_days == 2 and plan.actions[0].rationale.startswith("Fix: ")
 
@@ -192,3 +198,40 @@ def test_credentials_of_one_file_are_one_action_at_the_rank_of_the_highest() -> 
     assert grouped.due_in_days == 7 and len(grouped.provenance) == 4
     assert actions[2].title.startswith("CloudFront")
     assert len(plan_actions(ranked, {"e": "E"}, 2)) == 2
+
+
+def _gap(rule: str, title: str, entity: str, line: int) -> Finding:
+    return Finding(
+        id=f"{rule}:{entity}:{title}",
+        rule=rule,
+        title=title,
+        severity=Severity.HIGH,
+        entity=entity,
+        evidence=f"evidence {entity} {line}.",
+        recommendation="Check the caller." if "route" in title else "Attach a web ACL.",
+        effort=Effort.HOURS,
+        provenance=(Provenance(f"code/{entity}/app.py", line),),
+    )
+
+
+def test_findings_needing_the_same_fix_are_one_action_listing_each_place() -> None:
+    route = "Unauthenticated state-changing Lambda route"
+    waf = "CloudFront distribution without a WAF web ACL: Site"
+    ranked = rank_findings(
+        [
+            _gap("security.open-endpoint", f"{route} POST /a", "alpha", 3),
+            _gap("security.open-endpoint", f"{route} DELETE /b/{{id}}", "beta", 9),
+            _gap("security.cloudfront-no-waf", waf, "alpha", 1),
+            _gap("security.cloudfront-no-waf", waf, "beta", 1),
+        ]
+    )
+    actions = plan_actions(ranked, {}, 10)
+    titles = sorted(a.title for a in actions)
+    assert titles == [
+        f"{waf} ×2: alpha, beta",
+        f"{route} ×2: POST /a (alpha), DELETE /b/{{id}} (beta)",
+    ]
+    grouped = next(a for a in actions if a.title.startswith(route))
+    assert grouped.entity is None and len(grouped.finding_ids) == 2
+    assert grouped.rationale.startswith("Fix: Check the caller. Why, for the first of the 2: ")
+    assert grouped.rationale.count("Check the caller") == 1

@@ -13,6 +13,7 @@ analyses compute.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pydantic import Field
 
@@ -93,8 +94,8 @@ class CtoReport(BaseReport):
                 (
                     Paragraph(
                         "Ranked by severity weight × impact ÷ effort (critical 8, high 4, medium 2, low 1; "
-                        "effort hours 1, days 2, weeks 4); ties by severity; credentials written in "
-                        "the same file are one action. See docs/metrics.md."
+                        "effort hours 1, days 2, weeks 4); ties by severity. Credentials written in "
+                        "one file are one action, and so are findings that need the same fix. See docs/metrics.md."
                     ),
                     ActionPlan(tuple(plan)),
                 ),
@@ -243,6 +244,7 @@ def plan_actions(ranked: list[Finding], names: dict[str, str], size: int) -> lis
     for finding in ranked:
         if finding.rule == "security.secret" and finding.provenance:
             by_file.setdefault((finding.entity, finding.provenance[0].source), []).append(finding)
+    in_file_group = {f.id for group in by_file.values() if len(group) > 1 for f in group}
     actions: list[Action] = []
     done: set[str] = set()
     for finding in ranked:
@@ -250,21 +252,81 @@ def plan_actions(ranked: list[Finding], names: dict[str, str], size: int) -> lis
             break
         if finding.id in done:
             continue
-        group = (
-            by_file.get((finding.entity, finding.provenance[0].source), [finding])
-            if finding.rule == "security.secret" and finding.provenance
-            else [finding]
-        )
-        done.update(f.id for f in group)
-        actions.append(_action(finding, names) if len(group) == 1 else _secrets_action(group))
+        if finding.id in in_file_group:
+            group = by_file[(finding.entity, finding.provenance[0].source)]
+            done.update(f.id for f in group)
+            actions.append(_secrets_action(group))
+            continue
+        same = [
+            f
+            for f in ranked
+            if f.id not in done
+            and f.id not in in_file_group
+            and (f.rule, f.severity, f.recommendation)
+            == (finding.rule, finding.severity, finding.recommendation)
+        ]
+        done.update(f.id for f in same)
+        actions.append(_action(finding, names) if len(same) == 1 else _same_fix_action(same))
     return actions
+
+
+_CONNECTORS = frozenset({"in", "at", "on", "of", "for", "—", "-"})
+
+
+def _same_fix_action(group: list[Finding]) -> Action:
+    """One action for findings of one rule that need the same fix (four live Stripe keys in four
+    repositories, three unauthenticated routes): the fix once, then each place."""
+    first = group[0]
+    words = [f.title.split(" ") for f in group]
+    shared = 0
+    for column in zip(*words, strict=False):
+        if len(set(column)) != 1:
+            break
+        shared += 1
+    entities = {f.entity for f in group}
+    if all(len(w) == shared for w in words):  # one title: the same resource in several domains
+        head = first.title
+        where = sorted(
+            {str(f.entity) for f in group}
+            if len(entities) > 1
+            else {f.provenance[0].source for f in group if f.provenance}
+        )
+    else:
+        common = words[0][:shared]
+        while common and (common[-1].lower() in _CONNECTORS or common[-1].endswith(":")):
+            last = common.pop()
+            if last.endswith(":") and len(last) > 1:
+                common.append(last[:-1])
+                break
+        head = " ".join(common) or first.rule
+        places = [" ".join(w[shared:]) for w in words]
+        where = [
+            f"{place} ({f.entity})" if len(entities) > 1 and f.entity else place
+            for place, f in zip(places, group, strict=True)
+        ]
+    return Action(
+        title=f"{head} ×{len(group)}: {', '.join(where)}",
+        rationale=(
+            f"Fix: {first.recommendation} Why, for the first of the {len(group)}: "
+            f"{first.evidence} The others, with their evidence, are under the security gaps. "
+            f"[{first.severity.value}, score {first.score.normalize()}]"
+        ),
+        due_in_days=DUE_DAYS[first.severity],
+        entity=first.entity if len(entities) == 1 else None,
+        owner="CTO",
+        finding_ids=tuple(f.id for f in group),
+        effort=first.effort,
+        cost_tier=first.cost_tier,
+        provenance=tuple(p for f in group for p in f.provenance),
+    )
 
 
 def _secrets_action(group: list[Finding]) -> Action:
     """One action for several credentials written in one file (``group`` ranked, first highest)."""
     first = group[0]
     file = first.provenance[0].source
-    labels = [_lower_first(f.title.removesuffix(f" in {file}")) for f in group]
+    counted = Counter(_lower_first(f.title.removesuffix(f" in {file}")) for f in group)
+    labels = [f"{label} ×{n}" if n > 1 else label for label, n in counted.items()]
     lines = sorted({p.line for f in group for p in f.provenance if p.line is not None})
     rotations: list[str] = []
     for finding in group:
@@ -306,7 +368,7 @@ _COMMON_NOUNS = tuple(label for label in KIND_LABELS.values() if label[:1].islow
 def _lower_first(text: str) -> str:
     """``Hardcoded password`` -> ``hardcoded password``; ``SendGrid API key`` stays."""
     lowered = text[:1].lower() + text[1:]
-    return lowered if lowered.startswith(_COMMON_NOUNS) else text
+    return lowered if lowered.startswith((*_COMMON_NOUNS, "live ", "test-mode ")) else text
 
 
 def _action(finding: Finding, names: dict[str, str]) -> Action:
