@@ -811,3 +811,48 @@ def test_listed_on_and_listings_are_ota_listings() -> None:
         ("ota_listings", 2),
         ("active-listings", 3),
     ]
+
+
+def test_a_slash_separates_words_of_a_label_and_two_terms_in_one_label_are_no_fact() -> None:
+    assert (term := lookup("Burn/month")) is not None and term.key == "burn"
+    assert (term := lookup("Revenue/mo")) is not None and term.key == "revenue"
+    assert (term := lookup("A/R")) is not None and term.key == "accounts_receivable"
+    assert (term := lookup("Leads / pipeline")) is not None and term.key == "pipeline"
+    # two different terms: which figure is which is a guess, so neither
+    assert lookup("Cash/Burn") is None
+    assert lookup("Cash and burn") is None
+    assert lookup("Revenue / expenses") is None
+
+
+def test_a_table_of_months_gives_the_latest_month_as_the_fact() -> None:
+    facts, _, _, problems = parse(
+        """
+        ## Monthly numbers
+
+        | Metric | Sep | Oct | Nov 2026 |
+        |---|---|---|---|
+        | Revenue | $10,000 | $11,000 | $9,000 |
+        | Cash | $30K | $25K | |
+        | Fuel | $800 | $700 | $650 |
+
+        | | Nov | Oct |
+        |---|---|---|
+        | Burn | $4K | $5K |
+
+        | Metric | Oct | Target |
+        |---|---|---|
+        | Bookings | 30 | 40 |
+        """
+    )
+    assert problems == []
+    known = [(f.key, f.label, f.provenance.line, f.value) for f in facts if f.known]
+    assert known == [
+        ("revenue", "Revenue (Nov 2026)", 5, Money(9000)),
+        ("cash", "Cash (Oct)", 6, Money(25000)),
+        ("burn", "Burn (Nov)", 11, Money(4000)),
+    ]
+    # the other months stay as text facts; a table with a Target column is not a table of months
+    unknown = {f.key: f.value for f in facts if not f.known}
+    assert unknown["revenue-sep"] == "$10,000"
+    assert unknown["fuel-nov-2026"] == "$650"
+    assert unknown["bookings-oct"] == 30 and unknown["bookings-target"] == 40

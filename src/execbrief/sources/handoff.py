@@ -98,6 +98,10 @@ _VERB = re.compile(
 _ARROW_STEP = re.compile(
     r"^(?P<step>[^\s→].*?)\s*(?:→|->|⟶|➝|➜|=>)\s*~?(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*$"
 )
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "sept",
+)  # fmt: skip
 _WHOLE_INT = re.compile(r"-?\d+")
 _WHOLE_DECIMAL = re.compile(r"-?\d+\.\d+")
 _WHOLE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -490,6 +494,7 @@ class _NoteParser:
         value_column = 1 if len(names) == 2 else None
         if value_column is None:
             value_column = next((i for i, n in enumerate(names) if i and n in VALUE_HEADERS), None)
+        newest = _newest_first(header) if value_column is None else []
         for line, cells in rows:
             if not cells or not cells[0]:
                 continue
@@ -497,8 +502,15 @@ class _NoteParser:
                 if value_column < len(cells) and cells[value_column]:
                     self.add_fact(cells[0], cells[value_column], line)
                 continue
-            for column in range(1, min(len(cells), len(header))):
-                if cells[column]:
+            # in a table of months, a known row's latest month is its fact ("Cash (Nov)")
+            width = min(len(cells), len(header))
+            latest = next((c for c in newest if c < width and cells[c]), None)
+            if latest is not None and lookup(cells[0]) is None:
+                latest = None
+            for column in range(1, width):
+                if column == latest:
+                    self.add_fact(f"{cells[0]} ({header[column]})", cells[column], line)
+                elif cells[column]:
                     label = f"{cells[0]} ({header[column]})"
                     self.out.records.append(
                         Fact(
@@ -605,6 +617,57 @@ class _NoteParser:
                     text="\n".join(chunk),
                 )
             )
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PERIOD_HEADER = re.compile(
+    r"^(?:(?P<month>[a-z]{3,9})\.?(?:\s+'?(?P<myear>\d{4}|\d{2}))?"
+    r"|(?P<ym>\d{4})-(?P<mm>\d{2})"
+    r"|(?:(?P<qy1>\d{4})[\s-]?)?q(?P<q>[1-4])(?:[\s-]?(?P<qy2>\d{4}))?"
+    r"|(?P<year>\d{4}))$"
+)
+
+
+def _period(header: str) -> tuple[int | None, int, int] | None:
+    """A column header read as a period: (year or None, position in the year, periods a year)."""
+    match = _PERIOD_HEADER.match(" ".join(header.lower().split()))
+    if match is None:
+        return None
+    if match.group("month"):
+        name = match.group("month")
+        if not any(full.startswith(name) for full in _MONTH_NAMES):
+            return None
+        year = match.group("myear")
+        if year is not None and len(year) == 2:
+            year = "20" + year
+        return (int(year) if year else None, _MONTHS.index(name[:3]) + 1, 12)
+    if match.group("ym"):
+        month = int(match.group("mm"))
+        return (int(match.group("ym")), month, 12) if 1 <= month <= 12 else None
+    if match.group("q"):
+        year = match.group("qy1") or match.group("qy2")
+        return (int(year) if year else None, int(match.group("q")), 4)
+    return (int(match.group("year")), 1, 1)
+
+
+def _newest_first(header: list[str]) -> list[int]:
+    """For a table whose columns after the first are all periods (Sep | Oct | Nov, 2026-Q3,
+    2025), its column indexes from the newest period to the oldest; else an empty list.
+
+    Without years, months (or quarters) that step forward from the first column to the second
+    mean the newest is on the right.
+    """
+    periods = [_period(cell) for cell in header[1:]]
+    if len(periods) < 2 or any(p is None for p in periods):
+        return []
+    known = [p for p in periods if p is not None]
+    columns = list(range(1, len(header)))
+    if all(year is not None for year, _, _ in known):
+        ranked = sorted(columns, key=lambda c: (known[c - 1][0], known[c - 1][1] / known[c - 1][2]))
+        return ranked[::-1]
+    (_, first, size), (_, second, _) = known[0], known[1]
+    forward = (second - first) % size <= size // 2
+    return columns[::-1] if forward else columns
 
 
 def _strip_symbols(text: str) -> str:

@@ -381,7 +381,7 @@ def normalize_label(label: str) -> str:
     text = label.lower().replace("&", " and ").replace("*", " ").replace("_", " ")
     text = _PARENS.sub(" ", text)
     text = _PUNCT.sub(" ", text)
-    text = " ".join(text.replace("-", " ").split())
+    text = " ".join(text.replace("-", " ").replace("/", " / ").split())
     previous = None
     while previous != text:
         previous, text = text, _LEADING.sub("", text)
@@ -419,13 +419,20 @@ def lookup(label: str, *, exact: bool = False) -> Term | None:
     if BLOCKING.intersection(words):
         return None
     padded = f" {normalized} "
-    best: tuple[int, Term] | None = None
+    matched: dict[str, tuple[str, Term]] = {}  # term key -> its longest synonym in the label
     for synonym, term in _BY_LABEL.items():
         size = len(synonym.split())
         fits = (size >= 2 or synonym in DISTINCTIVE) and f" {synonym} " in padded
-        if fits and (best is None or size > best[0]):
-            best = (size, term)
-    return best[1] if best else None
+        if fits and size > len(matched.get(term.key, ("", term))[0].split()):
+            matched[term.key] = (synonym, term)
+    if not matched:
+        return None
+    best, term = max(matched.values(), key=lambda item: len(item[0].split()))
+    # "Cash / burn: $10K / $2K" names two figures and which is which would be a guess; but in
+    # "Monthly cash burn" the "cash" is part of "cash burn", so that label is the burn.
+    if any(f" {other} " not in f" {best} " for other, _ in matched.values()):
+        return None
+    return term
 
 
 #: Normalised label -> term; the first term listing a label keeps it.
