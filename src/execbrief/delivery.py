@@ -479,6 +479,7 @@ class _Run:
                 sent = self.transport.send(message, tags=tags)
             except TransientDeliveryError as exc:
                 if attempt < self.retry.attempts:
+                    self.store.backoff(delivery_id, str(exc))
                     self.timing.sleep(self.retry.delay(attempt, self.timing.random()))
                     continue
                 error = f"gave up after {attempt} attempts: {exc}"

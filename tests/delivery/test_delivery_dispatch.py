@@ -351,3 +351,57 @@ def test_an_interrupted_run_leaves_its_claim_visible(store: Store) -> None:
         (PEOPLE[1], "unknown"),
         (PEOPLE[2], "sent"),
     ]
+
+
+def test_a_run_stopped_while_backing_off_leaves_a_retryable_row_not_an_unknown(
+    store: Store,
+) -> None:
+    # Throttled, then killed while waiting to retry: the provider refused the only call, so the
+    # delivery was certainly not sent. It must not show as "unknown" (which needs the operator);
+    # the next run sends it once.
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next("transient")
+
+    def stop(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    timing = clock.timing()
+    timing.sleep = stop
+    with pytest.raises(KeyboardInterrupt):
+        dispatch(
+            [outgoing(recipients=PEOPLE[:2])],
+            period="2026-11",
+            store=store,
+            transport=memory,
+            sender="reports@harbor.example",
+            operator=OPS,
+            timing=timing,
+            alert_stream=io.StringIO(),
+        )
+    assert memory.sent == []
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])
+    assert [(o.recipient, o.action) for o in again.outcomes] == [
+        (PEOPLE[0], "sent"),
+        (PEOPLE[1], "sent"),
+    ]
+    assert memory.recipients() == [PEOPLE[0], PEOPLE[1]]
+    assert again.exit_code == 0
+
+
+def test_a_crash_after_the_call_began_stays_unknown(store: Store) -> None:
+    # The transport was called and the process stopped before the answer was recorded: that
+    # one stays unknown (it may have gone), even after an earlier throttled attempt.
+    clock, memory = FakeTime(), MemoryTransport()
+    memory.fail_next("transient")
+
+    def interrupt(message: EmailMessage) -> None:
+        if len(clock.sleeps) == 1:
+            raise KeyboardInterrupt
+
+    memory.on_send = interrupt
+    with pytest.raises(KeyboardInterrupt):
+        run(store, memory, clock, [outgoing(recipients=PEOPLE[:1])])
+    memory.on_send = None
+    again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:1])])
+    assert [(o.recipient, o.action) for o in again.outcomes] == [(PEOPLE[0], "unknown")]
+    assert PEOPLE[0] not in memory.recipients()

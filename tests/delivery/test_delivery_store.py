@@ -169,3 +169,25 @@ def test_liveness_follows_the_run_lock_not_the_pid(tmp_path: Path) -> None:
         assert not (tmp_path / f"x.db.run-{live}.lock").exists()
         second.finish_run(other, "ok")
         assert not (tmp_path / f"x.db.run-{other}.lock").exists()
+
+
+def test_a_new_run_is_locked_before_others_can_see_it(tmp_path: Path) -> None:
+    # Another process judges a run dead when it can take the run's lock. If the run's row were
+    # visible before its lock was held, a concurrent sender's recovery could mark the new run
+    # "crashed" and turn its claims into unknowns (seen as a flaky two-sender test).
+    clock = FakeTime()
+    seen: list[int] = []
+
+    class Watched(Store):
+        def _hold(self, run_id: int) -> None:
+            other = sqlite3.connect(tmp_path / "x.db")
+            seen.extend(row[0] for row in other.execute("SELECT id FROM runs"))
+            other.close()
+            super()._hold(run_id)
+
+    with Watched(tmp_path / "x.db", clock=clock.now) as store:
+        run_id = store.start_run("send")
+        assert seen == []
+        assert store.run(run_id).status == "running"
+        with Store(tmp_path / "x.db", clock=clock.now) as second:
+            assert second.recover() == [] and second.run(run_id).status == "running"

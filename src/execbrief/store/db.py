@@ -64,6 +64,8 @@ ACCEPTED = frozenset({"sent", "delivered", "bounced", "complained", "rejected"})
 RETRYABLE = frozenset({"pending", "failed", "deferred", "blocked"})
 #: What later provider events may move an accepted delivery to, ranked: a later event never
 #: moves a delivery down (a complaint after delivery stays a complaint).
+#: Marks the error of a claimed row whose sender waits to retry (no call in flight).
+BACKOFF_MARK = "waiting to retry: "
 EVENT_RANK = {"sent": 0, "unknown": 0, "delivered": 1, "rejected": 2, "bounced": 2, "complained": 3}
 
 
@@ -260,7 +262,8 @@ class Store:
                 ),
             )
             run_id = int(cursor.lastrowid or 0)
-        self._hold(run_id)
+            # Lock before the commit: once others can see the run, its lock says it lives.
+            self._hold(run_id)
         return run_id
 
     def finish_run(
@@ -369,10 +372,8 @@ class Store:
                 if status == "sending":
                     if row.run_id != run_id and self._run_alive(db, row.run_id):
                         return Claim("busy", row)
-                    self._update(
-                        db, row.id, status="unknown", error=_unknown_reason(row), updated_at=now
-                    )
-                    status = "unknown"
+                    status, reason = _dead_claim(row)
+                    self._update(db, row.id, status=status, error=reason, updated_at=now)
                     row = self._select_id(db, row.id)
                 if status in ACCEPTED and not force:
                     return Claim("accepted", row)
@@ -419,12 +420,23 @@ class Store:
             return Claim("claimed", self._select_id(db, int(cursor.lastrowid or 0)))
 
     def attempt(self, delivery_id: int) -> None:
-        """Count one call of the transport for this delivery."""
+        """Count one call of the transport for this delivery (the call may be in flight now)."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                "UPDATE deliveries SET attempts = attempts + 1, error = NULL, updated_at = ?"
+                " WHERE id = ?",
                 (self.now(), delivery_id),
             )
+
+    def backoff(self, delivery_id: int, error: str) -> None:
+        """The provider refused the last call with a transient error and the sender waits to retry.
+
+        The row stays claimed (``sending``), but no call is in flight: if the sender dies while
+        waiting, the delivery was certainly not sent, so it becomes ``failed`` (retried by the
+        next run) rather than ``unknown``. ``attempt`` clears the mark before the next call.
+        """
+        with self.transaction() as db:
+            self._update(db, delivery_id, error=f"{BACKOFF_MARK}{error}", updated_at=self.now())
 
     def complete(self, delivery_id: int, message_id: str, response: str | None = None) -> Delivery:
         """The provider accepted the message: ``sent`` with its message id."""
@@ -521,9 +533,8 @@ class Store:
                 for r in db.execute("SELECT * FROM deliveries WHERE status = 'sending'")
             ]:
                 if not self._run_alive(db, row.run_id):
-                    self._update(
-                        db, row.id, status="unknown", error=_unknown_reason(row), updated_at=now
-                    )
+                    status, reason = _dead_claim(row)
+                    self._update(db, row.id, status=status, error=reason, updated_at=now)
                     changed.append(self._select_id(db, row.id))
             for run in db.execute(
                 "SELECT id, pid, host FROM runs WHERE status = 'running'"
@@ -654,6 +665,18 @@ class Store:
         db.execute(
             f"UPDATE deliveries SET {assignments} WHERE id = ?", (*fields.values(), delivery_id)
         )
+
+
+def _dead_claim(row: Delivery) -> tuple[str, str]:
+    """The status and reason for a ``sending`` row whose run died: ``failed`` when it died
+    waiting to retry (no call in flight), else ``unknown``."""
+    if row.error and row.error.startswith(BACKOFF_MARK):
+        last = row.error[len(BACKOFF_MARK) :]
+        return "failed", (
+            f"run {row.run_id} stopped while waiting to retry after a refused attempt ({last}); "
+            "it was not sent, and the next run sends it"
+        )
+    return "unknown", _unknown_reason(row)
 
 
 def _unknown_reason(row: Delivery) -> str:
