@@ -150,3 +150,34 @@ def test_address_inconsistent(tmp_path: Path) -> None:
     findings = read(tmp_path, "s", "Good Boats")
     assert [f.rule for f in findings] == ["marketing.seo.nap_address"]
     assert "1 Dock St, Port; 2 Pier Rd, Port" in findings[0].evidence
+
+
+def test_canonical_pointing_elsewhere(tmp_path: Path) -> None:
+    """Static-site output (nested folders, index.html each): a canonical naming another page or
+    another host drops the page from search; relative and trailing-slash forms of itself do not."""
+    body = LB + "</body></html>"
+    write(tmp_path, "s/index.html", HEAD.format(title="Home", page="") + body)
+    write(tmp_path, "s/tours/index.html", HEAD.format(title="Tours", page="tours") + body)
+    write(tmp_path, "s/tours/sunset/index.html", HEAD.format(title="Sunset", page="") + body)
+    write(
+        tmp_path,
+        "s/blog.html",
+        HEAD.format(title="Blog", page="blog").replace("https://good.example/blog", "/blog") + body,
+    )
+    write(
+        tmp_path,
+        "s/faq.html",
+        HEAD.format(title="FAQ", page="faq.html").replace("good.example", "copy.example") + body,
+    )
+    write(tmp_path, "s/robots.txt", ROBOTS)
+    write(tmp_path, "s/sitemap.xml", SITEMAP)
+    findings = read(tmp_path, "s", "Good Boats")
+    got = {f.id: [p.cite() for p in f.provenance] for f in findings}
+    assert got == {
+        "marketing.seo.canonical_elsewhere:boats:faq.html": ["s/faq.html:5"],
+        "marketing.seo.canonical_elsewhere:boats:tours/sunset/index.html": [
+            "s/tours/sunset/index.html:5"
+        ],
+    }
+    sunset = next(f for f in findings if "sunset" in f.id)
+    assert "https://good.example/" in sunset.evidence

@@ -272,6 +272,39 @@ def test_base_url_links_are_checked(tmp_path: Path) -> None:
     assert page.broken_links == ("https://www.harbor.example/gone.html", "../../etc/passwd")
 
 
+def test_own_host_inferred_from_canonicals_without_base_url(tmp_path: Path) -> None:
+    """Static-site output with nested index.html folders: with no base_url, the site's host is the
+    one its canonical links name, so absolute links to it are checked like relative ones."""
+    head = '<html><head><link rel="canonical" href="https://www.reef.example/{0}"></head><body>\n'
+    write(tmp_path, "s/index.html", head.format("") + '<a href="tours/">t</a></body></html>')
+    write(
+        tmp_path,
+        "s/tours/index.html",
+        head.format("tours/")
+        + '<a href="https://reef.example/tours/sunset/">ok</a>\n'
+        + '<a href="https://reef.example/pricing/">gone</a>\n'
+        + '<a href="https://other.example/nope/">external</a>\n'
+        + '<a href="../">up</a></body></html>',
+    )
+    write(
+        tmp_path,
+        "s/tours/sunset/index.html",
+        head.format("tours/sunset/") + '<a href="/tours/missing/">x</a></body></html>',
+    )
+    result = collect(tmp_path, "s")
+    got = pages(result)
+    assert got["index.html"].broken_links == ()
+    assert got["tours/index.html"].broken_links == ("https://reef.example/pricing/",)
+    assert got["tours/index.html"].lines["broken:https://reef.example/pricing/"] == 3
+    assert got["tours/sunset/index.html"].broken_links == ("/tours/missing/",)
+    [site_file] = [r for r in result.records if isinstance(r, SiteFile)]
+    assert site_file.host == "reef.example"
+    # base_url, when given, is the host
+    with_base = collect(tmp_path, "s", SiteOptions(base_url="https://elsewhere.example"))
+    assert pages(with_base)["tours/index.html"].broken_links == ()
+    assert [r.host for r in with_base.records if isinstance(r, SiteFile)] == ["elsewhere.example"]
+
+
 def test_result_round_trips_through_json(site: Path) -> None:
     result = collect(site)
     data = json.loads(json.dumps(to_jsonable(result)))

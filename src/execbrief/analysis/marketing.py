@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar, Literal
+from urllib.parse import unquote, urljoin, urlsplit
 
 from pydantic import Field, model_validator
 
@@ -992,6 +993,7 @@ def seo_findings(
                             severity=Severity.LOW,
                         )
                     )
+        site_host = next((f.host for f in files_ if f.host), None)
         for page in site_pages:
             if not page.canonical:
                 out.append(
@@ -1004,6 +1006,20 @@ def seo_findings(
                         "Add a canonical link to the page's preferred https:// URL.",
                         [_page_prov(page)],
                         severity=Severity.LOW,
+                    )
+                )
+            elif (where := canonical_elsewhere(page.path, page.canonical, site_host)) is not None:
+                out.append(
+                    _seo(
+                        "canonical_elsewhere",
+                        eid,
+                        page.path,
+                        f"Canonical tag on {page.path} points to another {where}",
+                        f"{page.path} names {page.canonical} as its canonical URL, so search engines "
+                        "index that instead of this page.",
+                        "Point the canonical link at the page's own https:// URL (keep it elsewhere "
+                        "only for a true duplicate).",
+                        [_page_prov(page, "canonical")],
                     )
                 )
             if not page.viewport:
@@ -1204,6 +1220,26 @@ def seo_findings(
                 )
             )
     return out
+
+
+def canonical_elsewhere(path: str, canonical: str, site_host: str | None) -> str | None:
+    """``"site"`` when a page's canonical URL names another host than ``site_host``, ``"page"``
+    when it names another path of the site, else None. The page ``tours/index.html`` is
+    ``/tours/``, ``/tours`` or ``/tours/index.html``; ``about.html`` also ``/about`` or
+    ``/about/``. A relative canonical is read against the page's own URL."""
+    own = "/" + path
+    folder, _, name = own.rpartition("/")
+    forms = {own}
+    if name in ("index.html", "index.htm"):
+        forms |= {folder + "/", folder or "/"}
+    else:
+        stem = re.sub(r"\.html?$", "", own)
+        forms |= {stem, stem + "/"}
+    parts = urlsplit(urljoin("https://page.invalid" + own, canonical.strip()))
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host != "page.invalid" and site_host is not None and host != site_host:
+        return "site"
+    return None if unquote(parts.path or "/") in forms else "page"
 
 
 def _fmt_phone(digits: str) -> str:

@@ -91,3 +91,6 @@ class SiteFile(Record):
     robots_sitemap: bool = False
     #: HTML pages read in the folder (after skipping unreadable files).
     pages: int = 0
+    #: The site's own host (``harbor.example``): ``base_url``'s, else the one most of the pages'
+    #: canonical links name, else None.
+    host: str | None = None

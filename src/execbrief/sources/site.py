@@ -19,8 +19,9 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -459,6 +460,9 @@ class _Site:
         self.options = options
         base = urlsplit(options.base_url) if options.base_url else None
         self.own_host = (base.hostname or "").lower().removeprefix("www.") if base else None
+        #: With no base_url: each page's absolute http(s) links (url, line) by page path, checked
+        #: once the site's host is known from the canonical links of all its pages.
+        self.deferred: dict[str, tuple[Path, list[tuple[str, int | None]]]] = {}
 
     def inside(self, path: Path) -> bool:
         """True when ``path``'s real location is inside the site folder."""
@@ -730,10 +734,13 @@ def read_page(
                 if host is not None:
                     social.add(host)
                     mark(f"social:{host}", tag)
+            is_canonical = tag.name == "link" and "canonical" in _attr(tag, "rel").lower()
+            if site.own_host is None and low.startswith(("http://", "https://", "//")):
+                if not is_canonical:
+                    site.deferred.setdefault(rel, (page_dir, []))[1].append((url, _line(tag)))
+                continue
             internal = site.internal(url)
-            if internal is None or (
-                tag.name == "link" and "canonical" in _attr(tag, "rel").lower()
-            ):
+            if internal is None or is_canonical:
                 continue
             if site.exists(page_dir, internal) is False:
                 broken.add(url)
@@ -963,6 +970,9 @@ class SiteSource(BaseSource):
                         fatal=False,
                     )
                 )
+        host = site.own_host or _canonical_host(r for r in out if isinstance(r, SitePage))
+        if site.own_host is None and host is not None:
+            out = [_check_deferred(site, r, host) if isinstance(r, SitePage) else r for r in out]
         if pages == 0 and not any(e.fatal for e in errors):
             errors.append(
                 SourceError(
@@ -985,9 +995,44 @@ class SiteSource(BaseSource):
                 sitemap_error=sitemap_error,
                 robots_sitemap=robots_sitemap,
                 pages=pages,
+                host=host,
             ),
         )
         return out
+
+
+def _canonical_host(pages: Iterable[SitePage]) -> str | None:
+    """The host most pages' absolute canonical links name (``www.`` dropped), or None when
+    none does or two hosts tie."""
+    counts = Counter(
+        _host_path(page.canonical)[0]
+        for page in pages
+        if page.canonical and page.canonical.lower().startswith(("http://", "https://"))
+    )
+    ranked = counts.most_common(2)
+    if not ranked or not ranked[0][0] or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def _check_deferred(site: _Site, page: SitePage, host: str) -> SitePage:
+    """The page with its absolute links to ``host`` checked like relative ones."""
+    page_dir, links = site.deferred.get(page.path, (None, []))
+    if page_dir is None:
+        return page
+    broken = dict.fromkeys(page.broken_links)
+    lines = dict(page.lines)
+    for url, line in links:
+        link_host, path = _host_path(url if not url.startswith("//") else "https:" + url)
+        if link_host != host or site.exists(page_dir, path or "/") is not False:
+            continue
+        broken.setdefault(url, None)
+        key = f"broken:{url}"
+        if line is not None and (key not in lines or line < lines[key]):
+            lines[key] = line
+    if len(broken) == len(page.broken_links):
+        return page
+    return replace(page, broken_links=tuple(broken), lines=lines)
 
 
 @hookimpl
