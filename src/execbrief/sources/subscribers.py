@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -147,7 +150,8 @@ def count_file(
     """
     has_status = "status" in table.index
     opted_words = OPTED_IN | extra_opted_in
-    seen: dict[bytes, list[Any]] = {}  # digest -> [valid, opted_in, source]
+    tally = _Tally()
+    seen = tally.seen
     rows = 0
     last = 1
     for line, row in table.rows(bad):
@@ -165,14 +169,77 @@ def count_file(
             source = " ".join(row.get("source", "").split()).lower() or NO_SOURCE
             if "@" in source:  # "referred by ann@example.com" would leak an address
                 source = OTHER_SOURCE
-            seen[digest] = [is_valid_email(normal), opted, source]
+            if tally.spilled:
+                tally.write(digest, is_valid_email(normal), opted, source)
+            else:
+                seen[digest] = [is_valid_email(normal), opted, source]
+                if len(seen) > SPILL_AFTER:
+                    tally.spill()
         elif opted:
             state[1] = True
-    unique = len(seen)
-    valid = sum(1 for state in seen.values() if state[0])
-    opted_in = sum(1 for state in seen.values() if state[0] and state[1])
-    by_source = dict(sorted(Counter(str(state[2]) for state in seen.values()).items()))
-    return rows, unique, valid, opted_in, by_source, last
+    unique = valid = opted_in = 0
+    by_source: Counter[str] = Counter()
+    for states in tally.groups():
+        unique += len(states)
+        for state in states:
+            valid += bool(state[0])
+            opted_in += bool(state[0] and state[1])
+            by_source[str(state[2])] += 1
+    return rows, unique, valid, opted_in, dict(sorted(by_source.items())), last
+
+
+#: Distinct addresses counted in memory; past this the digests go to temporary files, partitioned
+#: by digest, and each partition is counted on its own: memory stays bounded whatever the size.
+SPILL_AFTER = 250_000
+_PARTITIONS = 64
+_ENTRY = struct.Struct("<16sBI")  # digest, flags (1 valid, 2 opted in), source number
+
+
+class _Tally:
+    """The distinct addresses of one export (keyed digests only) with their state."""
+
+    def __init__(self) -> None:
+        self.seen: dict[bytes, list[Any]] = {}  # digest -> [valid, opted_in, source]
+        self.spilled = False
+        self._files: list[IO[bytes]] = []
+        self._numbers: dict[str, int] = {}
+        self._names: list[str] = []
+
+    def spill(self) -> None:
+        """Move the digests held so far to the partition files; later rows go there too."""
+        # Closed one by one as groups() counts them (and by the garbage collector if it never does).
+        self._files = [tempfile.TemporaryFile() for _ in range(_PARTITIONS)]  # noqa: SIM115
+        self.spilled = True
+        for digest, (valid, opted, source) in self.seen.items():
+            self.write(digest, valid, opted, source)
+        self.seen.clear()  # every later row goes to the files, repeats of these addresses too
+
+    def write(self, digest: bytes, valid: bool, opted: bool, source: str) -> None:
+        """Append one row's state to its digest's partition (repeats are merged when counted)."""
+        number = self._numbers.get(source)
+        if number is None:
+            number = self._numbers[source] = len(self._names)
+            self._names.append(source)
+        flags = (1 if valid else 0) | (2 if opted else 0)
+        self._files[digest[0] % _PARTITIONS].write(_ENTRY.pack(digest, flags, number))
+
+    def groups(self) -> Iterator[list[list[Any]]]:
+        """The states of the distinct addresses, one partition at a time (the first row's source
+        wins; an address is opted in when any of its rows is)."""
+        if not self.spilled:
+            yield list(self.seen.values())
+            return
+        for handle in self._files:
+            with handle:
+                handle.seek(0)
+                merged: dict[bytes, list[Any]] = {}
+                for digest, flags, number in _ENTRY.iter_unpack(handle.read()):
+                    state = merged.get(digest)
+                    if state is None:
+                        merged[digest] = [flags & 1, flags & 2, self._names[number]]
+                    elif flags & 2:
+                        state[1] = 2
+                yield list(merged.values())
 
 
 class SubscribersSource(BaseSource):
