@@ -165,3 +165,21 @@ def test_demo_tidewater_invoices_agree_with_the_hours_and_age_in_every_bucket() 
     assert top / sum(revenue.values()) > Decimal("0.5")
     assert min(i.issued for i in issued) >= date(2025, 11, 1)
     assert max(i.issued for i in issued) <= AS_OF - timedelta(days=1)
+
+
+def test_harvest_export_reads_the_person_not_its_employee_flag(tmp_path: Path) -> None:
+    # Harvest's detailed export has "First Name", "Last Name" and an "Employee?" yes/no column,
+    # which used to be read as the person ("Yes").
+    write(
+        tmp_path,
+        "harvest.csv",
+        "Date,Client,Project,Task,Notes,Hours,Billable?,Invoiced?,First Name,Last Name,"
+        "Employee?,Billable Rate,Billable Amount,Currency\n"
+        "2026-03-05,Gull Rock,Dock survey,Design,,2.5,Yes,No,Ana,Diaz,Yes,110,275,US Dollar - USD\n"
+        "2026-03-06,Keel & Co.,Website,Dev,,4,Yes,Yes,Ben,Ode,No,150,600,US Dollar - USD\n",
+    )
+    found, _ = entries(tmp_path, "harvest.csv")
+    assert [(e.person, e.hours, e.billable, e.invoice) for e in found] == [
+        ("Ana", Decimal("2.5"), True, None),
+        ("Ben", Decimal("4"), True, "Yes"),
+    ]

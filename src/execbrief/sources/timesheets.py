@@ -29,7 +29,20 @@ TIME_COLUMNS = (
     Column(
         "client", ("customer", "client name", "customer name", "account", "project"), required=True
     ),
-    Column("person", ("user", "member", "employee", "staff", "consultant", "name", "team member")),
+    # "first name" before "employee": Harvest's "Employee?" is a yes/no flag beside "First Name".
+    Column(
+        "person",
+        (
+            "user",
+            "member",
+            "first name",
+            "employee",
+            "staff",
+            "consultant",
+            "name",
+            "team member",
+        ),
+    ),
     Column(
         "hours",
         ("duration", "time", "hrs", "hours worked", "quantity", "time spent"),
