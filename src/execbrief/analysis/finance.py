@@ -341,7 +341,10 @@ def _fmt_months(value: Decimal) -> str:
 
 def _months_to_date(start: date, months: Decimal) -> date:
     days = int((months * DAYS_PER_MONTH).to_integral_value(rounding=ROUND_FLOOR))
-    return start + timedelta(days=days)
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:  # a burn of a cent against thousands: runway past the calendar's end
+        return date.max
 
 
 def _variable_category(tx: Transaction, options: FinanceEntityOptions) -> bool:
