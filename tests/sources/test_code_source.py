@@ -638,3 +638,26 @@ def test_a_template_authorizer_guards_routes_of_an_imported_router(tmp_path: Pat
         ("POST", "/orders"): ("repo/orbit/routes/orders.py", 3, True),
         ("DELETE", "/admin/users/{id}"): ("repo/orbit/routes/admin.py", 3, False),
     }
+
+
+def test_the_dispatcher_of_an_imported_router_is_not_an_extra_route(tmp_path: Path) -> None:
+    # app.handler only hands the event to the router: its routes are the decorated ones elsewhere,
+    # not one more "every request" route (which would double-report every gap).
+    repo = tmp_path / "repo"
+    (repo / "orbit" / "routes").mkdir(parents=True)
+    (repo / "orbit" / "app.py").write_text(
+        "router = Router()\n\ndef handler(event, context):\n    return router.dispatch(event)\n"
+    )
+    (repo / "orbit" / "routes" / "orders.py").write_text(
+        "from orbit.app import router\n\n@router.route('POST /orders')\n"
+        "def create(event):\n    TABLE.put_item(Item={})\n"
+    )
+    (repo / "other.py").write_text("def handler(event, context):\n    TABLE.put_item(Item=event)\n")
+    result = collect(tmp_path, ("repo",))
+    endpoints = sorted(
+        (e.provenance.source, e.method, e.route) for e in result.records if isinstance(e, Endpoint)
+    )
+    assert endpoints == [
+        ("repo/orbit/routes/orders.py", "POST", "/orders"),
+        ("repo/other.py", None, None),
+    ]

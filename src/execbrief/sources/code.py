@@ -74,6 +74,8 @@ class _Folder:
     handlers: dict[Path, set[str]] = field(default_factory=dict)
     gateway: dict[tuple[Path, str], tuple[iac.FunctionHandler, Path]] = field(default_factory=dict)
     commits: dict[Path, files.Commit | None] = field(default_factory=dict)
+    #: Modules routers are imported from (``/orbit/app.py``, or a relative import's file).
+    router_modules: set[str] = field(default_factory=set)
     lines: int = 0
 
     def provenance(
@@ -169,7 +171,30 @@ def _read_folder(folder: _Folder, scanner: Scanner, options: CodeOptions) -> Non
         text = _read(folder, item)
         if text is not None:
             _guarded(folder, item, _read_file, folder, scanner, item, text)
+    _drop_router_dispatchers(folder)
     _finish(folder, stats)
+
+
+def _drop_router_dispatchers(folder: _Folder) -> None:
+    """A handler that only hands events to a router whose routes are declared in other files is
+    not one more route for every request: those routes are reported where they are declared."""
+    if not folder.router_modules:
+        return
+    tails = folder.router_modules
+    folder.records = [
+        r
+        for r in folder.records
+        if not (
+            isinstance(r, Endpoint)
+            and r.kind == "lambda"
+            and r.method is None
+            and r.route is None
+            and any(
+                r.provenance.source == t.lstrip("/") or r.provenance.source.endswith(t)
+                for t in tails
+            )
+        )
+    ]
 
 
 def _guarded(folder: _Folder, item: WalkedFile, step: Any, *args: Any) -> None:
@@ -393,6 +418,8 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)
     for found in lambdas.analyse_lambda_module(text, display, module, named, tree=tree):
+        if found.router_module:
+            folder.router_modules.add(_module_tail(folder, item.path, found.router_module))
         route = _with_gateway_auth(folder, item.path.resolve(), found)
         folder.records.append(
             Endpoint(
@@ -428,6 +455,19 @@ def _with_gateway_auth(folder: _Folder, path: Path, route: lambdas.Route) -> lam
     if evidence is None:
         return route
     return dataclasses.replace(route, authenticated=True, auth_evidence=evidence)
+
+
+def _module_tail(folder: _Folder, path: Path, module: str) -> str:
+    """How the file of an imported module ends (``/orbit/app.py``); a relative import's full
+    display path."""
+    level = len(module) - len(module.lstrip("."))
+    parts = module.lstrip(".").split(".")
+    if not level:
+        return "/" + "/".join(parts) + ".py"
+    base = path.parent
+    for _ in range(level - 1):
+        base = base.parent
+    return folder.request.display(base.joinpath(*parts).with_suffix(".py"))
 
 
 def _router_handlers(folder: _Folder, path: Path, module: str) -> list[tuple[Path, str]]:
