@@ -76,6 +76,18 @@ _INT = re.compile(
 _NUMBER = re.compile(
     r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|roughly\s+)?(\d+(?:\.\d+)?)(?!\s*%)", re.IGNORECASE
 )
+_THOUSANDS = re.compile(
+    r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|roughly\s+)?(\d+(?:\.\d)?)\s*k\b", re.IGNORECASE
+)
+_DURATION = re.compile(
+    r"^\s*(?:~|≈|about\s+|around\s+|approx\.?\s+|approximately\s+|roughly\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?)(?:\s*(?:-|–|—|to)\s*\d+(?:\.\d+)?)?(?!\s*%)"
+    r"\s*(?P<unit>months?|mos?\b|mths?|weeks?|wks?|days?|years?|yrs?)?",
+    re.IGNORECASE,
+)
+#: Units of a duration other than months, as (prefix, how many make a month).
+_PER_MONTH = (("w", Decimal(52) / 12), ("d", Decimal(365) / 12), ("y", Decimal(1) / 12))
+_DOLLARS = re.compile(r"\s*\b(?:dollars?|bucks)\b", re.IGNORECASE)
 _PERCENT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:%|percent\b|pct\b)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _WORD_DATE = re.compile(
@@ -123,7 +135,13 @@ def read_value(text: str, types: Sequence[ValueType], currency: str = "USD") -> 
     if not text:
         return None
     if _ZERO.match(text):
-        for kind in (ValueType.COUNT, ValueType.LIST_COUNT, ValueType.NUMBER, ValueType.PERCENT):
+        for kind in (
+            ValueType.COUNT,
+            ValueType.LIST_COUNT,
+            ValueType.NUMBER,
+            ValueType.MONTHS,
+            ValueType.PERCENT,
+        ):
             if kind in types:
                 return _zero(kind)
         if ValueType.MONEY in types:
@@ -140,7 +158,7 @@ def read_value(text: str, types: Sequence[ValueType], currency: str = "USD") -> 
 def _zero(kind: ValueType) -> FactValue:
     if kind is ValueType.PERCENT:
         return Percent(0)
-    if kind is ValueType.NUMBER:
+    if kind in (ValueType.NUMBER, ValueType.MONTHS):
         return Decimal(0)
     return 0
 
@@ -149,6 +167,7 @@ def _read_as(
     kind: ValueType, text: str, currency: str, *, strict: bool = False
 ) -> FactValue | None:
     if kind is ValueType.MONEY:
+        text = _DOLLARS.sub("", text).strip()  # "12,400 dollars": the portfolio's currency
         try:
             if strict:
                 raise MoneyParseError(text)
@@ -157,6 +176,8 @@ def _read_as(
             found = extract_money(text, currency)
             return found[0] if found else None
     if kind in (ValueType.COUNT, ValueType.LIST_COUNT):
+        if match := _THOUSANDS.match(text):
+            return int(Decimal(match.group(1)) * 1000)
         if match := _INT.match(text):
             return int(match.group(1).replace(",", ""))
         if kind is ValueType.LIST_COUNT:
@@ -170,6 +191,8 @@ def _read_as(
             except InvalidOperation:  # pragma: no cover - the pattern only matches decimals
                 return None
         return None
+    if kind is ValueType.MONTHS:
+        return _read_months(text)
     if kind is ValueType.PERCENT:
         if match := _PERCENT.search(text):
             return Percent(match.group(1))
@@ -183,6 +206,20 @@ def _read_as(
             return True
         return None
     return text
+
+
+def _read_months(text: str) -> Decimal | None:
+    """A duration in months: "3.5 months", "3-4 months" (the lower end), "6 weeks" (1.4)."""
+    match = _DURATION.match(text)
+    if match is None:
+        return None
+    number = Decimal(match.group("n"))
+    unit = (match.group("unit") or "").lower()
+    per_month = next((size for prefix, size in _PER_MONTH if unit.startswith(prefix)), None)
+    if per_month is None:
+        return number
+    months = (number / per_month).quantize(Decimal("0.1"))
+    return months.quantize(Decimal(1)) if months == months.to_integral_value() else months
 
 
 def _strip_parens(text: str) -> str:

@@ -25,7 +25,8 @@ class ValueType(enum.StrEnum):
     COUNT = "count"  # a whole number; "none"/"zero" is 0
     LIST_COUNT = "count or list"  # a number, "none", or a list whose items are counted
     PERCENT = "percent"  # Percent
-    NUMBER = "number"  # a Decimal such as a 4.8 review rating or 3.5 months of runway
+    NUMBER = "number"  # a Decimal such as a 4.8 review rating
+    MONTHS = "months"  # a Decimal number of months; "6 weeks", "1.5 years", "90 days" converted
     DATE = "date"  # 2026-11-20, Nov 20, 2026, 20 November 2026
     YESNO = "yes/no"  # bool
     TEXT = "text"  # kept as written
@@ -45,12 +46,13 @@ class Term:
     synonyms: tuple[str, ...]
 
 
-M, C, LC, P, N, D, B, T = (
+M, C, LC, P, N, MO, D, B, T = (
     ValueType.MONEY,
     ValueType.COUNT,
     ValueType.LIST_COUNT,
     ValueType.PERCENT,
     ValueType.NUMBER,
+    ValueType.MONTHS,
     ValueType.DATE,
     ValueType.YESNO,
     ValueType.TEXT,
@@ -71,7 +73,7 @@ TERMS: Final[tuple[Term, ...]] = (
         (M,),
         ("cash on hand", "cash", "bank balance", "cash in bank", "cash balance", "cash position"),
     ),
-    Term("runway", "Runway (months)", (N,), ("runway", "cash runway", "months of runway")),
+    Term("runway", "Runway (months)", (MO,), ("runway", "cash runway", "months of runway")),
     Term(
         "revenue",
         "Revenue",
@@ -409,7 +411,8 @@ def lookup(label: str, *, exact: bool = False) -> Term | None:
     or more words, or a distinctive single word (:data:`DISTINCTIVE`), found as whole words inside
     the label counts ("Monthly burn rate" is ``burn``, "Equity promised to Jordan" is
     ``equity_obligations``), unless the label holds a :data:`BLOCKING` word ("Cash flow",
-    "Revenue target"). With ``exact``, only an exact match counts.
+    "Revenue target") or names two terms of which neither is part of the other ("Cash / burn").
+    With ``exact``, only an exact match counts.
     """
     normalized = normalize_label(label)
     found = _BY_LABEL.get(normalized)
