@@ -181,3 +181,28 @@ def test_canonical_pointing_elsewhere(tmp_path: Path) -> None:
     }
     sunset = next(f for f in findings if "sunset" in f.id)
     assert "https://good.example/" in sunset.evidence
+
+
+def test_phone_tie_keeps_the_home_pages_number(tmp_path: Path) -> None:
+    """One page each: the home page's number is taken as right, not the larger digits."""
+    write(tmp_path, "s/index.html", HEAD.format(title="Home", page="") + "</body></html>")
+    other = HEAD.format(title="B", page="b.html").replace("010-1000", "010-1999")
+    write(tmp_path, "s/b.html", other + "</body></html>")
+    findings = read(tmp_path, "s", "Good Boats")
+    [phone] = [f for f in findings if f.rule == "marketing.seo.nap_phone"]
+    assert "gives (555) 010-1000, but: (555) 010-1999 on b.html" in phone.evidence
+    assert [p.cite() for p in phone.provenance] == ["s/b.html:7"]
+
+
+def test_localbusiness_missing_names_the_types_found(tmp_path: Path) -> None:
+    """BoatRental is no schema.org type and TouristTrip is no LocalBusiness: the gap says so."""
+    blocks = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "BoatRental", "name": "Good Boats"}</script>\n'
+        '<script type="application/ld+json">{"@type": "TouristTrip", "name": "Sunset"}</script>'
+    )
+    write(tmp_path, "s/index.html", HEAD.format(title="Home", page="") + blocks + "</body></html>")
+    findings = read(tmp_path, "s", "Good Boats")
+    [missing] = [f for f in findings if f.rule == "marketing.seo.localbusiness_missing"]
+    assert "JSON-LD types found: BoatRental, TouristTrip" in missing.evidence
+    assert [p.cite() for p in missing.provenance] == ["s/index.html:8"]

@@ -917,8 +917,15 @@ def seo_findings(
                     f"None of {len(site_pages)} pages of {site} has schema.org LocalBusiness "
                     "data (JSON-LD or microdata)"
                     + (
-                        f"; {bad} JSON-LD block{'s' if bad > 1 else ''} did not parse."
+                        f"; {bad} JSON-LD block{'s' if bad > 1 else ''} did not parse"
                         if (bad := sum(len(p.jsonld_errors) for p in site_pages))
+                        else ""
+                    )
+                    + (
+                        f"; JSON-LD types found: {', '.join(found[:8])}"
+                        + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+                        + " (none is LocalBusiness or a schema.org subtype of it)."
+                        if (found := sorted({t for p in site_pages for t in p.jsonld_types}))
                         else "."
                     ),
                     "Add a LocalBusiness (or subtype) JSON-LD block to the home page with name, "
@@ -1156,8 +1163,14 @@ def seo_findings(
         lb_phones = {re.sub(r"\D", "", b.telephone or "")[-10:] for b in lbs if b.telephone}
         all_phones = set(phone_pages) | lb_phones
         if len(all_phones) > 1:
+            # most pages win; on a tie the home page's number, then the LocalBusiness one
             main = max(
-                all_phones, key=lambda ph: (len(phone_pages.get(ph, [])) + (ph in lb_phones), ph)
+                sorted(all_phones),
+                key=lambda ph: (
+                    len(phone_pages.get(ph, [])) + (ph in lb_phones),
+                    home is not None and ph in home.phones,
+                    ph in lb_phones,
+                ),
             )
             odd = sorted(all_phones - {main})
             provs = [_page_prov(p, f"phone:{ph}") for ph in odd for p in phone_pages.get(ph, [])]
