@@ -37,7 +37,12 @@ def console(stderr: bool = False) -> Console:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one clear error sentence and exit with ``code``."""
-    console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    # messages name config sections ("[delivery.smtp]"): print them as written, not as markup
+    console(stderr=True).print(
+        f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False
+    )
     sys.exit(code)
 
 
@@ -550,13 +555,17 @@ STATUS_STYLE = {
 
 def print_checks(items: list[Any], title: str = "Transport check") -> None:
     """A table of transport check items on stderr."""
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title)
     for column in ("check", "result", "detail"):
         table.add_column(column)
     for item in items:
-        table.add_row(item.name, "[green]ok[/]" if item.ok else "[red]failed[/]", item.detail)
+        # details quote config sections ("[delivery.ses]") and provider text: never markup
+        table.add_row(
+            escape(item.name), "[green]ok[/]" if item.ok else "[red]failed[/]", escape(item.detail)
+        )
     console(stderr=True).print(table)
 
 
@@ -604,6 +613,7 @@ def send(
     Exits 0 when every delivery is sent (or was already), 1 when any failed, was blocked,
     deferred or is unknown, 2 for a usage or config error.
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from execbrief.delivery import DispatchOptions
@@ -642,9 +652,9 @@ def send(
         sys.exit(run.exit_code)
     err = console(stderr=True)
     for error in run.build_errors:
-        err.print(f"[bold red]error:[/] {error}")
+        err.print(f"[bold red]error:[/] {escape(error)}")
     for warning in run.warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
     if run.checks and (run.check_failed or not as_json):
         print_checks(run.checks)
     if run.check_failed:
@@ -663,12 +673,14 @@ def send(
         style = STATUS_STYLE.get(shown.split(" (")[0], "")
         label = f"[{style}]{shown}[/]" if style else shown
         note = outcome.error or ("already sent" if outcome.action == "skipped" else "")
-        table.add_row(outcome.report, outcome.recipient, label, outcome.message_id or "", note)
+        table.add_row(
+            outcome.report, escape(outcome.recipient), label, outcome.message_id or "", escape(note)
+        )
     console().print(table)
     if run.result and run.result.outcomes:
         err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
     if run.result and run.result.halted:
-        err.print(f"[bold red]{run.result.halted}[/]")
+        err.print(f"[bold red]{escape(run.result.halted)}[/]")
     sys.exit(run.exit_code)
 
 
@@ -685,6 +697,7 @@ def history(
     With --period, also what that period's runs saw (sources read, record counts, errors) and the
     findings each report carried.
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from execbrief.history import History
@@ -722,7 +735,7 @@ def history(
             row.message_id or "",
             row.sent_at or "",
             str(row.attempts),
-            row.error or "",
+            escape(row.error or ""),
         )
     console().print(table)
 

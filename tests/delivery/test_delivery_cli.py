@@ -230,3 +230,42 @@ def test_check_ses_names_the_region(moto_url: str, tmp_path: Path) -> None:
     code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
     assert code == 1 and "run" not in json.loads(out)
     assert sent_messages("us-east-1") == []
+
+
+def test_check_text_output_keeps_the_config_section_name(moto_url: str, tmp_path: Path) -> None:
+    # The detail says which setting to change; rich must not swallow "[delivery.ses]" as markup.
+    verify(moto_url, "harbor.example", "eu-central-1")
+    config = str(
+        portfolio(
+            tmp_path, "ses", f'[delivery.ses]\nregion = "us-east-1"\nendpoint_url = "{moto_url}"'
+        )
+    )
+    result = CliRunner().invoke(
+        cli, ["check", "-c", config, "--as-of", "2026-11-20"], catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    text = " ".join(result.output.replace("│", " ").split())
+    assert 'set [delivery.ses] region = "eu-central-1"' in text
+
+
+def test_send_and_history_print_bracketed_text_as_written(tmp_path: Path) -> None:
+    # Errors and warnings name config sections in brackets; the terminal must show them.
+    config = str(
+        portfolio(
+            tmp_path,
+            "memory",
+            '[delivery.memory]\nfail = { "b@harbor.example" = "rejected" }\n\n[reports.cfo]\nto = []',
+        )
+    )
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20")
+    assert code == 1
+    assert "under [reports.cfo]" in out
+    (tmp_path / "smtp").mkdir()
+    code, out = invoke(
+        "send",
+        "-c",
+        str(portfolio(tmp_path / "smtp", "smtp", '[delivery.smtp]\nusername_env = "SMTP_USER"')),
+        "--as-of",
+        "2026-11-20",
+    )
+    assert code != 0 and "[delivery.smtp] needs both" in out
