@@ -212,6 +212,19 @@ def test_error_mapping() -> None:
     assert tag_value("2026-Q4 / ceo") == "2026-Q4___ceo"
 
 
+def test_an_html_error_page_becomes_one_short_line() -> None:
+    # A proxy or an endpoint without the API answers with an HTML page; the check table and the
+    # delivery row get one readable line, not the page.
+    page = (
+        "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+        "<p>The requested URL was not found on the server. " + "x" * 2000 + "</p>\n"
+    )
+    text = str(classify(client_error("404", page, 404)))
+    assert "\n" not in text and "<" not in text
+    assert text.startswith("SES 404: 404 Not Found Not Found The requested URL")
+    assert len(text) <= 320
+
+
 def test_factory_needs_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 

@@ -103,6 +103,15 @@ def mask(text: str) -> str:
     return re.sub(r"\b(AKIA|ASIA)[A-Z0-9]{12,}\b", r"\1****", text)
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    """Provider text as one short line: an HTML error page (a proxy, a wrong endpoint) loses
+    its tags and the rest is cut at ``limit`` characters."""
+    if text.lstrip().startswith("<"):
+        text = re.sub(r"<!doctype[^>]*>|<[^>]+>", " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def tag_value(value: str) -> str:
     """A value in SES's tag alphabet (ASCII letters, digits, ``_`` and ``-``; at most 256)."""
     return (re.sub(r"[^A-Za-z0-9_-]", "_", value) or "_")[:256]
@@ -143,7 +152,7 @@ def classify(error: Exception, sender: str = "") -> DeliveryError:
         return DeliveryError(f"SES call failed ({type(error).__name__}: {mask(str(error))})")
     info = error.response.get("Error", {})
     code = str(info.get("Code", "") or "")
-    message = mask(str(info.get("Message", "") or ""))
+    message = _one_line(mask(str(info.get("Message", "") or "")))
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
     text = f"SES {code or status}: {message}".rstrip(": ")
     lowered = message.lower()
