@@ -331,6 +331,11 @@ def test_missing_cash_and_burn_are_shortfalls() -> None:
     cash = found["briefing.missing-fact:acme:cash"]
     assert "gives no figure" in cash.evidence
     assert cash.provenance == (Provenance(NOTE, 3),)
+    # the note does mention its cash, in words: the title says what is missing is the figure
+    assert cash.title == "Acme: the handoff note gives no figure for its cash"
+    assert found["briefing.missing-fact:acme:burn"].title == (
+        "Acme: the handoff note does not state its burn"
+    )
     assert found["briefing.missing-fact:acme:burn"].provenance == (Provenance(NOTE),)
     assert found["briefing.missing-fact:acme:burn"].severity is Severity.MEDIUM
 

@@ -707,14 +707,16 @@ def _missing_facts(
         if fact is not None:
             evidence = f"The note mentions {label} as {_quote(fact)} but gives no figure."
             provenance: tuple[Provenance, ...] = (fact.provenance,)
+            title = f"{info.name}: the handoff note gives no figure for its {label}"
         else:
             evidence = f"No note of {info.name} ({_cite_all(notes)}) states its {label}."
             provenance = notes
+            title = f"{info.name}: the handoff note does not state its {label}"
         out.append(
             Finding(
                 id=f"{NAME}.missing-fact:{info.id}:{key}",
                 rule=f"{NAME}.missing-fact",
-                title=f"{info.name}: the handoff note does not state its {label}",
+                title=title,
                 severity=Severity.MEDIUM,
                 entity=info.id,
                 evidence=evidence,
