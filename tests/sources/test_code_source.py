@@ -661,3 +661,30 @@ def test_the_dispatcher_of_an_imported_router_is_not_an_extra_route(tmp_path: Pa
         ("repo/orbit/routes/orders.py", "POST", "/orders"),
         ("repo/other.py", None, None),
     ]
+
+
+def test_match_on_a_tuple_of_method_and_path() -> None:
+    source = (
+        "def handler(event, context):\n"
+        "    http = event['requestContext']['http']\n"
+        "    match (http['method'], event['rawPath']):\n"
+        "        case ('PUT', '/files'):\n"
+        "            s3.put_object(Bucket='b', Key='k')\n"
+        "        case ('GET', '/files') | ('HEAD', '/files'):\n"
+        "            if not event['headers'].get('authorization'):\n"
+        "                return {'statusCode': 401}\n"
+        "            return {'statusCode': 200}\n"
+        "        case (_, '/health'):\n"
+        "            return {'statusCode': 200}\n"
+        "        case _:\n"
+        "            return {'statusCode': 404}\n"
+    )
+    routes = [
+        (r.method, r.path, r.line, r.authenticated, r.mutating)
+        for r in lambdas.analyse_lambda_module(source, "f.py", "f")
+    ]
+    assert routes == [
+        ("PUT", "/files", 4, False, True),
+        ("GET", "/files", 6, True, False),
+        (None, "/health", 10, False, False),
+    ]

@@ -582,6 +582,8 @@ class _Handler:
         auth: str | None,
         depth: int,
     ) -> bool:
+        if isinstance(statement.subject, ast.Tuple):
+            return self._match_tuple(statement, env, context, auth, depth)
         kind = self.part(statement.subject, env)
         if kind is None:
             return False
@@ -595,6 +597,46 @@ class _Handler:
                 self._emit(
                     scope, case.body, case.pattern.lineno, case.body[-1].end_lineno, env, auth
                 )
+        return True
+
+    def _match_tuple(
+        self,
+        statement: ast.Match,
+        env: dict[str, list[str]],
+        context: Constraint,
+        auth: str | None,
+        depth: int,
+    ) -> bool:
+        """``match (method, path): case ("PUT", "/files"): ...`` — one constraint per element."""
+        assert isinstance(statement.subject, ast.Tuple)
+        kinds = [self.part(element, env) for element in statement.subject.elts]
+        if not any(kinds):
+            return False
+        for case in statement.cases:
+            alternatives = (
+                case.pattern.patterns if isinstance(case.pattern, ast.MatchOr) else [case.pattern]
+            )
+            scopes: list[Constraint] = []
+            for alternative in alternatives:
+                if not isinstance(alternative, ast.MatchSequence) or len(
+                    alternative.patterns
+                ) != len(kinds):
+                    continue
+                scope = context
+                for kind, element in zip(kinds, alternative.patterns, strict=True):
+                    values = _pattern_values(element)
+                    if kind is not None and values:
+                        scope = scope.merge(_constraint(kind, tuple(values)) or Constraint())
+                if scope != context:
+                    scopes.append(scope)
+            if not scopes:
+                self.block(case.body, env, context, auth, depth)
+                continue
+            for scope in dict.fromkeys(scopes):
+                if not self.block(case.body, dict(env), scope, auth, depth)[0]:
+                    self._emit(
+                        scope, case.body, case.pattern.lineno, case.body[-1].end_lineno, env, auth
+                    )
         return True
 
     def _emit(
