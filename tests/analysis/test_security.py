@@ -292,3 +292,20 @@ def test_open_api_event_to_a_handler_that_checks_callers_is_low() -> None:
         and "checks the caller itself (api.py:7" in gaps["Fn.Me"].evidence
     )
     assert gaps["Fn.Buy"].severity is Severity.HIGH
+
+
+def test_a_catch_all_handler_guards_an_open_api_event_only_when_it_is_the_only_handler() -> None:
+    # Nothing links the template's POST /upload to files.handler when two handlers exist: an
+    # unrelated handler that checks its callers must not downgrade the open route.
+    def issue(resource: str) -> IacIssue:
+        return IacIssue("shop", Provenance("api.tf", 1), "api-no-authorizer", resource,
+                        "aws_apigatewayv2_route", "route POST /upload with no authorizer")  # fmt: skip
+
+    files = Endpoint("shop", Provenance("files.py", 6), "lambda", "files.handler", None, None, True, True, "reads the authorization header at files.py:13")  # fmt: skip
+    hooks = Endpoint("shop", Provenance("hooks.py", 3), "lambda", "hooks.handler", "POST", "/hooks", False, True, None, "calls sqs.send_message()")  # fmt: skip
+    two = security.analyze(snapshot(issue("upload"), files, hooks))
+    (gap,) = [f for f in two.findings if f.rule == "security.api-no-authorizer"]
+    assert gap.severity is Severity.HIGH and "caller itself" not in gap.evidence
+    one = security.analyze(snapshot(issue("upload"), files))
+    (gap,) = [f for f in one.findings if f.rule == "security.api-no-authorizer"]
+    assert gap.severity is Severity.LOW and "checks the caller itself (files.py:6" in gap.evidence

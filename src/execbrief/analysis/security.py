@@ -443,13 +443,16 @@ def _guarded_in_code(issue: IacIssue, endpoints: list[Endpoint]) -> Endpoint | N
             for a, b in zip(want, have, strict=True)
         )
 
+    lambdas = [e for e in endpoints if e.entity == issue.entity and e.kind == "lambda"]
+    # a handler with no routes of its own answers whatever the template sends it; which function
+    # the event targets is not known here, so it counts only when it is the entity's one handler
+    only_handler = len({e.handler for e in lambdas}) == 1
     matched = [
         e
-        for e in endpoints
-        if e.entity == issue.entity
-        and e.kind == "lambda"
-        and (method == "ANY" or e.method in (None, method))
+        for e in lambdas
+        if (method == "ANY" or e.method in (None, method))
         and same_path(e.route)
+        and (only_handler or e.method is not None or e.route is not None)
     ]
     if matched and all(e.authenticated for e in matched):
         return matched[0]
