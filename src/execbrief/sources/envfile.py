@@ -165,7 +165,27 @@ class _Lines:
         self._pushed.extendleft(reversed(items))
 
 
-def _logical_lines(loc: Location, unterminated: list[int]) -> Iterator[tuple[int, str, str | None]]:
+class _FirstLines:
+    """Line numbers of one kind of problem: their count and the first five only (a file of
+    millions of bad lines must not hold millions of numbers)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: list[int] = []
+
+    def append(self, number: int) -> None:
+        """Count one more line; keep its number if it is among the first five."""
+        self.count += 1
+        if len(self.first) < 5:
+            self.first.append(number)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _logical_lines(
+    loc: Location, unterminated: _FirstLines
+) -> Iterator[tuple[int, str, str | None]]:
     """(line, key, value) per assignment; ``key`` is "" with value None for a line that is not
     one. A quoted value may run over several lines (up to ``MAX_VALUE_LINES``); it is cited at its
     first line. An opening quote that never closes keeps only its own line (the lines after it
@@ -215,8 +235,8 @@ def _read(
 ) -> list[SourceError]:
     """Append the file's records to ``records``; return its non-fatal errors."""
     prov = provenance(loc)
-    bad_lines: list[int] = []
-    unterminated: list[int] = []
+    bad_lines = _FirstLines()
+    unterminated = _FirstLines()
     for number, key, value in _logical_lines(loc, unterminated):
         if value is None:
             bad_lines.append(number)
@@ -274,13 +294,13 @@ def _read(
         )
     errors: list[SourceError] = []
     if bad_lines:
-        shown = ", ".join(str(n) for n in bad_lines[:5])
+        shown = ", ".join(str(n) for n in bad_lines.first)
         more = f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else ""
         errors.append(
             SourceError(
                 request.entity.id,
                 KIND,
-                prov.at_line(bad_lines[0]),
+                prov.at_line(bad_lines.first[0]),
                 f"{len(bad_lines)} line(s) are not KEY=value assignments (lines {shown}{more}); "
                 "expected KEY=value, export KEY=value or # comments",
                 rows_skipped=len(bad_lines),
@@ -288,12 +308,12 @@ def _read(
             )
         )
     if unterminated:
-        shown = ", ".join(str(n) for n in unterminated[:5])
+        shown = ", ".join(str(n) for n in unterminated.first)
         errors.append(
             SourceError(
                 request.entity.id,
                 KIND,
-                prov.at_line(unterminated[0]),
+                prov.at_line(unterminated.first[0]),
                 f"{len(unterminated)} quoted value(s) never close (lines {shown}); "
                 "expected a closing quote; only the opening line was read as the value",
                 rows_skipped=0,
