@@ -206,3 +206,35 @@ def test_localbusiness_missing_names_the_types_found(tmp_path: Path) -> None:
     [missing] = [f for f in findings if f.rule == "marketing.seo.localbusiness_missing"]
     assert "JSON-LD types found: BoatRental, TouristTrip" in missing.evidence
     assert [p.cite() for p in missing.provenance] == ["s/index.html:8"]
+
+
+ALIAS = """<!DOCTYPE html><html lang="en"><head><title>https://good.example/</title>
+<link rel="canonical" href="https://good.example/">
+<meta name="robots" content="noindex">
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=https://good.example/">
+</head></html>
+"""
+
+
+def test_redirects_404_and_noindex_pages_are_not_indexing_gaps(tmp_path: Path) -> None:
+    """Static-site generators write alias pages (a meta refresh, canonical to the target) and a
+    404.html: neither is indexed, so neither lacks a canonical or a description. A noindex on the
+    home page is the gap."""
+    body = LB + "</body></html>"
+    home = HEAD.format(title="Home", page="").replace(
+        "<title>", '<meta name="robots" content="noindex, nofollow">\n<title>'
+    )
+    write(tmp_path, "s/index.html", home + body)
+    write(tmp_path, "s/old-page/index.html", ALIAS)
+    write(
+        tmp_path,
+        "s/404.html",
+        '<html><head><title>Not found</title><meta name="viewport" content="width=device-width">'
+        "</head><body></body></html>",
+    )
+    write(tmp_path, "s/robots.txt", ROBOTS)
+    write(tmp_path, "s/sitemap.xml", SITEMAP)
+    findings = read(tmp_path, "s", "Good Boats")
+    got = {f.id: [p.cite() for p in f.provenance] for f in findings}
+    assert got == {"marketing.seo.noindex_home:boats:index.html": ["s/index.html:2"]}

@@ -305,6 +305,21 @@ def test_own_host_inferred_from_canonicals_without_base_url(tmp_path: Path) -> N
     assert [r.host for r in with_base.records if isinstance(r, SiteFile)] == ["elsewhere.example"]
 
 
+def test_noindex_and_refresh(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "s/index.html",
+        '<html><head>\n<meta name="GoogleBot" content="NOINDEX">\n'
+        '<meta http-equiv="Refresh" content="0;URL=\'/new/\'">\n</head></html>',
+    )
+    write(tmp_path, "s/b.html", '<meta name="robots" content="index, follow">')
+    got = pages(collect(tmp_path, "s"))
+    page = got["index.html"]
+    assert (page.noindex, page.refresh) == (True, "/new/")
+    assert (page.lines["noindex"], page.lines["refresh"]) == (2, 3)
+    assert (got["b.html"].noindex, got["b.html"].refresh) == (False, None)
+
+
 def test_result_round_trips_through_json(site: Path) -> None:
     result = collect(site)
     data = json.loads(json.dumps(to_jsonable(result)))

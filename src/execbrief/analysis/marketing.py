@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import PurePosixPath
 from typing import ClassVar, Literal
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -842,6 +843,8 @@ def score_otas(
 # --------------------------------------------------------------------------------------------
 
 LB_REQUIRED = ("name", "address", "telephone", "openingHours")
+#: Error pages static-site generators write; served with a 404 status, never indexed.
+NOT_FOUND_PAGES = frozenset({"404.html", "404.htm"})
 
 
 def _norm_name(text: str) -> str:
@@ -901,6 +904,26 @@ def seo_findings(
         site_prov = files_[0].provenance if files_ else Provenance(site)
         home = next((p for p in site_pages if p.path in ("index.html", "index.htm")), None)
         home = home or (site_pages[0] if site_pages else None)
+        # a meta-refresh alias is no page; a 404 page or a noindex page is not indexed, so it needs
+        # no title, description or canonical of its own
+        live = [p for p in site_pages if not p.refresh]
+        content = [p for p in live if PurePosixPath(p.path).name.lower() not in NOT_FOUND_PAGES]
+        indexed = [p for p in content if not p.noindex]
+        if home is not None and home.noindex and not home.refresh:
+            out.append(
+                _seo(
+                    "noindex_home",
+                    eid,
+                    home.path,
+                    f"The home page of {site} tells search engines not to index it",
+                    f'{home.path} has <meta name="robots" content="noindex">; it will drop out of '
+                    "search results.",
+                    "Remove the noindex meta tag (it is usually left over from a staging site).",
+                    [_page_prov(home, "noindex")],
+                    severity=Severity.CRITICAL,
+                    impact=3,
+                )
+            )
         lbs = [
             b
             for b in businesses
@@ -968,7 +991,7 @@ def seo_findings(
             ("meta_description", "meta description", "description"),
         ):
             seen: dict[str, list[SitePage]] = defaultdict(list)
-            for page in site_pages:
+            for page in indexed:
                 value = getattr(page, attr)
                 if not value:
                     out.append(
@@ -1001,8 +1024,10 @@ def seo_findings(
                         )
                     )
         site_host = next((f.host for f in files_ if f.host), None)
-        for page in site_pages:
-            if not page.canonical:
+        for page in live:
+            if page not in indexed:
+                pass  # not indexed: its canonical does not matter
+            elif not page.canonical:
                 out.append(
                     _seo(
                         "canonical_missing",
@@ -1125,23 +1150,23 @@ def seo_findings(
                     )
                 )
         # analytics
-        with_analytics = [p for p in site_pages if p.analytics]
-        if site_pages and not with_analytics:
+        with_analytics = [p for p in content if p.analytics]
+        if content and not with_analytics:
             out.append(
                 _seo(
                     "analytics_missing",
                     eid,
                     site,
                     f"No analytics on {site}",
-                    f"None of {len(site_pages)} pages loads an analytics tag (GA4, GTM, Plausible, ...).",
+                    f"None of {len(content)} pages loads an analytics tag (GA4, GTM, Plausible, ...).",
                     "Add one privacy-friendly analytics tag to every page so channel results can be measured.",
                     [_page_prov(home)] if home else [site_prov],
                     severity=Severity.HIGH,
                     impact=2,
                 )
             )
-        elif with_analytics and len(with_analytics) < len(site_pages):
-            for page in site_pages:
+        elif with_analytics and len(with_analytics) < len(content):
+            for page in content:
                 if not page.analytics:
                     out.append(
                         _seo(

@@ -50,7 +50,7 @@ class SitePage(Record):
     ``lines`` maps what was found to the line of its element: ``title``, ``meta_description``,
     ``canonical``, ``viewport``, ``h1``, ``form``, ``jsonld``, ``analytics:<name>``,
     ``widget:<name>``, ``ota:<host>``, ``social:<host>``, ``http:<url>``, ``broken:<href>``,
-    ``phone:<digits>``, ``jsonld_error:<n>`` (first occurrence of each).
+    ``phone:<digits>``, ``jsonld_error:<n>``, ``noindex``, ``refresh`` (first occurrence of each).
     """
 
     path: str
@@ -75,6 +75,10 @@ class SitePage(Record):
     lines: dict[str, int] = field(default_factory=dict)
     #: The site folder as configured (display form), to group pages into sites.
     site: str = ""
+    #: ``<meta name="robots">`` (or ``googlebot``) says ``noindex``.
+    noindex: bool = False
+    #: The target of a ``<meta http-equiv="refresh">`` redirect (static-site alias pages).
+    refresh: str | None = None
 
 
 @dataclass(frozen=True)

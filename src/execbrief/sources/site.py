@@ -640,12 +640,20 @@ def read_page(
     title = _text(title_tag) if isinstance(title_tag, Tag) else None
     if title and isinstance(title_tag, Tag):
         mark("title", title_tag)
-    description = canonical = site_name = None
-    viewport = False
+    description = canonical = site_name = refresh = None
+    viewport = noindex = False
     for meta in soup.find_all("meta"):
         name = _attr(meta, "name").lower()
         prop = _attr(meta, "property").lower()
-        if name == "description" and description is None:
+        if name in ("robots", "googlebot") and "noindex" in _attr(meta, "content").lower():
+            noindex = True
+            mark("noindex", meta)
+        elif _attr(meta, "http-equiv").lower() == "refresh" and refresh is None:
+            target = re.search(r"url\s*=\s*['\"]?([^'\"\s;]+)", _attr(meta, "content"), re.I)
+            if target:
+                refresh = target.group(1)
+                mark("refresh", meta)
+        elif name == "description" and description is None:
             description = " ".join(_attr(meta, "content").split()) or None
             if description:
                 mark("meta_description", meta)
@@ -774,6 +782,8 @@ def read_page(
         site_name=site_name,
         lines=lines,
         site=site.display,
+        noindex=noindex,
+        refresh=refresh,
     )
     return page, businesses
 
