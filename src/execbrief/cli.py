@@ -681,6 +681,8 @@ def send(
         err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
     if run.result and run.result.halted:
         err.print(f"[bold red]{escape(run.result.halted)}[/]")
+    for alert in run.result.alerts if run.result else []:
+        err.print(f"operator: {escape(alert)}")
     sys.exit(run.exit_code)
 
 

@@ -137,6 +137,7 @@ class DispatchResult:
             "halted": self.halted,
             "exit_code": self.exit_code,
             "counts": self.counts(),
+            "alerts": list(self.alerts),
             "deliveries": [outcome.to_dict() for outcome in self.outcomes],
         }
 

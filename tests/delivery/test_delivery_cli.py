@@ -109,6 +109,10 @@ def test_a_rejected_recipient_exits_1_and_is_recorded(tmp_path: Path) -> None:
     deliveries = json.loads(out)["run"]["deliveries"]
     assert [d["status"] for d in deliveries] == ["sent", "failed"]
     assert deliveries[1]["error"] == "rejected: scripted rejected failure for b@harbor.example"
+    # the operator was told, and the output says so
+    assert json.loads(out)["run"]["alerts"] == ["alerted ops@harbor.example"]
+    code, out = invoke("send", "-c", config, "--as-of", "2026-11-20")
+    assert code == 1 and "operator: alerted ops@harbor.example" in out
 
 
 def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
