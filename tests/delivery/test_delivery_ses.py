@@ -75,6 +75,18 @@ def test_check_names_the_region_where_the_sender_is_verified(moto_url: str) -> N
     assert 'region = "eu-west-1"' in item.detail
 
 
+def test_check_says_when_only_the_domain_is_verified_elsewhere(moto_url: str) -> None:
+    verify(moto_url, "harbor.example", "ap-northeast-1")
+    verify(moto_url, "reports@harbor.example", "eu-west-1")
+    transport = ses_transport(moto_url)
+    item = next(i for i in transport.check() if i.name == "ses sender identity")
+    assert not item.ok
+    assert item.detail.startswith(
+        "reports@harbor.example is not verified in us-east-1, but is verified in "
+        "ap-northeast-1 (its domain harbor.example), eu-west-1;"
+    )
+
+
 def test_check_unverified_everywhere(moto_url: str) -> None:
     transport = ses_transport(moto_url)
     items = {item.name: item for item in transport.check()}

@@ -280,10 +280,15 @@ class SesTransport(BaseTransport):
                 CheckItem("ses sender identity", True, f"{verified} is verified in {self.region}")
             )
         else:
-            elsewhere = self.regions_verified(address, domain)
+            found = self.identities_elsewhere(address, domain)
+            elsewhere = list(found)
             if elsewhere:
+                where = ", ".join(
+                    region if found[region] == address else f"{region} (its domain {domain})"
+                    for region in elsewhere
+                )
                 detail = (
-                    f"{address} is not verified in {self.region}, but is verified in {', '.join(elsewhere)}; "
+                    f"{address} is not verified in {self.region}, but is verified in {where}; "
                     f'set [delivery.ses] region = "{elsewhere[0]}" or verify it in {self.region}'
                 )
             else:
@@ -372,16 +377,24 @@ class SesTransport(BaseTransport):
 
     def regions_verified(self, address: str, domain: str) -> list[str]:
         """The other regions where the address or its domain is verified (errors count as no)."""
+        return list(self.identities_elsewhere(address, domain))
+
+    def identities_elsewhere(self, address: str, domain: str) -> dict[str, str]:
+        """Each other region where the address or its domain is verified, with the identity
+        verified there (the address when both are); errors count as not verified."""
         regions = [r for r in self.session.get_available_regions("sesv2") if r != self.region]
 
         def probe(region: str) -> str | None:
             try:
-                return region if self._verified(self._client(region), address, domain) else None
+                return self._verified(self._client(region), address, domain)
             except Exception:
                 return None
 
         with ThreadPoolExecutor(max_workers=8) as pool:
-            return [region for region in pool.map(probe, regions) if region]
+            found = list(pool.map(probe, regions))
+        return {
+            region: identity for region, identity in zip(regions, found, strict=True) if identity
+        }
 
 
 class SesFactory:
