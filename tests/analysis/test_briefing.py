@@ -403,3 +403,28 @@ def test_an_empty_note_is_reported_as_empty() -> None:
     assert finding.id == "briefing.note-unreadable:acme"
     assert finding.evidence == f"nothing could be read from {NOTE} (the note is empty)"
     assert finding.provenance == (Provenance(NOTE),)
+
+
+def test_an_agreement_line_next_to_an_equity_promise_says_whether_it_is_signed() -> None:
+    """'Agreement: verbal only' is no vocabulary label (a bare 'Agreement' may be any contract),
+    but beside an equity promise, in the same section, it is that promise's agreement."""
+
+    def other(label: str, raw: str, line: int, section: str = "Notes") -> Fact:
+        return Fact("acme", Provenance(NOTE, line), section, label, label.lower(), raw, raw, False)
+
+    promise = fact("equity_obligations", Percent(3), 3, "3% to Lou")
+    verbal = shortfalls(snapshot(*BASICS, promise, other("Agreement", "verbal only", 4)))
+    finding = verbal["briefing.equity-unsigned:acme"]
+    assert finding.severity is Severity.CRITICAL
+    assert [p.cite() for p in finding.provenance] == [f"{NOTE}:3", f"{NOTE}:4"]
+    assert "'Agreement: verbal only'" in finding.evidence
+    paperwork = shortfalls(snapshot(*BASICS, promise, other("Paperwork", "none yet", 4)))
+    assert "briefing.equity-unsigned:acme" in paperwork
+    signed = shortfalls(snapshot(*BASICS, promise, other("Contract", "signed 2026-02-01", 4)))
+    assert not [key for key in signed if "equity" in key]
+    # in another section, or with another label, it says nothing about the promise
+    lease = other("Lease agreement", "not signed", 9, section="Premises")
+    elsewhere = shortfalls(snapshot(*BASICS, promise, lease))
+    assert set(elsewhere) == {"briefing.equity-at-risk:acme"}
+    fuel = shortfalls(snapshot(*BASICS, promise, other("Fuel card", "not signed up", 4)))
+    assert set(fuel) == {"briefing.equity-at-risk:acme"}

@@ -868,3 +868,29 @@ def test_a_table_of_months_gives_the_latest_month_as_the_fact() -> None:
     assert unknown["revenue-sep"] == "$10,000"
     assert unknown["fuel-nov-2026"] == "$650"
     assert unknown["bookings-oct"] == 30 and unknown["bookings-target"] == 40
+
+
+def test_a_funnel_written_on_one_line_as_a_chain() -> None:
+    facts, steps, _, _ = parse(
+        """
+        ## Sales
+        Funnel: Enquiries 30 → Quotes 12 → Bookings 0
+        - Leads (40) -> calls (12) -> won (0)
+
+        Fuel → diesel → tank
+        Route: Boston → Halifax → St. John's
+        Upgrade: v2 → v3
+        """
+    )
+    assert [(s.funnel, s.step, s.count, s.order, s.provenance.line) for s in steps] == [
+        ("Funnel", "Enquiries", 30, 1, 2),
+        ("Funnel", "Quotes", 12, 2, 2),
+        ("Funnel", "Bookings", 0, 3, 2),
+        ("Sales", "Leads", 40, 1, 3),
+        ("Sales", "calls", 12, 2, 3),
+        ("Sales", "won", 0, 3, 3),
+    ]
+    assert [(f.key, f.value) for f in facts] == [
+        ("route", "Boston → Halifax → St. John's"),
+        ("upgrade", "v2 → v3"),
+    ]

@@ -72,6 +72,15 @@ _UNBILLED = re.compile(
     r"(?:haven't|hasn't|have\s+not|has\s+not)\s+(?:been\s+)?(?:invoiced|billed))\b",
     re.I,
 )
+#: The label of a line that, beside an equity promise, is its agreement ("Agreement: verbal").
+_AGREEMENT_LABEL = re.compile(
+    r"(?:(?:equity|partner|partnership|shareholder|shareholders|operating|vesting|written|signed)\s+)?"
+    r"(?:agreement|contract|paperwork|documents|docs)(?:\s+status)?"
+)
+_NOT_DONE = re.compile(
+    r"^\s*(?:none|no|not|nothing|n/a)\b|\b(?:draft(?:ed)?|pending|tbd|not yet|to do|todo)\b", re.I
+)
+_SIGNED = re.compile(r"\b(?:signed|executed|in place)\b", re.I)
 #: A negation just before "unbilled": the sentence says there is none.
 _NEGATED = re.compile(r"\b(?:no|nothing|zero|without|none of the|not any)\s+(?:\w+\s+)?$", re.I)
 #: Where a sentence ends: a full stop, ! or ? before white space, or a blank line.
@@ -502,11 +511,23 @@ def _equity(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
     ]
     if not promises:
         return []
-    agreements = [f for f in facts if f.known and f.key == "equity_agreement_signed"]
+    places = {(f.provenance.source, f.section) for f in promises}
+    beside = [
+        f
+        for f in facts
+        if not f.known
+        and (f.provenance.source, f.section) in places
+        and _AGREEMENT_LABEL.fullmatch(" ".join(f.label.lower().split()))
+    ]
+    agreements = [f for f in facts if f.known and f.key == "equity_agreement_signed"] + beside
     texts = [f.raw for f in (*promises, *agreements)]
     at_risk = any(_AT_RISK.search(t) for t in texts)
-    unsigned = any(f.value is False for f in agreements) or any(_UNSIGNED.search(t) for t in texts)
-    signed = any(f.value is True for f in agreements)
+    unsigned = (
+        any(f.value is False for f in agreements)
+        or any(_UNSIGNED.search(t) for t in texts)
+        or any(_NOT_DONE.search(f.raw) for f in beside)
+    )
+    signed = any(f.value is True for f in agreements) or any(_SIGNED.search(f.raw) for f in beside)
     if signed and not unsigned and not at_risk:
         return []
     promise = promises[0]

@@ -106,6 +106,13 @@ _VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|we|i|you|they|it)\b",
     re.IGNORECASE,
 )
+_ARROWS = re.compile(r"\s*(?:→|->|⟶|➝|➜|=>)\s*")
+_COUNT_TEXT = r"\d{1,3}(?:,\d{3})+|\d+"
+#: A step of a one-line funnel: "Quotes 12", "Quotes (12)", "Quotes: 12" or "12 quotes".
+_CHAIN_STEP = re.compile(
+    rf"^(?:(?P<name>[^\W\d][^()\d:]*?)(?:\s*:\s*|\s*\(\s*|\s+)~?(?P<n>{_COUNT_TEXT})\s*\)?"
+    rf"|~?(?P<n2>{_COUNT_TEXT})\s+(?P<name2>[^\W\d][^()\d]*?))$"
+)
 #: A funnel step written as a list item: "Inquiries → 40", "Quotes -> 22".
 _ARROW_STEP = re.compile(
     r"^(?P<step>[^\s→].*?)\s*(?:→|->|⟶|➝|➜|=>)\s*~?(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*$"
@@ -450,7 +457,7 @@ class _NoteParser:
 
     def label_line(self, item: _Line, *, in_list: bool) -> None:
         text = _strip_symbols(_TASK.sub("", item.text.strip()))
-        if not text:
+        if not text or self.chain_funnel(text, item.line):
             return
         match = (_COLON_TIGHT if item.bold else _COLON).match(text)
         label = value = None
@@ -562,15 +569,47 @@ class _NoteParser:
                         )
                     )
 
-    def funnel_name(self) -> str:
-        """The nearest heading's title; a second funnel under the same heading gets ' (2)'."""
-        base = self.heading or self.title or "Funnel"
+    def funnel_name(self, label: str = "") -> str:
+        """The label, else the nearest heading's title; a second funnel of that name gets ' (2)'."""
+        base = label or self.heading or self.title or "Funnel"
         name, number = base, 1
         while name in self.funnel_names:
             number += 1
             name = f"{base} ({number})"
         self.funnel_names.add(name)
         return name
+
+    def chain_funnel(self, text: str, line: int) -> bool:
+        """A line 'Funnel: Enquiries 30 → Quotes 12 → Bookings 0' (2+ steps, each with a count)
+        gives funnel steps, all cited at that line; False when the line is anything else."""
+        label = ""
+        match = _COLON.match(text)
+        if match and _label_ok(match.group("label")) and _ARROWS.search(match.group("value")):
+            label, text = match.group("label").strip(), match.group("value")
+        parts = _ARROWS.split(text)
+        if len(parts) < 2:
+            return False
+        steps: list[tuple[str, int]] = []
+        for part in parts:
+            step = _CHAIN_STEP.match(part.strip())
+            if step is None:
+                return False
+            name = (step.group("name") or step.group("name2")).strip()
+            count = step.group("n") or step.group("n2")
+            steps.append((name, int(count.replace(",", ""))))
+        funnel = self.funnel_name(label)
+        for order, (name, count) in enumerate(steps, start=1):
+            self.out.records.append(
+                FunnelStep(
+                    entity=self.entity,
+                    provenance=self.at(line),
+                    funnel=funnel,
+                    step=name,
+                    count=count,
+                    order=order,
+                )
+            )
+        return True
 
     def arrow_funnel(self, tokens: list[Token], index: int) -> int | None:
         """A list whose every item is 'Step → count' (2+ items) is a funnel; the index after it.
