@@ -165,6 +165,8 @@ NEGATIVES = [
     'api_key = "YOUR_API_KEY"',
     'token = "INSERT_TOKEN_HERE"',
     'FAKE_PASSWORD = "hunter2-not-real"',
+    "  password: cGFzc3dvcmQ=",
+    '  token: "Y2hhbmdlbWUtcGxlYXNl"',
     'DUMMY_API_KEY = "Zq8Lm3Kp7Rt2Vx9Zb4Wc"',
     "Example JWT: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJleGFtcGxlIn0.signature-goes-here`",
     'jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhYmMxMjMifQ.xxxxxxxxxxxxxxxxxxxx"',

@@ -540,6 +540,17 @@ def _rule_url(line: str, low: str) -> Iterator[_Hit]:
         yield _Hit(m.start(3), m.end(3), "url-credentials", None, scheme, password, "url")
 
 
+def _encodes_placeholder(value: str) -> bool:
+    """True when ``value`` is base64 of a stand-in (``cGFzc3dvcmQ=`` is ``password``)."""
+    if len(value) < 8 or len(value) % 4 or _B64_CHARS.search(value):
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("ascii")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return decoded.isprintable() and is_placeholder(decoded)
+
+
 def _assignment_value_ok(category: str, value: str, quoted: bool) -> bool:
     if value.startswith(
         ("$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_", "$pbkdf2", "$6$", "$5$", "sha256$")
@@ -547,6 +558,8 @@ def _assignment_value_ok(category: str, value: str, quoted: bool) -> bool:
         return False  # a password hash, not the password
     if is_placeholder(value) or _NUMBERISH.match(value) or value.count(" ") >= 2 or "(" in value:
         return False
+    if _encodes_placeholder(value):
+        return False  # a Kubernetes Secret's base64 of "password" or "changeme-please"
     if category == "password":
         return len(value) >= 6 and shannon_entropy(value) >= 2.3 and not _IDENTIFIER.match(value)
     # tokens, secrets and API keys are machine-made: long, varied, not an identifier or a path
