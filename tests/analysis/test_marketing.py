@@ -462,6 +462,12 @@ def test_options_from_config(tmp_path: Path) -> None:
         ("Direct - Website", "site"),
         ("newsletter", "email_list"),
         ("Thumbtack", "thumbtack"),
+        # the same keys the site's links give (HOST_CHANNELS), so one channel is one column
+        ("Click & Boat", "click-and-boat"),
+        ("Click and Boat", "click-and-boat"),
+        ("Twitter", "x"),
+        ("Booking.com", "booking"),
+        ("Google Maps", "google_business"),
     ],
 )
 def test_channel_key(written: str, key: str) -> None:

@@ -246,6 +246,9 @@ CHANNEL_LABELS = {
     "tiktok": "TikTok",
     "thumbtack": "Thumbtack",
     "fareharbor": "FareHarbor",
+    "x": "X (Twitter)",
+    "click-and-boat": "Click&Boat",
+    "booking": "Booking.com",
 }
 #: Channel keys that are marketplaces (OTAs) for the "no OTA listing" shortfall.
 OTA_CHANNELS = frozenset(
@@ -345,6 +348,12 @@ CHANNEL_ALIASES = {
     "fareharbor": "fareharbor",
     "bookingcom": "booking",
     "thumbtack": "thumbtack",
+    # spellings of the keys site links give (HOST_CHANNELS), so a channel is one column
+    "clickandboat": "click-and-boat",
+    "clickboat": "click-and-boat",
+    "twitter": "x",
+    "samboat": "samboat",
+    "boataround": "boataround",
 }
 #: Booking channels that are not a listing anywhere (no matrix column is made for them).
 OFFLINE_CHANNELS = frozenset(
