@@ -952,3 +952,30 @@ def test_bank_of_america_export_skips_its_beginning_balance_line(tmp_path: Path)
     ]
     closing = next(b for b in balances(result) if b.kind == "closing")
     assert closing.balance == usd("6155.00")
+
+
+def test_a_signed_money_out_column_is_still_money_out(tmp_path: Path) -> None:
+    # Some banks write their money-out column as negative numbers; -45.00 under "Money Out" was
+    # read as 45.00 coming in.
+    write(
+        tmp_path,
+        "bank.csv",
+        "Date,Description,Money Out,Money In\n"
+        "2026-01-05,SHELL OIL,-45.00,\n"
+        "2026-01-06,STRIPE PAYOUT,,1200.00\n"
+        "2026-01-07,FUEL DOCK,30.00,\n",
+    )
+    result = collect(
+        tmp_path,
+        "bank.csv",
+        default_accounts={},
+        opening_balance={"date": "2026-01-01", "amount": "100.00", "account": "Assets:Checking"},
+    )
+    assert not result.errors
+    assert [(t.account, t.amount) for t in txns(result)] == [
+        ("Expenses:Uncategorized", usd("45.00")),
+        ("Income:Uncategorized", usd("1200.00")),
+        ("Expenses:Uncategorized", usd("30.00")),
+    ]
+    closing = next(b for b in balances(result) if b.kind == "closing")
+    assert closing.balance == usd("1225.00")  # 100 - 45 + 1,200 - 30

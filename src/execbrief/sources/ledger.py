@@ -718,10 +718,11 @@ def _written(
         return written, (written if bank else None)
     if debit_text and credit_text:
         raise ValueError("has both a debit and a credit; expected one of them")
+    # The column says the direction; some banks also sign it (Monzo-style "Money Out" -4.50).
     if debit_text:
-        return None, -parse_amount(debit_text, what="debit")
+        return None, -abs(parse_amount(debit_text, what="debit"))
     if credit_text:
-        return None, parse_amount(credit_text, what="credit")
+        return None, abs(parse_amount(credit_text, what="credit"))
     raise ValueError("has no amount; expected an amount, a debit or a credit")
 
 
