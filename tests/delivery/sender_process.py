@@ -1,25 +1,31 @@
 """A sender process for the crash and concurrency tests (run with ``python sender_process.py``).
 
 Usage: sender_process.py STORE OUTBOX COUNT [--delay S] [--hang-after N MARKER] [--resend-unknown]
-                         [--throttle P] [--reject ADDRESS]
+                         [--throttle P] [--reject ADDRESS] [--die-recording N]
+                         [--die-backing-off]
 
 Sends one report to COUNT recipients through the outbox transport. ``--delay`` sleeps after each
 write (so two processes overlap); ``--hang-after N MARKER`` writes the Nth message, touches MARKER
 and hangs before recording the outcome, so the parent can SIGKILL it in that window.
 ``--throttle P`` answers a share P of the calls with a throttling error (before writing anything);
-``--reject ADDRESS`` refuses that recipient permanently.
+``--reject ADDRESS`` refuses that recipient permanently. ``--die-recording N`` SIGKILLs itself
+inside the store transaction that records the Nth accepted message (written, not yet recorded);
+``--die-backing-off`` throttles the first call and SIGKILLs itself in the retry wait.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import signal
 import sys
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from execbrief.delivery import DispatchOptions, Outgoing, RetryPolicy, Timing, dispatch
 from execbrief.errors import RecipientRejected, TransientDeliveryError
@@ -42,8 +48,12 @@ class SlowOutbox(OutboxTransport):
         super().__init__(folder)
         self.delay, self.hang_after, self.marker, self.count = delay, hang_after, marker, 0
         self.throttle, self.reject, self.random = throttle, reject, random.Random()
+        self.throttle_first = False
 
     def send(self, message: EmailMessage, *, tags: dict[str, str] | None = None) -> SendResult:
+        if self.throttle_first:
+            self.throttle_first = False
+            raise TransientDeliveryError("Throttling: Maximum sending rate exceeded.")
         if self.throttle and self.random.random() < self.throttle:
             raise TransientDeliveryError("Throttling: Maximum sending rate exceeded.")
         if self.reject and str(message["To"]) == self.reject:
@@ -72,25 +82,47 @@ def main() -> int:
     parser.add_argument("--resend-unknown", action="store_true")
     parser.add_argument("--throttle", type=float, default=0.0)
     parser.add_argument("--reject", default=None)
+    parser.add_argument("--die-recording", type=int, default=None)
+    parser.add_argument("--die-backing-off", action="store_true")
     args = parser.parse_args()
+    sleep = time.sleep
+    if args.die_recording is not None:
+        recorded = [0]
+        update = Store._update
+
+        def dying_update(db: Any, delivery_id: int, **fields: Any) -> None:
+            update(db, delivery_id, **fields)
+            if fields.get("status") == "sent":
+                recorded[0] += 1
+                if recorded[0] == args.die_recording:
+                    os.kill(os.getpid(), signal.SIGKILL)  # before the COMMIT
+
+        Store._update = staticmethod(dying_update)  # type: ignore[method-assign]
+    if args.die_backing_off:
+
+        def sleep(seconds: float) -> None:
+            os.kill(os.getpid(), signal.SIGKILL)
+
     hang_after, marker = (
         (int(args.hang_after[0]), Path(args.hang_after[1])) if args.hang_after else (None, None)
     )
     recipients = tuple(f"r{i:03d}@harbor.example" for i in range(args.count))
     item = Outgoing("ceo", None, Rendered("CEO report", "Pipeline: empty\n"), recipients)
     fixed = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    transport = SlowOutbox(
+        Path(args.outbox), args.delay, hang_after, marker, args.throttle, args.reject
+    )
+    transport.throttle_first = args.die_backing_off
     with Store(args.store, clock=lambda: fixed) as store:
         result = dispatch(
             [item],
             period="2026-11",
             store=store,
-            transport=SlowOutbox(
-                Path(args.outbox), args.delay, hang_after, marker, args.throttle, args.reject
-            ),
+            transport=transport,
             retry=RetryPolicy(attempts=8, base=0.001, cap=0.01),
             sender="reports@harbor.example",
             operator=None,
-            timing=Timing(now=lambda: fixed),
+            timing=Timing(now=lambda: fixed, sleep=sleep),
             options=DispatchOptions(resend_unknown=args.resend_unknown),
             alert_stream=sys.stderr,
         )

@@ -153,3 +153,41 @@ def test_kills_throttling_and_a_rejected_recipient_leave_everything_accounted_fo
     assert code == 1  # the rejected address (and any unknown) needs the operator
     reported = {d["recipient"]: d["status"] for d in final["deliveries"]}
     assert reported == rows
+
+
+def test_killed_while_recording_a_sent_message_then_rerun(tmp_path: Path) -> None:
+    # The provider took message 2 and the process died inside the transaction recording it:
+    # the rollback leaves the claim, so the next run shows it unknown and does not send it again.
+    process = start(tmp_path, 4, "--die-recording", "2")
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert statuses(tmp_path) == {
+        "r000@harbor.example": "sent",
+        "r001@harbor.example": "sending",
+    }
+    code, rerun = finish(start(tmp_path, 4))
+    assert code == 1
+    assert [(d["recipient"], d["action"]) for d in rerun["deliveries"]] == [
+        ("r000@harbor.example", "skipped"),
+        ("r001@harbor.example", "unknown"),
+        ("r002@harbor.example", "sent"),
+        ("r003@harbor.example", "sent"),
+    ]
+    files = files_per_recipient(tmp_path)
+    assert len(files) == 4 and set(files.values()) == {1}
+
+
+def test_killed_while_waiting_to_retry_then_rerun_sends_it_once(tmp_path: Path) -> None:
+    # Throttled on its only call, then killed in the backoff wait: certainly not sent, so the
+    # next run sends it without the operator, and it arrives once.
+    process = start(tmp_path, 3, "--die-backing-off")
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert statuses(tmp_path) == {"r000@harbor.example": "sending"}
+    assert files_per_recipient(tmp_path) == Counter()
+    code, rerun = finish(start(tmp_path, 3))
+    assert code == 0
+    assert [d["action"] for d in rerun["deliveries"]] == ["sent", "sent", "sent"]
+    files = files_per_recipient(tmp_path)
+    assert len(files) == 3 and set(files.values()) == {1}
+    assert set(statuses(tmp_path).values()) == {"sent"}
