@@ -65,7 +65,10 @@ class SlowOutbox(OutboxTransport):
             and self.count == self.hang_after
             and self.marker is not None
         ):
-            self.marker.write_text(str(message["To"]))
+            # atomic: the test waits for the marker to exist, then reads it
+            partial = self.marker.with_suffix(".partial")
+            partial.write_text(str(message["To"]))
+            os.replace(partial, self.marker)
             time.sleep(60)
         if self.delay:
             time.sleep(self.delay)
