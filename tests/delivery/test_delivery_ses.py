@@ -224,6 +224,30 @@ def test_error_mapping() -> None:
     assert tag_value("2026-Q4 / ceo") == "2026-Q4___ceo"
 
 
+def test_a_signature_error_quoting_the_session_token_does_not_leak_it() -> None:
+    token = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + "Ab3+x9" * 40
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    text = str(
+        classify(
+            client_error(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. "
+                f"Check your AWS Secret Access Key and signing method. The Canonical String for "
+                f"this request should have been 'POST\n/v2/email/outbound-emails\n\n"
+                f"host:email.us-east-1.amazonaws.com\nx-amz-security-token:{token}\n' key {secret}",
+                403,
+            )
+        )
+    )
+    assert isinstance(classify(client_error("SignatureDoesNotMatch", "x", 403)), RunHalted)
+    assert token[:20] not in text and secret not in text and "x-amz-security-token:****" in text
+    assert "SES SignatureDoesNotMatch: The request signature we calculated" in text
+    # an SES MessageId stays readable
+    assert mask("0100018c4f5a3b2e-6a1b2c3d-4e5f-6789-abcd-ef0123456789-000000") == (
+        "0100018c4f5a3b2e-6a1b2c3d-4e5f-6789-abcd-ef0123456789-000000"
+    )
+
+
 def test_an_html_error_page_becomes_one_short_line() -> None:
     # A proxy or an endpoint without the API answers with an HTML page; the check table and the
     # delivery row get one readable line, not the page.

@@ -99,8 +99,15 @@ class SesOptions(Model):
 
 
 def mask(text: str) -> str:
-    """``text`` with AWS access key ids masked (belt and braces: botocore does not print them)."""
-    return re.sub(r"\b(AKIA|ASIA)[A-Z0-9]{12,}\b", r"\1****", text)
+    """``text`` with AWS access key ids and any secret-looking run masked.
+
+    Belt and braces: botocore never prints credentials, but AWS's own SignatureDoesNotMatch
+    message quotes the canonical request, whose signed ``x-amz-security-token`` header carries
+    the session token. Secret keys (40) and session tokens (hundreds) are long base64 runs;
+    the ids SES returns have dashes, so they stay readable.
+    """
+    text = re.sub(r"\b(AKIA|ASIA)[A-Z0-9]{12,}\b", r"\1****", text)
+    return re.sub(r"[A-Za-z0-9+/]{32,}={0,2}", "****", text)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
