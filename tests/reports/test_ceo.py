@@ -632,3 +632,43 @@ def test_notes_in_operators_own_styles_give_a_ceo_report_matching_them(tmp_path:
     assert [w.text for w in document.warnings] == [
         "Broken Sloop: notes/sloop.md: is a binary file (it contains NUL bytes); expected UTF-8 text"
     ]
+
+
+def test_demo_mails_every_planted_problem_once_and_force_mails_again(tmp_path: Path) -> None:
+    """The issue's check as written: `execbrief demo --out D`, parse the .eml files, send again
+    (nothing new), send with --force (the CEO report again)."""
+    import email
+    from email import policy
+
+    from click.testing import CliRunner
+
+    from execbrief.cli import cli
+
+    out = tmp_path / "D"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    sent = sorted((out / "outbox").glob("*.eml"))
+    messages = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sent]
+    ceo = [m for m in messages if m["To"] == "ceo@harbor.example" and "CEO" in m["Subject"]]
+    assert len(ceo) == 1
+    part = ceo[0].get_body(("plain",))
+    assert part is not None
+    body = " ".join(part.get_content().split())
+    for phrase in (
+        "Tidewater Labs has an empty sales pipeline",
+        "CrewBoard: an equity promise (10%) is not signed",
+        "Sunset Sail Co. is listed on no online travel agency",
+        "Harbor Charters: 23 quotes sent led to 0 deposits paid",
+        "Tidewater Labs has ~$4,100 of unbilled work",
+    ):
+        assert phrase in body, phrase
+
+    config = str(out / "portfolio.toml")
+    again = CliRunner().invoke(cli, ["send", "-c", config], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert sorted((out / "outbox").glob("*.eml")) == sent
+    forced = CliRunner().invoke(
+        cli, ["send", "-c", config, "--report", "ceo", "--force"], catch_exceptions=False
+    )
+    assert forced.exit_code == 0, forced.output
+    assert len(list((out / "outbox").glob("*.eml"))) == len(sent) + 1

@@ -894,3 +894,18 @@ def test_a_funnel_written_on_one_line_as_a_chain() -> None:
         ("route", "Boston → Halifax → St. John's"),
         ("upgrade", "v2 → v3"),
     ]
+
+
+def test_pathological_lines_are_read_quickly_and_never_raise() -> None:
+    import time
+
+    started = time.perf_counter()
+    facts, _, _, _ = parse(
+        "x" + " " * 20000 + "→ 1\n"
+        "Cash" + " " * 20000 + ": $5\n"
+        "Runway: " + "1" * 5000 + " weeks\n"
+        "Runway: " + "9" * 5000 + " months\n"
+    )
+    assert time.perf_counter() - started < 2
+    assert (facts[0].key, facts[0].raw) == ("cash", "$5")
+    assert [f.key for f in facts] == ["cash", "runway", "runway"]

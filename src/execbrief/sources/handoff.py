@@ -225,7 +225,10 @@ def _read_months(text: str) -> Decimal | None:
     per_month = next((size for prefix, size in _PER_MONTH if unit.startswith(prefix)), None)
     if per_month is None:
         return number
-    months = (number / per_month).quantize(Decimal("0.1"))
+    try:
+        months = (number / per_month).quantize(Decimal("0.1"))
+    except InvalidOperation:  # more digits than a Decimal holds: no runway anyone wrote
+        return None
     return months.quantize(Decimal(1)) if months == months.to_integral_value() else months
 
 
@@ -456,7 +459,8 @@ class _NoteParser:
     # ---- label: value lines
 
     def label_line(self, item: _Line, *, in_list: bool) -> None:
-        text = _strip_symbols(_TASK.sub("", item.text.strip()))
+        # one space for any run of white space keeps the label patterns linear on long lines
+        text = " ".join(_strip_symbols(_TASK.sub("", item.text)).split())
         if not text or self.chain_funnel(text, item.line):
             return
         match = (_COLON_TIGHT if item.bold else _COLON).match(text)
@@ -626,7 +630,7 @@ class _NoteParser:
             token = tokens[end]
             if token.type == "inline":
                 lines = _inline_lines(token)
-                match = _ARROW_STEP.match(_strip_symbols(lines[0].text.strip()))
+                match = _ARROW_STEP.match(" ".join(_strip_symbols(lines[0].text).split()))
                 if token.level != opened.level + 3 or len(lines) != 1 or match is None:
                     return None
                 count = int(match.group("count").replace(",", ""))
