@@ -979,3 +979,34 @@ def test_a_signed_money_out_column_is_still_money_out(tmp_path: Path) -> None:
     ]
     closing = next(b for b in balances(result) if b.kind == "closing")
     assert closing.balance == usd("1225.00")  # 100 - 45 + 1,200 - 30
+
+
+def test_opening_balance_rows_of_xero_and_bank_of_america_are_read_without_config(
+    tmp_path: Path,
+) -> None:
+    # Xero's "Opening Balance" row (no date: it stands before the group's first line) and Bank of
+    # America's "Beginning balance as of ..." line carry the opening in their running balance.
+    write(tmp_path, "xero.csv", XERO_ACCOUNT_TRANSACTIONS)
+    write(tmp_path, "boa.csv", BANK_OF_AMERICA)
+    xero = collect(
+        tmp_path,
+        "xero.csv",
+        date_format="%d %b %Y",
+        grouped=True,
+        double_entry=True,
+        account_types={
+            "Business Bank Account": "asset",
+            "Fuel (449)": "expense",
+            "Sales (200)": "income",
+        },
+    )
+    boa = collect(tmp_path, "boa.csv", sign="bank", date_format="%m/%d/%Y", default_accounts={})
+    for result, opening_line, opening_day, opening, closing in (
+        (xero, 7, date(2026, 1, 5), "5000.00", "6160.00"),
+        (boa, 8, date(2026, 1, 1), "5300.00", "6155.00"),
+    ):
+        assert not result.errors
+        found = {b.kind: b for b in balances(result)}
+        assert found["opening"].provenance.line == opening_line
+        assert (found["opening"].date, found["opening"].balance) == (opening_day, usd(opening))
+        assert found["closing"].balance == usd(closing)

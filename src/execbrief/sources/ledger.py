@@ -103,6 +103,7 @@ COLUMNS = (
     ),
     Column("type", ("Entry Type", "Kind", "Row Type")),
     Column("account_type", ("Account Type", "Account Group", "Account Class")),
+    Column("balance", ("Running Balance", "Running Bal", "Balance")),
 )
 REQUIRE = ("date", "account", ("amount", "debit", "credit"))
 REQUIRE_WITHOUT_ACCOUNT = ("date", ("amount", "debit", "credit"))
@@ -556,6 +557,7 @@ def _read_csv(
             exc.line,
         ) from None
     heading: str | None = None
+    pending: tuple[str, Decimal, int] | None = None  # an opening balance waiting for its date
     has_amount = "amount" in table.index
     bad = RowErrors(loc)
     base = provenance(loc)
@@ -580,6 +582,20 @@ def _read_csv(
                 heading = None
                 continue
             if role == "skip":
+                # Xero's "Opening Balance" row under a bank heading: the balance before the
+                # group's first line (it has no date of its own), unless the config gives one.
+                if (
+                    heading is not None
+                    and options.opening_balance is None
+                    and _OPENING_SUMMARY.match(table.cells[0])
+                    and row.get("balance", "").strip()
+                ):
+                    try:
+                        value = parse_amount(row["balance"], what="balance")
+                    except ValueError as exc:
+                        bad.add(line, str(exc))
+                        continue
+                    pending = (heading, value, line)
                 continue
             if not row.get("account", "").strip():
                 if heading is None:
@@ -591,11 +607,30 @@ def _read_csv(
         if _SUMMARY_LINE.match(row.get("memo", "")) and not any(
             row.get(name, "").strip() for name in ("amount", "debit", "credit")
         ):
-            continue  # a bank's "Beginning balance as of 01/01/2026" line with no amount
+            # A bank's "Beginning balance as of 01/01/2026" line: its running balance is the
+            # opening (unless the config gives one); any other such line is a summary.
+            if (
+                options.opening_balance is None
+                and _OPENING_SUMMARY.match(row.get("memo", ""))
+                and row.get("balance", "").strip()
+            ):
+                try:
+                    day = parse_date(row["date"], options.date_format)
+                    value = parse_amount(row["balance"], what="balance")
+                except ValueError as exc:
+                    bad.add(line, str(exc))
+                    continue
+                balances.append(_Balance("opening", day, "Cash", value, base.at_line(line), True))
+            continue
         try:
             day = days.get(row["date"]) or days.setdefault(
                 row["date"], parse_date(row["date"], options.date_format)
             )
+            if pending is not None and row.get("account") == pending[0]:
+                balances.append(
+                    _Balance("opening", day, pending[0], pending[1], base.at_line(pending[2]), True)
+                )
+                pending = None
             written, moved = _written(row, has_amount, bank)
             account, guessed = _account(
                 book, row.get("account", ""), row.get("account_type", ""), moved, defaults
@@ -681,6 +716,7 @@ def _read_csv(
 
 
 _SUMMARY_LINE = re.compile(r"\s*(beginning|opening|ending|closing) balance\b", re.IGNORECASE)
+_OPENING_SUMMARY = re.compile(r"\s*(beginning|opening) balance\b", re.IGNORECASE)
 _SUMMARY_ROWS = (
     "total",
     "opening balance",
