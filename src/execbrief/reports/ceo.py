@@ -32,6 +32,7 @@ from execbrief.document import (
 from execbrief.findings import Action, Finding, Metric, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.ceo_finance import extend_ceo
 from execbrief.snapshot import Provenance
 
 #: Days until an action is due, by the severity of the finding behind it (all within 30 days).
@@ -114,7 +115,7 @@ class CeoReport(BaseReport):
                 id="plan",
             ),
         )
-        return Document(
+        document = Document(
             report=self.name,
             title=self.title,
             audience=self.audience,
@@ -125,6 +126,8 @@ class CeoReport(BaseReport):
             sections=sections,
             warnings=tuple(warnings),
         )
+        # The P&L roll-up and the KPI framework from the data (and the reconciliation gate).
+        return extend_ceo(ctx, document)
 
 
 def _options(ctx: ReportContext) -> CeoOptions:

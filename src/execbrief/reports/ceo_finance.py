@@ -2,7 +2,7 @@
 
 The CEO report (``reports/ceo.py``) builds its document from the notes and passes it through
 :func:`extend_ceo`, which adds these two sections, a P&L line in the summary, and the reconciliation
-gate (the roll-up is only as good as the books under it). The shortfalls of the finance analyses
+gate's reasons as warnings (the roll-up is only as good as the books under it). The shortfalls of the finance analyses
 reach the CEO report through its own merge of every analysis' ``shortfall`` findings.
 """
 
@@ -78,14 +78,14 @@ def kpi_section(ctx: ReportContext) -> Section:
 
 def extend_ceo(ctx: ReportContext, document: Document) -> Document:
     """The CEO document with the P&L roll-up after the entity figures, the KPI framework after the
-    missing KPIs, a P&L summary line, and ``reconciled`` False (reasons first in the warnings) when
-    the books do not reconcile. A failing finance analysis becomes a warning, not a failed report;
+    missing KPIs, a P&L summary line, and, when the books do not reconcile, the reasons first in the
+    warnings (the CEO briefing is not held back for them; the CFO and Accounting reports are). A failing finance analysis becomes a warning, not a failed report;
     without the finance analyses registered the document is returned as it is."""
     if not {"finance", "accounting", "operations"} <= set(ctx.analyses):
         return document  # a registry without the finance analyses (a trimmed test setup)
     try:
         pnl, kpis = pnl_section(ctx), kpi_section(ctx)
-        reconciled, gate_warnings = fb.gate(ctx)
+        _reconciled, gate_warnings = fb.gate(ctx)
     except Exception as exc:  # the CEO report must survive a broken finance analysis
         last = traceback.extract_tb(exc.__traceback__)[-1]
         message = (
@@ -97,7 +97,13 @@ def extend_ceo(ctx: ReportContext, document: Document) -> Document:
     for section, after in ((pnl, "figures"), (kpis, "kpis")):
         index = next((i for i, s in enumerate(sections) if s.id == after), len(sections) - 1)
         sections.insert(index + 1, section)
-    issues = [w for w in gate_warnings if w.text.startswith("Does not reconcile")]
+    # The CEO briefing still goes out when the books do not reconcile (the CFO and Accounting
+    # reports are held back); it says so at the top, next to the P&L it shows.
+    issues = [
+        replace(w, text=f"The P&L roll-up rests on books that do not reconcile. {w.text}")
+        for w in gate_warnings
+        if w.text.startswith("Does not reconcile")
+    ]
     fin = fb.finance(ctx)
     summary = list(document.summary)
     if fin.portfolio is not None and fin.window_12m:
@@ -113,5 +119,4 @@ def extend_ceo(ctx: ReportContext, document: Document) -> Document:
         summary=tuple(summary),
         sections=tuple(sections),
         warnings=(*issues, *document.warnings),
-        reconciled=document.reconciled and reconciled,
     )
