@@ -71,8 +71,10 @@ def test_the_example_report_shows_every_planted_problem_first(
     assert [s.title for s in document.sections] == [
         "Asset inventory",
         "Entity figures",
+        "P&L roll-up",
         "Critical shortfalls",
         "Missing KPIs",
+        "KPI framework (from the data)",
         "30-day action plan",
     ]
     ids = [f.id for f in document.findings()]
