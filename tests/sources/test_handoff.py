@@ -909,3 +909,29 @@ def test_pathological_lines_are_read_quickly_and_never_raise() -> None:
     assert time.perf_counter() - started < 2
     assert (facts[0].key, facts[0].raw) == ("cash", "$5")
     assert [f.key for f in facts] == ["cash", "runway", "runway"]
+
+
+def test_label_lines_inside_a_notion_callout_are_facts() -> None:
+    """Notion exports a callout as an <aside> HTML block; the lines in it are read, tags dropped."""
+    facts, _, _, _ = parse(
+        """
+        # Kelp
+        Last edited time: November 18, 2026 9:12 AM
+
+        <aside>
+        💡 <strong>Cash on hand:</strong> $23,900
+        Burn: $6K/mo
+        </aside>
+
+        <div class="note">We were busy: every slot went.</div>
+
+        <!--
+        Cash: $1 (an old figure, hidden)
+        -->
+        """
+    )
+    assert [(f.key, f.provenance.line, f.value) for f in facts] == [
+        ("updated", 2, date(2026, 11, 18)),
+        ("cash", 5, Money(23900)),
+        ("burn", 6, MoneyRange.point(Money(6000), Cadence.MONTH)),
+    ]

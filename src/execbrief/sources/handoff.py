@@ -19,6 +19,7 @@ fact keyed by its slug. The convention is documented in ``docs/formats.md`` ("Ha
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -106,6 +107,7 @@ _VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|we|i|you|they|it)\b",
     re.IGNORECASE,
 )
+_TAG = re.compile(r"<[^<>]*>")
 _ARROWS = re.compile(r"\s*(?:→|->|⟶|➝|➜|=>)\s*")
 _COUNT_TEXT = r"\d{1,3}(?:,\d{3})+|\d+"
 #: A step of a one-line funnel: "Quotes 12", "Quotes (12)", "Quotes: 12" or "12 quotes".
@@ -393,6 +395,16 @@ class _NoteParser:
             elif token.type == "inline" and token.map is not None:
                 for item in _inline_lines(token):
                     self.label_line(item, in_list=list_depth > 0)
+            elif (
+                token.type == "html_block"
+                and token.map is not None
+                and not token.content.lstrip().startswith(("<!--", "<?", "<![CDATA["))
+            ):
+                # a Notion callout (<aside>) and the like: its lines without their tags;
+                # a comment is hidden on purpose and stays unread
+                for offset, raw in enumerate(token.content.splitlines()):
+                    text = html.unescape(_TAG.sub("", raw))
+                    self.label_line(_Line(text, token.map[0] + offset + 1, False), in_list=False)
             index += 1
         self.sections(body_start, headings)
 

@@ -369,7 +369,17 @@ TERMS: Final[tuple[Term, ...]] = (
         "updated",
         "Last updated",
         (D,),
-        ("updated", "last updated", "as of", "date", "written", "handoff date"),
+        (
+            "updated",
+            "last updated",
+            "as of",
+            "date",
+            "written",
+            "handoff date",
+            "last edited",
+            "last edited time",
+            "last modified",
+        ),
     ),
 )
 
