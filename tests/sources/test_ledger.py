@@ -1010,3 +1010,34 @@ def test_opening_balance_rows_of_xero_and_bank_of_america_are_read_without_confi
         assert found["opening"].provenance.line == opening_line
         assert (found["opening"].date, found["opening"].balance) == (opening_day, usd(opening))
         assert found["closing"].balance == usd(closing)
+
+
+def test_quickbooks_desktop_indents_sub_account_headings(tmp_path: Path) -> None:
+    # QuickBooks Desktop leaves one empty column per level: "Automobile", then ",Fuel" under it.
+    write(
+        tmp_path,
+        "qbd.csv",
+        ",,,Type,Date,Num,Name,Memo,Split,Amount,Balance\n"
+        "Expenses,,,,,,,,,,\n"
+        ",Automobile,,,,,,,,,\n"
+        ",,Fuel,,,,,,,,\n"
+        ",,,Check,01/05/2026,101,Shell,Diesel,Checking,45.00,45.00\n"
+        ",,Total Fuel,,,,,,,45.00,45.00\n"
+        ",Total Automobile,,,,,,,,45.00,45.00\n"
+        ",Rent,,,,,,,,,\n"
+        ",,,Check,01/06/2026,102,Marina,Slip,Checking,500.00,500.00\n"
+        ",Total Rent,,,,,,,,500.00,500.00\n"
+        "Total Expenses,,,,,,,,,545.00,545.00\n",
+    )
+    result = collect(
+        tmp_path,
+        "qbd.csv",
+        date_format="%m/%d/%Y",
+        grouped=True,
+        account_types={"Fuel": "expense", "Rent": "expense"},
+    )
+    assert not result.errors
+    assert [(t.account, t.amount, t.provenance.line) for t in txns(result)] == [
+        ("Fuel", usd("45.00"), 5),
+        ("Rent", usd("500.00"), 9),
+    ]

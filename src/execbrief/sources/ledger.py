@@ -574,9 +574,9 @@ def _read_csv(
     names: dict[str, str] = {}
     for line, row in table.rows(bad):
         if options.grouped:
-            role = _grouped_role(table.cells)
+            role, label = _grouped_role(table.cells, table.index["date"])
             if role == "heading":
-                heading = table.cells[0].strip()
+                heading = label
                 continue
             if role == "total":
                 heading = None
@@ -587,7 +587,7 @@ def _read_csv(
                 if (
                     heading is not None
                     and options.opening_balance is None
-                    and _OPENING_SUMMARY.match(table.cells[0])
+                    and _OPENING_SUMMARY.match(label)
                     and row.get("balance", "").strip()
                 ):
                     try:
@@ -726,18 +726,23 @@ _SUMMARY_ROWS = (
 )
 
 
-def _grouped_role(cells: Sequence[str]) -> str:
-    """What a row of a grouped export is: ``heading`` (only its first cell, an account name),
-    ``total`` (the end of a group), ``skip`` (a summary row) or ``line``."""
-    first = cells[0].strip().lower() if cells else ""
-    alone = bool(first) and not any(cell.strip() for cell in cells[1:])
-    if first.startswith("total"):
-        return "total"
-    if alone:
-        return "heading"
-    if first.startswith(_SUMMARY_ROWS):
-        return "skip"
-    return "line"
+def _grouped_role(cells: Sequence[str], date_column: int) -> tuple[str, str]:
+    """What a row of a grouped export is, and its first filled cell: ``heading`` (one filled
+    cell, an account name, at or before the date column: QuickBooks Desktop indents
+    sub-accounts one column per level), ``total`` (the end of a group), ``skip`` (a summary row)
+    or ``line``."""
+    filled = [(i, cell.strip()) for i, cell in enumerate(cells) if cell.strip()]
+    if not filled:
+        return "skip", ""
+    position, label = filled[0]
+    lowered = label.lower()
+    if lowered.startswith("total"):
+        return "total", label
+    if len(filled) == 1 and position <= date_column:
+        return "heading", label
+    if lowered.startswith(_SUMMARY_ROWS):
+        return "skip", label
+    return "line", label
 
 
 def _written(
