@@ -2,7 +2,7 @@
 
 Usage: sender_process.py STORE OUTBOX COUNT [--delay S] [--hang-after N MARKER] [--resend-unknown]
                          [--throttle P] [--reject ADDRESS] [--die-recording N]
-                         [--die-backing-off]
+                         [--die-backing-off] [--ses ENDPOINT]
 
 Sends one report to COUNT recipients through the outbox transport. ``--delay`` sleeps after each
 write (so two processes overlap); ``--hang-after N MARKER`` writes the Nth message, touches MARKER
@@ -11,6 +11,7 @@ and hangs before recording the outcome, so the parent can SIGKILL it in that win
 ``--reject ADDRESS`` refuses that recipient permanently. ``--die-recording N`` SIGKILLs itself
 inside the store transaction that records the Nth accepted message (written, not yet recorded);
 ``--die-backing-off`` throttles the first call and SIGKILLs itself in the retry wait.
+``--ses ENDPOINT`` sends through the SES transport to that (moto) endpoint instead of the outbox.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def main() -> int:
     parser.add_argument("--reject", default=None)
     parser.add_argument("--die-recording", type=int, default=None)
     parser.add_argument("--die-backing-off", action="store_true")
+    parser.add_argument("--ses", default=None)
     args = parser.parse_args()
     sleep = time.sleep
     if args.die_recording is not None:
@@ -116,12 +118,19 @@ def main() -> int:
         Path(args.outbox), args.delay, hang_after, marker, args.throttle, args.reject
     )
     transport.throttle_first = args.die_backing_off
+    if args.ses:
+        from execbrief.transports.ses import SesOptions, SesTransport
+
+        ses = SesOptions(endpoint_url=args.ses, max_send_rate=100)
+        chosen: Any = SesTransport(ses, "us-east-1", "reports@harbor.example")
+    else:
+        chosen = transport
     with Store(args.store, clock=lambda: fixed) as store:
         result = dispatch(
             [item],
             period="2026-11",
             store=store,
-            transport=transport,
+            transport=chosen,
             retry=RetryPolicy(attempts=8, base=0.001, cap=0.01),
             sender="reports@harbor.example",
             operator=None,

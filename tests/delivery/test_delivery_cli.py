@@ -273,3 +273,74 @@ def test_send_and_history_print_bracketed_text_as_written(tmp_path: Path) -> Non
         "2026-11-20",
     )
     assert code != 0 and "[delivery.smtp] needs both" in out
+
+
+def test_a_sender_killed_after_ses_took_the_message_is_settled_by_track(
+    moto_url: str, tmp_path: Path
+) -> None:
+    # A real process sends through SES (moto over HTTP) and is SIGKILLed inside the transaction
+    # that records the second message. The rerun shows it unknown and sends nothing twice; the
+    # SES Delivery event, found by its delivery tag, settles it; history shows the truth.
+    import signal
+    import subprocess
+    import sys
+
+    aws = {"region_name": "us-east-1", "endpoint_url": moto_url}
+    verify(moto_url, "harbor.example", "us-east-1")
+    sqs = boto3.client("sqs", **aws)
+    queue = sqs.create_queue(QueueName="ses-events")["QueueUrl"]
+    extra = f'[delivery.ses]\nregion = "us-east-1"\nendpoint_url = "{moto_url}"\nevents_queue_url = "{queue}"'
+    config = str(portfolio(tmp_path, "ses", extra))
+    script = Path(__file__).with_name("sender_process.py")
+    store = tmp_path / ".execbrief" / "execbrief.db"
+
+    def sender(*extra_args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                str(script),
+                str(store),
+                str(tmp_path / "unused"),
+                "3",
+                "--ses",
+                moto_url,
+                *extra_args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert sender("--die-recording", "2").returncode == -signal.SIGKILL
+    rerun = sender()
+    assert rerun.returncode == 1
+    actions = {d["recipient"]: d["action"] for d in json.loads(rerun.stdout)["deliveries"]}
+    assert actions == {
+        "r000@harbor.example": "skipped",
+        "r001@harbor.example": "unknown",
+        "r002@harbor.example": "sent",
+    }
+    by_recipient = {
+        email.message_from_string(m.raw_data)["To"]: m.id for m in sent_messages("us-east-1")
+    }
+    assert sorted(by_recipient) == [f"r00{i}@harbor.example" for i in range(3)]
+    assert len(sent_messages("us-east-1")) == 3  # one each, the interrupted one included
+
+    rows = {r["recipient"]: r for r in json.loads(invoke("history", "-c", config, "--json")[1])}
+    unknown = rows["r001@harbor.example"]
+    assert unknown["status"] == "unknown" and unknown["message_id"] is None
+    sqs.send_message(
+        QueueUrl=queue,
+        MessageBody=ses_event("Delivery", by_recipient["r001@harbor.example"], str(unknown["id"])),
+    )
+    code, out = invoke("track", "-c", config, "--wait", "0", "--json")
+    assert code == 0
+    assert [(c["recipient"], c["before"], c["after"]) for c in json.loads(out)["changes"]] == [
+        ("r001@harbor.example", "unknown", "delivered")
+    ]
+    rows = {r["recipient"]: r for r in json.loads(invoke("history", "-c", config, "--json")[1])}
+    assert rows["r001@harbor.example"]["status"] == "delivered"
+    assert rows["r001@harbor.example"]["message_id"] == by_recipient["r001@harbor.example"]
+    # settled: the next run sends nothing and exits 0
+    final = sender()
+    assert final.returncode == 0 and len(sent_messages("us-east-1")) == 3
