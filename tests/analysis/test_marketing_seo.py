@@ -238,3 +238,24 @@ def test_redirects_404_and_noindex_pages_are_not_indexing_gaps(tmp_path: Path) -
     findings = read(tmp_path, "s", "Good Boats")
     got = {f.id: [p.cite() for p in f.provenance] for f in findings}
     assert got == {"marketing.seo.noindex_home:boats:index.html": ["s/index.html:2"]}
+
+
+def test_one_international_number_written_three_ways_is_consistent(tmp_path: Path) -> None:
+    """+44 20 7946 0958, tel:+442079460958 and tel:020 7946 0958 are one number, and so are
+    555.010.1000 and +1 555 010 1000; a different number is still caught."""
+    lb = LB.replace("555-010-1000", "+44 20 7946 0958")
+    links = '<a href="tel:+442079460958">a</a><a href="tel:020%207946%200958">b</a>'
+    home = HEAD.format(title="Home", page="").replace("Call (555) 010-1000", "")
+    write(tmp_path, "s/index.html", home + lb + links)
+    us = HEAD.format(title="B", page="b.html").replace("(555) 010-1000", "555.010.1000")
+    write(tmp_path, "s/b.html", us + '<p>+1 555 010 1000</p><a href="tel:+44 20 7946 0999">c</a>')
+    write(tmp_path, "s/robots.txt", ROBOTS)
+    write(tmp_path, "s/sitemap.xml", SITEMAP)
+    findings = read(tmp_path, "s", "Good Boats")
+    [phone] = [f for f in findings if f.rule == "marketing.seo.nap_phone"]
+    # the UK number is on index.html and in the LocalBusiness data (2); each other on b.html (1)
+    assert phone.evidence == (
+        "Most of the site gives +44 20 7946 0958, but: 442079460999 on b.html; "
+        "(555) 010-1000 on b.html."
+    )
+    assert [p.cite() for p in phone.provenance] == ["s/b.html:8", "s/b.html:7"]

@@ -1189,12 +1189,29 @@ def seo_findings(
                             severity=Severity.LOW,
                         )
                     )
-        # NAP: phone
+        # NAP: phone (numbers compared by their last nine digits, so national and international
+        # forms of one number agree: 020 7946 0958 = +44 20 7946 0958, (555) 010-2000 = +1 ...)
         phone_pages: dict[str, list[SitePage]] = defaultdict(list)
+        page_digits: dict[tuple[str, str], str] = {}
+        shown: dict[str, str] = {}
         for page in site_pages:
             for phone in page.phones:
-                phone_pages[phone].append(page)
-        lb_phones = {re.sub(r"\D", "", b.telephone or "")[-10:] for b in lbs if b.telephone}
+                key = _phone_key(phone)
+                if len(key) < 7:
+                    continue
+                if (page.path, key) not in page_digits:
+                    phone_pages[key].append(page)
+                    page_digits[(page.path, key)] = phone
+                shown.setdefault(key, phone)
+        lb_phones: set[str] = set()
+        for business in lbs:
+            key = _phone_key(business.telephone or "")
+            if len(key) >= 7:
+                lb_phones.add(key)
+                # a non-NANP number is shown as the business writes it (+44 20 7946 0958)
+                if len(shown.get(key, "")) != 10:
+                    shown[key] = (business.telephone or "").strip()
+        shown = {k: _fmt_phone(v) if len(v) == 10 else v for k, v in shown.items()}
         all_phones = set(phone_pages) | lb_phones
         if len(all_phones) > 1:
             # most pages win; on a tie the home page's number, then the LocalBusiness one
@@ -1202,19 +1219,19 @@ def seo_findings(
                 sorted(all_phones),
                 key=lambda ph: (
                     len(phone_pages.get(ph, [])) + (ph in lb_phones),
-                    home is not None and ph in home.phones,
+                    home is not None and any(p is home for p in phone_pages.get(ph, [])),
                     ph in lb_phones,
                 ),
             )
             odd = sorted(all_phones - {main})
-            provs = [_page_prov(p, f"phone:{ph}") for ph in odd for p in phone_pages.get(ph, [])]
-            provs += [
-                b.provenance
-                for b in lbs
-                if b.telephone and re.sub(r"\D", "", b.telephone)[-10:] in odd
+            provs = [
+                _page_prov(p, f"phone:{page_digits[(p.path, ph)]}")
+                for ph in odd
+                for p in phone_pages.get(ph, [])
             ]
+            provs += [b.provenance for b in lbs if _phone_key(b.telephone or "") in odd]
             where = "; ".join(
-                f"{_fmt_phone(ph)} on {', '.join(p.path for p in phone_pages.get(ph, [])) or 'LocalBusiness data'}"
+                f"{shown[ph]} on {', '.join(p.path for p in phone_pages.get(ph, [])) or 'LocalBusiness data'}"
                 for ph in odd
             )
             out.append(
@@ -1223,7 +1240,7 @@ def seo_findings(
                     eid,
                     site,
                     f"Phone number differs across {site}",
-                    f"Most of the site gives {_fmt_phone(main)}, but: {where}.",
+                    f"Most of the site gives {shown[main]}, but: {where}.",
                     "Use one phone number everywhere (pages, LocalBusiness data, Google Business Profile).",
                     provs,
                     severity=Severity.MEDIUM,
@@ -1287,6 +1304,12 @@ def canonical_elsewhere(path: str, canonical: str, site_host: str | None) -> str
     if host != "page.invalid" and site_host is not None and host != site_host:
         return "site"
     return None if unquote(parts.path or "/") in forms else "page"
+
+
+def _phone_key(text: str) -> str:
+    """The last nine digits of a phone number: enough to tell numbers apart, and the same
+    whether it is written with a country code or a national trunk prefix."""
+    return re.sub(r"\D", "", text)[-9:]
 
 
 def _fmt_phone(digits: str) -> str:
