@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from ledgerkit import booking, config, fact, invoice, snapshot, time_entry, trip, tx
 
 from execbrief.analysis.operations import OperationsResult, aging_bucket, analyze
 from execbrief.values import Money, Percent
+from ledgerkit import booking, config, fact, invoice, snapshot, time_entry, trip, tx
 
 ENTITIES = [("loft", "rental"), ("bp", "delivery"), ("tl", "consultancy")]
 
