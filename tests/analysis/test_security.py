@@ -90,7 +90,7 @@ def test_secret_severities_ids_and_shortfall() -> None:
         "3333333333333333",
     }
     live = by_fp["ab12cd34ef56ab78"]
-    assert live.id == "security.secret:shop:code/app.py:ab12cd34ef56ab78"
+    assert live.id == "security.plaintext:shop:code/app.py:ab12cd34ef56ab78"
     assert (live.severity, live.title) == (
         Severity.CRITICAL,
         "Live Stripe secret key in code/app.py",
@@ -309,3 +309,16 @@ def test_a_catch_all_handler_guards_an_open_api_event_only_when_it_is_the_only_h
     one = security.analyze(snapshot(issue("upload"), files))
     (gap,) = [f for f in one.findings if f.rule == "security.api-no-authorizer"]
     assert gap.severity is Severity.LOW and "checks the caller itself (files.py:6" in gap.evidence
+
+
+def test_each_kind_of_credential_gets_its_own_rotation_step() -> None:
+    kinds = ("private-key", "url-credentials", "jwt", "npm-token", "openai-api-key", "password")
+    result = security.analyze(
+        snapshot(*(secret(i + 1, live=None, kind=k, fp=f"{i:016x}") for i, k in enumerate(kinds)))
+    )
+    fix = {f.id.rsplit(":", 1)[1]: f.recommendation for f in result.findings}
+    assert "new key pair" in fix[f"{0:016x}"]  # private key
+    assert "change the password on the database" in fix[f"{1:016x}"]  # password in a URL
+    assert "signing key" in fix[f"{2:016x}"]  # JWT
+    assert "npm" in fix[f"{3:016x}"] and "OpenAI" in fix[f"{4:016x}"]
+    assert "rotate the credential at its provider" in fix[f"{5:016x}"]  # a bare password: generic

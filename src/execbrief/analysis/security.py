@@ -95,6 +95,14 @@ ROTATE = {
     "slack": "revoke the token or webhook in the Slack app settings",
     "twilio": "rotate the key in the Twilio console",
     "sendgrid": "delete the key in SendGrid and create a restricted one",
+    "private": "generate a new key pair, install the new public key or certificate wherever the "
+    "old one was trusted (servers, deploy keys, the certificate authority) and revoke the old one",
+    "url": "change the password on the database or service the URL opens, and give the app its "
+    "own least-privilege user",
+    "jwt": "revoke the token, or rotate the signing key that issued it (every token it signed "
+    "stops working)",
+    "npm": "revoke the token in npm (Access Tokens) and use a granular, read-only one",
+    "openai": "revoke the key in the OpenAI dashboard (API keys) and create a project key",
 }
 #: Words in mutation evidence that mean money moves or data is destroyed.
 DANGEROUS_WRITES = ("charge", "payment", "refund", "capture", "transfer", "payout", "delete")
@@ -264,8 +272,8 @@ def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance
             tags.append("shortfall")
         findings.append(
             Finding(
-                id=f"security.secret:{entity}:{file}:{fingerprint}",
-                rule="security.secret",
+                id=f"security.plaintext:{entity}:{file}:{fingerprint}",
+                rule="security.plaintext",
                 title=f"{_capital(what.split(' ', 1)[1])} in {file}",
                 severity=severity,
                 entity=entity,
