@@ -97,7 +97,7 @@ def test_security_gaps_ranked_each_with_fix_and_source(
     assert list(gaps.findings) == rank_findings(list(gaps.findings))
     assert all(f.recommendation and f.provenance for f in gaps.findings)
     rules = {f.rule for f in gaps.findings}
-    assert {"security.secret", "security.open-endpoint", "security.cloudfront-no-waf", "security.s3-public-bucket",
+    assert {"security.plaintext", "security.open-endpoint", "security.cloudfront-no-waf", "security.s3-public-bucket",
             "security.lambda-url-auth-none", "security.api-no-authorizer", "security.apps-script-public-webapp"} <= rules  # fmt: skip
     ceo_shortfalls = [f for f in gaps.findings if "shortfall" in f.tags]
     assert ceo_shortfalls and all(f.severity is Severity.CRITICAL for f in ceo_shortfalls)
@@ -146,8 +146,8 @@ def test_the_document_round_trips_through_json(
 
 def _secret(name: str, file: str, line: int, severity: Severity, rotate: str) -> Finding:
     return Finding(
-        id=f"security.secret:e:{file}:{name}",
-        rule="security.secret",
+        id=f"security.plaintext:e:{file}:{name}",
+        rule="security.plaintext",
         title=f"{name} in {file}",
         severity=severity,
         entity="e",
@@ -233,5 +233,12 @@ def test_findings_needing_the_same_fix_are_one_action_listing_each_place() -> No
     ]
     grouped = next(a for a in actions if a.title.startswith(route))
     assert grouped.entity is None and len(grouped.finding_ids) == 2
-    assert grouped.rationale.startswith("Fix: Check the caller. Why, for the first of the 2: ")
+    assert grouped.rationale.startswith(
+        "Fix: Check the caller. Where: POST /a (alpha) at code/alpha/app.py:3; "
+        "DELETE /b/{id} (beta) at code/beta/app.py:9. Why, for the first of the 2: "
+    )
+    waf_action = next(a for a in actions if a.title.startswith(waf))
+    assert (
+        "Where: alpha at code/alpha/app.py:1; beta at code/beta/app.py:1." in waf_action.rationale
+    )
     assert grouped.rationale.count("Check the caller") == 1

@@ -173,7 +173,7 @@ def _summary(
         )
     else:
         bullets.append(Bullet("No security gaps found in the code, templates or account."))
-    secrets = [f for f in gaps if f.rule == "security.secret" and f.severity is Severity.CRITICAL]
+    secrets = [f for f in gaps if f.rule == "security.plaintext" and f.severity is Severity.CRITICAL]
     if secrets:
         entities = sorted({_who(f.entity, names) for f in secrets})
         bullets.append(
@@ -242,7 +242,7 @@ def plan_actions(ranked: list[Finding], names: dict[str, str], size: int) -> lis
     """
     by_file: dict[tuple[str | None, str], list[Finding]] = {}
     for finding in ranked:
-        if finding.rule == "security.secret" and finding.provenance:
+        if finding.rule == "security.plaintext" and finding.provenance:
             by_file.setdefault((finding.entity, finding.provenance[0].source), []).append(finding)
     in_file_group = {f.id for group in by_file.values() if len(group) > 1 for f in group}
     actions: list[Action] = []
@@ -304,12 +304,16 @@ def _same_fix_action(group: list[Finding]) -> Action:
             f"{place} ({f.entity})" if len(entities) > 1 and f.entity else place
             for place, f in zip(places, group, strict=True)
         ]
+    located = [
+        f"{place} at {f.provenance[0].cite()}" if f.provenance else place
+        for place, f in zip(_places(group, where, len(entities) > 1), group, strict=True)
+    ]
     return Action(
         title=f"{head} ×{len(group)}: {', '.join(where)}",
         rationale=(
-            f"Fix: {first.recommendation} Why, for the first of the {len(group)}: "
-            f"{first.evidence} The others, with their evidence, are under the security gaps. "
-            f"[{first.severity.value}, score {first.score.normalize()}]"
+            f"Fix: {first.recommendation} Where: {'; '.join(located)}. Why, for the first of "
+            f"the {len(group)}: {first.evidence} The others, with their evidence, are under the "
+            f"security gaps. [{first.severity.value}, score {first.score.normalize()}]"
         ),
         due_in_days=DUE_DAYS[first.severity],
         entity=first.entity if len(entities) == 1 else None,
@@ -319,6 +323,13 @@ def _same_fix_action(group: list[Finding]) -> Action:
         cost_tier=first.cost_tier,
         provenance=tuple(p for f in group for p in f.provenance),
     )
+
+
+def _places(group: list[Finding], where: list[str], by_entity: bool) -> list[str]:
+    """One name per finding for the "Where:" list (an entity's name when titles are all alike)."""
+    if len(where) == len(group):
+        return where
+    return [str(f.entity) if by_entity and f.entity else f.title for f in group]
 
 
 def _secrets_action(group: list[Finding]) -> Action:
