@@ -656,7 +656,7 @@ def test_cto_flags_the_live_key_without_its_value(runs: dict[str, Any]) -> None:
     live = [
         f
         for f in found.values()
-        if f["id"].startswith("security.secret:saltgrass-charters:env/saltgrass.env:")
+        if f["id"].startswith("security.plaintext:saltgrass-charters:env/saltgrass.env:")
     ]
     assert sorted(f["severity"] for f in live) == ["critical", "medium"]
     critical = next(f for f in live if f["severity"] == "critical")
@@ -736,7 +736,7 @@ def test_ceo_finds_every_planted_problem(runs: dict[str, Any]) -> None:
         assert _cites(found[fid]) == cites, fid
     assert "2,400" in found["briefing.unbilled-work:brightline-advisory"]["title"]
     assert "briefing.missing-fact:gull-cottage:burn" in found
-    assert "security.secret:saltgrass-charters:env/saltgrass.env:" in " ".join(found)
+    assert "security.plaintext:saltgrass-charters:env/saltgrass.env:" in " ".join(found)
     assert "marketing.seo.robots_blocks_all:saltgrass-charters:sites/saltgrass" in found
     assert (
         "security.open-endpoint:saltgrass-charters:code/saltgrass-api/src/app.py:src.app.handler:"
