@@ -935,3 +935,39 @@ def test_label_lines_inside_a_notion_callout_are_facts() -> None:
         ("cash", 5, Money(23900)),
         ("burn", 6, MoneyRange.point(Money(6000), Cadence.MONTH)),
     ]
+
+
+def test_a_heading_that_is_a_known_label_with_the_value_below_it_is_a_fact() -> None:
+    facts, _, _, _ = parse(
+        """
+        ## Money
+
+        ### Cash on hand
+        $12,400 in checking
+
+        ### Burn
+        About $6K a month, mostly fuel.
+
+        ## Pipeline
+
+        None right now; the last proposal was lost in October.
+
+        ## Revenue
+
+        We moved $5,000 to savings; revenue was fine.
+
+        ### Runway
+        Depends on the season.
+        """
+    )
+    assert [(f.key, f.label, f.section, f.provenance.line, f.value) for f in facts] == [
+        ("cash", "Cash on hand", "Money", 4, Money(12400)),
+        (
+            "burn",
+            "Burn",
+            "Money",
+            7,
+            MoneyRange.point(Money(6000), Cadence.MONTH, approximate=True),
+        ),
+        ("pipeline", "Pipeline", "Pipeline", 11, 0),
+    ]

@@ -107,6 +107,12 @@ _VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|we|i|you|they|it)\b",
     re.IGNORECASE,
 )
+#: The start of a line that is a value, not a sentence: "$12,400 ...", "about 3 months", "none".
+_VALUE_START = re.compile(
+    r"^(?:[~≈$€£(-]|\d|(?:about|around|approx|approximately|roughly|none|nil|zero|nothing|"
+    r"empty|no|usd|eur|gbp)\b)",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"<[^<>]*>")
 _ARROWS = re.compile(r"\s*(?:→|->|⟶|➝|➜|=>)\s*")
 _COUNT_TEXT = r"\d{1,3}(?:,\d{3})+|\d+"
@@ -380,6 +386,12 @@ class _NoteParser:
                 if level == 2:
                     self.section = title
                     headings.append((line, level, title))
+                if (
+                    level >= 2
+                    and index + 4 < len(tokens)
+                    and tokens[index + 3].type == ("paragraph_open")
+                ):
+                    self.heading_fact(title, tokens[index + 4])
                 index += 3
                 continue
             if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -492,6 +504,25 @@ class _NoteParser:
         if lookup(label, exact=True) is None and _prose(label, plain=not (item.bold or in_list)):
             return
         self.add_fact(label, value.strip(), item.line)
+
+    def heading_fact(self, title: str, paragraph: Token) -> None:
+        """A heading that is a known label, with its value on the first line below it.
+
+        ``### Cash on hand`` then ``$12,400 in checking``. Only when that line starts with a
+        value (a number, an amount, *about*, *none*, ...) and the value reads as the term's
+        type, so that prose under a heading named like a figure is not taken for the figure.
+        """
+        term = lookup(_strip_symbols(title), exact=True)
+        if term is None or paragraph.type != "inline" or paragraph.map is None:
+            return
+        first = _inline_lines(paragraph)[0]
+        text = " ".join(first.text.split())
+        if not _VALUE_START.match(text) or ": " in text:
+            return
+        value = read_value(text, term.types, self.currency)
+        if value is None or isinstance(value, str):
+            return
+        self.add_fact(_strip_symbols(title).strip(), text, first.line)
 
     def add_fact(self, label: str, value: str, line: int, section: str | None = None) -> None:
         term = lookup(label)
