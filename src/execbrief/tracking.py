@@ -6,7 +6,8 @@ SNS with raw message delivery) and moves each delivery, found by the API Message
 ``unknown`` delivery (its sender crashed after the call) is settled by such an event. A status
 never moves down: a complaint after a delivery stays a complaint.
 
-``missed_periods`` lists the periods for which a configured report has no accepted delivery.
+``missed_periods`` lists the periods for which a configured report did not reach a recipient
+(nothing sent, or it bounced or was rejected).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ EVENT_STATUS = {
     "Reject": "rejected",
 }
 DELIVERY_TAG = "execbrief-delivery"
+#: The statuses in which the report reached its recipient (or may yet: ``sent``, no event yet).
+#: A bounce or an SES reject is accepted by the provider but never reached the mailbox.
+REACHED = ACCEPTED - {"bounced", "rejected"}
 
 
 @dataclass(frozen=True)
@@ -226,7 +230,7 @@ def missed_periods(
     as_of: date,
     since: Period | None = None,
 ) -> list[Missed]:
-    """Each (report, period) before the current one with a recipient lacking an accepted delivery.
+    """Each (report, period) before the current one with a recipient it did not reach.
 
     ``reports`` maps report names to their recipients. The periods run from ``since`` (default:
     the earliest period of that cadence in the store, else the previous period) to the period
@@ -244,7 +248,7 @@ def missed_periods(
         for report, recipients in reports.items():
             wanted = list(dict.fromkeys(recipients))
             statuses = {r: by_key.get((report, str(period), r.lower()), "none") for r in wanted}
-            missing = tuple(r for r, status in statuses.items() if status not in ACCEPTED)
+            missing = tuple(r for r, status in statuses.items() if status not in REACHED)
             if missing:
                 missed.append(Missed(report, str(period), missing, statuses))
         period = period.next()

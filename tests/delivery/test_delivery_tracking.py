@@ -99,3 +99,23 @@ def test_missed_periods_start_at_the_first_recorded_period(tmp_path: Path) -> No
         assert (
             missed_periods(store, {"ceo": ["a@x.example"]}, "quarterly", date(2026, 11, 20)) != []
         )
+
+
+def test_a_bounced_report_is_a_missed_period(tmp_path: Path) -> None:
+    # SES took it, then the mailbox bounced it (or SES rejected it): the recipient never got
+    # that period's report, so `check --expect` must say so; a complaint means it arrived.
+    with Store(tmp_path / "s.db", clock=FakeTime().now) as store:
+        run = store.start_run("send")
+        for recipient, status in (("a@x.example", "bounced"), ("b@x.example", "complained")):
+            row = store.claim(
+                DeliveryKey("ceo", "2026-10", recipient),
+                run_id=run,
+                transport="ses",
+                content_sha256="x",
+            ).delivery
+            store.complete(row.id, f"m-{recipient}")
+            store.set_status(row.id, status)
+        missed = missed_periods(
+            store, {"ceo": ["a@x.example", "b@x.example"]}, "monthly", date(2026, 11, 20)
+        )
+        assert [(m.period, m.missing) for m in missed] == [("2026-10", ("a@x.example",))]
