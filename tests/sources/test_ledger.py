@@ -1041,3 +1041,20 @@ def test_quickbooks_desktop_indents_sub_account_headings(tmp_path: Path) -> None
         ("Fuel", usd("45.00"), 5),
         ("Rent", usd("500.00"), 9),
     ]
+
+
+def test_an_opening_row_on_an_account_without_amount_is_still_an_error(tmp_path: Path) -> None:
+    # Only a bank's account-less summary line is skipped quietly; a bookkeeping row naming the
+    # cash account but missing its amount must still be reported.
+    write(
+        tmp_path,
+        "l.csv",
+        "date,account,amount,memo\n"
+        "2026-01-01,Assets:Checking,,Opening balance\n"
+        "2026-01-02,Income:Charters,500.00,Charter\n",
+    )
+    result = collect(tmp_path, "l.csv")
+    [error] = result.errors
+    assert error.message == (
+        "1 row skipped: line 2: has no amount; expected an amount, a debit or a credit"
+    )

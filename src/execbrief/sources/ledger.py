@@ -604,8 +604,10 @@ def _read_csv(
                     )
                     continue
                 row["account"] = heading
-        if _SUMMARY_LINE.match(row.get("memo", "")) and not any(
-            row.get(name, "").strip() for name in ("amount", "debit", "credit")
+        if (
+            _SUMMARY_LINE.match(row.get("memo", ""))
+            and not row.get("account", "").strip()
+            and not any(row.get(name, "").strip() for name in ("amount", "debit", "credit"))
         ):
             # A bank's "Beginning balance as of 01/01/2026" line: its running balance is the
             # opening (unless the config gives one); any other such line is a summary.
