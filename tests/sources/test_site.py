@@ -320,6 +320,28 @@ def test_noindex_and_refresh(tmp_path: Path) -> None:
     assert (got["b.html"].noindex, got["b.html"].refresh) == (False, None)
 
 
+def test_jsonld_id_references_are_resolved(tmp_path: Path) -> None:
+    """SEO plugins write an @graph whose nodes refer to each other by @id (the address and hours
+    in their own nodes, even in another block): the LocalBusiness has them."""
+    write(
+        tmp_path,
+        "s/index.html",
+        '<html><head>\n<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@graph": [{"@type": "BoatRental", "@id": "#x"},'
+        ' {"@type": ["LocalBusiness"], "@id": "https://reef.example/#biz", "name": "Reef",'
+        ' "telephone": "555-201-3344", "address": {"@id": "https://reef.example/#addr"},'
+        ' "openingHoursSpecification": [{"@id": "#hours"}]}]}</script>\n'
+        '<script type="application/ld+json">[{"@type": "PostalAddress",'
+        ' "@id": "https://reef.example/#addr", "streetAddress": "4 Pier Rd",'
+        ' "addressLocality": "Gull Harbor"}, {"@type": "OpeningHoursSpecification",'
+        ' "@id": "#hours", "opens": "08:00"}]</script>\n</head></html>',
+    )
+    [business] = [r for r in collect(tmp_path, "s").records if isinstance(r, LocalBusiness)]
+    assert (business.street_address, business.locality) == ("4 Pier Rd", "Gull Harbor")
+    assert business.fields == ("name", "address", "telephone", "openingHours")
+    assert business.provenance.line == 2
+
+
 def test_result_round_trips_through_json(site: Path) -> None:
     result = collect(site)
     data = json.loads(json.dumps(to_jsonable(result)))

@@ -377,6 +377,31 @@ def _walk_jsonld(value: Any) -> Iterator[dict[str, Any]]:
                 yield from _walk_jsonld(item)
 
 
+def _index_ids(value: Any, nodes: dict[str, dict[str, Any]], depth: int = 0) -> None:
+    """Every JSON-LD object with an ``@id`` and more than the ``@id`` itself, by its ``@id``."""
+    if depth > 50:
+        return
+    if isinstance(value, list):
+        for item in value:
+            _index_ids(item, nodes, depth + 1)
+    elif isinstance(value, dict):
+        ref = value.get("@id")
+        if isinstance(ref, str) and len(value) > 1:
+            nodes.setdefault(ref, value)
+        for item in value.values():
+            if isinstance(item, dict | list):
+                _index_ids(item, nodes, depth + 1)
+
+
+def _resolve(value: Any, nodes: dict[str, dict[str, Any]]) -> Any:
+    """A bare ``{"@id": ...}`` reference replaced by the node it names (lists item by item)."""
+    if isinstance(value, list):
+        return [_resolve(item, nodes) for item in value]
+    if isinstance(value, dict) and set(value) == {"@id"} and isinstance(value["@id"], str):
+        return nodes.get(value["@id"], value)
+    return value
+
+
 def _string(value: Any) -> str | None:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str | int)), None)
@@ -677,26 +702,34 @@ def read_page(
     jsonld_types = _Found()
     jsonld_errors: list[str] = []
     businesses: list[LocalBusiness] = []
+    parsed: list[tuple[Tag, Any]] = []
     for script in soup.find_all("script"):
         if _attr(script, "type").lower() != "application/ld+json":
             continue
         mark("jsonld", script)
         body = script.string or script.get_text() or ""
         try:
-            data = json.loads(body)
+            parsed.append((script, json.loads(body)))
         except ValueError as exc:
             line = _line(script)
             jsonld_errors.append(f"line {line}: {exc}" if line else str(exc))
             mark(f"jsonld_error:{len(jsonld_errors)}", script)
-            continue
+    # nodes by @id across the page's blocks: @graph nodes refer to each other ({"@id": ...})
+    nodes: dict[str, dict[str, Any]] = {}
+    for _, data in parsed:
+        _index_ids(data, nodes)
+    for script, data in parsed:
         for obj in _walk_jsonld(data):
             kinds = _types(obj)
             for kind in kinds:
                 jsonld_types.add(kind)
             business_kind = next((k for k in kinds if k in LOCAL_BUSINESS_TYPES), None)
             if business_kind is not None:
+                resolved = {key: _resolve(value, nodes) for key, value in obj.items()}
                 businesses.append(
-                    _local_business(obj, business_kind, rel, entity, prov.at_line(_line(script)))
+                    _local_business(
+                        resolved, business_kind, rel, entity, prov.at_line(_line(script))
+                    )
                 )
 
     businesses.extend(_microdata(soup, rel, entity, prov))
