@@ -322,3 +322,19 @@ def test_each_kind_of_credential_gets_its_own_rotation_step() -> None:
     assert "signing key" in fix[f"{2:016x}"]  # JWT
     assert "npm" in fix[f"{3:016x}"] and "OpenAI" in fix[f"{4:016x}"]
     assert "rotate the credential at its provider" in fix[f"{5:016x}"]  # a bare password: generic
+
+
+def test_ux_titles_agree_in_number() -> None:
+    one = ux.analyze(snapshot(page("index.html", viewport=False, broken=("a.html",), http=("http://x.example",)), page("b.html", analytics=("ga4",))))  # fmt: skip
+    titles = {f.rule: f.title for f in one.findings}
+    assert titles["ux.no-viewport"] == "sites/shop: 1 page not set up for phones"
+    assert titles["ux.broken-links"] == "sites/shop: 1 broken internal link"
+    assert titles["ux.http-links"] == "sites/shop: 1 insecure http:// link"
+    viewport = next(f for f in one.findings if f.rule == "ux.no-viewport")
+    assert viewport.evidence.startswith(
+        'index.html lacks <meta name="viewport">, so phones render it'
+    )
+    two = ux.analyze(snapshot(page("index.html", viewport=False), page("b.html", viewport=False)))
+    (gap,) = [f for f in two.findings if f.rule == "ux.no-viewport"]
+    assert gap.title == "sites/shop: 2 pages not set up for phones"
+    assert "lack <meta" in gap.evidence and "render them" in gap.evidence

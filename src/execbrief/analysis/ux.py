@@ -37,6 +37,11 @@ def _site(page: SitePage) -> str:
     return source.rsplit("/", 1)[0] if "/" in source else "."
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 page``, ``2 pages``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _examples(values: list[str]) -> str:
     shown = ", ".join(values[:SHOWN])
     return shown + (f" and {len(values) - SHOWN} more" if len(values) > SHOWN else "")
@@ -131,10 +136,11 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> AnalysisResult:
         if no_viewport:
             add(
                 "no-viewport",
-                f"{site}: {len(no_viewport)} page(s) not set up for phones",
+                f"{site}: {_count(len(no_viewport), 'page')} not set up for phones",
                 Severity.MEDIUM,
-                f'{_examples([p.path for p in no_viewport])} lack <meta name="viewport">, so phones render '
-                "them as a shrunken desktop page.",
+                f"{_examples([p.path for p in no_viewport])} "
+                f'{"lacks" if len(no_viewport) == 1 else "lack"} <meta name="viewport">, so phones '
+                f"render {'it' if len(no_viewport) == 1 else 'them'} as a shrunken desktop page.",
                 'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to the page template.',
                 Effort.HOURS,
                 tuple(p.provenance for p in no_viewport[:SHOWN]),
@@ -144,7 +150,7 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> AnalysisResult:
         if broken:
             add(
                 "broken-links",
-                f"{site}: {len(broken)} broken internal link(s)",
+                f"{site}: {_count(len(broken), 'broken internal link')}",
                 Severity.MEDIUM,
                 f"Links to missing files: {_examples([f'{link} (on {p.path})' for p, link in broken])}.",
                 "Fix or remove the links, and add a link check to the site's build.",
@@ -155,7 +161,7 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> AnalysisResult:
         if insecure:
             add(
                 "http-links",
-                f"{site}: {len(insecure)} insecure http:// link(s)",
+                f"{site}: {_count(len(insecure), 'insecure http:// link')}",
                 Severity.LOW,
                 f"Plain-http links: {_examples([f'{link} (on {p.path})' for p, link in insecure])}.",
                 "Change them to https:// (browsers warn on mixed content and some block it).",
