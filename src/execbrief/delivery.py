@@ -339,9 +339,13 @@ class _Run:
             and not item.document.reconciled
             and not self.options.allow_unreconciled
         ):
+            causes = [
+                w.text for w in item.document.warnings if w.text.startswith("Does not reconcile")
+            ]
             reason = (
-                f"report {item.report} for {self.period} is not reconciled (its figures do not tie out); "
-                "fix the books or send with --allow-unreconciled"
+                f"report {item.report} for {self.period} is not reconciled (its figures do not tie out"
+                + (": " + " ".join(causes) if causes else "")
+                + "); fix the books or send with --allow-unreconciled"
             )
             row = self.store.record_unsent(
                 key,
@@ -411,6 +415,7 @@ class _Run:
             date=self.timing.now(),
             report=item.report,
             period=self.period,
+            generation=f"run-{self.run_id}",
         )
         if self.guard is not None:
             hits = self.guard.check(message)

@@ -58,10 +58,22 @@ class MessageTooLarge(DeliveryError):
     """The message is bigger than the transport allows."""
 
 
-def message_id(report: str, period: str, recipient: str, content_sha256: str, sender: str) -> str:
-    """A Message-ID derived from the delivery and its content: ``<hash.report.period@domain>``."""
+def message_id(
+    report: str,
+    period: str,
+    recipient: str,
+    content_sha256: str,
+    sender: str,
+    generation: str = "",
+) -> str:
+    """A Message-ID derived from the delivery and its content: ``<hash.report.period@domain>``.
+
+    ``generation`` tells sends of the same content apart: the send run, so a retry within one run
+    keeps its Message-ID (receivers may drop the repeat) while a forced or ``--resend-unknown``
+    resend, always a later run, is a new message with a new one.
+    """
     domain = sender.rsplit("@", 1)[-1].strip(">") or "localhost"
-    seed = "\0".join((report, period, recipient.lower(), content_sha256))
+    seed = "\0".join((report, period, recipient.lower(), content_sha256, generation))
     token = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{report}.{period}")
     return f"<{token}.{safe}@{domain}>"
@@ -77,6 +89,7 @@ def compose(
     period: str,
     sender_name: str | None = None,
     headers: Iterable[tuple[str, str]] = (),
+    generation: str = "",
 ) -> EmailMessage:
     """The email for one recipient: From, To, Subject, Date, Message-ID and the body parts."""
     message = EmailMessage(policy=policy.default)
@@ -86,7 +99,9 @@ def compose(
     message["To"] = recipient
     message["Subject"] = rendered.subject
     message["Date"] = format_datetime(date if date.tzinfo else date.astimezone())
-    message["Message-ID"] = message_id(report, period, recipient, rendered.content_sha256(), sender)
+    message["Message-ID"] = message_id(
+        report, period, recipient, rendered.content_sha256(), sender, generation
+    )
     message["MIME-Version"] = "1.0"
     for name, value in headers:
         message[name] = value
