@@ -163,6 +163,28 @@ def test_email_configured_value_and_rates_win(tmp_path: Path) -> None:
     assert default.rates == "the benchmark rates"
 
 
+def test_rates_may_be_written_as_percentages(tmp_path: Path) -> None:
+    cfg = make_config(
+        tmp_path,
+        {
+            "analysis": {
+                "marketing": {
+                    "ota_reach": "15%",
+                    "email": {"open_rate": "40%", "click_rate": "2.5 %", "conversion_high": 0.01},
+                    "otas": {"samboat": {"label": "SamBoat", "commission": "12%"}},
+                }
+            }
+        },
+    )
+    options = cfg.analysis_options("marketing")
+    assert isinstance(options, MarketingOptions)
+    assert (options.email.open_rate, options.email.click_rate) == (Decimal("0.4"), Decimal("0.025"))
+    assert options.ota_reach == Decimal("0.15")
+    assert options.otas["samboat"].commission == Decimal("0.12")
+    with pytest.raises(ValueError, match="less than or equal to 1"):
+        EmailAssumptions(open_rate="140%")  # type: ignore[arg-type]
+
+
 def test_email_assumptions_checked() -> None:
     with pytest.raises(ValueError, match="conversion_low"):
         EmailAssumptions(conversion_low=Decimal("0.01"), conversion_high=Decimal("0.005"))

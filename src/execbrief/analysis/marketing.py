@@ -29,7 +29,7 @@ from pathlib import PurePosixPath
 from typing import ClassVar, Literal
 from urllib.parse import unquote, urljoin, urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from execbrief.config import Config, Entity, Model
 from execbrief.findings import (
@@ -56,6 +56,16 @@ CENT = Decimal("0.01")
 # --------------------------------------------------------------------------------------------
 
 
+def _percent(value: object) -> object:
+    """A rate written as a percentage (``"40%"``, ``"2.5 %"``) as the fraction it means."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return Decimal(value.strip()[:-1].strip()) / 100
+        except ArithmeticError:
+            return value  # left for the field's own error message
+    return value
+
+
 class EmailAssumptions(Model):
     """``[analysis.marketing.email]``: the email-blast model's rates (fractions, 0.358 = 35.8%).
 
@@ -72,6 +82,10 @@ class EmailAssumptions(Model):
     conversion_high: Decimal = Field(default=Decimal("0.005"), ge=0, le=1)
     basis: Literal["recipients", "previous_step"] = "recipients"
     average_booking_value: Decimal | None = Field(default=None, gt=0)
+
+    _rates = field_validator(
+        "open_rate", "click_rate", "conversion_low", "conversion_high", mode="before"
+    )(_percent)
 
     @model_validator(mode="after")
     def _ordered(self) -> EmailAssumptions:
@@ -99,6 +113,8 @@ class OtaTerms(Model):
     effort: Effort = Effort.DAYS
     fit: dict[str, Decimal] = Field(default_factory=dict)
     source: str = ""
+
+    _commission = field_validator("commission", mode="before")(_percent)
 
 
 def _ota(
@@ -198,6 +214,8 @@ class MarketingOptions(Model):
     local_kinds: list[str] = Field(
         default_factory=lambda: ["charter", "hauling", "consultancy", "rental", "delivery", "other"]
     )
+
+    _reach = field_validator("ota_reach", mode="before")(_percent)
 
     def all_otas(self) -> dict[str, OtaTerms]:
         """The default marketplaces with the config's overrides and additions."""
