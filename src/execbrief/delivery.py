@@ -488,91 +488,33 @@ class _Run:
                     self.store.backoff(delivery_id, str(exc))
                     self.timing.sleep(self.retry.delay(attempt, self.timing.random()))
                     continue
-                error = f"gave up after {attempt} attempts: {exc}"
-                self.store.fail(delivery_id, error)
-                self.add(
+                self._settle(
                     item,
                     recipient,
+                    delivery_id,
+                    attempt,
                     "failed",
-                    "failed",
-                    error=error,
-                    delivery_id=delivery_id,
-                    attempts=attempt,
+                    f"gave up after {attempt} attempts: {exc}",
                 )
             except QuotaExceeded as exc:
-                error = f"deferred: {exc}"
-                self.store.defer(delivery_id, error)
-                self.add(
-                    item,
-                    recipient,
-                    "deferred",
-                    "deferred",
-                    error=error,
-                    delivery_id=delivery_id,
-                    attempts=attempt,
-                )
+                self._settle(item, recipient, delivery_id, attempt, "deferred", f"deferred: {exc}")
                 self.result.halted = f"the daily sending quota is spent ({exc}); the rest are deferred to the next run"
                 self.quota_spent = True
             except RunHalted as exc:
-                self.store.fail(delivery_id, str(exc))
-                self.add(
-                    item,
-                    recipient,
-                    "failed",
-                    "failed",
-                    error=str(exc),
-                    delivery_id=delivery_id,
-                    attempts=attempt,
-                )
+                self._settle(item, recipient, delivery_id, attempt, "failed", str(exc))
                 self.result.halted = f"halted: {exc}"
                 self.transport_down = True
             except OutcomeUnknown as exc:
-                self.store.mark_unknown(delivery_id, str(exc))
-                self.add(
-                    item,
-                    recipient,
-                    "unknown",
-                    "unknown",
-                    error=str(exc),
-                    delivery_id=delivery_id,
-                    attempts=attempt,
-                )
+                self._settle(item, recipient, delivery_id, attempt, "unknown", str(exc))
             except RecipientRejected as exc:
-                self.store.fail(delivery_id, f"rejected: {exc}")
-                self.add(
-                    item,
-                    recipient,
-                    "failed",
-                    "failed",
-                    error=f"rejected: {exc}",
-                    delivery_id=delivery_id,
-                    attempts=attempt,
-                )
+                self._settle(item, recipient, delivery_id, attempt, "failed", f"rejected: {exc}")
             except DeliveryError as exc:
-                self.store.fail(delivery_id, str(exc))
-                self.add(
-                    item,
-                    recipient,
-                    "failed",
-                    "failed",
-                    error=str(exc),
-                    delivery_id=delivery_id,
-                    attempts=attempt,
-                )
+                self._settle(item, recipient, delivery_id, attempt, "failed", str(exc))
             except Exception as exc:
                 # The transport broke in a way it does not classify: the message may or may not
                 # have gone, so record it as unknown rather than risk a duplicate, and stop.
                 error = f"the {self.transport.name} transport failed unexpectedly ({type(exc).__name__}: {exc})"
-                self.store.mark_unknown(delivery_id, error)
-                self.add(
-                    item,
-                    recipient,
-                    "unknown",
-                    "unknown",
-                    error=error,
-                    delivery_id=delivery_id,
-                    attempts=attempt,
-                )
+                self._settle(item, recipient, delivery_id, attempt, "unknown", error)
                 self.result.halted = f"halted: {error}"
                 self.transport_down = True
             else:
@@ -587,6 +529,27 @@ class _Run:
                     attempts=attempt,
                 )
             return
+
+    def _settle(
+        self,
+        item: Outgoing,
+        recipient: str,
+        delivery_id: int,
+        attempt: int,
+        status: str,
+        error: str,
+    ) -> None:
+        """Record an attempt that did not send: in the store (failed, deferred or unknown) and in
+        the run's outcomes."""
+        if status == "deferred":
+            self.store.defer(delivery_id, error)
+        elif status == "unknown":
+            self.store.mark_unknown(delivery_id, error)
+        else:
+            self.store.fail(delivery_id, error)
+        self.add(
+            item, recipient, status, status, error=error, delivery_id=delivery_id, attempts=attempt
+        )
 
     def not_attempted(self, rest: Sequence[tuple[Outgoing, str]]) -> None:
         status = "deferred" if self.quota_spent else "pending"
