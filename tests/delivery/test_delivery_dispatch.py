@@ -11,7 +11,7 @@ import pytest
 from helpers_delivery import FakeTime, outgoing
 
 from execbrief.delivery import DispatchOptions, RateLimiter, RetryPolicy, dispatch
-from execbrief.document import Document
+from execbrief.document import Bullet, Document
 from execbrief.errors import TransientDeliveryError
 from execbrief.store.db import DeliveryKey, Store
 from execbrief.transports.memory import MemoryTransport
@@ -150,6 +150,10 @@ def test_unreconciled_report_is_blocked_unless_allowed(store: Store) -> None:
         period="2026-11",
         as_of=date(2026, 11, 20),
         portfolio="Harbor",
+        warnings=(
+            Bullet("Does not reconcile: the balance of Assets:Bank on 2026-05-31 is $3,100."),
+            Bullet("Stale ledger."),
+        ),
         reconciled=False,
     )
     clock, memory = FakeTime(), MemoryTransport()
@@ -159,6 +163,10 @@ def test_unreconciled_report_is_blocked_unless_allowed(store: Store) -> None:
     assert result.outcomes[0].status == "blocked" and "not reconciled" in (
         result.outcomes[0].error or ""
     )
+    # the row records why: the report's own reconciliation warnings, not its other warnings
+    row = store.get(DeliveryKey("cfo", "2026-11", PEOPLE[0]))
+    assert row is not None and "Assets:Bank on 2026-05-31 is $3,100" in (row.error or "")
+    assert "Stale ledger" not in (row.error or "")
     assert len([s for s in memory.sent if s.tags.get("report") == "cfo"]) == 0
     allowed, _ = run(
         store,
