@@ -806,6 +806,18 @@ class OtaScore:
     source: str
 
 
+def _absence_checked(snapshot: Snapshot, eid: str) -> tuple[Provenance, ...]:
+    """Where an absence was looked for: the entity's note, booking log and site sources (their
+    files), else its entry in portfolio.toml — so a "none found" finding still cites something."""
+    places = tuple(
+        Provenance(path)
+        for result in snapshot.results_for(eid)
+        if result.kind in ("handoff", "bookings", "site")
+        for path in result.paths
+    )
+    return places or (Provenance("portfolio.toml", detail=f"entity {eid}: no channel evidence"),)
+
+
 def score_otas(
     entity: str,
     kind: str,
@@ -1468,7 +1480,8 @@ class MarketingAnalysis:
                         impact=3,
                         tags=("marketing", "shortfall"),
                         provenance=tuple(dict.fromkeys(negative))
-                        or tuple(ev.get(SITE, _Evidence()).provenance),
+                        or tuple(ev.get(SITE, _Evidence()).provenance)
+                        or _absence_checked(snapshot, eid),
                         cost_tier=CostTier.REVENUE,
                     )
                 )
