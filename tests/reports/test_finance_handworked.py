@@ -393,6 +393,10 @@ def test_deferred_revenue(config: Path) -> None:
     assert {"ledgers/kite.csv:10", "ledgers/kite.csv:12", "ledgers/kite.csv:18"} <= cites(
         accounting
     )
+    # KT-7's $400 is for later the same month: booked before its service, not its service month
+    summary = " ".join(b["text"] for b in accounting["summary"])
+    assert "$1,000 is for services after today" in summary
+    assert "In all, $1,500 was booked as income before its service." in summary
 
 
 def test_delivery_operations(config: Path) -> None:

@@ -117,8 +117,8 @@ def _summary(
             Bullet(
                 f"{names.get(entity, entity)} booked customer deposits as income: "
                 f"{still.quantize()} is for services after today and belongs in Customer "
-                f"Deposits (a liability); {len(outstanding)} payment(s). Timing differences over the year: "
-                f"{moved.quantize()} booked before its service month.",
+                f"Deposits (a liability); {len(outstanding)} payment(s). In all, "
+                f"{moved.quantize()} was booked as income before its service.",
                 tuple(i.provenance[0] for i in outstanding[:3]),
             )
         )
