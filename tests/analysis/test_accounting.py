@@ -242,3 +242,4 @@ def test_entities_without_milestones_say_why() -> None:
     assert [(e, why.split(":")[0]) for e, why in res.no_milestones] == [
         ("n", "break-even is not reachable")
     ]
+    assert "not reachable: not reachable" not in res.no_milestones[0][1]

@@ -703,7 +703,8 @@ def without_milestones(finance: fin.FinanceResult) -> list[tuple[str, str]]:
         if be.status == "not reachable" or (
             be.break_even_revenue is None and be.contribution_ratio is not None
         ):
-            out.append((ent.entity, f"break-even is not reachable: {be.text}"))
+            why = be.text.removeprefix("not reachable: ")  # the text may already say it
+            out.append((ent.entity, f"break-even is not reachable: {why}"))
         elif be.break_even_revenue is None or be.revenue_per_month is None:
             out.append((ent.entity, f"break-even cannot be measured: {be.text}"))
         elif be.revenue_per_month >= be.break_even_revenue and (
