@@ -349,6 +349,19 @@ def test_rental_unit(config: Path) -> None:
     }
 
 
+def test_rental_window_starts_with_the_books_and_shows_a_rounded_rate(tmp_path: Path) -> None:
+    config = portfolio(tmp_path, {"portfolio.toml": ("window_months = 3", "window_months = 12")})
+    rental = build(config, "rental")
+    # 12 months asked, the ledger starts 2026-01: 2026-01..2026-05, 151 nights at 7,700 / 30;
+    # NOI (7,500 - 1,200) x 12 / 5; cap 15,120 / 250,000; (15,120 - 9,600) / 50,000
+    figures = {k: v[0] for k, v in table(rental, "Key figures").items()}
+    assert figures["Gross potential rent (window)"] == "38756.67"
+    assert (figures["Occupancy"], figures["NOI (annualised)"]) == ("19.87", "15120.00")
+    assert (figures["Cap rate"], figures["Cash-on-cash return"]) == ("6.05", "11.04")
+    labels = [row[0] for row in rows_of(rental, "Operating statement")]
+    assert "Gross potential rent ($256.67 per night, from bookings)" in labels
+
+
 def test_billing_unbilled_and_aging_boundaries(config: Path) -> None:
     billing = build(config, "billing")
     # unbilled: 5 h x 150 + 3 h x 160 (the 06-20 entry is after as_of, the 4 h not billable);

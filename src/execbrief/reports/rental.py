@@ -116,7 +116,7 @@ class RentalReport(BaseReport):
 def _pro_forma(unit: RentalUnit) -> Table:
     span = f"{unit.window[0]}..{unit.window[-1]}"
     rate = (
-        f"{unit.rate.value} per {'month' if unit.rate_basis == 'monthly' else 'night'}"
+        f"{unit.rate.value.quantize()} per {'month' if unit.rate_basis == 'monthly' else 'night'}"
         if unit.rate.value
         else "no rate"
     )
