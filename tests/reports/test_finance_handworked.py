@@ -362,6 +362,13 @@ def test_rental_window_starts_with_the_books_and_shows_a_rounded_rate(tmp_path: 
     assert "Gross potential rent ($256.67 per night, from bookings)" in labels
 
 
+def test_rental_without_bookings_or_rate_says_why_vacancy_is_unknown(tmp_path: Path) -> None:
+    config = portfolio(tmp_path, {"bookings/cove.csv": ("id,created,", "id,")})  # unreadable
+    summary = " ".join(b["text"] for b in build(config, "rental")["summary"])
+    assert "NOI $20,000/yr, cap rate 8%" in summary
+    assert summary.endswith("vacancy unknown (no bookings and no rate).")
+
+
 def test_billing_unbilled_and_aging_boundaries(config: Path) -> None:
     billing = build(config, "billing")
     # unbilled: 5 h x 150 + 3 h x 160 (the 06-20 entry is after as_of, the 4 h not billable);

@@ -43,11 +43,17 @@ class RentalReport(BaseReport):
         sections: list[Section] = []
         for unit in ops.rentals:
             name = names.get(unit.entity, unit.entity)
+            basis = unit.vacancy_basis.split(": ", 1)
+            vacancy = (
+                f"{unit.vacancy} ({basis[0]})"
+                if unit.vacancy is not None
+                else f"unknown ({basis[-1]})"
+            )
             summary.append(
                 Bullet(
                     f"{name}: NOI {unit.noi_annual}/yr, cap rate {unit.cap_rate or 'unknown (no stated value)'}, "
                     f"cash-on-cash {unit.cash_on_cash or 'unknown (no cash invested stated)'}, "
-                    f"vacancy {unit.vacancy or 'unknown'} ({unit.vacancy_basis.split(':')[0]}).",
+                    f"vacancy {vacancy}.",
                     unit.provenance[:2],
                 )
             )
