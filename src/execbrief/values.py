@@ -1122,6 +1122,13 @@ def _format_range(value: MoneyRange, compact: bool) -> str:
             # ("$1–1.2K" is 1,000..1,200), so spell such a range out in full.
             if low_exp == 0 and high_exp and not low.is_zero() and low <= high.scaleb(-high_exp):
                 low_exp = high_exp = 0
+    if low < 0:
+        # a dash beside a minus sign misreads ("-$1.05K–-650"): spell both ends with " to "
+        low_text = _with_currency(_body(low.copy_abs(), low_exp, suffix=True), True, value.currency)
+        high_text = _with_currency(
+            _body(high.copy_abs(), high_exp, suffix=True), high < 0, value.currency
+        )
+        return f"{prefix}{low_text} to {high_text}{suffix}"
     shared = low_exp != 0 and low_exp == high_exp
     low_text = _with_currency(
         _body(low.copy_abs(), low_exp, suffix=not shared), low < 0, value.currency
