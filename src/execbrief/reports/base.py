@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
-from execbrief.document import Document
+from execbrief.document import Bullet, Document, Section
 from execbrief.findings import AnalysisResult, Finding
 from execbrief.snapshot import Snapshot
 from execbrief.values import Period
@@ -77,9 +77,32 @@ class Report(Protocol):
 
 
 class BaseReport:
-    """Convenience base: no options."""
+    """Convenience base: no options, and ``document`` to put a report's parts together."""
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     audience: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def document(
+        self,
+        ctx: ReportContext,
+        *,
+        summary: Iterable[Bullet] = (),
+        sections: Iterable[Section] = (),
+        warnings: Iterable[Bullet] = (),
+        reconciled: bool = True,
+    ) -> Document:
+        """This report's Document for the context's period, date and portfolio."""
+        return Document(
+            report=self.name,
+            title=self.title,
+            audience=self.audience,
+            period=str(ctx.period),
+            as_of=ctx.as_of,
+            portfolio=ctx.snapshot.portfolio,
+            summary=tuple(summary),
+            sections=tuple(sections),
+            warnings=tuple(warnings),
+            reconciled=reconciled,
+        )

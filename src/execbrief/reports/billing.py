@@ -82,13 +82,8 @@ class BillingReport(BaseReport):
                 "method",
             )
         )
-        return Document(
-            report=self.name,
-            title=self.title,
-            audience=self.audience,
-            period=str(ctx.period),
-            as_of=ctx.as_of,
-            portfolio=ctx.snapshot.portfolio,
+        return self.document(
+            ctx,
             summary=tuple(summary),
             sections=tuple(sections),
             warnings=tuple(warnings),

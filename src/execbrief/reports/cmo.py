@@ -428,13 +428,8 @@ class CmoReport(BaseReport):
                 id="milestones",
             ),
         )
-        return Document(
-            report=self.name,
-            title=self.title,
-            audience=self.audience,
-            period=str(ctx.period),
-            as_of=ctx.as_of,
-            portfolio=ctx.snapshot.portfolio,
+        return self.document(
+            ctx,
             summary=tuple(summary),
             sections=sections,
             warnings=tuple(warnings),

@@ -125,13 +125,8 @@ class CtoReport(BaseReport):
             ),
             *_stacks(security, names, options),
         ]
-        return Document(
-            report=self.name,
-            title=self.title,
-            audience=self.audience,
-            period=str(ctx.period),
-            as_of=ctx.as_of,
-            portfolio=ctx.snapshot.portfolio,
+        return self.document(
+            ctx,
             summary=tuple(summary),
             sections=tuple(sections),
             warnings=tuple(warnings),
@@ -173,7 +168,9 @@ def _summary(
         )
     else:
         bullets.append(Bullet("No security gaps found in the code, templates or account."))
-    secrets = [f for f in gaps if f.rule == "security.plaintext" and f.severity is Severity.CRITICAL]
+    secrets = [
+        f for f in gaps if f.rule == "security.plaintext" and f.severity is Severity.CRITICAL
+    ]
     if secrets:
         entities = sorted({_who(f.entity, names) for f in secrets})
         bullets.append(
