@@ -115,17 +115,7 @@ class CeoReport(BaseReport):
                 id="plan",
             ),
         )
-        document = Document(
-            report=self.name,
-            title=self.title,
-            audience=self.audience,
-            period=str(ctx.period),
-            as_of=ctx.as_of,
-            portfolio=ctx.snapshot.portfolio,
-            summary=tuple(summary),
-            sections=sections,
-            warnings=tuple(warnings),
-        )
+        document = self.document(ctx, summary=summary, sections=sections, warnings=warnings)
         # The P&L roll-up and the KPI framework from the data (and the reconciliation gate).
         return extend_ceo(ctx, document)
 
