@@ -519,6 +519,15 @@ class _Run:
                 self.transport_down = True
             else:
                 self.store.complete(delivery_id, sent.message_id, sent.response)
+                if item.document is not None and not item.document.reconciled:
+                    # sent with --allow-unreconciled: the audit trail says so, and why
+                    self.store.record_event(
+                        delivery_id=delivery_id,
+                        message_id=sent.message_id,
+                        type="sent-unreconciled",
+                        at=self.timing.now(),
+                        detail={"reasons": [w.text for w in item.document.warnings]},
+                    )
                 self.add(
                     item,
                     recipient,

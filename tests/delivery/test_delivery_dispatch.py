@@ -176,6 +176,10 @@ def test_unreconciled_report_is_blocked_unless_allowed(store: Store) -> None:
         options=DispatchOptions(allow_unreconciled=True),
     )
     assert allowed.outcomes[0].status == "sent"
+    # the audit trail says it went out unreconciled, and why
+    (event,) = [e for e in store.events() if e.type == "sent-unreconciled"]
+    assert event.delivery_id == allowed.outcomes[0].delivery_id
+    assert "Assets:Bank on 2026-05-31" in str(event.detail)
     # once sent, the gate does not rewrite history
     later, _ = run(
         store, memory, clock, [outgoing("cfo", recipients=PEOPLE[:1], document=document)]
