@@ -28,8 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from execbrief.delivery import Outgoing, RetryPolicy, Timing, dispatch
-from execbrief.message import Rendered
+from execbrief.delivery.dispatch import dispatch
+from execbrief.delivery.message import Rendered
+from execbrief.delivery.outgoing import Outgoing
+from execbrief.delivery.pacing import RetryPolicy, Timing
+from execbrief.secrets.guard import SecretGuard
 from execbrief.store.db import Store
 from execbrief.transports.base import Transport
 
@@ -68,6 +71,11 @@ class Bucket:
                 return True
             self.throttled += 1
             return False
+
+
+def real_guard() -> SecretGuard:
+    """The real outgoing secret guard, with a fixed key and no known fingerprints."""
+    return SecretGuard(b"dispatch-bench-key-0123456789abc", frozenset())
 
 
 def ses_endpoint(bucket: Bucket) -> tuple[Transport, Any]:
@@ -180,6 +188,7 @@ def main() -> int:
             timing=Timing(now=lambda: datetime.now(UTC)),
             retry=RetryPolicy(attempts=5, base=0.5, cap=4),
             alert_stream=sys.stderr,
+            guard=real_guard(),
         )
         elapsed = time.monotonic() - started
         store.close()

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from execbrief.secretscan import Scanner
+from execbrief.secrets.scanner import Scanner
 
 ALNUM = string.ascii_letters + string.digits
 

@@ -151,6 +151,6 @@ def document() -> Document:
 @pytest.fixture
 def example_portfolio(tmp_path: Path) -> Path:
     """A private copy of the bundled example portfolio; returns its portfolio.toml."""
-    from execbrief.demo import copy_example
+    from execbrief.examples import copy_example
 
     return copy_example(tmp_path / "harbor") / "portfolio.toml"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from email.message import EmailMessage
 
-from execbrief.guard import SecretGuard, candidate_tokens, known_fingerprints
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secretscan import Scanner
+from execbrief.secrets.guard import SecretGuard, candidate_tokens, known_fingerprints
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceResult
 
 KEY = b"guard-test-key-0123456789abcdef"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from execbrief.records.handoff import NoteSection
 from execbrief.records.secrets import SecretFinding
-from execbrief.redaction import Redactor, known_fingerprints, redact_result
-from execbrief.secretscan import Scanner
+from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 
 KEY = b"k" * 32

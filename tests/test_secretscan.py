@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from execbrief import secretscan
-from execbrief.secretscan import Scanner, is_placeholder, secret_key_category, shannon_entropy
+from execbrief.secrets import scanner as secretscan
+from execbrief.secrets.scanner import Scanner, is_placeholder, secret_key_category, shannon_entropy
 from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Provenance
 
@@ -374,7 +374,7 @@ def test_helpers() -> None:
 
 
 def test_detect_secrets_second_opinion_maps_to_our_fingerprints(tmp_path: Path) -> None:
-    from execbrief import secretscan_ds
+    from execbrief.secrets import detectsecrets as secretscan_ds
 
     assert secretscan_ds.available()
     path = tmp_path / "app.py"

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from execbrief.config import Config
-    from execbrief.document import Document
     from execbrief.plugins import Registry
     from execbrief.store.db import Store
 
@@ -228,46 +227,35 @@ def build(
     """Build reports. With one report and no --out, print it to stdout."""
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        from execbrief import pipeline
+        from execbrief.pipeline import build_reports
 
         if fmt not in loaded.registry.renderers:
             fail(
                 f"--format {fmt!r} is unknown; expected one of {', '.join(sorted(loaded.registry.renderers))}"
             )
-        names = pipeline.report_names(loaded.config, loaded.registry, reports)
-        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config))
-        ctx = pipeline.context(snapshot, loaded.config, loaded.registry)
-        built = pipeline.build(ctx, loaded.registry, names)
+        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+            run = build_reports(
+                loaded.config,
+                loaded.registry,
+                as_of=parse_as_of(as_of, loaded.config),
+                clock=lambda: datetime.now(UTC),
+                names=reports,
+                progress=advance,
+            )
+        for error in run.errors:
+            console(stderr=True).print(f"[bold red]error:[/] {error}")
         renderer = loaded.registry.renderers[fmt]
-        failures = [item for item in built if item.document is None]
-        for item in failures:
-            console(stderr=True).print(f"[bold red]error:[/] {item.error}")
-        documents = with_stored_deltas(loaded.config, [i.document for i in built if i.document])
-        if out is None and len(built) == 1:
-            if documents:
-                click.echo(renderer.render(documents[0]), nl=False)
-            sys.exit(1 if failures else 0)
+        if out is None and len(run.documents) + len(run.errors) == 1:
+            if run.documents:
+                click.echo(renderer.render(run.documents[0]), nl=False)
+            sys.exit(1 if run.errors else 0)
         target = Path(out or "reports")
         target.mkdir(parents=True, exist_ok=True)
-        for document in documents:
+        for document in run.documents:
             path = target / f"{document.report}.{renderer.extension}"
             write_atomic(path, renderer.render(document))
             console(stderr=True).print(f"wrote {path}")
-        sys.exit(1 if failures else 0)
-
-
-def with_stored_deltas(config: Config, documents: list[Document]) -> list[Document]:
-    """Documents with "Since last report" from the store's history, when a store exists (a
-    preview never records anything; only ``send`` does)."""
-    if not config.store_path.is_file():
-        return documents
-    from execbrief.history import History
-
-    with open_store(config) as store:
-        history = History(store)
-        names = {entity.id: entity.name for entity in config.entities}
-        threshold = config.history.threshold_percent
-        return [history.with_deltas(d, threshold, names) for d in documents]
+        sys.exit(1 if run.errors else 0)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -387,7 +375,7 @@ def demo(out: str) -> None:
     No credentials are needed: reports land as .eml files in OUT/outbox. Run it again and nothing
     is sent twice; `execbrief send -c OUT/portfolio.toml --force` re-sends.
     """
-    from execbrief.demo import copy_example
+    from execbrief.examples import copy_example
 
     with errors_as_exit():
         target = copy_example(Path(out))
@@ -515,8 +503,8 @@ def archive(config_path: str, env_file: str | None, out: str) -> None:
 
     The site opens from disk with no server: open OUT/index.html in a browser.
     """
-    from execbrief.archive import write_archive
-    from execbrief.history import History
+    from execbrief.history.archive import write_archive
+    from execbrief.history.runs import History
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
@@ -532,7 +520,7 @@ def archive(config_path: str, env_file: str | None, out: str) -> None:
 
 def system_timing() -> Any:
     """Dispatch timing from the wall clock (the CLI is where the clock is read)."""
-    from execbrief.delivery import Timing
+    from execbrief.delivery.pacing import Timing
 
     return Timing(now=lambda: datetime.now(UTC))
 
@@ -616,8 +604,8 @@ def send(
     from rich.markup import escape
     from rich.table import Table
 
-    from execbrief.delivery import DispatchOptions
-    from execbrief.sending import send_reports
+    from execbrief.delivery.results import DispatchOptions
+    from execbrief.pipeline import send_reports
     from execbrief.values import PeriodParseError
 
     with errors_as_exit():
@@ -702,7 +690,7 @@ def history(
     from rich.markup import escape
     from rich.table import Table
 
-    from execbrief.history import History
+    from execbrief.history.runs import History
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
@@ -757,7 +745,7 @@ def track(config_path: str, env_file: str | None, wait: int, as_json: bool) -> N
     bounced, complained, rejected. The queue is [delivery.ses] events_queue_url."""
     from rich.table import Table
 
-    from execbrief.tracking import track as track_events
+    from execbrief.delivery.tracking import track as track_events
     from execbrief.transports.ses import SesFactory, SesOptions
 
     with errors_as_exit():
@@ -799,8 +787,8 @@ def track(config_path: str, env_file: str | None, wait: int, as_json: bool) -> N
 def delivery_check(loaded: Loaded, as_of: date, expect: str | None) -> dict[str, Any]:
     """The transport part of ``execbrief check``: the transport's own checks and, with
     ``expect``, the periods with no successful delivery of a configured report."""
-    from execbrief.delivery import open_transport
-    from execbrief.tracking import missed_periods
+    from execbrief.delivery.outgoing import open_transport
+    from execbrief.delivery.tracking import missed_periods
 
     out: dict[str, Any] = {
         "transport": loaded.config.delivery.transport,

@@ -14,6 +14,7 @@
     │   ├── OutcomeUnknown            the answer was lost after the message went out; not retried
     │   └── RunHalted                 permanent for the whole run: auth, unverified sender, permission
     ├── SecretLeakBlocked             the secret guard found a secret in an outgoing message
+    ├── GuardUnavailable              the secret guard cannot load: nothing is sent unguarded
     └── StoreError                    the SQLite store is unusable
 
 Messages are one clear sentence naming the file, key or line and what was expected, and never
@@ -78,6 +79,10 @@ class OutcomeUnknown(DeliveryError):
 
 class RunHalted(DeliveryError):
     """A permanent failure that concerns the whole run (credentials, sender, permission)."""
+
+
+class GuardUnavailable(ExecbriefError):
+    """The outgoing secret guard could not be loaded; no message is sent without it."""
 
 
 class SecretLeakBlocked(ExecbriefError):

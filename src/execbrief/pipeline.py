@@ -9,20 +9,28 @@ import gc
 import os
 import secrets as _secrets
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import IO, Any
 
 from execbrief.config import Config
+from execbrief.delivery.dispatch import dispatch
+from execbrief.delivery.outgoing import open_transport, outgoing_for
+from execbrief.delivery.pacing import Timing
+from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, Outcome
 from execbrief.document import Document
-from execbrief.errors import ConfigError, ReportError
+from execbrief.errors import ConfigError, GuardUnavailable, ReportError
+from execbrief.history.runs import History
 from execbrief.plugins import Registry
-from execbrief.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.reports.base import ReportContext
-from execbrief.secretscan import Scanner
+from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
 from execbrief.sources.base import SourceRequest
+from execbrief.store.db import Store
+from execbrief.transports.base import CheckItem
 from execbrief.values import Period
 
 Progress = Callable[[str], None]
@@ -175,6 +183,47 @@ def build(ctx: ReportContext, registry: Registry, names: Iterable[str]) -> list[
     return out
 
 
+@dataclass
+class BuildRun:
+    """What ``execbrief build`` made: the documents (with "Since last report" from the store's
+    history when one exists) and one error sentence per report that failed."""
+
+    documents: list[Document]
+    errors: list[str]
+
+
+def build_reports(
+    config: Config,
+    registry: Registry,
+    *,
+    as_of: date,
+    clock: Callable[[], datetime],
+    names: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> BuildRun:
+    """Collect as of ``as_of`` and build the named reports (all configured ones by default);
+    ``clock`` stamps anything the store writes when it opens."""
+    wanted = report_names(config, registry, names)
+    snapshot = collect(config, registry, as_of, progress=progress)
+    built = build(context(snapshot, config, registry), registry, wanted)
+    documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
+    return BuildRun(documents, [item.error or "" for item in built if item.document is None])
+
+
+def with_stored_deltas(
+    config: Config, clock: Callable[[], datetime], documents: list[Document]
+) -> list[Document]:
+    """Documents with "Since last report" from the store's history, when a store exists (a
+    preview never records anything; only ``send`` does)."""
+    if not config.store_path.is_file():
+        return documents
+    with Store(config.store_path, clock=clock) as store:
+        history = History(store)
+        names = {entity.id: entity.name for entity in config.entities}
+        threshold = config.history.threshold_percent
+        return [history.with_deltas(d, threshold, names) for d in documents]
+
+
 def render(document: Document, registry: Registry, fmt: str = "text") -> str:
     """Render a document in a registered format."""
     if fmt not in registry.renderers:
@@ -183,3 +232,169 @@ def render(document: Document, registry: Registry, fmt: str = "text") -> str:
             key="--format",
         )
     return str(registry.renderers[fmt].render(document))
+
+
+@dataclass
+class SendRun:
+    """Everything one ``send`` did: build errors, the transport check, and the dispatch result."""
+
+    period: str
+    checks: list[CheckItem] = field(default_factory=list)
+    build_errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    result: DispatchResult | None = None
+
+    @property
+    def check_failed(self) -> bool:
+        """True when the transport check found a problem (nothing was sent)."""
+        return any(not item.ok for item in self.checks)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """Each delivery's outcome (empty when nothing was dispatched)."""
+        return self.result.outcomes if self.result else []
+
+    @property
+    def exit_code(self) -> int:
+        """0 all well; 1 a report failed to build, the check failed, or a delivery needs a look."""
+        if self.build_errors or self.check_failed:
+            return 1
+        return self.result.exit_code if self.result else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON data for ``--json``."""
+        return {
+            "period": self.period,
+            "exit_code": self.exit_code,
+            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
+            "build_errors": self.build_errors,
+            "warnings": self.warnings,
+            **({"run": self.result.to_dict()} if self.result else {}),
+        }
+
+
+def send_reports(
+    config: Config,
+    registry: Registry,
+    *,
+    as_of: date,
+    timing: Timing,
+    names: Sequence[str] = (),
+    period: str | None = None,
+    options: DispatchOptions | None = None,
+    check: bool = True,
+    environ: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    alert_stream: IO[str] | None = None,
+    store: Store | None = None,
+) -> SendRun:
+    """Collect the portfolio as of ``as_of``, build the reports, and deliver them for ``period``.
+
+    The transport is checked first (unless ``check`` is False); a failed check sends nothing.
+    """
+    options = options or DispatchOptions()
+    chosen = Period.parse(period) if period else Period.containing(as_of)
+    run = SendRun(period=str(chosen))
+    env = dict(os.environ if environ is None else environ)
+    wanted = report_names(config, registry, names)
+    snapshot = collect(config, registry, as_of, progress=progress)
+    ctx = context(snapshot, config, registry, chosen)
+    built = build(ctx, registry, wanted)
+    run.build_errors = [
+        item.error or f"report {item.name!r} failed" for item in built if item.document is None
+    ]
+    documents = [item.document for item in built if item.document is not None]
+    owned = store is None
+    active = store if store is not None else Store(config.store_path, clock=timing.now)
+    try:
+        history = History(active)
+        threshold = config.history.threshold_percent
+        entity_names = {entity.id: entity.name for entity in snapshot.entities}
+        documents = [history.with_deltas(doc, threshold, entity_names) for doc in documents]
+        return _deliver(
+            config,
+            registry,
+            run,
+            documents,
+            snapshot,
+            history,
+            active,
+            as_of,
+            chosen,
+            env,
+            timing=timing,
+            options=options,
+            check=check,
+            alert_stream=alert_stream,
+        )
+    finally:
+        if owned:
+            active.close()
+
+
+def _deliver(
+    config: Config,
+    registry: Registry,
+    run: SendRun,
+    documents: list[Any],
+    snapshot: Any,
+    history: History,
+    store: Store,
+    as_of: date,
+    chosen: Period,
+    env: dict[str, str],
+    *,
+    timing: Timing,
+    options: DispatchOptions,
+    check: bool,
+    alert_stream: IO[str] | None,
+) -> SendRun:
+    outgoing = outgoing_for(
+        config, registry, documents, lambda document, fmt: render(document, registry, fmt)
+    )
+    for item in outgoing:
+        if not item.recipients:
+            run.warnings.append(
+                f"report {item.report!r} has no recipients; add to = [...] under [reports.{item.report}]"
+            )
+    with open_transport(config, registry, env) as transport:
+        if check and not options.dry_run:
+            run.checks = transport.check()
+            if run.check_failed:
+                return run
+        run_id = None
+        guard = load_guard(fingerprint_key(config), snapshot)
+        if not options.dry_run:
+            run_id = store.start_run("send", as_of=as_of.isoformat(), period=str(chosen))
+            history.record(run_id, str(chosen), snapshot, documents)
+        run.result = dispatch(
+            outgoing,
+            period=str(chosen),
+            store=store,
+            transport=transport,
+            sender=config.delivery.sender,
+            operator=config.delivery.operator,
+            timing=timing,
+            options=options,
+            guard=guard,
+            as_of=as_of.isoformat(),
+            alert_stream=alert_stream,
+            run_id=run_id,
+        )
+    return run
+
+
+def load_guard(key: bytes, snapshot: Snapshot) -> Guard:
+    """The outgoing secret guard, armed with every fingerprint the run saw.
+
+    It is imported here, not at the top, so that a guard that cannot load stops the send with one
+    clear sentence instead of stopping every command; it is never skipped.
+    """
+    try:
+        from execbrief.secrets.guard import SecretGuard, known_fingerprints
+    except Exception as exc:
+        raise GuardUnavailable(
+            f"the outgoing secret guard could not load ({type(exc).__name__}: {exc}); nothing was "
+            "sent; reinstall execbrief (pip install -e .) and run send again"
+        ) from exc
+    return SecretGuard(key, known_fingerprints(snapshot))

@@ -9,7 +9,7 @@ import pytest
 
 from execbrief.analysis.accounting import AccountingResult, analyze, quartiles
 from execbrief.values import Money, Percent
-from ledgerkit import balance, booking, config, snapshot, tx
+from kits.ledger import balance, booking, config, snapshot, tx
 
 ENTITIES = [("charters", "charter")]
 

@@ -35,7 +35,7 @@ def line_of(config_path: Path, note: str, text: str) -> int:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BriefingResult]:
     """The bundled example, collected once for this module (the analysis is pure)."""
-    from execbrief.demo import copy_example
+    from execbrief.examples import copy_example
 
     config_path = copy_example(tmp_path_factory.mktemp("briefing") / "harbor") / "portfolio.toml"
     registry = get_registry()

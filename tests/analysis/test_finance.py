@@ -13,7 +13,7 @@ from execbrief.analysis import books
 from execbrief.analysis.finance import FinanceResult, analyze, deploy_capital, runway
 from execbrief.findings import CostTier, Effort, Finding, Severity
 from execbrief.values import Cadence, Money, MoneyRange
-from ledgerkit import LINES, balance, booking, config, fact, snapshot, tx
+from kits.ledger import LINES, balance, booking, config, fact, snapshot, tx
 
 ENTITIES = [("boats", "charter"), ("haul", "hauling"), ("idle", "consultancy")]
 

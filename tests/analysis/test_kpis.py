@@ -7,7 +7,7 @@ from decimal import Decimal
 from execbrief.analysis import finance, operations
 from execbrief.analysis.kpis import kpi_framework
 from execbrief.values import Money, Percent
-from ledgerkit import balance, booking, config, snapshot, trip, tx
+from kits.ledger import balance, booking, config, snapshot, trip, tx
 
 ENTITIES = [("boats", "charter"), ("bp", "delivery"), ("cb", "platform")]
 

@@ -8,7 +8,7 @@ import pytest
 
 from execbrief.analysis.operations import OperationsResult, aging_bucket, analyze
 from execbrief.values import Money, Percent
-from ledgerkit import booking, config, fact, invoice, snapshot, time_entry, trip, tx
+from kits.ledger import booking, config, fact, invoice, snapshot, time_entry, trip, tx
 
 ENTITIES = [("loft", "rental"), ("bp", "delivery"), ("tl", "consultancy")]
 

@@ -28,9 +28,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from execbrief.delivery import DispatchOptions, Outgoing, RetryPolicy, Timing, dispatch
+from execbrief.delivery.dispatch import dispatch
+from execbrief.delivery.message import Rendered
+from execbrief.delivery.outgoing import Outgoing
+from execbrief.delivery.pacing import RetryPolicy, Timing
+from execbrief.delivery.results import DispatchOptions
 from execbrief.errors import RecipientRejected, TransientDeliveryError
-from execbrief.message import Rendered
+from execbrief.secrets.guard import SecretGuard
 from execbrief.store.db import Store
 from execbrief.transports.base import SendResult
 from execbrief.transports.outbox import OutboxTransport
@@ -74,6 +78,11 @@ class SlowOutbox(OutboxTransport):
         if self.delay:
             time.sleep(self.delay)
         return result
+
+
+def real_guard() -> SecretGuard:
+    """The real outgoing secret guard, with a fixed key and no known fingerprints."""
+    return SecretGuard(b"dispatch-bench-key-0123456789abc", frozenset())
 
 
 def main() -> int:
@@ -137,6 +146,7 @@ def main() -> int:
             timing=Timing(now=lambda: fixed, sleep=sleep),
             options=DispatchOptions(resend_unknown=args.resend_unknown),
             alert_stream=sys.stderr,
+            guard=real_guard(),
         )
     print(json.dumps(result.to_dict()))
     return result.exit_code

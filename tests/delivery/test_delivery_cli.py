@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import email
 import json
+import sys
 from email import policy
 from pathlib import Path
 
 import boto3
 import pytest
 from click.testing import CliRunner
-from helpers_aws import sent_messages, verify
 
 from execbrief.cli import cli
+from kits.aws import sent_messages, verify
 
 NOTE = """# Harbor Charters handoff
 
@@ -344,3 +345,20 @@ def test_a_sender_killed_after_ses_took_the_message_is_settled_by_track(
     # settled: the next run sends nothing and exits 0
     final = sender()
     assert final.returncode == 0 and len(sent_messages("us-east-1")) == 3
+
+
+def test_a_guard_that_cannot_load_stops_the_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No message goes out unguarded: a broken guard import is one clear error, exit 1, 0 sent."""
+    config = portfolio(tmp_path)
+    monkeypatch.setitem(sys.modules, "execbrief.secrets.guard", None)  # import now fails
+    result = CliRunner().invoke(cli, ["send", "-c", str(config)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "the outgoing secret guard could not load" in result.output
+    assert "nothing was sent" in result.output
+    assert not list((tmp_path / "outbox").glob("*.eml")) if (tmp_path / "outbox").exists() else True
+    monkeypatch.delitem(sys.modules, "execbrief.secrets.guard")
+    code, output = invoke("send", "-c", str(config))
+    assert code == 0, output
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2

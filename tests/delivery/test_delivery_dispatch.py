@@ -8,13 +8,15 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from helpers_delivery import FakeTime, outgoing
 
-from execbrief.delivery import DispatchOptions, RateLimiter, RetryPolicy, dispatch
+from execbrief.delivery.dispatch import dispatch
+from execbrief.delivery.pacing import RateLimiter, RetryPolicy
+from execbrief.delivery.results import DispatchOptions
 from execbrief.document import Bullet, Document
 from execbrief.errors import TransientDeliveryError
 from execbrief.store.db import DeliveryKey, Store
 from execbrief.transports.memory import MemoryTransport
+from kits.delivery import FakeTime, outgoing, real_guard
 
 PEOPLE = ("a@harbor.example", "b@harbor.example", "c@harbor.example")
 OPS = "ops@harbor.example"
@@ -23,6 +25,7 @@ OPS = "ops@harbor.example"
 def run(store: Store, transport: MemoryTransport, clock: FakeTime, items: list, **kwargs):  # type: ignore[no-untyped-def]
     stream = io.StringIO()
     kwargs.setdefault("retry", RetryPolicy(attempts=3, base=1.0, cap=4.0))
+    kwargs.setdefault("guard", real_guard())
     result = dispatch(
         items,
         period="2026-11",
@@ -299,11 +302,7 @@ def test_forced_resend_of_an_unreconciled_report_keeps_the_sent_row(store: Store
 
 
 def test_the_real_secret_guard_blocks_a_live_key(store: Store) -> None:
-    from execbrief.delivery import load_guard
-
-    guard = load_guard(b"dispatch-test-key-0123456789abcd", frozenset())
-    if guard is None:
-        pytest.skip("execbrief.guard is not installed")
+    guard = real_guard()
     stripe = "sk_" + "live_" + "u0l3zZo6N4CrCWaLFRUKbT0k"
     clock, memory = FakeTime(), MemoryTransport()
     leaky = outgoing("cto", recipients=PEOPLE[:1], text=f"Rotate this: {stripe}\n")
@@ -389,6 +388,7 @@ def test_a_run_stopped_while_backing_off_leaves_a_retryable_row_not_an_unknown(
             operator=OPS,
             timing=timing,
             alert_stream=io.StringIO(),
+            guard=real_guard(),
         )
     assert memory.sent == []
     again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:2])])

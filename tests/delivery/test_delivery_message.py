@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from execbrief.message import (
+from execbrief.delivery.message import (
     Attachment,
     MessageTooLarge,
     Rendered,

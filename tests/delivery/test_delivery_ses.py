@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers_aws import (
+
+from execbrief.delivery.dispatch import dispatch
+from execbrief.delivery.pacing import RetryPolicy
+from execbrief.errors import QuotaExceeded, RecipientRejected, RunHalted, TransientDeliveryError
+from execbrief.store.db import Store
+from execbrief.transports.ses import SesFactory, SesOptions, classify, mask, tag_value
+from kits.aws import (
     QUOTA,
     THROTTLED,
     UNAVAILABLE,
@@ -19,12 +25,7 @@ from helpers_aws import (
     ses_transport,
     verify,
 )
-from helpers_delivery import FakeTime, outgoing
-
-from execbrief.delivery import RetryPolicy, dispatch
-from execbrief.errors import QuotaExceeded, RecipientRejected, RunHalted, TransientDeliveryError
-from execbrief.store.db import Store
-from execbrief.transports.ses import SesFactory, SesOptions, classify, mask, tag_value
+from kits.delivery import FakeTime, outgoing, real_guard
 
 PEOPLE = ("a@harbor.example", "b@harbor.example", "c@harbor.example")
 
@@ -43,6 +44,7 @@ def send_all(tmp_path: Path, transport, items, clock: FakeTime | None = None):  
             timing=clock.timing(),
             alert_stream=stream,
             retry=RetryPolicy(attempts=4, base=1.0, cap=8.0),
+            guard=real_guard(),
         )
         rows = {row.recipient: row for row in store.deliveries()}
     return result, rows, stream.getvalue(), clock

@@ -16,13 +16,14 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from helpers_delivery import FakeTime, outgoing
 
-from execbrief.delivery import RetryPolicy, dispatch
+from execbrief.delivery.dispatch import dispatch
+from execbrief.delivery.message import Rendered, compose
+from execbrief.delivery.pacing import RetryPolicy
 from execbrief.errors import RecipientRejected, RunHalted, TransientDeliveryError
-from execbrief.message import Rendered, compose
 from execbrief.store.db import Store
 from execbrief.transports.smtp import SmtpOptions, SmtpTransport
+from kits.delivery import FakeTime, outgoing, real_guard
 
 ENV = {"SMTP_USER": "harbor", "SMTP_PASS": "s3cret-pass"}
 
@@ -207,6 +208,7 @@ def test_dispatch_over_smtp_with_a_rejected_recipient(
             timing=clock.timing(),
             alert_stream=io.StringIO(),
             retry=RetryPolicy(attempts=2),
+            guard=real_guard(),
         )
     assert [o.status for o in result.outcomes] == ["sent", "failed", "sent"]
     # two reports plus the operator alert

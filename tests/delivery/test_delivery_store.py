@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers_delivery import FakeTime
 
 from execbrief.errors import StoreError
 from execbrief.store import migrations
 from execbrief.store.db import DeliveryKey, Store, timestamp
+from kits.delivery import FakeTime
 
 KEY = DeliveryKey("ceo", "2026-11", "ceo@harbor.example")
 

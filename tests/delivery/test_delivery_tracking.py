@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers_delivery import FakeTime
 
+from execbrief.delivery.tracking import apply_event, missed_periods, parse_event
 from execbrief.store.db import DeliveryKey, Store
-from execbrief.tracking import apply_event, missed_periods, parse_event
+from kits.delivery import FakeTime
 
 
 def envelope(event: dict) -> str:

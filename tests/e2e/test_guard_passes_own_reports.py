@@ -9,8 +9,8 @@ from pathlib import Path
 
 from execbrief import pipeline
 from execbrief.config import load_config
-from execbrief.guard import SecretGuard, known_fingerprints
 from execbrief.plugins import get_registry
+from execbrief.secrets.guard import SecretGuard, known_fingerprints
 
 
 def test_every_report_in_every_format_passes_the_guard(example_portfolio: Path) -> None:

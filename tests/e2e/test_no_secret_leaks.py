@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from execbrief.demo import copy_example
+from execbrief.examples import copy_example
 
 # Fake but live-looking values, built at run time so this file itself holds none whole.
 STRIPE = "sk_live_" + "9fQ2xLm4Tz8Rw1Kp7Vb3Nc6Yd"

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from execbrief.deltas import SECTION_ID
 from execbrief.document import BulletList, Chart, Document, Findings, Metrics, Section
 from execbrief.findings import Finding, Metric, Severity
-from execbrief.history import History
+from execbrief.history.deltas import SECTION_ID
+from execbrief.history.runs import History
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.store.db import Store
 from execbrief.values import Cadence, Money, MoneyRange

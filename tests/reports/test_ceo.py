@@ -45,7 +45,7 @@ def build(config_path: Path, registry: Registry | None = None) -> Document:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Document]:
     """The bundled example's CEO document, built once for this module (building is pure)."""
-    from execbrief.demo import copy_example
+    from execbrief.examples import copy_example
 
     config_path = copy_example(tmp_path_factory.mktemp("ceo") / "harbor") / "portfolio.toml"
     return config_path, build(config_path)

@@ -10,7 +10,7 @@ from execbrief.document import Document, Table
 from execbrief.plugins import get_registry
 from execbrief.reports.ceo_finance import extend_ceo
 from execbrief.values import Money
-from ledgerkit import balance, snapshot
+from kits.ledger import balance, snapshot
 
 
 def build(extra: tuple = ()) -> Document:

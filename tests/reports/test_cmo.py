@@ -22,7 +22,7 @@ AS_OF = date(2026, 11, 20)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[MarketingResult, Document, Path]:
-    from execbrief.demo import copy_example
+    from execbrief.examples import copy_example
 
     root = copy_example(tmp_path_factory.mktemp("cmo") / "harbor")
     registry = get_registry()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -16,9 +14,7 @@ from execbrief.findings import Effort, Finding, Severity, rank_findings
 from execbrief.plugins import get_registry
 from execbrief.reports.cto import plan_actions
 from execbrief.snapshot import Provenance
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
-from codekit import SECRET_VALUES, build_repo
+from kits.code import SECRET_VALUES, build_repo
 
 CONFIG = """
 [portfolio]

@@ -16,7 +16,7 @@ from execbrief.plugins import get_registry
 from execbrief.reports.base import ReportContext
 from execbrief.snapshot import Snapshot
 from execbrief.values import Money, Period
-from ledgerkit import balance, booking, invoice, snapshot, time_entry, trip, tx
+from kits.ledger import balance, booking, invoice, snapshot, time_entry, trip, tx
 
 ENTITIES = [("boats", "charter"), ("loft", "rental"), ("bp", "delivery"), ("tl", "consultancy")]
 REPORTS = ("cfo", "accounting", "rental", "operations", "billing")
@@ -172,7 +172,7 @@ def test_unreconciled_books_block_the_finance_reports_only_where_they_apply() ->
 
 def test_finance_reports_pass_the_secret_guard_in_every_format(docs: dict[str, Document]) -> None:
     # "PASS: ..." once read as a password assignment and blocked the CFO report
-    from execbrief.secretscan import Scanner
+    from execbrief.secrets.scanner import Scanner
 
     registry = get_registry()
     scanner = Scanner(b"k" * 32)

@@ -12,8 +12,6 @@ from typing import Any
 
 import pluggy
 import pytest
-from filekit import start_s3
-from opskit import AS_OF, EXAMPLES, as_json, make_request, messages, one_error, write
 
 from execbrief import hookspecs, pipeline
 from execbrief.config import load_config
@@ -29,6 +27,8 @@ from execbrief.sources.bookings import (
     status_of,
 )
 from execbrief.values import Money
+from kits.files import start_s3
+from kits.ops import AS_OF, EXAMPLES, as_json, make_request, messages, one_error, write
 
 HEADER = "id,created,service_date,status,amount,deposit,channel,customer\n"
 CSV = (

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from codekit import SECRET_VALUES, Repo, build_repo
 
 from execbrief.config import AllowlistEntry, Entity, SourceSpec
 from execbrief.records.code import CodeCoverage, CodeInventory, Endpoint, IacIssue, StackItem
@@ -17,6 +16,7 @@ from execbrief.snapshot import SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.code import CodeOptions, CodeSource
 from execbrief.sources.codeaudit import iac, lambdas, webapps
+from kits.code import SECRET_VALUES, Repo, build_repo
 
 
 def collect(base: Path, paths: tuple[str, ...], **options: object) -> SourceResult:

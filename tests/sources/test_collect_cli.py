@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-from filekit import EXAMPLES, write
 
 from execbrief.cli import cli
+from kits.files import EXAMPLES, write
 
 PORTFOLIO = """
 [portfolio]

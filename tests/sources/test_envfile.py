@@ -9,7 +9,7 @@ from pathlib import Path
 
 from execbrief.config import AllowlistEntry, Entity, NoOptions, SourceSpec
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secretscan import Scanner
+from execbrief.secrets.scanner import Scanner
 from execbrief.serialization import to_jsonable
 from execbrief.snapshot import SourceResult
 from execbrief.sources.base import SourceRequest

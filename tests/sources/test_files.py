@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filekit import request, start_s3, write
 
 from execbrief.sources import files
 from execbrief.sources.cells import parse_amount, parse_bool, parse_date
 from execbrief.sources.files import Column, CsvTable, Location, ReadError, RowErrors
+from kits.files import request, start_s3, write
 
 COLUMNS = [
     Column("date", ("Transaction Date",)),

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filekit import EXAMPLES, request, start_s3, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from execbrief.snapshot import SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.ledger import LedgerOptions, LedgerSource, classify_account
 from execbrief.values import Money
+from kits.files import EXAMPLES, request, start_s3, write
 
 
 def collect(root: Path, paths: str | list[str], **options: Any) -> SourceResult:

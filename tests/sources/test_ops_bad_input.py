@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from opskit import make_request, messages, one_error, write
 from pydantic import BaseModel
 
 from execbrief.sources.bookings import BookingsOptions, BookingsSource
@@ -22,6 +21,7 @@ from execbrief.sources.timesheets import (
     TimesheetsSource,
 )
 from execbrief.sources.trips import TripsOptions, TripsSource
+from kits.ops import make_request, messages, one_error, write
 
 # kind: (source, options, good header, good row, header with one required column misspelt, the typo)
 SOURCES: dict[str, tuple[Any, type[BaseModel], str, str, str, str]] = {

@@ -6,10 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
-from opskit import EXAMPLES, as_json, make_request, messages, one_error, write
 
 from execbrief.records.subscribers import SubscriberCounts
 from execbrief.sources.subscribers import SubscribersOptions, SubscribersSource, is_valid_email
+from kits.ops import EXAMPLES, as_json, make_request, messages, one_error, write
 
 SMALL = (
     "Email Address,Status,Source\n"

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from opskit import AS_OF, EXAMPLES, make_request, messages, one_error, write
 
 from execbrief.records.timesheets import Invoice, TimeEntry
 from execbrief.sources.timesheets import (
@@ -20,6 +19,7 @@ from execbrief.sources.timesheets import (
     invoice_ref,
 )
 from execbrief.values import Money
+from kits.ops import AS_OF, EXAMPLES, make_request, messages, one_error, write
 
 TIMESHEET = (
     "Date,Client,User,Duration,Billable?,Billable Rate,Invoice #\n"

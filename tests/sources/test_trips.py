@@ -6,11 +6,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from opskit import EXAMPLES, make_request, messages, one_error, write
-
 from execbrief.records.trips import Trip
 from execbrief.sources.trips import TripsOptions, TripsSource
 from execbrief.values import Money
+from kits.ops import EXAMPLES, make_request, messages, one_error, write
 
 
 def trips(root: Path, path: str, **options: object) -> tuple[list[Trip], object]:

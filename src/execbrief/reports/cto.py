@@ -38,7 +38,7 @@ from execbrief.findings import Action, Finding, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import Endpoint
 from execbrief.reports.base import BaseReport, ReportContext
-from execbrief.secretscan import KIND_LABELS
+from execbrief.secrets.scanner import KIND_LABELS
 from execbrief.values import Money, MoneyRange, format_money
 
 SECURITY = "security"

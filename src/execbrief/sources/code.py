@@ -4,7 +4,7 @@
 The walk (``codeaudit.walk``) honours ``.gitignore``, skips binaries, vendored and build trees and
 files over ``max_file_bytes``, and never follows a symbolic link. Each file read gives:
 
-- ``SecretFinding``: the shared secret scanner (``execbrief.secretscan``), never the value;
+- ``SecretFinding``: the shared secret scanner (``execbrief.secrets.scanner``), never the value;
 - ``Endpoint``: Python Lambda routes (``codeaudit.lambdas``) and Apps Script/JS ``doGet``/``doPost``
   (``codeaudit.webapps``), each with whether it checks the caller and whether it changes state;
 - ``IacIssue``: CloudFormation/SAM, serverless.yml, Terraform and ``appsscript.json`` gaps
@@ -34,7 +34,7 @@ from pydantic import Field
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import CodeCoverage, CodeInventory, Endpoint, IacIssue, StackItem
-from execbrief.secretscan import Scanner
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
 from execbrief.sources.base import BaseSource, SourceRequest

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from execbrief.hookspecs import hookimpl
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secretscan import Scanner, is_placeholder, secret_key_category
+from execbrief.secrets.scanner import Scanner, is_placeholder, secret_key_category
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, SourceRequest
 from execbrief.sources.files import Location, ReadError, expand, finish, iter_lines, provenance

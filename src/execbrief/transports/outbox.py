@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from execbrief.config import Model
+from execbrief.delivery.message import to_bytes
 from execbrief.errors import RunHalted
 from execbrief.hookspecs import hookimpl
-from execbrief.message import to_bytes
 from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
 
 
@@ -45,7 +45,7 @@ class OutboxTransport(BaseTransport):
         message_id = message["Message-ID"]
         if not message_id:
             raise ValueError(
-                "the message has no Message-ID header; compose it with execbrief.message.compose"
+                "the message has no Message-ID header; compose it with execbrief.delivery.message.compose"
             )
         data = to_bytes(message)
         try:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, Field
 
 from execbrief.config import Model
+from execbrief.delivery.message import to_bytes
 from execbrief.errors import (
     ConfigError,
     DeliveryError,
@@ -38,7 +39,6 @@ from execbrief.errors import (
     TransientDeliveryError,
 )
 from execbrief.hookspecs import hookimpl
-from execbrief.message import to_bytes
 from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
 
 if TYPE_CHECKING:

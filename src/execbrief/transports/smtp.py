@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, Field
 
 from execbrief.config import Model
+from execbrief.delivery.message import to_bytes
 from execbrief.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -29,7 +30,6 @@ from execbrief.errors import (
     TransientDeliveryError,
 )
 from execbrief.hookspecs import hookimpl
-from execbrief.message import to_bytes
 from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
 
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}

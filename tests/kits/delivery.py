@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from execbrief.delivery import Outgoing, Timing
-from execbrief.message import Rendered
+from execbrief.delivery.message import Rendered
+from execbrief.delivery.outgoing import Outgoing
+from execbrief.delivery.pacing import Timing
+from execbrief.secrets.guard import SecretGuard
 
 
 @dataclass
@@ -41,3 +43,8 @@ def outgoing(
 ) -> Outgoing:
     """An outgoing report with a plain text body."""
     return Outgoing(report, document, Rendered(subject=f"{report} report", text=text), recipients)  # type: ignore[arg-type]
+
+
+def real_guard() -> SecretGuard:
+    """The real outgoing secret guard, with a test key and no fingerprints of its own."""
+    return SecretGuard(b"delivery-test-key-0123456789abcd", frozenset())

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from execbrief.deltas import (
+from execbrief.document import Document
+from execbrief.findings import MetricValue, metric_number
+from execbrief.history.deltas import (
     PriorRun,
     comparable_metrics,
     since_last_report,
     with_section,
 )
-from execbrief.document import Document
-from execbrief.findings import MetricValue, metric_number
 from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Snapshot
 from execbrief.store.db import Store

@@ -3,7 +3,7 @@
 ``SecretGuard(key, fingerprints).check(message)`` scans the subject, every text and HTML part and
 every attachment (decoded) in two ways:
 
-1. with the same detectors the sources use (``execbrief.secretscan``): a Stripe key, an AWS key
+1. with the same detectors the sources use (``execbrief.secrets.scanner``): a Stripe key, an AWS key
    pair, a private-key block, a password assignment... anywhere in the message;
 2. against the fingerprints of every secret the run saw (``known_fingerprints(snapshot)``): each
    candidate token of the message (split on whitespace and punctuation, 8 characters or more) is
@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
 
-from execbrief.secretscan import Scanner
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Snapshot
 
 MIN_TOKEN = 8

@@ -14,16 +14,16 @@ transport, or to stderr when the transport is down) and makes the exit code 1.
 
 from __future__ import annotations
 
-import random
-import sys
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
-from execbrief.document import Document
+from execbrief.delivery.alert import send_alert
+from execbrief.delivery.message import check_message, compose
+from execbrief.delivery.outgoing import Outgoing
+from execbrief.delivery.pacing import RateLimiter, RetryPolicy, Timing
+from execbrief.delivery.results import PROBLEMS, DispatchOptions, DispatchResult, Guard, Outcome
 from execbrief.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -32,190 +32,8 @@ from execbrief.errors import (
     RunHalted,
     TransientDeliveryError,
 )
-from execbrief.message import Rendered, check_message, compose
 from execbrief.store.db import ACCEPTED, DeliveryKey, Store
 from execbrief.transports.base import Transport
-
-#: Row statuses that need the operator's attention (exit code 1).
-PROBLEMS = frozenset({"failed", "blocked", "deferred", "unknown", "pending"})
-
-
-class Guard(Protocol):
-    """The secret guard: descriptions of the secrets found in a message (never the values)."""
-
-    def check(self, message: EmailMessage) -> list[str]:
-        """Hit descriptions; empty when the message is clean."""
-        ...
-
-
-def load_guard(key: bytes, fingerprints: Iterable[str]) -> Guard | None:
-    """The secret guard from ``execbrief.guard``, or None when that module is not installed yet."""
-    try:
-        from execbrief.guard import SecretGuard  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    guard: Guard = SecretGuard(key, frozenset(fingerprints))
-    return guard
-
-
-def snapshot_fingerprints(snapshot: Any) -> frozenset[str]:
-    """The fingerprints of every secret a snapshot's sources found (for the guard)."""
-    found: set[str] = set()
-    for result in getattr(snapshot, "results", ()):
-        for record in result.records:
-            value = getattr(record, "fingerprint", None)
-            if isinstance(value, str) and value:
-                found.add(value)
-    return frozenset(found)
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One built report ready to mail: its document (for the reconciliation gate), its rendered
-    message content and its recipients."""
-
-    report: str
-    document: Document | None
-    rendered: Rendered
-    recipients: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one delivery in this run.
-
-    ``status`` is the delivery's status afterwards (``sent``, ``failed``, ... or ``would send`` in
-    a dry run); ``action`` says what this run did (``sent``, ``skipped``, ``failed``, ...);
-    ``problem`` is True when the operator must look at it.
-    """
-
-    report: str
-    period: str
-    recipient: str
-    status: str
-    action: str
-    message_id: str | None = None
-    error: str | None = None
-    delivery_id: int | None = None
-    attempts: int = 0
-    problem: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON data for ``--json``."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass
-class DispatchResult:
-    """Every delivery of a run, whether it halted, and the alerts raised."""
-
-    period: str
-    run_id: int | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
-    halted: str | None = None
-    alerts: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def exit_code(self) -> int:
-        """0 when everything was sent or already sent; 1 when anything needs attention."""
-        return 1 if self.halted or any(outcome.problem for outcome in self.outcomes) else 0
-
-    def counts(self) -> dict[str, int]:
-        """How many deliveries ended in each action."""
-        out: dict[str, int] = {}
-        for outcome in self.outcomes:
-            out[outcome.action] = out.get(outcome.action, 0) + 1
-        return dict(sorted(out.items()))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON data for ``--json``."""
-        return {
-            "run_id": self.run_id,
-            "period": self.period,
-            "dry_run": self.dry_run,
-            "halted": self.halted,
-            "exit_code": self.exit_code,
-            "counts": self.counts(),
-            "alerts": list(self.alerts),
-            "deliveries": [outcome.to_dict() for outcome in self.outcomes],
-        }
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Capped exponential backoff with jitter: attempt n waits ``min(cap, base * 2**(n-1))``,
-    half of it fixed and half random."""
-
-    attempts: int = 5
-    base: float = 1.0
-    cap: float = 30.0
-
-    def delay(self, attempt: int, unit_random: float) -> float:
-        """The wait after failed attempt ``attempt`` (1-based), with ``unit_random`` in [0, 1)."""
-        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
-        return ceiling / 2 + ceiling / 2 * unit_random
-
-
-class RateLimiter:
-    """A token bucket: at most ``rate`` sends per second, bursts of at most ``burst``.
-
-    ``monotonic`` and ``sleep`` are injectable so tests run without waiting.
-    """
-
-    def __init__(
-        self,
-        rate: float | None,
-        *,
-        burst: float = 1.0,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if rate is not None and rate <= 0:
-            raise ValueError("the send rate must be positive")
-        self.rate = rate
-        self.burst = max(1.0, burst)
-        self.monotonic = monotonic
-        self.sleep = sleep
-        self.tokens = self.burst
-        self.updated = monotonic()
-        self.waited = 0.0
-
-    def acquire(self, tokens: float = 1.0) -> None:
-        """Take ``tokens`` (recipients), waiting until the bucket holds them."""
-        if self.rate is None:
-            return
-        while True:
-            now = self.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-            if self.tokens >= tokens:
-                self.tokens -= tokens
-                return
-            wait = (tokens - self.tokens) / self.rate
-            self.waited += wait
-            self.sleep(wait)
-
-
-@dataclass
-class Timing:
-    """Where dispatch gets time: ``now`` for timestamps and Date headers, ``monotonic`` and
-    ``sleep`` for the rate limiter and backoff, ``random`` for jitter. All injectable."""
-
-    now: Callable[[], datetime]
-    monotonic: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    random: Callable[[], float] = random.random
-
-
-@dataclass(frozen=True)
-class DispatchOptions:
-    """The operator's choices for one run."""
-
-    force: bool = False
-    resend_unknown: bool = False
-    allow_unreconciled: bool = False
-    dry_run: bool = False
 
 
 def dispatch(
@@ -228,7 +46,7 @@ def dispatch(
     operator: str | None,
     timing: Timing,
     options: DispatchOptions = DispatchOptions(),
-    guard: Guard | None = None,
+    guard: Guard,
     retry: RetryPolicy = RetryPolicy(),
     max_send_rate: float | None = None,
     as_of: str | None = None,
@@ -287,7 +105,7 @@ def dispatch(
             summary["halted"] = result.halted
         store.finish_run(run.run_id, status, summary)
     if result.exit_code:
-        _alert(
+        send_alert(
             result,
             transport,
             sender,
@@ -309,7 +127,7 @@ class _Run:
     period: str
     timing: Timing
     options: DispatchOptions
-    guard: Guard | None
+    guard: Guard
     retry: RetryPolicy
     limiter: RateLimiter
     max_bytes: int | None
@@ -417,13 +235,12 @@ class _Run:
             period=self.period,
             generation=f"run-{self.run_id}",
         )
-        if self.guard is not None:
-            hits = self.guard.check(message)
-            if hits:
-                error = "secret guard blocked the message: " + "; ".join(hits)
-                self.store.fail(row.id, error, status="blocked")
-                self.add(item, recipient, "blocked", "blocked", error=error, delivery_id=row.id)
-                return
+        hits = self.guard.check(message)
+        if hits:
+            error = "secret guard blocked the message: " + "; ".join(hits)
+            self.store.fail(row.id, error, status="blocked")
+            self.add(item, recipient, "blocked", "blocked", error=error, delivery_id=row.id)
+            return
         try:
             check_message(message, self.max_bytes)
         except DeliveryError as exc:
@@ -617,155 +434,3 @@ def _preview(
         message_id=row.message_id if row else None,
         delivery_id=row.id if row else None,
     )
-
-
-def alert_text(result: DispatchResult) -> str:
-    """The short operator alert for a run with problems: one line per delivery that needs a look."""
-    lines = [
-        f"execbrief run {result.run_id} for period {result.period} needs attention.",
-        "",
-    ]
-    if result.halted:
-        lines += [f"The run stopped: {result.halted}", ""]
-    for outcome in result.outcomes:
-        if outcome.problem:
-            lines.append(
-                f"- {outcome.report} to {outcome.recipient}: {outcome.status}: {outcome.error or ''}".rstrip(
-                    ": "
-                )
-            )
-    lines += [
-        "",
-        "Run `execbrief history` for every delivery; failed, deferred and pending ones are retried by the next `execbrief send`.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _alert(
-    result: DispatchResult,
-    transport: Transport,
-    sender: str,
-    operator: str | None,
-    timing: Timing,
-    limiter: RateLimiter,
-    guard: Guard | None,
-    stream: IO[str] | None,
-    transport_down: bool,
-) -> None:
-    text = alert_text(result)
-    subject = f"execbrief: delivery problems in run {result.run_id} ({result.period})"
-    out = stream if stream is not None else sys.stderr
-    if operator and not transport_down:
-        message = compose(
-            Rendered(subject=subject, text=text),
-            sender=sender,
-            recipient=operator,
-            date=timing.now(),
-            report="alert",
-            period=f"{result.period}.run{result.run_id}",
-        )
-        if guard is None or not guard.check(message):
-            try:
-                limiter.acquire(1)
-                transport.send(message, tags={"report": "alert", "period": result.period})
-            except Exception as exc:  # the alert must never hide the run's own result
-                out.write(
-                    f"execbrief: could not alert {operator} ({type(exc).__name__}: {exc}); the alert follows\n"
-                )
-            else:
-                result.alerts.append(f"alerted {operator}")
-                return
-    out.write(text)
-    result.alerts.append("alert written to stderr")
-
-
-def open_transport(
-    config: Any, registry: Any, environ: dict[str, str], name: str | None = None
-) -> Transport:
-    """Open the configured transport (``delivery.transport``, or ``name``) with its options."""
-    from execbrief.errors import ConfigError
-
-    chosen = name or config.delivery.transport
-    factory = registry.transports.get(chosen)
-    if factory is None:
-        raise ConfigError(
-            f"no transport named {chosen!r}; expected one of {', '.join(sorted(registry.transports))}",
-            path=str(config.path),
-            key="delivery.transport",
-        )
-    options = config.delivery.transport_options(chosen)
-    if options is None:
-        from pydantic import ValidationError
-
-        try:
-            options = factory.Options.model_validate({})
-        except ValidationError as exc:
-            raise ConfigError(
-                f"[delivery.{chosen}] is needed: {exc.errors()[0]['msg']}",
-                path=str(config.path),
-                key=f"delivery.{chosen}",
-            ) from None
-    transport: Transport = factory.open(options, config.delivery, config.root, environ)
-    return transport
-
-
-def subject_for(document: Document, settings: Any, prefix: str = "") -> str:
-    """The subject line: the report's ``subject`` setting, else "<title> — <period>"."""
-    if settings is not None and settings.subject:
-        return prefix + str(settings.subject).format(
-            period=document.period, title=document.title, report=document.report
-        )
-    return f"{prefix}{document.title} — {document.period}"
-
-
-def outgoing_for(
-    config: Any,
-    registry: Any,
-    documents: Iterable[Document],
-    render: Callable[[Document, str], str],
-) -> list[Outgoing]:
-    """Render each document for mailing: text body, HTML when enabled, attachments, recipients.
-
-    ``attach`` entries in ``[reports.<name>]`` name a renderer (the document in that format is
-    attached as ``<report>-<period>.<ext>``) or a file relative to the portfolio root.
-    """
-    from execbrief.errors import ConfigError
-    from execbrief.message import Attachment
-
-    out: list[Outgoing] = []
-    for document in documents:
-        settings = config.reports.get(document.report)
-        html_wanted = (
-            settings.html
-            if settings is not None and settings.html is not None
-            else config.delivery.html
-        )
-        html = render(document, "html") if html_wanted and "html" in registry.renderers else None
-        attachments: list[Attachment] = []
-        for entry in settings.attach if settings is not None else ():
-            if entry in registry.renderers:
-                renderer = registry.renderers[entry]
-                filename = f"{document.report}-{document.period}.{renderer.extension}"
-                media = getattr(renderer, "media_type", None)
-                attachments.append(
-                    Attachment(filename, render(document, entry).encode("utf-8"), media)
-                )
-                continue
-            path = config.resolve(entry)
-            try:
-                attachments.append(Attachment(path.name, path.read_bytes()))
-            except OSError as exc:
-                raise ConfigError(
-                    f"cannot read the attachment {entry!r} ({exc.strerror or exc}); expected a format name or a file",
-                    path=str(config.path),
-                    key=f"reports.{document.report}.attach",
-                ) from None
-        rendered = Rendered(
-            subject=subject_for(document, settings, config.delivery.subject_prefix),
-            text=render(document, "text"),
-            html=html,
-            attachments=tuple(attachments),
-        )
-        recipients = tuple(settings.recipients) if settings is not None else ()
-        out.append(Outgoing(document.report, document, rendered, recipients))
-    return out

@@ -15,9 +15,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from execbrief.guard import MIN_TOKEN, candidate_tokens
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secretscan import Detection, Scanner
+from execbrief.secrets.guard import MIN_TOKEN, candidate_tokens
+from execbrief.secrets.scanner import Detection, Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 
 #: No secret the scanner or the guard recognises is shorter than this.

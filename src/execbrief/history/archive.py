@@ -11,7 +11,7 @@ from collections import defaultdict
 from html import escape
 from pathlib import Path
 
-from execbrief.history import StoredDocument
+from execbrief.history.runs import StoredDocument
 from execbrief.renderers.html import STYLE, HtmlRenderer
 
 

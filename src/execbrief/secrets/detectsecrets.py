@@ -1,7 +1,7 @@
 """A second opinion from Yelp's detect-secrets, when ``execbrief[detect-secrets]`` is installed.
 
 ``second_opinion(path, display, scanner)`` runs detect-secrets on one file and maps each of its
-results to a :class:`~execbrief.secretscan.Detection` fingerprinted with *our* key. The plaintext
+results to a :class:`~execbrief.secrets.scanner.Detection` fingerprinted with *our* key. The plaintext
 detect-secrets holds (``secret_value``) is fingerprinted and dropped inside this call; its unsalted
 SHA-1 ``secret_hash`` is never kept. Without the package the function returns ``[]``;
 ``available()`` says whether it is installed.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from execbrief.secretscan import Detection, Scanner
+from execbrief.secrets.scanner import Detection, Scanner
 
 
 def available() -> bool:

@@ -1,0 +1,1 @@
+"""Delivery: compose a message, guard it, send it once per recipient and period, and track it."""

@@ -1,0 +1,72 @@
+"""The operator alert: a short message naming every delivery of a run that needs a look, sent
+through the transport or, when it is down, written to stderr."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO
+
+from execbrief.delivery.message import Rendered, compose
+from execbrief.delivery.pacing import RateLimiter, Timing
+from execbrief.delivery.results import DispatchResult, Guard
+from execbrief.transports.base import Transport
+
+
+def alert_text(result: DispatchResult) -> str:
+    """The short operator alert for a run with problems: one line per delivery that needs a look."""
+    lines = [
+        f"execbrief run {result.run_id} for period {result.period} needs attention.",
+        "",
+    ]
+    if result.halted:
+        lines += [f"The run stopped: {result.halted}", ""]
+    for outcome in result.outcomes:
+        if outcome.problem:
+            lines.append(
+                f"- {outcome.report} to {outcome.recipient}: {outcome.status}: {outcome.error or ''}".rstrip(
+                    ": "
+                )
+            )
+    lines += [
+        "",
+        "Run `execbrief history` for every delivery; failed, deferred and pending ones are retried by the next `execbrief send`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def send_alert(
+    result: DispatchResult,
+    transport: Transport,
+    sender: str,
+    operator: str | None,
+    timing: Timing,
+    limiter: RateLimiter,
+    guard: Guard,
+    stream: IO[str] | None,
+    transport_down: bool,
+) -> None:
+    text = alert_text(result)
+    subject = f"execbrief: delivery problems in run {result.run_id} ({result.period})"
+    out = stream if stream is not None else sys.stderr
+    if operator and not transport_down:
+        message = compose(
+            Rendered(subject=subject, text=text),
+            sender=sender,
+            recipient=operator,
+            date=timing.now(),
+            report="alert",
+            period=f"{result.period}.run{result.run_id}",
+        )
+        if not guard.check(message):
+            try:
+                limiter.acquire(1)
+                transport.send(message, tags={"report": "alert", "period": result.period})
+            except Exception as exc:  # the alert must never hide the run's own result
+                out.write(
+                    f"execbrief: could not alert {operator} ({type(exc).__name__}: {exc}); the alert follows\n"
+                )
+            else:
+                result.alerts.append(f"alerted {operator}")
+                return
+    out.write(text)
+    result.alerts.append("alert written to stderr")

@@ -1,0 +1,111 @@
+"""What goes out: each built report rendered for mailing (Outgoing), its subject line, and the
+configured transport opened with its options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from execbrief.delivery.message import Attachment, Rendered
+from execbrief.document import Document
+from execbrief.errors import ConfigError
+from execbrief.transports.base import Transport
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One built report ready to mail: its document (for the reconciliation gate), its rendered
+    message content and its recipients."""
+
+    report: str
+    document: Document | None
+    rendered: Rendered
+    recipients: tuple[str, ...]
+
+
+def open_transport(
+    config: Any, registry: Any, environ: dict[str, str], name: str | None = None
+) -> Transport:
+    """Open the configured transport (``delivery.transport``, or ``name``) with its options."""
+    chosen = name or config.delivery.transport
+    factory = registry.transports.get(chosen)
+    if factory is None:
+        raise ConfigError(
+            f"no transport named {chosen!r}; expected one of {', '.join(sorted(registry.transports))}",
+            path=str(config.path),
+            key="delivery.transport",
+        )
+    options = config.delivery.transport_options(chosen)
+    if options is None:
+        try:
+            options = factory.Options.model_validate({})
+        except ValidationError as exc:
+            raise ConfigError(
+                f"[delivery.{chosen}] is needed: {exc.errors()[0]['msg']}",
+                path=str(config.path),
+                key=f"delivery.{chosen}",
+            ) from None
+    transport: Transport = factory.open(options, config.delivery, config.root, environ)
+    return transport
+
+
+def subject_for(document: Document, settings: Any, prefix: str = "") -> str:
+    """The subject line: the report's ``subject`` setting, else "<title> — <period>"."""
+    if settings is not None and settings.subject:
+        return prefix + str(settings.subject).format(
+            period=document.period, title=document.title, report=document.report
+        )
+    return f"{prefix}{document.title} — {document.period}"
+
+
+def outgoing_for(
+    config: Any,
+    registry: Any,
+    documents: Iterable[Document],
+    render: Callable[[Document, str], str],
+) -> list[Outgoing]:
+    """Render each document for mailing: text body, HTML when enabled, attachments, recipients.
+
+    ``attach`` entries in ``[reports.<name>]`` name a renderer (the document in that format is
+    attached as ``<report>-<period>.<ext>``) or a file relative to the portfolio root.
+    """
+    out: list[Outgoing] = []
+    for document in documents:
+        settings = config.reports.get(document.report)
+        html_wanted = (
+            settings.html
+            if settings is not None and settings.html is not None
+            else config.delivery.html
+        )
+        html = render(document, "html") if html_wanted and "html" in registry.renderers else None
+        attachments: list[Attachment] = []
+        for entry in settings.attach if settings is not None else ():
+            if entry in registry.renderers:
+                renderer = registry.renderers[entry]
+                filename = f"{document.report}-{document.period}.{renderer.extension}"
+                media = getattr(renderer, "media_type", None)
+                attachments.append(
+                    Attachment(filename, render(document, entry).encode("utf-8"), media)
+                )
+                continue
+            path = config.resolve(entry)
+            try:
+                attachments.append(Attachment(path.name, path.read_bytes()))
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the attachment {entry!r} ({exc.strerror or exc}); expected a format name or a file",
+                    path=str(config.path),
+                    key=f"reports.{document.report}.attach",
+                ) from None
+        rendered = Rendered(
+            subject=subject_for(document, settings, config.delivery.subject_prefix),
+            text=render(document, "text"),
+            html=html,
+            attachments=tuple(attachments),
+        )
+        recipients = tuple(settings.recipients) if settings is not None else ()
+        out.append(Outgoing(document.report, document, rendered, recipients))
+    return out

@@ -1,0 +1,1 @@
+"""Secrets: the scanner, the detect-secrets adaptor, redaction and the outgoing guard."""
