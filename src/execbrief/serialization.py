@@ -1,11 +1,17 @@
 """Lossless JSON for execbrief's frozen dataclasses.
 
 ``to_jsonable`` turns a dataclass tree into plain JSON data: every dataclass becomes an object whose
-``"type"`` names its class (``"execbrief.values:Money"`` for classes outside a short alias table),
+``"type"`` names its class by a short, stable tag from ``TAGS`` (``"money"``, ``"table"``), or by
+``"module:Qualname"`` for a class outside the table (a plugin's own records),
 Decimals and dates become strings, tuples become lists and enums their values. ``from_jsonable``
 reverses it using the field annotations, so ``from_jsonable(to_jsonable(x)) == x`` for every value
 object, record, finding and document in the package, and for plugin classes that follow the same
 conventions (frozen dataclasses, annotated fields).
+
+The tags are the wire format of the JSON export and of the store: moving a class to another module
+changes only its entry in ``TAGS``. Stores written before the tags (release 0.1 wrote
+``"execbrief.values:Money"``) still decode: a ``module:Qualname`` is looked up in ``MOVED`` first,
+then imported as written.
 """
 
 from __future__ import annotations
@@ -24,14 +30,79 @@ JSON = Any
 
 _TYPE_KEY = "type"
 
+#: The short tag of every class the package serialises, and where the class lives now.
+TAGS: dict[str, str] = {
+    "money": "execbrief.values:Money",
+    "money_range": "execbrief.values:MoneyRange",
+    "percent": "execbrief.values:Percent",
+    "period": "execbrief.values:Period",
+    "provenance": "execbrief.snapshot:Provenance",
+    "record": "execbrief.snapshot:Record",
+    "source_error": "execbrief.snapshot:SourceError",
+    "freshness": "execbrief.snapshot:Freshness",
+    "source_result": "execbrief.snapshot:SourceResult",
+    "entity_info": "execbrief.snapshot:EntityInfo",
+    "snapshot": "execbrief.snapshot:Snapshot",
+    "metric": "execbrief.findings:Metric",
+    "finding": "execbrief.findings:Finding",
+    "action": "execbrief.findings:Action",
+    "analysis_result": "execbrief.findings:AnalysisResult",
+    "paragraph": "execbrief.document:Paragraph",
+    "bullet": "execbrief.document:Bullet",
+    "bullet_list": "execbrief.document:BulletList",
+    "row": "execbrief.document:Row",
+    "table": "execbrief.document:Table",
+    "metrics": "execbrief.document:Metrics",
+    "findings": "execbrief.document:Findings",
+    "action_plan": "execbrief.document:ActionPlan",
+    "point": "execbrief.document:Point",
+    "series": "execbrief.document:Series",
+    "chart": "execbrief.document:Chart",
+    "section": "execbrief.document:Section",
+    "document": "execbrief.document:Document",
+    "booking": "execbrief.records.bookings:Booking",
+    "endpoint": "execbrief.records.code:Endpoint",
+    "iac_issue": "execbrief.records.code:IacIssue",
+    "stack_item": "execbrief.records.code:StackItem",
+    "code_inventory": "execbrief.records.code:CodeInventory",
+    "code_coverage": "execbrief.records.code:CodeCoverage",
+    "cloud_resource": "execbrief.records.code:CloudResource",
+    "cloud_cost": "execbrief.records.code:CloudCost",
+    "fact": "execbrief.records.handoff:Fact",
+    "funnel_step": "execbrief.records.handoff:FunnelStep",
+    "note_section": "execbrief.records.handoff:NoteSection",
+    "transaction": "execbrief.records.ledger:Transaction",
+    "cash_balance": "execbrief.records.ledger:CashBalance",
+    "secret_finding": "execbrief.records.secrets:SecretFinding",
+    "env_key": "execbrief.records.secrets:EnvKey",
+    "local_business": "execbrief.records.site:LocalBusiness",
+    "site_page": "execbrief.records.site:SitePage",
+    "site_file": "execbrief.records.site:SiteFile",
+    "subscriber_counts": "execbrief.records.subscribers:SubscriberCounts",
+    "time_entry": "execbrief.records.timesheets:TimeEntry",
+    "invoice": "execbrief.records.timesheets:Invoice",
+    "trip": "execbrief.records.trips:Trip",
+}
+
+#: ``module:Qualname`` paths an older release wrote for a class that has since moved: old -> tag.
+MOVED: dict[str, str] = {}
+
+_TAG_OF = {path: tag for tag, path in TAGS.items()}
+
 
 def type_name(cls: type) -> str:
-    """The stable name a class is serialised under: ``module:Qualname``."""
-    return f"{cls.__module__}:{cls.__qualname__}"
+    """The stable name a class is serialised under: its tag, else ``module:Qualname``."""
+    path = f"{cls.__module__}:{cls.__qualname__}"
+    return _TAG_OF.get(path, path)
+
+
+def _is_type_name(value: Any) -> bool:
+    return isinstance(value, str) and (value in TAGS or ":" in value)
 
 
 @cache
 def _resolve(name: str) -> type:
+    name = TAGS.get(MOVED.get(name, name), name)
     module_name, _, qualname = name.partition(":")
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
@@ -87,12 +158,7 @@ def from_jsonable(data: JSON, expected: Any = Any) -> Any:
             except (TypeError, ValueError, ArithmeticError):
                 continue
         raise ValueError(f"{data!r} matches none of {expected}")
-    if (
-        isinstance(data, dict)
-        and _TYPE_KEY in data
-        and isinstance(data[_TYPE_KEY], str)
-        and ":" in data[_TYPE_KEY]
-    ):
+    if isinstance(data, dict) and _is_type_name(data.get(_TYPE_KEY)):
         return _decode_dataclass(data)
     if origin is typing.Literal:
         return data

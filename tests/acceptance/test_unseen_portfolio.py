@@ -61,6 +61,7 @@ import pytest
 from click.testing import CliRunner
 
 from execbrief.cli import cli
+from execbrief.serialization import TAGS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unseen"
 AS_OF = "2026-11-18"
@@ -108,13 +109,19 @@ def runs(portfolio: Path) -> dict[str, Any]:
     return out
 
 
+def _kind(o: dict[str, Any]) -> str:
+    """The class name a JSON object's short type tag stands for ("money" -> "Money")."""
+    tag = str(o.get("type", ""))
+    return TAGS.get(tag, tag).rsplit(":", 1)[-1]
+
+
 def _objects(doc: Any, kind: str) -> list[dict[str, Any]]:
-    """Every JSON object whose type ends with ':<kind>', depth first, in document order."""
+    """Every JSON object of class ``kind``, depth first, in document order."""
     found: list[dict[str, Any]] = []
 
     def walk(o: Any) -> None:
         if isinstance(o, dict):
-            if str(o.get("type", "")).endswith(":" + kind):
+            if _kind(o) == kind:
                 found.append(o)
             for v in o.values():
                 walk(v)
@@ -129,7 +136,7 @@ def _objects(doc: Any, kind: str) -> list[dict[str, Any]]:
 def _val(v: Any) -> Any:
     """A JSON value as something comparable: Money/Percent -> Decimal, MoneyRange -> (low, high)."""
     if isinstance(v, dict):
-        t = str(v.get("type", "")).rsplit(":", 1)[-1]
+        t = _kind(v)
         if t == "Money":
             return Decimal(v["amount"])
         if t == "Percent":
@@ -224,7 +231,7 @@ def test_collect_reads_every_source_as_documented(runs: dict[str, Any]) -> None:
         (f["entity"], f["key"]): (f["provenance"]["line"], f["value"])
         for r in snap["results"]
         for f in r["records"]
-        if f["type"].endswith(":Fact")
+        if f["type"] == "fact"
     }
     assert facts[("saltgrass-charters", "owner")] == (2, "Dana Ruiz")
     assert facts[("saltgrass-charters", "cash")][0] == 14
@@ -240,7 +247,7 @@ def test_collect_reads_every_source_as_documented(runs: dict[str, Any]) -> None:
     steps = [
         (s["provenance"]["line"], s["step"], s["count"])
         for s in _records(snap, "saltgrass-charters", "handoff")
-        if s["type"].endswith(":FunnelStep")
+        if s["type"] == "funnel_step"
     ]
     assert steps == [
         (27, "Inquiries", 19),
@@ -254,7 +261,7 @@ def test_collect_reads_every_source_as_documented(runs: dict[str, Any]) -> None:
         return [
             (b["kind"], b["provenance"]["line"], _val(b["balance"]), _val(b["computed"]))
             for b in _records(snap, entity, "ledger")
-            if b["type"].endswith(":CashBalance")
+            if b["type"] == "cash_balance"
         ]
 
     assert balances("saltgrass-charters") == [
@@ -274,7 +281,7 @@ def test_collect_reads_every_source_as_documented(runs: dict[str, Any]) -> None:
     sg = {
         t["provenance"]["line"]: t
         for t in _records(snap, "saltgrass-charters", "ledger")
-        if t["type"].endswith(":Transaction")
+        if t["type"] == "transaction"
     }
     assert (sg[3]["account_type"], _val(sg[3]["amount"]), sg[3]["reference"]) == (
         "income",
@@ -289,7 +296,7 @@ def test_collect_reads_every_source_as_documented(runs: dict[str, Any]) -> None:
     bank = {
         t["provenance"]["line"]: t
         for t in _records(snap, "brightline-advisory", "ledger")
-        if t["type"].endswith(":Transaction")
+        if t["type"] == "transaction"
     }
     # sign = "bank": -1200.00 on Expenses:Rent is an expense of 1,200 (natural sign).
     assert (bank[4]["account_type"], _val(bank[4]["amount"])) == ("expense", D("1200"))
@@ -322,10 +329,7 @@ def test_collect_reads_every_source_as_documented(runs: dict[str, Any]) -> None:
     ) == (50, 47, 45, 40)
     assert counts_rec["by_source"] == {"booking form": 22, "website footer": 25}
 
-    env = {
-        (k["line"], k["type"].rsplit(":", 1)[-1]): k
-        for k in _records(snap, "saltgrass-charters", "env")
-    }
+    env = {(k["line"], _kind(k)): k for k in _records(snap, "saltgrass-charters", "env")}
     assert env[(3, "SecretFinding")]["kind"] == "stripe-secret-key"
     assert env[(3, "SecretFinding")]["live"] is True
     assert env[(4, "EnvKey")]["value_kind"] == "secret"
@@ -859,7 +863,7 @@ def test_pipeline_none_followed_by_a_comma_is_zero(runs: dict[str, Any]) -> None
     (fact,) = [
         f
         for f in _records(runs["collect"]["json"], "brightline-advisory", "handoff")
-        if f["type"].endswith(":Fact") and f["key"] == "pipeline"
+        if f["type"] == "fact" and f["key"] == "pipeline"
     ]
     assert fact["value"] == 0
 

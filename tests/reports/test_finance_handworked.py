@@ -190,9 +190,9 @@ def cell(value: Any) -> Any:
     """A table cell as plain text: '-900.00..-550.00' for a range, '12750.00' for money."""
     if isinstance(value, dict):
         kind = str(value.get("type", ""))
-        if kind.endswith("MoneyRange"):
+        if kind == "money_range":
             return f"{value['low']['amount']}..{value['high']['amount']}"
-        if kind.endswith("Money"):
+        if kind == "money":
             return value["amount"]
         for key in ("value", "text"):
             if key in value:
@@ -228,7 +228,7 @@ def cites(document: dict[str, Any]) -> set[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if str(node.get("type", "")).endswith(":Provenance"):
+            if node.get("type") == "provenance":
                 line, end = node.get("line"), node.get("end_line")
                 found.add(f"{node['source']}:{line}" + (f"-{end}" if end and end != line else ""))
             for value in node.values():

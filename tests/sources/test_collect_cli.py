@@ -93,11 +93,11 @@ def test_collect_json_is_the_snapshot(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["portfolio"] == "Test Holdings" and data["as_of"] == "2026-11-20"
     alpha, beta = data["results"]
-    assert [r["type"].rsplit(":", 1)[1] for r in alpha["records"]] == [
-        "Transaction",
-        "Transaction",
-        "CashBalance",
-        "CashBalance",
+    assert [r["type"] for r in alpha["records"]] == [
+        "transaction",
+        "transaction",
+        "cash_balance",
+        "cash_balance",
     ]
     assert alpha["records"][0]["amount"]["amount"] == "500"
     assert alpha["records"][0]["provenance"]["line"] == 3
