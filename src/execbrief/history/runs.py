@@ -26,6 +26,7 @@ from execbrief.history.deltas import (
 from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Snapshot
 from execbrief.store.db import Store
+from execbrief.store.history import DocumentRow, FindingRow, HistoryTables, MetricRow
 
 
 def document_sha256(document: Document) -> str:
@@ -67,6 +68,7 @@ class History:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.tables = HistoryTables(store)
 
     def record(
         self, run_id: int, period: str, snapshot: Snapshot, documents: list[Document]
@@ -74,88 +76,25 @@ class History:
         """Store what a run saw and built, in one transaction."""
         blob = zlib.compress(json.dumps(snapshot.to_dict()).encode(), 6)
         summary = json.dumps(snapshot_summary(snapshot), sort_keys=True)
-        with self.store.transaction() as db:
-            db.execute(
-                "INSERT INTO snapshots (run_id, period, as_of, summary, snapshot) VALUES (?, ?, ?, ?, ?)",
-                (run_id, period, snapshot.as_of.isoformat(), summary, blob),
-            )
-            for document in documents:
-                db.execute(
-                    "INSERT OR REPLACE INTO documents (run_id, period, report, as_of, content_sha256, document)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        run_id,
-                        period,
-                        document.report,
-                        document.as_of.isoformat(),
-                        document_sha256(document),
-                        json.dumps(document.to_dict()),
-                    ),
-                )
-                db.execute(
-                    "DELETE FROM metrics WHERE run_id = ? AND report = ?", (run_id, document.report)
-                )
-                db.execute(
-                    "DELETE FROM findings WHERE run_id = ? AND report = ?",
-                    (run_id, document.report),
-                )
-                for key, metric in comparable_metrics(document).items():
-                    number = metric_number(metric.value)
-                    db.execute(
-                        "INSERT INTO metrics (run_id, period, report, metric_key, metric_id, entity, label, value, number)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            run_id,
-                            period,
-                            document.report,
-                            key,
-                            metric.id,
-                            metric.entity,
-                            metric.label,
-                            json.dumps(to_jsonable(metric.value)),
-                            None if number is None else str(number),
-                        ),
-                    )
-                seen: set[str] = set()
-                for finding in document.findings():
-                    if finding.id in seen:
-                        continue
-                    seen.add(finding.id)
-                    db.execute(
-                        "INSERT INTO findings (run_id, period, report, finding_id, rule, severity, entity, title)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            run_id,
-                            period,
-                            document.report,
-                            finding.id,
-                            finding.rule,
-                            finding.severity.value,
-                            finding.entity,
-                            finding.title,
-                        ),
-                    )
+        self.tables.record(
+            run_id,
+            period,
+            (snapshot.as_of.isoformat(), summary, blob),
+            [_rows(run_id, period, document) for document in documents],
+        )
 
     def latest_documents(
         self, before: str | None = None, report: str | None = None
     ) -> list[StoredDocument]:
         """The latest stored document per (period, report), periods before ``before`` if given."""
-        query = (
-            "SELECT d.run_id, d.period, d.report, d.document FROM documents d"
-            " JOIN (SELECT period, report, MAX(run_id) AS run_id FROM documents GROUP BY period, report) latest"
-            " ON d.period = latest.period AND d.report = latest.report AND d.run_id = latest.run_id"
-            " WHERE (? IS NULL OR d.period < ?) AND (? IS NULL OR d.report = ?)"
-            " ORDER BY d.period, d.report"
-        )
-        rows = self.store.db.execute(query, (before, before, report, report)).fetchall()
         return [
             StoredDocument(
-                row["run_id"],
-                row["period"],
-                row["report"],
-                Document.from_dict(json.loads(row["document"])),
+                row.run_id,
+                row.period,
+                row.report,
+                Document.from_dict(json.loads(row.document_json)),
             )
-            for row in rows
+            for row in self.tables.latest_documents(before, report)
         ]
 
     def prior(self, report: str, period: str) -> PriorRun | None:
@@ -192,22 +131,14 @@ class History:
 
     def sent_documents(self) -> list[StoredDocument]:
         """The latest stored document per (period, report) that was delivered to someone."""
-        sent = {
-            (row["report"], row["period"])
-            for row in self.store.db.execute(
-                "SELECT DISTINCT report, period FROM deliveries WHERE status IN ('sent', 'delivered')"
-            )
-        }
+        sent = self.tables.delivered_reports()
         return [doc for doc in self.latest_documents() if (doc.report, doc.period) in sent]
 
     def period_summary(self, period: str) -> dict[str, Any]:
         """What the runs of one period saw and built: snapshot summaries, documents, findings."""
-        db = self.store.db
+        rows = self.tables.period_rows(period)
         snapshots = [
-            {"run_id": row["run_id"], **json.loads(row["summary"])}
-            for row in db.execute(
-                "SELECT run_id, summary FROM snapshots WHERE period = ? ORDER BY run_id", (period,)
-            )
+            {"run_id": row["run_id"], **json.loads(row["summary"])} for row in rows["snapshots"]
         ]
         documents = [
             {
@@ -216,31 +147,55 @@ class History:
                 "as_of": row["as_of"],
                 "sha256": row["content_sha256"],
             }
-            for row in db.execute(
-                "SELECT run_id, report, as_of, content_sha256 FROM documents WHERE period = ? ORDER BY run_id, report",
-                (period,),
-            )
-        ]
-        findings = [
-            dict(row)
-            for row in db.execute(
-                "SELECT run_id, report, finding_id, severity, entity, title FROM findings WHERE period = ?"
-                " ORDER BY run_id, report, finding_id",
-                (period,),
-            )
+            for row in rows["documents"]
         ]
         return {
             "period": period,
             "snapshots": snapshots,
             "documents": documents,
-            "findings": findings,
+            "findings": rows["findings"],
         }
 
     def snapshot(self, run_id: int) -> Snapshot | None:
         """The full snapshot a run stored."""
-        row = self.store.db.execute(
-            "SELECT snapshot FROM snapshots WHERE run_id = ?", (run_id,)
-        ).fetchone()
-        if row is None:
+        blob = self.tables.snapshot_blob(run_id)
+        if blob is None:
             return None
-        return Snapshot.from_dict(json.loads(zlib.decompress(row["snapshot"])))
+        return Snapshot.from_dict(json.loads(zlib.decompress(blob)))
+
+
+def _rows(
+    run_id: int, period: str, document: Document
+) -> tuple[DocumentRow, list[MetricRow], list[FindingRow]]:
+    """A document as the rows of the history tables: itself, its comparable figures, its findings
+    (each finding id once)."""
+    stored = DocumentRow(
+        run_id,
+        period,
+        document.report,
+        document.as_of.isoformat(),
+        document_sha256(document),
+        json.dumps(document.to_dict()),
+    )
+    metrics = []
+    for key, metric in comparable_metrics(document).items():
+        number = metric_number(metric.value)
+        metrics.append(
+            MetricRow(
+                key,
+                metric.id,
+                metric.entity,
+                metric.label,
+                json.dumps(to_jsonable(metric.value)),
+                None if number is None else str(number),
+            )
+        )
+    findings: dict[str, FindingRow] = {}
+    for finding in document.findings():
+        findings.setdefault(
+            finding.id,
+            FindingRow(
+                finding.id, finding.rule, finding.severity.value, finding.entity, finding.title
+            ),
+        )
+    return stored, metrics, list(findings.values())
