@@ -127,3 +127,67 @@ def test_environment_overrides_delivery(tmp_path: Path) -> None:
     assert config.delivery.sender == "env@harbor.example"
     error = error_of(write(tmp_path, MINIMAL), {"EXECBRIEF_TRANSPORT": "pigeon"})
     assert error.key == "delivery.transport"
+
+
+BAD_VALUES = [
+    (
+        '[portfolio]\nname = "X"\nas_of = 0001-01-01\n',
+        "portfolio.as_of",
+        "outside 1900-01-01..2999-12-31",
+    ),
+    (
+        '[portfolio]\nname = "X"\n[reports.ceo]\nsubject = "{nope} report"\n',
+        "reports.ceo.subject",
+        "uses {nope}",
+    ),
+    (
+        '[portfolio]\nname = "X"\n[reports.ceo]\nsubject = "{title"\n',
+        "reports.ceo.subject",
+        "not a valid template",
+    ),
+    (
+        '[portfolio]\nname = "X"\n[reports.ceo]\nsubject = "Hi\\r\\nBcc: x@y.z"\n',
+        "reports.ceo.subject",
+        "must be one line",
+    ),
+    (
+        '[portfolio]\nname = "X"\n[delivery]\nsubject_prefix = "[H]\\n"\n',
+        "delivery.subject_prefix",
+        "must be one line",
+    ),
+    (
+        '[portfolio]\nname = "X"\n[reports.ceo]\nto = ["a@b.example\\nBcc: c@d.example"]\n',
+        "reports.ceo.to",
+        "is not an email address",
+    ),
+    (
+        '[portfolio]\nname = "X"\n[secrets]\nallowlist = [{fingerprint = "not-hex", reason = "x"}]\n',
+        "secrets.allowlist[0].fingerprint",
+        "is not a fingerprint",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "expected"), BAD_VALUES)
+def test_values_send_would_trip_on_are_refused_at_load(
+    tmp_path: Path, text: str, key: str, expected: str
+) -> None:
+    """`check` fails where `send` would: every value that goes into a header or a format call is
+    validated when the config is read, with the key and what to write instead."""
+    path = tmp_path / "portfolio.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert f"{path}, {key}:" in message and expected in message
+    assert "Value error" not in message
+
+
+def test_a_subject_template_with_the_known_fields_and_literal_braces_is_accepted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "portfolio.toml"
+    path.write_text(
+        '[portfolio]\nname = "X"\n[reports.ceo]\nsubject = "{title} {{draft}} {period}"\n'
+    )
+    assert load_config(path).reports["ceo"].subject == "{title} {{draft}} {period}"

@@ -91,10 +91,16 @@ def parse_as_of(value: str | None, config: Config | None = None) -> date:
         if config is not None and config.portfolio.as_of is not None:
             return config.portfolio.as_of
         return date.today()
+    from execbrief.config import check_as_of
+
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         fail(f"--as-of {value!r} is not a date; expected YYYY-MM-DD")
+    try:
+        return check_as_of(parsed)
+    except ValueError as exc:
+        fail(f"--as-of {exc}")
 
 
 def config_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
+import string
 import tomllib
 import types
 import typing
@@ -86,6 +88,48 @@ class SourceSpec:
     key: str
 
 
+#: The report dates execbrief accepts: a wider range is a typo, and date arithmetic overflows at
+#: the ends of the calendar.
+EARLIEST_AS_OF = date(1900, 1, 1)
+LATEST_AS_OF = date(2999, 12, 31)
+
+#: The placeholders a ``subject`` template may use.
+SUBJECT_FIELDS = ("title", "period", "report")
+
+
+def check_as_of(value: date) -> date:
+    """``value`` when it lies in the accepted range of report dates; else a ValueError."""
+    if not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        raise ValueError(
+            f"{value.isoformat()} is outside {EARLIEST_AS_OF.isoformat()}..{LATEST_AS_OF.isoformat()}; "
+            "expected the date the report is as of"
+        )
+    return value
+
+
+def _one_line(value: str | None) -> str | None:
+    if value is not None and ("\r" in value or "\n" in value):
+        raise ValueError("must be one line (it goes into a mail header); remove the line break")
+    return value
+
+
+def check_subject(template: str) -> str:
+    """A ``subject`` template: one line, only ``{title}``, ``{period}`` and ``{report}``."""
+    _one_line(template)
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise ValueError(
+            f"is not a valid template ({exc}); write {{{{ and }}}} for a literal brace"
+        ) from None
+    for name in fields:
+        if name not in SUBJECT_FIELDS:
+            raise ValueError(
+                f"uses {{{name}}}; expected only {', '.join('{' + f + '}' for f in SUBJECT_FIELDS)}"
+            )
+    return template
+
+
 class PortfolioSection(Model):
     """``[portfolio]``: the portfolio's name and house rules."""
 
@@ -95,6 +139,11 @@ class PortfolioSection(Model):
     show_customer_names: bool = False
     #: Pin the report date when the data is a fixed export (the demo); else commands use today.
     as_of: date | None = None
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of(cls, value: date | None) -> date | None:
+        return None if value is None else check_as_of(value)
 
 
 class DeliverySection(Model):
@@ -114,9 +163,14 @@ class DeliverySection(Model):
     @field_validator("sender", "operator")
     @classmethod
     def _address(cls, value: str | None) -> str | None:
-        if value is not None and ("@" not in value or " " in value.strip()):
+        if value is not None and ("@" not in value or any(c.isspace() for c in value.strip())):
             raise ValueError("expected an email address such as reports@example.com")
         return value
+
+    @field_validator("subject_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        return _one_line(value) or ""
 
     def transport_options(self, name: str) -> BaseModel | None:
         """The validated ``[delivery.<name>]`` options, or None if the table is absent."""
@@ -141,9 +195,14 @@ class ReportSettings(Model):
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
         for value in values:
-            if "@" not in value or " " in value.strip():
+            if "@" not in value or any(c.isspace() for c in value.strip()):
                 raise ValueError(f"{value!r} is not an email address")
         return values
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str | None) -> str | None:
+        return None if value is None else check_subject(value)
 
     @property
     def options(self) -> BaseModel | None:
@@ -166,6 +225,15 @@ class AllowlistEntry(Model):
     def model_post_init(self, __context: Any) -> None:
         if not (self.fingerprint or self.path):
             raise ValueError("an allowlist entry needs a fingerprint or a path pattern")
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _fingerprint(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[0-9a-f]{8,16}", value.strip().lower()):
+            raise ValueError(
+                f"{value!r} is not a fingerprint; expected 8 to 16 hex digits, as the CTO report prints them"
+            )
+        return None if value is None else value.strip().lower()
 
 
 class SecretsSection(Model):
@@ -455,6 +523,8 @@ def _config_error(
         )
     elif error["type"] == "missing":
         message = "required key is missing"
+    elif error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")  # our own sentence: it names the value
     elif "input" in error and not isinstance(error["input"], dict | list):
         message = f"{message} (got {error['input']!r})"
     more = len(errors) - 1
