@@ -6,13 +6,13 @@ evidence, or is unknown."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from execbrief.analysis import books
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
-from execbrief.analysis.finance.options import FinanceOptions, RuleSpec
+from execbrief.analysis.finance.options import FinanceOptions, RuleKind, RuleSpec
 from execbrief.analysis.finance.wording import fmt_months, money_text
 from execbrief.records.handoff import Fact
 from execbrief.records.ledger import AccountType, Transaction
@@ -44,6 +44,16 @@ def _says_signed(text: str) -> bool:
     return bool(_SIGNED.search(text)) and not _NEGATED_SIGNED.search(text)
 
 
+@dataclass(frozen=True)
+class RuleInputs:
+    """What a rule is checked against: the snapshot, the options, the entities and the roll-up."""
+
+    snapshot: Snapshot
+    options: FinanceOptions
+    entities: Sequence[EntityFinance]
+    portfolio: EntityFinance | None
+
+
 def check_rules(
     snapshot: Snapshot,
     options: FinanceOptions,
@@ -51,23 +61,13 @@ def check_rules(
     portfolio: EntityFinance | None,
 ) -> tuple[RuleCheck, ...]:
     """Check every configured rule against the data: pass, fail (with evidence) or unknown."""
-    out: list[RuleCheck] = []
-    for rule in options.rules:
-        if rule.kind == "cash-months":
-            out.extend(_rule_cash(rule, options, entities, portfolio))
-        elif rule.kind == "max-spend":
-            out.extend(_rule_spend(rule, options, snapshot))
-        else:
-            out.extend(_rule_equity(rule, snapshot))
-    return tuple(out)
+    inputs = RuleInputs(snapshot, options, entities, portfolio)
+    return tuple(check for rule in options.rules for check in CHECKS[rule.kind](rule, inputs))
 
 
-def _rule_cash(
-    rule: RuleSpec,
-    options: FinanceOptions,
-    entities: Sequence[EntityFinance],
-    portfolio: EntityFinance | None,
-) -> list[RuleCheck]:
+def _rule_cash(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
+    """Cash covers ``months`` of net burn at the worst month, per entity and for the portfolio."""
+    options, entities, portfolio = inputs.options, inputs.entities, inputs.portfolio
     months = rule.months or options.min_cash_months
     description = (
         rule.description
@@ -99,7 +99,9 @@ def _rule_cash(
     return out
 
 
-def _rule_spend(rule: RuleSpec, options: FinanceOptions, snapshot: Snapshot) -> list[RuleCheck]:
+def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
+    """No single spend over ``limit`` without a revenue case; recurring payees are left out."""
+    options, snapshot = inputs.options, inputs.snapshot
     limit = Money(rule.limit or options.max_unreviewed_spend, snapshot.currency)
     description = rule.description or (
         f"No single spend over {limit} without a revenue case (recurring payments such as payroll excluded)"
@@ -157,7 +159,9 @@ def _rule_spend(rule: RuleSpec, options: FinanceOptions, snapshot: Snapshot) -> 
     return out
 
 
-def _rule_equity(rule: RuleSpec, snapshot: Snapshot) -> list[RuleCheck]:
+def _rule_equity(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
+    """No equity promised without a signed agreement, per entity that promised any."""
+    snapshot = inputs.snapshot
     description = rule.description or "No equity promised without a signed agreement"
     out = []
     for info in snapshot.entities:
@@ -209,3 +213,11 @@ def _rule_equity(rule: RuleSpec, snapshot: Snapshot) -> list[RuleCheck]:
                 )
             )
     return out
+
+
+#: The check of each kind of rule (``RuleSpec.kind``).
+CHECKS: dict[RuleKind, Callable[[RuleSpec, RuleInputs], list[RuleCheck]]] = {
+    "cash-months": _rule_cash,
+    "max-spend": _rule_spend,
+    "equity-agreement": _rule_equity,
+}
