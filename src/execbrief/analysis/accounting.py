@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -785,10 +785,19 @@ def reconcile(
 # --------------------------------------------------------------------------- the analysis
 
 
-def _findings(
-    result: AccountingResult, options: AccountingOptions, names: dict[str, str], currency: str
-) -> list[Finding]:
-    out: list[Finding] = []
+@dataclass(frozen=True)
+class FindingInputs:
+    """What the accounting finding rules read."""
+
+    result: AccountingResult
+    options: AccountingOptions
+    names: dict[str, str]
+    currency: str
+
+
+def _deposits_as_income(inputs: FindingInputs) -> Iterator[Finding]:
+    """Customer deposits booked as income before the service (high), one finding an entity."""
+    result, currency = inputs.result, inputs.currency
     for summary_entity in sorted({s.entity for s in result.deferred_summary}):
         sums = [s for s in result.deferred_summary if s.entity == summary_entity]
         total = books.total((s.amount for s in sums), currency)
@@ -797,156 +806,185 @@ def _findings(
             currency,
         )
         periods = ", ".join(f"{s.period} {s.amount.quantize()}" for s in sums)
-        out.append(
-            Finding(
-                f"accounting.deposits-as-income:{summary_entity}",
-                "accounting.deposits-as-income",
-                f"{names[summary_entity]} books customer deposits as income before the service",
-                Severity.HIGH,
-                summary_entity,
-                f"{sum(s.items for s in sums)} payments totalling {total.quantize()} were booked as income before the "
-                f"service date ({periods}); {outstanding.quantize()} is for services after today and is still a liability.",
-                "Book deposits to Liabilities:Customer Deposits and move them to income on the service date "
-                "(ASC 606 contract liability); reclassify the amounts listed per period.",
-                Effort.DAYS,
-                3,
-                ("accounting", "revenue-recognition"),
-                tuple(p for s in sums for p in s.provenance),
-                None,
-                CostTier.ZERO_COST,
-            )
+        yield Finding(
+            f"accounting.deposits-as-income:{summary_entity}",
+            "accounting.deposits-as-income",
+            f"{inputs.names[summary_entity]} books customer deposits as income before the service",
+            Severity.HIGH,
+            summary_entity,
+            f"{sum(s.items for s in sums)} payments totalling {total.quantize()} were booked as income before the "
+            f"service date ({periods}); {outstanding.quantize()} is for services after today and is still a liability.",
+            "Book deposits to Liabilities:Customer Deposits and move them to income on the service date "
+            "(ASC 606 contract liability); reclassify the amounts listed per period.",
+            Effort.DAYS,
+            3,
+            ("accounting", "revenue-recognition"),
+            tuple(p for s in sums for p in s.provenance),
+            None,
+            CostTier.ZERO_COST,
         )
-    for pile in result.piles:
-        if pile.kind == "misc" and pile.total.amount <= options.misc_threshold:
+
+
+def _piles(inputs: FindingInputs) -> Iterator[Finding]:
+    """Uncategorised ("Misc") spending over ``misc_threshold``, and owner draws booked as expenses."""
+    names = inputs.names
+    for pile in inputs.result.piles:
+        if pile.kind == "misc" and pile.total.amount <= inputs.options.misc_threshold:
             continue
         top = sorted(pile.rows, key=lambda t: -t.amount.amount)[:3]
         listed = "; ".join(f"{t.date} {t.amount.quantize()} {t.memo or t.account}" for t in top)
         if pile.kind == "misc":
             title = f'{names[pile.entity]} has {pile.total.quantize()} of uncategorised ("Misc") spending'
             fix = "Recategorise each Misc line to a real expense account; set a rule that nothing stays in Misc at month end."
-            severity = Severity.MEDIUM
         else:
             title = f"{names[pile.entity]} books owner draws as business expenses ({pile.total.quantize()})"
             fix = "Move owner draws to an Equity:Owner Draws account; they are not expenses and distort profit and burn."
-            severity = Severity.MEDIUM
-        out.append(
-            Finding(
-                f"accounting.{pile.kind}:{pile.entity}",
-                f"accounting.{pile.kind}",
-                title,
-                severity,
-                pile.entity,
-                f"{len(pile.rows)} lines, largest: {listed}",
-                fix,
-                Effort.HOURS,
-                2,
-                ("accounting",),
-                books.cite(pile.rows),
-                None,
-                CostTier.ZERO_COST,
-            )
+        yield Finding(
+            f"accounting.{pile.kind}:{pile.entity}",
+            f"accounting.{pile.kind}",
+            title,
+            Severity.MEDIUM,
+            pile.entity,
+            f"{len(pile.rows)} lines, largest: {listed}",
+            fix,
+            Effort.HOURS,
+            2,
+            ("accounting",),
+            books.cite(pile.rows),
+            None,
+            CostTier.ZERO_COST,
         )
-    for pair in result.duplicates:
-        out.append(
-            Finding(
-                f"accounting.duplicate:{pair.entity}:{pair.payee}:{pair.first.date}:{pair.amount.amount}",
-                "accounting.duplicate",
-                f"{names[pair.entity]} likely paid {pair.payee} {pair.amount.quantize()} twice",
-                Severity.MEDIUM,
-                pair.entity,
-                f"{pair.first.date} and {pair.second.date} ({pair.days_apart} days apart), same payee and amount "
-                f"({pair.first.account}).",
-                f"Check with {pair.payee}; ask for a refund or credit of {pair.amount.quantize()} if it was paid twice.",
-                Effort.HOURS,
-                2,
-                ("accounting", "cost"),
-                (pair.first.provenance, pair.second.provenance),
-                None,
-                CostTier.ZERO_COST,
-            )
+
+
+def _duplicates(inputs: FindingInputs) -> Iterator[Finding]:
+    """The same payee paid the same amount twice within days (medium)."""
+    for pair in inputs.result.duplicates:
+        yield Finding(
+            f"accounting.duplicate:{pair.entity}:{pair.payee}:{pair.first.date}:{pair.amount.amount}",
+            "accounting.duplicate",
+            f"{inputs.names[pair.entity]} likely paid {pair.payee} {pair.amount.quantize()} twice",
+            Severity.MEDIUM,
+            pair.entity,
+            f"{pair.first.date} and {pair.second.date} ({pair.days_apart} days apart), same payee and amount "
+            f"({pair.first.account}).",
+            f"Check with {pair.payee}; ask for a refund or credit of {pair.amount.quantize()} if it was paid twice.",
+            Effort.HOURS,
+            2,
+            ("accounting", "cost"),
+            (pair.first.provenance, pair.second.provenance),
+            None,
+            CostTier.ZERO_COST,
         )
+
+
+def _chart_gaps(inputs: FindingInputs) -> Iterator[Finding]:
+    """Standard accounts missing from an entity's chart (medium, low when all are expense accounts)."""
     gaps_by_entity: dict[str, list[ChartGap]] = defaultdict(list)
-    for gap in result.chart_gaps:
+    for gap in inputs.result.chart_gaps:
         gaps_by_entity[gap.entity].append(gap)
     for entity, gaps in gaps_by_entity.items():
-        out.append(
-            Finding(
-                f"accounting.chart-gaps:{entity}",
-                "accounting.chart-gaps",
-                f"{names[entity]}'s chart of accounts lacks {len(gaps)} standard account(s)",
-                Severity.LOW if all(g.account_type == "expense" for g in gaps) else Severity.MEDIUM,
-                entity,
-                "; ".join(f"{g.account} ({g.why})" for g in gaps),
-                "Add the missing accounts and recode past lines to them.",
-                Effort.HOURS,
-                1,
-                ("accounting",),
-                (),
-                None,
-                CostTier.ZERO_COST,
-            )
+        yield Finding(
+            f"accounting.chart-gaps:{entity}",
+            "accounting.chart-gaps",
+            f"{inputs.names[entity]}'s chart of accounts lacks {len(gaps)} standard account(s)",
+            Severity.LOW if all(g.account_type == "expense" for g in gaps) else Severity.MEDIUM,
+            entity,
+            "; ".join(f"{g.account} ({g.why})" for g in gaps),
+            "Add the missing accounts and recode past lines to them.",
+            Effort.HOURS,
+            1,
+            ("accounting",),
+            (),
+            None,
+            CostTier.ZERO_COST,
         )
-    for audit in result.categories:
+
+
+def _outliers(inputs: FindingInputs) -> Iterator[Finding]:
+    """A charge above its category's upper fence (low), one finding a charge."""
+    for audit in inputs.result.categories:
         for row in audit.outliers:
-            out.append(
-                Finding(
-                    f"accounting.outlier:{audit.entity}:{audit.account}:{row.date}:{row.amount.amount}",
-                    "accounting.outlier",
-                    f"Unusual {audit.account} charge of {row.amount.quantize()} at {names[audit.entity]}",
-                    Severity.LOW,
-                    audit.entity,
-                    f"{row.date} {row.memo or ''}: above the category's upper fence {audit.fence} "
-                    f"(Q3 + 1.5 × IQR over {audit.rows} lines).",
-                    "Confirm the charge is right and expected; recode or dispute it if not.",
-                    Effort.HOURS,
-                    1,
-                    ("accounting", "cost"),
-                    (row.provenance,),
-                    None,
-                    CostTier.ZERO_COST,
-                )
-            )
-    subs_by_entity: dict[str, list[Subscription]] = defaultdict(list)
-    for sub in result.subscriptions:
-        subs_by_entity[sub.entity].append(sub)
-    for entity, subs in subs_by_entity.items():
-        monthly = books.total((s.monthly for s in subs), currency)
-        out.append(
-            Finding(
-                f"accounting.subscriptions:{entity}",
-                "accounting.subscriptions",
-                f"{names[entity]} pays {len(subs)} recurring charge(s), {monthly.quantize()}/mo",
-                Severity.INFO,
-                entity,
-                "; ".join(f"{s.payee} {s.monthly.quantize()}/mo ({s.months} months)" for s in subs),
-                "Review each recurring charge once a quarter; cancel what is unused.",
+            yield Finding(
+                f"accounting.outlier:{audit.entity}:{audit.account}:{row.date}:{row.amount.amount}",
+                "accounting.outlier",
+                f"Unusual {audit.account} charge of {row.amount.quantize()} at {inputs.names[audit.entity]}",
+                Severity.LOW,
+                audit.entity,
+                f"{row.date} {row.memo or ''}: above the category's upper fence {audit.fence} "
+                f"(Q3 + 1.5 × IQR over {audit.rows} lines).",
+                "Confirm the charge is right and expected; recode or dispute it if not.",
                 Effort.HOURS,
                 1,
                 ("accounting", "cost"),
-                tuple(p for s in subs for p in s.provenance),
+                (row.provenance,),
                 None,
                 CostTier.ZERO_COST,
             )
+
+
+def _subscriptions(inputs: FindingInputs) -> Iterator[Finding]:
+    """The recurring charges of each entity, to review (info)."""
+    subs_by_entity: dict[str, list[Subscription]] = defaultdict(list)
+    for sub in inputs.result.subscriptions:
+        subs_by_entity[sub.entity].append(sub)
+    for entity, subs in subs_by_entity.items():
+        monthly = books.total((s.monthly for s in subs), inputs.currency)
+        yield Finding(
+            f"accounting.subscriptions:{entity}",
+            "accounting.subscriptions",
+            f"{inputs.names[entity]} pays {len(subs)} recurring charge(s), {monthly.quantize()}/mo",
+            Severity.INFO,
+            entity,
+            "; ".join(f"{s.payee} {s.monthly.quantize()}/mo ({s.months} months)" for s in subs),
+            "Review each recurring charge once a quarter; cancel what is unused.",
+            Effort.HOURS,
+            1,
+            ("accounting", "cost"),
+            tuple(p for s in subs for p in s.provenance),
+            None,
+            CostTier.ZERO_COST,
         )
-    if not result.reconciled:
-        out.append(
-            Finding(
-                "accounting.unreconciled",
-                "accounting.unreconciled",
-                "The books do not reconcile",
-                Severity.HIGH,
-                None,
-                " ".join(result.reasons),
-                "Find and fix each difference before relying on these figures.",
-                Effort.DAYS,
-                4,
-                ("accounting", "reconciliation"),
-                result.reason_provenance,
-                None,
-                CostTier.ZERO_COST,
-            )
-        )
-    return out
+
+
+def _unreconciled(inputs: FindingInputs) -> Iterator[Finding]:
+    """The books do not reconcile (high), with every reason."""
+    result = inputs.result
+    if result.reconciled:
+        return
+    yield Finding(
+        "accounting.unreconciled",
+        "accounting.unreconciled",
+        "The books do not reconcile",
+        Severity.HIGH,
+        None,
+        " ".join(result.reasons),
+        "Find and fix each difference before relying on these figures.",
+        Effort.DAYS,
+        4,
+        ("accounting", "reconciliation"),
+        result.reason_provenance,
+        None,
+        CostTier.ZERO_COST,
+    )
+
+
+#: The accounting finding rules, in the order their findings are listed.
+FINDING_RULES: tuple[Callable[[FindingInputs], Iterator[Finding]], ...] = (
+    _deposits_as_income,
+    _piles,
+    _duplicates,
+    _chart_gaps,
+    _outliers,
+    _subscriptions,
+    _unreconciled,
+)
+
+
+def _findings(
+    result: AccountingResult, options: AccountingOptions, names: dict[str, str], currency: str
+) -> list[Finding]:
+    inputs = FindingInputs(result, options, names, currency)
+    return [finding for rule in FINDING_RULES for finding in rule(inputs)]
 
 
 def _metrics(result: AccountingResult, currency: str) -> list[Metric]:

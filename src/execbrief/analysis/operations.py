@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -513,359 +514,394 @@ def billing_gap(
     )
 
 
-# --------------------------------------------------------------------------- findings and metrics
+# --------------------------------------------------------------------------- findings
+
+
+def _unbilled(gap: BillingGap, name: str, options: OperationsOptions) -> Finding | None:
+    """Billable hours logged with no invoice (high)."""
+    if gap.unbilled_value.amount <= 0:
+        return None
+    clients = ", ".join(f"{c} {m.quantize()}" for c, m in gap.unbilled_by_client)
+    return Finding(
+        f"operations.unbilled:{gap.entity}",
+        "operations.unbilled",
+        f"{name} has {gap.unbilled_value.quantize()} of unbilled work",
+        Severity.HIGH,
+        gap.entity,
+        f"{gap.unbilled_hours.normalize():f} billable hours logged with no invoice ({clients}).",
+        "Invoice the unbilled hours this week and make 'every billable entry has an invoice' a month-end check.",
+        Effort.HOURS,
+        4,
+        ("billing", "revenue", "shortfall"),
+        tuple(e.provenance for e in gap.unbilled_entries),
+        None,
+        CostTier.REVENUE,
+    )
+
+
+def _overdue(gap: BillingGap, name: str, options: OperationsOptions) -> Finding | None:
+    """Unpaid invoices past due (high when any is over 60 days late, else medium)."""
+    late = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
+    if not late:
+        return None
+    worst = late[-1]
+    severity = Severity.HIGH if worst.bucket in ("61-90", "90+") else Severity.MEDIUM
+    listed = "; ".join(
+        f"{b.bucket} days: {b.amount.quantize()} ({', '.join(b.invoices)})" for b in late
+    )
+    return Finding(
+        f"operations.overdue:{gap.entity}",
+        "operations.overdue",
+        f"{name} has {gap.overdue.quantize()} of overdue invoices",
+        severity,
+        gap.entity,
+        listed,
+        "Call each overdue client this week; stop new work for invoices over 60 days late until paid.",
+        Effort.HOURS,
+        3,
+        ("billing", "cash", "shortfall"),
+        tuple(p for b in late for p in b.provenance),
+        None,
+        CostTier.ZERO_COST,
+    )
+
+
+def _concentration(gap: BillingGap, name: str, options: OperationsOptions) -> Finding | None:
+    """One client's share of invoiced revenue over ``concentration_limit`` (medium)."""
+    if not gap.clients or gap.clients[0].share.fraction <= options.concentration_limit:
+        return None
+    top = gap.clients[0]
+    invoiced = books.total((c.amount for c in gap.clients), top.amount.currency)
+    return Finding(
+        f"operations.concentration:{gap.entity}",
+        "operations.concentration",
+        f"{name} depends on one client for {top.share} of revenue",
+        Severity.MEDIUM,
+        gap.entity,
+        f"{top.client}: {top.amount.quantize()} of {invoiced.quantize()} "
+        f"invoiced in {gap.window[0]}..{gap.window[-1]}.",
+        "Win two more mid-sized clients before the next renewal of the largest one.",
+        Effort.MONTHS,
+        3,
+        ("billing", "sales"),
+        gap.provenance[-1:],
+        None,
+        CostTier.REVENUE,
+    )
+
+
+def _rental_noi(unit: RentalUnit, name: str, options: OperationsOptions) -> Finding | None:
+    """The unit loses money before debt service (high)."""
+    if unit.noi.amount >= 0:
+        return None
+    return Finding(
+        f"operations.rental-noi:{unit.entity}",
+        "operations.rental-noi",
+        f"{name} loses money before debt service",
+        Severity.HIGH,
+        unit.entity,
+        f"NOI {unit.noi_annual}/yr over {unit.window[0]}..{unit.window[-1]}.",
+        "Raise the nightly rate or cut operating costs; list on a second platform to lift occupancy.",
+        Effort.WEEKS,
+        3,
+        ("rental", "revenue"),
+        unit.provenance,
+        None,
+        CostTier.REVENUE,
+    )
+
+
+def _rental_cash_flow(unit: RentalUnit, name: str, options: OperationsOptions) -> Finding | None:
+    """NOI is not negative but does not cover debt service (medium; a negative NOI says more)."""
+    if unit.noi.amount < 0 or unit.cash_flow_annual.amount >= 0:
+        return None
+    return Finding(
+        f"operations.rental-cash-flow:{unit.entity}",
+        "operations.rental-cash-flow",
+        f"{name} does not cover its debt service",
+        Severity.MEDIUM,
+        unit.entity,
+        f"NOI {unit.noi_annual}/yr against debt service {unit.debt_service_annual}/yr.",
+        "Lift occupancy in the soft months (longer-stay discount, second platform) or refinance.",
+        Effort.WEEKS,
+        2,
+        ("rental", "revenue"),
+        unit.provenance,
+        None,
+        CostTier.REVENUE,
+    )
+
+
+def _delivery_margin(ops: DeliveryOps, name: str, options: OperationsOptions) -> Finding | None:
+    """Trips cost more than they earn (high)."""
+    if ops.margin.amount >= 0:
+        return None
+    return Finding(
+        f"operations.delivery-margin:{ops.entity}",
+        "operations.delivery-margin",
+        f"{name} loses money on trips",
+        Severity.HIGH,
+        ops.entity,
+        f"Margin {ops.margin.quantize()} on {ops.trips} trips.",
+        "Reprice per mile above direct costs.",
+        Effort.DAYS,
+        3,
+        ("delivery", "pricing"),
+        ops.provenance,
+        None,
+        CostTier.ZERO_COST,
+    )
+
+
+def _delivery_utilisation(
+    ops: DeliveryOps, name: str, options: OperationsOptions
+) -> Finding | None:
+    """Trip days under ``low_utilisation`` of the window's days (low)."""
+    if ops.utilisation is None or ops.utilisation.fraction >= options.low_utilisation:
+        return None
+    return Finding(
+        f"operations.delivery-utilisation:{ops.entity}",
+        "operations.delivery-utilisation",
+        f"{name} is busy {ops.utilisation} of the days",
+        Severity.LOW,
+        ops.entity,
+        f"{ops.trip_days} trip days of {ops.days} in {ops.window[0]}..{ops.window[-1]}; margin per trip "
+        f"{ops.margin_per_trip}.",
+        "Fill idle weeks: list with brokers and offer repositioning legs at a lower day rate.",
+        Effort.WEEKS,
+        2,
+        ("delivery", "sales"),
+        ops.provenance,
+        ops.margin_per_trip,
+        CostTier.REVENUE,
+    )
+
+
+_Subject = TypeVar("_Subject", BillingGap, RentalUnit, DeliveryOps)
+#: A finding rule: one billing gap, rental unit or delivery operation, the entity's name, the options.
+FindingRule = Callable[[_Subject, str, OperationsOptions], "Finding | None"]
+
+#: The finding rules of each kind of result, in the order their findings are listed per entity.
+BILLING_RULES: tuple[FindingRule[BillingGap], ...] = (_unbilled, _overdue, _concentration)
+RENTAL_RULES: tuple[FindingRule[RentalUnit], ...] = (_rental_noi, _rental_cash_flow)
+DELIVERY_RULES: tuple[FindingRule[DeliveryOps], ...] = (_delivery_margin, _delivery_utilisation)
+
+
+def _run_rules(
+    subjects: Sequence[_Subject],
+    rules: Sequence[FindingRule[_Subject]],
+    options: OperationsOptions,
+    names: dict[str, str],
+) -> Iterator[Finding]:
+    for subject in subjects:
+        for rule in rules:
+            finding = rule(subject, names[subject.entity], options)
+            if finding is not None:
+                yield finding
 
 
 def _findings(
     result: OperationsResult, options: OperationsOptions, names: dict[str, str]
 ) -> list[Finding]:
-    out: list[Finding] = []
-    for gap in result.billing:
-        name = names[gap.entity]
-        if gap.unbilled_value.amount > 0:
-            clients = ", ".join(f"{c} {m.quantize()}" for c, m in gap.unbilled_by_client)
-            out.append(
-                Finding(
-                    f"operations.unbilled:{gap.entity}",
-                    "operations.unbilled",
-                    f"{name} has {gap.unbilled_value.quantize()} of unbilled work",
-                    Severity.HIGH,
-                    gap.entity,
-                    f"{gap.unbilled_hours.normalize():f} billable hours logged with no invoice ({clients}).",
-                    "Invoice the unbilled hours this week and make 'every billable entry has an invoice' a month-end check.",
-                    Effort.HOURS,
-                    4,
-                    ("billing", "revenue", "shortfall"),
-                    tuple(e.provenance for e in gap.unbilled_entries),
-                    None,
-                    CostTier.REVENUE,
-                )
-            )
-        late = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
-        if late:
-            worst = late[-1]
-            severity = Severity.HIGH if worst.bucket in ("61-90", "90+") else Severity.MEDIUM
-            listed = "; ".join(
-                f"{b.bucket} days: {b.amount.quantize()} ({', '.join(b.invoices)})" for b in late
-            )
-            out.append(
-                Finding(
-                    f"operations.overdue:{gap.entity}",
-                    "operations.overdue",
-                    f"{name} has {gap.overdue.quantize()} of overdue invoices",
-                    severity,
-                    gap.entity,
-                    listed,
-                    "Call each overdue client this week; stop new work for invoices over 60 days late until paid.",
-                    Effort.HOURS,
-                    3,
-                    ("billing", "cash", "shortfall"),
-                    tuple(p for b in late for p in b.provenance),
-                    None,
-                    CostTier.ZERO_COST,
-                )
-            )
-        if gap.clients and gap.clients[0].share.fraction > options.concentration_limit:
-            top = gap.clients[0]
-            out.append(
-                Finding(
-                    f"operations.concentration:{gap.entity}",
-                    "operations.concentration",
-                    f"{name} depends on one client for {top.share} of revenue",
-                    Severity.MEDIUM,
-                    gap.entity,
-                    f"{top.client}: {top.amount.quantize()} of {books.total((c.amount for c in gap.clients), top.amount.currency).quantize()} "
-                    f"invoiced in {gap.window[0]}..{gap.window[-1]}.",
-                    "Win two more mid-sized clients before the next renewal of the largest one.",
-                    Effort.MONTHS,
-                    3,
-                    ("billing", "sales"),
-                    gap.provenance[-1:],
-                    None,
-                    CostTier.REVENUE,
-                )
-            )
-    for unit in result.rentals:
-        if unit.noi.amount < 0:
-            out.append(
-                Finding(
-                    f"operations.rental-noi:{unit.entity}",
-                    "operations.rental-noi",
-                    f"{names[unit.entity]} loses money before debt service",
-                    Severity.HIGH,
-                    unit.entity,
-                    f"NOI {unit.noi_annual}/yr over {unit.window[0]}..{unit.window[-1]}.",
-                    "Raise the nightly rate or cut operating costs; list on a second platform to lift occupancy.",
-                    Effort.WEEKS,
-                    3,
-                    ("rental", "revenue"),
-                    unit.provenance,
-                    None,
-                    CostTier.REVENUE,
-                )
-            )
-        elif unit.cash_flow_annual.amount < 0:
-            out.append(
-                Finding(
-                    f"operations.rental-cash-flow:{unit.entity}",
-                    "operations.rental-cash-flow",
-                    f"{names[unit.entity]} does not cover its debt service",
-                    Severity.MEDIUM,
-                    unit.entity,
-                    f"NOI {unit.noi_annual}/yr against debt service {unit.debt_service_annual}/yr.",
-                    "Lift occupancy in the soft months (longer-stay discount, second platform) or refinance.",
-                    Effort.WEEKS,
-                    2,
-                    ("rental", "revenue"),
-                    unit.provenance,
-                    None,
-                    CostTier.REVENUE,
-                )
-            )
-    for ops in result.deliveries:
-        if ops.margin.amount < 0:
-            out.append(
-                Finding(
-                    f"operations.delivery-margin:{ops.entity}",
-                    "operations.delivery-margin",
-                    f"{names[ops.entity]} loses money on trips",
-                    Severity.HIGH,
-                    ops.entity,
-                    f"Margin {ops.margin.quantize()} on {ops.trips} trips.",
-                    "Reprice per mile above direct costs.",
-                    Effort.DAYS,
-                    3,
-                    ("delivery", "pricing"),
-                    ops.provenance,
-                    None,
-                    CostTier.ZERO_COST,
-                )
-            )
-        if ops.utilisation is not None and ops.utilisation.fraction < options.low_utilisation:
-            out.append(
-                Finding(
-                    f"operations.delivery-utilisation:{ops.entity}",
-                    "operations.delivery-utilisation",
-                    f"{names[ops.entity]} is busy {ops.utilisation} of the days",
-                    Severity.LOW,
-                    ops.entity,
-                    f"{ops.trip_days} trip days of {ops.days} in {ops.window[0]}..{ops.window[-1]}; margin per trip "
-                    f"{ops.margin_per_trip}.",
-                    "Fill idle weeks: list with brokers and offer repositioning legs at a lower day rate.",
-                    Effort.WEEKS,
-                    2,
-                    ("delivery", "sales"),
-                    ops.provenance,
-                    ops.margin_per_trip,
-                    CostTier.REVENUE,
-                )
-            )
-    return out
+    return [
+        *_run_rules(result.billing, BILLING_RULES, options, names),
+        *_run_rules(result.rentals, RENTAL_RULES, options, names),
+        *_run_rules(result.deliveries, DELIVERY_RULES, options, names),
+    ]
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class MetricSpec(Generic[_Subject]):
+    """One metric read off a rental unit, delivery operation or billing gap: shown when its value is
+    known. ``formula`` is the words, or reads them off the subject; ``cites`` defaults to the
+    subject's provenance."""
+
+    id: str
+    label: str
+    value: Callable[[_Subject], MetricValue]
+    formula: str | Callable[[_Subject], str]
+    unit: str | None = None
+    cites: Callable[[_Subject], tuple[Provenance, ...]] | None = None
+
+    def metric(self, subject: _Subject) -> Metric | None:
+        """The metric of one subject, or None when its value is unknown."""
+        value = self.value(subject)
+        if value is None:
+            return None
+        formula = self.formula if isinstance(self.formula, str) else self.formula(subject)
+        cited = self.cites(subject) if self.cites is not None else subject.provenance
+        return Metric(
+            self.id,
+            self.label,
+            value,
+            subject.entity,
+            None,
+            self.unit,
+            formula,
+            tuple(dict.fromkeys(cited)),
+        )
+
+
+def _table_metrics(subject: _Subject, specs: Sequence[MetricSpec[_Subject]]) -> Iterator[Metric]:
+    for spec in specs:
+        metric = spec.metric(subject)
+        if metric is not None:
+            yield metric
+
+
+RENTAL_METRICS: tuple[MetricSpec[RentalUnit], ...] = (
+    MetricSpec(
+        "rental.gpr",
+        "Gross potential rent (window)",
+        lambda u: u.gross_potential_rent,
+        "rate × nights (or months) in the window",
+        cites=lambda u: u.provenance + u.rate.provenance,
+    ),
+    MetricSpec(
+        "rental.occupancy",
+        "Occupancy",
+        lambda u: u.occupancy,
+        "occupied nights ÷ nights in the window",
+    ),
+    MetricSpec("rental.vacancy", "Vacancy", lambda u: u.vacancy, lambda u: u.vacancy_basis),
+    MetricSpec(
+        "rental.noi",
+        "NOI (annualised)",
+        lambda u: u.noi_annual,
+        "(income − operating expenses excl. debt service) × 12 ÷ months",
+    ),
+    MetricSpec(
+        "rental.cap_rate",
+        "Cap rate",
+        lambda u: u.cap_rate,
+        "annual NOI ÷ stated property value",
+        cites=lambda u: u.provenance + u.property_value.provenance,
+    ),
+    MetricSpec(
+        "rental.cash_on_cash",
+        "Cash-on-cash return",
+        lambda u: u.cash_on_cash,
+        "(annual NOI − annual debt service) ÷ cash invested",
+        cites=lambda u: u.provenance + u.cash_invested.provenance,
+    ),
+    MetricSpec(
+        "rental.collection_rate",
+        "Collection rate",
+        lambda u: u.collection_rate,
+        "rent collected ÷ rent billed",
+    ),
+)
+
+DELIVERY_METRICS: tuple[MetricSpec[DeliveryOps], ...] = (
+    MetricSpec(
+        "delivery.trips", "Trips", lambda d: d.trips, "trips starting in the window", "trips"
+    ),
+    MetricSpec(
+        "delivery.nm", "Nautical miles", lambda d: d.nautical_miles, "sum of trip miles", "nm"
+    ),
+    MetricSpec(
+        "delivery.revenue_per_trip",
+        "Revenue per trip",
+        lambda d: d.revenue_per_trip,
+        "fees ÷ trips",
+    ),
+    MetricSpec(
+        "delivery.margin_per_trip",
+        "Margin per trip",
+        lambda d: d.margin_per_trip,
+        "(fees − trip expenses) ÷ trips",
+    ),
+    MetricSpec(
+        "delivery.revenue_per_nm",
+        "Revenue per nautical mile",
+        lambda d: d.revenue_per_mile,
+        "fees ÷ miles",
+    ),
+    MetricSpec(
+        "delivery.margin_per_nm",
+        "Margin per nautical mile",
+        lambda d: d.margin_per_mile,
+        "(fees − trip expenses) ÷ miles",
+    ),
+    MetricSpec(
+        "delivery.utilisation",
+        "Utilisation",
+        lambda d: d.utilisation,
+        "trip days ÷ days in the window",
+    ),
+)
+
+BILLING_METRICS: tuple[MetricSpec[BillingGap], ...] = (
+    MetricSpec(
+        "billing.unbilled",
+        "Unbilled work",
+        lambda b: b.unbilled_value.quantize(),
+        "Σ hours × rate of billable entries with no invoice",
+        cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),
+    ),
+    MetricSpec(
+        "billing.unbilled_hours",
+        "Unbilled hours",
+        lambda b: b.unbilled_hours,
+        "Σ hours of billable entries with no invoice",
+        "h",
+        cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),
+    ),
+    MetricSpec(
+        "billing.realisation",
+        "Realisation",
+        lambda b: b.realisation,
+        "invoiced ÷ (billable hours × standard rate)",
+    ),
+    MetricSpec(
+        "billing.collection_rate", "Collection rate", lambda b: b.collection_rate, "paid ÷ invoiced"
+    ),
+    MetricSpec(
+        "billing.receivable",
+        "Accounts receivable",
+        lambda b: b.receivable.quantize(),
+        "Σ unpaid invoices on as_of",
+    ),
+)
+#: Listed after the AR aging buckets.
+CONCENTRATION_METRICS: tuple[MetricSpec[BillingGap], ...] = (
+    MetricSpec(
+        "billing.top_client_share",
+        "Largest client's share",
+        lambda b: b.clients[0].share if b.clients else None,
+        "largest client's invoiced ÷ all invoiced in the window",
+    ),
+)
+
+
+def _aging_metrics(gap: BillingGap) -> Iterator[Metric]:
+    """Accounts receivable by days past due, one metric a bucket (the bucket is its period)."""
+    for bucket in gap.aging:
+        yield Metric(
+            "billing.aging",
+            f"AR {bucket.bucket}",
+            bucket.amount.quantize(),
+            gap.entity,
+            bucket.bucket,
+            None,
+            "unpaid invoices by days past due on as_of",
+            bucket.provenance,
+        )
 
 
 def _metrics(result: OperationsResult, currency: str) -> list[Metric]:
     out: list[Metric] = []
-
-    def add(
-        mid: str,
-        label: str,
-        value: MetricValue,
-        entity: str,
-        unit: str | None,
-        formula: str,
-        prov: tuple[Provenance, ...],
-    ) -> None:
-        if value is not None:
-            out.append(
-                Metric(mid, label, value, entity, None, unit, formula, tuple(dict.fromkeys(prov)))
-            )
-
-    for u in result.rentals:
-        p = u.provenance
-        add(
-            "rental.gpr",
-            "Gross potential rent (window)",
-            u.gross_potential_rent,
-            u.entity,
-            None,
-            "rate × nights (or months) in the window",
-            tuple(dict.fromkeys(p + u.rate.provenance)),
-        )
-        add(
-            "rental.occupancy",
-            "Occupancy",
-            u.occupancy,
-            u.entity,
-            None,
-            "occupied nights ÷ nights in the window",
-            p,
-        )
-        add("rental.vacancy", "Vacancy", u.vacancy, u.entity, None, u.vacancy_basis, p)
-        add(
-            "rental.noi",
-            "NOI (annualised)",
-            u.noi_annual,
-            u.entity,
-            None,
-            "(income − operating expenses excl. debt service) × 12 ÷ months",
-            p,
-        )
-        add(
-            "rental.cap_rate",
-            "Cap rate",
-            u.cap_rate,
-            u.entity,
-            None,
-            "annual NOI ÷ stated property value",
-            p + u.property_value.provenance,
-        )
-        add(
-            "rental.cash_on_cash",
-            "Cash-on-cash return",
-            u.cash_on_cash,
-            u.entity,
-            None,
-            "(annual NOI − annual debt service) ÷ cash invested",
-            p + u.cash_invested.provenance,
-        )
-        add(
-            "rental.collection_rate",
-            "Collection rate",
-            u.collection_rate,
-            u.entity,
-            None,
-            "rent collected ÷ rent billed",
-            p,
-        )
-    for d in result.deliveries:
-        p = d.provenance
-        add(
-            "delivery.trips", "Trips", d.trips, d.entity, "trips", "trips starting in the window", p
-        )
-        add(
-            "delivery.nm",
-            "Nautical miles",
-            d.nautical_miles,
-            d.entity,
-            "nm",
-            "sum of trip miles",
-            p,
-        )
-        add(
-            "delivery.revenue_per_trip",
-            "Revenue per trip",
-            d.revenue_per_trip,
-            d.entity,
-            None,
-            "fees ÷ trips",
-            p,
-        )
-        add(
-            "delivery.margin_per_trip",
-            "Margin per trip",
-            d.margin_per_trip,
-            d.entity,
-            None,
-            "(fees − trip expenses) ÷ trips",
-            p,
-        )
-        add(
-            "delivery.revenue_per_nm",
-            "Revenue per nautical mile",
-            d.revenue_per_mile,
-            d.entity,
-            None,
-            "fees ÷ miles",
-            p,
-        )
-        add(
-            "delivery.margin_per_nm",
-            "Margin per nautical mile",
-            d.margin_per_mile,
-            d.entity,
-            None,
-            "(fees − trip expenses) ÷ miles",
-            p,
-        )
-        add(
-            "delivery.utilisation",
-            "Utilisation",
-            d.utilisation,
-            d.entity,
-            None,
-            "trip days ÷ days in the window",
-            p,
-        )
-    for b in result.billing:
-        p = b.provenance
-        add(
-            "billing.unbilled",
-            "Unbilled work",
-            b.unbilled_value.quantize(),
-            b.entity,
-            None,
-            "Σ hours × rate of billable entries with no invoice",
-            tuple(e.provenance for e in b.unbilled_entries),
-        )
-        add(
-            "billing.unbilled_hours",
-            "Unbilled hours",
-            b.unbilled_hours,
-            b.entity,
-            "h",
-            "Σ hours of billable entries with no invoice",
-            tuple(e.provenance for e in b.unbilled_entries),
-        )
-        add(
-            "billing.realisation",
-            "Realisation",
-            b.realisation,
-            b.entity,
-            None,
-            "invoiced ÷ (billable hours × standard rate)",
-            p,
-        )
-        add(
-            "billing.collection_rate",
-            "Collection rate",
-            b.collection_rate,
-            b.entity,
-            None,
-            "paid ÷ invoiced",
-            p,
-        )
-        add(
-            "billing.receivable",
-            "Accounts receivable",
-            b.receivable.quantize(),
-            b.entity,
-            None,
-            "Σ unpaid invoices on as_of",
-            p,
-        )
-        for bucket in b.aging:
-            out.append(
-                Metric(
-                    "billing.aging",
-                    f"AR {bucket.bucket}",
-                    bucket.amount.quantize(),
-                    b.entity,
-                    bucket.bucket,
-                    None,
-                    "unpaid invoices by days past due on as_of",
-                    bucket.provenance,
-                )
-            )
-        if b.clients:
-            add(
-                "billing.top_client_share",
-                "Largest client's share",
-                b.clients[0].share,
-                b.entity,
-                None,
-                "largest client's invoiced ÷ all invoiced in the window",
-                p,
-            )
+    for unit in result.rentals:
+        out.extend(_table_metrics(unit, RENTAL_METRICS))
+    for ops in result.deliveries:
+        out.extend(_table_metrics(ops, DELIVERY_METRICS))
+    for gap in result.billing:
+        out.extend(_table_metrics(gap, BILLING_METRICS))
+        out.extend(_aging_metrics(gap))
+        out.extend(_table_metrics(gap, CONCENTRATION_METRICS))
     return out
 
 

@@ -1,0 +1,237 @@
+"""Cash and burn: cash in and out by month, the cash on a date, burn over a trailing window,
+and runway (cash ÷ net burn) with the dates cash runs out.
+
+Burn is cash: only ledger lines with ``cash=True``. A *trailing window* is the last N complete
+months before ``as_of``, never before the entity's first ledger month.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from execbrief.analysis import books
+from execbrief.analysis.finance.wording import fmt_months
+from execbrief.records.ledger import CashBalance, Transaction
+from execbrief.snapshot import Provenance
+from execbrief.values import Cadence, Money, MoneyRange, Period
+
+#: Average Gregorian month in days, for turning months of runway into a date.
+DAYS_PER_MONTH = Decimal("365.25") / 12
+
+
+@dataclass(frozen=True)
+class BurnMonth:
+    """Cash movements of one month: in, out (gross burn) and net burn (out - in)."""
+
+    period: str
+    cash_in: Money
+    gross_burn: Money
+    net_burn: Money
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class Runway:
+    """Cash ÷ net burn as a range of months, and the dates cash runs out.
+
+    ``status``: ``burning`` (both ends finite), ``partly burning`` (some months of the window
+    burned, others did not: the long end is open), ``not burning``, ``out of cash``, ``no cash``
+    (no balance known) or ``no data``. ``months_low`` pairs with the worst month (``out_low``).
+    """
+
+    status: str
+    text: str
+    cash: Money | None = None
+    cash_date: date | None = None
+    cash_source: str | None = None
+    burn: MoneyRange | None = None
+    months_low: Decimal | None = None
+    months_high: Decimal | None = None
+    out_low: date | None = None
+    out_high: date | None = None
+    provenance: tuple[Provenance, ...] = ()
+
+
+def _range(values: Sequence[Money], currency: str) -> MoneyRange | None:
+    if not values:
+        return None
+    low = min(v.amount for v in values)
+    high = max(v.amount for v in values)
+    return MoneyRange(Money(low, currency), Money(high, currency), Cadence.MONTH)
+
+
+def _months_to_date(start: date, months: Decimal) -> date:
+    days = int((months * DAYS_PER_MONTH).to_integral_value(rounding=ROUND_FLOOR))
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:  # a burn of a cent against thousands: runway past the calendar's end
+        return date.max
+
+
+def burn_months(
+    rows: Sequence[Transaction], periods: Sequence[Period], currency: str
+) -> tuple[BurnMonth, ...]:
+    """Cash in, gross burn (cash out) and net burn (out - in) per month, from cash lines only."""
+    by_month: dict[Period, list[Transaction]] = defaultdict(list)
+    for tx in rows:
+        if tx.cash:
+            by_month[books.month_of(tx.date)].append(tx)
+    out = []
+    for period in periods:
+        txs = by_month.get(period, [])
+        effects = [books.cash_effect(t) for t in txs]
+        cash_in = books.total((e for e in effects if e.amount > 0), currency)
+        cash_out = -books.total((e for e in effects if e.amount < 0), currency)
+        out.append(BurnMonth(str(period), cash_in, cash_out, cash_out - cash_in, books.cite(txs)))
+    return tuple(out)
+
+
+def cash_at(
+    balances: Sequence[CashBalance], rows: Sequence[Transaction], as_of: date
+) -> tuple[Money, date, tuple[Provenance, ...]] | None:
+    """Cash on ``as_of``: the latest stated balance (opening or assertion) of each cash account on or
+    before it, plus the cash lines after it. An opening balance stands at the start of its day (that
+    day's lines count after it), an assertion at the end. A computed ``closing`` balance is used only
+    when no balance is stated, since a stated balance is the evidence and a closing is arithmetic."""
+    usable = [b for b in balances if b.date <= as_of]
+    stated = [b for b in usable if b.kind != "closing"] or usable
+    latest: dict[str, CashBalance] = {}
+    for balance in stated:
+        current = latest.get(balance.account)
+        if current is None or balance.date >= current.date:
+            latest[balance.account] = balance
+    if not latest:
+        return None
+    anchor = max(b.date for b in latest.values())
+    at_start = all(b.kind == "opening" for b in latest.values() if b.date == anchor)
+    currency = next(iter(latest.values())).balance.currency
+    after = [
+        t
+        for t in rows
+        if t.cash and (t.date >= anchor if at_start else t.date > anchor) and t.date <= as_of
+    ]
+    cash = books.total((b.balance for b in latest.values()), currency) + books.total(
+        (books.cash_effect(t) for t in after), currency
+    )
+    provenance = tuple(
+        b.provenance for b in sorted(latest.values(), key=lambda b: b.account)
+    ) + books.cite(after)
+    return cash, as_of, provenance
+
+
+def runway(
+    cash: Money | None,
+    burn: MoneyRange | None,
+    as_of: date,
+    *,
+    cash_source: str | None = None,
+    provenance: tuple[Provenance, ...] = (),
+) -> Runway:
+    """Runway = cash ÷ net burn, over the range of monthly net burn (worst month gives the short end)."""
+    if burn is None:
+        if cash is None:
+            return Runway(
+                "no data", "unknown, no cash balance and no complete month of ledger lines"
+            )
+        return Runway(
+            "no data",
+            "unknown, no complete month of ledger lines to measure burn",
+            cash,
+            as_of,
+            cash_source,
+            provenance=provenance,
+        )
+    if cash is None:
+        return Runway("no cash", "unknown, no cash balance", burn=burn, provenance=provenance)
+    high_burn, low_burn = burn.high.amount, burn.low.amount
+    if high_burn <= 0:
+        return Runway(
+            "not burning", "not burning", cash, as_of, cash_source, burn, provenance=provenance
+        )
+    if cash.amount <= 0:
+        return Runway(
+            "out of cash",
+            f"out of cash ({cash.quantize()})",
+            cash,
+            as_of,
+            cash_source,
+            burn,
+            Decimal(0),
+            Decimal(0),
+            as_of,
+            as_of,
+            provenance,
+        )
+    months_low = cash.amount / high_burn
+    out_low = _months_to_date(as_of, months_low)
+    if low_burn <= 0:
+        text = f"{fmt_months(months_low)}+ months (out {out_low.isoformat()} at the worst month's burn)"
+        return Runway(
+            "partly burning",
+            text,
+            cash,
+            as_of,
+            cash_source,
+            burn,
+            books.round2(months_low),
+            None,
+            out_low,
+            None,
+            provenance,
+        )
+    months_high = cash.amount / low_burn
+    out_high = _months_to_date(as_of, months_high)
+    text = (
+        f"{fmt_months(months_low)}–{fmt_months(months_high)} months "
+        f"(out {out_low.isoformat()} – {out_high.isoformat()})"
+    )
+    return Runway(
+        "burning",
+        text,
+        cash,
+        as_of,
+        cash_source,
+        burn,
+        books.round2(months_low),
+        books.round2(months_high),
+        out_low,
+        out_high,
+        provenance,
+    )
+
+
+def sum_burn(label: str, burns: Sequence[BurnMonth], currency: str) -> BurnMonth:
+    """One month's cash movements summed across entities."""
+    return BurnMonth(
+        label,
+        books.total((b.cash_in for b in burns), currency),
+        books.total((b.gross_burn for b in burns), currency),
+        books.total((b.net_burn for b in burns), currency),
+        tuple(p for b in burns for p in b.provenance),
+    )
+
+
+def trailing_burn(
+    burn: Sequence[BurnMonth],
+    months: int,
+    as_of: date,
+    first: Period | None,
+    currency: str,
+    *,
+    gross: bool,
+) -> MoneyRange | None:
+    """The range of monthly net (or gross) burn over the trailing ``months`` complete months."""
+    if first is None:
+        return None
+    by_period = {b.period: b for b in burn}
+    window = books.trailing(months, as_of, first)
+    values = [
+        by_period[str(p)].gross_burn if gross else by_period[str(p)].net_burn
+        for p in window
+        if str(p) in by_period
+    ]
+    return _range(values, currency)

@@ -1,0 +1,117 @@
+"""One entity's finance: its P&L months, burn, burn ranges, runway and break-even together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from execbrief.analysis import books
+from execbrief.analysis.finance.breakeven import BreakEven, break_even
+from execbrief.analysis.finance.cash import (
+    BurnMonth,
+    Runway,
+    burn_months,
+    cash_at,
+    runway,
+    trailing_burn,
+)
+from execbrief.analysis.finance.options import FinanceEntityOptions, FinanceOptions
+from execbrief.analysis.finance.pnl import MonthLine, pnl_months, sum_lines
+from execbrief.records.ledger import CashBalance, Transaction
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot
+from execbrief.values import MoneyRange, Period
+
+#: The entity id of the portfolio roll-up.
+PORTFOLIO = "portfolio"
+
+
+@dataclass(frozen=True)
+class EntityFinance:
+    """Everything finance computes for one entity (or, with ``entity == "portfolio"``, the roll-up)."""
+
+    entity: str
+    name: str
+    kind: str
+    months: tuple[MonthLine, ...]
+    burn: tuple[BurnMonth, ...]
+    net_burn_3m: MoneyRange | None = None
+    net_burn_6m: MoneyRange | None = None
+    gross_burn_3m: MoneyRange | None = None
+    gross_burn_6m: MoneyRange | None = None
+    runway: Runway | None = None
+    break_even: BreakEven | None = None
+    has_ledger: bool = True
+
+    def month(self, period: str) -> MonthLine | None:
+        """The P&L line of one month."""
+        return next((m for m in self.months if m.period == period), None)
+
+    def totals(self, periods: Sequence[str] | None = None) -> MonthLine:
+        """Revenue, expenses and net summed over ``periods`` (default: every month)."""
+        lines = [m for m in self.months if periods is None or m.period in periods]
+        currency = lines[0].revenue.currency if lines else "USD"
+        label = f"{lines[0].period}..{lines[-1].period}" if lines else ""
+        return sum_lines(label, lines, currency)
+
+
+def entity_finance(
+    snapshot: Snapshot,
+    info: EntityInfo,
+    periods: Sequence[Period],
+    options: FinanceOptions,
+    eopts: FinanceEntityOptions,
+) -> EntityFinance:
+    """P&L, burn, runway and break-even of one entity, from its ledger lines up to as_of."""
+    currency, as_of = snapshot.currency, snapshot.as_of
+    rows = [t for t in snapshot.records(Transaction, info.id) if t.date <= as_of]
+    balances = snapshot.records(CashBalance, info.id)
+    burn = burn_months(rows, periods, currency)
+    first_dates = [t.date for t in rows] + [b.date for b in balances if b.date <= as_of]
+    first = books.month_of(min(first_dates)) if first_dates else None
+
+    def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
+        return trailing_burn(burn, months, as_of, first, currency, gross=gross)
+
+    run = _runway(balances, rows, burn, as_of, first, options.runway_window, currency)
+    be_window = books.trailing(options.window_months, as_of, first) if first is not None else []
+    return EntityFinance(
+        info.id,
+        info.name,
+        info.kind,
+        pnl_months(rows, periods, currency),
+        burn,
+        burn_range(3),
+        burn_range(6),
+        burn_range(3, gross=True),
+        burn_range(6, gross=True),
+        run,
+        break_even(snapshot, info, rows, be_window, eopts, options.target_margin),
+        has_ledger=bool(rows or balances),
+    )
+
+
+def _runway(
+    balances: Sequence[CashBalance],
+    rows: Sequence[Transaction],
+    burn: Sequence[BurnMonth],
+    as_of: date,
+    first: Period | None,
+    window_months: int,
+    currency: str,
+) -> Runway:
+    """The entity's runway: its cash on as_of over the net burn of the runway window, citing the
+    balances and the burn months of the window."""
+    found = cash_at(balances, rows, as_of)
+    cash, cash_source, cash_cite = (found[0], "ledger", found[2]) if found else (None, None, ())
+    window_cite: tuple[Provenance, ...] = ()
+    if first is not None:
+        window = {str(m) for m in books.trailing(window_months, as_of, first)}
+        window_cite = tuple(p for b in burn if b.period in window for p in b.provenance)
+    return runway(
+        cash,
+        trailing_burn(burn, window_months, as_of, first, currency, gross=False),
+        as_of,
+        cash_source=cash_source,
+        provenance=cash_cite + window_cite,
+    )

@@ -1,0 +1,84 @@
+"""Accrual P&L by month: the months a ledger covers, one entity's P&L lines, and a sum of lines
+(a range of months, or the portfolio's month across entities).
+
+P&L is accrual: every ledger line counts, cash or not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from execbrief.analysis import books
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.snapshot import Provenance, Snapshot
+from execbrief.values import Money, Period
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    """Accrual P&L of one entity (or the portfolio) for one month."""
+
+    period: str
+    revenue: Money
+    cost_of_sales: Money
+    operating_expenses: Money
+    expenses: Money
+    net: Money
+    provenance: tuple[Provenance, ...] = ()
+
+
+def ledger_periods(snapshot: Snapshot) -> list[Period]:
+    """Every month from the first ledger line (or balance) of any entity to the as_of month."""
+    dates = [t.date for t in snapshot.records(Transaction)] + [
+        b.date for b in snapshot.records(CashBalance)
+    ]
+    dates = [d for d in dates if d <= snapshot.as_of]
+    if not dates:
+        return []
+    return books.month_range(books.month_of(min(dates)), books.month_of(snapshot.as_of))
+
+
+def pnl_months(
+    rows: Sequence[Transaction], periods: Sequence[Period], currency: str
+) -> tuple[MonthLine, ...]:
+    """Accrual P&L per month: income, cost of sales and operating expenses (every ledger line)."""
+    by_month: dict[Period, list[Transaction]] = defaultdict(list)
+    for tx in rows:
+        by_month[books.month_of(tx.date)].append(tx)
+    out = []
+    for period in periods:
+        txs = [
+            t
+            for t in by_month.get(period, [])
+            if t.account_type in (*books.COSTS, AccountType.INCOME)
+        ]
+        revenue = books.total(
+            (t.amount for t in txs if t.account_type == AccountType.INCOME), currency
+        )
+        cos = books.total(
+            (t.amount for t in txs if t.account_type == AccountType.COST_OF_SALES), currency
+        )
+        opex = books.total(
+            (t.amount for t in txs if t.account_type == AccountType.EXPENSE), currency
+        )
+        out.append(
+            MonthLine(
+                str(period), revenue, cos, opex, cos + opex, revenue - cos - opex, books.cite(txs)
+            )
+        )
+    return tuple(out)
+
+
+def sum_lines(label: str, lines: Sequence[MonthLine], currency: str) -> MonthLine:
+    """One line summing ``lines`` (months of one entity, or one month of several), labelled ``label``."""
+    return MonthLine(
+        label,
+        books.total((m.revenue for m in lines), currency),
+        books.total((m.cost_of_sales for m in lines), currency),
+        books.total((m.operating_expenses for m in lines), currency),
+        books.total((m.expenses for m in lines), currency),
+        books.total((m.net for m in lines), currency),
+        tuple(p for m in lines for p in m.provenance),
+    )

@@ -1,0 +1,96 @@
+"""The portfolio roll-up: every entity's months and burn summed, the portfolio's cash and runway,
+and the check that the portfolio's net is the sum of its entities'."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from execbrief.analysis import books
+from execbrief.analysis.finance.cash import Runway, runway, sum_burn, trailing_burn
+from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
+from execbrief.analysis.finance.options import FinanceOptions
+from execbrief.analysis.finance.pnl import sum_lines
+from execbrief.snapshot import Snapshot
+from execbrief.values import MoneyRange, Period
+
+
+def portfolio_finance(
+    snapshot: Snapshot,
+    entities: Sequence[EntityFinance],
+    periods: Sequence[Period],
+    options: FinanceOptions,
+) -> EntityFinance:
+    """The portfolio as one entity: the entities with a ledger summed month by month."""
+    currency, as_of = snapshot.currency, snapshot.as_of
+    with_ledger = [e for e in entities if e.has_ledger]
+    months = tuple(
+        sum_lines(str(period), [e.months[index] for e in with_ledger], currency)
+        for index, period in enumerate(periods)
+    )
+    burn = tuple(
+        sum_burn(str(period), [e.burn[index] for e in with_ledger], currency)
+        for index, period in enumerate(periods)
+    )
+    first = periods[0] if periods else None
+
+    def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
+        return trailing_burn(burn, months, as_of, first, currency, gross=gross)
+
+    return EntityFinance(
+        PORTFOLIO,
+        snapshot.portfolio,
+        "portfolio",
+        months,
+        burn,
+        burn_range(3),
+        burn_range(6),
+        burn_range(3, gross=True),
+        burn_range(6, gross=True),
+        _runway(with_ledger, burn_range(options.runway_window), snapshot),
+        None,
+        bool(with_ledger),
+    )
+
+
+def _runway(
+    with_ledger: Sequence[EntityFinance], burn: MoneyRange | None, snapshot: Snapshot
+) -> Runway:
+    """The entities' cash summed over the portfolio's net burn; says whose cash is unknown."""
+    currency = snapshot.currency
+    cashes = [
+        e.runway.cash for e in with_ledger if e.runway is not None and e.runway.cash is not None
+    ]
+    missing = [e.name for e in with_ledger if e.runway is None or e.runway.cash is None]
+    cash = books.total(cashes, currency) if cashes else None
+    cited = tuple(
+        p
+        for e in with_ledger
+        if e.runway and e.runway.cash is not None
+        for p in e.runway.provenance[:2]
+    )
+    run = runway(cash, burn, snapshot.as_of, cash_source="ledger", provenance=cited)
+    if missing and cash is not None:
+        return replace(
+            run,
+            text=f"{run.text}; cash unknown for {', '.join(missing)}",
+            cash_source="ledger (partial)",
+        )
+    return run
+
+
+def rollup_problems(
+    entities: Sequence[EntityFinance],
+    portfolio: EntityFinance,
+    periods: Sequence[Period],
+    currency: str,
+) -> list[str]:
+    """Months where the portfolio's net is not the sum of its entities' nets (empty: it adds up)."""
+    problems = []
+    for index, period in enumerate(periods):
+        total = books.total((e.months[index].net for e in entities if e.has_ledger), currency)
+        if total != portfolio.months[index].net:
+            problems.append(
+                f"{period}: portfolio net {portfolio.months[index].net} != sum of entities {total}"
+            )
+    return problems

@@ -1,0 +1,75 @@
+"""House rules that hold over the source tree: no function longer than ``MAX_LINES`` lines.
+
+A function is measured from its ``def`` line to its last line (docstring and comments included,
+decorators not), nested functions on their own as well as inside their parent. ``CHECKED`` lists
+the folders of ``src/execbrief`` the rule covers so far; widen it as each folder is brought in.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import execbrief
+
+MAX_LINES = 120
+SRC = Path(execbrief.__file__).resolve().parent
+#: Folders of src/execbrief held to the rule (relative to it).
+CHECKED = ("analysis",)
+#: Known offenders being split on another branch (issue 11: marketing becomes a package with the
+#: SEO rules run from a table). Remove an entry when its function is split; a stale entry is harmless.
+PENDING = frozenset(
+    {
+        "analysis/marketing.py:seo_findings",
+        "analysis/marketing.py:analyze",
+    }
+)
+
+
+def long_functions(root: Path, limit: int = MAX_LINES) -> Iterator[tuple[str, int]]:
+    """``("folder/file.py:name", lines)`` for every function under ``root`` over ``limit`` lines.
+    Paths are relative to ``root.parent`` so that they read ``analysis/finance/cash.py``."""
+    files = [root] if root.is_file() else sorted(root.rglob("*.py"))
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > limit:
+                    yield f"{path.relative_to(root.parent).as_posix()}:{node.name}", lines
+
+
+@pytest.mark.parametrize("folder", CHECKED)
+def test_no_function_over_the_limit(folder: str) -> None:
+    found = [
+        f"{where} is {lines} lines"
+        for where, lines in long_functions(SRC / folder)
+        if where not in PENDING
+    ]
+    assert not found, (
+        f"functions over {MAX_LINES} lines (split them into short named steps, or rules run "
+        f"from a table): " + "; ".join(found)
+    )
+
+
+def _function(name: str, body_lines: int) -> str:
+    return f"def {name}():\n" + "".join(f"    x{i} = {i}\n" for i in range(body_lines))
+
+
+def test_the_walk_finds_a_long_function_and_passes_one_at_the_limit(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "ok.py").write_text(_function("at_limit", MAX_LINES - 1))
+    (package / "sub" / "long.py").write_text(
+        "class Holder:\n"
+        + "".join(f"    {line}\n" for line in _function("method", MAX_LINES).splitlines())
+        + "\n\nasync "
+        + _function("coro", MAX_LINES + 5)
+    )
+    assert sorted(long_functions(package)) == [
+        ("pkg/sub/long.py:coro", MAX_LINES + 6),
+        ("pkg/sub/long.py:method", MAX_LINES + 1),
+    ]
