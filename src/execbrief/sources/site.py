@@ -33,6 +33,8 @@ from pydantic import Field
 
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
+from execbrief.records import channels
+from execbrief.records.channels import ChannelKind
 from execbrief.records.site import LocalBusiness, SiteFile, SitePage
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
@@ -176,81 +178,22 @@ LOCAL_BUSINESS_TYPES = frozenset(
     ]
 )
 
-#: Booking engines and scheduling tools, found in script/iframe/link URLs: host fragment -> name.
+#: Booking engines and scheduling tools, found in script/iframe/link URLs: host fragment -> name
+#: (the catalogue's booking engines, in its order: the first fragment found wins).
 BOOKING_ENGINES = {
-    "fareharbor.com": "fareharbor",
-    "peek.com": "peek",
-    "calendly.com": "calendly",
-    "checkfront.com": "checkfront",
-    "bookeo.com": "bookeo",
-    "rezdy.com": "rezdy",
-    "xola.com": "xola",
-    "bokun.io": "bokun",
-    "trekksoft.com": "trekksoft",
-    "acuityscheduling.com": "acuity",
-    "squareup.com/appointments": "square-appointments",
-    "square.site/book": "square-appointments",
-    "setmore.com": "setmore",
-    "simplybook.me": "simplybook",
-    "youcanbook.me": "youcanbookme",
-    "tidycal.com": "tidycal",
-    "cal.com": "cal.com",
-    "jobber.com": "jobber",
-    "housecallpro.com": "housecall-pro",
-    "lodgify.com": "lodgify",
-    "hostaway.com": "hostaway",
-    "ownerrez.com": "ownerrez",
+    host: c.key
+    for c in channels.CATALOGUE
+    if c.kind is ChannelKind.BOOKING_ENGINE
+    for host in c.hosts
 }
 
 #: Words in an element's id or class that mark a home-made booking or availability calendar.
 WIDGET_WORDS = ("availability", "calendar", "booking", "book-now", "reservation")
 
-#: Marketplaces (OTAs) and review sites: registrable host -> canonical host kept on the page.
-OTA_HOSTS = (
-    "getmyboat.com",
-    "sailo.com",
-    "viator.com",
-    "getyourguide.com",
-    "boatsetter.com",
-    "airbnb.com",
-    "vrbo.com",
-    "booking.com",
-    "expedia.com",
-    "tripadvisor.com",
-    "yelp.com",
-    "klook.com",
-    "thumbtack.com",
-    "angi.com",
-    "homeadvisor.com",
-    "houzz.com",
-    "nextdoor.com",
-    "clutch.co",
-    "upwork.com",
-    "trustpilot.com",
-    "click-and-boat.com",
-    "samboat.com",
-    "boataround.com",
-    "g.page",
-    "maps.google.com",
-    "google.com/maps",
-    "business.google.com",
-    "maps.app.goo.gl",
-    "goo.gl/maps",
-)
-
-SOCIAL_HOSTS = (
-    "facebook.com",
-    "instagram.com",
-    "twitter.com",
-    "x.com",
-    "tiktok.com",
-    "youtube.com",
-    "linkedin.com",
-    "pinterest.com",
-    "threads.net",
-    "bsky.app",
-    "mastodon.social",
-)
+#: Hosts of listings (marketplaces, directories, Google Business) and of social profiles, from
+#: the channel catalogue (``execbrief.records.channels``); a page keeps the entry a link matched.
+OTA_HOSTS = channels.hosts(ChannelKind.MARKETPLACE, ChannelKind.DIRECTORY, ChannelKind.SEARCH)
+SOCIAL_HOSTS = channels.hosts(ChannelKind.SOCIAL)
 
 #: Analytics and tag tools: (pattern in a script URL or inline script, name).
 ANALYTICS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (

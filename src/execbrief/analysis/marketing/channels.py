@@ -18,7 +18,9 @@ from datetime import date
 from execbrief.analysis.marketing.figures import money_rate, rate, total
 from execbrief.analysis.marketing.options import MarketingOptions
 from execbrief.config import Entity
+from execbrief.records import channels as catalogue
 from execbrief.records.bookings import Booking
+from execbrief.records.channels import ChannelKind, slug
 from execbrief.records.handoff import Fact
 from execbrief.records.site import SitePage
 from execbrief.records.subscribers import SubscriberCounts
@@ -28,7 +30,7 @@ from execbrief.values import Money, Percent
 SITE = "site"
 GOOGLE = "google_business"
 EMAIL = "email_list"
-#: The matrix's standard columns, in order.
+#: The matrix's standard columns, in order (keys of ``execbrief.records.channels``).
 BASE_CHANNELS = (
     SITE,
     GOOGLE,
@@ -45,178 +47,31 @@ BASE_CHANNELS = (
     "facebook",
     EMAIL,
 )
-CHANNEL_LABELS = {
-    SITE: "Own site",
-    GOOGLE: "Google Business",
-    EMAIL: "Email list",
-    "getmyboat": "GetMyBoat",
-    "sailo": "Sailo",
-    "boatsetter": "Boatsetter",
-    "viator": "Viator",
-    "getyourguide": "GetYourGuide",
-    "airbnb": "Airbnb",
-    "vrbo": "Vrbo",
-    "tripadvisor": "Tripadvisor",
-    "yelp": "Yelp",
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "tiktok": "TikTok",
-    "thumbtack": "Thumbtack",
-    "fareharbor": "FareHarbor",
-    "x": "X (Twitter)",
-    "click-and-boat": "Click&Boat",
-    "booking": "Booking.com",
-}
-#: Channel keys that are marketplaces (OTAs) for the "no OTA listing" shortfall.
-OTA_CHANNELS = frozenset(
-    {
-        "getmyboat",
-        "sailo",
-        "boatsetter",
-        "viator",
-        "getyourguide",
-        "airbnb",
-        "vrbo",
-        "klook",
-        "expedia",
-        "booking",
-        "samboat",
-        "click-and-boat",
-        "boataround",
-    }
-)
-#: Site link hosts (as the site source writes them) -> channel key.
-HOST_CHANNELS = {
-    "getmyboat.com": "getmyboat",
-    "sailo.com": "sailo",
-    "boatsetter.com": "boatsetter",
-    "viator.com": "viator",
-    "getyourguide.com": "getyourguide",
-    "airbnb.com": "airbnb",
-    "vrbo.com": "vrbo",
-    "booking.com": "booking",
-    "expedia.com": "expedia",
-    "tripadvisor.com": "tripadvisor",
-    "yelp.com": "yelp",
-    "klook.com": "klook",
-    "thumbtack.com": "thumbtack",
-    "angi.com": "angi",
-    "homeadvisor.com": "homeadvisor",
-    "houzz.com": "houzz",
-    "nextdoor.com": "nextdoor",
-    "clutch.co": "clutch",
-    "upwork.com": "upwork",
-    "trustpilot.com": "trustpilot",
-    "click-and-boat.com": "click-and-boat",
-    "samboat.com": "samboat",
-    "boataround.com": "boataround",
-    "g.page": GOOGLE,
-    "maps.google.com": GOOGLE,
-    "google.com/maps": GOOGLE,
-    "business.google.com": GOOGLE,
-    "maps.app.goo.gl": GOOGLE,
-    "goo.gl/maps": GOOGLE,
-    "facebook.com": "facebook",
-    "instagram.com": "instagram",
-    "twitter.com": "x",
-    "x.com": "x",
-    "tiktok.com": "tiktok",
-    "youtube.com": "youtube",
-    "linkedin.com": "linkedin",
-    "pinterest.com": "pinterest",
-    "threads.net": "threads",
-}
-#: Spellings in configs, notes and booking logs -> channel key (compared after ``slug``).
-CHANNEL_ALIASES = {
-    "website": SITE,
-    "web": SITE,
-    "ownsite": SITE,
-    "site": SITE,
-    "direct": SITE,
-    "directwebsite": SITE,
-    "google": GOOGLE,
-    "googlebusiness": GOOGLE,
-    "googlebusinessprofile": GOOGLE,
-    "gbp": GOOGLE,
-    "googlemybusiness": GOOGLE,
-    "gmb": GOOGLE,
-    "googlemaps": GOOGLE,
-    "email": EMAIL,
-    "emaillist": EMAIL,
-    "newsletter": EMAIL,
-    "mailchimp": EMAIL,
-    "getmyboat": "getmyboat",
-    "getmyboatcom": "getmyboat",
-    "sailo": "sailo",
-    "boatsetter": "boatsetter",
-    "viator": "viator",
-    "getyourguide": "getyourguide",
-    "gyg": "getyourguide",
-    "airbnb": "airbnb",
-    "airbnbexperiences": "airbnb",
-    "vrbo": "vrbo",
-    "homeaway": "vrbo",
-    "tripadvisor": "tripadvisor",
-    "yelp": "yelp",
-    "instagram": "instagram",
-    "ig": "instagram",
-    "facebook": "facebook",
-    "fb": "facebook",
-    "fareharbor": "fareharbor",
-    "bookingcom": "booking",
-    "thumbtack": "thumbtack",
-    # spellings of the keys site links give (HOST_CHANNELS), so a channel is one column
-    "clickandboat": "click-and-boat",
-    "clickboat": "click-and-boat",
-    "twitter": "x",
-    "samboat": "samboat",
-    "boataround": "boataround",
-}
-#: Booking channels that are not a listing anywhere (no matrix column is made for them).
-OFFLINE_CHANNELS = frozenset(
-    {
-        "phone",
-        "walkup",
-        "referral",
-        "repeat",
-        "other",
-        "unknown",
-        "",
-        "walkin",
-        "concierge",
-        "hotel",
-        "word of mouth",
-        "wordofmouth",
-        "email",
-        "sms",
-        "text",
-    }
-)
+#: Channel key -> label, for every catalogued channel.
+CHANNEL_LABELS = {c.key: c.label for c in catalogue.CATALOGUE}
+#: Channel keys that are marketplaces, for the "no OTA listing" shortfall.
+OTA_CHANNELS = catalogue.keys(ChannelKind.MARKETPLACE)
 NONE_WORDS = frozenset({"none", "no", "nil", "n/a", "na", "0", "-", "not listed", "nowhere"})
 
 
-def slug(text: str) -> str:
-    """Lower-case letters and digits only: ``Get My Boat`` -> ``getmyboat``."""
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
-
-
 def channel_key(text: str) -> str:
-    """The matrix key for a channel as written (``Google Business Profile`` -> ``google_business``)."""
-    key = slug(re.sub(r"\(.*?\)", "", text)) or slug(text)
-    if key in CHANNEL_ALIASES:
-        return CHANNEL_ALIASES[key]
-    # "Airbnb Experiences", "Viator listing": a known name inside a longer label
-    for alias in sorted(CHANNEL_ALIASES, key=len, reverse=True):
-        if len(alias) >= 5 and alias in key:
-            return CHANNEL_ALIASES[alias]
-    return key
+    """The matrix key for a channel as written (``Google Business Profile`` -> ``google_business``);
+    a channel the catalogue does not know is its own key (its letters and digits)."""
+    found = catalogue.find(text)
+    return found.key if found is not None else slug(re.sub(r"\(.*?\)", "", text)) or slug(text)
 
 
 def booking_channel(text: str) -> str:
     """A booking's channel as a matrix key; offline channels (``phone``, ``walk-up``, ``email``
-    inquiries) keep their own slug so they never count for a listing."""
-    key = slug(text)
-    return key if key in OFFLINE_CHANNELS else channel_key(text)
+    inquiries) keep their own key, which is never a listing's."""
+    found = catalogue.find(text, booking=True)
+    return found.key if found is not None and found.offline else channel_key(text)
+
+
+def host_channel(host: str) -> str:
+    """The matrix key for a host a site links to (``airbnb.com`` -> ``airbnb``)."""
+    found = catalogue.for_host(host)
+    return found.key if found is not None else slug(host.split(".")[0])
 
 
 @dataclass(frozen=True)
@@ -237,10 +92,6 @@ class ChannelCell:
     booking_share: Percent | None
     revenue_share: Percent | None
     provenance: tuple[Provenance, ...] = ()
-
-
-# --------------------------------------------------------------------------------------------
-# Funnel
 
 
 def _ota_names(raw: str) -> list[str]:
@@ -319,7 +170,7 @@ def gather(
         ev[SITE].add(True, "site", pages[0].provenance)
     for page in pages:
         for host in (*page.ota_links, *page.social_links):
-            key = HOST_CHANNELS.get(host, slug(host.split(".")[0]))
+            key = host_channel(host)
             kind = "ota" if host in page.ota_links else "social"
             ev[key].add(
                 True, "site link", page.provenance.at_line(page.lines.get(f"{kind}:{host}"))
@@ -336,7 +187,8 @@ def gather(
     seen: set[str] = set()
     for booking in snapshot.records(Booking, eid):
         key = booking_channel(booking.channel)
-        if key in OFFLINE_CHANNELS:
+        found = catalogue.find(booking.channel, booking=True)
+        if found is not None and found.offline:
             continue
         if key not in seen and start < booking.created <= snapshot.as_of:
             seen.add(key)

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from execbrief.config import Model
 from execbrief.findings import Effort
+from execbrief.records.channels import CATALOGUE, Channel
 
 NAME = "marketing"
 
@@ -75,76 +76,24 @@ class OtaTerms(Model):
     _commission = field_validator("commission", mode="before")(_percent)
 
 
-def _ota(
-    label: str,
-    commission: str,
-    effort: Effort,
-    fit: dict[str, str],
-    source: str,
-    setup_fee: str = "0",
-) -> OtaTerms:
+def _default_terms(channel: Channel) -> OtaTerms | None:
+    terms = channel.terms
+    if terms is None:
+        return None
     return OtaTerms(
-        label=label,
-        commission=Decimal(commission),
-        setup_fee=Decimal(setup_fee),
-        effort=effort,
-        fit={kind: Decimal(value) for kind, value in fit.items()},
-        source=source,
+        label=channel.label,
+        commission=terms.commission,
+        setup_fee=terms.setup_fee,
+        effort=terms.effort,
+        fit=dict(terms.fit),
+        source=terms.source,
     )
 
 
-#: Marketplaces known out of the box (commission defaults cited in docs/metrics.md).
+#: Marketplaces known out of the box: the catalogue's channels with known terms (commission
+#: defaults cited in docs/metrics.md).
 DEFAULT_OTAS: dict[str, OtaTerms] = {
-    "getmyboat": _ota(
-        "GetMyBoat",
-        "0.085",
-        Effort.DAYS,
-        {"charter": "1.0"},
-        "GetMyBoat help centre: 8.5% owner service fee on USD bookings",
-    ),
-    "boatsetter": _ota(
-        "Boatsetter",
-        "0.20",
-        Effort.DAYS,
-        {"charter": "0.9"},
-        "Boatsetter support: 20% owner listing fee (12.5% with Instant Book)",
-    ),
-    "sailo": _ota(
-        "Sailo",
-        "0.20",
-        Effort.DAYS,
-        {"charter": "0.9"},
-        "not published; assumed at the Boatsetter rate (20%), set yours from your contract",
-    ),
-    "viator": _ota(
-        "Viator",
-        "0.25",
-        Effort.WEEKS,
-        {"charter": "0.8"},
-        "Viator supplier commission 20-30%, 25% typical, plus a $29 per-product fee (2025)",
-        setup_fee="29",
-    ),
-    "getyourguide": _ota(
-        "GetYourGuide",
-        "0.30",
-        Effort.WEEKS,
-        {"charter": "0.7"},
-        "GetYourGuide supplier commission starts at 30% (25-28% at volume)",
-    ),
-    "airbnb": _ota(
-        "Airbnb",
-        "0.15",
-        Effort.DAYS,
-        {"rental": "1.0", "charter": "0.4"},
-        "Airbnb host-only service fee ~15% (split-fee hosts pay 3%)",
-    ),
-    "vrbo": _ota(
-        "Vrbo",
-        "0.08",
-        Effort.DAYS,
-        {"rental": "0.9"},
-        "Vrbo pay-per-booking: 5% commission + 3% payment processing",
-    ),
+    c.key: terms for c in CATALOGUE if (terms := _default_terms(c)) is not None
 }
 
 
