@@ -51,6 +51,9 @@ BASE_CHANNELS = (
 CHANNEL_LABELS = {c.key: c.label for c in catalogue.CATALOGUE}
 #: Channel keys that are marketplaces, for the "no OTA listing" shortfall.
 OTA_CHANNELS = catalogue.keys(ChannelKind.MARKETPLACE)
+#: Channel keys that are no listing anywhere (phone, walk-up, referral): bookings through them
+#: are no evidence of a listing.
+OFFLINE_CHANNELS = catalogue.keys(ChannelKind.OFFLINE)
 NONE_WORDS = frozenset({"none", "no", "nil", "n/a", "na", "0", "-", "not listed", "nowhere"})
 
 
@@ -187,8 +190,7 @@ def gather(
     seen: set[str] = set()
     for booking in snapshot.records(Booking, eid):
         key = booking_channel(booking.channel)
-        found = catalogue.find(booking.channel, booking=True)
-        if found is not None and found.offline:
+        if key in OFFLINE_CHANNELS:
             continue
         if key not in seen and start < booking.created <= snapshot.as_of:
             seen.add(key)
