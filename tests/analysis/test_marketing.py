@@ -484,7 +484,7 @@ def test_options_from_config(tmp_path: Path) -> None:
         ("Direct - Website", "site"),
         ("newsletter", "email_list"),
         ("Thumbtack", "thumbtack"),
-        # the same keys the site's links give (HOST_CHANNELS), so one channel is one column
+        # the same keys the site's links give (the catalogue's hosts), so one channel is one column
         ("Click & Boat", "click-and-boat"),
         ("Click and Boat", "click-and-boat"),
         ("Twitter", "x"),
@@ -502,7 +502,8 @@ def test_offline_booking_channels_are_not_listings() -> None:
     from execbrief.analysis.marketing import booking_channel
 
     assert booking_channel("email") == "email"  # an emailed inquiry, not the email list
-    assert booking_channel("Walk-up") == "walkup"
+    assert booking_channel("Walk-up") == "walk-up"
+    assert booking_channel("walk in") == "walk-up"
     assert booking_channel("GetMyBoat") == "getmyboat"
 
 

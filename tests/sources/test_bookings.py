@@ -75,8 +75,8 @@ def test_csv_rows_become_bookings_with_physical_lines(tmp_path: Path) -> None:
     assert first.created == date(2026, 10, 1) and first.service_date == date(2026, 10, 20)
     assert second.status is BookingStatus.INQUIRY
     assert second.service_date is None and second.amount is None and second.deposit is None
-    assert second.channel == "website"
-    assert third.status is BookingStatus.BOOKED and third.channel == "direct"
+    assert second.channel == "site"  # the catalogue key: "website" and "direct" are the own site
+    assert third.status is BookingStatus.BOOKED and third.channel == "site"
     assert fourth.status is BookingStatus.CANCELLED and fourth.customer_ref is None
     assert result.first_date == date(2026, 10, 1) and result.last_date == date(2026, 10, 4)  # type: ignore[attr-defined]
     assert result.freshness.newest_record == date(2026, 10, 4)  # type: ignore[attr-defined]
@@ -152,8 +152,11 @@ def test_unknown_status_names_the_allowed_values() -> None:
     [
         ("GetMyBoat", "getmyboat"),
         (" Get My Boat ", "getmyboat"),
-        ("Website", "website"),
-        ("direct", "direct"),
+        ("Website", "site"),
+        ("direct", "site"),
+        ("Booking.com", "booking"),
+        ("Hotel concierge", "concierge"),
+        ("E-mail", "email"),
         ("Walk-In", "walk-up"),
         ("", "unknown"),
         ("Boat  Show", "boat show"),
@@ -329,7 +332,7 @@ def test_demo_harbor_charters_funnel_breaks_after_august() -> None:
     won = sum(b.status in (BookingStatus.BOOKED, BookingStatus.COMPLETED) for b in earlier)
     assert won >= 60
     channels = {b.channel for b in records}
-    assert {"website", "phone", "getmyboat", "sailo"} <= channels
+    assert {"site", "phone", "getmyboat", "sailo"} <= channels
     future = [
         b
         for b in records
@@ -341,7 +344,7 @@ def test_demo_harbor_charters_funnel_breaks_after_august() -> None:
 def test_demo_sunset_sails_has_no_ota_channels_and_clean_sweep_reads_us_dates() -> None:
     sunset = demo("bookings/sunset-sails.jsonl")
     assert len(sunset) > 100
-    assert {b.channel for b in sunset} == {"website", "phone", "walk-up", "concierge"}
+    assert {b.channel for b in sunset} == {"site", "phone", "walk-up", "concierge"}
     sweep = demo("bookings/clean-sweep.csv", date_format="%m/%d/%Y")
     assert len(sweep) > 100
     assert sweep[0].id == "J3001" and sweep[0].created == date(2025, 10, 3)

@@ -22,16 +22,11 @@ from execbrief.analysis import finance as fin
 from execbrief.config import Config, Model
 from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
 from execbrief.hookspecs import hookimpl
+from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.values import Money, Percent, Period
-
-#: Booking channels that are online travel agencies or marketplaces taking a commission.
-OTA_CHANNELS = (
-    "getmyboat", "sailo", "boatsetter", "airbnb", "vrbo", "booking.com", "expedia", "viator",
-    "tripadvisor", "fareharbor", "ota",
-)  # fmt: skip
 
 
 class AccountingOptions(Model):
@@ -446,13 +441,8 @@ def chart_gaps(
 ) -> list[ChartGap]:
     """Accounts of the standard chart for the entity's kind that its ledger never uses."""
     bookings = snapshot.records(Booking, info.id)
-    ota = sorted(
-        {
-            b.channel
-            for b in bookings
-            if any(o in b.channel.lower().replace(" ", "") for o in OTA_CHANNELS)
-        }
-    )
+    # marketplaces taking a commission or a lead fee, as the channel catalogue knows them
+    ota = sorted({b.channel for b in bookings if channels.is_marketplace(b.channel)})
     deposits = [b for b in bookings if b.deposit is not None and b.deposit.amount > 0]
     processors = sorted(
         {

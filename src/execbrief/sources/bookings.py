@@ -2,7 +2,9 @@
 
 Statuses are read into the funnel's five steps (inquiry, quoted, booked, completed, cancelled),
 accepting the words booking tools use ("Confirmed", "Deposit paid", "Canceled", "Estimate sent").
-Channels are lower-cased ("GetMyBoat" -> ``getmyboat``). Customer names are private: a record keeps
+A channel is the key of the catalogued channel it spells (``execbrief.records.channels``:
+"Get My Boat" -> ``getmyboat``, "Website" -> ``site``, "Walk-in" -> ``walk-up``), else its name
+lower-cased. Customer names are private: a record keeps
 only ``customer_ref``, a keyed HMAC of the normalised name (the same customer gets the same ref
 across files and runs with the same key), unless ``[portfolio] show_customer_names = true``.
 """
@@ -18,6 +20,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from execbrief.hookspecs import hookimpl
+from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import tabular
@@ -142,27 +145,6 @@ STATUS_WORDS: dict[str, BookingStatus] = {
     ),
 }
 
-#: Channel spellings folded together (after lower-casing).
-CHANNEL_ALIASES = {
-    "get my boat": "getmyboat",
-    "getmyboat.com": "getmyboat",
-    "boatsetter.com": "boatsetter",
-    "sailo.com": "sailo",
-    "web": "website",
-    "site": "website",
-    "online": "website",
-    "web site": "website",
-    "telephone": "phone",
-    "call": "phone",
-    "phone call": "phone",
-    "walk in": "walk-up",
-    "walk-in": "walk-up",
-    "walkup": "walk-up",
-    "e-mail": "email",
-    "hotel concierge": "concierge",
-    "concierge desk": "concierge",
-}
-
 _SEPARATORS = re.compile(r"[\s_\-/.:]+")
 
 
@@ -194,11 +176,13 @@ def status_of(text: str, extra: Mapping[str, BookingStatus] | None = None) -> Bo
 
 
 def channel_of(text: str) -> str:
-    """A channel name normalised: lower case, single spaces, known spellings folded."""
+    """A booking's channel: the key of the catalogued channel it spells (``Get My Boat`` ->
+    ``getmyboat``, ``Walk-in`` -> ``walk-up``), else the name in lower case with single spaces."""
     name = " ".join(text.strip().lower().split())
     if not name:
         return "unknown"
-    return CHANNEL_ALIASES.get(name, name)
+    found = channels.find(name, booking=True)
+    return found.key if found is not None else name
 
 
 def customer_ref(name: str, key: bytes) -> str:

@@ -33,6 +33,8 @@ from pydantic import Field
 
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
+from execbrief.records import channels
+from execbrief.records.channels import ChannelKind
 from execbrief.records.site import LocalBusiness, SiteFile, SitePage
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
@@ -176,81 +178,22 @@ LOCAL_BUSINESS_TYPES = frozenset(
     ]
 )
 
-#: Booking engines and scheduling tools, found in script/iframe/link URLs: host fragment -> name.
+#: Booking engines and scheduling tools, found in script/iframe/link URLs: host fragment -> name
+#: (the catalogue's booking engines, in its order: the first fragment found wins).
 BOOKING_ENGINES = {
-    "fareharbor.com": "fareharbor",
-    "peek.com": "peek",
-    "calendly.com": "calendly",
-    "checkfront.com": "checkfront",
-    "bookeo.com": "bookeo",
-    "rezdy.com": "rezdy",
-    "xola.com": "xola",
-    "bokun.io": "bokun",
-    "trekksoft.com": "trekksoft",
-    "acuityscheduling.com": "acuity",
-    "squareup.com/appointments": "square-appointments",
-    "square.site/book": "square-appointments",
-    "setmore.com": "setmore",
-    "simplybook.me": "simplybook",
-    "youcanbook.me": "youcanbookme",
-    "tidycal.com": "tidycal",
-    "cal.com": "cal.com",
-    "jobber.com": "jobber",
-    "housecallpro.com": "housecall-pro",
-    "lodgify.com": "lodgify",
-    "hostaway.com": "hostaway",
-    "ownerrez.com": "ownerrez",
+    host: c.key
+    for c in channels.CATALOGUE
+    if c.kind is ChannelKind.BOOKING_ENGINE
+    for host in c.hosts
 }
 
 #: Words in an element's id or class that mark a home-made booking or availability calendar.
 WIDGET_WORDS = ("availability", "calendar", "booking", "book-now", "reservation")
 
-#: Marketplaces (OTAs) and review sites: registrable host -> canonical host kept on the page.
-OTA_HOSTS = (
-    "getmyboat.com",
-    "sailo.com",
-    "viator.com",
-    "getyourguide.com",
-    "boatsetter.com",
-    "airbnb.com",
-    "vrbo.com",
-    "booking.com",
-    "expedia.com",
-    "tripadvisor.com",
-    "yelp.com",
-    "klook.com",
-    "thumbtack.com",
-    "angi.com",
-    "homeadvisor.com",
-    "houzz.com",
-    "nextdoor.com",
-    "clutch.co",
-    "upwork.com",
-    "trustpilot.com",
-    "click-and-boat.com",
-    "samboat.com",
-    "boataround.com",
-    "g.page",
-    "maps.google.com",
-    "google.com/maps",
-    "business.google.com",
-    "maps.app.goo.gl",
-    "goo.gl/maps",
-)
-
-SOCIAL_HOSTS = (
-    "facebook.com",
-    "instagram.com",
-    "twitter.com",
-    "x.com",
-    "tiktok.com",
-    "youtube.com",
-    "linkedin.com",
-    "pinterest.com",
-    "threads.net",
-    "bsky.app",
-    "mastodon.social",
-)
+#: Hosts of listings (marketplaces, directories, Google Business) and of social profiles, from
+#: the channel catalogue (``execbrief.records.channels``); a page keeps the entry a link matched.
+OTA_HOSTS = channels.hosts(ChannelKind.MARKETPLACE, ChannelKind.DIRECTORY, ChannelKind.SEARCH)
+SOCIAL_HOSTS = channels.hosts(ChannelKind.SOCIAL)
 
 #: Analytics and tag tools: (pattern in a script URL or inline script, name).
 ANALYTICS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -640,65 +583,84 @@ def _visible_text_phones(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
     return found
 
 
-def read_page(
-    site: _Site, loc: files.Location, text: str, entity: str
-) -> tuple[SitePage, list[LocalBusiness]]:
-    """Parse one page (already decoded) into its ``SitePage`` and ``LocalBusiness`` records."""
-    soup = BeautifulSoup(text, "html.parser")
-    prov = files.provenance(loc)
-    lines: dict[str, int] = {}
+class _Lines:
+    """The first line of each thing found on a page (``title``, ``ota:<host>``, ...)."""
 
-    def mark(key: str, tag: Tag | None) -> None:
-        note(key, _line(tag) if tag is not None else None)
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
 
-    def note(key: str, line: int | None) -> None:
-        if line is not None and (key not in lines or line < lines[key]):
-            lines[key] = line
+    def mark(self, key: str, tag: Tag | None) -> None:
+        """Note the line of ``tag`` under ``key``."""
+        self.note(key, _line(tag) if tag is not None else None)
 
-    if loc.path is not None and site.root is not None:
-        rel = Path(os.path.relpath(loc.path, site.root)).as_posix()
-        page_dir = loc.path.parent
-    else:
-        rel, page_dir = loc.name, Path(".")
+    def note(self, key: str, line: int | None) -> None:
+        """Keep ``line`` under ``key`` when it is the first seen."""
+        if line is not None and (key not in self.lines or line < self.lines[key]):
+            self.lines[key] = line
 
+
+@dataclass
+class _Head:
+    """What a page's head (and its ``<html>`` and ``<h1>`` tags) says."""
+
+    title: str | None = None
+    description: str | None = None
+    canonical: str | None = None
+    site_name: str | None = None
+    refresh: str | None = None
+    viewport: bool = False
+    noindex: bool = False
+    lang: str | None = None
+    h1s: list[str] = field(default_factory=list)
+
+
+def _read_meta(meta: Tag, head: _Head, lines: _Lines) -> None:
+    name = _attr(meta, "name").lower()
+    prop = _attr(meta, "property").lower()
+    if name in ("robots", "googlebot") and "noindex" in _attr(meta, "content").lower():
+        head.noindex = True
+        lines.mark("noindex", meta)
+    elif _attr(meta, "http-equiv").lower() == "refresh" and head.refresh is None:
+        target = re.search(r"url\s*=\s*['\"]?([^'\"\s;]+)", _attr(meta, "content"), re.I)
+        if target:
+            head.refresh = target.group(1)
+            lines.mark("refresh", meta)
+    elif name == "description" and head.description is None:
+        head.description = " ".join(_attr(meta, "content").split()) or None
+        if head.description:
+            lines.mark("meta_description", meta)
+    elif name == "viewport" and _attr(meta, "content"):
+        head.viewport = True
+        lines.mark("viewport", meta)
+    elif prop == "og:site_name" and head.site_name is None:
+        head.site_name = _attr(meta, "content") or None
+
+
+def _read_head(soup: BeautifulSoup, lines: _Lines) -> _Head:
+    head = _Head()
     title_tag = soup.find("title")
-    title = _text(title_tag) if isinstance(title_tag, Tag) else None
-    if title and isinstance(title_tag, Tag):
-        mark("title", title_tag)
-    description = canonical = site_name = refresh = None
-    viewport = noindex = False
+    head.title = _text(title_tag) if isinstance(title_tag, Tag) else None
+    if head.title and isinstance(title_tag, Tag):
+        lines.mark("title", title_tag)
     for meta in soup.find_all("meta"):
-        name = _attr(meta, "name").lower()
-        prop = _attr(meta, "property").lower()
-        if name in ("robots", "googlebot") and "noindex" in _attr(meta, "content").lower():
-            noindex = True
-            mark("noindex", meta)
-        elif _attr(meta, "http-equiv").lower() == "refresh" and refresh is None:
-            target = re.search(r"url\s*=\s*['\"]?([^'\"\s;]+)", _attr(meta, "content"), re.I)
-            if target:
-                refresh = target.group(1)
-                mark("refresh", meta)
-        elif name == "description" and description is None:
-            description = " ".join(_attr(meta, "content").split()) or None
-            if description:
-                mark("meta_description", meta)
-        elif name == "viewport" and _attr(meta, "content"):
-            viewport = True
-            mark("viewport", meta)
-        elif prop == "og:site_name" and site_name is None:
-            site_name = _attr(meta, "content") or None
+        _read_meta(meta, head, lines)
     for link in soup.find_all("link"):
         if "canonical" in _attr(link, "rel").lower().split() and _attr(link, "href"):
-            canonical = _attr(link, "href")
-            mark("canonical", link)
+            head.canonical = _attr(link, "href")
+            lines.mark("canonical", link)
             break
     html_tag = soup.find("html")
-    lang = _attr(html_tag, "lang") or None if isinstance(html_tag, Tag) else None
-    h1s = []
+    head.lang = _attr(html_tag, "lang") or None if isinstance(html_tag, Tag) else None
     for h1 in soup.find_all("h1"):
-        mark("h1", h1)
-        h1s.append(_text(h1) or "")
+        lines.mark("h1", h1)
+        head.h1s.append(_text(h1) or "")
+    return head
 
+
+def _read_jsonld(
+    soup: BeautifulSoup, rel: str, entity: str, prov: Provenance, lines: _Lines
+) -> tuple[_Found, list[str], list[LocalBusiness]]:
+    """The page's JSON-LD: the types seen, the blocks that did not parse, the LocalBusiness ones."""
     jsonld_types = _Found()
     jsonld_errors: list[str] = []
     businesses: list[LocalBusiness] = []
@@ -706,14 +668,14 @@ def read_page(
     for script in soup.find_all("script"):
         if _attr(script, "type").lower() != "application/ld+json":
             continue
-        mark("jsonld", script)
+        lines.mark("jsonld", script)
         body = script.string or script.get_text() or ""
         try:
             parsed.append((script, json.loads(body)))
         except ValueError as exc:
             line = _line(script)
             jsonld_errors.append(f"line {line}: {exc}" if line else str(exc))
-            mark(f"jsonld_error:{len(jsonld_errors)}", script)
+            lines.mark(f"jsonld_error:{len(jsonld_errors)}", script)
     # nodes by @id across the page's blocks: @graph nodes refer to each other ({"@id": ...})
     nodes: dict[str, dict[str, Any]] = {}
     for _, data in parsed:
@@ -731,92 +693,127 @@ def read_page(
                         resolved, business_kind, rel, entity, prov.at_line(_line(script))
                     )
                 )
+    return jsonld_types, jsonld_errors, businesses
 
+
+@dataclass
+class _Links:
+    """What a page links to: listing and social hosts, insecure and broken links, phone numbers."""
+
+    ota: _Found = field(default_factory=_Found)
+    social: _Found = field(default_factory=_Found)
+    http: _Found = field(default_factory=_Found)
+    broken: _Found = field(default_factory=_Found)
+    phones: _Found = field(default_factory=_Found)
+
+
+def _read_link(
+    site: _Site, tag: Tag, url: str, rel: str, page_dir: Path, found: _Links, lines: _Lines
+) -> None:
+    low = url.lower()
+    if low.startswith("tel:"):
+        digits = normalize_phone(unquote(url[4:]))
+        if digits:
+            found.phones.add(digits)
+            lines.mark(f"phone:{digits}", tag)
+        return
+    if low.startswith("http://"):
+        found.http.add(url)
+        lines.mark(f"http:{url}", tag)
+    if low.startswith(("http://", "https://", "//")):
+        absolute = url if not low.startswith("//") else "https:" + url
+        host = match_host(absolute, OTA_HOSTS)
+        if host is not None:
+            found.ota.add(host)
+            lines.mark(f"ota:{host}", tag)
+        host = match_host(absolute, SOCIAL_HOSTS)
+        if host is not None:
+            found.social.add(host)
+            lines.mark(f"social:{host}", tag)
+    is_canonical = tag.name == "link" and "canonical" in _attr(tag, "rel").lower()
+    if site.own_host is None and low.startswith(("http://", "https://", "//")):
+        if not is_canonical:
+            site.deferred.setdefault(rel, (page_dir, []))[1].append((url, _line(tag)))
+        return
+    internal = site.internal(url)
+    if internal is None or is_canonical:
+        return
+    if site.exists(page_dir, internal) is False:
+        found.broken.add(url)
+        lines.mark(f"broken:{url}", tag)
+
+
+def _read_links(
+    site: _Site, soup: BeautifulSoup, rel: str, page_dir: Path, lines: _Lines
+) -> _Links:
+    found = _Links()
+    for tag in soup.find_all(["a", "link", "script", "img", "iframe", "form", "source", "area"]):
+        for attr in ("href", "src", "action"):
+            url = _attr(tag, attr)
+            if url:
+                _read_link(site, tag, url, rel, page_dir, found, lines)
+    for digits, line in _visible_text_phones(soup):
+        found.phones.add(digits)
+        lines.note(f"phone:{digits}", line)
+    return found
+
+
+def read_page(
+    site: _Site, loc: files.Location, text: str, entity: str
+) -> tuple[SitePage, list[LocalBusiness]]:
+    """Parse one page (already decoded) into its ``SitePage`` and ``LocalBusiness`` records."""
+    soup = BeautifulSoup(text, "html.parser")
+    prov = files.provenance(loc)
+    lines = _Lines()
+    if loc.path is not None and site.root is not None:
+        rel = Path(os.path.relpath(loc.path, site.root)).as_posix()
+        page_dir = loc.path.parent
+    else:
+        rel, page_dir = loc.name, Path(".")
+    head = _read_head(soup, lines)
+    jsonld_types, jsonld_errors, businesses = _read_jsonld(soup, rel, entity, prov, lines)
     businesses.extend(_microdata(soup, rel, entity, prov))
-
     analytics = _Found()
     found_analytics, analytics_ids = _analytics(soup)
     for name, line in found_analytics:
         analytics.add(name)
-        note(f"analytics:{name}", line)
-
+        lines.note(f"analytics:{name}", line)
     widgets = _Found()
     for name, line in _widgets(soup):
         widgets.add(name)
-        note(f"widget:{name}", line)
-
+        lines.note(f"widget:{name}", line)
     forms = soup.find_all("form")
     if forms:
-        mark("form", forms[0])
-
-    ota, social, http, broken, phones = _Found(), _Found(), _Found(), _Found(), _Found()
-    for tag in soup.find_all(["a", "link", "script", "img", "iframe", "form", "source", "area"]):
-        for attr in ("href", "src", "action"):
-            url = _attr(tag, attr)
-            if not url:
-                continue
-            low = url.lower()
-            if low.startswith("tel:"):
-                digits = normalize_phone(unquote(url[4:]))
-                if digits:
-                    phones.add(digits)
-                    mark(f"phone:{digits}", tag)
-                continue
-            if low.startswith("http://"):
-                http.add(url)
-                mark(f"http:{url}", tag)
-            if low.startswith(("http://", "https://", "//")):
-                absolute = url if not low.startswith("//") else "https:" + url
-                host = match_host(absolute, OTA_HOSTS)
-                if host is not None:
-                    ota.add(host)
-                    mark(f"ota:{host}", tag)
-                host = match_host(absolute, SOCIAL_HOSTS)
-                if host is not None:
-                    social.add(host)
-                    mark(f"social:{host}", tag)
-            is_canonical = tag.name == "link" and "canonical" in _attr(tag, "rel").lower()
-            if site.own_host is None and low.startswith(("http://", "https://", "//")):
-                if not is_canonical:
-                    site.deferred.setdefault(rel, (page_dir, []))[1].append((url, _line(tag)))
-                continue
-            internal = site.internal(url)
-            if internal is None or is_canonical:
-                continue
-            if site.exists(page_dir, internal) is False:
-                broken.add(url)
-                mark(f"broken:{url}", tag)
-    for digits, line in _visible_text_phones(soup):
-        phones.add(digits)
-        note(f"phone:{digits}", line)
-
+        lines.mark("form", forms[0])
+    links = _read_links(site, soup, rel, page_dir, lines)
+    html_tag = soup.find("html")
     first_line = _line(html_tag) if isinstance(html_tag, Tag) else None
     page = SitePage(
         entity=entity,
         provenance=prov.at_line(first_line or 1),
         path=rel,
-        title=title,
-        meta_description=description,
-        canonical=canonical,
-        viewport=viewport,
-        lang=lang,
-        h1=tuple(h1s),
+        title=head.title,
+        meta_description=head.description,
+        canonical=head.canonical,
+        viewport=head.viewport,
+        lang=head.lang,
+        h1=tuple(head.h1s),
         analytics=analytics.out(),
         forms=len(forms),
         booking_widgets=widgets.out(),
-        ota_links=ota.out(),
-        social_links=social.out(),
-        http_links=http.out(),
-        broken_links=broken.out(),
-        phones=phones.out(),
+        ota_links=links.ota.out(),
+        social_links=links.social.out(),
+        http_links=links.http.out(),
+        broken_links=links.broken.out(),
+        phones=links.phones.out(),
         jsonld_types=jsonld_types.out(),
         jsonld_errors=tuple(jsonld_errors),
         analytics_ids=tuple(analytics_ids),
-        site_name=site_name,
-        lines=lines,
+        site_name=head.site_name,
+        lines=lines.lines,
         site=site.display,
-        noindex=noindex,
-        refresh=refresh,
+        noindex=head.noindex,
+        refresh=head.refresh,
     )
     return page, businesses
 
