@@ -82,6 +82,8 @@ TAGS: dict[str, str] = {
     "time_entry": "execbrief.records.timesheets:TimeEntry",
     "invoice": "execbrief.records.timesheets:Invoice",
     "trip": "execbrief.records.trips:Trip",
+    "channel": "execbrief.records.channels:Channel",
+    "channel_terms": "execbrief.records.channels:Terms",
 }
 
 #: ``module:Qualname`` paths an older release wrote for a class that has since moved: old -> tag.
