@@ -8,7 +8,8 @@ TLS, no login) whose handler answers each selected recipient as its plan says::
     drop       250 to RCPT; the message data is received and queued, then the connection is
                closed before the reply (the answer is lost)
 
-``messages`` keeps every queued message as ``(recipients, bytes)``; ``log`` each planned fault.
+``messages`` keeps every queued message as ``(recipients, bytes)``; ``log`` the fault planned
+for each selected recipient.
 """
 
 from __future__ import annotations
@@ -72,9 +73,11 @@ class FaultySmtp:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
-        fault = self.plan(address) if self.select(address) else SmtpFault.ACCEPT
-        with self._lock:
-            self.log.append((fault, address))
+        fault = SmtpFault.ACCEPT
+        if self.select(address):
+            fault = self.plan(address)
+            with self._lock:
+                self.log.append((fault, address))
         if fault is SmtpFault.DEFER_421:
             asyncio.get_running_loop().call_soon(server.transport.close)
             return "421 4.7.0 Too many connections, closing"
