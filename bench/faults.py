@@ -2,13 +2,14 @@
 aiosmtpd), with throttling and lost answers injected and SIGKILLs at random points; counts
 duplicates and silent losses.
 
-    .venv/bin/python bench/faults.py                      # 8 rounds per transport, 8 recipients
-    .venv/bin/python bench/faults.py --rounds 10 --kills-per-round 3 --seed 7
+    .venv/bin/python bench/faults.py              # 12 rounds per transport, 12 recipients each
+    .venv/bin/python bench/faults.py --rounds 20 --kills-per-round 3 --seed 7
 
 Each round is a new period. In a round, ``--kills-per-round`` sender processes
 (tests/delivery/sender_process.py: the real dispatch path, store, guard and transport) are each
-SIGKILLed at a random point: after a random number of the run's calls have reached the server,
-plus a random delay of up to 40 ms (or at a random moment of start-up). Then one more process
+SIGKILLed at a random point: after a random number (1 to the sends still pending) of the run's
+calls have reached the server, plus a random delay of up to 40 ms, or (one time in five) at a
+random moment of the first two seconds. A round whose deliveries are all settled stops killing. Then one more process
 runs to the end. The server side injects, for every report delivery call, throttling with a
 share of ``--throttle`` (SES: 400 TooManyRequestsException/Throttling, not forwarded; SMTP: 421
 or 451 to RCPT) and lost answers with a share of ``--lost`` (SES: forwarded, then the
@@ -89,14 +90,15 @@ def start(store: Path, endpoint: Endpoint, recipients: int, period: str) -> subp
 
 
 def kill_at_random(
-    process: subprocess.Popen[str], endpoint: Endpoint, recipients: int, chooser: random.Random
+    process: subprocess.Popen[str], endpoint: Endpoint, pending: int, chooser: random.Random
 ) -> bool:
-    """SIGKILL ``process`` at a random point; False if it finished first."""
+    """SIGKILL ``process`` at a random point of its ``pending`` sends; False if it finished
+    first."""
     before = endpoint.calls()
     if chooser.random() < 0.2:
         time.sleep(chooser.uniform(0.0, 2.0))  # somewhere in start-up or the first sends
     else:
-        wanted = before + chooser.randint(1, recipients)
+        wanted = before + chooser.randint(1, max(1, pending))
         deadline = time.monotonic() + 120
         while endpoint.calls() < wanted and process.poll() is None:
             if time.monotonic() > deadline:
@@ -108,6 +110,18 @@ def kill_at_random(
     process.send_signal(signal.SIGKILL)
     process.communicate()
     return True
+
+
+def pending_sends(store: Path, period: str, recipients: int) -> int:
+    """How many deliveries of ``period`` a run would still call the transport for."""
+    if not store.exists():
+        return recipients
+    settled = sum(
+        1
+        for (row_period, _), status in statuses(store).items()
+        if row_period == period and status in {"sent", "unknown"}
+    )
+    return recipients - settled
 
 
 def claimed_rows(store: Path, period: str) -> int:
@@ -140,9 +154,12 @@ def run_round(
 ) -> None:
     period = period_of(round_index)
     for _ in range(args.kills_per_round):
+        pending = pending_sends(store, period, args.recipients)
+        if not pending:
+            break
         process = start(store, endpoint, args.recipients, period)
         tally.runs += 1
-        if kill_at_random(process, endpoint, args.recipients, chooser):
+        if kill_at_random(process, endpoint, pending, chooser):
             tally.kills += 1
             tally.kills_mid_send += claimed_rows(store, period) > 0
     final = start(store, endpoint, args.recipients, period)
@@ -284,9 +301,9 @@ def smtp_endpoint(args: argparse.Namespace) -> Iterator[Endpoint]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=8, help="periods per transport")
+    parser.add_argument("--rounds", type=int, default=12, help="periods per transport")
     parser.add_argument("--kills-per-round", type=int, default=2)
-    parser.add_argument("--recipients", type=int, default=8)
+    parser.add_argument("--recipients", type=int, default=12)
     parser.add_argument("--throttle", type=float, default=0.2)
     parser.add_argument("--lost", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=17)

@@ -127,7 +127,7 @@ class FaultProxy:
 
     def listen(self) -> FaultProxy:
         """Start serving (on the same port as before, if there was one)."""
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_class(self))
+        server = _QuietServer(("127.0.0.1", self.port), _handler_class(self))
         server.daemon_threads = True
         self.port = int(server.server_address[1])
         self._server = server
@@ -179,6 +179,13 @@ class FaultProxy:
     def closed(self, sock: socket.socket) -> None:
         with self._lock:
             self._open.discard(sock)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that went away mid-answer (it was killed, or timed out) is not an error here."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet."""
 
 
 def _close(sock: socket.socket) -> None:
