@@ -8,10 +8,10 @@
     ├── SourceFailure                 a source could not be read at all; wraps a SourceError record
     ├── ReportError                   a report could not be built
     ├── DeliveryError                 a message could not be delivered
-    │   ├── TransientDeliveryError    worth retrying: throttling, 5xx, connection reset
+    │   ├── TransientDeliveryError    not sent, worth retrying: throttling, refused connect, 4xx
     │   ├── RecipientRejected         permanent for one recipient; the others go on
     │   ├── QuotaExceeded             the provider's daily quota is spent; the rest are deferred
-    │   ├── OutcomeUnknown            the answer was lost after the message went out; not retried
+    │   ├── OutcomeUnknown            maybe sent: the answer was lost or a 5xx; never retried
     │   └── RunHalted                 permanent for the whole run: auth, unverified sender, permission
     ├── SecretLeakBlocked             the secret guard found a secret in an outgoing message
     ├── GuardUnavailable              the secret guard cannot load: nothing is sent unguarded
@@ -61,7 +61,9 @@ class DeliveryError(ExecbriefError):
 
 
 class TransientDeliveryError(DeliveryError):
-    """A failure worth retrying: throttling, a 5xx answer, a dropped connection."""
+    """Not sent, and worth retrying: throttling with an explicit code, a connection refused
+    before the request was written, an SMTP 4xx. Never raised once the message may have gone:
+    that is ``OutcomeUnknown``."""
 
 
 class RecipientRejected(DeliveryError):
@@ -73,8 +75,10 @@ class QuotaExceeded(DeliveryError):
 
 
 class OutcomeUnknown(DeliveryError):
-    """The request reached the provider but its answer was lost (a read timeout, a connection
-    dropped during DATA): the message may have been accepted, so it is not retried blindly."""
+    """Maybe sent: the request reached the provider and its answer was lost (a closed
+    connection, a read timeout, a 5xx after the request, a connection dropped after the message
+    data): the message may have been accepted, so it is never retried; the delivery becomes
+    ``unknown`` until the operator resends it with ``--resend-unknown``."""
 
 
 class RunHalted(DeliveryError):

@@ -2,7 +2,7 @@
 
 Usage: sender_process.py STORE OUTBOX COUNT [--delay S] [--hang-after N MARKER] [--resend-unknown]
                          [--throttle P] [--reject ADDRESS] [--die-recording N]
-                         [--die-backing-off] [--ses ENDPOINT]
+                         [--die-backing-off] [--ses ENDPOINT] [--smtp PORT] [--period P]
 
 Sends one report to COUNT recipients through the outbox transport. ``--delay`` sleeps after each
 write (so two processes overlap); ``--hang-after N MARKER`` writes the Nth message, touches MARKER
@@ -11,7 +11,9 @@ and hangs before recording the outcome, so the parent can SIGKILL it in that win
 ``--reject ADDRESS`` refuses that recipient permanently. ``--die-recording N`` SIGKILLs itself
 inside the store transaction that records the Nth accepted message (written, not yet recorded);
 ``--die-backing-off`` throttles the first call and SIGKILLs itself in the retry wait.
-``--ses ENDPOINT`` sends through the SES transport to that (moto) endpoint instead of the outbox.
+``--ses ENDPOINT`` sends through the SES transport to that (moto) endpoint instead of the outbox;
+``--smtp PORT`` through the SMTP transport to a plain server on 127.0.0.1:PORT. ``--period`` picks
+the period (default 2026-11).
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ def main() -> int:
     parser.add_argument("--die-recording", type=int, default=None)
     parser.add_argument("--die-backing-off", action="store_true")
     parser.add_argument("--ses", default=None)
+    parser.add_argument("--smtp", type=int, default=None)
+    parser.add_argument("--period", default="2026-11")
     args = parser.parse_args()
     sleep = time.sleep
     if args.die_recording is not None:
@@ -132,12 +136,17 @@ def main() -> int:
 
         ses = SesOptions(endpoint_url=args.ses, max_send_rate=100)
         chosen: Any = SesTransport(ses, "us-east-1", "reports@harbor.example")
+    elif args.smtp:
+        from execbrief.transports.smtp import SmtpOptions, SmtpTransport
+
+        smtp = SmtpOptions(host="127.0.0.1", port=args.smtp, security="none", timeout=10)
+        chosen = SmtpTransport(smtp, "reports@harbor.example", {})
     else:
         chosen = transport
     with Store(args.store, clock=lambda: fixed) as store:
         result = dispatch(
             [item],
-            period="2026-11",
+            period=args.period,
             store=store,
             transport=chosen,
             retry=RetryPolicy(attempts=8, base=0.001, cap=0.01),

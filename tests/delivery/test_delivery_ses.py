@@ -12,13 +12,19 @@ from botocore.exceptions import ClientError
 
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.pacing import RetryPolicy
-from execbrief.errors import QuotaExceeded, RecipientRejected, RunHalted, TransientDeliveryError
+from execbrief.errors import (
+    OutcomeUnknown,
+    QuotaExceeded,
+    RecipientRejected,
+    RunHalted,
+    TransientDeliveryError,
+)
 from execbrief.store.db import Store
 from execbrief.transports.ses import SesFactory, SesOptions, classify, mask, tag_value
 from kits.aws import (
     QUOTA,
     THROTTLED,
-    UNAVAILABLE,
+    THROTTLED_400,
     account,
     inject,
     sent_messages,
@@ -133,10 +139,10 @@ def test_send_records_ses_message_ids_and_tags(moto_url: str, tmp_path: Path) ->
     )
 
 
-def test_throttling_and_5xx_are_retried_by_our_backoff(moto_url: str, tmp_path: Path) -> None:
+def test_throttling_is_retried_by_our_backoff(moto_url: str, tmp_path: Path) -> None:
     verify(moto_url, "harbor.example", "us-east-1")
     transport = ses_transport(moto_url, max_send_rate=50)
-    calls = inject(transport.client, "SendEmail", [THROTTLED, UNAVAILABLE, None, THROTTLED])
+    calls = inject(transport.client, "SendEmail", [THROTTLED, THROTTLED_400, None, THROTTLED])
     result, rows, _, clock = send_all(tmp_path, transport, [outgoing(recipients=PEOPLE[:2])])
     assert [o.status for o in result.outcomes] == ["sent", "sent"]
     assert calls == ["fault", "fault", "real", "fault", "real"]
@@ -209,7 +215,23 @@ def test_error_mapping() -> None:
         classify(client_error("AccessDeniedException", "not authorized", 403), sender), RunHalted
     )
     assert isinstance(
-        classify(client_error("InternalFailure", "oops", 500), sender), TransientDeliveryError
+        classify(client_error("InternalFailure", "oops", 500), sender), OutcomeUnknown
+    )
+    assert isinstance(
+        classify(client_error("ServiceUnavailable", "busy", 503), sender), OutcomeUnknown
+    )
+    # an explicit throttling code means SES did not act on the call, whatever the status
+    for code, status in [
+        ("Throttling", 400),
+        ("TooManyRequestsException", 429),
+        ("Throttling", 503),
+    ]:
+        assert isinstance(
+            classify(client_error(code, "slow down", status), sender), TransientDeliveryError
+        )
+    assert isinstance(
+        classify(client_error("RequestTimeout", "read the request too slowly", 400), sender),
+        TransientDeliveryError,
     )
     assert isinstance(
         classify(client_error("Throttling", "Daily message quota exceeded.", 400), sender),

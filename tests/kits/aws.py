@@ -56,6 +56,7 @@ def inject(
 
 
 THROTTLED = (429, "TooManyRequestsException", {"message": "Maximum sending rate exceeded."})
+THROTTLED_400 = (400, "Throttling", {"message": "Maximum sending rate exceeded."})
 UNAVAILABLE = (503, "ServiceUnavailable", {"message": "Service Unavailable"})
 QUOTA = (400, "LimitExceededException", {"message": "Daily message quota exceeded."})
 

@@ -31,6 +31,11 @@ def alert_text(result: DispatchResult) -> str:
         "",
         "Run `execbrief history` for every delivery; failed, deferred and pending ones are retried by the next `execbrief send`.",
     ]
+    if any(outcome.problem and outcome.status == "unknown" for outcome in result.outcomes):
+        lines.append(
+            "Unknown ones may have been sent and are not resent: check the recipient's mailbox"
+            " or run `execbrief track`, then `execbrief send --resend-unknown` if it never arrived."
+        )
     return "\n".join(lines) + "\n"
 
 

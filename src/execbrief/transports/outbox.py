@@ -3,11 +3,13 @@
 The embedded default: nothing leaves the machine, every message can be opened in a mail client or
 read with Python's ``email`` parser. Files are written to a temporary name, flushed, then linked to
 their final name (which fails rather than overwrite), so a crash never leaves half a message and a
-forced resend gets a file of its own.
+forced resend gets a file of its own. A failure is always *not sent*: every error comes before
+the link (the run halts: the folder cannot be written), and once linked the message is sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -83,7 +85,10 @@ class OutboxTransport(BaseTransport):
                 return target
             raise OSError(f"too many files named {stem}*.eml")
         finally:
-            temporary.unlink(missing_ok=True)
+            # Once linked, the message is delivered: a temporary file that cannot be removed
+            # must not turn that into a failure (the next run would write a second copy).
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
     def check(self) -> list[CheckItem]:
         """The folder (or, before the first send, its nearest existing parent) is writable."""

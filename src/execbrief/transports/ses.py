@@ -6,13 +6,22 @@ carries tags with the delivery id, report and period, and the API's ``MessageId`
 (SES rewrites the Message-ID header). botocore's own retries are switched off: execbrief's
 dispatch retries transient errors itself, with its rate limiter, so one place decides.
 
-Errors are mapped onto the delivery error tree::
+Errors are mapped onto the delivery error tree. *Not sent* (SES did not act on the call) is
+retried, refused or halts; *maybe sent* (the request went out and no answer, or a 5xx, came
+back) is ``OutcomeUnknown``: never retried, the delivery becomes ``unknown``::
 
-    TooManyRequests / Throttling / 5xx / connection errors   TransientDeliveryError
-    a read timeout (sent, answer lost)                       OutcomeUnknown
-    "Daily message quota exceeded"                           QuotaExceeded
-    MessageRejected naming the recipient, BadRequest         RecipientRejected
-    unverified sender, credentials, AccessDenied, paused     RunHalted
+    not sent  a throttling code (Throttling, TooManyRequestsException, ...), any status    retried
+              408 / 429 / RequestTimeout (a 4xx)                                            retried
+              connection refused, no route, DNS, connect timeout, proxy connect failure    retried
+              "Daily message quota exceeded"                                      QuotaExceeded
+              MessageRejected naming a recipient, BadRequest, another 400      RecipientRejected
+              credentials, region, unverified sender, AccessDenied, 401/403, paused    RunHalted
+              a certificate that does not verify (TLS handshake)                       RunHalted
+              botocore refused the parameters, or failed before ``before-send``   DeliveryError
+    maybe     a 5xx answer (InternalFailure, ServiceUnavailable, ...)              OutcomeUnknown
+    sent      connection closed or reset after the request went out, read timeout,
+              any other error once the request was handed to the wire, a 2xx
+              without a MessageId                                                  OutcomeUnknown
 
 No error text carries a credential: botocore never puts one there, and access key ids are masked.
 """
@@ -20,6 +29,7 @@ No error text carries a credential: botocore never puts one there, and access ke
 from __future__ import annotations
 
 import re
+import ssl
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -49,6 +59,10 @@ SES_MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 #: The send rate of a new (sandbox) account, used until GetAccount says otherwise.
 SANDBOX_SEND_RATE = 1.0
 TAG_PREFIX = "execbrief-"
+MAYBE_SENT = (
+    "the message may have been sent, so it is not resent (`execbrief track` settles it by its"
+    " delivery tag; `execbrief send --resend-unknown` sends it again)"
+)
 
 _HALT_CODES = {
     "AccessDenied",
@@ -65,16 +79,19 @@ _HALT_CODES = {
     "NotFoundException",
     "ConfigurationSetDoesNotExist",
 }
-_TRANSIENT_CODES = {
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "ServiceUnavailable",
-    "InternalFailure",
-    "InternalServerError",
-}
+#: Error codes by which SES says it refused the call for its rate: nothing was sent, whatever
+#: the HTTP status, so the call is retried.
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "RequestThrottledException",
+    }
+)
+#: SES timed out *reading the request* (a 4xx): it did not act on it.
+_TIMEOUT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException"})
 
 
 class SesOptions(Model):
@@ -124,18 +141,40 @@ def tag_value(value: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_-]", "_", value) or "_")[:256]
 
 
-def classify(error: Exception, sender: str = "") -> DeliveryError:
-    """Map a botocore error onto execbrief's delivery errors."""
+def classify(error: Exception, sender: str = "", *, written: bool = True) -> DeliveryError:
+    """Map the error of an SES call onto execbrief's delivery errors.
+
+    ``written``: the request may have gone out (botocore's ``before-send`` fired). An error
+    before that, or while connecting, means *not sent*; a lost or 5xx answer after it means
+    *maybe sent* (``OutcomeUnknown``). See the table in the module docstring.
+    """
+    from botocore.exceptions import ClientError
+
+    if isinstance(error, ClientError):
+        return _classify_answer(error, sender)
+    before = _classify_before_request(error)
+    if before is not None:
+        return before
+    detail = f"{type(error).__name__}: {mask(str(error))}"
+    if not written:
+        return DeliveryError(f"SES call failed before the request went out ({detail})")
+    return OutcomeUnknown(f"the request went out to SES and its answer was lost ({detail})")
+
+
+def _classify_before_request(error: Exception) -> DeliveryError | None:
+    """Errors that come before a byte of the request is written: credentials, region, bad
+    parameters, a connection that could not be made (refused, no route, connect timeout, a
+    certificate that does not verify). None for anything else."""
     from botocore.exceptions import (
-        ClientError,
-        ConnectionClosedError,
+        ConnectTimeoutError,
         EndpointConnectionError,
         NoCredentialsError,
         NoRegionError,
+        ParamValidationError,
         PartialCredentialsError,
-        ReadTimeoutError,
+        ProxyConnectionError,
+        SSLError,
     )
-    from botocore.exceptions import ConnectTimeoutError as BotoConnectTimeout
 
     if isinstance(error, NoCredentialsError | PartialCredentialsError):
         return RunHalted(
@@ -143,20 +182,36 @@ def classify(error: Exception, sender: str = "") -> DeliveryError:
         )
     if isinstance(error, NoRegionError):
         return RunHalted("no AWS region: set [delivery.ses] region or AWS_REGION")
-    if isinstance(error, ReadTimeoutError):
-        # The request was sent and SES's answer never came: it may have sent the message.
-        return OutcomeUnknown(
-            f"SES did not answer in time ({mask(str(error))}); the message may have been sent"
-            " (`execbrief track` settles it by its delivery tag)"
+    if isinstance(error, ParamValidationError):
+        return DeliveryError(f"SES refused the request before sending it ({mask(str(error))})")
+    if isinstance(error, SSLError) and _certificate_failure(error):
+        return RunHalted(
+            f"TLS with SES failed ({mask(str(error))}); check endpoint_url and the CA bundle"
         )
-    if isinstance(error, EndpointConnectionError | ConnectionClosedError | BotoConnectTimeout):
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError | ProxyConnectionError):
         return TransientDeliveryError(f"cannot reach SES ({mask(str(error))})")
-    if not isinstance(error, ClientError):
-        if isinstance(error, ConnectionError | TimeoutError):
-            return TransientDeliveryError(
-                f"cannot reach SES ({type(error).__name__}: {mask(str(error))})"
-            )
-        return DeliveryError(f"SES call failed ({type(error).__name__}: {mask(str(error))})")
+    return None
+
+
+def _certificate_failure(error: BaseException) -> bool:
+    """True when an SSL error, or what it wraps, is a failed certificate check (a handshake
+    failure: nothing was sent)."""
+    seen: set[int] = set()
+    todo: list[object] = [error]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ssl.SSLCertVerificationError | ssl.CertificateError):
+            return True
+        todo += [*item.args, item.__cause__, item.__context__]
+        todo += list(getattr(item, "kwargs", {}).values())
+    return False
+
+
+def _classify_answer(error: Any, sender: str) -> DeliveryError:
+    """SES answered with an error (a botocore ClientError): what its code and status mean."""
     info = error.response.get("Error", {})
     code = str(info.get("Code", "") or "")
     message = _one_line(mask(str(info.get("Message", "") or "")))
@@ -165,7 +220,11 @@ def classify(error: Exception, sender: str = "") -> DeliveryError:
     lowered = message.lower()
     if "daily message quota exceeded" in lowered or ("quota" in lowered and "daily" in lowered):
         return QuotaExceeded(text)
-    if code in _TRANSIENT_CODES or status >= 500 or status == 429:
+    if code in THROTTLING_CODES:
+        return TransientDeliveryError(text)
+    if status >= 500:
+        return OutcomeUnknown(f"SES answered {status} after the request went out ({text})")
+    if status in (408, 429) or code in _TIMEOUT_CODES:
         return TransientDeliveryError(text)
     if code == "MessageRejected":
         address = parseaddr(sender)[1].lower()
@@ -207,12 +266,17 @@ class SesTransport(BaseTransport):
         self.region = region
         self.sender = sender
         self.session = session or boto3.session.Session(region_name=region)
+        # One attempt per call, whatever AWS_MAX_ATTEMPTS or ~/.aws/config say: the SDK must never
+        # resend a SendEmail behind dispatch's back. (``max_attempts`` here would count
+        # *retries*: max_attempts=1 is two calls.)
         self.boto_config = BotoConfig(
             retries={"total_max_attempts": 1, "mode": "standard"},
             connect_timeout=options.connect_timeout,
             read_timeout=options.read_timeout,
         )
         self.client: SESV2Client = self._client(region)
+        self._written = False
+        self.client.meta.events.register("before-send.sesv2.SendEmail", self._mark_written)
         self._account: dict[str, Any] | None = None
 
     def _client(self, region: str) -> SESV2Client:
@@ -239,15 +303,25 @@ class SesTransport(BaseTransport):
         }
         if self.options.configuration_set:
             request["ConfigurationSetName"] = self.options.configuration_set
+        self._written = False
         try:
             answer = self.client.send_email(**request)
         except Exception as exc:
-            raise classify(exc, self.sender) from None
+            error = classify(exc, self.sender, written=self._written)
+            if isinstance(error, OutcomeUnknown):
+                raise OutcomeUnknown(f"{error}; {MAYBE_SENT}") from None
+            raise error from None
         request_id = answer.get("ResponseMetadata", {}).get("RequestId", "")
+        if not answer.get("MessageId"):
+            raise OutcomeUnknown(f"SES answered without a MessageId; {MAYBE_SENT}")
         return SendResult(
             message_id=answer["MessageId"],
             response=f"accepted by SES {self.region} (request {request_id})",
         )
+
+    def _mark_written(self, **_: Any) -> None:
+        """botocore's ``before-send`` for SendEmail: from here on the request may be on the wire."""
+        self._written = True
 
     def account(self) -> dict[str, Any] | None:
         """GetAccount (cached), or None when it cannot be read."""

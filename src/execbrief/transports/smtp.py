@@ -3,14 +3,23 @@
 The user name and password are read from environment variables whose *names* are configured
 (``username_env``, ``password_env``), so portfolio.toml never holds a credential. The server's
 reply to DATA (``250 2.0.0 Ok: queued as ...``) is recorded as the response; the Message-ID
-header is the message id. Replies are mapped onto the delivery error tree: 4xx (and dropped
-connections) are transient, a 5xx for a recipient or for the message rejects that delivery,
-a refused login, a refused sender or a TLS failure halts the run.
+header is the message id.
+
+Failures are *not sent* (the server did not take the message: retried, refused or halting) or
+*maybe sent* (``OutcomeUnknown``: never retried, the delivery becomes ``unknown``)::
+
+    not sent  cannot connect (refused, timeout, DNS), 4xx greeting, lost before DATA's 354  retried
+              4xx to MAIL, RCPT or DATA, or to the message data (421, 450, 451, 452)     retried
+              5xx to RCPT, DATA or the message data (550, 552, 554)            RecipientRejected
+              5xx to MAIL (sender refused), login refused, TLS failure, no STARTTLS    RunHalted
+    maybe     connection lost, timeout or an unreadable reply after the message data
+    sent      began to go out (after the 354), before the server's verdict        OutcomeUnknown
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -149,7 +158,11 @@ class SmtpTransport(BaseTransport):
         return self.connection
 
     def send(self, message: EmailMessage, *, tags: dict[str, str] | None = None) -> SendResult:
-        """MAIL, RCPT for each recipient, DATA; the DATA reply is recorded."""
+        """MAIL, RCPT for each recipient, DATA; the reply to the message data is recorded.
+
+        Anything that fails before the server's 354 (go ahead) leaves nothing sent; once the
+        message data is on its way, a lost connection or a timeout is ``OutcomeUnknown``.
+        """
         recipients = [
             parseaddr(str(value))[1]
             for key in ("To", "Cc", "Bcc")
@@ -158,35 +171,61 @@ class SmtpTransport(BaseTransport):
         data = to_bytes(message)
         connection = self._connection()
         try:
-            options = [f"SIZE={len(data)}"] if connection.has_extn("size") else []
-            code, reply = connection.mail(self.sender, options)
-            if code != 250:
-                connection.rset()
-                raise smtplib.SMTPSenderRefused(code, reply, self.sender)
-            refused: dict[str, tuple[int, bytes]] = {}
-            for recipient in recipients:
-                code, reply = connection.rcpt(recipient)
-                if code not in (250, 251):
-                    refused[recipient] = (code, reply)
-            if refused and len(refused) == len(recipients):
-                connection.rset()
-                raise smtplib.SMTPRecipientsRefused(refused)
-            try:
-                code, reply = connection.data(data)
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                # The message went out and the server's verdict did not come back: it may have
-                # queued it (RFC 1047), so this is not retried blindly.
-                self._drop()
-                raise OutcomeUnknown(
-                    f"{self.options.host}:{self.port} dropped the connection before answering DATA"
-                    f" ({type(exc).__name__}); the message may have been accepted"
-                ) from None
-            if code != 250:
-                connection.rset()
-                raise smtplib.SMTPDataError(code, reply)
+            self._envelope(connection, recipients, len(data))
+            code, reply = self._data(connection, data)
         except Exception as exc:
             raise self._classify(exc) from None
         return SendResult(message_id=str(message["Message-ID"]), response=_reply(code, reply))
+
+    def _envelope(self, connection: smtplib.SMTP, recipients: list[str], size: int) -> None:
+        """MAIL FROM and RCPT TO; a refusal raises smtplib's error (nothing was sent)."""
+        options = [f"SIZE={size}"] if connection.has_extn("size") else []
+        code, reply = connection.mail(self.sender, options)
+        if code != 250:
+            self._reset(connection)
+            raise smtplib.SMTPSenderRefused(code, reply, self.sender)
+        refused: dict[str, tuple[int, bytes]] = {}
+        for recipient in recipients:
+            code, reply = connection.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = (code, reply)
+        if refused and len(refused) == len(recipients):
+            self._reset(connection)
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+    def _data(self, connection: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
+        """DATA, the message, the server's verdict (smtplib's ``data``, split where it matters:
+        before the 354 nothing was sent; after it the message may have been queued)."""
+        code, reply = connection.docmd("DATA")
+        if code != 354:
+            self._reset(connection)
+            raise smtplib.SMTPDataError(code, reply)
+        body = re.sub(rb"(?m)^\.", b"..", data)
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        try:
+            connection.send(body + b".\r\n")
+            code, reply = connection.getreply()
+        except Exception as exc:
+            # The message went out and the server's verdict did not come back (a lost
+            # connection, a timeout, a garbled reply): it may have queued it (RFC 1047).
+            self._drop()
+            raise OutcomeUnknown(
+                f"{self.options.host}:{self.port} lost the connection after the message data,"
+                f" before its reply ({type(exc).__name__}: {exc}); the message may have been"
+                " accepted, so it is not resent (`execbrief send --resend-unknown` sends it again)"
+            ) from None
+        if code != 250:
+            self._reset(connection)
+            raise smtplib.SMTPDataError(code, reply)
+        return code, reply
+
+    def _reset(self, connection: smtplib.SMTP) -> None:
+        """RSET after a refusal; a connection that is gone by then is dropped, not an error."""
+        try:
+            connection.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
 
     def _classify(self, exc: Exception) -> DeliveryError:
         where = f"{self.options.host}:{self.port}"
@@ -201,6 +240,8 @@ class SmtpTransport(BaseTransport):
         if isinstance(exc, ssl.SSLError | ssl.CertificateError):
             self._drop()
             return RunHalted(f"TLS with {where} failed ({exc}); check the host name and ca_file")
+        if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421:
+            self._drop()  # 421: the server is closing the connection
         if isinstance(exc, smtplib.SMTPSenderRefused):
             text = f"{where} refused the sender {self.sender} ({_reply(exc.smtp_code, exc.smtp_error)})"
             return TransientDeliveryError(text) if 400 <= exc.smtp_code < 500 else RunHalted(text)
@@ -215,8 +256,6 @@ class SmtpTransport(BaseTransport):
         if isinstance(exc, smtplib.SMTPResponseException):
             text = f"{where} answered {_reply(exc.smtp_code, exc.smtp_error)}"
             if 400 <= exc.smtp_code < 500:
-                if exc.smtp_code == 421:
-                    self._drop()
                 return TransientDeliveryError(text)
             return RecipientRejected(text)
         if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
