@@ -20,6 +20,7 @@ from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.outgoing import open_transport, outgoing_for
 from execbrief.delivery.pacing import Timing
 from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, Outcome
+from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Document
 from execbrief.errors import ConfigError, GuardUnavailable, ReportError
 from execbrief.history.runs import History
@@ -30,7 +31,7 @@ from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.store.db import Store
-from execbrief.transports.base import CheckItem
+from execbrief.transports.base import CheckItem, EventSource
 from execbrief.values import Period
 
 Progress = Callable[[str], None]
@@ -398,3 +399,22 @@ def load_guard(key: bytes, snapshot: Snapshot) -> Guard:
             "sent; reinstall execbrief (pip install -e .) and run send again"
         ) from exc
     return SecretGuard(key, known_fingerprints(snapshot))
+
+
+def track_events(
+    config: Config, registry: Registry, store: Store, environ: dict[str, str], wait_seconds: int = 1
+) -> TrackResult:
+    """Apply the configured transport's provider events (delivered, bounced, ...) to the store.
+
+    Raises ConfigError when the transport has no events to read (the outbox, SMTP).
+    """
+    with open_transport(config, registry, environ) as transport:
+        if not isinstance(transport, EventSource):
+            raise ConfigError(
+                f"the {transport.name} transport has no provider events to track; `execbrief track`"
+                " needs a transport whose provider reports deliveries and bounces (ses, with"
+                " events_queue_url under [delivery.ses]; docs/delivery.md)",
+                path=str(config.path),
+                key="delivery.transport",
+            )
+        return track(store, transport.events(wait_seconds=wait_seconds))
