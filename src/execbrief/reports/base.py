@@ -69,7 +69,11 @@ class Report(Protocol):
     name: ClassVar[str]
     title: ClassVar[str]
     audience: ClassVar[str]
-    Options: ClassVar[type[BaseModel]]
+
+    @property
+    def Options(self) -> type[BaseModel]:
+        """The pydantic model that validates this plugin's options."""
+        ...
 
     def build(self, ctx: ReportContext) -> Document:
         """Arrange metrics and findings into a Document; compute nothing an analysis should own."""

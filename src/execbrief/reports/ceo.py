@@ -31,7 +31,7 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, Finding, Metric, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.reports.ceo_finance import extend_ceo
 from execbrief.snapshot import Provenance
 
@@ -333,6 +333,6 @@ def _first_sentence(text: str) -> str:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The CEO report."""
     return [CeoReport()]

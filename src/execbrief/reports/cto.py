@@ -37,7 +37,7 @@ from execbrief.document import (
 from execbrief.findings import Action, Finding, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import Endpoint
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.secrets.scanner import KIND_LABELS
 from execbrief.values import Money, MoneyRange, format_money
 
@@ -592,6 +592,6 @@ def _stacks(security: SecurityResult, names: dict[str, str], options: CtoOptions
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The CTO report."""
     return [CtoReport()]

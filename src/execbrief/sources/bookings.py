@@ -21,7 +21,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import tabular
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column
 
 COLUMNS = (
@@ -271,6 +271,6 @@ class BookingsSource(BaseSource):
 
 
 @hookimpl
-def register_sources() -> list[Any]:
+def register_sources() -> list[Source]:
     """The bookings source."""
     return [BookingsSource()]

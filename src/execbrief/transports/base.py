@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from enum import StrEnum
+from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from pydantic import BaseModel
+
+from execbrief.config import DeliverySection
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,14 @@ class TransportFactory(Protocol):
     """
 
     name: ClassVar[str]
-    Options: ClassVar[type[BaseModel]]
+
+    @property
+    def Options(self) -> type[BaseModel]:
+        """The pydantic model that validates this plugin's options."""
+        ...
 
     def open(
-        self, options: BaseModel, delivery: Any, root: Any, environ: dict[str, str]
+        self, options: BaseModel, delivery: DeliverySection, root: Path, environ: dict[str, str]
     ) -> Transport:
         """Open a transport."""
         ...

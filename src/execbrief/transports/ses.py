@@ -48,6 +48,7 @@ from execbrief.transports.base import (
     EventKind,
     ProviderEvent,
     SendResult,
+    TransportFactory,
     TransportLimits,
     UnreadableEvent,
 )
@@ -552,6 +553,6 @@ class SesFactory:
 
 
 @hookimpl
-def register_transports() -> list[Any]:
+def register_transports() -> list[TransportFactory]:
     """The SES transport."""
     return [SesFactory()]
