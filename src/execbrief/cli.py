@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from execbrief.delivery.results import Action
+from execbrief.delivery.results import DeliveryAction
 from execbrief.errors import ExecbriefError
 from execbrief.store.status import DeliveryStatus
 
@@ -531,8 +531,8 @@ def system_timing() -> Any:
 STATUS_STYLE: dict[str, str] = {
     DeliveryStatus.SENT: "green",
     DeliveryStatus.DELIVERED: "green",
-    Action.SKIPPED: "dim",
-    Action.WOULD_SEND: "cyan",
+    DeliveryAction.SKIPPED: "dim",
+    DeliveryAction.WOULD_SEND: "cyan",
     DeliveryStatus.FAILED: "red",
     DeliveryStatus.BLOCKED: "red",
     DeliveryStatus.UNKNOWN: "yellow",
@@ -660,12 +660,12 @@ def send(
     for outcome in run.outcomes:
         shown = (
             outcome.action
-            if outcome.action in (Action.SKIPPED, Action.BUSY) or dry_run
+            if outcome.action in (DeliveryAction.SKIPPED, DeliveryAction.BUSY) or dry_run
             else outcome.status
         )
         style = STATUS_STYLE.get(shown.split(" (")[0], "")
         label = f"[{style}]{shown}[/]" if style else shown
-        note = outcome.error or ("already sent" if outcome.action == Action.SKIPPED else "")
+        note = outcome.error or ("already sent" if outcome.action == DeliveryAction.SKIPPED else "")
         table.add_row(
             outcome.report, escape(outcome.recipient), label, outcome.message_id or "", escape(note)
         )
@@ -830,14 +830,27 @@ def print_delivery_check(report: dict[str, Any]) -> None:
         console(stderr=True).print(table)
 
 
-def main() -> None:
-    """Console-script entry point: add plugin commands, then run."""
+def attach_plugin_commands(group: click.Group) -> ExecbriefError | None:
+    """Add every plugin's commands (the ``register_commands`` hook) to ``group``; return the
+    error instead when the plugins cannot load, so that ``main`` can say so."""
     from execbrief.plugins import get_registry
 
     try:
         registry = get_registry()
     except ExecbriefError as exc:
-        fail(str(exc), exc.exit_code)
+        return exc
     if registry.manager is not None:
-        registry.manager.hook.register_commands(cli=cli)
+        registry.manager.hook.register_commands(cli=group)
+    return None
+
+
+#: Plugin commands are part of the group as soon as this module is imported (CliRunner tests,
+#: ``python -m execbrief`` and the console script alike).
+PLUGIN_ERROR = attach_plugin_commands(cli)
+
+
+def main() -> None:
+    """Console-script entry point: stop with the plugins' error if they could not load, else run."""
+    if PLUGIN_ERROR is not None:
+        fail(str(PLUGIN_ERROR), PLUGIN_ERROR.exit_code)
     cli()

@@ -8,6 +8,7 @@ a warning naming the module and the missing package; the rest of the program wor
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import types
 from collections.abc import Iterable
@@ -64,6 +65,16 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 ENTRY_POINT_GROUP = "execbrief"
+#: Set (to anything but "" or "0") to load no installed plugin: only the built-ins and the
+#: plugins passed in. The test suite sets it, so that what happens to be installed cannot
+#: change its results.
+NO_ENTRY_POINTS_ENV = "EXECBRIEF_NO_ENTRY_POINTS"
+
+
+def entry_points_enabled(environ: dict[str, str] | None = None) -> bool:
+    """False when ``EXECBRIEF_NO_ENTRY_POINTS`` says not to load installed plugins."""
+    value = (os.environ if environ is None else environ).get(NO_ENTRY_POINTS_ENV, "")
+    return value.strip() in ("", "0")
 
 
 @dataclass
@@ -113,9 +124,15 @@ def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
 
 
 def make_manager(
-    extra_plugins: Iterable[object] = (), *, entry_points: bool = True
+    extra_plugins: Iterable[object] = (), *, entry_points: bool | None = None
 ) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins, the entry-point plugins and ``extra_plugins``."""
+    """A plugin manager with the built-ins, the entry-point plugins and ``extra_plugins``.
+
+    ``entry_points`` None (the default) loads installed plugins unless
+    ``EXECBRIEF_NO_ENTRY_POINTS`` is set.
+    """
+    if entry_points is None:
+        entry_points = entry_points_enabled()
     manager = pluggy.PluginManager("execbrief")
     manager.add_hookspecs(hookspecs)
     warnings: list[str] = []

@@ -26,7 +26,7 @@ from execbrief.delivery.pacing import RateLimiter, RetryPolicy, Timing
 from execbrief.delivery.results import (
     NEW,
     PROBLEMS,
-    Action,
+    DeliveryAction,
     DispatchOptions,
     DispatchResult,
     Guard,
@@ -150,7 +150,7 @@ class _Run:
         item: Outgoing,
         recipient: str,
         status: DeliveryStatus,
-        action: Action,
+        action: DeliveryAction,
         **extra: Any,
     ) -> None:
         self.result.outcomes.append(
@@ -160,7 +160,7 @@ class _Run:
                 recipient,
                 status,
                 action,
-                problem=status in PROBLEMS and action != Action.SKIPPED,
+                problem=status in PROBLEMS and action != DeliveryAction.SKIPPED,
                 **extra,
             )
         )
@@ -190,13 +190,13 @@ class _Run:
                 error=reason,
             )
             if row is None:
-                self._skip(item, recipient, key, unsent=(Action.BLOCKED, reason))
+                self._skip(item, recipient, key, unsent=(DeliveryAction.BLOCKED, reason))
             else:
                 self.add(
                     item,
                     recipient,
                     DeliveryStatus.BLOCKED,
-                    Action.BLOCKED,
+                    DeliveryAction.BLOCKED,
                     error=reason,
                     delivery_id=row.id,
                 )
@@ -216,7 +216,7 @@ class _Run:
                 item,
                 recipient,
                 row.status,
-                Action.SKIPPED,
+                DeliveryAction.SKIPPED,
                 message_id=row.message_id,
                 delivery_id=row.id,
                 attempts=row.attempts,
@@ -230,7 +230,7 @@ class _Run:
                     self.period,
                     recipient,
                     DeliveryStatus.UNKNOWN,
-                    Action.UNKNOWN,
+                    DeliveryAction.UNKNOWN,
                     error=row.error,
                     delivery_id=row.id,
                     attempts=row.attempts,
@@ -243,7 +243,7 @@ class _Run:
                 item,
                 recipient,
                 DeliveryStatus.SENDING,
-                Action.BUSY,
+                DeliveryAction.BUSY,
                 error=f"run {row.run_id} is sending it now",
                 delivery_id=row.id,
             )
@@ -266,7 +266,7 @@ class _Run:
                 item,
                 recipient,
                 DeliveryStatus.BLOCKED,
-                Action.BLOCKED,
+                DeliveryAction.BLOCKED,
                 error=error,
                 delivery_id=row.id,
             )
@@ -279,7 +279,7 @@ class _Run:
                 item,
                 recipient,
                 DeliveryStatus.FAILED,
-                Action.FAILED,
+                DeliveryAction.FAILED,
                 error=str(exc),
                 delivery_id=row.id,
             )
@@ -292,7 +292,7 @@ class _Run:
         item: Outgoing,
         recipient: str,
         key: DeliveryKey,
-        unsent: tuple[Action, str] | None = None,
+        unsent: tuple[DeliveryAction, str] | None = None,
     ) -> None:
         """Report a delivery a gate or a halt did not record because its row says more.
 
@@ -302,9 +302,9 @@ class _Run:
         row = self.store.get(key)
         status = row.status if row else DeliveryStatus.UNKNOWN
         action, error = (
-            (Action.SKIPPED, None)
+            (DeliveryAction.SKIPPED, None)
             if status in ACCEPTED
-            else (Action(status), row.error if row else None)
+            else (DeliveryAction(status), row.error if row else None)
         )
         problem = status in PROBLEMS
         if unsent is not None and status in ACCEPTED and self.options.force:
@@ -399,7 +399,7 @@ class _Run:
                     item,
                     recipient,
                     DeliveryStatus.SENT,
-                    Action.SENT,
+                    DeliveryAction.SENT,
                     message_id=sent.message_id,
                     delivery_id=delivery_id,
                     attempts=attempt,
@@ -427,7 +427,7 @@ class _Run:
             item,
             recipient,
             status,
-            Action(status),
+            DeliveryAction(status),
             error=error,
             delivery_id=delivery_id,
             attempts=attempt,
@@ -448,11 +448,19 @@ class _Run:
             )
             if row is None:
                 self._skip(
-                    item, recipient, key, unsent=(Action(status), f"not attempted: {reason}")
+                    item,
+                    recipient,
+                    key,
+                    unsent=(DeliveryAction(status), f"not attempted: {reason}"),
                 )
             else:
                 self.add(
-                    item, recipient, status, Action(status), error=row.error, delivery_id=row.id
+                    item,
+                    recipient,
+                    status,
+                    DeliveryAction(status),
+                    error=row.error,
+                    delivery_id=row.id,
                 )
 
 
@@ -481,18 +489,18 @@ def _preview(
 
 def _preview_action(
     item: Outgoing, status: DeliveryStatus | None, options: DispatchOptions
-) -> Action:
+) -> DeliveryAction:
     """What a real run would do with a delivery now in ``status`` (None: no row yet)."""
     if (
         item.document is not None
         and not item.document.reconciled
         and not options.allow_unreconciled
     ):
-        return Action.WOULD_BLOCK_UNRECONCILED
+        return DeliveryAction.WOULD_BLOCK_UNRECONCILED
     if status in ACCEPTED:
-        return Action.WOULD_SEND_FORCED if options.force else Action.WOULD_SKIP
+        return DeliveryAction.WOULD_SEND_FORCED if options.force else DeliveryAction.WOULD_SKIP
     if status in (DeliveryStatus.UNKNOWN, DeliveryStatus.SENDING):
         if options.resend_unknown or options.force:
-            return Action.WOULD_SEND_RESEND_UNKNOWN
-        return Action.WOULD_SKIP_UNKNOWN
-    return Action.WOULD_SEND
+            return DeliveryAction.WOULD_SEND_RESEND_UNKNOWN
+        return DeliveryAction.WOULD_SKIP_UNKNOWN
+    return DeliveryAction.WOULD_SEND

@@ -10,14 +10,14 @@ from typing import Any, Literal, Protocol
 
 from execbrief.store.status import PROBLEMS, DeliveryStatus
 
-__all__ = ["PROBLEMS", "Action", "DispatchOptions", "DispatchResult", "Guard", "Outcome"]
+__all__ = ["PROBLEMS", "DeliveryAction", "DispatchOptions", "DispatchResult", "Guard", "Outcome"]
 
 
-class Action(StrEnum):
+class DeliveryAction(StrEnum):
     """What one run did with a delivery (``Outcome.action``, the counts of ``send --json``).
 
     Where an action ends in a status of the same name (sent, failed, ...) the values agree, so
-    ``Action(status)`` names what a run did that left a row in ``status``.
+    ``DeliveryAction(status)`` names what a run did that left a row in ``status``.
     """
 
     SENT = "sent"
@@ -63,7 +63,7 @@ class Outcome:
     period: str
     recipient: str
     status: DeliveryStatus | Literal["new"]
-    action: Action
+    action: DeliveryAction
     message_id: str | None = None
     error: str | None = None
     delivery_id: int | None = None
