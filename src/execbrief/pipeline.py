@@ -8,11 +8,9 @@ from __future__ import annotations
 import gc
 import os
 import secrets as _secrets
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import IO, Any
 
 from execbrief.config import Config
@@ -22,7 +20,7 @@ from execbrief.delivery.pacing import Timing
 from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, Outcome
 from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Document
-from execbrief.errors import ConfigError, GuardUnavailable, ReportError
+from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
 from execbrief.reports.base import ReportContext
@@ -92,7 +90,6 @@ def collect(
                 result = source.collect(request)
             except Exception as exc:  # a bug in one source must not lose the run
                 where = spec.paths[0] if spec.paths else spec.key
-                last = traceback.extract_tb(exc.__traceback__)[-1]
                 result = SourceResult(
                     entity=entity.id,
                     kind=kind,
@@ -102,9 +99,8 @@ def collect(
                             entity=entity.id,
                             source_kind=kind,
                             provenance=Provenance(where),
-                            message=(
-                                f"the {kind} source failed unexpectedly ({type(exc).__name__} at "
-                                f"{Path(last.filename).name}:{last.lineno}); please report this"
+                            message=describe_failure(
+                                f"the {kind} source", exc, "please report this"
                             ),
                         ),
                     ),
@@ -176,8 +172,7 @@ def build(ctx: ReportContext, registry: Registry, names: Iterable[str]) -> list[
         try:
             out.append(Built(name, report.build(ctx)))
         except Exception as exc:
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            message = f"report {name!r} failed: {type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
+            message = describe_failure(f"report {name!r}", exc, quote=True)
             if isinstance(exc, ReportError):
                 message = f"report {name!r} failed: {exc}"
             out.append(Built(name, None, message))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
 from execbrief.document import Bullet, Document, Section
-from execbrief.findings import AnalysisResult, Finding
+from execbrief.findings import AnalysisResult
 from execbrief.snapshot import Snapshot
 from execbrief.values import Period
 
@@ -55,12 +55,6 @@ class ReportContext:
                 f"analysis {name!r} returned {type(result).__name__}, not {kind.__name__}"
             )
         return result
-
-    def all_findings(self, where: Callable[[Finding], bool] = lambda _f: True) -> list[Finding]:
-        """Findings of every registered analysis (in analysis-name order) that pass ``where``."""
-        return [
-            f for name in sorted(self.analyses) for f in self.analysis(name).findings if where(f)
-        ]
 
 
 class Report(Protocol):

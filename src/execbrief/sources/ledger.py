@@ -859,7 +859,7 @@ def _read_beancount(
     entity = request.entity.id
     skipped = RowErrors(loc)
     for entry in entries:
-        line = _entry_line(entry, loc)
+        line = _entry_line(entry)
         if isinstance(entry, data.Balance):
             try:
                 account = book.read(entry.account)
@@ -974,7 +974,7 @@ def _read_beancount(
     return records, errors
 
 
-def _entry_line(entry: Any, loc: Location) -> int | None:
+def _entry_line(entry: Any) -> int | None:
     meta = getattr(entry, "meta", None) or {}
     line = meta.get("lineno")
     return int(line) if isinstance(line, int) else None

@@ -394,10 +394,6 @@ class SesTransport(BaseTransport):
                 return identity
         return None
 
-    def regions_verified(self, address: str, domain: str) -> list[str]:
-        """The other regions where the address or its domain is verified (errors count as no)."""
-        return list(self.identities_elsewhere(address, domain))
-
     def identities_elsewhere(self, address: str, domain: str) -> dict[str, str]:
         """Each other region where the address or its domain is verified, with the identity
         verified there (the address when both are); errors count as not verified."""
