@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+import execbrief
 from execbrief.document import (
     ActionPlan,
     Bullet,
@@ -26,6 +29,34 @@ from execbrief.document import (
 from execbrief.findings import Action, Effort, Finding, Metric, Severity
 from execbrief.snapshot import Provenance
 from execbrief.values import Cadence, Money, MoneyRange, Percent
+
+PACKAGE = Path(execbrief.__file__).parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Whatever plugins happen to be installed must not change the suite's results: no entry point
+    is loaded while it runs (set before collection imports the CLI, which loads the plugins).
+    tests/test_plugins.py unsets it for the test that installs a plugin and loads it."""
+    os.environ["EXECBRIEF_NO_ENTRY_POINTS"] = "1"
+
+
+def package_files() -> set[str]:
+    """Every file inside the installed package, byte-code aside."""
+    return {
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*")
+        if "__pycache__" not in p.parts and not p.is_dir()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def package_stays_untouched() -> Iterator[None]:
+    """The suite never writes into the package (the bundled example portfolio included): a test
+    that needs to write there works on a copy (the ``example_portfolio`` fixture)."""
+    before = package_files()
+    yield
+    added = sorted(package_files() - before)
+    assert not added, f"tests wrote into the package: {added[:5]}"
 
 
 def make_document() -> Document:

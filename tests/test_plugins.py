@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import email
 import email.policy
+import inspect
 import os
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import click
 import pytest
 
-from execbrief import hookspecs
+import execbrief
 from execbrief.errors import PluginError
 from execbrief.hookspecs import hookimpl
-from execbrief.plugins import DEFAULT_PLUGINS, build_registry, get_registry, make_manager
+from execbrief.plugins import (
+    DEFAULT_PLUGINS,
+    NO_ENTRY_POINTS_ENV,
+    build_registry,
+    entry_points_enabled,
+    get_registry,
+    make_manager,
+)
+
+DOCS = Path(__file__).parents[1] / "docs" / "plugins.md"
 
 
 def test_builtins_register_through_hooks() -> None:
@@ -30,19 +42,76 @@ def test_builtins_register_through_hooks() -> None:
     )
 
 
-def test_every_hook_is_documented() -> None:
-    for name in (
-        "register_sources",
-        "register_analyses",
-        "register_reports",
-        "register_renderers",
-        "register_transports",
-        "register_commands",
-    ):
-        spec = getattr(hookspecs, name)
-        assert spec.__doc__ and spec.__doc__.strip(), name
-        docs = Path(__file__).parents[1] / "docs" / "plugins.md"
-        assert name in docs.read_text(), f"{name} is not documented in docs/plugins.md"
+def test_every_hook_is_documented_with_its_signature() -> None:
+    # the hooks are whatever the plugin manager knows, not a list kept here
+    manager = make_manager(entry_points=False)
+    hooks = {
+        name: caller.spec.function
+        for name, caller in vars(manager.hook).items()
+        if getattr(caller, "spec", None) is not None
+    }
+    assert len(hooks) >= 6
+    text = DOCS.read_text()
+    table = set(re.findall(r"^\| `(register_\w+\([^)]*\))` \|", text, re.M))
+    wanted = {f"{name}({', '.join(inspect.signature(f).parameters)})" for name, f in hooks.items()}
+    assert wanted - table == set(), "hooks missing from the table in docs/plugins.md"
+    assert table - wanted == set(), "docs/plugins.md documents hooks that do not exist"
+    for name, function in hooks.items():
+        assert function.__doc__ and function.__doc__.strip(), f"{name} has no docstring"
+
+
+def test_the_plugin_api_is_importable_from_the_package_top() -> None:
+    names = [name for name in execbrief.__all__ if name != "__version__"]
+    assert sorted(names) == sorted(execbrief._EXPORTS)  # every public name can be loaded
+    for name in ("hookimpl", "BaseSource", "BaseReport", "BaseTransport", "Document"):
+        assert name in names
+    for name in ("Section", "Table", "Metrics", "Findings", "Metric", "Finding", "Money", "Period"):
+        assert name in names
+    namespace: dict[str, object] = {}
+    exec(f"from execbrief import {', '.join(names)}", namespace)  # the way a plugin imports
+    for name in names:
+        assert namespace[name] is not None and getattr(execbrief, name) is namespace[name]
+    from execbrief.hookspecs import hookimpl as marker
+
+    assert execbrief.hookimpl is marker
+    with pytest.raises(AttributeError, match="no attribute 'Nonesuch'"):
+        execbrief.Nonesuch  # noqa: B018
+
+
+def test_entry_points_are_off_in_the_suite_and_on_by_default() -> None:
+    assert not entry_points_enabled()  # tests/conftest.py
+    assert entry_points_enabled({}) and entry_points_enabled({NO_ENTRY_POINTS_ENV: "0"})
+    assert not entry_points_enabled({NO_ENTRY_POINTS_ENV: "1"})
+
+
+class Greeter:
+    """A plugin adding a command."""
+
+    @hookimpl
+    def register_commands(self, cli: click.Group) -> None:
+        @cli.command(name="greet")
+        def greet() -> None:
+            click.echo("ahoy")
+
+
+def test_plugin_commands_are_attached_when_the_cli_is_imported() -> None:
+    from click.testing import CliRunner
+
+    from execbrief.cli import attach_plugin_commands, cli
+
+    group = click.Group(commands=dict(cli.commands))
+    manager = make_manager([Greeter()], entry_points=False)
+    registry = build_registry(manager)
+    import execbrief.plugins as plugins
+
+    saved = plugins._DEFAULT
+    plugins._DEFAULT = registry
+    try:
+        assert attach_plugin_commands(group) is None
+    finally:
+        plugins._DEFAULT = saved
+    result = CliRunner().invoke(group, ["greet"])
+    assert result.exit_code == 0 and result.output == "ahoy\n"
 
 
 class Duplicate:
@@ -106,6 +175,7 @@ def installed_plugin(tmp_path: Path) -> dict[str, str]:
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: weather-plugin\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[execbrief]\nweather = weather_plugin\n")
     env = dict(os.environ)
+    env.pop(NO_ENTRY_POINTS_ENV, None)  # this test loads an installed plugin on purpose
     env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
     return env
 

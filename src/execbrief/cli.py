@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from execbrief.delivery.results import DeliveryAction
 from execbrief.errors import ExecbriefError
+from execbrief.store.status import DeliveryStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -531,19 +533,20 @@ def system_timing() -> Any:
     return Timing(now=lambda: datetime.now(UTC))
 
 
-STATUS_STYLE = {
-    "sent": "green",
-    "delivered": "green",
-    "skipped": "dim",
-    "would send": "cyan",
-    "failed": "red",
-    "blocked": "red",
-    "unknown": "yellow",
-    "deferred": "yellow",
-    "pending": "yellow",
-    "bounced": "red",
-    "complained": "red",
-    "rejected": "red",
+#: How a delivery's status (or a run's action on it) is coloured; the rest are plain.
+STATUS_STYLE: dict[str, str] = {
+    DeliveryStatus.SENT: "green",
+    DeliveryStatus.DELIVERED: "green",
+    DeliveryAction.SKIPPED: "dim",
+    DeliveryAction.WOULD_SEND: "cyan",
+    DeliveryStatus.FAILED: "red",
+    DeliveryStatus.BLOCKED: "red",
+    DeliveryStatus.UNKNOWN: "yellow",
+    DeliveryStatus.DEFERRED: "yellow",
+    DeliveryStatus.PENDING: "yellow",
+    DeliveryStatus.BOUNCED: "red",
+    DeliveryStatus.COMPLAINED: "red",
+    DeliveryStatus.REJECTED: "red",
 }
 
 
@@ -662,11 +665,13 @@ def send(
         table.add_column(column)
     for outcome in run.outcomes:
         shown = (
-            outcome.action if outcome.action in ("skipped", "busy") or dry_run else outcome.status
+            outcome.action
+            if outcome.action in (DeliveryAction.SKIPPED, DeliveryAction.BUSY) or dry_run
+            else outcome.status
         )
         style = STATUS_STYLE.get(shown.split(" (")[0], "")
         label = f"[{style}]{shown}[/]" if style else shown
-        note = outcome.error or ("already sent" if outcome.action == "skipped" else "")
+        note = outcome.error or ("already sent" if outcome.action == DeliveryAction.SKIPPED else "")
         table.add_row(
             outcome.report, escape(outcome.recipient), label, outcome.message_id or "", escape(note)
         )
@@ -743,40 +748,27 @@ def history(
     default=1,
     show_default=True,
     type=click.IntRange(0, 20),
-    help="Seconds to long-poll SQS.",
+    help="Seconds to wait for the provider's first event.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def track(config_path: str, env_file: str | None, wait: int, as_json: bool) -> None:
-    """Read SES events (configuration set -> SNS -> SQS) and update deliveries: delivered,
-    bounced, complained, rejected. The queue is [delivery.ses] events_queue_url."""
+    """Read the provider's events for the configured transport and update deliveries: delivered,
+    bounced, complained, rejected. SES reads them from [delivery.ses] events_queue_url
+    (configuration set -> SNS -> SQS)."""
     from rich.table import Table
 
-    from execbrief.delivery.tracking import track as track_events
-    from execbrief.transports.ses import SesFactory, SesOptions
+    from execbrief.pipeline import track_events
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        options = loaded.config.delivery.transport_options("ses")
-        if not isinstance(options, SesOptions) or not options.events_queue_url:
-            fail(
-                "set events_queue_url under [delivery.ses] to the SQS queue that receives SES events (docs/delivery.md)"
-            )
-        ses = SesFactory().open(
-            options, loaded.config.delivery, loaded.config.root, dict(os.environ)
-        )
-        sqs = ses.session.client("sqs", region_name=ses.region, endpoint_url=options.endpoint_url)
         with open_store(loaded.config) as store:
-            try:
-                result = track_events(store, sqs, options.events_queue_url, wait_seconds=wait)
-            except Exception as exc:
-                from execbrief.transports.ses import classify
-
-                fail(f"cannot read {options.events_queue_url}: {classify(exc)}", 1)
+            result = track_events(loaded.config, loaded.registry, store, dict(os.environ), wait)
     if as_json:
         print_json(result.to_dict())
         return
     table = Table(
-        title=f"SES events: {result.received} read, {len(result.changes)} deliveries updated"
+        title=f"{loaded.config.delivery.transport} events: {result.received} read, "
+        f"{len(result.changes)} deliveries updated"
     )
     for column in ("period", "report", "recipient", "was", "now"):
         table.add_column(column)
@@ -844,14 +836,27 @@ def print_delivery_check(report: dict[str, Any]) -> None:
         console(stderr=True).print(table)
 
 
-def main() -> None:
-    """Console-script entry point: add plugin commands, then run."""
+def attach_plugin_commands(group: click.Group) -> ExecbriefError | None:
+    """Add every plugin's commands (the ``register_commands`` hook) to ``group``; return the
+    error instead when the plugins cannot load, so that ``main`` can say so."""
     from execbrief.plugins import get_registry
 
     try:
         registry = get_registry()
     except ExecbriefError as exc:
-        fail(str(exc), exc.exit_code)
+        return exc
     if registry.manager is not None:
-        registry.manager.hook.register_commands(cli=cli)
+        registry.manager.hook.register_commands(cli=group)
+    return None
+
+
+#: Plugin commands are part of the group as soon as this module is imported (CliRunner tests,
+#: ``python -m execbrief`` and the console script alike).
+PLUGIN_ERROR = attach_plugin_commands(cli)
+
+
+def main() -> None:
+    """Console-script entry point: stop with the plugins' error if they could not load, else run."""
+    if PLUGIN_ERROR is not None:
+        fail(str(PLUGIN_ERROR), PLUGIN_ERROR.exit_code)
     cli()

@@ -13,15 +13,31 @@
     │   ├── QuotaExceeded             the provider's daily quota is spent; the rest are deferred
     │   ├── OutcomeUnknown            maybe sent: the answer was lost or a 5xx; never retried
     │   └── RunHalted                 permanent for the whole run: auth, unverified sender, permission
-    ├── SecretLeakBlocked             the secret guard found a secret in an outgoing message
     ├── GuardUnavailable              the secret guard cannot load: nothing is sent unguarded
     └── StoreError                    the SQLite store is unusable
 
 Messages are one clear sentence naming the file, key or line and what was expected, and never
-contain a secret value.
+contain a secret value. ``describe_failure`` words the unexpected ones (a bug in a plugin) that a
+stage catches so that the rest of the run goes on.
 """
 
 from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+
+def describe_failure(what: str, exc: BaseException, then: str = "", *, quote: bool = False) -> str:
+    """One sentence for an unexpected exception a stage caught and went on from: ``what`` failed,
+    the exception's type and the file:line that raised it, and ``then`` (what is missing now).
+
+    The exception's own message is left out unless ``quote``: it may repeat the input that broke
+    the code (a secret, a customer's name).
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    said = f": {exc}" if quote and str(exc) else ""
+    return f"{what} failed ({type(exc).__name__}{where}{said})" + (f"; {then}" if then else "")
 
 
 class ExecbriefError(Exception):
@@ -87,10 +103,6 @@ class RunHalted(DeliveryError):
 
 class GuardUnavailable(ExecbriefError):
     """The outgoing secret guard could not be loaded; no message is sent without it."""
-
-
-class SecretLeakBlocked(ExecbriefError):
-    """The secret guard found a secret in an outgoing message and blocked it."""
 
 
 class StoreError(ExecbriefError):

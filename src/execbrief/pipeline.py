@@ -8,11 +8,9 @@ from __future__ import annotations
 import gc
 import os
 import secrets as _secrets
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import IO, Any
 
 from execbrief.config import Config
@@ -20,8 +18,9 @@ from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.outgoing import open_transport, outgoing_for
 from execbrief.delivery.pacing import Timing
 from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, Outcome
+from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Document
-from execbrief.errors import ConfigError, GuardUnavailable, ReportError
+from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
 from execbrief.reports.base import ReportContext
@@ -30,7 +29,7 @@ from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.store.db import Store
-from execbrief.transports.base import CheckItem
+from execbrief.transports.base import CheckItem, EventSource
 from execbrief.values import Period
 
 Progress = Callable[[str], None]
@@ -91,7 +90,6 @@ def collect(
                 result = source.collect(request)
             except Exception as exc:  # a bug in one source must not lose the run
                 where = spec.paths[0] if spec.paths else spec.key
-                last = traceback.extract_tb(exc.__traceback__)[-1]
                 result = SourceResult(
                     entity=entity.id,
                     kind=kind,
@@ -101,9 +99,8 @@ def collect(
                             entity=entity.id,
                             source_kind=kind,
                             provenance=Provenance(where),
-                            message=(
-                                f"the {kind} source failed unexpectedly ({type(exc).__name__} at "
-                                f"{Path(last.filename).name}:{last.lineno}); please report this"
+                            message=describe_failure(
+                                f"the {kind} source", exc, "please report this"
                             ),
                         ),
                     ),
@@ -175,8 +172,7 @@ def build(ctx: ReportContext, registry: Registry, names: Iterable[str]) -> list[
         try:
             out.append(Built(name, report.build(ctx)))
         except Exception as exc:
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            message = f"report {name!r} failed: {type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
+            message = describe_failure(f"report {name!r}", exc, quote=True)
             if isinstance(exc, ReportError):
                 message = f"report {name!r} failed: {exc}"
             out.append(Built(name, None, message))
@@ -336,8 +332,8 @@ def _deliver(
     config: Config,
     registry: Registry,
     run: SendRun,
-    documents: list[Any],
-    snapshot: Any,
+    documents: list[Document],
+    snapshot: Snapshot,
     history: History,
     store: Store,
     as_of: date,
@@ -398,3 +394,22 @@ def load_guard(key: bytes, snapshot: Snapshot) -> Guard:
             "sent; reinstall execbrief (pip install -e .) and run send again"
         ) from exc
     return SecretGuard(key, known_fingerprints(snapshot))
+
+
+def track_events(
+    config: Config, registry: Registry, store: Store, environ: dict[str, str], wait_seconds: int = 1
+) -> TrackResult:
+    """Apply the configured transport's provider events (delivered, bounced, ...) to the store.
+
+    Raises ConfigError when the transport has no events to read (the outbox, SMTP).
+    """
+    with open_transport(config, registry, environ) as transport:
+        if not isinstance(transport, EventSource):
+            raise ConfigError(
+                f"the {transport.name} transport has no provider events to track; `execbrief track`"
+                " needs a transport whose provider reports deliveries and bounces (ses, with"
+                " events_queue_url under [delivery.ses]; docs/delivery.md)",
+                path=str(config.path),
+                key="delivery.transport",
+            )
+        return track(store, transport.events(wait_seconds=wait_seconds))

@@ -8,17 +8,25 @@ a warning naming the module and the missing package; the rest of the program wor
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
 from execbrief import hookspecs
 from execbrief.config import OptionModels
 from execbrief.errors import PluginError
+
+if TYPE_CHECKING:
+    from execbrief.analysis.base import Analysis
+    from execbrief.renderers.base import Renderer
+    from execbrief.reports.base import Report
+    from execbrief.sources.base import Source
+    from execbrief.transports.base import TransportFactory
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.handoff",
@@ -57,17 +65,31 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 ENTRY_POINT_GROUP = "execbrief"
+#: Set (to anything but "" or "0") to load no installed plugin: only the built-ins and the
+#: plugins passed in. The test suite sets it, so that what happens to be installed cannot
+#: change its results.
+NO_ENTRY_POINTS_ENV = "EXECBRIEF_NO_ENTRY_POINTS"
+
+
+def entry_points_enabled(environ: dict[str, str] | None = None) -> bool:
+    """False when ``EXECBRIEF_NO_ENTRY_POINTS`` says not to load installed plugins."""
+    value = (os.environ if environ is None else environ).get(NO_ENTRY_POINTS_ENV, "")
+    return value.strip() in ("", "0")
 
 
 @dataclass
 class Registry:
-    """Every registered plugin object by kind and name, with the plugin that registered it."""
+    """Every registered plugin object by kind and name, with the plugin that registered it.
 
-    sources: dict[str, Any] = field(default_factory=dict)
-    analyses: dict[str, Any] = field(default_factory=dict)
-    reports: dict[str, Any] = field(default_factory=dict)
-    renderers: dict[str, Any] = field(default_factory=dict)
-    transports: dict[str, Any] = field(default_factory=dict)
+    Each table holds one kind, typed by its Protocol (``sources/base.py``, ``analysis/base.py``,
+    ``reports/base.py``, ``renderers/base.py``, ``transports/base.py``).
+    """
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    analyses: dict[str, Analysis] = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
+    renderers: dict[str, Renderer] = field(default_factory=dict)
+    transports: dict[str, TransportFactory] = field(default_factory=dict)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     manager: pluggy.PluginManager | None = None
@@ -80,9 +102,9 @@ class Registry:
             transports={name: transport.Options for name, transport in self.transports.items()},
             analyses={name: analysis.Options for name, analysis in self.analyses.items()},
             entity_settings={
-                name: analysis.EntityOptions
+                name: options
                 for name, analysis in self.analyses.items()
-                if getattr(analysis, "EntityOptions", None) is not None
+                if (options := getattr(analysis, "EntityOptions", None)) is not None
             },
         )
 
@@ -102,9 +124,15 @@ def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
 
 
 def make_manager(
-    extra_plugins: Iterable[object] = (), *, entry_points: bool = True
+    extra_plugins: Iterable[object] = (), *, entry_points: bool | None = None
 ) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins, the entry-point plugins and ``extra_plugins``."""
+    """A plugin manager with the built-ins, the entry-point plugins and ``extra_plugins``.
+
+    ``entry_points`` None (the default) loads installed plugins unless
+    ``EXECBRIEF_NO_ENTRY_POINTS`` is set.
+    """
+    if entry_points is None:
+        entry_points = entry_points_enabled()
     manager = pluggy.PluginManager("execbrief")
     manager.add_hookspecs(hookspecs)
     warnings: list[str] = []
@@ -135,31 +163,32 @@ def make_manager(
 def build_registry(manager: pluggy.PluginManager) -> Registry:
     """Collect what every plugin registers; a name registered twice raises ``PluginError``."""
     registry = Registry(manager=manager, warnings=list(getattr(manager, "execbrief_warnings", [])))
-    hooks = {
-        "sources": manager.hook.register_sources,
-        "analyses": manager.hook.register_analyses,
-        "reports": manager.hook.register_reports,
-        "renderers": manager.hook.register_renderers,
-        "transports": manager.hook.register_transports,
-    }
-    for kind, hook in hooks.items():
-        table: dict[str, Any] = getattr(registry, kind)
-        for impl in hook.get_hookimpls():
-            owner = _plugin_name(manager, impl.plugin)
-            items: list[Any] = list(impl.function() or [])  # type: ignore[call-overload]
-            for item in items:
-                name = getattr(item, "name", None)
-                if not name:
-                    raise PluginError(f"plugin {owner} registered a {kind[:-1]} with no name")
-                if name in table:
-                    first = registry.owners[(kind, name)]
-                    raise PluginError(
-                        f"{kind[:-1]} {name!r} is registered twice: by {first} and by {owner}; "
-                        "uninstall or rename one of them"
-                    )
-                table[name] = item
-                registry.owners[(kind, name)] = owner
+    _collect(registry, "sources", manager.hook.register_sources, registry.sources)
+    _collect(registry, "analyses", manager.hook.register_analyses, registry.analyses)
+    _collect(registry, "reports", manager.hook.register_reports, registry.reports)
+    _collect(registry, "renderers", manager.hook.register_renderers, registry.renderers)
+    _collect(registry, "transports", manager.hook.register_transports, registry.transports)
     return registry
+
+
+def _collect(registry: Registry, kind: str, hook: pluggy.HookCaller, table: dict[str, Any]) -> None:
+    """Put what each implementation of ``hook`` returns into ``table`` under its name."""
+    assert registry.manager is not None
+    for impl in hook.get_hookimpls():
+        owner = _plugin_name(registry.manager, impl.plugin)
+        items = cast("Iterable[Any] | None", impl.function())
+        for item in list(items or []):
+            name = getattr(item, "name", None)
+            if not name:
+                raise PluginError(f"plugin {owner} registered a {kind[:-1]} with no name")
+            if name in table:
+                first = registry.owners[(kind, name)]
+                raise PluginError(
+                    f"{kind[:-1]} {name!r} is registered twice: by {first} and by {owner}; "
+                    "uninstall or rename one of them"
+                )
+            table[name] = item
+            registry.owners[(kind, name)] = owner
 
 
 _DEFAULT: Registry | None = None

@@ -362,3 +362,9 @@ def test_a_guard_that_cannot_load_stops_the_send(
     code, output = invoke("send", "-c", str(config))
     assert code == 0, output
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
+
+
+def test_track_says_when_the_transport_has_no_events(tmp_path: Path) -> None:
+    code, out = invoke("track", "-c", str(portfolio(tmp_path)), "--wait", "0")
+    assert code == 2
+    assert "the outbox transport has no provider events to track" in " ".join(out.split())

@@ -1,15 +1,19 @@
-"""SES event parsing and how events move deliveries (unit level; the SQS path is in the CLI test)."""
+"""SES event parsing (transports/ses.py) and how provider events move deliveries (unit level; the
+SQS path is in the CLI test)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from execbrief.delivery.tracking import apply_event, missed_periods, parse_event
+from execbrief.delivery.tracking import apply_event, missed_periods, track
 from execbrief.store.db import DeliveryKey, Store
+from execbrief.store.status import DeliveryStatus
+from execbrief.transports.base import EventKind, ProviderEvent, UnreadableEvent
+from execbrief.transports.ses import parse_event
 from kits.delivery import FakeTime
 
 
@@ -28,11 +32,12 @@ def test_parse_sns_wrapped_and_raw_events() -> None:
         },
     }
     parsed = parse_event(envelope(event))
-    assert (parsed.type, parsed.message_id, parsed.delivery_id, parsed.at) == (
+    assert (parsed.kind, parsed.type, parsed.message_id, parsed.delivery_id, parsed.at) == (
+        EventKind.BOUNCED,
         "Bounce",
         "m-1",
         7,
-        "2026-11-20T08:00:05Z",
+        datetime(2026, 11, 20, 8, 0, 5, tzinfo=UTC),
     )
     assert parsed.detail == {
         "eventType": "Bounce",
@@ -52,6 +57,46 @@ def test_parse_sns_wrapped_and_raw_events() -> None:
     for garbage in ("[]", '{"Type": "Notification", "Message": "{}"}', '{"eventType": "Send"}'):
         with pytest.raises(ValueError):
             parse_event(garbage)
+    # an event that says nothing of the outcome is still an event, of no kind
+    send = parse_event(json.dumps({"eventType": "Send", "mail": {"messageId": "m-3"}}))
+    assert (send.kind, send.type, send.at) == (None, "Send", None)
+
+
+def test_track_applies_any_transports_events(tmp_path: Path) -> None:
+    # tracking knows no provider: typed events in, deliveries moved, the unreadable counted
+    with Store(tmp_path / "s.db", clock=FakeTime().now) as store:
+        run = store.start_run("send")
+        row = store.claim(
+            DeliveryKey("ceo", "2026-11", "a@x.example"),
+            run_id=run,
+            transport="pigeon",
+            content_sha256="x",
+        ).delivery
+        store.complete(row.id, "coo-1")
+        at = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+        result = track(
+            store,
+            [
+                ProviderEvent(EventKind.DELIVERED, "landed", "coo-1", at=at),
+                ProviderEvent(None, "preened", "coo-1"),
+                ProviderEvent(EventKind.COMPLAINED, "pecked", "coo-1", detail={"by": "a"}),
+                ProviderEvent(EventKind.DELIVERED, "landed", "coo-2"),
+                UnreadableEvent("loft 3", "not a pigeon"),
+            ],
+        )
+        assert (result.received, result.recorded) == (5, 4)
+        assert [(c.before, c.after, c.event) for c in result.changes] == [
+            ("sent", "delivered", "landed"),
+            ("delivered", "complained", "pecked"),
+        ]
+        assert result.unmatched == ["landed for message coo-2"]
+        assert result.malformed == ["loft 3: not a pigeon"]
+        moved = store.delivery(row.id)
+        assert moved is not None and moved.status is DeliveryStatus.COMPLAINED
+        assert [(e.type, e.at) for e in store.events(delivery_id=row.id)][:2] == [
+            ("landed", "2026-11-21T09:30:00Z"),
+            ("preened", "2026-11-20T08:00:00Z"),
+        ]
 
 
 def test_an_event_settles_an_unknown_delivery_by_its_tag(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def test_credentials_of_one_file_are_one_action_at_the_rank_of_the_highest() -> 
             ),
         ]
     )
-    actions = plan_actions(ranked, {"e": "E"}, 3)
+    actions = plan_actions(ranked, 3)
     assert [len(a.finding_ids) for a in actions] == [1, 4, 1]
     grouped = actions[1]
     assert grouped.title == (
@@ -193,7 +193,7 @@ def test_credentials_of_one_file_are_one_action_at_the_rank_of_the_highest() -> 
     assert "(lines 3, 5, 6, 9)" in grouped.rationale and "00000003" in grouped.rationale
     assert grouped.due_in_days == 7 and len(grouped.provenance) == 4
     assert actions[2].title.startswith("CloudFront")
-    assert len(plan_actions(ranked, {"e": "E"}, 2)) == 2
+    assert len(plan_actions(ranked, 2)) == 2
 
 
 def _gap(rule: str, title: str, entity: str, line: int) -> Finding:
@@ -221,7 +221,7 @@ def test_findings_needing_the_same_fix_are_one_action_listing_each_place() -> No
             _gap("security.cloudfront-no-waf", waf, "beta", 1),
         ]
     )
-    actions = plan_actions(ranked, {}, 10)
+    actions = plan_actions(ranked, 10)
     titles = sorted(a.title for a in actions)
     assert titles == [
         f"{waf} ×2: alpha, beta",

@@ -117,9 +117,11 @@ def test_collect_bad_config_exits_2(tmp_path: Path) -> None:
     assert code == 2 and "entities[0].ledger" in out
 
 
-def test_demo_json_holds_no_secret_and_no_subscriber_address() -> None:
-    code, out = run("-c", str(EXAMPLES / "portfolio.toml"), "--as-of", "2026-11-20", "--json")
+def test_demo_json_holds_no_secret_and_no_subscriber_address(example_portfolio: Path) -> None:
+    # a copy: collecting makes the fingerprint key file next to the store, never in the package
+    code, out = run("-c", str(example_portfolio), "--as-of", "2026-11-20", "--json")
     assert code == 0
+    assert not (EXAMPLES / ".execbrief").exists()
     secrets = []
     for line in (EXAMPLES / "repos.env").read_text(encoding="utf-8").splitlines():
         key, sep, value = line.partition("=")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel
 
-from execbrief.config import Config, NoOptions
+from execbrief.config import Config
 from execbrief.findings import AnalysisResult
 from execbrief.snapshot import Snapshot
 
@@ -15,20 +15,26 @@ class Analysis(Protocol):
     """An analysis plugin. ``Options`` validates ``[analysis.<name>]``; ``EntityOptions`` validates
     ``[entities.settings.<name>]``. ``analyze`` is pure: same snapshot and config, same result."""
 
-    name: ClassVar[str]
-    description: ClassVar[str]
-    Options: ClassVar[type[BaseModel]]
-    EntityOptions: ClassVar[type[BaseModel] | None]
+    @property
+    def name(self) -> str:
+        """The key of ``[analysis.<name>]`` and of ``ctx.analysis(name)``."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for ``execbrief reports``."""
+        ...
+
+    @property
+    def Options(self) -> type[BaseModel]:
+        """The pydantic model that validates this plugin's options."""
+        ...
+
+    @property
+    def EntityOptions(self) -> type[BaseModel] | None:
+        """The model that validates ``[entities.settings.<name>]``, or None."""
+        ...
 
     def analyze(self, snapshot: Snapshot, config: Config) -> AnalysisResult:
         """Compute metrics and findings."""
         ...
-
-
-class BaseAnalysis:
-    """Convenience base: no options."""
-
-    name: ClassVar[str] = ""
-    description: ClassVar[str] = ""
-    Options: ClassVar[type[BaseModel]] = NoOptions
-    EntityOptions: ClassVar[type[BaseModel] | None] = None

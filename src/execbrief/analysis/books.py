@@ -19,8 +19,6 @@ from execbrief.values import Money, Period
 
 #: Account types whose positive amount means cash came in (credit-normal accounts).
 CREDIT_NORMAL = frozenset({AccountType.INCOME, AccountType.LIABILITY, AccountType.EQUITY})
-#: Account types whose positive amount means cash went out (debit-normal accounts).
-DEBIT_NORMAL = frozenset({AccountType.EXPENSE, AccountType.COST_OF_SALES, AccountType.ASSET})
 COSTS = frozenset({AccountType.EXPENSE, AccountType.COST_OF_SALES})
 CENT = Decimal("0.01")
 
@@ -200,8 +198,3 @@ def single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
     if not notes:
         return snapshot, []
     return snapshot.with_results(tuple(results)), notes
-
-
-def money_key(money: Money | None) -> Decimal:
-    """Sort key for optional money (None sorts lowest)."""
-    return money.amount if money is not None else Decimal("-1e30")

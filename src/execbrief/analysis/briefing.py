@@ -25,6 +25,7 @@ from itertools import pairwise
 
 from pydantic import Field
 
+from execbrief.analysis.base import Analysis
 from execbrief.config import Config, Model
 from execbrief.findings import (
     AnalysisResult,
@@ -805,6 +806,6 @@ def _kpis(
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The briefing analysis."""
     return [Briefing()]

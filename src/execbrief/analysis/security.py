@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, Field
 
+from execbrief.analysis.base import Analysis
 from execbrief.config import Config, Model
 from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
 from execbrief.hookspecs import hookimpl
@@ -872,6 +873,6 @@ class SecurityAnalysis:
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The security analysis."""
     return [SecurityAnalysis()]

@@ -23,7 +23,15 @@ from execbrief.delivery.alert import send_alert
 from execbrief.delivery.message import check_message, compose
 from execbrief.delivery.outgoing import Outgoing
 from execbrief.delivery.pacing import RateLimiter, RetryPolicy, Timing
-from execbrief.delivery.results import PROBLEMS, DispatchOptions, DispatchResult, Guard, Outcome
+from execbrief.delivery.results import (
+    NEW,
+    PROBLEMS,
+    DeliveryAction,
+    DispatchOptions,
+    DispatchResult,
+    Guard,
+    Outcome,
+)
 from execbrief.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -32,7 +40,8 @@ from execbrief.errors import (
     RunHalted,
     TransientDeliveryError,
 )
-from execbrief.store.db import ACCEPTED, DeliveryKey, Store
+from execbrief.store.db import DeliveryKey, Store
+from execbrief.store.status import ACCEPTED, DeliveryStatus
 from execbrief.transports.base import Transport
 
 
@@ -136,7 +145,14 @@ class _Run:
     quota_spent: bool = False
     transport_down: bool = False
 
-    def add(self, item: Outgoing, recipient: str, status: str, action: str, **extra: Any) -> None:
+    def add(
+        self,
+        item: Outgoing,
+        recipient: str,
+        status: DeliveryStatus,
+        action: DeliveryAction,
+        **extra: Any,
+    ) -> None:
         self.result.outcomes.append(
             Outcome(
                 item.report,
@@ -144,7 +160,7 @@ class _Run:
                 recipient,
                 status,
                 action,
-                problem=status in PROBLEMS and action != "skipped",
+                problem=status in PROBLEMS and action != DeliveryAction.SKIPPED,
                 **extra,
             )
         )
@@ -170,13 +186,20 @@ class _Run:
                 run_id=self.run_id,
                 transport=self.transport.name,
                 content_sha256=sha,
-                status="blocked",
+                status=DeliveryStatus.BLOCKED,
                 error=reason,
             )
             if row is None:
-                self._skip(item, recipient, key, unsent=("blocked", reason))
+                self._skip(item, recipient, key, unsent=(DeliveryAction.BLOCKED, reason))
             else:
-                self.add(item, recipient, "blocked", "blocked", error=reason, delivery_id=row.id)
+                self.add(
+                    item,
+                    recipient,
+                    DeliveryStatus.BLOCKED,
+                    DeliveryAction.BLOCKED,
+                    error=reason,
+                    delivery_id=row.id,
+                )
             return
 
         claim = self.store.claim(
@@ -193,7 +216,7 @@ class _Run:
                 item,
                 recipient,
                 row.status,
-                "skipped",
+                DeliveryAction.SKIPPED,
                 message_id=row.message_id,
                 delivery_id=row.id,
                 attempts=row.attempts,
@@ -206,8 +229,8 @@ class _Run:
                     item.report,
                     self.period,
                     recipient,
-                    "unknown",
-                    "unknown",
+                    DeliveryStatus.UNKNOWN,
+                    DeliveryAction.UNKNOWN,
                     error=row.error,
                     delivery_id=row.id,
                     attempts=row.attempts,
@@ -219,8 +242,8 @@ class _Run:
             self.add(
                 item,
                 recipient,
-                "sending",
-                "busy",
+                DeliveryStatus.SENDING,
+                DeliveryAction.BUSY,
                 error=f"run {row.run_id} is sending it now",
                 delivery_id=row.id,
             )
@@ -238,14 +261,28 @@ class _Run:
         hits = self.guard.check(message)
         if hits:
             error = "secret guard blocked the message: " + "; ".join(hits)
-            self.store.fail(row.id, error, status="blocked")
-            self.add(item, recipient, "blocked", "blocked", error=error, delivery_id=row.id)
+            self.store.fail(row.id, error, status=DeliveryStatus.BLOCKED)
+            self.add(
+                item,
+                recipient,
+                DeliveryStatus.BLOCKED,
+                DeliveryAction.BLOCKED,
+                error=error,
+                delivery_id=row.id,
+            )
             return
         try:
             check_message(message, self.max_bytes)
         except DeliveryError as exc:
             self.store.fail(row.id, str(exc))
-            self.add(item, recipient, "failed", "failed", error=str(exc), delivery_id=row.id)
+            self.add(
+                item,
+                recipient,
+                DeliveryStatus.FAILED,
+                DeliveryAction.FAILED,
+                error=str(exc),
+                delivery_id=row.id,
+            )
             return
         tags = {"delivery": str(row.id), "report": item.report, "period": self.period}
         self._send(item, recipient, row.id, message, tags)
@@ -255,7 +292,7 @@ class _Run:
         item: Outgoing,
         recipient: str,
         key: DeliveryKey,
-        unsent: tuple[str, str] | None = None,
+        unsent: tuple[DeliveryAction, str] | None = None,
     ) -> None:
         """Report a delivery a gate or a halt did not record because its row says more.
 
@@ -263,9 +300,11 @@ class _Run:
         the outcome says so (``unsent``: the action and reason) and counts as a problem.
         """
         row = self.store.get(key)
-        status = row.status if row else "unknown"
+        status = row.status if row else DeliveryStatus.UNKNOWN
         action, error = (
-            ("skipped", None) if status in ACCEPTED else (status, row.error if row else None)
+            (DeliveryAction.SKIPPED, None)
+            if status in ACCEPTED
+            else (DeliveryAction(status), row.error if row else None)
         )
         problem = status in PROBLEMS
         if unsent is not None and status in ACCEPTED and self.options.force:
@@ -310,28 +349,39 @@ class _Run:
                     recipient,
                     delivery_id,
                     attempt,
-                    "failed",
+                    DeliveryStatus.FAILED,
                     f"gave up after {attempt} attempts: {exc}",
                 )
             except QuotaExceeded as exc:
-                self._settle(item, recipient, delivery_id, attempt, "deferred", f"deferred: {exc}")
+                self._settle(
+                    item,
+                    recipient,
+                    delivery_id,
+                    attempt,
+                    DeliveryStatus.DEFERRED,
+                    f"deferred: {exc}",
+                )
                 self.result.halted = f"the daily sending quota is spent ({exc}); the rest are deferred to the next run"
                 self.quota_spent = True
             except RunHalted as exc:
-                self._settle(item, recipient, delivery_id, attempt, "failed", str(exc))
+                self._settle(item, recipient, delivery_id, attempt, DeliveryStatus.FAILED, str(exc))
                 self.result.halted = f"halted: {exc}"
                 self.transport_down = True
             except OutcomeUnknown as exc:
-                self._settle(item, recipient, delivery_id, attempt, "unknown", str(exc))
+                self._settle(
+                    item, recipient, delivery_id, attempt, DeliveryStatus.UNKNOWN, str(exc)
+                )
             except RecipientRejected as exc:
-                self._settle(item, recipient, delivery_id, attempt, "failed", f"rejected: {exc}")
+                self._settle(
+                    item, recipient, delivery_id, attempt, DeliveryStatus.FAILED, f"rejected: {exc}"
+                )
             except DeliveryError as exc:
-                self._settle(item, recipient, delivery_id, attempt, "failed", str(exc))
+                self._settle(item, recipient, delivery_id, attempt, DeliveryStatus.FAILED, str(exc))
             except Exception as exc:
                 # The transport broke in a way it does not classify: the message may or may not
                 # have gone, so record it as unknown rather than risk a duplicate, and stop.
                 error = f"the {self.transport.name} transport failed unexpectedly ({type(exc).__name__}: {exc})"
-                self._settle(item, recipient, delivery_id, attempt, "unknown", error)
+                self._settle(item, recipient, delivery_id, attempt, DeliveryStatus.UNKNOWN, error)
                 self.result.halted = f"halted: {error}"
                 self.transport_down = True
             else:
@@ -348,8 +398,8 @@ class _Run:
                 self.add(
                     item,
                     recipient,
-                    "sent",
-                    "sent",
+                    DeliveryStatus.SENT,
+                    DeliveryAction.SENT,
                     message_id=sent.message_id,
                     delivery_id=delivery_id,
                     attempts=attempt,
@@ -362,23 +412,29 @@ class _Run:
         recipient: str,
         delivery_id: int,
         attempt: int,
-        status: str,
+        status: DeliveryStatus,
         error: str,
     ) -> None:
         """Record an attempt that did not send: in the store (failed, deferred or unknown) and in
         the run's outcomes."""
-        if status == "deferred":
+        if status == DeliveryStatus.DEFERRED:
             self.store.defer(delivery_id, error)
-        elif status == "unknown":
+        elif status == DeliveryStatus.UNKNOWN:
             self.store.mark_unknown(delivery_id, error)
         else:
             self.store.fail(delivery_id, error)
         self.add(
-            item, recipient, status, status, error=error, delivery_id=delivery_id, attempts=attempt
+            item,
+            recipient,
+            status,
+            DeliveryAction(status),
+            error=error,
+            delivery_id=delivery_id,
+            attempts=attempt,
         )
 
     def not_attempted(self, rest: Sequence[tuple[Outgoing, str]]) -> None:
-        status = "deferred" if self.quota_spent else "pending"
+        status = DeliveryStatus.DEFERRED if self.quota_spent else DeliveryStatus.PENDING
         reason = self.result.halted or "the run stopped"
         for item, recipient in rest:
             key = DeliveryKey(item.report, self.period, recipient)
@@ -391,9 +447,21 @@ class _Run:
                 error=f"not attempted: {reason}",
             )
             if row is None:
-                self._skip(item, recipient, key, unsent=(status, f"not attempted: {reason}"))
+                self._skip(
+                    item,
+                    recipient,
+                    key,
+                    unsent=(DeliveryAction(status), f"not attempted: {reason}"),
+                )
             else:
-                self.add(item, recipient, status, status, error=row.error, delivery_id=row.id)
+                self.add(
+                    item,
+                    recipient,
+                    status,
+                    DeliveryAction(status),
+                    error=row.error,
+                    delivery_id=row.id,
+                )
 
 
 def _unique(recipients: Iterable[str]) -> list[str]:
@@ -406,25 +474,8 @@ def _preview(
     store: Store, item: Outgoing, recipient: str, period: str, options: DispatchOptions
 ) -> Outcome:
     row = store.get(DeliveryKey(item.report, period, recipient))
-    status = row.status if row else "new"
-    if (
-        item.document is not None
-        and not item.document.reconciled
-        and not options.allow_unreconciled
-    ):
-        action = "would block (unreconciled)"
-    elif row is None or status not in ACCEPTED | {"unknown", "sending"}:
-        action = "would send"
-    elif status in ACCEPTED:
-        action = "would send (forced)" if options.force else "would skip"
-    elif status == "unknown" or status == "sending":
-        action = (
-            "would send (resend unknown)"
-            if options.resend_unknown or options.force
-            else "would skip (unknown)"
-        )
-    else:
-        action = "would send"
+    status = row.status if row else NEW
+    action = _preview_action(item, row.status if row else None, options)
     return Outcome(
         item.report,
         period,
@@ -434,3 +485,22 @@ def _preview(
         message_id=row.message_id if row else None,
         delivery_id=row.id if row else None,
     )
+
+
+def _preview_action(
+    item: Outgoing, status: DeliveryStatus | None, options: DispatchOptions
+) -> DeliveryAction:
+    """What a real run would do with a delivery now in ``status`` (None: no row yet)."""
+    if (
+        item.document is not None
+        and not item.document.reconciled
+        and not options.allow_unreconciled
+    ):
+        return DeliveryAction.WOULD_BLOCK_UNRECONCILED
+    if status in ACCEPTED:
+        return DeliveryAction.WOULD_SEND_FORCED if options.force else DeliveryAction.WOULD_SKIP
+    if status in (DeliveryStatus.UNKNOWN, DeliveryStatus.SENDING):
+        if options.resend_unknown or options.force:
+            return DeliveryAction.WOULD_SEND_RESEND_UNKNOWN
+        return DeliveryAction.WOULD_SKIP_UNKNOWN
+    return DeliveryAction.WOULD_SEND

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
 
+from execbrief.config import Config, ReportSettings
 from execbrief.delivery.message import Attachment, Rendered
 from execbrief.document import Document
 from execbrief.errors import ConfigError
+from execbrief.plugins import Registry
 from execbrief.transports.base import Transport
 
 
@@ -27,7 +28,7 @@ class Outgoing:
 
 
 def open_transport(
-    config: Any, registry: Any, environ: dict[str, str], name: str | None = None
+    config: Config, registry: Registry, environ: dict[str, str], name: str | None = None
 ) -> Transport:
     """Open the configured transport (``delivery.transport``, or ``name``) with its options."""
     chosen = name or config.delivery.transport
@@ -52,7 +53,7 @@ def open_transport(
     return transport
 
 
-def subject_for(document: Document, settings: Any, prefix: str = "") -> str:
+def subject_for(document: Document, settings: ReportSettings | None, prefix: str = "") -> str:
     """The subject line: the report's ``subject`` setting, else "<title> — <period>"."""
     if settings is not None and settings.subject:
         return prefix + str(settings.subject).format(
@@ -62,8 +63,8 @@ def subject_for(document: Document, settings: Any, prefix: str = "") -> str:
 
 
 def outgoing_for(
-    config: Any,
-    registry: Any,
+    config: Config,
+    registry: Registry,
     documents: Iterable[Document],
     render: Callable[[Document, str], str],
 ) -> list[Outgoing]:

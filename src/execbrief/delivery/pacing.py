@@ -47,7 +47,6 @@ class RateLimiter:
         self.sleep = sleep
         self.tokens = self.burst
         self.updated = monotonic()
-        self.waited = 0.0
 
     def acquire(self, tokens: float = 1.0) -> None:
         """Take ``tokens`` (recipients), waiting until the bucket holds them."""
@@ -60,9 +59,7 @@ class RateLimiter:
             if self.tokens >= tokens:
                 self.tokens -= tokens
                 return
-            wait = (tokens - self.tokens) / self.rate
-            self.waited += wait
-            self.sleep(wait)
+            self.sleep((tokens - self.tokens) / self.rate)
 
 
 @dataclass

@@ -5,10 +5,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, Literal, Protocol
 
-#: Row statuses that need the operator's attention (exit code 1).
-PROBLEMS = frozenset({"failed", "blocked", "deferred", "unknown", "pending"})
+from execbrief.store.status import PROBLEMS, DeliveryStatus
+
+__all__ = ["PROBLEMS", "DeliveryAction", "DispatchOptions", "DispatchResult", "Guard", "Outcome"]
+
+
+class DeliveryAction(StrEnum):
+    """What one run did with a delivery (``Outcome.action``, the counts of ``send --json``).
+
+    Where an action ends in a status of the same name (sent, failed, ...) the values agree, so
+    ``DeliveryAction(status)`` names what a run did that left a row in ``status``.
+    """
+
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    DEFERRED = "deferred"
+    PENDING = "pending"
+    UNKNOWN = "unknown"
+    BUSY = "busy"
+    # a dry run's previews
+    WOULD_SEND = "would send"
+    WOULD_SEND_FORCED = "would send (forced)"
+    WOULD_SEND_RESEND_UNKNOWN = "would send (resend unknown)"
+    WOULD_SKIP = "would skip"
+    WOULD_SKIP_UNKNOWN = "would skip (unknown)"
+    WOULD_BLOCK_UNRECONCILED = "would block (unreconciled)"
+
+
+#: ``Outcome.status`` of a delivery that has no row yet (a dry run's preview).
+NEW: Literal["new"] = "new"
 
 
 class Guard(Protocol):
@@ -23,16 +53,17 @@ class Guard(Protocol):
 class Outcome:
     """What happened to one delivery in this run.
 
-    ``status`` is the delivery's status afterwards (``sent``, ``failed``, ... or ``would send`` in
-    a dry run); ``action`` says what this run did (``sent``, ``skipped``, ``failed``, ...);
-    ``problem`` is True when the operator must look at it.
+    ``status`` is the delivery's status afterwards (``sent``, ``failed``, ... or ``new`` for a
+    delivery a dry run has not recorded); ``action`` says what this run did (``sent``,
+    ``skipped``, ``failed``, ... ``would send`` in a dry run); ``problem`` is True when the
+    operator must look at it.
     """
 
     report: str
     period: str
     recipient: str
-    status: str
-    action: str
+    status: DeliveryStatus | Literal["new"]
+    action: DeliveryAction
     message_id: str | None = None
     error: str | None = None
     delivery_id: int | None = None
@@ -64,7 +95,7 @@ class DispatchResult:
         """How many deliveries ended in each action."""
         out: dict[str, int] = {}
         for outcome in self.outcomes:
-            out[outcome.action] = out.get(outcome.action, 0) + 1
+            out[str(outcome.action)] = out.get(str(outcome.action), 0) + 1
         return dict(sorted(out.items()))
 
     def to_dict(self) -> dict[str, Any]:

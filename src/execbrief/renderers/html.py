@@ -21,6 +21,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.renderers.base import Renderer
 from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
 from execbrief.renderers.svg import render_chart
 
@@ -182,6 +183,6 @@ def _sup(mark: str) -> str:
 
 
 @hookimpl
-def register_renderers() -> list[object]:
+def register_renderers() -> list[Renderer]:
     """The HTML renderer."""
     return [HtmlRenderer()]

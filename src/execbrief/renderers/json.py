@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from execbrief.document import Document
 from execbrief.hookspecs import hookimpl
+from execbrief.renderers.base import Renderer
 
 
 class JsonRenderer:
@@ -22,6 +23,6 @@ class JsonRenderer:
 
 
 @hookimpl
-def register_renderers() -> list[object]:
+def register_renderers() -> list[Renderer]:
     """The JSON renderer."""
     return [JsonRenderer()]

@@ -16,6 +16,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.renderers.base import Renderer
 from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
 
 
@@ -129,6 +130,6 @@ class MarkdownRenderer:
 
 
 @hookimpl
-def register_renderers() -> list[object]:
+def register_renderers() -> list[Renderer]:
     """The markdown renderer."""
     return [MarkdownRenderer()]

@@ -22,6 +22,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.renderers.base import Renderer
 from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
 
 WIDTH = 78
@@ -209,6 +210,6 @@ def _cited(text: str, mark: str) -> str:
 
 
 @hookimpl
-def register_renderers() -> list[object]:
+def register_renderers() -> list[Renderer]:
     """The text renderer."""
     return [TextRenderer()]

@@ -24,7 +24,7 @@ from execbrief.document import (
 )
 from execbrief.hookspecs import hookimpl
 from execbrief.reports import finblocks as fb
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 
 
 class AccountingReportOptions(Model):
@@ -405,6 +405,6 @@ def _milestones(acc: AccountingResult, names: dict[str, str]) -> Section:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The Accounting report."""
     return [AccountingReport()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
 from execbrief.document import Bullet, Document, Section
-from execbrief.findings import AnalysisResult, Finding
+from execbrief.findings import AnalysisResult
 from execbrief.snapshot import Snapshot
 from execbrief.values import Period
 
@@ -56,12 +56,6 @@ class ReportContext:
             )
         return result
 
-    def all_findings(self, where: Callable[[Finding], bool] = lambda _f: True) -> list[Finding]:
-        """Findings of every registered analysis (in analysis-name order) that pass ``where``."""
-        return [
-            f for name in sorted(self.analyses) for f in self.analysis(name).findings if where(f)
-        ]
-
 
 class Report(Protocol):
     """A report plugin: ``name`` is the key of ``[reports.<name>]``."""
@@ -69,7 +63,11 @@ class Report(Protocol):
     name: ClassVar[str]
     title: ClassVar[str]
     audience: ClassVar[str]
-    Options: ClassVar[type[BaseModel]]
+
+    @property
+    def Options(self) -> type[BaseModel]:
+        """The pydantic model that validates this plugin's options."""
+        ...
 
     def build(self, ctx: ReportContext) -> Document:
         """Arrange metrics and findings into a Document; compute nothing an analysis should own."""

@@ -19,7 +19,7 @@ from execbrief.document import (
 )
 from execbrief.hookspecs import hookimpl
 from execbrief.reports import finblocks as fb
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 
 
 class BillingReport(BaseReport):
@@ -165,6 +165,6 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The client billing audit."""
     return [BillingReport()]

@@ -9,9 +9,6 @@ Everything here is arranged from analysis results; nothing is computed that an a
 
 from __future__ import annotations
 
-import traceback
-from pathlib import Path
-
 from pydantic import Field
 
 from execbrief.analysis.briefing import FIGURES, BriefingResult, EntityBrief
@@ -29,9 +26,10 @@ from execbrief.document import (
     Section,
     Table,
 )
+from execbrief.errors import describe_failure
 from execbrief.findings import Action, Finding, Metric, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.reports.ceo_finance import extend_ceo
 from execbrief.snapshot import Provenance
 
@@ -148,8 +146,7 @@ def _stale(ctx: ReportContext, names: dict[str, str]) -> list[Bullet]:
 def _other_findings(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
     """Shortfalls of every other analysis; one that fails becomes a warning, not a failed report.
 
-    This is ``ctx.all_findings(is_shortfall)`` taken one analysis at a time, so that a broken
-    analysis loses only its own findings.
+    The analyses are taken one at a time, so that a broken analysis loses only its own findings.
     """
     found: list[Finding] = []
     failed: list[str] = []
@@ -159,10 +156,10 @@ def _other_findings(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
         try:
             result = ctx.analysis(name)
         except Exception as exc:  # one broken analysis must not stop the CEO report
-            last = traceback.extract_tb(exc.__traceback__)[-1]
             failed.append(
-                f"the {name} analysis failed ({type(exc).__name__} at {Path(last.filename).name}:"
-                f"{last.lineno}); its shortfalls are missing from this report"
+                describe_failure(
+                    f"the {name} analysis", exc, "its shortfalls are missing from this report"
+                )
             )
             continue
         found.extend(f for f in result.findings if is_shortfall(f))
@@ -333,6 +330,6 @@ def _first_sentence(text: str) -> str:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The CEO report."""
     return [CeoReport()]

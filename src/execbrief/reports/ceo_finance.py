@@ -8,13 +8,12 @@ reach the CEO report through its own merge of every analysis' ``shortfall`` find
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import replace
-from pathlib import Path
 
 from execbrief.analysis.kpis import kpi_framework
 from execbrief.analysis.operations import OperationsResult
 from execbrief.document import Block, Bullet, Document, Paragraph, Row, Section, Table
+from execbrief.errors import describe_failure
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import ReportContext
 
@@ -87,10 +86,8 @@ def extend_ceo(ctx: ReportContext, document: Document) -> Document:
         pnl, kpis = pnl_section(ctx), kpi_section(ctx)
         _reconciled, gate_warnings = fb.gate(ctx)
     except Exception as exc:  # the CEO report must survive a broken finance analysis
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        message = (
-            f"the P&L roll-up and KPI framework failed ({type(exc).__name__} at "
-            f"{Path(last.filename).name}:{last.lineno}); they are missing from this report"
+        message = describe_failure(
+            "the P&L roll-up and KPI framework", exc, "they are missing from this report"
         )
         return replace(document, warnings=(*document.warnings, Bullet(message)))
     sections = list(document.sections)

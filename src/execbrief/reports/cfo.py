@@ -25,7 +25,7 @@ from execbrief.document import (
 from execbrief.findings import Action, CostTier, Severity
 from execbrief.hookspecs import hookimpl
 from execbrief.reports import finblocks as fb
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 
 TIER_TITLES = {
     CostTier.ZERO_COST: "Zero-cost actions (do these first)",
@@ -308,6 +308,6 @@ def _title(action: DeploymentAction, names: dict[str, str]) -> str:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The CFO report."""
     return [CfoReport()]

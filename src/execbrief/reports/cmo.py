@@ -42,7 +42,7 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, CostTier, Effort, Finding, Metric, rank_findings
 from execbrief.hookspecs import hookimpl
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 
 
 class CmoOptions(Model):
@@ -437,6 +437,6 @@ class CmoReport(BaseReport):
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The CMO report."""
     return [CmoReport()]

@@ -37,7 +37,7 @@ from execbrief.document import (
 from execbrief.findings import Action, Finding, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import Endpoint
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.secrets.scanner import KIND_LABELS
 from execbrief.values import Money, MoneyRange, format_money
 
@@ -85,9 +85,9 @@ class CtoReport(BaseReport):
         )
         savings = rank_findings([f for f in security.findings if "cost" in f.tags])
         everything = rank_findings([*gaps, *savings, *ux])
-        plan = plan_actions(everything, names, options.plan_size)
+        plan = plan_actions(everything, options.plan_size)
 
-        summary = _summary(security, gaps, savings, ux, names)
+        summary = _summary(security, gaps, ux, names)
         sections = [
             Section(
                 f"The {len(plan)} engineering actions that matter most",
@@ -146,7 +146,6 @@ def _who(entity: str | None, names: dict[str, str]) -> str:
 def _summary(
     security: SecurityResult,
     gaps: list[Finding],
-    savings: list[Finding],
     ux: tuple[Finding, ...] | list[Finding],
     names: dict[str, str],
 ) -> list[Bullet]:
@@ -230,7 +229,7 @@ def _summary(
 _LEAKED = re.compile(r"^Treat it as leaked: (?P<rotate>.+?); read the new one at runtime")
 
 
-def plan_actions(ranked: list[Finding], names: dict[str, str], size: int) -> list[Action]:
+def plan_actions(ranked: list[Finding], size: int) -> list[Action]:
     """The first ``size`` actions of the ranked findings, the credentials of one file as one action.
 
     Five keys in one ``.env`` file are one job (rotate them, move them to a secret store, purge the
@@ -263,7 +262,7 @@ def plan_actions(ranked: list[Finding], names: dict[str, str], size: int) -> lis
             == (finding.rule, finding.severity, finding.recommendation)
         ]
         done.update(f.id for f in same)
-        actions.append(_action(finding, names) if len(same) == 1 else _same_fix_action(same))
+        actions.append(_action(finding) if len(same) == 1 else _same_fix_action(same))
     return actions
 
 
@@ -379,7 +378,7 @@ def _lower_first(text: str) -> str:
     return lowered if lowered.startswith((*_COMMON_NOUNS, "live ", "test-mode ")) else text
 
 
-def _action(finding: Finding, names: dict[str, str]) -> Action:
+def _action(finding: Finding) -> Action:
     return Action(
         title=finding.title,
         rationale=(
@@ -592,6 +591,6 @@ def _stacks(security: SecurityResult, names: dict[str, str], options: CtoOptions
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The CTO report."""
     return [CtoReport()]

@@ -6,14 +6,13 @@ beyond picking the months to show.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from execbrief.analysis.accounting import AccountingResult
 from execbrief.analysis.finance import PORTFOLIO, EntityFinance, FinanceResult
 from execbrief.document import Bullet, Chart, Point, Row, Series, Table
+from execbrief.errors import describe_failure
 from execbrief.findings import Finding, rank_findings
 from execbrief.reports.base import ReportContext
 from execbrief.snapshot import Provenance
@@ -246,10 +245,10 @@ def every_finding(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
         try:
             found.extend(ctx.analysis(name).findings)
         except Exception as exc:  # a broken analysis must not stop a finance report
-            last = traceback.extract_tb(exc.__traceback__)[-1]
             failed.append(
-                f"the {name} analysis failed ({type(exc).__name__} at {Path(last.filename).name}:{last.lineno}); "
-                "its actions are missing from this report"
+                describe_failure(
+                    f"the {name} analysis", exc, "its actions are missing from this report"
+                )
             )
     return found, failed
 

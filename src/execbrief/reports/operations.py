@@ -20,7 +20,7 @@ from execbrief.document import (
 from execbrief.hookspecs import hookimpl
 from execbrief.records.trips import Trip
 from execbrief.reports import finblocks as fb
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 
 
 class OperationsReport(BaseReport):
@@ -116,6 +116,6 @@ def _trips(ctx: ReportContext, d: DeliveryOps) -> Table:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The delivery operations report."""
     return [OperationsReport()]

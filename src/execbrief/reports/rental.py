@@ -19,7 +19,7 @@ from execbrief.document import (
 )
 from execbrief.hookspecs import hookimpl
 from execbrief.reports import finblocks as fb
-from execbrief.reports.base import BaseReport, ReportContext
+from execbrief.reports.base import BaseReport, Report, ReportContext
 
 
 class RentalReport(BaseReport):
@@ -162,6 +162,6 @@ def _pro_forma(unit: RentalUnit) -> Table:
 
 
 @hookimpl
-def register_reports() -> list[object]:
+def register_reports() -> list[Report]:
     """The rental report."""
     return [RentalReport()]

@@ -3,8 +3,7 @@
 ``second_opinion(path, display, scanner)`` runs detect-secrets on one file and maps each of its
 results to a :class:`~execbrief.secrets.scanner.Detection` fingerprinted with *our* key. The plaintext
 detect-secrets holds (``secret_value``) is fingerprinted and dropped inside this call; its unsalted
-SHA-1 ``secret_hash`` is never kept. Without the package the function returns ``[]``;
-``available()`` says whether it is installed.
+SHA-1 ``secret_hash`` is never kept. Without the package the function returns ``[]``.
 """
 
 from __future__ import annotations
@@ -12,15 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from execbrief.secrets.scanner import Detection, Scanner
-
-
-def available() -> bool:
-    """True when detect-secrets can be imported."""
-    try:
-        import detect_secrets  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def second_opinion(path: str | Path, display: str, scanner: Scanner) -> list[Detection]:

@@ -551,7 +551,7 @@ def _encodes_placeholder(value: str) -> bool:
     return decoded.isprintable() and is_placeholder(decoded)
 
 
-def _assignment_value_ok(category: str, value: str, quoted: bool) -> bool:
+def _assignment_value_ok(category: str, value: str) -> bool:
     if value.startswith(
         ("$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_", "$pbkdf2", "$6$", "$5$", "sha256$")
     ):
@@ -588,7 +588,7 @@ def _rule_assign(line: str, low: str, unquoted: bool) -> Iterator[_Hit]:
             value, start, end = m.group("uv"), m.start("uv"), m.end("uv")
         if value.startswith(("!", "&", "*", "|", ">")) and not quoted:
             continue  # YAML tags, anchors, aliases and block scalars
-        if _assignment_value_ok(category, value, quoted):
+        if _assignment_value_ok(category, value):
             yield _Hit(start, end, category, None, None, value, "assignment")
 
 
@@ -645,7 +645,7 @@ def _strict_category(key: str) -> str | None:
 
 def _pair_value_ok(category: str, value: str) -> bool:
     return (
-        _assignment_value_ok(category, value, True)
+        _assignment_value_ok(category, value)
         and " " not in value
         and _char_classes(value) >= 2
         and not _HOST_PORT.match(value)
@@ -768,15 +768,6 @@ class Scanner:
         allow_unquoted = unquoted_allowed(file) if unquoted is None else unquoted
         out: list[Detection] = []
         self._scan_block(text.encode("utf-8", "surrogatepass"), 1, file, allow_unquoted, out)
-        return out
-
-    def scan_line(
-        self, line: str, file: str, lineno: int, *, unquoted: bool | None = None
-    ) -> list[Detection]:
-        """Detections on one line (no prefilter, no multi-line private keys)."""
-        allow_unquoted = unquoted_allowed(file) if unquoted is None else unquoted
-        out: list[Detection] = []
-        self._scan_line(line, lineno, file, allow_unquoted, (), out)
         return out
 
     def scan_file(

@@ -35,7 +35,7 @@ from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import CloudCost, CloudResource
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.values import Money
 
 KIND = "aws"
@@ -470,6 +470,6 @@ def _read_cur(run: _Run, configured: str) -> None:
 
 
 @hookimpl
-def register_sources() -> list[object]:
+def register_sources() -> list[Source]:
     """The AWS account source."""
     return [AwsSource()]

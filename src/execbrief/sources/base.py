@@ -55,7 +55,11 @@ class Source(Protocol):
 
     name: ClassVar[str]
     description: ClassVar[str]
-    Options: ClassVar[type[BaseModel]]
+
+    @property
+    def Options(self) -> type[BaseModel]:
+        """The pydantic model that validates this plugin's options."""
+        ...
 
     def collect(self, request: SourceRequest) -> SourceResult:
         """Read the configured paths; never raise for bad input: return SourceErrors instead."""

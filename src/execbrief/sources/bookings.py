@@ -24,7 +24,7 @@ from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import tabular
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column
 
 COLUMNS = (
@@ -255,6 +255,6 @@ class BookingsSource(BaseSource):
 
 
 @hookimpl
-def register_sources() -> list[Any]:
+def register_sources() -> list[Source]:
     """The bookings source."""
     return [BookingsSource()]

@@ -37,7 +37,7 @@ from execbrief.records.code import CodeCoverage, CodeInventory, Endpoint, IacIss
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.codeaudit import iac, lambdas, nodelambda, stack, webapps
 from execbrief.sources.codeaudit.walk import SKIP_DIRS, WalkedFile, WalkStats, walk
 
@@ -608,6 +608,6 @@ def _finish(folder: _Folder, stats: WalkStats) -> None:
 
 
 @hookimpl
-def register_sources() -> list[object]:
+def register_sources() -> list[Source]:
     """The code folders source."""
     return [CodeSource()]

@@ -24,7 +24,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.secrets import EnvKey, SecretFinding
 from execbrief.secrets.scanner import Scanner, is_placeholder, secret_key_category
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Location, ReadError, expand, finish, iter_lines, provenance
 
 KIND = "env"
@@ -349,6 +349,6 @@ def _env_secret(
 
 
 @hookimpl
-def register_sources() -> list[object]:
+def register_sources() -> list[Source]:
     """The ``env`` source."""
     return [EnvSource()]

@@ -37,7 +37,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.handoff import Fact, FactValue, FunnelStep, NoteSection
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.vocabulary import Term, ValueType, lookup, normalize_label, slug
 from execbrief.values import Money, MoneyParseError, Percent, extract_money, parse_money
 
@@ -904,6 +904,6 @@ class HandoffSource(BaseSource):
 
 
 @hookimpl
-def register_sources() -> list[object]:
+def register_sources() -> list[Source]:
     """The handoff notes source."""
     return [HandoffSource()]

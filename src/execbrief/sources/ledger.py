@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,7 +27,7 @@ from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.cells import parse_amount, parse_date
 from execbrief.sources.files import (
     Column,
@@ -859,7 +859,7 @@ def _read_beancount(
     entity = request.entity.id
     skipped = RowErrors(loc)
     for entry in entries:
-        line = _entry_line(entry, loc)
+        line = _entry_line(entry)
         if isinstance(entry, data.Balance):
             try:
                 account = book.read(entry.account)
@@ -974,7 +974,7 @@ def _read_beancount(
     return records, errors
 
 
-def _entry_line(entry: Any, loc: Location) -> int | None:
+def _entry_line(entry: Any) -> int | None:
     meta = getattr(entry, "meta", None) or {}
     line = meta.get("lineno")
     return int(line) if isinstance(line, int) else None
@@ -1006,6 +1006,6 @@ def _beancount_error(request: SourceRequest, loc: Location, problem: Any) -> Sou
 
 
 @hookimpl
-def register_sources() -> Iterable[Any]:
+def register_sources() -> list[Source]:
     """The ledger source."""
     return [LedgerSource()]

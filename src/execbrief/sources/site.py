@@ -38,7 +38,7 @@ from execbrief.records.channels import ChannelKind
 from execbrief.records.site import LocalBusiness, SiteFile, SitePage
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 
 KIND = "site"
 HTML_SUFFIXES = (".html", ".htm")
@@ -1076,6 +1076,6 @@ def _check_deferred(site: _Site, page: SitePage, host: str) -> SitePage:
 
 
 @hookimpl
-def register_sources() -> list[object]:
+def register_sources() -> list[Source]:
     """The site source."""
     return [SiteSource()]

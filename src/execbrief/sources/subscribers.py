@@ -23,7 +23,7 @@ from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.subscribers import SubscriberCounts
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import (
     Column,
     CsvTable,
@@ -301,6 +301,6 @@ def scrub(error: SourceError) -> SourceError:
 
 
 @hookimpl
-def register_sources() -> list[Any]:
+def register_sources() -> list[Source]:
     """The subscribers source."""
     return [SubscribersSource()]

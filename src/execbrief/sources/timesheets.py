@@ -21,7 +21,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.timesheets import Invoice, TimeEntry
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import cells, tabular
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column
 
 TIME_COLUMNS = (
@@ -252,6 +252,6 @@ class InvoicesSource(BaseSource):
 
 
 @hookimpl
-def register_sources() -> list[Any]:
+def register_sources() -> list[Source]:
     """The timesheets and invoices sources."""
     return [TimesheetsSource(), InvoicesSource()]

@@ -14,7 +14,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.trips import Trip
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import cells, tabular
-from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column
 from execbrief.values import Money
 
@@ -112,6 +112,6 @@ class TripsSource(BaseSource):
 
 
 @hookimpl
-def register_sources() -> list[Any]:
+def register_sources() -> list[Source]:
     """The trips source."""
     return [TripsSource()]

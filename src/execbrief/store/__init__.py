@@ -1,9 +1,6 @@
 """The SQLite store: runs, snapshots, findings, deliveries and provider events."""
 
 from execbrief.store.db import (
-    ACCEPTED,
-    RETRYABLE,
-    STATUSES,
     Claim,
     Delivery,
     DeliveryKey,
@@ -11,14 +8,17 @@ from execbrief.store.db import (
     Run,
     Store,
 )
+from execbrief.store.status import ACCEPTED, EVENT_RANK, REACHED, RETRYABLE, DeliveryStatus
 
 __all__ = [
     "ACCEPTED",
+    "EVENT_RANK",
+    "REACHED",
     "RETRYABLE",
-    "STATUSES",
     "Claim",
     "Delivery",
     "DeliveryKey",
+    "DeliveryStatus",
     "Event",
     "Run",
     "Store",

@@ -4,10 +4,11 @@ A delivery row (one per report x period x recipient) is *claimed* inside one ``B
 transaction before the transport is called, and *completed* after, so two processes never send the
 same delivery and a crash leaves a visible ``sending`` row that a later run shows as ``unknown``.
 
-Statuses::
+Statuses (``DeliveryStatus`` in ``store/status.py``)::
 
     pending    recorded, not attempted (the run halted first); sent by the next run
-    sending    claimed; the transport is being called now (or the sender crashed)
+    sending    claimed; the transport is being called now, or the sender waits to retry
+               (``waiting_since`` is set), or the sender crashed
     sent       the provider accepted it; ``message_id`` is the provider's id
     failed     the provider refused it or retries ran out; retried by the next run
     deferred   the daily quota was spent; retried by the next run
@@ -36,6 +37,20 @@ from typing import Any, Literal, Self
 
 from execbrief.errors import StoreError
 from execbrief.store.migrations import migrate
+from execbrief.store.status import ACCEPTED, EVENT_RANK, RETRYABLE, DeliveryStatus
+
+__all__ = [
+    "ACCEPTED",
+    "EVENT_RANK",
+    "RETRYABLE",
+    "Claim",
+    "Delivery",
+    "DeliveryKey",
+    "DeliveryStatus",
+    "Event",
+    "Run",
+    "Store",
+]
 
 try:
     import fcntl
@@ -44,29 +59,6 @@ except ImportError:  # Windows: liveness falls back to the process id
 
 Clock = Callable[[], datetime]
 AliveCheck = Callable[[int | None, str | None], bool]
-
-STATUSES = (
-    "pending",
-    "sending",
-    "sent",
-    "failed",
-    "deferred",
-    "unknown",
-    "blocked",
-    "delivered",
-    "bounced",
-    "complained",
-    "rejected",
-)
-#: The provider took the message: a delivery in one of these is not sent again unless forced.
-ACCEPTED = frozenset({"sent", "delivered", "bounced", "complained", "rejected"})
-#: Not sent yet, and safe to (re)try: the next run claims these.
-RETRYABLE = frozenset({"pending", "failed", "deferred", "blocked"})
-#: What later provider events may move an accepted delivery to, ranked: a later event never
-#: moves a delivery down (a complaint after delivery stays a complaint).
-#: Marks the error of a claimed row whose sender waits to retry (no call in flight).
-BACKOFF_MARK = "waiting to retry: "
-EVENT_RANK = {"sent": 0, "unknown": 0, "delivered": 1, "rejected": 2, "bounced": 2, "complained": 3}
 
 
 def timestamp(moment: datetime) -> str:
@@ -112,13 +104,16 @@ class Delivery:
     content_sha256: str | None
     transport: str | None
     message_id: str | None
-    status: str
+    status: DeliveryStatus
     error: str | None
     response: str | None
     claimed_at: str | None
     sent_at: str | None
     updated_at: str
     attempts: int
+    #: When the sender began waiting to retry after a refused attempt (no call in flight);
+    #: None otherwise. A ``sending`` row left with it set was certainly not sent.
+    waiting_since: str | None = None
 
     @property
     def key(self) -> DeliveryKey:
@@ -369,15 +364,17 @@ class Store:
             row = self._select(db, key)
             if row is not None:
                 status = row.status
-                if status == "sending":
+                if status == DeliveryStatus.SENDING:
                     if row.run_id != run_id and self._run_alive(db, row.run_id):
                         return Claim("busy", row)
                     status, reason = _dead_claim(row)
-                    self._update(db, row.id, status=status, error=reason, updated_at=now)
+                    self._update(
+                        db, row.id, status=status, error=reason, waiting_since=None, updated_at=now
+                    )
                     row = self._select_id(db, row.id)
                 if status in ACCEPTED and not force:
                     return Claim("accepted", row)
-                if status == "unknown" and not (resend_unknown or force):
+                if status == DeliveryStatus.UNKNOWN and not (resend_unknown or force):
                     return Claim("unknown", row)
                 if status in ACCEPTED and row.message_id:
                     self._event(
@@ -391,7 +388,7 @@ class Store:
                 self._update(
                     db,
                     row.id,
-                    status="sending",
+                    status=DeliveryStatus.SENDING,
                     run_id=run_id,
                     transport=transport,
                     content_sha256=content_sha256,
@@ -400,12 +397,13 @@ class Store:
                     response=None,
                     claimed_at=now,
                     sent_at=None,
+                    waiting_since=None,
                     updated_at=now,
                 )
                 return Claim("claimed", self._select_id(db, row.id))
             cursor = db.execute(
                 "INSERT INTO deliveries (run_id, report, period, recipient, content_sha256, transport, status,"
-                " claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)",
+                " claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     key.report,
@@ -413,6 +411,7 @@ class Store:
                     key.recipient,
                     content_sha256,
                     transport,
+                    DeliveryStatus.SENDING,
                     now,
                     now,
                 ),
@@ -423,20 +422,22 @@ class Store:
         """Count one call of the transport for this delivery (the call may be in flight now)."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE deliveries SET attempts = attempts + 1, error = NULL, updated_at = ?"
-                " WHERE id = ?",
+                "UPDATE deliveries SET attempts = attempts + 1, error = NULL, waiting_since = NULL,"
+                " updated_at = ? WHERE id = ?",
                 (self.now(), delivery_id),
             )
 
     def backoff(self, delivery_id: int, error: str) -> None:
         """The provider refused the last call with a transient error and the sender waits to retry.
 
-        The row stays claimed (``sending``), but no call is in flight: if the sender dies while
-        waiting, the delivery was certainly not sent, so it becomes ``failed`` (retried by the
-        next run) rather than ``unknown``. ``attempt`` clears the mark before the next call.
+        The row stays claimed (``sending``), but no call is in flight (``waiting_since`` says
+        since when): if the sender dies while waiting, the delivery was certainly not sent, so it
+        becomes ``failed`` (retried by the next run) rather than ``unknown``. ``attempt`` clears
+        ``waiting_since`` before the next call.
         """
+        now = self.now()
         with self.transaction() as db:
-            self._update(db, delivery_id, error=f"{BACKOFF_MARK}{error}", updated_at=self.now())
+            self._update(db, delivery_id, error=error, waiting_since=now, updated_at=now)
 
     def complete(self, delivery_id: int, message_id: str, response: str | None = None) -> Delivery:
         """The provider accepted the message: ``sent`` with its message id."""
@@ -445,31 +446,48 @@ class Store:
             self._update(
                 db,
                 delivery_id,
-                status="sent",
+                status=DeliveryStatus.SENT,
                 message_id=message_id,
                 response=response,
                 error=None,
                 sent_at=now,
+                waiting_since=None,
                 updated_at=now,
             )
             return self._select_id(db, delivery_id)
 
-    def fail(self, delivery_id: int, error: str, *, status: str = "failed") -> Delivery:
+    def fail(
+        self, delivery_id: int, error: str, *, status: DeliveryStatus = DeliveryStatus.FAILED
+    ) -> Delivery:
         """Record a failure (``failed``, ``deferred``, ``blocked``, ``pending``) with its error."""
         if status not in RETRYABLE:
             raise ValueError(f"a failure status must be one of {sorted(RETRYABLE)}, not {status!r}")
         with self.transaction() as db:
-            self._update(db, delivery_id, status=status, error=error, updated_at=self.now())
+            self._update(
+                db,
+                delivery_id,
+                status=status,
+                error=error,
+                waiting_since=None,
+                updated_at=self.now(),
+            )
             return self._select_id(db, delivery_id)
 
     def defer(self, delivery_id: int, error: str) -> Delivery:
         """The daily quota is spent: ``deferred`` until the next run."""
-        return self.fail(delivery_id, error, status="deferred")
+        return self.fail(delivery_id, error, status=DeliveryStatus.DEFERRED)
 
     def mark_unknown(self, delivery_id: int, reason: str) -> Delivery:
         """Mark a delivery whose outcome is not known."""
         with self.transaction() as db:
-            self._update(db, delivery_id, status="unknown", error=reason, updated_at=self.now())
+            self._update(
+                db,
+                delivery_id,
+                status=DeliveryStatus.UNKNOWN,
+                error=reason,
+                waiting_since=None,
+                updated_at=self.now(),
+            )
             return self._select_id(db, delivery_id)
 
     def record_unsent(
@@ -479,7 +497,7 @@ class Store:
         run_id: int,
         transport: str,
         content_sha256: str | None,
-        status: str,
+        status: DeliveryStatus,
         error: str,
     ) -> Delivery | None:
         """Record a delivery that was not attempted (``blocked``, ``deferred``, ``pending``).
@@ -530,11 +548,15 @@ class Store:
         with self.transaction() as db:
             for row in [
                 self._row(r)
-                for r in db.execute("SELECT * FROM deliveries WHERE status = 'sending'")
+                for r in db.execute(
+                    "SELECT * FROM deliveries WHERE status = ?", (DeliveryStatus.SENDING,)
+                )
             ]:
                 if not self._run_alive(db, row.run_id):
                     status, reason = _dead_claim(row)
-                    self._update(db, row.id, status=status, error=reason, updated_at=now)
+                    self._update(
+                        db, row.id, status=status, error=reason, waiting_since=None, updated_at=now
+                    )
                     changed.append(self._select_id(db, row.id))
             for run in db.execute(
                 "SELECT id, pid, host FROM runs WHERE status = 'running'"
@@ -550,15 +572,13 @@ class Store:
     def set_status(
         self,
         delivery_id: int,
-        status: str,
+        status: DeliveryStatus,
         *,
         message_id: str | None = None,
         error: str | None = None,
     ) -> Delivery:
         """Set a status reported by the provider later (``delivered``, ``bounced``, ...)."""
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        fields: dict[str, Any] = {"status": status, "updated_at": self.now()}
+        fields: dict[str, Any] = {"status": DeliveryStatus(status), "updated_at": self.now()}
         if message_id is not None:
             fields["message_id"] = message_id
         if error is not None:
@@ -584,7 +604,11 @@ class Store:
         return None if row is None else self._row(row)
 
     def deliveries(
-        self, *, period: str | None = None, report: str | None = None, status: str | None = None
+        self,
+        *,
+        period: str | None = None,
+        report: str | None = None,
+        status: DeliveryStatus | None = None,
     ) -> list[Delivery]:
         """Deliveries, filtered, ordered by period, report and recipient."""
         clauses, params = [], []
@@ -644,7 +668,9 @@ class Store:
 
     @staticmethod
     def _row(row: sqlite3.Row) -> Delivery:
-        return Delivery(**dict(row))
+        data = dict(row)
+        data["status"] = DeliveryStatus(data["status"])
+        return Delivery(**data)
 
     def _select(self, db: sqlite3.Connection, key: DeliveryKey) -> Delivery | None:
         row = db.execute(
@@ -667,16 +693,15 @@ class Store:
         )
 
 
-def _dead_claim(row: Delivery) -> tuple[str, str]:
+def _dead_claim(row: Delivery) -> tuple[DeliveryStatus, str]:
     """The status and reason for a ``sending`` row whose run died: ``failed`` when it died
     waiting to retry (no call in flight), else ``unknown``."""
-    if row.error and row.error.startswith(BACKOFF_MARK):
-        last = row.error[len(BACKOFF_MARK) :]
-        return "failed", (
-            f"run {row.run_id} stopped while waiting to retry after a refused attempt ({last}); "
+    if row.waiting_since is not None:
+        return DeliveryStatus.FAILED, (
+            f"run {row.run_id} stopped while waiting to retry after a refused attempt ({row.error}); "
             "it was not sent, and the next run sends it"
         )
-    return "unknown", _unknown_reason(row)
+    return DeliveryStatus.UNKNOWN, _unknown_reason(row)
 
 
 def _unknown_reason(row: Delivery) -> str:

@@ -204,3 +204,19 @@ def m004_history(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX documents_period ON documents (report, period)")
     db.execute("CREATE INDEX metrics_period ON metrics (report, period, metric_key)")
     db.execute("CREATE INDEX findings_period ON findings (report, period, finding_id)")
+
+
+#: How releases up to 0.1 marked a claimed row whose sender waited to retry: a prefix of its error.
+_OLD_WAITING_MARK = "waiting to retry: "
+
+
+@migration
+def m005_waiting_since(db: sqlite3.Connection) -> None:
+    """A claimed delivery whose sender waits to retry says so in ``waiting_since`` (when the wait
+    began), not in a prefix of its error text. Rows an older release marked are carried over."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN waiting_since TEXT")
+    db.execute(
+        "UPDATE deliveries SET waiting_since = updated_at, error = substr(error, ?)"
+        " WHERE status = 'sending' AND substr(error, 1, ?) = ?",
+        (len(_OLD_WAITING_MARK) + 1, len(_OLD_WAITING_MARK), _OLD_WAITING_MARK),
+    )

@@ -1,13 +1,20 @@
-"""What a transport plugin is: one ``send`` method, ``check``, ``close`` and a context manager."""
+"""What a transport plugin is: one ``send`` method, ``check``, ``close`` and a context manager;
+and the optional ``events`` capability of a provider that reports what became of a message."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
+from enum import StrEnum
+from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from pydantic import BaseModel
+
+from execbrief.config import DeliverySection
 
 
 @dataclass(frozen=True)
@@ -104,10 +111,65 @@ class TransportFactory(Protocol):
     """
 
     name: ClassVar[str]
-    Options: ClassVar[type[BaseModel]]
+
+    @property
+    def Options(self) -> type[BaseModel]:
+        """The pydantic model that validates this plugin's options."""
+        ...
 
     def open(
-        self, options: BaseModel, delivery: Any, root: Any, environ: dict[str, str]
+        self, options: BaseModel, delivery: DeliverySection, root: Path, environ: dict[str, str]
     ) -> Transport:
         """Open a transport."""
+        ...
+
+
+class EventKind(StrEnum):
+    """What a provider event says became of a message (the delivery status it moves to)."""
+
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """One event a provider reported about a message it accepted (nothing secret in it).
+
+    ``kind`` is None for an event that says nothing of the outcome (SES ``Send``, ``Open``):
+    it is recorded but moves no delivery. ``type`` is the provider's own name for the event;
+    ``message_id`` the id ``send`` returned; ``delivery_id`` the delivery tag, when the provider
+    echoes the ``tags`` given to ``send``; ``at`` when it happened (None: not said);
+    ``detail`` the provider's particulars (bounce type, diagnostic, ...).
+    """
+
+    kind: EventKind | None
+    type: str
+    message_id: str | None
+    delivery_id: int | None = None
+    at: datetime | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnreadableEvent:
+    """A notification that could not be read as an event: where it came from, and why not."""
+
+    where: str
+    reason: str
+
+
+@runtime_checkable
+class EventSource(Protocol):
+    """The optional capability of a transport whose provider reports events (``execbrief track``).
+
+    ``events`` yields each pending event once; a notification is consumed (removed from the
+    provider's queue) only after the consumer has taken it and asked for the next, so an
+    interrupted ``track`` loses nothing. It raises a ``DeliveryError`` when the events cannot be
+    read at all (no queue configured, no access).
+    """
+
+    def events(self, *, wait_seconds: int = 1) -> Iterator[ProviderEvent | UnreadableEvent]:
+        """Every event waiting now (waiting up to ``wait_seconds`` for the first)."""
         ...

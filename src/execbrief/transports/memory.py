@@ -23,7 +23,13 @@ from execbrief.errors import (
     TransientDeliveryError,
 )
 from execbrief.hookspecs import hookimpl
-from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
+from execbrief.transports.base import (
+    BaseTransport,
+    CheckItem,
+    SendResult,
+    TransportFactory,
+    TransportLimits,
+)
 
 FailureKind = Literal["transient", "rejected", "quota", "halt"]
 _ERRORS: dict[str, type[DeliveryError]] = {
@@ -141,6 +147,6 @@ class MemoryFactory:
 
 
 @hookimpl
-def register_transports() -> list[Any]:
+def register_transports() -> list[TransportFactory]:
     """The memory transport."""
     return [MemoryFactory()]

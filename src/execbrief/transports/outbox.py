@@ -24,7 +24,13 @@ from execbrief.config import Model
 from execbrief.delivery.message import to_bytes
 from execbrief.errors import RunHalted
 from execbrief.hookspecs import hookimpl
-from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
+from execbrief.transports.base import (
+    BaseTransport,
+    CheckItem,
+    SendResult,
+    TransportFactory,
+    TransportLimits,
+)
 
 
 class OutboxOptions(Model):
@@ -133,6 +139,6 @@ class OutboxFactory:
 
 
 @hookimpl
-def register_transports() -> list[Any]:
+def register_transports() -> list[TransportFactory]:
     """The outbox transport."""
     return [OutboxFactory()]

@@ -28,9 +28,12 @@ No error text carries a credential: botocore never puts one there, and access ke
 
 from __future__ import annotations
 
+import json
 import re
 import ssl
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -49,7 +52,16 @@ from execbrief.errors import (
     TransientDeliveryError,
 )
 from execbrief.hookspecs import hookimpl
-from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
+from execbrief.transports.base import (
+    BaseTransport,
+    CheckItem,
+    EventKind,
+    ProviderEvent,
+    SendResult,
+    TransportFactory,
+    TransportLimits,
+    UnreadableEvent,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -456,10 +468,6 @@ class SesTransport(BaseTransport):
                 return identity
         return None
 
-    def regions_verified(self, address: str, domain: str) -> list[str]:
-        """The other regions where the address or its domain is verified (errors count as no)."""
-        return list(self.identities_elsewhere(address, domain))
-
     def identities_elsewhere(self, address: str, domain: str) -> dict[str, str]:
         """Each other region where the address or its domain is verified, with the identity
         verified there (the address when both are); errors count as not verified."""
@@ -476,6 +484,122 @@ class SesTransport(BaseTransport):
         return {
             region: identity for region, identity in zip(regions, found, strict=True) if identity
         }
+
+    def events(
+        self, *, wait_seconds: int = 1, max_batches: int = 100
+    ) -> Iterator[ProviderEvent | UnreadableEvent]:
+        """SES events from ``[delivery.ses] events_queue_url`` (configuration set -> SNS -> SQS,
+        or SNS with raw message delivery); each SQS message is deleted once the caller has it."""
+        queue_url = self.options.events_queue_url
+        if not queue_url:
+            raise ConfigError(
+                "set events_queue_url under [delivery.ses] to the SQS queue that receives SES"
+                " events (docs/delivery.md)",
+                key="delivery.ses.events_queue_url",
+            )
+        sqs = self.session.client(
+            "sqs", region_name=self.region, endpoint_url=self.options.endpoint_url
+        )
+        for _ in range(max_batches):
+            try:
+                answer = sqs.receive_message(
+                    QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+                )
+            except Exception as exc:
+                raise DeliveryError(f"cannot read {queue_url}: {classify(exc)}") from None
+            messages = answer.get("Messages") or []
+            if not messages:
+                return
+            for message in messages:
+                event: ProviderEvent | UnreadableEvent
+                try:
+                    event = parse_event(message.get("Body", ""))
+                except (ValueError, TypeError) as exc:
+                    event = UnreadableEvent(f"SQS message {message.get('MessageId')}", str(exc))
+                yield event
+                try:
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                except Exception as exc:
+                    raise DeliveryError(f"cannot read {queue_url}: {classify(exc)}") from None
+
+
+#: SES event types and what each says became of the message.
+SES_EVENT_KINDS = {
+    "Delivery": EventKind.DELIVERED,
+    "Bounce": EventKind.BOUNCED,
+    "Complaint": EventKind.COMPLAINED,
+    "Reject": EventKind.REJECTED,
+}
+DELIVERY_TAG = f"{TAG_PREFIX}delivery"
+
+
+def parse_event(body: str) -> ProviderEvent:
+    """Read one SQS message body: an SNS envelope around an SES event, or the bare event.
+
+    Raises ValueError naming what is missing when the body is not an SES event.
+    """
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("the message body is not a JSON object")
+    if data.get("Type") == "Notification" and isinstance(data.get("Message"), str):
+        data = json.loads(data["Message"])
+        if not isinstance(data, dict):
+            raise ValueError("the SNS Message is not a JSON object")
+    kind = data.get("eventType") or data.get("notificationType")
+    mail = data.get("mail")
+    if not isinstance(kind, str) or not isinstance(mail, dict):
+        raise ValueError("not an SES event: expected eventType (or notificationType) and mail")
+    section = data.get(kind[:1].lower() + kind[1:]) or {}
+    detail = {"eventType": kind, **_event_detail(kind, section)}
+    return ProviderEvent(
+        kind=SES_EVENT_KINDS.get(kind),
+        type=kind,
+        message_id=mail.get("messageId"),
+        delivery_id=_delivery_tag(mail),
+        at=_event_time(section.get("timestamp") or mail.get("timestamp")),
+        detail={k: v for k, v in detail.items() if v is not None},
+    )
+
+
+def _delivery_tag(mail: dict[str, Any]) -> int | None:
+    """The delivery id ``send`` tagged the message with, when SES echoes it."""
+    tags = mail.get("tags") or {}
+    tagged = tags.get(DELIVERY_TAG) if isinstance(tags, dict) else None
+    if isinstance(tagged, list) and tagged and str(tagged[0]).isdigit():
+        return int(tagged[0])
+    return None
+
+
+def _event_time(value: object) -> datetime | None:
+    """An SES timestamp (``2026-11-20T08:00:05.000Z``), or None when absent or unreadable."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _event_detail(kind: str, section: dict[str, Any]) -> dict[str, Any]:
+    """The particulars of an SES event execbrief keeps (ids, types, reasons; nothing secret)."""
+    if kind == "Bounce":
+        bounced = [r for r in section.get("bouncedRecipients", []) if isinstance(r, dict)]
+        return {
+            "bounceType": section.get("bounceType"),
+            "bounceSubType": section.get("bounceSubType"),
+            "recipients": [r.get("emailAddress") for r in bounced],
+            "diagnostic": next(
+                (r.get("diagnosticCode") for r in bounced if r.get("diagnosticCode")), None
+            ),
+        }
+    if kind == "Complaint":
+        return {"feedbackType": section.get("complaintFeedbackType")}
+    if kind == "Reject":
+        return {"reason": section.get("reason")}
+    if kind == "Delivery":
+        return {
+            "smtpResponse": section.get("smtpResponse"),
+            "recipients": section.get("recipients"),
+        }
+    return {}
 
 
 class SesFactory:
@@ -499,6 +623,6 @@ class SesFactory:
 
 
 @hookimpl
-def register_transports() -> list[Any]:
+def register_transports() -> list[TransportFactory]:
     """The SES transport."""
     return [SesFactory()]

@@ -39,7 +39,13 @@ from execbrief.errors import (
     TransientDeliveryError,
 )
 from execbrief.hookspecs import hookimpl
-from execbrief.transports.base import BaseTransport, CheckItem, SendResult, TransportLimits
+from execbrief.transports.base import (
+    BaseTransport,
+    CheckItem,
+    SendResult,
+    TransportFactory,
+    TransportLimits,
+)
 
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
@@ -318,6 +324,6 @@ class SmtpFactory:
 
 
 @hookimpl
-def register_transports() -> list[Any]:
+def register_transports() -> list[TransportFactory]:
     """The SMTP transport."""
     return [SmtpFactory()]

@@ -513,7 +513,7 @@ class _Handler:
                     found, auth = self.block(statement.finalbody, env, context, auth, depth)
                     found_any |= found
                 continue
-            found_any |= self._tables_used(statement, env, context, auth)
+            found_any |= self._tables_used(statement, context, auth)
             found_any |= self._delegates(statement, env, context, auth, depth)
             if not auth:
                 auth = self.auth_in([statement], env)
@@ -686,9 +686,7 @@ class _Handler:
                         return function
         return None
 
-    def _tables_used(
-        self, statement: ast.stmt, env: dict[str, list[str]], context: Constraint, auth: str | None
-    ) -> bool:
+    def _tables_used(self, statement: ast.stmt, context: Constraint, auth: str | None) -> bool:
         used = False
         for node in ast.walk(statement):
             if (
@@ -698,12 +696,10 @@ class _Handler:
             ):
                 self.seen_tables.add(node.id)
                 used = True
-                self._table(self.module.tables[node.id], env, context, auth)
+                self._table(self.module.tables[node.id], context, auth)
         return used
 
-    def _table(
-        self, table: ast.Dict, env: dict[str, list[str]], context: Constraint, auth: str | None
-    ) -> None:
+    def _table(self, table: ast.Dict, context: Constraint, auth: str | None) -> None:
         for key, value in zip(table.keys, table.values, strict=True):
             parsed = _table_key(key)
             if parsed is None or key is None:
