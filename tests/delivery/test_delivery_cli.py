@@ -352,6 +352,10 @@ def test_a_guard_that_cannot_load_stops_the_send(
 ) -> None:
     """No message goes out unguarded: a broken guard import is one clear error, exit 1, 0 sent."""
     config = portfolio(tmp_path)
+    import execbrief.pipeline
+    import execbrief.secrets.redaction  # collect has loaded these before the guard is asked for
+
+    assert execbrief.pipeline and execbrief.secrets.redaction
     monkeypatch.setitem(sys.modules, "execbrief.secrets.guard", None)  # import now fails
     result = CliRunner().invoke(cli, ["send", "-c", str(config)], catch_exceptions=False)
     assert result.exit_code == 1

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from execbrief.analysis import books
 from execbrief.analysis import finance as fin
+from execbrief.analysis.base import Analysis
 from execbrief.config import Config, Model
 from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
 from execbrief.hookspecs import hookimpl
@@ -1128,6 +1129,6 @@ class AccountingAnalysis:
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The accounting analysis."""
     return [AccountingAnalysis()]

@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from execbrief.analysis import books
+from execbrief.analysis.base import Analysis
 from execbrief.config import Config, Model
 from execbrief.findings import (
     AnalysisResult,
@@ -953,6 +954,6 @@ class OperationsAnalysis:
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The operations analysis."""
     return [OperationsAnalysis()]

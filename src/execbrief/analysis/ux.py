@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
 from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Severity
 from execbrief.hookspecs import hookimpl
@@ -243,6 +244,6 @@ class UxAnalysis:
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The UX analysis."""
     return [UxAnalysis()]

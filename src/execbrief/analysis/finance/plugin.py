@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from execbrief.analysis import books
+from execbrief.analysis.base import Analysis
 from execbrief.analysis.finance.entity import entity_finance
 from execbrief.analysis.finance.findings import FindingInputs, finance_findings
 from execbrief.analysis.finance.metrics import finance_metrics
@@ -80,6 +81,6 @@ class FinanceAnalysis:
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The finance analysis."""
     return [FinanceAnalysis()]

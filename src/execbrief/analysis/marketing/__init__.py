@@ -16,6 +16,7 @@ One module per concern:
 
 from __future__ import annotations
 
+from execbrief.analysis.base import Analysis
 from execbrief.analysis.marketing.analysis import MarketingAnalysis, MarketingResult
 from execbrief.analysis.marketing.channels import (
     CHANNEL_LABELS,
@@ -69,6 +70,6 @@ __all__ = [
 
 
 @hookimpl
-def register_analyses() -> list[object]:
+def register_analyses() -> list[Analysis]:
     """The marketing analysis."""
     return [MarketingAnalysis()]

@@ -15,7 +15,6 @@ from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import EntityInfo, Provenance
 from execbrief.values import Percent, Period
 
-STAGES = ("inquiry", "quoted", "booked", "completed")
 STEPS = (("inquiry", "quoted"), ("quoted", "booked"), ("booked", "completed"))
 STAGE_RANK = {
     BookingStatus.INQUIRY: 1,
