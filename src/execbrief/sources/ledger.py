@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -28,6 +27,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, SourceRequest
+from execbrief.sources.beancount_files import IncludeGraph, include_graph
 from execbrief.sources.cells import parse_amount, parse_date
 from execbrief.sources.files import (
     Column,
@@ -36,6 +36,7 @@ from execbrief.sources.files import (
     Location,
     ReadError,
     RowErrors,
+    excerpt,
     expand,
     finish,
     provenance,
@@ -806,18 +807,18 @@ def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
 # beancount
 # --------------------------------------------------------------------------------------------
 
-_BEANCOUNT_READY = False
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+MAX_MESSAGE_CHARS = 200
 
 
-def _beancount_loader() -> Any:
-    global _BEANCOUNT_READY
-    from beancount import loader
+@dataclass
+class _Parsed:
+    """A beancount ledger loaded: its entries, beancount's problems, each file's provenance."""
 
-    if not _BEANCOUNT_READY:
-        loader.initialize(use_cache=False)  # never write .picklecache files next to a ledger
-        _BEANCOUNT_READY = True
-    return loader
+    entries: list[Any]
+    problems: list[Any]
+    files: dict[str, Provenance]
 
 
 def _read_beancount(
@@ -826,158 +827,234 @@ def _read_beancount(
     book: AccountBook,
     cash: _Cash,
     span: DateRange,
+    graph: IncludeGraph | None = None,
 ) -> tuple[list[Record], list[SourceError]]:
+    """Records of a beancount ledger and its includes (checked first: ``beancount_files``)."""
+    text = read_text(loc) if loc.path is None else None  # an S3 object is read once
+    graph = graph or include_graph(request, loc, text)
+    parsed = _load_beancount(request, graph, text)
+    errors = [warning.to_error(request, KIND) for warning in graph.warnings]
+    # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
+    errors += [
+        _beancount_error(request, loc, parsed.files, problem)
+        for problem in parsed.problems
+        if type(problem).__name__ != "BalanceError"
+    ]
+    records, skipped = _beancount_records(request, parsed, book, cash, span)
+    for rows in skipped.values():
+        errors.extend(rows.errors(request, KIND))
+    return records, errors
+
+
+def _beancount_modules(loc: Location) -> Any:
     try:
-        loader = _beancount_loader()
+        from beancount import loader
         from beancount.core import data
+        from beancount.ops import validation
+        from beancount.parser import booking, parser
     except ImportError:
         raise ReadError(
             loc.display,
             "is a beancount ledger, but beancount is not installed; pip install 'execbrief[beancount]'",
         ) from None
+    return loader, data, validation, booking, parser
+
+
+def _load_beancount(request: SourceRequest, graph: IncludeGraph, text: str | None) -> _Parsed:
+    """Parse the graph's files (and only those), then book, run beancount's own plugins, validate.
+
+    This is ``beancount.loader.load_file`` without its include-following: each file is opened by
+    the file layer (a regular file, checked) and handed to the parser. Document folders (option
+    ``documents``) and the ledger's own Python path (``insert_pythonpath``) are not used.
+    """
+    top = graph.files[0].loc
+    loader, data, validation, booking, parser = _beancount_modules(top)
+    entries: list[Any] = []
+    problems: list[Any] = []
+    options: list[dict[str, Any]] = []
+    files: dict[str, Provenance] = {}
+    for ledger in graph.files:
+        try:
+            if ledger.loc.path is None:
+                parsed = parser.parse_string(text or "", report_filename=ledger.loc.display)
+            else:
+                with ledger.loc.open_binary() as handle:
+                    parsed = parser.parse_file(handle, report_filename=ledger.loc.display)
+        except ReadError:
+            raise
+        except Exception as exc:  # beancount reports bad input as errors; anything else fails
+            raise ReadError(
+                ledger.loc.display,
+                f"could not be read by beancount ({type(exc).__name__}: {excerpt(str(exc))})",
+            ) from None
+        graph.check_parsed(request, ledger, parsed[2]["include"], parsed[2]["plugin"])
+        entries.extend(parsed[0])
+        problems.extend(parsed[1])
+        options.append(parsed[2])
+        files[ledger.loc.display] = provenance(ledger.loc)
+    merged = loader.aggregate_options_map(options[0], options[1:])
+    merged["include"] = list(files)
+    merged["documents"] = []
+    merged.pop("pythonpath", None)
     try:
-        if loc.path is not None:
-            entries, problems, _options = loader.load_file(str(loc.path))
-        else:
-            entries, problems, _options = loader.load_string(read_text(loc))
-    except ReadError:
-        raise
-    except (
-        Exception
-    ) as exc:  # beancount reports bad input as errors; anything else is a read failure
+        entries.sort(key=data.entry_sortkey)
+        entries, booked = booking.book(entries, merged)
+        entries, problems = loader.run_transformations(entries, problems + booked, merged, None)
+        problems.extend(validation.validate(entries, merged, None, None))
+    except Exception as exc:
         raise ReadError(
-            loc.display, f"could not be read by beancount ({type(exc).__name__}: {exc})"
+            top.display,
+            f"could not be read by beancount ({type(exc).__name__}: {excerpt(str(exc))})",
         ) from None
-    base = provenance(loc)
-    # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
-    errors: list[SourceError] = [
-        _beancount_error(request, loc, problem)
-        for problem in problems
-        if type(problem).__name__ != "BalanceError"
-    ]
+    return _Parsed(entries, problems, files)
+
+
+def _beancount_records(
+    request: SourceRequest,
+    parsed: _Parsed,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> tuple[list[Record], dict[str, RowErrors]]:
+    """Transactions and balance assertions of the loaded entries; skipped rows per file."""
+    from beancount.core import data
+
     records: list[Record] = []
-    entity = request.entity.id
-    skipped = RowErrors(loc)
-    for entry in entries:
-        line = _entry_line(entry, loc)
+    skipped: dict[str, RowErrors] = {}
+    top = next(iter(parsed.files))
+    for entry in parsed.entries:
+        meta = getattr(entry, "meta", None) or {}
+        filename = meta.get("filename")
+        where = filename if isinstance(filename, str) and filename in parsed.files else top
+        line = meta.get("lineno") if isinstance(meta.get("lineno"), int) else None
+        cite = parsed.files[where].at_line(line)
         if isinstance(entry, data.Balance):
-            try:
-                account = book.read(entry.account)
-            except ValueError:
-                continue
-            if not account.cash:
-                continue
-            expected = entry.amount.number
-            if expected is None or not _CURRENCY.fullmatch(entry.amount.currency or ""):
-                continue
-            diff = getattr(entry, "diff_amount", None)
-            computed = expected + diff.number if diff is not None else expected
-            records.append(
-                CashBalance(
-                    entity,
-                    base.at_line(line),
-                    entry.date,
-                    entry.account,
-                    Money(expected, entry.amount.currency),
-                    "assertion",
-                    Money(computed, entry.amount.currency),
-                )
-            )
-            cash.balances.append(
-                _Balance(
-                    "assertion",
-                    entry.date,
-                    entry.account,
-                    expected,
-                    base.at_line(line),
-                    True,
-                    False,
-                )
-            )
-            span.add(entry.date)
-            continue
-        if not isinstance(entry, data.Transaction):
-            continue
-        accounts = []
-        for posting in entry.postings:
-            try:
-                accounts.append((posting, book.read(posting.account)))
-            except ValueError as exc:
-                skipped.add(line or 0, str(exc))
-                accounts = []
-                break
-        if not accounts:
-            continue
-        commodities = sorted(
-            {
-                p.units.currency
-                for p, _a in accounts
-                if p.units is not None and not _CURRENCY.fullmatch(p.units.currency or "")
-            }
+            records.extend(_beancount_balance(request, entry, cite, book, cash, span))
+        elif isinstance(entry, data.Transaction):
+            rows = skipped.setdefault(where, RowErrors(where))
+            records.extend(_beancount_transaction(request, entry, cite, book, cash, span, rows))
+    return records, skipped
+
+
+def _beancount_balance(
+    request: SourceRequest,
+    entry: Any,
+    cite: Provenance,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> list[Record]:
+    """A balance directive on a cash account: a CashBalance with beancount's computed value."""
+    try:
+        account = book.read(entry.account)
+    except ValueError:
+        return []
+    expected = entry.amount.number
+    currency = entry.amount.currency or ""
+    if not account.cash or expected is None or not _CURRENCY.fullmatch(currency):
+        return []
+    diff = getattr(entry, "diff_amount", None)
+    computed = expected + diff.number if diff is not None else expected
+    cash.balances.append(
+        _Balance("assertion", entry.date, entry.account, expected, cite, True, False)
+    )
+    span.add(entry.date)
+    return [
+        CashBalance(
+            request.entity.id,
+            cite,
+            entry.date,
+            entry.account,
+            Money(expected, currency),
+            "assertion",
+            Money(computed, currency),
         )
-        if commodities:
-            skipped.add(
-                line or 0,
-                f"commodity {commodities[0]!r} is not a currency; only currency postings are read",
-            )
-            # The currency postings (the cash paid for the shares) still count.
-            accounts = [
-                (p, a)
-                for p, a in accounts
-                if p.units is None or _CURRENCY.fullmatch(p.units.currency or "")
-            ]
-        cash_postings = [(p, a) for p, a in accounts if a.cash]
-        opening = [
-            a for _p, a in accounts if a.type is AccountType.EQUITY and "opening" in a.name.lower()
+    ]
+
+
+def _beancount_postings(
+    entry: Any, book: AccountBook, rows: RowErrors
+) -> list[tuple[Any, Account]]:
+    """The entry's currency postings with their accounts; [] (and a row error) on a bad account."""
+    line = (getattr(entry, "meta", None) or {}).get("lineno") or 0
+    accounts = []
+    for posting in entry.postings:
+        try:
+            accounts.append((posting, book.read(posting.account)))
+        except ValueError as exc:
+            rows.add(line, str(exc))
+            return []
+    commodities = sorted(
+        {
+            p.units.currency
+            for p, _a in accounts
+            if p.units is not None and not _CURRENCY.fullmatch(p.units.currency or "")
+        }
+    )
+    if commodities:
+        rows.add(
+            line, f"commodity {commodities[0]!r} is not a currency; only currency postings are read"
+        )
+        # The currency postings (the cash paid for the shares) still count.
+        accounts = [
+            (p, a)
+            for p, a in accounts
+            if p.units is None or _CURRENCY.fullmatch(p.units.currency or "")
         ]
-        if opening and cash_postings:
-            for posting, account in cash_postings:
-                if posting.units is not None and posting.units.number is not None:
-                    cash.balances.append(
-                        _Balance(
-                            "opening",
-                            entry.date,
-                            account.name,
-                            posting.units.number,
-                            base.at_line(line),
-                            True,
-                        )
-                    )
-            span.add(entry.date)
-            continue
-        moved = bool(cash_postings)
-        for posting, account in accounts:
-            if account.cash or posting.units is None or posting.units.number is None:
-                continue
-            # beancount writes income and liabilities as negative (credit) numbers.
-            amount = -posting.units.number * cash_direction(account.type)
-            records.append(
-                Transaction(
-                    entity,
-                    base.at_line(line),
-                    entry.date,
-                    account.name,
-                    account.type,
-                    account.category,
-                    Money(amount, posting.units.currency),
-                    entry.narration or "",
-                    entry.payee or None,
-                    _reference(entry),
-                    moved,
-                )
-            )
-            span.add(entry.date)
-        for posting, _account in cash_postings:
+    return accounts
+
+
+def _beancount_transaction(
+    request: SourceRequest,
+    entry: Any,
+    cite: Provenance,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+    rows: RowErrors,
+) -> list[Record]:
+    """A transaction: one record per non-cash posting, or an opening balance on the cash accounts."""
+    accounts = _beancount_postings(entry, book, rows)
+    if not accounts:
+        return []
+    cash_postings = [(p, a) for p, a in accounts if a.cash]
+    opening = [
+        a for _p, a in accounts if a.type is AccountType.EQUITY and "opening" in a.name.lower()
+    ]
+    if opening and cash_postings:
+        for posting, account in cash_postings:
             if posting.units is not None and posting.units.number is not None:
-                cash.moves[entry.date] += posting.units.number
-    errors.extend(skipped.errors(request, KIND))
-    return records, errors
-
-
-def _entry_line(entry: Any, loc: Location) -> int | None:
-    meta = getattr(entry, "meta", None) or {}
-    line = meta.get("lineno")
-    return int(line) if isinstance(line, int) else None
+                cash.balances.append(
+                    _Balance("opening", entry.date, account.name, posting.units.number, cite, True)
+                )
+        span.add(entry.date)
+        return []
+    records: list[Record] = []
+    for posting, account in accounts:
+        if account.cash or posting.units is None or posting.units.number is None:
+            continue
+        # beancount writes income and liabilities as negative (credit) numbers.
+        amount = -posting.units.number * cash_direction(account.type)
+        records.append(
+            Transaction(
+                request.entity.id,
+                cite,
+                entry.date,
+                account.name,
+                account.type,
+                account.category,
+                Money(amount, posting.units.currency),
+                entry.narration or "",
+                entry.payee or None,
+                _reference(entry),
+                bool(cash_postings),
+            )
+        )
+        span.add(entry.date)
+    for posting, _account in cash_postings:
+        if posting.units is not None and posting.units.number is not None:
+            cash.moves[entry.date] += posting.units.number
+    return records
 
 
 def _reference(entry: Any) -> str | None:
@@ -988,21 +1065,30 @@ def _reference(entry: Any) -> str | None:
     return str(reference) if reference else None
 
 
-def _beancount_error(request: SourceRequest, loc: Location, problem: Any) -> SourceError:
+def _beancount_error(
+    request: SourceRequest, loc: Location, files: dict[str, Provenance], problem: Any
+) -> SourceError:
+    """beancount's problem as a warning at its file and line, quoting at most a short excerpt."""
     source = getattr(problem, "source", None) or {}
     filename = source.get("filename")
     line = source.get("lineno")
-    where = loc.display
-    if filename and loc.path is not None and Path(filename).resolve() != loc.path.resolve():
-        where = request.display(Path(filename))
-    message = " ".join(str(getattr(problem, "message", problem)).split())
+    where = filename if filename in files else loc.display
     return SourceError(
         entity=request.entity.id,
         source_kind=KIND,
         provenance=Provenance(where, int(line) if isinstance(line, int) and line > 0 else None),
-        message=f"beancount: {message}",
+        message=f"beancount: {_short_message(str(getattr(problem, 'message', problem)))}",
         fatal=False,
     )
+
+
+def _short_message(message: str) -> str:
+    """beancount's message on one line, each quoted piece of the file cut to a short excerpt."""
+    flat = " ".join(message.split())
+    short = _QUOTED.sub(
+        lambda m: f"'{excerpt(m[1])}'" if m[1] is not None else f'"{excerpt(m[2])}"', flat
+    )
+    return excerpt(short, MAX_MESSAGE_CHARS)
 
 
 @hookimpl
