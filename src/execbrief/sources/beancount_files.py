@@ -39,10 +39,12 @@ class LedgerFile:
 
 @dataclass
 class IncludeGraph:
-    """The ledger's files (the configured one first) and the includes that matched nothing."""
+    """The ledger's files (the configured one first), the includes that matched nothing, and the
+    configured file's text when it was read whole (an S3 object)."""
 
     files: list[LedgerFile]
     warnings: list[ReadError]
+    text: str | None = None
 
     def check_parsed(
         self,
@@ -106,7 +108,7 @@ def include_graph(request: SourceRequest, top: Location, text: str | None = None
                 if _key(included) not in seen:
                     seen.add(_key(included))
                     queue.append(included)
-    return IncludeGraph(files, warnings)
+    return IncludeGraph(files, warnings, text)
 
 
 def _directives(loc: Location, lines: Iterable[tuple[int, str]]) -> dict[str, int]:

@@ -496,10 +496,13 @@ class LedgerSource(BaseSource):
         records: list[Record] = []
         span = DateRange(request.as_of)
         first_source: str | None = None
+        graphs = _beancount_graphs(request, locations, errors)
         for loc in locations:
             try:
                 if loc.suffix in BEANCOUNT_SUFFIXES:
-                    read = _read_beancount(request, loc, book, cash, span)
+                    if loc.display not in graphs:
+                        continue  # refused, or read as an include of another configured ledger
+                    read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
                 else:
                     read = _read_csv(request, options, loc, book, cash, span)
             except ReadError as exc:
@@ -525,6 +528,32 @@ class LedgerSource(BaseSource):
             first_source = first_source or "portfolio.toml"
         records.extend(cash.records(request, options.currency or request.currency, first_source))
         return finish(request, KIND, locations, records, errors, span)
+
+
+def _beancount_graphs(
+    request: SourceRequest, locations: Sequence[Location], errors: list[SourceError]
+) -> dict[str, IncludeGraph]:
+    """The include graph of each beancount ledger to read (by display path).
+
+    A ledger that another configured ledger includes is read once, as part of the one that
+    includes it (``ledgers/*.beancount`` over a main file and its years); a refused one gets its
+    error here.
+    """
+    graphs: dict[str, IncludeGraph] = {}
+    for loc in locations:
+        if loc.suffix not in BEANCOUNT_SUFFIXES:
+            continue
+        try:
+            graphs[loc.display] = include_graph(request, loc, read_text(loc) if loc.is_s3 else None)
+        except ReadError as exc:
+            errors.append(exc.to_error(request, KIND))
+    claimed: set[str] = set()
+    keep: dict[str, IncludeGraph] = {}
+    for display, graph in sorted(graphs.items(), key=lambda item: -len(item[1].files)):
+        if display not in claimed:
+            keep[display] = graph
+            claimed.update(ledger.loc.display for ledger in graph.files)
+    return keep
 
 
 def _read_csv(
@@ -827,12 +856,10 @@ def _read_beancount(
     book: AccountBook,
     cash: _Cash,
     span: DateRange,
-    graph: IncludeGraph | None = None,
+    graph: IncludeGraph,
 ) -> tuple[list[Record], list[SourceError]]:
     """Records of a beancount ledger and its includes (checked first: ``beancount_files``)."""
-    text = read_text(loc) if loc.path is None else None  # an S3 object is read once
-    graph = graph or include_graph(request, loc, text)
-    parsed = _load_beancount(request, graph, text)
+    parsed = _load_beancount(request, graph)
     errors = [warning.to_error(request, KIND) for warning in graph.warnings]
     # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
     errors += [
@@ -860,7 +887,7 @@ def _beancount_modules(loc: Location) -> Any:
     return loader, data, validation, booking, parser
 
 
-def _load_beancount(request: SourceRequest, graph: IncludeGraph, text: str | None) -> _Parsed:
+def _load_beancount(request: SourceRequest, graph: IncludeGraph) -> _Parsed:
     """Parse the graph's files (and only those), then book, run beancount's own plugins, validate.
 
     This is ``beancount.loader.load_file`` without its include-following: each file is opened by
@@ -876,7 +903,7 @@ def _load_beancount(request: SourceRequest, graph: IncludeGraph, text: str | Non
     for ledger in graph.files:
         try:
             if ledger.loc.path is None:
-                parsed = parser.parse_string(text or "", report_filename=ledger.loc.display)
+                parsed = parser.parse_string(graph.text or "", report_filename=ledger.loc.display)
             else:
                 with ledger.loc.open_binary() as handle:
                     parsed = parser.parse_file(handle, report_filename=ledger.loc.display)
