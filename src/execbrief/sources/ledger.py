@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -109,6 +109,39 @@ COLUMNS = (
 REQUIRE = ("date", "account", ("amount", "debit", "credit"))
 REQUIRE_WITHOUT_ACCOUNT = ("date", ("amount", "debit", "credit"))
 
+#: The sane range of a ledger amount (docs/formats.md, "Ledgers"): below a trillion in absolute
+#: value, at most six decimal places, written in at most 40 characters. Beyond it a row is an error
+#: naming its file and line, never a figure that later fails a report's arithmetic.
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_AMOUNT_DECIMALS = 6
+MAX_AMOUNT_CHARS = 40
+
+
+def check_amount(number: Decimal, *, what: str = "amount") -> Decimal:
+    """``number`` if it is in the sane range of a ledger amount, else ``ValueError``."""
+    shown = excerpt(str(number), 24)
+    if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+        raise ValueError(
+            f"{what} {shown} is out of range; expected less than 1,000,000,000,000 either way"
+        )
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_AMOUNT_DECIMALS:
+        raise ValueError(
+            f"{what} {shown} has {-exponent} decimal places; expected at most {MAX_AMOUNT_DECIMALS}"
+        )
+    return number
+
+
+def ledger_amount(text: str, *, what: str = "amount") -> Decimal:
+    """A ledger cell's amount (``cells.parse_amount``) within the sane range, else ``ValueError``."""
+    if len(text.strip()) > MAX_AMOUNT_CHARS:
+        raise ValueError(
+            f"bad {what} {excerpt(text, 24)!r} ({len(text.strip())} characters); expected an "
+            f"amount of at most {MAX_AMOUNT_CHARS} characters, like 1234.56"
+        )
+    return check_amount(parse_amount(text, what=what), what=what)
+
+
 _PREFIXES: dict[str, AccountType] = {
     "assets": AccountType.ASSET,
     "asset": AccountType.ASSET,
@@ -146,6 +179,11 @@ class OpeningBalance(Model):
     date: date
     amount: Decimal
     account: str = "Assets:Cash"
+
+    @field_validator("amount")
+    @classmethod
+    def _sane(cls, value: Decimal) -> Decimal:
+        return check_amount(value)
 
 
 class DefaultAccounts(Model):
@@ -564,14 +602,40 @@ def _read_csv(
     cash: _Cash,
     span: DateRange,
 ) -> tuple[list[Record], list[SourceError]]:
-    defaults = options.default_accounts
+    """Transactions and balances of one CSV ledger; its balances and cash moves join ``cash``."""
+    reader = _CsvLedger(request, options, loc, book, span)
+    for line, row in reader.table.rows(reader.bad):
+        if options.grouped and reader.grouped_row(line, row):
+            continue
+        if reader.summary_row(line, row):
+            continue
+        try:
+            reader.row(line, row)
+        except ValueError as exc:
+            reader.bad.add(line, str(exc))
+    problem = reader.check.problem(options.sign)
+    if problem is not None:
+        raise ReadError(loc.display, problem)
+    cash.balances.extend(reader.balances)
+    for day, amount in reader.moves.items():
+        cash.moves[day] += amount
+    for item in reader.balances:
+        span.add(item.day)
+    # A file of which no row could be read is a failed source, not a warning.
+    return reader.records, reader.bad.errors(
+        request, KIND, fatal=not (reader.records or reader.balances)
+    )
+
+
+def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
+    """The CSV table with the ledger's columns; a missing account column suggests ``grouped``."""
     try:
-        table = CsvTable(
+        return CsvTable(
             loc,
             COLUMNS,
             mapping=options.columns,
             require=REQUIRE
-            if defaults is None and not options.grouped
+            if options.default_accounts is None and not options.grouped
             else REQUIRE_WITHOUT_ACCOUNT,
             delimiter=options.delimiter,
         )
@@ -586,165 +650,202 @@ def _read_csv(
             "set grouped = true",
             exc.line,
         ) from None
-    heading: str | None = None
-    pending: tuple[str, Decimal, int] | None = None  # an opening balance waiting for its date
-    has_amount = "amount" in table.index
-    bad = RowErrors(loc)
-    base = provenance(loc)
-    entity = request.entity.id
-    currency = options.currency or request.currency
-    bank = options.sign == "bank"
-    debit_sign = options.sign == "debit"
-    check = _SignCheck()
-    records: list[Record] = []
-    balances: list[_Balance] = []
-    moves: dict[date, Decimal] = defaultdict(Decimal)
-    # Ledgers repeat a few hundred dates and payees many times: share one object for each.
-    days: dict[str, date] = {}
-    names: dict[str, str] = {}
-    for line, row in table.rows(bad):
-        if options.grouped:
-            role, label = _grouped_role(table.cells, table.index["date"])
-            if role == "heading":
-                heading = label
-                continue
-            if role == "total":
-                heading = None
-                continue
-            if role == "skip":
-                # Xero's "Opening Balance" row under a bank heading: the balance before the
-                # group's first line (it has no date of its own), unless the config gives one.
-                if (
-                    heading is not None
-                    and options.opening_balance is None
-                    and _OPENING_SUMMARY.match(label)
-                    and row.get("balance", "").strip()
-                ):
-                    try:
-                        value = parse_amount(row["balance"], what="balance")
-                    except ValueError as exc:
-                        bad.add(line, str(exc))
-                        continue
-                    pending = (heading, value, line)
-                continue
-            if not row.get("account", "").strip():
-                if heading is None:
-                    bad.add(
-                        line, "comes before any account heading row; expected a heading above it"
-                    )
-                    continue
-                row["account"] = heading
-        if (
-            _SUMMARY_LINE.match(row.get("memo", ""))
-            and not row.get("account", "").strip()
-            and not any(row.get(name, "").strip() for name in ("amount", "debit", "credit"))
-        ):
-            # A bank's "Beginning balance as of 01/01/2026" line: its running balance is the
-            # opening (unless the config gives one); any other such line is a summary.
+
+
+class _CsvLedger:
+    """The state of reading one CSV ledger: its rows become records, balances and cash moves."""
+
+    def __init__(
+        self,
+        request: SourceRequest,
+        options: LedgerOptions,
+        loc: Location,
+        book: AccountBook,
+        span: DateRange,
+    ) -> None:
+        self.options = options
+        self.book = book
+        self.span = span
+        self.table = _ledger_table(options, loc)
+        self.entity = request.entity.id
+        self.currency = options.currency or request.currency
+        self.has_amount = "amount" in self.table.index
+        self.bank = options.sign == "bank"
+        self.debit_sign = options.sign == "debit"
+        self.bad = RowErrors(loc)
+        self.base = provenance(loc)
+        self.check = _SignCheck()
+        self.records: list[Record] = []
+        self.balances: list[_Balance] = []
+        self.moves: dict[date, Decimal] = defaultdict(Decimal)
+        self.heading: str | None = None
+        self.pending: tuple[str, Decimal, int] | None = None  # an opening waiting for its date
+        # Ledgers repeat a few hundred dates and payees many times: share one object for each.
+        self.days: dict[str, date] = {}
+        self.names: dict[str, str] = {}
+
+    def grouped_row(self, line: int, row: dict[str, str]) -> bool:
+        """A grouped export's heading, total or summary row (True: consumed); a line under a
+        heading gets the heading's account."""
+        role, label = _grouped_role(self.table.cells, self.table.index["date"])
+        if role == "heading":
+            self.heading = label
+            return True
+        if role == "total":
+            self.heading = None
+            return True
+        if role == "skip":
+            # Xero's "Opening Balance" row under a bank heading: the balance before the
+            # group's first line (it has no date of its own), unless the config gives one.
             if (
-                options.opening_balance is None
-                and _OPENING_SUMMARY.match(row.get("memo", ""))
+                self.heading is not None
+                and self.options.opening_balance is None
+                and _OPENING_SUMMARY.match(label)
                 and row.get("balance", "").strip()
             ):
                 try:
-                    day = parse_date(row["date"], options.date_format)
-                    value = parse_amount(row["balance"], what="balance")
+                    value = ledger_amount(row["balance"], what="balance")
                 except ValueError as exc:
-                    bad.add(line, str(exc))
-                    continue
-                balances.append(_Balance("opening", day, "Cash", value, base.at_line(line), True))
-            continue
-        try:
-            day = days.get(row["date"]) or days.setdefault(
-                row["date"], parse_date(row["date"], options.date_format)
+                    self.bad.add(line, str(exc))
+                    return True
+                self.pending = (self.heading, value, line)
+            return True
+        if not row.get("account", "").strip():
+            if self.heading is None:
+                self.bad.add(
+                    line, "comes before any account heading row; expected a heading above it"
+                )
+                return True
+            row["account"] = self.heading
+        return False
+
+    def summary_row(self, line: int, row: dict[str, str]) -> bool:
+        """A bank's ``Beginning balance as of 01/01/2026`` line (True: consumed): its running
+        balance is the opening (unless the config gives one); any other such line is a summary."""
+        memo = row.get("memo", "")
+        if (
+            not _SUMMARY_LINE.match(memo)
+            or row.get("account", "").strip()
+            or any(row.get(name, "").strip() for name in ("amount", "debit", "credit"))
+        ):
+            return False
+        if (
+            self.options.opening_balance is None
+            and _OPENING_SUMMARY.match(memo)
+            and row.get("balance", "").strip()
+        ):
+            try:
+                day = parse_date(row["date"], self.options.date_format)
+                value = ledger_amount(row["balance"], what="balance")
+            except ValueError as exc:
+                self.bad.add(line, str(exc))
+                return True
+            self.balances.append(
+                _Balance("opening", day, "Cash", value, self.base.at_line(line), True)
             )
-            if pending is not None and row.get("account") == pending[0]:
-                balances.append(
-                    _Balance("opening", day, pending[0], pending[1], base.at_line(pending[2]), True)
-                )
-                pending = None
-            written, moved = _written(row, has_amount, bank)
-            account, guessed = _account(
-                book, row.get("account", ""), row.get("account_type", ""), moved, defaults
+        return True
+
+    def row(self, line: int, row: dict[str, str]) -> None:
+        """One ledger line: a balance, or a transaction; ``ValueError`` for a bad row."""
+        text = row["date"]
+        day = self.days.get(text) or self.days.setdefault(
+            text, parse_date(text, self.options.date_format)
+        )
+        if self.pending is not None and row.get("account") == self.pending[0]:
+            heading, value, at = self.pending
+            self.balances.append(
+                _Balance("opening", day, heading, value, self.base.at_line(at), True)
             )
-            row_type = row.get("type", "").strip().lower()
-            memo = row.get("memo", "")
-            if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
-                value = _balance_value(row, has_amount)
-                balances.append(
-                    _Balance("opening", day, account.name, value, base.at_line(line), True)
-                )
-                continue
-            if account.cash and row_type in _BALANCE_TYPES:
-                value = _balance_value(row, has_amount)
-                balances.append(_Balance("assertion", day, account.name, value, base.at_line(line)))
-                continue
-            if row_type == "opening" or row_type in _BALANCE_TYPES:
-                raise ValueError(
-                    f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
-                    f"not {account.name!r}"
-                )
-            # The equity side of an opening balance: an account named so (Equity:Opening Balances),
-            # or an owner's-capital line whose memo says so (Wave's "Opening balance").
-            if account.type is AccountType.EQUITY and (
-                "opening" in account.name.lower() or _OPENING_WORDS.search(memo)
-            ):
-                if options.double_entry:
-                    continue  # the counterpart of the opening balance on the cash account
-                # Single-entry: the equity side is the only record of the opening cash.
-                natural = -(written or Decimal(0)) if debit_sign else written
-                value = natural if natural is not None else (moved or Decimal(0))
-                balances.append(_Balance("opening", day, "Cash", value, base.at_line(line), True))
-                continue
-            if account.cash and options.double_entry:
-                continue  # the cash side of a general-ledger export: the other lines carry it
-            if account.cash:
-                raise ValueError(
-                    f"a row on cash account {account.name!r} must be an opening balance or a balance "
-                    "assertion (type column); write transactions on the income or expense account"
-                )
-            direction = cash_direction(account.type)
-            # A known cash movement is turned into the account's sign; else the amount is as written.
-            if moved is not None:
-                amount = moved * direction
-            elif debit_sign:
-                amount = -(written or Decimal(0)) * direction  # a debit grows assets and expenses
-            else:
-                amount = written or Decimal(0)
-            if written is not None and not guessed:
-                check.add(account.type, amount)
-            noncash = row_type in _NONCASH_TYPES
-        except ValueError as exc:
-            bad.add(line, str(exc))
-            continue
-        span.add(day)
+            self.pending = None
+        written, moved = _written(row, self.has_amount, self.bank)
+        account, guessed = _account(
+            self.book,
+            row.get("account", ""),
+            row.get("account_type", ""),
+            moved,
+            self.options.default_accounts,
+        )
+        row_type = row.get("type", "").strip().lower()
+        if self._balance_row(line, row, day, account, row_type, written, moved):
+            return
+        direction = cash_direction(account.type)
+        # A known cash movement is turned into the account's sign; else the amount is as written.
+        if moved is not None:
+            amount = moved * direction
+        elif self.debit_sign:
+            amount = -(written or Decimal(0)) * direction  # a debit grows assets and expenses
+        else:
+            amount = written or Decimal(0)
+        if written is not None and not guessed:
+            self.check.add(account.type, amount)
+        noncash = row_type in _NONCASH_TYPES
+        self.span.add(day)
         if not noncash:
-            moves[day] += amount * direction
-        records.append(
+            self.moves[day] += amount * direction
+        counterparty = row.get("counterparty", "")
+        self.records.append(
             Transaction(
-                entity,
-                base.at_line(line),
+                self.entity,
+                self.base.at_line(line),
                 day,
                 account.name,
                 account.type,
                 account.category,
-                Money(amount, currency),
-                memo,
-                names.setdefault(row.get("counterparty", ""), row.get("counterparty", "")) or None,
+                Money(amount, self.currency),
+                row.get("memo", ""),
+                self.names.setdefault(counterparty, counterparty) or None,
                 row.get("reference") or None,
                 not noncash,
             )
         )
-    problem = check.problem(options.sign)
-    if problem is not None:
-        raise ReadError(loc.display, problem)
-    cash.balances.extend(balances)
-    for day, amount in moves.items():
-        cash.moves[day] += amount
-    for item in balances:
-        span.add(item.day)
-    # A file of which no row could be read is a failed source, not a warning.
-    return records, bad.errors(request, KIND, fatal=not (records or balances))
+
+    def _balance_row(
+        self,
+        line: int,
+        row: dict[str, str],
+        day: date,
+        account: Account,
+        row_type: str,
+        written: Decimal | None,
+        moved: Decimal | None,
+    ) -> bool:
+        """An opening, an assertion, or a line the cash side of which others carry (True:
+        consumed); ``ValueError`` for a balance or transaction on the wrong account."""
+        memo = row.get("memo", "")
+        at = self.base.at_line(line)
+        if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
+            value = _balance_value(row, self.has_amount)
+            self.balances.append(_Balance("opening", day, account.name, value, at, True))
+            return True
+        if account.cash and row_type in _BALANCE_TYPES:
+            value = _balance_value(row, self.has_amount)
+            self.balances.append(_Balance("assertion", day, account.name, value, at))
+            return True
+        if row_type == "opening" or row_type in _BALANCE_TYPES:
+            raise ValueError(
+                f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
+                f"not {account.name!r}"
+            )
+        # The equity side of an opening balance: an account named so (Equity:Opening Balances),
+        # or an owner's-capital line whose memo says so (Wave's "Opening balance").
+        if account.type is AccountType.EQUITY and (
+            "opening" in account.name.lower() or _OPENING_WORDS.search(memo)
+        ):
+            if self.options.double_entry:
+                return True  # the counterpart of the opening balance on the cash account
+            # Single-entry: the equity side is the only record of the opening cash.
+            natural = -(written or Decimal(0)) if self.debit_sign else written
+            value = natural if natural is not None else (moved or Decimal(0))
+            self.balances.append(_Balance("opening", day, "Cash", value, at, True))
+            return True
+        if account.cash and self.options.double_entry:
+            return True  # the cash side of a general-ledger export: the other lines carry it
+        if account.cash:
+            raise ValueError(
+                f"a row on cash account {account.name!r} must be an opening balance or a balance "
+                "assertion (type column); write transactions on the income or expense account"
+            )
+        return False
 
 
 _SUMMARY_LINE = re.compile(r"\s*(beginning|opening|ending|closing) balance\b", re.IGNORECASE)
@@ -787,15 +888,15 @@ def _written(
     amount_text = row.get("amount", "").strip() if has_amount else ""
     debit_text, credit_text = row.get("debit", "").strip(), row.get("credit", "").strip()
     if amount_text:  # some exports give both; the signed amount is the one to trust
-        written = parse_amount(amount_text)
+        written = ledger_amount(amount_text)
         return written, (written if bank else None)
     if debit_text and credit_text:
         raise ValueError("has both a debit and a credit; expected one of them")
     # The column says the direction; some banks also sign it (Monzo-style "Money Out" -4.50).
     if debit_text:
-        return None, -abs(parse_amount(debit_text, what="debit"))
+        return None, -abs(ledger_amount(debit_text, what="debit"))
     if credit_text:
-        return None, abs(parse_amount(credit_text, what="credit"))
+        return None, abs(ledger_amount(credit_text, what="credit"))
     raise ValueError("has no amount; expected an amount, a debit or a credit")
 
 
@@ -825,10 +926,10 @@ def _account(
 
 def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
     if has_amount and row.get("amount", "").strip():
-        return parse_amount(row["amount"], what="balance")
+        return ledger_amount(row["amount"], what="balance")
     debit, credit = row.get("debit", "").strip(), row.get("credit", "").strip()
     if debit or credit:
-        return parse_amount(debit or credit, what="balance")
+        return ledger_amount(debit or credit, what="balance")
     raise ValueError("has no balance amount")
 
 
@@ -848,6 +949,7 @@ class _Parsed:
     entries: list[Any]
     problems: list[Any]
     files: dict[str, Provenance]
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def _read_beancount(
@@ -900,6 +1002,7 @@ def _load_beancount(request: SourceRequest, graph: IncludeGraph) -> _Parsed:
     problems: list[Any] = []
     options: list[dict[str, Any]] = []
     files: dict[str, Provenance] = {}
+    rejected: list[tuple[str, int, str]] = []
     for ledger in graph.files:
         try:
             if ledger.loc.path is None:
@@ -915,7 +1018,7 @@ def _load_beancount(request: SourceRequest, graph: IncludeGraph) -> _Parsed:
                 f"could not be read by beancount ({type(exc).__name__}: {excerpt(str(exc))})",
             ) from None
         graph.check_parsed(request, ledger, parsed[2]["include"], parsed[2]["plugin"])
-        entries.extend(parsed[0])
+        entries.extend(_sane_entries(parsed[0], ledger.loc.display, rejected))
         problems.extend(parsed[1])
         options.append(parsed[2])
         files[ledger.loc.display] = provenance(ledger.loc)
@@ -933,7 +1036,29 @@ def _load_beancount(request: SourceRequest, graph: IncludeGraph) -> _Parsed:
             top.display,
             f"could not be read by beancount ({type(exc).__name__}: {excerpt(str(exc))})",
         ) from None
-    return _Parsed(entries, problems, files)
+    return _Parsed(entries, problems, files, rejected)
+
+
+def _sane_entries(
+    entries: list[Any], where: str, rejected: list[tuple[str, int, str]]
+) -> Iterator[Any]:
+    """The parsed entries whose amounts are in the sane range; each other one goes to
+    ``rejected`` as (file, line, why) before beancount's booking would fail on it."""
+    for entry in entries:
+        numbers = [getattr(getattr(entry, "amount", None), "number", None)]
+        for posting in getattr(entry, "postings", None) or ():
+            numbers += [
+                getattr(posting.units, "number", None),
+                getattr(posting.price, "number", None),
+            ]
+        try:
+            for number in numbers:
+                if isinstance(number, Decimal):
+                    check_amount(number)
+        except ValueError as exc:
+            rejected.append((where, int(entry.meta.get("lineno") or 0), str(exc)))
+            continue
+        yield entry
 
 
 def _beancount_records(
@@ -949,6 +1074,8 @@ def _beancount_records(
     records: list[Record] = []
     skipped: dict[str, RowErrors] = {}
     top = next(iter(parsed.files))
+    for source, number, message in parsed.rejected:
+        skipped.setdefault(source, RowErrors(source)).add(number, message)
     for entry in parsed.entries:
         meta = getattr(entry, "meta", None) or {}
         filename = meta.get("filename")
