@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,22 @@ def test_a_file_swapped_for_a_fifo_after_expand_is_refused_on_open(tmp_path: Pat
     os.mkfifo(path)
     with pytest.raises(ReadError, match=r"is a named pipe \(FIFO\), not a regular file"):
         read_text(loc)
+
+
+def test_a_cost_report_export_that_is_a_fifo_is_refused_unopened(tmp_path: Path) -> None:
+    from execbrief.config import Entity, SourceSpec
+    from execbrief.sources.aws import AwsOptions, AwsSource
+    from execbrief.sources.base import SourceRequest
+
+    os.mkfifo(tmp_path / "cur.csv")
+    result = AwsSource().collect(
+        SourceRequest(
+            entity=Entity(id="acme", name="Acme", kind="other"),
+            spec=SourceSpec("aws", (), AwsOptions(cur_export="cur.csv"), "aws"),
+            root=tmp_path,
+            as_of=date(2026, 11, 20),
+        )
+    )
+    assert [(e.provenance.cite(), e.message, e.fatal) for e in result.errors] == [
+        ("cur.csv", FIFO, True)
+    ]

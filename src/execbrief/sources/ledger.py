@@ -119,15 +119,16 @@ MAX_AMOUNT_CHARS = 40
 
 def check_amount(number: Decimal, *, what: str = "amount") -> Decimal:
     """``number`` if it is in the sane range of a ledger amount, else ``ValueError``."""
-    shown = excerpt(str(number), 24)
+    exponent = number.as_tuple().exponent
     if not number.is_finite() or abs(number) >= MAX_AMOUNT:
         raise ValueError(
-            f"{what} {shown} is out of range; expected less than 1,000,000,000,000 either way"
+            f"{what} {excerpt(str(number), 24)} is out of range; expected less than "
+            "1,000,000,000,000 either way"
         )
-    exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_AMOUNT_DECIMALS:
         raise ValueError(
-            f"{what} {shown} has {-exponent} decimal places; expected at most {MAX_AMOUNT_DECIMALS}"
+            f"{what} {excerpt(str(number), 24)} has {-exponent} decimal places; expected at most "
+            f"{MAX_AMOUNT_DECIMALS}"
         )
     return number
 
