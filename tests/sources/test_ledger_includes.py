@@ -250,3 +250,14 @@ def test_a_ledger_from_s3_may_not_include(tmp_path: Path, s3: Any) -> None:
         "cannot include other files, so the included file was not read and this ledger was "
         "skipped; list each file as its own path in portfolio.toml instead"
     ]
+
+
+def test_many_includes_that_match_nothing_are_folded(root: Path) -> None:
+    lines = "".join(f'include "missing-{n}.beancount"\n' for n in range(2000))
+    write(root, "books.beancount", lines + MAIN.format(include=""))
+    messages = described(collect(root, "books.beancount"))
+    assert len(messages) == 6
+    assert messages[-1] == (
+        "books.beancount: 1995 more include lines match no file, so nothing was included from "
+        "them (the rest of this ledger was read)"
+    )

@@ -70,6 +70,9 @@ def test_a_run_over_fifos_and_a_socket_finishes_and_names_each(
     # A FIFO at a configured handoff path.
     (root / "handoffs" / "harbor-charters.md").unlink()
     os.mkfifo(root / "handoffs" / "harbor-charters.md")
+    # A socket at another configured handoff path.
+    (root / "handoffs" / "clean-sweep.md").unlink()
+    unix_socket(root / "handoffs" / "clean-sweep.md")
     # A FIFO and a socket among a glob's matches, next to the real note.
     config = root / "portfolio.toml"
     config.write_text(
@@ -98,6 +101,7 @@ def test_a_run_over_fifos_and_a_socket_finishes_and_names_each(
     assert time.monotonic() - started < 120
     errors = errors_of(json.loads(done.stdout))
     assert ("handoffs/harbor-charters.md", FIFO, True) in errors
+    assert ("handoffs/clean-sweep.md", SOCKET, True) in errors
     assert ("handoffs/sunset-pipe.md", FIFO, False) in errors
     assert ("handoffs/sunset-socket.md", SOCKET, False) in errors
     assert ("ledgers/harbor-charters-2027.csv", FIFO, False) in errors

@@ -30,6 +30,7 @@ from execbrief.sources.base import BaseSource, SourceRequest
 from execbrief.sources.beancount_files import IncludeGraph, include_graph
 from execbrief.sources.cells import parse_amount, parse_date
 from execbrief.sources.files import (
+    ROW_ERRORS_QUOTED,
     Column,
     CsvTable,
     DateRange,
@@ -963,7 +964,16 @@ def _read_beancount(
 ) -> tuple[list[Record], list[SourceError]]:
     """Records of a beancount ledger and its includes (checked first: ``beancount_files``)."""
     parsed = _load_beancount(request, graph)
-    errors = [warning.to_error(request, KIND) for warning in graph.warnings]
+    errors = [warning.to_error(request, KIND) for warning in graph.warnings[:ROW_ERRORS_QUOTED]]
+    if len(graph.warnings) > ROW_ERRORS_QUOTED:
+        more = len(graph.warnings) - ROW_ERRORS_QUOTED
+        errors.append(
+            ReadError(
+                loc.display,
+                f"{more} more include lines match no file, so nothing was included from them (the rest of this ledger was read)",
+                fatal=False,
+            ).to_error(request, KIND)
+        )
     # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
     errors += [
         _beancount_error(request, loc, parsed.files, problem)
