@@ -5,17 +5,15 @@ JSON, the SQLite store (with its compressed snapshots), stdout and stderr — fo
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sqlite3
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 
 from execbrief.examples import copy_example
+from kits.outputs import every_byte_written
 
 # Fake but live-looking values, built at run time so this file itself holds none whole.
 STRIPE = "sk_live_" + "9fQ2xLm4Tz8Rw1Kp7Vb3Nc6Yd"
@@ -70,30 +68,6 @@ def run(args: list[str], cwd: Path, outputs: list[str]) -> subprocess.CompletedP
     return done
 
 
-def every_byte_written(root: Path) -> list[tuple[str, bytes]]:
-    """Each file under root (the planted inputs excluded) and each SQLite cell, decompressed."""
-    inputs = {"handoffs", "code", "repos.env", "portfolio.toml"}
-    found: list[tuple[str, bytes]] = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if not path.is_file() or relative.parts[0] in inputs:
-            continue
-        found.append((str(relative), path.read_bytes()))
-        if path.suffix == ".db":
-            db = sqlite3.connect(path)
-            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-                for row in db.execute(f"SELECT * FROM {table}"):
-                    for cell in row:
-                        if isinstance(cell, bytes):
-                            with contextlib.suppress(zlib.error):
-                                cell = zlib.decompress(cell)
-                            found.append((f"{relative}:{table}", cell))
-                        elif isinstance(cell, str):
-                            found.append((f"{relative}:{table}", cell.encode()))
-            db.close()
-    return found
-
-
 @pytest.mark.slow
 def test_no_planted_secret_reaches_any_output(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "harbor")
@@ -117,7 +91,7 @@ def test_no_planted_secret_reaches_any_output(tmp_path: Path) -> None:
     run(["history", "-c", config, "--period", "2026-11", "--json"], root, outputs)
     run(["archive", "-c", config, "--out", str(root / "site")], root, outputs)
 
-    written = every_byte_written(root)
+    written = every_byte_written(root, {"handoffs", "code", "repos.env", "portfolio.toml"})
     assert any(name.startswith("outbox") for name, _ in written), "the outbox holds messages"
     assert any(":snapshots" in name for name, _ in written), "the store holds the snapshot"
     leaks = []

@@ -36,6 +36,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.code import CloudCost, CloudResource
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, Source, SourceRequest
+from execbrief.sources.files import Location, ReadError, file_kind
 from execbrief.values import Money
 
 KIND = "aws"
@@ -390,14 +391,19 @@ def _costs(run: _Run, ce: Any) -> None:
 def _read_cur(run: _Run, configured: str) -> None:
     path = run.request.resolve(configured)
     display = run.request.display(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
+    if file_kind(path) == "missing":
         run.error(
             display,
             "no such file; expected a Cost and Usage Report CSV at aws.cur_export",
             fatal=True,
         )
+        return
+    try:
+        # Through the file layer: a FIFO, socket or device is refused unopened (it would block).
+        with Location(display, path=path).open_binary() as handle:
+            text = handle.read().decode("utf-8-sig")
+    except ReadError as exc:
+        run.error(display, exc.message, fatal=True)
         return
     except (OSError, UnicodeDecodeError) as exc:
         run.error(display, f"cannot be read as UTF-8 CSV ({exc})", fatal=True)

@@ -21,6 +21,14 @@ expected. Sources catch ``ReadError`` per file and go on with the next file.
 - ``expand`` resolves configured paths relative to the portfolio root; ``s3://bucket/key`` and
   ``s3://bucket/prefix/`` are read with boto3 and the standard credential chain, honouring
   ``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL`` (tests point these at moto's server).
+- Only regular files are opened: a named pipe (FIFO), socket or device at a configured path, in a
+  glob's matches or in a folder is skipped with an error naming it, never opened (opening a FIFO
+  blocks until a writer comes, which is forever). ``Location.open_binary`` checks again on the
+  opened descriptor, so a file swapped for a FIFO after ``expand`` cannot hang the run either.
+- ``include_target`` checks what a file's include-like directive (beancount's ``include``) names:
+  a regular file with an expected suffix inside the portfolio folder, else a ``ReadError`` at the
+  including file's line; nothing of a refused target is opened.
+- ``excerpt`` is the most a parser may quote of a file's text in a message: one short line.
 - ``iter_lines`` / ``read_text`` open text safely: missing path, a folder, a binary file (a NUL byte
   in the first 8 KB), invalid UTF-8 (names the line), an over-long line; a UTF-8 BOM is stripped.
 - ``CsvTable`` streams a CSV file: header aliases (case, space and punctuation insensitive), a
@@ -38,6 +46,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
@@ -57,6 +66,9 @@ ROW_ERRORS_QUOTED = 5
 HEADER_SEARCH_LINES = 20
 BOM = b"\xef\xbb\xbf"
 GLOB_CHARS = re.compile(r"[*?\[]")
+EXCERPT_CHARS = 60
+#: O_NONBLOCK where the platform has it: opening a FIFO that way returns at once.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 class ReadError(SourceFailure):
@@ -122,21 +134,35 @@ class Location:
         return name[name.rfind(".") :].lower() if "." in name else ""
 
     def open_binary(self) -> BinaryIO:
-        """Open for reading bytes; ``ReadError`` if it cannot be opened."""
-        if self.path is not None:
-            try:
-                return self.path.open("rb")
-            except FileNotFoundError:
-                raise ReadError(
-                    self.display, "no such file; expected a file at this path"
-                ) from None
-            except IsADirectoryError:
-                raise ReadError(self.display, "is a folder; expected a file") from None
-            except PermissionError:
-                raise ReadError(self.display, "cannot be read (permission denied)") from None
-            except OSError as exc:
-                raise ReadError(self.display, f"cannot be opened ({exc.strerror or exc})") from None
-        return _s3_open(self)
+        """Open for reading bytes; ``ReadError`` if it cannot be opened or is not a regular file.
+
+        A FIFO, socket or device is refused before it is opened; the descriptor is opened
+        non-blocking and checked again (``fstat``), so a path swapped after the first check cannot
+        block the run.
+        """
+        if self.path is None:
+            return _s3_open(self)
+        special = file_kind(self.path)
+        if special not in ("file", "folder", "missing"):
+            raise not_regular(self.display, special)
+        try:
+            fd = os.open(self.path, _OPEN_FLAGS)
+        except FileNotFoundError:
+            raise ReadError(self.display, "no such file; expected a file at this path") from None
+        except IsADirectoryError:
+            raise ReadError(self.display, "is a folder; expected a file") from None
+        except PermissionError:
+            raise ReadError(self.display, "cannot be read (permission denied)") from None
+        except OSError as exc:
+            raise ReadError(self.display, f"cannot be opened ({exc.strerror or exc})") from None
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            if stat.S_ISDIR(mode):
+                raise ReadError(self.display, "is a folder; expected a file")
+            raise not_regular(self.display, _special_kind(mode))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
 
     def mtime(self) -> date | None:
         """The date the file was last modified (UTC), or the S3 object's LastModified."""
@@ -146,6 +172,58 @@ class Location:
             except OSError:
                 return None
         return self.modified
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _special_kind(mode: int) -> str:
+    return next((label for test, label in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def file_kind(path: Path) -> str:
+    """``file``, ``folder``, ``missing`` or what else is there (``a named pipe (FIFO)``, ``a socket``,
+    ``a character device``, ``a block device``); symbolic links are followed. Never opens the path.
+
+    A path that cannot be examined (permission denied on a parent) counts as a ``file``: opening it
+    then gives the real error.
+    """
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError:
+        return "file"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return _special_kind(mode)
+
+
+def not_regular(where: str, kind: str, *, fatal: bool = True) -> ReadError:
+    """The error for a FIFO, socket or device where a file was expected (it is never opened)."""
+    return ReadError(
+        where,
+        f"is {kind}, not a regular file; skipped without opening it "
+        "(reading one can block the run); expected a regular file at this path",
+        fatal=fatal,
+    )
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """At most ``limit`` characters of ``text`` on one line, for quoting a file's text in a message.
+
+    Whitespace runs become one space and a longer text ends in ``...``. The run's redaction pass
+    (``execbrief.secrets.redaction``) then replaces any secret left in the message.
+    """
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: max(0, limit - 3)].rstrip() + "..."
 
 
 def is_s3_url(path: str) -> bool:
@@ -165,20 +243,24 @@ def expand(
     A path may be a file, a folder (its files with one of ``suffixes``, recursively, hidden files
     skipped, symlinked folders not followed), a glob (``ledgers/*.csv``, ``**`` allowed), or an S3
     object, prefix (ending in ``/``) or glob. Problems (missing path, no match, a folder where a file
-    was expected) come back as SourceErrors; the other paths are still expanded.
+    was expected, a FIFO, socket or device) come back as SourceErrors; the other paths are still
+    expanded. A FIFO, socket or device is never opened: a configured one is a fatal error for that
+    path, one among a glob's or a folder's files is a warning (fatal when nothing else matched).
     """
     kind = request.spec.kind
     wanted = tuple(s.lower() for s in suffixes)
     found: list[Location] = []
     errors: list[SourceError] = []
     for configured in request.spec.paths if paths is None else paths:
+        skipped: list[ReadError] = []
         try:
             if is_s3_url(configured):
                 found.extend(_s3_expand(configured, wanted))
             else:
-                found.extend(_local_expand(request, configured, wanted, allow_dirs))
+                found.extend(_local_expand(request, configured, wanted, allow_dirs, skipped))
         except ReadError as exc:
             errors.append(exc.to_error(request, kind))
+        errors.extend(exc.to_error(request, kind) for exc in skipped)
     unique: dict[str, Location] = {}
     for loc in found:
         unique.setdefault(loc.display, loc)
@@ -189,38 +271,72 @@ def _suffix_ok(name: str, wanted: tuple[str, ...]) -> bool:
     return not wanted or name.lower().endswith(wanted)
 
 
+def _regular_files(
+    request: SourceRequest, candidates: Iterable[Path], skipped: list[ReadError]
+) -> list[Path]:
+    """The regular files among ``candidates``; each FIFO, socket or device goes to ``skipped``."""
+    out: list[Path] = []
+    for path in candidates:
+        kind = file_kind(path)
+        if kind == "file":
+            out.append(path)
+        elif kind not in ("folder", "missing"):
+            skipped.append(not_regular(request.display(path), kind, fatal=False))
+    return out
+
+
 def _local_expand(
-    request: SourceRequest, configured: str, wanted: tuple[str, ...], allow_dirs: bool
+    request: SourceRequest,
+    configured: str,
+    wanted: tuple[str, ...],
+    allow_dirs: bool,
+    skipped: list[ReadError],
 ) -> list[Location]:
     resolved = request.resolve(configured)
     shown = request.display(resolved)
     if GLOB_CHARS.search(configured):
         base, pattern = _split_glob(resolved)
-        matches = sorted(
+        candidates = sorted(
             p
             for p in base.glob(pattern)
-            if p.is_file() and not p.name.startswith(".") and _suffix_ok(p.name, wanted)
+            if not p.name.startswith(".") and _suffix_ok(p.name, wanted)
         )
+        matches = _regular_files(request, candidates, skipped)
         if not matches:
+            _all_fatal(skipped)
+            if skipped:
+                return []
             raise ReadError(
                 shown, "matches no files; expected the pattern to match at least one file"
             )
         return [Location(request.display(p), path=p) for p in matches]
-    if resolved.is_dir():
+    kind = file_kind(resolved)
+    if kind == "folder":
         if not allow_dirs or (wanted and resolved.name.lower().endswith(wanted)):
             raise ReadError(shown, "is a folder; expected a file")
-        files = _walk(resolved, wanted)
+        files = _regular_files(request, _walk(resolved, wanted), skipped)
         if not files:
+            _all_fatal(skipped)
+            if skipped:
+                return []
             expected = " or ".join(wanted) if wanted else "any"
             raise ReadError(shown, f"is a folder with no {expected} files in it")
         return [Location(request.display(p), path=p) for p in files]
-    if not resolved.exists():
+    if kind == "missing":
         if resolved.is_symlink():
             raise ReadError(shown, "is a broken symbolic link; expected a file")
         raise ReadError(
             shown, "no such file or folder; check the path in portfolio.toml (relative to it)"
         )
+    if kind != "file":
+        raise not_regular(shown, kind)
     return [Location(shown, path=resolved)]
+
+
+def _all_fatal(skipped: list[ReadError]) -> None:
+    """Nothing but FIFOs, sockets or devices matched: each of them is then a fatal error."""
+    for exc in skipped:
+        exc.fatal = True
 
 
 def _split_glob(path: Path) -> tuple[Path, str]:
@@ -232,14 +348,105 @@ def _split_glob(path: Path) -> tuple[Path, str]:
 
 
 def _walk(folder: Path, wanted: tuple[str, ...]) -> list[Path]:
+    """Files under ``folder`` with a wanted suffix (hidden ones skipped); not yet checked regular."""
     out: list[Path] = []
     for directory, subdirs, files in os.walk(folder, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in files:
-            candidate = Path(directory) / name
-            if not name.startswith(".") and _suffix_ok(name, wanted) and candidate.is_file():
-                out.append(candidate)
+            if not name.startswith(".") and _suffix_ok(name, wanted):
+                out.append(Path(directory) / name)
     return sorted(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Include-like directives: what a file names, checked before anything of it is opened
+# --------------------------------------------------------------------------------------------
+
+
+def inside_root(request: SourceRequest, path: Path) -> bool:
+    """True when ``path`` (symbolic links resolved) is inside the portfolio folder."""
+    try:
+        path.resolve().relative_to(request.root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def include_targets(
+    request: SourceRequest,
+    loc: Location,
+    target: str,
+    line: int | None,
+    *,
+    suffixes: Sequence[str],
+    directive: str = "include",
+    what: str = "file",
+) -> list[Location]:
+    """The files an include-like directive at ``loc:line`` names (a path or a glob, relative to
+    ``loc``'s folder), each checked before anything of it is read.
+
+    Each must be, symbolic links resolved, inside the portfolio folder, a regular file and have one
+    of ``suffixes``; otherwise a fatal ``ReadError`` at ``loc:line`` says the including file was
+    skipped and what to do (``what`` names it in the message: ``ledger``). A target that matches
+    nothing is a non-fatal ``ReadError`` (the rest of the file can still be read). A file read
+    from S3 may not include anything.
+    """
+    quoted = f'{directive} "{excerpt(target)}"'
+
+    def refused(why: str, fix: str) -> ReadError:
+        return ReadError(
+            loc.display,
+            f"{quoted} {why}, so the included file was not read and this {what} was skipped; {fix}",
+            line,
+        )
+
+    if loc.path is None:
+        raise refused(
+            "is in a file read from S3, which cannot include other files",
+            "list each file as its own path in portfolio.toml instead",
+        )
+    written = Path(target)
+    wanted = " or ".join(suffixes)
+    resolved = written if written.is_absolute() else loc.path.parent / written
+    outside_fix = (
+        "move the included file into the portfolio folder (the folder of portfolio.toml) and "
+        f"{directive} it by a relative path, or remove the {directive} line"
+    )
+    base, pattern = _split_glob(resolved) if GLOB_CHARS.search(target) else (resolved, "")
+    if not inside_root(request, base):
+        raise refused("points outside the portfolio folder", outside_fix)
+    if pattern:
+        matches = sorted(base.glob(pattern))
+    else:
+        matches = [resolved] if file_kind(resolved) != "missing" else []
+    if not matches:
+        raise ReadError(
+            loc.display,
+            f"{quoted} matches no file, so nothing was included (the rest of this {what} was read); "
+            "fix the path (relative to this file's folder) or remove the line",
+            line,
+            fatal=False,
+        )
+    out: list[Location] = []
+    for match in matches:
+        if not inside_root(request, match):
+            raise refused("points outside the portfolio folder", outside_fix)
+        kind = file_kind(match)
+        if kind == "folder":
+            raise refused(
+                "names a folder",
+                f'{directive} the files in it with a glob such as "{excerpt(target)}/*{suffixes[0]}"',
+            )
+        if kind != "file":
+            raise refused(
+                f"names {kind}, not a regular file", f"{directive} a regular {wanted} file"
+            )
+        if not _suffix_ok(match.name, tuple(suffixes)):
+            raise refused(
+                f"names a file that is not a {wanted} file", f"{directive} only {wanted} files"
+            )
+        out.append(Location(request.display(match), path=match))
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -28,14 +27,17 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, Source, SourceRequest
+from execbrief.sources.beancount_files import IncludeGraph, include_graph
 from execbrief.sources.cells import parse_amount, parse_date
 from execbrief.sources.files import (
+    ROW_ERRORS_QUOTED,
     Column,
     CsvTable,
     DateRange,
     Location,
     ReadError,
     RowErrors,
+    excerpt,
     expand,
     finish,
     provenance,
@@ -108,6 +110,40 @@ COLUMNS = (
 REQUIRE = ("date", "account", ("amount", "debit", "credit"))
 REQUIRE_WITHOUT_ACCOUNT = ("date", ("amount", "debit", "credit"))
 
+#: The sane range of a ledger amount (docs/formats.md, "Ledgers"): below a trillion in absolute
+#: value, at most six decimal places, written in at most 40 characters. Beyond it a row is an error
+#: naming its file and line, never a figure that later fails a report's arithmetic.
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_AMOUNT_DECIMALS = 6
+MAX_AMOUNT_CHARS = 40
+
+
+def check_amount(number: Decimal, *, what: str = "amount") -> Decimal:
+    """``number`` if it is in the sane range of a ledger amount, else ``ValueError``."""
+    exponent = number.as_tuple().exponent
+    if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+        raise ValueError(
+            f"{what} {excerpt(str(number), 24)} is out of range; expected less than "
+            "1,000,000,000,000 either way"
+        )
+    if isinstance(exponent, int) and exponent < -MAX_AMOUNT_DECIMALS:
+        raise ValueError(
+            f"{what} {excerpt(str(number), 24)} has {-exponent} decimal places; expected at most "
+            f"{MAX_AMOUNT_DECIMALS}"
+        )
+    return number
+
+
+def ledger_amount(text: str, *, what: str = "amount") -> Decimal:
+    """A ledger cell's amount (``cells.parse_amount``) within the sane range, else ``ValueError``."""
+    if len(text.strip()) > MAX_AMOUNT_CHARS:
+        raise ValueError(
+            f"bad {what} {excerpt(text, 24)!r} ({len(text.strip())} characters); expected an "
+            f"amount of at most {MAX_AMOUNT_CHARS} characters, like 1234.56"
+        )
+    return check_amount(parse_amount(text, what=what), what=what)
+
+
 _PREFIXES: dict[str, AccountType] = {
     "assets": AccountType.ASSET,
     "asset": AccountType.ASSET,
@@ -145,6 +181,11 @@ class OpeningBalance(Model):
     date: date
     amount: Decimal
     account: str = "Assets:Cash"
+
+    @field_validator("amount")
+    @classmethod
+    def _sane(cls, value: Decimal) -> Decimal:
+        return check_amount(value)
 
 
 class DefaultAccounts(Model):
@@ -495,10 +536,13 @@ class LedgerSource(BaseSource):
         records: list[Record] = []
         span = DateRange(request.as_of)
         first_source: str | None = None
+        graphs = _beancount_graphs(request, locations, errors)
         for loc in locations:
             try:
                 if loc.suffix in BEANCOUNT_SUFFIXES:
-                    read = _read_beancount(request, loc, book, cash, span)
+                    if loc.display not in graphs:
+                        continue  # refused, or read as an include of another configured ledger
+                    read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
                 else:
                     read = _read_csv(request, options, loc, book, cash, span)
             except ReadError as exc:
@@ -526,6 +570,32 @@ class LedgerSource(BaseSource):
         return finish(request, KIND, locations, records, errors, span)
 
 
+def _beancount_graphs(
+    request: SourceRequest, locations: Sequence[Location], errors: list[SourceError]
+) -> dict[str, IncludeGraph]:
+    """The include graph of each beancount ledger to read (by display path).
+
+    A ledger that another configured ledger includes is read once, as part of the one that
+    includes it (``ledgers/*.beancount`` over a main file and its years); a refused one gets its
+    error here.
+    """
+    graphs: dict[str, IncludeGraph] = {}
+    for loc in locations:
+        if loc.suffix not in BEANCOUNT_SUFFIXES:
+            continue
+        try:
+            graphs[loc.display] = include_graph(request, loc, read_text(loc) if loc.is_s3 else None)
+        except ReadError as exc:
+            errors.append(exc.to_error(request, KIND))
+    claimed: set[str] = set()
+    keep: dict[str, IncludeGraph] = {}
+    for display, graph in sorted(graphs.items(), key=lambda item: -len(item[1].files)):
+        if display not in claimed:
+            keep[display] = graph
+            claimed.update(ledger.loc.display for ledger in graph.files)
+    return keep
+
+
 def _read_csv(
     request: SourceRequest,
     options: LedgerOptions,
@@ -534,14 +604,40 @@ def _read_csv(
     cash: _Cash,
     span: DateRange,
 ) -> tuple[list[Record], list[SourceError]]:
-    defaults = options.default_accounts
+    """Transactions and balances of one CSV ledger; its balances and cash moves join ``cash``."""
+    reader = _CsvLedger(request, options, loc, book, span)
+    for line, row in reader.table.rows(reader.bad):
+        if options.grouped and reader.grouped_row(line, row):
+            continue
+        if reader.summary_row(line, row):
+            continue
+        try:
+            reader.row(line, row)
+        except ValueError as exc:
+            reader.bad.add(line, str(exc))
+    problem = reader.check.problem(options.sign)
+    if problem is not None:
+        raise ReadError(loc.display, problem)
+    cash.balances.extend(reader.balances)
+    for day, amount in reader.moves.items():
+        cash.moves[day] += amount
+    for item in reader.balances:
+        span.add(item.day)
+    # A file of which no row could be read is a failed source, not a warning.
+    return reader.records, reader.bad.errors(
+        request, KIND, fatal=not (reader.records or reader.balances)
+    )
+
+
+def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
+    """The CSV table with the ledger's columns; a missing account column suggests ``grouped``."""
     try:
-        table = CsvTable(
+        return CsvTable(
             loc,
             COLUMNS,
             mapping=options.columns,
             require=REQUIRE
-            if defaults is None and not options.grouped
+            if options.default_accounts is None and not options.grouped
             else REQUIRE_WITHOUT_ACCOUNT,
             delimiter=options.delimiter,
         )
@@ -556,165 +652,202 @@ def _read_csv(
             "set grouped = true",
             exc.line,
         ) from None
-    heading: str | None = None
-    pending: tuple[str, Decimal, int] | None = None  # an opening balance waiting for its date
-    has_amount = "amount" in table.index
-    bad = RowErrors(loc)
-    base = provenance(loc)
-    entity = request.entity.id
-    currency = options.currency or request.currency
-    bank = options.sign == "bank"
-    debit_sign = options.sign == "debit"
-    check = _SignCheck()
-    records: list[Record] = []
-    balances: list[_Balance] = []
-    moves: dict[date, Decimal] = defaultdict(Decimal)
-    # Ledgers repeat a few hundred dates and payees many times: share one object for each.
-    days: dict[str, date] = {}
-    names: dict[str, str] = {}
-    for line, row in table.rows(bad):
-        if options.grouped:
-            role, label = _grouped_role(table.cells, table.index["date"])
-            if role == "heading":
-                heading = label
-                continue
-            if role == "total":
-                heading = None
-                continue
-            if role == "skip":
-                # Xero's "Opening Balance" row under a bank heading: the balance before the
-                # group's first line (it has no date of its own), unless the config gives one.
-                if (
-                    heading is not None
-                    and options.opening_balance is None
-                    and _OPENING_SUMMARY.match(label)
-                    and row.get("balance", "").strip()
-                ):
-                    try:
-                        value = parse_amount(row["balance"], what="balance")
-                    except ValueError as exc:
-                        bad.add(line, str(exc))
-                        continue
-                    pending = (heading, value, line)
-                continue
-            if not row.get("account", "").strip():
-                if heading is None:
-                    bad.add(
-                        line, "comes before any account heading row; expected a heading above it"
-                    )
-                    continue
-                row["account"] = heading
-        if (
-            _SUMMARY_LINE.match(row.get("memo", ""))
-            and not row.get("account", "").strip()
-            and not any(row.get(name, "").strip() for name in ("amount", "debit", "credit"))
-        ):
-            # A bank's "Beginning balance as of 01/01/2026" line: its running balance is the
-            # opening (unless the config gives one); any other such line is a summary.
+
+
+class _CsvLedger:
+    """The state of reading one CSV ledger: its rows become records, balances and cash moves."""
+
+    def __init__(
+        self,
+        request: SourceRequest,
+        options: LedgerOptions,
+        loc: Location,
+        book: AccountBook,
+        span: DateRange,
+    ) -> None:
+        self.options = options
+        self.book = book
+        self.span = span
+        self.table = _ledger_table(options, loc)
+        self.entity = request.entity.id
+        self.currency = options.currency or request.currency
+        self.has_amount = "amount" in self.table.index
+        self.bank = options.sign == "bank"
+        self.debit_sign = options.sign == "debit"
+        self.bad = RowErrors(loc)
+        self.base = provenance(loc)
+        self.check = _SignCheck()
+        self.records: list[Record] = []
+        self.balances: list[_Balance] = []
+        self.moves: dict[date, Decimal] = defaultdict(Decimal)
+        self.heading: str | None = None
+        self.pending: tuple[str, Decimal, int] | None = None  # an opening waiting for its date
+        # Ledgers repeat a few hundred dates and payees many times: share one object for each.
+        self.days: dict[str, date] = {}
+        self.names: dict[str, str] = {}
+
+    def grouped_row(self, line: int, row: dict[str, str]) -> bool:
+        """A grouped export's heading, total or summary row (True: consumed); a line under a
+        heading gets the heading's account."""
+        role, label = _grouped_role(self.table.cells, self.table.index["date"])
+        if role == "heading":
+            self.heading = label
+            return True
+        if role == "total":
+            self.heading = None
+            return True
+        if role == "skip":
+            # Xero's "Opening Balance" row under a bank heading: the balance before the
+            # group's first line (it has no date of its own), unless the config gives one.
             if (
-                options.opening_balance is None
-                and _OPENING_SUMMARY.match(row.get("memo", ""))
+                self.heading is not None
+                and self.options.opening_balance is None
+                and _OPENING_SUMMARY.match(label)
                 and row.get("balance", "").strip()
             ):
                 try:
-                    day = parse_date(row["date"], options.date_format)
-                    value = parse_amount(row["balance"], what="balance")
+                    value = ledger_amount(row["balance"], what="balance")
                 except ValueError as exc:
-                    bad.add(line, str(exc))
-                    continue
-                balances.append(_Balance("opening", day, "Cash", value, base.at_line(line), True))
-            continue
-        try:
-            day = days.get(row["date"]) or days.setdefault(
-                row["date"], parse_date(row["date"], options.date_format)
+                    self.bad.add(line, str(exc))
+                    return True
+                self.pending = (self.heading, value, line)
+            return True
+        if not row.get("account", "").strip():
+            if self.heading is None:
+                self.bad.add(
+                    line, "comes before any account heading row; expected a heading above it"
+                )
+                return True
+            row["account"] = self.heading
+        return False
+
+    def summary_row(self, line: int, row: dict[str, str]) -> bool:
+        """A bank's ``Beginning balance as of 01/01/2026`` line (True: consumed): its running
+        balance is the opening (unless the config gives one); any other such line is a summary."""
+        memo = row.get("memo", "")
+        if (
+            not _SUMMARY_LINE.match(memo)
+            or row.get("account", "").strip()
+            or any(row.get(name, "").strip() for name in ("amount", "debit", "credit"))
+        ):
+            return False
+        if (
+            self.options.opening_balance is None
+            and _OPENING_SUMMARY.match(memo)
+            and row.get("balance", "").strip()
+        ):
+            try:
+                day = parse_date(row["date"], self.options.date_format)
+                value = ledger_amount(row["balance"], what="balance")
+            except ValueError as exc:
+                self.bad.add(line, str(exc))
+                return True
+            self.balances.append(
+                _Balance("opening", day, "Cash", value, self.base.at_line(line), True)
             )
-            if pending is not None and row.get("account") == pending[0]:
-                balances.append(
-                    _Balance("opening", day, pending[0], pending[1], base.at_line(pending[2]), True)
-                )
-                pending = None
-            written, moved = _written(row, has_amount, bank)
-            account, guessed = _account(
-                book, row.get("account", ""), row.get("account_type", ""), moved, defaults
+        return True
+
+    def row(self, line: int, row: dict[str, str]) -> None:
+        """One ledger line: a balance, or a transaction; ``ValueError`` for a bad row."""
+        text = row["date"]
+        day = self.days.get(text) or self.days.setdefault(
+            text, parse_date(text, self.options.date_format)
+        )
+        if self.pending is not None and row.get("account") == self.pending[0]:
+            heading, value, at = self.pending
+            self.balances.append(
+                _Balance("opening", day, heading, value, self.base.at_line(at), True)
             )
-            row_type = row.get("type", "").strip().lower()
-            memo = row.get("memo", "")
-            if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
-                value = _balance_value(row, has_amount)
-                balances.append(
-                    _Balance("opening", day, account.name, value, base.at_line(line), True)
-                )
-                continue
-            if account.cash and row_type in _BALANCE_TYPES:
-                value = _balance_value(row, has_amount)
-                balances.append(_Balance("assertion", day, account.name, value, base.at_line(line)))
-                continue
-            if row_type == "opening" or row_type in _BALANCE_TYPES:
-                raise ValueError(
-                    f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
-                    f"not {account.name!r}"
-                )
-            # The equity side of an opening balance: an account named so (Equity:Opening Balances),
-            # or an owner's-capital line whose memo says so (Wave's "Opening balance").
-            if account.type is AccountType.EQUITY and (
-                "opening" in account.name.lower() or _OPENING_WORDS.search(memo)
-            ):
-                if options.double_entry:
-                    continue  # the counterpart of the opening balance on the cash account
-                # Single-entry: the equity side is the only record of the opening cash.
-                natural = -(written or Decimal(0)) if debit_sign else written
-                value = natural if natural is not None else (moved or Decimal(0))
-                balances.append(_Balance("opening", day, "Cash", value, base.at_line(line), True))
-                continue
-            if account.cash and options.double_entry:
-                continue  # the cash side of a general-ledger export: the other lines carry it
-            if account.cash:
-                raise ValueError(
-                    f"a row on cash account {account.name!r} must be an opening balance or a balance "
-                    "assertion (type column); write transactions on the income or expense account"
-                )
-            direction = cash_direction(account.type)
-            # A known cash movement is turned into the account's sign; else the amount is as written.
-            if moved is not None:
-                amount = moved * direction
-            elif debit_sign:
-                amount = -(written or Decimal(0)) * direction  # a debit grows assets and expenses
-            else:
-                amount = written or Decimal(0)
-            if written is not None and not guessed:
-                check.add(account.type, amount)
-            noncash = row_type in _NONCASH_TYPES
-        except ValueError as exc:
-            bad.add(line, str(exc))
-            continue
-        span.add(day)
+            self.pending = None
+        written, moved = _written(row, self.has_amount, self.bank)
+        account, guessed = _account(
+            self.book,
+            row.get("account", ""),
+            row.get("account_type", ""),
+            moved,
+            self.options.default_accounts,
+        )
+        row_type = row.get("type", "").strip().lower()
+        if self._balance_row(line, row, day, account, row_type, written, moved):
+            return
+        direction = cash_direction(account.type)
+        # A known cash movement is turned into the account's sign; else the amount is as written.
+        if moved is not None:
+            amount = moved * direction
+        elif self.debit_sign:
+            amount = -(written or Decimal(0)) * direction  # a debit grows assets and expenses
+        else:
+            amount = written or Decimal(0)
+        if written is not None and not guessed:
+            self.check.add(account.type, amount)
+        noncash = row_type in _NONCASH_TYPES
+        self.span.add(day)
         if not noncash:
-            moves[day] += amount * direction
-        records.append(
+            self.moves[day] += amount * direction
+        counterparty = row.get("counterparty", "")
+        self.records.append(
             Transaction(
-                entity,
-                base.at_line(line),
+                self.entity,
+                self.base.at_line(line),
                 day,
                 account.name,
                 account.type,
                 account.category,
-                Money(amount, currency),
-                memo,
-                names.setdefault(row.get("counterparty", ""), row.get("counterparty", "")) or None,
+                Money(amount, self.currency),
+                row.get("memo", ""),
+                self.names.setdefault(counterparty, counterparty) or None,
                 row.get("reference") or None,
                 not noncash,
             )
         )
-    problem = check.problem(options.sign)
-    if problem is not None:
-        raise ReadError(loc.display, problem)
-    cash.balances.extend(balances)
-    for day, amount in moves.items():
-        cash.moves[day] += amount
-    for item in balances:
-        span.add(item.day)
-    # A file of which no row could be read is a failed source, not a warning.
-    return records, bad.errors(request, KIND, fatal=not (records or balances))
+
+    def _balance_row(
+        self,
+        line: int,
+        row: dict[str, str],
+        day: date,
+        account: Account,
+        row_type: str,
+        written: Decimal | None,
+        moved: Decimal | None,
+    ) -> bool:
+        """An opening, an assertion, or a line the cash side of which others carry (True:
+        consumed); ``ValueError`` for a balance or transaction on the wrong account."""
+        memo = row.get("memo", "")
+        at = self.base.at_line(line)
+        if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
+            value = _balance_value(row, self.has_amount)
+            self.balances.append(_Balance("opening", day, account.name, value, at, True))
+            return True
+        if account.cash and row_type in _BALANCE_TYPES:
+            value = _balance_value(row, self.has_amount)
+            self.balances.append(_Balance("assertion", day, account.name, value, at))
+            return True
+        if row_type == "opening" or row_type in _BALANCE_TYPES:
+            raise ValueError(
+                f"a {row_type} row must be on a cash account (Assets:Checking, 1010 Bank), "
+                f"not {account.name!r}"
+            )
+        # The equity side of an opening balance: an account named so (Equity:Opening Balances),
+        # or an owner's-capital line whose memo says so (Wave's "Opening balance").
+        if account.type is AccountType.EQUITY and (
+            "opening" in account.name.lower() or _OPENING_WORDS.search(memo)
+        ):
+            if self.options.double_entry:
+                return True  # the counterpart of the opening balance on the cash account
+            # Single-entry: the equity side is the only record of the opening cash.
+            natural = -(written or Decimal(0)) if self.debit_sign else written
+            value = natural if natural is not None else (moved or Decimal(0))
+            self.balances.append(_Balance("opening", day, "Cash", value, at, True))
+            return True
+        if account.cash and self.options.double_entry:
+            return True  # the cash side of a general-ledger export: the other lines carry it
+        if account.cash:
+            raise ValueError(
+                f"a row on cash account {account.name!r} must be an opening balance or a balance "
+                "assertion (type column); write transactions on the income or expense account"
+            )
+        return False
 
 
 _SUMMARY_LINE = re.compile(r"\s*(beginning|opening|ending|closing) balance\b", re.IGNORECASE)
@@ -757,15 +890,15 @@ def _written(
     amount_text = row.get("amount", "").strip() if has_amount else ""
     debit_text, credit_text = row.get("debit", "").strip(), row.get("credit", "").strip()
     if amount_text:  # some exports give both; the signed amount is the one to trust
-        written = parse_amount(amount_text)
+        written = ledger_amount(amount_text)
         return written, (written if bank else None)
     if debit_text and credit_text:
         raise ValueError("has both a debit and a credit; expected one of them")
     # The column says the direction; some banks also sign it (Monzo-style "Money Out" -4.50).
     if debit_text:
-        return None, -abs(parse_amount(debit_text, what="debit"))
+        return None, -abs(ledger_amount(debit_text, what="debit"))
     if credit_text:
-        return None, abs(parse_amount(credit_text, what="credit"))
+        return None, abs(ledger_amount(credit_text, what="credit"))
     raise ValueError("has no amount; expected an amount, a debit or a credit")
 
 
@@ -795,10 +928,10 @@ def _account(
 
 def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
     if has_amount and row.get("amount", "").strip():
-        return parse_amount(row["amount"], what="balance")
+        return ledger_amount(row["amount"], what="balance")
     debit, credit = row.get("debit", "").strip(), row.get("credit", "").strip()
     if debit or credit:
-        return parse_amount(debit or credit, what="balance")
+        return ledger_amount(debit or credit, what="balance")
     raise ValueError("has no balance amount")
 
 
@@ -806,18 +939,19 @@ def _balance_value(row: dict[str, str], has_amount: bool) -> Decimal:
 # beancount
 # --------------------------------------------------------------------------------------------
 
-_BEANCOUNT_READY = False
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+MAX_MESSAGE_CHARS = 200
 
 
-def _beancount_loader() -> Any:
-    global _BEANCOUNT_READY
-    from beancount import loader
+@dataclass
+class _Parsed:
+    """A beancount ledger loaded: its entries, beancount's problems, each file's provenance."""
 
-    if not _BEANCOUNT_READY:
-        loader.initialize(use_cache=False)  # never write .picklecache files next to a ledger
-        _BEANCOUNT_READY = True
-    return loader
+    entries: list[Any]
+    problems: list[Any]
+    files: dict[str, Provenance]
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def _read_beancount(
@@ -826,158 +960,266 @@ def _read_beancount(
     book: AccountBook,
     cash: _Cash,
     span: DateRange,
+    graph: IncludeGraph,
 ) -> tuple[list[Record], list[SourceError]]:
+    """Records of a beancount ledger and its includes (checked first: ``beancount_files``)."""
+    parsed = _load_beancount(request, graph)
+    errors = [warning.to_error(request, KIND) for warning in graph.warnings[:ROW_ERRORS_QUOTED]]
+    if len(graph.warnings) > ROW_ERRORS_QUOTED:
+        more = len(graph.warnings) - ROW_ERRORS_QUOTED
+        errors.append(
+            ReadError(
+                loc.display,
+                f"{more} more include lines match no file, so nothing was included from them (the rest of this ledger was read)",
+                fatal=False,
+            ).to_error(request, KIND)
+        )
+    # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
+    errors += [
+        _beancount_error(request, loc, parsed.files, problem)
+        for problem in parsed.problems
+        if type(problem).__name__ != "BalanceError"
+    ]
+    records, skipped = _beancount_records(request, parsed, book, cash, span)
+    for rows in skipped.values():
+        errors.extend(rows.errors(request, KIND))
+    return records, errors
+
+
+def _beancount_modules(loc: Location) -> Any:
     try:
-        loader = _beancount_loader()
+        from beancount import loader
         from beancount.core import data
+        from beancount.ops import validation
+        from beancount.parser import booking, parser
     except ImportError:
         raise ReadError(
             loc.display,
             "is a beancount ledger, but beancount is not installed; pip install 'execbrief[beancount]'",
         ) from None
+    return loader, data, validation, booking, parser
+
+
+def _load_beancount(request: SourceRequest, graph: IncludeGraph) -> _Parsed:
+    """Parse the graph's files (and only those), then book, run beancount's own plugins, validate.
+
+    This is ``beancount.loader.load_file`` without its include-following: each file is opened by
+    the file layer (a regular file, checked) and handed to the parser. Document folders (option
+    ``documents``) and the ledger's own Python path (``insert_pythonpath``) are not used.
+    """
+    top = graph.files[0].loc
+    loader, data, validation, booking, parser = _beancount_modules(top)
+    entries: list[Any] = []
+    problems: list[Any] = []
+    options: list[dict[str, Any]] = []
+    files: dict[str, Provenance] = {}
+    rejected: list[tuple[str, int, str]] = []
+    for ledger in graph.files:
+        try:
+            if ledger.loc.path is None:
+                parsed = parser.parse_string(graph.text or "", report_filename=ledger.loc.display)
+            else:
+                with ledger.loc.open_binary() as handle:
+                    parsed = parser.parse_file(handle, report_filename=ledger.loc.display)
+        except ReadError:
+            raise
+        except Exception as exc:  # beancount reports bad input as errors; anything else fails
+            raise ReadError(
+                ledger.loc.display,
+                f"could not be read by beancount ({type(exc).__name__}: {excerpt(str(exc))})",
+            ) from None
+        graph.check_parsed(request, ledger, parsed[2]["include"], parsed[2]["plugin"])
+        entries.extend(_sane_entries(parsed[0], ledger.loc.display, rejected))
+        problems.extend(parsed[1])
+        options.append(parsed[2])
+        files[ledger.loc.display] = provenance(ledger.loc)
+    merged = loader.aggregate_options_map(options[0], options[1:])
+    merged["include"] = list(files)
+    merged["documents"] = []
+    merged.pop("pythonpath", None)
     try:
-        if loc.path is not None:
-            entries, problems, _options = loader.load_file(str(loc.path))
-        else:
-            entries, problems, _options = loader.load_string(read_text(loc))
-    except ReadError:
-        raise
-    except (
-        Exception
-    ) as exc:  # beancount reports bad input as errors; anything else is a read failure
+        entries.sort(key=data.entry_sortkey)
+        entries, booked = booking.book(entries, merged)
+        entries, problems = loader.run_transformations(entries, problems + booked, merged, None)
+        problems.extend(validation.validate(entries, merged, None, None))
+    except Exception as exc:
         raise ReadError(
-            loc.display, f"could not be read by beancount ({type(exc).__name__}: {exc})"
+            top.display,
+            f"could not be read by beancount ({type(exc).__name__}: {excerpt(str(exc))})",
         ) from None
-    base = provenance(loc)
-    # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
-    errors: list[SourceError] = [
-        _beancount_error(request, loc, problem)
-        for problem in problems
-        if type(problem).__name__ != "BalanceError"
-    ]
-    records: list[Record] = []
-    entity = request.entity.id
-    skipped = RowErrors(loc)
+    return _Parsed(entries, problems, files, rejected)
+
+
+def _sane_entries(
+    entries: list[Any], where: str, rejected: list[tuple[str, int, str]]
+) -> Iterator[Any]:
+    """The parsed entries whose amounts are in the sane range; each other one goes to
+    ``rejected`` as (file, line, why) before beancount's booking would fail on it."""
     for entry in entries:
-        line = _entry_line(entry)
-        if isinstance(entry, data.Balance):
-            try:
-                account = book.read(entry.account)
-            except ValueError:
-                continue
-            if not account.cash:
-                continue
-            expected = entry.amount.number
-            if expected is None or not _CURRENCY.fullmatch(entry.amount.currency or ""):
-                continue
-            diff = getattr(entry, "diff_amount", None)
-            computed = expected + diff.number if diff is not None else expected
-            records.append(
-                CashBalance(
-                    entity,
-                    base.at_line(line),
-                    entry.date,
-                    entry.account,
-                    Money(expected, entry.amount.currency),
-                    "assertion",
-                    Money(computed, entry.amount.currency),
-                )
-            )
-            cash.balances.append(
-                _Balance(
-                    "assertion",
-                    entry.date,
-                    entry.account,
-                    expected,
-                    base.at_line(line),
-                    True,
-                    False,
-                )
-            )
-            span.add(entry.date)
-            continue
-        if not isinstance(entry, data.Transaction):
-            continue
-        accounts = []
-        for posting in entry.postings:
-            try:
-                accounts.append((posting, book.read(posting.account)))
-            except ValueError as exc:
-                skipped.add(line or 0, str(exc))
-                accounts = []
-                break
-        if not accounts:
-            continue
-        commodities = sorted(
-            {
-                p.units.currency
-                for p, _a in accounts
-                if p.units is not None and not _CURRENCY.fullmatch(p.units.currency or "")
-            }
-        )
-        if commodities:
-            skipped.add(
-                line or 0,
-                f"commodity {commodities[0]!r} is not a currency; only currency postings are read",
-            )
-            # The currency postings (the cash paid for the shares) still count.
-            accounts = [
-                (p, a)
-                for p, a in accounts
-                if p.units is None or _CURRENCY.fullmatch(p.units.currency or "")
+        numbers = [getattr(getattr(entry, "amount", None), "number", None)]
+        for posting in getattr(entry, "postings", None) or ():
+            numbers += [
+                getattr(posting.units, "number", None),
+                getattr(posting.price, "number", None),
             ]
-        cash_postings = [(p, a) for p, a in accounts if a.cash]
-        opening = [
-            a for _p, a in accounts if a.type is AccountType.EQUITY and "opening" in a.name.lower()
-        ]
-        if opening and cash_postings:
-            for posting, account in cash_postings:
-                if posting.units is not None and posting.units.number is not None:
-                    cash.balances.append(
-                        _Balance(
-                            "opening",
-                            entry.date,
-                            account.name,
-                            posting.units.number,
-                            base.at_line(line),
-                            True,
-                        )
-                    )
-            span.add(entry.date)
+        try:
+            for number in numbers:
+                if isinstance(number, Decimal):
+                    check_amount(number)
+        except ValueError as exc:
+            rejected.append((where, int(entry.meta.get("lineno") or 0), str(exc)))
             continue
-        moved = bool(cash_postings)
-        for posting, account in accounts:
-            if account.cash or posting.units is None or posting.units.number is None:
-                continue
-            # beancount writes income and liabilities as negative (credit) numbers.
-            amount = -posting.units.number * cash_direction(account.type)
-            records.append(
-                Transaction(
-                    entity,
-                    base.at_line(line),
-                    entry.date,
-                    account.name,
-                    account.type,
-                    account.category,
-                    Money(amount, posting.units.currency),
-                    entry.narration or "",
-                    entry.payee or None,
-                    _reference(entry),
-                    moved,
-                )
-            )
-            span.add(entry.date)
-        for posting, _account in cash_postings:
+        yield entry
+
+
+def _beancount_records(
+    request: SourceRequest,
+    parsed: _Parsed,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> tuple[list[Record], dict[str, RowErrors]]:
+    """Transactions and balance assertions of the loaded entries; skipped rows per file."""
+    from beancount.core import data
+
+    records: list[Record] = []
+    skipped: dict[str, RowErrors] = {}
+    top = next(iter(parsed.files))
+    for source, number, message in parsed.rejected:
+        skipped.setdefault(source, RowErrors(source)).add(number, message)
+    for entry in parsed.entries:
+        meta = getattr(entry, "meta", None) or {}
+        filename = meta.get("filename")
+        where = filename if isinstance(filename, str) and filename in parsed.files else top
+        line = meta.get("lineno") if isinstance(meta.get("lineno"), int) else None
+        cite = parsed.files[where].at_line(line)
+        if isinstance(entry, data.Balance):
+            records.extend(_beancount_balance(request, entry, cite, book, cash, span))
+        elif isinstance(entry, data.Transaction):
+            rows = skipped.setdefault(where, RowErrors(where))
+            records.extend(_beancount_transaction(request, entry, cite, book, cash, span, rows))
+    return records, skipped
+
+
+def _beancount_balance(
+    request: SourceRequest,
+    entry: Any,
+    cite: Provenance,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> list[Record]:
+    """A balance directive on a cash account: a CashBalance with beancount's computed value."""
+    try:
+        account = book.read(entry.account)
+    except ValueError:
+        return []
+    expected = entry.amount.number
+    currency = entry.amount.currency or ""
+    if not account.cash or expected is None or not _CURRENCY.fullmatch(currency):
+        return []
+    diff = getattr(entry, "diff_amount", None)
+    computed = expected + diff.number if diff is not None else expected
+    cash.balances.append(
+        _Balance("assertion", entry.date, entry.account, expected, cite, True, False)
+    )
+    span.add(entry.date)
+    return [
+        CashBalance(
+            request.entity.id,
+            cite,
+            entry.date,
+            entry.account,
+            Money(expected, currency),
+            "assertion",
+            Money(computed, currency),
+        )
+    ]
+
+
+def _beancount_postings(
+    entry: Any, book: AccountBook, rows: RowErrors
+) -> list[tuple[Any, Account]]:
+    """The entry's currency postings with their accounts; [] (and a row error) on a bad account."""
+    line = (getattr(entry, "meta", None) or {}).get("lineno") or 0
+    accounts = []
+    for posting in entry.postings:
+        try:
+            accounts.append((posting, book.read(posting.account)))
+        except ValueError as exc:
+            rows.add(line, str(exc))
+            return []
+    commodities = sorted(
+        {
+            p.units.currency
+            for p, _a in accounts
+            if p.units is not None and not _CURRENCY.fullmatch(p.units.currency or "")
+        }
+    )
+    if commodities:
+        rows.add(
+            line, f"commodity {commodities[0]!r} is not a currency; only currency postings are read"
+        )
+        # The currency postings (the cash paid for the shares) still count.
+        accounts = [
+            (p, a)
+            for p, a in accounts
+            if p.units is None or _CURRENCY.fullmatch(p.units.currency or "")
+        ]
+    return accounts
+
+
+def _beancount_transaction(
+    request: SourceRequest,
+    entry: Any,
+    cite: Provenance,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+    rows: RowErrors,
+) -> list[Record]:
+    """A transaction: one record per non-cash posting, or an opening balance on the cash accounts."""
+    accounts = _beancount_postings(entry, book, rows)
+    if not accounts:
+        return []
+    cash_postings = [(p, a) for p, a in accounts if a.cash]
+    opening = [
+        a for _p, a in accounts if a.type is AccountType.EQUITY and "opening" in a.name.lower()
+    ]
+    if opening and cash_postings:
+        for posting, account in cash_postings:
             if posting.units is not None and posting.units.number is not None:
-                cash.moves[entry.date] += posting.units.number
-    errors.extend(skipped.errors(request, KIND))
-    return records, errors
-
-
-def _entry_line(entry: Any) -> int | None:
-    meta = getattr(entry, "meta", None) or {}
-    line = meta.get("lineno")
-    return int(line) if isinstance(line, int) else None
+                cash.balances.append(
+                    _Balance("opening", entry.date, account.name, posting.units.number, cite, True)
+                )
+        span.add(entry.date)
+        return []
+    records: list[Record] = []
+    for posting, account in accounts:
+        if account.cash or posting.units is None or posting.units.number is None:
+            continue
+        # beancount writes income and liabilities as negative (credit) numbers.
+        amount = -posting.units.number * cash_direction(account.type)
+        records.append(
+            Transaction(
+                request.entity.id,
+                cite,
+                entry.date,
+                account.name,
+                account.type,
+                account.category,
+                Money(amount, posting.units.currency),
+                entry.narration or "",
+                entry.payee or None,
+                _reference(entry),
+                bool(cash_postings),
+            )
+        )
+        span.add(entry.date)
+    for posting, _account in cash_postings:
+        if posting.units is not None and posting.units.number is not None:
+            cash.moves[entry.date] += posting.units.number
+    return records
 
 
 def _reference(entry: Any) -> str | None:
@@ -988,21 +1230,30 @@ def _reference(entry: Any) -> str | None:
     return str(reference) if reference else None
 
 
-def _beancount_error(request: SourceRequest, loc: Location, problem: Any) -> SourceError:
+def _beancount_error(
+    request: SourceRequest, loc: Location, files: dict[str, Provenance], problem: Any
+) -> SourceError:
+    """beancount's problem as a warning at its file and line, quoting at most a short excerpt."""
     source = getattr(problem, "source", None) or {}
     filename = source.get("filename")
     line = source.get("lineno")
-    where = loc.display
-    if filename and loc.path is not None and Path(filename).resolve() != loc.path.resolve():
-        where = request.display(Path(filename))
-    message = " ".join(str(getattr(problem, "message", problem)).split())
+    where = filename if filename in files else loc.display
     return SourceError(
         entity=request.entity.id,
         source_kind=KIND,
         provenance=Provenance(where, int(line) if isinstance(line, int) and line > 0 else None),
-        message=f"beancount: {message}",
+        message=f"beancount: {_short_message(str(getattr(problem, 'message', problem)))}",
         fatal=False,
     )
+
+
+def _short_message(message: str) -> str:
+    """beancount's message on one line, each quoted piece of the file cut to a short excerpt."""
+    flat = " ".join(message.split())
+    short = _QUOTED.sub(
+        lambda m: f"'{excerpt(m[1])}'" if m[1] is not None else f'"{excerpt(m[2])}"', flat
+    )
+    return excerpt(short, MAX_MESSAGE_CHARS)
 
 
 @hookimpl
