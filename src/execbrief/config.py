@@ -45,7 +45,7 @@ ENTITY_FIELDS = (
     "stale_after_days",
     "notes",
 )
-REPORT_FIELDS = ("to", "cc", "bcc", "subject", "attach", "html", "enabled")
+REPORT_FIELDS = ("to", "cc", "bcc", "subject", "attach", "html", "brief", "enabled")
 ENV_OVERRIDES = {
     "EXECBRIEF_TRANSPORT": "transport",
     "EXECBRIEF_SENDER": "sender",
@@ -134,6 +134,8 @@ class ReportSettings(Model):
     subject: str | None = None
     attach: list[str] = Field(default_factory=list)
     html: bool | None = None
+    #: The mail body is the brief (the full report attached); ``false`` sends the full report.
+    brief: bool = True
     enabled: bool = True
     _options: BaseModel | None = PrivateAttr(default=None)
 

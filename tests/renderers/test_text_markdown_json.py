@@ -14,7 +14,11 @@ from execbrief.renderers.text import MAX_LINE, WIDTH, TextRenderer
 def test_text_wraps_cites_and_lists_sources(document: Document) -> None:
     text = TextRenderer().render(document)
     lines = text.splitlines()
-    assert lines[0] == "HARBOR HOLDINGS — CEO REPORT"
+    # the first line names the report and the period as a reader says it
+    assert lines[:2] == [
+        "CEO report — November 2026, as of 2026-11-20",
+        "Harbor Holdings · for the CEO",
+    ]
     paragraph_lines = [line for line in lines if line.startswith("Burn is stated")]
     assert paragraph_lines and all(len(line) <= WIDTH for line in paragraph_lines)
     assert all(len(line) <= MAX_LINE for line in lines)
@@ -60,7 +64,7 @@ def test_unreconciled_document_says_so_first(document: Document) -> None:
 
 def test_markdown_has_tables_and_sources(document: Document) -> None:
     md = MarkdownRenderer().render(document)
-    assert md.startswith("# Harbor Holdings — CEO report\n")
+    assert md.startswith("# CEO report — November 2026, as of 2026-11-20\n")
     assert "| Entity | Kind | Revenue | |" in md
     assert "Tidewater \\| Labs" in md
     assert "## Sources" in md and "`handoffs/harbor.md:12`" in md

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from execbrief.document import Document, Series
+from execbrief.document import BRIEF_LAYER, Document, Series
 from execbrief.findings import MetricValue, metric_number
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent, format_money
@@ -114,9 +114,42 @@ def _commit(item: Provenance) -> str:
 
 
 def heading(document: Document) -> tuple[str, str]:
-    """The title line and the subtitle line of a document."""
-    title = f"{document.portfolio} — {document.title}"
-    subtitle = (
-        f"Period {document.period} · as of {document.as_of.isoformat()} · for {document.audience}"
-    )
+    """The title line (report and period) and the subtitle line (portfolio, reader, layer)."""
+    title = f"{document.title} — {document.covers()}"
+    layer = " · brief" if is_brief(document) else ""
+    subtitle = f"{document.portfolio} · for {document.audience}{layer}"
     return title, subtitle
+
+
+def is_brief(document: Document) -> bool:
+    """Whether the document is a brief layer (figures at executive precision)."""
+    return document.meta.get("layer") == BRIEF_LAYER
+
+
+def executive(value: MetricValue) -> MetricValue:
+    """A value at the precision a reader uses (docs/metrics.md, "Rounding in briefs"): money of
+    $1,000 or more to the nearest $100 (then written "$112.7K"), under $1,000 to the dollar;
+    plain numbers of 10 or more to whole numbers, smaller ones to one decimal."""
+    if isinstance(value, Money):
+        return _round_money(value)
+    if isinstance(value, MoneyRange):
+        return replace(value, low=_round_money(value.low), high=_round_money(value.high))
+    if isinstance(value, Decimal) and not isinstance(value, bool):
+        step = Decimal(1) if abs(value) >= 10 else Decimal("0.1")
+        rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+        return rounded if rounded != rounded.to_integral_value() else rounded.quantize(Decimal(1))
+    return value
+
+
+def _round_money(money: Money) -> Money:
+    step = Decimal(100) if abs(money.amount) >= 1000 else Decimal(1)
+    amount = (money.amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    return replace(money, amount=amount)
+
+
+def format_brief_value(value: MetricValue) -> str:
+    """A value in a brief: rounded (``executive``) and compact ("$112.7K", "$9–21.7K/mo")."""
+    value = executive(value)
+    if isinstance(value, Money):
+        return format_money(value, compact=abs(value.amount) >= 1000)
+    return format_value(value)

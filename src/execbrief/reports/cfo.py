@@ -274,37 +274,49 @@ class CfoReport(BaseReport):
             )
         ]
         for tier in (CostTier.ZERO_COST, CostTier.LOW_COST, CostTier.REVENUE):
-            actions = tuple(
-                Action(
-                    title=_title(a, names),
-                    rationale=", ".join(names.get(e or "", "Portfolio") for e in a.entities)
-                    + f"; {a.severity.value}; "
-                    + (
-                        f"expected effect {a.monthly_effect}/mo"
-                        if a.monthly_effect is not None
-                        else "no monthly effect estimated"
-                    ),
-                    due_in_days=DUE[a.severity],
-                    entity=a.entities[0] if len(a.entities) == 1 else None,
-                    finding_ids=a.finding_ids,
-                    cost_tier=tier,
-                    monthly_effect=a.monthly_effect,
-                    provenance=a.provenance[:3],
-                )
-                for a in tiers[tier][:10]
-            )
+            actions = tuple(action for a in tiers[tier][:10] for action in _actions(a, tier, names))
             blocks.append(ActionPlan(actions, f"{TIER_TITLES[tier]} ({len(tiers[tier])})"))
         return Section("Capital deployment", tuple(blocks), "capital")
 
 
-def _title(action: DeploymentAction, names: dict[str, str]) -> str:
-    """The action's fix; when the same rule asks for different fixes per entity, each one named."""
-    if len({text for _entity, text in action.recommendations}) <= 1:
-        return action.title
-    return "; ".join(
-        f"{names.get(entity or '', 'Portfolio')}: {text.rstrip('.')}"
-        for entity, text in action.recommendations
-    )
+def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) -> list[Action]:
+    """One plan action per distinct fix of a deployment action, each naming every place it
+    covers (a rule whose fix differs per entity gives one action per fix, never one joined
+    title). The summed effect belongs to the whole rule, so it is shown only when the rule has
+    a single fix."""
+    fixes: dict[str, list[tuple[str | None, str]]] = {}
+    for (entity, text), finding_id in zip(action.recommendations, action.finding_ids, strict=False):
+        fixes.setdefault(text.strip(), []).append((entity, finding_id))
+    if not fixes:
+        fixes = {
+            action.title: [
+                (e, i) for e, i in zip(action.entities, action.finding_ids, strict=False)
+            ]
+        }
+    single = len(fixes) == 1
+    out = []
+    for text, covered in fixes.items():
+        entities = [entity for entity, _id in covered]
+        places = ", ".join(dict.fromkeys(names.get(e or "", "Portfolio") for e in entities))
+        effect = action.monthly_effect if single else None
+        out.append(
+            Action(
+                title=text,
+                rationale=f"At: {places}; {action.severity.value}; "
+                + (
+                    f"expected effect {effect}/mo"
+                    if effect is not None
+                    else "no monthly effect estimated"
+                ),
+                due_in_days=DUE[action.severity],
+                entity=None,
+                finding_ids=action.finding_ids if single else tuple(i for _e, i in covered),
+                cost_tier=tier,
+                monthly_effect=effect,
+                provenance=action.provenance[:3],
+            )
+        )
+    return out
 
 
 @hookimpl
