@@ -139,6 +139,8 @@ BRIEF_CHANGES = 5
 BRIEF_WARNINGS = 3
 #: ``Document.meta["layer"]`` of a document made by ``brief_document``.
 BRIEF_LAYER = "brief"
+#: The id of the "Since last report" section (history/deltas.py makes it).
+SINCE_LAST_REPORT = "since-last-report"
 
 
 @dataclass(frozen=True)
@@ -147,13 +149,20 @@ class KeyFigure:
 
     metric: Metric
     change: str = ""
+    label: str = ""
+
+    def shown(self) -> Metric:
+        """The metric as the brief shows it: under ``label`` when one is given (a figure of one
+        entity among several says whose it is)."""
+        return replace(self.metric, label=self.label) if self.label else self.metric
 
 
 @dataclass(frozen=True)
 class Brief:
     """The brief layer a report chooses: its summary, the decisions of the period (one action
     per fix, however many places it covers), its key figures and what changed since the last
-    report. ``brief_document`` keeps each within its budget; the full report keeps everything."""
+    report. A part left empty is derived from the document (``brief_of``). ``brief_document``
+    keeps each within its budget; the full report keeps everything."""
 
     summary: tuple[Bullet, ...] = ()
     actions: tuple[Action, ...] = ()
@@ -263,10 +272,21 @@ def block_provenance(block: Block) -> list[Provenance]:
 
 
 def brief_of(document: Document) -> Brief:
-    """The document's brief: the one its report chose, else one derived from the document (its
-    summary, its action plans' actions merged by fix, its first figures)."""
-    if document.brief is not None:
-        return document.brief
+    """The document's brief: the parts its report chose, the others derived from the document
+    (its summary, its action plans' actions merged by fix, its first figures)."""
+    chosen = document.brief or Brief()
+    if chosen.summary and chosen.actions and chosen.figures:
+        return chosen
+    derived = _derived(document)
+    return Brief(
+        summary=chosen.summary or derived.summary,
+        actions=chosen.actions or derived.actions,
+        figures=chosen.figures or derived.figures,
+        changes=chosen.changes,
+    )
+
+
+def _derived(document: Document) -> Brief:
     actions = [
         action
         for section in document.sections
@@ -281,13 +301,25 @@ def brief_of(document: Document) -> Brief:
     summary = document.summary or tuple(
         Bullet(block.text, block.provenance)
         for section in document.sections
+        if section.id != SINCE_LAST_REPORT
         for block in section.blocks[:1]
         if isinstance(block, Paragraph)
     )
     return Brief(
         summary=summary[:BRIEF_SUMMARY],
         actions=merge_actions(actions),
-        figures=tuple(KeyFigure(m) for m in list(figures.values())[:BRIEF_FIGURES]),
+        figures=_labelled(list(figures.values())[:BRIEF_FIGURES]),
+    )
+
+
+def _labelled(metrics: list[Metric]) -> tuple[KeyFigure, ...]:
+    """Key figures whose label several entities share say whose each one is."""
+    labels = [m.label for m in metrics]
+    return tuple(
+        KeyFigure(
+            m, label=f"{m.label} ({m.entity})" if m.entity and labels.count(m.label) > 1 else ""
+        )
+        for m in metrics
     )
 
 
@@ -354,13 +386,13 @@ def brief_document(document: Document, pointer: str) -> Document:
         sections.append(Section("Decisions this period", tuple(blocks), id="decisions"))
     if brief.figures:
         shown = brief.figures[:BRIEF_FIGURES]
-        figures = Metrics(tuple(f.metric for f in shown), changes=tuple(f.change for f in shown))
+        figures = Metrics(tuple(f.shown() for f in shown), changes=tuple(f.change for f in shown))
         sections.append(Section("Key figures", (figures,), id="key-figures"))
     if brief.changes:
         changes: list[Block] = [BulletList(brief.changes[:BRIEF_CHANGES])]
         if len(brief.changes) > BRIEF_CHANGES:
             changes.append(_more(len(brief.changes) - BRIEF_CHANGES, "change"))
-        sections.append(Section("Since last report", tuple(changes), id="since-last-report"))
+        sections.append(Section("Since last report", tuple(changes), id=SINCE_LAST_REPORT))
     sections.append(Section("Full report", (Paragraph(pointer),), id="full-report"))
     return replace(
         document,

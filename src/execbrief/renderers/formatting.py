@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from execbrief.document import BRIEF_LAYER, Document, Series
 from execbrief.findings import MetricValue, metric_number
+from execbrief.precision import brief_money, executive
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent, format_money
 
@@ -126,30 +127,9 @@ def is_brief(document: Document) -> bool:
     return document.meta.get("layer") == BRIEF_LAYER
 
 
-def executive(value: MetricValue) -> MetricValue:
-    """A value at the precision a reader uses (docs/metrics.md, "Rounding in briefs"): money of
-    $1,000 or more to the nearest $100 (then written "$112.7K"), under $1,000 to the dollar;
-    plain numbers of 10 or more to whole numbers, smaller ones to one decimal."""
-    if isinstance(value, Money):
-        return _round_money(value)
-    if isinstance(value, MoneyRange):
-        return replace(value, low=_round_money(value.low), high=_round_money(value.high))
-    if isinstance(value, Decimal) and not isinstance(value, bool):
-        step = Decimal(1) if abs(value) >= 10 else Decimal("0.1")
-        rounded = value.quantize(step, rounding=ROUND_HALF_UP)
-        return rounded if rounded != rounded.to_integral_value() else rounded.quantize(Decimal(1))
-    return value
-
-
-def _round_money(money: Money) -> Money:
-    step = Decimal(100) if abs(money.amount) >= 1000 else Decimal(1)
-    amount = (money.amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-    return replace(money, amount=amount)
-
-
 def format_brief_value(value: MetricValue) -> str:
-    """A value in a brief: rounded (``executive``) and compact ("$112.7K", "$9–21.7K/mo")."""
-    value = executive(value)
-    if isinstance(value, Money):
-        return format_money(value, compact=abs(value.amount) >= 1000)
-    return format_value(value)
+    """A value in a brief: rounded as a reader uses it ("$112.7K", "$9–21.7K/mo", "1,152")."""
+    if isinstance(value, Money | MoneyRange):
+        return brief_money(value)
+    rounded = executive(value)
+    return format_value(rounded if isinstance(rounded, Decimal) else value)

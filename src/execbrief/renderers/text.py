@@ -151,10 +151,10 @@ class TextRenderer:
                     "  ",
                     "     ",
                 )
-                out += wrap(self._said.new(f"Evidence: {finding.evidence}"), "     ")
+                out += wrap(f"Evidence: {self._said.new(finding.evidence)}", "     ")
                 out += wrap(
-                    self._said.new(f"Fix: {finding.recommendation}")
-                    + f" (effort: {finding.effort.value})",
+                    f"Fix: {self._said.new(finding.recommendation)} "
+                    f"(effort: {finding.effort.value})",
                     "     ",
                 )
             return out
@@ -266,7 +266,7 @@ class Said:
         self.sentences: set[str] = set()
 
     def new(self, text: str) -> str:
-        """``text`` without the sentences already said (and noted as said); "(as above)" when
+        """``text`` without the sentences already said (and noted as said); "as above" when
         nothing new is left."""
         kept: list[str] = []
         position = 0
@@ -283,7 +283,7 @@ class Said:
         result = " ".join("".join(kept).split())
         if result == " ".join(text.split()):
             return text
-        return result if len(result.rstrip(":; ")) > 12 else f"{result} (as above)".strip()
+        return result or "as above"
 
 
 def _cited(text: str, mark: str) -> str:

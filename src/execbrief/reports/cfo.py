@@ -24,6 +24,7 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, CostTier, Severity
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, ReportContext
 
@@ -64,8 +65,9 @@ class CfoReport(BaseReport):
             if run is not None:
                 summary.append(
                     Bullet(
-                        f"Portfolio cash {run.cash.quantize() if run.cash else 'unknown'}; net burn "
-                        f"{port.net_burn_3m or 'unknown'} over {fb._span(fin.window_3m)}; runway {run.text}.",
+                        f"Portfolio cash {brief_money(run.cash) if run.cash else 'unknown'}; net "
+                        f"burn {brief_money(port.net_burn_3m) if port.net_burn_3m else 'unknown'} "
+                        f"over {fb._span(fin.window_3m)}; runway {run.text}.",
                         run.provenance[:3],
                     )
                 )
@@ -73,8 +75,8 @@ class CfoReport(BaseReport):
             summary.append(
                 Bullet(
                     f"Last {len(fin.window_12m)} complete month{'s' if len(fin.window_12m) != 1 else ''} "
-                    f"({fb._span(fin.window_12m)}): revenue {total.revenue.quantize()}, expenses "
-                    f"{total.expenses.quantize()}, net {total.net.quantize()}."
+                    f"({fb._span(fin.window_12m)}): revenue {brief_money(total.revenue)}, expenses "
+                    f"{brief_money(total.expenses)}, net {brief_money(total.net)}."
                 )
             )
             short = [
@@ -266,11 +268,18 @@ class CfoReport(BaseReport):
     ) -> Section:
         findings, failed = fb.every_finding(ctx)
         warnings.extend(Bullet(message) for message in failed)
-        tiers = deploy_capital(findings)
+        # Security fixes are the CTO's plan, not a use of capital: they stay out of the tiers.
+        security = [f for f in findings if "security" in f.tags]
+        tiers = deploy_capital([f for f in findings if "security" not in f.tags])
         blocks: list = [
             Paragraph(
                 "Every analysis' open findings, sorted by what acting on them costs: zero-cost first, then "
                 "low-cost, then actions that produce revenue. Within a tier, largest expected monthly effect first."
+                + (
+                    f" The {len(security)} security findings are left to the CTO report's plan."
+                    if security
+                    else ""
+                )
             )
         ]
         for tier in (CostTier.ZERO_COST, CostTier.LOW_COST, CostTier.REVENUE):
