@@ -117,7 +117,7 @@ def test_a_table_wider_than_78_columns_becomes_one_block_per_row() -> None:
     assert "    Runway note  stated in the handoff note" in lines
 
 
-def test_a_sentence_is_said_once_per_body(document: Document) -> None:
+def test_a_sentence_is_said_once_and_a_shared_fix_once(document: Document) -> None:
     from dataclasses import replace
 
     from execbrief.document import Findings, Section
@@ -139,8 +139,10 @@ def test_a_sentence_is_said_once_per_body(document: Document) -> None:
     body = " ".join(TextRenderer().render(doc).split())
     assert body.count(fix) == 1
     assert body.count("Anyone with read access to the code holds it.") == 1
-    assert body.count("Fix: as above (effort: days)") == 2  # each later fix points back
-    assert body.count("Evidence: It is live.") == 2
+    # findings that share a fix are one action: the fix is stated once for the three
+    assert body.count(f"Fix for 1–3, one action: {fix} (effort: days)") == 1
+    assert body.count("Evidence: It is live.") == 2  # a repeated sentence is left out
+    assert MarkdownRenderer().render(doc).count(fix) == 1
 
 
 def test_briefs_round_money_as_a_reader_uses_it() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from execbrief.document import BRIEF_LAYER, Document, Series
-from execbrief.findings import MetricValue, metric_number
+from execbrief.findings import Finding, MetricValue, metric_number
 from execbrief.precision import brief_money, executive
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent, format_money
@@ -133,3 +133,12 @@ def format_brief_value(value: MetricValue) -> str:
         return brief_money(value)
     rounded = executive(value)
     return format_value(rounded if isinstance(rounded, Decimal) else value)
+
+
+def same_fix_groups(findings: tuple[Finding, ...]) -> list[list[Finding]]:
+    """Findings that share a fix (the same recommendation) as one group, in the order of each
+    group's first (highest-ranked) finding: the renderers state the fix once per group."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(" ".join(finding.recommendation.split()), []).append(finding)
+    return list(groups.values())

@@ -30,6 +30,7 @@ from execbrief.renderers.formatting import (
     heading,
     is_brief,
     is_numeric,
+    same_fix_groups,
     sparkline,
 )
 from execbrief.renderers.svg import render_chart
@@ -166,14 +167,20 @@ class HtmlRenderer:
             if not block.findings:
                 return f"{head}<p>{escape(block.empty_text)}</p>"
             entries: list[str] = []
-            for finding in block.findings:
-                who = f" ({escape(finding.entity)})" if finding.entity else ""
-                entries.append(
-                    f'<li class="finding"><span class="sev sev-{finding.severity.value}">{finding.severity.value.upper()}</span> '
-                    f"<strong>{escape(finding.title)}</strong>{who}{_sup(cites.mark(finding.provenance))}"
-                    f"<p>Evidence: {escape(finding.evidence)}</p>"
-                    f"<p>Fix: {escape(finding.recommendation)} (effort: {finding.effort.value})</p></li>"
-                )
+            for group in same_fix_groups(block.findings):
+                for position, finding in enumerate(group, 1):
+                    who = f" ({escape(finding.entity)})" if finding.entity else ""
+                    lead = f"Fix for these {len(group)}, one action" if len(group) > 1 else "Fix"
+                    fix = (
+                        f"<p>{lead}: {escape(finding.recommendation)} (effort: {finding.effort.value})</p>"
+                        if position == len(group)
+                        else ""
+                    )
+                    entries.append(
+                        f'<li class="finding"><span class="sev sev-{finding.severity.value}">{finding.severity.value.upper()}</span> '
+                        f"<strong>{escape(finding.title)}</strong>{who}{_sup(cites.mark(finding.provenance))}"
+                        f"<p>Evidence: {escape(finding.evidence)}</p>{fix}</li>"
+                    )
             return f"{head}<ol>{''.join(entries)}</ol>"
         if isinstance(block, ActionPlan):
             steps: list[str] = []

@@ -33,6 +33,7 @@ from execbrief.renderers.formatting import (
     heading,
     is_brief,
     is_numeric,
+    same_fix_groups,
     sparkline,
 )
 
@@ -141,20 +142,25 @@ class TextRenderer:
             out = [block.title] if block.title else []
             if not block.findings:
                 return [*out, f"  {block.empty_text}"]
-            for index, finding in enumerate(block.findings, 1):
-                who = f" ({finding.entity})" if finding.entity else ""
+            index = 0
+            for group in same_fix_groups(block.findings):
+                start = index + 1
+                for finding in group:
+                    index += 1
+                    who = f" ({finding.entity})" if finding.entity else ""
+                    out += wrap(
+                        _cited(
+                            f"{index}. [{finding.severity.value.upper()}] {finding.title}{who}",
+                            cites.mark(finding.provenance),
+                        ),
+                        "  ",
+                        "     ",
+                    )
+                    out += wrap(f"Evidence: {self._said.new(finding.evidence)}", "     ")
+                lead = f"Fix for {start}–{index}, one action" if len(group) > 1 else "Fix"
                 out += wrap(
-                    _cited(
-                        f"{index}. [{finding.severity.value.upper()}] {finding.title}{who}",
-                        cites.mark(finding.provenance),
-                    ),
-                    "  ",
-                    "     ",
-                )
-                out += wrap(f"Evidence: {self._said.new(finding.evidence)}", "     ")
-                out += wrap(
-                    f"Fix: {self._said.new(finding.recommendation)} "
-                    f"(effort: {finding.effort.value})",
+                    f"{lead}: {self._said.new(group[0].recommendation)} "
+                    f"(effort: {group[0].effort.value})",
                     "     ",
                 )
             return out
