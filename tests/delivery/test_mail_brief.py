@@ -149,3 +149,15 @@ def test_brief_false_sends_the_full_report_as_the_body(tmp_path: Path) -> None:
     assert body is not None
     built = _run("build", "-c", str(config), "--as-of", "2026-12-01", "--report", "cfo")
     assert body.get_content().replace("\r\n", "\n") == built.stdout
+
+
+def test_the_full_report_text_fits_78_columns_and_says_each_sentence_once(demo: Path) -> None:
+    """`brief = false` puts the full report in the body: it keeps the width and repeat rules
+    (it is long by design, so the line and word budgets are the brief's alone)."""
+    for report in ("ceo", "cfo", "cto", "cmo", "accounting", "rental", "operations", "billing"):
+        text = _run("build", "-c", str(demo / "portfolio.toml"), "--report", report).stdout
+        lines = text.splitlines()
+        assert [line for line in lines if len(line) > WIDTH] == [], report
+        flat = " ".join(" ".join(lines).split())
+        repeats = Counter(m.group(0).strip() for m in SENTENCE.finditer(flat))
+        assert max(repeats.values(), default=0) <= 1, (report, repeats.most_common(1))

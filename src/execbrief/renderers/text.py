@@ -114,12 +114,12 @@ class TextRenderer:
         if isinstance(block, Paragraph):
             return wrap(self._cited(block.text, cites.mark(block.provenance)))
         if isinstance(block, BulletList):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             for bullet in block.items:
                 out += wrap(self._cited(bullet.text, cites.mark(bullet.provenance)), "  • ", "    ")
             return out
         if isinstance(block, Metrics):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             rows = []
             for index, metric in enumerate(block.metrics):
                 value = self._value(metric.value)
@@ -139,7 +139,7 @@ class TextRenderer:
         if isinstance(block, Table):
             return self._table(block, cites)
         if isinstance(block, Findings):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             if not block.findings:
                 return [*out, f"  {block.empty_text}"]
             index = 0
@@ -165,7 +165,7 @@ class TextRenderer:
                 )
             return out
         if isinstance(block, ActionPlan):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             for index, action in enumerate(block.actions, 1):
                 who = f" — {action.entity}" if action.entity else ""
                 effect = (
@@ -175,7 +175,8 @@ class TextRenderer:
                 )
                 out += wrap(
                     _cited(
-                        f"{index}. {action.title}{who} (within {action.due_in_days} days{effect})",
+                        f"{index}. {self._title(action.title)}{who} "
+                        f"(within {action.due_in_days} days{effect})",
                         cites.mark(action.provenance),
                     ),
                     "  ",
@@ -204,7 +205,7 @@ class TextRenderer:
         raise TypeError(f"unknown block {type(block).__name__}")
 
     def _table(self, table: Table, cites: Citations) -> list[str]:
-        out = [table.title] if table.title else []
+        out = wrap(table.title) if table.title else []
         header = list(table.columns)
         body = []
         numeric_columns = [False] * len(header)
@@ -242,6 +243,13 @@ class TextRenderer:
         if table.caption:
             out += wrap(self._said.new(table.caption), "  ")
         return out
+
+    def _title(self, title: str) -> str:
+        """An action's title; when the body has already said it, its opening words and "(as
+        above)", so that the fix is named but not said twice."""
+        if self._said.new(title) == title:
+            return title
+        return f"{cut(title, 50)} (as above)"
 
     def _cited(self, text: str, mark: str) -> str:
         return _cited(self._said.new(text), mark)

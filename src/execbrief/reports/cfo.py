@@ -313,9 +313,9 @@ def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) ->
                 title=text,
                 rationale=f"At: {places}; {action.severity.value}; "
                 + (
-                    f"expected effect {effect}/mo"
+                    f"expected effect {effect}/mo."
                     if effect is not None
-                    else "no monthly effect estimated"
+                    else "no monthly effect estimated."
                 ),
                 due_in_days=DUE[action.severity],
                 entity=None,
