@@ -856,3 +856,16 @@ def test_period_round_trip(period: Period) -> None:
     months = period.months()
     assert months[0].start == period.start and months[-1].end == period.end
     assert all(period.contains(month.start) for month in months)
+
+
+def test_a_run_reports_the_last_complete_period() -> None:
+    from datetime import date
+
+    from execbrief.values import Period
+
+    assert Period.last_complete(date(2026, 12, 1)) == Period.month(2026, 11)
+    assert Period.last_complete(date(2026, 11, 20)) == Period.month(2026, 10)
+    assert Period.last_complete(date(2027, 1, 31)) == Period.month(2026, 12)
+    assert Period.last_complete(date(2026, 12, 1), "quarter") == Period.quarter(2026, 3)
+    assert Period.month(2026, 11).label() == "November 2026"
+    assert Period.quarter(2026, 4).label() == "Q4 2026"

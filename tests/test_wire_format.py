@@ -156,8 +156,8 @@ def test_history_deltas_and_archive_read_a_0_1_store(old_portfolio: Path, tmp_pa
     assert period.exit_code == 0, period.output
     assert json.loads(period.output)["documents"]
 
-    # December's report compares with November's, which 0.1 stored
-    built = runner.invoke(cli, ["build", "-c", config, "--report", "cfo", "--as-of", "2026-12-20"])
+    # run in January, the report covers December and compares with November, which 0.1 stored
+    built = runner.invoke(cli, ["build", "-c", config, "--report", "cfo", "--as-of", "2027-01-05"])
     assert built.exit_code == 0, built.output
     assert "Compared with the CFO report for 2026-11 (as of 2026-11-20)" in built.output
 

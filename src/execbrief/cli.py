@@ -576,7 +576,7 @@ def print_checks(items: list[Any], title: str = "Transport check") -> None:
     "--period",
     default=None,
     metavar="P",
-    help="Period to deliver (2026-11 or 2026-Q4); default: the month of --as-of.",
+    help="Period to deliver (2026-11 or 2026-Q4); default: the last complete month before --as-of.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send and record nothing.")
 @click.option(

@@ -47,7 +47,7 @@ ENTITY_FIELDS = (
     "stale_after_days",
     "notes",
 )
-REPORT_FIELDS = ("to", "cc", "bcc", "subject", "attach", "html", "enabled")
+REPORT_FIELDS = ("to", "cc", "bcc", "subject", "attach", "html", "brief", "enabled")
 ENV_OVERRIDES = {
     "EXECBRIEF_TRANSPORT": "transport",
     "EXECBRIEF_SENDER": "sender",
@@ -94,7 +94,7 @@ EARLIEST_AS_OF = date(1900, 1, 1)
 LATEST_AS_OF = date(2999, 12, 31)
 
 #: The placeholders a ``subject`` template may use.
-SUBJECT_FIELDS = ("title", "period", "report")
+SUBJECT_FIELDS = ("title", "period", "covers", "report")
 
 
 def check_as_of(value: date) -> date:
@@ -188,6 +188,8 @@ class ReportSettings(Model):
     subject: str | None = None
     attach: list[str] = Field(default_factory=list)
     html: bool | None = None
+    #: The mail body is the brief (the full report attached); ``false`` sends the full report.
+    brief: bool = True
     enabled: bool = True
     _options: BaseModel | None = PrivateAttr(default=None)
 

@@ -135,7 +135,7 @@ def context(
     return ReportContext(
         snapshot=snapshot,
         config=config,
-        period=period or Period.containing(snapshot.as_of),
+        period=period or Period.last_complete(snapshot.as_of),
         analyses=registry.analyses,
         history=history,
     )
@@ -289,7 +289,7 @@ def send_reports(
     The transport is checked first (unless ``check`` is False); a failed check sends nothing.
     """
     options = options or DispatchOptions()
-    chosen = Period.parse(period) if period else Period.containing(as_of)
+    chosen = Period.parse(period) if period else Period.last_complete(as_of)
     run = SendRun(period=str(chosen))
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)

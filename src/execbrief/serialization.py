@@ -60,6 +60,8 @@ TAGS: dict[str, str] = {
     "chart": "execbrief.document:Chart",
     "section": "execbrief.document:Section",
     "document": "execbrief.document:Document",
+    "brief": "execbrief.document:Brief",
+    "key_figure": "execbrief.document:KeyFigure",
     "booking": "execbrief.records.bookings:Booking",
     "endpoint": "execbrief.records.code:Endpoint",
     "iac_issue": "execbrief.records.code:IacIssue",

@@ -673,6 +673,12 @@ class Period:
         raise ValueError(f"kind must be 'month' or 'quarter', got {kind!r}")
 
     @classmethod
+    def last_complete(cls, day: date, kind: PeriodKind = "month") -> Period:
+        """The last month (or quarter) that ended before ``day``: the period a run on ``day``
+        reports by default (run on 2026-12-01, November 2026; on 2026-11-20, October 2026)."""
+        return cls.containing(day, kind).previous()
+
+    @classmethod
     def parse(cls, text: str) -> Period:
         """Read "2026-11" or "2026-Q4" (the q may be lower case)."""
         if not isinstance(text, str):
@@ -730,6 +736,12 @@ class Period:
         if isinstance(day, datetime):
             day = day.date()
         return self.start <= day <= self.end
+
+    def label(self) -> str:
+        """The period as a reader says it: "November 2026", "Q4 2026"."""
+        if self.kind == "month":
+            return f"{calendar.month_name[self.start.month]} {self.year}"
+        return f"Q{self.number} {self.year}"
 
     def __str__(self) -> str:
         if self.kind == "month":

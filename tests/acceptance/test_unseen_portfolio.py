@@ -947,6 +947,6 @@ def test_cfo_summary_names_the_months_it_covers(tmp_path: Path) -> None:
         ).stdout
     )
     (line,) = [
-        b["text"] for b in doc["summary"] if "(2026-08..2026-10): revenue $5,100" in b["text"]
+        b["text"] for b in doc["summary"] if "(2026-08..2026-10): revenue $5.1K" in b["text"]
     ]
     assert not line.startswith("Last 12 months"), line

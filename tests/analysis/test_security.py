@@ -106,6 +106,29 @@ def test_secret_severities_ids_and_shortfall() -> None:
     assert moved.findings[0].id == live.id  # the line moved, the id did not
 
 
+def test_one_secret_in_a_shared_env_and_in_code_is_one_finding_listing_every_place() -> None:
+    """The same fingerprint in a .env listed on two entities and in one code file: one finding,
+    every file and line and both entities named, the id of its first place."""
+    fp = "9999999999999999"
+
+    def at(entity: str, file: str, line: int) -> SecretFinding:
+        return SecretFinding(
+            entity, Provenance(file, line), "stripe-secret-key", file, line, True, 42,
+            "sk_live", fp, "stripe", None,
+        )  # fmt: skip
+
+    result = security.analyze(
+        snapshot(at("shop", "shared.env", 3), at("labs", "shared.env", 3), at("labs", "api.py", 7))
+    )
+    (finding,) = [f for f in result.findings if f.rule == "security.plaintext"]
+    assert finding.id == f"security.plaintext:labs:api.py:{fp}"
+    assert finding.title == "Live Stripe secret key in api.py and 1 more file"
+    assert "api.py (line 7) and shared.env (line 3)" in finding.evidence
+    assert "the same secret for Labs, Shop Co." in finding.evidence
+    assert finding.provenance == (Provenance("api.py", 7), Provenance("shared.env", 3))
+    assert finding.evidence.count("Anyone with read access") == 1
+
+
 def test_endpoint_severity_by_what_the_route_does() -> None:
     result = security.analyze(
         snapshot(

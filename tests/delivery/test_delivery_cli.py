@@ -73,7 +73,11 @@ def test_send_once_then_skip_then_force(tmp_path: Path) -> None:
     files = sorted((tmp_path / "outbox").glob("*.eml"))
     assert len(files) == 2
     parsed = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
-    assert parsed["Subject"].endswith("2026-11") and parsed.get_content_type() == "text/plain"
+    # run on 2026-11-20, the last complete month is October; the brief is the body, the full
+    # report rides along as HTML
+    assert parsed["Subject"].endswith("October 2026, as of 2026-11-20")
+    assert parsed.get_content_type() == "multipart/mixed"
+    assert [p.get_filename() for p in parsed.iter_attachments()] == ["ceo-2026-10.html"]
     code, out = invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")
     assert code == 0 and [d["action"] for d in json.loads(out)["run"]["deliveries"]] == [
         "skipped",
@@ -85,8 +89,8 @@ def test_send_once_then_skip_then_force(tmp_path: Path) -> None:
     code, out = invoke("history", "-c", config, "--json")
     rows = json.loads(out)
     assert [(r["period"], r["recipient"], r["status"], r["attempts"]) for r in rows] == [
-        ("2026-11", "a@harbor.example", "sent", 2),
-        ("2026-11", "b@harbor.example", "sent", 2),
+        ("2026-10", "a@harbor.example", "sent", 2),
+        ("2026-10", "b@harbor.example", "sent", 2),
     ]
 
 
@@ -123,8 +127,8 @@ def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_check_expect_monthly_reports_missed_periods(tmp_path: Path) -> None:
     config = str(portfolio(tmp_path))
-    assert invoke("send", "-c", config, "--as-of", "2026-09-20", "--json")[0] == 0
-    assert invoke("send", "-c", config, "--as-of", "2026-11-20", "--json")[0] == 0
+    assert invoke("send", "-c", config, "--as-of", "2026-10-01", "--json")[0] == 0
+    assert invoke("send", "-c", config, "--as-of", "2026-12-01", "--json")[0] == 0
     code, out = invoke(
         "check", "-c", config, "--as-of", "2026-12-05", "--expect", "monthly", "--json"
     )

@@ -135,3 +135,29 @@ def test_small_moves_stay_below_threshold(tmp_path: Path) -> None:
         run(history, store, doc("2026-10", 7000, 8, 4100, []))
         current = run(history, store, replace(doc("2026-11", 7500, 8, 4100, [])))
         assert lines(current)["Figures that moved"] == ["No figure moved beyond the threshold."]
+
+
+def test_the_brief_is_told_what_changed(tmp_path: Path) -> None:
+    """Each key figure carries its change since the last report, and the brief's change lines
+    are the moved figures, then new and resolved findings (not the still-open ones)."""
+    empty = finding("briefing.empty_pipeline:tidewater", "Pipeline is empty", Severity.CRITICAL)
+    waf = finding("security.no_waf:harbor", "No WAF on CloudFront")
+    with Store(tmp_path / "s.db", clock=lambda: datetime(2026, 11, 20, tzinfo=UTC)) as store:
+        history = History(store)
+        first = run(history, store, doc("2026-09", 7000, 8, 4100, [empty, waf]))
+        assert first.brief is not None
+        assert [b.text for b in first.brief.changes] == [
+            "First report of its kind: there is nothing earlier to compare with."
+        ]
+        assert {f.change for f in first.brief.figures} == {""}
+        second = run(history, store, doc("2026-10", 8260, 6, 4100, [empty]))
+        assert second.brief is not None
+        changes = {f.metric.label: f.change for f in second.brief.figures}
+        assert changes["Net burn"] == "up $1.3K (18%)"  # at the brief's precision
+        assert changes["Runway"] == "down 2 months"
+        assert changes["Unbilled work"] == "unchanged"
+        assert [b.text for b in second.brief.changes] == [
+            "Net burn (harbor): up $1,260 (18%) ($7,000 → $8,260)",
+            "Runway (harbor): down 2 months (8 months → 6 months)",
+            "Resolved: [HIGH] No WAF on CloudFront (harbor)",
+        ]

@@ -16,10 +16,10 @@ def test_history_period_and_archive(tmp_path: Path) -> None:
     assert demo.exit_code in (0, 1), demo.output
     config = str(tmp_path / "demo" / "portfolio.toml")
 
-    shown = runner.invoke(cli, ["history", "-c", config, "--period", "2026-11", "--json"])
+    shown = runner.invoke(cli, ["history", "-c", config, "--period", "2026-10", "--json"])
     assert shown.exit_code == 0, shown.output
     data = json.loads(shown.output)
-    assert data["period"] == "2026-11"
+    assert data["period"] == "2026-10"
     sources = data["snapshots"][-1]["sources"]
     assert {s["kind"] for s in sources} >= {"handoff", "ledger", "bookings"}
     reports = {d["report"] for d in data["documents"]}
@@ -32,7 +32,7 @@ def test_history_period_and_archive(tmp_path: Path) -> None:
     assert archived.exit_code == 0, archived.output
     index = (out / "index.html").read_text()
     for report in reports:
-        page = out / "2026-11" / f"{report}.html"
+        page = out / "2026-10" / f"{report}.html"
         assert page.is_file()
-        assert f'href="2026-11/{report}.html"' in index
+        assert f'href="2026-10/{report}.html"' in index
         assert "Since last report" in page.read_text()

@@ -6,15 +6,21 @@ import json
 import re
 
 from execbrief.document import Document
+from execbrief.findings import Finding, Severity
 from execbrief.renderers.json import JsonRenderer
 from execbrief.renderers.markdown import MarkdownRenderer
 from execbrief.renderers.text import MAX_LINE, WIDTH, TextRenderer
+from execbrief.snapshot import Provenance
 
 
 def test_text_wraps_cites_and_lists_sources(document: Document) -> None:
     text = TextRenderer().render(document)
     lines = text.splitlines()
-    assert lines[0] == "HARBOR HOLDINGS — CEO REPORT"
+    # the first line names the report and the period as a reader says it
+    assert lines[:2] == [
+        "CEO report — November 2026, as of 2026-11-20",
+        "Harbor Holdings · for the CEO",
+    ]
     paragraph_lines = [line for line in lines if line.startswith("Burn is stated")]
     assert paragraph_lines and all(len(line) <= WIDTH for line in paragraph_lines)
     assert all(len(line) <= MAX_LINE for line in lines)
@@ -60,7 +66,7 @@ def test_unreconciled_document_says_so_first(document: Document) -> None:
 
 def test_markdown_has_tables_and_sources(document: Document) -> None:
     md = MarkdownRenderer().render(document)
-    assert md.startswith("# Harbor Holdings — CEO report\n")
+    assert md.startswith("# CEO report — November 2026, as of 2026-11-20\n")
     assert "| Entity | Kind | Revenue | |" in md
     assert "Tidewater \\| Labs" in md
     assert "## Sources" in md and "`handoffs/harbor.md:12`" in md
@@ -74,3 +80,80 @@ def test_json_renderer_round_trips(document: Document) -> None:
 def test_rendering_is_deterministic(document: Document) -> None:
     for renderer in (TextRenderer(), MarkdownRenderer(), JsonRenderer()):
         assert renderer.render(document) == renderer.render(document)
+
+
+def test_a_table_wider_than_78_columns_becomes_one_block_per_row() -> None:
+    from datetime import date
+
+    from execbrief.document import Row, Section, Table
+    from execbrief.values import Money
+
+    columns = ("Entity", "Revenue", "Expenses", "Net", "Net margin", "Cash", "Runway note")
+    rows = tuple(
+        Row(
+            (
+                f"Entity number {n}",
+                Money("84545.10"),
+                Money("75584.59"),
+                Money("8960.51"),
+                "10.6%",
+                Money("31400"),
+                "stated in the handoff note",
+            ),
+            (Provenance(f"ledgers/e{n}.csv", n + 1),),
+        )
+        for n in range(3)
+    )
+    table = Table(columns, rows, title="P&L by entity")
+    doc = Document("cfo", "CFO report", "the CFO", "2026-11", date(2026, 12, 1), "P",
+                   sections=(Section("P&L", (table,)),))  # fmt: skip
+    lines = TextRenderer().render(doc).splitlines()
+    assert all(len(line) <= WIDTH for line in lines)
+    start = lines.index("  Entity number 0 [1]")
+    assert lines[start + 1 : start + 3] == [
+        "    Revenue      $84,545.10",
+        "    Expenses     $75,584.59",
+    ]
+    assert "    Runway note  stated in the handoff note" in lines
+
+
+def test_a_sentence_is_said_once_and_a_shared_fix_once(document: Document) -> None:
+    from dataclasses import replace
+
+    from execbrief.document import Findings, Section
+
+    fix = "Treat it as leaked: roll the key and read the new one at runtime from a secret store."
+    findings = tuple(
+        Finding(
+            f"s:{n}",
+            "s",
+            f"Key {n}",
+            Severity.CRITICAL,
+            None,
+            "Anyone with read access to the code holds it. It is live.",
+            fix,
+        )
+        for n in range(3)
+    )
+    doc = replace(document, sections=(Section("Gaps", (Findings(findings),)),))
+    body = " ".join(TextRenderer().render(doc).split())
+    assert body.count(fix) == 1
+    assert body.count("Anyone with read access to the code holds it.") == 1
+    # findings that share a fix are one action: the fix is stated once for the three
+    assert body.count(f"Fix for 1–3, one action: {fix} (effort: days)") == 1
+    assert body.count("Evidence: It is live.") == 2  # a repeated sentence is left out
+    assert MarkdownRenderer().render(doc).count(fix) == 1
+
+
+def test_briefs_round_money_as_a_reader_uses_it() -> None:
+    from decimal import Decimal
+
+    from execbrief.renderers.formatting import format_brief_value
+    from execbrief.values import Cadence, Money, MoneyRange
+
+    assert format_brief_value(Money("112667.60")) == "$112.7K"
+    burn = MoneyRange(Money("8512.47"), Money("20925"), Cadence.MONTH)
+    assert format_brief_value(burn) == "$8.5–20.9K/mo"
+    assert format_brief_value(Money("29.48")) == "$29"
+    assert format_brief_value(Decimal("1152.04")) == "1,152"
+    assert format_brief_value(Decimal("2.37")) == "2.4"

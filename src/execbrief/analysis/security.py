@@ -230,16 +230,26 @@ def _provider(kind: str) -> str | None:
 def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance]]:
     findings: list[Finding] = []
     allowlisted: list[Provenance] = []
-    grouped: dict[tuple[str, str, str], list[SecretFinding]] = defaultdict(list)
+    grouped: dict[str, list[SecretFinding]] = defaultdict(list)
     for record in snapshot.records(SecretFinding):
         if record.kind in PUBLIC_KINDS:
             continue  # meant to be shipped to browsers: not a secret
         if record.allowlisted:
             allowlisted.append(record.provenance)
             continue
-        grouped[(record.entity, record.file, record.fingerprint)].append(record)
-    for (entity, file, fingerprint), records in sorted(grouped.items()):
-        first = min(records, key=lambda r: r.line)
+        grouped[record.fingerprint].append(record)
+    # One secret (one fingerprint) is one finding wherever it is written: every file and line,
+    # and every entity whose sources hold it, are listed in that finding. Its id is the one the
+    # first place (entity, file) gave it, so a secret found in one place keeps its id.
+    for fingerprint, found in sorted(
+        grouped.items(), key=lambda item: min((r.entity, r.file) for r in item[1])
+    ):
+        entity, file = min((r.entity, r.file) for r in found)
+        records = sorted(
+            {(r.file, r.line): r for r in found}.values(), key=lambda r: (r.file, r.line)
+        )
+        entities = sorted({r.entity for r in found})
+        first = min((r for r in records if r.file == file), key=lambda r: r.line)
         label = SECRET_LABELS.get(first.kind, first.kind)
         if first.live is True:
             severity, mode = Severity.CRITICAL, "live"
@@ -249,14 +259,20 @@ def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance
             severity, mode = Severity.HIGH, "provider"
         else:
             severity, mode = Severity.MEDIUM, "generic"
-        lines = ", ".join(str(r.line) for r in sorted(records, key=lambda r: r.line))
+        lines = _places(records)
         prefix = f", prefix {first.prefix_class}" if first.prefix_class else ""
         what = {"live": f"A live {label}", "test-mode": f"A test-mode {label}"}.get(
             mode, _article(label)
         )
+        shared = (
+            f" It is the same secret for {', '.join(_name(snapshot, e) for e in entities)}."
+            if len(entities) > 1
+            else ""
+        )
         evidence = (
-            f"{what} is written in {file} (line {lines}): {first.length} characters{prefix}, "
-            f"fingerprint {fingerprint[:8]}. Anyone with read access to the code or its history holds it."
+            f"{what} is written in {lines}: {first.length} characters{prefix}, "
+            f"fingerprint {fingerprint[:8]}.{shared} Anyone with read access to the code or its "
+            "history holds it."
         )
         provider = _provider(first.kind)
         if mode == "test-mode":
@@ -275,7 +291,7 @@ def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance
             Finding(
                 id=f"security.plaintext:{entity}:{file}:{fingerprint}",
                 rule="security.plaintext",
-                title=f"{_capital(what.split(' ', 1)[1])} in {file}",
+                title=f"{_capital(what.split(' ', 1)[1])} in {file}" + _elsewhere(records, file),
                 severity=severity,
                 entity=entity,
                 evidence=evidence,
@@ -287,11 +303,29 @@ def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance
                 if severity is Severity.HIGH
                 else 1,
                 tags=tuple(tags),
-                provenance=tuple(r.provenance for r in sorted(records, key=lambda r: r.line)),
+                provenance=tuple(dict.fromkeys(r.provenance for r in records)),
                 cost_tier=CostTier.ZERO_COST,
             )
         )
     return findings, allowlisted
+
+
+def _elsewhere(records: list[SecretFinding], file: str) -> str:
+    """ " and 2 more files" when the same secret is written in other files too."""
+    others = len({r.file for r in records} - {file})
+    return f" and {others} more file{'s' if others > 1 else ''}" if others else ""
+
+
+def _places(records: list[SecretFinding]) -> str:
+    """Where a secret is written: "a.py (line 3)", "a.env (lines 3, 9) and b.py (line 2)"."""
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        by_file[record.file].append(record.line)
+    parts = [
+        f"{file} (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, sorted(lines)))})"
+        for file, lines in by_file.items()
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 # --------------------------------------------------------------------------------------------

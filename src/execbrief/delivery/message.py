@@ -122,6 +122,8 @@ def compose(
             maintype=maintype,
             subtype=subtype or "octet-stream",
             filename=item.filename,
+            # a rendered report is UTF-8 text; say so, so that readers decode it right
+            params={"charset": "utf-8"} if maintype == "text" else None,
         )
     return message
 

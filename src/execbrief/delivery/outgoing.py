@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from execbrief.config import Config, ReportSettings
 from execbrief.delivery.message import Attachment, Rendered
-from execbrief.document import Document
+from execbrief.document import Document, brief_document
 from execbrief.errors import ConfigError
 from execbrief.plugins import Registry
 from execbrief.transports.base import Transport
@@ -55,11 +55,31 @@ def open_transport(
 
 def subject_for(document: Document, settings: ReportSettings | None, prefix: str = "") -> str:
     """The subject line: the report's ``subject`` setting, else "<title> — <period>"."""
+    covers = document.covers()
     if settings is not None and settings.subject:
         return prefix + str(settings.subject).format(
-            period=document.period, title=document.title, report=document.report
+            period=document.period, title=document.title, report=document.report, covers=covers
         )
-    return f"{prefix}{document.title} — {document.period}"
+    return f"{prefix}{document.title} — {covers}"
+
+
+def _layers(
+    document: Document, settings: ReportSettings | None, registry: Registry
+) -> tuple[Document, list[tuple[str, str, str | None]]]:
+    """The mail body (the brief, or the full report when ``brief = false``) and the full report's
+    attachments as (format, file name, media type): HTML always, markdown when ``attach`` asks."""
+    if (settings is not None and not settings.brief) or "html" not in registry.renderers:
+        return document, []
+    formats = ["html", *(f for f in ("markdown",) if settings and f in settings.attach)]
+    attached = []
+    for fmt in formats:
+        renderer = registry.renderers[fmt]
+        name = f"{document.report}-{document.period}.{renderer.extension}"
+        attached.append((fmt, name, getattr(renderer, "media_type", None)))
+    pointer = (
+        f"The full report (every table, finding and source note) is attached: {attached[0][1]}."
+    )
+    return brief_document(document, pointer), attached
 
 
 def outgoing_for(
@@ -81,9 +101,15 @@ def outgoing_for(
             if settings is not None and settings.html is not None
             else config.delivery.html
         )
-        html = render(document, "html") if html_wanted and "html" in registry.renderers else None
-        attachments: list[Attachment] = []
+        body, full_report = _layers(document, settings, registry)
+        html = render(body, "html") if html_wanted and "html" in registry.renderers else None
+        attachments: list[Attachment] = [
+            Attachment(name, render(document, fmt).encode("utf-8"), media)
+            for fmt, name, media in full_report
+        ]
         for entry in settings.attach if settings is not None else ():
+            if any(entry == fmt for fmt, _name, _media in full_report):
+                continue  # already attached as the full report
             if entry in registry.renderers:
                 renderer = registry.renderers[entry]
                 filename = f"{document.report}-{document.period}.{renderer.extension}"
@@ -103,7 +129,7 @@ def outgoing_for(
                 ) from None
         rendered = Rendered(
             subject=subject_for(document, settings, config.delivery.subject_prefix),
-            text=render(document, "text"),
+            text=render(body, "text"),
             html=html,
             attachments=tuple(attachments),
         )

@@ -12,19 +12,30 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from execbrief.document import (
+    SINCE_LAST_REPORT,
     Bullet,
     BulletList,
     Chart,
     Document,
+    KeyFigure,
     Paragraph,
     Point,
     Section,
     Series,
+    brief_of,
 )
 from execbrief.findings import Finding, Metric, MetricValue, metric_number
+from execbrief.precision import brief_money
 from execbrief.values import Money, MoneyRange, Percent, format_money
 
-SECTION_ID = "since-last-report"
+SECTION_ID = SINCE_LAST_REPORT
+#: What each list of the section says when it is empty.
+EMPTY_LINES = {
+    "Figures that moved": "No figure moved beyond the threshold.",
+    "New findings": "No new findings.",
+    "Still open": "Nothing carried over.",
+    "Resolved": "Nothing resolved.",
+}
 SECTION_TITLE = "Since last report"
 
 
@@ -176,12 +187,13 @@ def since_last_report(
             f"(as of {prior.document.as_of.isoformat()}); figures that moved by {threshold_percent.normalize():f}% or more."
         )
     ]
-    for title, items, empty in (
-        ("Figures that moved", moves, "No figure moved beyond the threshold."),
-        ("New findings", new, "No new findings."),
-        ("Still open", still, "Nothing carried over."),
-        ("Resolved", resolved, "Nothing resolved."),
+    for title, items in (
+        ("Figures that moved", moves),
+        ("New findings", new),
+        ("Still open", still),
+        ("Resolved", resolved),
     ):
+        empty = EMPTY_LINES[title]
         blocks.append(BulletList(tuple(items) if items else (Bullet(empty),), title=title))
     blocks.extend(trends(document, now, prior, names))
     return Section(SECTION_TITLE, tuple(blocks), id=SECTION_ID)
@@ -206,6 +218,66 @@ def trends(
         series.append(Series(name, tuple(points), metric.unit))
     series.sort(key=lambda s: (-len(s.points), s.name))
     return [Chart(f"Trend: {item.name}", (item,)) for item in series[:limit]]
+
+
+def with_deltas(
+    document: Document,
+    prior: PriorRun | None,
+    threshold_percent: Decimal,
+    names: Mapping[str, str] | None = None,
+) -> Document:
+    """The document with "Since last report" first, and its brief told what changed: each key
+    figure's change since the previous report, and the section's lines that matter most
+    (figures that moved, then new and resolved findings)."""
+    section = since_last_report(document, prior, threshold_percent, names)
+    document = with_section(document, section)
+    brief = brief_of(document)
+    before = comparable_metrics(prior.document) if prior is not None else {}
+    figures = tuple(
+        replace(figure, change=figure_change(before.get(comparison_key(figure.metric)), figure))
+        for figure in brief.figures
+    )
+    return replace(document, brief=replace(brief, figures=figures, changes=brief_changes(section)))
+
+
+def figure_change(old: Metric | None, figure: KeyFigure) -> str:
+    """A key figure's change since the previous report: "up $1.3K (18%)", "unchanged", or ""
+    when the previous report did not have it (or it is not a number)."""
+    new = figure.metric
+    if old is None:
+        return ""
+    before, after = metric_number(old.value), metric_number(new.value)
+    if before is None or after is None:
+        return "" if old.value == new.value else f"was {describe(old.value, old.unit)}"
+    if before == after:
+        return "unchanged"
+    if isinstance(new.value, Money | MoneyRange):  # at the brief's precision
+        currency = new.value.currency if isinstance(new.value, Money) else new.value.low.currency
+        amount = brief_money(Money(abs(after - before), currency))
+        share = f" ({_percent(before, after)})" if before else ""
+        return f"{'up' if after > before else 'down'} {amount}{share}"
+    return _change(old.value, new.value, new.unit)
+
+
+#: The brief's change lines: which lists of the section, and how each line is introduced.
+BRIEF_LISTS = (("Figures that moved", ""), ("New findings", "New: "), ("Resolved", "Resolved: "))
+
+
+def brief_changes(section: Section) -> tuple[Bullet, ...]:
+    """The lines of "Since last report" a brief shows: moved figures, new and resolved findings
+    (lists that only say "nothing" are left out); the first report says so in one line."""
+    lists = {b.title: b for b in section.blocks if isinstance(b, BulletList)}
+    if not lists:
+        return (Bullet("First report of its kind: there is nothing earlier to compare with."),)
+    out: list[Bullet] = []
+    for title, lead in BRIEF_LISTS:
+        block = lists.get(title)
+        if block is None or block.items == (Bullet(EMPTY_LINES[title]),):
+            continue
+        out.extend(replace(item, text=lead + item.text) for item in block.items)
+    return tuple(out) or (
+        Bullet("Nothing moved beyond the threshold; no finding is new or resolved."),
+    )
 
 
 def with_section(document: Document, section: Section) -> Document:

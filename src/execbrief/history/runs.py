@@ -20,8 +20,7 @@ from execbrief.findings import MetricValue, metric_number
 from execbrief.history.deltas import (
     PriorRun,
     comparable_metrics,
-    since_last_report,
-    with_section,
+    with_deltas,
 )
 from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Snapshot
@@ -126,8 +125,7 @@ class History:
     ) -> Document:
         """The document with its "Since last report" section first (``names``: entity names)."""
         prior = self.prior(document.report, document.period)
-        section = since_last_report(document, prior, threshold_percent, names)
-        return with_section(document, section)
+        return with_deltas(document, prior, threshold_percent, names)
 
     def sent_documents(self) -> list[StoredDocument]:
         """The latest stored document per (period, report) that was delivered to someone."""

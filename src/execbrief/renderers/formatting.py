@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from execbrief.document import Document, Series
-from execbrief.findings import MetricValue, metric_number
+from execbrief.document import BRIEF_LAYER, Document, Series
+from execbrief.findings import Finding, MetricValue, metric_number
+from execbrief.precision import brief_money, executive
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent, format_money
 
@@ -114,9 +115,30 @@ def _commit(item: Provenance) -> str:
 
 
 def heading(document: Document) -> tuple[str, str]:
-    """The title line and the subtitle line of a document."""
-    title = f"{document.portfolio} — {document.title}"
-    subtitle = (
-        f"Period {document.period} · as of {document.as_of.isoformat()} · for {document.audience}"
-    )
+    """The title line (report and period) and the subtitle line (portfolio, reader, layer)."""
+    title = f"{document.title} — {document.covers()}"
+    layer = " · brief" if is_brief(document) else ""
+    subtitle = f"{document.portfolio} · for {document.audience}{layer}"
     return title, subtitle
+
+
+def is_brief(document: Document) -> bool:
+    """Whether the document is a brief layer (figures at executive precision)."""
+    return document.meta.get("layer") == BRIEF_LAYER
+
+
+def format_brief_value(value: MetricValue) -> str:
+    """A value in a brief: rounded as a reader uses it ("$112.7K", "$9–21.7K/mo", "1,152")."""
+    if isinstance(value, Money | MoneyRange):
+        return brief_money(value)
+    rounded = executive(value)
+    return format_value(rounded if isinstance(rounded, Decimal) else value)
+
+
+def same_fix_groups(findings: tuple[Finding, ...]) -> list[list[Finding]]:
+    """Findings that share a fix (the same recommendation) as one group, in the order of each
+    group's first (highest-ranked) finding: the renderers state the fix once per group."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(" ".join(finding.recommendation.split()), []).append(finding)
+    return list(groups.values())

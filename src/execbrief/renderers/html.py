@@ -6,6 +6,7 @@ same in a browser, from disk, and as the HTML part of a multipart/alternative em
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import ClassVar
 
@@ -20,14 +21,26 @@ from execbrief.document import (
     Paragraph,
     Table,
 )
+from execbrief.findings import MetricValue
 from execbrief.hookspecs import hookimpl
 from execbrief.renderers.base import Renderer
-from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
+from execbrief.renderers.formatting import (
+    Citations,
+    format_brief_value,
+    format_value,
+    heading,
+    is_brief,
+    is_numeric,
+    same_fix_groups,
+    sparkline,
+)
 from execbrief.renderers.svg import render_chart
 
 STYLE = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#24292f;background:#fff;
-max-width:860px;margin:0 auto;padding:24px;line-height:1.5}
+max-width:860px;margin:0 auto;padding:24px;line-height:1.5;overflow-wrap:anywhere}
+.scroll{max-width:100%;overflow-x:auto;margin:8px 0 16px}.scroll>table{margin:0}
+@media (max-width:600px){body{padding:12px}}
 h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.25em;border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:32px}
 h3{font-size:1.05em;margin:20px 0 8px}.subtitle{color:#57606a;margin:0 0 16px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:.92em}
@@ -47,6 +60,8 @@ svg.chart{max-width:100%;height:auto;display:block;margin:8px 0}figure{margin:0}
 class HtmlRenderer:
     """Renders a Document as a self-contained HTML page."""
 
+    _value: Callable[[MetricValue], str]
+
     name: ClassVar[str] = "html"
     extension: ClassVar[str] = "html"
     media_type: ClassVar[str] = "text/html"
@@ -54,6 +69,7 @@ class HtmlRenderer:
     def render(self, document: Document) -> str:
         """The document as one HTML page (deterministic)."""
         cites = Citations()
+        self._value = format_brief_value if is_brief(document) else format_value
         title, subtitle = heading(document)
         body: list[str] = [
             f"<h1>{escape(title)}</h1>",
@@ -117,16 +133,18 @@ class HtmlRenderer:
             return f"{head}<ul>{items}</ul>"
         if isinstance(block, Metrics):
             rows = []
-            for metric in block.metrics:
+            for index, metric in enumerate(block.metrics):
                 unit = (
                     f" {metric.unit}" if metric.unit and not isinstance(metric.value, str) else ""
                 )
+                if block.change(index):
+                    unit += f" ({block.change(index)})"
                 cls = ' class="num"' if is_numeric(metric.value) else ""
                 rows.append(
-                    f'<tr><th scope="row">{escape(metric.label)}</th><td{cls}>{escape(format_value(metric.value) + unit)}'
+                    f'<tr><th scope="row">{escape(metric.label)}</th><td{cls}>{escape(self._value(metric.value) + unit)}'
                     f"{_sup(cites.mark(metric.provenance))}</td></tr>"
                 )
-            return f"{head}<table>{''.join(rows)}</table>"
+            return f'{head}<div class="scroll"><table>{"".join(rows)}</table></div>'
         if isinstance(block, Table):
             caption = f"<caption>{escape(block.title)}</caption>" if block.title else ""
             header = (
@@ -136,24 +154,34 @@ class HtmlRenderer:
             rows = []
             for row in block.rows:
                 cells = "".join(
-                    f"<td{' class=num' if is_numeric(v) else ''}>{escape(format_value(v))}</td>"
+                    f"<td{' class=num' if is_numeric(v) else ''}>{escape(self._value(v))}</td>"
                     for v in row.cells
                 )
                 rows.append(f"<tr>{cells}<td>{_sup(cites.mark(row.provenance))}</td></tr>")
             note = f"<p><em>{escape(block.caption)}</em></p>" if block.caption else ""
-            return f"<table>{caption}<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
+            # a wide table scrolls inside its own box; the page never scrolls sideways
+            return (
+                f'<div class="scroll" role="region" tabindex="0"><table>{caption}<thead><tr>'
+                f"{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{note}"
+            )
         if isinstance(block, Findings):
             if not block.findings:
                 return f"{head}<p>{escape(block.empty_text)}</p>"
             entries: list[str] = []
-            for finding in block.findings:
-                who = f" ({escape(finding.entity)})" if finding.entity else ""
-                entries.append(
-                    f'<li class="finding"><span class="sev sev-{finding.severity.value}">{finding.severity.value.upper()}</span> '
-                    f"<strong>{escape(finding.title)}</strong>{who}{_sup(cites.mark(finding.provenance))}"
-                    f"<p>Evidence: {escape(finding.evidence)}</p>"
-                    f"<p>Fix: {escape(finding.recommendation)} (effort: {finding.effort.value})</p></li>"
-                )
+            for group in same_fix_groups(block.findings):
+                for position, finding in enumerate(group, 1):
+                    who = f" ({escape(finding.entity)})" if finding.entity else ""
+                    lead = f"Fix for these {len(group)}, one action" if len(group) > 1 else "Fix"
+                    fix = (
+                        f"<p>{lead}: {escape(finding.recommendation)} (effort: {finding.effort.value})</p>"
+                        if position == len(group)
+                        else ""
+                    )
+                    entries.append(
+                        f'<li class="finding"><span class="sev sev-{finding.severity.value}">{finding.severity.value.upper()}</span> '
+                        f"<strong>{escape(finding.title)}</strong>{who}{_sup(cites.mark(finding.provenance))}"
+                        f"<p>Evidence: {escape(finding.evidence)}</p>{fix}</li>"
+                    )
             return f"{head}<ol>{''.join(entries)}</ol>"
         if isinstance(block, ActionPlan):
             steps: list[str] = []

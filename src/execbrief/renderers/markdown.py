@@ -17,7 +17,14 @@ from execbrief.document import (
 )
 from execbrief.hookspecs import hookimpl
 from execbrief.renderers.base import Renderer
-from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
+from execbrief.renderers.formatting import (
+    Citations,
+    format_value,
+    heading,
+    is_numeric,
+    same_fix_groups,
+    sparkline,
+)
 
 
 def escape_cell(text: str) -> str:
@@ -99,13 +106,19 @@ class MarkdownRenderer:
         elif isinstance(block, Findings):
             if not block.findings:
                 out.append(block.empty_text)
-            for index, finding in enumerate(block.findings, 1):
-                who = f" ({finding.entity})" if finding.entity else ""
-                out.append(
-                    f"{index}. **[{finding.severity.value.upper()}] {finding.title}**{who} {cites.mark(finding.provenance)}".rstrip()
-                )
-                out.append(f"   - Evidence: {finding.evidence}")
-                out.append(f"   - Fix: {finding.recommendation} (effort: {finding.effort.value})")
+            index = 0
+            for group in same_fix_groups(block.findings):
+                start = index + 1
+                for finding in group:
+                    index += 1
+                    who = f" ({finding.entity})" if finding.entity else ""
+                    out.append(
+                        f"{index}. **[{finding.severity.value.upper()}] {finding.title}**{who} {cites.mark(finding.provenance)}".rstrip()
+                    )
+                    out.append(f"   - Evidence: {finding.evidence}")
+                lead = f"Fix for {start}–{index}, one action" if len(group) > 1 else "Fix"
+                fix = group[0]
+                out.append(f"   - {lead}: {fix.recommendation} (effort: {fix.effort.value})")
         elif isinstance(block, ActionPlan):
             for index, action in enumerate(block.actions, 1):
                 who = f" — {action.entity}" if action.entity else ""

@@ -7,7 +7,9 @@ markers ``[n]`` after every cited line and the numbered source notes at the end.
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
 from typing import ClassVar
 
 from execbrief.document import (
@@ -21,9 +23,20 @@ from execbrief.document import (
     Paragraph,
     Table,
 )
+from execbrief.findings import MetricValue
 from execbrief.hookspecs import hookimpl
 from execbrief.renderers.base import Renderer
-from execbrief.renderers.formatting import Citations, format_value, heading, is_numeric, sparkline
+from execbrief.renderers.formatting import (
+    EMPTY,
+    Citations,
+    format_brief_value,
+    format_value,
+    heading,
+    is_brief,
+    is_numeric,
+    same_fix_groups,
+    sparkline,
+)
 
 WIDTH = 78
 MAX_LINE = 998
@@ -50,6 +63,9 @@ def cut(text: str, limit: int) -> str:
 class TextRenderer:
     """Renders a Document as a plain-text email body."""
 
+    _said: Said
+    _value: Callable[[MetricValue], str]
+
     name: ClassVar[str] = "text"
     extension: ClassVar[str] = "txt"
     media_type: ClassVar[str] = "text/plain"
@@ -57,9 +73,11 @@ class TextRenderer:
     def render(self, document: Document) -> str:
         """The document as wrapped plain text with numbered source notes."""
         cites = Citations()
+        self._said = Said()
+        self._value = format_brief_value if is_brief(document) else format_value
         lines: list[str] = []
         title, subtitle = heading(document)
-        lines += [title.upper(), subtitle, "=" * min(WIDTH, max(len(title), len(subtitle))), ""]
+        lines += [*wrap(title), subtitle, "=" * min(WIDTH, max(len(title), len(subtitle))), ""]
         if not document.reconciled or document.warnings:
             header = (
                 "NOT RECONCILED — figures below may be wrong"
@@ -68,12 +86,16 @@ class TextRenderer:
             )
             lines.append(header)
             for bullet in document.warnings:
-                lines += wrap(_cited(bullet.text, cites.mark(bullet.provenance)), "  ! ", "    ")
+                lines += wrap(
+                    self._cited(bullet.text, cites.mark(bullet.provenance)), "  ! ", "    "
+                )
             lines.append("")
         if document.summary:
             lines.append("SUMMARY")
             for bullet in document.summary:
-                lines += wrap(_cited(bullet.text, cites.mark(bullet.provenance)), "  • ", "    ")
+                lines += wrap(
+                    self._cited(bullet.text, cites.mark(bullet.provenance)), "  • ", "    "
+                )
             lines.append("")
         for number, section in enumerate(document.sections, 1):
             heading_line = f"{number}. {section.title.upper()}"
@@ -91,19 +113,21 @@ class TextRenderer:
 
     def _block(self, block: Block, cites: Citations) -> list[str]:
         if isinstance(block, Paragraph):
-            return wrap(_cited(block.text, cites.mark(block.provenance)))
+            return wrap(self._cited(block.text, cites.mark(block.provenance)))
         if isinstance(block, BulletList):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             for bullet in block.items:
-                out += wrap(_cited(bullet.text, cites.mark(bullet.provenance)), "  • ", "    ")
+                out += wrap(self._cited(bullet.text, cites.mark(bullet.provenance)), "  • ", "    ")
             return out
         if isinstance(block, Metrics):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             rows = []
-            for metric in block.metrics:
-                value = format_value(metric.value)
+            for index, metric in enumerate(block.metrics):
+                value = self._value(metric.value)
                 if metric.unit and not isinstance(metric.value, str):
                     value += f" {metric.unit}"
+                if block.change(index):
+                    value += f" ({block.change(index)})"
                 rows.append((metric.label, value, cites.mark(metric.provenance)))
             label_width = min(max((len(r[0]) for r in rows), default=0), 40)
             for label, value, mark in rows:
@@ -116,43 +140,51 @@ class TextRenderer:
         if isinstance(block, Table):
             return self._table(block, cites)
         if isinstance(block, Findings):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             if not block.findings:
                 return [*out, f"  {block.empty_text}"]
-            for index, finding in enumerate(block.findings, 1):
-                who = f" ({finding.entity})" if finding.entity else ""
+            index = 0
+            for group in same_fix_groups(block.findings):
+                start = index + 1
+                for finding in group:
+                    index += 1
+                    who = f" ({finding.entity})" if finding.entity else ""
+                    out += wrap(
+                        _cited(
+                            f"{index}. [{finding.severity.value.upper()}] {finding.title}{who}",
+                            cites.mark(finding.provenance),
+                        ),
+                        "  ",
+                        "     ",
+                    )
+                    out += wrap(f"Evidence: {self._said.new(finding.evidence)}", "     ")
+                lead = f"Fix for {start}–{index}, one action" if len(group) > 1 else "Fix"
                 out += wrap(
-                    _cited(
-                        f"{index}. [{finding.severity.value.upper()}] {finding.title}{who}",
-                        cites.mark(finding.provenance),
-                    ),
-                    "  ",
+                    f"{lead}: {self._said.new(group[0].recommendation)} "
+                    f"(effort: {group[0].effort.value})",
                     "     ",
-                )
-                out += wrap(f"Evidence: {finding.evidence}", "     ")
-                out += wrap(
-                    f"Fix: {finding.recommendation} (effort: {finding.effort.value})", "     "
                 )
             return out
         if isinstance(block, ActionPlan):
-            out = [block.title] if block.title else []
+            out = wrap(block.title) if block.title else []
             for index, action in enumerate(block.actions, 1):
                 who = f" — {action.entity}" if action.entity else ""
                 effect = (
-                    f"; expected effect {format_value(action.monthly_effect)}"
+                    f"; expected effect {self._value(action.monthly_effect)}"
                     if action.monthly_effect
                     else ""
                 )
                 out += wrap(
                     _cited(
-                        f"{index}. {action.title}{who} (within {action.due_in_days} days{effect})",
+                        f"{index}. {self._title(action.title)}{who} "
+                        f"(within {action.due_in_days} days{effect})",
                         cites.mark(action.provenance),
                     ),
                     "  ",
                     "     ",
                 )
                 if action.rationale:
-                    out += wrap(action.rationale, "     ")
+                    out += wrap(self._said.new(action.rationale), "     ")
             return out
         if isinstance(block, Chart):
             out = [_cited(block.title, cites.mark(block.provenance))]
@@ -161,21 +193,26 @@ class TextRenderer:
                 if not series.points:
                     continue
                 first, last = series.points[0], series.points[-1]
-                out.append(
-                    f"  {cut(series.name, 24).ljust(name_width)}  {sparkline(series)}  "
-                    f"{first.label} {format_value(first.value)} → {last.label} {format_value(last.value)}"
+                head = f"  {cut(series.name, 24).ljust(name_width)}  {sparkline(series)}"
+                span = (
+                    f"{first.label} {self._value(first.value)} → "
+                    f"{last.label} {self._value(last.value)}"
                 )
+                if len(head) + 2 + len(span) <= WIDTH:
+                    out.append(f"{head}  {span}")
+                else:  # too wide for one line: the span goes under the sparkline
+                    out += [cut(head, WIDTH), *wrap(span, "    ")]
             return out
         raise TypeError(f"unknown block {type(block).__name__}")
 
     def _table(self, table: Table, cites: Citations) -> list[str]:
-        out = [table.title] if table.title else []
+        out = wrap(table.title) if table.title else []
         header = list(table.columns)
         body = []
         numeric_columns = [False] * len(header)
         has_marks = False
         for row in table.rows:
-            cells = [cut(format_value(value), MAX_CELL) for value in row.cells]
+            cells = [cut(self._value(value), MAX_CELL) for value in row.cells]
             for index, value in enumerate(row.cells[: len(header)]):
                 numeric_columns[index] = numeric_columns[index] or is_numeric(value)
             mark = cites.mark(row.provenance)
@@ -196,13 +233,72 @@ class TextRenderer:
                 parts.append(cell.rjust(width) if align[index] == "r" else cell.ljust(width))
             return "  " + "  ".join(parts)
 
-        out.append(line(header))
-        out.append("  " + "  ".join("-" * width for width in widths))
-        for cells, mark in body:
-            out.append(line(cells) + (f"  {mark}" if mark else ""))
+        marks_width = max((len(mark) + 2 for _cells, mark in body), default=0)
+        if len(line(header)) + marks_width > WIDTH:
+            out += _blocks(header, body)
+        else:
+            out.append(line(header))
+            out.append("  " + "  ".join("-" * width for width in widths))
+            for cells, mark in body:
+                out.append(line(cells) + (f"  {mark}" if mark else ""))
         if table.caption:
-            out += wrap(table.caption, "  ")
+            out += wrap(self._said.new(table.caption), "  ")
         return out
+
+    def _title(self, title: str) -> str:
+        """An action's title; when the body has already said it, its opening words and "(as
+        above)", so that the fix is named but not said twice."""
+        if self._said.new(title) == title:
+            return title
+        return f"{cut(title, 50)} (as above)"
+
+    def _cited(self, text: str, mark: str) -> str:
+        return _cited(self._said.new(text), mark)
+
+
+def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
+    """A table too wide for 78 columns as one block per row: the first cell as the block's
+    heading (with its citation), then one "column  value" line per other cell."""
+    label_width = min(max((len(c) for c in header[1:]), default=0), 30)
+    out: list[str] = []
+    for cells, mark in body:
+        first = cells[0] if cells else ""
+        out += wrap(_cited(first or header[0], mark), "  ", "    ")
+        for column, cell in zip(header[1:], cells[1:], strict=False):
+            if cell in ("", EMPTY):
+                continue
+            out += wrap(f"{cut(column, 30).ljust(label_width)}  {cell}", "    ", " " * 6)
+    return out
+
+
+SENTENCE = re.compile(r"[^.!?]{40,}?[.!?](?=\s|$)")
+
+
+class Said:
+    """The sentences of 40 or more characters a body has said, so that none is said twice."""
+
+    def __init__(self) -> None:
+        self.sentences: set[str] = set()
+
+    def new(self, text: str) -> str:
+        """``text`` without the sentences already said (and noted as said); "as above" when
+        nothing new is left."""
+        kept: list[str] = []
+        position = 0
+        for match in SENTENCE.finditer(text):
+            sentence = " ".join(match.group(0).split())
+            kept.append(text[position : match.start()])
+            if sentence in self.sentences:
+                kept.append("")
+            else:
+                self.sentences.add(sentence)
+                kept.append(match.group(0))
+            position = match.end()
+        kept.append(text[position:])
+        result = " ".join("".join(kept).split())
+        if result == " ".join(text.split()):
+            return text
+        return result or "as above"
 
 
 def _cited(text: str, mark: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
-from execbrief.document import Bullet, Document, Section
+from execbrief.document import Brief, Bullet, Document, Section
 from execbrief.findings import AnalysisResult
 from execbrief.snapshot import Snapshot
 from execbrief.values import Period
@@ -90,8 +90,10 @@ class BaseReport:
         sections: Iterable[Section] = (),
         warnings: Iterable[Bullet] = (),
         reconciled: bool = True,
+        brief: Brief | None = None,
     ) -> Document:
-        """This report's Document for the context's period, date and portfolio."""
+        """This report's Document for the context's period, date and portfolio; ``brief`` holds
+        the parts of the brief layer the report chooses (the rest is derived)."""
         return Document(
             report=self.name,
             title=self.title,
@@ -103,4 +105,5 @@ class BaseReport:
             sections=tuple(sections),
             warnings=tuple(warnings),
             reconciled=reconciled,
+            brief=brief,
         )

@@ -15,11 +15,14 @@ from execbrief.analysis.briefing import FIGURES, BriefingResult, EntityBrief
 from execbrief.analysis.briefing import NAME as BRIEFING
 from execbrief.config import Model
 from execbrief.document import (
+    BRIEF_FIGURES,
     ActionPlan,
+    Brief,
     Bullet,
     BulletList,
     Document,
     Findings,
+    KeyFigure,
     Metrics,
     Paragraph,
     Row,
@@ -109,11 +112,17 @@ class CeoReport(BaseReport):
             Section("Missing KPIs", _missing_kpis(briefing), id="kpis"),
             Section(
                 "30-day action plan",
-                (ActionPlan(tuple(_action(f, names) for f in shortfalls[: options.plan_size])),),
+                (ActionPlan(_plan(shortfalls, names, options.plan_size)),),
                 id="plan",
             ),
         )
-        document = self.document(ctx, summary=summary, sections=sections, warnings=warnings)
+        document = self.document(
+            ctx,
+            summary=summary,
+            sections=sections,
+            warnings=warnings,
+            brief=Brief(figures=_key_figures(briefing)),
+        )
         # The P&L roll-up and the KPI framework from the data (and the reconciliation gate).
         return extend_ceo(ctx, document)
 
@@ -239,6 +248,21 @@ def _figures(briefing: BriefingResult) -> tuple[Metrics | Paragraph, ...]:
     return tuple(blocks)
 
 
+#: The brief's key figures: each entity's stated cash, then the runways the notes state.
+KEY_FIGURES = ("cash", "runway")
+
+
+def _key_figures(briefing: BriefingResult) -> tuple[KeyFigure, ...]:
+    """The CEO brief's figures: cash per entity, then stated runways (at most ten)."""
+    out = [
+        KeyFigure(figure, label=f"{label}, {brief.name}")
+        for key, label in ((k, dict(FIGURES)[k]) for k in KEY_FIGURES)
+        for brief in briefing.entities
+        if (figure := brief.figure(key)) is not None
+    ]
+    return tuple(out[:BRIEF_FIGURES])
+
+
 def _what(brief: EntityBrief) -> str:
     kind = f"{brief.kind}, {'revenue stream' if brief.stream else 'company'}"
     if not brief.has_note:
@@ -309,18 +333,29 @@ def _headline(finding: Finding, names: dict[str, str]) -> str:
     return finding.title if finding.title.startswith(who) else f"{who}: {finding.title}"
 
 
-def _action(finding: Finding, names: dict[str, str]) -> Action:
-    who = names.get(finding.entity or "", "Portfolio")
+def _plan(shortfalls: list[Finding], names: dict[str, str], size: int) -> tuple[Action, ...]:
+    """The 30-day plan: one action per fix (the first sentence of the recommendation), in the
+    rank of its worst shortfall, naming every place it covers."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in shortfalls:
+        groups.setdefault(_first_sentence(finding.recommendation), []).append(finding)
+    return tuple(_action(fix, group, names) for fix, group in list(groups.items())[:size])
+
+
+def _action(fix: str, group: list[Finding], names: dict[str, str]) -> Action:
+    places = list(dict.fromkeys(names.get(f.entity or "", "Portfolio") for f in group))
+    first = group[0]
     return Action(
-        title=f"{who}: {_first_sentence(finding.recommendation)}",
-        rationale=finding.title,
-        due_in_days=DUE_IN_DAYS[finding.severity],
-        entity=finding.entity,
-        finding_ids=(finding.id,),
-        effort=finding.effort,
-        cost_tier=finding.cost_tier,
-        monthly_effect=finding.monthly_effect,
-        provenance=finding.provenance,
+        title=fix if len(group) > 1 else f"{places[0]}: {fix}",
+        rationale="; ".join(f.title for f in group) + ".",
+        due_in_days=min(DUE_IN_DAYS[f.severity] for f in group),
+        entity=", ".join(places) if len(group) > 1 else first.entity,
+        finding_ids=tuple(f.id for f in group),
+        effort=first.effort,
+        cost_tier=first.cost_tier,
+        # a sum of several findings' effects is not one action's expected effect
+        monthly_effect=first.monthly_effect if len(group) == 1 else None,
+        provenance=tuple(dict.fromkeys(p for f in group for p in f.provenance)),
     )
 
 

@@ -14,6 +14,7 @@ from execbrief.analysis.kpis import kpi_framework
 from execbrief.analysis.operations import OperationsResult
 from execbrief.document import Block, Bullet, Document, Paragraph, Row, Section, Table
 from execbrief.errors import describe_failure
+from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import ReportContext
 
@@ -107,8 +108,8 @@ def extend_ceo(ctx: ReportContext, document: Document) -> Document:
         total = fin.portfolio.totals(fin.window_12m)
         summary.append(
             Bullet(
-                f"P&L, {fin.window_12m[0]}..{fin.window_12m[-1]}: revenue {total.revenue.quantize()}, expenses "
-                f"{total.expenses.quantize()}, net {total.net.quantize()} (the sum of the entities; see the P&L roll-up)."
+                f"P&L, {fin.window_12m[0]}..{fin.window_12m[-1]}: revenue {brief_money(total.revenue)}, expenses "
+                f"{brief_money(total.expenses)}, net {brief_money(total.net)} (the sum of the entities; see the P&L roll-up)."
             )
         )
     return replace(

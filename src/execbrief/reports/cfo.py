@@ -24,6 +24,7 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, CostTier, Severity
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
 
@@ -64,8 +65,9 @@ class CfoReport(BaseReport):
             if run is not None:
                 summary.append(
                     Bullet(
-                        f"Portfolio cash {run.cash.quantize() if run.cash else 'unknown'}; net burn "
-                        f"{port.net_burn_3m or 'unknown'} over {fb._span(fin.window_3m)}; runway {run.text}.",
+                        f"Portfolio cash {brief_money(run.cash) if run.cash else 'unknown'}; net "
+                        f"burn {brief_money(port.net_burn_3m) if port.net_burn_3m else 'unknown'} "
+                        f"over {fb._span(fin.window_3m)}; runway {run.text}.",
                         run.provenance[:3],
                     )
                 )
@@ -73,8 +75,8 @@ class CfoReport(BaseReport):
             summary.append(
                 Bullet(
                     f"Last {len(fin.window_12m)} complete month{'s' if len(fin.window_12m) != 1 else ''} "
-                    f"({fb._span(fin.window_12m)}): revenue {total.revenue.quantize()}, expenses "
-                    f"{total.expenses.quantize()}, net {total.net.quantize()}."
+                    f"({fb._span(fin.window_12m)}): revenue {brief_money(total.revenue)}, expenses "
+                    f"{brief_money(total.expenses)}, net {brief_money(total.net)}."
                 )
             )
             short = [
@@ -266,45 +268,64 @@ class CfoReport(BaseReport):
     ) -> Section:
         findings, failed = fb.every_finding(ctx)
         warnings.extend(Bullet(message) for message in failed)
-        tiers = deploy_capital(findings)
+        # Security fixes are the CTO's plan, not a use of capital: they stay out of the tiers.
+        security = [f for f in findings if "security" in f.tags]
+        tiers = deploy_capital([f for f in findings if "security" not in f.tags])
         blocks: list = [
             Paragraph(
                 "Every analysis' open findings, sorted by what acting on them costs: zero-cost first, then "
                 "low-cost, then actions that produce revenue. Within a tier, largest expected monthly effect first."
+                + (
+                    f" The {len(security)} security findings are left to the CTO report's plan."
+                    if security
+                    else ""
+                )
             )
         ]
         for tier in (CostTier.ZERO_COST, CostTier.LOW_COST, CostTier.REVENUE):
-            actions = tuple(
-                Action(
-                    title=_title(a, names),
-                    rationale=", ".join(names.get(e or "", "Portfolio") for e in a.entities)
-                    + f"; {a.severity.value}; "
-                    + (
-                        f"expected effect {a.monthly_effect}/mo"
-                        if a.monthly_effect is not None
-                        else "no monthly effect estimated"
-                    ),
-                    due_in_days=DUE[a.severity],
-                    entity=a.entities[0] if len(a.entities) == 1 else None,
-                    finding_ids=a.finding_ids,
-                    cost_tier=tier,
-                    monthly_effect=a.monthly_effect,
-                    provenance=a.provenance[:3],
-                )
-                for a in tiers[tier][:10]
-            )
+            actions = tuple(action for a in tiers[tier][:10] for action in _actions(a, tier, names))
             blocks.append(ActionPlan(actions, f"{TIER_TITLES[tier]} ({len(tiers[tier])})"))
         return Section("Capital deployment", tuple(blocks), "capital")
 
 
-def _title(action: DeploymentAction, names: dict[str, str]) -> str:
-    """The action's fix; when the same rule asks for different fixes per entity, each one named."""
-    if len({text for _entity, text in action.recommendations}) <= 1:
-        return action.title
-    return "; ".join(
-        f"{names.get(entity or '', 'Portfolio')}: {text.rstrip('.')}"
-        for entity, text in action.recommendations
-    )
+def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) -> list[Action]:
+    """One plan action per distinct fix of a deployment action, each naming every place it
+    covers (a rule whose fix differs per entity gives one action per fix, never one joined
+    title). The summed effect belongs to the whole rule, so it is shown only when the rule has
+    a single fix."""
+    fixes: dict[str, list[tuple[str | None, str]]] = {}
+    for (entity, text), finding_id in zip(action.recommendations, action.finding_ids, strict=False):
+        fixes.setdefault(text.strip(), []).append((entity, finding_id))
+    if not fixes:
+        fixes = {
+            action.title: [
+                (e, i) for e, i in zip(action.entities, action.finding_ids, strict=False)
+            ]
+        }
+    single = len(fixes) == 1
+    out = []
+    for text, covered in fixes.items():
+        entities = [entity for entity, _id in covered]
+        places = ", ".join(dict.fromkeys(names.get(e or "", "Portfolio") for e in entities))
+        effect = action.monthly_effect if single else None
+        out.append(
+            Action(
+                title=text,
+                rationale=f"At: {places}; {action.severity.value}; "
+                + (
+                    f"expected effect {effect}/mo."
+                    if effect is not None
+                    else "no monthly effect estimated."
+                ),
+                due_in_days=DUE[action.severity],
+                entity=None,
+                finding_ids=action.finding_ids if single else tuple(i for _e, i in covered),
+                cost_tier=tier,
+                monthly_effect=effect,
+                provenance=action.provenance[:3],
+            )
+        )
+    return out
 
 
 @hookimpl

@@ -42,6 +42,7 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, CostTier, Effort, Finding, Metric, rank_findings
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief_money
 from execbrief.reports.base import BaseReport, Report, ReportContext
 
 
@@ -362,7 +363,7 @@ def _email_action(case: EmailCase, names: dict[str, str]) -> Action:
     name = names.get(case.entity, case.entity)
     return Action(
         title=f"{name}: send one offer email to the {case.list_size:,} opted-in subscribers",
-        rationale=f"Modelled {case.revenue.low}–{case.revenue.high} per blast at {case.rates}.",
+        rationale=f"Modelled {brief_money(case.revenue)} per blast at {case.rates}.",
         due_in_days=30,
         entity=case.entity,
         effort=Effort.HOURS,
@@ -407,7 +408,7 @@ class CmoReport(BaseReport):
             summary.append(
                 Bullet(
                     f"{names.get(case.entity, case.entity)}: one email to {case.list_size:,} "
-                    f"subscribers is worth {case.revenue.low}–{case.revenue.high} at {case.rates}.",
+                    f"subscribers is worth {brief_money(case.revenue)} at {case.rates}.",
                     case.provenance,
                 )
             )

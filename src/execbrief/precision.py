@@ -1,0 +1,41 @@
+"""Executive precision: figures as a reader of a brief uses them (docs/metrics.md, "Rounding in
+briefs"). Money of $1,000 or more to the nearest $100, written compact ("$112.7K",
+"$8.5–20.9K/mo"), of $1M or more to the nearest $10,000 ("$1.23M"); under $1,000 to the dollar; plain numbers of 10 or more to whole numbers,
+smaller ones to one decimal. The full report keeps every digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from execbrief.values import Money, MoneyRange, format_money
+
+Value = object
+
+
+def executive(value: Value) -> Value:
+    """``value`` rounded as a brief shows it; anything but money and plain numbers unchanged."""
+    if isinstance(value, Money):
+        return _round_money(value)
+    if isinstance(value, MoneyRange):
+        return replace(value, low=_round_money(value.low), high=_round_money(value.high))
+    if isinstance(value, Decimal):
+        step = Decimal(1) if abs(value) >= 10 else Decimal("0.1")
+        rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+        return rounded if rounded != rounded.to_integral_value() else rounded.quantize(Decimal(1))
+    return value
+
+
+def _round_money(money: Money) -> Money:
+    size = abs(money.amount)
+    step = Decimal(10_000) if size >= 1_000_000 else Decimal(100) if size >= 1000 else Decimal(1)
+    amount = (money.amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    return replace(money, amount=amount)
+
+
+def brief_money(value: Money | MoneyRange) -> str:
+    """Money or a range as a brief writes it: "$112.7K", "$8.5–20.9K/mo", "$29"."""
+    rounded = executive(value)
+    assert isinstance(rounded, Money | MoneyRange)
+    return format_money(rounded, compact=True)
