@@ -32,6 +32,7 @@ from execbrief.delivery.results import (
     Guard,
     Outcome,
 )
+from execbrief.document import Document
 from execbrief.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -173,33 +174,7 @@ class _Run:
             and not item.document.reconciled
             and not self.options.allow_unreconciled
         ):
-            causes = [
-                w.text for w in item.document.warnings if w.text.startswith("Does not reconcile")
-            ]
-            reason = (
-                f"report {item.report} for {self.period} is not reconciled (its figures do not tie out"
-                + (": " + " ".join(causes) if causes else "")
-                + "); fix the books or send with --allow-unreconciled"
-            )
-            row = self.store.record_unsent(
-                key,
-                run_id=self.run_id,
-                transport=self.transport.name,
-                content_sha256=sha,
-                status=DeliveryStatus.BLOCKED,
-                error=reason,
-            )
-            if row is None:
-                self._skip(item, recipient, key, unsent=(DeliveryAction.BLOCKED, reason))
-            else:
-                self.add(
-                    item,
-                    recipient,
-                    DeliveryStatus.BLOCKED,
-                    DeliveryAction.BLOCKED,
-                    error=reason,
-                    delivery_id=row.id,
-                )
+            self._hold_unreconciled(item, item.document, recipient, key, sha)
             return
 
         claim = self.store.claim(
@@ -286,6 +261,36 @@ class _Run:
             return
         tags = {"delivery": str(row.id), "report": item.report, "period": self.period}
         self._send(item, recipient, row.id, message, tags)
+
+    def _hold_unreconciled(
+        self, item: Outgoing, document: Document, recipient: str, key: DeliveryKey, sha: str
+    ) -> None:
+        """Record a delivery the reconciliation gate holds back, with the warnings that say why."""
+        causes = [w.text for w in document.warnings if w.text.startswith("Does not reconcile")]
+        reason = (
+            f"report {item.report} for {self.period} is not reconciled (its figures do not tie out"
+            + (": " + " ".join(causes) if causes else "")
+            + "); fix the books or send with --allow-unreconciled"
+        )
+        row = self.store.record_unsent(
+            key,
+            run_id=self.run_id,
+            transport=self.transport.name,
+            content_sha256=sha,
+            status=DeliveryStatus.BLOCKED,
+            error=reason,
+        )
+        if row is None:
+            self._skip(item, recipient, key, unsent=(DeliveryAction.BLOCKED, reason))
+        else:
+            self.add(
+                item,
+                recipient,
+                DeliveryStatus.BLOCKED,
+                DeliveryAction.BLOCKED,
+                error=reason,
+                delivery_id=row.id,
+            )
 
     def _skip(
         self,

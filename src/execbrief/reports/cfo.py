@@ -144,7 +144,24 @@ class CfoReport(BaseReport):
                 ),
             )
 
-        sections = [
+        sections = self._sections(ctx, fin, names, warnings)
+        return self.document(
+            ctx,
+            summary=tuple(summary),
+            sections=tuple(sections),
+            warnings=tuple(warnings),
+            reconciled=reconciled,
+        )
+
+    def _sections(
+        self,
+        ctx: ReportContext,
+        fin: FinanceResult,
+        names: dict[str, str],
+        warnings: list[Bullet],
+    ) -> list[Section]:
+        """The full report's sections: cash, P&L, break-even, rules, deployment, findings, method."""
+        return [
             self._cash(fin),
             self._pnl(fin),
             Section("Break-even and revenue targets", (fb.break_even_table(fin),), "break-even"),
@@ -171,13 +188,6 @@ class CfoReport(BaseReport):
                 "method",
             ),
         ]
-        return self.document(
-            ctx,
-            summary=tuple(summary),
-            sections=tuple(sections),
-            warnings=tuple(warnings),
-            reconciled=reconciled,
-        )
 
     def _cash(self, fin: FinanceResult) -> Section:
         blocks: list = [fb.burn_table(fin)]
