@@ -78,7 +78,7 @@ def make_document() -> Document:
         recommendation="Book five discovery calls this month.",
         effort=Effort.DAYS,
         impact=3,
-        tags=("shortfall",),
+        shortfall=True,
         provenance=(note,),
     )
     return Document(

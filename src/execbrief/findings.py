@@ -104,7 +104,8 @@ class Finding:
 
     ``id`` is stable across runs: the rule plus what it is about (never a line number alone, which
     moves when a file is edited), so the next run can say new, still open, or resolved.
-    ``tags`` place it (``security``, ``finance``, ``shortfall``, ``kpi``, ``cost``, ``ux``, ...).
+    ``tags`` place it (``security``, ``finance``, ``kpi``, ``cost``, ``ux``, ...). ``shortfall``
+    puts it among the CEO report's critical shortfalls (a critical finding is one anyway).
     ``monthly_effect`` is the expected monthly money effect of acting on it, where one is known.
     """
 
@@ -121,6 +122,7 @@ class Finding:
     provenance: tuple[Provenance, ...] = ()
     monthly_effect: Money | MoneyRange | None = None
     cost_tier: CostTier | None = None
+    shortfall: bool = False
 
     @property
     def score(self) -> Decimal:

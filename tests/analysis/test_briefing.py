@@ -81,7 +81,7 @@ def test_every_planted_problem_is_found_at_its_note_line(
 
 def test_the_planted_problems_are_the_only_shortfalls(example: tuple[Path, BriefingResult]) -> None:
     _, result = example
-    shortfalls = {f.id: f for f in result.findings if "shortfall" in f.tags}
+    shortfalls = {f.id: f for f in result.findings if f.shortfall}
     assert set(shortfalls) == {
         "briefing.empty-pipeline:tidewater-labs",
         "briefing.equity-unsigned:crewboard",
@@ -218,7 +218,7 @@ def shortfalls(snap: Snapshot, options: dict[str, object] | None = None) -> dict
         raw = {"portfolio": {"name": "Test"}, "analysis": {"briefing": options}}
         config = config_from_dict(raw, Path("portfolio.toml"), get_registry().option_models())
     result = Briefing().analyze(snap, config)
-    return {f.id: f for f in result.findings if "shortfall" in f.tags}
+    return {f.id: f for f in result.findings if f.shortfall}
 
 
 def test_a_signed_equity_promise_is_fine_and_a_missing_agreement_is_at_risk() -> None:

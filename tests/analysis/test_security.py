@@ -95,7 +95,7 @@ def test_secret_severities_ids_and_shortfall() -> None:
         Severity.CRITICAL,
         "Live Stripe secret key in code/app.py",
     )
-    assert "shortfall" in live.tags and live.provenance == (Provenance("code/app.py", 5),)
+    assert live.severity is Severity.CRITICAL and live.provenance == (Provenance("code/app.py", 5),)
     assert "fingerprint ab12cd34" in live.evidence and "roll the key" in live.recommendation
     assert by_fp["1111111111111111"].severity is Severity.HIGH
     assert by_fp["1111111111111111"].title == "AWS access key id in code/app.py"

@@ -228,6 +228,7 @@ class FakeAnalysis:
                 1,
                 tags,
                 prov,
+                shortfall="shortfall" in tags,
             )
 
         return AnalysisResult(
@@ -442,7 +443,7 @@ def test_unseen_notes_give_a_ceo_report_matching_them(tmp_path: Path) -> None:
         assert figures[key].value == value, key
         assert [p.cite() for p in figures[key].provenance] == [cite], key
     shortfalls = {
-        f.id: [p.cite() for p in f.provenance] for f in document.findings() if "shortfall" in f.tags
+        f.id: [p.cite() for p in f.provenance] for f in document.findings() if f.shortfall
     }
     assert shortfalls == {
         "briefing.zero-ota:heron": ["handoffs/heron.md:20"],
@@ -618,7 +619,7 @@ def test_notes_in_operators_own_styles_give_a_ceo_report_matching_them(tmp_path:
     assert not [key for key in figures if key[0] == "sloop"]
 
     shortfalls = {
-        f.id: [p.cite() for p in f.provenance] for f in document.findings() if "shortfall" in f.tags
+        f.id: [p.cite() for p in f.provenance] for f in document.findings() if f.shortfall
     }
     assert shortfalls == {
         "briefing.equity-unsigned:kelp": ["notes/kelp.md:25", "notes/kelp.md:26"],

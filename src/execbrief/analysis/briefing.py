@@ -440,7 +440,8 @@ def _no_note(info: EntityInfo) -> Finding:
         recommendation='Ask the operator for a one-page handoff note (see docs/formats.md) and add it as `handoff = "..."`.',
         effort=Effort.HOURS,
         impact=2,
-        tags=("shortfall", "data"),
+        shortfall=True,
+        tags=("data",),
         cost_tier=CostTier.ZERO_COST,
     )
 
@@ -461,7 +462,8 @@ def _unreadable(info: EntityInfo, errors: list[SourceError], paths: tuple[str, .
         recommendation="Fix or replace the note (UTF-8 markdown, see docs/formats.md) and run the report again.",
         effort=Effort.HOURS,
         impact=3,
-        tags=("shortfall", "data"),
+        shortfall=True,
+        tags=("data",),
         provenance=provenance,
         cost_tier=CostTier.ZERO_COST,
     )
@@ -494,7 +496,8 @@ def _empty_pipeline(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
             ),
             effort=Effort.DAYS,
             impact=4,
-            tags=("shortfall", "sales"),
+            shortfall=True,
+            tags=("sales",),
             provenance=tuple(f.provenance for f in empty),
             cost_tier=CostTier.REVENUE,
         )
@@ -556,7 +559,8 @@ def _equity(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
             ),
             effort=Effort.DAYS,
             impact=4,
-            tags=("shortfall", "legal", "equity"),
+            shortfall=True,
+            tags=("legal", "equity"),
             provenance=tuple(f.provenance for f in (*promises, *agreements)),
             cost_tier=CostTier.LOW_COST,
         )
@@ -592,7 +596,8 @@ def _zero_ota(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
             recommendation=f"List on {sites}: photos, descriptions, insurance certificates and a calendar sync.",
             effort=Effort.DAYS,
             impact=4,
-            tags=("shortfall", "marketing", "distribution"),
+            shortfall=True,
+            tags=("marketing", "distribution"),
             provenance=tuple(f.provenance for f in zero),
             cost_tier=CostTier.REVENUE,
         )
@@ -626,7 +631,8 @@ def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
                         ),
                         effort=Effort.HOURS,
                         impact=4,
-                        tags=("shortfall", "sales", "funnel"),
+                        shortfall=True,
+                        tags=("sales", "funnel"),
                         provenance=(before.provenance, after.provenance),
                         cost_tier=CostTier.REVENUE,
                     )
@@ -710,7 +716,8 @@ def _unbilled(
             recommendation="Invoice the unbilled work this week, then close timesheets weekly so hours are billed as they are worked.",
             effort=Effort.HOURS,
             impact=3,
-            tags=("shortfall", "billing", "cash"),
+            shortfall=True,
+            tags=("billing", "cash"),
             provenance=tuple(f.provenance for f in stated) + tuple(m.provenance for m in mentions),
             cost_tier=CostTier.ZERO_COST,
         )
@@ -745,7 +752,8 @@ def _missing_facts(
                 recommendation=f"Ask the operator for the {label} and add it to the note as '{BY_KEY[key].label if key in BY_KEY else key}: <amount>'.",
                 effort=Effort.HOURS,
                 impact=2,
-                tags=("shortfall", "data"),
+                shortfall=True,
+                tags=("data",),
                 provenance=provenance,
                 cost_tier=CostTier.ZERO_COST,
             )

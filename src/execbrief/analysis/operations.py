@@ -533,10 +533,11 @@ def _unbilled(gap: BillingGap, name: str, options: OperationsOptions) -> Finding
         "Invoice the unbilled hours this week and make 'every billable entry has an invoice' a month-end check.",
         Effort.HOURS,
         4,
-        ("billing", "revenue", "shortfall"),
+        ("billing", "revenue"),
         tuple(e.provenance for e in gap.unbilled_entries),
         None,
         CostTier.REVENUE,
+        shortfall=True,
     )
 
 
@@ -560,10 +561,11 @@ def _overdue(gap: BillingGap, name: str, options: OperationsOptions) -> Finding 
         "Call each overdue client this week; stop new work for invoices over 60 days late until paid.",
         Effort.HOURS,
         3,
-        ("billing", "cash", "shortfall"),
+        ("billing", "cash"),
         tuple(p for b in late for p in b.provenance),
         None,
         CostTier.ZERO_COST,
+        shortfall=True,
     )
 
 

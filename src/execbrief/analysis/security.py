@@ -285,8 +285,6 @@ def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance
                 "and purge it from git history (git filter-repo) since the old commits still hold it."
             )
         tags = ["security", "secret"]
-        if severity is Severity.CRITICAL:
-            tags.append("shortfall")
         findings.append(
             Finding(
                 id=f"security.plaintext:{entity}:{file}:{fingerprint}",
@@ -389,8 +387,6 @@ def _endpoint_findings(snapshot: Snapshot) -> list[Finding]:
             "JWT, API key or authorizer claims are read before it acts."
         )
         tags = ["security", "endpoint"]
-        if severity is Severity.CRITICAL:
-            tags.append("shortfall")
         findings.append(
             Finding(
                 id=f"security.open-endpoint:{endpoint.entity}:{file}:{endpoint.handler}:{_slug(route)}",
@@ -517,8 +513,6 @@ def _iac_findings(snapshot: Snapshot) -> list[Finding]:
             severity, impact = Severity.LOW, 1
             evidence += f" The handler checks the caller itself ({guarded.provenance.cite()}: {guarded.auth_evidence})."
         tags = ["security", "iac"]
-        if severity is Severity.CRITICAL:
-            tags.append("shortfall")
         findings.append(
             Finding(
                 id=f"security.{issue.rule}:{issue.entity}:{issue.provenance.source}:{issue.resource}",

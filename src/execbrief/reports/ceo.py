@@ -55,7 +55,7 @@ class CeoOptions(Model):
 
 def is_shortfall(finding: Finding) -> bool:
     """What the CEO report counts as a critical shortfall: critical, or tagged ``shortfall``."""
-    return finding.severity is Severity.CRITICAL or "shortfall" in finding.tags
+    return finding.severity is Severity.CRITICAL or finding.shortfall
 
 
 class CeoReport(BaseReport):

@@ -47,10 +47,11 @@ def break_even_findings(inputs: FindingInputs) -> Iterator[Finding]:
                 f"Raise the price per {be.unit} above its variable cost ({be.variable_cost}) or cut that cost.",
                 Effort.DAYS,
                 3,
-                ("finance", "pricing", "shortfall"),
+                ("finance", "pricing"),
                 be.provenance,
                 None,
                 CostTier.ZERO_COST,
+                shortfall=True,
             )
         elif (
             be is not None
@@ -72,10 +73,11 @@ def break_even_findings(inputs: FindingInputs) -> Iterator[Finding]:
                 f"Add {gap.quantize()}/mo of revenue (or cut fixed costs of {be.fixed_costs}/mo).",
                 Effort.WEEKS,
                 3,
-                ("finance", "revenue", "shortfall"),
+                ("finance", "revenue"),
                 be.provenance,
                 loss.quantize(),
                 CostTier.REVENUE,
+                shortfall=True,
             )
 
 
@@ -99,10 +101,11 @@ def runway_findings(inputs: FindingInputs) -> Iterator[Finding]:
             "Cut the largest discretionary spend this month and collect what is owed before any new spend.",
             Effort.DAYS,
             4,
-            ("finance", "cash", "shortfall"),
+            ("finance", "cash"),
             run.provenance,
             None,
             CostTier.ZERO_COST,
+            shortfall=True,
         )
 
 
@@ -129,10 +132,11 @@ def broken_rule_findings(inputs: FindingInputs) -> Iterator[Finding]:
             RULE_RECOMMENDATIONS[check.kind],
             Effort.HOURS if check.kind != "cash-months" else Effort.DAYS,
             3,
-            ("finance", "policy", "shortfall"),
+            ("finance", "policy"),
             check.provenance,
             None,
             CostTier.ZERO_COST,
+            shortfall=True,
         )
 
 

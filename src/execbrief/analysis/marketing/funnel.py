@@ -219,7 +219,8 @@ def break_finding(info: EntityInfo, brk: FunnelBreak) -> Finding:
         recommendation=fix,
         effort=Effort.HOURS,
         impact=3,
-        tags=("marketing", "funnel", "shortfall"),
+        shortfall=True,
+        tags=("marketing", "funnel"),
         provenance=brk.provenance,
         cost_tier=CostTier.ZERO_COST,
     )

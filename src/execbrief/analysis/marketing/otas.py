@@ -154,7 +154,8 @@ def marketplace_findings(
                 recommendation="List on the marketplaces in the OTA order below, best net revenue first.",
                 effort=Effort.DAYS,
                 impact=3,
-                tags=("marketing", "shortfall"),
+                shortfall=True,
+                tags=("marketing",),
                 provenance=tuple(dict.fromkeys(negative))
                 or tuple(ev.get(SITE, Evidence()).provenance)
                 or absence_checked(snapshot, eid),
