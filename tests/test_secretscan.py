@@ -38,6 +38,7 @@ SLACK = "xoxb-" + "2847561930-4827461038-Jk3mN8pQ2rT5vX9zB1cF4hL7"
 SLACK_HOOK = "https://hooks.slack.com/services/" + "T02ABCD3E/B04FGH5IJ/k3Jd8Qm2Lp9Xv4Rt7Wz1Yc6N"
 TWILIO_SK = "SK" + "3f9a2b7c4d1e8f6a5b0c9d2e7f4a1b3c"
 TWILIO_AC = "AC" + "162b353b57ae15e3e91888be62082dd1"
+TWILIO_TOKEN = "9c4e1a7b3d5f2e8a6b0c1d9e7f3a5b2c"
 SENDGRID = "SG." + "k3Jd8Qm2Lp9Xv4Rt7Wz1Yc" + "." + "Nq8Lm3Kp7Rt2Vx9Zb4Wc6Yf1Hj5Gd0Se3Ua8Ti2Oe7a"
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
@@ -59,7 +60,7 @@ PEM = "\n".join(
 
 ALL_VALUES = [
     STRIPE_LIVE, STRIPE_TEST, STRIPE_RESTRICTED, STRIPE_PUBLISHABLE, AWS_ID, AWS_STS_ID, AWS_SECRET,
-    GOOGLE, GITHUB, GITHUB_PAT, SLACK, SLACK_HOOK, TWILIO_SK, TWILIO_AC, SENDGRID, JWT,
+    GOOGLE, GITHUB, GITHUB_PAT, SLACK, SLACK_HOOK, TWILIO_SK, TWILIO_AC, TWILIO_TOKEN, SENDGRID, JWT,
     DB_PASSWORD, PASSWORD, TOKEN, NPM, OPENAI, *PEM_BODY,
 ]  # fmt: skip
 
@@ -80,8 +81,8 @@ POSITIVES = [
     (f"token: {GITHUB_PAT}", "github-token", "github_pat", None),
     (f'client = WebClient("{SLACK}")', "slack-token", "xoxb", None),
     (f'requests.post("{SLACK_HOOK}", json=msg)', "slack-webhook", "hooks.slack.com", None),
-    (f'Client("{TWILIO_SK}", auth)', "twilio-api-key", "SK", None),
-    (f'Client("{TWILIO_AC}", auth)', "twilio-account-sid", "AC", None),
+    (f'Client("{TWILIO_AC}", "{TWILIO_TOKEN}")', "twilio-auth-token", "AC", None),
+    (f'Client("{TWILIO_SK}", "{TWILIO_TOKEN}", account)', "twilio-auth-token", "SK", None),
     (f'sg = SendGridAPIClient("{SENDGRID}")', "sendgrid-api-key", "SG.", None),
     (f'headers = {{"Authorization": "Bearer {JWT}"}}', "jwt", "eyJ", None),
     (
@@ -201,7 +202,9 @@ def test_private_key_block_spanning_lines_is_one_detection_at_its_header() -> No
 def test_private_key_in_a_json_string_with_escaped_newlines() -> None:
     escaped = PEM.replace("\n", "\\n")
     [found] = scan(f'{{"private_key": "{escaped}"}}', "sa.json")
-    assert found.kind == "private-key"
+    assert (found.kind, found.detector) == ("google-service-account-key", "private-key")
+    [bare] = scan(f'"{escaped}"', "key.json")
+    assert bare.kind == "private-key"
 
 
 def test_unquoted_env_lines_are_caught_in_env_files_but_not_in_code() -> None:
