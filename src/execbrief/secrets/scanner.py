@@ -611,7 +611,7 @@ def _rule_github(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
 
 
 def _rule_slack(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
-    if "xox" in low:
+    if "xox" in low or "xapp-" in low:
         for m in _SLACK_TOKEN.finditer(line):
             if _random_enough(m.group(3).replace("-", ""), 3.0):
                 yield _Hit(
