@@ -207,7 +207,7 @@ _PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "changethis", "replaceme", "replace_me", "replace-me",
     "your_", "your-", "yourkey", "yoursecret", "yourtoken", "yourpassword", "yourapikey",
     "example", "dummy", "placeholder", "sample", "redacted", "notasecret", "not_a_secret",
-    "not-a-secret", "not-real", "not_real", "notreal", "fake", "xxxx", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
+    "not-a-secret", "not-real", "not_real", "notreal", "fake", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
     "_here", "-here", "here_", "goes_here", "os.environ",
     "os.getenv", "getenv(", "process.env", "env[", "environ[", "secrets.", "vault:", "ssm:",
     "arn:aws:secretsmanager", "lorem", "ipsum",
@@ -231,7 +231,7 @@ _VAR_REFERENCE = re.compile(
 #: ``<%= ENV[...] %>``, ``[set in Azure]``. A lone ``<``, ``>`` or ``(`` is no stand-in: strong
 #: passwords hold them.
 _PLACEHOLDER_SHAPE = re.compile(
-    r"<[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*>|\$\{[A-Za-z_][\w.:\-]+\}|\$\{\{|\{\{.*?\}\}|%\(\w+\)s"
+    r"<[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*>|\$\{[A-Za-z_][\w.:\-]+\}|\$\{\{|\{\{\s*[\w.|' \-]+\s*\}\}|xxxx|XXXX|%\(\w+\)s"
     r"|<%.*?%>|\[[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*\]|\bENC\[|\$\([a-z]"
 )
 _ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz0123456789"  # and its substrings
@@ -729,9 +729,16 @@ _CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
 _WORD_SYMBOLS = frozenset(" _-./:,?!'&")
 
 
+_BACKSLASH_PATH = re.compile(r"^[\w .{}\-]+(?:\\{1,2}[\w .{}\-]+){2,}$")
+_ESCAPES = re.compile(r"^(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[nrt0\\])+$")
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
 def _looks_like_path(value: str) -> bool:
-    """``/run/secrets/db``, ``./certs/app.key``: a path, not base64 that starts with ``/`` (base64
-    is about 40% upper case; paths are mostly lower case)."""
+    """``/run/secrets/db``, ``./certs/app.key``, ``Software\\Python\\Core``: a path, not base64
+    that starts with ``/`` (base64 is about 40% upper case; paths are mostly lower case)."""
+    if _BACKSLASH_PATH.match(value):
+        return True
     if not _PATH.match(value):
         return False
     letters = [c for c in value if c.isalpha()]
@@ -812,7 +819,7 @@ def judge_value(value: str, context: ValueContext) -> bool:
         return False
     if value.startswith(_HASH_PREFIXES) or _encodes_placeholder(value):
         return False  # a password hash, or a Kubernetes Secret's base64 of "changeme"
-    if "://" in value or _looks_like_path(value) or _wordlike(value):
+    if "://" in value or _looks_like_path(value) or _wordlike(value) or _ESCAPES.match(value):
         return False
     if " " in value and not _dense_with_spaces(value):
         return False
@@ -1002,9 +1009,7 @@ _NETRC = re.compile(r"(?:^|\s)password\s+(\S+)")
 
 def _rule_netrc(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     """``.netrc``: ``machine host login user password <password>``."""
-    if ctx.name not in {".netrc", "_netrc"} and not low.lstrip().startswith(
-        ("machine ", "default ")
-    ):
+    if ctx.name not in {".netrc", "_netrc", "netrc"}:
         return
     for m in _NETRC.finditer(line):
         if judge_value(m.group(1), ValueContext("password")):
@@ -1128,8 +1133,11 @@ def _strict_name(key: str) -> tuple[str, bool] | None:
 
 
 def _pair_value_ok(named: tuple[str, bool], value: str, ctx: LineContext) -> bool:
+    """As an assignment, and not a constant's name (``'CAST_KEY', 'X509_ATTRIBUTE'`` is a list
+    of names) nor itself a secret's name."""
     return (
         judge_value(value, ValueContext(named[0], named[1], ctx.prose))
+        and not (not named[1] and _CONSTANT_NAME.match(value))
         and not _HOST_PORT.match(value)
         and secret_key_category(value) is None
     )
