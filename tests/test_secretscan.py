@@ -586,3 +586,11 @@ def test_formats_that_had_no_rule(file: str, text: str, kind: str) -> None:
 )
 def test_decoys_of_the_new_rules_stay_silent(file: str, line: str) -> None:
     assert scan(line, file) == []
+
+
+def test_every_kind_a_rule_reports_has_a_label() -> None:
+    kinds = {shape.kind for shape in secretscan._SHAPES} | {
+        "twilio-auth-token", "braintree-access-token", "basic-auth", "rails-master-key",
+        "google-service-account-key",
+    }  # fmt: skip
+    assert kinds <= set(secretscan.KIND_LABELS)
