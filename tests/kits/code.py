@@ -117,6 +117,8 @@ def lambda_handler(event, context):
     route = event["routeKey"]
     if route == "PUT /profile":  # @route:put-profile
         claims = event["requestContext"]["authorizer"]["jwt"]["claims"]
+        if "profile:write" not in claims.get("scope", "").split():
+            return {"statusCode": 403}
         save(claims["sub"], event["body"])
         return {"statusCode": 200}
     if route == "POST /webhook":  # @route:webhook

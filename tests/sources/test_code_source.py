@@ -264,7 +264,7 @@ def test_decorated_routes_of_a_powertools_resolver() -> None:
         "\n"
         "@app.route('/orders', methods=['GET', 'OPTIONS'])\n"
         "def list_orders():\n"
-        "    return app.current_event.headers.get('Authorization')\n"
+        "    return app.current_event.headers.get('Authorization') == TOKEN\n"
         "\n"
         "def lambda_handler(event, context):\n"
         "    return app.resolve(event, context)\n"
@@ -438,7 +438,7 @@ def test_home_made_route_registry_and_delegating_branches() -> None:
         "\n"
         "@route('GET /orders')\n"
         "def list_orders(event):\n"
-        "    return event['headers']['Authorization']\n"
+        "    return event['headers']['Authorization'] == TOKEN\n"
         "\n"
         "def lambda_handler(event, context):\n"
         "    return ROUTES[(event['httpMethod'], event['path'])](event)\n"
@@ -685,6 +685,130 @@ def test_match_on_a_tuple_of_method_and_path() -> None:
     ]
     assert routes == [
         ("PUT", "/files", 4, False, True),
-        ("GET", "/files", 6, True, False),
+        ("GET", "/files", 6, False, False),  # a presence test verifies nothing
         (None, "/health", 10, False, False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("check", "authenticated"),
+    [
+        ("token = event['headers'].get('Authorization')", False),
+        ("if not event['headers'].get('Authorization'): return {'statusCode': 401}", False),
+        ("if event['headers'].get('x-api-key') is None: return {'statusCode': 401}", False),
+        ("if 'authorization' not in event['headers']: return {'statusCode': 401}", False),
+        (
+            "jwt.decode(event['headers']['Authorization'], options={'verify_signature': False})",
+            False,
+        ),
+        ("jwt.decode(event['headers']['Authorization'])", False),
+        ("jwt.decode(event['headers']['Authorization'], KEY, algorithms=['HS256'])", True),
+        (
+            "if event['headers'].get('x-api-key') != os.environ['KEY']: return {'statusCode': 403}",
+            True,
+        ),
+        (
+            "if not hmac.compare_digest(event['headers'].get('x-api-key', ''), KEY): return 403",
+            True,
+        ),
+        ("claims = event['requestContext']['authorizer']['claims']", False),
+        (
+            "claims = event['requestContext']['authorizer']['claims']\n"
+            "    if claims.get('custom:role') != 'admin': return {'statusCode': 403}",
+            True,
+        ),
+    ],
+)
+def test_a_guard_counts_only_when_the_value_read_is_verified(
+    check: str, authenticated: bool
+) -> None:
+    source = (
+        "def lambda_handler(event, context):\n"
+        f"    {check}\n"
+        "    table.delete_item(Key={'id': event['body']})\n"
+        "    return {'statusCode': 200}\n"
+    )
+    [route] = lambdas.analyse_lambda_module(source, "f.py", "f")
+    assert route.authenticated is authenticated
+
+
+@pytest.mark.parametrize(
+    ("check", "authenticated"),
+    [
+        ("const token = event.headers.authorization;", False),
+        ("if (!event.headers.authorization) { return deny(); }", False),
+        ("if (event.headers.authorization === undefined) { return deny(); }", False),
+        ("if (event.headers['x-api-key'] !== process.env.KEY) { return deny(); }", True),
+        (
+            "const given = event.headers.authorization;\n"
+            "  if (given !== 'Bearer ' + process.env.TOKEN) { return deny(); }",
+            True,
+        ),
+        ("jwt.verify(event.headers.authorization, process.env.SECRET);", True),
+        ("const claims = event.requestContext.authorizer.claims;", False),
+        (
+            "const claims = event.requestContext.authorizer.claims;\n"
+            "  if (!claims.groups.includes('admin')) { return deny(); }",
+            True,
+        ),
+    ],
+)
+def test_node_guard_counts_only_when_the_value_read_is_verified(
+    check: str, authenticated: bool
+) -> None:
+    from execbrief.sources.codeaudit import nodelambda
+
+    source = (
+        "exports.handler = async (event) => {\n"
+        f"  {check}\n"
+        "  if (event.httpMethod === 'DELETE') {\n"
+        "    await db.delete({ id: event.body });\n"
+        "    return { statusCode: 200 };\n"
+        "  }\n"
+        "  return { statusCode: 404 };\n"
+        "};\n"
+    )
+    [route] = nodelambda.analyse_node_lambda(source)
+    assert route.authenticated is authenticated, route
+
+
+@pytest.mark.parametrize(
+    ("body", "authenticated", "evidence"),
+    [
+        (  # one branch compares a token, another deletes rows unchecked
+            "  var action = e.parameter.action;\n"
+            "  if (action === 'list') {\n"
+            "    if (e.parameter.token !== TOKEN) { return deny(); }\n"
+            "    return list();\n"
+            "  } else if (action === 'purge') {\n"
+            "    sheet.deleteRows(2, 10);\n"
+            "  }\n",
+            False,
+            "deleteRows",
+        ),
+        (  # a check before the dispatch protects every branch
+            "  if (e.parameter.token !== TOKEN) { return deny(); }\n"
+            "  switch (e.parameter.action) {\n"
+            "    case 'list': return list();\n"
+            "    case 'purge': sheet.deleteRows(2, 10); break;\n"
+            "  }\n",
+            True,
+            None,
+        ),
+        (  # every branch checks for itself
+            "  switch (e.parameter.path) {\n"
+            "    case 'a': if (e.parameter.key !== KEY_A) { return deny(); } return a();\n"
+            "    case 'b': if (e.parameter.key !== KEY_B) { return deny(); } sheet.appendRow([1]); break;\n"
+            "  }\n",
+            True,
+            None,
+        ),
+    ],
+)
+def test_apps_script_dispatch_is_judged_per_branch(
+    body: str, authenticated: bool, evidence: str | None
+) -> None:
+    [endpoint] = webapps.analyse_script("function doGet(e) {\n" + body + "}\n")
+    assert endpoint.authenticated is authenticated
+    if evidence:
+        assert endpoint.mutation_evidence and evidence in endpoint.mutation_evidence

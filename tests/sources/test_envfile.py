@@ -218,8 +218,7 @@ def test_demo_repos_env(tmp_path: Path) -> None:
         "STRIPE_PUBLISHABLE_KEY",
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
-        "TWILIO_ACCOUNT_SID",
-    ]
+    ]  # TWILIO_ACCOUNT_SID is an identifier: the credential is the auth token beside it
     assert found["STRIPE_TEST_SECRET_KEY"][2:] == ("secret", False)
     decoys = {
         "TWILIO_AUTH_TOKEN",

@@ -31,6 +31,7 @@ import base64
 import binascii
 import fnmatch
 import hashlib
+import heapq
 import hmac
 import itertools
 import json
@@ -38,7 +39,7 @@ import math
 import re
 import secrets as _secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
@@ -66,6 +67,20 @@ KIND_LABELS = {
     "slack-webhook": "Slack webhook URL",
     "twilio-api-key": "Twilio API key SID",
     "twilio-account-sid": "Twilio account SID",
+    "twilio-auth-token": "Twilio auth token",
+    "mailgun-api-key": "Mailgun API key",
+    "mailchimp-api-key": "Mailchimp API key",
+    "gitlab-token": "GitLab token",
+    "azure-storage-key": "Azure storage account key",
+    "shopify-token": "Shopify access token",
+    "square-access-token": "Square access token",
+    "braintree-access-token": "Braintree access token",
+    "heroku-api-key": "Heroku API key",
+    "pypi-token": "PyPI API token",
+    "docker-hub-token": "Docker Hub access token",
+    "basic-auth": "user and password (basic auth)",
+    "rails-master-key": "Rails master key",
+    "google-service-account-key": "Google service-account private key",
     "sendgrid-api-key": "SendGrid API key",
     "private-key": "private key",
     "jwt": "JSON Web Token",
@@ -157,6 +172,39 @@ class _Hit(NamedTuple):
     detector: str
 
 
+class LineContext(NamedTuple):
+    """What a rule may know of the file a line comes from."""
+
+    file: str
+    name: str  # the lower-cased file name
+    unquoted: bool  # KEY=value needs no quotes here (.env, YAML, INI, shell, dotfiles)
+    prose: bool  # a translation catalogue
+    include_test: bool
+    every_line: bool  # a file whose every line is read (master.key, .pgpass)
+
+
+_EVERY_LINE_NAMES = frozenset({"master.key", ".pgpass", "pgpass.conf"})
+
+
+def line_context(
+    file: str, unquoted: bool | None = None, include_test: bool = False
+) -> LineContext:
+    """The context of ``file`` (``unquoted`` overrides the file-kind default)."""
+    posix = file.replace("\\", "/")
+    name = PurePosixPath(posix).name.lower()
+    every = name in _EVERY_LINE_NAMES or (
+        name.endswith(".key") and "/credentials/" in f"/{posix.lower()}"
+    )
+    return LineContext(
+        file=file,
+        name=name,
+        unquoted=unquoted_allowed(file) if unquoted is None else unquoted,
+        prose=prose_file(file),
+        include_test=include_test,
+        every_line=every,
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Value checks: entropy and placeholders
 
@@ -173,8 +221,8 @@ _PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "changethis", "replaceme", "replace_me", "replace-me",
     "your_", "your-", "yourkey", "yoursecret", "yourtoken", "yourpassword", "yourapikey",
     "example", "dummy", "placeholder", "sample", "redacted", "notasecret", "not_a_secret",
-    "not-a-secret", "not-real", "not_real", "notreal", "fake", "xxxx", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
-    "_here", "-here", "here_", "goes_here", "<", ">", "${", "{{", "}}", "%(", "os.environ",
+    "not-a-secret", "not-real", "not_real", "notreal", "fake", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
+    "_here", "-here", "here_", "goes_here", "os.environ",
     "os.getenv", "getenv(", "process.env", "env[", "environ[", "secrets.", "vault:", "ssm:",
     "arn:aws:secretsmanager", "lorem", "ipsum",
 )  # fmt: skip
@@ -191,7 +239,14 @@ _PLACEHOLDER_EXACT = frozenset(
 )  # fmt: skip
 
 _VAR_REFERENCE = re.compile(
-    r"""^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(.*\)|%[sd]|%\(\w+\)s|\{\w*\}|\{\{.*\}\}|<[^>]*>|\[[^\]]*\]|@\w+@|__\w+__|!\w+.*)$"""
+    r"""^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(.*\)|%[sd]|%\(\w+\)s|\{\w*\}|\{\{.*\}\}|<[^>]*>|\[[^\]]*\]|@\w+@|__\w+__|<%.*)$"""
+)
+#: Stand-in shapes anywhere in a value: ``<your key>``, ``${VAR}``, ``{{ var }}``, ``%(name)s``,
+#: ``<%= ENV[...] %>``, ``[set in Azure]``. A lone ``<``, ``>`` or ``(`` is no stand-in: strong
+#: passwords hold them.
+_PLACEHOLDER_SHAPE = re.compile(
+    r"<[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*>|\$\{[A-Za-z_][\w.:\-]+\}|\$\{\{|\{\{\s*[\w.|' \-]+\s*\}\}|xxxx|XXXX|%\(\w+\)s"
+    r"|<%.*?%>|\[[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*\]|\bENC\[|\$\([a-z]"
 )
 _ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz0123456789"  # and its substrings
 
@@ -207,7 +262,7 @@ def is_placeholder(value: str) -> bool:
     low = stripped.lower()
     if low in _PLACEHOLDER_EXACT or _VAR_REFERENCE.match(stripped):
         return True
-    if any(word in low for word in _PLACEHOLDER_WORDS):
+    if any(word in low for word in _PLACEHOLDER_WORDS) or _PLACEHOLDER_SHAPE.search(stripped):
         return True
     if len(set(low)) <= 2:
         return True
@@ -240,20 +295,52 @@ def _random_enough(body: str, min_entropy: float, min_classes: int = 2) -> bool:
 # --------------------------------------------------------------------------------------------
 # The prefilter and the rules
 
-_PREFILTER = re.compile(
-    rb"[spr]k_(?:live|test)_"
-    rb"|\b(?:akia|asia)[0-9a-z]{16}\b"
-    rb"|aiza"
-    rb"|gh[pousr]_|github_pat_"
-    rb"|xox[baprs]-|hooks\.slack\.com"
-    rb"|\bsg\."
-    rb"|private key|bearer|npm_|\bsk-"
-    rb"|eyj"
-    rb"|pass|pwd|secret|token|credential"
-    rb"|(?:api|access|auth|private|signing|encryption|master|app|license)[_-]?key"
-    rb"|://[^/\s:@'\"]{1,64}:[^/\s@'\"]{1,128}@"
-    rb"|\b(?:ac|sk)[0-9a-f]{32}\b"
+#: Lower-case literals one of which every line a rule can match holds (the prefilter).
+PREFILTER_WORDS = (
+    "sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_", "akia", "asia",
+    "aiza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "xapp-",
+    "hooks.slack.com", "sg.", "private key", "begin ssh2", "putty-user-key-file", "bearer",
+    "npm_", "sk-", "eyj", "pass", "pwd", "secret", "token", "credential", "salt", "nonce",
+    "-us", "mailgun", "glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glimt-", "glsoat-",
+    "glcbt-", "gloas-", "glagent-", "glwt-", "gr1348941", "shpat_", "shpca_", "shppa_",
+    "shpss_", "eaaa", "sq0", "hrku-", "pypi-", "dckr_", "login", "machine ", "sshpass", "mysql",
+    "ftp", "minio", "fernet", "jwt.encode", "hmac.new", ".connect(", "client(",
+)  # fmt: skip
+#: ...and the few that need more than a literal: ``*_KEY``, ``AUTH``, ``user:pass@`` in a URL.
+_PREFILTER_SHAPES = re.compile(
+    rb"key(?![a-z])|auth(?![a-z])|://[^/\s:@'\"]{1,64}:[^/\s@'\"]{1,128}@"
 )
+
+
+def _literal_trie(words: Iterable[str]) -> re.Pattern[bytes]:
+    """One regex matching any of ``words``, nested by common prefix (``gl(?:pat-|dt-|...)``):
+    Python's ``re`` then tries one branch per position instead of every word."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""  # a shorter word already matches
+        branches = [re.escape(char) + emit(sub) for char, sub in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(emit(tree).encode())
+
+
+_PREFILTER = _literal_trie(PREFILTER_WORDS)
+
+
+def _candidates(lower: bytes) -> Iterator[int]:
+    """Positions of prefilter hits in a lower-cased block, in order."""
+    return heapq.merge(
+        (m.start() for m in _PREFILTER.finditer(lower)),
+        (m.start() for m in _PREFILTER_SHAPES.finditer(lower)),
+    )
+
 
 _STRIPE = re.compile(
     r"(?<![A-Za-z0-9_])((sk|rk|pk)_(live|test)_([0-9A-Za-z]{16,247}))(?![0-9A-Za-z])"
@@ -265,7 +352,7 @@ _GITHUB = re.compile(
     r"(?<![A-Za-z0-9_])((gh[pousr])_([A-Za-z0-9]{36,255})|(github_pat)_([A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])"
 )
 _SLACK_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9])((xox[baprs])-([0-9A-Za-z\-]{10,250}))(?![0-9A-Za-z\-])"
+    r"(?<![A-Za-z0-9])((xoxe\.xox[bp]|xox[abeoprs]|xapp)-([0-9A-Za-z\-]{10,250}))(?![0-9A-Za-z\-])"
 )
 _SLACK_HOOK = re.compile(
     r"(https://hooks\.slack\.com/(?:services|workflows)/(T[A-Z0-9]{6,})/(B?[A-Z0-9]{6,})/([A-Za-z0-9]{16,}))"
@@ -274,7 +361,10 @@ _TWILIO = re.compile(r"(?<![A-Za-z0-9])((AC|SK)([0-9a-f]{32}))(?![A-Za-z0-9])")
 _SENDGRID = re.compile(
     r"(?<![A-Za-z0-9])(SG\.([A-Za-z0-9_\-]{22})\.([A-Za-z0-9_\-]{43}))(?![A-Za-z0-9_\-])"
 )
-_PRIVATE_KEY = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----|---- BEGIN (SSH2 ENCRYPTED PRIVATE KEY) ----"
+)
+_KEY_END = re.compile(r"-{4,5} ?END")
 _JWT = re.compile(
     r"(?<![A-Za-z0-9_\-])(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})(?![A-Za-z0-9_\-])"
 )
@@ -283,7 +373,7 @@ _URL_CREDS = re.compile(
 )
 _ASSIGN = re.compile(
     r"""(?<![A-Za-z0-9_.\-])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)["']?(?:\s*:\s*[A-Za-z_][A-Za-z0-9_\[\]., |]{0,40}?)?\s*(?P<op>:=|=>|==|=|:)\s*"""
-    r"""(?:(?P<q>["'`])(?P<qv>[^"'`]{0,500})(?P=q)|(?P<uv>[^\s"'`,;#)\]}]{1,500}))"""
+    r"""(?:[bBrRuU]{0,2}(?P<q>["'`])(?P<qv>(?:(?!(?P=q)).){0,500})(?P=q)|(?P<uv>[^\s"'`]{1,500}))"""
 )
 _BEARER = re.compile(
     r"(?<![A-Za-z0-9])[Bb]earer\s+([A-Za-z0-9_\-.=+/~]{16,500})(?![A-Za-z0-9_\-.=+/~])"
@@ -293,12 +383,18 @@ _OPENAI = re.compile(
     r"(?<![A-Za-z0-9_\-])(sk-(?:(proj|svcacct|admin)-)?([A-Za-z0-9_\-]{32,200}))(?![A-Za-z0-9_\-])"
 )
 _PAIR = re.compile(
-    r"""(?<![A-Za-z0-9_])(?P<kq>["'])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=kq)\s*,\s*(?P<q>["'])(?P<qv>[^"'`]{1,500})(?P=q)"""
+    r"""(?<![A-Za-z0-9_])(?P<kq>["'])(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=kq)\s*,\s*(?P<q>["'])(?P<qv>(?:(?!(?P=q)).){1,500})(?P=q)"""
 )
 _IN_STRING = re.compile(
     r"(?<=[;\"'?&])\s*(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})=(?P<v>[^;\"'&\s#]{1,500})"
 )
-_XML = re.compile(r"<(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})>(?P<v>[^<>\s]{1,500})</(?P=key)>")
+_XML = re.compile(
+    r"<(?P<key>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?:\s[^<>]*)?>(?P<v>[^<>\s]{1,500})</(?P=key)>"
+)
+#: ``<add key="ApiKey" value="…"/>``, ``<property name="password" value="…"/>``
+_XML_ATTR = re.compile(
+    r"""\b(?:name|key)\s*=\s*(?P<kq>["'])(?P<key>[A-Za-z_][\w.\-]{0,80})(?P=kq)\s+value\s*=\s*(?P<q>["'])(?P<v>(?:(?!(?P=q)).){1,500})(?P=q)"""
+)
 _B64_CHARS = re.compile(r"[^A-Za-z0-9+/=]")
 
 _UNQUOTED_SUFFIXES = frozenset(
@@ -314,11 +410,34 @@ _UNQUOTED_SUFFIXES = frozenset(
         ".bash",
         ".zsh",
         ".envrc",
+        ".cnf",
+        ".toml",
+        ".tfvars",
+        ".s3cfg",
+        ".netrc",
+        ".pgpass",
+        ".npmrc",
+        ".pypirc",
     }
 )
 
 _UNQUOTED_NAMES = frozenset(
-    {"dockerfile", "procfile", "credentials", ".npmrc", ".pypirc", ".netrc", ".pgpass", ".htpasswd"}
+    {
+        "dockerfile",
+        "procfile",
+        "credentials",
+        "config",
+        ".npmrc",
+        ".pypirc",
+        ".netrc",
+        ".pgpass",
+        ".htpasswd",
+        "_netrc",
+        ".git-credentials",
+        ".s3cfg",
+        ".my.cnf",
+        ".boto",
+    }
 )
 
 _SECRET_WORDS = {
@@ -346,23 +465,48 @@ _NOT_SECRET_LAST = frozenset(
         "rules", "strength", "manager", "store", "storage", "location", "source", "provider",
         "algorithm", "alg", "scheme", "id_", "ref", "key_id", "keyid", "lifetime", "age",
         "hash", "hashed", "digest", "checksum", "sha", "sha1", "sha256", "md5", "fingerprint",
+        "hasher", "hashers", "validators", "backend", "backends", "engine", "input", "button",
+        "form", "page", "link", "route", "view", "template", "icon", "tooltip", "caption",
+        "sid", "placeholder", "question", "providers", "method", "methods",
     }
 )  # fmt: skip
 #: A variable its author named a stand-in (``FAKE_PASSWORD``, ``dummyApiKey``) holds no credential.
 _STAND_IN_NAMES = frozenset({"fake", "dummy", "example", "sample", "mock", "placeholder", "bogus"})
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$|^[A-Z_][A-Z0-9_]*$")
 _NUMBERISH = re.compile(r"^[\d.,:\-+ ]+$")
 
 
-def secret_key_category(key: str) -> str | None:
-    """``password``, ``secret``, ``token`` or ``api-key`` if a variable name says it holds one.
+#: Words that say a name *may* hold a secret, less plainly than ``password`` or ``api_key``:
+#: ``STRIPE_KEY``, ``HMAC_KEY``, ``NONCE_KEY``, ``AUTH_SALT``, ``AUTH``, ``_auth``. The value must
+#: then be machine-made (no short human password).
+_WEAK_LAST = {"key": "secret", "salt": "secret", "auth": "secret", "nonce": "secret"}
+#: ...unless the word before says what kind of key it is and that kind is no secret.
+_NOT_SECRET_KEY_KIND = frozenset(
+    {
+        "public", "publishable", "pub", "primary", "foreign", "sort", "partition", "cache",
+        "lookup", "idempotency", "i18n", "translation", "map", "dict", "hot", "unique", "row",
+        "composite", "range", "dedup", "dedupe", "group", "order", "index", "shortcut",
+        "keyboard", "registry", "object", "bucket", "s3", "message", "event", "config",
+        "setting", "settings", "query", "state", "store", "redis", "column", "field", "record",
+        "item", "element", "react", "list", "schema", "label", "lock", "routing", "always",
+        "default", "metric", "metrics", "cursor", "page", "locale", "ssh",
+    }
+)  # fmt: skip
 
-    ``DB_PASSWORD``, ``smtpPassword``, ``stripe_api_key``, ``JWT_SECRET``, ``client-secret`` do;
-    ``TOKEN_EXPIRY``, ``PASSWORD_MIN_LENGTH``, ``API_KEY_ID``, ``tokenize`` do not.
+
+def _name_words(key: str) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", key).lower()) if w]
+
+
+def secret_name(key: str) -> tuple[str, bool] | None:
+    """``(category, strong)`` if a variable name says it holds a secret, else None.
+
+    ``DB_PASSWORD``, ``smtpPassword``, ``stripe_api_key``, ``JWT_SECRET``, ``client-secret`` say
+    so plainly (strong); ``STRIPE_KEY``, ``HMAC_KEY``, ``AUTH_SALT``, ``AUTH`` weakly.
+    ``TOKEN_EXPIRY``, ``PASSWORD_MIN_LENGTH``, ``API_KEY_ID``, ``CACHE_KEY``, ``tokenize`` do not.
     """
-    words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", key).lower()) if w]
+    words = _name_words(key)
     if not words or words[-1] in _NOT_SECRET_LAST or not _STAND_IN_NAMES.isdisjoint(words):
         return None
     found: str | None = None
@@ -379,22 +523,51 @@ def secret_key_category(key: str) -> str | None:
             found = "token"
         elif word.endswith("apikey"):
             found = "api-key"
-    return found
+    if found is not None:
+        return found, True
+    last = words[-1]
+    if last in _WEAK_LAST and len(words) > 1 and words[-2] not in _NOT_SECRET_KEY_KIND:
+        return _WEAK_LAST[last], False
+    if last == "auth" and len(words) == 1:
+        return "secret", False
+    return None
+
+
+def secret_key_category(key: str) -> str | None:
+    """``password``, ``secret``, ``token`` or ``api-key`` if a variable name says it holds one
+    (plainly or weakly, see :func:`secret_name`)."""
+    named = secret_name(key)
+    return named[0] if named else None
 
 
 def unquoted_allowed(file: str) -> bool:
-    """True for files where ``KEY=value`` needs no quotes: ``.env``, YAML, INI, shell, ..."""
+    """True for files where ``KEY=value`` needs no quotes: ``.env``, YAML, INI, shell, and the
+    suffix-less dotfiles (``.bashrc``, ``.zshrc``, ``.profile``, ``.s3cfg``, ``.credentials``)."""
     name = PurePosixPath(file.replace("\\", "/")).name.lower()
     if name.startswith(".env") or name.endswith(".env") or name in _UNQUOTED_NAMES:
         return True
+    if name.startswith(".") and "." not in name[1:]:
+        return True  # .bashrc, .zshrc, .bash_profile, .profile, .credentials, .s3cfg, ...
     return PurePosixPath(name).suffix in _UNQUOTED_SUFFIXES
+
+
+_PROSE_FOLDERS = frozenset({"locale", "locales", "i18n", "l10n", "lang", "langs", "translations"})
+
+
+def prose_file(file: str) -> bool:
+    """True for translation catalogues (``locales/en.json``, ``*.po``), full of labels such as
+    ``"password": "Passwort"``."""
+    path = PurePosixPath(file.replace("\\", "/").lower())
+    return path.suffix in {".po", ".pot", ".xliff", ".resx"} or not _PROSE_FOLDERS.isdisjoint(
+        path.parts[:-1]
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Per-rule checks. Each yields candidate hits for one line.
 
 
-def _rule_stripe(line: str, low: str, include_test: bool) -> Iterator[_Hit]:
+def _rule_stripe(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "_live_" not in low and "_test_" not in low:
         return
     for m in _STRIPE.finditer(line):
@@ -402,7 +575,7 @@ def _rule_stripe(line: str, low: str, include_test: bool) -> Iterator[_Hit]:
         if not _random_enough(body, 3.0):
             continue
         live = mode == "live"
-        if not live and not include_test:
+        if not live and not ctx.include_test:
             continue
         if head == "pk" and not live:
             continue  # a test publishable key is public and harmless
@@ -414,10 +587,10 @@ def _rule_stripe(line: str, low: str, include_test: bool) -> Iterator[_Hit]:
         yield _Hit(m.start(1), m.end(1), kind, live, f"{head}_{mode}", m.group(1), "stripe")
 
 
-def _rule_aws(line: str, low: str) -> Iterator[_Hit]:
+def _rule_aws(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "akia" in low or "asia" in low:
         for m in _AWS_ID.finditer(line):
-            if _random_enough(m.group(3), 2.8):
+            if _random_enough(m.group(3), 2.8, 1):
                 yield _Hit(
                     m.start(1), m.end(1), "aws-access-key-id", None, m.group(2), m.group(1), "aws"
                 )
@@ -433,7 +606,7 @@ def _rule_aws(line: str, low: str) -> Iterator[_Hit]:
                 yield _Hit(m.start(1), m.end(1), "aws-secret-access-key", None, None, value, "aws")
 
 
-def _rule_google(line: str, low: str) -> Iterator[_Hit]:
+def _rule_google(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "aiza" not in low:
         return
     for m in _GOOGLE.finditer(line):
@@ -441,7 +614,7 @@ def _rule_google(line: str, low: str) -> Iterator[_Hit]:
             yield _Hit(m.start(1), m.end(1), "google-api-key", None, "AIza", m.group(1), "google")
 
 
-def _rule_github(line: str, low: str) -> Iterator[_Hit]:
+def _rule_github(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "gh" not in low and "github_pat_" not in low:
         return
     for m in _GITHUB.finditer(line):
@@ -451,8 +624,8 @@ def _rule_github(line: str, low: str) -> Iterator[_Hit]:
             yield _Hit(m.start(1), m.end(1), "github-token", None, head, m.group(1), "github")
 
 
-def _rule_slack(line: str, low: str) -> Iterator[_Hit]:
-    if "xox" in low:
+def _rule_slack(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    if "xox" in low or "xapp-" in low:
         for m in _SLACK_TOKEN.finditer(line):
             if _random_enough(m.group(3).replace("-", ""), 3.0):
                 yield _Hit(
@@ -472,19 +645,31 @@ def _rule_slack(line: str, low: str) -> Iterator[_Hit]:
                 )
 
 
-def _rule_twilio(line: str, low: str) -> Iterator[_Hit]:
-    for m in _TWILIO.finditer(line):
-        body = m.group(3)
-        if (
-            _random_enough(body, 3.0)
-            and any(c.isdigit() for c in body)
-            and any(c.isalpha() for c in body)
-        ):
-            kind = "twilio-api-key" if m.group(2) == "SK" else "twilio-account-sid"
-            yield _Hit(m.start(1), m.end(1), kind, None, m.group(2), m.group(1), "twilio")
+_HEX32_QUOTED = re.compile(r"""(["'])([0-9a-f]{32})\1""")
 
 
-def _rule_sendgrid(line: str, low: str) -> Iterator[_Hit]:
+def _rule_twilio(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """An account SID (``AC``) or API key SID (``SK``) is an identifier; the credential is the
+    32-hex auth token or key secret passed beside it (``Client("AC…", "<token>")``)."""
+    sids = [m for m in _TWILIO.finditer(line) if _random_enough(m.group(3), 3.0)]
+    if not sids:
+        return
+    for m in _HEX32_QUOTED.finditer(line):
+        if any(s.start(3) <= m.start(2) < s.end(3) for s in sids):
+            continue
+        if _random_enough(m.group(2), 3.0):
+            yield _Hit(
+                m.start(2),
+                m.end(2),
+                "twilio-auth-token",
+                None,
+                sids[0].group(2),
+                m.group(2),
+                "twilio",
+            )
+
+
+def _rule_sendgrid(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "sg." not in low:
         return
     for m in _SENDGRID.finditer(line):
@@ -507,7 +692,7 @@ def _jwt_header_ok(token: str) -> bool:
     return b"John Doe" not in body and b'"1234567890"' not in body
 
 
-def _rule_jwt(line: str, low: str) -> Iterator[_Hit]:
+def _rule_jwt(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "eyj" not in low:
         return
     for m in _JWT.finditer(line):
@@ -519,7 +704,7 @@ def _rule_jwt(line: str, low: str) -> Iterator[_Hit]:
 _WEAK_PASSWORDS = frozenset({"pass", "password", "passwd", "secret", "pwd", "pw", "x", "****"})
 
 
-def _rule_url(line: str, low: str) -> Iterator[_Hit]:
+def _rule_url(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "://" not in low or "@" not in low:
         return
     for m in _URL_CREDS.finditer(line):
@@ -551,59 +736,167 @@ def _encodes_placeholder(value: str) -> bool:
     return decoded.isprintable() and is_placeholder(decoded)
 
 
-def _assignment_value_ok(category: str, value: str) -> bool:
-    if value.startswith(
-        ("$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_", "$pbkdf2", "$6$", "$5$", "sha256$")
-    ):
-        return False  # a password hash, not the password
-    if is_placeholder(value) or _NUMBERISH.match(value) or value.count(" ") >= 2 or "(" in value:
+_HASH_PREFIXES = ("$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_", "$pbkdf2", "$6$", "$5$", "sha256$")
+_PATH = re.compile(r"^(?:~|\.{1,2})?(?:/[\w.\-@]+)+/?$|^[A-Za-z]:\\[\w\\. \-]+$")
+_PARTS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+_CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
+_WORD_SYMBOLS = frozenset(" _-./:,?!'&")
+
+
+_BACKSLASH_PATH = re.compile(r"^[\w .{}\-]+(?:\\{1,2}[\w .{}\-]+){2,}$")
+_ESCAPES = re.compile(r"^(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[nrt0\\])+$")
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
+def _looks_like_path(value: str) -> bool:
+    """``/run/secrets/db``, ``./certs/app.key``, ``Software\\Python\\Core``: a path, not base64
+    that starts with ``/`` (base64 is about 40% upper case; paths are mostly lower case)."""
+    if _BACKSLASH_PATH.match(value):
+        return True
+    if not _PATH.match(value):
         return False
-    if _encodes_placeholder(value):
-        return False  # a Kubernetes Secret's base64 of "password" or "changeme-please"
-    if category == "password":
-        return len(value) >= 6 and shannon_entropy(value) >= 2.3 and not _IDENTIFIER.match(value)
-    # tokens, secrets and API keys are machine-made: long, varied, not an identifier or a path
+    letters = [c for c in value if c.isalpha()]
+    return sum(c.isupper() for c in letters) <= 0.2 * max(1, len(letters))
+
+
+def _pronounceable(part: str) -> bool:
+    low = part.lower()
+    if len(low) <= 3:
+        return True
+    vowels = sum(c in "aeiouy" for c in low)
+    return vowels / len(low) >= 0.2 and not _CONSONANT_RUN.search(low)
+
+
+def _wordlike(value: str) -> bool:
+    """Made of readable words: an identifier (``users_by_email``), a label or a sentence
+    (``Forgot your password?``, ``Passwort``), not a random string."""
+    if any(not c.isalnum() and c not in _WORD_SYMBOLS for c in value):
+        return False
+    parts = [p for p in _PARTS.split(value) if p]
+    if not parts or not all(p.isalpha() for p in parts):
+        return False
+    if not all(p.islower() or p.istitle() or (p.isupper() and len(p) <= 5) for p in parts):
+        return False
+    long_parts = [p for p in parts if len(p) >= 4]
+    return bool(long_parts) and all(_pronounceable(p) for p in long_parts)
+
+
+def _entropy_floor(value: str) -> float:
+    """Three quarters of the most a value of this length over its own alphabet can hold (hex:
+    16 symbols; lower-case alphanumerics: 36; plus the separators it uses): random values clear
+    it, words do not."""
+    alnum = [c for c in value if c.isalnum()]
+    symbols = len({c for c in value if not c.isalnum()})
+    if all(c in "0123456789abcdefABCDEF" for c in alnum) and not (
+        any(c.islower() for c in alnum) and any(c.isupper() for c in alnum)
+    ):
+        alphabet = 16 + symbols
+    else:
+        alphabet = (
+            26 * any(c.islower() for c in alnum)
+            + 26 * any(c.isupper() for c in alnum)
+            + 10 * any(c.isdigit() for c in alnum)
+            + symbols
+        )
+    return 0.75 * min(math.log2(max(alphabet, 2)), math.log2(max(len(value), 2)))
+
+
+def _dense_with_spaces(value: str) -> bool:
+    """A long random value that happens to hold a space (a WordPress salt), not prose."""
     return (
-        len(value) >= 12
-        and shannon_entropy(value) >= 3.0
-        and _char_classes(value) >= 2
-        and not _IDENTIFIER.match(value)
-        and not (value.startswith(("/", "./", "~/")) or "://" in value or " " in value)
+        len(value) >= 24
+        and value.count(" ") <= len(value) // 10
+        and _char_classes(value) >= 3
+        and shannon_entropy(value) >= 4.5
     )
 
 
-def _rule_assign(line: str, low: str, unquoted: bool) -> Iterator[_Hit]:
+class ValueContext(NamedTuple):
+    """What the judgement knows besides the value: the name's category, whether the name says
+    secret plainly (``PASSWORD``, ``API_KEY``) or only weakly (``*_KEY``, ``*_SALT``, ``AUTH``),
+    and whether the file holds user-facing text (i18n catalogues), where labels abound."""
+
+    category: str
+    strong_name: bool = True
+    prose_file: bool = False
+
+
+def judge_value(value: str, context: ValueContext) -> bool:
+    """True when ``value``, assigned to a name that says secret, reads as a real credential.
+
+    A scored judgement of the whole value, not a veto on one character: stand-in shapes
+    (``changeme``, ``<your key>``, ``${VAR}``), numbers, password hashes, base64 of a stand-in,
+    URLs and paths are out; readable words (identifiers, labels, sentences) are out; the rest must
+    be long enough and hold at least three quarters of the entropy its own alphabet allows.
+    A password under a plain password name may be short and human (``hunter22``)."""
+    if not value or is_placeholder(value) or _NUMBERISH.match(value):
+        return False
+    if value.startswith(_HASH_PREFIXES) or _encodes_placeholder(value):
+        return False  # a password hash, or a Kubernetes Secret's base64 of "changeme"
+    if "://" in value or _looks_like_path(value) or _wordlike(value) or _ESCAPES.match(value):
+        return False
+    if " " in value and not _dense_with_spaces(value):
+        return False
+    classes = _char_classes(value)
+    if context.category == "password" and context.strong_name and not context.prose_file:
+        return len(value) >= 6 and classes >= 2 and shannon_entropy(value) >= 2.0
+    shortest = 10 if classes >= 3 else 12
+    return (
+        len(value) >= shortest and classes >= 2 and shannon_entropy(value) >= _entropy_floor(value)
+    )
+
+
+_YAML_NOT_A_VALUE = re.compile(r"^(?:![\w!]*|[&*][\w\-]+|[|>][+\-]?\d?)$")
+
+
+def _unquoted_value(value: str) -> str:
+    """A bare value without the punctuation that closes its line (``,``, ``;``, an unmatched
+    ``)``/``]``/``}``)."""
+    value = value.rstrip(",;")
+    while (
+        value
+        and value[-1] in ")]}"
+        and value.count(value[-1]) > value.count({")": "(", "]": "[", "}": "{"}[value[-1]])
+    ):
+        value = value[:-1].rstrip(",;")
+    return value
+
+
+def _rule_assign(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """``name = "value"`` and, where the file kind allows, ``NAME=value`` / ``name: value``."""
     if "=" not in line and ":" not in line:
         return
     for m in _ASSIGN.finditer(line):
-        category = secret_key_category(m.group("key"))
-        if category is None:
+        named = secret_name(m.group("key"))
+        if named is None:
             continue
         quoted = m.group("q") is not None
         if quoted:
-            value, start, end = m.group("qv"), m.start("qv"), m.end("qv")
+            value, start = m.group("qv"), m.start("qv")
         else:
-            if not unquoted or m.group("op") == "==":
+            if not ctx.unquoted:
                 continue
-            value, start, end = m.group("uv"), m.start("uv"), m.end("uv")
-        if value.startswith(("!", "&", "*", "|", ">")) and not quoted:
-            continue  # YAML tags, anchors, aliases and block scalars
-        if _assignment_value_ok(category, value):
-            yield _Hit(start, end, category, None, None, value, "assignment")
+            value, start = _unquoted_value(m.group("uv")), m.start("uv")
+            if m.group("op") == "==":  # KEY==x in a .env file: the value starts with "="
+                value, start = "=" + value, start - 1
+            if _YAML_NOT_A_VALUE.match(value):
+                continue  # YAML tags, anchors, aliases and block scalars
+        if judge_value(value, ValueContext(named[0], named[1], ctx.prose)):
+            yield _Hit(start, start + len(value), named[0], None, None, value, "assignment")
 
 
-def _rule_bearer(line: str, low: str) -> Iterator[_Hit]:
+def _rule_bearer(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "bearer" not in low:
         return
     for m in _BEARER.finditer(line):
         value = m.group(1)
         if value.startswith("eyJ"):
             continue  # a JWT: the jwt rule judges it
-        if _random_enough(value, 3.0) and len(value) >= 16 and not _IDENTIFIER.match(value):
+        if _random_enough(value, 3.0) and len(value) >= 16 and not _wordlike(value):
             yield _Hit(m.start(1), m.end(1), "token", None, "Bearer", value, "bearer")
 
 
-def _rule_npm_openai(line: str, low: str) -> Iterator[_Hit]:
+def _rule_npm_openai(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "npm_" in low:
         for m in _NPM.finditer(line):
             if _random_enough(m.group(2), 3.5):
@@ -618,6 +911,214 @@ def _rule_npm_openai(line: str, low: str) -> Iterator[_Hit]:
                 )
 
 
+# --------------------------------------------------------------------------------------------
+# Provider rules written from each provider's documented key format
+
+
+class _Shape(NamedTuple):
+    """A provider key recognisable by its shape alone: the hint the lowered line must hold,
+    the pattern (group 1 the whole key, group 2 the random body), kind and prefix class."""
+
+    hint: str
+    pattern: re.Pattern[str]
+    kind: str
+    prefix: str
+    min_entropy: float
+
+
+_SHAPES: tuple[_Shape, ...] = (
+    # Mailgun private API keys: legacy "key-" + 32 hex; current 32 hex-8 hex-8 hex
+    _Shape("key-", re.compile(r"(?<![A-Za-z0-9_-])(key-([0-9a-f]{32}))(?![0-9A-Za-z])"), "mailgun-api-key", "key-", 3.0),
+    _Shape("-", re.compile(r"(?<![A-Za-z0-9_-])(([0-9a-f]{32})-[0-9a-f]{8}-[0-9a-f]{8})(?![0-9A-Za-z-])"), "mailgun-api-key", "mailgun", 3.0),
+    # Mailchimp API keys: 32 hex, a dash and the data-centre ("-us6")
+    _Shape("-us", re.compile(r"(?<![A-Za-z0-9_-])(([0-9a-f]{32})-us[0-9]{1,2})(?![0-9A-Za-z])"), "mailchimp-api-key", "-us", 3.0),
+    # GitLab tokens: personal, deploy, runner, pipeline-trigger, feed, mail, SCIM, CI job, OAuth
+    _Shape("gl", re.compile(r"(?<![A-Za-z0-9_-])((?:glpat|gldt|glrt|glptt|glft|glimt|glsoat|glcbt|gloas|glagent|glwt)-([A-Za-z0-9_\-.]{20,200}))(?![A-Za-z0-9_\-])"), "gitlab-token", "glpat", 3.5),
+    _Shape("gr1348941", re.compile(r"(?<![A-Za-z0-9])(GR1348941([A-Za-z0-9_\-]{20,}))(?![A-Za-z0-9_\-])"), "gitlab-token", "GR1348941", 3.5),
+    # Azure storage account keys: 64 random bytes, 88 base64 characters
+    _Shape("accountkey", re.compile(r"AccountKey=(([A-Za-z0-9+/]{86}==))"), "azure-storage-key", "AccountKey", 4.5),
+    # Shopify: admin API access, custom app, partner and shared-secret tokens
+    _Shape("shp", re.compile(r"(?<![A-Za-z0-9_])(shp(?:at|ca|pa|ss)_([0-9a-fA-F]{32}))(?![0-9A-Za-z])"), "shopify-token", "shpat", 3.0),
+    # Square: production access tokens (EAAA + 60), legacy sq0atp-/sq0csp- tokens and secrets
+    _Shape("eaaa", re.compile(r"(?<![A-Za-z0-9_-])(EAAA([A-Za-z0-9_\-]{60}))(?![A-Za-z0-9_\-])"), "square-access-token", "EAAA", 4.0),
+    _Shape("sq0", re.compile(r"(?<![A-Za-z0-9_-])(sq0(?:atp|csp)-([A-Za-z0-9_\-]{22,43}))(?![A-Za-z0-9_\-])"), "square-access-token", "sq0", 3.5),
+    # Heroku platform API tokens (the new format; the old ones are UUIDs under a key name)
+    _Shape("hrku-", re.compile(r"(?<![A-Za-z0-9_-])(HRKU-([A-Za-z0-9_\-]{20,200}))(?![A-Za-z0-9_\-])"), "heroku-api-key", "HRKU", 3.5),
+    # PyPI API tokens: "pypi-" and a base64 macaroon that begins with the issuer
+    _Shape("pypi-", re.compile(r"(?<![A-Za-z0-9_-])(pypi-(AgE[A-Za-z0-9_\-]{50,}))(?![A-Za-z0-9_\-])"), "pypi-token", "pypi", 4.0),
+    # Docker Hub personal and organisation access tokens
+    _Shape("dckr_", re.compile(r"(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_([A-Za-z0-9_\-]{20,}))(?![A-Za-z0-9_\-])"), "docker-hub-token", "dckr_pat", 3.5),
+)  # fmt: skip
+
+
+def _rule_shapes(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """Every provider of ``_SHAPES`` whose hint the line holds."""
+    for shape in _SHAPES:
+        if shape.hint not in low:
+            continue
+        for m in shape.pattern.finditer(line):
+            if _random_enough(m.group(2), shape.min_entropy):
+                yield _Hit(
+                    m.start(1),
+                    m.end(1),
+                    shape.kind,
+                    None,
+                    shape.prefix,
+                    m.group(1),
+                    shape.kind.split("-")[0],
+                )
+
+
+_BRAINTREE = re.compile(
+    r"(?<![A-Za-z0-9_])(access_token\$(production|sandbox)\$([0-9a-z]{16})\$([0-9a-f]{32}))(?![0-9a-f])"
+)
+
+
+def _rule_braintree(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """Braintree (PayPal) access tokens: ``access_token$production$<merchant>$<32 hex>``."""
+    if "access_token$" not in low:
+        return
+    for m in _BRAINTREE.finditer(line):
+        live = m.group(2) == "production"
+        if (live or ctx.include_test) and _random_enough(m.group(4), 3.0):
+            yield _Hit(
+                m.start(1),
+                m.end(1),
+                "braintree-access-token",
+                live,
+                "access_token",
+                m.group(1),
+                "braintree",
+            )
+
+
+_BASIC_BLOB = re.compile(
+    r"""(?:["']auth["']\s*:\s*|(?<![A-Za-z0-9])_auth\s*=\s*)["']?([A-Za-z0-9+/]{8,}={0,2})"""
+)
+
+
+def _rule_basic_auth(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """Docker ``config.json`` ``"auth"`` and ``.npmrc`` ``_auth``: base64 of ``user:password``."""
+    if "auth" not in low:
+        return
+    for m in _BASIC_BLOB.finditer(line):
+        try:
+            decoded = base64.b64decode(m.group(1), validate=True).decode("utf-8")
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            continue
+        user, sep, password = decoded.partition(":")
+        if (
+            sep
+            and user
+            and decoded.isprintable()
+            and judge_value(password, ValueContext("password"))
+        ):
+            yield _Hit(
+                m.start(1), m.end(1), "basic-auth", None, "user:password", m.group(1), "basic-auth"
+            )
+
+
+_NETRC = re.compile(r"(?:^|\s)password\s+(\S+)")
+
+
+def _rule_netrc(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """``.netrc``: ``machine host login user password <password>``."""
+    if ctx.name not in {".netrc", "_netrc", "netrc"}:
+        return
+    for m in _NETRC.finditer(line):
+        if judge_value(m.group(1), ValueContext("password")):
+            yield _Hit(m.start(1), m.end(1), "password", None, "netrc", m.group(1), "netrc")
+
+
+_PGPASS = re.compile(r"^(?:[^:#\\]|\\.)*:(?:[^:\\]|\\.)*:(?:[^:\\]|\\.)*:(?:[^:\\]|\\.)*:(.+)$")
+
+
+def _rule_pgpass(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """``.pgpass``: ``host:port:database:user:password`` (every line is read)."""
+    if ctx.name not in {".pgpass", "pgpass.conf"}:
+        return
+    m = _PGPASS.match(line.strip())
+    if m and judge_value(m.group(1).replace("\\:", ":"), ValueContext("password")):
+        start = line.index(m.group(1))
+        yield _Hit(start, start + len(m.group(1)), "password", None, "pgpass", m.group(1), "pgpass")
+
+
+_HEX32_LINE = re.compile(r"^\s*([0-9a-f]{32})\s*$")
+
+
+def _rule_rails_master_key(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """Rails ``config/master.key`` (and ``config/credentials/<env>.key``): 32 hex, alone."""
+    if not ctx.every_line or ctx.name.endswith("pgpass") or ctx.name == "pgpass.conf":
+        return
+    m = _HEX32_LINE.match(line)
+    if m and _random_enough(m.group(1), 3.0):
+        yield _Hit(
+            m.start(1), m.end(1), "rails-master-key", None, "master.key", m.group(1), "rails"
+        )
+
+
+_CLI_PASSWORD = re.compile(
+    r"\b(?:(?:docker|podman|buildah|skopeo|oras|helm(?:\s+registry)?)\s+login\b.*?\s(?:-p|--password)(?:=|\s+)"
+    r"|\bsshpass\s+-p\s*|\bmysql(?:dump|admin)?\b.*?\s-p)([^\s'\"]{4,})"
+)
+
+
+def _rule_cli_password(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """A password on a command line: ``docker login -p …``, ``mysql -p…``, ``sshpass -p …``."""
+    if "login" not in low and "sshpass" not in low and "mysql" not in low:
+        return
+    for m in _CLI_PASSWORD.finditer(line):
+        if judge_value(m.group(1), ValueContext("password")):
+            yield _Hit(m.start(1), m.end(1), "password", None, "command line", m.group(1), "cli")
+
+
+#: Known client calls whose positional arguments hold a credential: (hint, call pattern,
+#: index of the secret argument, category).
+_POSITIONAL: tuple[tuple[str, re.Pattern[str], int, str], ...] = (
+    ("login", re.compile(r"\.login\s*\("), 1, "password"),
+    ("ftp", re.compile(r"\bFTP(?:_TLS)?\s*\("), 2, "password"),
+    ("minio", re.compile(r"\bMinio\s*\("), 2, "secret"),
+    ("auth(", re.compile(r"\b(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth)\s*\("), 1, "password"),
+    ("oauth", re.compile(r"\b(?:OAuthHandler|OAuth1|OAuth1Session)\s*\("), 1, "secret"),
+    ("fernet", re.compile(r"\bFernet\s*\("), 0, "secret"),
+    ("jwt.encode", re.compile(r"\bjwt\.encode\s*\("), 1, "secret"),
+    ("hmac.new", re.compile(r"\bhmac\.new\s*\("), 0, "secret"),
+    ("auth", re.compile(r"\bauth\s*=\s*\("), 1, "password"),
+    ("connect", re.compile(r"\b(?:pymysql|MySQLdb|mysql\.connector)\.connect\s*\("), 2, "password"),
+)  # fmt: skip
+_ARG = re.compile(
+    r"""\s*(?:[bBrRuU]{0,2}(["'])((?:(?!\1)[^\\]|\\.)*)\1|[^,()"']+(?:\([^()]*\))?)\s*(,|\))"""
+)
+
+
+def _positional_literal(line: str, pos: int, index: int) -> tuple[int, str] | None:
+    """The string literal passed as argument ``index`` of the call whose ``(`` ends at ``pos``."""
+    for count in range(index + 1):
+        m = _ARG.match(line, pos)
+        if m is None:
+            return None
+        if count == index:
+            return (m.start(2), m.group(2)) if m.group(1) else None
+        if m.group(3) == ")":
+            return None
+        pos = m.end()
+    return None
+
+
+def _rule_positional(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """A secret passed positionally to a known client: ``server.login("me@x.io", "…")``,
+    ``Minio(host, access, "…")``, ``Fernet(b"…")``, ``HTTPBasicAuth("u", "…")``."""
+    for hint, call, index, category in _POSITIONAL:
+        if hint not in low:
+            continue
+        for m in call.finditer(line):
+            found = _positional_literal(line, m.end(), index)
+            if found and judge_value(found[1], ValueContext(category)):
+                yield _Hit(
+                    found[0], found[0] + len(found[1]), category, None, None, found[1], "positional"
+                )
+
+
 #: Inline markers other scanners honour: ``# pragma: allowlist secret`` (detect-secrets),
 #: ``gitleaks:allow``, ``nosec``/``NOSONAR`` next to a credential.
 _INLINE_ALLOW = re.compile(
@@ -627,67 +1128,63 @@ INLINE_REASON = "inline allowlist comment on the line"
 _HOST_PORT = re.compile(r"^[\w.\-]+:\d+$")
 
 
-def _strict_category(key: str) -> str | None:
-    """The category when the name *ends* in the secret noun (``DB_PASSWORD``, ``apiKey``), for
-    the looser pair forms where a list of strings could otherwise pass for an assignment."""
-    words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", key).lower()) if w]
-    if not words or words[-1] == "pass":
+def _strict_name(key: str) -> tuple[str, bool] | None:
+    """The name judgement when the name *ends* in the secret noun (``DB_PASSWORD``, ``apiKey``,
+    ``NONCE_KEY``, ``<Pass>``), for the looser pair forms where a list of strings could otherwise
+    pass for an assignment."""
+    words = _name_words(key)
+    named = secret_name(key)
+    if not words or named is None:
         return None
-    category = secret_key_category(key)
     last = words[-1]
     ends = (
         last in _SECRET_WORDS
+        or last in _WEAK_LAST
         or (len(words) > 1 and (words[-2], last) in _SECRET_PAIRS)
         or last.endswith(("password", "passwd", "secret", "token", "apikey"))
     )
-    return category if ends else None
+    return named if ends else None
 
 
-def _pair_value_ok(category: str, value: str) -> bool:
+def _pair_value_ok(named: tuple[str, bool], value: str, ctx: LineContext) -> bool:
+    """As an assignment, and not a constant's name (``'CAST_KEY', 'X509_ATTRIBUTE'`` is a list
+    of names) nor itself a secret's name."""
     return (
-        _assignment_value_ok(category, value)
-        and " " not in value
-        and _char_classes(value) >= 2
+        judge_value(value, ValueContext(named[0], named[1], ctx.prose))
+        and not (not named[1] and _CONSTANT_NAME.match(value))
         and not _HOST_PORT.match(value)
         and secret_key_category(value) is None
     )
 
 
-def _rule_pairs(line: str, low: str) -> Iterator[_Hit]:
-    """``("password", "value")`` (a getenv default, a config setter, PHP ``define``),
-    ``;Password=value;`` inside a string (connection and query strings) and
-    ``<password>value</password>``."""
-    if "," in line:
-        for m in _PAIR.finditer(line):
-            category = _strict_category(m.group("key"))
-            if category is not None and _pair_value_ok(category, m.group("qv")):
-                yield _Hit(
-                    m.start("qv"), m.end("qv"), category, None, None, m.group("qv"), "assignment"
-                )
-    if "=" in line:  # Password=...; in a connection string, ?api_key=... in a URL
-        for m in _IN_STRING.finditer(line):
-            category = _strict_category(m.group("key"))
-            if category is not None and _pair_value_ok(category, m.group("v")):
-                yield _Hit(
-                    m.start("v"), m.end("v"), category, None, None, m.group("v"), "assignment"
-                )
-    if "</" in line:
-        for m in _XML.finditer(line):
-            category = _strict_category(m.group("key"))
-            if category is not None and _pair_value_ok(category, m.group("v")):
-                yield _Hit(
-                    m.start("v"), m.end("v"), category, None, None, m.group("v"), "assignment"
-                )
+_PAIR_FORMS = (
+    (",", _PAIR, "qv"),  # ("DB_PASSWORD", "…"): a getenv default, PHP define, a config setter
+    ("=", _IN_STRING, "v"),  # ;Password=…; in a connection string, ?api_key=… in a URL
+    ("</", _XML, "v"),  # <password>…</password>, <Pass encoding="base64">…</Pass>
+    ("value", _XML_ATTR, "v"),  # <add key="ApiKey" value="…"/>
+)
+
+
+def _rule_pairs(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
+    """A secret name and its value side by side, in the forms of ``_PAIR_FORMS``."""
+    for hint, pattern, group in _PAIR_FORMS:
+        if hint not in low:
+            continue
+        for m in pattern.finditer(line):
+            named = _strict_name(m.group("key"))
+            if named is not None and _pair_value_ok(named, m.group(group), ctx):
+                value = m.group(group)
+                yield _Hit(m.start(group), m.end(group), named[0], None, None, value, "assignment")
 
 
 def _private_key_hits(line: str, following: list[str]) -> Iterator[_Hit]:
     for m in _PRIVATE_KEY.finditer(line):
         rest = line[m.end() :].replace("\\n", "\n")
-        parts = [rest.split("-----END", 1)[0]]
-        if "-----END" not in rest:
+        parts = [_KEY_END.split(rest, 1)[0]]
+        if not _KEY_END.search(rest):
             for other in following:
-                parts.append(other.split("-----END", 1)[0])
-                if "-----END" in other:
+                parts.append(_KEY_END.split(other, 1)[0])
+                if _KEY_END.search(other):
                     break
         # drop PEM headers such as "Proc-Type: 4,ENCRYPTED" before joining the base64 body
         body = "".join(
@@ -696,7 +1193,54 @@ def _private_key_hits(line: str, following: list[str]) -> Iterator[_Hit]:
         # No placeholder-word test here: a long random body contains short words by chance.
         if len(body) < 64 or shannon_entropy(body) < 4.0 or "..." in "".join(parts):
             continue
-        yield _Hit(m.start(), m.end(), "private-key", None, m.group(1), body, "private-key")
+        label = m.group(1) or m.group(2)
+        kind = (
+            "google-service-account-key" if '"private_key"' in line[: m.start()] else "private-key"
+        )
+        yield _Hit(m.start(), m.end(), kind, None, label, body, "private-key")
+
+
+def _putty_key_hits(line: str, following: list[str]) -> Iterator[_Hit]:
+    """A PuTTY ``.ppk`` file: the ``Private-Lines`` after its ``PuTTY-User-Key-File`` header."""
+    if not line.startswith("PuTTY-User-Key-File-"):
+        return
+    body: list[str] = []
+    count = 0
+    for text in following:
+        if text.startswith("Private-Lines:"):
+            count = (
+                int(text.split(":", 1)[1].strip() or 0)
+                if text.split(":", 1)[1].strip().isdigit()
+                else 0
+            )
+            continue
+        if count and len(body) < count:
+            body.append(text.strip())
+    value = "".join(body)
+    if len(value) >= 64 and shannon_entropy(value) >= 4.0:
+        yield _Hit(
+            0,
+            len(line),
+            "private-key",
+            None,
+            "PuTTY " + line.split(":", 1)[-1].strip(),
+            value,
+            "private-key",
+        )
+
+
+#: Rules that know a provider's format; they run first and claim their spans.
+PROVIDER_RULES: tuple[Callable[[str, str, LineContext], Iterator[_Hit]], ...] = (
+    _rule_stripe, _rule_aws, _rule_google, _rule_github, _rule_slack, _rule_twilio,
+    _rule_sendgrid, _rule_jwt, _rule_shapes, _rule_braintree, _rule_url, _rule_bearer,
+    _rule_npm_openai, _rule_basic_auth, _rule_rails_master_key,
+)  # fmt: skip
+#: Rules that judge a value by the name or the place it is given; a span a provider rule
+#: claimed is not reported twice.
+NAME_RULES: tuple[Callable[[str, str, LineContext], Iterator[_Hit]], ...] = (
+    _rule_assign, _rule_pairs, _rule_netrc, _rule_pgpass, _rule_cli_password, _rule_positional,
+)  # fmt: skip
+_EVERY_LINE = re.compile(rb"[^\n]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -765,9 +1309,9 @@ class Scanner:
     ) -> list[Detection]:
         """Every detection in ``text``; lines are numbered from 1. ``unquoted`` defaults to the
         file type (``.env``, YAML, INI, shell: yes; code: no)."""
-        allow_unquoted = unquoted_allowed(file) if unquoted is None else unquoted
+        ctx = line_context(file, unquoted, self.include_test)
         out: list[Detection] = []
-        self._scan_block(text.encode("utf-8", "surrogatepass"), 1, file, allow_unquoted, out)
+        self._scan_block(text.encode("utf-8", "surrogatepass"), 1, ctx, out)
         return out
 
     def scan_file(
@@ -782,7 +1326,7 @@ class Scanner:
         gives no detections. ``display`` is the name detections carry (default: the path).
         OSErrors propagate: the caller names the file in its own error record."""
         file = display if display is not None else str(path)
-        allow_unquoted = unquoted_allowed(file) if unquoted is None else unquoted
+        ctx = line_context(file, unquoted, self.include_test)
         out: list[Detection] = []
         with open(path, "rb") as handle:
             first = handle.read(BLOCK_BYTES)
@@ -809,20 +1353,23 @@ class Scanner:
                         cut = len(data)  # one enormous line: scan what we have, keep memory bounded
                     block, pending = data[:cut], data[cut:]
                 if block:
-                    self._scan_block(block, line_no, file, allow_unquoted, out)
+                    self._scan_block(block, line_no, ctx, out)
                     line_no += block.count(b"\n")
         return out
 
     # -- internals ----------------------------------------------------------------------------
 
     def _scan_block(
-        self, data: bytes, first_line: int, file: str, unquoted: bool, out: list[Detection]
+        self, data: bytes, first_line: int, ctx: LineContext, out: list[Detection]
     ) -> None:
         lower = data.lower()
         counted_pos, counted_line = 0, first_line
         next_allowed = 0
-        for m in _PREFILTER.finditer(lower):
-            pos = m.start()
+        if ctx.every_line:
+            candidates: Iterable[int] = (m.start() for m in _EVERY_LINE.finditer(lower))
+        else:
+            candidates = _candidates(lower)
+        for pos in candidates:
             if pos < next_allowed:
                 continue
             start = data.rfind(b"\n", 0, pos) + 1
@@ -834,9 +1381,10 @@ class Scanner:
             next_allowed = end + 1
             line = data[start : min(end, start + MAX_LINE)].decode("utf-8", "replace").rstrip("\r")
             following: Iterable[str] = ()
-            if b"private key" in lower[start:end]:
+            head = lower[start:end]
+            if b"private key" in head or b"putty-user-key-file" in head:
                 following = _following_lines(data, end)
-            consumed = self._scan_line(line, counted_line, file, unquoted, following, out)
+            consumed = self._scan_line(line, counted_line, ctx, following, out)
             if consumed:
                 skip_to = end
                 for _ in range(consumed):
@@ -848,8 +1396,7 @@ class Scanner:
         self,
         line: str,
         lineno: int,
-        file: str,
-        unquoted: bool,
+        ctx: LineContext,
         following: Iterable[str],
         out: list[Detection],
     ) -> int:
@@ -857,27 +1404,21 @@ class Scanner:
         low = line.lower()
         hits: list[_Hit] = []
         consumed = 0
-        hits.extend(_rule_stripe(line, low, self.include_test))
-        hits.extend(_rule_aws(line, low))
-        hits.extend(_rule_google(line, low))
-        hits.extend(_rule_github(line, low))
-        hits.extend(_rule_slack(line, low))
-        hits.extend(_rule_twilio(line, low))
-        hits.extend(_rule_sendgrid(line, low))
-        hits.extend(_rule_jwt(line, low))
-        if "private key" in low:
+        for rule in PROVIDER_RULES:
+            hits.extend(rule(line, low, ctx))
+        if "private key" in low or "putty-user-key-file" in low:
             lines = list(following)
-            for hit in _private_key_hits(line, lines):
+            for hit in itertools.chain(
+                _private_key_hits(line, lines), _putty_key_hits(line, lines)
+            ):
                 hits.append(hit)
                 consumed = max(consumed, _block_length(lines))
-        hits.extend(_rule_url(line, low))
-        hits.extend(_rule_bearer(line, low))
-        hits.extend(_rule_npm_openai(line, low))
         claimed = [(h.start, h.end) for h in hits]
-        for hit in itertools.chain(_rule_assign(line, low, unquoted), _rule_pairs(line, low)):
-            if not any(hit.start < e and s < hit.end for s, e in claimed):
-                hits.append(hit)
-                claimed.append((hit.start, hit.end))
+        for rule in NAME_RULES:
+            for hit in rule(line, low, ctx):
+                if not any(hit.start < e and s < hit.end for s, e in claimed):
+                    hits.append(hit)
+                    claimed.append((hit.start, hit.end))
         inline = INLINE_REASON if hits and _INLINE_ALLOW.search(low) else None
         seen: set[tuple[int, int]] = set()
         for hit in sorted(hits, key=lambda h: (h.start, h.end)):
@@ -888,14 +1429,14 @@ class Scanner:
             out.append(
                 Detection(
                     kind=hit.kind,
-                    file=file,
+                    file=ctx.file,
                     line=lineno,
                     live=hit.live,
                     length=len(hit.value),
                     prefix_class=hit.prefix_class,
                     fingerprint=fingerprint,
                     detector=hit.detector,
-                    allowlisted=self.allowlist_reason(fingerprint, file) or inline,
+                    allowlisted=self.allowlist_reason(fingerprint, ctx.file) or inline,
                 )
             )
         return consumed
@@ -919,7 +1460,7 @@ def _following_lines(data: bytes, end: int, limit: int = 200) -> list[str]:
         nxt = len(data) if nxt == -1 else nxt
         text = data[pos:nxt].decode("utf-8", "replace").rstrip("\r")
         lines.append(text)
-        if "-----END" in text:
+        if _KEY_END.search(text) or text.startswith("Private-MAC:"):
             break
         pos = nxt + 1
     return lines
@@ -927,7 +1468,7 @@ def _following_lines(data: bytes, end: int, limit: int = 200) -> list[str]:
 
 def _block_length(lines: list[str]) -> int:
     for index, text in enumerate(lines):
-        if "-----END" in text:
+        if _KEY_END.search(text) or text.startswith("Private-MAC:"):
             return index + 1
     return 0
 

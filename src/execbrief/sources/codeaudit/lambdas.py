@@ -206,6 +206,85 @@ def _call_name(node: ast.Call) -> str:
     return ""
 
 
+def _credential_read(node: ast.AST, names: dict[str, str]) -> str | None:
+    """The header (``Authorization``, ``x-api-key``) or ``authorizer`` read anywhere in ``node``,
+    directly or through a local name bound to such a read."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id in names:
+            return names[child.id]
+        key: str | None = None
+        if isinstance(child, ast.Subscript):
+            key = _str(child.slice)
+        elif (
+            isinstance(child, ast.Call)
+            and isinstance(child.func, ast.Attribute)
+            and child.func.attr == "get"
+            and child.args
+        ):
+            key = _str(child.args[0])
+        if key is not None and (key.lower() in AUTH_HEADERS or key.lower() == "authorizer"):
+            return key
+    return None
+
+
+def _credential_names(roots: list[ast.AST]) -> dict[str, str]:
+    """Local names bound (in any order of assignment) to a header or authorizer read."""
+    names: dict[str, str] = {}
+    assigns = [n for root in roots for n in ast.walk(root) if isinstance(n, ast.Assign)]
+    for _ in range(3):  # token = header.removeprefix("Bearer "): follow a few hops
+        for assign in assigns:
+            found = _credential_read(assign.value, names)
+            if found:
+                for target in assign.targets:
+                    if isinstance(target, ast.Name):
+                        names.setdefault(target.id, found)
+    return names
+
+
+def _empty(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value in (None, "", False, 0)
+
+
+def _verified_compare(node: ast.Compare, names: dict[str, str], display: str) -> str | None:
+    """``supplied == EXPECTED`` or ``supplied != os.environ[...]`` on a header read; an authorizer
+    claim compared or tested for membership (``"admin" in claims["cognito:groups"]``). A
+    presence test (``if not token``, ``token is None``, ``"authorization" in headers``) is no
+    verification."""
+    sides = [node.left, *node.comparators]
+    found = next((k for k in (_credential_read(side, names) for side in sides) if k), None)
+    if found is None:
+        return None
+    at = f" at {display}:{node.lineno}"
+    if found.lower() == "authorizer":
+        if all(isinstance(op, ast.Is | ast.IsNot) for op in node.ops) or any(
+            _empty(side) for side in sides
+        ):
+            return None
+        return f"checks an API Gateway authorizer claim{at}"
+    if all(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops) and not any(
+        _empty(side) for side in sides
+    ):
+        return f"compares the {found} header{at}"
+    return None
+
+
+def _jwt_verified(call: ast.Call) -> bool:
+    """``jwt.decode(token, key, ...)``: a key is passed and verification is not switched off."""
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    if len(call.args) < 2 and "key" not in keywords:
+        return False
+    verify = keywords.get("verify")
+    if isinstance(verify, ast.Constant) and verify.value is False:
+        return False
+    options = keywords.get("options")
+    if isinstance(options, ast.Dict):
+        for key, value in zip(options.keys, options.values, strict=False):
+            off = isinstance(value, ast.Constant) and value.value is False
+            if key is not None and _str(key) == "verify_signature" and off:
+                return False
+    return True
+
+
 def _dotted(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -221,6 +300,8 @@ class _Handler:
 
     def __init__(self, module: _Module, display: str, handler: str) -> None:
         self.module = module
+        #: names bound anywhere in the handler to a header or authorizer read
+        self.credentials: dict[str, str] = {}
         self.display = display
         self.handler = handler
         self.routes: list[Route] = []
@@ -331,8 +412,14 @@ class _Handler:
         self, nodes: Iterable[ast.AST], env: dict[str, list[str]], depth: int = 0
     ) -> str | None:
         """The first caller check found in ``nodes`` (and the module functions they call)."""
+        nodes = list(nodes)
+        credentials = {**self.credentials, **_credential_names(nodes)}
         for root in nodes:
             for node in ast.walk(root):
+                if isinstance(node, ast.Compare):
+                    found = _verified_compare(node, credentials, self.display)
+                    if found:
+                        return found
                 found = self._auth_node(node, env, depth)
                 if found:
                     return found
@@ -343,7 +430,9 @@ class _Handler:
         at = f" at {self.display}:{line}" if line else ""
         if isinstance(node, ast.Call):
             dotted = _dotted(node.func)
-            if (
+            if dotted.endswith("jwt.decode") and not _jwt_verified(node):
+                pass  # decoded without a key, or with verification switched off: no check
+            elif (
                 dotted.endswith("jwt.decode")
                 or dotted in {"decode_jwt", "jwt_decode"}
                 or dotted.endswith(".verify_jwt")
@@ -365,20 +454,8 @@ class _Handler:
                 found = self._function_auth(name, depth + 1)
                 if found:
                     return f"calls {name}(), which {found}"
-        if isinstance(node, ast.Subscript | ast.Call):
-            key = _str(node.slice) if isinstance(node, ast.Subscript) else None
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "get"
-            ):
-                key = _str(node.args[0]) if node.args else None
-            if key is not None:
-                lowered = key.lower()
-                if lowered in AUTH_HEADERS:
-                    return f"reads the {key} header{at}"
-                if lowered == "authorizer":
-                    return f"reads the API Gateway authorizer claims{at}"
+        # Reading the Authorization header or the authorizer claims proves nothing by itself:
+        # a comparison of what was read (see _verified_compare) or a verifying call is the check.
         if isinstance(node, ast.Compare):
             for side in (node.left, *node.comparators):
                 keys = self.chain(side, env)
@@ -447,6 +524,7 @@ class _Handler:
         """Analyse the handler; a handler with no routing is one route of its own."""
         params = [a.arg for a in function.args.args]
         env: dict[str, list[str]] = {params[0]: []} if params else {}
+        self.credentials = _credential_names([function])
         before = self._decorator_auth(function, 0)
         self.block(function.body, env, Constraint(), before, depth=0)
         if not self.routes:

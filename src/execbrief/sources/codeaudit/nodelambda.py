@@ -4,9 +4,9 @@ The same questions as for Python (``codeaudit.lambdas``), answered by pattern ov
 body with comments blanked: the routes it dispatches on (``event.httpMethod === "POST"``,
 ``event.requestContext.http.method``, ``event.path``/``rawPath``, ``event.routeKey === "POST /x"``,
 ``switch (event.routeKey) { case "POST /x": ... }``, through local names such as ``method``), whether
-a branch checks its caller (the Authorization or API-key header, ``jwt.verify``,
-``timingSafeEqual``, authorizer claims, a Stripe webhook signature, or a same-file function that
-does), and whether it writes (POST/PUT/PATCH/DELETE, DynamoDB/SES/Stripe write calls).
+a branch checks its caller (``jwt.verify``, ``timingSafeEqual``, a Stripe webhook signature, the
+Authorization or API-key header or an authorizer claim *compared* — a mere read or a presence
+test is no check — or a same-file function that does), and whether it writes (POST/PUT/PATCH/DELETE, DynamoDB/SES/Stripe write calls).
 """
 
 from __future__ import annotations
@@ -33,12 +33,21 @@ _SWITCH = re.compile(
     rf"\bswitch\s*\(\s*(?P<subject>{_METHOD}|{_KEY}|{_PATH})(?:\.toUpperCase\(\))?\s*\)\s*\{{"
 )
 _CASE = re.compile(r"\bcase\s+['\"`]([^'\"`]+)['\"`]\s*:|\bdefault\s*:")
-_AUTH = re.compile(
+#: Calls that verify what the caller sent.
+_VERIFY = re.compile(
+    r"\bjwt\.verify\s*\(|\bjwtVerify\s*\(|timingSafeEqual\s*\(|constructEvent\s*\(", re.IGNORECASE
+)
+#: Reads of what the caller sent: they count only when what was read is compared.
+_READ = re.compile(
     r"headers\s*(?:\.\s*authorization\b|\.\s*Authorization\b|\[\s*['\"](?:authorization|Authorization|x-api-key|X-Api-Key)['\"]\s*\])"
-    r"|\bjwt\.verify\s*\(|\bjwtVerify\s*\(|timingSafeEqual\s*\(|requestContext\.authorizer|constructEvent\s*\("
-    r"|['\"](?:stripe-signature|x-hub-signature(?:-256)?|x-api-key)['\"]",
+    r"|requestContext\.authorizer|['\"](?:x-api-key)['\"]",
     re.IGNORECASE,
 )
+_COMPARED = re.compile(
+    r"(?<![=!])(?:===|!==|==|!=)(?!=)(?!\s*(?:null\b|undefined\b|''|\"\"|[;)]|$))|\.includes\s*\(",
+    re.MULTILINE,
+)
+_BINDING = re.compile(r"^\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=")
 _WRITES = re.compile(
     r"\b(?:Put|Update|Delete|BatchWrite|TransactWrite)(?:Item)?Command\b|\bSend(?:Raw|Templated)?EmailCommand\b"
     r"|\.(?:put|update|delete|batchWrite|transactWrite|sendEmail|publish|sendMessage)\s*\("
@@ -88,10 +97,39 @@ def _parse(kind: str, value: str) -> tuple[str | None, str | None] | None:
     return None
 
 
+def _statement(code: str, start: int, end: int, at: int) -> tuple[int, int]:
+    head = max(code.rfind(c, start, at) for c in ";\n{") + 1
+    tails = [i for i in (code.find(c, at, end) for c in ";\n") if i != -1]
+    return head, min(tails) if tails else end
+
+
+def _verified(code: str, start: int, end: int) -> re.Match[str] | None:
+    """A verifying call, or a read of the caller's header or claims whose value is compared
+    (in its statement, or through the name it is bound to); a presence test is no check."""
+    found = _VERIFY.search(code, start, end)
+    if found:
+        return found
+    for read in _READ.finditer(code, start, end):
+        head, tail = _statement(code, start, end, read.start())
+        statement = code[head:tail]
+        if _COMPARED.search(statement):
+            return read
+        bound = _BINDING.match(statement)
+        if bound:
+            name = re.escape(bound.group(1))
+            use = re.compile(
+                rf"\b{name}\b[\w.$\[\]'\"():-]*\s*(?:===|!==|==|!=)(?!=)(?!\s*(?:null\b|undefined\b|''|\"\"))"
+                rf"|(?:===|!==|==|!=)\s*{name}\b|\b{name}\b[\w.$\[\]'\"-]*\.includes\s*\("
+            )
+            if use.search(code, tail, end):
+                return read
+    return None
+
+
 def _auth(
     code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
 ) -> str | None:
-    found = _AUTH.search(code, start, end)
+    found = _verified(code, start, end)
     if found:
         return f"checks the caller ({found.group(0).strip()[:40]}) at line {_line(code, found.start())}"
     if depth < 3:
@@ -215,7 +253,7 @@ def _branches(
     # a caller check at the top of the handler, before any dispatch, protects every route
     before = _auth(code, start, first, functions)
     for position, method, path, body_start, body_end, condition in sorted(branches):
-        in_condition = _AUTH.search(condition)
+        in_condition = _verified(condition, 0, len(condition))
         auth = (
             before
             or (

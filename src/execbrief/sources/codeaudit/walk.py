@@ -1,7 +1,7 @@
 """Walk a code folder the way a reviewer would read it.
 
 Honours every ``.gitignore`` in the tree (nested ones apply below their folder, deeper rules win,
-``!negations`` work), skips vendored trees (``node_modules``, ``.venv``, ``dist``, ...), never
+``!negations`` work), skips vendored trees (``node_modules``, ``.venv``, ``dist``, any folder with a ``pyvenv.cfg``, ...), never
 follows a symbolic link (a link to a file or folder inside the tree is read at its real place, so
 nothing is lost; a link out of the tree is never read; a link loop cannot trap the walk), skips
 files over a size limit and binary files (a NUL byte in the first 8 KiB, or a known binary suffix).
@@ -28,8 +28,6 @@ SKIP_DIRS = frozenset(
         "jspm_packages",
         ".venv",
         "venv",
-        "env",
-        ".env.d",
         "virtualenv",
         "site-packages",
         "dist",
@@ -50,10 +48,12 @@ SKIP_DIRS = frozenset(
         ".nuxt",
         ".cache",
         "coverage",
-        ".idea",
-        ".vscode",
     }
 )
+#: ``.vscode``, ``.idea`` and folders named ``env`` are read: deploy passwords and
+#: ``config/env/production.env`` live there. A virtualenv of any name is known by its
+#: ``pyvenv.cfg`` and skipped.
+VENV_MARKER = "pyvenv.cfg"
 
 #: Suffixes that are binary whatever their first bytes say.
 BINARY_SUFFIXES = frozenset(
@@ -172,7 +172,7 @@ def walk(
                 stats.skip("symbolic link")
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if entry.name in skip_dirs:
+                if entry.name in skip_dirs or os.path.isfile(os.path.join(entry.path, VENV_MARKER)):
                     stats.skip("vendored or generated folder")
                     continue
                 if honour_gitignore and _ignored(specs, child, is_dir=True):

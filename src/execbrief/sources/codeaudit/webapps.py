@@ -5,7 +5,10 @@ strings kept for the checks but blanked for brace matching, and each ``doGet``/`
 found by matching braces. A body checks its caller when it compares a token, key, secret or
 signature (``e.parameter.token !== TOKEN``), verifies an HMAC (``computeHmacSha256Signature``), or
 compares the signed-in user (``Session.getActiveUser().getEmail() ===``) — directly or in a function
-of the same file it calls.
+of the same file it calls. A body that dispatches on ``action``/``path`` (``if (action ===
+"delete")``, ``switch (e.parameter.path)``) is judged per branch: a check before the dispatch
+protects every branch, otherwise each branch needs its own, and one unchecked branch leaves the
+endpoint unauthenticated (its write is the evidence).
 """
 
 from __future__ import annotations
@@ -34,6 +37,15 @@ _WRITES = re.compile(
     r"createFile|setTrashed|sendEmail|createDraft)\s*\(|MailApp\.|GmailApp\.send|UrlFetchApp\.fetch\s*\("
 )
 _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^")
+#: Dispatch on a request parameter: ``if (action === "delete") {``, ``switch (e.parameter.path) {``.
+_DISPATCH_WORDS = r"(?:action|path|pathInfo|op|cmd|command|route|mode|method|page)"
+_DISPATCH_IF = re.compile(
+    rf"\bif\s*\(([^(){{}};]*\b{_DISPATCH_WORDS}\b[^(){{}};]*(?:===|==)\s*['\"][^'\"]+['\"][^{{}};]*)\)\s*\{{"
+)
+_DISPATCH_SWITCH = re.compile(
+    rf"\bswitch\s*\(\s*[\w.$\[\]'\"]*\b{_DISPATCH_WORDS}\b[\w.$\[\]'\"]*\s*\)\s*\{{"
+)
+_CASE = re.compile(r"\bcase\s+['\"][^'\"]*['\"]\s*:|\bdefault\s*:")
 
 
 @dataclass(frozen=True)
@@ -215,6 +227,43 @@ def _statements(body: str) -> list[tuple[int, str]]:
     return out
 
 
+def _branches(code: str, structure: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each ``action``/``path`` dispatch branch in a body: an ``if`` with its
+    condition and block, or a ``case`` up to the next one."""
+    out: list[tuple[int, int]] = []
+    for match in _DISPATCH_IF.finditer(code, start, end):
+        out.append((match.start(), _body_end(structure, match.end() - 1)))
+    for match in _DISPATCH_SWITCH.finditer(code, start, end):
+        switch_end = _body_end(structure, match.end() - 1)
+        cases = list(_CASE.finditer(code, match.end(), switch_end))
+        for index, case in enumerate(cases):
+            case_end = cases[index + 1].start() if index + 1 < len(cases) else switch_end
+            out.append((case.start(), case_end))
+    return sorted(out)
+
+
+def _judge_branches(
+    code: str, structure: str, start: int, end: int, functions: dict[str, tuple[int, int, int]]
+) -> tuple[str | None, re.Match[str] | None] | None:
+    """Per-branch judgement of a dispatching body: a check before the first branch protects all;
+    otherwise every branch must check the caller itself. Returns (caller check, an unchecked
+    branch's write) or None when the body does not dispatch."""
+    branches = _branches(code, structure, start, end)
+    if not branches:
+        return None
+    before = _auth(code, start, branches[0][0], functions)
+    if before:
+        return before, None
+    checks: list[str] = []
+    for branch_start, branch_end in branches:
+        found = _auth(code, branch_start, branch_end, functions)
+        if found:
+            checks.append(found)
+            continue
+        return None, _WRITES.search(code, branch_start, branch_end)
+    return f"every {len(branches)} dispatch branches check the caller ({checks[0]})", None
+
+
 def analyse_script(text: str) -> list[WebEndpoint]:
     """The ``doGet``/``doPost`` functions of one ``.gs``/``.js`` file."""
     if "doGet" not in text and "doPost" not in text:
@@ -227,8 +276,13 @@ def analyse_script(text: str) -> list[WebEndpoint]:
         if name not in functions:
             continue
         start, body_start, body_end = functions[name]
-        auth = _auth(code, body_start, body_end, functions)
-        writes = _WRITES.search(code, body_start, body_end)
+        judged = _judge_branches(code, structure, body_start, body_end, functions)
+        if judged is None:
+            auth = _auth(code, body_start, body_end, functions)
+            writes = _WRITES.search(code, body_start, body_end)
+        else:
+            auth, unchecked = judged
+            writes = unchecked or _WRITES.search(code, body_start, body_end)
         mutating = name == "doPost" or writes is not None
         evidence = (
             f"calls {writes.group(0).strip('.( ')} at line {_line(code, writes.start())}"
