@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import ClassVar
 
 from execbrief.document import (
@@ -27,12 +28,19 @@ from execbrief.renderers.formatting import (
 )
 
 
+def escape_text(text: str) -> str:
+    """Text from the sources made inert in markdown: ``<``, ``>`` and ``&`` as HTML entities, so a
+    ``<script>`` or ``onerror`` in a note, memo or entity name stays text in any markdown viewer."""
+    return html.escape(text, quote=False)
+
+
 def escape_cell(text: str) -> str:
-    """A table cell safe for GFM tables (pipes escaped, no newlines)."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell safe for GFM tables (HTML escaped, pipes escaped, no newlines)."""
+    return escape_text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _cited(text: str, mark: str) -> str:
+    text = escape_text(text)
     return f"{text} {mark}" if mark else text
 
 
@@ -47,7 +55,7 @@ class MarkdownRenderer:
         """The document as markdown."""
         cites = Citations()
         title, subtitle = heading(document)
-        lines = [f"# {title}", "", f"*{subtitle}*", ""]
+        lines = [f"# {escape_text(title)}", "", f"*{escape_text(subtitle)}*", ""]
         if not document.reconciled or document.warnings:
             lines.append(
                 "> **Not reconciled — figures below may be wrong.**"
@@ -62,14 +70,15 @@ class MarkdownRenderer:
             lines += [f"- {_cited(b.text, cites.mark(b.provenance))}" for b in document.summary]
             lines.append("")
         for section in document.sections:
-            lines += [f"## {section.title}", ""]
+            lines += [f"## {escape_text(section.title)}", ""]
             for block in section.blocks:
                 lines += self._block(block, cites)
                 lines.append("")
         notes = cites.notes()
         if notes:
             lines += ["## Sources", ""]
-            lines += [f"{number}. `{note}`" for number, note in notes]
+            # a code span shows its text literally (no HTML); a backtick could close it early
+            lines += [f"{number}. `{note.replace('`', chr(39))}`" for number, note in notes]
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -77,7 +86,7 @@ class MarkdownRenderer:
         out: list[str] = []
         title = getattr(block, "title", None)
         if title and not isinstance(block, Chart):
-            out += [f"### {title}", ""]
+            out += [f"### {escape_text(title)}", ""]
         if isinstance(block, Paragraph):
             out.append(_cited(block.text, cites.mark(block.provenance)))
         elif isinstance(block, BulletList):
@@ -88,7 +97,7 @@ class MarkdownRenderer:
                     f" {metric.unit}" if metric.unit and not isinstance(metric.value, str) else ""
                 )
                 out.append(
-                    f"- **{metric.label}:** {_cited(format_value(metric.value) + unit, cites.mark(metric.provenance))}"
+                    f"- **{escape_text(metric.label)}:** {_cited(format_value(metric.value) + unit, cites.mark(metric.provenance))}"
                 )
         elif isinstance(block, Table):
             numeric_columns = [
@@ -102,23 +111,25 @@ class MarkdownRenderer:
                 cells = [escape_cell(format_value(v)) for v in row.cells]
                 out.append("| " + " | ".join(cells) + f" | {cites.mark(row.provenance)} |")
             if block.caption:
-                out += ["", f"*{block.caption}*"]
+                out += ["", f"*{escape_text(block.caption)}*"]
         elif isinstance(block, Findings):
             if not block.findings:
-                out.append(block.empty_text)
+                out.append(escape_text(block.empty_text))
             index = 0
             for group in same_fix_groups(block.findings):
                 start = index + 1
                 for finding in group:
                     index += 1
-                    who = f" ({finding.entity})" if finding.entity else ""
+                    who = f" ({escape_text(finding.entity)})" if finding.entity else ""
                     out.append(
-                        f"{index}. **[{finding.severity.value.upper()}] {finding.title}**{who} {cites.mark(finding.provenance)}".rstrip()
+                        f"{index}. **[{finding.severity.value.upper()}] {escape_text(finding.title)}**{who} {cites.mark(finding.provenance)}".rstrip()
                     )
-                    out.append(f"   - Evidence: {finding.evidence}")
+                    out.append(f"   - Evidence: {escape_text(finding.evidence)}")
                 lead = f"Fix for {start}–{index}, one action" if len(group) > 1 else "Fix"
                 fix = group[0]
-                out.append(f"   - {lead}: {fix.recommendation} (effort: {fix.effort.value})")
+                out.append(
+                    f"   - {lead}: {escape_text(fix.recommendation)} (effort: {fix.effort.value})"
+                )
         elif isinstance(block, ActionPlan):
             for index, action in enumerate(block.actions, 1):
                 who = f" — {action.entity}" if action.entity else ""
@@ -129,15 +140,17 @@ class MarkdownRenderer:
                     )
                 )
                 if action.rationale:
-                    out.append(f"   {action.rationale}")
+                    out.append(f"   {escape_text(action.rationale)}")
         elif isinstance(block, Chart):
             out += [f"### {_cited(block.title, cites.mark(block.provenance))}", ""]
             for series in block.series:
                 if series.points:
                     first, last = series.points[0], series.points[-1]
                     out.append(
-                        f"- {series.name}: `{sparkline(series)}` {first.label} {format_value(first.value)} → "
-                        f"{last.label} {format_value(last.value)}"
+                        escape_text(
+                            f"- {series.name}: {sparkline(series)} {first.label} "
+                            f"{format_value(first.value)} → {last.label} {format_value(last.value)}"
+                        )
                     )
         return out
 
