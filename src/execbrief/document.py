@@ -60,6 +60,12 @@ class Table:
     align: tuple[str, ...] = ()
     caption: str | None = None
 
+    def __post_init__(self) -> None:
+        # a plain tuple or list of cells is a row with no provenance: accept it as one
+        rows = tuple(row if isinstance(row, Row) else Row(tuple(row)) for row in self.rows)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "columns", tuple(self.columns))
+
 
 @dataclass(frozen=True)
 class Metrics:
