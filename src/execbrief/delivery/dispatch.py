@@ -39,6 +39,7 @@ from execbrief.errors import (
     QuotaExceeded,
     RecipientRejected,
     RunHalted,
+    StoreError,
     TransientDeliveryError,
 )
 from execbrief.store.db import DeliveryKey, Store
@@ -103,7 +104,12 @@ def dispatch(
             if result.halted:
                 run.not_attempted(work[index:])
                 break
-            run.deliver(item, recipient)
+            try:
+                run.deliver(item, recipient)
+            except StoreError as exc:
+                result.halted = f"halted: {exc}"
+                run.unrecorded(work[index:], str(exc))
+                break
         completed = True
     finally:
         problems = [outcome for outcome in result.outcomes if outcome.problem]
@@ -113,7 +119,12 @@ def dispatch(
         summary: dict[str, Any] = {"counts": result.counts()}
         if result.halted:
             summary["halted"] = result.halted
-        store.finish_run(run.run_id, status, summary)
+        try:
+            store.finish_run(run.run_id, status, summary)
+        except StoreError:
+            if not completed:
+                raise
+            # the halt already says why; the next run finds this run dead and recovers its rows
     if result.exit_code:
         send_alert(
             result,
@@ -390,7 +401,7 @@ class _Run:
                 self.result.halted = f"halted: {error}"
                 self.transport_down = True
             else:
-                self.store.complete(delivery_id, sent.message_id, sent.response)
+                self._record_sent(item, recipient, delivery_id, sent.message_id, sent.response)
                 if item.document is not None and not item.document.reconciled:
                     # sent with --allow-unreconciled: the audit trail says so, and why
                     self.store.record_event(
@@ -410,6 +421,46 @@ class _Run:
                     attempts=attempt,
                 )
             return
+
+    def _record_sent(
+        self,
+        item: Outgoing,
+        recipient: str,
+        delivery_id: int,
+        message_id: str,
+        response: str | None,
+    ) -> None:
+        """Mark the delivery sent; when the store refuses, the outcome is ``unknown`` (it went
+        out, the store does not know it) and the refusal halts the run."""
+        try:
+            self.store.complete(delivery_id, message_id, response)
+        except StoreError as exc:
+            self.add(
+                item,
+                recipient,
+                DeliveryStatus.UNKNOWN,
+                DeliveryAction.UNKNOWN,
+                message_id=message_id,
+                delivery_id=delivery_id,
+                error=f"sent as {message_id}, but not recorded: {exc}",
+            )
+            raise
+
+    def unrecorded(self, rest: Sequence[tuple[Outgoing, str]], reason: str) -> None:
+        """Deliveries the run could not reach because the store refused a write: shown as
+        pending (nothing was sent), recorded by the next run."""
+        for item, recipient in rest:
+            if any(
+                (o.report, o.recipient) == (item.report, recipient) for o in self.result.outcomes
+            ):
+                continue  # this one already has its outcome (sent but not recorded)
+            self.add(
+                item,
+                recipient,
+                DeliveryStatus.PENDING,
+                DeliveryAction.PENDING,
+                error=f"not attempted: {reason}",
+            )
 
     def _settle(
         self,

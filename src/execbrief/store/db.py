@@ -23,6 +23,7 @@ Time comes from the ``clock`` passed in; the store never reads the system clock 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -174,7 +175,12 @@ class Store:
     """The SQLite store. Open with ``Store(path, clock=...)``; use as a context manager."""
 
     def __init__(
-        self, path: str | os.PathLike[str], *, clock: Clock, is_alive: AliveCheck | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock,
+        is_alive: AliveCheck | None = None,
+        busy_timeout: float = 30.0,
     ) -> None:
         self.path = Path(path)
         self.clock = clock
@@ -183,15 +189,17 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(
-                self.path, isolation_level=None, timeout=30.0, check_same_thread=False
+                self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
             )
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             migrate(self.db)
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.Error as exc:
+            raise StoreError(self._refusal(exc, "cannot be opened")) from None
+        except OSError as exc:
             raise StoreError(
                 f"{self.path}: cannot open the store ({exc}); check the path and its permissions"
             ) from None
@@ -219,18 +227,45 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``: other writers wait for it)."""
+        """One write transaction (``BEGIN IMMEDIATE``: other writers wait for it).
+
+        A write SQLite refuses (a full disk, a read-only file, a lock held past the busy timeout)
+        is a ``StoreError`` of one sentence saying what to do; the transaction is rolled back, so
+        nothing is half-written.
+        """
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot start a transaction ({exc})") from None
+            raise StoreError(self._refusal(exc, "cannot start a transaction")) from None
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
             self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(self._refusal(exc, "cannot be written")) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk ends the transaction itself)
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("ROLLBACK")
+
+    def _refusal(self, exc: sqlite3.Error, what: str) -> str:
+        text = str(exc).lower()
+        if "full" in text:
+            cause, fix = "the disk is full", "free space on that disk"
+        elif "readonly" in text or "read-only" in text:
+            cause, fix = "the file is read-only", "make the store and its folder writable"
+        elif "locked" in text or "busy" in text:
+            cause, fix = "another process holds it locked", "let the other execbrief finish"
+        else:
+            cause, fix = f"SQLite said: {exc}", "check the file and its folder"
+        return (
+            f"{self.path}: the store {what} ({cause}); {fix} and run again (a delivery in flight "
+            "shows as unknown and is not resent)"
+        )
 
     # ------------------------------------------------------------------ runs
 
