@@ -14,18 +14,7 @@ from click.testing import CliRunner
 
 from execbrief.cli import cli
 from kits.aws import sent_messages, verify
-
-NOTE = """# Harbor Charters handoff
-
-## Finance
-
-- Cash on hand: $12,000
-- Burn rate: $7,500/mo
-
-## Sales
-
-Pipeline: none
-"""
+from kits.send_cli import NOTE
 
 CONFIG = """
 [portfolio]

@@ -43,6 +43,7 @@ from execbrief.records.code import (
     StackItem,
 )
 from execbrief.records.secrets import SecretFinding
+from execbrief.secrets.scanner import KIND_LABELS
 from execbrief.snapshot import Provenance, Snapshot
 from execbrief.values import Cadence, Money, MoneyRange
 
@@ -82,41 +83,6 @@ PROVIDER_KINDS = frozenset(
 )
 #: Keys that are public by design (a Stripe publishable key sits in every checkout page).
 PUBLIC_KINDS = frozenset({"stripe-publishable-key"})
-SECRET_LABELS = {
-    "stripe-secret-key": "Stripe secret key",
-    "stripe-restricted-key": "Stripe restricted key",
-    "stripe-publishable-key": "Stripe publishable key",
-    "aws-access-key-id": "AWS access key id",
-    "aws-secret-access-key": "AWS secret access key",
-    "google-api-key": "Google API key",
-    "github-token": "GitHub token",
-    "slack-token": "Slack token",
-    "slack-webhook": "Slack webhook URL",
-    "twilio-api-key": "Twilio API key",
-    "twilio-account-sid": "Twilio account SID",
-    "sendgrid-api-key": "SendGrid API key",
-    "private-key": "private key",
-    "twilio-auth-token": "Twilio auth token",
-    "mailgun-api-key": "Mailgun API key",
-    "mailchimp-api-key": "Mailchimp API key",
-    "gitlab-token": "GitLab token",
-    "azure-storage-key": "Azure storage account key",
-    "shopify-token": "Shopify access token",
-    "square-access-token": "Square access token",
-    "braintree-access-token": "Braintree access token",
-    "heroku-api-key": "Heroku API key",
-    "pypi-token": "PyPI API token",
-    "docker-hub-token": "Docker Hub access token",
-    "basic-auth": "user and password (basic auth)",
-    "rails-master-key": "Rails master key",
-    "google-service-account-key": "Google service-account private key",
-    "jwt": "JSON Web Token",
-    "url-credentials": "password in a URL",
-    "password": "hardcoded password",
-    "secret": "hardcoded secret",
-    "token": "hardcoded token",
-    "api-key": "hardcoded API key",
-}
 ROTATE = {
     "stripe": "roll the key in the Stripe dashboard (Developers > API keys)",
     "aws": "deactivate and delete the access key in IAM, then issue a new one to a role",
@@ -292,7 +258,7 @@ def _secret_findings(snapshot: Snapshot) -> tuple[list[Finding], list[Provenance
         )
         entities = sorted({r.entity for r in found})
         first = min((r for r in records if r.file == file), key=lambda r: r.line)
-        label = SECRET_LABELS.get(first.kind, first.kind)
+        label = KIND_LABELS.get(first.kind, first.kind)
         if first.live is True:
             severity, mode = Severity.CRITICAL, "live"
         elif first.live is False:
