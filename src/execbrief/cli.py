@@ -216,7 +216,7 @@ def collect_snapshot(loaded: Loaded, as_of: date) -> Any:
     "fmt",
     default="text",
     show_default=True,
-    help="Output format: text, markdown, json (or a plugin's).",
+    help="Output format: text, markdown, json or html (or a plugin's; `execbrief reports` lists them).",
 )
 @click.option(
     "--out",
@@ -235,13 +235,15 @@ def build(
     """Build reports. With one report and no --out, print it to stdout."""
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        from execbrief.pipeline import build_reports
+        from execbrief.pipeline import build_reports, report_names
 
         if fmt not in loaded.registry.renderers:
             fail(
                 f"--format {fmt!r} is unknown; expected one of {', '.join(sorted(loaded.registry.renderers))}"
             )
-        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+        wanted = report_names(loaded.config, loaded.registry, reports)
+        steps = total_sources(loaded.config) + len(wanted)
+        with progress_bar("Reading sources, then building", steps) as advance:
             run = build_reports(
                 loaded.config,
                 loaded.registry,

@@ -164,10 +164,18 @@ class Built:
     error: str | None = None
 
 
-def build(ctx: ReportContext, registry: Registry, names: Iterable[str]) -> list[Built]:
-    """Build each named report; one failing report never stops the others."""
+def build(
+    ctx: ReportContext,
+    registry: Registry,
+    names: Iterable[str],
+    progress: Progress | None = None,
+) -> list[Built]:
+    """Build each named report; one failing report never stops the others. ``progress`` hears
+    "building <report>" before each (the analyses run inside the first report that needs them)."""
     out: list[Built] = []
     for name in names:
+        if progress is not None:
+            progress(f"building {name}")
         report = registry.reports[name]
         try:
             out.append(Built(name, report.build(ctx)))
@@ -201,7 +209,7 @@ def build_reports(
     ``clock`` stamps anything the store writes when it opens."""
     wanted = report_names(config, registry, names)
     snapshot = collect(config, registry, as_of, progress=progress)
-    built = build(context(snapshot, config, registry), registry, wanted)
+    built = build(context(snapshot, config, registry), registry, wanted, progress)
     documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
     return BuildRun(documents, [item.error or "" for item in built if item.document is None])
 
