@@ -33,6 +33,18 @@ TIER_TITLES = {
     CostTier.LOW_COST: "Low-cost actions",
     CostTier.REVENUE: "Revenue-producing actions",
 }
+#: The portfolio figures of the cash section, in the order the brief's key figures take them:
+#: the headline (cash, the average burn and the runway at it) first, then the ranges.
+PORTFOLIO_FIGURES = (
+    "finance.cash",
+    "finance.burn.net.average",
+    "finance.runway.average",
+    "finance.runway.average.out_date",
+    "finance.burn.net.3m",
+    "finance.burn.net.6m",
+    "finance.burn.gross.3m",
+    "finance.runway.out_date",
+)
 DUE = {
     Severity.CRITICAL: 7,
     Severity.HIGH: 14,
@@ -61,16 +73,9 @@ class CfoReport(BaseReport):
                 Bullet("No ledger was read, so cash, burn and runway cannot be computed.")
             )
         else:
-            run = port.runway
-            if run is not None:
-                summary.append(
-                    Bullet(
-                        f"Portfolio cash {brief_money(run.cash) if run.cash else 'unknown'}; net "
-                        f"burn {brief_money(port.net_burn_3m) if port.net_burn_3m else 'unknown'} "
-                        f"over {fb._span(fin.window_3m)}; runway {run.text}.",
-                        run.provenance[:3],
-                    )
-                )
+            headline = fb.cash_headline(port)
+            if headline is not None:
+                summary.append(headline)
             total = port.totals(fin.window_12m)
             summary.append(
                 Bullet(
@@ -79,21 +84,7 @@ class CfoReport(BaseReport):
                     f"{brief_money(total.expenses)}, net {brief_money(total.net)}."
                 )
             )
-            short = [
-                e
-                for e in fin.entities
-                if e.runway and e.runway.months_low is not None and e.runway.status != "not burning"
-            ]
-            short.sort(
-                key=lambda e: (
-                    e.runway.months_low if e.runway and e.runway.months_low is not None else 0
-                )
-            )
-            for ent in short[:3]:
-                if ent.runway and ent.runway.months_low is not None and ent.runway.months_low < 6:
-                    summary.append(
-                        Bullet(f"{ent.name}: runway {ent.runway.text}.", ent.runway.provenance[:2])
-                    )
+            summary.extend(fb.short_runways(fin))
         failed = [r for r in fin.rules if r.status == "fail"]
         if failed:
             by_rule: dict[str, list[str]] = {}
@@ -188,19 +179,8 @@ class CfoReport(BaseReport):
                     port, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
                 )
             )
-            metrics = [
-                m
-                for m in fin.metrics
-                if m.entity is None
-                and m.id
-                in (
-                    "finance.cash",
-                    "finance.burn.net.3m",
-                    "finance.burn.net.6m",
-                    "finance.burn.gross.3m",
-                    "finance.runway.out_date",
-                )
-            ]
+            shown = {m.id: m for m in fin.metrics if m.entity is None and m.id in PORTFOLIO_FIGURES}
+            metrics = [shown[i] for i in PORTFOLIO_FIGURES if i in shown]
             blocks.append(Metrics(tuple(metrics), "Portfolio"))
         return Section("Cash, burn and runway", tuple(blocks), "cash")
 
