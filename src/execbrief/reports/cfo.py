@@ -27,6 +27,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
+from execbrief.values import Money, MoneyRange
 
 TIER_TITLES = {
     CostTier.ZERO_COST: "Zero-cost actions (do these first)",
@@ -254,7 +255,8 @@ class CfoReport(BaseReport):
         blocks: list = [
             Paragraph(
                 "Every analysis' open findings, sorted by what acting on them costs: zero-cost first, then "
-                "low-cost, then actions that produce revenue. Within a tier, largest expected monthly effect first."
+                "low-cost, then actions that produce revenue. Within a tier, the largest monthly effect "
+                "(the rule's findings' estimates added up) first."
                 + (
                     f" The {len(security)} security findings are left to the CTO report's plan."
                     if security
@@ -271,8 +273,8 @@ class CfoReport(BaseReport):
 def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) -> list[Action]:
     """One plan action per distinct fix of a deployment action, each naming every place it
     covers (a rule whose fix differs per entity gives one action per fix, never one joined
-    title). The summed effect belongs to the whole rule, so it is shown only when the rule has
-    a single fix."""
+    title). The summed effect belongs to the whole rule: it is shown only when the rule has a
+    single fix, and as an expected effect only when that fix covers a single finding."""
     fixes: dict[str, list[tuple[str | None, str]]] = {}
     for (entity, text), finding_id in zip(action.recommendations, action.finding_ids, strict=False):
         fixes.setdefault(text.strip(), []).append((entity, finding_id))
@@ -287,25 +289,40 @@ def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) ->
     for text, covered in fixes.items():
         entities = [entity for entity, _id in covered]
         places = ", ".join(dict.fromkeys(names.get(e or "", "Portfolio") for e in entities))
-        effect = action.monthly_effect if single else None
+        ids = action.finding_ids if single else tuple(i for _e, i in covered)
+        # one finding's estimate is the expected effect of acting on it; several findings'
+        # estimates added up are a total gap, not what one action is expected to bring
+        effect = action.monthly_effect if single and len(ids) == 1 else None
         out.append(
             Action(
                 title=text,
                 rationale=f"At: {places}; {action.severity.value}; "
-                + (
-                    f"expected effect {effect}/mo."
-                    if effect is not None
-                    else "no monthly effect estimated."
-                ),
+                + _effect_words(effect, action.monthly_effect if single else None, len(ids)),
                 due_in_days=DUE[action.severity],
                 entity=None,
-                finding_ids=action.finding_ids if single else tuple(i for _e, i in covered),
+                finding_ids=ids,
                 cost_tier=tier,
                 monthly_effect=effect,
                 provenance=action.provenance[:3],
             )
         )
     return out
+
+
+def _effect_words(
+    effect: Money | MoneyRange | None, summed: Money | MoneyRange | None, findings: int
+) -> str:
+    """How an action's money is said: one finding's estimate is its expected effect (the plan
+    line shows it), the sum of several findings' estimates is a total, never an expected effect."""
+    if effect is not None:
+        return "the expected effect is its finding's estimate."
+    if summed is not None:
+        return f"the {findings} findings' estimates add up to {_per_month(summed)} in total."
+    return "no monthly effect estimated."
+
+
+def _per_month(value: Money | MoneyRange) -> str:
+    return str(value) if isinstance(value, MoneyRange) and value.cadence else f"{value}/mo"
 
 
 @hookimpl
