@@ -149,10 +149,11 @@ def monthly_chart(ent: EntityFinance, periods: Sequence[str], title: str | None 
 
 
 def burn_table(fin: FinanceResult) -> Table:
-    """Cash, burn ranges and runway per entity and for the portfolio."""
+    """Cash, the headline burn and the runway at it, the burn ranges and the range runway, per
+    entity and for the portfolio."""
     rows = []
     for ent in [*fin.entities, *([fin.portfolio] if fin.portfolio else [])]:
-        run = ent.runway
+        run, head = ent.runway, ent.headline
         if run is None or not ent.has_ledger:
             continue
         rows.append(
@@ -164,18 +165,34 @@ def burn_table(fin: FinanceResult) -> Table:
                     ent.net_burn_6m,
                     ent.gross_burn_3m,
                     run.text,
+                    head.per_month.quantize() if head else None,
+                    head.runway.text if head else None,
                 ),
                 run.provenance[:1] if ent.entity != PORTFOLIO else (),
             )
         )
     return Table(
-        ("Entity", "Cash", "Net burn (3 mo)", "Net burn (6 mo)", "Gross burn (3 mo)", "Runway"),
+        (
+            "Entity",
+            "Cash",
+            "Net burn (3 mo)",
+            "Net burn (6 mo)",
+            "Gross burn (3 mo)",
+            "Runway",
+            "Net burn (average)",
+            "Runway at the average",
+        ),
         tuple(rows),
         "Cash, burn and runway",
-        ("l", "r", "r", "r", "r", "l"),
-        f"Burn from cash lines only; ranges are lowest..highest month of {_span(fin.window_3m)} and "
+        ("l", "r", "r", "r", "r", "l", "r", "l"),
+        f"Burn from cash lines only; the average is over {_span(fin.window_3m)} (fewer months where "
+        f"the books start later); ranges are lowest..highest month of {_span(fin.window_3m)} and "
         f"{_span(fin.window_6m)}. Runway = cash ÷ net burn; negative burn means cash grew.",
     )
+
+
+def _span(periods: Sequence[str]) -> str:
+    return f"{periods[0]}..{periods[-1]}" if periods else "no months"
 
 
 #: Entities whose runway at the average burn is shorter than this many months are named in the
@@ -226,10 +243,6 @@ def short_runways(fin: FinanceResult) -> list[Bullet]:
     ]
     short.sort(key=lambda e: e.headline.runway.months_low or 0 if e.headline else 0)
     return [b for e in short[:SHORT_RUNWAYS] if (b := cash_headline(e)) is not None]
-
-
-def _span(periods: Sequence[str]) -> str:
-    return f"{periods[0]}..{periods[-1]}" if periods else "no months"
 
 
 def break_even_table(fin: FinanceResult, entities: set[str] | None = None) -> Table:
