@@ -27,7 +27,7 @@ from execbrief.reports.base import ReportContext
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
-from execbrief.sources.base import SourceRequest
+from execbrief.sources.base import SharedReads, SourceRequest
 from execbrief.store.db import Store
 from execbrief.transports.base import CheckItem, EventSource
 from execbrief.values import Period
@@ -69,6 +69,7 @@ def collect(
     """Run every configured source of every entity; one failing source never stops the others."""
     key = fingerprint_key(config) if key is None else key
     results: list[SourceResult] = []
+    shared = SharedReads()  # a file several entities list (a shared .env) is read once
     frozen_before = gc.get_freeze_count()
     for entity in config.entities:
         for kind, spec in entity.sources.items():
@@ -85,6 +86,7 @@ def collect(
                 fingerprint_key=key,
                 allowlist=tuple(config.secrets.allowlist),
                 show_customer_names=config.portfolio.show_customer_names,
+                shared=shared,
             )
             try:
                 result = source.collect(request)

@@ -269,6 +269,22 @@ def test_zero_ota_applies_to_the_configured_kinds_only() -> None:
     assert shortfalls(snapshot(*BASICS, fact("ota_listings", 2, 3), kind="charter")) == {}
 
 
+def test_zero_ota_names_the_catalogues_marketplaces_for_the_kind() -> None:
+    """Booking software (FareHarbor) is not a marketplace; the fix names the catalogue's
+    marketplaces that fit the kind, best fit first (GetMyBoat 1.0, Sailo and Boatsetter 0.9)."""
+    records = (*BASICS, fact("ota_listings", 0, 3, "none"))
+    charter = shortfalls(snapshot(*records, kind="charter"))["briefing.zero-ota:acme"]
+    assert charter.recommendation.startswith("List on GetMyBoat, Sailo and Boatsetter: photos")
+    assert "FareHarbor" not in charter.recommendation
+    rental = shortfalls(snapshot(*records, kind="rental"))["briefing.zero-ota:acme"]
+    assert rental.recommendation.startswith("List on Airbnb and Vrbo: photos")
+    # a kind no catalogue marketplace fits still gets a fix, naming none
+    hauling = shortfalls(snapshot(*records, kind="hauling"), {"ota_kinds": ["hauling"]})
+    assert hauling["briefing.zero-ota:acme"].recommendation.startswith(
+        "List on the marketplaces where customers of its kind book: photos"
+    )
+
+
 def test_funnel_stall_is_the_first_zero_after_a_non_zero_step() -> None:
     def step(name: str, count: int, order: int) -> FunnelStep:
         return FunnelStep("acme", Provenance(NOTE, 10 + order), "Sales", name, count, order)

@@ -249,12 +249,15 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cash_burn_and_runway_to_the_cent(config: Path) -> None:
     cfo = build(config, "cfo")
     rows = table(cfo, "Cash, burn and runway")
-    # cash, net burn 3 mo (Mar..May), net burn 6 mo (clipped to Jan..May), gross burn 3 mo, runway
+    # cash, net burn 3 mo (Mar..May), net burn 6 mo (clipped to Jan..May), gross burn 3 mo, runway,
+    # then the headline: the average net burn of Mar..May and the runway at it
     assert rows["Kite Tours"] == [
         "12750.00",
         "-900.00..-550.00",
         "-900.00..0",
         "500.00..1100.00",
+        "not burning",
+        "-683.33..-683.33",  # (-900 - 600 - 550) / 3 = -683.333..
         "not burning",
     ]  # a refund is cash out (gross 1,100 in March); February has no lines: burn 0
     assert rows["Cove Cottage"][:4] == [
@@ -264,12 +267,17 @@ def test_cash_burn_and_runway_to_the_cent(config: Path) -> None:
         "1150.00..1600.00",
     ]  # principal repaid is cash out
     assert rows["Cove Cottage"][4] == "unknown, no cash balance"
+    # (-750 - 650 - 600) / 3 = -666.666..; no balance, so no runway either way
+    assert rows["Cove Cottage"][5:] == ["-666.67..-666.67", "unknown, no cash balance"]
     assert rows["Ridge Consult"] == [
         "2000.00",
         "100.00..1000.00",
         "-500.00..1000.00",
         "1000.00..1000.00",
         "2–20 months (out 2026-08-14 – 2028-02-13)",
+        # (1000 + 400 + 100) / 3 = 500.00; 2,000 / 500 = 4 months; +floor(4 x 30.4375) = 121 days
+        "500.00..500.00",
+        "4 months at the average burn (out 2026-10-14)",
     ]
     assert rows["Audit Five"][:4] == [
         "14750.00",
@@ -277,6 +285,8 @@ def test_cash_burn_and_runway_to_the_cent(config: Path) -> None:
         "-1050.00..500.00",
         "2650.00..3350.00",
     ]
+    # Mar -900 - 750 + 1000 = -650, Apr -600 - 650 + 400 = -850, May -550 - 600 + 100 = -1050
+    assert rows["Audit Five"][5] == "-850.00..-850.00"
     assert cfo["reconciled"] is True
     cited = cites(cfo)
     # Kite's cash: the 05-31 assertion and the two June lines after it; Ridge's 3-month burn rows

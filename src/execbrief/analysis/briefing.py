@@ -37,6 +37,7 @@ from execbrief.findings import (
     Severity,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.records import channels
 from execbrief.records.handoff import Fact, FunnelStep, NoteSection
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError
 from execbrief.sources.vocabulary import BY_KEY
@@ -575,15 +576,19 @@ def _money_or_share(fact: Fact) -> str:
     return fact.raw if len(fact.raw) <= 40 else fact.raw[:37] + "..."
 
 
+def _join(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
 def _zero_ota(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
     listings = [f for f in facts if f.known and f.key == "ota_listings"]
     zero = [f for f in listings if _is_zero(f.value)]
     if not listings or len(zero) != len(listings):
         return []
-    sites = (
-        "Viator, FareHarbor and GetYourGuide"
-        if info.kind == "charter"
-        else "Airbnb, VRBO and Booking.com"
+    sites = _join([c.label for c in channels.marketplaces_for(info.kind)])
+    where = (
+        f"List on {sites}" if sites else "List on the marketplaces where customers of its kind book"
     )
     return [
         Finding(
@@ -593,7 +598,7 @@ def _zero_ota(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
             severity=Severity.HIGH,
             entity=info.id,
             evidence="The note states " + " and ".join(_quote(f) for f in zero) + ".",
-            recommendation=f"List on {sites}: photos, descriptions, insurance certificates and a calendar sync.",
+            recommendation=f"{where}: photos, descriptions, insurance certificates and a calendar sync.",
             effort=Effort.DAYS,
             impact=4,
             shortfall=True,

@@ -311,6 +311,25 @@ def keys(*kinds: ChannelKind) -> frozenset[str]:
     return frozenset(c.key for c in CATALOGUE if c.kind in kinds)
 
 
+#: An audience fit below this is a low fit for a kind of business: such a marketplace is named
+#: and ranked after the ones that fit (docs/metrics.md, "OTA sequencing").
+LOW_FIT = Decimal("0.5")
+
+
+def marketplaces_for(kind: str, limit: int = 3) -> tuple[Channel, ...]:
+    """The catalogue's marketplaces that fit ``kind`` (fit of ``LOW_FIT`` or more), best fit
+    first (catalogue order on a tie), at most ``limit``. Booking software is no marketplace."""
+    fitting = [
+        (fit, index, c)
+        for index, c in enumerate(CATALOGUE)
+        if c.marketplace
+        and c.terms is not None
+        and (fit := dict(c.terms.fit).get(kind, Decimal(0))) >= LOW_FIT
+    ]
+    fitting.sort(key=lambda item: (-item[0], item[1]))
+    return tuple(c for _fit, _index, c in fitting[:limit])
+
+
 def is_marketplace(text: str) -> bool:
     """True when a booking's channel, as written, is a marketplace."""
     found = find(text, booking=True)

@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from execbrief.analysis.finance import FinanceResult
 from execbrief.analysis.kpis import kpi_framework
 from execbrief.analysis.operations import OperationsResult
-from execbrief.document import Block, Bullet, Document, Paragraph, Row, Section, Table
+from execbrief.document import (
+    BRIEF_FIGURES,
+    BRIEF_SUMMARY,
+    Block,
+    Brief,
+    Bullet,
+    Document,
+    KeyFigure,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
 from execbrief.errors import describe_failure
 from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
@@ -32,16 +45,9 @@ def pnl_section(ctx: ReportContext) -> Section:
             fin.portfolio, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
         ),
     ]
-    run = fin.portfolio.runway
-    if run is not None:
-        blocks.append(
-            Paragraph(
-                f"Portfolio cash {run.cash.quantize() if run.cash else 'unknown'}; net burn "
-                f"{fin.portfolio.net_burn_3m or 'unknown'} over the last three complete months; runway {run.text}. "
-                "Details in the CFO report.",
-                run.provenance[:3],
-            )
-        )
+    headline = fb.cash_headline(fin.portfolio)
+    if headline is not None:
+        blocks.append(Paragraph(f"{headline.text} Details in the CFO report.", headline.provenance))
     return Section("P&L roll-up", tuple(blocks), "pnl")
 
 
@@ -117,4 +123,28 @@ def extend_ceo(ctx: ReportContext, document: Document) -> Document:
         summary=tuple(summary),
         sections=tuple(sections),
         warnings=(*issues, *document.warnings),
+        brief=_brief(fin, document),
     )
+
+
+#: The ledgers' portfolio figures the CEO brief leads its key figures with.
+LEDGER_FIGURES = (
+    ("finance.cash", "Portfolio cash (ledgers)"),
+    ("finance.burn.net.average", "Portfolio net burn (ledgers)"),
+    ("finance.runway.average", "Portfolio runway at that burn"),
+)
+
+
+def _brief(fin: FinanceResult, document: Document) -> Brief | None:
+    """The CEO brief with the ledgers' headline first: the portfolio's cash, headline burn and
+    runway at it lead the summary and the key figures (the notes' stated figures follow)."""
+    chosen = document.brief or Brief()
+    headline = fb.cash_headline(fin.portfolio) if fin.portfolio is not None else None
+    if headline is None:
+        return document.brief
+    shown = {m.id: m for m in fin.metrics if m.entity is None}
+    figures = tuple(
+        KeyFigure(shown[mid], label=label) for mid, label in LEDGER_FIGURES if mid in shown
+    )
+    summary = (headline, *document.summary)[:BRIEF_SUMMARY]
+    return replace(chosen, summary=summary, figures=(*figures, *chosen.figures)[:BRIEF_FIGURES])

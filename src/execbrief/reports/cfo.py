@@ -27,12 +27,25 @@ from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
+from execbrief.values import Money, MoneyRange
 
 TIER_TITLES = {
     CostTier.ZERO_COST: "Zero-cost actions (do these first)",
     CostTier.LOW_COST: "Low-cost actions",
     CostTier.REVENUE: "Revenue-producing actions",
 }
+#: The portfolio figures of the cash section, in the order the brief's key figures take them:
+#: the headline (cash, the average burn and the runway at it) first, then the ranges.
+PORTFOLIO_FIGURES = (
+    "finance.cash",
+    "finance.burn.net.average",
+    "finance.runway.average",
+    "finance.runway.average.out_date",
+    "finance.burn.net.3m",
+    "finance.burn.net.6m",
+    "finance.burn.gross.3m",
+    "finance.runway.out_date",
+)
 DUE = {
     Severity.CRITICAL: 7,
     Severity.HIGH: 14,
@@ -61,16 +74,9 @@ class CfoReport(BaseReport):
                 Bullet("No ledger was read, so cash, burn and runway cannot be computed.")
             )
         else:
-            run = port.runway
-            if run is not None:
-                summary.append(
-                    Bullet(
-                        f"Portfolio cash {brief_money(run.cash) if run.cash else 'unknown'}; net "
-                        f"burn {brief_money(port.net_burn_3m) if port.net_burn_3m else 'unknown'} "
-                        f"over {fb._span(fin.window_3m)}; runway {run.text}.",
-                        run.provenance[:3],
-                    )
-                )
+            headline = fb.cash_headline(port)
+            if headline is not None:
+                summary.append(headline)
             total = port.totals(fin.window_12m)
             summary.append(
                 Bullet(
@@ -79,21 +85,7 @@ class CfoReport(BaseReport):
                     f"{brief_money(total.expenses)}, net {brief_money(total.net)}."
                 )
             )
-            short = [
-                e
-                for e in fin.entities
-                if e.runway and e.runway.months_low is not None and e.runway.status != "not burning"
-            ]
-            short.sort(
-                key=lambda e: (
-                    e.runway.months_low if e.runway and e.runway.months_low is not None else 0
-                )
-            )
-            for ent in short[:3]:
-                if ent.runway and ent.runway.months_low is not None and ent.runway.months_low < 6:
-                    summary.append(
-                        Bullet(f"{ent.name}: runway {ent.runway.text}.", ent.runway.provenance[:2])
-                    )
+            summary.extend(fb.short_runways(fin))
         failed = [r for r in fin.rules if r.status == "fail"]
         if failed:
             by_rule: dict[str, list[str]] = {}
@@ -198,19 +190,8 @@ class CfoReport(BaseReport):
                     port, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
                 )
             )
-            metrics = [
-                m
-                for m in fin.metrics
-                if m.entity is None
-                and m.id
-                in (
-                    "finance.cash",
-                    "finance.burn.net.3m",
-                    "finance.burn.net.6m",
-                    "finance.burn.gross.3m",
-                    "finance.runway.out_date",
-                )
-            ]
+            shown = {m.id: m for m in fin.metrics if m.entity is None and m.id in PORTFOLIO_FIGURES}
+            metrics = [shown[i] for i in PORTFOLIO_FIGURES if i in shown]
             blocks.append(Metrics(tuple(metrics), "Portfolio"))
         return Section("Cash, burn and runway", tuple(blocks), "cash")
 
@@ -284,7 +265,8 @@ class CfoReport(BaseReport):
         blocks: list = [
             Paragraph(
                 "Every analysis' open findings, sorted by what acting on them costs: zero-cost first, then "
-                "low-cost, then actions that produce revenue. Within a tier, largest expected monthly effect first."
+                "low-cost, then actions that produce revenue. Within a tier, the largest monthly effect "
+                "(the rule's findings' estimates added up) first."
                 + (
                     f" The {len(security)} security findings are left to the CTO report's plan."
                     if security
@@ -301,8 +283,8 @@ class CfoReport(BaseReport):
 def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) -> list[Action]:
     """One plan action per distinct fix of a deployment action, each naming every place it
     covers (a rule whose fix differs per entity gives one action per fix, never one joined
-    title). The summed effect belongs to the whole rule, so it is shown only when the rule has
-    a single fix."""
+    title). The summed effect belongs to the whole rule: it is shown only when the rule has a
+    single fix, and as an expected effect only when that fix covers a single finding."""
     fixes: dict[str, list[tuple[str | None, str]]] = {}
     for (entity, text), finding_id in zip(action.recommendations, action.finding_ids, strict=False):
         fixes.setdefault(text.strip(), []).append((entity, finding_id))
@@ -317,25 +299,40 @@ def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) ->
     for text, covered in fixes.items():
         entities = [entity for entity, _id in covered]
         places = ", ".join(dict.fromkeys(names.get(e or "", "Portfolio") for e in entities))
-        effect = action.monthly_effect if single else None
+        ids = action.finding_ids if single else tuple(i for _e, i in covered)
+        # one finding's estimate is the expected effect of acting on it; several findings'
+        # estimates added up are a total gap, not what one action is expected to bring
+        effect = action.monthly_effect if single and len(ids) == 1 else None
         out.append(
             Action(
                 title=text,
                 rationale=f"At: {places}; {action.severity.value}; "
-                + (
-                    f"expected effect {effect}/mo."
-                    if effect is not None
-                    else "no monthly effect estimated."
-                ),
+                + _effect_words(effect, action.monthly_effect if single else None, len(ids)),
                 due_in_days=DUE[action.severity],
                 entity=None,
-                finding_ids=action.finding_ids if single else tuple(i for _e, i in covered),
+                finding_ids=ids,
                 cost_tier=tier,
                 monthly_effect=effect,
                 provenance=action.provenance[:3],
             )
         )
     return out
+
+
+def _effect_words(
+    effect: Money | MoneyRange | None, summed: Money | MoneyRange | None, findings: int
+) -> str:
+    """How an action's money is said: one finding's estimate is its expected effect (the plan
+    line shows it), the sum of several findings' estimates is a total, never an expected effect."""
+    if effect is not None:
+        return "the expected effect is its finding's estimate."
+    if summed is not None:
+        return f"the {findings} findings' estimates add up to {_per_month(summed)} in total."
+    return "no monthly effect estimated."
+
+
+def _per_month(value: Money | MoneyRange) -> str:
+    return str(value) if isinstance(value, MoneyRange) and value.cadence else f"{value}/mo"
 
 
 @hookimpl

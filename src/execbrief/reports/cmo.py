@@ -265,7 +265,8 @@ def _otas(result: MarketingResult, names: dict[str, str]) -> tuple[Block, ...]:
                 title=f"{name}: order to list in",
                 align=("r", "l", "r", "r", "r", "l", "l"),
                 caption="Net = current monthly booking revenue × reach × fit × (1 − commission) − "
-                "fees; ranked by net ÷ set-up effort. Commission sources in docs/metrics.md.",
+                "fees; good fits (0.5 or more) first, then by net ÷ set-up effort. "
+                "Commission sources in docs/metrics.md.",
             )
         )
         first = scores[0]

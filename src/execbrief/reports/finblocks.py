@@ -7,13 +7,15 @@ beyond picking the months to show.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from execbrief.analysis.accounting import AccountingResult
-from execbrief.analysis.finance import PORTFOLIO, EntityFinance, FinanceResult
+from execbrief.analysis.finance import PORTFOLIO, EntityFinance, FinanceResult, HeadlineBurn
 from execbrief.document import Bullet, Chart, Point, Row, Series, Table
 from execbrief.errors import describe_failure
 from execbrief.findings import Finding, rank_findings
+from execbrief.precision import brief_money, executive
 from execbrief.reports.base import ReportContext
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, Percent
@@ -147,10 +149,11 @@ def monthly_chart(ent: EntityFinance, periods: Sequence[str], title: str | None 
 
 
 def burn_table(fin: FinanceResult) -> Table:
-    """Cash, burn ranges and runway per entity and for the portfolio."""
+    """Cash, the headline burn and the runway at it, the burn ranges and the range runway, per
+    entity and for the portfolio."""
     rows = []
     for ent in [*fin.entities, *([fin.portfolio] if fin.portfolio else [])]:
-        run = ent.runway
+        run, head = ent.runway, ent.headline
         if run is None or not ent.has_ledger:
             continue
         rows.append(
@@ -162,22 +165,84 @@ def burn_table(fin: FinanceResult) -> Table:
                     ent.net_burn_6m,
                     ent.gross_burn_3m,
                     run.text,
+                    head.per_month.quantize() if head else None,
+                    head.runway.text if head else None,
                 ),
                 run.provenance[:1] if ent.entity != PORTFOLIO else (),
             )
         )
     return Table(
-        ("Entity", "Cash", "Net burn (3 mo)", "Net burn (6 mo)", "Gross burn (3 mo)", "Runway"),
+        (
+            "Entity",
+            "Cash",
+            "Net burn (3 mo)",
+            "Net burn (6 mo)",
+            "Gross burn (3 mo)",
+            "Runway",
+            "Net burn (average)",
+            "Runway at the average",
+        ),
         tuple(rows),
         "Cash, burn and runway",
-        ("l", "r", "r", "r", "r", "l"),
-        f"Burn from cash lines only; ranges are lowest..highest month of {_span(fin.window_3m)} and "
+        ("l", "r", "r", "r", "r", "l", "r", "l"),
+        f"Burn from cash lines only; the average is over {_span(fin.window_3m)} (fewer months where "
+        f"the books start later); ranges are lowest..highest month of {_span(fin.window_3m)} and "
         f"{_span(fin.window_6m)}. Runway = cash ÷ net burn; negative burn means cash grew.",
     )
 
 
 def _span(periods: Sequence[str]) -> str:
     return f"{periods[0]}..{periods[-1]}" if periods else "no months"
+
+
+#: Entities whose runway at the average burn is shorter than this many months are named in the
+#: CFO summary (at most ``SHORT_RUNWAYS`` of them, shortest first).
+SHORT_RUNWAY_MONTHS = Decimal(6)
+SHORT_RUNWAYS = 3
+
+
+def headline_text(head: HeadlineBurn) -> str:
+    """The headline burn and the runway at it, as a summary says them: "burning $14.2K/mo
+    (3-month average, 2026-08..2026-10; months ranged $9.0–21.7K); runway 7.9 months at that
+    rate (out 2027-07-05)"."""
+    spread = brief_money(replace(head.spread, cadence=None))
+    basis = f"({head.basis}; months ranged {spread})"
+    run = head.runway
+    if run.status == "not burning":
+        return f"not burning: cash grew {brief_money(-head.per_month)} on average {basis}"
+    burning = f"burning {brief_money(head.per_month)} {basis}"
+    _, _, unknown = run.text.partition("; cash unknown for ")
+    tail = f"; cash unknown for {unknown}" if unknown else ""
+    if run.status == "burning" and run.months_low is not None and run.out_low is not None:
+        months = executive(run.months_low)
+        return f"{burning}; runway {months} months at that rate (out {run.out_low}){tail}"
+    return f"{burning}; runway {run.text}{tail}"
+
+
+def cash_headline(ent: EntityFinance) -> Bullet | None:
+    """One summary line: the entity's (or portfolio's) cash, headline burn and runway at it."""
+    head, run = ent.headline, ent.runway
+    if run is None:
+        return None
+    who = "Portfolio" if ent.entity == PORTFOLIO else ent.name
+    cash = brief_money(run.cash) if run.cash is not None else "unknown"
+    if head is None:
+        return Bullet(f"{who} cash {cash}; burn and runway unknown: {run.text}.", run.provenance)
+    return Bullet(f"{who} cash {cash}; {headline_text(head)}.", head.runway.provenance[:3])
+
+
+def short_runways(fin: FinanceResult) -> list[Bullet]:
+    """The entities with the shortest runway at their average burn (under six months)."""
+    short = [
+        e
+        for e in fin.entities
+        if e.headline is not None
+        and e.headline.runway.status == "burning"
+        and e.headline.runway.months_low is not None
+        and e.headline.runway.months_low < SHORT_RUNWAY_MONTHS
+    ]
+    short.sort(key=lambda e: e.headline.runway.months_low or 0 if e.headline else 0)
+    return [b for e in short[:SHORT_RUNWAYS] if (b := cash_headline(e)) is not None]
 
 
 def break_even_table(fin: FinanceResult, entities: set[str] | None = None) -> Table:

@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from execbrief.config import AllowlistEntry, Entity, NoOptions, SourceSpec
 from execbrief.snapshot import SourceResult
+
+T = TypeVar("T")
+
+
+class SharedReads:
+    """One run's memo of files that several entities list (a portfolio's shared ``repos.env``):
+    the first listing reads the file, later listings reuse what it read, so the file is read and
+    scanned once. Keyed by source kind and resolved path; ``listed_by`` keeps, per file, the
+    entities that list it in the order they were collected, and ``reads`` how often each file
+    was actually read (once)."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[str, str], Any] = {}
+        self.listed_by: dict[tuple[str, str], list[str]] = {}
+        self.reads: Counter[tuple[str, str]] = Counter()
+
+    def get(self, kind: str, path: str, entity: str, read: Callable[[], T]) -> tuple[T, bool]:
+        """What ``read()`` returned for this file, reading it on its first listing only; the
+        flag is True for the listing that read it."""
+        key = (kind, path)
+        listed = self.listed_by.setdefault(key, [])
+        if entity not in listed:
+            listed.append(entity)
+        if key in self._read:
+            return self._read[key], False
+        self.reads[key] += 1
+        value = read()
+        self._read[key] = value
+        return value, True
 
 
 @dataclass(frozen=True)
@@ -22,6 +53,7 @@ class SourceRequest:
     ``[secrets] allowlist`` (known false positives of the secret scanner).
     ``show_customer_names`` is ``[portfolio] show_customer_names``: when False (the default)
     sources keep only a keyed fingerprint of a customer's name, never the name.
+    ``shared`` is the run's memo of files several entities list (None: read every listing).
     """
 
     entity: Entity
@@ -33,6 +65,7 @@ class SourceRequest:
     fingerprint_key: bytes = b""
     allowlist: tuple[AllowlistEntry, ...] = ()
     show_customer_names: bool = False
+    shared: SharedReads | None = None
 
     def resolve(self, path: str) -> Path:
         """A configured path resolved against the portfolio root."""

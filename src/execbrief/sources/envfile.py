@@ -13,6 +13,7 @@ A configured path may be a file (``repos.env``), a glob, or a folder: in a folde
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import deque
@@ -88,16 +89,46 @@ class EnvSource(BaseSource):
     description = ".env files: keys by service, plaintext secrets (live or test), placeholders"
 
     def collect(self, request: SourceRequest) -> SourceResult:
-        """Read every configured .env file; bad files become SourceErrors, the rest is read."""
+        """Read every configured .env file; bad files become SourceErrors, the rest is read.
+
+        A file several entities list is read once per run (``request.shared``): every listing
+        gets its records under its own entity, so the one finding per secret names each entity
+        that lists the file; the file's read errors are reported on its first listing only."""
         scanner = Scanner(request.fingerprint_key, request.allowlist, include_test=True)
         locations, errors = _locations(request)
         records: list[Record] = []
         for loc in locations:
-            try:
-                errors.extend(_read(loc, request, scanner, records))
-            except ReadError as exc:  # records read before the bad line are kept
-                errors.append(exc.to_error(request, KIND))
+            if request.shared is None:
+                found, problems = _read_file(loc, request, scanner)
+            else:
+                (found, problems), first = request.shared.get(
+                    KIND,
+                    _identity(loc),
+                    request.entity.id,
+                    functools.partial(_read_file, loc, request, scanner),
+                )
+                if not first:
+                    found = [replace(r, entity=request.entity.id) for r in found]
+                    problems = []
+            records.extend(found)
+            errors.extend(problems)
         return finish(request, KIND, locations, records, errors)
+
+
+def _identity(loc: Location) -> str:
+    """What makes two listings one file: the resolved local path, or the S3 URL."""
+    return str(loc.path.resolve()) if loc.path is not None else loc.display
+
+
+def _read_file(
+    loc: Location, request: SourceRequest, scanner: Scanner
+) -> tuple[list[Record], list[SourceError]]:
+    """One file's records and errors; a file that breaks off keeps the records read before."""
+    records: list[Record] = []
+    try:
+        return records, _read(loc, request, scanner, records)
+    except ReadError as exc:
+        return records, [exc.to_error(request, KIND)]
 
 
 def _locations(request: SourceRequest) -> tuple[list[Location], list[SourceError]]:

@@ -1,5 +1,6 @@
 """Capital deployment: every analysis' findings sorted into zero-cost, low-cost and
-revenue-producing tiers, one action per rule and tier, largest expected monthly effect first."""
+revenue-producing tiers, one action per rule and tier, largest monthly effect (the findings'
+estimates added up) first."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def _effect_key(effect: Money | MoneyRange | None) -> Decimal:
 def deploy_capital(findings: Sequence[Finding]) -> dict[CostTier, list[DeploymentAction]]:
     """Actions from every analysis' findings, sorted into zero-cost, low-cost and revenue-producing
     tiers. Findings of one rule in one tier become one action (the same fix at several entities);
-    within a tier, largest expected monthly effect first, then severity, then rule. Info findings
+    within a tier, largest summed monthly effect first, then severity, then rule. Info findings
     are left out (nothing to act on)."""
     groups: dict[tuple[CostTier, str], list[Finding]] = defaultdict(list)
     for finding in findings:

@@ -1,5 +1,6 @@
 """Cash and burn: cash in and out by month, the cash on a date, burn over a trailing window,
-and runway (cash ÷ net burn) with the dates cash runs out.
+and runway (cash ÷ net burn) with the dates cash runs out; the headline burn (the window's
+average) and the runway at that average.
 
 Burn is cash: only ledger lines with ``cash=True``. A *trailing window* is the last N complete
 months before ``as_of``, never before the entity's first ledger month.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
@@ -54,6 +55,30 @@ class Runway:
     out_low: date | None = None
     out_high: date | None = None
     provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
+class HeadlineBurn:
+    """The headline burn: the mean monthly net burn over the trailing window's months (fewer
+    than the window when the books start later), the range of those months, and the runway at
+    that average (``runway``: cash ÷ average, one figure instead of a range)."""
+
+    average: Money
+    months: tuple[str, ...]
+    spread: MoneyRange
+    runway: Runway
+    provenance: tuple[Provenance, ...] = ()
+
+    @property
+    def per_month(self) -> MoneyRange:
+        """The average as a monthly figure (a one-value range per month)."""
+        return MoneyRange.point(self.average, Cadence.MONTH)
+
+    @property
+    def basis(self) -> str:
+        """What the average is over: "3-month average, 2026-08..2026-10"."""
+        span = self.months[0] if len(self.months) == 1 else f"{self.months[0]}..{self.months[-1]}"
+        return f"{len(self.months)}-month average, {span}"
 
 
 def _range(values: Sequence[Money], currency: str) -> MoneyRange | None:
@@ -235,3 +260,55 @@ def trailing_burn(
         if str(p) in by_period
     ]
     return _range(values, currency)
+
+
+def headline_burn(
+    burn: Sequence[BurnMonth],
+    months: int,
+    as_of: date,
+    first: Period | None,
+    cash: tuple[Money | None, str | None, tuple[Provenance, ...]],
+) -> HeadlineBurn | None:
+    """The mean monthly net burn over the trailing ``months`` complete months (only the months
+    since ``first`` when the books start later: an entity with two months of books is averaged
+    over two), with the runway at that average. None without one complete month of books."""
+    if first is None:
+        return None
+    window = {str(p) for p in books.trailing(months, as_of, first)}
+    chosen = [b for b in burn if b.period in window]
+    if not chosen:
+        return None
+    currency = chosen[0].net_burn.currency
+    average = books.total((b.net_burn for b in chosen), currency) / len(chosen)
+    spread = _range([b.net_burn for b in chosen], currency)
+    assert spread is not None
+    cited = books.merge_citations(p for b in chosen for p in b.provenance)
+    amount, source, cash_cite = cash
+    run = average_runway(amount, average, as_of, cash_source=source, provenance=cash_cite + cited)
+    return HeadlineBurn(average, tuple(b.period for b in chosen), spread, run, cited)
+
+
+def average_runway(
+    cash: Money | None,
+    average: Money,
+    as_of: date,
+    *,
+    cash_source: str | None = None,
+    provenance: tuple[Provenance, ...] = (),
+) -> Runway:
+    """Runway at the average burn: cash ÷ average net burn, one figure and one out date. An
+    average at or below zero (cash grew on average) is not burning, even when one month burned."""
+    run = runway(
+        cash,
+        MoneyRange.point(average, Cadence.MONTH),
+        as_of,
+        cash_source=cash_source,
+        provenance=provenance,
+    )
+    if run.status != "burning" or run.months_low is None or run.out_low is None:
+        return run
+    months = cash.amount / average.amount if cash is not None else Decimal(0)
+    return replace(
+        run,
+        text=f"{fmt_months(months)} months at the average burn (out {run.out_low.isoformat()})",
+    )

@@ -1,4 +1,5 @@
-"""One entity's finance: its P&L months, burn, burn ranges, runway and break-even together."""
+"""One entity's finance: its P&L months, burn, burn ranges, runway, the headline burn (the
+trailing average and the runway at it) and break-even together."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from execbrief.analysis import books
 from execbrief.analysis.finance.breakeven import BreakEven, break_even
 from execbrief.analysis.finance.cash import (
     BurnMonth,
+    HeadlineBurn,
     Runway,
     burn_months,
     cash_at,
+    headline_burn,
     runway,
     trailing_burn,
 )
@@ -20,7 +23,7 @@ from execbrief.analysis.finance.options import FinanceEntityOptions, FinanceOpti
 from execbrief.analysis.finance.pnl import MonthLine, pnl_months, sum_lines
 from execbrief.records.ledger import CashBalance, Transaction
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.values import MoneyRange, Period
+from execbrief.values import Money, MoneyRange, Period
 
 #: The entity id of the portfolio roll-up.
 PORTFOLIO = "portfolio"
@@ -42,6 +45,7 @@ class EntityFinance:
     runway: Runway | None = None
     break_even: BreakEven | None = None
     has_ledger: bool = True
+    headline: HeadlineBurn | None = None
 
     def month(self, period: str) -> MonthLine | None:
         """The P&L line of one month."""
@@ -73,7 +77,9 @@ def entity_finance(
     def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
         return trailing_burn(burn, months, as_of, first, currency, gross=gross)
 
-    run = _runway(balances, rows, burn, as_of, first, options.runway_window, currency)
+    found = cash_at(balances, rows, as_of)
+    cash = (found[0], "ledger", found[2]) if found else (None, None, ())
+    run = _runway(cash, burn, as_of, first, options.runway_window, currency)
     be_window = books.trailing(options.window_months, as_of, first) if first is not None else []
     return EntityFinance(
         info.id,
@@ -88,22 +94,21 @@ def entity_finance(
         run,
         break_even(snapshot, info, rows, be_window, eopts, options.target_margin),
         has_ledger=bool(rows or balances),
+        headline=headline_burn(burn, options.runway_window, as_of, first, cash),
     )
 
 
 def _runway(
-    balances: Sequence[CashBalance],
-    rows: Sequence[Transaction],
+    found: tuple[Money | None, str | None, tuple[Provenance, ...]],
     burn: Sequence[BurnMonth],
     as_of: date,
     first: Period | None,
     window_months: int,
     currency: str,
 ) -> Runway:
-    """The entity's runway: its cash on as_of over the net burn of the runway window, citing the
-    balances and the burn months of the window."""
-    found = cash_at(balances, rows, as_of)
-    cash, cash_source, cash_cite = (found[0], "ledger", found[2]) if found else (None, None, ())
+    """The entity's runway: its cash on as_of (``found``: amount, source and citations) over the
+    net burn range of the runway window, citing the balances and the burn months of the window."""
+    cash, cash_source, cash_cite = found
     window_cite: tuple[Provenance, ...] = ()
     if first is not None:
         window = {str(m) for m in books.trailing(window_months, as_of, first)}

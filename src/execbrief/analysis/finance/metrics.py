@@ -1,5 +1,6 @@
 """Finance's metrics: per entity (and the portfolio) the monthly P&L and burn, the trailing burn
-ranges, cash and runway, and break-even with its unit economics and revenue targets."""
+ranges, the headline burn (their average) and the runway at it, cash and runway, and break-even
+with its unit economics and revenue targets."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 
 from execbrief.analysis import books
 from execbrief.analysis.finance.breakeven import BreakEven
-from execbrief.analysis.finance.cash import Runway
+from execbrief.analysis.finance.cash import HeadlineBurn, Runway
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
 from execbrief.findings import Metric
 
@@ -27,6 +28,8 @@ def finance_metrics(
             continue
         out.extend(_pnl_metrics(fin, entity))
         out.extend(_burn_metrics(fin, entity, windows))
+        if fin.headline is not None:
+            out.extend(_headline_metrics(fin.headline, entity))
         if fin.runway is not None:
             out.extend(_runway_metrics(fin.runway, entity, as_of))
         if fin.break_even is not None:
@@ -95,6 +98,45 @@ def _burn_metrics(fin: EntityFinance, entity: str | None, windows: Windows) -> I
                     p for b in fin.burn if b.period in window for p in b.provenance
                 ),
             )
+
+
+def _headline_metrics(head: HeadlineBurn, entity: str | None) -> Iterator[Metric]:
+    """The headline burn (the trailing months' average net burn) and the runway at it."""
+    months = len(head.months)
+    yield Metric(
+        "finance.burn.net.average",
+        f"Net burn, {months}-month average",
+        head.per_month.quantize(),
+        entity,
+        None,
+        None,
+        f"Σ monthly net burn ÷ {months} over {head.months[0]}..{head.months[-1]}; months "
+        f"ranged {head.spread.quantize()} (docs/metrics.md#finance)",
+        head.provenance,
+    )
+    run = head.runway
+    months_value = run.months_low if run.status == "burning" else None
+    yield Metric(
+        "finance.runway.average",
+        "Runway at the average burn",
+        months_value if months_value is not None else run.text,
+        entity,
+        None,
+        "months" if months_value is not None else None,
+        "cash ÷ average monthly net burn (docs/metrics.md#finance)",
+        run.provenance,
+    )
+    if run.status == "burning" and run.out_low is not None:
+        yield Metric(
+            "finance.runway.average.out_date",
+            "Cash runs out (at the average burn)",
+            run.out_low,
+            entity,
+            None,
+            None,
+            "as_of + months × 365.25/12 days",
+            run.provenance,
+        )
 
 
 def _runway_metrics(run: Runway, entity: str | None, as_of: date) -> Iterator[Metric]:

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from execbrief.analysis import books
-from execbrief.analysis.finance.cash import Runway, runway, sum_burn, trailing_burn
+from execbrief.analysis.finance.cash import (
+    Runway,
+    headline_burn,
+    runway,
+    sum_burn,
+    trailing_burn,
+)
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
 from execbrief.analysis.finance.options import FinanceOptions
 from execbrief.analysis.finance.pnl import sum_lines
@@ -37,6 +43,13 @@ def portfolio_finance(
     def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
         return trailing_burn(burn, months, as_of, first, currency, gross=gross)
 
+    run = _runway(with_ledger, burn_range(options.runway_window), snapshot)
+    cash = (run.cash, run.cash_source, run.provenance)
+    headline = headline_burn(burn, options.runway_window, as_of, first, cash)
+    missing = _cash_unknown(with_ledger)
+    if headline is not None and missing and run.cash is not None:
+        partial = f"{headline.runway.text}; cash unknown for {', '.join(missing)}"
+        headline = replace(headline, runway=replace(headline.runway, text=partial))
     return EntityFinance(
         PORTFOLIO,
         snapshot.portfolio,
@@ -47,10 +60,16 @@ def portfolio_finance(
         burn_range(6),
         burn_range(3, gross=True),
         burn_range(6, gross=True),
-        _runway(with_ledger, burn_range(options.runway_window), snapshot),
+        run,
         None,
         bool(with_ledger),
+        headline,
     )
+
+
+def _cash_unknown(with_ledger: Sequence[EntityFinance]) -> list[str]:
+    """The entities whose cash is not known (the portfolio's cash leaves them out)."""
+    return [e.name for e in with_ledger if e.runway is None or e.runway.cash is None]
 
 
 def _runway(
@@ -61,7 +80,7 @@ def _runway(
     cashes = [
         e.runway.cash for e in with_ledger if e.runway is not None and e.runway.cash is not None
     ]
-    missing = [e.name for e in with_ledger if e.runway is None or e.runway.cash is None]
+    missing = _cash_unknown(with_ledger)
     cash = books.total(cashes, currency) if cashes else None
     cited = tuple(
         p

@@ -19,6 +19,7 @@ from execbrief.analysis.marketing.figures import CENT, pct
 from execbrief.analysis.marketing.options import OtaTerms
 from execbrief.findings import CostTier, Effort, Finding, Severity
 from execbrief.records.bookings import Booking
+from execbrief.records.channels import LOW_FIT
 from execbrief.records.handoff import Fact
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.values import Money, Percent
@@ -30,7 +31,8 @@ class OtaScore:
 
     ``gross`` = baseline monthly booking revenue x reach x fit; ``net`` = gross x (1 - commission)
     - monthly fee; ``score`` = net / effort cost (1, 2, 4, 8 for hours..months), or, with no
-    booking history, fit x (1 - commission) / effort cost.
+    booking history, fit x (1 - commission) / effort cost. The order is by fit group first (a
+    low fit, under ``LOW_FIT``, ranks after every good fit), then by score (``ranking_key``).
     """
 
     entity: str
@@ -47,6 +49,13 @@ class OtaScore:
     rank: int
     why: str
     source: str
+
+
+def ranking_key(fit: Decimal, score: Decimal, key: str) -> tuple[bool, Decimal, str]:
+    """The OTA order: good fits before low fits (under ``LOW_FIT``, the catalogue's threshold), then the higher score (net revenue per unit of
+    set-up effort), then the name. Effort divides the score, so without the fit group a quick
+    marketplace few of the entity's customers use would lead the order."""
+    return (fit < LOW_FIT, -score, key)
 
 
 def absence_checked(snapshot: Snapshot, eid: str) -> tuple[Provenance, ...]:
@@ -87,7 +96,7 @@ def score_otas(
         else:
             score = (fit * (1 - terms.commission) / terms.effort.cost).quantize(Decimal("0.0001"))
         scored.append((score, key, terms, gross, net))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    scored.sort(key=lambda item: ranking_key(item[2].fit.get(kind, Decimal(0)), item[0], item[1]))
     out: list[OtaScore] = []
     for rank, (score, key, terms, gross, net) in enumerate(scored, start=1):
         fit = terms.fit.get(kind, Decimal(0))
@@ -96,7 +105,8 @@ def score_otas(
             if net is not None
             else (f"{pct(terms.commission)} commission (no booking history to size it)")
         )
-        why = f"{money}; fit {fit} for {kind}; set-up {terms.effort.value}"
+        low = " (a low fit: ranked after the marketplaces that fit)" if fit < LOW_FIT else ""
+        why = f"{money}; fit {fit} for {kind}{low}; set-up {terms.effort.value}"
         if terms.setup_fee:
             why += f" and {Money(terms.setup_fee, currency)} to list"
         out.append(
