@@ -68,3 +68,59 @@ def test_the_walk_finds_a_long_function_and_passes_one_at_the_limit(tmp_path: Pa
         ("pkg/sub/long.py:coro", MAX_LINES + 6),
         ("pkg/sub/long.py:method", MAX_LINES + 1),
     ]
+
+
+#: What each layer may import from execbrief (besides itself): imports run downward only.
+BOTTOM = {"values", "precision", "serialization", "snapshot", "findings", "document", "errors"}
+MAY_IMPORT: dict[str, set[str]] = {
+    "values": set(),
+    "errors": set(),
+    "serialization": set(),
+    "precision": {"values"},
+    "snapshot": {"serialization"},
+    "findings": {"snapshot", "values"},
+    "document": {"findings", "serialization", "snapshot", "values"},
+    "records": BOTTOM,
+    "config": {"errors"},
+    "secrets": BOTTOM | {"records"},
+    "sources": BOTTOM | {"records", "secrets", "config", "hookspecs"},
+    "analysis": BOTTOM | {"records", "secrets", "sources", "config", "hookspecs"},
+    "reports": BOTTOM | {"records", "secrets", "analysis", "config", "hookspecs"},
+    "renderers": BOTTOM | {"hookspecs"},
+    "store": BOTTOM,
+    "transports": BOTTOM | {"config", "hookspecs", "delivery"},
+    "delivery": BOTTOM | {"config", "plugins", "store", "transports"},
+    "history": BOTTOM | {"renderers", "store"},
+    "examples": BOTTOM,
+}
+
+
+def _imports(path: Path) -> set[str]:
+    """The execbrief layers a module imports, by their first name under ``execbrief``."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = (
+            [node.module]
+            if isinstance(node, ast.ImportFrom) and node.module
+            else [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else []
+        )
+        found |= {n.split(".")[1] for n in names if n.startswith("execbrief.")}
+    return found
+
+
+def test_imports_run_downward() -> None:
+    wrong = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC)
+        if rel.parts[0] == "examples" and len(rel.parts) > 2:
+            continue  # the demo's sample code
+        layer = rel.parts[0].removesuffix(".py")
+        allowed = MAY_IMPORT.get(layer)
+        if allowed is None:
+            continue  # the top: pipeline, cli, plugins, hookspecs, the public API
+        bad = _imports(path) - allowed - {layer}
+        if bad:
+            wrong.append(f"{rel} imports {', '.join(sorted(bad))}")
+    assert wrong == [], "; ".join(wrong)
