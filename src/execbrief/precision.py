@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from execbrief.values import Money, MoneyRange, format_money
+from execbrief.values import Money, MoneyRange, Percent, format_money
 
 Value = object
 
@@ -20,11 +20,25 @@ def executive(value: Value) -> Value:
         return _round_money(value)
     if isinstance(value, MoneyRange):
         return replace(value, low=_round_money(value.low), high=_round_money(value.high))
+    if isinstance(value, Percent):
+        number = executive(value.value)
+        assert isinstance(number, Decimal)
+        return Percent(number)
     if isinstance(value, Decimal):
         step = Decimal(1) if abs(value) >= 10 else Decimal("0.1")
         rounded = value.quantize(step, rounding=ROUND_HALF_UP)
         return rounded if rounded != rounded.to_integral_value() else rounded.quantize(Decimal(1))
     return value
+
+
+def brief(value: object, missing: str = "—") -> str:
+    """Any figure as a brief writes it: money compact ("$24.96K" -> "$25K"), a percentage or a
+    plain number to a whole number from 10 up and to one decimal below; ``missing`` for None."""
+    if value is None:
+        return missing
+    if isinstance(value, Money | MoneyRange):
+        return brief_money(value)
+    return str(executive(value))
 
 
 def _round_money(money: Money) -> Money:

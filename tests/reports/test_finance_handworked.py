@@ -375,7 +375,7 @@ def test_rental_window_starts_with_the_books_and_shows_a_rounded_rate(tmp_path: 
 def test_rental_without_bookings_or_rate_says_why_vacancy_is_unknown(tmp_path: Path) -> None:
     config = portfolio(tmp_path, {"bookings/cove.csv": ("id,created,", "id,")})  # unreadable
     summary = " ".join(b["text"] for b in build(config, "rental")["summary"])
-    assert "NOI $20,000/yr, cap rate 8%" in summary
+    assert "NOI $20K/yr, cap rate 8%" in summary
     assert summary.endswith("vacancy unknown (no bookings and no rate).")
 
 
@@ -425,8 +425,8 @@ def test_deferred_revenue(config: Path) -> None:
     )
     # KT-7's $400 is for later the same month: booked before its service, not its service month
     summary = " ".join(b["text"] for b in accounting["summary"])
-    assert "$1,000 is for services after today" in summary
-    assert "In all, $1,500 was booked as income before its service." in summary
+    assert "$1K is for services after today" in summary
+    assert "In all, $1.5K was booked as income before its service." in summary
 
 
 def test_delivery_operations(config: Path) -> None:

@@ -149,9 +149,9 @@ def test_billing_report_ages_receivables(docs: dict[str, Document]) -> None:
 def test_rental_and_operations_reports(docs: dict[str, Document]) -> None:
     rental = " ".join(b.text for b in docs["rental"].summary)
     # NOI over Jan..Mar: 2700 - 300 = 2400 -> ×4 = 9,600/yr; cap rate 9600 / 200,000 = 4.8%
-    assert "NOI $9,600/yr" in rental and "cap rate 4.8%" in rental
+    assert "NOI $9.6K/yr" in rental and "cap rate 4.8%" in rental
     ops = docs["operations"].summary[0].text
-    assert "1 trips, 300 nm" in ops and "margin $1,300" in ops
+    assert "1 trips, 300 nm" in ops and "margin $1.3K" in ops
 
 
 def test_unreconciled_books_block_the_finance_reports_only_where_they_apply() -> None:

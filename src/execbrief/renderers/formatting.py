@@ -132,7 +132,7 @@ def format_brief_value(value: MetricValue) -> str:
     if isinstance(value, Money | MoneyRange):
         return brief_money(value)
     rounded = executive(value)
-    return format_value(rounded if isinstance(rounded, Decimal) else value)
+    return format_value(rounded if isinstance(rounded, Decimal | Percent) else value)
 
 
 def same_fix_groups(findings: tuple[Finding, ...]) -> list[list[Finding]]:

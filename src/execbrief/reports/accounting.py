@@ -23,6 +23,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
 
@@ -111,9 +112,9 @@ def _summary(
         out.append(
             Bullet(
                 f"{names.get(entity, entity)} booked customer deposits as income: "
-                f"{still.quantize()} is for services after today and belongs in Customer "
+                f"{brief(still)} is for services after today and belongs in Customer "
                 f"Deposits (a liability); {len(outstanding)} payment(s). In all, "
-                f"{moved.quantize()} was booked as income before its service.",
+                f"{brief(moved)} was booked as income before its service.",
                 tuple(i.provenance[0] for i in outstanding[:3]),
             )
         )
@@ -125,7 +126,7 @@ def _summary(
         )
         out.append(
             Bullet(
-                f"{names.get(pile.entity, pile.entity)}: {pile.total.quantize()} of {kind} in {len(pile.rows)} lines."
+                f"{names.get(pile.entity, pile.entity)}: {brief(pile.total)} of {kind} in {len(pile.rows)} lines."
             )
         )
     for pair in acc.duplicates:

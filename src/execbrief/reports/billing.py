@@ -18,6 +18,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
 
@@ -43,7 +44,7 @@ class BillingReport(BaseReport):
             name = names.get(gap.entity, gap.entity)
             summary.append(
                 Bullet(
-                    f"{name}: {gap.unbilled_value.quantize()} of work is logged but not invoiced "
+                    f"{name}: {brief(gap.unbilled_value)} of work is logged but not invoiced "
                     f"({gap.unbilled_hours.normalize():f} h).",
                     tuple(e.provenance for e in gap.unbilled_entries[:4]),
                 )
@@ -52,8 +53,8 @@ class BillingReport(BaseReport):
             if overdue:
                 summary.append(
                     Bullet(
-                        f"{name}: {gap.overdue.quantize()} overdue of {gap.receivable.quantize()} receivable; "
-                        + ", ".join(f"{b.bucket} days {b.amount.quantize()}" for b in overdue)
+                        f"{name}: {brief(gap.overdue)} overdue of {brief(gap.receivable)} receivable; "
+                        + ", ".join(f"{b.bucket} days {brief(b.amount)}" for b in overdue)
                         + ".",
                         tuple(p for b in overdue for p in b.provenance),
                     )
@@ -62,7 +63,7 @@ class BillingReport(BaseReport):
                 top = gap.clients[0]
                 summary.append(
                     Bullet(
-                        f"{name}: the largest client, {top.client}, is {top.share} of invoiced revenue."
+                        f"{name}: the largest client, {top.client}, is {brief(top.share)} of invoiced revenue."
                     )
                 )
             sections.append(Section(name, _blocks(gap, ops), gap.entity))

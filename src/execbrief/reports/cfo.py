@@ -107,7 +107,8 @@ class CfoReport(BaseReport):
             if f.rule in ("finance.below-breakeven", "finance.breakeven-unreachable")
         ]
         for finding in below[:3]:
-            summary.append(Bullet(f"{finding.title}: {finding.evidence}", finding.provenance[:1]))
+            # the exact figures are in the break-even table of the full report
+            summary.append(Bullet(f"{finding.title}.", finding.provenance[:1]))
         books_issues = [
             f
             for f in fb.accounting(ctx).findings

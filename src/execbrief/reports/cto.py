@@ -36,10 +36,11 @@ from execbrief.document import (
 )
 from execbrief.findings import Action, Finding, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief_money
 from execbrief.records.code import Endpoint
 from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.secrets.scanner import KIND_LABELS
-from execbrief.values import Money, MoneyRange, format_money
+from execbrief.values import Money, MoneyRange
 
 SECURITY = "security"
 UX = "ux"
@@ -188,13 +189,13 @@ def _summary(
         )
     total = security.metric("security.aws.savings")
     spend = [
-        f"{_who(m.entity, names)} {format_money(m.value)}"
+        f"{_who(m.entity, names)} {brief_money(m.value)}"
         for m in security.metrics
         if m.id == "security.aws.cost.total" and isinstance(m.value, Money | MoneyRange)
     ]
     if spend:
         found = (
-            f"; savings found {format_money(total.value)}"
+            f"; savings found {brief_money(total.value)}"
             if total and isinstance(total.value, Money | MoneyRange)
             else ""
         )

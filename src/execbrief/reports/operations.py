@@ -18,6 +18,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief
 from execbrief.records.trips import Trip
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
@@ -46,8 +47,8 @@ class OperationsReport(BaseReport):
             summary.append(
                 Bullet(
                     f"{name}: {d.trips} trips, {d.nautical_miles:,} nm in {d.window[0]}..{d.window[-1]}; revenue "
-                    f"{d.revenue.quantize()}, margin {d.margin.quantize()} ({d.margin_pct or '—'}); "
-                    f"{d.margin_per_mile or '—'} margin per nm; busy {d.utilisation or '—'} of the days.",
+                    f"{brief(d.revenue)}, margin {brief(d.margin)} ({brief(d.margin_pct)}); "
+                    f"{brief(d.margin_per_mile)} margin per nm; busy {brief(d.utilisation)} of the days.",
                     d.provenance,
                 )
             )

@@ -18,6 +18,7 @@ from execbrief.document import (
     Table,
 )
 from execbrief.hookspecs import hookimpl
+from execbrief.precision import brief
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
 
@@ -51,8 +52,9 @@ class RentalReport(BaseReport):
             )
             summary.append(
                 Bullet(
-                    f"{name}: NOI {unit.noi_annual}/yr, cap rate {unit.cap_rate or 'unknown (no stated value)'}, "
-                    f"cash-on-cash {unit.cash_on_cash or 'unknown (no cash invested stated)'}, "
+                    f"{name}: NOI {brief(unit.noi_annual)}/yr, "
+                    f"cap rate {brief(unit.cap_rate, 'unknown (no stated value)')}, "
+                    f"cash-on-cash {brief(unit.cash_on_cash, 'unknown (no cash invested stated)')}, "
                     f"vacancy {vacancy}.",
                     unit.provenance[:2],
                 )
