@@ -79,7 +79,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "precision": {"values"},
     "snapshot": {"serialization"},
     "findings": {"snapshot", "values"},
-    "document": {"findings", "serialization", "snapshot", "values"},
+    "document": {"findings", "precision", "serialization", "snapshot", "values"},
     "records": BOTTOM,
     "config": {"errors"},
     "secrets": BOTTOM | {"records"},

@@ -869,3 +869,17 @@ def test_a_run_reports_the_last_complete_period() -> None:
     assert Period.last_complete(date(2026, 12, 1), "quarter") == Period.quarter(2026, 3)
     assert Period.month(2026, 11).label() == "November 2026"
     assert Period.quarter(2026, 4).label() == "Q4 2026"
+
+
+def test_brief_text_rounds_the_dollar_amounts_of_a_sentence_and_nothing_else() -> None:
+    from execbrief.precision import brief_text
+
+    assert brief_text("Add $2,292.97/mo of revenue (or cut $1,726.72/mo).") == (
+        "Add $2.3K/mo of revenue (or cut $1.7K/mo)."
+    )
+    assert brief_text("spend $16.65–17.73/mo; already $1.7K and $8.5–20.9K/mo") == (
+        "spend $17–18/mo; already $1.7K and $8.5–20.9K/mo"
+    )
+    assert brief_text("-$250 net; $99.18/mo at 20%; $0.50 each; v1.2; 12.5 units") == (
+        "-$250 net; $99/mo at 20%; $0.50 each; v1.2; 12.5 units"
+    )

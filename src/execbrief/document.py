@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from execbrief.findings import Action, Finding, Metric, MetricValue
+from execbrief.precision import brief_text
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
 from execbrief.snapshot import Provenance
 from execbrief.values import Period
@@ -365,7 +366,17 @@ def _in_brief(action: Action) -> Action:
     first few sources; the full report keeps the whole rationale and every source."""
     match = _FIRST_SENTENCE.match(action.rationale.strip())
     rationale = match.group(1) if match else action.rationale
-    return replace(action, rationale=rationale, provenance=action.provenance[:BRIEF_ACTION_SOURCES])
+    return replace(
+        action,
+        title=brief_text(action.title),
+        rationale=brief_text(rationale),
+        provenance=action.provenance[:BRIEF_ACTION_SOURCES],
+    )
+
+
+def _said_briefly(bullets: Iterable[Bullet]) -> tuple[Bullet, ...]:
+    """Bullets with their dollar amounts rounded as a brief says them (precision.brief_text)."""
+    return tuple(replace(bullet, text=brief_text(bullet.text)) for bullet in bullets)
 
 
 def _more(count: int, what: str) -> Paragraph:
@@ -395,14 +406,14 @@ def brief_document(document: Document, pointer: str) -> Document:
         figures = Metrics(tuple(f.shown() for f in shown), changes=tuple(f.change for f in shown))
         sections.append(Section("Key figures", (figures,), id="key-figures"))
     if brief.changes:
-        changes: list[Block] = [BulletList(brief.changes[:BRIEF_CHANGES])]
+        changes: list[Block] = [BulletList(_said_briefly(brief.changes[:BRIEF_CHANGES]))]
         if len(brief.changes) > BRIEF_CHANGES:
             changes.append(_more(len(brief.changes) - BRIEF_CHANGES, "change"))
         sections.append(Section("Since last report", tuple(changes), id=SINCE_LAST_REPORT))
     sections.append(Section("Full report", (Paragraph(pointer),), id="full-report"))
     return replace(
         document,
-        summary=brief.summary[:BRIEF_SUMMARY],
+        summary=_said_briefly(brief.summary[:BRIEF_SUMMARY]),
         sections=tuple(sections),
         warnings=warnings,
         meta={**document.meta, "layer": BRIEF_LAYER},

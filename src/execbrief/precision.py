@@ -6,6 +6,7 @@ smaller ones to one decimal. The full report keeps every digit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -53,3 +54,26 @@ def brief_money(value: Money | MoneyRange) -> str:
     rounded = executive(value)
     assert isinstance(rounded, Money | MoneyRange)
     return format_money(rounded, compact=True)
+
+
+#: A dollar amount or range written in a sentence with more digits than a brief shows
+#: ("$1,726.72", "$16.65–17.73", "-$250"); an amount already compact ("$1.7K") is left alone.
+_MONEY_IN_TEXT = re.compile(
+    r"(?<![\w.$])(-?)\$(\d[\d,]*(?:\.\d+)?)(?:–(\d[\d,]*(?:\.\d+)?))?(?![\d.,]*\d|[KMB]|–)"
+)
+
+
+def brief_text(text: str) -> str:
+    """A sentence of the full report as the brief says it: every dollar amount of $10 or more in
+    it rounded by the money rule ("$1,726.72/mo" -> "$1.7K/mo"); the rest unchanged."""
+
+    def rounded(match: re.Match[str]) -> str:
+        sign, low, high = match.groups()
+        if Decimal(low.replace(",", "")) < 10 and high is None:
+            return match.group(0)  # "$0.50 each", "$4.33 per nm": cents matter at this size
+        first = Money(Decimal(low.replace(",", "")).copy_negate() if sign else low.replace(",", ""))
+        if high is None:
+            return brief_money(first)
+        return brief_money(MoneyRange(first, Money(high.replace(",", ""))))
+
+    return _MONEY_IN_TEXT.sub(rounded, text)

@@ -192,11 +192,11 @@ def briefs() -> dict[str, str]:
 
 def test_cfo_brief_says_one_burn_and_one_runway(briefs: dict[str, str]) -> None:
     text = " ".join(briefs["cfo"].split())
-    # $1,133.42 -> $1.1K; the range -$200.25..$2,400.50 -> -$200 to $2,400 (a bare low end is
-    # not written beside a K); 13.68 -> 14 months
+    # $1,133.42 -> $1.1K; the range -$200.25..$2,400.50 -> -$200 to $2.4K (each end by the
+    # money rule); 13.68 -> 14 months
     assert (
         "Portfolio cash $15.5K; burning $1.1K/mo (3-month average, 2026-02..2026-04; months "
-        "ranged -$200 to $2,400); runway 14 months at that rate (out 2027-06-30)." in text
+        "ranged -$200 to $2.4K); runway 14 months at that rate (out 2027-06-30)." in text
     )
     # the short runway (under six months at the average): young, with its own two months
     assert (
