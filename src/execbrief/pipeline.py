@@ -15,14 +15,17 @@ from typing import IO, Any
 
 from execbrief.config import Config
 from execbrief.delivery.dispatch import dispatch
-from execbrief.delivery.outgoing import open_transport, outgoing_for
+from execbrief.delivery.message import Attachment
+from execbrief.delivery.outgoing import HtmlWithCharts, open_transport, outgoing_for
 from execbrief.delivery.pacing import Timing
 from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, Outcome
 from execbrief.delivery.tracking import TrackResult, track
-from execbrief.document import Document
+from execbrief.document import Chart, Document
 from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
+from execbrief.renderers.html import HtmlRenderer
+from execbrief.renderers.png import chart_images
 from execbrief.reports.base import ReportContext
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
@@ -240,6 +243,25 @@ def render(document: Document, registry: Registry, fmt: str = "text") -> str:
     return str(registry.renderers[fmt].render(document))
 
 
+def html_with_charts(registry: Registry) -> HtmlWithCharts | None:
+    """The mail's HTML body with charts as CID-attached PNG, when the registered HTML renderer
+    is the bundled one (a plugin's HTML renderer is used as it is)."""
+    renderer = registry.renderers.get("html")
+    if not isinstance(renderer, HtmlRenderer):
+        return None
+    html = renderer
+
+    def draw(body: Document, charts: tuple[Chart, ...]) -> tuple[str, tuple[Attachment, ...]]:
+        images = chart_images(charts)  # empty without matplotlib: the mail has no charts
+        inline = tuple(
+            Attachment(f"chart-{n}.png", image.png, "image/png", image.content_id)
+            for n, image in enumerate(images, 1)
+        )
+        return html.render(body, images), inline
+
+    return draw
+
+
 @dataclass
 class SendRun:
     """Everything one ``send`` did: build errors, the transport check, and the dispatch result."""
@@ -356,7 +378,11 @@ def _deliver(
     alert_stream: IO[str] | None,
 ) -> SendRun:
     outgoing = outgoing_for(
-        config, registry, documents, lambda document, fmt: render(document, registry, fmt)
+        config,
+        registry,
+        documents,
+        lambda document, fmt: render(document, registry, fmt),
+        html_with_charts(registry),
     )
     for item in outgoing:
         if not item.recipients:

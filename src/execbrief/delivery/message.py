@@ -27,21 +27,25 @@ WIRE_POLICY = policy.SMTP
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file attached to a report email."""
+    """A file attached to a report email; with a ``content_id`` (``name@domain``, no angle
+    brackets) it is an inline image the HTML part shows as ``<img src="cid:name@domain">``."""
 
     filename: str
     content: bytes
     media_type: str | None = None
+    content_id: str | None = None
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A report rendered for mailing: subject, text body, optional HTML body and attachments."""
+    """A report rendered for mailing: subject, text body, optional HTML body, attachments, and
+    the inline images the HTML body refers to by Content-ID (sent only with the HTML part)."""
 
     subject: str
     text: str
     html: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    inline: tuple[Attachment, ...] = ()
 
     def content_sha256(self) -> str:
         """A digest of everything the recipient reads (not the headers that vary per send)."""
@@ -49,7 +53,7 @@ class Rendered:
         for part in (self.subject, self.text, self.html or ""):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
-        for item in self.attachments:
+        for item in (*self.attachments, *self.inline):
             digest.update(item.filename.encode("utf-8") + b"\0" + item.content + b"\0")
         return digest.hexdigest()
 
@@ -112,20 +116,42 @@ def compose(
         message.add_alternative(
             rendered.html, subtype="html", charset="utf-8", cte=_transfer_encoding(rendered.html)
         )
+        if rendered.inline:
+            _add_inline(message, rendered.inline)
     for item in rendered.attachments:
-        media = (
-            item.media_type or mimetypes.guess_type(item.filename)[0] or "application/octet-stream"
-        )
-        maintype, _, subtype = media.partition("/")
+        maintype, subtype = _media(item)
         message.add_attachment(
             item.content,
             maintype=maintype,
-            subtype=subtype or "octet-stream",
+            subtype=subtype,
             filename=item.filename,
             # a rendered report is UTF-8 text; say so, so that readers decode it right
             params={"charset": "utf-8"} if maintype == "text" else None,
         )
     return message
+
+
+def _media(item: Attachment) -> tuple[str, str]:
+    media = item.media_type or mimetypes.guess_type(item.filename)[0] or "application/octet-stream"
+    maintype, _, subtype = media.partition("/")
+    return maintype, subtype or "octet-stream"
+
+
+def _add_inline(message: EmailMessage, inline: tuple[Attachment, ...]) -> None:
+    """Make the HTML part multipart/related with each inline image after it, by Content-ID."""
+    html_part = message.get_body(("html",))
+    if not isinstance(html_part, EmailMessage):
+        raise DeliveryError("inline images need an HTML part to show them")
+    for item in inline:
+        maintype, subtype = _media(item)
+        html_part.add_related(
+            item.content,
+            maintype=maintype,
+            subtype=subtype,
+            cid=f"<{item.content_id}>",
+            disposition="inline",
+            filename=item.filename,
+        )
 
 
 def _transfer_encoding(text: str) -> str:

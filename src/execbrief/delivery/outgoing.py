@@ -10,10 +10,16 @@ from pydantic import ValidationError
 
 from execbrief.config import Config, ReportSettings
 from execbrief.delivery.message import Attachment, Rendered
-from execbrief.document import Document, brief_document
+from execbrief.document import Chart, Document, brief_document
 from execbrief.errors import ConfigError
 from execbrief.plugins import Registry
 from execbrief.transports.base import Transport
+
+#: How many of the full report's charts a mail's HTML part shows.
+MAIL_CHARTS = 2
+
+#: Renders a mail's HTML body with charts: (body, charts) -> (HTML, inline images it refers to).
+HtmlWithCharts = Callable[[Document, tuple[Chart, ...]], tuple[str, tuple[Attachment, ...]]]
 
 
 @dataclass(frozen=True)
@@ -87,11 +93,14 @@ def outgoing_for(
     registry: Registry,
     documents: Iterable[Document],
     render: Callable[[Document, str], str],
+    html_with_charts: HtmlWithCharts | None = None,
 ) -> list[Outgoing]:
     """Render each document for mailing: text body, HTML when enabled, attachments, recipients.
 
     ``attach`` entries in ``[reports.<name>]`` name a renderer (the document in that format is
-    attached as ``<report>-<period>.<ext>``) or a file relative to the portfolio root.
+    attached as ``<report>-<period>.<ext>``) or a file relative to the portfolio root. With
+    ``html_with_charts``, a brief's HTML part shows the full report's first charts as inline
+    images (it returns no images when it cannot draw them).
     """
     out: list[Outgoing] = []
     for document in documents:
@@ -102,7 +111,14 @@ def outgoing_for(
             else config.delivery.html
         )
         body, full_report = _layers(document, settings, registry)
-        html = render(body, "html") if html_wanted and "html" in registry.renderers else None
+        html: str | None = None
+        inline: tuple[Attachment, ...] = ()
+        if html_wanted and "html" in registry.renderers:
+            charts = _charts(document) if body is not document else ()
+            if charts and html_with_charts is not None:
+                html, inline = html_with_charts(body, charts)
+            else:
+                html = render(body, "html")
         attachments: list[Attachment] = [
             Attachment(name, render(document, fmt).encode("utf-8"), media)
             for fmt, name, media in full_report
@@ -132,7 +148,14 @@ def outgoing_for(
             text=render(body, "text"),
             html=html,
             attachments=tuple(attachments),
+            inline=inline,
         )
         recipients = tuple(settings.recipients) if settings is not None else ()
         out.append(Outgoing(document.report, document, rendered, recipients))
     return out
+
+
+def _charts(document: Document) -> tuple[Chart, ...]:
+    """The first ``MAIL_CHARTS`` charts of the full report, in reading order."""
+    charts = [b for s in document.sections for b in s.blocks if isinstance(b, Chart)]
+    return tuple(charts[:MAIL_CHARTS])

@@ -6,7 +6,7 @@ same in a browser, from disk, and as the HTML part of a multipart/alternative em
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import ClassVar
 
@@ -34,6 +34,7 @@ from execbrief.renderers.formatting import (
     same_fix_groups,
     sparkline,
 )
+from execbrief.renderers.png import ChartImage
 from execbrief.renderers.svg import render_chart
 
 STYLE = """
@@ -54,6 +55,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .finding{margin:0 0 12px}.finding p{margin:2px 0 2px 16px}
 sup a{text-decoration:none}.sources{font-size:.85em;color:#57606a}.spark{font-family:monospace}
 svg.chart{max-width:100%;height:auto;display:block;margin:8px 0}figure{margin:0}
+img.chart{max-width:100%;height:auto;display:block;margin:8px 0}
 """
 
 
@@ -66,8 +68,12 @@ class HtmlRenderer:
     extension: ClassVar[str] = "html"
     media_type: ClassVar[str] = "text/html"
 
-    def render(self, document: Document) -> str:
-        """The document as one HTML page (deterministic)."""
+    def render(self, document: Document, images: Sequence[ChartImage] = ()) -> str:
+        """The document as one HTML page (deterministic).
+
+        ``images`` is the hook for a mail's HTML part: charts drawn as PNG and attached to the
+        mail, shown in a "Charts" section after the sections (before the source notes) as ``<img src="cid:...">``.
+        """
         cites = Citations()
         self._value = format_brief_value if is_brief(document) else format_value
         title, subtitle = heading(document)
@@ -105,6 +111,8 @@ class HtmlRenderer:
                     chart_number += 1
                 body.append(self._block(block, cites, f"chart-{chart_number}"))
             body.append("</section>")
+        if images:
+            body.append(_charts_section(images))
         notes = cites.notes()
         if notes:
             items = "".join(
@@ -199,6 +207,18 @@ class HtmlRenderer:
                 f'{render_chart(block, chart_id)}<p class="spark" aria-hidden="true">{escape(sparks)}</p></figure>'
             )
         raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _charts_section(images: Sequence[ChartImage]) -> str:
+    """The "Charts" section of a mail: each chart an image the mail carries (``cid:``), its
+    values in the alt text for readers who block images."""
+    figures = "".join(
+        f'<figure><img class="chart" src="cid:{escape(image.content_id)}" width="600" height="300" '
+        f'alt="{escape(image.title)}. {escape(image.alt)}"><figcaption>{escape(image.title)}'
+        "</figcaption></figure>"
+        for image in images
+    )
+    return f'<section aria-label="Charts"><h2>Charts</h2>{figures}</section>'
 
 
 def _sup(mark: str) -> str:

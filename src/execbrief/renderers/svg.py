@@ -33,6 +33,15 @@ def _axis_label(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def describe(chart: Chart) -> str:
+    """The chart's values in words (``Cash: 2026-09 $1,200.00, 2026-10 ...``): its SVG
+    ``<desc>`` and its PNG's alt text."""
+    return "; ".join(
+        f"{series.name}: " + ", ".join(f"{p.label} {format_value(p.value)}" for p in series.points)
+        for series in chart.series
+    )
+
+
 def render_chart(chart: Chart, chart_id: str) -> str:
     """The chart as an inline ``<svg>`` element."""
     labels: list[str] = []
@@ -42,10 +51,7 @@ def render_chart(chart: Chart, chart_id: str) -> str:
                 labels.append(point.label)
     values = [numeric(p.value) for s in chart.series for p in s.points]
     present = [v for v in values if v is not None]
-    desc = "; ".join(
-        f"{series.name}: " + ", ".join(f"{p.label} {format_value(p.value)}" for p in series.points)
-        for series in chart.series
-    )
+    desc = describe(chart)
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{WIDTH}" height="{HEIGHT}" '

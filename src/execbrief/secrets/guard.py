@@ -1,7 +1,7 @@
 """The secret guard: every outgoing message is checked before a transport sees it.
 
 ``SecretGuard(key, fingerprints).check(message)`` scans the subject, every text and HTML part and
-every attachment (decoded) in two ways:
+every attachment (decoded; of an image only its file name) in two ways:
 
 1. with the same detectors the sources use (``execbrief.secrets.scanner``): a Stripe key, an AWS key
    pair, a private-key block, a password assignment... anywhere in the message;
@@ -118,6 +118,9 @@ def _texts(message: EmailMessage) -> Iterator[tuple[str, str]]:
         ctype = part.get_content_type()
         if filename:
             yield f"attachment {filename!r} filename", filename
+        if part.get_content_maintype() == "image":
+            continue  # pixels, not text: a chart's values are in the HTML's alt text
+        if filename:
             where = f"attachment {filename!r}"
         elif part.get_content_maintype() == "text":
             where = f"body ({ctype})"
