@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,76 @@ def test_every_report_builds_over_a_note_with_an_absurd_cash_value(
     ceo = (tmp_path / "out" / "ceo.txt").read_text()
     assert "the fact is left unknown" in ceo
     assert amount not in "".join(p.read_text() for p in reports)
+
+
+# ---------------------------------------------------------------------------------- front matter
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (
+            "2026-13-45",
+            "acme.md:3: the front matter value of 'updated' ('2026-13-45') cannot be read (month "
+            "must be in 1..12); expected a real date such as 2026-11-14, a number or text (quote "
+            "it to keep it as text)",
+        ),
+        (
+            HUGE,
+            "acme.md:3: the front matter value of 'updated' ('999999999999999999999...') cannot "
+            "be read (too many digits)",
+        ),
+    ],
+)
+def test_a_front_matter_value_yaml_cannot_build_is_one_error_and_the_note_is_kept(
+    tmp_path: Path, value: str, said: str
+) -> None:
+    result = collect(
+        tmp_path,
+        f"---\nowner: Dana\nupdated: {value}\nfleet: 2\n---\n# Acme\n\n- Cash on hand: $12,400\n",
+    )
+    (error,) = result.errors
+    assert error.describe().startswith(said)
+    assert not error.fatal
+    found = facts(result)
+    assert found["owner"].value == "Dana"
+    assert found["cash"].provenance.cite() == "acme.md:8"
+    assert "updated" not in found
+
+
+def test_a_billion_laughs_front_matter_is_refused_fast(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{n}: &a{n} [{','.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    text = "---\n" + "\n".join(lines) + "\n---\n# Acme\n\n- Cash on hand: $12,400\n"
+    assert len(text) < 1000
+    started = time.perf_counter()
+    result = collect(tmp_path, text)
+    assert time.perf_counter() - started < 2
+    (error,) = result.errors
+    assert error.describe() == (
+        "acme.md:3: the front matter is not valid YAML (an alias (*name) is not allowed in front "
+        "matter); expected 'key: value' lines between the --- markers"
+    )
+    assert facts(result)["cash"].value is not None
+    assert sum(len(str(r)) for r in result.records) < 10_000
+
+
+def test_front_matter_nested_deeper_than_python_recurses_is_one_error(tmp_path: Path) -> None:
+    result = collect(tmp_path, "---\nx: " + "[" * 100_000 + "\n---\n# Acme\n\n- Revenue: $5\n")
+    (error,) = result.errors
+    assert "the front matter is not valid YAML" in error.message
+    assert "revenue" in facts(result)
+
+
+def test_check_names_the_bad_front_matter_date_and_build_keeps_the_note(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "harbor")
+    note = root / "handoffs" / "harbor-charters.md"
+    note.write_text(note.read_text().replace("updated: 2026-11-14", "updated: 2026-13-45", 1))
+    checked = run(root, "check")
+    out = " ".join((checked.stdout + checked.stderr).split())
+    assert "please report this" not in out
+    assert "handoffs/harbor-charters.md:4" in out
+    built = run(root, "build", "--format", "text", "--out", str(tmp_path / "out"))
+    assert "Traceback" not in built.stderr
+    ceo = (tmp_path / "out" / "ceo.txt").read_text()
+    assert "$31,400" in ceo or "31.4K" in ceo

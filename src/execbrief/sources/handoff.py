@@ -67,6 +67,20 @@ VALUE_HEADERS = frozenset(
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases (``*name``), so that a few hundred bytes of
+    nested aliases (a "billion laughs") cannot grow into gigabytes of facts."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "an alias (*name) is not allowed in front matter", mark
+            )
+        return super().compose_node(parent, index)
+
+
 _COLON = re.compile(r"^(?P<label>[^:]+?)\s*:(?:\s+|$)(?P<value>.*)$")
 _COLON_TIGHT = re.compile(r"^(?P<label>[^:]+?)\s*:\s*(?P<value>.*)$")
 _DASH = re.compile(
@@ -362,6 +376,20 @@ def _yaml_value(value: Any, term: Term | None, currency: str) -> tuple[FactValue
     return (raw if typed is None else typed), raw
 
 
+def _bad_yaml_value(key: yaml.Node, value: yaml.Node, exc: Exception) -> str:
+    """One sentence for a front matter key whose key or value YAML cannot build."""
+    name = files.excerpt(str(key.value), 48) if isinstance(key, yaml.ScalarNode) else "a key"
+    written = files.excerpt(str(value.value), 24) if isinstance(value, yaml.ScalarNode) else ""
+    why = str(exc).partition(":")[0]
+    if "integer string conversion" in why:  # Python's int-from-text limit
+        why = "too many digits"
+    why = files.excerpt(why, 60)
+    return (
+        f"the front matter value of {name!r} ({written!r}) cannot be read ({why}); expected a "
+        "real date such as 2026-11-14, a number or text (quote it to keep it as text)"
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Parsing a note
 # --------------------------------------------------------------------------------------------
@@ -472,7 +500,7 @@ class _NoteParser:
         start = (token.map or (0, 0))[0]
         first_line = start + 2  # 1-based line of the first key (after the opening ---)
         try:
-            loader = yaml.SafeLoader(token.content)
+            loader = _FrontMatterLoader(token.content)
             try:
                 node = loader.get_single_node()
                 if node is None:
@@ -486,7 +514,7 @@ class _NoteParser:
                 self.yaml_mapping(loader, node, first_line, "")
             finally:
                 loader.dispose()
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, RecursionError) as exc:  # nesting deeper than Python recurses
             mark = getattr(exc, "problem_mark", None)
             context = getattr(exc, "context_mark", None)
             if mark is None or (context is not None and mark.index >= len(token.content.rstrip())):
@@ -501,14 +529,23 @@ class _NoteParser:
     def yaml_mapping(
         self, loader: yaml.SafeLoader, node: yaml.MappingNode, first_line: int, prefix: str
     ) -> None:
-        """A fact per key; a nested mapping gives a fact per leaf, labelled by its key path."""
+        """A fact per key; a nested mapping gives a fact per leaf, labelled by its key path.
+
+        A key or value YAML cannot build (``updated: 2026-13-45``) is one problem at its line;
+        the other keys are read.
+        """
         for key_node, value_node in node.value:
             line = first_line + key_node.start_mark.line
-            label = prefix + str(loader.construct_object(key_node, deep=True))
-            if isinstance(value_node, yaml.MappingNode) and value_node.value:
-                self.yaml_mapping(loader, value_node, first_line, f"{label}.")
+            try:
+                label = prefix + str(loader.construct_object(key_node, deep=True))
+                if isinstance(value_node, yaml.MappingNode) and value_node.value:
+                    self.yaml_mapping(loader, value_node, first_line, f"{label}.")
+                    continue
+                value = loader.construct_object(value_node, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError) as exc:
+                self.out.problems.append((line, _bad_yaml_value(key_node, value_node, exc)))
                 continue
-            self.add_yaml_fact(label, loader.construct_object(value_node, deep=True), line)
+            self.add_yaml_fact(label, value, line)
 
     def add_yaml_fact(self, label: str, value: Any, line: int) -> None:
         term = lookup(label)
@@ -949,6 +986,17 @@ class HandoffSource(BaseSource):
                 errors.append(exc.to_error(request, KIND))
                 continue
             read.append(loc)
+            if not text.strip():
+                errors.append(
+                    SourceError(
+                        entity=request.entity.id,
+                        source_kind=KIND,
+                        provenance=Provenance(loc.display),
+                        message="is empty; expected the entity's handoff note",
+                        fatal=False,
+                    )
+                )
+                continue
             note = parse_note(text, request.entity.id, files.provenance(loc), request.currency)
             records.extend(note.records)
             for line, message in note.problems:
