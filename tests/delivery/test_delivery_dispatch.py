@@ -417,3 +417,51 @@ def test_a_crash_after_the_call_began_stays_unknown(store: Store) -> None:
     again, _ = run(store, memory, clock, [outgoing(recipients=PEOPLE[:1])])
     assert [(o.recipient, o.action) for o in again.outcomes] == [(PEOPLE[0], "unknown")]
     assert PEOPLE[0] not in memory.recipients()
+
+
+def unreconciled_cfo() -> Document:
+    return Document(
+        report="cfo",
+        title="CFO",
+        audience="CFO",
+        period="2026-11",
+        as_of=date(2026, 11, 20),
+        portfolio="Harbor",
+        warnings=(Bullet("Does not reconcile: Assets:Bank is off by $3,100."),),
+        reconciled=False,
+    )
+
+
+def test_a_dry_run_skips_what_was_sent_whatever_the_gate_and_exits_1_on_a_block(
+    store: Store,
+) -> None:
+    """Issue 17/16: the dry run says what the real run does: a sent row is skipped (not blocked),
+    and a summary with a would-block exits 1 like the real run's block."""
+    clock, memory = FakeTime(), MemoryTransport()
+    document = unreconciled_cfo()
+    sent, _ = run(
+        store,
+        memory,
+        clock,
+        [outgoing("cfo", recipients=PEOPLE[:1], document=document)],
+        options=DispatchOptions(allow_unreconciled=True),
+    )
+    assert sent.outcomes[0].status == "sent"
+    items = [outgoing("cfo", recipients=PEOPLE[:2], document=document)]
+    preview, _ = run(store, memory, clock, items, options=DispatchOptions(dry_run=True))
+    assert [o.action for o in preview.outcomes] == ["would skip", "would block (unreconciled)"]
+    assert preview.exit_code == 1
+    real, _ = run(store, memory, clock, items)
+    assert [o.action for o in real.outcomes] == ["skipped", "blocked"]
+    assert real.exit_code == 1
+    forced, _ = run(store, memory, clock, items, options=DispatchOptions(dry_run=True, force=True))
+    assert forced.outcomes[0].action == "would block (unreconciled)"
+
+
+def test_a_dry_run_with_nothing_blocked_exits_0(store: Store) -> None:
+    clock, memory = FakeTime(), MemoryTransport()
+    items = [outgoing("cfo", recipients=PEOPLE[:1], document=unreconciled_cfo())]
+    preview, _ = run(
+        store, memory, clock, items, options=DispatchOptions(dry_run=True, allow_unreconciled=True)
+    )
+    assert [o.action for o in preview.outcomes] == ["would send"] and preview.exit_code == 0

@@ -540,6 +540,7 @@ def _preview(
         action,
         message_id=row.message_id if row else None,
         delivery_id=row.id if row else None,
+        problem=action is DeliveryAction.WOULD_BLOCK_UNRECONCILED,  # a real run would block it
     )
 
 
@@ -547,6 +548,8 @@ def _preview_action(
     item: Outgoing, status: DeliveryStatus | None, options: DispatchOptions
 ) -> DeliveryAction:
     """What a real run would do with a delivery now in ``status`` (None: no row yet)."""
+    if status in ACCEPTED and not options.force:
+        return DeliveryAction.WOULD_SKIP  # sent already: a real run skips it, gate or not
     if (
         item.document is not None
         and not item.document.reconciled
@@ -554,7 +557,7 @@ def _preview_action(
     ):
         return DeliveryAction.WOULD_BLOCK_UNRECONCILED
     if status in ACCEPTED:
-        return DeliveryAction.WOULD_SEND_FORCED if options.force else DeliveryAction.WOULD_SKIP
+        return DeliveryAction.WOULD_SEND_FORCED
     if status in (DeliveryStatus.UNKNOWN, DeliveryStatus.SENDING):
         if options.resend_unknown or options.force:
             return DeliveryAction.WOULD_SEND_RESEND_UNKNOWN

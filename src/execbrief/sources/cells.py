@@ -16,6 +16,30 @@ TRUE = frozenset({"y", "yes", "true", "t", "1", "x"})
 FALSE = frozenset({"n", "no", "false", "f", "0", ""})
 
 
+#: A day whose day, month and year all differ, written and read back to test a ``date_format``.
+_ROUND_TRIP = date(2026, 11, 23)
+
+
+def check_date_format(value: str | None) -> str | None:
+    """``value`` when it is a ``strptime`` format that reads back a date it wrote, else
+    ``ValueError`` (``%Q%Q`` or ``%m/%Y`` would only surface later, as an error on every row)."""
+    if value is None:
+        return None
+    written = ""
+    try:
+        written = _ROUND_TRIP.strftime(value)
+        back = datetime.strptime(written, value).date()
+    except (ValueError, re.error):  # a directive repeated ("%d %d") is a regex error in strptime
+        back = None
+    if "%" not in value or back != _ROUND_TRIP:
+        raise ValueError(
+            f"date_format {value[:40]!r} cannot read back the date it writes (2026-11-23 comes out "
+            f"as {written[:40]!r}); expected a strptime format with a day, month and year, such "
+            "as '%m/%d/%Y'"
+        )
+    return value
+
+
 def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date:
     """A date written ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (a time after it is ignored), or in ``fmt``.
 

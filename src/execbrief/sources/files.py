@@ -827,12 +827,29 @@ class CsvTable:
                 if first_error is None or score > best_score:
                     first_error, best_score = exc, score
                 continue
+            self._refuse_repeated_columns()
             self.delimiter = delimiter or _sniff_delimiter(text)
             self._consumed = number
             self._reader = csv.reader(self._line_source(position), delimiter=self.delimiter)
             return
         assert first_error is not None
         raise first_error
+
+    def _refuse_repeated_columns(self) -> None:
+        """A column this source reads may be headed once: with two ``amount`` columns, which one
+        holds the figure would be a guess."""
+        keys = [normalize_header(h) for h in self.header]
+        for canonical, position in self.index.items():
+            repeats = [i for i, key in enumerate(keys) if key == keys[position]]
+            if len(repeats) > 1:
+                raise ReadError(
+                    self.loc.display,
+                    f"has the column {excerpt(self.header[position], 40)!r} more than once "
+                    f"(columns {', '.join(str(i + 1) for i in repeats)}); expected each column "
+                    f"once, so that which one is the {canonical} is not a guess: rename or remove "
+                    "the others",
+                    self._header_line,
+                )
 
     @property
     def header_line(self) -> int:

@@ -38,8 +38,16 @@ from execbrief.records.handoff import Fact, FactValue, FunnelStep, NoteSection
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
 from execbrief.sources.base import BaseSource, Source, SourceRequest
+from execbrief.sources.ledger import MAX_AMOUNT, MAX_AMOUNT_CHARS
 from execbrief.sources.vocabulary import Term, ValueType, lookup, normalize_label, slug
-from execbrief.values import Money, MoneyParseError, Percent, extract_money, parse_money
+from execbrief.values import (
+    Money,
+    MoneyParseError,
+    MoneyRange,
+    Percent,
+    extract_money,
+    parse_money,
+)
 
 KIND = "handoff"
 SUFFIXES = (".md", ".markdown", ".txt")
@@ -58,6 +66,20 @@ VALUE_HEADERS = frozenset(
 )
 
 _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases (``*name``), so that a few hundred bytes of
+    nested aliases (a "billion laughs") cannot grow into gigabytes of facts."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "an alias (*name) is not allowed in front matter", mark
+            )
+        return super().compose_node(parent, index)
+
 
 _COLON = re.compile(r"^(?P<label>[^:]+?)\s*:(?:\s+|$)(?P<value>.*)$")
 _COLON_TIGHT = re.compile(r"^(?P<label>[^:]+?)\s*:\s*(?P<value>.*)$")
@@ -130,6 +152,7 @@ _MONTH_NAMES = (
     "october", "november", "december", "sept",
 )  # fmt: skip
 _WHOLE_INT = re.compile(r"-?\d+")
+_INT_DIGITS = 4000
 _WHOLE_DECIMAL = re.compile(r"-?\d+\.\d+")
 _WHOLE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\+|&|/|\band\b)\s*", re.IGNORECASE)
@@ -138,6 +161,28 @@ _LIST_SPLIT = re.compile(r"\s*(?:,|;|\+|&|/|\band\b)\s*", re.IGNORECASE)
 # --------------------------------------------------------------------------------------------
 # Typing values
 # --------------------------------------------------------------------------------------------
+
+
+class AbsurdValue(ValueError):
+    """A value a note cannot state: an amount beyond the ledger's sane range (docs/formats.md)."""
+
+
+def _sane_money(value: Money | MoneyRange, written: str) -> Money | MoneyRange:
+    """``value`` when it is within the sane range of an amount, else :class:`AbsurdValue`."""
+    written = written.strip()
+    shown = files.excerpt(written, 24)
+    if len(written) > MAX_AMOUNT_CHARS:
+        raise AbsurdValue(
+            f"the amount {shown!r} is {len(written)} characters long; expected an amount of at "
+            f"most {MAX_AMOUNT_CHARS} characters, like $12,400"
+        )
+    ends = [value] if isinstance(value, Money) else [value.low, value.high]
+    if any(not end.amount.is_finite() or abs(end.amount) >= MAX_AMOUNT for end in ends):
+        raise AbsurdValue(
+            f"the amount {shown!r} is out of range; expected less than $1,000,000,000,000 "
+            "either way"
+        )
+    return value
 
 
 def read_value(text: str, types: Sequence[ValueType], currency: str = "USD") -> FactValue | None:
@@ -186,15 +231,18 @@ def _read_as(
         try:
             if strict:
                 raise MoneyParseError(text)
-            return parse_money(text, currency)
+            return _sane_money(parse_money(text, currency), text)
         except MoneyParseError:
             found = extract_money(text, currency)
-            return found[0] if found else None
+            if found is None:
+                return None
+            money, (start, end) = found
+            return _sane_money(money, text[start:end])
     if kind in (ValueType.COUNT, ValueType.LIST_COUNT):
         if match := _THOUSANDS.match(text):
             return int(Decimal(match.group(1)) * 1000)
         if match := _INT.match(text):
-            return int(match.group(1).replace(",", ""))
+            return _sane_count(match.group(1))
         if kind is ValueType.LIST_COUNT:
             items = [item for item in _LIST_SPLIT.split(_strip_parens(text)) if item.strip()]
             return len(items) if items else None
@@ -221,6 +269,17 @@ def _read_as(
             return True
         return None
     return text
+
+
+def _sane_count(digits: str) -> int:
+    """A whole number written with optional thousands commas, below the sane range's bound."""
+    plain = digits.replace(",", "")
+    if len(plain) > len(str(MAX_AMOUNT)) - 1:
+        raise AbsurdValue(
+            f"the count {files.excerpt(digits, 24)!r} is out of range; expected a whole number "
+            "less than 1,000,000,000,000"
+        )
+    return int(plain)
 
 
 def _read_months(text: str) -> Decimal | None:
@@ -272,7 +331,8 @@ def settle(value: FactValue) -> FactValue:
         return value
     text = value.strip()
     if _WHOLE_INT.fullmatch(text):
-        return int(text)
+        # beyond Python's int-from-text limit a whole number stays exact as a Decimal
+        return int(text) if len(text) <= _INT_DIGITS else Decimal(text)
     if _WHOLE_DECIMAL.fullmatch(text):
         return Decimal(text)
     if _WHOLE_DATE.fullmatch(text):
@@ -307,13 +367,27 @@ def _yaml_value(value: Any, term: Term | None, currency: str) -> tuple[FactValue
         if counts and isinstance(value, int):
             return value, raw
         if ValueType.MONEY in term.types:
-            return Money(Decimal(raw), currency), raw
+            return _sane_money(Money(Decimal(raw), currency), raw), raw
         if ValueType.NUMBER in term.types:
             return Decimal(raw), raw
         if ValueType.PERCENT in term.types:
             return Percent(Decimal(raw)), raw
     typed = read_value(raw, term.types, currency)
     return (raw if typed is None else typed), raw
+
+
+def _bad_yaml_value(key: yaml.Node, value: yaml.Node, exc: Exception) -> str:
+    """One sentence for a front matter key whose key or value YAML cannot build."""
+    name = files.excerpt(str(key.value), 48) if isinstance(key, yaml.ScalarNode) else "a key"
+    written = files.excerpt(str(value.value), 24) if isinstance(value, yaml.ScalarNode) else ""
+    why = str(exc).partition(":")[0]
+    if "integer string conversion" in why:  # Python's int-from-text limit
+        why = "too many digits"
+    why = files.excerpt(why, 60)
+    return (
+        f"the front matter value of {name!r} ({written!r}) cannot be read ({why}); expected a "
+        "real date such as 2026-11-14, a number or text (quote it to keep it as text)"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,7 +500,7 @@ class _NoteParser:
         start = (token.map or (0, 0))[0]
         first_line = start + 2  # 1-based line of the first key (after the opening ---)
         try:
-            loader = yaml.SafeLoader(token.content)
+            loader = _FrontMatterLoader(token.content)
             try:
                 node = loader.get_single_node()
                 if node is None:
@@ -440,7 +514,7 @@ class _NoteParser:
                 self.yaml_mapping(loader, node, first_line, "")
             finally:
                 loader.dispose()
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, RecursionError) as exc:  # nesting deeper than Python recurses
             mark = getattr(exc, "problem_mark", None)
             context = getattr(exc, "context_mark", None)
             if mark is None or (context is not None and mark.index >= len(token.content.rstrip())):
@@ -455,18 +529,31 @@ class _NoteParser:
     def yaml_mapping(
         self, loader: yaml.SafeLoader, node: yaml.MappingNode, first_line: int, prefix: str
     ) -> None:
-        """A fact per key; a nested mapping gives a fact per leaf, labelled by its key path."""
+        """A fact per key; a nested mapping gives a fact per leaf, labelled by its key path.
+
+        A key or value YAML cannot build (``updated: 2026-13-45``) is one problem at its line;
+        the other keys are read.
+        """
         for key_node, value_node in node.value:
             line = first_line + key_node.start_mark.line
-            label = prefix + str(loader.construct_object(key_node, deep=True))
-            if isinstance(value_node, yaml.MappingNode) and value_node.value:
-                self.yaml_mapping(loader, value_node, first_line, f"{label}.")
+            try:
+                label = prefix + str(loader.construct_object(key_node, deep=True))
+                if isinstance(value_node, yaml.MappingNode) and value_node.value:
+                    self.yaml_mapping(loader, value_node, first_line, f"{label}.")
+                    continue
+                value = loader.construct_object(value_node, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError) as exc:
+                self.out.problems.append((line, _bad_yaml_value(key_node, value_node, exc)))
                 continue
-            self.add_yaml_fact(label, loader.construct_object(value_node, deep=True), line)
+            self.add_yaml_fact(label, value, line)
 
     def add_yaml_fact(self, label: str, value: Any, line: int) -> None:
         term = lookup(label)
-        typed, raw = _yaml_value(value, term, self.currency)
+        try:
+            typed, raw = _yaml_value(value, term, self.currency)
+        except AbsurdValue as exc:
+            self.absurd(label, exc, line)
+            return
         self.out.records.append(
             Fact(
                 entity=self.entity,
@@ -519,16 +606,30 @@ class _NoteParser:
         text = " ".join(first.text.split())
         if not _VALUE_START.match(text) or ": " in text:
             return
-        value = read_value(text, term.types, self.currency)
+        try:
+            value = read_value(text, term.types, self.currency)
+        except AbsurdValue as exc:
+            self.absurd(_strip_symbols(title).strip(), exc, first.line)
+            return
         if value is None or isinstance(value, str):
             return
         self.add_fact(_strip_symbols(title).strip(), text, first.line)
+
+    def absurd(self, label: str, exc: AbsurdValue, line: int) -> None:
+        """A known label whose value no note can state: one problem, and no fact."""
+        self.out.problems.append(
+            (line, f"{files.excerpt(label, 48)}: {exc}; the fact is left unknown")
+        )
 
     def add_fact(self, label: str, value: str, line: int, section: str | None = None) -> None:
         term = lookup(label)
         typed: FactValue = value
         if term is not None:
-            read = read_value(value, term.types, self.currency)
+            try:
+                read = read_value(value, term.types, self.currency)
+            except AbsurdValue as exc:
+                self.absurd(label, exc, line)
+                return
             typed = value if read is None else read
         self.out.records.append(
             Fact(
@@ -643,6 +744,8 @@ class _NoteParser:
                 return False
             name = (step.group("name") or step.group("name2")).strip()
             count = step.group("n") or step.group("n2")
+            if len(count) > MAX_AMOUNT_CHARS:
+                return False  # no funnel counts that; read the line as a label line
             steps.append((name, int(count.replace(",", ""))))
         funnel = self.funnel_name(label)
         for order, (name, count) in enumerate(steps, start=1):
@@ -676,6 +779,8 @@ class _NoteParser:
                 match = _ARROW_STEP.match(" ".join(_strip_symbols(lines[0].text).split()))
                 if token.level != opened.level + 3 or len(lines) != 1 or match is None:
                     return None
+                if len(match.group("count")) > MAX_AMOUNT_CHARS:
+                    return None
                 count = int(match.group("count").replace(",", ""))
                 items.append((lines[0].line, match.group("step").strip(), count))
             end += 1
@@ -703,9 +808,9 @@ class _NoteParser:
                 continue
             raw = cells[count_column].strip() if count_column < len(cells) else ""
             match = _INT.match(raw)
-            if match is None:
+            if match is None or len(match.group(1)) > MAX_AMOUNT_CHARS:
                 self.out.problems.append(
-                    (line, f"the funnel step {cells[0]!r} has no count ({raw!r}); "
+                    (line, f"the funnel step {cells[0]!r} has no count ({files.excerpt(raw, 24)!r}); "
                         "expected a whole number such as 23")
                 )  # fmt: skip
                 continue
@@ -881,6 +986,17 @@ class HandoffSource(BaseSource):
                 errors.append(exc.to_error(request, KIND))
                 continue
             read.append(loc)
+            if not text.strip():
+                errors.append(
+                    SourceError(
+                        entity=request.entity.id,
+                        source_kind=KIND,
+                        provenance=Provenance(loc.display),
+                        message="is empty; expected the entity's handoff note",
+                        fatal=False,
+                    )
+                )
+                continue
             note = parse_note(text, request.entity.id, files.provenance(loc), request.currency)
             records.extend(note.records)
             for line, message in note.problems:

@@ -28,7 +28,7 @@ from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.beancount_files import IncludeGraph, include_graph
-from execbrief.sources.cells import parse_amount, parse_date
+from execbrief.sources.cells import check_date_format, parse_amount, parse_date
 from execbrief.sources.files import (
     ROW_ERRORS_QUOTED,
     Column,
@@ -229,9 +229,7 @@ class LedgerOptions(Model):
     @field_validator("date_format")
     @classmethod
     def _format(cls, value: str | None) -> str | None:
-        if value is not None and "%" not in value:
-            raise ValueError('expected a strptime format such as "%m/%d/%Y"')
-        return value
+        return check_date_format(value)
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,7 @@ class TableOptions(Model):
     @field_validator("date_format")
     @classmethod
     def _format(cls, value: str | None) -> str | None:
-        if value is not None and "%" not in value:
-            raise ValueError("expected a strptime format such as '%m/%d/%Y'")
-        return value
+        return cells.check_date_format(value)
 
 
 def check_columns(mapping: dict[str, str], known: Sequence[str]) -> dict[str, str]:
