@@ -161,3 +161,30 @@ def test_the_full_report_text_fits_78_columns_and_says_each_sentence_once(demo: 
         flat = " ".join(" ".join(lines).split())
         repeats = Counter(m.group(0).strip() for m in SENTENCE.finditer(flat))
         assert max(repeats.values(), default=0) <= 1, (report, repeats.most_common(1))
+
+
+def _uncited_figures(message: EmailMessage) -> list[str]:
+    """Summary bullets and decisions of a brief that state a money or percentage figure and cite
+    no numbered source note."""
+    part = message.get_body(("plain",))
+    assert part is not None
+    head = part.get_content().split("\nSOURCES")[0]
+    items = re.split(r"\n\s*(?:•|\d+\.)\s", head)
+    return [
+        " ".join(item.split())[:80]
+        for item in items
+        if re.search(r"\$\d|\d%", item) and not re.search(r"\[[\d,–…]+\]", item)
+    ]
+
+
+@pytest.mark.parametrize("portfolio", ["demo", "unseen"])
+def test_every_figure_in_a_brief_cites_its_source(
+    portfolio: str, request: pytest.FixtureRequest
+) -> None:
+    folder: Path = request.getfixturevalue(portfolio)
+    uncited = {
+        str(message["Subject"]): found
+        for message in _messages(folder / "outbox")
+        if (found := _uncited_figures(message))
+    }
+    assert uncited == {}

@@ -126,7 +126,8 @@ def _summary(
         )
         out.append(
             Bullet(
-                f"{names.get(pile.entity, pile.entity)}: {brief(pile.total)} of {kind} in {len(pile.rows)} lines."
+                f"{names.get(pile.entity, pile.entity)}: {brief(pile.total)} of {kind} in {len(pile.rows)} lines.",
+                tuple(row.provenance for row in pile.rows[:3]),
             )
         )
     for pair in acc.duplicates:

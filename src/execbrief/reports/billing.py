@@ -63,7 +63,8 @@ class BillingReport(BaseReport):
                 top = gap.clients[0]
                 summary.append(
                     Bullet(
-                        f"{name}: the largest client, {top.client}, is {brief(top.share)} of invoiced revenue."
+                        f"{name}: the largest client, {top.client}, is {brief(top.share)} of invoiced revenue.",
+                        gap.provenance[:2],
                     )
                 )
             sections.append(Section(name, _blocks(gap, ops), gap.entity))

@@ -82,7 +82,8 @@ class CfoReport(BaseReport):
                 Bullet(
                     f"Last {len(fin.window_12m)} complete month{'s' if len(fin.window_12m) != 1 else ''} "
                     f"({fb._span(fin.window_12m)}): revenue {brief_money(total.revenue)}, expenses "
-                    f"{brief_money(total.expenses)}, net {brief_money(total.net)}."
+                    f"{brief_money(total.expenses)}, net {brief_money(total.net)}.",
+                    total.provenance[:3],
                 )
             )
             summary.extend(fb.short_runways(fin))
