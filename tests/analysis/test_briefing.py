@@ -72,6 +72,7 @@ def test_every_planted_problem_is_found_at_its_note_line(
     assert cites(result, "briefing.funnel-stall:harbor-charters:deposits-paid") == [
         f"{harbor}:{line_of(config, harbor, '| Quotes sent | 23 |')}",
         f"{harbor}:{line_of(config, harbor, '| Deposits paid | 0 |')}",
+        f"{harbor}:{line_of(config, harbor, 'The quote template changed in')}",  # the stated cause
     ]
     amount_line = line_of(config, tide, "That is roughly $4,100")
     assert f"{tide}:{amount_line}-{amount_line + 1}" in cites(
@@ -444,3 +445,41 @@ def test_an_agreement_line_next_to_an_equity_promise_says_whether_it_is_signed()
     assert set(elsewhere) == {"briefing.equity-at-risk:acme"}
     fuel = shortfalls(snapshot(*BASICS, promise, other("Fuel card", "not signed up", 4)))
     assert set(fuel) == {"briefing.equity-at-risk:acme"}
+
+
+def test_a_funnel_stall_fix_names_the_cause_the_note_states(tmp_path: Path) -> None:
+    """Issue 12 (advice that fits the case): the note says why the quotes stopped converting, so
+    the fix names that change and cites its line; a note that states no cause keeps the generic
+    fix."""
+    from execbrief.analysis.briefing import stated_cause
+    from execbrief.records.handoff import NoteSection
+    from execbrief.snapshot import Provenance
+
+    text = (
+        "## Funnel\n\n| Step | Count |\n|---|---|\n| Quotes sent | 23 |\n| Deposits paid | 0 |\n\n"
+        "We sent 23 quotes and none booked. The quote template changed in\n"
+        "September (a 50% non-refundable deposit) and nobody followed up.\nFix it first.\n"
+    )
+    section = NoteSection("acme", Provenance("handoffs/acme.md", 10, end_line=21), "Funnel", text)
+    found = stated_cause([section], Provenance("handoffs/acme.md", 15))
+    assert found is not None
+    sentence, where = found
+    assert sentence == (
+        "The quote template changed in September (a 50% non-refundable deposit) and nobody "
+        "followed up."
+    )
+    assert (where.source, where.line) == ("handoffs/acme.md", 17)  # where the sentence starts
+    assert stated_cause([section], Provenance("handoffs/other.md", 15)) is None
+    plain = NoteSection(
+        "acme", Provenance("handoffs/acme.md", 10, end_line=16), "Funnel", text[:90]
+    )
+    assert stated_cause([plain], Provenance("handoffs/acme.md", 15)) is None
+
+
+def test_the_demo_funnel_stall_names_the_template_change(
+    example: tuple[Path, BriefingResult],
+) -> None:
+    _, result = example
+    stall = next(f for f in result.findings if f.rule == "briefing.funnel-stall")
+    assert "The quote template changed in September" in stall.recommendation
+    assert any(p.line and p.line >= 63 for p in stall.provenance)

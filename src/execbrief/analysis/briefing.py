@@ -396,7 +396,7 @@ def _entity(
     findings.extend(_equity(info, facts))
     if info.kind in options.ota_kinds:
         findings.extend(_zero_ota(info, facts))
-    findings.extend(_funnel_stalls(info, steps))
+    findings.extend(_funnel_stalls(info, steps, sections))
     findings.extend(_unbilled(info, facts, sections, snapshot.currency))
     findings.extend(_missing_facts(info, facts, options.required_facts, notes))
     tracked, missing, kpi_findings = _kpis(info, facts, steps, notes, options)
@@ -609,7 +609,54 @@ def _zero_ota(info: EntityInfo, facts: list[Fact]) -> list[Finding]:
     ]
 
 
-def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
+#: Words with which a note states why a step changed ("the template changed", "because", ...).
+_CAUSE = re.compile(
+    r"\b(?:changed|because|due to|since we|after we|stopped|switched|no ?one followed|"
+    r"nobody followed|new (?:\w+ ){0,2}(?:policy|template|terms|price|prices|form))\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?]*[.!?]")
+
+
+def stated_cause(sections: list[NoteSection], at: Provenance) -> tuple[str, Provenance] | None:
+    """The first sentence of the note section holding ``at`` (a funnel table's line) that states
+    a cause, and where it is; None when the section states none."""
+    for section in sections:
+        start, end = section.provenance.line, section.provenance.end_line
+        if section.provenance.source != at.source or start is None or at.line is None:
+            continue
+        if not start <= at.line <= (end or start):
+            continue
+        lines = section.text.splitlines()
+        prose = [(start + i, line) for i, line in enumerate(lines) if line and line[0] not in "#|"]
+        text = " ".join(line.strip() for _, line in prose)
+        for match in _SENTENCE.finditer(text):
+            sentence = " ".join(match.group(0).split())
+            if _CAUSE.search(sentence):
+                words = sentence.split()[:3]
+                opening = " ".join(words)
+                line = next((n for n, row in prose if opening in " ".join(row.split())), start)
+                return sentence, section.provenance.at_line(line)
+    return None
+
+
+def _funnel_fix(before: FunnelStep, after: FunnelStep, cause: tuple[str, Provenance] | None) -> str:
+    if cause is None:
+        return (
+            f"Find out why no one moved from {before.step.lower()} to {after.step.lower()}: "
+            "call five of them, check the terms and the follow-up, and fix the step this month."
+        )
+    return (
+        f"Test the change the note gives as the cause first, and call five of them this month: "
+        f"\u201c{cause[0]}\u201d"
+    )
+
+
+def _funnel_stalls(
+    info: EntityInfo,
+    steps: list[FunnelStep],
+    sections: list[NoteSection] = (),  # type: ignore[assignment]
+) -> list[Finding]:
     funnels: dict[tuple[str, str], list[FunnelStep]] = defaultdict(list)
     for step in steps:
         funnels[(step.provenance.source, step.funnel)].append(step)
@@ -619,6 +666,7 @@ def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
         for before, after in pairwise(ordered):
             if before.count > 0 and after.count == 0:
                 detail = re.sub(r"[^a-z0-9]+", "-", after.step.lower()).strip("-")
+                cause = stated_cause(sections, after.provenance)
                 out.append(
                     Finding(
                         id=f"{NAME}.funnel-stall:{info.id}:{detail}",
@@ -630,15 +678,13 @@ def _funnel_stalls(info: EntityInfo, steps: list[FunnelStep]) -> list[Finding]:
                             f"The {funnel!r} funnel shows {before.step} = {before.count} "
                             f"({before.provenance.cite()}) and {after.step} = 0 ({after.provenance.cite()})."
                         ),
-                        recommendation=(
-                            f"Find out why no one moved from {before.step.lower()} to {after.step.lower()}: "
-                            "call five of them, check the terms and the follow-up, and fix the step this month."
-                        ),
+                        recommendation=_funnel_fix(before, after, cause),
                         effort=Effort.HOURS,
                         impact=4,
                         shortfall=True,
                         tags=("sales", "funnel"),
-                        provenance=(before.provenance, after.provenance),
+                        provenance=(before.provenance, after.provenance)
+                        + ((cause[1],) if cause else ()),
                         cost_tier=CostTier.REVENUE,
                     )
                 )
