@@ -108,6 +108,9 @@ def test_check_unverified_everywhere(moto_url: str) -> None:
         items["ses account"].ok
         and "assuming the sandbox rate of 1/s" in items["ses account"].detail
     )
+    # moto's 404 page is not quoted: the reader is told what it means
+    assert "does not offer GetAccount (HTTP 404)" in items["ses account"].detail
+    assert "<" not in items["ses account"].detail
 
 
 def test_send_records_ses_message_ids_and_tags(moto_url: str, tmp_path: Path) -> None:
@@ -344,3 +347,16 @@ def test_check_says_when_the_identity_is_still_pending(moto_url: str) -> None:
     assert item.detail.endswith(
         "; in us-east-1 harbor.example is pending (check its DNS records or confirmation email)"
     )
+
+
+def test_a_missing_events_queue_is_named_as_sqs_not_ses(moto_url: str) -> None:
+    # `track` reads SQS: its errors say SQS, and never guess that an SES send went out
+    from execbrief.errors import DeliveryError
+
+    queue = f"{moto_url}/123456789012/no-such-queue"
+    transport = ses_transport(moto_url, events_queue_url=queue)
+    with pytest.raises(DeliveryError) as caught:
+        list(transport.events(wait_seconds=0, max_batches=1))
+    text = str(caught.value)
+    assert text.startswith(f"cannot read {queue}: SQS ")
+    assert "SES" not in text

@@ -173,6 +173,30 @@ def classify(error: Exception, sender: str = "", *, written: bool = True) -> Del
     return OutcomeUnknown(f"the request went out to SES and its answer was lost ({detail})")
 
 
+def account_problem(error: Exception, sender: str) -> str:
+    """Why GetAccount could not be read: a 404 means the endpoint (an emulator, an older
+    regional endpoint) does not offer the call, whatever raw page came with it."""
+    from botocore.exceptions import ClientError
+
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if status == 404:
+            return "this endpoint does not offer GetAccount (HTTP 404)"
+    return str(classify(error, sender))
+
+
+def queue_problem(error: Exception) -> str:
+    """What went wrong reading the SQS events queue, in one line naming SQS (not SES)."""
+    from botocore.exceptions import ClientError
+
+    if isinstance(error, ClientError):
+        info = error.response.get("Error", {})
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
+        code = info.get("Code") or status
+        return f"SQS {code}: {_one_line(mask(str(info.get('Message', '') or '')))}".rstrip(": ")
+    return f"SQS call failed ({type(error).__name__}: {_one_line(mask(str(error)))})"
+
+
 def _classify_before_request(error: Exception) -> DeliveryError | None:
     """Errors that come before a byte of the request is written: credentials, region, bad
     parameters, a connection that could not be made (refused, no route, connect timeout, a
@@ -420,7 +444,7 @@ class SesTransport(BaseTransport):
             return CheckItem(
                 "ses account",
                 True,
-                f"could not read the account ({classify(exc, self.sender)}); assuming the sandbox rate of "
+                f"could not read the account ({account_problem(exc, self.sender)}); assuming the sandbox rate of "
                 f"{SANDBOX_SEND_RATE:g}/s (allow ses:GetAccount to see quota and sandbox state)",
             )
         self._account = account
@@ -506,7 +530,7 @@ class SesTransport(BaseTransport):
                     QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
                 )
             except Exception as exc:
-                raise DeliveryError(f"cannot read {queue_url}: {classify(exc)}") from None
+                raise DeliveryError(f"cannot read {queue_url}: {queue_problem(exc)}") from None
             messages = answer.get("Messages") or []
             if not messages:
                 return
@@ -520,7 +544,7 @@ class SesTransport(BaseTransport):
                 try:
                     sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
                 except Exception as exc:
-                    raise DeliveryError(f"cannot read {queue_url}: {classify(exc)}") from None
+                    raise DeliveryError(f"cannot read {queue_url}: {queue_problem(exc)}") from None
 
 
 #: SES event types and what each says became of the message.
