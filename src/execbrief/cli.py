@@ -131,7 +131,8 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "as_of",
         default=None,
         metavar="DATE",
-        help="Report date (YYYY-MM-DD); default today.",
+        help="Report date (YYYY-MM-DD); wins over [portfolio] as_of, which is the default "
+        "(without either, today).",
     )(func)
 
 
@@ -497,6 +498,13 @@ def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
             finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
         )
     out.print(table)
+    table = Table(title=f"Figures in the reports of run {latest['run_id']}")
+    for column in ("report", "entity", "figure", "value"):
+        table.add_column(column)
+    for figure in seen["figures"]:
+        if figure["run_id"] == latest["run_id"] and report in (None, figure["report"]):
+            table.add_row(figure["report"], figure["entity"] or "", figure["label"], figure["text"])
+    out.print(table)
 
 
 @cli.command()
@@ -697,8 +705,8 @@ def history(
 ) -> None:
     """List deliveries: report, period, recipient, status, provider message id, error.
 
-    With --period, also what that period's runs saw (sources read, record counts, errors) and the
-    findings each report carried.
+    With --period, also what that period's runs saw (sources read, record counts, errors), the
+    findings each report carried and the figures it stated.
     """
     from rich.markup import escape
     from rich.table import Table

@@ -12,7 +12,7 @@ from execbrief.findings import Finding, Metric, Severity
 from execbrief.history.deltas import SECTION_ID
 from execbrief.history.runs import History
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.store.db import Store
+from execbrief.store.db import DeliveryKey, Store
 from execbrief.values import Cadence, Money, MoneyRange
 
 NOTE = Provenance("handoffs/harbor.md", 3)
@@ -67,10 +67,15 @@ def lines(document: Document) -> dict[str, list[str]]:
     }
 
 
-def run(history: History, store: Store, document: Document) -> Document:
+def run(history: History, store: Store, document: Document, *, deliver: bool = True) -> Document:
+    """Store a run of ``document`` and, unless ``deliver`` is False, deliver it to the CFO."""
     run_id = store.start_run("send", as_of=document.as_of.isoformat(), period=document.period)
     with_deltas = history.with_deltas(document, Decimal(10))
     history.record(run_id, document.period, snapshot(document.period), [with_deltas])
+    if deliver:
+        key = DeliveryKey(document.report, document.period, "cfo@harbor.example")
+        claim = store.claim(key, run_id=run_id, transport="memory", content_sha256="x")
+        store.complete(claim.delivery.id, f"<{run_id}@test>")
     store.finish_run(run_id, "ok")
     return with_deltas
 
