@@ -711,12 +711,13 @@ def history(
     from rich.markup import escape
     from rich.table import Table
 
-    from execbrief.history.runs import History
+    from execbrief.history.runs import History, period_sort_key
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
         with open_store(loaded.config) as store:
             rows = store.deliveries(period=period, report=report)
+            rows.sort(key=lambda row: period_sort_key(row.period))  # by date: 2026-12, 2026-Q4
             seen = History(store).period_summary(period) if period else None
     if as_json:
         deliveries = [row.to_dict() for row in rows]

@@ -296,7 +296,8 @@ def with_deltas(
         replace(figure, change=figure_change(before.get(comparison_key(figure.metric)), figure))
         for figure in brief.figures
     )
-    return replace(document, brief=replace(brief, figures=figures, changes=brief_changes(section)))
+    changes = brief_changes(section, prior)
+    return replace(document, brief=replace(brief, figures=figures, changes=changes))
 
 
 def figure_change(old: Metric | None, figure: KeyFigure) -> str:
@@ -324,9 +325,10 @@ def figure_change(old: Metric | None, figure: KeyFigure) -> str:
 BRIEF_LISTS = (("Figures that moved", ""), ("New findings", "New: "), ("Resolved", "Resolved: "))
 
 
-def brief_changes(section: Section) -> tuple[Bullet, ...]:
-    """The lines of "Since last report" a brief shows: moved figures, new and resolved findings
-    (lists that only say "nothing" are left out); the first report says so in one line."""
+def brief_changes(section: Section, prior: PriorRun | None = None) -> tuple[Bullet, ...]:
+    """The lines of "Since last report" a brief shows: which report they compare with (when
+    ``prior`` is given), then moved figures, new and resolved findings (lists that only say
+    "nothing" are left out); the first report says so in one line."""
     lists = {b.title: b for b in section.blocks if isinstance(b, BulletList)}
     if not lists:
         return (Bullet("First report of its kind: there is nothing earlier to compare with."),)
@@ -336,9 +338,19 @@ def brief_changes(section: Section) -> tuple[Bullet, ...]:
         if block is None or block.items == (Bullet(EMPTY_LINES[title]),):
             continue
         out.extend(replace(item, text=lead + item.text) for item in block.items)
-    return tuple(out) or (
-        Bullet("Nothing moved beyond the threshold; no finding is new or resolved."),
-    )
+    if not out:
+        out.append(Bullet("Nothing moved beyond the threshold; no finding is new or resolved."))
+    basis = (Bullet(brief_basis(prior)),) if prior is not None else ()
+    return (*basis, *out)
+
+
+def brief_basis(prior: PriorRun) -> str:
+    """The brief's line naming the report it compares with: "Compared with the CFO report for
+    October 2026, as of 2026-11-20, sent to you 2026-12-01."."""
+    sent = ""
+    if prior.delivered:
+        sent = f", sent {'to you ' if prior.recipient else ''}{prior.delivered}"
+    return f"Compared with the {prior.document.title} for {prior.document.covers()}{sent}."
 
 
 def with_section(document: Document, section: Section) -> Document:

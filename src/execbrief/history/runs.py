@@ -150,7 +150,9 @@ class History:
         values = self.tables.metric_values(report, runs)
         for row in chain:
             for key, value in values[row.run_id]:
-                series.setdefault(key, []).append((row.period, from_jsonable(json.loads(value))))
+                series.setdefault(key, []).append(
+                    (row.period, from_jsonable(json.loads(value), MetricValue))
+                )
         sent = last.sent_at[:10] if last.sent_at else None
         return PriorRun(last.period, document, open_periods, series, sent, recipient)
 
@@ -226,8 +228,9 @@ class History:
                 "entity": row["entity"],
                 "label": row["label"],
                 "value": json.loads(row["value"]),
-                "text": describe(from_jsonable(json.loads(row["value"]))),
+                "text": describe(from_jsonable(json.loads(row["value"]), MetricValue), row["unit"]),
                 "number": row["number"],
+                "unit": row["unit"],
             }
             for row in rows["figures"]
         ]
@@ -271,6 +274,7 @@ def _rows(
                 metric.label,
                 json.dumps(to_jsonable(metric.value)),
                 None if number is None else str(number),
+                metric.unit,
             )
         )
     findings: dict[str, FindingRow] = {}

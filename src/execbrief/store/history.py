@@ -36,6 +36,7 @@ class MetricRow:
     label: str
     value_json: str
     number: str | None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,8 @@ class HistoryTables:
             "figures": [
                 dict(row)
                 for row in db.execute(
-                    "SELECT run_id, report, metric_key, metric_id, entity, label, value, number"
-                    " FROM metrics WHERE period = ? ORDER BY run_id, report, id",
+                    "SELECT run_id, report, metric_key, metric_id, entity, label, value, number,"
+                    " unit FROM metrics WHERE period = ? ORDER BY run_id, report, id",
                     (period,),
                 )
             ],
@@ -200,8 +201,8 @@ def _replace_document(
     db.execute("DELETE FROM metrics WHERE run_id = ? AND report = ?", (run_id, report))
     db.execute("DELETE FROM findings WHERE run_id = ? AND report = ?", (run_id, report))
     db.executemany(
-        "INSERT INTO metrics (run_id, period, report, metric_key, metric_id, entity, label, value, number)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO metrics (run_id, period, report, metric_key, metric_id, entity, label, value,"
+        " number, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 run_id,
@@ -213,6 +214,7 @@ def _replace_document(
                 m.label,
                 m.value_json,
                 m.number,
+                m.unit,
             )
             for m in metrics
         ],

@@ -227,7 +227,8 @@ def m006_delivered_documents(db: sqlite3.Connection) -> None:
     """Which stored document each delivery carried: a delivery's run stored the document of its
     report that it sent (a skipped delivery keeps the run that sent it; a forced resend takes the
     resending run), so "since last report" compares with what the reader received, not with a
-    later re-run whose deliveries were skipped or a report a gate held back."""
+    later re-run whose deliveries were skipped or a report a gate held back. A stored figure keeps
+    its unit."""
     db.execute(
         """
         CREATE VIEW delivered_documents AS
@@ -238,3 +239,4 @@ def m006_delivered_documents(db: sqlite3.Connection) -> None:
         """
     )
     db.execute("CREATE INDEX deliveries_report_recipient ON deliveries (report, recipient)")
+    db.execute("ALTER TABLE metrics ADD COLUMN unit TEXT")  # "3 leads" reads back as it was shown
