@@ -337,7 +337,11 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     assert ceo["New findings"] == [
         "[MEDIUM] Tern Consulting: the handoff note does not state its cash"
     ]
-    assert since_last_report(october[("ceo", BOARD)])["Compared with"] == FIRST
+    assert since_last_report(october[("ceo", BOARD)])["Compared with"] == [
+        "This is the first of these reports sent to you; the earlier ones went to other readers,"
+        " so there is none of yours to compare with."
+    ]
+    assert "First of these reports sent to you" in body(october[("ceo", BOARD)])
 
     # 2026-11: the statement fixed (11,500); the CFO report compares with September, the last one
     # its reader received, not the October one the gate held back

@@ -37,6 +37,17 @@ EMPTY_LINES = {
     "Resolved": "Nothing resolved.",
 }
 SECTION_TITLE = "Since last report"
+#: What a report with nothing to compare with says, in its section and in its brief: the first
+#: report of its kind, or the first one a reader gets who joined after others had had some.
+FIRST_REPORT = (
+    "This is the first report of its kind; there is no earlier one to compare with.",
+    "First report of its kind: there is nothing earlier to compare with.",
+)
+FIRST_TO_READER = (
+    "This is the first of these reports sent to you; the earlier ones went to other readers, so"
+    " there is none of yours to compare with.",
+    "First of these reports sent to you: there is nothing of yours to compare with.",
+)
 
 
 @dataclass(frozen=True)
@@ -194,19 +205,14 @@ def since_last_report(
     prior: PriorRun | None,
     threshold_percent: Decimal,
     names: Mapping[str, str] | None = None,
+    newcomer: bool = False,
 ) -> Section:
-    """The "Since last report" section for ``document``; ``names`` maps entity ids to names."""
+    """The "Since last report" section for ``document``; ``names`` maps entity ids to names;
+    ``newcomer``: no earlier report reached this reader, though some reached others."""
     names = names or {}
     if prior is None:
-        return Section(
-            SECTION_TITLE,
-            (
-                Paragraph(
-                    "This is the first report of its kind; there is no earlier one to compare with."
-                ),
-            ),
-            id=SECTION_ID,
-        )
+        first = FIRST_TO_READER if newcomer else FIRST_REPORT
+        return Section(SECTION_TITLE, (Paragraph(first[0]),), id=SECTION_ID)
     before = comparable_metrics(prior.document)
     now = comparable_metrics(document)
     moves = figure_moves(before, now, threshold_percent, names)
@@ -284,11 +290,12 @@ def with_deltas(
     prior: PriorRun | None,
     threshold_percent: Decimal,
     names: Mapping[str, str] | None = None,
+    newcomer: bool = False,
 ) -> Document:
     """The document with "Since last report" first, and its brief told what changed: each key
     figure's change since the previous report, and the section's lines that matter most
     (figures that moved, then new and resolved findings)."""
-    section = since_last_report(document, prior, threshold_percent, names)
+    section = since_last_report(document, prior, threshold_percent, names, newcomer)
     document = with_section(document, section)
     brief = brief_of(document)
     before = comparable_metrics(prior.document) if prior is not None else {}
@@ -296,7 +303,7 @@ def with_deltas(
         replace(figure, change=figure_change(before.get(comparison_key(figure.metric)), figure))
         for figure in brief.figures
     )
-    changes = brief_changes(section, prior)
+    changes = brief_changes(section, prior, newcomer)
     return replace(document, brief=replace(brief, figures=figures, changes=changes))
 
 
@@ -325,13 +332,15 @@ def figure_change(old: Metric | None, figure: KeyFigure) -> str:
 BRIEF_LISTS = (("Figures that moved", ""), ("New findings", "New: "), ("Resolved", "Resolved: "))
 
 
-def brief_changes(section: Section, prior: PriorRun | None = None) -> tuple[Bullet, ...]:
+def brief_changes(
+    section: Section, prior: PriorRun | None = None, newcomer: bool = False
+) -> tuple[Bullet, ...]:
     """The lines of "Since last report" a brief shows: which report they compare with (when
     ``prior`` is given), then moved figures, new and resolved findings (lists that only say
     "nothing" are left out); the first report says so in one line."""
     lists = {b.title: b for b in section.blocks if isinstance(b, BulletList)}
     if not lists:
-        return (Bullet("First report of its kind: there is nothing earlier to compare with."),)
+        return (Bullet((FIRST_TO_READER if newcomer else FIRST_REPORT)[1]),)
     out: list[Bullet] = []
     for title, lead in BRIEF_LISTS:
         block = lists.get(title)

@@ -166,7 +166,12 @@ class History:
         """The document with its "Since last report" section first (``names``: entity names),
         compared with the last report delivered to ``recipient`` (None: to anyone)."""
         prior = self.prior(document.report, document.period, recipient)
-        return with_deltas(document, prior, threshold_percent, names)
+        newcomer = (
+            prior is None
+            and recipient is not None
+            and bool(self.delivered_chain(document.report, document.period))
+        )
+        return with_deltas(document, prior, threshold_percent, names, newcomer)
 
     def for_recipients(
         self,
