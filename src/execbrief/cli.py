@@ -717,7 +717,8 @@ def history(
         loaded = load(config_path, env_file)
         with open_store(loaded.config) as store:
             rows = store.deliveries(period=period, report=report)
-            rows.sort(key=lambda row: period_sort_key(row.period))  # by date: 2026-12, 2026-Q4
+            # by date, not name: 2026-Q4 (from October) before 2026-12
+            rows.sort(key=lambda row: period_sort_key(row.period))
             seen = History(store).period_summary(period) if period else None
     if as_json:
         deliveries = [row.to_dict() for row in rows]
