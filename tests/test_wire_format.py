@@ -159,7 +159,10 @@ def test_history_deltas_and_archive_read_a_0_1_store(old_portfolio: Path, tmp_pa
     # run in January, the report covers December and compares with November, which 0.1 stored
     built = runner.invoke(cli, ["build", "-c", config, "--report", "cfo", "--as-of", "2027-01-05"])
     assert built.exit_code == 0, built.output
-    assert "Compared with the CFO report for 2026-11 (as of 2026-11-20)" in built.output
+    assert (
+        "Compared with the CFO report for November 2026, as of 2026-11-20, the last one delivered"
+        " to its recipients (sent 2026-12-01)" in " ".join(built.output.split())
+    )
 
     out = tmp_path / "archive"
     archived = runner.invoke(cli, ["archive", "-c", config, "--out", str(out)])

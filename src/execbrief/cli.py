@@ -131,7 +131,8 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "as_of",
         default=None,
         metavar="DATE",
-        help="Report date (YYYY-MM-DD); default today.",
+        help="Report date (YYYY-MM-DD); wins over [portfolio] as_of, which is the default "
+        "(without either, today).",
     )(func)
 
 
@@ -497,6 +498,13 @@ def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
             finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
         )
     out.print(table)
+    table = Table(title=f"Figures in the reports of run {latest['run_id']}")
+    for column in ("report", "entity", "figure", "value"):
+        table.add_column(column)
+    for figure in seen["figures"]:
+        if figure["run_id"] == latest["run_id"] and report in (None, figure["report"]):
+            table.add_row(figure["report"], figure["entity"] or "", figure["label"], figure["text"])
+    out.print(table)
 
 
 @cli.command()
@@ -697,18 +705,20 @@ def history(
 ) -> None:
     """List deliveries: report, period, recipient, status, provider message id, error.
 
-    With --period, also what that period's runs saw (sources read, record counts, errors) and the
-    findings each report carried.
+    With --period, also what that period's runs saw (sources read, record counts, errors), the
+    findings each report carried and the figures it stated.
     """
     from rich.markup import escape
     from rich.table import Table
 
-    from execbrief.history.runs import History
+    from execbrief.history.runs import History, period_sort_key
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
         with open_store(loaded.config) as store:
             rows = store.deliveries(period=period, report=report)
+            # by date, not name: 2026-Q4 (from October) before 2026-12
+            rows.sort(key=lambda row: period_sort_key(row.period))
             seen = History(store).period_summary(period) if period else None
     if as_json:
         deliveries = [row.to_dict() for row in rows]

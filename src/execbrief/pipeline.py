@@ -9,7 +9,7 @@ import gc
 import os
 import secrets as _secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -338,12 +338,18 @@ def send_reports(
         history = History(active)
         threshold = config.history.threshold_percent
         entity_names = {entity.id: entity.name for entity in snapshot.entities}
-        documents = [history.with_deltas(doc, threshold, entity_names) for doc in documents]
+        variants = [  # each recipient's mail compares with the last report they received
+            variant
+            for doc in documents
+            for variant in history.for_recipients(
+                doc, recipients_of(config, doc.report), threshold, entity_names
+            )
+        ]
         return _deliver(
             config,
             registry,
             run,
-            documents,
+            variants,
             snapshot,
             history,
             active,
@@ -360,11 +366,17 @@ def send_reports(
             active.close()
 
 
+def recipients_of(config: Config, report: str) -> list[str]:
+    """Everyone ``report`` is configured to go to (to, cc and bcc)."""
+    settings = config.reports.get(report)
+    return list(settings.recipients) if settings is not None else []
+
+
 def _deliver(
     config: Config,
     registry: Registry,
     run: SendRun,
-    documents: list[Document],
+    variants: list[tuple[Document, tuple[str, ...]]],
     snapshot: Snapshot,
     history: History,
     store: Store,
@@ -377,13 +389,25 @@ def _deliver(
     check: bool,
     alert_stream: IO[str] | None,
 ) -> SendRun:
-    outgoing = outgoing_for(
-        config,
-        registry,
-        documents,
-        lambda document, fmt: render(document, registry, fmt),
-        html_with_charts(registry),
-    )
+    outgoing = [
+        replace(item, recipients=people) if people else item
+        for item, (_, people) in zip(
+            outgoing_for(
+                config,
+                registry,
+                [document for document, _ in variants],
+                lambda document, fmt: render(document, registry, fmt),
+                html_with_charts(registry),
+            ),
+            variants,
+            strict=True,
+        )
+    ]
+    # the store keeps one document per report: the one its first recipients got
+    first: dict[str, Document] = {}
+    for document, _ in variants:
+        first.setdefault(document.report, document)
+    documents = list(first.values())
     for item in outgoing:
         if not item.recipients:
             run.warnings.append(

@@ -7,13 +7,28 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from execbrief.document import BulletList, Chart, Document, Findings, Metrics, Section
+from execbrief.document import (
+    Brief,
+    BulletList,
+    Chart,
+    Document,
+    Findings,
+    KeyFigure,
+    Metrics,
+    Section,
+)
 from execbrief.findings import Finding, Metric, Severity
-from execbrief.history.deltas import SECTION_ID
-from execbrief.history.runs import History
+from execbrief.history.deltas import (
+    SECTION_ID,
+    comparable_metrics,
+    figure_change,
+    figure_moves,
+    moved,
+)
+from execbrief.history.runs import History, period_sort_key
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.store.db import Store
-from execbrief.values import Cadence, Money, MoneyRange
+from execbrief.store.db import DeliveryKey, Store
+from execbrief.values import Cadence, Money, MoneyRange, Percent
 
 NOTE = Provenance("handoffs/harbor.md", 3)
 
@@ -67,10 +82,15 @@ def lines(document: Document) -> dict[str, list[str]]:
     }
 
 
-def run(history: History, store: Store, document: Document) -> Document:
+def run(history: History, store: Store, document: Document, *, deliver: bool = True) -> Document:
+    """Store a run of ``document`` and, unless ``deliver`` is False, deliver it to the CFO."""
     run_id = store.start_run("send", as_of=document.as_of.isoformat(), period=document.period)
     with_deltas = history.with_deltas(document, Decimal(10))
-    history.record(run_id, document.period, snapshot(document.period), [with_deltas])
+    history.record(run_id, document.period, snapshot(document.as_of.isoformat()[:7]), [with_deltas])
+    if deliver:
+        key = DeliveryKey(document.report, document.period, "cfo@harbor.example")
+        claim = store.claim(key, run_id=run_id, transport="memory", content_sha256="x")
+        store.complete(claim.delivery.id, f"<{run_id}@test>")
     store.finish_run(run_id, "ok")
     return with_deltas
 
@@ -157,7 +177,108 @@ def test_the_brief_is_told_what_changed(tmp_path: Path) -> None:
         assert changes["Runway"] == "down 2 months"
         assert changes["Unbilled work"] == "unchanged"
         assert [b.text for b in second.brief.changes] == [
+            "Compared with the CFO report for September 2026, as of 2026-09-20, sent 2026-11-20.",
             "Net burn (harbor): up $1,260 (18%) ($7,000 → $8,260)",
             "Runway (harbor): down 2 months (8 months → 6 months)",
             "Resolved: [HIGH] No WAF on CloudFront (harbor)",
+        ]
+
+
+def test_a_figure_only_one_report_states_reads_not_stated_for_every_kind() -> None:
+    """Money, percent, count, range and text: "not stated → X" and "X → not stated", never
+    "None"; a value the old report held as None and one it did not carry at all read the same."""
+    values = {
+        "money": (Money(8000), None, "$8,000"),
+        "percent": (Percent(Decimal(5)), None, "5%"),
+        "count": (Decimal(3), "leads", "3 leads"),
+        "range": (MoneyRange(Money(7000), Money(9000), Cadence.MONTH), None, "$7,000–9,000/mo"),
+        "text": ("10% to Jordan", None, "10% to Jordan"),
+    }
+    for kind, (value, unit, shown) in values.items():
+        stated = Metric(f"x.{kind}", "Figure", value, "harbor", unit=unit)
+        blank = replace(stated, value=None)
+        assert moved(blank, stated, Decimal(10)) == f"Figure (harbor): not stated → {shown}"
+        assert moved(None, stated, Decimal(10)) == f"Figure (harbor): not stated → {shown}"
+        assert moved(stated, blank, Decimal(10)) == f"Figure (harbor): {shown} → not stated"
+        assert moved(stated, None, Decimal(10)) == f"Figure (harbor): {shown} → not stated"
+        assert moved(blank, blank, Decimal(10)) is None
+        assert "None" not in figure_change(blank, KeyFigure(stated))
+        assert figure_change(stated, KeyFigure(blank)) == f"was {shown}"
+
+
+def test_point_in_time_figures_and_key_figures_are_compared() -> None:
+    """Cash stamped with the as-of date (how an older finance analysis wrote it) and a key figure
+    that sits in no table are both among the figures a report is compared on."""
+    document = doc("2026-10", 7000, 8, 4100, [])
+    cash = Metric("finance.cash", "Cash", Money(12000), None, "2026-10-20")
+    pipeline = Metric("briefing.pipeline", "Pipeline", Decimal(3), "tern", unit="leads")
+    other_day = Metric("finance.cash", "Cash", Money(1), "harbor", "2026-09-30")
+    document = replace(
+        document,
+        sections=(*document.sections, Section("Cash", (Metrics((cash, other_day)),))),
+        brief=Brief(figures=(KeyFigure(pipeline),)),
+    )
+    keys = comparable_metrics(document)
+    assert keys["finance.cash@*"] == cash
+    assert keys["briefing.pipeline@tern"] == pipeline
+    assert "finance.cash@harbor" not in keys  # a balance of another day is no figure of this run
+
+
+def test_a_new_business_is_not_a_list_of_figures_from_nothing() -> None:
+    before = {"a@harbor": Metric("a", "A", Money(1), "harbor")}
+    now = {**before, "a@tern": Metric("a", "A", Money(5), "tern")}
+    assert figure_moves(before, now, Decimal(10)) == []
+
+
+def test_months_compare_with_months_and_quarters_with_quarters(tmp_path: Path) -> None:
+    """Periods are ordered by their dates: a quarter ("2026-Q3") is never a month's basis, and a
+    quarter is compared with the previous quarter, not the latest month."""
+    with Store(tmp_path / "s.db", clock=lambda: datetime(2026, 11, 20, tzinfo=UTC)) as store:
+        history = History(store)
+        run(history, store, doc("2026-08", 7000, 8, 4100, []))
+        run(history, store, replace(doc("2026-09", 7000, 8, 4100, []), period="2026-Q2"))
+        run(history, store, doc("2026-09", 9000, 8, 4100, []))
+        current = doc("2026-10", 9000, 8, 4100, [])
+        prior = history.prior("cfo", "2026-10")
+        assert prior is not None and prior.period == "2026-09"
+        assert [row.period for row in history.delivered_chain("cfo", "2026-10")] == [
+            "2026-08",
+            "2026-09",
+        ]
+        quarter = history.prior("cfo", "2026-Q4")
+        assert quarter is not None and quarter.period == "2026-Q2"
+        assert history.prior("cfo", "2026-Q2") is None
+        assert (
+            history.with_deltas(current, Decimal(10))
+            .sections[0]
+            .blocks[0]
+            .text.startswith(  # type: ignore[union-attr]
+                "Compared with the CFO report for September 2026, as of 2026-09-20, the last one"
+                " delivered to its recipients (sent 2026-11-20)"
+            )
+        )
+    assert sorted(["2026-Q4", "2026-12", "2026-10", "2026-Q3", "2025-12"], key=period_sort_key) == [
+        "2025-12",
+        "2026-Q3",
+        "2026-10",
+        "2026-Q4",
+        "2026-12",
+    ]
+
+
+def test_an_undelivered_run_is_no_basis(tmp_path: Path) -> None:
+    """A run whose deliveries did not happen (gated, or skipped as sent already) leaves the basis
+    on the report its reader received."""
+    with Store(tmp_path / "s.db", clock=lambda: datetime(2026, 11, 20, tzinfo=UTC)) as store:
+        history = History(store)
+        run(history, store, doc("2026-09", 7000, 8, 4100, []))
+        run(history, store, doc("2026-10", 8000, 8, 4100, []))
+        # a re-run of October: its delivery row stays with the run that sent it
+        run(history, store, doc("2026-10", 9900, 8, 4100, []), deliver=False)
+        prior = history.prior("cfo", "2026-11", "cfo@harbor.example")
+        assert prior is not None and prior.document.metrics()[0].value == Money(8000)
+        assert history.prior("cfo", "2026-11", "someone@else.example") is None
+        assert [d.document.metrics()[0].value for d in history.sent_documents()] == [
+            Money(7000),
+            Money(8000),
         ]

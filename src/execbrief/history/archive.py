@@ -11,7 +11,7 @@ from collections import defaultdict
 from html import escape
 from pathlib import Path
 
-from execbrief.history.runs import StoredDocument
+from execbrief.history.runs import StoredDocument, period_sort_key
 from execbrief.renderers.html import STYLE, HtmlRenderer
 
 
@@ -40,7 +40,7 @@ def _with_back_link(page: str) -> str:
 
 def _index(by_period: dict[str, list[StoredDocument]], portfolio: str) -> str:
     sections = []
-    for period in sorted(by_period, reverse=True):
+    for period in sorted(by_period, key=period_sort_key, reverse=True):
         items = "".join(
             f'<li><a href="{escape(period)}/{escape(s.report)}.html">{escape(s.document.title)}</a>'
             f" — for {escape(s.document.audience)}, as of {s.document.as_of.isoformat()}"

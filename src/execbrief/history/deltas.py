@@ -37,21 +37,35 @@ EMPTY_LINES = {
     "Resolved": "Nothing resolved.",
 }
 SECTION_TITLE = "Since last report"
+#: What a report with nothing to compare with says, in its section and in its brief: the first
+#: report of its kind, or the first one a reader gets who joined after others had had some.
+FIRST_REPORT = (
+    "This is the first report of its kind; there is no earlier one to compare with.",
+    "First report of its kind: there is nothing earlier to compare with.",
+)
+FIRST_TO_READER = (
+    "This is the first of these reports sent to you; the earlier ones went to other readers, so"
+    " there is none of yours to compare with.",
+    "First of these reports sent to you: there is nothing of yours to compare with.",
+)
 
 
 @dataclass(frozen=True)
 class PriorRun:
-    """The previous report of the same kind, and the stored history the deltas need.
+    """The report compared with (the last one delivered), and the stored history the deltas need.
 
-    ``open_periods`` maps a finding id to the number of consecutive earlier periods, ending with
-    the previous report's, in which it was open. ``series`` maps a metric's comparison key to its
-    stored values by period (oldest first), for trends.
+    ``open_periods`` maps a finding id to the number of consecutive delivered reports, ending with
+    this one, that carried it. ``series`` maps a metric's comparison key to its delivered values
+    by period (oldest first), for trends. ``delivered`` is the day it was sent (``YYYY-MM-DD``) and
+    ``recipient`` whom the comparison is for (None: the last delivered to anyone).
     """
 
     period: str
     document: Document
     open_periods: dict[str, int] = field(default_factory=dict)
     series: dict[str, list[tuple[str, MetricValue]]] = field(default_factory=dict)
+    delivered: str | None = None
+    recipient: str | None = None
 
 
 def comparison_key(metric: Metric) -> str:
@@ -60,17 +74,28 @@ def comparison_key(metric: Metric) -> str:
 
 
 def comparable_metrics(document: Document) -> dict[str, Metric]:
-    """The document's metrics that describe its own period, by comparison key (first wins)."""
+    """The figures a report states for itself, by comparison key (first wins): metrics of its
+    period or of none, point-in-time figures stamped with its as-of date (cash, open receivables,
+    pipeline), then its brief's key figures, so every figure a reader is shown can be compared."""
+    own = (None, document.period, document.as_of.isoformat())
     out: dict[str, Metric] = {}
     for metric in document.metrics():
-        if metric.period not in (None, document.period):
-            continue
-        out.setdefault(comparison_key(metric), metric)
+        if metric.period in own:
+            out.setdefault(comparison_key(metric), metric)
+    for figure in brief_of(document).figures:
+        out.setdefault(comparison_key(figure.metric), figure.metric)
     return out
 
 
+#: How a figure the report does not state reads in a delta line.
+NOT_STATED = "not stated"
+
+
 def describe(value: MetricValue, unit: str | None = None) -> str:
-    """A value in a delta line: compact money, percents, plain numbers with their unit."""
+    """A value in a delta line: compact money, percents, plain numbers with their unit, and
+    "not stated" for a missing value."""
+    if value is None:
+        return NOT_STATED
     if isinstance(value, Money | MoneyRange):
         number = metric_number(value) or Decimal(0)
         return format_money(value, compact=abs(number) >= 10_000)
@@ -112,20 +137,60 @@ def _who(entity: str | None, names: Mapping[str, str]) -> str:
 
 
 def moved(
-    old: Metric, new: Metric, threshold_percent: Decimal, names: Mapping[str, str] | None = None
+    old: Metric | None,
+    new: Metric | None,
+    threshold_percent: Decimal,
+    names: Mapping[str, str] | None = None,
 ) -> str | None:
-    """The delta line for one metric, or None when it did not move beyond the threshold."""
-    label = new.label + _who(new.entity, names or {})
-    before, after = metric_number(old.value), metric_number(new.value)
+    """The delta line for one metric, or None when it did not move beyond the threshold. A figure
+    only one report states (``None``, or a ``None`` value) reads "not stated → $8,000" (or the
+    reverse), whatever its kind."""
+    shown = new if new is not None else old
+    if shown is None:
+        return None
+    label = shown.label + _who(shown.entity, names or {})
+    old_value = None if old is None else old.value
+    new_value = None if new is None else new.value
+    old_unit = None if old is None else old.unit
+    if old_value is None or new_value is None:
+        if old_value is None and new_value is None:
+            return None
+        return f"{label}: {describe(old_value, old_unit)} → {describe(new_value, shown.unit)}"
+    before, after = metric_number(old_value), metric_number(new_value)
     if before is None or after is None:
-        if old.value != new.value and not isinstance(new.value, Money | MoneyRange):
-            return f"{label}: changed from {describe(old.value, old.unit)} to {describe(new.value, new.unit)}"
+        if old_value != new_value and not isinstance(new_value, Money | MoneyRange):
+            return f"{label}: changed from {describe(old_value, old_unit)} to {describe(new_value, shown.unit)}"
         return None
     if before == after:
         return None
     if before != 0 and abs(after - before) / abs(before) * 100 < threshold_percent:
         return None
-    return f"{label}: {_change(old.value, new.value, new.unit)} ({describe(old.value, old.unit)} → {describe(new.value, new.unit)})"
+    return f"{label}: {_change(old_value, new_value, shown.unit)} ({describe(old_value, old_unit)} → {describe(new_value, shown.unit)})"
+
+
+def figure_moves(
+    before: dict[str, Metric],
+    now: dict[str, Metric],
+    threshold_percent: Decimal,
+    names: Mapping[str, str] | None = None,
+) -> list[Bullet]:
+    """The delta lines of two reports' figures: the current report's order, then the figures it
+    no longer states. A figure of an entity the other report does not cover at all (a new or a
+    dropped business) is left out: it did not appear or vanish, the entity did."""
+    covered_before = {m.entity for m in before.values()}
+    covered_now = {m.entity for m in now.values()}
+    lines: list[Bullet] = []
+    for key in [*now, *(k for k in before if k not in now)]:
+        old, new = before.get(key), now.get(key)
+        if old is None and new is not None and new.entity not in covered_before:
+            continue
+        if new is None and old is not None and old.entity not in covered_now:
+            continue
+        shown = new if new is not None else old
+        line = moved(old, new, threshold_percent, names)
+        if line and shown is not None:
+            lines.append(Bullet(line, shown.provenance))
+    return lines
 
 
 def _finding_line(finding: Finding, names: Mapping[str, str]) -> str:
@@ -140,27 +205,17 @@ def since_last_report(
     prior: PriorRun | None,
     threshold_percent: Decimal,
     names: Mapping[str, str] | None = None,
+    newcomer: bool = False,
 ) -> Section:
-    """The "Since last report" section for ``document``; ``names`` maps entity ids to names."""
+    """The "Since last report" section for ``document``; ``names`` maps entity ids to names;
+    ``newcomer``: no earlier report reached this reader, though some reached others."""
     names = names or {}
     if prior is None:
-        return Section(
-            SECTION_TITLE,
-            (
-                Paragraph(
-                    "This is the first report of its kind; there is no earlier one to compare with."
-                ),
-            ),
-            id=SECTION_ID,
-        )
+        first = FIRST_TO_READER if newcomer else FIRST_REPORT
+        return Section(SECTION_TITLE, (Paragraph(first[0]),), id=SECTION_ID)
     before = comparable_metrics(prior.document)
     now = comparable_metrics(document)
-    moves: list[Bullet] = []
-    for key, metric in now.items():
-        if key in before:
-            line = moved(before[key], metric, threshold_percent, names)
-            if line:
-                moves.append(Bullet(line, metric.provenance))
+    moves = figure_moves(before, now, threshold_percent, names)
     old_findings = {f.id: f for f in prior.document.findings()}
     new_findings = {f.id: f for f in document.findings()}
     new = [
@@ -183,8 +238,8 @@ def since_last_report(
     ]
     blocks: list[Paragraph | BulletList | Chart] = [
         Paragraph(
-            f"Compared with the {prior.document.title} for {prior.period} "
-            f"(as of {prior.document.as_of.isoformat()}); figures that moved by {threshold_percent.normalize():f}% or more."
+            f"{compared_with(prior)}; figures that moved by "
+            f"{threshold_percent.normalize():f}% or more."
         )
     ]
     for title, items in (
@@ -197,6 +252,16 @@ def since_last_report(
         blocks.append(BulletList(tuple(items) if items else (Bullet(empty),), title=title))
     blocks.extend(trends(document, now, prior, names))
     return Section(SECTION_TITLE, tuple(blocks), id=SECTION_ID)
+
+
+def compared_with(prior: PriorRun) -> str:
+    """Which report the section compares with: its period, its as-of date, and when it was
+    delivered (to this recipient, or at all)."""
+    text = f"Compared with the {prior.document.title} for {prior.document.covers()}"
+    if prior.delivered:
+        whom = "you" if prior.recipient else "its recipients"
+        text += f", the last one delivered to {whom} (sent {prior.delivered})"
+    return text
 
 
 def trends(
@@ -225,11 +290,12 @@ def with_deltas(
     prior: PriorRun | None,
     threshold_percent: Decimal,
     names: Mapping[str, str] | None = None,
+    newcomer: bool = False,
 ) -> Document:
     """The document with "Since last report" first, and its brief told what changed: each key
     figure's change since the previous report, and the section's lines that matter most
     (figures that moved, then new and resolved findings)."""
-    section = since_last_report(document, prior, threshold_percent, names)
+    section = since_last_report(document, prior, threshold_percent, names, newcomer)
     document = with_section(document, section)
     brief = brief_of(document)
     before = comparable_metrics(prior.document) if prior is not None else {}
@@ -237,7 +303,8 @@ def with_deltas(
         replace(figure, change=figure_change(before.get(comparison_key(figure.metric)), figure))
         for figure in brief.figures
     )
-    return replace(document, brief=replace(brief, figures=figures, changes=brief_changes(section)))
+    changes = brief_changes(section, prior, newcomer)
+    return replace(document, brief=replace(brief, figures=figures, changes=changes))
 
 
 def figure_change(old: Metric | None, figure: KeyFigure) -> str:
@@ -246,6 +313,8 @@ def figure_change(old: Metric | None, figure: KeyFigure) -> str:
     new = figure.metric
     if old is None:
         return ""
+    if old.value is None or new.value is None:
+        return "" if old.value == new.value else f"was {describe(old.value, old.unit)}"
     before, after = metric_number(old.value), metric_number(new.value)
     if before is None or after is None:
         return "" if old.value == new.value else f"was {describe(old.value, old.unit)}"
@@ -263,21 +332,34 @@ def figure_change(old: Metric | None, figure: KeyFigure) -> str:
 BRIEF_LISTS = (("Figures that moved", ""), ("New findings", "New: "), ("Resolved", "Resolved: "))
 
 
-def brief_changes(section: Section) -> tuple[Bullet, ...]:
-    """The lines of "Since last report" a brief shows: moved figures, new and resolved findings
-    (lists that only say "nothing" are left out); the first report says so in one line."""
+def brief_changes(
+    section: Section, prior: PriorRun | None = None, newcomer: bool = False
+) -> tuple[Bullet, ...]:
+    """The lines of "Since last report" a brief shows: which report they compare with (when
+    ``prior`` is given), then moved figures, new and resolved findings (lists that only say
+    "nothing" are left out); the first report says so in one line."""
     lists = {b.title: b for b in section.blocks if isinstance(b, BulletList)}
     if not lists:
-        return (Bullet("First report of its kind: there is nothing earlier to compare with."),)
+        return (Bullet((FIRST_TO_READER if newcomer else FIRST_REPORT)[1]),)
     out: list[Bullet] = []
     for title, lead in BRIEF_LISTS:
         block = lists.get(title)
         if block is None or block.items == (Bullet(EMPTY_LINES[title]),):
             continue
         out.extend(replace(item, text=lead + item.text) for item in block.items)
-    return tuple(out) or (
-        Bullet("Nothing moved beyond the threshold; no finding is new or resolved."),
-    )
+    if not out:
+        out.append(Bullet("Nothing moved beyond the threshold; no finding is new or resolved."))
+    basis = (Bullet(brief_basis(prior)),) if prior is not None else ()
+    return (*basis, *out)
+
+
+def brief_basis(prior: PriorRun) -> str:
+    """The brief's line naming the report it compares with: "Compared with the CFO report for
+    October 2026, as of 2026-11-20, sent to you 2026-12-01."."""
+    sent = ""
+    if prior.delivered:
+        sent = f", sent {'to you ' if prior.recipient else ''}{prior.delivered}"
+    return f"Compared with the {prior.document.title} for {prior.document.covers()}{sent}."
 
 
 def with_section(document: Document, section: Section) -> Document:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,12 +20,37 @@ from execbrief.findings import MetricValue, metric_number
 from execbrief.history.deltas import (
     PriorRun,
     comparable_metrics,
+    describe,
     with_deltas,
 )
-from execbrief.serialization import to_jsonable
+from execbrief.serialization import from_jsonable, to_jsonable
 from execbrief.snapshot import Snapshot
 from execbrief.store.db import Store
-from execbrief.store.history import DocumentRow, FindingRow, HistoryTables, MetricRow
+from execbrief.store.history import (
+    DeliveredRow,
+    DocumentRow,
+    FindingRow,
+    HistoryTables,
+    MetricRow,
+)
+from execbrief.values import Period, PeriodParseError
+
+
+def period_of(text: str) -> Period | None:
+    """The period a stored row names, or None when it is not a month or quarter."""
+    try:
+        return Period.parse(text)
+    except (PeriodParseError, ValueError):
+        return None
+
+
+def period_sort_key(text: str) -> tuple[str, str, str]:
+    """Orders period names by their dates (month before quarter on the same start), names that
+    are no period after them."""
+    period = period_of(text)
+    if period is None:
+        return ("9999-99-99", "", text)
+    return (period.start.isoformat(), period.kind, text)
 
 
 def document_sha256(document: Document) -> str:
@@ -82,58 +107,111 @@ class History:
             [_rows(run_id, period, document) for document in documents],
         )
 
-    def latest_documents(
-        self, before: str | None = None, report: str | None = None
-    ) -> list[StoredDocument]:
-        """The latest stored document per (period, report), periods before ``before`` if given."""
-        return [
-            StoredDocument(
-                row.run_id,
-                row.period,
-                row.report,
-                Document.from_dict(json.loads(row.document_json)),
-            )
-            for row in self.tables.latest_documents(before, report)
-        ]
+    def delivered_chain(
+        self, report: str, period: str, recipient: str | None = None
+    ) -> list[DeliveredRow]:
+        """The reports of this kind that reached ``recipient`` (None: anyone) for the periods
+        of the same kind (months, or quarters) before ``period``, oldest first, one per period
+        (the latest run delivered in it): the bases a report is compared with."""
+        current = period_of(period)
+        if current is None:
+            return []
+        latest: dict[Period, DeliveredRow] = {}
+        for row in self.tables.delivered(report, recipient):
+            earlier = period_of(row.period)
+            if earlier is None or earlier.kind != current.kind or earlier.start >= current.start:
+                continue
+            if earlier not in latest or row.run_id > latest[earlier].run_id:
+                latest[earlier] = row
+        return [latest[key] for key in sorted(latest, key=lambda p: p.start)]
 
-    def prior(self, report: str, period: str) -> PriorRun | None:
-        """The previous report of this kind (latest run of the latest earlier period) with history."""
-        earlier = self.latest_documents(before=period, report=report)
-        if not earlier:
+    def prior(self, report: str, period: str, recipient: str | None = None) -> PriorRun | None:
+        """The report this one is compared with, the last of its kind delivered to ``recipient``
+        (None: to anyone) for an earlier period of the same kind, with its delivered history."""
+        chain = self.delivered_chain(report, period, recipient)
+        if not chain:
             return None
-        previous = earlier[-1]
+        last = chain[-1]
+        stored = self.tables.document_json(last.run_id, report)
+        if stored is None:
+            return None
+        runs = [row.run_id for row in chain]
+        found = self.tables.finding_ids(report, runs)
+        document = Document.from_dict(json.loads(stored))
         open_periods: dict[str, int] = {}
-        for finding in previous.document.findings():
+        for finding in document.findings():
             count = 0
-            for stored in reversed(earlier):
-                if any(f.id == finding.id for f in stored.document.findings()):
-                    count += 1
-                else:
+            for run_id in reversed(runs):
+                if finding.id not in found[run_id]:
                     break
+                count += 1
             open_periods[finding.id] = count
         series: dict[str, list[tuple[str, MetricValue]]] = {}
-        for stored in earlier:
-            for key, metric in comparable_metrics(stored.document).items():
-                series.setdefault(key, []).append((stored.period, metric.value))
-        return PriorRun(previous.period, previous.document, open_periods, series)
+        values = self.tables.metric_values(report, runs)
+        for row in chain:
+            for key, value in values[row.run_id]:
+                series.setdefault(key, []).append(
+                    (row.period, from_jsonable(json.loads(value), MetricValue))
+                )
+        sent = last.sent_at[:10] if last.sent_at else None
+        return PriorRun(last.period, document, open_periods, series, sent, recipient)
 
     def with_deltas(
         self,
         document: Document,
         threshold_percent: Decimal,
         names: Mapping[str, str] | None = None,
+        recipient: str | None = None,
     ) -> Document:
-        """The document with its "Since last report" section first (``names``: entity names)."""
-        prior = self.prior(document.report, document.period)
-        return with_deltas(document, prior, threshold_percent, names)
+        """The document with its "Since last report" section first (``names``: entity names),
+        compared with the last report delivered to ``recipient`` (None: to anyone)."""
+        prior = self.prior(document.report, document.period, recipient)
+        newcomer = (
+            prior is None
+            and recipient is not None
+            and bool(self.delivered_chain(document.report, document.period))
+        )
+        return with_deltas(document, prior, threshold_percent, names, newcomer)
+
+    def for_recipients(
+        self,
+        document: Document,
+        recipients: Sequence[str],
+        threshold_percent: Decimal,
+        names: Mapping[str, str] | None = None,
+    ) -> list[tuple[Document, tuple[str, ...]]]:
+        """The document as each recipient should get it, compared with the last report that
+        recipient received; recipients who would get the same document share one (one entry,
+        for nobody, when there are no recipients)."""
+        if not recipients:
+            return [(self.with_deltas(document, threshold_percent, names), ())]
+        groups: list[tuple[Document, list[str]]] = []
+        for recipient in dict.fromkeys(recipients):
+            variant = self.with_deltas(document, threshold_percent, names, recipient)
+            same = next((group for group in groups if group[0] == variant), None)
+            if same is None:
+                groups.append((variant, [recipient]))
+            else:
+                same[1].append(recipient)
+        return [(variant, tuple(people)) for variant, people in groups]
 
     def sent_documents(self) -> list[StoredDocument]:
-        """The latest stored document per (period, report) that was delivered to someone."""
-        sent = self.tables.delivered_reports()
-        return [doc for doc in self.latest_documents() if (doc.report, doc.period) in sent]
+        """Per (period, report), the stored document its readers received (the latest run that
+        delivered it), periods in date order."""
+        stored = [
+            StoredDocument(
+                row.run_id,
+                row.period,
+                row.report,
+                Document.from_dict(json.loads(row.document_json)),
+            )
+            for row in self.tables.delivered_documents()
+        ]
+        return sorted(stored, key=lambda s: (period_sort_key(s.period), s.report))
 
     def period_summary(self, period: str) -> dict[str, Any]:
-        """What the runs of one period saw and built: snapshot summaries, documents, findings."""
+        """What the runs of one period saw and built: snapshot summaries, documents, findings,
+        and the figures each report stated (value as JSON and as a delta line writes it)."""
         rows = self.tables.period_rows(period)
         snapshots = [
             {"run_id": row["run_id"], **json.loads(row["summary"])} for row in rows["snapshots"]
@@ -147,11 +225,26 @@ class History:
             }
             for row in rows["documents"]
         ]
+        figures = [
+            {
+                "run_id": row["run_id"],
+                "report": row["report"],
+                "metric": row["metric_id"],
+                "entity": row["entity"],
+                "label": row["label"],
+                "value": json.loads(row["value"]),
+                "text": describe(from_jsonable(json.loads(row["value"]), MetricValue), row["unit"]),
+                "number": row["number"],
+                "unit": row["unit"],
+            }
+            for row in rows["figures"]
+        ]
         return {
             "period": period,
             "snapshots": snapshots,
             "documents": documents,
             "findings": rows["findings"],
+            "figures": figures,
         }
 
     def snapshot(self, run_id: int) -> Snapshot | None:
@@ -186,6 +279,7 @@ def _rows(
                 metric.label,
                 json.dumps(to_jsonable(metric.value)),
                 None if number is None else str(number),
+                metric.unit,
             )
         )
     findings: dict[str, FindingRow] = {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from execbrief.store.db import Store
+from execbrief.store.status import REACHED
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class MetricRow:
     label: str
     value_json: str
     number: str | None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,17 @@ class FindingRow:
     severity: str
     entity: str | None
     title: str
+
+
+@dataclass(frozen=True)
+class DeliveredRow:
+    """A stored document that reached a recipient: its run, period, as-of date, and when it was
+    first sent (``sent_at``, a timestamp; None for rows an old release wrote without one)."""
+
+    run_id: int
+    period: str
+    as_of: str
+    sent_at: str | None
 
 
 class HistoryTables:
@@ -72,28 +85,61 @@ class HistoryTables:
             for document, metrics, findings in documents:
                 _replace_document(db, document, metrics, findings)
 
-    def latest_documents(
-        self, before: str | None = None, report: str | None = None
-    ) -> list[DocumentRow]:
-        """The latest stored document per (period, report), periods before ``before`` if given."""
+    def delivered(self, report: str, recipient: str | None = None) -> list[DeliveredRow]:
+        """The stored documents of ``report`` that reached ``recipient`` (None: anyone), one row
+        per document, oldest run first (``delivered_documents`` links deliveries to documents)."""
+        marks = ", ".join("?" for _ in REACHED)
+        rows = self.store.db.execute(
+            "SELECT run_id, period, as_of, MIN(sent_at) AS sent_at FROM delivered_documents"
+            f" WHERE report = ? AND (? IS NULL OR recipient = ?) AND status IN ({marks})"
+            " GROUP BY document_id ORDER BY run_id",
+            (report, recipient, recipient, *(str(status) for status in sorted(REACHED))),
+        ).fetchall()
+        return [DeliveredRow(r["run_id"], r["period"], r["as_of"], r["sent_at"]) for r in rows]
+
+    def document_json(self, run_id: int, report: str) -> str | None:
+        """The JSON of the document ``report`` that run ``run_id`` stored."""
+        row = self.store.db.execute(
+            "SELECT document FROM documents WHERE run_id = ? AND report = ?", (run_id, report)
+        ).fetchone()
+        return None if row is None else str(row["document"])
+
+    def finding_ids(self, report: str, run_ids: list[int]) -> dict[int, set[str]]:
+        """The finding ids each of these runs stored for ``report``."""
+        out: dict[int, set[str]] = {run_id: set() for run_id in run_ids}
+        marks = ", ".join("?" for _ in run_ids)
+        for row in self.store.db.execute(
+            f"SELECT run_id, finding_id FROM findings WHERE report = ? AND run_id IN ({marks})",
+            (report, *run_ids),
+        ):
+            out[row["run_id"]].add(row["finding_id"])
+        return out
+
+    def metric_values(self, report: str, run_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+        """(comparison key, value JSON) of the figures each of these runs stored for ``report``."""
+        out: dict[int, list[tuple[str, str]]] = {run_id: [] for run_id in run_ids}
+        marks = ", ".join("?" for _ in run_ids)
+        for row in self.store.db.execute(
+            "SELECT run_id, metric_key, value FROM metrics"
+            f" WHERE report = ? AND run_id IN ({marks}) ORDER BY id",
+            (report, *run_ids),
+        ):
+            out[row["run_id"]].append((row["metric_key"], row["value"]))
+        return out
+
+    def delivered_documents(self) -> list[DocumentRow]:
+        """Per (period, report), the stored document of the latest run that delivered it to
+        someone (what its readers received, not a later re-run whose deliveries were skipped)."""
+        marks = ", ".join("?" for _ in REACHED)
         query = (
             "SELECT d.run_id, d.period, d.report, d.as_of, d.content_sha256, d.document FROM documents d"
-            " JOIN (SELECT period, report, MAX(run_id) AS run_id FROM documents GROUP BY period, report) latest"
-            " ON d.period = latest.period AND d.report = latest.report AND d.run_id = latest.run_id"
-            " WHERE (? IS NULL OR d.period < ?) AND (? IS NULL OR d.report = ?)"
+            " JOIN (SELECT period, report, MAX(run_id) AS run_id FROM delivered_documents"
+            f" WHERE status IN ({marks}) GROUP BY period, report) sent"
+            " ON d.period = sent.period AND d.report = sent.report AND d.run_id = sent.run_id"
             " ORDER BY d.period, d.report"
         )
-        rows = self.store.db.execute(query, (before, before, report, report)).fetchall()
-        return [_document_row(row) for row in rows]
-
-    def delivered_reports(self) -> set[tuple[str, str]]:
-        """(report, period) pairs that reached at least one recipient."""
-        return {
-            (row["report"], row["period"])
-            for row in self.store.db.execute(
-                "SELECT DISTINCT report, period FROM deliveries WHERE status IN ('sent', 'delivered')"
-            )
-        }
+        statuses = tuple(str(status) for status in sorted(REACHED))
+        return [_document_row(row) for row in self.store.db.execute(query, statuses)]
 
     def period_rows(self, period: str) -> dict[str, list[dict[str, Any]]]:
         """What the runs of one period stored: snapshot summaries, documents and findings."""
@@ -122,6 +168,14 @@ class HistoryTables:
                     (period,),
                 )
             ],
+            "figures": [
+                dict(row)
+                for row in db.execute(
+                    "SELECT run_id, report, metric_key, metric_id, entity, label, value, number,"
+                    " unit FROM metrics WHERE period = ? ORDER BY run_id, report, id",
+                    (period,),
+                )
+            ],
         }
 
     def snapshot_blob(self, run_id: int) -> bytes | None:
@@ -147,8 +201,8 @@ def _replace_document(
     db.execute("DELETE FROM metrics WHERE run_id = ? AND report = ?", (run_id, report))
     db.execute("DELETE FROM findings WHERE run_id = ? AND report = ?", (run_id, report))
     db.executemany(
-        "INSERT INTO metrics (run_id, period, report, metric_key, metric_id, entity, label, value, number)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO metrics (run_id, period, report, metric_key, metric_id, entity, label, value,"
+        " number, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 run_id,
@@ -160,6 +214,7 @@ def _replace_document(
                 m.label,
                 m.value_json,
                 m.number,
+                m.unit,
             )
             for m in metrics
         ],

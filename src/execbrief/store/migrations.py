@@ -220,3 +220,23 @@ def m005_waiting_since(db: sqlite3.Connection) -> None:
         " WHERE status = 'sending' AND substr(error, 1, ?) = ?",
         (len(_OLD_WAITING_MARK) + 1, len(_OLD_WAITING_MARK), _OLD_WAITING_MARK),
     )
+
+
+@migration
+def m006_delivered_documents(db: sqlite3.Connection) -> None:
+    """Which stored document each delivery carried: a delivery's run stored the document of its
+    report that it sent (a skipped delivery keeps the run that sent it; a forced resend takes the
+    resending run), so "since last report" compares with what the reader received, not with a
+    later re-run whose deliveries were skipped or a report a gate held back. A stored figure keeps
+    its unit."""
+    db.execute(
+        """
+        CREATE VIEW delivered_documents AS
+        SELECT dl.id AS delivery_id, dl.report, dl.period, dl.recipient, dl.status, dl.sent_at,
+               doc.id AS document_id, doc.run_id, doc.as_of
+        FROM deliveries dl
+        JOIN documents doc ON doc.run_id = dl.run_id AND doc.report = dl.report
+        """
+    )
+    db.execute("CREATE INDEX deliveries_report_recipient ON deliveries (report, recipient)")
+    db.execute("ALTER TABLE metrics ADD COLUMN unit TEXT")  # "3 leads" reads back as it was shown

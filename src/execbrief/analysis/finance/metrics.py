@@ -147,7 +147,7 @@ def _runway_metrics(run: Runway, entity: str | None, as_of: date) -> Iterator[Me
         "Cash",
         run.cash.quantize() if run.cash else None,
         entity,
-        as_of.isoformat(),
+        None,  # a point-in-time figure (on as_of), not a period's: compared run to run
         None,
         "latest balance + cash lines since (docs/metrics.md#cash)",
         cited,
