@@ -876,8 +876,18 @@ def test_xero_account_transactions_reads_with_grouped(tmp_path: Path) -> None:
         ("Fuel (449)", usd("-5.00")),
         ("Sales (200)", usd("1200.00")),
     ]
+    # The refund of 15 Mar has no line under the bank's heading: it moved no cash (issue 13, 2).
+    assert [t.cash for t in txns(result)] == [True, False, True]
     closing = next(b for b in balances(result) if b.kind == "closing")
-    assert closing.balance == usd("6160.00")  # 5,000 - 45 + 5 + 1,200
+    assert closing.balance == usd("6155.00")  # 5,000 - 45 + 1,200, the bank's own lines
+    # Xero's own Closing Balance row under the bank is an assertion the computed cash meets.
+    (stated,) = [b for b in balances(result) if b.kind == "assertion"]
+    assert (stated.provenance.line, stated.date, stated.balance, stated.computed) == (
+        11,
+        date(2026, 2, 10),
+        usd("6155.00"),
+        usd("6155.00"),
+    )
 
 
 def test_grouped_line_before_any_heading_is_a_row_error(tmp_path: Path) -> None:
@@ -1002,7 +1012,7 @@ def test_opening_balance_rows_of_xero_and_bank_of_america_are_read_without_confi
     )
     boa = collect(tmp_path, "boa.csv", sign="bank", date_format="%m/%d/%Y", default_accounts={})
     for result, opening_line, opening_day, opening, closing in (
-        (xero, 7, date(2026, 1, 5), "5000.00", "6160.00"),
+        (xero, 7, date(2026, 1, 5), "5000.00", "6155.00"),
         (boa, 8, date(2026, 1, 1), "5300.00", "6155.00"),
     ):
         assert not result.errors
