@@ -90,7 +90,9 @@ COLUMNS = (
             "Narration",
         ),
     ),
-    Column("counterparty", ("Payee", "Name", "Vendor", "Customer", "Payer", "Merchant")),
+    Column(
+        "counterparty", ("Payee", "Name", "Contact", "Vendor", "Customer", "Payer", "Merchant")
+    ),
     Column(
         "reference",
         (
