@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.reports.test_finance_handworked import build, cites, rows_of, table
 
 EXPORT = """\

@@ -24,9 +24,7 @@ def test_missing_amount_suggests_the_invoice_amount_first_and_lists_every_candid
         "Invoice ID,Client,Issue Date,Due Date,Paid Amount,Invoice Amount,Balance\n"
         "1001,Acme,2026-01-02,2026-02-01,0.00,500.00,500.00\n",
     )
-    result = InvoicesSource().collect(
-        make_request(tmp_path, "invoices", "i.csv", InvoiceOptions())
-    )
+    result = InvoicesSource().collect(make_request(tmp_path, "invoices", "i.csv", InvoiceOptions()))
     error = one_error(result)
     assert error.fatal and error.provenance.line == 1
     assert (

@@ -722,7 +722,9 @@ def _by_meaning(candidates: Iterable[str], lookup: dict[str, str]) -> list[str]:
     for ``amount``), the plain figure before a part of it (paid, balance, tax), then shortest."""
     wanted = {normalize_header(c) for c in candidates if normalize_header(c)}
     holding = [
-        header for key, header in lookup.items() if any(w in key for w in wanted) and key not in wanted
+        header
+        for key, header in lookup.items()
+        if any(w in key for w in wanted) and key not in wanted
     ]
     return sorted(
         holding,

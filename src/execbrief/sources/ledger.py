@@ -90,9 +90,7 @@ COLUMNS = (
             "Narration",
         ),
     ),
-    Column(
-        "counterparty", ("Payee", "Name", "Contact", "Vendor", "Customer", "Payer", "Merchant")
-    ),
+    Column("counterparty", ("Payee", "Name", "Contact", "Vendor", "Customer", "Payer", "Merchant")),
     Column(
         "reference",
         (
