@@ -16,6 +16,7 @@ later and one unpaid; an accountant paid $2,740 a quarter.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.reports.test_finance_handworked import build, cites, rows_of, table
@@ -167,12 +168,30 @@ def test_cash_is_the_bank_alone_and_burn_counts_payments_not_invoices(config: Pa
     # runway 3,973 / 1,662.333.. = 2.39 months, + floor(2.39001 x 30.4375) = 72 days -> 2026-06-26
     assert fern[5] == "1662.33..1662.33"
     assert fern[6] == "2.39 months at the average burn (out 2026-06-26)"
-    cited = cites(cfo)
-    # The cash cites the bank's Closing Balance row; the burn row cites the ledger rows of its
-    # window too (issue 13, 6), not only that anchor.
-    assert f"{LEDGER}:25" in cited
-    assert any(c.startswith(f"{LEDGER}:") and "-" in c.split(":")[1] for c in cited)
+    # The burn row cites the cash anchor (the bank's Closing Balance, line 25) and the ledger rows
+    # its burn sums (issue 13, 6): the 16 lines of cash transactions Oct..Mar, the first the
+    # receivable payment of 20 Oct (line 29), the last Cloudbooks of 12 Mar (line 66): 3
+    # receivable payments + 3 Ledgerly + 6 rent + 3 Cloudbooks + 1 payable payment = 16.
+    assert burn_row_citations(cfo, "Fernhill Advisory") == [
+        (LEDGER, 25, None, None),
+        (LEDGER, 29, 66, "16 rows"),
+    ]
+    assert f"{LEDGER}:25" in cites(cfo)
     assert cfo["reconciled"] is True
+
+
+def burn_row_citations(document: dict[str, Any], entity: str) -> list[tuple[Any, ...]]:
+    """The (source, line, end line, detail) of each citation of an entity's burn row."""
+    for section in document["sections"]:
+        for block in section.get("blocks", []):
+            if block.get("title") == "Cash, burn and runway":
+                for row in block["rows"]:
+                    if row["cells"][0] == entity:
+                        return [
+                            (p["source"], p["line"], p.get("end_line"), p.get("detail"))
+                            for p in row["provenance"]
+                        ]
+    raise AssertionError(f"no burn row for {entity}")
 
 
 def test_accrual_pnl_counts_invoices_when_issued(config: Path) -> None:
