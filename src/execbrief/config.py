@@ -341,8 +341,29 @@ def load_config(
     except UnicodeDecodeError as exc:
         raise ConfigError(f"is not UTF-8 text (byte {exc.start})", path=where) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"is not valid TOML: {exc}", path=where) from None
+        hint = _inline_table_hint(file.read_text(encoding="utf-8-sig"), exc)
+        raise ConfigError(f"is not valid TOML: {exc}{hint}", path=where) from None
     return config_from_dict(raw, file, options, environ)
+
+
+def _inline_table_hint(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """How to fix an inline table written across lines (TOML 1.0 keeps ``{ ... }`` on one line):
+    a ``; ...`` sentence when the line of the error, or one just before it, opens a ``{`` it does
+    not close, else nothing."""
+    lines = text.splitlines()
+    found = re.search(r"at line (\d+)", str(exc))
+    number = int(found[1]) if found else 0
+    for at in range(max(number - 3, 0), min(number, len(lines))):
+        line = lines[at].split("#", 1)[0]
+        key, sep, _value = line.partition("=")
+        if sep and line.count("{") > line.count("}"):
+            name = key.strip() or "the table"
+            return (
+                f"; the inline table {name} = {{ ... }} on line {at + 1} runs across lines, which "
+                "TOML allows only on one line: put it on one line, or write it as a table of its "
+                f"own, [entities.{name}] after the entity's other keys, one key = value a line"
+            )
+    return ""
 
 
 def config_from_dict(

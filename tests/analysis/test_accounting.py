@@ -173,10 +173,12 @@ def test_milestones_step_to_break_even() -> None:
         settings={"m": {"finance": {"unit_price": 100, "variable_cost": 40, "fixed_costs": 1210}}},
     )
     res = analyze(snapshot(ents, [tx("m", "2026-03-01", "Income:Rent", 100)]), cfg)
-    # run rate 100/mo, break-even 1210 / 0.6 = 2016.67; gap 1916.67 in four quarterly steps
+    # run rate 100/mo, break-even 1210 / 0.6 = 2016.666..; gap 1916.666.. in four quarterly steps,
+    # each rounded once at the end: Q4 = 100 + 1916.666.. x 2/4 = 1058.333.. -> 1058.33 (rounding
+    # the target first gave 1058.34, a cent off; issue 13, 5)
     assert [(m.quarter, m.revenue_per_month, m.net_per_month) for m in res.milestones] == [
         ("2026-Q3", usd("579.17"), usd("-862.50")),
-        ("2026-Q4", usd("1058.34"), usd("-575.00")),
+        ("2026-Q4", usd("1058.33"), usd("-575.00")),
         ("2027-Q1", usd("1537.50"), usd("-287.50")),
         ("2027-Q2", usd("2016.67"), usd("0.00")),
     ]

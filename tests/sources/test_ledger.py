@@ -876,8 +876,18 @@ def test_xero_account_transactions_reads_with_grouped(tmp_path: Path) -> None:
         ("Fuel (449)", usd("-5.00")),
         ("Sales (200)", usd("1200.00")),
     ]
+    # The refund of 15 Mar has no line under the bank's heading: it moved no cash (issue 13, 2).
+    assert [t.cash for t in txns(result)] == [True, False, True]
     closing = next(b for b in balances(result) if b.kind == "closing")
-    assert closing.balance == usd("6160.00")  # 5,000 - 45 + 5 + 1,200
+    assert closing.balance == usd("6155.00")  # 5,000 - 45 + 1,200, the bank's own lines
+    # Xero's own Closing Balance row under the bank is an assertion the computed cash meets.
+    (stated,) = [b for b in balances(result) if b.kind == "assertion"]
+    assert (stated.provenance.line, stated.date, stated.balance, stated.computed) == (
+        11,
+        date(2026, 2, 10),
+        usd("6155.00"),
+        usd("6155.00"),
+    )
 
 
 def test_grouped_line_before_any_heading_is_a_row_error(tmp_path: Path) -> None:
@@ -1002,7 +1012,7 @@ def test_opening_balance_rows_of_xero_and_bank_of_america_are_read_without_confi
     )
     boa = collect(tmp_path, "boa.csv", sign="bank", date_format="%m/%d/%Y", default_accounts={})
     for result, opening_line, opening_day, opening, closing in (
-        (xero, 7, date(2026, 1, 5), "5000.00", "6160.00"),
+        (xero, 7, date(2026, 1, 5), "5000.00", "6155.00"),
         (boa, 8, date(2026, 1, 1), "5300.00", "6155.00"),
     ):
         assert not result.errors
@@ -1058,3 +1068,70 @@ def test_an_opening_row_on_an_account_without_amount_is_still_an_error(tmp_path:
     assert error.message == (
         "1 row skipped: line 2: has no amount; expected an amount, a debit or a credit"
     )
+
+
+# QuickBooks Online "Transaction Detail by Account" of an accrual business (the layout of
+# QBO_DETAIL above): an invoice sits under Accounts Receivable and Sales; its payment under
+# Business Checking and Accounts Receivable. Amounts are signed in each account's own direction.
+QBO_ACCRUAL = """"Gull Consulting LLC"
+"Transaction Detail by Account"
+"January - February, 2026"
+
+"","Date","Transaction Type","Num","Name","Memo/Description","Split","Amount","Balance"
+"Business Checking","","","","","","","",""
+"","01/02/2026","Deposit","","","Opening","Opening Balance Equity","5,000.00","5,000.00"
+"","01/20/2026","Expense","","Adobe","Subscription","Software","-55.00","4,945.00"
+"","02/06/2026","Payment","","Jane Roe","","Accounts Receivable (A/R)","1,200.00","6,145.00"
+"Total for Business Checking","","","","","","","$6,145.00",""
+"Accounts Receivable (A/R)","","","","","","","",""
+"","01/09/2026","Invoice","1001","Jane Roe","","Sales","1,200.00","1,200.00"
+"","02/06/2026","Payment","","Jane Roe","","Business Checking","-1,200.00","0.00"
+"","02/25/2026","Invoice","1002","Sam Poe","","Sales","800.00","800.00"
+"Total for Accounts Receivable (A/R)","","","","","","","$800.00",""
+"Opening Balance Equity","","","","","","","",""
+"","01/02/2026","Deposit","","","Opening","Business Checking","-5,000.00","-5,000.00"
+"Total for Opening Balance Equity","","","","","","","$-5,000.00",""
+"Sales","","","","","","","",""
+"","01/09/2026","Invoice","1001","Jane Roe","","Accounts Receivable (A/R)","1,200.00","1,200.00"
+"","02/25/2026","Invoice","1002","Sam Poe","","Accounts Receivable (A/R)","800.00","2,000.00"
+"Total for Sales","","","","","","","$2,000.00",""
+"Software","","","","","","","",""
+"","01/20/2026","Expense","","Adobe","Subscription","Business Checking","55.00","55.00"
+"Total for Software","","","","","","","$55.00",""
+"TOTAL","","","","","","","$2,800.00",""
+
+
+
+"Accrual basis Monday, March 2, 2026 09:41 AM GMT-05:00"
+"""
+
+
+def test_quickbooks_accrual_export_moves_cash_only_when_an_invoice_is_paid(tmp_path: Path) -> None:
+    write(tmp_path, "qbo.csv", QBO_ACCRUAL)
+    result = collect(
+        tmp_path,
+        "qbo.csv",
+        date_format="%m/%d/%Y",
+        grouped=True,
+        double_entry=True,
+        account_types={
+            "Business Checking": "asset",
+            "Accounts Receivable (A/R)": "asset",
+            "Opening Balance Equity": "equity",
+            "Sales": "income",
+            "Software": "expense",
+        },
+    )
+    assert not result.errors
+    got = [(t.provenance.line, t.account, t.amount, t.cash, t.cash_account) for t in txns(result)]
+    assert got == [
+        (12, "Accounts Receivable (A/R)", usd("1200.00"), False, None),  # invoice 1001 issued
+        (13, "Accounts Receivable (A/R)", usd("-1200.00"), True, "Business Checking"),  # paid
+        (14, "Accounts Receivable (A/R)", usd("800.00"), False, None),  # invoice 1002, unpaid
+        (20, "Sales", usd("1200.00"), False, None),
+        (21, "Sales", usd("800.00"), False, None),
+        (24, "Software", usd("55.00"), True, "Business Checking"),
+    ]
+    closing = next(b for b in balances(result) if b.kind == "closing")
+    # 5,000 - 55 + 1,200 = 6,145, QuickBooks' own last running balance of Business Checking
+    assert (closing.account, closing.balance) == ("Business Checking", usd("6145.00"))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from pydantic import BaseModel, Field
@@ -162,7 +162,12 @@ class DuplicatePair:
 
 @dataclass(frozen=True)
 class Subscription:
-    """A recurring charge: one payee, about the same amount, in at least N distinct months."""
+    """A recurring charge: one payee, about the same amount, in at least N distinct months.
+
+    ``charge`` is the latest charge, paid every ``every_months`` months (1 monthly, 3 quarterly,
+    12 yearly, from the median gap between the charges); ``monthly`` is its monthly equivalent,
+    charge ÷ every_months, unrounded (the recurring total adds these).
+    """
 
     entity: str
     payee: str
@@ -172,6 +177,42 @@ class Subscription:
     last: date
     account: str
     provenance: tuple[Provenance, ...] = ()
+    charge: Money | None = None
+    every_months: int = 1
+
+    @property
+    def cadence(self) -> str:
+        """How often the charge is paid: "month", "quarter", "year" or "6 months"."""
+        return CADENCE_NAMES.get(self.every_months, f"{self.every_months} months")
+
+    def describe(self) -> str:
+        """ "$49.00/mo", or "$2,740.00 a quarter, $913.33/mo equivalent"."""
+        charge = self.charge or self.monthly
+        if self.every_months == 1:
+            return f"{charge.quantize()}/mo"
+        every = (
+            f"a {self.cadence}" if self.every_months in CADENCE_NAMES else f"every {self.cadence}"
+        )
+        return f"{charge.quantize()} {every}, {self.monthly.quantize()}/mo equivalent"
+
+
+#: Names of the usual billing intervals, in months.
+CADENCE_NAMES = {1: "month", 3: "quarter", 12: "year"}
+#: Average Gregorian month in days, to turn the gap between charges into months.
+DAYS_PER_MONTH = Decimal("30.4375")
+
+
+def every_months(dates: Sequence[date]) -> int:
+    """Months between charges: the median gap between consecutive dates ÷ 30.4375 days,
+    rounded to a whole month (at least 1)."""
+    gaps = sorted((b - a).days for a, b in pairwise(sorted(dates)))
+    if not gaps:
+        return 1
+    middle = len(gaps) // 2
+    median = (
+        Decimal(gaps[middle]) if len(gaps) % 2 else Decimal(gaps[middle - 1] + gaps[middle]) / 2
+    )
+    return max(1, int((median / DAYS_PER_MONTH).to_integral_value(rounding=ROUND_HALF_UP)))
 
 
 @dataclass(frozen=True)
@@ -223,6 +264,8 @@ class AccountingResult(AnalysisResult):
     issues: tuple[ReconcileIssue, ...] = ()
     reasons: tuple[str, ...] = ()
     reason_provenance: tuple[Provenance, ...] = ()
+    checked: tuple[str, ...] = ()
+    unchecked: tuple[str, ...] = ()
 
     def issues_for(self, entities: set[str] | None = None) -> list[ReconcileIssue]:
         """Reconciliation issues touching these entities (portfolio-wide ones always count)."""
@@ -276,7 +319,7 @@ def revenue_recognition(
     snapshot: Snapshot, entity: str, options: AccountingOptions
 ) -> list[DeferredItem]:
     """Income lines for services on a later date: matched to bookings by reference, booking id in
-    the memo, or amount (the deposit, else the full amount) within ``match_days`` of the booking's
+    the memo, or the booking's deposit amount (never its full amount) within ``match_days`` of its
     creation; a line whose service falls in a later month than it was booked, or after as_of, is a
     contract liability until then. Lines for cancelled bookings are skipped (a kept deposit is
     earned on cancellation). Unmatched lines that say "deposit" are listed for review (no date)."""
@@ -291,10 +334,7 @@ def revenue_recognition(
         if bookings
         else None
     )
-    by_money: dict[str, dict[Decimal, list[Booking]]] = {
-        "deposit": defaultdict(list),
-        "amount": defaultdict(list),
-    }
+    by_money: dict[str, dict[Decimal, list[Booking]]] = {"deposit": defaultdict(list)}
     for b in bookings:
         for field in by_money:
             money = getattr(b, field)
@@ -312,7 +352,9 @@ def revenue_recognition(
         elif id_pattern is not None and (found := id_pattern.search(tx.memo)):
             match, how = by_id.get(found.group().lower()), "memo"
         if match is None:
-            for field, label in (("deposit", "deposit amount"), ("amount", "amount")):
+            # Only a booking's deposit column is matched by amount: a payment equal to a plain
+            # job's full price ($300) is not a deposit, and guessing one defers earned income.
+            for field, label in (("deposit", "deposit amount"),):
                 candidates = [
                     b
                     for b in by_money[field].get(tx.amount.amount, ())
@@ -632,16 +674,19 @@ def find_subscriptions(
             continue
         if len(similar) > len(months) * Decimal("1.25"):
             continue
+        every = every_months([t.date for t in similar])
         out.append(
             Subscription(
                 entity,
                 group[-1].counterparty or payee,
-                latest,
+                latest / every,
                 len(months),
                 similar[0].date,
                 similar[-1].date,
                 group[-1].account,
                 books.cite(similar),
+                latest,
+                every,
             )
         )
     return out
@@ -658,27 +703,31 @@ def milestones(finance: fin.FinanceResult, as_of: date, quarters: int) -> list[M
     start = Period.containing(as_of, "quarter").next()
     for ent in finance.entities:
         be = ent.break_even
-        if be is None or be.revenue_per_month is None or be.break_even_revenue is None:
+        exact = be.exact if be is not None else None
+        if be is None or exact is None or exact.break_even_revenue is None:
             continue
-        current = be.revenue_per_month
-        if current < be.break_even_revenue:
-            goal, target = "break even", be.break_even_revenue
-        elif be.target_revenue is not None and current < be.target_revenue:
+        # Exact figures all the way; each milestone is rounded once, when it is made.
+        current = exact.revenue_per_month
+        if current < exact.break_even_revenue:
+            goal, target = "break even", exact.break_even_revenue
+        elif exact.target_revenue is not None and current < exact.target_revenue:
             goal, target = (
                 f"{Percent.from_fraction(be.target_margin or 0)} net margin",
-                be.target_revenue,
+                exact.target_revenue,
             )
         else:
             continue
         gap = target - current
         quarter = start
         for step in range(1, quarters + 1):
-            revenue = (current + gap * Decimal(step) / Decimal(quarters)).quantize()
+            revenue = current + gap * Decimal(step) / Decimal(quarters)
             net = None
-            if be.contribution_ratio is not None and be.fixed_costs is not None:
-                net = (revenue * be.contribution_ratio - be.fixed_costs).quantize()
+            if be.contribution_ratio is not None:
+                net = (revenue * be.contribution_ratio - exact.fixed_costs).quantize()
             label = goal if step == quarters else f"{step}/{quarters} of the way to {goal}"
-            out.append(Milestone(ent.entity, str(quarter), label, revenue, net, be.provenance))
+            out.append(
+                Milestone(ent.entity, str(quarter), label, revenue.quantize(), net, be.provenance)
+            )
             quarter = quarter.next()
     return out
 
@@ -709,13 +758,52 @@ def without_milestones(finance: fin.FinanceResult) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- reconciliation
 
 
+@dataclass(frozen=True)
+class Reconciliation:
+    """What reconciling found: the issues (which block sending), the checks that ran and those
+    that could not (said in the report, never "everything reconciles" over a gap), and warnings
+    that do not block (a bank-export ledger with no deposit account)."""
+
+    issues: tuple[ReconcileIssue, ...] = ()
+    checked: tuple[str, ...] = ()
+    unchecked: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
 def reconcile(
     snapshot: Snapshot, options: AccountingOptions, finance: fin.FinanceResult
 ) -> list[ReconcileIssue]:
-    """Why the inputs do not reconcile: failed balance assertions, a roll-up that is off, bookings'
-    deposits against the ledger's deposits beyond tolerance. Empty when everything agrees."""
+    """Why the inputs do not reconcile: failed balance assertions, a ledger's computed cash that
+    the finance cash disagrees with, a roll-up that is off, bookings' deposits against the
+    ledger's deposits beyond tolerance. Empty when everything checked agrees."""
+    return list(reconciliation(snapshot, options, finance).issues)
+
+
+def reconciliation(
+    snapshot: Snapshot, options: AccountingOptions, finance: fin.FinanceResult
+) -> Reconciliation:
+    """Every reconciliation check, with what was and was not checked."""
     names = {e.id: e.name for e in snapshot.entities}
-    issues: list[ReconcileIssue] = []
+    issues = _assertion_issues(snapshot, names)
+    issues += _cash_agreement_issues(snapshot, finance, names)
+    issues += [ReconcileIssue(None, problem) for problem in finance.rollup_problems]
+    checked, unchecked = _coverage(snapshot, names)
+    warnings: list[str] = []
+    for info in snapshot.entities:
+        deposit = _deposit_check(snapshot, options, info)
+        if isinstance(deposit, ReconcileIssue):
+            issues.append(deposit)
+        elif deposit is not None and deposit.startswith("warning: "):
+            warnings.append(deposit.removeprefix("warning: "))
+        elif deposit is not None:
+            checked.append(deposit)
+    return Reconciliation(tuple(issues), tuple(checked), tuple(unchecked), tuple(warnings))
+
+
+def _assertion_issues(snapshot: Snapshot, names: dict[str, str]) -> list[ReconcileIssue]:
+    """A balance assertion (a bank statement, an export's own closing balance) the ledger's
+    lines do not reach."""
+    issues = []
     for balance in snapshot.records(CashBalance):
         if not balance.reconciles and balance.computed is not None:
             off = (balance.balance - balance.computed).quantize()
@@ -728,49 +816,122 @@ def reconcile(
                     (balance.provenance,),
                 )
             )
-    issues.extend(ReconcileIssue(None, problem) for problem in finance.rollup_problems)
-    deposit_words = _words(options.deposit_words)
-    for info in snapshot.entities:
-        rows = _ledger(snapshot, info.id)
-        bookings = [
+    return issues
+
+
+def _cash_agreement_issues(
+    snapshot: Snapshot, finance: fin.FinanceResult, names: dict[str, str]
+) -> list[ReconcileIssue]:
+    """The ledger source's closing cash (each cash account on its own lines) against the finance
+    cash (stated balances plus the cash lines since): two roads to one figure must meet."""
+    issues = []
+    for ent in finance.entities:
+        closings = [
             b
-            for b in snapshot.records(Booking, info.id)
-            if b.deposit is not None and b.deposit.amount > 0
+            for b in snapshot.records(CashBalance, ent.entity)
+            if b.kind == "closing" and b.date == snapshot.as_of
         ]
-        if not rows or not bookings:
+        run = ent.runway
+        if not closings or run is None or run.cash is None:
             continue
-        # the books start at their first line: an opening balance counts, a computed closing does not
-        starts = [t.date for t in rows] + [
-            b.date
-            for b in snapshot.records(CashBalance, info.id)
-            if b.kind != "closing" and b.date <= snapshot.as_of
-        ]
-        first, last = min(starts), snapshot.as_of
-        taken = [b for b in bookings if first <= b.created <= last]
-        recorded = [
-            t
-            for t in rows
-            if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
-            and deposit_words.search(f"{t.account} {t.memo}")
-            and t.amount.amount > 0
-            and t.cash
-        ]
-        booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
-        ledger_total = books.total((t.amount for t in recorded), snapshot.currency)
-        tolerance = max(
-            booked_total.amount * options.deposit_tolerance, options.deposit_tolerance_amount
-        )
-        if abs((booked_total - ledger_total).amount) > tolerance:
+        ledger = books.total((b.balance for b in closings), snapshot.currency)
+        if ledger.quantize() != run.cash.quantize():
             issues.append(
                 ReconcileIssue(
-                    info.id,
-                    f"{info.name}: bookings took {booked_total.quantize()} in deposits from {first} to {last} "
-                    f"but the ledger records {ledger_total.quantize()} of deposits "
-                    f"(tolerance {Money(tolerance, snapshot.currency).quantize()})",
-                    books.cite(taken) + books.cite(recorded),
+                    ent.entity,
+                    f"{names.get(ent.entity, ent.entity)}: the ledger's own cash accounts come to "
+                    f"{ledger.quantize()} on {snapshot.as_of} but the finance cash is "
+                    f"{run.cash.quantize()} (off by {(run.cash - ledger).quantize()}); a line moved "
+                    "cash on one side only",
+                    tuple(b.provenance for b in closings) + run.provenance[:3],
                 )
             )
     return issues
+
+
+def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Which entities' balances could be checked, and which ledgers could not be read."""
+    checked: list[str] = []
+    unchecked: list[str] = []
+    for info in snapshot.entities:
+        failed = [
+            e
+            for e in snapshot.errors()
+            if e.entity == info.id and e.source_kind == "ledger" and e.fatal
+        ]
+        for error in failed:
+            unchecked.append(f"{info.name}: the ledger {error.provenance.cite()} could not be read")
+        stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
+        if stated:
+            checked.append(f"{info.name}: {len(stated)} balance assertion(s) against the ledger")
+        elif snapshot.records(Transaction, info.id):
+            unchecked.append(
+                f"{info.name}: no balance assertion (a statement balance) to check the ledger against"
+            )
+    return checked, unchecked
+
+
+def _deposit_check(
+    snapshot: Snapshot, options: AccountingOptions, info: EntityInfo
+) -> ReconcileIssue | str | None:
+    """Bookings' deposits against the ledger's: an issue beyond tolerance, else what was checked
+    (or, ``warning: ...``, why it cannot be: a ledger with no deposit account, a bank export whose
+    processor payouts lump deposits together). None when there is nothing to check."""
+    deposit_words = _words(options.deposit_words)
+    rows = _ledger(snapshot, info.id)
+    bookings = [
+        b
+        for b in snapshot.records(Booking, info.id)
+        if b.deposit is not None and b.deposit.amount > 0
+    ]
+    if not rows or not bookings:
+        return None
+    # the books start at their first line: an opening balance counts, a computed closing does not
+    starts = [t.date for t in rows] + [
+        b.date
+        for b in snapshot.records(CashBalance, info.id)
+        if b.kind != "closing" and b.date <= snapshot.as_of
+    ]
+    first, last = min(starts), snapshot.as_of
+    taken = [b for b in bookings if first <= b.created <= last]
+    booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
+    if not any(
+        deposit_words.search(f"{t.account} {t.memo}")
+        for t in rows
+        if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
+    ):
+        return (
+            f"warning: {info.name}: bookings took {booked_total.quantize()} in deposits from {first} "
+            f"to {last}, but the ledger has no deposit account, so they could not be checked "
+            "against it (a bank export lumps a processor's payouts, STRIPE TRANSFER, together); "
+            "map the payouts to a deposit account (account_types, or a categorised export), or "
+            "add the processor's export as a second ledger file (docs/formats.md, Reconciling "
+            "deposits)"
+        )
+    recorded = [
+        t
+        for t in rows
+        if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
+        and deposit_words.search(f"{t.account} {t.memo}")
+        and t.amount.amount > 0
+        and t.cash
+    ]
+    ledger_total = books.total((t.amount for t in recorded), snapshot.currency)
+    tolerance = max(
+        booked_total.amount * options.deposit_tolerance, options.deposit_tolerance_amount
+    )
+    if abs((booked_total - ledger_total).amount) > tolerance:
+        return ReconcileIssue(
+            info.id,
+            f"{info.name}: bookings took {booked_total.quantize()} in deposits from {first} to {last} "
+            f"but the ledger records {ledger_total.quantize()} of deposits "
+            f"(tolerance {Money(tolerance, snapshot.currency).quantize()})",
+            books.cite(taken) + books.cite(recorded),
+        )
+    return (
+        f"{info.name}: bookings' deposits {booked_total.quantize()} against the ledger's "
+        f"{ledger_total.quantize()} (within {Money(tolerance, snapshot.currency).quantize()})"
+    )
 
 
 # --------------------------------------------------------------------------- the analysis
@@ -923,10 +1084,11 @@ def _subscriptions(inputs: FindingInputs) -> Iterator[Finding]:
         yield Finding(
             f"accounting.subscriptions:{entity}",
             "accounting.subscriptions",
-            f"{inputs.names[entity]} pays {len(subs)} recurring charge(s), {monthly.quantize()}/mo",
+            f"{inputs.names[entity]} pays {len(subs)} recurring charge(s), "
+            f"{monthly.quantize()}/mo (monthly equivalents)",
             Severity.INFO,
             entity,
-            "; ".join(f"{s.payee} {s.monthly.quantize()}/mo ({s.months} months)" for s in subs),
+            "; ".join(f"{s.payee} {s.describe()} ({s.months} months)" for s in subs),
             "Review each recurring charge once a quarter; cancel what is unused.",
             Effort.HOURS,
             1,
@@ -1087,7 +1249,8 @@ def analyze(
         categories.extend(audit_categories(rows, info.id, snapshot.as_of, options, currency))
         duplicates.extend(find_duplicates(rows, info.id, options.duplicate_days))
         subscriptions.extend(find_subscriptions(rows, info.id, options))
-    issues = reconcile(snapshot, options, finance)
+    checks = reconciliation(snapshot, options, finance)
+    issues = checks.issues
     result = AccountingResult(
         name="accounting",
         deferred=tuple(deferred),
@@ -1100,16 +1263,18 @@ def analyze(
         milestones=tuple(milestones(finance, snapshot.as_of, options.milestone_quarters)),
         no_milestones=tuple(without_milestones(finance)),
         reconciled=not issues,
-        issues=tuple(issues),
+        issues=issues,
         reasons=tuple(i.reason for i in issues),
         reason_provenance=tuple(p for i in issues for p in i.provenance),
+        checked=checks.checked,
+        unchecked=checks.unchecked,
     )
     names = {e.id: e.name for e in snapshot.entities}
     return replace(
         result,
         metrics=tuple(_metrics(result, currency)),
         findings=tuple(_findings(result, options, names, currency)),
-        notes=tuple(skipped),
+        notes=(*skipped, *checks.warnings),
     )
 
 

@@ -29,7 +29,9 @@ class Transaction(Record):
     for expenses incurred, i.e. income and expense amounts are both positive numbers, a refund or
     reversal is negative. ``cash`` says whether the line moved cash (a bank/cash account on the
     other side), which burn is computed from. ``account`` is the full account name as written
-    (``Expenses:Fuel`` or ``6100 Fuel``); ``category`` is its last segment.
+    (``Expenses:Fuel`` or ``6100 Fuel``); ``category`` is its last segment. ``cash_account`` names
+    the cash account the line's transaction moved when the export lists it (a double-entry export
+    has the bank's own lines), so cash is added up per account; None when the cash side is implied.
     """
 
     date: date
@@ -41,6 +43,7 @@ class Transaction(Record):
     counterparty: str | None = None
     reference: str | None = None
     cash: bool = True
+    cash_account: str | None = None
 
 
 @dataclass(frozen=True)

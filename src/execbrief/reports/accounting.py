@@ -92,14 +92,26 @@ class AccountingReport(BaseReport):
         )
 
 
+def _verdict(acc: AccountingResult, reconciled: bool) -> str:
+    """The reconciliation in one sentence, saying what could not be checked."""
+    if not reconciled:
+        return f"The books do not reconcile ({len(acc.issues)} issue(s)); fix these before closing the month."
+    if acc.unchecked:
+        return (
+            f"No disagreement in what could be checked, but {len(acc.unchecked)} check(s) could "
+            f"not run: {'; '.join(acc.unchecked[:2])}."
+        )
+    return (
+        "The books reconcile: balance assertions hold and bookings' deposits agree with the ledger."
+    )
+
+
 def _summary(
     acc: AccountingResult, names: dict[str, str], reconciled: bool, currency: str
 ) -> list[Bullet]:
     out = [
         Bullet(
-            "The books reconcile: balance assertions hold and bookings' deposits agree with the ledger."
-            if reconciled
-            else f"The books do not reconcile ({len(acc.issues)} issue(s)); fix these before closing the month.",
+            _verdict(acc, reconciled),
             acc.reason_provenance[:3],
         )
     ]
@@ -145,20 +157,34 @@ def _summary(
 
 
 def _reconciliation(acc: AccountingResult) -> Section:
-    if acc.reconciled:
-        blocks: tuple[Block, ...] = (
-            Paragraph(
-                "Everything reconciles: every balance assertion matches the ledger, and deposits agree."
-            ),
-        )
-    else:
-        blocks = (
+    """What was checked and how it came out; what could not be checked is said, so a gap never
+    reads as "everything reconciles"."""
+    blocks: list[Block] = []
+    if not acc.reconciled:
+        blocks.append(
             BulletList(
                 tuple(Bullet(issue.reason, issue.provenance) for issue in acc.issues),
                 "Does not reconcile",
-            ),
+            )
         )
-    return Section("Reconciliation", blocks, "reconciliation")
+    elif not acc.unchecked:
+        blocks.append(
+            Paragraph(
+                "Everything checked reconciles: every balance assertion matches the ledger, each "
+                "ledger's own cash agrees with the finance cash, and deposits agree."
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                "What could be checked reconciles, but not everything could be checked (below)."
+            )
+        )
+    if acc.checked:
+        blocks.append(BulletList(tuple(Bullet(c) for c in acc.checked), "Checked"))
+    if acc.unchecked:
+        blocks.append(BulletList(tuple(Bullet(c) for c in acc.unchecked), "Not checked"))
+    return Section("Reconciliation", tuple(blocks), "reconciliation")
 
 
 def _recognition(acc: AccountingResult, names: dict[str, str]) -> Section:
@@ -343,12 +369,14 @@ def _expenses(acc: AccountingResult, names: dict[str, str], per_entity: int) -> 
     if acc.subscriptions:
         blocks.append(
             Table(
-                ("Entity", "Payee", "Per month", "Months", "Account"),
+                ("Entity", "Payee", "Charge", "Paid every", "Per month", "Months", "Account"),
                 tuple(
                     Row(
                         (
                             names.get(s.entity, s.entity),
                             s.payee,
+                            (s.charge or s.monthly).quantize(),
+                            s.cadence,
                             s.monthly.quantize(),
                             s.months,
                             s.account,
@@ -357,8 +385,8 @@ def _expenses(acc: AccountingResult, names: dict[str, str], per_entity: int) -> 
                     )
                     for s in acc.subscriptions
                 ),
-                "Recurring charges (one fixed charge a month)",
-                ("l", "l", "r", "r", "l"),
+                "Recurring charges (per month: the monthly equivalent, charge ÷ months between charges)",
+                ("l", "l", "r", "l", "r", "r", "l"),
             )
         )
     return Section(

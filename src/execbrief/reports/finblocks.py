@@ -168,7 +168,7 @@ def burn_table(fin: FinanceResult) -> Table:
                     head.per_month.quantize() if head else None,
                     head.runway.text if head else None,
                 ),
-                run.provenance[:1] if ent.entity != PORTFOLIO else (),
+                _burn_citations(fin, ent) if ent.entity != PORTFOLIO else (),
             )
         )
     return Table(
@@ -189,6 +189,16 @@ def burn_table(fin: FinanceResult) -> Table:
         f"the books start later); ranges are lowest..highest month of {_span(fin.window_3m)} and "
         f"{_span(fin.window_6m)}. Runway = cash ÷ net burn; negative burn means cash grew.",
     )
+
+
+def _burn_citations(fin: FinanceResult, ent: EntityFinance) -> tuple[Provenance, ...]:
+    """A burn row's sources: the cash anchor (the balance the cash stands on), then the ledger
+    rows of the 6-month window its burn figures sum, one note per file."""
+    run = ent.runway
+    anchor = run.provenance[:1] if run is not None else ()
+    window = set(fin.window_6m) | set(fin.window_3m)
+    rows = _compact(p for b in ent.burn if b.period in window for p in b.provenance)
+    return anchor + tuple(p for p in rows if p not in anchor)
 
 
 def _span(periods: Sequence[str]) -> str:

@@ -712,6 +712,26 @@ class Column:
         return [normalize_header(self.name), *(normalize_header(a) for a in self.aliases)]
 
 
+#: Words that turn a column into part of a figure rather than the figure itself: "Paid Amount" is
+#: what was paid of an invoice, "Invoice Amount" the invoice. Headers with them are suggested last.
+_PARTIAL_WORDS = re.compile(r"paid|balance|due|outstanding|tax|vat|gst|discount|tip|fee|refund")
+
+
+def _by_meaning(candidates: Iterable[str], lookup: dict[str, str]) -> list[str]:
+    """Every header holding a wanted column's name or alias (``Invoice Amount``, ``Paid Amount``
+    for ``amount``), the plain figure before a part of it (paid, balance, tax), then shortest."""
+    wanted = {normalize_header(c) for c in candidates if normalize_header(c)}
+    holding = [
+        header
+        for key, header in lookup.items()
+        if any(w in key for w in wanted) and key not in wanted
+    ]
+    return sorted(
+        holding,
+        key=lambda h: (bool(_PARTIAL_WORDS.search(normalize_header(h))), len(h), h),
+    )
+
+
 class RowErrors:
     """Row errors of one file: counted, the first few quoted; ``errors()`` gives one SourceError."""
 
@@ -932,9 +952,14 @@ class CsvTable:
                     best, score = lookup[match], ratio
         listing = ", ".join(found[:12]) + (", ..." if len(found) > 12 else "")
         text = f" (found: {listing})" if found else " (the header is empty)"
+        ranked = _by_meaning(candidates, lookup)
+        if ranked:
+            best = ranked[0]
         if best is not None:
             hint = f' (or map it: columns = {{ {canonical} = "{best}" }})' if canonical else ""
-            text = f"; did you mean {best!r}?{hint}{text}"
+            others = [h for h in ranked if h != best]
+            also = f" (other candidates: {', '.join(repr(h) for h in others)})" if others else ""
+            text = f"; did you mean {best!r}?{also}{hint}{text}"
         return text
 
     def rows(self, errors: RowErrors | None = None) -> Iterator[tuple[int, dict[str, str]]]:

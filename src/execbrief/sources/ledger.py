@@ -11,6 +11,7 @@ The format, the sign convention and the options are documented in ``docs/formats
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections import defaultdict
@@ -89,7 +90,7 @@ COLUMNS = (
             "Narration",
         ),
     ),
-    Column("counterparty", ("Payee", "Name", "Vendor", "Customer", "Payer", "Merchant")),
+    Column("counterparty", ("Payee", "Name", "Contact", "Vendor", "Customer", "Payer", "Merchant")),
     Column(
         "reference",
         (
@@ -104,6 +105,10 @@ COLUMNS = (
         ),
     ),
     Column("type", ("Entry Type", "Kind", "Row Type")),
+    # The kind of transaction as the bookkeeping tool names it (QuickBooks "Invoice", Xero
+    # "Receivable Payment"): with ``reference`` and ``counterparty`` it tells which lines of a
+    # double-entry export are one transaction.
+    Column("transaction_type", ("Transaction Type", "Txn Type", "Source")),
     Column("account_type", ("Account Type", "Account Group", "Account Class")),
     Column("balance", ("Running Balance", "Running Bal", "Balance")),
 )
@@ -396,23 +401,63 @@ class _Balance:
 
 @dataclass
 class _Cash:
-    """The entity's cash pool: opening balances, assertions and daily cash movements."""
+    """The entity's cash: opening balances, assertions and daily cash movements.
+
+    ``moves`` is the pooled movement of ledgers whose cash side is implied (single-entry CSVs,
+    beancount): one anchor for every cash account together. ``account_moves`` holds, per cash
+    account, the movements of its own lines in a double-entry export; each such account is
+    anchored on its own opening or assertion, and the accounts are added up only after.
+    """
 
     balances: list[_Balance] = field(default_factory=list)
     moves: dict[date, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    account_moves: dict[str, dict[date, Decimal]] = field(default_factory=dict)
 
     def records(
         self, request: SourceRequest, currency: str, source: str | None
     ) -> list[CashBalance]:
-        """CashBalance records: openings, assertions with ``computed``, and a closing at as_of.
-
-        The anchor is the sum of the opening balances on the earliest opening date, or else the
-        earliest assertion; assertions after it get the computed position of the cash pool.
-        """
-        entity = request.entity.id
-        anchor = self._anchor()
+        """CashBalance records: openings, assertions with ``computed``, and closings at as_of
+        (one for the pool, or one per cash account of a double-entry export)."""
+        if not self.account_moves:
+            return self._records(request, currency, source, self.balances, self.moves)
         out: list[CashBalance] = []
+        for account, balances in self.by_account().items():
+            moves = self.account_moves.get(account, {})
+            out.extend(self._records(request, currency, source, balances, moves, account))
+        return out
+
+    def by_account(self) -> dict[str, list[_Balance]]:
+        """Each cash account's balances, a balance naming no account of the export's cash lines
+        going to the only one there is (``opening_balance``'s default ``Assets:Cash``)."""
+        names = {name.lower(): name for name in self.account_moves}
+        out: dict[str, list[_Balance]] = {name: [] for name in sorted(self.account_moves)}
         for item in self.balances:
+            account = names.get(item.account.lower())
+            if account is None and len(names) == 1:
+                account = next(iter(names.values()))
+            out.setdefault(account or item.account, []).append(item)
+        return out
+
+    def unanchored(self) -> list[str]:
+        """Cash accounts with lines of their own but no opening balance or assertion."""
+        return [name for name, items in self.by_account().items() if not items]
+
+    def _records(
+        self,
+        request: SourceRequest,
+        currency: str,
+        source: str | None,
+        balances: Sequence[_Balance],
+        moves: dict[date, Decimal],
+        account: str | None = None,
+    ) -> list[CashBalance]:
+        """Records of one pool of cash (``account``: the cash account they all stand on, when
+        known). The anchor is the sum of the opening balances on the earliest opening date, or else
+        the earliest assertion; assertions after it get the computed position of the cash."""
+        entity = request.entity.id
+        anchor = _anchor(balances)
+        out: list[CashBalance] = []
+        for item in balances:
             if not item.emit:
                 continue
             computed: Money | None = None
@@ -422,20 +467,20 @@ class _Cash:
                 and item is not anchor
                 and item.day >= anchor.day
             ):
-                computed = Money(self._position(anchor, item.day, item.at_start), currency)
+                computed = Money(_position(anchor, moves, item.day, item.at_start), currency)
             out.append(
                 CashBalance(
                     entity,
                     item.provenance,
                     item.day,
-                    item.account,
+                    account or item.account,
                     Money(item.amount, currency),
                     item.kind,
                     computed,
                 )
             )
         if anchor is not None and source is not None and request.as_of >= anchor.day:
-            closing = Money(self._position(anchor, request.as_of, False), currency)
+            closing = Money(_position(anchor, moves, request.as_of, False), currency)
             detail = (
                 f"computed: {anchor.kind} balance of {anchor.day.isoformat()} plus cash movements"
             )
@@ -444,7 +489,7 @@ class _Cash:
                     entity,
                     Provenance(source, detail=detail),
                     request.as_of,
-                    anchor.account,
+                    account or anchor.account,
                     closing,
                     "closing",
                     closing,
@@ -452,26 +497,28 @@ class _Cash:
             )
         return out
 
-    def _anchor(self) -> _Balance | None:
-        openings = [b for b in self.balances if b.kind == "opening"]
-        if openings:
-            first = min(b.day for b in openings)
-            same_day = [b for b in openings if b.day == first]
-            total = sum((b.amount for b in same_day), Decimal(0))
-            return _Balance(
-                "opening", first, same_day[0].account, total, same_day[0].provenance, True, False
-            )
-        assertions = sorted(self.balances, key=lambda b: (b.day, not b.at_start))
-        return assertions[0] if assertions else None
 
-    def _position(self, anchor: _Balance, day: date, at_start: bool) -> Decimal:
-        total = anchor.amount
-        for moved_on, amount in self.moves.items():
-            after_anchor = moved_on >= anchor.day if anchor.at_start else moved_on > anchor.day
-            before_day = moved_on < day if at_start else moved_on <= day
-            if after_anchor and before_day:
-                total += amount
-        return total
+def _anchor(balances: Sequence[_Balance]) -> _Balance | None:
+    openings = [b for b in balances if b.kind == "opening"]
+    if openings:
+        first = min(b.day for b in openings)
+        same_day = [b for b in openings if b.day == first]
+        total = sum((b.amount for b in same_day), Decimal(0))
+        return _Balance(
+            "opening", first, same_day[0].account, total, same_day[0].provenance, True, False
+        )
+    assertions = sorted(balances, key=lambda b: (b.day, not b.at_start))
+    return assertions[0] if assertions else None
+
+
+def _position(anchor: _Balance, moves: dict[date, Decimal], day: date, at_start: bool) -> Decimal:
+    total = anchor.amount
+    for moved_on, amount in moves.items():
+        after_anchor = moved_on >= anchor.day if anchor.at_start else moved_on > anchor.day
+        before_day = moved_on < day if at_start else moved_on <= day
+        if after_anchor and before_day:
+            total += amount
+    return total
 
 
 @dataclass
@@ -565,7 +612,26 @@ class LedgerSource(BaseSource):
             )
             first_source = first_source or "portfolio.toml"
         records.extend(cash.records(request, options.currency or request.currency, first_source))
+        errors.extend(_unanchored(request, cash, first_source))
         return finish(request, KIND, locations, records, errors, span)
+
+
+def _unanchored(request: SourceRequest, cash: _Cash, source: str | None) -> list[SourceError]:
+    """A warning per cash account with lines but no balance: its cash is not counted."""
+    return [
+        SourceError(
+            entity=request.entity.id,
+            source_kind=KIND,
+            provenance=Provenance(source or request.spec.key),
+            message=(
+                f"cash account {name!r} has lines but no opening balance or balance assertion, so "
+                "its cash is not counted; export it with its Opening Balance row or give "
+                f'opening_balance = {{ date = ..., amount = "...", account = "{name}" }}'
+            ),
+            fatal=False,
+        )
+        for name in cash.unanchored()
+    ]
 
 
 def _beancount_graphs(
@@ -616,9 +682,14 @@ def _read_csv(
     problem = reader.check.problem(options.sign)
     if problem is not None:
         raise ReadError(loc.display, problem)
+    reader.settle_cash()
     cash.balances.extend(reader.balances)
     for day, amount in reader.moves.items():
         cash.moves[day] += amount
+    for name, moves in reader.account_moves.items():
+        into = cash.account_moves.setdefault(name, defaultdict(Decimal))
+        for day, amount in moves.items():
+            into[day] += amount
     for item in reader.balances:
         span.add(item.day)
     # A file of which no row could be read is a failed source, not a warning.
@@ -680,6 +751,14 @@ class _CsvLedger:
         self.moves: dict[date, Decimal] = defaultdict(Decimal)
         self.heading: str | None = None
         self.pending: tuple[str, Decimal, int] | None = None  # an opening waiting for its date
+        self.closed: str | None = None  # the heading whose Total row was the last row read
+        self.group_day: date | None = None  # the date of the current group's last line
+        # Double-entry: each transaction record's key and pooled cash movement, settled at the
+        # end of the file by the cash lines of the same key (``settle_cash``).
+        self.keys: list[tuple[str, ...]] = []
+        self.deferred: list[tuple[date, Decimal]] = []
+        self.cash_keys: dict[tuple[str, ...], str] = {}
+        self.account_moves: dict[str, dict[date, Decimal]] = {}
         # Ledgers repeat a few hundred dates and payees many times: share one object for each.
         self.days: dict[str, date] = {}
         self.names: dict[str, str] = {}
@@ -689,26 +768,16 @@ class _CsvLedger:
         heading gets the heading's account."""
         role, label = _grouped_role(self.table.cells, self.table.index["date"])
         if role == "heading":
-            self.heading = label
+            self.heading, self.closed, self.group_day = label, None, None
             return True
         if role == "total":
-            self.heading = None
+            self.heading, self.closed = None, self.heading
             return True
         if role == "skip":
-            # Xero's "Opening Balance" row under a bank heading: the balance before the
-            # group's first line (it has no date of its own), unless the config gives one.
-            if (
-                self.heading is not None
-                and self.options.opening_balance is None
-                and _OPENING_SUMMARY.match(label)
-                and row.get("balance", "").strip()
-            ):
-                try:
-                    value = ledger_amount(row["balance"], what="balance")
-                except ValueError as exc:
-                    self.bad.add(line, str(exc))
-                    return True
-                self.pending = (self.heading, value, line)
+            # Xero writes its Closing Balance row after the group's Total row.
+            heading = self.heading or self.closed
+            if heading is not None and self._is_cash(heading):
+                self._group_balance(line, row, label, heading)
             return True
         if not row.get("account", "").strip():
             if self.heading is None:
@@ -718,6 +787,39 @@ class _CsvLedger:
                 return True
             row["account"] = self.heading
         return False
+
+    def _is_cash(self, heading: str) -> bool:
+        """Whether a heading names a cash account (an unmapped name is not one)."""
+        try:
+            return self.book.read(heading).cash
+        except ValueError:
+            return False
+
+    def _group_balance(self, line: int, row: dict[str, str], label: str, heading: str) -> None:
+        """Xero's ``Opening Balance`` and ``Closing Balance`` rows under a cash account's heading.
+
+        The opening (no date of its own) stands before the group's first line, unless the config
+        gives one; the closing is the export's own balance after the group's last line, an
+        assertion the computed cash must meet. Under any other heading (Accounts Receivable) such
+        a row is that account's balance, not cash, and is skipped.
+        """
+        if not row.get("balance", "").strip():
+            return
+        opening = _OPENING_SUMMARY.match(label) if heading == self.heading else None
+        if opening and self.options.opening_balance is not None:
+            return
+        if not opening and (not _CLOSING_SUMMARY.match(label) or self.group_day is None):
+            return
+        try:
+            value = ledger_amount(row["balance"], what="balance")
+        except ValueError as exc:
+            self.bad.add(line, str(exc))
+            return
+        if opening:
+            self.pending = (heading, value, line)
+        elif self.group_day is not None:
+            at = self.base.at_line(line)
+            self.balances.append(_Balance("assertion", self.group_day, heading, value, at))
 
     def summary_row(self, line: int, row: dict[str, str]) -> bool:
         """A bank's ``Beginning balance as of 01/01/2026`` line (True: consumed): its running
@@ -757,6 +859,8 @@ class _CsvLedger:
                 _Balance("opening", day, heading, value, self.base.at_line(at), True)
             )
             self.pending = None
+        if row.get("account") == self.heading:
+            self.group_day = day
         written, moved = _written(row, self.has_amount, self.bank)
         account, guessed = _account(
             self.book,
@@ -780,7 +884,10 @@ class _CsvLedger:
             self.check.add(account.type, amount)
         noncash = row_type in _NONCASH_TYPES
         self.span.add(day)
-        if not noncash:
+        if self.options.double_entry:
+            self.keys.append(_transaction_key(row, day))
+            self.deferred.append((day, Decimal(0) if noncash else amount * direction))
+        elif not noncash:
             self.moves[day] += amount * direction
         counterparty = row.get("counterparty", "")
         self.records.append(
@@ -798,6 +905,43 @@ class _CsvLedger:
                 not noncash,
             )
         )
+
+    def _cash_line(
+        self,
+        row: dict[str, str],
+        day: date,
+        account: Account,
+        written: Decimal | None,
+        moved: Decimal | None,
+    ) -> None:
+        """A double-entry export's line on a cash account: its transaction moved this account's
+        cash by the line's amount (a debit, or a positive natural amount, is money in)."""
+        # A debit to the bank is money in; a written amount is the bank account's own change.
+        delta = written if written is not None else -(moved or Decimal(0))
+        self.cash_keys.setdefault(_transaction_key(row, day), account.name)
+        moves = self.account_moves.setdefault(account.name, defaultdict(Decimal))
+        moves[day] += delta
+
+    def settle_cash(self) -> None:
+        """Double-entry: a line moved cash when its transaction (same date, transaction type,
+        reference and counterparty) has a line on a cash account; an invoice or a bill moves cash
+        when it is paid, through the payment's receivable or payable line. A file with no cash
+        lines at all keeps every line as cash, pooled (the cash side was not exported)."""
+        if not self.options.double_entry:
+            return
+        if not self.cash_keys:
+            for day, amount in self.deferred:
+                self.moves[day] += amount
+            return
+        settled: list[Record] = []
+        for record, key in zip(self.records, self.keys, strict=True):
+            account = self.cash_keys.get(key)
+            if isinstance(record, Transaction) and (account is None or not record.cash):
+                record = dataclasses.replace(record, cash=False)
+            elif isinstance(record, Transaction):
+                record = dataclasses.replace(record, cash_account=account)
+            settled.append(record)
+        self.records = settled
 
     def _balance_row(
         self,
@@ -839,7 +983,9 @@ class _CsvLedger:
             self.balances.append(_Balance("opening", day, "Cash", value, at, True))
             return True
         if account.cash and self.options.double_entry:
-            return True  # the cash side of a general-ledger export: the other lines carry it
+            # The cash side of a general-ledger export: it tells which transactions moved cash.
+            self._cash_line(row, day, account, written, moved)
+            return True
         if account.cash:
             raise ValueError(
                 f"a row on cash account {account.name!r} must be an opening balance or a balance "
@@ -848,8 +994,21 @@ class _CsvLedger:
         return False
 
 
+def _transaction_key(row: dict[str, str], day: date) -> tuple[str, ...]:
+    """What the lines of one transaction share in a double-entry export: date, transaction type,
+    reference and counterparty (a line's own memo may differ from its split's)."""
+    return (
+        day.isoformat(),
+        *(
+            " ".join(row.get(name, "").split()).lower()
+            for name in ("transaction_type", "reference", "counterparty")
+        ),
+    )
+
+
 _SUMMARY_LINE = re.compile(r"\s*(beginning|opening|ending|closing) balance\b", re.IGNORECASE)
 _OPENING_SUMMARY = re.compile(r"\s*(beginning|opening) balance\b", re.IGNORECASE)
+_CLOSING_SUMMARY = re.compile(r"\s*(ending|closing) balance\b", re.IGNORECASE)
 _SUMMARY_ROWS = (
     "total",
     "opening balance",

@@ -67,6 +67,19 @@ class BreakEven:
     target_revenue: Money | None = None
     target_status: str = "unknown"
     provenance: tuple[Provenance, ...] = ()
+    #: The same figures before rounding, for arithmetic that goes on (milestones): a figure is
+    #: rounded once, when it is shown, never on the way.
+    exact: ExactTargets | None = None
+
+
+@dataclass(frozen=True)
+class ExactTargets:
+    """Break-even's monthly figures at full Decimal precision."""
+
+    revenue_per_month: Money
+    fixed_costs: Money
+    break_even_revenue: Money | None = None
+    target_revenue: Money | None = None
 
 
 def _variable_category(tx: Transaction, options: FinanceEntityOptions) -> bool:
@@ -181,10 +194,11 @@ def break_even(
         revenue_per_month=(revenue / n).quantize(),
         target_margin=target_margin,
         break_even_revenue=be_revenue.quantize() if be_revenue is not None else None,
-        target_revenue=target_revenue,
+        target_revenue=target_revenue.quantize() if target_revenue is not None else None,
         target_status=target_status,
         contribution_ratio=ratio,
         provenance=books.cite(in_window) + books.cite(unit_rows),
+        exact=ExactTargets(revenue / n, fixed, be_revenue, target_revenue),
     )
     return _verdict(base, contribution, fixed, units / n if unit_rows else None)
 
@@ -287,7 +301,7 @@ def _margin_target(
     if ratio is None:
         return None, "unknown"
     if ratio > target_margin:
-        return (fixed / (ratio - target_margin)).quantize(), "reachable"
+        return fixed / (ratio - target_margin), "reachable"
     return None, "not reachable"
 
 

@@ -121,7 +121,10 @@ def cash_at(
     """Cash on ``as_of``: the latest stated balance (opening or assertion) of each cash account on or
     before it, plus the cash lines after it. An opening balance stands at the start of its day (that
     day's lines count after it), an assertion at the end. A computed ``closing`` balance is used only
-    when no balance is stated, since a stated balance is the evidence and a closing is arithmetic."""
+    when no balance is stated, since a stated balance is the evidence and a closing is arithmetic.
+
+    A line that names its cash account (a double-entry export's) counts after that account's own
+    balance; a line whose cash side is implied counts after the latest of the balances."""
     usable = [b for b in balances if b.date <= as_of]
     stated = [b for b in usable if b.kind != "closing"] or usable
     latest: dict[str, CashBalance] = {}
@@ -134,11 +137,7 @@ def cash_at(
     anchor = max(b.date for b in latest.values())
     at_start = all(b.kind == "opening" for b in latest.values() if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency
-    after = [
-        t
-        for t in rows
-        if t.cash and (t.date >= anchor if at_start else t.date > anchor) and t.date <= as_of
-    ]
+    after = [t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)]
     cash = books.total((b.balance for b in latest.values()), currency) + books.total(
         (books.cash_effect(t) for t in after), currency
     )
@@ -146,6 +145,16 @@ def cash_at(
         b.provenance for b in sorted(latest.values(), key=lambda b: b.account)
     ) + books.cite(after)
     return cash, as_of, provenance
+
+
+def _after(tx: Transaction, latest: dict[str, CashBalance], anchor: date, at_start: bool) -> bool:
+    """Whether a cash line comes after the balance it adds to (its account's own, when named)."""
+    own = latest.get(tx.cash_account) if tx.cash_account is not None else None
+    if tx.cash_account is not None and own is None:
+        return False  # a cash account with no balance: the ledger source warns about it
+    if own is not None:
+        return tx.date >= own.date if own.kind == "opening" else tx.date > own.date
+    return tx.date >= anchor if at_start else tx.date > anchor
 
 
 def runway(

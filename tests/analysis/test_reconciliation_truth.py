@@ -1,0 +1,65 @@
+"""Reconciliation that tells the truth (issue 13, 9): what was and was not checked, no deposits
+guessed from a full price, and a bank-export ledger with no deposit account is a warning with the
+recipe to close the gap, not a block."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from execbrief.analysis.accounting import analyze
+from execbrief.snapshot import Provenance, SourceError, SourceResult
+from kits.ledger import balance, booking, config, snapshot, tx
+
+ENTITIES = [("sweep", "hauling"), ("gull", "charter")]
+
+
+def test_a_bank_export_with_no_deposit_account_warns_with_the_recipe() -> None:
+    # A bank export: Stripe's payouts arrive lumped as "STRIPE TRANSFER" on an uncategorised
+    # income account; the bookings took 2 x 150 = 300 in deposits. Nothing in the ledger says
+    # deposit, so the two cannot be compared: a warning, not a block.
+    records = [
+        booking("sweep", "J1", "2026-03-02", "2026-03-20", "completed", "600", "150"),
+        booking("sweep", "J2", "2026-03-05", "2026-03-25", "completed", "600", "150"),
+        tx("sweep", "2026-03-09", "Income:Uncategorized", 1020, "STRIPE TRANSFER"),
+        balance("sweep", "2026-03-01", 1000),
+    ]
+    result = analyze(snapshot(ENTITIES[:1], records), config(ENTITIES[:1]))
+    assert result.reconciled is True
+    (note,) = [n for n in result.notes if "deposit account" in n]
+    assert note.startswith(
+        "Sweep: bookings took $300 in deposits from 2026-03-01 to 2026-04-15, but the ledger has "
+        "no deposit account, so they could not be checked against it"
+    )
+    assert "map the payouts to a deposit account" in note
+    assert "add the processor's export as a second ledger file" in note
+    # No statement balance either: said as not checked, not "everything reconciles".
+    assert result.unchecked == (
+        "Sweep: no balance assertion (a statement balance) to check the ledger against",
+    )
+
+
+def test_a_full_price_payment_is_not_a_deposit() -> None:
+    # A plain $300 job with no deposit column, paid on the day it was booked for a later month:
+    # matched by amount alone it was deferred as a "deposit"; it is not one.
+    records = [
+        booking("sweep", "J9", "2026-03-30", "2026-04-10", "booked", "300"),
+        tx("sweep", "2026-03-30", "Income:Jobs", 300, "Card payment"),
+    ]
+    result = analyze(snapshot(ENTITIES[:1], records), config(ENTITIES[:1]))
+    assert result.deferred == ()
+
+
+def test_a_ledger_that_failed_to_load_is_not_checked() -> None:
+    records = [tx("sweep", "2026-03-09", "Income:Jobs", 500), balance("sweep", "2026-03-01", 900)]
+    base = snapshot(ENTITIES, records)
+    failed = SourceResult(
+        "gull",
+        "ledger",
+        ("ledgers/gull.csv",),
+        errors=(
+            SourceError("gull", "ledger", Provenance("ledgers/gull.csv", 1), "is not CSV", True),
+        ),
+    )
+    snap = replace(base, results=(*base.results, failed))
+    result = analyze(snap, config(ENTITIES))
+    assert "Gull: the ledger ledgers/gull.csv:1 could not be read" in result.unchecked
