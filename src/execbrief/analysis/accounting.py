@@ -785,7 +785,13 @@ def reconciliation(
     """Every reconciliation check, with what was and was not checked."""
     names = {e.id: e.name for e in snapshot.entities}
     issues = _assertion_issues(snapshot, names)
-    issues += _cash_agreement_issues(snapshot, finance, names)
+    # a failed assertion already explains why the two roads to cash part: say it once
+    explained = {issue.entity for issue in issues}
+    issues += [
+        issue
+        for issue in _cash_agreement_issues(snapshot, finance, names)
+        if issue.entity not in explained
+    ]
     issues += [ReconcileIssue(None, problem) for problem in finance.rollup_problems]
     checked, unchecked = _coverage(snapshot, names)
     warnings: list[str] = []
