@@ -167,7 +167,18 @@ def progress_bar(
         yield advance
 
 
-WORKFLOW = ("demo", "check", "collect", "build", "send", "history", "track", "archive", "reports")
+WORKFLOW = (
+    "demo",
+    "init",
+    "check",
+    "collect",
+    "build",
+    "send",
+    "history",
+    "track",
+    "archive",
+    "reports",
+)
 
 
 class Group(click.Group):
@@ -184,7 +195,8 @@ def cli() -> None:
     """execbrief: monthly executive reports for a small portfolio, computed from its own files
     (handoff notes, ledgers, bookings, timesheets, code, sites, .env files, AWS) and mailed out.
 
-    Start with `execbrief demo`, then write your own portfolio.toml (see docs/formats.md).
+    Start with `execbrief demo`; then `execbrief init DIR` writes a portfolio.toml for your own
+    files (docs/formats.md describes every key).
     """
 
 
@@ -391,7 +403,56 @@ def demo(out: str) -> None:
         target = copy_example(Path(out))
         console(stderr=True).print(f"Example portfolio copied to {target}")
         ctx = click.get_current_context()
-        ctx.invoke(send, config_path=str(target / "portfolio.toml"))
+        try:
+            ctx.invoke(send, config_path=str(target / "portfolio.toml"))
+        except SystemExit as done:
+            print_demo_next(target)
+            raise done
+
+
+def print_demo_next(target: Path) -> None:
+    """Where the demo's reports are, and the next three commands to try."""
+    config = target / "portfolio.toml"
+    err = console(stderr=True)
+    err.print(f"\nThe mailed reports are .eml files in {target / 'outbox'}.", markup=False)
+    err.print("Next:", markup=False)
+    for command, why in (
+        (f"execbrief open -c {config} --report ceo", "read the CEO report in your browser"),
+        (f"execbrief findings -c {config}", "every finding, with the id to accept it by"),
+        ("execbrief init DIR", "write a portfolio.toml for your own files"),
+    ):
+        err.print(f"  {command}\n      {why}", markup=False)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+def init(folder: str) -> None:
+    """Write FOLDER/portfolio.toml from the files under FOLDER: handoff notes, ledgers and bank
+    or processor exports, bookings, timesheets, invoices, trips, subscriber lists, AWS cost
+    exports, sites, code folders and .env files, grouped into entities by folder and name.
+
+    Every guess is marked GUESS and every column mapping shown in a comment; nothing secret is
+    copied into it. An existing portfolio.toml is never overwritten.
+    """
+    from execbrief.scaffold import init_portfolio
+
+    with errors_as_exit():
+        done = init_portfolio(Path(folder))
+    guesses = done.path.read_text(encoding="utf-8").count("GUESS")
+    err = console(stderr=True)
+    err.print(
+        f"wrote {done.path}: {len(done.grouped.entities)} entities, {done.sources()} sources; "
+        f"{guesses} lines marked GUESS to check",
+        markup=False,
+    )
+    if done.grouped.unplaced or done.skipped:
+        err.print(
+            f"{len(done.grouped.unplaced)} files not placed and {len(done.skipped)} not "
+            "recognised are listed at its end",
+            markup=False,
+        )
+    err.print(f"next: execbrief check -c {done.path}", markup=False)
+    click.echo(str(done.path))
 
 
 @cli.command(name="collect")
