@@ -167,6 +167,59 @@ def progress_bar(
         yield advance
 
 
+def fitting_table(
+    title: str,
+    columns: tuple[str, ...],
+    *,
+    wide: bool = False,
+    limits: dict[str, int] | None = None,
+    keep: tuple[str, ...] = (),
+) -> Any:
+    """A table whose cells never wrap one word per line: each column is at most its limit
+    (``limits``), the limits shrunk to fit the terminal, and a longer cell is cut with an
+    ellipsis; with ``wide`` cells are kept whole. Columns in ``keep`` (a period, a status) are
+    never shrunk."""
+    from rich.table import Table
+
+    widths = column_widths(columns, limits or {}, keep, console().width)
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(
+            column,
+            no_wrap=True,
+            overflow="fold" if wide else "ellipsis",
+            max_width=None if wide else widths[column],
+        )
+    return table
+
+
+def column_widths(
+    columns: tuple[str, ...], limits: dict[str, int], keep: tuple[str, ...], width: int
+) -> dict[str, int]:
+    """Each column's width: its limit (a column without one takes the room left), the
+    shrinkable ones cut in proportion when the limits do not fit ``width``."""
+    room = max(width - (3 * len(columns) + 1), len(columns) * 3)
+    fixed = sum(limits[c] for c in columns if c in limits and c in keep)
+    free = [c for c in columns if c not in limits]
+    spare = max(room - fixed, 0)
+    wanted = sum(limits[c] for c in columns if c in limits and c not in keep)
+    budget = spare - (8 * len(free) if free else 0)
+    scale = min(1.0, budget / wanted) if wanted else 1.0
+    out = {c: limits[c] if c in keep else max(3, int(limits[c] * scale)) for c in limits}
+    left = room - sum(out[c] for c in columns if c in out)
+    for c in free:
+        out[c] = max(3, left // len(free))
+    return out
+
+
+def print_table(table: Any, *, wide: bool = False) -> None:
+    """Print a fitting table on stdout; ``wide`` lets it run past the terminal's width."""
+    out = console()
+    if wide:
+        out.width = 100_000
+    out.print(table)
+
+
 WORKFLOW = (
     "demo",
     "init",
@@ -455,6 +508,58 @@ def init(folder: str) -> None:
     click.echo(str(done.path))
 
 
+@cli.command()
+@config_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
+def findings(
+    config_path: str, env_file: str | None, as_of: str | None, as_json: bool, wide: bool
+) -> None:
+    """List every current finding: its stable id, severity, status (open, or accepted by a
+    [[findings.accept]] entry of portfolio.toml), entity and title.
+
+    Accept one by adding to portfolio.toml:  [[findings.accept]]  id = "<id or id prefix>"
+    reason = "..."  until = 2027-03-31 (optional). Acceptances that expired or match no finding
+    are reported on stderr.
+    """
+    from rich.markup import escape
+
+    from execbrief.pipeline import current_findings
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+            rows, stale = current_findings(
+                loaded.config,
+                loaded.registry,
+                parse_as_of(as_of, loaded.config),
+                progress=advance,
+            )
+    if as_json:
+        print_json({"findings": [row.to_dict() for row in rows], "acceptance_problems": stale})
+    else:
+        table = fitting_table(
+            f"{len(rows)} findings, {sum(1 for r in rows if r.accepted)} accepted",
+            ("id", "severity", "status", "entity", "title"),
+            wide=wide,
+            limits={"id": 30, "severity": 8, "status": 8, "entity": 14, "title": 40},
+            keep=("severity", "status"),
+        )
+        for row in rows:
+            table.add_row(
+                escape(row.finding.id),
+                row.finding.severity.value,
+                "accepted" if row.accepted else "open",
+                row.finding.entity or "",
+                escape(row.finding.title),
+            )
+        console().print(table)
+    err = console(stderr=True)
+    for line in stale:
+        err.print(f"[yellow]warning:[/] {escape(line)}")
+
+
 @cli.command(name="collect")
 @config_option
 @as_of_option
@@ -655,6 +760,7 @@ def print_checks(items: list[Any], title: str = "Transport check") -> None:
 )
 @click.option("--no-check", is_flag=True, help="Skip the transport check before sending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
 def send(
     config_path: str,
     env_file: str | None = None,
@@ -667,6 +773,7 @@ def send(
     allow_unreconciled: bool = False,
     no_check: bool = False,
     as_json: bool = False,
+    wide: bool = False,
 ) -> None:
     """Build the reports and deliver each to its recipients, once per period.
 
@@ -674,7 +781,6 @@ def send(
     deferred or is unknown, 2 for a usage or config error.
     """
     from rich.markup import escape
-    from rich.table import Table
 
     from execbrief.delivery.results import DispatchOptions
     from execbrief.pipeline import send_reports
@@ -723,9 +829,13 @@ def send(
         )
         sys.exit(run.exit_code)
     title = f"Deliveries for {run.period}" + (" (dry run)" if dry_run else "")
-    table = Table(title=title)
-    for column in ("report", "recipient", "status", "message id", "note"):
-        table.add_column(column)
+    table = fitting_table(
+        title,
+        ("report", "recipient", "status", "message id", "note"),
+        wide=wide,
+        limits={"report": 10, "recipient": 20, "status": 12, "message id": 16, "note": 30},
+        keep=("status",),
+    )
     for outcome in run.outcomes:
         shown = (
             outcome.action
@@ -738,7 +848,7 @@ def send(
         table.add_row(
             outcome.report, escape(outcome.recipient), label, outcome.message_id or "", escape(note)
         )
-    console().print(table)
+    print_table(table, wide=wide)
     if run.result and run.result.outcomes:
         err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
     if run.result and run.result.halted:
@@ -753,8 +863,14 @@ def send(
 @click.option("--period", default=None, metavar="P", help="Only this period.")
 @click.option("--report", default=None, metavar="NAME", help="Only this report.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
 def history(
-    config_path: str, env_file: str | None, period: str | None, report: str | None, as_json: bool
+    config_path: str,
+    env_file: str | None,
+    period: str | None,
+    report: str | None,
+    as_json: bool,
+    wide: bool = False,
 ) -> None:
     """List deliveries: report, period, recipient, status, provider message id, error.
 
@@ -762,7 +878,6 @@ def history(
     findings each report carried.
     """
     from rich.markup import escape
-    from rich.table import Table
 
     from execbrief.history.runs import History
 
@@ -777,18 +892,15 @@ def history(
         return
     if seen is not None:
         print_period_summary(seen, report)
-    table = Table(title=f"Deliveries ({loaded.config.store_path})")
-    for column in (
-        "period",
-        "report",
-        "recipient",
-        "status",
-        "message id",
-        "sent",
-        "tries",
-        "error",
-    ):
-        table.add_column(column)
+    console(stderr=True).print(f"store: {loaded.config.store_path}", markup=False)
+    table = fitting_table(
+        "Deliveries",
+        ("period", "report", "recipient", "status", "message id", "sent", "tries", "error"),
+        wide=wide,
+        limits={"period": 7, "report": 10, "recipient": 16, "status": 9, "message id": 14}
+        | {"sent": 10, "tries": 5},
+        keep=("period", "status", "tries"),
+    )
     for row in rows:
         style = STATUS_STYLE.get(row.status, "")
         table.add_row(
@@ -801,7 +913,7 @@ def history(
             str(row.attempts),
             escape(row.error or ""),
         )
-    console().print(table)
+    print_table(table, wide=wide)
 
 
 @cli.command()
