@@ -377,6 +377,12 @@ def list_plugins(as_json: bool) -> None:
     console().print(table)
 
 
+def stale_note(result: Any) -> str:
+    """How ``check`` and ``collect`` say a source is stale."""
+    fresh = result.freshness
+    return f"stale: {fresh.age_days}d old, over its {fresh.limit_days}d limit (stale_after_days)"
+
+
 @cli.command()
 @config_option
 @as_of_option
@@ -396,6 +402,7 @@ def check(
     Exits 0 when all is well, 1 when a source, the transport or an expected delivery has a
     problem, 2 when the config itself is invalid.
     """
+    from rich.markup import escape
     from rich.table import Table
 
     with errors_as_exit():
@@ -405,6 +412,9 @@ def check(
         {"entity": r.entity, "source": r.kind, "error": e.describe()}
         for r in snapshot.results
         for e in r.errors
+    ] + [
+        {"entity": r.entity, "source": r.kind, "error": stale_note(r)}
+        for r in snapshot.stale_sources()
     ]
     delivery = delivery_check(loaded, snapshot.as_of, expect)
     if as_json:
@@ -425,11 +435,10 @@ def check(
         for column in ("entity", "source", "records", "status"):
             table.add_column(column)
         for result in snapshot.results:
-            status = (
-                "[green]ok[/]"
-                if not result.errors
-                else "[red]" + "; ".join(e.describe() for e in result.errors[:3]) + "[/]"
-            )
+            notes = [e.describe() for e in result.errors[:3]]
+            if result.freshness and result.freshness.stale:
+                notes.insert(0, stale_note(result))
+            status = "[green]ok[/]" if not notes else "[red]" + escape("; ".join(notes)) + "[/]"
             table.add_row(result.entity, result.kind, str(len(result.records)), status)
         out.print(table)
         print_delivery_check(delivery)
