@@ -224,9 +224,12 @@ WORKFLOW = (
     "demo",
     "init",
     "check",
+    "findings",
     "collect",
     "build",
+    "open",
     "send",
+    "schedule",
     "history",
     "track",
     "archive",
@@ -701,6 +704,65 @@ def archive(config_path: str, env_file: str | None, out: str) -> None:
         f"wrote {len(files)} files ({len(documents)} reports over {len(periods)} periods); "
         f"open {Path(out) / 'index.html'}"
     )
+
+
+@cli.command(name="open")
+@config_option
+@as_of_option
+@click.option(
+    "--report", "reports", multiple=True, metavar="NAME", help="Open only this report (repeatable)."
+)
+@click.option(
+    "--archive", "from_archive", is_flag=True, help="Open the archive of every report sent instead."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write the pages here (default: a new temporary folder).",
+)
+def open_command(
+    config_path: str,
+    env_file: str | None,
+    as_of: str | None,
+    reports: tuple[str, ...],
+    from_archive: bool,
+    out: str | None,
+) -> None:
+    """Build the full HTML reports (with --archive: the archive of those sent) into a folder and
+    open them in the browser (the BROWSER variable, else the desktop's default)."""
+    import tempfile
+
+    from execbrief.history.archive import write_archive
+    from execbrief.history.runs import History, StoredDocument
+    from execbrief.pipeline import build_reports
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        if from_archive:
+            with open_store(loaded.config) as store:
+                documents = History(store).sent_documents()
+        else:
+            with progress_bar("Reading sources, then building", None) as advance:
+                run = build_reports(
+                    loaded.config,
+                    loaded.registry,
+                    as_of=parse_as_of(as_of, loaded.config),
+                    clock=lambda: datetime.now(UTC),
+                    names=reports,
+                    progress=advance,
+                )
+            for error in run.errors:
+                console(stderr=True).print(f"[bold red]error:[/] {error}")
+            documents = [StoredDocument(0, d.period, d.report, d) for d in run.documents]
+        folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="execbrief-"))
+        files = write_archive(documents, folder, loaded.config.portfolio.name)
+    page = files[1] if len(files) == 2 else files[0]  # one report: its page, else the index
+    click.echo(str(page))
+    if click.launch(str(page), wait=True) != 0:
+        import webbrowser
+
+        webbrowser.open(page.resolve().as_uri())
 
 
 def system_timing() -> Any:
