@@ -765,6 +765,43 @@ def open_command(
         webbrowser.open(page.resolve().as_uri())
 
 
+@cli.command()
+@config_option
+@click.option(
+    "--print",
+    "recipe",
+    type=click.Choice(["cron", "systemd", "github"]),
+    required=True,
+    help="Which recipe to print.",
+)
+def schedule(config_path: str, env_file: str | None, recipe: str) -> None:
+    """Print a recipe that sends this portfolio's reports every month and checks for missed
+    runs: a crontab line, systemd user units (service + timer), or a GitHub Actions workflow.
+    docs/scheduling.md explains each."""
+    import shutil
+
+    from execbrief import schedule as recipes
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+    config = loaded.config.path.resolve()
+    found = shutil.which("execbrief")
+    program = (found,) if found else (sys.executable, "-m", "execbrief")
+    try:
+        relative = config.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        relative = config.name
+    target = recipes.Target(
+        program, config, relative, Path(env_file).resolve() if env_file else None
+    )
+    if recipe == "cron":
+        click.echo(recipes.cron(target), nl=False)
+    elif recipe == "systemd":
+        click.echo(recipes.print_systemd(target), nl=False)
+    else:
+        click.echo(recipes.github(target), nl=False)
+
+
 def system_timing() -> Any:
     """Dispatch timing from the wall clock (the CLI is where the clock is read)."""
     from execbrief.delivery.pacing import Timing
