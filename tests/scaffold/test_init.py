@@ -118,9 +118,12 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def init(root: Path) -> dict:
-    result = CliRunner().invoke(cli, ["init", str(root)])
+    result = CliRunner().invoke(cli, ["init", str(root)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == str(root / "portfolio.toml")
+    assert result.stdout.strip() == str(root / "portfolio.toml")  # the result; the rest on stderr
+    assert (
+        "lines marked GUESS to check" in result.stderr and "next: execbrief check" in result.stderr
+    )
     return tomllib.loads((root / "portfolio.toml").read_text(encoding="utf-8"))
 
 
