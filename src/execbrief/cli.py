@@ -637,20 +637,22 @@ def collect_command(
         sys.exit(1)
 
 
-def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
+def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = False) -> None:
     """What a period's runs saw (per source) and found (per report), as tables."""
-    from rich.table import Table
-
     out = console()
+    if wide:
+        out.width = 100_000
     if not seen["snapshots"]:
         out.print(f"No run recorded what it saw for {seen['period']}.")
         return
     latest = seen["snapshots"][-1]
-    table = Table(
-        title=f"What run {latest['run_id']} read for {seen['period']} (as of {latest['as_of']})"
+    table = fitting_table(
+        f"What run {latest['run_id']} read for {seen['period']} (as of {latest['as_of']})",
+        ("entity", "source", "records", "from", "to", "stale", "errors"),
+        wide=wide,
+        limits={"entity": 16, "source": 11, "records": 7, "from": 10, "to": 10, "stale": 5},
+        keep=("records", "from", "to", "stale"),
     )
-    for column in ("entity", "source", "records", "from", "to", "stale", "errors"):
-        table.add_column(column)
     for source in latest["sources"]:
         table.add_row(
             source["entity"],
@@ -667,9 +669,13 @@ def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
         for f in seen["findings"]
         if f["run_id"] == latest["run_id"] and report in (None, f["report"])
     ]
-    table = Table(title=f"Findings in the reports of run {latest['run_id']}")
-    for column in ("report", "severity", "entity", "finding"):
-        table.add_column(column)
+    table = fitting_table(
+        f"Findings in the reports of run {latest['run_id']}",
+        ("report", "severity", "entity", "finding"),
+        wide=wide,
+        limits={"report": 10, "severity": 8, "entity": 16},
+        keep=("severity",),
+    )
     for finding in findings:
         table.add_row(
             finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
@@ -999,7 +1005,7 @@ def history(
         print_json(deliveries if seen is None else {**seen, "deliveries": deliveries})
         return
     if seen is not None:
-        print_period_summary(seen, report)
+        print_period_summary(seen, report, wide)
     console(stderr=True).print(f"store: {loaded.config.store_path}", markup=False)
     table = fitting_table(
         "Deliveries",

@@ -33,6 +33,10 @@ def test_demo_history_and_send_fit_80_columns(tmp_path: Path) -> None:
     assert max(len(line) for line in history.stdout.splitlines()) <= 80
     assert len(rows(history.stdout)) == 10  # one line per delivery
     assert all("…" in row for row in rows(history.stdout))  # message ids are cut, marked
+    period = runner.invoke(cli, ["history", "-c", config, "--period", "2026-10"], env=env)
+    assert period.exit_code == 0, period.output
+    assert max(len(line) for line in period.stdout.splitlines()) <= 80
+    assert len(rows(period.stdout)) > 30  # one line per source, per finding, per delivery
     wide = runner.invoke(cli, ["history", "-c", config, "--wide"], env=env)
     assert re.search(r"<[0-9a-f]{24}\.ceo\.2026-10@harbor\.example>", wide.stdout)
 
