@@ -92,6 +92,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "delivery": BOTTOM | {"config", "plugins", "store", "transports"},
     "history": BOTTOM | {"renderers", "store"},
     "examples": BOTTOM,
+    "scaffold": BOTTOM | {"records", "sources", "config"},
 }
 
 

@@ -168,7 +168,74 @@ def progress_bar(
         yield advance
 
 
-WORKFLOW = ("demo", "check", "collect", "build", "send", "history", "track", "archive", "reports")
+def fitting_table(
+    title: str,
+    columns: tuple[str, ...],
+    *,
+    wide: bool = False,
+    limits: dict[str, int] | None = None,
+    keep: tuple[str, ...] = (),
+) -> Any:
+    """A table whose cells never wrap one word per line: each column is at most its limit
+    (``limits``), the limits shrunk to fit the terminal, and a longer cell is cut with an
+    ellipsis; with ``wide`` cells are kept whole. Columns in ``keep`` (a period, a status) are
+    never shrunk."""
+    from rich.table import Table
+
+    widths = column_widths(columns, limits or {}, keep, console().width)
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(
+            column,
+            no_wrap=True,
+            overflow="fold" if wide else "ellipsis",
+            max_width=None if wide else widths[column],
+        )
+    return table
+
+
+def column_widths(
+    columns: tuple[str, ...], limits: dict[str, int], keep: tuple[str, ...], width: int
+) -> dict[str, int]:
+    """Each column's width: its limit (a column without one takes the room left), the
+    shrinkable ones cut in proportion when the limits do not fit ``width``."""
+    room = max(width - (3 * len(columns) + 1), len(columns) * 3)
+    fixed = sum(limits[c] for c in columns if c in limits and c in keep)
+    free = [c for c in columns if c not in limits]
+    spare = max(room - fixed, 0)
+    wanted = sum(limits[c] for c in columns if c in limits and c not in keep)
+    budget = spare - (8 * len(free) if free else 0)
+    scale = min(1.0, budget / wanted) if wanted else 1.0
+    out = {c: limits[c] if c in keep else max(3, int(limits[c] * scale)) for c in limits}
+    left = room - sum(out[c] for c in columns if c in out)
+    for c in free:
+        out[c] = max(3, left // len(free))
+    return out
+
+
+def print_table(table: Any, *, wide: bool = False) -> None:
+    """Print a fitting table on stdout; ``wide`` lets it run past the terminal's width."""
+    out = console()
+    if wide:
+        out.width = 100_000
+    out.print(table)
+
+
+WORKFLOW = (
+    "demo",
+    "init",
+    "check",
+    "findings",
+    "collect",
+    "build",
+    "open",
+    "send",
+    "schedule",
+    "history",
+    "track",
+    "archive",
+    "reports",
+)
 
 
 class Group(click.Group):
@@ -185,7 +252,8 @@ def cli() -> None:
     """execbrief: monthly executive reports for a small portfolio, computed from its own files
     (handoff notes, ledgers, bookings, timesheets, code, sites, .env files, AWS) and mailed out.
 
-    Start with `execbrief demo`, then write your own portfolio.toml (see docs/formats.md).
+    Start with `execbrief demo`; then `execbrief init DIR` writes a portfolio.toml for your own
+    files (docs/formats.md describes every key).
     """
 
 
@@ -313,6 +381,12 @@ def list_plugins(as_json: bool) -> None:
     console().print(table)
 
 
+def stale_note(result: Any) -> str:
+    """How ``check`` and ``collect`` say a source is stale."""
+    fresh = result.freshness
+    return f"stale: {fresh.age_days}d old, over its {fresh.limit_days}d limit (stale_after_days)"
+
+
 @cli.command()
 @config_option
 @as_of_option
@@ -332,6 +406,7 @@ def check(
     Exits 0 when all is well, 1 when a source, the transport or an expected delivery has a
     problem, 2 when the config itself is invalid.
     """
+    from rich.markup import escape
     from rich.table import Table
 
     with errors_as_exit():
@@ -341,6 +416,9 @@ def check(
         {"entity": r.entity, "source": r.kind, "error": e.describe()}
         for r in snapshot.results
         for e in r.errors
+    ] + [
+        {"entity": r.entity, "source": r.kind, "error": stale_note(r)}
+        for r in snapshot.stale_sources()
     ]
     delivery = delivery_check(loaded, snapshot.as_of, expect)
     if as_json:
@@ -361,11 +439,10 @@ def check(
         for column in ("entity", "source", "records", "status"):
             table.add_column(column)
         for result in snapshot.results:
-            status = (
-                "[green]ok[/]"
-                if not result.errors
-                else "[red]" + "; ".join(e.describe() for e in result.errors[:3]) + "[/]"
-            )
+            notes = [e.describe() for e in result.errors[:3]]
+            if result.freshness and result.freshness.stale:
+                notes.insert(0, stale_note(result))
+            status = "[green]ok[/]" if not notes else "[red]" + escape("; ".join(notes)) + "[/]"
             table.add_row(result.entity, result.kind, str(len(result.records)), status)
         out.print(table)
         print_delivery_check(delivery)
@@ -392,7 +469,108 @@ def demo(out: str) -> None:
         target = copy_example(Path(out))
         console(stderr=True).print(f"Example portfolio copied to {target}")
         ctx = click.get_current_context()
-        ctx.invoke(send, config_path=str(target / "portfolio.toml"))
+        try:
+            ctx.invoke(send, config_path=str(target / "portfolio.toml"))
+        except SystemExit as done:
+            print_demo_next(target)
+            raise done
+
+
+def print_demo_next(target: Path) -> None:
+    """Where the demo's reports are, and the next three commands to try."""
+    config = target / "portfolio.toml"
+    err = console(stderr=True)
+    err.print(f"\nThe mailed reports are .eml files in {target / 'outbox'}.", markup=False)
+    err.print("Next:", markup=False)
+    for command, why in (
+        (f"execbrief open -c {config} --report ceo", "read the CEO report in your browser"),
+        (f"execbrief findings -c {config}", "every finding, with the id to accept it by"),
+        ("execbrief init DIR", "write a portfolio.toml for your own files"),
+    ):
+        err.print(f"  {command}\n      {why}", markup=False)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+def init(folder: str) -> None:
+    """Write FOLDER/portfolio.toml from the files under FOLDER: handoff notes, ledgers and bank
+    or processor exports, bookings, timesheets, invoices, trips, subscriber lists, AWS cost
+    exports, sites, code folders and .env files, grouped into entities by folder and name.
+
+    Every guess is marked GUESS and every column mapping shown in a comment; nothing secret is
+    copied into it. An existing portfolio.toml is never overwritten.
+    """
+    from execbrief.scaffold import init_portfolio
+
+    with errors_as_exit():
+        done = init_portfolio(Path(folder))
+    guesses = done.path.read_text(encoding="utf-8").count("GUESS")
+    err = console(stderr=True)
+    err.print(
+        f"wrote {done.path}: {len(done.grouped.entities)} entities, {done.sources()} sources; "
+        f"{guesses} lines marked GUESS to check",
+        markup=False,
+    )
+    if done.grouped.unplaced or done.skipped:
+        err.print(
+            f"{len(done.grouped.unplaced)} files not placed and {len(done.skipped)} not "
+            "recognised are listed at its end",
+            markup=False,
+        )
+    err.print(f"next: execbrief check -c {done.path}", markup=False)
+    click.echo(str(done.path))
+
+
+@cli.command()
+@config_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
+def findings(
+    config_path: str, env_file: str | None, as_of: str | None, as_json: bool, wide: bool
+) -> None:
+    """List every current finding: its stable id, severity, status (open, or accepted by a
+    [[findings.accept]] entry of portfolio.toml), entity and title.
+
+    Accept one by adding to portfolio.toml:  [[findings.accept]]  id = "<id or id prefix>"
+    reason = "..."  until = 2027-03-31 (optional). Acceptances that expired or match no finding
+    are reported on stderr.
+    """
+    from rich.markup import escape
+
+    from execbrief.pipeline import current_findings
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+            rows, stale = current_findings(
+                loaded.config,
+                loaded.registry,
+                parse_as_of(as_of, loaded.config),
+                progress=advance,
+            )
+    if as_json:
+        print_json({"findings": [row.to_dict() for row in rows], "acceptance_problems": stale})
+    else:
+        table = fitting_table(
+            f"{len(rows)} findings, {sum(1 for r in rows if r.accepted)} accepted",
+            ("id", "severity", "status", "entity", "title"),
+            wide=wide,
+            limits={"id": 30, "severity": 8, "status": 8, "entity": 14, "title": 40},
+            keep=("severity", "status"),
+        )
+        for row in rows:
+            table.add_row(
+                escape(row.finding.id),
+                row.finding.severity.value,
+                "accepted" if row.accepted else "open",
+                row.finding.entity or "",
+                escape(row.finding.title),
+            )
+        console().print(table)
+    err = console(stderr=True)
+    for line in stale:
+        err.print(f"[yellow]warning:[/] {escape(line)}")
 
 
 @cli.command(name="collect")
@@ -460,20 +638,22 @@ def collect_command(
         sys.exit(1)
 
 
-def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
+def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = False) -> None:
     """What a period's runs saw (per source) and found (per report), as tables."""
-    from rich.table import Table
-
     out = console()
+    if wide:
+        out.width = 100_000
     if not seen["snapshots"]:
         out.print(f"No run recorded what it saw for {seen['period']}.")
         return
     latest = seen["snapshots"][-1]
-    table = Table(
-        title=f"What run {latest['run_id']} read for {seen['period']} (as of {latest['as_of']})"
+    table = fitting_table(
+        f"What run {latest['run_id']} read for {seen['period']} (as of {latest['as_of']})",
+        ("entity", "source", "records", "from", "to", "stale", "errors"),
+        wide=wide,
+        limits={"entity": 16, "source": 11, "records": 7, "from": 10, "to": 10, "stale": 5},
+        keep=("records", "from", "to", "stale"),
     )
-    for column in ("entity", "source", "records", "from", "to", "stale", "errors"):
-        table.add_column(column)
     for source in latest["sources"]:
         table.add_row(
             source["entity"],
@@ -490,9 +670,13 @@ def print_period_summary(seen: dict[str, Any], report: str | None) -> None:
         for f in seen["findings"]
         if f["run_id"] == latest["run_id"] and report in (None, f["report"])
     ]
-    table = Table(title=f"Findings in the reports of run {latest['run_id']}")
-    for column in ("report", "severity", "entity", "finding"):
-        table.add_column(column)
+    table = fitting_table(
+        f"Findings in the reports of run {latest['run_id']}",
+        ("report", "severity", "entity", "finding"),
+        wide=wide,
+        limits={"report": 10, "severity": 8, "entity": 16},
+        keep=("severity",),
+    )
     for finding in findings:
         table.add_row(
             finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
@@ -534,6 +718,102 @@ def archive(config_path: str, env_file: str | None, out: str) -> None:
         f"wrote {len(files)} files ({len(documents)} reports over {len(periods)} periods); "
         f"open {Path(out) / 'index.html'}"
     )
+
+
+@cli.command(name="open")
+@config_option
+@as_of_option
+@click.option(
+    "--report", "reports", multiple=True, metavar="NAME", help="Open only this report (repeatable)."
+)
+@click.option(
+    "--archive", "from_archive", is_flag=True, help="Open the archive of every report sent instead."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write the pages here (default: a new temporary folder).",
+)
+def open_command(
+    config_path: str,
+    env_file: str | None,
+    as_of: str | None,
+    reports: tuple[str, ...],
+    from_archive: bool,
+    out: str | None,
+) -> None:
+    """Build the full HTML reports (with --archive: the archive of those sent) into a folder and
+    open them in the browser (the BROWSER variable, else the desktop's default)."""
+    import tempfile
+
+    from execbrief.history.archive import write_archive
+    from execbrief.history.runs import History, StoredDocument
+    from execbrief.pipeline import build_reports
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+        if from_archive:
+            with open_store(loaded.config) as store:
+                documents = History(store).sent_documents()
+        else:
+            with progress_bar("Reading sources, then building", None) as advance:
+                run = build_reports(
+                    loaded.config,
+                    loaded.registry,
+                    as_of=parse_as_of(as_of, loaded.config),
+                    clock=lambda: datetime.now(UTC),
+                    names=reports,
+                    progress=advance,
+                )
+            for error in run.errors:
+                console(stderr=True).print(f"[bold red]error:[/] {error}")
+            documents = [StoredDocument(0, d.period, d.report, d) for d in run.documents]
+        folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="execbrief-"))
+        files = write_archive(documents, folder, loaded.config.portfolio.name)
+    page = files[1] if len(files) == 2 else files[0]  # one report: its page, else the index
+    click.echo(str(page))
+    if click.launch(str(page), wait=True) != 0:
+        import webbrowser
+
+        webbrowser.open(page.resolve().as_uri())
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--print",
+    "recipe",
+    type=click.Choice(["cron", "systemd", "github"]),
+    required=True,
+    help="Which recipe to print.",
+)
+def schedule(config_path: str, env_file: str | None, recipe: str) -> None:
+    """Print a recipe that sends this portfolio's reports every month and checks for missed
+    runs: a crontab line, systemd user units (service + timer), or a GitHub Actions workflow.
+    docs/scheduling.md explains each."""
+    import shutil
+
+    from execbrief import schedule as recipes
+
+    with errors_as_exit():
+        loaded = load(config_path, env_file)
+    config = loaded.config.path.resolve()
+    found = shutil.which("execbrief")
+    program = (found,) if found else (sys.executable, "-m", "execbrief")
+    try:
+        relative = config.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        relative = config.name
+    target = recipes.Target(
+        program, config, relative, Path(env_file).resolve() if env_file else None
+    )
+    if recipe == "cron":
+        click.echo(recipes.cron(target), nl=False)
+    elif recipe == "systemd":
+        click.echo(recipes.print_systemd(target), nl=False)
+    else:
+        click.echo(recipes.github(target), nl=False)
 
 
 def system_timing() -> Any:
@@ -602,6 +882,7 @@ def print_checks(items: list[Any], title: str = "Transport check") -> None:
 )
 @click.option("--no-check", is_flag=True, help="Skip the transport check before sending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
 def send(
     config_path: str,
     env_file: str | None = None,
@@ -614,6 +895,7 @@ def send(
     allow_unreconciled: bool = False,
     no_check: bool = False,
     as_json: bool = False,
+    wide: bool = False,
 ) -> None:
     """Build the reports and deliver each to its recipients, once per period.
 
@@ -621,7 +903,6 @@ def send(
     deferred or is unknown, 2 for a usage or config error.
     """
     from rich.markup import escape
-    from rich.table import Table
 
     from execbrief.delivery.results import DispatchOptions
     from execbrief.pipeline import send_reports
@@ -670,9 +951,13 @@ def send(
         )
         sys.exit(run.exit_code)
     title = f"Deliveries for {run.period}" + (" (dry run)" if dry_run else "")
-    table = Table(title=title)
-    for column in ("report", "recipient", "status", "message id", "note"):
-        table.add_column(column)
+    table = fitting_table(
+        title,
+        ("report", "recipient", "status", "message id", "note"),
+        wide=wide,
+        limits={"report": 10, "recipient": 20, "status": 12, "message id": 16, "note": 30},
+        keep=("status",),
+    )
     for outcome in run.outcomes:
         shown = (
             outcome.action
@@ -685,7 +970,7 @@ def send(
         table.add_row(
             outcome.report, escape(outcome.recipient), label, outcome.message_id or "", escape(note)
         )
-    console().print(table)
+    print_table(table, wide=wide)
     if run.result and run.result.outcomes:
         err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
     if run.result and run.result.halted:
@@ -700,8 +985,14 @@ def send(
 @click.option("--period", default=None, metavar="P", help="Only this period.")
 @click.option("--report", default=None, metavar="NAME", help="Only this report.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
 def history(
-    config_path: str, env_file: str | None, period: str | None, report: str | None, as_json: bool
+    config_path: str,
+    env_file: str | None,
+    period: str | None,
+    report: str | None,
+    as_json: bool,
+    wide: bool = False,
 ) -> None:
     """List deliveries: report, period, recipient, status, provider message id, error.
 
@@ -709,7 +1000,6 @@ def history(
     findings each report carried and the figures it stated.
     """
     from rich.markup import escape
-    from rich.table import Table
 
     from execbrief.history.runs import History, period_sort_key
 
@@ -725,19 +1015,16 @@ def history(
         print_json(deliveries if seen is None else {**seen, "deliveries": deliveries})
         return
     if seen is not None:
-        print_period_summary(seen, report)
-    table = Table(title=f"Deliveries ({loaded.config.store_path})")
-    for column in (
-        "period",
-        "report",
-        "recipient",
-        "status",
-        "message id",
-        "sent",
-        "tries",
-        "error",
-    ):
-        table.add_column(column)
+        print_period_summary(seen, report, wide)
+    console(stderr=True).print(f"store: {loaded.config.store_path}", markup=False)
+    table = fitting_table(
+        "Deliveries",
+        ("period", "report", "recipient", "status", "message id", "sent", "tries", "error"),
+        wide=wide,
+        limits={"period": 7, "report": 10, "recipient": 16, "status": 9, "message id": 14}
+        | {"sent": 10, "tries": 5},
+        keep=("period", "status", "tries"),
+    )
     for row in rows:
         style = STATUS_STYLE.get(row.status, "")
         table.add_row(
@@ -750,7 +1037,7 @@ def history(
             str(row.attempts),
             escape(row.error or ""),
         )
-    console().print(table)
+    print_table(table, wide=wide)
 
 
 @cli.command()

@@ -245,6 +245,21 @@ class SecretsSection(Model):
     key_file: str = ".execbrief/fingerprint.key"
 
 
+class AcceptedFinding(Model):
+    """``[[findings.accept]]``: a finding (by id or id prefix) that is known and accepted, so it
+    leaves summaries, action plans and "Still open"; ``until`` makes it open again after a date."""
+
+    id: str = Field(min_length=3)
+    reason: str = Field(min_length=1)
+    until: date | None = None
+
+
+class FindingsSection(Model):
+    """``[findings]``: the accepted findings."""
+
+    accept: list[AcceptedFinding] = Field(default_factory=list)
+
+
 class HistorySection(Model):
     """``[history]``: when a figure counts as moved in "Since last report"."""
 
@@ -286,6 +301,7 @@ class Config(Model):
     analysis: dict[str, dict[str, Any]] = Field(default_factory=dict)
     secrets: SecretsSection = Field(default_factory=SecretsSection)
     history: HistorySection = Field(default_factory=HistorySection)
+    findings: FindingsSection = Field(default_factory=FindingsSection)
     entities: list[Entity] = Field(default_factory=list)
     _path: Path = PrivateAttr(default=Path("portfolio.toml"))
     _analysis: dict[str, BaseModel] = PrivateAttr(default_factory=dict)

@@ -175,3 +175,47 @@ class AnalysisResult:
 def rank_findings(findings: list[Finding] | tuple[Finding, ...]) -> list[Finding]:
     """Findings best-first: score, then severity, then id (deterministic)."""
     return sorted(findings, key=lambda f: (-f.score, f.severity.rank, f.id))
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """A finding accepted as known (``[[findings.accept]]``): its id or an id prefix, why, and
+    until when (inclusive; None for good)."""
+
+    id: str
+    reason: str
+    until: date | None = None
+
+    def covers(self, finding_id: str) -> bool:
+        """Whether this acceptance names the finding (its id, or a prefix of it)."""
+        return finding_id == self.id or finding_id.startswith(self.id)
+
+    def in_force(self, as_of: date) -> bool:
+        """Whether it still holds on ``as_of``."""
+        return self.until is None or as_of <= self.until
+
+
+def acceptance_for(
+    finding_id: str, acceptances: tuple[Acceptance, ...], as_of: date
+) -> Acceptance | None:
+    """The acceptance in force that covers a finding, if any."""
+    return next((a for a in acceptances if a.in_force(as_of) and a.covers(finding_id)), None)
+
+
+def stale_acceptances(
+    acceptances: tuple[Acceptance, ...], finding_ids: set[str], as_of: date
+) -> list[str]:
+    """One sentence per acceptance past its ``until`` date or whose finding has gone."""
+    out = []
+    for accepted in acceptances:
+        if not accepted.in_force(as_of):
+            out.append(
+                f"[[findings.accept]] {accepted.id!r} expired on {accepted.until}; its findings "
+                "are open again: renew its until date or remove it"
+            )
+        elif not any(accepted.covers(fid) for fid in finding_ids):
+            out.append(
+                f"[[findings.accept]] {accepted.id!r} matches no current finding (resolved?); "
+                "remove it"
+            )
+    return out

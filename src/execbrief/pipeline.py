@@ -22,6 +22,7 @@ from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, O
 from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Chart, Document
 from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
+from execbrief.findings import Acceptance, Finding, acceptance_for, stale_acceptances
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
 from execbrief.renderers.html import HtmlRenderer
@@ -182,6 +183,7 @@ def build(
         if progress is not None:
             progress(f"building {name}")
         report = registry.reports[name]
+        ctx.begin_report()
         try:
             out.append(Built(name, report.build(ctx)))
         except Exception as exc:
@@ -473,3 +475,46 @@ def track_events(
                 key="delivery.transport",
             )
         return track(store, transport.events(wait_seconds=wait_seconds))
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One current finding for ``execbrief findings``: which analysis found it, and whether an
+    acceptance in force covers it."""
+
+    finding: Finding
+    analysis: str
+    accepted: Acceptance | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON data."""
+        return {
+            "id": self.finding.id,
+            "severity": self.finding.severity.value,
+            "status": "accepted" if self.accepted else "open",
+            "entity": self.finding.entity,
+            "title": self.finding.title,
+            "analysis": self.analysis,
+            "reason": self.accepted.reason if self.accepted else None,
+            "until": self.accepted.until.isoformat()
+            if self.accepted and self.accepted.until
+            else None,
+        }
+
+
+def current_findings(
+    config: Config, registry: Registry, as_of: date, progress: Progress | None = None
+) -> tuple[list[FindingRow], list[str]]:
+    """Every finding every analysis gives as of ``as_of`` (each id once, most severe first),
+    and one sentence per acceptance that has expired or matches no finding."""
+    snapshot = collect(config, registry, as_of, progress=progress)
+    acceptances = context(snapshot, config, registry).acceptances()
+    rows: dict[str, FindingRow] = {}
+    for name, analysis in sorted(registry.analyses.items()):
+        if progress:
+            progress(f"analysing {name}")
+        for finding in analysis.analyze(snapshot, config).findings:
+            accepted = acceptance_for(finding.id, acceptances, as_of)
+            rows.setdefault(finding.id, FindingRow(finding, name, accepted))
+    ordered = sorted(rows.values(), key=lambda r: (r.finding.severity.rank, r.finding.id))
+    return ordered, stale_acceptances(acceptances, set(rows), as_of)

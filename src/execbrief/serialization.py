@@ -47,6 +47,7 @@ TAGS: dict[str, str] = {
     "finding": "execbrief.findings:Finding",
     "action": "execbrief.findings:Action",
     "analysis_result": "execbrief.findings:AnalysisResult",
+    "acceptance": "execbrief.findings:Acceptance",
     "paragraph": "execbrief.document:Paragraph",
     "bullet": "execbrief.document:Bullet",
     "bullet_list": "execbrief.document:BulletList",

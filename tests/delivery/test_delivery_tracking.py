@@ -164,3 +164,29 @@ def test_a_bounced_report_is_a_missed_period(tmp_path: Path) -> None:
             store, {"ceo": ["a@x.example", "b@x.example"]}, "monthly", date(2026, 11, 20)
         )
         assert [(m.period, m.missing) for m in missed] == [("2026-10", ("a@x.example",))]
+
+
+def test_the_current_periods_blocked_or_failed_deliveries_count(tmp_path: Path) -> None:
+    # 2026-11 holds as_of, so it is not due yet: a recipient with no row is not missed, but one
+    # a run already blocked is (issue 16: `check --expect` said all was well after a block)
+    with Store(tmp_path / "s.db", clock=FakeTime().now) as store:
+        run = store.start_run("send")
+        for period, recipient, outcome in (
+            ("2026-10", "a@x.example", "sent"),
+            ("2026-10", "b@x.example", "sent"),
+            ("2026-11", "a@x.example", "blocked"),
+        ):
+            row = store.claim(
+                DeliveryKey("ceo", period, recipient),
+                run_id=run,
+                transport="outbox",
+                content_sha256="x",
+            ).delivery
+            if outcome == "sent":
+                store.complete(row.id, "m")
+            else:
+                store.fail(row.id, "the books do not reconcile", status=DeliveryStatus.BLOCKED)
+        missed = missed_periods(
+            store, {"ceo": ["a@x.example", "b@x.example"]}, "monthly", date(2026, 11, 20)
+        )
+        assert [(m.period, m.missing) for m in missed] == [("2026-11", ("a@x.example",))]

@@ -13,6 +13,7 @@ import pytest
 from execbrief.examples import copy_example
 from kits.outputs import every_byte_written
 
+BEANCOUNT = Path(__file__).parents[1] / "data" / "beancount" / "blue-passage.beancount"
 MARKER = "OUTSIDE-PASSWD-LINE-7Q2"
 OUTSIDE = "".join(f"{MARKER}-{n}:x:{n}:{n}::/home/u{n}:/bin/sh\n" for n in range(35))
 
@@ -32,8 +33,14 @@ def test_an_include_outside_the_portfolio_reaches_no_output(tmp_path: Path) -> N
     outside = tmp_path / "passwd"
     outside.write_text(OUTSIDE)
     root = copy_example(tmp_path / "harbor")
-    ledger = root / "ledgers" / "blue-passage.beancount"
-    ledger.write_text(f'include "{outside}"\n' + ledger.read_text())
+    ledger = root / "ledgers" / "blue-passage.beancount"  # the demo's books, kept as beancount
+    ledger.write_text(f'include "{outside}"\n' + BEANCOUNT.read_text())
+    config_file = root / "portfolio.toml"
+    config_file.write_text(
+        config_file.read_text().replace(
+            "ledgers/blue-passage.csv", "ledgers/blue-passage.beancount"
+        )
+    )
     config = str(root / "portfolio.toml")
 
     collected = run(["collect", "-c", config, "--json"], root)

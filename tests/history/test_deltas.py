@@ -282,3 +282,19 @@ def test_an_undelivered_run_is_no_basis(tmp_path: Path) -> None:
             Money(7000),
             Money(8000),
         ]
+
+
+def test_an_accepted_finding_is_left_out_not_resolved(tmp_path: Path) -> None:
+    # a finding accepted in [[findings.accept]] leaves the report: "Since last report" must not
+    # call it resolved (it is still there, only accepted)
+    waf = finding("security.no_waf:harbor", "No WAF on CloudFront")
+    fuel = finding("finance.fuel:harbor", "Fuel above plan")
+    with Store(tmp_path / "s.db", clock=lambda: datetime(2026, 11, 20, tzinfo=UTC)) as store:
+        history = History(store)
+        run(history, store, doc("2026-10", 8000, 9, 100, [waf, fuel]))
+        accepted = replace(
+            doc("2026-11", 8000, 9, 100, []), meta={"accepted": "security.no_waf:harbor"}
+        )
+        got = lines(run(history, store, accepted))
+    assert all("WAF" not in line for line in got["Resolved"])
+    assert any("Fuel above plan" in line for line in got["Resolved"])

@@ -149,7 +149,8 @@ def missed_periods(
 
     ``reports`` maps report names to their recipients. The periods run from ``since`` (default:
     the earliest period of that cadence in the store, else the previous period) to the period
-    before the one holding ``as_of``: the current period is not due yet.
+    before the one holding ``as_of``: the current period is not due yet, so in it only the
+    deliveries a run already tried and did not get through (blocked, failed, unknown) count.
     """
     kind: Literal["month", "quarter"] = "month" if expect == "monthly" else "quarter"
     current = Period.containing(as_of, kind)
@@ -161,11 +162,17 @@ def missed_periods(
     }
     missed: list[Missed] = []
     period = start
-    while period.start < current.start:
+    while period.start <= current.start:
         for report, recipients in reports.items():
             wanted = list(dict.fromkeys(recipients))
             statuses = {r: by_key.get((report, str(period), r.lower()), "none") for r in wanted}
-            missing = tuple(r for r, status in statuses.items() if status not in REACHED)
+            # the current period is not due yet, but a run that already blocked or failed in it
+            # counts
+            missing = tuple(
+                r
+                for r, status in statuses.items()
+                if status not in REACHED and (period.start < current.start or status != "none")
+            )
             if missing:
                 missed.append(Missed(report, str(period), missing, statuses))
         period = period.next()

@@ -231,10 +231,11 @@ def since_last_report(
         for fid, f in new_findings.items()
         if fid in old_findings
     ]
+    accepted = set(document.meta.get("accepted", "").split())  # left out, not resolved
     resolved = [
         Bullet(_finding_line(f, names))
         for fid, f in old_findings.items()
-        if fid not in new_findings
+        if fid not in new_findings and fid not in accepted
     ]
     blocks: list[Paragraph | BulletList | Chart] = [
         Paragraph(

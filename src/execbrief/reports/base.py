@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,8 +12,8 @@ from pydantic import BaseModel
 
 from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
-from execbrief.document import Brief, Bullet, Document, Section
-from execbrief.findings import AnalysisResult
+from execbrief.document import Brief, Bullet, Document, Paragraph, Section
+from execbrief.findings import Acceptance, Action, AnalysisResult, Finding, acceptance_for
 from execbrief.snapshot import Snapshot
 from execbrief.values import Period
 
@@ -39,13 +40,37 @@ class ReportContext:
         """The snapshot date."""
         return self.snapshot.as_of
 
+    _accepted: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    _used: set[str] = field(default_factory=set)
+
     def analysis(self, name: str) -> AnalysisResult:
-        """The result of the named analysis (computed once)."""
+        """The result of the named analysis (computed once), without the findings accepted in
+        ``[[findings.accept]]`` (and the actions that only they gave)."""
         if name not in self._results:
             if name not in self.analyses:
                 raise KeyError(f"no analysis named {name!r} is registered")
-            self._results[name] = self.analyses[name].analyze(self.snapshot, self.config)
+            raw = self.analyses[name].analyze(self.snapshot, self.config)
+            self._results[name], self._accepted[name] = without_accepted(
+                raw, self.acceptances(), self.as_of
+            )
+        self._used.add(name)
         return self._results[name]
+
+    def acceptances(self) -> tuple[Acceptance, ...]:
+        """The config's accepted findings."""
+        return tuple(Acceptance(a.id, a.reason, a.until) for a in self.config.findings.accept)
+
+    def begin_report(self) -> None:
+        """Start counting the analyses the next report reads (for its accepted-findings line)."""
+        self._used = set()
+
+    def accepted_findings(self) -> list[Finding]:
+        """The accepted findings of the analyses read since ``begin_report``, without repeats."""
+        seen: dict[str, Finding] = {}
+        for name in sorted(self._used):
+            for finding in self._accepted.get(name, ()):
+                seen.setdefault(finding.id, finding)
+        return list(seen.values())
 
     def typed(self, name: str, kind: type[A]) -> A:
         """The named analysis' result, checked to be of the expected class."""
@@ -94,6 +119,9 @@ class BaseReport:
     ) -> Document:
         """This report's Document for the context's period, date and portfolio; ``brief`` holds
         the parts of the brief layer the report chooses (the rest is derived)."""
+        accepted = ctx.accepted_findings()
+        if accepted:
+            sections = (*sections, accepted_section(len(accepted)))
         return Document(
             report=self.name,
             title=self.title,
@@ -106,4 +134,53 @@ class BaseReport:
             warnings=tuple(warnings),
             reconciled=reconciled,
             brief=brief,
+            meta={"accepted": " ".join(sorted(f.id for f in accepted))} if accepted else {},
         )
+
+
+def accepted_section(count: int) -> Section:
+    """The one line a report gives its accepted findings."""
+    plural = "finding is" if count == 1 else "findings are"
+    return Section(
+        "Accepted findings",
+        (
+            Paragraph(
+                f"{count} {plural} accepted in portfolio.toml ([[findings.accept]]) and left out "
+                "of this report; `execbrief findings` lists them."
+            ),
+        ),
+        id="accepted",
+    )
+
+
+def without_accepted(
+    result: AnalysisResult, acceptances: tuple[Acceptance, ...], as_of: date
+) -> tuple[AnalysisResult, tuple[Finding, ...]]:
+    """The result without accepted findings in any of its tuples of findings, nor actions whose
+    findings are all accepted; and the accepted findings."""
+    if not acceptances:
+        return result, ()
+    accepted: dict[str, Finding] = {}
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(result):
+        value = getattr(result, item.name)
+        if not isinstance(value, tuple) or not value:
+            continue
+        if all(isinstance(v, Finding) for v in value):
+            kept = []
+            for finding in value:
+                if acceptance_for(finding.id, acceptances, as_of):
+                    accepted.setdefault(finding.id, finding)
+                else:
+                    kept.append(finding)
+            changes[item.name] = tuple(kept)
+        elif all(isinstance(v, Action) for v in value):
+            changes[item.name] = tuple(
+                a
+                for a in value
+                if not a.finding_ids
+                or not all(acceptance_for(i, acceptances, as_of) for i in a.finding_ids)
+            )
+    if not accepted:
+        return result, ()
+    return dataclasses.replace(result, **changes), tuple(accepted.values())

@@ -1,0 +1,163 @@
+"""Walking a folder and telling what each file or folder is: handoff notes, ledgers and bank or
+processor exports (by their headers), bookings, timesheets, invoices, trips, subscriber lists,
+AWS cost exports, sites, code folders and ``.env`` files. Only headers and the first rows of a
+table are looked at; an ``.env`` file is never opened (its values are secrets)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from execbrief.scaffold.options import table_options
+from execbrief.scaffold.tables import recognise_rows, sample_table
+
+#: How much of a file is read to recognise it.
+READ_BYTES = 64 * 1024
+#: Folders never walked: tools' own state, dependencies, build output.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".execbrief", "outbox"}
+    | {"dist", "build", ".terraform", ".aws-sam", ".pytest_cache", ".mypy_cache"}
+)
+#: A folder holding one of these is a code folder (a repo, an app, a Lambda).
+CODE_MARKERS = frozenset(
+    {"package.json", "requirements.txt", "pyproject.toml", "setup.py", "template.yaml"}
+    | {"template.yml", "serverless.yml", "go.mod", "Cargo.toml", "Gemfile", "appsscript.json"}
+    | {"lambda_function.py", "main.tf", "Dockerfile", "samconfig.toml"}
+)
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
+NOTE_SUFFIXES = (".md", ".markdown")
+NOT_NOTES = frozenset({"readme", "changelog", "license", "contributing", "code_of_conduct"})
+BEANCOUNT_SUFFIXES = (".beancount", ".bean")
+
+
+@dataclass
+class Found:
+    """One source init recognised: its kind, its path (relative, POSIX), the options it needs,
+    the comment lines that show how it was read, and the guesses to check."""
+
+    kind: str
+    path: str
+    options: dict[str, Any] = field(default_factory=dict)
+    shown: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
+    title: str | None = None
+
+
+@dataclass
+class Walked:
+    """Everything found under a folder, and the files looked at but not recognised."""
+
+    found: list[Found]
+    skipped: list[str]
+
+
+def is_env_file(name: str) -> bool:
+    """``.env``, ``.env.production``, ``repos.env``: the env source's file names."""
+    return name == ".env" or name.startswith(".env.") or name.endswith(".env")
+
+
+def walk(root: Path) -> Walked:
+    """Recognise every source under ``root``, in sorted order."""
+    found: list[Found] = []
+    skipped: list[str] = []
+    for folder, dirs, files in _folders(root):
+        rel = folder.relative_to(root)
+        if (rel.parts and CODE_MARKERS & set(files)) or ((folder / ".git").is_dir() and rel.parts):
+            found.append(Found("code", rel.as_posix()))
+            dirs.clear()  # the code source reads the whole folder
+            continue
+        if rel.parts and any(f.lower() in ("index.html", "index.htm") for f in files):
+            found.append(Found("site", rel.as_posix()))
+        for name in files:
+            path = folder / name
+            item = _file(path, path.relative_to(root).as_posix(), in_site=_in_site(found, rel))
+            if item is None:
+                if name.lower().endswith(TABLE_SUFFIXES):
+                    skipped.append(
+                        f"{path.relative_to(root).as_posix()}: no header of a known table"
+                    )
+            else:
+                found.append(item)
+    return Walked(found, skipped)
+
+
+def _in_site(found: list[Found], rel: Path) -> bool:
+    text = rel.as_posix()
+    return any(f.kind == "site" and (text + "/").startswith(f.path + "/") for f in found)
+
+
+def _folders(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        regular = [f for f in sorted(files) if _regular(Path(folder) / f)]
+        yield Path(folder), dirs, regular
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link, pipe or device (opening a FIFO would hang)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _file(path: Path, rel: str, *, in_site: bool) -> Found | None:
+    name = path.name
+    lower = name.lower()
+    if is_env_file(name):
+        if lower.endswith((".example", ".sample", ".template")):
+            return None
+        return Found("env", rel)
+    if lower.endswith(BEANCOUNT_SUFFIXES):
+        return Found("ledger", rel, shown=["a beancount ledger (needs the beancount extra)"])
+    if lower.endswith(NOTE_SUFFIXES) and not in_site:
+        if path.stem.lower() in NOT_NOTES:
+            return None
+        return Found("handoff", rel, title=_note_title(_head(path)))
+    if lower.endswith(TABLE_SUFFIXES):
+        return _table(path, rel)
+    return None
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(READ_BYTES)
+    text = data.decode("utf-8-sig", errors="replace")
+    if len(data) == READ_BYTES and "\n" in text:
+        text = text[: text.rindex("\n")]  # never a cut-off last row
+    return text
+
+
+def _note_title(text: str) -> str | None:
+    """The business a note is about: its front matter's ``entity:``, else its first heading
+    (``# Harbor Charters — handoff`` gives ``Harbor Charters``)."""
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":
+        for line in lines[1:40]:
+            if line.strip() == "---":
+                break
+            key, _, value = line.partition(":")
+            if key.strip().lower() in ("entity", "business", "company", "project") and value:
+                return value.strip().strip("'\"") or None
+    for line in lines[:60]:
+        if line.startswith("# "):
+            title = line[2:].strip()
+            for cut in (" — ", " – ", " - ", ": "):
+                title = title.split(cut)[0]
+            return title.strip() or None
+    return None
+
+
+def _table(path: Path, rel: str) -> Found | None:
+    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+    recognised = recognise_rows(sample_table(_head(path), jsonl=jsonl))
+    if recognised is None:
+        return None
+    if recognised.kind == "aws":
+        return Found("aws", rel, {"cur_export": rel}, ["an AWS Cost and Usage Report export"])
+    options, shown, guesses = table_options(recognised)
+    return Found(recognised.kind, rel, options, shown, guesses)
