@@ -54,7 +54,13 @@ SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER = "front matter"
 
 MAX_LABEL_WORDS = 6
+#: A label that names a known term may be a longer phrase ("Equity promised to our first
+#: engineer on joining").
+MAX_KNOWN_LABEL_WORDS = 10
 MAX_LABEL_CHARS = 48
+MAX_KNOWN_LABEL_CHARS = 80
+#: With its parentheses, a label may be this long.
+MAX_RAW_LABEL_CHARS = 120
 PLAIN_LABEL_WORDS = 4
 STEP_HEADERS = frozenset({"step", "stage", "funnel", "funnel step", "funnel stage", "phase"})
 COUNT_HEADERS = frozenset(
@@ -111,6 +117,11 @@ _DURATION = re.compile(
 #: Units of a duration other than months, as (prefix, how many make a month).
 _PER_MONTH = (("w", Decimal(52) / 12), ("d", Decimal(365) / 12), ("y", Decimal(1) / 12))
 _DOLLARS = re.compile(r"\s*\b(?:dollars?|bucks)\b", re.IGNORECASE)
+#: An amount written with the word after it ("12,700 dollars", "3.5k bucks"): read as "$12,700".
+_AMOUNT_IN_WORDS = re.compile(
+    r"(?<![\w$.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(\s*[km]\b)?\s*(?:dollars?|bucks)\b",
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:%|percent\b|pct\b)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _WORD_DATE = re.compile(
@@ -227,7 +238,8 @@ def _read_as(
     kind: ValueType, text: str, currency: str, *, strict: bool = False
 ) -> FactValue | None:
     if kind is ValueType.MONEY:
-        text = _DOLLARS.sub("", text).strip()  # "12,400 dollars": the portfolio's currency
+        # "12,700 dollars in the rental account": an amount in the portfolio's currency
+        text = _DOLLARS.sub("", _AMOUNT_IN_WORDS.sub(r"$\1\2", text)).strip()
         try:
             if strict:
                 raise MoneyParseError(text)
@@ -919,12 +931,24 @@ def _looks_like_front_matter(lines: list[str]) -> bool:
 
 
 def _label_ok(label: str | None) -> bool:
+    """Whether text before a colon can be a label: short, starting with a letter, no sentence
+    marks. A parenthesis is an aside and does not count ("Equity promised to Sam (our first
+    engineer)"), and a label naming a known term may run to :data:`MAX_KNOWN_LABEL_WORDS`."""
     if not label:
         return False
     label = label.strip()
-    if not label or len(label) > MAX_LABEL_CHARS or not label[0].isalpha():
+    if not label or len(label) > MAX_RAW_LABEL_CHARS or not label[0].isalpha():
         return False
-    return len(label.split()) <= MAX_LABEL_WORDS and not _LABEL_BAD.search(label)
+    bare = " ".join(_strip_parens(label).split())
+    if not bare or _LABEL_BAD.search(bare) or "(" in bare:
+        return False
+    if len(bare) <= MAX_LABEL_CHARS and len(bare.split()) <= MAX_LABEL_WORDS:
+        return True
+    return (
+        len(bare) <= MAX_KNOWN_LABEL_CHARS
+        and len(bare.split()) <= MAX_KNOWN_LABEL_WORDS
+        and lookup(bare) is not None
+    )
 
 
 def _prose(label: str, *, plain: bool) -> bool:
@@ -933,6 +957,7 @@ def _prose(label: str, *, plain: bool) -> bool:
     In plain paragraphs (no bullet, no bold) an unknown label must also be short and
     capitalised, since wrapped prose puts any words before a colon at the start of a line.
     """
+    label = " ".join(_strip_parens(label).split()) or label  # an aside is not the sentence
     if _VERB.search(label):
         return True
     return plain and (len(label.split()) > PLAIN_LABEL_WORDS or not label[0].isupper())
