@@ -726,6 +726,20 @@ def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
     return out
 
 
+def stated_unbilled(
+    facts: list[Fact], sections: list[NoteSection], currency: str
+) -> tuple[Money | MoneyRange, Provenance] | None:
+    """The unbilled amount the notes state, and where: a labelled ``Unbilled work`` fact first,
+    else the first sentence about unbilled work that names an amount; None when none does."""
+    for fact in facts:
+        if fact.known and fact.key == "unbilled" and isinstance(fact.value, Money | MoneyRange):
+            return fact.value, fact.provenance
+    for mention in _mentions(sections, currency):
+        if mention.amount is not None:
+            return mention.amount, mention.provenance
+    return None
+
+
 def _unbilled(
     info: EntityInfo, facts: list[Fact], sections: list[NoteSection], currency: str
 ) -> list[Finding]:
