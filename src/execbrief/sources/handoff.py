@@ -311,6 +311,16 @@ def _read_months(text: str) -> Decimal | None:
     return months.quantize(Decimal(1)) if months == months.to_integral_value() else months
 
 
+def _funnel_count_problem(step: str, digits: str, left_out: str = "step") -> str | None:
+    """The problem with a funnel step's count of 13 or more digits (no funnel holds a trillion
+    people), else None."""
+    try:
+        _sane_count(digits)
+    except AbsurdValue as exc:
+        return f"the funnel step {files.excerpt(step, 48)!r}: {exc}; the {left_out} is left out"
+    return None
+
+
 def _strip_parens(text: str) -> str:
     return re.sub(r"\([^)]*\)", " ", text)
 
@@ -758,6 +768,9 @@ class _NoteParser:
             count = step.group("n") or step.group("n2")
             if len(count) > MAX_AMOUNT_CHARS:
                 return False  # no funnel counts that; read the line as a label line
+            if (problem := _funnel_count_problem(name, count, "funnel on this line")) is not None:
+                self.out.problems.append((line, problem))
+                return True  # the line is a funnel, with a count no funnel holds
             steps.append((name, int(count.replace(",", ""))))
         funnel = self.funnel_name(label)
         for order, (name, count) in enumerate(steps, start=1):
@@ -781,6 +794,7 @@ class _NoteParser:
         opened = tokens[index]
         close = opened.type.replace("_open", "_close")
         items: list[tuple[int, str, int]] = []
+        bad: list[tuple[int | None, str]] = []
         end = index + 1
         while end < len(tokens) and not (
             tokens[end].type == close and tokens[end].level == opened.level
@@ -793,11 +807,17 @@ class _NoteParser:
                     return None
                 if len(match.group("count")) > MAX_AMOUNT_CHARS:
                     return None
+                problem = _funnel_count_problem(match.group("step").strip(), match.group("count"))
+                if problem is not None:
+                    bad.append((lines[0].line, problem))
+                    end += 1
+                    continue
                 count = int(match.group("count").replace(",", ""))
                 items.append((lines[0].line, match.group("step").strip(), count))
             end += 1
-        if len(items) < 2:
+        if len(items) + len(bad) < 2:
             return None
+        self.out.problems.extend(bad)
         funnel = self.funnel_name()
         for order, (line, step, count) in enumerate(items, start=1):
             self.out.records.append(
@@ -820,6 +840,11 @@ class _NoteParser:
                 continue
             raw = cells[count_column].strip() if count_column < len(cells) else ""
             match = _INT.match(raw)
+            digits = match.group(1) if match else ""
+            problem = _funnel_count_problem(cells[0], digits) if digits else None
+            if problem is not None and len(digits) <= MAX_AMOUNT_CHARS:
+                self.out.problems.append((line, problem))
+                continue
             if match is None or len(match.group(1)) > MAX_AMOUNT_CHARS:
                 self.out.problems.append(
                     (line, f"the funnel step {cells[0]!r} has no count ({files.excerpt(raw, 24)!r}); "
