@@ -329,3 +329,13 @@ def test_the_brief_shows_the_ledgers_cash_not_the_notes(config: Path) -> None:
     figures = {f["label"]: cell(f["metric"]["value"]) for f in ceo["brief"]["figures"]}
     assert figures.get("Cash (ledger), Bay Cabin") == "9800.00"
     assert "Cash, Bay Cabin" not in figures
+
+
+def test_the_notes_kpi_list_of_a_long_term_let_asks_for_no_nightly_figures(config: Path) -> None:
+    ceo = build(config, "ceo")
+    text = json.dumps(ceo)
+    # Elm's note states its rent, value and cash invested; only revenue is missing
+    assert "Elm Street Flat (rental) tracks 3 of 4; missing: revenue." in text
+    # Bay Cabin, a short-term let, is still asked for its nightly figures
+    assert "Bay Cabin (rental) tracks 2 of 6; missing: " in text
+    assert "average length of stay" in text

@@ -185,6 +185,16 @@ KPI_CATALOGUE: dict[str, tuple[Kpi, ...]] = {
 }
 
 
+#: A rental let by the month (its note states a monthly rent): no nightly rate or occupancy to
+#: track, but the rent, the months let and what the unit returns (docs/metrics.md, "KPI catalogue").
+LONG_TERM_LET: tuple[Kpi, ...] = (
+    _kpi("monthly_rent", "the rent is the unit's revenue; with the months let it gives vacancy"),
+    _kpi("revenue", "the unit's contribution to the holding company"),
+    _kpi("property_value", "with NOI, gives the cap rate"),
+    _kpi("cash_invested", "with the cash flow, gives the cash-on-cash return"),
+)
+
+
 class BriefingOptions(Model):
     """``[analysis.briefing]``: which kinds need OTA listings, and which facts every note must state."""
 
@@ -947,7 +957,10 @@ def _kpis(
     tracked: list[str] = []
     missing: list[str] = []
     findings: list[Finding] = []
-    for kpi in catalogue(info.kind, options):
+    kpis = catalogue(info.kind, options)
+    if info.kind == "rental" and "monthly_rent" in stated:
+        kpis = LONG_TERM_LET
+    for kpi in kpis:
         if stated & set(kpi.tracked_by()) or (kpi.funnel and steps):
             tracked.append(kpi.label)
             continue
