@@ -726,10 +726,6 @@ def test_ceo_finds_every_planted_problem(runs: dict[str, Any]) -> None:
             {("handoffs/saltgrass-charters.md", 28), ("handoffs/saltgrass-charters.md", 29)},
         ),
         "briefing.zero-ota:saltgrass-charters": ("high", {("handoffs/saltgrass-charters.md", 20)}),
-        "briefing.unbilled-work:brightline-advisory": (
-            "high",
-            {("handoffs/brightline-advisory.md", 27)},
-        ),
         "briefing.missing-fact:gull-cottage:cash": ("medium", {("handoffs/gull-cottage.md", 14)}),
         "briefing.note-unreadable:bluewater-delivery": (
             "high",
@@ -740,7 +736,18 @@ def test_ceo_finds_every_planted_problem(runs: dict[str, Any]) -> None:
         assert fid in found, fid
         assert found[fid]["severity"] == severity, fid
         assert _cites(found[fid]) == cites, fid
-    assert "2,400" in found["briefing.unbilled-work:brightline-advisory"]["title"]
+    # the note's "$2,400" sentence is weighed against the timesheets' $3,300, whose finding stands
+    assert "briefing.unbilled-work:brightline-advisory" not in found
+    assert found["operations.unbilled:brightline-advisory"]["title"] == (
+        "Brightline Advisory has $3,300 of unbilled work"
+    )
+    assert any(
+        b["text"].startswith(
+            "Brightline Advisory: the note says unbilled work ~$2,400 "
+            "(handoffs/brightline-advisory.md:27); the timesheets say $3,300 ("
+        )
+        for b in doc["summary"]
+    )
     assert "briefing.missing-fact:gull-cottage:burn" in found
     assert "security.plaintext:saltgrass-charters:env/saltgrass.env:" in " ".join(found)
     assert "marketing.seo.robots_blocks_all:saltgrass-charters:sites/saltgrass" in found
@@ -749,7 +756,6 @@ def test_ceo_finds_every_planted_problem(runs: dict[str, Any]) -> None:
         "POST-/refund" in found
     )
     # the same problem seen by two analyses is shown once, as the briefing's finding
-    assert "operations.unbilled:brightline-advisory" not in found
     assert "marketing.no_ota:saltgrass-charters" not in found
     assert "finance.rule.equity-needs-agreement:brightline-advisory" not in found
     # no other briefing finding for the entity whose note is unreadable

@@ -27,7 +27,8 @@ PLANTED = {
     "briefing.equity-unsigned:crewboard",
     "briefing.zero-ota:sunset-sails",
     "briefing.funnel-stall:harbor-charters:deposits-paid",
-    "briefing.unbilled-work:tidewater-labs",
+    # the timesheets' finding: it replaces the note's sentence on the same figure (issue 13, 7)
+    "operations.unbilled:tidewater-labs",
 }
 
 
@@ -72,6 +73,7 @@ def test_the_example_report_shows_every_planted_problem_first(
         "Asset inventory",
         "Entity figures",
         "P&L roll-up",
+        "Notes against the data",
         "Critical shortfalls",
         "Missing KPIs",
         "KPI framework (from the data)",
@@ -671,7 +673,7 @@ def test_demo_mails_every_planted_problem_once_and_force_mails_again(tmp_path: P
         "Tidewater Labs has an empty sales pipeline",
         "CrewBoard: an equity promise (10%) is not signed",
         "Harbor Charters: 23 quotes sent led to 0 deposits paid",
-        "Tidewater Labs has ~$4.1K of unbilled work",  # the brief rounds; the full report is exact
+        "Tidewater Labs has $4.1K of unbilled work",  # the brief rounds; the full report is exact
     ):
         assert phrase in body, phrase
     for phrase in (
@@ -679,7 +681,7 @@ def test_demo_mails_every_planted_problem_once_and_force_mails_again(tmp_path: P
         "CrewBoard: an equity promise (10%) is not signed",
         "Sunset Sail Co. is listed on no online travel agency",
         "Harbor Charters: 23 quotes sent led to 0 deposits paid",
-        "Tidewater Labs has ~$4,100 of unbilled work",
+        "Tidewater Labs has $4,100 of unbilled work",
     ):
         assert phrase in full, phrase
 

@@ -26,6 +26,8 @@ from itertools import pairwise
 from pydantic import Field
 
 from execbrief.analysis.base import Analysis
+from execbrief.analysis.marketing.funnel import DROP_SHARE, STEP_COUNTS, pooled_rate, stage_of
+from execbrief.analysis.marketing.funnel import funnel as booking_funnel
 from execbrief.config import Config, Model
 from execbrief.findings import (
     AnalysisResult,
@@ -38,10 +40,11 @@ from execbrief.findings import (
 )
 from execbrief.hookspecs import hookimpl
 from execbrief.records import channels
+from execbrief.records.bookings import Booking
 from execbrief.records.handoff import Fact, FunnelStep, NoteSection
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError
 from execbrief.sources.vocabulary import BY_KEY
-from execbrief.values import Money, MoneyRange, Percent, extract_money, format_money
+from execbrief.values import Money, MoneyRange, Percent, Period, extract_money, format_money
 
 NAME = "briefing"
 HANDOFF = "handoff"
@@ -180,6 +183,16 @@ KPI_CATALOGUE: dict[str, tuple[Kpi, ...]] = {
         _kpi("expenses", "the cost base"),
     ),
 }
+
+
+#: A rental let by the month (its note states a monthly rent): no nightly rate or occupancy to
+#: track, but the rent, the months let and what the unit returns (docs/metrics.md, "KPI catalogue").
+LONG_TERM_LET: tuple[Kpi, ...] = (
+    _kpi("monthly_rent", "the rent is the unit's revenue; with the months let it gives vacancy"),
+    _kpi("revenue", "the unit's contribution to the holding company"),
+    _kpi("property_value", "with NOI, gives the cap rate"),
+    _kpi("cash_invested", "with the cash flow, gives the cash-on-cash return"),
+)
 
 
 class BriefingOptions(Model):
@@ -397,6 +410,7 @@ def _entity(
     if info.kind in options.ota_kinds:
         findings.extend(_zero_ota(info, facts))
     findings.extend(_funnel_stalls(info, steps, sections))
+    findings.extend(_funnel_drops(info, steps, _earlier_rates(snapshot, info, facts)))
     findings.extend(_unbilled(info, facts, sections, snapshot.currency))
     findings.extend(_missing_facts(info, facts, options.required_facts, notes))
     tracked, missing, kpi_findings = _kpis(info, facts, steps, notes, options)
@@ -692,6 +706,95 @@ def _funnel_stalls(
     return out
 
 
+#: A note's step needs this many upstream (the count before it) to be weighed.
+NOTE_FUNNEL_MIN = 5
+
+
+def _earlier_rates(
+    snapshot: Snapshot, info: EntityInfo, facts: list[Fact]
+) -> tuple[
+    dict[tuple[str, str], tuple[Percent, tuple[Provenance, ...]]], tuple[Percent, Provenance] | None
+]:
+    """The entity's own conversion per step from its bookings (the complete months before
+    as_of's month, pooled), and the conversion rate its note states, if any."""
+    bookings = [b for b in snapshot.records(Booking, info.id)]
+    rows = [
+        r
+        for r in booking_funnel(bookings, snapshot.as_of, 24)
+        if r.month != str(Period.containing(snapshot.as_of))
+    ]
+    rates: dict[tuple[str, str], tuple[Percent, tuple[Provenance, ...]]] = {}
+    for step in STEP_COUNTS:
+        found, up = pooled_rate(rows, step)
+        if found is not None and up >= NOTE_FUNNEL_MIN:
+            rates[step] = (found, tuple(p for r in rows for p in r.provenance)[:2])
+    stated = best_fact(facts, "conversion_rate")
+    said = (
+        (stated.value, stated.provenance) if stated and isinstance(stated.value, Percent) else None
+    )
+    return rates, said
+
+
+def _funnel_drops(
+    info: EntityInfo,
+    steps: list[FunnelStep],
+    earlier: tuple[
+        dict[tuple[str, str], tuple[Percent, tuple[Provenance, ...]]],
+        tuple[Percent, Provenance] | None,
+    ],
+) -> list[Finding]:
+    """A note's funnel step that converts at less than half (DROP_SHARE) of the entity's own
+    earlier rate for that step (its bookings), or of the conversion rate the note states; a step
+    to zero is a funnel stall instead."""
+    rates, stated = earlier
+    funnels: dict[tuple[str, str], list[FunnelStep]] = defaultdict(list)
+    for step in steps:
+        funnels[(step.provenance.source, step.funnel)].append(step)
+    out: list[Finding] = []
+    for (_source, name), items in funnels.items():
+        for before, after in pairwise(sorted(items, key=lambda s: s.order)):
+            if before.count < NOTE_FUNNEL_MIN or after.count == 0 or after.count > before.count:
+                continue
+            now = Percent((Decimal(100 * after.count) / before.count).quantize(Decimal("0.1")))
+            pair = (stage_of(before.step), stage_of(after.step))
+            if pair in rates:
+                then, cites = rates[pair]
+                basis = f"{then} from {pair[0]} to {pair[1]} in its bookings before"
+            elif stated is not None:
+                then, cites = stated[0], (stated[1],)
+                basis = f"the conversion rate of {then} the note states"
+            else:
+                continue
+            if now.value >= then.value * (1 - DROP_SHARE):
+                continue
+            detail = re.sub(r"[^a-z0-9]+", "-", after.step.lower()).strip("-")
+            out.append(
+                Finding(
+                    id=f"{NAME}.funnel-drop:{info.id}:{detail}",
+                    rule=f"{NAME}.funnel-drop",
+                    title=f"{info.name}: {before.count} {before.step.lower()} led to only {after.count} {after.step.lower()} ({now})",
+                    severity=Severity.HIGH,
+                    entity=info.id,
+                    evidence=(
+                        f"The {name!r} funnel shows {before.step} = {before.count} "
+                        f"({before.provenance.cite()}) and {after.step} = {after.count} "
+                        f"({after.provenance.cite()}): {now}, against {basis}."
+                    ),
+                    recommendation=(
+                        f"Find out what changed between {before.step.lower()} and "
+                        f"{after.step.lower()}: call five of them and check the terms and the follow-up."
+                    ),
+                    effort=Effort.HOURS,
+                    impact=3,
+                    shortfall=True,
+                    tags=("sales", "funnel"),
+                    provenance=(before.provenance, after.provenance, *cites),
+                    cost_tier=CostTier.REVENUE,
+                )
+            )
+    return out
+
+
 @dataclass(frozen=True)
 class _Mention:
     provenance: Provenance
@@ -724,6 +827,20 @@ def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
                 )
             )
     return out
+
+
+def stated_unbilled(
+    facts: list[Fact], sections: list[NoteSection], currency: str
+) -> tuple[Money | MoneyRange, Provenance] | None:
+    """The unbilled amount the notes state, and where: a labelled ``Unbilled work`` fact first,
+    else the first sentence about unbilled work that names an amount; None when none does."""
+    for fact in facts:
+        if fact.known and fact.key == "unbilled" and isinstance(fact.value, Money | MoneyRange):
+            return fact.value, fact.provenance
+    for mention in _mentions(sections, currency):
+        if mention.amount is not None:
+            return mention.amount, mention.provenance
+    return None
 
 
 def _unbilled(
@@ -840,7 +957,10 @@ def _kpis(
     tracked: list[str] = []
     missing: list[str] = []
     findings: list[Finding] = []
-    for kpi in catalogue(info.kind, options):
+    kpis = catalogue(info.kind, options)
+    if info.kind == "rental" and "monthly_rent" in stated:
+        kpis = LONG_TERM_LET
+    for kpi in kpis:
         if stated & set(kpi.tracked_by()) or (kpi.funnel and steps):
             tracked.append(kpi.label)
             continue

@@ -122,13 +122,92 @@ def _rental(attr: str, label: str) -> Getter:
     return get
 
 
+def _occupancy(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    """A short-term let's occupancy: booked nights ÷ nights available, else the note's."""
+    unit = i.rental
+    if unit is None or unit.long_term:
+        return None
+    if unit.occupancy is not None:
+        return (
+            unit.occupancy,
+            "booked nights ÷ nights available (bookings)",
+            books_cite(unit.provenance),
+        )
+    if unit.stated_occupancy is not None:
+        return unit.stated_occupancy, "stated in the note", unit.stated_occupancy_provenance
+    return None
+
+
+def _adr(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    """A short-term let's average daily rate: booked revenue ÷ booked nights, else a stated rate."""
+    unit = i.rental
+    if unit is None or unit.long_term or unit.rate.value is None:
+        return None
+    basis = (
+        "booked revenue ÷ booked nights (bookings)"
+        if unit.rate.source == "bookings"
+        else f"stated nightly rate ({unit.rate.source})"
+    )
+    return unit.rate.value.quantize(), basis, books_cite(unit.rate.provenance or unit.provenance)
+
+
 def _revpar(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
-    if i.rental is None or not i.rental.days:
+    """Revenue per available night: booked revenue ÷ nights available when the bookings have
+    nights, else the rate × the note's occupancy, else ledger rental income ÷ nights available."""
+    unit = i.rental
+    if unit is None or unit.long_term or not unit.days:
+        return None
+    days = Decimal(unit.days)
+    if unit.occupancy is not None and unit.billed is not None:
+        return (
+            (unit.billed / days).quantize(),
+            "booked revenue ÷ nights available (bookings)",
+            (books_cite(unit.provenance)),
+        )
+    if unit.stated_occupancy is not None and unit.rate.value is not None:
+        value = (unit.rate.value * unit.stated_occupancy.value / 100).quantize()
+        cites = unit.rate.provenance + unit.stated_occupancy_provenance
+        return value, f"ADR ({unit.rate.source}) × occupancy stated in the note", cites
+    return (
+        (unit.income / days).quantize(),
+        "rental income ÷ nights available (ledger)",
+        (books_cite(unit.provenance)),
+    )
+
+
+def _rent(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    """A long-term let's rent per month, as configured or stated."""
+    unit = i.rental
+    if unit is None or not unit.long_term or unit.rate.value is None:
         return None
     return (
-        (i.rental.income / Decimal(i.rental.days)).quantize(),
-        "rental income ÷ nights available",
-        books_cite(i.rental.provenance),
+        unit.rate.value.quantize(),
+        f"monthly rent ({unit.rate.source})",
+        books_cite(unit.rate.provenance or unit.provenance),
+    )
+
+
+def _months_let(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    """A long-term let's months with rental income, of the window's months."""
+    unit = i.rental
+    if unit is None or not unit.long_term or unit.months_let is None:
+        return None
+    return (
+        f"{unit.months_let} of {len(unit.window)}",
+        f"months of {unit.window[0]}..{unit.window[-1]} with rental income (ledger)",
+        books_cite(unit.provenance),
+    )
+
+
+def _economic_vacancy(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    """A long-term let's economic vacancy: 1 − rental income ÷ (rent × months)."""
+    unit = i.rental
+    if unit is None or not unit.long_term or unit.vacancy is None:
+        return None
+    return (
+        unit.vacancy,
+        "1 − rental income ÷ (monthly rent × months in the window)",
+        books_cite(unit.provenance + unit.rate.provenance),
     )
 
 
@@ -155,6 +234,20 @@ def _billing(attr: str, label: str) -> Getter:
     return get
 
 
+#: What a rental unit returns, whatever the kind of let.
+RENTAL_RETURNS: tuple[tuple[str, Getter, str], ...] = (
+    ("NOI (annual)", _rental("noi_annual", "income − operating expenses"), "a ledger"),
+    ("Cap rate", _rental("cap_rate", "NOI ÷ stated value"), "a stated property value"),
+    ("Cash-on-cash", _rental("cash_on_cash", "cash flow ÷ cash invested"), "the cash invested"),
+)
+#: A rental let by the month: its KPIs are rent, months let and economic vacancy, never a
+#: nightly rate or occupancy (docs/metrics.md, "Rental KPIs by kind of let").
+LONG_TERM_LET: tuple[tuple[str, Getter, str], ...] = (
+    ("Rent per month", _rent, "a monthly rent in the config or the note"),
+    ("Months let", _months_let, "a ledger with rental income"),
+    ("Economic vacancy", _economic_vacancy, "a monthly rent and a ledger"),
+    *RENTAL_RETURNS,
+)
 #: (KPI, how it is computed, what data it needs) per entity kind; every kind also gets COMMON.
 COMMON: tuple[tuple[str, Getter, str], ...] = (
     (
@@ -208,17 +301,11 @@ CATALOGUE: dict[str, tuple[tuple[str, Getter, str], ...]] = {
             "an invoice register",
         ),
     ),
-    "rental": (
-        ("Occupancy", _rental("occupancy", "booked nights ÷ nights"), "bookings with nights"),
-        (
-            "Average daily rate",
-            _rental("rate", "config, bookings or notes"),
-            "bookings or a stated rate",
-        ),
-        ("RevPAR", _revpar, "a ledger"),
-        ("NOI (annual)", _rental("noi_annual", "income − operating expenses"), "a ledger"),
-        ("Cap rate", _rental("cap_rate", "NOI ÷ stated value"), "a stated property value"),
-        ("Cash-on-cash", _rental("cash_on_cash", "cash flow ÷ cash invested"), "the cash invested"),
+    "rental": (  # a short-term let (nightly stays); a long-term let takes LONG_TERM_LET
+        ("Occupancy", _occupancy, "bookings with nights, or an occupancy the note states"),
+        ("Average daily rate", _adr, "bookings with nights and amounts, or a stated nightly rate"),
+        ("RevPAR", _revpar, "bookings with nights, or a ledger"),
+        *RENTAL_RETURNS,
     ),
     "delivery": (
         ("Trips per month", _be("units_per_month", label="trip log"), "a trip log"),
@@ -258,7 +345,10 @@ def kpi_framework(
             next((b for b in operations.billing if b.entity == entity), None),
             finance.window_6m,
         )
-        for kpi, getter, needs in (*COMMON, *CATALOGUE.get(kind, ())):
+        own = CATALOGUE.get(kind, ())
+        if kind == "rental" and inputs.rental is not None and inputs.rental.long_term:
+            own = LONG_TERM_LET
+        for kpi, getter, needs in (*COMMON, *own):
             found = getter(inputs)
             if found is None:
                 out.append(KpiStatus(entity, kpi, False, None, f"missing: needs {needs}"))

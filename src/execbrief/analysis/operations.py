@@ -131,6 +131,18 @@ class RentalUnit:
     billed: Money | None
     collection_rate: Percent | None
     provenance: tuple[Provenance, ...] = ()
+    #: "long-term" (a monthly rent) or "short-term" (nightly stays); see docs/metrics.md.
+    let: str = "short-term"
+    #: Long-term: months of the window with rental income, and those income rows.
+    months_let: int | None = None
+    #: Short-term: the occupancy a note states, when the bookings give no nights.
+    stated_occupancy: Percent | None = None
+    stated_occupancy_provenance: tuple[Provenance, ...] = ()
+
+    @property
+    def long_term(self) -> bool:
+        """Whether the unit is let by the month (rent per month, months let, economic vacancy)."""
+        return self.let == "long-term"
 
 
 @dataclass(frozen=True)
@@ -327,7 +339,9 @@ def rental_unit(
                     rate, basis = monthly, "monthly"
         if rate.value is not None:
             gpr = rate.value * (n if basis == "monthly" else Decimal(days))
-    occupancy = _pct(Decimal(nights), Decimal(days)) if nights is not None else None
+    occupancy = (
+        _pct(Decimal(nights), Decimal(days)) if nights is not None and basis != "monthly" else None
+    )
     if occupancy is not None:
         vacancy: Percent | None = Percent(Decimal(100) - occupancy.value)
         vacancy_basis = "physical: 1 − occupied nights ÷ nights in the window"
@@ -341,6 +355,9 @@ def rental_unit(
     cap = _pct(noi_annual.amount, value.value.amount) if value.value else None
     coc = _pct(cash_flow.amount, invested.value.amount) if invested.value else None
     collection = _pct(income.amount, billed.amount) if billed is not None else None
+    long_term = basis == "monthly"
+    let_months = {books.month_of(t.date) for t in income_rows if t.amount.amount > 0}
+    stated = None if long_term or nights else _fact_percent(snapshot, info.id, "occupancy")
     return RentalUnit(
         info.id,
         tuple(str(p) for p in window),
@@ -367,7 +384,21 @@ def rental_unit(
         billed,
         collection,
         books.cite(in_window) + books.cite(stays),
+        "long-term" if long_term else "short-term",
+        len(let_months) if long_term else None,
+        stated[0] if stated else None,
+        stated[1] if stated else (),
     )
+
+
+def _fact_percent(
+    snapshot: Snapshot, entity: str, key: str
+) -> tuple[Percent, tuple[Provenance, ...]] | None:
+    """The first percent a note states under ``key``, with its line."""
+    for fact in snapshot.records(Fact, entity):
+        if fact.key == key and isinstance(fact.value, Percent):
+            return fact.value, (fact.provenance,)
+    return None
 
 
 # --------------------------------------------------------------------------- delivery

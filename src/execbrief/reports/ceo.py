@@ -178,16 +178,19 @@ def _other_findings(ctx: ReportContext) -> tuple[list[Finding], list[str]]:
 def _merge(own: list[Finding], others: list[Finding]) -> list[Finding]:
     """The briefing's shortfalls plus the others', without showing one problem twice.
 
-    A finding of another analysis is the same problem as a briefing finding, and is left out,
-    when both concern the same entity and either it cites a note line the briefing finding cites
-    (finance's equity rule over the same handoff facts) or both rules name the same topic
-    (``operations.unbilled`` and ``briefing.unbilled-work``). The briefing's finding is kept: it
-    quotes the note the CEO knows.
+    A finding of another analysis that cites a note line a briefing finding cites (finance's
+    equity rule over the same handoff facts) is the same claim, and the briefing's is kept: it
+    quotes the note the CEO knows. So does one on a briefing finding's topic, except on a topic
+    of :data:`DATA_WINS`: there a finding computed from the data (``operations.unbilled`` from
+    the timesheets against ``briefing.unbilled-work`` from a note's sentence) replaces the
+    briefing's, since the data is the figure; the note's figure is weighed against it in
+    "Notes against the data".
     """
     cited = {(f.entity, p.source, p.line) for f in own for p in f.provenance if p.line is not None}
-    topics = {(f.entity, topic) for f in own for topic in _topics(f.rule)}
+    notes = {p.source for f in own for p in f.provenance}
     seen = {f.id for f in own}
-    out = list(own)
+    kept = list(own)
+    added: list[Finding] = []
     for finding in others:
         if finding.id in seen:
             continue
@@ -197,15 +200,23 @@ def _merge(own: list[Finding], others: list[Finding]) -> list[Finding]:
             if p.line is not None
         ):
             continue
-        if any((finding.entity, topic) in topics for topic in _topics(finding.rule)):
-            continue
+        topics = {(finding.entity, topic) for topic in _topics(finding.rule)}
+        same = [f for f in kept if topics & {(f.entity, t) for t in _topics(f.rule)}]
+        measured = {t for _, t in topics} & DATA_WINS
+        if same and (not measured or any(p.source in notes for p in finding.provenance)):
+            continue  # the same problem, as the note tells it
+        kept = [f for f in kept if f not in same]
         seen.add(finding.id)
-        out.append(finding)
-    return out
+        added.append(finding)
+    return kept + added
 
 
 #: Words in rule names that name one problem whichever analysis found it.
 TOPICS = frozenset({"pipeline", "equity", "ota", "funnel", "unbilled"})
+#: Topics where the data measures the very figure the note states (unbilled work from the
+#: timesheets): the data's finding replaces the note's. On the others (a note's own funnel, an
+#: equity promise) the briefing's finding quotes what only the note says, and is kept.
+DATA_WINS = frozenset({"unbilled"})
 
 
 def _topics(rule: str) -> set[str]:

@@ -5,6 +5,8 @@ for each rental entity, with its monthly income and costs. Arranged from the ``o
 
 from __future__ import annotations
 
+from execbrief.analysis.finance import FinanceResult
+from execbrief.analysis.kpis import KpiStatus, kpi_framework
 from execbrief.analysis.operations import OperationsResult, RentalUnit
 from execbrief.document import (
     Block,
@@ -21,6 +23,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
+from execbrief.snapshot import Provenance
 
 
 class RentalReport(BaseReport):
@@ -50,17 +53,30 @@ class RentalReport(BaseReport):
                 if unit.vacancy is not None
                 else f"unknown ({basis[-1]})"
             )
-            summary.append(
-                Bullet(
-                    f"{name}: NOI {brief(unit.noi_annual)}/yr, "
-                    f"cap rate {brief(unit.cap_rate, 'unknown (no stated value)')}, "
-                    f"cash-on-cash {brief(unit.cash_on_cash, 'unknown (no cash invested stated)')}, "
-                    f"vacancy {vacancy}.",
-                    unit.provenance[:2],
-                )
+            let_kpis = _let_kpis(fin, ops, unit)
+            returns = (
+                f"NOI {brief(unit.noi_annual)}/yr, "
+                f"cap rate {brief(unit.cap_rate, 'unknown (no stated value)')}, "
+                f"cash-on-cash {brief(unit.cash_on_cash, 'unknown (no cash invested stated)')}"
             )
+            if unit.long_term:
+                summary.append(
+                    Bullet(
+                        f"{name} ({unit.let} let): {_let_line(let_kpis)}; {returns}.",
+                        _cites(let_kpis, unit),
+                    )
+                )
+            else:
+                summary.append(
+                    Bullet(
+                        f"{name} ({unit.let} let): {_let_line(let_kpis)}; {returns}, "
+                        f"vacancy {vacancy}.",
+                        _cites(let_kpis, unit),
+                    )
+                )
             blocks: list[Block] = [
                 Metrics(tuple(m for m in ops.metrics if m.entity == unit.entity), "Key figures"),
+                _let_table(unit, let_kpis),
                 _pro_forma(unit),
             ]
             ent = fin.for_entity(unit.entity)
@@ -98,6 +114,8 @@ class RentalReport(BaseReport):
                 "Method",
                 (
                     Paragraph(
+                        "A unit with a monthly rent is a long-term let (rent per month, months let, economic "
+                        "vacancy); any other is a short-term let (ADR, occupancy, RevPAR). "
                         "Gross potential rent = rate × nights (or months) in the window; NOI = income − operating "
                         "expenses (mortgage interest and principal are debt service, not operating expenses); cap "
                         "rate = annual NOI ÷ stated value; cash-on-cash = (annual NOI − annual debt service) ÷ cash "
@@ -114,6 +132,46 @@ class RentalReport(BaseReport):
             warnings=tuple(warnings),
             reconciled=reconciled,
         )
+
+
+def _let_kpis(fin: FinanceResult, ops: OperationsResult, unit: RentalUnit) -> list[KpiStatus]:
+    """The unit's KPIs for its kind of let (rent, months let, economic vacancy for a long-term
+    let; ADR, occupancy, RevPAR for a short-term one), as the KPI framework computes them."""
+    rows = kpi_framework(fin, ops, {unit.entity: "rental"})
+    wanted = LONG_TERM if unit.long_term else SHORT_TERM
+    return [k for name in wanted for k in rows if k.kpi == name]
+
+
+#: The KPIs that describe each kind of let, in the order the brief says them.
+LONG_TERM = ("Rent per month", "Months let", "Economic vacancy")
+SHORT_TERM = ("Average daily rate", "Occupancy", "RevPAR")
+_SHORT = {"Rent per month": "rent", "Months let": "let", "Economic vacancy": "economic vacancy",
+          "Average daily rate": "ADR", "Occupancy": "occupancy", "RevPAR": "RevPAR"}  # fmt: skip
+
+
+def _let_line(kpis: list[KpiStatus]) -> str:
+    parts = []
+    for k in kpis:
+        value = brief(k.value) if k.tracked else "unknown"
+        if k.kpi == "Rent per month" and k.tracked:
+            value += "/mo"
+        if k.kpi == "Months let" and k.tracked:
+            value += " months"
+        parts.append(f"{_SHORT[k.kpi]} {value}")
+    return ", ".join(parts)
+
+
+def _cites(kpis: list[KpiStatus], unit: RentalUnit) -> tuple[Provenance, ...]:
+    return tuple(dict.fromkeys(p for k in kpis for p in k.provenance[:1])) or unit.provenance[:2]
+
+
+def _let_table(unit: RentalUnit, kpis: list[KpiStatus]) -> Table:
+    return Table(
+        ("KPI", "Value", "Basis or what is needed"),
+        tuple(Row((k.kpi, k.value, k.basis), k.provenance) for k in kpis),
+        f"KPIs of a {unit.let} let",
+        ("l", "r", "l"),
+    )
 
 
 def _pro_forma(unit: RentalUnit) -> Table:

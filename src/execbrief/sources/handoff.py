@@ -54,7 +54,13 @@ SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER = "front matter"
 
 MAX_LABEL_WORDS = 6
+#: A label that names a known term may be a longer phrase ("Equity promised to our first
+#: engineer on joining").
+MAX_KNOWN_LABEL_WORDS = 10
 MAX_LABEL_CHARS = 48
+MAX_KNOWN_LABEL_CHARS = 80
+#: With its parentheses, a label may be this long.
+MAX_RAW_LABEL_CHARS = 120
 PLAIN_LABEL_WORDS = 4
 STEP_HEADERS = frozenset({"step", "stage", "funnel", "funnel step", "funnel stage", "phase"})
 COUNT_HEADERS = frozenset(
@@ -111,6 +117,11 @@ _DURATION = re.compile(
 #: Units of a duration other than months, as (prefix, how many make a month).
 _PER_MONTH = (("w", Decimal(52) / 12), ("d", Decimal(365) / 12), ("y", Decimal(1) / 12))
 _DOLLARS = re.compile(r"\s*\b(?:dollars?|bucks)\b", re.IGNORECASE)
+#: An amount written with the word after it ("12,700 dollars", "3.5k bucks"): read as "$12,700".
+_AMOUNT_IN_WORDS = re.compile(
+    r"(?<![\w$.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(\s*[km]\b)?\s*(?:dollars?|bucks)\b",
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:%|percent\b|pct\b)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _WORD_DATE = re.compile(
@@ -227,7 +238,8 @@ def _read_as(
     kind: ValueType, text: str, currency: str, *, strict: bool = False
 ) -> FactValue | None:
     if kind is ValueType.MONEY:
-        text = _DOLLARS.sub("", text).strip()  # "12,400 dollars": the portfolio's currency
+        # "12,700 dollars in the rental account": an amount in the portfolio's currency
+        text = _DOLLARS.sub("", _AMOUNT_IN_WORDS.sub(r"$\1\2", text)).strip()
         try:
             if strict:
                 raise MoneyParseError(text)
@@ -297,6 +309,16 @@ def _read_months(text: str) -> Decimal | None:
     except InvalidOperation:  # more digits than a Decimal holds: no runway anyone wrote
         return None
     return months.quantize(Decimal(1)) if months == months.to_integral_value() else months
+
+
+def _funnel_count_problem(step: str, digits: str, left_out: str = "step") -> str | None:
+    """The problem with a funnel step's count of 13 or more digits (no funnel holds a trillion
+    people), else None."""
+    try:
+        _sane_count(digits)
+    except AbsurdValue as exc:
+        return f"the funnel step {files.excerpt(step, 48)!r}: {exc}; the {left_out} is left out"
+    return None
 
 
 def _strip_parens(text: str) -> str:
@@ -746,6 +768,9 @@ class _NoteParser:
             count = step.group("n") or step.group("n2")
             if len(count) > MAX_AMOUNT_CHARS:
                 return False  # no funnel counts that; read the line as a label line
+            if (problem := _funnel_count_problem(name, count, "funnel on this line")) is not None:
+                self.out.problems.append((line, problem))
+                return True  # the line is a funnel, with a count no funnel holds
             steps.append((name, int(count.replace(",", ""))))
         funnel = self.funnel_name(label)
         for order, (name, count) in enumerate(steps, start=1):
@@ -769,6 +794,7 @@ class _NoteParser:
         opened = tokens[index]
         close = opened.type.replace("_open", "_close")
         items: list[tuple[int, str, int]] = []
+        bad: list[tuple[int | None, str]] = []
         end = index + 1
         while end < len(tokens) and not (
             tokens[end].type == close and tokens[end].level == opened.level
@@ -781,11 +807,17 @@ class _NoteParser:
                     return None
                 if len(match.group("count")) > MAX_AMOUNT_CHARS:
                     return None
+                problem = _funnel_count_problem(match.group("step").strip(), match.group("count"))
+                if problem is not None:
+                    bad.append((lines[0].line, problem))
+                    end += 1
+                    continue
                 count = int(match.group("count").replace(",", ""))
                 items.append((lines[0].line, match.group("step").strip(), count))
             end += 1
-        if len(items) < 2:
+        if len(items) + len(bad) < 2:
             return None
+        self.out.problems.extend(bad)
         funnel = self.funnel_name()
         for order, (line, step, count) in enumerate(items, start=1):
             self.out.records.append(
@@ -808,6 +840,11 @@ class _NoteParser:
                 continue
             raw = cells[count_column].strip() if count_column < len(cells) else ""
             match = _INT.match(raw)
+            digits = match.group(1) if match else ""
+            problem = _funnel_count_problem(cells[0], digits) if digits else None
+            if problem is not None and len(digits) <= MAX_AMOUNT_CHARS:
+                self.out.problems.append((line, problem))
+                continue
             if match is None or len(match.group(1)) > MAX_AMOUNT_CHARS:
                 self.out.problems.append(
                     (line, f"the funnel step {cells[0]!r} has no count ({files.excerpt(raw, 24)!r}); "
@@ -919,12 +956,24 @@ def _looks_like_front_matter(lines: list[str]) -> bool:
 
 
 def _label_ok(label: str | None) -> bool:
+    """Whether text before a colon can be a label: short, starting with a letter, no sentence
+    marks. A parenthesis is an aside and does not count ("Equity promised to Sam (our first
+    engineer)"), and a label naming a known term may run to :data:`MAX_KNOWN_LABEL_WORDS`."""
     if not label:
         return False
     label = label.strip()
-    if not label or len(label) > MAX_LABEL_CHARS or not label[0].isalpha():
+    if not label or len(label) > MAX_RAW_LABEL_CHARS or not label[0].isalpha():
         return False
-    return len(label.split()) <= MAX_LABEL_WORDS and not _LABEL_BAD.search(label)
+    bare = " ".join(_strip_parens(label).split())
+    if not bare or _LABEL_BAD.search(bare) or "(" in bare:
+        return False
+    if len(bare) <= MAX_LABEL_CHARS and len(bare.split()) <= MAX_LABEL_WORDS:
+        return True
+    return (
+        len(bare) <= MAX_KNOWN_LABEL_CHARS
+        and len(bare.split()) <= MAX_KNOWN_LABEL_WORDS
+        and lookup(bare) is not None
+    )
 
 
 def _prose(label: str, *, plain: bool) -> bool:
@@ -933,6 +982,7 @@ def _prose(label: str, *, plain: bool) -> bool:
     In plain paragraphs (no bullet, no bold) an unknown label must also be short and
     capitalised, since wrapped prose puts any words before a colon at the start of a line.
     """
+    label = " ".join(_strip_parens(label).split()) or label  # an aside is not the sentence
     if _VERB.search(label):
         return True
     return plain and (len(label.split()) > PLAIN_LABEL_WORDS or not label[0].isupper())

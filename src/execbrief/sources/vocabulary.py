@@ -327,6 +327,25 @@ TERMS: Final[tuple[Term, ...]] = (
         (M,),
         ("gmv", "gross merchandise value", "gross booking value"),
     ),
+    # property
+    Term(
+        "monthly_rent",
+        "Monthly rent",
+        (M,),
+        ("monthly rent", "rent", "rent per month", "monthly rental income", "lease rent"),
+    ),
+    Term(
+        "property_value",
+        "Property value",
+        (M,),
+        ("property value", "stated value", "market value", "appraised value", "purchase price"),
+    ),
+    Term(
+        "cash_invested",
+        "Cash invested",
+        (M,),
+        ("cash invested", "equity invested", "down payment"),
+    ),
     # ownership
     Term(
         "equity_obligations",
@@ -414,6 +433,50 @@ BLOCKING: Final = frozenset(
 )  # fmt: skip
 
 
+#: Words that, beside a distinctive single word, make the label name another figure: the cash
+#: put into a property is not the cash in the bank, a CI pipeline holds no leads, a unit's maximum
+#: occupancy is its size. Checked only when a single distinctive word is all that matched.
+FALSE_FRIENDS: Final[dict[str, frozenset[str]]] = {
+    "cash": frozenset(
+        {"invested", "investment", "investments", "contributed", "contribution", "injected",
+         "injection", "purchase", "price", "paid", "offer", "back", "on", "needed", "required",
+         "raised", "call", "out", "deposit", "deposited"}
+    ),
+    "revenue": frozenset(
+        {"deferred", "unearned", "lost", "potential", "recognised", "recognized", "backlog"}
+    ),
+    "expenses": frozenset(
+        {"capital", "reimbursed", "reimbursable", "personal", "startup", "prepaid", "one"}
+    ),
+    "pipeline": frozenset(
+        {"ci", "cd", "data", "build", "deploy", "deployment", "release", "etl", "test", "tests"}
+    ),
+    "occupancy": frozenset(
+        {"max", "maximum", "capacity", "peak", "break", "breakeven", "limit", "guests", "sleeps"}
+    ),
+    "bookings": frozenset(
+        {"value", "calendar", "link", "page", "system", "tool", "software", "platform", "site",
+         "email", "form", "cancelled", "canceled", "lost", "refunded"}
+    ),
+    "deliveries": frozenset({"late", "failed", "missed", "cancelled", "canceled"}),
+    "placements": frozenset({"failed", "cancelled", "canceled", "lost"}),
+}  # fmt: skip
+#: The periods a "per ..." may name and still be the monthly figure ("Revenue per month").
+_PER_MONTH: Final = frozenset({"month", "mo", "monthly", "months"})
+
+
+def _false_friend(word: str, words: list[str]) -> bool:
+    """Whether a label matched only by the distinctive ``word`` is about another figure:
+    it holds one of the word's :data:`FALSE_FRIENDS`, or a "per" that is not "per month"
+    ("Revenue per booking", "Bookings per week")."""
+    if FALSE_FRIENDS.get(word, frozenset()).intersection(words):
+        return True
+    return any(
+        w == "per" and (i + 1 == len(words) or words[i + 1] not in _PER_MONTH)
+        for i, w in enumerate(words)
+    )
+
+
 def lookup(label: str, *, exact: bool = False) -> Term | None:
     """The known term a label means, or None.
 
@@ -444,6 +507,8 @@ def lookup(label: str, *, exact: bool = False) -> Term | None:
     # "Cash / burn: $10K / $2K" names two figures and which is which would be a guess; but in
     # "Monthly cash burn" the "cash" is part of "cash burn", so that label is the burn.
     if any(f" {other} " not in f" {best} " for other, _ in matched.values()):
+        return None
+    if len(best.split()) == 1 and _false_friend(best, words):
         return None
     return term
 

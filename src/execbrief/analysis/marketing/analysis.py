@@ -21,6 +21,8 @@ from execbrief.analysis.marketing.funnel import (
     FunnelBreak,
     FunnelRow,
     break_finding,
+    conversion_drops,
+    drop_finding,
     funnel,
     funnel_breaks,
     stage_reached,
@@ -168,7 +170,8 @@ def _entity(context: _Context, info: EntityInfo, ev: dict[str, Evidence], parts:
 
 def _funnel(context: _Context, info: EntityInfo, bookings: list[Booking], parts: _Parts) -> None:
     options, as_of = context.options, context.snapshot.as_of
-    parts.rows.extend(funnel(bookings, as_of, options.funnel_months))
+    rows = funnel(bookings, as_of, options.funnel_months)
+    parts.rows.extend(rows)
     breaks = funnel_breaks(
         bookings,
         as_of,
@@ -178,6 +181,8 @@ def _funnel(context: _Context, info: EntityInfo, bookings: list[Booking], parts:
     )
     parts.breaks.extend(breaks)
     parts.findings.extend(break_finding(info, brk) for brk in breaks)
+    drops = conversion_drops(rows, as_of, options.funnel_min_count)
+    parts.findings.extend(drop_finding(info, drop) for drop in drops)
 
 
 def _email(context: _Context, info: EntityInfo, window: list[Booking], parts: _Parts) -> None:

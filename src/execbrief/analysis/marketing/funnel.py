@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from execbrief.analysis.marketing.figures import compact_rows, rate
 from execbrief.findings import CostTier, Effort, Finding, Severity
@@ -224,3 +225,105 @@ def break_finding(info: EntityInfo, brk: FunnelBreak) -> Finding:
         provenance=brk.provenance,
         cost_tier=CostTier.ZERO_COST,
     )
+
+
+#: A step's conversion that falls to less than this share of its earlier level is a finding
+#: (docs/metrics.md, "Booking funnel": 60% falling to 25% is a fall of 58%, beyond one half).
+DROP_SHARE = Decimal("0.5")
+#: The months a fall is measured over: the last complete months before as_of's month.
+RECENT_MONTHS = 3
+#: Per step, the FunnelRow counts before and after it.
+STEP_COUNTS = {
+    ("inquiry", "quoted"): ("inquiries", "quoted"),
+    ("quoted", "booked"): ("quoted", "booked"),
+}
+
+
+@dataclass(frozen=True)
+class FunnelDrop:
+    """A step whose conversion over the recent complete months fell below ``DROP_SHARE`` of its
+    conversion in the earlier months (a fall to zero is a :class:`FunnelBreak` instead)."""
+
+    entity: str
+    step: tuple[str, str]
+    months: tuple[str, ...]
+    recent: Percent
+    before: Percent
+    upstream: int
+    provenance: tuple[Provenance, ...] = ()
+
+
+def pooled_rate(rows: Sequence[FunnelRow], step: tuple[str, str]) -> tuple[Percent | None, int]:
+    """A step's conversion over several months (Σ after ÷ Σ before) and Σ before."""
+    up_name, down_name = STEP_COUNTS[step]
+    up = sum(getattr(r, up_name) for r in rows)
+    down = sum(getattr(r, down_name) for r in rows)
+    return rate(down, up), up
+
+
+def conversion_drops(rows: Sequence[FunnelRow], as_of: date, min_count: int) -> list[FunnelDrop]:
+    """Steps whose conversion over the last RECENT_MONTHS complete months fell by more than
+    DROP_SHARE against the months before them, each pool with at least ``min_count`` upstream."""
+    current = str(Period.containing(as_of))
+    complete = [r for r in rows if r.month != current]
+    recent, earlier = complete[-RECENT_MONTHS:], complete[:-RECENT_MONTHS]
+    out: list[FunnelDrop] = []
+    for step in STEP_COUNTS:
+        now, up_now = pooled_rate(recent, step)
+        then, up_then = pooled_rate(earlier, step)
+        if now is None or then is None or up_now < min_count or up_then < min_count:
+            continue
+        if now.value == 0 or then.value == 0:
+            continue  # a fall to zero is a funnel break
+        if now.value < then.value * (1 - DROP_SHARE):
+            out.append(
+                FunnelDrop(
+                    recent[0].entity,
+                    step,
+                    tuple(r.month for r in recent),
+                    now,
+                    then,
+                    up_now,
+                    tuple(p for r in recent for p in r.provenance),
+                )
+            )
+    return out
+
+
+def drop_finding(info: EntityInfo, drop: FunnelDrop) -> Finding:
+    """The finding for a step whose conversion fell by more than DROP_SHARE."""
+    months = f"{drop.months[0]}..{drop.months[-1]}"
+    label = f"{drop.step[0]} → {drop.step[1]}"
+    return Finding(
+        id=f"marketing.funnel_drop:{info.id}:{drop.step[0]}-{drop.step[1]}:{drop.months[0]}",
+        rule="marketing.funnel_drop",
+        title=f"{info.name}: {label} conversion fell from {drop.before} to {drop.recent}",
+        severity=Severity.HIGH,
+        entity=info.id,
+        evidence=f"{drop.upstream} bookings reached {drop.step[0]} in {months} and {drop.recent} "
+        f"went on to {drop.step[1]}, against {drop.before} in the months before (a fall of more "
+        f"than {int(DROP_SHARE * 100)}%).",
+        recommendation="Find what changed at this step (price, terms, deposit, response time, "
+        "the form) and call five of the customers who stopped there.",
+        effort=Effort.HOURS,
+        impact=3,
+        shortfall=True,
+        tags=("marketing", "funnel"),
+        provenance=drop.provenance,
+        cost_tier=CostTier.ZERO_COST,
+    )
+
+
+#: Words in a note's step name that say which bookings stage it is.
+_STAGE_WORDS = (
+    ("inquiry", ("inquir", "enquir", "lead", "request", "contact")),
+    ("quoted", ("quote", "proposal", "estimate")),
+    ("booked", ("deposit", "book", "paid", "confirm", "sign", "won")),
+    ("completed", ("complet", "trip", "sail", "job done", "deliver")),
+)
+
+
+def stage_of(name: str) -> str | None:
+    """The bookings stage a note's funnel step names ("Quotes sent" -> quoted), or None."""
+    text = name.lower()
+    return next((stage for stage, words in _STAGE_WORDS if any(w in text for w in words)), None)
