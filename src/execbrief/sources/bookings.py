@@ -57,6 +57,9 @@ COLUMNS = (
             "enquiry date",
             "received",
             "lead date",
+            "timestamp",  # Google Forms: when the response was submitted
+            "submitted at",
+            "submission date",
         ),
         required=True,
     ),
@@ -69,17 +72,38 @@ COLUMNS = (
             "job date",
             "event date",
             "start date",
+            "preferred date",
             "date",
         ),
         required=False,
     ),
-    Column("status", ("booking status", "stage", "state"), required=True),
-    Column("amount", ("total", "price", "quote", "quoted amount", "value", "amount usd", "gross")),
+    # Not "state": on a form or a customer list that is the customer's address.
+    Column("status", ("booking status", "stage"), required=True),
+    # Not "quote": a jobs or CRM export's "Quote" is a quote number or link, not money.
+    Column("amount", ("total", "price", "quoted amount", "value", "amount usd", "gross")),
     Column("deposit", ("deposit paid", "deposit amount", "deposit received")),
-    Column("channel", ("source", "lead source", "platform", "booking channel", "origin")),
+    Column(
+        "channel",
+        (
+            "source",
+            "lead source",
+            "platform",
+            "booking channel",
+            "how did you hear about us",
+            "how did you hear about us?",
+            "how did you find us",
+            "referral source",
+            "referred by",
+        ),
+    ),
     Column("customer", ("customer name", "client", "client name", "guest", "guest name", "name")),
-    Column("units", ("quantity", "qty", "guests", "party size")),
+    # A charter (a job, a stay) is the unit: "party size", "guests", "pax" count people, not
+    # bookings, and are never read as units unless the config maps them (columns = { units = ...}).
+    Column("units", ("nights", "quantity", "qty")),
 )
+
+#: Headers that count people on a booking: ignored, and named as such in the column mapping.
+HEADCOUNT_HEADERS = ("party size", "guests", "pax", "number of guests", "group size", "people")
 
 #: Status words (compared lower-case, punctuation as spaces) and the funnel step they mean.
 STATUS_WORDS: dict[str, BookingStatus] = {
@@ -148,9 +172,10 @@ STATUS_WORDS: dict[str, BookingStatus] = {
 _SEPARATORS = re.compile(r"[\s_\-/.:]+")
 
 
-class BookingsOptions(tabular.TableOptions):
+class BookingsOptions(tabular.RowIdOptions):
     """``bookings = { path = ..., columns = {...}, date_format = "%m/%d/%Y", currency = "USD",
-    statuses = { "Paid in full" = "completed" } }``. ``statuses`` adds status words."""
+    statuses = { "Paid in full" = "completed" }, id = "row" }``. ``statuses`` adds status words;
+    ``id = "row"`` uses the line number as the booking id (an export with no id column)."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
 
@@ -196,17 +221,18 @@ def booking_from_row(
     where: Provenance,
     request: SourceRequest,
     options: BookingsOptions,
+    ids: tabular.UniqueIds | None = None,
 ) -> tuple[Booking, date]:
     """One booking from a row of canonical cells; ValueError says what is wrong with it."""
     code = tabular.currency(request, options)
-    fmt = options.date_format
-    ident = row.get("id", "").strip()
-    if not ident:
-        raise ValueError("empty booking id")
-    created = tabular.optional_date(row.get("created", ""), fmt, what="created date")
+    fmt = options.format_for
+    ident = (ids or tabular.UniqueIds("booking")).take(row, where, options)
+    created = tabular.optional_date(row.get("created", ""), fmt("created"), what="created date")
     if created is None:
         raise ValueError("empty created date; expected the date the booking or inquiry came in")
-    service = tabular.optional_date(row.get("service_date", ""), fmt, what="service date")
+    service = tabular.optional_date(
+        row.get("service_date", ""), fmt("service_date"), what="service date"
+    )
     status = status_of(row.get("status", ""), options.statuses)
     amount = tabular.optional_money(row.get("amount", ""), code, what="amount")
     deposit = tabular.optional_money(row.get("deposit", ""), code, what="deposit")
@@ -247,11 +273,22 @@ class BookingsSource(BaseSource):
         """Read every configured bookings file; bad rows are counted and quoted, never fatal."""
         options = request.spec.options
         opts = options if isinstance(options, BookingsOptions) else BookingsOptions()
+        ids = tabular.UniqueIds("booking")
 
         def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return booking_from_row(row, where, request, opts)
+            return booking_from_row(row, where, request, opts, ids)
 
-        return tabular.read_table(request, self.name, COLUMNS, mapper, opts, jsonl=True)
+        columns = columns_for(request.entity.kind, opts)
+        return tabular.read_table(request, self.name, columns, mapper, opts, jsonl=True)
+
+
+def columns_for(kind: str, options: BookingsOptions) -> tuple[Column, ...]:
+    """The columns read for an entity of ``kind``: a charter's units column is read only when it is
+    headed ``units`` or mapped in the config (a charter is one unit whatever its headcount)."""
+    columns = tabular.id_columns(COLUMNS, options)
+    if kind != "charter" or "units" in options.columns:
+        return columns
+    return tuple(Column("units") if c.name == "units" else c for c in columns)
 
 
 @hookimpl

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -51,15 +51,17 @@ class TableOptions(Model):
 
     ``columns`` maps a canonical column name to the header as written in the file
     (``columns = { created = "Booked At" }``); ``date_format`` is a ``strptime`` format for every
-    date column (ISO ``YYYY-MM-DD`` when unset); ``currency`` is the currency of the amounts (the
-    portfolio's when unset); ``delimiter`` forces the CSV delimiter (sniffed from the header when
-    unset).
+    date column (ISO ``YYYY-MM-DD`` when unset), or a table of formats by canonical column
+    (``date_format = { created = "%m/%d/%Y %H:%M:%S", service_date = "%m/%d/%Y" }``; a column not
+    named reads ISO dates); a time of day after a date is accepted whatever the format.
+    ``currency`` is the currency of the amounts (the portfolio's when unset); ``delimiter`` forces
+    the CSV delimiter (sniffed from the header when unset).
     """
 
     known_columns: ClassVar[tuple[str, ...]] = ()
 
     columns: dict[str, str] = Field(default_factory=dict)
-    date_format: str | None = None
+    date_format: str | dict[str, str] | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
 
@@ -70,8 +72,62 @@ class TableOptions(Model):
 
     @field_validator("date_format")
     @classmethod
-    def _format(cls, value: str | None) -> str | None:
+    def _format(cls, value: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        if isinstance(value, dict):
+            check_columns(value, cls.known_columns)
+            return {name: str(cells.check_date_format(fmt)) for name, fmt in value.items()}
         return cells.check_date_format(value)
+
+    def format_for(self, column: str) -> str | None:
+        """The ``strptime`` format of one date column (None: ISO dates)."""
+        if isinstance(self.date_format, dict):
+            return self.date_format.get(column)
+        return self.date_format
+
+    def any_format(self) -> str | None:
+        """A date format this table uses (to tell a data line from a header line)."""
+        if isinstance(self.date_format, dict):
+            return next(iter(self.date_format.values()), None)
+        return self.date_format
+
+
+class RowIdOptions(TableOptions):
+    """Options of a table whose rows carry an id (bookings, trips). ``id = "row"`` makes the row's
+    line number its id, for an export that has no id column (a Google Forms sheet)."""
+
+    id: Literal["row"] | None = None
+
+
+def id_columns(columns: Sequence[Column], options: RowIdOptions) -> tuple[Column, ...]:
+    """``columns`` as read under ``options``: with ``id = "row"`` there is no id column to find."""
+    if options.id != "row":
+        return tuple(columns)
+    return tuple(c for c in columns if c.name != "id")
+
+
+class UniqueIds:
+    """The ids seen so far in one source's files: a repeat is a row error naming both lines."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.first: dict[str, Provenance] = {}
+
+    def take(self, row: Mapping[str, str], where: Provenance, options: RowIdOptions) -> str:
+        """The row's id (its line with ``id = "row"``); ValueError when empty or seen before."""
+        if options.id == "row":
+            return f"row {where.line}"
+        ident = row.get("id", "").strip()
+        if not ident:
+            raise ValueError(f"empty {self.what} id")
+        seen = self.first.setdefault(ident, where)
+        if seen is not where:
+            at = f"line {seen.line}" if seen.source == where.source else seen.cite()
+            raise ValueError(
+                f"duplicate {self.what} id {ident[:40]!r}: {at} has it too, and this is line "
+                f"{where.line}; expected one row per {self.what} (give each its own id, or set "
+                'id = "row" when the export has no id column)'
+            )
+        return ident
 
 
 def check_columns(mapping: dict[str, str], known: Sequence[str]) -> dict[str, str]:
@@ -139,7 +195,7 @@ def read_table(
                 rows = _jsonl_rows(loc, columns, options.columns, bad)
             else:
                 table = open_table(
-                    loc, columns, options.columns, options.delimiter, options.date_format
+                    loc, columns, options.columns, options.delimiter, options.any_format()
                 )
                 rows = table.rows(bad)
             for line, row in rows:
@@ -168,17 +224,23 @@ def open_table(
     try:
         return CsvTable(loc, columns, mapping=mapping, delimiter=delimiter)
     except ReadError as exc:
-        if exc.line is None or "(found: " not in exc.message:
-            raise
-        if not _looks_like_data(loc, exc.line, delimiter, date_format):
-            raise
-        wanted = ", ".join(c.name for c in columns if c.required)
-        raise ReadError(
-            loc.display,
-            f"has no header line (line {exc.line} looks like data); expected a header naming the "
-            f"columns, at least {wanted}",
-            exc.line,
-        ) from None
+        headed = exc.line is not None and "(found: " in exc.message
+        if headed and _looks_like_data(loc, exc.line or 1, delimiter, date_format):
+            wanted = ", ".join(c.name for c in columns if c.required)
+            raise ReadError(
+                loc.display,
+                f"has no header line (line {exc.line} looks like data); expected a header naming "
+                f"the columns, at least {wanted}",
+                exc.line,
+            ) from None
+        if exc.message.startswith("has no 'id' column"):
+            raise ReadError(
+                loc.display,
+                exc.message + '; an export with no id column can use id = "row" (the line '
+                "number becomes the id)",
+                exc.line,
+            ) from None
+        raise
 
 
 def _looks_like_data(

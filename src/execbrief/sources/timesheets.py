@@ -23,6 +23,7 @@ from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import cells, tabular
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column
+from execbrief.values import Money
 
 TIME_COLUMNS = (
     Column("date", ("day", "work date", "entry date", "start date", "logged on"), required=True),
@@ -50,6 +51,20 @@ TIME_COLUMNS = (
     ),
     Column("billable", ("billable?", "is billable", "billable hours?")),
     Column("rate", ("hourly rate", "billable rate", "rate per hour", "bill rate", "rate usd")),
+    # Toggl's "Amount (USD)", Harvest's "Billable Amount", Clockify's "Billable Amount (USD)": the
+    # rate is derived as amount ÷ hours when there is no rate column.
+    Column(
+        "amount",
+        (
+            "amount usd",
+            "billable amount",
+            "billable amount usd",
+            "amount eur",
+            "amount gbp",
+            "amount cad",
+            "amount aud",
+        ),
+    ),
     Column(
         "invoice",
         (
@@ -151,7 +166,7 @@ def entry_from_row(
     row: Mapping[str, str], where: Provenance, request: SourceRequest, options: TimesheetOptions
 ) -> tuple[TimeEntry, date]:
     """One time entry from a row of canonical cells; ValueError says what is wrong."""
-    day = cells.parse_date(row.get("date", ""), options.date_format, what="date")
+    day = cells.parse_date(row.get("date", ""), options.format_for("date"), what="date")
     client = row.get("client", "").strip()
     if not client:
         raise ValueError("empty client")
@@ -159,18 +174,26 @@ def entry_from_row(
         billable = cells.parse_bool(row["billable"], what="billable")
     else:
         billable = options.default_billable
+    hours = hours_of(row.get("hours", ""))
+    code = tabular.currency(request, options)
+    rate = tabular.optional_money(row.get("rate", ""), code, what="rate")
+    derived = False
+    if "rate" not in row and row.get("amount", "").strip():
+        amount = tabular.money(row["amount"], code, what="amount")
+        if hours > 0:
+            rate, derived = Money((amount.amount / hours).quantize(Decimal("0.01")), code), True
     entry = TimeEntry(
         entity=request.entity.id,
         provenance=where,
         date=day,
         client=client,
         person=row.get("person", "").strip() or "unknown",
-        hours=hours_of(row.get("hours", "")),
+        hours=hours,
         billable=billable,
-        rate=tabular.optional_money(
-            row.get("rate", ""), tabular.currency(request, options), what="rate"
-        ),
+        rate=rate,
         invoice=invoice_ref(row.get("invoice", "")),
+        invoice_known="invoice" in row,
+        rate_derived=derived,
     )
     return entry, day
 
@@ -185,16 +208,16 @@ def invoice_from_row(
     client = row.get("client", "").strip()
     if not client:
         raise ValueError("empty client")
-    fmt = options.date_format
-    issued = cells.parse_date(row.get("issued", ""), fmt, what="issue date")
-    due = tabular.optional_date(row.get("due", ""), fmt, what="due date")
+    fmt = options.format_for
+    issued = cells.parse_date(row.get("issued", ""), fmt("issued"), what="issue date")
+    due = tabular.optional_date(row.get("due", ""), fmt("due"), what="due date")
     if due is None:
         due = issued + timedelta(days=options.terms_days)
     if due < issued:
         raise ValueError(
             f"due date {due.isoformat()} is before the issue date {issued.isoformat()}"
         )
-    paid = tabular.optional_date(row.get("paid_on", ""), fmt, what="paid date")
+    paid = tabular.optional_date(row.get("paid_on", ""), fmt("paid_on"), what="paid date")
     amount = tabular.money(
         row.get("amount", ""), tabular.currency(request, options), what="amount", negative_ok=True
     )
