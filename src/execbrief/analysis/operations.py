@@ -512,7 +512,8 @@ def billing_gap(
         hours([e for e in billable if e.rate is None]),
         invoiced,
         collected,
-        _pct(invoiced.amount, billable_value.amount),
+        # no invoices and an export that cannot say what was invoiced: realisation is unknown
+        _pct(invoiced.amount, billable_value.amount) if invoices or not unknown else None,
         _pct(collected.amount, invoiced.amount),
         aging,
         receivable,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from datetime import date
 from typing import Any, ClassVar
 
@@ -25,7 +25,7 @@ from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import tabular
 from execbrief.sources.base import BaseSource, Source, SourceRequest
-from execbrief.sources.files import Column
+from execbrief.sources.files import Column, normalize_header
 
 COLUMNS = (
     Column(
@@ -104,6 +104,7 @@ COLUMNS = (
 
 #: Headers that count people on a booking: ignored, and named as such in the column mapping.
 HEADCOUNT_HEADERS = ("party size", "guests", "pax", "number of guests", "group size", "people")
+_HEADCOUNT_KEYS = frozenset(normalize_header(h) for h in HEADCOUNT_HEADERS)
 
 #: Status words (compared lower-case, punctuation as spaces) and the funnel step they mean.
 STATUS_WORDS: dict[str, BookingStatus] = {
@@ -178,8 +179,21 @@ class BookingsOptions(tabular.RowIdOptions):
     ``id = "row"`` uses the line number as the booking id (an export with no id column)."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
+    source_kind: ClassVar[str] = "bookings"
 
     statuses: dict[str, BookingStatus] = Field(default_factory=dict)
+
+    def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
+        """Headcount columns left unread, and a units column that changes what a unit is."""
+        notes = [
+            f"{header!r} is a headcount, not units (a booking is one unit unless the config "
+            "maps units)"
+            for header in ignored
+            if normalize_header(header) in _HEADCOUNT_KEYS
+        ]
+        if "units" in fields and "units" in self.columns:
+            notes.append(f"units <- {self.columns['units']!r}: each booking counts that many units")
+        return notes
 
 
 def status_of(text: str, extra: Mapping[str, BookingStatus] | None = None) -> BookingStatus:
@@ -275,11 +289,18 @@ class BookingsSource(BaseSource):
         opts = options if isinstance(options, BookingsOptions) else BookingsOptions()
         ids = tabular.UniqueIds("booking")
 
-        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return booking_from_row(row, where, request, opts, ids)
+        def mapper(file_opts: Any) -> tabular.RowMapper:
+            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+                return booking_from_row(row, where, request, file_opts, ids)
 
-        columns = columns_for(request.entity.kind, opts)
-        return tabular.read_table(request, self.name, columns, mapper, opts, jsonl=True)
+            return read
+
+        def columns(file_opts: Any) -> tuple[Column, ...]:
+            return columns_for(request.entity.kind, file_opts)
+
+        return tabular.read_table(
+            request, self.name, columns, mapper, opts, jsonl=True, factory=True
+        )
 
 
 def columns_for(kind: str, options: BookingsOptions) -> tuple[Column, ...]:

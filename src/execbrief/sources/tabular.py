@@ -14,16 +14,17 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 from pydantic import Field, field_validator
 
 from execbrief.config import Model
-from execbrief.snapshot import Provenance, Record, SourceResult
-from execbrief.sources import cells
+from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceResult
+from execbrief.sources import cells, layouts
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.files import (
     Column,
@@ -59,8 +60,11 @@ class TableOptions(Model):
     """
 
     known_columns: ClassVar[tuple[str, ...]] = ()
+    #: The source kind whose layouts ``layout`` may name (``sources.layouts``).
+    source_kind: ClassVar[str] = ""
 
     columns: dict[str, str] = Field(default_factory=dict)
+    layout: str | None = None
     date_format: str | dict[str, str] | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
@@ -77,6 +81,15 @@ class TableOptions(Model):
             check_columns(value, cls.known_columns)
             return {name: str(cells.check_date_format(fmt)) for name, fmt in value.items()}
         return cells.check_date_format(value)
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, value: str | None) -> str | None:
+        return layouts.check(value, cls.source_kind) if cls.source_kind else value
+
+    def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
+        """What the way a file was read changes in its figures (shown beside the mapping)."""
+        return ()
 
     def format_for(self, column: str) -> str | None:
         """The ``strptime`` format of one date column (None: ISO dates)."""
@@ -173,34 +186,51 @@ def decimal(text: str, *, what: str) -> Decimal:
     return value
 
 
+#: Makes the row mapper for a file read under the given options (a layout's, merged).
+MapperFactory = Callable[["TableOptions"], RowMapper]
+#: The columns a source reads under the given options.
+ColumnsFor = Callable[["TableOptions"], Sequence[Column]]
+
+
 def read_table(
     request: SourceRequest,
     kind: str,
-    columns: Sequence[Column],
-    mapper: RowMapper,
+    columns: Sequence[Column] | ColumnsFor,
+    mapper: RowMapper | MapperFactory,
     options: TableOptions,
     *,
     jsonl: bool = False,
+    factory: bool = False,
 ) -> SourceResult:
-    """Read every configured file of one source into records; never raises for bad input."""
+    """Read every configured file of one source into records; never raises for bad input.
+
+    A CSV file whose header matches a known layout (``sources.layouts``, or the one the config
+    names) is read with that layout's options under the config's; with ``factory=True``,
+    ``columns`` and ``mapper`` are called with each file's options. Each CSV file's column
+    mapping goes in the result's ``mappings``.
+    """
     suffixes = (".csv", ".tsv", *(JSONL_SUFFIXES if jsonl else ()))
     locations, errors = expand(request, suffixes=suffixes)
     records: list[Record] = []
+    mappings: list[ColumnMapping] = []
     span = DateRange(request.as_of)
     for loc in locations:
         bad = RowErrors(loc)
         try:
             where = provenance(loc)
+            layout = file_layout(loc, kind, options)
+            opts = layouts.with_layout(options, layout)
+            wanted = columns(opts) if callable(columns) else columns
+            map_row = cast(RowMapper, mapper(opts) if factory else mapper)  # type: ignore[call-arg]
             if jsonl and loc.suffix in JSONL_SUFFIXES:
-                rows = _jsonl_rows(loc, columns, options.columns, bad)
+                rows = _jsonl_rows(loc, wanted, opts.columns, bad)
             else:
-                table = open_table(
-                    loc, columns, options.columns, options.delimiter, options.any_format()
-                )
+                table = open_table(loc, wanted, opts.columns, opts.delimiter, opts.any_format())
+                mappings.append(mapping_of(table, opts, layout))
                 rows = table.rows(bad)
             for line, row in rows:
                 try:
-                    record, day = mapper(row, where.at_line(line))
+                    record, day = map_row(row, where.at_line(line))
                 except ValueError as exc:
                     bad.add(line, str(exc))
                     continue
@@ -209,7 +239,44 @@ def read_table(
         except ReadError as exc:
             errors.append(exc.to_error(request, kind))
         errors.extend(bad.errors(request, kind))
-    return finish(request, kind, locations, records, errors, span)
+    result = finish(request, kind, locations, records, errors, span)
+    return replace(result, mappings=tuple(mappings))
+
+
+def file_layout(loc: Location, kind: str, options: Any) -> layouts.Layout | None:
+    """The layout a file is read with: the one the config names, else the one its header
+    matches, else None."""
+    named = getattr(options, "layout", None)
+    if named:
+        return layouts.named(named)
+    return layouts.sniff(loc, kind, getattr(options, "delimiter", None))
+
+
+def mapping_of(
+    table: CsvTable,
+    options: Any,
+    layout: layouts.Layout | None,
+    notes: Sequence[str] = (),
+) -> ColumnMapping:
+    """Which header of ``table`` went to which field, which were ignored, and the layout."""
+    used = set(table.index.values())
+    fields = [(name, table.header[i]) for name, i in table.index.items()]
+    if getattr(options, "id", None) == "row":
+        fields.insert(0, ("id", "(row number)"))
+    configured = tuple(name for name in getattr(options, "columns", {}) if name in table.index)
+    ignored = tuple(h for i, h in enumerate(table.header) if h.strip() and i not in used)
+    reading = getattr(options, "reading_notes", None)
+    found = {name for name, _ in fields}
+    extra = tuple(reading(found, ignored)) if callable(reading) else ()
+    return ColumnMapping(
+        source=table.loc.display,
+        header_line=table.header_line,
+        fields=tuple(fields),
+        ignored=ignored,
+        layout=layout.key if layout else None,
+        configured=configured,
+        notes=(*(layout.notes if layout else ()), *extra, *notes),
+    )
 
 
 def open_table(

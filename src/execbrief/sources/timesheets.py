@@ -10,7 +10,7 @@ Exports from time trackers read directly: Toggl's ``Duration`` (``1:30:00``), Ha
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -115,6 +115,8 @@ INVOICE_COLUMNS = (
     ),
 )
 
+#: The client of a non-billable entry that names none (internal time).
+NO_CLIENT = "(no client)"
 _CLOCK = re.compile(r"^(\d{1,4}):([0-5]\d)(?::([0-5]\d))?$")
 _NOT_INVOICED = frozenset(
     {"", "no", "n", "false", "0", "-", "none", "n/a", "unbilled", "not invoiced"}
@@ -126,8 +128,18 @@ class TimesheetOptions(tabular.TableOptions):
     default_billable = true }``. ``default_billable`` applies when the file has no billable column."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in TIME_COLUMNS)
+    source_kind: ClassVar[str] = "timesheets"
 
     default_billable: bool = True
+
+    def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
+        """A derived rate, and an export that cannot say what was invoiced."""
+        notes = []
+        if "amount" in fields and "rate" not in fields:
+            notes.append("rate = amount ÷ hours (the export has no rate column)")
+        if "invoice" not in fields:
+            notes.append("no invoice column: unbilled value unknown")
+        return notes
 
 
 class InvoiceOptions(tabular.TableOptions):
@@ -135,6 +147,7 @@ class InvoiceOptions(tabular.TableOptions):
     terms_days = 30 }``. ``terms_days`` gives the due date when the file has no due column."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in INVOICE_COLUMNS)
+    source_kind: ClassVar[str] = "invoices"
 
     terms_days: int = Field(default=30, ge=0, le=365)
 
@@ -168,12 +181,13 @@ def entry_from_row(
     """One time entry from a row of canonical cells; ValueError says what is wrong."""
     day = cells.parse_date(row.get("date", ""), options.format_for("date"), what="date")
     client = row.get("client", "").strip()
-    if not client:
-        raise ValueError("empty client")
     if "billable" in row:
         billable = cells.parse_bool(row["billable"], what="billable")
     else:
         billable = options.default_billable
+    if not client and billable:
+        raise ValueError("empty client on a billable entry")
+    client = client or NO_CLIENT  # internal time (Toggl and Clockify leave the client empty)
     hours = hours_of(row.get("hours", ""))
     code = tabular.currency(request, options)
     rate = tabular.optional_money(row.get("rate", ""), code, what="rate")
@@ -248,10 +262,13 @@ class TimesheetsSource(BaseSource):
         options = request.spec.options
         opts = options if isinstance(options, TimesheetOptions) else TimesheetOptions()
 
-        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return entry_from_row(row, where, request, opts)
+        def mapper(file_opts: Any) -> tabular.RowMapper:
+            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+                return entry_from_row(row, where, request, file_opts)
 
-        return tabular.read_table(request, self.name, TIME_COLUMNS, mapper, opts)
+            return read
+
+        return tabular.read_table(request, self.name, TIME_COLUMNS, mapper, opts, factory=True)
 
 
 class InvoicesSource(BaseSource):

@@ -58,6 +58,7 @@ class TripsOptions(tabular.RowIdOptions):
     """``trips = { path = ..., columns = {...}, date_format = ..., currency = ..., id = "row" }``."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
+    source_kind: ClassVar[str] = "trips"
 
 
 def trip_from_row(
@@ -108,11 +109,16 @@ class TripsSource(BaseSource):
         opts = options if isinstance(options, TripsOptions) else TripsOptions()
         ids = tabular.UniqueIds("trip")
 
-        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return trip_from_row(row, where, request, opts, ids)
+        def mapper(file_opts: Any) -> tabular.RowMapper:
+            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+                return trip_from_row(row, where, request, file_opts, ids)
 
-        columns = tabular.id_columns(COLUMNS, opts)
-        return tabular.read_table(request, self.name, columns, mapper, opts)
+            return read
+
+        def columns(file_opts: Any) -> tuple[Column, ...]:
+            return tabular.id_columns(COLUMNS, file_opts)
+
+        return tabular.read_table(request, self.name, columns, mapper, opts, factory=True)
 
 
 @hookimpl
