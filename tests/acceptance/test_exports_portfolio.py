@@ -168,3 +168,19 @@ def test_every_report_builds_and_says_how_the_exports_were_read(runs: dict[str, 
         flat = " ".join(text.split())
         assert "'Party size' is a headcount, not units" in flat, name
         assert "rate = amount ÷ hours" in flat, name
+
+
+def test_a_report_built_from_stale_sources_says_so_in_one_line(portfolio: Path) -> None:
+    """Item 5: as of 2026-12-20 the Toggl log (newest 2026-11-03, 47 days) and the Harvest report
+    (newest 2026-10-10, 71 days) are over the 45-day limit: the billing brief says so once."""
+    result = _run("build", "-c", str(portfolio), "--as-of", "2026-12-20", "--report", "billing")
+    assert result.exit_code == 0
+    flat = " ".join(result.stdout.split())
+    line = (
+        "Stale or failed sources: gannet-advisory timesheets is 47 days old, heron-consulting "
+        "timesheets is 71 days old; figures from them may be out of date or missing."
+    )
+    assert flat.count(line) == 1
+    cfo = " ".join(_run("build", "-c", str(portfolio), "--as-of", "2026-12-20", "--report", "cfo")
+                   .stdout.split())  # fmt: skip
+    assert "puffin-charters ledger is 51 days old, gannet-advisory ledger is 61 days old" in cfo

@@ -13,7 +13,7 @@ from execbrief.analysis.base import Analysis
 from execbrief.config import Config, NoOptions
 from execbrief.document import Brief, Bullet, Document, Paragraph, Section
 from execbrief.findings import AnalysisResult
-from execbrief.snapshot import Snapshot
+from execbrief.snapshot import Provenance, Snapshot
 from execbrief.values import Period
 
 A = TypeVar("A", bound=AnalysisResult)
@@ -96,6 +96,8 @@ class BaseReport:
         the parts of the brief layer the report chooses (the rest is derived). A column mapping
         that changes what a figure means (units, amount, rate) is added to the method note."""
         sections = with_mapping_note(tuple(sections), ctx.snapshot)
+        if self.name != "ceo":  # the CEO briefing lists every source problem on its own
+            warnings = (*source_problems(ctx.snapshot, self.name), *warnings)
         return Document(
             report=self.name,
             title=self.title,
@@ -158,3 +160,43 @@ def with_mapping_note(sections: tuple[Section, ...], snapshot: Snapshot) -> tupl
             changed = Section(section.title, (*section.blocks, note), section.id)
             return (*sections[:index], changed, *sections[index + 1 :])
     return (*sections, Section("Method", (note,), "method"))
+
+
+#: The source kinds each built-in report's figures come from (a report not named: every kind).
+REPORT_SOURCES: dict[str, tuple[str, ...]] = {
+    "cfo": ("ledger",),
+    "accounting": ("ledger", "bookings"),
+    "billing": ("timesheets", "invoices"),
+    "operations": ("trips",),
+    "rental": ("bookings", "ledger"),
+    "cmo": ("bookings", "subscribers", "site", "handoff"),
+    "cto": ("code", "env", "aws", "site"),
+}
+
+
+def source_problems(snapshot: Snapshot, report: str) -> tuple[Bullet, ...]:
+    """One warning line naming every stale or failed source this report's figures use."""
+    kinds = REPORT_SOURCES.get(report)
+    parts: list[str] = []
+    cites: list[Provenance] = []
+    for result in snapshot.results:
+        if kinds is not None and result.kind not in kinds:
+            continue
+        fresh = result.freshness
+        if not result.ok:
+            parts.append(f"{result.entity} {result.kind} failed")
+        elif fresh is not None and fresh.stale:
+            parts.append(f"{result.entity} {result.kind} is {fresh.age_days} days old")
+        else:
+            continue
+        cites.extend(Provenance(path) for path in result.paths[:1])
+    if not parts:
+        return ()
+    return (
+        Bullet(
+            "Stale or failed sources: "
+            + ", ".join(parts)
+            + "; figures from them may be out of date or missing.",
+            tuple(cites),
+        ),
+    )

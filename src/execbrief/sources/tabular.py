@@ -56,7 +56,8 @@ class TableOptions(Model):
     (``date_format = { created = "%m/%d/%Y %H:%M:%S", service_date = "%m/%d/%Y" }``; a column not
     named reads ISO dates); a time of day after a date is accepted whatever the format.
     ``currency`` is the currency of the amounts (the portfolio's when unset); ``delimiter`` forces
-    the CSV delimiter (sniffed from the header when unset).
+    the CSV delimiter (sniffed from the header when unset); ``layout`` names a known export layout
+    (``sources.layouts``; recognised from the header when unset).
     """
 
     known_columns: ClassVar[tuple[str, ...]] = ()
