@@ -427,6 +427,7 @@ def check(
                 "config": str(loaded.config.path),
                 "sources": len(snapshot.results),
                 "problems": problems,
+                "mappings": column_mappings(snapshot),
                 "delivery": delivery,
             }
         )
@@ -445,6 +446,7 @@ def check(
             status = "[green]ok[/]" if not notes else "[red]" + escape("; ".join(notes)) + "[/]"
             table.add_row(result.entity, result.kind, str(len(result.records)), status)
         out.print(table)
+        print_mappings(snapshot)
         print_delivery_check(delivery)
     sys.exit(1 if problems or not delivery["ok"] else 0)
 
@@ -627,6 +629,7 @@ def collect_command(
         if not out.is_terminal:
             out.width = max(out.width, 120)  # piped output: keep rows whole
         out.print(table)
+        print_mappings(snapshot)
         errors = snapshot.errors()
         if errors:
             out.print(f"\n[bold]{len(errors)} source error{'s' if len(errors) != 1 else ''}[/]")
@@ -636,6 +639,41 @@ def collect_command(
                 out.print(error.describe(), markup=False)
     if strict and (snapshot.errors() or snapshot.stale_sources()):
         sys.exit(1)
+
+
+def column_mappings(snapshot: Any) -> list[dict[str, Any]]:
+    """Per table file: which header went to which field, which were ignored, the layout."""
+    return [
+        {
+            "entity": result.entity,
+            "source": result.kind,
+            "file": mapping.source,
+            "header_line": mapping.header_line,
+            "layout": mapping.layout,
+            "fields": dict(mapping.fields),
+            "configured": list(mapping.configured),
+            "ignored": list(mapping.ignored),
+            "notes": list(mapping.notes),
+        }
+        for result in snapshot.results
+        for mapping in result.mappings
+    ]
+
+
+def print_mappings(snapshot: Any) -> None:
+    """The column mapping of every table file, one line each (so a misread is seen first)."""
+    lines = [
+        (result.entity, result.kind, mapping)
+        for result in snapshot.results
+        for mapping in result.mappings
+    ]
+    if not lines:
+        return
+    out = console()
+    out.print("\n[bold]How the table files were read[/] (field <- header as written)")
+    for entity, kind, mapping in lines:
+        out.print(f"{entity} {kind}: ", end="", markup=False)
+        out.print(mapping.describe(), markup=False, highlight=False)
 
 
 def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = False) -> None:
@@ -682,9 +720,13 @@ def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = 
             finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
         )
     out.print(table)
-    table = Table(title=f"Figures in the reports of run {latest['run_id']}")
-    for column in ("report", "entity", "figure", "value"):
-        table.add_column(column)
+    table = fitting_table(
+        f"Figures in the reports of run {latest['run_id']}",
+        ("report", "entity", "figure", "value"),
+        wide=wide,
+        limits={"report": 10, "entity": 16, "value": 18},
+        keep=("value",),
+    )
     for figure in seen["figures"]:
         if figure["run_id"] == latest["run_id"] and report in (None, figure["report"]):
             table.add_row(figure["report"], figure["entity"] or "", figure["label"], figure["text"])

@@ -41,6 +41,7 @@ TAGS: dict[str, str] = {
     "source_error": "execbrief.snapshot:SourceError",
     "freshness": "execbrief.snapshot:Freshness",
     "source_result": "execbrief.snapshot:SourceResult",
+    "column_mapping": "execbrief.snapshot:ColumnMapping",
     "entity_info": "execbrief.snapshot:EntityInfo",
     "snapshot": "execbrief.snapshot:Snapshot",
     "metric": "execbrief.findings:Metric",

@@ -96,8 +96,39 @@ class Freshness:
 
 
 @dataclass(frozen=True)
+class ColumnMapping:
+    """How one table file was read: which header went to which field, which were ignored, and
+    which known export layout was recognised (``collect`` and ``check`` show it).
+
+    ``fields`` pairs a canonical field with the header as written (``("created", "Timestamp")``;
+    ``"(row number)"`` when ``id = "row"``); ``configured`` names the fields the config or the
+    layout mapped rather than an alias; ``notes`` say what a reading changes (``rate = Amount
+    (USD) ÷ hours``).
+    """
+
+    source: str
+    header_line: int | None
+    fields: tuple[tuple[str, str], ...]
+    ignored: tuple[str, ...] = ()
+    layout: str | None = None
+    configured: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line: ``form.csv (layout google-forms): created <- Timestamp, ...; ignored: ...``."""
+        head = self.source + (f" (layout {self.layout})" if self.layout else "")
+        text = head + ": " + ", ".join(f"{name} <- {header}" for name, header in self.fields)
+        if self.ignored:
+            text += "; ignored: " + ", ".join(self.ignored)
+        if self.notes:
+            text += "; " + "; ".join(self.notes)
+        return text
+
+
+@dataclass(frozen=True)
 class SourceResult:
-    """What one source kind produced for one entity."""
+    """What one source kind produced for one entity; ``mappings`` say how each table file's
+    columns were read."""
 
     entity: str
     kind: str
@@ -107,6 +138,7 @@ class SourceResult:
     freshness: Freshness | None = None
     first_date: date | None = None
     last_date: date | None = None
+    mappings: tuple[ColumnMapping, ...] = ()
 
     @property
     def ok(self) -> bool:

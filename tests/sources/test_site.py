@@ -444,3 +444,15 @@ def test_any_page_content_never_raises(tmp_path: Path, body: bytes | str) -> Non
     write(folder, "index.html", body)
     result = SiteSource().collect(make_request(tmp_path, "fuzz"))
     assert all(isinstance(r, SitePage | SiteFile | LocalBusiness) for r in result.records)
+
+
+def test_form_action_is_not_a_link(tmp_path: Path) -> None:
+    """A form posts to a server route (issue 14): /quote is not a link to a missing file."""
+    write(
+        tmp_path,
+        "site/index.html",
+        '<html><body><form action="/quote" method="post"><input name="n"></form>'
+        '<a href="gone.html">x</a></body></html>',
+    )
+    page = pages(collect(tmp_path))["index.html"]
+    assert page.broken_links == ("gone.html",)

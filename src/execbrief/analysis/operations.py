@@ -211,6 +211,13 @@ class BillingGap:
     window: tuple[str, ...]
     clients: tuple[ClientShare, ...]
     provenance: tuple[Provenance, ...] = ()
+    #: Billable hours from exports with no invoice column: billed or not is unknown, not "no".
+    invoice_unknown_hours: Decimal = Decimal(0)
+
+    @property
+    def unbilled_known(self) -> bool:
+        """False when some billable time comes from an export that cannot say what was invoiced."""
+        return not self.invoice_unknown_hours
 
 
 @dataclass(frozen=True)
@@ -486,7 +493,8 @@ def billing_gap(
         return sum((e.hours for e in items), Decimal(0))
 
     invoiced_entries = [e for e in billable if e.invoice]
-    unbilled = [e for e in billable if not e.invoice]
+    unbilled = [e for e in billable if not e.invoice and e.invoice_known]
+    unknown = [e for e in billable if not e.invoice and not e.invoice_known]
     by_client: dict[str, Money] = defaultdict(lambda: Money(0, currency))
     for e in unbilled:
         if e.rate is not None:
@@ -535,7 +543,8 @@ def billing_gap(
         hours([e for e in billable if e.rate is None]),
         invoiced,
         collected,
-        _pct(invoiced.amount, billable_value.amount),
+        # no invoices and an export that cannot say what was invoiced: realisation is unknown
+        _pct(invoiced.amount, billable_value.amount) if invoices or not unknown else None,
         _pct(collected.amount, invoiced.amount),
         aging,
         receivable,
@@ -543,6 +552,7 @@ def billing_gap(
         tuple(str(p) for p in window),
         clients,
         books.cite(entries) + books.cite(invoices),
+        hours(unknown),
     )
 
 
@@ -872,14 +882,14 @@ BILLING_METRICS: tuple[MetricSpec[BillingGap], ...] = (
     MetricSpec(
         "billing.unbilled",
         "Unbilled work",
-        lambda b: b.unbilled_value.quantize(),
+        lambda b: b.unbilled_value.quantize() if b.unbilled_known else None,
         "Σ hours × rate of billable entries with no invoice",
         cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),
     ),
     MetricSpec(
         "billing.unbilled_hours",
         "Unbilled hours",
-        lambda b: b.unbilled_hours,
+        lambda b: b.unbilled_hours if b.unbilled_known else None,
         "Σ hours of billable entries with no invoice",
         "h",
         cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),

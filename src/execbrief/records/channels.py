@@ -236,7 +236,8 @@ CATALOGUE: tuple[Channel, ...] = (
     # by email; in notes and configs "email" is the email list)
     Channel("phone", "Phone", _K.OFFLINE, spellings=("phone", "telephone", "call", "phone call")),
     Channel("walk-up", "Walk-up", _K.OFFLINE, spellings=("walk-up", "walk in")),
-    Channel("referral", "Referral", _K.OFFLINE, spellings=("referral", "word of mouth")),
+    # "How did you hear about us?" answers: a friend, family, word of mouth are all referrals
+    Channel("referral", "Referral", _K.OFFLINE, spellings=("referral", "referred", "referred by a friend", "word of mouth", "friend", "friends", "a friend", "from a friend", "friend or family", "friends and family", "friends family", "family", "family member", "colleague", "recommendation", "recommended", "personal recommendation")),
     Channel("repeat", "Repeat customer", _K.OFFLINE, spellings=("repeat",)),
     Channel("concierge", "Concierge", _K.OFFLINE, spellings=("concierge", "hotel", "hotel concierge", "concierge desk")),
     Channel("email", "Email inquiry", _K.OFFLINE, spellings=("email", "e-mail")),
@@ -293,6 +294,10 @@ def find(text: str, booking: bool = False) -> Channel | None:
     ):
         if len(spelling) >= 5 and spelling in key:
             return listing[spelling]
+    if booking:  # a form's free answer: "A friend told me", "Word of mouth (neighbour)"
+        for spelling in sorted(offline, key=lambda s: -len(s)):
+            if len(spelling) >= 6 and spelling in key:
+                return offline[spelling]
     return None
 
 

@@ -12,7 +12,12 @@ from execbrief.values import Money
 
 @dataclass(frozen=True)
 class TimeEntry(Record):
-    """Hours logged by a person for a client; ``invoice`` is set once billed."""
+    """Hours logged by a person for a client; ``invoice`` is set once billed.
+
+    ``invoice_known`` is False when the export has no invoice column at all (a Toggl or Clockify
+    time-entries export): whether the entry was billed is then unknown, not "no".
+    ``rate_derived`` is True when the rate is the row's amount ÷ its hours (no rate column).
+    """
 
     date: date
     client: str
@@ -21,6 +26,8 @@ class TimeEntry(Record):
     billable: bool
     rate: Money | None
     invoice: str | None = None
+    invoice_known: bool = True
+    rate_derived: bool = False
 
 
 @dataclass(frozen=True)

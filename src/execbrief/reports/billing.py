@@ -5,6 +5,9 @@ from the ``operations`` analysis.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 from execbrief.analysis.operations import BillingGap, OperationsResult
 from execbrief.document import (
     Block,
@@ -19,8 +22,10 @@ from execbrief.document import (
 )
 from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief
+from execbrief.records.timesheets import TimeEntry
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
+from execbrief.snapshot import Provenance
 
 
 class BillingReport(BaseReport):
@@ -42,13 +47,7 @@ class BillingReport(BaseReport):
         sections: list[Section] = []
         for gap in ops.billing:
             name = names.get(gap.entity, gap.entity)
-            summary.append(
-                Bullet(
-                    f"{name}: {brief(gap.unbilled_value)} of work is logged but not invoiced "
-                    f"({gap.unbilled_hours.normalize():f} h).",
-                    tuple(e.provenance for e in gap.unbilled_entries[:4]),
-                )
-            )
+            summary.append(_unbilled_bullet(gap, name))
             overdue = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
             if overdue:
                 summary.append(
@@ -100,6 +99,19 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
             Row(("Billable time logged", gap.billable_hours, gap.billable_value.quantize())),
             Row(("  of which invoiced", gap.invoiced_hours, gap.invoiced_hours_value.quantize())),
             Row(("  of which not invoiced", gap.unbilled_hours, gap.unbilled_value.quantize())),
+            *(
+                ()
+                if gap.unbilled_known
+                else (
+                    Row(
+                        (
+                            "  invoiced or not: unknown (the export has no invoice column)",
+                            gap.invoice_unknown_hours,
+                            None,
+                        )
+                    ),
+                )
+            ),
             Row(("Non-billable time", gap.non_billable_hours, None)),
         ),
         "Logged against invoiced time (whole log to the as-of date)",
@@ -119,27 +131,7 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
         logged,
     ]
     if gap.unbilled_entries:
-        blocks.append(
-            Table(
-                ("Date", "Client", "Person", "Hours", "Rate", "Value"),
-                tuple(
-                    Row(
-                        (
-                            e.date,
-                            e.client,
-                            e.person,
-                            e.hours,
-                            e.rate,
-                            (e.rate * e.hours).quantize() if e.rate else None,
-                        ),
-                        (e.provenance,),
-                    )
-                    for e in gap.unbilled_entries
-                ),
-                "Unbilled entries",
-                ("l", "l", "l", "r", "r", "r"),
-            )
-        )
+        blocks.append(_unbilled_table(gap))
     blocks.append(
         Table(
             ("Days past due", "Amount", "Invoices"),
@@ -170,3 +162,57 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
 def register_reports() -> list[Report]:
     """The client billing audit."""
     return [BillingReport()]
+
+
+def _unbilled_bullet(gap: BillingGap, name: str) -> Bullet:
+    """The brief's line on unbilled work; "unknown", never $0, when the export cannot tell."""
+    cites = tuple(e.provenance for e in gap.unbilled_entries[:4]) or gap.provenance[:2]
+    if gap.unbilled_known:
+        return Bullet(
+            f"{name}: {brief(gap.unbilled_value)} of work is logged but not invoiced "
+            f"({gap.unbilled_hours.normalize():f} h).",
+            cites,
+        )
+    text = (
+        f"{name}: unbilled value unknown (the export has no invoice column); "
+        f"{gap.invoice_unknown_hours.normalize():f} billable h logged"
+    )
+    if gap.unbilled_hours:
+        text += (
+            f", and {brief(gap.unbilled_value)} ({gap.unbilled_hours.normalize():f} h) not "
+            "invoiced in the files that have one"
+        )
+    return Bullet(text + ".", cites)
+
+
+def _unbilled_table(gap: BillingGap) -> Table:
+    """Unbilled work by client and month (one row per client-month, not one per entry), each row
+    citing the lines of its entries."""
+    groups: dict[tuple[str, str], list[TimeEntry]] = defaultdict(list)
+    for e in gap.unbilled_entries:
+        groups[(e.client, f"{e.date:%Y-%m}")].append(e)
+    rows = []
+    for (client, month), entries in sorted(groups.items()):
+        hours = sum((e.hours for e in entries), Decimal(0))
+        valued = [e.rate * e.hours for e in entries if e.rate is not None]
+        value = sum(valued[1:], valued[0]).quantize() if valued else None
+        rows.append(Row((client, month, len(entries), hours, value), _spans(entries)))
+    return Table(
+        ("Client", "Month", "Entries", "Hours", "Value"),
+        tuple(rows),
+        "Unbilled work by client and month",
+        ("l", "l", "r", "r", "r"),
+    )
+
+
+def _spans(entries: list[TimeEntry]) -> tuple[Provenance, ...]:
+    """One citation per file: the first to the last line of the entries in it."""
+    lines: dict[str, list[Provenance]] = defaultdict(list)
+    for e in entries:
+        lines[e.provenance.source].append(e.provenance)
+    spans = []
+    for found in lines.values():
+        numbers = [p.line for p in found if p.line is not None]
+        first = found[0]
+        spans.append(first.at_line(min(numbers), max(numbers)) if numbers else first)
+    return tuple(spans)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from datetime import date
 from typing import Any, ClassVar
 
@@ -25,7 +25,7 @@ from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import tabular
 from execbrief.sources.base import BaseSource, Source, SourceRequest
-from execbrief.sources.files import Column
+from execbrief.sources.files import Column, normalize_header
 
 COLUMNS = (
     Column(
@@ -57,6 +57,9 @@ COLUMNS = (
             "enquiry date",
             "received",
             "lead date",
+            "timestamp",  # Google Forms: when the response was submitted
+            "submitted at",
+            "submission date",
         ),
         required=True,
     ),
@@ -69,17 +72,39 @@ COLUMNS = (
             "job date",
             "event date",
             "start date",
+            "preferred date",
             "date",
         ),
         required=False,
     ),
-    Column("status", ("booking status", "stage", "state"), required=True),
-    Column("amount", ("total", "price", "quote", "quoted amount", "value", "amount usd", "gross")),
+    # Not "state": on a form or a customer list that is the customer's address.
+    Column("status", ("booking status", "stage"), required=True),
+    # Not "quote": a jobs or CRM export's "Quote" is a quote number or link, not money.
+    Column("amount", ("total", "price", "quoted amount", "value", "amount usd", "gross")),
     Column("deposit", ("deposit paid", "deposit amount", "deposit received")),
-    Column("channel", ("source", "lead source", "platform", "booking channel", "origin")),
+    Column(
+        "channel",
+        (
+            "source",
+            "lead source",
+            "platform",
+            "booking channel",
+            "how did you hear about us",
+            "how did you hear about us?",
+            "how did you find us",
+            "referral source",
+            "referred by",
+        ),
+    ),
     Column("customer", ("customer name", "client", "client name", "guest", "guest name", "name")),
-    Column("units", ("quantity", "qty", "guests", "party size")),
+    # A charter (a job, a stay) is the unit: "party size", "guests", "pax" count people, not
+    # bookings, and are never read as units unless the config maps them (columns = { units = ...}).
+    Column("units", ("nights", "quantity", "qty")),
 )
+
+#: Headers that count people on a booking: ignored, and named as such in the column mapping.
+HEADCOUNT_HEADERS = ("party size", "guests", "pax", "number of guests", "group size", "people")
+_HEADCOUNT_KEYS = frozenset(normalize_header(h) for h in HEADCOUNT_HEADERS)
 
 #: Status words (compared lower-case, punctuation as spaces) and the funnel step they mean.
 STATUS_WORDS: dict[str, BookingStatus] = {
@@ -148,13 +173,27 @@ STATUS_WORDS: dict[str, BookingStatus] = {
 _SEPARATORS = re.compile(r"[\s_\-/.:]+")
 
 
-class BookingsOptions(tabular.TableOptions):
+class BookingsOptions(tabular.RowIdOptions):
     """``bookings = { path = ..., columns = {...}, date_format = "%m/%d/%Y", currency = "USD",
-    statuses = { "Paid in full" = "completed" } }``. ``statuses`` adds status words."""
+    statuses = { "Paid in full" = "completed" }, id = "row" }``. ``statuses`` adds status words;
+    ``id = "row"`` uses the line number as the booking id (an export with no id column)."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
+    source_kind: ClassVar[str] = "bookings"
 
     statuses: dict[str, BookingStatus] = Field(default_factory=dict)
+
+    def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
+        """Headcount columns left unread, and a units column that changes what a unit is."""
+        notes = [
+            f"{header!r} is a headcount, not units (a booking is one unit unless the config "
+            "maps units)"
+            for header in ignored
+            if normalize_header(header) in _HEADCOUNT_KEYS
+        ]
+        if "units" in fields and "units" in self.columns:
+            notes.append(f"units <- {self.columns['units']!r}: each booking counts that many units")
+        return notes
 
 
 def status_of(text: str, extra: Mapping[str, BookingStatus] | None = None) -> BookingStatus:
@@ -196,17 +235,18 @@ def booking_from_row(
     where: Provenance,
     request: SourceRequest,
     options: BookingsOptions,
+    ids: tabular.UniqueIds | None = None,
 ) -> tuple[Booking, date]:
     """One booking from a row of canonical cells; ValueError says what is wrong with it."""
     code = tabular.currency(request, options)
-    fmt = options.date_format
-    ident = row.get("id", "").strip()
-    if not ident:
-        raise ValueError("empty booking id")
-    created = tabular.optional_date(row.get("created", ""), fmt, what="created date")
+    fmt = options.format_for
+    ident = (ids or tabular.UniqueIds("booking")).take(row, where, options)
+    created = tabular.optional_date(row.get("created", ""), fmt("created"), what="created date")
     if created is None:
         raise ValueError("empty created date; expected the date the booking or inquiry came in")
-    service = tabular.optional_date(row.get("service_date", ""), fmt, what="service date")
+    service = tabular.optional_date(
+        row.get("service_date", ""), fmt("service_date"), what="service date"
+    )
     status = status_of(row.get("status", ""), options.statuses)
     amount = tabular.optional_money(row.get("amount", ""), code, what="amount")
     deposit = tabular.optional_money(row.get("deposit", ""), code, what="deposit")
@@ -247,11 +287,29 @@ class BookingsSource(BaseSource):
         """Read every configured bookings file; bad rows are counted and quoted, never fatal."""
         options = request.spec.options
         opts = options if isinstance(options, BookingsOptions) else BookingsOptions()
+        ids = tabular.UniqueIds("booking")
 
-        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return booking_from_row(row, where, request, opts)
+        def mapper(file_opts: Any) -> tabular.RowMapper:
+            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+                return booking_from_row(row, where, request, file_opts, ids)
 
-        return tabular.read_table(request, self.name, COLUMNS, mapper, opts, jsonl=True)
+            return read
+
+        def columns(file_opts: Any) -> tuple[Column, ...]:
+            return columns_for(request.entity.kind, file_opts)
+
+        return tabular.read_table(
+            request, self.name, columns, mapper, opts, jsonl=True, factory=True
+        )
+
+
+def columns_for(kind: str, options: BookingsOptions) -> tuple[Column, ...]:
+    """The columns read for an entity of ``kind``: a charter's units column is read only when it is
+    headed ``units`` or mapped in the config (a charter is one unit whatever its headcount)."""
+    columns = tabular.id_columns(COLUMNS, options)
+    if kind != "charter" or "units" in options.columns:
+        return columns
+    return tuple(Column("units") if c.name == "units" else c for c in columns)
 
 
 @hookimpl

@@ -51,7 +51,7 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
         raise ValueError(f"empty {what}")
     try:
         if fmt:
-            return datetime.strptime(value, fmt).date()
+            return _strptime_date(value, fmt)
         if len(value) > 10 and value[10] in "T ":
             value = value[:10]
         if _YMD_SLASHED.match(value):  # 2026/11/20 and 2026.11.20 are unambiguous too
@@ -66,6 +66,34 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
         if not fmt and _DAY_MONTH.match(value):
             expected += ' (for this layout set date_format, e.g. "%m/%d/%Y" or "%d/%m/%Y")'
         raise ValueError(f"bad {what} {text.strip()[:40]!r}; expected {expected}") from None
+
+
+_TRAILING_TIME = re.compile(
+    r"^(?P<day>.+?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?$"
+)
+
+
+def _strptime_date(value: str, fmt: str) -> date:
+    """``value`` read with ``fmt``; a time of day after the date (``11/3/2025 11:05:35``,
+    ``2025-11-03T11:05``) is accepted whatever the format, and so is a date alone where the format
+    also has a time (Google Forms writes ``12/5/2025`` beside ``11/3/2025 11:05:35``)."""
+    try:
+        return datetime.strptime(value, fmt).date()
+    except ValueError:
+        pass
+    match = _TRAILING_TIME.match(value)
+    if match:
+        try:
+            return datetime.strptime(match["day"].strip(), fmt).date()
+        except ValueError:
+            pass
+    day_part = fmt.split("%H", 1)[0].split("%I", 1)[0].rstrip(" T")
+    if day_part != fmt and day_part:
+        try:
+            return datetime.strptime(match["day"].strip() if match else value, day_part).date()
+        except ValueError:
+            pass
+    raise ValueError(value)
 
 
 def parse_amount(text: str, *, what: str = "amount") -> Decimal:

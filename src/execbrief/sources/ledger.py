@@ -16,7 +16,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -26,7 +26,8 @@ from pydantic import Field, field_validator
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
-from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceError, SourceResult
+from execbrief.sources import layouts
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.beancount_files import IncludeGraph, include_graph
 from execbrief.sources.cells import check_date_format, parse_amount, parse_date
@@ -44,6 +45,7 @@ from execbrief.sources.files import (
     provenance,
     read_text,
 )
+from execbrief.sources.tabular import file_layout, mapping_of
 from execbrief.values import Money
 
 KIND = "ledger"
@@ -219,6 +221,13 @@ class LedgerOptions(Model):
     double_entry: bool = False
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     grouped: bool = False
+    #: A known export layout (``sources.layouts``); recognised from the header when unset.
+    layout: str | None = None
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, value: str | None) -> str | None:
+        return layouts.check(value, KIND)
 
     @field_validator("columns")
     @classmethod
@@ -581,6 +590,7 @@ class LedgerSource(BaseSource):
         records: list[Record] = []
         span = DateRange(request.as_of)
         first_source: str | None = None
+        mappings: list[ColumnMapping] = []
         graphs = _beancount_graphs(request, locations, errors)
         for loc in locations:
             try:
@@ -589,7 +599,7 @@ class LedgerSource(BaseSource):
                         continue  # refused, or read as an include of another configured ledger
                     read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
                 else:
-                    read = _read_csv(request, options, loc, book, cash, span)
+                    read = _read_csv(request, options, loc, book, cash, span, mappings)
             except ReadError as exc:
                 errors.append(exc.to_error(request, KIND))
                 continue
@@ -613,7 +623,8 @@ class LedgerSource(BaseSource):
             first_source = first_source or "portfolio.toml"
         records.extend(cash.records(request, options.currency or request.currency, first_source))
         errors.extend(_unanchored(request, cash, first_source))
-        return finish(request, KIND, locations, records, errors, span)
+        result = finish(request, KIND, locations, records, errors, span)
+        return replace(result, mappings=tuple(mappings))
 
 
 def _unanchored(request: SourceRequest, cash: _Cash, source: str | None) -> list[SourceError]:
@@ -667,9 +678,18 @@ def _read_csv(
     book: AccountBook,
     cash: _Cash,
     span: DateRange,
+    mappings: list[ColumnMapping] | None = None,
 ) -> tuple[list[Record], list[SourceError]]:
-    """Transactions and balances of one CSV ledger; its balances and cash moves join ``cash``."""
+    """Transactions and balances of one CSV ledger; its balances and cash moves join ``cash``.
+    A known bank layout (``sources.layouts``) sets the options the config leaves unset, and its
+    running balance column gives one balance assertion per date."""
+    layout = file_layout(loc, KIND, options)
+    options = layouts.with_layout(options, layout)
     reader = _CsvLedger(request, options, loc, book, span)
+    if layout is not None and layout.balance and "balance" in reader.table.index:
+        reader.running = []
+    if mappings is not None:
+        mappings.append(mapping_of(reader.table, options, layout))
     for line, row in reader.table.rows(reader.bad):
         if options.grouped and reader.grouped_row(line, row):
             continue
@@ -683,6 +703,10 @@ def _read_csv(
     if problem is not None:
         raise ReadError(loc.display, problem)
     reader.settle_cash()
+    for line, day, amount in layouts.running_balances(reader.running or []):
+        reader.balances.append(
+            _Balance("assertion", day, "Cash", amount, reader.base.at_line(line))
+        )
     cash.balances.extend(reader.balances)
     for day, amount in reader.moves.items():
         cash.moves[day] += amount
@@ -762,6 +786,8 @@ class _CsvLedger:
         # Ledgers repeat a few hundred dates and payees many times: share one object for each.
         self.days: dict[str, date] = {}
         self.names: dict[str, str] = {}
+        #: (line, date, running balance) of each row, when the layout has a balance column.
+        self.running: list[tuple[int, date, Decimal]] | None = None
 
     def grouped_row(self, line: int, row: dict[str, str]) -> bool:
         """A grouped export's heading, total or summary row (True: consumed); a line under a
@@ -853,6 +879,8 @@ class _CsvLedger:
         day = self.days.get(text) or self.days.setdefault(
             text, parse_date(text, self.options.date_format)
         )
+        if self.running is not None and row.get("balance", "").strip():
+            self.running.append((line, day, ledger_amount(row["balance"], what="balance")))
         if self.pending is not None and row.get("account") == self.pending[0]:
             heading, value, at = self.pending
             self.balances.append(

@@ -747,8 +747,9 @@ def _read_links(
     site: _Site, soup: BeautifulSoup, rel: str, page_dir: Path, lines: _Lines
 ) -> _Links:
     found = _Links()
-    for tag in soup.find_all(["a", "link", "script", "img", "iframe", "form", "source", "area"]):
-        for attr in ("href", "src", "action"):
+    # A form's action is where it posts (often a server route such as /quote), not a link.
+    for tag in soup.find_all(["a", "link", "script", "img", "iframe", "source", "area"]):
+        for attr in ("href", "src"):
             url = _attr(tag, attr)
             if url:
                 _read_link(site, tag, url, rel, page_dir, found, lines)

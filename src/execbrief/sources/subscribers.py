@@ -22,7 +22,8 @@ from pydantic import Field, field_validator
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.subscribers import SubscriberCounts
-from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceError, SourceResult
+from execbrief.sources import layouts
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import (
     Column,
@@ -32,9 +33,10 @@ from execbrief.sources.files import (
     RowErrors,
     expand,
     finish,
+    normalize_header,
     provenance,
 )
-from execbrief.sources.tabular import check_columns, open_table
+from execbrief.sources.tabular import check_columns, file_layout, mapping_of, open_table
 
 COLUMNS = (
     Column(
@@ -118,6 +120,7 @@ class SubscribersOptions(Model):
     """
 
     columns: dict[str, str] = Field(default_factory=dict)
+    layout: str | None = None
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     opted_in: list[str] = Field(default_factory=list)
 
@@ -125,6 +128,23 @@ class SubscribersOptions(Model):
     @classmethod
     def _columns(cls, value: dict[str, str]) -> dict[str, str]:
         return check_columns(value, [c.name for c in COLUMNS])
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, value: str | None) -> str | None:
+        return layouts.check(value, "subscribers")
+
+
+#: Headers of a Mailchimp export of unsubscribed or cleaned members: no address in it is opted in.
+_OPTED_OUT_FILE = frozenset({"unsubtime", "cleantime"})
+
+
+def opted_out_file(table: CsvTable) -> bool:
+    """True for an export that holds only addresses that left (Mailchimp's unsubscribed and
+    cleaned files have no status column, but an ``UNSUB_TIME`` or ``CLEAN_TIME`` one)."""
+    return "status" not in table.index and any(
+        normalize_header(h) in _OPTED_OUT_FILE for h in table.header
+    )
 
 
 def is_valid_email(address: str) -> bool:
@@ -149,6 +169,7 @@ def count_file(
     Only digests of addresses are kept while counting.
     """
     has_status = "status" in table.index
+    left = opted_out_file(table)
     opted_words = OPTED_IN | extra_opted_in
     tally = _Tally()
     seen = tally.seen
@@ -163,7 +184,7 @@ def count_file(
         rows += 1
         normal = address.lower()
         digest = hashlib.blake2b(normal.encode("utf-8"), key=key[:64], digest_size=16).digest()
-        opted = (not has_status) or _status_key(row.get("status", "")) in opted_words
+        opted = not left and ((not has_status) or _status_key(row.get("status", "")) in opted_words)
         state = seen.get(digest)
         if state is None:
             source = " ".join(row.get("source", "").split()).lower() or NO_SOURCE
@@ -259,11 +280,16 @@ class SubscribersSource(BaseSource):
         key = request.fingerprint_key or b"execbrief-subscribers"
         locations, errors = expand(request, suffixes=(".csv", ".tsv"))
         records: list[Record] = []
+        mappings: list[ColumnMapping] = []
         for loc in locations:
             bad = RowErrors(loc)
             try:
                 where: Provenance = provenance(loc)
-                table = open_table(loc, COLUMNS, opts.columns, opts.delimiter)
+                layout = file_layout(loc, self.name, opts)
+                file_opts = layouts.with_layout(opts, layout)
+                table = open_table(loc, COLUMNS, file_opts.columns, file_opts.delimiter)
+                note = ("no address in this file is opted in",) if opted_out_file(table) else ()
+                mappings.append(mapping_of(table, file_opts, layout, note))
                 rows, unique, valid, opted_in, by_source, last = count_file(table, key, extra, bad)
                 records.append(
                     SubscriberCounts(
@@ -280,7 +306,7 @@ class SubscribersSource(BaseSource):
                 errors.append(exc.to_error(request, self.name))
             errors.extend(bad.errors(request, self.name))
         # An export has no dates of its own: freshness comes from the files' commits or mtimes.
-        return finish(
+        result = finish(
             request,
             self.name,
             locations,
@@ -288,6 +314,7 @@ class SubscribersSource(BaseSource):
             [scrub(e) for e in errors],
             DateRange(request.as_of),
         )
+        return replace(result, mappings=tuple(mappings))
 
 
 def scrub(error: SourceError) -> SourceError:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, cast
 
 from pydantic import Field, field_validator
 
 from execbrief.config import Model
-from execbrief.snapshot import Provenance, Record, SourceResult
-from execbrief.sources import cells
+from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceResult
+from execbrief.sources import cells, layouts
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.files import (
     Column,
@@ -51,15 +52,21 @@ class TableOptions(Model):
 
     ``columns`` maps a canonical column name to the header as written in the file
     (``columns = { created = "Booked At" }``); ``date_format`` is a ``strptime`` format for every
-    date column (ISO ``YYYY-MM-DD`` when unset); ``currency`` is the currency of the amounts (the
-    portfolio's when unset); ``delimiter`` forces the CSV delimiter (sniffed from the header when
-    unset).
+    date column (ISO ``YYYY-MM-DD`` when unset), or a table of formats by canonical column
+    (``date_format = { created = "%m/%d/%Y %H:%M:%S", service_date = "%m/%d/%Y" }``; a column not
+    named reads ISO dates); a time of day after a date is accepted whatever the format.
+    ``currency`` is the currency of the amounts (the portfolio's when unset); ``delimiter`` forces
+    the CSV delimiter (sniffed from the header when unset); ``layout`` names a known export layout
+    (``sources.layouts``; recognised from the header when unset).
     """
 
     known_columns: ClassVar[tuple[str, ...]] = ()
+    #: The source kind whose layouts ``layout`` may name (``sources.layouts``).
+    source_kind: ClassVar[str] = ""
 
     columns: dict[str, str] = Field(default_factory=dict)
-    date_format: str | None = None
+    layout: str | None = None
+    date_format: str | dict[str, str] | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
 
@@ -70,8 +77,71 @@ class TableOptions(Model):
 
     @field_validator("date_format")
     @classmethod
-    def _format(cls, value: str | None) -> str | None:
+    def _format(cls, value: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        if isinstance(value, dict):
+            check_columns(value, cls.known_columns)
+            return {name: str(cells.check_date_format(fmt)) for name, fmt in value.items()}
         return cells.check_date_format(value)
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, value: str | None) -> str | None:
+        return layouts.check(value, cls.source_kind) if cls.source_kind else value
+
+    def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
+        """What the way a file was read changes in its figures (shown beside the mapping)."""
+        return ()
+
+    def format_for(self, column: str) -> str | None:
+        """The ``strptime`` format of one date column (None: ISO dates)."""
+        if isinstance(self.date_format, dict):
+            return self.date_format.get(column)
+        return self.date_format
+
+    def any_format(self) -> str | None:
+        """A date format this table uses (to tell a data line from a header line)."""
+        if isinstance(self.date_format, dict):
+            return next(iter(self.date_format.values()), None)
+        return self.date_format
+
+
+class RowIdOptions(TableOptions):
+    """Options of a table whose rows carry an id (bookings, trips). ``id = "row"`` makes the row's
+    line number its id, for an export that has no id column (a Google Forms sheet)."""
+
+    id: Literal["row"] | None = None
+
+
+def id_columns(columns: Sequence[Column], options: RowIdOptions) -> tuple[Column, ...]:
+    """``columns`` as read under ``options``: with ``id = "row"`` there is no id column to find."""
+    if options.id != "row":
+        return tuple(columns)
+    return tuple(c for c in columns if c.name != "id")
+
+
+class UniqueIds:
+    """The ids seen so far in one source's files: a repeat is a row error naming both lines."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.first: dict[str, Provenance] = {}
+
+    def take(self, row: Mapping[str, str], where: Provenance, options: RowIdOptions) -> str:
+        """The row's id (its line with ``id = "row"``); ValueError when empty or seen before."""
+        if options.id == "row":
+            return f"row {where.line}"
+        ident = row.get("id", "").strip()
+        if not ident:
+            raise ValueError(f"empty {self.what} id")
+        seen = self.first.setdefault(ident, where)
+        if seen is not where:
+            at = f"line {seen.line}" if seen.source == where.source else seen.cite()
+            raise ValueError(
+                f"duplicate {self.what} id {ident[:40]!r}: {at} has it too, and this is line "
+                f"{where.line}; expected one row per {self.what} (give each its own id, or set "
+                'id = "row" when the export has no id column)'
+            )
+        return ident
 
 
 def check_columns(mapping: dict[str, str], known: Sequence[str]) -> dict[str, str]:
@@ -117,34 +187,51 @@ def decimal(text: str, *, what: str) -> Decimal:
     return value
 
 
+#: Makes the row mapper for a file read under the given options (a layout's, merged).
+MapperFactory = Callable[["TableOptions"], RowMapper]
+#: The columns a source reads under the given options.
+ColumnsFor = Callable[["TableOptions"], Sequence[Column]]
+
+
 def read_table(
     request: SourceRequest,
     kind: str,
-    columns: Sequence[Column],
-    mapper: RowMapper,
+    columns: Sequence[Column] | ColumnsFor,
+    mapper: RowMapper | MapperFactory,
     options: TableOptions,
     *,
     jsonl: bool = False,
+    factory: bool = False,
 ) -> SourceResult:
-    """Read every configured file of one source into records; never raises for bad input."""
+    """Read every configured file of one source into records; never raises for bad input.
+
+    A CSV file whose header matches a known layout (``sources.layouts``, or the one the config
+    names) is read with that layout's options under the config's; with ``factory=True``,
+    ``columns`` and ``mapper`` are called with each file's options. Each CSV file's column
+    mapping goes in the result's ``mappings``.
+    """
     suffixes = (".csv", ".tsv", *(JSONL_SUFFIXES if jsonl else ()))
     locations, errors = expand(request, suffixes=suffixes)
     records: list[Record] = []
+    mappings: list[ColumnMapping] = []
     span = DateRange(request.as_of)
     for loc in locations:
         bad = RowErrors(loc)
         try:
             where = provenance(loc)
+            layout = file_layout(loc, kind, options)
+            opts = layouts.with_layout(options, layout)
+            wanted = columns(opts) if callable(columns) else columns
+            map_row = cast(RowMapper, mapper(opts) if factory else mapper)  # type: ignore[call-arg]
             if jsonl and loc.suffix in JSONL_SUFFIXES:
-                rows = _jsonl_rows(loc, columns, options.columns, bad)
+                rows = _jsonl_rows(loc, wanted, opts.columns, bad)
             else:
-                table = open_table(
-                    loc, columns, options.columns, options.delimiter, options.date_format
-                )
+                table = open_table(loc, wanted, opts.columns, opts.delimiter, opts.any_format())
+                mappings.append(mapping_of(table, opts, layout))
                 rows = table.rows(bad)
             for line, row in rows:
                 try:
-                    record, day = mapper(row, where.at_line(line))
+                    record, day = map_row(row, where.at_line(line))
                 except ValueError as exc:
                     bad.add(line, str(exc))
                     continue
@@ -153,7 +240,44 @@ def read_table(
         except ReadError as exc:
             errors.append(exc.to_error(request, kind))
         errors.extend(bad.errors(request, kind))
-    return finish(request, kind, locations, records, errors, span)
+    result = finish(request, kind, locations, records, errors, span)
+    return replace(result, mappings=tuple(mappings))
+
+
+def file_layout(loc: Location, kind: str, options: Any) -> layouts.Layout | None:
+    """The layout a file is read with: the one the config names, else the one its header
+    matches, else None."""
+    named = getattr(options, "layout", None)
+    if named:
+        return layouts.named(named)
+    return layouts.sniff(loc, kind, getattr(options, "delimiter", None))
+
+
+def mapping_of(
+    table: CsvTable,
+    options: Any,
+    layout: layouts.Layout | None,
+    notes: Sequence[str] = (),
+) -> ColumnMapping:
+    """Which header of ``table`` went to which field, which were ignored, and the layout."""
+    used = set(table.index.values())
+    fields = [(name, table.header[i]) for name, i in table.index.items()]
+    if getattr(options, "id", None) == "row":
+        fields.insert(0, ("id", "(row number)"))
+    configured = tuple(name for name in getattr(options, "columns", {}) if name in table.index)
+    ignored = tuple(h for i, h in enumerate(table.header) if h.strip() and i not in used)
+    reading = getattr(options, "reading_notes", None)
+    found = {name for name, _ in fields}
+    extra = tuple(reading(found, ignored)) if callable(reading) else ()
+    return ColumnMapping(
+        source=table.loc.display,
+        header_line=table.header_line,
+        fields=tuple(fields),
+        ignored=ignored,
+        layout=layout.key if layout else None,
+        configured=configured,
+        notes=(*(layout.notes if layout else ()), *extra, *notes),
+    )
 
 
 def open_table(
@@ -168,17 +292,23 @@ def open_table(
     try:
         return CsvTable(loc, columns, mapping=mapping, delimiter=delimiter)
     except ReadError as exc:
-        if exc.line is None or "(found: " not in exc.message:
-            raise
-        if not _looks_like_data(loc, exc.line, delimiter, date_format):
-            raise
-        wanted = ", ".join(c.name for c in columns if c.required)
-        raise ReadError(
-            loc.display,
-            f"has no header line (line {exc.line} looks like data); expected a header naming the "
-            f"columns, at least {wanted}",
-            exc.line,
-        ) from None
+        headed = exc.line is not None and "(found: " in exc.message
+        if headed and _looks_like_data(loc, exc.line or 1, delimiter, date_format):
+            wanted = ", ".join(c.name for c in columns if c.required)
+            raise ReadError(
+                loc.display,
+                f"has no header line (line {exc.line} looks like data); expected a header naming "
+                f"the columns, at least {wanted}",
+                exc.line,
+            ) from None
+        if exc.message.startswith("has no 'id' column"):
+            raise ReadError(
+                loc.display,
+                exc.message + '; an export with no id column can use id = "row" (the line '
+                "number becomes the id)",
+                exc.line,
+            ) from None
+        raise
 
 
 def _looks_like_data(

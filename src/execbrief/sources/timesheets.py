@@ -10,7 +10,7 @@ Exports from time trackers read directly: Toggl's ``Duration`` (``1:30:00``), Ha
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -23,6 +23,7 @@ from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import cells, tabular
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column
+from execbrief.values import Money
 
 TIME_COLUMNS = (
     Column("date", ("day", "work date", "entry date", "start date", "logged on"), required=True),
@@ -50,6 +51,20 @@ TIME_COLUMNS = (
     ),
     Column("billable", ("billable?", "is billable", "billable hours?")),
     Column("rate", ("hourly rate", "billable rate", "rate per hour", "bill rate", "rate usd")),
+    # Toggl's "Amount (USD)", Harvest's "Billable Amount", Clockify's "Billable Amount (USD)": the
+    # rate is derived as amount ÷ hours when there is no rate column.
+    Column(
+        "amount",
+        (
+            "amount usd",
+            "billable amount",
+            "billable amount usd",
+            "amount eur",
+            "amount gbp",
+            "amount cad",
+            "amount aud",
+        ),
+    ),
     Column(
         "invoice",
         (
@@ -100,6 +115,8 @@ INVOICE_COLUMNS = (
     ),
 )
 
+#: The client of a non-billable entry that names none (internal time).
+NO_CLIENT = "(no client)"
 _CLOCK = re.compile(r"^(\d{1,4}):([0-5]\d)(?::([0-5]\d))?$")
 _NOT_INVOICED = frozenset(
     {"", "no", "n", "false", "0", "-", "none", "n/a", "unbilled", "not invoiced"}
@@ -111,8 +128,18 @@ class TimesheetOptions(tabular.TableOptions):
     default_billable = true }``. ``default_billable`` applies when the file has no billable column."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in TIME_COLUMNS)
+    source_kind: ClassVar[str] = "timesheets"
 
     default_billable: bool = True
+
+    def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
+        """A derived rate, and an export that cannot say what was invoiced."""
+        notes = []
+        if "amount" in fields and "rate" not in fields:
+            notes.append("rate = amount ÷ hours (the export has no rate column)")
+        if "invoice" not in fields:
+            notes.append("no invoice column: unbilled value unknown")
+        return notes
 
 
 class InvoiceOptions(tabular.TableOptions):
@@ -120,6 +147,7 @@ class InvoiceOptions(tabular.TableOptions):
     terms_days = 30 }``. ``terms_days`` gives the due date when the file has no due column."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in INVOICE_COLUMNS)
+    source_kind: ClassVar[str] = "invoices"
 
     terms_days: int = Field(default=30, ge=0, le=365)
 
@@ -151,26 +179,35 @@ def entry_from_row(
     row: Mapping[str, str], where: Provenance, request: SourceRequest, options: TimesheetOptions
 ) -> tuple[TimeEntry, date]:
     """One time entry from a row of canonical cells; ValueError says what is wrong."""
-    day = cells.parse_date(row.get("date", ""), options.date_format, what="date")
+    day = cells.parse_date(row.get("date", ""), options.format_for("date"), what="date")
     client = row.get("client", "").strip()
-    if not client:
-        raise ValueError("empty client")
     if "billable" in row:
         billable = cells.parse_bool(row["billable"], what="billable")
     else:
         billable = options.default_billable
+    if not client and billable:
+        raise ValueError("empty client on a billable entry")
+    client = client or NO_CLIENT  # internal time (Toggl and Clockify leave the client empty)
+    hours = hours_of(row.get("hours", ""))
+    code = tabular.currency(request, options)
+    rate = tabular.optional_money(row.get("rate", ""), code, what="rate")
+    derived = False
+    if "rate" not in row and row.get("amount", "").strip():
+        amount = tabular.money(row["amount"], code, what="amount")
+        if hours > 0:
+            rate, derived = Money((amount.amount / hours).quantize(Decimal("0.01")), code), True
     entry = TimeEntry(
         entity=request.entity.id,
         provenance=where,
         date=day,
         client=client,
         person=row.get("person", "").strip() or "unknown",
-        hours=hours_of(row.get("hours", "")),
+        hours=hours,
         billable=billable,
-        rate=tabular.optional_money(
-            row.get("rate", ""), tabular.currency(request, options), what="rate"
-        ),
+        rate=rate,
         invoice=invoice_ref(row.get("invoice", "")),
+        invoice_known="invoice" in row,
+        rate_derived=derived,
     )
     return entry, day
 
@@ -185,16 +222,16 @@ def invoice_from_row(
     client = row.get("client", "").strip()
     if not client:
         raise ValueError("empty client")
-    fmt = options.date_format
-    issued = cells.parse_date(row.get("issued", ""), fmt, what="issue date")
-    due = tabular.optional_date(row.get("due", ""), fmt, what="due date")
+    fmt = options.format_for
+    issued = cells.parse_date(row.get("issued", ""), fmt("issued"), what="issue date")
+    due = tabular.optional_date(row.get("due", ""), fmt("due"), what="due date")
     if due is None:
         due = issued + timedelta(days=options.terms_days)
     if due < issued:
         raise ValueError(
             f"due date {due.isoformat()} is before the issue date {issued.isoformat()}"
         )
-    paid = tabular.optional_date(row.get("paid_on", ""), fmt, what="paid date")
+    paid = tabular.optional_date(row.get("paid_on", ""), fmt("paid_on"), what="paid date")
     amount = tabular.money(
         row.get("amount", ""), tabular.currency(request, options), what="amount", negative_ok=True
     )
@@ -225,10 +262,13 @@ class TimesheetsSource(BaseSource):
         options = request.spec.options
         opts = options if isinstance(options, TimesheetOptions) else TimesheetOptions()
 
-        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return entry_from_row(row, where, request, opts)
+        def mapper(file_opts: Any) -> tabular.RowMapper:
+            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+                return entry_from_row(row, where, request, file_opts)
 
-        return tabular.read_table(request, self.name, TIME_COLUMNS, mapper, opts)
+            return read
+
+        return tabular.read_table(request, self.name, TIME_COLUMNS, mapper, opts, factory=True)
 
 
 class InvoicesSource(BaseSource):

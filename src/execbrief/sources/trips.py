@@ -54,22 +54,25 @@ COLUMNS = (
 )
 
 
-class TripsOptions(tabular.TableOptions):
-    """``trips = { path = ..., columns = {...}, date_format = ..., currency = ... }``."""
+class TripsOptions(tabular.RowIdOptions):
+    """``trips = { path = ..., columns = {...}, date_format = ..., currency = ..., id = "row" }``."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
+    source_kind: ClassVar[str] = "trips"
 
 
 def trip_from_row(
-    row: Mapping[str, str], where: Provenance, request: SourceRequest, options: TripsOptions
+    row: Mapping[str, str],
+    where: Provenance,
+    request: SourceRequest,
+    options: TripsOptions,
+    ids: tabular.UniqueIds | None = None,
 ) -> tuple[Trip, date]:
     """One trip from a row of canonical cells; ValueError says what is wrong."""
-    ident = row.get("id", "").strip()
-    if not ident:
-        raise ValueError("empty trip id")
-    fmt = options.date_format
-    start = cells.parse_date(row.get("start", ""), fmt, what="start date")
-    end = tabular.optional_date(row.get("end", ""), fmt, what="end date") or start
+    ident = (ids or tabular.UniqueIds("trip")).take(row, where, options)
+    fmt = options.format_for
+    start = cells.parse_date(row.get("start", ""), fmt("start"), what="start date")
+    end = tabular.optional_date(row.get("end", ""), fmt("end"), what="end date") or start
     if end < start:
         raise ValueError(f"end date {end.isoformat()} is before the start date {start.isoformat()}")
     origin = row.get("origin", "").strip()
@@ -104,11 +107,18 @@ class TripsSource(BaseSource):
         """Read every configured trip log; bad rows are counted and quoted, never fatal."""
         options = request.spec.options
         opts = options if isinstance(options, TripsOptions) else TripsOptions()
+        ids = tabular.UniqueIds("trip")
 
-        def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
-            return trip_from_row(row, where, request, opts)
+        def mapper(file_opts: Any) -> tabular.RowMapper:
+            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+                return trip_from_row(row, where, request, file_opts, ids)
 
-        return tabular.read_table(request, self.name, COLUMNS, mapper, opts)
+            return read
+
+        def columns(file_opts: Any) -> tuple[Column, ...]:
+            return tabular.id_columns(COLUMNS, file_opts)
+
+        return tabular.read_table(request, self.name, columns, mapper, opts, factory=True)
 
 
 @hookimpl

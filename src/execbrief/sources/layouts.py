@@ -1,0 +1,274 @@
+"""The catalogue of known export layouts: tools' CSV exports recognised by their header.
+
+A :class:`Layout` names a tool's export (``chase``, ``toggl``, ``google-forms``), the source that
+reads it, the header cells that identify it, and the options that read it right (a column mapping,
+date formats, the sign convention, ``id = "row"``). A table source looks at each file's header
+before reading it: when a layout's identifying headers are all there, its options are used under
+the config's own (``layout = "chase"`` names one outright; what the config sets always wins), and
+the column mapping the source reports (``collect``, ``check``) names the layout recognised.
+
+Each layout says where its shape was looked up (``reference``); the fixtures under
+``tests/data/layouts/`` are laid out as the tools write them. docs/formats.md, "Export layouts",
+has a recipe for each.
+
+Running balances: :func:`running_balances` turns a bank export's per-row balance column into one
+balance per date (the balance after that day's last transaction), in either date order.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from execbrief.sources.files import HEADER_SEARCH_LINES, Location, iter_lines, normalize_header
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One known export layout.
+
+    ``headers`` are header cells (as written) that must all be present for the layout to be
+    recognised; ``options`` are the source options that read it (``columns`` merged under the
+    config's mapping, any other option used when the config does not set it). ``balance`` names
+    the running-balance column of a bank export. ``reference`` says where the layout was looked up.
+    """
+
+    key: str
+    label: str
+    source: str
+    headers: tuple[str, ...]
+    options: Mapping[str, Any] = field(default_factory=dict)
+    reference: str = ""
+    balance: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def matches(self, cells: Iterable[str]) -> bool:
+        """True when every identifying header is among ``cells``."""
+        found = {normalize_header(cell) for cell in cells}
+        return all(normalize_header(h) in found for h in self.headers)
+
+
+CATALOGUE: tuple[Layout, ...] = (
+    # ---------------------------------------------------------------- time trackers
+    Layout(
+        "toggl",
+        "Toggl Track detailed report (CSV)",
+        "timesheets",
+        ("User", "Email", "Client", "Project", "Start date", "Duration", "Billable"),
+        {"columns": {"date": "Start date", "person": "User"}},
+        "Toggl Track detailed export: User,Email,Client,Project,Task,Description,Billable,"
+        "Start date,Start time,End date,End time,Duration,Tags,Amount (USD)",
+    ),
+    Layout(
+        "clockify",
+        "Clockify detailed report (CSV)",
+        "timesheets",
+        ("Project", "Client", "User", "Start Date", "Duration (decimal)", "Billable"),
+        {
+            "columns": {
+                "date": "Start Date",
+                "person": "User",
+                "hours": "Duration (decimal)",
+                "rate": "Billable Rate (USD)",
+                "amount": "Billable Amount (USD)",
+            }
+        },
+        "Clockify detailed report: Project,Client,Description,Task,User,Group,Email,Tags,Billable,"
+        "Start Date,Start Time,End Date,End Time,Duration (h),Duration (decimal),"
+        "Billable Rate (USD),Billable Amount (USD)",
+    ),
+    Layout(
+        "harvest",
+        "Harvest detailed time report (CSV)",
+        "timesheets",
+        ("Date", "Client", "Project", "Hours", "Billable?", "Invoiced?", "First Name"),
+        {"columns": {"person": "First Name", "invoice": "Invoiced?"}},
+        "Harvest detailed time report export: Date,Client,Project,Project Code,Task,Notes,Hours,"
+        "Hours Rounded,Billable?,Invoiced?,Approved?,First Name,Last Name,Roles,Employee?,"
+        "Billable Rate,Billable Amount,Cost Rate,Cost Amount,Currency,External Reference URL",
+    ),
+    # ---------------------------------------------------------------- bookings
+    Layout(
+        "google-forms",
+        "Google Forms responses sheet (CSV download)",
+        "bookings",
+        ("Timestamp",),
+        {
+            "id": "row",
+            "columns": {"created": "Timestamp"},
+            "date_format": {"created": "%m/%d/%Y %H:%M:%S"},
+        },
+        "Google Forms writes a 'Timestamp' column (M/D/YYYY H:MM:SS, US locale) and one column "
+        "per question; there is no id column",
+        notes=("no id column: the row number is the id",),
+    ),
+    # ---------------------------------------------------------------- mailing lists
+    Layout(
+        "mailchimp",
+        "Mailchimp audience export (one CSV per status)",
+        "subscribers",
+        ("Email Address", "MEMBER_RATING", "OPTIN_TIME"),
+        {},
+        "Mailchimp's audience export is a zip of subscribed, unsubscribed and cleaned CSVs: "
+        "Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,"
+        "CONFIRM_IP,...,LAST_CHANGED,LEID,EUID,NOTES,TAGS; unsubscribed adds UNSUB_TIME, "
+        "cleaned adds CLEAN_TIME",
+        notes=("no status column: a file with UNSUB_TIME or CLEAN_TIME holds no opted-in address",),
+    ),
+    Layout(
+        "klaviyo",
+        "Klaviyo profiles export (CSV)",
+        "subscribers",
+        ("Email", "Email Marketing Consent"),
+        {"columns": {"email": "Email", "status": "Email Marketing Consent"}},
+        "Klaviyo list/segment export: Email, First Name, Last Name, ..., Email Marketing Consent "
+        "(SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED, SUPPRESSED)",
+    ),
+    # ---------------------------------------------------------------- banks (ledger)
+    Layout(
+        "chase",
+        "Chase checking, Download account activity (CSV)",
+        "ledger",
+        ("Details", "Posting Date", "Description", "Amount", "Type", "Balance"),
+        {
+            "columns": {
+                "date": "Posting Date",
+                "memo": "Description",
+                "reference": "Check or Slip #",
+                "balance": "Balance",
+            },
+            "date_format": "%m/%d/%Y",
+            "sign": "bank",
+            "default_accounts": {},
+        },
+        "Chase activity download: Details,Posting Date,Description,Amount,Type,Balance,"
+        "Check or Slip # (a trailing comma on every row; newest first; MM/DD/YYYY; debits "
+        "negative; Balance is the running balance after each row)",
+        balance="Balance",
+    ),
+    Layout(
+        "bank-of-america",
+        "Bank of America checking or savings, Download transactions (CSV)",
+        "ledger",
+        ("Date", "Description", "Amount", "Running Bal."),
+        {
+            "columns": {"memo": "Description", "balance": "Running Bal."},
+            "date_format": "%m/%d/%Y",
+            "sign": "bank",
+            "default_accounts": {},
+        },
+        "Bank of America download: a summary block (Description,,Summary Amt.; Beginning "
+        "balance as of ...; Total credits; Total debits; Ending balance as of ...), a blank line, "
+        "then Date,Description,Amount,Running Bal. with a 'Beginning balance as of' row first "
+        "(oldest first; MM/DD/YYYY; debits negative)",
+        balance="Running Bal.",
+    ),
+)
+
+
+def named(key: str) -> Layout:
+    """The layout called ``key``; ValueError naming the known ones."""
+    for layout in CATALOGUE:
+        if layout.key == key:
+            return layout
+    raise ValueError(
+        f"unknown layout {key!r}; expected one of {', '.join(c.key for c in CATALOGUE)}"
+    )
+
+
+def keys(source: str | None = None) -> tuple[str, ...]:
+    """The layouts' keys (for one source kind)."""
+    return tuple(c.key for c in CATALOGUE if source is None or c.source == source)
+
+
+def check(key: str | None, source: str) -> str | None:
+    """``key`` when it names a layout of ``source``, else ValueError (for an options validator)."""
+    if key is None:
+        return None
+    layout = named(key)
+    if layout.source != source:
+        raise ValueError(
+            f"layout {key!r} is a {layout.source} export; the layouts of {source} are "
+            f"{', '.join(keys(source)) or 'none'}"
+        )
+    return key
+
+
+def recognise(source: str, cells: Sequence[str]) -> Layout | None:
+    """The first layout of ``source`` whose identifying headers are all in ``cells``."""
+    return next((c for c in CATALOGUE if c.source == source and c.matches(cells)), None)
+
+
+def sniff(loc: Location, source: str, delimiter: str | None = None) -> Layout | None:
+    """The layout of ``source`` a file's header line (one of its first lines) matches, if any.
+
+    Never raises for unreadable text: the source's own read reports that.
+    """
+    try:
+        seen = 0
+        for _number, text in iter_lines(loc):
+            if not text.strip():
+                continue
+            seen += 1
+            if seen > HEADER_SEARCH_LINES:
+                return None
+            try:
+                cells = next(csv.reader([text], delimiter=delimiter or _guess(text)))
+            except (csv.Error, StopIteration):
+                continue
+            found = recognise(source, cells)
+            if found is not None:
+                return found
+    except Exception:
+        return None
+    return None
+
+
+def _guess(text: str) -> str:
+    counts = {d: text.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def with_layout(options: Any, layout: Layout | None) -> Any:
+    """``options`` (a pydantic model) with the layout's options under the config's own: the
+    column mapping (and a per-column ``date_format`` table) merged, the config's entries winning;
+    any other option used when the config leaves it unset."""
+    if layout is None:
+        return options
+    update: dict[str, Any] = {}
+    fields = type(options).model_fields
+    for name, value in layout.options.items():
+        if name not in fields:
+            continue
+        mine = getattr(options, name)
+        if name == "columns" or (isinstance(value, dict) and isinstance(mine, dict)):
+            update[name] = {**value, **mine}  # per column, the config's entry wins
+        elif name not in options.model_fields_set:
+            update[name] = value
+    merged = {**options.model_dump(exclude_unset=True), **update}
+    return type(options).model_validate(merged)
+
+
+def running_balances(rows: Sequence[tuple[int, date, Decimal]]) -> list[tuple[int, date, Decimal]]:
+    """One ``(line, day, balance)`` per date from a bank export's running balance column: the
+    balance after the day's last transaction, whichever way the file is sorted.
+
+    A file is newest first when its first dated row is later than its last (Chase), else oldest
+    first (Bank of America); within a day the rows keep the file's order, so the day's closing
+    balance is its first row in a newest-first file and its last in an oldest-first one.
+    """
+    if not rows:
+        return []
+    newest_first = rows[0][1] > rows[-1][1]
+    closing: dict[date, tuple[int, date, Decimal]] = {}
+    for line, day, balance in rows:
+        if newest_first:
+            closing.setdefault(day, (line, day, balance))
+        else:
+            closing[day] = (line, day, balance)
+    return sorted(closing.values(), key=lambda item: item[1])
