@@ -785,7 +785,11 @@ def reconciliation(
     """Every reconciliation check, with what was and was not checked."""
     names = {e.id: e.name for e in snapshot.entities}
     issues = _assertion_issues(snapshot, names)
-    issues += _cash_agreement_issues(snapshot, finance, names)
+    # A failed assertion already explains a cash difference; the agreement check says the rest.
+    failed = {i.entity for i in issues}
+    issues += [
+        i for i in _cash_agreement_issues(snapshot, finance, names) if i.entity not in failed
+    ]
     issues += [ReconcileIssue(None, problem) for problem in finance.rollup_problems]
     checked, unchecked = _coverage(snapshot, names)
     warnings: list[str] = []
