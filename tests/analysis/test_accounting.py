@@ -94,6 +94,8 @@ def test_deposits_booked_as_income_are_deferred(result: AccountingResult) -> Non
         "totalling $500 " in finding.evidence
         and "$200 is for services after today" in finding.evidence
     )
+    # how each was matched is said (issue 13, 9): K1 by its id in the memo, K2 by its deposit
+    assert finding.evidence.endswith("Matched to their bookings 1 by memo, 1 by deposit amount.")
 
 
 def test_chart_gaps_for_a_charter(result: AccountingResult) -> None:

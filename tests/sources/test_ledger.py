@@ -1135,3 +1135,51 @@ def test_quickbooks_accrual_export_moves_cash_only_when_an_invoice_is_paid(tmp_p
     closing = next(b for b in balances(result) if b.kind == "closing")
     # 5,000 - 55 + 1,200 = 6,145, QuickBooks' own last running balance of Business Checking
     assert (closing.account, closing.balance) == ("Business Checking", usd("6145.00"))
+
+
+def test_xero_opening_balance_under_a_receivable_heading_is_not_cash(tmp_path: Path) -> None:
+    # Xero's Account Transactions (the layout of XERO_ACCOUNT_TRANSACTIONS): the receivable's
+    # Opening Balance (an invoice of last year) came out as a cash opening dated 03 Jan, which
+    # overstated cash by 2,000 and moved the anchor past the bank's 02 Jan line (issue 13, 1).
+    write(
+        tmp_path,
+        "xero.csv",
+        "Account Transactions\nGull Test Ltd\nFor the period 1 January 2026 to 31 January 2026\n\n"
+        "Date,Source,Contact,Description,Reference,Debit,Credit,Running Balance,Gross,GST\n"
+        "Accounts Receivable (610)\n"
+        'Opening Balance,,,,,,,"2,000.00",,\n'
+        "03 Jan 2026,Receivable Payment,Jane Roe,Payment: Jane Roe,INV-0009,,500.00,"
+        '"1,500.00",-500.00,0.00\n'
+        "Total Accounts Receivable (610),,,,,,500.00,,,\n"
+        'Closing Balance,,,,,,,"1,500.00",,\n'
+        "Business Bank Account (090)\n"
+        'Opening Balance,,,,,,,"5,000.00",,\n'
+        '02 Jan 2026,Spend Money,Shell,Fuel,,,45.00,"4,955.00",-45.00,0.00\n'
+        "03 Jan 2026,Receivable Payment,Jane Roe,Payment: Jane Roe,INV-0009,500.00,,"
+        '"5,455.00",500.00,0.00\n'
+        "Total Business Bank Account (090),,,,,500.00,45.00,,,\n"
+        'Closing Balance,,,,,,,"5,455.00",,\n'
+        "Fuel (449)\n"
+        "02 Jan 2026,Spend Money,Shell,Fuel,,45.00,,45.00,45.00,0.00\n"
+        "Total Fuel (449),,,,,45.00,,,,\n",
+    )
+    result = collect(
+        tmp_path,
+        "xero.csv",
+        date_format="%d %b %Y",
+        grouped=True,
+        double_entry=True,
+        account_types={
+            "Accounts Receivable (610)": "asset",
+            "Business Bank Account (090)": "asset",
+            "Fuel (449)": "expense",
+        },
+    )
+    assert not result.errors
+    got = [(b.kind, b.account, b.date, b.balance, b.provenance.line) for b in balances(result)]
+    assert got == [
+        ("opening", "Business Bank Account (090)", date(2026, 1, 2), usd("5000.00"), 12),
+        ("assertion", "Business Bank Account (090)", date(2026, 1, 3), usd("5455.00"), 16),
+        ("closing", "Business Bank Account (090)", date(2026, 11, 20), usd("5455.00"), None),
+    ]
+    assert balances(result)[1].computed == usd("5455.00")  # 5,000 - 45 + 500

@@ -964,6 +964,13 @@ def _deposits_as_income(inputs: FindingInputs) -> Iterator[Finding]:
             currency,
         )
         periods = ", ".join(f"{s.period} {s.amount.quantize()}" for s in sums)
+        dated = [
+            i for i in result.deferred if i.entity == summary_entity and i.service_date is not None
+        ]
+        how = ", ".join(
+            f"{sum(1 for i in dated if i.matched_by == way)} by {way}"
+            for way in dict.fromkeys(i.matched_by for i in dated)
+        )
         yield Finding(
             f"accounting.deposits-as-income:{summary_entity}",
             "accounting.deposits-as-income",
@@ -971,7 +978,8 @@ def _deposits_as_income(inputs: FindingInputs) -> Iterator[Finding]:
             Severity.HIGH,
             summary_entity,
             f"{sum(s.items for s in sums)} payments totalling {total.quantize()} were booked as income before the "
-            f"service date ({periods}); {outstanding.quantize()} is for services after today and is still a liability.",
+            f"service date ({periods}); {outstanding.quantize()} is for services after today and is still a liability. "
+            f"Matched to their bookings {how}.",
             "Book deposits to Liabilities:Customer Deposits and move them to income on the service date "
             "(ASC 606 contract liability); reclassify the amounts listed per period.",
             Effort.DAYS,
