@@ -40,7 +40,7 @@ import re
 import secrets as _secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -114,7 +114,9 @@ class Detection:
     ``live`` is True for a live/production key, False for a test-mode key (``sk_test_``), None when
     the format does not say. ``prefix_class`` is the recognisable, non-secret head of the format
     (``sk_live``, ``AKIA``, ``ghp``, ``RSA PRIVATE KEY``, the URL scheme). ``allowlisted`` holds the
-    allowlist reason when a config entry silences the detection.
+    allowlist reason when a config entry silences the detection. ``span`` (the value's columns in
+    its line) and ``end_line`` (the last line of a multi-line secret, a private key's END line)
+    say what redaction replaces; neither takes part in comparisons.
     """
 
     kind: str
@@ -126,6 +128,8 @@ class Detection:
     fingerprint: str
     detector: str
     allowlisted: str | None = None
+    span: tuple[int, int] | None = field(default=None, compare=False)
+    end_line: int | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -1437,6 +1441,8 @@ class Scanner:
                     fingerprint=fingerprint,
                     detector=hit.detector,
                     allowlisted=self.allowlist_reason(fingerprint, ctx.file) or inline,
+                    span=(hit.start, hit.end),
+                    end_line=lineno + consumed if hit.detector == "private-key" else None,
                 )
             )
         return consumed

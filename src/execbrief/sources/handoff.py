@@ -35,6 +35,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from execbrief.hookspecs import hookimpl
 from execbrief.records.handoff import Fact, FactValue, FunnelStep, NoteSection
+from execbrief.secrets.redaction import redact_text, scan_free_text
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
 from execbrief.sources.base import BaseSource, Source, SourceRequest
@@ -979,6 +981,7 @@ class HandoffSource(BaseSource):
         records: list[Record] = []
         read: list[files.Location] = []
         dates: list[date | None] = []
+        scanner = Scanner(request.fingerprint_key, request.allowlist)
         for loc in locations:
             try:
                 text = files.read_text(loc)
@@ -997,7 +1000,16 @@ class HandoffSource(BaseSource):
                     )
                 )
                 continue
-            note = parse_note(text, request.entity.id, files.provenance(loc), request.currency)
+            where = files.provenance(loc)
+            # Secrets are replaced before the note is parsed, so no fact, table cell or section
+            # can hold one; each becomes a SecretFinding at its line.
+            secrets = scan_free_text(text, scanner, loc.display)
+            if secrets:
+                text = redact_text(text, secrets)
+                records.extend(
+                    s.to_record(request.entity.id, where.at_line(s.line)) for s in secrets
+                )
+            note = parse_note(text, request.entity.id, where, request.currency)
             records.extend(note.records)
             for line, message in note.problems:
                 errors.append(
