@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import functools
 import hashlib
 import heapq
 import hmac
@@ -190,10 +191,12 @@ class LineContext(NamedTuple):
 _EVERY_LINE_NAMES = frozenset({"master.key", ".pgpass", "pgpass.conf"})
 
 
+@functools.lru_cache(maxsize=4096)
 def line_context(
     file: str, unquoted: bool | None = None, include_test: bool = False
 ) -> LineContext:
-    """The context of ``file`` (``unquoted`` overrides the file-kind default)."""
+    """The context of ``file`` (``unquoted`` overrides the file-kind default). Remembered: a
+    source that scans a file line by line (a ``.env``) asks for the same file's context each time."""
     posix = file.replace("\\", "/")
     name = PurePosixPath(posix).name.lower()
     every = name in _EVERY_LINE_NAMES or (
@@ -1282,6 +1285,13 @@ class Scanner:
         return (
             f"Scanner(allowlist={len(self._allow_fingerprints) + len(self._allow_paths)} entries)"
         )
+
+    @staticmethod
+    def may_hold_secret(text: str) -> bool:
+        """False when no rule can match ``text``: none of the prefilter's keywords is in it (the
+        check ``scan_text`` starts with; outside files whose every line is read)."""
+        lower = text.lower().encode("utf-8", "surrogatepass")
+        return bool(_PREFILTER.search(lower) or _PREFILTER_SHAPES.search(lower))
 
     def fingerprint(self, value: str | bytes) -> str:
         """``HMAC-SHA256(key, value)`` as 16 hex digits: stable per key, not reversible without it."""
