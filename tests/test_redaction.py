@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from execbrief.records.handoff import NoteSection
+import base64
+import dataclasses
+from pathlib import Path
+
+from execbrief.config import load_config
+from execbrief.pipeline import redact_config_names
+from execbrief.records.handoff import Fact, NoteSection
 from execbrief.records.secrets import SecretFinding
-from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
+from execbrief.records.site import SitePage
+from execbrief.secrets.redaction import (
+    Redactor,
+    known_fingerprints,
+    redact_result,
+    redact_text,
+    scan_free_text,
+)
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
+from execbrief.sources.handoff import HandoffSource
+from execbrief.sources.site import SiteOptions, SiteSource
+from kits.files import request
 
 KEY = b"k" * 32
 STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
@@ -29,7 +45,7 @@ def test_rule_detection_is_redacted_and_reported_at_its_line() -> None:
     assert isinstance(note, NoteSection)
     assert STRIPE not in note.text
     assert note.text.splitlines()[:2] == ["## Access", "keys below"]
-    assert note.text.splitlines()[2].startswith("[redacted: Stripe")
+    assert note.text.splitlines()[2].startswith("Stripe: [redacted: Stripe")  # the value only
     finding = redacted.records[1]
     assert isinstance(finding, SecretFinding)
     assert (finding.file, finding.line, finding.live) == ("handoffs/harbor.md", 12, True)
@@ -71,3 +87,156 @@ def test_clean_result_is_returned_unchanged_and_errors_are_redacted() -> None:
     )
     bad = SourceResult("harbor", "ledger", ("l.csv",), errors=(error,))
     assert STRIPE not in redact_result(bad, redactor).errors[0].message
+
+
+# -- every shape people write a secret in (issue 17, item 5) ------------------------------------
+
+PW = "Kq7v" + "#Lm29xTz4"
+SCANNER = Scanner(KEY)
+
+
+def redacted(text: str) -> str:
+    return redact_text(text, scan_free_text(text, SCANNER, "handoffs/harbor.md"))
+
+
+def test_labelled_passwords_in_prose_lists_and_tables_are_redacted_in_place() -> None:
+    text = "\n".join(
+        [
+            f"Admin password: {PW}",
+            f"- Wi-Fi pw: {PW}",
+            f"Password = {PW}",
+            f"The admin password is {PW} until the migration.",
+            f"**Router password:** {PW}",
+            f"For now the pwd is `{PW}`, then SSO.",
+            "",
+            "| System | Password |",
+            "|---|---|",
+            f"| Admin | {PW} |",
+            "",
+            "| Item | Value |",
+            "| --- | --- |",
+            f"| Staff pw | {PW} |",
+        ]
+    )
+    out = redacted(text)
+    assert PW not in out
+    assert len(out.split("\n")) == len(text.split("\n"))  # line numbers stay true
+    lines = out.split("\n")
+    assert lines[0].startswith("Admin password: [redacted: hardcoded password, fingerprint ")
+    assert lines[3].startswith("The admin password is [redacted") and "migration" in lines[3]
+    assert lines[9].startswith("| Admin | [redacted") and lines[9].endswith("|")  # still a row
+    assert lines[13].startswith("| Staff pw | [redacted")
+
+
+def test_words_after_a_label_are_not_secrets() -> None:
+    text = "\n".join(
+        [
+            "The password is required at sign-up.",
+            "Password: see 1Password, vault Ops",
+            "Token: none yet",
+            "| Password | Owner |",
+            "|---|---|",
+            "| rotated | Dana |",
+            "PIN: 4471",
+            "API key: pending",
+        ]
+    )
+    assert redacted(text) == text
+
+
+def test_credentials_in_urls_lose_only_the_password() -> None:
+    out = redacted(f"DB: postgres://admin:{PW}@db.harbor.internal/app and more")
+    assert PW not in out
+    assert out.startswith("DB: postgres://admin:[redacted: password in a URL, fingerprint ")
+    assert out.endswith("]@db.harbor.internal/app and more")
+
+
+def _key_lines() -> list[str]:
+    body = base64.b64encode(bytes(range(256)) * 3).decode()
+    return [body[i : i + 64] for i in range(0, len(body), 64)]
+
+
+def test_a_whole_private_key_block_goes_in_or_out_of_a_fence() -> None:
+    body = _key_lines()
+    fenced = ["```", "-----BEGIN RSA PRIVATE KEY-----", *body, "-----END RSA PRIVATE KEY-----"]
+    bare = ["-----BEGIN OPENSSH PRIVATE KEY-----", *body, "-----END OPENSSH PRIVATE KEY-----"]
+    text = "\n".join(["Key:", *fenced, "```", "", "Backup:", *bare, "after"])
+    out = redacted(text).split("\n")
+    assert len(out) == len(text.split("\n"))
+    assert not any(line in out for line in body)
+    assert "END" not in "\n".join(out)
+    assert out[1] == "```" and out[len(fenced) + 1] == "```"  # the fence still closes
+    assert out[2].startswith("[redacted: private key, fingerprint ")
+    assert out[-1] == "after"
+
+
+def test_an_unclosed_private_key_loses_its_body_to_the_first_other_line() -> None:
+    body = _key_lines()
+    text = "\n".join(["-----BEGIN PRIVATE KEY-----", *body, "", "next paragraph"])
+    out = redacted(text).split("\n")
+    assert not any(line in out for line in body)
+    assert out[-2:] == ["", "next paragraph"]
+
+
+def test_site_query_strings_and_a_file_named_like_a_key_are_redacted(tmp_path: Path) -> None:
+    token = "Zr8" + "xQ2vLm9TkP4wN7bY"
+    stripe = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / f"{stripe}.html").write_text(
+        "<html><head><title>Contact</title></head><body>"
+        f'<a href="https://widgets.partner.io/embed?api_key={token}&ref=x">Book</a>'
+        f'<form action="/subscribe?list=7&token={token}" method="post"></form></body></html>'
+    )
+    result = SiteSource().collect(request(tmp_path, "site", SiteOptions(), kind="site"))
+    assert token in repr(result) and stripe in repr(result)  # what the source read
+    cleaned = redact_result(result, Redactor(SCANNER))
+    assert token not in repr(cleaned) and stripe not in repr(cleaned)
+    (page,) = [r for r in cleaned.records if isinstance(r, SitePage)]
+    assert "/[redacted: Stripe secret key (live), fingerprint " in page.provenance.source
+    assert any("token=[redacted: hardcoded token" in key for key in page.lines)
+
+
+def test_fingerprint_only_records_keep_all_but_their_paths() -> None:
+    stripe = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    path = f"code/app/{stripe}.js"
+    finding = SecretFinding(
+        "harbor", Provenance(path, 1), "password", path, 1, None, 12, None, "ab" * 8, "assignment"
+    )
+    cleaned = redact_result(SourceResult("harbor", "code", (path,), (finding,)), Redactor(SCANNER))
+    (secret,) = cleaned.records
+    assert isinstance(secret, SecretFinding) and stripe not in repr(cleaned)
+    assert secret.file == secret.provenance.source == cleaned.paths[0]
+    assert secret.file.startswith("code/app/[redacted: Stripe secret key (live)")
+    assert dataclasses.replace(secret, file=path, provenance=finding.provenance) == finding
+
+
+def test_a_note_is_redacted_before_it_is_parsed(tmp_path: Path) -> None:
+    (tmp_path / "harbor.md").write_text(
+        f"# Harbor\n\n## Access\n\n- Admin password: {PW}\n- Cash on hand: $1,200\n"
+    )
+    result = HandoffSource().collect(request(tmp_path, "harbor.md", kind="handoff"))
+    assert PW not in repr(result)
+    facts = {r.key: r for r in result.records if isinstance(r, Fact)}
+    assert str(facts["admin-password"].value).startswith("[redacted: hardcoded password")
+    assert len(facts) >= 2  # the rest of the note is read as before
+    (found,) = [r for r in result.records if isinstance(r, SecretFinding)]
+    assert (found.line, found.kind) == (5, "password")
+
+
+def test_secrets_in_config_names_are_redacted_where_the_config_enters(tmp_path: Path) -> None:
+    stripe = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    config = tmp_path / "portfolio.toml"
+    config.write_text(
+        f'[portfolio]\nname = "Holdings {stripe}"\n\n[secrets]\nkey_file = "k.key"\n\n'
+        f'[[entities]]\nid = "harbor"\nname = "Harbor {stripe}"\nkind = "charter"\n'
+        '\n[[entities]]\nid = "plain"\nname = "Plain Co"\nkind = "charter"\n'
+    )
+    loaded = redact_config_names(load_config(config))
+    assert stripe not in loaded.model_dump_json()
+    assert loaded.entities[0].name.startswith("Harbor [redacted: Stripe secret key (live)")
+    assert loaded.entities[1].name == "Plain Co"
+    clean = tmp_path / "clean.toml"
+    clean.write_text('[portfolio]\nname = "Plain"\n\n[secrets]\nkey_file = "c.key"\n')
+    redact_config_names(load_config(clean))
+    assert not (tmp_path / "c.key").exists()  # no key is made for a config with nothing to hide

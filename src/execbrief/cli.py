@@ -67,6 +67,7 @@ class Loaded:
 def load(config_path: str, env_file: str | None = None) -> Loaded:
     """Load the registry, the optional dotenv file (into the environment) and the config."""
     from execbrief.config import load_config
+    from execbrief.pipeline import redact_config_names
     from execbrief.plugins import get_registry
 
     if env_file:
@@ -76,7 +77,8 @@ def load(config_path: str, env_file: str | None = None) -> Loaded:
             fail(f"{env_file}: no such env file; pass --env-file PATH to a dotenv file")
         load_dotenv(env_file, override=False)
     registry = get_registry()
-    return Loaded(load_config(config_path, registry.option_models()), registry)
+    config = redact_config_names(load_config(config_path, registry.option_models()))
+    return Loaded(config, registry)
 
 
 def open_store(config: Config) -> Store:

@@ -28,7 +28,12 @@ from execbrief.plugins import Registry
 from execbrief.renderers.html import HtmlRenderer
 from execbrief.renderers.png import chart_images
 from execbrief.reports.base import ReportContext
-from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
+from execbrief.secrets.redaction import (
+    Redactor,
+    known_fingerprints,
+    redact_result,
+    scan_free_text,
+)
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
@@ -62,6 +67,27 @@ def fingerprint_key(config: Config) -> bytes:
         raise ConfigError("is not a hex key; delete it to make a new one", path=str(path)) from None
 
 
+def redact_config_names(config: Config) -> Config:
+    """The config with any secret in a name people read replaced by its marker, in place: the
+    portfolio's name, each entity's name and notes, each report's subject. Names reach every
+    report, the store and history, so they are cleaned where the config enters the run. The
+    fingerprint key is only read (or made) when a name holds a secret."""
+    texts = [config.portfolio.name]
+    texts += [text for e in config.entities for text in (e.name, e.notes) if text]
+    texts += [r.subject for r in config.reports.values() if r.subject]
+    if not any(scan_free_text(text, Scanner(b""), str(config.path)) for text in texts):
+        return config
+    redactor = Redactor(Scanner(fingerprint_key(config), config.secrets.allowlist))
+    where = Provenance(str(config.path))
+    config.portfolio.name = redactor.clean(config.portfolio.name, where)
+    for entity in config.entities:
+        entity.name = redactor.clean(entity.name, where)
+        entity.notes = entity.notes and redactor.clean(entity.notes, where)
+    for report in config.reports.values():
+        report.subject = report.subject and redactor.clean(report.subject, where)
+    return config
+
+
 def collect(
     config: Config,
     registry: Registry,
@@ -72,6 +98,7 @@ def collect(
 ) -> Snapshot:
     """Run every configured source of every entity; one failing source never stops the others."""
     key = fingerprint_key(config) if key is None else key
+    redact_config_names(config)  # a no-op when the CLI has done it
     results: list[SourceResult] = []
     shared = SharedReads()  # a file several entities list (a shared .env) is read once
     frozen_before = gc.get_freeze_count()

@@ -13,12 +13,20 @@ redaction becomes a ``SecretFinding`` so the CTO report can flag the secret wher
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from execbrief.records.secrets import EnvKey, SecretFinding
 from execbrief.secrets.guard import MIN_TOKEN, candidate_tokens
-from execbrief.secrets.scanner import Detection, Scanner
-from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
+from execbrief.secrets.scanner import (
+    Detection,
+    Scanner,
+    ValueContext,
+    judge_value,
+    secret_name,
+)
+from execbrief.snapshot import Provenance, Record, SourceResult
 
 #: No secret the scanner or the guard recognises is shorter than this.
 MIN_SECRET = MIN_TOKEN
@@ -26,10 +34,163 @@ MIN_SECRET = MIN_TOKEN
 #: Records that already hold fingerprints only.
 _SAFE = (SecretFinding, EnvKey)
 
+#: The words that, ending a label, say the value after it is a secret, as people write them in
+#: notes and memos: ``Admin password:``, ``Wi-Fi pw:``, ``**Router password:**``, ``API key =``.
+_LABEL_WORD = (
+    r"(?:passwords?|passwd|passphrase|passcode|pwd|pw|secrets?|tokens?"
+    r"|(?:api|access|secret|private|license)[ _-]?keys?)"
+)
+#: A label, its separator (``:``, ``=``, a table's ``|``, or ``is`` in prose), the value; markdown
+#: emphasis may wrap the label and a code span the value.
+_LABELLED = re.compile(
+    rf"(?i)(?<![\w-]){_LABEL_WORD}[*_]{{0,3}}[ \t]*(?::|=|\bis\b|\|)[ \t]*[*_]{{0,3}}[ \t]*`?"
+    r"(?P<value>[^\s`|]+)"
+)
+_LABEL_ONLY = re.compile(rf"(?i)^(?:[\w-]+\s+){{0,3}}{_LABEL_WORD}$")
+_LABEL_HINTS = ("pass", "pw", "pwd", "secret", "token", "key")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_KEY_BODY = re.compile(r"^\s*(?:[A-Za-z0-9+/=]{16,}|[\w-]+: .*)\s*$")
+_MAX_KEY_LINES = 200
+
 
 def marker(detection: Detection) -> str:
     """What replaces a secret: ``[redacted: Stripe secret key (live), fingerprint ab12cd34]``."""
     return f"[redacted: {detection.label}, fingerprint {detection.fingerprint[:8]}]"
+
+
+def _category(label: str) -> tuple[str, bool]:
+    words = label.lower().replace("pwd", "password").split()
+    named = secret_name("_".join("password" if w == "pw" else w for w in words))
+    return named if named is not None else ("password", True)
+
+
+def _value_hit(
+    scanner: Scanner, file: str, line: int, label: str, start: int, value: str
+) -> Detection | None:
+    """A labelled value that reads as a credential, as a detection at its columns."""
+    value = value.rstrip(".,;*_)")
+    category, strong = _category(label)
+    if not judge_value(value, ValueContext(category, strong)):
+        return None
+    fingerprint = scanner.fingerprint(value)
+    if scanner.allowlist_reason(fingerprint, file) is not None:
+        return None
+    return Detection(
+        kind=category,
+        file=file,
+        line=line,
+        live=None,
+        length=len(value),
+        prefix_class=None,
+        fingerprint=fingerprint,
+        detector="label",
+        span=(start, start + len(value)),
+    )
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """A markdown table row's cells with the column each starts at (outer pipes dropped)."""
+    cells, column = [], 0
+    for part in line.split("|"):
+        stripped = part.strip()
+        cells.append((column + part.find(stripped) if stripped else column, stripped))
+        column += len(part) + 1
+    if cells and not cells[0][1]:
+        cells = cells[1:]
+    if cells and not cells[-1][1]:
+        cells = cells[:-1]
+    return cells
+
+
+def labelled_values(text: str, scanner: Scanner, file: str) -> list[Detection]:
+    """Secrets written after a label in prose, a list or a table: ``Admin password: …``,
+    ``pw: …``, ``the admin password is …``, a ``| Staff pw | … |`` row, or a cell under a
+    ``Password`` column. The scanner's rules read code and config; these read what people write."""
+    found: list[Detection] = []
+    secret_columns: set[int] = set()
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if "|" not in line:
+            secret_columns = set()
+        elif number < len(lines) and _TABLE_RULE.match(lines[number]):
+            header = _cells(line)
+            secret_columns = {i for i, (_, cell) in enumerate(header) if _LABEL_ONLY.match(cell)}
+            continue
+        elif secret_columns:
+            for index, (column, cell) in enumerate(_cells(line)):
+                if index in secret_columns and cell and " " not in cell:
+                    hit = _value_hit(scanner, file, number, "password", column, cell.strip("`"))
+                    found.extend([hit] if hit else [])
+        low = line.lower()
+        if not any(hint in low for hint in _LABEL_HINTS):
+            continue
+        for match in _LABELLED.finditer(line):
+            label = match.group(0)[: match.start("value") - match.start()].strip(" \t*_:=|`")
+            label = label.removesuffix(" is").removesuffix(" IS").strip(" \t*_")
+            hit = _value_hit(
+                scanner, file, number, label, match.start("value"), match.group("value")
+            )
+            found.extend([hit] if hit else [])
+    return found
+
+
+def _overlaps(a: Detection, b: Detection) -> bool:
+    if a.line != b.line or a.span is None or b.span is None:
+        return False
+    return a.span[0] < b.span[1] and b.span[0] < a.span[1]
+
+
+def scan_free_text(text: str, scanner: Scanner, file: str) -> list[Detection]:
+    """The secrets in text people wrote (a note, a memo, a name): the scanner's rules, reading
+    unquoted values too, plus labelled values; allowlisted detections are left out."""
+    hits = [d for d in scanner.scan_text(text, file, unquoted=True) if d.allowlisted is None]
+    for extra in labelled_values(text, scanner, file):
+        if not any(_overlaps(extra, hit) for hit in hits):
+            hits.append(extra)
+    return hits
+
+
+def _key_end(lines: list[str], detection: Detection) -> int:
+    """The last line (1-based) of a private-key block: its END line, or the last body line of a
+    block that never closes."""
+    if detection.end_line is not None and detection.end_line > detection.line:
+        return detection.end_line
+    last = detection.line
+    while last < len(lines) and last - detection.line < _MAX_KEY_LINES:
+        if not _KEY_BODY.match(lines[last]):
+            break
+        last += 1
+    return last
+
+
+def redact_text(text: str, detections: Iterable[Detection]) -> str:
+    """``text`` with each detection replaced by its marker, line count kept: a value at its
+    columns, a private-key block whole (its first line the marker, the rest emptied), a detection
+    without columns as its whole line."""
+    lines = text.split("\n")
+    spans: dict[int, list[Detection]] = {}
+    for detection in detections:
+        index = detection.line - 1
+        if not 0 <= index < len(lines):
+            continue
+        if detection.detector == "private-key":
+            for other in range(index + 1, _key_end(lines, detection)):
+                lines[other] = ""
+            lines[index] = marker(detection)
+        elif detection.span is None:
+            lines[index] = marker(detection)
+        else:
+            spans.setdefault(index, []).append(detection)
+    for index, found in spans.items():
+        line = lines[index]
+        for detection in sorted(found, key=lambda d: d.span or (0, 0), reverse=True):
+            start, end = detection.span or (0, len(line))
+            if line[start:end] and len(line[start:end]) == detection.length:
+                line = line[:start] + marker(detection) + line[end:]
+            else:  # the line changed under the span (a marker already there): the whole line
+                line = marker(detection)
+        lines[index] = line
+    return "\n".join(lines)
 
 
 class Redactor:
@@ -43,40 +204,58 @@ class Redactor:
         self.scanner = scanner
         self.known = known
         self._clean: set[str] = set()
+        self._paths: dict[str, str] = {}
 
     def scan(self, text: str, where: Provenance) -> list[Detection]:
-        """Secrets in ``text``: by the scanner's rules, or by a token whose fingerprint is known."""
+        """Secrets in ``text``: by the scanner's rules and labels, or by a token whose fingerprint
+        is known."""
         if len(text) < MIN_SECRET or text in self._clean:
             return []
-        hits = [
-            d
-            for d in self.scanner.scan_text(text, where.source, unquoted=True)
-            if d.allowlisted is None
-        ]
+        hits = scan_free_text(text, self.scanner, where.source)
         if self.known:
-            flagged = {hit.line for hit in hits}
-            for number, line in enumerate(text.split("\n"), 1):
-                if number in flagged:
-                    continue
-                for token in candidate_tokens(line):
-                    fingerprint = self.scanner.fingerprint(token)
-                    if fingerprint in self.known:
-                        hits.append(
-                            Detection(
-                                kind="known_secret",
-                                file=where.source,
-                                line=number,
-                                live=None,
-                                length=len(token),
-                                prefix_class=None,
-                                fingerprint=fingerprint,
-                                detector="known-fingerprint",
-                            )
-                        )
-                        break
+            hits.extend(self._known_hits(text, where, {hit.line for hit in hits}))
         if not hits:
             self._clean.add(text)
         return hits
+
+    def _known_hits(self, text: str, where: Provenance, flagged: set[int]) -> list[Detection]:
+        hits = []
+        for number, line in enumerate(text.split("\n"), 1):
+            if number in flagged:
+                continue
+            for token in candidate_tokens(line):
+                fingerprint = self.scanner.fingerprint(token)
+                if fingerprint in self.known:
+                    start = line.find(token)
+                    hits.append(
+                        Detection(
+                            kind="known_secret",
+                            file=where.source,
+                            line=number,
+                            live=None,
+                            length=len(token),
+                            prefix_class=None,
+                            fingerprint=fingerprint,
+                            detector="known-fingerprint",
+                            span=(start, start + len(token)) if start >= 0 else None,
+                        )
+                    )
+                    break
+        return hits
+
+    def clean(self, text: str, where: Provenance | None = None) -> str:
+        """``text`` with every secret in it replaced by its marker."""
+        hits = self.scan(text, where or Provenance(text))
+        return redact_text(text, hits) if hits else text
+
+    def clean_path(self, path: str) -> str:
+        """A file path or name with any secret in it replaced (``backend/sk_live_….js`` shows as
+        ``backend/[redacted: Stripe secret key (live), fingerprint ab12cd34].js``)."""
+        cleaned = self._paths.get(path)
+        if cleaned is None:
+            cleaned = self.clean(path, Provenance(path))
+            self._paths[path] = cleaned
+        return cleaned
 
 
 def _clean(value: Any, redactor: Redactor, where: Provenance, found: list[Detection]) -> Any:
@@ -85,28 +264,44 @@ def _clean(value: Any, redactor: Redactor, where: Provenance, found: list[Detect
         if not hits:
             return value
         found.extend(hits)
-        by_line = {hit.line: hit for hit in hits}
-        lines = value.split("\n")
-        return "\n".join(
-            marker(by_line[n]) if n in by_line else line for n, line in enumerate(lines, 1)
-        )
+        return redact_text(value, hits)
     if isinstance(value, tuple):
         cleaned = tuple(_clean(item, redactor, where, found) for item in value)
         return value if cleaned == value else cleaned
     if isinstance(value, dict):
-        cleaned_dict = {k: _clean(v, redactor, where, found) for k, v in value.items()}
+        cleaned_dict = {
+            _clean(k, redactor, where, found): _clean(v, redactor, where, found)
+            for k, v in value.items()
+        }
         return value if cleaned_dict == value else cleaned_dict
     return value
 
 
+def _clean_provenance(where: Provenance, redactor: Redactor) -> Provenance:
+    source = redactor.clean_path(where.source)
+    detail = redactor.clean_path(where.detail) if where.detail else where.detail
+    if source == where.source and detail == where.detail:
+        return where
+    return dataclasses.replace(where, source=source, detail=detail)
+
+
 def _redact(item: Any, redactor: Redactor, where: Provenance, found: list[Detection]) -> Any:
-    changes = {}
+    """``item`` with secrets replaced: in every text field, and in the paths it cites (a record
+    that holds fingerprints only has its paths cleaned and nothing else)."""
+    changes: dict[str, Any] = {}
+    safe = isinstance(item, _SAFE)
     for field in dataclasses.fields(item):
-        if field.name in ("provenance", "entity"):
-            continue
         value = getattr(item, field.name)
-        cleaned = _clean(value, redactor, where, found)
-        if cleaned is not value:
+        if field.name == "entity":
+            continue
+        cleaned: Any
+        if field.name == "provenance":
+            cleaned = _clean_provenance(value, redactor)
+        elif safe:
+            cleaned = redactor.clean_path(value) if field.name == "file" else value
+        else:
+            cleaned = _clean(value, redactor, where, found)
+        if cleaned is not value and cleaned != value:
             changes[field.name] = cleaned
     return dataclasses.replace(item, **changes) if changes else item
 
@@ -121,35 +316,36 @@ def known_fingerprints(results: list[SourceResult]) -> frozenset[str]:
     )
 
 
+def _findings(record: Record, found: list[Detection]) -> list[SecretFinding]:
+    """A SecretFinding for each detection in a record, at its line in the record's file."""
+    line_base = (record.provenance.line or 1) - 1
+    return [
+        dataclasses.replace(
+            detection, file=record.provenance.source, line=line_base + detection.line
+        ).to_record(record.entity, record.provenance.at_line(line_base + detection.line))
+        for detection in found
+    ]
+
+
 def redact_result(result: SourceResult, redactor: Redactor) -> SourceResult:
-    """The result with every secret in a record or error replaced, plus a SecretFinding for each."""
+    """The result with every secret in a record, an error or a path replaced, plus a
+    SecretFinding for each secret found in a record's text."""
     records: list[Record] = []
     findings: list[SecretFinding] = []
-    changed = False
     for record in result.records:
-        if isinstance(record, _SAFE):
-            records.append(record)
-            continue
         found: list[Detection] = []
-        cleaned = _redact(record, redactor, record.provenance, found)
-        records.append(cleaned)
-        if found:
-            changed = True
-            line_base = (record.provenance.line or 1) - 1
-            for detection in found:
-                line = line_base + detection.line
-                place = record.provenance.at_line(line)
-                findings.append(
-                    dataclasses.replace(
-                        detection, file=record.provenance.source, line=line
-                    ).to_record(record.entity, place)
-                )
-    errors: list[SourceError] = []
-    for error in result.errors:
-        found = []
-        errors.append(_redact(error, redactor, error.provenance, found))
-        changed = changed or bool(found)
-    if not changed:
+        records.append(_redact(record, redactor, record.provenance, found))
+        findings.extend(_findings(records[-1], found))
+    errors = [_redact(error, redactor, error.provenance, []) for error in result.errors]
+    paths = tuple(redactor.clean_path(path) for path in result.paths)
+    if (
+        not findings
+        and paths == result.paths
+        and all(a is b for a, b in zip(records, result.records, strict=True))
+        and all(a is b for a, b in zip(errors, result.errors, strict=True))
+    ):
         return result
     unique = {(f.fingerprint, f.file, f.line): f for f in findings}
-    return dataclasses.replace(result, records=(*records, *unique.values()), errors=tuple(errors))
+    return dataclasses.replace(
+        result, paths=paths, records=(*records, *unique.values()), errors=tuple(errors)
+    )

@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import functools
 import hashlib
 import heapq
 import hmac
@@ -40,7 +41,7 @@ import re
 import secrets as _secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -114,7 +115,9 @@ class Detection:
     ``live`` is True for a live/production key, False for a test-mode key (``sk_test_``), None when
     the format does not say. ``prefix_class`` is the recognisable, non-secret head of the format
     (``sk_live``, ``AKIA``, ``ghp``, ``RSA PRIVATE KEY``, the URL scheme). ``allowlisted`` holds the
-    allowlist reason when a config entry silences the detection.
+    allowlist reason when a config entry silences the detection. ``span`` (the value's columns in
+    its line) and ``end_line`` (the last line of a multi-line secret, a private key's END line)
+    say what redaction replaces; neither takes part in comparisons.
     """
 
     kind: str
@@ -126,6 +129,8 @@ class Detection:
     fingerprint: str
     detector: str
     allowlisted: str | None = None
+    span: tuple[int, int] | None = field(default=None, compare=False)
+    end_line: int | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -186,10 +191,12 @@ class LineContext(NamedTuple):
 _EVERY_LINE_NAMES = frozenset({"master.key", ".pgpass", "pgpass.conf"})
 
 
+@functools.lru_cache(maxsize=4096)
 def line_context(
     file: str, unquoted: bool | None = None, include_test: bool = False
 ) -> LineContext:
-    """The context of ``file`` (``unquoted`` overrides the file-kind default)."""
+    """The context of ``file`` (``unquoted`` overrides the file-kind default). Remembered: a
+    source that scans a file line by line (a ``.env``) asks for the same file's context each time."""
     posix = file.replace("\\", "/")
     name = PurePosixPath(posix).name.lower()
     every = name in _EVERY_LINE_NAMES or (
@@ -1279,6 +1286,13 @@ class Scanner:
             f"Scanner(allowlist={len(self._allow_fingerprints) + len(self._allow_paths)} entries)"
         )
 
+    @staticmethod
+    def may_hold_secret(text: str) -> bool:
+        """False when no rule can match ``text``: none of the prefilter's keywords is in it (the
+        check ``scan_text`` starts with; outside files whose every line is read)."""
+        lower = text.lower().encode("utf-8", "surrogatepass")
+        return bool(_PREFILTER.search(lower) or _PREFILTER_SHAPES.search(lower))
+
     def fingerprint(self, value: str | bytes) -> str:
         """``HMAC-SHA256(key, value)`` as 16 hex digits: stable per key, not reversible without it."""
         data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
@@ -1437,6 +1451,8 @@ class Scanner:
                     fingerprint=fingerprint,
                     detector=hit.detector,
                     allowlisted=self.allowlist_reason(fingerprint, ctx.file) or inline,
+                    span=(hit.start, hit.end),
+                    end_line=lineno + consumed if hit.detector == "private-key" else None,
                 )
             )
         return consumed

@@ -261,6 +261,32 @@ def _logical_lines(
         yield number, key, re.split(r"\s+#", raw, maxsplit=1)[0].strip()
 
 
+#: A ``.env`` is a few hundred settings; past these counts a file is generated or hostile, and
+#: keeping a record per line would grow the snapshot without bound (issue 17: a 1,000,000-line
+#: file took 5 GB). Every line is still read; what is not kept is counted in one message.
+MAX_KEYS = 10_000
+MAX_SECRETS = 1_000
+
+
+class _Limits:
+    """What one file's reading kept and what it only counted past ``MAX_KEYS``/``MAX_SECRETS``."""
+
+    def __init__(self) -> None:
+        self.keys = 0
+        self.secrets = 0
+        self.keys_dropped = 0
+        self.secrets_unlisted = 0
+        self.unjudged = 0
+
+    def take_secret(self) -> bool:
+        """Count a secret; True while it may still be listed as a finding."""
+        self.secrets += 1
+        if self.secrets > MAX_SECRETS:
+            self.secrets_unlisted += 1
+            return False
+        return True
+
+
 def _read(
     loc: Location, request: SourceRequest, scanner: Scanner, records: list[Record]
 ) -> list[SourceError]:
@@ -268,90 +294,152 @@ def _read(
     prov = provenance(loc)
     bad_lines = _FirstLines()
     unterminated = _FirstLines()
+    limits = _Limits()
     for number, key, value in _logical_lines(loc, unterminated):
         if value is None:
             bad_lines.append(number)
             continue
-        at = prov.at_line(number)
-        category = secret_key_category(key)
-        service = service_for(key)
-        fingerprint: str | None = None
-        live: bool | None = None
-        # the detectors judge first: they test placeholders on the part after a known prefix,
-        # so sk_test_<random> is a test key, not a "test" placeholder
-        detections = (
-            [
-                replace(d, line=number + d.line - 1)
-                for d in scanner.scan_text(f"{key}={value}", loc.display, unquoted=True)
-            ]
-            if value.strip()
-            else []
+        limits.keys += 1
+        if limits.keys > MAX_KEYS:
+            limits.keys_dropped += 1
+            # past the cap only secrets matter, and a line no rule's keyword is in holds none
+            if scanner.may_hold_secret(f"{key}={value}"):
+                if limits.secrets >= MAX_SECRETS:
+                    limits.unjudged += 1
+                    continue
+                _judge(loc, request, scanner, records, prov.at_line(number), key, value, limits)
+            continue
+        records.append(
+            _judge(loc, request, scanner, records, prov.at_line(number), key, value, limits)
         )
-        if not value.strip():
-            value_kind = "empty"
-        elif detections:
-            value_kind = "secret"
-            lives = {d.live for d in detections}
-            live = True if True in lives else (False if lives == {False} else None)
-            fingerprint = scanner.fingerprint(value)
-            service = service or _SERVICE_BY_KIND.get(detections[0].detector)
-            records.extend(
-                d.to_record(request.entity.id, at) for d in detections if d.live is not False
-            )
-        elif is_placeholder(value):
-            value_kind = "placeholder"
-        elif category is not None and not value.replace(".", "").isdigit():
-            value_kind = "secret"
-            fingerprint = scanner.fingerprint(value)
+    return _problems(request, prov, bad_lines, unterminated, limits)
+
+
+def _judge(
+    loc: Location,
+    request: SourceRequest,
+    scanner: Scanner,
+    records: list[Record],
+    at: Provenance,
+    key: str,
+    value: str,
+    limits: _Limits,
+) -> EnvKey:
+    """The line's EnvKey; a SecretFinding for each secret in it goes to ``records``."""
+    number = at.line or 0
+    category = secret_key_category(key)
+    service = service_for(key)
+    fingerprint: str | None = None
+    live: bool | None = None
+    # the detectors judge first: they test placeholders on the part after a known prefix,
+    # so sk_test_<random> is a test key, not a "test" placeholder
+    detections = (
+        [
+            replace(d, line=number + d.line - 1)
+            for d in scanner.scan_text(f"{key}={value}", loc.display, unquoted=True)
+        ]
+        if value.strip()
+        else []
+    )
+    if not value.strip():
+        value_kind = "empty"
+    elif detections:
+        value_kind = "secret"
+        lives = {d.live for d in detections}
+        live = True if True in lives else (False if lives == {False} else None)
+        fingerprint = scanner.fingerprint(value)
+        service = service or _SERVICE_BY_KIND.get(detections[0].detector)
+        listed = [d for d in detections if d.live is not False]
+        if listed and limits.take_secret():
+            records.extend(d.to_record(request.entity.id, at) for d in listed)
+    elif is_placeholder(value):
+        value_kind = "placeholder"
+    elif category is not None and not value.replace(".", "").isdigit():
+        value_kind = "secret"
+        fingerprint = scanner.fingerprint(value)
+        if limits.take_secret():
             records.append(
                 _env_secret(
                     request, at, loc.display, number, category, len(value), fingerprint, scanner
                 )
             )
-        else:
-            value_kind = "config"
-        records.append(
-            EnvKey(
-                entity=request.entity.id,
-                provenance=at,
-                file=loc.display,
-                line=number,
-                key=key,
-                service=service or "other",
-                value_kind=value_kind,
-                live=live,
-                fingerprint=fingerprint,
-            )
-        )
-    errors: list[SourceError] = []
+    else:
+        value_kind = "config"
+    return EnvKey(
+        entity=request.entity.id,
+        provenance=at,
+        file=loc.display,
+        line=number,
+        key=key,
+        service=service or "other",
+        value_kind=value_kind,
+        live=live,
+        fingerprint=fingerprint,
+    )
+
+
+def _problems(
+    request: SourceRequest,
+    prov: Provenance,
+    bad_lines: _FirstLines,
+    unterminated: _FirstLines,
+    limits: _Limits,
+) -> list[SourceError]:
+    """One sentence per kind of problem the file had."""
+    found: list[tuple[int | None, str, int]] = []
     if bad_lines:
         shown = ", ".join(str(n) for n in bad_lines.first)
         more = f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else ""
-        errors.append(
-            SourceError(
-                request.entity.id,
-                KIND,
-                prov.at_line(bad_lines.first[0]),
+        found.append(
+            (
+                bad_lines.first[0],
                 f"{len(bad_lines)} line(s) are not KEY=value assignments (lines {shown}{more}); "
                 "expected KEY=value, export KEY=value or # comments",
-                rows_skipped=len(bad_lines),
-                fatal=False,
+                len(bad_lines),
             )
         )
     if unterminated:
         shown = ", ".join(str(n) for n in unterminated.first)
-        errors.append(
-            SourceError(
-                request.entity.id,
-                KIND,
-                prov.at_line(unterminated.first[0]),
+        found.append(
+            (
+                unterminated.first[0],
                 f"{len(unterminated)} quoted value(s) never close (lines {shown}); "
                 "expected a closing quote; only the opening line was read as the value",
-                rows_skipped=0,
-                fatal=False,
+                0,
             )
         )
-    return errors
+    if limits.keys_dropped:
+        found.append(
+            (
+                None,
+                f"has {limits.keys:,} assignments; the first {MAX_KEYS:,} are kept as keys and "
+                f"the rest only searched for secrets; expected a .env of settings (split a "
+                "generated file, or leave it out of the config)",
+                0,
+            )
+        )
+    if limits.secrets_unlisted or limits.unjudged:
+        unjudged = (
+            f", and {limits.unjudged:,} more lines whose names or values look secret were "
+            "not judged one by one"
+            if limits.unjudged
+            else ""
+        )
+        found.append(
+            (
+                None,
+                f"holds more than {MAX_SECRETS:,} plaintext secrets: the first {MAX_SECRETS:,} "
+                f"are findings, {limits.secrets_unlisted:,} more are only counted here"
+                f"{unjudged}; treat every secret in the file as leaked and rotate them",
+                0,
+            )
+        )
+    return [
+        SourceError(
+            request.entity.id, KIND, prov.at_line(line), message, rows_skipped=skipped, fatal=False
+        )
+        for line, message, skipped in found
+    ]
 
 
 def _env_secret(

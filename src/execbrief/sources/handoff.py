@@ -35,6 +35,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from execbrief.hookspecs import hookimpl
 from execbrief.records.handoff import Fact, FactValue, FunnelStep, NoteSection
+from execbrief.secrets.redaction import redact_text, scan_free_text
+from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
 from execbrief.sources.base import BaseSource, Source, SourceRequest
@@ -434,9 +436,49 @@ class _Line:
 
 def parse_note(text: str, entity: str, where: Provenance, currency: str = "USD") -> ParsedNote:
     """Parse one note's text; ``where`` is the file's provenance (its line is replaced per record)."""
+    text, cut = bound_tables(text)
     parser = _NoteParser(text, entity, where, currency)
     parser.run()
+    parser.out.problems.extend(cut)
     return parser.out
+
+
+#: A note's table is a few dozen rows; one of hundreds of thousands (an export pasted in) would
+#: cost the markdown parser seconds and gigabytes (issue 17: 200,000 rows took 116 s, 1.5 GB).
+MAX_TABLE_ROWS = 5_000
+_DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def bound_tables(text: str) -> tuple[str, list[tuple[int | None, str]]]:
+    """``text`` with each table's rows past ``MAX_TABLE_ROWS`` blanked (line numbers kept), and
+    one problem per table cut. A table is a delimiter row (``|---|---|``) and the lines with a
+    ``|`` after it, up to a blank line."""
+    if text.count("\n") < MAX_TABLE_ROWS:
+        return text, []
+    lines = text.split("\n")
+    problems: list[tuple[int | None, str]] = []
+    index = 1
+    while index < len(lines):
+        if "-" not in lines[index] or not _DELIMITER_ROW.match(lines[index]):
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and "|" in lines[end] and lines[end].strip():
+            end += 1
+        rows = end - index - 1
+        if rows > MAX_TABLE_ROWS:
+            for cut in range(index + 1 + MAX_TABLE_ROWS, end):
+                lines[cut] = ""
+            problems.append(
+                (
+                    index,
+                    f"the table has {rows:,} rows; the first {MAX_TABLE_ROWS:,} are read; "
+                    "expected a note's table of a few dozen rows (keep long data in a ledger "
+                    "or bookings file)",
+                )
+            )
+        index = end
+    return ("\n".join(lines), problems) if problems else (text, [])
 
 
 class _NoteParser:
@@ -869,9 +911,9 @@ class _NoteParser:
         starts = [(body_start, self.title)] + [(line, title) for line, _, title in headings]
         for number, (start, title) in enumerate(starts):
             end = starts[number + 1][0] if number + 1 < len(starts) else len(self.lines)
+            while end > start and not self.lines[end - 1].strip():
+                end -= 1  # trailing blank lines are not the section's
             chunk = self.lines[start:end]
-            while chunk and not chunk[-1].strip():
-                chunk = chunk[:-1]
             if not chunk or (number == 0 and not any(line.strip() for line in chunk)):
                 continue
             self.out.records.append(
@@ -1029,6 +1071,7 @@ class HandoffSource(BaseSource):
         records: list[Record] = []
         read: list[files.Location] = []
         dates: list[date | None] = []
+        scanner = Scanner(request.fingerprint_key, request.allowlist)
         for loc in locations:
             try:
                 text = files.read_text(loc)
@@ -1047,7 +1090,16 @@ class HandoffSource(BaseSource):
                     )
                 )
                 continue
-            note = parse_note(text, request.entity.id, files.provenance(loc), request.currency)
+            where = files.provenance(loc)
+            # Secrets are replaced before the note is parsed, so no fact, table cell or section
+            # can hold one; each becomes a SecretFinding at its line.
+            secrets = scan_free_text(text, scanner, loc.display)
+            if secrets:
+                text = redact_text(text, secrets)
+                records.extend(
+                    s.to_record(request.entity.id, where.at_line(s.line)) for s in secrets
+                )
+            note = parse_note(text, request.entity.id, where, request.currency)
             records.extend(note.records)
             for line, message in note.problems:
                 errors.append(

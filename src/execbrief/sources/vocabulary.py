@@ -496,9 +496,8 @@ def lookup(label: str, *, exact: bool = False) -> Term | None:
         return None
     padded = f" {normalized} "
     matched: dict[str, tuple[str, Term]] = {}  # term key -> its longest synonym in the label
-    for synonym, term in _BY_LABEL.items():
-        size = len(synonym.split())
-        fits = (size >= 2 or synonym in DISTINCTIVE) and f" {synonym} " in padded
+    for synonym, size, term in _inner_synonyms(words):
+        fits = f" {synonym} " in padded
         if fits and size > len(matched.get(term.key, ("", term))[0].split()):
             matched[term.key] = (synonym, term)
     if not matched:
@@ -518,6 +517,24 @@ _BY_LABEL: Final[dict[str, Term]] = {}
 for _term in TERMS:
     for _synonym in _term.synonyms:
         _BY_LABEL.setdefault(normalize_label(_synonym), _term)
+
+#: First word -> the synonyms that count inside a longer label (two or more words, or a
+#: distinctive word) with their word counts, in ``_BY_LABEL`` order: a label is then compared with
+#: the synonyms that start with one of its words, not with every synonym.
+_INNER: Final[dict[str, list[tuple[int, str, int, Term]]]] = {}
+for _order, (_synonym, _term) in enumerate(_BY_LABEL.items()):
+    _size = len(_synonym.split())
+    if _size >= 2 or _synonym in DISTINCTIVE:
+        _INNER.setdefault(_synonym.split()[0], []).append((_order, _synonym, _size, _term))
+
+
+def _inner_synonyms(words: list[str]) -> list[tuple[str, int, Term]]:
+    found = {item[0]: item for word in set(words) for item in _INNER.get(word, ())}
+    return [
+        (synonym, size, term)
+        for _, synonym, size, term in sorted(found.values(), key=lambda i: i[0])
+    ]
+
 
 #: Canonical key -> term.
 BY_KEY: Final[dict[str, Term]] = {term.key: term for term in TERMS}
