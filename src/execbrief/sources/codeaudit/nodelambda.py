@@ -14,12 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from execbrief.sources.codeaudit.webapps import _body_end, _functions, _line, mask
+from execbrief.sources.codeaudit import spans
+from execbrief.sources.codeaudit.webapps import Functions, _body_end, _functions, _line, mask, reach
 
+# The handler's head, then (matched at its end) the function it is bound to. Neither has two
+# adjacent parts that can match the same characters, so a failed match is linear (the single
+# pattern this replaced took 88 s on ``exports.handler = async `` + 1,000 newlines).
 _HANDLER = re.compile(
-    r"(?:(?:module\.)?exports\.(\w+)\s*=\s*(?:async\s+)?(?:function\b[^(]*)?\(?([^()=]*)\)?\s*(?:=>)?\s*\{"
-    r"|export\s+(?:const|let)\s+(\w+)\s*=\s*(?:async\s+)?(?:function\b[^(]*)?\(?([^()=]*)\)?\s*(?:=>)?\s*\{"
-    r"|export\s+(?:async\s+)?function\s+(\w+)\s*\(([^)]*)\)\s*\{)"
+    r"(?:module\.)?exports\.(\w+)\s*=\s*|export\s+(?:const|let)\s+(\w+)\s*=\s*"
+    r"|export\s+(?:async\s+)?function\s+(\w+)\s*(?=\()"
+)
+_HANDLER_FUNCTION = re.compile(
+    r"(?:async\b\s*)?(?:function\b\s*(?:[\w$]+\s*)?)?(?:\(([^()]*)\)|([A-Za-z_$][\w$]*))\s*(?:=>\s*)?\{"
 )
 _METHOD = r"(?:event\.httpMethod|event\.requestContext\.http\.method|event\.requestContext\.httpMethod|method|httpMethod|verb)"
 _PATH = r"(?:event\.path|event\.rawPath|event\.resource|event\.requestContext\.http\.path|path|rawPath|route)"
@@ -126,42 +132,28 @@ def _verified(code: str, start: int, end: int) -> re.Match[str] | None:
     return None
 
 
-def _auth(
-    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
-) -> str | None:
+def _direct_auth(code: str, start: int, end: int) -> str | None:
     found = _verified(code, start, end)
     if found:
         return f"checks the caller ({found.group(0).strip()[:40]}) at line {_line(code, found.start())}"
-    if depth < 3:
-        for call in _CALL.finditer(code, start, end):
-            name = call.group(1)
-            if name in functions:
-                _, inner_start, inner_end = functions[name]
-                if inner_start <= start < inner_end:
-                    continue
-                inner = _auth(code, inner_start, inner_end, functions, depth + 1)
-                if inner:
-                    return f"calls {name}(), which {inner}"
     return None
 
 
-def _writes(
-    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
-) -> str | None:
+def _direct_writes(code: str, start: int, end: int) -> str | None:
     found = _WRITES.search(code, start, end)
     if found:
         return f"calls {found.group(0).strip('.( ')} at line {_line(code, found.start())}"
-    if depth < 3:
-        for call in _CALL.finditer(code, start, end):
-            name = call.group(1)
-            if name in functions:
-                _, inner_start, inner_end = functions[name]
-                if inner_start <= start < inner_end:
-                    continue
-                inner = _writes(code, inner_start, inner_end, functions, depth + 1)
-                if inner:
-                    return inner
     return None
+
+
+def _auth(code: str, start: int, end: int, functions: Functions) -> str | None:
+    return reach(code, [(start, end)], functions, _direct_auth, kind="node-auth")
+
+
+def _writes(code: str, start: int, end: int, functions: Functions) -> str | None:
+    return reach(
+        code, [(start, end)], functions, _direct_writes, kind="node-writes", wrap="{found}"
+    )
 
 
 def analyse_node_lambda(text: str) -> list[NodeRoute]:
@@ -172,9 +164,12 @@ def analyse_node_lambda(text: str) -> list[NodeRoute]:
     structure = mask(text, strings=True)
     functions = _functions(structure)
     routes: list[NodeRoute] = []
-    for match in _HANDLER.finditer(structure):
-        name = match.group(1) or match.group(3) or match.group(5)
-        params = match.group(2) or match.group(4) or match.group(6) or ""
+    for head in _HANDLER.finditer(structure):
+        match = _HANDLER_FUNCTION.match(structure, head.end())
+        if match is None:
+            continue
+        name = head.group(1) or head.group(2) or head.group(3)
+        params = match.group(1) or match.group(2) or ""
         takes_event = "event" in params or "evt" in params
         if not takes_event and name not in {"handler", "lambdaHandler", "main"}:
             continue
@@ -189,7 +184,7 @@ def analyse_node_lambda(text: str) -> list[NodeRoute]:
                     name,
                     None,
                     None,
-                    _line(text, match.start()),
+                    _line(text, head.start()),
                     _line(text, body_end - 1),
                     auth is not None,
                     auth,
@@ -206,7 +201,7 @@ def _branches(
     structure: str,
     start: int,
     end: int,
-    functions: dict[str, tuple[int, int, int]],
+    functions: Functions,
     handler: str,
     routes: list[NodeRoute],
 ) -> bool:
@@ -285,13 +280,4 @@ def _branches(
 
 
 def _matching(structure: str, start: int, opener: str, closer: str) -> int:
-    depth = 0
-    for index in range(start, len(structure)):
-        char = structure[index]
-        if char == opener:
-            depth += 1
-        elif char == closer:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return len(structure)
+    return spans.matching(structure, start, opener, closer)
