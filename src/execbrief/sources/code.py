@@ -74,6 +74,8 @@ class _Folder:
     handlers: dict[Path, set[str]] = field(default_factory=dict)
     gateway: dict[tuple[Path, str], tuple[iac.FunctionHandler, Path]] = field(default_factory=dict)
     commits: dict[Path, files.Commit | None] = field(default_factory=dict)
+    #: Each file's path as cited, found once (a file may give 100,000 records).
+    displays: dict[Path, str] = field(default_factory=dict)
     #: Modules routers are imported from (``/orbit/app.py``, or a relative import's file).
     router_modules: set[str] = field(default_factory=set)
     lines: int = 0
@@ -84,8 +86,9 @@ class _Folder:
         """File (relative to the portfolio root), line and, in a git repository, the last commit."""
         if path not in self.commits:
             self.commits[path] = files.last_commit(path)
+            self.displays[path] = self.request.display(path)
         commit = self.commits[path]
-        display = self.request.display(path)
+        display = self.displays[path]
         if commit is None:
             return Provenance(display, line, end_line)
         return Provenance(display, line, end_line, commit.sha, commit.day)

@@ -60,6 +60,10 @@ _WRITES = re.compile(
     r"|\b(?:charges|paymentIntents|refunds|customers|subscriptions)\.create\s*\("
 )
 _CALL = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
+#: Longer ``if (...)`` conditions (or unclosed ones) choose no route; dispatch branches nested
+#: deeper than this are read as part of the branch they sit in. Both keep a handler linear.
+MAX_CONDITION = 4096
+MAX_BRANCH_DEPTH = 4
 VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "ANY", "OPTIONS", "HEAD"})
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -104,9 +108,29 @@ def _parse(kind: str, value: str) -> tuple[str | None, str | None] | None:
 
 
 def _statement(code: str, start: int, end: int, at: int) -> tuple[int, int]:
-    head = max(code.rfind(c, start, at) for c in ";\n{") + 1
-    tails = [i for i in (code.find(c, at, end) for c in ";\n") if i != -1]
-    return head, min(tails) if tails else end
+    head = spans.last_before(spans.positions(code, ";\n{"), at, start)
+    tail = spans.first_from(spans.positions(code, ";\n"), at, end)
+    return (start if head is None else head + 1), (end if tail is None else tail)
+
+
+# A name compared after it is bound (``auth === EXPECTED``, ``EXPECTED !== auth``,
+# ``allowed.includes(...)``): the member chain after the name is bounded and possessive, so one
+# pass over a range finds every compared name in linear time.
+_NAME_COMPARED = re.compile(
+    r"(?<![\w$])([A-Za-z_$][\w$]*+)[\w.$\[\]'\"():-]{0,100}+\s*(?:===|!==|==|!=)(?!=)"
+    r"(?!\s*(?:null\b|undefined\b|''|\"\"))"
+    r"|(?:===|!==|==|!=)\s*([A-Za-z_$][\w$]*+)"
+    r"|(?<![\w$])([A-Za-z_$][\w$]*+)[\w.$\[\]'\"-]{0,100}?\.includes\s*\("
+)
+
+
+def _compared_names(code: str, start: int, end: int) -> dict[str, int]:
+    """Name -> the offset of its last comparison in ``code[start:end]``."""
+    out: dict[str, int] = {}
+    for match in _NAME_COMPARED.finditer(code, start, end):
+        group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+        out[match.group(group)] = match.start(group)
+    return out
 
 
 def _verified(code: str, start: int, end: int) -> re.Match[str] | None:
@@ -115,19 +139,21 @@ def _verified(code: str, start: int, end: int) -> re.Match[str] | None:
     found = _VERIFY.search(code, start, end)
     if found:
         return found
+    compared: dict[str, int] | None = None
+    seen: set[int] = set()
     for read in _READ.finditer(code, start, end):
         head, tail = _statement(code, start, end, read.start())
+        if head in seen:  # one statement holding many reads is read once
+            continue
+        seen.add(head)
         statement = code[head:tail]
         if _COMPARED.search(statement):
             return read
         bound = _BINDING.match(statement)
         if bound:
-            name = re.escape(bound.group(1))
-            use = re.compile(
-                rf"\b{name}\b[\w.$\[\]'\"():-]*\s*(?:===|!==|==|!=)(?!=)(?!\s*(?:null\b|undefined\b|''|\"\"))"
-                rf"|(?:===|!==|==|!=)\s*{name}\b|\b{name}\b[\w.$\[\]'\"-]*\.includes\s*\("
-            )
-            if use.search(code, tail, end):
+            if compared is None:
+                compared = _compared_names(code, start, end)
+            if compared.get(bound.group(1), -1) >= tail:
                 return read
     return None
 
@@ -210,6 +236,8 @@ def _branches(
     for match in _IF.finditer(structure, start, end):
         open_paren = match.end() - 1
         close = _matching(structure, open_paren, "(", ")")
+        if close - open_paren > MAX_CONDITION:
+            continue  # unclosed, or no condition a route is chosen by
         condition = code[open_paren:close]
         method: str | None = None
         path: str | None = None
@@ -244,6 +272,7 @@ def _branches(
             branches.append((case.start(), parsed[0], parsed[1], case.end(), case_end, ""))
     if not branches:
         return False
+    branches = _shallow(branches)
     first = min(position for position, *_ in branches)
     # a caller check at the top of the handler, before any dispatch, protects every route
     before = _auth(code, start, first, functions)
@@ -277,6 +306,22 @@ def _branches(
             )
         )
     return True
+
+
+def _shallow(
+    branches: list[tuple[int, str | None, str | None, int, int, str]],
+) -> list[tuple[int, str | None, str | None, int, int, str]]:
+    """The branches nested at most ``MAX_BRANCH_DEPTH`` deep in one another (a deeper one is part
+    of the branch it sits in), so no text is read for more than that many routes."""
+    out: list[tuple[int, str | None, str | None, int, int, str]] = []
+    enclosing: list[int] = []  # body ends of the branches the current one sits in
+    for branch in sorted(branches):
+        while enclosing and enclosing[-1] <= branch[0]:
+            enclosing.pop()
+        if len(enclosing) < MAX_BRANCH_DEPTH:
+            out.append(branch)
+            enclosing.append(branch[4])
+    return out
 
 
 def _matching(structure: str, start: int, opener: str, closer: str) -> int:

@@ -9,6 +9,7 @@ The caches hold a few recent texts only (a code folder is read one file at a tim
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import lru_cache
 
@@ -34,10 +35,11 @@ def closers(structure: str, opener: str, closer: str) -> dict[int, int]:
     when it is never closed)."""
     out: dict[int, int] = {}
     stack: list[int] = []
-    for index, char in enumerate(structure):
-        if char == opener:
+    for found in re.finditer(f"[{re.escape(opener)}{re.escape(closer)}]", structure):
+        index = found.start()
+        if structure[index] == opener:
             stack.append(index)
-        elif char == closer and stack:
+        elif stack:
             out[stack.pop()] = index + 1
     for index in stack:
         out[index] = len(structure)
@@ -51,3 +53,21 @@ def matching(structure: str, start: int, opener: str = "{", closer: str = "}") -
     if at == -1:
         return len(structure)
     return closers(structure, opener, closer)[at]
+
+
+@lru_cache(maxsize=8)
+def positions(text: str, chars: str) -> tuple[int, ...]:
+    """Sorted offsets of every character of ``chars`` in ``text``."""
+    return tuple(found.start() for found in re.finditer(f"[{re.escape(chars)}]", text))
+
+
+def last_before(offsets: tuple[int, ...], at: int, floor: int) -> int | None:
+    """The last offset < ``at`` and >= ``floor``, or None."""
+    index = bisect_right(offsets, at - 1) - 1
+    return offsets[index] if index >= 0 and offsets[index] >= floor else None
+
+
+def first_from(offsets: tuple[int, ...], at: int, ceiling: int) -> int | None:
+    """The first offset >= ``at`` and < ``ceiling``, or None."""
+    index = bisect_right(offsets, at - 1)
+    return offsets[index] if index < len(offsets) and offsets[index] < ceiling else None

@@ -49,6 +49,8 @@ _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^")
 #: Dispatch on a request parameter: ``if (action === "delete") {``, ``switch (e.parameter.path) {``.
 _DISPATCH_WORDS = r"(?:action|path|pathInfo|op|cmd|command|route|mode|method|page)"
 _IF = re.compile(r"\bif\s*\(")
+#: A longer ``if (...)`` condition (or an unclosed one) is no dispatch on a parameter.
+MAX_CONDITION = 4096
 _DISPATCH_WORD = re.compile(rf"\b{_DISPATCH_WORDS}\b")
 _EQUALS_STRING = re.compile(r"(?:===|==)\s*['\"][^'\"\n]+['\"]")
 _OPEN_BLOCK = re.compile(r"\s*\{")
@@ -243,11 +245,15 @@ def reach(
             return found
     if depth >= 3:
         return None
+    followed: set[str] = set()
     for start, end in pieces:
         for call in _CALL.finditer(code, start, end):
             name = call.group(1)
-            if name not in functions or name in skip or _defines(code, call.start()):
+            if name not in functions or name in followed or name in skip:
                 continue
+            if _defines(code, call.start()):
+                continue
+            followed.add(name)
             _, inner_start, inner_end = functions[name]
             if inner_start <= start < inner_end:
                 continue  # the function these pieces belong to
@@ -305,6 +311,8 @@ def _dispatch_if(code: str, structure: str, at: int) -> tuple[int, int] | None:
     """The brace of an ``if`` block whose condition compares a dispatch word (``action``,
     ``path``, ...) to a string, and the block's end; None for any other ``if``."""
     close = spans.matching(structure, at, "(", ")")
+    if close - at > MAX_CONDITION:
+        return None  # unclosed, or no dispatch condition
     condition = code[at + 1 : close - 1]
     head_end = min((i for i in map(condition.find, "(){};") if i != -1), default=len(condition))
     if any(c in condition for c in "{};"):
