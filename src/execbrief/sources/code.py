@@ -74,6 +74,8 @@ class _Folder:
     handlers: dict[Path, set[str]] = field(default_factory=dict)
     gateway: dict[tuple[Path, str], tuple[iac.FunctionHandler, Path]] = field(default_factory=dict)
     commits: dict[Path, files.Commit | None] = field(default_factory=dict)
+    #: Files the walk listed that could not then be read (relative paths).
+    unreadable: list[str] = field(default_factory=list)
     #: Each file's path as cited, found once (a file may give 100,000 records).
     displays: dict[Path, str] = field(default_factory=dict)
     #: Modules routers are imported from (``/orbit/app.py``, or a relative import's file).
@@ -225,6 +227,7 @@ def _read(folder: _Folder, item: WalkedFile, *, report: bool = True) -> str | No
     except OSError as exc:
         if report:
             folder.error(item.path, None, f"could not be read ({exc.strerror or exc}); skipped")
+            folder.unreadable.append(item.relative)
         return None
 
 
@@ -606,6 +609,7 @@ def _finish(folder: _Folder, stats: WalkStats) -> None:
             stats.files,
             folder.lines,
             dict(sorted(stats.skipped.items())),
+            tuple(sorted({*stats.unreadable, *folder.unreadable})),
         )
     )
 
