@@ -22,10 +22,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per parser")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="save each crashing or slow input here")
     args = parser.parse_args()
     tally = Tally()
     with tempfile.TemporaryDirectory() as root:
-        run(Path(root), args.seconds, args.seed, tally)
+        run(Path(root), args.seconds, args.seed, tally, keep=args.keep)
     print(f"{'parser':20} {'inputs':>8} {'errors':>8} {'slowest s':>10}")
     for name, count in tally.inputs.items():
         print(

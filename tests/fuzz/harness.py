@@ -95,7 +95,7 @@ def targets() -> list[Target]:
     return [t for t in out if t.seeds]
 
 
-def mutate(rng: random.Random, text: str) -> str:
+def mutate(rng: random.Random, text: str, max_input: int = MAX_INPUT) -> str:
     """One to four random edits of ``text``, bounded in size."""
     for _ in range(rng.randint(1, 4)):
         at = rng.randint(0, len(text))
@@ -107,7 +107,7 @@ def mutate(rng: random.Random, text: str) -> str:
                 rng.choice(HOSTILE) if rng.random() < 0.5 else text[at : at + rng.randint(1, 40)]
             )
             times = rng.choice((2, 10, 100, 1000, 5000))
-            text = text[:at] + piece * min(times, MAX_INPUT // max(len(piece), 1)) + text[at:]
+            text = text[:at] + piece * min(times, max_input // max(len(piece), 1)) + text[at:]
         elif move < 0.75:
             text = text[:at] + text[at + rng.randint(1, 200) :]
         elif move < 0.9:
@@ -118,7 +118,7 @@ def mutate(rng: random.Random, text: str) -> str:
             )
         else:
             text = text[: rng.randint(0, len(text))]
-    return text[:MAX_INPUT]
+    return text[:max_input]
 
 
 @dataclass
@@ -151,8 +151,16 @@ def _write(root: Path, target: Target, text: str, rng: random.Random) -> None:
     (folder / target.filename).write_bytes(data)
 
 
-def run(root: Path, seconds_per_target: float, seed: int, tally: Tally | None = None) -> Tally:
-    """Drive every target for ``seconds_per_target`` with inputs from ``seed``."""
+def run(
+    root: Path,
+    seconds_per_target: float,
+    seed: int,
+    tally: Tally | None = None,
+    keep: Path | None = None,
+    max_input: int = MAX_INPUT,
+) -> Tally:
+    """Drive every target for ``seconds_per_target`` with inputs from ``seed``; with ``keep``,
+    every input that crashed or was slow is saved there whole, to reproduce."""
     tally = tally if tally is not None else Tally()
     rng = random.Random(seed)
     for target in targets():
@@ -161,7 +169,7 @@ def run(root: Path, seconds_per_target: float, seed: int, tally: Tally | None = 
         source = target.make()
         stop = time.monotonic() + seconds_per_target
         while time.monotonic() < stop:
-            text = mutate(rng, rng.choice(target.seeds))
+            text = mutate(rng, rng.choice(target.seeds), max_input)
             _write(folder, target, text, rng)
             began = time.process_time()  # CPU: a busy machine does not make an input slow
             try:
@@ -170,6 +178,7 @@ def run(root: Path, seconds_per_target: float, seed: int, tally: Tally | None = 
                 tally.crashes.append(
                     f"{target.name}: {traceback.format_exc(limit=-4)}\ninput: {text[:300]!r}"
                 )
+                _keep(keep, target, "crash", text)
                 continue
             finally:
                 spent = time.process_time() - began
@@ -177,6 +186,16 @@ def run(root: Path, seconds_per_target: float, seed: int, tally: Tally | None = 
                 tally.slowest[target.name] = max(tally.slowest.get(target.name, 0.0), spent)
             if spent > SLOW_SECONDS:
                 tally.slow.append(f"{target.name}: {spent:.1f} s on {text[:200]!r}")
+                _keep(keep, target, f"slow-{spent:.0f}s", text)
             if result.errors:
                 tally.errors_reported[target.name] = tally.errors_reported.get(target.name, 0) + 1
     return tally
+
+
+def _keep(keep: Path | None, target: Target, why: str, text: str) -> None:
+    if keep is None:
+        return
+    keep.mkdir(parents=True, exist_ok=True)
+    number = len(list(keep.iterdir()))
+    path = keep / f"{target.name}-{number}-{why}-{target.filename}"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
