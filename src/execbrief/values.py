@@ -1076,18 +1076,37 @@ def extract_money(
 # --------------------------------------------------------------------------- formatter
 
 
+#: Beyond this many digits before or after the point (no amount of money has them) an amount is
+#: written in scientific notation ("1.5E+120"), so the formatter never writes a million digits.
+MAX_WRITTEN_DIGITS: Final = 60
+
+
+def _last_place(magnitude: Decimal) -> int:
+    """The power of ten of the last non-zero digit (-2 for 7.50)."""
+    _sign, digits, exponent = magnitude.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return int(exponent) + zeros
+
+
 def _digits(magnitude: Decimal, *, cents: bool) -> str:
     """Comma-grouped digits; with ``cents`` a fractional part shows at least two places."""
+    if not magnitude.is_zero() and (
+        magnitude.adjusted() >= MAX_WRITTEN_DIGITS or _last_place(magnitude) < -MAX_WRITTEN_DIGITS
+    ):
+        return format(magnitude, "E")
     whole, _, frac = format(magnitude, "f").partition(".")
     frac = frac.rstrip("0")
     if frac and cents:
         frac = frac.ljust(2, "0")
-    grouped = f"{int(whole):,}"
+    head = len(whole) % 3 or 3  # grouped as text: int() refuses more than 4,300 digits
+    grouped = ",".join([whole[:head], *(whole[i : i + 3] for i in range(head, len(whole), 3))])
     return f"{grouped}.{frac}" if frac else grouped
 
 
 def _compact_exponent(magnitude: Decimal) -> int | None:
     """0 below 1,000; 3/6/9 for K/M/B when that is exact to two decimals; else None."""
+    if magnitude.adjusted() >= MAX_WRITTEN_DIGITS:
+        return None  # written in scientific notation by _digits
     for exponent in (9, 6, 3):
         if magnitude >= 10**exponent:
             scaled = _plain(magnitude.scaleb(-exponent))

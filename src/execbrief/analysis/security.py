@@ -156,6 +156,8 @@ class StackAudit:
     endpoints: int
     open_endpoints: int
     provenance: tuple[Provenance, ...]
+    #: Unreadable files and folders, each as ``root/relative`` (their endpoints are missing).
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -772,6 +774,7 @@ def _stacks(snapshot: Snapshot) -> list[StackAudit]:
                 endpoints=len(endpoints),
                 open_endpoints=sum(1 for e in endpoints if not e.authenticated),
                 provenance=tuple(c.provenance for c in coverage),
+                unreadable=tuple(f"{c.root}/{u}" for c in coverage for u in c.unreadable),
             )
         )
     return audits

@@ -68,6 +68,8 @@ class CodeCoverage(Record):
     files: int
     lines: int
     skipped: dict[str, int]
+    #: Files and folders (ending in ``/``) that could not be read, relative to ``root``.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -517,6 +517,23 @@ def _costs(
     return tuple(blocks)
 
 
+#: Unreadable files named in the coverage line before "and N more".
+SHOW_UNREADABLE = 10
+
+
+def _unreadable(paths: tuple[str, ...]) -> str:
+    """The coverage line's sentence naming what could not be read (its endpoints and secrets
+    are missing from this audit)."""
+    if not paths:
+        return ""
+    shown = ", ".join(paths[:SHOW_UNREADABLE])
+    more = f" and {len(paths) - SHOW_UNREADABLE} more" if len(paths) > SHOW_UNREADABLE else ""
+    return (
+        f" Could not read {len(paths)} (endpoints and secrets there are not audited; "
+        f"check their permissions): {shown}{more}."
+    )
+
+
 def _stacks(security: SecurityResult, names: dict[str, str], options: CtoOptions) -> list[Section]:
     sections: list[Section] = []
     for audit in security.stacks:
@@ -548,7 +565,8 @@ def _stacks(security: SecurityResult, names: dict[str, str], options: CtoOptions
                     + "."
                     if audit.skipped
                     else ""
-                ),
+                )
+                + _unreadable(audit.unreadable),
                 audit.provenance,
             ),
             Table(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import tomllib
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -74,6 +75,10 @@ class _Folder:
     handlers: dict[Path, set[str]] = field(default_factory=dict)
     gateway: dict[tuple[Path, str], tuple[iac.FunctionHandler, Path]] = field(default_factory=dict)
     commits: dict[Path, files.Commit | None] = field(default_factory=dict)
+    #: Files the walk listed that could not then be read (relative paths).
+    unreadable: list[str] = field(default_factory=list)
+    #: Each file's path as cited, found once (a file may give 100,000 records).
+    displays: dict[Path, str] = field(default_factory=dict)
     #: Modules routers are imported from (``/orbit/app.py``, or a relative import's file).
     router_modules: set[str] = field(default_factory=set)
     lines: int = 0
@@ -84,8 +89,9 @@ class _Folder:
         """File (relative to the portfolio root), line and, in a git repository, the last commit."""
         if path not in self.commits:
             self.commits[path] = files.last_commit(path)
+            self.displays[path] = self.request.display(path)
         commit = self.commits[path]
-        display = self.request.display(path)
+        display = self.displays[path]
         if commit is None:
             return Provenance(display, line, end_line)
         return Provenance(display, line, end_line, commit.sha, commit.day)
@@ -222,6 +228,7 @@ def _read(folder: _Folder, item: WalkedFile, *, report: bool = True) -> str | No
     except OSError as exc:
         if report:
             folder.error(item.path, None, f"could not be read ({exc.strerror or exc}); skipped")
+            folder.unreadable.append(item.relative)
         return None
 
 
@@ -406,7 +413,9 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
     if not named and not lambdas.is_lambda_module(text):
         return  # most files: no parse needed
     try:
-        tree = ast.parse(text, filename=item.relative)
+        with warnings.catch_warnings():  # "invalid escape sequence" in someone's code: not ours
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text, filename=item.relative)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         folder.error(
@@ -428,7 +437,7 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
                 kind="lambda",
                 handler=route.handler,
                 method=route.method,
-                route=route.path,
+                route=_route_shown(route),
                 authenticated=route.authenticated,
                 mutating=route.mutating,
                 auth_evidence=route.auth_evidence,
@@ -437,6 +446,14 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
                 function_line=route.function_line,
             )
         )
+
+
+def _route_shown(route: lambdas.Route) -> str | None:
+    """The route as reports show it: a body-dispatch branch carries its action
+    (``POST /admin action=delete``, or ``action=delete`` alone)."""
+    if route.action is None:
+        return route.path
+    return f"{route.path} action={route.action}" if route.path else f"action={route.action}"
 
 
 def _with_gateway_auth(folder: _Folder, path: Path, route: lambdas.Route) -> lambdas.Route:
@@ -603,6 +620,7 @@ def _finish(folder: _Folder, stats: WalkStats) -> None:
             stats.files,
             folder.lines,
             dict(sorted(stats.skipped.items())),
+            tuple(sorted({*stats.unreadable, *folder.unreadable})),
         )
     )
 

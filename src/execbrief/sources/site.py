@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.dammit import UnicodeDammit
 from bs4.element import PreformattedString
+from bs4.exceptions import ParserRejectedMarkup
 from pydantic import Field
 
 from execbrief.config import Model
@@ -250,8 +251,20 @@ def normalize_phone(text: str) -> str:
     return digits
 
 
+def _well_formed(url: str) -> bool:
+    """False for a link ``urlsplit`` cannot read (``http://[x``: an unclosed IPv6 host)."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
+
+
 def _host_path(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed link has no host (it is reported as broken)
+        return "", ""
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
@@ -438,7 +451,7 @@ class _Site:
             return False
         try:
             real = path.resolve()
-        except (OSError, RuntimeError):  # symlink loop
+        except (OSError, RuntimeError, ValueError):  # symlink loop, a NUL byte in the path
             return False
         return real == self.real_root or self.real_root in real.parents
 
@@ -450,6 +463,8 @@ class _Site:
         target = unquote(parts.path)
         if not target:
             return True
+        if "\0" in target:  # /x%00.html: no file has a NUL byte in its name
+            return False
         base = self.root if target.startswith("/") else page_dir
         candidate = base / target.lstrip("/")
         options = [candidate]
@@ -711,6 +726,10 @@ def _read_link(
     site: _Site, tag: Tag, url: str, rel: str, page_dir: Path, found: _Links, lines: _Lines
 ) -> None:
     low = url.lower()
+    if not _well_formed(url):
+        found.broken.add(url)
+        lines.mark(f"broken:{url}", tag)
+        return
     if low.startswith("tel:"):
         digits = normalize_phone(unquote(url[4:]))
         if digits:
@@ -759,11 +778,25 @@ def _read_links(
     return found
 
 
+#: A numeric character reference past the last code point (U+10FFFF: 7 decimal, 6 hex digits);
+#: HTML reads it as U+FFFD, Python's parser raised on one of 5,000 digits.
+_HUGE_REFERENCE = re.compile(r"&#(?:0*[0-9]{8,}|[xX]0*[0-9a-fA-F]{7,});?")
+#: ``<![`` that opens no CDATA section: HTML reads it as a bogus comment, Python's parser raised.
+_BOGUS_MARKUP = re.compile(r"<!\[(?!CDATA\[)", re.IGNORECASE)
+
+
+def parseable(text: str) -> str:
+    """The page with the markup Python's HTML parser rejects replaced as a browser would read it
+    (offsets of lines unchanged): a huge ``&#...;`` becomes U+FFFD, a stray ``<![`` text."""
+    text = _HUGE_REFERENCE.sub("\ufffd", text)
+    return _BOGUS_MARKUP.sub("&lt;![", text)
+
+
 def read_page(
     site: _Site, loc: files.Location, text: str, entity: str
 ) -> tuple[SitePage, list[LocalBusiness]]:
     """Parse one page (already decoded) into its ``SitePage`` and ``LocalBusiness`` records."""
-    soup = BeautifulSoup(text, "html.parser")
+    soup = BeautifulSoup(parseable(text), "html.parser")
     prov = files.provenance(loc)
     lines = _Lines()
     if loc.path is not None and site.root is not None:
@@ -1001,7 +1034,14 @@ class SiteSource(BaseSource):
                         fatal=False,
                     )
                 )
-            except (OSError, RecursionError) as exc:  # a page deep enough to exhaust the parser
+            except (
+                OSError,
+                RecursionError,
+                ValueError,
+                AssertionError,
+                ParserRejectedMarkup,
+            ) as exc:
+                # a page deep enough to exhaust the parser, or markup it rejects
                 errors.append(
                     SourceError(
                         request.entity.id,

@@ -373,6 +373,9 @@ def _jsonl_rows(
         except ValueError as exc:
             bad.add(line, f"not valid JSON ({_json_reason(exc)})")
             continue
+        except RecursionError:  # [[[[... 100,000 deep: the parser's stack, not the run's
+            bad.add(line, "nested too deeply to read; expected one flat JSON object")
+            continue
         if not isinstance(data, dict):
             bad.add(line, f"expected a JSON object, found {type(data).__name__}")
             continue

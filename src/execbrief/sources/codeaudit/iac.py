@@ -23,9 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
+
+from execbrief.sources.codeaudit import spans
 
 
 @dataclass(frozen=True)
@@ -647,7 +650,9 @@ def _path_match(declared: str, path: str | None) -> bool:
 # --------------------------------------------------------------------------------------------
 
 _BLOCK = re.compile(r'^[ \t]*(resource|data)[ \t]+"([^"]+)"[ \t]+"([^"]+)"[ \t]*\{', re.MULTILINE)
-_ATTRIBUTE = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+# the value is stripped by the reader: a lazy ``(.+?)[ \t]*$`` was quadratic on a long line of spaces
+_ATTRIBUTE = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*(.*)$", re.MULTILINE)
+_HEREDOC = re.compile(r"<<-?([A-Za-z_]\w*)[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -663,40 +668,43 @@ class TfBlock:
     attribute_lines: dict[str, int] = field(default_factory=dict)
 
 
+_TF_SPECIAL = re.compile(r'#|//|/\*|<<|"')
+_TF_STRING = re.compile(r'(?:[^"\\\n]|\\[\s\S]|\\\Z)*')
+
+
 def _tf_mask(text: str) -> str:
-    """Strings, comments and heredocs blanked (lengths and newlines kept) for brace matching."""
+    """Strings, comments and heredocs blanked (lengths and newlines kept) for brace matching,
+    in one pass that jumps from one of them to the next."""
     out = list(text)
     i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#" or text.startswith("//", i):
+    while (found := _TF_SPECIAL.search(text, i)) is not None:
+        i, token = found.start(), found.group(0)
+        if token in {"#", "//"}:
             end = text.find("\n", i)
             end = n if end == -1 else end
             _blank(out, i, end)
             i = end
-        elif text.startswith("/*", i):
+        elif token == "/*":
             end = text.find("*/", i + 2)
             end = n if end == -1 else end + 2
             _blank(out, i, end)
             i = end
-        elif text.startswith("<<", i):
-            match = re.match(r"<<-?([A-Za-z_]\w*)[ \t]*\n", text[i:])
+        elif token == "<<":
+            match = _HEREDOC.match(text, i)
             if match is None:
                 i += 2
                 continue
             terminator = re.compile(rf"^[ \t]*{match.group(1)}[ \t]*$", re.MULTILINE)
-            end_match = terminator.search(text, i + match.end())
-            end = n if end_match is None else end_match.end()
-            _blank(out, i + match.end(), end)
-            i = end
-        elif char == '"':
-            j = i + 1
-            while j < n and text[j] != '"' and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
+            end_match = terminator.search(text, match.end())
+            if end_match is None:  # never closed: the rest of the file is its text
+                _blank(out, match.end(), n)
+                break
+            _blank(out, match.end(), end_match.end())
+            i = end_match.end()
+        else:
+            j = _TF_STRING.match(text, i + 1).end()  # type: ignore[union-attr]
             _blank(out, i + 1, j)
             i = j + 1
-        else:
-            i += 1
     return "".join(out)
 
 
@@ -706,30 +714,27 @@ def _blank(out: list[str], start: int, end: int) -> None:
             out[index] = " "
 
 
-def terraform_blocks(text: str) -> list[TfBlock]:
-    """Every resource/data block of a ``.tf`` file."""
+@lru_cache(maxsize=2)
+def terraform_blocks(text: str) -> tuple[TfBlock, ...]:
+    """Every resource/data block of a ``.tf`` file (kept for the file's next question)."""
     masked = _tf_mask(text)
     blocks: list[TfBlock] = []
-    for match in _BLOCK.finditer(masked):
+    headers = list(_BLOCK.finditer(masked))
+    for index, match in enumerate(headers):
         header = _BLOCK.match(text, match.start())
         if header is None:
             continue
         start = match.end() - 1
-        depth, end = 0, len(masked)
-        for index in range(start, len(masked)):
-            if masked[index] == "{":
-                depth += 1
-            elif masked[index] == "}":
-                depth -= 1
-                if depth == 0:
-                    end = index + 1
-                    break
+        # a block never holds another resource or data block: an unclosed one ends where the
+        # next begins (so the blocks of a file are read once, not each to the file's end)
+        limit = headers[index + 1].start() if index + 1 < len(headers) else len(masked)
+        end = min(spans.matching(masked, start), limit)
         body = text[start + 1 : end - 1]
         masked_body = masked[start + 1 : end - 1]
         attributes: dict[str, str] = {}
         level = 0
         offset = 0
-        header_line = text.count("\n", 0, match.start()) + 1
+        header_line = spans.line_of(text, match.start())
         attribute_lines: dict[str, int] = {}
         for number, raw_line in enumerate(masked_body.split("\n")):
             if level == 0:
@@ -752,7 +757,7 @@ def terraform_blocks(text: str) -> list[TfBlock]:
                 attribute_lines,
             )
         )
-    return blocks
+    return tuple(blocks)
 
 
 def _unquote(value: str | None) -> str | None:

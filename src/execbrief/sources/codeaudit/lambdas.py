@@ -18,6 +18,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import product
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -113,6 +114,8 @@ class Route:
     #: For a route declared on a router imported from another module, that module's dotted name:
     #: the template's authorizer is looked up on the handler there.
     router_module: str | None = None
+    #: The body or query ``action`` this route is the branch of (``delete``), if it is one.
+    action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,10 +124,15 @@ class Constraint:
 
     methods: tuple[str, ...] | None = None
     paths: tuple[str, ...] | None = None
+    #: Values of an ``action`` (``op``, ``cmd``, a body ``path``...) field of the request body or
+    #: query string the branch is chosen by: each is an endpoint of its own.
+    actions: tuple[str, ...] | None = None
 
     def merge(self, other: Constraint) -> Constraint:
         """Both conditions at once (an inner ``if`` refines an outer one)."""
-        return Constraint(other.methods or self.methods, other.paths or self.paths)
+        return Constraint(
+            other.methods or self.methods, other.paths or self.paths, other.actions or self.actions
+        )
 
     def routes(self) -> list[tuple[str | None, str | None]]:
         """Every (method, path) the constraint names."""
@@ -328,11 +336,17 @@ class _Handler:
                 return None
             if node.func.attr in {"upper", "lower", "strip", "rstrip", "lstrip"}:
                 return self.chain(node.func.value, env)
+        if (
+            isinstance(node, ast.Call)
+            and _dotted(node.func) in {"json.loads", "loads"}
+            and len(node.args) == 1
+        ):
+            return self.chain(node.args[0], env)  # body = json.loads(event["body"])
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-            for value in node.values:
-                found = self.chain(value, env)
-                if found is not None and _kind(found):
-                    return found
+            chains = [self.chain(value, env) for value in node.values]
+            found = [c for c in chains if c is not None]
+            # event.get("body") or "{}": the event's value; a routing one first
+            return next((c for c in found if _kind(c)), found[0] if found else None)
         return None
 
     def part(self, node: ast.AST, env: dict[str, list[str]]) -> str | None:
@@ -461,6 +475,10 @@ class _Handler:
                 keys = self.chain(side, env)
                 if keys and "queryStringParameters" in keys and keys[-1].lower() in TOKEN_PARAMS:
                     return f"compares the {keys[-1]} query parameter{at}"
+                if keys and keys[0] == "body" and keys[-1].lower() in TOKEN_PARAMS:
+                    other = [c for c in (node.left, *node.comparators) if c is not side]
+                    if other and not all(_empty(c) for c in other):
+                        return f"compares the {keys[-1]} field of the request body{at}"
         return None
 
     def _function_auth(self, name: str, depth: int) -> str | None:
@@ -729,7 +747,7 @@ class _Handler:
         found_auth = auth or self.auth_in(body, env)
         writes = self.writes_in(body)
         target = self._target(body, env)
-        for method, path in scope.routes():
+        for (method, path), action in product(scope.routes(), scope.actions or (None,)):
             if method in SKIPPED_METHODS:
                 continue
             mutating = (method in MUTATING_METHODS) or bool(writes)
@@ -747,6 +765,7 @@ class _Handler:
                     evidence,
                     target.name if target else None,
                     target.lineno if target else None,
+                    action=action,
                 )
             )
 
@@ -856,10 +875,19 @@ class _Handler:
         return found
 
 
+#: Fields of the request body or query string a handler dispatches on (``action == "delete"``).
+DISPATCH_FIELDS = frozenset(
+    {"action", "op", "operation", "cmd", "command", "path", "route", "method", "function", "task"}
+)
+REQUEST_DATA = frozenset({"body", "queryStringParameters", "multiValueQueryStringParameters"})
+
+
 def _kind(chain: list[str]) -> str | None:
     if not chain:
         return None
     last = chain[-1]
+    if len(chain) >= 2 and chain[-2] in REQUEST_DATA and last.lower() in DISPATCH_FIELDS:
+        return "action"  # body["action"], not the HTTP method or path
     if last == "httpMethod" or (last == "method" and "http" in chain):
         return "method"
     if last in {"path", "rawPath", "resource"} and "headers" not in chain:
@@ -870,6 +898,8 @@ def _kind(chain: list[str]) -> str | None:
 
 
 def _constraint(kind: str, values: tuple[str, ...]) -> Constraint | None:
+    if kind == "action":
+        return Constraint(actions=values)
     if kind == "method":
         methods = tuple(v.upper() for v in values if v.upper() in HTTP_METHODS)
         return Constraint(methods=methods) if methods else None

@@ -14,12 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from execbrief.sources.codeaudit.webapps import _body_end, _functions, _line, mask
+from execbrief.sources.codeaudit import spans
+from execbrief.sources.codeaudit.webapps import Functions, _body_end, _functions, _line, mask, reach
 
+# The handler's head, then (matched at its end) the function it is bound to. Neither has two
+# adjacent parts that can match the same characters, so a failed match is linear (the single
+# pattern this replaced took 88 s on ``exports.handler = async `` + 1,000 newlines).
 _HANDLER = re.compile(
-    r"(?:(?:module\.)?exports\.(\w+)\s*=\s*(?:async\s+)?(?:function\b[^(]*)?\(?([^()=]*)\)?\s*(?:=>)?\s*\{"
-    r"|export\s+(?:const|let)\s+(\w+)\s*=\s*(?:async\s+)?(?:function\b[^(]*)?\(?([^()=]*)\)?\s*(?:=>)?\s*\{"
-    r"|export\s+(?:async\s+)?function\s+(\w+)\s*\(([^)]*)\)\s*\{)"
+    r"(?:module\.)?exports\.(\w+)\s*=\s*|export\s+(?:const|let)\s+(\w+)\s*=\s*"
+    r"|export\s+(?:async\s+)?function\s+(\w+)\s*(?=\()"
+)
+_HANDLER_FUNCTION = re.compile(
+    r"(?:async\b\s*)?(?:function\b\s*(?:[\w$]+\s*)?)?(?:\(([^()]*)\)|([A-Za-z_$][\w$]*))\s*(?:=>\s*)?\{"
 )
 _METHOD = r"(?:event\.httpMethod|event\.requestContext\.http\.method|event\.requestContext\.httpMethod|method|httpMethod|verb)"
 _PATH = r"(?:event\.path|event\.rawPath|event\.resource|event\.requestContext\.http\.path|path|rawPath|route)"
@@ -54,6 +60,10 @@ _WRITES = re.compile(
     r"|\b(?:charges|paymentIntents|refunds|customers|subscriptions)\.create\s*\("
 )
 _CALL = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
+#: Longer ``if (...)`` conditions (or unclosed ones) choose no route; dispatch branches nested
+#: deeper than this are read as part of the branch they sit in. Both keep a handler linear.
+MAX_CONDITION = 4096
+MAX_BRANCH_DEPTH = 4
 VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "ANY", "OPTIONS", "HEAD"})
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -98,9 +108,29 @@ def _parse(kind: str, value: str) -> tuple[str | None, str | None] | None:
 
 
 def _statement(code: str, start: int, end: int, at: int) -> tuple[int, int]:
-    head = max(code.rfind(c, start, at) for c in ";\n{") + 1
-    tails = [i for i in (code.find(c, at, end) for c in ";\n") if i != -1]
-    return head, min(tails) if tails else end
+    head = spans.last_before(spans.positions(code, ";\n{"), at, start)
+    tail = spans.first_from(spans.positions(code, ";\n"), at, end)
+    return (start if head is None else head + 1), (end if tail is None else tail)
+
+
+# A name compared after it is bound (``auth === EXPECTED``, ``EXPECTED !== auth``,
+# ``allowed.includes(...)``): the member chain after the name is bounded and possessive, so one
+# pass over a range finds every compared name in linear time.
+_NAME_COMPARED = re.compile(
+    r"(?<![\w$])([A-Za-z_$][\w$]*+)[\w.$\[\]'\"():-]{0,100}+\s*(?:===|!==|==|!=)(?!=)"
+    r"(?!\s*(?:null\b|undefined\b|''|\"\"))"
+    r"|(?:===|!==|==|!=)\s*([A-Za-z_$][\w$]*+)"
+    r"|(?<![\w$])([A-Za-z_$][\w$]*+)[\w.$\[\]'\"-]{0,100}?\.includes\s*\("
+)
+
+
+def _compared_names(code: str, start: int, end: int) -> dict[str, int]:
+    """Name -> the offset of its last comparison in ``code[start:end]``."""
+    out: dict[str, int] = {}
+    for match in _NAME_COMPARED.finditer(code, start, end):
+        group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+        out[match.group(group)] = match.start(group)
+    return out
 
 
 def _verified(code: str, start: int, end: int) -> re.Match[str] | None:
@@ -109,59 +139,47 @@ def _verified(code: str, start: int, end: int) -> re.Match[str] | None:
     found = _VERIFY.search(code, start, end)
     if found:
         return found
+    compared: dict[str, int] | None = None
+    seen: set[int] = set()
     for read in _READ.finditer(code, start, end):
         head, tail = _statement(code, start, end, read.start())
+        if head in seen:  # one statement holding many reads is read once
+            continue
+        seen.add(head)
         statement = code[head:tail]
         if _COMPARED.search(statement):
             return read
         bound = _BINDING.match(statement)
         if bound:
-            name = re.escape(bound.group(1))
-            use = re.compile(
-                rf"\b{name}\b[\w.$\[\]'\"():-]*\s*(?:===|!==|==|!=)(?!=)(?!\s*(?:null\b|undefined\b|''|\"\"))"
-                rf"|(?:===|!==|==|!=)\s*{name}\b|\b{name}\b[\w.$\[\]'\"-]*\.includes\s*\("
-            )
-            if use.search(code, tail, end):
+            if compared is None:
+                compared = _compared_names(code, start, end)
+            if compared.get(bound.group(1), -1) >= tail:
                 return read
     return None
 
 
-def _auth(
-    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
-) -> str | None:
+def _direct_auth(code: str, start: int, end: int) -> str | None:
     found = _verified(code, start, end)
     if found:
         return f"checks the caller ({found.group(0).strip()[:40]}) at line {_line(code, found.start())}"
-    if depth < 3:
-        for call in _CALL.finditer(code, start, end):
-            name = call.group(1)
-            if name in functions:
-                _, inner_start, inner_end = functions[name]
-                if inner_start <= start < inner_end:
-                    continue
-                inner = _auth(code, inner_start, inner_end, functions, depth + 1)
-                if inner:
-                    return f"calls {name}(), which {inner}"
     return None
 
 
-def _writes(
-    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
-) -> str | None:
+def _direct_writes(code: str, start: int, end: int) -> str | None:
     found = _WRITES.search(code, start, end)
     if found:
         return f"calls {found.group(0).strip('.( ')} at line {_line(code, found.start())}"
-    if depth < 3:
-        for call in _CALL.finditer(code, start, end):
-            name = call.group(1)
-            if name in functions:
-                _, inner_start, inner_end = functions[name]
-                if inner_start <= start < inner_end:
-                    continue
-                inner = _writes(code, inner_start, inner_end, functions, depth + 1)
-                if inner:
-                    return inner
     return None
+
+
+def _auth(code: str, start: int, end: int, functions: Functions) -> str | None:
+    return reach(code, [(start, end)], functions, _direct_auth, kind="node-auth")
+
+
+def _writes(code: str, start: int, end: int, functions: Functions) -> str | None:
+    return reach(
+        code, [(start, end)], functions, _direct_writes, kind="node-writes", wrap="{found}"
+    )
 
 
 def analyse_node_lambda(text: str) -> list[NodeRoute]:
@@ -172,9 +190,12 @@ def analyse_node_lambda(text: str) -> list[NodeRoute]:
     structure = mask(text, strings=True)
     functions = _functions(structure)
     routes: list[NodeRoute] = []
-    for match in _HANDLER.finditer(structure):
-        name = match.group(1) or match.group(3) or match.group(5)
-        params = match.group(2) or match.group(4) or match.group(6) or ""
+    for head in _HANDLER.finditer(structure):
+        match = _HANDLER_FUNCTION.match(structure, head.end())
+        if match is None:
+            continue
+        name = head.group(1) or head.group(2) or head.group(3)
+        params = match.group(1) or match.group(2) or ""
         takes_event = "event" in params or "evt" in params
         if not takes_event and name not in {"handler", "lambdaHandler", "main"}:
             continue
@@ -189,7 +210,7 @@ def analyse_node_lambda(text: str) -> list[NodeRoute]:
                     name,
                     None,
                     None,
-                    _line(text, match.start()),
+                    _line(text, head.start()),
                     _line(text, body_end - 1),
                     auth is not None,
                     auth,
@@ -206,7 +227,7 @@ def _branches(
     structure: str,
     start: int,
     end: int,
-    functions: dict[str, tuple[int, int, int]],
+    functions: Functions,
     handler: str,
     routes: list[NodeRoute],
 ) -> bool:
@@ -215,6 +236,8 @@ def _branches(
     for match in _IF.finditer(structure, start, end):
         open_paren = match.end() - 1
         close = _matching(structure, open_paren, "(", ")")
+        if close - open_paren > MAX_CONDITION:
+            continue  # unclosed, or no condition a route is chosen by
         condition = code[open_paren:close]
         method: str | None = None
         path: str | None = None
@@ -249,6 +272,7 @@ def _branches(
             branches.append((case.start(), parsed[0], parsed[1], case.end(), case_end, ""))
     if not branches:
         return False
+    branches = _shallow(branches)
     first = min(position for position, *_ in branches)
     # a caller check at the top of the handler, before any dispatch, protects every route
     before = _auth(code, start, first, functions)
@@ -284,14 +308,21 @@ def _branches(
     return True
 
 
+def _shallow(
+    branches: list[tuple[int, str | None, str | None, int, int, str]],
+) -> list[tuple[int, str | None, str | None, int, int, str]]:
+    """The branches nested at most ``MAX_BRANCH_DEPTH`` deep in one another (a deeper one is part
+    of the branch it sits in), so no text is read for more than that many routes."""
+    out: list[tuple[int, str | None, str | None, int, int, str]] = []
+    enclosing: list[int] = []  # body ends of the branches the current one sits in
+    for branch in sorted(branches):
+        while enclosing and enclosing[-1] <= branch[0]:
+            enclosing.pop()
+        if len(enclosing) < MAX_BRANCH_DEPTH:
+            out.append(branch)
+            enclosing.append(branch[4])
+    return out
+
+
 def _matching(structure: str, start: int, opener: str, closer: str) -> int:
-    depth = 0
-    for index in range(start, len(structure)):
-        char = structure[index]
-        if char == opener:
-            depth += 1
-        elif char == closer:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return len(structure)
+    return spans.matching(structure, start, opener, closer)

@@ -11,6 +11,8 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from execbrief.sources.codeaudit import spans
+
 #: Language by file suffix (or exact name), for the lines-of-code table.
 LANGUAGES = {
     ".py": "Python",
@@ -230,17 +232,29 @@ def requirements(text: str) -> Iterator[Dependency]:
             yield Dependency(match.group(1).lower(), (match.group(3) or "").strip() or None, number)
 
 
+_NAME_TOKEN = re.compile(r"""(?:^|(?<=["'\s]))([\w.-]+)""", re.MULTILINE)
+
+
+def _name_lines(text: str) -> dict[str, int]:
+    """The first line each name could be read at (a word after a line start, quote or space,
+    cut at each ``.``/``-``: ``requests-oauthlib`` names ``requests`` too), in one pass."""
+    out: dict[str, int] = {}
+    for match in _NAME_TOKEN.finditer(text):
+        token, line = match.group(1).lower(), 0
+        for cut in (*(m.start() for m in re.finditer(r"(?<=\w)[.-]", token)), len(token)):
+            if token[:cut] not in out:
+                line = line or spans.line_of(text, match.start())
+                out[token[:cut]] = line
+    return out
+
+
 def pyproject(text: str) -> Iterator[Dependency]:
     """``[project].dependencies`` and ``[tool.poetry.dependencies]`` (tomllib.TOMLDecodeError if bad)."""
     data = tomllib.loads(text)
-    lines = text.splitlines()
+    first_lines = _name_lines(text)
 
     def line_of(name: str) -> int:
-        pattern = re.compile(rf"""(^|["'\s]){re.escape(name)}\b""", re.IGNORECASE)
-        for number, raw in enumerate(lines, 1):
-            if pattern.search(raw):
-                return number
-        return 1
+        return first_lines.get(name.lower(), 1)
 
     for spec in data.get("project", {}).get("dependencies", []) or []:
         if isinstance(spec, str):
@@ -314,14 +328,14 @@ def python_usages(text: str) -> Iterator[Usage]:
     if "client(" in text or "resource(" in text:
         for match in _BOTO.finditer(text):
             service = AWS_SERVICES.get(match.group(2), match.group(2))
-            yield Usage("aws", service, text.count("\n", 0, match.start()) + 1)
+            yield Usage("aws", service, spans.line_of(text, match.start()))
     low = text.lower()
     if not any(name in low for name in _PY_PARTIES):
         return
     for match in _IMPORT.finditer(text):
         top = (match.group(1) or match.group(2) or "").lower()
         if top in THIRD_PARTIES:
-            yield Usage("third_party", THIRD_PARTIES[top], text.count("\n", 0, match.start()) + 1)
+            yield Usage("third_party", THIRD_PARTIES[top], spans.line_of(text, match.start()))
 
 
 def script_usages(text: str, name: str) -> Iterator[Usage]:
@@ -330,20 +344,20 @@ def script_usages(text: str, name: str) -> Iterator[Usage]:
         module = match.group(1).lower()
         party = THIRD_PARTIES.get(module) or THIRD_PARTIES.get(module.split("/")[0])
         if party:
-            yield Usage("third_party", party, text.count("\n", 0, match.start()) + 1)
+            yield Usage("third_party", party, spans.line_of(text, match.start()))
     for match in _JS_AWS.finditer(text):
         service = (match.group(1) or match.group(2) or "").lower()
         yield Usage(
             "aws",
             AWS_SERVICES.get(service, service.upper()),
-            text.count("\n", 0, match.start()) + 1,
+            spans.line_of(text, match.start()),
         )
     if name.endswith(".gs"):
         first = _GS_SERVICES.search(text)
         yield Usage(
             "third_party",
             "Google Apps Script",
-            text.count("\n", 0, first.start()) + 1 if first else 1,
+            spans.line_of(text, first.start()) if first else 1,
         )
 
 

@@ -84,21 +84,35 @@ class WalkStats:
 
     files: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    #: Files and folders that could not be read (relative paths, folders ending in ``/``): their
+    #: endpoints and secrets are missing from the audit, so the report names them.
+    unreadable: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
         """Count one skipped file or folder."""
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
+    def cannot_read(self, relative: str, *, folder: bool = False) -> None:
+        """Count and name a file or folder the walk could not open."""
+        self.skip("unreadable folder" if folder else "unreadable file")
+        self.unreadable.append(relative.rstrip("/") + "/" if folder else relative)
+
 
 def is_binary(path: Path) -> bool:
-    """True for a known binary suffix or a NUL byte in the first 8 KiB."""
+    """True for a known binary suffix or a NUL byte in the first 8 KiB (OSError if unreadable)."""
     if path.suffix.lower() in BINARY_SUFFIXES:
         return True
+    with path.open("rb") as handle:
+        return b"\0" in handle.read(SNIFF_BYTES)
+
+
+def _binary(path: Path, relative: str, stats: WalkStats) -> bool | None:
+    """``is_binary``, or None (counted and named) when the file cannot be opened."""
     try:
-        with path.open("rb") as handle:
-            return b"\0" in handle.read(SNIFF_BYTES)
+        return is_binary(path)
     except OSError:
-        return True
+        stats.cannot_read(relative)
+        return None
 
 
 def _load_ignore(folder: Path) -> pathspec.PathSpec | None:
@@ -144,9 +158,12 @@ def walk(
     stats = stats if stats is not None else WalkStats()
     if root.is_file() and not root.is_symlink():
         size = root.stat().st_size
+        binary = None if size > max_bytes else _binary(root, root.name, stats)
         if size > max_bytes:
             stats.skip("over the size limit")
-        elif is_binary(root):
+        elif binary is None:
+            pass
+        elif binary:
             stats.skip("binary")
         else:
             stats.files += 1
@@ -163,7 +180,7 @@ def walk(
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
-            stats.skip("unreadable folder")
+            stats.cannot_read(relative or ".", folder=True)
             continue
         subfolders: list[tuple[Path, str, list[tuple[str, pathspec.PathSpec]]]] = []
         for entry in entries:
@@ -191,7 +208,10 @@ def walk(
                 stats.skip("over the size limit")
                 continue
             path = Path(entry.path)
-            if is_binary(path):
+            binary = _binary(path, child, stats)
+            if binary is None:
+                continue
+            if binary:
                 stats.skip("binary")
                 continue
             stats.files += 1

@@ -15,18 +15,27 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from execbrief.sources.codeaudit import spans
 
 ENTRY_POINTS = ("doGet", "doPost")
-_FUNCTION = re.compile(r"\bfunction\s+([A-Za-z_$][\w$]*)\s*\(([^)]*)\)\s*\{")
+# Every pattern here is linear: no two adjacent parts can match the same characters (a run of
+# whitespace or word characters has one way to be split), so a failed match never backtracks
+# through the input (``async `` + 1,000 newlines took 88 s with ``async\s+`` next to ``[^()=]*``).
+_FUNCTION = re.compile(r"\bfunction\s+([A-Za-z_$][\w$]*)\s*\(([^()]*)\)\s*\{")
 _ARROW = re.compile(
-    r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?(?:function\b[^(]*\(([^)]*)\)|\(?([^()=]*)\)?\s*=>)\s*\{"
+    r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:async\b\s*)?"
+    r"(?:function\b\s*(?:[\w$]+\s*)?\(([^()]*)\)|\(([^()]*)\)\s*=>|([A-Za-z_$][\w$]*)\s*=>)\s*\{"
 )
 _CALL = re.compile(r"\b([A-Za-z_$][\w$]*)\s*\(")
 _COMPARE = re.compile(r"(===|!==|==|!=)")
 _CREDENTIAL = re.compile(
-    r"(?i)(\btoken\b|\w*token\w*|\bapi_?key\w*|\bapikey\w*|\bsecret\w*|\bsignature\w*|\bsig\b|\bpasscode\b|"
-    r"\bpassword\b|parameters?\.key\b|\[\s*['\"]key['\"]\s*\]|\bauth\w*|\w*ApiKey\b|\w*_KEY\b)"
+    # "token" anywhere in a word (``\w*token`` matched the same, in quadratic time on a long word)
+    r"(?i)(token|\bapi_?key|\bapikey|\bsecret|\bsignature|\bsig\b|\bpasscode\b|"
+    r"\bpassword\b|parameters?\.key\b|\[\s*['\"]key['\"]\s*\]|\bauth|apikey\b|_KEY\b)"
 )
 _HMAC = re.compile(
     r"computeHmacSha(256|512)Signature|jwt\.verify\s*\(|crypto\.timingSafeEqual\s*\("
@@ -39,9 +48,12 @@ _WRITES = re.compile(
 _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^")
 #: Dispatch on a request parameter: ``if (action === "delete") {``, ``switch (e.parameter.path) {``.
 _DISPATCH_WORDS = r"(?:action|path|pathInfo|op|cmd|command|route|mode|method|page)"
-_DISPATCH_IF = re.compile(
-    rf"\bif\s*\(([^(){{}};]*\b{_DISPATCH_WORDS}\b[^(){{}};]*(?:===|==)\s*['\"][^'\"]+['\"][^{{}};]*)\)\s*\{{"
-)
+_IF = re.compile(r"\bif\s*\(")
+#: A longer ``if (...)`` condition (or an unclosed one) is no dispatch on a parameter.
+MAX_CONDITION = 4096
+_DISPATCH_WORD = re.compile(rf"\b{_DISPATCH_WORDS}\b")
+_EQUALS_STRING = re.compile(r"(?:===|==)\s*['\"][^'\"\n]+['\"]")
+_OPEN_BLOCK = re.compile(r"\s*\{")
 _DISPATCH_SWITCH = re.compile(
     rf"\bswitch\s*\(\s*[\w.$\[\]'\"]*\b{_DISPATCH_WORDS}\b[\w.$\[\]'\"]*\s*\)\s*\{{"
 )
@@ -70,47 +82,67 @@ class WebAppAccess:
     line: int
 
 
+_JS_SPECIAL = re.compile(r"/\*|/|['\"`]")
+_STRING_BODY = {
+    quote: re.compile(rf"(?:[^{quote}\\{newline}]|\\[\s\S]|\\\Z)*")
+    for quote, newline in (("'", "\\n"), ('"', "\\n"), ("`", ""))
+}
+
+
+@lru_cache(maxsize=4)
 def mask(text: str, *, strings: bool) -> str:
     """``text`` with comments (and, if ``strings``, string contents) replaced by spaces.
 
     Lengths and newlines are kept, so offsets and line numbers still point into the original.
+    One pass that jumps from one comment, string or slash to the next (kept for the file's
+    other readers); a slash that opens no regex literal on its line ends the search for regex
+    literals on that line, so a long line of ``(/[`` stays linear.
     """
     out = list(text)
     i, n = 0, len(text)
     last_significant = ""
-    while i < n:
-        char = text[i]
-        nxt = text[i + 1] if i + 1 < n else ""
-        if char == "/" and nxt == "/":
-            end = text.find("\n", i)
+    no_regex_before = -1
+    while True:
+        found = _JS_SPECIAL.search(text, i)
+        if found is None:
+            break
+        at = found.start()
+        between = text[i:at].rstrip()
+        if between:
+            last_significant = between[-1]
+        token = found.group(0)
+        if token == "/" and text.startswith("/", at + 1):
+            end = text.find("\n", at)
             end = n if end == -1 else end
-            _blank(out, i, end)
+            _blank(out, at, end)
             i = end
             continue
-        if char == "/" and nxt == "*":
-            end = text.find("*/", i + 2)
+        if token == "/*":
+            end = text.find("*/", at + 2)
             end = n if end == -1 else end + 2
-            _blank(out, i, end)
+            _blank(out, at, end)
             i = end
             continue
-        if char in "'\"`":
-            end = _string_end(text, i, char)
+        if token != "/":
+            end = _STRING_BODY[token].match(text, at + 1).end()  # type: ignore[union-attr]
+            end = end + 1 if end < n and text[end] == token else end
             if strings:
-                _blank(out, i + 1, end - 1)
+                _blank(out, at + 1, end - 1)
             i = end
-            last_significant = char
+            last_significant = token
             continue
-        if char == "/" and (last_significant in _REGEX_BEFORE or last_significant == ""):
-            regex_end = _regex_end(text, i)
+        if at > no_regex_before and (last_significant in _REGEX_BEFORE or last_significant == ""):
+            regex_end = _regex_end(text, at)
             if regex_end is not None:
                 if strings:
-                    _blank(out, i + 1, regex_end - 1)
+                    _blank(out, at + 1, regex_end - 1)
                 i = regex_end
                 last_significant = "/"
                 continue
-        if not char.isspace():
-            last_significant = char
-        i += 1
+            line_end = text.find("\n", at)
+            no_regex_before = n if line_end == -1 else line_end
+        last_significant = "/"
+        i = at + 1
     return "".join(out)
 
 
@@ -118,21 +150,6 @@ def _blank(out: list[str], start: int, end: int) -> None:
     for index in range(start, min(end, len(out))):
         if out[index] != "\n":
             out[index] = " "
-
-
-def _string_end(text: str, start: int, quote: str) -> int:
-    i = start + 1
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == quote:
-            return i + 1
-        if char == "\n" and quote != "`":
-            return i
-        i += 1
-    return len(text)
 
 
 def _regex_end(text: str, start: int) -> int | None:
@@ -155,36 +172,105 @@ def _regex_end(text: str, start: int) -> int | None:
 
 
 def _body_end(structure: str, open_brace: int) -> int:
-    depth = 0
-    for index in range(open_brace, len(structure)):
-        char = structure[index]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return len(structure)
+    return spans.matching(structure, open_brace)
 
 
 def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    return spans.line_of(text, offset)
 
 
-def _functions(structure: str) -> dict[str, tuple[int, int, int]]:
-    """Function name -> (start offset, body start, body end), first definition wins."""
-    out: dict[str, tuple[int, int, int]] = {}
+class Functions(dict[str, tuple[int, int, int]]):
+    """Function name -> (start offset, body start, body end), first definition wins; with each
+    body's own text (the bodies of functions defined inside it cut out, so the pieces of all
+    functions together cover the file once) and the answers already found about each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.own: dict[str, list[tuple[int, int]]] = {}
+        self.memo: dict[tuple[str, str, int], str | None] = {}
+
+
+def _functions(structure: str) -> Functions:
+    """Every function definition of a masked file (see ``Functions``)."""
+    out = Functions()
+    bodies: list[tuple[int, int]] = []
     for pattern in (_FUNCTION, _ARROW):
         for match in pattern.finditer(structure):
-            name = match.group(1)
             brace = match.end() - 1
-            out.setdefault(name, (match.start(), brace, _body_end(structure, brace)))
+            body = (brace, _body_end(structure, brace))
+            bodies.append(body)
+            out.setdefault(match.group(1), (match.start(), *body))
+    children: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    open_bodies: list[tuple[int, int]] = []
+    for body in sorted(set(bodies), key=lambda b: (b[0], -b[1])):
+        while open_bodies and open_bodies[-1][1] <= body[0]:
+            open_bodies.pop()
+        if open_bodies:
+            children.setdefault(open_bodies[-1], []).append(body)
+        open_bodies.append(body)
+    for name, (_, start, end) in out.items():
+        pieces, at = [], start
+        for child_start, child_end in children.get((start, end), []):
+            pieces.append((at, child_start))
+            at = child_end
+        pieces.append((at, end))
+        out.own[name] = pieces
     return out
 
 
-def _auth(
-    code: str, start: int, end: int, functions: dict[str, tuple[int, int, int]], depth: int = 0
+def _defines(code: str, at: int) -> bool:
+    """Is the name at ``at`` the one a ``function name(`` defines (not a call)?"""
+    return code[max(0, at - 40) : at].rstrip().endswith("function")
+
+
+Check = Callable[[str, int, int], str | None]
+
+
+def reach(
+    code: str,
+    pieces: list[tuple[int, int]],
+    functions: Functions,
+    check: Check,
+    *,
+    kind: str,
+    wrap: str = "calls {name}(), which {found}",
+    skip: tuple[str, ...] = (),
+    depth: int = 0,
 ) -> str | None:
+    """What ``check`` finds in ``pieces`` of ``code``, or in a same-file function they call (up
+    to three calls deep, each function's answer found once: linear in the file)."""
+    for start, end in pieces:
+        found = check(code, start, end)
+        if found:
+            return found
+    if depth >= 3:
+        return None
+    followed: set[str] = set()
+    for start, end in pieces:
+        for call in _CALL.finditer(code, start, end):
+            name = call.group(1)
+            if name not in functions or name in followed or name in skip:
+                continue
+            if _defines(code, call.start()):
+                continue
+            followed.add(name)
+            _, inner_start, inner_end = functions[name]
+            if inner_start <= start < inner_end:
+                continue  # the function these pieces belong to
+            key = (kind, name, depth + 1)
+            if key not in functions.memo:
+                functions.memo[key] = None  # a cycle finds nothing
+                functions.memo[key] = reach(
+                    code, functions.own[name], functions, check,
+                    kind=kind, wrap=wrap, skip=skip, depth=depth + 1,
+                )  # fmt: skip
+            found = functions.memo[key]
+            if found:
+                return wrap.format(name=name, found=found)
+    return None
+
+
+def _direct_auth(code: str, start: int, end: int) -> str | None:
     body = code[start:end]
     hmac = _HMAC.search(body)
     if hmac:
@@ -200,17 +286,11 @@ def _auth(
             where = _line(code, start + statement_start + credential.start())
             # never quote the match: it may sit inside a string literal holding the secret itself
             return f"compares a token, key or signature at line {where}"
-    if depth < 3:
-        for call in _CALL.finditer(body):
-            name = call.group(1)
-            if name in functions and name not in ENTRY_POINTS:
-                _, inner_start, inner_end = functions[name]
-                if inner_start <= start < inner_end:
-                    continue
-                found = _auth(code, inner_start, inner_end, functions, depth + 1)
-                if found:
-                    return f"calls {name}(), which {found}"
     return None
+
+
+def _auth(code: str, start: int, end: int, functions: Functions) -> str | None:
+    return reach(code, [(start, end)], functions, _direct_auth, kind="auth", skip=ENTRY_POINTS)
 
 
 def _statements(body: str) -> list[tuple[int, str]]:
@@ -227,23 +307,53 @@ def _statements(body: str) -> list[tuple[int, str]]:
     return out
 
 
+def _dispatch_if(code: str, structure: str, at: int) -> tuple[int, int] | None:
+    """The brace of an ``if`` block whose condition compares a dispatch word (``action``,
+    ``path``, ...) to a string, and the block's end; None for any other ``if``."""
+    close = spans.matching(structure, at, "(", ")")
+    if close - at > MAX_CONDITION:
+        return None  # unclosed, or no dispatch condition
+    condition = code[at + 1 : close - 1]
+    head_end = min((i for i in map(condition.find, "(){};") if i != -1), default=len(condition))
+    if any(c in condition for c in "{};"):
+        return None
+    word = _DISPATCH_WORD.search(condition, 0, head_end)
+    if word is None:
+        return None
+    compare = _EQUALS_STRING.search(condition, word.end())
+    if compare is None or compare.start() >= head_end:
+        return None
+    block = _OPEN_BLOCK.match(structure, close)
+    if block is None:
+        return None
+    return block.end() - 1, _body_end(structure, block.end() - 1)
+
+
 def _branches(code: str, structure: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each ``action``/``path`` dispatch branch in a body: an ``if`` with its
-    condition and block, or a ``case`` up to the next one."""
+    condition and block, or a ``case`` up to the next one. A dispatch nested in a branch is part
+    of that branch (so the branches never overlap and are read once)."""
     out: list[tuple[int, int]] = []
-    for match in _DISPATCH_IF.finditer(code, start, end):
-        out.append((match.start(), _body_end(structure, match.end() - 1)))
+    for match in _IF.finditer(code, start, end):
+        found = _dispatch_if(code, structure, match.end() - 1)
+        if found:
+            out.append((match.start(), found[1]))
     for match in _DISPATCH_SWITCH.finditer(code, start, end):
         switch_end = _body_end(structure, match.end() - 1)
         cases = list(_CASE.finditer(code, match.end(), switch_end))
         for index, case in enumerate(cases):
             case_end = cases[index + 1].start() if index + 1 < len(cases) else switch_end
             out.append((case.start(), case_end))
-    return sorted(out)
+    outermost: list[tuple[int, int]] = []
+    for branch in sorted(out):
+        if outermost and branch[0] < outermost[-1][1]:
+            continue
+        outermost.append(branch)
+    return outermost
 
 
 def _judge_branches(
-    code: str, structure: str, start: int, end: int, functions: dict[str, tuple[int, int, int]]
+    code: str, structure: str, start: int, end: int, functions: Functions
 ) -> tuple[str | None, re.Match[str] | None] | None:
     """Per-branch judgement of a dispatching body: a check before the first branch protects all;
     otherwise every branch must check the caller itself. Returns (caller check, an unchecked

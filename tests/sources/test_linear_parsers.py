@@ -1,0 +1,235 @@
+"""The code and site parsers are linear on hostile files (issue 17, break 3).
+
+Each pathological shape is written at about 1 MB and read by the real source (``CodeSource`` for
+code files, ``SiteSource`` for pages) in a child process with a wall-clock timeout, so a hang
+fails the test instead of blocking the suite. The child measures the CPU time of the read alone
+(building the input is not counted, and CPU time is not inflated by other jobs on the machine).
+Before the fix the first three shapes took 88 s, 121 s and 13 s at a few KB to 69 KB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+MB = 1_000_000
+#: CPU seconds one 1 MB code file may take; the Python Lambda router (20,000 ``if`` routes, every
+#: one an endpoint record, through ``ast``: linear, about 4 s a MB on a busy machine) gets 6.
+LIMIT = 2.0
+SLOW_LIMIT = 6.0
+#: A hostile page may take at most this many times an ordinary page of the same size (Python's
+#: HTML parser alone takes about 2 s a MB of markup here), measured in the same child.
+PAGE_FACTOR = 2.0
+#: On a busy machine CPU seconds inflate too (shared caches, frequency): a hostile code file may
+#: also take this many times an ordinary 1 MB handler file read in the same child.
+CODE_FACTOR = 5.0
+WALL_TIMEOUT = 600  # a busy CI machine gives a child a few % of a core; a hang still fails
+
+CHILD = textwrap.dedent(
+    """
+    import json, sys, tempfile, time
+    from pathlib import Path
+    from execbrief.config import Entity, SourceSpec
+    from execbrief.sources.base import SourceRequest
+    from execbrief.sources.code import CodeOptions, CodeSource
+    from execbrief.sources.site import SiteOptions, SiteSource
+    from datetime import date
+
+    MB = 1_000_000
+
+    def rep(unit, head="", tail=""):
+        return head + unit * ((MB - len(head) - len(tail)) // len(unit)) + tail
+
+    SHAPES = {SHAPES}
+
+    for name in sys.argv[1:]:
+        kind, filename, expression = SHAPES[name]
+        root = Path(tempfile.mkdtemp())
+        folder = root / kind
+        folder.mkdir()
+        (folder / filename).write_text(eval(expression), encoding="utf-8")
+        options = CodeOptions(max_file_bytes=2 * MB) if kind == "code" else SiteOptions()
+        source = CodeSource() if kind == "code" else SiteSource()
+        request = SourceRequest(
+            entity=Entity(id="acme", name="Acme", kind="other"),
+            spec=SourceSpec(kind, (kind,), options, f"entities[0].{kind}"),
+            root=root,
+            as_of=date(2026, 11, 20),
+            stale_after_days=45,
+        )
+        print(json.dumps({"started": name}), flush=True)
+        began = time.process_time()
+        result = source.collect(request)
+        spent = time.process_time() - began
+        print(json.dumps({"name": name, "seconds": spent, "records": len(result.records),
+                          "errors": [e.message for e in result.errors]}), flush=True)
+    """
+)
+
+#: name -> (source kind, file name, expression building the ~1 MB text in the child).
+SHAPES: dict[str, tuple[str, str, str]] = {
+    "js-plain-baseline": (
+        "code",
+        "plain.js",
+        'rep("function f(a) { return a + 1; }\\n", "exports.handler = async (event) => {")',
+    ),
+    # the three of the issue
+    "node-handler-newlines": (
+        "code",
+        "index.js",
+        'rep("\\n", "exports.handler = async ", "x // event")',
+    ),
+    "apps-script-unclosed-functions": (
+        "code",
+        "Code.gs",
+        'rep("function fN() {", "function doGet(e) {")',
+    ),
+    "terraform-unclosed-resources": (
+        "code",
+        "main.tf",
+        'rep(\'resource "aws_s3_bucket" "b" {\\n  bucket = "x"\\n\')',
+    ),
+    # more of the same families
+    "terraform-unclosed-heredocs": ("code", "heredoc.tf", 'rep("x = <<EOF\\n")'),
+    "terraform-long-attribute": (
+        "code",
+        "spaces.tf",
+        '\'resource "aws_s3_bucket" "b" {\\n  bucket = "\' + " " * MB + \'x\\n}\'',
+    ),
+    "js-unclosed-regex-classes": (
+        "code",
+        "regex.js",
+        'rep("(/[", "exports.handler = async (event) => {")',
+    ),
+    "apps-script-nested-dispatch": (
+        "code",
+        "dispatch.gs",
+        'rep(\'if (action === "x") {\', "function doGet(e) {")',
+    ),
+    "node-nested-routes": (
+        "code",
+        "routes.js",
+        'rep(\'if (event.httpMethod === "GET") {\', "exports.handler = async (event) => {")',
+    ),
+    "node-header-reads": (
+        "code",
+        "reads.js",
+        'rep("const a = event.headers.authorization;\\n", "exports.handler = async (event) => {")',
+    ),
+    "node-many-calls": (
+        "code",
+        "calls.js",
+        'rep("f(", "function f() {} exports.handler = async (event) => {")',
+    ),
+    "apps-script-long-word": (
+        "code",
+        "word.gs",
+        'rep("a", "function doGet(e) { if (x === ", ") {}}")',
+    ),
+    "apps-script-member-chain": (
+        "code",
+        "dots.gs",
+        'rep("a.", "function doGet(e) { if (x === ", ") {}}")',
+    ),
+    "python-lambda-routes": (
+        "code",
+        "lambda.py",
+        'rep(\'    if event["httpMethod"] == "GET":\\n        return 1\\n\', "def handler(event, context):\\n")',
+    ),
+    "python-deep-brackets": (
+        "code",
+        "nested.py",
+        'rep("[", "def handler(event, context):\\n    x = ")',
+    ),
+    "requirements-lines": ("code", "requirements.txt", 'rep("a==1 ; b\\n")'),
+    "pyproject-dependencies": (
+        "code",
+        "pyproject.toml",
+        '"[project]\\ndependencies = [" + rep(\'"a-b.c>=1",\') + "]\\n"',
+    ),
+    "python-boto-clients": ("code", "app.py", "rep(\"import boto3\\nboto3.client('s3')\\n\")"),
+    # the site source, and the ordinary page the hostile ones are measured against
+    "html-plain-baseline": (
+        "site",
+        "index.html",
+        'rep("<p>Sail with us <a href=\\"/\\">home</a></p>\\n", "<html><body>")',
+    ),
+    "html-huge-entities": ("site", "index.html", 'rep("&#" + "9" * 5000 + ";", "<html><body>")'),
+    "html-bogus-markup": ("site", "index.html", 'rep("<![[ x", "<html><body>")'),
+    "html-many-links": (
+        "site",
+        "index.html",
+        'rep(\'<a href="http://[x">x</a><a href="/x%00.html">y</a>\', "<html><body>")',
+    ),
+    "html-deep-nesting": ("site", "index.html", 'rep("<div>", "<html><body>")'),
+}
+SLOW = {"python-lambda-routes"}
+PAGES = [name for name, shape in SHAPES.items() if shape[0] == "site" and "baseline" not in name]
+GROUPS = [
+    [name for name in list(SHAPES)[index::3] if name not in PAGES and "baseline" not in name]
+    for index in range(3)
+]
+BASELINE = "js-plain-baseline"
+
+
+def run_child(names: list[str], tmp_path: Path) -> dict[str, dict[str, object]]:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD.replace("{SHAPES}", repr(SHAPES)), encoding="utf-8")
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), *names],
+            capture_output=True,
+            text=True,
+            timeout=WALL_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        started = [json.loads(line)["started"] for line in out.splitlines() if "started" in line]
+        pytest.fail(f"hung for {WALL_TIMEOUT} s on the shape {started[-1] if started else '?'}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    return {r["name"]: r for r in results if "name" in r}
+
+
+@pytest.mark.parametrize("group", range(len(GROUPS)))
+def test_each_pathological_shape_reads_in_linear_time(group: int, tmp_path: Path) -> None:
+    results = run_child([BASELINE, *GROUPS[group]], tmp_path)
+    baseline = float(results.pop(BASELINE)["seconds"])  # type: ignore[arg-type]
+    assert set(results) == set(GROUPS[group])
+    too_slow = {
+        name: round(float(r["seconds"]), 2)  # type: ignore[arg-type]
+        for name, r in results.items()
+        if float(r["seconds"])  # type: ignore[arg-type]
+        > max(
+            SLOW_LIMIT if name in SLOW else LIMIT,
+            CODE_FACTOR * baseline * (2 if name in SLOW else 1),
+        )
+    }
+    assert not too_slow, f"CPU seconds at 1 MB (an ordinary file: {baseline:.2f}): {too_slow}"
+
+
+def test_hostile_pages_read_as_fast_as_an_ordinary_page(tmp_path: Path) -> None:
+    results = run_child(["html-plain-baseline", *PAGES], tmp_path)
+    baseline = float(results["html-plain-baseline"]["seconds"])  # type: ignore[arg-type]
+    too_slow = {
+        name: round(float(results[name]["seconds"]), 2)  # type: ignore[arg-type]
+        for name in PAGES
+        if float(results[name]["seconds"]) > max(LIMIT, PAGE_FACTOR * baseline)  # type: ignore[arg-type]
+    }
+    assert not too_slow, f"CPU seconds at 1 MB (an ordinary page: {baseline:.2f}): {too_slow}"
+    for name in PAGES:
+        assert int(results[name]["records"]) == 2, results[name]  # type: ignore[call-overload]
+
+
+def test_the_hostile_files_still_give_their_findings(tmp_path: Path) -> None:
+    """Linear is not empty: the shapes that hold an endpoint or a page still report it."""
+    names = ["node-handler-newlines", "apps-script-unclosed-functions"]
+    results = run_child(names, tmp_path)
+    for name in names:
+        assert int(results[name]["records"]) >= 3, results[name]  # type: ignore[call-overload]
+        assert not results[name]["errors"], results[name]
