@@ -44,7 +44,11 @@ class ReportContext:
         if name not in self._results:
             if name not in self.analyses:
                 raise KeyError(f"no analysis named {name!r} is registered")
-            self._results[name] = self.analyses[name].analyze(self.snapshot, self.config)
+            analysis = self.analyses[name]
+            # An analysis that builds on others names them in ``requires``: it is handed their
+            # results from this context, so each analysis runs once per run, however many use it.
+            shared = {dep: self.analysis(dep) for dep in getattr(analysis, "requires", ())}
+            self._results[name] = analysis.analyze(self.snapshot, self.config, **shared)
         return self._results[name]
 
     def typed(self, name: str, kind: type[A]) -> A:
