@@ -5,14 +5,15 @@ Time is passed in (``as_of``); nothing here calls ``now()`` except where a calle
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets as _secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
+from execbrief.collecting import Job, gather
 from execbrief.config import Config
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.message import Attachment
@@ -27,11 +28,9 @@ from execbrief.plugins import Registry
 from execbrief.renderers.html import HtmlRenderer
 from execbrief.renderers.png import chart_images
 from execbrief.reports.base import ReportContext
-from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
-from execbrief.secrets.scanner import Scanner
-from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
-from execbrief.sources.base import SharedReads, SourceRequest
+from execbrief.snapshot import EntityInfo, Snapshot
 from execbrief.store.db import Store
+from execbrief.store.sourcecache import SourceCache
 from execbrief.transports.base import CheckItem, EventSource
 from execbrief.values import Period
 
@@ -68,57 +67,19 @@ def collect(
     *,
     progress: Progress | None = None,
     key: bytes | None = None,
+    jobs: int = 1,
+    cache: SourceCache | None = None,
+    now: str = "",
 ) -> Snapshot:
-    """Run every configured source of every entity; one failing source never stops the others."""
+    """Run every configured source of every entity; one failing source never stops the others.
+
+    ``jobs`` above 1 reads the entities on that many worker processes (the same snapshot as a
+    serial run). With a ``cache`` (``open_cache``), a source whose files are unchanged since a
+    run kept it is not read again; ``now`` stamps what is kept.
+    """
     key = fingerprint_key(config) if key is None else key
-    results: list[SourceResult] = []
-    shared = SharedReads()  # a file several entities list (a shared .env) is read once
-    frozen_before = gc.get_freeze_count()
-    for entity in config.entities:
-        for kind, spec in entity.sources.items():
-            if progress:
-                progress(f"{entity.id}: {kind}")
-            source = registry.sources[kind]
-            request = SourceRequest(
-                entity=entity,
-                spec=spec,
-                root=config.root,
-                as_of=as_of,
-                currency=config.portfolio.currency,
-                stale_after_days=entity.stale_after_days or config.portfolio.stale_after_days,
-                fingerprint_key=key,
-                allowlist=tuple(config.secrets.allowlist),
-                show_customer_names=config.portfolio.show_customer_names,
-                shared=shared,
-            )
-            try:
-                result = source.collect(request)
-            except Exception as exc:  # a bug in one source must not lose the run
-                where = spec.paths[0] if spec.paths else spec.key
-                result = SourceResult(
-                    entity=entity.id,
-                    kind=kind,
-                    paths=spec.paths,
-                    errors=(
-                        SourceError(
-                            entity=entity.id,
-                            source_kind=kind,
-                            provenance=Provenance(where),
-                            message=describe_failure(
-                                f"the {kind} source", exc, "please report this"
-                            ),
-                        ),
-                    ),
-                )
-            results.append(result)
-            # The records kept so far live until the end of the run: freezing them spares every
-            # later full garbage collection from rescanning them (collect then grows linearly;
-            # bench/collect.py: a third less CPU at 100x the demo).
-            gc.freeze()
-    if not frozen_before:  # leave a caller's own frozen objects alone
-        gc.unfreeze()
-    redactor = Redactor(Scanner(key, config.secrets.allowlist), known_fingerprints(results))
-    results = [redact_result(result, redactor) for result in results]
+    job = Job(config, registry, as_of, key)
+    results = gather(job, jobs, cache, now, progress)
     entities = tuple(EntityInfo(e.id, e.name, e.kind, e.stream) for e in config.entities)
     return Snapshot(
         portfolio=config.portfolio.name,
@@ -127,6 +88,28 @@ def collect(
         entities=entities,
         results=tuple(results),
     )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a run reads its sources: on how many processes, and whether through the store's cache."""
+
+    jobs: int = 1
+    cache: bool = False
+
+
+@contextmanager
+def collecting(
+    config: Config, reading: Reading, clock: Callable[[], datetime]
+) -> Iterator[dict[str, Any]]:
+    """The keyword arguments for ``collect`` that ``reading`` asks for; with the cache, the store
+    is open for the block (and what was read is kept when the block ends without error)."""
+    if not reading.cache:
+        yield {"jobs": reading.jobs}
+        return
+    with Store(config.store_path, clock=clock) as store:
+        cache = SourceCache(store, fingerprint_key(config))
+        yield {"jobs": reading.jobs, "cache": cache, "now": store.now()}
 
 
 def context(
@@ -209,11 +192,13 @@ def build_reports(
     clock: Callable[[], datetime],
     names: Sequence[str] = (),
     progress: Progress | None = None,
+    reading: Reading = Reading(),
 ) -> BuildRun:
     """Collect as of ``as_of`` and build the named reports (all configured ones by default);
-    ``clock`` stamps anything the store writes when it opens."""
+    ``clock`` stamps anything the store writes when it opens; ``reading`` says how to read."""
     wanted = report_names(config, registry, names)
-    snapshot = collect(config, registry, as_of, progress=progress)
+    with collecting(config, reading, clock) as how:
+        snapshot = collect(config, registry, as_of, progress=progress, **how)
     built = build(context(snapshot, config, registry), registry, wanted, progress)
     documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
     return BuildRun(documents, [item.error or "" for item in built if item.document is None])
@@ -227,6 +212,8 @@ def with_stored_deltas(
     if not config.store_path.is_file():
         return documents
     with Store(config.store_path, clock=clock) as store:
+        if not store.has_runs():  # a store that only caches sources has no history to compare
+            return documents
         history = History(store)
         names = {entity.id: entity.name for entity in config.entities}
         threshold = config.history.threshold_percent
@@ -315,6 +302,7 @@ def send_reports(
     progress: Callable[[str], None] | None = None,
     alert_stream: IO[str] | None = None,
     store: Store | None = None,
+    reading: Reading = Reading(),
 ) -> SendRun:
     """Collect the portfolio as of ``as_of``, build the reports, and deliver them for ``period``.
 
@@ -325,7 +313,8 @@ def send_reports(
     run = SendRun(period=str(chosen))
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)
-    snapshot = collect(config, registry, as_of, progress=progress)
+    with collecting(config, reading, timing.now) as how:
+        snapshot = collect(config, registry, as_of, progress=progress, **how)
     ctx = context(snapshot, config, registry, chosen)
     built = build(ctx, registry, wanted)
     run.build_errors = [

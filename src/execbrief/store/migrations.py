@@ -220,3 +220,34 @@ def m005_waiting_since(db: sqlite3.Connection) -> None:
         " WHERE status = 'sending' AND substr(error, 1, ?) = ?",
         (len(_OLD_WAITING_MARK) + 1, len(_OLD_WAITING_MARK), _OLD_WAITING_MARK),
     )
+
+
+@migration
+def m006_source_cache(db: sqlite3.Connection) -> None:
+    """What a run read, kept for the next: each source's result (as redacted for the snapshot; no
+    secret value is ever in it) under a key made of its files' size, modification time and
+    content hash, its options and execbrief's version; and each file's last known hash."""
+    db.execute(
+        """
+        CREATE TABLE source_files (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE source_cache (
+            key TEXT PRIMARY KEY,
+            entity TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            fingerprints TEXT NOT NULL,
+            known TEXT NOT NULL,
+            result BLOB NOT NULL,
+            stored_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX source_cache_entity ON source_cache (entity, kind)")
