@@ -269,6 +269,9 @@ def cache_key(
     if spec.kind not in FILE_SOURCES or any("://" in path for path in spec.paths):
         return None
     config = job.config
+    files = _input_paths(config, spec.paths)
+    if files is None or (spec.kind == "ledger" and _may_include(files)):
+        return None
     source = job.registry.sources[spec.kind]
     material = {
         "code": code_stamp(),
@@ -285,10 +288,37 @@ def cache_key(
         "names": config.portfolio.show_customer_names,
         "allowlist": [entry.model_dump(mode="json") for entry in config.secrets.allowlist],
         "key": hashlib.sha256(b"execbrief source cache\n" + job.key).hexdigest(),
-        "files": cache.files([config.resolve(path) for path in spec.paths]),
+        "files": cache.files(files),
     }
     text = json.dumps(material, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: Ledgers that may ``include`` other files anywhere in the portfolio: never cached.
+INCLUDING_SUFFIXES = (".beancount", ".bean")
+
+
+def _input_paths(config: Config, paths: Sequence[str]) -> list[Path] | None:
+    """The files and folders a source's configured paths stand for (a glob's matches, in name
+    order, after the pattern itself); None for an absolute glob."""
+    out: list[Path] = []
+    for path in paths:
+        resolved = config.resolve(path)
+        if any(mark in path for mark in "*?["):
+            out.append(resolved)  # the pattern, so that a new match changes the key
+            relative = Path(path)
+            if relative.is_absolute():
+                return None
+            out.extend(sorted(config.root.glob(path)))
+        else:
+            out.append(resolved)
+    return out
+
+
+def _may_include(paths: list[Path]) -> bool:
+    return any(p.suffix in INCLUDING_SUFFIXES for p in paths) or any(
+        p.is_dir() and any(p.rglob(f"*{suffix}") for suffix in INCLUDING_SUFFIXES) for p in paths
+    )
 
 
 Slot = tuple[int, str]  # (entity index, source kind)
