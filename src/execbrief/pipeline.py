@@ -5,6 +5,8 @@ Time is passed in (``as_of``); nothing here calls ``now()`` except where a calle
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import secrets as _secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
-from execbrief.collecting import Job, gather
+from execbrief.collecting import Job, code_stamp, gather
 from execbrief.config import Config
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.message import Attachment
@@ -108,8 +110,8 @@ def collecting(
         yield {"jobs": reading.jobs}
         return
     with Store(config.store_path, clock=clock) as store:
-        cache = SourceCache(store, fingerprint_key(config))
-        yield {"jobs": reading.jobs, "cache": cache, "now": store.now()}
+        cache = SourceCache(store, fingerprint_key(config), store.now())
+        yield {"jobs": reading.jobs, "cache": cache, "now": cache.stamp}
 
 
 def context(
@@ -175,6 +177,39 @@ def build(
     return out
 
 
+def build_once(
+    ctx: ReportContext,
+    registry: Registry,
+    names: Sequence[str],
+    cache: SourceCache | None,
+    progress: Progress | None = None,
+) -> list[Built]:
+    """``build``, or with a cache whose collect saw a snapshot seen before (same sources, same
+    config, same period, same code), the reports that run built: analysis is pure, so they are
+    the same. Only builds without a failed report are kept."""
+    if cache is None or cache.snapshot_digest is None:
+        return build(ctx, registry, names, progress)
+    material = [
+        cache.snapshot_digest,
+        code_stamp(),
+        ctx.config.model_dump_json(),
+        ctx.config.path.read_text(encoding="utf-8", errors="replace"),
+        str(ctx.period),
+        list(names),
+    ]
+    key = hashlib.sha256(json.dumps(material).encode()).hexdigest()
+    found = cache.built(key)
+    if isinstance(found, list) and all(isinstance(item, Built) for item in found):
+        for name in names:
+            if progress is not None:
+                progress(f"building {name}")
+        return found
+    built = build(ctx, registry, names, progress)
+    if all(item.document is not None for item in built):
+        cache.keep_built(key, built, cache.stamp)
+    return built
+
+
 @dataclass
 class BuildRun:
     """What ``execbrief build`` made: the documents (with "Since last report" from the store's
@@ -199,7 +234,8 @@ def build_reports(
     wanted = report_names(config, registry, names)
     with collecting(config, reading, clock) as how:
         snapshot = collect(config, registry, as_of, progress=progress, **how)
-    built = build(context(snapshot, config, registry), registry, wanted, progress)
+        ctx = context(snapshot, config, registry)
+        built = build_once(ctx, registry, wanted, how.get("cache"), progress)
     documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
     return BuildRun(documents, [item.error or "" for item in built if item.document is None])
 
@@ -315,8 +351,8 @@ def send_reports(
     wanted = report_names(config, registry, names)
     with collecting(config, reading, timing.now) as how:
         snapshot = collect(config, registry, as_of, progress=progress, **how)
-    ctx = context(snapshot, config, registry, chosen)
-    built = build(ctx, registry, wanted)
+        ctx = context(snapshot, config, registry, chosen)
+        built = build_once(ctx, registry, wanted, how.get("cache"))
     run.build_errors = [
         item.error or f"report {item.name!r} failed" for item in built if item.document is None
     ]

@@ -251,3 +251,8 @@ def m006_source_cache(db: sqlite3.Connection) -> None:
         """
     )
     db.execute("CREATE INDEX source_cache_entity ON source_cache (entity, kind)")
+    # the reports built from one snapshot, config and period (before "Since last report")
+    db.execute(
+        "CREATE TABLE built_reports (key TEXT PRIMARY KEY, built BLOB NOT NULL,"
+        " stored_at TEXT NOT NULL)"
+    )

@@ -26,6 +26,7 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from execbrief.snapshot import SourceResult
 from execbrief.store.db import Store
@@ -54,8 +55,9 @@ def known_digest(fingerprints: frozenset[str]) -> str:
 class SourceCache:
     """The ``source_cache`` and ``source_files`` tables of one store; counts what it reused."""
 
-    def __init__(self, store: Store, key: bytes) -> None:
+    def __init__(self, store: Store, key: bytes, stamp: str = "") -> None:
         self.db = store.db
+        self.stamp = stamp  # when this run began: what it keeps is stamped with it
         self._seal_key = hashlib.sha256(b"execbrief source cache seal\n" + key).digest()
         self.hits = 0
         self.misses = 0
@@ -64,6 +66,8 @@ class SourceCache:
             for row in self.db.execute("SELECT path, size, mtime_ns, sha256 FROM source_files")
         }
         self._new_hashes: dict[str, tuple[int, int, str]] = {}
+        #: Set by the collect that used this cache: a digest of the snapshot it gave.
+        self.snapshot_digest: str | None = None
 
     def files(self, paths: list[Path]) -> list[list[str | int]]:
         """Each file under ``paths`` (files or folders, walked in name order) as
@@ -105,15 +109,21 @@ class SourceCache:
         self.hits += 1
         return Kept(result, frozenset(json.loads(row[1])), row[2])
 
-    def _seal(self, result: SourceResult) -> bytes:
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    def _seal_any(self, value: Any) -> bytes:
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return hmac.digest(self._seal_key, blob, "sha256") + blob
 
-    def _unseal(self, sealed: bytes) -> SourceResult | None:
+    def _unseal_any(self, sealed: bytes) -> Any:
         seal, blob = bytes(sealed[:32]), bytes(sealed[32:])
         if not hmac.compare_digest(seal, hmac.digest(self._seal_key, blob, "sha256")):
             return None
-        result = pickle.loads(blob)
+        return pickle.loads(blob)
+
+    def _seal(self, result: SourceResult) -> bytes:
+        return self._seal_any(result)
+
+    def _unseal(self, sealed: bytes) -> SourceResult | None:
+        result = self._unseal_any(sealed)
         return result if isinstance(result, SourceResult) else None
 
     def put(
@@ -138,6 +148,24 @@ class SourceCache:
                 payload,
                 now,
             ),
+        )
+
+    def built(self, key: str) -> Any:
+        """The reports built under ``key`` (a snapshot, config and period), or None."""
+        row = self.db.execute(
+            "SELECT CAST(built AS BLOB) FROM built_reports WHERE key = ?", (key,)
+        ).fetchone()
+        return self._unseal_any(row[0]) if row is not None else None
+
+    def keep_built(self, key: str, built: Any, now: str) -> None:
+        """Keep the reports built under ``key``; only the last few builds are kept."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO built_reports (key, built, stored_at) VALUES (?, ?, ?)",
+            (key, self._seal_any(built), now),
+        )
+        self.db.execute(
+            "DELETE FROM built_reports WHERE key NOT IN"
+            " (SELECT key FROM built_reports ORDER BY stored_at DESC, rowid DESC LIMIT 4)"
         )
 
     def save_hashes(self) -> None:
