@@ -138,6 +138,30 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--jobs N`` and ``--no-cache``: how the sources are read."""
+    func = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read every source again, even files unchanged since the last run.",
+    )(func)
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Read entities on N worker processes (default: the number of cores).",
+    )(func)
+
+
+def reading_for(jobs: int | None, no_cache: bool) -> Any:
+    """The ``Reading`` the options ask for."""
+    from execbrief.collecting import default_jobs
+    from execbrief.pipeline import Reading
+
+    return Reading(jobs=jobs or default_jobs(), cache=not no_cache)
+
+
 def print_json(data: Any) -> None:
     """Print data as indented JSON on stdout."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
@@ -264,12 +288,15 @@ def total_sources(config: Config) -> int:
     return sum(len(entity.sources) for entity in config.entities)
 
 
-def collect_snapshot(loaded: Loaded, as_of: date) -> Any:
-    """Collect with a progress bar."""
-    from execbrief.pipeline import collect
+def collect_snapshot(loaded: Loaded, as_of: date, reading: Any = None) -> Any:
+    """Collect with a progress bar (``reading``: a ``pipeline.Reading``; default serial, uncached)."""
+    from execbrief.pipeline import Reading, collect, collecting
 
-    with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
-        return collect(loaded.config, loaded.registry, as_of, progress=advance)
+    with (
+        progress_bar("Reading sources", total_sources(loaded.config)) as advance,
+        collecting(loaded.config, reading or Reading(), lambda: datetime.now(UTC)) as how,
+    ):
+        return collect(loaded.config, loaded.registry, as_of, progress=advance, **how)
 
 
 @cli.command()
@@ -295,6 +322,7 @@ def collect_snapshot(loaded: Loaded, as_of: date) -> Any:
     default=None,
     help="Write DIR/<report>.<ext> files here.",
 )
+@reading_options
 def build(
     config_path: str,
     env_file: str | None,
@@ -302,6 +330,8 @@ def build(
     reports: tuple[str, ...],
     fmt: str,
     out: str | None,
+    jobs: int | None = None,
+    no_cache: bool = False,
 ) -> None:
     """Build reports. With one report and no --out, print it to stdout."""
     with errors_as_exit():
@@ -322,6 +352,7 @@ def build(
                 clock=lambda: datetime.now(UTC),
                 names=reports,
                 progress=advance,
+                reading=reading_for(jobs, no_cache),
             )
         for error in run.errors:
             console(stderr=True).print(f"[bold red]error:[/] {error}")
@@ -582,8 +613,15 @@ def findings(
 @as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole snapshot as JSON data.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a source has an error or is stale.")
+@reading_options
 def collect_command(
-    config_path: str, env_file: str | None, as_of: str | None, as_json: bool, strict: bool
+    config_path: str,
+    env_file: str | None,
+    as_of: str | None,
+    as_json: bool,
+    strict: bool,
+    jobs: int | None = None,
+    no_cache: bool = False,
 ) -> None:
     """Read every source and print the snapshot: per entity and source, record counts, date range,
     freshness and errors (each naming file:line).
@@ -595,7 +633,9 @@ def collect_command(
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config))
+        snapshot = collect_snapshot(
+            loaded, parse_as_of(as_of, loaded.config), reading_for(jobs, no_cache)
+        )
     if as_json:
         print_json(snapshot.to_dict())
     else:
@@ -927,6 +967,7 @@ def print_checks(items: list[Any], title: str = "Transport check") -> None:
 @click.option("--no-check", is_flag=True, help="Skip the transport check before sending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
+@reading_options
 def send(
     config_path: str,
     env_file: str | None = None,
@@ -940,6 +981,8 @@ def send(
     no_check: bool = False,
     as_json: bool = False,
     wide: bool = False,
+    jobs: int | None = None,
+    no_cache: bool = False,
 ) -> None:
     """Build the reports and deliver each to its recipients, once per period.
 
@@ -978,6 +1021,7 @@ def send(
                 options=options,
                 check=not no_check,
                 progress=advance,
+                reading=reading_for(jobs, no_cache),
             )
     if as_json:
         print_json(run.to_dict())

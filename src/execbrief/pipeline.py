@@ -5,14 +5,17 @@ Time is passed in (``as_of``); nothing here calls ``now()`` except where a calle
 
 from __future__ import annotations
 
-import gc
+import hashlib
+import json
 import os
 import secrets as _secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any
 
+from execbrief.collecting import Job, code_stamp, gather
 from execbrief.config import Config
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.message import Attachment
@@ -30,14 +33,12 @@ from execbrief.renderers.png import chart_images
 from execbrief.reports.base import ReportContext
 from execbrief.secrets.redaction import (
     Redactor,
-    known_fingerprints,
-    redact_result,
     scan_free_text,
 )
 from execbrief.secrets.scanner import Scanner
-from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceError, SourceResult
-from execbrief.sources.base import SharedReads, SourceRequest
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.store.db import Store
+from execbrief.store.sourcecache import SourceCache
 from execbrief.transports.base import CheckItem, EventSource
 from execbrief.values import Period
 
@@ -95,58 +96,20 @@ def collect(
     *,
     progress: Progress | None = None,
     key: bytes | None = None,
+    jobs: int = 1,
+    cache: SourceCache | None = None,
+    now: str = "",
 ) -> Snapshot:
-    """Run every configured source of every entity; one failing source never stops the others."""
+    """Run every configured source of every entity; one failing source never stops the others.
+
+    ``jobs`` above 1 reads the entities on that many worker processes (the same snapshot as a
+    serial run). With a ``cache`` (``open_cache``), a source whose files are unchanged since a
+    run kept it is not read again; ``now`` stamps what is kept.
+    """
     key = fingerprint_key(config) if key is None else key
     redact_config_names(config)  # a no-op when the CLI has done it
-    results: list[SourceResult] = []
-    shared = SharedReads()  # a file several entities list (a shared .env) is read once
-    frozen_before = gc.get_freeze_count()
-    for entity in config.entities:
-        for kind, spec in entity.sources.items():
-            if progress:
-                progress(f"{entity.id}: {kind}")
-            source = registry.sources[kind]
-            request = SourceRequest(
-                entity=entity,
-                spec=spec,
-                root=config.root,
-                as_of=as_of,
-                currency=config.portfolio.currency,
-                stale_after_days=entity.stale_after_days or config.portfolio.stale_after_days,
-                fingerprint_key=key,
-                allowlist=tuple(config.secrets.allowlist),
-                show_customer_names=config.portfolio.show_customer_names,
-                shared=shared,
-            )
-            try:
-                result = source.collect(request)
-            except Exception as exc:  # a bug in one source must not lose the run
-                where = spec.paths[0] if spec.paths else spec.key
-                result = SourceResult(
-                    entity=entity.id,
-                    kind=kind,
-                    paths=spec.paths,
-                    errors=(
-                        SourceError(
-                            entity=entity.id,
-                            source_kind=kind,
-                            provenance=Provenance(where),
-                            message=describe_failure(
-                                f"the {kind} source", exc, "please report this"
-                            ),
-                        ),
-                    ),
-                )
-            results.append(result)
-            # The records kept so far live until the end of the run: freezing them spares every
-            # later full garbage collection from rescanning them (collect then grows linearly;
-            # bench/collect.py: a third less CPU at 100x the demo).
-            gc.freeze()
-    if not frozen_before:  # leave a caller's own frozen objects alone
-        gc.unfreeze()
-    redactor = Redactor(Scanner(key, config.secrets.allowlist), known_fingerprints(results))
-    results = [redact_result(result, redactor) for result in results]
+    job = Job(config, registry, as_of, key)
+    results = gather(job, jobs, cache, now, progress)
     entities = tuple(EntityInfo(e.id, e.name, e.kind, e.stream) for e in config.entities)
     return Snapshot(
         portfolio=config.portfolio.name,
@@ -155,6 +118,28 @@ def collect(
         entities=entities,
         results=tuple(results),
     )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a run reads its sources: on how many processes, and whether through the store's cache."""
+
+    jobs: int = 1
+    cache: bool = False
+
+
+@contextmanager
+def collecting(
+    config: Config, reading: Reading, clock: Callable[[], datetime]
+) -> Iterator[dict[str, Any]]:
+    """The keyword arguments for ``collect`` that ``reading`` asks for; with the cache, the store
+    is open for the block (and what was read is kept when the block ends without error)."""
+    if not reading.cache:
+        yield {"jobs": reading.jobs}
+        return
+    with Store(config.store_path, clock=clock) as store:
+        cache = SourceCache(store, fingerprint_key(config), store.now())
+        yield {"jobs": reading.jobs, "cache": cache, "now": cache.stamp}
 
 
 def context(
@@ -221,6 +206,39 @@ def build(
     return out
 
 
+def build_once(
+    ctx: ReportContext,
+    registry: Registry,
+    names: Sequence[str],
+    cache: SourceCache | None,
+    progress: Progress | None = None,
+) -> list[Built]:
+    """``build``, or with a cache whose collect saw a snapshot seen before (same sources, same
+    config, same period, same code), the reports that run built: analysis is pure, so they are
+    the same. Only builds without a failed report are kept."""
+    if cache is None or cache.snapshot_digest is None:
+        return build(ctx, registry, names, progress)
+    material = [
+        cache.snapshot_digest,
+        code_stamp(),
+        ctx.config.model_dump_json(),
+        ctx.config.path.read_text(encoding="utf-8", errors="replace"),
+        str(ctx.period),
+        list(names),
+    ]
+    key = hashlib.sha256(json.dumps(material).encode()).hexdigest()
+    found = cache.built(key)
+    if isinstance(found, list) and all(isinstance(item, Built) for item in found):
+        for name in names:
+            if progress is not None:
+                progress(f"building {name}")
+        return found
+    built = build(ctx, registry, names, progress)
+    if all(item.document is not None for item in built):
+        cache.keep_built(key, built, cache.stamp)
+    return built
+
+
 @dataclass
 class BuildRun:
     """What ``execbrief build`` made: the documents (with "Since last report" from the store's
@@ -238,12 +256,15 @@ def build_reports(
     clock: Callable[[], datetime],
     names: Sequence[str] = (),
     progress: Progress | None = None,
+    reading: Reading = Reading(),
 ) -> BuildRun:
     """Collect as of ``as_of`` and build the named reports (all configured ones by default);
-    ``clock`` stamps anything the store writes when it opens."""
+    ``clock`` stamps anything the store writes when it opens; ``reading`` says how to read."""
     wanted = report_names(config, registry, names)
-    snapshot = collect(config, registry, as_of, progress=progress)
-    built = build(context(snapshot, config, registry), registry, wanted, progress)
+    with collecting(config, reading, clock) as how:
+        snapshot = collect(config, registry, as_of, progress=progress, **how)
+        ctx = context(snapshot, config, registry)
+        built = build_once(ctx, registry, wanted, how.get("cache"), progress)
     documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
     return BuildRun(documents, [item.error or "" for item in built if item.document is None])
 
@@ -256,6 +277,8 @@ def with_stored_deltas(
     if not config.store_path.is_file():
         return documents
     with Store(config.store_path, clock=clock) as store:
+        if not store.has_runs():  # a store that only caches sources has no history to compare
+            return documents
         history = History(store)
         names = {entity.id: entity.name for entity in config.entities}
         threshold = config.history.threshold_percent
@@ -344,6 +367,7 @@ def send_reports(
     progress: Callable[[str], None] | None = None,
     alert_stream: IO[str] | None = None,
     store: Store | None = None,
+    reading: Reading = Reading(),
 ) -> SendRun:
     """Collect the portfolio as of ``as_of``, build the reports, and deliver them for ``period``.
 
@@ -354,9 +378,10 @@ def send_reports(
     run = SendRun(period=str(chosen))
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)
-    snapshot = collect(config, registry, as_of, progress=progress)
-    ctx = context(snapshot, config, registry, chosen)
-    built = build(ctx, registry, wanted)
+    with collecting(config, reading, timing.now) as how:
+        snapshot = collect(config, registry, as_of, progress=progress, **how)
+        ctx = context(snapshot, config, registry, chosen)
+        built = build_once(ctx, registry, wanted, how.get("cache"))
     run.build_errors = [
         item.error or f"report {item.name!r} failed" for item in built if item.document is None
     ]

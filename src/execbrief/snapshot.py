@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from functools import cached_property
+from typing import Any, TypeVar
 
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
 
@@ -171,14 +172,37 @@ class Snapshot:
     meta: dict[str, str] = field(default_factory=dict)
 
     def records(self, kind: type[R], entity: str | None = None) -> list[R]:
-        """Every record of one type, optionally for one entity, in source order."""
-        return [
-            record
-            for result in self.results
-            if entity is None or result.entity == entity
-            for record in result.records
-            if isinstance(record, kind)
-        ]
+        """Every record of one type, optionally for one entity, in source order.
+
+        Analyses ask this per entity and per record type; the answers are kept (the snapshot is
+        frozen), so a portfolio of N entities costs N lookups, not N scans of every record.
+        """
+        found = self._record_index.get((kind, entity))
+        if found is None:
+            results = self.results if entity is None else self._by_entity.get(entity, ())
+            found = tuple(
+                record
+                for result in results
+                for record in result.records
+                if isinstance(record, kind)
+            )
+            self._record_index[(kind, entity)] = found
+        return list(found)
+
+    @cached_property
+    def _by_entity(self) -> dict[str, tuple[SourceResult, ...]]:
+        grouped: dict[str, list[SourceResult]] = {}
+        for result in self.results:
+            grouped.setdefault(result.entity, []).append(result)
+        return {entity: tuple(results) for entity, results in grouped.items()}
+
+    @cached_property
+    def _record_index(self) -> dict[tuple[type[Any], str | None], tuple[Any, ...]]:
+        return {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the lookup caches (they are rebuilt on first use)."""
+        return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
 
     def entity(self, entity_id: str) -> EntityInfo:
         """The entity with this id (KeyError if absent)."""
@@ -191,10 +215,9 @@ class Snapshot:
         self, entity: str | None = None, kind: str | None = None
     ) -> Iterator[SourceResult]:
         """Source results filtered by entity and/or source kind."""
-        for result in self.results:
-            if (entity is None or result.entity == entity) and (
-                kind is None or result.kind == kind
-            ):
+        results = self.results if entity is None else self._by_entity.get(entity, ())
+        for result in results:
+            if kind is None or result.kind == kind:
                 yield result
 
     def errors(self) -> list[SourceError]:

@@ -1301,10 +1301,13 @@ class AccountingAnalysis:
     )
     Options: type[BaseModel] = AccountingOptions
     EntityOptions: type[BaseModel] | None = None
+    requires = ("finance",)  # the run's finance result is passed in, not computed again
 
-    def analyze(self, snapshot: Snapshot, config: Config) -> AccountingResult:
-        """Compute the accounting result."""
-        return analyze(snapshot, config)
+    def analyze(
+        self, snapshot: Snapshot, config: Config, finance: fin.FinanceResult | None = None
+    ) -> AccountingResult:
+        """Compute the accounting result (from the run's finance result when given)."""
+        return analyze(snapshot, config, finance)
 
 
 @hookimpl

@@ -169,9 +169,33 @@ def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
     return {name for name, found in seen.items() if len(found) >= months}
 
 
+#: The last snapshot ``single_currency`` filtered and its answer: finance, accounting and
+#: operations each ask for the same snapshot in one run, and it is read once.
+_last_filtered: list[tuple[Snapshot, Snapshot, tuple[str, ...]]] = []
+
+
 def single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
     """The snapshot without records holding money in another currency than the portfolio's (sums
     across currencies would be wrong), and one note per skipped record naming where it is."""
+    for seen, filtered, notes in _last_filtered:
+        if seen is snapshot or filtered is snapshot:
+            return filtered, list(notes) if seen is snapshot else []
+    kept, found = _single_currency(snapshot)
+    _last_filtered[:] = [(snapshot, kept, tuple(found))]
+    return kept, found
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+def _single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
     notes: list[str] = []
     results = []
     for result in snapshot.results:
@@ -179,8 +203,8 @@ def single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
         for record in result.records:
             foreign = [
                 value.currency
-                for f in dataclasses.fields(record)
-                if isinstance(value := getattr(record, f.name), Money)
+                for name in _field_names(type(record))
+                if isinstance(value := getattr(record, name), Money)
                 and value.currency != snapshot.currency
             ]
             if foreign:

@@ -49,7 +49,11 @@ class ReportContext:
         if name not in self._results:
             if name not in self.analyses:
                 raise KeyError(f"no analysis named {name!r} is registered")
-            raw = self.analyses[name].analyze(self.snapshot, self.config)
+            analysis = self.analyses[name]
+            # An analysis that builds on others names them in ``requires``: it is handed their
+            # results from this context, so each analysis runs once per run, however many use it.
+            shared = {dep: self.analysis(dep) for dep in getattr(analysis, "requires", ())}
+            raw = analysis.analyze(self.snapshot, self.config, **shared)
             self._results[name], self._accepted[name] = without_accepted(
                 raw, self.acceptances(), self.as_of
             )

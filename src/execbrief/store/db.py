@@ -221,6 +221,10 @@ class Store:
     ) -> None:
         self.close()
 
+    def has_runs(self) -> bool:
+        """Whether any run was ever recorded (a store may hold only the source cache)."""
+        return self.db.execute("SELECT 1 FROM runs LIMIT 1").fetchone() is not None
+
     def now(self) -> str:
         """The clock's time as a store timestamp."""
         return timestamp(self.clock())

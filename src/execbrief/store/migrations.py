@@ -240,3 +240,39 @@ def m006_delivered_documents(db: sqlite3.Connection) -> None:
     )
     db.execute("CREATE INDEX deliveries_report_recipient ON deliveries (report, recipient)")
     db.execute("ALTER TABLE metrics ADD COLUMN unit TEXT")  # "3 leads" reads back as it was shown
+
+
+@migration
+def m007_source_cache(db: sqlite3.Connection) -> None:
+    """What a run read, kept for the next: each source's result (as redacted for the snapshot; no
+    secret value is ever in it) under a key made of its files' size, modification time and
+    content hash, its options and execbrief's version; and each file's last known hash."""
+    db.execute(
+        """
+        CREATE TABLE source_files (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE source_cache (
+            key TEXT PRIMARY KEY,
+            entity TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            fingerprints TEXT NOT NULL,
+            known TEXT NOT NULL,
+            result BLOB NOT NULL,
+            stored_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX source_cache_entity ON source_cache (entity, kind)")
+    # the reports built from one snapshot, config and period (before "Since last report")
+    db.execute(
+        "CREATE TABLE built_reports (key TEXT PRIMARY KEY, built BLOB NOT NULL,"
+        " stored_at TEXT NOT NULL)"
+    )

@@ -1,0 +1,450 @@
+"""Reading every entity's sources: serially, or on a pool of worker processes, same results.
+
+``pipeline.collect`` asks this module for the raw source results in config order. With ``jobs``
+above 1 the entities are read on a process pool; entities that list the same file (a portfolio's
+shared ``repos.env``) are read by one worker in config order, so a file several entities list is
+still read once, on its first listing, exactly as a serial run reads it. The results come back
+in config order whatever order the workers finish in, so a parallel run gives the same snapshot,
+byte for byte, as a serial one (``tests/test_collect_parallel.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from execbrief import __version__
+from execbrief.config import Config, Entity, SourceSpec
+from execbrief.errors import describe_failure
+from execbrief.plugins import Registry
+from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
+from execbrief.secrets.scanner import Scanner
+from execbrief.snapshot import Provenance, SourceError, SourceResult
+from execbrief.sources.base import SharedReads, SourceRequest
+from execbrief.store.sourcecache import Kept, SourceCache, known_digest
+
+Progress = Callable[[str], None]
+
+
+def default_jobs() -> int:
+    """The number of worker processes when none is asked for: the machine's cores."""
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every source of one run is read with (set once; a forked worker inherits it)."""
+
+    config: Config
+    registry: Registry
+    as_of: date
+    key: bytes
+
+
+def request_for(job: Job, entity: Entity, spec: SourceSpec, shared: SharedReads) -> SourceRequest:
+    """The request one source of one entity is collected with."""
+    config = job.config
+    return SourceRequest(
+        entity=entity,
+        spec=spec,
+        root=config.root,
+        as_of=job.as_of,
+        currency=config.portfolio.currency,
+        stale_after_days=entity.stale_after_days or config.portfolio.stale_after_days,
+        fingerprint_key=job.key,
+        allowlist=tuple(config.secrets.allowlist),
+        show_customer_names=config.portfolio.show_customer_names,
+        shared=shared,
+    )
+
+
+def collect_source(job: Job, request: SourceRequest) -> SourceResult:
+    """One source's result; a bug in the source becomes a SourceError, never a lost run."""
+    entity, spec = request.entity, request.spec
+    try:
+        return job.registry.sources[spec.kind].collect(request)
+    except Exception as exc:
+        where = spec.paths[0] if spec.paths else spec.key
+        return SourceResult(
+            entity=entity.id,
+            kind=spec.kind,
+            paths=spec.paths,
+            errors=(
+                SourceError(
+                    entity=entity.id,
+                    source_kind=spec.kind,
+                    provenance=Provenance(where),
+                    message=describe_failure(f"the {spec.kind} source", exc, "please report this"),
+                ),
+            ),
+        )
+
+
+#: Which sources to read: (entity index, source kind) -> True to read it, False to skip it (the
+#: caller already has its result); None reads every source.
+Wanted = Callable[[int, str], bool] | None
+
+
+def collect_entities(
+    job: Job,
+    indexes: Sequence[int],
+    wanted: Wanted = None,
+    progress: Progress | None = None,
+) -> list[tuple[int, str, SourceResult]]:
+    """The sources of the entities at ``indexes`` (config order), read in this process, each
+    tagged with its entity index and kind. Shared files are read once across these entities."""
+    shared = SharedReads()
+    out: list[tuple[int, str, SourceResult]] = []
+    frozen_before = gc.get_freeze_count()
+    for index in indexes:
+        entity = job.config.entities[index]
+        for kind, spec in entity.sources.items():
+            if progress:
+                progress(f"{entity.id}: {kind}")
+            if wanted is not None and not wanted(index, kind):
+                continue
+            out.append((index, kind, collect_source(job, request_for(job, entity, spec, shared))))
+            # The records kept so far live until the end of the run: freezing them spares every
+            # later full garbage collection from rescanning them (collect then grows linearly;
+            # bench/collect.py: a third less CPU at 100x the demo).
+            gc.freeze()
+    if not frozen_before:  # leave a caller's own frozen objects alone
+        gc.unfreeze()
+    return out
+
+
+def sharing_groups(config: Config) -> list[list[int]]:
+    """Entity indexes grouped so that entities listing the same file or folder (or a file inside
+    a folder another lists) share a group; groups in config order of their first entity."""
+    parent = list(range(len(config.entities)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    listed = [
+        (index, _name_of(config, path))
+        for index, entity in enumerate(config.entities)
+        for spec in entity.sources.values()
+        for path in spec.paths
+    ]
+    owner: dict[str, int] = {}
+    for index, name in listed:
+        owner.setdefault(name, index)
+    for index, name in listed:
+        for above in _above(config, name):
+            if above in owner:
+                parent[root(index)] = root(owner[above])
+    groups: dict[int, list[int]] = {}
+    for index in range(len(config.entities)):
+        groups.setdefault(root(index), []).append(index)
+    return sorted(groups.values(), key=lambda group: group[0])
+
+
+def _name_of(config: Config, path: str) -> str:
+    return path if "://" in path else str(config.resolve(path).resolve())
+
+
+def _above(config: Config, name: str) -> Iterator[str]:
+    """The path itself and every folder above it inside the portfolio: two entities meet when
+    one's path is, or lies inside, the other's."""
+    yield name
+    if "://" in name:
+        return
+    top = config.root.resolve()
+    for folder in Path(name).parents:
+        if folder == top or top not in folder.parents:
+            break
+        yield str(folder)
+
+
+# --- the pool ---------------------------------------------------------------------------------
+
+_job: Job | None = None  # a forked worker's copy of the run's job
+_wanted: Wanted = None
+
+
+def _work(indexes: list[int]) -> list[tuple[int, str, SourceResult]]:
+    assert _job is not None, "a collect worker runs only inside collect_parallel"
+    return collect_entities(_job, indexes, _wanted)
+
+
+def collect_parallel(
+    job: Job,
+    jobs: int,
+    wanted: Wanted = None,
+    progress: Progress | None = None,
+) -> list[tuple[int, str, SourceResult]]:
+    """Every entity's sources on ``jobs`` forked workers, in config order. Without ``fork`` (not
+    on Linux or macOS), or with one job or one group, the sources are read in this process."""
+    groups = sharing_groups(job.config)
+    every = list(range(len(job.config.entities)))
+    if (
+        jobs <= 1
+        or len(groups) <= 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+        or _one_dominates(job.config, groups)
+    ):
+        return collect_entities(job, every, wanted, progress)
+    global _job, _wanted
+    _job, _wanted = job, wanted
+    try:
+        return _on_pool(job, groups, min(jobs, len(groups)), progress)
+    finally:
+        _job, _wanted = None, None
+
+
+def _one_dominates(config: Config, groups: list[list[int]]) -> bool:
+    """Whether one group holds three quarters of the input (a 50 MB ledger beside small notes): a pool
+    would then only add the cost of sending its records back, and hold them twice in memory."""
+    sizes = []
+    for group in groups:
+        size = 0
+        for index in group:
+            for spec in config.entities[index].sources.values():
+                for path in spec.paths:
+                    resolved = config.resolve(path)
+                    if "://" not in path and resolved.is_file():
+                        size += resolved.stat().st_size
+        sizes.append(size)
+    return max(sizes) * 4 > sum(sizes) * 3  # over three quarters
+
+
+def _on_pool(
+    job: Job, groups: list[list[int]], jobs: int, progress: Progress | None
+) -> list[tuple[int, str, SourceResult]]:
+    # Small batches keep the workers evenly loaded; each batch is a few groups in config order.
+    size = max(1, len(groups) // (jobs * 8))
+    batches = [
+        [index for group in groups[at : at + size] for index in group]
+        for at in range(0, len(groups), size)
+    ]
+    out: list[tuple[int, str, SourceResult]] = []
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            for batch, results in zip(batches, pool.map(_work, batches), strict=True):
+                if progress:
+                    for index in batch:
+                        entity = job.config.entities[index]
+                        for kind in entity.sources:
+                            progress(f"{entity.id}: {kind}")
+                out.extend(results)
+    except BrokenProcessPool:  # a worker died (out of memory, killed): read it all here instead
+        return collect_entities(job, [i for b in batches for i in b], _wanted, progress)
+    out.sort(key=lambda item: item[0])  # stable: sources keep their order within an entity
+    return out
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+#: Sources whose result depends only on their files (a URL or an AWS API call is never cached).
+FILE_SOURCES = frozenset(
+    {
+        "handoff",
+        "site",
+        "ledger",
+        "bookings",
+        "subscribers",
+        "code",
+        "env",
+        "timesheets",
+        "invoices",
+        "trips",
+    }
+)
+
+
+@functools.cache
+def code_stamp() -> str:
+    """execbrief's version and a digest of its own code files (name, size, time), so a changed
+    source reader never reuses what an older one parsed."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for file in sorted(package.rglob("*.py")):
+        if "examples" in file.relative_to(package).parts:
+            continue
+        stat = file.stat()
+        digest.update(f"{file.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_key(
+    job: Job, cache: SourceCache, entity: Entity, spec: SourceSpec, first: list[str]
+) -> str | None:
+    """The key of one source's result: everything it depends on; None when it is not a file
+    source (or reads a URL). ``first`` names, per configured path, the entity that lists it first
+    (a shared file's read errors are reported on its first listing only)."""
+    if spec.kind not in FILE_SOURCES or any("://" in path for path in spec.paths):
+        return None
+    config = job.config
+    files = _input_paths(config, spec.paths)
+    if files is None or (spec.kind == "ledger" and _may_include(files)):
+        return None
+    source = job.registry.sources[spec.kind]
+    material = {
+        "code": code_stamp(),
+        "source": type(source).__module__ + ":" + type(source).__qualname__,
+        "kind": spec.kind,
+        "entity": entity.model_dump(mode="json"),
+        "paths": list(spec.paths),
+        "options": spec.options.model_dump(mode="json"),
+        "first": first,
+        "as_of": job.as_of.isoformat(),
+        "root": str(config.root.resolve()),
+        "currency": config.portfolio.currency,
+        "stale": entity.stale_after_days or config.portfolio.stale_after_days,
+        "names": config.portfolio.show_customer_names,
+        "allowlist": [entry.model_dump(mode="json") for entry in config.secrets.allowlist],
+        "key": hashlib.sha256(b"execbrief source cache\n" + job.key).hexdigest(),
+        "files": cache.files(files),
+    }
+    text = json.dumps(material, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: Ledgers that may ``include`` other files anywhere in the portfolio: never cached.
+INCLUDING_SUFFIXES = (".beancount", ".bean")
+
+
+def _input_paths(config: Config, paths: Sequence[str]) -> list[Path] | None:
+    """The files and folders a source's configured paths stand for (a glob's matches, in name
+    order, after the pattern itself); None for an absolute glob."""
+    out: list[Path] = []
+    for path in paths:
+        resolved = config.resolve(path)
+        if any(mark in path for mark in "*?["):
+            out.append(resolved)  # the pattern, so that a new match changes the key
+            relative = Path(path)
+            if relative.is_absolute():
+                return None
+            out.extend(sorted(config.root.glob(path)))
+        else:
+            out.append(resolved)
+    return out
+
+
+def _may_include(paths: list[Path]) -> bool:
+    return any(p.suffix in INCLUDING_SUFFIXES for p in paths) or any(
+        p.is_dir() and any(p.rglob(f"*{suffix}") for suffix in INCLUDING_SUFFIXES) for p in paths
+    )
+
+
+Slot = tuple[int, str]  # (entity index, source kind)
+
+
+def first_listings(config: Config) -> dict[str, str]:
+    """Each configured local path (resolved) and the first entity, in config order, listing it."""
+    first: dict[str, str] = {}
+    for entity in config.entities:
+        for spec in entity.sources.values():
+            for path in spec.paths:
+                if "://" not in path:
+                    first.setdefault(str(config.resolve(path).resolve()), entity.id)
+    return first
+
+
+def gather(
+    job: Job,
+    jobs: int,
+    cache: SourceCache | None,
+    now: str,
+    progress: Progress | None = None,
+) -> list[SourceResult]:
+    """Every source's result, redacted, in config order: from the cache where its files are
+    unchanged, else read (on ``jobs`` workers); what was read is kept for the next run."""
+    config = job.config
+    keys: dict[Slot, str | None] = {}
+    kept: dict[Slot, Kept] = {}
+    if cache is not None:
+        first = first_listings(config)
+        for index, entity in enumerate(config.entities):
+            for kind, spec in entity.sources.items():
+                owners = [first.get(str(config.resolve(p).resolve()), "") for p in spec.paths]
+                keys[(index, kind)] = key = cache_key(job, cache, entity, spec, owners)
+                found = cache.get(key) if key else None
+                if found is not None:
+                    kept[(index, kind)] = found
+        _keep_whole_groups(config, kept)
+    read = collect_parallel(job, jobs, lambda i, kind: (i, kind) not in kept, progress)
+    fresh = {(index, kind): result for index, kind, result in read}
+    own = {slot: known_fingerprints([result]) for slot, result in fresh.items()}
+    known = frozenset().union(*own.values(), *(k.fingerprints for k in kept.values()))
+    digest = known_digest(known)
+    stale = {slot for slot, k in kept.items() if k.known != digest}
+    if stale:  # the run's secrets changed: what was redacted against the old ones is read again
+        _drop_groups(config, kept, stale)
+        for index, kind, result in collect_parallel(job, jobs, lambda i, k: (i, k) in stale):
+            fresh[(index, kind)] = result
+            own[(index, kind)] = known_fingerprints([result])
+    redactor = Redactor(Scanner(job.key, config.secrets.allowlist), known)
+    out: list[SourceResult] = []
+    for index, entity in enumerate(config.entities):
+        for kind in entity.sources:
+            slot = (index, kind)
+            if slot in kept:
+                out.append(kept[slot].result)
+                continue
+            result = redact_result(fresh[slot], redactor)
+            out.append(result)
+            key = keys.get(slot)
+            if cache is not None and key is not None:
+                cache.put(key, result, own[slot], digest, now)
+    if cache is not None:
+        cache.save_hashes()
+        cache.snapshot_digest = _snapshot_digest(config, keys, digest, out)
+    return out
+
+
+def _snapshot_digest(
+    config: Config, keys: dict[Slot, str | None], known: str, results: list[SourceResult]
+) -> str:
+    """A digest that is the same exactly when the snapshot is: a file source by its cache key
+    and the secrets it was redacted against, any other by its pickled result (a pickle that
+    differs for an equal result only costs a rebuild)."""
+    digest = hashlib.sha256()
+    slots = [(i, kind) for i, entity in enumerate(config.entities) for kind in entity.sources]
+    for slot, result in zip(slots, results, strict=True):
+        key = keys.get(slot)
+        if key is not None:
+            digest.update(f"k:{key}:{known}\n".encode())
+        else:
+            blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            digest.update(f"p:{hashlib.sha256(blob).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def _keep_whole_groups(config: Config, kept: dict[Slot, Kept]) -> None:
+    """Entities that share files are read together or not at all: a group with one source to
+    read reads all of its sources again (a shared file is then read on its first listing)."""
+    for group in sharing_groups(config):
+        if len(group) == 1:
+            continue
+        slots = [(i, kind) for i in group for kind in config.entities[i].sources]
+        if not all(slot in kept for slot in slots):
+            for slot in slots:
+                kept.pop(slot, None)
+
+
+def _drop_groups(config: Config, kept: dict[Slot, Kept], stale: set[Slot]) -> None:
+    """Drop the stale slots from ``kept``, with their whole sharing group; ``stale`` grows to
+    everything dropped."""
+    for group in sharing_groups(config):
+        slots = [(i, kind) for i in group for kind in config.entities[i].sources]
+        if any(slot in stale for slot in slots):
+            for slot in slots:
+                if kept.pop(slot, None) is not None:
+                    stale.add(slot)

@@ -1,0 +1,217 @@
+"""The store's cache of parsed sources: an unchanged file is not read twice.
+
+A source's result is kept under a key the caller makes from everything the result depends on
+(``collecting.cache_key``): the source's kind, options and entity, the run's date and settings,
+execbrief's version, and each file's size, modification time and content hash as ``files`` gives
+them. A file's hash is taken once and kept with its size and modification time; a later run that
+finds the same size and time (and a time not within the last two seconds, which a write could
+still share) reuses the hash without reading the file.
+
+What is kept is the result as the snapshot holds it, after redaction, so no secret value is ever
+written. It is kept pickled (decoding the JSON form cost more than reading the files again),
+sealed with an HMAC under the run's fingerprint key: a result whose seal does not verify (a store
+edited by hand, another key) is never unpickled, only read again from its files. Kept with it
+are the fingerprints of the secrets the source found (``fingerprints``) and a digest of every
+fingerprint the run knew when it redacted (``known``): redaction depends on the whole run's
+secrets, so a kept result is reused only when that digest is the same again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from execbrief.snapshot import SourceResult
+from execbrief.store.db import Store
+
+#: Below this age a file's modification time may still be shared by a write to come: hash it.
+RACY_SECONDS = 2.0
+
+#: Folders never part of a source's input (git's own files are covered by ``git_state``).
+SKIPPED_FOLDERS = frozenset({".git", "__pycache__"})
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A result found in the cache, with what it was redacted against."""
+
+    result: SourceResult
+    fingerprints: frozenset[str]
+    known: str
+
+
+def known_digest(fingerprints: frozenset[str]) -> str:
+    """One digest of a set of secret fingerprints (fingerprints are keyed HMACs, never values)."""
+    return hashlib.sha256("\n".join(sorted(fingerprints)).encode()).hexdigest()
+
+
+class SourceCache:
+    """The ``source_cache`` and ``source_files`` tables of one store; counts what it reused."""
+
+    def __init__(self, store: Store, key: bytes, stamp: str = "") -> None:
+        self.db = store.db
+        self.stamp = stamp  # when this run began: what it keeps is stamped with it
+        self._seal_key = hashlib.sha256(b"execbrief source cache seal\n" + key).digest()
+        self.hits = 0
+        self.misses = 0
+        self._hashes = {
+            row[0]: (row[1], row[2], row[3])
+            for row in self.db.execute("SELECT path, size, mtime_ns, sha256 FROM source_files")
+        }
+        self._new_hashes: dict[str, tuple[int, int, str]] = {}
+        #: Set by the collect that used this cache: a digest of the snapshot it gave.
+        self.snapshot_digest: str | None = None
+
+    def files(self, paths: list[Path]) -> list[list[str | int]]:
+        """Each file under ``paths`` (files or folders, walked in name order) as
+        ``[path, size, mtime_ns, sha256]``; a missing path as ``[path, "missing"]``."""
+        out: list[list[str | int]] = []
+        for path in paths:
+            if path.is_dir():
+                for file in _walk(path):
+                    out.append(self._file(file))
+            elif path.is_file():
+                out.append(self._file(path))
+            else:
+                out.append([str(path), "missing"])
+            out.extend(git_state(path))
+        return out
+
+    def _file(self, path: Path) -> list[str | int]:
+        stat = path.stat()
+        name = str(path)
+        known = self._hashes.get(name)
+        racy = time.time() - stat.st_mtime < RACY_SECONDS
+        if known and known[:2] == (stat.st_size, stat.st_mtime_ns) and not racy:
+            digest = known[2]
+        else:
+            digest = _sha256(path)
+            self._hashes[name] = self._new_hashes[name] = (stat.st_size, stat.st_mtime_ns, digest)
+        return [name, stat.st_size, stat.st_mtime_ns, digest]
+
+    def get(self, key: str) -> Kept | None:
+        """The result kept under ``key``, or None (counted as a hit or a miss)."""
+        row = self.db.execute(
+            "SELECT CAST(result AS BLOB), fingerprints, known FROM source_cache WHERE key = ?",
+            (key,),
+        ).fetchone()
+        result = self._unseal(row[0]) if row is not None else None
+        if result is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return Kept(result, frozenset(json.loads(row[1])), row[2])
+
+    def _seal_any(self, value: Any) -> bytes:
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return hmac.digest(self._seal_key, blob, "sha256") + blob
+
+    def _unseal_any(self, sealed: bytes) -> Any:
+        seal, blob = bytes(sealed[:32]), bytes(sealed[32:])
+        if not hmac.compare_digest(seal, hmac.digest(self._seal_key, blob, "sha256")):
+            return None
+        return pickle.loads(blob)
+
+    def _seal(self, result: SourceResult) -> bytes:
+        return self._seal_any(result)
+
+    def _unseal(self, sealed: bytes) -> SourceResult | None:
+        result = self._unseal_any(sealed)
+        return result if isinstance(result, SourceResult) else None
+
+    def put(
+        self, key: str, result: SourceResult, fingerprints: frozenset[str], known: str, now: str
+    ) -> None:
+        """Keep ``result`` (already redacted) under ``key``, replacing what the same entity's
+        source of the same kind kept before."""
+        payload = self._seal(result)
+        self.db.execute(
+            "DELETE FROM source_cache WHERE entity = ? AND kind = ?", (result.entity, result.kind)
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO source_cache"
+            " (key, entity, kind, fingerprints, known, result, stored_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                result.entity,
+                result.kind,
+                json.dumps(sorted(fingerprints)),
+                known,
+                payload,
+                now,
+            ),
+        )
+
+    def built(self, key: str) -> Any:
+        """The reports built under ``key`` (a snapshot, config and period), or None."""
+        row = self.db.execute(
+            "SELECT CAST(built AS BLOB) FROM built_reports WHERE key = ?", (key,)
+        ).fetchone()
+        return self._unseal_any(row[0]) if row is not None else None
+
+    def keep_built(self, key: str, built: Any, now: str) -> None:
+        """Keep the reports built under ``key``; only the last few builds are kept."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO built_reports (key, built, stored_at) VALUES (?, ?, ?)",
+            (key, self._seal_any(built), now),
+        )
+        self.db.execute(
+            "DELETE FROM built_reports WHERE key NOT IN"
+            " (SELECT key FROM built_reports ORDER BY stored_at DESC, rowid DESC LIMIT 4)"
+        )
+
+    def save_hashes(self) -> None:
+        """Write the file hashes taken this run."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO source_files (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+            [(path, *entry) for path, entry in self._new_hashes.items()],
+        )
+        self._new_hashes.clear()
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for top, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
+        found.extend(Path(top) / name for name in sorted(files))
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def git_state(path: Path) -> list[list[str | int]]:
+    """The git commit a path's repository is at (its HEAD and the ref it names), when it sits in
+    one: a source cites the last commit touching its files, which a new commit can change."""
+    for folder in (path, *path.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_file():  # a worktree or submodule: ``gitdir: <where its files are>``
+            pointer = dot_git.read_text(errors="replace").strip()
+            if pointer.startswith("gitdir: "):
+                dot_git = folder / pointer[len("gitdir: ") :]
+        if dot_git.exists():
+            state: list[list[str | int]] = []
+            for name in ("HEAD", "packed-refs"):
+                file = dot_git / name
+                if file.is_file():
+                    state.append([str(file), file.read_text(errors="replace")])
+            head = dot_git / "HEAD"
+            if head.is_file() and head.read_text(errors="replace").startswith("ref: "):
+                ref = dot_git / head.read_text(errors="replace")[5:].strip()
+                if ref.is_file():
+                    state.append([str(ref), ref.read_text(errors="replace")])
+            return state
+    return []

@@ -1,0 +1,223 @@
+"""Reading sources on a process pool and through the store's cache gives the serial, uncached
+run's snapshot and reports byte for byte (issue 18: ``--jobs``, the source cache)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from execbrief.cli import cli
+from execbrief.collecting import sharing_groups
+from execbrief.config import Config, load_config
+from execbrief.pipeline import Reading, build, collect, collecting, context, render, report_names
+from execbrief.plugins import Registry, get_registry
+from execbrief.snapshot import Snapshot, SourceResult
+from execbrief.sources.base import SourceRequest
+
+AS_OF = date(2026, 11, 20)
+
+
+def clock() -> datetime:
+    return datetime(2026, 11, 21, 8, tzinfo=UTC)
+
+
+def load(path: Path) -> tuple[Config, Registry]:
+    registry = get_registry()
+    return load_config(path, registry.option_models()), registry
+
+
+def snapshot_bytes(snapshot: Snapshot) -> str:
+    return json.dumps(snapshot.to_dict(), sort_keys=True)
+
+
+def reports_text(snapshot: Snapshot, config: Config, registry: Registry) -> dict[str, str]:
+    names = report_names(config, registry)
+    built = build(context(snapshot, config, registry), registry, names)
+    assert all(item.document for item in built), [item.error for item in built]
+    return {item.name: render(item.document, registry) for item in built if item.document}
+
+
+def read(config: Config, registry: Registry, reading: Reading) -> tuple[Snapshot, Any]:
+    with collecting(config, reading, clock) as how:
+        return collect(config, registry, AS_OF, **how), how.get("cache")
+
+
+class Counting:
+    """A source plugin that counts the reads it passes on to the real one."""
+
+    def __init__(self, inner: Any, counts: Counter[tuple[str, str]]) -> None:
+        self.inner, self.counts = inner, counts
+        self.name, self.Options = inner.name, inner.Options
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        self.counts[(request.entity.id, request.spec.kind)] += 1
+        return self.inner.collect(request)
+
+
+def counting(registry: Registry) -> Counter[tuple[str, str]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for kind, source in list(registry.sources.items()):
+        registry.sources[kind] = Counting(source, counts)
+    return counts
+
+
+def test_two_jobs_give_the_serial_snapshot_and_reports(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    serial, _ = read(config, registry, Reading(jobs=1))
+    parallel, _ = read(config, registry, Reading(jobs=2))
+    assert snapshot_bytes(parallel) == snapshot_bytes(serial)
+    assert reports_text(parallel, config, registry) == reports_text(serial, config, registry)
+
+
+def test_cli_build_with_two_jobs_writes_the_same_files(example_portfolio: Path) -> None:
+    runner = CliRunner()
+    outs = {}
+    for jobs in ("1", "2"):
+        out = example_portfolio.parent / f"reports-{jobs}"
+        done = runner.invoke(
+            cli,
+            [
+                "build",
+                "-c",
+                str(example_portfolio),
+                "--jobs",
+                jobs,
+                "--no-cache",
+                "--out",
+                str(out),
+            ],
+        )
+        assert done.exit_code == 0, done.output
+        outs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert outs["1"] == outs["2"] and len(outs["1"]) == 8
+
+
+def test_entities_listing_one_file_are_read_together(example_portfolio: Path) -> None:
+    text = example_portfolio.read_text()
+    # Sunset Sails lists Harbor Charters' shared repos.env too: one group, read in config order.
+    text = text.replace(
+        'code = ["code/sunset-sails"]', 'code = ["code/sunset-sails"]\nenv = ["repos.env"]'
+    )
+    example_portfolio.write_text(text)
+    config, registry = load(example_portfolio)
+    groups = sharing_groups(config)
+    ids = [[config.entities[i].id for i in group] for group in groups]
+    assert ["harbor-charters", "sunset-sails"] in ids
+    assert sum(len(group) for group in groups) == len(config.entities)
+    serial, _ = read(config, registry, Reading(jobs=1))
+    parallel, _ = read(config, registry, Reading(jobs=2))
+    assert snapshot_bytes(parallel) == snapshot_bytes(serial)
+
+
+def test_a_second_run_reuses_every_file_source(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    uncached, _ = read(config, registry, Reading())
+    counts = counting(registry)
+    first, cache = read(config, registry, Reading(cache=True))
+    assert cache.hits == 0 and cache.misses > 0
+    read_first = sum(counts.values())
+    counts.clear()
+    second, cache = read(config, registry, Reading(cache=True))
+    # read again: the AWS sources (API calls, not files alone) and the beancount ledger (its
+    # includes may pull in any file of the portfolio)
+    uncacheable = {(e.id, "aws") for e in config.entities if "aws" in e.sources}
+    uncacheable.add(("blue-passage", "ledger"))
+    assert set(counts) == uncacheable
+    assert cache.misses == 0 and cache.hits == read_first - len(uncacheable)
+    assert snapshot_bytes(first) == snapshot_bytes(second) == snapshot_bytes(uncached)
+    assert reports_text(second, config, registry) == reports_text(uncached, config, registry)
+
+
+def test_a_changed_file_is_read_again(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    read(config, registry, Reading(cache=True))
+    ledger = example_portfolio.parent / "ledgers" / "crewboard.csv"
+    ledger.write_text(
+        ledger.read_text() + "2026-11-18,Expenses:Software,12.00,Extra seat,Figma,,\n"
+    )
+    counts = counting(registry)
+    changed, cache = read(config, registry, Reading(cache=True))
+    assert counts["crewboard", "ledger"] == 1 and cache.misses == 1
+    assert set(counts) - {("blue-passage", "ledger")} == {
+        ("crewboard", "ledger"),
+        *((e.id, "aws") for e in config.entities if "aws" in e.sources),
+    }
+    fresh, _ = read(config, registry, Reading(cache=False))
+    assert snapshot_bytes(changed) == snapshot_bytes(fresh)
+    assert any("Extra seat" in json.dumps(r.to_dict()) for r in [changed])
+
+
+def test_no_cache_reads_everything(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    read(config, registry, Reading(cache=True))
+    counts = counting(registry)
+    read(config, registry, Reading(cache=False))
+    assert sum(counts.values()) == sum(len(e.sources) for e in config.entities)
+
+
+def test_a_tampered_cache_row_is_read_again_not_unpickled(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    first, _ = read(config, registry, Reading(cache=True))
+    with sqlite3.connect(config.store_path) as db:
+        rows = db.execute("SELECT key, result FROM source_cache").fetchall()
+        for key, sealed in rows:  # one byte of each pickle changed, its seal left as it was
+            tampered = bytes(sealed[:-1]) + bytes([sealed[-1] ^ 0x01])
+            db.execute("UPDATE source_cache SET result = ? WHERE key = ?", (tampered, key))
+    again, cache = read(config, registry, Reading(cache=True))
+    assert cache.hits == 0
+    assert snapshot_bytes(again) == snapshot_bytes(first)
+
+
+def test_the_cache_never_holds_a_secret_value(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    read(config, registry, Reading(cache=True))
+    read(config, registry, Reading(cache=True))
+    values = []
+    for env in (example_portfolio.parent / "repos.env",):
+        for line in env.read_text().splitlines():
+            if "=" in line and not line.startswith("#"):
+                value = line.split("=", 1)[1].strip().strip('"')
+                if len(value) >= 16:
+                    values.append(value)
+    assert len(values) >= 5
+    stored = b"".join(p.read_bytes() for p in config.store_path.parent.glob("execbrief.db*"))
+    assert b"source_cache" in stored
+    for value in values:
+        assert value.encode() not in stored, value[:4]
+
+
+def test_a_store_that_only_caches_adds_no_since_last_report(example_portfolio: Path) -> None:
+    runner = CliRunner()
+    outs = []
+    for flag in ("--no-cache", None, None):
+        out = example_portfolio.parent / f"r{len(outs)}"
+        args = ["build", "-c", str(example_portfolio), "--out", str(out)]
+        done = runner.invoke(cli, [*args, flag] if flag else args)
+        assert done.exit_code == 0, done.output
+        outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outs[0] == outs[1] == outs[2]
+
+
+def test_a_glob_gains_a_file_and_is_read_again(example_portfolio: Path) -> None:
+    text = example_portfolio.read_text()
+    text = text.replace('env = ["repos.env", "fixtures/stripe-sample.env"]', 'env = ["env/*.env"]')
+    example_portfolio.write_text(text)
+    folder = example_portfolio.parent / "env"
+    folder.mkdir()
+    (folder / "a.env").write_text((example_portfolio.parent / "repos.env").read_text())
+    config, registry = load(example_portfolio)
+    read(config, registry, Reading(cache=True))
+    (folder / "b.env").write_text(
+        "SENDGRID_API_KEY=SG.aaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
+    )
+    counts = counting(registry)
+    again, _ = read(config, registry, Reading(cache=True))
+    assert counts["harbor-charters", "env"] == 1
+    fresh, _ = read(config, registry, Reading(cache=False))
+    assert snapshot_bytes(again) == snapshot_bytes(fresh)
