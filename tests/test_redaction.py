@@ -185,7 +185,9 @@ def test_site_query_strings_and_a_file_named_like_a_key_are_redacted(tmp_path: P
     site.mkdir()
     (site / f"{stripe}.html").write_text(
         "<html><head><title>Contact</title></head><body>"
-        f'<a href="https://widgets.partner.io/embed?api_key={token}&ref=x">Book</a>'
+        # a link the site source keeps (a missing page, an http:// link); a form action is no link
+        f'<a href="/book.html?api_key={token}&ref=x">Book</a>'
+        f'<a href="http://widgets.partner.io/embed?token={token}">Widget</a>'
         f'<form action="/subscribe?list=7&token={token}" method="post"></form></body></html>'
     )
     result = SiteSource().collect(request(tmp_path, "site", SiteOptions(), kind="site"))
@@ -194,7 +196,8 @@ def test_site_query_strings_and_a_file_named_like_a_key_are_redacted(tmp_path: P
     assert token not in repr(cleaned) and stripe not in repr(cleaned)
     (page,) = [r for r in cleaned.records if isinstance(r, SitePage)]
     assert "/[redacted: Stripe secret key (live), fingerprint " in page.provenance.source
-    assert any("token=[redacted: hardcoded token" in key for key in page.lines)
+    assert any("api_key=[redacted: hardcoded API key" in key for key in page.lines)
+    assert any("token=[redacted: hardcoded token" in link for link in page.http_links)
 
 
 def test_fingerprint_only_records_keep_all_but_their_paths() -> None:

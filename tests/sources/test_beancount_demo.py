@@ -98,5 +98,5 @@ def test_the_cfo_figures_are_the_same_from_either(tmp_path: Path) -> None:
         return metrics, [f"{f.id}: {f.title}" for f in built.document.findings()]
 
     from_csv = figures(portfolio(tmp_path, beancount=False))
-    assert "finance.cash@*@2026-11-20" in from_csv[0]  # the portfolio cash holds Blue Passage's
+    assert "finance.cash@*@*" in from_csv[0]  # the portfolio cash holds Blue Passage's
     assert from_csv == figures(portfolio(tmp_path, beancount=True))

@@ -87,14 +87,23 @@ class SourceCache:
     def _file(self, path: Path) -> list[str | int]:
         stat = path.stat()
         name = str(path)
-        known = self._hashes.get(name)
+        token = self._path_token(name)
+        known = self._hashes.get(token)
         racy = time.time() - stat.st_mtime < RACY_SECONDS
         if known and known[:2] == (stat.st_size, stat.st_mtime_ns) and not racy:
             digest = known[2]
         else:
             digest = _sha256(path)
-            self._hashes[name] = self._new_hashes[name] = (stat.st_size, stat.st_mtime_ns, digest)
+            entry = (stat.st_size, stat.st_mtime_ns, digest)
+            self._hashes[token] = self._new_hashes[token] = entry
         return [name, stat.st_size, stat.st_mtime_ns, digest]
+
+    def _path_token(self, name: str) -> str:
+        """What ``source_files`` keeps for a path: a keyed hash, never the path itself (a file
+        may be named after a secret, and the store holds no secret)."""
+        return hmac.new(
+            self._seal_key, name.encode("utf-8", "surrogateescape"), "sha256"
+        ).hexdigest()
 
     def get(self, key: str) -> Kept | None:
         """The result kept under ``key``, or None (counted as a hit or a miss)."""
