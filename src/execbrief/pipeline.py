@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any
 
+from execbrief.analysis.forecast import ForecastResult
 from execbrief.config import Config
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.message import Attachment
@@ -22,6 +23,7 @@ from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, O
 from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Chart, Document
 from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
+from execbrief.history.forecasts import ForecastHistory
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
 from execbrief.renderers.html import HtmlRenderer
@@ -326,15 +328,16 @@ def send_reports(
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)
     snapshot = collect(config, registry, as_of, progress=progress)
-    ctx = context(snapshot, config, registry, chosen)
-    built = build(ctx, registry, wanted)
-    run.build_errors = [
-        item.error or f"report {item.name!r} failed" for item in built if item.document is None
-    ]
-    documents = [item.document for item in built if item.document is not None]
     owned = store is None
     active = store if store is not None else Store(config.store_path, clock=timing.now)
     try:
+        forecasts = ForecastHistory(active)  # reports set the last forecast against actuals
+        ctx = context(snapshot, config, registry, chosen, forecasts)
+        built = build(ctx, registry, wanted)
+        run.build_errors = [
+            item.error or f"report {item.name!r} failed" for item in built if item.document is None
+        ]
+        documents = [item.document for item in built if item.document is not None]
         history = History(active)
         threshold = config.history.threshold_percent
         entity_names = {entity.id: entity.name for entity in snapshot.entities}
@@ -345,7 +348,7 @@ def send_reports(
                 doc, recipients_of(config, doc.report), threshold, entity_names
             )
         ]
-        return _deliver(
+        sent = _deliver(
             config,
             registry,
             run,
@@ -361,9 +364,20 @@ def send_reports(
             check=check,
             alert_stream=alert_stream,
         )
+        record_forecast(forecasts, sent, ctx)
+        return sent
     finally:
         if owned:
             active.close()
+
+
+def record_forecast(forecasts: ForecastHistory, run: SendRun, ctx: ReportContext) -> None:
+    """Store the run's forecast (when a send run was recorded and the forecast analysis ran)."""
+    if run.result is None or run.result.run_id is None or "forecast" not in ctx.analyses:
+        return
+    result = ctx.analysis("forecast")
+    if isinstance(result, ForecastResult):
+        forecasts.record(run.result.run_id, run.period, ctx.as_of, result)
 
 
 def recipients_of(config: Config, report: str) -> list[str]:

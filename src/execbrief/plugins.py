@@ -41,6 +41,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.aws",
     "execbrief.analysis.briefing",
     "execbrief.analysis.finance",
+    "execbrief.analysis.forecast",
     "execbrief.analysis.accounting",
     "execbrief.analysis.operations",
     "execbrief.analysis.security",

@@ -26,6 +26,7 @@ from execbrief.findings import Action, CostTier, Severity
 from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
+from execbrief.reports import forecastblocks as fc
 from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.values import Money, MoneyRange
 
@@ -86,6 +87,7 @@ class CfoReport(BaseReport):
                     total.provenance[:3],
                 )
             )
+            summary.extend(_forecast_bullets(ctx))
             summary.extend(fb.short_runways(fin))
         failed = [r for r in fin.rules if r.status == "fail"]
         if failed:
@@ -157,6 +159,7 @@ class CfoReport(BaseReport):
         """The full report's sections: cash, P&L, break-even, rules, deployment, findings, method."""
         return [
             self._cash(fin),
+            *_forecast_sections(ctx),
             self._pnl(fin),
             Section("Break-even and revenue targets", (fb.break_even_table(fin),), "break-even"),
             self._rules(fin, names),
@@ -335,6 +338,24 @@ def _effect_words(
 
 def _per_month(value: Money | MoneyRange) -> str:
     return str(value) if isinstance(value, MoneyRange) and value.cadence else f"{value}/mo"
+
+
+def _forecast_bullets(ctx: ReportContext) -> list[Bullet]:
+    """The brief's forecast bullets: the week cash runs short, the inflows at risk."""
+    result = fc.forecast(ctx)
+    bullets = (
+        fc.shortfall_bullet(result),
+        fc.at_risk_bullet(result),
+        fc.accuracy_bullet(fc.checked(ctx)),
+    )
+    return [b for b in bullets if b is not None]
+
+
+def _forecast_sections(ctx: ReportContext) -> list[Section]:
+    """The full report's forecast sections."""
+    names = {e.id: e.name for e in ctx.snapshot.entities}
+    past = fc.accuracy_section(fc.checked(ctx), names)
+    return [fc.forecast_section(fc.forecast(ctx)), *([past] if past else [])]
 
 
 @hookimpl
