@@ -233,7 +233,8 @@ def accuracy_section(checks: Sequence[Accuracy], names: dict[str, str]) -> Secti
         )
     ]
     blocks.extend(accuracy_table(a, names.get(a.entity, "Portfolio")) for a in checks)
-    blocks.append(Metrics(tuple(error_metric(a) for a in checks), "Forecast error"))
+    port = [error_metric(a) for a in checks if a.entity == PORTFOLIO]
+    blocks.append(Metrics(tuple(port), "Forecast error"))
     return Section("Last forecast against what happened", tuple(blocks), "forecast-accuracy")
 
 
@@ -241,7 +242,8 @@ def error_metric(a: Accuracy) -> Metric:
     """The mean absolute weekly error as a figure of its own (stored and compared run to run)."""
     return Metric(
         "forecast.error.weekly",
-        "Forecast error (mean absolute, a week)",
+        "Forecast error (mean absolute, a week)"
+        + ("" if a.entity == PORTFOLIO else f", {a.entity}"),
         a.mean_abs_error,
         None if a.entity == PORTFOLIO else a.entity,
         formula="mean over the ended weeks of |actual net cash movement - forecast net movement|",
