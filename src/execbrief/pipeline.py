@@ -23,7 +23,7 @@ from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, O
 from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Chart, Document
 from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
-from execbrief.history.forecasts import ForecastHistory
+from execbrief.history.forecasts import ForecastHistory, StoredWeek
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
 from execbrief.renderers.html import HtmlRenderer
@@ -377,7 +377,22 @@ def record_forecast(forecasts: ForecastHistory, run: SendRun, ctx: ReportContext
         return
     result = ctx.analysis("forecast")
     if isinstance(result, ForecastResult):
-        forecasts.record(run.result.run_id, run.period, ctx.as_of, result)
+        weeks = (
+            StoredWeek(
+                f.entity,
+                ctx.as_of,
+                w.number,
+                w.start,
+                w.end,
+                w.opening,
+                w.inflow,
+                w.outflow,
+                w.closing,
+            )
+            for f in result.all
+            for w in f.weeks
+        )
+        forecasts.record(run.result.run_id, run.period, weeks)
 
 
 def recipients_of(config: Config, report: str) -> list[str]:

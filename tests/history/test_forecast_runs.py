@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 from email.message import EmailMessage
 from pathlib import Path
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from execbrief.analysis import books
 from execbrief.analysis.forecast import PORTFOLIO, EntityForecast, ForecastResult, ForecastWeek
-from execbrief.analysis.forecast.accuracy import Accuracy, accuracy
+from execbrief.analysis.forecast.accuracy import Accuracy, PastWeek, accuracy
 from execbrief.document import Block, Bullet, BulletList, Metrics, Paragraph, Row, Section, Table
 from execbrief.findings import Metric
 from execbrief.precision import brief_money
@@ -194,7 +194,11 @@ def checked(ctx: ReportContext) -> tuple[Accuracy, ...]:
     before = getattr(ctx.history, "forecast_before", None)
     if before is None:
         return ()
-    return accuracy(ctx.snapshot, before(ctx.as_of))
+    past = [
+        PastWeek(w.entity, w.made, w.week, w.start, w.end, w.inflow, w.outflow, w.closing)
+        for w in before(ctx.as_of)
+    ]
+    return accuracy(ctx.snapshot, past)
 
 
 def accuracy_table(a: Accuracy, name: str) -> Table:
