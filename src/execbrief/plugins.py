@@ -34,6 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "execbrief.sources.bookings",
     "execbrief.sources.timesheets",
     "execbrief.sources.trips",
+    "execbrief.sources.budget",
     "execbrief.sources.subscribers",
     "execbrief.sources.site",
     "execbrief.sources.envfile",

@@ -343,10 +343,12 @@ def _per_month(value: Money | MoneyRange) -> str:
 def _forecast_bullets(ctx: ReportContext) -> list[Bullet]:
     """The brief's forecast bullets: the week cash runs short, the inflows at risk."""
     result = fc.forecast(ctx)
+    names = {e.id: e.name for e in ctx.snapshot.entities}
     bullets = (
         fc.shortfall_bullet(result),
         fc.at_risk_bullet(result),
         fc.accuracy_bullet(fc.checked(ctx)),
+        fc.budget_bullet(result, names),
     )
     return [b for b in bullets if b is not None]
 
@@ -355,7 +357,9 @@ def _forecast_sections(ctx: ReportContext) -> list[Section]:
     """The full report's forecast sections."""
     names = {e.id: e.name for e in ctx.snapshot.entities}
     past = fc.accuracy_section(fc.checked(ctx), names)
-    return [fc.forecast_section(fc.forecast(ctx)), *([past] if past else [])]
+    result = fc.forecast(ctx)
+    budget = fc.budget_section(result, names)
+    return [fc.forecast_section(result), *([past] if past else []), budget]
 
 
 @hookimpl

@@ -268,3 +268,63 @@ def accuracy_bullet(checks: Sequence[Accuracy]) -> Bullet | None:
         f"{brief_money(abs(total))} {more} cash moved than forecast.",
         books.merge_citations(p for w in port.weeks for p in w.provenance)[:2],
     )
+
+
+#: What the report says when no entity has a budget.
+NO_BUDGET = (
+    'No budget: add budget = "budgets/ENTITY.csv" (month, account, amount; or Xero\'s budget '
+    "export) to an entity for budget against actual (docs/formats.md, Budgets)."
+)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(Decimal('0.1')):+}%"
+
+
+def budget_section(result: ForecastResult | None, names: dict[str, str]) -> Section:
+    """Budget against actual for the last complete month, largest variances first."""
+    if result is None or not result.budgeted:
+        return Section("Budget against actual", (Paragraph(NO_BUDGET),), "budget")
+    rows = tuple(
+        Row(
+            (
+                f"{names.get(v.entity, v.entity)}: {v.account}",
+                v.actual.quantize(),
+                v.budget.quantize(),
+                v.variance.quantize(),
+                _pct(v.percent),
+            ),
+            v.provenance,
+        )
+        for v in sorted(result.budget, key=lambda v: -abs(v.variance.amount))
+    )
+    month = result.budget[0].month if result.budget else "the last complete month"
+    blocks: list[Block] = [
+        Table(
+            ("Account", "Actual", "Budget", "Variance", "Var %"),
+            rows,
+            f"Budget against actual, {month}",
+            ("l", "r", "r", "r", "r"),
+            "Variance = actual - budget; Var % = variance ÷ budget. Actual is every ledger line of "
+            "the month on the budget's account (accrual, as the P&L).",
+        )
+    ]
+    if not result.budget:
+        blocks = [Paragraph("The budget has no line for the last complete month.")]
+    return Section("Budget against actual", tuple(blocks), "budget")
+
+
+def budget_bullet(result: ForecastResult | None, names: dict[str, str]) -> Bullet | None:
+    """The brief's three largest budget variances."""
+    if result is None or not result.budget:
+        return None
+    top = sorted(result.budget, key=lambda v: -abs(v.variance.amount))[:3]
+    said = "; ".join(
+        f"{names.get(v.entity, v.entity)} {v.account} {brief_money(v.actual)} against "
+        f"{brief_money(v.budget)} ({_pct(v.percent)})"
+        for v in top
+    )
+    return Bullet(
+        f"Largest budget variances ({top[0].month}): {said}.",
+        tuple(p for v in top for p in v.provenance[:1]),
+    )

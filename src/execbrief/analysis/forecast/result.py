@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from execbrief.analysis import books
 from execbrief.analysis.finance import analyze as analyze_finance
 from execbrief.analysis.finance import finance_options
+from execbrief.analysis.forecast.budget import Variance, has_budget, variances
 from execbrief.analysis.forecast.entity import (
     PORTFOLIO,
     EntityForecast,
@@ -33,6 +34,8 @@ class ForecastResult(AnalysisResult):
 
     entities: tuple[EntityForecast, ...] = ()
     portfolio: EntityForecast | None = None
+    budget: tuple[Variance, ...] = ()
+    budgeted: tuple[str, ...] = ()
 
     def for_entity(self, entity: str) -> EntityForecast | None:
         """One entity's forecast (``"portfolio"`` for the roll-up)."""
@@ -74,6 +77,8 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> ForecastResult:
         notes=tuple(notes),
         entities=tuple(forecasts),
         portfolio=portfolio,
+        budget=tuple(v for e in clean.entities for v in variances(clean, e.id, clean.as_of)),
+        budgeted=tuple(e.id for e in clean.entities if has_budget(clean, e.id)),
     )
 
 
