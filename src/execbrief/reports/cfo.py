@@ -159,9 +159,9 @@ class CfoReport(BaseReport):
         """The full report's sections: cash, P&L, break-even, rules, deployment, findings, method."""
         return [
             self._cash(fin),
-            *_forecast_sections(ctx),
             self._pnl(fin),
             Section("Break-even and revenue targets", (fb.break_even_table(fin),), "break-even"),
+            *_forecast_sections(ctx),
             self._rules(fin, names),
             self._deployment(ctx, names, warnings),
             Section(

@@ -29,7 +29,7 @@ def week_rows(weeks: Sequence[ForecastWeek]) -> tuple[Row, ...]:
         Row(
             (
                 w.number,
-                w.end.isoformat(),
+                w.end,
                 w.inflow.quantize(),
                 w.outflow.quantize(),
                 w.closing.quantize(),
@@ -75,7 +75,7 @@ def lines_table(f: EntityForecast) -> Table:
         Row(
             (
                 week.number,
-                line.day.isoformat(),
+                line.day,
                 line.kind,
                 line.label + (f" — at risk: {line.at_risk}" if line.at_risk else ""),
                 line.amount.quantize(),
@@ -207,7 +207,7 @@ def accuracy_table(a: Accuracy, name: str) -> Table:
         Row(
             (
                 w.forecast.week,
-                w.forecast.end.isoformat(),
+                w.forecast.end,
                 w.forecast.net.quantize(),
                 w.actual_net.quantize(),
                 w.error.quantize(),
