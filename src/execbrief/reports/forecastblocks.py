@@ -139,11 +139,10 @@ def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
     )
     if hit:
         f, w = hit[0]
+        reserve = f.reserve is not None and w is not f.below_zero
         floor = (
-            "below zero"
-            if w is f.below_zero
-            else f"below its {brief_money(f.reserve.amount)} reserve"
-            if f.reserve
+            f"below its {brief_money(f.reserve.amount)} reserve"
+            if reserve and f.reserve
             else "below zero"
         )
         others = (
