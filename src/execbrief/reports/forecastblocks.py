@@ -247,7 +247,7 @@ def error_metric(a: Accuracy) -> Metric:
         "forecast.error.weekly",
         "Forecast error (mean absolute, a week)"
         + ("" if a.entity == PORTFOLIO else f", {a.entity}"),
-        a.mean_abs_error,
+        a.mean_abs_error.quantize(),  # a final figure: stored and compared in cents
         None if a.entity == PORTFOLIO else a.entity,
         formula="mean over the ended weeks of |actual net cash movement - forecast net movement|",
         provenance=books.merge_citations(p for w in a.weeks for p in w.provenance),
