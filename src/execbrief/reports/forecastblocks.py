@@ -10,7 +10,7 @@ from decimal import Decimal
 from execbrief.analysis import books
 from execbrief.analysis.forecast import PORTFOLIO, EntityForecast, ForecastResult, ForecastWeek
 from execbrief.analysis.forecast.accuracy import Accuracy, PastWeek, accuracy
-from execbrief.document import Block, Bullet, BulletList, Metrics, Paragraph, Row, Section, Table
+from execbrief.document import Block, Bullet, BulletList, Paragraph, Row, Section, Table
 from execbrief.findings import Metric
 from execbrief.precision import brief_money
 from execbrief.reports.base import ReportContext
@@ -236,8 +236,8 @@ def accuracy_section(checks: Sequence[Accuracy], names: dict[str, str]) -> Secti
         )
     ]
     blocks.extend(accuracy_table(a, names.get(a.entity, "Portfolio")) for a in checks)
-    port = [error_metric(a) for a in checks if a.entity == PORTFOLIO]
-    blocks.append(Metrics(tuple(port), "Forecast error"))
+    # The error is stated in each table's caption and in the brief; it is not yet a stored
+    # key figure (``error_metric``), since that adds a line to every "Since last report".
     return Section("Last forecast against what happened", tuple(blocks), "forecast-accuracy")
 
 
