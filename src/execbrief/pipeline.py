@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any
 
+from execbrief.analysis.forecast import ForecastResult
 from execbrief.collecting import Job, code_stamp, gather
 from execbrief.config import Config
 from execbrief.delivery.dispatch import dispatch
@@ -26,6 +27,7 @@ from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Chart, Document
 from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
 from execbrief.findings import Acceptance, Finding, acceptance_for, stale_acceptances
+from execbrief.history.forecasts import ForecastHistory, StoredWeek
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
 from execbrief.renderers.html import HtmlRenderer
@@ -380,15 +382,16 @@ def send_reports(
     wanted = report_names(config, registry, names)
     with collecting(config, reading, timing.now) as how:
         snapshot = collect(config, registry, as_of, progress=progress, **how)
-        ctx = context(snapshot, config, registry, chosen)
-        built = build_once(ctx, registry, wanted, how.get("cache"))
-    run.build_errors = [
-        item.error or f"report {item.name!r} failed" for item in built if item.document is None
-    ]
-    documents = [item.document for item in built if item.document is not None]
     owned = store is None
     active = store if store is not None else Store(config.store_path, clock=timing.now)
     try:
+        forecasts = ForecastHistory(active)  # reports set the last forecast against actuals
+        ctx = context(snapshot, config, registry, chosen, forecasts)
+        built = build(ctx, registry, wanted)  # never reused: a send's CFO reads stored forecasts
+        run.build_errors = [
+            item.error or f"report {item.name!r} failed" for item in built if item.document is None
+        ]
+        documents = [item.document for item in built if item.document is not None]
         history = History(active)
         threshold = config.history.threshold_percent
         entity_names = {entity.id: entity.name for entity in snapshot.entities}
@@ -399,7 +402,7 @@ def send_reports(
                 doc, recipients_of(config, doc.report), threshold, entity_names
             )
         ]
-        return _deliver(
+        sent = _deliver(
             config,
             registry,
             run,
@@ -415,9 +418,35 @@ def send_reports(
             check=check,
             alert_stream=alert_stream,
         )
+        record_forecast(forecasts, sent, ctx)
+        return sent
     finally:
         if owned:
             active.close()
+
+
+def record_forecast(forecasts: ForecastHistory, run: SendRun, ctx: ReportContext) -> None:
+    """Store the run's forecast (when a send run was recorded and the forecast analysis ran)."""
+    if run.result is None or run.result.run_id is None or "forecast" not in ctx.analyses:
+        return
+    result = ctx.analysis("forecast")
+    if isinstance(result, ForecastResult):
+        weeks = (
+            StoredWeek(
+                f.entity,
+                ctx.as_of,
+                w.number,
+                w.start,
+                w.end,
+                w.opening,
+                w.inflow,
+                w.outflow,
+                w.closing,
+            )
+            for f in result.all
+            for w in f.weeks
+        )
+        forecasts.record(run.result.run_id, run.period, weeks)
 
 
 def recipients_of(config: Config, report: str) -> list[str]:

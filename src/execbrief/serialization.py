@@ -86,6 +86,7 @@ TAGS: dict[str, str] = {
     "time_entry": "execbrief.records.timesheets:TimeEntry",
     "invoice": "execbrief.records.timesheets:Invoice",
     "trip": "execbrief.records.trips:Trip",
+    "budget_line": "execbrief.records.budget:BudgetLine",
     "channel": "execbrief.records.channels:Channel",
     "channel_terms": "execbrief.records.channels:Terms",
 }

@@ -26,6 +26,7 @@ from execbrief.findings import Action, CostTier, Severity
 from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
+from execbrief.reports import forecastblocks as fc
 from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.values import Money, MoneyRange
 
@@ -86,6 +87,7 @@ class CfoReport(BaseReport):
                     total.provenance[:3],
                 )
             )
+            summary.extend(_forecast_bullets(ctx))
             summary.extend(fb.short_runways(fin))
         failed = [r for r in fin.rules if r.status == "fail"]
         if failed:
@@ -159,6 +161,7 @@ class CfoReport(BaseReport):
             self._cash(fin),
             self._pnl(fin),
             Section("Break-even and revenue targets", (fb.break_even_table(fin),), "break-even"),
+            *_forecast_sections(ctx),
             self._rules(fin, names),
             self._deployment(ctx, names, warnings),
             Section(
@@ -335,6 +338,28 @@ def _effect_words(
 
 def _per_month(value: Money | MoneyRange) -> str:
     return str(value) if isinstance(value, MoneyRange) and value.cadence else f"{value}/mo"
+
+
+def _forecast_bullets(ctx: ReportContext) -> list[Bullet]:
+    """The brief's forecast bullets: the week cash runs short, the inflows at risk."""
+    result = fc.forecast(ctx)
+    names = {e.id: e.name for e in ctx.snapshot.entities}
+    bullets = (
+        fc.shortfall_bullet(result),
+        fc.at_risk_bullet(result),
+        fc.accuracy_bullet(fc.checked(ctx)),
+        fc.budget_bullet(result, names),
+    )
+    return [b for b in bullets if b is not None]
+
+
+def _forecast_sections(ctx: ReportContext) -> list[Section]:
+    """The full report's forecast sections."""
+    names = {e.id: e.name for e in ctx.snapshot.entities}
+    past = fc.accuracy_section(fc.checked(ctx), names)
+    result = fc.forecast(ctx)
+    budget = fc.budget_section(result, names)
+    return [fc.forecast_section(result), *([past] if past else []), budget]
 
 
 @hookimpl

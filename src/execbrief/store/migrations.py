@@ -276,3 +276,30 @@ def m007_source_cache(db: sqlite3.Connection) -> None:
         "CREATE TABLE built_reports (key TEXT PRIMARY KEY, built BLOB NOT NULL,"
         " stored_at TEXT NOT NULL)"
     )
+
+
+@migration
+def m008_forecasts(db: sqlite3.Connection) -> None:
+    """Each send run's 13-week cash forecast, one row per entity (or ``portfolio``) and week, so
+    the next report can set the weeks that have passed against the cash that actually moved."""
+    db.execute(
+        """
+        CREATE TABLE forecasts (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            period TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            week INTEGER NOT NULL,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            opening TEXT NOT NULL,
+            inflow TEXT NOT NULL,
+            outflow TEXT NOT NULL,
+            closing TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            UNIQUE (run_id, entity, week)
+        )
+        """
+    )
+    db.execute("CREATE INDEX forecasts_as_of ON forecasts (as_of, run_id)")

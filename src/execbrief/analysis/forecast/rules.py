@@ -1,0 +1,265 @@
+"""The forecast's inflow and outflow rules: which expected cash movement each row of the files
+gives, on which day, citing that row (docs/metrics.md, "13-week cash forecast").
+
+Inflows: booking balances on their service dates; new bookings' deposits at the measured weekly
+pace (their balances a lead time later); open invoices on their due date shifted by the client's
+payment lag; recurring income. Outflows: recurring charges, loan payments and payroll on their
+cadence from their last date; ledger lines dated after as_of (known one-off bills).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from execbrief.analysis import books
+from execbrief.analysis.accounting import DAYS_PER_MONTH, every_months
+from execbrief.analysis.forecast.assumptions import BookingPace, PaymentLags, median
+from execbrief.analysis.forecast.options import ForecastOptions
+from execbrief.records.bookings import Booking, BookingStatus
+from execbrief.records.ledger import Transaction
+from execbrief.records.timesheets import Invoice
+from execbrief.snapshot import Provenance
+from execbrief.values import Money
+
+INFLOW_KINDS = ("booking balance", "new bookings", "invoice", "recurring income")
+OUTFLOW_KINDS = ("recurring charge", "loan payment", "payroll", "bill")
+
+
+@dataclass(frozen=True)
+class ForecastLine:
+    """One expected cash movement: ``amount`` positive in, negative out, on ``day``.
+    ``at_risk`` says why an inflow may not come (an overdue invoice, a balance unpaid after its
+    service date); ``None`` when nothing is known against it."""
+
+    entity: str
+    day: date
+    kind: str
+    label: str
+    amount: Money
+    provenance: tuple[Provenance, ...] = ()
+    at_risk: str | None = None
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The forecast's days: the day after as_of to ``end`` (13 weeks later)."""
+
+    as_of: date
+    end: date
+
+    @property
+    def first(self) -> date:
+        """The first forecast day."""
+        return self.as_of + timedelta(days=1)
+
+    def holds(self, day: date) -> bool:
+        """Whether ``day`` falls inside the forecast."""
+        return self.first <= day <= self.end
+
+
+def booking_balances(
+    entity: str, bookings: Sequence[Booking], horizon: Horizon
+) -> Iterator[ForecastLine]:
+    """A booked booking's balance (amount - deposit) on its service date; one whose service date
+    has passed while it is still booked (not completed) is unpaid, due on the first day."""
+    for b in bookings:
+        if b.status != BookingStatus.BOOKED or b.amount is None or b.service_date is None:
+            continue
+        balance = b.amount - (b.deposit or Money(0, b.amount.currency))
+        if balance.amount <= 0 or b.created > horizon.as_of:
+            continue
+        late = b.service_date <= horizon.as_of
+        day = horizon.first if late else b.service_date
+        if not horizon.holds(day):
+            continue
+        yield ForecastLine(
+            entity,
+            day,
+            "booking balance",
+            f"{b.id} balance, service {b.service_date.isoformat()}",
+            balance,
+            (b.provenance,),
+            f"unpaid since service on {b.service_date.isoformat()}" if late else None,
+        )
+
+
+def new_bookings(
+    entity: str, pace: BookingPace | None, horizon: Horizon, weeks: int
+) -> Iterator[ForecastLine]:
+    """Each week, the new bookings' deposits at the measured pace (on the week's last day); their
+    balances arrive the lead time later (rounded to whole weeks) when that is still inside."""
+    if pace is None:
+        return
+    currency = pace.deposits.unit
+    lag_weeks = pace.lead.days // 7 + (1 if pace.lead.days % 7 >= 4 else 0)
+    cited = pace.deposits.provenance
+    for week in range(1, weeks + 1):
+        end = horizon.as_of + timedelta(days=7 * week)
+        if pace.deposits.value > 0:
+            yield ForecastLine(
+                entity,
+                end,
+                "new bookings",
+                "new bookings' deposits",
+                Money(pace.deposits.value, currency),
+                cited,
+            )
+        if pace.balances.value > 0 and week + lag_weeks <= weeks:
+            yield ForecastLine(
+                entity,
+                end + timedelta(days=7 * lag_weeks),
+                "new bookings",
+                f"balances of week {week}'s new bookings",
+                Money(pace.balances.value, currency),
+                cited,
+            )
+
+
+def open_invoices(
+    entity: str, invoices: Sequence[Invoice], lags: PaymentLags, horizon: Horizon
+) -> Iterator[ForecastLine]:
+    """An invoice unpaid on as_of arrives on its due date + its client's lag; one expected on or
+    before as_of arrives on the first day. An invoice past its due date is at risk."""
+    for inv in invoices:
+        if inv.issued > horizon.as_of or (inv.paid_on is not None and inv.paid_on <= horizon.as_of):
+            continue
+        lag = lags.of(inv.client)
+        days = lag.days if lag is not None else 0
+        expected = inv.due + timedelta(days=days)
+        day = max(expected, horizon.first)
+        if not horizon.holds(day):
+            continue
+        shift = f" {days:+d} days" if days else ""
+        yield ForecastLine(
+            entity,
+            day,
+            "invoice",
+            f"{inv.number} {inv.client}, due {inv.due.isoformat()}{shift}",
+            inv.amount,
+            (inv.provenance, *(lag.provenance if lag else ())),
+            f"overdue since {inv.due.isoformat()}" if inv.due < horizon.as_of else None,
+        )
+
+
+def future_bills(
+    entity: str, rows: Sequence[Transaction], horizon: Horizon
+) -> Iterator[ForecastLine]:
+    """Ledger lines dated inside the forecast that move cash out: bills already known."""
+    for tx in rows:
+        effect = books.cash_effect(tx)
+        if horizon.holds(tx.date) and effect.amount < 0:
+            label = tx.counterparty or tx.memo or tx.category
+            yield ForecastLine(
+                entity, tx.date, "bill", f"{label} ({tx.category})", effect, (tx.provenance,)
+            )
+
+
+def recurring(
+    entity: str,
+    rows: Sequence[Transaction],
+    horizon: Horizon,
+    options: ForecastOptions,
+    *,
+    income: bool,
+) -> Iterator[ForecastLine]:
+    """Every recurring cash line carried forward on its cadence from its last date: a payee paid
+    (or, with ``income``, paying) about the same amount in at least ``recurring_months`` months,
+    still running (its last date within two steps of as_of). Payroll may vary (the latest is used)."""
+    groups: dict[tuple[str, bool], list[Transaction]] = defaultdict(list)
+    for tx in rows:
+        effect = books.cash_effect(tx)
+        if tx.date <= horizon.as_of and effect.amount != 0 and books.payee(tx):
+            groups[(books.payee(tx), effect.amount > 0)].append(tx)
+    payroll, loan = _words(options.payroll_words), _words(options.loan_words)
+    for (_payee, inflow), group in sorted(groups.items()):
+        if inflow != income:
+            continue
+        group.sort(key=lambda t: t.date)
+        text = " ".join((group[-1].account, group[-1].category, _payee))
+        kind = "recurring income" if income else _kind(text, payroll, loan)
+        chosen = _steady(group, options, varies=kind == "payroll")
+        if chosen is None:
+            continue
+        yield from _carry(entity, kind, chosen, horizon)
+
+
+def _kind(text: str, payroll: re.Pattern[str], loan: re.Pattern[str]) -> str:
+    if loan.search(text):
+        return "loan payment"
+    if payroll.search(text):
+        return "payroll"
+    return "recurring charge"
+
+
+def _words(words: Sequence[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def _steady(
+    group: list[Transaction], options: ForecastOptions, *, varies: bool
+) -> list[Transaction] | None:
+    """The group's lines of about the latest amount when they recur in enough months."""
+    latest = abs(group[-1].amount.amount)
+    similar = [
+        t
+        for t in group
+        if varies or abs(abs(t.amount.amount) - latest) <= latest * options.tolerance
+    ]
+    months = {books.month_of(t.date) for t in similar}
+    if len(months) < options.recurring_months or len(similar) < Decimal("0.8") * len(group):
+        return None
+    return similar
+
+
+def _carry(
+    entity: str, kind: str, lines: list[Transaction], horizon: Horizon
+) -> Iterator[ForecastLine]:
+    """The next occurrences of a recurring line inside the forecast: every ``n`` days when the
+    median gap is under 25 days (weekly, fortnightly pay), else every ``n`` months on its day."""
+    dates = [t.date for t in lines]
+    gaps = [Decimal((b - a).days) for a, b in pairwise(dates)]
+    gap = median(gaps) if gaps else Decimal(30)
+    last = lines[-1]
+    effect = books.cash_effect(last)
+    every_days = int(gap) if gap < 25 else None
+    months = every_months(dates) if every_days is None else 0
+    span = Decimal(every_days) if every_days else months * DAYS_PER_MONTH
+    if Decimal((horizon.as_of - last.date).days) > 2 * span:
+        return  # it stopped
+    cadence = f"every {every_days} days" if every_days else _cadence(months)
+    label = f"{last.counterparty or books.payee(last)} ({last.category}), {cadence}"
+    cited = books.cite(lines)
+    step = 1
+    while True:
+        day = _step(last.date, step, every_days, months)
+        step += 1
+        if day > horizon.end:
+            return
+        if horizon.holds(day):
+            yield ForecastLine(entity, day, kind, label, effect, cited)
+
+
+def _cadence(months: int) -> str:
+    return {1: "monthly", 3: "quarterly", 12: "yearly"}.get(months, f"every {months} months")
+
+
+def _step(start: date, n: int, every_days: int | None, months: int) -> date:
+    if every_days:
+        return start + timedelta(days=every_days * n)
+    return add_months(start, months * n)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

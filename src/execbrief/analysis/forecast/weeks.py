@@ -1,0 +1,91 @@
+"""The 13-week table: week by week opening cash, inflows, outflows and closing cash, the first
+week the closing cash falls below zero or below the cash reserve, and the portfolio's table as
+the sum of the entities' weeks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from execbrief.analysis import books
+from execbrief.analysis.forecast.rules import ForecastLine
+from execbrief.snapshot import Provenance
+from execbrief.values import Money
+
+WEEKS = 13
+
+
+@dataclass(frozen=True)
+class ForecastWeek:
+    """One week of the forecast (``start``..``end`` inclusive) and the lines it holds."""
+
+    number: int
+    start: date
+    end: date
+    opening: Money
+    inflow: Money
+    outflow: Money
+    closing: Money
+    lines: tuple[ForecastLine, ...] = ()
+
+    @property
+    def net(self) -> Money:
+        """Inflow - outflow."""
+        return self.inflow - self.outflow
+
+    @property
+    def provenance(self) -> tuple[Provenance, ...]:
+        """The rows of every line of the week, one citation per file."""
+        return books.merge_citations(p for line in self.lines for p in line.provenance)
+
+
+def week_table(
+    opening: Money, lines: Sequence[ForecastLine], as_of: date, weeks: int = WEEKS
+) -> tuple[ForecastWeek, ...]:
+    """Weeks 1..``weeks``: week n runs from as_of + 7(n-1) + 1 to as_of + 7n; each opens on the
+    previous week's closing cash (week 1 on ``opening``, the cash on as_of)."""
+    out = []
+    cash = opening
+    currency = opening.currency
+    for number in range(1, weeks + 1):
+        start = as_of + timedelta(days=7 * (number - 1) + 1)
+        end = as_of + timedelta(days=7 * number)
+        held = tuple(sorted((x for x in lines if start <= x.day <= end), key=_order))
+        inflow = books.total((x.amount for x in held if x.amount.amount > 0), currency)
+        outflow = -books.total((x.amount for x in held if x.amount.amount < 0), currency)
+        closing = cash + inflow - outflow
+        out.append(ForecastWeek(number, start, end, cash, inflow, outflow, closing, held))
+        cash = closing
+    return tuple(out)
+
+
+def _order(line: ForecastLine) -> tuple[date, str, str]:
+    return (line.day, line.kind, line.label)
+
+
+def sum_weeks(tables: Sequence[Sequence[ForecastWeek]], currency: str) -> tuple[ForecastWeek, ...]:
+    """The portfolio's weeks: each figure the sum of the entities' same week."""
+    if not tables:
+        return ()
+    out = []
+    for index, first in enumerate(tables[0]):
+        same = [table[index] for table in tables]
+        out.append(
+            ForecastWeek(
+                first.number,
+                first.start,
+                first.end,
+                books.total((w.opening for w in same), currency),
+                books.total((w.inflow for w in same), currency),
+                books.total((w.outflow for w in same), currency),
+                books.total((w.closing for w in same), currency),
+                tuple(line for w in same for line in w.lines),
+            )
+        )
+    return tuple(out)
+
+
+def first_below(weeks: Sequence[ForecastWeek], floor: Money) -> ForecastWeek | None:
+    """The first week whose closing cash is below ``floor``."""
+    return next((w for w in weeks if w.closing.amount < floor.amount), None)

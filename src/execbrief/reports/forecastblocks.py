@@ -1,0 +1,329 @@
+"""The CFO report's forecast parts: the 13-week tables (week, ends, in, out, close), each
+entity's lines with their rows, the assumptions, and the brief's bullets (the week cash runs
+short, the inflows at risk). They arrange what the forecast analysis computed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from execbrief.analysis import books
+from execbrief.analysis.forecast import PORTFOLIO, EntityForecast, ForecastResult, ForecastWeek
+from execbrief.analysis.forecast.accuracy import Accuracy, PastWeek, accuracy
+from execbrief.document import Block, Bullet, BulletList, Paragraph, Row, Section, Table
+from execbrief.findings import Metric
+from execbrief.precision import brief_money
+from execbrief.reports.base import ReportContext
+
+
+def forecast(ctx: ReportContext) -> ForecastResult | None:
+    """The run's forecast result (None when the forecast analysis is not registered)."""
+    if "forecast" not in ctx.analyses:
+        return None
+    return ctx.typed("forecast", ForecastResult)
+
+
+def week_rows(weeks: Sequence[ForecastWeek]) -> tuple[Row, ...]:
+    """One row a week: number, last day, in, out, closing cash, citing the week's rows."""
+    return tuple(
+        Row(
+            (
+                w.number,
+                w.end,
+                w.inflow.quantize(),
+                w.outflow.quantize(),
+                w.closing.quantize(),
+            ),
+            w.provenance,
+        )
+        for w in weeks
+    )
+
+
+def week_table(f: EntityForecast) -> Table:
+    """The 13 weeks of one forecast (fits 78 columns as text)."""
+    return Table(
+        ("Week", "Ends", "In", "Out", "Close"),
+        week_rows(f.weeks),
+        f"{f.name}: 13-week cash forecast",
+        ("r", "l", "r", "r", "r"),
+        f"Opens with {f.opening.quantize()} on hand. " + _floor_words(f),
+    )
+
+
+def _floor_words(f: EntityForecast) -> str:
+    zero, reserve = f.below_zero, f.below_reserve
+    parts = []
+    if f.reserve is not None:
+        parts.append(f"Reserve {f.reserve.amount.quantize()} ({f.reserve.basis})")
+        parts.append(
+            f"below it in week {reserve.number} (ends {reserve.end.isoformat()})"
+            if reserve
+            else "never below it"
+        )
+    parts.append(
+        f"below zero in week {zero.number} (ends {zero.end.isoformat()})"
+        if zero
+        else "never below zero"
+    )
+    return "; ".join(parts) + "."
+
+
+def lines_table(f: EntityForecast) -> Table:
+    """Every expected movement of the 13 weeks with the rows it comes from."""
+    rows = tuple(
+        Row(
+            (
+                week.number,
+                line.day,
+                line.kind,
+                line.label + (f" — at risk: {line.at_risk}" if line.at_risk else ""),
+                line.amount.quantize(),
+            ),
+            line.provenance,
+        )
+        for week in f.weeks
+        for line in week.lines
+    )
+    return Table(
+        ("Week", "Date", "Kind", "Line", "Amount"),
+        rows,
+        f"{f.name}: expected inflows (+) and outflows (-)",
+        ("r", "l", "l", "l", "r"),
+    )
+
+
+def forecast_section(result: ForecastResult | None) -> Section:
+    """The full report's forecast: the portfolio's weeks, then each entity's weeks, lines and
+    assumptions."""
+    if result is None or result.portfolio is None:
+        return Section(
+            "13-week cash forecast",
+            (
+                Paragraph(
+                    "No entity has a cash balance on the report date, so there is no forecast."
+                ),
+            ),
+            "forecast",
+        )
+    blocks: list[Block] = [week_table(result.portfolio)]
+    for f in result.entities:
+        blocks.append(week_table(f))
+        if f.lines:
+            blocks.append(lines_table(f))
+        if f.assumptions:
+            blocks.append(
+                BulletList(
+                    tuple(Bullet(a.describe(), a.provenance[:2]) for a in f.assumptions),
+                    f"{f.name}: assumptions (measured; override in [entities.settings.forecast])",
+                )
+            )
+    blocks.extend(Paragraph(note) for note in result.notes)
+    blocks.append(
+        Paragraph(
+            "Week 1 starts the day after the report date. Rules and how each assumption is "
+            "measured: docs/metrics.md, section 13-week cash forecast."
+        )
+    )
+    return Section("13-week cash forecast", tuple(blocks), "forecast")
+
+
+def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
+    """The week cash runs short at the entity closest to it (below its reserve or below zero),
+    or "no shortfall in 13 weeks" with the entity whose cash comes closest to its floor."""
+    if result is None or not result.entities:
+        return None
+    short = [(f, f.below_reserve or f.below_zero) for f in result.entities]
+    hit = sorted(
+        ((f, w) for f, w in short if w is not None), key=lambda p: (p[1].number, p[0].name)
+    )
+    if hit:
+        f, w = hit[0]
+        reserve = f.reserve is not None and w is not f.below_zero
+        floor = (
+            f"below its {brief_money(f.reserve.amount)} reserve"
+            if reserve and f.reserve
+            else "below zero"
+        )
+        others = (
+            f" ({len(hit) - 1} more entit{'y' if len(hit) == 2 else 'ies'} in the table)"
+            if len(hit) > 1
+            else ""
+        )
+        return Bullet(
+            f"Cash runs short in week {w.number} (ends {w.end.isoformat()}) at {f.name}: "
+            f"{brief_money(w.closing)} forecast, {floor}{others}.",
+            f.opening_provenance[:1] + w.provenance[:2],
+        )
+    closest = min(result.entities, key=_headroom)
+    low = min(closest.weeks, key=lambda w: w.closing.amount)
+    return Bullet(
+        f"No shortfall in 13 weeks; closest: {closest.name}, lowest {brief_money(low.closing)} "
+        f"in week {low.number} (ends {low.end.isoformat()}).",
+        closest.opening_provenance[:1] + low.provenance[:2],
+    )
+
+
+def _headroom(f: EntityForecast) -> Decimal:
+    floor = f.reserve.amount.amount if f.reserve else Decimal(0)
+    return min(w.closing.amount - floor for w in f.weeks)
+
+
+def at_risk_bullet(result: ForecastResult | None) -> Bullet | None:
+    """The three largest expected inflows at risk (overdue invoices, unpaid balances)."""
+    if result is None:
+        return None
+    risky = sorted(
+        (x for f in result.entities for x in f.at_risk),
+        key=lambda x: (-x.amount.amount, x.day, x.label),
+    )[:3]
+    if not risky:
+        return None
+    names = {f.entity: f.name for f in result.entities}
+    said = "; ".join(
+        f"{names[x.entity]} {x.label.split(',')[0]} {brief_money(x.amount)} ({x.at_risk})"
+        for x in risky
+    )
+    return Bullet(f"Inflows at risk: {said}.", tuple(p for x in risky for p in x.provenance[:1]))
+
+
+def checked(ctx: ReportContext) -> tuple[Accuracy, ...]:
+    """The latest forecast stored before this run (``ctx.history``, on ``send``) against the
+    cash that moved in its weeks that have ended; empty without one."""
+    before = getattr(ctx.history, "forecast_before", None)
+    if before is None:
+        return ()
+    past = [
+        PastWeek(w.entity, w.made, w.week, w.start, w.end, w.inflow, w.outflow, w.closing)
+        for w in before(ctx.as_of)
+    ]
+    return accuracy(ctx.snapshot, past)
+
+
+def accuracy_table(a: Accuracy, name: str) -> Table:
+    """Week by week: forecast net, actual net and the error, citing the actual cash lines."""
+    rows = tuple(
+        Row(
+            (
+                w.forecast.week,
+                w.forecast.end,
+                w.forecast.net.quantize(),
+                w.actual_net.quantize(),
+                w.error.quantize(),
+            ),
+            w.provenance,
+        )
+        for w in a.weeks
+    )
+    return Table(
+        ("Week", "Ends", "Forecast", "Actual", "Error"),
+        rows,
+        f"{name}: forecast of {a.made.isoformat()} against actual cash movement (in - out)",
+        ("r", "l", "r", "r", "r"),
+        f"Mean absolute weekly error {a.mean_abs_error.quantize()} over {len(a.weeks)} "
+        f"week{'s' if len(a.weeks) != 1 else ''}; actual - forecast {a.total_error.quantize()}.",
+    )
+
+
+def accuracy_section(checks: Sequence[Accuracy], names: dict[str, str]) -> Section | None:
+    """The last forecast against what happened (None when there is nothing to compare)."""
+    if not checks:
+        return None
+    blocks: list[Block] = [
+        Paragraph(
+            "Each week of the last stored forecast that has ended, against the cash that moved "
+            "through the ledger's cash lines those days. Error = actual - forecast."
+        )
+    ]
+    blocks.extend(accuracy_table(a, names.get(a.entity, "Portfolio")) for a in checks)
+    # The error is stated in each table's caption and in the brief; it is not yet a stored
+    # key figure (``error_metric``), since that adds a line to every "Since last report".
+    return Section("Last forecast against what happened", tuple(blocks), "forecast-accuracy")
+
+
+def error_metric(a: Accuracy) -> Metric:
+    """The mean absolute weekly error as a figure of its own (stored and compared run to run)."""
+    return Metric(
+        "forecast.error.weekly",
+        "Forecast error (mean absolute, a week)"
+        + ("" if a.entity == PORTFOLIO else f", {a.entity}"),
+        a.mean_abs_error.quantize(),  # a final figure: stored and compared in cents
+        None if a.entity == PORTFOLIO else a.entity,
+        formula="mean over the ended weeks of |actual net cash movement - forecast net movement|",
+        provenance=books.merge_citations(p for w in a.weeks for p in w.provenance),
+    )
+
+
+def accuracy_bullet(checks: Sequence[Accuracy]) -> Bullet | None:
+    """The brief's line on the last forecast's error (the portfolio's)."""
+    port = next((a for a in checks if a.entity == PORTFOLIO), None)
+    if port is None:
+        return None
+    total = port.total_error
+    more = "more" if total.amount >= 0 else "less"
+    return Bullet(
+        f"The forecast of {port.made.isoformat()} was off by {brief_money(port.mean_abs_error)} a "
+        f"week on average over {len(port.weeks)} week{'s' if len(port.weeks) != 1 else ''}; "
+        f"{brief_money(abs(total))} {more} cash moved than forecast.",
+        books.merge_citations(p for w in port.weeks for p in w.provenance)[:2],
+    )
+
+
+#: What the report says when no entity has a budget.
+NO_BUDGET = (
+    'No budget: add budget = "budgets/ENTITY.csv" (month, account, amount; or Xero\'s budget '
+    "export) to an entity for budget against actual (docs/formats.md, Budgets)."
+)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(Decimal('0.1')):+}%"
+
+
+def budget_section(result: ForecastResult | None, names: dict[str, str]) -> Section:
+    """Budget against actual for the last complete month, largest variances first."""
+    if result is None or not result.budgeted:
+        return Section("Budget against actual", (Paragraph(NO_BUDGET),), "budget")
+    rows = tuple(
+        Row(
+            (
+                f"{names.get(v.entity, v.entity)}: {v.account}",
+                v.actual.quantize(),
+                v.budget.quantize(),
+                v.variance.quantize(),
+                _pct(v.percent),
+            ),
+            v.provenance,
+        )
+        for v in sorted(result.budget, key=lambda v: -abs(v.variance.amount))
+    )
+    month = result.budget[0].month if result.budget else "the last complete month"
+    blocks: list[Block] = [
+        Table(
+            ("Account", "Actual", "Budget", "Variance", "Var %"),
+            rows,
+            f"Budget against actual, {month}",
+            ("l", "r", "r", "r", "r"),
+            "Variance = actual - budget; Var % = variance ÷ budget. Actual is every ledger line of "
+            "the month on the budget's account (accrual, as the P&L).",
+        )
+    ]
+    if not result.budget:
+        blocks = [Paragraph("The budget has no line for the last complete month.")]
+    return Section("Budget against actual", tuple(blocks), "budget")
+
+
+def budget_bullet(result: ForecastResult | None, names: dict[str, str]) -> Bullet | None:
+    """The brief's three largest budget variances."""
+    if result is None or not result.budget:
+        return None
+    top = sorted(result.budget, key=lambda v: -abs(v.variance.amount))[:3]
+    said = "; ".join(
+        f"{names.get(v.entity, v.entity)} {v.account} {brief_money(v.actual)} against "
+        f"{brief_money(v.budget)} ({_pct(v.percent)})"
+        for v in top
+    )
+    return Bullet(
+        f"Largest budget variances ({top[0].month}): {said}.",
+        tuple(p for v in top for p in v.provenance[:1]),
+    )

@@ -1,0 +1,128 @@
+"""Budget against actual, worked by hand, on both budget layouts docs/formats.md describes.
+
+As of 2026-06-15 the last complete month is 2026-05. Ledger, May: Fuel 300 + 250 = 550, Rent
+1,000, Charters income 4,000 (2,500 + 1,500).
+- Fuel: actual 550, budget 400 -> variance +150, +37.5%;
+- Rent: 1,000 against 1,000 -> 0, +0.0%;
+- Charters: 4,000 against 5,000 -> -1,000, -20.0% (the largest variance);
+- the June budget lines are not compared (June is not complete).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from execbrief import pipeline
+from execbrief.analysis.forecast import ForecastResult
+from execbrief.cli import cli
+from execbrief.config import load_config
+from execbrief.plugins import get_registry
+
+CONFIG = """\
+[portfolio]
+name = "Budget Test"
+as_of = 2026-06-15
+
+[[entities]]
+id = "gull"
+name = "Gull Boats"
+kind = "charter"
+ledger = "ledger.csv"
+{budget}
+"""
+LEDGER = """\
+date,account,amount,memo,counterparty,reference,type
+2026-04-01,Assets:Checking,20000.00,Opening balance,,,opening
+2026-05-02,Expenses:Fuel,300.00,Fuel,Shell,,
+2026-05-03,Income:Charters,2500.00,Charter,Stripe,C1,
+2026-05-05,Expenses:Rent,1000.00,Slip,Marina,,
+2026-05-20,Expenses:Fuel,250.00,Fuel,Shell,,
+2026-05-28,Income:Charters,1500.00,Charter,Stripe,C2,
+"""
+OWN = """\
+month,account,amount
+2026-05,Fuel,400
+2026-05,Expenses:Rent,1000
+2026-05,Charters,5000
+2026-06,Fuel,400
+"""
+# Xero's Budget Manager layout (help.xero.com, "Import or export your budget"): the account name
+# with its code in parentheses in the first column, months (MMM-YYYY) across the first row; a
+# blank cell is no budget. The first row's first cell is not read.
+XERO = """\
+,Apr-2026,May-2026,Jun-2026
+Charters (200),5000.00,5000.00,5000.00
+Fuel (420),400.00,400.00,
+Rent (469),1000.00,1000.00,1000.00
+"""
+EXPECTED = [
+    ("Charters", Decimal("4000"), Decimal("5000"), Decimal("-1000"), Decimal("-20")),
+    ("Fuel", Decimal("550"), Decimal("400"), Decimal("150"), Decimal("37.5")),
+    ("Rent", Decimal("1000"), Decimal("1000"), Decimal("0"), Decimal("0")),
+]
+
+
+def _write(root: Path, budget: str | None) -> Path:
+    line = 'budget = "budget.csv"' if budget is not None else ""
+    (root / "portfolio.toml").write_text(CONFIG.format(budget=line))
+    (root / "ledger.csv").write_text(LEDGER)
+    if budget is not None:
+        (root / "budget.csv").write_text(budget)
+    return root / "portfolio.toml"
+
+
+def _result(path: Path) -> ForecastResult:
+    registry = get_registry(fresh=True)
+    config = load_config(path, registry.option_models(), environ={})
+    snapshot = pipeline.collect(config, registry, date(2026, 6, 15), key=b"k")
+    result = pipeline.context(snapshot, config, registry).analysis("forecast")
+    assert isinstance(result, ForecastResult)
+    return result
+
+
+@pytest.mark.parametrize("layout", [OWN, XERO], ids=["execbrief-csv", "xero-export"])
+def test_variances_of_the_last_complete_month(tmp_path: Path, layout: str) -> None:
+    result = _result(_write(tmp_path, layout))
+    got = sorted(
+        (
+            v.account.split(":")[-1],
+            v.actual.amount,
+            v.budget.amount,
+            v.variance.amount,
+            v.percent,
+        )
+        for v in result.budget
+    )
+    assert got == EXPECTED
+    assert {v.month for v in result.budget} == {"2026-05"}
+    fuel = next(v for v in result.budget if v.account.endswith("Fuel"))
+    assert [p.cite() for p in fuel.provenance][1:] == ["ledger.csv:3-6 (2 rows)"]
+
+
+def test_the_brief_names_the_largest_variances(tmp_path: Path) -> None:
+    path = _write(tmp_path, OWN)
+    out = CliRunner().invoke(cli, ["build", "-c", str(path), "--report", "cfo", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    doc = data[0] if isinstance(data, list) else data
+    summary = [b["text"] for b in doc["summary"]]
+    assert (
+        "Largest budget variances (2026-05): Gull Boats Charters $4K against $5K (-20.0%); "
+        "Gull Boats Fuel $550 against $400 (+37.5%); Gull Boats Expenses:Rent $1K against $1K "
+        "(+0.0%)." in summary
+    )
+
+
+def test_without_a_budget_the_report_says_how_to_add_one(tmp_path: Path) -> None:
+    path = _write(tmp_path, None)
+    out = CliRunner().invoke(
+        cli, ["build", "-c", str(path), "--report", "cfo", "--format", "markdown"]
+    )
+    assert out.exit_code == 0, out.output
+    assert 'No budget: add budget = "budgets/ENTITY.csv"' in out.output
