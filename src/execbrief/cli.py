@@ -320,7 +320,11 @@ def collect_snapshot(loaded: Loaded, as_of: date, reading: Any = None) -> Any:
     "--out",
     type=click.Path(file_okay=False),
     default=None,
-    help="Write DIR/<report>.<ext> files here.",
+    help="Write DIR/<report>.<ext> files here. Without --report: every report configured in "
+    "portfolio.toml ([reports.<name>]), or every built-in one when none is.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when a source has an error or is stale (as collect)."
 )
 @reading_options
 def build(
@@ -330,10 +334,17 @@ def build(
     reports: tuple[str, ...],
     fmt: str,
     out: str | None,
+    strict: bool = False,
     jobs: int | None = None,
     no_cache: bool = False,
 ) -> None:
-    """Build reports. With one report and no --out, print it to stdout."""
+    """Build reports: those named by --report, else every enabled report configured in
+    portfolio.toml ([reports.<name>]), else every built-in one. With one report and no --out,
+    print it to stdout.
+
+    Exits 0 when every report was built (a source's error shows in the reports), 1 when a report
+    failed, or with --strict when a source has an error or is stale, 2 when the config is invalid.
+    """
     with errors_as_exit():
         loaded = load(config_path, env_file)
         from execbrief.pipeline import build_reports, report_names
@@ -357,17 +368,23 @@ def build(
         for error in run.errors:
             console(stderr=True).print(f"[bold red]error:[/] {error}")
         renderer = loaded.registry.renderers[fmt]
+        failed = bool(run.errors) or (strict and run.source_problems > 0)
+        if strict and run.source_problems:
+            console(stderr=True).print(
+                f"[bold red]error:[/] {run.source_problems} sources have an error or are stale "
+                "(--strict); `execbrief collect` lists them"
+            )
         if out is None and len(run.documents) + len(run.errors) == 1:
             if run.documents:
                 click.echo(renderer.render(run.documents[0]), nl=False)
-            sys.exit(1 if run.errors else 0)
+            sys.exit(1 if failed else 0)
         target = Path(out or "reports")
         target.mkdir(parents=True, exist_ok=True)
         for document in run.documents:
             path = target / f"{document.report}.{renderer.extension}"
             write_atomic(path, renderer.render(document))
             console(stderr=True).print(f"wrote {path}")
-        sys.exit(1 if run.errors else 0)
+        sys.exit(1 if failed else 0)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -430,8 +447,19 @@ def stale_note(result: Any) -> str:
     default=None,
     help="Also report periods with no successful delivery of a configured report.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a source has an error or is stale (check always does; accepted so the "
+    "same flag works on check, collect and build).",
+)
 def check(
-    config_path: str, env_file: str | None, as_of: str | None, as_json: bool, expect: str | None
+    config_path: str,
+    env_file: str | None,
+    as_of: str | None,
+    as_json: bool,
+    expect: str | None,
+    strict: bool = False,
 ) -> None:
     """Validate portfolio.toml, check that every source is readable and that the transport can
     send (SES: sender verified, quota, sandbox; SMTP: connect, STARTTLS, login).
@@ -571,8 +599,6 @@ def findings(
     reason = "..."  until = 2027-03-31 (optional). Acceptances that expired or match no finding
     are reported on stderr.
     """
-    from rich.markup import escape
-
     from execbrief.pipeline import current_findings
 
     with errors_as_exit():
@@ -587,12 +613,31 @@ def findings(
     if as_json:
         print_json({"findings": [row.to_dict() for row in rows], "acceptance_problems": stale})
     else:
+        print_findings(rows, wide=wide)
+    err = console(stderr=True)
+    for line in stale:
+        print_wrapped(err, "warning: ", line, style="yellow")
+
+
+def print_findings(rows: list[Any], *, wide: bool = False) -> None:
+    """The findings as a table when it fits with every id whole (an id is what one pastes into
+    [[findings.accept]], so it is never cut; the title is), else one finding per two lines: the
+    id, then severity, status, entity and title cut to the terminal's width."""
+    from rich.markup import escape
+
+    title = f"{len(rows)} findings, {sum(1 for r in rows if r.accepted)} accepted"
+    id_width = max((len(r.finding.id) for r in rows), default=2)
+    out = console()
+    limits = {"id": id_width, "severity": 8, "status": 8, "entity": 20}
+    room_for_title = out.width - sum(limits.values()) - 16
+    if wide or room_for_title >= 24:
+        limits["title"] = max(room_for_title, 24) if not wide else 200
         table = fitting_table(
-            f"{len(rows)} findings, {sum(1 for r in rows if r.accepted)} accepted",
+            title,
             ("id", "severity", "status", "entity", "title"),
             wide=wide,
-            limits={"id": 30, "severity": 8, "status": 8, "entity": 14, "title": 40},
-            keep=("severity", "status"),
+            limits=limits,
+            keep=("id", "severity", "status", "entity"),
         )
         for row in rows:
             table.add_row(
@@ -602,10 +647,38 @@ def findings(
                 row.finding.entity or "",
                 escape(row.finding.title),
             )
-        console().print(table)
-    err = console(stderr=True)
-    for line in stale:
-        err.print(f"[yellow]warning:[/] {escape(line)}")
+        print_table(table, wide=wide)
+        return
+    out.print(title, markup=False)
+    for row in rows:
+        out.print(row.finding.id, markup=False, crop=False)
+        status = "accepted" if row.accepted else "open"
+        detail = f"  {row.finding.severity.value:<8} {status:<8} {row.finding.entity or '-'}: "
+        text = detail + row.finding.title
+        if len(text) > out.width:
+            text = text[: max(out.width - 1, 0)] + "…"
+        out.print(text, markup=False, highlight=False)
+
+
+def print_wrapped(out: Any, label: str, text: str, style: str = "") -> None:
+    """``label`` and ``text`` wrapped at word breaks to the console's width, the follow-on
+    lines indented (a message never runs off an 80-column terminal, nor breaks one word a line)."""
+    import textwrap
+
+    from rich.markup import escape
+
+    lines = textwrap.wrap(
+        label + text,
+        width=max(out.width, 40),
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    first = lines[0][len(label) :] if lines else ""
+    styled = f"[{style}]{escape(label.rstrip())}[/] " if style else escape(label)
+    out.print(styled + escape(first))
+    for line in lines[1:]:
+        out.print(escape(line), markup=True)
 
 
 @cli.command(name="collect")
@@ -640,47 +713,59 @@ def collect_command(
         print_json(snapshot.to_dict())
     else:
         table = Table(title=f"{snapshot.portfolio}: sources as of {snapshot.as_of.isoformat()}")
-        for column in ("entity", "source", "records", "from", "to", "age", "status"):
+        # under 100 columns the "from" date is left out (--json has it) so the rest fits
+        narrow = console().width < 100
+        columns = ("entity", "source", "records", "from", "to", "age", "status")
+        for column in columns:
+            if column == "from" and narrow:
+                continue
             table.add_column(
                 column,
                 justify="right" if column in ("records", "age") else "left",
                 no_wrap=column != "status",
+                overflow="ellipsis" if column == "entity" else "fold",
+                max_width=20 if column == "entity" else None,
             )
         for result in snapshot.results:
-            fresh = result.freshness
-            age = f"{fresh.age_days}d" if fresh and fresh.age_days is not None else ""
-            status = []
-            if fresh and fresh.stale:
-                status.append(f"[red]stale >{fresh.limit_days}d[/]")
-            if result.errors:
-                count = len(result.errors)
-                status.append(f"[red]{count} error{'s' if count > 1 else ''}[/]")
-            skipped = sum(error.rows_skipped for error in result.errors)
-            if skipped:
-                status.append(f"{skipped} rows skipped")
-            table.add_row(
+            cells = [
                 result.entity,
                 result.kind,
                 str(len(result.records)),
                 result.first_date.isoformat() if result.first_date else "",
                 result.last_date.isoformat() if result.last_date else "",
-                age,
-                ", ".join(status) or "[green]ok[/]",
-            )
+                *collect_status(result),
+            ]
+            table.add_row(*(cells[:3] + cells[4:] if narrow else cells))
         out = console()
-        if not out.is_terminal:
-            out.width = max(out.width, 120)  # piped output: keep rows whole
-        out.print(table)
+        out.print(table)  # at the terminal's width (COLUMNS): the status column wraps
         print_mappings(snapshot)
         errors = snapshot.errors()
         if errors:
             out.print(f"\n[bold]{len(errors)} source error{'s' if len(errors) != 1 else ''}[/]")
             for error in errors:
-                mark = "[red]error[/]" if error.fatal else "[yellow]warning[/]"
-                out.print(f"{mark} {error.entity} {error.source_kind}: ", end="", markup=True)
-                out.print(error.describe(), markup=False)
+                mark = "error" if error.fatal else "warning"
+                label = f"{mark} {error.entity} {error.source_kind}: "
+                print_wrapped(
+                    out, label, error.describe(), style="red" if error.fatal else "yellow"
+                )
     if strict and (snapshot.errors() or snapshot.stale_sources()):
         sys.exit(1)
+
+
+def collect_status(result: Any) -> tuple[str, str]:
+    """A source's age and status cells in the ``collect`` table."""
+    fresh = result.freshness
+    age = f"{fresh.age_days}d" if fresh and fresh.age_days is not None else ""
+    status = []
+    if fresh and fresh.stale:
+        status.append(f"[red]stale >{fresh.limit_days}d[/]")
+    if result.errors:
+        count = len(result.errors)
+        status.append(f"[red]{count} error{'s' if count > 1 else ''}[/]")
+    skipped = sum(error.rows_skipped for error in result.errors)
+    if skipped:
+        status.append(f"{skipped} rows skipped")
+    return age, ", ".join(status) or "[green]ok[/]"
 
 
 def column_mappings(snapshot: Any) -> list[dict[str, Any]]:
@@ -714,8 +799,7 @@ def print_mappings(snapshot: Any) -> None:
     out = console()
     out.print("\n[bold]How the table files were read[/] (field <- header as written)")
     for entity, kind, mapping in lines:
-        out.print(f"{entity} {kind}: ", end="", markup=False)
-        out.print(mapping.describe(), markup=False, highlight=False)
+        print_wrapped(out, f"{entity} {kind}: ", mapping.describe())
 
 
 def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = False) -> None:
@@ -1201,6 +1285,8 @@ def delivery_check(loaded: Loaded, as_of: date, expect: str | None) -> dict[str,
         }
         with open_store(loaded.config) as store:
             out["missed"] = [m.to_dict() for m in missed_periods(store, reports, expect, as_of)]  # type: ignore[arg-type]
+        out["expect"] = expect
+        out["expected_reports"] = sorted(reports)
     out["ok"] = all(item["ok"] for item in out["checks"]) and not out["missed"]
     return out
 
@@ -1214,6 +1300,12 @@ def print_delivery_check(report: dict[str, Any]) -> None:
     print_checks(
         [SimpleNamespace(**item) for item in report["checks"]], f"Transport: {report['transport']}"
     )
+    if report.get("expect") and not report["missed"]:
+        names = ", ".join(report["expected_reports"]) or "none configured with recipients"
+        console().print(
+            f"[green]ok[/] every expected {report['expect']} report was sent to every recipient "
+            f"({names})"
+        )
     if report["missed"]:
         table = Table(title="Periods without a successful delivery")
         for column in ("report", "period", "missing recipients"):

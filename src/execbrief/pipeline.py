@@ -47,6 +47,18 @@ from execbrief.values import Period
 Progress = Callable[[str], None]
 
 
+def _key_from_env(value: str) -> bytes:
+    """The variable's key: the key file's hex text (copied from ``.execbrief/fingerprint.key``,
+    so CI fingerprints match local ones), else the string itself."""
+    text = value.strip()
+    if len(text) == 64:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    return value.encode()
+
+
 def fingerprint_key(config: Config) -> bytes:
     """The key for secret fingerprints: ``EXECBRIEF_FINGERPRINT_KEY`` or a file made on first use.
 
@@ -55,7 +67,7 @@ def fingerprint_key(config: Config) -> bytes:
     """
     from_env = os.environ.get("EXECBRIEF_FINGERPRINT_KEY")
     if from_env:
-        return from_env.encode()
+        return _key_from_env(from_env)
     path = config.resolve(config.secrets.key_file)
     try:
         return bytes.fromhex(path.read_text().strip())
@@ -248,6 +260,8 @@ class BuildRun:
 
     documents: list[Document]
     errors: list[str]
+    #: Sources with an error or past their freshness limit (``build --strict`` exits 1).
+    source_problems: int = 0
 
 
 def build_reports(
@@ -268,7 +282,10 @@ def build_reports(
         ctx = context(snapshot, config, registry)
         built = build_once(ctx, registry, wanted, how.get("cache"), progress)
     documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
-    return BuildRun(documents, [item.error or "" for item in built if item.document is None])
+    errors = [item.error or "" for item in built if item.document is None]
+    stale = snapshot.stale_sources()
+    problems = sum(1 for r in snapshot.results if r.errors or r in stale)
+    return BuildRun(documents, errors, problems)
 
 
 def with_stored_deltas(

@@ -108,8 +108,10 @@ def github(target: Target) -> str:
     config = target.relative_config
     store = (Path(config).parent / ".execbrief").as_posix()
     return f"""# .github/workflows/execbrief.yml: execbrief's monthly send for {config}.
-# Repository secrets: EXECBRIEF_FINGERPRINT_KEY (any long random string, kept the same so
-# fingerprints match from month to month) and the transport's (AWS_ACCESS_KEY_ID,
+# Repository secrets: EXECBRIEF_FINGERPRINT_KEY, set to your LOCAL key (a new random one
+# changes every fingerprint, so [[findings.accept]] and [secrets] allowlist entries made
+# locally stop matching): print it with  cat {store}/fingerprint.key  and paste that line;
+# and the transport's (AWS_ACCESS_KEY_ID,
 # AWS_SECRET_ACCESS_KEY, AWS_REGION for SES; the variables [delivery.smtp] names for SMTP).
 name: execbrief
 on:

@@ -234,18 +234,15 @@ def test_a_founders_repos_tree(tmp_path: Path) -> None:
     tide = entities["tidewater-labs"]
     assert tide["kind"] == "consultancy"
     assert tide["code"] == "sites/tidewaterlabs.io/tools/intake"
-    assert tide["timesheets"] == "finance/tidewater-labs/harvest-time.csv"
+    assert tide["timesheets"] == {  # a catalogued export is written with its layout
+        "path": "finance/tidewater-labs/harvest-time.csv",
+        "layout": "harvest",
+    }
     assert tide["invoices"] == "finance/tidewater-labs/invoices.csv"
+    # the catalogue's layout reads the Chase download (sign, dates, its running balance)
     assert tide["ledger"] == {
         "path": "finance/tidewater-labs/chase-checking.csv",
-        "date_format": "%m/%d/%Y",
-        "sign": "bank",
-        "default_accounts": {},
-        "opening_balance": {
-            "date": __import__("datetime").date(2026, 9, 2),
-            "amount": "12000.00",
-            "account": "Assets:Checking",
-        },
+        "layout": "chase",
     }
     text = (root / "portfolio.toml").read_text(encoding="utf-8")
     assert "sk_live" not in text and "FAKEinit" not in text  # the env file is named, never read
@@ -274,9 +271,9 @@ def test_a_flat_folder_of_exports(tmp_path: Path) -> None:
     assert entity["kind"] == "consultancy"
     assert entity["handoff"] == "handoff.md"
     assert entity["ledger"]["path"] == "chase4417_activity_20261119.csv"
-    assert entity["timesheets"] == "harvest_time_report_2026.csv"
+    assert entity["timesheets"] == {"path": "harvest_time_report_2026.csv", "layout": "harvest"}
     assert entity["invoices"] == "invoices-2026.csv"
-    assert entity["subscribers"] == "subscribed_members_export.csv"
+    assert entity["subscribers"] == {"path": "subscribed_members_export.csv", "layout": "mailchimp"}
     assert check_and_build(root) == ALL_REPORTS
 
 

@@ -48,8 +48,10 @@ def portfolio(tmp_path: Path) -> Path:
     return write(tmp_path, "portfolio.toml", PORTFOLIO)
 
 
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["collect", *args], catch_exceptions=False)
+def run(*args: str, columns: str = "120") -> tuple[int, str]:
+    result = CliRunner().invoke(
+        cli, ["collect", *args], catch_exceptions=False, env={"COLUMNS": columns}
+    )
     return result.exit_code, result.output
 
 
@@ -74,6 +76,13 @@ def test_collect_table_shows_counts_ranges_age_and_errors(tmp_path: Path) -> Non
     ]
     assert "error beta ledger: gone.csv: no such file or folder" in out
     assert "warning beta ledger: beta.csv:3: 1 row skipped: line 3: bad amount 'oops'" in out
+
+
+def test_collect_fits_80_columns(tmp_path: Path) -> None:
+    code, out = run("-c", str(portfolio(tmp_path)), "--as-of", "2026-11-20", columns="80")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "2026-11-18" in out and "error beta ledger:" in out  # "from" is left out, not "to"
 
 
 def test_collect_strict_exits_1_on_errors_or_stale(tmp_path: Path) -> None:

@@ -134,7 +134,20 @@ GENERIC = frozenset(
         "q3",
         "q4",
         "ytd",
+        "entries",
+        "entry",
+        "to",
+        "from",
+        "detailed",
+        "summary",
+        "download",
     }
+)
+#: Tools whose name in a file's path says where it came from; the business whose handoff note
+#: names the tool (``Move timesheets from Toggl``, ``Chase checking``) is the one it belongs to.
+TOOLS = frozenset(
+    {"toggl", "harvest", "clockify", "chase", "stripe", "paypal", "square", "wise", "mercury"}
+    | {"mailchimp", "klaviyo", "shopify", "quickbooks", "xero", "wave", "gusto", "calendly"}
 )
 DOMAIN_ENDINGS = re.compile(r"\.(com|net|org|io|co|us|biz|info|app|dev|example|test|site)$")
 #: Which sources make an entity: a shared .env alone does not.
@@ -208,7 +221,7 @@ def group(found: list[Found], fallback: str) -> Grouped:
         if not name:
             nameless.append(item)
             continue
-        entity = _match(_key(name), entities)
+        entity = _match(_key(name), entities) or _mentioned_by(_phrase(item), entities)
         if entity is None and item.kind in OWNING_KINDS:
             entity = entities.setdefault(_key(name), Entity("-".join(name)))
         if entity is None:
@@ -218,6 +231,40 @@ def group(found: list[Found], fallback: str) -> Grouped:
         if item.kind == "handoff" and item.title and entity.name is None:
             entity.name = item.title
     return _place(list(entities.values()), nameless, fallback)
+
+
+def _phrase(item: Found) -> str:
+    """A code or site folder's own name as words (``booking-bot`` gives ``booking bot``), which
+    a note may mention; empty for other sources."""
+    if item.kind not in ("code", "site"):
+        return ""
+    return " ".join(re.split(r"[^a-z0-9]+", PurePosixPath(item.path).name.lower())).strip()
+
+
+def _mentioned_by(phrase: str, entities: dict[str, Entity] | list[Entity]) -> Entity | None:
+    """The one entity whose handoff note mentions ``phrase`` (as whole words), if exactly one."""
+    if len(phrase) < 3:
+        return None
+    pattern = re.compile(
+        r"(?<![a-z0-9])" + re.escape(phrase).replace(r"\ ", r"[\s_-]+") + r"(?![a-z0-9])"
+    )
+    values = entities.values() if isinstance(entities, dict) else entities
+    hits = [
+        e for e in values if any(pattern.search(n.mentions) for n in e.sources.get("handoff", []))
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _by_tool(item: Found, entities: list[Entity]) -> Entity | None:
+    """The entity whose note names the tool a file came from (``Toggl_time_entries.csv``)."""
+    path_words = set(re.split(r"[^a-z0-9]+", item.path.lower()))
+    layout = str(item.options.get("layout", "")) if isinstance(item.options, dict) else ""
+    tools = sorted((path_words & TOOLS) | ({layout} if layout in TOOLS else set()))
+    for tool in tools:
+        entity = _mentioned_by(tool, entities)
+        if entity is not None:
+            return entity
+    return None
 
 
 def _place(entities: list[Entity], nameless: list[Found], fallback: str) -> Grouped:
@@ -232,5 +279,14 @@ def _place(entities: list[Entity], nameless: list[Found], fallback: str) -> Grou
                 entities[0].name = item.title
         return Grouped(entities, [], [])
     shared = [item for item in nameless if item.kind == "env"]
-    unplaced = [item for item in nameless if item.kind != "env"]
+    unplaced = []
+    for item in nameless:
+        if item.kind == "env":
+            continue
+        entity = _by_tool(item, entities)
+        if entity is None:
+            unplaced.append(item)
+        else:
+            entity.add(item)
+            item.guesses.append(f"placed here: {entity.id}'s note names the tool it came from")
     return Grouped(entities, shared, unplaced)

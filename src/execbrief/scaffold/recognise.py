@@ -9,11 +9,18 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from execbrief.scaffold.options import table_options
-from execbrief.scaffold.tables import recognise_rows, sample_table
+from execbrief.scaffold.tables import (
+    HEADER_SEARCH,
+    KINDS,
+    missing_columns,
+    recognise_rows,
+    sample_table,
+)
+from execbrief.sources import layouts
 
 #: How much of a file is read to recognise it.
 READ_BYTES = 64 * 1024
@@ -45,6 +52,9 @@ class Found:
     shown: list[str] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
     title: str | None = None
+    #: A handoff note's text in lower case (to tell which business mentions a tool or folder);
+    #: never written to the config.
+    mentions: str = ""
 
 
 @dataclass
@@ -77,9 +87,9 @@ def walk(root: Path) -> Walked:
             item = _file(path, path.relative_to(root).as_posix(), in_site=_in_site(found, rel))
             if item is None:
                 if name.lower().endswith(TABLE_SUFFIXES):
-                    skipped.append(
-                        f"{path.relative_to(root).as_posix()}: no header of a known table"
-                    )
+                    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+                    rows = sample_table(_head(path), jsonl=jsonl)
+                    skipped.append(why_not(rows, path.relative_to(root).as_posix()))
             else:
                 found.append(item)
     return Walked(found, skipped)
@@ -117,7 +127,8 @@ def _file(path: Path, rel: str, *, in_site: bool) -> Found | None:
     if lower.endswith(NOTE_SUFFIXES) and not in_site:
         if path.stem.lower() in NOT_NOTES:
             return None
-        return Found("handoff", rel, title=_note_title(_head(path)))
+        text = _head(path)
+        return Found("handoff", rel, title=_note_title(text), mentions=text.lower())
     if lower.endswith(TABLE_SUFFIXES):
         return _table(path, rel)
     return None
@@ -154,10 +165,55 @@ def _note_title(text: str) -> str | None:
 
 def _table(path: Path, rel: str) -> Found | None:
     jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
-    recognised = recognise_rows(sample_table(_head(path), jsonl=jsonl))
+    rows = sample_table(_head(path), jsonl=jsonl)
+    recognised = recognise_rows(rows)
     if recognised is None:
-        return None
+        return by_layout(rows, rel)
     if recognised.kind == "aws":
         return Found("aws", rel, {"cur_export": rel}, ["an AWS Cost and Usage Report export"])
+    layout = layouts.recognise(recognised.kind, recognised.table.headers)
+    if layout is not None:  # the catalogue's options read it right (sign, dates, mapping)
+        shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
+        if recognised.table.header_line > 1:
+            shown.append(
+                f"header on line {recognised.table.header_line} (the lines above are skipped)"
+            )
+        return Found(recognised.kind, rel, {"layout": layout.key}, shown)
     options, shown, guesses = table_options(recognised)
     return Found(recognised.kind, rel, options, shown, guesses)
+
+
+def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found | None:
+    """A table no column catalogue took, recognised by a known export layout whose columns
+    cover what its source needs (a Google Forms bookings sheet with a status question)."""
+    for row in rows[:HEADER_SEARCH]:
+        headers = [c.strip() for c in row] if isinstance(row, list) else list(row)
+        for layout in layouts.CATALOGUE:
+            if layout.matches(headers) and not missing_columns(layout.source, headers, layout):
+                shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
+                return Found(layout.source, rel, {"layout": layout.key}, shown)
+    return None
+
+
+def why_not(rows: list[list[str]] | list[dict[str, str]], rel: str) -> str:
+    """Why a table was not recognised: for a file named after a kind (``bookings.csv``) or laid
+    out as a known export, which of that source's required columns it lacks."""
+    name = PurePosixPath(rel).name.lower()
+    headers: list[str] = []
+    for row in rows[:HEADER_SEARCH]:
+        cells = [c.strip() for c in row] if isinstance(row, list) else list(row)
+        if len([c for c in cells if c]) >= 2:
+            headers = cells
+            break
+    for kind in KINDS:
+        layout = layouts.recognise(kind.key, headers) if headers else None
+        if (kind.key in name or layout) and headers:
+            missing = missing_columns(kind.key, headers, layout)
+            if missing:
+                known = f" (read as {layout.label})" if layout else ""
+                return (
+                    f"{rel}: looks like {kind.key}{known} but has no column for "
+                    f"{', '.join(missing)}; map them, e.g. {kind.key} = {{ path = {rel!r}, "
+                    f'columns = {{ {missing[0]} = "<its header>" }} }}'
+                )
+    return f"{rel}: no header of a known table"

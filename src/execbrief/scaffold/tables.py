@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from execbrief.sources import layouts
 from execbrief.sources.bookings import COLUMNS as BOOKING_COLUMNS
 from execbrief.sources.files import Column, normalize_header
 from execbrief.sources.ledger import COLUMNS as LEDGER_COLUMNS
@@ -149,6 +150,27 @@ def _find(columns: Sequence[Column], headers: Sequence[str]) -> dict[str, str]:
                 if header not in found.values():
                     found[column.name] = header
     return found
+
+
+def missing_columns(
+    kind: str, headers: Sequence[str], layout: layouts.Layout | None = None
+) -> list[str]:
+    """The required columns of the table source ``kind`` that ``headers`` (and a layout's
+    column mapping and row-number id) do not fill."""
+    table = next(k for k in KINDS if k.key == kind) if any(k.key == kind for k in KINDS) else None
+    if table is None:
+        return []
+    mapping = _find(table.columns, headers)
+    if layout is not None:
+        mapped = dict(layout.options.get("columns", {}))
+        mapping.update({k: v for k, v in mapped.items() if v in headers})
+        if layout.options.get("id") == "row":
+            mapping["id"] = "(row number)"
+    return [
+        need if isinstance(need, str) else " or ".join(need)
+        for need in table.require
+        if not _satisfies(mapping, (need,))
+    ]
 
 
 def _satisfies(mapping: dict[str, str], require: tuple[str | tuple[str, ...], ...]) -> bool:

@@ -740,9 +740,11 @@ def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
             raise
         raise ReadError(
             loc.display,
-            f"{exc.message}; if the export lists each account as a heading row above its lines "
-            '(QuickBooks "Transaction Detail by Account", Xero "Account Transactions"), '
-            "set grouped = true",
+            f"{exc.message}; a bank or card export (one amount per row, no account) is read "
+            f'with its layout (layout = "<name>", one of {", ".join(layouts.keys(KIND))}) or, '
+            'for another bank, sign = "bank" and default_accounts = {} (docs/formats.md, '
+            '"Export layouts"); only an export that lists each account as a heading row above '
+            'its lines (QuickBooks "Transaction Detail by Account") needs grouped = true',
             exc.line,
         ) from None
 
