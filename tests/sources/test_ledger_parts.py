@@ -124,3 +124,25 @@ def test_only_the_ledger_takes_a_list_of_tables(tmp_path: Path) -> None:
     text = ARRAY_OF_TABLES.replace("[[entities.ledger]]", "[[entities.bookings]]", 1)
     with pytest.raises(ConfigError, match="only ledger takes a list of tables"):
         run(tmp_path, text)
+
+
+def test_quickbooks_transaction_detail_is_recognised_as_grouped(tmp_path: Path) -> None:
+    # tests/data/layouts/quickbooks-online-transaction-detail.csv: the QBO export of
+    # tests/sources/test_ledger.py (title rows, account headings, Total rows, basis footer).
+    name = "quickbooks-online-transaction-detail.csv"
+    shutil.copy(FIXTURES / name, tmp_path / name)
+    text = ARRAY_OF_TABLES.split("[[entities.ledger]]")[0] + (
+        f'ledger = {{ path = "{name}", account_types = {{ "Business Checking" = "asset", '
+        '"Fuel" = "expense", "Sales" = "income", "Opening Balance Equity" = "equity" } }\n'
+    )
+    (tmp_path / "portfolio.toml").write_text(text)
+    result = run(tmp_path, text, files=())
+    assert messages(result) == []
+    assert result.mappings[0].layout == "quickbooks-online"
+    txns = [r for r in result.records if isinstance(r, Transaction)]
+    assert sorted((t.account, t.amount.amount) for t in txns) == [
+        ("Fuel", Decimal("45.00")),
+        ("Sales", Decimal("1200.00")),
+    ]
+    closing = [r for r in result.records if isinstance(r, CashBalance) and r.kind == "closing"]
+    assert closing[0].balance.amount == Decimal("6155.00")  # QuickBooks' own Total row

@@ -170,6 +170,29 @@ CATALOGUE: tuple[Layout, ...] = (
         "(oldest first; MM/DD/YYYY; debits negative)",
         balance="Running Bal.",
     ),
+    # ---------------------------------------------------------------- books (ledger)
+    Layout(
+        "quickbooks-online",
+        "QuickBooks Online, Transaction Detail by Account (CSV export)",
+        "ledger",
+        (
+            "Date",
+            "Transaction Type",
+            "Num",
+            "Name",
+            "Memo/Description",
+            "Split",
+            "Amount",
+            "Balance",
+        ),
+        {"grouped": True, "double_entry": True, "date_format": "%m/%d/%Y"},
+        "QuickBooks Online report export: company, report name and date range title rows, a blank "
+        'line, then ",Date,Transaction Type,Num,Name,Memo/Description,Split,Amount,Balance"; each '
+        'account a heading row above its lines and a "Total for <account>" row below, a TOTAL '
+        "row, and the basis and run time as a footer (MM/DD/YYYY; amounts in the account's own "
+        "direction)",
+        notes=("grouped: each account is a heading row above its lines",),
+    ),
     # ---------------------------------------------------------------- payment processors (ledger)
     Layout(
         "stripe-balance",
