@@ -86,6 +86,9 @@ class SourceSpec:
     paths: tuple[str, ...]
     options: BaseModel
     key: str
+    #: A source listed as several tables (``[[entities.ledger]]``), each with its own paths and
+    #: options; ``paths`` and ``options`` are then all the paths and the first part's options.
+    parts: tuple[SourceSpec, ...] = ()
 
 
 #: The report dates execbrief accepts: a wider range is a typo, and date arithmetic overflows at
@@ -514,6 +517,8 @@ def _source_spec(kind: str, value: Any, model: type[BaseModel], key: str, where:
         return SourceSpec(kind, (value,), _validate(model, {}, key, where), key)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return SourceSpec(kind, tuple(value), _validate(model, {}, key, where), key)
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return _source_parts(kind, value, model, key, where)
     if isinstance(value, dict):
         table = dict(value)
         path = table.pop("path", None)
@@ -535,6 +540,30 @@ def _source_spec(kind: str, value: Any, model: type[BaseModel], key: str, where:
         path=where,
         key=key,
     )
+
+
+def _source_parts(
+    kind: str, value: list[dict[str, Any]], model: type[BaseModel], key: str, where: str
+) -> SourceSpec:
+    """``[[entities.ledger]]`` (or ``ledger = [ {...}, {...} ]``): one part per table, for a
+    source whose options model allows several (``several_files = True``)."""
+    if not getattr(model, "several_files", False):
+        raise ConfigError(
+            f"expected one inline table {{ path = ..., <options> }}; only ledger takes a list "
+            f"of tables, {kind} takes one table with paths = [...]",
+            path=where,
+            key=key,
+        )
+    parts = tuple(
+        _source_spec(kind, table, model, f"{key}[{i}]", where) for i, table in enumerate(value)
+    )
+    for part in parts:
+        if not part.paths:
+            raise ConfigError(
+                "expected path or paths in each ledger table", path=where, key=part.key
+            )
+    paths = tuple(p for part in parts for p in part.paths)
+    return SourceSpec(kind, paths, parts[0].options, key, parts)
 
 
 def _validate(model: type[BaseModel], table: Any, key: str, where: str) -> BaseModel:

@@ -157,3 +157,19 @@ def test_briefs_round_money_as_a_reader_uses_it() -> None:
     assert format_brief_value(Money("29.48")) == "$29"
     assert format_brief_value(Decimal("1152.04")) == "1,152"
     assert format_brief_value(Decimal("2.37")) == "2.4"
+
+
+def test_a_files_commit_is_named_once_in_the_source_list() -> None:
+    from execbrief.renderers.formatting import Citations
+
+    commit = "0123456789abcdef"
+    first = Provenance("ledgers/harbor.csv", 4, commit=commit)
+    later = Provenance("ledgers/harbor.csv", 9, commit=commit)
+    other = Provenance("notes/harbor.md", 2, commit="fedcba9876543210")
+    citations = Citations()
+    citations.mark([first, later, other])
+    assert citations.notes() == [
+        (1, "ledgers/harbor.csv:4 (commit 01234567)"),
+        (2, "ledgers/harbor.csv:9"),
+        (3, "notes/harbor.md:2 (commit fedcba98)"),
+    ]

@@ -103,8 +103,16 @@ class Citations:
         return "".join(f"[{n}]" for n in marks)
 
     def notes(self) -> list[tuple[int, str]]:
-        """The numbered source notes, in order."""
-        return [(number, item.cite() + _commit(item)) for item, number in self.numbers.items()]
+        """The numbered source notes, in order, one line each: a file's git commit is named on
+        its first note only (every line of a file has the file's one last commit)."""
+        named: set[str] = set()
+        out: list[tuple[int, str]] = []
+        for item, number in self.numbers.items():
+            commit = "" if item.source in named else _commit(item)
+            if commit:
+                named.add(item.source)
+            out.append((number, item.cite() + commit))
+        return out
 
 
 def _commit(item: Provenance) -> str:

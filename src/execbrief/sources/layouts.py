@@ -45,6 +45,9 @@ class Layout:
     reference: str = ""
     balance: str | None = None
     notes: tuple[str, ...] = ()
+    #: ``processor``: a payment processor's balance export (``sources.processor``), read as
+    #: sales, fees and payouts rather than as ledger rows.
+    reader: str = "table"
 
     def matches(self, cells: Iterable[str]) -> bool:
         """True when every identifying header is among ``cells``."""
@@ -166,6 +169,56 @@ CATALOGUE: tuple[Layout, ...] = (
         "then Date,Description,Amount,Running Bal. with a 'Beginning balance as of' row first "
         "(oldest first; MM/DD/YYYY; debits negative)",
         balance="Running Bal.",
+    ),
+    # ---------------------------------------------------------------- books (ledger)
+    Layout(
+        "quickbooks-online",
+        "QuickBooks Online, Transaction Detail by Account (CSV export)",
+        "ledger",
+        (
+            "Date",
+            "Transaction Type",
+            "Num",
+            "Name",
+            "Memo/Description",
+            "Split",
+            "Amount",
+            "Balance",
+        ),
+        {"grouped": True, "double_entry": True, "date_format": "%m/%d/%Y"},
+        "QuickBooks Online report export: company, report name and date range title rows, a blank "
+        'line, then ",Date,Transaction Type,Num,Name,Memo/Description,Split,Amount,Balance"; each '
+        'account a heading row above its lines and a "Total for <account>" row below, a TOTAL '
+        "row, and the basis and run time as a footer (MM/DD/YYYY; amounts in the account's own "
+        "direction)",
+        notes=("grouped: each account is a heading row above its lines",),
+    ),
+    # ---------------------------------------------------------------- payment processors (ledger)
+    Layout(
+        "stripe-balance",
+        "Stripe Balance report, Itemized balance change from activity (CSV)",
+        "ledger",
+        ("balance_transaction_id", "gross", "fee", "net", "reporting_category"),
+        {},
+        "Stripe Reporting, balance_change_from_activity.itemized.3 default columns: "
+        "balance_transaction_id,created_utc,created,available_on_utc,available_on,currency,gross,"
+        "fee,net,reporting_category,description (amounts in major units, refunds negative; "
+        "docs.stripe.com/reports/report-types/balance)",
+        notes=("a charge's gross is income and its fee an expense; payouts are transfers",),
+        reader="processor",
+    ),
+    Layout(
+        "stripe-payouts",
+        "Stripe Balance report, Itemized payouts (CSV)",
+        "ledger",
+        ("payout_id", "gross", "net", "reporting_category"),
+        {},
+        "Stripe Reporting, payouts.itemized.3 default columns: payout_id,effective_at_utc,"
+        "effective_at,currency,gross,fee,net,reporting_category,description,"
+        "payout_expected_arrival_date,payout_status,payout_reversed_at,payout_type,"
+        "payout_description,payout_destination_id (docs.stripe.com/reports/report-types/balance)",
+        notes=("each payout is matched to the bank's credit of the same amount",),
+        reader="processor",
     ),
 )
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -45,6 +45,7 @@ from execbrief.sources.files import (
     provenance,
     read_text,
 )
+from execbrief.sources.processor import Payout, match_payouts, read_processor
 from execbrief.sources.tabular import file_layout, mapping_of
 from execbrief.values import Money
 
@@ -223,6 +224,8 @@ class LedgerOptions(Model):
     grouped: bool = False
     #: A known export layout (``sources.layouts``); recognised from the header when unset.
     layout: str | None = None
+    #: An entity may list several ledger tables, each with its own options (config.py).
+    several_files: ClassVar[bool] = True
 
     @field_validator("layout")
     @classmethod
@@ -421,6 +424,8 @@ class _Cash:
     balances: list[_Balance] = field(default_factory=list)
     moves: dict[date, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     account_moves: dict[str, dict[date, Decimal]] = field(default_factory=dict)
+    #: A processor export's payouts, matched to the bank's lines once every part is read.
+    payouts: list[Payout] = field(default_factory=list)
 
     def records(
         self, request: SourceRequest, currency: str, source: str | None
@@ -580,51 +585,81 @@ class LedgerSource(BaseSource):
     Options = LedgerOptions
 
     def collect(self, request: SourceRequest) -> SourceResult:
-        """Read every ledger file of the entity; bad files and rows become SourceErrors."""
+        """Read every ledger file of the entity (every part of its ``[[entities.ledger]]`` list,
+        each with its own options, into one cash pool); bad files and rows become SourceErrors."""
         options = request.spec.options
         if not isinstance(options, LedgerOptions):
             options = LedgerOptions()
-        locations, errors = expand(request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES)
-        book = AccountBook(options)
         cash = _Cash()
         records: list[Record] = []
+        errors: list[SourceError] = []
         span = DateRange(request.as_of)
-        first_source: str | None = None
         mappings: list[ColumnMapping] = []
-        graphs = _beancount_graphs(request, locations, errors)
-        for loc in locations:
-            try:
-                if loc.suffix in BEANCOUNT_SUFFIXES:
-                    if loc.display not in graphs:
-                        continue  # refused, or read as an include of another configured ledger
-                    read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
-                else:
-                    read = _read_csv(request, options, loc, book, cash, span, mappings)
-            except ReadError as exc:
-                errors.append(exc.to_error(request, KIND))
+        all_locations: list[Location] = []
+        first_source: str | None = None
+        for part in _parts(request):
+            locations, found = _read_part(part, cash, span, mappings, records, errors)
+            all_locations.extend(locations)
+            first_source = first_source or found
+        if cash.payouts:
+            records, unmatched = match_payouts(request, records, cash.payouts, KIND)
+            errors.extend(unmatched)
+        for part in _parts(request):
+            ob = getattr(part.spec.options, "opening_balance", None)
+            if ob is None:
                 continue
-            file_records, file_errors = read
-            records.extend(file_records)
-            errors.extend(file_errors)
-            if first_source is None and (file_records or cash.balances):
-                first_source = loc.display
-        if options.opening_balance is not None:
-            ob = options.opening_balance
             cash.balances.append(
                 _Balance(
                     "opening",
                     ob.date,
                     ob.account,
                     ob.amount,
-                    Provenance("portfolio.toml", detail=f"{request.spec.key}.opening_balance"),
+                    Provenance("portfolio.toml", detail=f"{part.spec.key}.opening_balance"),
                     at_start=True,
                 )
             )
             first_source = first_source or "portfolio.toml"
         records.extend(cash.records(request, options.currency or request.currency, first_source))
         errors.extend(_unanchored(request, cash, first_source))
-        result = finish(request, KIND, locations, records, errors, span)
+        result = finish(request, KIND, all_locations, records, errors, span)
         return replace(result, mappings=tuple(mappings))
+
+
+def _read_part(
+    request: SourceRequest,
+    cash: _Cash,
+    span: DateRange,
+    mappings: list[ColumnMapping],
+    records: list[Record],
+    errors: list[SourceError],
+) -> tuple[list[Location], str | None]:
+    """The files of one ledger part, read with its options; its locations and the first file
+    that gave records or balances."""
+    options = request.spec.options
+    if not isinstance(options, LedgerOptions):
+        options = LedgerOptions()
+    locations, found_errors = expand(request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES)
+    errors.extend(found_errors)
+    book = AccountBook(options)
+    first_source: str | None = None
+    graphs = _beancount_graphs(request, locations, errors)
+    for loc in locations:
+        try:
+            if loc.suffix in BEANCOUNT_SUFFIXES:
+                if loc.display not in graphs:
+                    continue  # refused, or read as an include of another configured ledger
+                read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
+            else:
+                read = _read_csv(request, options, loc, book, cash, span, mappings)
+        except ReadError as exc:
+            errors.append(exc.to_error(request, KIND))
+            continue
+        file_records, file_errors = read
+        records.extend(file_records)
+        errors.extend(file_errors)
+        if first_source is None and (file_records or cash.balances):
+            first_source = loc.display
+    return list(locations), first_source
 
 
 def _unanchored(request: SourceRequest, cash: _Cash, source: str | None) -> list[SourceError]:
@@ -684,6 +719,8 @@ def _read_csv(
     A known bank layout (``sources.layouts``) sets the options the config leaves unset, and its
     running balance column gives one balance assertion per date."""
     layout = file_layout(loc, KIND, options)
+    if layout is not None and layout.reader == "processor":
+        return _read_processor(request, options, loc, layout, cash, span, mappings)
     options = layouts.with_layout(options, layout)
     reader = _CsvLedger(request, options, loc, book, span)
     if layout is not None and layout.balance and "balance" in reader.table.index:
@@ -720,6 +757,35 @@ def _read_csv(
     return reader.records, reader.bad.errors(
         request, KIND, fatal=not (reader.records or reader.balances)
     )
+
+
+def _read_processor(
+    request: SourceRequest,
+    options: LedgerOptions,
+    loc: Location,
+    layout: layouts.Layout,
+    cash: _Cash,
+    span: DateRange,
+    mappings: list[ColumnMapping] | None,
+) -> tuple[list[Record], list[SourceError]]:
+    """A payment processor's export (``sources.processor``): sales and fees, no cash of its
+    own; its payouts wait in ``cash`` for the bank lines they are matched to."""
+    currency = options.currency or request.currency
+    records, payouts, bad, table = read_processor(request, loc, currency, options.date_format)
+    if mappings is not None:
+        mappings.append(mapping_of(table, options, layout))
+    cash.payouts.extend(payouts)
+    for record in records:
+        if isinstance(record, Transaction):
+            span.add(record.date)
+    return records, bad.errors(request, KIND, fatal=not (records or payouts))
+
+
+def _parts(request: SourceRequest) -> list[SourceRequest]:
+    """One request per ledger part (``[[entities.ledger]]``), each with its own options; the
+    entity's one ledger when it lists none."""
+    parts = getattr(request.spec, "parts", ())
+    return [replace(request, spec=part) for part in parts] or [request]
 
 
 def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
