@@ -313,7 +313,7 @@ def test_a_stated_burn_is_compared_with_the_computed_one(config: Path) -> None:
     # a burn not labelled net that disagrees with the net is compared with the gross burn
     # (docs/metrics.md, "Notes against the data"): Apr 100, May 0 (June 1 cleaning), Jun 200
     assert burn[0][3] == "0.00..200.00"
-    assert burn[0][4] == "differs: the ledger's figure is used"
+    assert burn[0][4] == "differs: the ledger (gross burn, 3 months)'s figure is used"
     assert burn[1][0] == "notes/bay.md:5"
 
 
