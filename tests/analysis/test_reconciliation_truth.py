@@ -69,3 +69,25 @@ def test_a_ledger_that_failed_to_load_is_not_checked() -> None:
     snap = replace(base, results=(*base.results, failed))
     result = analyze(snap, config(ENTITIES))
     assert "Gull: the ledger ledgers/gull.csv:1 could not be read" in result.unchecked
+
+
+def test_a_skipped_ledger_row_is_listed_as_not_checked() -> None:
+    # The rest of the file was read (fatal=False), but one row was not: the books cannot be said
+    # to reconcile over that row, and the verdict must not read as if everything was checked.
+    records = [tx("sweep", "2026-03-09", "Income:Jobs", 500), balance("sweep", "2026-03-01", 900)]
+    base = snapshot(ENTITIES[:1], records)
+    skipped = SourceError(
+        "sweep",
+        "ledger",
+        Provenance("ledgers/sweep.csv", 7),
+        "has no amount; expected an amount, a debit or a credit",
+        rows_skipped=1,
+        fatal=False,
+    )
+    partial = SourceResult("sweep", "ledger", ("ledgers/sweep.csv",), errors=(skipped,))
+    snap = replace(base, results=(*base.results, partial))
+    result = analyze(snap, config(ENTITIES[:1]))
+    assert (
+        "Sweep: 1 ledger row(s) skipped and not checked (ledgers/sweep.csv:7: has no amount; "
+        "expected an amount, a debit or a credit)"
+    ) in result.unchecked
