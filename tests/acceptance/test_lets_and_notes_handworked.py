@@ -309,10 +309,11 @@ def test_a_stated_burn_is_compared_with_the_computed_one(config: Path) -> None:
     ceo = build(config, "ceo")
     table = rows(ceo, "Figures stated in the notes, weighed against the data")
     burn = next(r for r in table if r[0][:2] == ["Bay Cabin", "burn"])
-    # net burn Apr..Jun: (100 - 1,200) + (100 - 2,100) + (100 - 2,700) = -5,700; / 3 = -1,900;
-    # gross burn 100 a month: neither is near the note's $2,500/mo
-    assert burn[0][3] == "-1900.00"
-    assert burn[0][4] == "differs: the ledger's figure is used"
+    # net burn Apr..Jun: (100 - 1,200) + (0 - 2,100) + (200 - 2,700) = -5,700; / 3 = -1,900;
+    # a burn not labelled net that disagrees with the net is compared with the gross burn
+    # (docs/metrics.md, "Notes against the data"): Apr 100, May 0 (June 1 cleaning), Jun 200
+    assert burn[0][3] == "0.00..200.00"
+    assert burn[0][4] == "differs: the ledger (gross burn, 3 months)'s figure is used"
     assert burn[1][0] == "notes/bay.md:5"
 
 

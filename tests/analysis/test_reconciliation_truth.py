@@ -25,7 +25,10 @@ def test_a_bank_export_with_no_deposit_account_warns_with_the_recipe() -> None:
     ]
     result = analyze(snapshot(ENTITIES[:1], records), config(ENTITIES[:1]))
     assert result.reconciled is True
-    (note,) = [n for n in result.notes if "deposit account" in n]
+    # the warning is the entity's own (a report shows only its entities' warnings)
+    assert not [n for n in result.notes if "deposit account" in n]
+    ((entity, note),) = result.warnings
+    assert entity == "sweep"
     assert note.startswith(
         "Sweep: bookings took $300 in deposits from 2026-03-01 to 2026-04-15, but the ledger has "
         "no deposit account, so they could not be checked against it"
@@ -33,8 +36,11 @@ def test_a_bank_export_with_no_deposit_account_warns_with_the_recipe() -> None:
     assert "map the payouts to a deposit account" in note
     assert "add the processor's export as a second ledger file" in note
     # No statement balance either: said as not checked, not "everything reconciles".
+    # and the deposits that could not be checked are listed under "Not checked" too.
     assert result.unchecked == (
         "Sweep: no balance assertion (a statement balance) to check the ledger against",
+        "Sweep: bookings' deposits against the ledger (the ledger has no deposit account; see "
+        "the warning)",
     )
 
 
@@ -63,3 +69,25 @@ def test_a_ledger_that_failed_to_load_is_not_checked() -> None:
     snap = replace(base, results=(*base.results, failed))
     result = analyze(snap, config(ENTITIES))
     assert "Gull: the ledger ledgers/gull.csv:1 could not be read" in result.unchecked
+
+
+def test_a_skipped_ledger_row_is_listed_as_not_checked() -> None:
+    # The rest of the file was read (fatal=False), but one row was not: the books cannot be said
+    # to reconcile over that row, and the verdict must not read as if everything was checked.
+    records = [tx("sweep", "2026-03-09", "Income:Jobs", 500), balance("sweep", "2026-03-01", 900)]
+    base = snapshot(ENTITIES[:1], records)
+    skipped = SourceError(
+        "sweep",
+        "ledger",
+        Provenance("ledgers/sweep.csv", 7),
+        "has no amount; expected an amount, a debit or a credit",
+        rows_skipped=1,
+        fatal=False,
+    )
+    partial = SourceResult("sweep", "ledger", ("ledgers/sweep.csv",), errors=(skipped,))
+    snap = replace(base, results=(*base.results, partial))
+    result = analyze(snap, config(ENTITIES[:1]))
+    assert (
+        "Sweep: 1 ledger row(s) skipped and not checked (ledgers/sweep.csv:7: has no amount; "
+        "expected an amount, a debit or a credit)"
+    ) in result.unchecked

@@ -1188,3 +1188,47 @@ def test_xero_opening_balance_under_a_receivable_heading_is_not_cash(tmp_path: P
         ("closing", "Business Bank Account (090)", date(2026, 11, 20), usd("5455.00"), None),
     ]
     assert balances(result)[1].computed == usd("5455.00")  # 5,000 - 45 + 500
+
+
+XERO_KINDS = {
+    "Business Bank Account": "asset",
+    "Fuel (449)": "expense",
+    "Sales (200)": "income",
+}
+
+
+def test_xero_footer_row_after_the_last_account_is_skipped(tmp_path: Path) -> None:
+    # Xero ends Account Transactions with a footer line after the last group, e.g.
+    # "Accrual basis  Friday, 20 November 2026  09:14"; its comma splits it into two cells
+    # (tests/data/audit13/a-consultancy, HANDWORK.md item 1). No money: skipped like the titles.
+    footer = "\nAccrual basis  Friday, 20 November 2026  09:14\n"
+    write(tmp_path, "xero.csv", XERO_ACCOUNT_TRANSACTIONS + footer)
+    result = collect(
+        tmp_path,
+        "xero.csv",
+        date_format="%d %b %Y",
+        grouped=True,
+        double_entry=True,
+        account_types=XERO_KINDS,
+    )
+    assert not result.errors
+    assert len(txns(result)) == 3
+
+
+def test_a_money_row_after_a_total_row_says_where_it_stands(tmp_path: Path) -> None:
+    stray = "20 Mar 2026,Spend Money,Shell - Fuel,,12.00,,12.00,12.00,0.00\n"
+    write(tmp_path, "xero.csv", XERO_ACCOUNT_TRANSACTIONS + stray)
+    result = collect(
+        tmp_path,
+        "xero.csv",
+        date_format="%d %b %Y",
+        grouped=True,
+        double_entry=True,
+        account_types=XERO_KINDS,
+    )
+    (error,) = result.errors
+    assert error.provenance.line == 19
+    assert (
+        "comes after the Total row of 'Sales (200)' and before the next account heading; "
+        "expected it under a heading"
+    ) in error.message

@@ -266,6 +266,8 @@ class AccountingResult(AnalysisResult):
     reason_provenance: tuple[Provenance, ...] = ()
     checked: tuple[str, ...] = ()
     unchecked: tuple[str, ...] = ()
+    #: (entity, warning) that does not block sending; a report shows its own entities' only.
+    warnings: tuple[tuple[str, str], ...] = ()
 
     def issues_for(self, entities: set[str] | None = None) -> list[ReconcileIssue]:
         """Reconciliation issues touching these entities (portfolio-wide ones always count)."""
@@ -487,13 +489,13 @@ def chart_gaps(
     # marketplaces taking a commission or a lead fee, as the channel catalogue knows them
     ota = sorted({b.channel for b in bookings if channels.is_marketplace(b.channel)})
     deposits = [b for b in bookings if b.deposit is not None and b.deposit.amount > 0]
+    # the processor's name in the payee, or in a bank export's memo ("STRIPE TRANSFER ST-...")
     processors = sorted(
         {
-            t.counterparty
+            found.group(0).title()
             for t in rows
             if t.account_type == AccountType.INCOME
-            and t.counterparty
-            and _PROCESSORS.search(t.counterparty)
+            and (found := _PROCESSORS.search(f"{t.counterparty or ''} {t.memo}"))
         }
     )
     out = []
@@ -767,7 +769,7 @@ class Reconciliation:
     issues: tuple[ReconcileIssue, ...] = ()
     checked: tuple[str, ...] = ()
     unchecked: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()  # (entity, warning)
 
 
 def reconcile(
@@ -794,13 +796,17 @@ def reconciliation(
     ]
     issues += [ReconcileIssue(None, problem) for problem in finance.rollup_problems]
     checked, unchecked = _coverage(snapshot, names)
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     for info in snapshot.entities:
         deposit = _deposit_check(snapshot, options, info)
         if isinstance(deposit, ReconcileIssue):
             issues.append(deposit)
         elif deposit is not None and deposit.startswith("warning: "):
-            warnings.append(deposit.removeprefix("warning: "))
+            warnings.append((info.id, deposit.removeprefix("warning: ")))
+            unchecked.append(
+                f"{info.name}: bookings' deposits against the ledger (the ledger has no deposit "
+                "account; see the warning)"
+            )
         elif deposit is not None:
             checked.append(deposit)
     return Reconciliation(tuple(issues), tuple(checked), tuple(unchecked), tuple(warnings))
@@ -867,6 +873,16 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
         ]
         for error in failed:
             unchecked.append(f"{info.name}: the ledger {error.provenance.cite()} could not be read")
+        skipped = [
+            e
+            for e in snapshot.errors()
+            if e.entity == info.id and e.source_kind == "ledger" and not e.fatal
+        ]
+        for error in skipped:
+            count = max(error.rows_skipped, 1)
+            unchecked.append(
+                f"{info.name}: {count} ledger row(s) skipped and not checked ({error.describe()})"
+            )
         stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
         if stated:
             checked.append(f"{info.name}: {len(stated)} balance assertion(s) against the ledger")
@@ -1282,13 +1298,14 @@ def analyze(
         reason_provenance=tuple(p for i in issues for p in i.provenance),
         checked=checks.checked,
         unchecked=checks.unchecked,
+        warnings=checks.warnings,
     )
     names = {e.id: e.name for e in snapshot.entities}
     return replace(
         result,
         metrics=tuple(_metrics(result, currency)),
         findings=tuple(_findings(result, options, names, currency)),
-        notes=(*skipped, *checks.warnings),
+        notes=tuple(skipped),
     )
 
 

@@ -245,8 +245,9 @@ def _gross_instead(
     stated: tuple[Money | MoneyRange | Percent, tuple[Provenance, ...]],
     facts: list[Fact],
 ) -> Claim | None:
-    """Many notes call their spending "burn": a stated burn that is not labelled net and agrees
-    with the gross burn (trailing 3 months) is compared with that instead."""
+    """Many notes call their spending "burn": a stated burn that is not labelled net and
+    disagrees with the net burn is compared with the gross burn (trailing 3 months) instead,
+    whether or not it agrees with that."""
     fact = best_fact(facts, "burn")
     if fact is not None and "net" in fact.label.lower().split():
         return None
@@ -254,5 +255,4 @@ def _gross_instead(
     if found is None:
         return None
     value, _source, cites = found
-    claim = _claim(entity, "burn", stated, (value, "the ledger (gross burn, 3 months)", cites))
-    return claim if claim is not None and claim.agrees else None
+    return _claim(entity, "burn", stated, (value, "the ledger (gross burn, 3 months)", cites))

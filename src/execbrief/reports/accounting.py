@@ -101,9 +101,11 @@ def _verdict(acc: AccountingResult, reconciled: bool) -> str:
             f"No disagreement in what could be checked, but {len(acc.unchecked)} check(s) could "
             f"not run: {'; '.join(acc.unchecked[:2])}."
         )
-    return (
-        "The books reconcile: balance assertions hold and bookings' deposits agree with the ledger."
-    )
+    if not acc.checked:
+        return "Nothing could be checked: no balance assertion, deposit or second road to cash."
+    # name only the checks that ran (an entity without bookings had no deposit check)
+    listed = "; ".join(acc.checked[:3]) + (" and more" if len(acc.checked) > 3 else "")
+    return f"The books reconcile: {listed}."
 
 
 def _summary(
@@ -168,12 +170,7 @@ def _reconciliation(acc: AccountingResult) -> Section:
             )
         )
     elif not acc.unchecked:
-        blocks.append(
-            Paragraph(
-                "Everything checked reconciles: every balance assertion matches the ledger, each "
-                "ledger's own cash agrees with the finance cash, and deposits agree."
-            )
-        )
+        blocks.append(Paragraph("Everything checked (below) reconciles."))
     else:
         blocks.append(
             Paragraph(

@@ -84,7 +84,7 @@ class CfoReport(BaseReport):
                     f"Last {len(fin.window_12m)} complete month{'s' if len(fin.window_12m) != 1 else ''} "
                     f"({fb._span(fin.window_12m)}): revenue {brief_money(total.revenue)}, expenses "
                     f"{brief_money(total.expenses)}, net {brief_money(total.net)}.",
-                    total.provenance[:3],
+                    (total.revenue_provenance or total.provenance)[:3],
                 )
             )
             summary.extend(_forecast_bullets(ctx))
@@ -286,42 +286,36 @@ class CfoReport(BaseReport):
 
 
 def _actions(action: DeploymentAction, tier: CostTier, names: dict[str, str]) -> list[Action]:
-    """One plan action per distinct fix of a deployment action, each naming every place it
-    covers (a rule whose fix differs per entity gives one action per fix, never one joined
-    title). The summed effect belongs to the whole rule: it is shown only when the rule has a
-    single fix, and as an expected effect only when that fix covers a single finding."""
-    fixes: dict[str, list[tuple[str | None, str]]] = {}
-    for (entity, text), finding_id in zip(action.recommendations, action.finding_ids, strict=False):
-        fixes.setdefault(text.strip(), []).append((entity, finding_id))
-    if not fixes:
-        fixes = {
-            action.title: [
-                (e, i) for e, i in zip(action.entities, action.finding_ids, strict=False)
-            ]
-        }
-    single = len(fixes) == 1
-    out = []
-    for text, covered in fixes.items():
-        entities = [entity for entity, _id in covered]
-        places = ", ".join(dict.fromkeys(names.get(e or "", "Portfolio") for e in entities))
-        ids = action.finding_ids if single else tuple(i for _e, i in covered)
-        # one finding's estimate is the expected effect of acting on it; several findings'
-        # estimates added up are a total gap, not what one action is expected to bring
-        effect = action.monthly_effect if single and len(ids) == 1 else None
-        out.append(
-            Action(
-                title=text,
-                rationale=f"At: {places}; {action.severity.value}; "
-                + _effect_words(effect, action.monthly_effect if single else None, len(ids)),
-                due_in_days=DUE[action.severity],
-                entity=None,
-                finding_ids=ids,
-                cost_tier=tier,
-                monthly_effect=effect,
-                provenance=action.provenance[:3],
-            )
+    """One plan action per deployment action (one rule in one tier, docs/metrics.md "Capital
+    deployment framework"), naming every place it covers, so a tier's count and its list agree.
+    When the rule's fixes differ per finding (one missing KPI each), the first is the title and
+    the others are listed after the places, never joined into one title. The summed effect is an
+    expected effect only when the action covers a single finding."""
+    fixes: dict[str, list[str | None]] = {}
+    for entity, text in action.recommendations:
+        fixes.setdefault(text.strip(), []).append(entity)
+    title = next(iter(fixes), action.title)
+    places = ", ".join(dict.fromkeys(names.get(e or "", "Portfolio") for e in action.entities))
+    others = [text.rstrip(".") for text in fixes if text != title]
+    also = f" The rule's other fixes: {'; '.join(others)}." if others else ""
+    ids = action.finding_ids
+    # one finding's estimate is the expected effect of acting on it; several findings'
+    # estimates added up are a total gap, not what one action is expected to bring
+    effect = action.monthly_effect if len(ids) == 1 else None
+    return [
+        Action(
+            title=title,
+            rationale=f"At: {places}; {action.severity.value}; "
+            + _effect_words(effect, action.monthly_effect, len(ids))
+            + also,
+            due_in_days=DUE[action.severity],
+            entity=None,
+            finding_ids=ids,
+            cost_tier=tier,
+            monthly_effect=effect,
+            provenance=action.provenance[:3],
         )
-    return out
+    ]
 
 
 def _effect_words(

@@ -52,6 +52,10 @@ def gate(ctx: ReportContext, entities: set[str] | None = None) -> tuple[bool, li
             )
     for note in dict.fromkeys(n for r in (finance(ctx), accounting(ctx)) for n in r.notes):
         warnings.append(Bullet(note))
+    # an entity's own warning (deposits that cannot be checked) only in reports covering it
+    for entity, text in accounting(ctx).warnings:
+        if entities is None or entity in entities:
+            warnings.append(Bullet(text))
     return not issues, warnings
 
 

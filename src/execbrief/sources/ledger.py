@@ -875,12 +875,25 @@ class _CsvLedger:
             return True
         if not row.get("account", "").strip():
             if self.heading is None:
-                self.bad.add(
-                    line, "comes before any account heading row; expected a heading above it"
-                )
+                self._outside_group(line, row)
                 return True
             row["account"] = self.heading
         return False
+
+    def _outside_group(self, line: int, row: dict[str, str]) -> None:
+        """A row outside any account's group: a title or footer row without money (Xero's
+        ``Accrual basis  Friday, 20 November 2026  09:14``) is skipped; a row with money is an
+        error that says where it stands."""
+        if not any(row.get(name, "").strip() for name in ("amount", "debit", "credit")):
+            return
+        if self.closed is None:
+            self.bad.add(line, "comes before any account heading row; expected a heading above it")
+        else:
+            self.bad.add(
+                line,
+                f"comes after the Total row of '{self.closed}' and before the next account "
+                "heading; expected it under a heading",
+            )
 
     def _is_cash(self, heading: str) -> bool:
         """Whether a heading names a cash account (an unmapped name is not one)."""

@@ -27,6 +27,8 @@ class MonthLine:
     expenses: Money
     net: Money
     provenance: tuple[Provenance, ...] = ()
+    #: The income rows alone, for a sentence about revenue.
+    revenue_provenance: tuple[Provenance, ...] = ()
 
 
 def ledger_periods(snapshot: Snapshot) -> list[Period]:
@@ -63,9 +65,17 @@ def pnl_months(
         opex = books.total(
             (t.amount for t in txs if t.account_type == AccountType.EXPENSE), currency
         )
+        income = [t for t in txs if t.account_type == AccountType.INCOME]
         out.append(
             MonthLine(
-                str(period), revenue, cos, opex, cos + opex, revenue - cos - opex, books.cite(txs)
+                str(period),
+                revenue,
+                cos,
+                opex,
+                cos + opex,
+                revenue - cos - opex,
+                books.cite(txs),
+                books.cite(income),
             )
         )
     return tuple(out)
@@ -81,4 +91,5 @@ def sum_lines(label: str, lines: Sequence[MonthLine], currency: str) -> MonthLin
         books.total((m.expenses for m in lines), currency),
         books.total((m.net for m in lines), currency),
         tuple(p for m in lines for p in m.provenance),
+        tuple(p for m in lines for p in m.revenue_provenance),
     )

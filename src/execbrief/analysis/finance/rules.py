@@ -114,7 +114,10 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
         rows = [
             t
             for t in snapshot.records(Transaction, info.id)
-            if t.account_type in (*books.COSTS, AccountType.ASSET)
+            # Only cash movements are spends: on a double-entry export an invoice raised
+            # (Accounts Receivable) or an unpaid bill is not (``cash`` false until settled).
+            if t.cash
+            and t.account_type in (*books.COSTS, AccountType.ASSET)
             and t.amount > limit
             and t.date <= snapshot.as_of
         ]
