@@ -68,3 +68,37 @@ def test_a_missing_kpi_stated_next_period_is_resolved(tmp_path: Path) -> None:
     )
     document = Document.from_dict(json.loads(built.output))
     assert kpi not in {f.id for f in document.findings()}
+
+
+def test_a_blocked_report_is_sent_by_the_next_send_for_its_period_once_the_books_tie(
+    tmp_path: Path,
+) -> None:
+    """docs/delivery.md, *Gates*: a delivery the reconciliation gate blocked is retried by the next
+    `send` for the same period; that run's document is then the one its reader got."""
+    from reports.test_finance_handworked import portfolio
+
+    outbox = '[delivery]\ntransport = "outbox"\nsender = "r@a.example"\noperator = "o@a.example"\n'
+    toml = outbox + 'outbox = "outbox"\n\n[reports.cfo]\nto = ["cfo@a.example"]\n\n'
+    wrong = ("2026-05-31,Assets:Bank,3000.00", "2026-05-31,Assets:Bank,3100.00")
+    config = portfolio(
+        tmp_path,
+        {
+            "ledgers/ridge.csv": wrong,
+            "portfolio.toml": ("[analysis.operations]", toml + "[analysis.operations]"),
+        },
+    )
+    runner = CliRunner()
+    blocked = runner.invoke(cli, ["send", "-c", str(config), "--report", "cfo", "--json"])
+    assert blocked.exit_code == 1 and "blocked" in blocked.stdout
+    period = json.loads(blocked.stdout)["period"]
+    ledger = tmp_path / "ledgers" / "ridge.csv"
+    ledger.write_text(ledger.read_text().replace(wrong[1], wrong[0]))  # the books tie again
+    retried = runner.invoke(
+        cli, ["send", "-c", str(config), "--report", "cfo", "--period", period, "--json"]
+    )
+    assert retried.exit_code == 0, retried.output
+    assert len(list((tmp_path / "outbox").glob("*cfo*"))) == 1
+    shown = runner.invoke(cli, ["history", "-c", str(config), "--period", period, "--json"])
+    data = json.loads(shown.stdout)
+    assert [d["status"] for d in data["deliveries"]] == ["sent"]
+    assert data["delivered_runs"] == {"cfo": 2}
