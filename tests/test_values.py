@@ -865,8 +865,17 @@ def test_a_run_reports_the_last_complete_period() -> None:
 
     assert Period.last_complete(date(2026, 12, 1)) == Period.month(2026, 11)
     assert Period.last_complete(date(2026, 11, 20)) == Period.month(2026, 10)
-    assert Period.last_complete(date(2027, 1, 31)) == Period.month(2026, 12)
+    # An as-of on a period's last day completes it (the data windows already counted it so:
+    # books.trailing as of 2027-01-31 ends with 2027-01), so the period named is that one.
+    assert Period.last_complete(date(2027, 1, 31)) == Period.month(2027, 1)
+    assert Period.last_complete(date(2026, 11, 30)) == Period.month(2026, 11)
+    assert Period.last_complete(date(2026, 11, 29)) == Period.month(2026, 10)
+    assert Period.last_complete(date(2026, 11, 1)) == Period.month(2026, 10)
+    assert Period.last_complete(date(2024, 2, 29)) == Period.month(2024, 2)
     assert Period.last_complete(date(2026, 12, 1), "quarter") == Period.quarter(2026, 3)
+    assert Period.last_complete(date(2026, 9, 30), "quarter") == Period.quarter(2026, 3)
+    assert Period.last_complete(date(2026, 9, 29), "quarter") == Period.quarter(2026, 2)
+    assert Period.last_complete(date(2026, 12, 31), "quarter") == Period.quarter(2026, 4)
     assert Period.month(2026, 11).label() == "November 2026"
     assert Period.quarter(2026, 4).label() == "Q4 2026"
 

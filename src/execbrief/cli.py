@@ -803,22 +803,25 @@ def print_mappings(snapshot: Any) -> None:
 
 
 def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = False) -> None:
-    """What a period's runs saw (per source) and found (per report), as tables."""
+    """What a period's runs saw (per source) and found (per report), as tables: the run whose
+    reports were delivered (per report, the run its readers received), and a line naming later
+    runs that sent nothing."""
     out = console()
     if wide:
         out.width = 100_000
     if not seen["snapshots"]:
         out.print(f"No run recorded what it saw for {seen['period']}.")
         return
-    latest = seen["snapshots"][-1]
+    shown = delivered_snapshot(seen)
+    which = "the delivered run" if shown["delivered"] else "none delivered"
     table = fitting_table(
-        f"What run {latest['run_id']} read for {seen['period']} (as of {latest['as_of']})",
+        f"What run {shown['run_id']} read for {seen['period']} (as of {shown['as_of']}), {which}",
         ("entity", "source", "records", "from", "to", "stale", "errors"),
         wide=wide,
         limits={"entity": 16, "source": 11, "records": 7, "from": 10, "to": 10, "stale": 5},
         keep=("records", "from", "to", "stale"),
     )
-    for source in latest["sources"]:
+    for source in shown["sources"]:
         table.add_row(
             source["entity"],
             source["kind"],
@@ -829,34 +832,49 @@ def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = 
             "; ".join(source["errors"][:2]),
         )
     out.print(table)
-    findings = [
-        f
-        for f in seen["findings"]
-        if f["run_id"] == latest["run_id"] and report in (None, f["report"])
-    ]
+    later = [s for s in seen["snapshots"] if s["run_id"] > shown["run_id"] and not s["delivered"]]
+    if later:
+        runs = ", ".join(f"run {s['run_id']} (as of {s['as_of']})" for s in later)
+        out.print(f"Later runs for {seen['period']} sent nothing new: {runs}.", markup=False)
+    run_of = seen.get("delivered_runs", {})
+    runs_shown = sorted(set(run_of.values())) or [shown["run_id"]]
+    of_runs = "run" + ("s " if len(runs_shown) > 1 else " ") + ", ".join(map(str, runs_shown))
+
+    def shown_run(row: dict[str, Any]) -> bool:
+        return row["run_id"] == run_of.get(row["report"], shown["run_id"]) and report in (
+            None,
+            row["report"],
+        )
+
     table = fitting_table(
-        f"Findings in the reports of run {latest['run_id']}",
+        f"Findings in the reports of {of_runs}",
         ("report", "severity", "entity", "finding"),
         wide=wide,
         limits={"report": 10, "severity": 8, "entity": 16},
         keep=("severity",),
     )
-    for finding in findings:
+    for finding in filter(shown_run, seen["findings"]):
         table.add_row(
             finding["report"], finding["severity"], finding["entity"] or "", finding["title"]
         )
     out.print(table)
     table = fitting_table(
-        f"Figures in the reports of run {latest['run_id']}",
+        f"Figures in the reports of {of_runs}",
         ("report", "entity", "figure", "value"),
         wide=wide,
         limits={"report": 10, "entity": 16, "value": 18},
         keep=("value",),
     )
-    for figure in seen["figures"]:
-        if figure["run_id"] == latest["run_id"] and report in (None, figure["report"]):
-            table.add_row(figure["report"], figure["entity"] or "", figure["label"], figure["text"])
+    for figure in filter(shown_run, seen["figures"]):
+        table.add_row(figure["report"], figure["entity"] or "", figure["label"], figure["text"])
     out.print(table)
+
+
+def delivered_snapshot(seen: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot of the latest run of the period that delivered a report (its readers got
+    what it read), else the latest run's."""
+    sent = [s for s in seen["snapshots"] if s.get("delivered")]
+    return (sent or seen["snapshots"])[-1]
 
 
 @cli.command()

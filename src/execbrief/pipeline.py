@@ -394,6 +394,8 @@ def send_reports(
     """
     options = options or DispatchOptions()
     chosen = Period.parse(period) if period else Period.last_complete(as_of)
+    if chosen.months()[-1] < Period.last_complete(as_of):  # windows end with the period named
+        as_of = chosen.end  # a past period's report reads as of its last day
     run = SendRun(period=str(chosen))
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)

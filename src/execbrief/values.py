@@ -674,9 +674,12 @@ class Period:
 
     @classmethod
     def last_complete(cls, day: date, kind: PeriodKind = "month") -> Period:
-        """The last month (or quarter) that ended before ``day``: the period a run on ``day``
-        reports by default (run on 2026-12-01, November 2026; on 2026-11-20, October 2026)."""
-        return cls.containing(day, kind).previous()
+        """The last month (or quarter) wholly on or before ``day``: the period a run as of ``day``
+        reports by default. An as-of on a period's last day completes it, as the data windows
+        count it (as of 2026-12-01 or 2026-12-30, November 2026; as of 2026-11-30, November
+        2026; as of 2026-09-30, quarterly, Q3 2026)."""
+        period = cls.containing(day, kind)
+        return period if period.end <= day else period.previous()
 
     @classmethod
     def parse(cls, text: str) -> Period:

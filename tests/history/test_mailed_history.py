@@ -272,7 +272,13 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     assert ceo["New findings"] == [
         "[HIGH] Osprey Charters: an equity promise (5%) has no agreement the note mentions"
     ]
-    assert ceo["Still open"] == [
+    # the missing-KPI findings the report shows are stored and carried too (same notes, same
+    # KPIs missing both months: each open 2 reports running, none resolved)
+    kpis = [line for line in ceo["Still open"] if " does not track " in line]
+    assert kpis and all(
+        k.startswith("[LOW] ") and k.endswith("open 2 reports running") for k in kpis
+    )
+    assert [line for line in ceo["Still open"] if line not in kpis] == [
         "[HIGH] Osprey Charters is on no OTA — open 2 reports running",
         "[MEDIUM] Osprey Charters: the handoff note does not state its cash — open 2 reports running",
     ]
@@ -384,7 +390,8 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     )
     assert ceo["Figures that moved"] == board["Figures that moved"]
     assert ceo["Figures that moved"][0] == "Cash: up $2,000 (15%) ($13.5K → $15.5K)"
-    assert ceo["Still open"] == [
+    # (the missing-KPI findings, carried since August, are left out here)
+    assert [line for line in ceo["Still open"] if " does not track " not in line] == [
         "[HIGH] Osprey Charters: an equity promise (5%) has no agreement the note mentions"
         " — open 3 reports running",
         "[HIGH] Osprey Charters is on no OTA — open 4 reports running",

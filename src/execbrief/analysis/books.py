@@ -40,8 +40,7 @@ def month_range(first: Period, last: Period) -> list[Period]:
 
 def last_complete_month(as_of: date) -> Period:
     """The latest month wholly on or before ``as_of`` (the as_of month itself when as_of is its last day)."""
-    month = month_of(as_of)
-    return month if month.end <= as_of else month.previous()
+    return Period.last_complete(as_of)  # the report's default period follows the same rule
 
 
 def trailing(months: int, as_of: date, first: Period | None = None) -> list[Period]:

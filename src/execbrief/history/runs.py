@@ -211,10 +211,19 @@ class History:
 
     def period_summary(self, period: str) -> dict[str, Any]:
         """What the runs of one period saw and built: snapshot summaries, documents, findings,
-        and the figures each report stated (value as JSON and as a delta line writes it)."""
+        and the figures each report stated (value as JSON and as a delta line writes it).
+        ``delivered_runs`` maps each report to the run whose document its readers received; a
+        snapshot or document is marked ``delivered`` when its run is such a run."""
         rows = self.tables.period_rows(period)
+        delivered = self.tables.delivered_runs(period)
+        sending = set(delivered.values())
         snapshots = [
-            {"run_id": row["run_id"], **json.loads(row["summary"])} for row in rows["snapshots"]
+            {
+                "run_id": row["run_id"],
+                "delivered": row["run_id"] in sending,
+                **json.loads(row["summary"]),
+            }
+            for row in rows["snapshots"]
         ]
         documents = [
             {
@@ -222,6 +231,7 @@ class History:
                 "report": row["report"],
                 "as_of": row["as_of"],
                 "sha256": row["content_sha256"],
+                "delivered": delivered.get(row["report"]) == row["run_id"],
             }
             for row in rows["documents"]
         ]
@@ -241,6 +251,7 @@ class History:
         ]
         return {
             "period": period,
+            "delivered_runs": delivered,
             "snapshots": snapshots,
             "documents": documents,
             "findings": rows["findings"],

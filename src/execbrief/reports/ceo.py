@@ -109,7 +109,12 @@ class CeoReport(BaseReport):
                 (Findings(tuple(shortfalls), empty_text="No critical shortfalls found."),),
                 id="shortfalls",
             ),
-            Section("Missing KPIs", _missing_kpis(briefing), id="kpis"),
+            Section(
+                "Missing KPIs",
+                # the findings too, so history stores them and a KPI stated later is "resolved"
+                (*_missing_kpis(briefing), Findings(tuple(kpis), title="Not tracked")),
+                id="kpis",
+            ),
             Section(
                 "30-day action plan",
                 (ActionPlan(_plan(shortfalls, names, options.plan_size)),),

@@ -141,6 +141,17 @@ class HistoryTables:
         statuses = tuple(str(status) for status in sorted(REACHED))
         return [_document_row(row) for row in self.store.db.execute(query, statuses)]
 
+    def delivered_runs(self, period: str) -> dict[str, int]:
+        """Per report, the latest run of ``period`` whose document reached someone (what its
+        readers received; a later re-run whose deliveries were skipped or blocked is not it)."""
+        marks = ", ".join("?" for _ in REACHED)
+        rows = self.store.db.execute(
+            "SELECT report, MAX(run_id) AS run_id FROM delivered_documents"
+            f" WHERE period = ? AND status IN ({marks}) GROUP BY report",
+            (period, *(str(status) for status in sorted(REACHED))),
+        )
+        return {row["report"]: row["run_id"] for row in rows}
+
     def period_rows(self, period: str) -> dict[str, list[dict[str, Any]]]:
         """What the runs of one period stored: snapshot summaries, documents and findings."""
         db = self.store.db
