@@ -596,3 +596,14 @@ def test_every_kind_a_rule_reports_has_a_label() -> None:
         "google-service-account-key",
     }  # fmt: skip
     assert kinds <= set(secretscan.KIND_LABELS)
+
+
+def test_a_cited_master_key_line_in_rendered_html_is_not_a_secret() -> None:
+    # the CTO report's HTML cites "config/master.key:1" inside <code>: the guard must not read
+    # "key: 1</code></li><li" as an assignment and block the report (an outsider's finding)
+    from execbrief.secrets.scanner import Scanner
+
+    html = '<ol><li id="src-1"><code>code/app/config/master.key:1</code></li><li id="src-2"><code>code/app</code></li></ol>'
+    assert Scanner(b"k" * 32).scan_text(html, "cto.html", unquoted=True) == []
+    leaked = "master_key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    assert Scanner(b"k" * 32).scan_text(f"<p>{leaked}</p>", "cto.html", unquoted=True)

@@ -828,6 +828,10 @@ class ValueContext(NamedTuple):
     prose_file: bool = False
 
 
+#: A whole HTML tag (``</code>``, ``<li>``): markup around a value, never part of one.
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*>")
+
+
 def judge_value(value: str, context: ValueContext) -> bool:
     """True when ``value``, assigned to a name that says secret, reads as a real credential.
 
@@ -858,7 +862,11 @@ _YAML_NOT_A_VALUE = re.compile(r"^(?:![\w!]*|[&*][\w\-]+|[|>][+\-]?\d?)$")
 
 def _unquoted_value(value: str) -> str:
     """A bare value without the punctuation that closes its line (``,``, ``;``, an unmatched
-    ``)``/``]``/``}``)."""
+    ``)``/``]``/``}``), and without the markup that follows it in rendered HTML (``</code>``:
+    "master.key:1</code>" is a cited line, the value ``1``)."""
+    tag = _MARKUP_TAG.search(value)
+    if tag is not None:
+        value = value[: tag.start()]
     value = value.rstrip(",;")
     while (
         value
