@@ -13,7 +13,6 @@ redaction becomes a ``SecretFinding`` so the CTO report can flag the secret wher
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -326,10 +325,17 @@ def _redact(item: Any, redactor: Redactor, where: Provenance, found: list[Detect
 _PLAIN = frozenset({type(None), bool, int, float, Decimal, date, datetime})
 
 
-@functools.lru_cache(maxsize=256)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
     """A record type's field names but ``entity`` (asked once per type, not once per record)."""
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "entity")
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if f.name != "entity"
+        )
+    return names
 
 
 def known_fingerprints(results: list[SourceResult]) -> frozenset[str]:

@@ -520,7 +520,8 @@ def bound_brackets(text: str) -> str:
         by_line.setdefault(number, []).append(column)
     for number, columns in by_line.items():
         line = lines[number]
-        pieces, last = [], 0
+        pieces: list[str] = []
+        last = 0
         for column in sorted(columns):
             pieces.extend((line[last:column], "\\"))
             last = column
