@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from execbrief.records.secrets import EnvKey, SecretFinding
@@ -51,6 +53,8 @@ _LABEL_HINTS = ("pass", "pw", "pwd", "secret", "token", "key")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _KEY_BODY = re.compile(r"^\s*(?:[A-Za-z0-9+/=]{16,}|[\w-]+: .*)\s*$")
 _MAX_KEY_LINES = 200
+#: How many token fingerprints a redactor remembers.
+_MAX_TOKENS = 200_000
 
 
 def marker(detection: Detection) -> str:
@@ -205,6 +209,7 @@ class Redactor:
         self.known = known
         self._clean: set[str] = set()
         self._paths: dict[str, str] = {}
+        self._tokens: dict[str, str] = {}
 
     def scan(self, text: str, where: Provenance) -> list[Detection]:
         """Secrets in ``text``: by the scanner's rules and labels, or by a token whose fingerprint
@@ -224,7 +229,7 @@ class Redactor:
             if number in flagged:
                 continue
             for token in candidate_tokens(line):
-                fingerprint = self.scanner.fingerprint(token)
+                fingerprint = self._fingerprint(token)
                 if fingerprint in self.known:
                     start = line.find(token)
                     hits.append(
@@ -242,6 +247,16 @@ class Redactor:
                     )
                     break
         return hits
+
+    def _fingerprint(self, token: str) -> str:
+        """The token's fingerprint, remembered: a ledger's accounts, payees and words repeat on
+        every row (the memory is dropped past ``_MAX_TOKENS`` so it stays bounded)."""
+        fingerprint = self._tokens.get(token)
+        if fingerprint is None:
+            if len(self._tokens) >= _MAX_TOKENS:
+                self._tokens.clear()
+            fingerprint = self._tokens[token] = self.scanner.fingerprint(token)
+        return fingerprint
 
     def clean(self, text: str, where: Provenance | None = None) -> str:
         """``text`` with every secret in it replaced by its marker."""
@@ -290,20 +305,37 @@ def _redact(item: Any, redactor: Redactor, where: Provenance, found: list[Detect
     that holds fingerprints only has its paths cleaned and nothing else)."""
     changes: dict[str, Any] = {}
     safe = isinstance(item, _SAFE)
-    for field in dataclasses.fields(item):
-        value = getattr(item, field.name)
-        if field.name == "entity":
-            continue
+    for name in _field_names(type(item)):
+        value = getattr(item, name)
         cleaned: Any
-        if field.name == "provenance":
+        if name == "provenance":
             cleaned = _clean_provenance(value, redactor)
         elif safe:
-            cleaned = redactor.clean_path(value) if field.name == "file" else value
+            cleaned = redactor.clean_path(value) if name == "file" else value
+        elif type(value) in _PLAIN:
+            continue
         else:
             cleaned = _clean(value, redactor, where, found)
         if cleaned is not value and cleaned != value:
-            changes[field.name] = cleaned
+            changes[name] = cleaned
     return dataclasses.replace(item, **changes) if changes else item
+
+
+#: Field values that hold no text: skipped without a call per field (a ledger row has a dozen).
+_PLAIN = frozenset({type(None), bool, int, float, Decimal, date, datetime})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A record type's field names but ``entity`` (asked once per type, not once per record)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if f.name != "entity"
+        )
+    return names
 
 
 def known_fingerprints(results: list[SourceResult]) -> frozenset[str]:

@@ -372,6 +372,7 @@ _PRIVATE_KEY = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----|---- BEGIN (SSH2 ENCRYPTED PRIVATE KEY) ----"
 )
 _KEY_END = re.compile(r"-{4,5} ?END")
+_KEY_BEGIN = re.compile(rb"-{4,5} ?BEGIN ")
 _JWT = re.compile(
     r"(?<![A-Za-z0-9_\-])(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})(?![A-Za-z0-9_\-])"
 )
@@ -1477,11 +1478,15 @@ def _cut(data: bytes) -> int:
 
 
 def _following_lines(data: bytes, end: int, limit: int = 200) -> list[str]:
+    """The lines after a key's BEGIN line, up to its END line. A further BEGIN line ends them
+    (a PEM block holds no other): otherwise a run of BEGIN lines reads 200 lines each."""
     lines: list[str] = []
     pos = end + 1
     while pos < len(data) and len(lines) < limit:
         nxt = data.find(b"\n", pos)
         nxt = len(data) if nxt == -1 else nxt
+        if _KEY_BEGIN.search(data, pos, nxt):
+            break
         text = data[pos:nxt].decode("utf-8", "replace").rstrip("\r")
         lines.append(text)
         if _KEY_END.search(text) or text.startswith("Private-MAC:"):

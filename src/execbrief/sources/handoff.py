@@ -437,6 +437,7 @@ class _Line:
 def parse_note(text: str, entity: str, where: Provenance, currency: str = "USD") -> ParsedNote:
     """Parse one note's text; ``where`` is the file's provenance (its line is replaced per record)."""
     text, cut = bound_tables(text)
+    text = bound_brackets(text)
     parser = _NoteParser(text, entity, where, currency)
     parser.run()
     parser.out.problems.extend(cut)
@@ -479,6 +480,53 @@ def bound_tables(text: str) -> tuple[str, list[tuple[int | None, str]]]:
             )
         index = end
     return ("\n".join(lines), problems) if problems else (text, [])
+
+
+#: Below this many brackets and parentheses a note is parsed as written (every ordinary note).
+MAX_PLAIN_BRACKETS = 2_000
+_BRACKET = re.compile(r"\\.|[\[\]()]")
+_FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+_CLOSER = {"]": "[", ")": "("}
+
+
+def bound_brackets(text: str) -> str:
+    """``text`` with each ``[`` or ``(`` that no bracket closes in its paragraph escaped
+    (``\\[``), line numbers kept. markdown-it looks for the end of a link label or destination
+    from every opening bracket, to the end of the paragraph: a 200 KB run of ``[`` took 4 s and
+    grew quadratically. An escaped bracket reads as the same text. Fenced code is left alone,
+    and so is a note with fewer than ``MAX_PLAIN_BRACKETS`` openers."""
+    if text.count("[") + text.count("(") < MAX_PLAIN_BRACKETS:
+        return text
+    lines = text.split("\n")
+    unmatched: list[tuple[int, int]] = []  # (line, column) of each opener never closed
+    stack: list[tuple[str, int, int]] = []
+    fenced = False
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or not line.strip():
+            unmatched.extend((n, c) for _, n, c in stack)
+            stack = []
+            continue
+        for match in _BRACKET.finditer(line):
+            char = match.group()
+            if char in "[(":
+                stack.append((char, number, match.start()))
+            elif char in _CLOSER and stack and stack[-1][0] == _CLOSER[char]:
+                stack.pop()
+    unmatched.extend((n, c) for _, n, c in stack)
+    by_line: dict[int, list[int]] = {}
+    for number, column in unmatched:
+        by_line.setdefault(number, []).append(column)
+    for number, columns in by_line.items():
+        line = lines[number]
+        pieces: list[str] = []
+        last = 0
+        for column in sorted(columns):
+            pieces.extend((line[last:column], "\\"))
+            last = column
+        lines[number] = "".join(pieces) + line[last:]
+    return "\n".join(lines)
 
 
 class _NoteParser:

@@ -12,6 +12,7 @@ The format, the sign convention and the options are documented in ``docs/formats
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import sys
 from collections import defaultdict
@@ -142,6 +143,7 @@ def check_amount(number: Decimal, *, what: str = "amount") -> Decimal:
     return number
 
 
+@functools.lru_cache(maxsize=1 << 16)  # amounts repeat row after row; a bad one is not kept
 def ledger_amount(text: str, *, what: str = "amount") -> Decimal:
     """A ledger cell's amount (``cells.parse_amount``) within the sane range, else ``ValueError``."""
     if len(text.strip()) > MAX_AMOUNT_CHARS:
