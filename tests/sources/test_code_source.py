@@ -812,3 +812,20 @@ def test_apps_script_dispatch_is_judged_per_branch(
     assert endpoint.authenticated is authenticated
     if evidence:
         assert endpoint.mutation_evidence and evidence in endpoint.mutation_evidence
+
+
+def test_a_concise_arrow_handler_is_an_endpoint() -> None:
+    # `exports.handler = async (event) => ({...})` returns an object: one open, read-only route
+    # (an outsider found it missing from the CTO audit)
+    from execbrief.sources.codeaudit.nodelambda import analyse_node_lambda
+
+    text = (
+        'const AWS = require("aws-sdk");\n'
+        "exports.handler = async (event) => ({\n"
+        "  statusCode: 200,\n"
+        "  body: JSON.stringify({ ok: true, id: event.pathParameters.id }),\n"
+        "});\n"
+    )
+    (route,) = analyse_node_lambda(text)
+    assert route.handler == "handler" and route.line == 2
+    assert not route.authenticated and not route.mutating and route.end_line == 5

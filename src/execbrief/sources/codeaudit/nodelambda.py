@@ -27,6 +27,8 @@ _HANDLER = re.compile(
 _HANDLER_FUNCTION = re.compile(
     r"(?:async\b\s*)?(?:function\b\s*(?:[\w$]+\s*)?)?(?:\(([^()]*)\)|([A-Za-z_$][\w$]*))\s*(?:=>\s*)?\{"
 )
+# A concise arrow body: ``async (event) => ({ ... })`` returns an object and dispatches nothing.
+_HANDLER_CONCISE = re.compile(r"(?:async\b\s*)?(?:\(([^()]*)\)|([A-Za-z_$][\w$]*))\s*=>\s*(?=\()")
 _METHOD = r"(?:event\.httpMethod|event\.requestContext\.http\.method|event\.requestContext\.httpMethod|method|httpMethod|verb)"
 _PATH = r"(?:event\.path|event\.rawPath|event\.resource|event\.requestContext\.http\.path|path|rawPath|route)"
 _KEY = r"(?:event\.routeKey|routeKey)"
@@ -192,6 +194,9 @@ def analyse_node_lambda(text: str) -> list[NodeRoute]:
     routes: list[NodeRoute] = []
     for head in _HANDLER.finditer(structure):
         match = _HANDLER_FUNCTION.match(structure, head.end())
+        concise = match is None
+        if match is None:
+            match = _HANDLER_CONCISE.match(structure, head.end())
         if match is None:
             continue
         name = head.group(1) or head.group(2) or head.group(3)
@@ -199,9 +204,15 @@ def analyse_node_lambda(text: str) -> list[NodeRoute]:
         takes_event = "event" in params or "evt" in params
         if not takes_event and name not in {"handler", "lambdaHandler", "main"}:
             continue
-        body_start = match.end() - 1
-        body_end = _body_end(structure, body_start)
-        found = _branches(text, code, structure, body_start, body_end, functions, name, routes)
+        if concise:  # ``=> ( ... )``: the body is the parenthesised expression
+            body_start = match.end()
+            body_end = _matching(structure, body_start, "(", ")")
+        else:
+            body_start = match.end() - 1
+            body_end = _body_end(structure, body_start)
+        found = not concise and _branches(
+            text, code, structure, body_start, body_end, functions, name, routes
+        )
         if not found:
             auth = _auth(code, body_start, body_end, functions)
             writes = _writes(code, body_start, body_end, functions)
