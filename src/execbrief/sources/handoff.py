@@ -489,6 +489,16 @@ _FENCE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
 _CLOSER = {"]": "[", ")": "("}
 
 
+def _front_matter_end(lines: list[str]) -> int:
+    """The index of the line after a front matter block's closing ``---``, or 0 for none."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return index + 1
+    return 0
+
+
 def bound_brackets(text: str) -> str:
     """``text`` with each ``[`` or ``(`` that no bracket closes in its paragraph escaped
     (``\\[``), line numbers kept. markdown-it looks for the end of a link label or destination
@@ -501,7 +511,10 @@ def bound_brackets(text: str) -> str:
     unmatched: list[tuple[int, int]] = []  # (line, column) of each opener never closed
     stack: list[tuple[str, int, int]] = []
     fenced = False
+    front = _front_matter_end(lines)
     for number, line in enumerate(lines):
+        if number < front:
+            continue  # YAML, read by its own loader
         if _FENCE.match(line):
             fenced = not fenced
         if fenced or not line.strip():
