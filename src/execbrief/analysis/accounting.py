@@ -567,6 +567,7 @@ def audit_categories(
     for t in rows:
         if t.account_type in books.COSTS:
             groups[t.account].append(t)
+    recurring = books.recurring_payees(rows)
     out = []
     for account, group in sorted(groups.items()):
         months: dict[str, Money] = defaultdict(lambda: Money(0, currency))
@@ -587,7 +588,10 @@ def audit_categories(
         if len(group) >= options.outlier_min_rows:
             q1, q3 = quartiles([t.amount.amount for t in group])
             fence = Money(q3 + (q3 - q1) * Decimal("1.5"), currency)
-            outliers = tuple(t for t in group if t.amount > fence)
+            # a running cost such as payroll is large by nature, not unusual
+            outliers = tuple(
+                t for t in group if t.amount > fence and books.payee(t) not in recurring
+            )
         out.append(
             CategoryAudit(
                 entity,
