@@ -56,7 +56,7 @@ def test_bank_payroll_is_neither_an_unreviewed_spend_nor_an_outlier(tmp_path: Pa
     (tmp_path / "portfolio.toml").write_text(TOML)
     cfo = _build(tmp_path, "cfo")
     assert (
-        "Tidewater Kayak Tours: 1 spend(s) over $2,500 with no revenue case: "
+        "Tidewater Kayak Tours: 1 spend over $2,500 with no revenue case: "
         "2026-11-15 Expenses:Uncategorized $3,100 (NEW TRAILER DEPOSIT)"
     ) in cfo
     accounting = _build(tmp_path, "accounting")

@@ -27,7 +27,7 @@ from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.values import Money, Percent, Period
+from execbrief.values import Money, Percent, Period, counted, with_article
 
 
 class AccountingOptions(Model):
@@ -513,7 +513,7 @@ def chart_gaps(
         if any(pattern.search(name) for name in set(typed)):
             continue
         why = {
-            "always": f"a standard account for a {info.kind} business",
+            "always": f"a standard account for {with_article(info.kind)} business",
             "ota": f"bookings come through commission channels ({', '.join(ota)})",
             "processor": f"income is paid through {', '.join(processors)}, who keep a fee",
             "deposits": f"{len(deposits)} bookings took deposits"
@@ -873,7 +873,9 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
             unchecked.append(f"{info.name}: the ledger {error.provenance.cite()} could not be read")
         stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
         if stated:
-            checked.append(f"{info.name}: {len(stated)} balance assertion(s) against the ledger")
+            checked.append(
+                f"{info.name}: {counted(len(stated), 'balance assertion')} against the ledger"
+            )
         elif snapshot.records(Transaction, info.id):
             unchecked.append(
                 f"{info.name}: no balance assertion (a statement balance) to check the ledger against"

@@ -124,6 +124,8 @@ def _change(old: MetricValue, new: MetricValue, unit: str | None) -> str:
         return f"{direction} {difference.normalize():f} points"
     if before and not unit:
         return f"{direction} {_percent(before, after)}"
+    if unit and abs(difference) == 1 and unit.endswith("s"):
+        unit = unit[:-1]  # "up 1 month", not "up 1 months"
     return f"{direction} {difference.normalize():f}" + (f" {unit}" if unit else "")
 
 

@@ -167,11 +167,22 @@ def _reconciliation(acc: AccountingResult) -> Section:
                 "Does not reconcile",
             )
         )
+    elif not acc.checked and not acc.unchecked:
+        blocks.append(
+            Paragraph(
+                "Nothing could be checked: no ledger holds a balance assertion (a statement "
+                "balance) and no deposits were found to compare."
+            )
+        )
     elif not acc.unchecked:
+        asserted = any("balance assertion" in line for line in acc.checked)
         blocks.append(
             Paragraph(
                 "Everything checked reconciles: every balance assertion matches the ledger, each "
                 "ledger's own cash agrees with the finance cash, and deposits agree."
+                if asserted
+                else "Everything checked reconciles (below); no balance assertion (a statement "
+                "balance) could be checked."
             )
         )
     else:

@@ -17,7 +17,7 @@ from execbrief.analysis.finance.wording import fmt_months, money_text
 from execbrief.records.handoff import Fact
 from execbrief.records.ledger import AccountType, Transaction
 from execbrief.snapshot import Provenance, Snapshot
-from execbrief.values import Money
+from execbrief.values import Money, counted
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
                 for t in bad[:5]
             )
             more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-            evidence = f"{info.name}: {len(bad)} spend(s) over {limit} with no revenue case: {listed}{more}"
+            evidence = f"{info.name}: {counted(len(bad), 'spend')} over {limit} with no revenue case: {listed}{more}"
             out.append(
                 RuleCheck(
                     rule.id,
@@ -144,7 +144,9 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
                 )
             )
         else:
-            evidence = f"{info.name}: {len(rows)} spend(s) over {limit}, each with a revenue case"
+            evidence = (
+                f"{info.name}: {counted(len(rows), 'spend')} over {limit}, each with a revenue case"
+            )
             out.append(
                 RuleCheck(
                     rule.id,
