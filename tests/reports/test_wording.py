@@ -111,3 +111,17 @@ def test_accounting_without_any_ledger_says_nothing_could_be_checked(tmp_path: P
         "and no deposits were found to compare."
     ) in accounting
     assert "a standard account for a other business" not in accounting
+
+
+def test_a_negative_burn_is_worded_as_cash_growing() -> None:
+    from decimal import Decimal
+
+    from execbrief.analysis.finance.wording import burn_text
+    from execbrief.values import Money, MoneyRange
+
+    def usd(amount: str) -> Money:
+        return Money(Decimal(amount), "USD")
+
+    assert burn_text(MoneyRange(usd("-2536.63"), usd("-113.98"))) == "cash grew $113.98–2,536.63/mo"
+    assert burn_text(MoneyRange(usd("-1325.31"), usd("-1325.31"))) == "cash grew $1,325.31/mo"
+    assert burn_text(MoneyRange(usd("1200"), usd("1500"))) == "net burn $1,200–1,500"

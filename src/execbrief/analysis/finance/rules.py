@@ -13,7 +13,7 @@ from decimal import Decimal
 from execbrief.analysis import books
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
 from execbrief.analysis.finance.options import FinanceOptions, RuleKind, RuleSpec
-from execbrief.analysis.finance.wording import fmt_months, money_text
+from execbrief.analysis.finance.wording import burn_text, fmt_months, money_text
 from execbrief.records.handoff import Fact
 from execbrief.records.ledger import AccountType, Transaction
 from execbrief.snapshot import Provenance, Snapshot
@@ -82,7 +82,7 @@ def _rule_cash(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
         if run.status == "not burning":
             status, evidence = (
                 "pass",
-                f"{fin.name}: not burning (net burn {run.burn}); cash {money_text(run.cash)}",
+                f"{fin.name}: not burning ({burn_text(run.burn)}); cash {money_text(run.cash)}",
             )
         elif run.status in ("no cash", "no data"):
             status, evidence = "unknown", f"{fin.name}: {run.text}"
