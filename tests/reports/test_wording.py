@@ -125,3 +125,16 @@ def test_a_negative_burn_is_worded_as_cash_growing() -> None:
     assert burn_text(MoneyRange(usd("-2536.63"), usd("-113.98"))) == "cash grew $113.98–2,536.63/mo"
     assert burn_text(MoneyRange(usd("-1325.31"), usd("-1325.31"))) == "cash grew $1,325.31/mo"
     assert burn_text(MoneyRange(usd("1200"), usd("1500"))) == "net burn $1,200–1,500"
+
+
+def test_the_full_report_keeps_every_digit_of_a_range_and_the_brief_rounds_it() -> None:
+    from decimal import Decimal
+
+    from execbrief.renderers.formatting import format_brief_value, format_value
+    from execbrief.values import Cadence, Money, MoneyRange
+
+    monthly = MoneyRange(
+        Money(Decimal(170), "USD"), Money(Decimal(1750), "USD"), cadence=Cadence.MONTH
+    )
+    assert format_value(monthly) == "$170–1,750/mo"
+    assert format_brief_value(monthly) == "$170–1.8K/mo"
