@@ -138,3 +138,24 @@ def test_the_full_report_keeps_every_digit_of_a_range_and_the_brief_rounds_it() 
     )
     assert format_value(monthly) == "$170–1,750/mo"
     assert format_brief_value(monthly) == "$170–1.8K/mo"
+
+
+def test_since_last_report_full_digits_and_a_percent_that_would_cross_the_threshold() -> None:
+    from decimal import Decimal
+
+    from execbrief.document import KeyFigure
+    from execbrief.findings import Metric
+    from execbrief.history.deltas import figure_change, moved
+    from execbrief.values import Money
+
+    def cash(amount: str) -> Metric:
+        return Metric("finance.cash", "Cash", Money(Decimal(amount), "USD"))
+
+    assert moved(cash("38000"), cash("45123.45"), Decimal(10)) == (
+        "Cash: up $7,123.45 (19%) ($38,000 → $45,123.45)"
+    )
+    # a key figure's change is shown whatever its size: 9.76% under a 10% threshold reads
+    # "9.8%", since "10%" would say it crossed
+    old, new = cash("100"), cash("109.76")
+    assert figure_change(old, KeyFigure(new), Decimal(10)) == "up $10 (9.8%)"
+    assert figure_change(old, KeyFigure(new), Decimal(5)) == "up $10 (10%)"
