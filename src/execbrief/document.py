@@ -7,13 +7,13 @@ text renderer can number the source notes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from execbrief.findings import Action, Finding, Metric, MetricValue
 from execbrief.precision import brief_text
+from execbrief.sentences import first_sentence
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
 from execbrief.snapshot import Provenance
 from execbrief.values import Period
@@ -355,8 +355,6 @@ def _merged(group: list[Action]) -> Action:
     )
 
 
-#: The first sentence of a text: up to a full stop followed by a space (or the end).
-_FIRST_SENTENCE = re.compile(r"^(.*?[.!?])(?:\s|$)", re.DOTALL)
 #: How many sources an action cites in the brief (the full report cites them all).
 BRIEF_ACTION_SOURCES = 3
 
@@ -364,8 +362,7 @@ BRIEF_ACTION_SOURCES = 3
 def _in_brief(action: Action) -> Action:
     """An action as the brief shows it: the first sentence of its rationale (the fix), and its
     first few sources; the full report keeps the whole rationale and every source."""
-    match = _FIRST_SENTENCE.match(action.rationale.strip())
-    rationale = match.group(1) if match else action.rationale
+    rationale = first_sentence(action.rationale) or action.rationale
     return replace(
         action,
         title=brief_text(action.title),

@@ -1235,3 +1235,17 @@ def parse_percent_range(text: str) -> tuple[Percent, Percent]:
     raise PercentParseError(
         f"expected a percentage such as '36%' or a range such as '0.2{_EN_DASH}0.5%', got {text!r}"
     )
+
+
+def counted(count: int | Decimal, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: "1 endpoint", "2 endpoints", "1 month",
+    "0 spends"; ``plural`` for an irregular noun ("1 entry", plural="entries")."""
+    many = plural or (
+        noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    )
+    return f"{count} {noun if count == 1 else many}"
+
+
+def with_article(phrase: str) -> str:
+    """``phrase`` with "a" or "an" before it by its first sound: "an other", "a consultancy"."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"

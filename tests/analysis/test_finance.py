@@ -244,7 +244,7 @@ def test_rules_pass_and_fail_with_evidence(result: FinanceResult) -> None:
     spend = checks[("spend-needs-revenue-case", "haul")]
     # two truck leases of $1,000 > $900 without a revenue case; the trailer has one
     assert spend.status == "fail"
-    assert "2 spend(s)" in spend.evidence and "Trailer" not in spend.evidence
+    assert "2 spends over" in spend.evidence and "Trailer" not in spend.evidence
     assert [p.line for p in spend.provenance] == [3, 5]
     assert checks[("equity-needs-agreement", "haul")].status == "fail"
     assert checks[("equity-needs-agreement", "idle")].status == "pass"
@@ -397,7 +397,9 @@ def test_recurring_payments_are_not_one_off_spends() -> None:
     res = analyze(snapshot(ents, recs), config(ents))
     check = next(c for c in res.rules if c.rule == "spend-needs-revenue-case")
     assert (
-        check.status == "fail" and "1 spend(s)" in check.evidence and "Apple" not in check.evidence
+        check.status == "fail"
+        and "1 spend over" in check.evidence
+        and "Apple" not in check.evidence
     )
     assert "New laptops" in check.evidence and "Payroll" not in check.evidence
 

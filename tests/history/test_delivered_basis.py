@@ -35,7 +35,7 @@ def test_history_period_shows_the_delivering_run_and_names_later_ones(tmp_path: 
     assert "What run 1 read for 2026-09 (as of 2026-10-20), the delivered run" in text
     assert "Later runs for 2026-09 sent nothing new: run 2 (as of 2026-10-21)." in text
     assert "Figures in the reports of run 1" in text
-    assert "$20K" in text and "$35K" not in text  # the figure the reader got
+    assert "$20,000" in text and "$35,000" not in text  # the figure the reader got
 
     shown = runner.invoke(cli, ["history", "-c", str(config), "--period", "2026-09", "--json"])
     data = json.loads(shown.output)

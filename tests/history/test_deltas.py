@@ -178,7 +178,7 @@ def test_the_brief_is_told_what_changed(tmp_path: Path) -> None:
         assert changes["Unbilled work"] == "unchanged"
         assert [b.text for b in second.brief.changes] == [
             "Compared with the CFO report for September 2026, as of 2026-09-20, sent 2026-11-20.",
-            "Net burn (harbor): up $1,260 (18%) ($7,000 → $8,260)",
+            "Net burn (harbor): up $1.3K (18%) ($7K → $8.3K)",  # the brief rounds
             "Runway (harbor): down 2 months (8 months → 6 months)",
             "Resolved: [HIGH] No WAF on CloudFront (harbor)",
         ]

@@ -12,7 +12,7 @@ report" line of every mail worked out by hand beforehand (the arithmetic is in t
   does not become the basis of October's comparison;
 - 2026-10: the books do not reconcile, so the CFO report is held back by the gate; the CEO report
   goes and compares with the September mail (cash 12,000, not the re-run's 13,000), and a figure
-  disappears ("$50K → not stated");
+  disappears ("$50,000 → not stated");
 - 2026-11: the books are fixed; the CFO report compares with September, the last CFO report its
   reader received, not the October one the gate held back.
 
@@ -241,7 +241,7 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     # Net burn by month (cash out − in): Jun 300, Jul −300, Aug −200, Sep 1,100 + 1,000 − 1,500
     # = 600. August's window Jun..Aug, September's Jul..Sep.
     assert cfo["Figures that moved"] == [
-        "Cash: up $1,400 (13%) ($10.6K → $12K)",  # 10,600 → 12,000: +13.2%
+        "Cash: up $1,400 (13%) ($10,600 → $12,000)",  # 10,600 → 12,000: +13.2%
         # (−300 − 200 + 600) ÷ 3 = 33.33, was (300 − 300 − 200) ÷ 3 = −66.67
         "Net burn, 3-month average: up $100 (150%) (-$66.67/mo → $33.33/mo)",
         "Runway at the average burn: changed from not burning to 360 months",  # 12,000 ÷ 33.33
@@ -265,7 +265,7 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     assert ceo["Figures that moved"] == [
         "Equity promised (Osprey Charters): not stated → 5%",  # a value from nothing
         "Pipeline (Tern Consulting): up 3 leads (0 leads → 3 leads)",
-        "Cash: up $1,400 (13%) ($10.6K → $12K)",
+        "Cash: up $1,400 (13%) ($10,600 → $12,000)",
         "Net burn, 3-month average: up $100 (150%) (-$66.67/mo → $33.33/mo)",
         "Runway at the average burn: changed from not burning to 360 months",
     ]
@@ -303,7 +303,7 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
         "CFO report", "Q2 2026, as of 2026-07-15", sent[("cfo", "2026-Q2", CFO)]
     )
     assert q3_cfo["Figures that moved"] == [
-        "Cash: up $1,800 (16%) ($11.2K → $13K)",
+        "Cash: up $1,800 (16%) ($11,200 → $13,000)",
         # Apr..Jun averaged (0 + 0 + 300) ÷ 3 = 100; Jul..Sep 33.33
         "Net burn, 3-month average: down $66.67 (67%) ($100/mo → $33.33/mo)",
         "Runway at the average burn: up 278 months (112 months → 390 months)",
@@ -334,8 +334,8 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     # compared with the mailed 12,000, not the re-run's 13,000; the statement anchors cash at
     # 11,000 on 10-31, + 3,000 − 500 in November = 13,500
     assert ceo["Figures that moved"] == [
-        "Cash (Tern Consulting): $50K → not stated",  # a value gone
-        "Cash: up $1,500 (13%) ($12K → $13.5K)",
+        "Cash (Tern Consulting): $50,000 → not stated",  # a value gone
+        "Cash: up $1,500 (13%) ($12,000 → $13,500)",
         # Aug −200, Sep 600, Oct 1,500 − 3,400 = −1,900: average −500
         "Net burn, 3-month average: down $533.33 (1600%) ($33.33/mo → -$500/mo)",
         "Runway at the average burn: changed from 360 months to not burning",
@@ -366,7 +366,7 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
     )
     # Sep 600, Oct −1,900, Nov 500 − 3,000 = −2,500; cash 11,500 + 2,500 + 1,500 = 15,500
     assert cfo["Figures that moved"] == [
-        "Cash: up $3,500 (29%) ($12K → $15.5K)",
+        "Cash: up $3,500 (29%) ($12,000 → $15,500)",
         "Net burn, 3-month average: down $1,300 (3900%) ($33.33/mo → -$1,266.67/mo)",
         "Runway at the average burn: changed from 360 months to not burning",
         # midpoints 150 → −950
@@ -389,7 +389,7 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
         since_last_report(november[("ceo", BOARD)]),
     )
     assert ceo["Figures that moved"] == board["Figures that moved"]
-    assert ceo["Figures that moved"][0] == "Cash: up $2,000 (15%) ($13.5K → $15.5K)"
+    assert ceo["Figures that moved"][0] == "Cash: up $2,000 (15%) ($13,500 → $15,500)"
     # (the missing-KPI findings, carried since August, are left out here)
     assert [line for line in ceo["Still open"] if " does not track " not in line] == [
         "[HIGH] Osprey Charters: an equity promise (5%) has no agreement the note mentions"

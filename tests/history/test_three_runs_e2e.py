@@ -89,7 +89,7 @@ def test_three_runs_with_known_changes(tmp_path: Path) -> None:
     write(tmp_path, cash="$15,000", ota="2", pipeline="3 leads")
     october = since_last(runner, config, "2026-10-20")
     assert october["Figures that moved"] == [
-        "Cash (Osprey Charters): down $5,000 (25%) ($20K → $15K)",
+        "Cash (Osprey Charters): down $5,000 (25%) ($20,000 → $15,000)",
         "Pipeline (Tern Consulting): up 3 leads (0 leads → 3 leads)",
     ]
     assert october["New findings"] == ["No new findings."]

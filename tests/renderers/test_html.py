@@ -75,7 +75,11 @@ def test_page_is_valid_and_self_contained(document: Document) -> None:
     for href in checker.hrefs:  # every link is an in-page anchor that exists
         assert href.startswith("#") and href[1:] in checker.ids, href
     text = " ".join(checker.text)
-    assert "Pipeline is empty" in text and "~$7–9K/mo" in text and "handoffs/harbor.md:12" in text
+    assert (
+        "Pipeline is empty" in text
+        and "~$7,000–9,000/mo" in text
+        and "handoffs/harbor.md:12" in text
+    )
     assert checker.svgs == 1
 
 

@@ -36,7 +36,7 @@ def test_text_wraps_cites_and_lists_sources(document: Document) -> None:
 
 def test_text_formats_values(document: Document) -> None:
     text = TextRenderer().render(document)
-    assert "~$7–9K/mo" in text
+    assert "~$7,000–9,000/mo" in text
     assert "$12,400.50" in text
     assert "36%" in text
     assert "6 charters/month" in text

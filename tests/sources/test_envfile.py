@@ -284,3 +284,15 @@ def test_a_file_of_many_bad_lines_is_read_in_bounded_memory(tmp_path: Path) -> N
         "100000 line(s) are not KEY=value assignments (lines 2, 3, 4, 5, 6 and 99995 more)"
     )
     assert peak < 1_500_000  # the 100,000 numbers alone took about 3.5 MB
+
+
+def test_a_live_stripe_prefix_is_live_even_when_the_rest_is_too_regular_for_the_rule(
+    tmp_path: Path,
+) -> None:
+    # an outside tester's .env: a real sk_live_ key whose body the entropy test passed over
+    regular = "sk_" + "live_" + "abab12ab12cdcd12ab34cdab12cd34"
+    (tmp_path / "app.env").write_text(f"STRIPE_SECRET_KEY={regular}\n")
+    result = collect(tmp_path, ["app.env"])
+    assert keys(result)["STRIPE_SECRET_KEY"] == (1, "stripe", "secret", True)
+    findings = [r for r in result.records if isinstance(r, SecretFinding)]
+    assert [(f.line, f.live, f.detector) for f in findings if f.line == 1] == [(1, True, "env-key")]

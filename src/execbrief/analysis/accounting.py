@@ -27,7 +27,7 @@ from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.values import Money, Percent, Period
+from execbrief.values import Money, Percent, Period, counted, with_article
 
 
 class AccountingOptions(Model):
@@ -515,7 +515,7 @@ def chart_gaps(
         if any(pattern.search(name) for name in set(typed)):
             continue
         why = {
-            "always": f"a standard account for a {info.kind} business",
+            "always": f"a standard account for {with_article(info.kind)} business",
             "ota": f"bookings come through commission channels ({', '.join(ota)})",
             "processor": f"income is paid through {', '.join(processors)}, who keep a fee",
             "deposits": f"{len(deposits)} bookings took deposits"
@@ -569,6 +569,7 @@ def audit_categories(
     for t in rows:
         if t.account_type in books.COSTS:
             groups[t.account].append(t)
+    recurring = books.recurring_payees(rows)
     out = []
     for account, group in sorted(groups.items()):
         months: dict[str, Money] = defaultdict(lambda: Money(0, currency))
@@ -589,7 +590,10 @@ def audit_categories(
         if len(group) >= options.outlier_min_rows:
             q1, q3 = quartiles([t.amount.amount for t in group])
             fence = Money(q3 + (q3 - q1) * Decimal("1.5"), currency)
-            outliers = tuple(t for t in group if t.amount > fence)
+            # a running cost such as payroll is large by nature, not unusual
+            outliers = tuple(
+                t for t in group if t.amount > fence and books.payee(t) not in recurring
+            )
         out.append(
             CategoryAudit(
                 entity,
@@ -885,7 +889,9 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
             )
         stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
         if stated:
-            checked.append(f"{info.name}: {len(stated)} balance assertion(s) against the ledger")
+            checked.append(
+                f"{info.name}: {counted(len(stated), 'balance assertion')} against the ledger"
+            )
         elif snapshot.records(Transaction, info.id):
             unchecked.append(
                 f"{info.name}: no balance assertion (a statement balance) to check the ledger against"

@@ -158,14 +158,24 @@ def payee(tx: Transaction) -> str:
     return " ".join(re.sub(r"[0-9#/.,:-]+", " ", tx.memo.lower()).split())
 
 
+#: A payee, memo or account that names payroll: a running cost however few months the books hold
+#: ("GUSTO PAYROLL 112826 PPD", "ADP WAGE PAY", "Expenses:Payroll").
+PAYROLL = re.compile(
+    r"\b(?:payroll|salar(?:y|ies)|wages?|gusto|paychex|adp|rippling|deel)\b", re.IGNORECASE
+)
+
+
 def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
-    """Payees paid (on cost or asset accounts) in at least ``months`` distinct months: running costs
-    such as payroll, rent or premiums rather than one-off spending."""
+    """Payees paid (on cost or asset accounts) in at least ``months`` distinct months, and every
+    payroll payee: running costs such as payroll, rent or premiums rather than one-off spending."""
     seen: dict[str, set[Period]] = defaultdict(set)
+    payroll: set[str] = set()
     for tx in rows:
         if tx.account_type in (*COSTS, AccountType.ASSET) and payee(tx):
             seen[payee(tx)].add(month_of(tx.date))
-    return {name for name, found in seen.items() if len(found) >= months}
+            if PAYROLL.search(f"{payee(tx)} {tx.memo} {tx.account}"):
+                payroll.add(payee(tx))
+    return payroll | {name for name, found in seen.items() if len(found) >= months}
 
 
 #: The last snapshot ``single_currency`` filtered and its answer: finance, accounting and

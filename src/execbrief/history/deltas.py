@@ -25,7 +25,7 @@ from execbrief.document import (
     brief_of,
 )
 from execbrief.findings import Finding, Metric, MetricValue, metric_number
-from execbrief.precision import brief_money
+from execbrief.precision import brief_money, brief_text
 from execbrief.values import Money, MoneyRange, Percent, format_money
 
 SECTION_ID = SINCE_LAST_REPORT
@@ -97,8 +97,7 @@ def describe(value: MetricValue, unit: str | None = None) -> str:
     if value is None:
         return NOT_STATED
     if isinstance(value, Money | MoneyRange):
-        number = metric_number(value) or Decimal(0)
-        return format_money(value, compact=abs(number) >= 10_000)
+        return format_money(value)  # the full report keeps every digit; the brief rounds
     if isinstance(value, Percent):
         return str(value)
     if isinstance(value, bool):
@@ -107,28 +106,35 @@ def describe(value: MetricValue, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def _change(old: MetricValue, new: MetricValue, unit: str | None) -> str:
+def _change(
+    old: MetricValue, new: MetricValue, unit: str | None, threshold: Decimal | None = None
+) -> str:
     before, after = metric_number(old), metric_number(new)
     assert before is not None and after is not None
     direction = "up" if after > before else "down"
     difference = abs(after - before)
     if isinstance(new, Money | MoneyRange):
         currency = new.currency if isinstance(new, Money) else new.low.currency
-        amount = format_money(
-            Money(difference.quantize(Decimal("0.01")), currency), compact=difference >= 10_000
-        )
+        amount = format_money(Money(difference.quantize(Decimal("0.01")), currency))
         if before:
-            return f"{direction} {amount} ({_percent(before, after)})"
+            return f"{direction} {amount} ({_percent(before, after, threshold)})"
         return f"{direction} {amount}"
     if isinstance(new, Percent):
         return f"{direction} {difference.normalize():f} points"
     if before and not unit:
-        return f"{direction} {_percent(before, after)}"
+        return f"{direction} {_percent(before, after, threshold)}"
+    if unit and abs(difference) == 1 and unit.endswith("s"):
+        unit = unit[:-1]  # "up 1 month", not "up 1 months"
     return f"{direction} {difference.normalize():f}" + (f" {unit}" if unit else "")
 
 
-def _percent(before: Decimal, after: Decimal) -> str:
-    share = (abs(after - before) / abs(before) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+def _percent(before: Decimal, after: Decimal, threshold: Decimal | None = None) -> str:
+    """The change as a whole percent, or to one decimal when rounding would carry it across
+    ``threshold`` (9.76% under a 10% threshold reads "9.8%", not "10%")."""
+    exact = abs(after - before) / abs(before) * 100
+    share = exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if threshold is not None and (share >= threshold) != (exact >= threshold):
+        share = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{share}%"
 
 
@@ -165,7 +171,7 @@ def moved(
         return None
     if before != 0 and abs(after - before) / abs(before) * 100 < threshold_percent:
         return None
-    return f"{label}: {_change(old_value, new_value, shown.unit)} ({describe(old_value, old_unit)} → {describe(new_value, shown.unit)})"
+    return f"{label}: {_change(old_value, new_value, shown.unit, threshold_percent)} ({describe(old_value, old_unit)} → {describe(new_value, shown.unit)})"
 
 
 def figure_moves(
@@ -301,14 +307,19 @@ def with_deltas(
     brief = brief_of(document)
     before = comparable_metrics(prior.document) if prior is not None else {}
     figures = tuple(
-        replace(figure, change=figure_change(before.get(comparison_key(figure.metric)), figure))
+        replace(
+            figure,
+            change=figure_change(
+                before.get(comparison_key(figure.metric)), figure, threshold_percent
+            ),
+        )
         for figure in brief.figures
     )
     changes = brief_changes(section, prior, newcomer)
     return replace(document, brief=replace(brief, figures=figures, changes=changes))
 
 
-def figure_change(old: Metric | None, figure: KeyFigure) -> str:
+def figure_change(old: Metric | None, figure: KeyFigure, threshold: Decimal | None = None) -> str:
     """A key figure's change since the previous report: "up $1.3K (18%)", "unchanged", or ""
     when the previous report did not have it (or it is not a number)."""
     new = figure.metric
@@ -324,9 +335,9 @@ def figure_change(old: Metric | None, figure: KeyFigure) -> str:
     if isinstance(new.value, Money | MoneyRange):  # at the brief's precision
         currency = new.value.currency if isinstance(new.value, Money) else new.value.low.currency
         amount = brief_money(Money(abs(after - before), currency))
-        share = f" ({_percent(before, after)})" if before else ""
+        share = f" ({_percent(before, after, threshold)})" if before else ""
         return f"{'up' if after > before else 'down'} {amount}{share}"
-    return _change(old.value, new.value, new.unit)
+    return _change(old.value, new.value, new.unit, threshold)
 
 
 #: The brief's change lines: which lists of the section, and how each line is introduced.
@@ -347,7 +358,8 @@ def brief_changes(
         block = lists.get(title)
         if block is None or block.items == (Bullet(EMPTY_LINES[title]),):
             continue
-        out.extend(replace(item, text=lead + item.text) for item in block.items)
+        # the section's lines keep every digit; the brief says them at its precision
+        out.extend(replace(item, text=brief_text(lead + item.text)) for item in block.items)
     if not out:
         out.append(Bullet("Nothing moved beyond the threshold; no finding is new or resolved."))
     basis = (Bullet(brief_basis(prior)),) if prior is not None else ()

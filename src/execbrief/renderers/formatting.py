@@ -17,15 +17,13 @@ EMPTY = "—"
 
 
 def format_value(value: MetricValue) -> str:
-    """A value as a reader sees it: ``$7,500``, ``~$7–9K/mo``, ``36%``, ``2026-11-20``, ``yes``."""
+    """A value as the full report writes it: ``$7,500``, ``~$7,000–9,000/mo``, ``36%``, ``2026-11-20``, ``yes``."""
     if value is None:
         return EMPTY
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Money):
+    if isinstance(value, Money | MoneyRange):  # the full report keeps every digit
         return format_money(value)
-    if isinstance(value, MoneyRange):
-        return format_money(value, compact=True)
     if isinstance(value, Percent):
         return str(value)
     if isinstance(value, Decimal):

@@ -7,7 +7,6 @@ markers ``[n]`` after every cited line and the numbered source notes at the end.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Callable
 from typing import ClassVar
@@ -37,6 +36,7 @@ from execbrief.renderers.formatting import (
     same_fix_groups,
     sparkline,
 )
+from execbrief.sentences import sentence_spans
 
 WIDTH = 78
 MAX_LINE = 998
@@ -271,7 +271,8 @@ def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
     return out
 
 
-SENTENCE = re.compile(r"[^.!?]{40,}?[.!?](?=\s|$)")
+#: A sentence this long or longer is said once per body.
+SAID_ONCE_LENGTH = 40
 
 
 class Said:
@@ -282,19 +283,17 @@ class Said:
 
     def new(self, text: str) -> str:
         """``text`` without the sentences already said (and noted as said); "as above" when
-        nothing new is left."""
+        nothing new is left. Sentences end where execbrief.sentences says, so a file name or a
+        decimal never cuts one."""
         kept: list[str] = []
-        position = 0
-        for match in SENTENCE.finditer(text):
-            sentence = " ".join(match.group(0).split())
-            kept.append(text[position : match.start()])
-            if sentence in self.sentences:
-                kept.append("")
-            else:
+        for start, end, ended in sentence_spans(text):
+            piece = text[start:end]
+            sentence = " ".join(piece.split())
+            if ended and len(sentence) >= SAID_ONCE_LENGTH:
+                if sentence in self.sentences:
+                    continue
                 self.sentences.add(sentence)
-                kept.append(match.group(0))
-            position = match.end()
-        kept.append(text[position:])
+            kept.append(piece)
         result = " ".join("".join(kept).split())
         if result == " ".join(text.split()):
             return text

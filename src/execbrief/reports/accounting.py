@@ -169,6 +169,13 @@ def _reconciliation(acc: AccountingResult) -> Section:
                 "Does not reconcile",
             )
         )
+    elif not acc.checked and not acc.unchecked:
+        blocks.append(
+            Paragraph(
+                "Nothing could be checked: no ledger holds a balance assertion (a statement "
+                "balance) and no deposits were found to compare."
+            )
+        )
     elif not acc.unchecked:
         blocks.append(Paragraph("Everything checked (below) reconciles."))
     else:

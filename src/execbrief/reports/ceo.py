@@ -34,6 +34,7 @@ from execbrief.findings import Action, Finding, Metric, Severity, rank_findings
 from execbrief.hookspecs import hookimpl
 from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.reports.ceo_finance import extend_ceo
+from execbrief.sentences import first_sentence
 from execbrief.snapshot import Provenance
 
 #: Days until an action is due, by the severity of the finding behind it (all within 30 days).
@@ -354,7 +355,7 @@ def _plan(shortfalls: list[Finding], names: dict[str, str], size: int) -> tuple[
     rank of its worst shortfall, naming every place it covers."""
     groups: dict[str, list[Finding]] = {}
     for finding in shortfalls:
-        groups.setdefault(_first_sentence(finding.recommendation), []).append(finding)
+        groups.setdefault(first_sentence(finding.recommendation), []).append(finding)
     return tuple(_action(fix, group, names) for fix, group in list(groups.items())[:size])
 
 
@@ -373,11 +374,6 @@ def _action(fix: str, group: list[Finding], names: dict[str, str]) -> Action:
         monthly_effect=first.monthly_effect if len(group) == 1 else None,
         provenance=tuple(dict.fromkeys(p for f in group for p in f.provenance)),
     )
-
-
-def _first_sentence(text: str) -> str:
-    head, dot, _rest = text.partition(". ")
-    return head + ("." if dot else "")
 
 
 @hookimpl

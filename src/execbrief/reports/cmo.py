@@ -24,6 +24,7 @@ from execbrief.analysis.marketing import (
 from execbrief.analysis.marketing import (
     NAME as MARKETING,
 )
+from execbrief.analysis.marketing.channels import EMAIL
 from execbrief.config import Model
 from execbrief.document import (
     ActionPlan,
@@ -186,6 +187,17 @@ def _funnel(result: MarketingResult, names: dict[str, str]) -> tuple[Block, ...]
 
 def _email(result: MarketingResult, names: dict[str, str]) -> tuple[Block, ...]:
     if not result.email:
+        listed = [c for c in result.matrix if c.channel == EMAIL and c.listed]
+        if listed:
+            # the list exists (the channel table says so) but no blast can be priced
+            places = ", ".join(dict.fromkeys(names.get(c.entity, c.entity) for c in listed))
+            return (
+                Paragraph(
+                    f"{places}: an email list is known, but no booking value (no bookings with an "
+                    "amount, no average booking value in the notes or the config) to model a "
+                    "blast's revenue."
+                ),
+            )
         return (Paragraph("No email list found (no subscriber export or list size in the notes)."),)
     blocks: list[Block] = []
     for case in result.email:

@@ -40,7 +40,7 @@ from execbrief.precision import brief_money
 from execbrief.records.code import Endpoint
 from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.secrets.scanner import KIND_LABELS
-from execbrief.values import Money, MoneyRange
+from execbrief.values import Money, MoneyRange, counted
 
 SECURITY = "security"
 UX = "ux"
@@ -429,7 +429,7 @@ def _endpoints(security: SecurityResult, names: dict[str, str]) -> tuple[Table |
     open_count = sum(1 for e in security.endpoints if not e.authenticated)
     return (
         Paragraph(
-            f"{len(security.endpoints)} endpoints found; {open_count} check no caller. "
+            f"{counted(len(security.endpoints), 'endpoint')} found; {open_count} check no caller. "
             "Unauthenticated routes that change state come first.",
             tuple(dict.fromkeys(e.provenance for e in ordered if not e.authenticated)),
         ),
@@ -557,7 +557,8 @@ def _stacks(security: SecurityResult, names: dict[str, str], options: CtoOptions
                 rows.append(Row((kind, item, ""), (prov,)))
         blocks: list[Paragraph | Table | BulletList] = [
             Paragraph(
-                f"{audit.files} files and {audit.lines} lines read; {audit.endpoints} endpoints, "
+                f"{counted(audit.files, 'file')} and {counted(audit.lines, 'line')} read; "
+                f"{counted(audit.endpoints, 'endpoint')}, "
                 f"{audit.open_endpoints} without a caller check."
                 + (
                     " Skipped: "

@@ -352,6 +352,16 @@ def _candidates(lower: bytes) -> Iterator[int]:
 _STRIPE = re.compile(
     r"(?<![A-Za-z0-9_])((sk|rk|pk)_(live|test)_([0-9A-Za-z]{16,247}))(?![0-9A-Za-z])"
 )
+
+
+def key_mode(value: str) -> bool | None:
+    """True for a value with a live key's prefix (``sk_live_``, ``rk_live_``, ``pk_live_``), False
+    for a test-mode one (``sk_test_``, ...), None for any other: the prefix alone says the mode,
+    even when the rest is too regular for the Stripe rule to call it a key."""
+    match = re.match(r"\s*[\"']?(?:sk|rk|pk)_(live|test)_", value)
+    return None if match is None else match.group(1) == "live"
+
+
 _AWS_ID = re.compile(r"(?<![A-Za-z0-9])((AKIA|ASIA)([0-9A-Z]{16}))(?![A-Za-z0-9])")
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 _GOOGLE = re.compile(r"(?<![A-Za-z0-9_\-])(AIza([0-9A-Za-z_\-]{35}))(?![A-Za-z0-9_\-])")

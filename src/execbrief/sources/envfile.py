@@ -23,7 +23,7 @@ from pathlib import Path
 
 from execbrief.hookspecs import hookimpl
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secrets.scanner import Scanner, is_placeholder, secret_key_category
+from execbrief.secrets.scanner import Scanner, is_placeholder, key_mode, secret_key_category
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Location, ReadError, expand, finish, iter_lines, provenance
@@ -356,11 +356,19 @@ def _judge(
         value_kind = "placeholder"
     elif category is not None and not value.replace(".", "").isdigit():
         value_kind = "secret"
+        live = key_mode(value)
         fingerprint = scanner.fingerprint(value)
         if limits.take_secret():
             records.append(
                 _env_secret(
-                    request, at, loc.display, number, category, len(value), fingerprint, scanner
+                    request,
+                    at,
+                    loc.display,
+                    number,
+                    category,
+                    (len(value), live),
+                    fingerprint,
+                    scanner,
                 )
             )
     else:
@@ -448,17 +456,18 @@ def _env_secret(
     display: str,
     line: int,
     category: str,
-    length: int,
+    length_and_live: tuple[int, bool | None],
     fingerprint: str,
     scanner: Scanner,
 ) -> Record:
+    length, live = length_and_live
     return SecretFinding(
         entity=request.entity.id,
         provenance=at,
         kind=category,
         file=display,
         line=line,
-        live=None,
+        live=live,
         length=length,
         prefix_class=None,
         fingerprint=fingerprint,

@@ -13,11 +13,11 @@ from decimal import Decimal
 from execbrief.analysis import books
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
 from execbrief.analysis.finance.options import FinanceOptions, RuleKind, RuleSpec
-from execbrief.analysis.finance.wording import fmt_months, money_text
+from execbrief.analysis.finance.wording import burn_text, fmt_months, money_text
 from execbrief.records.handoff import Fact
 from execbrief.records.ledger import AccountType, Transaction
 from execbrief.snapshot import Provenance, Snapshot
-from execbrief.values import Money
+from execbrief.values import Money, counted
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _rule_cash(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
         if run.status == "not burning":
             status, evidence = (
                 "pass",
-                f"{fin.name}: not burning (net burn {run.burn}); cash {money_text(run.cash)}",
+                f"{fin.name}: not burning ({burn_text(run.burn)}); cash {money_text(run.cash)}",
             )
         elif run.status in ("no cash", "no data"):
             status, evidence = "unknown", f"{fin.name}: {run.text}"
@@ -134,7 +134,7 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
                 for t in bad[:5]
             )
             more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-            evidence = f"{info.name}: {len(bad)} spend(s) over {limit} with no revenue case: {listed}{more}"
+            evidence = f"{info.name}: {counted(len(bad), 'spend')} over {limit} with no revenue case: {listed}{more}"
             out.append(
                 RuleCheck(
                     rule.id,
@@ -147,7 +147,9 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
                 )
             )
         else:
-            evidence = f"{info.name}: {len(rows)} spend(s) over {limit}, each with a revenue case"
+            evidence = (
+                f"{info.name}: {counted(len(rows), 'spend')} over {limit}, each with a revenue case"
+            )
             out.append(
                 RuleCheck(
                     rule.id,
