@@ -220,17 +220,12 @@ def test_a_founders_repos_tree(tmp_path: Path) -> None:
     assert harbor["code"] == "sites/harborcharters.com/tools/booking"
     assert harbor["env"] == "repos.env"
     assert harbor["bookings"] == "finance/harbor-charters/bookings.csv"
-    # Stripe's balance export: its own headers mapped, its categories typed, money signed as a bank
+    # Stripe's balance export: a catalogued layout now (gross, fees and payouts read as they are)
     ledger = harbor["ledger"]
-    assert ledger["path"] == "finance/harbor-charters/stripe-balance.csv"
-    assert ledger["columns"] == {
-        "date": "created_utc",
-        "amount": "net",
-        "account": "reporting_category",
-        "reference": "balance_transaction_id",
+    assert ledger == {
+        "path": "finance/harbor-charters/stripe-balance.csv",
+        "layout": "stripe-balance",
     }
-    assert ledger["sign"] == "bank"
-    assert ledger["account_types"]["payout"] == "asset"
     tide = entities["tidewater-labs"]
     assert tide["kind"] == "consultancy"
     assert tide["code"] == "sites/tidewaterlabs.io/tools/intake"
@@ -247,7 +242,7 @@ def test_a_founders_repos_tree(tmp_path: Path) -> None:
     text = (root / "portfolio.toml").read_text(encoding="utf-8")
     assert "sk_live" not in text and "FAKEinit" not in text  # the env file is named, never read
     assert "README" not in text
-    assert "recognised as a Stripe balance export" in text
+    assert "Itemized balance change from activity (CSV): layout 'stripe-balance'" in text
     assert "header on line 4 (the lines above are skipped)" in text
     assert check_and_build(root) == ALL_REPORTS
 

@@ -16,8 +16,10 @@ from types import ModuleType
 from execbrief.sources.envfile import MAX_KEYS, MAX_SECRETS
 from execbrief.sources.handoff import MAX_TABLE_ROWS
 
-#: The interpreter and libraries take about 60 MB; the full-size shapes stay under 110 MB.
-PEAK_MB = 250
+#: The interpreter and libraries take about 60 MB and the full-size shapes stay near 110 MB when
+#: run alone (bench/bigfiles.py); inside the whole suite the same child peaks near 290 MB. The
+#: bound held here is the issue's, 500 MB, less a margin.
+PEAK_MB = 400
 STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 
 

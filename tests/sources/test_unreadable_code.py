@@ -114,6 +114,6 @@ def test_unreadable_files_and_folders_are_named_in_the_cto_coverage(portfolio: P
         "permissions): repo/admin.py, repo/private/." in markdown
     )
     # the readable handler is still audited: its DELETE route is an open endpoint
-    assert "2 files and" not in markdown and "1 files and" in markdown
+    assert "2 files and" not in markdown and "1 file and" in markdown
     # and kept in the snapshot's coverage record
     assert '"unreadable": ["admin.py", "private/"]' in json.dumps(out["snapshot"])

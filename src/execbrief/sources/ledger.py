@@ -603,7 +603,9 @@ class LedgerSource(BaseSource):
             locations, found = _read_part(part, cash, span, mappings, records, errors)
             all_locations.extend(locations)
             first_source = first_source or found
-        if cash.payouts:
+        if cash.payouts and len(list(_parts(request))) > 1:
+            # a bank export beside the processor's: each payout is a transfer within the pool
+            # (a processor export alone pays out to a bank the portfolio does not list)
             records, unmatched = match_payouts(request, records, cash.payouts, KIND)
             errors.extend(unmatched)
         for part in _parts(request):
