@@ -306,13 +306,21 @@ class Config(Model):
     history: HistorySection = Field(default_factory=HistorySection)
     findings: FindingsSection = Field(default_factory=FindingsSection)
     entities: list[Entity] = Field(default_factory=list)
+    #: ``[shared]``: sources of the whole portfolio, read once (``execbrief.sharedsources``).
+    shared: dict[str, Any] = Field(default_factory=dict)
     _path: Path = PrivateAttr(default=Path("portfolio.toml"))
+    _shared: dict[str, SourceSpec] = PrivateAttr(default_factory=dict)
     _analysis: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> Path:
         """The config file."""
         return self._path
+
+    @property
+    def shared_sources(self) -> dict[str, SourceSpec]:
+        """The ``[shared]`` sources by kind (``env``, ``code``)."""
+        return self._shared
 
     @property
     def root(self) -> Path:
@@ -437,6 +445,7 @@ def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> 
                 entity._settings[name] = _validate(
                     model, {}, f"entities[{index}].settings.{name}", where
                 )
+    _validate_shared(config, options, where)
     ids = [entity.id for entity in config.entities]
     for index, entity_id in enumerate(ids):
         if ids.index(entity_id) != index:
@@ -510,6 +519,30 @@ def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> 
     for name, model in options.analyses.items():
         if name not in config._analysis:
             config._analysis[name] = _validate(model, {}, f"analysis.{name}", where)
+
+
+#: Source kinds ``[shared]`` may name, and the id its records carry until attributed.
+SHARED_KINDS = ("env", "code")
+SHARED_ENTITY = "shared"
+
+
+def _validate_shared(config: Config, options: OptionModels, where: str) -> None:
+    for kind, value in config.shared.items():
+        key = f"shared.{kind}"
+        if kind not in SHARED_KINDS or kind not in options.sources:
+            raise ConfigError(
+                _unknown(kind, list(SHARED_KINDS), "a shared source kind"), path=where, key=key
+            )
+        config._shared[kind] = _source_spec(kind, value, options.sources[kind], key, where)
+    if config.shared:
+        for index, entity in enumerate(config.entities):
+            if entity.id == SHARED_ENTITY:
+                raise ConfigError(
+                    f"the entity id {SHARED_ENTITY!r} names the portfolio's [shared] sources: "
+                    "rename the entity",
+                    path=where,
+                    key=f"entities[{index}].id",
+                )
 
 
 def _source_spec(kind: str, value: Any, model: type[BaseModel], key: str, where: str) -> SourceSpec:

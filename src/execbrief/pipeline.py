@@ -38,6 +38,7 @@ from execbrief.secrets.redaction import (
     scan_free_text,
 )
 from execbrief.secrets.scanner import Scanner
+from execbrief.sharedsources import collect_shared
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.store.db import Store
 from execbrief.store.sourcecache import SourceCache
@@ -124,6 +125,7 @@ def collect(
     redact_config_names(config)  # a no-op when the CLI has done it
     job = Job(config, registry, as_of, key)
     results = gather(job, jobs, cache, now, progress)
+    results = [*results, *collect_shared(job, results, progress)]
     entities = tuple(EntityInfo(e.id, e.name, e.kind, e.stream) for e in config.entities)
     return Snapshot(
         portfolio=config.portfolio.name,

@@ -71,6 +71,7 @@ TAGS: dict[str, str] = {
     "code_inventory": "execbrief.records.code:CodeInventory",
     "code_coverage": "execbrief.records.code:CodeCoverage",
     "cloud_resource": "execbrief.records.code:CloudResource",
+    "env_use": "execbrief.records.code:EnvUse",
     "cloud_cost": "execbrief.records.code:CloudCost",
     "fact": "execbrief.records.handoff:Fact",
     "funnel_step": "execbrief.records.handoff:FunnelStep",

@@ -94,3 +94,13 @@ class CloudCost(Record):
     service: str
     amount: Money
     usage_quantity: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EnvUse(Record):
+    """A file of code reads the environment variable ``key`` (its first read in that file).
+
+    Names only, never values: a portfolio-level ``.env`` is attributed by them to the entities
+    whose code uses its keys (``execbrief.sharedsources``)."""
+
+    key: str

@@ -34,12 +34,19 @@ from pydantic import Field
 
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
-from execbrief.records.code import CodeCoverage, CodeInventory, Endpoint, IacIssue, StackItem
+from execbrief.records.code import (
+    CodeCoverage,
+    CodeInventory,
+    Endpoint,
+    EnvUse,
+    IacIssue,
+    StackItem,
+)
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources import files
 from execbrief.sources.base import BaseSource, Source, SourceRequest
-from execbrief.sources.codeaudit import iac, lambdas, nodelambda, stack, webapps
+from execbrief.sources.codeaudit import envrefs, iac, lambdas, nodelambda, stack, webapps
 from execbrief.sources.codeaudit.walk import SKIP_DIRS, WalkedFile, WalkStats, walk
 
 KIND = "code"
@@ -380,6 +387,8 @@ def _read_file(folder: _Folder, scanner: Scanner, item: WalkedFile, text: str) -
                 folder.request.entity.id, folder.provenance(item.path, detection.line)
             )
         )
+    if language or item.path.suffix.lower() in YAML_SUFFIXES:
+        _env_uses(folder, item, text)
     suffix = item.path.suffix.lower()
     name = item.path.name.lower()
     if suffix == ".py":
@@ -400,6 +409,14 @@ def _read_file(folder: _Folder, scanner: Scanner, item: WalkedFile, text: str) -
             folder.error(
                 item.path, getattr(exc, "lineno", None), f"is not valid package.json ({exc})"
             )
+
+
+def _env_uses(folder: _Folder, item: WalkedFile, text: str) -> None:
+    """The environment variables a file of code reads (names only)."""
+    for key, line in envrefs.env_names(text):
+        folder.records.append(
+            EnvUse(folder.request.entity.id, folder.provenance(item.path, line), key)
+        )
 
 
 def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
