@@ -10,7 +10,16 @@ from decimal import Decimal
 from execbrief.analysis import books
 from execbrief.analysis.forecast import PORTFOLIO, EntityForecast, ForecastResult, ForecastWeek
 from execbrief.analysis.forecast.accuracy import Accuracy, PastWeek, accuracy
-from execbrief.document import Block, Bullet, BulletList, Paragraph, Row, Section, Table
+from execbrief.document import (
+    Block,
+    Bullet,
+    BulletList,
+    Metrics,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
 from execbrief.findings import Metric
 from execbrief.precision import brief_money
 from execbrief.reports.base import ReportContext
@@ -236,8 +245,12 @@ def accuracy_section(checks: Sequence[Accuracy], names: dict[str, str]) -> Secti
         )
     ]
     blocks.extend(accuracy_table(a, names.get(a.entity, "Portfolio")) for a in checks)
-    # The error is stated in each table's caption and in the brief; it is not yet a stored
-    # key figure (``error_metric``), since that adds a line to every "Since last report".
+    # The error is a figure of its own: stored with the run's figures and compared in the next
+    # report's "Since last report"; the portfolio's first, so it reaches the brief's key figures.
+    # One entity's error is the portfolio's when it is the only one checked.
+    ordered = sorted(checks, key=lambda a: a.entity != PORTFOLIO)
+    shown = ordered if len(ordered) > 2 else ordered[:1]
+    blocks.append(Metrics(tuple(error_metric(a) for a in shown), "Forecast error"))
     return Section("Last forecast against what happened", tuple(blocks), "forecast-accuracy")
 
 
@@ -245,8 +258,7 @@ def error_metric(a: Accuracy) -> Metric:
     """The mean absolute weekly error as a figure of its own (stored and compared run to run)."""
     return Metric(
         "forecast.error.weekly",
-        "Forecast error (mean absolute, a week)"
-        + ("" if a.entity == PORTFOLIO else f", {a.entity}"),
+        "Forecast error (mean absolute, a week)",  # an entity's: its name is added where shown
         a.mean_abs_error.quantize(),  # a final figure: stored and compared in cents
         None if a.entity == PORTFOLIO else a.entity,
         formula="mean over the ended weeks of |actual net cash movement - forecast net movement|",
