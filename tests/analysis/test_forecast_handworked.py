@@ -352,6 +352,9 @@ def test_a_recurring_line_cites_every_row_it_was_measured_from(portfolio: Path) 
 # Cash on as_of: 10,000 - 3 x 1,000 - 5 x 500 = 4,500. Weeks: w1 -1,050 -520 = 2,930; w2 2,930;
 # w3 -500 = 2,430; w4 2,430; w5 -500 -1,000 = 930; w6 930; w7 -500 = 430; w8 430;
 # w9 -500 -1,000 = -1,070; w10 -1,070; w11 -500 = -1,570; w12 -1,570; w13 -500 = -2,070.
+# Reserve 6,000 (set): the 4,500 on hand is already below it, so that is said as a fact of the
+# report date (never back above it in 13 weeks), not as "runs short in week 1"; the cash then
+# falls below zero in week 9 (ends 09-01): that is the week it runs short.
 GULL = {
     "portfolio.toml": """\
 [portfolio]
@@ -364,6 +367,9 @@ id = "gull-rentals"
 name = "Gull Rentals"
 kind = "rental"
 ledger = "ledgers/gull.csv"
+
+[entities.settings.forecast]
+reserve = 6000
 """,
     "ledgers/gull.csv": """\
 date,account,amount,memo,counterparty,reference,type
@@ -399,13 +405,45 @@ GULL_CLOSING = [
 
 
 def test_a_booked_row_of_a_recurring_payee_is_not_counted_twice(tmp_path: Path) -> None:
-    for name, text in GULL.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    _write_gull(tmp_path)
     result = _forecast(tmp_path)
     got = [(w, d, k, a, _start(c)) for w, d, k, a, c in _lines(result, "gull-rentals")]
     assert sorted(got) == sorted(GULL_LINES)
     gull = result.for_entity("gull-rentals")
     assert gull is not None and gull.opening.amount == Decimal("4500")
     assert [w.closing.amount for w in gull.weeks] == [Decimal(c) for c in GULL_CLOSING]
+
+
+def _write_gull(root: Path) -> None:
+    for name, text in GULL.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_cash_already_under_the_reserve_is_said_as_now_not_as_week_1(tmp_path: Path) -> None:
+    _write_gull(tmp_path)
+    result = _forecast(tmp_path)
+    gull = result.for_entity("gull-rentals")
+    assert gull is not None and gull.reserve is not None
+    assert gull.short_now == gull.reserve.amount
+    assert gull.below_reserve is None  # it never falls below it: it starts there
+    assert gull.back_above(gull.reserve.amount) is None
+    assert gull.below_zero is not None and gull.below_zero.number == 9
+    out = CliRunner().invoke(
+        cli,
+        ["build", "-c", str(tmp_path / "portfolio.toml"), "--report", "cfo", "--format", "json"],
+    )
+    assert out.exit_code == 0, out.output
+    document = json.loads(out.output)
+    doc = document[0] if isinstance(document, list) else document
+    summary = [b["text"] for b in doc["summary"]]
+    assert (
+        "Cash is already short now (2026-06-30): Gull Rentals $4.5K, below its $6K reserve, "
+        "not back above it in 13 weeks." in summary
+    )
+    assert (
+        "Cash runs short in week 9 (ends 2026-09-01) at Gull Rentals: -$1.1K forecast, "
+        "below zero." in summary
+    )
+    assert not any("week 1 " in line for line in summary)
