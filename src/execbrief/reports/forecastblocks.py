@@ -351,7 +351,8 @@ def accuracy_bullet(checks: Sequence[Accuracy]) -> Bullet | None:
 #: What the report says when no entity has a budget.
 NO_BUDGET = (
     'No budget: add budget = "budgets/ENTITY.csv" (month, account, amount; or Xero\'s budget '
-    "export) to an entity for budget against actual (docs/formats.md, Budgets)."
+    "export, or QuickBooks Online's Budget vs. Actuals report) to an entity for budget against "
+    "actual (docs/formats.md, Budgets)."
 )
 
 
@@ -389,7 +390,28 @@ def budget_section(result: ForecastResult | None, names: dict[str, str]) -> Sect
     ]
     if not result.budget:
         blocks = [Paragraph("The budget has no line for the last complete month.")]
+    blocks.append(Paragraph(budget_origin(result, names)))
     return Section("Budget against actual", tuple(blocks), "budget")
+
+
+#: How each budget layout is named where the report says where the budget came from.
+LAYOUT_WORDS = {
+    "execbrief": "execbrief's budget CSV",
+    "xero": "Xero's budget export",
+    "quickbooks-online": (
+        "QuickBooks Online's Budget vs. Actuals report (its Budget columns only; its Actual "
+        "columns and Total rows are not read)"
+    ),
+}
+
+
+def budget_origin(result: ForecastResult, names: dict[str, str]) -> str:
+    """One sentence: each entity's budget file and layout; actuals are the ledger's."""
+    said = "; ".join(
+        f"{names.get(entity, entity)}: {path}, {LAYOUT_WORDS.get(layout, layout)}"
+        for entity, path, layout in result.budget_sources
+    )
+    return f"Budget from {said}. Actuals from each entity's ledger."
 
 
 def budget_bullet(result: ForecastResult | None, names: dict[str, str]) -> Bullet | None:
