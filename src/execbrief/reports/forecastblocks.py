@@ -1,6 +1,7 @@
 """The CFO report's forecast parts: the 13-week tables (week, ends, in, out, close), each
-entity's lines with their rows, the assumptions, and the brief's bullets (the week cash runs
-short, the inflows at risk). They arrange what the forecast analysis computed."""
+entity's lines with their rows, the assumptions, the last forecast against what happened (with
+its error as a stored figure), budget against actual, and the brief's bullets (cash already short
+now, the week cash runs short, the inflows at risk). They arrange what the analyses computed."""
 
 from __future__ import annotations
 
@@ -167,7 +168,7 @@ def short_now_bullet(result: ForecastResult | None) -> Bullet | None:
     ranked = sorted(short, key=lambda p: (-_back_number(*p), p[0].name))  # latest back first
     said = "; ".join(_short_words(f, floor) for f, floor in ranked[:3])
     more = len(ranked) - 3
-    others = f" ({more} more in the forecast tables)" if more > 0 else ""
+    others = f"; {more} more in the forecast tables" if more > 0 else ""
     return Bullet(
         f"Cash is already short now ({_as_of(result).isoformat()}): {said}{others}.",
         tuple(p for f, _ in ranked[:3] for p in f.opening_provenance[:1]),
