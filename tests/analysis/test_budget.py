@@ -245,3 +245,16 @@ def test_a_report_over_several_months_in_one_column_is_refused_in_one_sentence(
         "run the report with Display columns by Month" in error.message
     )
     assert _result(path).budget == ()
+
+
+def test_a_broken_excel_budget_is_one_sentence_and_the_run_goes_on(tmp_path: Path) -> None:
+    path = _write(tmp_path, None)
+    path.write_text(CONFIG.format(budget='budget = "qbo.xlsx"'))
+    (tmp_path / "qbo.xlsx").write_bytes(b"not a zip at all")
+    registry = get_registry(fresh=True)
+    config = load_config(path, registry.option_models(), environ={})
+    snapshot = pipeline.collect(config, registry, date(2026, 6, 15), key=b"k")
+    (error,) = [e for e in snapshot.errors() if e.source_kind == "budget"]
+    assert error.provenance.source == "qbo.xlsx"
+    assert error.message.startswith("is not an Excel workbook openpyxl can read")
+    assert _result(path).budget == ()

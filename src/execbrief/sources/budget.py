@@ -1,6 +1,6 @@
 """The ``budget`` source: an entity's monthly budget, one ``BudgetLine`` per month and account.
 
-Two layouts (docs/formats.md, "Budgets"):
+Three layouts (docs/formats.md, "Budgets"):
 
 - execbrief's own CSV: one row per month and account, columns ``month`` (``2026-11``),
   ``account`` (or ``category``: a ledger account or its last segment) and ``amount``;
@@ -112,7 +112,8 @@ def is_xero(text: str) -> bool:
 
 
 class BudgetSource(BaseSource):
-    """Monthly budgets by account: execbrief's CSV or Xero's budget export."""
+    """Monthly budgets by account: execbrief's CSV, Xero's budget export or QuickBooks Online's
+    Budget vs. Actuals report."""
 
     name: ClassVar[str] = "budget"
     description: ClassVar[str] = (
@@ -134,7 +135,7 @@ class BudgetSource(BaseSource):
                 found = read_export(loc, request, opts, bad)
             except ReadError as exc:
                 errors.append(exc.to_error(request, self.name))
-                exports += 1
+                exports += loc.suffix == ".xlsx"  # a CSV one is read (and reported) as a table
                 continue
             errors.extend(bad.errors(request, self.name))
             if found is not None:
