@@ -341,3 +341,109 @@ def test_a_recurring_line_cites_every_row_it_was_measured_from(portfolio: Path) 
         "invoices/fern.csv:5",
         "invoices/fern.csv:2-3 (2 rows)",
     ]
+
+
+# Gull Rentals, as of 2026-06-30: rent 1,000 to Dockworks on the 1st (04-01, 05-01, 06-01) and
+# payroll 500 to Gusto every 14 days (04-24 .. 06-19); two rows are already booked after as_of:
+# July's rent at its new 1,050 on 07-01 and the 07-03 payroll at 520. Each stands for its payee's
+# next occurrence (within half a step of it), so neither is carried as well:
+#   rent:    07-01 bill -1,050 (the known row); 08-01, 09-01 carried at -1,000;
+#   payroll: 07-03 bill -520 (the known row); 07-17, 07-31, 08-14, 08-28, 09-11, 09-25 at -500.
+# Cash on as_of: 10,000 - 3 x 1,000 - 5 x 500 = 4,500. Weeks: w1 -1,050 -520 = 2,930; w2 2,930;
+# w3 -500 = 2,430; w4 2,430; w5 -500 -1,000 = 930; w6 930; w7 -500 = 430; w8 430;
+# w9 -500 -1,000 = -1,070; w10 -1,070; w11 -500 = -1,570; w12 -1,570; w13 -500 = -2,070.
+# Reserve 6,000 (set): the 4,500 on hand is already below it, so that is said as a fact of the
+# report date (never back above it in 13 weeks), not as "runs short in week 1"; the cash then
+# falls below zero in week 9 (ends 09-01): that is the week it runs short.
+GULL = {
+    "portfolio.toml": """\
+[portfolio]
+name = "Gull Works"
+currency = "USD"
+as_of = 2026-06-30
+
+[[entities]]
+id = "gull-rentals"
+name = "Gull Rentals"
+kind = "rental"
+ledger = "ledgers/gull.csv"
+
+[entities.settings.forecast]
+reserve = 6000
+""",
+    "ledgers/gull.csv": """\
+date,account,amount,memo,counterparty,reference,type
+2026-03-01,Assets:Checking,10000.00,Opening balance,,,opening
+2026-04-01,Expenses:Rent,1000.00,Slip rent,Dockworks,,
+2026-04-24,Expenses:Payroll,500.00,Crew pay,Gusto,,
+2026-05-01,Expenses:Rent,1000.00,Slip rent,Dockworks,,
+2026-05-08,Expenses:Payroll,500.00,Crew pay,Gusto,,
+2026-05-22,Expenses:Payroll,500.00,Crew pay,Gusto,,
+2026-06-01,Expenses:Rent,1000.00,Slip rent,Dockworks,,
+2026-06-05,Expenses:Payroll,500.00,Crew pay,Gusto,,
+2026-06-19,Expenses:Payroll,500.00,Crew pay,Gusto,,
+2026-07-01,Expenses:Rent,1050.00,Slip rent (new lease),Dockworks,,
+2026-07-03,Expenses:Payroll,520.00,Crew pay,Gusto,,
+""",
+}
+GULL_LINES = [
+    (1, "2026-07-01", "bill", "-1050", "ledgers/gull.csv:11"),
+    (1, "2026-07-03", "bill", "-520", "ledgers/gull.csv:12"),
+    (3, "2026-07-17", "payroll", "-500", "ledgers/gull.csv:4"),
+    (5, "2026-07-31", "payroll", "-500", "ledgers/gull.csv:4"),
+    (5, "2026-08-01", "recurring charge", "-1000", "ledgers/gull.csv:3"),
+    (7, "2026-08-14", "payroll", "-500", "ledgers/gull.csv:4"),
+    (9, "2026-08-28", "payroll", "-500", "ledgers/gull.csv:4"),
+    (9, "2026-09-01", "recurring charge", "-1000", "ledgers/gull.csv:3"),
+    (11, "2026-09-11", "payroll", "-500", "ledgers/gull.csv:4"),
+    (13, "2026-09-25", "payroll", "-500", "ledgers/gull.csv:4"),
+]
+GULL_CLOSING = [
+    "2930", "2930", "2430", "2430", "930", "930", "430",
+    "430", "-1070", "-1070", "-1570", "-1570", "-2070",
+]  # fmt: skip
+
+
+def test_a_booked_row_of_a_recurring_payee_is_not_counted_twice(tmp_path: Path) -> None:
+    _write_gull(tmp_path)
+    result = _forecast(tmp_path)
+    got = [(w, d, k, a, _start(c)) for w, d, k, a, c in _lines(result, "gull-rentals")]
+    assert sorted(got) == sorted(GULL_LINES)
+    gull = result.for_entity("gull-rentals")
+    assert gull is not None and gull.opening.amount == Decimal("4500")
+    assert [w.closing.amount for w in gull.weeks] == [Decimal(c) for c in GULL_CLOSING]
+
+
+def _write_gull(root: Path) -> None:
+    for name, text in GULL.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_cash_already_under_the_reserve_is_said_as_now_not_as_week_1(tmp_path: Path) -> None:
+    _write_gull(tmp_path)
+    result = _forecast(tmp_path)
+    gull = result.for_entity("gull-rentals")
+    assert gull is not None and gull.reserve is not None
+    assert gull.short_now == gull.reserve.amount
+    assert gull.below_reserve is None  # it never falls below it: it starts there
+    assert gull.back_above(gull.reserve.amount) is None
+    assert gull.below_zero is not None and gull.below_zero.number == 9
+    out = CliRunner().invoke(
+        cli,
+        ["build", "-c", str(tmp_path / "portfolio.toml"), "--report", "cfo", "--format", "json"],
+    )
+    assert out.exit_code == 0, out.output
+    document = json.loads(out.output)
+    doc = document[0] if isinstance(document, list) else document
+    summary = [b["text"] for b in doc["summary"]]
+    assert (
+        "Cash is already short now (2026-06-30): Gull Rentals $4.5K, below its $6K reserve, "
+        "not back above it in 13 weeks." in summary
+    )
+    assert (
+        "Cash runs short in week 9 (ends 2026-09-01) at Gull Rentals: -$1.1K forecast, "
+        "below zero." in summary
+    )
+    assert not any("week 1 " in line for line in summary)

@@ -14,6 +14,10 @@ week 5 (09-29..10-05) has not ended, so it is not compared.
 
 Run 3, as of 2026-10-31, compares run 2's forecast (not run 1's): weeks 10-01..07 (rent -1,000
 forecast and actual), 10-08..14 (-50 and -50), then two empty weeks: every error 0.
+
+The error is a stored figure of its own: run 2 states it for the first time ($1,000), run 3 at $0,
+and run 3's "Since last report" compares the two: down $1,000, 100%. It is one of the brief's key
+figures.
 """
 
 from __future__ import annotations
@@ -159,3 +163,39 @@ def test_run_two_sets_run_one_forecast_against_what_happened(tmp_path: Path) -> 
     ]
     assert "forecast of 2026-08-31" not in full_report(third)
     assert "The forecast of 2026-09-30 was off by $0 a week on average over 4 weeks" in body(third)
+
+
+def since_last_report(message: EmailMessage) -> str:
+    """The full report's "Figures that moved" of "Since last report"."""
+    text = full_report(message)
+    return text.split("### Figures that moved", 1)[1].split("###", 1)[0]
+
+
+def key_figures(message: EmailMessage) -> str:
+    text = body(message)
+    return text.split("KEY FIGURES", 1)[1].split("SINCE LAST REPORT", 1)[0]
+
+
+def test_the_forecast_error_is_a_stored_figure_compared_run_to_run(tmp_path: Path) -> None:
+    runner = CliRunner()
+    write(tmp_path, LEDGER)
+    first = send(runner, tmp_path, "2026-08-31")
+    assert "Forecast error" not in full_report(first)
+
+    write(tmp_path, LEDGER + SEPTEMBER, paid="2026-09-20")
+    second = send(runner, tmp_path, "2026-09-30")
+    assert "Forecast error (mean absolute, a week) $1K [" in key_figures(second)
+    assert "- **Forecast error (mean absolute, a week):** $1,000 [" in full_report(second)
+    assert "Forecast error (mean absolute, a week): not stated → $1,000" in since_last_report(
+        second
+    )
+
+    write(tmp_path, LEDGER + SEPTEMBER + OCTOBER, paid="2026-09-20")
+    third = send(runner, tmp_path, "2026-10-31")
+    assert "Forecast error (mean absolute, a week) $0 (down $1K (100%))" in key_figures(third)
+    assert (
+        "Forecast error (mean absolute, a week): down $1,000 (100%) ($1,000 → $0)"
+        in since_last_report(third)
+    )
+    # one entity: its error is the portfolio's, stated once
+    assert full_report(third).count("**Forecast error (mean absolute, a week):**") == 1

@@ -11,8 +11,11 @@ from execbrief.values import Money, Period
 @dataclass(frozen=True)
 class BudgetLine(Record):
     """One month's budget for one account or category; ``amount`` is positive in the account's
-    own direction (income expected, expense allowed), as ledger amounts are."""
+    own direction (income expected, expense allowed), as ledger amounts are. ``layout`` names the
+    file's layout (``execbrief``, ``xero``, ``quickbooks-online``), so a report can say where the
+    budget came from."""
 
     month: Period
     account: str
     amount: Money
+    layout: str = "execbrief"

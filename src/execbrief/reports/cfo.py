@@ -335,10 +335,12 @@ def _per_month(value: Money | MoneyRange) -> str:
 
 
 def _forecast_bullets(ctx: ReportContext) -> list[Bullet]:
-    """The brief's forecast bullets: the week cash runs short, the inflows at risk."""
+    """The brief's forecast bullets: the cash already short now, the week cash runs short, the
+    inflows at risk, the last forecast's error, the largest budget variances."""
     result = fc.forecast(ctx)
     names = {e.id: e.name for e in ctx.snapshot.entities}
     bullets = (
+        fc.short_now_bullet(result),
         fc.shortfall_bullet(result),
         fc.at_risk_bullet(result),
         fc.accuracy_bullet(fc.checked(ctx)),

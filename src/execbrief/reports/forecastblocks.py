@@ -1,19 +1,38 @@
 """The CFO report's forecast parts: the 13-week tables (week, ends, in, out, close), each
-entity's lines with their rows, the assumptions, and the brief's bullets (the week cash runs
-short, the inflows at risk). They arrange what the forecast analysis computed."""
+entity's lines with their rows, the assumptions, the last forecast against what happened (with
+its error as a stored figure), budget against actual, and the brief's bullets (cash already short
+now, the week cash runs short, the inflows at risk). They arrange what the analyses computed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 
 from execbrief.analysis import books
-from execbrief.analysis.forecast import PORTFOLIO, EntityForecast, ForecastResult, ForecastWeek
+from execbrief.analysis.forecast import (
+    PORTFOLIO,
+    WEEKS,
+    EntityForecast,
+    ForecastResult,
+    ForecastWeek,
+)
 from execbrief.analysis.forecast.accuracy import Accuracy, PastWeek, accuracy
-from execbrief.document import Block, Bullet, BulletList, Paragraph, Row, Section, Table
+from execbrief.analysis.forecast.weeks import first_below
+from execbrief.document import (
+    Block,
+    Bullet,
+    BulletList,
+    Metrics,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+)
 from execbrief.findings import Metric
 from execbrief.precision import brief_money
 from execbrief.reports.base import ReportContext
+from execbrief.values import Money
 
 
 def forecast(ctx: ReportContext) -> ForecastResult | None:
@@ -52,21 +71,31 @@ def week_table(f: EntityForecast) -> Table:
 
 
 def _floor_words(f: EntityForecast) -> str:
-    zero, reserve = f.below_zero, f.below_reserve
     parts = []
     if f.reserve is not None:
         parts.append(f"Reserve {f.reserve.amount.quantize()} ({f.reserve.basis})")
-        parts.append(
-            f"below it in week {reserve.number} (ends {reserve.end.isoformat()})"
-            if reserve
-            else "never below it"
-        )
-    parts.append(
-        f"below zero in week {zero.number} (ends {zero.end.isoformat()})"
-        if zero
-        else "never below zero"
-    )
+        parts.append(_floor_path(f, f.reserve.amount, "it"))
+    parts.append(_floor_path(f, f.zero, "zero"))
     return "; ".join(parts) + "."
+
+
+def _floor_path(f: EntityForecast, floor: Money, name: str) -> str:
+    """How the cash stands against one floor: already under it on the report date (and the week
+    it is back), or the first week it falls under it, or never."""
+    falls = first_below(f.weeks, floor)
+    if f.opening.amount < floor.amount:
+        back = f.back_above(floor)
+        said = f"already below {name} on the report date, " + (
+            f"back above {name} in week {back.number} (ends {back.end.isoformat()})"
+            if back
+            else f"not back above {name} in 13 weeks"
+        )
+        if falls is not None:
+            said += f", below {name} again in week {falls.number} (ends {falls.end.isoformat()})"
+        return said
+    if falls is not None:
+        return f"below {name} in week {falls.number} (ends {falls.end.isoformat()})"
+    return f"never below {name}"
 
 
 def lines_table(f: EntityForecast) -> Table:
@@ -128,26 +157,62 @@ def forecast_section(result: ForecastResult | None) -> Section:
     return Section("13-week cash forecast", tuple(blocks), "forecast")
 
 
+def short_now_bullet(result: ForecastResult | None) -> Bullet | None:
+    """The entities whose cash on the report date is already under their reserve (or below
+    zero): a fact now, not a forecast; each with the week the forecast is back above it."""
+    if result is None:
+        return None
+    short = [(f, floor) for f in result.entities if (floor := f.short_now) is not None]
+    if not short:
+        return None
+    ranked = sorted(short, key=lambda p: (-_back_number(*p), p[0].name))  # latest back first
+    said = "; ".join(_short_words(f, floor) for f, floor in ranked[:3])
+    more = len(ranked) - 3
+    others = f"; {more} more in the forecast tables" if more > 0 else ""
+    return Bullet(
+        f"Cash is already short now ({_as_of(result).isoformat()}): {said}{others}.",
+        tuple(p for f, _ in ranked[:3] for p in f.opening_provenance[:1]),
+    )
+
+
+def _as_of(result: ForecastResult) -> date:
+    """The report date: the day before week 1."""
+    return result.entities[0].weeks[0].start - timedelta(days=1)
+
+
+def _back_number(f: EntityForecast, floor: Money) -> int:
+    back = f.back_above(floor)
+    return back.number if back else WEEKS + 1  # never back: first
+
+
+def _short_words(f: EntityForecast, floor: Money) -> str:
+    under = "below zero" if floor.is_zero else f"below its {brief_money(floor)} reserve"
+    back = f.back_above(floor)
+    when = (
+        f"forecast back above it in week {back.number} (ends {back.end.isoformat()})"
+        if back
+        else "not back above it in 13 weeks"
+    )
+    return f"{f.name} {brief_money(f.opening)}, {under}, {when}"
+
+
 def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
-    """The week cash runs short at the entity closest to it (below its reserve or below zero),
-    or "no shortfall in 13 weeks" with the entity whose cash comes closest to its floor."""
+    """The week cash runs short (falls below its reserve, or below zero, from at or above it) at
+    the entity that gets there first, or "no shortfall in 13 weeks" with the entity whose cash
+    comes closest to its floor; None when nothing falls further and some entity is already short
+    (``short_now_bullet`` says so)."""
     if result is None or not result.entities:
         return None
-    short = [(f, f.below_reserve or f.below_zero) for f in result.entities]
     hit = sorted(
-        ((f, w) for f, w in short if w is not None), key=lambda p: (p[1].number, p[0].name)
+        ((f, w, floor) for f in result.entities for w, floor in _falls(f)),
+        key=lambda p: (p[1].number, p[0].name),
     )
+    entities = list(dict.fromkeys(f.entity for f, _, _ in hit))
     if hit:
-        f, w = hit[0]
-        reserve = f.reserve is not None and w is not f.below_zero
-        floor = (
-            f"below its {brief_money(f.reserve.amount)} reserve"
-            if reserve and f.reserve
-            else "below zero"
-        )
+        f, w, floor = hit[0]
         others = (
-            f" ({len(hit) - 1} more entit{'y' if len(hit) == 2 else 'ies'} in the table)"
-            if len(hit) > 1
+            f" ({len(entities) - 1} more entit{'y' if len(entities) == 2 else 'ies'} in the table)"
+            if len(entities) > 1
             else ""
         )
         return Bullet(
@@ -155,6 +220,8 @@ def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
             f"{brief_money(w.closing)} forecast, {floor}{others}.",
             f.opening_provenance[:1] + w.provenance[:2],
         )
+    if any(f.short_now is not None for f in result.entities):
+        return None
     closest = min(result.entities, key=_headroom)
     low = min(closest.weeks, key=lambda w: w.closing.amount)
     return Bullet(
@@ -162,6 +229,16 @@ def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
         f"in week {low.number} (ends {low.end.isoformat()}).",
         closest.opening_provenance[:1] + low.provenance[:2],
     )
+
+
+def _falls(f: EntityForecast) -> list[tuple[ForecastWeek, str]]:
+    """The weeks the entity's cash falls below a floor, each with the floor in words."""
+    out = []
+    if f.reserve is not None and f.below_reserve is not None:
+        out.append((f.below_reserve, f"below its {brief_money(f.reserve.amount)} reserve"))
+    if f.below_zero is not None:
+        out.append((f.below_zero, "below zero"))
+    return out
 
 
 def _headroom(f: EntityForecast) -> Decimal:
@@ -236,8 +313,12 @@ def accuracy_section(checks: Sequence[Accuracy], names: dict[str, str]) -> Secti
         )
     ]
     blocks.extend(accuracy_table(a, names.get(a.entity, "Portfolio")) for a in checks)
-    # The error is stated in each table's caption and in the brief; it is not yet a stored
-    # key figure (``error_metric``), since that adds a line to every "Since last report".
+    # The error is a figure of its own: stored with the run's figures and compared in the next
+    # report's "Since last report"; the portfolio's first, so it reaches the brief's key figures.
+    # One entity's error is the portfolio's when it is the only one checked.
+    ordered = sorted(checks, key=lambda a: a.entity != PORTFOLIO)
+    shown = ordered if len(ordered) > 2 else ordered[:1]
+    blocks.append(Metrics(tuple(error_metric(a) for a in shown), "Forecast error"))
     return Section("Last forecast against what happened", tuple(blocks), "forecast-accuracy")
 
 
@@ -245,8 +326,7 @@ def error_metric(a: Accuracy) -> Metric:
     """The mean absolute weekly error as a figure of its own (stored and compared run to run)."""
     return Metric(
         "forecast.error.weekly",
-        "Forecast error (mean absolute, a week)"
-        + ("" if a.entity == PORTFOLIO else f", {a.entity}"),
+        "Forecast error (mean absolute, a week)",  # an entity's: its name is added where shown
         a.mean_abs_error.quantize(),  # a final figure: stored and compared in cents
         None if a.entity == PORTFOLIO else a.entity,
         formula="mean over the ended weeks of |actual net cash movement - forecast net movement|",
@@ -272,7 +352,8 @@ def accuracy_bullet(checks: Sequence[Accuracy]) -> Bullet | None:
 #: What the report says when no entity has a budget.
 NO_BUDGET = (
     'No budget: add budget = "budgets/ENTITY.csv" (month, account, amount; or Xero\'s budget '
-    "export) to an entity for budget against actual (docs/formats.md, Budgets)."
+    "export, or QuickBooks Online's Budget vs. Actuals report) to an entity for budget against "
+    "actual (docs/formats.md, Budgets)."
 )
 
 
@@ -310,7 +391,28 @@ def budget_section(result: ForecastResult | None, names: dict[str, str]) -> Sect
     ]
     if not result.budget:
         blocks = [Paragraph("The budget has no line for the last complete month.")]
+    blocks.append(Paragraph(budget_origin(result, names)))
     return Section("Budget against actual", tuple(blocks), "budget")
+
+
+#: How each budget layout is named where the report says where the budget came from.
+LAYOUT_WORDS = {
+    "execbrief": "execbrief's budget CSV",
+    "xero": "Xero's budget export",
+    "quickbooks-online": (
+        "QuickBooks Online's Budget vs. Actuals report (its Budget columns only; its Actual "
+        "columns and Total rows are not read)"
+    ),
+}
+
+
+def budget_origin(result: ForecastResult, names: dict[str, str]) -> str:
+    """One sentence: each entity's budget file and layout; actuals are the ledger's."""
+    said = "; ".join(
+        f"{names.get(entity, entity)}: {path}, {LAYOUT_WORDS.get(layout, layout)}"
+        for entity, path, layout in result.budget_sources
+    )
+    return f"Budget from {said}. Actuals from each entity's ledger."
 
 
 def budget_bullet(result: ForecastResult | None, names: dict[str, str]) -> Bullet | None:

@@ -1,12 +1,14 @@
 """The ``budget`` source: an entity's monthly budget, one ``BudgetLine`` per month and account.
 
-Two layouts (docs/formats.md, "Budgets"):
+Three layouts (docs/formats.md, "Budgets"):
 
 - execbrief's own CSV: one row per month and account, columns ``month`` (``2026-11``),
   ``account`` (or ``category``: a ledger account or its last segment) and ``amount``;
 - Xero's budget export (Budget Manager, CSV): the account in the first column written as
   ``Name (code)``, one column per month headed ``Jan-2026``, ``01-2026``, ``21-01-2026`` or
-  ``01-21-2026``; blank cells are no budget (help.xero.com, "Import or export your budget").
+  ``01-21-2026``; blank cells are no budget (help.xero.com, "Import or export your budget");
+- QuickBooks Online's "Budget vs. Actuals" report, CSV or Excel (``budget_qbo``): its Budget
+  columns only, account rows only (never its Total rows).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Any, ClassVar
 from execbrief.hookspecs import hookimpl
 from execbrief.records.budget import BudgetLine
 from execbrief.snapshot import Provenance, SourceResult
-from execbrief.sources import tabular
+from execbrief.sources import budget_qbo, budget_xlsx, tabular
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import (
     Column,
     DateRange,
+    Location,
     ReadError,
     RowErrors,
     expand,
@@ -97,7 +100,8 @@ def read_xero(
             except ValueError as exc:
                 bad.add(number, str(exc))
                 continue
-            out.append(BudgetLine(request.entity.id, where.at_line(number), month, account, amount))
+            at = where.at_line(number)
+            out.append(BudgetLine(request.entity.id, at, month, account, amount, "xero"))
     return out
 
 
@@ -108,38 +112,67 @@ def is_xero(text: str) -> bool:
 
 
 class BudgetSource(BaseSource):
-    """Monthly budgets by account: execbrief's CSV or Xero's budget export."""
+    """Monthly budgets by account: execbrief's CSV, Xero's budget export or QuickBooks Online's
+    Budget vs. Actuals report."""
 
     name: ClassVar[str] = "budget"
-    description: ClassVar[str] = "monthly budget by account (CSV, or Xero's budget export)"
+    description: ClassVar[str] = (
+        "monthly budget by account (CSV, Xero's budget export, or QuickBooks Online's "
+        "Budget vs. Actuals report as CSV or Excel)"
+    )
     Options: ClassVar[type[BudgetOptions]] = BudgetOptions
 
     def collect(self, request: SourceRequest) -> SourceResult:
         """Read every configured budget file; bad rows are counted and quoted, never fatal."""
         options = request.spec.options
         opts = options if isinstance(options, BudgetOptions) else BudgetOptions()
-        locations, errors = expand(request, suffixes=(".csv",))
-        xero = []
+        locations, errors = expand(request, suffixes=(".csv", ".xlsx"))
+        exported: list[BudgetLine] = []
+        exports = 0  # files in a tool's layout (read here, whatever they held)
         for loc in locations:
+            bad = RowErrors(loc)
             try:
-                text = read_text(loc)
+                found = read_export(loc, request, opts, bad)
             except ReadError as exc:
                 errors.append(exc.to_error(request, self.name))
+                exports += loc.suffix == ".xlsx"  # a CSV one is read (and reported) as a table
                 continue
-            if is_xero(text):
-                bad = RowErrors(loc)
-                xero.extend(read_xero(text, provenance(loc), request, opts, bad))
-                errors.extend(bad.errors(request, self.name))
-        if xero:
+            errors.extend(bad.errors(request, self.name))
+            if found is not None:
+                exports += 1
+                exported.extend(found)
+        if exports:
             span = DateRange(request.as_of)
-            for line in xero:
+            for line in exported:
                 span.add(line.month.start)
-            return finish(request, self.name, locations, xero, errors, span)
+            return finish(request, self.name, locations, exported, errors, span)
 
         def mapper(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
             return line_from_row(row, where, request, opts)
 
         return tabular.read_table(request, self.name, COLUMNS, mapper, opts)
+
+
+def read_export(
+    loc: Location, request: SourceRequest, options: BudgetOptions, bad: RowErrors
+) -> list[BudgetLine] | None:
+    """A tool's export (QuickBooks Online's Budget vs. Actuals, CSV or Excel; Xero's budget
+    export): its lines; None for execbrief's own CSV (``tabular`` reads that)."""
+    code = tabular.currency(request, options)
+    if loc.suffix == ".xlsx":
+        rows = budget_xlsx.rows(loc)
+        if not budget_qbo.is_qbo(rows):
+            raise ReadError(
+                loc.display, "an Excel budget must be QuickBooks Online's Budget vs. Actuals"
+            )
+        return budget_qbo.read_rows(rows, provenance(loc), request.entity.id, code, bad)
+    text = read_text(loc)
+    rows = list(csv.reader(io.StringIO(text)))
+    if budget_qbo.is_qbo(rows):
+        return budget_qbo.read_rows(rows, provenance(loc), request.entity.id, code, bad)
+    if is_xero(text):
+        return read_xero(text, provenance(loc), request, options, bad)
+    return None
 
 
 @hookimpl

@@ -74,3 +74,11 @@ def variances(snapshot: Snapshot, entity: str, as_of: date) -> tuple[Variance, .
 def has_budget(snapshot: Snapshot, entity: str) -> bool:
     """Whether the entity has any budget line at all."""
     return bool(snapshot.records(BudgetLine, entity))
+
+
+def sources(snapshot: Snapshot, entity: str) -> tuple[tuple[str, str, str], ...]:
+    """Where the entity's budget came from: (entity, file, layout), one per file, in order."""
+    found = {
+        (entity, b.provenance.source, b.layout): None for b in snapshot.records(BudgetLine, entity)
+    }
+    return tuple(found)

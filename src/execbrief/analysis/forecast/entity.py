@@ -26,6 +26,7 @@ from execbrief.analysis.forecast.rules import (
 from execbrief.analysis.forecast.weeks import (
     WEEKS,
     ForecastWeek,
+    first_back,
     first_below,
     sum_weeks,
     week_table,
@@ -62,14 +63,33 @@ class EntityForecast:
     assumptions: tuple[Assumption, ...] = ()
 
     @property
+    def zero(self) -> Money:
+        """The zero floor in the forecast's currency."""
+        return Money(0, self.opening.currency)
+
+    @property
     def below_zero(self) -> ForecastWeek | None:
-        """The first week closing below zero."""
-        return first_below(self.weeks, Money(0, self.opening.currency))
+        """The first week cash falls below zero (from at or above it: a future event)."""
+        return first_below(self.weeks, self.zero)
 
     @property
     def below_reserve(self) -> ForecastWeek | None:
-        """The first week closing below the reserve (None without one)."""
+        """The first week cash falls below the reserve (None without one; from at or above it)."""
         return first_below(self.weeks, self.reserve.amount) if self.reserve else None
+
+    @property
+    def short_now(self) -> Money | None:
+        """The floor the cash on as_of is already under: zero when it is negative, else the
+        reserve when it is below that; None when it is at or above both."""
+        if self.opening.amount < 0:
+            return self.zero
+        if self.reserve is not None and self.opening.amount < self.reserve.amount.amount:
+            return self.reserve.amount
+        return None
+
+    def back_above(self, floor: Money) -> ForecastWeek | None:
+        """The first week the forecast closes at or above ``floor`` (None: not in 13 weeks)."""
+        return first_back(self.weeks, floor)
 
     @property
     def lines(self) -> tuple[ForecastLine, ...]:

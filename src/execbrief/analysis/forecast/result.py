@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from execbrief.analysis import books
 from execbrief.analysis.finance import analyze as analyze_finance
 from execbrief.analysis.finance import finance_options
-from execbrief.analysis.forecast.budget import Variance, has_budget, variances
+from execbrief.analysis.forecast.budget import Variance, has_budget, sources, variances
 from execbrief.analysis.forecast.entity import (
     PORTFOLIO,
     EntityForecast,
@@ -36,6 +36,8 @@ class ForecastResult(AnalysisResult):
     portfolio: EntityForecast | None = None
     budget: tuple[Variance, ...] = ()
     budgeted: tuple[str, ...] = ()
+    #: Where each budget came from: (entity, file, layout).
+    budget_sources: tuple[tuple[str, str, str], ...] = ()
 
     def for_entity(self, entity: str) -> EntityForecast | None:
         """One entity's forecast (``"portfolio"`` for the roll-up)."""
@@ -79,6 +81,7 @@ def analyze(snapshot: Snapshot, config: Config | None = None) -> ForecastResult:
         portfolio=portfolio,
         budget=tuple(v for e in clean.entities for v in variances(clean, e.id, clean.as_of)),
         budgeted=tuple(e.id for e in clean.entities if has_budget(clean, e.id)),
+        budget_sources=tuple(s for e in clean.entities for s in sources(clean, e.id)),
     )
 
 

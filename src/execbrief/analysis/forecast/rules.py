@@ -4,7 +4,9 @@ gives, on which day, citing that row (docs/metrics.md, "13-week cash forecast").
 Inflows: booking balances on their service dates; new bookings' deposits at the measured weekly
 pace (their balances a lead time later); open invoices on their due date shifted by the client's
 payment lag; recurring income. Outflows: recurring charges, loan payments and payroll on their
-cadence from their last date; ledger lines dated after as_of (known one-off bills).
+cadence from their last date; ledger lines dated after as_of (known one-off bills). A known
+line of a recurring payee stands for that payee's occurrence nearest it (within half a cadence
+step), which is then not carried as well: the same payment is never counted twice.
 """
 
 from __future__ import annotations
@@ -173,10 +175,16 @@ def recurring(
     (or, with ``income``, paying) about the same amount in at least ``recurring_months`` months,
     still running (its last date within two steps of as_of). Payroll may vary (the latest is used)."""
     groups: dict[tuple[str, bool], list[Transaction]] = defaultdict(list)
+    known: dict[tuple[str, bool], list[date]] = defaultdict(list)
     for tx in rows:
         effect = books.cash_effect(tx)
-        if tx.date <= horizon.as_of and effect.amount != 0 and books.payee(tx):
-            groups[(books.payee(tx), effect.amount > 0)].append(tx)
+        if effect.amount == 0 or not books.payee(tx):
+            continue
+        key = (books.payee(tx), effect.amount > 0)
+        if tx.date <= horizon.as_of:
+            groups[key].append(tx)
+        elif horizon.holds(tx.date) and effect.amount < 0:
+            known[key].append(tx.date)  # a known bill (``future_bills``) of this payee
     payroll, loan = _words(options.payroll_words), _words(options.loan_words)
     for (_payee, inflow), group in sorted(groups.items()):
         if inflow != income:
@@ -187,7 +195,7 @@ def recurring(
         chosen = _steady(group, options, varies=kind == "payroll")
         if chosen is None:
             continue
-        yield from _carry(entity, kind, chosen, horizon)
+        yield from _carry(entity, kind, chosen, horizon, known.get((_payee, inflow), []))
 
 
 def _kind(text: str, payroll: re.Pattern[str], loan: re.Pattern[str]) -> str:
@@ -220,10 +228,16 @@ def _steady(
 
 
 def _carry(
-    entity: str, kind: str, lines: list[Transaction], horizon: Horizon
+    entity: str,
+    kind: str,
+    lines: list[Transaction],
+    horizon: Horizon,
+    known: Sequence[date] = (),
 ) -> Iterator[ForecastLine]:
     """The next occurrences of a recurring line inside the forecast: every ``n`` days when the
-    median gap is under 25 days (weekly, fortnightly pay), else every ``n`` months on its day."""
+    median gap is under 25 days (weekly, fortnightly pay), else every ``n`` months on its day.
+    An occurrence within half a step of a ``known`` (future-dated, already booked) line of the
+    same payee is that line, which the forecast counts as a bill: it is not carried too."""
     dates = [t.date for t in lines]
     gaps = [Decimal((b - a).days) for a, b in pairwise(dates)]
     gap = median(gaps) if gaps else Decimal(30)
@@ -243,7 +257,8 @@ def _carry(
         step += 1
         if day > horizon.end:
             return
-        if horizon.holds(day):
+        booked = any(abs(Decimal((day - k).days)) * 2 < span for k in known)
+        if horizon.holds(day) and not booked:
             yield ForecastLine(entity, day, kind, label, effect, cited)
 
 

@@ -87,5 +87,11 @@ def sum_weeks(tables: Sequence[Sequence[ForecastWeek]], currency: str) -> tuple[
 
 
 def first_below(weeks: Sequence[ForecastWeek], floor: Money) -> ForecastWeek | None:
-    """The first week whose closing cash is below ``floor``."""
-    return next((w for w in weeks if w.closing.amount < floor.amount), None)
+    """The first week whose cash falls below ``floor``: it closes below it after opening at or
+    above it (a week that opens below the floor did not run short that week, it already was)."""
+    return next((w for w in weeks if w.closing.amount < floor.amount <= w.opening.amount), None)
+
+
+def first_back(weeks: Sequence[ForecastWeek], floor: Money) -> ForecastWeek | None:
+    """The first week closing at or above ``floor`` (for cash that opens below it)."""
+    return next((w for w in weeks if w.closing.amount >= floor.amount), None)
