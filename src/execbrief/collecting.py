@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -227,7 +227,9 @@ def _relaying(reader: Any, hook: ReadProgress) -> Iterator[None]:
     def relay() -> None:
         while not stop.is_set() or reader.poll():
             if reader.poll(0.05):
-                hook(*reader.recv())
+                report = reader.recv()
+                with suppress(Exception):  # the pipe is drained whatever the hook does
+                    hook(*report)
 
     thread = threading.Thread(target=relay, name="execbrief-read-progress", daemon=True)
     thread.start()

@@ -168,3 +168,17 @@ def test_a_secret_in_a_file_name_is_redacted_in_progress(
         assert len(names) == 2
         assert not any(secret in name for name in names), names
         assert any(name.startswith("two: ledger · [redacted: ") for name in names), names
+
+
+def test_a_failing_hook_costs_no_line_and_is_not_called_again(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    write_lines(path, 30_000)
+    calls: list[int] = []
+
+    def broken(name: str, done: int, size: int | None, lines: int) -> None:
+        calls.append(done)
+        raise OSError("the terminal went away")
+
+    with reporting_reads(broken):
+        assert sum(1 for _ in iter_lines(Location(path.name, path=path))) == 30_000
+    assert len(calls) == 1

@@ -677,12 +677,18 @@ class _ReadCounter:
     def add(self, size: int, lines: int) -> None:
         self.read += size
         if self.read >= self.next_at:
-            self.hook(self.display, self.read, self.size, lines)
+            self._tell(lines)
             self.next_at = self.read + READ_REPORT_BYTES
 
     def done(self, lines: int) -> None:
         if self.read >= READ_REPORT_BYTES:  # a file that was reported on hears its end too
+            self._tell(lines)
+
+    def _tell(self, lines: int) -> None:
+        try:
             self.hook(self.display, self.read, self.size, lines)
+        except Exception:  # a failing progress display never costs the file: it goes unreported
+            self.hook = lambda *_report: None
 
 
 def _local_size(handle: BinaryIO) -> int | None:
