@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
 DEFAULT_CONFIG = "portfolio.toml"
 
 
-def console(stderr: bool = False) -> Console:
+def console(stderr: bool = False, force_terminal: bool | None = None) -> Console:
     """A rich console (stderr for messages, stdout for results)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, force_terminal=force_terminal)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -167,31 +168,99 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
+#: ``always`` shows progress even when stderr is not a terminal (tests, CI logs), ``never``
+#: hides it; unset, it is shown on a terminal only.
+PROGRESS_ENV = "EXECBRIEF_PROGRESS"
+
+
+def progress_mode() -> str:
+    """``always``, ``never`` or ``terminal``, from ``EXECBRIEF_PROGRESS``."""
+    mode = os.environ.get(PROGRESS_ENV, "").strip().lower()
+    return mode if mode in ("always", "never") else "terminal"
+
+
 @contextmanager
 def progress_bar(
     label: str, total: int | None = None, *, enabled: bool = True
 ) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar on stderr; yields a callback taking a step description."""
-    if not enabled or not sys.stderr.isatty():
+    """A rich progress bar on stderr; yields a callback taking a step description. While it is
+    shown, a big file being read shows how far it has got ("12.4 / 50.0 MB  (123,456 lines)")."""
+    mode = progress_mode()
+    if not enabled or mode == "never" or (mode == "terminal" and not sys.stderr.isatty()):
         yield lambda _step: None
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Column
+
+    from execbrief.sources.files import reporting_reads
 
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[step]}"),
+        BarColumn(bar_width=PROGRESS_BAR_WIDTH),
+        TextColumn("{task.fields[step]}", table_column=Column(no_wrap=True, overflow="ellipsis")),
         TimeElapsedColumn(),
-        console=console(stderr=True),
+        console=console(stderr=True, force_terminal=mode == "always" or None),
         transient=True,
     ) as bar:
         task = bar.add_task(label, total=total, step="")
+        file_rows = FileRows(bar)
 
         def advance(step: str) -> None:
+            file_rows.clear()  # the source before is done (on a pool, a file still read is back soon)
             bar.update(task, advance=1, step=step)
 
-        yield advance
+        with reporting_reads(file_rows.show):
+            yield advance
+
+
+PROGRESS_BAR_WIDTH = 10
+#: What a row takes besides its name: the spinner, the bar, the figures, the time, the gaps.
+PROGRESS_ROW_WIDTH = 1 + PROGRESS_BAR_WIDTH + 30 + 7 + 4
+
+
+class FileRows:
+    """One row of the progress bar per big file being read: its source and name, a bar of the
+    bytes read, and the figures ("12.4 / 50.0 MB (123,456 lines)"); gone when the file ends.
+    Reports from a pool's workers arrive on another thread than the steps: a lock keeps the
+    rows whole."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.rows: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def show(self, name: str, done: int, size: int | None, lines: int) -> None:
+        step = read_figures(done, size, lines)
+        with self.lock:
+            row = self.rows.get(name)
+            if row is None:
+                title = fitting_name(name, self.bar.console.width - PROGRESS_ROW_WIDTH)
+                row = self.rows[name] = self.bar.add_task(title, total=size, step=step)
+            self.bar.update(row, completed=done, step=step, refresh=True)
+            if size is not None and done >= size:
+                self.bar.remove_task(self.rows.pop(name))
+
+    def clear(self) -> None:
+        with self.lock:
+            for row in self.rows.values():
+                self.bar.remove_task(row)
+            self.rows.clear()
+
+
+def read_figures(done: int, size: int | None, lines: int) -> str:
+    """How far a file's reading has got: ``12.4 / 50.0 MB (123,456 lines)``."""
+    of = f" / {size / 1e6:.1f}" if size else ""
+    return f"{done / 1e6:.1f}{of} MB ({lines:,} lines)"
+
+
+def fitting_name(name: str, room: int) -> str:
+    """``source · file`` in ``room`` characters: whole, else the source alone, else cut."""
+    source = name.split(" · ", 1)[0]
+    for candidate in (name, source):
+        if len(candidate) <= room:
+            return candidate
+    return source[: max(room, 4) - 1] + "…"
 
 
 def fitting_table(
@@ -288,12 +357,15 @@ def total_sources(config: Config) -> int:
     return sum(len(entity.sources) for entity in config.entities)
 
 
-def collect_snapshot(loaded: Loaded, as_of: date, reading: Any = None) -> Any:
-    """Collect with a progress bar (``reading``: a ``pipeline.Reading``; default serial, uncached)."""
+def collect_snapshot(
+    loaded: Loaded, as_of: date, reading: Any = None, *, shown: bool = True
+) -> Any:
+    """Collect with a progress bar unless not ``shown`` (``reading``: a ``pipeline.Reading``;
+    default serial, uncached)."""
     from execbrief.pipeline import Reading, collect, collecting
 
     with (
-        progress_bar("Reading sources", total_sources(loaded.config)) as advance,
+        progress_bar("Reading sources", total_sources(loaded.config), enabled=shown) as advance,
         collecting(loaded.config, reading or Reading(), lambda: datetime.now(UTC)) as how,
     ):
         return collect(loaded.config, loaded.registry, as_of, progress=advance, **how)
@@ -472,7 +544,7 @@ def check(
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config))
+        snapshot = collect_snapshot(loaded, parse_as_of(as_of, loaded.config), shown=not as_json)
     problems = [
         {"entity": r.entity, "source": r.kind, "error": e.describe()}
         for r in snapshot.results
@@ -603,7 +675,8 @@ def findings(
 
     with errors_as_exit():
         loaded = load(config_path, env_file)
-        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+        sources = total_sources(loaded.config)
+        with progress_bar("Reading sources", sources, enabled=not as_json) as advance:
             rows, stale = current_findings(
                 loaded.config,
                 loaded.registry,
@@ -707,7 +780,10 @@ def collect_command(
     with errors_as_exit():
         loaded = load(config_path, env_file)
         snapshot = collect_snapshot(
-            loaded, parse_as_of(as_of, loaded.config), reading_for(jobs, no_cache)
+            loaded,
+            parse_as_of(as_of, loaded.config),
+            reading_for(jobs, no_cache),
+            shown=not as_json,
         )
     if as_json:
         print_json(snapshot.to_dict())
@@ -1112,7 +1188,8 @@ def send(
             allow_unreconciled=allow_unreconciled,
             dry_run=dry_run,
         )
-        with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
+        sources = total_sources(loaded.config)
+        with progress_bar("Reading sources", sources, enabled=not as_json) as advance:
             run = send_reports(
                 loaded.config,
                 loaded.registry,

@@ -6,6 +6,10 @@ shared ``repos.env``) are read by one worker in config order, so a file several 
 still read once, on its first listing, exactly as a serial run reads it. The results come back
 in config order whatever order the workers finish in, so a parallel run gives the same snapshot,
 byte for byte, as a serial one (``tests/test_collect_parallel.py``).
+
+How far a big file has been read reaches the read hook in force (``files.reporting_reads``, put
+there by the CLI's progress bar) with the source's name before the file's ("crewboard: ledger ·
+ledgers/crewboard.csv") and any secret in it redacted; a worker's reports come back over a pipe.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ import json
 import multiprocessing
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from execbrief import __version__
 from execbrief.config import Config, Entity, SourceSpec
@@ -32,6 +39,7 @@ from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_res
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
+from execbrief.sources.files import ReadProgress, read_reporter, reporting_reads
 from execbrief.store.sourcecache import Kept, SourceCache, known_digest
 
 Progress = Callable[[str], None]
@@ -114,7 +122,9 @@ def collect_entities(
                 progress(f"{entity.id}: {kind}")
             if wanted is not None and not wanted(index, kind):
                 continue
-            out.append((index, kind, collect_source(job, request_for(job, entity, spec, shared))))
+            with reporting_reads(_labelled(read_reporter(), f"{entity.id}: {kind}")):
+                result = collect_source(job, request_for(job, entity, spec, shared))
+            out.append((index, kind, result))
             # The records kept so far live until the end of the run: freezing them spares every
             # later full garbage collection from rescanning them (collect then grows linearly;
             # bench/collect.py: a third less CPU at 100x the demo).
@@ -171,15 +181,76 @@ def _above(config: Config, name: str) -> Iterator[str]:
         yield str(folder)
 
 
+# --- progress inside big files ----------------------------------------------------------------
+
+
+def _labelled(hook: ReadProgress | None, label: str) -> ReadProgress | None:
+    """``hook`` told each file with the source reading it named first."""
+    if hook is None:
+        return None
+    return lambda name, done, size, lines: hook(f"{label} · {name}", done, size, lines)
+
+
+@contextmanager
+def _redacted_reads(job: Job) -> Iterator[None]:
+    """Within the block the read hook in force hears file names with any secret in them
+    replaced by its marker (the redaction every cited path gets)."""
+    hook = read_reporter()
+    if hook is None:
+        yield
+        return
+    redactor = Redactor(Scanner(job.key, job.config.secrets.allowlist))
+
+    def told(name: str, done: int, size: int | None, lines: int) -> None:
+        hook(redactor.clean_path(name), done, size, lines)
+
+    with reporting_reads(told):
+        yield
+
+
+#: A report is one small pickle written whole (under PIPE_BUF): workers need no lock, and a
+#: worker killed mid-run cannot leave half a report in the pipe.
+_REPORTED_NAME_CHARS = 500
+
+
+def _forward(name: str, done: int, size: int | None, lines: int) -> None:
+    assert _reads is not None
+    _reads.send((name[:_REPORTED_NAME_CHARS], done, size, lines))
+
+
+@contextmanager
+def _relaying(reader: Any, hook: ReadProgress) -> Iterator[None]:
+    """Within the block, a thread hands the workers' reports on to ``hook``; at its end every
+    report sent is handed on before the thread stops."""
+    stop = threading.Event()
+
+    def relay() -> None:
+        while not stop.is_set() or reader.poll():
+            if reader.poll(0.05):
+                report = reader.recv()
+                with suppress(Exception):  # the pipe is drained whatever the hook does
+                    hook(*report)
+
+    thread = threading.Thread(target=relay, name="execbrief-read-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 # --- the pool ---------------------------------------------------------------------------------
 
 _job: Job | None = None  # a forked worker's copy of the run's job
 _wanted: Wanted = None
+_reads: Any = None  # the pipe end a forked worker sends its read reports to, when they are heard
 
 
 def _work(indexes: list[int]) -> list[tuple[int, str, SourceResult]]:
     assert _job is not None, "a collect worker runs only inside collect_parallel"
-    return collect_entities(_job, indexes, _wanted)
+    with reporting_reads(None if _reads is None else _forward):  # not the parent's own hook
+        return collect_entities(_job, indexes, _wanted)
 
 
 def collect_parallel(
@@ -190,6 +261,13 @@ def collect_parallel(
 ) -> list[tuple[int, str, SourceResult]]:
     """Every entity's sources on ``jobs`` forked workers, in config order. Without ``fork`` (not
     on Linux or macOS), or with one job or one group, the sources are read in this process."""
+    with _redacted_reads(job):
+        return _collect_parallel(job, jobs, wanted, progress)
+
+
+def _collect_parallel(
+    job: Job, jobs: int, wanted: Wanted, progress: Progress | None
+) -> list[tuple[int, str, SourceResult]]:
     groups = sharing_groups(job.config)
     every = list(range(len(job.config.entities)))
     if (
@@ -234,17 +312,27 @@ def _on_pool(
     ]
     out: list[tuple[int, str, SourceResult]] = []
     context = multiprocessing.get_context("fork")
+    hook = read_reporter()
+    global _reads
+    reader, _reads = context.Pipe(duplex=False) if hook else (None, None)
     try:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            for batch, results in zip(batches, pool.map(_work, batches), strict=True):
-                if progress:
-                    for index in batch:
-                        entity = job.config.entities[index]
-                        for kind in entity.sources:
-                            progress(f"{entity.id}: {kind}")
-                out.extend(results)
+            done = pool.map(_work, batches)  # the workers are forked here, before any thread
+            with _relaying(reader, hook) if hook else nullcontext():
+                for batch, results in zip(batches, done, strict=True):
+                    if progress:
+                        for index in batch:
+                            entity = job.config.entities[index]
+                            for kind in entity.sources:
+                                progress(f"{entity.id}: {kind}")
+                    out.extend(results)
     except BrokenProcessPool:  # a worker died (out of memory, killed): read it all here instead
         return collect_entities(job, [i for b in batches for i in b], _wanted, progress)
+    finally:
+        for end in (reader, _reads):
+            if end is not None:
+                end.close()
+        _reads = None
     out.sort(key=lambda item: item[0])  # stable: sources keep their order within an entity
     return out
 

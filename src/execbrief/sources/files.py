@@ -29,6 +29,9 @@ expected. Sources catch ``ReadError`` per file and go on with the next file.
   a regular file with an expected suffix inside the portfolio folder, else a ``ReadError`` at the
   including file's line; nothing of a refused target is opened.
 - ``excerpt`` is the most a parser may quote of a file's text in a message: one short line.
+- ``reporting_reads(hook)``: while it is in force, ``iter_lines`` (so ``CsvTable`` and
+  ``read_text``) tells ``hook`` how far a big file has been read, once per ``READ_REPORT_BYTES``
+  (the CLI's progress bar: "12.4 / 50.0 MB (123,456 lines)"); without one a read costs nothing more.
 - ``iter_lines`` / ``read_text`` open text safely: missing path, a folder, a binary file (a NUL byte
   in the first 8 KB), invalid UTF-8 (names the line), an over-long line; a UTF-8 BOM is stripped.
 - ``CsvTable`` streams a CSV file: header aliases (case, space and punctuation insensitive), a
@@ -49,7 +52,8 @@ import shutil
 import stat
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -69,6 +73,29 @@ GLOB_CHARS = re.compile(r"[*?\[]")
 EXCERPT_CHARS = 60
 #: O_NONBLOCK where the platform has it: opening a FIFO that way returns at once.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+#: How far a file's reading has got: (the file as cited, bytes read, its size or None, lines read).
+ReadProgress = Callable[[str, int, int | None, int], None]
+#: A hook hears of a file at most once per this many bytes read (and once more at its end).
+READ_REPORT_BYTES = 1 << 20
+_read_hook: ReadProgress | None = None
+
+
+@contextmanager
+def reporting_reads(hook: ReadProgress | None) -> Iterator[None]:
+    """Within the block, files read through ``iter_lines`` report to ``hook`` every
+    ``READ_REPORT_BYTES`` (a file smaller than that never does); ``None`` turns reports off."""
+    global _read_hook
+    before, _read_hook = _read_hook, hook
+    try:
+        yield
+    finally:
+        _read_hook = before
+
+
+def read_reporter() -> ReadProgress | None:
+    """The hook ``reporting_reads`` put in force, if any."""
+    return _read_hook
 
 
 class ReadError(SourceFailure):
@@ -618,9 +645,11 @@ def iter_lines(
             raise ReadError(
                 loc.display, "is a binary file (it contains NUL bytes); expected UTF-8 text"
             )
+        counter = _ReadCounter(loc, handle, len(first)) if _read_hook is not None else None
         if first.startswith(BOM):
             first = first[len(BOM) :]
-        for number, raw in enumerate(_split_lines(handle, first, loc, max_line_bytes), start=1):
+        lines = _split_lines(handle, first, loc, max_line_bytes, counter)
+        for number, raw in enumerate(lines, start=1):
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -636,7 +665,42 @@ def iter_lines(
             yield number, text
 
 
-def _split_lines(handle: BinaryIO, first: bytes, loc: Location, limit: int) -> Iterator[bytes]:
+class _ReadCounter:
+    """Counts one file's bytes for the read hook and calls it every ``READ_REPORT_BYTES``."""
+
+    def __init__(self, loc: Location, handle: BinaryIO, sniffed: int) -> None:
+        assert _read_hook is not None
+        self.hook, self.display, self.read = _read_hook, loc.display, sniffed
+        self.size = loc.size if loc.is_s3 else _local_size(handle)
+        self.next_at = READ_REPORT_BYTES
+
+    def add(self, size: int, lines: int) -> None:
+        self.read += size
+        if self.read >= self.next_at:
+            self._tell(lines)
+            self.next_at = self.read + READ_REPORT_BYTES
+
+    def done(self, lines: int) -> None:
+        if self.read >= READ_REPORT_BYTES:  # a file that was reported on hears its end too
+            self._tell(lines)
+
+    def _tell(self, lines: int) -> None:
+        try:
+            self.hook(self.display, self.read, self.size, lines)
+        except Exception:  # a failing progress display never costs the file: it goes unreported
+            self.hook = lambda *_report: None
+
+
+def _local_size(handle: BinaryIO) -> int | None:
+    try:
+        return os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _split_lines(
+    handle: BinaryIO, first: bytes, loc: Location, limit: int, counter: _ReadCounter | None = None
+) -> Iterator[bytes]:
     pending = first
     number = 0
     chunk = first
@@ -659,9 +723,14 @@ def _split_lines(handle: BinaryIO, first: bytes, loc: Location, limit: int) -> I
             ) from None
         if not chunk:
             break
+        if counter is not None:
+            counter.add(len(chunk), number)
         pending += chunk
     if pending:
+        number += 1
         yield pending
+    if counter is not None:
+        counter.done(number)
 
 
 def _too_long(loc: Location, limit: int, number: int) -> ReadError:
