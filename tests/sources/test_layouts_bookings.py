@@ -26,11 +26,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from execbrief.config import Entity, SourceSpec
+from execbrief.analysis.operations import analyze
+from execbrief.config import Entity, SourceSpec, load_config
+from execbrief.plugins import get_registry
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.snapshot import SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.bookings import BookingsOptions, BookingsSource
+from execbrief.sources.ledger import LedgerSource
+from kits.ledger import config, snapshot
 from kits.ops import messages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "layouts"
@@ -108,3 +112,46 @@ def test_airbnb_bookings_are_recognised_from_the_header(tmp_path: Path) -> None:
     assert messages(result) == []
     assert result.mappings[0].layout == "airbnb-reservations"
     assert len([r for r in result.records if isinstance(r, Booking)]) == 3
+
+
+def test_airbnb_file_feeds_the_rental_unit_from_ledger_and_bookings(tmp_path: Path) -> None:
+    """The same Airbnb file as the rental's ledger (beside the bank that receives its payouts)
+    and as its bookings: October's ADR 1,830.00 / 10 nights = 183.00; occupancy 10 / 31 nights
+    = 32.26%; income 1,810.00 from Airbnb (the bank's AIRBNB credits are its payouts) + the bank's
+    SQUARE and PAYPAL credits 1,043.68 (their exports are not listed here) = 2,853.68; operating
+    expenses 600.00 dockage + 54.90 service fees = 654.90."""
+
+    name, bank = "airbnb-transaction-history.csv", "chase-checking-processors.csv"
+    for file in (name, bank):
+        shutil.copy(FIXTURES / file, tmp_path / file)
+    (tmp_path / "portfolio.toml").write_text(
+        '[portfolio]\nname = "T"\nas_of = 2026-10-31\n\n[[entities]]\nid = "loft"\n'
+        'name = "Loft"\nkind = "rental"\nbookings = "airbnb-transaction-history.csv"\n\n'
+        f'[[entities.ledger]]\npath = "{bank}"\ndefault_accounts = {{ money_in = "Income:Other", '
+        'money_out = "Expenses:Operating" }\n\n'
+        f'[[entities.ledger]]\npath = "{name}"\n'
+    )
+    loaded = load_config(tmp_path / "portfolio.toml", get_registry().option_models())
+    entity = loaded.entities[0]
+    records = []
+    for kind, source in (("ledger", LedgerSource()), ("bookings", BookingsSource())):
+        request = SourceRequest(
+            entity=entity, spec=entity.sources[kind], root=tmp_path,
+            as_of=date(2026, 10, 31), fingerprint_key=b"k",
+        )  # fmt: skip
+        result = source.collect(request)
+        assert messages(result) == []
+        records.extend(result.records)
+    entities = [("loft", "rental")]
+    cfg = config(entities, analysis={"operations": {"window_months": 1}})
+    (unit,) = analyze(snapshot(entities, records, as_of="2026-10-31"), cfg).rentals
+    assert unit.window == ("2026-10",) and unit.days == 31
+    assert unit.occupied_nights == 10 and unit.rate.source == "bookings"
+    assert unit.rate.value is not None and unit.rate.value.quantize().amount == Decimal("183.00")
+    assert unit.occupancy is not None and unit.occupancy.value.quantize(Decimal("0.01")) == Decimal(
+        "32.26"
+    )
+    assert (unit.income.amount, unit.operating_expenses.amount) == (
+        Decimal("2853.68"),
+        Decimal("654.90"),
+    )

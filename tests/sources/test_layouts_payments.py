@@ -75,6 +75,11 @@ def run(tmp_path: Path, files: tuple[str, ...], with_bank: bool = True) -> Sourc
         shutil.copy(FIXTURES / name, tmp_path / name)
     for name in files:
         text += f'\n[[entities.ledger]]\npath = "{name}"\n'
+    return collect_ledger(tmp_path, text)
+
+
+def collect_ledger(tmp_path: Path, text: str) -> SourceResult:
+    """The ledger source of the one entity of the portfolio ``text`` (written to tmp_path)."""
     (tmp_path / "portfolio.toml").write_text(text)
     config = load_config(tmp_path / "portfolio.toml", get_registry().option_models())
     entity = config.entities[0]
@@ -185,13 +190,42 @@ def test_a_payout_the_bank_never_shows_is_said(tmp_path: Path) -> None:
     text = (FIXTURES / "paypal-activity.csv").read_text(encoding="utf-8-sig")
     (tmp_path / "paypal-activity.csv").write_text(text.replace('"10/14/2026"', '"11/14/2026"'))
     config_text = HEAD + BANK_PART + '\n[[entities.ledger]]\npath = "paypal-activity.csv"\n'
-    (tmp_path / "portfolio.toml").write_text(config_text)
-    config = load_config(tmp_path / "portfolio.toml", get_registry().option_models())
-    entity = config.entities[0]
-    request = SourceRequest(
-        entity=entity, spec=entity.sources["ledger"], root=tmp_path,
-        as_of=date(2026, 11, 20), fingerprint_key=b"k",
-    )  # fmt: skip
-    said = messages(LedgerSource().collect(request))
+    said = messages(collect_ledger(tmp_path, config_text))
     assert len(said) == 1
     assert "payout 4KL67890MN123456J of 500.00 on 2026-11-14" in said[0]
+
+
+#: Airbnb's older Transaction history (2014): no Gross earnings column; a reservation's Amount is
+#: what was paid out and its Host Fee was kept (the shape of public importers' fixtures of it).
+AIRBNB_2014 = (
+    "Date,Type,Confirmation Code,Start Date,Nights,Guest,Listing,Details,Reference,Currency,"
+    "Amount,Paid Out,Host Fee,Cleaning Fee\n"
+    "10/15/2014,Payout,,,,,,Transfer to ACH: *****4879,,USD,,92,,\n"
+    "10/15/2014,Reservation,CKQ94D,10/14/2014,1,Jia Qi,Great Location 2BR,,,USD,92,,3,0\n"
+    "10/14/2014,Payout,,,,,,Transfer to ACH: *****4879,,USD,,291,,\n"
+    "10/14/2014,Reservation,J5MWQH,10/13/2014,6,Shane R,Huge 2br King Beds,,,USD,291,,9,0\n"
+)
+
+
+def test_airbnb_older_export_gross_is_amount_plus_host_fee(tmp_path: Path) -> None:
+    (tmp_path / "airbnb-2014.csv").write_text(AIRBNB_2014)
+    text = HEAD + '\n[[entities.ledger]]\npath = "airbnb-2014.csv"\n'
+    result = collect_ledger(tmp_path, text)
+    assert messages(result) == []
+    assert result.mappings[0].layout == "airbnb-transactions"
+    assert total(result, "Income:Sales (Airbnb)") == Decimal("395")  # (92 + 3) + (291 + 9)
+    assert total(result, "Expenses:Payment processing fees (Airbnb)") == Decimal("12")
+
+
+def test_a_paypal_row_in_another_currency_is_a_row_error(tmp_path: Path) -> None:
+    text = (FIXTURES / "paypal-activity.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    lines[3] = lines[3].replace('"USD"', '"EUR"')  # the 10/08 payment of 300.00
+    (tmp_path / "paypal-activity.csv").write_text("\n".join(lines) + "\n")
+    result = collect_ledger(
+        tmp_path, HEAD + '\n[[entities.ledger]]\npath = "paypal-activity.csv"\n'
+    )
+    said = messages(result)
+    assert len(said) == 1 and "line 4" in said[0]
+    assert "amounts in EUR, not the ledger's USD" in said[0]
+    assert total(result, "Income:Sales (PayPal)") == Decimal("350.00")  # 450.00 - 100.00

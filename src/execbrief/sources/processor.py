@@ -258,6 +258,7 @@ AIRBNB = Processor(
         Column("type", ()),
         Column("id", ("confirmation code",)),
         Column("description", ("listing",)),
+        Column("currency", ()),
         Column("amount", ()),
         Column("paid_out", ("paid out",)),
         Column("service_fee", ("service fee", "host fee")),
@@ -307,11 +308,26 @@ def read_processor(
             continue
         if read is None:
             continue
+        other = _other_currency(row, currency)
+        if other and (read.lines or read.payout):
+            bad.add(line, other)
+            continue
         records.extend(_transactions(request, processor, read, row, at, currency))
         if read.payout is not None:
             key = read.payout_key or f"line {line}"
             pieces.setdefault(key, []).append((read, at, read.payout_key or row.get("id", "")))
     return records, _payouts(processor, pieces), bad, table
+
+
+def _other_currency(row: Mapping[str, str], currency: str) -> str | None:
+    """What is wrong with a row in another currency than the ledger's, or None."""
+    code = row.get("currency", "").strip().upper()
+    if not code or code == currency.upper():
+        return None
+    return (
+        f"amounts in {code}, not the ledger's {currency}; list the {code} rows as a ledger part "
+        f'of their own with currency = "{code}"'
+    )
 
 
 def _transactions(
