@@ -178,7 +178,6 @@ SQUARE = Processor(
         Column("net_total", ()),
         Column("cash", ()),
         Column("id", ("transaction id",)),
-        Column("event", ("event type",)),
         Column("description", ()),
         Column("deposit_id", ()),
         Column("deposit_date", ()),
