@@ -46,6 +46,7 @@ from execbrief.snapshot import SourceResult
 from execbrief.sources import layouts
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.ledger import LedgerSource
+from execbrief.sources.processor import BY_LAYOUT
 from kits.ops import messages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "layouts"
@@ -229,3 +230,8 @@ def test_a_paypal_row_in_another_currency_is_a_row_error(tmp_path: Path) -> None
     assert len(said) == 1 and "line 4" in said[0]
     assert "amounts in EUR, not the ledger's USD" in said[0]
     assert total(result, "Income:Sales (PayPal)") == Decimal("350.00")  # 450.00 - 100.00
+
+
+def test_every_processor_layout_has_its_reader() -> None:
+    readers = {c.key for c in layouts.CATALOGUE if c.reader == "processor"}
+    assert readers == set(BY_LAYOUT)
