@@ -87,6 +87,9 @@ GENERIC = frozenset(
         "stripe",
         "paypal",
         "square",
+        "airbnb",
+        "fareharbor",
+        "earnings",
         "wise",
         "mercury",
         "harvest",
@@ -148,6 +151,7 @@ GENERIC = frozenset(
 TOOLS = frozenset(
     {"toggl", "harvest", "clockify", "chase", "stripe", "paypal", "square", "wise", "mercury"}
     | {"mailchimp", "klaviyo", "shopify", "quickbooks", "xero", "wave", "gusto", "calendly"}
+    | {"airbnb", "fareharbor"}
 )
 DOMAIN_ENDINGS = re.compile(r"\.(com|net|org|io|co|us|biz|info|app|dev|example|test|site)$")
 #: Which sources make an entity: a shared .env alone does not.

@@ -167,8 +167,11 @@ def _table(path: Path, rel: str) -> Found | None:
     jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
     rows = sample_table(_head(path), jsonl=jsonl)
     recognised = recognise_rows(rows)
+    known = by_layout(rows, rel)
+    if known is not None and (recognised is None or recognised.kind != known.kind):
+        return known  # a catalogued export's own headers say more than column aliases do
     if recognised is None:
-        return by_layout(rows, rel)
+        return None
     if recognised.kind == "aws":
         return Found("aws", rel, {"cur_export": rel}, ["an AWS Cost and Usage Report export"])
     layout = layouts.recognise(recognised.kind, recognised.table.headers)
@@ -184,12 +187,16 @@ def _table(path: Path, rel: str) -> Found | None:
 
 
 def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found | None:
-    """A table no column catalogue took, recognised by a known export layout whose columns
-    cover what its source needs (a Google Forms bookings sheet with a status question)."""
+    """A table recognised by a known export layout whose columns cover what its source needs
+    (a Google Forms bookings sheet with a status question) or that a processor reads (Square,
+    PayPal): used when no column catalogue took the table, or took it for another kind."""
     for row in rows[:HEADER_SEARCH]:
         headers = [c.strip() for c in row] if isinstance(row, list) else list(row)
-        for layout in layouts.CATALOGUE:
-            if layout.matches(headers) and not missing_columns(layout.source, headers, layout):
+        # a processor's export first: Airbnb's file is its money (the ledger) before its stays
+        for layout in sorted(layouts.CATALOGUE, key=lambda c: c.reader != "processor"):
+            if layout.matches(headers) and (
+                layout.reader == "processor" or not missing_columns(layout.source, headers, layout)
+            ):
                 shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
                 return Found(layout.source, rel, {"layout": layout.key}, shown)
     return None

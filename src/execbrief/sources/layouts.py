@@ -48,11 +48,22 @@ class Layout:
     #: ``processor``: a payment processor's balance export (``sources.processor``), read as
     #: sales, fees and payouts rather than as ledger rows.
     reader: str = "table"
+    #: ``(field, values)``: only rows whose field (read as a canonical column) is one of the
+    #: values are records; the others are the export's totals row or rows of another kind (an
+    #: Airbnb payout among its reservations) and are skipped.
+    only: tuple[str, tuple[str, ...]] | None = None
 
     def matches(self, cells: Iterable[str]) -> bool:
         """True when every identifying header is among ``cells``."""
         found = {normalize_header(cell) for cell in cells}
         return all(normalize_header(h) in found for h in self.headers)
+
+    def skips(self, row: Mapping[str, str]) -> bool:
+        """True for a row that is not a record of this layout (see ``only``)."""
+        if self.only is None:
+            return False
+        name, values = self.only
+        return row.get(name, "").strip().lower() not in values
 
 
 CATALOGUE: tuple[Layout, ...] = (
@@ -108,6 +119,64 @@ CATALOGUE: tuple[Layout, ...] = (
         "Google Forms writes a 'Timestamp' column (M/D/YYYY H:MM:SS, US locale) and one column "
         "per question; there is no id column",
         notes=("no id column: the row number is the id",),
+    ),
+    Layout(
+        "fareharbor",
+        "FareHarbor Dashboard, Bookings report (CSV export)",
+        "bookings",
+        ("Booking ID", "Cancelled?", "Created At Date", "Item", "Total Paid", "Amount Due"),
+        {
+            "columns": {
+                "id": "Booking ID",
+                "created": "Created At Date",
+                "service_date": "Start Date",
+                "status": "Cancelled?",
+                "amount": "Total",
+                "deposit": "Total Paid",
+                "customer": "Contact",
+                "channel": "Affiliate",
+            },
+            "date_format": "%m/%d/%Y",
+            "statuses": {"No": "booked", "Yes": "cancelled"},
+        },
+        "FareHarbor Reports > Bookings, Export CSV: a 'Bookings' title row, then the columns "
+        "picked (Booking ID as #290981542, Cancelled? Yes/No, Created At Time, Created At Date, "
+        "Item ID, Item, Start Time, Start Date, Contact, Phone, Email, Booking Notes, # of Pax, "
+        "Subtotal, tax, Total Tax, Total, Subtotal Paid, ... Total Paid, Net Revenue Collected, "
+        "Amount Due, Paid Status, Affiliate, ...) and a last totals row with no Booking ID; "
+        "money as $1,300.00 (the column names of public loaders of this export; dates as a US "
+        "dashboard shows them)",
+        notes=(
+            "Cancelled? No is booked, Yes cancelled; Total Paid is the deposit taken, Amount Due "
+            "the rest; the totals row is skipped",
+        ),
+        only=("status", ("yes", "no")),
+    ),
+    Layout(
+        "airbnb-reservations",
+        "Airbnb Earnings, Transaction history (CSV), its Reservation rows",
+        "bookings",
+        ("Date", "Type", "Confirmation Code", "Booking date", "Start date", "Nights", "Amount"),
+        {
+            "columns": {
+                "id": "Confirmation code",
+                "created": "Booking date",
+                "service_date": "Start date",
+                "status": "Type",
+                "units": "Nights",
+                "amount": "Gross earnings",
+                "customer": "Guest",
+            },
+            "date_format": "%m/%d/%Y",
+            "statuses": {"Reservation": "booked"},
+        },
+        "Airbnb Earnings > Transaction history > Export CSV (the airbnb-transactions ledger "
+        "layout's file): each Reservation row is a stay of Nights from Start date",
+        notes=(
+            "only Reservation rows are bookings (payouts and adjustments are the ledger's); "
+            "units = Nights, amount = Gross earnings",
+        ),
+        only=("status", ("reservation",)),
     ),
     # ---------------------------------------------------------------- mailing lists
     Layout(
@@ -218,6 +287,64 @@ CATALOGUE: tuple[Layout, ...] = (
         "payout_expected_arrival_date,payout_status,payout_reversed_at,payout_type,"
         "payout_description,payout_destination_id (docs.stripe.com/reports/report-types/balance)",
         notes=("each payout is matched to the bank's credit of the same amount",),
+        reader="processor",
+    ),
+    Layout(
+        "square-transactions",
+        "Square Dashboard, Transactions export (CSV)",
+        "ledger",
+        ("Gross Sales", "Net Sales", "Total Collected", "Fees", "Net Total", "Transaction ID"),
+        {},
+        "Square Dashboard > Transactions > Export, Transactions CSV: Date,Time,Time Zone,Gross "
+        "Sales,Discounts,Service Charges,Net Sales,Gift Card Sales,Tax,Tip,Partial Refunds,Total "
+        "Collected,Source,Card,Card Entry Methods,Cash,Square Gift Card,Other Tender,Other Tender "
+        "Type,Tender Note,Fees,Net Total,Transaction ID,Payment ID,...,Event Type,...,Deposit ID,"
+        "Deposit Date,Deposit Details,...,Transaction Status,... (YYYY-MM-DD; money as $12.00; "
+        "discounts and fees negative, a refund row all negative; squareup.com/help article 5200, "
+        "sample rows in public importers)",
+        notes=(
+            "sale = Total Collected - Tax - Tip; Tax and Tip are liabilities; Fees an expense",
+            "the rows of one Deposit ID (Net Total less Cash) are one payout, matched to the "
+            "bank's SQUARE credit",
+        ),
+        reader="processor",
+    ),
+    Layout(
+        "paypal-activity",
+        "PayPal Activity download (CSV, balance affecting)",
+        "ledger",
+        ("Date", "Time", "TimeZone", "Name", "Type", "Status", "Gross", "Fee", "Net"),
+        {},
+        "PayPal Reports > Activity download, CSV, default fields: Date,Time,TimeZone,Name,Type,"
+        "Status,Currency,Gross,Fee,Net,From Email Address,To Email Address,Transaction ID,...,"
+        "Reference Txn ID,...,Balance,...,Balance Impact (M/D/YYYY; Fee negative when charged; "
+        "Net = Gross + Fee; Balance the running PayPal balance; hledger's "
+        "examples/csv/paypal-custom.csv.rules)",
+        notes=(
+            "only Completed rows count; a withdrawal to the bank is a payout, a payment sent an "
+            "expense",
+            "Balance (the money held at PayPal) is not the bank's cash and is not asserted",
+        ),
+        reader="processor",
+    ),
+    Layout(
+        "airbnb-transactions",
+        "Airbnb Earnings, Transaction history (CSV)",
+        "ledger",
+        ("Date", "Type", "Confirmation Code", "Nights", "Amount", "Paid Out"),
+        {},
+        "Airbnb Earnings > Transaction history > Export CSV: Date,Arriving by date,Type,"
+        "Confirmation code,Booking date,Start date,End date,Nights,Guest,Listing,Details,"
+        "Reference code,Currency,Amount,Paid out,Service fee,Fast pay fee,Cleaning fee,Gross "
+        "earnings,Occupancy taxes,Earnings year (MM/DD/YYYY; a Payout row with Paid out, then its "
+        "Reservation rows with Amount = Gross earnings - Service fee; older exports: Date,Type,"
+        "Confirmation Code,Start Date,Nights,Guest,Listing,Details,Reference,Currency,Amount,"
+        "Paid Out,Host Fee,Cleaning Fee; as in public importers' fixtures)",
+        notes=(
+            "a Reservation's Gross earnings is income (cleaning fee included), its Service fee "
+            "the fee; an Adjustment's Amount is income (negative when taken back)",
+            "a Payout row's Paid out is a payout, matched to the bank's AIRBNB credit",
+        ),
         reader="processor",
     ),
 )

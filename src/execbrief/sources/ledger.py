@@ -775,7 +775,9 @@ def _read_processor(
     """A payment processor's export (``sources.processor``): sales and fees, no cash of its
     own; its payouts wait in ``cash`` for the bank lines they are matched to."""
     currency = options.currency or request.currency
-    records, payouts, bad, table = read_processor(request, loc, currency, options.date_format)
+    records, payouts, bad, table = read_processor(
+        request, loc, currency, options.date_format, layout.key
+    )
     if mappings is not None:
         mappings.append(mapping_of(table, options, layout))
     cash.payouts.extend(payouts)

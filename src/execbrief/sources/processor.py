@@ -1,52 +1,90 @@
-"""A payment processor's balance export in an entity's cash pool (Stripe), and its payouts matched
-to the bank's lines so income is counted once.
+"""A payment processor's or platform's export in an entity's cash pool (Stripe, Square, PayPal,
+Airbnb), and its payouts matched to the bank's lines so income is counted once.
 
-A processor export lists balance transactions with their ``gross``, ``fee`` and ``net``: a charge's
-gross is income and its fee an expense; a refund or dispute is negative income; a ``fee`` row
-(billing, Radar) an expense; a ``payout`` row moves the net balance to the bank. The processor's
-lines move no cash of their own: cash is the bank's, and the payout reaches it as the bank's
-"STRIPE TRANSFER" credit. :func:`match_payouts` takes each payout and drops the bank credit of the
-same amount, dated on the payout's day or up to ``PAYOUT_DAYS`` after it, from the income
-(it is a transfer within the pool); its cash movement stays in the bank's balance. A payout with no
-bank line is said in one warning (the bank export may end before it arrives).
+Each export is read as sales, fees and payouts, whatever its columns: a sale's gross is income
+(``Income:Sales (<processor>)``) and the fee kept on it an expense (``Expenses:Payment processing
+fees (<processor>)``); a refund or dispute is negative income and a fee given back a negative
+expense; a payout moves the net balance to the bank. How each export says which is which is its
+:class:`Processor` (one per layout of ``sources.layouts`` read with ``reader = "processor"``):
+
+- Stripe (Balance report, itemized): ``reporting_category`` says charge, refund, fee or payout;
+  ``fee`` is positive when charged.
+- Square (Transactions export): one row per payment or refund; ``Total Collected`` less ``Tax``
+  and ``Tip`` is the sale (tax and tips are owed to others: liabilities), ``Fees`` is negative
+  when charged; the rows of one ``Deposit ID`` (their ``Net Total`` less cash taken) are one
+  payout, on its ``Deposit Date``.
+- PayPal (Activity download): only ``Completed`` rows count; ``Fee`` is negative when charged; a
+  withdrawal or transfer to the bank is a payout; a payment sent (negative gross, not a refund)
+  is an expense; holds, currency conversions and bank deposits into PayPal move no income.
+- Airbnb (Transaction history): a Reservation's ``Gross earnings`` is income and its ``Service
+  fee`` (and ``Fast pay fee``) the fee; an Adjustment or Resolution's ``Amount`` is income (negative
+  when taken back); a ``Payout`` row's ``Paid out`` is a payout arriving on ``Arriving by date``.
+
+The processor's lines move no cash of their own: cash is the bank's, and the payout reaches it as
+the bank's credit (Chase: "ORIG CO NAME:STRIPE ... TRANSFER", "SQUARE INC", "PAYPAL TRANSFER",
+"AIRBNB PAYMENTS"). :func:`match_payouts` takes each payout and drops the bank credit naming the
+processor, of the same amount, dated on the payout's day or up to ``PAYOUT_DAYS`` after it, from
+the income (it is a transfer within the pool); its cash movement stays in the bank's balance. A
+payout with no bank line is said in one warning (the bank export may end before it arrives).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from execbrief.records.ledger import AccountType, Transaction
 from execbrief.snapshot import Provenance, Record, SourceError
 from execbrief.sources.base import SourceRequest
-from execbrief.sources.cells import parse_date
+from execbrief.sources.cells import parse_amount, parse_date
 from execbrief.sources.files import Column, CsvTable, Location, RowErrors, provenance
 from execbrief.values import Money
 
 #: A bank line is the payout's when dated on the payout's day up to this many days after it.
 PAYOUT_DAYS = 7
 
-COLUMNS = (
-    Column("id", ("balance_transaction_id", "payout_id")),
-    Column("date", ("created", "effective_at", "created_utc", "effective_at_utc")),
-    Column("arrival", ("payout_expected_arrival_date", "automatic_payout_effective_at")),
-    Column("currency", ()),
-    Column("gross", ()),
-    Column("fee", ()),
-    Column("net", ()),
-    Column("category", ("reporting_category",)),
-    Column("description", ()),
-)
-REQUIRE = ("date", "gross", "net", "category")
+INCOME, EXPENSE, LIABILITY = AccountType.INCOME, AccountType.EXPENSE, AccountType.LIABILITY
 
-_INCOME = "Income:Sales (Stripe)"
-_FEES = "Expenses:Payment processing fees (Stripe)"
-_EXPENSE_CATEGORIES = frozenset({"fee", "network_cost", "tax"})
-#: The bank's description of a processor's transfer (Chase: "ORIG CO NAME:STRIPE ... TRANSFER").
-BANK_MEMO = re.compile(r"\bstripe\b", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class Line:
+    """One ledger line a row gives: ``sales``, ``fees``, or another account of the processor."""
+
+    account: str
+    kind: AccountType
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Read:
+    """What one row says: its day, its lines, and the part of a payout it is (if any)."""
+
+    day: date
+    lines: tuple[Line, ...] = ()
+    payout: Decimal | None = None
+    payout_day: date | None = None
+    #: The rows of one payout share it (Square's Deposit ID); a row alone when empty.
+    payout_key: str = ""
+
+
+@dataclass(frozen=True)
+class Processor:
+    """How one export is read: its columns, the row reader, and how the bank names its payouts."""
+
+    name: str
+    columns: tuple[Column, ...]
+    require: tuple[str, ...]
+    read: Callable[[Mapping[str, str], str | None], Read | None]
+    bank_memo: re.Pattern[str]
+    date_format: str | None = None
+
+    def account(self, line: Line) -> str:
+        """The full account name of a line (``sales`` -> ``Income:Sales (Square)``)."""
+        named = {"sales": "Income:Sales", "fees": "Expenses:Payment processing fees"}
+        return f"{named.get(line.account, line.account)} ({self.name})"
 
 
 @dataclass(frozen=True)
@@ -57,6 +95,192 @@ class Payout:
     amount: Decimal
     reference: str
     at: Provenance
+    processor: str = "Stripe"
+
+
+def _amount(row: Mapping[str, str], name: str) -> Decimal:
+    """A money cell (``12.50``, ``-$0.95``, ``"1,050.00"``); an empty or absent cell is zero."""
+    text = row.get(name, "").strip()
+    if not text or text in ("-", "--"):
+        return Decimal(0)
+    return parse_amount(text, what=name.replace("_", " "))
+
+
+def _day(row: Mapping[str, str], name: str, fmt: str | None) -> date | None:
+    text = row.get(name, "").strip()
+    return parse_date(text, fmt, what=name.replace("_", " ")) if text else None
+
+
+def _sale(gross: Decimal, fee_charged: Decimal) -> list[Line]:
+    out = [Line("sales", INCOME, gross)] if gross else []
+    if fee_charged:
+        out.append(Line("fees", EXPENSE, fee_charged))
+    return out
+
+
+# ------------------------------------------------------------------------------------ Stripe
+_STRIPE_EXPENSES = frozenset({"fee", "network_cost", "tax"})
+
+
+def _stripe(row: Mapping[str, str], fmt: str | None) -> Read:
+    day = parse_date(row["date"], fmt)
+    gross, fee, net = (_amount(row, name) for name in ("gross", "fee", "net"))
+    category = row["category"].strip().lower()
+    if category == "payout":
+        return Read(day, payout=abs(net), payout_day=_day(row, "arrival", fmt) or day)
+    if category in _STRIPE_EXPENSES:
+        return Read(day, (Line("fees", EXPENSE, -net),))
+    return Read(day, tuple(_sale(gross, fee)))
+
+
+STRIPE = Processor(
+    "Stripe",
+    (
+        Column("id", ("balance_transaction_id", "payout_id")),
+        Column("date", ("created", "effective_at", "created_utc", "effective_at_utc")),
+        Column("arrival", ("payout_expected_arrival_date", "automatic_payout_effective_at")),
+        Column("currency", ()),
+        Column("gross", ()),
+        Column("fee", ()),
+        Column("net", ()),
+        Column("category", ("reporting_category",)),
+        Column("description", ()),
+    ),
+    ("date", "gross", "net", "category"),
+    _stripe,
+    re.compile(r"\bstripe\b", re.IGNORECASE),
+)
+
+
+# ------------------------------------------------------------------------------------ Square
+def _square(row: Mapping[str, str], fmt: str | None) -> Read:
+    day = parse_date(row["date"], fmt)
+    collected, tax, tip = (_amount(row, name) for name in ("total_collected", "tax", "tip"))
+    lines = _sale(collected - tax - tip, -_amount(row, "fees"))
+    lines += [Line(name, LIABILITY, value) for name, value in (
+        ("Liabilities:Sales tax collected", tax), ("Liabilities:Tips owed to staff", tip),
+    ) if value]  # fmt: skip
+    deposit = row.get("deposit_id", "").strip()
+    if not deposit:  # a cash sale (or one not yet deposited) is no payout
+        return Read(day, tuple(lines))
+    paid = _amount(row, "net_total") - _amount(row, "cash")
+    return Read(day, tuple(lines), paid, _day(row, "deposit_date", fmt) or day, deposit)
+
+
+SQUARE = Processor(
+    "Square",
+    (
+        Column("date", ()),
+        Column("total_collected", ()),
+        Column("tax", ()),
+        Column("tip", ()),
+        Column("fees", ()),
+        Column("net_total", ()),
+        Column("cash", ()),
+        Column("id", ("transaction id",)),
+        Column("description", ()),
+        Column("deposit_id", ()),
+        Column("deposit_date", ()),
+    ),
+    ("date", "total_collected", "fees", "net_total"),
+    _square,
+    re.compile(r"\bsquare\b|\bsq \*", re.IGNORECASE),
+)
+
+
+# ------------------------------------------------------------------------------------ PayPal
+_PAYPAL_PAYOUT = re.compile(r"withdrawal|transfer to bank|to bank account|funds to", re.IGNORECASE)
+_PAYPAL_NO_INCOME = re.compile(
+    r"hold|authori[sz]ation|currency conversion|bank deposit to pp|transfer from bank|"
+    r"general credit card deposit",
+    re.IGNORECASE,
+)
+_PAYPAL_REFUND = re.compile(r"refund|reversal|chargeback|dispute", re.IGNORECASE)
+
+
+def _paypal(row: Mapping[str, str], fmt: str | None) -> Read | None:
+    if row.get("status", "").strip().lower() != "completed":
+        return None
+    kind = row.get("type", "")
+    day = parse_date(row["date"], fmt)
+    gross, fee, net = (_amount(row, name) for name in ("gross", "fee", "net"))
+    if _PAYPAL_PAYOUT.search(kind):
+        return Read(day, payout=-net, payout_day=day)
+    if _PAYPAL_NO_INCOME.search(kind):
+        return Read(day)
+    if gross < 0 and not _PAYPAL_REFUND.search(kind):  # a payment the business sent
+        return Read(day, (Line("Expenses:Payments sent", EXPENSE, -gross),))
+    return Read(day, tuple(_sale(gross, -fee)))
+
+
+PAYPAL = Processor(
+    "PayPal",
+    (
+        Column("date", ()),
+        Column("name", ()),
+        Column("type", ()),
+        Column("status", ()),
+        Column("currency", ()),
+        Column("gross", ()),
+        Column("fee", ()),
+        Column("net", ()),
+        Column("id", ("transaction id",)),
+        Column("balance", ()),
+    ),
+    ("date", "type", "status", "gross", "net"),
+    _paypal,
+    re.compile(r"\bpaypal\b", re.IGNORECASE),
+    "%m/%d/%Y",
+)
+
+
+# ------------------------------------------------------------------------------------ Airbnb
+def _airbnb(row: Mapping[str, str], fmt: str | None) -> Read | None:
+    day = parse_date(row["date"], fmt)
+    kind = row.get("type", "").strip().lower()
+    if kind == "payout":
+        return Read(day, payout=_amount(row, "paid_out"), payout_day=_day(row, "arriving", fmt))
+    fees = _amount(row, "service_fee") + _amount(row, "fast_pay_fee")
+    if kind == "reservation":
+        gross = _amount(row, "gross") if row.get("gross", "").strip() else None
+        return Read(
+            day, tuple(_sale(_amount(row, "amount") + fees if gross is None else gross, fees))
+        )
+    return Read(day, tuple(_sale(_amount(row, "amount") + fees, fees)))
+
+
+AIRBNB = Processor(
+    "Airbnb",
+    (
+        Column("date", ()),
+        Column("arriving", ("arriving by date",)),
+        Column("type", ()),
+        Column("id", ("confirmation code",)),
+        Column("description", ("listing",)),
+        Column("currency", ()),
+        Column("amount", ()),
+        Column("paid_out", ("paid out",)),
+        Column("service_fee", ("service fee", "host fee")),
+        Column("fast_pay_fee", ("fast pay fee",)),
+        Column("gross", ("gross earnings",)),
+    ),
+    ("date", "type", "amount", "paid_out"),
+    _airbnb,
+    re.compile(r"\bairbnb\b", re.IGNORECASE),
+    "%m/%d/%Y",
+)
+
+#: The processor that reads each layout of ``sources.layouts`` with ``reader = "processor"``.
+BY_LAYOUT: dict[str, Processor] = {
+    "stripe-balance": STRIPE,
+    "stripe-payouts": STRIPE,
+    "square-transactions": SQUARE,
+    "paypal-activity": PAYPAL,
+    "airbnb-transactions": AIRBNB,
+}
+PROCESSOR_ACCOUNT = re.compile(
+    r"\((?:" + "|".join(re.escape(p.name) for p in {*BY_LAYOUT.values()}) + r")\)$"
+)
 
 
 def read_processor(
@@ -64,64 +288,79 @@ def read_processor(
     loc: Location,
     currency: str,
     date_format: str | None,
+    layout: str = "stripe-balance",
 ) -> tuple[list[Record], list[Payout], RowErrors, CsvTable]:
-    """The income and fee transactions and the payouts of one processor export."""
-    table = CsvTable(loc, COLUMNS, require=REQUIRE)
+    """The income, fee and liability transactions and the payouts of one processor export."""
+    processor = BY_LAYOUT[layout]
+    table = CsvTable(loc, processor.columns, require=processor.require)
     base = provenance(loc)
     bad = RowErrors(loc)
     records: list[Record] = []
-    payouts: list[Payout] = []
+    pieces: dict[str, list[tuple[Read, Provenance, str]]] = {}
+    fmt = date_format or processor.date_format
     for line, row in table.rows(bad):
+        at = base.at_line(line)
         try:
-            records.extend(_row(request, row, base.at_line(line), currency, date_format, payouts))
+            read = processor.read(row, fmt)
         except (ValueError, ArithmeticError) as exc:
             bad.add(line, str(exc))
-    return records, payouts, bad, table
+            continue
+        if read is None:
+            continue
+        other = _other_currency(row, currency)
+        if other and (read.lines or read.payout):
+            bad.add(line, other)
+            continue
+        records.extend(_transactions(request, processor, read, row, at, currency))
+        if read.payout is not None:
+            key = read.payout_key or f"line {line}"
+            pieces.setdefault(key, []).append((read, at, read.payout_key or row.get("id", "")))
+    return records, _payouts(processor, pieces), bad, table
 
 
-def _row(
+def _other_currency(row: Mapping[str, str], currency: str) -> str | None:
+    """What is wrong with a row in another currency than the ledger's, or None."""
+    code = row.get("currency", "").strip().upper()
+    if not code or code == currency.upper():
+        return None
+    return (
+        f"amounts in {code}, not the ledger's {currency}; list the {code} rows as a ledger part "
+        f'of their own with currency = "{code}"'
+    )
+
+
+def _transactions(
     request: SourceRequest,
-    row: dict[str, str],
+    processor: Processor,
+    read: Read,
+    row: Mapping[str, str],
     at: Provenance,
     currency: str,
-    date_format: str | None,
-    payouts: list[Payout],
-) -> list[Record]:
-    day = parse_date(row["date"], date_format)
-    gross, fee, net = (_amount(row.get(name, ""), name) for name in ("gross", "fee", "net"))
-    category = row["category"].strip().lower()
-    memo = row.get("description", "")
-    if category == "payout":
-        arrival = row.get("arrival", "").strip()
-        when = parse_date(arrival, date_format) if arrival else day
-        payouts.append(Payout(when, abs(net), row.get("id", ""), at))
-        return []
-
-    def line(account: str, kind: AccountType, amount: Decimal) -> Transaction:
-        category_name = account.split(":")[-1]
-        return Transaction(
-            request.entity.id, at, day, account, kind, category_name,
-            Money(amount, currency), memo, None, row.get("id") or None,
-        )  # fmt: skip
-
-    if category in _EXPENSE_CATEGORIES:
-        return [line(_FEES, AccountType.EXPENSE, -net)]
-    out: list[Record] = [line(_INCOME, AccountType.INCOME, gross)] if gross else []
-    if fee:
-        out.append(line(_FEES, AccountType.EXPENSE, fee))
+) -> list[Transaction]:
+    memo = row.get("description", "") or row.get("name", "")
+    out: list[Transaction] = []
+    for line in read.lines:
+        account = processor.account(line)
+        category = account.split(":")[-1]
+        money = Money(line.amount, currency)
+        reference = row.get("id") or None
+        txn = Transaction(request.entity.id, at, read.day, account, line.kind, category, money)
+        out.append(replace(txn, memo=memo, reference=reference))
     return out
 
 
-def _amount(text: str, name: str) -> Decimal:
-    value = text.strip().replace(",", "")
-    if not value:
-        return Decimal(0)
-    try:
-        return Decimal(value)
-    except ArithmeticError:
-        raise ValueError(
-            f"bad {name} {text.strip()[:40]!r}; expected a number like 12.50"
-        ) from None
+def _payouts(
+    processor: Processor, pieces: Mapping[str, list[tuple[Read, Provenance, str]]]
+) -> list[Payout]:
+    """One payout per key: its pieces added up, on the first piece's payout day, cited there."""
+    out: list[Payout] = []
+    for parts in pieces.values():
+        first, at, reference = parts[0]
+        total = sum((p.payout or Decimal(0) for p, _, _ in parts), Decimal(0))
+        if total:
+            day = first.payout_day or first.day
+            out.append(Payout(day, total, reference, at, processor.name))
+    return out
 
 
 def match_payouts(
@@ -129,19 +368,18 @@ def match_payouts(
 ) -> tuple[list[Record], list[SourceError]]:
     """``records`` without the bank credits that are payouts (transfers within the cash pool), and
     a warning for each payout no bank line matched."""
-    candidates = [
-        i
-        for i, r in enumerate(records)
-        if isinstance(r, Transaction)
-        and r.account_type == AccountType.INCOME
-        and BANK_MEMO.search(r.memo)
-        and not r.account.endswith("(Stripe)")
-    ]
+    memos = {p.name: p.bank_memo for p in BY_LAYOUT.values()}
     dropped: set[int] = set()
     errors: list[SourceError] = []
     for payout in sorted(payouts, key=lambda p: p.day):
+        memo = memos.get(payout.processor, STRIPE.bank_memo)
         found = next(
-            (i for i in candidates if i not in dropped and _pays(records[i], payout)), None
+            (
+                i
+                for i, r in enumerate(records)
+                if i not in dropped and _bank_credit(r, memo) and _pays(r, payout)
+            ),
+            None,
         )
         if found is not None:
             dropped.add(found)
@@ -162,7 +400,17 @@ def match_payouts(
     return [r for i, r in enumerate(records) if i not in dropped], errors
 
 
+def _bank_credit(record: Record, memo: re.Pattern[str]) -> bool:
+    """A bank export's income line naming the processor (not a processor's own line)."""
+    return (
+        isinstance(record, Transaction)
+        and record.account_type == AccountType.INCOME
+        and bool(memo.search(record.memo))
+        and not PROCESSOR_ACCOUNT.search(record.account)
+    )
+
+
 def _pays(record: Record, payout: Payout) -> bool:
     assert isinstance(record, Transaction)
     late = (record.date - payout.day).days
-    return record.amount.amount == payout.amount and timedelta(0).days <= late <= PAYOUT_DAYS
+    return record.amount.amount == payout.amount and 0 <= late <= PAYOUT_DAYS

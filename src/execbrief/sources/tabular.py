@@ -230,6 +230,8 @@ def read_table(
                 mappings.append(mapping_of(table, opts, layout))
                 rows = table.rows(bad)
             for line, row in rows:
+                if layout is not None and layout.skips(row):
+                    continue  # the export's totals row, or a row of another kind
                 try:
                     record, day = map_row(row, where.at_line(line))
                 except ValueError as exc:
