@@ -1145,19 +1145,6 @@ def send(
     from execbrief.pipeline import send_reports
     from execbrief.values import PeriodParseError
 
-    options = DispatchOptions(
-        force=force,
-        resend_unknown=resend_unknown,
-        allow_unreconciled=allow_unreconciled,
-        dry_run=dry_run,
-    )
-    if period is not None:
-        from execbrief.values import Period
-
-        try:
-            Period.parse(period)
-        except PeriodParseError as exc:
-            fail(f"--period: {exc}")
     if portfolios is not None:
         from execbrief.multirun import Plan
 
@@ -1168,12 +1155,30 @@ def send(
             reports=reports,
             cache=not no_cache,
             period=period,
-            options=options,
+            options=DispatchOptions(
+                force=force,
+                resend_unknown=resend_unknown,
+                allow_unreconciled=allow_unreconciled,
+                dry_run=dry_run,
+            ),
             check=not no_check,
         )
         run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
     with errors_as_exit():
         loaded = load(config_path, env_file)
+        if period is not None:
+            from execbrief.values import Period
+
+            try:
+                Period.parse(period)
+            except PeriodParseError as exc:
+                fail(f"--period: {exc}")
+        options = DispatchOptions(
+            force=force,
+            resend_unknown=resend_unknown,
+            allow_unreconciled=allow_unreconciled,
+            dry_run=dry_run,
+        )
         with progress_bar("Reading sources", total_sources(loaded.config)) as advance:
             run = send_reports(
                 loaded.config,
@@ -1423,6 +1428,7 @@ def run_many(
         )
     err = console(stderr=True)
     with errors_as_exit():
+        plan.validate()
         load_env_file(env_file)
         found = find_portfolios(pattern)
     err.print(f"running {len(found)} portfolios, {min(jobs or default_jobs(), len(found))} at once")
@@ -1445,10 +1451,12 @@ def print_portfolio_summary(run: Any, *, wide: bool = False) -> None:
     from rich.markup import escape
 
     counts = run.columns()
-    title = f"{run.command.capitalize()} in {len(run.results)} portfolios"
+    limits = {c: len(c) for c in counts}
     table = fitting_table(
-        title, ("portfolio", *counts), wide=wide, limits={c: len(c) for c in counts}, keep=counts
+        run.title(), ("portfolio", *counts), wide=wide, limits=limits, keep=counts
     )
+    for column in table.columns[1:]:
+        column.justify = "right"
     for result in run.results:
         table.add_row(escape(result.label), *(str(result.column(c)) for c in counts))
     print_table(table, wide=wide)

@@ -28,6 +28,7 @@ from execbrief.delivery.results import DeliveryAction, DispatchOptions
 from execbrief.errors import ConfigError, ExecbriefError, describe_failure
 from execbrief.pipeline import Reading, SendRun, build_reports, redact_config_names, send_reports
 from execbrief.plugins import get_registry
+from execbrief.values import Period, PeriodParseError
 
 CONFIG_NAME = "portfolio.toml"
 
@@ -63,6 +64,15 @@ class Plan:
     fmt: str = "text"
     out: Path | None = None
     strict: bool = False
+
+    def validate(self) -> None:
+        """Refuse a plan no portfolio could run (a ``--period`` that is not one)."""
+        if self.period is None:
+            return
+        try:
+            Period.parse(self.period)
+        except PeriodParseError as exc:
+            raise ConfigError(f"--period: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,16 @@ class ManyRun:
 
     command: str
     results: list[PortfolioResult]
+    dry_run: bool = False
+
+    def title(self) -> str:
+        """The summary's title: what was done, for which period (when they share one), where."""
+        if self.command == "build":
+            return f"Reports built in {len(self.results)} portfolios"
+        periods = {result.period for result in self.results if result.period}
+        period = f" for {periods.pop()}" if len(periods) == 1 else ""
+        dry = " (dry run)" if self.dry_run else ""
+        return f"Deliveries{period} in {len(self.results)} portfolios{dry}"
 
     @property
     def exit_code(self) -> int:
@@ -138,6 +158,7 @@ class ManyRun:
         """JSON data for ``--json``."""
         return {
             "command": self.command,
+            "dry_run": self.dry_run,
             "exit_code": self.exit_code,
             "portfolios": [result.to_dict() for result in self.results],
         }
@@ -202,7 +223,8 @@ def run_portfolios(
             results[index] = _result_of(future, portfolios[index])
             if on_done:
                 on_done(results[index])
-    return ManyRun(plan.command, [results[i] for i in range(len(portfolios))])
+    ordered = [results[i] for i in range(len(portfolios))]
+    return ManyRun(plan.command, ordered, dry_run=plan.options.dry_run)
 
 
 def _result_of(future: Future[PortfolioResult], portfolio: Portfolio) -> PortfolioResult:

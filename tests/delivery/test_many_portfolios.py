@@ -147,7 +147,7 @@ def test_build_writes_each_portfolio_into_its_own_folder(tmp_path: Path) -> None
         assert "Harbor Charters" in (out / f"clients-{name}" / "ceo.txt").read_text()
 
 
-def test_portfolios_and_config_are_mutually_exclusive(tmp_path: Path) -> None:
+def test_usage_errors_are_one_sentence_and_exit_2(tmp_path: Path) -> None:
     three_portfolios(tmp_path)
     runner = CliRunner()
     config = str(tmp_path / "clients" / "north" / "portfolio.toml")
@@ -158,6 +158,10 @@ def test_portfolios_and_config_are_mutually_exclusive(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["send", "--portfolios", str(tmp_path / "nothing-*")])
     assert result.exit_code == 2
     assert "matches no portfolio.toml" in result.output
+    result = runner.invoke(cli, ["send", "--portfolios", "clients/*", "--period", "2026-13"])
+    assert result.exit_code == 2 and "--period: month must be 01..12" in result.output
+    result = runner.invoke(cli, ["build", "--json"])
+    assert result.exit_code == 2 and "--json goes with --portfolios" in result.output
 
 
 def _reserve_slots(timeline: SharedTimeline, count: int, out: Any) -> None:
