@@ -165,16 +165,19 @@ class ManyRun:
 
 
 def find_portfolios(pattern: str, cwd: Path | None = None) -> list[Portfolio]:
-    """The portfolios ``pattern`` (a glob, ``**`` included) matches: each matched .toml file,
-    and each matched folder holding a portfolio.toml; sorted, each once."""
+    """The portfolios ``pattern`` (a glob, ``**`` included) matches: each matched folder holding
+    a portfolio.toml, and each matched portfolio.toml (any .toml file when the pattern itself
+    ends in ``.toml``, so ``clients/**`` never takes a project's pyproject.toml); sorted, each once."""
     base = cwd or Path.cwd()
+    names_a_file = pattern.endswith(".toml")
     found: dict[Path, Portfolio] = {}
     for match in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
         path = base / match
         config = path / CONFIG_NAME if path.is_dir() else path
-        if not config.is_file() or config.suffix != ".toml":
+        wanted = config.suffix == ".toml" if names_a_file else config.name == CONFIG_NAME
+        if not wanted or not config.is_file():
             continue
-        label = str(Path(match).parent if config == path else Path(match))
+        label = _label(Path(match), matched_file=config == path)
         found.setdefault(config.resolve(), Portfolio(config, label))
     if not found:
         raise ConfigError(
@@ -184,6 +187,14 @@ def find_portfolios(pattern: str, cwd: Path | None = None) -> list[Portfolio]:
     portfolios = list(found.values())
     _check_folder_names(portfolios)
     return portfolios
+
+
+def _label(match: Path, *, matched_file: bool) -> str:
+    """How the summary names a portfolio: its folder, or its file without .toml when the file
+    has another name than portfolio.toml (``clients/acme.toml`` is ``clients/acme``)."""
+    if not matched_file:
+        return str(match)
+    return str(match.parent if match.name == CONFIG_NAME else match.with_suffix(""))
 
 
 def _check_folder_names(portfolios: Sequence[Portfolio]) -> None:

@@ -15,10 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from execbrief.cli import cli
 from execbrief.delivery.pacing import RateLimiter, SharedTimeline
+from execbrief.errors import ConfigError
+from execbrief.multirun import find_portfolios
 from kits.aws import verify
 from kits.fault_proxy import Fault, FaultProxy, ProxiedRequest, is_send_email
 from kits.send_cli import AS_OF, OPERATOR, PERIOD, ses_section, write_portfolio
@@ -235,3 +238,24 @@ def test_ses_workers_share_the_send_rate(moto_url: str, tmp_path: Path) -> None:
     for i, first in enumerate(stamps):
         for k, later in enumerate(stamps[i + 1 :], start=1):
             assert later - first >= k / rate - jitter, (i, k, stamps)
+
+
+def test_the_pattern_finds_portfolios_not_other_toml_files(tmp_path: Path) -> None:
+    for folder in ("clients/a", "clients/a/code", "clients/notes", "clients/deep/c"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "clients/a/portfolio.toml").write_text("")
+    (tmp_path / "clients/a/code/pyproject.toml").write_text("")
+    (tmp_path / "clients/deep/c/portfolio.toml").write_text("")
+    (tmp_path / "clients/b.toml").write_text("")
+
+    def labels(pattern: str) -> list[str]:
+        return [p.label for p in find_portfolios(pattern, tmp_path)]
+
+    assert labels("clients/*") == ["clients/a"]
+    assert labels("clients/**") == ["clients/a", "clients/deep/c"]
+    assert labels("clients/**/portfolio.toml") == ["clients/a", "clients/deep/c"]
+    assert labels("clients/*.toml") == ["clients/b"]
+    (tmp_path / "clients-a").mkdir()
+    (tmp_path / "clients-a" / "portfolio.toml").write_text("")
+    with pytest.raises(ConfigError, match="would both write to the folder 'clients-a'"):
+        find_portfolios("*/**", tmp_path)
