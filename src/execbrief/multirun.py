@@ -218,33 +218,62 @@ def run_portfolios(
     on_done: Callable[[PortfolioResult], None] | None = None,
 ) -> ManyRun:
     """Run ``plan`` in each portfolio on a pool of ``jobs`` worker processes sharing one send
-    timeline; ``clock`` stamps what the stores record; ``on_done`` hears of each as it ends."""
+    timeline; ``clock`` stamps what the stores record; ``on_done`` hears of each as it ends.
+
+    A worker that dies (out of memory, killed) breaks the pool and every portfolio still in it;
+    those run again, each alone on a fresh worker, so only one that dies alone is reported so.
+    """
     context = multiprocessing.get_context("fork")
-    timeline = SharedTimeline(context)
-    results: dict[int, PortfolioResult] = {}
-    with ProcessPoolExecutor(
-        max(1, min(jobs, len(portfolios))),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(timeline, clock),
-    ) as pool:
-        futures = {pool.submit(run_one, p, plan): i for i, p in enumerate(portfolios)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = _result_of(future, portfolios[index])
-            if on_done:
-                on_done(results[index])
-    ordered = [results[i] for i in range(len(portfolios))]
+    pool = _Pool(context, SharedTimeline(context), clock, plan, on_done)
+    results = pool.run(list(enumerate(portfolios)), jobs)
+    for index, result in list(results.items()):
+        if result is None:  # its pool broke: again, alone
+            again = pool.run([(index, portfolios[index])], 1)[index]
+            results[index] = again or _died(portfolios[index])
+    ordered = [results[i] or _died(portfolios[i]) for i in range(len(portfolios))]
     return ManyRun(plan.command, ordered, dry_run=plan.options.dry_run)
 
 
-def _result_of(future: Future[PortfolioResult], portfolio: Portfolio) -> PortfolioResult:
-    """The worker's result, or one saying its process died."""
+@dataclass
+class _Pool:
+    """Worker pools on one context, one send timeline and one clock."""
+
+    context: Any
+    timeline: SharedTimeline
+    clock: Callable[[], datetime]
+    plan: Plan
+    on_done: Callable[[PortfolioResult], None] | None
+
+    def run(
+        self, numbered: Sequence[tuple[int, Portfolio]], jobs: int
+    ) -> dict[int, PortfolioResult | None]:
+        """Each portfolio's result by its number; None for those the pool lost."""
+        results: dict[int, PortfolioResult | None] = {}
+        with ProcessPoolExecutor(
+            max(1, min(jobs, len(numbered))),
+            mp_context=self.context,
+            initializer=_start_worker,
+            initargs=(self.timeline, self.clock),
+        ) as pool:
+            futures = {pool.submit(run_one, p, self.plan): i for i, p in numbered}
+            for future in as_completed(futures):
+                result = results[futures[future]] = _result_of(future)
+                if result is not None and self.on_done:
+                    self.on_done(result)
+        return results
+
+
+def _result_of(future: Future[PortfolioResult]) -> PortfolioResult | None:
+    """The worker's result, or None when its process (or another in the pool) died."""
     try:
         return future.result()
     except BrokenProcessPool:
-        note = "its worker process died (out of memory, or killed); run it alone to see why"
-        return PortfolioResult(portfolio.label, str(portfolio.config), 1, notes=[note])
+        return None
+
+
+def _died(portfolio: Portfolio) -> PortfolioResult:
+    note = "its worker process died (out of memory, or killed); run it alone to see why"
+    return PortfolioResult(portfolio.label, str(portfolio.config), 1, notes=[note])
 
 
 #: What a worker process was given when it started: the shared timeline and the clock.

@@ -8,6 +8,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -259,3 +260,39 @@ def test_the_pattern_finds_portfolios_not_other_toml_files(tmp_path: Path) -> No
     (tmp_path / "clients-a" / "portfolio.toml").write_text("")
     with pytest.raises(ConfigError, match="would both write to the folder 'clients-a'"):
         find_portfolios("*/**", tmp_path)
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The forked workers of process ``pid`` (children running its own command line)."""
+    proc = Path("/proc")
+    try:
+        children = (proc / str(pid) / "task" / str(pid) / "children").read_text().split()
+        own = (proc / str(pid) / "cmdline").read_bytes()
+        return [int(c) for c in children if (proc / c / "cmdline").read_bytes() == own]
+    except OSError:
+        return []
+
+
+def test_a_killed_worker_loses_no_portfolio(tmp_path: Path) -> None:
+    """A worker killed as it starts breaks its pool; the portfolios in it run again, each alone,
+    and every recipient still gets one mail."""
+    three_portfolios(tmp_path)
+    command = [sys.executable, "-m", "execbrief", "send", "--portfolios", "clients/*", "--json"]
+    process = subprocess.Popen(
+        [*command, *send_args("--jobs", "1")],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (workers := _workers_of(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert workers, "no worker process appeared"
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = process.communicate(timeout=240)
+    assert process.returncode == 0, err
+    result = json.loads(out)
+    for name, people in PEOPLE.items():
+        assert rows(result)[f"clients/{name}"]["counts"] == {"sent": len(people)}
+        assert outbox_recipients(tmp_path / "clients" / name) == sorted(people)
