@@ -57,6 +57,16 @@ def errors_as_exit() -> Iterator[None]:
         fail(str(exc), exc.exit_code)
 
 
+def load_env_file(env_file: str | None) -> None:
+    """Load the optional dotenv file into the environment (set variables win)."""
+    if env_file:
+        from dotenv import load_dotenv
+
+        if not Path(env_file).is_file():
+            fail(f"{env_file}: no such env file; pass --env-file PATH to a dotenv file")
+        load_dotenv(env_file, override=False)
+
+
 @dataclass
 class Loaded:
     """A loaded config with its registry."""
@@ -71,15 +81,23 @@ def load(config_path: str, env_file: str | None = None) -> Loaded:
     from execbrief.pipeline import redact_config_names
     from execbrief.plugins import get_registry
 
-    if env_file:
-        from dotenv import load_dotenv
-
-        if not Path(env_file).is_file():
-            fail(f"{env_file}: no such env file; pass --env-file PATH to a dotenv file")
-        load_dotenv(env_file, override=False)
+    load_env_file(env_file)
     registry = get_registry()
     config = redact_config_names(load_config(config_path, registry.option_models()))
     return Loaded(config, registry)
+
+
+def portfolios_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--portfolios GLOB``: run many portfolios at once (instead of -c/--config)."""
+    return click.option(
+        "--portfolios",
+        "portfolios",
+        default=None,
+        metavar="GLOB",
+        help="Run every portfolio GLOB matches (portfolio.toml files, or folders holding one; "
+        "quote it: 'clients/*'), --jobs at once, each with its own store; print one summary. "
+        "Not with -c/--config.",
+    )(func)
 
 
 def open_store(config: Config) -> Store:
@@ -399,6 +417,10 @@ def collect_snapshot(
     "--strict", is_flag=True, help="Exit 1 when a source has an error or is stale (as collect)."
 )
 @reading_options
+@portfolios_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="With --portfolios: print the summary as JSON."
+)
 def build(
     config_path: str,
     env_file: str | None,
@@ -409,6 +431,8 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     no_cache: bool = False,
+    portfolios: str | None = None,
+    as_json: bool = False,
 ) -> None:
     """Build reports: those named by --report, else every enabled report configured in
     portfolio.toml ([reports.<name>]), else every built-in one. With one report and no --out,
@@ -416,7 +440,27 @@ def build(
 
     Exits 0 when every report was built (a source's error shows in the reports), 1 when a report
     failed, or with --strict when a source has an error or is stale, 2 when the config is invalid.
+    With --portfolios each portfolio's reports go to --out/<portfolio>/ (else to the reports
+    folder beside its portfolio.toml) and the exit code is the highest of theirs.
     """
+    if portfolios is not None:
+        from execbrief.multirun import Plan
+
+        plan = Plan(
+            "build",
+            date.today(),
+            as_of=parse_date(as_of),
+            reports=reports,
+            cache=not no_cache,
+            fmt=fmt,
+            out=Path(out) if out else None,
+            strict=strict,
+        )
+        run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json)
+    if as_json:
+        fail(
+            "--json goes with --portfolios; for one portfolio's reports as JSON pass --format json"
+        )
     with errors_as_exit():
         loaded = load(config_path, env_file)
         from execbrief.pipeline import build_reports, report_names
@@ -1146,6 +1190,7 @@ def print_checks(items: list[Any], title: str = "Transport check") -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--wide", is_flag=True, help="Do not cut long cells to fit the terminal.")
 @reading_options
+@portfolios_option
 def send(
     config_path: str,
     env_file: str | None = None,
@@ -1161,11 +1206,14 @@ def send(
     wide: bool = False,
     jobs: int | None = None,
     no_cache: bool = False,
+    portfolios: str | None = None,
 ) -> None:
     """Build the reports and deliver each to its recipients, once per period.
 
     Exits 0 when every delivery is sent (or was already), 1 when any failed, was blocked,
-    deferred or is unknown, 2 for a usage or config error.
+    deferred or is unknown, 2 for a usage or config error. With --portfolios the workers share
+    one send rate (each send waits for its slot at its transport's rate) and the exit code is
+    the highest of the portfolios'.
     """
     from rich.markup import escape
 
@@ -1173,6 +1221,25 @@ def send(
     from execbrief.pipeline import send_reports
     from execbrief.values import PeriodParseError
 
+    if portfolios is not None:
+        from execbrief.multirun import Plan
+
+        plan = Plan(
+            "send",
+            date.today(),
+            as_of=parse_date(as_of),
+            reports=reports,
+            cache=not no_cache,
+            period=period,
+            options=DispatchOptions(
+                force=force,
+                resend_unknown=resend_unknown,
+                allow_unreconciled=allow_unreconciled,
+                dry_run=dry_run,
+            ),
+            check=not no_check,
+        )
+        run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
     with errors_as_exit():
         loaded = load(config_path, env_file)
         if period is not None:
@@ -1408,6 +1475,74 @@ def print_delivery_check(report: dict[str, Any]) -> None:
         for item in report["missed"]:
             table.add_row(item["report"], item["period"], ", ".join(item["missing"]))
         console(stderr=True).print(table)
+
+
+def parse_date(value: str | None) -> date | None:
+    """``--as-of`` as a date, or None when it is not given."""
+    return parse_as_of(value) if value is not None else None
+
+
+def run_many(
+    pattern: str,
+    plan: Any,
+    *,
+    env_file: str | None,
+    jobs: int | None,
+    as_json: bool,
+    wide: bool = False,
+) -> NoReturn:
+    """``--portfolios``: run ``plan`` in every portfolio ``pattern`` matches, print the summary
+    and exit with the run's code."""
+    from click.core import ParameterSource
+
+    from execbrief.collecting import default_jobs
+    from execbrief.multirun import find_portfolios, run_portfolios
+
+    if click.get_current_context().get_parameter_source("config_path") != ParameterSource.DEFAULT:
+        fail(
+            "--portfolios and -c/--config are mutually exclusive; pass --portfolios GLOB for many "
+            "portfolios or -c PATH for one"
+        )
+    err = console(stderr=True)
+    with errors_as_exit():
+        plan.validate()
+        load_env_file(env_file)
+        found = find_portfolios(pattern)
+    err.print(f"running {len(found)} portfolios, {min(jobs or default_jobs(), len(found))} at once")
+    run = run_portfolios(
+        found,
+        plan,
+        jobs=jobs or default_jobs(),
+        clock=lambda: datetime.now(UTC),
+        on_done=lambda result: err.print(f"finished {result.label}", markup=False),
+    )
+    if as_json:
+        print_json(run.to_dict())
+    else:
+        print_portfolio_summary(run, wide=wide)
+    sys.exit(run.exit_code)
+
+
+def print_portfolio_summary(run: Any, *, wide: bool = False) -> None:
+    """One row per portfolio (its counts), then each portfolio's notes, whole, on stderr."""
+    from rich.markup import escape
+
+    counts = run.columns()
+    limits = {c: len(c) for c in counts}
+    table = fitting_table(
+        run.title(), ("portfolio", *counts), wide=wide, limits=limits, keep=counts
+    )
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for result in run.results:
+        table.add_row(escape(result.label), *(str(result.column(c)) for c in counts))
+    print_table(table, wide=wide)
+    err = console(stderr=True)
+    for result in run.results:
+        others = ", ".join(f"{n} {action}" for action, n in result.others().items())
+        wrote = [f"wrote its reports to {result.written}"] if result.written else []
+        for note in result.notes + ([others] if others else []) + wrote:
+            print_wrapped(err, f"{result.label}: ", note, "bold red" if result.exit_code else "")
 
 
 def attach_plugin_commands(group: click.Group) -> ExecbriefError | None:

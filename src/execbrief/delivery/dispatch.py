@@ -78,9 +78,7 @@ def dispatch(
         return result
 
     limits = transport.limits()
-    limiter = RateLimiter(
-        max_send_rate or limits.max_send_rate, monotonic=timing.monotonic, sleep=timing.sleep
-    )
+    limiter = timing.limiter(max_send_rate or limits.max_send_rate)
     run = _Run(
         store=store,
         transport=transport,
