@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from execbrief.atomicfile import write_atomic
 from execbrief.delivery.results import DeliveryAction
 from execbrief.errors import ExecbriefError
 from execbrief.store.status import DeliveryStatus
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from execbrief.config import Config
+    from execbrief.pipeline import SendRun
     from execbrief.plugins import Registry
     from execbrief.store.db import Store
 
@@ -501,13 +503,6 @@ def build(
             write_atomic(path, renderer.render(document))
             console(stderr=True).print(f"wrote {path}")
         sys.exit(1 if failed else 0)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file via a temporary file and rename, so a crash never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 @cli.command(name="reports")
@@ -1221,6 +1216,12 @@ def send(
     from execbrief.pipeline import send_reports
     from execbrief.values import PeriodParseError
 
+    options = DispatchOptions(
+        force=force,
+        resend_unknown=resend_unknown,
+        allow_unreconciled=allow_unreconciled,
+        dry_run=dry_run,
+    )
     if portfolios is not None:
         from execbrief.multirun import Plan
 
@@ -1231,12 +1232,7 @@ def send(
             reports=reports,
             cache=not no_cache,
             period=period,
-            options=DispatchOptions(
-                force=force,
-                resend_unknown=resend_unknown,
-                allow_unreconciled=allow_unreconciled,
-                dry_run=dry_run,
-            ),
+            options=options,
             check=not no_check,
         )
         run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
@@ -1249,12 +1245,6 @@ def send(
                 Period.parse(period)
             except PeriodParseError as exc:
                 fail(f"--period: {exc}")
-        options = DispatchOptions(
-            force=force,
-            resend_unknown=resend_unknown,
-            allow_unreconciled=allow_unreconciled,
-            dry_run=dry_run,
-        )
         sources = total_sources(loaded.config)
         with progress_bar("Reading sources", sources, enabled=not as_json) as advance:
             run = send_reports(
@@ -1284,6 +1274,20 @@ def send(
             "[bold red]error:[/] the transport check failed; nothing was sent (fix it, or pass --no-check)"
         )
         sys.exit(run.exit_code)
+    _print_deliveries(run, dry_run=dry_run, wide=wide)
+    if run.result and run.result.outcomes:
+        err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
+    if run.result and run.result.halted:
+        err.print(f"[bold red]{escape(run.result.halted)}[/]")
+    for alert in run.result.alerts if run.result else []:
+        err.print(f"operator: {escape(alert)}")
+    sys.exit(run.exit_code)
+
+
+def _print_deliveries(run: SendRun, *, dry_run: bool, wide: bool) -> None:
+    """The table of one send's deliveries: report, recipient, status, message id, note."""
+    from rich.markup import escape
+
     title = f"Deliveries for {run.period}" + (" (dry run)" if dry_run else "")
     table = fitting_table(
         title,
@@ -1305,13 +1309,6 @@ def send(
             outcome.report, escape(outcome.recipient), label, outcome.message_id or "", escape(note)
         )
     print_table(table, wide=wide)
-    if run.result and run.result.outcomes:
-        err.print(", ".join(f"{count} {action}" for action, count in run.result.counts().items()))
-    if run.result and run.result.halted:
-        err.print(f"[bold red]{escape(run.result.halted)}[/]")
-    for alert in run.result.alerts if run.result else []:
-        err.print(f"operator: {escape(alert)}")
-    sys.exit(run.exit_code)
 
 
 @cli.command()

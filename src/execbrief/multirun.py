@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from execbrief.atomicfile import write_atomic
 from execbrief.config import load_config
 from execbrief.delivery.pacing import SharedTimeline, Timing
 from execbrief.delivery.results import DeliveryAction, DispatchOptions
@@ -358,7 +359,7 @@ def _build(
     target = plan.out / portfolio.folder_name() if plan.out else config.root / "reports"
     target.mkdir(parents=True, exist_ok=True)
     for document in run.documents:
-        _write_atomic(target / f"{document.report}.{renderer.extension}", renderer.render(document))
+        write_atomic(target / f"{document.report}.{renderer.extension}", renderer.render(document))
     notes = list(run.errors)
     if plan.strict and run.source_problems:
         notes.append(
@@ -372,10 +373,3 @@ def _build(
     return PortfolioResult(
         portfolio.label, str(portfolio.config), int(failed), counts, notes, written=str(target)
     )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves half a report."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

@@ -6,11 +6,11 @@ rendering (with its "Since last report" section and charts) at ``<period>/<repor
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from html import escape
 from pathlib import Path
 
+from execbrief.atomicfile import write_atomic
 from execbrief.history.runs import StoredDocument, period_sort_key
 from execbrief.renderers.html import STYLE, HtmlRenderer
 
@@ -27,10 +27,10 @@ def write_archive(documents: list[StoredDocument], out: Path, portfolio: str) ->
         folder.mkdir(parents=True, exist_ok=True)
         for stored in items:
             path = folder / f"{stored.report}.html"
-            _write(path, _with_back_link(renderer.render(stored.document)))
+            write_atomic(path, _with_back_link(renderer.render(stored.document)))
             written.append(path)
     index = out / "index.html"
-    _write(index, _index(by_period, portfolio))
+    write_atomic(index, _index(by_period, portfolio))
     return [index, *written]
 
 
@@ -56,9 +56,3 @@ def _index(by_period: dict[str, list[StoredDocument]], portfolio: str) -> str:
         f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
         f"<h1>{escape(title)}</h1>\n{body}\n</main>\n</body>\n</html>\n"
     )
-
-
-def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
