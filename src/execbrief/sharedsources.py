@@ -4,9 +4,10 @@ A founder keeps one ``repos.env`` and one ``repos/`` tree for all the businesses
 names them once; after every entity's own sources are read, each shared source is read once
 (code first), and its records are attributed:
 
-- **code**: a file belongs to the entity whose id, name or site domain is a folder on its path
-  (``repos/harbor-charters/app.py``, ``sites/harborcharters.com/tools/quote/lambda_function.py``);
-  letters and digits are compared, case and punctuation ignored, a domain's suffix dropped.
+- **code**: a folder that names an entity by its id, name or site domain (``repos/harbor-charters/``,
+  ``sites/harborcharters.com/``; letters and digits compared, case and punctuation ignored, a
+  domain's suffix dropped) is read as that entity's code, the first such folder on a path
+  claiming what is under it; the rest of the tree is read once as ``shared``.
 - **env**: a key belongs to every entity whose code (its own ``code`` source, or shared code
   attributed to it) reads that variable (``process.env.KEY``, ``os.environ["KEY"]``, a quoted
   ``"KEY"``: ``sources.codeaudit.envrefs``), and a secret on that key's line goes with it.
@@ -18,17 +19,20 @@ shared source's errors are reported once, under ``shared``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from execbrief.collecting import Job, collect_source, request_for
-from execbrief.config import SHARED_ENTITY, Config, Entity
+from execbrief.config import SHARED_ENTITY, Config, Entity, SourceSpec
 from execbrief.records.code import EnvUse
 from execbrief.records.secrets import EnvKey, SecretFinding
 from execbrief.snapshot import Record, SourceResult
 from execbrief.sources.base import SharedReads
+from execbrief.sources.codeaudit.walk import SKIP_DIRS
 
 Progress = Callable[[str], None]
 
@@ -46,10 +50,10 @@ def collect_shared(
     reads = SharedReads()
     out: list[SourceResult] = []
     if "code" in specs:
-        if progress:
-            progress("shared: code")
-        code = collect_source(job, request_for(job, entity, specs["code"], reads))
-        out.extend(attribute_code(job.config, code))
+        for owner, spec in code_parts(job.config, specs["code"]):
+            if progress:
+                progress(f"shared: code ({owner.id})")
+            out.append(collect_source(job, request_for(job, owner, spec, reads)))
     if "env" in specs:
         if progress:
             progress("shared: env")
@@ -65,10 +69,43 @@ def shared_entity(config: Config) -> Entity:
     )
 
 
-def attribute_code(config: Config, result: SourceResult) -> list[SourceResult]:
-    """One result per entity owning some of the shared code's files, then ``shared``'s."""
+def code_parts(config: Config, spec: SourceSpec) -> list[tuple[Entity, SourceSpec]]:
+    """The shared code split by owner: each entity's folders (in config order), then the rest
+    of the tree as ``shared`` (the owners' folders skipped by name)."""
     owners = _Owners(config)
-    return _split(config, result, lambda record: owners.of(record.provenance.source))
+    claimed: dict[str, list[str]] = defaultdict(list)
+    for configured in spec.paths:
+        for folder, owner in _claimed_folders(config.resolve(configured), owners):
+            claimed[owner].append(str(folder))
+    parts = [
+        (entity, replace(spec, paths=tuple(claimed[entity.id])))
+        for entity in config.entities
+        if entity.id in claimed
+    ]
+    skipped = sorted({Path(folder).name for folders in claimed.values() for folder in folders})
+    options = spec.options.model_copy(
+        update={"skip_dirs": [*getattr(spec.options, "skip_dirs", []), *skipped]}
+    )
+    parts.append((shared_entity(config), replace(spec, options=options)))
+    return parts
+
+
+def _claimed_folders(root: Path, owners: _Owners) -> Iterator[tuple[Path, str]]:
+    """(folder, entity id) for each folder under ``root`` that names an entity; what is under a
+    claimed folder is not looked at further. Symbolic links and SKIP_DIRS are not followed."""
+    if not root.is_dir():
+        return
+    for current, folders, _files in os.walk(root, followlinks=False):
+        keep = []
+        for name in sorted(folders):
+            if name in SKIP_DIRS:
+                continue
+            owner = owners.of_folder(name)
+            if owner is None:
+                keep.append(name)
+            else:
+                yield Path(current) / name, owner
+        folders[:] = keep
 
 
 def attribute_env(
@@ -101,13 +138,11 @@ def env_uses(results: Iterable[SourceResult]) -> dict[str, set[str]]:
 
 
 def _split(
-    config: Config, result: SourceResult, owners_of: Callable[[Record], Iterable[str] | str | None]
+    config: Config, result: SourceResult, owners_of: Callable[[Record], Iterable[str]]
 ) -> list[SourceResult]:
     by_owner: dict[str, list[Record]] = defaultdict(list)
     for record in result.records:
-        owners = owners_of(record)
-        found = (owners,) if isinstance(owners, str) else tuple(owners or ())
-        for owner in found or (SHARED_ENTITY,):
+        for owner in tuple(owners_of(record)) or (SHARED_ENTITY,):
             by_owner[owner].append(
                 record if owner == record.entity else replace(record, entity=owner)
             )
@@ -121,7 +156,7 @@ def _split(
 
 
 class _Owners:
-    """Which entity a shared code file belongs to, by the folders on its path."""
+    """Which entity a shared code folder belongs to, by its name."""
 
     def __init__(self, config: Config) -> None:
         self._keys: dict[str, str] = {}
@@ -129,12 +164,11 @@ class _Owners:
             for label in (entity.id, entity.name):
                 self._keys.setdefault(_key(label), entity.id)
 
-    def of(self, path: str) -> str | None:
-        """The entity owning ``path`` (its deepest folder that names one), or None."""
-        for part in reversed(path.replace("\\", "/").split("/")[:-1]):
-            for candidate in (_key(part), _key(part.rsplit(".", 1)[0]) if "." in part else ""):
-                if candidate and candidate in self._keys:
-                    return self._keys[candidate]
+    def of_folder(self, name: str) -> str | None:
+        """The entity a folder's name names (``harbor-charters``, ``harborcharters.com``)."""
+        for candidate in (_key(name), _key(name.rsplit(".", 1)[0]) if "." in name else ""):
+            if candidate and candidate in self._keys:
+                return self._keys[candidate]
         return None
 
 

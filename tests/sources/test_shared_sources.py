@@ -16,7 +16,7 @@ from execbrief import pipeline
 from execbrief.analysis.security import analyze
 from execbrief.config import ConfigError, load_config
 from execbrief.plugins import get_registry
-from execbrief.records.code import Endpoint, EnvUse
+from execbrief.records.code import CodeCoverage, Endpoint, EnvUse
 from execbrief.records.secrets import EnvKey, SecretFinding
 from execbrief.snapshot import Provenance, Snapshot
 from execbrief.sources.codeaudit.envrefs import env_names
@@ -119,6 +119,9 @@ def test_shared_code_goes_to_the_entity_its_folder_names(collected: Snapshot) ->
     ]
     assert [u.key for u in collected.records(EnvUse, "harbor-charters")] == ["STRIPE_SECRET_KEY"]
     assert collected.records(Endpoint, "shared") == []
+    coverage = {c.entity: (c.files, c.root) for c in collected.records(CodeCoverage)}
+    assert coverage["harbor-charters"] == (1, "repos/sites/harborcharters.com")
+    assert coverage["shared"][0] == 1  # repos/misc/notes.py
 
 
 def test_the_env_is_read_once_and_its_problem_said_once(collected: Snapshot) -> None:
