@@ -161,7 +161,9 @@ def test_the_demo_tree_gives_the_demo_config(tmp_path: Path) -> None:
     assert harbor["code"] == "code/harbor-charters"
     assert harbor["site"] == "sites/harbor-charters"
     assert harbor["aws"] == {"cur_export": "billing/harbor-charters-cur.csv"}
-    assert harbor["env"] == ["repos.env", "fixtures/stripe-sample.env"]
+    assert "env" not in harbor  # .env files no name claims are [shared]
+    shared = tomllib.loads((root / "portfolio.toml").read_text())["shared"]
+    assert shared == {"env": ["repos.env", "fixtures/stripe-sample.env"]}
     sweep = entities["clean-sweep"]
     assert sweep["kind"] == "hauling"
     # the bank export: a header no alias covers is mapped, the sign and the bare category
@@ -218,7 +220,8 @@ def test_a_founders_repos_tree(tmp_path: Path) -> None:
     assert harbor["handoff"] == "agent_handoffs/projects/harbor-charters.md"
     assert harbor["site"] == "sites/harborcharters.com"  # the domain joins the note's name
     assert harbor["code"] == "sites/harborcharters.com/tools/booking"
-    assert harbor["env"] == "repos.env"
+    assert "env" not in harbor  # the shared .env is [shared]: read once, attributed by code
+    assert tomllib.loads((root / "portfolio.toml").read_text())["shared"] == {"env": "repos.env"}
     assert harbor["bookings"] == "finance/harbor-charters/bookings.csv"
     # Stripe's balance export: a catalogued layout now (gross, fees and payouts read as they are)
     ledger = harbor["ledger"]

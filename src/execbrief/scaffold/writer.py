@@ -22,6 +22,11 @@ KIND_WORDS = (
     ("consultancy", ("consult", "consulting", "advisory", "labs", "agency", "studio")),
     ("platform", ("platform", "saas", "board", "software", "marketplace")),
 )
+#: Layouts that tell an entity's kind by themselves.
+LAYOUT_KINDS = (
+    ("rental", {"airbnb-transactions", "airbnb-reservations"}),
+    ("charter", {"fareharbor"}),
+)
 ORDER = (
     *("handoff", "site", "ledger", "bookings", "timesheets", "invoices", "trips"),
     *("subscribers", "code", "env", "aws"),
@@ -55,6 +60,15 @@ def guess_kind(entity: Entity) -> str:
     of its id and name; ``other`` when nothing tells."""
     if "trips" in entity.sources:
         return "delivery"
+    layouts = {
+        str(item.options.get("layout", ""))
+        for items in entity.sources.values()
+        for item in items
+        if isinstance(item.options, dict)
+    }
+    for kind, tools in LAYOUT_KINDS:
+        if layouts & tools:
+            return kind
     if "timesheets" in entity.sources or "invoices" in entity.sources:
         return "consultancy"
     text = f"{entity.id} {entity.name or ''}".lower()
@@ -80,8 +94,10 @@ def render(grouped: Grouped, portfolio: str, skipped: list[str]) -> str:
         "",
         "# Add [reports.<name>] tables with to = [...] to mail a report (`execbrief reports`).",
     ]
+    if grouped.shared:
+        lines += ["", *_shared(grouped.shared)]
     for entity in grouped.entities:
-        lines += ["", *_entity(entity, grouped.shared)]
+        lines += ["", *_entity(entity)]
     if grouped.unplaced:
         lines += ["", "# Found but not placed (no entity in its name): add each to its entity."]
         lines += [f"# {item.kind} = {toml_value(item.path)}" for item in grouped.unplaced]
@@ -91,7 +107,18 @@ def render(grouped: Grouped, portfolio: str, skipped: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _entity(entity: Entity, shared: list[Found]) -> list[str]:
+def _shared(shared: list[Found]) -> list[str]:
+    """The ``[shared]`` table: .env files no entity's name claims, read once and attributed to
+    the entities whose code reads each key (docs/formats.md, "Shared sources")."""
+    paths = [item.path for item in shared]
+    return [
+        "# Read once; each key goes to the entities whose code reads it (docs/formats.md).",
+        "[shared]",
+        f"env = {toml_value(paths[0] if len(paths) == 1 else paths)}",
+    ]
+
+
+def _entity(entity: Entity) -> list[str]:
     name = entity.name or entity.id.replace("-", " ").title()
     lines = [
         "[[entities]]",
@@ -100,15 +127,15 @@ def _entity(entity: Entity, shared: list[Found]) -> list[str]:
         f"kind = {toml_value(guess_kind(entity))}   # GUESS: charter, hauling, consultancy, rental, delivery, platform or other",
     ]
     sources = {kind: list(items) for kind, items in entity.sources.items()}
-    if shared:
-        sources.setdefault("env", []).extend(shared)
     tables: list[str] = []
     for kind in sorted(sources, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER)):
         items = sources[kind]
         for item in items:
-            lines += _comments(item, shared)
+            lines += _comments(item)
         if kind == "aws":
             lines.append(f"aws = {toml_value({'cur_export': items[0].path})}")
+        elif kind == "ledger" and len({json.dumps(i.options, default=str) for i in items}) > 1:
+            tables += _ledger_parts(items)
         elif any(item.options for item in items):
             tables += _tables(kind, items)
         elif len(items) == 1:
@@ -118,13 +145,25 @@ def _entity(entity: Entity, shared: list[Found]) -> list[str]:
     return lines + tables
 
 
-def _comments(item: Found, shared: list[Found]) -> list[str]:
+def _comments(item: Found) -> list[str]:
     out = []
-    if item in shared:
-        out.append(f"# {item.path}: shared by every entity (read once)")
     if item.shown:
         out.append(f"# {item.path}: " + "; ".join(item.shown))
     out += [f"# GUESS ({item.path}) {guess}" for guess in item.guesses]
+    return out
+
+
+def _ledger_parts(items: list[Found]) -> list[str]:
+    """Ledger files laid out differently (a bank export beside a processor's): one
+    ``[[entities.ledger]]`` table each, read into one cash pool."""
+    out = ["", "# Several ledger files, each read its own way, into one cash pool."]
+    for item in items:
+        out += ["[[entities.ledger]]", f"path = {toml_value(item.path)}"]
+        nested = {k: v for k, v in item.options.items() if isinstance(v, dict) and len(v) > 3}
+        out += [f"{_key(k)} = {toml_value(v)}" for k, v in item.options.items() if k not in nested]
+        for key, value in nested.items():
+            out += [f"[entities.ledger.{_key(key)}]"]
+            out += [f"{_key(k)} = {toml_value(v)}" for k, v in value.items()]
     return out
 
 
