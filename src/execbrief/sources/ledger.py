@@ -170,7 +170,7 @@ _PREFIXES: dict[str, AccountType] = {
     "costofgoodssold": AccountType.COST_OF_SALES,
     "cogs": AccountType.COST_OF_SALES,
 }
-_NUMBERED = re.compile(r"^(?P<num>\d{4,6})(?:[\s:.\-–]+(?P<name>.*))?$")
+_NUMBERED = re.compile(r"^(?P<num>\d{4,6})(?:[\s:.\-–·]+(?P<name>.*))?$")
 _CASH_WORDS = re.compile(r"cash|checking|chequing|bank|savings|money ?market|petty", re.IGNORECASE)
 _OPENING_WORDS = re.compile(r"\bopening\b", re.IGNORECASE)
 _BALANCE_TYPES = frozenset({"balance", "assertion", "balance assertion", "closing", "statement"})
@@ -215,7 +215,7 @@ class LedgerOptions(Model):
 
     columns: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
-    sign: Literal["natural", "bank", "debit"] = "natural"
+    sign: Literal["natural", "bank", "debit", "card"] = "natural"
     opening_balance: OpeningBalance | None = None
     account_types: dict[str, AccountType] = Field(default_factory=dict)
     cash_accounts: list[str] = Field(default_factory=list)
@@ -226,6 +226,8 @@ class LedgerOptions(Model):
     grouped: bool = False
     #: A known export layout (``sources.layouts``); recognised from the header when unset.
     layout: str | None = None
+    #: The column names of a file with no header line (``files.CsvTable``), by position.
+    header: list[str] | None = Field(default=None, min_length=1)
     #: An entity may list several ledger tables, each with its own options (config.py).
     several_files: ClassVar[bool] = True
 
@@ -803,6 +805,7 @@ def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
             if options.default_accounts is None and not options.grouped
             else REQUIRE_WITHOUT_ACCOUNT,
             delimiter=options.delimiter,
+            header=options.header,
         )
     except ReadError as exc:
         # A near header is the likelier fix; only without one is a grouped layout suggested.
@@ -837,7 +840,9 @@ class _CsvLedger:
         self.entity = request.entity.id
         self.currency = options.currency or request.currency
         self.has_amount = "amount" in self.table.index
-        self.bank = options.sign == "bank"
+        self.bank = options.sign in ("bank", "card")
+        # A card export writes a charge positive and a payment negative: the reverse of a bank's.
+        self.card = options.sign == "card"
         self.debit_sign = options.sign == "debit"
         self.bad = RowErrors(loc)
         self.base = provenance(loc)
@@ -864,9 +869,14 @@ class _CsvLedger:
     def grouped_row(self, line: int, row: dict[str, str]) -> bool:
         """A grouped export's heading, total or summary row (True: consumed); a line under a
         heading gets the heading's account."""
-        role, label = _grouped_role(self.table.cells, self.table.index["date"])
+        role, label = _grouped_role(
+            self.table.cells, self.table.index["date"], self.table.index.get("balance")
+        )
         if role == "heading":
             self.heading, self.closed, self.group_day = label, None, None
+            if row.get("balance", "").strip() and self._is_cash(label):
+                # QuickBooks Desktop writes a cash account's beginning balance on its heading
+                self._group_balance(line, row, "Beginning balance", label)
             return True
         if role == "total":
             self.heading, self.closed = None, self.heading
@@ -975,6 +985,8 @@ class _CsvLedger:
         if row.get("account") == self.heading:
             self.group_day = day
         written, moved = _written(row, self.has_amount, self.bank)
+        if self.card and written is not None and moved is not None:
+            moved = -moved
         account, guessed = _account(
             self.book,
             row.get("account", ""),
@@ -982,6 +994,9 @@ class _CsvLedger:
             moved,
             self.options.default_accounts,
         )
+        if self.card and guessed and account.type is AccountType.INCOME:
+            # a card's bare category is spending: a credit under it is a refund, not income
+            account = replace(account, type=AccountType.EXPENSE)
         row_type = row.get("type", "").strip().lower()
         if self._balance_row(line, row, day, account, row_type, written, moved):
             return
@@ -1131,11 +1146,13 @@ _SUMMARY_ROWS = (
 )
 
 
-def _grouped_role(cells: Sequence[str], date_column: int) -> tuple[str, str]:
+def _grouped_role(
+    cells: Sequence[str], date_column: int, balance_column: int | None = None
+) -> tuple[str, str]:
     """What a row of a grouped export is, and its first filled cell: ``heading`` (one filled
     cell, an account name, at or before the date column: QuickBooks Desktop indents
-    sub-accounts one column per level), ``total`` (the end of a group), ``skip`` (a summary row)
-    or ``line``."""
+    sub-accounts one column per level, and may write the beginning balance beside it),
+    ``total`` (the end of a group), ``skip`` (a summary row) or ``line``."""
     filled = [(i, cell.strip()) for i, cell in enumerate(cells) if cell.strip()]
     if not filled:
         return "skip", ""
@@ -1147,6 +1164,8 @@ def _grouped_role(cells: Sequence[str], date_column: int) -> tuple[str, str]:
         return "heading", label
     if lowered.startswith(_SUMMARY_ROWS):
         return "skip", label
+    if len(filled) == 2 and position <= date_column and filled[1][0] == balance_column:
+        return "heading", label
     return "line", label
 
 

@@ -1,0 +1,196 @@
+"""Bank, card and books layouts of the catalogue (issue 14, item 1): Wells Fargo (no header line),
+American Express (a card's signs), QuickBooks Desktop, Xero and Wave. Each fixture in
+tests/data/layouts/ is laid out as the tool exports it (where each shape was looked up is in the
+layout's ``reference``, ``sources/layouts.py``); each is recognised with no ``layout`` option and
+reads to figures worked by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from execbrief.config import Entity, SourceSpec
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.sources import layouts
+from execbrief.sources.base import SourceRequest
+from execbrief.sources.ledger import LedgerOptions, LedgerSource
+from kits.ops import messages
+from sources.test_layouts import AS_OF, FIXTURES, collect, of
+
+
+def read(tmp_path: Path, name: str, **options: object):  # type: ignore[no-untyped-def]
+    if (tmp_path / name).exists():  # a file the test wrote
+        return written(tmp_path, name, LedgerOptions(**options))
+    return collect(tmp_path, LedgerSource(), "ledger", [name], LedgerOptions(**options))
+
+
+def written(tmp_path: Path, name: str, options: LedgerOptions):  # type: ignore[no-untyped-def]
+    request = SourceRequest(
+        entity=Entity(id="acme", name="Acme", kind="other"),
+        spec=SourceSpec("ledger", (name,), options, "entities[0].ledger"),
+        root=tmp_path,
+        as_of=AS_OF,
+        fingerprint_key=b"k",
+    )
+    return LedgerSource().collect(request)
+
+
+def cash(result, kind: str) -> list[tuple[date, Decimal]]:  # type: ignore[no-untyped-def]
+    return [(b.date, b.balance.amount) for b in of(result, CashBalance) if b.kind == kind]
+
+
+def test_wells_fargo_has_no_header_line_and_is_known_by_its_first_row(tmp_path: Path) -> None:
+    opening = {"date": "2026-09-30", "amount": "9000.00", "account": "Assets:Checking"}
+    result = read(tmp_path, "wells-fargo-checking.csv", opening_balance=opening)
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert (mapping.layout, mapping.header_line) == ("wells-fargo", 0)
+    assert dict(mapping.fields) == {
+        "date": "Date",
+        "amount": "Amount",
+        "memo": "Description",
+        "reference": "Check Number",
+    }
+    assert mapping.ignored == ("Star",)
+    txns = of(result, Transaction)
+    # every line is a row: line 1 is the newest, the November dockage
+    assert [(t.provenance.line, t.date, t.account_type, t.amount.amount) for t in txns] == [
+        (1, date(2026, 10, 30), AccountType.EXPENSE, Decimal("600.00")),
+        (2, date(2026, 10, 25), AccountType.INCOME, Decimal("1940.00")),
+        (3, date(2026, 10, 16), AccountType.EXPENSE, Decimal("200.00")),
+        (4, date(2026, 10, 14), AccountType.EXPENSE, Decimal("310.00")),
+        (5, date(2026, 10, 3), AccountType.INCOME, Decimal("620.00")),
+    ]
+    assert txns[2].reference == "1042"
+    # in 1,940 + 620 = 2,560; out 600 + 200 + 310 = 1,110; 9,000 + 2,560 - 1,110 = 10,450
+    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("10450.00"))]
+
+
+def test_a_headed_file_is_not_taken_for_wells_fargo(tmp_path: Path) -> None:
+    loc_text = '"Date","Amount","*","","Description"\n"11/30/2026","-600.00","*","","X"\n'
+    (tmp_path / "a.csv").write_text(loc_text)
+    assert layouts.recognise("ledger", ["Date", "Amount", "*", "", "Description"]) is None
+    shaped = layouts._wells_fargo_row  # the first row decides, and only the first
+    assert shaped(["11/30/2026", "-600.00", "*", "", "MARINA"])
+    assert not shaped(["2026-11-30", "-600.00", "*", "", "MARINA"])
+    assert not shaped(["11/30/2026", "-600.00", "", "", "MARINA"])
+    result = read(tmp_path, "a.csv", layout="wells-fargo", opening_balance={
+        "date": "2026-10-31", "amount": "1.00", "account": "Assets:Checking"})  # fmt: skip
+    # named outright, a header line is a row like any other: a bad date, said at line 1
+    assert "line 1: bad date 'Date'" in messages(result)[0]
+
+
+def test_american_express_charges_are_positive_and_a_payment_is_no_income(tmp_path: Path) -> None:
+    # the statement's previous balance: 1,250.00 owed on the card (a card's cash is what is owed)
+    opening = {"date": "2026-10-31", "amount": "-1250.00", "account": "Liabilities:Amex"}
+    result = read(tmp_path, "american-express-activity.csv", opening_balance=opening)
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert mapping.layout == "american-express"
+    assert dict(mapping.fields)["account"] == "Category"
+    assert "Account #" in mapping.ignored
+    txns = of(result, Transaction)
+    # Extended Details spans lines: each row cites the line it starts on
+    got = [(t.provenance.line, t.account, t.account_type, t.amount.amount) for t in txns]
+    assert got == [
+        (2, "Liabilities:Card payments and credits", AccountType.LIABILITY, Decimal("1250.00")),
+        (3, "Merchandise & Supplies-Hardware Supplies", AccountType.EXPENSE, Decimal("425.50")),
+        (7, "Merchandise & Supplies-Hardware Supplies", AccountType.EXPENSE, Decimal("-75.50")),
+        (9, "Transportation-Fuel", AccountType.EXPENSE, Decimal("310.00")),
+        (12, "Business Services-Internet Services", AccountType.EXPENSE, Decimal("18.00")),
+    ]
+    assert not any(t.account_type is AccountType.INCOME for t in txns)
+    # spent 425.50 + 310 + 18 - 75.50 (the return) = 678.00
+    assert sum(t.amount.amount for t in txns if t.account_type is AccountType.EXPENSE) == Decimal(
+        "678.00"
+    )
+    # owed 1,250, paid 1,250, charged 678 net: 678.00 owed at as_of
+    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("-678.00"))]
+
+
+def test_quickbooks_desktop_general_ledger(tmp_path: Path) -> None:
+    result = read(tmp_path, "quickbooks-desktop-general-ledger.csv")
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert mapping.layout == "quickbooks-desktop"
+    assert dict(mapping.fields)["transaction_type"] == "Type"
+    txns = of(result, Transaction)
+    got = [(t.account, t.category, t.amount.amount, t.cash) for t in txns]
+    assert got == [
+        ("11000 · Accounts Receivable", "Accounts Receivable", Decimal("1200.00"), False),
+        ("11000 · Accounts Receivable", "Accounts Receivable", Decimal("-1200.00"), True),
+        ("40100 · Charter Sales", "Charter Sales", Decimal("1200.00"), False),  # the invoice
+        ("40100 · Charter Sales", "Charter Sales", Decimal("300.00"), True),
+        ("60100 · Fuel", "Fuel", Decimal("45.00"), True),
+    ]
+    # the Checking heading's beginning balance is the opening, at its first line's date
+    assert cash(result, "opening") == [(date(2026, 1, 5), Decimal("5000.00"))]
+    # 5,000 - 45 + 1,200 + 300 = 6,455, QuickBooks' own Total row of Checking
+    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("6455.00"))]
+
+
+XERO_TYPES = {
+    "Business Bank Account (090)": "asset",
+    "Accounts Receivable (610)": "asset",
+    "Fuel (449)": "expense",
+    "Sales (200)": "income",
+}
+
+
+def test_xero_account_transactions_is_recognised(tmp_path: Path) -> None:
+    result = read(tmp_path, "xero-account-transactions.csv", account_types=XERO_TYPES)
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert (mapping.layout, mapping.header_line) == ("xero", 5)
+    txns = of(result, Transaction)
+    assert [(t.account, t.amount.amount, t.cash) for t in txns] == [
+        ("Accounts Receivable (610)", Decimal("1200.00"), False),
+        ("Accounts Receivable (610)", Decimal("-1200.00"), True),
+        ("Fuel (449)", Decimal("45.00"), True),
+        ("Sales (200)", Decimal("1200.00"), False),  # invoiced, cash came with the payment
+    ]
+    balances = of(result, CashBalance)
+    # Opening Balance 5,000 before the first line; Closing Balance 6,155 = 5,000 - 45 + 1,200
+    assert [(b.kind, b.date, b.balance.amount) for b in balances] == [
+        ("opening", date(2026, 1, 5), Decimal("5000.00")),
+        ("assertion", date(2026, 2, 10), Decimal("6155.00")),
+        ("closing", date(2026, 11, 20), Decimal("6155.00")),
+    ]
+    assert all(b.reconciles for b in balances)
+
+
+def test_wave_accounting_export_is_recognised(tmp_path: Path) -> None:
+    result = read(tmp_path, "wave-accounting.csv")
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert mapping.layout == "wave"
+    assert dict(mapping.fields)["account_type"] == "Account Group"
+    assert dict(mapping.fields)["reference"] == "Transaction ID"
+    txns = of(result, Transaction)
+    assert [(t.account, t.amount.amount, t.cash) for t in txns] == [
+        ("Fuel", Decimal("45.00"), True),
+        ("Accounts Receivable", Decimal("1200.00"), False),
+        ("Sales", Decimal("1200.00"), False),
+        ("Accounts Receivable", Decimal("-1200.00"), True),
+    ]
+    # the opening line (5,000) against Owner Investment is counted once: 5,000 - 45 + 1,200
+    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("6155.00"))]
+
+
+def test_every_new_fixture_is_recognised_by_its_own_layout() -> None:
+    from execbrief.sources.files import Location
+
+    expect = {
+        "wells-fargo-checking.csv": "wells-fargo",
+        "american-express-activity.csv": "american-express",
+        "quickbooks-desktop-general-ledger.csv": "quickbooks-desktop",
+        "xero-account-transactions.csv": "xero",
+        "wave-accounting.csv": "wave",
+        "chase-checking.csv": "chase",
+        "bank-of-america.csv": "bank-of-america",
+        "quickbooks-online-transaction-detail.csv": "quickbooks-online",
+    }
+    for name, key in expect.items():
+        found = layouts.sniff(Location(name, FIXTURES / name), "ledger")
+        assert found is not None and found.key == key, name
