@@ -46,6 +46,7 @@ from execbrief.sources.files import (
     provenance,
     read_text,
 )
+from execbrief.sources.ofx import OFX_SUFFIXES, read_statements
 from execbrief.sources.processor import Payout, match_payouts, read_processor
 from execbrief.sources.tabular import file_layout, mapping_of
 from execbrief.values import Money
@@ -644,7 +645,9 @@ def _read_part(
     options = request.spec.options
     if not isinstance(options, LedgerOptions):
         options = LedgerOptions()
-    locations, found_errors = expand(request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES)
+    locations, found_errors = expand(
+        request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES + OFX_SUFFIXES
+    )
     errors.extend(found_errors)
     book = AccountBook(options)
     first_source: str | None = None
@@ -655,6 +658,8 @@ def _read_part(
                 if loc.display not in graphs:
                     continue  # refused, or read as an include of another configured ledger
                 read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
+            elif loc.suffix in OFX_SUFFIXES:
+                read = _read_ofx(request, options, loc, book, cash, span)
             else:
                 read = _read_csv(request, options, loc, book, cash, span, mappings)
         except ReadError as exc:
@@ -785,6 +790,71 @@ def _read_processor(
         if isinstance(record, Transaction):
             span.add(record.date)
     return records, bad.errors(request, KIND, fatal=not (records or payouts))
+
+
+#: A card statement's money in is a payment or a credit, never income (docs/formats.md, OFX).
+CARD_ACCOUNTS = DefaultAccounts(money_in="Liabilities:Card payments and credits")
+
+
+def _read_ofx(
+    request: SourceRequest,
+    options: LedgerOptions,
+    loc: Location,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> tuple[list[Record], list[SourceError]]:
+    """An OFX/QFX statement (``sources.ofx``): each line a transaction on the default accounts by
+    the direction of its money (a card's money in to Liabilities), each LEDGERBAL an assertion."""
+    base = provenance(loc)
+    records: list[Record] = []
+    balances: dict[date, list[tuple[int, Decimal]]] = defaultdict(list)
+    for statement in read_statements(loc):
+        defaults = options.default_accounts or (
+            CARD_ACCOUNTS if statement.card else DefaultAccounts()
+        )
+        currency = options.currency or statement.currency or request.currency
+        for item in statement.lines:
+            account, _ = _account(book, "", "", item.amount, defaults)
+            amount = item.amount * cash_direction(account.type)
+            cash.moves[item.day] += item.amount
+            span.add(item.day)
+            records.append(
+                Transaction(
+                    request.entity.id,
+                    base.at_line(item.line),
+                    item.day,
+                    account.name,
+                    account.type,
+                    account.category,
+                    Money(amount, currency),
+                    " ".join(p for p in (item.payee, item.memo) if p),
+                    item.payee or None,
+                    item.reference,
+                )
+            )
+        if statement.balance is not None:
+            line, day, amount = statement.balance
+            balances[day].append((line, amount))
+    if len(balances) > 1:  # the pool's cash is one figure: it cannot be asserted per account
+        return records, [
+            SourceError(
+                entity=request.entity.id,
+                source_kind=KIND,
+                provenance=base,
+                message=(
+                    "holds statements whose ledger balances (LEDGERBAL) are dated "
+                    f"{', '.join(sorted(d.isoformat() for d in balances))}, so none is a balance "
+                    "assertion; download each account as a file of its own"
+                ),
+                fatal=False,
+            )
+        ]
+    for day, found in balances.items():  # several accounts on one date: one pooled balance
+        total = sum((amount for _, amount in found), Decimal(0))
+        cash.balances.append(_Balance("assertion", day, "Cash", total, base.at_line(found[0][0])))
+        span.add(day)
+    return records, []
 
 
 def _parts(request: SourceRequest) -> list[SourceRequest]:

@@ -1,0 +1,112 @@
+"""OFX/QFX statements read by the ledger source (issue 14, item 1): a bank's QFX (OFX 1.02 SGML,
+with Intuit's INTU.BID) and a card's OFX 2.2 XML, laid out as the OFX specification and the banks'
+Quicken downloads write them (tests/data/layouts/bank-statement.qfx, card-statement.ofx). Each
+line is a transaction by the direction of its money, the LEDGERBAL a balance assertion."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from execbrief.config import Entity, SourceSpec
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.snapshot import SourceResult
+from execbrief.sources.base import SourceRequest
+from execbrief.sources.ledger import LedgerOptions, LedgerSource
+from kits.ops import messages
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "layouts"
+AS_OF = date(2026, 11, 20)
+
+
+def collect(tmp_path: Path, names: list[str], options: LedgerOptions | None = None) -> SourceResult:
+    for name in names:
+        if (FIXTURES / name).exists():
+            shutil.copy(FIXTURES / name, tmp_path / name)
+    request = SourceRequest(
+        entity=Entity(id="acme", name="Acme", kind="other"),
+        spec=SourceSpec("ledger", tuple(names), options or LedgerOptions(), "entities[0].ledger"),
+        root=tmp_path,
+        as_of=AS_OF,
+        fingerprint_key=b"k",
+    )
+    return LedgerSource().collect(request)
+
+
+def txns(result: SourceResult) -> list[Transaction]:
+    return [r for r in result.records if isinstance(r, Transaction)]
+
+
+def balances(result: SourceResult) -> list[tuple[str, date, Decimal, int | None]]:
+    return [
+        (b.kind, b.date, b.balance.amount, b.provenance.line)
+        for b in result.records
+        if isinstance(b, CashBalance)
+    ]
+
+
+def test_a_bank_qfx_reads_its_lines_and_its_ledger_balance(tmp_path: Path) -> None:
+    result = collect(tmp_path, ["bank-statement.qfx"])
+    assert messages(result) == []
+    got = [(t.provenance.line, t.date, t.account, t.amount.amount) for t in txns(result)]
+    assert got == [
+        (45, date(2026, 10, 1), "Expenses:Uncategorized", Decimal("450.00")),
+        (52, date(2026, 10, 2), "Income:Uncategorized", Decimal("620.00")),
+        (59, date(2026, 10, 15), "Expenses:Uncategorized", Decimal("200.00")),
+        (67, date(2026, 10, 15), "Expenses:Uncategorized", Decimal("310.00")),
+        (75, date(2026, 10, 28), "Income:Uncategorized", Decimal("1940.00")),
+    ]
+    fuel, stripe = txns(result)[3], txns(result)[4]
+    assert fuel.memo == "HARBOR FUEL DOCK 10/14 PURCHASE PORTLAND ME"
+    assert txns(result)[2].reference == "1041"  # the check number, else the FITID
+    assert stripe.reference == "202610280" and stripe.counterparty.startswith("ORIG CO NAME:STRIPE")
+    # in 620 + 1,940 = 2,560; out 450 + 200 + 310 = 960
+    assert sum(t.amount.amount for t in txns(result) if t.account_type is AccountType.INCOME) == (
+        Decimal("2560.00")
+    )
+    # LEDGERBAL 10,610.00 as of 10/31 is the anchor; nothing moves after it
+    assert balances(result) == [
+        ("assertion", date(2026, 10, 31), Decimal("10610.00"), 84),
+        ("closing", AS_OF, Decimal("10610.00"), None),
+    ]
+
+
+def test_a_card_ofx_charges_are_expenses_and_the_payment_no_income(tmp_path: Path) -> None:
+    opening = {"date": "2026-09-30", "amount": "-500.00", "account": "Liabilities:Card"}
+    result = collect(tmp_path, ["card-statement.ofx"], LedgerOptions(opening_balance=opening))
+    assert messages(result) == []
+    got = [(t.date, t.account, t.account_type, t.amount.amount) for t in txns(result)]
+    assert got == [
+        (date(2026, 10, 3), "Expenses:Uncategorized", AccountType.EXPENSE, Decimal("120.00")),
+        (
+            date(2026, 10, 12),
+            "Liabilities:Card payments and credits",
+            AccountType.LIABILITY,
+            Decimal("500.00"),
+        ),
+        # 23:00 in New York on 10/30 is the statement's 10/30, not ofxparse's UTC 10/31
+        (date(2026, 10, 30), "Expenses:Uncategorized", AccountType.EXPENSE, Decimal("64.25")),
+    ]
+    assert txns(result)[2].memo == "CASCO BAY LINES FERRY TICKETS"
+    # owed 500, paid 500, charged 120 + 64.25: LEDGERBAL -184.25, and the opening agrees
+    stated = [b for b in result.records if isinstance(b, CashBalance) and b.kind == "assertion"]
+    assert [(b.date, b.balance.amount, b.computed.amount) for b in stated] == [  # type: ignore[union-attr]
+        (date(2026, 10, 31), Decimal("-184.25"), Decimal("-184.25"))
+    ]
+    assert balances(result)[-1][:3] == ("closing", AS_OF, Decimal("-184.25"))
+
+
+def test_a_folder_reads_ofx_beside_csv_and_a_bad_file_is_one_error(tmp_path: Path) -> None:
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "bank-statement.qfx", folder / "bank-statement.qfx")
+    (folder / "broken.ofx").write_text("OFXHEADER:100\nDATA:OFXSGML\n\nthis is no statement\n")
+    result = collect(tmp_path, ["bank"])
+    assert len(txns(result)) == 5
+    (error,) = result.errors
+    assert error.provenance.source == "bank/broken.ofx"
+    assert "is not a readable OFX/QFX statement" in error.message or (
+        "has no bank or credit card statement" in error.message
+    )
