@@ -187,6 +187,7 @@ def test_every_new_fixture_is_recognised_by_its_own_layout() -> None:
         "quickbooks-desktop-general-ledger.csv": "quickbooks-desktop",
         "xero-account-transactions.csv": "xero",
         "wave-accounting.csv": "wave",
+        "freshbooks-general-ledger.csv": "freshbooks",
         "chase-checking.csv": "chase",
         "bank-of-america.csv": "bank-of-america",
         "quickbooks-online-transaction-detail.csv": "quickbooks-online",
@@ -194,3 +195,54 @@ def test_every_new_fixture_is_recognised_by_its_own_layout() -> None:
     for name, key in expect.items():
         found = layouts.sniff(Location(name, FIXTURES / name), "ledger")
         assert found is not None and found.key == key, name
+
+
+def test_collect_names_each_recognised_layout(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from execbrief.cli import cli
+
+    names = ["wells-fargo-checking.csv", "american-express-activity.csv", "wave-accounting.csv"]
+    for name in names:
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    (tmp_path / "portfolio.toml").write_text(
+        '[portfolio]\nname = "T"\n\n[[entities]]\nid = "gull"\nname = "Gull"\nkind = "other"\n'
+        f"ledger = [{', '.join(f'{{ path = {n!r} }}' for n in names)}]\n".replace("'", '"')
+    )
+    args = ["collect", "-c", str(tmp_path / "portfolio.toml"), "--as-of", "2026-11-20"]
+    result = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    mappings = found["mappings"] if isinstance(found, dict) and "mappings" in found else found
+    text = json.dumps(mappings)
+    for key in ("wells-fargo", "american-express", "wave"):
+        assert f'"layout": "{key}"' in text
+    table = CliRunner().invoke(cli, args, env={"COLUMNS": "200"}, catch_exceptions=False)
+    assert "wells-fargo-checking.csv (layout wells-fargo): memo <- Description" in table.output
+    assert "american-express-activity.csv (layout american-express)" in table.output
+
+
+def test_freshbooks_general_ledger_is_recognised(tmp_path: Path) -> None:
+    result = read(tmp_path, "freshbooks-general-ledger.csv")
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert mapping.layout == "freshbooks"
+    assert dict(mapping.fields)["account"] == "Parent Account: Sub Account"
+    txns = of(result, Transaction)
+    got = [(t.account, t.category, t.account_type, t.amount.amount, t.cash) for t in txns]
+    assert got == [
+        ("Accounts Receivable: Accounts Receivable", "Accounts Receivable", AccountType.ASSET,
+         Decimal("1200.00"), False),
+        ("Accounts Receivable: Accounts Receivable", "Accounts Receivable", AccountType.ASSET,
+         Decimal("-1200.00"), True),
+        ("Sales: Sales", "Sales", AccountType.INCOME, Decimal("1200.00"), False),
+        ("Car & Truck Expenses: Gas & Fuel", "Gas & Fuel", AccountType.EXPENSE,
+         Decimal("45.00"), True),
+    ]  # fmt: skip
+    # the bank's initial_balance line is its opening; the equity side is not counted again
+    assert cash(result, "opening") == [(date(2026, 1, 1), Decimal("5000.00"))]
+    # 5,000 - 45 + 1,200 = 6,155, FreshBooks' own last Running Balance of Checking
+    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("6155.00"))]

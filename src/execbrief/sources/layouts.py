@@ -326,6 +326,41 @@ CATALOGUE: tuple[Layout, ...] = (
         "account of each transaction, ISO dates (the Wave importers the code search finds)",
         notes=("double entry: the lines of one Transaction ID are one transaction",),
     ),
+    Layout(
+        "freshbooks",
+        "FreshBooks, General Ledger report (Export, CSV)",
+        "ledger",
+        (
+            "Account Number",
+            "Account Type",
+            "Parent Account: Sub Account",
+            "Related Account",
+            "Transaction Type",
+            "Transaction Identifier",
+            "Debit",
+            "Credit",
+        ),
+        {
+            "double_entry": True,
+            "columns": {
+                "account": "Parent Account: Sub Account",
+                "memo": "Note",
+                "reference": "Transaction Identifier",
+                "transaction_type": "Transaction Type",
+                "type": "Transaction Type",
+            },
+        },
+        "FreshBooks Reports > General Ledger > Export (CSV), one line per posting: Account Number,"
+        "Account Type,Account Sub Type,Parent Account: Sub Account,Related Account,Date,"
+        "Transaction Type,Transaction Identifier,Client,Vendor,Project,Note,Amount,Debit,Credit,"
+        "Running Balance,Currency,Matched (ISO dates; transaction types invoice, payment, expense, "
+        "initial_balance; Amount signed by the account's natural balance, as FreshBooks' "
+        "'How are common transactions recorded as journal entries?' says) (the FreshBooks GL "
+        "parsers the code search finds). The General Ledger, not the Expenses or Invoices "
+        "export, is the one that feeds the ledger: it has both sides of every transaction, "
+        "income, expenses and the bank's own lines",
+        notes=("double entry: an initial_balance line on the bank is its opening balance",),
+    ),
     # ---------------------------------------------------------------- payment processors (ledger)
     Layout(
         "stripe-balance",

@@ -175,6 +175,8 @@ _NUMBERED = re.compile(r"^(?P<num>\d{4,6})(?:[\s:.\-–·]+(?P<name>.*))?$")
 _CASH_WORDS = re.compile(r"cash|checking|chequing|bank|savings|money ?market|petty", re.IGNORECASE)
 _OPENING_WORDS = re.compile(r"\bopening\b", re.IGNORECASE)
 _BALANCE_TYPES = frozenset({"balance", "assertion", "balance assertion", "closing", "statement"})
+#: FreshBooks types a cash account's starting balance ``initial_balance``.
+_OPENING_TYPES = frozenset({"opening", "initial_balance"})
 _NONCASH_TYPES = frozenset({"accrual", "noncash", "non-cash", "journal", "adjustment"})
 
 # Income, liabilities and equity grow with money in; expenses, cost of sales and assets with money out.
@@ -1155,7 +1157,7 @@ class _CsvLedger:
         consumed); ``ValueError`` for a balance or transaction on the wrong account."""
         memo = row.get("memo", "")
         at = self.base.at_line(line)
-        if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
+        if account.cash and (row_type in _OPENING_TYPES or _OPENING_WORDS.search(memo)):
             value = _balance_value(row, self.has_amount)
             self.balances.append(_Balance("opening", day, account.name, value, at, True))
             return True
