@@ -246,3 +246,25 @@ def test_freshbooks_general_ledger_is_recognised(tmp_path: Path) -> None:
     assert cash(result, "opening") == [(date(2026, 1, 1), Decimal("5000.00"))]
     # 5,000 - 45 + 1,200 = 6,155, FreshBooks' own last Running Balance of Checking
     assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("6155.00"))]
+
+
+def test_a_positional_header_reads_any_headerless_bank_and_an_empty_file_says_so(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bank.csv").write_text(
+        "\n2026-10-02,Zelle from J Smith,620.00\n2026-10-03,Fuel,-45\n"
+    )
+    opening = {"date": "2026-10-01", "amount": "100.00", "account": "Assets:Checking"}
+    options = {"header": ["Date", "Description", "Amount"], "sign": "bank", "default_accounts": {}}
+    result = read(tmp_path, "bank.csv", opening_balance=opening, **options)
+    assert messages(result) == []
+    assert result.mappings[0].layout is None
+    got = [(t.provenance.line, t.account, t.amount.amount) for t in of(result, Transaction)]
+    assert got == [
+        (2, "Income:Uncategorized", Decimal("620.00")),  # line 1 is blank, and no header
+        (3, "Expenses:Uncategorized", Decimal("45.00")),
+    ]
+    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("675.00"))]  # 100 + 620 - 45
+    (tmp_path / "empty.csv").write_text("\n\n")
+    empty = read(tmp_path, "empty.csv", **options)
+    assert messages(empty) == ["empty.csv:1: is empty; expected rows of Date, Description, Amount"]

@@ -103,10 +103,24 @@ def test_a_folder_reads_ofx_beside_csv_and_a_bad_file_is_one_error(tmp_path: Pat
     folder.mkdir()
     shutil.copy(FIXTURES / "bank-statement.qfx", folder / "bank-statement.qfx")
     (folder / "broken.ofx").write_text("OFXHEADER:100\nDATA:OFXSGML\n\nthis is no statement\n")
+    (folder / "picture.qfx").write_bytes(b"\x89PNG\x00\x00\x00")
+    (folder / "other.csv").write_text("date,account,amount\n2026-10-05,Expenses:Fuel,30.00\n")
     result = collect(tmp_path, ["bank"])
-    assert len(txns(result)) == 5
+    assert len(txns(result)) == 6  # the QFX's five and the CSV's one
+    assert sorted(e.describe() for e in result.errors) == [
+        "bank/broken.ofx: is not a readable OFX/QFX statement (OfxParserException: The ofx "
+        "file is empty!); expected the bank's or card's OFX, QFX or Quicken download",
+        "bank/picture.qfx: is a binary file; expected an OFX or QFX statement (text)",
+    ]
+
+
+def test_a_bad_transaction_is_one_row_error_and_the_rest_is_read(tmp_path: Path) -> None:
+    text = (FIXTURES / "bank-statement.qfx").read_text().replace("<TRNAMT>-200.00", "<TRNAMT>2OO")
+    (tmp_path / "bank.qfx").write_text(text)
+    result = collect(tmp_path, ["bank.qfx"])
+    assert [t.provenance.line for t in txns(result)] == [45, 52, 67, 75]
     (error,) = result.errors
-    assert error.provenance.source == "bank/broken.ofx"
-    assert "is not a readable OFX/QFX statement" in error.message or (
-        "has no bank or credit card statement" in error.message
+    assert not error.fatal and error.rows_skipped == 1
+    assert error.describe() == (
+        "bank.qfx:59: 1 row skipped: line 59: Invalid Transaction Amount: '2OO'"
     )

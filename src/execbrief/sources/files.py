@@ -873,6 +873,14 @@ class CsvTable:
         self.header = [cell.strip() for cell in header]
         self.index = self._match(mapping, require)
         self._refuse_repeated_columns()
+        for number, text in self._lines:
+            self._ahead.append((number, text))
+            if text.strip():
+                break
+        else:
+            raise ReadError(
+                self.loc.display, f"is empty; expected rows of {', '.join(self.header)}", 1
+            )
         self.delimiter = delimiter or ","
         self._reader = csv.reader(self._line_source(-1), delimiter=self.delimiter)
 

@@ -810,8 +810,11 @@ def _read_ofx(
     the direction of its money (a card's money in to Liabilities), each LEDGERBAL an assertion."""
     base = provenance(loc)
     records: list[Record] = []
+    bad = RowErrors(loc)
     balances: dict[date, list[tuple[int, Decimal]]] = defaultdict(list)
     for statement in read_statements(loc):
+        for line, message in statement.skipped:
+            bad.add(line, message)
         defaults = options.default_accounts or (
             CARD_ACCOUNTS if statement.card else DefaultAccounts()
         )
@@ -838,8 +841,10 @@ def _read_ofx(
         if statement.balance is not None:
             line, day, amount = statement.balance
             balances[day].append((line, amount))
+    errors = bad.errors(request, KIND, fatal=not (records or balances))
     if len(balances) > 1:  # the pool's cash is one figure: it cannot be asserted per account
         return records, [
+            *errors,
             SourceError(
                 entity=request.entity.id,
                 source_kind=KIND,
@@ -850,13 +855,13 @@ def _read_ofx(
                     "assertion; download each account as a file of its own"
                 ),
                 fatal=False,
-            )
+            ),
         ]
     for day, found in balances.items():  # several accounts on one date: one pooled balance
         total = sum((amount for _, amount in found), Decimal(0))
         cash.balances.append(_Balance("assertion", day, "Cash", total, base.at_line(found[0][0])))
         span.add(day)
-    return records, []
+    return records, errors
 
 
 def _parts(request: SourceRequest) -> list[SourceRequest]:

@@ -47,13 +47,15 @@ class StatementLine:
 
 @dataclass(frozen=True)
 class Statement:
-    """One account's statement: its lines and its ledger balance ``(line, date, amount)``."""
+    """One account's statement: its lines, its ledger balance ``(line, date, amount)``, and the
+    transactions ofxparse could not read, as ``(line, message)``."""
 
     account: str
     card: bool
     currency: str | None
     lines: tuple[StatementLine, ...]
     balance: tuple[int, date, Decimal] | None
+    skipped: tuple[tuple[int, str], ...] = ()
 
 
 def read_statements(loc: Location) -> list[Statement]:
@@ -63,7 +65,8 @@ def read_statements(loc: Location) -> list[Statement]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ofxparse calls BeautifulSoup's old method names
-            parsed = _ofxparse().OfxParser.parse(io.BytesIO(data))
+            # a bad transaction is skipped (``discarded_entries``), the rest of the file read
+            parsed = _ofxparse().OfxParser.parse(io.BytesIO(data), fail_fast=False)
     except ReadError:
         raise
     except Exception as exc:
@@ -119,11 +122,19 @@ def _statement(
         day = _date_field(text[at : at + 400], "DTASOF")
         if day is not None:
             balance = (_line_at(text, at), day, Decimal(statement.balance))
+    skipped = []
+    for entry in getattr(statement, "discarded_entries", []):
+        fitid = entry["content"].find("fitid") if hasattr(entry.get("content"), "find") else None
+        key = fitid.contents[0].strip() if fitid is not None and fitid.contents else ""
+        line = found.get(key, (_line_at(text, span[0]), None))[0]
+        message = " ".join(str(entry.get("error") or "unreadable transaction").split())
+        message = re.sub(r"\s+(['\"])$", r"\1", message)  # ofxparse quotes the tag's newline
+        skipped.append((line, message[:80]))
     kind = "credit card" if card else (getattr(account, "account_type", "") or "bank").lower()
     number = (getattr(account, "account_id", "") or "")[-4:]
     currency = (statement.currency or "").upper() or None
     name = f"{kind} ...{number}" if number else kind
-    return Statement(name, card, currency, tuple(lines), balance)
+    return Statement(name, card, currency, tuple(lines), balance, tuple(skipped))
 
 
 def _blocks(text: str) -> dict[str, list[tuple[int, int]]]:
@@ -178,6 +189,8 @@ def _read_bytes(loc: Location) -> bytes:
         )
     if not data.strip():
         raise ReadError(loc.display, "is empty; expected an OFX or QFX statement", 1)
+    if b"\x00" in data[:8192]:
+        raise ReadError(loc.display, "is a binary file; expected an OFX or QFX statement (text)")
     return data
 
 
