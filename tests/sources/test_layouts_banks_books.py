@@ -6,6 +6,8 @@ reads to figures worked by hand."""
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -82,9 +84,7 @@ def test_a_headed_file_is_not_taken_for_wells_fargo(tmp_path: Path) -> None:
 
 
 def test_american_express_charges_are_positive_and_a_payment_is_no_income(tmp_path: Path) -> None:
-    # the statement's previous balance: 1,250.00 owed on the card (a card's cash is what is owed)
-    opening = {"date": "2026-10-31", "amount": "-1250.00", "account": "Liabilities:Amex"}
-    result = read(tmp_path, "american-express-activity.csv", opening_balance=opening)
+    result = read(tmp_path, "american-express-activity.csv")
     assert messages(result) == []
     mapping = result.mappings[0]
     assert mapping.layout == "american-express"
@@ -105,8 +105,9 @@ def test_american_express_charges_are_positive_and_a_payment_is_no_income(tmp_pa
     assert sum(t.amount.amount for t in txns if t.account_type is AccountType.EXPENSE) == Decimal(
         "678.00"
     )
-    # owed 1,250, paid 1,250, charged 678 net: 678.00 owed at as_of
-    assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("-678.00"))]
+    # a card's lines move no cash (the bank's payment to the card does): no cash of its own
+    assert not any(t.cash for t in txns)
+    assert of(result, CashBalance) == []
 
 
 def test_quickbooks_desktop_general_ledger(tmp_path: Path) -> None:
@@ -268,3 +269,49 @@ def test_a_positional_header_reads_any_headerless_bank_and_an_empty_file_says_so
     (tmp_path / "empty.csv").write_text("\n\n")
     empty = read(tmp_path, "empty.csv", **options)
     assert messages(empty) == ["empty.csv:1: is empty; expected rows of Date, Description, Amount"]
+
+
+def test_a_card_paid_from_the_bank_counts_its_charges_once(tmp_path: Path) -> None:
+    # The Amex fixture's 1,250.00 AUTOPAY of 11/20 is the bank's "AMEX EPAYMENT" of 11/19: without
+    # the match the bank's line is one more uncategorised expense beside the card's charges.
+    shutil.copy(FIXTURES / "american-express-activity.csv", tmp_path / "amex.csv")
+    (tmp_path / "bank.csv").write_text(
+        "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+        'DEBIT,11/19/2026,"AMEX EPAYMENT    ACH PMT    W4512 WEB ID: 2005032111",-1250.00,'
+        "ACH_DEBIT,3750.00,,\n"
+        'DEBIT,11/05/2026,"CENTRAL MAINE POWER PAYMENT",-1250.00,ACH_DEBIT,5000.00,,\n'
+        'CREDIT,11/01/2026,"DEPOSIT",250.00,ACH_CREDIT,6250.00,,\n'
+    )
+    spec = SourceSpec("ledger", ("bank.csv",), LedgerOptions(), "entities[0].ledger")
+    parts = (spec, SourceSpec("ledger", ("amex.csv",), LedgerOptions(), "entities[0].ledger[1]"))
+    request = SourceRequest(
+        entity=Entity(id="acme", name="Acme", kind="other"),
+        spec=dataclasses.replace(spec, parts=parts),
+        root=tmp_path,
+        as_of=AS_OF,
+        fingerprint_key=b"k",
+    )
+    result = LedgerSource().collect(request)
+    assert messages(result) == []
+    txns = of(result, Transaction)
+    bank = [
+        (t.memo[:20], t.account, t.amount.amount) for t in txns if t.provenance.source == "bank.csv"
+    ]
+    assert bank == [
+        ("AMEX EPAYMENT    ACH", "Liabilities:Card payments and credits", Decimal("-1250.00")),
+        # the same amount, but not a card's payment: the power bill stays an expense
+        ("CENTRAL MAINE POWER ", "Expenses:Uncategorized", Decimal("1250.00")),
+        ("DEPOSIT", "Income:Uncategorized", Decimal("250.00")),
+    ]
+    spent = sum(t.amount.amount for t in txns if t.account_type is AccountType.EXPENSE)
+    assert spent == Decimal("1928.00")  # the card's 678.00 and the power bill, not the payment
+    # cash is the bank's: its running balances reconcile, the card's charges moved none of it
+    balances = of(result, CashBalance)
+    assert all(b.reconciles for b in balances)
+    assert cash(result, "closing") == [(AS_OF, Decimal("3750.00"))]
+    # the payment is cash out of the bank (burn), once; the card's side of it moved no cash
+    paid = [t for t in txns if t.account == "Liabilities:Card payments and credits"]
+    assert [(t.provenance.source, t.cash) for t in paid] == [
+        ("bank.csv", True),
+        ("amex.csv", False),
+    ]

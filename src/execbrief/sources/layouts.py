@@ -237,7 +237,7 @@ CATALOGUE: tuple[Layout, ...] = (
         notes=(
             "a card: a charge (positive) is money out, a payment or credit (negative) money in; "
             "a payment or an uncategorised credit goes to Liabilities:Card payments and credits, "
-            "never to income",
+            "never to income; the card's lines move no cash (the bank's payment to it does)",
         ),
     ),
     # ---------------------------------------------------------------- books (ledger)

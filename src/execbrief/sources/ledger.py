@@ -31,6 +31,7 @@ from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceError, S
 from execbrief.sources import layouts
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.beancount_files import IncludeGraph, include_graph
+from execbrief.sources.cards import CARD_PAYMENTS, match_card_payments
 from execbrief.sources.cells import check_date_format, parse_amount, parse_date
 from execbrief.sources.files import (
     ROW_ERRORS_QUOTED,
@@ -613,6 +614,7 @@ class LedgerSource(BaseSource):
             # (a processor export alone pays out to a bank the portfolio does not list)
             records, unmatched = match_payouts(request, records, cash.payouts, KIND)
             errors.extend(unmatched)
+        records = match_card_payments(records)  # a card paid from the bank: one transfer
         for part in _parts(request):
             ob = getattr(part.spec.options, "opening_balance", None)
             if ob is None:
@@ -795,7 +797,7 @@ def _read_processor(
 
 
 #: A card statement's money in is a payment or a credit, never income (docs/formats.md, OFX).
-CARD_ACCOUNTS = DefaultAccounts(money_in="Liabilities:Card payments and credits")
+CARD_ACCOUNTS = DefaultAccounts(money_in=CARD_PAYMENTS)
 
 
 def _read_ofx(
@@ -807,7 +809,8 @@ def _read_ofx(
     span: DateRange,
 ) -> tuple[list[Record], list[SourceError]]:
     """An OFX/QFX statement (``sources.ofx``): each line a transaction on the default accounts by
-    the direction of its money (a card's money in to Liabilities), each LEDGERBAL an assertion."""
+    the direction of its money, a bank's LEDGERBAL an assertion. A card's lines move no cash (its
+    money in goes to Liabilities) and its LEDGERBAL, what it owes, is no cash balance."""
     base = provenance(loc)
     records: list[Record] = []
     bad = RowErrors(loc)
@@ -822,7 +825,8 @@ def _read_ofx(
         for item in statement.lines:
             account, _ = _account(book, "", "", item.amount, defaults)
             amount = item.amount * cash_direction(account.type)
-            cash.moves[item.day] += item.amount
+            if not statement.card:
+                cash.moves[item.day] += item.amount
             span.add(item.day)
             records.append(
                 Transaction(
@@ -836,9 +840,10 @@ def _read_ofx(
                     " ".join(p for p in (item.payee, item.memo) if p),
                     item.payee or None,
                     item.reference,
+                    not statement.card,
                 )
             )
-        if statement.balance is not None:
+        if statement.balance is not None and not statement.card:
             line, day, amount = statement.balance
             balances[day].append((line, amount))
     errors = bad.errors(request, KIND, fatal=not (records or balances))
@@ -1087,7 +1092,8 @@ class _CsvLedger:
             amount = written or Decimal(0)
         if written is not None and not guessed:
             self.check.add(account.type, amount)
-        noncash = row_type in _NONCASH_TYPES
+        # a card's lines move no cash: its charges are owed until the bank pays the card
+        noncash = row_type in _NONCASH_TYPES or self.card
         self.span.add(day)
         if self.options.double_entry:
             self.keys.append(_transaction_key(row, day))
