@@ -449,16 +449,23 @@ def sniff(loc: Location, source: str, delimiter: str | None = None) -> Layout | 
     return None
 
 
-def _headerless(source: str, cells: Sequence[str]) -> Layout | None:
-    """The headerless layout of ``source`` whose first-row shape ``cells`` has, if any."""
+def _headerless(source: str | None, cells: Sequence[str]) -> Layout | None:
+    """The headerless layout (of ``source``, or of any) whose first-row shape ``cells`` has."""
     return next(
         (
             c
             for c in CATALOGUE
-            if c.source == source and c.first_row is not None and c.first_row(cells)
+            if (source is None or c.source == source)
+            and c.first_row is not None
+            and c.first_row(cells)
         ),
         None,
     )
+
+
+def headerless(first_row: Sequence[str]) -> Layout | None:
+    """The export with no header line whose first row has the shape of ``first_row`` (``init``)."""
+    return _headerless(None, first_row)
 
 
 def _guess(text: str) -> str:
