@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import defaultdict
 from collections.abc import Sequence
+from decimal import Decimal
 
 from execbrief.records.ledger import AccountType, Transaction
 from execbrief.snapshot import Record
@@ -42,10 +44,19 @@ def match_card_payments(records: Sequence[Record]) -> list[Record]:
     if not payments:
         return list(records)
     out = list(records)
+    amounts = {p.amount.amount for p in payments}
+    candidates: dict[Decimal, list[int]] = defaultdict(list)  # a big ledger is scanned once
+    for i, r in enumerate(out):
+        if isinstance(r, Transaction) and r.amount.amount in amounts:
+            candidates[r.amount.amount].append(i)
     taken: set[int] = set()
     for payment in sorted(payments, key=lambda p: p.date):
         found = next(
-            (i for i, r in enumerate(out) if i not in taken and _pays(r, payment)),
+            (
+                i
+                for i in candidates[payment.amount.amount]
+                if i not in taken and _pays(out[i], payment)
+            ),
             None,
         )
         if found is None:
