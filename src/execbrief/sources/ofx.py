@@ -13,6 +13,7 @@ New York to the next day. Each line cites the physical line of its ``<STMTTRN>``
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import warnings
@@ -76,6 +77,7 @@ def read_statements(loc: Location) -> list[Statement]:
             "expected the bank's or card's OFX, QFX or Quicken download",
         ) from None
     blocks = _blocks(text)
+    lines = _Lines(text)
     out: list[Statement] = []
     for account in getattr(parsed, "accounts", []):
         statement = getattr(account, "statement", None)
@@ -83,7 +85,7 @@ def read_statements(loc: Location) -> list[Statement]:
             continue  # an investment statement: not a bank's or a card's
         card = account.type == _ofxparse().AccountType.CreditCard
         start = blocks["CCSTMTRS" if card else "STMTRS"].pop(0) if blocks else (0, len(text))
-        out.append(_statement(loc, text, start, account, statement, card))
+        out.append(_statement(loc, text, lines, start, account, statement, card))
     if not out:
         raise ReadError(
             loc.display,
@@ -94,10 +96,16 @@ def read_statements(loc: Location) -> list[Statement]:
 
 
 def _statement(
-    loc: Location, text: str, span: tuple[int, int], account: Any, statement: Any, card: bool
+    loc: Location,
+    text: str,
+    lines_at: _Lines,
+    span: tuple[int, int],
+    account: Any,
+    statement: Any,
+    card: bool,
 ) -> Statement:
     chunk = text[span[0] : span[1]]
-    found = _transactions(text, span)
+    found = _transactions(text, lines_at, span)
     lines = []
     for item in statement.transactions:
         line, day = found.get(item.id, (None, None))
@@ -121,12 +129,12 @@ def _statement(
         at = span[0] + ledger.start()
         day = _date_field(text[at : at + 400], "DTASOF")
         if day is not None:
-            balance = (_line_at(text, at), day, Decimal(statement.balance))
+            balance = (lines_at.of(at), day, Decimal(statement.balance))
     skipped = []
     for entry in getattr(statement, "discarded_entries", []):
         fitid = entry["content"].find("fitid") if hasattr(entry.get("content"), "find") else None
         key = fitid.contents[0].strip() if fitid is not None and fitid.contents else ""
-        line = found.get(key, (_line_at(text, span[0]), None))[0]
+        line = found.get(key, (lines_at.of(span[0]), None))[0]
         message = " ".join(str(entry.get("error") or "unreadable transaction").split())
         message = re.sub(r"\s+(['\"])$", r"\1", message)  # ofxparse quotes the tag's newline
         skipped.append((line, message[:80]))
@@ -147,7 +155,9 @@ def _blocks(text: str) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _transactions(text: str, span: tuple[int, int]) -> dict[str, tuple[int, date | None]]:
+def _transactions(
+    text: str, lines_at: _Lines, span: tuple[int, int]
+) -> dict[str, tuple[int, date | None]]:
     """FITID -> (line of its ``<STMTTRN>``, its ``DTPOSTED`` calendar date) within ``span``."""
     out: dict[str, tuple[int, date | None]] = {}
     positions = [m.start() for m in _TRANSACTION.finditer(text, span[0], span[1])]
@@ -157,7 +167,7 @@ def _transactions(text: str, span: tuple[int, int]) -> dict[str, tuple[int, date
         fitid = re.search(_FIELD.format("FITID"), block, re.IGNORECASE)
         if fitid is not None:
             out.setdefault(
-                fitid.group(1).strip(), (_line_at(text, start), _date_field(block, "DTPOSTED"))
+                fitid.group(1).strip(), (lines_at.of(start), _date_field(block, "DTPOSTED"))
             )
     return out
 
@@ -171,8 +181,14 @@ def _date_field(block: str, tag: str) -> date | None:
         return None
 
 
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+class _Lines:
+    """The physical line of an offset in the text (one pass over it, then a bisect each)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) + 1
 
 
 def _read_bytes(loc: Location) -> bytes:
