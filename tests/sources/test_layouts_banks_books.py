@@ -16,6 +16,7 @@ from execbrief.config import Entity, SourceSpec
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.sources import layouts
 from execbrief.sources.base import SourceRequest
+from execbrief.sources.files import Location
 from execbrief.sources.ledger import LedgerOptions, LedgerSource
 from kits.ops import messages
 from sources.test_layouts import AS_OF, FIXTURES, collect, of
@@ -180,8 +181,6 @@ def test_wave_accounting_export_is_recognised(tmp_path: Path) -> None:
 
 
 def test_every_new_fixture_is_recognised_by_its_own_layout() -> None:
-    from execbrief.sources.files import Location
-
     expect = {
         "wells-fargo-checking.csv": "wells-fargo",
         "american-express-activity.csv": "american-express",
@@ -314,4 +313,20 @@ def test_a_card_paid_from_the_bank_counts_its_charges_once(tmp_path: Path) -> No
     assert [(t.provenance.source, t.cash) for t in paid] == [
         ("bank.csv", True),
         ("amex.csv", False),
+    ]
+
+
+def test_the_plain_american_express_download_is_read_when_named(tmp_path: Path) -> None:
+    (tmp_path / "amex.csv").write_text(
+        "Date,Description,Amount\n"
+        "11/20/2026,AUTOPAY PAYMENT RECEIVED - THANK YOU,-1250.00\n"
+        "11/14/2026,WEST MARINE #1234     PORTLAND            ME,425.50\n"
+    )
+    assert layouts.sniff(Location("amex.csv", tmp_path / "amex.csv"), "ledger") is None
+    result = read(tmp_path, "amex.csv", layout="american-express-basic")
+    assert messages(result) == [] and result.mappings[0].layout == "american-express-basic"
+    got = [(t.account, t.amount.amount, t.cash) for t in of(result, Transaction)]
+    assert got == [
+        ("Liabilities:Card payments and credits", Decimal("1250.00"), False),
+        ("Expenses:Uncategorized", Decimal("425.50"), False),
     ]

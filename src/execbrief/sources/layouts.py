@@ -240,6 +240,29 @@ CATALOGUE: tuple[Layout, ...] = (
             "never to income; the card's lines move no cash (the bank's payment to it does)",
         ),
     ),
+    Layout(
+        "american-express-basic",
+        "American Express card, Download your transactions (CSV, without additional details)",
+        "ledger",
+        (),  # Date,Description,Amount says nothing of Amex: name the layout
+        {
+            "columns": {"memo": "Description"},
+            "date_format": "%m/%d/%Y",
+            "sign": "card",
+            "default_accounts": {
+                "money_in": "Liabilities:Card payments and credits",
+                "money_out": "Expenses:Uncategorized",
+            },
+        },
+        "American Express 'Download your transactions', CSV without 'Include all additional "
+        "transaction details': Date,Description,Amount (MM/DD/YYYY; charges positive, payments "
+        "and credits negative) (jmcameron/amex2qif README and the Amex parsers the code search "
+        "finds)",
+        notes=(
+            "a card: a charge (positive) is money out to Expenses:Uncategorized, a payment or "
+            "credit (negative) money in to Liabilities:Card payments and credits; no cash",
+        ),
+    ),
     # ---------------------------------------------------------------- books (ledger)
     Layout(
         "quickbooks-online",
