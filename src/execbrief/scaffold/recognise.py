@@ -21,6 +21,7 @@ from execbrief.scaffold.tables import (
     sample_table,
 )
 from execbrief.sources import layouts
+from execbrief.sources.ofx import OFX_SUFFIXES
 
 #: How much of a file is read to recognise it.
 READ_BYTES = 64 * 1024
@@ -39,7 +40,6 @@ TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
 NOTE_SUFFIXES = (".md", ".markdown")
 NOT_NOTES = frozenset({"readme", "changelog", "license", "contributing", "code_of_conduct"})
 BEANCOUNT_SUFFIXES = (".beancount", ".bean")
-OFX_SUFFIXES = (".ofx", ".qfx")
 
 
 @dataclass

@@ -24,7 +24,7 @@ from typing import Any
 
 from execbrief.sources.files import Location, ReadError
 
-OFX_SUFFIXES = (".ofx", ".qfx")
+OFX_SUFFIXES = (".ofx", ".qfx", ".qbo")  # .qbo: QuickBooks Web Connect, OFX too
 MAX_OFX_BYTES = 32 << 20
 
 _BLOCK = re.compile(r"<(STMTRS|CCSTMTRS)>", re.IGNORECASE)
