@@ -896,12 +896,19 @@ def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
         raise ReadError(
             loc.display,
             f"{exc.message}; a bank or card export (one amount per row, no account) is read "
-            f'with its layout (layout = "<name>", one of {", ".join(layouts.keys(KIND))}) or, '
+            f'with its layout (layout = "<name>", one of {", ".join(_bank_layouts())}) or, '
             'for another bank, sign = "bank" and default_accounts = {} (docs/formats.md, '
             '"Export layouts"); only an export that lists each account as a heading row above '
             'its lines (QuickBooks "Transaction Detail by Account") needs grouped = true',
             exc.line,
         ) from None
+
+
+def _bank_layouts() -> list[str]:
+    """The layouts of bank and card exports (one amount per row, no account column)."""
+    return [
+        c.key for c in layouts.CATALOGUE if c.source == KIND and "default_accounts" in c.options
+    ]
 
 
 class _CsvLedger:
