@@ -14,7 +14,12 @@ from execbrief.scaffold.recognise import Found
 
 #: Folder and file-name words that say what a file is, not whose it is.
 GENERIC = frozenset(
-    {
+    # words tools put in their export file names (Stripe's Itemized_payouts_USD_..., Google
+    # Forms' "Form Responses 1", Mailchimp's subscribed_members_export_...)
+    {"itemized", "change", "usd", "eur", "gbp", "cad", "aud", "form", "forms", "response"}
+    | {"responses", "requests", "subscribed", "unsubscribed", "cleaned", "profiles"}
+    | {"clockify", "klaviyo", "amex", "ofx", "qfx"}
+    | {
         "handoff",
         "handoffs",
         "notes",
@@ -226,7 +231,7 @@ def group(found: list[Found], fallback: str) -> Grouped:
             nameless.append(item)
             continue
         entity = _match(_key(name), entities) or _mentioned_by(_phrase(item), entities)
-        if entity is None and item.kind in OWNING_KINDS and not _tool_export(item):
+        if entity is None and item.kind in OWNING_KINDS:
             entity = entities.setdefault(_key(name), Entity("-".join(name)))
         if entity is None:
             nameless.append(item)
@@ -235,21 +240,6 @@ def group(found: list[Found], fallback: str) -> Grouped:
         if item.kind == "handoff" and item.title and entity.name is None:
             entity.name = item.title
     return _place(list(entities.values()), nameless, fallback)
-
-
-def _tool_export(item: Found) -> bool:
-    """A catalogued tool's export named only by its own file name (Stripe's
-    ``Itemized_payouts_USD_…``) or a folder named for the kind of file (``forms/``): that name
-    is the tool's, not a business's, so it joins an entity but never makes one."""
-    if not (isinstance(item.options, dict) and item.options.get("layout")):
-        return False
-    folders = [words(part) for part in PurePosixPath(item.path).parts[:-1]]
-    named = [w for w in folders if w and not set(w) <= TOOL_FOLDERS]
-    return not named
-
-
-#: Folder names that say what a file is, not whose it is.
-TOOL_FOLDERS = frozenset({"forms", "form", "responses", "lists", "list", "bank", "time", "books"})
 
 
 def _phrase(item: Found) -> str:

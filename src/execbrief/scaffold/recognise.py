@@ -21,6 +21,7 @@ from execbrief.scaffold.tables import (
     sample_table,
 )
 from execbrief.sources import layouts
+from execbrief.sources.ofx import OFX_SUFFIXES
 
 #: How much of a file is read to recognise it.
 READ_BYTES = 64 * 1024
@@ -124,6 +125,8 @@ def _file(path: Path, rel: str, *, in_site: bool) -> Found | None:
         return Found("env", rel)
     if lower.endswith(BEANCOUNT_SUFFIXES):
         return Found("ledger", rel, shown=["a beancount ledger (needs the beancount extra)"])
+    if lower.endswith(OFX_SUFFIXES):
+        return Found("ledger", rel, shown=["a bank's or card's OFX/QFX statement"])
     if lower.endswith(NOTE_SUFFIXES) and not in_site:
         if path.stem.lower() in NOT_NOTES:
             return None
@@ -189,7 +192,13 @@ def _table(path: Path, rel: str) -> Found | None:
 def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found | None:
     """A table recognised by a known export layout whose columns cover what its source needs
     (a Google Forms bookings sheet with a status question) or that a processor reads (Square,
-    PayPal): used when no column catalogue took the table, or took it for another kind."""
+    PayPal), or an export with no header line whose first row has its shape (Wells Fargo's):
+    used when no column catalogue took the table, or took it for another kind."""
+    first = next((r for r in rows if isinstance(r, list) and any(c.strip() for c in r)), None)
+    shaped = layouts.headerless(first) if first is not None else None
+    if shaped is not None:
+        shown = [f"{shaped.label}: layout {shaped.key!r}, no header line (docs/formats.md)"]
+        return Found(shaped.source, rel, {"layout": shaped.key}, shown)
     for row in rows[:HEADER_SEARCH]:
         headers = [c.strip() for c in row] if isinstance(row, list) else list(row)
         # a processor's export first: Airbnb's file is its money (the ledger) before its stays

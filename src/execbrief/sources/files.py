@@ -857,6 +857,9 @@ class CsvTable:
     raise ``ReadError`` at line 1 with the nearest header as a suggestion. ``rows`` yields dicts of
     canonical name -> stripped cell text (only the columns found), with the physical line number of
     the row's first line.
+
+    ``header`` names the columns of a file that has no header line (Wells Fargo's download): every
+    line is then a row, and ``header_line`` is 0.
     """
 
     def __init__(
@@ -867,6 +870,7 @@ class CsvTable:
         mapping: Mapping[str, str] | None = None,
         require: Sequence[str | tuple[str, ...]] = (),
         delimiter: str | None = None,
+        header: Sequence[str] | None = None,
     ) -> None:
         self.loc = loc
         self.columns = list(columns)
@@ -876,6 +880,9 @@ class CsvTable:
         self._ahead: list[tuple[int, str]] = []
         #: The raw cells of the row ``rows`` last yielded (for layouts with heading rows).
         self.cells: list[str] = []
+        if header is not None:
+            self._positional(header, mapping or {}, require, delimiter)
+            return
         nonblank = 0
         for number, text in self._lines:
             self._ahead.append((number, text))
@@ -923,6 +930,28 @@ class CsvTable:
             return
         assert first_error is not None
         raise first_error
+
+    def _positional(
+        self,
+        header: Sequence[str],
+        mapping: Mapping[str, str],
+        require: Sequence[str | tuple[str, ...]],
+        delimiter: str | None,
+    ) -> None:
+        """A headerless file: ``header`` names its columns by position; every line is a row."""
+        self.header = [cell.strip() for cell in header]
+        self.index = self._match(mapping, require)
+        self._refuse_repeated_columns()
+        for number, text in self._lines:
+            self._ahead.append((number, text))
+            if text.strip():
+                break
+        else:
+            raise ReadError(
+                self.loc.display, f"is empty; expected rows of {', '.join(self.header)}", 1
+            )
+        self.delimiter = delimiter or ","
+        self._reader = csv.reader(self._line_source(-1), delimiter=self.delimiter)
 
     def _refuse_repeated_columns(self) -> None:
         """A column this source reads may be headed once: with two ``amount`` columns, which one

@@ -18,7 +18,8 @@ balance per date (the balance after that day's last transaction), in either date
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -52,9 +53,13 @@ class Layout:
     #: values are records; the others are the export's totals row or rows of another kind (an
     #: Airbnb payout among its reservations) and are skipped.
     only: tuple[str, tuple[str, ...]] | None = None
+    #: For an export with no header line (Wells Fargo): whether a file's first row has its shape.
+    first_row: Callable[[Sequence[str]], bool] | None = None
 
     def matches(self, cells: Iterable[str]) -> bool:
-        """True when every identifying header is among ``cells``."""
+        """True when every identifying header is among ``cells`` (a headerless layout never)."""
+        if not self.headers:
+            return False
         found = {normalize_header(cell) for cell in cells}
         return all(normalize_header(h) in found for h in self.headers)
 
@@ -64,6 +69,21 @@ class Layout:
             return False
         name, values = self.only
         return row.get(name, "").strip().lower() not in values
+
+
+_US_DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
+_SIGNED_AMOUNT = re.compile(r"-?\d+\.\d{2}")
+
+
+def _wells_fargo_row(cells: Sequence[str]) -> bool:
+    """Wells Fargo's first row: five cells, a MM/DD/YYYY date, a signed amount with cents and a
+    lone ``*`` in the third (``"10/30/2026","-600.00","*","","MARINA DOCKAGE"``)."""
+    return (
+        len(cells) == 5
+        and bool(_US_DATE.fullmatch(cells[0].strip()))
+        and bool(_SIGNED_AMOUNT.fullmatch(cells[1].strip()))
+        and cells[2].strip() == "*"
+    )
 
 
 CATALOGUE: tuple[Layout, ...] = (
@@ -239,6 +259,79 @@ CATALOGUE: tuple[Layout, ...] = (
         "(oldest first; MM/DD/YYYY; debits negative)",
         balance="Running Bal.",
     ),
+    Layout(
+        "wells-fargo",
+        "Wells Fargo checking or savings, Download account activity (Comma Delimited)",
+        "ledger",
+        (),
+        {
+            "header": ["Date", "Amount", "Star", "Check Number", "Description"],
+            "columns": {"memo": "Description", "reference": "Check Number"},
+            "date_format": "%m/%d/%Y",
+            "sign": "bank",
+            "default_accounts": {},
+        },
+        "Wells Fargo 'Download Account Activity', Comma Delimited: no header line; five quoted "
+        'columns per row: date (MM/DD/YYYY), signed amount (debits negative), "*", the check '
+        "number (usually empty), description; newest first; no balance column "
+        "(checkunpaidinvoices.com/reconcile/wells-fargo-with-wave and the parsers the code "
+        'search finds: "Date, Amount, *, Check Number, Description")',
+        notes=(
+            "no header line: the columns are named by position (Date, Amount, *, Check "
+            "Number, Description)",
+        ),
+        first_row=_wells_fargo_row,
+    ),
+    Layout(
+        "american-express",
+        "American Express card, Download your transactions (CSV, with additional details)",
+        "ledger",
+        ("Date", "Description", "Amount", "Extended Details", "Appears On Your Statement As"),
+        {
+            # "Account #" (the card's last digits) is no account: the category is
+            "columns": {"account": "Category", "memo": "Description", "reference": "Reference"},
+            "date_format": "%m/%d/%Y",
+            "sign": "card",
+            "default_accounts": {
+                "money_in": "Liabilities:Card payments and credits",
+                "money_out": "Expenses:Uncategorized",
+            },
+        },
+        "American Express 'Download your transactions', CSV with 'Include all additional "
+        "transaction details': Date,Description,Card Member,Account #,Amount,Extended Details,"
+        "Appears On Your Statement As,Address,City/State,Zip Code,Country,Reference,Category "
+        "(MM/DD/YYYY; charges positive, payments and credits negative; Extended Details may "
+        "span lines; the plain download is Date,Description,Amount: name the layout) "
+        "(jmcameron/amex2qif README, format 4, and the Amex parsers the code search finds)",
+        notes=(
+            "a card: a charge (positive) is money out, a payment or credit (negative) money in; "
+            "a payment or an uncategorised credit goes to Liabilities:Card payments and credits, "
+            "never to income; the card's lines move no cash (the bank's payment to it does)",
+        ),
+    ),
+    Layout(
+        "american-express-basic",
+        "American Express card, Download your transactions (CSV, without additional details)",
+        "ledger",
+        (),  # Date,Description,Amount says nothing of Amex: name the layout
+        {
+            "columns": {"memo": "Description"},
+            "date_format": "%m/%d/%Y",
+            "sign": "card",
+            "default_accounts": {
+                "money_in": "Liabilities:Card payments and credits",
+                "money_out": "Expenses:Uncategorized",
+            },
+        },
+        "American Express 'Download your transactions', CSV without 'Include all additional "
+        "transaction details': Date,Description,Amount (MM/DD/YYYY; charges positive, payments "
+        "and credits negative) (jmcameron/amex2qif README and the Amex parsers the code search "
+        "finds)",
+        notes=(
+            "a card: a charge (positive) is money out to Expenses:Uncategorized, a payment or "
+            "credit (negative) money in to Liabilities:Card payments and credits; no cash",
+        ),
+    ),
     # ---------------------------------------------------------------- books (ledger)
     Layout(
         "quickbooks-online",
@@ -261,6 +354,104 @@ CATALOGUE: tuple[Layout, ...] = (
         "row, and the basis and run time as a footer (MM/DD/YYYY; amounts in the account's own "
         "direction)",
         notes=("grouped: each account is a heading row above its lines",),
+    ),
+    Layout(
+        "quickbooks-desktop",
+        "QuickBooks Desktop, General Ledger (Export, comma separated values)",
+        "ledger",
+        ("Type", "Date", "Num", "Adj", "Name", "Memo", "Split", "Debit", "Credit", "Balance"),
+        {
+            "grouped": True,
+            "double_entry": True,
+            "date_format": "%m/%d/%Y",
+            "columns": {"transaction_type": "Type"},
+        },
+        "QuickBooks Desktop General Ledger exported as a .csv file: "
+        '",Type,Date,Num,Adj,Name,Memo,Split,Debit,Credit,Balance" (no title rows); each account '
+        'a heading row in the first column ("10100 · Checking", its beginning balance in Balance '
+        'when it has one), its lines indented one column, "Total 10100 · Checking" below, a '
+        "TOTAL row (MM/DD/YYYY; debits and credits in their own columns) "
+        "(dustinmichels/GAS-snippets, quickbooks-macro README)",
+        notes=("grouped: each account is a heading row above its lines",),
+    ),
+    Layout(
+        "xero",
+        "Xero, Account Transactions report (Export, CSV)",
+        "ledger",
+        ("Date", "Source", "Description", "Reference", "Debit", "Credit", "Running Balance"),
+        {"grouped": True, "double_entry": True, "date_format": "%d %b %Y"},
+        "Xero Account Transactions export: 'Account Transactions', the organisation and 'For the "
+        "period ...' title rows, a blank line, then Date,Source,Contact,Description,Reference,"
+        "Debit,Credit,Running Balance,Gross,GST (Contact in the newer report); each account a "
+        "heading row, an Opening Balance row, its lines, 'Total <account>' and a Closing Balance "
+        "row; the basis and run time as a footer (D Mon YYYY) (help.xero.com, Account "
+        "Transactions report)",
+        notes=("grouped: each account is a heading row above its lines",),
+    ),
+    Layout(
+        "wave",
+        "Wave, Data Export, accounting transactions (accounting.csv)",
+        "ledger",
+        (
+            "Transaction ID",
+            "Transaction Date",
+            "Account Name",
+            "Debit Amount (Two Column Approach)",
+            "Credit Amount (Two Column Approach)",
+        ),
+        {
+            "double_entry": True,
+            "columns": {
+                "debit": "Debit Amount (Two Column Approach)",
+                "credit": "Credit Amount (Two Column Approach)",
+                "memo": "Transaction Description",
+                "account_type": "Account Group",
+                "reference": "Transaction ID",
+            },
+        },
+        "Wave Settings > Data Export > Accounting (CSV), accounting.csv: Transaction ID,"
+        "Transaction Date,Account Name,Transaction Description,Transaction Line Description,"
+        "Amount (One column),Debit Amount (Two Column Approach),Credit Amount (Two Column "
+        "Approach),Other Accounts for this Transaction,Customer,Vendor,Invoice Number,Bill Number,"
+        "Notes / Memo,Amount Before Sales Tax,Sales Tax Amount,Sales Tax Name,Transaction Date "
+        "Added,Transaction Date Last Modified,Account Group,Account Type,Account ID; one line per "
+        "account of each transaction, ISO dates (the Wave importers the code search finds)",
+        notes=("double entry: the lines of one Transaction ID are one transaction",),
+    ),
+    Layout(
+        "freshbooks",
+        "FreshBooks, General Ledger report (Export, CSV)",
+        "ledger",
+        (
+            "Account Number",
+            "Account Type",
+            "Parent Account: Sub Account",
+            "Related Account",
+            "Transaction Type",
+            "Transaction Identifier",
+            "Debit",
+            "Credit",
+        ),
+        {
+            "double_entry": True,
+            "columns": {
+                "account": "Parent Account: Sub Account",
+                "memo": "Note",
+                "reference": "Transaction Identifier",
+                "transaction_type": "Transaction Type",
+                "type": "Transaction Type",
+            },
+        },
+        "FreshBooks Reports > General Ledger > Export (CSV), one line per posting: Account Number,"
+        "Account Type,Account Sub Type,Parent Account: Sub Account,Related Account,Date,"
+        "Transaction Type,Transaction Identifier,Client,Vendor,Project,Note,Amount,Debit,Credit,"
+        "Running Balance,Currency,Matched (ISO dates; transaction types invoice, payment, expense, "
+        "initial_balance; Amount signed by the account's natural balance, as FreshBooks' "
+        "'How are common transactions recorded as journal entries?' says) (the FreshBooks GL "
+        "parsers the code search finds). The General Ledger, not the Expenses or Invoices "
+        "export, is the one that feeds the ledger: it has both sides of every transaction, "
+        "income, expenses and the bank's own lines",
+        notes=("double entry: an initial_balance line on the bank is its opening balance",),
     ),
     # ---------------------------------------------------------------- payment processors (ledger)
     Layout(
@@ -400,12 +591,31 @@ def sniff(loc: Location, source: str, delimiter: str | None = None) -> Layout | 
                 cells = next(csv.reader([text], delimiter=delimiter or _guess(text)))
             except (csv.Error, StopIteration):
                 continue
-            found = recognise(source, cells)
+            found = recognise(source, cells) or (_headerless(source, cells) if seen == 1 else None)
             if found is not None:
                 return found
     except Exception:
         return None
     return None
+
+
+def _headerless(source: str | None, cells: Sequence[str]) -> Layout | None:
+    """The headerless layout (of ``source``, or of any) whose first-row shape ``cells`` has."""
+    return next(
+        (
+            c
+            for c in CATALOGUE
+            if (source is None or c.source == source)
+            and c.first_row is not None
+            and c.first_row(cells)
+        ),
+        None,
+    )
+
+
+def headerless(first_row: Sequence[str]) -> Layout | None:
+    """The export with no header line whose first row has the shape of ``first_row`` (``init``)."""
+    return _headerless(None, first_row)
 
 
 def _guess(text: str) -> str:

@@ -31,6 +31,7 @@ from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceError, S
 from execbrief.sources import layouts
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.beancount_files import IncludeGraph, include_graph
+from execbrief.sources.cards import CARD_PAYMENTS, match_card_payments
 from execbrief.sources.cells import check_date_format, parse_amount, parse_date
 from execbrief.sources.files import (
     ROW_ERRORS_QUOTED,
@@ -46,6 +47,7 @@ from execbrief.sources.files import (
     provenance,
     read_text,
 )
+from execbrief.sources.ofx import OFX_SUFFIXES, read_statements
 from execbrief.sources.processor import Payout, match_payouts, read_processor
 from execbrief.sources.tabular import file_layout, mapping_of
 from execbrief.values import Money
@@ -170,10 +172,12 @@ _PREFIXES: dict[str, AccountType] = {
     "costofgoodssold": AccountType.COST_OF_SALES,
     "cogs": AccountType.COST_OF_SALES,
 }
-_NUMBERED = re.compile(r"^(?P<num>\d{4,6})(?:[\s:.\-–]+(?P<name>.*))?$")
+_NUMBERED = re.compile(r"^(?P<num>\d{4,6})(?:[\s:.\-–·]+(?P<name>.*))?$")
 _CASH_WORDS = re.compile(r"cash|checking|chequing|bank|savings|money ?market|petty", re.IGNORECASE)
 _OPENING_WORDS = re.compile(r"\bopening\b", re.IGNORECASE)
 _BALANCE_TYPES = frozenset({"balance", "assertion", "balance assertion", "closing", "statement"})
+#: FreshBooks types a cash account's starting balance ``initial_balance``.
+_OPENING_TYPES = frozenset({"opening", "initial_balance"})
 _NONCASH_TYPES = frozenset({"accrual", "noncash", "non-cash", "journal", "adjustment"})
 
 # Income, liabilities and equity grow with money in; expenses, cost of sales and assets with money out.
@@ -215,7 +219,7 @@ class LedgerOptions(Model):
 
     columns: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
-    sign: Literal["natural", "bank", "debit"] = "natural"
+    sign: Literal["natural", "bank", "debit", "card"] = "natural"
     opening_balance: OpeningBalance | None = None
     account_types: dict[str, AccountType] = Field(default_factory=dict)
     cash_accounts: list[str] = Field(default_factory=list)
@@ -226,6 +230,8 @@ class LedgerOptions(Model):
     grouped: bool = False
     #: A known export layout (``sources.layouts``); recognised from the header when unset.
     layout: str | None = None
+    #: The column names of a file with no header line (``files.CsvTable``), by position.
+    header: list[str] | None = Field(default=None, min_length=1)
     #: An entity may list several ledger tables, each with its own options (config.py).
     several_files: ClassVar[bool] = True
 
@@ -608,6 +614,7 @@ class LedgerSource(BaseSource):
             # (a processor export alone pays out to a bank the portfolio does not list)
             records, unmatched = match_payouts(request, records, cash.payouts, KIND)
             errors.extend(unmatched)
+        records = match_card_payments(records)  # a card paid from the bank: one transfer
         for part in _parts(request):
             ob = getattr(part.spec.options, "opening_balance", None)
             if ob is None:
@@ -642,7 +649,9 @@ def _read_part(
     options = request.spec.options
     if not isinstance(options, LedgerOptions):
         options = LedgerOptions()
-    locations, found_errors = expand(request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES)
+    locations, found_errors = expand(
+        request, suffixes=CSV_SUFFIXES + BEANCOUNT_SUFFIXES + OFX_SUFFIXES
+    )
     errors.extend(found_errors)
     book = AccountBook(options)
     first_source: str | None = None
@@ -653,6 +662,8 @@ def _read_part(
                 if loc.display not in graphs:
                     continue  # refused, or read as an include of another configured ledger
                 read = _read_beancount(request, loc, book, cash, span, graphs[loc.display])
+            elif loc.suffix in OFX_SUFFIXES:
+                read = _read_ofx(request, options, loc, book, cash, span)
             else:
                 read = _read_csv(request, options, loc, book, cash, span, mappings)
         except ReadError as exc:
@@ -787,6 +798,79 @@ def _read_processor(
     return records, bad.errors(request, KIND, fatal=not (records or payouts))
 
 
+#: A card statement's money in is a payment or a credit, never income (docs/formats.md, OFX).
+CARD_ACCOUNTS = DefaultAccounts(money_in=CARD_PAYMENTS)
+
+
+def _read_ofx(
+    request: SourceRequest,
+    options: LedgerOptions,
+    loc: Location,
+    book: AccountBook,
+    cash: _Cash,
+    span: DateRange,
+) -> tuple[list[Record], list[SourceError]]:
+    """An OFX/QFX statement (``sources.ofx``): each line a transaction on the default accounts by
+    the direction of its money, a bank's LEDGERBAL an assertion. A card's lines move no cash (its
+    money in goes to Liabilities) and its LEDGERBAL, what it owes, is no cash balance."""
+    base = provenance(loc)
+    records: list[Record] = []
+    bad = RowErrors(loc)
+    balances: dict[date, list[tuple[int, Decimal]]] = defaultdict(list)
+    for statement in read_statements(loc):
+        for line, message in statement.skipped:
+            bad.add(line, message)
+        defaults = options.default_accounts or (
+            CARD_ACCOUNTS if statement.card else DefaultAccounts()
+        )
+        currency = options.currency or statement.currency or request.currency
+        for item in statement.lines:
+            account, _ = _account(book, "", "", item.amount, defaults)
+            amount = item.amount * cash_direction(account.type)
+            if not statement.card:
+                cash.moves[item.day] += item.amount
+            span.add(item.day)
+            records.append(
+                Transaction(
+                    request.entity.id,
+                    base.at_line(item.line),
+                    item.day,
+                    account.name,
+                    account.type,
+                    account.category,
+                    Money(amount, currency),
+                    " ".join(p for p in (item.payee, item.memo) if p),
+                    item.payee or None,
+                    item.reference,
+                    not statement.card,
+                )
+            )
+        if statement.balance is not None and not statement.card:
+            line, day, amount = statement.balance
+            balances[day].append((line, amount))
+    errors = bad.errors(request, KIND, fatal=not (records or balances))
+    if len(balances) > 1:  # the pool's cash is one figure: it cannot be asserted per account
+        return records, [
+            *errors,
+            SourceError(
+                entity=request.entity.id,
+                source_kind=KIND,
+                provenance=base,
+                message=(
+                    "holds statements whose ledger balances (LEDGERBAL) are dated "
+                    f"{', '.join(sorted(d.isoformat() for d in balances))}, so none is a balance "
+                    "assertion; download each account as a file of its own"
+                ),
+                fatal=False,
+            ),
+        ]
+    for day, found in balances.items():  # several accounts on one date: one pooled balance
+        total = sum((amount for _, amount in found), Decimal(0))
+        cash.balances.append(_Balance("assertion", day, "Cash", total, base.at_line(found[0][0])))
+        span.add(day)
+    return records, errors
+
+
 def _parts(request: SourceRequest) -> list[SourceRequest]:
     """One request per ledger part (``[[entities.ledger]]``), each with its own options; the
     entity's one ledger when it lists none."""
@@ -805,6 +889,7 @@ def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
             if options.default_accounts is None and not options.grouped
             else REQUIRE_WITHOUT_ACCOUNT,
             delimiter=options.delimiter,
+            header=options.header,
         )
     except ReadError as exc:
         # A near header is the likelier fix; only without one is a grouped layout suggested.
@@ -813,12 +898,19 @@ def _ledger_table(options: LedgerOptions, loc: Location) -> CsvTable:
         raise ReadError(
             loc.display,
             f"{exc.message}; a bank or card export (one amount per row, no account) is read "
-            f'with its layout (layout = "<name>", one of {", ".join(layouts.keys(KIND))}) or, '
+            f'with its layout (layout = "<name>", one of {", ".join(_bank_layouts())}) or, '
             'for another bank, sign = "bank" and default_accounts = {} (docs/formats.md, '
             '"Export layouts"); only an export that lists each account as a heading row above '
             'its lines (QuickBooks "Transaction Detail by Account") needs grouped = true',
             exc.line,
         ) from None
+
+
+def _bank_layouts() -> list[str]:
+    """The layouts of bank and card exports (one amount per row, no account column)."""
+    return [
+        c.key for c in layouts.CATALOGUE if c.source == KIND and "default_accounts" in c.options
+    ]
 
 
 class _CsvLedger:
@@ -839,7 +931,9 @@ class _CsvLedger:
         self.entity = request.entity.id
         self.currency = options.currency or request.currency
         self.has_amount = "amount" in self.table.index
-        self.bank = options.sign == "bank"
+        self.bank = options.sign in ("bank", "card")
+        # A card export writes a charge positive and a payment negative: the reverse of a bank's.
+        self.card = options.sign == "card"
         self.debit_sign = options.sign == "debit"
         self.bad = RowErrors(loc)
         self.base = provenance(loc)
@@ -866,9 +960,14 @@ class _CsvLedger:
     def grouped_row(self, line: int, row: dict[str, str]) -> bool:
         """A grouped export's heading, total or summary row (True: consumed); a line under a
         heading gets the heading's account."""
-        role, label = _grouped_role(self.table.cells, self.table.index["date"])
+        role, label = _grouped_role(
+            self.table.cells, self.table.index["date"], self.table.index.get("balance")
+        )
         if role == "heading":
             self.heading, self.closed, self.group_day = label, None, None
+            if row.get("balance", "").strip() and self._is_cash(label):
+                # QuickBooks Desktop writes a cash account's beginning balance on its heading
+                self._group_balance(line, row, "Beginning balance", label)
             return True
         if role == "total":
             self.heading, self.closed = None, self.heading
@@ -977,6 +1076,8 @@ class _CsvLedger:
         if row.get("account") == self.heading:
             self.group_day = day
         written, moved = _written(row, self.has_amount, self.bank)
+        if self.card and written is not None and moved is not None:
+            moved = -moved
         account, guessed = _account(
             self.book,
             row.get("account", ""),
@@ -984,6 +1085,9 @@ class _CsvLedger:
             moved,
             self.options.default_accounts,
         )
+        if self.card and guessed and account.type is AccountType.INCOME:
+            # a card's bare category is spending: a credit under it is a refund, not income
+            account = replace(account, type=AccountType.EXPENSE)
         row_type = row.get("type", "").strip().lower()
         if self._balance_row(line, row, day, account, row_type, written, moved):
             return
@@ -997,7 +1101,8 @@ class _CsvLedger:
             amount = written or Decimal(0)
         if written is not None and not guessed:
             self.check.add(account.type, amount)
-        noncash = row_type in _NONCASH_TYPES
+        # a card's lines move no cash: its charges are owed until the bank pays the card
+        noncash = row_type in _NONCASH_TYPES or self.card
         self.span.add(day)
         if self.options.double_entry:
             self.keys.append(_transaction_key(row, day))
@@ -1072,7 +1177,7 @@ class _CsvLedger:
         consumed); ``ValueError`` for a balance or transaction on the wrong account."""
         memo = row.get("memo", "")
         at = self.base.at_line(line)
-        if account.cash and (row_type == "opening" or _OPENING_WORDS.search(memo)):
+        if account.cash and (row_type in _OPENING_TYPES or _OPENING_WORDS.search(memo)):
             value = _balance_value(row, self.has_amount)
             self.balances.append(_Balance("opening", day, account.name, value, at, True))
             return True
@@ -1133,11 +1238,13 @@ _SUMMARY_ROWS = (
 )
 
 
-def _grouped_role(cells: Sequence[str], date_column: int) -> tuple[str, str]:
+def _grouped_role(
+    cells: Sequence[str], date_column: int, balance_column: int | None = None
+) -> tuple[str, str]:
     """What a row of a grouped export is, and its first filled cell: ``heading`` (one filled
     cell, an account name, at or before the date column: QuickBooks Desktop indents
-    sub-accounts one column per level), ``total`` (the end of a group), ``skip`` (a summary row)
-    or ``line``."""
+    sub-accounts one column per level, and may write the beginning balance beside it),
+    ``total`` (the end of a group), ``skip`` (a summary row) or ``line``."""
     filled = [(i, cell.strip()) for i, cell in enumerate(cells) if cell.strip()]
     if not filled:
         return "skip", ""
@@ -1149,6 +1256,8 @@ def _grouped_role(cells: Sequence[str], date_column: int) -> tuple[str, str]:
         return "heading", label
     if lowered.startswith(_SUMMARY_ROWS):
         return "skip", label
+    if len(filled) == 2 and position <= date_column and filled[1][0] == balance_column:
+        return "heading", label
     return "line", label
 
 

@@ -1,0 +1,216 @@
+"""OFX and QFX statements (a bank's or a card's download for Quicken, Money or QuickBooks).
+
+The file is parsed by ofxparse (MIT; OFX 1.x SGML and OFX 2.x XML, bank ``STMTRS`` and credit
+card ``CCSTMTRS``); ofxtools, the other maintained reader, is GPL-3, so the base install does not
+use it. This module only reads: each statement's lines (OFX's own sign, for a bank and a card
+alike: positive is money in, negative money out) and its ``LEDGERBAL``, the balance at
+``DTASOF``. The ledger source turns them into transactions and a balance assertion.
+
+Dates are the statement's own calendar dates, the first eight digits of ``DTPOSTED`` and
+``DTASOF``: ofxparse converts a time with a zone to UTC, which moves a late-evening line in
+New York to the next day. Each line cites the physical line of its ``<STMTTRN>``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from execbrief.sources.files import Location, ReadError
+
+OFX_SUFFIXES = (".ofx", ".qfx", ".qbo")  # .qbo: QuickBooks Web Connect, OFX too
+MAX_OFX_BYTES = 32 << 20
+
+_BLOCK = re.compile(r"<(STMTRS|CCSTMTRS)>", re.IGNORECASE)
+_TRANSACTION = re.compile(r"<STMTTRN>", re.IGNORECASE)
+_LEDGERBAL = re.compile(r"<LEDGERBAL>", re.IGNORECASE)
+_FIELD = r"<{}>\s*([^<\r\n]*)"
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One ``STMTTRN``: ``amount`` positive is money into the account, negative money out."""
+
+    line: int
+    day: date
+    amount: Decimal
+    payee: str
+    memo: str
+    reference: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One account's statement: its lines, its ledger balance ``(line, date, amount)``, and the
+    transactions ofxparse could not read, as ``(line, message)``."""
+
+    account: str
+    card: bool
+    currency: str | None
+    lines: tuple[StatementLine, ...]
+    balance: tuple[int, date, Decimal] | None
+    skipped: tuple[tuple[int, str], ...] = ()
+
+
+def read_statements(loc: Location) -> list[Statement]:
+    """The statements of one OFX/QFX file; ``ReadError`` naming the file when it is not one."""
+    data = _read_bytes(loc)
+    text = data.decode("latin-1")  # the tags are ASCII: enough to find their lines
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ofxparse calls BeautifulSoup's old method names
+            # a bad transaction is skipped (``discarded_entries``), the rest of the file read
+            parsed = _ofxparse().OfxParser.parse(io.BytesIO(data), fail_fast=False)
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError(
+            loc.display,
+            f"is not a readable OFX/QFX statement ({type(exc).__name__}: {str(exc)[:80]}); "
+            "expected the bank's or card's OFX, QFX or Quicken download",
+        ) from None
+    blocks = _blocks(text)
+    lines = _Lines(text)
+    out: list[Statement] = []
+    for account in getattr(parsed, "accounts", []):
+        statement = getattr(account, "statement", None)
+        if statement is None or not hasattr(statement, "transactions"):
+            continue  # an investment statement: not a bank's or a card's
+        card = account.type == _ofxparse().AccountType.CreditCard
+        start = blocks["CCSTMTRS" if card else "STMTRS"].pop(0) if blocks else (0, len(text))
+        out.append(_statement(loc, text, lines, start, account, statement, card))
+    if not out:
+        raise ReadError(
+            loc.display,
+            "has no bank or credit card statement (STMTRS or CCSTMTRS); expected the bank's "
+            "or card's OFX, QFX or Quicken download",
+        )
+    return out
+
+
+def _statement(
+    loc: Location,
+    text: str,
+    lines_at: _Lines,
+    span: tuple[int, int],
+    account: Any,
+    statement: Any,
+    card: bool,
+) -> Statement:
+    chunk = text[span[0] : span[1]]
+    found = _transactions(text, lines_at, span)
+    lines = []
+    for item in statement.transactions:
+        line, day = found.get(item.id, (None, None))
+        if line is None:
+            raise ReadError(loc.display, f"has a transaction whose FITID {item.id!r} is not found")
+        day = day or item.date.date()
+        lines.append(
+            StatementLine(
+                line,
+                day,
+                Decimal(item.amount),
+                (item.payee or "").strip(),
+                (item.memo or "").strip(),
+                (item.checknum or item.id or "").strip() or None,
+                (item.type or "").strip(),
+            )
+        )
+    balance = None
+    ledger = _LEDGERBAL.search(chunk)
+    if ledger is not None and getattr(statement, "balance", None) is not None:
+        at = span[0] + ledger.start()
+        day = _date_field(text[at : at + 400], "DTASOF")
+        if day is not None:
+            balance = (lines_at.of(at), day, Decimal(statement.balance))
+    skipped = []
+    for entry in getattr(statement, "discarded_entries", []):
+        fitid = entry["content"].find("fitid") if hasattr(entry.get("content"), "find") else None
+        key = fitid.contents[0].strip() if fitid is not None and fitid.contents else ""
+        line = found.get(key, (lines_at.of(span[0]), None))[0]
+        message = " ".join(str(entry.get("error") or "unreadable transaction").split())
+        message = re.sub(r"\s+(['\"])$", r"\1", message)  # ofxparse quotes the tag's newline
+        skipped.append((line, message[:80]))
+    kind = "credit card" if card else (getattr(account, "account_type", "") or "bank").lower()
+    number = (getattr(account, "account_id", "") or "")[-4:]
+    currency = (statement.currency or "").upper() or None
+    name = f"{kind} ...{number}" if number else kind
+    return Statement(name, card, currency, tuple(lines), balance, tuple(skipped))
+
+
+def _blocks(text: str) -> dict[str, list[tuple[int, int]]]:
+    """The span of each statement aggregate, by kind, in the order ofxparse lists them."""
+    starts = [(m.start(), m.group(1).upper()) for m in _BLOCK.finditer(text)]
+    out: dict[str, list[tuple[int, int]]] = {"STMTRS": [], "CCSTMTRS": []}
+    for index, (start, kind) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        out[kind].append((start, end))
+    return out
+
+
+def _transactions(
+    text: str, lines_at: _Lines, span: tuple[int, int]
+) -> dict[str, tuple[int, date | None]]:
+    """FITID -> (line of its ``<STMTTRN>``, its ``DTPOSTED`` calendar date) within ``span``."""
+    out: dict[str, tuple[int, date | None]] = {}
+    positions = [m.start() for m in _TRANSACTION.finditer(text, span[0], span[1])]
+    for index, start in enumerate(positions):
+        end = positions[index + 1] if index + 1 < len(positions) else span[1]
+        block = text[start:end]
+        fitid = re.search(_FIELD.format("FITID"), block, re.IGNORECASE)
+        if fitid is not None:
+            out.setdefault(
+                fitid.group(1).strip(), (lines_at.of(start), _date_field(block, "DTPOSTED"))
+            )
+    return out
+
+
+def _date_field(block: str, tag: str) -> date | None:
+    found = re.search(_FIELD.format(tag), block, re.IGNORECASE)
+    digits = found.group(1).strip()[:8] if found else ""
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+class _Lines:
+    """The physical line of an offset in the text (one pass over it, then a bisect each)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) + 1
+
+
+def _read_bytes(loc: Location) -> bytes:
+    try:
+        with loc.open_binary() as handle:
+            data: bytes = handle.read(MAX_OFX_BYTES + 1)
+    except IsADirectoryError:
+        raise ReadError(loc.display, "is a folder; expected an OFX or QFX file") from None
+    except OSError as exc:
+        raise ReadError(loc.display, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_OFX_BYTES:
+        raise ReadError(
+            loc.display, f"is larger than {MAX_OFX_BYTES >> 20} MB; expected a statement"
+        )
+    if not data.strip():
+        raise ReadError(loc.display, "is empty; expected an OFX or QFX statement", 1)
+    if b"\x00" in data[:8192]:
+        raise ReadError(loc.display, "is a binary file; expected an OFX or QFX statement (text)")
+    return data
+
+
+def _ofxparse() -> Any:
+    import ofxparse
+
+    return ofxparse

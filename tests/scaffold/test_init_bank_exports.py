@@ -1,0 +1,33 @@
+"""`init` on a tree with a Wells Fargo download (no header line, known by its first row) and an
+OFX/QFX statement: both are ledgers, the download written with its catalogue layout, and the
+written config reads them (fixtures of tests/data/layouts, laid out as the banks write them)."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from execbrief.cli import cli
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "layouts"
+
+
+def test_init_places_a_headerless_download_and_a_qfx_statement(tmp_path: Path) -> None:
+    (tmp_path / "ledgers").mkdir()
+    shutil.copy(FIXTURES / "wells-fargo-checking.csv", tmp_path / "ledgers" / "gull-rock.csv")
+    shutil.copy(FIXTURES / "bank-statement.qfx", tmp_path / "ledgers" / "tide-tours.qfx")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "portfolio.toml").read_text()
+    config = tomllib.loads(text)
+    found = {e["id"]: e["ledger"] for e in config["entities"]}
+    assert found == {
+        "gull-rock": {"path": "ledgers/gull-rock.csv", "layout": "wells-fargo"},
+        "tide-tours": "ledgers/tide-tours.qfx",
+    }
+    assert "no header line" in text and "OFX/QFX statement" in text
+    checked = CliRunner().invoke(cli, ["check", "-c", str(tmp_path / "portfolio.toml")])
+    assert checked.exit_code == 0, checked.output
