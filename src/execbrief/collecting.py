@@ -272,8 +272,9 @@ def _collect_parallel(
     every = list(range(len(job.config.entities)))
     if (
         jobs <= 1
-        or len(groups) <= 1
+        or sum(1 for group in groups if _has_work(job, group, wanted)) <= 1
         or "fork" not in multiprocessing.get_all_start_methods()
+        or _few_to_read(job.config, wanted)
         or _one_dominates(job.config, groups)
     ):
         return collect_entities(job, every, wanted, progress)
@@ -283,6 +284,22 @@ def _collect_parallel(
         return _on_pool(job, groups, min(jobs, len(groups)), progress)
     finally:
         _job, _wanted = None, None
+
+
+def _has_work(job: Job, group: list[int], wanted: Wanted) -> bool:
+    return wanted is None or any(
+        wanted(index, kind) for index in group for kind in job.config.entities[index].sources
+    )
+
+
+def _few_to_read(config: Config, wanted: Wanted) -> bool:
+    """Whether under a tenth of the sources are to be read (a re-run that kept the rest): a
+    forked worker would start as large as this process, which now holds every kept result, and
+    save less than it costs."""
+    if wanted is None:
+        return False
+    slots = [(i, kind) for i, entity in enumerate(config.entities) for kind in entity.sources]
+    return sum(1 for i, kind in slots if wanted(i, kind)) * 10 < len(slots)
 
 
 def _one_dominates(config: Config, groups: list[list[int]]) -> bool:

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent
@@ -162,14 +163,20 @@ class AnalysisResult:
         self, metric_id: str, entity: str | None = None, period: str | None = None
     ) -> Metric | None:
         """The first metric with this id (and entity/period when given)."""
-        for metric in self.metrics:
-            if (
-                metric.id == metric_id
-                and (entity is None or metric.entity == entity)
-                and (period is None or metric.period == period)
-            ):
+        for metric in self._metrics_by_key.get((metric_id, entity is not None, entity), ()):
+            if period is None or metric.period == period:
                 return metric
         return None
+
+    @cached_property
+    def _metrics_by_key(self) -> dict[tuple[str, bool, str | None], list[Metric]]:
+        """The metrics by (id, whether an entity is asked for, entity), in order: a report asks
+        once per entity, and a scan of every metric each time grows with the square of them."""
+        index: dict[tuple[str, bool, str | None], list[Metric]] = {}
+        for metric in self.metrics:
+            index.setdefault((metric.id, False, None), []).append(metric)
+            index.setdefault((metric.id, True, metric.entity), []).append(metric)
+        return index
 
 
 def rank_findings(findings: list[Finding] | tuple[Finding, ...]) -> list[Finding]:

@@ -5,6 +5,7 @@ Time is passed in (``as_of``); nothing here calls ``now()`` except where a calle
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -207,19 +208,31 @@ def build(
     """Build each named report; one failing report never stops the others. ``progress`` hears
     "building <report>" before each (the analyses run inside the first report that needs them)."""
     out: list[Built] = []
-    for name in names:
-        if progress is not None:
-            progress(f"building {name}")
-        report = registry.reports[name]
-        ctx.begin_report()
-        try:
-            out.append(Built(name, report.build(ctx)))
-        except Exception as exc:
-            message = describe_failure(f"report {name!r}", exc, quote=True)
-            if isinstance(exc, ReportError):
-                message = f"report {name!r} failed: {exc}"
-            out.append(Built(name, None, message))
+    # The snapshot lives until the end of the run: frozen, it is not rescanned by every full
+    # garbage collection the analyses' allocations set off (a tenth of the build at 200 entities).
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        for name in names:
+            if progress is not None:
+                progress(f"building {name}")
+            out.append(_build_one(ctx, registry, name))
+    finally:
+        if not frozen_before:  # leave a caller's own frozen objects alone
+            gc.unfreeze()
     return out
+
+
+def _build_one(ctx: ReportContext, registry: Registry, name: str) -> Built:
+    report = registry.reports[name]
+    ctx.begin_report()
+    try:
+        return Built(name, report.build(ctx))
+    except Exception as exc:
+        message = describe_failure(f"report {name!r}", exc, quote=True)
+        if isinstance(exc, ReportError):
+            message = f"report {name!r} failed: {exc}"
+        return Built(name, None, message)
 
 
 def build_once(

@@ -110,6 +110,8 @@ class PeriodParseError(ValueError):
 
 def _coerce_decimal(value: object, what: str) -> Decimal:
     """Turn a Decimal, int or decimal string into a finite Decimal; refuse floats."""
+    if type(value) is Decimal and value.is_finite():  # the common case, first
+        return value.copy_abs() if value.is_zero() and value.is_signed() else value
     if isinstance(value, bool):
         raise TypeError(f"{what} must be a Decimal, int or decimal string, not a bool")
     if isinstance(value, float):
@@ -149,12 +151,21 @@ def _scalar(value: object) -> Decimal | None:
 
 def _normalize_currency(code: object) -> str:
     """Upper-case a three-letter currency code, or raise ValueError/TypeError."""
+    if type(code) is str and (known := _CHECKED_CODES.get(code)) is not None:
+        return known
     if not isinstance(code, str):
         raise TypeError(f"currency must be a string such as 'USD', not {type(code).__name__}")
     upper = code.strip().upper()
     if not _RE_CURRENCY_CODE.fullmatch(upper):
         raise ValueError(f"currency must be a three-letter code such as 'USD', got {code!r}")
+    if len(_CHECKED_CODES) < 1024:
+        _CHECKED_CODES[code] = upper
     return upper
+
+
+#: Currency codes as written -> their checked form: a run builds Money hundreds of thousands of
+#: times from a handful of codes.
+_CHECKED_CODES: dict[str, str] = {}
 
 
 def _plain(value: Decimal) -> str:
@@ -259,6 +270,17 @@ class Money:
         object.__setattr__(self, "amount", _coerce_decimal(amount, "Money amount"))
         object.__setattr__(self, "currency", _normalize_currency(currency))
 
+    @staticmethod
+    def _exact(amount: Decimal, currency: str) -> Money:
+        """Money from parts already checked (the result of arithmetic on two Money): the amount
+        is a finite Decimal, the currency a checked code; only the zero is made unsigned."""
+        money = object.__new__(Money)
+        if amount.is_zero() and amount.is_signed():
+            amount = amount.copy_abs()
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:
         """Zero in ``currency``."""
@@ -271,7 +293,7 @@ class Money:
 
     def quantize(self, exp: Decimal = CENT) -> Money:
         """Round to cents (or to ``exp``), half away from zero."""
-        return Money(self.amount.quantize(exp, rounding=ROUND_HALF_UP), self.currency)
+        return Money._exact(self.amount.quantize(exp, rounding=ROUND_HALF_UP), self.currency)
 
     def _same_currency(self, other: Money, action: str) -> None:
         if self.currency != other.currency:
@@ -283,7 +305,7 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same_currency(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money._exact(self.amount + other.amount, self.currency)
 
     def __radd__(self, other: int) -> Money:
         # Lets the built-in sum() start from its default 0.
@@ -295,13 +317,13 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same_currency(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money._exact(self.amount - other.amount, self.currency)
 
     def __mul__(self, other: Decimal | int) -> Money:
         factor = _scalar(other)
         if factor is None:
             return NotImplemented
-        return Money(self.amount * factor, self.currency)
+        return Money._exact(self.amount * factor, self.currency)
 
     def __rmul__(self, other: Decimal | int) -> Money:
         return self.__mul__(other)
@@ -324,16 +346,16 @@ class Money:
             return NotImplemented
         if divisor.is_zero():
             raise ZeroDivisionError(f"cannot divide {self} by zero")
-        return Money(self.amount / divisor, self.currency)
+        return Money._exact(self.amount / divisor, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(self.amount.copy_negate(), self.currency)
+        return Money._exact(self.amount.copy_negate(), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money(self.amount.copy_abs(), self.currency)
+        return Money._exact(self.amount.copy_abs(), self.currency)
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):

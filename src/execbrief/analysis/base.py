@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -38,3 +39,16 @@ class Analysis(Protocol):
     def analyze(self, snapshot: Snapshot, config: Config) -> AnalysisResult:
         """Compute metrics and findings."""
         ...
+
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def first_by(items: Iterable[T], key: Callable[[T], K]) -> dict[K, T]:
+    """Each key's first item, in order: a result's lookup per entity in one pass, where a scan
+    per lookup would grow with the square of the portfolio."""
+    out: dict[K, T] = {}
+    for item in items:
+        out.setdefault(key(item), item)
+    return out

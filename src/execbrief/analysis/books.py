@@ -7,6 +7,7 @@ a trailing window and a cash movement the same way.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ COSTS = frozenset({AccountType.EXPENSE, AccountType.COST_OF_SALES})
 CENT = Decimal("0.01")
 
 
+@functools.lru_cache(maxsize=8192)  # asked once per ledger row per analysis, of a few dates
 def month_of(day: date) -> Period:
     """The calendar month holding ``day``."""
     return Period.containing(day)
@@ -68,10 +70,13 @@ def cash_effect(tx: Transaction) -> Money:
 
 def total(amounts: Iterable[Money], currency: str) -> Money:
     """Sum of amounts, zero in ``currency`` when empty."""
-    result = Money(0, currency)
+    zero = Money(0, currency)
+    sum_ = zero.amount
     for amount in amounts:
-        result = result + amount
-    return result
+        if amount.currency != zero.currency:  # raises the running sum's CurrencyMismatch
+            return Money(sum_, zero.currency) + amount
+        sum_ += amount.amount
+    return Money(sum_, zero.currency)  # one Money, not one per row
 
 
 def cents(money: Money) -> Money:

@@ -21,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from itertools import pairwise
 
 from pydantic import Field
 
-from execbrief.analysis.base import Analysis
+from execbrief.analysis.base import Analysis, first_by
 from execbrief.analysis.marketing.funnel import DROP_SHARE, STEP_COUNTS, pooled_rate, stage_of
 from execbrief.analysis.marketing.funnel import funnel as booking_funnel
 from execbrief.config import Config, Model
@@ -236,7 +237,11 @@ class BriefingResult(AnalysisResult):
 
     def brief(self, entity: str) -> EntityBrief | None:
         """The brief of one entity."""
-        return next((b for b in self.entities if b.entity == entity), None)
+        return self._by_entity.get(entity)
+
+    @cached_property
+    def _by_entity(self) -> dict[str, EntityBrief]:
+        return first_by(self.entities, lambda b: b.entity)
 
 
 # --------------------------------------------------------------------------------------------

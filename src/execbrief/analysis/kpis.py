@@ -340,9 +340,9 @@ def kpi_framework(
     for entity, kind in kinds.items():
         inputs = _Inputs(
             finance.for_entity(entity),
-            next((r for r in operations.rentals if r.entity == entity), None),
-            next((d for d in operations.deliveries if d.entity == entity), None),
-            next((b for b in operations.billing if b.entity == entity), None),
+            operations.rental(entity),
+            operations.delivery(entity),
+            operations.billing_gap(entity),
             finance.window_6m,
         )
         own = CATALOGUE.get(kind, ())

@@ -94,7 +94,7 @@ def _money(value: object) -> Money | MoneyRange | None:
 
 def _metric(finance: FinanceResult, metric_id: str, entity: str) -> Metric | None:
     """An entity's money metric; a range of one amount (the headline burn) as that amount."""
-    found = next((m for m in finance.metrics if m.id == metric_id and m.entity == entity), None)
+    found = finance.metric(metric_id, entity)
     if found is None:
         return None
     value = found.value
@@ -124,7 +124,7 @@ def _ledger(metric_id: str) -> DataGetter:
 def _unbilled_data(
     s: _Sources, entity: str
 ) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
-    gap = next((g for g in s.operations.billing if g.entity == entity), None)
+    gap = s.operations.billing_gap(entity)
     if gap is None:
         return None
     rows = tuple(e.provenance for e in gap.unbilled_entries)
@@ -134,7 +134,7 @@ def _unbilled_data(
 def _occupancy_data(
     s: _Sources, entity: str
 ) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
-    unit = next((u for u in s.operations.rentals if u.entity == entity), None)
+    unit = s.operations.rental(entity)
     if unit is None or unit.occupancy is None:
         return None
     sheets = {p for r in s.snapshot.results_for(entity=entity, kind="bookings") for p in r.paths}
@@ -148,14 +148,7 @@ def _last_month_revenue(
     """The ledger's revenue of the last complete month before as_of: the month a note written
     now speaks of ("Monthly revenue: $3,940 (October)")."""
     month = str(Period.containing(s.snapshot.as_of).previous())
-    metric = next(
-        (
-            m
-            for m in s.finance.metrics
-            if m.id == "finance.revenue" and m.entity == entity and m.period == month
-        ),
-        None,
-    )
+    metric = s.finance.metric("finance.revenue", entity, month)
     if metric is None or not isinstance(metric.value, Money):
         return None
     return metric.value, f"the ledger ({month})", metric.provenance

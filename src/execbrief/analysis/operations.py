@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
 from execbrief.analysis import books
-from execbrief.analysis.base import Analysis
+from execbrief.analysis.base import Analysis, first_by
 from execbrief.config import Config, Model
 from execbrief.findings import (
     AnalysisResult,
@@ -227,6 +228,30 @@ class OperationsResult(AnalysisResult):
     rentals: tuple[RentalUnit, ...] = ()
     deliveries: tuple[DeliveryOps, ...] = ()
     billing: tuple[BillingGap, ...] = ()
+
+    def rental(self, entity: str) -> RentalUnit | None:
+        """One entity's rental unit, if it has one."""
+        return self._rentals.get(entity)
+
+    def delivery(self, entity: str) -> DeliveryOps | None:
+        """One entity's delivery operations, if it has them."""
+        return self._deliveries.get(entity)
+
+    def billing_gap(self, entity: str) -> BillingGap | None:
+        """One entity's billing gap, if it bills time."""
+        return self._billing.get(entity)
+
+    @cached_property
+    def _rentals(self) -> dict[str, RentalUnit]:
+        return first_by(self.rentals, lambda r: r.entity)
+
+    @cached_property
+    def _deliveries(self) -> dict[str, DeliveryOps]:
+        return first_by(self.deliveries, lambda d: d.entity)
+
+    @cached_property
+    def _billing(self) -> dict[str, BillingGap]:
+        return first_by(self.billing, lambda b: b.entity)
 
 
 # --------------------------------------------------------------------------- helpers

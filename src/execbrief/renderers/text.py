@@ -43,8 +43,20 @@ MAX_LINE = 998
 MAX_CELL = 60
 
 
+#: Whitespace that textwrap turns into spaces or breaks at: a text without it (and without a
+#: trailing whitespace) that fits on one line is that one line.
+_SPECIAL_SPACE = frozenset("\t\n\x0b\x0c\r")
+
+
 def wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str]:
     """Wrap one paragraph at ``WIDTH`` columns."""
+    if (
+        len(indent) + len(text) <= WIDTH
+        and text.strip()
+        and not text[-1].isspace()
+        and _SPECIAL_SPACE.isdisjoint(text)
+    ):
+        return [indent + text]  # what textwrap gives, without its cost (most cells and lines)
     return textwrap.wrap(
         text,
         width=WIDTH,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,9 +79,16 @@ class SourceRequest:
             return path
         resolved = Path(path)
         try:
-            return resolved.resolve().relative_to(self.root.resolve()).as_posix()
+            return resolved.resolve().relative_to(_resolved(self.root)).as_posix()
         except ValueError:
             return str(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    """The portfolio root without symlinks: every cited path is shown relative to it, and one
+    run cites hundreds of thousands (the root of a run does not move during it)."""
+    return root.resolve()
 
 
 class Source(Protocol):

@@ -96,12 +96,18 @@ class _Folder:
         """File (relative to the portfolio root), line and, in a git repository, the last commit."""
         if path not in self.commits:
             self.commits[path] = files.last_commit(path)
-            self.displays[path] = self.request.display(path)
         commit = self.commits[path]
-        display = self.displays[path]
+        display = self.display(path)
         if commit is None:
             return Provenance(display, line, end_line)
         return Provenance(display, line, end_line, commit.sha, commit.day)
+
+    def display(self, path: Path) -> str:
+        """The file's path as cited (found once per file)."""
+        found = self.displays.get(path)
+        if found is None:
+            found = self.displays[path] = self.request.display(path)
+        return found
 
     def error(self, path: Path, line: int | None, message: str) -> None:
         """A non-fatal problem with one file."""
@@ -174,14 +180,19 @@ def _read_folder(folder: _Folder, scanner: Scanner, options: CodeOptions) -> Non
             stats=stats,
         )
     )
-    # templates first: they name the Lambda handlers the Python pass looks for
+    # templates first: they name the Lambda handlers the Python pass looks for; what they read
+    # is kept for the main pass, so a template is read from disk once
+    read: dict[Path, str] = {}
     for item in walked:
         if _maybe_template(item.path):
             text = _read(folder, item, report=False)
             if text is not None:
+                read[item.path] = text
                 _guarded(folder, item, _read_template, folder, item, text)
     for item in walked:
-        text = _read(folder, item)
+        text = read.pop(item.path, None)
+        if text is None:
+            text = _read(folder, item)
         if text is not None:
             _guarded(folder, item, _read_file, folder, scanner, item, text)
     _drop_router_dispatchers(folder)
@@ -374,7 +385,7 @@ def _resources(folder: _Folder, item: WalkedFile, resources: Any) -> None:
 
 
 def _read_file(folder: _Folder, scanner: Scanner, item: WalkedFile, text: str) -> None:
-    display = folder.request.display(item.path)
+    display = folder.display(item.path)
     line_count = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     folder.lines += line_count
     language = stack.language(item.path.name)

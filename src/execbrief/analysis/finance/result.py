@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from execbrief.analysis.base import first_by
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
 from execbrief.analysis.finance.rules import RuleCheck
 from execbrief.findings import AnalysisResult
@@ -28,4 +30,8 @@ class FinanceResult(AnalysisResult):
         """The finance of one entity (``"portfolio"`` for the roll-up)."""
         if entity == PORTFOLIO:
             return self.portfolio
-        return next((e for e in self.entities if e.entity == entity), None)
+        return self._by_entity.get(entity)
+
+    @cached_property
+    def _by_entity(self) -> dict[str, EntityFinance]:
+        return first_by(self.entities, lambda e: e.entity)

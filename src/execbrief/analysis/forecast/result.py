@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from pydantic import BaseModel
 
 from execbrief.analysis import books
+from execbrief.analysis.base import first_by
+from execbrief.analysis.finance import FinanceResult, finance_options
 from execbrief.analysis.finance import analyze as analyze_finance
-from execbrief.analysis.finance import finance_options
 from execbrief.analysis.forecast.budget import Variance, has_budget, sources, variances
 from execbrief.analysis.forecast.entity import (
     PORTFOLIO,
@@ -43,7 +45,11 @@ class ForecastResult(AnalysisResult):
         """One entity's forecast (``"portfolio"`` for the roll-up)."""
         if entity == PORTFOLIO:
             return self.portfolio
-        return next((f for f in self.entities if f.entity == entity), None)
+        return self._by_entity.get(entity)
+
+    @cached_property
+    def _by_entity(self) -> dict[str, EntityForecast]:
+        return first_by(self.entities, lambda f: f.entity)
 
     def lines_of(self, entity: str) -> tuple[ForecastLine, ...]:
         """Every line of one entity's 13 weeks (empty without a forecast)."""
@@ -56,9 +62,12 @@ class ForecastResult(AnalysisResult):
         return (*self.entities, *([self.portfolio] if self.portfolio else []))
 
 
-def analyze(snapshot: Snapshot, config: Config | None = None) -> ForecastResult:
-    """The 13-week forecast of every entity whose cash on as_of is known, and the portfolio's."""
-    finance = analyze_finance(snapshot, config)
+def analyze(
+    snapshot: Snapshot, config: Config | None = None, finance: FinanceResult | None = None
+) -> ForecastResult:
+    """The 13-week forecast of every entity whose cash on as_of is known, and the portfolio's.
+    ``finance`` may be passed to reuse the run's finance result (it is computed otherwise)."""
+    finance = finance or analyze_finance(snapshot, config)
     clean, _skipped = books.single_currency(snapshot)
     options, fin_options = forecast_options(config), finance_options(config)
     forecasts = []
@@ -111,7 +120,10 @@ class ForecastAnalysis:
     description = "13-week cash forecast per entity and for the portfolio."
     Options: type[BaseModel] = ForecastOptions
     EntityOptions: type[BaseModel] | None = ForecastEntityOptions
+    requires = ("finance",)  # the run's finance result is passed in, not computed again
 
-    def analyze(self, snapshot: Snapshot, config: Config) -> ForecastResult:
-        """Compute the forecast."""
-        return analyze(snapshot, config)
+    def analyze(
+        self, snapshot: Snapshot, config: Config, finance: FinanceResult | None = None
+    ) -> ForecastResult:
+        """Compute the forecast (from the run's finance result when given)."""
+        return analyze(snapshot, config, finance)

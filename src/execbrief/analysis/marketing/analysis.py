@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import ClassVar
 
+from execbrief.analysis.base import first_by
 from execbrief.analysis.marketing.channels import (
     ChannelCell,
     Evidence,
@@ -50,7 +52,11 @@ class MarketingResult(AnalysisResult):
 
     def cell(self, entity: str, channel: str) -> ChannelCell | None:
         """The matrix cell of an entity and channel."""
-        return next((c for c in self.matrix if c.entity == entity and c.channel == channel), None)
+        return self._cells.get((entity, channel))
+
+    @cached_property
+    def _cells(self) -> dict[tuple[str, str], ChannelCell]:
+        return first_by(self.matrix, lambda c: (c.entity, c.channel))
 
 
 @dataclass

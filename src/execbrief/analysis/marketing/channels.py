@@ -9,6 +9,7 @@ contradicts it, else *unknown*.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -57,6 +58,7 @@ OFFLINE_CHANNELS = catalogue.keys(ChannelKind.OFFLINE)
 NONE_WORDS = frozenset({"none", "no", "nil", "n/a", "na", "0", "-", "not listed", "nowhere"})
 
 
+@functools.lru_cache(maxsize=4096)
 def channel_key(text: str) -> str:
     """The matrix key for a channel as written (``Google Business Profile`` -> ``google_business``);
     a channel the catalogue does not know is its own key (its letters and digits)."""
@@ -64,6 +66,7 @@ def channel_key(text: str) -> str:
     return found.key if found is not None else slug(re.sub(r"\(.*?\)", "", text)) or slug(text)
 
 
+@functools.lru_cache(maxsize=4096)  # a few spellings, asked once per booking per pass
 def booking_channel(text: str) -> str:
     """A booking's channel as a matrix key; offline channels (``phone``, ``walk-up``, ``email``
     inquiries) keep their own key, which is never a listing's."""

@@ -87,7 +87,12 @@ class LineDict(dict[Any, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class TemplateLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (ten times the pure-Python one's speed on a
+#: template); the same nodes, marks and errors either way.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TemplateLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that accepts CloudFormation tags and records line numbers."""
 
 
