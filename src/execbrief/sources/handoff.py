@@ -447,13 +447,15 @@ def parse_note(text: str, entity: str, where: Provenance, currency: str = "USD")
 #: cost the markdown parser seconds and gigabytes (issue 17: 200,000 rows took 116 s, 1.5 GB).
 MAX_TABLE_ROWS = 5_000
 _DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+#: What every line ``_DELIMITER_ROW`` matches starts with: a note without one has no table to cut.
+_ANY_DELIMITER_ROW = re.compile(r"^ {0,3}\|?[^\S\n]*:?-+:?[^\S\n]*(?:\||$)", re.MULTILINE)
 
 
 def bound_tables(text: str) -> tuple[str, list[tuple[int | None, str]]]:
     """``text`` with each table's rows past ``MAX_TABLE_ROWS`` blanked (line numbers kept), and
     one problem per table cut. A table is a delimiter row (``|---|---|``) and the lines with a
     ``|`` after it, up to a blank line."""
-    if text.count("\n") < MAX_TABLE_ROWS:
+    if text.count("\n") < MAX_TABLE_ROWS or not _ANY_DELIMITER_ROW.search(text):
         return text, []
     lines = text.split("\n")
     problems: list[tuple[int | None, str]] = []

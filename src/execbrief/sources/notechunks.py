@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Characters a note's chunk parsed for records holds at most (a long handoff note is 20 KB).
-MAX_PARSED_CHARS = 200_000
+#: Characters and lines of a note's chunks parsed for records, at most (a long handoff note is
+#: 20 KB and 500 lines; a 5,000-row table, the most ``handoff.MAX_TABLE_ROWS`` reads, fits).
+MAX_PARSED_CHARS = 150_000
+MAX_PARSED_LINES = 10_000
 #: Anything that can make a record: a label's colon or dash, a funnel's arrow, a table's pipe, a
 #: heading's ``#``, an entity (``&colon;``) or an HTML tag (its lines are read without tags).
 _TRIGGER = re.compile(r"[:|#—–→⟶➝➜\r]|--|->|=>|&#?\w+;|<[A-Za-z/!?]")
@@ -49,8 +51,9 @@ def _may_hold_heading_value(line: str) -> bool:
 
 @dataclass(frozen=True)
 class ParseText:
-    """The text to hand the parser (same line numbers as the note), and where reading stopped:
-    ``read_to`` is the number of lines read (all of them unless cut)."""
+    """The text to hand the parser (same line numbers as the note, perhaps fewer lines at the
+    end), and where reading stopped: ``read_to`` is the number of lines read (all of them unless
+    ``cut``)."""
 
     text: str
     read_to: int
@@ -84,12 +87,12 @@ def _blank(line: str) -> bool:
 def chunk_starts(lines: list[str], first: int) -> list[int]:
     """Indexes of the lines (from ``first``) where a chunk starts: ``first``, then every line at
     the left margin after a blank line."""
-    starts = [first]
-    for index in range(first + 1, len(lines)):
-        line = lines[index]
-        if line and line[0] not in " \t" and _blank(lines[index - 1]) and not _blank(line):
-            starts.append(index)
-    return starts
+    blank = [not line.strip(" \t") for line in lines]
+    return [first] + [
+        index
+        for index in range(first + 1, len(lines))
+        if blank[index - 1] and not blank[index] and lines[index][0] not in " \t"
+    ]
 
 
 def _gives_records(chunk: str) -> bool:
@@ -102,7 +105,9 @@ def _heading_or_fence(chunk: str) -> bool:
     return "#" in chunk or _BLOCK_LINE.search(chunk) is not None
 
 
-def parse_text(text: str, limit: int = MAX_PARSED_CHARS) -> ParseText:
+def parse_text(
+    text: str, limit: int = MAX_PARSED_CHARS, line_limit: int = MAX_PARSED_LINES
+) -> ParseText:
     """The note's text as the parser should read it (see the module's doc). The front matter is
     always parsed as written."""
     if "\r" in text:
@@ -111,7 +116,10 @@ def parse_text(text: str, limit: int = MAX_PARSED_CHARS) -> ParseText:
     body_start = front_matter_end(lines)
     starts = chunk_starts(lines, body_start)
     spent = sum(len(line) + 1 for line in lines[:body_start])
+    spent_lines = body_start
     after_heading = False
+    read_to = body_start  # the end of the last chunk kept, or of the first skipped after it
+    closing = True  # whether a skipped chunk is the first after one kept
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(lines)
         while end > start + 1 and _blank(lines[end - 1]):
@@ -123,11 +131,17 @@ def parse_text(text: str, limit: int = MAX_PARSED_CHARS) -> ParseText:
             lines[start] = _opening(lines[start])
             for index in range(start + 1, end):
                 lines[index] = ""
+            if closing:
+                read_to, closing = start + 1, False
             continue
-        if spent + len(chunk) > limit:
-            return _cut(lines, start, end, limit - spent)
+        if spent + len(chunk) > limit or spent_lines + end - start > line_limit:
+            return _cut(lines, start, end, limit - spent, line_limit - spent_lines)
         spent += len(chunk) + 1
-    return ParseText("\n".join(lines), len(lines), False)
+        spent_lines += end - start
+        read_to, closing = end, True
+    # What follows the first skipped chunk after the last one kept gives nothing and changes
+    # nothing before it (that first one still closes a list or a heading's value): not parsed.
+    return ParseText("\n".join(lines[:read_to]), len(lines), False)
 
 
 #: Characters of a skipped chunk's first line (after its indent) the parser still gets.
@@ -141,11 +155,12 @@ def _opening(line: str) -> str:
     return line[: indent + OPENING_CHARS]
 
 
-def _cut(lines: list[str], start: int, end: int, room: int) -> ParseText:
+def _cut(lines: list[str], start: int, end: int, room: int, room_lines: int) -> ParseText:
     """The lines before the chunk at ``start``, and as many of its lines as fit in ``room``
-    characters (at least part of its first line, so a single huge line is read in part)."""
+    characters and ``room_lines`` lines (at least part of its first line, so a single huge line
+    is read in part)."""
     stop = start
-    while stop < end and room > len(lines[stop]):
+    while stop < end and room > len(lines[stop]) and stop - start < room_lines:
         room -= len(lines[stop]) + 1
         stop += 1
     if stop == start:

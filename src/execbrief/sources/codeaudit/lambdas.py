@@ -45,6 +45,7 @@ AUTH_HEADERS = frozenset(
         "x-signature",
     }
 )
+CREDENTIAL_KEYS = AUTH_HEADERS | {"authorizer"}
 #: Names of imported functions that, by convention, check the caller.
 _AUTH_CALL = re.compile(
     r"^(?:(?:verify|validate|authenticate|authorize|authorise|require|check|ensure)_?"
@@ -172,6 +173,9 @@ class _Module:
     write_memo: dict[str, str | None] = field(default_factory=dict)
     #: id of a node of ``tree`` -> its subtree (the tree keeps every node, so ids stay unique)
     subtrees: dict[int, list[ast.AST]] = field(default_factory=dict)
+    #: Whether the module names a credential header or ``authorizer`` at all: when it does not,
+    #: no read of one (``_credential_read``) can be found, and none is looked for.
+    reads_credentials: bool = True
 
     def walk(self, node: ast.AST) -> list[ast.AST]:
         """``subtree(node)``, remembered for small subtrees."""
@@ -466,10 +470,11 @@ class _Handler:
         """The first caller check found in ``nodes`` (and the module functions they call)."""
         nodes = list(nodes)
         walk = self.module.walk
-        credentials = {**self.credentials, **_credential_names(nodes, walk)}
+        reads = self.module.reads_credentials
+        credentials = {**self.credentials, **_credential_names(nodes, walk)} if reads else {}
         for root in nodes:
             for node in walk(root):
-                if isinstance(node, ast.Compare):
+                if reads and isinstance(node, ast.Compare):
                     found = _verified_compare(node, credentials, self.display, walk)
                     if found:
                         return found
@@ -581,7 +586,8 @@ class _Handler:
         """Analyse the handler; a handler with no routing is one route of its own."""
         params = [a.arg for a in function.args.args]
         env: dict[str, list[str]] = {params[0]: []} if params else {}
-        self.credentials = _credential_names([function], self.module.walk)
+        if self.module.reads_credentials:
+            self.credentials = _credential_names([function], self.module.walk)
         before = self._decorator_auth(function, 0)
         self.block(function.body, env, Constraint(), before, depth=0)
         if not self.routes:
@@ -1159,6 +1165,12 @@ def analyse_lambda_module(
     tree = tree if tree is not None else ast.parse(source, filename=display)
     nodes = subtree(tree)
     module = _Module(tree, _functions(nodes), _tables(nodes))
+    module.reads_credentials = any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.lower() in CREDENTIAL_KEYS
+        for node in nodes
+    )
     routes = _decorated_routes(module, display, module_name)
     if routes:
         return routes
