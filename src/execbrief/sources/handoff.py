@@ -545,8 +545,9 @@ def bound_brackets(text: str) -> str:
 
 def _cut_problem(read_to: int) -> str:
     return (
-        f"the note holds more than {notechunks.MAX_PARSED_CHARS:,} characters of headings, "
-        f"labelled lines and tables; it is read to line {read_to:,} and the rest is left out; "
+        f"the note holds more than {notechunks.MAX_PARSED_CHARS:,} characters or "
+        f"{notechunks.MAX_PARSED_LINES:,} lines of headings, labelled lines and tables; it is "
+        f"read to line {read_to:,} and the rest is left out; "
         "expected a handoff note of a few pages (keep long data in a ledger or bookings file)"
     )
 
