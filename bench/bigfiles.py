@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/bigfiles.py                    # the three shapes of issue 17, item 9
+    .venv/bin/python bench/bigfiles.py                    # item 9's three shapes, two dense notes
     .venv/bin/python bench/bigfiles.py --shapes env --scale 0.1
     .venv/bin/python bench/bigfiles.py --shapes ledger    # the 300 MB ledger (slow; opt-in)
 
@@ -18,6 +18,10 @@ Shapes (issue 17, item 9: under 10 s and 500 MB each, the ledger within the mach
 - ``env``: a 1,000,000-line ``.env`` of settings (flags, ports, hosts, comments, blank lines);
 - ``env-secrets``: 200,000 ``.env`` lines whose values look like live secrets;
 - ``note-table``: a handoff note holding a 200,000-row ``| Label | Value |`` table;
+- ``note-dense``: a 1 MB handoff note of 500,000 one-character lines (issue 17, item 3: markdown-it
+  alone took 3 to 12 s a MB of such lines; the note parser skips chunks that give no record);
+- ``note-labels``: a 1 MB note of 45,000 ``Label: $value`` lines (read up to the note parser's
+  cut, ``notechunks.MAX_PARSED_CHARS``, with one problem);
 - ``ledger``: a 300 MB house-layout ledger CSV (docs/formats.md "Ledgers"), opt-in.
 """
 
@@ -76,6 +80,19 @@ def write_note_table(path: Path, rows: int, rng: random.Random) -> None:
         out.write("\n## Next\n\nCash on hand: $12,400\n")
 
 
+def write_note_dense(path: Path, lines: int, rng: random.Random) -> None:
+    """A handoff note of ``lines`` one-character lines under a title: one dense paragraph."""
+    path.write_text("# Harbor\n\n" + "x\n" * lines)
+
+
+def write_note_labels(path: Path, lines: int, rng: random.Random) -> None:
+    """A handoff note of ``lines`` labelled figures, one a line, in one paragraph."""
+    with path.open("w") as out:
+        out.write("# Harbor\n\n")
+        for n in range(lines):
+            out.write(f"Metric {n % 100}: ${rng.randrange(100, 99_999):,}\n")
+
+
 def write_ledger(path: Path, megabytes: int, rng: random.Random) -> None:
     """A house-layout ledger CSV of about ``megabytes`` MB over one year."""
     accounts = ("Income:Charters", "Expenses:Fuel", "Expenses:Slip Fees", "Expenses:Software")
@@ -108,6 +125,8 @@ SHAPES = {
     "env": Shape("env", "big.env", write_env, 1_000_000, "lines"),
     "env-secrets": Shape("env", "secrets.env", write_env_secrets, 200_000, "lines"),
     "note-table": Shape("handoff", "note.md", write_note_table, 200_000, "rows"),
+    "note-dense": Shape("handoff", "note.md", write_note_dense, 500_000, "lines"),
+    "note-labels": Shape("handoff", "note.md", write_note_labels, 45_000, "lines"),
     "ledger": Shape("ledger", "ledger.csv", write_ledger, 300, "MB"),
 }
 
@@ -185,7 +204,10 @@ def records_of(output: Path) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--shapes", nargs="+", choices=sorted(SHAPES), default=["env", "env-secrets", "note-table"]
+        "--shapes",
+        nargs="+",
+        choices=sorted(SHAPES),
+        default=["env", "env-secrets", "note-table", "note-dense", "note-labels"],
     )
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
     args = parser.parse_args()

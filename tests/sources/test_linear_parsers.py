@@ -1,10 +1,11 @@
-"""The code and site parsers are linear on hostile files (issue 17, break 3).
+"""The code, site and handoff-note parsers are linear on hostile files (issue 17, break 3).
 
 Each pathological shape is written at about 1 MB and read by the real source (``CodeSource`` for
-code files, ``SiteSource`` for pages) in a child process with a wall-clock timeout, so a hang
-fails the test instead of blocking the suite. The child measures the CPU time of the read alone
-(building the input is not counted, and CPU time is not inflated by other jobs on the machine).
-Before the fix the first three shapes took 88 s, 121 s and 13 s at a few KB to 69 KB.
+code files, ``SiteSource`` for pages, ``HandoffSource`` for notes) in a child process with a
+wall-clock timeout, so a hang fails the test instead of blocking the suite. The child measures the
+CPU time of the read alone (building the input is not counted, and CPU time is not inflated by
+other jobs on the machine). Before the fix the first three shapes took 88 s, 121 s and 13 s at a
+few KB to 69 KB; dense notes took 3 to 12 s a MB, the Python Lambda router 4 s.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pathlib import Path
 import pytest
 
 MB = 1_000_000
-#: CPU seconds one 1 MB code file may take; the Python Lambda router (20,000 ``if`` routes, every
-#: one an endpoint record, through ``ast``: linear, about 4 s a MB on a busy machine) gets 6.
+#: CPU seconds one 1 MB code file or note may take; the Python Lambda router (20,000 ``if``
+#: routes, every one an endpoint record, through ``ast``: about 2 s a MB on a busy machine) gets 3.
 LIMIT = 2.0
-SLOW_LIMIT = 6.0
+SLOW_LIMIT = 3.0
 #: A hostile page may take at most this many times an ordinary page of the same size (Python's
 #: HTML parser alone takes about 2 s a MB of markup here), measured in the same child.
 PAGE_FACTOR = 2.0
@@ -37,27 +38,32 @@ CHILD = textwrap.dedent(
     from execbrief.config import Entity, SourceSpec
     from execbrief.sources.base import SourceRequest
     from execbrief.sources.code import CodeOptions, CodeSource
+    from execbrief.sources.handoff import HandoffSource
     from execbrief.sources.site import SiteOptions, SiteSource
     from datetime import date
-
-    MB = 1_000_000
 
     def rep(unit, head="", tail=""):
         return head + unit * ((MB - len(head) - len(tail)) // len(unit)) + tail
 
     SHAPES = {SHAPES}
 
-    for name in sys.argv[1:]:
+    for argument in sys.argv[1:]:
+        name, _, size = argument.partition("@")  # "note-headings@256000": at another size
+        MB = int(size or 1_000_000)
         kind, filename, expression = SHAPES[name]
         root = Path(tempfile.mkdtemp())
-        folder = root / kind
-        folder.mkdir()
+        folder = root if kind == "handoff" else root / kind
+        folder.mkdir(exist_ok=True)
         (folder / filename).write_text(eval(expression), encoding="utf-8")
-        options = CodeOptions(max_file_bytes=2 * MB) if kind == "code" else SiteOptions()
-        source = CodeSource() if kind == "code" else SiteSource()
+        if kind == "code":
+            source, options, paths = CodeSource(), CodeOptions(max_file_bytes=2 * MB), (kind,)
+        elif kind == "site":
+            source, options, paths = SiteSource(), SiteOptions(), (kind,)
+        else:
+            source, options, paths = HandoffSource(), HandoffSource.Options(), (filename,)
         request = SourceRequest(
             entity=Entity(id="acme", name="Acme", kind="other"),
-            spec=SourceSpec(kind, (kind,), options, f"entities[0].{kind}"),
+            spec=SourceSpec(kind, paths, options, f"entities[0].{kind}"),
             root=root,
             as_of=date(2026, 11, 20),
             stale_after_days=45,
@@ -66,7 +72,7 @@ CHILD = textwrap.dedent(
         began = time.process_time()
         result = source.collect(request)
         spent = time.process_time() - began
-        print(json.dumps({"name": name, "seconds": spent, "records": len(result.records),
+        print(json.dumps({"name": argument, "seconds": spent, "records": len(result.records),
                           "errors": [e.message for e in result.errors]}), flush=True)
     """
 )
@@ -168,12 +174,52 @@ SHAPES: dict[str, tuple[str, str, str]] = {
     ),
     "html-deep-nesting": ("site", "index.html", 'rep("<div>", "<html><body>")'),
 }
+#: Dense handoff notes (markdown-it-py alone takes 3 to 12 s a MB of dense lines): prose, lists,
+#: quotes and runs of markup the note parser skips, and labelled lines, tables, headings and
+#: funnels it reads up to its cut (``notechunks.MAX_PARSED_CHARS``, one problem).
+NOTE = "# Harbor\\n\\n"
+NOTES: dict[str, tuple[str, str, str]] = {
+    f"note-{name}": ("handoff", "note.md", expression)
+    for name, expression in {
+        "one-char-lines": f'rep("x\\n", "{NOTE}")',
+        "bracket-lines": f'rep("[\\n", "{NOTE}")',
+        "brackets": f'rep("[", "{NOTE}")',
+        "long-paragraph": f'rep("we sailed twice and the weather held ", "{NOTE}")',
+        "wrapped-prose": f'rep("we sailed twice and the weather held\\n", "{NOTE}")',
+        "short-bullets": f'rep("- a\\n", "{NOTE}")',
+        "nested-bullets": f'rep("- a\\n  - b\\n    - c\\n", "{NOTE}")',
+        "ordered-items": f'rep("1. a\\n", "{NOTE}")',
+        "quotes": f'rep("> a\\n", "{NOTE}")',
+        "emphasis-runs": f'rep("*a* **b** _c_ __d__ ", "{NOTE}")',
+        "hard-breaks": f'rep("a  \\n", "{NOTE}")',
+        "label-lines": f'rep("Cash on hand: $12,400\\n", "{NOTE}")',
+        "label-bullets": f'rep("- **Burn:** ~$8K/mo\\n", "{NOTE}")',
+        "tables": f'rep("| Label | Value |\\n|---|---|\\n| Cash | $1 |\\n\\n", "{NOTE}")',
+        "wide-table": f'rep("| a | b | c | d | e | f |\\n", "{NOTE}| a | b | c | d | e | f |'
+        f'\\n|---|---|---|---|---|---|\\n")',
+        "links": f'rep("[log](https://example.com/a) ", "{NOTE}")',
+        "autolinks": f'rep("<https://a.example> ", "{NOTE}")',
+        "headings": f'rep("## Cash\\n", "{NOTE}")',
+        "setext-headings": f'rep("Cash\\n====\\n", "{NOTE}")',
+        "chain-funnels": f'rep("Funnel: Enquiries 30 → Quotes 12 → Bookings 0\\n", "{NOTE}")',
+        "colons": f'rep(":", "{NOTE}")',
+    }.items()
+}
+SHAPES.update(NOTES)
 SLOW = {"python-lambda-routes"}
 PAGES = [name for name, shape in SHAPES.items() if shape[0] == "site" and "baseline" not in name]
 GROUPS = [
-    [name for name in list(SHAPES)[index::3] if name not in PAGES and "baseline" not in name]
+    [
+        name
+        for name in list(SHAPES)[index::3]
+        if name not in PAGES and name not in NOTES and name not in SLOW and "baseline" not in name
+    ]
     for index in range(3)
 ]
+NOTE_GROUPS = [list(NOTES)[index::2] for index in range(2)]
+#: A note shape at 1 MB may take at most this many times itself at 256 KB (linear: 4).
+GROWTH = 6.0
+SMALL = 256_000
 BASELINE = "js-plain-baseline"
 
 
@@ -233,3 +279,40 @@ def test_the_hostile_files_still_give_their_findings(tmp_path: Path) -> None:
     for name in names:
         assert int(results[name]["records"]) >= 3, results[name]  # type: ignore[call-overload]
         assert not results[name]["errors"], results[name]
+
+
+def _too_slow(seconds: float, baseline: float, slow: bool = False) -> bool:
+    return seconds > max(SLOW_LIMIT if slow else LIMIT, CODE_FACTOR * baseline * (2 if slow else 1))
+
+
+@pytest.mark.parametrize("group", range(len(NOTE_GROUPS)))
+def test_dense_notes_read_in_linear_time(group: int, tmp_path: Path) -> None:
+    """Every dense note shape reads 1 MB within the bound, and 1 MB costs at most ``GROWTH``
+    times 256 KB; what it holds is still read (labelled lines give facts up to the cut)."""
+    names = NOTE_GROUPS[group]
+    results = run_child([BASELINE, *names, *(f"{n}@{SMALL}" for n in names)], tmp_path)
+    baseline = float(results.pop(BASELINE)["seconds"])  # type: ignore[arg-type]
+    seconds = {name: float(r["seconds"]) for name, r in results.items()}  # type: ignore[arg-type]
+    too_slow = {n: round(seconds[n], 2) for n in names if _too_slow(seconds[n], baseline)}
+    assert not too_slow, f"CPU seconds at 1 MB (an ordinary file: {baseline:.2f}): {too_slow}"
+    steep = {
+        n: (round(seconds[f"{n}@{SMALL}"], 2), round(seconds[n], 2))
+        for n in names
+        if seconds[n] > GROWTH * max(seconds[f"{n}@{SMALL}"], 0.05)
+    }
+    assert not steep, f"CPU seconds at 256 KB and 1 MB, growing faster than linear: {steep}"
+    for name in names:
+        records = int(results[name]["records"])  # type: ignore[call-overload]
+        if name in {"note-label-lines", "note-label-bullets", "note-tables", "note-headings"}:
+            assert records >= 2_000, results[name]  # read up to the cut, not dropped
+            assert any("is read to line" in e for e in results[name]["errors"]), results[name]  # type: ignore[union-attr]
+
+
+def test_the_python_router_reads_20k_routes_in_linear_time(tmp_path: Path) -> None:
+    name = "python-lambda-routes"
+    results = run_child([BASELINE, name, f"{name}@{SMALL}"], tmp_path)
+    baseline = float(results.pop(BASELINE)["seconds"])  # type: ignore[arg-type]
+    big, small = float(results[name]["seconds"]), float(results[f"{name}@{SMALL}"]["seconds"])  # type: ignore[arg-type]
+    assert not _too_slow(big, baseline, slow=True), (baseline, big)
+    assert big <= GROWTH * max(small, 0.05), (small, big)
+    assert int(results[name]["records"]) > 18_000, results[name]  # type: ignore[call-overload]

@@ -454,10 +454,11 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
         return
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)
+    resolved = item.path.resolve()  # once a file, not once a route (a file may hold 20,000)
     for found in lambdas.analyse_lambda_module(text, display, module, named, tree=tree):
         if found.router_module:
             folder.router_modules.add(_module_tail(folder, item.path, found.router_module))
-        route = _with_gateway_auth(folder, item.path.resolve(), found)
+        route = _with_gateway_auth(folder, resolved, found)
         folder.records.append(
             Endpoint(
                 entity=folder.request.entity.id,

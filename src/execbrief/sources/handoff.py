@@ -38,7 +38,7 @@ from execbrief.records.handoff import Fact, FactValue, FunnelStep, NoteSection
 from execbrief.secrets.redaction import redact_text, scan_free_text
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
-from execbrief.sources import files
+from execbrief.sources import files, notechunks
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.ledger import MAX_AMOUNT, MAX_AMOUNT_CHARS
 from execbrief.sources.vocabulary import Term, ValueType, lookup, normalize_label, slug
@@ -437,7 +437,6 @@ class _Line:
 def parse_note(text: str, entity: str, where: Provenance, currency: str = "USD") -> ParsedNote:
     """Parse one note's text; ``where`` is the file's provenance (its line is replaced per record)."""
     text, cut = bound_tables(text)
-    text = bound_brackets(text)
     parser = _NoteParser(text, entity, where, currency)
     parser.run()
     parser.out.problems.extend(cut)
@@ -448,13 +447,15 @@ def parse_note(text: str, entity: str, where: Provenance, currency: str = "USD")
 #: cost the markdown parser seconds and gigabytes (issue 17: 200,000 rows took 116 s, 1.5 GB).
 MAX_TABLE_ROWS = 5_000
 _DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+#: What every line ``_DELIMITER_ROW`` matches starts with: a note without one has no table to cut.
+_ANY_DELIMITER_ROW = re.compile(r"^ {0,3}\|?[^\S\n]*:?-+:?[^\S\n]*(?:\||$)", re.MULTILINE)
 
 
 def bound_tables(text: str) -> tuple[str, list[tuple[int | None, str]]]:
     """``text`` with each table's rows past ``MAX_TABLE_ROWS`` blanked (line numbers kept), and
     one problem per table cut. A table is a delimiter row (``|---|---|``) and the lines with a
     ``|`` after it, up to a blank line."""
-    if text.count("\n") < MAX_TABLE_ROWS:
+    if text.count("\n") < MAX_TABLE_ROWS or not _ANY_DELIMITER_ROW.search(text):
         return text, []
     lines = text.split("\n")
     problems: list[tuple[int | None, str]] = []
@@ -542,6 +543,15 @@ def bound_brackets(text: str) -> str:
     return "\n".join(lines)
 
 
+def _cut_problem(read_to: int) -> str:
+    return (
+        f"the note holds more than {notechunks.MAX_PARSED_CHARS:,} characters or "
+        f"{notechunks.MAX_PARSED_LINES:,} lines of headings, labelled lines and tables; it is "
+        f"read to line {read_to:,} and the rest is left out; "
+        "expected a handoff note of a few pages (keep long data in a ledger or bookings file)"
+    )
+
+
 class _NoteParser:
     def __init__(self, text: str, entity: str, where: Provenance, currency: str) -> None:
         self.text = text
@@ -554,12 +564,16 @@ class _NoteParser:
         self.title = ""
         self.heading = ""  # the nearest heading of any level, which names a funnel
         self.funnel_names: set[str] = set()
+        self.funnel_numbers: dict[str, int] = {}  # base name -> the last number given it
 
     def at(self, line: int | None, end: int | None = None) -> Provenance:
         return self.where.at_line(line, end)
 
     def run(self) -> None:
-        tokens = _MD.parse(self.text)
+        prepared = notechunks.parse_text(self.text)
+        tokens = _MD.parse(bound_brackets(prepared.text))
+        if prepared.cut:
+            self.lines = self.lines[: prepared.read_to]
         body_start = 0
         if tokens and tokens[0].type == "front_matter":
             self.front_matter(tokens[0])
@@ -618,6 +632,8 @@ class _NoteParser:
                     self.label_line(_Line(text, token.map[0] + offset + 1, False), in_list=False)
             index += 1
         self.sections(body_start, headings)
+        if prepared.cut:
+            self.out.problems.append((prepared.read_to, _cut_problem(prepared.read_to)))
 
     # ---- front matter
 
@@ -846,10 +862,14 @@ class _NoteParser:
         """The label, else the nearest heading's title; a second funnel of that name gets ' (2)'."""
         base = label or self.heading or self.title or "Funnel"
         name, number = base, 1
+        if base in self.funnel_names:
+            # numbers below the last one given for this base are taken: start there (linear)
+            number = self.funnel_numbers.get(base, 1)
         while name in self.funnel_names:
             number += 1
             name = f"{base} ({number})"
         self.funnel_names.add(name)
+        self.funnel_numbers[base] = number
         return name
 
     def chain_funnel(self, text: str, line: int) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -45,6 +45,7 @@ AUTH_HEADERS = frozenset(
         "x-signature",
     }
 )
+CREDENTIAL_KEYS = AUTH_HEADERS | {"authorizer"}
 #: Names of imported functions that, by convention, check the caller.
 _AUTH_CALL = re.compile(
     r"^(?:(?:verify|validate|authenticate|authorize|authorise|require|check|ensure)_?"
@@ -141,6 +142,28 @@ class Constraint:
         return [(m, p) for m in methods for p in paths]
 
 
+#: Subtrees of at most this many nodes are remembered once walked (a handler's branches are walked
+#: for routes, caller checks, writes and targets: each once, not five times); bigger ones, which
+#: hold smaller ones, are walked again, so memory stays linear in the file.
+MAX_REMEMBERED_SUBTREE = 2_000
+
+
+def subtree(node: ast.AST) -> list[ast.AST]:
+    """``node`` and every node under it, in ``ast.walk``'s order (breadth first), as a list."""
+    out = [node]
+    index = 0
+    while index < len(out):
+        current = out[index]
+        index += 1
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                out.append(value)
+            elif isinstance(value, list):
+                out.extend(item for item in value if isinstance(item, ast.AST))
+    return out
+
+
 @dataclass
 class _Module:
     tree: ast.Module
@@ -148,6 +171,20 @@ class _Module:
     tables: dict[str, ast.Dict]
     auth_memo: dict[str, str | None] = field(default_factory=dict)
     write_memo: dict[str, str | None] = field(default_factory=dict)
+    #: id of a node of ``tree`` -> its subtree (the tree keeps every node, so ids stay unique)
+    subtrees: dict[int, list[ast.AST]] = field(default_factory=dict)
+    #: Whether the module names a credential header or ``authorizer`` at all: when it does not,
+    #: no read of one (``_credential_read``) can be found, and none is looked for.
+    reads_credentials: bool = True
+
+    def walk(self, node: ast.AST) -> list[ast.AST]:
+        """``subtree(node)``, remembered for small subtrees."""
+        found = self.subtrees.get(id(node))
+        if found is None:
+            found = subtree(node)
+            if len(found) <= MAX_REMEMBERED_SUBTREE:
+                self.subtrees[id(node)] = found
+        return found
 
 
 def _functions(nodes: list[ast.AST]) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -214,10 +251,13 @@ def _call_name(node: ast.Call) -> str:
     return ""
 
 
-def _credential_read(node: ast.AST, names: dict[str, str]) -> str | None:
+Walk = Callable[[ast.AST], list[ast.AST]]
+
+
+def _credential_read(node: ast.AST, names: dict[str, str], walk: Walk = subtree) -> str | None:
     """The header (``Authorization``, ``x-api-key``) or ``authorizer`` read anywhere in ``node``,
     directly or through a local name bound to such a read."""
-    for child in ast.walk(node):
+    for child in walk(node):
         if isinstance(child, ast.Name) and child.id in names:
             return names[child.id]
         key: str | None = None
@@ -235,13 +275,13 @@ def _credential_read(node: ast.AST, names: dict[str, str]) -> str | None:
     return None
 
 
-def _credential_names(roots: list[ast.AST]) -> dict[str, str]:
+def _credential_names(roots: list[ast.AST], walk: Walk = subtree) -> dict[str, str]:
     """Local names bound (in any order of assignment) to a header or authorizer read."""
     names: dict[str, str] = {}
-    assigns = [n for root in roots for n in ast.walk(root) if isinstance(n, ast.Assign)]
+    assigns = [n for root in roots for n in walk(root) if isinstance(n, ast.Assign)]
     for _ in range(3):  # token = header.removeprefix("Bearer "): follow a few hops
         for assign in assigns:
-            found = _credential_read(assign.value, names)
+            found = _credential_read(assign.value, names, walk)
             if found:
                 for target in assign.targets:
                     if isinstance(target, ast.Name):
@@ -253,13 +293,15 @@ def _empty(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value in (None, "", False, 0)
 
 
-def _verified_compare(node: ast.Compare, names: dict[str, str], display: str) -> str | None:
+def _verified_compare(
+    node: ast.Compare, names: dict[str, str], display: str, walk: Walk = subtree
+) -> str | None:
     """``supplied == EXPECTED`` or ``supplied != os.environ[...]`` on a header read; an authorizer
     claim compared or tested for membership (``"admin" in claims["cognito:groups"]``). A
     presence test (``if not token``, ``token is None``, ``"authorization" in headers``) is no
     verification."""
     sides = [node.left, *node.comparators]
-    found = next((k for k in (_credential_read(side, names) for side in sides) if k), None)
+    found = next((k for k in (_credential_read(side, names, walk) for side in sides) if k), None)
     if found is None:
         return None
     at = f" at {display}:{node.lineno}"
@@ -355,7 +397,7 @@ class _Handler:
         if found is not None:
             return _kind(found)
         if isinstance(node, ast.Tuple | ast.JoinedStr | ast.BinOp):
-            for child in ast.walk(node):
+            for child in self.module.walk(node):
                 if child is not node and isinstance(child, ast.Name | ast.Subscript | ast.Call):
                     inner = self.chain(child, env)
                     if inner is not None and _kind(inner):
@@ -427,11 +469,13 @@ class _Handler:
     ) -> str | None:
         """The first caller check found in ``nodes`` (and the module functions they call)."""
         nodes = list(nodes)
-        credentials = {**self.credentials, **_credential_names(nodes)}
+        walk = self.module.walk
+        reads = self.module.reads_credentials
+        credentials = {**self.credentials, **_credential_names(nodes, walk)} if reads else {}
         for root in nodes:
-            for node in ast.walk(root):
-                if isinstance(node, ast.Compare):
-                    found = _verified_compare(node, credentials, self.display)
+            for node in walk(root):
+                if reads and isinstance(node, ast.Compare):
+                    found = _verified_compare(node, credentials, self.display, walk)
                     if found:
                         return found
                 found = self._auth_node(node, env, depth)
@@ -511,7 +555,7 @@ class _Handler:
     def writes_in(self, nodes: Iterable[ast.AST], depth: int = 0) -> str | None:
         """The first state-changing call found in ``nodes`` (and the module functions they call)."""
         for root in nodes:
-            for node in ast.walk(root):
+            for node in self.module.walk(root):
                 if not isinstance(node, ast.Call):
                     continue
                 name = _call_name(node)
@@ -542,7 +586,8 @@ class _Handler:
         """Analyse the handler; a handler with no routing is one route of its own."""
         params = [a.arg for a in function.args.args]
         env: dict[str, list[str]] = {params[0]: []} if params else {}
-        self.credentials = _credential_names([function])
+        if self.module.reads_credentials:
+            self.credentials = _credential_names([function], self.module.walk)
         before = self._decorator_auth(function, 0)
         self.block(function.body, env, Constraint(), before, depth=0)
         if not self.routes:
@@ -774,7 +819,7 @@ class _Handler:
     ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The module function a branch hands the event to (``return create_item(event)``), if any."""
         for statement in body:
-            for node in ast.walk(statement):
+            for node in self.module.walk(statement):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                     function = self.module.functions.get(node.func.id)
                     if function is not None and any(
@@ -785,7 +830,7 @@ class _Handler:
 
     def _tables_used(self, statement: ast.stmt, context: Constraint, auth: str | None) -> bool:
         used = False
-        for node in ast.walk(statement):
+        for node in self.module.walk(statement):
             if (
                 isinstance(node, ast.Name)
                 and node.id in self.module.tables
@@ -856,7 +901,7 @@ class _Handler:
         if depth >= MAX_DEPTH:
             return False
         found = False
-        for node in ast.walk(statement):
+        for node in self.module.walk(statement):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
             function = self.module.functions.get(node.func.id)
@@ -947,7 +992,7 @@ def handler_functions(
     if conventional:
         yield from conventional
         return
-    every = nodes if nodes is not None else list(ast.walk(tree))
+    every = nodes if nodes is not None else subtree(tree)
     referenced = {
         node.id for node in every if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     } | {node.attr for node in every if isinstance(node, ast.Attribute)}
@@ -1118,8 +1163,14 @@ def analyse_lambda_module(
 ) -> list[Route]:
     """Every route of every handler in one Python file (SyntaxError propagates to the caller)."""
     tree = tree if tree is not None else ast.parse(source, filename=display)
-    nodes = list(ast.walk(tree))
+    nodes = subtree(tree)
     module = _Module(tree, _functions(nodes), _tables(nodes))
+    module.reads_credentials = any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.lower() in CREDENTIAL_KEYS
+        for node in nodes
+    )
     routes = _decorated_routes(module, display, module_name)
     if routes:
         return routes
