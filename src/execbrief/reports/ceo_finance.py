@@ -67,7 +67,7 @@ def kpi_section(ctx: ReportContext) -> Section:
                 (
                     names.get(k.entity, k.entity),
                     k.kpi,
-                    "tracked" if k.tracked else "missing",
+                    k.status,
                     k.value,
                     k.basis,
                 ),
