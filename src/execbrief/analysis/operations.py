@@ -552,6 +552,7 @@ def billing_gap(
         for client, amount in sorted(shares.items(), key=lambda kv: (-kv[1].amount, kv[0]))
     )
     billable_value = value(rated)
+    invoices_read = bool(invoices) or any(r.ok for r in snapshot.results_for(info.id, "invoices"))
     return BillingGap(
         info.id,
         hours(billable),
@@ -566,8 +567,11 @@ def billing_gap(
         hours([e for e in billable if e.rate is None]),
         invoiced,
         collected,
-        # no invoices and an export that cannot say what was invoiced: realisation is unknown
-        _pct(invoiced.amount, billable_value.amount) if invoices or not unknown else None,
+        # no invoices source, or none issued and an export that cannot say what was invoiced:
+        # realisation is unknown, not 0%
+        _pct(invoiced.amount, billable_value.amount)
+        if invoices or (invoices_read and not unknown)
+        else None,
         _pct(collected.amount, invoiced.amount),
         aging,
         receivable,
@@ -577,7 +581,7 @@ def billing_gap(
         books.cite(entries) + books.cite(invoices),
         hours(unknown),
         tuple(unknown),
-        bool(invoices) or any(r.ok for r in snapshot.results_for(info.id, "invoices")),
+        invoices_read,
         _billable_by_month(entries),
     )
 
