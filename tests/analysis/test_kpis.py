@@ -7,7 +7,7 @@ from decimal import Decimal
 from execbrief.analysis import finance, operations
 from execbrief.analysis.kpis import kpi_framework
 from execbrief.values import Money, Percent
-from kits.ledger import balance, booking, config, snapshot, trip, tx
+from kits.ledger import balance, booking, config, snapshot, time_entry, trip, tx
 
 ENTITIES = [("boats", "charter"), ("bp", "delivery"), ("cb", "platform")]
 
@@ -42,3 +42,34 @@ def test_tracked_and_missing() -> None:
     assert not status[("cb", "Placements per month")].tracked
     assert not status[("cb", "Break-even")].tracked
     assert all(k.provenance for k in rows if k.tracked)
+
+
+def test_consultancy_without_an_invoices_source() -> None:
+    """Timesheets with an invoice column but no invoice register (as of 2026-04-15, report month
+    2026-03): unbilled work is known (4 h × 100 + 2 h × 150 = 700; the 10 h entry says INV-1),
+    billable hours in March are 4 + 2 = 6 (the January entry and the non-billable hour are not),
+    and overdue receivables and realisation are unknown, never $0 or 0%."""
+    recs = [
+        time_entry("tl", "2026-01-05", "A", "10", "100", "INV-1"),
+        time_entry("tl", "2026-03-10", "A", "4", "100"),
+        time_entry("tl", "2026-03-11", "B", "2", "150"),
+        time_entry("tl", "2026-03-12", "A", "1", "100", billable=False),
+    ]
+    ents = [("tl", "consultancy")]
+    snap, cfg = snapshot(ents, recs), config(ents)
+    ops = operations.analyze(snap, cfg)
+    (gap,) = ops.billing
+    assert gap.realisation is None and gap.receivables_unknown == "unknown (no invoices source)"
+    status = {k.kpi: k for k in kpi_framework(finance.analyze(snap, cfg), ops, dict(ents))}
+    assert status["Unbilled work"].value == Money(Decimal("700.00"))
+    assert status["Billable hours per month"].value == Decimal(6)
+    assert status["Billable hours per month"].basis.startswith("billable time entries in 2026-03")
+    overdue = status["Overdue receivables"]
+    assert (overdue.status, overdue.value) == ("unknown", "unknown (no invoices source)")
+    assert status["Realisation"].status == "missing"
+    receivable = next(m for m in ops.metrics if m.id == "billing.receivable")
+    assert (
+        receivable.value
+        == 'unknown (no invoices source); add invoices = "invoices.csv" to the entity'
+    )
+    assert not [m for m in ops.metrics if m.id == "billing.aging"]

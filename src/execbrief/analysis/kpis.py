@@ -14,7 +14,13 @@ from decimal import Decimal
 
 from execbrief.analysis import books
 from execbrief.analysis.finance import EntityFinance, FinanceResult
-from execbrief.analysis.operations import BillingGap, DeliveryOps, OperationsResult, RentalUnit
+from execbrief.analysis.operations import (
+    ADD_INVOICES,
+    BillingGap,
+    DeliveryOps,
+    OperationsResult,
+    RentalUnit,
+)
 from execbrief.findings import MetricValue
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, Percent
@@ -22,7 +28,8 @@ from execbrief.values import Money, Percent
 
 @dataclass(frozen=True)
 class KpiStatus:
-    """One KPI of one entity: tracked (with its value and rows) or missing (with what it needs)."""
+    """One KPI of one entity: tracked (with its value and rows), unknown (the data is read but
+    cannot give it: ``value`` says why) or missing (``basis`` says what data it needs)."""
 
     entity: str
     kpi: str
@@ -30,6 +37,12 @@ class KpiStatus:
     value: MetricValue
     basis: str
     provenance: tuple[Provenance, ...] = ()
+    unknown: bool = False
+
+    @property
+    def status(self) -> str:
+        """``tracked``, ``unknown`` or ``missing``."""
+        return "tracked" if self.tracked else "unknown" if self.unknown else "missing"
 
 
 @dataclass
@@ -41,7 +54,18 @@ class _Inputs:
     window: tuple[str, ...]
 
 
-Getter = Callable[[_Inputs], tuple[MetricValue, str, tuple[Provenance, ...]] | None]
+@dataclass(frozen=True)
+class Unknown:
+    """A KPI whose data is read but cannot give it: ``reason`` is its value ("unknown (the export
+    has no invoice column)"), never a $0."""
+
+    reason: str
+    basis: str
+    provenance: tuple[Provenance, ...]
+
+
+#: A KPI's (value, basis, rows), Unknown, or None when the data it needs is missing.
+Getter = Callable[[_Inputs], tuple[MetricValue, str, tuple[Provenance, ...]] | Unknown | None]
 
 
 def _net_margin(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
@@ -220,10 +244,21 @@ def _delivery(attr: str, label: str) -> Getter:
     return get
 
 
-def _billing(attr: str, label: str) -> Getter:
-    def get(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+def _billing(
+    attr: str,
+    label: str,
+    unknown: Callable[[BillingGap], str | None] | None = None,
+    unknown_basis: str | None = None,
+) -> Getter:
+    """A billing figure; unknown (never $0) when ``unknown`` gives the gap a reason, with
+    ``unknown_basis`` (the fix) for its basis."""
+
+    def get(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | Unknown | None:
         if i.billing is None:
             return None
+        reason = unknown(i.billing) if unknown is not None else None
+        if reason is not None:
+            return Unknown(reason, unknown_basis or label, books_cite(i.billing.provenance))
         value = getattr(i.billing, attr)
         if attr == "clients":
             value = value[0].share if value else None
@@ -232,6 +267,18 @@ def _billing(attr: str, label: str) -> Getter:
         return value, label, books_cite(i.billing.provenance)
 
     return get
+
+
+def _billable_hours(i: _Inputs) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
+    """Billable hours logged in the last complete month, from the time entries themselves."""
+    gap = i.billing
+    if gap is None or not gap.billable_by_month or not gap.window:
+        return None
+    month = gap.window[-1]
+    if gap.billable_by_month[-1][0] < month:
+        return None  # the log ends before the month: no figure, rather than 0 h
+    hours = dict(gap.billable_by_month).get(month, Decimal(0))
+    return hours, f"billable time entries in {month} (timesheets)", books_cite(gap.provenance)
 
 
 #: What a rental unit returns, whatever the kind of let.
@@ -279,7 +326,11 @@ CATALOGUE: dict[str, tuple[tuple[str, Getter, str], ...]] = {
         ("Contribution margin", _ratio, "prices and variable costs per job"),
     ),
     "consultancy": (
-        ("Billable hours per month", _be("units_per_month", label="timesheets"), "timesheets"),
+        (
+            "Billable hours per month",
+            _billable_hours,
+            "timesheets covering the last complete month",
+        ),
         (
             "Realisation",
             _billing("realisation", "invoiced ÷ billable value"),
@@ -287,12 +338,19 @@ CATALOGUE: dict[str, tuple[tuple[str, Getter, str], ...]] = {
         ),
         (
             "Unbilled work",
-            _billing("unbilled_value", "billable entries with no invoice"),
+            _billing(
+                "unbilled_value", "billable entries with no invoice", lambda b: b.unbilled_unknown
+            ),
             "timesheets with invoice refs",
         ),
         (
             "Overdue receivables",
-            _billing("overdue", "unpaid invoices past due"),
+            _billing(
+                "overdue",
+                "unpaid invoices past due",
+                lambda b: b.receivables_unknown,
+                ADD_INVOICES,
+            ),
             "an invoice register",
         ),
         (
@@ -352,6 +410,10 @@ def kpi_framework(
             found = getter(inputs)
             if found is None:
                 out.append(KpiStatus(entity, kpi, False, None, f"missing: needs {needs}"))
+            elif isinstance(found, Unknown):
+                out.append(
+                    KpiStatus(entity, kpi, False, found.reason, found.basis, found.provenance, True)
+                )
             else:
                 value, basis, provenance = found
                 out.append(KpiStatus(entity, kpi, True, value, basis, provenance))

@@ -125,8 +125,8 @@ def _unbilled_data(
     s: _Sources, entity: str
 ) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
     gap = s.operations.billing_gap(entity)
-    if gap is None:
-        return None
+    if gap is None or gap.unbilled_unknown is not None:
+        return None  # an export with no invoice column cannot say what is unbilled
     rows = tuple(e.provenance for e in gap.unbilled_entries)
     return gap.unbilled_value, "the timesheets", rows or gap.provenance
 

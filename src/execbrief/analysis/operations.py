@@ -187,6 +187,13 @@ class ClientShare:
     share: Percent
 
 
+#: What an unknown billing figure says instead of $0 (docs/formats.md, "Timesheets", "Invoices").
+NO_INVOICE_COLUMN = "unknown (the export has no invoice column)"
+NO_INVOICES_SOURCE = "unknown (no invoices source)"
+#: The one-line fix said beside NO_INVOICES_SOURCE.
+ADD_INVOICES = 'add invoices = "invoices.csv" to the entity'
+
+
 @dataclass(frozen=True)
 class BillingGap:
     """A consultancy's logged time against its invoices, and its receivables."""
@@ -214,11 +221,27 @@ class BillingGap:
     provenance: tuple[Provenance, ...] = ()
     #: Billable hours from exports with no invoice column: billed or not is unknown, not "no".
     invoice_unknown_hours: Decimal = Decimal(0)
+    #: The billable entries behind ``invoice_unknown_hours``.
+    invoice_unknown_entries: tuple[TimeEntry, ...] = ()
+    #: False when the entity has no invoices source: receivables are then unknown, not $0.
+    invoices_read: bool = True
+    #: Billable hours per month (``YYYY-MM``, oldest first) of every month the log has entries in.
+    billable_by_month: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def unbilled_known(self) -> bool:
         """False when some billable time comes from an export that cannot say what was invoiced."""
         return not self.invoice_unknown_hours
+
+    @property
+    def unbilled_unknown(self) -> str | None:
+        """Why unbilled work is unknown, or None when it is known (the one rule every report uses)."""
+        return None if self.unbilled_known else NO_INVOICE_COLUMN
+
+    @property
+    def receivables_unknown(self) -> str | None:
+        """Why receivables (and overdue, and their aging) are unknown, or None when known."""
+        return None if self.invoices_read else NO_INVOICES_SOURCE
 
 
 @dataclass(frozen=True)
@@ -554,6 +577,7 @@ def billing_gap(
         for client, amount in sorted(shares.items(), key=lambda kv: (-kv[1].amount, kv[0]))
     )
     billable_value = value(rated)
+    invoices_read = bool(invoices) or any(r.ok for r in snapshot.results_for(info.id, "invoices"))
     return BillingGap(
         info.id,
         hours(billable),
@@ -568,8 +592,11 @@ def billing_gap(
         hours([e for e in billable if e.rate is None]),
         invoiced,
         collected,
-        # no invoices and an export that cannot say what was invoiced: realisation is unknown
-        _pct(invoiced.amount, billable_value.amount) if invoices or not unknown else None,
+        # no invoices source, or none issued and an export that cannot say what was invoiced:
+        # realisation is unknown, not 0%
+        _pct(invoiced.amount, billable_value.amount)
+        if invoices or (invoices_read and not unknown)
+        else None,
         _pct(collected.amount, invoiced.amount),
         aging,
         receivable,
@@ -578,7 +605,19 @@ def billing_gap(
         clients,
         books.cite(entries) + books.cite(invoices),
         hours(unknown),
+        tuple(unknown),
+        invoices_read,
+        _billable_by_month(entries),
     )
+
+
+def _billable_by_month(entries: Sequence[TimeEntry]) -> tuple[tuple[str, Decimal], ...]:
+    """Σ billable hours per calendar month (``YYYY-MM``), oldest first; a month with only
+    non-billable entries is 0 h (the log covers it)."""
+    months: dict[str, Decimal] = defaultdict(Decimal)
+    for e in entries:
+        months[f"{e.date:%Y-%m}"] += e.hours if e.billable else Decimal(0)
+    return tuple(sorted(months.items()))
 
 
 # --------------------------------------------------------------------------- findings
@@ -907,7 +946,7 @@ BILLING_METRICS: tuple[MetricSpec[BillingGap], ...] = (
     MetricSpec(
         "billing.unbilled",
         "Unbilled work",
-        lambda b: b.unbilled_value.quantize() if b.unbilled_known else None,
+        lambda b: None if b.unbilled_unknown else b.unbilled_value.quantize(),
         "Σ hours × rate of billable entries with no invoice",
         cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),
     ),
@@ -931,7 +970,11 @@ BILLING_METRICS: tuple[MetricSpec[BillingGap], ...] = (
     MetricSpec(
         "billing.receivable",
         "Accounts receivable",
-        lambda b: b.receivable.quantize(),
+        lambda b: (
+            f"{b.receivables_unknown}; {ADD_INVOICES}"
+            if b.receivables_unknown
+            else b.receivable.quantize()
+        ),
         "Σ unpaid invoices on as_of",
     ),
 )
@@ -947,8 +990,9 @@ CONCENTRATION_METRICS: tuple[MetricSpec[BillingGap], ...] = (
 
 
 def _aging_metrics(gap: BillingGap) -> Iterator[Metric]:
-    """Accounts receivable by days past due, one metric a bucket (the bucket is its period)."""
-    for bucket in gap.aging:
+    """Accounts receivable by days past due, one metric a bucket (the bucket is its period); none
+    when the entity has no invoices source (unknown is not $0)."""
+    for bucket in () if gap.receivables_unknown else gap.aging:
         yield Metric(
             "billing.aging",
             f"AR {bucket.bucket}",

@@ -209,21 +209,41 @@ def mapping_notes(snapshot: Snapshot) -> list[str]:
             # does an amount alias (Price, Total); a units or rate read from another header (Party
             # size, Nights), or an amount the config or a layout mapped, is said.
             moved = [
-                f"{name} <- {header!r}"
+                (name, header)
                 for name, header in mapping.fields
                 if name in MEANINGFUL_FIELDS
                 and name not in _key(header)
                 and (name != "amount" or name in mapping.configured)
             ]
             notes = [n for n in mapping.notes if "rate" in n or "units" in n or "unknown" in n]
-            if moved or notes:
+            said = _said_once(moved, notes, mapping.fields)
+            if said:
                 layout = f" (layout {mapping.layout})" if mapping.layout else ""
-                out.append(
-                    f"{result.entity} {result.kind}, {mapping.source}{layout}: "
-                    + "; ".join([*moved, *notes])
-                    + "."
-                )
+                line = f"{result.entity} {result.kind}, {mapping.source}{layout}: {said}."
+                if line not in out:
+                    out.append(line)
     return out
+
+
+def _said_once(
+    moved: list[tuple[str, str]], notes: list[str], fields: tuple[tuple[str, str], ...]
+) -> str:
+    """The mapped fields and the reading notes of one file, each mapping said once: a field whose
+    note explains it ("units <- 'Nights': each booking counts that many units") takes that note's
+    words, and a note's clause that only restates the mapping ("units = Nights") is left out."""
+    parts = [part for note in notes for part in note.split("; ")]
+    said: list[str] = []
+    for name, header in moved:
+        arrow = f"{name} <- {header!r}"
+        explained = next((p for p in parts if p.startswith(arrow)), arrow)
+        said.append(explained)
+    restated = {f"{name} = {header}" for name, header in fields}
+    for part in parts:
+        clauses = {c.strip() for c in part.split(",")}
+        if part in said or clauses <= restated:
+            continue
+        said.append(part)
+    return "; ".join(dict.fromkeys(said))
 
 
 def _key(header: str) -> str:

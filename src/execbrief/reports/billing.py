@@ -6,9 +6,10 @@ from the ``operations`` analysis.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
-from execbrief.analysis.operations import BillingGap, OperationsResult
+from execbrief.analysis.operations import ADD_INVOICES, BillingGap, OperationsResult
 from execbrief.document import (
     Block,
     Bullet,
@@ -26,6 +27,7 @@ from execbrief.records.timesheets import TimeEntry
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
 from execbrief.snapshot import Provenance
+from execbrief.values import Money
 
 
 class BillingReport(BaseReport):
@@ -48,6 +50,13 @@ class BillingReport(BaseReport):
         for gap in ops.billing:
             name = names.get(gap.entity, gap.entity)
             summary.append(_unbilled_bullet(gap, name))
+            if gap.receivables_unknown is not None:
+                summary.append(
+                    Bullet(
+                        f"{name}: receivables {gap.receivables_unknown}; {ADD_INVOICES}.",
+                        gap.provenance[:1],
+                    )
+                )
             overdue = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
             if overdue:
                 summary.append(
@@ -92,22 +101,48 @@ class BillingReport(BaseReport):
         )
 
 
-def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
-    logged = Table(
+def _logged_table(gap: BillingGap) -> Table:
+    """Billable time against invoiced time; the invoiced / not invoiced split only where some
+    file can say it (an export with no invoice column gives none, not 0 h)."""
+    split_known = gap.invoice_unknown_hours < gap.billable_hours
+    invoices = (
+        f"Invoices issued {gap.invoiced.quantize()}, paid {gap.collected.quantize()}."
+        if gap.receivables_unknown is None
+        else f"Invoices issued and paid: {gap.receivables_unknown}."
+    )
+    return Table(
         ("", "Hours", "Value at standard rates"),
         (
             Row(("Billable time logged", gap.billable_hours, gap.billable_value.quantize())),
-            Row(("  of which invoiced", gap.invoiced_hours, gap.invoiced_hours_value.quantize())),
-            Row(("  of which not invoiced", gap.unbilled_hours, gap.unbilled_value.quantize())),
+            *(
+                (
+                    Row(
+                        (
+                            "  of which invoiced",
+                            gap.invoiced_hours,
+                            gap.invoiced_hours_value.quantize(),
+                        )
+                    ),
+                    Row(
+                        (
+                            "  of which not invoiced",
+                            gap.unbilled_hours,
+                            gap.unbilled_value.quantize(),
+                        )
+                    ),
+                )
+                if split_known
+                else ()
+            ),
             *(
                 ()
-                if gap.unbilled_known
+                if gap.unbilled_unknown is None
                 else (
                     Row(
                         (
-                            "  invoiced or not: unknown (the export has no invoice column)",
+                            "  invoiced or not: unknown (no invoice column)",
                             gap.invoice_unknown_hours,
-                            None,
+                            _value(gap.invoice_unknown_entries),
                         )
                     ),
                 )
@@ -116,34 +151,49 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
         ),
         "Logged against invoiced time (whole log to the as-of date)",
         ("l", "r", "r"),
-        f"Invoices issued {gap.invoiced.quantize()}, paid {gap.collected.quantize()}."
+        invoices
         + (
             f" {gap.unrated_hours} billable hours carry no rate and are not valued."
             if gap.unrated_hours
             else ""
         ),
     )
+
+
+def _aging_block(gap: BillingGap) -> Block:
+    """Receivables by days past due, or one line saying they are unknown (never a table of $0)."""
+    if gap.receivables_unknown is not None:
+        return Paragraph(f"Receivables by age: {gap.receivables_unknown}.", gap.provenance[:1])
+    return Table(
+        ("Days past due", "Amount", "Invoices"),
+        tuple(
+            Row((b.bucket, b.amount.quantize(), ", ".join(b.invoices) or "—"), b.provenance)
+            for b in gap.aging
+        ),
+        "Receivables by age",
+        ("l", "r", "l"),
+        f"Unpaid on the as-of date; {gap.receivable.quantize()} in all.",
+    )
+
+
+def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
     blocks: list[Block] = [
         Metrics(
             tuple(m for m in ops.metrics if m.entity == gap.entity and m.id != "billing.aging"),
             "Key figures",
         ),
-        logged,
+        _logged_table(gap),
     ]
     if gap.unbilled_entries:
-        blocks.append(_unbilled_table(gap))
-    blocks.append(
-        Table(
-            ("Days past due", "Amount", "Invoices"),
-            tuple(
-                Row((b.bucket, b.amount.quantize(), ", ".join(b.invoices) or "—"), b.provenance)
-                for b in gap.aging
-            ),
-            "Receivables by age",
-            ("l", "r", "l"),
-            f"Unpaid on the as-of date; {gap.receivable.quantize()} in all.",
+        blocks.append(_by_client_month(gap.unbilled_entries, "Unbilled work by client and month"))
+    if gap.invoice_unknown_entries:
+        blocks.append(
+            _by_client_month(
+                gap.invoice_unknown_entries,
+                "Billable time by client and month, invoiced or not unknown",
+            )
         )
-    )
+    blocks.append(_aging_block(gap))
     if gap.clients:
         blocks.append(
             Table(
@@ -185,27 +235,31 @@ def _unbilled_bullet(gap: BillingGap, name: str) -> Bullet:
     return Bullet(text + ".", cites)
 
 
-def _unbilled_table(gap: BillingGap) -> Table:
-    """Unbilled work by client and month (one row per client-month, not one per entry), each row
+def _value(entries: Sequence[TimeEntry]) -> Money | None:
+    """Σ hours × rate of the rated entries, None when none is rated."""
+    valued = [e.rate * e.hours for e in entries if e.rate is not None]
+    return sum(valued[1:], valued[0]).quantize() if valued else None
+
+
+def _by_client_month(entries: Sequence[TimeEntry], title: str) -> Table:
+    """Time entries by client and month (one row per client-month, not one per entry), each row
     citing the lines of its entries."""
     groups: dict[tuple[str, str], list[TimeEntry]] = defaultdict(list)
-    for e in gap.unbilled_entries:
+    for e in entries:
         groups[(e.client, f"{e.date:%Y-%m}")].append(e)
     rows = []
-    for (client, month), entries in sorted(groups.items()):
-        hours = sum((e.hours for e in entries), Decimal(0))
-        valued = [e.rate * e.hours for e in entries if e.rate is not None]
-        value = sum(valued[1:], valued[0]).quantize() if valued else None
-        rows.append(Row((client, month, len(entries), hours, value), _spans(entries)))
+    for (client, month), grouped in sorted(groups.items()):
+        hours = sum((e.hours for e in grouped), Decimal(0))
+        rows.append(Row((client, month, len(grouped), hours, _value(grouped)), _spans(grouped)))
     return Table(
         ("Client", "Month", "Entries", "Hours", "Value"),
         tuple(rows),
-        "Unbilled work by client and month",
+        title,
         ("l", "l", "r", "r", "r"),
     )
 
 
-def _spans(entries: list[TimeEntry]) -> tuple[Provenance, ...]:
+def _spans(entries: Sequence[TimeEntry]) -> tuple[Provenance, ...]:
     """One citation per file: the first to the last line of the entries in it."""
     lines: dict[str, list[Provenance]] = defaultdict(list)
     for e in entries:

@@ -67,7 +67,7 @@ def kpi_section(ctx: ReportContext) -> Section:
                 (
                     names.get(k.entity, k.entity),
                     k.kpi,
-                    "tracked" if k.tracked else "missing",
+                    k.status,
                     k.value,
                     k.basis,
                 ),
@@ -80,7 +80,8 @@ def kpi_section(ctx: ReportContext) -> Section:
     )
     lead = Paragraph(
         f"{tracked} of {len(rows)} KPIs can be computed from the data now; the missing ones say what data "
-        "would make them trackable. (The Missing KPIs section above compares the notes instead.)"
+        "would make them trackable, the unknown ones why the data read cannot give them. (The "
+        "Missing KPIs section above compares the notes instead.)"
     )
     return Section("KPI framework (from the data)", (lead, table), "kpi-framework")
 
