@@ -391,7 +391,13 @@ def recognise(source: str, cells: Sequence[str]) -> Layout | None:
     """The most specific layout of ``source`` whose identifying headers are all in ``cells``: of
     those that match, the one with the most identifying headers (Stripe's payouts export has
     every header of its balance export and more), the catalogue's first on a tie."""
-    found = [c for c in CATALOGUE if c.source == source and c.matches(cells)]
+    return most_specific((c for c in CATALOGUE if c.source == source), cells)
+
+
+def most_specific(candidates: Iterable[Layout], cells: Sequence[str]) -> Layout | None:
+    """Of ``candidates`` whose identifying headers are all in ``cells``, the one with the most
+    identifying headers (the first on a tie), or None."""
+    found = [c for c in candidates if c.matches(cells)]
     return max(found, key=lambda c: len(c.headers), default=None)
 
 
