@@ -407,10 +407,20 @@ def _payouts(
 
 
 def _distinct(payouts: Sequence[Payout]) -> list[Payout]:
-    """The payouts without those summed from activity rows when an export states them whole
-    (the same ``po_...`` in Stripe's payouts export): one payout counts once."""
+    """One payout per ``po_...``: a payout stated whole (Stripe's payouts export, or a payout row
+    of a balance export) over the same one summed from the activity rows it paid, and a payout
+    two exports state whole once."""
     whole = {(p.processor, p.key) for p in payouts if p.key and not p.part}
-    return [p for p in payouts if not (p.part and (p.processor, p.key) in whole)]
+    seen: set[tuple[str, str]] = set()
+    out: list[Payout] = []
+    for payout in payouts:
+        key = (payout.processor, payout.key)
+        if payout.key and (key in seen or (payout.part and key in whole)):
+            continue
+        if payout.key:
+            seen.add(key)
+        out.append(payout)
+    return out
 
 
 def match_payouts(
