@@ -192,8 +192,12 @@ def test_a_payout_the_bank_never_shows_is_said(tmp_path: Path) -> None:
     (tmp_path / "paypal-activity.csv").write_text(text.replace('"10/14/2026"', '"11/14/2026"'))
     config_text = HEAD + BANK_PART + '\n[[entities.ledger]]\npath = "paypal-activity.csv"\n'
     said = messages(collect_ledger(tmp_path, config_text))
-    assert len(said) == 1
+    assert len(said) == 2
     assert "payout 4KL67890MN123456J of 500.00 on 2026-11-14" in said[0]
+    # the bank's PAYPAL credit of 10/14 then matches no payout: it is still income beside
+    # PayPal's sales, and that is said with both files named, never counted silently
+    assert BANK in said[1] and "naming PayPal" in said[1] and "paypal-activity.csv" in said[1]
+    assert "counted twice" in said[1]
 
 
 #: Airbnb's older Transaction history (2014): no Gross earnings column; a reservation's Amount is

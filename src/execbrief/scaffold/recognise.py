@@ -201,13 +201,20 @@ def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found |
         return Found(shaped.source, rel, {"layout": shaped.key}, shown)
     for row in rows[:HEADER_SEARCH]:
         headers = [c.strip() for c in row] if isinstance(row, list) else list(row)
-        # a processor's export first: Airbnb's file is its money (the ledger) before its stays
-        for layout in sorted(layouts.CATALOGUE, key=lambda c: c.reader != "processor"):
-            if layout.matches(headers) and (
-                layout.reader == "processor" or not missing_columns(layout.source, headers, layout)
-            ):
-                shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
-                return Found(layout.source, rel, {"layout": layout.key}, shown)
+        # a processor's export first: Airbnb's file is its money (the ledger) before its stays;
+        # of those that match, the most specific (a Stripe payouts export is not its balance one)
+        processors = [c for c in layouts.CATALOGUE if c.reader == "processor"]
+        covered = [
+            c
+            for c in layouts.CATALOGUE
+            if c.reader != "processor" and not missing_columns(c.source, headers, c)
+        ]
+        layout = layouts.most_specific(processors, headers) or layouts.most_specific(
+            covered, headers
+        )
+        if layout is not None:
+            shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
+            return Found(layout.source, rel, {"layout": layout.key}, shown)
     return None
 
 

@@ -471,7 +471,16 @@ CATALOGUE: tuple[Layout, ...] = (
         "stripe-payouts",
         "Stripe Balance report, Itemized payouts (CSV)",
         "ledger",
-        ("payout_id", "gross", "net", "reporting_category"),
+        # more headers than stripe-balance's, so a payouts export (which also has
+        # balance_transaction_id) is recognised as this one
+        (
+            "payout_id",
+            "gross",
+            "fee",
+            "net",
+            "reporting_category",
+            "payout_expected_arrival_date",
+        ),
         {},
         "Stripe Reporting, payouts.itemized.3 default columns: payout_id,effective_at_utc,"
         "effective_at,currency,gross,fee,net,reporting_category,description,"
@@ -570,8 +579,17 @@ def check(key: str | None, source: str) -> str | None:
 
 
 def recognise(source: str, cells: Sequence[str]) -> Layout | None:
-    """The first layout of ``source`` whose identifying headers are all in ``cells``."""
-    return next((c for c in CATALOGUE if c.source == source and c.matches(cells)), None)
+    """The most specific layout of ``source`` whose identifying headers are all in ``cells``: of
+    those that match, the one with the most identifying headers (Stripe's payouts export has
+    every header of its balance export and more), the catalogue's first on a tie."""
+    return most_specific((c for c in CATALOGUE if c.source == source), cells)
+
+
+def most_specific(candidates: Iterable[Layout], cells: Sequence[str]) -> Layout | None:
+    """Of ``candidates`` whose identifying headers are all in ``cells``, the one with the most
+    identifying headers (the first on a tie), or None."""
+    found = [c for c in candidates if c.matches(cells)]
+    return max(found, key=lambda c: len(c.headers), default=None)
 
 
 def sniff(loc: Location, source: str, delimiter: str | None = None) -> Layout | None:

@@ -48,7 +48,13 @@ from execbrief.sources.files import (
     read_text,
 )
 from execbrief.sources.ofx import OFX_SUFFIXES, read_statements
-from execbrief.sources.processor import Payout, match_payouts, read_processor
+from execbrief.sources.processor import (
+    BY_LAYOUT,
+    Payout,
+    match_payouts,
+    read_processor,
+    unpaired_credits,
+)
 from execbrief.sources.tabular import file_layout, mapping_of
 from execbrief.values import Money
 
@@ -434,6 +440,13 @@ class _Cash:
     account_moves: dict[str, dict[date, Decimal]] = field(default_factory=dict)
     #: A processor export's payouts, matched to the bank's lines once every part is read.
     payouts: list[Payout] = field(default_factory=list)
+    #: Each processor's first export in the pool (``Stripe`` -> its path), and every file read.
+    exports: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def has_bank(self) -> bool:
+        """True when a file of the pool is not a processor's export (a bank's, the books')."""
+        return any(f not in self.exports.values() for f in self.files)
 
     def records(
         self, request: SourceRequest, currency: str, source: str | None
@@ -609,11 +622,13 @@ class LedgerSource(BaseSource):
             locations, found = _read_part(part, cash, span, mappings, records, errors)
             all_locations.extend(locations)
             first_source = first_source or found
-        if cash.payouts and len(list(_parts(request))) > 1:
+        if cash.exports and cash.has_bank():
             # a bank export beside the processor's: each payout is a transfer within the pool
-            # (a processor export alone pays out to a bank the portfolio does not list)
+            # (a processor export alone pays out to a bank the portfolio does not list); a bank
+            # credit naming the processor that no payout matched is said, never counted silently
             records, unmatched = match_payouts(request, records, cash.payouts, KIND)
             errors.extend(unmatched)
+            errors.extend(unpaired_credits(request, records, cash.exports, KIND))
         records = match_card_payments(records)  # a card paid from the bank: one transfer
         for part in _parts(request):
             ob = getattr(part.spec.options, "opening_balance", None)
@@ -670,6 +685,7 @@ def _read_part(
             errors.append(exc.to_error(request, KIND))
             continue
         file_records, file_errors = read
+        cash.files.append(loc.display)
         records.extend(file_records)
         errors.extend(file_errors)
         if first_source is None and (file_records or cash.balances):
@@ -792,6 +808,7 @@ def _read_processor(
     if mappings is not None:
         mappings.append(mapping_of(table, options, layout))
     cash.payouts.extend(payouts)
+    cash.exports.setdefault(BY_LAYOUT[layout.key].name, loc.display)
     for record in records:
         if isinstance(record, Transaction):
             span.add(record.date)

@@ -22,10 +22,14 @@ expense; a payout moves the net balance to the bank. How each export says which 
 
 The processor's lines move no cash of their own: cash is the bank's, and the payout reaches it as
 the bank's credit (Chase: "ORIG CO NAME:STRIPE ... TRANSFER", "SQUARE INC", "PAYPAL TRANSFER",
-"AIRBNB PAYMENTS"). :func:`match_payouts` takes each payout and drops the bank credit naming the
+"AIRBNB PAYMENTS"). :func:`match_payouts` takes each payout and turns the bank credit naming the
 processor, of the same amount, dated on the payout's day or up to ``PAYOUT_DAYS`` after it, from
-the income (it is a transfer within the pool); its cash movement stays in the bank's balance. A
-payout with no bank line is said in one warning (the bank export may end before it arrives).
+income into a transfer within the pool (``Assets:Stripe balance``, still cash in for burn). A
+payout with no bank line is said in one warning (the bank export may end before it arrives). A
+Stripe activity export with ``automatic_payout_id`` gives the payouts itself: the net of the rows
+one payout paid, arriving when the last of them is available; the payouts export, when listed
+too, states the same payout once. A bank credit naming a processor whose export is in the pool
+but that no payout matched is said too (:func:`unpaired_credits`): never a silent double count.
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ class Read:
     payout_day: date | None = None
     #: The rows of one payout share it (Square's Deposit ID); a row alone when empty.
     payout_key: str = ""
+    #: True for a piece of a payout another row may state whole (a Stripe charge's net in the
+    #: automatic payout its ``automatic_payout_id`` names).
+    part: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Processor:
     read: Callable[[Mapping[str, str], str | None], Read | None]
     bank_memo: re.Pattern[str]
     date_format: str | None = None
+    #: How to give the payouts a bank credit is matched to, said when one is not.
+    payout_fix: str = "list the export with its payout rows for those dates beside the bank's"
 
     def account(self, line: Line) -> str:
         """The full account name of a line (``sales`` -> ``Income:Sales (Square)``)."""
@@ -96,6 +105,11 @@ class Payout:
     reference: str
     at: Provenance
     processor: str = "Stripe"
+    #: The processor's id of the payout (``po_...``) when the export names it, so one payout
+    #: stated by two exports (the payouts export and the activity rows it paid) counts once.
+    key: str = ""
+    #: True when summed from the activity rows it paid rather than stated as one row.
+    part: bool = False
 
 
 def _amount(row: Mapping[str, str], name: str) -> Decimal:
@@ -126,11 +140,21 @@ def _stripe(row: Mapping[str, str], fmt: str | None) -> Read:
     day = parse_date(row["date"], fmt)
     gross, fee, net = (_amount(row, name) for name in ("gross", "fee", "net"))
     category = row["category"].strip().lower()
+    payout_id = row.get("payout", "").strip()
     if category == "payout":
-        return Read(day, payout=abs(net), payout_day=_day(row, "arrival", fmt) or day)
-    if category in _STRIPE_EXPENSES:
-        return Read(day, (Line("fees", EXPENSE, -net),))
-    return Read(day, tuple(_sale(gross, fee)))
+        key = payout_id or row.get("source", "").strip()
+        return Read(
+            day, payout=abs(net), payout_day=_day(row, "arrival", fmt) or day, payout_key=key
+        )
+    lines = (
+        (Line("fees", EXPENSE, -net),) if category in _STRIPE_EXPENSES else tuple(_sale(gross, fee))
+    )
+    if not payout_id:
+        return Read(day, lines)
+    # An activity row an automatic payout paid (automatic_payout_id): its net is part of that
+    # payout, which arrives once the row's funds are available.
+    available = _day(row, "available", fmt) or day
+    return Read(day, lines, net, available, payout_id, part=True)
 
 
 STRIPE = Processor(
@@ -138,7 +162,19 @@ STRIPE = Processor(
     (
         Column("id", ("balance_transaction_id", "payout_id")),
         Column("date", ("created", "effective_at", "created_utc", "effective_at_utc")),
-        Column("arrival", ("payout_expected_arrival_date", "automatic_payout_effective_at")),
+        Column("arrival", ("payout_expected_arrival_date",)),
+        # the payouts export's payout_id; an activity row's automatic payout
+        Column("payout", ("payout_id", "automatic_payout_id")),
+        Column(
+            "available",
+            (
+                "automatic_payout_effective_at",
+                "automatic_payout_effective_at_utc",
+                "available_on",
+                "available_on_utc",
+            ),
+        ),
+        Column("source", ("source_id",)),
         Column("currency", ()),
         Column("gross", ()),
         Column("fee", ()),
@@ -149,6 +185,10 @@ STRIPE = Processor(
     ("date", "gross", "net", "category"),
     _stripe,
     re.compile(r"\bstripe\b", re.IGNORECASE),
+    payout_fix=(
+        "list Stripe's Itemized payouts export (payouts.itemized) beside it, or download the "
+        "balance export with its automatic_payout_id column, so each payout is matched"
+    ),
 )
 
 
@@ -337,6 +377,7 @@ def _transactions(
     at: Provenance,
     currency: str,
 ) -> list[Transaction]:
+    """The row's lines as P&L transactions: they move no cash (the bank's lines do)."""
     memo = row.get("description", "") or row.get("name", "")
     out: list[Transaction] = []
     for line in read.lines:
@@ -345,33 +386,53 @@ def _transactions(
         money = Money(line.amount, currency)
         reference = row.get("id") or None
         txn = Transaction(request.entity.id, at, read.day, account, line.kind, category, money)
-        out.append(replace(txn, memo=memo, reference=reference))
+        out.append(replace(txn, memo=memo, reference=reference, cash=False))
     return out
 
 
 def _payouts(
     processor: Processor, pieces: Mapping[str, list[tuple[Read, Provenance, str]]]
 ) -> list[Payout]:
-    """One payout per key: its pieces added up, on the first piece's payout day, cited there."""
+    """One payout per key: its pieces added up, on the latest piece's payout day (a payout
+    arrives once all it pays is available), cited at its first piece."""
     out: list[Payout] = []
     for parts in pieces.values():
         first, at, reference = parts[0]
         total = sum((p.payout or Decimal(0) for p, _, _ in parts), Decimal(0))
         if total:
-            day = first.payout_day or first.day
-            out.append(Payout(day, total, reference, at, processor.name))
+            day = max(p.payout_day or p.day for p, _, _ in parts)
+            part = any(p.part for p, _, _ in parts)
+            out.append(Payout(day, total, reference, at, processor.name, first.payout_key, part))
+    return out
+
+
+def _distinct(payouts: Sequence[Payout]) -> list[Payout]:
+    """One payout per ``po_...``: a payout stated whole (Stripe's payouts export, or a payout row
+    of a balance export) over the same one summed from the activity rows it paid, and a payout
+    two exports state whole once."""
+    whole = {(p.processor, p.key) for p in payouts if p.key and not p.part}
+    seen: set[tuple[str, str]] = set()
+    out: list[Payout] = []
+    for payout in payouts:
+        key = (payout.processor, payout.key)
+        if payout.key and (key in seen or (payout.part and key in whole)):
+            continue
+        if payout.key:
+            seen.add(key)
+        out.append(payout)
     return out
 
 
 def match_payouts(
     request: SourceRequest, records: Sequence[Record], payouts: Sequence[Payout], kind: str
 ) -> tuple[list[Record], list[SourceError]]:
-    """``records`` without the bank credits that are payouts (transfers within the cash pool), and
-    a warning for each payout no bank line matched."""
+    """``records`` with each bank credit that is a payout turned from income into a transfer
+    within the pool (cash in from the processor's balance, no P&L), and a warning for each
+    payout no bank line matched."""
     memos = {p.name: p.bank_memo for p in BY_LAYOUT.values()}
-    dropped: set[int] = set()
+    dropped: dict[int, str] = {}
     errors: list[SourceError] = []
-    for payout in sorted(payouts, key=lambda p: p.day):
+    for payout in sorted(_distinct(payouts), key=lambda p: p.day):
         memo = memos.get(payout.processor, STRIPE.bank_memo)
         found = next(
             (
@@ -382,22 +443,85 @@ def match_payouts(
             None,
         )
         if found is not None:
-            dropped.add(found)
+            dropped[found] = payout.processor
             continue
         errors.append(
             SourceError(
                 entity=request.entity.id,
                 source_kind=kind,
                 provenance=payout.at,
-                message=(
-                    f"payout {payout.reference or ''} of {payout.amount} on {payout.day.isoformat()}"
-                    f" has no bank line of that amount within {PAYOUT_DAYS} days; list the bank "
-                    "export that received it beside the processor's in this entity's ledger"
-                ).replace("payout  of", "payout of"),
+                message=_unmatched(payout),
                 fatal=False,
             )
         )
-    return [r for i, r in enumerate(records) if i not in dropped], errors
+    return [_transfer(r, dropped[i]) if i in dropped else r for i, r in enumerate(records)], errors
+
+
+def _transfer(record: Record, processor: str) -> Record:
+    """A bank credit that is a payout: cash in from the processor's balance (an asset given up,
+    so its amount is negative in the asset's direction), no income."""
+    assert isinstance(record, Transaction)
+    account = f"Assets:{processor} balance"
+    return replace(
+        record,
+        account=account,
+        account_type=AccountType.ASSET,
+        category=account.split(":")[-1],
+        amount=-record.amount,
+    )
+
+
+def _unmatched(payout: Payout) -> str:
+    said = (
+        f"payout {payout.reference or ''} of {payout.amount} on {payout.day.isoformat()}"
+    ).replace("payout  of", "payout of")
+    if payout.part:
+        return (
+            f"{said} (the net of the activity rows it paid) has no bank line of that amount "
+            f"within {PAYOUT_DAYS} days; the export may start or end inside the payout: list "
+            f"{payout.processor}'s payouts export (Itemized payouts) beside it"
+        )
+    return (
+        f"{said} has no bank line of that amount within {PAYOUT_DAYS} days; list the bank "
+        "export that received it beside the processor's in this entity's ledger"
+    )
+
+
+def unpaired_credits(
+    request: SourceRequest, records: Sequence[Record], exports: Mapping[str, str], kind: str
+) -> list[SourceError]:
+    """A warning per processor (``exports``: processor name -> its export's path) whose export
+    is in the pool while bank credits naming it matched no payout: those credits are still
+    income beside the processor's own sales, so the income may be counted twice."""
+    errors: list[SourceError] = []
+    for processor in dict.fromkeys(BY_LAYOUT.values()):
+        export = exports.get(processor.name)
+        if export is None:
+            continue
+        credits = [
+            r
+            for r in records
+            if isinstance(r, Transaction) and _bank_credit(r, processor.bank_memo)
+        ]
+        if not credits:
+            continue
+        total = sum((c.amount.amount for c in credits), Decimal(0))
+        first = min(credits, key=lambda c: c.date)
+        errors.append(
+            SourceError(
+                entity=request.entity.id,
+                source_kind=kind,
+                provenance=first.provenance,
+                message=(
+                    f"{len(credits)} bank credit(s) naming {processor.name} ({total} in all, the "
+                    f"first on {first.date.isoformat()}) match no payout of {export}, so they are "
+                    f"counted as income beside its sales and that income may be counted twice; "
+                    f"{processor.payout_fix}"
+                ),
+                fatal=False,
+            )
+        )
+    return errors
 
 
 def _bank_credit(record: Record, memo: re.Pattern[str]) -> bool:

@@ -71,15 +71,18 @@ def entity_finance(
     rows = [t for t in snapshot.records(Transaction, info.id) if t.date <= as_of]
     balances = snapshot.records(CashBalance, info.id)
     burn = burn_months(rows, periods, currency)
-    first_dates = [t.date for t in rows] + [b.date for b in balances if b.date <= as_of]
-    first = books.month_of(min(first_dates)) if first_dates else None
+    stated = [b.date for b in balances if b.date <= as_of]
+    first = _first_month([t.date for t in rows] + stated)
+    # burn is cash: its months start with the cash lines and balances (a processor's lines,
+    # P&L only, do not open a month of burn before the bank's export starts)
+    cash_first = _first_month([t.date for t in rows if t.cash] + stated)
 
     def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
-        return trailing_burn(burn, months, as_of, first, currency, gross=gross)
+        return trailing_burn(burn, months, as_of, cash_first, currency, gross=gross)
 
     found = cash_at(balances, rows, as_of)
     cash = (found[0], "ledger", found[2]) if found else (None, None, ())
-    run = _runway(cash, burn, as_of, first, options.runway_window, currency)
+    run = _runway(cash, burn, as_of, cash_first, options.runway_window, currency)
     be_window = books.trailing(options.window_months, as_of, first) if first is not None else []
     return EntityFinance(
         info.id,
@@ -94,8 +97,12 @@ def entity_finance(
         run,
         break_even(snapshot, info, rows, be_window, eopts, options.target_margin),
         has_ledger=bool(rows or balances),
-        headline=headline_burn(burn, options.runway_window, as_of, first, cash),
+        headline=headline_burn(burn, options.runway_window, as_of, cash_first, cash),
     )
+
+
+def _first_month(dates: Sequence[date]) -> Period | None:
+    return books.month_of(min(dates)) if dates else None
 
 
 def _runway(

@@ -38,7 +38,10 @@ def portfolio_finance(
         sum_burn(str(period), [e.burn[index] for e in with_ledger], currency)
         for index, period in enumerate(periods)
     )
-    first = periods[0] if periods else None
+    # burn starts with the first month any entity's cash lines show (a processor's P&L-only
+    # lines before the bank's export starts open no month of burn)
+    cashed = [p for p, b in zip(periods, burn, strict=True) if b.provenance]
+    first = cashed[0] if cashed else (periods[0] if periods else None)
 
     def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
         return trailing_burn(burn, months, as_of, first, currency, gross=gross)
