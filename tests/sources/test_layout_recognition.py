@@ -38,6 +38,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "layouts/stripe-balance-activity.csv": {"ledger": "stripe-balance"},
     "layouts/stripe-itemized-payouts.csv": {"ledger": "stripe-payouts"},
     "layouts/toggl-detailed.csv": {"timesheets": "toggl"},
+    "layouts/american-express-activity.csv": {"ledger": "american-express"},
+    "layouts/freshbooks-general-ledger.csv": {"ledger": "freshbooks"},
+    "layouts/quickbooks-desktop-general-ledger.csv": {"ledger": "quickbooks-desktop"},
+    "layouts/wave-accounting.csv": {"ledger": "wave"},
+    "layouts/wells-fargo-checking.csv": {"ledger": "wells-fargo"},
+    "layouts/xero-account-transactions.csv": {"ledger": "xero"},
     "audit14/bank/Chase4821_Activity_20261104.CSV": {"ledger": "chase"},
     "audit14/stripe/Itemized_balance_change_from_activity_USD_2026-09-30_to_2026-10-31.csv": {
         "ledger": "stripe-balance"
@@ -56,9 +62,14 @@ def test_each_fixture_is_its_own_layout_and_no_other(name: str) -> None:
     assert {s: layout.key for s, layout in found.items() if layout} == EXPECTED[name]
 
 
+#: Layouts no header tells apart, read only when the config names them (docs/formats.md): Amex's
+#: plain ``Date,Description,Amount`` download is any bank's three columns.
+NAMED_ONLY = {"american-express-basic"}
+
+
 def test_every_layout_has_a_fixture() -> None:
     covered = {key for keys in EXPECTED.values() for key in keys.values()}
-    assert covered == {layout.key for layout in layouts.CATALOGUE}
+    assert covered == {layout.key for layout in layouts.CATALOGUE} - NAMED_ONLY
 
 
 def test_the_layout_with_the_most_identifying_headers_wins() -> None:
