@@ -100,9 +100,8 @@ COLUMNS = (
     # A charter (a job, a stay) is the unit: "party size", "guests", "pax" count people, not
     # bookings, and are never read as units unless the config maps them (columns = { units = ...}).
     Column("units", ("nights", "quantity", "qty")),
-    # Read only when mapped (a layout's): a stay's check-out day, and the day the export posted
-    # the row (Airbnb's transaction Date, the day of the payout that paid it).
-    Column("stay_end"),
+    # Read only when mapped (a layout's): the day the export posted the row (Airbnb's
+    # transaction Date, the day of the payout that paid it).
     Column("posted"),
 )
 
@@ -272,9 +271,7 @@ def booking_from_row(
     posted = tabular.optional_date(row.get("posted", ""), fmt("posted"), what="posted date")
     paid, due = False, None
     if options.payout_days is not None:
-        end = tabular.optional_date(row.get("stay_end", ""), fmt("stay_end"), what="end date")
-        if end is None and service is not None:
-            end = service + timedelta(days=units)
+        end = service + timedelta(days=units) if service is not None else None  # check-out
         status, paid, due = platform_terms(
             status, service, end, posted, request.as_of, options.payout_days
         )

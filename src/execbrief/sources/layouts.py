@@ -166,7 +166,6 @@ CATALOGUE: tuple[Layout, ...] = (
                 "units": "Nights",
                 "amount": "Gross earnings",
                 "customer": "Guest",
-                "stay_end": "End date",
                 "posted": "Date",
             },
             "date_format": "%m/%d/%Y",
@@ -184,7 +183,7 @@ CATALOGUE: tuple[Layout, ...] = (
             "units = Nights, amount = Gross earnings",
             "channel airbnb; a Reservation dated on or before the report date is paid out "
             "(nothing is due), a later one is expected the day after check-in; a stay whose "
-            "End date has passed is completed; the file is as recent as its latest Date",
+            "check-out (Start date + Nights) has passed is completed; the file is as recent as its latest Date",
         ),
         only=("status", ("reservation",)),
     ),
