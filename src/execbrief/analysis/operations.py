@@ -44,6 +44,8 @@ AGING_BUCKETS = ("Current", "1-30", "31-60", "61-90", "90+")
 _DEBT = re.compile(
     r"\b(?:mortgage|loan|principal|interest|debt service|note payable)\b", re.IGNORECASE
 )
+#: Income that is not rent: a bank's interest (an "Interest" account or an INTEREST PAYMENT line).
+_OTHER_INCOME = re.compile(r"\binterest\b", re.IGNORECASE)
 #: Fact keys (vocabulary keys or slugs of labels) that state a property's value, cash invested, rent.
 VALUE_KEYS = (
     "property-value",
@@ -139,6 +141,10 @@ class RentalUnit:
     #: Short-term: the occupancy a note states, when the bookings give no nights.
     stated_occupancy: Percent | None = None
     stated_occupancy_provenance: tuple[Provenance, ...] = ()
+    #: Income in the window that is not rent (bank interest): left out of income, NOI and the
+    #: collection rate.
+    other_income: Money | None = None
+    other_income_provenance: tuple[Provenance, ...] = ()
 
     @property
     def long_term(self) -> bool:
@@ -347,7 +353,9 @@ def rental_unit(
     n = Decimal(len(window))
     days = (end - start).days + 1
     in_window = [t for t in rows if start <= t.date <= end]
-    income_rows = [t for t in in_window if t.account_type == AccountType.INCOME]
+    all_income = [t for t in in_window if t.account_type == AccountType.INCOME]
+    other_rows = [t for t in all_income if _OTHER_INCOME.search(f"{t.account} {t.memo}")]
+    income_rows = [t for t in all_income if not _OTHER_INCOME.search(f"{t.account} {t.memo}")]
     debt_rows = [
         t
         for t in in_window
@@ -443,6 +451,8 @@ def rental_unit(
         len(let_months) if long_term else None,
         stated[0] if stated else None,
         stated[1] if stated else (),
+        books.total((t.amount for t in other_rows), currency) if other_rows else None,
+        books.cite(other_rows),
     )
 
 

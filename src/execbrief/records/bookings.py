@@ -23,7 +23,11 @@ class BookingStatus(enum.StrEnum):
 @dataclass(frozen=True)
 class Booking(Record):
     """One booking. ``customer_ref`` is a keyed fingerprint of the customer name, never the name
-    (unless ``show_customer_names`` is set, when ``customer_name`` is kept)."""
+    (unless ``show_customer_names`` is set, when ``customer_name`` is kept).
+
+    ``paid`` says the whole amount has reached the host (a platform's paid-out reservation:
+    nothing is due); ``balance_due`` is the day the balance is expected when that is not the
+    service date (Airbnb pays the host the day after check-in)."""
 
     id: str
     created: date
@@ -35,3 +39,5 @@ class Booking(Record):
     customer_ref: str | None = None
     customer_name: str | None = None
     units: int = 1
+    paid: bool = False
+    balance_due: date | None = None

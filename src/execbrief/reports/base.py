@@ -280,24 +280,28 @@ def source_problems(snapshot: Snapshot, report: str) -> tuple[Bullet, ...]:
     kinds = REPORT_SOURCES.get(report)
     parts: list[str] = []
     cites: list[Provenance] = []
+    failed = stale = 0
     for result in snapshot.results:
         if kinds is not None and result.kind not in kinds:
             continue
         fresh = result.freshness
         if not result.ok:
             parts.append(f"{result.entity} {result.kind} failed")
+            failed += 1
         elif fresh is not None and fresh.stale:
             parts.append(f"{result.entity} {result.kind} is {fresh.age_days} days old")
+            stale += 1
         else:
             continue
         cites.extend(Provenance(path) for path in result.paths[:1])
     if not parts:
         return ()
-    return (
-        Bullet(
-            "Stale or failed sources: "
-            + ", ".join(parts)
-            + "; figures from them may be out of date or missing.",
-            tuple(cites),
-        ),
-    )
+    # a stale source is read (its figures are used, maybe out of date); a failed one is missing
+    if not failed:
+        head, tail = "Stale sources", "figures from them may be out of date"
+    elif not stale:
+        head, tail = "Failed sources", "figures from them are missing"
+    else:
+        head = "Stale or failed sources"
+        tail = "figures from the stale ones may be out of date, from the failed ones missing"
+    return (Bullet(f"{head}: {', '.join(parts)}; {tail}.", tuple(cites)),)

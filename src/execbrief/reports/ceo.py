@@ -76,7 +76,8 @@ class CeoReport(BaseReport):
             Bullet(f"{names.get(e.entity, e.entity)}: {e.describe()}", (e.provenance,))
             for e in ctx.snapshot.errors()
         ]
-        warnings += _stale(ctx, names)
+        stale = _stale(ctx, names)
+        warnings += stale
         others, failed = _other_findings(ctx)
         warnings += [Bullet(message) for message in failed]
         shortfalls = rank_findings(
@@ -96,11 +97,7 @@ class CeoReport(BaseReport):
                 )
             )
         if warnings:
-            summary.append(
-                Bullet(
-                    f"{len(warnings)} source problem{'s' if len(warnings) > 1 else ''}: see the warnings above; figures from those files are missing."
-                )
-            )
+            summary.append(Bullet(_problems_line(len(warnings), len(stale))))
 
         sections = (
             Section("Asset inventory", _inventory(briefing), id="inventory"),
@@ -137,6 +134,22 @@ def _options(ctx: ReportContext) -> CeoOptions:
     settings = ctx.config.reports.get("ceo")
     found = settings.options if settings is not None else None
     return found if isinstance(found, CeoOptions) else CeoOptions()
+
+
+def _problems_line(count: int, stale: int) -> str:
+    """The summary's line on the warnings: a stale source was read (its figures may be out of
+    date); only what failed to read is missing."""
+    clauses = []
+    if count > stale:
+        clauses.append("figures from what could not be read are missing")
+    if stale:
+        clauses.append(
+            "figures from the stale source"
+            + ("s" if stale > 1 else "")
+            + " are used but may be out of date"
+        )
+    plural = "s" if count > 1 else ""
+    return f"{count} source problem{plural}: see the warnings above; {'; '.join(clauses)}."
 
 
 def _stale(ctx: ReportContext, names: dict[str, str]) -> list[Bullet]:

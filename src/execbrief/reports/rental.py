@@ -116,9 +116,10 @@ class RentalReport(BaseReport):
                     Paragraph(
                         "A unit with a monthly rent is a long-term let (rent per month, months let, economic "
                         "vacancy); any other is a short-term let (ADR, occupancy, RevPAR). "
-                        "Gross potential rent = rate × nights (or months) in the window; NOI = income − operating "
-                        "expenses (mortgage interest and principal are debt service, not operating expenses); cap "
-                        "rate = annual NOI ÷ stated value; cash-on-cash = (annual NOI − annual debt service) ÷ cash "
+                        "Gross potential rent = rate × nights (or months) in the window; NOI = rental income − operating "
+                        "expenses (mortgage interest and principal are debt service, not operating expenses; bank "
+                        "interest earned is other income, not rent); collection rate = rental income ÷ booked "
+                        "revenue; cap rate = annual NOI ÷ stated value; cash-on-cash = (annual NOI − annual debt service) ÷ cash "
                         "invested. Sources: docs/metrics.md, section Operations."
                     ),
                 ),
@@ -190,6 +191,16 @@ def _pro_forma(unit: RentalUnit) -> Table:
             unit.rate.provenance,
         ),
         Row(("Rental income collected", unit.income.quantize()), unit.provenance[:1]),
+        *(
+            (
+                Row(
+                    ("Other income (interest; not rent, left out of NOI)", unit.other_income),
+                    unit.other_income_provenance[:1],
+                ),
+            )
+            if unit.other_income is not None
+            else ()
+        ),
         Row(
             ("Operating expenses (excluding debt service)", unit.operating_expenses.quantize()),
             unit.provenance[:1],

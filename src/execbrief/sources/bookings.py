@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Mapping, Sequence, Set
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -100,6 +100,9 @@ COLUMNS = (
     # A charter (a job, a stay) is the unit: "party size", "guests", "pax" count people, not
     # bookings, and are never read as units unless the config maps them (columns = { units = ...}).
     Column("units", ("nights", "quantity", "qty")),
+    # Read only when mapped (a layout's): the day the export posted the row (Airbnb's
+    # transaction Date, the day of the payout that paid it).
+    Column("posted"),
 )
 
 #: Headers that count people on a booking: ignored, and named as such in the column mapping.
@@ -176,12 +179,19 @@ _SEPARATORS = re.compile(r"[\s_\-/.:]+")
 class BookingsOptions(tabular.RowIdOptions):
     """``bookings = { path = ..., columns = {...}, date_format = "%m/%d/%Y", currency = "USD",
     statuses = { "Paid in full" = "completed" }, id = "row" }``. ``statuses`` adds status words;
-    ``id = "row"`` uses the line number as the booking id (an export with no id column)."""
+    ``id = "row"`` uses the line number as the booking id (an export with no id column).
+    ``channel`` is every row's channel when the file has no channel column (a platform's own
+    export: its layout sets ``airbnb``). ``payout_days`` is for a platform that takes the guest's
+    money and pays the host (its layout sets it; Airbnb: 1): a row posted on or before as_of is
+    paid out, a later one is expected that many days after check-in, and a booked stay whose
+    check-out has passed is completed."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
     source_kind: ClassVar[str] = "bookings"
 
     statuses: dict[str, BookingStatus] = Field(default_factory=dict)
+    channel: str | None = None
+    payout_days: int | None = Field(default=None, ge=0, le=90)
 
     def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
         """Headcount columns left unread, and a units column that changes what a unit is."""
@@ -236,8 +246,9 @@ def booking_from_row(
     request: SourceRequest,
     options: BookingsOptions,
     ids: tabular.UniqueIds | None = None,
-) -> tuple[Booking, date]:
-    """One booking from a row of canonical cells; ValueError says what is wrong with it."""
+) -> tuple[Booking, tuple[date, date | None]]:
+    """One booking from a row of canonical cells, and its dates (created, and posted when the
+    export says); ValueError says what is wrong with it."""
     code = tabular.currency(request, options)
     fmt = options.format_for
     ident = (ids or tabular.UniqueIds("booking")).take(row, where, options)
@@ -257,6 +268,13 @@ def booking_from_row(
             raise ValueError(f"bad units {units_text[:20]!r}; expected a whole number of 1 or more")
         units = int(units_text)
     name = row.get("customer", "").strip()
+    posted = tabular.optional_date(row.get("posted", ""), fmt("posted"), what="posted date")
+    paid, due = False, None
+    if options.payout_days is not None:
+        end = service + timedelta(days=units) if service is not None else None  # check-out
+        status, paid, due = platform_terms(
+            status, service, end, posted, request.as_of, options.payout_days
+        )
     booking = Booking(
         entity=request.entity.id,
         provenance=where,
@@ -266,12 +284,35 @@ def booking_from_row(
         status=status,
         amount=amount,
         deposit=deposit,
-        channel=channel_of(row.get("channel", "")),
+        channel=channel_of(row.get("channel", "") or options.channel or ""),
         customer_ref=customer_ref(name, request.fingerprint_key) if name else None,
         customer_name=name if name and request.show_customer_names else None,
         units=units,
+        paid=paid,
+        balance_due=due,
     )
-    return booking, created
+    # the file is as recent as the latest date it posted (Airbnb: a payout's day), not only
+    # its latest booking date
+    return booking, (created, posted)
+
+
+def platform_terms(
+    status: BookingStatus,
+    service: date | None,
+    end: date | None,
+    posted: date | None,
+    as_of: date,
+    payout_days: int,
+) -> tuple[BookingStatus, bool, date | None]:
+    """A platform's reservation (it collects from the guest and pays the host): ``(status, paid,
+    balance_due)``. Posted on or before as_of, it is paid out (nothing is due); else its payout is
+    expected ``payout_days`` after check-in. A booked stay whose check-out is on or before as_of
+    is completed."""
+    if status is BookingStatus.BOOKED and end is not None and end <= as_of:
+        status = BookingStatus.COMPLETED
+    paid = posted is not None and posted <= as_of
+    due = service + timedelta(days=payout_days) if service is not None and not paid else None
+    return status, paid, due
 
 
 class BookingsSource(BaseSource):
@@ -290,7 +331,9 @@ class BookingsSource(BaseSource):
         ids = tabular.UniqueIds("booking")
 
         def mapper(file_opts: Any) -> tabular.RowMapper:
-            def read(row: Mapping[str, str], where: Provenance) -> tuple[Any, date | None]:
+            def read(
+                row: Mapping[str, str], where: Provenance
+            ) -> tuple[Any, tuple[date, date | None]]:
                 return booking_from_row(row, where, request, file_opts, ids)
 
             return read

@@ -186,15 +186,24 @@ CATALOGUE: tuple[Layout, ...] = (
                 "units": "Nights",
                 "amount": "Gross earnings",
                 "customer": "Guest",
+                "posted": "Date",
             },
             "date_format": "%m/%d/%Y",
             "statuses": {"Reservation": "booked"},
+            "channel": "airbnb",
+            "payout_days": 1,
         },
         "Airbnb Earnings > Transaction history > Export CSV (the airbnb-transactions ledger "
-        "layout's file): each Reservation row is a stay of Nights from Start date",
+        "layout's file): each Reservation row is a stay of Nights from Start date to End date, "
+        "listed under the Payout row that paid it, both dated (Date) the day of the payout; "
+        "'Airbnb typically releases your payout about 24 hours after your guest's scheduled "
+        "check-in time' (Airbnb's help, as quoted on community.withairbnb.com)",
         notes=(
             "only Reservation rows are bookings (payouts and adjustments are the ledger's); "
             "units = Nights, amount = Gross earnings",
+            "channel airbnb; a Reservation dated on or before the report date is paid out "
+            "(nothing is due), a later one is expected the day after check-in; a stay whose "
+            "check-out (Start date + Nights) has passed is completed; the file is as recent as its latest Date",
         ),
         only=("status", ("reservation",)),
     ),

@@ -42,7 +42,11 @@ from execbrief.sources.files import (
 from execbrief.values import Money
 
 #: Turns one row into ``(record, date)``; raises ``ValueError`` with a short message for a bad row.
-RowMapper = Callable[[Mapping[str, str], Provenance], tuple[Record, date | None]]
+#: The date may be a tuple of the row's dates (a booking's created day and the day its export
+#: posted it): each counts in the source's date range and freshness.
+RowMapper = Callable[
+    [Mapping[str, str], Provenance], tuple[Record, date | tuple[date | None, ...] | None]
+]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -238,7 +242,8 @@ def read_table(
                     bad.add(line, str(exc))
                     continue
                 records.append(record)
-                span.add(day)
+                for each in day if isinstance(day, tuple) else (day,):
+                    span.add(each)
         except ReadError as exc:
             errors.append(exc.to_error(request, kind))
         errors.extend(bad.errors(request, kind))

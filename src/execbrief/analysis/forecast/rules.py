@@ -69,16 +69,23 @@ class Horizon:
 def booking_balances(
     entity: str, bookings: Sequence[Booking], horizon: Horizon
 ) -> Iterator[ForecastLine]:
-    """A booked booking's balance (amount - deposit) on its service date; one whose service date
-    has passed while it is still booked (not completed) is unpaid, due on the first day."""
+    """A booked booking's balance (amount - deposit) on its service date (or the day its balance
+    is due, when the source says: Airbnb pays the day after check-in); one whose day has passed
+    while it is still booked (not completed) is unpaid, due on the first day. A booking paid in
+    full (a platform's paid-out reservation) has nothing due; a platform's stay that has ended
+    with no payout posted is still owed (its ``balance_due`` is set)."""
     for b in bookings:
-        if b.status != BookingStatus.BOOKED or b.amount is None or b.service_date is None:
+        owed = b.status == BookingStatus.BOOKED or (
+            b.status == BookingStatus.COMPLETED and b.balance_due is not None
+        )
+        if not owed or b.amount is None or b.service_date is None:
             continue
         balance = b.amount - (b.deposit or Money(0, b.amount.currency))
-        if balance.amount <= 0 or b.created > horizon.as_of:
+        if b.paid or balance.amount <= 0 or b.created > horizon.as_of:
             continue
-        late = b.service_date <= horizon.as_of
-        day = horizon.first if late else b.service_date
+        due = b.balance_due or b.service_date
+        late = due <= horizon.as_of
+        day = horizon.first if late else due
         if not horizon.holds(day):
             continue
         yield ForecastLine(
