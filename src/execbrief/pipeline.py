@@ -254,6 +254,7 @@ def build_once(
         ctx.config.path.read_text(encoding="utf-8", errors="replace"),
         str(ctx.period),
         list(names),
+        _past_forecast(ctx),  # a send since stores a new forecast: the reports differ
     ]
     key = hashlib.sha256(json.dumps(material).encode()).hexdigest()
     found = cache.built(key)
@@ -266,6 +267,13 @@ def build_once(
     if all(item.document is not None for item in built):
         cache.keep_built(key, built, cache.stamp)
     return built
+
+
+def _past_forecast(ctx: ReportContext) -> str:
+    """The stored forecast a build's reports read (``ctx.history``), as text for a cache key."""
+    if not isinstance(ctx.history, ForecastHistory):
+        return ""
+    return repr(ctx.history.forecast_before(ctx.as_of))
 
 
 @dataclass
@@ -294,13 +302,27 @@ def build_reports(
     wanted = report_names(config, registry, names)
     with collecting(config, reading, clock) as how:
         snapshot = collect(config, registry, as_of, progress=progress, **how)
-        ctx = context(snapshot, config, registry)
-        built = build_once(ctx, registry, wanted, how.get("cache"), progress)
+        with stored_forecasts(config, clock) as past:  # read only: build stores nothing
+            ctx = context(snapshot, config, registry, history=past)
+            built = build_once(ctx, registry, wanted, how.get("cache"), progress)
     documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
     errors = [item.error or "" for item in built if item.document is None]
     stale = snapshot.stale_sources()
     problems = sum(1 for r in snapshot.results if r.errors or r in stale)
     return BuildRun(documents, errors, problems)
+
+
+@contextmanager
+def stored_forecasts(
+    config: Config, clock: Callable[[], datetime]
+) -> Iterator[ForecastHistory | None]:
+    """The forecasts earlier ``send`` runs stored, for a ``build`` to set the last one against
+    what happened as the sent report does (None without a store with runs)."""
+    if not config.store_path.is_file():
+        yield None
+        return
+    with Store(config.store_path, clock=clock) as store:
+        yield ForecastHistory(store) if store.has_runs() else None
 
 
 def with_stored_deltas(

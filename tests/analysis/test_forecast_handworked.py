@@ -321,7 +321,7 @@ def test_the_cfo_brief_names_the_short_week_and_the_inflows_at_risk(portfolio: P
         "below its $15K reserve." in summary
     )
     assert (
-        "Inflows at risk: Fern Consult F-6 Cedar Inc $800 (overdue since 2026-05-31); "
+        "Inflows at risk: Fern Consult F-6 Cedar Inc $800 (due 2026-05-31, overdue 30 days); "
         "Skiff Tours SK-5 balance $450 (unpaid since service on 2026-06-20)." in summary
     )
 

@@ -185,8 +185,9 @@ def test_the_brief_is_told_what_changed(tmp_path: Path) -> None:
 
 
 def test_a_figure_only_one_report_states_reads_not_stated_for_every_kind() -> None:
-    """Money, percent, count, range and text: "not stated → X" and "X → not stated", never
-    "None"; a value the old report held as None and one it did not carry at all read the same."""
+    """Money, percent, count, range and text: "not stated → X" and "X → not stated" for a value
+    a report holds as None, never "None"; a figure the old report did not carry at all (the
+    first forecast error) is a first figure, one the new report no longer carries says so."""
     values = {
         "money": (Money(8000), None, "$8,000"),
         "percent": (Percent(Decimal(5)), None, "5%"),
@@ -198,9 +199,9 @@ def test_a_figure_only_one_report_states_reads_not_stated_for_every_kind() -> No
         stated = Metric(f"x.{kind}", "Figure", value, "harbor", unit=unit)
         blank = replace(stated, value=None)
         assert moved(blank, stated, Decimal(10)) == f"Figure (harbor): not stated → {shown}"
-        assert moved(None, stated, Decimal(10)) == f"Figure (harbor): not stated → {shown}"
+        assert moved(None, stated, Decimal(10)) == f"Figure (harbor): first stated: {shown}"
         assert moved(stated, blank, Decimal(10)) == f"Figure (harbor): {shown} → not stated"
-        assert moved(stated, None, Decimal(10)) == f"Figure (harbor): {shown} → not stated"
+        assert moved(stated, None, Decimal(10)) == f"Figure (harbor): {shown}, no longer stated"
         assert moved(blank, blank, Decimal(10)) is None
         assert "None" not in figure_change(blank, KeyFigure(stated))
         assert figure_change(stated, KeyFigure(blank)) == f"was {shown}"

@@ -184,15 +184,15 @@ def test_the_forecast_error_is_a_stored_figure_compared_run_to_run(tmp_path: Pat
 
     write(tmp_path, LEDGER + SEPTEMBER, paid="2026-09-20")
     second = send(runner, tmp_path, "2026-09-30")
-    assert "Forecast error (mean absolute, a week) $1K [" in key_figures(second)
+    assert "Forecast error a week, portfolio $1K [" in key_figures(second)
     assert "- **Forecast error (mean absolute, a week):** $1,000 [" in full_report(second)
-    assert "Forecast error (mean absolute, a week): not stated → $1,000" in since_last_report(
+    assert "Forecast error (mean absolute, a week): first stated: $1,000" in since_last_report(
         second
     )
 
     write(tmp_path, LEDGER + SEPTEMBER + OCTOBER, paid="2026-09-20")
     third = send(runner, tmp_path, "2026-10-31")
-    assert "Forecast error (mean absolute, a week) $0 (down $1K (100%))" in key_figures(third)
+    assert "Forecast error a week, portfolio $0 (down $1K (100%))" in key_figures(third)
     assert (
         "Forecast error (mean absolute, a week): down $1,000 (100%) ($1,000 → $0)"
         in since_last_report(third)

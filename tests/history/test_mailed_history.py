@@ -7,7 +7,8 @@ report" line of every mail worked out by hand beforehand (the arithmetic is in t
 - a quarterly report (2026-Q2) before the monthly ones: the first monthly report is not
   compared with it, and the next quarterly one (2026-Q3) is compared with it alone;
 - 2026-08, 2026-09: ledger cash moves (10,600 → 12,000, +13.2%), a figure appears from nothing
-  ("not stated → 5%"), a pipeline fills and its finding is resolved;
+  ("not stated → 5%"; one the last report did not carry at all reads "first stated: …"), a
+  pipeline fills and its finding is resolved;
 - a re-run inside 2026-09 with new bank lines (cash 13,000): its deliveries are skipped, and it
   does not become the basis of October's comparison;
 - 2026-10: the books do not reconcile, so the CFO report is held back by the gate; the CEO report
@@ -245,7 +246,8 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
         # (−300 − 200 + 600) ÷ 3 = 33.33, was (300 − 300 − 200) ÷ 3 = −66.67
         "Net burn, 3-month average: up $100 (150%) (-$66.67/mo → $33.33/mo)",
         "Runway at the average burn: changed from not burning to 360 months",  # 12,000 ÷ 33.33
-        "Cash runs out (at the average burn): not stated → 2056-10-19",  # 360 months on
+        # 360 months on; August was not burning, so its report had no such date at all
+        "Cash runs out (at the average burn): first stated: 2056-10-19",
         # ranges compare by midpoints: 0 → 150 (from zero: no percentage)
         "Net burn, trailing 3 months: up $150 (-$300 to $300/mo → -$300 to $600/mo)",
         "Net burn, trailing 6 months: up $150 (-$300 to $300/mo → -$300 to $600/mo)",
@@ -253,6 +255,15 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
         "Gross burn, trailing 3 months: up $150 (10%) ($1,200–1,800/mo → $1,200–2,100/mo)",
         # cash ÷ the highest month: 10,600 ÷ 300 = 35.3 months, then 12,000 ÷ 600 = 20
         "Cash runs out (earliest): changed from 2029-08-30 to 2028-06-19",
+        # August (as of 09-20) set the Q2 run's forecast of 07-15 against weeks 1..9 (07-16..
+        # 09-16): cash 11,200; fuel is no recurring line (1,500, 1,500, 1,800: one month within
+        # 10% of the latest), so the forecast is the known future fuel lines only: -1,200 in
+        # week 1 (07-20), -1,300 in week 6 (08-20). Actual: those two, and +1,500 in week 4
+        # (08-10) and week 9 (09-10): errors 0,0,0,+1,500,0,0,0,0,+1,500 → 3,000 ÷ 9 = 333.33.
+        # September (as of 10-20) sets August's forecast of 09-20 (nothing expected: fuel
+        # 1,200 and 1,100 within 10% in two months only, no later lines) against weeks 1..4
+        # (09-21..10-18): -1,000 (09-25), 0, +2,400 (10-10), 0 → 3,400 ÷ 4 = 850; +516.67, 155%
+        "Forecast error (mean absolute, a week): up $516.67 (155%) ($333.33 → $850)",
     ]
     assert cfo["New findings"] == [
         "[CRITICAL] Rule broken: No equity promised without a signed agreement (Osprey Charters)"
@@ -375,7 +386,12 @@ def test_each_mail_compares_with_the_last_report_its_reader_received(tmp_path: P
         # 1,200..2,100 → 500..2,100: midpoints 1,650 → 1,300
         "Gross burn, trailing 3 months: down $350 (21%) ($1,200–2,100/mo → $500–2,100/mo)",
         "Cash runs out (earliest): changed from 2028-06-19 to 2029-02-13",  # 15,500 ÷ 600
-        "Cash runs out (at the average burn): 2056-10-19 → not stated",
+        # the forecast of 11-20 (the gated October run's; fuel 500 is alone within 10% of the
+        # latest, no later lines: nothing expected) against weeks 11-21..12-18: 0, 0, +1,500
+        # (12-10), 0 → 1,500 ÷ 4 = 375, against September's 850: -475, 55.9%
+        "Forecast error (mean absolute, a week): down $475 (56%) ($850 → $375)",
+        # not burning: the November report carries no such date (the old report's figures last)
+        "Cash runs out (at the average burn): 2056-10-19, no longer stated",
     ]
     # the gated October report is no report its reader saw: two reports running, not three
     assert cfo["Still open"] == [

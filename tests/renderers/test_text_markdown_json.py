@@ -117,6 +117,26 @@ def test_a_table_wider_than_78_columns_becomes_one_block_per_row() -> None:
     assert "    Runway note  stated in the handoff note" in lines
 
 
+def test_a_table_as_blocks_wraps_a_long_cell_and_cuts_nothing() -> None:
+    """A cell over 60 characters is cut only in a grid; a row as a block wraps it whole (the
+    forecast's at-risk reason was cut to "— at risk: ove…" in the full report)."""
+    from datetime import date
+
+    from execbrief.document import Row, Section, Table
+
+    reason = "due 2026-07-30, overdue 62 days, and the client has not answered two reminders"
+    table = Table(
+        ("Week", "Date", "Kind", "Line", "Amount", "At risk"),
+        (Row(("1", "2026-10-01", "invoice", "K-007 Meridian Port", "$3,500", reason)),),
+    )
+    doc = Document("cfo", "CFO report", "the CFO", "2026-11", date(2026, 12, 1), "P",
+                   sections=(Section("Forecast", (table,)),))  # fmt: skip
+    text = TextRenderer().render(doc)
+    assert all(len(line) <= WIDTH for line in text.splitlines())
+    assert "…" not in text
+    assert reason in " ".join(text.split())
+
+
 def test_a_sentence_is_said_once_and_a_shared_fix_once(document: Document) -> None:
     from dataclasses import replace
 

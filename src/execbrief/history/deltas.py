@@ -89,6 +89,10 @@ def comparable_metrics(document: Document) -> dict[str, Metric]:
 
 #: How a figure the report does not state reads in a delta line.
 NOT_STATED = "not stated"
+#: A figure the earlier report did not carry at all (the first forecast error): a first figure.
+FIRST_STATED = "first stated:"
+#: A figure the new report no longer carries at all.
+NO_LONGER_STATED = "no longer stated"
 
 
 def describe(value: MetricValue, unit: str | None = None) -> str:
@@ -149,8 +153,10 @@ def moved(
     names: Mapping[str, str] | None = None,
 ) -> str | None:
     """The delta line for one metric, or None when it did not move beyond the threshold. A figure
-    only one report states (``None``, or a ``None`` value) reads "not stated → $8,000" (or the
-    reverse), whatever its kind."""
+    only one report states reads, whatever its kind, "first stated: $8,000" when the earlier
+    report did not carry it at all (``old`` is None), "$8,000, no longer stated" when the new
+    one does not, and "not stated → $8,000" (or the reverse) when a report carries it with no
+    value (a handoff note that stopped stating its cash)."""
     shown = new if new is not None else old
     if shown is None:
         return None
@@ -158,6 +164,10 @@ def moved(
     old_value = None if old is None else old.value
     new_value = None if new is None else new.value
     old_unit = None if old is None else old.unit
+    if old is None and new is not None and new_value is not None:
+        return f"{label}: {FIRST_STATED} {describe(new_value, shown.unit)}"
+    if new is None and old is not None and old_value is not None:
+        return f"{label}: {describe(old_value, old_unit)}, {NO_LONGER_STATED}"
     if old_value is None or new_value is None:
         if old_value is None and new_value is None:
             return None

@@ -223,13 +223,16 @@ class TextRenderer:
         body = []
         numeric_columns = [False] * len(header)
         has_marks = False
+        whole = []  # a row as one block a cell wraps its cell: nothing is cut
         for row in table.rows:
-            cells = [cut(self._value(value), MAX_CELL) for value in row.cells]
+            said = [self._value(value) for value in row.cells]
+            cells = [cut(value, MAX_CELL) for value in said]
             for index, value in enumerate(row.cells[: len(header)]):
                 numeric_columns[index] = numeric_columns[index] or is_numeric(value)
             mark = cites.mark(row.provenance)
             has_marks = has_marks or bool(mark)
             body.append((cells, mark))
+            whole.append((said, mark))
         widths = [len(column) for column in header]
         for cells, _mark in body:
             for index, cell in enumerate(cells[: len(widths)]):
@@ -247,7 +250,7 @@ class TextRenderer:
 
         marks_width = max((len(mark) + 2 for _cells, mark in body), default=0)
         if len(line(header)) + marks_width > WIDTH:
-            out += _blocks(header, body)
+            out += _blocks(header, whole)
         else:
             out.append(line(header))
             out.append("  " + "  ".join("-" * width for width in widths))

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from execbrief.analysis.finance import DeploymentAction, FinanceResult, deploy_capital
 from execbrief.document import (
+    BRIEF_FIGURES,
     ActionPlan,
     Block,
+    Brief,
     Bullet,
     BulletList,
     Document,
     Findings,
+    KeyFigure,
     Metrics,
     Paragraph,
     Row,
     Section,
     Table,
 )
-from execbrief.findings import Action, CostTier, Severity
+from execbrief.findings import Action, CostTier, Metric, Severity
 from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief_money
 from execbrief.reports import finblocks as fb
@@ -147,6 +150,7 @@ class CfoReport(BaseReport):
             sections=tuple(sections),
             warnings=tuple(warnings),
             reconciled=reconciled,
+            brief=Brief(figures=_key_figures(sections, names)),
         )
 
     def _sections(
@@ -332,6 +336,23 @@ def _effect_words(
 
 def _per_month(value: Money | MoneyRange) -> str:
     return str(value) if isinstance(value, MoneyRange) and value.cadence else f"{value}/mo"
+
+
+def _key_figures(sections: list[Section], names: dict[str, str]) -> tuple[KeyFigure, ...]:
+    """The brief's key figures: the full report's figures in order (the portfolio's cash, burn
+    and runway, then the forecast's error), without the week-13 forecast cash (a figure for a
+    later day, in the forecast section); a forecast error says whose it is."""
+    seen: dict[tuple[str, str | None], Metric] = {}
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Metrics):
+                for m in block.metrics:
+                    if m.id != "forecast.cash.week13":
+                        seen.setdefault((m.id, m.entity), m)
+    return tuple(
+        KeyFigure(m, label=fc.key_figure_label(m, names))
+        for m in list(seen.values())[:BRIEF_FIGURES]
+    )
 
 
 def _forecast_bullets(ctx: ReportContext) -> list[Bullet]:

@@ -6,6 +6,7 @@ now, the week cash runs short, the inflows at risk). They arrange what the analy
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -106,8 +107,9 @@ def lines_table(f: EntityForecast) -> Table:
                 week.number,
                 line.day,
                 line.kind,
-                line.label + (f" — at risk: {line.at_risk}" if line.at_risk else ""),
+                line.label,
                 line.amount.quantize(),
+                line.at_risk or "",
             ),
             line.provenance,
         )
@@ -115,10 +117,20 @@ def lines_table(f: EntityForecast) -> Table:
         for line in week.lines
     )
     return Table(
-        ("Week", "Date", "Kind", "Line", "Amount"),
+        ("Week", "Date", "Kind", "Line", "Amount", "At risk"),
         rows,
         f"{f.name}: expected inflows (+) and outflows (-)",
-        ("r", "l", "l", "l", "r"),
+        ("r", "l", "l", "l", "r", "l"),
+    )
+
+
+def week13_metrics(result: ForecastResult) -> Metrics:
+    """``forecast.cash.week13`` of the portfolio and of each entity, named by the block's rows."""
+    names = {f.entity: f.name for f in result.all}
+    ordered = sorted(result.metrics, key=lambda m: m.entity is not None)
+    return Metrics(
+        tuple(replace(m, label=f"Week 13, {names.get(m.entity or PORTFOLIO)}") for m in ordered),
+        "Forecast cash at the end of week 13",
     )
 
 
@@ -135,7 +147,7 @@ def forecast_section(result: ForecastResult | None) -> Section:
             ),
             "forecast",
         )
-    blocks: list[Block] = [week_table(result.portfolio)]
+    blocks: list[Block] = [week_table(result.portfolio), week13_metrics(result)]
     for f in result.entities:
         blocks.append(week_table(f))
         if f.lines:
@@ -193,14 +205,18 @@ def _short_words(f: EntityForecast, floor: Money) -> str:
         if back
         else "not back above it in 13 weeks"
     )
+    again = first_below(f.weeks, floor) if back else None
+    if again is not None:
+        when += f", below it again in week {again.number} (ends {again.end.isoformat()})"
     return f"{f.name} {brief_money(f.opening)}, {under}, {when}"
 
 
 def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
-    """The week cash runs short (falls below its reserve, or below zero, from at or above it) at
-    the entity that gets there first, or "no shortfall in 13 weeks" with the entity whose cash
-    comes closest to its floor; None when nothing falls further and some entity is already short
-    (``short_now_bullet`` says so)."""
+    """The first new shortfall: the week cash falls below its reserve, or below zero, from at or
+    above it, at the entity that gets there first among those not already short on the report
+    date (a fall back below a floor of an entity short now is said by ``short_now_bullet``); or
+    "no shortfall in 13 weeks" with the entity whose cash comes closest to its floor, naming the
+    floor; None when nothing new falls short and some entity is already short."""
     if result is None or not result.entities:
         return None
     hit = sorted(
@@ -224,17 +240,22 @@ def shortfall_bullet(result: ForecastResult | None) -> Bullet | None:
         return None
     closest = min(result.entities, key=_headroom)
     low = min(closest.weeks, key=lambda w: w.closing.amount)
+    floor = f"its {brief_money(closest.reserve.amount)} reserve" if closest.reserve else "zero"
     return Bullet(
         f"No shortfall in 13 weeks; closest: {closest.name}, lowest {brief_money(low.closing)} "
-        f"in week {low.number} (ends {low.end.isoformat()}).",
+        f"in week {low.number} (ends {low.end.isoformat()}) against {floor}.",
         closest.opening_provenance[:1] + low.provenance[:2],
     )
 
 
 def _falls(f: EntityForecast) -> list[tuple[ForecastWeek, str]]:
-    """The weeks the entity's cash falls below a floor, each with the floor in words."""
-    out = []
-    if f.reserve is not None and f.below_reserve is not None:
+    """The weeks the entity's cash newly falls below a floor, each with the floor in words: not
+    a floor it is already under on the report date (falling back below it is said with the cash
+    short now), but zero for cash already under its reserve only."""
+    out: list[tuple[ForecastWeek, str]] = []
+    if f.short_now is not None and f.short_now.is_zero:
+        return out
+    if f.reserve is not None and f.below_reserve is not None and f.short_now is None:
         out.append((f.below_reserve, f"below its {brief_money(f.reserve.amount)} reserve"))
     if f.below_zero is not None:
         out.append((f.below_zero, "below zero"))
@@ -318,15 +339,31 @@ def accuracy_section(checks: Sequence[Accuracy], names: dict[str, str]) -> Secti
     # One entity's error is the portfolio's when it is the only one checked.
     ordered = sorted(checks, key=lambda a: a.entity != PORTFOLIO)
     shown = ordered if len(ordered) > 2 else ordered[:1]
-    blocks.append(Metrics(tuple(error_metric(a) for a in shown), "Forecast error"))
+    blocks.extend(
+        Metrics((error_metric(a),), f"Forecast error: {names.get(a.entity, 'Portfolio')}")
+        for a in shown
+    )
     return Section("Last forecast against what happened", tuple(blocks), "forecast-accuracy")
+
+
+#: The forecast error's label; the brief's key figure says whose it is (``key_figure_label``).
+ERROR_LABEL = "Forecast error (mean absolute, a week)"
+
+
+def key_figure_label(metric: Metric, names: dict[str, str]) -> str:
+    """A forecast figure's label in the brief's key figures, short enough not to be cut (40
+    characters) and naming whose it is: "Forecast error a week, portfolio"; "" for others."""
+    if metric.id != "forecast.error.weekly":
+        return ""
+    whose = names.get(metric.entity, metric.entity) if metric.entity else "portfolio"
+    return f"Forecast error a week, {whose}"
 
 
 def error_metric(a: Accuracy) -> Metric:
     """The mean absolute weekly error as a figure of its own (stored and compared run to run)."""
     return Metric(
         "forecast.error.weekly",
-        "Forecast error (mean absolute, a week)",  # an entity's: its name is added where shown
+        ERROR_LABEL,  # an entity's: its name is added where shown (the block's title, the delta)
         a.mean_abs_error.quantize(),  # a final figure: stored and compared in cents
         None if a.entity == PORTFOLIO else a.entity,
         formula="mean over the ended weeks of |actual net cash movement - forecast net movement|",
@@ -349,12 +386,14 @@ def accuracy_bullet(checks: Sequence[Accuracy]) -> Bullet | None:
     )
 
 
-#: What the report says when no entity has a budget.
-NO_BUDGET = (
-    'No budget: add budget = "budgets/ENTITY.csv" (month, account, amount; or Xero\'s budget '
+#: How to add a budget, in one line.
+NO_BUDGET_HOW = (
+    'add budget = "budgets/ENTITY.csv" (month, account, amount; or Xero\'s budget '
     "export, or QuickBooks Online's Budget vs. Actuals report) to an entity for budget against "
     "actual (docs/formats.md, Budgets)."
 )
+#: What the report says when no entity has a budget.
+NO_BUDGET = f"No budget: {NO_BUDGET_HOW}"
 
 
 def _pct(value: Decimal | None) -> str:
@@ -385,13 +424,17 @@ def budget_section(result: ForecastResult | None, names: dict[str, str]) -> Sect
             rows,
             f"Budget against actual, {month}",
             ("l", "r", "r", "r", "r"),
-            "Variance = actual - budget; Var % = variance ÷ budget. Actual is every ledger line of "
-            "the month on the budget's account (accrual, as the P&L).",
+            "Variance = actual - budget; Var % = variance ÷ |budget| (none for a zero budget); "
+            "equal variances keep the budget file's order. Actual is every ledger line of the "
+            "month on the budget's account (accrual, as the P&L).",
         )
     ]
     if not result.budget:
         blocks = [Paragraph("The budget has no line for the last complete month.")]
     blocks.append(Paragraph(budget_origin(result, names)))
+    without = [f.name for f in result.entities if f.entity not in result.budgeted]
+    if without:
+        blocks.append(Paragraph(f"No budget for {', '.join(without)}: {NO_BUDGET_HOW}"))
     return Section("Budget against actual", tuple(blocks), "budget")
 
 

@@ -103,9 +103,11 @@ def _metrics(forecasts: list[EntityForecast], portfolio: EntityForecast | None) 
             Metric(
                 "forecast.cash.week13",
                 "Forecast cash at week 13",
-                last.closing,
+                last.closing.quantize(),
                 entity,
-                None,
+                # the cash of week 13's last day, a figure for that day (as cash is for as_of):
+                # not compared with an earlier report's, which is for another day
+                last.end.isoformat(),
                 formula="cash on as_of + 13 weeks of expected inflows - outflows (docs/metrics.md)",
                 provenance=f.opening_provenance[:2] + last.provenance[:2],
             )

@@ -107,7 +107,7 @@ def new_bookings(
     if pace is None:
         return
     currency = pace.deposits.unit
-    lag_weeks = pace.lead.days // 7 + (1 if pace.lead.days % 7 >= 4 else 0)
+    lag_weeks = lead_weeks(pace.lead.value)
     cited = pace.deposits.provenance
     for week in range(1, weeks + 1):
         end = horizon.as_of + timedelta(days=7 * week)
@@ -129,6 +129,14 @@ def new_bookings(
                 Money(pace.balances.value, currency),
                 cited,
             )
+
+
+def lead_weeks(days: Decimal) -> int:
+    """A lead time in whole weeks: the whole weeks, one more when the days left over are 4 or
+    more (31.5 days is 4 weeks and 3.5 days: 4 weeks; 32 days: 5). The exact days are weighed,
+    not days first rounded to a whole day."""
+    whole, left = divmod(days, 7)
+    return int(whole) + (1 if left >= 4 else 0)
 
 
 def open_invoices(
@@ -153,8 +161,16 @@ def open_invoices(
             f"{inv.number} {inv.client}, due {inv.due.isoformat()}{shift}",
             inv.amount,
             (inv.provenance, *(lag.provenance if lag else ())),
-            f"overdue since {inv.due.isoformat()}" if inv.due < horizon.as_of else None,
+            _overdue(inv.due, horizon.as_of),
         )
+
+
+def _overdue(due: date, as_of: date) -> str | None:
+    """ "due 2026-07-30, overdue 62 days" for an invoice past its due date on as_of."""
+    late = (as_of - due).days
+    if late <= 0:
+        return None
+    return f"due {due.isoformat()}, overdue {late} day{'s' if late != 1 else ''}"
 
 
 def future_bills(
