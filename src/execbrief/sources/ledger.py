@@ -57,7 +57,7 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 BEANCOUNT_SUFFIXES = (".beancount", ".bean")
 SIGN_CHECK_MIN_ROWS = 3
 #: How many distinct amounts and texts a reader shares before it forgets them (``_Shared``).
-SHARED_LIMIT = 1 << 16
+SHARED_LIMIT = 1 << 18
 T = TypeVar("T")
 
 COLUMNS = (
