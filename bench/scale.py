@@ -153,12 +153,35 @@ def make_portfolio(target: Path, count: int) -> Path:
     return config
 
 
-def write_big_ledger(path: Path, megabytes: float, seed: int = 7) -> int:
+#: Rows ``write_big_ledger(..., planted=True)`` adds to its last month: secrets in each text column
+#: (a value ``repos.env`` holds, which only its fingerprint tells; a labelled password; a live
+#: Stripe key as a reference; the database password as a payee, twice), a quoted memo with a
+#: comma and accents, and a long unique memo, so that redaction and the CSV reader are exercised
+#: where a fast path might cut a corner. Made-up values, like the demo's.
+PLANTED = (
+    (
+        "Expenses:Software",
+        "12.00",
+        "Token j8cdxhZzPsA28NJG6N1nApDfEkowwguT3MP6vhbl6BV6ylvH rotated",
+        "Dev Tools",
+        "",
+    ),
+    ("Expenses:Software", "15.00", "Admin password: Tr0ub4dor-Zq8xKw2", "IT Help", ""),
+    ("Income:Charters", "100.00", "Deposit", "Stripe", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+    ("Expenses:Fuel", "20.00", "Diesel", "Ol5hcWABqUGDSBTyIA", ""),
+    ("Expenses:Fuel", "21.00", "Diesel", "Ol5hcWABqUGDSBTyIA", ""),
+    ("Expenses:Fuel", "-3.10", "Café, quai 3 — remboursé", "Marée Haute", "RF-9"),
+    ("Expenses:Repairs", "480.00", "Hull repair " + "x" * 300, "Harbor Yard", "WO-77"),
+)
+
+
+def write_big_ledger(path: Path, megabytes: float, seed: int = 7, *, planted: bool = False) -> int:
     """Rewrite a house-layout demo ledger to about ``megabytes`` MB; returns its row count.
 
     The demo's rows are the templates: each month gets a share of rows drawn from the demo's
     rows (same accounts, memos, counterparties; references made unique), and every month ends with
-    a statement balance computed from the rows, so the ledger still reconciles.
+    a statement balance computed from the rows, so the ledger still reconciles. ``planted`` adds
+    the ``PLANTED`` rows to the last month (before its balance, which counts them).
     """
     rng = random.Random(seed)
     with path.open(encoding="utf-8", newline="") as handle:
@@ -180,10 +203,21 @@ def write_big_ledger(path: Path, megabytes: float, seed: int = 7) -> int:
         first = date(year, number, 1)
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         days = sorted(first + timedelta(days=rng.randrange(last.day)) for _ in range(per_month))
+        rows_of_month = []
         for index, day in enumerate(days):
             row = dict(rng.choice(templates), date=day.isoformat())
             if row["reference"]:
                 row["reference"] = f"{row['reference']}-{month}-{index}"
+            rows_of_month.append(row)
+        if planted and month == months[-1]:
+            for account, amount, memo, counterparty, reference in PLANTED:
+                rows_of_month.append(
+                    dict.fromkeys(fields, "")
+                    | dict(date=last.isoformat(), account=account, amount=amount, memo=memo)
+                    | dict(counterparty=counterparty, reference=reference)
+                )
+            written += len(PLANTED)
+        for row in rows_of_month:
             amount = Decimal(row["amount"])
             cash += amount if row["account"].startswith("Income") else -amount
             writer.writerow(row)

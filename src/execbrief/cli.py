@@ -825,7 +825,12 @@ def collect_command(
             shown=not as_json,
         )
     if as_json:
-        print_json(snapshot.to_dict())
+        # written as it is encoded: a big ledger's JSON is never one string (print_json's text)
+        from execbrief.serialization import write_json
+
+        write_json(snapshot, sys.stdout.write)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
     else:
         table = Table(title=f"{snapshot.portfolio}: sources as of {snapshot.as_of.isoformat()}")
         # under 100 columns the "from" date is left out (--json has it) so the rest fits

@@ -19,8 +19,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import importlib
+import json
 import types
 import typing
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -139,16 +141,94 @@ def to_jsonable(value: Any) -> JSON:
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, JSON] = {_TYPE_KEY: type_name(type(value))}
-        for field in dataclasses.fields(value):
-            if field.name.startswith("_"):
-                continue
-            out[field.name] = to_jsonable(getattr(value, field.name))
+        for name in _public_fields(type(value)):
+            out[name] = to_jsonable(getattr(value, name))
         return out
     if isinstance(value, tuple | list | frozenset | set):
         return [to_jsonable(item) for item in value]
     if isinstance(value, dict):
         return {str(key): to_jsonable(item) for key, item in value.items()}
     raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+@cache
+def _public_fields(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields that are serialised (not ``_private``), asked once."""
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
+#: A list or tuple longer than this is written item by item by ``write_json``.
+STREAM_ITEMS = 32
+
+
+def write_json(value: Any, write: Callable[[str], object], *, indent: int = 2) -> None:
+    """Write ``json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)``, the same text,
+    in pieces: long lists (a snapshot's results, a big ledger's records) and the dataclasses
+    holding them are written item by item, so the whole JSON tree is never held at once."""
+    pieces: list[str] = []
+    size = 0
+    for piece in _json_pieces(value, 0, indent):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            write("".join(pieces))
+            pieces, size = [], 0
+    write("".join(pieces))
+
+
+def _json_pieces(value: Any, depth: int, indent: int) -> Iterator[str]:
+    inner = "\n" + " " * (indent * (depth + 1))
+    if isinstance(value, list | tuple) and len(value) > STREAM_ITEMS:
+        yield "["
+        batch: list[JSON] = []
+        written = False
+        for item in value:
+            if _holds_long_list(item):
+                if batch:
+                    yield _json_items(batch, depth, indent, written)
+                    batch, written = [], True
+                yield ("," + inner) if written else inner
+                yield from _json_pieces(item, depth + 1, indent)
+                written = True
+                continue
+            batch.append(to_jsonable(item))
+            if len(batch) >= STREAM_ITEMS * 8:
+                yield _json_items(batch, depth, indent, written)
+                batch, written = [], True
+        if batch:
+            yield _json_items(batch, depth, indent, written)
+        yield "\n" + " " * (indent * depth) + "]"
+    elif _holds_long_list(value):
+        kind: type = type(value)
+        yield "{" + inner + json.dumps(_TYPE_KEY) + ": " + json.dumps(type_name(kind))
+        for name in _public_fields(kind):
+            yield "," + inner + json.dumps(name, ensure_ascii=False) + ": "
+            yield from _json_pieces(getattr(value, name), depth + 1, indent)
+        yield "\n" + " " * (indent * depth) + "}"
+    else:
+        text = json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
+        yield text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
+
+
+def _json_items(batch: list[JSON], depth: int, indent: int, after: bool) -> str:
+    """Items of a list at ``depth`` as ``json.dumps`` lays them out (one call for the batch):
+    its ``[``/``]`` lines cut off, the rest moved to the list's depth."""
+    body = json.dumps(batch, indent=indent, ensure_ascii=False)[2:-2]
+    pad = " " * (indent * depth)
+    return ("," if after else "") + "\n" + pad + body.replace("\n", "\n" + pad)
+
+
+def _holds_long_list(value: Any) -> bool:
+    """Whether ``value`` is a dataclass with a field holding a long list (written in pieces)."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return False
+    for name in _public_fields(type(value)):
+        field = getattr(value, name)
+        if isinstance(field, list | tuple) and len(field) > STREAM_ITEMS:
+            return True
+        if dataclasses.is_dataclass(field) and _holds_long_list(field):
+            return True
+    return False
 
 
 def from_jsonable(data: JSON, expected: Any = Any) -> Any:

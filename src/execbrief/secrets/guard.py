@@ -47,9 +47,17 @@ def known_fingerprints(snapshot: Snapshot) -> frozenset[str]:
     return frozenset(found)
 
 
+#: A line of one word made of letters, digits, ``_`` and ``-`` (a reference, an id, a name): no
+#: split but the finest one can cut it, so its tokens are itself and the finest split's pieces.
+_ONE_WORD = re.compile(r"[A-Za-z0-9_\-]+")
+
+
 def candidate_tokens(line: str) -> set[str]:
     """Every token of a line a secret could be: words, words without surrounding punctuation, the
     value side of ``KEY=value`` and ``key: value``, and finer splits on punctuation."""
+    if _ONE_WORD.fullmatch(line):
+        pieces = _SPLITTERS[-1].split(line) if "_" in line or "-" in line else []
+        return {token for token in (line, *pieces) if len(token) >= MIN_TOKEN}
     out: set[str] = set()
     for word in line.split():
         for token in (word, word.strip(_EDGE)):

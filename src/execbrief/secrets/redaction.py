@@ -13,8 +13,9 @@ redaction becomes a ``SecretFinding`` so the CTO report can flag the secret wher
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -50,6 +51,8 @@ _LABELLED = re.compile(
 )
 _LABEL_ONLY = re.compile(rf"(?i)^(?:[\w-]+\s+){{0,3}}{_LABEL_WORD}$")
 _LABEL_HINTS = ("pass", "pw", "pwd", "secret", "token", "key")
+#: Any of the hints in any case: it finds at least what ``hint in line.lower()`` finds.
+_ANY_HINT = re.compile("|".join(_LABEL_HINTS), re.IGNORECASE)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _KEY_BODY = re.compile(r"^\s*(?:[A-Za-z0-9+/=]{16,}|[\w-]+: .*)\s*$")
 _MAX_KEY_LINES = 200
@@ -110,6 +113,8 @@ def labelled_values(text: str, scanner: Scanner, file: str) -> list[Detection]:
     """Secrets written after a label in prose, a list or a table: ``Admin password: …``,
     ``pw: …``, ``the admin password is …``, a ``| Staff pw | … |`` row, or a cell under a
     ``Password`` column. The scanner's rules read code and config; these read what people write."""
+    if "|" not in text and not _ANY_HINT.search(text):
+        return []  # no table to read and no label word on any line
     found: list[Detection] = []
     secret_columns: set[int] = set()
     lines = text.split("\n")
@@ -210,6 +215,7 @@ class Redactor:
         self._clean: set[str] = set()
         self._paths: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
+        self._clean_source: str | None = None
 
     def scan(self, text: str, where: Provenance) -> list[Detection]:
         """Secrets in ``text``: by the scanner's rules and labels, or by a token whose fingerprint
@@ -220,8 +226,46 @@ class Redactor:
         if self.known:
             hits.extend(self._known_hits(text, where, {hit.line for hit in hits}))
         if not hits:
+            if len(self._clean) >= _MAX_CLEAN:  # a ledger's unique references: stay bounded
+                self._clean.clear()
             self._clean.add(text)
         return hits
+
+    def unchanged(self, record: Any, values: tuple[Any, ...]) -> bool:
+        """Whether redaction leaves ``record`` as it is, told cheaply: its paths are known clean
+        and each of its field ``values`` holds no text or a string found clean (scanned here
+        when new, as ``_redact`` would). False means: redact it field by field."""
+        where = record.provenance
+        known_clean = where.source is self._clean_source and where.detail is None
+        if not known_clean and not self._clean_paths(where):
+            return False
+        shape = tuple(map(type, values))
+        texts_of = _TEXTS_OF.get(shape, _UNSEEN)
+        if texts_of is _UNSEEN:
+            texts_of = _texts_getter(shape)
+        if texts_of is None:
+            return False  # a tuple or dict: walked by ``_redact``
+        texts = texts_of(values)
+        clean = self._clean
+        if clean.issuperset(texts):
+            return True
+        for text in texts:
+            if text in clean:
+                continue
+            if len(text) < MIN_SECRET:
+                clean.add(text)  # never a secret; remembered so the next row's check is one call
+            elif self.scan(text, where):
+                return False
+        return True
+
+    def _clean_paths(self, where: Provenance) -> bool:
+        """Whether the paths a provenance cites are clean (the last clean file is remembered)."""
+        if self.clean_path(where.source) != where.source:
+            return False
+        if where.detail is not None:
+            return self.clean_path(where.detail) == where.detail
+        self._clean_source = where.source
+        return True
 
     def _known_hits(self, text: str, where: Provenance, flagged: set[int]) -> list[Detection]:
         hits = []
@@ -271,6 +315,37 @@ class Redactor:
             cleaned = self.clean(path, Provenance(path))
             self._paths[path] = cleaned
         return cleaned
+
+
+#: How many clean strings a redactor remembers (then it forgets them and begins again).
+_MAX_CLEAN = 1 << 18
+
+_UNSEEN: Any = object()
+#: Per shape of a record's field values (their types), a fetch of its text values; None when a
+#: tuple or dict is among them.
+_TEXTS_OF: dict[tuple[type, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]] | None] = {}
+
+
+def _texts_getter(shape: tuple[type, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """The fetch of the text values of a record whose field values have these types (remembered
+    per shape), as ``_clean`` treats them: strings are scanned, tuples and dicts walked, anything
+    else left alone."""
+    if any(issubclass(kind, tuple | dict) for kind in shape):
+        found = None
+    else:
+        at = [index for index, kind in enumerate(shape) if issubclass(kind, str)]
+        found = _fetch(at)
+    _TEXTS_OF[shape] = found
+    return found
+
+
+def _fetch(at: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    if not at:
+        return lambda values: ()
+    if len(at) == 1:
+        index = at[0]
+        return lambda values: (values[index],)
+    return operator.itemgetter(*at)
 
 
 def _clean(value: Any, redactor: Redactor, where: Provenance, found: list[Detection]) -> Any:
@@ -338,6 +413,20 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
+def _values_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """A C-level fetch of a record type's field values but ``entity`` and ``provenance`` (for
+    ``Redactor.unchanged``); None for the fingerprint-only records, which ``_redact`` handles."""
+    if issubclass(kind, _SAFE):
+        return None
+    names = [name for name in _field_names(kind) if name != "provenance"]
+    if not names:
+        return lambda record: ()
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda record: (one(record),)
+    return operator.attrgetter(*names)
+
+
 def known_fingerprints(results: list[SourceResult]) -> frozenset[str]:
     """The fingerprints of the secrets found by the sources that look for them."""
     return frozenset(
@@ -364,16 +453,26 @@ def redact_result(result: SourceResult, redactor: Redactor) -> SourceResult:
     SecretFinding for each secret found in a record's text."""
     records: list[Record] = []
     findings: list[SecretFinding] = []
+    changed = False
+    values_of: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
     for record in result.records:
+        kind = type(record)
+        if kind not in values_of:
+            values_of[kind] = _values_getter(kind)
+        values = values_of[kind]
+        if values is not None and redactor.unchanged(record, values(record)):
+            records.append(record)
+            continue
         found: list[Detection] = []
         records.append(_redact(record, redactor, record.provenance, found))
         findings.extend(_findings(records[-1], found))
+        changed = changed or records[-1] is not record
     errors = [_redact(error, redactor, error.provenance, []) for error in result.errors]
     paths = tuple(redactor.clean_path(path) for path in result.paths)
     if (
         not findings
+        and not changed
         and paths == result.paths
-        and all(a is b for a, b in zip(records, result.records, strict=True))
         and all(a is b for a, b in zip(errors, result.errors, strict=True))
     ):
         return result

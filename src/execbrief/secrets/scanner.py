@@ -33,7 +33,6 @@ import fnmatch
 import functools
 import hashlib
 import heapq
-import hmac
 import itertools
 import json
 import math
@@ -1315,7 +1314,11 @@ class Scanner:
     def fingerprint(self, value: str | bytes) -> str:
         """``HMAC-SHA256(key, value)`` as 16 hex digits: stable per key, not reversible without it."""
         data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
-        return hmac.new(self._key, data, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
+        pads = _hmac_pads(self._key)
+        inner, outer = pads[0].copy(), pads[1].copy()
+        inner.update(data)
+        outer.update(inner.digest())
+        return outer.hexdigest()[:FINGERPRINT_HEX]
 
     def allowlist_reason(self, fingerprint: str, file: str) -> str | None:
         """The reason of the first allowlist entry matching this fingerprint or file, or None."""
@@ -1400,6 +1403,8 @@ class Scanner:
         next_allowed = 0
         if ctx.every_line:
             candidates: Iterable[int] = (m.start() for m in _EVERY_LINE.finditer(lower))
+        elif not (_PREFILTER.search(lower) or _PREFILTER_SHAPES.search(lower)):
+            return  # no keyword, so no line to read: most memos, names and references
         else:
             candidates = _candidates(lower)
         for pos in candidates:
@@ -1475,6 +1480,22 @@ class Scanner:
                 )
             )
         return consumed
+
+
+_HMAC_BLOCK = 64  # SHA-256's block size
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
+
+
+@functools.lru_cache(maxsize=16)  # a run has one key (a test a few)
+def _hmac_pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """HMAC-SHA256's two hashes with ``key`` already fed in (RFC 2104): a fingerprint copies them
+    instead of setting up an HMAC (the same digest as ``hmac.new``, at less than half its cost;
+    a ledger's every unique reference is fingerprinted)."""
+    if len(key) > _HMAC_BLOCK:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(_HMAC_BLOCK, b"\0")
+    return hashlib.sha256(block.translate(_INNER_PAD)), hashlib.sha256(block.translate(_OUTER_PAD))
 
 
 def _cut(data: bytes) -> int:

@@ -11,8 +11,10 @@ The format, the sign convention and the options are documented in ``docs/formats
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import re
 import sys
 from collections import defaultdict
@@ -20,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field, field_validator
 
@@ -62,6 +64,9 @@ KIND = "ledger"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 BEANCOUNT_SUFFIXES = (".beancount", ".bean")
 SIGN_CHECK_MIN_ROWS = 3
+#: How many distinct amounts and texts a reader shares before it forgets them (``_Shared``).
+SHARED_LIMIT = 1 << 18
+T = TypeVar("T")
 
 COLUMNS = (
     Column(
@@ -758,15 +763,16 @@ def _read_csv(
         reader.running = []
     if mappings is not None:
         mappings.append(mapping_of(reader.table, options, layout))
-    for line, row in reader.table.rows(reader.bad):
-        if options.grouped and reader.grouped_row(line, row):
-            continue
-        if reader.summary_row(line, row):
-            continue
-        try:
-            reader.row(line, row)
-        except ValueError as exc:
-            reader.bad.add(line, str(exc))
+    with _without_cycle_collection():
+        for line, row in reader.table.rows(reader.bad):
+            if options.grouped and reader.grouped_row(line, row):
+                continue
+            if reader.summary_row(line, row):
+                continue
+            try:
+                reader.row(line, row)
+            except ValueError as exc:
+                reader.bad.add(line, str(exc))
     problem = reader.check.problem(options.sign)
     if problem is not None:
         raise ReadError(loc.display, problem)
@@ -788,6 +794,19 @@ def _read_csv(
     return reader.records, reader.bad.errors(
         request, KIND, fatal=not (reader.records or reader.balances)
     )
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Rows make records and no reference cycles: the cycle collector, which would rescan the
+    growing list of records again and again (a fifth of a big ledger's reading), waits."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_processor(
@@ -930,6 +949,28 @@ def _bank_layouts() -> list[str]:
     ]
 
 
+class _Shared(Generic[T]):
+    """One shared object per key, remembered up to ``SHARED_LIMIT`` keys (then forgotten and
+    begun again, so a ledger of unique values costs no memory beyond its records)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, T] = {}
+
+    def get(self, key: str) -> T | None:
+        return self.known.get(key)
+
+    def put(self, key: str, value: T) -> T:
+        if len(self.known) >= SHARED_LIMIT:
+            self.known.clear()
+        self.known[key] = value
+        return value
+
+    def one(self: _Shared[str], text: str) -> str:
+        """``text``, or an equal string seen before."""
+        seen = self.known.get(text)
+        return seen if seen is not None else self.put(text, text)
+
+
 class _CsvLedger:
     """The state of reading one CSV ledger: its rows become records, balances and cash moves."""
 
@@ -968,9 +1009,12 @@ class _CsvLedger:
         self.deferred: list[tuple[date, Decimal]] = []
         self.cash_keys: dict[tuple[str, ...], str] = {}
         self.account_moves: dict[str, dict[date, Decimal]] = {}
-        # Ledgers repeat a few hundred dates and payees many times: share one object for each.
+        # Ledgers repeat a few hundred dates, amounts, memos and payees many times: one object
+        # for each (a million-row ledger then holds a few thousand of them, not a million).
         self.days: dict[str, date] = {}
-        self.names: dict[str, str] = {}
+        self.spanned: set[date] = set()  # the days already folded into ``span``
+        self.texts = _Shared[str]()
+        self.money = _Shared[Money]()
         #: (line, date, running balance) of each row, when the layout has a balance column.
         self.running: list[tuple[int, date, Decimal]] | None = None
 
@@ -1079,9 +1123,9 @@ class _CsvLedger:
     def row(self, line: int, row: dict[str, str]) -> None:
         """One ledger line: a balance, or a transaction; ``ValueError`` for a bad row."""
         text = row["date"]
-        day = self.days.get(text) or self.days.setdefault(
-            text, parse_date(text, self.options.date_format)
-        )
+        day = self.days.get(text)
+        if day is None:
+            day = self.days[text] = parse_date(text, self.options.date_format)
         if self.running is not None and row.get("balance", "").strip():
             self.running.append((line, day, ledger_amount(row["balance"], what="balance")))
         if self.pending is not None and row.get("account") == self.pending[0]:
@@ -1120,13 +1164,15 @@ class _CsvLedger:
             self.check.add(account.type, amount)
         # a card's lines move no cash: its charges are owed until the bank pays the card
         noncash = row_type in _NONCASH_TYPES or self.card
-        self.span.add(day)
+        if day not in self.spanned:
+            self.spanned.add(day)
+            self.span.add(day)
         if self.options.double_entry:
             self.keys.append(_transaction_key(row, day))
             self.deferred.append((day, Decimal(0) if noncash else amount * direction))
         elif not noncash:
             self.moves[day] += amount * direction
-        counterparty = row.get("counterparty", "")
+        texts = self.texts
         self.records.append(
             Transaction(
                 self.entity,
@@ -1135,13 +1181,22 @@ class _CsvLedger:
                 account.name,
                 account.type,
                 account.category,
-                Money(amount, self.currency),
-                row.get("memo", ""),
-                self.names.setdefault(counterparty, counterparty) or None,
+                self._money(amount),
+                texts.one(row.get("memo", "")),
+                texts.one(row.get("counterparty", "")) or None,
                 row.get("reference") or None,
                 not noncash,
             )
         )
+
+    def _money(self, amount: Decimal) -> Money:
+        """The row's amount as Money, one object per amount as written (``str`` tells 920.0
+        from 920.00, which compare equal)."""
+        key = str(amount)
+        money = self.money.get(key)
+        if money is None:
+            money = self.money.put(key, Money(amount, self.currency))
+        return money
 
     def _cash_line(
         self,
@@ -1193,13 +1248,14 @@ class _CsvLedger:
         """An opening, an assertion, or a line the cash side of which others carry (True:
         consumed); ``ValueError`` for a balance or transaction on the wrong account."""
         memo = row.get("memo", "")
-        at = self.base.at_line(line)
         if account.cash and (row_type in _OPENING_TYPES or _OPENING_WORDS.search(memo)):
             value = _balance_value(row, self.has_amount)
+            at = self.base.at_line(line)
             self.balances.append(_Balance("opening", day, account.name, value, at, True))
             return True
         if account.cash and row_type in _BALANCE_TYPES:
             value = _balance_value(row, self.has_amount)
+            at = self.base.at_line(line)
             self.balances.append(_Balance("assertion", day, account.name, value, at))
             return True
         if row_type == "opening" or row_type in _BALANCE_TYPES:
@@ -1217,6 +1273,7 @@ class _CsvLedger:
             # Single-entry: the equity side is the only record of the opening cash.
             natural = -(written or Decimal(0)) if self.debit_sign else written
             value = natural if natural is not None else (moved or Decimal(0))
+            at = self.base.at_line(line)
             self.balances.append(_Balance("opening", day, "Cash", value, at, True))
             return True
         if account.cash and self.options.double_entry:

@@ -37,6 +37,11 @@ RACY_SECONDS = 2.0
 #: Folders never part of a source's input (git's own files are covered by ``git_state``).
 SKIPPED_FOLDERS = frozenset({".git", "__pycache__"})
 
+#: A result with more records than this (a ledger of hundreds of thousands of lines) is not
+#: kept: its pickle would be held whole in memory beside the records, and reading it back costs
+#: about as much as reading the file again.
+MAX_KEPT_RECORDS = 100_000
+
 
 @dataclass(frozen=True)
 class Kept:
@@ -139,11 +144,13 @@ class SourceCache:
         self, key: str, result: SourceResult, fingerprints: frozenset[str], known: str, now: str
     ) -> None:
         """Keep ``result`` (already redacted) under ``key``, replacing what the same entity's
-        source of the same kind kept before."""
-        payload = self._seal(result)
+        source of the same kind kept before (a result over ``MAX_KEPT_RECORDS`` only drops it)."""
         self.db.execute(
             "DELETE FROM source_cache WHERE entity = ? AND kind = ?", (result.entity, result.kind)
         )
+        if len(result.records) > MAX_KEPT_RECORDS:
+            return
+        payload = self._seal(result)
         self.db.execute(
             "INSERT OR REPLACE INTO source_cache"
             " (key, entity, kind, fingerprints, known, result, stored_at)"
