@@ -4,6 +4,7 @@ run's snapshot and reports byte for byte (issue 18: ``--jobs``, the source cache
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -156,6 +157,26 @@ def test_a_changed_file_is_read_again(example_portfolio: Path) -> None:
     fresh, _ = read(config, registry, Reading(cache=False))
     assert snapshot_bytes(changed) == snapshot_bytes(fresh)
     assert any("Extra seat" in json.dumps(r.to_dict()) for r in [changed])
+
+
+def test_a_same_size_edit_with_its_time_put_back_is_read_again(example_portfolio: Path) -> None:
+    """The outsider audit of issue 18: 6400.00 -> 6500.00 in place, then ``touch -r`` back."""
+    config, registry = load(example_portfolio)
+    read(config, registry, Reading(cache=True))
+    ledger = example_portfolio.parent / "ledgers" / "crewboard.csv"
+    before = ledger.stat()
+    text = ledger.read_text()
+    digit = next(i for i, c in enumerate(text) if c.isdigit() and i > text.index("\n"))
+    edited = text[:digit] + str((int(text[digit]) + 1) % 10) + text[digit + 1 :]
+    ledger.write_text(edited)
+    os.utime(ledger, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert ledger.stat().st_size == before.st_size
+    assert ledger.stat().st_mtime_ns == before.st_mtime_ns
+    counts = counting(registry)
+    changed, cache = read(config, registry, Reading(cache=True))
+    assert counts["crewboard", "ledger"] == 1 and cache.misses == 1
+    fresh, _ = read(config, registry, Reading(cache=False))
+    assert snapshot_bytes(changed) == snapshot_bytes(fresh)
 
 
 def test_no_cache_reads_everything(example_portfolio: Path) -> None:

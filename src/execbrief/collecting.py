@@ -509,7 +509,6 @@ def gather(
             if cache is not None and key is not None:
                 cache.put(key, result, own[slot], digest, now)
     if cache is not None:
-        cache.save_hashes()
         cache.snapshot_digest = _snapshot_digest(config, keys, digest, out)
     return out
 
