@@ -206,10 +206,23 @@ def single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+#: Field annotations that never hold a Money: the currency check skips these fields (a record's
+#: ``entity``, ``provenance``, names, dates and counts), and reads every other one.
+_NEVER_MONEY = frozenset(
+    {
+        "str", "str | None", "int", "int | None", "bool", "bool | None", "float", "float | None",
+        "date", "date | None", "Decimal", "Decimal | None", "Provenance", "tuple[str, ...]",
+    }
+)  # fmt: skip
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a record type that may hold a Money (by annotation; unknown ones count)."""
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        names = _FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if str(f.type) not in _NEVER_MONEY
+        )
     return names
 
 
