@@ -1091,13 +1091,16 @@ class CsvTable:
                 errors.add(start, message)
                 continue
             self.cells = cells
-            yield (
-                start,
-                {
-                    name: (cells[i].strip() if i < len(cells) else "")
-                    for name, i in self.index.items()
-                },
-            )
+            if len(cells) >= width:  # the usual full row: every indexed column is there
+                yield start, {name: cells[i].strip() for name, i in self.index.items()}
+            else:
+                yield (
+                    start,
+                    {
+                        name: (cells[i].strip() if i < len(cells) else "")
+                        for name, i in self.index.items()
+                    },
+                )
 
 
 def _sniff_delimiter(header: str) -> str:
