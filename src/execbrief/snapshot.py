@@ -6,6 +6,7 @@ which write them, and analyses, which read them, both import downward.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -160,6 +161,10 @@ class EntityInfo:
 R = TypeVar("R", bound=Record)
 
 
+def _position(placed: tuple[int, Any]) -> int:
+    return placed[0]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything collected for one ``as_of`` date: plain data, serialisable to JSON."""
@@ -179,15 +184,31 @@ class Snapshot:
         """
         found = self._record_index.get((kind, entity))
         if found is None:
-            results = self.results if entity is None else self._by_entity.get(entity, ())
-            found = tuple(
-                record
-                for result in results
-                for record in result.records
-                if isinstance(record, kind)
-            )
+            by_type = self._records_by_type(entity)
+            piles = [pile for cls, pile in by_type.items() if issubclass(cls, kind)]
+            if len(piles) == 1:
+                found = tuple(record for _, record in piles[0])
+            else:  # several record types are kinds of ``kind``: back into source order
+                found = tuple(record for _, record in heapq.merge(*piles, key=_position))
             self._record_index[(kind, entity)] = found
         return list(found)
+
+    def _records_by_type(self, entity: str | None) -> dict[type[Any], list[tuple[int, Any]]]:
+        """One scan of an entity's records (every record for None), grouped by their exact type
+        with their place in source order: each record type asked of it after is a lookup."""
+        by_type = self._type_index.get(entity)
+        if by_type is None:
+            results = self.results if entity is None else self._by_entity.get(entity, ())
+            by_type = {}
+            records = (record for result in results for record in result.records)
+            for position, record in enumerate(records):
+                by_type.setdefault(type(record), []).append((position, record))
+            self._type_index[entity] = by_type
+        return by_type
+
+    @cached_property
+    def _type_index(self) -> dict[str | None, dict[type[Any], list[tuple[int, Any]]]]:
+        return {}
 
     @cached_property
     def _by_entity(self) -> dict[str, tuple[SourceResult, ...]]:

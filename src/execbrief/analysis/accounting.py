@@ -498,6 +498,10 @@ def chart_gaps(
             and (found := _PROCESSORS.search(f"{t.counterparty or ''} {t.memo}"))
         }
     )
+    # every account the ledger uses, by its type: each chart entry below looks its kind up
+    used: dict[AccountType, set[str]] = defaultdict(set)
+    for t in rows:
+        used[t.account_type].add(t.account)
     out = []
     for account, kind, words, when in (*_COMMON, *STANDARD_CHART.get(info.kind, ())):
         if when == "ota" and not ota:
@@ -507,12 +511,13 @@ def chart_gaps(
         if when == "processor" and not processors:
             continue
         pattern = _words(words)
-        typed = [
-            t.account
-            for t in rows
-            if t.account_type.value == kind or (kind == "expense" and t.account_type in books.COSTS)
-        ]
-        if any(pattern.search(name) for name in set(typed)):
+        typed = {
+            name
+            for account_type, names in used.items()
+            if account_type.value == kind or (kind == "expense" and account_type in books.COSTS)
+            for name in names
+        }
+        if any(pattern.search(name) for name in typed):
             continue
         why = {
             "always": f"a standard account for {with_article(info.kind)} business",
@@ -572,9 +577,11 @@ def audit_categories(
     recurring = books.recurring_payees(rows)
     out = []
     for account, group in sorted(groups.items()):
-        months: dict[str, Money] = defaultdict(lambda: Money(0, currency))
+        by_month: dict[str, list[Money]] = defaultdict(list)
         for t in group:
-            months[str(books.month_of(t.date))] += t.amount
+            by_month[str(books.month_of(t.date))].append(t.amount)
+        # summed as Decimals, one Money per month (not one per row)
+        months = {month: books.total(amounts, currency) for month, amounts in by_month.items()}
         last_amount, prev_amount = (
             months.get(str(last), Money(0, currency)),
             months.get(str(previous), Money(0, currency)),

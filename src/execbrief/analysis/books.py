@@ -160,7 +160,10 @@ def payee(tx: Transaction) -> str:
     """Who was paid: the counterparty, else the memo without digits (so "Adobe 03/26" groups)."""
     if tx.counterparty:
         return tx.counterparty.strip().lower()
-    return " ".join(re.sub(r"[0-9#/.,:-]+", " ", tx.memo.lower()).split())
+    return " ".join(_MEMO_NUMBERS.sub(" ", tx.memo.lower()).split())
+
+
+_MEMO_NUMBERS = re.compile(r"[0-9#/.,:-]+")
 
 
 #: A payee, memo or account that names payroll: a running cost however few months the books hold
@@ -175,11 +178,12 @@ def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
     payroll payee: running costs such as payroll, rent or premiums rather than one-off spending."""
     seen: dict[str, set[Period]] = defaultdict(set)
     payroll: set[str] = set()
+    paying = (*COSTS, AccountType.ASSET)
     for tx in rows:
-        if tx.account_type in (*COSTS, AccountType.ASSET) and payee(tx):
-            seen[payee(tx)].add(month_of(tx.date))
-            if PAYROLL.search(f"{payee(tx)} {tx.memo} {tx.account}"):
-                payroll.add(payee(tx))
+        if tx.account_type in paying and (name := payee(tx)):
+            seen[name].add(month_of(tx.date))
+            if PAYROLL.search(f"{name} {tx.memo} {tx.account}"):
+                payroll.add(name)
     return payroll | {name for name, found in seen.items() if len(found) >= months}
 
 
@@ -202,10 +206,23 @@ def single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+#: Field annotations that never hold a Money: the currency check skips these fields (a record's
+#: ``entity``, ``provenance``, names, dates and counts), and reads every other one.
+_NEVER_MONEY = frozenset(
+    {
+        "str", "str | None", "int", "int | None", "bool", "bool | None", "float", "float | None",
+        "date", "date | None", "Decimal", "Decimal | None", "Provenance", "tuple[str, ...]",
+    }
+)  # fmt: skip
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a record type that may hold a Money (by annotation; unknown ones count)."""
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        names = _FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind) if str(f.type) not in _NEVER_MONEY
+        )
     return names
 
 

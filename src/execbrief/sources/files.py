@@ -45,6 +45,7 @@ from __future__ import annotations
 import csv
 import difflib
 import fnmatch
+import functools
 import io
 import os
 import re
@@ -763,9 +764,15 @@ def read_text(loc: Location, *, max_bytes: int = 16 << 20) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=4096)
 def normalize_header(name: str) -> str:
-    """Header key for matching: lower case, letters and digits only (``Txn. Date`` -> ``txndate``)."""
-    return re.sub(r"[^0-9a-z]+", "", name.strip().lower())
+    """Header key for matching: lower case, letters and digits only (``Txn. Date`` -> ``txndate``).
+
+    Kept per name: every layout's sniff asks it of the same few header cells again and again."""
+    return _NOT_ALNUM.sub("", name.strip().lower())
 
 
 @dataclass(frozen=True)
@@ -1084,13 +1091,16 @@ class CsvTable:
                 errors.add(start, message)
                 continue
             self.cells = cells
-            yield (
-                start,
-                {
-                    name: (cells[i].strip() if i < len(cells) else "")
-                    for name, i in self.index.items()
-                },
-            )
+            if len(cells) >= width:  # the usual full row: every indexed column is there
+                yield start, {name: cells[i].strip() for name, i in self.index.items()}
+            else:
+                yield (
+                    start,
+                    {
+                        name: (cells[i].strip() if i < len(cells) else "")
+                        for name, i in self.index.items()
+                    },
+                )
 
 
 def _sniff_delimiter(header: str) -> str:

@@ -495,10 +495,27 @@ class _Site:
         return url.strip()
 
 
-def _analytics(soup: BeautifulSoup) -> tuple[list[tuple[str, int | None]], list[str]]:
+class _Tags:
+    """A parsed page's elements in document order, walked once: each rule that looks for some
+    elements filters this list rather than walking the whole tree again (``find_all``)."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.soup = soup
+        self.every: list[Tag] = [tag for tag in soup.descendants if isinstance(tag, Tag)]
+
+    def named(self, *names: str) -> list[Tag]:
+        """The elements with one of these names, in document order."""
+        return [tag for tag in self.every if tag.name in names]
+
+    def first(self, name: str) -> Tag | None:
+        """The first element with this name."""
+        return next((tag for tag in self.every if tag.name == name), None)
+
+
+def _analytics(tags: _Tags) -> tuple[list[tuple[str, int | None]], list[str]]:
     found: list[tuple[str, int | None]] = []
     ids: dict[str, None] = {}
-    for tag in soup.find_all(["script", "noscript", "iframe", "img"]):
+    for tag in tags.named("script", "noscript", "iframe", "img"):
         text = " ".join(
             part
             for part in (
@@ -519,9 +536,9 @@ def _analytics(soup: BeautifulSoup) -> tuple[list[tuple[str, int | None]], list[
     return found, list(ids)
 
 
-def _widgets(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
+def _widgets(tags: _Tags) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
-    for tag in soup.find_all(["script", "iframe", "a", "link", "form", "div", "section", "button"]):
+    for tag in tags.named("script", "iframe", "a", "link", "form", "div", "section", "button"):
         url = (
             _attr(tag, "src")
             or _attr(tag, "href")
@@ -534,7 +551,7 @@ def _widgets(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
                 if needle in low:
                     found.append((name, _line(tag)))
                     break
-    for tag in soup.find_all(True):
+    for tag in tags.every:
         if tag.name in ("html", "body", "head", "script", "style", "link", "meta", "a"):
             continue
         ident = _attr(tag, "id").lower()
@@ -550,12 +567,10 @@ def _widgets(soup: BeautifulSoup) -> list[tuple[str, int | None]]:
     return found
 
 
-def _microdata(
-    soup: BeautifulSoup, page: str, entity: str, prov: Provenance
-) -> list[LocalBusiness]:
+def _microdata(tags: _Tags, page: str, entity: str, prov: Provenance) -> list[LocalBusiness]:
     """LocalBusiness (or subtype) items written as schema.org microdata (``itemtype``/``itemprop``)."""
     out: list[LocalBusiness] = []
-    for tag in soup.find_all(True, attrs={"itemtype": True}):
+    for tag in (tag for tag in tags.every if tag.has_attr("itemtype")):
         kinds = [_strip_schema(t) for t in _attr(tag, "itemtype").split()]
         kind = next((k for k in kinds if k in LOCAL_BUSINESS_TYPES), None)
         if kind is None:
@@ -651,36 +666,36 @@ def _read_meta(meta: Tag, head: _Head, lines: _Lines) -> None:
         head.site_name = _attr(meta, "content") or None
 
 
-def _read_head(soup: BeautifulSoup, lines: _Lines) -> _Head:
+def _read_head(tags: _Tags, lines: _Lines) -> _Head:
     head = _Head()
-    title_tag = soup.find("title")
+    title_tag = tags.first("title")
     head.title = _text(title_tag) if isinstance(title_tag, Tag) else None
     if head.title and isinstance(title_tag, Tag):
         lines.mark("title", title_tag)
-    for meta in soup.find_all("meta"):
+    for meta in tags.named("meta"):
         _read_meta(meta, head, lines)
-    for link in soup.find_all("link"):
+    for link in tags.named("link"):
         if "canonical" in _attr(link, "rel").lower().split() and _attr(link, "href"):
             head.canonical = _attr(link, "href")
             lines.mark("canonical", link)
             break
-    html_tag = soup.find("html")
+    html_tag = tags.first("html")
     head.lang = _attr(html_tag, "lang") or None if isinstance(html_tag, Tag) else None
-    for h1 in soup.find_all("h1"):
+    for h1 in tags.named("h1"):
         lines.mark("h1", h1)
         head.h1s.append(_text(h1) or "")
     return head
 
 
 def _read_jsonld(
-    soup: BeautifulSoup, rel: str, entity: str, prov: Provenance, lines: _Lines
+    tags: _Tags, rel: str, entity: str, prov: Provenance, lines: _Lines
 ) -> tuple[_Found, list[str], list[LocalBusiness]]:
     """The page's JSON-LD: the types seen, the blocks that did not parse, the LocalBusiness ones."""
     jsonld_types = _Found()
     jsonld_errors: list[str] = []
     businesses: list[LocalBusiness] = []
     parsed: list[tuple[Tag, Any]] = []
-    for script in soup.find_all("script"):
+    for script in tags.named("script"):
         if _attr(script, "type").lower() != "application/ld+json":
             continue
         lines.mark("jsonld", script)
@@ -762,17 +777,15 @@ def _read_link(
         lines.mark(f"broken:{url}", tag)
 
 
-def _read_links(
-    site: _Site, soup: BeautifulSoup, rel: str, page_dir: Path, lines: _Lines
-) -> _Links:
+def _read_links(site: _Site, tags: _Tags, rel: str, page_dir: Path, lines: _Lines) -> _Links:
     found = _Links()
     # A form's action is where it posts (often a server route such as /quote), not a link.
-    for tag in soup.find_all(["a", "link", "script", "img", "iframe", "source", "area"]):
+    for tag in tags.named("a", "link", "script", "img", "iframe", "source", "area"):
         for attr in ("href", "src"):
             url = _attr(tag, attr)
             if url:
                 _read_link(site, tag, url, rel, page_dir, found, lines)
-    for digits, line in _visible_text_phones(soup):
+    for digits, line in _visible_text_phones(tags.soup):
         found.phones.add(digits)
         lines.note(f"phone:{digits}", line)
     return found
@@ -804,23 +817,24 @@ def read_page(
         page_dir = loc.path.parent
     else:
         rel, page_dir = loc.name, Path(".")
-    head = _read_head(soup, lines)
-    jsonld_types, jsonld_errors, businesses = _read_jsonld(soup, rel, entity, prov, lines)
-    businesses.extend(_microdata(soup, rel, entity, prov))
+    tags = _Tags(soup)
+    head = _read_head(tags, lines)
+    jsonld_types, jsonld_errors, businesses = _read_jsonld(tags, rel, entity, prov, lines)
+    businesses.extend(_microdata(tags, rel, entity, prov))
     analytics = _Found()
-    found_analytics, analytics_ids = _analytics(soup)
+    found_analytics, analytics_ids = _analytics(tags)
     for name, line in found_analytics:
         analytics.add(name)
         lines.note(f"analytics:{name}", line)
     widgets = _Found()
-    for name, line in _widgets(soup):
+    for name, line in _widgets(tags):
         widgets.add(name)
         lines.note(f"widget:{name}", line)
-    forms = soup.find_all("form")
+    forms = tags.named("form")
     if forms:
         lines.mark("form", forms[0])
-    links = _read_links(site, soup, rel, page_dir, lines)
-    html_tag = soup.find("html")
+    links = _read_links(site, tags, rel, page_dir, lines)
+    html_tag = tags.first("html")
     first_line = _line(html_tag) if isinstance(html_tag, Tag) else None
     page = SitePage(
         entity=entity,

@@ -175,6 +175,8 @@ def count_file(
     seen = tally.seen
     rows = 0
     last = 1
+    hash_key = key[:64]  # blake2b takes at most 64 bytes of key
+    status_opted: dict[str, bool] = {}  # an export repeats a handful of status words
     for line, row in table.rows(bad):
         last = line
         address = row.get("email", "").strip()
@@ -183,8 +185,17 @@ def count_file(
             continue
         rows += 1
         normal = address.lower()
-        digest = hashlib.blake2b(normal.encode("utf-8"), key=key[:64], digest_size=16).digest()
-        opted = not left and ((not has_status) or _status_key(row.get("status", "")) in opted_words)
+        digest = hashlib.blake2b(normal.encode("utf-8"), key=hash_key, digest_size=16).digest()
+        if left:
+            opted = False
+        elif not has_status:
+            opted = True
+        else:
+            status = row.get("status", "")
+            known = status_opted.get(status)
+            if known is None:
+                known = status_opted[status] = _status_key(status) in opted_words
+            opted = known
         state = seen.get(digest)
         if state is None:
             source = " ".join(row.get("source", "").split()).lower() or NO_SOURCE

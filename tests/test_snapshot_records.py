@@ -1,0 +1,71 @@
+"""Snapshot.records: every record of a type (and of its subtypes) in source order, per entity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from execbrief.snapshot import EntityInfo, Provenance, Record, Snapshot, SourceResult
+
+
+@dataclass(frozen=True)
+class Row(Record):
+    n: int
+
+
+@dataclass(frozen=True)
+class SpecialRow(Row):
+    pass
+
+
+@dataclass(frozen=True)
+class Other(Record):
+    n: int
+
+
+def _at(n: int) -> Provenance:
+    return Provenance("rows.csv", n)
+
+
+def _snapshot() -> Snapshot:
+    a1, a2 = Row("a", _at(1), 1), SpecialRow("a", _at(2), 2)
+    a3, a4 = Other("a", _at(3), 3), Row("a", _at(4), 4)
+    b1, b2 = SpecialRow("b", _at(5), 5), Row("b", _at(6), 6)
+    return Snapshot(
+        "p",
+        "USD",
+        date(2026, 11, 20),
+        (EntityInfo("a", "A", "rental"), EntityInfo("b", "B", "rental")),
+        (
+            SourceResult("a", "ledger", ("x",), (a1, a2, a3)),
+            SourceResult("b", "ledger", ("y",), (b1,)),
+            SourceResult("a", "bookings", ("z",), (a4,)),
+            SourceResult("b", "bookings", ("w",), (b2,)),
+        ),
+    )
+
+
+def numbers(records: list[Row] | list[Other] | list[Record]) -> list[int]:
+    return [getattr(r, "n") for r in records]  # noqa: B009
+
+
+def test_a_type_and_its_subtypes_come_back_in_source_order() -> None:
+    snapshot = _snapshot()
+    assert numbers(snapshot.records(Row, "a")) == [1, 2, 4]
+    assert numbers(snapshot.records(Row)) == [1, 2, 5, 4, 6]
+    assert numbers(snapshot.records(Record, "a")) == [1, 2, 3, 4]
+
+
+def test_a_subtype_alone_and_another_type_stay_apart() -> None:
+    snapshot = _snapshot()
+    assert numbers(snapshot.records(SpecialRow)) == [2, 5]
+    assert numbers(snapshot.records(Other, "b")) == []
+    assert numbers(snapshot.records(Other)) == [3]
+    assert snapshot.records(Row, "nobody") == []
+
+
+def test_each_answer_is_a_fresh_list() -> None:
+    snapshot = _snapshot()
+    first = snapshot.records(Row, "a")
+    first.clear()
+    assert numbers(snapshot.records(Row, "a")) == [1, 2, 4]
