@@ -217,8 +217,11 @@ GROUPS = [
     for index in range(3)
 ]
 NOTE_GROUPS = [list(NOTES)[index::2] for index in range(2)]
-#: A note shape at 1 MB may take at most this many times itself at 256 KB (linear: 4).
-GROWTH = 6.0
+#: A note shape at 1 MB may take at most this many times itself at 256 KB (linear: 4, quadratic:
+#: 16); timings of a few tenths of a second on a loaded machine jitter by half, hence 8.
+GROWTH = 8.0
+#: Below this many CPU seconds a 256 KB timing is noise: the growth is measured from it.
+FLOOR = 0.1
 SMALL = 256_000
 BASELINE = "js-plain-baseline"
 
@@ -298,7 +301,7 @@ def test_dense_notes_read_in_linear_time(group: int, tmp_path: Path) -> None:
     steep = {
         n: (round(seconds[f"{n}@{SMALL}"], 2), round(seconds[n], 2))
         for n in names
-        if seconds[n] > GROWTH * max(seconds[f"{n}@{SMALL}"], 0.05)
+        if seconds[n] > GROWTH * max(seconds[f"{n}@{SMALL}"], FLOOR)
     }
     assert not steep, f"CPU seconds at 256 KB and 1 MB, growing faster than linear: {steep}"
     for name in names:
@@ -314,5 +317,5 @@ def test_the_python_router_reads_20k_routes_in_linear_time(tmp_path: Path) -> No
     baseline = float(results.pop(BASELINE)["seconds"])  # type: ignore[arg-type]
     big, small = float(results[name]["seconds"]), float(results[f"{name}@{SMALL}"]["seconds"])  # type: ignore[arg-type]
     assert not _too_slow(big, baseline, slow=True), (baseline, big)
-    assert big <= GROWTH * max(small, 0.05), (small, big)
+    assert big <= GROWTH * max(small, FLOOR), (small, big)
     assert int(results[name]["records"]) > 18_000, results[name]  # type: ignore[call-overload]
