@@ -199,6 +199,14 @@ def progress_mode() -> str:
     return mode if mode in ("always", "never") else "terminal"
 
 
+def progress_shown(*, enabled: bool = True) -> bool:
+    """Whether progress goes to stderr: never when not ``enabled`` (``--json``) or
+    ``EXECBRIEF_PROGRESS=never``; with ``always`` even when stderr is not a terminal; else on a
+    terminal only."""
+    mode = progress_mode()
+    return enabled and mode != "never" and (mode == "always" or sys.stderr.isatty())
+
+
 @contextmanager
 def progress_bar(
     label: str, total: int | None = None, *, enabled: bool = True
@@ -206,7 +214,7 @@ def progress_bar(
     """A rich progress bar on stderr; yields a callback taking a step description. While it is
     shown, a big file being read shows how far it has got ("12.4 / 50.0 MB  (123,456 lines)")."""
     mode = progress_mode()
-    if not enabled or mode == "never" or (mode == "terminal" and not sys.stderr.isatty()):
+    if not progress_shown(enabled=enabled):
         yield lambda _step: None
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -281,6 +289,17 @@ def fitting_name(name: str, room: int) -> str:
         if len(candidate) <= room:
             return candidate
     return source[: max(room, 4) - 1] + "…"
+
+
+def middle_cut(text: str, room: int) -> str:
+    """``text`` in ``room`` characters, cut in the middle so both ends stay (labels that differ
+    only at their end, ``…-property-east`` and ``…-property-west``, stay apart); the end keeps
+    the larger part."""
+    if len(text) <= room:
+        return text
+    keep = max(room, 3) - 1
+    head = keep // 3
+    return text[:head] + "…" + text[len(text) - (keep - head) :]
 
 
 def fitting_table(
@@ -1510,13 +1529,19 @@ def run_many(
         plan.validate()
         load_env_file(env_file)
         found = find_portfolios(pattern)
-    err.print(f"running {len(found)} portfolios, {min(jobs or default_jobs(), len(found))} at once")
+    shown = progress_shown(enabled=not as_json)
+    if shown:
+        err.print(
+            f"running {len(found)} portfolios, {min(jobs or default_jobs(), len(found))} at once"
+        )
     run = run_portfolios(
         found,
         plan,
         jobs=jobs or default_jobs(),
         clock=lambda: datetime.now(UTC),
-        on_done=lambda result: err.print(f"finished {result.label}", markup=False),
+        on_done=(lambda result: err.print(f"finished {result.label}", markup=False))
+        if shown
+        else None,
     )
     if as_json:
         print_json(run.to_dict())
@@ -1536,14 +1561,15 @@ def print_portfolio_summary(run: Any, *, wide: bool = False) -> None:
     )
     for column in table.columns[1:]:
         column.justify = "right"
+    room = None if wide else table.columns[0].max_width
     for result in run.results:
-        table.add_row(escape(result.label), *(str(result.column(c)) for c in counts))
+        label = result.label if room is None else middle_cut(result.label, room)
+        table.add_row(escape(label), *(str(result.column(c)) for c in counts))
     print_table(table, wide=wide)
     err = console(stderr=True)
     for result in run.results:
-        others = ", ".join(f"{n} {action}" for action, n in result.others().items())
         wrote = [f"wrote its reports to {result.written}"] if result.written else []
-        for note in result.notes + ([others] if others else []) + wrote:
+        for note in result.summary_notes() + wrote:
             print_wrapped(err, f"{result.label}: ", note, "bold red" if result.exit_code else "")
 
 

@@ -115,6 +115,12 @@ class PortfolioResult:
         shown = {str(action) for actions in COLUMNS.values() for action in actions}
         return {k: v for k, v in self.counts.items() if k not in shown and k not in BUILD_COLUMNS}
 
+    def summary_notes(self) -> list[str]:
+        """The sentences the summary shows under the table and ``--json`` carries: the notes,
+        then what the columns do not count (``3 busy, 1 deferred``)."""
+        others = ", ".join(f"{n} {action}" for action, n in self.others().items())
+        return self.notes + ([others] if others else [])
+
     def to_dict(self) -> dict[str, Any]:
         """JSON data for ``--json``."""
         return {
@@ -123,7 +129,7 @@ class PortfolioResult:
             "exit_code": self.exit_code,
             "period": self.period,
             "counts": self.counts,
-            "notes": self.notes,
+            "notes": self.summary_notes(),
             **({"written": self.written} if self.written else {}),
             **({"run": self.detail} if self.detail else {}),
         }

@@ -93,7 +93,7 @@ def test_retries_run_out_then_failed_and_alerted(store: Store) -> None:
     assert result.exit_code == 1
     # the alert went to the operator through the transport
     assert memory.recipients()[-1] == OPS
-    alert = memory.sent[-1].message.get_content()
+    alert = " ".join(memory.sent[-1].message.get_content().split())  # wrapped at 78 columns
     assert (
         "- ceo to a@harbor.example: failed: gave up after 3 attempts: 503 Service Unavailable"
         in alert

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from execbrief.cli import cli
 from execbrief.delivery.pacing import RateLimiter, SharedTimeline
 from execbrief.errors import ConfigError
-from execbrief.multirun import find_portfolios
+from execbrief.multirun import ManyRun, PortfolioResult, find_portfolios
 from kits.aws import verify
 from kits.fault_proxy import Fault, FaultProxy, ProxiedRequest, is_send_email
 from kits.send_cli import AS_OF, OPERATOR, PERIOD, ses_section, write_portfolio
@@ -35,16 +35,18 @@ PEOPLE = {
 
 
 def run_many(
-    root: Path, command: str, *args: str, timeout: float = 240
+    root: Path, command: str, *args: str, timeout: float = 240, progress: str | None = None
 ) -> tuple[int, dict[str, Any], str]:
-    """``execbrief COMMAND --portfolios 'clients/*' --json`` in ``root``: code, JSON, stderr."""
+    """``execbrief COMMAND --portfolios 'clients/*' --json`` in ``root``: code, JSON, stderr
+    (``progress``: the EXECBRIEF_PROGRESS setting, unset when None)."""
+    env = {k: v for k, v in os.environ.items() if k != "EXECBRIEF_PROGRESS"}
     done = subprocess.run(
         [sys.executable, "-m", "execbrief", command, "--portfolios", "clients/*", "--json", *args],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "COLUMNS": "80"},
+        env={**env, "COLUMNS": "80", **({"EXECBRIEF_PROGRESS": progress} if progress else {})},
     )
     return done.returncode, json.loads(done.stdout or "{}"), done.stderr
 
@@ -128,7 +130,7 @@ def test_the_summary_table_fits_80_columns(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=240,
-        env={**os.environ, "COLUMNS": "80"},
+        env={**os.environ, "COLUMNS": "80", "EXECBRIEF_PROGRESS": "always"},
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -298,3 +300,63 @@ def test_a_killed_worker_loses_no_portfolio(tmp_path: Path) -> None:
     for name, people in PEOPLE.items():
         assert rows(result)[f"clients/{name}"]["counts"] == {"sent": len(people)}
         assert outbox_recipients(tmp_path / "clients" / name) == sorted(people)
+
+
+def test_progress_lines_are_off_with_json_never_or_no_terminal(tmp_path: Path) -> None:
+    """The README's rule for progress holds for --portfolios too: off with --json, with
+    EXECBRIEF_PROGRESS=never, and when stderr is not a terminal."""
+    three_portfolios(tmp_path)
+    for progress in ("never", None, "always"):  # always does not override --json
+        code, result, stderr = run_many(tmp_path, "send", *send_args(), progress=progress)
+        assert code == 0 and len(result["portfolios"]) == 3
+        assert "running 3 portfolios" not in stderr and "finished" not in stderr, stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "execbrief", "send", "--portfolios", "clients/*", *send_args()],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "COLUMNS": "80", "EXECBRIEF_PROGRESS": "never"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "clients/north" in done.stdout
+    assert "running" not in done.stderr and "finished" not in done.stderr, done.stderr
+
+
+def _long_labelled_run() -> ManyRun:
+    labels = [f"amb/northwind-harbor-charters-property-{side}" for side in ("east", "west")]
+    results = [
+        PortfolioResult(label, f"{label}/portfolio.toml", 0, {"sent": 2}) for label in labels
+    ]
+    results[1].counts["busy"] = 3
+    return ManyRun("send", results)
+
+
+def test_long_labels_keep_their_distinguishing_end(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from execbrief.cli import print_portfolio_summary
+
+    monkeypatch.setenv("COLUMNS", "80")
+    print_portfolio_summary(_long_labelled_run())
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    east = [line for line in lines if "property-east" in line]
+    west = [line for line in lines if "property-west" in line]
+    assert len(east) == len(west) == 1, lines
+    assert east[0].split()[1].startswith("amb/")  # the start stays too: cut in the middle
+    print_portfolio_summary(_long_labelled_run(), wide=True)
+    assert "amb/northwind-harbor-charters-property-east" in capsys.readouterr().out
+
+
+def test_json_carries_the_notes_the_table_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    from execbrief.cli import print_portfolio_summary
+
+    run = _long_labelled_run()
+    print_portfolio_summary(run)
+    label = "amb/northwind-harbor-charters-property-west"
+    assert f"{label}: 3 busy" in " ".join(capsys.readouterr().err.split())
+    by_name = rows(run.to_dict())
+    assert by_name[label]["counts"] == {"sent": 2, "busy": 3}
+    assert by_name[label]["notes"] == ["3 busy"]
+    assert by_name["amb/northwind-harbor-charters-property-east"]["notes"] == []

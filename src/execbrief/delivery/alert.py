@@ -4,6 +4,7 @@ through the transport or, when it is down, written to stderr."""
 from __future__ import annotations
 
 import sys
+import textwrap
 from typing import IO
 
 from execbrief.delivery.message import Rendered, compose
@@ -36,7 +37,27 @@ def alert_text(result: DispatchResult) -> str:
             "Unknown ones may have been sent and are not resent: check the recipient's mailbox"
             " or run `execbrief track`, then `execbrief send --resend-unknown` if it never arrived."
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(wrapped_line for line in lines for wrapped_line in wrap_line(line)) + "\n"
+
+
+#: The widest line of an alert's body (RFC 5322's recommended width).
+ALERT_WIDTH = 78
+
+
+def wrap_line(line: str, width: int = ALERT_WIDTH) -> list[str]:
+    """``line`` in lines of at most ``width`` characters, a ``- `` item's following lines
+    indented under its text; an id or path longer than ``width`` is never broken, but stands
+    on a line of its own."""
+    if not line:
+        return [""]
+    indent = "  " if line.startswith("- ") else ""
+    return textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def send_alert(
