@@ -264,6 +264,8 @@ def _carry(
     dates = [t.date for t in lines]
     gaps = [Decimal((b - a).days) for a, b in pairwise(dates)]
     gap = median(gaps) if gaps else Decimal(30)
+    if gap < 1:
+        return  # paid several times a day (a till's lines): no cadence to carry
     last = lines[-1]
     effect = books.cash_effect(last)
     every_days = int(gap) if gap < 25 else None
