@@ -183,7 +183,9 @@ def test_all_three_beside_the_bank_count_every_sale_once(tmp_path: Path) -> None
     assert income == Decimal("2990.00")  # 530.00 + 650.00 + 1,810.00
     balances = [r for r in result.records if isinstance(r, CashBalance)]
     assert all(b.reconciles for b in balances)
-    assert [b.balance.amount for b in balances if b.kind == "closing"] == [Decimal("8198.78")]
+    # the bank's cash and the money held at PayPal (its running Balance), each its own account
+    closing = {b.account: b.balance.amount for b in balances if b.kind == "closing"}
+    assert closing == {"Cash": Decimal("8198.78"), "Assets:PayPal balance": Decimal("46.33")}
 
 
 def test_a_payout_the_bank_never_shows_is_said(tmp_path: Path) -> None:
@@ -231,8 +233,10 @@ def test_a_paypal_row_in_another_currency_is_a_row_error(tmp_path: Path) -> None
         tmp_path, HEAD + '\n[[entities.ledger]]\npath = "paypal-activity.csv"\n'
     )
     said = messages(result)
-    assert len(said) == 1 and "line 4" in said[0]
+    assert len(said) == 2 and "line 4" in said[0]
     assert "amounts in EUR, not the ledger's USD" in said[0]
+    # its Balance cell is the EUR balance: said, and not counted as USD cash
+    assert "EUR (first at line 4)" in said[1] and "not counted" in said[1]
     assert total(result, "Income:Sales (PayPal)") == Decimal("350.00")  # 450.00 - 100.00
 
 

@@ -532,7 +532,9 @@ CATALOGUE: tuple[Layout, ...] = (
         notes=(
             "only Completed rows count; a withdrawal to the bank is a payout, a payment sent an "
             "expense",
-            "Balance (the money held at PayPal) is not the bank's cash and is not asserted",
+            "Balance is the money held at PayPal, a cash account of its own (Assets:PayPal "
+            "balance): each date's closing Balance is an assertion, in either date order; a "
+            "balance in another currency is said, not counted",
         ),
         reader="processor",
     ),

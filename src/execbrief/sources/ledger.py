@@ -52,6 +52,7 @@ from execbrief.sources.files import (
 from execbrief.sources.ofx import OFX_SUFFIXES, read_statements
 from execbrief.sources.processor import (
     BY_LAYOUT,
+    Held,
     Payout,
     match_payouts,
     read_processor,
@@ -448,6 +449,10 @@ class _Cash:
     #: Each processor's first export in the pool (``Stripe`` -> its path), and every file read.
     exports: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: The money held at a processor (``Assets:PayPal balance``), a cash account of its own:
+    #: its balances (one assertion per date of its running balance), its daily moves, and the
+    #: file its closing balance is computed from.
+    held: dict[str, tuple[list[_Balance], dict[date, Decimal], str]] = field(default_factory=dict)
 
     def has_bank(self) -> bool:
         """True when a file of the pool is not a processor's export (a bank's, the books')."""
@@ -457,13 +462,16 @@ class _Cash:
         self, request: SourceRequest, currency: str, source: str | None
     ) -> list[CashBalance]:
         """CashBalance records: openings, assertions with ``computed``, and closings at as_of
-        (one for the pool, or one per cash account of a double-entry export)."""
-        if not self.account_moves:
-            return self._records(request, currency, source, self.balances, self.moves)
+        (one for the pool, or one per cash account of a double-entry export), then those of the
+        money held at each processor whose export has a running balance."""
         out: list[CashBalance] = []
-        for account, balances in self.by_account().items():
+        if not self.account_moves:
+            out.extend(self._records(request, currency, source, self.balances, self.moves))
+        for account, balances in self.by_account().items() if self.account_moves else ():
             moves = self.account_moves.get(account, {})
             out.extend(self._records(request, currency, source, balances, moves, account))
+        for account, (balances, moves, file) in self.held.items():
+            out.extend(self._records(request, currency, file, balances, moves, account))
         return out
 
     def by_account(self) -> dict[str, list[_Balance]]:
@@ -821,7 +829,7 @@ def _read_processor(
     """A payment processor's export (``sources.processor``): sales and fees, no cash of its
     own; its payouts wait in ``cash`` for the bank lines they are matched to."""
     currency = options.currency or request.currency
-    records, payouts, bad, table = read_processor(
+    records, payouts, bad, table, held = read_processor(
         request, loc, currency, options.date_format, layout.key
     )
     if mappings is not None:
@@ -831,7 +839,43 @@ def _read_processor(
     for record in records:
         if isinstance(record, Transaction):
             span.add(record.date)
-    return records, bad.errors(request, KIND, fatal=not (records or payouts))
+    errors = bad.errors(request, KIND, fatal=not (records or payouts))
+    if held is not None:
+        errors.extend(_hold(request, loc, held, cash, span, currency))
+    return records, errors
+
+
+def _hold(
+    request: SourceRequest, loc: Location, held: Held, cash: _Cash, span: DateRange, currency: str
+) -> list[SourceError]:
+    """The money held at a processor as a cash account of the pool: each date's closing running
+    balance an assertion (``layouts.running_balances``, the bank layouts' mechanism), checked
+    against the export's own moves; balances in another currency are said, never added."""
+    base = provenance(loc)
+    balances, moves, _ = cash.held.setdefault(held.account, ([], defaultdict(Decimal), loc.display))
+    for line, day, amount in layouts.running_balances(held.running):
+        balances.append(_Balance("assertion", day, held.account, amount, base.at_line(line)))
+        span.add(day)
+    for day, amount in held.moves.items():
+        moves[day] += amount
+    if not held.other:
+        return []
+    codes = ", ".join(f"{code} (first at line {line})" for code, line in sorted(held.other.items()))
+    return [
+        SourceError(
+            entity=request.entity.id,
+            source_kind=KIND,
+            provenance=base.at_line(min(held.other.values())),
+            message=(
+                f"its Balance column also holds the balance in {codes}: one running balance per "
+                f"currency, so only the {currency} balance is the cash held at "
+                f"{held.account.removeprefix('Assets:')}, and the other is not counted; download "
+                "one currency per file (the Activity download's currency filter) and list it as "
+                'a ledger part of its own with currency = "<code>"'
+            ),
+            fatal=False,
+        )
+    ]
 
 
 #: A card statement's money in is a payment or a credit, never income (docs/formats.md, OFX).

@@ -35,8 +35,9 @@ but that no payout matched is said too (:func:`unpaired_credits`): never a silen
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -89,6 +90,9 @@ class Processor:
     date_format: str | None = None
     #: How to give the payouts a bank credit is matched to, said when one is not.
     payout_fix: str = "list the export with its payout rows for those dates beside the bank's"
+    #: True when the export's ``balance`` column is the running balance of the money held at the
+    #: processor (PayPal's ``Balance``): it is then a cash account of the pool (:class:`Held`).
+    running_balance: bool = False
 
     def account(self, line: Line) -> str:
         """The full account name of a line (``sales`` -> ``Income:Sales (Square)``)."""
@@ -110,6 +114,39 @@ class Payout:
     key: str = ""
     #: True when summed from the activity rows it paid rather than stated as one row.
     part: bool = False
+
+
+@dataclass
+class Held:
+    """The money held at a processor (a PayPal balance), from its export's running balance column:
+    a cash account of the pool, ``Assets:<processor> balance``, like a bank's.
+
+    ``running`` holds each row's ``(line, day, balance)`` in file order (turned into one assertion
+    per date by ``layouts.running_balances``, in either date order), ``moves`` what the rows that
+    count moved it by per day (``Net``), so each assertion is checked against them. A row in
+    another currency than the ledger's has its own balance in the same column; those balances are
+    not the ledger's cash, and ``other`` names each such currency with its first line.
+    """
+
+    account: str
+    running: list[tuple[int, date, Decimal]] = field(default_factory=list)
+    moves: dict[date, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    other: dict[str, int] = field(default_factory=dict)
+
+    def add(self, line: int, row: Mapping[str, str], fmt: str | None, currency: str) -> None:
+        """One row's balance and movement (a row with an empty balance cell moves nothing)."""
+        text = row.get("balance", "").strip()
+        if not text:
+            return
+        code = row.get("currency", "").strip().upper()
+        if code and code != currency.upper():
+            self.other.setdefault(code, line)
+            return
+        day = parse_date(row["date"], fmt)
+        self.running.append((line, day, _amount(row, "balance")))
+        memo = row.get("impact", "").strip().lower() == "memo"  # PayPal's "Balance Impact"
+        if row.get("status", "").strip().lower() == "completed" and not memo:
+            self.moves[day] += _amount(row, "net")
 
 
 def _amount(row: Mapping[str, str], name: str) -> Decimal:
@@ -266,11 +303,13 @@ PAYPAL = Processor(
         Column("net", ()),
         Column("id", ("transaction id",)),
         Column("balance", ()),
+        Column("impact", ("balance impact",)),
     ),
     ("date", "type", "status", "gross", "net"),
     _paypal,
     re.compile(r"\bpaypal\b", re.IGNORECASE),
     "%m/%d/%Y",
+    running_balance=True,
 )
 
 
@@ -329,8 +368,9 @@ def read_processor(
     currency: str,
     date_format: str | None,
     layout: str = "stripe-balance",
-) -> tuple[list[Record], list[Payout], RowErrors, CsvTable]:
-    """The income, fee and liability transactions and the payouts of one processor export."""
+) -> tuple[list[Record], list[Payout], RowErrors, CsvTable, Held | None]:
+    """The income, fee and liability transactions and the payouts of one processor export, and
+    the money it holds when its balance column is a running balance (None otherwise)."""
     processor = BY_LAYOUT[layout]
     table = CsvTable(loc, processor.columns, require=processor.require)
     base = provenance(loc)
@@ -338,10 +378,17 @@ def read_processor(
     records: list[Record] = []
     pieces: dict[str, list[tuple[Read, Provenance, str]]] = {}
     fmt = date_format or processor.date_format
+    held = (
+        Held(f"Assets:{processor.name} balance")
+        if processor.running_balance and "balance" in table.index
+        else None
+    )
     for line, row in table.rows(bad):
         at = base.at_line(line)
         try:
             read = processor.read(row, fmt)
+            if held is not None:
+                held.add(line, row, fmt, currency)
         except (ValueError, ArithmeticError) as exc:
             bad.add(line, str(exc))
             continue
@@ -355,7 +402,14 @@ def read_processor(
         if read.payout is not None:
             key = read.payout_key or f"line {line}"
             pieces.setdefault(key, []).append((read, at, read.payout_key or row.get("id", "")))
-    return records, _payouts(processor, pieces), bad, table
+    if held is not None and held.running:
+        # the sales and fees moved the money held at the processor: the account they name, so
+        # the bank's own lines are added to the bank's balance, not after the processor's
+        records = [
+            replace(r, cash_account=held.account) if isinstance(r, Transaction) else r
+            for r in records
+        ]
+    return records, _payouts(processor, pieces), bad, table, held
 
 
 def _other_currency(row: Mapping[str, str], currency: str) -> str | None:

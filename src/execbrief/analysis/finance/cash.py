@@ -123,8 +123,10 @@ def cash_at(
     day's lines count after it), an assertion at the end. A computed ``closing`` balance is used only
     when no balance is stated, since a stated balance is the evidence and a closing is arithmetic.
 
-    A line that names its cash account (a double-entry export's) counts after that account's own
-    balance; a line whose cash side is implied counts after the latest of the balances."""
+    A line that names its cash account (a double-entry export's, or a processor's sale moving the
+    balance held there) counts after that account's own balance; a line whose cash side is implied
+    counts after the latest balance of the accounts no line names (all of them, when every account
+    is named)."""
     usable = [b for b in balances if b.date <= as_of]
     stated = [b for b in usable if b.kind != "closing"] or usable
     latest: dict[str, CashBalance] = {}
@@ -134,8 +136,10 @@ def cash_at(
             latest[balance.account] = balance
     if not latest:
         return None
-    anchor = max(b.date for b in latest.values())
-    at_start = all(b.kind == "opening" for b in latest.values() if b.date == anchor)
+    named = {t.cash_account for t in rows if t.cash_account is not None}
+    implied = [b for a, b in latest.items() if a not in named] or list(latest.values())
+    anchor = max(b.date for b in implied)
+    at_start = all(b.kind == "opening" for b in implied if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency
     after = [t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)]
     cash = books.total((b.balance for b in latest.values()), currency) + books.total(
