@@ -35,6 +35,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "layouts/paypal-activity.csv": {"ledger": "paypal-activity"},
     "layouts/quickbooks-online-transaction-detail.csv": {"ledger": "quickbooks-online"},
     "layouts/square-transactions.csv": {"ledger": "square-transactions"},
+    "layouts/square-items.csv": {"bookings": "square-items"},
     "layouts/stripe-balance-activity.csv": {"ledger": "stripe-balance"},
     "layouts/stripe-itemized-payouts.csv": {"ledger": "stripe-payouts"},
     "layouts/toggl-detailed.csv": {"timesheets": "toggl"},

@@ -264,9 +264,7 @@ def booking_from_row(
     units_text = row.get("units", "").strip()
     units = 1
     if units_text:
-        if not units_text.isdigit() or int(units_text) < 1:
-            raise ValueError(f"bad units {units_text[:20]!r}; expected a whole number of 1 or more")
-        units = int(units_text)
+        units = whole_units(units_text)
     name = row.get("customer", "").strip()
     posted = tabular.optional_date(row.get("posted", ""), fmt("posted"), what="posted date")
     paid, due = False, None
@@ -294,6 +292,14 @@ def booking_from_row(
     # the file is as recent as the latest date it posted (Airbnb: a payout's day), not only
     # its latest booking date
     return booking, (created, posted)
+
+
+def whole_units(text: str) -> int:
+    """A whole number of 1 or more, written ``2`` or ``2.0`` (Square's ``Qty``); ValueError else."""
+    whole, _, fraction = text.partition(".")
+    if not whole.isdigit() or fraction.strip("0") or int(whole) < 1:
+        raise ValueError(f"bad units {text[:20]!r}; expected a whole number of 1 or more")
+    return int(whole)
 
 
 def platform_terms(

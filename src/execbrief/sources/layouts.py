@@ -55,6 +55,9 @@ class Layout:
     only: tuple[str, tuple[str, ...]] | None = None
     #: For an export with no header line (Wells Fargo): whether a file's first row has its shape.
     first_row: Callable[[Sequence[str]], bool] | None = None
+    #: ``(field, values, sentence)``: a row whose field is one of the values cannot be read right
+    #: as a record (a Square refund line would be a negative sale): a row error saying so.
+    refused: tuple[str, tuple[str, ...], str] | None = None
 
     def matches(self, cells: Iterable[str]) -> bool:
         """True when every identifying header is among ``cells`` (a headerless layout never)."""
@@ -62,6 +65,13 @@ class Layout:
             return False
         found = {normalize_header(cell) for cell in cells}
         return all(normalize_header(h) in found for h in self.headers)
+
+    def refuse(self, row: Mapping[str, str]) -> None:
+        """ValueError with the layout's sentence for a row it cannot read right (``refused``)."""
+        if self.refused is not None:
+            name, values, sentence = self.refused
+            if row.get(name, "").strip().lower() in values:
+                raise ValueError(sentence)
 
     def skips(self, row: Mapping[str, str]) -> bool:
         """True for a row that is not a record of this layout (see ``only``)."""
@@ -206,6 +216,59 @@ CATALOGUE: tuple[Layout, ...] = (
             "check-out (Start date + Nights) has passed is completed; the file is as recent as its latest Date",
         ),
         only=("status", ("reservation",)),
+    ),
+    Layout(
+        "square-items",
+        "Square Dashboard, Items (Item Sales Detail) export (CSV)",
+        "bookings",
+        (
+            "Category",
+            "Item",
+            "Qty",
+            "Price Point Name",
+            "Modifiers Applied",
+            "Gross Sales",
+            "Net Sales",
+            "Event Type",
+        ),
+        {
+            "id": "row",
+            "columns": {
+                "created": "Date",
+                "service_date": "Date",
+                "status": "Event Type",
+                "amount": "Net Sales",
+                "units": "Qty",
+                "customer": "Customer Name",
+            },
+            "statuses": {"Payment": "completed"},
+        },
+        "Square Dashboard > Reports > Item sales > Export, Items Detail CSV (items-<from>-<to>.csv):"
+        " Date,Time,Time Zone,Category,Item,Qty,Price Point Name,SKU,Modifiers Applied,Gross Sales,"
+        "Discounts,Net Sales,Tax,Transaction ID,Payment ID,Device Name,Notes,Details,Event Type,"
+        "Location,Dining Option,Customer ID,Customer Name,Customer Reference ID,Unit,Count,GTIN,"
+        "Itemization Type,Commission,Employee,Fulfillment Note,Channel,Token,Card Brand,PAN Suffix"
+        " (one row per item line; several per Transaction ID; YYYY-MM-DD; Qty as 1.0; money as "
+        "$8.00, Discounts negative; a refund line has Event Type Refund, Qty and money negative; "
+        "no tip column; older files have fewer columns) (the public 2026 export "
+        "zoetankersley/sunrise_social_club data/raw/items-2026-07-18-2026-07-19.csv, and the "
+        "Square items parsers the code search finds)",
+        notes=(
+            "one row per item line: the row number is the id; units = Qty, amount = Net Sales "
+            "(after discounts, before tax); a Payment line is a completed sale",
+            "sales by item, not money: the ledger's Square Transactions export carries the cash, "
+            "fees and deposits, so nothing is counted twice",
+            "a Refund line is a row error (it is not netted from the sale it refunds)",
+            "Channel is Square's: the location's name for in-person sales, Square Online for "
+            "online orders",
+        ),
+        refused=(
+            "status",
+            ("refund",),
+            "a Square refund line (Event Type Refund), which is not netted from the item sale it "
+            "refunds, so that item's units and sales are counted as sold; subtract it by hand or "
+            "export a range without the refund",
+        ),
     ),
     # ---------------------------------------------------------------- mailing lists
     Layout(

@@ -237,6 +237,8 @@ def read_table(
                 if layout is not None and layout.skips(row):
                     continue  # the export's totals row, or a row of another kind
                 try:
+                    if layout is not None:
+                        layout.refuse(row)  # a row the layout cannot read right: a row error
                     record, day = map_row(row, where.at_line(line))
                 except ValueError as exc:
                     bad.add(line, str(exc))
