@@ -47,3 +47,26 @@ def test_processor_and_booking_exports_are_written_with_their_layout(tmp_path: P
     }
     assert "timesheets" not in config["entities"][0]
     assert "subscribers" not in config["entities"][0]
+
+
+def test_square_items_beside_its_transactions_are_one_business(tmp_path: Path) -> None:
+    """Square's Items export (``items-<from>-<to>.csv``) is the sales by item of the business whose
+    note names Square, beside its Transactions export: its file name names no business."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes/harbor-charters.md").write_text(NOTE)
+    (tmp_path / "square").mkdir()
+    for rel, fixture in (
+        ("square/transactions-2026-10-01-2026-11-01.csv", "square-transactions.csv"),
+        ("square/items-2026-10-01-2026-11-01.csv", "square-items.csv"),
+    ):
+        shutil.copy(FIXTURES / fixture, tmp_path / rel)
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    config = tomllib.loads((tmp_path / "portfolio.toml").read_text())
+    (entity,) = config["entities"]
+    assert entity["id"] == "harbor-charters"
+    assert entity["ledger"]["layout"] == "square-transactions"
+    assert entity["bookings"] == {
+        "path": "square/items-2026-10-01-2026-11-01.csv",
+        "layout": "square-items",
+    }

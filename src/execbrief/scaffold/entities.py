@@ -108,6 +108,8 @@ GENERIC = frozenset(
         "jobs",
         "job",
         "orders",
+        "items",
+        "item",
         "payouts",
         "deposits",
         "backend",
