@@ -313,11 +313,12 @@ def platform_terms(
     """A platform's reservation (it collects from the guest and pays the host): ``(status, paid,
     balance_due)``. Posted on or before as_of, it is paid out (nothing is due); else its payout is
     expected ``payout_days`` after check-in. A booked stay whose check-out is on or before as_of
-    is completed."""
+    is completed. A cancelled (or not yet booked) one has no payout due."""
     if status is BookingStatus.BOOKED and end is not None and end <= as_of:
         status = BookingStatus.COMPLETED
     paid = posted is not None and posted <= as_of
-    due = service + timedelta(days=payout_days) if service is not None and not paid else None
+    sold = status in (BookingStatus.BOOKED, BookingStatus.COMPLETED)
+    due = service + timedelta(days=payout_days) if service and sold and not paid else None
     return status, paid, due
 
 
