@@ -12,7 +12,8 @@ refund line with Event Type ``Refund``, ``Qty`` and money negative.
 
 Worked by hand: the Payment lines (lines 2, 3, 4, 5, 7) are 5 completed sales of
 2 + 1 + 1 + 1 + 1 = 6 units for Net Sales 90.00 + 25.00 + 19.80 + 45.00 + 45.00 = 224.80 (before
-tax); the refund (line 6, -45.00) is one row error, not netted.
+tax); the refund (line 6, -45.00) is one row error, not netted. For a charter entity each line
+is one unit (Qty counts seats): 5 units.
 """
 
 from __future__ import annotations
@@ -86,10 +87,14 @@ def test_a_refund_line_is_said_not_netted(tmp_path: Path) -> None:
     assert "counted as sold" in said[0]
 
 
-def test_for_a_charter_the_mapping_says_each_line_counts_qty_units(tmp_path: Path) -> None:
+def test_for_a_charter_qty_counts_seats_not_charters(tmp_path: Path) -> None:
+    """Issue 14: for a charter the charter is the unit; a ticket line's Qty (2 adults) is a
+    headcount, so each line is one unit unless the config maps units."""
     result = collect(tmp_path, kind="charter")
-    assert sum(b.units for b in bookings(result)) == 6
-    assert any("units <- 'Qty'" in note for note in result.mappings[0].notes)
+    assert [b.units for b in bookings(result)] == [1, 1, 1, 1, 1]
+    mapping = result.mappings[0]
+    assert "units" not in dict(mapping.fields) and "Qty" in mapping.ignored
+    assert any("'Qty' is not read as units" in note for note in mapping.notes)
 
 
 def test_qty_must_be_a_whole_number(tmp_path: Path) -> None:

@@ -108,6 +108,8 @@ COLUMNS = (
 #: Headers that count people on a booking: ignored, and named as such in the column mapping.
 HEADCOUNT_HEADERS = ("party size", "guests", "pax", "number of guests", "group size", "people")
 _HEADCOUNT_KEYS = frozenset(normalize_header(h) for h in HEADCOUNT_HEADERS)
+#: The units column's aliases: left unread only for a charter (a charter is the unit).
+_UNITS_KEYS = frozenset(normalize_header(h) for h in ("nights", "quantity", "qty"))
 
 #: Status words (compared lower-case, punctuation as spaces) and the funnel step they mean.
 STATUS_WORDS: dict[str, BookingStatus] = {
@@ -201,6 +203,11 @@ class BookingsOptions(tabular.RowIdOptions):
             for header in ignored
             if normalize_header(header) in _HEADCOUNT_KEYS
         ]
+        notes.extend(
+            f"{header!r} is not read as units: a charter is one unit unless the config maps units"
+            for header in ignored
+            if normalize_header(header) in _UNITS_KEYS and "units" not in fields
+        )
         if "units" in fields and "units" in self.columns:
             notes.append(f"units <- {self.columns['units']!r}: each booking counts that many units")
         return notes

@@ -238,7 +238,7 @@ CATALOGUE: tuple[Layout, ...] = (
                 "service_date": "Date",
                 "status": "Event Type",
                 "amount": "Net Sales",
-                "units": "Qty",
+                # units come from Qty by its alias, so a charter's one-unit rule still holds
                 "customer": "Customer Name",
             },
             "statuses": {"Payment": "completed"},
@@ -254,8 +254,9 @@ CATALOGUE: tuple[Layout, ...] = (
         "zoetankersley/sunrise_social_club data/raw/items-2026-07-18-2026-07-19.csv, and the "
         "Square items parsers the code search finds)",
         notes=(
-            "one row per item line: the row number is the id; units = Qty, amount = Net Sales "
-            "(after discounts, before tax); a Payment line is a completed sale",
+            "one row per item line: the row number is the id; amount = Net Sales (after "
+            "discounts, before tax); a Payment line is a completed sale of Qty units (for a "
+            "charter entity one unit: Qty then counts seats, like a party size)",
             "sales by item, not money: the ledger's Square Transactions export carries the cash, "
             "fees and deposits, so nothing is counted twice",
             "a Refund line is a row error (it is not netted from the sale it refunds)",
