@@ -233,12 +233,14 @@ def read_table(
                 table = open_table(loc, wanted, opts.columns, opts.delimiter, opts.any_format())
                 mappings.append(mapping_of(table, opts, layout))
                 rows = table.rows(bad)
+            # a row the layout cannot read right (a Square refund line) is a row error
+            refuse = layout.refuse if layout is not None and layout.refused else None
             for line, row in rows:
                 if layout is not None and layout.skips(row):
                     continue  # the export's totals row, or a row of another kind
                 try:
-                    if layout is not None:
-                        layout.refuse(row)  # a row the layout cannot read right: a row error
+                    if refuse is not None:
+                        refuse(row)
                     record, day = map_row(row, where.at_line(line))
                 except ValueError as exc:
                     bad.add(line, str(exc))
