@@ -123,6 +123,11 @@ def test_item1_revenue_is_counted_once_by_the_documented_recipe(
     assert "Expenses ▁█ 2026-09 $28.79 → 2026-10 $1,462.64" in cfo
     accounting = build(path, "accounting")
     assert "The books reconcile: Gull Rock Charters: 10 balance assertions" in accounting
+    # what the matching did is said as checked: the four credits are the payouts, counted once
+    assert (
+        "Gull Rock Charters: 4 Stripe payouts ($4,157.97) matched to bank deposits, so the "
+        "income is counted once, from Stripe's sales" in accounting
+    )
 
 
 def test_item1_no_payout_ids_is_said_loudly_and_not_reconciled(tmp_path: Path) -> None:
@@ -144,6 +149,10 @@ def test_item1_no_payout_ids_is_said_loudly_and_not_reconciled(tmp_path: Path) -
     accounting = build(path, "accounting")
     assert "The books reconcile" not in accounting
     assert "counted twice" in accounting
+    # a warning that skipped no row is not worded as rows skipped (it read "1 ledger row(s)
+    # skipped and not checked"), and no payout is said matched
+    assert "skipped" not in accounting and "matched to bank deposits" not in accounting
+    assert f"Gull Rock Charters: {BANK}:12: 4 bank credit(s) naming Stripe" in accounting
 
 
 def test_item2_the_payouts_export_is_recognised_as_stripe_payouts(tmp_path: Path) -> None:
