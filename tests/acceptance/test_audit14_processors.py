@@ -184,3 +184,24 @@ def test_item3_stripe_lines_move_no_cash(tmp_path: Path) -> None:
     assert "Net burn (average) -$2,574.43/mo" in cfo
     assert "$28.79/mo" not in cfo and "-$943.21" not in cfo  # September's Stripe lines
     assert "Cash $11,097.07" in cfo
+
+
+#: The tester's Stripe exports alone, no bank: the payouts go to a bank the portfolio does not list.
+STRIPE_ONLY = HEAD + f'\n[[entities.ledger]]\npaths = ["{ACTIVITY}", "{PAYOUTS}"]\n'
+
+
+def test_a_stripe_only_entity_says_why_its_burn_is_unknown(tmp_path: Path) -> None:
+    # docs/metrics.md: a processor's lines move no cash, so its export alone gives no burn: its
+    # fees, refunds and payouts are not what the business spent from the bank. The portfolio read
+    # "burning $0/mo" and charted a net burn of $0 a month; the entity a bare "unknown, no cash
+    # balance and no complete month of ledger lines" (it has two months of lines).
+    path = tree(tmp_path, STRIPE_ONLY)
+    cfo = build(path, "cfo")
+    why = "burn needs a bank or books ledger; only a Stripe export was given"
+    assert f"Portfolio cash unknown; burn and runway unknown: {why}." in cfo
+    assert f"Gull Rock Charters Runway unknown, {why}" in cfo
+    assert "$0/mo" not in cfo and "Net burn ▅" not in cfo
+    assert "Gull Rock Charters: monthly revenue and expenses" in cfo
+    assert "Revenue ▁█ 2026-09 $972 → 2026-10 $3,315" in cfo  # the P&L is still the export's
+    ceo = build(path, "ceo")
+    assert f"burn and runway unknown: {why}." in ceo
