@@ -24,7 +24,7 @@ from execbrief.analysis.finance.options import FinanceEntityOptions, FinanceOpti
 from execbrief.analysis.finance.pnl import MonthLine, pnl_months, sum_lines
 from execbrief.records.ledger import CashBalance, Transaction
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.values import Money, MoneyRange, Period
+from execbrief.values import Money, MoneyRange, Period, with_article
 
 #: The entity id of the portfolio roll-up.
 PORTFOLIO = "portfolio"
@@ -119,8 +119,8 @@ def no_cash_lines(rows: Sequence[Transaction]) -> str | None:
     named = [_PROCESSOR_NAMED.search(t.account) for t in rows]
     processors = sorted({m.group(1) for m in named if m})
     if processors and all(named):
-        given = " and ".join(processors)
-        return f"burn needs a bank or books ledger; only a {given} export was given"
+        given = with_article(" and ".join(processors))
+        return f"burn needs a bank or books ledger; only {given} export was given"
     return "burn needs cash lines, and no ledger line moved cash (a bank or cash account)"
 
 
