@@ -20,7 +20,9 @@ entity, each in a different layout so that every feature of the ledger source is
   and an ``opening_balance`` in portfolio.toml; one bare category mapped with ``account_types``.
 - ``tidewater-labs.csv``: a bookkeeping export with ``Debit``/``Credit`` columns.
 - ``dockside-loft.csv``: the rental unit's rent, HOA, mortgage interest and principal, repairs.
-- ``blue-passage.beancount``: a beancount ledger with ``balance`` directives.
+- ``blue-passage.csv``: the house layout, written from a beancount ledger's transactions in its
+  order; the beancount ledger itself (with ``balance`` directives) goes to
+  ``tests/data/beancount/blue-passage.beancount``, the fixture that checks both read alike.
 - ``crewboard.csv``: the platform's placements and costs.
 
 Every file opens with a cash balance and carries balance assertions, all reconciling. The output
@@ -138,13 +140,16 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def house_rows(book: Book, opening: Decimal, assertions: list[date]) -> list[list[str]]:
-    """Rows in the house layout: opening first, then rows by date with end-of-day assertions."""
+def house_rows(
+    book: Book, opening: Decimal, assertions: list[date], rows: list[Row] | None = None
+) -> list[list[str]]:
+    """Rows in the house layout: opening first, then rows by date (``rows`` in their own
+    order when given) with end-of-day assertions."""
     out = [
         [START.isoformat(), book.cash_account, str(opening), "Opening balance", "", "", "opening"]
     ]
     pending = sorted(assertions)
-    for row in book.sorted_rows():
+    for row in book.sorted_rows() if rows is None else rows:
         while pending and pending[0] < row.day:
             day = pending.pop(0)
             out.append(
@@ -738,9 +743,28 @@ def dockside_loft(rng: random.Random) -> None:
     )
 
 
+#: Where the beancount original of Blue Passage's books is kept: a test fixture
+#: (tests/sources/test_beancount_demo.py reads it beside the demo's CSV and checks they agree).
+BEANCOUNT_FIXTURE = ROOT.parents[3] / "tests" / "data" / "beancount" / "blue-passage.beancount"
+
+
 def blue_passage(rng: random.Random) -> None:
+    """Blue Passage's books: the demo ships them as a CSV ledger in the house layout (the base
+    install reads it), written in the beancount ledger's order, and the beancount ledger they
+    stand for goes to ``BEANCOUNT_FIXTURE``."""
     book = Book("Assets:Checking")
-    entries: list[tuple[date, str]] = []
+    entries: list[tuple[date, str, list[Row]]] = []
+
+    def post(day: date, text: str, lines: list[tuple[str, str, Decimal, str, str, str]]) -> None:
+        """One beancount transaction and its CSV rows (in its postings' order)."""
+        if not START <= day <= LAST:
+            return
+        rows = [
+            Row(day, account, kind, money(amount), *rest) for account, kind, amount, *rest in lines
+        ]
+        book.rows.extend(rows)
+        entries.append((day, text, rows))
+
     with (ROOT / "trips" / "blue-passage.csv").open(encoding="utf-8") as handle:
         trips = list(csv.DictReader(handle))
     trip_months = set()
@@ -750,28 +774,23 @@ def blue_passage(rng: random.Random) -> None:
         fee, costs = money(trip["fee"]), money(trip["expenses"])
         fuel = money(costs * Decimal("0.6"))
         travel = costs - fuel
-        book.add(end, "Income:Deliveries", "income", fee, "", "", trip["id"])
-        book.add(end, "Expenses:Fuel", "expense", fuel, "", "", trip["id"])
-        book.add(end, "Expenses:Travel", "expense", travel, "", "", trip["id"])
-        if START <= end <= LAST:
-            entries.append(
-                (
-                    end,
-                    (
-                        f'{end} * "Owner" "Delivery {trip["origin"]} to {trip["destination"]}" ^{trip["id"]}\n'
-                        f"  Assets:Checking  {fee} USD\n  Income:Deliveries\n"
-                    ),
-                )
-            )
-            entries.append(
-                (
-                    end,
-                    (
-                        f'{end} * "Crew costs" "Fuel and flights home, {trip["id"]}" ^{trip["id"]}\n'
-                        f"  Expenses:Fuel  {fuel} USD\n  Expenses:Travel  {travel} USD\n  Assets:Checking\n"
-                    ),
-                )
-            )
+        delivery = f"Delivery {trip['origin']} to {trip['destination']}"
+        post(
+            end,
+            f'{end} * "Owner" "{delivery}" ^{trip["id"]}\n'
+            f"  Assets:Checking  {fee} USD\n  Income:Deliveries\n",
+            [("Income:Deliveries", "income", fee, delivery, "Owner", trip["id"])],
+        )
+        crew = f"Fuel and flights home, {trip['id']}"
+        post(
+            end,
+            f'{end} * "Crew costs" "{crew}" ^{trip["id"]}\n'
+            f"  Expenses:Fuel  {fuel} USD\n  Expenses:Travel  {travel} USD\n  Assets:Checking\n",
+            [
+                ("Expenses:Fuel", "expense", fuel, crew, "Crew costs", trip["id"]),
+                ("Expenses:Travel", "expense", travel, crew, "Crew costs", trip["id"]),
+            ],
+        )
     for month in months():
         for day, account, amount, payee, what in [
             (
@@ -790,27 +809,40 @@ def blue_passage(rng: random.Random) -> None:
             ),
             (month + timedelta(days=12), "Expenses:Website", 29, "Squarespace", "Website"),
         ]:
-            if START <= day <= LAST:
-                book.add(day, account, "expense", amount, what, payee)
-                entries.append(
-                    (
-                        day,
-                        f'{day} * "{payee}" "{what}"\n  {account}  {amount}.00 USD\n  Assets:Checking\n',
-                    )
-                )
+            post(
+                day,
+                f'{day} * "{payee}" "{what}"\n  {account}  {amount}.00 USD\n  Assets:Checking\n',
+                [(account, "expense", money(amount), what, payee, "")],
+            )
         if (month.year, month.month) not in trip_months:
             day = month + timedelta(days=24)
-            if START <= day <= LAST:
-                book.add(
-                    day, "Expenses:Contractors", "expense", 600, "Rhys retainer", "Rhys Calder"
-                )
-                entries.append(
+            post(
+                day,
+                f'{day} * "Rhys Calder" "Retainer, quiet month"\n  Expenses:Contractors  600.00 USD\n  Assets:Checking\n',
+                [
                     (
-                        day,
-                        f'{day} * "Rhys Calder" "Retainer, quiet month"\n  Expenses:Contractors  600.00 USD\n  Assets:Checking\n',
+                        "Expenses:Contractors",
+                        "expense",
+                        money(600),
+                        "Retainer, quiet month",
+                        "Rhys Calder",
+                        "",
                     )
-                )
+                ],
+            )
     opening = book.opening_for(Decimal("12800.00"))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    header = ["date", "account", "amount", "memo", "counterparty", "reference", "type"]
+    ordered = [row for _day, _text, rows in entries for row in rows]
+    write_csv(OUT / "blue-passage.csv", header, house_rows(book, opening, quarter_ends(), ordered))
+    BEANCOUNT_FIXTURE.write_text(
+        _beancount(book, opening, [(day, text) for day, text, _rows in entries]), encoding="utf-8"
+    )
+
+
+def _beancount(book: Book, opening: Decimal, entries: list[tuple[date, str]]) -> str:
+    """The beancount ledger of Blue Passage's transactions, with a balance directive at the
+    start of each day after a quarter's end (the CSV's end-of-day assertions)."""
     accounts = sorted(
         {
             "Assets:Checking",
@@ -825,7 +857,10 @@ def blue_passage(rng: random.Random) -> None:
         }
     )
     lines = [
-        "; Blue Passage Deliveries: books kept in beancount (generated by tools/make_harbor_ledgers.py)",
+        "; Blue Passage Deliveries: books kept in beancount (generated by "
+        "tools/make_harbor_ledgers.py); the demo ships the same transactions as "
+        "ledgers/blue-passage.csv, and tests/sources/test_beancount_demo.py checks they read "
+        "the same",
         'option "title" "Blue Passage Deliveries"',
         'option "operating_currency" "USD"',
         "",
@@ -838,21 +873,18 @@ def blue_passage(rng: random.Random) -> None:
         "",
         f'{START} * "Opening balance"\n  Assets:Checking  {opening} USD\n  Equity:Opening-Balances\n',
     ]
-    checks = [
-        date(2026, 1, 1),
-        date(2026, 4, 1),
-        date(2026, 7, 1),
-        date(2026, 10, 1),
-        date(2026, 11, 1),
-    ]
-    for day in checks:
+    checks = [day + timedelta(days=1) for day in quarter_ends()]
+    dated = [
+        *entries,
         # beancount checks a balance at the start of its day.
-        entries.append(
+        *(
             (day, f"{day} balance Assets:Checking  {opening + book.net(day, before=True)} USD\n")
-        )
-    for _day, text in sorted(entries, key=lambda e: (e[0], "balance" not in e[1], e[1])):
+            for day in checks
+        ),
+    ]
+    for _day, text in sorted(dated, key=lambda e: (e[0], "balance" not in e[1], e[1])):
         lines.append(text)
-    (OUT / "blue-passage.beancount").write_text("\n".join(lines), encoding="utf-8")
+    return "\n".join(lines)
 
 
 def crewboard(rng: random.Random) -> None:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from execbrief.config import Config
+    from execbrief.multirun import Plan
     from execbrief.pipeline import SendRun
     from execbrief.plugins import Registry
     from execbrief.store.db import Store
@@ -465,14 +466,11 @@ def build(
     folder beside its portfolio.toml) and the exit code is the highest of theirs.
     """
     if portfolios is not None:
-        from execbrief.multirun import Plan
-
-        plan = Plan(
+        plan = many_plan(
             "build",
-            date.today(),
-            as_of=parse_date(as_of),
-            reports=reports,
-            cache=not no_cache,
+            as_of,
+            reports,
+            no_cache,
             fmt=fmt,
             out=Path(out) if out else None,
             strict=strict,
@@ -1247,17 +1245,8 @@ def send(
         dry_run=dry_run,
     )
     if portfolios is not None:
-        from execbrief.multirun import Plan
-
-        plan = Plan(
-            "send",
-            date.today(),
-            as_of=parse_date(as_of),
-            reports=reports,
-            cache=not no_cache,
-            period=period,
-            options=options,
-            check=not no_check,
+        plan = many_plan(
+            "send", as_of, reports, no_cache, period=period, options=options, check=not no_check
         )
         run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
     with errors_as_exit():
@@ -1503,9 +1492,26 @@ def parse_date(value: str | None) -> date | None:
     return parse_as_of(value) if value is not None else None
 
 
+def many_plan(
+    command: Literal["send", "build"],
+    as_of: str | None,
+    reports: tuple[str, ...],
+    no_cache: bool,
+    **own: Any,
+) -> Plan:
+    """The ``--portfolios`` plan of ``build`` or ``send``: the options both read (today,
+    --as-of, --report, --no-cache) and the command's ``own`` (build's --format, --out and
+    --strict; send's --period, dispatch options and transport check)."""
+    from execbrief.multirun import Plan
+
+    return Plan(
+        command, date.today(), as_of=parse_date(as_of), reports=reports, cache=not no_cache, **own
+    )
+
+
 def run_many(
     pattern: str,
-    plan: Any,
+    plan: Plan,
     *,
     env_file: str | None,
     jobs: int | None,

@@ -123,6 +123,11 @@ def test_item1_revenue_is_counted_once_by_the_documented_recipe(
     assert "Expenses ▁█ 2026-09 $28.79 → 2026-10 $1,462.64" in cfo
     accounting = build(path, "accounting")
     assert "The books reconcile: Gull Rock Charters: 10 balance assertions" in accounting
+    # what the matching did is said as checked: the four credits are the payouts, counted once
+    assert (
+        "Gull Rock Charters: 4 Stripe payouts ($4,157.97) matched to bank deposits, so the "
+        "income is counted once, from Stripe's sales" in accounting
+    )
 
 
 def test_item1_no_payout_ids_is_said_loudly_and_not_reconciled(tmp_path: Path) -> None:
@@ -144,6 +149,10 @@ def test_item1_no_payout_ids_is_said_loudly_and_not_reconciled(tmp_path: Path) -
     accounting = build(path, "accounting")
     assert "The books reconcile" not in accounting
     assert "counted twice" in accounting
+    # a warning that skipped no row is not worded as rows skipped (it read "1 ledger row(s)
+    # skipped and not checked"), and no payout is said matched
+    assert "skipped" not in accounting and "matched to bank deposits" not in accounting
+    assert f"Gull Rock Charters: {BANK}:12: 4 bank credit(s) naming Stripe" in accounting
 
 
 def test_item2_the_payouts_export_is_recognised_as_stripe_payouts(tmp_path: Path) -> None:
@@ -175,3 +184,24 @@ def test_item3_stripe_lines_move_no_cash(tmp_path: Path) -> None:
     assert "Net burn (average) -$2,574.43/mo" in cfo
     assert "$28.79/mo" not in cfo and "-$943.21" not in cfo  # September's Stripe lines
     assert "Cash $11,097.07" in cfo
+
+
+#: The tester's Stripe exports alone, no bank: the payouts go to a bank the portfolio does not list.
+STRIPE_ONLY = HEAD + f'\n[[entities.ledger]]\npaths = ["{ACTIVITY}", "{PAYOUTS}"]\n'
+
+
+def test_a_stripe_only_entity_says_why_its_burn_is_unknown(tmp_path: Path) -> None:
+    # docs/metrics.md: a processor's lines move no cash, so its export alone gives no burn: its
+    # fees, refunds and payouts are not what the business spent from the bank. The portfolio read
+    # "burning $0/mo" and charted a net burn of $0 a month; the entity a bare "unknown, no cash
+    # balance and no complete month of ledger lines" (it has two months of lines).
+    path = tree(tmp_path, STRIPE_ONLY)
+    cfo = build(path, "cfo")
+    why = "burn needs a bank or books ledger; only a Stripe export was given"
+    assert f"Portfolio cash unknown; burn and runway unknown: {why}." in cfo
+    assert f"Gull Rock Charters Runway unknown, {why}" in cfo
+    assert "$0/mo" not in cfo and "Net burn ▅" not in cfo
+    assert "Gull Rock Charters: monthly revenue and expenses" in cfo
+    assert "Revenue ▁█ 2026-09 $972 → 2026-10 $3,315" in cfo  # the P&L is still the export's
+    ceo = build(path, "ceo")
+    assert f"burn and runway unknown: {why}." in ceo

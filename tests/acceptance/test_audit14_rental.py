@@ -14,11 +14,13 @@ mortgage 1,450.00, interest earned 0.42; closing 5,642.27.
   Dune Cottage is on an OTA (no "is on no OTA" finding in the CEO, CMO or CFO report).
 - Forecast: each Reservation row is dated its payout's day (10/03, 10/10, 10/24), all before
   as_of, so all three are paid: nothing is due; week 1 of the 13 weeks takes in $0 and closes at
-  the bank's $5,642.27. The pace of new bookings stays: 790 + 940 made in the 13 weeks before
-  as_of ÷ 13 = $133.08 a week, arriving the median lead time (24 days: 43, 24, 22) -> 3 weeks
-  later, from week 4 ($5,775.35).
-  As of 2026-10-20 HMJ9K0L1M2 is not paid out yet (its row is dated 10/24): its $940 is expected
-  the day after check-in, 2026-10-24, and is not at risk.
+  the bank's $5,642.27. The pace of new bookings stays, at what Airbnb pays out (its Amount, the
+  gross earnings less the host service fee): 766.30 + 911.80 made in the 13 weeks before as_of
+  ÷ 13 = $129.08 a week (at gross, 790 + 940, it read $133.08), arriving the median lead time
+  (24 days: 43, 24, 22) -> 3 weeks later, from week 4 ($5,771.35).
+  As of 2026-10-20 HMJ9K0L1M2 is not paid out yet (its row is dated 10/24): its payout, $911.80
+  (940.00 gross less the 28.20 service fee; the forecast read $940), is expected the day after
+  check-in, 2026-10-24, and is not at risk.
 - Funnel: each stay has ended (check-outs 10/05, 10/13, 10/28): three completed, one a month
   created (2026-08, 2026-09, 2026-10), Complete % 100%.
 - Freshness: the file's latest date is 10/24 (its transaction Date), 27 days before as_of, not
@@ -89,15 +91,18 @@ def test_item2_paid_out_stays_are_no_inflow_and_not_at_risk(root: Path) -> None:
     assert dune.startswith(
         "Week Ends In Out Close ---- ---------- ------- --- --------- "
         "1 2026-11-27 $0 $0 $5,642.27 2 2026-12-04 $0 $0 $5,642.27 "
-        "3 2026-12-11 $0 $0 $5,642.27 4 2026-12-18 $133.08 $0 $5,775.35"
+        "3 2026-12-11 $0 $0 $5,642.27 4 2026-12-18 $129.08 $0 $5,771.35"
     )
 
 
 def test_item2_a_stay_not_yet_paid_out_is_expected_the_day_after_check_in(root: Path) -> None:
     cfo = build(root, "cfo", as_of="2026-10-20")
-    assert "Date 2026-10-24 Kind booking balance Line HMJ9K0L1M2 balance, service 2026-10-23" in (
-        cfo
-    )
+    # Airbnb pays out the Amount, net of its host fee (940.00 gross - 28.20 service fee)
+    assert (
+        "Date 2026-10-24 Kind booking balance Line HMJ9K0L1M2 balance, service 2026-10-23 "
+        "Amount $911.80"
+    ) in cfo
+    assert "at their payouts net of the host fee" in cfo
     assert "Inflows at risk" not in cfo
 
 
@@ -122,7 +127,7 @@ def test_item2_a_payout_that_does_not_come_is_at_risk(root: Path) -> None:
     [line] = booking_balances("dune-cottage", [unpaid], Horizon(as_of, as_of + timedelta(91)))
     assert (line.day, str(line.amount.amount), line.at_risk) == (
         date(2026, 10, 26),
-        "940.00",
+        "911.80",
         "unpaid since service on 2026-10-23",
     )
 

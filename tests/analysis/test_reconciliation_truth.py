@@ -88,6 +88,6 @@ def test_a_skipped_ledger_row_is_listed_as_not_checked() -> None:
     snap = replace(base, results=(*base.results, partial))
     result = analyze(snap, config(ENTITIES[:1]))
     assert (
-        "Sweep: 1 ledger row(s) skipped and not checked (ledgers/sweep.csv:7: has no amount; "
+        "Sweep: 1 ledger row skipped and not checked (ledgers/sweep.csv:7: has no amount; "
         "expected an amount, a debit or a credit)"
     ) in result.unchecked

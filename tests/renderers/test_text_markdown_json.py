@@ -193,3 +193,86 @@ def test_a_files_commit_is_named_once_in_the_source_list() -> None:
         (2, "ledgers/harbor.csv:9"),
         (3, "notes/harbor.md:2 (commit fedcba98)"),
     ]
+
+
+#: Two business names that differ only at their end (an audit found both cut to "Harbor
+#: Charters & Yacht Delivery Servi…" in the CFO report's week-13 key figures).
+LONG_NAMES = (
+    "Harbor Charters & Yacht Delivery Services of Marin County, Sausalito",
+    "Harbor Charters & Yacht Delivery Services of Sonoma County, Bodega",
+)
+
+
+def _body_of(*blocks: object) -> list[str]:
+    from datetime import date
+
+    from execbrief.document import Section
+
+    doc = Document("cfo", "CFO report", "the CFO", "2026-11", date(2026, 12, 1), "P",
+                   sections=(Section("Cash", tuple(blocks)),))  # type: ignore[arg-type]  # fmt: skip
+    lines = TextRenderer().render(doc).splitlines()
+    assert all(len(line) <= WIDTH for line in lines)
+    assert not [line for line in lines if "…" in line]
+    return lines[: lines.index("SOURCES")] if "SOURCES" in lines else lines
+
+
+def test_long_key_figure_labels_wrap_whole_and_stay_apart() -> None:
+    from execbrief.document import Metrics
+    from execbrief.findings import Metric
+    from execbrief.values import Money
+
+    metrics = tuple(
+        Metric(f"cash.{n}", f"Week 13, {name}", Money(amount), provenance=(Provenance("l.csv", n),))
+        for n, (name, amount) in enumerate(zip(LONG_NAMES, ("26833", "10740.77"), strict=True), 1)
+    )
+    short = Metric("cash.3", "Week 13, Portfolio", Money("121160.18"))
+    lines = _body_of(Metrics((short, *metrics)))
+    start = lines.index("  Week 13, Portfolio                        $121,160.18")
+    entries = lines[start + 1 :]
+    # each long label is said whole over two lines, its figure on the label's last line, in the
+    # figures' column
+    assert entries[:6] == [
+        "  Week 13, Harbor Charters & Yacht",
+        "    Delivery Services of Marin County,",
+        "    Sausalito                               $26,833 [1]",
+        "  Week 13, Harbor Charters & Yacht",
+        "    Delivery Services of Sonoma County,",
+        "    Bodega                                  $10,740.77 [2]",
+    ]
+
+
+def test_a_long_grid_cell_wraps_in_its_column_and_is_never_cut() -> None:
+    from execbrief.document import Row, Table
+    from execbrief.values import Money
+
+    rows = tuple(
+        Row((name, Money(amount)), (Provenance("l.csv", n),))
+        for n, (name, amount) in enumerate(zip(LONG_NAMES, ("26833", "10740"), strict=True), 1)
+    )
+    lines = _body_of(Table(("Entity", "Cash"), rows))
+    header = next(line for line in lines if line.startswith("  Entity"))
+    body = lines[lines.index(header) + 2 :]
+    assert body[:4] == [
+        "  Harbor Charters & Yacht Delivery Services of Marin County,    $26,833  [1]",
+        "    Sausalito",
+        "  Harbor Charters & Yacht Delivery Services of Sonoma County,   $10,740  [2]",
+        "    Bodega",
+    ]
+    assert header.rstrip().endswith("Cash")  # still a grid: the numbers right-aligned under it
+    assert body[0].index("$26,833") + 7 == header.index("Cash") + 4
+
+
+def test_a_long_chart_series_name_wraps_above_its_sparkline() -> None:
+    from execbrief.document import Chart, Point, Series
+    from execbrief.values import Money
+
+    series = tuple(
+        Series(name, (Point("2026-09", Money("29.48")), Point("2026-11", Money(last))))
+        for name, last in zip(LONG_NAMES, ("29.94", "17.73"), strict=True)
+    )
+    lines = _body_of(Chart("AWS cost by month", series))
+    text = " ".join(" ".join(lines).split())
+    for name in LONG_NAMES:
+        assert " ".join(name.split()) in text
+    sparks = [line for line in lines if "▁" in line]
+    assert len(sparks) == 2 and len(set(sparks)) == 2

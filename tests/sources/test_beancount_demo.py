@@ -100,3 +100,33 @@ def test_the_cfo_figures_are_the_same_from_either(tmp_path: Path) -> None:
     from_csv = figures(portfolio(tmp_path, beancount=False))
     assert "finance.cash@*@*" in from_csv[0]  # the portfolio cash holds Blue Passage's
     assert from_csv == figures(portfolio(tmp_path, beancount=True))
+
+
+def test_the_ledger_generator_writes_what_the_demo_ships(tmp_path: Path) -> None:
+    """tools/make_harbor_ledgers.py (run in a copy of the tree) writes the demo's ledgers byte for
+    byte, Blue Passage's as the CSV the demo lists, and the beancount original to this fixture;
+    it used to write ledgers/blue-passage.beancount, which the demo does not ship."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).parents[2]
+    harbor = Path("src/execbrief/examples/harbor")
+    shutil.copytree(repo / harbor, tmp_path / harbor)
+    (tmp_path / "tools").mkdir()
+    shutil.copy(repo / "tools/make_harbor_ledgers.py", tmp_path / "tools")
+    (tmp_path / BEANCOUNT.relative_to(repo)).parent.mkdir(parents=True)
+    run = subprocess.run(
+        [sys.executable, "tools/make_harbor_ledgers.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    written = sorted(p.name for p in (tmp_path / harbor / "ledgers").iterdir())
+    assert written == sorted(p.name for p in (repo / harbor / "ledgers").iterdir())
+    assert "blue-passage.csv" in written and "blue-passage.beancount" not in written
+    for name in written:
+        ours = (tmp_path / harbor / "ledgers" / name).read_bytes()
+        assert ours == (repo / harbor / "ledgers" / name).read_bytes(), name
+    assert (tmp_path / BEANCOUNT.relative_to(repo)).read_bytes() == BEANCOUNT.read_bytes()

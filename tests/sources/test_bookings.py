@@ -425,3 +425,34 @@ def test_a_mapping_of_an_unknown_column_is_a_config_error(tmp_path: Path) -> Non
     message = str(caught.value)
     assert "entities[0].bookings.columns" in message
     assert "unknown column 'stauts'; did you mean 'status'?" in message
+
+
+def test_a_host_fee_column_gives_the_payout_net_of_it(tmp_path: Path) -> None:
+    """An export that gives the gross and the host fee but not the net: the payout is gross - fee.
+    The cells are tests/data/audit14/airbnb/airbnb_10_2026-10_2026.csv line 3 (an Airbnb
+    Transaction history Reservation row: Gross earnings 630.00, Service fee 18.90, Amount 611.10)
+    read as columns = { amount = "Gross earnings", host_fee = "Service fee" }."""
+    from execbrief.snapshot import Provenance
+
+    options = BookingsOptions(date_format="%m/%d/%Y", statuses={"Reservation": "booked"})
+    request = make_request(tmp_path, "bookings", "airbnb.csv", options)
+    row = {
+        "id": "HMA1B2C3D4",
+        "created": "08/20/2026",
+        "service_date": "10/02/2026",
+        "status": "Reservation",
+        "units": "3",
+        "amount": "630.00",
+        "host_fee": "18.90",
+    }
+    where = Provenance("airbnb.csv", 3)
+    booking, _ = bookings.booking_from_row(row, where, request, options)
+    assert booking.amount == Money(Decimal("630.00"), "USD")  # revenue stays the gross earnings
+    assert booking.payout == Money(Decimal("611.10"), "USD")  # what Airbnb's Amount says
+    assert booking.received() == booking.payout
+    stated, _ = bookings.booking_from_row({**row, "payout": "611.10"}, where, request, options)
+    assert stated.payout == Money(Decimal("611.10"), "USD")
+    plain, _ = bookings.booking_from_row({**row, "host_fee": ""}, where, request, options)
+    assert plain.payout is None and plain.received() == plain.amount
+    with pytest.raises(ValueError, match=r"host fee \$18.90 is more than the amount \$10"):
+        bookings.booking_from_row({**row, "amount": "10.00"}, where, request, options)

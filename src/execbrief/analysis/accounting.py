@@ -25,7 +25,7 @@ from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric
 from execbrief.hookspecs import hookimpl
 from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
-from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.records.ledger import AccountType, CashBalance, Transaction, paid_out_by
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.values import Money, Percent, Period, counted, with_article
 
@@ -873,7 +873,8 @@ def _cash_agreement_issues(
 
 
 def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Which entities' balances could be checked, and which ledgers could not be read."""
+    """Which entities' balances could be checked (and their processor payouts matched to bank
+    deposits), and which ledgers could not be read or were read with a warning."""
     checked: list[str] = []
     unchecked: list[str] = []
     for info in snapshot.entities:
@@ -884,15 +885,17 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
         ]
         for error in failed:
             unchecked.append(f"{info.name}: the ledger {error.provenance.cite()} could not be read")
-        skipped = [
+        warned = [
             e
             for e in snapshot.errors()
             if e.entity == info.id and e.source_kind == "ledger" and not e.fatal
         ]
-        for error in skipped:
-            count = max(error.rows_skipped, 1)
+        for error in warned:  # a warning skipped no row unless it counts some: it says its own
             unchecked.append(
-                f"{info.name}: {count} ledger row(s) skipped and not checked ({error.describe()})"
+                f"{info.name}: {counted(error.rows_skipped, 'ledger row')} skipped and not "
+                f"checked ({error.describe()})"
+                if error.rows_skipped
+                else f"{info.name}: {error.describe()}"
             )
         stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
         if stated:
@@ -903,7 +906,24 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
             unchecked.append(
                 f"{info.name}: no balance assertion (a statement balance) to check the ledger against"
             )
+        checked += _payouts_matched(snapshot, info)
     return checked, unchecked
+
+
+def _payouts_matched(snapshot: Snapshot, info: EntityInfo) -> list[str]:
+    """One line per processor whose payouts were matched to the bank's credits: each such
+    credit is a transfer from the processor's balance, so its sales are not counted twice."""
+    paid: dict[str, list[Transaction]] = defaultdict(list)
+    for t in snapshot.records(Transaction, info.id):
+        if (processor := paid_out_by(t)) is not None:
+            paid[processor].append(t)
+    return [
+        f"{info.name}: {counted(len(credits), f'{processor} payout')} "
+        f"({books.total((-t.amount for t in credits), snapshot.currency).quantize()}) matched "
+        f"to bank deposits, so the income is counted once, from {processor}'s sales (each "
+        f"deposit is a transfer from the {processor} balance)"
+        for processor, credits in paid.items()
+    ]
 
 
 def _deposit_check(

@@ -27,7 +27,9 @@ class Booking(Record):
 
     ``paid`` says the whole amount has reached the host (a platform's paid-out reservation:
     nothing is due); ``balance_due`` is the day the balance is expected when that is not the
-    service date (Airbnb pays the host the day after check-in)."""
+    service date (Airbnb pays the host the day after check-in). ``payout`` is what the host is
+    paid for it when the export says, net of the platform's host fee (Airbnb's ``Amount``, or
+    ``amount`` − a ``host_fee`` column): the cash forecast expects that, not ``amount``."""
 
     id: str
     created: date
@@ -41,3 +43,9 @@ class Booking(Record):
     units: int = 1
     paid: bool = False
     balance_due: date | None = None
+    payout: Money | None = None
+
+    def received(self) -> Money | None:
+        """What reaches the host for the booking: its ``payout`` when the export says, else its
+        ``amount`` (a direct booking is paid in full)."""
+        return self.payout if self.payout is not None else self.amount

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -91,3 +92,21 @@ class CashBalance(Compact, Record):
     def reconciles(self) -> bool:
         """True when there is nothing to check or the computed balance matches."""
         return self.computed is None or self.computed == self.balance
+
+
+def processor_balance(processor: str) -> str:
+    """The account a processor's payout leaves from (``Assets:Stripe balance``): a bank credit
+    matched to a payout is moved onto it, a transfer within the cash pool, not income."""
+    return f"Assets:{processor} balance"
+
+
+_PROCESSOR_BALANCE = re.compile(r"Assets:(.+) balance")
+
+
+def paid_out_by(record: Transaction) -> str | None:
+    """The processor whose payout a bank credit was matched to (``processor_balance``), else
+    None."""
+    found = _PROCESSOR_BALANCE.fullmatch(record.account)
+    if found is None or record.account_type != AccountType.ASSET or record.amount.amount >= 0:
+        return None
+    return found.group(1)

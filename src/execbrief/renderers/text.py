@@ -2,7 +2,9 @@
 
 Plain UTF-8, paragraphs wrapped at 78 columns, aligned tables, sparklines for charts, citation
 markers ``[n]`` after every cited line and the numbered source notes at the end. No line exceeds
-998 characters (RFC 5322): over-long cells are cut with an ellipsis.
+998 characters (RFC 5322). A grid cell over 60 characters, a key figure's label over 40 and a
+chart's series name over 24 wrap onto further lines in their column, never cut, so that long names that differ only at their end
+stay apart.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from execbrief.sentences import sentence_spans
 WIDTH = 78
 MAX_LINE = 998
 MAX_CELL = 60
+#: The widest key-figure label; a longer one wraps onto further lines.
+MAX_LABEL = 40
 
 
 #: Whitespace that textwrap turns into spaces or breaks at: a text without it (and without a
@@ -70,6 +74,18 @@ def wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str
 def cut(text: str, limit: int) -> str:
     """``text`` shortened to ``limit`` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _wrapped(text: str, width: int, later: str = "") -> list[str]:
+    """``text`` as lines of at most ``width`` characters, the later ones starting with
+    ``later``: a long label or cell is wrapped whole, never cut, so two long names that differ
+    only at their end stay apart ("Week 13, Harbor Charters & Yacht Delivery" / "  Services of
+    Marin County")."""
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(
+        text, width=width, subsequent_indent=later, break_long_words=True, break_on_hyphens=False
+    ) or [text[:width]]
 
 
 class TextRenderer:
@@ -141,10 +157,12 @@ class TextRenderer:
                 if block.change(index):
                     value += f" ({block.change(index)})"
                 rows.append((metric.label, value, cites.mark(metric.provenance)))
-            label_width = min(max((len(r[0]) for r in rows), default=0), 40)
+            label_width = min(max((len(r[0]) for r in rows), default=0), MAX_LABEL)
             for label, value, mark in rows:
+                *above, tail = _wrapped(label, label_width, "  ")
+                out += [f"  {piece}" for piece in above]
                 out += wrap(
-                    _cited(f"{cut(label, 40).ljust(label_width)}  {value}", mark),
+                    _cited(f"{tail.ljust(label_width)}  {value}", mark),
                     "  ",
                     " " * (label_width + 4),
                 )
@@ -205,7 +223,9 @@ class TextRenderer:
                 if not series.points:
                     continue
                 first, last = series.points[0], series.points[-1]
-                head = f"  {cut(series.name, 24).ljust(name_width)}  {sparkline(series)}"
+                *above, name = _wrapped(series.name, name_width, "  ")
+                out += [f"  {piece}" for piece in above]
+                head = f"  {name.ljust(name_width)}  {sparkline(series)}"
                 span = (
                     f"{first.label} {self._value(first.value)} → "
                     f"{last.label} {self._value(last.value)}"
@@ -223,20 +243,17 @@ class TextRenderer:
         body = []
         numeric_columns = [False] * len(header)
         has_marks = False
-        whole = []  # a row as one block a cell wraps its cell: nothing is cut
         for row in table.rows:
-            said = [self._value(value) for value in row.cells]
-            cells = [cut(value, MAX_CELL) for value in said]
+            cells = [self._value(value) for value in row.cells]
             for index, value in enumerate(row.cells[: len(header)]):
                 numeric_columns[index] = numeric_columns[index] or is_numeric(value)
             mark = cites.mark(row.provenance)
             has_marks = has_marks or bool(mark)
             body.append((cells, mark))
-            whole.append((said, mark))
         widths = [len(column) for column in header]
         for cells, _mark in body:
             for index, cell in enumerate(cells[: len(widths)]):
-                widths[index] = max(widths[index], len(cell))
+                widths[index] = max(widths[index], min(len(cell), MAX_CELL))
         align = list(table.align) or [
             "r" if numeric_columns[i] else "l" for i in range(len(header))
         ]
@@ -250,12 +267,14 @@ class TextRenderer:
 
         marks_width = max((len(mark) + 2 for _cells, mark in body), default=0)
         if len(line(header)) + marks_width > WIDTH:
-            out += _blocks(header, whole)
+            out += _blocks(header, body)
         else:
             out.append(line(header))
             out.append("  " + "  ".join("-" * width for width in widths))
             for cells, mark in body:
-                out.append(line(cells) + (f"  {mark}" if mark else ""))
+                first, *more = _row_lines(cells, widths)
+                out.append(line(first) + (f"  {mark}" if mark else ""))
+                out += [line(cells) for cells in more]
         if table.caption:
             out += wrap(self._said.new(table.caption), "  ")
         return out
@@ -271,6 +290,18 @@ class TextRenderer:
         return _cited(self._said.new(text), mark)
 
 
+def _row_lines(cells: list[str], widths: list[int]) -> list[list[str]]:
+    """A grid row as the cells of each of its lines: a cell wider than its column (over
+    ``MAX_CELL`` characters) wraps onto further lines in its own column, never cut, so two long
+    names that differ only at their end stay apart; the other cells stand on the first line."""
+    pieces = [
+        _wrapped(cell, widths[index], "  ") if index < len(widths) else [cell]
+        for index, cell in enumerate(cells)
+    ]
+    height = max((len(p) for p in pieces), default=1)
+    return [[p[line] if line < len(p) else "" for p in pieces] for line in range(height)]
+
+
 def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
     """A table too wide for 78 columns as one block per row: the first cell as the block's
     heading (with its citation), then one "column  value" line per other cell."""
@@ -282,7 +313,9 @@ def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
         for column, cell in zip(header[1:], cells[1:], strict=False):
             if cell in ("", EMPTY):
                 continue
-            out += wrap(f"{cut(column, 30).ljust(label_width)}  {cell}", "    ", " " * 6)
+            *above, name = _wrapped(column, label_width, "  ")
+            out += [f"    {piece}" for piece in above]
+            out += wrap(f"{name.ljust(label_width)}  {cell}", "    ", " " * 6)
     return out
 
 

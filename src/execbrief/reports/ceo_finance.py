@@ -44,9 +44,7 @@ def pnl_section(ctx: ReportContext) -> Section:
         )
     blocks: list[Block] = [
         fb.pnl_table(fin),
-        fb.monthly_chart(
-            fin.portfolio, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
-        ),
+        fb.monthly_chart(fin.portfolio, fin.window_12m, "Portfolio"),
     ]
     headline = fb.cash_headline(fin.portfolio)
     if headline is not None:

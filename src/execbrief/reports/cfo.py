@@ -194,11 +194,7 @@ class CfoReport(BaseReport):
         blocks: list = [fb.burn_table(fin)]
         port = fin.portfolio
         if port is not None and fin.periods:
-            blocks.append(
-                fb.monthly_chart(
-                    port, fin.window_12m, "Portfolio: monthly revenue, expenses and net burn"
-                )
-            )
+            blocks.append(fb.monthly_chart(port, fin.window_12m, "Portfolio"))
             shown = {m.id: m for m in fin.metrics if m.entity is None and m.id in PORTFOLIO_FIGURES}
             metrics = [shown[i] for i in PORTFOLIO_FIGURES if i in shown]
             blocks.append(Metrics(tuple(metrics), "Portfolio"))

@@ -135,17 +135,31 @@ def _row_count(provenance: Provenance) -> int:
     return int(words[0]) if words and words[0].isdigit() else 1
 
 
-def monthly_chart(ent: EntityFinance, periods: Sequence[str], title: str | None = None) -> Chart:
-    """Revenue, expenses and net burn per month, as a chart (a sparkline in text)."""
+def monthly_chart(ent: EntityFinance, periods: Sequence[str], who: str | None = None) -> Chart:
+    """Revenue, expenses and net burn per month, as a chart (a sparkline in text) titled for
+    ``who`` (default: the entity's name); with no burn known (no cash line: a processor's export
+    alone) the net burn series is left out, never drawn as $0."""
     months = [m for m in ent.months if m.period in periods]
     burn = [b for b in ent.burn if b.period in periods]
     unit = "USD/mo"
+    known = ent.net_burn_6m is not None or ent.headline is not None
+    shows = "revenue, expenses and net burn" if known else "revenue and expenses"
     return Chart(
-        title or f"{ent.name}: monthly revenue, expenses and net burn",
+        f"{who or ent.name}: monthly {shows}",
         (
             Series("Revenue", tuple(Point(m.period, m.revenue.quantize()) for m in months), unit),
             Series("Expenses", tuple(Point(m.period, m.expenses.quantize()) for m in months), unit),
-            Series("Net burn", tuple(Point(b.period, b.net_burn.quantize()) for b in burn), unit),
+            *(
+                [
+                    Series(
+                        "Net burn",
+                        tuple(Point(b.period, b.net_burn.quantize()) for b in burn),
+                        unit,
+                    )
+                ]
+                if known
+                else []
+            ),
         ),
         "line",
         _compact(p for m in months for p in m.provenance) if ent.entity != PORTFOLIO else (),
@@ -241,7 +255,8 @@ def cash_headline(ent: EntityFinance) -> Bullet | None:
     who = "Portfolio" if ent.entity == PORTFOLIO else ent.name
     cash = brief_money(run.cash) if run.cash is not None else "unknown"
     if head is None:
-        return Bullet(f"{who} cash {cash}; burn and runway unknown: {run.text}.", run.provenance)
+        why = run.text.removeprefix("unknown, ")
+        return Bullet(f"{who} cash {cash}; burn and runway unknown: {why}.", run.provenance)
     return Bullet(f"{who} cash {cash}; {headline_text(head)}.", head.runway.provenance[:3])
 
 

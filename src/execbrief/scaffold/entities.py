@@ -2,7 +2,9 @@
 ``code/clean-sweep/`` and ``agent_handoffs/projects/clean-sweep.md`` are one business;
 ``sites/cleansweep.com/`` is too (names compare without punctuation or a domain's ending). Words
 that name a kind of file (``bookings``, ``export``, ``checking``, ``stripe``, a year) are not
-names; a file left with no name is shared (an ``.env``) or belongs to the only entity."""
+names, nor is a Google Forms export's own file name (``Charter requests (Responses) - Form
+Responses 1.csv`` names the form); a file left with no name is shared (an ``.env``) or belongs
+to the only entity."""
 
 from __future__ import annotations
 
@@ -195,14 +197,23 @@ def words(text: str) -> list[str]:
     return [p for p in parts if p and p not in GENERIC]
 
 
+#: A Google Forms responses sheet downloads as "<form title> (Responses) - Form Responses 1.csv"
+#: (the linked spreadsheet is named after the form, its sheet "Form Responses 1"): the name is
+#: the form's ("Charter requests"), not a business's.
+FORM_EXPORT = re.compile(r"\(responses\)|form responses", re.IGNORECASE)
+
+
 def name_of(item: Found) -> list[str]:
     """The name words of the business a source belongs to: the first folder on its path that
-    names one, else its own file (or folder) name."""
+    names one, else its own file (or folder) name; a form's responses export names a form, so
+    it takes only its folders' names (else it belongs where nameless files go)."""
     path = PurePosixPath(item.path)
     folders = path.parts if item.kind in ("code", "site") else path.parts[:-1]
     for part in folders:
         if words(part):
             return words(part)
+    if item.options.get("layout") == "google-forms" or FORM_EXPORT.search(path.name):
+        return []
     stem = path.name if item.kind in ("code", "site") else path.name.split(".")[0]
     return words(stem)
 

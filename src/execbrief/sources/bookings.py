@@ -26,6 +26,7 @@ from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import tabular
 from execbrief.sources.base import BaseSource, Source, SourceRequest
 from execbrief.sources.files import Column, normalize_header
+from execbrief.values import Money
 
 COLUMNS = (
     Column(
@@ -103,6 +104,10 @@ COLUMNS = (
     # Read only when mapped (a layout's): the day the export posted the row (Airbnb's
     # transaction Date, the day of the payout that paid it).
     Column("posted"),
+    # Read only when mapped (a layout's, or columns = {...}): what a platform pays the host, net
+    # of its host fee (Airbnb's Amount), or that fee (a "Service fee" column) to take from amount.
+    Column("payout"),
+    Column("host_fee"),
 )
 
 #: Headers that count people on a booking: ignored, and named as such in the column mapping.
@@ -268,6 +273,7 @@ def booking_from_row(
     status = status_of(row.get("status", ""), options.statuses)
     amount = tabular.optional_money(row.get("amount", ""), code, what="amount")
     deposit = tabular.optional_money(row.get("deposit", ""), code, what="deposit")
+    payout = _payout(row, amount, code)
     units_text = row.get("units", "").strip()
     units = 1
     if units_text:
@@ -295,6 +301,7 @@ def booking_from_row(
         units=units,
         paid=paid,
         balance_due=due,
+        payout=payout,
     )
     # the file is as recent as the latest date it posted (Airbnb: a payout's day), not only
     # its latest booking date
@@ -307,6 +314,22 @@ def whole_units(text: str) -> int:
     if not whole.isdigit() or fraction.strip("0") or int(whole) < 1:
         raise ValueError(f"bad units {text[:20]!r}; expected a whole number of 1 or more")
     return int(whole)
+
+
+def _payout(row: Mapping[str, str], amount: Money | None, code: str) -> Money | None:
+    """What the host is paid: the ``payout`` cell, else ``amount`` − the ``host_fee`` cell; None
+    when the row says neither (the booking is paid its amount)."""
+    payout = tabular.optional_money(row.get("payout", ""), code, what="payout")
+    if payout is not None:
+        return payout
+    fee = tabular.optional_money(row.get("host_fee", ""), code, what="host fee")
+    if fee is None or amount is None:
+        return None
+    if fee.amount > amount.amount:
+        raise ValueError(
+            f"host fee {fee} is more than the amount {amount}; expected the platform's fee on it"
+        )
+    return amount - fee
 
 
 def platform_terms(

@@ -195,6 +195,7 @@ CATALOGUE: tuple[Layout, ...] = (
                 "status": "Type",
                 "units": "Nights",
                 "amount": "Gross earnings",
+                "payout": "Amount",
                 "customer": "Guest",
                 "posted": "Date",
             },
@@ -210,7 +211,7 @@ CATALOGUE: tuple[Layout, ...] = (
         "check-in time' (Airbnb's help, as quoted on community.withairbnb.com)",
         notes=(
             "only Reservation rows are bookings (payouts and adjustments are the ledger's); "
-            "units = Nights, amount = Gross earnings",
+            "units = Nights, amount = Gross earnings, payout = Amount",
             "channel airbnb; a Reservation dated on or before the report date is paid out "
             "(nothing is due), a later one is expected the day after check-in; a stay whose "
             "check-out (Start date + Nights) has passed is completed; the file is as recent as its latest Date",

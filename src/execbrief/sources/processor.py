@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from execbrief.records.ledger import AccountType, Transaction
+from execbrief.records.ledger import AccountType, Transaction, processor_balance
 from execbrief.snapshot import Provenance, Record, SourceError
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.cells import parse_amount, parse_date
@@ -515,7 +515,7 @@ def _transfer(record: Record, processor: str) -> Record:
     """A bank credit that is a payout: cash in from the processor's balance (an asset given up,
     so its amount is negative in the asset's direction), no income."""
     assert isinstance(record, Transaction)
-    account = f"Assets:{processor} balance"
+    account = processor_balance(processor)
     return replace(
         record,
         account=account,

@@ -3,8 +3,9 @@ trailing average and the runway at it) and break-even together."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from execbrief.analysis import books
@@ -23,7 +24,7 @@ from execbrief.analysis.finance.options import FinanceEntityOptions, FinanceOpti
 from execbrief.analysis.finance.pnl import MonthLine, pnl_months, sum_lines
 from execbrief.records.ledger import CashBalance, Transaction
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
-from execbrief.values import Money, MoneyRange, Period
+from execbrief.values import Money, MoneyRange, Period, with_article
 
 #: The entity id of the portfolio roll-up.
 PORTFOLIO = "portfolio"
@@ -83,6 +84,8 @@ def entity_finance(
     found = cash_at(balances, rows, as_of)
     cash = (found[0], "ledger", found[2]) if found else (None, None, ())
     run = _runway(cash, burn, as_of, cash_first, options.runway_window, currency)
+    if cash_first is None and (why := no_cash_lines(rows)):
+        run = replace(run, text=f"unknown, {why}")
     be_window = books.trailing(options.window_months, as_of, first) if first is not None else []
     return EntityFinance(
         info.id,
@@ -99,6 +102,26 @@ def entity_finance(
         has_ledger=bool(rows or balances),
         headline=headline_burn(burn, options.runway_window, as_of, cash_first, cash),
     )
+
+
+#: A processor's line names its processor at the end of its account (``Income:Sales (Stripe)``).
+_PROCESSOR_NAMED = re.compile(r" \(([^()]+)\)$")
+
+
+def no_cash_lines(rows: Sequence[Transaction]) -> str | None:
+    """Why burn cannot be measured from lines none of which moved cash, said in one clause
+    ("burn needs a bank or books ledger; only a Stripe export was given"); None when a line
+    moved cash or there are none. A processor's export (its sales, fees, refunds and payouts) is
+    P&L only: the spending is paid from a bank the portfolio does not list, so its payouts are
+    not burn and no burn can be computed from it."""
+    if not rows or any(t.cash for t in rows):
+        return None
+    named = [_PROCESSOR_NAMED.search(t.account) for t in rows]
+    processors = sorted({m.group(1) for m in named if m})
+    if processors and all(named):
+        given = with_article(" and ".join(processors))
+        return f"burn needs a bank or books ledger; only {given} export was given"
+    return "burn needs cash lines, and no ledger line moved cash (a bank or cash account)"
 
 
 def _first_month(dates: Sequence[date]) -> Period | None:

@@ -39,14 +39,18 @@ def portfolio_finance(
         for index, period in enumerate(periods)
     )
     # burn starts with the first month any entity's cash lines show (a processor's P&L-only
-    # lines before the bank's export starts open no month of burn)
+    # lines before the bank's export starts open no month of burn); with no entity's burn known
+    # (only processor exports) the portfolio's is unknown too, never $0
     cashed = [p for p, b in zip(periods, burn, strict=True) if b.provenance]
-    first = cashed[0] if cashed else (periods[0] if periods else None)
+    known = any(e.net_burn_6m is not None for e in with_ledger)
+    first = cashed[0] if cashed else (periods[0] if periods and known else None)
 
     def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
         return trailing_burn(burn, months, as_of, first, currency, gross=gross)
 
     run = _runway(with_ledger, burn_range(options.runway_window), snapshot)
+    if first is None and with_ledger:
+        run = replace(run, text=_burn_unknown(with_ledger))
     cash = (run.cash, run.cash_source, run.provenance)
     headline = headline_burn(burn, options.runway_window, as_of, first, cash)
     missing = _cash_unknown(with_ledger)
@@ -68,6 +72,20 @@ def portfolio_finance(
         bool(with_ledger),
         headline,
     )
+
+
+def _burn_unknown(with_ledger: Sequence[EntityFinance]) -> str:
+    """Why no entity's burn is known, from their runways' own reasons ("unknown, burn needs a
+    bank or books ledger; only a Stripe export was given")."""
+    said = {e.runway.text for e in with_ledger if e.runway is not None}
+    if len(said) == 1:
+        return said.pop()
+    reasons = "; ".join(
+        f"{e.name}: {e.runway.text.removeprefix('unknown, ')}"
+        for e in with_ledger
+        if e.runway is not None
+    )
+    return f"unknown, no entity's burn can be measured ({reasons})"
 
 
 def _cash_unknown(with_ledger: Sequence[EntityFinance]) -> list[str]:

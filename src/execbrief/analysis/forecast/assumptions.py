@@ -164,16 +164,27 @@ def booking_pace(
     window = [b for b in made if as_of - timedelta(days=PACE_DAYS) < b.created]
     weeks = Decimal(PACE_DAYS // 7)
     deposits = sum((_deposit(b, share) for b in window), Decimal(0))
-    amounts = sum((b.amount.amount for b in window if b.amount), Decimal(0))
+    # what reaches the host: a platform's payout net of its host fee when the export gives it
+    amounts = sum((r.amount for b in window if (r := b.received())), Decimal(0))
     since = (as_of - timedelta(days=PACE_DAYS - 1)).isoformat()
     basis = f"{len(window)} committed bookings made {since}..{as_of.isoformat()}, ÷ 13 weeks"
     cited = books.cite(window)
+    net = (
+        ", at their payouts net of the host fee"
+        if any(b.payout is not None for b in window)
+        else ""
+    )
     return BookingPace(
         lead,
         share,
         Assumption(entity, "new bookings' deposits", deposits / weeks, currency, basis, cited),
         Assumption(
-            entity, "new bookings' balances", (amounts - deposits) / weeks, currency, basis, cited
+            entity,
+            "new bookings' balances",
+            (amounts - deposits) / weeks,
+            currency,
+            basis + net,
+            cited,
         ),
     )
 

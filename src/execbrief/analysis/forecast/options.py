@@ -14,7 +14,7 @@ class ForecastOptions(Model):
     """``[analysis.forecast]``.
 
     ``recurring_months``: a payee paid (or paying) about the same amount in at least this many
-    distinct months is a recurring line; ``tolerance`` is "about the same" as a fraction of the
+    distinct months is a recurring line, whatever its cadence (a yearly bill: this many years); ``tolerance`` is "about the same" as a fraction of the
     latest amount. ``payroll_words`` and ``loan_words`` (whole words of the account, category or
     payee, any case) name payroll and loan payments; payroll amounts may vary (the latest is used).
     """

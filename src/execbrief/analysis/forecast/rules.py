@@ -69,8 +69,9 @@ class Horizon:
 def booking_balances(
     entity: str, bookings: Sequence[Booking], horizon: Horizon
 ) -> Iterator[ForecastLine]:
-    """A booked booking's balance (amount - deposit) on its service date (or the day its balance
-    is due, when the source says: Airbnb pays the day after check-in); one whose day has passed
+    """A booked booking's balance (amount - deposit; a platform's expected payout, net of its
+    host fee, when the export gives it) on its service date (or the day its balance is due, when
+    the source says: Airbnb pays the day after check-in); one whose day has passed
     while it is still booked (not completed) is unpaid, due on the first day. A booking paid in
     full (a platform's paid-out reservation) has nothing due; a platform's stay that has ended
     with no payout posted is still owed (its ``balance_due`` is set)."""
@@ -78,9 +79,10 @@ def booking_balances(
         owed = b.status == BookingStatus.BOOKED or (
             b.status == BookingStatus.COMPLETED and b.balance_due is not None
         )
-        if not owed or b.amount is None or b.service_date is None:
+        received = b.received()  # a platform's payout, net of its host fee, when it says
+        if not owed or received is None or b.service_date is None:
             continue
-        balance = b.amount - (b.deposit or Money(0, b.amount.currency))
+        balance = received - (b.deposit or Money(0, received.currency))
         if b.paid or balance.amount <= 0 or b.created > horizon.as_of:
             continue
         due = b.balance_due or b.service_date

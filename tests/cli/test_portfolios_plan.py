@@ -1,0 +1,65 @@
+"""`build --portfolios` and `send --portfolios` hand their options to one helper (``many_plan``)
+that builds the multi-portfolio Plan, instead of two near-identical ``Plan(...)`` blocks; each
+command's plan carries the shared options and its own."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from execbrief import cli as cli_module
+from execbrief.delivery.results import DispatchOptions
+from execbrief.multirun import Plan
+
+
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch) -> list[Plan]:
+    caught: list[Plan] = []
+
+    def run_many(pattern: str, plan: Plan, **_: Any) -> None:
+        caught.append(plan)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_module, "run_many", run_many)
+    return caught
+
+
+def test_build_and_send_plans_carry_shared_and_own_options(
+    plans: list[Plan], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    shared = ["--portfolios", "clients/*", "--as-of", "2026-11-20", "--report", "cfo", "--no-cache"]
+    out = str(tmp_path / "out")
+    built = runner.invoke(cli_module.cli, ["build", *shared, "--format", "json", "--out", out])
+    assert built.exit_code == 0, built.output
+    sent = runner.invoke(
+        cli_module.cli, ["send", *shared, "--period", "2026-10", "--dry-run", "--no-check"]
+    )
+    assert sent.exit_code == 0, sent.output
+    build_plan, send_plan = plans
+    for plan in plans:
+        assert (plan.today, plan.as_of, plan.reports, plan.cache) == (
+            date.today(),
+            date(2026, 11, 20),
+            ("cfo",),
+            False,
+        )
+    assert (build_plan.command, build_plan.fmt, build_plan.out, build_plan.strict) == (
+        "build",
+        "json",
+        Path(out),
+        False,
+    )
+    assert (send_plan.command, send_plan.period, send_plan.check) == ("send", "2026-10", False)
+    assert send_plan.options == DispatchOptions(dry_run=True)
+
+
+def test_the_plan_is_built_in_one_place() -> None:
+    source = inspect.getsource(cli_module)
+    assert source.count("Plan(") == 1
+    assert "Plan(" in inspect.getsource(cli_module.many_plan)
