@@ -247,3 +247,41 @@ def test_a_glob_gains_a_file_and_is_read_again(example_portfolio: Path) -> None:
     assert counts["harbor-charters", "env"] == 1
     fresh, _ = read(config, registry, Reading(cache=False))
     assert snapshot_bytes(again) == snapshot_bytes(fresh)
+
+
+PARTS = """
+[portfolio]
+name = "Parts"
+as_of = 2026-11-20
+
+[[entities]]
+id = "boats"
+name = "Boats"
+kind = "charter"
+
+[[entities.ledger]]
+path = "stripe-balance-activity.csv"
+
+[[entities.ledger]]
+path = "chase-checking.csv"
+default_accounts = { money_in = "Income:Charters", money_out = "Expenses:Operating" }
+"""
+
+
+def test_an_edited_option_of_a_later_ledger_part_is_read_again(tmp_path: Path) -> None:
+    """The key holds every ``[[entities.ledger]]`` part's options, not only the first's: an
+    edit to the second part's ``default_accounts`` is a new key (found by an outside audit)."""
+    layouts = Path(__file__).resolve().parent / "data" / "layouts"
+    for name in ("chase-checking.csv", "stripe-balance-activity.csv"):
+        (tmp_path / name).write_bytes((layouts / name).read_bytes())
+    toml = tmp_path / "portfolio.toml"
+
+    def accounts(text: str) -> set[str]:
+        toml.write_text(text)
+        config, registry = load(toml)
+        snapshot, _ = read(config, registry, Reading(cache=True))
+        return {getattr(r, "account", "") for res in snapshot.results for r in res.records}
+
+    assert "Expenses:Operating" in accounts(PARTS)
+    edited = accounts(PARTS.replace("Expenses:Operating", "Expenses:Boat upkeep"))
+    assert "Expenses:Boat upkeep" in edited and "Expenses:Operating" not in edited
