@@ -23,6 +23,7 @@ import json
 import types
 import typing
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -161,13 +162,21 @@ def _public_fields(cls: type) -> tuple[str, ...]:
 STREAM_ITEMS = 32
 
 
-def write_json(value: Any, write: Callable[[str], object], *, indent: int = 2) -> None:
-    """Write ``json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)``, the same text,
-    in pieces: long lists (a snapshot's results, a big ledger's records) and the dataclasses
-    holding them are written item by item, so the whole JSON tree is never held at once."""
+def write_json(
+    value: Any,
+    write: Callable[[str], object],
+    *,
+    indent: int | None = 2,
+    ensure_ascii: bool = False,
+) -> None:
+    """Write ``json.dumps(to_jsonable(value), indent=indent, ensure_ascii=ensure_ascii)``, the
+    same text, in pieces: long lists (a snapshot's results, a big ledger's records) and the
+    dataclasses holding them are written item by item, so the whole JSON tree is never held at
+    once. ``indent=None`` is ``json.dumps``'s one-line layout (what the store keeps)."""
     pieces: list[str] = []
     size = 0
-    for piece in _json_pieces(value, 0, indent):
+    layout = _Layout(indent, ensure_ascii)
+    for piece in _json_pieces(value, 0, layout):
         pieces.append(piece)
         size += len(piece)
         if size >= 1 << 16:
@@ -176,8 +185,27 @@ def write_json(value: Any, write: Callable[[str], object], *, indent: int = 2) -
     write("".join(pieces))
 
 
-def _json_pieces(value: Any, depth: int, indent: int) -> Iterator[str]:
-    inner = "\n" + " " * (indent * (depth + 1))
+@dataclass(frozen=True)
+class _Layout:
+    """How ``write_json`` lays its text out: ``json.dumps``'s ``indent`` and ``ensure_ascii``."""
+
+    indent: int | None
+    ensure_ascii: bool
+
+    def dumps(self, data: JSON) -> str:
+        return json.dumps(data, indent=self.indent, ensure_ascii=self.ensure_ascii)
+
+    def newline(self, depth: int) -> str:
+        """What starts a line at ``depth`` (nothing on one line)."""
+        return "" if self.indent is None else "\n" + " " * (self.indent * depth)
+
+    def comma(self, depth: int) -> str:
+        """What stands between two items at ``depth``."""
+        return ", " if self.indent is None else "," + self.newline(depth)
+
+
+def _json_pieces(value: Any, depth: int, layout: _Layout) -> Iterator[str]:
+    inner, comma = layout.newline(depth + 1), layout.comma(depth + 1)
     if isinstance(value, list | tuple) and len(value) > STREAM_ITEMS:
         yield "["
         batch: list[JSON] = []
@@ -185,37 +213,39 @@ def _json_pieces(value: Any, depth: int, indent: int) -> Iterator[str]:
         for item in value:
             if _holds_long_list(item):
                 if batch:
-                    yield _json_items(batch, depth, indent, written)
+                    yield _json_items(batch, depth, layout, written)
                     batch, written = [], True
-                yield ("," + inner) if written else inner
-                yield from _json_pieces(item, depth + 1, indent)
+                yield comma if written else inner
+                yield from _json_pieces(item, depth + 1, layout)
                 written = True
                 continue
             batch.append(to_jsonable(item))
             if len(batch) >= STREAM_ITEMS * 8:
-                yield _json_items(batch, depth, indent, written)
+                yield _json_items(batch, depth, layout, written)
                 batch, written = [], True
         if batch:
-            yield _json_items(batch, depth, indent, written)
-        yield "\n" + " " * (indent * depth) + "]"
+            yield _json_items(batch, depth, layout, written)
+        yield layout.newline(depth) + "]"
     elif _holds_long_list(value):
         kind: type = type(value)
-        yield "{" + inner + json.dumps(_TYPE_KEY) + ": " + json.dumps(type_name(kind))
+        yield "{" + inner + layout.dumps(_TYPE_KEY) + ": " + layout.dumps(type_name(kind))
         for name in _public_fields(kind):
-            yield "," + inner + json.dumps(name, ensure_ascii=False) + ": "
-            yield from _json_pieces(getattr(value, name), depth + 1, indent)
-        yield "\n" + " " * (indent * depth) + "}"
+            yield comma + layout.dumps(name) + ": "
+            yield from _json_pieces(getattr(value, name), depth + 1, layout)
+        yield layout.newline(depth) + "}"
     else:
-        text = json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
-        yield text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
+        text = layout.dumps(to_jsonable(value))
+        yield text.replace("\n", layout.newline(depth)) if depth else text
 
 
-def _json_items(batch: list[JSON], depth: int, indent: int, after: bool) -> str:
+def _json_items(batch: list[JSON], depth: int, layout: _Layout, after: bool) -> str:
     """Items of a list at ``depth`` as ``json.dumps`` lays them out (one call for the batch):
-    its ``[``/``]`` lines cut off, the rest moved to the list's depth."""
-    body = json.dumps(batch, indent=indent, ensure_ascii=False)[2:-2]
-    pad = " " * (indent * depth)
-    return ("," if after else "") + "\n" + pad + body.replace("\n", "\n" + pad)
+    its ``[``/``]`` (and their lines) cut off, the rest moved to the list's depth."""
+    if layout.indent is None:
+        return (", " if after else "") + layout.dumps(batch)[1:-1]
+    body = layout.dumps(batch)[2:-2]
+    pad = layout.newline(depth)
+    return ("," if after else "") + pad + body.replace("\n", pad)
 
 
 def _holds_long_list(value: Any) -> bool:

@@ -17,12 +17,14 @@ import resource
 import shutil
 import subprocess
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 
 from execbrief.collecting import Job, collect_entities
 from execbrief.config import load_config
+from execbrief.history import runs
 from execbrief.pipeline import fingerprint_key, redact_config_names
 from execbrief.plugins import get_registry
 from execbrief.records.ledger import Transaction
@@ -103,6 +105,12 @@ def test_a_planted_big_ledger_gives_the_same_snapshot_by_the_fast_and_the_plain_
     streamed = "".join(pieces)
     assert streamed == json.dumps(snapshot.to_dict(), indent=2, ensure_ascii=False)
     assert len(pieces) > 1  # written in pieces, not as one string
+    compact: list[str] = []  # the store's layout: one line, ASCII
+    write_json(snapshot, compact.append, indent=None, ensure_ascii=True)
+    assert "".join(compact) == json.dumps(snapshot.to_dict())
+    assert (
+        zlib.decompress(runs._compressed_json(snapshot)) == json.dumps(snapshot.to_dict()).encode()
+    )
 
     ledger = [r for r in snapshot.records(Transaction, "harbor-charters")]
     assert len(ledger) > 3000

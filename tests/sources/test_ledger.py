@@ -1234,3 +1234,33 @@ def test_a_money_row_after_a_total_row_says_where_it_stands(tmp_path: Path) -> N
         "comes after the Total row of 'Sales (200)' and before the next account heading; "
         "expected it under a heading"
     ) in error.message
+
+
+def test_lines_alike_but_for_their_memo_are_each_read_by_their_own_memo(tmp_path: Path) -> None:
+    """A line's account and amounts are worked out once per combination of its money, account and
+    type cells; whether it is an opening balance still depends on its own memo, line by line (the
+    house layout, ``HOUSE``: the equity side of an opening, then an owner's draw in the same cells,
+    then a cash line written alike whose memo says nothing of an opening: refused)."""
+    write(
+        tmp_path,
+        "l.csv",
+        "date,account,amount,memo,counterparty,reference,type\n"
+        "2026-01-01,Equity:Owner Capital,-1000.00,Opening balance,,,\n"
+        "2026-01-02,Equity:Owner Capital,-1000.00,Owner capital,,,\n"
+        "2026-01-03,Income:Charters,500.00,Charter,Stripe,BK-1,\n"
+        "2026-01-04,Income:Charters,500.00,Charter,Stripe,BK-2,\n"
+        "2026-01-05,Assets:Checking,900.00,Opening balance,,,\n"
+        "2026-01-06,Assets:Checking,900.00,Transfer,,,\n",
+    )
+    result = collect(tmp_path, "l.csv")
+    lines = txns(result)
+    assert [(t.date.day, t.account, t.memo) for t in lines] == [
+        (2, "Equity:Owner Capital", "Owner capital"),
+        (3, "Income:Charters", "Charter"),
+        (4, "Income:Charters", "Charter"),
+    ]
+    assert [t.provenance.line for t in lines] == [3, 4, 5]
+    openings = [(b.date.day, b.kind) for b in balances(result) if b.kind == "opening"]
+    assert (1, "opening") in openings and (5, "opening") in openings
+    (error,) = [e for e in result.errors if e.provenance.line == 7]
+    assert "must be an opening balance or a balance assertion" in error.message

@@ -23,7 +23,7 @@ from execbrief.history.deltas import (
     describe,
     with_deltas,
 )
-from execbrief.serialization import from_jsonable, to_jsonable
+from execbrief.serialization import from_jsonable, to_jsonable, write_json
 from execbrief.snapshot import Snapshot
 from execbrief.store.db import Store
 from execbrief.store.history import (
@@ -98,7 +98,7 @@ class History:
         self, run_id: int, period: str, snapshot: Snapshot, documents: list[Document]
     ) -> None:
         """Store what a run saw and built, in one transaction."""
-        blob = zlib.compress(json.dumps(snapshot.to_dict()).encode(), 6)
+        blob = _compressed_json(snapshot)
         summary = json.dumps(snapshot_summary(snapshot), sort_keys=True)
         self.tables.record(
             run_id,
@@ -302,3 +302,19 @@ def _rows(
             ),
         )
     return stored, metrics, list(findings.values())
+
+
+def _compressed_json(snapshot: Snapshot) -> bytes:
+    """``zlib.compress(json.dumps(snapshot.to_dict()).encode(), 6)``, encoded and compressed as it
+    is written (``write_json``): a snapshot of millions of ledger lines is never one JSON tree or
+    one string in memory."""
+    compressor = zlib.compressobj(6)
+    chunks: list[bytes] = []
+    write_json(
+        snapshot,
+        lambda text: chunks.append(compressor.compress(text.encode())),
+        indent=None,
+        ensure_ascii=True,
+    )
+    chunks.append(compressor.flush())
+    return b"".join(chunks)

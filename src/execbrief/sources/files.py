@@ -47,6 +47,8 @@ import difflib
 import fnmatch
 import functools
 import io
+import itertools
+import operator
 import os
 import re
 import shutil
@@ -882,7 +884,6 @@ class CsvTable:
         self.loc = loc
         self.columns = list(columns)
         self._lines = iter_lines(loc, keepends=True)
-        self._consumed = 0
         self._header_line = 0
         self._ahead: list[tuple[int, str]] = []
         #: The raw cells of the row ``rows`` last yielded (for layouts with heading rows).
@@ -932,7 +933,6 @@ class CsvTable:
                 continue
             self._refuse_repeated_columns()
             self.delimiter = delimiter or _sniff_delimiter(text)
-            self._consumed = number
             self._reader = csv.reader(self._line_source(position), delimiter=self.delimiter)
             return
         assert first_error is not None
@@ -987,14 +987,11 @@ class CsvTable:
         return sum(1 for cell in self.header if normalize_header(cell) in keys)
 
     def _line_source(self, header_position: int) -> Iterator[str]:
-        self._consumed = self._header_line
-        for number, text in self._ahead[header_position + 1 :]:
-            self._consumed = number
-            yield text
+        """Every line after the header, in order and one by one, so that the reader's
+        ``line_num`` counts the physical lines it has read past the header (``rows``)."""
+        ahead = [text for _number, text in self._ahead[header_position + 1 :]]
         self._ahead = []
-        for number, text in self._lines:
-            self._consumed = number
-            yield text
+        return itertools.chain(ahead, map(operator.itemgetter(1), self._lines))
 
     def _match(
         self, mapping: Mapping[str, str], require: Sequence[str | tuple[str, ...]]
@@ -1070,37 +1067,42 @@ class CsvTable:
     def rows(self, errors: RowErrors | None = None) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield ``(line, row)``; blank lines are skipped, malformed rows go to ``errors``."""
         width = len(self.header)
-        reader = iter(self._reader)
+        reader = self._reader
+        base = self._header_line + 1  # the physical line of the row after ``line_num`` lines
+        index = tuple(self.index.items())
+        start = base + reader.line_num
         while True:
-            start = self._consumed + 1
             try:
-                cells = next(reader)
-            except StopIteration:
+                for cells in reader:
+                    line, start = start, base + reader.line_num
+                    if not cells or (len(cells) == 1 and not cells[0].strip()):
+                        continue
+                    if len(cells) > width and any(c.strip() for c in cells[width:]):
+                        message = (
+                            f"has {len(cells)} fields but the header has {width} "
+                            "(an unquoted comma?)"
+                        )
+                        if errors is None:
+                            raise ReadError(self.loc.display, message, line)
+                        errors.add(line, message)
+                        continue
+                    self.cells = cells
+                    if len(cells) >= width:  # the usual full row: every indexed column is there
+                        yield line, {name: cells[i].strip() for name, i in index}
+                    else:
+                        yield (
+                            line,
+                            {
+                                name: (cells[i].strip() if i < len(cells) else "")
+                                for name, i in index
+                            },
+                        )
                 return
             except csv.Error as exc:
                 if errors is None:
                     raise ReadError(self.loc.display, f"is not valid CSV ({exc})", start) from None
                 errors.add(start, f"not valid CSV ({exc})")
-                continue
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                message = f"has {len(cells)} fields but the header has {width} (an unquoted comma?)"
-                if errors is None:
-                    raise ReadError(self.loc.display, message, start)
-                errors.add(start, message)
-                continue
-            self.cells = cells
-            if len(cells) >= width:  # the usual full row: every indexed column is there
-                yield start, {name: cells[i].strip() for name, i in self.index.items()}
-            else:
-                yield (
-                    start,
-                    {
-                        name: (cells[i].strip() if i < len(cells) else "")
-                        for name, i in self.index.items()
-                    },
-                )
+                start = base + reader.line_num
 
 
 def _sniff_delimiter(header: str) -> str:

@@ -18,7 +18,7 @@ import gc
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -998,12 +998,12 @@ class _Shared(Generic[T]):
     begun again, so a ledger of unique values costs no memory beyond its records)."""
 
     def __init__(self) -> None:
-        self.known: dict[str, T] = {}
+        self.known: dict[Hashable, T] = {}
 
-    def get(self, key: str) -> T | None:
+    def get(self, key: Hashable) -> T | None:
         return self.known.get(key)
 
-    def put(self, key: str, value: T) -> T:
+    def put(self, key: Hashable, value: T) -> T:
         if len(self.known) >= SHARED_LIMIT:
             self.known.clear()
         self.known[key] = value
@@ -1013,6 +1013,23 @@ class _Shared(Generic[T]):
         """``text``, or an equal string seen before."""
         seen = self.known.get(text)
         return seen if seen is not None else self.put(text, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a CSV line's money columns, account and type give (``_CsvLedger.plan``): the same for
+    every line that writes those cells alike, so a ledger works each combination out once."""
+
+    written: Decimal | None  # the amount column's figure, as written
+    moved: Decimal | None  # the cash movement, when the file tells it
+    account: Account
+    guessed: bool  # the account's type inferred from the direction of the cash
+    row_type: str
+    plain: bool  # a line no memo makes a balance (``_balance_row`` has nothing to do for it)
+    amount: Decimal  # in the account's sign
+    money: Money
+    noncash: bool
+    flow: Decimal  # the pooled cash movement: ``amount`` times the account's cash direction
 
 
 class _CsvLedger:
@@ -1059,6 +1076,7 @@ class _CsvLedger:
         self.spanned: set[date] = set()  # the days already folded into ``span``
         self.texts = _Shared[str]()
         self.money = _Shared[Money]()
+        self.plans = _Shared[_Plan]()
         #: (line, date, running balance) of each row, when the layout has a balance column.
         self.running: list[tuple[int, date, Decimal]] | None = None
 
@@ -1143,8 +1161,8 @@ class _CsvLedger:
         balance is the opening (unless the config gives one); any other such line is a summary."""
         memo = row.get("memo", "")
         if (
-            not _SUMMARY_LINE.match(memo)
-            or row.get("account", "").strip()
+            row.get("account", "").strip()  # the usual line, told before the pattern is tried
+            or not _SUMMARY_LINE.match(memo)
             or any(row.get(name, "").strip() for name in ("amount", "debit", "credit"))
         ):
             return False
@@ -1180,6 +1198,52 @@ class _CsvLedger:
             self.pending = None
         if row.get("account") == self.heading:
             self.group_day = day
+        key = (  # the cells a plan depends on
+            row.get("amount", ""),
+            row.get("debit", ""),
+            row.get("credit", ""),
+            row.get("account", ""),
+            row.get("account_type", ""),
+            row.get("type", ""),
+        )
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans.put(key, self.plan(row))
+        if not plan.plain and self._balance_row(
+            line, row, day, plan.account, plan.row_type, plan.written, plan.moved
+        ):
+            return
+        if plan.written is not None and not plan.guessed:
+            self.check.add(plan.account.type, plan.amount)
+        if day not in self.spanned:
+            self.spanned.add(day)
+            self.span.add(day)
+        if self.options.double_entry:
+            self.keys.append(_transaction_key(row, day))
+            self.deferred.append((day, Decimal(0) if plan.noncash else plan.flow))
+        elif not plan.noncash:
+            self.moves[day] += plan.flow
+        texts = self.texts
+        account = plan.account
+        self.records.append(
+            Transaction(
+                self.entity,
+                self.base.at_line(line),
+                day,
+                account.name,
+                account.type,
+                account.category,
+                plan.money,
+                texts.one(row.get("memo", "")),
+                texts.one(row.get("counterparty", "")) or None,
+                row.get("reference") or None,
+                not plan.noncash,
+            )
+        )
+
+    def plan(self, row: dict[str, str]) -> _Plan:
+        """What the line's amount, debit, credit, account, account type and type cells give: its
+        account and amounts (``ValueError`` for a bad amount or account)."""
         written, moved = _written(row, self.has_amount, self.bank)
         if self.card and written is not None and moved is not None:
             moved = -moved
@@ -1194,8 +1258,6 @@ class _CsvLedger:
             # a card's bare category is spending: a credit under it is a refund, not income
             account = replace(account, type=AccountType.EXPENSE)
         row_type = row.get("type", "").strip().lower()
-        if self._balance_row(line, row, day, account, row_type, written, moved):
-            return
         direction = cash_direction(account.type)
         # A known cash movement is turned into the account's sign; else the amount is as written.
         if moved is not None:
@@ -1204,34 +1266,20 @@ class _CsvLedger:
             amount = -(written or Decimal(0)) * direction  # a debit grows assets and expenses
         else:
             amount = written or Decimal(0)
-        if written is not None and not guessed:
-            self.check.add(account.type, amount)
         # a card's lines move no cash: its charges are owed until the bank pays the card
         noncash = row_type in _NONCASH_TYPES or self.card
-        if day not in self.spanned:
-            self.spanned.add(day)
-            self.span.add(day)
-        if self.options.double_entry:
-            self.keys.append(_transaction_key(row, day))
-            self.deferred.append((day, Decimal(0) if noncash else amount * direction))
-        elif not noncash:
-            self.moves[day] += amount * direction
-        texts = self.texts
-        self.records.append(
-            Transaction(
-                self.entity,
-                self.base.at_line(line),
-                day,
-                account.name,
-                account.type,
-                account.category,
-                self._money(amount),
-                texts.one(row.get("memo", "")),
-                texts.one(row.get("counterparty", "")) or None,
-                row.get("reference") or None,
-                not noncash,
-            )
+        # what ``_balance_row`` reads the memo for (cash and equity accounts) or refuses
+        plain = (
+            not account.cash
+            and account.type is not AccountType.EQUITY
+            and row_type != "opening"
+            and row_type not in _BALANCE_TYPES
         )
+        money = self._money(amount)
+        return _Plan(
+            written, moved, account, guessed, row_type, plain, amount, money, noncash,
+            amount * direction,
+        )  # fmt: skip
 
     def _money(self, amount: Decimal) -> Money:
         """The row's amount as Money, one object per amount as written (``str`` tells 920.0
