@@ -18,6 +18,7 @@ from execbrief.collecting import sharing_groups
 from execbrief.config import Config, load_config
 from execbrief.pipeline import Reading, build, collect, collecting, context, render, report_names
 from execbrief.plugins import Registry, get_registry
+from execbrief.records.secrets import SecretFinding
 from execbrief.snapshot import Snapshot, SourceResult
 from execbrief.sources.base import SourceRequest
 
@@ -247,3 +248,36 @@ def test_a_glob_gains_a_file_and_is_read_again(example_portfolio: Path) -> None:
     assert counts["harbor-charters", "env"] == 1
     fresh, _ = read(config, registry, Reading(cache=False))
     assert snapshot_bytes(again) == snapshot_bytes(fresh)
+
+
+#: A password of no shape a rule knows, in one entity's .env; another entity's note repeats it.
+PLANTED = "Qv7mWz2xLp9rTk4n"
+
+
+def test_a_secret_one_source_found_is_redacted_in_another_workers_note(
+    example_portfolio: Path,
+) -> None:
+    """Harbor Charters' .env holds the password; Crewboard's note (another sharing group, so
+    another worker under --jobs 2) repeats it in prose. Every way of reading redacts it there
+    by its fingerprint, and gives the same snapshot."""
+    root = example_portfolio.parent
+    with (root / "repos.env").open("a") as env:
+        env.write(f"CREWBOARD_ADMIN_PASSWORD={PLANTED}\n")
+    with (root / "handoffs" / "crewboard.md").open("a") as note:
+        note.write(f"\n## Access\n\nThe spare admin login still works with {PLANTED} for now.\n")
+    config, registry = load(example_portfolio)
+    groups = sharing_groups(config)
+    ids = {config.entities[i].id: n for n, group in enumerate(groups) for i in group}
+    assert ids["harbor-charters"] != ids["crewboard"]
+    serial, _ = read(config, registry, Reading(jobs=1))
+    parallel, _ = read(config, registry, Reading(jobs=2))
+    cached, _ = read(config, registry, Reading(jobs=2, cache=True))
+    again, cache = read(config, registry, Reading(jobs=2, cache=True))
+    assert cache.hits > 0
+    texts = {snapshot_bytes(s) for s in (serial, parallel, cached, again)}
+    assert len(texts) == 1
+    text = texts.pop()
+    assert PLANTED not in text
+    note = next(r for r in serial.results if (r.entity, r.kind) == ("crewboard", "handoff"))
+    found = [r for r in note.records if isinstance(r, SecretFinding)]
+    assert [f.detector for f in found] == ["known-fingerprint"]

@@ -115,16 +115,26 @@ class SourceCache:
         return result if isinstance(result, SourceResult) else None
 
     def put(
-        self, key: str, result: SourceResult, fingerprints: frozenset[str], known: str, now: str
+        self,
+        key: str,
+        result: SourceResult,
+        fingerprints: frozenset[str],
+        known: str,
+        now: str,
+        pickled: bytes | None = None,
     ) -> None:
         """Keep ``result`` (already redacted) under ``key``, replacing what the same entity's
-        source of the same kind kept before (a result over ``MAX_KEPT_RECORDS`` only drops it)."""
+        source of the same kind kept before (a result over ``MAX_KEPT_RECORDS`` only drops it).
+        ``pickled``: the result already pickled (by the worker that read it), kept as it is."""
         self.db.execute(
             "DELETE FROM source_cache WHERE entity = ? AND kind = ?", (result.entity, result.kind)
         )
         if len(result.records) > MAX_KEPT_RECORDS:
             return
-        payload = self._seal(result)
+        if pickled is None:
+            payload = self._seal(result)
+        else:
+            payload = hmac.digest(self._seal_key, pickled, "sha256") + pickled
         self.db.execute(
             "INSERT OR REPLACE INTO source_cache"
             " (key, entity, kind, fingerprints, known, result, stored_at)"
