@@ -62,6 +62,7 @@ class SourceCache:
         self._seal_key = hashlib.sha256(b"execbrief source cache seal\n" + key).digest()
         self.hits = 0
         self.misses = 0
+        self._git: dict[Path, list[list[str | int]]] = {}
         #: Set by the collect that used this cache: a digest of the snapshot it gave.
         self.snapshot_digest: str | None = None
 
@@ -77,8 +78,17 @@ class SourceCache:
                 out.append(self._file(path))
             else:
                 out.append([str(path), "missing"])
-            out.extend(git_state(path))
+            out.extend(self._git_state(path))
         return out
+
+    def _git_state(self, path: Path) -> list[list[str | int]]:
+        """``git_state`` of ``path``, each folder's repository looked up once per run (entities
+        list many paths in a few folders: each lookup costs two system calls per folder above)."""
+        folder = path if path.is_dir() else path.parent
+        found = self._git.get(folder)
+        if found is None:
+            found = self._git[folder] = git_state(folder)
+        return found
 
     def _file(self, path: Path) -> list[str | int]:
         stat = path.stat()
