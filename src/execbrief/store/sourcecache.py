@@ -62,37 +62,33 @@ class SourceCache:
         self._seal_key = hashlib.sha256(b"execbrief source cache seal\n" + key).digest()
         self.hits = 0
         self.misses = 0
-        self._git: dict[Path, list[list[str | int]]] = {}
+        self._git: dict[str, list[list[str | int]]] = {}
         #: Set by the collect that used this cache: a digest of the snapshot it gave.
         self.snapshot_digest: str | None = None
 
     def files(self, paths: list[Path]) -> list[list[str | int]]:
         """Each file under ``paths`` (files or folders, walked in name order) as
-        ``[path, size, mtime_ns, sha256]``; a missing path as ``[path, "missing"]``."""
+        ``[path, size, mtime_ns, sha256]``; a missing path as ``[path, "missing"]``. (Paths as
+        text: a thousand entities' files are tens of thousands of lookups.)"""
         out: list[list[str | int]] = []
         for path in paths:
-            if path.is_dir():
-                for file in _walk(path):
-                    out.append(self._file(file))
-            elif path.is_file():
-                out.append(self._file(path))
+            name = str(path)
+            if os.path.isdir(name):
+                out.extend(_file(file) for file in _walk(name))
+                folder = name
             else:
-                out.append([str(path), "missing"])
-            out.extend(self._git_state(path))
+                out.append(_file(name) if os.path.isfile(name) else [name, "missing"])
+                folder = os.path.dirname(name)
+            out.extend(self._git_state(folder))
         return out
 
-    def _git_state(self, path: Path) -> list[list[str | int]]:
-        """``git_state`` of ``path``, each folder's repository looked up once per run (entities
-        list many paths in a few folders: each lookup costs two system calls per folder above)."""
-        folder = path if path.is_dir() else path.parent
+    def _git_state(self, folder: str) -> list[list[str | int]]:
+        """``git_state`` of a folder, each looked up once per run (entities list many paths in a
+        few folders, and each lookup costs two system calls per folder above)."""
         found = self._git.get(folder)
         if found is None:
-            found = self._git[folder] = git_state(folder)
+            found = self._git[folder] = git_state(Path(folder))
         return found
-
-    def _file(self, path: Path) -> list[str | int]:
-        stat = path.stat()
-        return [str(path), stat.st_size, stat.st_mtime_ns, _sha256(path)]
 
     def get(self, key: str) -> Kept | None:
         """The result kept under ``key``, or None (counted as a hit or a miss)."""
@@ -179,17 +175,22 @@ class SourceCache:
         )
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
+def _walk(folder: str) -> list[str]:
+    found: list[str] = []
     for top, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
-        found.extend(Path(top) / name for name in sorted(files))
+        found.extend(os.path.join(top, name) for name in sorted(files))
     return found
 
 
-def _sha256(path: Path) -> str:
+def _file(path: str) -> list[str | int]:
+    stat = os.stat(path)
+    return [path, stat.st_size, stat.st_mtime_ns, _sha256(path)]
+
+
+def _sha256(path: str) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
