@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import zlib
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -215,8 +216,13 @@ def test_the_cache_never_holds_a_secret_value(example_portfolio: Path) -> None:
     assert len(values) >= 5
     stored = b"".join(p.read_bytes() for p in config.store_path.parent.glob("execbrief.db*"))
     assert b"source_cache" in stored
+    with sqlite3.connect(config.store_path) as db:  # kept results are compressed: read them open
+        rows = db.execute("SELECT CAST(result AS BLOB) FROM source_cache").fetchall()
+    assert rows
+    opened = b"".join(zlib.decompress(bytes(sealed)[32:]) for (sealed,) in rows)
     for value in values:
         assert value.encode() not in stored, value[:4]
+        assert value.encode() not in opened, value[:4]
 
 
 def test_a_store_that_only_caches_adds_no_since_last_report(example_portfolio: Path) -> None:

@@ -40,7 +40,7 @@ from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
 from execbrief.sources.files import ReadProgress, read_reporter, reporting_reads
-from execbrief.store.sourcecache import Kept, SourceCache, known_digest
+from execbrief.store.sourcecache import Kept, SourceCache, known_digest, pack, unpack
 
 Progress = Callable[[str], None]
 
@@ -139,13 +139,13 @@ class Read:
     """One source's result, redacted against the secrets it found itself (``own``: a note that
     repeats them elsewhere is the run's business, see ``gather``), with the fingerprint of every
     token its text holds (``tokens``): redacting it against more secrets changes it only when one
-    of them is among ``tokens``. A worker sends the result pickled (``pickled``): the parent
-    unpickles it once and keeps those very bytes in the cache."""
+    of them is among ``tokens``. A worker sends the result packed (``sourcecache.pack``): the
+    parent unpacks it once and keeps those very bytes in the cache."""
 
     result: SourceResult
     own: frozenset[str]
     tokens: frozenset[str]
-    pickled: bytes | None = None
+    packed: bytes | None = None
 
 
 Slot = tuple[int, str]  # (entity index, source kind)
@@ -280,8 +280,8 @@ _wanted: Wanted = None
 _reads: Any = None  # the pipe end a forked worker sends its read reports to, when they are heard
 
 
-#: What a worker sends back per source: (entity index, kind, the Read's result pickled, its
-#: own fingerprints, its tokens' fingerprints).
+#: What a worker sends back per source: (entity index, kind, the Read's result packed, its own
+#: fingerprints, its tokens' fingerprints).
 Sent = tuple[int, str, bytes, frozenset[str], frozenset[str]]
 
 
@@ -289,13 +289,12 @@ def _work(indexes: list[int]) -> list[Sent]:
     assert _job is not None, "a collect worker runs only inside collect_parallel"
     with reporting_reads(None if _reads is None else _forward):  # not the parent's own hook
         read = read_entities(_job, indexes, _wanted)
-    protocol = pickle.HIGHEST_PROTOCOL
-    return [(i, kind, pickle.dumps(r.result, protocol), r.own, r.tokens) for i, kind, r in read]
+    return [(i, kind, pack(r.result), r.own, r.tokens) for i, kind, r in read]
 
 
 def _received(sent: Sent) -> tuple[int, str, Read]:
-    index, kind, pickled, own, tokens = sent
-    return index, kind, Read(pickle.loads(pickled), own, tokens, pickled)
+    index, kind, packed, own, tokens = sent
+    return index, kind, Read(unpack(packed), own, tokens, packed)
 
 
 def collect_parallel(
@@ -581,7 +580,7 @@ def gather(
             out.append(done.result)
             key = keys.get(slot)
             if cache is not None and key is not None:
-                cache.put(key, done.result, done.own, digest, now, done.pickled)
+                cache.put(key, done.result, done.own, digest, now, done.packed)
     if cache is not None:
         cache.snapshot_digest = _snapshot_digest(config, keys, digest, out)
     return out
