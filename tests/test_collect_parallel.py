@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import zlib
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from execbrief.collecting import sharing_groups
 from execbrief.config import Config, load_config
 from execbrief.pipeline import Reading, build, collect, collecting, context, render, report_names
 from execbrief.plugins import Registry, get_registry
+from execbrief.records.secrets import SecretFinding
 from execbrief.snapshot import Snapshot, SourceResult
 from execbrief.sources.base import SourceRequest
 
@@ -214,8 +216,13 @@ def test_the_cache_never_holds_a_secret_value(example_portfolio: Path) -> None:
     assert len(values) >= 5
     stored = b"".join(p.read_bytes() for p in config.store_path.parent.glob("execbrief.db*"))
     assert b"source_cache" in stored
+    with sqlite3.connect(config.store_path) as db:  # kept results are compressed: read them open
+        rows = db.execute("SELECT CAST(result AS BLOB) FROM source_cache").fetchall()
+    assert rows
+    opened = b"".join(zlib.decompress(bytes(sealed)[32:]) for (sealed,) in rows)
     for value in values:
         assert value.encode() not in stored, value[:4]
+        assert value.encode() not in opened, value[:4]
 
 
 def test_a_store_that_only_caches_adds_no_since_last_report(example_portfolio: Path) -> None:
@@ -285,3 +292,36 @@ def test_an_edited_option_of_a_later_ledger_part_is_read_again(tmp_path: Path) -
     assert "Expenses:Operating" in accounts(PARTS)
     edited = accounts(PARTS.replace("Expenses:Operating", "Expenses:Boat upkeep"))
     assert "Expenses:Boat upkeep" in edited and "Expenses:Operating" not in edited
+
+
+#: A password of no shape a rule knows, in one entity's .env; another entity's note repeats it.
+PLANTED = "Qv7mWz2xLp9rTk4n"
+
+
+def test_a_secret_one_source_found_is_redacted_in_another_workers_note(
+    example_portfolio: Path,
+) -> None:
+    """Harbor Charters' .env holds the password; Crewboard's note (another sharing group, so
+    another worker under --jobs 2) repeats it in prose. Every way of reading redacts it there
+    by its fingerprint, and gives the same snapshot."""
+    root = example_portfolio.parent
+    with (root / "repos.env").open("a") as env:
+        env.write(f"CREWBOARD_ADMIN_PASSWORD={PLANTED}\n")
+    with (root / "handoffs" / "crewboard.md").open("a") as note:
+        note.write(f"\n## Access\n\nThe spare admin login still works with {PLANTED} for now.\n")
+    config, registry = load(example_portfolio)
+    groups = sharing_groups(config)
+    ids = {config.entities[i].id: n for n, group in enumerate(groups) for i in group}
+    assert ids["harbor-charters"] != ids["crewboard"]
+    serial, _ = read(config, registry, Reading(jobs=1))
+    parallel, _ = read(config, registry, Reading(jobs=2))
+    cached, _ = read(config, registry, Reading(jobs=2, cache=True))
+    again, cache = read(config, registry, Reading(jobs=2, cache=True))
+    assert cache.hits > 0
+    texts = {snapshot_bytes(s) for s in (serial, parallel, cached, again)}
+    assert len(texts) == 1
+    text = texts.pop()
+    assert PLANTED not in text
+    note = next(r for r in serial.results if (r.entity, r.kind) == ("crewboard", "handoff"))
+    found = [r for r in note.records if isinstance(r, SecretFinding)]
+    assert [f.detector for f in found] == ["known-fingerprint"]

@@ -243,3 +243,19 @@ def test_secrets_in_config_names_are_redacted_where_the_config_enters(tmp_path: 
     clean.write_text('[portfolio]\nname = "Plain"\n\n[secrets]\nkey_file = "c.key"\n')
     redact_config_names(load_config(clean))
     assert not (tmp_path / "c.key").exists()  # no key is made for a config with nothing to hide
+
+
+def test_the_token_index_tells_when_more_secrets_would_change_a_result() -> None:
+    """The guarantee the parallel collect rests on: redacting against more fingerprints, none of
+    them in the index of a first redaction, gives that first result; one in it changes it."""
+    scanner = Scanner(KEY)
+    note = section(f"## Access\nThe spare login is {PASSWORD} until May.\nStripe: {STRIPE}\n")
+    result = SourceResult("harbor", "handoff", ("h.md",), (note,))
+    seen: set[str] = set()
+    first = redact_result(result, Redactor(scanner, index=seen))
+    assert scanner.fingerprint(PASSWORD) in seen
+    elsewhere = frozenset({scanner.fingerprint("an-other-secret-value")})
+    assert not elsewhere & seen
+    assert redact_result(result, Redactor(scanner, elsewhere)) == first
+    known = redact_result(result, Redactor(scanner, frozenset({scanner.fingerprint(PASSWORD)})))
+    assert known != first and PASSWORD not in repr(known)

@@ -40,7 +40,7 @@ from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
 from execbrief.sources.files import ReadProgress, read_reporter, reporting_reads
-from execbrief.store.sourcecache import Kept, SourceCache, known_digest
+from execbrief.store.sourcecache import Kept, SourceCache, known_digest, pack, unpack
 
 Progress = Callable[[str], None]
 
@@ -134,9 +134,46 @@ def collect_entities(
     return out
 
 
-def sharing_groups(config: Config) -> list[list[int]]:
+@dataclass(frozen=True)
+class Read:
+    """One source's result, redacted against the secrets it found itself (``own``: a note that
+    repeats them elsewhere is the run's business, see ``gather``), with the fingerprint of every
+    token its text holds (``tokens``): redacting it against more secrets changes it only when one
+    of them is among ``tokens``. A worker sends the result packed (``sourcecache.pack``): the
+    parent unpacks it once and keeps those very bytes in the cache."""
+
+    result: SourceResult
+    own: frozenset[str]
+    tokens: frozenset[str]
+    packed: bytes | None = None
+
+
+Slot = tuple[int, str]  # (entity index, source kind)
+
+
+def read_entities(
+    job: Job,
+    indexes: Sequence[int],
+    wanted: Wanted = None,
+    progress: Progress | None = None,
+) -> list[tuple[int, str, Read]]:
+    """``collect_entities``, each result redacted against its own secrets (the bulk of redaction,
+    done where the source was read: on the workers under ``--jobs``)."""
+    scanner = Scanner(job.key, job.config.secrets.allowlist)
+    tokens: dict[str, str] = {}  # token fingerprints depend on the key only: shared by all
+    out: list[tuple[int, str, Read]] = []
+    for index, kind, result in collect_entities(job, indexes, wanted, progress):
+        own = known_fingerprints([result])
+        seen: set[str] = set()
+        redacted = redact_result(result, Redactor(scanner, own, tokens=tokens, index=seen))
+        out.append((index, kind, Read(redacted, own, frozenset(seen))))
+    return out
+
+
+def sharing_groups(config: Config, real: Callable[[str], str] | None = None) -> list[list[int]]:
     """Entity indexes grouped so that entities listing the same file or folder (or a file inside
     a folder another lists) share a group; groups in config order of their first entity."""
+    real = real or resolver(config)
     parent = list(range(len(config.entities)))
 
     def root(index: int) -> int:
@@ -146,7 +183,7 @@ def sharing_groups(config: Config) -> list[list[int]]:
         return index
 
     listed = [
-        (index, _name_of(config, path))
+        (index, path if "://" in path else real(path))
         for index, entity in enumerate(config.entities)
         for spec in entity.sources.values()
         for path in spec.paths
@@ -154,8 +191,9 @@ def sharing_groups(config: Config) -> list[list[int]]:
     owner: dict[str, int] = {}
     for index, name in listed:
         owner.setdefault(name, index)
+    top = config.root.resolve()
     for index, name in listed:
-        for above in _above(config, name):
+        for above in _above(top, name):
             if above in owner:
                 parent[root(index)] = root(owner[above])
     groups: dict[int, list[int]] = {}
@@ -164,17 +202,12 @@ def sharing_groups(config: Config) -> list[list[int]]:
     return sorted(groups.values(), key=lambda group: group[0])
 
 
-def _name_of(config: Config, path: str) -> str:
-    return path if "://" in path else str(config.resolve(path).resolve())
-
-
-def _above(config: Config, name: str) -> Iterator[str]:
-    """The path itself and every folder above it inside the portfolio: two entities meet when
-    one's path is, or lies inside, the other's."""
+def _above(top: Path, name: str) -> Iterator[str]:
+    """The path itself and every folder above it inside the portfolio (its real folder ``top``):
+    two entities meet when one's path is, or lies inside, the other's."""
     yield name
     if "://" in name:
         return
-    top = config.root.resolve()
     for folder in Path(name).parents:
         if folder == top or top not in folder.parents:
             break
@@ -247,10 +280,21 @@ _wanted: Wanted = None
 _reads: Any = None  # the pipe end a forked worker sends its read reports to, when they are heard
 
 
-def _work(indexes: list[int]) -> list[tuple[int, str, SourceResult]]:
+#: What a worker sends back per source: (entity index, kind, the Read's result packed, its own
+#: fingerprints, its tokens' fingerprints).
+Sent = tuple[int, str, bytes, frozenset[str], frozenset[str]]
+
+
+def _work(indexes: list[int]) -> list[Sent]:
     assert _job is not None, "a collect worker runs only inside collect_parallel"
     with reporting_reads(None if _reads is None else _forward):  # not the parent's own hook
-        return collect_entities(_job, indexes, _wanted)
+        read = read_entities(_job, indexes, _wanted)
+    return [(i, kind, pack(r.result), r.own, r.tokens) for i, kind, r in read]
+
+
+def _received(sent: Sent) -> tuple[int, str, Read]:
+    index, kind, packed, own, tokens = sent
+    return index, kind, Read(unpack(packed), own, tokens, packed)
 
 
 def collect_parallel(
@@ -258,17 +302,18 @@ def collect_parallel(
     jobs: int,
     wanted: Wanted = None,
     progress: Progress | None = None,
-) -> list[tuple[int, str, SourceResult]]:
-    """Every entity's sources on ``jobs`` forked workers, in config order. Without ``fork`` (not
-    on Linux or macOS), or with one job or one group, the sources are read in this process."""
+    groups: list[list[int]] | None = None,
+) -> list[tuple[int, str, Read]]:
+    """Every entity's sources on ``jobs`` forked workers, in config order (``groups``: the
+    config's ``sharing_groups`` when the caller has them). Without ``fork`` (not on Linux or
+    macOS), or with one job or one group, the sources are read in this process."""
     with _redacted_reads(job):
-        return _collect_parallel(job, jobs, wanted, progress)
+        return _collect_parallel(job, jobs, wanted, progress, groups or sharing_groups(job.config))
 
 
 def _collect_parallel(
-    job: Job, jobs: int, wanted: Wanted, progress: Progress | None
-) -> list[tuple[int, str, SourceResult]]:
-    groups = sharing_groups(job.config)
+    job: Job, jobs: int, wanted: Wanted, progress: Progress | None, groups: list[list[int]]
+) -> list[tuple[int, str, Read]]:
     every = list(range(len(job.config.entities)))
     if (
         jobs <= 1
@@ -277,7 +322,7 @@ def _collect_parallel(
         or _few_to_read(job.config, wanted)
         or _one_dominates(job.config, groups)
     ):
-        return collect_entities(job, every, wanted, progress)
+        return read_entities(job, every, wanted, progress)
     global _job, _wanted
     _job, _wanted = job, wanted
     try:
@@ -320,18 +365,19 @@ def _one_dominates(config: Config, groups: list[list[int]]) -> bool:
 
 def _on_pool(
     job: Job, groups: list[list[int]], jobs: int, progress: Progress | None
-) -> list[tuple[int, str, SourceResult]]:
+) -> list[tuple[int, str, Read]]:
     # Small batches keep the workers evenly loaded; each batch is a few groups in config order.
     size = max(1, len(groups) // (jobs * 8))
     batches = [
         [index for group in groups[at : at + size] for index in group]
         for at in range(0, len(groups), size)
     ]
-    out: list[tuple[int, str, SourceResult]] = []
+    out: list[tuple[int, str, Read]] = []
     context = multiprocessing.get_context("fork")
     hook = read_reporter()
     global _reads
     reader, _reads = context.Pipe(duplex=False) if hook else (None, None)
+    frozen_before = gc.get_freeze_count()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             done = pool.map(_work, batches)  # the workers are forked here, before any thread
@@ -342,14 +388,20 @@ def _on_pool(
                             entity = job.config.entities[index]
                             for kind in entity.sources:
                                 progress(f"{entity.id}: {kind}")
-                    out.extend(results)
+                    out.extend(map(_received, results))
+                    # as in collect_entities: what was received lives to the end of the run, and
+                    # every full collection the next batch's records set off would rescan it
+                    # (unpickling 1,000 entities' results took twice as long without)
+                    gc.freeze()
     except BrokenProcessPool:  # a worker died (out of memory, killed): read it all here instead
-        return collect_entities(job, [i for b in batches for i in b], _wanted, progress)
+        return read_entities(job, [i for b in batches for i in b], _wanted, progress)
     finally:
         for end in (reader, _reads):
             if end is not None:
                 end.close()
         _reads = None
+        if not frozen_before:  # leave a caller's own frozen objects alone
+            gc.unfreeze()
     out.sort(key=lambda item: item[0])  # stable: sources keep their order within an entity
     return out
 
@@ -387,12 +439,32 @@ def code_stamp() -> str:
     return digest.hexdigest()
 
 
+def run_material(job: Job) -> dict[str, Any]:
+    """What every source's cache key holds of the run: code, date, settings, key."""
+    config = job.config
+    return {
+        "code": code_stamp(),
+        "as_of": job.as_of.isoformat(),
+        "root": str(config.root.resolve()),
+        "currency": config.portfolio.currency,
+        "names": config.portfolio.show_customer_names,
+        "allowlist": [entry.model_dump(mode="json") for entry in config.secrets.allowlist],
+        "key": hashlib.sha256(b"execbrief source cache\n" + job.key).hexdigest(),
+    }
+
+
 def cache_key(
-    job: Job, cache: SourceCache, entity: Entity, spec: SourceSpec, first: list[str]
+    job: Job,
+    cache: SourceCache,
+    entity: Entity,
+    spec: SourceSpec,
+    first: list[str],
+    run: dict[str, Any] | None = None,
 ) -> str | None:
     """The key of one source's result: everything it depends on; None when it is not a file
     source (or reads a URL). ``first`` names, per configured path, the entity that lists it first
-    (a shared file's read errors are reported on its first listing only)."""
+    (a shared file's read errors are reported on its first listing only); ``run`` is
+    ``run_material(job)`` when the caller has it."""
     if spec.kind not in FILE_SOURCES or any("://" in path for path in spec.paths):
         return None
     config = job.config
@@ -401,7 +473,7 @@ def cache_key(
         return None
     source = job.registry.sources[spec.kind]
     material = {
-        "code": code_stamp(),
+        **(run or run_material(job)),
         "source": type(source).__module__ + ":" + type(source).__qualname__,
         "kind": spec.kind,
         "entity": entity.model_dump(mode="json"),
@@ -409,13 +481,7 @@ def cache_key(
         "options": [part.options.model_dump(mode="json") for part in spec.parts or (spec,)],
         "part_paths": [list(part.paths) for part in spec.parts],
         "first": first,
-        "as_of": job.as_of.isoformat(),
-        "root": str(config.root.resolve()),
-        "currency": config.portfolio.currency,
         "stale": entity.stale_after_days or config.portfolio.stale_after_days,
-        "names": config.portfolio.show_customer_names,
-        "allowlist": [entry.model_dump(mode="json") for entry in config.secrets.allowlist],
-        "key": hashlib.sha256(b"execbrief source cache\n" + job.key).hexdigest(),
         "files": cache.files(files),
     }
     text = json.dumps(material, sort_keys=True, default=str)
@@ -449,17 +515,15 @@ def _may_include(paths: list[Path]) -> bool:
     )
 
 
-Slot = tuple[int, str]  # (entity index, source kind)
-
-
-def first_listings(config: Config) -> dict[str, str]:
+def first_listings(config: Config, real: Callable[[str], str] | None = None) -> dict[str, str]:
     """Each configured local path (resolved) and the first entity, in config order, listing it."""
+    real = real or resolver(config)
     first: dict[str, str] = {}
     for entity in config.entities:
         for spec in entity.sources.values():
             for path in spec.paths:
                 if "://" not in path:
-                    first.setdefault(str(config.resolve(path).resolve()), entity.id)
+                    first.setdefault(real(path), entity.id)
     return first
 
 
@@ -471,32 +535,41 @@ def gather(
     progress: Progress | None = None,
 ) -> list[SourceResult]:
     """Every source's result, redacted, in config order: from the cache where its files are
-    unchanged, else read (on ``jobs`` workers); what was read is kept for the next run."""
+    unchanged, else read (on ``jobs`` workers); what was read is kept for the next run.
+
+    A secret any source found is redacted wherever another source's text repeats it. Each
+    result comes back redacted against its own secrets with its tokens' fingerprints; only one
+    holding a token of another source's secret is redacted again (``_redact_late``).
+    """
     config = job.config
+    real = resolver(config)
+    groups = sharing_groups(config, real)
     keys: dict[Slot, str | None] = {}
     kept: dict[Slot, Kept] = {}
     if cache is not None:
-        first = first_listings(config)
+        first = first_listings(config, real)
+        run = run_material(job)
         for index, entity in enumerate(config.entities):
             for kind, spec in entity.sources.items():
-                owners = [first.get(str(config.resolve(p).resolve()), "") for p in spec.paths]
-                keys[(index, kind)] = key = cache_key(job, cache, entity, spec, owners)
+                owners = [first.get(real(p), "") for p in spec.paths if "://" not in p]
+                keys[(index, kind)] = key = cache_key(job, cache, entity, spec, owners, run)
                 found = cache.get(key) if key else None
                 if found is not None:
                     kept[(index, kind)] = found
-        _keep_whole_groups(config, kept)
-    read = collect_parallel(job, jobs, lambda i, kind: (i, kind) not in kept, progress)
+        _keep_whole_groups(config, kept, groups)
+    read = collect_parallel(job, jobs, lambda i, kind: (i, kind) not in kept, progress, groups)
     fresh = {(index, kind): result for index, kind, result in read}
-    own = {slot: known_fingerprints([result]) for slot, result in fresh.items()}
-    known = frozenset().union(*own.values(), *(k.fingerprints for k in kept.values()))
+    known = frozenset().union(
+        *(r.own for r in fresh.values()), *(k.fingerprints for k in kept.values())
+    )
     digest = known_digest(known)
     stale = {slot for slot, k in kept.items() if k.known != digest}
     if stale:  # the run's secrets changed: what was redacted against the old ones is read again
-        _drop_groups(config, kept, stale)
-        for index, kind, result in collect_parallel(job, jobs, lambda i, k: (i, k) in stale):
+        _drop_groups(config, kept, stale, groups)
+        wanted: Wanted = lambda i, k: (i, k) in stale  # noqa: E731
+        for index, kind, result in collect_parallel(job, jobs, wanted, None, groups):
             fresh[(index, kind)] = result
-            own[(index, kind)] = known_fingerprints([result])
-    redactor = Redactor(Scanner(job.key, config.secrets.allowlist), known)
+    _redact_late(job, fresh, known, groups)
     out: list[SourceResult] = []
     for index, entity in enumerate(config.entities):
         for kind in entity.sources:
@@ -504,14 +577,51 @@ def gather(
             if slot in kept:
                 out.append(kept[slot].result)
                 continue
-            result = redact_result(fresh[slot], redactor)
-            out.append(result)
+            done = fresh[slot]
+            out.append(done.result)
             key = keys.get(slot)
             if cache is not None and key is not None:
-                cache.put(key, result, own[slot], digest, now)
+                cache.put(key, done.result, done.own, digest, now, done.packed)
     if cache is not None:
         cache.snapshot_digest = _snapshot_digest(config, keys, digest, out)
     return out
+
+
+def _redact_late(
+    job: Job, fresh: dict[Slot, Read], known: frozenset[str], groups: list[list[int]]
+) -> None:
+    """Redact against every secret the run ``known`` each result whose text holds a token of a
+    secret another source found: its sharing group is read again here, the results redacted
+    against them all (the rest, none of whose tokens is such a secret, are already what that
+    redaction would give)."""
+    late = {slot for slot, r in fresh.items() if not (r.tokens & known) <= r.own}
+    if not late:
+        return
+    config = job.config
+    indexes = [
+        index
+        for group in groups
+        if any((i, kind) in late for i in group for kind in config.entities[i].sources)
+        for index in group
+    ]
+    redactor = Redactor(Scanner(job.key, config.secrets.allowlist), known)
+    for index, kind, result in collect_entities(job, indexes, lambda i, k: (i, k) in fresh):
+        redacted = redact_result(result, redactor)
+        fresh[(index, kind)] = Read(redacted, known_fingerprints([result]), frozenset())
+
+
+def resolver(config: Config) -> Callable[[str], str]:
+    """A configured local path's real location as text, remembered for the caller's run
+    (entities list the same folders again and again; each lookup costs a few system calls)."""
+    memo: dict[str, str] = {}
+
+    def real(path: str) -> str:
+        found = memo.get(path)
+        if found is None:
+            found = memo[path] = str(config.resolve(path).resolve())
+        return found
+
+    return real
 
 
 def _snapshot_digest(
@@ -532,10 +642,10 @@ def _snapshot_digest(
     return digest.hexdigest()
 
 
-def _keep_whole_groups(config: Config, kept: dict[Slot, Kept]) -> None:
+def _keep_whole_groups(config: Config, kept: dict[Slot, Kept], groups: list[list[int]]) -> None:
     """Entities that share files are read together or not at all: a group with one source to
     read reads all of its sources again (a shared file is then read on its first listing)."""
-    for group in sharing_groups(config):
+    for group in groups:
         if len(group) == 1:
             continue
         slots = [(i, kind) for i in group for kind in config.entities[i].sources]
@@ -544,10 +654,12 @@ def _keep_whole_groups(config: Config, kept: dict[Slot, Kept]) -> None:
                 kept.pop(slot, None)
 
 
-def _drop_groups(config: Config, kept: dict[Slot, Kept], stale: set[Slot]) -> None:
+def _drop_groups(
+    config: Config, kept: dict[Slot, Kept], stale: set[Slot], groups: list[list[int]]
+) -> None:
     """Drop the stale slots from ``kept``, with their whole sharing group; ``stale`` grows to
     everything dropped."""
-    for group in sharing_groups(config):
+    for group in groups:
         slots = [(i, kind) for i in group for kind in config.entities[i].sources]
         if any(slot in stale for slot in slots):
             for slot in slots:

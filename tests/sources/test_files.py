@@ -398,6 +398,7 @@ def test_git_absent_or_no_repo_fails_soft(tmp_path: Path, monkeypatch: pytest.Mo
     path = write(tmp_path, "a.csv", "x\n")
     assert files.provenance(Location("a.csv", path=path)) == files.Provenance("a.csv")
     (tmp_path / ".git").mkdir()  # looks like a repo, but git is not installed
+    files._REPO_ROOTS.clear()  # a repository made since a folder was looked up is not seen
     monkeypatch.setattr(files.shutil, "which", lambda _name: None)
     assert files.last_commit(path) is None
 

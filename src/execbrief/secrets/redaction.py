@@ -209,13 +209,25 @@ class Redactor:
     and scanning each distinct string once keeps redaction a small share of collect's cost.
     """
 
-    def __init__(self, scanner: Scanner, known: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        scanner: Scanner,
+        known: frozenset[str] = frozenset(),
+        *,
+        tokens: dict[str, str] | None = None,
+        index: set[str] | None = None,
+    ) -> None:
         self.scanner = scanner
         self.known = known
         self._clean: set[str] = set()
         self._paths: dict[str, str] = {}
-        self._tokens: dict[str, str] = {}
+        #: Token -> fingerprint; redactors of one process may share it (it depends on the key only).
+        self._tokens: dict[str, str] = {} if tokens is None else tokens
         self._clean_source: str | None = None
+        #: When a set: the fingerprint of every candidate token of every text this redactor has
+        #: scanned. Redacting against ``known`` plus fingerprints none of which is in it gives the
+        #: same result, so a caller who learns of more secrets later can tell whether they matter.
+        self.index = index
 
     def scan(self, text: str, where: Provenance) -> list[Detection]:
         """Secrets in ``text``: by the scanner's rules and labels, or by a token whose fingerprint
@@ -223,7 +235,7 @@ class Redactor:
         if len(text) < MIN_SECRET or text in self._clean:
             return []
         hits = scan_free_text(text, self.scanner, where.source)
-        if self.known:
+        if self.known or self.index is not None:
             hits.extend(self._known_hits(text, where, {hit.line for hit in hits}))
         if not hits:
             if len(self._clean) >= _MAX_CLEAN:  # a ledger's unique references: stay bounded
@@ -268,13 +280,20 @@ class Redactor:
         return True
 
     def _known_hits(self, text: str, where: Provenance, flagged: set[int]) -> list[Detection]:
+        """The first token with a known fingerprint on each line no rule flagged, as detections;
+        with an ``index``, every token's fingerprint is noted there too (flagged lines' as well:
+        the index may hold more than was checked, never less)."""
         hits = []
+        index = self.index
         for number, line in enumerate(text.split("\n"), 1):
-            if number in flagged:
+            if number in flagged and index is None:
                 continue
+            done = number in flagged
             for token in candidate_tokens(line):
                 fingerprint = self._fingerprint(token)
-                if fingerprint in self.known:
+                if index is not None:
+                    index.add(fingerprint)
+                if not done and fingerprint in self.known:
                     start = line.find(token)
                     hits.append(
                         Detection(
@@ -289,7 +308,9 @@ class Redactor:
                             span=(start, start + len(token)) if start >= 0 else None,
                         )
                     )
-                    break
+                    if index is None:
+                        break
+                    done = True
         return hits
 
     def _fingerprint(self, token: str) -> str:

@@ -1128,11 +1128,22 @@ _GIT_CACHE: dict[tuple[str, int, int], Commit | None] = {}
 _GIT_LOCK = threading.Lock()
 
 
+#: Folder -> the repository root above it (None: in none), looked up once in the life of the
+#: process (a repository made since is not seen): a portfolio's files sit in a few folders, and
+#: each lookup costs a system call per folder above.
+_REPO_ROOTS: dict[Path, Path | None] = {}
+_MAX_REPO_ROOTS = 1 << 14
+
+
 def _repo_root(path: Path) -> Path | None:
-    for parent in [path.parent, *path.parent.parents]:
-        if (parent / ".git").exists():
-            return parent
-    return None
+    folder = path.parent
+    if folder in _REPO_ROOTS:
+        return _REPO_ROOTS[folder]
+    found = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), None)
+    if len(_REPO_ROOTS) >= _MAX_REPO_ROOTS:
+        _REPO_ROOTS.clear()
+    _REPO_ROOTS[folder] = found
+    return found
 
 
 def last_commit(path: Path) -> Commit | None:

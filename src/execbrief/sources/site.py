@@ -444,6 +444,7 @@ class _Site:
         #: With no base_url: each page's absolute http(s) links (url, line) by page path, checked
         #: once the site's host is known from the canonical links of all its pages.
         self.deferred: dict[str, tuple[Path, list[tuple[str, int | None]]]] = {}
+        self._exists: dict[tuple[Path, str], bool | None] = {}
 
     def inside(self, path: Path) -> bool:
         """True when ``path``'s real location is inside the site folder."""
@@ -456,7 +457,14 @@ class _Site:
         return real == self.real_root or self.real_root in real.parents
 
     def exists(self, page_dir: Path, href: str) -> bool | None:
-        """Whether an internal link's target exists inside the folder (None: not checkable)."""
+        """Whether an internal link's target exists inside the folder (None: not checkable);
+        asked once per folder and link while the site is read (every page repeats its menu)."""
+        key = (page_dir, href)
+        if key not in self._exists:
+            self._exists[key] = self._exists_now(page_dir, href)
+        return self._exists[key]
+
+    def _exists_now(self, page_dir: Path, href: str) -> bool | None:
         if self.root is None:
             return None
         parts = urlsplit(href)
