@@ -120,3 +120,16 @@ def test_a_bad_transaction_is_one_row_error_and_the_rest_is_read(tmp_path: Path)
     assert error.describe() == (
         "bank.qfx:59: 1 row skipped: line 59: Invalid Transaction Amount: '2OO'"
     )
+
+
+def test_a_currency_that_is_no_code_is_one_error_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzz harness: ``<CURDEF>USD`` followed by a control byte crashed the ledger
+    source (``Money`` refuses the code) instead of naming the file."""
+    text = (FIXTURES / "bank-statement.qfx").read_text().replace("<CURDEF>USD", "<CURDEF>USD\x7f")
+    (tmp_path / "bank.qfx").write_text(text)
+    result = collect(tmp_path, ["bank.qfx"])
+    assert txns(result) == []
+    assert [e.describe() for e in result.errors] == [
+        "bank.qfx: has a statement currency (CURDEF) 'USD\\x7f' that is not a three-letter "
+        "code; expected one such as USD in the bank's download"
+    ]

@@ -23,13 +23,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from execbrief.sources.files import Location, ReadError
+from execbrief.sources.files import Location, ReadError, excerpt
 
 OFX_SUFFIXES = (".ofx", ".qfx", ".qbo")  # .qbo: QuickBooks Web Connect, OFX too
 MAX_OFX_BYTES = 32 << 20
 
 _BLOCK = re.compile(r"<(STMTRS|CCSTMTRS)>", re.IGNORECASE)
 _OFX = re.compile(r"<OFX>", re.IGNORECASE)
+_CURRENCY = re.compile(r"[A-Z]{3}")
 EXPECTED = "expected the bank's or card's OFX, QFX or Quicken download"
 NO_STATEMENT = "has no bank or credit card statement (STMTRS or CCSTMTRS); " + EXPECTED
 _TRANSACTION = re.compile(r"<STMTTRN>", re.IGNORECASE)
@@ -153,7 +154,13 @@ def _statement(
         skipped.append((line, message[:80]))
     kind = "credit card" if card else (getattr(account, "account_type", "") or "bank").lower()
     number = (getattr(account, "account_id", "") or "")[-4:]
-    currency = (statement.currency or "").upper() or None
+    currency = (statement.currency or "").strip().upper() or None
+    if currency is not None and not _CURRENCY.fullmatch(currency):
+        raise ReadError(
+            loc.display,
+            f"has a statement currency (CURDEF) {excerpt(currency, 24)!r} that is not a "
+            "three-letter code; expected one such as USD in the bank's download",
+        )
     name = f"{kind} ...{number}" if number else kind
     return Statement(name, card, currency, tuple(lines), balance, tuple(skipped))
 
