@@ -133,3 +133,16 @@ def test_a_currency_that_is_no_code_is_one_error_not_a_crash(tmp_path: Path) -> 
         "bank.qfx: has a statement currency (CURDEF) 'USD\\x7f' that is not a three-letter "
         "code; expected one such as USD in the bank's download"
     ]
+
+
+def test_unclosed_transactions_are_refused_before_ofxparse_nests_them(tmp_path: Path) -> None:
+    """Found by the fuzz harness: 1,000 ``<STMTTRN>`` never closed (in a file that closes some)
+    made ofxparse nest each in the one before and search every nest (5 s at 40 KB)."""
+    text = (FIXTURES / "bank-statement.qfx").read_text()
+    at = text.index("<STMTTRN>")
+    text = text[:at] + "<STMTTRN>\n<TRNTYPE>CREDIT\n" * 1_000 + text[at:]
+    (tmp_path / "bank.qfx").write_text(text)
+    result = collect(tmp_path, ["bank.qfx"])
+    assert txns(result) == []
+    [error] = result.errors
+    assert "has 1,005 <STMTTRN> tags but 5 </STMTTRN>" in error.message, error.message
