@@ -40,6 +40,8 @@ CHILD = textwrap.dedent(
     from execbrief.sources.base import SourceRequest
     from execbrief.sources.code import CodeOptions, CodeSource
     from execbrief.sources.handoff import HandoffSource
+    from execbrief.sources.bookings import BookingsSource
+    from execbrief.sources.ledger import LedgerSource
     from execbrief.sources.site import SiteOptions, SiteSource
     from datetime import date
 
@@ -53,7 +55,7 @@ CHILD = textwrap.dedent(
         MB = int(size or 1_000_000)
         kind, filename, expression = SHAPES[name]
         root = Path(tempfile.mkdtemp())
-        folder = root if kind == "handoff" else root / kind
+        folder = root / kind if kind in {"code", "site"} else root
         folder.mkdir(exist_ok=True)
         (folder / filename).write_text(eval(expression), encoding="utf-8")
         if kind == "code":
@@ -61,7 +63,8 @@ CHILD = textwrap.dedent(
         elif kind == "site":
             source, options, paths = SiteSource(), SiteOptions(), (kind,)
         else:
-            source, options, paths = HandoffSource(), HandoffSource.Options(), (filename,)
+            source = {"handoff": HandoffSource, "ledger": LedgerSource, "bookings": BookingsSource}[kind]()
+            options, paths = source.Options(), (filename,)
         request = SourceRequest(
             entity=Entity(id="acme", name="Acme", kind="other"),
             spec=SourceSpec(kind, paths, options, f"entities[0].{kind}"),
@@ -206,6 +209,20 @@ SHAPES: dict[str, tuple[str, str, str]] = {
         ' + "".join(f"\\"/{i}\\"," for i in range(MB // 16)) + ") and b[\\"action\\"] in ("'
         ' + "".join(f"\\"a{i}\\"," for i in range(MB // 16)) + "):\\n        return 1\\n"',
     ),
+    # 70,000 dependencies: each name's line was searched for in every line (21.5 s at 1 MB)
+    "package-json-dependencies": (
+        "code",
+        "package.json",
+        '"{\\"dependencies\\": {" + ",".join(f"\\"p{i}\\": \\"^1\\"" for i in range(MB // 14)) + "}}"',
+    ),
+    # Node routes reading the auth header: each line lookup compared the file with its masked
+    # copy (4 s at 2 MB, 2.7x a doubling)
+    "node-header-checks": (
+        "code",
+        "checks.js",
+        '"exports.handler = async (event) => {" + "".join(f"if (event.path === \\"/a{i}\\") {{ const t = '
+        'event.headers.authorization; if (t !== process.env.T) return 401; }}\\n" for i in range(MB // 110)) + "}"',
+    ),
     "requirements-lines": ("code", "requirements.txt", 'rep("a==1 ; b\\n")'),
     "pyproject-dependencies": (
         "code",
@@ -260,12 +277,40 @@ NOTES: dict[str, tuple[str, str, str]] = {
     }.items()
 }
 SHAPES.update(NOTES)
+#: Ledgers and bookings: beancount's 500,000 one-character lines (500,000 errors: 4.9 s), OFX
+#: statements (ofxparse's pre-pass was quadratic: 11 s at 1 MB), 1 MB of nested tags and
+#: unclosed transactions (refused before ofxparse nests them), JSON Lines of empty objects.
+OFX_HEAD = (
+    "OFXHEADER:100\\nDATA:OFXSGML\\nVERSION:102\\n\\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS>"
+    "<CURDEF>USD<BANKACCTFROM><BANKID>1<ACCTID>1234<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST>"
+)
+OFX_TAIL = "</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>"
+LEDGERS: dict[str, tuple[str, str, str]] = {
+    "beancount-bad-lines": ("ledger", "l.beancount", 'rep("x\\n")'),
+    "ofx-transactions": (
+        "ledger",
+        "l.ofx",
+        f'rep("<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20251001<TRNAMT>-1.00<FITID>1<NAME>X</STMTTRN>\\n",'
+        f' "{OFX_HEAD}", "{OFX_TAIL}")',
+    ),
+    "ofx-nested-tags": ("ledger", "l.ofx", f'rep("<A>", "{OFX_HEAD}")'),
+    "ofx-unclosed-transactions": (
+        "ledger",
+        "l.ofx",
+        f'rep("<STMTTRN><TRNTYPE>CREDIT\\n", "{OFX_HEAD}<STMTTRN><FITID>1</STMTTRN>", "{OFX_TAIL}")',
+    ),
+    "jsonl-empty-objects": ("bookings", "b.jsonl", 'rep("{}\\n")'),
+}
+SHAPES.update(LEDGERS)
 PAGES = [name for name, shape in SHAPES.items() if shape[0] == "site" and "baseline" not in name]
 GROUPS = [
     [
         name
         for name in list(SHAPES)[index::3]
-        if name not in PAGES and name not in NOTES and "baseline" not in name
+        if name not in PAGES
+        and name not in NOTES
+        and name not in LEDGERS
+        and "baseline" not in name
     ]
     for index in range(3)
 ]
@@ -366,6 +411,30 @@ def test_dense_notes_read_in_linear_time(group: int, tmp_path: Path) -> None:
         if name in {"note-label-lines", "note-label-bullets", "note-tables", "note-headings"}:
             assert records >= 2_000, results[name]  # read up to the cut, not dropped
             assert any("is read to line" in e for e in results[name]["errors"]), results[name]  # type: ignore[union-attr]
+
+
+#: OFX goes through ofxparse and BeautifulSoup, linear now but about 2.5 s a MB of transactions
+#: on a quiet machine (4 s on a busy one): its 1 MB may take twice the bound of the others.
+OFX_FACTOR = 2.0
+
+
+def test_ledgers_and_bookings_read_in_linear_time(tmp_path: Path) -> None:
+    names = list(LEDGERS)
+    results = run_child([BASELINE, *names, *(f"{n}@{SMALL}" for n in names)], tmp_path)
+    baseline = float(results.pop(BASELINE)["seconds"])  # type: ignore[arg-type]
+    seconds = {name: float(r["seconds"]) for name, r in results.items()}  # type: ignore[arg-type]
+    too_slow = {
+        n: round(seconds[n], 2)
+        for n in names
+        if seconds[n]
+        > max(LIMIT, CODE_FACTOR * baseline) * (OFX_FACTOR if n == "ofx-transactions" else 1)
+    }
+    assert not too_slow, f"CPU seconds at 1 MB (an ordinary file: {baseline:.2f}): {too_slow}"
+    steep = _steep(names, seconds)
+    assert not steep, f"CPU seconds at 256 KB and 1 MB, growing faster than linear: {steep}"
+    assert int(results["ofx-transactions"]["records"]) > 10_000, results["ofx-transactions"]  # type: ignore[call-overload]
+    for name in ("ofx-nested-tags", "ofx-unclosed-transactions", "beancount-bad-lines"):
+        assert results[name]["errors"], results[name]
 
 
 def test_the_python_shapes_still_give_their_routes(tmp_path: Path) -> None:

@@ -35,6 +35,10 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _TAG = re.compile(r"<(/?)([A-Za-z0-9_.]+)>")
 #: Opening tags of a name that also closes that may go unclosed before the file is refused.
 MAX_UNCLOSED = 16
+#: Opening tags a statement may hold: this many a transaction (a bank's have 5 to 10) and
+#: ``MAX_OTHER_TAGS`` for the headers, account and balances around them.
+TAGS_PER_TRANSACTION = 20
+MAX_OTHER_TAGS = 1_000
 EXPECTED = "expected the bank's or card's OFX, QFX or Quicken download"
 NO_STATEMENT = "has no bank or credit card statement (STMTRS or CCSTMTRS); " + EXPECTED
 _TRANSACTION = re.compile(r"<STMTTRN>", re.IGNORECASE)
@@ -115,6 +119,14 @@ def _has_a_statement(loc: Location, text: str) -> None:
     closed: Counter[str] = Counter()
     for found in _TAG.finditer(text):
         (closed if found.group(1) else opened)[found.group(2).upper()] += 1
+    tags, transactions = sum(opened.values()), opened["STMTTRN"]
+    if tags > TAGS_PER_TRANSACTION * transactions + MAX_OTHER_TAGS:
+        # ofxparse searches the whole tree a few dozen times: 1 MB of other tags took 9 s
+        raise ReadError(
+            loc.display,
+            f"has {tags:,} tags for {transactions:,} transactions; expected a bank's or card's "
+            f"statement (at most {TAGS_PER_TRANSACTION} tags a transaction)",
+        )
     for name, count in closed.items():
         if opened[name] - count > MAX_UNCLOSED:
             # ofxparse nests each unclosed one in the one before, then searches each nest:
