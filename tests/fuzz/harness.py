@@ -1,7 +1,7 @@
 """A bounded fuzz harness for every file parser (issue 17, break 3 and 7).
 
 Each target is a real source (``SiteSource``, ``HandoffSource``, ``BookingsSource`` for CSV and
-JSON Lines, ``LedgerSource``, ``EnvSource``, ``CodeSource`` for each code file kind) reading one
+JSON Lines, ``LedgerSource`` for CSV, beancount and OFX, ``EnvSource``, ``CodeSource`` for each code file kind) reading one
 file. Inputs start from the demo portfolio's own files (real layouts, see
 ``execbrief/examples/harbor``) and are mutated by a seeded generator: hostile fragments the fault
 run found (``<![[``, ``http://[x``, a huge ``&#...;``, ``$`` + 5,000 digits, ``2026-13-45``,
@@ -35,6 +35,8 @@ from execbrief.sources.ledger import LedgerSource
 from execbrief.sources.site import SiteSource
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "execbrief" / "examples" / "harbor"
+#: Test fixtures shaped like real exports (tests/data/layouts names each file's source).
+DATA = Path(__file__).resolve().parents[1] / "data"
 SLOW_SECONDS = 2.0
 MAX_INPUT = 200_000
 
@@ -49,6 +51,8 @@ HOSTILE = (
     'resource "aws_s3_bucket" "b" {', "<<EOF\n", "include \"/etc/passwd\"\n", "export X=",
     "${X}", "=", ",", ";", "\n" * 40, " " * 200, "if event[\"httpMethod\"] == \"POST\":\n",
     '{"a":' * 50, "[" * 3000, "def handler(event, context):\n", "@app.route('/x')\n",
+    "<STMTTRN>", "<OFX>", "</STMTTRN>", "<TRNAMT>", "<DTPOSTED>20261345", "<FITID>",
+    "2026-01-01 open Assets:Cash\n", "pushtag #x\n", "  Assets:Cash  1.00 USD\n", 'option "x" "y"\n',
 )  # fmt: skip
 
 
@@ -63,11 +67,9 @@ class Target:
     seeds: tuple[str, ...]
 
 
-def _texts(pattern: str) -> tuple[str, ...]:
+def _texts(pattern: str, base: Path = EXAMPLES) -> tuple[str, ...]:
     return tuple(
-        path.read_text(encoding="utf-8")
-        for path in sorted(EXAMPLES.glob(pattern))
-        if path.is_file()
+        path.read_text(encoding="utf-8") for path in sorted(base.glob(pattern)) if path.is_file()
     )
 
 
@@ -80,6 +82,8 @@ def targets() -> list[Target]:
         Target("bookings-csv", "bookings", "b.csv", BookingsSource, _texts("bookings/harbor-charters.csv")),
         Target("bookings-jsonl", "bookings", "b.jsonl", BookingsSource, _texts("bookings/*.jsonl")),
         Target("ledger-csv", "ledger", "l.csv", LedgerSource, _texts("ledgers/harbor-charters.csv")),
+        Target("ledger-beancount", "ledger", "l.beancount", LedgerSource, _texts("beancount/*.beancount", DATA)),
+        Target("ledger-ofx", "ledger", "l.ofx", LedgerSource, _texts("layouts/*.[oq]fx", DATA)),
         Target("env", "env", "repos.env", EnvSource, (*_texts("*.env"), *_texts("fixtures/*.env"))),
         Target("code-python", "code", "app.py", code, _texts("code/*/backend/app.py")),
         Target("code-apps-script", "code", "Code.gs", code, _texts("code/*/apps-script/Code.gs")),

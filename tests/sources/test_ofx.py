@@ -104,8 +104,8 @@ def test_a_folder_reads_ofx_beside_csv_and_a_bad_file_is_one_error(tmp_path: Pat
     result = collect(tmp_path, ["bank"])
     assert len(txns(result)) == 6  # the QFX's five and the CSV's one
     assert sorted(e.describe() for e in result.errors) == [
-        "bank/broken.ofx: is not a readable OFX/QFX statement (OfxParserException: The ofx "
-        "file is empty!); expected the bank's or card's OFX, QFX or Quicken download",
+        "bank/broken.ofx: is not a readable OFX/QFX statement (it has no <OFX> element); "
+        "expected the bank's or card's OFX, QFX or Quicken download",
         "bank/picture.qfx: is a binary file; expected an OFX or QFX statement (text)",
     ]
 
@@ -120,3 +120,29 @@ def test_a_bad_transaction_is_one_row_error_and_the_rest_is_read(tmp_path: Path)
     assert error.describe() == (
         "bank.qfx:59: 1 row skipped: line 59: Invalid Transaction Amount: '2OO'"
     )
+
+
+def test_a_currency_that_is_no_code_is_one_error_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzz harness: ``<CURDEF>USD`` followed by a control byte crashed the ledger
+    source (``Money`` refuses the code) instead of naming the file."""
+    text = (FIXTURES / "bank-statement.qfx").read_text().replace("<CURDEF>USD", "<CURDEF>USD\x7f")
+    (tmp_path / "bank.qfx").write_text(text)
+    result = collect(tmp_path, ["bank.qfx"])
+    assert txns(result) == []
+    assert [e.describe() for e in result.errors] == [
+        "bank.qfx: has a statement currency (CURDEF) 'USD\\x7f' that is not a three-letter "
+        "code; expected one such as USD in the bank's download"
+    ]
+
+
+def test_unclosed_transactions_are_refused_before_ofxparse_nests_them(tmp_path: Path) -> None:
+    """Found by the fuzz harness: 1,000 ``<STMTTRN>`` never closed (in a file that closes some)
+    made ofxparse nest each in the one before and search every nest (5 s at 40 KB)."""
+    text = (FIXTURES / "bank-statement.qfx").read_text()
+    at = text.index("<STMTTRN>")
+    text = text[:at] + "<STMTTRN>\n<TRNTYPE>CREDIT\n" * 1_000 + text[at:]
+    (tmp_path / "bank.qfx").write_text(text)
+    result = collect(tmp_path, ["bank.qfx"])
+    assert txns(result) == []
+    [error] = result.errors
+    assert "has 1,005 <STMTTRN> tags but 5 </STMTTRN>" in error.message, error.message

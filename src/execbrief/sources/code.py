@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 from pydantic import Field
 
+from execbrief import cyclegc
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import (
@@ -223,9 +224,11 @@ def _drop_router_dispatchers(folder: _Folder) -> None:
 
 def _guarded(folder: _Folder, item: WalkedFile, step: Any, *args: Any) -> None:
     """Run one file's step; a file that breaks a parser (deep nesting, odd encodings) is reported
-    and the folder's other files are still read."""
+    and the folder's other files are still read. The file's syntax trees and records make no
+    reference cycles: the cycle collector waits until the step ends (``execbrief.cyclegc``)."""
     try:
-        step(*args)
+        with cyclegc.paused():
+            step(*args)
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
         folder.error(
             item.path,
@@ -452,10 +455,24 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
             f"is not valid Python ({getattr(exc, 'msg', exc)}); endpoints not analysed",
         )
         return
+    except (RecursionError, MemoryError):  # CPython's parser gives up on ~5,000 nested levels
+        folder.error(
+            item.path,
+            None,
+            "is nested deeper than Python's own parser allows (thousands of elif or bracket "
+            "levels), so Python could not run it either; endpoints not analysed",
+        )
+        return
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)
     resolved = item.path.resolve()  # once a file, not once a route (a file may hold 20,000)
-    for found in lambdas.analyse_lambda_module(text, display, module, named, tree=tree):
+    problems: list[tuple[int | None, str]] = []
+    found_routes = lambdas.analyse_lambda_module(
+        text, display, module, named, tree=tree, problems=problems
+    )
+    for line, problem in problems:
+        folder.error(item.path, line, problem)
+    for found in found_routes:
         if found.router_module:
             folder.router_modules.add(_module_tail(folder, item.path, found.router_module))
         route = _with_gateway_auth(folder, resolved, found)

@@ -56,6 +56,8 @@ SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER = "front matter"
 
 MAX_LABEL_WORDS = 6
+#: Front matter lines read (the demo's notes have 5 to 8): past it, a problem and the rest unread.
+MAX_FRONT_MATTER_LINES = 1_000
 #: A label that names a known term may be a longer phrase ("Equity promised to our first
 #: engineer on joining").
 MAX_KNOWN_LABEL_WORDS = 10
@@ -640,8 +642,9 @@ class _NoteParser:
     def front_matter(self, token: Token) -> None:
         start = (token.map or (0, 0))[0]
         first_line = start + 2  # 1-based line of the first key (after the opening ---)
+        content = self.bounded_front_matter(token.content, first_line)
         try:
-            loader = _FrontMatterLoader(token.content)
+            loader = _FrontMatterLoader(content)
             try:
                 node = loader.get_single_node()
                 if node is None:
@@ -666,6 +669,30 @@ class _NoteParser:
                 (line, f"the front matter is not valid YAML ({problem}); "
                     "expected 'key: value' lines between the --- markers")
             )  # fmt: skip
+
+    def bounded_front_matter(self, content: str, first_line: int) -> str:
+        """The front matter up to ``MAX_FRONT_MATTER_LINES``, cut before a top-level key so what
+        is read stays valid YAML; a longer one is one problem. PyYAML's loader takes 4 to 8 s a
+        MB of keys (and every key is a fact): front matter is a few lines of facts, not a table."""
+        lines = content.splitlines(keepends=True)
+        if len(lines) <= MAX_FRONT_MATTER_LINES:
+            return content
+        cut = next(
+            (
+                index
+                for index in range(MAX_FRONT_MATTER_LINES, 0, -1)
+                if lines[index][:1] not in ("", " ", "\t", "-", "#", "\n", "\r")
+            ),
+            MAX_FRONT_MATTER_LINES,
+        )
+        self.out.problems.append(
+            (
+                first_line + cut,
+                f"the front matter has {len(lines):,} lines; the first {cut:,} are read; "
+                "expected a few key: value lines (put tables and long lists in the note's body)",
+            )
+        )
+        return "".join(lines[:cut])
 
     def yaml_mapping(
         self, loader: yaml.SafeLoader, node: yaml.MappingNode, first_line: int, prefix: str

@@ -1522,11 +1522,17 @@ def _read_beancount(
             ).to_error(request, KIND)
         )
     # A failed balance directive is data (a CashBalance whose computed differs), not a read error.
-    errors += [
-        _beancount_error(request, loc, parsed.files, problem)
-        for problem in parsed.problems
-        if type(problem).__name__ != "BalanceError"
-    ]
+    problems = [p for p in parsed.problems if type(p).__name__ != "BalanceError"]
+    errors += [_beancount_error(request, loc, parsed.files, p) for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:  # 500,000 bad lines were 500,000 errors: 5 s a MB
+        errors.append(
+            ReadError(
+                loc.display,
+                f"beancount reported {len(problems) - MAX_PROBLEMS:,} more problems; the first "
+                f"{MAX_PROBLEMS} are listed (fix those and check again)",
+                fatal=False,
+            ).to_error(request, KIND)
+        )
     records, skipped = _beancount_records(request, parsed, book, cash, span)
     for rows in skipped.values():
         errors.extend(rows.errors(request, KIND))
@@ -1775,6 +1781,10 @@ def _reference(entry: Any) -> str | None:
         return links[0]
     reference = (getattr(entry, "meta", None) or {}).get("reference")
     return str(reference) if reference else None
+
+
+#: beancount problems of one ledger listed one by one; the rest are counted in one more error.
+MAX_PROBLEMS = 200
 
 
 def _beancount_error(

@@ -356,6 +356,11 @@ def _guess_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+#: One decoder for every line (``json.loads`` with an option builds one a call: a third of the
+#: time of 500,000 one-character lines).
+_JSON = json.JSONDecoder(parse_float=Decimal)
+
+
 def _jsonl_rows(
     loc: Location, columns: Sequence[Column], mapping: Mapping[str, str], bad: RowErrors
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -380,7 +385,7 @@ def _jsonl_rows(
             continue
         seen_any = True
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = _JSON.decode(text)
         except ValueError as exc:
             bad.add(line, f"not valid JSON ({_json_reason(exc)})")
             continue

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import islice, product
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -142,25 +143,56 @@ class Constraint:
         return [(m, p) for m in methods for p in paths]
 
 
+#: Local names bound to what they read from the event (``method = event["httpMethod"]``). A branch
+#: sees its enclosing scope's names through a ``ChainMap`` child, not a copy: 20,000 branches
+#: after 20,000 bindings cost 20,000 lookups, not 400 million copied entries.
+Env = MutableMapping[str, list[str]]
+
+
+def _scope(env: Env) -> Env:
+    """A branch's own names over its enclosing ones (bindings in the branch do not leak out)."""
+    return env.new_child() if isinstance(env, ChainMap) else ChainMap({}, env)
+
+
+#: Routes one file may give: 1 MB of one-line ``if`` routes gives about 20,000. A file naming more
+#: (a branch over the product of long ``in (...)`` tuples, thousands of handlers sharing a dispatch
+#: table) is cut there, with a problem naming the line, so reading stays linear in the file.
+MAX_ROUTES = 25_000
+#: Nodes of module functions one file's handlers may re-analyse for the events they hand on
+#: (``return route(event)``), beyond the file's own: as many as the file holds (so at most twice the work of reading it once).
+DELEGATION_FACTOR = 1
+
 #: Subtrees of at most this many nodes are remembered once walked (a handler's branches are walked
 #: for routes, caller checks, writes and targets: each once, not five times); bigger ones, which
 #: hold smaller ones, are walked again, so memory stays linear in the file.
 MAX_REMEMBERED_SUBTREE = 2_000
 
 
+#: Fields that hold only context and operator leaves (``Load``, ``Eq``, ``And``): shared
+#: singletons no check here looks for by walking (they are read off their parent, ``test.ops``).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def subtree(node: ast.AST) -> list[ast.AST]:
-    """``node`` and every node under it, in ``ast.walk``'s order (breadth first), as a list."""
+    """``node`` and every node under it, in ``ast.walk``'s order (breadth first), as a list,
+    without the context and operator leaves (a third fewer nodes to look at)."""
     out = [node]
-    index = 0
-    while index < len(out):
-        current = out[index]
-        index += 1
-        for name in current._fields:
+    append = out.append
+    fields = _FIELDS
+    for current in out:  # the list grows as it is read: breadth first
+        kind = type(current)
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+        for name in names:
             value = getattr(current, name, None)
-            if isinstance(value, ast.AST):
-                out.append(value)
-            elif isinstance(value, list):
-                out.extend(item for item in value if isinstance(item, ast.AST))
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+            elif isinstance(value, ast.AST):
+                append(value)
     return out
 
 
@@ -176,6 +208,15 @@ class _Module:
     #: Whether the module names a credential header or ``authorizer`` at all: when it does not,
     #: no read of one (``_credential_read``) can be found, and none is looked for.
     reads_credentials: bool = True
+    #: id of a node -> the calls and comparisons under it (all that caller checks, writes and
+    #: hand-offs are looked for in), remembered like ``subtrees``
+    call_lists: dict[int, list[ast.AST]] = field(default_factory=dict)
+    #: (line, sentence) for each limit the file reached (``MAX_ROUTES``, the delegation budget)
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+    routes_left: int = MAX_ROUTES
+    #: nodes of module functions still to re-analyse for hand-offs (set from the file's size)
+    delegation_left: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)
 
     def walk(self, node: ast.AST) -> list[ast.AST]:
         """``subtree(node)``, remembered for small subtrees."""
@@ -185,6 +226,53 @@ class _Module:
             if len(found) <= MAX_REMEMBERED_SUBTREE:
                 self.subtrees[id(node)] = found
         return found
+
+    def calls(self, node: ast.AST) -> list[ast.AST]:
+        """The ``Call`` and ``Compare`` nodes of ``walk(node)``, in its order."""
+        found = self.call_lists.get(id(node))
+        if found is None:
+            nodes = self.walk(node)
+            found = [n for n in nodes if isinstance(n, ast.Call | ast.Compare)]
+            if len(nodes) <= MAX_REMEMBERED_SUBTREE:
+                self.call_lists[id(node)] = found
+        return found
+
+    def size(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+        """How many nodes ``function`` holds (counted once)."""
+        if function.name not in self.sizes:
+            self.sizes[function.name] = len(subtree(function))
+        return self.sizes[function.name]
+
+    def spend_delegation(self, function: ast.FunctionDef | ast.AsyncFunctionDef, line: int) -> bool:
+        """Whether ``function`` may be analysed once more for a hand-off at ``line``."""
+        self.delegation_left -= self.size(function)
+        if self.delegation_left >= 0:
+            return True
+        if not any("hands the event" in text for _, text in self.problems):
+            self.problems.append(
+                (
+                    line,
+                    f"hands the event on to {function.name}() and other functions more often than "
+                    "can be followed; the routes of the hand-offs from this line on are not listed",
+                )
+            )
+        return False
+
+    def take_routes(self, count: int, line: int, *, peek: bool = False) -> int:
+        """How many of ``count`` routes found at ``line`` may still be listed (``MAX_ROUTES``);
+        with ``peek``, without counting them as listed."""
+        allowed = min(count, self.routes_left)
+        if not peek:
+            self.routes_left -= allowed
+        if allowed < count and not any("routes" in text for _, text in self.problems):
+            self.problems.append(
+                (
+                    line,
+                    f"names more than {MAX_ROUTES:,} routes; the routes from this line on are not "
+                    "listed (split the handler, or audit it by hand)",
+                )
+            )
+        return allowed
 
 
 def _functions(nodes: list[ast.AST]) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -254,7 +342,7 @@ def _call_name(node: ast.Call) -> str:
 Walk = Callable[[ast.AST], list[ast.AST]]
 
 
-def _credential_read(node: ast.AST, names: dict[str, str], walk: Walk = subtree) -> str | None:
+def _credential_read(node: ast.AST, names: Mapping[str, str], walk: Walk = subtree) -> str | None:
     """The header (``Authorization``, ``x-api-key``) or ``authorizer`` read anywhere in ``node``,
     directly or through a local name bound to such a read."""
     for child in walk(node):
@@ -294,7 +382,7 @@ def _empty(node: ast.AST) -> bool:
 
 
 def _verified_compare(
-    node: ast.Compare, names: dict[str, str], display: str, walk: Walk = subtree
+    node: ast.Compare, names: Mapping[str, str], display: str, walk: Walk = subtree
 ) -> str | None:
     """``supplied == EXPECTED`` or ``supplied != os.environ[...]`` on a header read; an authorizer
     claim compared or tested for membership (``"admin" in claims["cognito:groups"]``). A
@@ -356,10 +444,14 @@ class _Handler:
         self.handler = handler
         self.routes: list[Route] = []
         self.seen_tables: set[str] = set()
+        #: (function, scope, caller check, depth, event names) of each hand-off followed -> whether
+        #: it found routes
+        self.delegated: dict[tuple[object, ...], bool] = {}
+        self.target_facts: dict[str, tuple[str | None, str | None]] = {}
 
     # -- where a value comes from ---------------------------------------------------------------
 
-    def chain(self, node: ast.AST, env: dict[str, list[str]]) -> list[str] | None:
+    def chain(self, node: ast.AST, env: Env) -> list[str] | None:
         """The keys read from the event to get ``node`` (``["requestContext", "http", "method"]``)."""
         if isinstance(node, ast.Name):
             return list(env[node.id]) if node.id in env else None
@@ -391,7 +483,7 @@ class _Handler:
             return next((c for c in found if _kind(c)), found[0] if found else None)
         return None
 
-    def part(self, node: ast.AST, env: dict[str, list[str]]) -> str | None:
+    def part(self, node: ast.AST, env: Env) -> str | None:
         """``method``, ``path``, ``routekey`` or ``composite`` for a request-routing value."""
         found = self.chain(node, env)
         if found is not None:
@@ -406,7 +498,7 @@ class _Handler:
 
     # -- conditions -------------------------------------------------------------------------------
 
-    def constraint(self, test: ast.AST, env: dict[str, list[str]]) -> Constraint | None:
+    def constraint(self, test: ast.AST, env: Env) -> Constraint | None:
         """What an ``if`` test says about the route, or None when it is not a routing test."""
         if isinstance(test, ast.BoolOp):
             parts = [self.constraint(value, env) for value in test.values]
@@ -418,8 +510,8 @@ class _Handler:
                 for part in found:
                     merged = merged.merge(part)
                 return merged
-            methods = tuple(m for p in found for m in (p.methods or ()))
-            paths = tuple(x for p in found for x in (p.paths or ()))
+            methods = tuple(dict.fromkeys(m for p in found for m in (p.methods or ())))
+            paths = tuple(dict.fromkeys(x for p in found for x in (p.paths or ())))
             return Constraint(methods or None, paths or None)
         if (
             isinstance(test, ast.Call)
@@ -464,16 +556,18 @@ class _Handler:
 
     # -- caller checks and writes ------------------------------------------------------------------
 
-    def auth_in(
-        self, nodes: Iterable[ast.AST], env: dict[str, list[str]], depth: int = 0
-    ) -> str | None:
+    def auth_in(self, nodes: Iterable[ast.AST], env: Env, depth: int = 0) -> str | None:
         """The first caller check found in ``nodes`` (and the module functions they call)."""
         nodes = list(nodes)
         walk = self.module.walk
         reads = self.module.reads_credentials
-        credentials = {**self.credentials, **_credential_names(nodes, walk)} if reads else {}
+        # the handler's names under these nodes' own: a ChainMap, not a copy of the handler's
+        # (20,000 header reads bound to 20,000 names were copied once a branch: quadratic)
+        credentials: Mapping[str, str] = (
+            ChainMap(_credential_names(nodes, walk), self.credentials) if reads else {}
+        )
         for root in nodes:
-            for node in walk(root):
+            for node in self.module.calls(root):
                 if reads and isinstance(node, ast.Compare):
                     found = _verified_compare(node, credentials, self.display, walk)
                     if found:
@@ -483,7 +577,9 @@ class _Handler:
                     return found
         return None
 
-    def _auth_node(self, node: ast.AST, env: dict[str, list[str]], depth: int) -> str | None:
+    def _auth_node(self, node: ast.AST, env: Env, depth: int) -> str | None:
+        if not isinstance(node, ast.Call | ast.Compare):
+            return None
         line = getattr(node, "lineno", None)
         at = f" at {self.display}:{line}" if line else ""
         if isinstance(node, ast.Call):
@@ -555,7 +651,7 @@ class _Handler:
     def writes_in(self, nodes: Iterable[ast.AST], depth: int = 0) -> str | None:
         """The first state-changing call found in ``nodes`` (and the module functions they call)."""
         for root in nodes:
-            for node in self.module.walk(root):
+            for node in self.module.calls(root):
                 if not isinstance(node, ast.Call):
                     continue
                 name = _call_name(node)
@@ -609,7 +705,7 @@ class _Handler:
             )
         return self.routes
 
-    def _guarded_method(self, statements: list[ast.stmt], env: dict[str, list[str]]) -> str | None:
+    def _guarded_method(self, statements: list[ast.stmt], env: Env) -> str | None:
         """``if event["httpMethod"] != "POST": return ...`` makes the rest of the handler a POST."""
         for statement in statements:
             self._bind(statement, env)
@@ -629,7 +725,7 @@ class _Handler:
     def block(
         self,
         statements: list[ast.stmt],
-        env: dict[str, list[str]],
+        env: Env,
         context: Constraint,
         auth: str | None,
         depth: int,
@@ -660,7 +756,7 @@ class _Handler:
                 auth = self.auth_in([statement], env)
         return found_any, auth
 
-    def _bind(self, statement: ast.stmt, env: dict[str, list[str]]) -> None:
+    def _bind(self, statement: ast.stmt, env: Env) -> None:
         if isinstance(statement, ast.Assign):
             pairs: list[tuple[ast.expr, ast.expr]] = []
             for target in statement.targets:
@@ -687,22 +783,40 @@ class _Handler:
     def _if(
         self,
         statement: ast.If,
-        env: dict[str, list[str]],
+        env: Env,
         context: Constraint,
         auth: str | None,
         depth: int,
     ) -> tuple[bool, str | None]:
+        """An ``if`` and its ``elif`` chain, walked as a loop (a router of 5,000 ``elif``s is
+        5,000 levels of ``orelse``: recursing on each overflowed the stack at about 300)."""
+        found_any, after = self._branch(statement, env, context, auth, depth)
+        orelse = statement.orelse
+        while len(orelse) == 1 and isinstance(orelse[0], ast.If):
+            found_any |= self._branch(orelse[0], env, context, auth, depth)[0]
+            orelse = orelse[0].orelse
+        found_any |= self.block(orelse, env, context, auth, depth)[0]
+        return found_any, after
+
+    def _branch(
+        self,
+        statement: ast.If,
+        env: Env,
+        context: Constraint,
+        auth: str | None,
+        depth: int,
+    ) -> tuple[bool, str | None]:
+        """An ``if``'s test and body (not its ``else``): (routes found, caller check after it)."""
         condition = self.constraint(statement.test, env)
         if condition is None:
             test_auth = self.auth_in([statement.test], env)
             inner_auth = auth or test_auth
             found_body = self.block(statement.body, env, context, inner_auth, depth)[0]
-            found_else = self.block(statement.orelse, env, context, auth, depth)[0]
             # a guard (`if not authorized: return 401`) protects what follows it
-            return found_body or found_else, inner_auth
+            return found_body, inner_auth
         scope = context.merge(condition)
         route_auth = auth or self.auth_in([statement.test], env)
-        found_inner = self.block(statement.body, dict(env), scope, route_auth, depth)[0]
+        found_inner = self.block(statement.body, _scope(env), scope, route_auth, depth)[0]
         if not found_inner:
             self._emit(
                 scope,
@@ -712,13 +826,12 @@ class _Handler:
                 env,
                 route_auth,
             )
-        self.block(statement.orelse, env, context, auth, depth)
         return True, auth
 
     def _match(
         self,
         statement: ast.Match,
-        env: dict[str, list[str]],
+        env: Env,
         context: Constraint,
         auth: str | None,
         depth: int,
@@ -734,7 +847,7 @@ class _Handler:
                 self.block(case.body, env, context, auth, depth)
                 continue
             scope = context.merge(_constraint(kind, tuple(values)) or Constraint())
-            if not self.block(case.body, dict(env), scope, auth, depth)[0]:
+            if not self.block(case.body, _scope(env), scope, auth, depth)[0]:
                 self._emit(
                     scope, case.body, case.pattern.lineno, case.body[-1].end_lineno, env, auth
                 )
@@ -743,7 +856,7 @@ class _Handler:
     def _match_tuple(
         self,
         statement: ast.Match,
-        env: dict[str, list[str]],
+        env: Env,
         context: Constraint,
         auth: str | None,
         depth: int,
@@ -774,7 +887,7 @@ class _Handler:
                 self.block(case.body, env, context, auth, depth)
                 continue
             for scope in dict.fromkeys(scopes):
-                if not self.block(case.body, dict(env), scope, auth, depth)[0]:
+                if not self.block(case.body, _scope(env), scope, auth, depth)[0]:
                     self._emit(
                         scope, case.body, case.pattern.lineno, case.body[-1].end_lineno, env, auth
                     )
@@ -786,15 +899,18 @@ class _Handler:
         body: list[ast.stmt],
         line: int,
         end_line: int | None,
-        env: dict[str, list[str]],
+        env: Env,
         auth: str | None,
     ) -> None:
+        if not self.module.take_routes(1, line, peek=True):
+            return
         found_auth = auth or self.auth_in(body, env)
         writes = self.writes_in(body)
         target = self._target(body, env)
-        for (method, path), action in product(scope.routes(), scope.actions or (None,)):
-            if method in SKIPPED_METHODS:
-                continue
+        pairs = [(method, path) for method, path in scope.routes() if method not in SKIPPED_METHODS]
+        actions = scope.actions or (None,)
+        allowed = self.module.take_routes(len(pairs) * len(actions), line)
+        for (method, path), action in islice(product(pairs, actions), allowed):
             mutating = (method in MUTATING_METHODS) or bool(writes)
             evidence = writes or (f"{method} request" if method in MUTATING_METHODS else None)
             self.routes.append(
@@ -815,11 +931,11 @@ class _Handler:
             )
 
     def _target(
-        self, body: list[ast.stmt], env: dict[str, list[str]]
+        self, body: list[ast.stmt], env: Env
     ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The module function a branch hands the event to (``return create_item(event)``), if any."""
         for statement in body:
-            for node in self.module.walk(statement):
+            for node in self.module.calls(statement):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                     function = self.module.functions.get(node.func.id)
                     if function is not None and any(
@@ -830,6 +946,8 @@ class _Handler:
 
     def _tables_used(self, statement: ast.stmt, context: Constraint, auth: str | None) -> bool:
         used = False
+        if not self.module.tables:
+            return used
         for node in self.module.walk(statement):
             if (
                 isinstance(node, ast.Name)
@@ -846,6 +964,8 @@ class _Handler:
             parsed = _table_key(key)
             if parsed is None or key is None:
                 continue
+            if not self.module.take_routes(1, key.lineno, peek=True):
+                return
             method, path = parsed
             scope = context.merge(
                 Constraint((method,) if method else None, (path,) if path else None)
@@ -859,17 +979,15 @@ class _Handler:
                 else None
             )
             function = self.module.functions.get(name) if name else None
-            nodes: list[ast.AST] = [value]
-            route_auth = auth
             if function is not None:
-                nodes = list(function.body)
-                route_auth = route_auth or self._decorator_auth(function, 0)
                 target = function
-            found_auth = route_auth or self.auth_in(nodes, {})
-            writes = self.writes_in(nodes)
-            for m, p in scope.routes():
-                if m in SKIPPED_METHODS:
-                    continue
+                found_auth, writes = self._target_facts(function)
+                found_auth = auth or found_auth
+            else:
+                found_auth = auth or self.auth_in([value], {})
+                writes = self.writes_in([value])
+            pairs = [(m, p) for m, p in scope.routes() if m not in SKIPPED_METHODS]
+            for m, p in pairs[: self.module.take_routes(len(pairs), key.lineno)]:
                 mutating = (m in MUTATING_METHODS) or bool(writes)
                 evidence = writes or (f"{m} request" if m in MUTATING_METHODS else None)
                 end = getattr(target, "end_lineno", None) if function is None else None
@@ -889,19 +1007,32 @@ class _Handler:
                     )
                 )
 
+    def _target_facts(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> tuple[str | None, str | None]:
+        """A dispatch table's target's caller check and write, found once however many keys
+        name it (20,000 keys on one big function were 20,000 walks of it)."""
+        if function.name not in self.target_facts:
+            nodes = list(function.body)
+            found = self._decorator_auth(function, 0) or self.auth_in(nodes, {})
+            self.target_facts[function.name] = (found, self.writes_in(nodes))
+        return self.target_facts[function.name]
+
     def _delegates(
         self,
         statement: ast.stmt,
-        env: dict[str, list[str]],
+        env: Env,
         context: Constraint,
         auth: str | None,
         depth: int,
     ) -> bool:
-        """The event handed to a module function (``return router(event)``): analyse it there."""
+        """The event handed to a module function (``return router(event)``): analyse it there,
+        once for each scope and caller check it is handed the event under (a second identical
+        hand-off finds the same routes), within the file's ``delegation_left`` budget."""
         if depth >= MAX_DEPTH:
             return False
         found = False
-        for node in self.module.walk(statement):
+        for node in self.module.calls(statement):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
             function = self.module.functions.get(node.func.id)
@@ -916,7 +1047,14 @@ class _Handler:
             if not inner:
                 continue
             before = auth or self._decorator_auth(function, depth + 1)
-            found |= self.block(function.body, inner, context, before, depth + 1)[0]
+            key = (function.name, context, before, depth, tuple((k, *v) for k, v in inner.items()))
+            if key not in self.delegated:
+                self.delegated[key] = False
+                if self.module.spend_delegation(function, node.lineno):
+                    self.delegated[key] = self.block(
+                        function.body, inner, context, before, depth + 1
+                    )[0]
+            found |= self.delegated[key]
         return found
 
 
@@ -943,10 +1081,11 @@ def _kind(chain: list[str]) -> str | None:
 
 
 def _constraint(kind: str, values: tuple[str, ...]) -> Constraint | None:
+    values = tuple(dict.fromkeys(values))  # ``in ("GET", "GET", ...)``: each route once
     if kind == "action":
         return Constraint(actions=values)
     if kind == "method":
-        methods = tuple(v.upper() for v in values if v.upper() in HTTP_METHODS)
+        methods = tuple(dict.fromkeys(v.upper() for v in values if v.upper() in HTTP_METHODS))
         return Constraint(methods=methods) if methods else None
     if kind == "path":
         return Constraint(paths=values)
@@ -1160,11 +1299,15 @@ def analyse_lambda_module(
     named: Iterable[str] = (),
     *,
     tree: ast.Module | None = None,
+    problems: list[tuple[int | None, str]] | None = None,
 ) -> list[Route]:
-    """Every route of every handler in one Python file (SyntaxError propagates to the caller)."""
+    """Every route of every handler in one Python file (SyntaxError propagates to the caller).
+    A limit the file reached (``MAX_ROUTES``, the hand-off budget) is added to ``problems`` as
+    (line, sentence)."""
     tree = tree if tree is not None else ast.parse(source, filename=display)
     nodes = subtree(tree)
     module = _Module(tree, _functions(nodes), _tables(nodes))
+    module.delegation_left = DELEGATION_FACTOR * len(nodes) + 10_000
     module.reads_credentials = any(
         isinstance(node, ast.Constant)
         and isinstance(node.value, str)
@@ -1175,7 +1318,11 @@ def analyse_lambda_module(
     if routes:
         return routes
     for function in handler_functions(tree, named, nodes):
+        if not module.routes_left:
+            break
         routes.extend(_Handler(module, display, f"{module_name}.{function.name}").run(function))
+    if problems is not None:
+        problems.extend(module.problems)
     return routes
 
 
