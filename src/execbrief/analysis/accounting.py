@@ -8,6 +8,7 @@ Formulas and sources are in ``docs/metrics.md`` ("Accounting").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -628,38 +629,63 @@ def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list
     that amount (at least 80% of its payments) at intervals longer than ``days``, or the amount
     appears for this payee in no other payment. Pairs with different references are never paired."""
     spend = sorted(
-        (t for t in rows if t.account_type in (*books.COSTS, AccountType.ASSET)),
-        key=lambda t: (t.date, t.provenance),
+        (t for t in rows if t.account_type in _SPEND),
+        key=_date_and_provenance,
     )
     by_payee: dict[str, list[Transaction]] = defaultdict(list)
     for t in spend:
         by_payee[_payee(t) or t.account.lower()].append(t)
-    out = []
+    out: list[DuplicatePair] = []
     for payee, payments in sorted(by_payee.items()):
         by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)
         for t in payments:
             by_amount[t.amount.amount].append(t)
         for _amount, group in sorted(by_amount.items()):
-            gaps = [(b.date - a.date).days for a, b in pairwise(group)]
-            for index, (first, second) in enumerate(pairwise(group)):
-                apart = gaps[index]
-                if apart > days:
-                    continue
-                if first.reference and second.reference and first.reference != second.reference:
-                    continue
-                others = sorted(gaps[:index] + gaps[index + 1 :])
-                fixed_bill = len(group) >= 0.8 * len(payments) and (
-                    not others or others[len(others) // 2] > days
+            # a fixed bill: most of the payee's payments, at gaps (but this one) over ``days``
+            billed = len(group) >= 0.8 * len(payments)
+            out.extend(
+                DuplicatePair(
+                    entity, first.counterparty or payee, first.amount, first, second, apart
                 )
-                same_reference = bool(first.reference) and first.reference == second.reference
-                if not (same_reference or fixed_bill or len(group) == 2):
-                    continue
-                out.append(
-                    DuplicatePair(
-                        entity, first.counterparty or payee, first.amount, first, second, apart
-                    )
-                )
+                for first, second, apart in _close_pairs(group, days, billed)
+            )
     return out
+
+
+_SPEND = (*books.COSTS, AccountType.ASSET)
+
+
+def _date_and_provenance(t: Transaction) -> tuple[object, ...]:
+    """``(t.date, t.provenance)`` as one flat tuple: the same order, compared in C rather than
+    through the dataclass's ``__lt__`` (a big ledger has thousands of rows a day)."""
+    p = t.provenance
+    return (t.date, p.source, p.line, p.end_line, p.commit, p.commit_date, p.detail)
+
+
+def _close_pairs(
+    group: list[Transaction], days: int, billed: bool
+) -> Iterator[tuple[Transaction, Transaction, int]]:
+    """Consecutive payments of one payee and amount ``days`` or fewer apart that are not a chance
+    match: the same reference, a pair alone, or (``billed``) a bill whose other gaps have a median
+    over ``days``. The median of the gaps but one is read off the gaps sorted once."""
+    gaps = [(b.date - a.date).days for a, b in pairwise(group)]
+    ordered = sorted(gaps)
+    middle = (len(gaps) - 1) // 2  # the median's place among the gaps but one
+    for index, (first, second) in enumerate(pairwise(group)):
+        apart = gaps[index]
+        if apart > days:
+            continue
+        if first.reference and second.reference and first.reference != second.reference:
+            continue
+        same_reference = bool(first.reference) and first.reference == second.reference
+        if not (same_reference or len(group) == 2 or billed):
+            continue
+        if not same_reference and len(group) != 2:
+            # without gaps[index], the sorted gaps shift left past its first place
+            cut = bisect_left(ordered, apart)
+            if len(gaps) > 1 and ordered[middle + 1 if cut <= middle else middle] <= days:
+                continue
+        yield first, second, apart
 
 
 def find_subscriptions(
