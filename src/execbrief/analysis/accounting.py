@@ -345,6 +345,8 @@ def revenue_recognition(
                 by_money[field][money.amount].append(b)
     used: set[tuple[str, str]] = set()
     out: list[DeferredItem] = []
+    says_deposit = books.searcher(deposit_words)
+    named: dict[str, str | None] = {}  # memo -> the booking id it names (memos repeat)
     for tx in _ledger(snapshot, entity):
         if tx.account_type != AccountType.INCOME or tx.amount.amount <= 0:
             continue
@@ -352,8 +354,8 @@ def revenue_recognition(
         how = ""
         if tx.reference and tx.reference.lower() in by_id:
             match, how = by_id[tx.reference.lower()], "reference"
-        elif id_pattern is not None and (found := id_pattern.search(tx.memo)):
-            match, how = by_id.get(found.group().lower()), "memo"
+        elif id_pattern is not None and (found := _named(id_pattern, tx.memo, named)) is not None:
+            match, how = by_id.get(found.lower()), "memo"
         if match is None:
             # Only a booking's deposit column is matched by amount: a payment equal to a plain
             # job's full price ($300) is not a deposit, and guessing one defers earned income.
@@ -371,7 +373,6 @@ def revenue_recognition(
                     used.add((match.id, field))
                     break
         period = books.month_of(tx.date)
-        words = bool(deposit_words.search(f"{tx.account} {tx.memo}"))
         if match is not None and match.status == BookingStatus.CANCELLED:
             continue  # a kept deposit of a cancelled booking is earned (or owed back), not deferred
         if match is not None and match.service_date is not None:
@@ -393,7 +394,7 @@ def revenue_recognition(
                     (tx.provenance, match.provenance),
                 )
             )
-        elif words:
+        elif says_deposit(tx.account, tx.memo):
             out.append(
                 DeferredItem(
                     entity,
@@ -411,6 +412,18 @@ def revenue_recognition(
                 )
             )
     return out
+
+
+def _named(pattern: re.Pattern[str], memo: str, seen: dict[str, str | None]) -> str | None:
+    """The first booking id ``pattern`` finds in ``memo`` (asked once per distinct memo, at most
+    16,384 kept)."""
+    if memo in seen:
+        return seen[memo]
+    found = pattern.search(memo)
+    text = found.group() if found else None
+    if len(seen) < 1 << 14:
+        seen[memo] = text
+    return text
 
 
 def summarise_deferred(items: Sequence[DeferredItem], currency: str) -> list[DeferredSummary]:
@@ -479,6 +492,9 @@ STANDARD_CHART: dict[str, tuple[tuple[str, str, tuple[str, ...], str], ...]] = {
 }  # fmt: skip
 
 
+_INCOME = AccountType.INCOME
+
+
 def chart_gaps(
     snapshot: Snapshot,
     info: EntityInfo,
@@ -493,10 +509,9 @@ def chart_gaps(
     # the processor's name in the payee, or in a bank export's memo ("STRIPE TRANSFER ST-...")
     processors = sorted(
         {
-            found.group(0).title()
-            for t in rows
-            if t.account_type == AccountType.INCOME
-            and (found := _PROCESSORS.search(f"{t.counterparty or ''} {t.memo}"))
+            name
+            for key in {(t.counterparty or "", t.memo) for t in rows if t.account_type == _INCOME}
+            if (found := _PROCESSORS.search(" ".join(key))) and (name := found.group(0).title())
         }
     )
     # every account the ledger uses, by its type: each chart entry below looks its kind up
@@ -539,22 +554,22 @@ def piles(
     booked as expenses."""
     misc = _words(options.misc_words)
     draws = _words(options.draw_words)
-    spend = [t for t in rows if t.account_type in books.COSTS]
-    misc_rows = tuple(
-        t for t in spend if misc.search(t.category) or misc.search(t.account.split(":")[-1])
+    is_misc = books.Asked(
+        lambda category, account: bool(misc.search(category) or misc.search(account.split(":")[-1]))
     )
-    draw_rows = tuple(t for t in spend if draws.search(t.account) or draws.search(t.memo))
+    is_draw = books.Asked(lambda account, memo: bool(draws.search(account) or draws.search(memo)))
+    spend = [t for t in rows if t.account_type in books.COSTS]
+    misc_rows = tuple(t for t in spend if is_misc(t.category, t.account))
+    draw_rows = tuple(t for t in spend if is_draw(t.account, t.memo))
     out = []
     if misc_rows:
-        out.append(
-            Pile(entity, "misc", books.total((t.amount for t in misc_rows), currency), misc_rows)
-        )
+        out.append(Pile(entity, "misc", books.sum_amounts(misc_rows, currency), misc_rows))
     if draw_rows:
         out.append(
             Pile(
                 entity,
                 "owner-draws",
-                books.total((t.amount for t in draw_rows), currency),
+                books.sum_amounts(draw_rows, currency),
                 draw_rows,
             )
         )
@@ -578,11 +593,11 @@ def audit_categories(
     recurring = books.recurring_payees(rows)
     out = []
     for account, group in sorted(groups.items()):
-        by_month: dict[str, list[Money]] = defaultdict(list)
+        by_month: dict[Period, list[Transaction]] = defaultdict(list)
         for t in group:
-            by_month[str(books.month_of(t.date))].append(t.amount)
+            by_month[books.month_of(t.date)].append(t)
         # summed as Decimals, one Money per month (not one per row)
-        months = {month: books.total(amounts, currency) for month, amounts in by_month.items()}
+        months = {str(month): books.sum_amounts(txs, currency) for month, txs in by_month.items()}
         last_amount, prev_amount = (
             months.get(str(last), Money(0, currency)),
             months.get(str(previous), Money(0, currency)),
@@ -599,14 +614,12 @@ def audit_categories(
             q1, q3 = quartiles([t.amount.amount for t in group])
             fence = Money(q3 + (q3 - q1) * Decimal("1.5"), currency)
             # a running cost such as payroll is large by nature, not unusual
-            outliers = tuple(
-                t for t in group if t.amount > fence and books.payee(t) not in recurring
-            )
+            outliers = _above(group, fence, recurring)
         out.append(
             CategoryAudit(
                 entity,
                 account,
-                books.total((t.amount for t in group), currency),
+                books.sum_amounts(group, currency),
                 len(group),
                 tuple(sorted(months.items())),
                 last_amount,
@@ -621,6 +634,17 @@ def audit_categories(
             )
         )
     return out
+
+
+def _above(
+    group: Sequence[Transaction], fence: Money, recurring: set[str]
+) -> tuple[Transaction, ...]:
+    """The rows over ``fence`` whose payee is not a running cost (compared as Decimals when
+    the rows are of the fence's currency, else as Money, which says the clash)."""
+    if books.one_currency(group, fence.currency):
+        line = fence.amount
+        return tuple(t for t in group if t.amount.amount > line and books.payee(t) not in recurring)
+    return tuple(t for t in group if t.amount > fence and books.payee(t) not in recurring)
 
 
 def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list[DuplicatePair]:
@@ -695,8 +719,8 @@ def find_subscriptions(
     ``subscription_months`` distinct months."""
     groups: dict[str, list[Transaction]] = defaultdict(list)
     for t in rows:
-        if t.account_type in books.COSTS and t.amount.amount > 0 and _payee(t):
-            groups[_payee(t)].append(t)
+        if t.account_type in books.COSTS and t.amount.amount > 0 and (name := _payee(t)):
+            groups[name].append(t)
     out = []
     for payee, group in sorted(groups.items()):
         group.sort(key=lambda t: t.date)
@@ -956,8 +980,9 @@ def _deposit_check(
     first, last = min(starts), snapshot.as_of
     taken = [b for b in bookings if first <= b.created <= last]
     booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
+    says_deposit = books.searcher(deposit_words)
     if not any(
-        deposit_words.search(f"{t.account} {t.memo}")
+        says_deposit(t.account, t.memo)
         for t in rows
         if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
     ):
@@ -973,7 +998,7 @@ def _deposit_check(
         t
         for t in rows
         if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
-        and deposit_words.search(f"{t.account} {t.memo}")
+        and says_deposit(t.account, t.memo)
         and t.amount.amount > 0
         and t.cash
     ]

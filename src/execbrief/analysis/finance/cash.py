@@ -108,9 +108,14 @@ def burn_months(
     out = []
     for period in periods:
         txs = by_month.get(period, [])
-        effects = [books.cash_effect(t) for t in txs]
-        cash_in = books.total((e for e in effects if e.amount > 0), currency)
-        cash_out = -books.total((e for e in effects if e.amount < 0), currency)
+        if books.one_currency(txs, currency):  # added as Decimals, one Money per month
+            effects = list(map(books.cash_amount, txs))
+            cash_in = Money(sum((e for e in effects if e > 0), Decimal(0)), currency)
+            cash_out = Money(-sum((e for e in effects if e < 0), Decimal(0)), currency)
+        else:  # the clash is said by Money's own arithmetic
+            moves = [books.cash_effect(t) for t in txs]
+            cash_in = books.total((e for e in moves if e.amount > 0), currency)
+            cash_out = -books.total((e for e in moves if e.amount < 0), currency)
         out.append(BurnMonth(str(period), cash_in, cash_out, cash_out - cash_in, books.cite(txs)))
     return tuple(out)
 
@@ -138,9 +143,13 @@ def cash_at(
     at_start = all(b.kind == "opening" for b in latest.values() if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency
     after = [t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)]
-    cash = books.total((b.balance for b in latest.values()), currency) + books.total(
-        (books.cash_effect(t) for t in after), currency
+    held = books.total((b.balance for b in latest.values()), currency)
+    moved = (
+        Money(sum(map(books.cash_amount, after), Decimal(0)), currency)
+        if books.one_currency(after, currency)
+        else books.total((books.cash_effect(t) for t in after), currency)
     )
+    cash = held + moved
     provenance = tuple(
         b.provenance for b in sorted(latest.values(), key=lambda b: b.account)
     ) + books.cite(after)

@@ -42,6 +42,9 @@ def ledger_periods(snapshot: Snapshot) -> list[Period]:
     return books.month_range(books.month_of(min(dates)), books.month_of(snapshot.as_of))
 
 
+_PNL = frozenset({*books.COSTS, AccountType.INCOME})
+
+
 def pnl_months(
     rows: Sequence[Transaction], periods: Sequence[Period], currency: str
 ) -> tuple[MonthLine, ...]:
@@ -51,21 +54,14 @@ def pnl_months(
         by_month[books.month_of(tx.date)].append(tx)
     out = []
     for period in periods:
-        txs = [
-            t
-            for t in by_month.get(period, [])
-            if t.account_type in (*books.COSTS, AccountType.INCOME)
-        ]
-        revenue = books.total(
-            (t.amount for t in txs if t.account_type == AccountType.INCOME), currency
-        )
-        cos = books.total(
-            (t.amount for t in txs if t.account_type == AccountType.COST_OF_SALES), currency
-        )
-        opex = books.total(
-            (t.amount for t in txs if t.account_type == AccountType.EXPENSE), currency
-        )
-        income = [t for t in txs if t.account_type == AccountType.INCOME]
+        txs = [t for t in by_month.get(period, []) if t.account_type in _PNL]
+        kinds: dict[AccountType, list[Transaction]] = defaultdict(list)
+        for t in txs:
+            kinds[t.account_type].append(t)
+        income = kinds[AccountType.INCOME]
+        revenue = books.sum_amounts(income, currency)
+        cos = books.sum_amounts(kinds[AccountType.COST_OF_SALES], currency)
+        opex = books.sum_amounts(kinds[AccountType.EXPENSE], currency)
         out.append(
             MonthLine(
                 str(period),
