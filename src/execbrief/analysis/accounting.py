@@ -360,9 +360,12 @@ def revenue_recognition(
             # Only a booking's deposit column is matched by amount: a payment equal to a plain
             # job's full price ($300) is not a deposit, and guessing one defers earned income.
             for field, label in (("deposit", "deposit amount"),):
+                pool = by_money[field].get(tx.amount.amount)
+                if not pool:
+                    continue
                 candidates = [
                     b
-                    for b in by_money[field].get(tx.amount.amount, ())
+                    for b in pool
                     if abs((tx.date - b.created).days) <= options.match_days
                     and (b.id, field) not in used
                     and b.status != BookingStatus.INQUIRY

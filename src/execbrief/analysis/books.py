@@ -317,20 +317,24 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 def _all_in(records: Sequence[Record], currency: str) -> bool:
-    """Whether no record holds a Money of another currency, read field by field in C: true when
-    each field that may hold money has only ``currency`` amounts (or none of them is money, and
-    it is not said here: the per-record check decides)."""
+    """Whether no record holds a Money of another currency, read field by field in C (the
+    per-record check of ``_single_currency`` is asked only of a result where one does)."""
     kinds = set(map(type, records))
     for kind in kinds:
         of_kind = records if len(kinds) == 1 else [r for r in records if type(r) is kind]
         for name in _field_names(kind):
-            try:
-                currencies = set(map(operator.attrgetter(f"{name}.currency"), of_kind))
-            except AttributeError:  # not every value is money: the per-record check decides
-                return False
-            if currencies - {currency}:
+            values = list(map(operator.attrgetter(name), of_kind))
+            types = set(map(type, values))
+            if not any(issubclass(t, Money) for t in types):
+                continue
+            if types != {Money}:
+                values = [v for v in values if isinstance(v, Money)]
+            if set(map(_CURRENCY_OF, values)) - {currency}:
                 return False
     return True
+
+
+_CURRENCY_OF = operator.attrgetter("currency")
 
 
 def _single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
