@@ -8,11 +8,11 @@ Formulas and sources are in ``docs/metrics.md`` ("Accounting").
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
@@ -347,6 +347,7 @@ def revenue_recognition(
     out: list[DeferredItem] = []
     says_deposit = books.searcher(deposit_words)
     named: dict[str, str | None] = {}  # memo -> the booking id it names (memos repeat)
+    by_created: dict[int, _Created] = {}  # by id of a pool of by_money (they live as long)
     for tx in _ledger(snapshot, entity):
         if tx.account_type != AccountType.INCOME or tx.amount.amount <= 0:
             continue
@@ -363,9 +364,11 @@ def revenue_recognition(
                 pool = by_money[field].get(tx.amount.amount)
                 if not pool:
                     continue
+                if (created := by_created.get(id(pool))) is None:
+                    created = by_created[id(pool)] = _Created(pool)
                 candidates = [
                     b
-                    for b in pool
+                    for b in created.near(tx.date, options.match_days)
                     if abs((tx.date - b.created).days) <= options.match_days
                     and (b.id, field) not in used
                     and b.status != BookingStatus.INQUIRY
@@ -415,6 +418,26 @@ def revenue_recognition(
                 )
             )
     return out
+
+
+class _Created:
+    """The bookings of one deposit amount, sorted by creation once: those created within some
+    days of an income line are read off by bisection, in the pool's order, not scanned per row."""
+
+    def __init__(self, pool: list[Booking]) -> None:
+        self.pool = pool
+        self.order = sorted(range(len(pool)), key=lambda i: pool[i].created)
+        self.created = [pool[i].created for i in self.order]
+
+    def near(self, day: date, days: int) -> list[Booking]:
+        """The pool's bookings created within ``days`` of ``day`` (all of them, near the
+        calendar's ends)."""
+        try:
+            low, high = day - timedelta(days=days), day + timedelta(days=days)
+        except OverflowError:
+            return self.pool
+        near = self.order[bisect_left(self.created, low) : bisect_right(self.created, high)]
+        return [self.pool[i] for i in sorted(near)]
 
 
 def _named(pattern: re.Pattern[str], memo: str, seen: dict[str, str | None]) -> str | None:

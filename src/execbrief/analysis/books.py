@@ -27,8 +27,14 @@ CENT = Decimal("0.01")
 
 @functools.lru_cache(maxsize=8192)  # asked once per ledger row per analysis, of a few dates
 def month_of(day: date) -> Period:
-    """The calendar month holding ``day``."""
-    return Period.containing(day)
+    """The calendar month holding ``day``: one object per month, so the days of a month are one
+    dict key or set member by identity, not by ``Period.__eq__`` per row."""
+    return _month(day.year, day.month)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(year: int, month: int) -> Period:
+    return Period.containing(date(year, month, 1))
 
 
 def month_range(first: Period, last: Period) -> list[Period]:
@@ -265,16 +271,25 @@ PAYROLL = re.compile(
 def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
     """Payees paid (on cost or asset accounts) in at least ``months`` distinct months, and every
     payroll payee: running costs such as payroll, rent or premiums rather than one-off spending."""
+    # the days each (counterparty, memo, account) is paid on: the payee and the payroll test
+    # are asked once per distinct line, not once per row
+    days: dict[tuple[str | None, str, str], set[date]] = defaultdict(set)
+    for tx in rows:
+        if tx.account_type in _PAYING:
+            days[(tx.counterparty, tx.memo, tx.account)].add(tx.date)
     seen: dict[str, set[Period]] = defaultdict(set)
     payroll: set[str] = set()
-    paying = (*COSTS, AccountType.ASSET)
-    names_payroll = searcher(PAYROLL)
-    for tx in rows:
-        if tx.account_type in paying and (name := payee(tx)):
-            seen[name].add(month_of(tx.date))
-            if name not in payroll and names_payroll(name, tx.memo, tx.account):
-                payroll.add(name)
+    for (counterparty, memo, account), dates in days.items():
+        name = counterparty.strip().lower() if counterparty else _memo_payee(memo)
+        if not name:
+            continue
+        seen[name].update(map(month_of, dates))
+        if name not in payroll and PAYROLL.search(f"{name} {memo} {account}"):
+            payroll.add(name)
     return payroll | {name for name, found in seen.items() if len(found) >= months}
+
+
+_PAYING = frozenset({*COSTS, AccountType.ASSET})
 
 
 #: The last snapshot ``single_currency`` filtered and its answer: finance, accounting and

@@ -8,6 +8,7 @@ months before ``as_of``, never before the entity's first ledger month.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -142,7 +143,13 @@ def cash_at(
     anchor = max(b.date for b in latest.values())
     at_start = all(b.kind == "opening" for b in latest.values() if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency
-    after = [t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)]
+    if set(map(_CASH_ACCOUNT, rows)) <= {None}:  # no line names its cash account: the anchor's
+        after = [t for t in rows if t.cash and (anchor <= t.date if at_start else anchor < t.date)]
+        after = [t for t in after if t.date <= as_of]
+    else:
+        after = [
+            t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)
+        ]
     held = books.total((b.balance for b in latest.values()), currency)
     moved = (
         Money(sum(map(books.cash_amount, after), Decimal(0)), currency)
@@ -154,6 +161,9 @@ def cash_at(
         b.provenance for b in sorted(latest.values(), key=lambda b: b.account)
     ) + books.cite(after)
     return cash, as_of, provenance
+
+
+_CASH_ACCOUNT = operator.attrgetter("cash_account")
 
 
 def _after(tx: Transaction, latest: dict[str, CashBalance], anchor: date, at_start: bool) -> bool:
