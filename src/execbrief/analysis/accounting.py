@@ -364,11 +364,14 @@ def revenue_recognition(
                 pool = by_money[field].get(tx.amount.amount)
                 if not pool:
                     continue
-                if (created := by_created.get(id(pool))) is None:
-                    created = by_created[id(pool)] = _Created(pool)
+                if len(pool) > 16:  # a big pool: only the bookings created near the line
+                    created = by_created.get(id(pool)) or by_created.setdefault(
+                        id(pool), _Created(pool)
+                    )
+                    pool = created.near(tx.date, options.match_days)
                 candidates = [
                     b
-                    for b in created.near(tx.date, options.match_days)
+                    for b in pool
                     if abs((tx.date - b.created).days) <= options.match_days
                     and (b.id, field) not in used
                     and b.status != BookingStatus.INQUIRY
@@ -430,7 +433,7 @@ class _Created:
         self.created = [pool[i].created for i in self.order]
 
     def near(self, day: date, days: int) -> list[Booking]:
-        """The pool's bookings created within ``days`` of ``day`` (all of them, near the
+        """The pool's bookings created within ``days`` of ``day`` (all of them near the
         calendar's ends)."""
         try:
             low, high = day - timedelta(days=days), day + timedelta(days=days)
@@ -623,7 +626,11 @@ def audit_categories(
         for t in group:
             by_month[books.month_of(t.date)].append(t)
         # summed as Decimals, one Money per month (not one per row)
-        months = {str(month): books.sum_amounts(txs, currency) for month, txs in by_month.items()}
+        uniform = books.one_currency(group, currency)  # then each month needs no check
+        months = {
+            str(month): books.sum_amounts(txs, currency, checked=uniform)
+            for month, txs in by_month.items()
+        }
         last_amount, prev_amount = (
             months.get(str(last), Money(0, currency)),
             months.get(str(previous), Money(0, currency)),
@@ -645,7 +652,7 @@ def audit_categories(
             CategoryAudit(
                 entity,
                 account,
-                books.sum_amounts(group, currency),
+                books.sum_amounts(group, currency, checked=uniform),
                 len(group),
                 tuple(sorted(months.items())),
                 last_amount,

@@ -96,10 +96,11 @@ def one_currency(rows: Iterable[Transaction], currency: str) -> bool:
 _AMOUNT = operator.attrgetter("amount.amount")
 
 
-def sum_amounts(rows: Sequence[Transaction], currency: str) -> Money:
+def sum_amounts(rows: Sequence[Transaction], currency: str, *, checked: bool = False) -> Money:
     """``total((t.amount for t in rows), currency)``, added up in C when the rows are of one
-    currency (the same Decimal sum, in the same order)."""
-    if one_currency(rows, currency):
+    currency (the same Decimal sum, in the same order); ``checked``: a caller has found them so
+    (``one_currency`` of rows holding these)."""
+    if checked or one_currency(rows, currency):
         return Money(sum(map(_AMOUNT, rows), _ZERO), currency)
     return total((t.amount for t in rows), currency)
 

@@ -106,10 +106,11 @@ def burn_months(
     for tx in rows:
         if tx.cash:
             by_month[books.month_of(tx.date)].append(tx)
+    uniform = books.one_currency(rows, currency)  # then no month needs the check
     out = []
     for period in periods:
         txs = by_month.get(period, [])
-        if books.one_currency(txs, currency):  # added as Decimals, one Money per month
+        if uniform or books.one_currency(txs, currency):  # added as Decimals, one Money per month
             effects = list(map(books.cash_amount, txs))
             cash_in = Money(sum((e for e in effects if e > 0), Decimal(0)), currency)
             cash_out = Money(-sum((e for e in effects if e < 0), Decimal(0)), currency)

@@ -52,6 +52,7 @@ def pnl_months(
     by_month: dict[Period, list[Transaction]] = defaultdict(list)
     for tx in rows:
         by_month[books.month_of(tx.date)].append(tx)
+    uniform = books.one_currency(rows, currency)  # then each month's sums need no check
     out = []
     for period in periods:
         txs = [t for t in by_month.get(period, []) if t.account_type in _PNL]
@@ -59,9 +60,9 @@ def pnl_months(
         for t in txs:
             kinds[t.account_type].append(t)
         income = kinds[AccountType.INCOME]
-        revenue = books.sum_amounts(income, currency)
-        cos = books.sum_amounts(kinds[AccountType.COST_OF_SALES], currency)
-        opex = books.sum_amounts(kinds[AccountType.EXPENSE], currency)
+        revenue = books.sum_amounts(income, currency, checked=uniform)
+        cos = books.sum_amounts(kinds[AccountType.COST_OF_SALES], currency, checked=uniform)
+        opex = books.sum_amounts(kinds[AccountType.EXPENSE], currency, checked=uniform)
         out.append(
             MonthLine(
                 str(period),
