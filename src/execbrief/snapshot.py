@@ -7,10 +7,12 @@ which write them, and analyses, which read them, both import downward.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+import operator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import compress, count, repeat
 from typing import Any, TypeVar
 
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
@@ -180,6 +182,9 @@ def _position(placed: tuple[int, Any]) -> int:
     return placed[0]
 
 
+_record = operator.itemgetter(1)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything collected for one ``as_of`` date: plain data, serialisable to JSON."""
@@ -202,7 +207,7 @@ class Snapshot:
             by_type = self._records_by_type(entity)
             piles = [pile for cls, pile in by_type.items() if issubclass(cls, kind)]
             if len(piles) == 1:
-                found = tuple(record for _, record in piles[0])
+                found = tuple(map(_record, piles[0]))
             else:  # several record types are kinds of ``kind``: back into source order
                 found = tuple(record for _, record in heapq.merge(*piles, key=_position))
             self._record_index[(kind, entity)] = found
@@ -215,9 +220,21 @@ class Snapshot:
         if by_type is None:
             results = self.results if entity is None else self._by_entity.get(entity, ())
             by_type = {}
-            records = (record for result in results for record in result.records)
-            for position, record in enumerate(records):
-                by_type.setdefault(type(record), []).append((position, record))
+            position = 0
+            for result in results:  # grouped in C: a ledger's result holds a million records
+                records = result.records
+                types = list(map(type, records))
+                kinds = set(types)
+                placed: Iterable[tuple[int, Any]] = zip(count(position), records)
+                if len(kinds) > 1:
+                    placed = list(placed)
+                for kind in kinds:
+                    pile = by_type.setdefault(kind, [])
+                    if len(kinds) == 1:
+                        pile.extend(placed)
+                    else:
+                        pile.extend(compress(placed, map(operator.is_, types, repeat(kind))))
+                position += len(records)
             self._type_index[entity] = by_type
         return by_type
 

@@ -8,10 +8,11 @@ Formulas and sources are in ``docs/metrics.md`` ("Accounting").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
@@ -344,6 +345,9 @@ def revenue_recognition(
                 by_money[field][money.amount].append(b)
     used: set[tuple[str, str]] = set()
     out: list[DeferredItem] = []
+    says_deposit = books.searcher(deposit_words)
+    named: dict[str, str | None] = {}  # memo -> the booking id it names (memos repeat)
+    by_created: dict[int, _Created] = {}  # by id of a pool of by_money (they live as long)
     for tx in _ledger(snapshot, entity):
         if tx.account_type != AccountType.INCOME or tx.amount.amount <= 0:
             continue
@@ -351,15 +355,23 @@ def revenue_recognition(
         how = ""
         if tx.reference and tx.reference.lower() in by_id:
             match, how = by_id[tx.reference.lower()], "reference"
-        elif id_pattern is not None and (found := id_pattern.search(tx.memo)):
-            match, how = by_id.get(found.group().lower()), "memo"
+        elif id_pattern is not None and (found := _named(id_pattern, tx.memo, named)) is not None:
+            match, how = by_id.get(found.lower()), "memo"
         if match is None:
             # Only a booking's deposit column is matched by amount: a payment equal to a plain
             # job's full price ($300) is not a deposit, and guessing one defers earned income.
             for field, label in (("deposit", "deposit amount"),):
+                pool = by_money[field].get(tx.amount.amount)
+                if not pool:
+                    continue
+                if len(pool) > 16:  # a big pool: only the bookings created near the line
+                    created = by_created.get(id(pool)) or by_created.setdefault(
+                        id(pool), _Created(pool)
+                    )
+                    pool = created.near(tx.date, options.match_days)
                 candidates = [
                     b
-                    for b in by_money[field].get(tx.amount.amount, ())
+                    for b in pool
                     if abs((tx.date - b.created).days) <= options.match_days
                     and (b.id, field) not in used
                     and b.status != BookingStatus.INQUIRY
@@ -370,7 +382,6 @@ def revenue_recognition(
                     used.add((match.id, field))
                     break
         period = books.month_of(tx.date)
-        words = bool(deposit_words.search(f"{tx.account} {tx.memo}"))
         if match is not None and match.status == BookingStatus.CANCELLED:
             continue  # a kept deposit of a cancelled booking is earned (or owed back), not deferred
         if match is not None and match.service_date is not None:
@@ -392,7 +403,7 @@ def revenue_recognition(
                     (tx.provenance, match.provenance),
                 )
             )
-        elif words:
+        elif says_deposit(tx.account, tx.memo):
             out.append(
                 DeferredItem(
                     entity,
@@ -410,6 +421,38 @@ def revenue_recognition(
                 )
             )
     return out
+
+
+class _Created:
+    """The bookings of one deposit amount, sorted by creation once: those created within some
+    days of an income line are read off by bisection, in the pool's order, not scanned per row."""
+
+    def __init__(self, pool: list[Booking]) -> None:
+        self.pool = pool
+        self.order = sorted(range(len(pool)), key=lambda i: pool[i].created)
+        self.created = [pool[i].created for i in self.order]
+
+    def near(self, day: date, days: int) -> list[Booking]:
+        """The pool's bookings created within ``days`` of ``day`` (all of them near the
+        calendar's ends)."""
+        try:
+            low, high = day - timedelta(days=days), day + timedelta(days=days)
+        except OverflowError:
+            return self.pool
+        near = self.order[bisect_left(self.created, low) : bisect_right(self.created, high)]
+        return [self.pool[i] for i in sorted(near)]
+
+
+def _named(pattern: re.Pattern[str], memo: str, seen: dict[str, str | None]) -> str | None:
+    """The first booking id ``pattern`` finds in ``memo`` (asked once per distinct memo, at most
+    16,384 kept)."""
+    if memo in seen:
+        return seen[memo]
+    found = pattern.search(memo)
+    text = found.group() if found else None
+    if len(seen) < 1 << 14:
+        seen[memo] = text
+    return text
 
 
 def summarise_deferred(items: Sequence[DeferredItem], currency: str) -> list[DeferredSummary]:
@@ -478,6 +521,9 @@ STANDARD_CHART: dict[str, tuple[tuple[str, str, tuple[str, ...], str], ...]] = {
 }  # fmt: skip
 
 
+_INCOME = AccountType.INCOME
+
+
 def chart_gaps(
     snapshot: Snapshot,
     info: EntityInfo,
@@ -492,10 +538,9 @@ def chart_gaps(
     # the processor's name in the payee, or in a bank export's memo ("STRIPE TRANSFER ST-...")
     processors = sorted(
         {
-            found.group(0).title()
-            for t in rows
-            if t.account_type == AccountType.INCOME
-            and (found := _PROCESSORS.search(f"{t.counterparty or ''} {t.memo}"))
+            name
+            for key in {(t.counterparty or "", t.memo) for t in rows if t.account_type == _INCOME}
+            if (found := _PROCESSORS.search(" ".join(key))) and (name := found.group(0).title())
         }
     )
     # every account the ledger uses, by its type: each chart entry below looks its kind up
@@ -538,22 +583,22 @@ def piles(
     booked as expenses."""
     misc = _words(options.misc_words)
     draws = _words(options.draw_words)
-    spend = [t for t in rows if t.account_type in books.COSTS]
-    misc_rows = tuple(
-        t for t in spend if misc.search(t.category) or misc.search(t.account.split(":")[-1])
+    is_misc = books.Asked(
+        lambda category, account: bool(misc.search(category) or misc.search(account.split(":")[-1]))
     )
-    draw_rows = tuple(t for t in spend if draws.search(t.account) or draws.search(t.memo))
+    is_draw = books.Asked(lambda account, memo: bool(draws.search(account) or draws.search(memo)))
+    spend = [t for t in rows if t.account_type in books.COSTS]
+    misc_rows = tuple(t for t in spend if is_misc(t.category, t.account))
+    draw_rows = tuple(t for t in spend if is_draw(t.account, t.memo))
     out = []
     if misc_rows:
-        out.append(
-            Pile(entity, "misc", books.total((t.amount for t in misc_rows), currency), misc_rows)
-        )
+        out.append(Pile(entity, "misc", books.sum_amounts(misc_rows, currency), misc_rows))
     if draw_rows:
         out.append(
             Pile(
                 entity,
                 "owner-draws",
-                books.total((t.amount for t in draw_rows), currency),
+                books.sum_amounts(draw_rows, currency),
                 draw_rows,
             )
         )
@@ -577,11 +622,15 @@ def audit_categories(
     recurring = books.recurring_payees(rows)
     out = []
     for account, group in sorted(groups.items()):
-        by_month: dict[str, list[Money]] = defaultdict(list)
+        by_month: dict[Period, list[Transaction]] = defaultdict(list)
         for t in group:
-            by_month[str(books.month_of(t.date))].append(t.amount)
+            by_month[books.month_of(t.date)].append(t)
         # summed as Decimals, one Money per month (not one per row)
-        months = {month: books.total(amounts, currency) for month, amounts in by_month.items()}
+        uniform = books.one_currency(group, currency)  # then each month needs no check
+        months = {
+            str(month): books.sum_amounts(txs, currency, checked=uniform)
+            for month, txs in by_month.items()
+        }
         last_amount, prev_amount = (
             months.get(str(last), Money(0, currency)),
             months.get(str(previous), Money(0, currency)),
@@ -598,14 +647,12 @@ def audit_categories(
             q1, q3 = quartiles([t.amount.amount for t in group])
             fence = Money(q3 + (q3 - q1) * Decimal("1.5"), currency)
             # a running cost such as payroll is large by nature, not unusual
-            outliers = tuple(
-                t for t in group if t.amount > fence and books.payee(t) not in recurring
-            )
+            outliers = _above(group, fence, recurring)
         out.append(
             CategoryAudit(
                 entity,
                 account,
-                books.total((t.amount for t in group), currency),
+                books.sum_amounts(group, currency, checked=uniform),
                 len(group),
                 tuple(sorted(months.items())),
                 last_amount,
@@ -622,44 +669,80 @@ def audit_categories(
     return out
 
 
+def _above(
+    group: Sequence[Transaction], fence: Money, recurring: set[str]
+) -> tuple[Transaction, ...]:
+    """The rows over ``fence`` whose payee is not a running cost (compared as Decimals when
+    the rows are of the fence's currency, else as Money, which says the clash)."""
+    if books.one_currency(group, fence.currency):
+        line = fence.amount
+        return tuple(t for t in group if t.amount.amount > line and books.payee(t) not in recurring)
+    return tuple(t for t in group if t.amount > fence and books.payee(t) not in recurring)
+
+
 def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list[DuplicatePair]:
     """Payments that look like one bill paid twice: one payee, one amount, ``days`` or fewer apart,
     and either the same reference, or an amount that is not a chance match — the payee is billed
     that amount (at least 80% of its payments) at intervals longer than ``days``, or the amount
     appears for this payee in no other payment. Pairs with different references are never paired."""
     spend = sorted(
-        (t for t in rows if t.account_type in (*books.COSTS, AccountType.ASSET)),
-        key=lambda t: (t.date, t.provenance),
+        (t for t in rows if t.account_type in _SPEND),
+        key=_date_and_provenance,
     )
     by_payee: dict[str, list[Transaction]] = defaultdict(list)
     for t in spend:
         by_payee[_payee(t) or t.account.lower()].append(t)
-    out = []
+    out: list[DuplicatePair] = []
     for payee, payments in sorted(by_payee.items()):
         by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)
         for t in payments:
             by_amount[t.amount.amount].append(t)
         for _amount, group in sorted(by_amount.items()):
-            gaps = [(b.date - a.date).days for a, b in pairwise(group)]
-            for index, (first, second) in enumerate(pairwise(group)):
-                apart = gaps[index]
-                if apart > days:
-                    continue
-                if first.reference and second.reference and first.reference != second.reference:
-                    continue
-                others = sorted(gaps[:index] + gaps[index + 1 :])
-                fixed_bill = len(group) >= 0.8 * len(payments) and (
-                    not others or others[len(others) // 2] > days
+            # a fixed bill: most of the payee's payments, at gaps (but this one) over ``days``
+            billed = len(group) >= 0.8 * len(payments)
+            out.extend(
+                DuplicatePair(
+                    entity, first.counterparty or payee, first.amount, first, second, apart
                 )
-                same_reference = bool(first.reference) and first.reference == second.reference
-                if not (same_reference or fixed_bill or len(group) == 2):
-                    continue
-                out.append(
-                    DuplicatePair(
-                        entity, first.counterparty or payee, first.amount, first, second, apart
-                    )
-                )
+                for first, second, apart in _close_pairs(group, days, billed)
+            )
     return out
+
+
+_SPEND = (*books.COSTS, AccountType.ASSET)
+
+
+def _date_and_provenance(t: Transaction) -> tuple[object, ...]:
+    """``(t.date, t.provenance)`` as one flat tuple: the same order, compared in C rather than
+    through the dataclass's ``__lt__`` (a big ledger has thousands of rows a day)."""
+    p = t.provenance
+    return (t.date, p.source, p.line, p.end_line, p.commit, p.commit_date, p.detail)
+
+
+def _close_pairs(
+    group: list[Transaction], days: int, billed: bool
+) -> Iterator[tuple[Transaction, Transaction, int]]:
+    """Consecutive payments of one payee and amount ``days`` or fewer apart that are not a chance
+    match: the same reference, a pair alone, or (``billed``) a bill whose other gaps have a median
+    over ``days``. The median of the gaps but one is read off the gaps sorted once."""
+    gaps = [(b.date - a.date).days for a, b in pairwise(group)]
+    ordered = sorted(gaps)
+    middle = (len(gaps) - 1) // 2  # the median's place among the gaps but one
+    for index, (first, second) in enumerate(pairwise(group)):
+        apart = gaps[index]
+        if apart > days:
+            continue
+        if first.reference and second.reference and first.reference != second.reference:
+            continue
+        same_reference = bool(first.reference) and first.reference == second.reference
+        if not (same_reference or len(group) == 2 or billed):
+            continue
+        if not same_reference and len(group) != 2:
+            # without gaps[index], the sorted gaps shift left past its first place
+            cut = bisect_left(ordered, apart)
+            if len(gaps) > 1 and ordered[middle + 1 if cut <= middle else middle] <= days:
+                continue
+        yield first, second, apart
 
 
 def find_subscriptions(
@@ -669,8 +752,8 @@ def find_subscriptions(
     ``subscription_months`` distinct months."""
     groups: dict[str, list[Transaction]] = defaultdict(list)
     for t in rows:
-        if t.account_type in books.COSTS and t.amount.amount > 0 and _payee(t):
-            groups[_payee(t)].append(t)
+        if t.account_type in books.COSTS and t.amount.amount > 0 and (name := _payee(t)):
+            groups[name].append(t)
     out = []
     for payee, group in sorted(groups.items()):
         group.sort(key=lambda t: t.date)
@@ -950,8 +1033,9 @@ def _deposit_check(
     first, last = min(starts), snapshot.as_of
     taken = [b for b in bookings if first <= b.created <= last]
     booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
+    says_deposit = books.searcher(deposit_words)
     if not any(
-        deposit_words.search(f"{t.account} {t.memo}")
+        says_deposit(t.account, t.memo)
         for t in rows
         if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
     ):
@@ -967,7 +1051,7 @@ def _deposit_check(
         t
         for t in rows
         if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
-        and deposit_words.search(f"{t.account} {t.memo}")
+        and says_deposit(t.account, t.memo)
         and t.amount.amount > 0
         and t.cash
     ]

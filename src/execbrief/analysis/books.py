@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
@@ -26,8 +27,14 @@ CENT = Decimal("0.01")
 
 @functools.lru_cache(maxsize=8192)  # asked once per ledger row per analysis, of a few dates
 def month_of(day: date) -> Period:
-    """The calendar month holding ``day``."""
-    return Period.containing(day)
+    """The calendar month holding ``day``: one object per month, so the days of a month are one
+    dict key or set member by identity, not by ``Period.__eq__`` per row."""
+    return _month(day.year, day.month)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(year: int, month: int) -> Period:
+    return Period.containing(date(year, month, 1))
 
 
 def month_range(first: Period, last: Period) -> list[Period]:
@@ -68,6 +75,36 @@ def cash_effect(tx: Transaction) -> Money:
     return tx.amount if tx.account_type in CREDIT_NORMAL else -tx.amount
 
 
+def cash_amount(tx: Transaction) -> Decimal:
+    """``cash_effect(tx).amount`` without a Money per line, for sums in hot loops (a negative
+    zero may come back where ``cash_effect`` gives zero: it adds and compares as zero)."""
+    if not tx.cash:
+        return _ZERO
+    return tx.amount.amount if tx.account_type in CREDIT_NORMAL else -tx.amount.amount
+
+
+_ZERO = Decimal(0)
+_CURRENCY = operator.attrgetter("amount.currency")
+
+
+def one_currency(rows: Iterable[Transaction], currency: str) -> bool:
+    """Whether every row's amount is in ``currency``: then its amounts may be summed as Decimals
+    (else ``total`` on the Money says which currencies clash)."""
+    return set(map(_CURRENCY, rows)) <= {currency}
+
+
+_AMOUNT = operator.attrgetter("amount.amount")
+
+
+def sum_amounts(rows: Sequence[Transaction], currency: str, *, checked: bool = False) -> Money:
+    """``total((t.amount for t in rows), currency)``, added up in C when the rows are of one
+    currency (the same Decimal sum, in the same order); ``checked``: a caller has found them so
+    (``one_currency`` of rows holding these)."""
+    if checked or one_currency(rows, currency):
+        return Money(sum(map(_AMOUNT, rows), _ZERO), currency)
+    return total((t.amount for t in rows), currency)
+
+
 def total(amounts: Iterable[Money], currency: str) -> Money:
     """Sum of amounts, zero in ``currency`` when empty."""
     zero = Money(0, currency)
@@ -100,6 +137,9 @@ def cite(records: Sequence[Record], detail: str | None = None) -> tuple[Provenan
     The line range spans every cited row of that file; ``detail`` (default ``"N rows"``) says how many
     rows the figure sums, so a reader can re-add them.
     """
+    provenance = list(map(_PROVENANCE, records))
+    if provenance and _one_source(provenance):
+        return (_span(provenance, detail),)
     by_file: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         by_file[record.provenance.source].append(record)
@@ -125,6 +165,33 @@ def cite(records: Sequence[Record], detail: str | None = None) -> tuple[Provenan
             )
         )
     return tuple(out)
+
+
+_PROVENANCE = operator.attrgetter("provenance")
+_SOURCE = operator.attrgetter("source")
+_LINE = operator.attrgetter("line")
+_END_LINE = operator.attrgetter("end_line")
+
+
+def _one_source(provenance: list[Provenance]) -> bool:
+    sources = list(map(_SOURCE, provenance))
+    return sources.count(sources[0]) == len(sources)
+
+
+def _span(provenance: list[Provenance], detail: str | None) -> Provenance:
+    """``cite`` of rows of one file, its lines read in C: the first..last line, "N rows"."""
+    lines = list(map(_LINE, provenance))
+    ends = list(map(_END_LINE, provenance))
+    first = provenance[0]
+    note = detail or (f"{len(provenance)} row" + ("s" if len(provenance) != 1 else ""))
+    if None in lines or ends.count(None) != len(ends):  # the general case, as ``cite`` has it
+        known = [line for line in lines if line is not None]
+        tops = [p.end_line or p.line for p in provenance if p.line is not None]
+        low = min(known) if known else None
+        high = max(e for e in tops if e is not None) if known else None
+    else:
+        low, high = min(lines), max(lines)
+    return Provenance(first.source, low, high, first.commit, first.commit_date, note)
 
 
 def merge_citations(provenance: Iterable[Provenance]) -> tuple[Provenance, ...]:
@@ -160,10 +227,39 @@ def payee(tx: Transaction) -> str:
     """Who was paid: the counterparty, else the memo without digits (so "Adobe 03/26" groups)."""
     if tx.counterparty:
         return tx.counterparty.strip().lower()
-    return " ".join(_MEMO_NUMBERS.sub(" ", tx.memo.lower()).split())
+    return _memo_payee(tx.memo)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # asked per ledger row by several analyses, of few memos
+def _memo_payee(memo: str) -> str:
+    return " ".join(_MEMO_NUMBERS.sub(" ", memo.lower()).split())
+
+
+class Asked:
+    """A yes-or-no ``test`` of a row's parts (strings), asked once per distinct parts: a ledger
+    repeats its accounts, categories and memos. At most ``limit`` answers are kept, so a ledger
+    of unique memos costs what asking every row does."""
+
+    def __init__(self, test: Callable[..., bool], limit: int = 1 << 14) -> None:
+        self.test = test
+        self.limit = limit
+        self.seen: dict[tuple[str, ...], bool] = {}
+
+    def __call__(self, *parts: str) -> bool:
+        found = self.seen.get(parts)
+        if found is None:
+            found = self.test(*parts)
+            if len(self.seen) < self.limit:
+                self.seen[parts] = found
+        return found
 
 
 _MEMO_NUMBERS = re.compile(r"[0-9#/.,:-]+")
+
+
+def searcher(pattern: re.Pattern[str]) -> Asked:
+    """Whether ``pattern`` is found in a row's parts joined by spaces (``f"{a} {b}"``)."""
+    return Asked(lambda *parts: bool(pattern.search(" ".join(parts))))
 
 
 #: A payee, memo or account that names payroll: a running cost however few months the books hold
@@ -176,15 +272,25 @@ PAYROLL = re.compile(
 def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
     """Payees paid (on cost or asset accounts) in at least ``months`` distinct months, and every
     payroll payee: running costs such as payroll, rent or premiums rather than one-off spending."""
+    # the days each (counterparty, memo, account) is paid on: the payee and the payroll test
+    # are asked once per distinct line, not once per row
+    days: dict[tuple[str | None, str, str], set[date]] = defaultdict(set)
+    for tx in rows:
+        if tx.account_type in _PAYING:
+            days[(tx.counterparty, tx.memo, tx.account)].add(tx.date)
     seen: dict[str, set[Period]] = defaultdict(set)
     payroll: set[str] = set()
-    paying = (*COSTS, AccountType.ASSET)
-    for tx in rows:
-        if tx.account_type in paying and (name := payee(tx)):
-            seen[name].add(month_of(tx.date))
-            if PAYROLL.search(f"{name} {tx.memo} {tx.account}"):
-                payroll.add(name)
+    for (counterparty, memo, account), dates in days.items():
+        name = counterparty.strip().lower() if counterparty else _memo_payee(memo)
+        if not name:
+            continue
+        seen[name].update(map(month_of, dates))
+        if name not in payroll and PAYROLL.search(f"{name} {memo} {account}"):
+            payroll.add(name)
     return payroll | {name for name, found in seen.items() if len(found) >= months}
+
+
+_PAYING = frozenset({*COSTS, AccountType.ASSET})
 
 
 #: The last snapshot ``single_currency`` filtered and its answer: finance, accounting and
@@ -226,10 +332,34 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
+def _all_in(records: Sequence[Record], currency: str) -> bool:
+    """Whether no record holds a Money of another currency, read field by field in C (the
+    per-record check of ``_single_currency`` is asked only of a result where one does)."""
+    kinds = set(map(type, records))
+    for kind in kinds:
+        of_kind = records if len(kinds) == 1 else [r for r in records if type(r) is kind]
+        for name in _field_names(kind):
+            values = list(map(operator.attrgetter(name), of_kind))
+            types = set(map(type, values))
+            if not any(issubclass(t, Money) for t in types):
+                continue
+            if types != {Money}:
+                values = [v for v in values if isinstance(v, Money)]
+            if set(map(_CURRENCY_OF, values)) - {currency}:
+                return False
+    return True
+
+
+_CURRENCY_OF = operator.attrgetter("currency")
+
+
 def _single_currency(snapshot: Snapshot) -> tuple[Snapshot, list[str]]:
     notes: list[str] = []
     results = []
     for result in snapshot.results:
+        if _all_in(result.records, snapshot.currency):
+            results.append(result)
+            continue
         kept = []
         for record in result.records:
             foreign = [

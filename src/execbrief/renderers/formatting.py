@@ -84,10 +84,11 @@ class Citations:
     def mark(self, provenance: tuple[Provenance, ...] | list[Provenance]) -> str:
         """The citation marker for some provenance, e.g. ``[1][3]``; empty when none."""
         marks = []
+        numbers = self.numbers
         for item in provenance:
-            if item not in self.numbers:
-                self.numbers[item] = len(self.numbers) + 1
-            number = self.numbers[item]
+            number = numbers.get(item)
+            if number is None:
+                number = numbers[item] = len(numbers) + 1
             if number not in marks:
                 marks.append(number)
         if not marks:

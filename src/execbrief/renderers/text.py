@@ -9,6 +9,7 @@ stay apart.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from typing import ClassVar
@@ -323,6 +324,11 @@ def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
 SAID_ONCE_LENGTH = 40
 
 
+#: What may end a sentence, without the abbreviations ``sentence_spans`` leaves inside one: a
+#: text it does not find in has no ended sentence (one search, where the spans cost a scan).
+_MAYBE_ENDED = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
+
+
 class Said:
     """The sentences of 40 or more characters a body has said, so that none is said twice."""
 
@@ -333,6 +339,8 @@ class Said:
         """``text`` without the sentences already said (and noted as said); "as above" when
         nothing new is left. Sentences end where execbrief.sentences says, so a file name or a
         decimal never cuts one."""
+        if len(text) < SAID_ONCE_LENGTH or not _MAYBE_ENDED.search(text):
+            return text  # no sentence long enough, or none ended: nothing to note or drop
         kept: list[str] = []
         for start, end, ended in sentence_spans(text):
             piece = text[start:end]

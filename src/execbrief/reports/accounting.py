@@ -26,6 +26,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
+from execbrief.values import Money
 
 
 class AccountingReportOptions(Model):
@@ -234,11 +235,14 @@ def _recognition(acc: AccountingResult, names: dict[str, str]) -> Section:
     blocks: list[Block] = [summary, still]
     review = [i for i in acc.deferred if i.service_date is None]
     if review:
+        said: dict[Money, str] = {}  # a big ledger repeats its amounts: each is written once
         blocks.append(
             BulletList(
                 tuple(
                     Bullet(
-                        f"{names.get(i.entity, i.entity)}: {i.received} {i.amount.quantize()} \u201c{i.memo}\u201d",
+                        f"{names.get(i.entity, i.entity)}: {i.received} "
+                        f"{said.get(i.amount) or said.setdefault(i.amount, str(i.amount.quantize()))} "
+                        f"\u201c{i.memo}\u201d",
                         i.provenance,
                     )
                     for i in review

@@ -88,8 +88,13 @@ def _variable_category(tx: Transaction, options: FinanceEntityOptions) -> bool:
         if options.variable_categories is None
         else tuple(options.variable_categories)
     )
+    return _variable_words(words, tx.category)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # asked per expense line, of a ledger's few categories
+def _variable_words(words: tuple[str, ...], category: str) -> bool:
     pattern = _words_pattern(words)
-    return pattern is not None and bool(pattern.search(tx.category.lower()))
+    return pattern is not None and bool(pattern.search(category.lower()))
 
 
 @functools.cache
@@ -212,27 +217,22 @@ def _ledger_window(
     """The ledger lines in the window, and their revenue, variable costs and fixed costs."""
     start, end = window[0].start, window[-1].end
     in_window = [t for t in rows if start <= t.date <= end]
-    revenue = books.total(
-        (t.amount for t in in_window if t.account_type == AccountType.INCOME), currency
+    income: list[Transaction] = []
+    variable: list[Transaction] = []
+    fixed: list[Transaction] = []
+    for t in in_window:
+        if t.account_type == AccountType.INCOME:
+            income.append(t)
+        elif t.account_type == AccountType.COST_OF_SALES:
+            variable.append(t)
+        elif t.account_type == AccountType.EXPENSE:
+            (variable if _variable_category(t, options) else fixed).append(t)
+    return (
+        in_window,
+        books.sum_amounts(income, currency),
+        books.sum_amounts(variable, currency),
+        books.sum_amounts(fixed, currency),
     )
-    variable = books.total(
-        (
-            t.amount
-            for t in in_window
-            if t.account_type == AccountType.COST_OF_SALES
-            or (t.account_type == AccountType.EXPENSE and _variable_category(t, options))
-        ),
-        currency,
-    )
-    fixed = books.total(
-        (
-            t.amount
-            for t in in_window
-            if t.account_type == AccountType.EXPENSE and not _variable_category(t, options)
-        ),
-        currency,
-    )
-    return in_window, revenue, variable, fixed
 
 
 def _fixed_costs(

@@ -8,6 +8,7 @@ months before ``as_of``, never before the entity's first ledger month.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -105,12 +106,18 @@ def burn_months(
     for tx in rows:
         if tx.cash:
             by_month[books.month_of(tx.date)].append(tx)
+    uniform = books.one_currency(rows, currency)  # then no month needs the check
     out = []
     for period in periods:
         txs = by_month.get(period, [])
-        effects = [books.cash_effect(t) for t in txs]
-        cash_in = books.total((e for e in effects if e.amount > 0), currency)
-        cash_out = -books.total((e for e in effects if e.amount < 0), currency)
+        if uniform or books.one_currency(txs, currency):  # added as Decimals, one Money per month
+            effects = list(map(books.cash_amount, txs))
+            cash_in = Money(sum((e for e in effects if e > 0), Decimal(0)), currency)
+            cash_out = Money(-sum((e for e in effects if e < 0), Decimal(0)), currency)
+        else:  # the clash is said by Money's own arithmetic
+            moves = [books.cash_effect(t) for t in txs]
+            cash_in = books.total((e for e in moves if e.amount > 0), currency)
+            cash_out = -books.total((e for e in moves if e.amount < 0), currency)
         out.append(BurnMonth(str(period), cash_in, cash_out, cash_out - cash_in, books.cite(txs)))
     return tuple(out)
 
@@ -141,14 +148,27 @@ def cash_at(
     anchor = max(b.date for b in implied)
     at_start = all(b.kind == "opening" for b in implied if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency
-    after = [t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)]
-    cash = books.total((b.balance for b in latest.values()), currency) + books.total(
-        (books.cash_effect(t) for t in after), currency
+    if set(map(_CASH_ACCOUNT, rows)) <= {None}:  # no line names its cash account: the anchor's
+        after = [t for t in rows if t.cash and (anchor <= t.date if at_start else anchor < t.date)]
+        after = [t for t in after if t.date <= as_of]
+    else:
+        after = [
+            t for t in rows if t.cash and t.date <= as_of and _after(t, latest, anchor, at_start)
+        ]
+    held = books.total((b.balance for b in latest.values()), currency)
+    moved = (
+        Money(sum(map(books.cash_amount, after), Decimal(0)), currency)
+        if books.one_currency(after, currency)
+        else books.total((books.cash_effect(t) for t in after), currency)
     )
+    cash = held + moved
     provenance = tuple(
         b.provenance for b in sorted(latest.values(), key=lambda b: b.account)
     ) + books.cite(after)
     return cash, as_of, provenance
+
+
+_CASH_ACCOUNT = operator.attrgetter("cash_account")
 
 
 def _after(tx: Transaction, latest: dict[str, CashBalance], anchor: date, at_start: bool) -> bool:

@@ -42,6 +42,9 @@ def ledger_periods(snapshot: Snapshot) -> list[Period]:
     return books.month_range(books.month_of(min(dates)), books.month_of(snapshot.as_of))
 
 
+_PNL = frozenset({*books.COSTS, AccountType.INCOME})
+
+
 def pnl_months(
     rows: Sequence[Transaction], periods: Sequence[Period], currency: str
 ) -> tuple[MonthLine, ...]:
@@ -49,23 +52,17 @@ def pnl_months(
     by_month: dict[Period, list[Transaction]] = defaultdict(list)
     for tx in rows:
         by_month[books.month_of(tx.date)].append(tx)
+    uniform = books.one_currency(rows, currency)  # then each month's sums need no check
     out = []
     for period in periods:
-        txs = [
-            t
-            for t in by_month.get(period, [])
-            if t.account_type in (*books.COSTS, AccountType.INCOME)
-        ]
-        revenue = books.total(
-            (t.amount for t in txs if t.account_type == AccountType.INCOME), currency
-        )
-        cos = books.total(
-            (t.amount for t in txs if t.account_type == AccountType.COST_OF_SALES), currency
-        )
-        opex = books.total(
-            (t.amount for t in txs if t.account_type == AccountType.EXPENSE), currency
-        )
-        income = [t for t in txs if t.account_type == AccountType.INCOME]
+        txs = [t for t in by_month.get(period, []) if t.account_type in _PNL]
+        kinds: dict[AccountType, list[Transaction]] = defaultdict(list)
+        for t in txs:
+            kinds[t.account_type].append(t)
+        income = kinds[AccountType.INCOME]
+        revenue = books.sum_amounts(income, currency, checked=uniform)
+        cos = books.sum_amounts(kinds[AccountType.COST_OF_SALES], currency, checked=uniform)
+        opex = books.sum_amounts(kinds[AccountType.EXPENSE], currency, checked=uniform)
         out.append(
             MonthLine(
                 str(period),

@@ -109,6 +109,7 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
     markers = [
         re.compile(rf"\b{re.escape(m)}\b", re.IGNORECASE) for m in options.revenue_case_markers
     ]
+    spending = frozenset({*books.COSTS, AccountType.ASSET})
     out = []
     for info in snapshot.entities:
         rows = [
@@ -117,7 +118,7 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
             # Only cash movements are spends: on a double-entry export an invoice raised
             # (Accounts Receivable) or an unpaid bill is not (``cash`` false until settled).
             if t.cash
-            and t.account_type in (*books.COSTS, AccountType.ASSET)
+            and t.account_type in spending
             and t.amount > limit
             and t.date <= snapshot.as_of
         ]

@@ -179,9 +179,12 @@ def future_bills(
     entity: str, rows: Sequence[Transaction], horizon: Horizon
 ) -> Iterator[ForecastLine]:
     """Ledger lines dated inside the forecast that move cash out: bills already known."""
+    first, end = horizon.first, horizon.end
     for tx in rows:
+        if not first <= tx.date <= end:  # ``horizon.holds``, asked of every line
+            continue
         effect = books.cash_effect(tx)
-        if horizon.holds(tx.date) and effect.amount < 0:
+        if effect.amount < 0:
             label = tx.counterparty or tx.memo or tx.category
             yield ForecastLine(
                 entity, tx.date, "bill", f"{label} ({tx.category})", effect, (tx.provenance,)
@@ -202,13 +205,13 @@ def recurring(
     groups: dict[tuple[str, bool], list[Transaction]] = defaultdict(list)
     known: dict[tuple[str, bool], list[date]] = defaultdict(list)
     for tx in rows:
-        effect = books.cash_effect(tx)
-        if effect.amount == 0 or not books.payee(tx):
+        effect = books.cash_amount(tx)  # a Decimal: the Money is made for the lines carried
+        if effect == 0 or not (name := books.payee(tx)):
             continue
-        key = (books.payee(tx), effect.amount > 0)
+        key = (name, effect > 0)
         if tx.date <= horizon.as_of:
             groups[key].append(tx)
-        elif horizon.holds(tx.date) and effect.amount < 0:
+        elif horizon.holds(tx.date) and effect < 0:
             known[key].append(tx.date)  # a known bill (``future_bills``) of this payee
     payroll, loan = _words(options.payroll_words), _words(options.loan_words)
     for (_payee, inflow), group in sorted(groups.items()):
