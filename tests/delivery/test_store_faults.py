@@ -12,7 +12,7 @@ import io
 import os
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -20,7 +20,8 @@ import pytest
 
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.pacing import RetryPolicy
-from execbrief.errors import StoreError
+from execbrief.delivery.results import DispatchResult, Guard
+from execbrief.errors import RecipientRejected, StoreError
 from execbrief.store.db import DeliveryKey, Store
 from execbrief.store.status import DeliveryStatus
 from execbrief.transports.memory import MemoryTransport
@@ -147,3 +148,149 @@ def test_a_store_locked_by_another_process_is_one_sentence(tmp_path: Path) -> No
         if holder.in_transaction:
             holder.execute("ROLLBACK")
         holder.close()
+
+
+class TrippingGuard:
+    """The real guard, which runs ``trip`` (once) when it checks the message to ``recipient``:
+    the guard runs after the claim is committed and before the transport's call is recorded."""
+
+    def __init__(self, recipient: str, trip: Callable[[], object]) -> None:
+        self.guard = real_guard()
+        self.recipient = recipient
+        self.trip: Callable[[], object] | None = trip
+
+    def check(self, message: EmailMessage) -> list[str]:
+        if str(message["To"]) == self.recipient and self.trip is not None:
+            self.trip()
+            self.trip = None
+        return self.guard.check(message)
+
+
+def run_with(
+    store: Store, memory: MemoryTransport, clock: FakeTime, guard: Guard
+) -> DispatchResult:
+    return dispatch(
+        [outgoing(recipients=PEOPLE)],
+        period="2026-11",
+        store=store,
+        transport=memory,
+        sender="reports@harbor.example",
+        operator=OPS,
+        timing=clock.timing(),
+        guard=guard,
+        retry=RetryPolicy(attempts=2, base=0.01, cap=0.01),
+        alert_stream=io.StringIO(),
+    )
+
+
+def to_people(memory: MemoryTransport) -> list[str]:
+    return sorted(str(m.message["To"]) for m in memory.sent if str(m.message["To"]) in PEOPLE)
+
+
+def alert_of(memory: MemoryTransport) -> str:
+    [alert] = [m for m in memory.sent if str(m.message["To"]) == OPS]
+    return " ".join(alert.message.get_content().split())  # unwrapped
+
+
+def assert_claimed_not_called_is_sent_next(
+    path: Path, memory: MemoryTransport, clock: FakeTime, result: DispatchResult, cause: str
+) -> None:
+    """After a store refusal between the second delivery's claim and its call: it was not sent,
+    the run and the alert say the next send sends it, and the next send does, once."""
+    assert result.halted is not None and cause in result.halted
+    statuses = [(o.recipient, o.status) for o in result.outcomes]
+    assert statuses == [(PEOPLE[0], "sent"), (PEOPLE[1], "pending"), (PEOPLE[2], "pending")]
+    second = result.outcomes[1]
+    assert second.delivery_id is not None  # its claim was written ...
+    assert "the next `execbrief send` sends it" in (second.error or "")  # ... and is no 'unknown'
+    assert to_people(memory) == [PEOPLE[0]]
+    text = alert_of(memory)
+    assert f"- ceo to {PEOPLE[1]}: pending: not sent" in text and "unknown" not in text
+    memory.sent.clear()
+    with Store(path, clock=clock.now, is_alive=lambda pid, host: False) as again:
+        row = again.get(DeliveryKey("ceo", "2026-11", PEOPLE[1]))
+        assert row is not None and row.status is DeliveryStatus.SENDING  # as the refusal left it
+        after = run_with(again, memory, clock, real_guard())
+        assert [(o.recipient, o.action) for o in after.outcomes] == [
+            (PEOPLE[0], "skipped"),
+            (PEOPLE[1], "sent"),  # no --resend-unknown needed
+            (PEOPLE[2], "sent"),
+        ]
+        assert after.exit_code == 0
+    assert to_people(memory) == [PEOPLE[1], PEOPLE[2]]  # with the first run's: each person once
+
+
+def test_a_disk_that_fills_between_a_claim_and_its_call_leaves_it_to_the_next_run(
+    small_disk: Path,
+) -> None:
+    # issue 17 audit, item 7: the claim was written, the disk filled before the call was
+    # recorded; the row was left 'sending', the next run made it 'unknown' and never sent it
+    clock = FakeTime()
+    path = small_disk / "store.db"
+    memory = MemoryTransport()
+    filled: list[Path] = []
+    guard = TrippingGuard(PEOPLE[1], lambda: filled.append(fill(small_disk)))
+    with Store(path, clock=clock.now) as store:
+        result = run_with(store, memory, clock, guard)
+    filled[0].unlink()  # the operator frees space
+    assert_claimed_not_called_is_sent_next(path, memory, clock, result, "the disk is full")
+
+
+def test_a_lock_taken_between_a_claim_and_its_call_leaves_it_to_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # the same refusal without root: another process takes the store's write lock
+    clock = FakeTime()
+    path = tmp_path / "store.db"
+    memory = MemoryTransport()
+    holder = sqlite3.connect(path, isolation_level=None)
+    guard = TrippingGuard(PEOPLE[1], lambda: holder.execute("BEGIN EXCLUSIVE"))
+    try:
+        with Store(path, clock=clock.now, busy_timeout=0.1) as store:
+            result = run_with(store, memory, clock, guard)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert_claimed_not_called_is_sent_next(
+        path, memory, clock, result, "another process holds it locked"
+    )
+
+
+def test_a_verdict_the_store_cannot_record_is_worded_as_the_next_run_takes_it(
+    tmp_path: Path,
+) -> None:
+    # the transport refused the recipient (not sent), then the store refused to record that:
+    # the row stays claimed with the call counted, so the next run cannot tell and shows it
+    # unknown; the alert says so, and that resending it is safe
+    clock = FakeTime()
+    path = tmp_path / "store.db"
+    memory = MemoryTransport()
+    memory.fail_for(PEOPLE[1], RecipientRejected("550 5.1.1 no such mailbox"), times=1)
+    holder = sqlite3.connect(path, isolation_level=None)
+
+    def lock_on_second(message: EmailMessage) -> None:
+        if str(message["To"]) == PEOPLE[1]:
+            holder.execute("BEGIN EXCLUSIVE")
+
+    memory.on_send = lock_on_second
+    try:
+        with Store(path, clock=clock.now, busy_timeout=0.1) as store:
+            result = run_with(store, memory, clock, real_guard())
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    memory.on_send = None
+    second = result.outcomes[1]
+    assert (second.recipient, second.status) == (PEOPLE[1], "unknown")
+    assert "not sent (rejected: 550 5.1.1 no such mailbox), but the store could not record" in (
+        second.error or ""
+    )
+    text = alert_of(memory)
+    assert "the next run shows it unknown and does not send it unless told" in text
+    assert "--resend-unknown` is safe for it" in text
+    memory.sent.clear()
+    with Store(path, clock=clock.now, is_alive=lambda pid, host: False) as again:
+        after = run_with(again, memory, clock, real_guard())
+    actions = {o.recipient: o.action for o in after.outcomes}
+    assert actions == {PEOPLE[0]: "skipped", PEOPLE[1]: "unknown", PEOPLE[2]: "sent"}
+    assert to_people(memory) == [PEOPLE[2]]

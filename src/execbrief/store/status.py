@@ -15,7 +15,8 @@ class DeliveryStatus(StrEnum):
 
     #: recorded, not attempted (the run halted first); sent by the next run
     PENDING = "pending"
-    #: claimed; the transport is being called now, waits to retry, or the sender crashed
+    #: claimed; the transport is being called now, is not called yet, the sender waits to
+    #: retry, or the sender crashed
     SENDING = "sending"
     #: the provider accepted it; ``message_id`` is the provider's id
     SENT = "sent"
