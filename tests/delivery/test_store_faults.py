@@ -294,3 +294,36 @@ def test_a_verdict_the_store_cannot_record_is_worded_as_the_next_run_takes_it(
     actions = {o.recipient: o.action for o in after.outcomes}
     assert actions == {PEOPLE[0]: "skipped", PEOPLE[1]: "unknown", PEOPLE[2]: "sent"}
     assert to_people(memory) == [PEOPLE[2]]
+
+
+def test_a_source_cache_the_store_cannot_grow_is_one_warning_and_the_run_goes_on(
+    example_portfolio: Path,
+) -> None:
+    # audit17 item 7: on a store whose disk had room for the tables but not for what a collect
+    # keeps, `send` died with a raw "database or disk is full" from the cache's put. A real
+    # SQLite file capped at its present size (PRAGMA max_page_count) refuses to grow exactly as
+    # a full disk does (SQLITE_FULL), without root
+    from execbrief.config import load_config
+    from execbrief.pipeline import collect
+    from execbrief.plugins import get_registry
+    from execbrief.store.sourcecache import SourceCache
+
+    registry = get_registry()
+    config = load_config(example_portfolio, registry.option_models())
+    as_of = FakeTime().now().date()
+    said: list[str] = []
+    path = example_portfolio.parent / "capped.db"
+    with Store(path, clock=FakeTime().now) as store:
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages}")
+        cache = SourceCache(store, b"k" * 32, store.now())
+        cache.warn = said.append
+        snapshot = collect(config, registry, as_of, key=b"k" * 32, cache=cache, now=cache.stamp)
+        kept = store.db.execute("SELECT COUNT(*) FROM source_cache").fetchone()[0]
+    uncached = collect(config, registry, as_of, key=b"k" * 32)
+    assert snapshot.to_dict() == uncached.to_dict()  # every source read, none lost
+    assert kept == 0
+    assert said == [
+        f"{path}: the source cache cannot be written (the disk is full); this run goes on without"
+        " keeping what it reads, so the next one reads it again (free space on that disk to keep it)"
+    ]

@@ -262,15 +262,7 @@ class Store:
             self.db.execute("ROLLBACK")
 
     def _refusal(self, exc: sqlite3.Error, what: str) -> str:
-        text = str(exc).lower()
-        if "full" in text:
-            cause, fix = "the disk is full", "free space on that disk"
-        elif "readonly" in text or "read-only" in text:
-            cause, fix = "the file is read-only", "make the store and its folder writable"
-        elif "locked" in text or "busy" in text:
-            cause, fix = "another process holds it locked", "let the other execbrief finish"
-        else:
-            cause, fix = f"SQLite said: {exc}", "check the file and its folder"
+        cause, fix = refusal_cause(exc)
         return f"{self.path}: the store {what} ({cause}); {fix} and run again"
 
     # ------------------------------------------------------------------ runs
@@ -735,6 +727,18 @@ class Store:
         db.execute(
             f"UPDATE deliveries SET {assignments} WHERE id = ?", (*fields.values(), delivery_id)
         )
+
+
+def refusal_cause(exc: sqlite3.Error) -> tuple[str, str]:
+    """Why SQLite refused a write, and what the operator does about it, in words."""
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full", "free space on that disk"
+    if "readonly" in text or "read-only" in text:
+        return "the file is read-only", "make the store and its folder writable"
+    if "locked" in text or "busy" in text:
+        return "another process holds it locked", "let the other execbrief finish"
+    return f"SQLite said: {exc}", "check the file and its folder"
 
 
 def _dead_claim(row: Delivery) -> tuple[DeliveryStatus, str]:
