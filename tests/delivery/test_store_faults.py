@@ -8,6 +8,7 @@ The full disk is real: a 2 MB tmpfs mounted for the test (root only; skipped els
 from __future__ import annotations
 
 import contextlib
+import email
 import io
 import os
 import sqlite3
@@ -327,3 +328,70 @@ def test_a_source_cache_the_store_cannot_grow_is_one_warning_and_the_run_goes_on
         f"{path}: the source cache cannot be written (the disk is full); this run goes on without"
         " keeping what it reads, so the next one reads it again (free space on that disk to keep it)"
     ]
+
+
+@pytest.fixture
+def read_only_store(tmp_path: Path) -> Iterator[Path]:
+    """A store file (made by an earlier run) that can be read and not written: on a tmpfs
+    remounted read-only as root (root writes through file modes), else by the modes of the file
+    and its folder."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    as_root = os.geteuid() == 0
+    if as_root:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode})")
+    path = folder / "store.db"
+    with Store(path, clock=FakeTime().now):
+        pass
+    try:
+        if as_root:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            path.chmod(0o444)
+            folder.chmod(0o555)
+        yield path
+    finally:
+        if as_root:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+        else:
+            folder.chmod(0o755)
+
+
+def test_a_read_only_store_sends_nothing_and_alerts_the_operator(
+    tmp_path: Path, read_only_store: Path
+) -> None:
+    # audit17 item 10: one sentence and nothing sent, but no alert, though delivery.md promises
+    # one for every store failure; the outbox can be written, so the alert goes through it
+    from click.testing import CliRunner
+
+    from execbrief.cli import cli
+    from kits.send_cli import NOTE
+
+    (tmp_path / "handoffs").mkdir()
+    (tmp_path / "handoffs" / "harbor-charters.md").write_text(NOTE)
+    config = tmp_path / "portfolio.toml"
+    config.write_text(
+        '[portfolio]\nname = "Test Holdings"\n\n[delivery]\ntransport = "outbox"\n'
+        f'sender = "reports@harbor.example"\noperator = "{OPS}"\nstore = "{read_only_store}"\n\n'
+        '[reports.ceo]\nto = ["a@harbor.example"]\n\n[[entities]]\nid = "harbor-charters"\n'
+        'name = "Harbor Charters"\nkind = "charter"\nhandoff = "handoffs/harbor-charters.md"\n'
+    )
+    done = CliRunner().invoke(
+        cli, ["send", "-c", str(config), "--as-of", "2026-11-20"], catch_exceptions=False
+    )
+    assert done.exit_code == 1
+    said = " ".join(done.output.split())
+    assert "Traceback" not in said
+    assert f"{read_only_store}: the store cannot be opened (the file is read-only)" in said
+    assert f"nothing was sent (operator: alerted {OPS})" in said
+    mails = [email.message_from_bytes(p.read_bytes()) for p in (tmp_path / "outbox").glob("*.eml")]
+    assert [str(m["To"]) for m in mails] == [OPS]
+    body = " ".join(mails[0].get_payload(decode=True).decode().split())
+    assert "execbrief send for period 2026-10 needs attention" in body
+    assert "the store cannot be opened (the file is read-only)" in body

@@ -10,7 +10,8 @@ the ``attempt`` write) with it set never handed the message over, so the next ru
 
 Statuses (``DeliveryStatus`` in ``store/status.py``)::
 
-    pending    recorded, not attempted (the run halted first); sent by the next run
+    pending    recorded, not attempted (the run halted first, or its sender stopped after the
+               claim and before calling the transport); sent by the next run
     sending    claimed; the transport is being called now, or is not called yet, or the sender
                waits to retry (those two: ``waiting_since`` is set), or the sender crashed
     sent       the provider accepted it; ``message_id`` is the provider's id
@@ -262,7 +263,7 @@ class Store:
             self.db.execute("ROLLBACK")
 
     def _refusal(self, exc: sqlite3.Error, what: str) -> str:
-        cause, fix = refusal_cause(exc)
+        cause, fix = refusal_cause(exc, self.path)
         return f"{self.path}: the store {what} ({cause}); {fix} and run again"
 
     # ------------------------------------------------------------------ runs
@@ -729,16 +730,24 @@ class Store:
         )
 
 
-def refusal_cause(exc: sqlite3.Error) -> tuple[str, str]:
-    """Why SQLite refused a write, and what the operator does about it, in words."""
+def refusal_cause(exc: sqlite3.Error, path: Path | None = None) -> tuple[str, str]:
+    """Why SQLite refused a write to the store at ``path``, and what the operator does about
+    it, in words. (A WAL store on a read-only disk, or in a folder that cannot be written, is
+    "unable to open database file": its shared-memory file cannot be made.)"""
     text = str(exc).lower()
     if "full" in text:
         return "the disk is full", "free space on that disk"
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text or "read-only" in text or _unwritable(text, path):
         return "the file is read-only", "make the store and its folder writable"
     if "locked" in text or "busy" in text:
         return "another process holds it locked", "let the other execbrief finish"
     return f"SQLite said: {exc}", "check the file and its folder"
+
+
+def _unwritable(text: str, path: Path | None) -> bool:
+    if path is None or "unable to open" not in text:
+        return False
+    return any(os.path.exists(p) and not os.access(p, os.W_OK) for p in (path, path.parent))
 
 
 def _dead_claim(row: Delivery) -> tuple[DeliveryStatus, str]:

@@ -13,7 +13,8 @@ from enum import StrEnum
 class DeliveryStatus(StrEnum):
     """The status of one delivery row (docs/delivery.md, "Statuses")."""
 
-    #: recorded, not attempted (the run halted first); sent by the next run
+    #: recorded, not attempted (the run halted first, or its sender stopped after the claim and
+    #: before calling the transport); sent by the next run
     PENDING = "pending"
     #: claimed; the transport is being called now, is not called yet, the sender waits to
     #: retry, or the sender crashed
