@@ -516,17 +516,21 @@ def store_refusals_alerted(
     try:
         yield
     except StoreError as exc:
-        result = DispatchResult(period=run.period, halted=f"halted: {exc}")
+        if run.result is None and not run.dispatching:
+            sentence = f"{exc}; nothing was sent"
+        elif run.result is None:
+            sentence = f"{exc}; `execbrief history` shows what went out"
+        else:
+            sentence = f"{exc}; the deliveries made stand"
+        result = DispatchResult(period=run.period, halted=sentence)
         if run.result is not None and str(exc) in (run.result.halted or ""):
             result.alerts = list(run.result.alerts)  # the run's alert named this refusal already
         else:
             _alert_operator(config, registry, env, result, timing, alert_stream)
         told = f" (operator: {'; '.join(result.alerts)})" if result.alerts else ""
-        if run.result is None and not run.dispatching:
-            raise StoreError(f"{exc}; nothing was sent{told}") from None
         if run.result is None:
-            raise StoreError(f"{exc}; `execbrief history` shows what went out{told}") from None
-        run.store_refusal = f"{exc}; the deliveries above stand{told}"
+            raise StoreError(sentence + told) from None
+        run.store_refusal = sentence + told
 
 
 def _alert_operator(

@@ -395,3 +395,4 @@ def test_a_read_only_store_sends_nothing_and_alerts_the_operator(
     body = " ".join(mails[0].get_payload(decode=True).decode().split())
     assert "execbrief send for period 2026-10 needs attention" in body
     assert "the store cannot be opened (the file is read-only)" in body
+    assert "writable and run again; nothing was sent" in body
