@@ -28,6 +28,7 @@ are 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email
 import logging
 import os
@@ -114,8 +115,6 @@ def kill_at_random(
 
 def pending_sends(store: Path, period: str, recipients: int) -> int:
     """How many deliveries of ``period`` a run would still call the transport for."""
-    if not store.exists():
-        return recipients
     settled = sum(
         1
         for (row_period, _), status in statuses(store).items()
@@ -124,24 +123,31 @@ def pending_sends(store: Path, period: str, recipients: int) -> int:
     return recipients - settled
 
 
+def delivery_rows(store: Path, sql: str, params: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The rows ``sql`` selects from the store's ``deliveries``; none while no run has made the
+    table yet (the file missing, empty, or made by a sender killed before its first migration).
+    The store is opened read-only, so looking never creates the file a sender is about to make."""
+    if not store.exists():
+        return []
+    try:
+        with contextlib.closing(sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True)) as db:
+            return [tuple(row) for row in db.execute(sql, params)]
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+
+
 def claimed_rows(store: Path, period: str) -> int:
-    with sqlite3.connect(store) as db:
-        return int(
-            db.execute(
-                "SELECT COUNT(*) FROM deliveries WHERE status = 'sending' AND period = ?",
-                (period,),
-            ).fetchone()[0]
-        )
+    rows = delivery_rows(
+        store, "SELECT id FROM deliveries WHERE status = 'sending' AND period = ?", (period,)
+    )
+    return len(rows)
 
 
 def statuses(store: Path) -> dict[tuple[str, str], str]:
-    with sqlite3.connect(store) as db:
-        return {
-            (period, recipient): status
-            for period, recipient, status in db.execute(
-                "SELECT period, recipient, status FROM deliveries"
-            )
-        }
+    rows = delivery_rows(store, "SELECT period, recipient, status FROM deliveries")
+    return {(period, recipient): status for period, recipient, status in rows}
 
 
 def run_round(

@@ -1294,6 +1294,8 @@ def send(
         err.print(f"[bold red]{escape(run.result.halted)}[/]")
     for alert in run.result.alerts if run.result else []:
         err.print(f"operator: {escape(alert)}")
+    if run.store_refusal:
+        err.print(f"[bold red]error:[/] {escape(run.store_refusal)}")
     sys.exit(run.exit_code)
 
 

@@ -344,6 +344,8 @@ def send_notes(run: SendRun) -> list[str]:
         notes.append("the transport check failed, so nothing was sent (" + "; ".join(failed) + ")")
     if run.result and run.result.halted:
         notes.append(run.result.halted)
+    if run.store_refusal:
+        notes.append(run.store_refusal)
     return notes
 
 

@@ -19,6 +19,7 @@ from typing import IO, Any
 from execbrief.analysis.forecast import ForecastResult
 from execbrief.collecting import Job, code_stamp, gather
 from execbrief.config import Config
+from execbrief.delivery.alert import send_alert, write_alert
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.message import Attachment
 from execbrief.delivery.outgoing import HtmlWithCharts, open_transport, outgoing_for
@@ -26,7 +27,13 @@ from execbrief.delivery.pacing import Timing
 from execbrief.delivery.results import DispatchOptions, DispatchResult, Guard, Outcome
 from execbrief.delivery.tracking import TrackResult, track
 from execbrief.document import Chart, Document
-from execbrief.errors import ConfigError, GuardUnavailable, ReportError, describe_failure
+from execbrief.errors import (
+    ConfigError,
+    GuardUnavailable,
+    ReportError,
+    StoreError,
+    describe_failure,
+)
 from execbrief.findings import Acceptance, Finding, acceptance_for, stale_acceptances
 from execbrief.history.forecasts import ForecastHistory, StoredWeek
 from execbrief.history.runs import History
@@ -379,6 +386,10 @@ class SendRun:
     build_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     result: DispatchResult | None = None
+    #: Set once the deliveries begin (a store refusal after it may follow sends).
+    dispatching: bool = False
+    #: The sentence of a store refusal after the deliveries (storing the run's forecast).
+    store_refusal: str | None = None
 
     @property
     def check_failed(self) -> bool:
@@ -393,7 +404,7 @@ class SendRun:
     @property
     def exit_code(self) -> int:
         """0 all well; 1 a report failed to build, the check failed, or a delivery needs a look."""
-        if self.build_errors or self.check_failed:
+        if self.build_errors or self.check_failed or self.store_refusal:
             return 1
         return self.result.exit_code if self.result else 0
 
@@ -405,6 +416,7 @@ class SendRun:
             "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
             "build_errors": self.build_errors,
             "warnings": self.warnings,
+            "store_refusal": self.store_refusal,
             **({"run": self.result.to_dict()} if self.result else {}),
         }
 
@@ -436,49 +448,121 @@ def send_reports(
     run = SendRun(period=str(chosen))
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)
-    with collecting(config, reading, timing.now) as how:
-        snapshot = collect(config, registry, as_of, progress=progress, **how)
-    owned = store is None
-    active = store if store is not None else Store(config.store_path, clock=timing.now)
-    try:
-        forecasts = ForecastHistory(active)  # reports set the last forecast against actuals
-        ctx = context(snapshot, config, registry, chosen, forecasts)
-        built = build(ctx, registry, wanted)  # never reused: a send's CFO reads stored forecasts
-        run.build_errors = [
-            item.error or f"report {item.name!r} failed" for item in built if item.document is None
-        ]
-        documents = [item.document for item in built if item.document is not None]
-        history = History(active)
-        threshold = config.history.threshold_percent
-        entity_names = {entity.id: entity.name for entity in snapshot.entities}
-        variants = [  # each recipient's mail compares with the last report they received
-            variant
-            for doc in documents
-            for variant in history.for_recipients(
-                doc, recipients_of(config, doc.report), threshold, entity_names
+    with store_refusals_alerted(config, registry, env, run, timing, alert_stream):
+        with collecting(config, reading, timing.now) as how:
+            snapshot = collect(config, registry, as_of, progress=progress, **how)
+        owned = store is None
+        active = store if store is not None else Store(config.store_path, clock=timing.now)
+        try:
+            forecasts = ForecastHistory(active)  # reports set the last forecast against actuals
+            ctx = context(snapshot, config, registry, chosen, forecasts)
+            built = build(
+                ctx, registry, wanted
+            )  # never reused: a send's CFO reads stored forecasts
+            run.build_errors = [
+                item.error or f"report {item.name!r} failed"
+                for item in built
+                if item.document is None
+            ]
+            documents = [item.document for item in built if item.document is not None]
+            history = History(active)
+            threshold = config.history.threshold_percent
+            entity_names = {entity.id: entity.name for entity in snapshot.entities}
+            variants = [  # each recipient's mail compares with the last report they received
+                variant
+                for doc in documents
+                for variant in history.for_recipients(
+                    doc, recipients_of(config, doc.report), threshold, entity_names
+                )
+            ]
+            sent = _deliver(
+                config,
+                registry,
+                run,
+                variants,
+                snapshot,
+                history,
+                active,
+                as_of,
+                chosen,
+                env,
+                timing=timing,
+                options=options,
+                check=check,
+                alert_stream=alert_stream,
             )
-        ]
-        sent = _deliver(
-            config,
-            registry,
-            run,
-            variants,
-            snapshot,
-            history,
-            active,
-            as_of,
-            chosen,
-            env,
-            timing=timing,
-            options=options,
-            check=check,
-            alert_stream=alert_stream,
-        )
-        record_forecast(forecasts, sent, ctx)
-        return sent
-    finally:
-        if owned:
-            active.close()
+            record_forecast(forecasts, sent, ctx)
+            return sent
+        finally:
+            if owned:
+                active.close()
+    return run  # a refusal after the deliveries: they stand, and the run says it
+
+
+@contextmanager
+def store_refusals_alerted(
+    config: Config,
+    registry: Registry,
+    env: dict[str, str],
+    run: SendRun,
+    timing: Timing,
+    alert_stream: IO[str] | None,
+) -> Iterator[None]:
+    """A store refusal outside the deliveries (dispatch words its own) alerts the operator,
+    through the transport when it opens, else on stderr. Before any delivery (a read-only store,
+    a full disk while reading): re-raised as one sentence saying nothing was sent and who was
+    told. After the deliveries (storing the forecast): they stand, and the run ends in its
+    sentence and exit code 1."""
+    try:
+        yield
+    except StoreError as exc:
+        if run.result is None and not run.dispatching:
+            sentence = f"{exc}; nothing was sent"
+        elif run.result is None:
+            sentence = f"{exc}; `execbrief history` shows what went out"
+        else:
+            sentence = f"{exc}; the deliveries made stand"
+        result = DispatchResult(period=run.period, halted=sentence)
+        if run.result is not None and str(exc) in (run.result.halted or ""):
+            result.alerts = list(run.result.alerts)  # the run's alert named this refusal already
+        else:
+            _alert_operator(config, registry, env, result, timing, alert_stream)
+        told = f" (operator: {'; '.join(result.alerts)})" if result.alerts else ""
+        if run.result is None:
+            raise StoreError(sentence + told) from None
+        run.store_refusal = sentence + told
+
+
+def _alert_operator(
+    config: Config,
+    registry: Registry,
+    env: dict[str, str],
+    result: DispatchResult,
+    timing: Timing,
+    stream: IO[str] | None,
+) -> None:
+    """Send ``result``'s alert through the configured transport, or write it to ``stream``
+    when the transport cannot be opened."""
+    try:
+        from execbrief.secrets.guard import SecretGuard
+
+        guard = SecretGuard(fingerprint_key(config), frozenset())  # the alert quotes no source
+        with open_transport(config, registry, env) as transport:
+            limiter = timing.limiter(transport.limits().max_send_rate)
+            send_alert(
+                result,
+                transport,
+                config.delivery.sender,
+                config.delivery.operator,
+                timing,
+                limiter,
+                guard,
+                stream,
+                transport_down=False,
+            )
+    except Exception:  # the transport (or the guard) will not open: the alert goes to stderr
+        if not result.alerts:
+            write_alert(result, stream)
 
 
 def record_forecast(forecasts: ForecastHistory, run: SendRun, ctx: ReportContext) -> None:
@@ -562,6 +646,7 @@ def _deliver(
         if not options.dry_run:
             run_id = store.start_run("send", as_of=as_of.isoformat(), period=str(chosen))
             history.record(run_id, str(chosen), snapshot, documents)
+        run.dispatching = True
         run.result = dispatch(
             outgoing,
             period=str(chosen),

@@ -88,7 +88,8 @@ def test_claim_complete_then_skip(tmp_path: Path) -> None:
 def test_a_dead_senders_claim_becomes_unknown(tmp_path: Path) -> None:
     with open_store(tmp_path, alive=False) as store:
         dead_run = store.start_run("send")
-        store.claim(KEY, run_id=dead_run, transport="memory", content_sha256="abc")
+        claimed = store.claim(KEY, run_id=dead_run, transport="memory", content_sha256="abc")
+        store.attempt(claimed.delivery.id)  # the call is recorded: it may have gone out
         run = store.start_run("send")
         claim = store.claim(KEY, run_id=run, transport="memory", content_sha256="abc")
         assert claim.outcome == "unknown"
@@ -97,6 +98,25 @@ def test_a_dead_senders_claim_becomes_unknown(tmp_path: Path) -> None:
             KEY, run_id=run, transport="memory", content_sha256="abc", resend_unknown=True
         )
         assert resend.claimed
+
+
+def test_a_claim_whose_sender_died_before_calling_the_transport_is_sent_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # claimed, then the sender died (or its store refused the attempt write) before the call:
+    # the message was never handed over, so it is not unknown but sent again without an order
+    with open_store(tmp_path, alive=False) as store:
+        dead_run = store.start_run("send")
+        claimed = store.claim(KEY, run_id=dead_run, transport="memory", content_sha256="abc")
+        assert claimed.delivery.waiting_since == "2026-11-20T08:00:00Z"
+        [recovered] = store.recover()
+        assert recovered.status == "pending" and recovered.waiting_since is None
+        assert "stopped before calling the transport; it was not sent" in (recovered.error or "")
+        run = store.start_run("send")
+        claim = store.claim(KEY, run_id=run, transport="memory", content_sha256="abc")
+        assert claim.claimed and claim.delivery.error is None
+        store.attempt(claim.delivery.id)
+        assert store.get(KEY).waiting_since is None  # type: ignore[union-attr]
 
 
 def test_a_live_senders_claim_is_busy(tmp_path: Path) -> None:
@@ -113,7 +133,8 @@ def test_a_live_senders_claim_is_busy(tmp_path: Path) -> None:
 def test_recover_marks_dead_runs_crashed(tmp_path: Path) -> None:
     with open_store(tmp_path, alive=False) as store:
         run = store.start_run("send")
-        store.claim(KEY, run_id=run, transport="memory", content_sha256="abc")
+        claimed = store.claim(KEY, run_id=run, transport="memory", content_sha256="abc")
+        store.attempt(claimed.delivery.id)
         changed = store.recover()
         assert [row.status for row in changed] == ["unknown"]
         assert store.run(run).status == "crashed"
@@ -151,7 +172,8 @@ def test_liveness_follows_the_run_lock_not_the_pid(tmp_path: Path) -> None:
         Store(tmp_path / "x.db", clock=clock.now) as second,
     ):
         live = first.start_run("send")
-        first.claim(KEY, run_id=live, transport="memory", content_sha256="abc")
+        claimed = first.claim(KEY, run_id=live, transport="memory", content_sha256="abc")
+        first.attempt(claimed.delivery.id)  # the call is in flight when the run dies
         other = second.start_run("send")
         assert (
             second.claim(KEY, run_id=other, transport="memory", content_sha256="abc").outcome

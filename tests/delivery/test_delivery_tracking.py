@@ -108,7 +108,8 @@ def test_an_event_settles_an_unknown_delivery_by_its_tag(tmp_path: Path) -> None
             transport="ses",
             content_sha256="x",
         ).delivery
-        store.recover()  # the sender died: unknown, and no message id recorded
+        store.attempt(row.id)  # the call went out
+        store.recover()  # then the sender died: unknown, and no message id recorded
         event = {
             "eventType": "Delivery",
             "mail": {"messageId": "ses-9", "tags": {"execbrief-delivery": [str(row.id)]}},

@@ -8,11 +8,12 @@ The full disk is real: a 2 MB tmpfs mounted for the test (root only; skipped els
 from __future__ import annotations
 
 import contextlib
+import email
 import io
 import os
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -20,7 +21,8 @@ import pytest
 
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.pacing import RetryPolicy
-from execbrief.errors import StoreError
+from execbrief.delivery.results import DispatchResult, Guard
+from execbrief.errors import RecipientRejected, StoreError
 from execbrief.store.db import DeliveryKey, Store
 from execbrief.store.status import DeliveryStatus
 from execbrief.transports.memory import MemoryTransport
@@ -147,3 +149,250 @@ def test_a_store_locked_by_another_process_is_one_sentence(tmp_path: Path) -> No
         if holder.in_transaction:
             holder.execute("ROLLBACK")
         holder.close()
+
+
+class TrippingGuard:
+    """The real guard, which runs ``trip`` (once) when it checks the message to ``recipient``:
+    the guard runs after the claim is committed and before the transport's call is recorded."""
+
+    def __init__(self, recipient: str, trip: Callable[[], object]) -> None:
+        self.guard = real_guard()
+        self.recipient = recipient
+        self.trip: Callable[[], object] | None = trip
+
+    def check(self, message: EmailMessage) -> list[str]:
+        if str(message["To"]) == self.recipient and self.trip is not None:
+            self.trip()
+            self.trip = None
+        return self.guard.check(message)
+
+
+def run_with(
+    store: Store, memory: MemoryTransport, clock: FakeTime, guard: Guard
+) -> DispatchResult:
+    return dispatch(
+        [outgoing(recipients=PEOPLE)],
+        period="2026-11",
+        store=store,
+        transport=memory,
+        sender="reports@harbor.example",
+        operator=OPS,
+        timing=clock.timing(),
+        guard=guard,
+        retry=RetryPolicy(attempts=2, base=0.01, cap=0.01),
+        alert_stream=io.StringIO(),
+    )
+
+
+def to_people(memory: MemoryTransport) -> list[str]:
+    return sorted(str(m.message["To"]) for m in memory.sent if str(m.message["To"]) in PEOPLE)
+
+
+def alert_of(memory: MemoryTransport) -> str:
+    [alert] = [m for m in memory.sent if str(m.message["To"]) == OPS]
+    return " ".join(alert.message.get_content().split())  # unwrapped
+
+
+def assert_claimed_not_called_is_sent_next(
+    path: Path, memory: MemoryTransport, clock: FakeTime, result: DispatchResult, cause: str
+) -> None:
+    """After a store refusal between the second delivery's claim and its call: it was not sent,
+    the run and the alert say the next send sends it, and the next send does, once."""
+    assert result.halted is not None and cause in result.halted
+    statuses = [(o.recipient, o.status) for o in result.outcomes]
+    assert statuses == [(PEOPLE[0], "sent"), (PEOPLE[1], "pending"), (PEOPLE[2], "pending")]
+    second = result.outcomes[1]
+    assert second.delivery_id is not None  # its claim was written ...
+    assert "the next `execbrief send` sends it" in (second.error or "")  # ... and is no 'unknown'
+    assert to_people(memory) == [PEOPLE[0]]
+    text = alert_of(memory)
+    assert f"- ceo to {PEOPLE[1]}: pending: not sent" in text and "unknown" not in text
+    memory.sent.clear()
+    with Store(path, clock=clock.now, is_alive=lambda pid, host: False) as again:
+        row = again.get(DeliveryKey("ceo", "2026-11", PEOPLE[1]))
+        assert row is not None and row.status is DeliveryStatus.SENDING  # as the refusal left it
+        after = run_with(again, memory, clock, real_guard())
+        assert [(o.recipient, o.action) for o in after.outcomes] == [
+            (PEOPLE[0], "skipped"),
+            (PEOPLE[1], "sent"),  # no --resend-unknown needed
+            (PEOPLE[2], "sent"),
+        ]
+        assert after.exit_code == 0
+    assert to_people(memory) == [PEOPLE[1], PEOPLE[2]]  # with the first run's: each person once
+
+
+def test_a_disk_that_fills_between_a_claim_and_its_call_leaves_it_to_the_next_run(
+    small_disk: Path,
+) -> None:
+    # issue 17 audit, item 7: the claim was written, the disk filled before the call was
+    # recorded; the row was left 'sending', the next run made it 'unknown' and never sent it
+    clock = FakeTime()
+    path = small_disk / "store.db"
+    memory = MemoryTransport()
+    filled: list[Path] = []
+    guard = TrippingGuard(PEOPLE[1], lambda: filled.append(fill(small_disk)))
+    with Store(path, clock=clock.now) as store:
+        result = run_with(store, memory, clock, guard)
+    filled[0].unlink()  # the operator frees space
+    assert_claimed_not_called_is_sent_next(path, memory, clock, result, "the disk is full")
+
+
+def test_a_lock_taken_between_a_claim_and_its_call_leaves_it_to_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # the same refusal without root: another process takes the store's write lock
+    clock = FakeTime()
+    path = tmp_path / "store.db"
+    memory = MemoryTransport()
+    holder = sqlite3.connect(path, isolation_level=None)
+    guard = TrippingGuard(PEOPLE[1], lambda: holder.execute("BEGIN EXCLUSIVE"))
+    try:
+        with Store(path, clock=clock.now, busy_timeout=0.1) as store:
+            result = run_with(store, memory, clock, guard)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert_claimed_not_called_is_sent_next(
+        path, memory, clock, result, "another process holds it locked"
+    )
+
+
+def test_a_verdict_the_store_cannot_record_is_worded_as_the_next_run_takes_it(
+    tmp_path: Path,
+) -> None:
+    # the transport refused the recipient (not sent), then the store refused to record that:
+    # the row stays claimed with the call counted, so the next run cannot tell and shows it
+    # unknown; the alert says so, and that resending it is safe
+    clock = FakeTime()
+    path = tmp_path / "store.db"
+    memory = MemoryTransport()
+    memory.fail_for(PEOPLE[1], RecipientRejected("550 5.1.1 no such mailbox"), times=1)
+    holder = sqlite3.connect(path, isolation_level=None)
+
+    def lock_on_second(message: EmailMessage) -> None:
+        if str(message["To"]) == PEOPLE[1]:
+            holder.execute("BEGIN EXCLUSIVE")
+
+    memory.on_send = lock_on_second
+    try:
+        with Store(path, clock=clock.now, busy_timeout=0.1) as store:
+            result = run_with(store, memory, clock, real_guard())
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    memory.on_send = None
+    second = result.outcomes[1]
+    assert (second.recipient, second.status) == (PEOPLE[1], "unknown")
+    assert "not sent (rejected: 550 5.1.1 no such mailbox), but the store could not record" in (
+        second.error or ""
+    )
+    text = alert_of(memory)
+    assert "the next run shows it unknown and does not send it unless told" in text
+    assert "--resend-unknown` is safe for it" in text
+    memory.sent.clear()
+    with Store(path, clock=clock.now, is_alive=lambda pid, host: False) as again:
+        after = run_with(again, memory, clock, real_guard())
+    actions = {o.recipient: o.action for o in after.outcomes}
+    assert actions == {PEOPLE[0]: "skipped", PEOPLE[1]: "unknown", PEOPLE[2]: "sent"}
+    assert to_people(memory) == [PEOPLE[2]]
+
+
+def test_a_source_cache_the_store_cannot_grow_is_one_warning_and_the_run_goes_on(
+    example_portfolio: Path,
+) -> None:
+    # audit17 item 7: on a store whose disk had room for the tables but not for what a collect
+    # keeps, `send` died with a raw "database or disk is full" from the cache's put. A real
+    # SQLite file capped at its present size (PRAGMA max_page_count) refuses to grow exactly as
+    # a full disk does (SQLITE_FULL), without root
+    from execbrief.config import load_config
+    from execbrief.pipeline import collect
+    from execbrief.plugins import get_registry
+    from execbrief.store.sourcecache import SourceCache
+
+    registry = get_registry()
+    config = load_config(example_portfolio, registry.option_models())
+    as_of = FakeTime().now().date()
+    said: list[str] = []
+    path = example_portfolio.parent / "capped.db"
+    with Store(path, clock=FakeTime().now) as store:
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages}")
+        cache = SourceCache(store, b"k" * 32, store.now())
+        cache.warn = said.append
+        snapshot = collect(config, registry, as_of, key=b"k" * 32, cache=cache, now=cache.stamp)
+        kept = store.db.execute("SELECT COUNT(*) FROM source_cache").fetchone()[0]
+    uncached = collect(config, registry, as_of, key=b"k" * 32)
+    assert snapshot.to_dict() == uncached.to_dict()  # every source read, none lost
+    assert kept == 0
+    assert said == [
+        f"{path}: the source cache cannot be written (the disk is full); this run goes on without"
+        " keeping what it reads, so the next one reads it again (free space on that disk to keep it)"
+    ]
+
+
+@pytest.fixture
+def read_only_store(tmp_path: Path) -> Iterator[Path]:
+    """A store file (made by an earlier run) that can be read and not written: on a tmpfs
+    remounted read-only as root (root writes through file modes), else by the modes of the file
+    and its folder."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    as_root = os.geteuid() == 0
+    if as_root:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode})")
+    path = folder / "store.db"
+    with Store(path, clock=FakeTime().now):
+        pass
+    try:
+        if as_root:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            path.chmod(0o444)
+            folder.chmod(0o555)
+        yield path
+    finally:
+        if as_root:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+        else:
+            folder.chmod(0o755)
+
+
+def test_a_read_only_store_sends_nothing_and_alerts_the_operator(
+    tmp_path: Path, read_only_store: Path
+) -> None:
+    # audit17 item 10: one sentence and nothing sent, but no alert, though delivery.md promises
+    # one for every store failure; the outbox can be written, so the alert goes through it
+    from click.testing import CliRunner
+
+    from execbrief.cli import cli
+    from kits.send_cli import NOTE
+
+    (tmp_path / "handoffs").mkdir()
+    (tmp_path / "handoffs" / "harbor-charters.md").write_text(NOTE)
+    config = tmp_path / "portfolio.toml"
+    config.write_text(
+        '[portfolio]\nname = "Test Holdings"\n\n[delivery]\ntransport = "outbox"\n'
+        f'sender = "reports@harbor.example"\noperator = "{OPS}"\nstore = "{read_only_store}"\n\n'
+        '[reports.ceo]\nto = ["a@harbor.example"]\n\n[[entities]]\nid = "harbor-charters"\n'
+        'name = "Harbor Charters"\nkind = "charter"\nhandoff = "handoffs/harbor-charters.md"\n'
+    )
+    done = CliRunner().invoke(
+        cli, ["send", "-c", str(config), "--as-of", "2026-11-20"], catch_exceptions=False
+    )
+    assert done.exit_code == 1
+    said = " ".join(done.output.split())
+    assert "Traceback" not in said
+    assert f"{read_only_store}: the store cannot be opened (the file is read-only)" in said
+    assert f"nothing was sent (operator: alerted {OPS})" in said
+    mails = [email.message_from_bytes(p.read_bytes()) for p in (tmp_path / "outbox").glob("*.eml")]
+    assert [str(m["To"]) for m in mails] == [OPS]
+    body = " ".join(mails[0].get_payload(decode=True).decode().split())
+    assert "execbrief send for period 2026-10 needs attention" in body
+    assert "the store cannot be opened (the file is read-only)" in body
+    assert "writable and run again; nothing was sent" in body

@@ -15,10 +15,7 @@ from execbrief.transports.base import Transport
 
 def alert_text(result: DispatchResult) -> str:
     """The short operator alert for a run with problems: one line per delivery that needs a look."""
-    lines = [
-        f"execbrief run {result.run_id} for period {result.period} needs attention.",
-        "",
-    ]
+    lines = [f"{_which(result)} for period {result.period} needs attention.", ""]
     if result.halted:
         lines += [f"The run stopped: {result.halted}", ""]
     for outcome in result.outcomes:
@@ -38,6 +35,11 @@ def alert_text(result: DispatchResult) -> str:
             " or run `execbrief track`, then `execbrief send --resend-unknown` if it never arrived."
         )
     return "\n".join(wrapped_line for line in lines for wrapped_line in wrap_line(line)) + "\n"
+
+
+def _which(result: DispatchResult) -> str:
+    """``execbrief run 7``, or ``execbrief send`` for a run the store could not record."""
+    return "execbrief send" if result.run_id is None else f"execbrief run {result.run_id}"
 
 
 #: The widest line of an alert's body (RFC 5322's recommended width).
@@ -72,7 +74,8 @@ def send_alert(
     transport_down: bool,
 ) -> None:
     text = alert_text(result)
-    subject = f"execbrief: delivery problems in run {result.run_id} ({result.period})"
+    which = "a send" if result.run_id is None else f"run {result.run_id}"
+    subject = f"execbrief: delivery problems in {which} ({result.period})"
     out = stream if stream is not None else sys.stderr
     if operator and not transport_down:
         message = compose(
@@ -94,5 +97,11 @@ def send_alert(
             else:
                 result.alerts.append(f"alerted {operator}")
                 return
-    out.write(text)
+    write_alert(result, out)
+
+
+def write_alert(result: DispatchResult, stream: IO[str] | None) -> None:
+    """Write the alert to ``stream`` (stderr by default): the transport is down or no operator
+    is set."""
+    (stream if stream is not None else sys.stderr).write(alert_text(result))
     result.alerts.append("alert written to stderr")

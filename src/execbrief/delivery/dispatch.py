@@ -14,6 +14,7 @@ transport, or to stderr when the transport is down) and makes the exit code 1.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -42,8 +43,8 @@ from execbrief.errors import (
     StoreError,
     TransientDeliveryError,
 )
-from execbrief.store.db import DeliveryKey, Store
-from execbrief.store.status import ACCEPTED, DeliveryStatus
+from execbrief.store.db import Delivery, DeliveryKey, Store
+from execbrief.store.status import ACCEPTED, RETRYABLE, DeliveryStatus
 from execbrief.transports.base import Transport
 
 
@@ -106,7 +107,7 @@ def dispatch(
                 run.deliver(item, recipient)
             except StoreError as exc:
                 result.halted = f"halted: {exc}"
-                run.unrecorded(work[index:], str(exc))
+                run.unrecorded(work[index:])
                 break
         completed = True
     finally:
@@ -355,7 +356,7 @@ class _Run:
                 sent = self.transport.send(message, tags=tags)
             except TransientDeliveryError as exc:
                 if attempt < self.retry.attempts:
-                    self.store.backoff(delivery_id, str(exc))
+                    self._wait_to_retry(item, recipient, delivery_id, attempt, str(exc))
                     self.timing.sleep(self.retry.delay(attempt, self.timing.random()))
                     continue
                 self._settle(
@@ -444,20 +445,68 @@ class _Run:
             )
             raise
 
-    def unrecorded(self, rest: Sequence[tuple[Outgoing, str]], reason: str) -> None:
-        """Deliveries the run could not reach because the store refused a write: shown as
-        pending (nothing was sent), recorded by the next run."""
+    def _wait_to_retry(
+        self, item: Outgoing, recipient: str, delivery_id: int, attempt: int, error: str
+    ) -> None:
+        """Record that the provider refused the call and the sender waits to retry."""
+        try:
+            self.store.backoff(delivery_id, error)
+        except StoreError:
+            self._not_recorded(item, recipient, delivery_id, attempt, DeliveryStatus.FAILED, error)
+            raise
+
+    def _not_recorded(
+        self,
+        item: Outgoing,
+        recipient: str,
+        delivery_id: int,
+        attempt: int,
+        status: DeliveryStatus,
+        error: str,
+    ) -> None:
+        """The outcome of a call whose verdict (``status``, ``error``) the store refused to record:
+        its row stays claimed with the call counted, so the next run shows it ``unknown`` (it
+        cannot know what the call did) and sends it only with --resend-unknown."""
+        if status is DeliveryStatus.UNKNOWN:
+            said = f"maybe sent ({error}), and the store could not record it"
+        else:
+            said = (
+                f"not sent ({error}), but the store could not record that, so `execbrief send"
+                " --resend-unknown` is safe for it"
+            )
+        self.add(
+            item,
+            recipient,
+            DeliveryStatus.UNKNOWN,
+            DeliveryAction.UNKNOWN,
+            error=f"{said}; the next run shows it unknown and does not send it unless told",
+            delivery_id=delivery_id,
+            attempts=attempt,
+        )
+
+    def unrecorded(self, rest: Sequence[tuple[Outgoing, str]]) -> None:
+        """The deliveries of a run a store refusal stopped, each as its row now stands and as
+        the next run will take it: one whose transport was not called (no row, a retryable row,
+        a row this run claimed but had not handed over) is sent by the next run."""
         for item, recipient in rest:
             if any(
                 (o.report, o.recipient) == (item.report, recipient) for o in self.result.outcomes
             ):
-                continue  # this one already has its outcome (sent but not recorded)
-            self.add(
-                item,
-                recipient,
-                DeliveryStatus.PENDING,
-                DeliveryAction.PENDING,
-                error=f"not attempted: {reason}",
+                continue  # this one already has its outcome (its verdict not recorded)
+            key = DeliveryKey(item.report, self.period, recipient)
+            try:
+                row = self.store.get(key)
+            except (StoreError, sqlite3.Error):
+                self.add(
+                    item,
+                    recipient,
+                    DeliveryStatus.UNKNOWN,
+                    DeliveryAction.UNKNOWN,
+                    error="the store could not be read to tell; run `execbrief history` once it is fixed",
+                )
+                continue
+            self.result.outcomes.append(
+                _stopped(item.report, self.period, recipient, row, self.run_id)
             )
 
     def _settle(
@@ -471,12 +520,16 @@ class _Run:
     ) -> None:
         """Record an attempt that did not send: in the store (failed, deferred or unknown) and in
         the run's outcomes."""
-        if status == DeliveryStatus.DEFERRED:
-            self.store.defer(delivery_id, error)
-        elif status == DeliveryStatus.UNKNOWN:
-            self.store.mark_unknown(delivery_id, error)
-        else:
-            self.store.fail(delivery_id, error)
+        try:
+            if status == DeliveryStatus.DEFERRED:
+                self.store.defer(delivery_id, error)
+            elif status == DeliveryStatus.UNKNOWN:
+                self.store.mark_unknown(delivery_id, error)
+            else:
+                self.store.fail(delivery_id, error)
+        except StoreError:
+            self._not_recorded(item, recipient, delivery_id, attempt, status, error)
+            raise
         self.add(
             item,
             recipient,
@@ -516,6 +569,70 @@ class _Run:
                     error=row.error,
                     delivery_id=row.id,
                 )
+
+
+#: What the next run does with a delivery this run's store refusal stopped before its transport
+#: was called.
+NEXT_RUN_SENDS = (
+    "not sent: the run stopped on the store's refusal first; the next `execbrief send` sends it"
+)
+
+
+def _stopped(
+    report: str, period: str, recipient: str, row: Delivery | None, run_id: int
+) -> Outcome:
+    """A delivery a store refusal stopped, as its row stands (``row``; None: never recorded) and
+    as the next run will take it."""
+    fields: dict[str, Any] = {"delivery_id": row.id, "attempts": row.attempts} if row else {}
+    if row is None or row.status in RETRYABLE or _claimed_not_called(row, run_id):
+        status = (
+            row.status if row is not None and row.status in RETRYABLE else DeliveryStatus.PENDING
+        )
+        return Outcome(
+            report,
+            period,
+            recipient,
+            status,
+            DeliveryAction.PENDING,
+            error=NEXT_RUN_SENDS,
+            problem=True,
+            **fields,
+        )
+    if row.status in ACCEPTED:
+        ours = row.run_id == run_id
+        action = DeliveryAction.SENT if ours else DeliveryAction.SKIPPED
+        return Outcome(
+            report, period, recipient, row.status, action, message_id=row.message_id, **fields
+        )
+    if row.status is DeliveryStatus.SENDING and row.run_id != run_id:
+        error = f"run {row.run_id} claimed it"
+        return Outcome(
+            report, period, recipient, row.status, DeliveryAction.BUSY, error=error, **fields
+        )
+    error = row.error or (
+        "maybe sent: the transport was called and the store could not record the outcome; the"
+        " next run shows it unknown and does not send it unless told"
+    )
+    return Outcome(
+        report,
+        period,
+        recipient,
+        DeliveryStatus.UNKNOWN,
+        DeliveryAction.UNKNOWN,
+        error=error,
+        problem=True,
+        **fields,
+    )
+
+
+def _claimed_not_called(row: Delivery, run_id: int) -> bool:
+    """This run claimed the row and no call of the transport is in flight for it (not called yet,
+    or waiting to retry after a refusal): the next run finds it dead and sends it."""
+    return (
+        row.status is DeliveryStatus.SENDING
+        and row.run_id == run_id
+        and row.waiting_since is not None
+    )
 
 
 def _unique(recipients: Iterable[str]) -> list[str]:

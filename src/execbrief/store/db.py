@@ -3,12 +3,17 @@
 A delivery row (one per report x period x recipient) is *claimed* inside one ``BEGIN IMMEDIATE``
 transaction before the transport is called, and *completed* after, so two processes never send the
 same delivery and a crash leaves a visible ``sending`` row that a later run shows as ``unknown``.
+A claimed row says whether a call of the transport may be in flight: ``waiting_since`` is set
+from the claim until ``attempt`` records the first call (committed before the transport is
+called), and again while the sender waits to retry. A sender that dies (or whose store refuses
+the ``attempt`` write) with it set never handed the message over, so the next run sends it.
 
 Statuses (``DeliveryStatus`` in ``store/status.py``)::
 
-    pending    recorded, not attempted (the run halted first); sent by the next run
-    sending    claimed; the transport is being called now, or the sender waits to retry
-               (``waiting_since`` is set), or the sender crashed
+    pending    recorded, not attempted (the run halted first, or its sender stopped after the
+               claim and before calling the transport); sent by the next run
+    sending    claimed; the transport is being called now, or is not called yet, or the sender
+               waits to retry (those two: ``waiting_since`` is set), or the sender crashed
     sent       the provider accepted it; ``message_id`` is the provider's id
     failed     the provider refused it or retries ran out; retried by the next run
     deferred   the daily quota was spent; retried by the next run
@@ -112,8 +117,9 @@ class Delivery:
     sent_at: str | None
     updated_at: str
     attempts: int
-    #: When the sender began waiting to retry after a refused attempt (no call in flight);
-    #: None otherwise. A ``sending`` row left with it set was certainly not sent.
+    #: Since when a claimed row has no call of the transport in flight: set by the claim (the
+    #: transport not called yet) and while the sender waits to retry after a refused attempt;
+    #: None once ``attempt`` records a call. A ``sending`` row left with it set was not sent.
     waiting_since: str | None = None
 
     @property
@@ -257,19 +263,8 @@ class Store:
             self.db.execute("ROLLBACK")
 
     def _refusal(self, exc: sqlite3.Error, what: str) -> str:
-        text = str(exc).lower()
-        if "full" in text:
-            cause, fix = "the disk is full", "free space on that disk"
-        elif "readonly" in text or "read-only" in text:
-            cause, fix = "the file is read-only", "make the store and its folder writable"
-        elif "locked" in text or "busy" in text:
-            cause, fix = "another process holds it locked", "let the other execbrief finish"
-        else:
-            cause, fix = f"SQLite said: {exc}", "check the file and its folder"
-        return (
-            f"{self.path}: the store {what} ({cause}); {fix} and run again (a delivery in flight "
-            "shows as unknown and is not resent)"
-        )
+        cause, fix = refusal_cause(exc, self.path)
+        return f"{self.path}: the store {what} ({cause}); {fix} and run again"
 
     # ------------------------------------------------------------------ runs
 
@@ -394,7 +389,8 @@ class Store:
     ) -> Claim:
         """Claim a delivery for sending, inside one transaction.
 
-        A new or retryable delivery becomes ``sending`` and is ours. An accepted one is left alone
+        A new or retryable delivery becomes ``sending`` and is ours, with no call in flight yet
+        (``waiting_since`` set until ``attempt``). An accepted one is left alone
         unless ``force``; an ``unknown`` one unless ``resend_unknown``. A ``sending`` row whose
         run is dead becomes ``unknown``; one whose run still lives is ``busy``.
         """
@@ -436,13 +432,13 @@ class Store:
                     response=None,
                     claimed_at=now,
                     sent_at=None,
-                    waiting_since=None,
+                    waiting_since=now,  # claimed, the transport not called yet
                     updated_at=now,
                 )
                 return Claim("claimed", self._select_id(db, row.id))
             cursor = db.execute(
                 "INSERT INTO deliveries (run_id, report, period, recipient, content_sha256, transport, status,"
-                " claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " claimed_at, waiting_since, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     key.report,
@@ -452,13 +448,15 @@ class Store:
                     transport,
                     DeliveryStatus.SENDING,
                     now,
+                    now,  # claimed, the transport not called yet
                     now,
                 ),
             )
             return Claim("claimed", self._select_id(db, int(cursor.lastrowid or 0)))
 
     def attempt(self, delivery_id: int) -> None:
-        """Count one call of the transport for this delivery (the call may be in flight now)."""
+        """Count one call of the transport for this delivery, before the call: from here the call
+        may be in flight (``waiting_since`` cleared), so a sender dying now leaves it ``unknown``."""
         with self.transaction() as db:
             db.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, error = NULL, waiting_since = NULL,"
@@ -732,9 +730,35 @@ class Store:
         )
 
 
+def refusal_cause(exc: sqlite3.Error, path: Path | None = None) -> tuple[str, str]:
+    """Why SQLite refused a write to the store at ``path``, and what the operator does about
+    it, in words. (A WAL store on a read-only disk, or in a folder that cannot be written, is
+    "unable to open database file": its shared-memory file cannot be made.)"""
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full", "free space on that disk"
+    if "readonly" in text or "read-only" in text or _unwritable(text, path):
+        return "the file is read-only", "make the store and its folder writable"
+    if "locked" in text or "busy" in text:
+        return "another process holds it locked", "let the other execbrief finish"
+    return f"SQLite said: {exc}", "check the file and its folder"
+
+
+def _unwritable(text: str, path: Path | None) -> bool:
+    if path is None or "unable to open" not in text:
+        return False
+    return any(os.path.exists(p) and not os.access(p, os.W_OK) for p in (path, path.parent))
+
+
 def _dead_claim(row: Delivery) -> tuple[DeliveryStatus, str]:
-    """The status and reason for a ``sending`` row whose run died: ``failed`` when it died
-    waiting to retry (no call in flight), else ``unknown``."""
+    """The status and reason for a ``sending`` row whose run died: ``pending`` when it died
+    before calling the transport, ``failed`` when it died waiting to retry (no call in flight
+    either way: it was not sent), else ``unknown``."""
+    if row.waiting_since is not None and row.error is None:
+        return DeliveryStatus.PENDING, (
+            f"run {row.run_id} claimed this delivery at {row.claimed_at} and stopped before calling "
+            "the transport; it was not sent, and the next run sends it"
+        )
     if row.waiting_since is not None:
         return DeliveryStatus.FAILED, (
             f"run {row.run_id} stopped while waiting to retry after a refused attempt ({row.error}); "

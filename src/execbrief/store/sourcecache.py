@@ -23,13 +23,17 @@ import hmac
 import json
 import os
 import pickle
+import sqlite3
+import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from execbrief.snapshot import SourceResult
-from execbrief.store.db import Store
+from execbrief.store.db import Store, refusal_cause
 
 #: Folders never part of a source's input (git's own files are covered by ``git_state``).
 SKIPPED_FOLDERS = frozenset({".git", "__pycache__"})
@@ -38,6 +42,38 @@ SKIPPED_FOLDERS = frozenset({".git", "__pycache__"})
 #: kept: its pickle would be held whole in memory beside the records, and reading it back costs
 #: about as much as reading the file again.
 MAX_KEPT_RECORDS = 100_000
+
+
+Args = ParamSpec("Args")
+
+
+def _optional_write(
+    write: Callable[Concatenate[SourceCache, Args], None],
+) -> Callable[Concatenate[SourceCache, Args], None]:
+    """A cache write that never stops a run: the cache is an optimisation. The first write SQLite
+    refuses (a full disk, a read-only file, a lock) is one warning, and the run goes on without
+    keeping anything more; what it read is read again by the next run."""
+
+    @wraps(write)
+    def guarded(cache: SourceCache, *args: Args.args, **kwargs: Args.kwargs) -> None:
+        if cache.refused is not None:
+            return
+        try:
+            write(cache, *args, **kwargs)
+        except sqlite3.Error as exc:
+            cause, fix = refusal_cause(exc)
+            cache.refused = (
+                f"{cache.path}: the source cache cannot be written ({cause}); this run goes on"
+                f" without keeping what it reads, so the next one reads it again ({fix} to"
+                " keep it)"
+            )
+            cache.warn(cache.refused)
+
+    return guarded
+
+
+def _warn(sentence: str) -> None:
+    sys.stderr.write(f"warning: {sentence}\n")
 
 
 @dataclass(frozen=True)
@@ -67,6 +103,11 @@ class SourceCache:
         self._git: dict[str, list[list[str | int]]] = {}
         #: Set by the collect that used this cache: a digest of the snapshot it gave.
         self.snapshot_digest: str | None = None
+        self.path = store.path
+        #: The sentence said when the first write was refused (None while writes succeed), and
+        #: where it is said.
+        self.refused: str | None = None
+        self.warn: Callable[[str], None] = _warn
 
     def files(self, paths: list[Path]) -> list[list[str | int]]:
         """Each file under ``paths`` (files or folders, walked in name order) as
@@ -124,6 +165,7 @@ class SourceCache:
         result = self._unseal_any(sealed)
         return result if isinstance(result, SourceResult) else None
 
+    @_optional_write
     def put(
         self,
         key: str,
@@ -164,6 +206,7 @@ class SourceCache:
         ).fetchone()
         return self._unseal_any(row[0]) if row is not None else None
 
+    @_optional_write
     def keep_built(self, key: str, built: Any, now: str) -> None:
         """Keep the reports built under ``key``; only the last few builds are kept."""
         self.db.execute(

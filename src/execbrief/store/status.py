@@ -13,9 +13,11 @@ from enum import StrEnum
 class DeliveryStatus(StrEnum):
     """The status of one delivery row (docs/delivery.md, "Statuses")."""
 
-    #: recorded, not attempted (the run halted first); sent by the next run
+    #: recorded, not attempted (the run halted first, or its sender stopped after the claim and
+    #: before calling the transport); sent by the next run
     PENDING = "pending"
-    #: claimed; the transport is being called now, waits to retry, or the sender crashed
+    #: claimed; the transport is being called now, is not called yet, the sender waits to
+    #: retry, or the sender crashed
     SENDING = "sending"
     #: the provider accepted it; ``message_id`` is the provider's id
     SENT = "sent"
