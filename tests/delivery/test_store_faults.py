@@ -323,7 +323,8 @@ def test_a_source_cache_the_store_cannot_grow_is_one_warning_and_the_run_goes_on
         kept = store.db.execute("SELECT COUNT(*) FROM source_cache").fetchone()[0]
     uncached = collect(config, registry, as_of, key=b"k" * 32)
     assert snapshot.to_dict() == uncached.to_dict()  # every source read, none lost
-    assert kept == 0
+    # what fits in the file's free pages may be kept (a packed result is small); the rest is not
+    assert kept < sum(len(entity.sources) for entity in config.entities)
     assert said == [
         f"{path}: the source cache cannot be written (the disk is full); this run goes on without"
         " keeping what it reads, so the next one reads it again (free space on that disk to keep it)"
