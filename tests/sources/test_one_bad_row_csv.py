@@ -162,3 +162,21 @@ def test_a_note_line_of_invalid_utf8_is_left_out_and_the_rest_read(tmp_path: Pat
     assert len(problems) == 1 and problems[0].startswith(
         "mule.md:3: the line is not valid UTF-8 (byte 0xff at column 1); it is left out"
     )
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1000-01-01", "1899-12-31", "9999-12-31"])
+def test_a_ledger_date_outside_1900_to_2999_is_a_row_error(tmp_path: Path, day: str) -> None:
+    # the audit's ledger-date-0001-01-01: one such row made the analyses walk 2,000 years
+    odd = f"{day},Expenses:Fuel,5.00,x,x,,\n"
+    result = ledger(tmp_path, HEADER + OPENING + job(1) + odd + job(2))
+    assert lines_of(result) == [2, 3, 5]
+    error = one_error(result)
+    assert not error.fatal and error.provenance.line == 4
+    assert f"line 4: date '{day}' is outside the years 1900 to 2999" in error.message
+
+
+def test_the_first_and_last_days_of_the_range_are_read(tmp_path: Path) -> None:
+    rows = "1900-01-01,Expenses:Fuel,5.00,x,x,,\n2999-12-31,Expenses:Fuel,5.00,x,x,,\n"
+    result = ledger(tmp_path, HEADER + OPENING + rows)
+    assert not [e for e in result.errors if e.rows_skipped], messages(result)
+    assert lines_of(result) == [2, 3, 4]
