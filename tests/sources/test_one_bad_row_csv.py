@@ -180,3 +180,27 @@ def test_the_first_and_last_days_of_the_range_are_read(tmp_path: Path) -> None:
     result = ledger(tmp_path, HEADER + OPENING + rows)
     assert not [e for e in result.errors if e.rows_skipped], messages(result)
     assert lines_of(result) == [2, 3, 4]
+
+
+def test_two_negative_income_rows_are_a_warning_naming_them(tmp_path: Path) -> None:
+    # the audit's neg-income-2rows: too few rows for the sign refusal (3), read as Revenue -$3,000
+    rows = (
+        "2026-09-01,Assets:Checking,9000.00,Opening balance,,,opening\n"
+        "2026-10-02,Income:Hauling,-3000.00,Jobs,Various,,\n"
+        "2026-10-15,Expenses:Fuel,800.00,Fuel,Shell,,\n"
+        "2026-11-02,Income:Hauling,-3200.00,Jobs,Various,,\n"
+    )
+    result = ledger(tmp_path, HEADER + rows)
+    assert lines_of(result) == [2, 3, 4, 5]
+    error = one_error(result)
+    assert not error.fatal and error.provenance.line == 3
+    assert error.message.startswith(
+        "its income sums to -6,200.00, below zero: the income rows on lines 3, 5 are negative"
+    )
+    assert 'set sign = "debit"' in error.message
+
+
+def test_a_refund_among_sales_is_no_warning(tmp_path: Path) -> None:
+    refund = "2026-10-03,Income:Hauling,-250.00,Refund job 1,Client,,\n"
+    result = ledger(tmp_path, HEADER + OPENING + job(1) + refund + job(2))
+    assert not result.errors, messages(result)

@@ -350,9 +350,7 @@ def _candidates(lower: bytes) -> Iterator[int]:
 
 #: A vendor prefix glued to a digit before it is still a key (``Cash: $9sk_live_…``): the
 #: prefixes are distinctive enough that only a letter or ``_`` before one makes it another word.
-_STRIPE = re.compile(
-    r"(?<![A-Za-z_])((sk|rk|pk)_(live|test)_([0-9A-Za-z]{16,247}))(?![0-9A-Za-z])"
-)
+_STRIPE = re.compile(r"(?<![A-Za-z_])((sk|rk|pk)_(live|test)_([0-9A-Za-z]{16,247}))(?![0-9A-Za-z])")
 
 
 def key_mode(value: str) -> bool | None:
