@@ -204,3 +204,12 @@ def test_a_refund_among_sales_is_no_warning(tmp_path: Path) -> None:
     refund = "2026-10-03,Income:Hauling,-250.00,Refund job 1,Client,,\n"
     result = ledger(tmp_path, HEADER + OPENING + job(1) + refund + job(2))
     assert not result.errors, messages(result)
+
+
+def test_rows_without_row_errors_still_fail_on_a_bad_line(tmp_path: Path) -> None:
+    from execbrief.sources.files import Column, CsvTable, Location, ReadError
+
+    path = write(tmp_path, "x.csv", b"date,amount\n2026-01-02,5\n2026-01-03,caf\xe9\n")
+    table = CsvTable(Location("x.csv", path), [Column("date"), Column("amount")])
+    with pytest.raises(ReadError, match="not valid UTF-8"):
+        list(table.rows())

@@ -943,6 +943,7 @@ class CsvTable:
         #: Lines dropped (invalid UTF-8, too long) before ``rows`` was given its RowErrors.
         self._dropped: list[tuple[int, str]] = []
         self._row_errors: RowErrors | None = None
+        self._strict = False
         #: The physical lines of the record being read (to read on after an unclosed quote).
         self._record: list[tuple[int, str]] = []
         self._at_end = False
@@ -1075,6 +1076,8 @@ class CsvTable:
         """A line ``iter_lines`` dropped: a row error once ``rows`` has its RowErrors."""
         if self._row_errors is not None:
             self._row_errors.add_dropped(number, why)
+        elif self._strict:  # ``rows()`` without RowErrors: a bad line fails the file, as before
+            raise ReadError(self.loc.display, why, number)
         else:
             self._dropped.append((number, why))
 
@@ -1192,6 +1195,7 @@ class CsvTable:
                 self._bad_line(number, why)
             self._dropped = []
         self._row_errors = errors
+        self._strict = errors is None
         width = len(self.header)
         reader: Iterator[list[str]] = iter(self._reader)
         record = self._record
