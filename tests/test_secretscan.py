@@ -620,3 +620,34 @@ def test_a_cited_master_key_line_in_rendered_html_is_not_a_secret() -> None:
     assert Scanner(b"k" * 32).scan_text(html, "cto.html", unquoted=True) == []
     leaked = "master_key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0"
     assert Scanner(b"k" * 32).scan_text(f"<p>{leaked}</p>", "cto.html", unquoted=True)
+
+
+def _random_key(length: int) -> str:
+    import secrets as random_source
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    return "".join(random_source.choice(alphabet) for _ in range(length))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "length", "kind"),
+    [("sk_live_", 24, "stripe-secret-key"), ("ghp_", 36, "github-token"), ("xoxb-", 40, None)],
+)
+def test_a_vendor_key_glued_to_a_digit_is_found(prefix: str, length: int, kind: str | None) -> None:
+    # the audit's note line 'Cash on hand: $9sk_live_…' (issue 17 audit, item 10)
+    key = prefix + _random_key(length)
+    [found] = scan(f"Cash on hand: $9{key}", "handoffs/mule.md")
+    assert kind is None or found.kind == kind
+
+
+def test_a_note_money_value_glued_to_a_key_keeps_no_key(tmp_path: Path) -> None:
+    from execbrief.sources.handoff import HandoffSource
+    from kits.files import request, write
+
+    key = "sk_live_" + _random_key(24)
+    write(tmp_path, "mule.md", f"# Mule\nCash on hand: $9{key}\nMonthly burn: $3,000\n")
+    result = HandoffSource().collect(request(tmp_path, "mule.md", kind="handoff"))
+    assert key not in json.dumps(to_jsonable(result))
+    assert key[8:20] not in json.dumps(to_jsonable(result))
+    assert any(getattr(r, "kind", None) == "stripe-secret-key" for r in result.records)

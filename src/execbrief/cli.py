@@ -1252,10 +1252,10 @@ def send(
     with errors_as_exit():
         loaded = load(config_path, env_file)
         if period is not None:
-            from execbrief.values import Period
+            from execbrief.config import check_period
 
             try:
-                Period.parse(period)
+                check_period(period)
             except PeriodParseError as exc:
                 fail(f"--period: {exc}")
         sources = total_sources(loaded.config)

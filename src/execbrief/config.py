@@ -35,6 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from execbrief.errors import ConfigError
+from execbrief.values import Period, PeriodParseError
 
 EntityKind = Literal["charter", "hauling", "consultancy", "rental", "delivery", "platform", "other"]
 ENTITY_FIELDS = (
@@ -95,6 +96,19 @@ class SourceSpec:
 #: the ends of the calendar.
 EARLIEST_AS_OF = date(1900, 1, 1)
 LATEST_AS_OF = date(2999, 12, 31)
+
+
+def check_period(text: str) -> Period:
+    """``text`` read as a report period (``2026-11``, ``2026-Q4``) whose days lie in the range
+    of report dates; else a PeriodParseError."""
+    period = Period.parse(text)
+    if period.start < EARLIEST_AS_OF or period.end > LATEST_AS_OF:
+        raise PeriodParseError(
+            f"{text.strip()!r} is outside {EARLIEST_AS_OF:%Y-%m}..{LATEST_AS_OF:%Y-%m}, the "
+            "months a report can be as of; expected a period such as 2026-11 or 2026-Q4"
+        )
+    return period
+
 
 #: The placeholders a ``subject`` template may use.
 SUBJECT_FIELDS = ("title", "period", "covers", "report")

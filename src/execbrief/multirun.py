@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from execbrief.atomicfile import write_atomic
-from execbrief.config import load_config
+from execbrief.config import check_period, load_config
 from execbrief.delivery.pacing import SharedTimeline, Timing
 from execbrief.delivery.results import DeliveryAction, DispatchOptions
 from execbrief.errors import ConfigError, ExecbriefError, describe_failure
 from execbrief.pipeline import Reading, SendRun, build_reports, redact_config_names, send_reports
 from execbrief.plugins import get_registry
-from execbrief.values import Period, PeriodParseError
+from execbrief.values import PeriodParseError
 
 CONFIG_NAME = "portfolio.toml"
 
@@ -71,7 +71,7 @@ class Plan:
         if self.period is None:
             return
         try:
-            Period.parse(self.period)
+            check_period(self.period)
         except PeriodParseError as exc:
             raise ConfigError(f"--period: {exc}") from None
 

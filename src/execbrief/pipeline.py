@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from execbrief.analysis.forecast import ForecastResult
 from execbrief.collecting import Job, code_stamp, gather
-from execbrief.config import Config
+from execbrief.config import Config, check_period
 from execbrief.delivery.alert import send_alert, write_alert
 from execbrief.delivery.dispatch import dispatch
 from execbrief.delivery.message import Attachment
@@ -442,7 +442,7 @@ def send_reports(
     The transport is checked first (unless ``check`` is False); a failed check sends nothing.
     """
     options = options or DispatchOptions()
-    chosen = Period.parse(period) if period else Period.last_complete(as_of)
+    chosen = check_period(period) if period else Period.last_complete(as_of)
     if chosen.months()[-1] < Period.last_complete(as_of):  # windows end with the period named
         as_of = chosen.end  # a past period's report reads as of its last day
     run = SendRun(period=str(chosen))

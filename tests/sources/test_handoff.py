@@ -499,7 +499,10 @@ def test_garbage_notes_give_source_errors_and_the_run_goes_on(tmp_path: Path) ->
     assert facts[("badyaml", "burn")].provenance.cite() == "handoffs/badyaml.md:4"
     assert facts[("bom", "cash")].provenance.cite() == "handoffs/bom.md:2"
     assert facts[("bom", "burn")].provenance.cite() == "handoffs/bom.md:4"
-    assert not any(f.entity in ("binary", "latin", "missing") for f in snapshot.records(Fact))
+    assert not errors["latin"].fatal
+    # the line of invalid UTF-8 is left out, the line before it kept (issue 17 audit, item 8)
+    assert facts[("latin", "cash")].provenance.cite() == "handoffs/latin.md:1"
+    assert not any(f.entity in ("binary", "missing") for f in snapshot.records(Fact))
 
 
 def test_a_folder_of_notes_is_read_and_an_empty_folder_is_an_error(tmp_path: Path) -> None:

@@ -98,3 +98,34 @@ def test_amounts_of_sane_size_still_parse_back() -> None:
     for amount in ["7500", "1234567890123456789012345678901234567890", "0.000001", "-12.5"]:
         money = Money(Decimal(amount))
         assert parse_money(format_money(money)) == money
+
+
+@pytest.mark.parametrize(
+    "block",
+    ["[" * 100_000 + "]" * 100_000, '{"@graph": ' * 50_000 + "{}" + "}" * 50_000],
+    ids=["lists", "graphs"],  # the audit's cases html-jsonld and html-jsonld-deep
+)
+def test_a_json_ld_block_nested_past_the_stack_is_a_jsonld_error(
+    tmp_path: Path, block: str
+) -> None:
+    write(
+        tmp_path,
+        "site/index.html",
+        "<html><head><title>M</title></head><body>"
+        f'<script type="application/ld+json">{block}</script><h1>Mule</h1></body></html>',
+    )
+    page = read_site(tmp_path)["index.html"]  # the page is read, not skipped
+    assert page.title == "M" and page.h1 == ("Mule",)
+    assert page.jsonld_errors == ("line 1: nested too deeply to read",)
+
+
+def test_a_json_ld_block_nested_900_deep_is_read_without_error(tmp_path: Path) -> None:
+    block = '{"@type": "WebSite", "x": ' + "[" * 900 + "]" * 900 + "}"
+    write(
+        tmp_path,
+        "site/index.html",
+        f'<html><head><title>M</title><script type="application/ld+json">{block}</script>'
+        "</head><body></body></html>",
+    )
+    page = read_site(tmp_path)["index.html"]
+    assert page.jsonld_errors == () and "WebSite" in page.jsonld_types

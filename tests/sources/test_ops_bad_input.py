@@ -95,8 +95,10 @@ def test_invalid_utf8_names_the_line(tmp_path: Path, kind: str) -> None:
     write(tmp_path, "x.csv", f"{header}\n{row}\n".encode() + b"caf\xe9\n")
     result = run(tmp_path, kind)
     error = one_error(result)
-    assert error.fatal and error.provenance.line == 3
-    assert "is not valid UTF-8 (byte 0xe9 at column 4)" in error.message
+    # one line of invalid UTF-8 is a row error; the row before it is kept (issue 17 audit, 8)
+    assert not error.fatal and error.provenance.line == 3 and error.rows_skipped == 1
+    assert "line 3: not valid UTF-8 (byte 0xe9 at column 4)" in error.message
+    assert len(result.records) == 1
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -490,14 +490,23 @@ def redact_result(result: SourceResult, redactor: Redactor) -> SourceResult:
         changed = changed or records[-1] is not record
     errors = [_redact(error, redactor, error.provenance, []) for error in result.errors]
     paths = tuple(redactor.clean_path(path) for path in result.paths)
+    # a table's header names (its column mapping's fields and ignored columns) are text too
+    mappings = tuple(
+        _redact(m, redactor, Provenance(m.source, m.header_line), []) for m in result.mappings
+    )
     if (
         not findings
         and not changed
         and paths == result.paths
         and all(a is b for a, b in zip(errors, result.errors, strict=True))
+        and all(a is b for a, b in zip(mappings, result.mappings, strict=True))
     ):
         return result
     unique = {(f.fingerprint, f.file, f.line): f for f in findings}
     return dataclasses.replace(
-        result, paths=paths, records=(*records, *unique.values()), errors=tuple(errors)
+        result,
+        paths=paths,
+        records=(*records, *unique.values()),
+        errors=tuple(errors),
+        mappings=mappings,
     )

@@ -348,9 +348,9 @@ def _candidates(lower: bytes) -> Iterator[int]:
     )
 
 
-_STRIPE = re.compile(
-    r"(?<![A-Za-z0-9_])((sk|rk|pk)_(live|test)_([0-9A-Za-z]{16,247}))(?![0-9A-Za-z])"
-)
+#: A vendor prefix glued to a digit before it is still a key (``Cash: $9sk_live_…``): the
+#: prefixes are distinctive enough that only a letter or ``_`` before one makes it another word.
+_STRIPE = re.compile(r"(?<![A-Za-z_])((sk|rk|pk)_(live|test)_([0-9A-Za-z]{16,247}))(?![0-9A-Za-z])")
 
 
 def key_mode(value: str) -> bool | None:
@@ -365,10 +365,10 @@ _AWS_ID = re.compile(r"(?<![A-Za-z0-9])((AKIA|ASIA)([0-9A-Z]{16}))(?![A-Za-z0-9]
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 _GOOGLE = re.compile(r"(?<![A-Za-z0-9_\-])(AIza([0-9A-Za-z_\-]{35}))(?![A-Za-z0-9_\-])")
 _GITHUB = re.compile(
-    r"(?<![A-Za-z0-9_])((gh[pousr])_([A-Za-z0-9]{36,255})|(github_pat)_([A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])"
+    r"(?<![A-Za-z_])((gh[pousr])_([A-Za-z0-9]{36,255})|(github_pat)_([A-Za-z0-9_]{22,255}))(?![A-Za-z0-9_])"
 )
 _SLACK_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9])((xoxe\.xox[bp]|xox[abeoprs]|xapp)-([0-9A-Za-z\-]{10,250}))(?![0-9A-Za-z\-])"
+    r"(?<![A-Za-z])((xoxe\.xox[bp]|xox[abeoprs]|xapp)-([0-9A-Za-z\-]{10,250}))(?![0-9A-Za-z\-])"
 )
 _SLACK_HOOK = re.compile(
     r"(https://hooks\.slack\.com/(?:services|workflows)/(T[A-Z0-9]{6,})/(B?[A-Z0-9]{6,})/([A-Za-z0-9]{16,}))"

@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from execbrief.config import EARLIEST_AS_OF, LATEST_AS_OF
+
 _AMOUNT = re.compile(r"^(?P<sign>[-+])?(?P<cur>[$€£])?(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)$")
 _CODE = re.compile(r"^[A-Z]{3}\s+|\s+[A-Z]{3}$")  # "USD 1,250.00", "1250.00 USD"
 _DAY_MONTH = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
@@ -51,14 +53,16 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
         raise ValueError(f"empty {what}")
     try:
         if fmt:
-            return _strptime_date(value, fmt)
-        if len(value) > 10 and value[10] in "T ":
-            value = value[:10]
-        if _YMD_SLASHED.match(value):  # 2026/11/20 and 2026.11.20 are unambiguous too
-            value = re.sub(r"[/.]", "-", value)
-            year, month, day = (int(part) for part in value.split("-"))
-            return date(year, month, day)
-        return date.fromisoformat(value)
+            found = _strptime_date(value, fmt)
+        else:
+            if len(value) > 10 and value[10] in "T ":
+                value = value[:10]
+            if _YMD_SLASHED.match(value):  # 2026/11/20 and 2026.11.20 are unambiguous too
+                value = re.sub(r"[/.]", "-", value)
+                year, month, day = (int(part) for part in value.split("-"))
+                found = date(year, month, day)
+            else:
+                found = date.fromisoformat(value)
     except ValueError:
         expected = (
             f"a date like {date(2026, 11, 20).strftime(fmt)} ({fmt})" if fmt else "YYYY-MM-DD"
@@ -66,6 +70,12 @@ def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date
         if not fmt and _DAY_MONTH.match(value):
             expected += ' (for this layout set date_format, e.g. "%m/%d/%Y" or "%d/%m/%Y")'
         raise ValueError(f"bad {what} {text.strip()[:40]!r}; expected {expected}") from None
+    if not EARLIEST_AS_OF <= found <= LATEST_AS_OF:  # 0001-01-01: a typo, and a span to walk
+        raise ValueError(
+            f"{what} {text.strip()[:40]!r} is outside the years 1900 to 2999 that execbrief "
+            "reads; expected the day the row happened (check the year)"
+        )
+    return found
 
 
 _TRAILING_TIME = re.compile(

@@ -48,7 +48,6 @@ import fnmatch
 import functools
 import io
 import itertools
-import operator
 import os
 import re
 import shutil
@@ -71,12 +70,17 @@ SNIFF = 8192
 MAX_LINE_BYTES = 1 << 20
 ROW_ERRORS_QUOTED = 5
 HEADER_SEARCH_LINES = 20
+#: A CSV record (one row) spans at most this many physical lines: a real export's multi-line
+#: cell (Amex's "Extended Details", an address) takes a handful; more is a quote left open.
+MAX_RECORD_LINES = 20
 BOM = b"\xef\xbb\xbf"
 GLOB_CHARS = re.compile(r"[*?\[]")
 EXCERPT_CHARS = 60
 #: O_NONBLOCK where the platform has it: opening a FIFO that way returns at once.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
+#: Hears of one line a reader drops (its number, why) and goes on with the next.
+BadLine = Callable[[int, str], None]
 #: How far a file's reading has got: (the file as cited, bytes read, its size or None, lines read).
 ReadProgress = Callable[[str, int, int | None, int], None]
 #: A hook hears of a file at most once per this many bytes read (and once more at its end).
@@ -619,13 +623,19 @@ class _StreamingReader(io.RawIOBase):
 
 
 def iter_lines(
-    loc: Location, *, keepends: bool = False, max_line_bytes: int = MAX_LINE_BYTES
+    loc: Location,
+    *,
+    keepends: bool = False,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    bad_line: BadLine | None = None,
 ) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` from a UTF-8 file, streaming in chunks (bounded memory).
 
     Raises ``ReadError`` for a missing file or folder, a binary file (a NUL byte in the first 8 KB),
     invalid UTF-8 (naming the line and column), or a line longer than ``max_line_bytes``. A UTF-8
-    BOM is stripped. An empty file yields nothing.
+    BOM is stripped. An empty file yields nothing. With ``bad_line``, a line of invalid UTF-8 or
+    longer than ``max_line_bytes`` is not fatal: ``bad_line(number, why)`` hears of it and it is
+    yielded empty (so the lines after it are read, and keep their numbers).
     """
     with loc.open_binary() as handle:
         try:
@@ -651,18 +661,28 @@ def iter_lines(
         counter = _ReadCounter(loc, handle, len(first)) if _read_hook is not None else None
         if first.startswith(BOM):
             first = first[len(BOM) :]
-        lines = _split_lines(handle, first, loc, max_line_bytes, counter)
+        lines = _split_lines(handle, first, loc, max_line_bytes, counter, bad_line is not None)
         for number, raw in enumerate(lines, start=1):
+            if raw is None:  # a line past max_line_bytes, dropped unread (only with bad_line)
+                assert bad_line is not None
+                bad_line(number, _too_long(loc, max_line_bytes, number).message)
+                yield number, "\n" if keepends else ""
+                continue
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-                raise ReadError(
+                error = ReadError(
                     loc.display,
                     f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
                     "expected UTF-8 text, re-export or convert the file to UTF-8",
                     number,
-                ) from None
+                )
+                if bad_line is None:
+                    raise error from None
+                bad_line(number, error.message)
+                yield number, "\n" if keepends else ""
+                continue
             if not keepends:
                 text = text.rstrip("\r\n")
             yield number, text
@@ -702,22 +722,43 @@ def _local_size(handle: BinaryIO) -> int | None:
 
 
 def _split_lines(
-    handle: BinaryIO, first: bytes, loc: Location, limit: int, counter: _ReadCounter | None = None
-) -> Iterator[bytes]:
+    handle: BinaryIO,
+    first: bytes,
+    loc: Location,
+    limit: int,
+    counter: _ReadCounter | None = None,
+    skip_long: bool = False,
+) -> Iterator[bytes | None]:
+    """The file's lines as bytes; a line longer than ``limit`` raises, or with ``skip_long`` is
+    dropped as it streams (never held whole) and yielded as None."""
     pending = first
     number = 0
     chunk = first
+    dropping = False  # inside a too-long line: its bytes are thrown away up to its newline
     while True:
-        if b"\n" in chunk:
+        if dropping:
+            end = pending.find(b"\n")
+            if end >= 0:
+                number += 1
+                yield None
+                pending, chunk, dropping = pending[end + 1 :], pending[end + 1 :], False
+            else:
+                pending = b""
+        if not dropping and b"\n" in chunk:
             parts = pending.split(b"\n")
             pending = parts.pop()
             for part in parts:
                 number += 1
                 if len(part) > limit:
-                    raise _too_long(loc, limit, number)
+                    if not skip_long:
+                        raise _too_long(loc, limit, number)
+                    yield None
+                    continue
                 yield part + b"\n"
-        if len(pending) > limit:
-            raise _too_long(loc, limit, number + 1)
+        if not dropping and len(pending) > limit:
+            if not skip_long:
+                raise _too_long(loc, limit, number + 1)
+            pending, dropping = b"", True
         try:
             chunk = handle.read(CHUNK)
         except OSError as exc:
@@ -729,7 +770,10 @@ def _split_lines(
         if counter is not None:
             counter.add(len(chunk), number)
         pending += chunk
-    if pending:
+    if dropping:
+        number += 1
+        yield None
+    elif pending:
         number += 1
         yield pending
     if counter is not None:
@@ -744,14 +788,22 @@ def _too_long(loc: Location, limit: int, number: int) -> ReadError:
     )
 
 
-def read_text(loc: Location, *, max_bytes: int = 16 << 20) -> str:
-    """A whole small text file (HTML, .env, markdown), checked like ``iter_lines``.
+def read_text(
+    loc: Location,
+    *,
+    max_bytes: int = 16 << 20,
+    max_line_bytes: int | None = None,
+    bad_line: BadLine | None = None,
+) -> str:
+    """A whole small text file (HTML, .env, markdown), checked like ``iter_lines`` (with
+    ``bad_line``, a line of invalid UTF-8 or past ``max_line_bytes`` is left empty).
 
     ``ReadError`` when the file is larger than ``max_bytes`` (use ``iter_lines`` to stream).
     """
     out: list[str] = []
     size = 0
-    for _number, text in iter_lines(loc, keepends=True, max_line_bytes=max_bytes):
+    limit = max_bytes if max_line_bytes is None else max_line_bytes
+    for _number, text in iter_lines(loc, keepends=True, max_line_bytes=limit, bad_line=bad_line):
         size += len(text)
         if size > max_bytes:
             raise ReadError(
@@ -828,6 +880,10 @@ class RowErrors:
         if len(self.samples) < self.quote:
             self.samples.append(f"line {line}: {message}")
 
+    def add_dropped(self, line: int, why: str) -> None:
+        """A line ``iter_lines`` dropped (``bad_line``): ``why`` as a row error's words."""
+        self.add(line, why.removeprefix("is ").removeprefix("has a line "))
+
     def __bool__(self) -> bool:
         return self.count > 0
 
@@ -883,7 +939,15 @@ class CsvTable:
     ) -> None:
         self.loc = loc
         self.columns = list(columns)
-        self._lines = iter_lines(loc, keepends=True)
+        self._lines = iter_lines(loc, keepends=True, bad_line=self._bad_line)
+        #: Lines dropped (invalid UTF-8, too long) before ``rows`` was given its RowErrors.
+        self._dropped: list[tuple[int, str]] = []
+        self._row_errors: RowErrors | None = None
+        self._strict = False
+        #: The physical lines of the record being read (to read on after an unclosed quote).
+        self._record: list[tuple[int, str]] = []
+        self._at_end = False
+        self._consumed = 0
         self._header_line = 0
         self._ahead: list[tuple[int, str]] = []
         #: The raw cells of the row ``rows`` last yielded (for layouts with heading rows).
@@ -933,7 +997,9 @@ class CsvTable:
                 continue
             self._refuse_repeated_columns()
             self.delimiter = delimiter or _sniff_delimiter(text)
-            self._reader = csv.reader(self._line_source(position), delimiter=self.delimiter)
+            self._consumed = number
+            self._rest = self._ahead_from(position + 1)
+            self._reader = csv.reader(self._feed(self._rest), delimiter=self.delimiter)
             return
         assert first_error is not None
         raise first_error
@@ -958,7 +1024,8 @@ class CsvTable:
                 self.loc.display, f"is empty; expected rows of {', '.join(self.header)}", 1
             )
         self.delimiter = delimiter or ","
-        self._reader = csv.reader(self._line_source(-1), delimiter=self.delimiter)
+        self._rest = self._ahead_from(0)
+        self._reader = csv.reader(self._feed(self._rest), delimiter=self.delimiter)
 
     def _refuse_repeated_columns(self) -> None:
         """A column this source reads may be headed once: with two ``amount`` columns, which one
@@ -986,12 +1053,61 @@ class CsvTable:
         keys = {key for column in self.columns for key in column.header_keys()}
         return sum(1 for cell in self.header if normalize_header(cell) in keys)
 
-    def _line_source(self, header_position: int) -> Iterator[str]:
-        """Every line after the header, in order and one by one, so that the reader's
-        ``line_num`` counts the physical lines it has read past the header (``rows``)."""
-        ahead = [text for _number, text in self._ahead[header_position + 1 :]]
+    def _ahead_from(self, position: int) -> Iterator[tuple[int, str]]:
+        """The lines after the header: those read ahead looking for it, then the rest."""
+        self._consumed = self._header_line
+        yield from self._ahead[position:]
         self._ahead = []
-        return itertools.chain(ahead, map(operator.itemgetter(1), self._lines))
+        yield from self._lines
+
+    def _feed(self, lines: Iterator[tuple[int, str]]) -> Iterator[str]:
+        """The text of ``lines`` for the csv reader, each kept in ``_record`` until ``rows``
+        starts the next record; a record past ``MAX_RECORD_LINES`` lines is an unclosed quote."""
+        record = self._record
+        for number, text in lines:
+            self._consumed = number
+            record.append((number, text))
+            if len(record) > MAX_RECORD_LINES:
+                raise _UnclosedQuote
+            yield text
+        self._at_end = True
+
+    def _bad_line(self, number: int, why: str) -> None:
+        """A line ``iter_lines`` dropped: a row error once ``rows`` has its RowErrors."""
+        if self._row_errors is not None:
+            self._row_errors.add_dropped(number, why)
+        elif self._strict:  # ``rows()`` without RowErrors: a bad line fails the file, as before
+            raise ReadError(self.loc.display, why, number)
+        else:
+            self._dropped.append((number, why))
+
+    def _open_quote(self, cells: list[str], width: int) -> str | None:
+        """Why a record read over several lines is a quote left open, or None: it ran to the
+        end of the file, or it took whole rows into one cell (another number of fields than the
+        header, or a line inside it with as many delimiters as a row: a real multi-line cell,
+        an address or Amex's details, holds a few words)."""
+        if self._at_end:
+            return _unclosed("is not closed before the end of the file")
+        swallowed = len(cells) != width or (
+            width >= 3
+            and any(text.count(self.delimiter) >= width - 1 for _, text in self._record[1:-1])
+        )
+        if swallowed:
+            return _unclosed(f"runs to line {self._consumed}, taking whole rows")
+        return None
+
+    def _restart(self, start: int, message: str, errors: RowErrors | None) -> Iterator[list[str]]:
+        """A row error at ``start`` for the record begun there, and a csv reader from the line
+        after it: the lines the record swallowed are read again as rows."""
+        if errors is None:
+            raise ReadError(self.loc.display, message, start)
+        errors.add(start, message)
+        replay = self._record[1:]
+        self._record.clear()
+        self._at_end = False
+        self._consumed = start
+        self._rest = itertools.chain(replay, self._rest)
+        return iter(csv.reader(self._feed(self._rest), delimiter=self.delimiter))
 
     def _match(
         self, mapping: Mapping[str, str], require: Sequence[str | tuple[str, ...]]
@@ -1065,44 +1181,80 @@ class CsvTable:
         return text
 
     def rows(self, errors: RowErrors | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-        """Yield ``(line, row)``; blank lines are skipped, malformed rows go to ``errors``."""
+        """Yield ``(line, row)``; blank lines are skipped, malformed rows go to ``errors``.
+
+        A quote that opens a cell and is not closed within ``MAX_RECORD_LINES`` lines, or before
+        the end of the file, is a row error at the line the record began: the lines after that
+        one are read as rows again, so one stray ``"`` never swallows the rest of the file."""
+        if self._dropped:
+            number, why = self._dropped[0]
+            if errors is None:
+                raise ReadError(self.loc.display, why, number)
+            self._row_errors = errors
+            for number, why in self._dropped:
+                self._bad_line(number, why)
+            self._dropped = []
+        self._row_errors = errors
+        self._strict = errors is None
         width = len(self.header)
-        reader = self._reader
-        base = self._header_line + 1  # the physical line of the row after ``line_num`` lines
-        index = tuple(self.index.items())
-        start = base + reader.line_num
+        reader: Iterator[list[str]] = iter(self._reader)
+        record = self._record
         while True:
+            record.clear()
+            start = self._consumed + 1
             try:
-                for cells in reader:
-                    line, start = start, base + reader.line_num
-                    if not cells or (len(cells) == 1 and not cells[0].strip()):
-                        continue
-                    if len(cells) > width and any(c.strip() for c in cells[width:]):
-                        message = (
-                            f"has {len(cells)} fields but the header has {width} "
-                            "(an unquoted comma?)"
-                        )
-                        if errors is None:
-                            raise ReadError(self.loc.display, message, line)
-                        errors.add(line, message)
-                        continue
-                    self.cells = cells
-                    if len(cells) >= width:  # the usual full row: every indexed column is there
-                        yield line, {name: cells[i].strip() for name, i in index}
-                    else:
-                        yield (
-                            line,
-                            {
-                                name: (cells[i].strip() if i < len(cells) else "")
-                                for name, i in index
-                            },
-                        )
+                cells = next(reader)
+            except StopIteration:
                 return
+            except _UnclosedQuote:
+                reader = self._restart(
+                    start, _unclosed(f"is not closed within {MAX_RECORD_LINES} lines"), errors
+                )
+                continue
             except csv.Error as exc:
+                if len(record) > 1:  # a field past the size limit: a quote left open
+                    reader = self._restart(
+                        start, _unclosed(f"is not closed within {MAX_RECORD_LINES} lines"), errors
+                    )
+                    continue
                 if errors is None:
                     raise ReadError(self.loc.display, f"is not valid CSV ({exc})", start) from None
                 errors.add(start, f"not valid CSV ({exc})")
-                start = base + reader.line_num
+                continue
+            if len(record) > 1 and (problem := self._open_quote(cells, width)):
+                reader = self._restart(start, problem, errors)
+                continue
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                message = f"has {len(cells)} fields but the header has {width} (an unquoted comma?)"
+                if errors is None:
+                    raise ReadError(self.loc.display, message, start)
+                errors.add(start, message)
+                continue
+            self.cells = cells
+            if len(cells) >= width:  # the usual full row: every indexed column is there
+                yield start, {name: cells[i].strip() for name, i in self.index.items()}
+            else:
+                yield (
+                    start,
+                    {
+                        name: (cells[i].strip() if i < len(cells) else "")
+                        for name, i in self.index.items()
+                    },
+                )
+
+
+class _UnclosedQuote(Exception):
+    """A record ran past ``MAX_RECORD_LINES`` physical lines: a quote opened and never closed."""
+
+
+def _unclosed(where: str) -> str:
+    """The row error of a quote left open; ``where``: how far the cell ran."""
+    return (
+        f"a quoted cell opens on this line and {where} (a stray '\"'?); expected each cell that "
+        "starts with '\"' to end with one: the row is skipped and the lines after it are read"
+    )
 
 
 def _sniff_delimiter(header: str) -> str:

@@ -19,6 +19,7 @@ fact keyed by its slug. The convention is documented in ``docs/formats.md`` ("Ha
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -58,6 +59,11 @@ FRONT_MATTER = "front matter"
 MAX_LABEL_WORDS = 6
 #: Front matter lines read (the demo's notes have 5 to 8): past it, a problem and the rest unread.
 MAX_FRONT_MATTER_LINES = 1_000
+#: A note line longer than this is left out with a warning (a pasted blob, not a fact); the
+#: rest of the note is read. A long paragraph is a few KB.
+MAX_NOTE_LINE_BYTES = 64 << 10
+#: Dropped note lines warned about one by one, at most.
+ROW_ERRORS_SHOWN = 5
 #: A label that names a known term may be a longer phrase ("Equity promised to our first
 #: engineer on joining").
 MAX_KNOWN_LABEL_WORDS = 10
@@ -1181,11 +1187,17 @@ class HandoffSource(BaseSource):
         dates: list[date | None] = []
         scanner = Scanner(request.fingerprint_key, request.allowlist)
         for loc in locations:
+            dropped: list[tuple[int, str]] = []
             try:
-                text = files.read_text(loc)
+                text = files.read_text(
+                    loc,
+                    max_line_bytes=MAX_NOTE_LINE_BYTES,
+                    bad_line=functools.partial(_keep_line, dropped),
+                )
             except files.ReadError as exc:
                 errors.append(exc.to_error(request, KIND))
                 continue
+            errors.extend(_dropped_lines(request, loc, dropped))
             read.append(loc)
             if not text.strip():
                 errors.append(
@@ -1227,6 +1239,29 @@ class HandoffSource(BaseSource):
                 and isinstance(record.value, date)
             )
         return files.finish(request, KIND, read, records, errors, dates)
+
+
+def _keep_line(dropped: list[tuple[int, str]], number: int, why: str) -> None:
+    dropped.append((number, why))
+
+
+def _dropped_lines(
+    request: SourceRequest, loc: files.Location, dropped: list[tuple[int, str]]
+) -> list[SourceError]:
+    """One warning per note line left unread (invalid UTF-8, or past ``MAX_NOTE_LINE_BYTES``)."""
+    return [
+        SourceError(
+            entity=request.entity.id,
+            source_kind=KIND,
+            provenance=Provenance(loc.display, number),
+            message="the line "
+            + why.replace("has a line longer", "is longer", 1).replace(
+                "; expected", "; it is left out and the rest of the note read; expected", 1
+            ),
+            fatal=False,
+        )
+        for number, why in dropped[:ROW_ERRORS_SHOWN]
+    ]
 
 
 @hookimpl

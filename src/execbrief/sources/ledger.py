@@ -575,11 +575,37 @@ class _SignCheck:
 
     rows: dict[AccountType, int] = field(default_factory=lambda: defaultdict(int))
     negative: dict[AccountType, int] = field(default_factory=lambda: defaultdict(int))
+    #: The file's income, summed, and the lines of its first negative income rows.
+    income: Decimal = Decimal(0)
+    negative_income_lines: list[int] = field(default_factory=list)
 
-    def add(self, kind: AccountType, amount: Decimal) -> None:
+    def add(self, kind: AccountType, amount: Decimal, line: int) -> None:
         self.rows[kind] += 1
         if amount < 0:
             self.negative[kind] += 1
+        if kind is AccountType.INCOME:
+            self.income += amount
+            if amount < 0 and len(self.negative_income_lines) < ROW_ERRORS_QUOTED:
+                self.negative_income_lines.append(line)
+
+    def negative_income(self, sign: str) -> str | None:
+        """A warning when the file's income sums below zero (too few rows for ``problem`` to
+        refuse: two income rows written as credits read as Revenue −$3,000), else None."""
+        if self.income >= 0 or not self.negative_income_lines:
+            return None
+        lines = ", ".join(str(n) for n in self.negative_income_lines)
+        more = self.negative[AccountType.INCOME] - len(self.negative_income_lines)
+        fix = (
+            'if income is written negative as a credit, set sign = "debit" for this ledger'
+            if sign == "natural"
+            else f'check that sign = "{sign}" is how this file writes income'
+        )
+        return (
+            f"its income sums to {self.income:,.2f}, below zero: the income rows on line"
+            f"{'s' if len(self.negative_income_lines) > 1 else ''} {lines}"
+            f"{f' (and {more} more)' if more > 0 else ''} are negative and read as money given "
+            f"back; expected income above zero over the file: {fix}"
+        )
 
     def problem(self, sign: str) -> str | None:
         """A sentence when most income or expense amounts have the wrong sign, else None."""
@@ -799,9 +825,16 @@ def _read_csv(
     for item in reader.balances:
         span.add(item.day)
     # A file of which no row could be read is a failed source, not a warning.
-    return reader.records, reader.bad.errors(
-        request, KIND, fatal=not (reader.records or reader.balances)
-    )
+    errors = reader.bad.errors(request, KIND, fatal=not (reader.records or reader.balances))
+    warning = reader.check.negative_income(options.sign)
+    if warning is not None:
+        first = reader.check.negative_income_lines[0]
+        errors.append(
+            SourceError(
+                request.entity.id, KIND, Provenance(loc.display, first), warning, fatal=False
+            )
+        )
+    return reader.records, errors
 
 
 @contextlib.contextmanager
@@ -1214,7 +1247,7 @@ class _CsvLedger:
         ):
             return
         if plan.written is not None and not plan.guessed:
-            self.check.add(plan.account.type, plan.amount)
+            self.check.add(plan.account.type, plan.amount, line)
         if day not in self.spanned:
             self.spanned.add(day)
             self.span.add(day)

@@ -320,17 +320,20 @@ def _types(obj: dict[str, Any]) -> list[str]:
     return [_strip_schema(item) for item in items if isinstance(item, str)]
 
 
-def _walk_jsonld(value: Any) -> Iterator[dict[str, Any]]:
-    """Every object with an ``@type`` in a JSON-LD document (``@graph`` arrays, lists, nesting)."""
+def _walk_jsonld(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object with an ``@type`` in a JSON-LD document (``@graph`` arrays, lists, nesting),
+    to 50 levels deep as ``_index_ids`` reads (a block nested deeper holds no business)."""
+    if depth > 50:
+        return
     if isinstance(value, list):
         for item in value:
-            yield from _walk_jsonld(item)
+            yield from _walk_jsonld(item, depth + 1)
     elif isinstance(value, dict):
         if "@type" in value:
             yield value
         for key, item in value.items():
             if key != "@type" and isinstance(item, dict | list):
-                yield from _walk_jsonld(item)
+                yield from _walk_jsonld(item, depth + 1)
 
 
 def _index_ids(value: Any, nodes: dict[str, dict[str, Any]], depth: int = 0) -> None:
@@ -710,9 +713,10 @@ def _read_jsonld(
         body = script.string or script.get_text() or ""
         try:
             parsed.append((script, json.loads(body)))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # [[[[... past the parser's stack
             line = _line(script)
-            jsonld_errors.append(f"line {line}: {exc}" if line else str(exc))
+            why = "nested too deeply to read" if isinstance(exc, RecursionError) else str(exc)
+            jsonld_errors.append(f"line {line}: {why}" if line else why)
             lines.mark(f"jsonld_error:{len(jsonld_errors)}", script)
     # nodes by @id across the page's blocks: @graph nodes refer to each other ({"@id": ...})
     nodes: dict[str, dict[str, Any]] = {}

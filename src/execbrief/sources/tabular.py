@@ -380,7 +380,8 @@ def _jsonl_rows(
         for column in columns
     }
     seen_any = False
-    for line, text in iter_lines(loc):
+    # a line of invalid UTF-8 or past 1 MB is a row error, the lines after it read
+    for line, text in iter_lines(loc, bad_line=bad.add_dropped):
         if not text.strip():
             continue
         seen_any = True
