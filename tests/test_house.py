@@ -73,6 +73,7 @@ def test_the_walk_finds_a_long_function_and_passes_one_at_the_limit(tmp_path: Pa
 #: What each layer may import from execbrief (besides itself): imports run downward only.
 BOTTOM = {
     "atomicfile",
+    "localfiles",
     "values",
     "precision",
     "sentences",
@@ -85,6 +86,7 @@ BOTTOM = {
 MAY_IMPORT: dict[str, set[str]] = {
     "values": set(),
     "atomicfile": set(),
+    "localfiles": set(),
     "errors": set(),
     "serialization": set(),
     "precision": {"values"},
@@ -93,7 +95,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "findings": {"snapshot", "values"},
     "document": {"findings", "precision", "sentences", "serialization", "snapshot", "values"},
     "records": BOTTOM,
-    "config": {"errors"},
+    "config": {"errors", "localfiles"},
     "secrets": BOTTOM | {"records"},
     "sources": BOTTOM | {"records", "secrets", "config", "hookspecs"},
     "analysis": BOTTOM | {"records", "secrets", "sources", "config", "hookspecs"},

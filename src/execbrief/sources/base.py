@@ -82,6 +82,11 @@ class SourceRequest:
             return resolved.resolve().relative_to(_resolved(self.root)).as_posix()
         except ValueError:
             return str(path)
+        except (RuntimeError, OSError):  # a symbolic link loop: cited as written
+            try:
+                return resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                return str(path)
 
 
 @functools.lru_cache(maxsize=64)

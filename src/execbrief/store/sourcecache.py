@@ -24,8 +24,9 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from execbrief import localfiles
 from execbrief.snapshot import SourceResult
 from execbrief.store.db import Store
 
@@ -81,8 +82,16 @@ class SourceCache:
         return out
 
     def _file(self, path: Path) -> list[str | int]:
-        stat = path.stat()
-        return [str(path), stat.st_size, stat.st_mtime_ns, _sha256(path)]
+        """``[path, size, mtime_ns, sha256]`` of a regular file; ``[path, kind]`` of a FIFO,
+        device, link loop or unreadable file, which is never opened (``localfiles``)."""
+        try:
+            with localfiles.open_regular(path) as handle:
+                stat = os.fstat(handle.fileno())
+                return [str(path), stat.st_size, stat.st_mtime_ns, _sha256(handle)]
+        except localfiles.NotRegular as exc:
+            return [str(path), exc.kind]
+        except OSError as exc:
+            return [str(path), f"unreadable: {exc.strerror or type(exc).__name__}"]
 
     def get(self, key: str) -> Kept | None:
         """The result kept under ``key``, or None (counted as a hit or a miss)."""
@@ -160,18 +169,16 @@ class SourceCache:
 
 
 def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for top, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
-        found.extend(Path(top) / name for name in sorted(files))
-    return found
+    return [
+        path
+        for path, _kind in localfiles.walk(folder, skip_folder=lambda name: name in SKIPPED_FOLDERS)
+    ]
 
 
-def _sha256(path: Path) -> str:
+def _sha256(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
