@@ -165,7 +165,7 @@ def sharing_groups(config: Config) -> list[list[int]]:
 
 
 def _name_of(config: Config, path: str) -> str:
-    return path if "://" in path else str(config.resolve(path).resolve())
+    return path if "://" in path else os.path.realpath(config.resolve(path))
 
 
 def _above(config: Config, name: str) -> Iterator[str]:
@@ -458,7 +458,7 @@ def first_listings(config: Config) -> dict[str, str]:
         for spec in entity.sources.values():
             for path in spec.paths:
                 if "://" not in path:
-                    first.setdefault(str(config.resolve(path).resolve()), entity.id)
+                    first.setdefault(os.path.realpath(config.resolve(path)), entity.id)
     return first
 
 
@@ -478,7 +478,7 @@ def gather(
         first = first_listings(config)
         for index, entity in enumerate(config.entities):
             for kind, spec in entity.sources.items():
-                owners = [first.get(str(config.resolve(p).resolve()), "") for p in spec.paths]
+                owners = [first.get(os.path.realpath(config.resolve(p)), "") for p in spec.paths]
                 keys[(index, kind)] = key = cache_key(job, cache, entity, spec, owners)
                 found = cache.get(key) if key else None
                 if found is not None:

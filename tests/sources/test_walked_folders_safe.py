@@ -140,3 +140,17 @@ def test_a_symlink_loop_in_walked_folders_is_named_and_the_run_goes_on(root: Pat
     for cited in ("handoffs/loop1.md", "handoffs/loop2.md", "ledgers/self.csv"):
         assert errors[cited].startswith("is a symbolic link loop"), cited
     assert '"handoffs/mule.md"' in out and "Job 41" in out
+
+
+def test_a_configured_path_that_is_a_link_loop_is_named_not_a_traceback(root: Path) -> None:
+    (root / "handoffs" / "loop1.md").symlink_to("loop2.md")
+    (root / "handoffs" / "loop2.md").symlink_to("loop1.md")
+    config = root / "portfolio.toml"
+    config.write_text(
+        CONFIG.replace(
+            'handoff = "handoffs/"', 'handoff = ["handoffs/loop1.md", "handoffs/mule.md"]'
+        )
+    )
+    out, errors = collect(root)
+    assert errors["handoffs/loop1.md"].startswith("is a symbolic link loop")
+    assert '"handoffs/mule.md"' in out
