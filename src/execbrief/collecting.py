@@ -618,7 +618,7 @@ def resolver(config: Config) -> Callable[[str], str]:
     def real(path: str) -> str:
         found = memo.get(path)
         if found is None:
-            found = memo[path] = str(config.resolve(path).resolve())
+            found = memo[path] = os.path.realpath(config.resolve(path))  # a loop does not raise
         return found
 
     return real

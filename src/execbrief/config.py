@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from execbrief import localfiles
 from execbrief.errors import ConfigError
 from execbrief.values import Period, PeriodParseError
 
@@ -77,6 +78,8 @@ class OptionModels:
     transports: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     analyses: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     entity_settings: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    #: The renderer names (``json``, ``markdown``): an ``attach`` entry that is not one is a file.
+    renderers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -523,6 +526,7 @@ def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> 
                 key=key,
             )
 
+    _validate_attachments(config, options, where)
     for name, table in config.analysis.items():
         key = f"analysis.{name}"
         if name not in options.analyses:
@@ -533,6 +537,92 @@ def _validate_plugin_keys(config: Config, options: OptionModels, where: str) -> 
     for name, model in options.analyses.items():
         if name not in config._analysis:
             config._analysis[name] = _validate(model, {}, f"analysis.{name}", where)
+
+
+#: The largest file ``attach`` may name (10 MB): mail servers commonly refuse a whole message of
+#: 10 to 25 MB, and base64 makes an attachment a third larger. A larger file is refused unread.
+MAX_ATTACHMENT_BYTES = 10 << 20
+_FORMAT_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+def attached_files(settings: ReportSettings, renderers: frozenset[str]) -> list[str]:
+    """The ``attach`` entries that name files: every entry that is not a renderer (with no
+    renderers known, every entry that is not a bare lower-case word such as ``json``)."""
+    if renderers:
+        return [entry for entry in settings.attach if entry not in renderers]
+    return [entry for entry in settings.attach if not _FORMAT_NAME.fullmatch(entry)]
+
+
+def attachment_problem(root: Path, entry: str) -> str | None:
+    """Why the file an ``attach`` entry names may not be mailed, in one sentence, or None.
+
+    It must be, symbolic links followed, a regular file inside the portfolio folder (the folder
+    holding portfolio.toml) of at most ``MAX_ATTACHMENT_BYTES``: an absolute path, a ``..`` that
+    climbs out or a link that leads out is refused, and a FIFO, device or link loop is never
+    opened. ``execbrief check`` and ``send`` ask the same question.
+    """
+    path = root / Path(entry).expanduser()
+    found = localfiles.kind(path)
+    if found == "missing":
+        return (
+            f"{entry!r} is neither a report format nor a file in the portfolio folder; "
+            "expected a format name (json, markdown, text) or a file's path relative to "
+            "portfolio.toml"
+        )
+    if not localfiles.resolves_inside(path, root) and found != localfiles.LOOP:
+        how = " through a symbolic link" if localfiles.lexically_inside(path, root) else ""
+        return (
+            f"{entry!r} is outside the portfolio folder (the folder holding portfolio.toml){how}, "
+            "and only files inside it are mailed; copy the file into the portfolio folder and "
+            "attach it by its path relative to portfolio.toml"
+        )
+    if found == "folder":
+        return f"{entry!r} is a folder; expected a file: attach the files in it one by one"
+    if found != "file":
+        return (
+            f"{entry!r} is {found}, not a regular file, and was not opened (reading one can "
+            "block the send or never end); expected a regular file"
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"{entry!r} cannot be read ({exc.strerror or exc}); expected a readable file"
+    return _too_large(entry, size)
+
+
+def _too_large(entry: str, size: int) -> str | None:
+    if size <= MAX_ATTACHMENT_BYTES:
+        return None
+    return (
+        f"{entry!r} is {size:,} bytes, more than the {MAX_ATTACHMENT_BYTES >> 20} MB an attachment "
+        "may be; attach a smaller file or mail a link to it"
+    )
+
+
+def read_attachment(config: Config, report: str, entry: str) -> bytes:
+    """The bytes of the file an ``attach`` entry names, checked as ``attachment_problem`` and read
+    to at most ``MAX_ATTACHMENT_BYTES`` + 1 (a file that grew past the limit is refused, not read
+    whole); ``ConfigError`` naming ``reports.<report>.attach`` otherwise."""
+    problem = attachment_problem(config.root, entry)
+    if problem is None:
+        try:
+            data = localfiles.read_at_most(config.resolve(entry), MAX_ATTACHMENT_BYTES)
+            problem = _too_large(entry, len(data))
+        except localfiles.NotRegular as exc:
+            problem = f"{entry!r} is {exc.kind}, not a regular file, and was not read"
+        except OSError as exc:
+            problem = f"{entry!r} cannot be read ({exc.strerror or exc}); expected a readable file"
+    if problem is not None:
+        raise ConfigError(problem, path=str(config.path), key=f"reports.{report}.attach")
+    return data
+
+
+def _validate_attachments(config: Config, options: OptionModels, where: str) -> None:
+    for name, settings in config.reports.items():
+        for entry in attached_files(settings, options.renderers):
+            problem = attachment_problem(config.root, entry)
+            if problem is not None:
+                raise ConfigError(problem, path=where, key=f"reports.{name}.attach")
 
 
 #: Source kinds ``[shared]`` may name, and the id its records carry until attributed.

@@ -108,6 +108,7 @@ class Registry:
                 for name, analysis in self.analyses.items()
                 if (options := getattr(analysis, "EntityOptions", None)) is not None
             },
+            renderers=frozenset(self.renderers),
         )
 
     def owner(self, kind: str, name: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from execbrief.config import Config, ReportSettings
+from execbrief.config import Config, ReportSettings, read_attachment
 from execbrief.delivery.message import Attachment, Rendered
 from execbrief.document import Chart, Document, brief_document
 from execbrief.errors import ConfigError
@@ -134,15 +134,8 @@ def outgoing_for(
                     Attachment(filename, render(document, entry).encode("utf-8"), media)
                 )
                 continue
-            path = config.resolve(entry)
-            try:
-                attachments.append(Attachment(path.name, path.read_bytes()))
-            except OSError as exc:
-                raise ConfigError(
-                    f"cannot read the attachment {entry!r} ({exc.strerror or exc}); expected a format name or a file",
-                    path=str(config.path),
-                    key=f"reports.{document.report}.attach",
-                ) from None
+            data = read_attachment(config, document.report, entry)
+            attachments.append(Attachment(config.resolve(entry).name, data))
         rendered = Rendered(
             subject=subject_for(document, settings, config.delivery.subject_prefix),
             text=render(body, "text"),

@@ -80,8 +80,12 @@ class SourceRequest:
         resolved = Path(path)
         try:
             return resolved.resolve().relative_to(_resolved(self.root)).as_posix()
-        except ValueError:
-            return str(path)
+        except (ValueError, RuntimeError, OSError):
+            # a link out of the folder, or a link loop: cited where it is, as written
+            try:
+                return resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                return str(path)
 
 
 @functools.lru_cache(maxsize=64)

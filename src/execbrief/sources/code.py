@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 from pydantic import Field
 
-from execbrief import cyclegc
+from execbrief import cyclegc, localfiles
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records.code import (
@@ -197,6 +197,8 @@ def _read_folder(folder: _Folder, scanner: Scanner, options: CodeOptions) -> Non
         if text is not None:
             _guarded(folder, item, _read_file, folder, scanner, item, text)
     _drop_router_dispatchers(folder)
+    for relative, what in stats.special:
+        folder.error(folder.root / relative, None, files.not_regular("", what).message)
     _finish(folder, stats)
 
 
@@ -245,7 +247,9 @@ def _maybe_template(path: Path) -> bool:
 def _read(folder: _Folder, item: WalkedFile, *, report: bool = True) -> str | None:
     """The file as text (invalid UTF-8 replaced), or None with an error when it cannot be read."""
     try:
-        return item.path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
+        with localfiles.open_regular(item.path) as handle:  # never a FIFO swapped in
+            data = handle.read()
+        return data.decode("utf-8", "replace").removeprefix("\ufeff")
     except OSError as exc:
         if report:
             folder.error(item.path, None, f"could not be read ({exc.strerror or exc}); skipped")

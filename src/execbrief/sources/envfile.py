@@ -14,7 +14,6 @@ A configured path may be a file (``repos.env``), a glob, or a folder: in a folde
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -22,11 +21,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from execbrief.hookspecs import hookimpl
+from execbrief.localfiles import walk
 from execbrief.records.secrets import EnvKey, SecretFinding
 from execbrief.secrets.scanner import Scanner, is_placeholder, key_mode, secret_key_category
 from execbrief.snapshot import Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import BaseSource, Source, SourceRequest
-from execbrief.sources.files import Location, ReadError, expand, finish, iter_lines, provenance
+from execbrief.sources.files import (
+    Location,
+    ReadError,
+    expand,
+    finish,
+    iter_lines,
+    not_regular,
+    provenance,
+)
 
 KIND = "env"
 
@@ -137,7 +145,9 @@ def _locations(request: SourceRequest) -> tuple[list[Location], list[SourceError
     for configured in request.spec.paths:
         resolved = request.resolve(configured)
         if "://" not in configured and resolved.is_dir():
-            found = [Location(request.display(p), path=p) for p in _env_files(resolved)]
+            found = [
+                Location(request.display(p), path=p) for p in _env_files(request, resolved, errors)
+            ]
             if not found:
                 errors.append(
                     SourceError(
@@ -163,15 +173,19 @@ def is_env_name(name: str) -> bool:
     )
 
 
-def _env_files(folder: Path) -> list[Path]:
+def _env_files(request: SourceRequest, folder: Path, errors: list[SourceError]) -> list[Path]:
+    """The .env files under ``folder`` (``localfiles.walk``: linked folders not followed, nothing
+    opened); a symbolic link is skipped, and a FIFO, device or link loop is named in ``errors``."""
     out: list[Path] = []
-    for directory, subdirs, files in os.walk(folder, followlinks=False):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
-        for name in files:
-            candidate = Path(directory) / name
-            if is_env_name(name) and not candidate.is_symlink() and candidate.is_file():
-                out.append(candidate)
-    return sorted(out)
+    for candidate, found in walk(folder, skip_folder=lambda name: name in _SKIP_DIRS):
+        if not is_env_name(candidate.name) or (candidate.is_symlink() and found == "file"):
+            continue
+        if found == "file":
+            out.append(candidate)
+        elif found not in ("folder", "missing"):
+            problem = not_regular(request.display(candidate), found, fatal=False)
+            errors.append(problem.to_error(request, KIND))
+    return out
 
 
 MAX_VALUE_LINES = 200

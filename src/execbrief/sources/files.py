@@ -51,7 +51,6 @@ import itertools
 import os
 import re
 import shutil
-import stat
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
@@ -61,6 +60,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from execbrief import localfiles
 from execbrief.errors import SourceFailure
 from execbrief.snapshot import Freshness, Provenance, Record, SourceError, SourceResult
 from execbrief.sources.base import SourceRequest
@@ -76,8 +76,6 @@ MAX_RECORD_LINES = 20
 BOM = b"\xef\xbb\xbf"
 GLOB_CHARS = re.compile(r"[*?\[]")
 EXCERPT_CHARS = 60
-#: O_NONBLOCK where the platform has it: opening a FIFO that way returns at once.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 #: Hears of one line a reader drops (its number, why) and goes on with the next.
 BadLine = Callable[[int, str], None]
@@ -176,12 +174,13 @@ class Location:
         """
         if self.path is None:
             return _s3_open(self)
-        special = file_kind(self.path)
-        if special not in ("file", "folder", "missing"):
-            raise not_regular(self.display, special)
         try:
-            fd = os.open(self.path, _OPEN_FLAGS)
-        except FileNotFoundError:
+            return localfiles.open_regular(self.path)
+        except localfiles.NotRegular as exc:
+            if exc.kind == "folder":
+                raise ReadError(self.display, "is a folder; expected a file") from None
+            raise not_regular(self.display, exc.kind) from None
+        except (FileNotFoundError, NotADirectoryError):
             raise ReadError(self.display, "no such file; expected a file at this path") from None
         except IsADirectoryError:
             raise ReadError(self.display, "is a folder; expected a file") from None
@@ -189,14 +188,6 @@ class Location:
             raise ReadError(self.display, "cannot be read (permission denied)") from None
         except OSError as exc:
             raise ReadError(self.display, f"cannot be opened ({exc.strerror or exc})") from None
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            os.close(fd)
-            if stat.S_ISDIR(mode):
-                raise ReadError(self.display, "is a folder; expected a file")
-            raise not_regular(self.display, _special_kind(mode))
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
 
     def mtime(self) -> date | None:
         """The date the file was last modified (UTC), or the S3 object's LastModified."""
@@ -208,40 +199,22 @@ class Location:
         return self.modified
 
 
-_SPECIAL_KINDS = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _special_kind(mode: int) -> str:
-    return next((label for test, label in _SPECIAL_KINDS if test(mode)), "not a regular file")
-
-
 def file_kind(path: Path) -> str:
     """``file``, ``folder``, ``missing`` or what else is there (``a named pipe (FIFO)``, ``a socket``,
-    ``a character device``, ``a block device``); symbolic links are followed. Never opens the path.
-
-    A path that cannot be examined (permission denied on a parent) counts as a ``file``: opening it
-    then gives the real error.
-    """
-    try:
-        mode = path.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return "missing"
-    except OSError:
-        return "file"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    return _special_kind(mode)
+    ``a character device``, ``a block device``, ``a symbolic link loop``); symbolic links are
+    followed. Never opens the path (``localfiles.kind``)."""
+    return localfiles.kind(path)
 
 
 def not_regular(where: str, kind: str, *, fatal: bool = True) -> ReadError:
     """The error for a FIFO, socket or device where a file was expected (it is never opened)."""
+    if kind == localfiles.LOOP:
+        return ReadError(
+            where,
+            f"is {kind} (a link that leads back to itself); skipped; expected a regular file at "
+            "this path: remove the link or point it at a file",
+            fatal=fatal,
+        )
     return ReadError(
         where,
         f"is {kind}, not a regular file; skipped without opening it "
@@ -306,17 +279,53 @@ def _suffix_ok(name: str, wanted: tuple[str, ...]) -> bool:
 
 
 def _regular_files(
-    request: SourceRequest, candidates: Iterable[Path], skipped: list[ReadError]
+    request: SourceRequest,
+    candidates: Iterable[tuple[Path, str]],
+    skipped: list[ReadError],
+    boundary: Path | None,
 ) -> list[Path]:
-    """The regular files among ``candidates``; each FIFO, socket or device goes to ``skipped``."""
+    """The regular files among ``candidates`` (``(path, kind)``) that resolve inside ``boundary``;
+    each FIFO, socket, device, link loop or link out of ``boundary`` goes to ``skipped``, unopened."""
     out: list[Path] = []
-    for path in candidates:
-        kind = file_kind(path)
-        if kind == "file":
+    for path, kind in candidates:
+        if kind == "file" and (boundary is None or localfiles.resolves_inside(path, boundary)):
             out.append(path)
+        elif kind == "file":
+            skipped.append(outside_link(request, path, boundary, fatal=False))
         elif kind not in ("folder", "missing"):
             skipped.append(not_regular(request.display(path), kind, fatal=False))
     return out
+
+
+def boundary(request: SourceRequest, named: Path, *, file: bool = False) -> Path | None:
+    """The folder every file read for a configured path must resolve inside.
+
+    ``named`` is what the configured path names, resolved against the portfolio root: the file,
+    the folder, or a glob's folder. A path written inside the portfolio folder (the folder holding
+    portfolio.toml) must stay inside it once symbolic links are followed. A path the config writes
+    outside it (``/srv/books``, ``../shared``) is named explicitly: a folder or glob there bounds
+    its own files, and a ``file`` there is read where it is (None: no bound).
+    """
+    if localfiles.lexically_inside(named, request.root):
+        return request.root
+    return None if file else named
+
+
+def outside_link(
+    request: SourceRequest, path: Path, bound: Path | None, *, fatal: bool = True
+) -> ReadError:
+    """The error for a file whose symbolic links lead outside ``bound``: it is never opened."""
+    if bound is None or localfiles.lexically_inside(bound, request.root):
+        where = "the portfolio folder (the folder holding portfolio.toml)"
+        fix = "copy the file into the portfolio folder, or name its real path in portfolio.toml"
+    else:
+        where = f"{request.display(bound)}, the folder portfolio.toml names"
+        fix = "copy the file into that folder, or name its real path in portfolio.toml"
+    return ReadError(
+        request.display(path),
+        f"is a symbolic link to a file outside {where}; skipped without reading it; {fix}",
+        fatal=fatal,
+    )
 
 
 def _local_expand(
@@ -335,7 +344,8 @@ def _local_expand(
             for p in base.glob(pattern)
             if not p.name.startswith(".") and _suffix_ok(p.name, wanted)
         )
-        matches = _regular_files(request, candidates, skipped)
+        bound = boundary(request, base)
+        matches = _regular_files(request, ((p, file_kind(p)) for p in candidates), skipped, bound)
         if not matches:
             _all_fatal(skipped)
             if skipped:
@@ -348,7 +358,8 @@ def _local_expand(
     if kind == "folder":
         if not allow_dirs or (wanted and resolved.name.lower().endswith(wanted)):
             raise ReadError(shown, "is a folder; expected a file")
-        files = _regular_files(request, _walk(resolved, wanted), skipped)
+        bound = boundary(request, resolved)
+        files = _regular_files(request, _walk(resolved, wanted), skipped, bound)
         if not files:
             _all_fatal(skipped)
             if skipped:
@@ -364,6 +375,9 @@ def _local_expand(
         )
     if kind != "file":
         raise not_regular(shown, kind)
+    bound = boundary(request, resolved, file=True)
+    if bound is not None and not localfiles.resolves_inside(resolved, bound):
+        raise outside_link(request, resolved, bound)
     return [Location(shown, path=resolved)]
 
 
@@ -381,15 +395,14 @@ def _split_glob(path: Path) -> tuple[Path, str]:
     return path.parent, path.name
 
 
-def _walk(folder: Path, wanted: tuple[str, ...]) -> list[Path]:
-    """Files under ``folder`` with a wanted suffix (hidden ones skipped); not yet checked regular."""
-    out: list[Path] = []
-    for directory, subdirs, files in os.walk(folder, followlinks=False):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in files:
-            if not name.startswith(".") and _suffix_ok(name, wanted):
-                out.append(Path(directory) / name)
-    return sorted(out)
+def _walk(folder: Path, wanted: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """``(path, kind)`` of the files under ``folder`` with a wanted suffix (hidden ones skipped,
+    linked folders not followed), through ``localfiles.walk``: nothing is opened."""
+    return [
+        (path, found)
+        for path, found in localfiles.walk(folder, skip_folder=lambda name: name.startswith("."))
+        if not path.name.startswith(".") and _suffix_ok(path.name, wanted)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,11 +412,7 @@ def _walk(folder: Path, wanted: tuple[str, ...]) -> list[Path]:
 
 def inside_root(request: SourceRequest, path: Path) -> bool:
     """True when ``path`` (symbolic links resolved) is inside the portfolio folder."""
-    try:
-        path.resolve().relative_to(request.root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+    return localfiles.resolves_inside(path, request.root)
 
 
 def include_targets(

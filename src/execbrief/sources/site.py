@@ -32,6 +32,7 @@ from bs4.element import PreformattedString
 from bs4.exceptions import ParserRejectedMarkup
 from pydantic import Field
 
+from execbrief import localfiles
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
 from execbrief.records import channels
@@ -451,13 +452,8 @@ class _Site:
 
     def inside(self, path: Path) -> bool:
         """True when ``path``'s real location is inside the site folder."""
-        if self.real_root is None:
-            return False
-        try:
-            real = path.resolve()
-        except (OSError, RuntimeError, ValueError):  # symlink loop, a NUL byte in the path
-            return False
-        return real == self.real_root or self.real_root in real.parents
+        # the check every source's files get against the portfolio folder (localfiles)
+        return self.real_root is not None and localfiles.resolves_inside(path, self.real_root)
 
     def exists(self, page_dir: Path, href: str) -> bool | None:
         """Whether an internal link's target exists inside the folder (None: not checkable);

@@ -30,8 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, BinaryIO, Concatenate, ParamSpec
 
+from execbrief import localfiles
 from execbrief.snapshot import SourceResult
 from execbrief.store.db import Store, refusal_cause
 
@@ -232,23 +233,33 @@ def unpack(blob: bytes) -> Any:
 
 
 def _walk(folder: str) -> list[str]:
-    found: list[str] = []
-    for top, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS)
-        found.extend(os.path.join(top, name) for name in sorted(files))
-    return found
+    """Every entry under ``folder`` that is not a folder, in name order, as text; linked folders
+    are not entered, so a link loop cannot trap the walk (``localfiles.walk``; nothing opened)."""
+    return [
+        str(path)
+        for path, _kind in localfiles.walk(
+            Path(folder), skip_folder=lambda name: name in SKIPPED_FOLDERS
+        )
+    ]
 
 
 def _file(path: str) -> list[str | int]:
-    stat = os.stat(path)
-    return [path, stat.st_size, stat.st_mtime_ns, _sha256(path)]
+    """``[path, size, mtime_ns, sha256]`` of a regular file; ``[path, kind]`` of a FIFO,
+    device, link loop or unreadable file, which is never opened (``localfiles``)."""
+    try:
+        with localfiles.open_regular(Path(path)) as handle:
+            stat = os.fstat(handle.fileno())
+            return [path, stat.st_size, stat.st_mtime_ns, _sha256(handle)]
+    except localfiles.NotRegular as exc:
+        return [path, exc.kind]
+    except OSError as exc:
+        return [path, f"unreadable: {exc.strerror or type(exc).__name__}"]
 
 
-def _sha256(path: str) -> str:
+def _sha256(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 

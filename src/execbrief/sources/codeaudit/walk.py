@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pathspec
 
+from execbrief import localfiles
+
 #: Folders never descended into: dependencies, build output, caches, VCS metadata.
 SKIP_DIRS = frozenset(
     {
@@ -87,6 +89,9 @@ class WalkStats:
     #: Files and folders that could not be read (relative paths, folders ending in ``/``): their
     #: endpoints and secrets are missing from the audit, so the report names them.
     unreadable: list[str] = field(default_factory=list)
+    #: FIFOs, sockets, devices and link loops (or links to one) met, never opened: (relative
+    #: path, what it is), for the source to name each.
+    special: list[tuple[str, str]] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
         """Count one skipped file or folder."""
@@ -102,7 +107,7 @@ def is_binary(path: Path) -> bool:
     """True for a known binary suffix or a NUL byte in the first 8 KiB (OSError if unreadable)."""
     if path.suffix.lower() in BINARY_SUFFIXES:
         return True
-    with path.open("rb") as handle:
+    with localfiles.open_regular(path) as handle:  # a file swapped for a FIFO cannot block
         return b"\0" in handle.read(SNIFF_BYTES)
 
 
@@ -187,6 +192,9 @@ def walk(
             child = f"{relative}/{entry.name}" if relative else entry.name
             if entry.is_symlink():
                 stats.skip("symbolic link")
+                target = localfiles.kind(Path(entry.path))
+                if target not in ("file", "folder", "missing"):
+                    stats.special.append((child, target))
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if entry.name in skip_dirs or os.path.isfile(os.path.join(entry.path, VENV_MARKER)):
@@ -199,6 +207,7 @@ def walk(
                 continue
             if not entry.is_file(follow_symlinks=False):
                 stats.skip("not a regular file")
+                stats.special.append((child, localfiles.kind(Path(entry.path))))
                 continue
             if honour_gitignore and _ignored(specs, child, is_dir=False):
                 stats.skip("ignored by .gitignore")

@@ -1,0 +1,151 @@
+"""What is at a local path, and opening it only when it is a regular file; bottom layer.
+
+This is the one place a local input file is examined and opened: ``sources/files.py`` (every
+source's reading), the store's source cache (hashing a source's files for its key), the code
+walker and the mail's file attachments all go through it, so none of them can be made to block on
+a named pipe, read a device without end, or follow a link out of the portfolio.
+
+- ``kind(path)``: ``file``, ``folder``, ``missing``, or what else is there (a FIFO, socket,
+  device, a symbolic link loop), following links; the path is never opened.
+- ``open_regular(path)``: opened non-blocking (a FIFO then opens at once instead of waiting for a
+  writer), checked with ``fstat`` to be a regular file, and only then set blocking; anything else
+  raises ``NotRegular`` and is closed unread.
+- ``read_at_most(path, limit)``: at most ``limit + 1`` bytes of a regular file, so an unbounded
+  file costs one byte more than the limit, never its whole length.
+- ``walk(folder)``: every non-folder entry under ``folder`` with its ``kind``, in name order,
+  symbolic links to folders not followed (so a link loop cannot trap it); a FIFO, device or loop
+  is listed with its kind for the caller to name, never opened.
+- ``resolves_inside(path, folder)``: whether ``path``, links resolved, lies inside ``folder``
+  (a loop or an unresolvable path does not).
+- ``lexically_inside(path, folder)``: the same for the path as written (``..`` folded, no link
+  followed): how a path the config names is told from one a link leads to.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+#: O_NONBLOCK (a FIFO opens at once) and O_NOCTTY (a terminal never becomes ours) where the
+#: platform has them.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+LOOP = "a symbolic link loop"
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+class NotRegular(OSError):
+    """A path that is not a regular file; ``kind`` says what it is (``a named pipe (FIFO)``,
+    ``folder``, ``a symbolic link loop``)."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(f"{path} is {kind}, not a regular file")
+        self.kind = kind
+
+
+def mode_kind(mode: int) -> str:
+    """``file``, ``folder`` or the kind of special file a ``st_mode`` stands for."""
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return next((label for test, label in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def kind(path: Path) -> str:
+    """``file``, ``folder``, ``missing``, ``a symbolic link loop`` or the kind of special file at
+    ``path`` (links followed). Never opens the path.
+
+    A path that cannot be examined for another reason (permission denied on a parent) counts as a
+    ``file``: opening it then gives the real error.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        return LOOP if exc.errno == errno.ELOOP else "file"
+    except ValueError:  # a NUL byte in the path
+        return "missing"
+    return mode_kind(mode)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes, only if it is a regular file (``NotRegular`` if not).
+
+    Opened non-blocking and checked on the descriptor, so a FIFO or device (or a path swapped for
+    one after an earlier check) is closed unread; OSError as ``os.open`` raises it otherwise.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegular(path, LOOP) from None
+        raise
+    try:
+        found = mode_kind(os.fstat(fd).st_mode)
+        if found != "file":
+            raise NotRegular(path, found)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_at_most(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file at ``path`` (more than ``limit`` means the
+    file is larger than the limit); ``NotRegular`` or OSError as ``open_regular``."""
+    with open_regular(path) as handle:
+        return handle.read(limit + 1)
+
+
+def walk(
+    folder: Path, *, skip_folder: Callable[[str], bool] = lambda name: False
+) -> Iterator[tuple[Path, str]]:
+    """``(path, kind)`` of every entry under ``folder`` that is not a folder, in name order.
+
+    Folders named by ``skip_folder`` are not entered; a symbolic link to a folder is neither
+    entered nor listed (a link loop cannot trap the walk); a link to anything else is listed
+    with the kind of what it points to (``a character device`` for a link to /dev/zero, ``a
+    symbolic link loop``, ``missing`` for a broken link). Nothing is opened.
+    """
+    for directory, subdirs, names in os.walk(folder, followlinks=False):
+        subdirs[:] = sorted(d for d in subdirs if not skip_folder(d))
+        for name in sorted(names):
+            path = Path(directory) / name
+            yield path, kind(path)
+
+
+def resolves_inside(path: Path, folder: Path) -> bool:
+    """True when ``path``, symbolic links resolved, is ``folder`` or inside it (resolved too)."""
+    try:
+        real = Path(os.path.realpath(path, strict=False))
+        top = Path(os.path.realpath(folder, strict=False))
+    except (OSError, ValueError):
+        return False
+    if real != top and top not in real.parents:
+        return False
+    return kind(path) != LOOP
+
+
+def lexically_inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` as written (``..`` folded, no link followed) is inside ``folder``."""
+    here = Path(os.path.normpath(os.path.abspath(path)))
+    top = Path(os.path.normpath(os.path.abspath(folder)))
+    return here == top or top in here.parents
