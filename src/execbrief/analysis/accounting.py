@@ -290,6 +290,26 @@ def _words(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
+#: A bank's own words for how money came in ("DEPOSIT", "MOBILE DEPOSIT", "ATM CASH DEPOSIT",
+#: "DEPOSIT MADE IN A BRANCH/STORE", "eDeposit", a reference number): a memo of nothing else says
+#: the bank took a deposit at the counter, not that a customer paid ahead for a booking.
+_BANK_DEPOSIT = re.compile(
+    r"(?:(?:mobile|atm|cash|check|cheque|branch|counter|teller|remote|online|night|drop|"
+    r"e-?|in|at|a|made|store|/|ref(?:erence)?|no|[#*:.\-\d])\s*)*deposit"
+    r"(?:\s*(?:made|in|at|a|branch|store|atm|ref(?:erence)?|no|[#*:./\-\d])\s*)*",
+    re.IGNORECASE,
+)
+
+
+def _says_deposit(tx: Transaction, words: re.Pattern[str]) -> bool:
+    """Whether a ledger line's account or memo says deposit: a customer's deposit, not a bank's
+    counter deposit (a memo that is only the bank's deposit wording names no booking or
+    customer, so it says nothing of what the money was for)."""
+    if words.search(tx.account):
+        return True
+    return bool(words.search(tx.memo)) and not _BANK_DEPOSIT.fullmatch(tx.memo.strip())
+
+
 def _payee(tx: Transaction) -> str:
     return books.payee(tx)
 
@@ -370,7 +390,7 @@ def revenue_recognition(
                     used.add((match.id, field))
                     break
         period = books.month_of(tx.date)
-        words = bool(deposit_words.search(f"{tx.account} {tx.memo}"))
+        words = _says_deposit(tx, deposit_words)
         if match is not None and match.status == BookingStatus.CANCELLED:
             continue  # a kept deposit of a cancelled booking is earned (or owed back), not deferred
         if match is not None and match.service_date is not None:
@@ -926,6 +946,35 @@ def _payouts_matched(snapshot: Snapshot, info: EntityInfo) -> list[str]:
     ]
 
 
+def _processor_advice(rows: Sequence[Transaction]) -> str:
+    """How to get each deposit on a line of its own: add the export of a processor the bank's
+    income lines name and the ledger does not list yet (Stripe, Square and PayPal have layouts);
+    when every such export is listed (or none is named), the booking tool's payouts have no
+    export execbrief reads, so the check is left to a person."""
+    named = {
+        found.group(0).lower()
+        for t in rows
+        if t.account_type == AccountType.INCOME and t.cash
+        if (found := _READABLE_PROCESSORS.search(t.memo))
+    }
+    listed = {m.group(1).lower() for t in rows if (m := _PROCESSOR_ACCOUNT.search(t.account))}
+    missing = sorted(named - listed)
+    if missing:
+        names = " and ".join(f"{_PROCESSOR_TITLES[n]}'s" for n in missing)
+        return f"add the processor's export as a second ledger file ({names})"
+    return (
+        "check them by hand against the booking tool's payout report (its payouts are not an "
+        "export execbrief reads)"
+    )
+
+
+#: Processors with an export layout (docs/formats.md, Export layouts), as a bank memo names them.
+_READABLE_PROCESSORS = re.compile(r"\b(?:stripe|square|paypal)\b", re.IGNORECASE)
+_PROCESSOR_TITLES = {"stripe": "Stripe", "square": "Square", "paypal": "PayPal"}
+#: A processor export's account names its processor at the end (``Income:Sales (Stripe)``).
+_PROCESSOR_ACCOUNT = re.compile(r"\((stripe|square|paypal)[^()]*\)$", re.IGNORECASE)
+
+
 def _deposit_check(
     snapshot: Snapshot, options: AccountingOptions, info: EntityInfo
 ) -> ReconcileIssue | str | None:
@@ -951,7 +1000,7 @@ def _deposit_check(
     taken = [b for b in bookings if first <= b.created <= last]
     booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
     if not any(
-        deposit_words.search(f"{t.account} {t.memo}")
+        _says_deposit(t, deposit_words)
         for t in rows
         if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
     ):
@@ -959,15 +1008,14 @@ def _deposit_check(
             f"warning: {info.name}: bookings took {booked_total.quantize()} in deposits from {first} "
             f"to {last}, but the ledger has no deposit account, so they could not be checked "
             "against it (a bank export lumps a processor's payouts, STRIPE TRANSFER, together); "
-            "map the payouts to a deposit account (account_types, or a categorised export), or "
-            "add the processor's export as a second ledger file (docs/formats.md, Reconciling "
-            "deposits)"
+            f"map the payouts to a deposit account (account_types, or a categorised export), or "
+            f"{_processor_advice(rows)} (docs/formats.md, Reconciling deposits)"
         )
     recorded = [
         t
         for t in rows
         if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
-        and deposit_words.search(f"{t.account} {t.memo}")
+        and _says_deposit(t, deposit_words)
         and t.amount.amount > 0
         and t.cash
     ]
