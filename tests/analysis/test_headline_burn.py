@@ -240,3 +240,23 @@ def test_a_month_holding_only_the_opening_balance_is_not_a_month_of_burn() -> No
     assert tide.net_burn_3m == MoneyRange(usd("-600.00"), usd("300.00"), Cadence.MONTH)
     assert whole is not None and whole.headline is not None
     assert whole.headline.average == tide.headline.average
+
+
+def test_a_bank_with_no_balance_beside_a_processor_balance_has_unknown_cash() -> None:
+    # audit14b finding 3: Tidewater's Wells Fargo lines (cash side implied) with no opening
+    # balance, beside PayPal's held balance: adding the bank's lines to PayPal's balance gave a
+    # made-up -$118.68. The cash is unknown, and so is the runway.
+    from dataclasses import replace as changed
+
+    ents = [("tide", "charter")]
+    paypal = changed(balance("tide", "2026-11-01", "55.00", kind="assertion"), account="PayPal")
+    rows = [
+        paypal,
+        changed(tx("tide", "2026-11-02", "Income:Sales (PayPal)", 50), cash_account="PayPal"),
+        tx("tide", "2026-11-05", "Expenses:Uncategorized", 400),
+    ]
+    found = analyze(snapshot(ents, rows, "2026-12-01"), config(ents))
+    tide = found.for_entity("tide")
+    assert tide is not None and tide.runway is not None
+    assert tide.runway.cash is None
+    assert tide.runway.text == "unknown, no cash balance"

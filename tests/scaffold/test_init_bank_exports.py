@@ -30,4 +30,24 @@ def test_init_places_a_headerless_download_and_a_qfx_statement(tmp_path: Path) -
     }
     assert "no header line" in text and "OFX/QFX statement" in text
     checked = CliRunner().invoke(cli, ["check", "-c", str(tmp_path / "portfolio.toml")])
-    assert checked.exit_code == 0, checked.output
+    # the one problem: the download's opening balance, which init marks GUESS for the owner
+    assert checked.exit_code == 1, checked.output
+    assert "gull-rock.csv: the file has no" in checked.output
+    assert "│ tide-tours │ ledger │ 7 │ ok │" in " ".join(checked.output.split())
+
+
+def test_a_download_with_no_balance_column_gets_an_opening_balance_placeholder(
+    tmp_path: Path,
+) -> None:
+    # audit14b finding 3: Wells Fargo's download has no balance column; init says what to add,
+    # marked GUESS, and check warns that its cash is unknown until it is given
+    (tmp_path / "ledgers").mkdir()
+    shutil.copy(FIXTURES / "wells-fargo-checking.csv", tmp_path / "ledgers" / "gull-rock.csv")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "portfolio.toml").read_text()
+    (line,) = [x for x in text.splitlines() if "opening_balance" in x]
+    assert line.startswith("# GUESS (ledgers/gull-rock.csv) opening_balance: the export has no ")
+    assert 'opening_balance = { date = ..., amount = "...", account = "Assets:Checking" }' in line
+    checked = CliRunner().invoke(cli, ["check", "-c", str(tmp_path / "portfolio.toml")])
+    assert checked.exit_code == 1 and "gull-rock.csv: the file has no" in checked.output

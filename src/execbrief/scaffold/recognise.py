@@ -198,7 +198,7 @@ def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found |
     shaped = layouts.headerless(first) if first is not None else None
     if shaped is not None:
         shown = [f"{shaped.label}: layout {shaped.key!r}, no header line (docs/formats.md)"]
-        return Found(shaped.source, rel, {"layout": shaped.key}, shown)
+        return Found(shaped.source, rel, {"layout": shaped.key}, shown, _opening_guess(shaped))
     for row in rows[:HEADER_SEARCH]:
         headers = [c.strip() for c in row] if isinstance(row, list) else list(row)
         # a processor's export first: Airbnb's file is its money (the ledger) before its stays;
@@ -216,6 +216,20 @@ def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found |
             shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
             return Found(layout.source, rel, {"layout": layout.key}, shown)
     return None
+
+
+def _opening_guess(layout: layouts.Layout) -> list[str]:
+    """A bank download with no balance column (Wells Fargo's) says nothing of what the account
+    held: the placeholder of the opening balance its cash needs, for the owner to fill in."""
+    if layout.source != "ledger" or layout.balance is not None:
+        return []
+    if layout.options.get("sign", "bank") != "bank":
+        return []
+    return [
+        "opening_balance: the export has no balance column, so its cash is unknown until you "
+        'give opening_balance = { date = ..., amount = "...", account = "Assets:Checking" } '
+        "(the balance at the start of its earliest line's day) in its ledger table"
+    ]
 
 
 def why_not(rows: list[list[str]] | list[dict[str, str]], rel: str) -> str:

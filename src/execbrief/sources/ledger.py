@@ -449,6 +449,8 @@ class _Cash:
     #: Each processor's first export in the pool (``Stripe`` -> its path), and every file read.
     exports: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: The files with cash lines whose cash account is implied (a bank export's lines).
+    implied_files: list[str] = field(default_factory=list)
     #: The money held at a processor (``Assets:PayPal balance``), a cash account of its own:
     #: its balances (one assertion per date of its running balance), its daily moves, and the
     #: file its closing balance is computed from.
@@ -489,6 +491,13 @@ class _Cash:
     def unanchored(self) -> list[str]:
         """Cash accounts with lines of their own but no opening balance or assertion."""
         return [name for name, items in self.by_account().items() if not items]
+
+    def bank_unanchored(self) -> list[str]:
+        """The bank files whose lines move the pool's implied cash (a bank export with no
+        balance column: Wells Fargo's) when the pool has no opening balance or assertion."""
+        if self.account_moves or self.balances or not any(self.moves.values()):
+            return []
+        return self.implied_files
 
     def _records(
         self,
@@ -664,6 +673,17 @@ class LedgerSource(BaseSource):
         return replace(result, mappings=tuple(mappings))
 
 
+#: Bank layouts whose export has no balance column, so the cash needs ``opening_balance``.
+_NO_BALANCE = frozenset(
+    layout.key
+    for layout in layouts.CATALOGUE
+    if layout.source == "ledger"
+    and layout.balance is None
+    and layout.reader == "table"
+    and layout.options.get("sign") == "bank"
+)
+
+
 def _read_part(
     request: SourceRequest,
     cash: _Cash,
@@ -699,6 +719,13 @@ def _read_part(
             continue
         file_records, file_errors = read
         cash.files.append(loc.display)
+        # a catalogued bank download with no balance column (Wells Fargo's): its cash needs the
+        # config's opening balance, and is said to be unknown without one
+        bank = [m for m in mappings if m.source == loc.display and m.layout in _NO_BALANCE]
+        if bank and any(
+            isinstance(r, Transaction) and r.cash and r.cash_account is None for r in file_records
+        ):
+            cash.implied_files.append(loc.display)
         records.extend(file_records)
         errors.extend(file_errors)
         if first_source is None and (file_records or cash.balances):
@@ -721,6 +748,19 @@ def _unanchored(request: SourceRequest, cash: _Cash, source: str | None) -> list
             fatal=False,
         )
         for name in cash.unanchored()
+    ] + [
+        SourceError(
+            entity=request.entity.id,
+            source_kind=KIND,
+            provenance=Provenance(file),
+            message=(
+                "the file has no opening balance or balance column, so its cash is unknown; give "
+                'opening_balance = { date = ..., amount = "...", account = "Assets:Checking" } '
+                "(the balance at the start of its first day) in its ledger table"
+            ),
+            fatal=False,
+        )
+        for file in cash.bank_unanchored()
     ]
 
 
