@@ -138,3 +138,24 @@ def test_the_advice_names_a_processor_export_not_yet_listed() -> None:
     result = analyze(snapshot(ENTITIES[:1], records), config(ENTITIES[:1]))
     ((_, note),) = result.warnings
     assert "add the processor's export as a second ledger file (Square's)" in note
+
+
+def test_a_balance_the_ledger_starts_from_checked_nothing() -> None:
+    # audit14b finding 8: Pine Cottage's QFX LEDGERBAL is where its cash starts (computed None):
+    # not "1 balance assertion against the ledger". Tidewater's PayPal: the first Balance is the
+    # start, the later ones were compared (computed given): only those count.
+    records = [
+        tx("sweep", "2026-03-09", "Income:Rent", 500),
+        balance("sweep", "2026-03-31", 4128, kind="assertion"),
+        tx("gull", "2026-03-02", "Income:Charters", 100),
+        balance("gull", "2026-03-01", 55, kind="assertion"),
+        balance("gull", "2026-03-05", 155, kind="assertion", computed="155"),
+        balance("gull", "2026-03-09", 175, kind="assertion", computed="175"),
+    ]
+    result = analyze(snapshot(ENTITIES, records), config(ENTITIES))
+    assert "Gull: 2 balance assertions against the ledger" in result.checked
+    assert not [c for c in result.checked if c.startswith("Sweep:")]
+    assert (
+        "Sweep: the ledger starts from its statement balance, so no later balance checks it"
+        in result.unchecked
+    )

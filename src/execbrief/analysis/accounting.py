@@ -917,10 +917,18 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
                 if error.rows_skipped
                 else f"{info.name}: {error.describe()}"
             )
-        stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
+        asserted = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
+        # an assertion the cash starts from (computed None: a QFX's only LEDGERBAL, PayPal's
+        # first Balance) was compared with nothing, so it checked nothing
+        stated = [b for b in asserted if b.computed is not None]
         if stated:
             checked.append(
                 f"{info.name}: {counted(len(stated), 'balance assertion')} against the ledger"
+            )
+        elif asserted:
+            unchecked.append(
+                f"{info.name}: the ledger starts from its statement balance, so no later balance "
+                "checks it"
             )
         elif snapshot.records(Transaction, info.id):
             unchecked.append(
