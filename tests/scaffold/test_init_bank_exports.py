@@ -51,3 +51,15 @@ def test_a_download_with_no_balance_column_gets_an_opening_balance_placeholder(
     assert 'opening_balance = { date = ..., amount = "...", account = "Assets:Checking" }' in line
     checked = CliRunner().invoke(cli, ["check", "-c", str(tmp_path / "portfolio.toml")])
     assert checked.exit_code == 1 and "gull-rock.csv: the file has no" in checked.output
+
+
+def test_the_count_of_guesses_leaves_out_the_header_comment(tmp_path: Path) -> None:
+    # audit14b finding 15: "9 lines marked GUESS" where 8 were guesses (the ninth, the file's
+    # own first comment, tells the reader to check them)
+    (tmp_path / "ledgers").mkdir()
+    shutil.copy(FIXTURES / "wells-fargo-checking.csv", tmp_path / "ledgers" / "gull-rock.csv")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    lines = (tmp_path / "portfolio.toml").read_text().splitlines()
+    marked = [x for x in lines[1:] if "GUESS" in x]
+    assert "GUESS" in lines[0] and len(marked) == 5  # name, currency, entity name, kind, opening
+    assert f"{len(marked)} lines marked GUESS to check" in " ".join(result.output.split())

@@ -27,6 +27,8 @@ LAYOUT_KINDS = (
     ("rental", {"airbnb-transactions", "airbnb-reservations"}),
     ("charter", {"fareharbor"}),
 )
+#: How the written file begins (its first comment names GUESS without being a guess).
+HEADER = "# portfolio.toml written by `execbrief init`"
 ORDER = (
     *("handoff", "site", "ledger", "bookings", "timesheets", "invoices", "trips"),
     *("subscribers", "code", "env", "aws"),
@@ -81,7 +83,7 @@ def guess_kind(entity: Entity) -> str:
 def render(grouped: Grouped, portfolio: str, skipped: list[str]) -> str:
     """The whole commented portfolio.toml."""
     lines = [
-        "# portfolio.toml written by `execbrief init`: check every line marked GUESS, then run",
+        f"{HEADER}: check every line marked GUESS, then run",
         "# `execbrief check` and `execbrief build`. docs/formats.md describes every key.",
         "",
         "[portfolio]",
