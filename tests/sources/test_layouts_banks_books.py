@@ -115,6 +115,9 @@ def test_american_express_charges_are_positive_and_a_payment_is_no_income(tmp_pa
         (12, "Business Services-Internet Services", AccountType.EXPENSE, Decimal("18.00")),
     ]
     assert not any(t.account_type is AccountType.INCOME for t in txns)
+    # Amex writes its Reference in apostrophes ('320263240301234567'): they are not part of it
+    # (audit14b finding 13)
+    assert txns[0].reference == "320263240301234567"
     # spent 425.50 + 310 + 18 - 75.50 (the return) = 678.00
     assert sum(t.amount.amount for t in txns if t.account_type is AccountType.EXPENSE) == Decimal(
         "678.00"

@@ -673,6 +673,16 @@ class LedgerSource(BaseSource):
         return replace(result, mappings=tuple(mappings))
 
 
+def _reference(text: str) -> str | None:
+    """A line's reference as the tool means it: American Express writes its Reference in
+    apostrophes (``'320263240412345678'``, so a spreadsheet keeps it text), which are not part
+    of it."""
+    text = text.strip()
+    if len(text) > 2 and text[0] == text[-1] == "'":
+        text = text[1:-1].strip()
+    return text or None
+
+
 #: Bank layouts whose export has no balance column, so the cash needs ``opening_balance``.
 _NO_BALANCE = frozenset(
     layout.key
@@ -1268,7 +1278,7 @@ class _CsvLedger:
                 self._money(amount),
                 texts.one(row.get("memo", "")),
                 texts.one(row.get("counterparty", "")) or None,
-                row.get("reference") or None,
+                _reference(row.get("reference", "")),
                 not noncash,
             )
         )
