@@ -673,7 +673,7 @@ class LedgerSource(BaseSource):
         return replace(result, mappings=tuple(mappings))
 
 
-def _reference(text: str) -> str | None:
+def _cell_reference(text: str) -> str | None:
     """A line's reference as the tool means it: American Express writes its Reference in
     apostrophes (``'320263240412345678'``, so a spreadsheet keeps it text), which are not part
     of it."""
@@ -1278,7 +1278,7 @@ class _CsvLedger:
                 self._money(amount),
                 texts.one(row.get("memo", "")),
                 texts.one(row.get("counterparty", "")) or None,
-                _reference(row.get("reference", "")),
+                _cell_reference(row.get("reference", "")),
                 not noncash,
             )
         )
