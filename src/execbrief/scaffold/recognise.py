@@ -56,6 +56,9 @@ class Found:
     #: A handoff note's text in lower case (to tell which business mentions a tool or folder);
     #: never written to the config.
     mentions: str = ""
+    #: A second source of a file already found as another (Airbnb's history as bookings too):
+    #: an entity's own source of that kind comes first.
+    companion: bool = False
 
 
 @dataclass
@@ -93,7 +96,23 @@ def walk(root: Path) -> Walked:
                     skipped.append(why_not(rows, path.relative_to(root).as_posix()))
             else:
                 found.append(item)
+                found.extend(_also(item))
     return Walked(found, skipped)
+
+
+#: A file that is two sources at once: Airbnb's transaction history is the rental's money (its
+#: ledger) and its stays (its bookings), read with a layout each (docs/formats.md, Airbnb).
+ALSO = {"airbnb-transactions": ("bookings", "airbnb-reservations")}
+
+
+def _also(item: Found) -> list[Found]:
+    """The other source a file is, listed beside the one it was recognised as."""
+    layout = item.options.get("layout") if isinstance(item.options, dict) else None
+    if item.kind != "ledger" or layout not in ALSO:
+        return []
+    kind, other = ALSO[str(layout)]
+    shown = [f"also its {kind}: layout {other!r} (docs/formats.md, Export layouts)"]
+    return [Found(kind, item.path, {"layout": other}, shown, companion=True)]
 
 
 def _in_site(found: list[Found], rel: Path) -> bool:

@@ -128,7 +128,9 @@ def _entity(entity: Entity) -> list[str]:
         f"name = {toml_value(name)}" + ("" if entity.name else "   # GUESS: from the file names"),
         f"kind = {toml_value(guess_kind(entity))}   # GUESS: charter, hauling, consultancy, rental, delivery, platform or other",
     ]
-    sources = {kind: list(items) for kind, items in entity.sources.items()}
+    sources = {
+        kind: sorted(items, key=lambda i: i.companion) for kind, items in entity.sources.items()
+    }
     tables: list[str] = []
     for kind in sorted(sources, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER)):
         items = sources[kind]
