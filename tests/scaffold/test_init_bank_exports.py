@@ -63,3 +63,28 @@ def test_the_count_of_guesses_leaves_out_the_header_comment(tmp_path: Path) -> N
     marked = [x for x in lines[1:] if "GUESS" in x]
     assert "GUESS" in lines[0] and len(marked) == 5  # name, currency, entity name, kind, opening
     assert f"{len(marked)} lines marked GUESS to check" in " ".join(result.output.split())
+
+
+def test_a_xero_export_gets_account_types_for_its_headings(tmp_path: Path) -> None:
+    # audit14b finding 5: init wrote no account_types for Xero's Account Transactions, so check
+    # read 0 records; each heading is now typed by its name, marked GUESS, and check reads it
+    (tmp_path / "xero").mkdir()
+    shutil.copy(
+        FIXTURES / "xero-account-transactions.csv", tmp_path / "xero" / "Account Transactions.csv"
+    )
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "portfolio.toml").read_text()
+    (entity,) = tomllib.loads(text)["entities"]
+    assert entity["ledger"]["account_types"] == {
+        "Business Bank Account (090)": "asset",
+        "Accounts Receivable (610)": "asset",
+        "Fuel (449)": "expense",
+        "Sales (200)": "income",
+    }
+    assert "account_types: each heading typed by its name" in text
+    assert "GUESS (xero/Account Transactions.csv) account_types" in text
+    checked = CliRunner().invoke(cli, ["check", "-c", str(tmp_path / "portfolio.toml")])
+    flat = " ".join(checked.output.split())
+    # every line read (the fixture is old, so only its age is said), no heading left untyped
+    assert "│ ledger │ 7 │ stale:" in flat and "skipped" not in flat, checked.output

@@ -1234,3 +1234,14 @@ def test_a_money_row_after_a_total_row_says_where_it_stands(tmp_path: Path) -> N
         "comes after the Total row of 'Sales (200)' and before the next account heading; "
         "expected it under a heading"
     ) in error.message
+
+
+def test_an_untyped_account_gets_the_type_its_words_suggest(tmp_path: Path) -> None:
+    # audit14b finding 5: Xero's "Business Bank Account (090)" was hinted as an expense
+    rows = "date,account,amount\n2026-01-07,Business Bank Account (090),10\n2026-01-08,Sales,5\n"
+    write(tmp_path, "l.csv", rows)
+    (error,) = collect(tmp_path, "l.csv").errors
+    assert (
+        'map it with account_types = { "Business Bank Account (090)" = "asset" }' in error.message
+    )
+    assert 'map it with account_types = { "Sales" = "income" }' in error.message

@@ -5,6 +5,7 @@ table are looked at; an ``.env`` file is never opened (its values are secrets)."
 
 from __future__ import annotations
 
+import csv
 import os
 import stat
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from execbrief.scaffold.tables import (
     sample_table,
 )
 from execbrief.sources import layouts
+from execbrief.sources.ledger import classify_account, guess_account_type, heading_labels
 from execbrief.sources.ofx import OFX_SUFFIXES
 
 #: How much of a file is read to recognise it.
@@ -203,9 +205,32 @@ def _table(path: Path, rel: str) -> Found | None:
             shown.append(
                 f"header on line {recognised.table.header_line} (the lines above are skipped)"
             )
-        return Found(recognised.kind, rel, {"layout": layout.key}, shown)
+        options: dict[str, Any] = {"layout": layout.key}
+        guesses: list[str] = []
+        if layout.options.get("grouped"):
+            types = _heading_types(path, recognised.table.header_line, recognised.table.headers)
+            if types:
+                options["account_types"] = types
+                named = ", ".join(f"{k} {v}" for k, v in types.items())
+                guesses.append(f"account_types: each heading typed by its name ({named})")
+        return Found(recognised.kind, rel, options, shown, guesses)
     options, shown, guesses = table_options(recognised)
     return Found(recognised.kind, rel, options, shown, guesses)
+
+
+def _heading_types(path: Path, header_line: int, headers: list[str]) -> dict[str, str]:
+    """The account headings of a grouped export (Xero's Account Transactions) that a name alone
+    does not type (neither ``Expenses:Fuel`` nor ``6100 Fuel``), each with the type its words
+    suggest (a bank account an asset, Sales income, else expense): the guess ``check`` needs,
+    since an untyped heading is a row error. Read from the file's first 64 KB."""
+    rows = list(csv.reader(_head(path).splitlines()[header_line:]))  # the rows under the header
+    out: dict[str, str] = {}
+    for label in heading_labels(rows, headers):
+        try:
+            classify_account(label)
+        except ValueError:
+            out[label] = str(guess_account_type(label))
+    return out
 
 
 def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found | None:

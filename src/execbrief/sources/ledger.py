@@ -18,7 +18,7 @@ import gc
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -319,7 +319,7 @@ class AccountBook:
             if kind is None:
                 raise ValueError(
                     f"account {name!r} is outside the numbered ranges (1xxx assets .. 7xxx expenses); "
-                    f'map it with account_types = {{ "{name}" = "expense" }}'
+                    f'map it with account_types = {{ "{name}" = "{guess_account_type(name)}" }}'
                 )
         if kind is None and len(segments) > 1:
             kind = _PREFIXES.get(_key(segments[0]))
@@ -332,7 +332,7 @@ class AccountBook:
         if kind is None:
             raise ValueError(
                 f"account {name!r} is neither hierarchical (Expenses:Fuel) nor numbered (6100 Fuel); "
-                f'map it with account_types = {{ "{name}" = "expense" }}'
+                f'map it with account_types = {{ "{name}" = "{guess_account_type(name)}" }}'
             )
         cash = kind is AccountType.ASSET and (
             (labelled is not None and labelled[1]) or self._is_cash(name, numbered)
@@ -406,6 +406,45 @@ def _numbered_type(number: str) -> AccountType | None:
         "6": AccountType.EXPENSE,
         "7": AccountType.EXPENSE,
     }.get(number[0])
+
+
+#: Words of an account's name that tell its type, first match wins (Xero's default chart:
+#: "Business Bank Account (090)", "Accounts Receivable (610)", "Sales (200)", "Rent (469)").
+_NAME_WORDS: tuple[tuple[AccountType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"\b(?:{words})\b", re.IGNORECASE))
+    for kind, words in (
+        (AccountType.COST_OF_SALES, r"cost of (?:sales|goods sold)|cogs|direct costs?"),
+        (
+            AccountType.LIABILITY,
+            r"payables?|loans?|credit card|gst|vat|sales tax|accrued|"
+            r"unearned|deferred|rounding|suspense|wages payable|deposits received",
+        ),
+        (
+            AccountType.ASSET,
+            r"bank|checking|chequing|savings|cash|petty|receivables?|"
+            r"prepayments?|inventory|equipment|fixed assets?|undeposited",
+        ),
+        (
+            AccountType.EQUITY,
+            r"equity|capital|retained earnings|drawings|owner'?s? (?:draw|"
+            r"contribution)s?|dividends?",
+        ),
+        (
+            AccountType.INCOME,
+            r"sales|revenue|income|fees earned|interest (?:income|earned)|"
+            r"other revenue|turnover",
+        ),
+    )
+)
+
+
+def guess_account_type(name: str) -> AccountType:
+    """The type an account's name suggests by its words (a bank account is an asset, Sales is
+    income), else expense: a guess to write as one, never a reading."""
+    for kind, words in _NAME_WORDS:
+        if words.search(name):
+            return kind
+    return AccountType.EXPENSE
 
 
 def classify_account(name: str) -> AccountType:
@@ -1404,6 +1443,20 @@ _SUMMARY_ROWS = (
     "beginning balance",
     "ending balance",
 )
+
+
+def heading_labels(rows: Iterable[Sequence[str]], headers: Sequence[str]) -> list[str]:
+    """The account heading rows of a grouped export (Xero's ``Business Bank Account (090)``),
+    in order, each once: how the reader tells a heading from a line, for ``init``."""
+    keys = [h.strip().lower() for h in headers]
+    date_column = keys.index("date") if "date" in keys else 0
+    balance = next((i for i, k in enumerate(keys) if "balance" in k), None)
+    out: list[str] = []
+    for cells in rows:
+        role, label = _grouped_role(cells, date_column, balance)
+        if role == "heading" and label not in out:
+            out.append(label)
+    return out
 
 
 def _grouped_role(
