@@ -118,3 +118,17 @@ def test_reconciliation_is_a_warning_not_a_block(built: dict[str, str]) -> None:
     # PayPal's first Balance and the QFX's LEDGERBAL are starting points, not checks
     assert "Tidewater Kayaks: 5 balance assertions against the ledger" in accounting
     assert "Pine Cottage: the ledger starts from its statement balance" in accounting
+
+
+def test_fareharbor_past_bookings_are_completed_and_the_unpaid_one_at_risk(
+    built: dict[str, str],
+) -> None:
+    # #101, #102, #104 paid in full (Total Paid = Total) and served: completed, nothing due;
+    # #105 served 11/15 with $150 due: completed but its balance unpaid and at risk; #106 is on
+    # 12/06, still booked
+    cfo, cmo = built["cfo"], built["cmo"]
+    assert "Inflows at risk: Tidewater Kayaks 105 balance $150 (unpaid since service on " in cfo
+    assert "101 balance" not in cfo and "104 balance" not in cfo
+    tide = cmo[cmo.index("Tidewater Kayaks: funnel by month created") :]
+    assert "2026-10 [9] Inquiries 3 Quoted 3 Booked 2 Completed 2 Cancelled 1" in tide
+    assert "2026-11 [10] Inquiries 2 Quoted 2 Booked 2 Completed 1 Cancelled 0" in tide
