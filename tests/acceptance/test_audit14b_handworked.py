@@ -132,3 +132,14 @@ def test_fareharbor_past_bookings_are_completed_and_the_unpaid_one_at_risk(
     tide = cmo[cmo.index("Tidewater Kayaks: funnel by month created") :]
     assert "2026-10 [9] Inquiries 3 Quoted 3 Booked 2 Completed 2 Cancelled 1" in tide
     assert "2026-11 [10] Inquiries 2 Quoted 2 Booked 2 Completed 1 Cancelled 0" in tide
+
+
+def test_each_method_note_names_only_the_files_its_report_read(built: dict[str, str]) -> None:
+    # audit14b finding 14: Billing's "How the exports were read" listed Pine Cottage's and
+    # Tidewater's bookings files; the rental report listed the charter's FareHarbor file
+    billing, rental = built["billing"], built["rental"]
+    assert "How the exports were read: ledgerline-consulting timesheets" in billing
+    assert "bookings" not in billing[billing.index("How the exports were read") :][:400]
+    note = rental[rental.index("How the exports were read") :][:600]
+    assert "pine-cottage/airbnb/airbnb_11_2026-10_2026.csv (layout airbnb-reservations)" in note
+    assert "fareharbor" not in note
