@@ -88,3 +88,17 @@ def test_a_xero_export_gets_account_types_for_its_headings(tmp_path: Path) -> No
     flat = " ".join(checked.output.split())
     # every line read (the fixture is old, so only its age is said), no heading left untyped
     assert "│ ledger │ 7 │ stale:" in flat and "skipped" not in flat, checked.output
+
+
+def test_two_time_trackers_get_a_table_each(tmp_path: Path) -> None:
+    # audit14b finding 7: init left Harvest out ("laid out differently") beside Clockify; each
+    # tracker is now its own [[entities.timesheets]] table, and both are read
+    data = Path(__file__).resolve().parents[1] / "data" / "audit14b" / "ledgerline-consulting"
+    shutil.copytree(data / "harvest", tmp_path / "ledgerline" / "harvest")
+    shutil.copytree(data / "clockify", tmp_path / "ledgerline" / "clockify")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (entity,) = tomllib.loads((tmp_path / "portfolio.toml").read_text())["entities"]
+    assert [t["layout"] for t in entity["timesheets"]] == ["clockify", "harvest"]
+    checked = CliRunner().invoke(cli, ["check", "-c", str(tmp_path / "portfolio.toml")])
+    assert "timesheets │ 12 " in checked.output, checked.output

@@ -138,8 +138,8 @@ def _entity(entity: Entity) -> list[str]:
             lines += _comments(item)
         if kind == "aws":
             lines.append(f"aws = {toml_value({'cur_export': items[0].path})}")
-        elif kind == "ledger" and len({json.dumps(i.options, default=str) for i in items}) > 1:
-            tables += _ledger_parts(items)
+        elif kind in PARTS and len({json.dumps(i.options, default=str) for i in items}) > 1:
+            tables += _parts(kind, items)
         elif any(item.options for item in items):
             tables += _tables(kind, items)
         elif len(items) == 1:
@@ -157,16 +157,23 @@ def _comments(item: Found) -> list[str]:
     return out
 
 
-def _ledger_parts(items: list[Found]) -> list[str]:
-    """Ledger files laid out differently (a bank export beside a processor's): one
-    ``[[entities.ledger]]`` table each, read into one cash pool."""
-    out = ["", "# Several ledger files, each read its own way, into one cash pool."]
+#: The sources that take a list of tables, each file with its own options, and what they make.
+PARTS = {
+    "ledger": "Several ledger files, each read its own way, into one cash pool.",
+    "timesheets": "Several time trackers, each read its own way, into one timesheet.",
+}
+
+
+def _parts(kind: str, items: list[Found]) -> list[str]:
+    """Files of one source laid out differently (a bank export beside a processor's, Harvest
+    beside Clockify): one ``[[entities.<kind>]]`` table each."""
+    out = ["", f"# {PARTS[kind]}"]
     for item in items:
-        out += ["[[entities.ledger]]", f"path = {toml_value(item.path)}"]
+        out += [f"[[entities.{kind}]]", f"path = {toml_value(item.path)}"]
         nested = {k: v for k, v in item.options.items() if isinstance(v, dict) and len(v) > 3}
         out += [f"{_key(k)} = {toml_value(v)}" for k, v in item.options.items() if k not in nested]
         for key, value in nested.items():
-            out += [f"[entities.ledger.{_key(key)}]"]
+            out += [f"[entities.{kind}.{_key(key)}]"]
             out += [f"{_key(k)} = {toml_value(v)}" for k, v in value.items()]
     return out
 
