@@ -143,3 +143,12 @@ def test_each_method_note_names_only_the_files_its_report_read(built: dict[str, 
     note = rental[rental.index("How the exports were read") :][:600]
     assert "pine-cottage/airbnb/airbnb_11_2026-10_2026.csv (layout airbnb-reservations)" in note
     assert "fareharbor" not in note
+
+
+def test_the_card_paid_by_the_bank_is_said(built: dict[str, str]) -> None:
+    # audit14b finding 17: the bank's AMEX EPAYMENT lines (410.55 on 10/25, 188.20 on 11/20)
+    # paid the card: 598.75 of transfers, not spending on top of the card's charges
+    assert (
+        "Tidewater Kayaks: 2 card payments ($598.75) from the bank matched to the card's own "
+        "payment lines, so the card's charges are counted once" in built["accounting"]
+    )

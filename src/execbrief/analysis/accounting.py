@@ -25,7 +25,13 @@ from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric
 from execbrief.hookspecs import hookimpl
 from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
-from execbrief.records.ledger import AccountType, CashBalance, Transaction, paid_out_by
+from execbrief.records.ledger import (
+    AccountType,
+    CashBalance,
+    Transaction,
+    paid_out_by,
+    pays_card,
+)
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.values import Money, Percent, Period, counted, with_article
 
@@ -935,7 +941,22 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
                 f"{info.name}: no balance assertion (a statement balance) to check the ledger against"
             )
         checked += _payouts_matched(snapshot, info)
+        checked += _cards_paid(snapshot, info)
     return checked, unchecked
+
+
+def _cards_paid(snapshot: Snapshot, info: EntityInfo) -> list[str]:
+    """One line when the bank paid the card: its payments matched the card's own payment
+    lines, so they are transfers (the card's charges are the expenses, and move no cash)."""
+    paid = [t for t in snapshot.records(Transaction, info.id) if pays_card(t)]
+    if not paid:
+        return []
+    total = books.total((-t.amount for t in paid), snapshot.currency).quantize()
+    return [
+        f"{info.name}: {counted(len(paid), 'card payment')} ({total}) from the bank matched to "
+        "the card's own payment lines, so the card's charges are counted once, as expenses, and "
+        "the bank's payments are transfers to the card, not spending"
+    ]
 
 
 def _payouts_matched(snapshot: Snapshot, info: EntityInfo) -> list[str]:
