@@ -695,7 +695,7 @@ def init(folder: str) -> None:
 
     with errors_as_exit():
         done = init_portfolio(Path(folder))
-    guesses = done.path.read_text(encoding="utf-8").count("GUESS")
+    guesses = done.guesses()
     err = console(stderr=True)
     err.print(
         f"wrote {done.path}: {len(done.grouped.entities)} entities, {done.sources()} sources; "

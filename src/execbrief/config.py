@@ -686,8 +686,8 @@ def _source_parts(
     source whose options model allows several (``several_files = True``)."""
     if not getattr(model, "several_files", False):
         raise ConfigError(
-            f"expected one inline table {{ path = ..., <options> }}; only ledger takes a list "
-            f"of tables, {kind} takes one table with paths = [...]",
+            f"expected one inline table {{ path = ..., <options> }}; only ledger and "
+            f"timesheets take a list of tables, {kind} takes one table with paths = [...]",
             path=where,
             key=key,
         )
@@ -697,7 +697,7 @@ def _source_parts(
     for part in parts:
         if not part.paths:
             raise ConfigError(
-                "expected path or paths in each ledger table", path=where, key=part.key
+                f"expected path or paths in each {kind} table", path=where, key=part.key
             )
     paths = tuple(p for part in parts for p in part.paths)
     return SourceSpec(kind, paths, parts[0].options, key, parts)

@@ -212,3 +212,51 @@ def test_ceo_brief_leads_with_the_ledgers_headline(briefs: dict[str, str]) -> No
     assert "SUMMARY • Portfolio cash $15.5K; burning $1.1K/mo" in text
     assert "Portfolio net burn (ledgers) $1.1K/mo" in text
     assert "Portfolio runway at that burn 14 months" in text
+
+
+def test_a_month_holding_only_the_opening_balance_is_not_a_month_of_burn() -> None:
+    # audit14b finding 4 (Tidewater Kayaks): the books open on 2026-09-30 with only the opening
+    # balance in September; the lines start in October. as_of 2026-12-01: the trailing 3 complete
+    # months are 2026-09..2026-11, but September burned nothing because nothing was recorded in
+    # it, so the average is over October and November (docs/metrics.md, finance.burn.net.average:
+    # "averaged over the complete months it has"), as the portfolio's is:
+    #   Oct: in 1,000.00, out 400.00 -> net burn -600.00;  Nov: in 200.00, out 500.00 -> 300.00
+    #   average (-600.00 + 300.00) / 2 = -150.00/mo; gross burn 400.00..500.00 (no $0 month).
+    ents = [("tide", "charter")]
+    rows = [
+        balance("tide", "2026-09-30", 8000),
+        tx("tide", "2026-10-03", "Income:Uncategorized", 1000),
+        tx("tide", "2026-10-15", "Expenses:Uncategorized", 400),
+        tx("tide", "2026-11-02", "Income:Uncategorized", 200),
+        tx("tide", "2026-11-10", "Expenses:Uncategorized", 500),
+    ]
+    found = analyze(snapshot(ents, rows, "2026-12-01"), config(ents))
+    tide, whole = found.for_entity("tide"), found.portfolio
+    assert tide is not None and tide.headline is not None
+    assert tide.headline.months == ("2026-10", "2026-11")
+    assert tide.headline.average == usd("-150.00")
+    assert tide.headline.basis == "2-month average, 2026-10..2026-11"
+    assert tide.gross_burn_3m == MoneyRange(usd("400.00"), usd("500.00"), Cadence.MONTH)
+    assert tide.net_burn_3m == MoneyRange(usd("-600.00"), usd("300.00"), Cadence.MONTH)
+    assert whole is not None and whole.headline is not None
+    assert whole.headline.average == tide.headline.average
+
+
+def test_a_bank_with_no_balance_beside_a_processor_balance_has_unknown_cash() -> None:
+    # audit14b finding 3: Tidewater's Wells Fargo lines (cash side implied) with no opening
+    # balance, beside PayPal's held balance: adding the bank's lines to PayPal's balance gave a
+    # made-up -$118.68. The cash is unknown, and so is the runway.
+    from dataclasses import replace as changed
+
+    ents = [("tide", "charter")]
+    paypal = changed(balance("tide", "2026-11-01", "55.00", kind="assertion"), account="PayPal")
+    rows = [
+        paypal,
+        changed(tx("tide", "2026-11-02", "Income:Sales (PayPal)", 50), cash_account="PayPal"),
+        tx("tide", "2026-11-05", "Expenses:Uncategorized", 400),
+    ]
+    found = analyze(snapshot(ents, rows, "2026-12-01"), config(ents))
+    tide = found.for_entity("tide")
+    assert tide is not None and tide.runway is not None
+    assert tide.runway.cash is None
+    assert tide.runway.text == "unknown, no cash balance"

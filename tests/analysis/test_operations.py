@@ -174,3 +174,19 @@ def test_client_concentration(result: OperationsResult) -> None:
 def test_no_operational_data() -> None:
     res = analyze(snapshot([("x", "rental")], []), config([("x", "rental")]))
     assert (res.rentals, res.deliveries, res.billing) == ((), (), ())
+
+
+def test_a_bank_memo_mtg_pmt_is_debt_service_not_opex() -> None:
+    # audit14b finding 16: Pine Cottage's QFX line "HOMESIDE LENDING MTG PMT" $1,100 sat in
+    # Expenses:Uncategorized and counted in NOI (debt service $0)
+    ents = [("loft", "rental")]
+    cfg = config(ents, analysis={"operations": {"window_months": 3}})
+    recs = [
+        tx("loft", f"2026-{m}-02", "Income:Uncategorized", 2000) for m in ("01", "02", "03")
+    ] + [
+        tx("loft", f"2026-{m}-04", "Expenses:Uncategorized", 1100, "HOMESIDE LENDING MTG PMT")
+        for m in ("01", "02", "03")
+    ]
+    (u,) = analyze(snapshot(ents, recs), cfg).rentals
+    assert u.operating_expenses == usd(0) and u.noi == usd(6000)
+    assert u.debt_service_annual == usd(13200)  # 3,300 x 12 / 3

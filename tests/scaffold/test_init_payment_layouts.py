@@ -70,3 +70,17 @@ def test_square_items_beside_its_transactions_are_one_business(tmp_path: Path) -
         "path": "square/items-2026-10-01-2026-11-01.csv",
         "layout": "square-items",
     }
+
+
+def test_airbnb_history_is_the_rentals_bookings_too(tmp_path: Path) -> None:
+    # audit14b finding 6: docs/formats.md says to list Airbnb's file as the rental's bookings too
+    # (layout airbnb-reservations); init left it out, so nights, ADR and occupancy were unknown
+    rel = "pine-cottage/airbnb/airbnb_11_2026-10_2026.csv"
+    (tmp_path / rel).parent.mkdir(parents=True)
+    shutil.copy(FIXTURES / "airbnb-transaction-history.csv", tmp_path / rel)
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (entity,) = tomllib.loads((tmp_path / "portfolio.toml").read_text())["entities"]
+    assert entity["kind"] == "rental"
+    assert entity["ledger"] == {"path": rel, "layout": "airbnb-transactions"}
+    assert entity["bookings"] == {"path": rel, "layout": "airbnb-reservations"}

@@ -70,6 +70,19 @@ def test_wells_fargo_has_no_header_line_and_is_known_by_its_first_row(tmp_path: 
     assert cash(result, "closing") == [(date(2026, 11, 20), Decimal("10450.00"))]
 
 
+def test_wells_fargo_without_an_opening_balance_says_its_cash_is_unknown(tmp_path: Path) -> None:
+    # audit14b finding 3: no balance column and no opening_balance: its cash cannot be known; one
+    # warning naming the file and the key to give, and no closing balance made up from the lines
+    result = read(tmp_path, "wells-fargo-checking.csv")
+    (warning,) = messages(result)
+    assert "wells-fargo-checking.csv" in warning
+    assert "has no opening balance or balance column, so its cash is unknown" in warning
+    assert "opening_balance = { date = ..." in warning
+    assert not any(e.fatal for e in result.errors)
+    assert of(result, CashBalance) == []
+    assert len(of(result, Transaction)) == 5
+
+
 def test_a_headed_file_is_not_taken_for_wells_fargo(tmp_path: Path) -> None:
     loc_text = '"Date","Amount","*","","Description"\n"11/30/2026","-600.00","*","","X"\n'
     (tmp_path / "a.csv").write_text(loc_text)
@@ -102,6 +115,9 @@ def test_american_express_charges_are_positive_and_a_payment_is_no_income(tmp_pa
         (12, "Business Services-Internet Services", AccountType.EXPENSE, Decimal("18.00")),
     ]
     assert not any(t.account_type is AccountType.INCOME for t in txns)
+    # Amex writes its Reference in apostrophes ('320263240301234567'): they are not part of it
+    # (audit14b finding 13)
+    assert txns[0].reference == "320263240301234567"
     # spent 425.50 + 310 + 18 - 75.50 (the return) = 678.00
     assert sum(t.amount.amount for t in txns if t.account_type is AccountType.EXPENSE) == Decimal(
         "678.00"

@@ -69,14 +69,23 @@ def test_fareharbor_title_row_cancelled_flag_paid_and_totals_row(tmp_path: Path)
         (b.id, b.created, b.service_date, b.status, money(b.amount), money(b.deposit), b.units)
         for b in found
     ] == [
-        ("#290981542", date(2026, 10, 1), date(2026, 10, 18), BookingStatus.BOOKED,
+        ("#290981542", date(2026, 10, 1), date(2026, 10, 18), BookingStatus.COMPLETED,
          Decimal("735.00"), Decimal("735.00"), 1),
-        ("#290981777", date(2026, 10, 3), date(2026, 10, 25), BookingStatus.BOOKED,
+        ("#290981777", date(2026, 10, 3), date(2026, 10, 25), BookingStatus.COMPLETED,
          Decimal("630.00"), Decimal("200.00"), 1),
         ("#290982010", date(2026, 10, 5), date(2026, 10, 12), BookingStatus.CANCELLED,
          Decimal("0.00"), Decimal("0.00"), 1),
     ]  # fmt: skip
     assert found[1].channel == "viator"
+    # audit14b finding 12: the service dates have passed (as of 2026-11-20): completed; Total
+    # Paid = Total (Amount Due $0.00) is paid in full, #290981777's Amount Due $430 is still owed
+    # from its service date; a cancelled booking is not "paid"
+    assert [(b.paid, b.balance_due) for b in found] == [
+        (True, None),
+        (False, date(2026, 10, 25)),
+        (False, None),
+    ]
+    assert dict(mapping.fields)["amount_due"] == "Amount Due"
 
 
 def test_airbnb_reservations_are_stays_with_nights(tmp_path: Path) -> None:

@@ -1265,3 +1265,14 @@ def test_lines_alike_but_for_their_memo_are_each_read_by_their_own_memo(tmp_path
     assert (1, "opening") in openings and (5, "opening") in openings
     (error,) = [e for e in result.errors if e.provenance.line == 7]
     assert "must be an opening balance or a balance assertion" in error.message
+
+
+def test_an_untyped_account_gets_the_type_its_words_suggest(tmp_path: Path) -> None:
+    # audit14b finding 5: Xero's "Business Bank Account (090)" was hinted as an expense
+    rows = "date,account,amount\n2026-01-07,Business Bank Account (090),10\n2026-01-08,Sales,5\n"
+    write(tmp_path, "l.csv", rows)
+    (error,) = collect(tmp_path, "l.csv").errors
+    assert (
+        'map it with account_types = { "Business Bank Account (090)" = "asset" }' in error.message
+    )
+    assert 'map it with account_types = { "Sales" = "income" }' in error.message

@@ -122,9 +122,9 @@ def test_a_payout_the_bank_export_does_not_show_is_said(tmp_path: Path) -> None:
     assert Decimal("1940.00") in {t.amount.amount for t in income}  # the Chase credit stays
 
 
-def test_only_the_ledger_takes_a_list_of_tables(tmp_path: Path) -> None:
+def test_only_the_ledger_and_timesheets_take_a_list_of_tables(tmp_path: Path) -> None:
     text = ARRAY_OF_TABLES.replace("[[entities.ledger]]", "[[entities.bookings]]", 1)
-    with pytest.raises(ConfigError, match="only ledger takes a list of tables"):
+    with pytest.raises(ConfigError, match="only ledger and timesheets take a list of tables"):
         run(tmp_path, text)
 
 

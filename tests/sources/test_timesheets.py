@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -183,3 +184,54 @@ def test_harvest_export_reads_the_person_not_its_employee_flag(tmp_path: Path) -
         ("Ana", Decimal("2.5"), True, None),
         ("Ben", Decimal("4"), True, "Yes"),
     ]
+
+
+def test_two_time_trackers_each_with_its_own_date_format(tmp_path: Path) -> None:
+    # audit14b finding 7: Harvest writes ISO dates, Clockify (a US workspace) %m/%d/%Y; one
+    # date_format for both skipped Harvest's 9 rows. [[entities.timesheets]] takes one table per
+    # tracker, each with its own options, as [[entities.ledger]] does. The files are the
+    # outsider's (tests/data/audit14b), Clockify's dates rewritten as its US setting writes them.
+    from shutil import copy
+
+    from execbrief.config import load_config
+    from execbrief.plugins import get_registry
+    from execbrief.sources.base import SourceRequest
+    from execbrief.sources.timesheets import TimesheetsSource
+
+    data = Path(__file__).resolve().parents[1] / "data" / "audit14b" / "ledgerline-consulting"
+    harvest = "harvest_time_report_from2026-10-01to2026-11-30.csv"
+    copy(data / "harvest" / harvest, tmp_path / harvest)
+    clockify = data / "clockify" / "Clockify_Time_Report_Detailed_01_11_2026-30_11_2026.csv"
+    us = re.sub(r'"2026-(\d\d)-(\d\d)"', r'"\1/\2/2026"', clockify.read_text())
+    (tmp_path / "clockify.csv").write_text(us)
+    (tmp_path / "portfolio.toml").write_text(
+        '[portfolio]\nname = "T"\nas_of = 2026-12-01\n\n[[entities]]\nid = "ledger-line"\n'
+        'name = "Ledgerline"\nkind = "consultancy"\n\n'
+        f'[[entities.timesheets]]\npath = "{harvest}"\nlayout = "harvest"\n'
+        '[[entities.timesheets]]\npath = "clockify.csv"\nlayout = "clockify"\n'
+        'date_format = "%m/%d/%Y"\n'
+    )
+    config = load_config(tmp_path / "portfolio.toml", get_registry().option_models())
+    entity = config.entities[0]
+    request = SourceRequest(
+        entity=entity,
+        spec=entity.sources["timesheets"],
+        root=tmp_path,
+        as_of=date(2026, 12, 1),
+        fingerprint_key=b"k",
+    )
+    result = TimesheetsSource().collect(request)
+    assert messages(result) == []
+    found = [r for r in result.records if isinstance(r, TimeEntry)]
+    by_file = defaultdict(list)
+    for e in found:
+        by_file[e.provenance.source].append(e)
+    assert len(by_file[harvest]) == 9 and len(by_file["clockify.csv"]) == 3
+    assert sorted({e.date for e in by_file["clockify.csv"]}) == [
+        date(2026, 11, 10), date(2026, 11, 12), date(2026, 11, 13)
+    ]  # fmt: skip
+    # billable 36 + 9.5 (Harvest) + 5.75 (Clockify) = 51.25 h; non-billable 3.75 h
+    assert sum(e.hours for e in found if e.billable) == Decimal("51.25")
+    assert sum(e.hours for e in found if not e.billable) == Decimal("3.75")
+    assert [m.layout for m in result.mappings] == ["harvest", "clockify"]
+    assert (result.first_date, result.last_date) == (date(2026, 10, 2), date(2026, 11, 26))

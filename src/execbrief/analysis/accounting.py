@@ -26,7 +26,13 @@ from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric
 from execbrief.hookspecs import hookimpl
 from execbrief.records import channels
 from execbrief.records.bookings import Booking, BookingStatus
-from execbrief.records.ledger import AccountType, CashBalance, Transaction, paid_out_by
+from execbrief.records.ledger import (
+    AccountType,
+    CashBalance,
+    Transaction,
+    paid_out_by,
+    pays_card,
+)
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot
 from execbrief.values import Money, Percent, Period, counted, with_article
 
@@ -291,6 +297,31 @@ def _words(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
+#: A bank's own words for how money came in ("DEPOSIT", "MOBILE DEPOSIT", "ATM CASH DEPOSIT",
+#: "DEPOSIT MADE IN A BRANCH/STORE", "eDeposit", a reference number): a memo of nothing else says
+#: the bank took a deposit at the counter, not that a customer paid ahead for a booking.
+_BANK_DEPOSIT = re.compile(
+    r"(?:(?:mobile|atm|cash|check|cheque|branch|counter|teller|remote|online|night|drop|"
+    r"e-?|in|at|a|made|store|/|ref(?:erence)?|no|[#*:.\-\d])\s*)*deposit"
+    r"(?:\s*(?:made|in|at|a|branch|store|atm|ref(?:erence)?|no|[#*:./\-\d])\s*)*",
+    re.IGNORECASE,
+)
+
+
+def _says_deposit(account: str, memo: str, words: re.Pattern[str]) -> bool:
+    """Whether a ledger line's account or memo says deposit: a customer's deposit, not a bank's
+    counter deposit (a memo that is only the bank's deposit wording names no booking or
+    customer, so it says nothing of what the money was for)."""
+    if words.search(account):
+        return True
+    return bool(words.search(memo)) and not _BANK_DEPOSIT.fullmatch(memo.strip())
+
+
+def _deposit_test(words: re.Pattern[str]) -> books.Asked:
+    """``_says_deposit`` of a line's ``(account, memo)``, asked once per distinct pair."""
+    return books.Asked(lambda account, memo: _says_deposit(account, memo, words))
+
+
 def _payee(tx: Transaction) -> str:
     return books.payee(tx)
 
@@ -345,7 +376,7 @@ def revenue_recognition(
                 by_money[field][money.amount].append(b)
     used: set[tuple[str, str]] = set()
     out: list[DeferredItem] = []
-    says_deposit = books.searcher(deposit_words)
+    says_deposit = _deposit_test(deposit_words)
     named: dict[str, str | None] = {}  # memo -> the booking id it names (memos repeat)
     by_created: dict[int, _Created] = {}  # by id of a pool of by_money (they live as long)
     for tx in _ledger(snapshot, entity):
@@ -980,17 +1011,40 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
                 if error.rows_skipped
                 else f"{info.name}: {error.describe()}"
             )
-        stated = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
+        asserted = [b for b in snapshot.records(CashBalance, info.id) if b.kind == "assertion"]
+        # an assertion the cash starts from (computed None: a QFX's only LEDGERBAL, PayPal's
+        # first Balance) was compared with nothing, so it checked nothing
+        stated = [b for b in asserted if b.computed is not None]
         if stated:
             checked.append(
                 f"{info.name}: {counted(len(stated), 'balance assertion')} against the ledger"
+            )
+        elif asserted:
+            unchecked.append(
+                f"{info.name}: the ledger starts from its statement balance, so no later balance "
+                "checks it"
             )
         elif snapshot.records(Transaction, info.id):
             unchecked.append(
                 f"{info.name}: no balance assertion (a statement balance) to check the ledger against"
             )
         checked += _payouts_matched(snapshot, info)
+        checked += _cards_paid(snapshot, info)
     return checked, unchecked
+
+
+def _cards_paid(snapshot: Snapshot, info: EntityInfo) -> list[str]:
+    """One line when the bank paid the card: its payments matched the card's own payment
+    lines, so they are transfers (the card's charges are the expenses, and move no cash)."""
+    paid = [t for t in snapshot.records(Transaction, info.id) if pays_card(t)]
+    if not paid:
+        return []
+    total = books.total((-t.amount for t in paid), snapshot.currency).quantize()
+    return [
+        f"{info.name}: {counted(len(paid), 'card payment')} ({total}) from the bank matched to "
+        "the card's own payment lines, so the card's charges are counted once, as expenses, and "
+        "the bank's payments are transfers to the card, not spending"
+    ]
 
 
 def _payouts_matched(snapshot: Snapshot, info: EntityInfo) -> list[str]:
@@ -1007,6 +1061,35 @@ def _payouts_matched(snapshot: Snapshot, info: EntityInfo) -> list[str]:
         f"deposit is a transfer from the {processor} balance)"
         for processor, credits in paid.items()
     ]
+
+
+def _processor_advice(rows: Sequence[Transaction]) -> str:
+    """How to get each deposit on a line of its own: add the export of a processor the bank's
+    income lines name and the ledger does not list yet (Stripe, Square and PayPal have layouts);
+    when every such export is listed (or none is named), the booking tool's payouts have no
+    export execbrief reads, so the check is left to a person."""
+    named = {
+        found.group(0).lower()
+        for t in rows
+        if t.account_type == AccountType.INCOME and t.cash
+        if (found := _READABLE_PROCESSORS.search(t.memo))
+    }
+    listed = {m.group(1).lower() for t in rows if (m := _PROCESSOR_ACCOUNT.search(t.account))}
+    missing = sorted(named - listed)
+    if missing:
+        names = " and ".join(f"{_PROCESSOR_TITLES[n]}'s" for n in missing)
+        return f"add the processor's export as a second ledger file ({names})"
+    return (
+        "check them by hand against the booking tool's payout report (its payouts are not an "
+        "export execbrief reads)"
+    )
+
+
+#: Processors with an export layout (docs/formats.md, Export layouts), as a bank memo names them.
+_READABLE_PROCESSORS = re.compile(r"\b(?:stripe|square|paypal)\b", re.IGNORECASE)
+_PROCESSOR_TITLES = {"stripe": "Stripe", "square": "Square", "paypal": "PayPal"}
+#: A processor export's account names its processor at the end (``Income:Sales (Stripe)``).
+_PROCESSOR_ACCOUNT = re.compile(r"\((stripe|square|paypal)[^()]*\)$", re.IGNORECASE)
 
 
 def _deposit_check(
@@ -1033,7 +1116,7 @@ def _deposit_check(
     first, last = min(starts), snapshot.as_of
     taken = [b for b in bookings if first <= b.created <= last]
     booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
-    says_deposit = books.searcher(deposit_words)
+    says_deposit = _deposit_test(deposit_words)
     if not any(
         says_deposit(t.account, t.memo)
         for t in rows
@@ -1043,9 +1126,8 @@ def _deposit_check(
             f"warning: {info.name}: bookings took {booked_total.quantize()} in deposits from {first} "
             f"to {last}, but the ledger has no deposit account, so they could not be checked "
             "against it (a bank export lumps a processor's payouts, STRIPE TRANSFER, together); "
-            "map the payouts to a deposit account (account_types, or a categorised export), or "
-            "add the processor's export as a second ledger file (docs/formats.md, Reconciling "
-            "deposits)"
+            f"map the payouts to a deposit account (account_types, or a categorised export), or "
+            f"{_processor_advice(rows)} (docs/formats.md, Reconciling deposits)"
         )
     recorded = [
         t

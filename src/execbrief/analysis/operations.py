@@ -41,8 +41,10 @@ from execbrief.values import Money, MoneyRange, Percent, Period
 
 SOLD = ("booked", "completed")
 AGING_BUCKETS = ("Current", "1-30", "31-60", "61-90", "90+")
+#: Debt service, as a ledger or a bank's memo says it ("HOMESIDE LENDING MTG PMT": MTG is the
+#: banks' abbreviation of mortgage).
 _DEBT = re.compile(
-    r"\b(?:mortgage|loan|principal|interest|debt service|note payable)\b", re.IGNORECASE
+    r"\b(?:mortgage|mtg|loan|principal|interest|debt service|note payable)\b", re.IGNORECASE
 )
 #: Income that is not rent: a bank's interest (an "Interest" account or an INTEREST PAYMENT line).
 _OTHER_INCOME = re.compile(r"\binterest\b", re.IGNORECASE)

@@ -103,6 +103,17 @@ def processor_balance(processor: str) -> str:
 _PROCESSOR_BALANCE = re.compile(r"Assets:(.+) balance")
 
 
+#: Where a card's money in goes (a payment, or a credit with no category); a bank line that
+#: paid the card is re-booked here, so the card's charges count once, as expenses.
+CARD_PAYMENTS = "Liabilities:Card payments and credits"
+
+
+def pays_card(record: Transaction) -> bool:
+    """Whether a bank line is a card payment matched to the card's own payment line (a
+    transfer to the card, not spending)."""
+    return record.account == CARD_PAYMENTS and record.cash and record.amount.amount < 0
+
+
 def paid_out_by(record: Transaction) -> str | None:
     """The processor whose payout a bank credit was matched to (``processor_balance``), else
     None."""

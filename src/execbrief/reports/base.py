@@ -124,7 +124,7 @@ class BaseReport:
         """This report's Document for the context's period, date and portfolio; ``brief`` holds
         the parts of the brief layer the report chooses (the rest is derived). A column mapping
         that changes what a figure means (units, amount, rate) is added to the method note."""
-        sections = with_mapping_note(tuple(sections), ctx.snapshot)
+        sections = with_mapping_note(tuple(sections), ctx.snapshot, self.name)
         if self.name != "ceo":  # the CEO briefing lists every source problem on its own
             warnings = (*source_problems(ctx.snapshot, self.name), *warnings)
         accepted = ctx.accepted_findings()
@@ -198,12 +198,20 @@ def without_accepted(
 MEANINGFUL_FIELDS = ("units", "amount", "rate")
 
 
-def mapping_notes(snapshot: Snapshot) -> list[str]:
+def mapping_notes(snapshot: Snapshot, report: str | None = None) -> list[str]:
     """One sentence per table file whose units, amount or rate come from a header that does not
     name them (``Party size``, ``Total``), or whose reading changes a figure (a derived rate, an
-    unknown invoice state)."""
+    unknown invoice state); for ``report``, only the files of the source kinds its figures come
+    from (``REPORT_SOURCES``: Billing's note names no bookings file)."""
     out: list[str] = []
+    kinds = REPORT_SOURCES.get(report) if report is not None else None
+    only = REPORT_ENTITY_KINDS.get(report) if report is not None else None
+    covered = {e.id for e in snapshot.entities if only is None or e.kind in only}
     for result in snapshot.results:
+        if kinds is not None and result.kind not in kinds:
+            continue
+        if result.entity not in covered:
+            continue  # the rental report's note names no charter's bookings file
         for mapping in result.mappings:
             # A header that names the field (Amount (USD), Billable Rate) keeps its meaning, and so
             # does an amount alias (Price, Total); a units or rate read from another header (Party
@@ -250,9 +258,12 @@ def _key(header: str) -> str:
     return "".join(ch for ch in header.lower() if ch.isalnum())
 
 
-def with_mapping_note(sections: tuple[Section, ...], snapshot: Snapshot) -> tuple[Section, ...]:
-    """``sections`` with the mapping notes added to the method section (made when missing)."""
-    notes = mapping_notes(snapshot)
+def with_mapping_note(
+    sections: tuple[Section, ...], snapshot: Snapshot, report: str | None = None
+) -> tuple[Section, ...]:
+    """``sections`` with the mapping notes of the files ``report`` reads added to the method
+    section (made when missing)."""
+    notes = mapping_notes(snapshot, report)
     if not notes:
         return sections
     note = Paragraph("How the exports were read: " + " ".join(notes))
@@ -263,6 +274,8 @@ def with_mapping_note(sections: tuple[Section, ...], snapshot: Snapshot) -> tupl
     return (*sections, Section("Method", (note,), "method"))
 
 
+#: The entity kinds a built-in report covers (a report not named: every entity).
+REPORT_ENTITY_KINDS: dict[str, tuple[str, ...]] = {"rental": ("rental",)}
 #: The source kinds each built-in report's figures come from (a report not named: every kind).
 REPORT_SOURCES: dict[str, tuple[str, ...]] = {
     "cfo": ("ledger",),

@@ -8,6 +8,7 @@ to send it unless ``--allow-unreconciled``.
 
 from __future__ import annotations
 
+from execbrief.analysis.books import merge_citations
 from execbrief.analysis.finance import DeploymentAction, FinanceResult, deploy_capital
 from execbrief.document import (
     BRIEF_FIGURES,
@@ -87,7 +88,9 @@ class CfoReport(BaseReport):
                     f"Last {len(fin.window_12m)} complete month{'s' if len(fin.window_12m) != 1 else ''} "
                     f"({fb._span(fin.window_12m)}): revenue {brief_money(total.revenue)}, expenses "
                     f"{brief_money(total.expenses)}, net {brief_money(total.net)}.",
-                    (total.revenue_provenance or total.provenance)[:3],
+                    # every income line of the window, each file cited once with its rows
+                    # counted (not the first three citations: 4 of 12 income lines)
+                    merge_citations(total.revenue_provenance or total.provenance),
                 )
             )
             summary.extend(_forecast_bullets(ctx))

@@ -178,7 +178,8 @@ def burn_table(fin: FinanceResult) -> Table:
             Row(
                 (
                     ent.name,
-                    run.cash.quantize() if run.cash else None,
+                    # a ledger with no balance has no cash: said, not left blank
+                    run.cash.quantize() if run.cash is not None else "unknown",
                     ent.net_burn_3m,
                     ent.net_burn_6m,
                     ent.gross_burn_3m,

@@ -11,7 +11,7 @@ from pathlib import Path
 from execbrief.errors import ConfigError
 from execbrief.scaffold.entities import Grouped, group
 from execbrief.scaffold.recognise import walk
-from execbrief.scaffold.writer import render
+from execbrief.scaffold.writer import HEADER, render
 
 CONFIG_NAME = "portfolio.toml"
 
@@ -23,6 +23,12 @@ class Initialised:
     path: Path
     grouped: Grouped
     skipped: list[str]
+
+    def guesses(self) -> int:
+        """How many lines carry a guess to check: those marked GUESS, not the header comment
+        that tells the reader to check them."""
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        return sum(1 for line in lines if "GUESS" in line and not line.startswith(HEADER))
 
     def sources(self) -> int:
         """How many sources were placed in the config."""

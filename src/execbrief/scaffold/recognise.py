@@ -5,6 +5,7 @@ table are looked at; an ``.env`` file is never opened (its values are secrets)."
 
 from __future__ import annotations
 
+import csv
 import os
 import stat
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from execbrief.scaffold.tables import (
     sample_table,
 )
 from execbrief.sources import layouts
+from execbrief.sources.ledger import classify_account, guess_account_type, heading_labels
 from execbrief.sources.ofx import OFX_SUFFIXES
 
 #: How much of a file is read to recognise it.
@@ -56,6 +58,9 @@ class Found:
     #: A handoff note's text in lower case (to tell which business mentions a tool or folder);
     #: never written to the config.
     mentions: str = ""
+    #: A second source of a file already found as another (Airbnb's history as bookings too):
+    #: an entity's own source of that kind comes first.
+    companion: bool = False
 
 
 @dataclass
@@ -93,7 +98,23 @@ def walk(root: Path) -> Walked:
                     skipped.append(why_not(rows, path.relative_to(root).as_posix()))
             else:
                 found.append(item)
+                found.extend(_also(item))
     return Walked(found, skipped)
+
+
+#: A file that is two sources at once: Airbnb's transaction history is the rental's money (its
+#: ledger) and its stays (its bookings), read with a layout each (docs/formats.md, Airbnb).
+ALSO = {"airbnb-transactions": ("bookings", "airbnb-reservations")}
+
+
+def _also(item: Found) -> list[Found]:
+    """The other source a file is, listed beside the one it was recognised as."""
+    layout = item.options.get("layout") if isinstance(item.options, dict) else None
+    if item.kind != "ledger" or layout not in ALSO:
+        return []
+    kind, other = ALSO[str(layout)]
+    shown = [f"also its {kind}: layout {other!r} (docs/formats.md, Export layouts)"]
+    return [Found(kind, item.path, {"layout": other}, shown, companion=True)]
 
 
 def _in_site(found: list[Found], rel: Path) -> bool:
@@ -184,9 +205,32 @@ def _table(path: Path, rel: str) -> Found | None:
             shown.append(
                 f"header on line {recognised.table.header_line} (the lines above are skipped)"
             )
-        return Found(recognised.kind, rel, {"layout": layout.key}, shown)
+        options: dict[str, Any] = {"layout": layout.key}
+        guesses: list[str] = []
+        if layout.options.get("grouped"):
+            types = _heading_types(path, recognised.table.header_line, recognised.table.headers)
+            if types:
+                options["account_types"] = types
+                named = ", ".join(f"{k} {v}" for k, v in types.items())
+                guesses.append(f"account_types: each heading typed by its name ({named})")
+        return Found(recognised.kind, rel, options, shown, guesses)
     options, shown, guesses = table_options(recognised)
     return Found(recognised.kind, rel, options, shown, guesses)
+
+
+def _heading_types(path: Path, header_line: int, headers: list[str]) -> dict[str, str]:
+    """The account headings of a grouped export (Xero's Account Transactions) that a name alone
+    does not type (neither ``Expenses:Fuel`` nor ``6100 Fuel``), each with the type its words
+    suggest (a bank account an asset, Sales income, else expense): the guess ``check`` needs,
+    since an untyped heading is a row error. Read from the file's first 64 KB."""
+    rows = list(csv.reader(_head(path).splitlines()[header_line:]))  # the rows under the header
+    out: dict[str, str] = {}
+    for label in heading_labels(rows, headers):
+        try:
+            classify_account(label)
+        except ValueError:
+            out[label] = str(guess_account_type(label))
+    return out
 
 
 def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found | None:
@@ -198,7 +242,7 @@ def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found |
     shaped = layouts.headerless(first) if first is not None else None
     if shaped is not None:
         shown = [f"{shaped.label}: layout {shaped.key!r}, no header line (docs/formats.md)"]
-        return Found(shaped.source, rel, {"layout": shaped.key}, shown)
+        return Found(shaped.source, rel, {"layout": shaped.key}, shown, _opening_guess(shaped))
     for row in rows[:HEADER_SEARCH]:
         headers = [c.strip() for c in row] if isinstance(row, list) else list(row)
         # a processor's export first: Airbnb's file is its money (the ledger) before its stays;
@@ -216,6 +260,20 @@ def by_layout(rows: list[list[str]] | list[dict[str, str]], rel: str) -> Found |
             shown = [f"{layout.label}: layout {layout.key!r} (docs/formats.md, Export layouts)"]
             return Found(layout.source, rel, {"layout": layout.key}, shown)
     return None
+
+
+def _opening_guess(layout: layouts.Layout) -> list[str]:
+    """A bank download with no balance column (Wells Fargo's) says nothing of what the account
+    held: the placeholder of the opening balance its cash needs, for the owner to fill in."""
+    if layout.source != "ledger" or layout.balance is not None:
+        return []
+    if layout.options.get("sign", "bank") != "bank":
+        return []
+    return [
+        "opening_balance: the export has no balance column, so its cash is unknown until you "
+        'give opening_balance = { date = ..., amount = "...", account = "Assets:Checking" } '
+        "(the balance at the start of its earliest line's day) in its ledger table"
+    ]
 
 
 def why_not(rows: list[list[str]] | list[dict[str, str]], rel: str) -> str:

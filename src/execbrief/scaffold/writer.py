@@ -27,6 +27,8 @@ LAYOUT_KINDS = (
     ("rental", {"airbnb-transactions", "airbnb-reservations"}),
     ("charter", {"fareharbor"}),
 )
+#: How the written file begins (its first comment names GUESS without being a guess).
+HEADER = "# portfolio.toml written by `execbrief init`"
 ORDER = (
     *("handoff", "site", "ledger", "bookings", "timesheets", "invoices", "trips"),
     *("subscribers", "code", "env", "aws"),
@@ -81,7 +83,7 @@ def guess_kind(entity: Entity) -> str:
 def render(grouped: Grouped, portfolio: str, skipped: list[str]) -> str:
     """The whole commented portfolio.toml."""
     lines = [
-        "# portfolio.toml written by `execbrief init`: check every line marked GUESS, then run",
+        f"{HEADER}: check every line marked GUESS, then run",
         "# `execbrief check` and `execbrief build`. docs/formats.md describes every key.",
         "",
         "[portfolio]",
@@ -126,7 +128,9 @@ def _entity(entity: Entity) -> list[str]:
         f"name = {toml_value(name)}" + ("" if entity.name else "   # GUESS: from the file names"),
         f"kind = {toml_value(guess_kind(entity))}   # GUESS: charter, hauling, consultancy, rental, delivery, platform or other",
     ]
-    sources = {kind: list(items) for kind, items in entity.sources.items()}
+    sources = {
+        kind: sorted(items, key=lambda i: i.companion) for kind, items in entity.sources.items()
+    }
     tables: list[str] = []
     for kind in sorted(sources, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER)):
         items = sources[kind]
@@ -134,8 +138,8 @@ def _entity(entity: Entity) -> list[str]:
             lines += _comments(item)
         if kind == "aws":
             lines.append(f"aws = {toml_value({'cur_export': items[0].path})}")
-        elif kind == "ledger" and len({json.dumps(i.options, default=str) for i in items}) > 1:
-            tables += _ledger_parts(items)
+        elif kind in PARTS and len({json.dumps(i.options, default=str) for i in items}) > 1:
+            tables += _parts(kind, items)
         elif any(item.options for item in items):
             tables += _tables(kind, items)
         elif len(items) == 1:
@@ -153,16 +157,23 @@ def _comments(item: Found) -> list[str]:
     return out
 
 
-def _ledger_parts(items: list[Found]) -> list[str]:
-    """Ledger files laid out differently (a bank export beside a processor's): one
-    ``[[entities.ledger]]`` table each, read into one cash pool."""
-    out = ["", "# Several ledger files, each read its own way, into one cash pool."]
+#: The sources that take a list of tables, each file with its own options, and what they make.
+PARTS = {
+    "ledger": "Several ledger files, each read its own way, into one cash pool.",
+    "timesheets": "Several time trackers, each read its own way, into one timesheet.",
+}
+
+
+def _parts(kind: str, items: list[Found]) -> list[str]:
+    """Files of one source laid out differently (a bank export beside a processor's, Harvest
+    beside Clockify): one ``[[entities.<kind>]]`` table each."""
+    out = ["", f"# {PARTS[kind]}"]
     for item in items:
-        out += ["[[entities.ledger]]", f"path = {toml_value(item.path)}"]
+        out += [f"[[entities.{kind}]]", f"path = {toml_value(item.path)}"]
         nested = {k: v for k, v in item.options.items() if isinstance(v, dict) and len(v) > 3}
         out += [f"{_key(k)} = {toml_value(v)}" for k, v in item.options.items() if k not in nested]
         for key, value in nested.items():
-            out += [f"[entities.ledger.{_key(key)}]"]
+            out += [f"[entities.{kind}.{_key(key)}]"]
             out += [f"{_key(k)} = {toml_value(v)}" for k, v in value.items()]
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable
@@ -117,3 +118,31 @@ class BaseSource:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
+
+
+def read_parts(
+    request: SourceRequest, read: Callable[[SourceRequest], SourceResult]
+) -> SourceResult:
+    """A source given as a list of tables (``[[entities.timesheets]]``, each with its own
+    options: Harvest's ISO dates beside Clockify's ``%m/%d/%Y``), each part read with ``read``
+    and the results joined into one: records, errors and mappings in part order, the date range
+    spanning them all, and the freshness of the freshest part (a source is as fresh as its
+    newest file). A source of one table is read as it is."""
+    parts = getattr(request.spec, "parts", ())
+    if not parts:
+        return read(request)
+    results = [read(dataclasses.replace(request, spec=part)) for part in parts]
+    fresh = [r.freshness for r in results if r.freshness is not None]
+    firsts = [r.first_date for r in results if r.first_date is not None]
+    lasts = [r.last_date for r in results if r.last_date is not None]
+    return SourceResult(
+        entity=request.entity.id,
+        kind=results[0].kind,
+        paths=tuple(request.spec.paths),
+        records=tuple(x for r in results for x in r.records),
+        errors=tuple(e for r in results for e in r.errors),
+        freshness=min(fresh, key=lambda f: (f.age_days is None, f.age_days)) if fresh else None,
+        first_date=min(firsts) if firsts else None,
+        last_date=max(lasts) if lasts else None,
+        mappings=tuple(m for r in results for m in r.mappings),
+    )

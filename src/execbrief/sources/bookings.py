@@ -108,6 +108,8 @@ COLUMNS = (
     # of its host fee (Airbnb's Amount), or that fee (a "Service fee" column) to take from amount.
     Column("payout"),
     Column("host_fee"),
+    # Read only when mapped (FareHarbor's Amount Due): what the customer still owes.
+    Column("amount_due"),
 )
 
 #: Headers that count people on a booking: ignored, and named as such in the column mapping.
@@ -191,7 +193,10 @@ class BookingsOptions(tabular.RowIdOptions):
     export: its layout sets ``airbnb``). ``payout_days`` is for a platform that takes the guest's
     money and pays the host (its layout sets it; Airbnb: 1): a row posted on or before as_of is
     paid out, a later one is expected that many days after check-in, and a booked stay whose
-    check-out has passed is completed."""
+    check-out has passed is completed. ``completed_after_service`` (FareHarbor's layout sets it:
+    its report says only Cancelled? Yes/No): a booked booking whose service date is on or before
+    as_of is completed, its balance (``amount_due``, else amount − deposit) still owed when it is
+    not settled, and a booking with nothing due is paid."""
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in COLUMNS)
     source_kind: ClassVar[str] = "bookings"
@@ -199,6 +204,7 @@ class BookingsOptions(tabular.RowIdOptions):
     statuses: dict[str, BookingStatus] = Field(default_factory=dict)
     channel: str | None = None
     payout_days: int | None = Field(default=None, ge=0, le=90)
+    completed_after_service: bool = False
 
     def reading_notes(self, fields: Set[str], ignored: Sequence[str]) -> Sequence[str]:
         """Headcount columns left unread, and a units column that changes what a unit is."""
@@ -281,7 +287,9 @@ def booking_from_row(
     name = row.get("customer", "").strip()
     posted = tabular.optional_date(row.get("posted", ""), fmt("posted"), what="posted date")
     paid, due = False, None
-    if options.payout_days is not None:
+    if options.completed_after_service:
+        status, paid, due = served_terms(status, service, amount, deposit, row, request, options)
+    elif options.payout_days is not None:
         end = service + timedelta(days=units) if service is not None else None  # check-out
         status, paid, due = platform_terms(
             status, service, end, posted, request.as_of, options.payout_days
@@ -330,6 +338,29 @@ def _payout(row: Mapping[str, str], amount: Money | None, code: str) -> Money | 
             f"host fee {fee} is more than the amount {amount}; expected the platform's fee on it"
         )
     return amount - fee
+
+
+def served_terms(
+    status: BookingStatus,
+    service: date | None,
+    amount: Money | None,
+    deposit: Money | None,
+    row: Mapping[str, str],
+    request: SourceRequest,
+    options: BookingsOptions,
+) -> tuple[BookingStatus, bool, date | None]:
+    """A booking tool's booking (FareHarbor's), ``(status, paid, balance_due)``: paid when
+    nothing is due (its Amount Due is 0, else its deposit covers its amount); a booked one whose
+    service date is on or before as_of is completed, its balance still due on that date when it
+    is not paid (the forecast then counts it as unpaid and at risk)."""
+    code = tabular.currency(request, options)
+    owed = tabular.optional_money(row.get("amount_due", ""), code, what="amount due")
+    if owed is None and amount is not None:
+        owed = amount - (deposit or Money(0, amount.currency))
+    paid = owed is not None and owed.amount <= 0 and status is not BookingStatus.CANCELLED
+    if status is BookingStatus.BOOKED and service is not None and service <= request.as_of:
+        return BookingStatus.COMPLETED, paid, None if paid else service
+    return status, paid, None
 
 
 def platform_terms(

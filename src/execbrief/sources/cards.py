@@ -19,12 +19,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from execbrief.records.ledger import AccountType, Transaction
+from execbrief.records.ledger import CARD_PAYMENTS, AccountType, Transaction
 from execbrief.snapshot import Record
 from execbrief.values import Money
 
-#: Where a card's money in goes (a payment, or a credit with no category).
-CARD_PAYMENTS = "Liabilities:Card payments and credits"
+__all__ = ["CARD_PAYMENTS", "match_card_payments"]
 #: A bank line pays a card payment when dated up to this many days before or after it.
 PAYMENT_DAYS = 7
 #: A bank line that says it pays a card.

@@ -163,11 +163,13 @@ CATALOGUE: tuple[Layout, ...] = (
                 "status": "Cancelled?",
                 "amount": "Total",
                 "deposit": "Total Paid",
+                "amount_due": "Amount Due",
                 "customer": "Contact",
                 "channel": "Affiliate",
             },
             "date_format": "%m/%d/%Y",
             "statuses": {"No": "booked", "Yes": "cancelled"},
+            "completed_after_service": True,
         },
         "FareHarbor Reports > Bookings, Export CSV: a 'Bookings' title row, then the columns "
         "picked (Booking ID as #290981542, Cancelled? Yes/No, Created At Time, Created At Date, "
@@ -177,8 +179,9 @@ CATALOGUE: tuple[Layout, ...] = (
         "money as $1,300.00 (the column names of public loaders of this export; dates as a US "
         "dashboard shows them)",
         notes=(
-            "Cancelled? No is booked, Yes cancelled; Total Paid is the deposit taken, Amount Due "
-            "the rest; the totals row is skipped",
+            "Cancelled? No is booked, Yes cancelled; a booking whose Start Date has passed is "
+            "completed; Total Paid is the deposit taken, Amount Due the rest (0: paid in full); "
+            "the totals row is skipped",
         ),
         only=("status", ("yes", "no")),
     ),

@@ -18,7 +18,7 @@ import gc
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -319,7 +319,7 @@ class AccountBook:
             if kind is None:
                 raise ValueError(
                     f"account {name!r} is outside the numbered ranges (1xxx assets .. 7xxx expenses); "
-                    f'map it with account_types = {{ "{name}" = "expense" }}'
+                    f'map it with account_types = {{ "{name}" = "{guess_account_type(name)}" }}'
                 )
         if kind is None and len(segments) > 1:
             kind = _PREFIXES.get(_key(segments[0]))
@@ -332,7 +332,7 @@ class AccountBook:
         if kind is None:
             raise ValueError(
                 f"account {name!r} is neither hierarchical (Expenses:Fuel) nor numbered (6100 Fuel); "
-                f'map it with account_types = {{ "{name}" = "expense" }}'
+                f'map it with account_types = {{ "{name}" = "{guess_account_type(name)}" }}'
             )
         cash = kind is AccountType.ASSET and (
             (labelled is not None and labelled[1]) or self._is_cash(name, numbered)
@@ -408,6 +408,45 @@ def _numbered_type(number: str) -> AccountType | None:
     }.get(number[0])
 
 
+#: Words of an account's name that tell its type, first match wins (Xero's default chart:
+#: "Business Bank Account (090)", "Accounts Receivable (610)", "Sales (200)", "Rent (469)").
+_NAME_WORDS: tuple[tuple[AccountType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"\b(?:{words})\b", re.IGNORECASE))
+    for kind, words in (
+        (AccountType.COST_OF_SALES, r"cost of (?:sales|goods sold)|cogs|direct costs?"),
+        (
+            AccountType.LIABILITY,
+            r"payables?|loans?|credit card|gst|vat|sales tax|accrued|"
+            r"unearned|deferred|rounding|suspense|wages payable|deposits received",
+        ),
+        (
+            AccountType.ASSET,
+            r"bank|checking|chequing|savings|cash|petty|receivables?|"
+            r"prepayments?|inventory|equipment|fixed assets?|undeposited",
+        ),
+        (
+            AccountType.EQUITY,
+            r"equity|capital|retained earnings|drawings|owner'?s? (?:draw|"
+            r"contribution)s?|dividends?",
+        ),
+        (
+            AccountType.INCOME,
+            r"sales|revenue|income|fees earned|interest (?:income|earned)|"
+            r"other revenue|turnover",
+        ),
+    )
+)
+
+
+def guess_account_type(name: str) -> AccountType:
+    """The type an account's name suggests by its words (a bank account is an asset, Sales is
+    income), else expense: a guess to write as one, never a reading."""
+    for kind, words in _NAME_WORDS:
+        if words.search(name):
+            return kind
+    return AccountType.EXPENSE
+
+
 def classify_account(name: str) -> AccountType:
     """The account type of a hierarchical (``Income:Charters``) or numbered (``6100 Fuel``) name."""
     return AccountBook(LedgerOptions()).read(name).type
@@ -449,6 +488,8 @@ class _Cash:
     #: Each processor's first export in the pool (``Stripe`` -> its path), and every file read.
     exports: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: The files with cash lines whose cash account is implied (a bank export's lines).
+    implied_files: list[str] = field(default_factory=list)
     #: The money held at a processor (``Assets:PayPal balance``), a cash account of its own:
     #: its balances (one assertion per date of its running balance), its daily moves, and the
     #: file its closing balance is computed from.
@@ -489,6 +530,13 @@ class _Cash:
     def unanchored(self) -> list[str]:
         """Cash accounts with lines of their own but no opening balance or assertion."""
         return [name for name, items in self.by_account().items() if not items]
+
+    def bank_unanchored(self) -> list[str]:
+        """The bank files whose lines move the pool's implied cash (a bank export with no
+        balance column: Wells Fargo's) when the pool has no opening balance or assertion."""
+        if self.account_moves or self.balances or not any(self.moves.values()):
+            return []
+        return self.implied_files
 
     def _records(
         self,
@@ -690,6 +738,27 @@ class LedgerSource(BaseSource):
         return replace(result, mappings=tuple(mappings))
 
 
+def _cell_reference(text: str) -> str | None:
+    """A line's reference as the tool means it: American Express writes its Reference in
+    apostrophes (``'320263240412345678'``, so a spreadsheet keeps it text), which are not part
+    of it."""
+    text = text.strip()
+    if len(text) > 2 and text[0] == text[-1] == "'":
+        text = text[1:-1].strip()
+    return text or None
+
+
+#: Bank layouts whose export has no balance column, so the cash needs ``opening_balance``.
+_NO_BALANCE = frozenset(
+    layout.key
+    for layout in layouts.CATALOGUE
+    if layout.source == "ledger"
+    and layout.balance is None
+    and layout.reader == "table"
+    and layout.options.get("sign") == "bank"
+)
+
+
 def _read_part(
     request: SourceRequest,
     cash: _Cash,
@@ -725,6 +794,13 @@ def _read_part(
             continue
         file_records, file_errors = read
         cash.files.append(loc.display)
+        # a catalogued bank download with no balance column (Wells Fargo's): its cash needs the
+        # config's opening balance, and is said to be unknown without one
+        bank = [m for m in mappings if m.source == loc.display and m.layout in _NO_BALANCE]
+        if bank and any(
+            isinstance(r, Transaction) and r.cash and r.cash_account is None for r in file_records
+        ):
+            cash.implied_files.append(loc.display)
         records.extend(file_records)
         errors.extend(file_errors)
         if first_source is None and (file_records or cash.balances):
@@ -747,6 +823,19 @@ def _unanchored(request: SourceRequest, cash: _Cash, source: str | None) -> list
             fatal=False,
         )
         for name in cash.unanchored()
+    ] + [
+        SourceError(
+            entity=request.entity.id,
+            source_kind=KIND,
+            provenance=Provenance(file),
+            message=(
+                "the file has no opening balance or balance column, so its cash is unknown; give "
+                'opening_balance = { date = ..., amount = "...", account = "Assets:Checking" } '
+                "(the balance at the start of its first day) in its ledger table"
+            ),
+            fatal=False,
+        )
+        for file in cash.bank_unanchored()
     ]
 
 
@@ -1269,7 +1358,7 @@ class _CsvLedger:
                 plan.money,
                 texts.one(row.get("memo", "")),
                 texts.one(row.get("counterparty", "")) or None,
-                row.get("reference") or None,
+                _cell_reference(row.get("reference", "")),
                 not plan.noncash,
             )
         )
@@ -1435,6 +1524,20 @@ _SUMMARY_ROWS = (
     "beginning balance",
     "ending balance",
 )
+
+
+def heading_labels(rows: Iterable[Sequence[str]], headers: Sequence[str]) -> list[str]:
+    """The account heading rows of a grouped export (Xero's ``Business Bank Account (090)``),
+    in order, each once: how the reader tells a heading from a line, for ``init``."""
+    keys = [h.strip().lower() for h in headers]
+    date_column = keys.index("date") if "date" in keys else 0
+    balance = next((i for i, k in enumerate(keys) if "balance" in k), None)
+    out: list[str] = []
+    for cells in rows:
+        role, label = _grouped_role(cells, date_column, balance)
+        if role == "heading" and label not in out:
+            out.append(label)
+    return out
 
 
 def _grouped_role(

@@ -21,7 +21,7 @@ from execbrief.hookspecs import hookimpl
 from execbrief.records.timesheets import Invoice, TimeEntry
 from execbrief.snapshot import Provenance, SourceResult
 from execbrief.sources import cells, tabular
-from execbrief.sources.base import BaseSource, Source, SourceRequest
+from execbrief.sources.base import BaseSource, Source, SourceRequest, read_parts
 from execbrief.sources.files import Column
 from execbrief.values import Money
 
@@ -129,6 +129,8 @@ class TimesheetOptions(tabular.TableOptions):
 
     known_columns: ClassVar[tuple[str, ...]] = tuple(c.name for c in TIME_COLUMNS)
     source_kind: ClassVar[str] = "timesheets"
+    #: ``[[entities.timesheets]]``: one table per time tracker, each with its own options.
+    several_files: ClassVar[bool] = True
 
     default_billable: bool = True
 
@@ -258,7 +260,11 @@ class TimesheetsSource(BaseSource):
     Options: ClassVar[type[TimesheetOptions]] = TimesheetOptions
 
     def collect(self, request: SourceRequest) -> SourceResult:
-        """Read every configured timesheet; bad rows are counted and quoted, never fatal."""
+        """Read every configured timesheet (each ``[[entities.timesheets]]`` table with its own
+        options); bad rows are counted and quoted, never fatal."""
+        return read_parts(request, self._collect_one)
+
+    def _collect_one(self, request: SourceRequest) -> SourceResult:
         options = request.spec.options
         opts = options if isinstance(options, TimesheetOptions) else TimesheetOptions()
 

@@ -144,7 +144,10 @@ def cash_at(
     if not latest:
         return None
     named = {t.cash_account for t in rows if t.cash_account is not None}
-    implied = [b for a, b in latest.items() if a not in named] or list(latest.values())
+    implied = [b for a, b in latest.items() if a not in named]
+    if not implied and any(t.cash and t.cash_account is None for t in rows):
+        return None  # a bank's lines with no balance of their own: its cash is unknown
+    implied = implied or list(latest.values())
     anchor = max(b.date for b in implied)
     at_start = all(b.kind == "opening" for b in implied if b.date == anchor)
     currency = next(iter(latest.values())).balance.currency

@@ -74,9 +74,10 @@ def entity_finance(
     burn = burn_months(rows, periods, currency)
     stated = [b.date for b in balances if b.date <= as_of]
     first = _first_month([t.date for t in rows] + stated)
-    # burn is cash: its months start with the cash lines and balances (a processor's lines,
-    # P&L only, do not open a month of burn before the bank's export starts)
-    cash_first = _first_month([t.date for t in rows if t.cash] + stated)
+    # burn is cash: its months start with the cash lines (a processor's lines, P&L only, do not
+    # open a month of burn before the bank's export starts; nor does an opening balance alone:
+    # a September holding only the 9/30 opening balance is not a month that burned $0)
+    cash_first = _first_month([t.date for t in rows if t.cash] or stated)
 
     def burn_range(months: int, *, gross: bool = False) -> MoneyRange | None:
         return trailing_burn(burn, months, as_of, cash_first, currency, gross=gross)
