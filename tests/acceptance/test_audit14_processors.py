@@ -258,5 +258,7 @@ def test_a_portfolio_burn_says_it_leaves_out_the_entity_whose_burn_is_unknown(
     )
     assert "cash unknown for Gull Rock Charters" not in cfo.replace(left, "")
     assert "Tern Hauling [" in cfo and "Runway not burning Net burn (average)" in cfo
+    # September has no cash line in any entity: no burn of its own, not a month of $0 burn
+    assert "Net burn ▅ 2026-10 -$2,574.43" in cfo and "Net burn █▁ 2026-09 $0" not in cfo
     ceo = build(path, "ceo")
     assert f"{left}." in ceo

@@ -155,6 +155,10 @@ def monthly_chart(ent: EntityFinance, periods: Sequence[str], who: str | None = 
     alone) the net burn series is left out, never drawn as $0."""
     months = [m for m in ent.months if m.period in periods]
     burn = [b for b in ent.burn if b.period in periods]
+    # a month before the first cash line has no burn of its own (a processor's lines, P&L only,
+    # before the bank's export starts): left out, never drawn as $0
+    started = next((i for i, b in enumerate(burn) if b.provenance), len(burn))
+    burn = burn[started:]
     unit = "USD/mo"
     known = ent.net_burn_6m is not None or ent.headline is not None
     shows = "revenue, expenses and net burn" if known else "revenue and expenses"
