@@ -207,3 +207,60 @@ def test_a_stripe_only_entity_says_why_its_burn_is_unknown(tmp_path: Path) -> No
     assert "Revenue ▁█ 2026-09 $972 → 2026-10 $3,315" in cfo  # the P&L is still the export's
     ceo = build(path, "ceo")
     assert f"burn and runway unknown: {why}." in ceo
+
+
+def test_a_stripe_only_entity_has_no_break_even_or_margins_built_on_its_fees(
+    tmp_path: Path,
+) -> None:
+    # Its only expenses are Stripe's fees ($129.03): the break-even table read "Fixed/mo $0",
+    # "Revenue to break even $0" and "Revenue for 15% margin $0", the P&L "Net margin 97%" and
+    # the KPI framework "Net margin 96.99%" and "Contribution margin 96.99%", each cited.
+    path = tree(tmp_path, STRIPE_ONLY)
+    cfo = build(path, "cfo")
+    part = cfo[cfo.index("Break-even and monthly revenue targets") :]
+    part = part[: part.index("Measured over")]
+    why = "needs a bank or books ledger; only a Stripe export was given"
+    assert f"Break-even unknown, break-even {why}" in part
+    assert "$0" not in part and "Fixed/mo" not in part and "Revenue to break even" not in part
+    assert "Revenue/mo now $2,143.50" in part  # the revenue is the export's: measured, kept
+    pnl = cfo[cfo.index("P&L by entity") : cfo.index("Portfolio by month")]
+    assert "Net margin 97%" not in pnl and "%" not in pnl.split("Accrual basis")[0]
+    assert "Net margin unknown for Gull Rock Charters (so the portfolio's is too)" in pnl
+    ceo = build(path, "ceo")
+    assert "96.99%" not in ceo and "97%" not in ceo
+    assert f"Net margin Status unknown Value unknown, net margin {why}" in ceo
+    assert f"Contribution margin Status unknown Value unknown, contribution margin {why}" in ceo
+    assert f"Cash runway Status unknown Value unknown, cash runway {why}" in ceo
+
+
+#: A second entity, a bank export of its own beside the Stripe-only one.
+MIXED = (
+    STRIPE_ONLY
+    + '\n[[entities]]\nid = "tern-hauling"\nname = "Tern Hauling"\nkind = "hauling"\n'
+    + f'\n[[entities.ledger]]\npath = "{BANK}"\n'
+    + 'default_accounts = { money_in = "Income:Jobs", money_out = "Expenses:Operating" }\n'
+)
+
+
+def test_a_portfolio_burn_says_it_leaves_out_the_entity_whose_burn_is_unknown(
+    tmp_path: Path,
+) -> None:
+    # The portfolio's burn is Tern Hauling's alone (Gull Rock's is unknown); its runway said
+    # "not burning; cash unknown for Gull Rock Charters" and its summary "not burning: cash grew
+    # $2.6K/mo on average (...)." with nothing left out.
+    path = tree(tmp_path, MIXED)
+    cfo = build(path, "cfo")
+    left = "cash and burn unknown for Gull Rock Charters"
+    assert "Lindqvist Ventures Cash $11,097.07 Net burn (3 mo) -$2,574.43/mo" in cfo
+    assert f"Runway not burning; {left} Net burn (average) -$2,574.43/mo" in cfo
+    assert f"Runway at the average not burning; {left}" in cfo
+    assert (
+        "Portfolio cash $11.1K; not burning: cash grew $2.6K/mo on average (1-month average, "
+        f"2026-10; months ranged -$2.6K to -$2.6K); {left}." in cfo
+    )
+    assert "cash unknown for Gull Rock Charters" not in cfo.replace(left, "")
+    assert "Tern Hauling [" in cfo and "Runway not burning Net burn (average)" in cfo
+    # September has no cash line in any entity: no burn of its own, not a month of $0 burn
+    assert "Net burn ▅ 2026-10 -$2,574.43" in cfo and "Net burn █▁ 2026-09 $0" not in cfo
+    ceo = build(path, "ceo")
+    assert f"{left}." in ceo

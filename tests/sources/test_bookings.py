@@ -83,6 +83,21 @@ def test_csv_rows_become_bookings_with_physical_lines(tmp_path: Path) -> None:
     assert result.freshness.age_days == (AS_OF - date(2026, 10, 4)).days  # type: ignore[attr-defined]
 
 
+def test_an_empty_mapping_leaves_a_json_lines_field_unread(tmp_path: Path) -> None:
+    # docs/formats.md: columns = { channel = "" } reads no channel, in JSON Lines as in CSV.
+    write(
+        tmp_path,
+        "b.jsonl",
+        '{"id": "SS-1", "created": "2026-10-01", "status": "completed", "source": "Walk-in"}\n',
+    )
+    (one,), _ = collect(tmp_path, "b.jsonl")
+    assert one.channel == "walk-up"
+    (unread,), result = collect(tmp_path, "b.jsonl", columns={"channel": ""})
+    assert unread.channel == "unknown" and messages(result) == []  # type: ignore[arg-type]
+    _, refused = collect(tmp_path, "b.jsonl", columns={"created": " "})
+    assert "leaves 'created' unread" in messages(refused)[0]  # type: ignore[arg-type]
+
+
 def test_jsonl_reads_numbers_strings_and_nulls(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -154,6 +154,32 @@ def test_google_forms_needs_no_mapping(tmp_path: Path) -> None:
     ]
 
 
+def test_an_empty_mapping_leaves_a_column_unread(tmp_path: Path) -> None:
+    # docs/formats.md: columns = { channel = "" } reads no channel, not even from a header its
+    # aliases name (Google Forms' "How did you hear about us?"); every row's channel is unknown.
+    result = collect(
+        tmp_path, BookingsSource(), "bookings", ["google-forms-responses.csv"],
+        BookingsOptions(date_format={"service_date": "%m/%d/%Y"}, columns={"channel": ""}),
+        "charter",
+    )  # fmt: skip
+    assert messages(result) == []
+    mapping = result.mappings[0]
+    assert "channel" not in dict(mapping.fields)
+    assert "How did you hear about us?" in mapping.ignored
+    assert {b.channel for b in of(result, Booking)} == {"unknown"}
+
+
+def test_a_required_column_cannot_be_left_unread(tmp_path: Path) -> None:
+    result = collect(
+        tmp_path, BookingsSource(), "bookings", ["google-forms-responses.csv"],
+        BookingsOptions(date_format={"service_date": "%m/%d/%Y"}, columns={"status": ""}),
+        "charter",
+    )  # fmt: skip
+    said = messages(result)
+    assert len(said) == 1 and not of(result, Booking)
+    assert "leaves 'status' unread (status = \"\")" in said[0] and "needs it" in said[0]
+
+
 def test_mailchimp_per_status_files_and_klaviyo_consent(tmp_path: Path) -> None:
     result = collect(
         tmp_path, SubscribersSource(), "subscribers",

@@ -75,9 +75,33 @@ def test_item_lines_are_sales_with_units_and_net_sales(tmp_path: Path) -> None:
     assert sum(b.units for b in found) == 6
     assert sum((b.amount.amount for b in found if b.amount), Decimal(0)) == Decimal("224.80")
     assert [b.provenance.line for b in found] == [2, 3, 4, 5, 7]
-    # the customer is kept as a keyed ref only; Square's Channel (the location's name) is the channel
+    # the customer is kept as a keyed ref only
     assert found[2].customer_ref is not None and found[2].customer_name is None
-    assert {b.channel for b in found} == {"harbor charters"}
+
+
+def test_squares_channel_the_locations_name_is_not_read_as_the_channel(tmp_path: Path) -> None:
+    # Square's Channel is "Harbor Charters" (the location) on every in-person line: read as the
+    # channel it made a channel "harbor charters" of every sale in the channel breakdown.
+    result = collect(tmp_path)
+    assert {b.channel for b in bookings(result)} == {"unknown"}
+    mapping = result.mappings[0]
+    assert "channel" not in dict(mapping.fields) and "Channel" in mapping.ignored
+
+
+def test_the_config_can_map_squares_channel_back(tmp_path: Path) -> None:
+    # docs/formats.md, square-items: an online seller whose Channel is "Square Online" maps it.
+    shutil.copy(FIXTURES / NAME, tmp_path / NAME)
+    options = BookingsOptions(columns={"channel": "Channel"})
+    request = SourceRequest(
+        entity=Entity(id="acme", name="Acme", kind="other"),
+        spec=SourceSpec("bookings", (NAME,), options, "entities[0].bookings"),
+        root=tmp_path,
+        as_of=date(2026, 11, 20),
+        fingerprint_key=b"k",
+    )
+    result = BookingsSource().collect(request)
+    assert dict(result.mappings[0].fields)["channel"] == "Channel"
+    assert {b.channel for b in bookings(result)} == {"harbor charters"}
 
 
 def test_a_refund_line_is_said_not_netted(tmp_path: Path) -> None:

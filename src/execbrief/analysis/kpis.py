@@ -390,6 +390,20 @@ CATALOGUE: dict[str, tuple[tuple[str, Getter, str], ...]] = {
 }
 
 
+#: The KPIs built on an entity's full costs (or its burn): unknown, never a figure, when its only
+#: ledger is a processor's export, whose expenses are the processor's fees alone.
+COSTED = frozenset({"Net margin", "Cash runway", "Break-even", "Contribution margin"})
+
+
+def _costed(kpi: str, i: _Inputs) -> Unknown | None:
+    """``kpi`` as unknown when it is built on costs the entity's ledgers do not show
+    ("unknown, net margin needs a bank or books ledger; only a Stripe export was given")."""
+    unseen = i.fin.costs_unknown if i.fin is not None else None
+    if unseen is None or kpi not in COSTED:
+        return None
+    return Unknown(f"unknown, {kpi.lower()} {unseen}", "a bank or books ledger", ())
+
+
 def kpi_framework(
     finance: FinanceResult, operations: OperationsResult, kinds: dict[str, str]
 ) -> list[KpiStatus]:
@@ -407,7 +421,7 @@ def kpi_framework(
         if kind == "rental" and inputs.rental is not None and inputs.rental.long_term:
             own = LONG_TERM_LET
         for kpi, getter, needs in (*COMMON, *own):
-            found = getter(inputs)
+            found = _costed(kpi, inputs) or getter(inputs)
             if found is None:
                 out.append(KpiStatus(entity, kpi, False, None, f"missing: needs {needs}"))
             elif isinstance(found, Unknown):

@@ -11,7 +11,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from execbrief.analysis.accounting import AccountingResult
-from execbrief.analysis.finance import PORTFOLIO, EntityFinance, FinanceResult, HeadlineBurn
+from execbrief.analysis.finance import (
+    LEFT_OUT,
+    PORTFOLIO,
+    EntityFinance,
+    FinanceResult,
+    HeadlineBurn,
+)
 from execbrief.document import Bullet, Chart, Point, Row, Series, Table
 from execbrief.errors import describe_failure
 from execbrief.findings import Finding, rank_findings
@@ -91,18 +97,26 @@ def pnl_table(
                     total.revenue.quantize(),
                     total.expenses.quantize(),
                     total.net.quantize(),
-                    pct(total.net, total.revenue),
+                    None if _costs_unknown(fin, ent) else pct(total.net, total.revenue),
                 ),
                 cite,
             )
         )
     span = f"{periods[0]}..{periods[-1]}" if periods else "no ledger months"
+    also = " (so the portfolio's is too)" if fin.portfolio else ""
+    unseen = [
+        f" Net margin unknown for {e.name}{also}: its expenses are only its processor's fees "
+        f"(it {e.costs_unknown})."
+        for e in fin.entities
+        if e.costs_unknown
+    ]
     return Table(
         ("Entity", "Revenue", "Expenses", "Net", "Net margin"),
         tuple(rows),
         title or f"P&L by entity, {span}",
         ("l", "r", "r", "r", "r"),
-        "Accrual basis: every ledger line. The portfolio row is the sum of the entity rows.",
+        "Accrual basis: every ledger line. The portfolio row is the sum of the entity rows."
+        + "".join(unseen),
     )
 
 
@@ -141,6 +155,10 @@ def monthly_chart(ent: EntityFinance, periods: Sequence[str], who: str | None = 
     alone) the net burn series is left out, never drawn as $0."""
     months = [m for m in ent.months if m.period in periods]
     burn = [b for b in ent.burn if b.period in periods]
+    # a month before the first cash line has no burn of its own (a processor's lines, P&L only,
+    # before the bank's export starts): left out, never drawn as $0
+    started = next((i for i, b in enumerate(burn) if b.provenance), len(burn))
+    burn = burn[started:]
     unit = "USD/mo"
     known = ent.net_burn_6m is not None or ent.headline is not None
     shows = "revenue, expenses and net burn" if known else "revenue and expenses"
@@ -237,11 +255,11 @@ def headline_text(head: HeadlineBurn) -> str:
     spread = brief_money(replace(head.spread, cadence=None))
     basis = f"({head.basis}; months ranged {spread})"
     run = head.runway
+    said = LEFT_OUT.search(run.text)
+    tail = said.group(0) if said else ""  # the portfolio's: what its cash and burn leave out
     if run.status == "not burning":
-        return f"not burning: cash grew {brief_money(-head.per_month)} on average {basis}"
+        return f"not burning: cash grew {brief_money(-head.per_month)} on average {basis}{tail}"
     burning = f"burning {brief_money(head.per_month)} {basis}"
-    _, _, unknown = run.text.partition("; cash unknown for ")
-    tail = f"; cash unknown for {unknown}" if unknown else ""
     if run.status == "burning" and run.months_low is not None and run.out_low is not None:
         months = executive(run.months_low)
         return f"{burning}; runway {months} months at that rate (out {run.out_low}){tail}"
@@ -273,6 +291,14 @@ def short_runways(fin: FinanceResult) -> list[Bullet]:
     ]
     short.sort(key=lambda e: e.headline.runway.months_low or 0 if e.headline else 0)
     return [b for e in short[:SHORT_RUNWAYS] if (b := cash_headline(e)) is not None]
+
+
+def _costs_unknown(fin: FinanceResult, ent: EntityFinance) -> bool:
+    """Whether ``ent``'s net margin is built on costs its ledgers do not show (the portfolio's:
+    any entity's)."""
+    if ent.entity == PORTFOLIO:
+        return any(e.costs_unknown for e in fin.entities if e.has_ledger)
+    return ent.costs_unknown is not None
 
 
 def break_even_table(fin: FinanceResult, entities: set[str] | None = None) -> Table:

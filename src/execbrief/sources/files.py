@@ -922,6 +922,22 @@ class RowErrors:
         ]
 
 
+def unread_columns(
+    loc: Location, mapping: Mapping[str, str], columns: Sequence[Column]
+) -> frozenset[str]:
+    """The columns the mapping says not to read (``columns = { channel = "" }``: no header is
+    that column, not even one its aliases name); a required column cannot be left unread."""
+    unread = frozenset(name for name, written in mapping.items() if not written.strip())
+    for column in columns:
+        if column.required and column.name in unread:
+            raise ReadError(
+                loc.display,
+                f'the column mapping leaves {column.name!r} unread ({column.name} = ""), but '
+                f"this source needs it; map it to the header that holds it, or remove the entry",
+            )
+    return unread
+
+
 class CsvTable:
     """A CSV file read as a stream of ``(line, row)``; the header is read and checked on creation.
 
@@ -1124,6 +1140,7 @@ class CsvTable:
         keys = [normalize_header(h) for h in self.header]
         known = {c.name for c in self.columns}
         index: dict[str, int] = {}
+        unread = unread_columns(self.loc, mapping, self.columns)
         for canonical, written in mapping.items():
             if canonical not in known:
                 raise ReadError(
@@ -1131,6 +1148,8 @@ class CsvTable:
                     f"the column mapping names {canonical!r}, which this source does not read; "
                     f"expected one of {', '.join(sorted(known))}",
                 )
+            if canonical in unread:
+                continue
             target = normalize_header(written)
             if target not in keys:
                 raise ReadError(
@@ -1140,7 +1159,7 @@ class CsvTable:
                 )
             index[canonical] = keys.index(target)
         for column in self.columns:
-            if column.name in index:
+            if column.name in index or column.name in unread:
                 continue
             for key in column.header_keys():
                 if key in keys and keys.index(key) not in index.values():

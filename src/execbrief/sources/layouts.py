@@ -244,6 +244,9 @@ CATALOGUE: tuple[Layout, ...] = (
                 "amount": "Net Sales",
                 # units come from Qty by its alias, so a charter's one-unit rule still holds
                 "customer": "Customer Name",
+                # Square's Channel is the location's name for an in-person sale ("Harbor
+                # Charters"), not where the customer came from: not read unless the config maps it
+                "channel": "",
             },
             "statuses": {"Payment": "completed"},
         },

@@ -38,6 +38,7 @@ from execbrief.sources.files import (
     iter_lines,
     normalize_header,
     provenance,
+    unread_columns,
 )
 from execbrief.values import Money
 
@@ -373,8 +374,11 @@ def _jsonl_rows(
                 f"the column mapping names {canonical!r}, which this source does not read; "
                 f"expected one of {', '.join(sorted(known))}",
             )
+    unread = unread_columns(loc, mapping, columns)
     keys = {
-        column.name: [normalize_header(mapping[column.name])]
+        column.name: []
+        if column.name in unread
+        else [normalize_header(mapping[column.name])]
         if column.name in mapping
         else column.header_keys()
         for column in columns

@@ -49,12 +49,14 @@ from execbrief.analysis.finance.options import (
 from execbrief.analysis.finance.plugin import FinanceAnalysis, analyze, register_analyses
 from execbrief.analysis.finance.pnl import MonthLine, ledger_periods, pnl_months
 from execbrief.analysis.finance.result import FinanceResult
+from execbrief.analysis.finance.rollup import LEFT_OUT
 from execbrief.analysis.finance.rules import RuleCheck, check_rules
 
 __all__ = [
     "DAYS_PER_MONTH",
     "DEFAULT_UNITS",
     "DEFAULT_VARIABLE_WORDS",
+    "LEFT_OUT",
     "PORTFOLIO",
     "SOLD",
     "BreakEven",

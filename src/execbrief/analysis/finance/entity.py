@@ -47,6 +47,13 @@ class EntityFinance:
     break_even: BreakEven | None = None
     has_ledger: bool = True
     headline: HeadlineBurn | None = None
+    #: Why the entity's full costs are not seen ("needs a bank or books ledger; only a Stripe
+    #: export was given"): its only ledger is a processor's, whose expenses are the processor's
+    #: fees, so break-even, net margin and contribution margin are unknown, never built on them.
+    costs_unknown: str | None = None
+    #: Why the entity's burn cannot be measured (no ledger line moved cash: "burn needs a bank or
+    #: books ledger; only a Stripe export was given"); the portfolio's burn leaves it out.
+    burn_unknown: str | None = None
 
     def month(self, period: str) -> MonthLine | None:
         """The P&L line of one month."""
@@ -85,9 +92,12 @@ def entity_finance(
     found = cash_at(balances, rows, as_of)
     cash = (found[0], "ledger", found[2]) if found else (None, None, ())
     run = _runway(cash, burn, as_of, cash_first, options.runway_window, currency)
-    if cash_first is None and (why := no_cash_lines(rows)):
+    why = no_cash_lines(rows) if cash_first is None else None
+    if why:
         run = replace(run, text=f"unknown, {why}")
     be_window = books.trailing(options.window_months, as_of, first) if first is not None else []
+    unseen = costs_unseen(rows) if cash_first is None else None
+    even = break_even(snapshot, info, rows, be_window, eopts, options.target_margin)
     return EntityFinance(
         info.id,
         info.name,
@@ -99,9 +109,11 @@ def entity_finance(
         burn_range(3, gross=True),
         burn_range(6, gross=True),
         run,
-        break_even(snapshot, info, rows, be_window, eopts, options.target_margin),
+        even if unseen is None else costs_unknown_break_even(even, unseen),
         has_ledger=bool(rows or balances),
         headline=headline_burn(burn, options.runway_window, as_of, cash_first, cash),
+        costs_unknown=unseen,
+        burn_unknown=why,
     )
 
 
@@ -117,12 +129,47 @@ def no_cash_lines(rows: Sequence[Transaction]) -> str | None:
     not burn and no burn can be computed from it."""
     if not rows or any(t.cash for t in rows):
         return None
+    if (unseen := costs_unseen(rows)) is not None:
+        return f"burn {unseen}"
+    return "burn needs cash lines, and no ledger line moved cash (a bank or cash account)"
+
+
+def costs_unseen(rows: Sequence[Transaction]) -> str | None:
+    """Why the entity's costs are not all in its lines, when every line is a processor's and none
+    moved cash ("needs a bank or books ledger; only a Stripe export was given"); else None. Its
+    expenses are then the processor's fees alone: rent, fuel and wages are paid from a bank the
+    portfolio does not list."""
+    if not rows or any(t.cash for t in rows):
+        return None
     named = [_PROCESSOR_NAMED.search(t.account) for t in rows]
     processors = sorted({m.group(1) for m in named if m})
-    if processors and all(named):
-        given = with_article(" and ".join(processors))
-        return f"burn needs a bank or books ledger; only {given} export was given"
-    return "burn needs cash lines, and no ledger line moved cash (a bank or cash account)"
+    if not processors or not all(named):
+        return None
+    given = with_article(" and ".join(processors))
+    return f"needs a bank or books ledger; only {given} export was given"
+
+
+def costs_unknown_break_even(even: BreakEven, unseen: str) -> BreakEven:
+    """Break-even of an entity whose costs are not seen (``unseen``): unknown, and none of the
+    figures built on its costs (fixed and variable costs, contribution, the revenue targets),
+    which would read $0; the revenue a month and the price per unit stay, they are measured."""
+    return replace(
+        even,
+        status="unknown",
+        text=f"unknown, break-even {unseen}",
+        variable_cost=None,
+        variable_source=None,
+        contribution=None,
+        contribution_ratio=None,
+        fixed_costs=None,
+        fixed_source=None,
+        units_needed=None,
+        units_exact=None,
+        break_even_revenue=None,
+        target_revenue=None,
+        target_status="unknown",
+        exact=None,
+    )
 
 
 def _first_month(dates: Sequence[date]) -> Period | None:

@@ -3,6 +3,7 @@ and the check that the portfolio's net is the sum of its entities'."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -49,14 +50,16 @@ def portfolio_finance(
         return trailing_burn(burn, months, as_of, first, currency, gross=gross)
 
     run = _runway(with_ledger, burn_range(options.runway_window), snapshot)
+    partial = left_out(with_ledger, cash_known=run.cash is not None)
     if first is None and with_ledger:
         run = replace(run, text=_burn_unknown(with_ledger))
+    elif partial:
+        run = replace(run, text=f"{run.text}; {partial}")
     cash = (run.cash, run.cash_source, run.provenance)
     headline = headline_burn(burn, options.runway_window, as_of, first, cash)
-    missing = _cash_unknown(with_ledger)
-    if headline is not None and missing and run.cash is not None:
-        partial = f"{headline.runway.text}; cash unknown for {', '.join(missing)}"
-        headline = replace(headline, runway=replace(headline.runway, text=partial))
+    if headline is not None and partial:
+        said = f"{headline.runway.text}; {partial}"
+        headline = replace(headline, runway=replace(headline.runway, text=said))
     return EntityFinance(
         PORTFOLIO,
         snapshot.portfolio,
@@ -71,6 +74,7 @@ def portfolio_finance(
         None,
         bool(with_ledger),
         headline,
+        next((e.costs_unknown for e in with_ledger if e.costs_unknown), None),
     )
 
 
@@ -93,6 +97,34 @@ def _cash_unknown(with_ledger: Sequence[EntityFinance]) -> list[str]:
     return [e.name for e in with_ledger if e.runway is None or e.runway.cash is None]
 
 
+def _burn_unknown_for(with_ledger: Sequence[EntityFinance]) -> list[str]:
+    """The entities whose burn cannot be measured (no cash line: a processor's export alone),
+    which the portfolio's burn, summed over the entities, leaves out (an entity whose books start
+    this month has no complete month yet, and is not named)."""
+    return [e.name for e in with_ledger if e.burn_unknown]
+
+
+#: The phrase a portfolio runway ends with when it leaves entities out ("; cash and burn unknown
+#: for Gull Rock Charters"); the summary line finds it there (reports/finblocks.headline_text).
+LEFT_OUT = re.compile(r"; (?:cash|burn|cash and burn) unknown for .*$")
+
+
+def left_out(with_ledger: Sequence[EntityFinance], *, cash_known: bool = True) -> str:
+    """What the portfolio's cash, burn and runway leave out, in one short phrase: "cash and burn
+    unknown for Gull Rock Charters", "cash unknown for A; burn unknown for B"; "" when nothing.
+    With the portfolio's cash unknown (``cash_known`` false) its runway says so already, and only
+    the burn is named."""
+    cash = _cash_unknown(with_ledger) if cash_known else []
+    burn = _burn_unknown_for(with_ledger)
+    both = [n for n in cash if n in burn]
+    groups = (
+        ("cash and burn", both),
+        ("cash", [n for n in cash if n not in both]),
+        ("burn", [n for n in burn if n not in both]),
+    )
+    return "; ".join(f"{what} unknown for {', '.join(names)}" for what, names in groups if names)
+
+
 def _runway(
     with_ledger: Sequence[EntityFinance], burn: MoneyRange | None, snapshot: Snapshot
 ) -> Runway:
@@ -111,11 +143,7 @@ def _runway(
     )
     run = runway(cash, burn, snapshot.as_of, cash_source="ledger", provenance=cited)
     if missing and cash is not None:
-        return replace(
-            run,
-            text=f"{run.text}; cash unknown for {', '.join(missing)}",
-            cash_source="ledger (partial)",
-        )
+        return replace(run, cash_source="ledger (partial)")
     return run
 
 
