@@ -12,6 +12,7 @@ from execbrief.records.handoff import Fact, NoteSection
 from execbrief.records.secrets import SecretFinding
 from execbrief.records.site import SitePage
 from execbrief.secrets.redaction import (
+    REPORT_RECORDS,
     Redactor,
     known_fingerprints,
     redact_result,
@@ -259,3 +260,20 @@ def test_the_token_index_tells_when_more_secrets_would_change_a_result() -> None
     assert redact_result(result, Redactor(scanner, elsewhere)) == first
     known = redact_result(result, Redactor(scanner, frozenset({scanner.fingerprint(PASSWORD)})))
     assert known != first and PASSWORD not in repr(known)
+
+
+def test_a_long_redaction_reports_how_far_it_has_got() -> None:
+    """More than REPORT_RECORDS records: (done, total) at each step and at the end, and the result
+    is the one an unreported redaction gives; a short result reports nothing."""
+    scanner = Scanner(KEY)
+    total = REPORT_RECORDS + 5
+    notes = tuple(section(f"ref BK-{n:06d}-2026", line=n + 1) for n in range(total - 1))
+    result = SourceResult("harbor", "handoff", ("h.md",), (*notes, section(f"Stripe: {STRIPE}")))
+    heard: list[tuple[int, int]] = []
+    redacted = redact_result(result, Redactor(scanner), lambda d, t: heard.append((d, t)))
+    assert heard == [(0, total), (REPORT_RECORDS, total), (total, total)]
+    assert redacted == redact_result(result, Redactor(scanner))
+    assert STRIPE not in repr(redacted)
+    short = SourceResult("harbor", "handoff", ("h.md",), notes[:10])
+    redact_result(short, Redactor(scanner), lambda d, t: heard.append((d, t)))
+    assert len(heard) == 3

@@ -260,7 +260,12 @@ class FileRows:
         self.lock = threading.Lock()
 
     def show(self, name: str, done: int, size: int | None, lines: int) -> None:
-        step = read_figures(done, size, lines)
+        from execbrief.sources.files import REDACTING
+
+        if name.endswith(f" · {REDACTING}"):  # a long redaction's row counts records
+            step = f"{done:,} / {size or done:,} records"
+        else:
+            step = read_figures(done, size, lines)
         with self.lock:
             row = self.rows.get(name)
             if row is None:

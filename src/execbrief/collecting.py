@@ -39,7 +39,7 @@ from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_res
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
-from execbrief.sources.files import ReadProgress, read_reporter, reporting_reads
+from execbrief.sources.files import REDACTING, ReadProgress, read_reporter, reporting_reads
 from execbrief.store.sourcecache import Kept, SourceCache, known_digest, pack, unpack
 
 Progress = Callable[[str], None]
@@ -165,9 +165,21 @@ def read_entities(
     for index, kind, result in collect_entities(job, indexes, wanted, progress):
         own = known_fingerprints([result])
         seen: set[str] = set()
-        redacted = redact_result(result, Redactor(scanner, own, tokens=tokens, index=seen))
+        redactor = Redactor(scanner, own, tokens=tokens, index=seen)
+        entity = job.config.entities[index]
+        redacted = redact_result(result, redactor, _redacting(f"{entity.id}: {kind}"))
         out.append((index, kind, Read(redacted, own, frozenset(seen))))
     return out
+
+
+def _redacting(label: str) -> Callable[[int, int], None] | None:
+    """How far a long redaction has got, told to the read hook in force as a row of its own
+    (``crewboard: ledger · redacting``; its figures are records, not bytes)."""
+    hook = read_reporter()
+    if hook is None:
+        return None
+    name = f"{label} · {REDACTING}"
+    return lambda done, total: hook(name, done, total, done)
 
 
 def sharing_groups(config: Config, real: Callable[[str], str] | None = None) -> list[list[int]]:

@@ -17,6 +17,7 @@ import pytest
 from execbrief.config import load_config
 from execbrief.pipeline import collect
 from execbrief.plugins import get_registry
+from execbrief.secrets import redaction
 from execbrief.sources import files
 from execbrief.sources.files import (
     READ_REPORT_BYTES,
@@ -153,6 +154,26 @@ def test_progress_changes_no_result_and_names_each_source(tmp_path: Path, jobs: 
         assert told[-1][1:] == (total, total, 20_002)
     # on the pool the reports are relayed from the workers by the parent's thread
     assert threads == ({"MainThread"} if jobs == 1 else {"execbrief-read-progress"})
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_long_redaction_has_a_row_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """A result of more than ``REPORT_RECORDS`` records tells how far its redaction has got, on a
+    worker too (relayed like the reads), in records; the snapshot is the quiet run's."""
+    config = two_ledgers(tmp_path, 3_000)
+    quiet = snapshot_text(config, jobs, None)
+    monkeypatch.setattr(redaction, "REPORT_RECORDS", 1_000)
+    reports: list[Report] = []
+    assert snapshot_text(config, jobs, reports.append) == quiet
+    rows = {name: [r for r in reports if r[0] == name] for name, *_ in reports}
+    assert set(rows) == {"one: ledger · redacting", "two: ledger · redacting"}
+    for told in rows.values():
+        total = told[-1][2]
+        assert total is not None and total > 3_000  # the ledger's rows, and its checks
+        assert [done for _, done, _, _ in told] == [*range(0, total, 1_000), total]
+        assert told[-1] == (told[-1][0], total, total, total)
 
 
 def test_a_secret_in_a_file_name_is_redacted_in_progress(

@@ -284,44 +284,39 @@ class Redactor:
         with an ``index``, every token's fingerprint is noted there too (flagged lines' as well:
         the index may hold more than was checked, never less)."""
         hits = []
-        index = self.index
-        for number, line in enumerate(text.split("\n"), 1):
+        index, known = self.index, self.known
+        lines = text.split("\n") if "\n" in text else (text,)
+        for number, line in enumerate(lines, 1):
             if number in flagged and index is None:
                 continue
-            done = number in flagged
-            for token in candidate_tokens(line):
-                fingerprint = self._fingerprint(token)
-                if index is not None:
-                    index.add(fingerprint)
-                if not done and fingerprint in self.known:
-                    start = line.find(token)
-                    hits.append(
-                        Detection(
-                            kind="known_secret",
-                            file=where.source,
-                            line=number,
-                            live=None,
-                            length=len(token),
-                            prefix_class=None,
-                            fingerprint=fingerprint,
-                            detector="known-fingerprint",
-                            span=(start, start + len(token)) if start >= 0 else None,
-                        )
-                    )
-                    if index is None:
-                        break
-                    done = True
+            tokens = candidate_tokens(line)
+            if not tokens:
+                continue
+            prints = self._fingerprints(tokens)
+            if index is not None:
+                index.update(prints)
+            if number in flagged or known.isdisjoint(prints):
+                continue  # the common case: one set test for the line, no loop over its tokens
+            for token, fingerprint in zip(tokens, prints, strict=True):
+                if fingerprint in known:
+                    hits.append(_known_hit(token, fingerprint, line, number, where))
+                    break
         return hits
 
-    def _fingerprint(self, token: str) -> str:
-        """The token's fingerprint, remembered: a ledger's accounts, payees and words repeat on
-        every row (the memory is dropped past ``_MAX_TOKENS`` so it stays bounded)."""
-        fingerprint = self._tokens.get(token)
-        if fingerprint is None:
-            if len(self._tokens) >= _MAX_TOKENS:
-                self._tokens.clear()
-            fingerprint = self._tokens[token] = self.scanner.fingerprint(token)
-        return fingerprint
+    def _fingerprints(self, tokens: set[str]) -> list[str]:
+        """Each token's fingerprint, in the set's order, remembered: a ledger's accounts, payees
+        and words repeat on every row (the memory is dropped past ``_MAX_TOKENS`` so it stays
+        bounded)."""
+        memo = self._tokens
+        prints = []
+        for token in tokens:
+            fingerprint = memo.get(token)
+            if fingerprint is None:
+                if len(memo) >= _MAX_TOKENS:
+                    memo.clear()
+                fingerprint = memo[token] = self.scanner.fingerprint(token)
+            prints.append(fingerprint)
+        return prints
 
     def clean(self, text: str, where: Provenance | None = None) -> str:
         """``text`` with every secret in it replaced by its marker."""
@@ -336,6 +331,24 @@ class Redactor:
             cleaned = self.clean(path, Provenance(path))
             self._paths[path] = cleaned
         return cleaned
+
+
+def _known_hit(
+    token: str, fingerprint: str, line: str, number: int, where: Provenance
+) -> Detection:
+    """A token of ``line`` whose fingerprint is a known secret's, as a detection at its columns."""
+    start = line.find(token)
+    return Detection(
+        kind="known_secret",
+        file=where.source,
+        line=number,
+        live=None,
+        length=len(token),
+        prefix_class=None,
+        fingerprint=fingerprint,
+        detector="known-fingerprint",
+        span=(start, start + len(token)) if start >= 0 else None,
+    )
 
 
 #: How many clean strings a redactor remembers (then it forgets them and begins again).
@@ -469,14 +482,26 @@ def _findings(record: Record, found: list[Detection]) -> list[SecretFinding]:
     ]
 
 
-def redact_result(result: SourceResult, redactor: Redactor) -> SourceResult:
+#: A long redaction tells how far it has got once per this many records.
+REPORT_RECORDS = 1 << 16
+
+
+def redact_result(
+    result: SourceResult, redactor: Redactor, report: Callable[[int, int], None] | None = None
+) -> SourceResult:
     """The result with every secret in a record, an error or a path replaced, plus a
-    SecretFinding for each secret found in a record's text."""
+    SecretFinding for each secret found in a record's text. ``report`` hears (records redacted,
+    records) every ``REPORT_RECORDS`` records, and once at the end, of a result with more."""
     records: list[Record] = []
     findings: list[SecretFinding] = []
     changed = False
     values_of: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
-    for record in result.records:
+    total = len(result.records)
+    if total <= REPORT_RECORDS:
+        report = None
+    for done, record in enumerate(result.records):
+        if report is not None and not done % REPORT_RECORDS:
+            report(done, total)
         kind = type(record)
         if kind not in values_of:
             values_of[kind] = _values_getter(kind)
@@ -488,6 +513,8 @@ def redact_result(result: SourceResult, redactor: Redactor) -> SourceResult:
         records.append(_redact(record, redactor, record.provenance, found))
         findings.extend(_findings(records[-1], found))
         changed = changed or records[-1] is not record
+    if report is not None:
+        report(total, total)
     errors = [_redact(error, redactor, error.provenance, []) for error in result.errors]
     paths = tuple(redactor.clean_path(path) for path in result.paths)
     # a table's header names (its column mapping's fields and ignored columns) are text too

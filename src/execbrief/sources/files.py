@@ -81,6 +81,9 @@ EXCERPT_CHARS = 60
 BadLine = Callable[[int, str], None]
 #: How far a file's reading has got: (the file as cited, bytes read, its size or None, lines read).
 ReadProgress = Callable[[str, int, int | None, int], None]
+#: What a long redaction's row is called after its source's name (``crewboard: ledger ·
+#: redacting``): it reports to the same hook, its figures records rather than bytes.
+REDACTING = "redacting"
 #: A hook hears of a file at most once per this many bytes read (and once more at its end).
 READ_REPORT_BYTES = 1 << 20
 _read_hook: ReadProgress | None = None
