@@ -278,7 +278,7 @@ def with_mapping_note(
 REPORT_ENTITY_KINDS: dict[str, tuple[str, ...]] = {"rental": ("rental",)}
 #: The source kinds each built-in report's figures come from (a report not named: every kind).
 REPORT_SOURCES: dict[str, tuple[str, ...]] = {
-    "cfo": ("ledger",),
+    "cfo": ("ledger", "bookings", "invoices", "budget"),  # the 13-week forecast reads all four
     "accounting": ("ledger", "bookings"),
     "billing": ("timesheets", "invoices"),
     "operations": ("trips",),
