@@ -46,16 +46,18 @@ _PNL = frozenset({*books.COSTS, AccountType.INCOME})
 
 
 def pnl_months(
-    rows: Sequence[Transaction], periods: Sequence[Period], currency: str
+    rows: Sequence[Transaction],
+    periods: Sequence[Period],
+    currency: str,
+    months: books.ByMonth | None = None,
 ) -> tuple[MonthLine, ...]:
-    """Accrual P&L per month: income, cost of sales and operating expenses (every ledger line)."""
-    by_month: dict[Period, list[Transaction]] = defaultdict(list)
-    for tx in rows:
-        by_month[books.month_of(tx.date)].append(tx)
-    uniform = books.one_currency(rows, currency)  # then each month's sums need no check
+    """Accrual P&L per month: income, cost of sales and operating expenses (every ledger line).
+    ``months``: ``books.by_month(rows, currency)``, when a caller has grouped them already."""
+    months = months or books.by_month(rows, currency)
+    uniform = months.uniform  # then each month's sums need no check
     out = []
     for period in periods:
-        txs = [t for t in by_month.get(period, []) if t.account_type in _PNL]
+        txs = [t for t in months.rows.get(period, ()) if t.account_type in _PNL]
         kinds: dict[AccountType, list[Transaction]] = defaultdict(list)
         for t in txs:
             kinds[t.account_type].append(t)
