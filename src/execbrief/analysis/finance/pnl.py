@@ -6,6 +6,8 @@ P&L is accrual: every ledger line counts, cash or not.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,13 +35,19 @@ class MonthLine:
 
 def ledger_periods(snapshot: Snapshot) -> list[Period]:
     """Every month from the first ledger line (or balance) of any entity to the as_of month."""
-    dates = [t.date for t in snapshot.records(Transaction)] + [
-        b.date for b in snapshot.records(CashBalance)
-    ]
-    dates = [d for d in dates if d <= snapshot.as_of]
-    if not dates:
+    # the earliest date, read in C: when it is after as_of, no line or balance is on or before it
+    first = min(
+        itertools.chain(
+            map(_DATE, snapshot.records(Transaction)), map(_DATE, snapshot.records(CashBalance))
+        ),
+        default=None,
+    )
+    if first is None or first > snapshot.as_of:
         return []
-    return books.month_range(books.month_of(min(dates)), books.month_of(snapshot.as_of))
+    return books.month_range(books.month_of(first), books.month_of(snapshot.as_of))
+
+
+_DATE = operator.attrgetter("date")
 
 
 _PNL = frozenset({*books.COSTS, AccountType.INCOME})
