@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from execbrief.config import Config, config_from_dict
-from execbrief.document import Chart, Document, Table
+from execbrief.document import BulletList, Chart, Document, Paragraph, Table
 from execbrief.plugins import get_registry
 from execbrief.reports.base import ReportContext
 from execbrief.snapshot import Snapshot
@@ -180,3 +180,45 @@ def test_finance_reports_pass_the_secret_guard_in_every_format(docs: dict[str, D
         for fmt in ("text", "markdown", "html"):
             rendered = str(registry.renderers[fmt].render(doc))
             assert scanner.scan_text(rendered, f"{name}.{fmt}", unquoted=True) == [], (name, fmt)
+
+
+def test_accounting_lists_rows_to_check_up_to_a_cap_and_counts_the_rest() -> None:
+    # a big ledger's rows to check by hand are a brief, not a copy of the ledger: the first
+    # LISTED_ROWS lines of each list, then one line with how many more, their total and span
+    from execbrief.reports.accounting import LISTED_ROWS
+
+    extra = LISTED_ROWS + 5
+    rows = [
+        tx("boats", f"2026-03-{1 + i % 28:02d}", "Income:Charters", 10 + i, "Deposit", line=100 + i)
+        for i in range(extra)
+    ] + [
+        tx("boats", f"2026-03-{1 + i % 28:02d}", "Expenses:Misc", 5, "Card", line=200 + i)
+        for i in range(extra)
+    ]
+    doc = (
+        get_registry()
+        .reports["accounting"]
+        .build(context(snapshot(ENTITIES, records(tuple(rows)))))
+    )
+    blocks = [b for s in doc.sections for b in s.blocks]
+    review = next(
+        b for b in blocks if isinstance(b, BulletList) and "check by hand" in (b.title or "")
+    )
+    assert len(review.items) == LISTED_ROWS + 1
+    more = review.items[-1]
+    rest = range(LISTED_ROWS, extra)  # the lines not listed: 10 + i each
+    assert more.text.startswith(
+        f"Boats: {len(rest)} more such lines (${sum(10 + i for i in rest)})"
+    )
+    assert [(p.source, p.line, p.end_line) for p in more.provenance] == [
+        ("ledgers/boats.csv", 100 + LISTED_ROWS, 100 + extra - 1)
+    ]
+    misc = next(b for b in blocks if isinstance(b, Table) and "Misc" in (b.title or ""))
+    assert len(misc.rows) == LISTED_ROWS  # the test's records() add one Misc line first
+    after = blocks[blocks.index(misc) + 1]
+    assert isinstance(after, Paragraph) and after.text.startswith(f"{extra + 1 - LISTED_ROWS} more")
+    # records()' $700 line comes first; the six lines not listed are $5 each
+    assert (
+        after.text == f"{extra + 1 - LISTED_ROWS} more such lines, 2026-03-20 to 2026-03-25 ($30)."
+    )
+    assert after.provenance and after.provenance[0].source == "ledgers/boats.csv"

@@ -7,6 +7,7 @@ Formulas and sources are in ``docs/metrics.md`` ("Accounting").
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -653,14 +654,12 @@ def audit_categories(
     recurring = books.recurring_payees(rows)
     out = []
     for account, group in sorted(groups.items()):
-        by_month: dict[Period, list[Transaction]] = defaultdict(list)
-        for t in group:
-            by_month[books.month_of(t.date)].append(t)
+        by_month = books.by_month(group, currency)
         # summed as Decimals, one Money per month (not one per row)
-        uniform = books.one_currency(group, currency)  # then each month needs no check
+        uniform = by_month.uniform  # then each month needs no check
         months = {
             str(month): books.sum_amounts(txs, currency, checked=uniform)
-            for month, txs in by_month.items()
+            for month, txs in by_month.rows.items()
         }
         last_amount, prev_amount = (
             months.get(str(last), Money(0, currency)),
@@ -1047,11 +1046,20 @@ def _cards_paid(snapshot: Snapshot, info: EntityInfo) -> list[str]:
     ]
 
 
+_ACCOUNT = operator.attrgetter("account")
+
+
 def _payouts_matched(snapshot: Snapshot, info: EntityInfo) -> list[str]:
     """One line per processor whose payouts were matched to the bank's credits: each such
     credit is a transfer from the processor's balance, so its sales are not counted twice."""
     paid: dict[str, list[Transaction]] = defaultdict(list)
-    for t in snapshot.records(Transaction, info.id):
+    rows = snapshot.records(Transaction, info.id)
+    # only a processor's balance account (``Assets:<processor> balance``) takes a payout: the
+    # accounts are looked at once each, and only their rows are asked (a big ledger has few)
+    held = {
+        a for a in set(map(_ACCOUNT, rows)) if a.startswith("Assets:") and a.endswith(" balance")
+    }
+    for t in (t for t in rows if t.account in held) if held else ():
         if (processor := paid_out_by(t)) is not None:
             paid[processor].append(t)
     return [

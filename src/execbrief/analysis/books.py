@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import operator
 import re
 from collections import defaultdict
@@ -35,6 +36,30 @@ def month_of(day: date) -> Period:
 @functools.lru_cache(maxsize=4096)
 def _month(year: int, month: int) -> Period:
     return Period.containing(date(year, month, 1))
+
+
+_DATE = operator.attrgetter("date")
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
+
+
+@dataclasses.dataclass(frozen=True)
+class ByMonth:
+    """A ledger's rows grouped by calendar month once, each month's rows in row order, and whether
+    every row is in the portfolio's currency: what the P&L months and the burn months both read."""
+
+    rows: dict[Period, list[Transaction]]
+    uniform: bool
+
+
+def by_month(rows: Sequence[Transaction], currency: str) -> ByMonth:
+    """``rows`` grouped by ``month_of`` their date (runs of one month, as a dated ledger has them,
+    are taken whole in C; rows out of order still land in their month, in row order)."""
+    groups: dict[Period, list[Transaction]] = {}
+    keyed = zip(map(month_of, map(_DATE, rows)), rows, strict=True)
+    for month, run in itertools.groupby(keyed, _FIRST):
+        groups.setdefault(month, []).extend(map(_SECOND, run))
+    return ByMonth(groups, one_currency(rows, currency))
 
 
 def month_range(first: Period, last: Period) -> list[Period]:

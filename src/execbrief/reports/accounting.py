@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from execbrief.analysis import books
-from execbrief.analysis.accounting import AccountingResult
+from execbrief.analysis.accounting import AccountingResult, DeferredItem
 from execbrief.config import Model
 from execbrief.document import (
     Block,
@@ -26,7 +26,6 @@ from execbrief.hookspecs import hookimpl
 from execbrief.precision import brief
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
-from execbrief.values import Money
 
 
 class AccountingReportOptions(Model):
@@ -192,6 +191,40 @@ def _reconciliation(acc: AccountingResult) -> Section:
     return Section("Reconciliation", tuple(blocks), "reconciliation")
 
 
+#: At most this many rows of one entity are listed where a reader checks rows by hand (lines that
+#: say deposit but match no booking, Misc lines); the rest are counted, totalled and cited in one
+#: line, so a ledger of 100k rows gives a brief rather than a copy of the ledger.
+LISTED_ROWS = 20
+
+_REVIEW_TITLE = "Says deposit but matches no booking: check by hand"
+
+
+def _review_bullets(review: list[DeferredItem], names: dict[str, str]) -> tuple[Bullet, ...]:
+    """One bullet per line to check, the first ``LISTED_ROWS`` of each entity; then one bullet
+    with how many more, their total and the lines they span."""
+    by_entity: dict[str, list[DeferredItem]] = {}
+    for item in review:
+        by_entity.setdefault(item.entity, []).append(item)
+    out: list[Bullet] = []
+    for entity, items in by_entity.items():
+        name = names.get(entity, entity)
+        out += [
+            Bullet(f"{name}: {i.received} {i.amount.quantize()} \u201c{i.memo}\u201d", i.provenance)
+            for i in items[:LISTED_ROWS]
+        ]
+        rest = items[LISTED_ROWS:]
+        if rest:
+            total = books.total((i.amount for i in rest), rest[0].amount.currency)
+            out.append(
+                Bullet(
+                    f"{name}: {len(rest)} more such lines ({total.quantize()}), "
+                    f"{min(i.received for i in rest)} to {max(i.received for i in rest)}",
+                    books.merge_citations(p for i in rest for p in i.provenance),
+                )
+            )
+    return tuple(out)
+
+
 def _recognition(acc: AccountingResult, names: dict[str, str]) -> Section:
     if not acc.deferred:
         return Section(
@@ -235,21 +268,7 @@ def _recognition(acc: AccountingResult, names: dict[str, str]) -> Section:
     blocks: list[Block] = [summary, still]
     review = [i for i in acc.deferred if i.service_date is None]
     if review:
-        said: dict[Money, str] = {}  # a big ledger repeats its amounts: each is written once
-        blocks.append(
-            BulletList(
-                tuple(
-                    Bullet(
-                        f"{names.get(i.entity, i.entity)}: {i.received} "
-                        f"{said.get(i.amount) or said.setdefault(i.amount, str(i.amount.quantize()))} "
-                        f"\u201c{i.memo}\u201d",
-                        i.provenance,
-                    )
-                    for i in review
-                ),
-                "Says deposit but matches no booking: check by hand",
-            )
-        )
+        blocks.append(BulletList(_review_bullets(review, names), _REVIEW_TITLE))
     return Section("Revenue recognition", tuple(blocks), "revenue-recognition")
 
 
@@ -280,12 +299,21 @@ def _chart(acc: AccountingResult, names: dict[str, str]) -> Section:
                 ("Date", "Account", "Amount", "Memo"),
                 tuple(
                     Row((t.date, t.account, t.amount.quantize(), t.memo), (t.provenance,))
-                    for t in pile.rows
+                    for t in pile.rows[:LISTED_ROWS]
                 ),
                 f"{names.get(pile.entity, pile.entity)}: {title} ({pile.total.quantize()})",
                 ("l", "l", "r", "l"),
             )
         )
+        rest = pile.rows[LISTED_ROWS:]
+        if rest:
+            blocks.append(
+                Paragraph(
+                    f"{len(rest)} more such lines, {min(t.date for t in rest)} to {max(t.date for t in rest)} "
+                    f"({books.total((t.amount for t in rest), pile.total.currency).quantize()}).",
+                    books.cite(rest),
+                )
+            )
     return Section("Chart of accounts", tuple(blocks), "chart")
 
 

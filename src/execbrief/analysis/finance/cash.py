@@ -9,7 +9,6 @@ months before ``as_of``, never before the entity's first ledger month.
 from __future__ import annotations
 
 import operator
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -98,18 +97,22 @@ def _months_to_date(start: date, months: Decimal) -> date:
         return date.max
 
 
+_CASH = operator.attrgetter("cash")
+
+
 def burn_months(
-    rows: Sequence[Transaction], periods: Sequence[Period], currency: str
+    rows: Sequence[Transaction],
+    periods: Sequence[Period],
+    currency: str,
+    months: books.ByMonth | None = None,
 ) -> tuple[BurnMonth, ...]:
-    """Cash in, gross burn (cash out) and net burn (out - in) per month, from cash lines only."""
-    by_month: dict[Period, list[Transaction]] = defaultdict(list)
-    for tx in rows:
-        if tx.cash:
-            by_month[books.month_of(tx.date)].append(tx)
-    uniform = books.one_currency(rows, currency)  # then no month needs the check
+    """Cash in, gross burn (cash out) and net burn (out - in) per month, from cash lines only.
+    ``months``: ``books.by_month(rows, currency)``, when a caller has grouped them already."""
+    months = months or books.by_month(rows, currency)
+    uniform = months.uniform  # then no month needs the check
     out = []
     for period in periods:
-        txs = by_month.get(period, [])
+        txs = list(filter(_CASH, months.rows.get(period, ())))
         if uniform or books.one_currency(txs, currency):  # added as Decimals, one Money per month
             effects = list(map(books.cash_amount, txs))
             cash_in = Money(sum((e for e in effects if e > 0), Decimal(0)), currency)

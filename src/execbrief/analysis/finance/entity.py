@@ -78,7 +78,8 @@ def entity_finance(
     currency, as_of = snapshot.currency, snapshot.as_of
     rows = [t for t in snapshot.records(Transaction, info.id) if t.date <= as_of]
     balances = snapshot.records(CashBalance, info.id)
-    burn = burn_months(rows, periods, currency)
+    months = books.by_month(rows, currency)  # the P&L and the burn read the same months
+    burn = burn_months(rows, periods, currency, months)
     stated = [b.date for b in balances if b.date <= as_of]
     first = _first_month([t.date for t in rows] + stated)
     # burn is cash: its months start with the cash lines (a processor's lines, P&L only, do not
@@ -102,7 +103,7 @@ def entity_finance(
         info.id,
         info.name,
         info.kind,
-        pnl_months(rows, periods, currency),
+        pnl_months(rows, periods, currency, months),
         burn,
         burn_range(3),
         burn_range(6),

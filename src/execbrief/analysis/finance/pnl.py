@@ -6,6 +6,8 @@ P&L is accrual: every ledger line counts, cash or not.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,29 +35,37 @@ class MonthLine:
 
 def ledger_periods(snapshot: Snapshot) -> list[Period]:
     """Every month from the first ledger line (or balance) of any entity to the as_of month."""
-    dates = [t.date for t in snapshot.records(Transaction)] + [
-        b.date for b in snapshot.records(CashBalance)
-    ]
-    dates = [d for d in dates if d <= snapshot.as_of]
-    if not dates:
+    # the earliest date, read in C: when it is after as_of, no line or balance is on or before it
+    first = min(
+        itertools.chain(
+            map(_DATE, snapshot.records(Transaction)), map(_DATE, snapshot.records(CashBalance))
+        ),
+        default=None,
+    )
+    if first is None or first > snapshot.as_of:
         return []
-    return books.month_range(books.month_of(min(dates)), books.month_of(snapshot.as_of))
+    return books.month_range(books.month_of(first), books.month_of(snapshot.as_of))
+
+
+_DATE = operator.attrgetter("date")
 
 
 _PNL = frozenset({*books.COSTS, AccountType.INCOME})
 
 
 def pnl_months(
-    rows: Sequence[Transaction], periods: Sequence[Period], currency: str
+    rows: Sequence[Transaction],
+    periods: Sequence[Period],
+    currency: str,
+    months: books.ByMonth | None = None,
 ) -> tuple[MonthLine, ...]:
-    """Accrual P&L per month: income, cost of sales and operating expenses (every ledger line)."""
-    by_month: dict[Period, list[Transaction]] = defaultdict(list)
-    for tx in rows:
-        by_month[books.month_of(tx.date)].append(tx)
-    uniform = books.one_currency(rows, currency)  # then each month's sums need no check
+    """Accrual P&L per month: income, cost of sales and operating expenses (every ledger line).
+    ``months``: ``books.by_month(rows, currency)``, when a caller has grouped them already."""
+    months = months or books.by_month(rows, currency)
+    uniform = months.uniform  # then each month's sums need no check
     out = []
     for period in periods:
-        txs = [t for t in by_month.get(period, []) if t.account_type in _PNL]
+        txs = [t for t in months.rows.get(period, ()) if t.account_type in _PNL]
         kinds: dict[AccountType, list[Transaction]] = defaultdict(list)
         for t in txs:
             kinds[t.account_type].append(t)
