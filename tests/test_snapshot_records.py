@@ -69,3 +69,24 @@ def test_each_answer_is_a_fresh_list() -> None:
     first = snapshot.records(Row, "a")
     first.clear()
     assert numbers(snapshot.records(Row, "a")) == [1, 2, 4]
+
+
+def test_one_entitys_errors_are_its_own_in_source_order() -> None:
+    """``errors(entity)`` (a lookup, asked once per entity by the accounting coverage) gives that
+    entity's errors as the whole list has them, and no other entity's."""
+    from execbrief.snapshot import SourceError
+
+    def error(entity: str, line: int) -> SourceError:
+        return SourceError(entity, "ledger", Provenance(f"{entity}.csv", line), "bad row")
+
+    results = (
+        SourceResult("a", "ledger", ("a.csv",), errors=(error("a", 1), error("a", 2))),
+        SourceResult("b", "ledger", ("b.csv",), errors=(error("b", 3),)),
+        SourceResult("a", "bank", ("a.ofx",), errors=(error("a", 4),)),
+    )
+    infos = (EntityInfo("a", "A", "x"), EntityInfo("b", "B", "x"))
+    snapshot = Snapshot("p", "USD", date(2026, 1, 1), infos, results)
+    assert [e.provenance.line for e in snapshot.errors("a")] == [1, 2, 4]
+    assert [e.provenance.line for e in snapshot.errors("b")] == [3]
+    assert snapshot.errors("c") == []
+    assert [e.provenance.line for e in snapshot.errors()] == [1, 2, 3, 4]

@@ -273,9 +273,11 @@ class Snapshot:
             if kind is None or result.kind == kind:
                 yield result
 
-    def errors(self) -> list[SourceError]:
-        """Every source error of the snapshot, in source order."""
-        return [error for result in self.results for error in result.errors]
+    def errors(self, entity: str | None = None) -> list[SourceError]:
+        """Every source error of the snapshot (of one entity's sources when given), in source
+        order; one entity's are a lookup, so asking it of every entity stays linear."""
+        results = self.results if entity is None else self._by_entity.get(entity, ())
+        return [error for result in results for error in result.errors]
 
     def stale_sources(self) -> list[SourceResult]:
         """Sources older than their freshness limit."""

@@ -993,14 +993,14 @@ def _coverage(snapshot: Snapshot, names: dict[str, str]) -> tuple[list[str], lis
     for info in snapshot.entities:
         failed = [
             e
-            for e in snapshot.errors()
+            for e in snapshot.errors(info.id)
             if e.entity == info.id and e.source_kind == "ledger" and e.fatal
         ]
         for error in failed:
             unchecked.append(f"{info.name}: the ledger {error.provenance.cite()} could not be read")
         warned = [
             e
-            for e in snapshot.errors()
+            for e in snapshot.errors(info.id)
             if e.entity == info.id and e.source_kind == "ledger" and not e.fatal
         ]
         for error in warned:  # a warning skipped no row unless it counts some: it says its own

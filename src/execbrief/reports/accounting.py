@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from execbrief.analysis import books
-from execbrief.analysis.accounting import AccountingResult, DeferredItem
+from execbrief.analysis.accounting import AccountingResult, CategoryAudit, DeferredItem
 from execbrief.config import Model
 from execbrief.document import (
     Block,
@@ -319,10 +319,11 @@ def _chart(acc: AccountingResult, names: dict[str, str]) -> Section:
 
 def _expenses(acc: AccountingResult, names: dict[str, str], per_entity: int) -> Section:
     blocks: list[Block] = []
-    for entity in dict.fromkeys(c.entity for c in acc.categories):
-        cats = sorted(
-            (c for c in acc.categories if c.entity == entity), key=lambda c: -c.total.amount
-        )
+    by_entity: dict[str, list[CategoryAudit]] = {}
+    for category in acc.categories:  # grouped once, not scanned again for every entity
+        by_entity.setdefault(category.entity, []).append(category)
+    for entity, piles in by_entity.items():
+        cats = sorted(piles, key=lambda c: -c.total.amount)
         rows = tuple(
             Row(
                 (
