@@ -97,7 +97,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "findings": {"snapshot", "values"},
     "document": {"findings", "precision", "sentences", "serialization", "snapshot", "values"},
     "records": BOTTOM,
-    "config": {"errors", "localfiles"},
+    "config": {"errors", "localfiles", "values"},
     "secrets": BOTTOM | {"records"},
     "sources": BOTTOM | {"records", "secrets", "config", "hookspecs"},
     "analysis": BOTTOM | {"records", "secrets", "sources", "config", "hookspecs"},

@@ -326,12 +326,25 @@ def test_the_summary_groups_shortfalls_of_one_rule(tmp_path: Path) -> None:
     ]
 
 
-def test_an_unreadable_note_shows_as_a_warning_and_a_gap(tmp_path: Path) -> None:
+def test_a_note_line_that_is_not_utf8_is_left_out_and_the_rest_read(tmp_path: Path) -> None:
     config = write_portfolio(tmp_path, {"acme": ACME, "broken": b"Cash: $1\nCaf\xe9\n"})
     document = build(config)
     [warning] = document.warnings
-    assert warning.text.startswith("Broken: handoffs/broken.md:2: is not valid UTF-8")
+    assert warning.text.startswith("Broken: handoffs/broken.md:2: the line is not valid UTF-8")
     assert warning.provenance == (Provenance("handoffs/broken.md", 2),)
+    ids = [f.id for f in document.findings()]
+    assert "briefing.note-unreadable:broken" not in ids  # line 1's cash is read
+    assert "briefing.missing-fact:broken:burn" in ids
+
+
+def test_an_unreadable_note_shows_as_a_warning_and_a_gap(tmp_path: Path) -> None:
+    config = write_portfolio(tmp_path, {"acme": ACME, "broken": b"Cash: $1\n"})
+    note = tmp_path / "handoffs" / "broken.md"
+    note.unlink()
+    note.mkdir()  # a folder where the note should be: nothing of it can be read
+    document = build(config)
+    [warning] = document.warnings
+    assert warning.text.startswith("Broken: handoffs/broken.md")
     ids = [f.id for f in document.findings()]
     assert "briefing.note-unreadable:broken" in ids
     assert not any(i.startswith("briefing.missing-fact:broken") for i in ids)

@@ -189,7 +189,14 @@ def test_accounting_lists_rows_to_check_up_to_a_cap_and_counts_the_rest() -> Non
 
     extra = LISTED_ROWS + 5
     rows = [
-        tx("boats", f"2026-03-{1 + i % 28:02d}", "Income:Charters", 10 + i, "Deposit", line=100 + i)
+        tx(
+            "boats",
+            f"2026-03-{1 + i % 28:02d}",
+            "Income:Charters",
+            10 + i,
+            "Charter deposit",
+            line=100 + i,
+        )
         for i in range(extra)
     ] + [
         tx("boats", f"2026-03-{1 + i % 28:02d}", "Expenses:Misc", 5, "Card", line=200 + i)
