@@ -668,3 +668,25 @@ def test_every_random_hex_stripe_key_is_found() -> None:
         if not scanner.scan_text(f"STRIPE_SECRET_KEY={value}\n", "repos.env"):
             missed.append(value)
     assert missed == []
+
+
+def test_random_django_keys_holding_a_shell_dollar_paren_are_found() -> None:
+    """``$(`` and a letter sits in about one random Django key in a hundred; it read as a shell
+    stand-in (``$(cat …)``) and the key went unreported. A stand-in is a command with its
+    argument. Seeded, so it cannot flake."""
+    import random
+
+    from execbrief.secrets.scanner import Scanner as _Scanner
+    from execbrief.secrets.scanner import is_placeholder
+
+    draw = random.Random(4321)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789!@#%^&*(-_=+)"  # no "$": only the planted one
+    scanner = _Scanner(b"k" * 32)
+    missed = []
+    for _ in range(500):
+        body = "".join(draw.choice(alphabet) for _ in range(46))
+        value = body[:20] + "$(" + draw.choice("abcdefghij") + body[20:]
+        if not scanner.scan_text(f"SECRET_KEY = '{value}'\n", "settings.py"):
+            missed.append(value)
+    assert missed == []
+    assert is_placeholder("$(openssl rand -hex 32)") and is_placeholder("pw-$(cat /run/s/db)")

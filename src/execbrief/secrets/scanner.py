@@ -248,11 +248,12 @@ _VAR_REFERENCE = re.compile(
     r"""^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(.*\)|%[sd]|%\(\w+\)s|\{\w*\}|\{\{.*\}\}|<[^>]*>|\[[^\]]*\]|@\w+@|__\w+__|<%.*)$"""
 )
 #: Stand-in shapes anywhere in a value: ``<your key>``, ``${VAR}``, ``{{ var }}``, ``%(name)s``,
-#: ``<%= ENV[...] %>``, ``[set in Azure]``. A lone ``<``, ``>`` or ``(`` is no stand-in: strong
-#: passwords hold them.
+#: ``<%= ENV[...] %>``, ``[set in Azure]``, ``$(cat /run/secret)``. A lone ``<``, ``>`` or ``(``
+#: is no stand-in, nor ``$(`` but a command with its argument: strong passwords hold them (one random
+#: Django key in a hundred holds ``$(`` and a letter).
 _PLACEHOLDER_SHAPE = re.compile(
     r"<[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*>|\$\{[A-Za-z_][\w.:\-]+\}|\$\{\{|\{\{\s*[\w.|' \-]+\s*\}\}|xxxx|XXXX|%\(\w+\)s"
-    r"|<%.*?%>|\[[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*\]|\bENC\[|\$\([a-z]"
+    r"|<%.*?%>|\[[a-z]{3,}(?:[ _.\-][A-Za-z]{2,})*\]|\bENC\[|\$\([a-z][\w.\-]* [^)]*\)"
 )
 _ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz0123456789"  # and its substrings
 
