@@ -295,4 +295,6 @@ def test_a_live_stripe_prefix_is_live_even_when_the_rest_is_too_regular_for_the_
     result = collect(tmp_path, ["app.env"])
     assert keys(result)["STRIPE_SECRET_KEY"] == (1, "stripe", "secret", True)
     findings = [r for r in result.records if isinstance(r, SecretFinding)]
-    assert [(f.line, f.live, f.detector) for f in findings if f.line == 1] == [(1, True, "env-key")]
+    # the Stripe rule itself finds it since its body floor is 2.3 bits (it was the env-key
+    # fallback's): either way it is one live finding
+    assert [(f.line, f.live, f.detector) for f in findings if f.line == 1] == [(1, True, "stripe")]
