@@ -551,6 +551,25 @@ def test_provider_rule_and_its_decoy(kind: str, positive: Any, decoy: Any) -> No
 
 
 @pytest.mark.parametrize(
+    ("kind", "line"),
+    [
+        # one such Heroku body in about a thousand random draws held "aws" (a flaky CI run)
+        ("heroku-api-key", "h = 'HRKU-Q7xaws9Kd2LmP4tRv8Zb3NcY6WfH1jE5gUoA0iBs'"),
+        ("gitlab-token", "gl = 'glpat-Q7xaws9Kd2LmP4tRv8Zb3NcY6WfH1jE5gUoA0iBs'"),
+    ],
+)
+def test_a_prefixed_key_holding_aws_is_not_also_an_aws_secret(kind: str, line: str) -> None:
+    assert [d.kind for d in scan(line, "app/config.py")] == [kind]
+
+
+def test_a_bare_aws_secret_is_still_found_beside_a_prefixed_key() -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Ke9Lt3A"
+    line = f"h = 'HRKU-Q7xaws9Kd2LmP4tRv8Zb3NcY6WfH1jE5gUoA0iBs'; aws_secret = '{secret}'"
+    kinds = sorted(d.kind for d in scan(line, "app/config.py"))
+    assert kinds == ["aws-secret-access-key", "heroku-api-key"]
+
+
+@pytest.mark.parametrize(
     ("file", "text", "kind"),
     [
         (".netrc", "machine api.heroku.com login me@x.io password {uuid}", "password"),

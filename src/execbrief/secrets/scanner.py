@@ -1275,6 +1275,18 @@ NAME_RULES: tuple[Callable[[str, str, LineContext], Iterator[_Hit]], ...] = (
 _EVERY_LINE = re.compile(rb"[^\n]")
 
 
+def _prefixed_first(hits: list[_Hit]) -> list[_Hit]:
+    """Drops a hit with no prefix of its own (a bare 40-character AWS-secret shape) where it
+    overlaps one a provider's prefix marks: ``HRKU-`` and a body that happens to hold "aws" is
+    one Heroku key, not also an AWS secret."""
+    prefixed = [(h.start, h.end) for h in hits if h.prefix_class]
+    if not prefixed:
+        return hits
+    return [
+        h for h in hits if h.prefix_class or not any(h.start < e and s < h.end for s, e in prefixed)
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # The scanner
 
@@ -1451,6 +1463,7 @@ class Scanner:
         consumed = 0
         for rule in PROVIDER_RULES:
             hits.extend(rule(line, low, ctx))
+        hits = _prefixed_first(hits)
         if "private key" in low or "putty-user-key-file" in low:
             lines = list(following)
             for hit in itertools.chain(
