@@ -227,11 +227,16 @@ _PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "changethis", "replaceme", "replace_me", "replace-me",
     "your_", "your-", "yourkey", "yoursecret", "yourtoken", "yourpassword", "yourapikey",
     "example", "dummy", "placeholder", "sample", "redacted", "notasecret", "not_a_secret",
-    "not-a-secret", "not-real", "not_real", "notreal", "fake", "****", "....", "…", "todo", "fixme", "insert", "test", "mock", "demo",
+    "not-a-secret", "not-real", "not_real", "notreal", "****", "....", "…", "insert",
     "_here", "-here", "here_", "goes_here", "os.environ",
     "os.getenv", "getenv(", "process.env", "env[", "environ[", "secrets.", "vault:", "ssm:",
     "arn:aws:secretsmanager", "lorem", "ipsum",
 )  # fmt: skip
+
+#: Short stand-in words; as bare substrings one random 40-character key body in about a
+#: thousand holds one ("...pfaKEj...", "...GfDemo8..."), so they count only where a word would
+#: stand: see ``_holds_short_stand_in_word``.
+_SHORT_STAND_IN_WORDS = re.compile("fake|test|mock|demo|todo|fixme|dummy")
 
 _PLACEHOLDER_EXACT = frozenset(
     {
@@ -271,6 +276,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if any(word in low for word in _PLACEHOLDER_WORDS) or _PLACEHOLDER_SHAPE.search(stripped):
         return True
+    if _holds_short_stand_in_word(stripped, low):
+        return True
     if len(set(low)) <= 2:
         return True
     most = Counter(low).most_common(1)[0][1]
@@ -282,6 +289,26 @@ def is_placeholder(value: str) -> bool:
     return len(low) >= 8 and steps / (len(low) - 1) >= 0.6
 
 
+def _holds_short_stand_in_word(value: str, low: str) -> bool:
+    """True if a short stand-in word stands as a word in ``value``: at its start or end or beside
+    a separator (``test_key``, ``sk_live_demo123``), capitalised in camel case (``myFakeKey``), or
+    in a value of letters alone (``mytestkey``); not inside a random body (``pfaKEj``)."""
+    lettered = not any(c.isdigit() for c in value)
+    for m in _SHORT_STAND_IN_WORDS.finditer(low):
+        start, end = m.span()
+        word = value[start:end]
+        title = word[0].isupper() and word[1:].islower()
+        if not (word.islower() or word.isupper() or title):
+            continue  # "FAkE" is letters drawn at random
+        before = value[start - 1] if start else ""
+        after = value[end] if end < len(value) else ""
+        if lettered or not before.isalnum() or not after.isalnum():
+            return True
+        if title and after.isupper():
+            return True
+    return False
+
+
 def _char_classes(value: str) -> int:
     return (
         any(c.islower() for c in value)
@@ -289,6 +316,16 @@ def _char_classes(value: str) -> int:
         + any(c.isdigit() for c in value)
         + any(not c.isalnum() for c in value)
     )
+
+
+#: Floors for bodies a provider's prefix already marks, set under the lowest of 200,000 random
+#: draws so that no real key falls under them (a floor of 3.0 missed one random 32-hex Twilio
+#: token in about 1,500, 3.5 one 20-character GitLab token in about 600): a 32-hex body (lowest
+#: drawn 2.80 bits a character), a 20-character letters-and-digits body (3.10), an AWS key id's
+#: 16 base-32 characters (2.48). Stand-ins are caught by ``is_placeholder`` instead.
+HEX_BODY_MIN_ENTROPY = 2.5
+SHORT_BODY_MIN_ENTROPY = 2.9
+AWS_ID_MIN_ENTROPY = 2.3
 
 
 def _random_enough(body: str, min_entropy: float, min_classes: int = 2) -> bool:
@@ -614,7 +651,7 @@ def _rule_stripe(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
 def _rule_aws(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     if "akia" in low or "asia" in low:
         for m in _AWS_ID.finditer(line):
-            if _random_enough(m.group(3), 2.8, 1):
+            if _random_enough(m.group(3), AWS_ID_MIN_ENTROPY, 1):
                 yield _Hit(
                     m.start(1), m.end(1), "aws-access-key-id", None, m.group(2), m.group(1), "aws"
                 )
@@ -675,13 +712,13 @@ _HEX32_QUOTED = re.compile(r"""(["'])([0-9a-f]{32})\1""")
 def _rule_twilio(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
     """An account SID (``AC``) or API key SID (``SK``) is an identifier; the credential is the
     32-hex auth token or key secret passed beside it (``Client("AC…", "<token>")``)."""
-    sids = [m for m in _TWILIO.finditer(line) if _random_enough(m.group(3), 3.0)]
+    sids = [m for m in _TWILIO.finditer(line) if _random_enough(m.group(3), HEX_BODY_MIN_ENTROPY)]
     if not sids:
         return
     for m in _HEX32_QUOTED.finditer(line):
         if any(s.start(3) <= m.start(2) < s.end(3) for s in sids):
             continue
-        if _random_enough(m.group(2), 3.0):
+        if _random_enough(m.group(2), HEX_BODY_MIN_ENTROPY):
             yield _Hit(
                 m.start(2),
                 m.end(2),
@@ -960,26 +997,26 @@ class _Shape(NamedTuple):
 
 _SHAPES: tuple[_Shape, ...] = (
     # Mailgun private API keys: legacy "key-" + 32 hex; current 32 hex-8 hex-8 hex
-    _Shape("key-", re.compile(r"(?<![A-Za-z0-9_-])(key-([0-9a-f]{32}))(?![0-9A-Za-z])"), "mailgun-api-key", "key-", 3.0),
-    _Shape("-", re.compile(r"(?<![A-Za-z0-9_-])(([0-9a-f]{32})-[0-9a-f]{8}-[0-9a-f]{8})(?![0-9A-Za-z-])"), "mailgun-api-key", "mailgun", 3.0),
+    _Shape("key-", re.compile(r"(?<![A-Za-z0-9_-])(key-([0-9a-f]{32}))(?![0-9A-Za-z])"), "mailgun-api-key", "key-", HEX_BODY_MIN_ENTROPY),
+    _Shape("-", re.compile(r"(?<![A-Za-z0-9_-])(([0-9a-f]{32})-[0-9a-f]{8}-[0-9a-f]{8})(?![0-9A-Za-z-])"), "mailgun-api-key", "mailgun", HEX_BODY_MIN_ENTROPY),
     # Mailchimp API keys: 32 hex, a dash and the data-centre ("-us6")
-    _Shape("-us", re.compile(r"(?<![A-Za-z0-9_-])(([0-9a-f]{32})-us[0-9]{1,2})(?![0-9A-Za-z])"), "mailchimp-api-key", "-us", 3.0),
+    _Shape("-us", re.compile(r"(?<![A-Za-z0-9_-])(([0-9a-f]{32})-us[0-9]{1,2})(?![0-9A-Za-z])"), "mailchimp-api-key", "-us", HEX_BODY_MIN_ENTROPY),
     # GitLab tokens: personal, deploy, runner, pipeline-trigger, feed, mail, SCIM, CI job, OAuth
-    _Shape("gl", re.compile(r"(?<![A-Za-z0-9_-])((?:glpat|gldt|glrt|glptt|glft|glimt|glsoat|glcbt|gloas|glagent|glwt)-([A-Za-z0-9_\-.]{20,200}))(?![A-Za-z0-9_\-])"), "gitlab-token", "glpat", 3.5),
-    _Shape("gr1348941", re.compile(r"(?<![A-Za-z0-9])(GR1348941([A-Za-z0-9_\-]{20,}))(?![A-Za-z0-9_\-])"), "gitlab-token", "GR1348941", 3.5),
+    _Shape("gl", re.compile(r"(?<![A-Za-z0-9_-])((?:glpat|gldt|glrt|glptt|glft|glimt|glsoat|glcbt|gloas|glagent|glwt)-([A-Za-z0-9_\-.]{20,200}))(?![A-Za-z0-9_\-])"), "gitlab-token", "glpat", SHORT_BODY_MIN_ENTROPY),
+    _Shape("gr1348941", re.compile(r"(?<![A-Za-z0-9])(GR1348941([A-Za-z0-9_\-]{20,}))(?![A-Za-z0-9_\-])"), "gitlab-token", "GR1348941", SHORT_BODY_MIN_ENTROPY),
     # Azure storage account keys: 64 random bytes, 88 base64 characters
     _Shape("accountkey", re.compile(r"AccountKey=(([A-Za-z0-9+/]{86}==))"), "azure-storage-key", "AccountKey", 4.5),
     # Shopify: admin API access, custom app, partner and shared-secret tokens
-    _Shape("shp", re.compile(r"(?<![A-Za-z0-9_])(shp(?:at|ca|pa|ss)_([0-9a-fA-F]{32}))(?![0-9A-Za-z])"), "shopify-token", "shpat", 3.0),
+    _Shape("shp", re.compile(r"(?<![A-Za-z0-9_])(shp(?:at|ca|pa|ss)_([0-9a-fA-F]{32}))(?![0-9A-Za-z])"), "shopify-token", "shpat", HEX_BODY_MIN_ENTROPY),
     # Square: production access tokens (EAAA + 60), legacy sq0atp-/sq0csp- tokens and secrets
     _Shape("eaaa", re.compile(r"(?<![A-Za-z0-9_-])(EAAA([A-Za-z0-9_\-]{60}))(?![A-Za-z0-9_\-])"), "square-access-token", "EAAA", 4.0),
-    _Shape("sq0", re.compile(r"(?<![A-Za-z0-9_-])(sq0(?:atp|csp)-([A-Za-z0-9_\-]{22,43}))(?![A-Za-z0-9_\-])"), "square-access-token", "sq0", 3.5),
+    _Shape("sq0", re.compile(r"(?<![A-Za-z0-9_-])(sq0(?:atp|csp)-([A-Za-z0-9_\-]{22,43}))(?![A-Za-z0-9_\-])"), "square-access-token", "sq0", SHORT_BODY_MIN_ENTROPY),
     # Heroku platform API tokens (the new format; the old ones are UUIDs under a key name)
-    _Shape("hrku-", re.compile(r"(?<![A-Za-z0-9_-])(HRKU-([A-Za-z0-9_\-]{20,200}))(?![A-Za-z0-9_\-])"), "heroku-api-key", "HRKU", 3.5),
+    _Shape("hrku-", re.compile(r"(?<![A-Za-z0-9_-])(HRKU-([A-Za-z0-9_\-]{20,200}))(?![A-Za-z0-9_\-])"), "heroku-api-key", "HRKU", SHORT_BODY_MIN_ENTROPY),
     # PyPI API tokens: "pypi-" and a base64 macaroon that begins with the issuer
     _Shape("pypi-", re.compile(r"(?<![A-Za-z0-9_-])(pypi-(AgE[A-Za-z0-9_\-]{50,}))(?![A-Za-z0-9_\-])"), "pypi-token", "pypi", 4.0),
     # Docker Hub personal and organisation access tokens
-    _Shape("dckr_", re.compile(r"(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_([A-Za-z0-9_\-]{20,}))(?![A-Za-z0-9_\-])"), "docker-hub-token", "dckr_pat", 3.5),
+    _Shape("dckr_", re.compile(r"(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_([A-Za-z0-9_\-]{20,}))(?![A-Za-z0-9_\-])"), "docker-hub-token", "dckr_pat", SHORT_BODY_MIN_ENTROPY),
 )  # fmt: skip
 
 
@@ -1012,7 +1049,7 @@ def _rule_braintree(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
         return
     for m in _BRAINTREE.finditer(line):
         live = m.group(2) == "production"
-        if (live or ctx.include_test) and _random_enough(m.group(4), 3.0):
+        if (live or ctx.include_test) and _random_enough(m.group(4), HEX_BODY_MIN_ENTROPY):
             yield _Hit(
                 m.start(1),
                 m.end(1),
@@ -1039,15 +1076,21 @@ def _rule_basic_auth(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
         except (ValueError, binascii.Error, UnicodeDecodeError):
             continue
         user, sep, password = decoded.partition(":")
-        if (
-            sep
-            and user
-            and decoded.isprintable()
-            and judge_value(password, ValueContext("password"))
-        ):
+        if sep and user and decoded.isprintable() and _basic_auth_password(password):
             yield _Hit(
                 m.start(1), m.end(1), "basic-auth", None, "user:password", m.group(1), "basic-auth"
             )
+
+
+def _basic_auth_password(password: str) -> bool:
+    """The ``user:password`` shape already says password, so a random one of letters alone
+    (``FqoegVkLbSpzxuHozDfj``, camel-case to a word splitter) is one; stand-ins are not."""
+    return (
+        len(password) >= 6
+        and not is_placeholder(password)
+        and not _NUMBERISH.match(password)
+        and shannon_entropy(password) >= 2.0
+    )
 
 
 _NETRC = re.compile(r"(?:^|\s)password\s+(\S+)")
