@@ -196,7 +196,7 @@ def test_bad_input_is_reported_and_the_rest_read(tmp_path: Path) -> None:
     assert messages == [
         "binary.env: is a binary file (it contains NUL bytes); expected UTF-8 text",
         "folder.env: is a folder with no .env files in it; expected .env, .env.* or *.env files",
-        "latin.env:2: is not valid UTF-8 (byte 0xe9 at column 9); expected UTF-8 text, re-export or convert the file to UTF-8",
+        "latin.env:2: is not valid UTF-8 (byte 0xe9 at column 9); expected UTF-8 text, it reads as Windows-1252 (Excel's plain 'CSV'): save it as 'CSV UTF-8' instead",
         "missing.env: no such file or folder; check the path in portfolio.toml (relative to it)",
     ]
     assert set(keys(result)) == {"JWT_SECRET", "A"}

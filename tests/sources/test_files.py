@@ -114,6 +114,17 @@ def test_invalid_utf8_names_line_and_column(tmp_path: Path) -> None:
     assert caught.value.line == 3
     assert str(caught.value) == (
         "a.csv:3: is not valid UTF-8 (byte 0xe9 at column 15); "
+        "expected UTF-8 text, it reads as Windows-1252 (Excel's plain 'CSV'): "
+        "save it as 'CSV UTF-8' instead"
+    )
+
+
+def test_invalid_utf8_that_is_not_windows_1252_asks_only_for_utf8(tmp_path: Path) -> None:
+    write(tmp_path, "a.csv", b"date,memo\n2026-01-02,x" + b"\x81\x8d\n")  # unassigned in cp1252
+    with pytest.raises(ReadError) as caught:
+        list(files.iter_lines(loc(tmp_path, "a.csv")))
+    assert str(caught.value) == (
+        "a.csv:2: is not valid UTF-8 (byte 0x81 at column 13); "
         "expected UTF-8 text, re-export or convert the file to UTF-8"
     )
 

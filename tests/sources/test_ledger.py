@@ -597,7 +597,7 @@ def test_bad_files_each_get_one_error_and_the_rest_is_read(tmp_path: Path) -> No
         "empty.csv:1: is empty; expected a CSV header line with columns date, account, amount or debit or credit",
         "binary.csv: is a binary file (it contains NUL bytes); expected UTF-8 text",
         # one line of invalid UTF-8 is a row error (issue 17 audit, item 8): the rest is read
-        "latin1.csv:2: 1 row skipped: line 2: not valid UTF-8 (byte 0xe9 at column 31); expected UTF-8 text, re-export or convert the file to UTF-8",
+        "latin1.csv:2: 1 row skipped: line 2: not valid UTF-8 (byte 0xe9 at column 31); expected UTF-8 text, it reads as Windows-1252 (Excel's plain 'CSV'): save it as 'CSV UTF-8' instead",
         "misspelt.csv:1: has no 'account' column; did you mean 'Acount'? "
         '(or map it: columns = { account = "Acount" }) (found: Date, Acount, Amount)',
     ]

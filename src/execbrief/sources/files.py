@@ -683,13 +683,7 @@ def iter_lines(
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-                error = ReadError(
-                    loc.display,
-                    f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
-                    "expected UTF-8 text, re-export or convert the file to UTF-8",
-                    number,
-                )
+                error = _not_utf8(loc, raw, exc.start, number)
                 if bad_line is None:
                     raise error from None
                 bad_line(number, error.message)
@@ -698,6 +692,28 @@ def iter_lines(
             if not keepends:
                 text = text.rstrip("\r\n")
             yield number, text
+
+
+def _not_utf8(loc: Location, raw: bytes, start: int, number: int) -> ReadError:
+    """The error for a line that is not UTF-8; a line whose bytes are Windows-1252 letters (a
+    CSV saved by Excel on Windows: ``Caf\xe9``) says so, since re-saving as 'CSV UTF-8' fixes it."""
+    column = len(raw[:start].decode("utf-8", "replace")) + 1
+    fix = "re-export or convert the file to UTF-8"
+    if _reads_as_windows_1252(raw):
+        fix = "it reads as Windows-1252 (Excel's plain 'CSV'): save it as 'CSV UTF-8' instead"
+    return ReadError(
+        loc.display,
+        f"is not valid UTF-8 (byte 0x{raw[start]:02x} at column {column}); expected UTF-8 text, {fix}",
+        number,
+    )
+
+
+def _reads_as_windows_1252(raw: bytes) -> bool:
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return all(c.isprintable() or c in "\t\r\n" for c in text)
 
 
 class _ReadCounter:
