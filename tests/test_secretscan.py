@@ -551,6 +551,15 @@ def test_provider_rule_and_its_decoy(kind: str, positive: Any, decoy: Any) -> No
     assert scan(decoy(), "app/config.py") == []
 
 
+def test_a_random_password_on_an_example_host_is_found_and_a_doc_example_is_not() -> None:
+    # an outside audit planted postgres://admin:<18 random>@db.example.com in a note: it was
+    # kept in collect --json and the stored snapshot, since example hosts were all exempt
+    password = _random_key(18)
+    found = scan(f"Database: postgres://admin:{password}@db.example.com/app", "notes/handoff.md")
+    assert [(d.kind, d.length) for d in found] == [("url-credentials", 18)]
+    assert scan('url = "https://admin:s3cretPass99@example.com/x"') == []
+
+
 def test_provider_rules_find_every_one_of_many_seeded_random_keys(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

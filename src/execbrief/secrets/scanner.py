@@ -781,9 +781,21 @@ def _rule_url(line: str, low: str, ctx: LineContext) -> Iterator[_Hit]:
             word in user.lower() for word in ("example", "your", "dummy")
         ):
             continue
-        if "example" in host or host in {"host", "hostname", "server", "domain"}:
-            continue
+        stand_in_host = "example" in host or host in {"host", "hostname", "server", "domain"}
+        if stand_in_host and not _random_password(password):
+            continue  # a documentation example; a random password is real wherever it points
         yield _Hit(m.start(3), m.end(3), "url-credentials", None, scheme, password, "url")
+
+
+#: On an ``example`` host a password is a documentation example (``s3cretPass99``) unless it is
+#: long and random, as a generated one is (``postgres://admin:<18 random>@db.example.com``).
+EXAMPLE_HOST_MIN_PASSWORD = 14
+
+
+def _random_password(password: str) -> bool:
+    return len(password) >= EXAMPLE_HOST_MIN_PASSWORD and judge_value(
+        password, ValueContext("password", strong_name=False)
+    )
 
 
 def _encodes_placeholder(value: str) -> bool:
