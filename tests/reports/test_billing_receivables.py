@@ -200,3 +200,14 @@ def test_runs_cite_only_the_lines_given() -> None:
         ("t.csv", 9, 9),
         ("u.csv", 3, 3),
     ]
+
+
+def test_receivable_lines_of_other_books_exports_are_not_read_as_invoices(tmp_path: Path) -> None:
+    # QuickBooks Desktop writes the payment's line with no Num: its receivable lines cannot be
+    # tied to their invoice by reference, so they are not turned into invoices (the invoice
+    # would read as 1,200 overdue against a -1,200 rest); the entity has nothing to audit.
+    config = _portfolio(tmp_path, books_text="")
+    shutil.copy(FIXTURE / "quickbooks-desktop-general-ledger.csv", tmp_path / BOOKS)
+    text, _ = _billing(config)
+    assert "No entity has timesheets or invoices to audit." in text
+    assert "receivable lines" not in text

@@ -8,7 +8,7 @@ the export cannot tie to an invoice it lists is still owed, and is counted apart
 "not itemised": the receivable's ``Opening Balance`` (invoices raised before the export's
 period), credits whose invoice was raised before it, lines with no reference and invoices paid
 more than raised. So the total owed is the export's own balance, to the cent, and the export's
-``Closing Balance`` row checks it (docs/metrics.md, "Receivables from the ledger").
+``Closing Balance`` row checks it (docs/formats.md, "Receivables from the ledger").
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ from execbrief.records.ledger import ReceivableBalance, Transaction, is_receivab
 from execbrief.records.timesheets import Invoice
 from execbrief.snapshot import Provenance, Snapshot
 from execbrief.values import Money
+
+#: The layouts whose receivable lines tie an invoice to its payments by ``Reference`` (Xero writes
+#: the invoice number on the invoice's line and on each payment's). Other exports tie them
+#: otherwise (QuickBooks leaves a payment's Num empty, Wave and FreshBooks give each
+#: transaction its own id), so their receivable lines are not read as invoices.
+RECEIVABLE_LAYOUTS = ("xero",)
 
 #: Payment terms (days from the invoice's date to its due date) when the config gives none: the
 #: invoices register's own default (docs/formats.md, "Invoices", ``terms_days``).
@@ -52,13 +58,25 @@ class LedgerReceivables:
 def ledger_receivables(
     snapshot: Snapshot, entity: str, terms_days: int = DEFAULT_TERMS_DAYS
 ) -> LedgerReceivables | None:
-    """The receivables of an entity's ledger receivable lines dated on or before ``as_of``; None
-    when its ledger has no receivable account."""
+    """The receivables of an entity's ledger receivable lines dated on or before ``as_of`` (of
+    the files of a ``RECEIVABLE_LAYOUTS`` layout); None when there are none."""
     as_of, currency = snapshot.as_of, snapshot.currency
+    files = {
+        m.source
+        for r in snapshot.results_for(entity, "ledger")
+        for m in r.mappings
+        if m.layout in RECEIVABLE_LAYOUTS
+    }
+    if not files:
+        return None
     every = [
-        t for t in snapshot.records(Transaction, entity) if is_receivable(t.account, t.account_type)
+        t
+        for t in snapshot.records(Transaction, entity)
+        if t.provenance.source in files and is_receivable(t.account, t.account_type)
     ]
-    balances = snapshot.records(ReceivableBalance, entity)
+    balances = [
+        b for b in snapshot.records(ReceivableBalance, entity) if b.provenance.source in files
+    ]
     if not every and not balances:
         return None
     lines = [t for t in every if t.date <= as_of]
@@ -84,6 +102,11 @@ def ledger_receivables(
             invoices.extend(_pieces(number, group, raised, owed, terms_days))
     opening = [b for b in balances if b.kind == "opening" and b.balance.amount]
     unitemised = books.total([t.amount for t in loose] + [b.balance for b in opening], currency)
+    if unitemised.amount < 0:
+        notes.append(
+            f"credits of {(-unitemised).quantize()} are tied to no invoice of the export and "
+            "exceed its Opening Balance; they are taken off the total"
+        )
     if overpaid:
         notes.append(
             f"{', '.join(overpaid)}: paid more than invoiced in the export; counted as not itemised."
