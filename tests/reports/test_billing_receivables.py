@@ -211,3 +211,15 @@ def test_receivable_lines_of_other_books_exports_are_not_read_as_invoices(tmp_pa
     text, _ = _billing(config)
     assert "No entity has timesheets or invoices to audit." in text
     assert "receivable lines" not in text
+
+
+def test_a_consultancy_kpis_read_the_xero_receivables(tmp_path: Path) -> None:
+    # the CEO's KPI framework: overdue receivables tracked from the AR section ($1,890.75 past
+    # due, worked above); no time log, so unbilled work is missing, never a tracked $0
+    config = _portfolio(tmp_path, kind="consultancy")
+    args = ["build", "-c", str(config), "--no-cache", "--jobs", "1", "--report", "ceo"]
+    done = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert done.exit_code == 0, done.stdout[-400:]
+    text = " ".join(done.stdout.split())
+    assert "KPI Overdue receivables Status tracked Value $1,890.75" in text
+    assert "KPI Unbilled work Status missing" in text

@@ -274,6 +274,11 @@ class BillingGap:
         return None if self.unbilled_known else NO_INVOICE_COLUMN
 
     @property
+    def unbilled_logged(self) -> Money | None:
+        """The unbilled value, None when the entity keeps no time log (missing, not $0)."""
+        return self.unbilled_value if self.time_logged else None
+
+    @property
     def receivables_unknown(self) -> str | None:
         """Why receivables (and overdue, and their aging) are unknown, or None when known."""
         return None if self.invoices_read else NO_INVOICES_SOURCE

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from execbrief.analysis import books
-from execbrief.records.ledger import ReceivableBalance, Transaction, is_receivable
+from execbrief.records.ledger import AccountType, ReceivableBalance, Transaction, is_receivable
 from execbrief.records.timesheets import Invoice
 from execbrief.snapshot import Provenance, Snapshot
 from execbrief.values import Money
@@ -69,10 +69,19 @@ def ledger_receivables(
     }
     if not files:
         return None
+    asked: dict[tuple[str, AccountType], bool] = {}  # a ledger repeats a few dozen accounts
+
+    def receivable(t: Transaction) -> bool:
+        key = (t.account, t.account_type)
+        found = asked.get(key)
+        if found is None:
+            found = asked[key] = is_receivable(*key)
+        return found
+
     every = [
         t
         for t in snapshot.records(Transaction, entity)
-        if t.provenance.source in files and is_receivable(t.account, t.account_type)
+        if t.provenance.source in files and receivable(t)
     ]
     balances = [
         b for b in snapshot.records(ReceivableBalance, entity) if b.provenance.source in files
