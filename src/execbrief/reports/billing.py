@@ -1,6 +1,6 @@
 """The client billing audit: logged against invoiced time, unbilled work in money, realisation,
-receivables by age and client concentration, for each entity with timesheets or invoices. Arranged
-from the ``operations`` analysis.
+receivables by age and by customer and client concentration, for each entity with timesheets,
+invoices or a Xero export's receivable lines. Arranged from the ``operations`` analysis.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class BillingReport(BaseReport):
                     )
                 )
             if gap.from_ledger is not None:
-                summary.append(_ledger_bullet(gap, name))
+                summary.append(_ledger_bullet(gap, gap.from_ledger, name))
             overdue = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
             if overdue:
                 summary.append(
@@ -208,10 +208,8 @@ def _ledger_basis(ledger: LedgerReceivables) -> str:
     )
 
 
-def _ledger_bullet(gap: BillingGap, name: str) -> Bullet:
+def _ledger_bullet(gap: BillingGap, ledger: LedgerReceivables, name: str) -> Bullet:
     """The brief's line on receivables read from the ledger: what is owed, and by whom."""
-    ledger = gap.from_ledger
-    assert ledger is not None
     owed = ", ".join(f"{o.client} {brief(o.amount)}" for o in gap.owed_by_client)
     rest = f"{brief(ledger.unitemised)} not itemised" if ledger.unitemised.amount else ""
     parts = "; ".join(p for p in (owed, rest) if p)
