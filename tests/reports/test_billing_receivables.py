@@ -223,3 +223,27 @@ def test_a_consultancy_kpis_read_the_xero_receivables(tmp_path: Path) -> None:
     text = " ".join(done.stdout.split())
     assert "KPI Overdue receivables Status tracked Value $1,890.75" in text
     assert "KPI Unbilled work Status missing" in text
+
+
+def test_a_credit_note_of_its_own_reference_is_said(tmp_path: Path) -> None:
+    # A credit note CN-0001 of 810.40 for Kestrel Ltd, on a line of its own (line 22) with its own
+    # reference: tied to no invoice of the export. Not itemised: 1,500 opening - 1,000 (Marlin)
+    # - 810.40 = -310.40, credit the export does not explain: said, and the invoice it settles
+    # still shows as owed. Total 1,250.50 + 640.25 + 310.40 - 310.40 = 1,890.75, the export's
+    # own Closing Balance (2,701.15 - 810.40).
+    lines = (FIXTURE / XERO).read_text().splitlines(keepends=True)
+    credit = (
+        "20 Mar 2026,Receivable Credit Note,Kestrel Ltd,Fuel surcharge waived,CN-0001,,"
+        '810.40,"1,890.75",-810.40,0.00\n'
+    )
+    lines.insert(21, credit)  # after INV-0104's line 21, before the Total row
+    lines[22] = lines[22].replace('"3,200.00"', '"4,010.40"')  # the Total row
+    lines[23] = lines[23].replace('"2,701.15"', '"1,890.75"')  # the Closing Balance row
+    text, doc = _billing(_portfolio(tmp_path, books_text="".join(lines)))
+    assert Decimal(_metrics(doc)["billing.receivable"]["amount"]) == Decimal("1890.75")
+    assert (
+        "Note: Credits of $310.40 are tied to no invoice of the export and exceed its Opening "
+        "Balance (a credit note or an unapplied payment, with a reference of its own): an invoice "
+        "they settle still shows as owed"
+    ) in text
+    assert "is not its opening and lines" not in text  # the export's own arithmetic agrees

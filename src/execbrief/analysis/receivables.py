@@ -114,7 +114,8 @@ def ledger_receivables(
     if unitemised.amount < 0:
         notes.append(
             f"credits of {(-unitemised).quantize()} are tied to no invoice of the export and "
-            "exceed its Opening Balance; they are taken off the total"
+            "exceed its Opening Balance (a credit note or an unapplied payment, with a reference "
+            "of its own): an invoice they settle still shows as owed; they are taken off the total"
         )
     if overpaid:
         notes.append(
