@@ -81,6 +81,7 @@ TAGS: dict[str, str] = {
     "note_section": "execbrief.records.handoff:NoteSection",
     "transaction": "execbrief.records.ledger:Transaction",
     "cash_balance": "execbrief.records.ledger:CashBalance",
+    "receivable_balance": "execbrief.records.ledger:ReceivableBalance",
     "secret_finding": "execbrief.records.secrets:SecretFinding",
     "env_key": "execbrief.records.secrets:EnvKey",
     "local_business": "execbrief.records.site:LocalBusiness",

@@ -24,6 +24,10 @@ Worked by hand:
 - Time: billable 36 + 9.5 (Harvest) + 5.75 (Clockify) = 51.25 h, non-billable 3.75 h; Harvest's
   unbilled 9.5 h = $1,550 at its rates; Clockify's 5.75 h ($690) has no invoice column, so its
   status is unknown.
+- Receivables (Xero's Accounts Receivable section, no invoices source): INV-0001 Acme Co 3,000
+  (line 18) paid 20 Oct (19); INV-0002 Birch Ltd 2,400 (line 20) unpaid, due 4 Nov + 30 days =
+  4 Dec: Current on 12-01; $2,400 receivable, all Birch's, the section's Closing Balance (22).
+- Birch Ltd's unbilled Harvest lines are 8 and 10 (Cedar Partners' is 9): cited :8 and :10.
 - Subscribers (Klaviyo): 6 profiles, 3 with Email Marketing Consent SUBSCRIBED (SMS consent is
   not email consent).
 - Reconciliation: the bookings' $1,175 of deposits cannot be checked against a bank export (its
@@ -170,3 +174,26 @@ def test_the_revenue_bullet_cites_every_income_line(built: dict[str, str]) -> No
         "tidewater-kayaks/paypal/Download.CSV:2-6 (4 rows)",
     ):
         assert cited in cfo
+
+
+def test_xero_receivables_are_the_receivables(built: dict[str, str]) -> None:
+    billing = built["billing"]
+    assert "receivables unknown (no invoices source)" not in billing
+    assert "Accounts receivable $2,400" in billing
+    assert "Current $2,400 INV-0002" in billing
+    assert "Receivables by customer Customer Owed --------- ------ Birch Ltd $2,400" in billing
+    assert "Invoices issued $5,400, paid $3,000." in billing
+    assert "the export has no Contact column, so each customer is named from its Description" in (
+        billing.replace("Note: The", "Note: the")
+    )
+
+
+def test_a_client_row_cites_only_its_own_harvest_lines(built: dict[str, str]) -> None:
+    billing = built["billing"]
+    harvest = "ledgerline-consulting/harvest/harvest_time_report_from2026-10-01to2026-11-30.csv"
+    sources = billing[billing.rindex("SOURCES") :].replace(" ", "")  # wrapped notes rejoined
+    notes = dict(re.findall(r"\[(\d+)\]([^\[]+)", sources))
+    birch = re.search(r"Birch Ltd 2026-11 2 7 \$1,050 ((?:\[\d+\])+)", billing)
+    assert birch is not None
+    cited = {notes[n] for n in re.findall(r"\d+", birch.group(1))}
+    assert cited == {f"{harvest}:8", f"{harvest}:10"}

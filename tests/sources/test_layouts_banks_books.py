@@ -202,6 +202,7 @@ def test_every_new_fixture_is_recognised_by_its_own_layout() -> None:
         "american-express-activity.csv": "american-express",
         "quickbooks-desktop-general-ledger.csv": "quickbooks-desktop",
         "xero-account-transactions.csv": "xero",
+        "xero-account-transactions-receivables.csv": "xero",
         "wave-accounting.csv": "wave",
         "freshbooks-general-ledger.csv": "freshbooks",
         "chase-checking.csv": "chase",
@@ -346,3 +347,40 @@ def test_the_plain_american_express_download_is_read_when_named(tmp_path: Path) 
         ("Liabilities:Card payments and credits", Decimal("1250.00"), False),
         ("Expenses:Uncategorized", Decimal("425.50"), False),
     ]
+
+
+def test_xero_receivable_section_keeps_its_own_balance_rows(tmp_path: Path) -> None:
+    # The Accounts Receivable section's Opening Balance (line 14: owed before the period) and
+    # Closing Balance (line 23, after the section's Total row) are the receivable's, not cash:
+    # read as ReceivableBalance rows; the bank's own rows stay its cash opening and assertion.
+    from execbrief.records.ledger import ReceivableBalance
+
+    name = "xero-account-transactions-receivables.csv"
+    result = read(tmp_path, name, account_types={**XERO_TYPES, "Sales (200)": "income"})
+    assert messages(result) == []
+    assert result.mappings[0].layout == "xero"
+    got = [
+        (b.kind, b.account, b.balance.amount, b.date, b.provenance.line)
+        for b in of(result, ReceivableBalance)
+    ]
+    assert got == [
+        ("opening", "Accounts Receivable (610)", Decimal("1500.00"), None, 14),
+        ("closing", "Accounts Receivable (610)", Decimal("2701.15"), date(2026, 3, 15), 23),
+    ]
+    receivable = [t for t in of(result, Transaction) if t.account == "Accounts Receivable (610)"]
+    # invoices raised (debits) are positive and move no cash; payments (credits) are the cash in
+    assert [(t.provenance.line, t.amount.amount, t.cash, t.reference) for t in receivable] == [
+        (15, Decimal("-1000.00"), True, "INV-0098"),
+        (16, Decimal("1200.00"), False, "INV-0101"),
+        (17, Decimal("2250.50"), False, "INV-0102"),
+        (18, Decimal("-1200.00"), True, "INV-0101"),
+        (19, Decimal("640.25"), False, "INV-0103"),
+        (20, Decimal("-1000.00"), True, "INV-0102"),
+        (21, Decimal("310.40"), False, "INV-0104"),
+    ]
+    # 5,000 + 1,000 + 1,200 + 1,000 = 8,200, the bank's own Closing Balance (line 12)
+    assert [(b.kind, b.balance.amount) for b in of(result, CashBalance)][:2] == [
+        ("opening", Decimal("5000.00")),
+        ("assertion", Decimal("8200.00")),
+    ]
+    assert all(b.reconciles for b in of(result, CashBalance))

@@ -192,6 +192,32 @@ def cite(records: Sequence[Record], detail: str | None = None) -> tuple[Provenan
     return tuple(out)
 
 
+def runs(records: Sequence[Record]) -> tuple[Provenance, ...]:
+    """The records' own lines and nothing else: per file (in order of first appearance), one
+    citation per run of consecutive lines (``:8``, ``:10``, not ``:8-10`` when line 9 is another
+    client's), so a range never spans a line the figure does not hold. A record with no line is
+    cited as it is."""
+    by_file: dict[str, list[Provenance]] = defaultdict(list)
+    for record in records:
+        by_file[record.provenance.source].append(record.provenance)
+    out: list[Provenance] = []
+    for found in by_file.values():
+        numbered = sorted({(p.line, p.end_line or p.line) for p in found if p.line is not None})
+        out.extend(dict.fromkeys(p for p in found if p.line is None))
+        first = found[0]
+        start = end = None
+        for line, last in numbered:
+            if end is not None and line <= end + 1:
+                end = max(end, last)
+                continue
+            if start is not None:
+                out.append(first.at_line(start, end))
+            start, end = line, last
+        if start is not None:
+            out.append(first.at_line(start, end))
+    return tuple(out)
+
+
 _PROVENANCE = operator.attrgetter("provenance")
 _SOURCE = operator.attrgetter("source")
 _LINE = operator.attrgetter("line")

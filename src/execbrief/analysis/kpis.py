@@ -339,7 +339,7 @@ CATALOGUE: dict[str, tuple[tuple[str, Getter, str], ...]] = {
         (
             "Unbilled work",
             _billing(
-                "unbilled_value", "billable entries with no invoice", lambda b: b.unbilled_unknown
+                "unbilled_logged", "billable entries with no invoice", lambda b: b.unbilled_unknown
             ),
             "timesheets with invoice refs",
         ),

@@ -20,6 +20,11 @@ from pydantic import BaseModel, Field
 
 from execbrief.analysis import books
 from execbrief.analysis.base import Analysis, first_by
+from execbrief.analysis.receivables import (
+    DEFAULT_TERMS_DAYS,
+    LedgerReceivables,
+    ledger_receivables,
+)
 from execbrief.config import Config, Model
 from execbrief.findings import (
     AnalysisResult,
@@ -78,6 +83,9 @@ class OperationsOptions(Model):
     window_months: int = Field(default=12, ge=1, le=36)
     concentration_limit: Decimal = Field(default=Decimal("0.5"), gt=0, le=1)
     low_utilisation: Decimal = Field(default=Decimal("0.25"), ge=0, le=1)
+    #: days from an invoice's date to its due date for invoices read from a ledger's receivable
+    #: lines (the export has no due date)
+    terms_days: int = Field(default=DEFAULT_TERMS_DAYS, ge=0, le=365)
 
 
 class OperationsEntityOptions(Model):
@@ -187,12 +195,23 @@ class AgingBucket:
 
 
 @dataclass(frozen=True)
+class ClientOwed:
+    """What one client owes on as_of (Σ its unpaid invoices), cited at those invoices."""
+
+    client: str
+    amount: Money
+    provenance: tuple[Provenance, ...] = ()
+
+
+@dataclass(frozen=True)
 class ClientShare:
     """A client's share of invoiced revenue over the window."""
 
     client: str
     amount: Money
     share: Percent
+    #: the client's own invoice lines in the window (never another client's)
+    provenance: tuple[Provenance, ...] = ()
 
 
 #: What an unknown billing figure says instead of $0 (docs/formats.md, "Timesheets", "Invoices").
@@ -235,6 +254,14 @@ class BillingGap:
     invoices_read: bool = True
     #: Billable hours per month (``YYYY-MM``, oldest first) of every month the log has entries in.
     billable_by_month: tuple[tuple[str, Decimal], ...] = ()
+    #: Set when the invoices are the ledger's receivable lines (no invoices source): where they
+    #: come from, what they cannot itemise and what the reader should know of them.
+    from_ledger: LedgerReceivables | None = None
+    #: Σ unpaid on as_of per client, largest first (a ledger's not-itemised rest is not in it).
+    owed_by_client: tuple[ClientOwed, ...] = ()
+    #: False when the entity has no time log at all (only invoices or a ledger's receivables):
+    #: unbilled work is then not a figure of it, not $0.
+    time_logged: bool = True
 
     @property
     def unbilled_known(self) -> bool:
@@ -245,6 +272,11 @@ class BillingGap:
     def unbilled_unknown(self) -> str | None:
         """Why unbilled work is unknown, or None when it is known (the one rule every report uses)."""
         return None if self.unbilled_known else NO_INVOICE_COLUMN
+
+    @property
+    def unbilled_logged(self) -> Money | None:
+        """The unbilled value, None when the entity keeps no time log (missing, not $0)."""
+        return self.unbilled_value if self.time_logged else None
 
     @property
     def receivables_unknown(self) -> str | None:
@@ -541,7 +573,11 @@ def billing_gap(
     as_of, currency = snapshot.as_of, snapshot.currency
     entries = [e for e in snapshot.records(TimeEntry, info.id) if e.date <= as_of]
     invoices = [i for i in snapshot.records(Invoice, info.id) if i.issued <= as_of]
-    if not entries and not invoices:
+    register = bool(invoices) or any(snapshot.results_for(info.id, "invoices"))
+    ledger = None if register else ledger_receivables(snapshot, info.id, options.terms_days)
+    if ledger is not None:
+        invoices = list(ledger.invoices)
+    if not entries and not invoices and ledger is None:
         return None
     billable = [e for e in entries if e.billable]
     rated = [e for e in billable if e.rate is not None]
@@ -576,20 +612,33 @@ def billing_gap(
         for name, items in buckets.items()
     )
     receivable = books.total((i.amount for i in open_invoices), currency)
+    if ledger is not None:
+        receivable += ledger.unitemised
     overdue = books.total((b.amount for b in aging if b.bucket != "Current"), currency)
     window = books.trailing(options.window_months, as_of)
     start, end = window[0].start, window[-1].end
     recent = [i for i in invoices if start <= i.issued <= end]
     recent_total = books.total((i.amount for i in recent), currency)
     shares: dict[str, Money] = defaultdict(lambda: Money(0, currency))
+    issued_to: dict[str, list[Invoice]] = defaultdict(list)
     for i in recent:
         shares[i.client] += i.amount
+        issued_to[i.client].append(i)
     clients = tuple(
-        ClientShare(client, amount, _pct(amount.amount, recent_total.amount) or Percent(0))
+        ClientShare(
+            client,
+            amount,
+            _pct(amount.amount, recent_total.amount) or Percent(0),
+            books.runs(issued_to[client]),
+        )
         for client, amount in sorted(shares.items(), key=lambda kv: (-kv[1].amount, kv[0]))
     )
     billable_value = value(rated)
-    invoices_read = bool(invoices) or any(r.ok for r in snapshot.results_for(info.id, "invoices"))
+    invoices_read = (
+        bool(invoices)
+        or ledger is not None
+        or any(r.ok for r in snapshot.results_for(info.id, "invoices"))
+    )
     return BillingGap(
         info.id,
         hours(billable),
@@ -615,11 +664,33 @@ def billing_gap(
         overdue,
         tuple(str(p) for p in window),
         clients,
-        books.cite(entries) + books.cite(invoices),
+        books.cite(entries)
+        + (
+            books.cite(invoices)
+            if ledger is None
+            else ledger.provenance + ledger.unitemised_provenance
+        ),
         hours(unknown),
         tuple(unknown),
         invoices_read,
         _billable_by_month(entries),
+        ledger,
+        _owed_by_client(open_invoices, currency),
+        bool(entries) or any(snapshot.results_for(info.id, "timesheets")),
+    )
+
+
+def _owed_by_client(unpaid: Sequence[Invoice], currency: str) -> tuple[ClientOwed, ...]:
+    """Σ unpaid per client, largest first, each cited at its own invoices' lines."""
+    by_client: dict[str, list[Invoice]] = defaultdict(list)
+    for i in unpaid:
+        by_client[i.client].append(i)
+    owed = [
+        ClientOwed(client, books.total((i.amount for i in items), currency), books.runs(items))
+        for client, items in by_client.items()
+    ]
+    return tuple(
+        sorted((o for o in owed if o.amount.amount), key=lambda o: (-o.amount.amount, o.client))
     )
 
 
@@ -958,14 +1029,14 @@ BILLING_METRICS: tuple[MetricSpec[BillingGap], ...] = (
     MetricSpec(
         "billing.unbilled",
         "Unbilled work",
-        lambda b: None if b.unbilled_unknown else b.unbilled_value.quantize(),
+        lambda b: None if b.unbilled_unknown or not b.time_logged else b.unbilled_value.quantize(),
         "Σ hours × rate of billable entries with no invoice",
         cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),
     ),
     MetricSpec(
         "billing.unbilled_hours",
         "Unbilled hours",
-        lambda b: b.unbilled_hours if b.unbilled_known else None,
+        lambda b: b.unbilled_hours if b.unbilled_known and b.time_logged else None,
         "Σ hours of billable entries with no invoice",
         "h",
         cites=lambda b: tuple(e.provenance for e in b.unbilled_entries),

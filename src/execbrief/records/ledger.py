@@ -121,3 +121,25 @@ def paid_out_by(record: Transaction) -> str | None:
     if found is None or record.account_type != AccountType.ASSET or record.amount.amount >= 0:
         return None
     return found.group(1)
+
+
+_RECEIVABLE = re.compile(r"\b(?:accounts? )?receivables?\b", re.IGNORECASE)
+
+
+def is_receivable(account: str, account_type: AccountType) -> bool:
+    """Whether an account is a receivable (Xero's ``Accounts Receivable (610)``, QuickBooks'
+    ``11000 · Accounts Receivable``): an asset whose name says receivable."""
+    return account_type == AccountType.ASSET and _RECEIVABLE.search(account) is not None
+
+
+@dataclass(frozen=True)
+class ReceivableBalance(Record):
+    """A grouped export's own balance row under a receivable account's heading (Xero's
+    ``Opening Balance`` and ``Closing Balance``): ``opening`` is what was owed before the
+    export's first line (no date: the row has none), ``closing`` after its last, dated that
+    line's day. Not cash; the receivables analysis itemises and checks against them."""
+
+    account: str
+    kind: str  # opening | closing
+    balance: Money
+    date: date | None = None

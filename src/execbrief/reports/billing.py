@@ -1,6 +1,6 @@
 """The client billing audit: logged against invoiced time, unbilled work in money, realisation,
-receivables by age and client concentration, for each entity with timesheets or invoices. Arranged
-from the ``operations`` analysis.
+receivables by age and by customer and client concentration, for each entity with timesheets,
+invoices or a Xero export's receivable lines. Arranged from the ``operations`` analysis.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
+from execbrief.analysis import books
 from execbrief.analysis.operations import ADD_INVOICES, BillingGap, OperationsResult
+from execbrief.analysis.receivables import LedgerReceivables
 from execbrief.document import (
     Block,
     Bullet,
@@ -26,7 +28,6 @@ from execbrief.precision import brief
 from execbrief.records.timesheets import TimeEntry
 from execbrief.reports import finblocks as fb
 from execbrief.reports.base import BaseReport, Report, ReportContext
-from execbrief.snapshot import Provenance
 from execbrief.values import Money
 
 
@@ -49,7 +50,8 @@ class BillingReport(BaseReport):
         sections: list[Section] = []
         for gap in ops.billing:
             name = names.get(gap.entity, gap.entity)
-            summary.append(_unbilled_bullet(gap, name))
+            if gap.time_logged:
+                summary.append(_unbilled_bullet(gap, name))
             if gap.receivables_unknown is not None:
                 summary.append(
                     Bullet(
@@ -57,6 +59,8 @@ class BillingReport(BaseReport):
                         gap.provenance[:1],
                     )
                 )
+            if gap.from_ledger is not None:
+                summary.append(_ledger_bullet(gap, gap.from_ledger, name))
             overdue = [b for b in gap.aging if b.bucket != "Current" and b.amount.amount > 0]
             if overdue:
                 summary.append(
@@ -72,7 +76,7 @@ class BillingReport(BaseReport):
                 summary.append(
                     Bullet(
                         f"{name}: the largest client, {top.client}, is {brief(top.share)} of invoiced revenue.",
-                        gap.provenance[:2],
+                        top.provenance,
                     )
                 )
             sections.append(Section(name, _blocks(gap, ops), gap.entity))
@@ -164,15 +168,68 @@ def _aging_block(gap: BillingGap) -> Block:
     """Receivables by days past due, or one line saying they are unknown (never a table of $0)."""
     if gap.receivables_unknown is not None:
         return Paragraph(f"Receivables by age: {gap.receivables_unknown}.", gap.provenance[:1])
+    ledger = gap.from_ledger
+    rows = [
+        Row((b.bucket, b.amount.quantize(), ", ".join(b.invoices) or "—"), b.provenance)
+        for b in gap.aging
+    ]
+    if ledger is not None and ledger.unitemised.amount:
+        rows.append(
+            Row(("Not itemised", ledger.unitemised.quantize(), "—"), ledger.unitemised_provenance)
+        )
     return Table(
         ("Days past due", "Amount", "Invoices"),
-        tuple(
-            Row((b.bucket, b.amount.quantize(), ", ".join(b.invoices) or "—"), b.provenance)
-            for b in gap.aging
-        ),
+        tuple(rows),
         "Receivables by age",
         ("l", "r", "l"),
-        f"Unpaid on the as-of date; {gap.receivable.quantize()} in all.",
+        f"Unpaid on the as-of date; {gap.receivable.quantize()} in all."
+        + ("" if ledger is None else " " + _ledger_basis(ledger)),
+    )
+
+
+#: What the "Not itemised" row is: owed on the ledger, but explained by no invoice of the export.
+UNITEMISED = (
+    "Not itemised: owed before the export's period (the receivable's Opening Balance, less what "
+    "was paid of it) or on lines tied to no invoice of the export; it is in the total, not in "
+    "any age."
+)
+
+
+def _ledger_basis(ledger: LedgerReceivables) -> str:
+    """Where receivables read from a ledger come from, and what the reader must know of them."""
+    notes = "".join(f" Note: {note[0].upper()}{note[1:]}." for note in ledger.notes)
+    if ledger.unitemised.amount:
+        notes = f" {UNITEMISED}{notes}"
+    return (
+        f"Read from the ledger's receivable lines ({', '.join(ledger.sources)}): each invoice's "
+        f"debit, less its payments and credits by reference; due = invoice date + "
+        f"{ledger.terms_days} days (the export has no due date; terms_days in "
+        f"[analysis.operations]).{notes}"
+    )
+
+
+def _ledger_bullet(gap: BillingGap, ledger: LedgerReceivables, name: str) -> Bullet:
+    """The brief's line on receivables read from the ledger: what is owed, and by whom."""
+    owed = ", ".join(f"{o.client} {brief(o.amount)}" for o in gap.owed_by_client)
+    rest = f"{brief(ledger.unitemised)} not itemised" if ledger.unitemised.amount else ""
+    parts = "; ".join(p for p in (owed, rest) if p)
+    return Bullet(
+        f"{name}: {brief(gap.receivable)} receivable, from the ledger's receivable lines"
+        + (f" ({parts})" if parts else "")
+        + ".",
+        tuple(p for o in gap.owed_by_client for p in o.provenance) + ledger.unitemised_provenance,
+    )
+
+
+def _owed_table(gap: BillingGap) -> Table:
+    """What each client owes on the as-of date, largest first, each cited at its invoices."""
+    return Table(
+        ("Customer", "Owed"),
+        tuple(Row((o.client, o.amount.quantize()), o.provenance) for o in gap.owed_by_client),
+        "Receivables by customer",
+        ("l", "r"),
+        "Unpaid invoices on the as-of date"
+        + (", not the not-itemised rest." if gap.from_ledger is not None else "."),
     )
 
 
@@ -182,7 +239,13 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
             tuple(m for m in ops.metrics if m.entity == gap.entity and m.id != "billing.aging"),
             "Key figures",
         ),
-        _logged_table(gap),
+        _logged_table(gap)
+        if gap.time_logged
+        else Paragraph(
+            f"No time log. Invoices issued {gap.invoiced.quantize()}, "
+            f"paid {gap.collected.quantize()}.",
+            gap.provenance,
+        ),
     ]
     if gap.unbilled_entries:
         blocks.append(_by_client_month(gap.unbilled_entries, "Unbilled work by client and month"))
@@ -194,11 +257,15 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
             )
         )
     blocks.append(_aging_block(gap))
+    if gap.owed_by_client:
+        blocks.append(_owed_table(gap))
     if gap.clients:
         blocks.append(
             Table(
                 ("Client", "Invoiced", "Share"),
-                tuple(Row((c.client, c.amount.quantize(), c.share)) for c in gap.clients),
+                tuple(
+                    Row((c.client, c.amount.quantize(), c.share), c.provenance) for c in gap.clients
+                ),
                 f"Client concentration, invoices issued {gap.window[0]}..{gap.window[-1]}",
                 ("l", "r", "r"),
             )
@@ -250,23 +317,10 @@ def _by_client_month(entries: Sequence[TimeEntry], title: str) -> Table:
     rows = []
     for (client, month), grouped in sorted(groups.items()):
         hours = sum((e.hours for e in grouped), Decimal(0))
-        rows.append(Row((client, month, len(grouped), hours, _value(grouped)), _spans(grouped)))
+        rows.append(Row((client, month, len(grouped), hours, _value(grouped)), books.runs(grouped)))
     return Table(
         ("Client", "Month", "Entries", "Hours", "Value"),
         tuple(rows),
         title,
         ("l", "l", "r", "r", "r"),
     )
-
-
-def _spans(entries: Sequence[TimeEntry]) -> tuple[Provenance, ...]:
-    """One citation per file: the first to the last line of the entries in it."""
-    lines: dict[str, list[Provenance]] = defaultdict(list)
-    for e in entries:
-        lines[e.provenance.source].append(e.provenance)
-    spans = []
-    for found in lines.values():
-        numbers = [p.line for p in found if p.line is not None]
-        first = found[0]
-        spans.append(first.at_line(min(numbers), max(numbers)) if numbers else first)
-    return tuple(spans)

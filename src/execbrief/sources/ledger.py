@@ -28,7 +28,13 @@ from pydantic import Field, field_validator
 
 from execbrief.config import Model
 from execbrief.hookspecs import hookimpl
-from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.records.ledger import (
+    AccountType,
+    CashBalance,
+    ReceivableBalance,
+    Transaction,
+    is_receivable,
+)
 from execbrief.snapshot import ColumnMapping, Provenance, Record, SourceError, SourceResult
 from execbrief.sources import layouts
 from execbrief.sources.base import BaseSource, Source, SourceRequest
@@ -923,7 +929,7 @@ def _read_csv(
                 request.entity.id, KIND, Provenance(loc.display, first), warning, fatal=False
             )
         )
-    return reader.records, errors
+    return reader.records + reader.receivable_balances, errors
 
 
 @contextlib.contextmanager
@@ -1181,6 +1187,9 @@ class _CsvLedger:
         self.check = _SignCheck()
         self.records: list[Record] = []
         self.balances: list[_Balance] = []
+        #: a receivable's own Opening/Closing Balance rows (kept apart: ``records`` pairs with
+        #: ``keys`` one to one)
+        self.receivable_balances: list[Record] = []
         self.moves: dict[date, Decimal] = defaultdict(Decimal)
         self.heading: str | None = None
         self.pending: tuple[str, Decimal, int] | None = None  # an opening waiting for its date
@@ -1222,6 +1231,8 @@ class _CsvLedger:
             heading = self.heading or self.closed
             if heading is not None and self._is_cash(heading):
                 self._group_balance(line, row, label, heading)
+            elif heading is not None:
+                self._receivable_balance(line, row, label, heading)
             return True
         if not row.get("account", "").strip():
             if self.heading is None:
@@ -1229,6 +1240,36 @@ class _CsvLedger:
                 return True
             row["account"] = self.heading
         return False
+
+    def _receivable_balance(self, line: int, row: dict[str, str], label: str, heading: str) -> None:
+        """Xero's ``Opening Balance`` / ``Closing Balance`` row under a receivable's heading:
+        what was owed before the export's first line and after its last (not cash)."""
+        kind = (
+            "opening"
+            if _OPENING_SUMMARY.match(label)
+            else "closing"
+            if _CLOSING_SUMMARY.match(label)
+            else None
+        )
+        if kind is None or not row.get("balance", "").strip():
+            return
+        try:
+            account = self.book.read(heading)
+        except ValueError:
+            return
+        if not is_receivable(account.name, account.type):
+            return
+        try:
+            value = ledger_amount(row["balance"], what="balance")
+        except ValueError as exc:
+            self.bad.add(line, str(exc))
+            return
+        day = self.group_day if kind == "closing" else None
+        self.receivable_balances.append(
+            ReceivableBalance(
+                self.entity, self.base.at_line(line), account.name, kind, self._money(value), day
+            )
+        )
 
     def _outside_group(self, line: int, row: dict[str, str]) -> None:
         """A row outside any account's group: a title or footer row without money (Xero's
