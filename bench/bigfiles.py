@@ -17,6 +17,7 @@ Shapes (issue 17, item 9: under 10 s and 500 MB each, the ledger within the mach
 
 - ``env``: a 1,000,000-line ``.env`` of settings (flags, ports, hosts, comments, blank lines);
 - ``env-secrets``: 200,000 ``.env`` lines whose values look like live secrets;
+- ``env-keys``: 1,000,000 ``.env`` lines named ``KEY_<n>`` whose values are not secret;
 - ``note-table``: a handoff note holding a 200,000-row ``| Label | Value |`` table;
 - ``note-dense``: a 1 MB handoff note of 500,000 one-character lines (issue 17, item 3: markdown-it
   alone took 3 to 12 s a MB of such lines; the note parser skips chunks that give no record);
@@ -68,6 +69,14 @@ def write_env_secrets(path: Path, lines: int, rng: random.Random) -> None:
         for n in range(lines):
             value = "".join(rng.choice(ALNUM) for _ in range(40))
             out.write(f"SERVICE_{n}_API_KEY={value}\n")
+
+
+def write_env_keys(path: Path, lines: int, rng: random.Random) -> None:
+    """A ``.env`` whose every name says key (``KEY_7=value7``) and no value is secret: every
+    line passes the scanner's keyword filter (an outside audit's shape: 62 CPU s at 1M lines)."""
+    with path.open("w") as out:
+        for n in range(lines):
+            out.write(f"KEY_{n}=value{n}\n")
 
 
 def write_note_table(path: Path, rows: int, rng: random.Random) -> None:
@@ -124,6 +133,7 @@ class Shape:
 SHAPES = {
     "env": Shape("env", "big.env", write_env, 1_000_000, "lines"),
     "env-secrets": Shape("env", "secrets.env", write_env_secrets, 200_000, "lines"),
+    "env-keys": Shape("env", "keys.env", write_env_keys, 1_000_000, "lines"),
     "note-table": Shape("handoff", "note.md", write_note_table, 200_000, "rows"),
     "note-dense": Shape("handoff", "note.md", write_note_dense, 500_000, "lines"),
     "note-labels": Shape("handoff", "note.md", write_note_labels, 45_000, "lines"),
@@ -207,7 +217,7 @@ def main() -> None:
         "--shapes",
         nargs="+",
         choices=sorted(SHAPES),
-        default=["env", "env-secrets", "note-table", "note-dense", "note-labels"],
+        default=["env", "env-secrets", "env-keys", "note-table", "note-dense", "note-labels"],
     )
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
     args = parser.parse_args()

@@ -93,3 +93,22 @@ def test_a_20k_row_note_table_reads_its_first_rows_and_the_rest_of_the_note(
     assert cash["provenance"]["line"] == 9 + 20_000 + 4
     (cut,) = [m for m in errors(snapshot) if "rows" in m]
     assert cut.startswith(f"the table has 20,000 rows; the first {MAX_TABLE_ROWS:,} are read")
+
+
+def test_past_the_key_cap_a_key_shaped_name_is_skipped_and_late_secrets_are_found(
+    tmp_path: Path,
+) -> None:
+    # an outside audit's 1M lines of KEY_<n>=value<n>: every line passed the scanner's keyword
+    # filter on "KEY" and was judged in full (62 CPU s); a name that is a key shape but no secret
+    # name is now skipped past the cap, and what can hold a secret is still searched
+    import secrets as random_source
+
+    password = "".join(random_source.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(20))
+    late = f"KEY_LATE={STRIPE}\nDB_PASSWORD={password}\n"
+    snapshot, peak = collect(tmp_path, "env-keys", 20_000, late)
+    assert peak < PEAK_MB
+    assert len(records(snapshot, "env_key")) == MAX_KEYS
+    found = sorted((s["line"], s["kind"]) for s in records(snapshot, "secret_finding"))
+    assert found == [(20_001, "stripe-secret-key"), (20_002, "password")]
+    text = json.dumps(snapshot)
+    assert STRIPE not in text and password not in text

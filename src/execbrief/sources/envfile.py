@@ -317,7 +317,7 @@ def _read(
         if limits.keys > MAX_KEYS:
             limits.keys_dropped += 1
             # past the cap only secrets matter, and a line no rule's keyword is in holds none
-            if scanner.may_hold_secret(f"{key}={value}"):
+            if scanner.assignment_may_hold_secret(key, value):
                 if limits.secrets >= MAX_SECRETS:
                     limits.unjudged += 1
                     continue
