@@ -146,3 +146,79 @@ def test_unclosed_transactions_are_refused_before_ofxparse_nests_them(tmp_path: 
     assert txns(result) == []
     [error] = result.errors
     assert "has 1,005 <STMTTRN> tags but 5 </STMTTRN>" in error.message, error.message
+
+
+def _xml_statement(transactions: str, encoding: str = "UTF-8") -> str:
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<?OFX OFXHEADER="200" VERSION="220"?>\n'
+        "<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD</CURDEF>\n"
+        "<BANKACCTFROM><BANKID>1</BANKID><ACCTID>99887766</ACCTID><ACCTTYPE>SAVINGS</ACCTTYPE>"
+        f"</BANKACCTFROM>\n<BANKTRANLIST>\n{transactions}</BANKTRANLIST>\n"
+        "<LEDGERBAL><BALAMT>1000.00</BALAMT><DTASOF>20261031</DTASOF></LEDGERBAL>\n"
+        "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n"
+    )
+
+
+def test_an_xml_statement_in_utf8_with_a_payee_and_entities(tmp_path: Path) -> None:
+    """OFX 2.x declares UTF-8 and writes no OFX 1.x ENCODING header (ofxparse then read the
+    text as ASCII and refused the file at its first accented letter); a ``PAYEE`` aggregate
+    names the counterparty in place of ``NAME``; ``&amp;`` is ``&``; an empty ``MEMO`` is none."""
+    text = _xml_statement(
+        "<STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20261004</DTPOSTED><TRNAMT>-12,50</TRNAMT>"
+        "<FITID>a1</FITID><NAME>CAFÉ DU PORT &amp; BAR</NAME><MEMO></MEMO></STMTTRN>\n"
+        "<STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20261005</DTPOSTED><TRNAMT>-30.00</TRNAMT>"
+        "<FITID>a2</FITID><PAYEE><NAME>Harbor Sails</NAME><ADDR1>1 Pier</ADDR1></PAYEE></STMTTRN>\n"
+    )
+    (tmp_path / "savings.ofx").write_bytes(text.encode("utf-8"))
+    result = collect(tmp_path, ["savings.ofx"])
+    assert messages(result) == []
+    got = [(t.provenance.line, t.amount.amount, t.counterparty, t.memo) for t in txns(result)]
+    assert got == [
+        (6, Decimal("12.50"), "CAFÉ DU PORT & BAR", "CAFÉ DU PORT & BAR"),  # 12,50: OFX's comma
+        (7, Decimal("30.00"), "Harbor Sails", "Harbor Sails"),
+    ]
+    assert balances(result)[0] == ("assertion", date(2026, 10, 31), Decimal("1000.00"), 9)
+
+
+def test_each_transaction_cites_its_own_line_and_bad_fields_are_named(tmp_path: Path) -> None:
+    """Two lines with one FITID each cite their own ``<STMTTRN>`` (both cited the first before);
+    a line with no ``FITID`` or a date that is no date is skipped at its line, named."""
+    line = "<STMTTRN><DTPOSTED>{}<TRNAMT>{}{}</STMTTRN>\n"
+    body = "".join(
+        line.format(day, amount, fitid)
+        for day, amount, fitid in (
+            ("20261001", "-5.00", "<FITID>same"),
+            ("20261002", "-6.00", "<FITID>same"),
+            ("20261003", "-7.00", ""),
+            ("20261345", "-8.00", "<FITID>x"),
+            ("20261004", "1e3", "<FITID>y"),
+        )
+    )
+    text = (FIXTURES / "bank-statement.qfx").read_text()
+    start, end = text.index("<STMTTRN>"), text.index("</BANKTRANLIST>")
+    (tmp_path / "bank.qfx").write_text(text[:start] + body + text[end:])
+    result = collect(tmp_path, ["bank.qfx"])
+    assert [(t.provenance.line, t.amount.amount) for t in txns(result)] == [
+        (45, Decimal("5.00")),
+        (46, Decimal("6.00")),
+    ]
+    (error,) = result.errors
+    assert error.rows_skipped == 3
+    assert "line 47: Missing FIT id (FITID, a required field)" in error.describe()
+    assert "line 48: Invalid Transaction Date: '20261345'" in error.describe()
+    assert "line 49: Invalid Transaction Amount: '1e3'" in error.describe()
+
+
+def test_a_statement_not_in_its_declared_encoding_is_one_error_at_its_line(
+    tmp_path: Path,
+) -> None:
+    text = _xml_statement(
+        "<STMTTRN><DTPOSTED>20261004</DTPOSTED><TRNAMT>-1.00</TRNAMT><FITID>1</FITID>"
+        "<NAME>CAF\udcc9</NAME></STMTTRN>\n"
+    )
+    (tmp_path / "bad.ofx").write_bytes(text.encode("utf-8", "surrogateescape"))
+    result = collect(tmp_path, ["bad.ofx"])
+    assert [e.describe() for e in result.errors] == [
+        "bad.ofx:6: is not valid UTF-8 text, the encoding its header names (byte 0xc9); "
+        "expected the bank's or card's OFX, QFX or Quicken download"
+    ]

@@ -225,11 +225,40 @@ def test_malformed_html_is_tolerated(tmp_path: Path) -> None:
         "<table><tr><td>cell</html></div></span>",
     )
     page = pages(collect(tmp_path, "s"))["index.html"]
-    assert page.title == "Broken page"
+    # a title is text to its end tag (HTML's RCDATA): a browser's tab shows "Broken <b>page" too
+    assert page.title == "Broken <b>page"
     assert page.meta_description == "Hi"
     assert page.phones == ("5550107777",)
     assert page.http_links == ("http://x.example",)
     assert len(page.h1) == 1
+
+
+def test_a_page_nested_too_deep_is_read_to_the_depth_limit_with_a_note(tmp_path: Path) -> None:
+    """Links before 2,048 nested elements are read; past them the page is not (lxml's limit),
+    and a note names the line; nesting within the limit is read whole, and a LocalBusiness
+    nested in another is an item of its own."""
+    deep = "\n".join("<div>" for _ in range(2_100))  # the 2,047th (line 2,048) is too deep
+    write(
+        tmp_path,
+        "s/deep.html",
+        '<html><body><a href="tel:+1-555-010-2000">call</a>\n'
+        + deep
+        + '<a href="/gone.html">x</a>',
+    )
+    shallow = "<div>" * 2_000 + '<a href="/missing.html">m</a>' + "</div>" * 2_000
+    outer = '<div itemscope itemtype="https://schema.org/LocalBusiness"><span itemprop="name">Outer'
+    inner = '<div itemscope itemtype="https://schema.org/Restaurant"><span itemprop="name">Inner'
+    write(tmp_path, "s/shallow.html", f"<html><body>{shallow}{outer}</span>{inner}</span>")
+    result = collect(tmp_path, "s")
+    got = pages(result)
+    assert got["deep.html"].phones == ("5550102000",) and got["deep.html"].broken_links == ()
+    assert [e.describe() for e in result.errors] == [
+        "s/deep.html:2048: nests its elements more than 2,048 deep; read up to line 2,048, the "
+        "rest of the page skipped"
+    ]
+    assert got["shallow.html"].broken_links == ("/missing.html",)
+    names = [(r.schema_type, r.name) for r in result.records if isinstance(r, LocalBusiness)]
+    assert names == [("LocalBusiness", "Outer"), ("Restaurant", "Inner")]
 
 
 def test_binary_invalid_utf8_loop_and_outside_symlink(tmp_path: Path) -> None:

@@ -1,30 +1,30 @@
 """OFX and QFX statements (a bank's or a card's download for Quicken, Money or QuickBooks).
 
-The file is parsed by ofxparse (MIT; OFX 1.x SGML and OFX 2.x XML, bank ``STMTRS`` and credit
-card ``CCSTMTRS``); ofxtools, the other maintained reader, is GPL-3, so the base install does not
-use it. This module only reads: each statement's lines (OFX's own sign, for a bank and a card
-alike: positive is money in, negative money out) and its ``LEDGERBAL``, the balance at
-``DTASOF``. The ledger source turns them into transactions and a balance assertion.
+The file's tags are read by ``ofxtags`` (OFX 1.x SGML and OFX 2.x XML), in one pass; this module
+reads the bank (``STMTRS``) and credit card (``CCSTMTRS``) statements in them: each statement's
+lines (OFX's own sign, for a bank and a card alike: positive is money in, negative money out) and
+its ``LEDGERBAL``, the balance at ``DTASOF``. The ledger source turns them into transactions and a
+balance assertion. (ofxparse, read before, took 4 to 5 s a MB of transactions on BeautifulSoup;
+ofxtools, the other maintained reader, is GPL-3.)
 
-Dates are the statement's own calendar dates, the first eight digits of ``DTPOSTED`` and
-``DTASOF``: ofxparse converts a time with a zone to UTC, which moves a late-evening line in
-New York to the next day. Each line cites the physical line of its ``<STMTTRN>``.
+The text is decoded as its header says (OFX 1.x ``ENCODING`` and ``CHARSET``, OFX 2.x's XML
+declaration; UTF-8 when it says nothing). Dates are the statement's own calendar dates, the first
+eight digits of ``DTPOSTED`` and ``DTASOF``, whatever the time zone after them. Each line cites
+the physical line of its ``<STMTTRN>``; a transaction without a readable ``TRNAMT``,
+``DTPOSTED`` or ``FITID`` is skipped with a message at that line, the rest read.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
-import io
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from execbrief.sources.files import Location, ReadError, excerpt
+from execbrief.sources.ofxtags import Element, read_elements
 
 OFX_SUFFIXES = (".ofx", ".qfx", ".qbo")  # .qbo: QuickBooks Web Connect, OFX too
 MAX_OFX_BYTES = 32 << 20
@@ -41,9 +41,11 @@ TAGS_PER_TRANSACTION = 20
 MAX_OTHER_TAGS = 1_000
 EXPECTED = "expected the bank's or card's OFX, QFX or Quicken download"
 NO_STATEMENT = "has no bank or credit card statement (STMTRS or CCSTMTRS); " + EXPECTED
-_TRANSACTION = re.compile(r"<STMTTRN>", re.IGNORECASE)
-_LEDGERBAL = re.compile(r"<LEDGERBAL>", re.IGNORECASE)
-_FIELD = r"<{}>\s*([^<\r\n]*)"
+#: An amount as OFX writes it: a point or a comma before the decimals (OFX 1.6, 3.2.9.1).
+_AMOUNT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+#: OFX 1.x's ``ENCODING``/``CHARSET`` headers and OFX 2.x's XML declaration.
+_HEADER = re.compile(rb"^(ENCODING|CHARSET):[ \t]*([A-Za-z0-9_-]+)", re.MULTILINE)
+_XML_ENCODING = re.compile(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9_.-]+)[\"']")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class StatementLine:
 @dataclass(frozen=True)
 class Statement:
     """One account's statement: its lines, its ledger balance ``(line, date, amount)``, and the
-    transactions ofxparse could not read, as ``(line, message)``."""
+    transactions (or the balance) that could not be read, as ``(line, message)``."""
 
     account: str
     card: bool
@@ -72,42 +74,60 @@ class Statement:
     skipped: tuple[tuple[int, str], ...] = ()
 
 
+class _Unreadable(ValueError):
+    """One transaction's (or balance's) field is missing or not readable."""
+
+
 def read_statements(loc: Location) -> list[Statement]:
     """The statements of one OFX/QFX file; ``ReadError`` naming the file when it is not one."""
-    data = _read_bytes(loc)
-    text = data.decode("latin-1")  # the tags are ASCII: enough to find their lines
+    text = _decode(loc, _read_bytes(loc))
     _has_a_statement(loc, text)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ofxparse calls BeautifulSoup's old method names
-            # a bad transaction is skipped (``discarded_entries``), the rest of the file read
-            parsed = _ofxparse().OfxParser.parse(io.BytesIO(data), fail_fast=False)
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise ReadError(
-            loc.display,
-            f"is not a readable OFX/QFX statement ({type(exc).__name__}: {str(exc)[:80]}); "
-            + EXPECTED,
-        ) from None
-    blocks = _blocks(text)
+    document = read_elements(text)
     lines = _Lines(text)
-    out: list[Statement] = []
-    for account in getattr(parsed, "accounts", []):
-        statement = getattr(account, "statement", None)
-        if statement is None or not hasattr(statement, "transactions"):
-            continue  # an investment statement: not a bank's or a card's
-        card = account.type == _ofxparse().AccountType.CreditCard
-        start = blocks["CCSTMTRS" if card else "STMTRS"].pop(0) if blocks else (0, len(text))
-        out.append(_statement(loc, text, lines, start, account, statement, card))
+    out = [
+        _statement(loc, lines, element, element.name == "CCSTMTRS")
+        for element in document.named("STMTRS", "CCSTMTRS")
+        if element.value is None
+    ]
     if not out:
         raise ReadError(loc.display, NO_STATEMENT)
     return out
 
 
+def _decode(loc: Location, data: bytes) -> str:
+    """The file's text in the encoding its header names; ``ReadError`` at the first line that is
+    not in it."""
+    encoding = _encoding(data)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReadError(
+            loc.display,
+            f"is not valid {encoding} text, the encoding its header names (byte "
+            f"0x{data[exc.start]:02x}); " + EXPECTED,
+            line,
+        ) from None
+    except LookupError:
+        raise ReadError(
+            loc.display, f"names an encoding Python does not know ({encoding!r}); " + EXPECTED
+        ) from None
+
+
+def _encoding(data: bytes) -> str:
+    head = data[: data.find(b"<")] if b"<" in data else data[:4096]
+    headers = {k.decode().upper(): v.decode().upper() for k, v in _HEADER.findall(head)}
+    if headers.get("ENCODING") in ("USASCII", "ASCII"):
+        charset = headers.get("CHARSET", "1252")
+        return "latin-1" if charset in ("8859-1", "ISO-8859-1", "ISO8859-1") else "cp1252"
+    declared = _XML_ENCODING.search(data[:4096])
+    return declared.group(1).decode() if declared else "utf-8"
+
+
 def _has_a_statement(loc: Location, text: str) -> None:
-    """Refuse, before ofxparse builds its tree (4 s a MB of nested tags), a file with no ``<OFX>``
-    element or no bank or card statement in it: ofxparse would find nothing in it either."""
+    """Refuse, in one pass over the tags before they are read, a file with no ``<OFX>`` element,
+    no bank or card statement, tags no statement holds, or an aggregate left open (each
+    ``<STMTTRN>`` after an unclosed one would be read as inside it: lines would be lost)."""
     if _OFX.search(text) is None:
         raise ReadError(
             loc.display,
@@ -121,7 +141,7 @@ def _has_a_statement(loc: Location, text: str) -> None:
         (closed if found.group(1) else opened)[found.group(2).upper()] += 1
     tags, transactions = sum(opened.values()), opened["STMTTRN"]
     if tags > TAGS_PER_TRANSACTION * transactions + MAX_OTHER_TAGS:
-        # ofxparse searches the whole tree a few dozen times: 1 MB of other tags took 9 s
+        # no bank writes this (the fuzz harness and the 1 MB shapes of bench/parsers.py do)
         raise ReadError(
             loc.display,
             f"has {tags:,} tags for {transactions:,} transactions; expected a bank's or card's "
@@ -129,8 +149,7 @@ def _has_a_statement(loc: Location, text: str) -> None:
         )
     for name, count in closed.items():
         if opened[name] - count > MAX_UNCLOSED:
-            # ofxparse nests each unclosed one in the one before, then searches each nest:
-            # 1,000 unclosed <STMTTRN> in 40 KB took 5 s, in 200 KB two minutes
+            # a few are a leaf closed XML-style beside SGML ones, more are lines lost unseen
             raise ReadError(
                 loc.display,
                 f"has {opened[name]:,} <{name}> tags but {count:,} </{name}>; expected each "
@@ -138,52 +157,33 @@ def _has_a_statement(loc: Location, text: str) -> None:
             )
 
 
-def _statement(
-    loc: Location,
-    text: str,
-    lines_at: _Lines,
-    span: tuple[int, int],
-    account: Any,
-    statement: Any,
-    card: bool,
-) -> Statement:
-    chunk = text[span[0] : span[1]]
-    found = _transactions(text, lines_at, span)
-    lines = []
-    for item in statement.transactions:
-        line, day = found.get(item.id, (None, None))
-        if line is None:
-            raise ReadError(loc.display, f"has a transaction whose FITID {item.id!r} is not found")
-        day = day or item.date.date()
-        lines.append(
-            StatementLine(
-                line,
-                day,
-                Decimal(item.amount),
-                (item.payee or "").strip(),
-                (item.memo or "").strip(),
-                (item.checknum or item.id or "").strip() or None,
-                (item.type or "").strip(),
-            )
-        )
+def _statement(loc: Location, lines: _Lines, element: Element, card: bool) -> Statement:
+    skipped: list[tuple[int, str]] = []
+    read: list[StatementLine] = []
+    transactions = element.child("BANKTRANLIST")
+    for item in transactions.children if transactions is not None else []:
+        if item.name != "STMTTRN":
+            continue
+        try:
+            read.append(_line(item, lines.of(item.at)))
+        except _Unreadable as exc:
+            skipped.append((lines.of(item.at), str(exc)))
     balance = None
-    ledger = _LEDGERBAL.search(chunk)
-    if ledger is not None and getattr(statement, "balance", None) is not None:
-        at = span[0] + ledger.start()
-        day = _date_field(text[at : at + 400], "DTASOF")
-        if day is not None:
-            balance = (lines_at.of(at), day, Decimal(statement.balance))
-    skipped = []
-    for entry in getattr(statement, "discarded_entries", []):
-        fitid = entry["content"].find("fitid") if hasattr(entry.get("content"), "find") else None
-        key = fitid.contents[0].strip() if fitid is not None and fitid.contents else ""
-        line = found.get(key, (lines_at.of(span[0]), None))[0]
-        message = " ".join(str(entry.get("error") or "unreadable transaction").split())
-        message = re.sub(r"\s+(['\"])$", r"\1", message)  # ofxparse quotes the tag's newline
-        skipped.append((line, message[:80]))
-    kind = "credit card" if card else (getattr(account, "account_type", "") or "bank").lower()
-    number = (getattr(account, "account_id", "") or "")[-4:]
-    currency = (statement.currency or "").strip().upper() or None
+    ledger = element.child("LEDGERBAL")
+    if ledger is not None:
+        try:
+            balance = (
+                lines.of(ledger.at),
+                _day(ledger, "DTASOF", "ledger balance date"),
+                _amount(ledger, "BALAMT", "ledger balance amount"),
+            )
+        except _Unreadable as exc:
+            skipped.append((lines.of(ledger.at), str(exc)))
+    account = element.child("CCACCTFROM" if card else "BANKACCTFROM")
+    account_type = account.text("ACCTTYPE") if account is not None and not card else None
+    kind = "credit card" if card else (account_type or "bank").lower()
+    number = ((account.text("ACCTID") if account is not None else None) or "")[-4:]
+    currency = (element.text("CURDEF") or "").strip().upper() or None
     if currency is not None and not _CURRENCY.fullmatch(currency):
         raise ReadError(
             loc.display,
@@ -191,43 +191,53 @@ def _statement(
             "three-letter code; expected one such as USD in the bank's download",
         )
     name = f"{kind} ...{number}" if number else kind
-    return Statement(name, card, currency, tuple(lines), balance, tuple(skipped))
+    return Statement(name, card, currency, tuple(read), balance, tuple(skipped))
 
 
-def _blocks(text: str) -> dict[str, list[tuple[int, int]]]:
-    """The span of each statement aggregate, by kind, in the order ofxparse lists them."""
-    starts = [(m.start(), m.group(1).upper()) for m in _BLOCK.finditer(text)]
-    out: dict[str, list[tuple[int, int]]] = {"STMTRS": [], "CCSTMTRS": []}
-    for index, (start, kind) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        out[kind].append((start, end))
-    return out
+def _line(item: Element, line: int) -> StatementLine:
+    """One ``STMTTRN``; ``_Unreadable`` naming its first missing or unreadable field."""
+    amount = _amount(item, "TRNAMT", "Transaction Amount")
+    day = _day(item, "DTPOSTED", "Transaction Date")
+    fitid = (item.text("FITID") or "").strip()
+    if not fitid:
+        raise _Unreadable("Missing FIT id (FITID, a required field)")
+    payee = item.text("NAME")
+    if payee is None and (named := item.child("PAYEE")) is not None:
+        payee = named.text("NAME")  # OFX's PAYEE aggregate in place of NAME
+    return StatementLine(
+        line,
+        day,
+        amount,
+        (payee or "").strip(),
+        (item.text("MEMO") or "").strip(),
+        (item.text("CHECKNUM") or "").strip() or fitid,
+        (item.text("TRNTYPE") or "").strip().lower(),
+    )
 
 
-def _transactions(
-    text: str, lines_at: _Lines, span: tuple[int, int]
-) -> dict[str, tuple[int, date | None]]:
-    """FITID -> (line of its ``<STMTTRN>``, its ``DTPOSTED`` calendar date) within ``span``."""
-    out: dict[str, tuple[int, date | None]] = {}
-    positions = [m.start() for m in _TRANSACTION.finditer(text, span[0], span[1])]
-    for index, start in enumerate(positions):
-        end = positions[index + 1] if index + 1 < len(positions) else span[1]
-        block = text[start:end]
-        fitid = re.search(_FIELD.format("FITID"), block, re.IGNORECASE)
-        if fitid is not None:
-            out.setdefault(
-                fitid.group(1).strip(), (lines_at.of(start), _date_field(block, "DTPOSTED"))
-            )
-    return out
+def _amount(element: Element, tag: str, what: str) -> Decimal:
+    written = element.text(tag)
+    if written is None:
+        raise _Unreadable(f"Missing {what} ({tag}, a required field)")
+    plain = written.replace(" ", "")
+    if plain.lower() in ("null", "-null"):  # a bank's line for a change of interest rate
+        return Decimal(0)
+    if not _AMOUNT.fullmatch(plain):
+        raise _Unreadable(f"Invalid {what}: {excerpt(written, 40)!r}")
+    return Decimal(plain.replace(",", "."))
 
 
-def _date_field(block: str, tag: str) -> date | None:
-    found = re.search(_FIELD.format(tag), block, re.IGNORECASE)
-    digits = found.group(1).strip()[:8] if found else ""
+def _day(element: Element, tag: str, what: str) -> date:
+    written = element.text(tag)
+    if written is None:
+        raise _Unreadable(f"Missing {what} ({tag}, a required field)")
+    digits = written.strip()[:8]
     try:
+        if not digits.isdigit():
+            raise ValueError
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
-        return None
+        raise _Unreadable(f"Invalid {what}: {excerpt(written, 40)!r}") from None
 
 
 class _Lines:
@@ -257,49 +267,3 @@ def _read_bytes(loc: Location) -> bytes:
     if b"\x00" in data[:8192]:
         raise ReadError(loc.display, "is a binary file; expected an OFX or QFX statement (text)")
     return data
-
-
-@functools.cache
-def _ofxparse() -> Any:
-    import ofxparse
-    from ofxparse import ofxparse as parser
-
-    parser.OfxPreprocessedFile = _linear_preprocessed_file(parser.OfxFile)
-    return ofxparse
-
-
-def _linear_preprocessed_file(base: type) -> type:
-    """ofxparse 0.21's ``OfxPreprocessedFile`` with its one quadratic step made linear.
-
-    To close the SGML tags an OFX 1.x file leaves open, ofxparse lists every closing tag of the
-    file, then asks, for each opening tag, whether its name is in that *list*: 12,500
-    transactions (1 MB) took 7.7 of 12 s, and 4 MB minutes. This is the same pass over the same
-    tokens with the names in a set, so the text parsed, the tags closed and the errors raised are
-    ofxparse's own; ``_ofxparse`` puts it where ``OfxParser.parse`` looks it up. ``base`` is
-    ofxparse's ``OfxFile``, which reads the headers.
-    """
-
-    class LinearPreprocessedFile(base):
-        def __init__(self, fh: Any) -> None:
-            super().__init__(fh)
-            read: Any = getattr(self, "fh", None)  # the body after the headers
-            if read is None:
-                return
-            text = read.read()
-            closing = {t.upper() for t in re.findall(r"(?i)</([a-z0-9_\.]+)>", text)}
-            last_open: str | None = None
-            out = io.StringIO()
-            for token in re.split(r"(?i)(</?[a-z0-9_\.]+>)", text):
-                is_tag = token.startswith("<") and not token.startswith("<!")
-                if is_tag and last_open is not None:
-                    out.write(f"</{last_open}>")
-                    last_open = None
-                if is_tag and not token.startswith(("</", "<?")):
-                    name = re.findall(r"(?i)<([a-z0-9_\.]+)>", token)[0]
-                    if name.upper() not in closing:
-                        last_open = name
-                out.write(token)
-            out.seek(0)
-            self.fh = out
-
-    return LinearPreprocessedFile
