@@ -463,7 +463,7 @@ def build(
 ) -> None:
     """Build reports: those named by --report, else every enabled report configured in
     portfolio.toml ([reports.<name>]), else every built-in one. With one report and no --out,
-    print it to stdout.
+    print it to stdout; several without --out go to the reports folder beside portfolio.toml.
 
     Exits 0 when every report was built (a source's error shows in the reports), 1 when a report
     failed, or with --strict when a source has an error or is stale, 2 when the config is invalid.
@@ -518,7 +518,7 @@ def build(
             if run.documents:
                 click.echo(renderer.render(run.documents[0]), nl=False)
             sys.exit(1 if failed else 0)
-        target = Path(out or "reports")
+        target = Path(out) if out else loaded.config.root / "reports"
         target.mkdir(parents=True, exist_ok=True)
         for document in run.documents:
             path = target / f"{document.report}.{renderer.extension}"
