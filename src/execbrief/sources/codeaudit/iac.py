@@ -16,6 +16,8 @@ YAML is read with a SafeLoader that accepts CloudFormation's short tags (``!Ref`
 ``!Sub``, ...) and keeps each mapping's line numbers. Terraform is read with a small block scanner
 (resource headers, brace matching that skips strings, comments and heredocs, top-level attributes):
 enough for these rules, with exact lines, and no dependency — python-hcl2 drops line numbers.
+What it cannot read as written is said (``terraform_problems``): a block never closed is read up
+to the next block's header, and a ``/*`` comment or heredoc never closed swallows the rest.
 """
 
 from __future__ import annotations
