@@ -20,6 +20,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import secrets
 import shutil
 import string
@@ -264,7 +265,8 @@ def test_check_lists_every_problem_and_counts_them_per_source(audit: Audit) -> N
     errors = sum(len(r["errors"]) for r in audit.json("collect")["results"])
     assert errors == len(CASES)
     assert f"{errors} source errors" in said
-    assert "acme handoff 25 5 problems, listed below" in said  # the table row of the notes
+    # the table row of the notes (its record count grows with each secret finding)
+    assert re.search(r"acme handoff \d+ 5 problems, listed below", said), said
     assert "stale: 46d old, over its 45d limit" in said  # fifo-co's ledger
 
 
