@@ -463,7 +463,7 @@ def build(
 ) -> None:
     """Build reports: those named by --report, else every enabled report configured in
     portfolio.toml ([reports.<name>]), else every built-in one. With one report and no --out,
-    print it to stdout.
+    print it to stdout; several without --out go to the reports folder beside portfolio.toml.
 
     Exits 0 when every report was built (a source's error shows in the reports), 1 when a report
     failed, or with --strict when a source has an error or is stale, 2 when the config is invalid.
@@ -518,7 +518,7 @@ def build(
             if run.documents:
                 click.echo(renderer.render(run.documents[0]), nl=False)
             sys.exit(1 if failed else 0)
-        target = Path(out or "reports")
+        target = Path(out) if out else loaded.config.root / "reports"
         target.mkdir(parents=True, exist_ok=True)
         for document in run.documents:
             path = target / f"{document.report}.{renderer.extension}"
@@ -634,12 +634,13 @@ def check(
         for column in ("entity", "source", "records", "status"):
             table.add_column(column)
         for result in snapshot.results:
-            notes = [e.describe() for e in result.errors[:3]]
-            if result.freshness and result.freshness.stale:
-                notes.insert(0, stale_note(result))
+            notes = [stale_note(result)] if result.freshness and result.freshness.stale else []
+            if result.errors:
+                notes.append(f"{counted(len(result.errors), 'problem')}, listed below")
             status = "[green]ok[/]" if not notes else "[red]" + escape("; ".join(notes)) + "[/]"
             table.add_row(result.entity, result.kind, str(len(result.records)), status)
         out.print(table)
+        print_source_errors(out, snapshot.errors())
         print_mappings(snapshot)
         print_delivery_check(delivery)
     sys.exit(1 if problems or not delivery["ok"] else 0)
@@ -881,17 +882,27 @@ def collect_command(
         out = console()
         out.print(table)  # at the terminal's width (COLUMNS): the status column wraps
         print_mappings(snapshot)
-        errors = snapshot.errors()
-        if errors:
-            out.print(f"\n[bold]{len(errors)} source error{'s' if len(errors) != 1 else ''}[/]")
-            for error in errors:
-                mark = "error" if error.fatal else "warning"
-                label = f"{mark} {error.entity} {error.source_kind}: "
-                print_wrapped(
-                    out, label, error.describe(), style="red" if error.fatal else "yellow"
-                )
+        print_source_errors(out, snapshot.errors())
     if strict and (snapshot.errors() or snapshot.stale_sources()):
         sys.exit(1)
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 problem``, ``5 problems``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def print_source_errors(out: Any, errors: Any) -> None:
+    """Every source error, one wrapped sentence each under a count (``check`` and ``collect``
+    list them all: a table cell would hide some or wrap them a word per line at 80 columns)."""
+    errors = list(errors)
+    if not errors:
+        return
+    out.print(f"\n[bold]{counted(len(errors), 'source error')}[/]")
+    for error in errors:
+        mark = "error" if error.fatal else "warning"
+        label = f"{mark} {error.entity} {error.source_kind}: "
+        print_wrapped(out, label, error.describe(), style="red" if error.fatal else "yellow")
 
 
 def collect_status(result: Any) -> tuple[str, str]:
@@ -971,9 +982,14 @@ def print_period_summary(seen: dict[str, Any], report: str | None, wide: bool = 
             source["first"] or "",
             source["last"] or "",
             "stale" if source["stale"] else "",
-            "; ".join(source["errors"][:2]),
+            counted(len(source["errors"]), "error") if source["errors"] else "",
         )
     out.print(table)
+    errors = [(s["entity"], s["kind"], error) for s in shown["sources"] for error in s["errors"]]
+    if errors:
+        out.print(f"{counted(len(errors), 'source error')} in run {shown['run_id']}:", markup=False)
+    for entity, kind, error in errors:
+        print_wrapped(out, f"{entity} {kind}: ", error)
     later = [s for s in seen["snapshots"] if s["run_id"] > shown["run_id"] and not s["delivered"]]
     if later:
         runs = ", ".join(f"run {s['run_id']} (as of {s['as_of']})" for s in later)

@@ -71,6 +71,7 @@ BAD_INDEX = """<html><head>
 <p>Call 555-010-2000</p>
 <a href="http://insecure.example/">partner</a>
 <a href="gone.html">old</a>
+<a href="http://[x">partner's old address</a>
 </body></html>
 """
 BAD_ABOUT = """<html><head>
@@ -105,6 +106,8 @@ def test_every_gap_found_at_its_page(tmp_path: Path) -> None:
         "marketing.seo.viewport_missing:boats:index.html": ["bad/index.html:1"],
         "marketing.seo.http_link:boats:index.html:http://insecure.example/": ["bad/index.html:6"],
         "marketing.seo.broken_link:boats:index.html:gone.html": ["bad/index.html:7"],
+        # audit 17: a link no browser can follow is its own finding, not a broken internal link
+        "marketing.seo.malformed_link:boats:index.html:http://[x": ["bad/index.html:8"],
         "marketing.seo.sitemap_missing:boats:bad": ["bad"],
         "marketing.seo.robots_blocks_all:boats:bad": ["bad/robots.txt"],
         "marketing.seo.analytics_missing:boats:bad": ["bad/index.html:1"],

@@ -364,6 +364,12 @@ def read_only_store(tmp_path: Path) -> Iterator[Path]:
             folder.chmod(0o755)
 
 
+READ_ONLY_CAUSE = {
+    True: "the disk it is on is mounted read-only",
+    False: "the file and its folder are read-only",
+}
+
+
 def test_a_read_only_store_sends_nothing_and_alerts_the_operator(
     tmp_path: Path, read_only_store: Path
 ) -> None:
@@ -389,11 +395,76 @@ def test_a_read_only_store_sends_nothing_and_alerts_the_operator(
     assert done.exit_code == 1
     said = " ".join(done.output.split())
     assert "Traceback" not in said
-    assert f"{read_only_store}: the store cannot be opened (the file is read-only)" in said
+    # a tmpfs remounted read-only as root, else a read-only file in a read-only folder
+    cause = READ_ONLY_CAUSE[os.geteuid() == 0]
+    assert f"{read_only_store}: the store cannot be opened ({cause})" in said
     assert f"nothing was sent (operator: alerted {OPS})" in said
     mails = [email.message_from_bytes(p.read_bytes()) for p in (tmp_path / "outbox").glob("*.eml")]
     assert [str(m["To"]) for m in mails] == [OPS]
     body = " ".join(mails[0].get_payload(decode=True).decode().split())
     assert "execbrief send for period 2026-10 needs attention" in body
-    assert "the store cannot be opened (the file is read-only)" in body
+    assert f"the store cannot be opened ({cause})" in body
     assert "writable and run again; nothing was sent" in body
+
+
+def as_plain_user(command: list[str]) -> list[str]:
+    """``command`` run without root's power to write through file modes (root keeps every
+    other right), so a folder's mode binds it as it binds anyone."""
+    if os.geteuid() != 0:
+        return command
+    drop = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
+
+
+def test_a_store_whose_folder_alone_is_read_only_says_the_folder(tmp_path: Path) -> None:
+    # audit17 (27a): the store file was writable and its folder not, and the sentence said "the
+    # file is read-only"; the alert's Message-ID held "runNone" (no run could be recorded)
+    import sys
+
+    from kits.send_cli import NOTE
+
+    folder = tmp_path / "store"
+    folder.mkdir()
+    store = folder / "store.db"
+    with Store(store, clock=FakeTime().now):
+        pass
+    (tmp_path / "handoffs").mkdir()
+    (tmp_path / "handoffs" / "harbor-charters.md").write_text(NOTE)
+    config = tmp_path / "portfolio.toml"
+    config.write_text(
+        '[portfolio]\nname = "Test Holdings"\n\n[delivery]\ntransport = "outbox"\n'
+        f'sender = "reports@harbor.example"\noperator = "{OPS}"\nstore = "{store}"\n\n'
+        '[reports.ceo]\nto = ["a@harbor.example"]\n\n[[entities]]\nid = "harbor-charters"\n'
+        'name = "Harbor Charters"\nkind = "charter"\nhandoff = "handoffs/harbor-charters.md"\n'
+    )
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            as_plain_user(
+                [
+                    sys.executable,
+                    "-m",
+                    "execbrief",
+                    "send",
+                    "-c",
+                    str(config),
+                    "--as-of",
+                    "2026-11-20",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        folder.chmod(0o755)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1, said
+    assert "Traceback" not in said
+    assert f"{store}: the store cannot be opened (its folder is read-only)" in said
+    assert "make the store and its folder writable" in said
+    mails = [email.message_from_bytes(p.read_bytes()) for p in (tmp_path / "outbox").glob("*.eml")]
+    assert [str(m["To"]) for m in mails] == [OPS]
+    message_id = str(mails[0]["Message-ID"])
+    assert "None" not in message_id
+    assert message_id.endswith(".alert.2026-10@harbor.example>"), message_id

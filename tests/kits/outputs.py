@@ -1,5 +1,6 @@
 """Every byte a run wrote: the files under a portfolio folder and each cell of its SQLite store
-(compressed snapshots decompressed), for tests that search outputs for what must not be there."""
+(compressed cells decompressed: a snapshot is zlib, a source-cache result a 32-byte HMAC seal then
+zlib), for tests that search outputs for what must not be there."""
 
 from __future__ import annotations
 
@@ -24,10 +25,21 @@ def every_byte_written(root: Path, inputs: Set[str] = frozenset()) -> list[tuple
                 for row in db.execute(f"SELECT * FROM {table}"):
                     for cell in row:
                         if isinstance(cell, bytes):
-                            with contextlib.suppress(zlib.error):
-                                cell = zlib.decompress(cell)
-                            found.append((f"{relative}:{table}", cell))
+                            found.append((f"{relative}:{table}", opened(cell)))
                         elif isinstance(cell, str):
                             found.append((f"{relative}:{table}", cell.encode()))
             db.close()
     return found
+
+
+#: The HMAC-SHA256 seal before a source-cache result's compressed pickle (store/sourcecache.py).
+SEAL_BYTES = 32
+
+
+def opened(cell: bytes) -> bytes:
+    """A stored blob as its text: decompressed whole (a snapshot) or after its seal (a
+    source-cache result, whose pickle holds each string as UTF-8); else as stored."""
+    for blob in (cell, cell[SEAL_BYTES:]):
+        with contextlib.suppress(zlib.error):
+            return zlib.decompress(blob)
+    return cell

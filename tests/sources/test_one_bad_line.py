@@ -27,17 +27,18 @@ def read_site(root: Path) -> dict[str, SitePage]:
 
 
 @pytest.mark.parametrize(
-    ("markup", "broken"),
+    ("markup", "kind", "links"),
     [
-        ('<a href="http://[x">partner</a>', ("http://[x",)),  # urlsplit: Invalid IPv6 URL
-        ('<a href="/x%00.html">old page</a>', ("/x%00.html",)),  # a NUL byte in a path
-        ("<![[ x", ()),  # html.parser: expected name token
-        ("<p>&#" + "9" * 5000 + ";</p>", ()),  # int(): over 4,300 digits
-        ("<p>&#x" + "f" * 5000 + ";</p>", ()),
+        # urlsplit: Invalid IPv6 URL; an external link no browser can follow, not a missing page
+        ('<a href="http://[x">partner</a>', "malformed", ("http://[x",)),
+        ('<a href="/x%00.html">old page</a>', "broken", ("/x%00.html",)),  # a NUL byte in a path
+        ("<![[ x", "broken", ()),  # html.parser: expected name token
+        ("<p>&#" + "9" * 5000 + ";</p>", "broken", ()),  # int(): over 4,300 digits
+        ("<p>&#x" + "f" * 5000 + ";</p>", "broken", ()),
     ],
 )
 def test_a_hostile_page_is_read_and_its_neighbours_kept(
-    tmp_path: Path, markup: str, broken: tuple[str, ...]
+    tmp_path: Path, markup: str, kind: str, links: tuple[str, ...]
 ) -> None:
     write(
         tmp_path,
@@ -47,11 +48,15 @@ def test_a_hostile_page_is_read_and_its_neighbours_kept(
     write(tmp_path, "site/about.html", GOOD_PAGE)
     pages = read_site(tmp_path)
     assert set(pages) == {"index.html", "about.html"}
-    assert pages["index.html"].title == "Home"
-    assert pages["index.html"].broken_links == broken
+    index = pages["index.html"]
+    assert index.title == "Home"
+    assert (index.broken_links, index.malformed_links) == (
+        (links, ()) if kind == "broken" else ((), links)
+    )
+    assert not index.http_links  # a link that cannot be read is not called insecure either
     assert pages["about.html"].title == "About us"
-    if broken:  # the broken link cites its line
-        assert pages["index.html"].lines[f"broken:{broken[0]}"] == 2
+    if links:  # the link cites its line
+        assert index.lines[f"{kind}:{links[0]}"] == 2
 
 
 def test_a_huge_reference_reads_as_the_replacement_character(tmp_path: Path) -> None:

@@ -84,7 +84,11 @@ def send_alert(
             recipient=operator,
             date=timing.now(),
             report="alert",
-            period=f"{result.period}.run{result.run_id}",
+            # no run recorded (the store refused it): the alert's time tells two such alerts apart
+            period=result.period
+            if result.run_id is None
+            else f"{result.period}.run{result.run_id}",
+            generation="" if result.run_id is not None else timing.now().isoformat(),
         )
         if not guard.check(message):
             try:

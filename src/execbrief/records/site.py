@@ -39,7 +39,8 @@ class SitePage(Record):
     """One HTML page of a site and what an SEO/UX audit needs from it.
 
     ``path`` is relative to the site folder. ``http_links`` are insecure ``http://`` links;
-    ``broken_links`` are internal links to files that do not exist; ``ota_links`` and
+    ``broken_links`` are internal links to files that do not exist; ``malformed_links`` are
+    links no URL parser can read (``http://[x``: an unclosed IPv6 host); ``ota_links`` and
     ``social_links`` are the hosts linked to (``getmyboat.com``, ``instagram.com``).
     ``jsonld_errors`` says which JSON-LD blocks did not parse (``line 12: <parser message>``).
     ``phones`` are digits only, a leading NANP country code ``1`` dropped from 11-digit numbers.
@@ -50,7 +51,7 @@ class SitePage(Record):
     ``lines`` maps what was found to the line of its element: ``title``, ``meta_description``,
     ``canonical``, ``viewport``, ``h1``, ``form``, ``jsonld``, ``analytics:<name>``,
     ``widget:<name>``, ``ota:<host>``, ``social:<host>``, ``http:<url>``, ``broken:<href>``,
-    ``phone:<digits>``, ``jsonld_error:<n>``, ``noindex``, ``refresh`` (first occurrence of each).
+    ``malformed:<href>``, ``phone:<digits>``, ``jsonld_error:<n>``, ``noindex``, ``refresh`` (first occurrence of each).
     """
 
     path: str
@@ -79,6 +80,7 @@ class SitePage(Record):
     noindex: bool = False
     #: The target of a ``<meta http-equiv="refresh">`` redirect (static-site alias pages).
     refresh: str | None = None
+    malformed_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -327,6 +327,8 @@ def _note_handler(
 
 
 def _terraform(folder: _Folder, item: WalkedFile, text: str) -> None:
+    for line, problem in iac.terraform_problems(text):
+        folder.error(item.path, line, problem)
     _gaps(folder, item, iac.terraform_gaps(text))
     _resources(folder, item, iac.terraform_resources(text))
     folder.use("iac", "Terraform", folder.provenance(item.path, 1))

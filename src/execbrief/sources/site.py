@@ -263,7 +263,7 @@ def _well_formed(url: str) -> bool:
 def _host_path(url: str) -> tuple[str, str]:
     try:
         parts = urlsplit(url)
-    except ValueError:  # a malformed link has no host (it is reported as broken)
+    except ValueError:  # a malformed link has no host (it is reported as malformed)
         return "", ""
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
@@ -795,12 +795,14 @@ def _read_jsonld(
 
 @dataclass
 class _Links:
-    """What a page links to: listing and social hosts, insecure and broken links, phone numbers."""
+    """What a page links to: listing and social hosts, insecure, broken and malformed links,
+    phone numbers."""
 
     ota: _Found = field(default_factory=_Found)
     social: _Found = field(default_factory=_Found)
     http: _Found = field(default_factory=_Found)
     broken: _Found = field(default_factory=_Found)
+    malformed: _Found = field(default_factory=_Found)
     phones: _Found = field(default_factory=_Found)
 
 
@@ -808,9 +810,9 @@ def _read_link(
     site: _Site, tag: Tag, url: str, rel: str, page_dir: Path, found: _Links, lines: _Lines
 ) -> None:
     low = url.lower()
-    if not _well_formed(url):
-        found.broken.add(url)
-        lines.mark(f"broken:{url}", tag)
+    if not _well_formed(url):  # no browser can follow it: not a missing page of this site
+        found.malformed.add(url)
+        lines.mark(f"malformed:{url}", tag)
         return
     if low.startswith("tel:"):
         digits = normalize_phone(unquote(url[4:]))
@@ -948,6 +950,7 @@ def _read_page(
         social_links=links.social.out(),
         http_links=links.http.out(),
         broken_links=links.broken.out(),
+        malformed_links=links.malformed.out(),
         phones=links.phones.out(),
         jsonld_types=jsonld_types.out(),
         jsonld_errors=tuple(jsonld_errors),

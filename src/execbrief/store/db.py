@@ -738,10 +738,28 @@ def refusal_cause(exc: sqlite3.Error, path: Path | None = None) -> tuple[str, st
     if "full" in text:
         return "the disk is full", "free space on that disk"
     if "readonly" in text or "read-only" in text or _unwritable(text, path):
-        return "the file is read-only", "make the store and its folder writable"
+        return read_only_part(path), "make the store and its folder writable"
     if "locked" in text or "busy" in text:
         return "another process holds it locked", "let the other execbrief finish"
     return f"SQLite said: {exc}", "check the file and its folder"
+
+
+def read_only_part(path: Path | None) -> str:
+    """What is read-only about the store at ``path``: its disk, the file, its folder or both
+    (a folder that cannot be written refuses the journal SQLite makes beside the file)."""
+    if path is None:
+        return "the file or its folder is read-only"
+    folder = path.parent
+    with contextlib.suppress(OSError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "the disk it is on is mounted read-only"
+    file_locked = path.exists() and not os.access(path, os.W_OK)
+    folder_locked = folder.exists() and not os.access(folder, os.W_OK)
+    if file_locked and folder_locked:
+        return "the file and its folder are read-only"
+    if folder_locked:
+        return "its folder is read-only"
+    return "the file is read-only"
 
 
 def _unwritable(text: str, path: Path | None) -> bool:

@@ -304,7 +304,27 @@ def broken_link(audit: SiteAudit, page: SitePage) -> Iterator[Finding]:
         )
 
 
-PAGE_RULES: tuple[PageRule, ...] = (canonical, viewport_missing, http_link, broken_link)
+def malformed_link(audit: SiteAudit, page: SitePage) -> Iterator[Finding]:
+    """Each link no URL parser can read (``http://[x``): a visitor's click goes nowhere."""
+    for href in page.malformed_links:
+        yield audit.finding(
+            "malformed_link",
+            f"{page.path}:{href}",
+            f"Malformed link on {page.path}",
+            f"{page.path} links to {href}, which is not a URL a browser can follow.",
+            "Correct the link's address (or remove the link).",
+            [_page_prov(page, f"malformed:{href}")],
+            tags=("ux",),
+        )
+
+
+PAGE_RULES: tuple[PageRule, ...] = (
+    canonical,
+    viewport_missing,
+    http_link,
+    broken_link,
+    malformed_link,
+)
 
 
 def each_live_page(audit: SiteAudit) -> Iterator[Finding]:

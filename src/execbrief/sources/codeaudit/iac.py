@@ -16,6 +16,8 @@ YAML is read with a SafeLoader that accepts CloudFormation's short tags (``!Ref`
 ``!Sub``, ...) and keeps each mapping's line numbers. Terraform is read with a small block scanner
 (resource headers, brace matching that skips strings, comments and heredocs, top-level attributes):
 enough for these rules, with exact lines, and no dependency — python-hcl2 drops line numbers.
+What it cannot read as written is said (``terraform_problems``): a block never closed is read up
+to the next block's header, and a ``/*`` comment or heredoc never closed swallows the rest.
 """
 
 from __future__ import annotations
@@ -677,11 +679,13 @@ _TF_SPECIAL = re.compile(r'#|//|/\*|<<|"')
 _TF_STRING = re.compile(r'(?:[^"\\\n]|\\[\s\S]|\\\Z)*')
 
 
-def _tf_mask(text: str) -> str:
+def _tf_mask(text: str) -> tuple[str, Unterminated | None]:
     """Strings, comments and heredocs blanked (lengths and newlines kept) for brace matching,
-    in one pass that jumps from one of them to the next."""
+    in one pass that jumps from one of them to the next; and the ``/*`` comment or heredoc that
+    is never closed (the rest of the file is its text), if one is not."""
     out = list(text)
     i, n = 0, len(text)
+    unterminated: Unterminated | None = None
     while (found := _TF_SPECIAL.search(text, i)) is not None:
         i, token = found.start(), found.group(0)
         if token in {"#", "//"}:
@@ -691,6 +695,8 @@ def _tf_mask(text: str) -> str:
             i = end
         elif token == "/*":
             end = text.find("*/", i + 2)
+            if end == -1:
+                unterminated = Unterminated("a /* comment", "*/", i)
             end = n if end == -1 else end + 2
             _blank(out, i, end)
             i = end
@@ -703,6 +709,8 @@ def _tf_mask(text: str) -> str:
             end_match = terminator.search(text, match.end())
             if end_match is None:  # never closed: the rest of the file is its text
                 _blank(out, match.end(), n)
+                name = match.group(1)
+                unterminated = Unterminated(f"a heredoc (<<{name})", f"a line {name}", i)
                 break
             _blank(out, match.end(), end_match.end())
             i = end_match.end()
@@ -710,7 +718,7 @@ def _tf_mask(text: str) -> str:
             j = _TF_STRING.match(text, i + 1).end()  # type: ignore[union-attr]
             _blank(out, i + 1, j)
             i = j + 1
-    return "".join(out)
+    return "".join(out), unterminated
 
 
 def _blank(out: list[str], start: int, end: int) -> None:
@@ -719,11 +727,68 @@ def _blank(out: list[str], start: int, end: int) -> None:
             out[index] = " "
 
 
-@lru_cache(maxsize=2)
+@dataclass(frozen=True)
+class Unterminated:
+    """A ``/*`` comment or heredoc that is never closed, at offset ``at``, and what closes one."""
+
+    what: str
+    closer: str
+    at: int
+
+
+@dataclass(frozen=True)
+class TfFile:
+    """A ``.tf`` file as the block scanner read it: its blocks, those never closed (each read
+    up to the next block's header, or the file's end) and an unterminated comment or heredoc
+    (the rest of the file, never read for blocks)."""
+
+    blocks: tuple[TfBlock, ...]
+    unclosed: tuple[TfBlock, ...]
+    unterminated: Unterminated | None
+
+
 def terraform_blocks(text: str) -> tuple[TfBlock, ...]:
     """Every resource/data block of a ``.tf`` file (kept for the file's next question)."""
-    masked = _tf_mask(text)
+    return terraform_file(text).blocks
+
+
+def terraform_problems(text: str) -> list[tuple[int, str]]:
+    """What the block scanner could not read as written, as (line, sentence): blocks never
+    closed (one sentence for them all, at the first) and an unterminated comment or heredoc."""
+    read = terraform_file(text)
+    problems: list[tuple[int, str]] = []
+    if read.unclosed:
+        first = read.unclosed[0]
+        more = len(read.unclosed) - 1
+        also = f", nor {'is' if more == 1 else 'are'} {more:,} more after it" if more else ""
+        each, closing = ("each was", "each block") if more else ("it was", "it")
+        problems.append(
+            (
+                first.line,
+                f'{first.kind} "{first.resource_type}" "{first.name}" is never closed (no '
+                f"matching '}}'){also}; {each} read up to the next block's header or the "
+                f"file's end; expected a '}}' closing {closing}",
+            )
+        )
+    if read.unterminated is not None:
+        start = spans.line_of(text, read.unterminated.at)
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        problems.append(
+            (
+                start,
+                f"{read.unterminated.what} is never closed, so lines {start} to {last} are its text "
+                f"and were not read for resources; expected {read.unterminated.closer} closing it",
+            )
+        )
+    return problems
+
+
+@lru_cache(maxsize=2)
+def terraform_file(text: str) -> TfFile:
+    """The blocks of a ``.tf`` file and what kept the scanner from reading it as written."""
+    masked, unterminated = _tf_mask(text)
     blocks: list[TfBlock] = []
+    unclosed: list[TfBlock] = []
     headers = list(_BLOCK.finditer(masked))
     for index, match in enumerate(headers):
         header = _BLOCK.match(text, match.start())
@@ -751,18 +816,19 @@ def terraform_blocks(text: str) -> tuple[TfBlock, ...]:
                     attribute_lines.setdefault(attr.group(1), header_line + number)
             level += raw_line.count("{") - raw_line.count("}")
             offset += len(raw_line) + 1
-        blocks.append(
-            TfBlock(
-                header.group(1),
-                header.group(2),
-                header.group(3),
-                header_line,
-                body,
-                attributes,
-                attribute_lines,
-            )
+        block = TfBlock(
+            header.group(1),
+            header.group(2),
+            header.group(3),
+            header_line,
+            body,
+            attributes,
+            attribute_lines,
         )
-    return tuple(blocks)
+        blocks.append(block)
+        if masked.count("{", start, limit) > masked.count("}", start, limit):
+            unclosed.append(block)
+    return TfFile(tuple(blocks), tuple(unclosed), unterminated)
 
 
 def _unquote(value: str | None) -> str | None:
