@@ -383,19 +383,7 @@ def test_the_store_and_outputs_were_searched(audit: Audit) -> None:
     assert {"snapshots", "source_cache", "deliveries", "text/plain"} <= where
 
 
-SECRET_NAMES = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(
-            strict=False,
-            reason="the URL rule leaves out example hosts (db.example.com); the coordinator's "
-            "scanner fix redacts it",
-        ),
-    )
-    if name == "PG_PW"
-    else name
-    for name in planted()
-]
+SECRET_NAMES = list(planted())
 
 
 @pytest.mark.parametrize("name", SECRET_NAMES)
