@@ -341,8 +341,9 @@ def test_long_labels_keep_their_distinguishing_end(
     print_portfolio_summary(_long_labelled_run())
     lines = capsys.readouterr().out.splitlines()
     assert max(len(line) for line in lines) <= 80
-    east = [line for line in lines if "property-east" in line]
-    west = [line for line in lines if "property-west" in line]
+    rows = [line for line in lines if line.startswith("│")]
+    east = [line for line in rows if "property-east" in line]
+    west = [line for line in rows if "property-west" in line]
     assert len(east) == len(west) == 1, lines
     assert east[0].split()[1].startswith("amb/")  # the start stays too: cut in the middle
     print_portfolio_summary(_long_labelled_run(), wide=True)
@@ -355,7 +356,7 @@ def test_json_carries_the_notes_the_table_shows(capsys: pytest.CaptureFixture[st
     run = _long_labelled_run()
     print_portfolio_summary(run)
     label = "amb/northwind-harbor-charters-property-west"
-    assert f"{label}: 3 busy" in " ".join(capsys.readouterr().err.split())
+    assert f"{label}: 3 busy" in " ".join(capsys.readouterr().out.split())
     by_name = rows(run.to_dict())
     assert by_name[label]["counts"] == {"sent": 2, "busy": 3}
     assert by_name[label]["notes"] == ["3 busy"]
