@@ -52,7 +52,7 @@ def clients(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def built(clients: Path) -> dict[str, str]:
     """Every report of the three, by ``<client>/<report>``, flattened to one line each."""
-    done = execbrief(clients, "build", "--portfolios", "clients/*", "--out", "out")
+    done = execbrief(clients, "build", "--portfolios", "clients/*", "--out", "out", "--wide")
     assert done.returncode == 0, done.stdout + done.stderr
     reports = {}
     for path in sorted((clients / "out").glob("clients-*/*.txt")):
@@ -88,6 +88,11 @@ HANDWORKED = [
     ("a/cfo", "Break-even 2 charters/month (now 2.33/month)"),
     ("a/cfo", "Revenue to break even $787.50"),
     ("a/cfo", "Revenue for 15% margin $947.37"),
+    ("a/ceo", "KPI Revenue per month Status tracked Value $1,500"),
+    ("a/ceo", "KPI Net margin Status tracked Value 42.22%"),
+    ("a/ceo", "KPI Charters per month Status tracked Value 2.33"),
+    ("a/ceo", "KPI Average charter value Status tracked Value $642.86"),
+    ("a/cfo", "Opens with $11,900 on hand."),
     # b: 7,500 / 3,300 / 4,200 (56%), cash 9.2K, unbilled 1,550 (13 h), ...
     ("b/ceo", "Tidewater Consulting $7,500 $3,300 $4,200 56%"),
     ("b/ceo", "Portfolio cash $9.2K; not burning"),
@@ -102,6 +107,8 @@ HANDWORKED = [
     ("b/billing", "Current $2,500 INV-3"),
     ("b/billing", "90+ $1,000 INV-0"),
     ("b/billing", "Largest client's share 52.94%"),
+    ("b/billing", "$1K overdue of $3.5K receivable; 90+ days $1K."),
+    ("b/ceo", "KPI Revenue per month Status tracked Value $2,500"),
     ("b/billing", "Acme Corp $4,500 52.94%"),
     ("b/ceo", "Value 9 billable hours/month (now 17.67/month)"),
     # c: rental income 5,000, opex 900, NOI 16,400/yr, cap rate, cash-on-cash, vacancy
@@ -116,6 +123,8 @@ HANDWORKED = [
     ("c/rental", "Operating expenses (excluding debt service) 2026-08..2026-10 (3 months) $900"),
     ("c/rental", "Debt service (interest and principal) 2026-08..2026-10 (3 months) $2,700"),
     ("c/rental", "let 3 of 3 months"),
+    ("c/rental", "Net operating income 2026-08..2026-10 (3 months) $4,100"),
+    ("c/rental", "Cash flow before tax 2026-08..2026-10 (3 months) $1,400"),
 ]
 
 

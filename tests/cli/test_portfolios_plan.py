@@ -63,3 +63,26 @@ def test_the_plan_is_built_in_one_place() -> None:
     source = inspect.getsource(cli_module)
     assert source.count("Plan(") == 1
     assert "Plan(" in inspect.getsource(cli_module.many_plan)
+
+
+def test_an_unquoted_glob_s_paths_are_all_portfolios_and_build_takes_wide(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--portfolios clients/*`` unquoted reaches execbrief as ``clients/a clients/b ...``:
+    every path is a portfolio (audit18); build's summary takes --wide as send's does."""
+    caught: list[tuple[list[str], bool]] = []
+
+    def run_many(patterns: list[str], plan: Plan, **how: Any) -> None:
+        caught.append((patterns, how["wide"]))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_module, "run_many", run_many)
+    runner = CliRunner()
+    for command in ("build", "send"):
+        done = runner.invoke(
+            cli_module.cli, [command, "--portfolios", "clients/a", "clients/b", "--wide", "x/c"]
+        )
+        assert done.exit_code == 0, done.output
+    assert caught == [(["clients/a", "clients/b", "x/c"], True)] * 2
+    alone = runner.invoke(cli_module.cli, ["build", "clients/a"])
+    assert alone.exit_code == 2 and "unexpected extra arguments (clients/a)" in alone.output
