@@ -1367,12 +1367,12 @@ def history(
     as_json: bool,
     wide: bool = False,
 ) -> None:
-    """List deliveries: report, period, recipient, status, provider message id, error.
+    """List deliveries: period, report, recipient, status, when sent, error (--wide adds the
+    provider message id and the tries).
 
     With --period, also what that period's runs saw (sources read, record counts, errors), the
     findings each report carried and the figures it stated.
     """
-    from rich.markup import escape
 
     from execbrief.history.runs import History, period_sort_key
 
@@ -1390,27 +1390,43 @@ def history(
     if seen is not None:
         print_period_summary(seen, report, wide)
     console(stderr=True).print(f"store: {loaded.config.store_path}", markup=False)
+    print_deliveries(rows, wide=wide)
+
+
+def print_deliveries(rows: list[Any], *, wide: bool = False) -> None:
+    """The stored deliveries as a table. In 80 columns it keeps what one reads there whole:
+    period, report, recipient, status, when it was sent (to the minute) and, when any delivery
+    has one, the error; ``--wide`` adds the provider's message id and the tries, and shows the
+    sent time to the second (``--json`` has them all)."""
+    from rich.markup import escape
+
+    errors = ("error",) if wide or any(row.error for row in rows) else ()
+    more = ("message id", "sent", "tries") if wide else ("sent",)
     table = fitting_table(
         "Deliveries",
-        ("period", "report", "recipient", "status", "message id", "sent", "tries", "error"),
+        ("period", "report", "recipient", "status", *more, *errors),
         wide=wide,
-        limits={"period": 7, "report": 10, "recipient": 16, "status": 9, "message id": 14}
-        | {"sent": 10, "tries": 5},
-        keep=("period", "status", "tries"),
+        limits={"period": 7, "report": 10, "status": 9, "sent": 16},
+        keep=("period", "status"),
     )
     for row in rows:
         style = STATUS_STYLE.get(row.status, "")
+        sent = row.sent_at or ""
+        shown = (row.message_id or "", sent, str(row.attempts)) if wide else (sent_minute(sent),)
         table.add_row(
             row.period,
             row.report,
-            row.recipient,
+            escape(row.recipient),
             f"[{style}]{row.status}[/]" if style else row.status,
-            row.message_id or "",
-            row.sent_at or "",
-            str(row.attempts),
-            escape(row.error or ""),
+            *shown,
+            *((escape(row.error or ""),) if errors else ()),
         )
     print_table(table, wide=wide)
+
+
+def sent_minute(stamp: str) -> str:
+    """``2026-12-02T15:35:45Z`` as ``2026-12-02 15:35`` (a stamp of another form as it is)."""
+    return stamp[:16].replace("T", " ") if len(stamp) >= 16 and stamp[10:11] == "T" else stamp
 
 
 @cli.command()
