@@ -1602,14 +1602,14 @@ def run_many(
 
 
 def print_portfolio_summary(run: Any, *, wide: bool = False) -> None:
-    """One row per portfolio (its counts, and its status when any is not plain ok), then, on
-    stdout too, each portfolio's notes in full under the number its status gives (``failed
+    """One row per portfolio (its counts, and its status when any is not well), then, on
+    stdout too, each portfolio's notes in full (under the number its status gives, ``failed
     [1]``); where each one wrote its reports goes to stderr, as a single build's ``wrote``."""
     from rich.markup import escape
 
     counts = run.columns()
     noted = [result for result in run.results if result.summary_notes()]
-    status = ("status",) if noted or run.exit_code else ()
+    status = ("status",) if run.exit_code or any(r.failed for r in run.results) else ()
     limits = {c: len(c) for c in counts} | {"status": len("failed [10]")}
     table = fitting_table(
         run.title(), ("portfolio", *status, *counts), wide=wide, limits=limits, keep=counts
@@ -1627,8 +1627,9 @@ def print_portfolio_summary(run: Any, *, wide: bool = False) -> None:
     out = console()
     for number, result in enumerate(noted, 1):
         style = "bold red" if result.exit_code else ""
+        mark = f"[{number}] " if status else ""
         for note in result.summary_notes():
-            print_wrapped(out, f"[{number}] {result.label}: ", note, style)
+            print_wrapped(out, f"{mark}{result.label}: ", note, style)
     err = console(stderr=True)
     for result in run.results:
         if result.written:
