@@ -103,6 +103,13 @@ def portfolio_patterns(pattern: str | None) -> list[str] | None:
         if extra:
             raise click.UsageError(f"Got unexpected extra arguments ({' '.join(extra)})")
         return None
+    stray = [arg for arg in extra if not Path(arg).exists()]
+    if stray:  # the shell expands a pattern to paths that exist: this is something else
+        raise click.UsageError(
+            f"Got unexpected extra arguments ({' '.join(stray)}): after --portfolios only the "
+            "paths an unquoted pattern expands to may follow; quote the pattern ('clients/*') "
+            "and give other values with their option"
+        )
     return [pattern, *extra]
 
 
