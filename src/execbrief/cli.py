@@ -90,6 +90,29 @@ def load(config_path: str, env_file: str | None = None) -> Loaded:
     return Loaded(config, registry)
 
 
+#: The settings of a command with ``--portfolios``: the paths after it are taken as more
+#: portfolios (an unquoted ``clients/*`` the shell expanded to ``clients/a clients/b ...``).
+MANY_PORTFOLIOS = {"allow_extra_args": True}
+
+
+def portfolio_patterns(pattern: str | None) -> list[str] | None:
+    """``--portfolios GLOB`` and the paths after it (the rest of a pattern the shell expanded);
+    None without ``--portfolios``, where extra arguments stay the usage error they are."""
+    extra = click.get_current_context().args
+    if pattern is None:
+        if extra:
+            raise click.UsageError(f"Got unexpected extra arguments ({' '.join(extra)})")
+        return None
+    stray = [arg for arg in extra if not Path(arg).exists()]
+    if stray:  # the shell expands a pattern to paths that exist: this is something else
+        raise click.UsageError(
+            f"Got unexpected extra arguments ({' '.join(stray)}): after --portfolios only the "
+            "paths an unquoted pattern expands to may follow; quote the pattern ('clients/*') "
+            "and give other values with their option"
+        )
+    return [pattern, *extra]
+
+
 def portfolios_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--portfolios GLOB``: run many portfolios at once (instead of -c/--config)."""
     return click.option(
@@ -98,8 +121,8 @@ def portfolios_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         metavar="GLOB",
         help="Run every portfolio GLOB matches (portfolio.toml files, or folders holding one; "
-        "quote it: 'clients/*'), --jobs at once, each with its own store; print one summary. "
-        "Not with -c/--config.",
+        "quote it: 'clients/*', or the paths the shell expanded it to are taken as well), --jobs "
+        "at once, each with its own store; print one summary. Not with -c/--config.",
     )(func)
 
 
@@ -416,7 +439,7 @@ def collect_snapshot(
         return collect(loaded.config, loaded.registry, as_of, progress=advance, **how)
 
 
-@cli.command()
+@cli.command(context_settings=MANY_PORTFOLIOS)
 @config_option
 @as_of_option
 @click.option(
@@ -448,6 +471,9 @@ def collect_snapshot(
 @click.option(
     "--json", "as_json", is_flag=True, help="With --portfolios: print the summary as JSON."
 )
+@click.option(
+    "--wide", is_flag=True, help="With --portfolios: do not cut the summary's long labels."
+)
 def build(
     config_path: str,
     env_file: str | None,
@@ -460,6 +486,7 @@ def build(
     no_cache: bool = False,
     portfolios: str | None = None,
     as_json: bool = False,
+    wide: bool = False,
 ) -> None:
     """Build reports: those named by --report, else every enabled report configured in
     portfolio.toml ([reports.<name>]), else every built-in one. With one report and no --out,
@@ -470,7 +497,8 @@ def build(
     With --portfolios each portfolio's reports go to --out/<portfolio>/ (else to the reports
     folder beside its portfolio.toml) and the exit code is the highest of theirs.
     """
-    if portfolios is not None:
+    patterns = portfolio_patterns(portfolios)
+    if patterns is not None:
         plan = many_plan(
             "build",
             as_of,
@@ -480,7 +508,7 @@ def build(
             out=Path(out) if out else None,
             strict=strict,
         )
-        run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json)
+        run_many(patterns, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
     if as_json:
         fail(
             "--json goes with --portfolios; for one portfolio's reports as JSON pass --format json"
@@ -1200,7 +1228,7 @@ def print_checks(items: list[Any], title: str = "Transport check") -> None:
     console(stderr=True).print(table)
 
 
-@cli.command()
+@cli.command(context_settings=MANY_PORTFOLIOS)
 @config_option
 @as_of_option
 @click.option(
@@ -1265,11 +1293,12 @@ def send(
         allow_unreconciled=allow_unreconciled,
         dry_run=dry_run,
     )
-    if portfolios is not None:
+    patterns = portfolio_patterns(portfolios)
+    if patterns is not None:
         plan = many_plan(
             "send", as_of, reports, no_cache, period=period, options=options, check=not no_check
         )
-        run_many(portfolios, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
+        run_many(patterns, plan, env_file=env_file, jobs=jobs, as_json=as_json, wide=wide)
     with errors_as_exit():
         loaded = load(config_path, env_file)
         if period is not None:
@@ -1361,12 +1390,12 @@ def history(
     as_json: bool,
     wide: bool = False,
 ) -> None:
-    """List deliveries: report, period, recipient, status, provider message id, error.
+    """List deliveries: period, report, recipient, status, when sent, error (--wide adds the
+    provider message id and the tries).
 
     With --period, also what that period's runs saw (sources read, record counts, errors), the
     findings each report carried and the figures it stated.
     """
-    from rich.markup import escape
 
     from execbrief.history.runs import History, period_sort_key
 
@@ -1384,27 +1413,43 @@ def history(
     if seen is not None:
         print_period_summary(seen, report, wide)
     console(stderr=True).print(f"store: {loaded.config.store_path}", markup=False)
+    print_deliveries(rows, wide=wide)
+
+
+def print_deliveries(rows: list[Any], *, wide: bool = False) -> None:
+    """The stored deliveries as a table. In 80 columns it keeps what one reads there whole:
+    period, report, recipient, status, when it was sent (to the minute) and, when any delivery
+    has one, the error; ``--wide`` adds the provider's message id and the tries, and shows the
+    sent time to the second (``--json`` has them all)."""
+    from rich.markup import escape
+
+    errors = ("error",) if wide or any(row.error for row in rows) else ()
+    more = ("message id", "sent", "tries") if wide else ("sent",)
     table = fitting_table(
         "Deliveries",
-        ("period", "report", "recipient", "status", "message id", "sent", "tries", "error"),
+        ("period", "report", "recipient", "status", *more, *errors),
         wide=wide,
-        limits={"period": 7, "report": 10, "recipient": 16, "status": 9, "message id": 14}
-        | {"sent": 10, "tries": 5},
-        keep=("period", "status", "tries"),
+        limits={"period": 7, "report": 10, "status": 9, "sent": 16},
+        keep=("period", "status"),
     )
     for row in rows:
         style = STATUS_STYLE.get(row.status, "")
+        sent = row.sent_at or ""
+        shown = (row.message_id or "", sent, str(row.attempts)) if wide else (sent_minute(sent),)
         table.add_row(
             row.period,
             row.report,
-            row.recipient,
+            escape(row.recipient),
             f"[{style}]{row.status}[/]" if style else row.status,
-            row.message_id or "",
-            row.sent_at or "",
-            str(row.attempts),
-            escape(row.error or ""),
+            *shown,
+            *((escape(row.error or ""),) if errors else ()),
         )
     print_table(table, wide=wide)
+
+
+def sent_minute(stamp: str) -> str:
+    """``2026-12-02T15:35:45Z`` as ``2026-12-02 15:35`` (a stamp of another form as it is)."""
+    return stamp[:16].replace("T", " ") if len(stamp) >= 16 and stamp[10:11] == "T" else stamp
 
 
 @cli.command()
@@ -1533,7 +1578,7 @@ def many_plan(
 
 
 def run_many(
-    pattern: str,
+    patterns: list[str],
     plan: Plan,
     *,
     env_file: str | None,
@@ -1541,7 +1586,7 @@ def run_many(
     as_json: bool,
     wide: bool = False,
 ) -> NoReturn:
-    """``--portfolios``: run ``plan`` in every portfolio ``pattern`` matches, print the summary
+    """``--portfolios``: run ``plan`` in every portfolio ``patterns`` match, print the summary
     and exit with the run's code."""
     from click.core import ParameterSource
 
@@ -1557,7 +1602,7 @@ def run_many(
     with errors_as_exit():
         plan.validate()
         load_env_file(env_file)
-        found = find_portfolios(pattern)
+        found = find_portfolios(patterns)
     shown = progress_shown(enabled=not as_json)
     if shown:
         err.print(
@@ -1580,26 +1625,46 @@ def run_many(
 
 
 def print_portfolio_summary(run: Any, *, wide: bool = False) -> None:
-    """One row per portfolio (its counts), then each portfolio's notes, whole, on stderr."""
+    """One row per portfolio (its counts, and its status when any is not well), then, on
+    stdout too, each portfolio's notes in full (under the number its status gives, ``failed
+    [1]``); where each one wrote its reports goes to stderr, as a single build's ``wrote``."""
     from rich.markup import escape
 
     counts = run.columns()
-    limits = {c: len(c) for c in counts}
+    noted = [result for result in run.results if result.summary_notes()]
+    status = ("status",) if run.exit_code or any(r.failed for r in run.results) else ()
+    limits = {c: len(c) for c in counts} | {"status": len("failed [10]")}
     table = fitting_table(
-        run.title(), ("portfolio", *counts), wide=wide, limits=limits, keep=counts
+        run.title(), ("portfolio", *status, *counts), wide=wide, limits=limits, keep=counts
     )
-    for column in table.columns[1:]:
+    for column in table.columns[1 + len(status) :]:
         column.justify = "right"
     room = None if wide else table.columns[0].max_width
     for result in run.results:
         label = result.label if room is None else middle_cut(result.label, room)
-        table.add_row(escape(label), *(str(result.column(c)) for c in counts))
+        mark = next((f" [{n}]" for n, r in enumerate(noted, 1) if r is result), "")
+        shown = (portfolio_status(result) + mark,) if status else ()
+        cells = ("–",) * len(counts) if result.failed else (str(result.column(c)) for c in counts)
+        table.add_row(escape(label), *shown, *cells)
     print_table(table, wide=wide)
+    out = console()
+    for number, result in enumerate(noted, 1):
+        style = "bold red" if result.exit_code else ""
+        mark = f"[{number}] " if status else ""
+        for note in result.summary_notes():
+            print_wrapped(out, f"{mark}{result.label}: ", note, style)
     err = console(stderr=True)
     for result in run.results:
-        wrote = [f"wrote its reports to {result.written}"] if result.written else []
-        for note in result.summary_notes() + wrote:
-            print_wrapped(err, f"{result.label}: ", note, "bold red" if result.exit_code else "")
+        if result.written:
+            print_wrapped(err, f"{result.label}: ", f"wrote its reports to {result.written}")
+
+
+def portfolio_status(result: Any) -> str:
+    """A summary row's status: ``failed`` when the portfolio did not run (its counts are
+    unknown), ``check`` when it ran and something needs a look (exit 1), else ``ok``."""
+    if result.failed:
+        return "[bold red]failed[/]"
+    return "[yellow]check[/]" if result.exit_code else "[green]ok[/]"
 
 
 def attach_plugin_commands(group: click.Group) -> ExecbriefError | None:

@@ -102,6 +102,9 @@ class PortfolioResult:
     period: str | None = None
     written: str | None = None
     detail: dict[str, Any] | None = None
+    #: True when the portfolio did not run at all (its config did not load, its worker died):
+    #: its counts are not zeros but unknown, and its first note says why.
+    failed: bool = False
 
     def column(self, name: str) -> int:
         """The count shown under summary column ``name``."""
@@ -127,6 +130,7 @@ class PortfolioResult:
             "portfolio": self.label,
             "config": self.config,
             "exit_code": self.exit_code,
+            "failed": self.failed,
             "period": self.period,
             "counts": self.counts,
             "notes": self.summary_notes(),
@@ -171,25 +175,28 @@ class ManyRun:
         }
 
 
-def find_portfolios(pattern: str, cwd: Path | None = None) -> list[Portfolio]:
-    """The portfolios ``pattern`` (a glob, ``**`` included) matches: each matched folder holding
-    a portfolio.toml, and each matched portfolio.toml (any .toml file when the pattern itself
-    ends in ``.toml``, so ``clients/**`` never takes a project's pyproject.toml); sorted, each once."""
+def find_portfolios(patterns: str | Sequence[str], cwd: Path | None = None) -> list[Portfolio]:
+    """The portfolios ``patterns`` (globs, ``**`` included; several when the shell expanded an
+    unquoted one into paths) match: each matched folder holding a portfolio.toml, and each
+    matched portfolio.toml (any .toml file when the pattern itself ends in ``.toml``, so
+    ``clients/**`` never takes a project's pyproject.toml); sorted, each once."""
     base = cwd or Path.cwd()
-    names_a_file = pattern.endswith(".toml")
+    patterns = [patterns] if isinstance(patterns, str) else list(patterns)
     found: dict[Path, Portfolio] = {}
-    for match in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
-        path = base / match
-        config = path / CONFIG_NAME if path.is_dir() else path
-        wanted = config.suffix == ".toml" if names_a_file else config.name == CONFIG_NAME
-        if not wanted or not config.is_file():
-            continue
-        label = _label(Path(match), matched_file=config == path)
-        found.setdefault(config.resolve(), Portfolio(config, label))
+    for pattern in patterns:
+        names_a_file = pattern.endswith(".toml")
+        for match in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
+            path = base / match
+            config = path / CONFIG_NAME if path.is_dir() else path
+            wanted = config.suffix == ".toml" if names_a_file else config.name == CONFIG_NAME
+            if not wanted or not config.is_file():
+                continue
+            label = _label(Path(match), matched_file=config == path)
+            found.setdefault(config.resolve(), Portfolio(config, label))
     if not found:
         raise ConfigError(
-            f"--portfolios {pattern!r} matches no portfolio.toml (nor a folder holding one); "
-            "quote the pattern so the shell leaves it alone, e.g. 'clients/*'"
+            f"--portfolios {' '.join(patterns)!r} matches no portfolio.toml (nor a folder holding "
+            "one); quote the pattern so the shell leaves it alone, e.g. 'clients/*'"
         )
     portfolios = list(found.values())
     _check_folder_names(portfolios)
@@ -280,7 +287,7 @@ def _result_of(future: Future[PortfolioResult]) -> PortfolioResult | None:
 
 def _died(portfolio: Portfolio) -> PortfolioResult:
     note = "its worker process died (out of memory, or killed); run it alone to see why"
-    return PortfolioResult(portfolio.label, str(portfolio.config), 1, notes=[note])
+    return PortfolioResult(portfolio.label, str(portfolio.config), 1, notes=[note], failed=True)
 
 
 #: What a worker process was given when it started: the shared timeline and the clock.
@@ -302,11 +309,11 @@ def run_one(portfolio: Portfolio, plan: Plan) -> PortfolioResult:
         return _build(portfolio, plan, config, registry, as_of)
     except ExecbriefError as exc:
         return PortfolioResult(
-            portfolio.label, str(portfolio.config), exc.exit_code, notes=[str(exc)]
+            portfolio.label, str(portfolio.config), exc.exit_code, notes=[str(exc)], failed=True
         )
     except Exception as exc:  # one portfolio's bug must not stop the others
         note = describe_failure("the run", exc, "run this portfolio alone to see the traceback")
-        return PortfolioResult(portfolio.label, str(portfolio.config), 1, notes=[note])
+        return PortfolioResult(portfolio.label, str(portfolio.config), 1, notes=[note], failed=True)
 
 
 def _send(

@@ -32,7 +32,10 @@ def test_demo_history_and_send_fit_80_columns(tmp_path: Path) -> None:
     assert history.exit_code == 0, history.output
     assert max(len(line) for line in history.stdout.splitlines()) <= 80
     assert len(rows(history.stdout)) == 10  # one line per delivery
-    assert all("…" in row for row in rows(history.stdout))  # message ids are cut, marked
+    # whole columns rather than fragments of all (audit18): no message id, the sent minute whole
+    assert "message id" not in history.stdout and "<" not in history.stdout
+    assert all(re.search(r"│ \d{4}-\d\d-\d\d \d\d:\d\d │", row) for row in rows(history.stdout))
+    assert any("│ accounting │" in row for row in rows(history.stdout))
     period = runner.invoke(cli, ["history", "-c", config, "--period", "2026-10"], env=env)
     assert period.exit_code == 0, period.output
     assert max(len(line) for line in period.stdout.splitlines()) <= 80

@@ -63,3 +63,33 @@ def test_the_plan_is_built_in_one_place() -> None:
     source = inspect.getsource(cli_module)
     assert source.count("Plan(") == 1
     assert "Plan(" in inspect.getsource(cli_module.many_plan)
+
+
+def test_an_unquoted_glob_s_paths_are_all_portfolios_and_build_takes_wide(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``--portfolios clients/*`` unquoted reaches execbrief as ``clients/a clients/b ...``:
+    every path is a portfolio (audit18); build's summary takes --wide as send's does."""
+    caught: list[tuple[list[str], bool]] = []
+
+    def run_many(patterns: list[str], plan: Plan, **how: Any) -> None:
+        caught.append((patterns, how["wide"]))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_module, "run_many", run_many)
+    monkeypatch.chdir(tmp_path)
+    for folder in ("clients/a", "clients/b", "x/c"):
+        (tmp_path / folder).mkdir(parents=True)
+    runner = CliRunner()
+    for command in ("build", "send"):
+        done = runner.invoke(
+            cli_module.cli, [command, "--portfolios", "clients/a", "clients/b", "--wide", "x/c"]
+        )
+        assert done.exit_code == 0, done.output
+    assert caught == [(["clients/a", "clients/b", "x/c"], True)] * 2
+    alone = runner.invoke(cli_module.cli, ["build", "clients/a"])
+    assert alone.exit_code == 2 and "unexpected extra arguments (clients/a)" in alone.output
+    # a value that lost its option (not a path the shell made) is still refused, saying why
+    stray = runner.invoke(cli_module.cli, ["send", "--portfolios", "clients/*", "2026-10"])
+    assert stray.exit_code == 2 and "unexpected extra arguments (2026-10)" in stray.output
+    assert "quote the pattern" in stray.output and caught == [caught[0]] * 2

@@ -341,8 +341,9 @@ def test_long_labels_keep_their_distinguishing_end(
     print_portfolio_summary(_long_labelled_run())
     lines = capsys.readouterr().out.splitlines()
     assert max(len(line) for line in lines) <= 80
-    east = [line for line in lines if "property-east" in line]
-    west = [line for line in lines if "property-west" in line]
+    rows = [line for line in lines if line.startswith("│")]
+    east = [line for line in rows if "property-east" in line]
+    west = [line for line in rows if "property-west" in line]
     assert len(east) == len(west) == 1, lines
     assert east[0].split()[1].startswith("amb/")  # the start stays too: cut in the middle
     print_portfolio_summary(_long_labelled_run(), wide=True)
@@ -355,8 +356,30 @@ def test_json_carries_the_notes_the_table_shows(capsys: pytest.CaptureFixture[st
     run = _long_labelled_run()
     print_portfolio_summary(run)
     label = "amb/northwind-harbor-charters-property-west"
-    assert f"{label}: 3 busy" in " ".join(capsys.readouterr().err.split())
+    assert f"{label}: 3 busy" in " ".join(capsys.readouterr().out.split())
     by_name = rows(run.to_dict())
     assert by_name[label]["counts"] == {"sent": 2, "busy": 3}
     assert by_name[label]["notes"] == ["3 busy"]
     assert by_name["amb/northwind-harbor-charters-property-east"]["notes"] == []
+
+
+def test_a_portfolio_that_did_not_run_is_a_failed_row_with_its_sentence_on_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a row of zeros like an idle portfolio's (audit18): ``failed [1]``, its counts ``–``,
+    and its one sentence under the table, on stdout with it."""
+    from execbrief.cli import print_portfolio_summary
+
+    monkeypatch.setenv("COLUMNS", "80")
+    sentence = "clients/b/portfolio.toml, entities[0].ledgr: unknown key 'ledgr'"
+    idle = PortfolioResult("clients/a", "clients/a/portfolio.toml", 0, {})
+    broken = PortfolioResult("clients/b", "clients/b/portfolio.toml", 2, notes=[sentence])
+    broken.failed = True
+    print_portfolio_summary(ManyRun("send", [idle, broken]))
+    out = capsys.readouterr().out
+    table = {line.split()[1]: line for line in out.splitlines() if line.startswith("│")}
+    assert "│ ok " in table["clients/a"] and " 0 " in table["clients/a"]
+    assert "│ failed [1] │" in table["clients/b"] and " 0 " not in table["clients/b"]
+    assert table["clients/b"].count("–") == 5
+    assert f"[1] clients/b: {sentence}" in " ".join(out.split())
+    assert max(len(line) for line in out.splitlines()) <= 80

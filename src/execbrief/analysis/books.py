@@ -256,10 +256,6 @@ def merge_citations(provenance: Iterable[Provenance]) -> tuple[Provenance, ...]:
         items = by_file[source]
         lines = [p.line for p in items if p.line is not None]
         ends = [p.end_line or p.line for p in items if p.line is not None]
-        count = 0
-        for p in items:
-            words = (p.detail or "").split()
-            count += int(words[0]) if words and words[0].isdigit() else 1
         first = items[0]
         out.append(
             Provenance(
@@ -268,10 +264,64 @@ def merge_citations(provenance: Iterable[Provenance]) -> tuple[Provenance, ...]:
                 max(e for e in ends if e is not None) if lines else None,
                 first.commit,
                 first.commit_date,
-                f"{count} row" + ("s" if count != 1 else ""),
+                distinct_rows(items),
             )
         )
     return tuple(out)
+
+
+#: A citation as ``distinct_rows`` weighs it: first line, last line, rows.
+_Cited = tuple[int | None, int | None, int]
+
+
+def distinct_rows(citations: Sequence[Provenance]) -> str:
+    """How many rows the citations of one file name, each row once: ``"12 rows"``. A citation
+    given twice (two forecast lines citing one booking pace) counts once, and rows named line by
+    line (a one-line citation, or a range with as many rows as lines) are counted by line. A
+    range of fewer rows than lines that meets another citation cannot say which of its lines
+    are rows; the count is then the most there can be: ``"at most 12 rows"``."""
+    unique: list[_Cited] = list(dict.fromkeys((p.line, p.end_line, _rows_of(p)) for p in citations))
+    by_line: set[int] = set()
+    sparse: list[_Cited] = []
+    for line, end, rows in unique:
+        if line is not None and (end or line) - line + 1 == rows:
+            by_line.update(range(line, (end or line) + 1))
+        else:
+            sparse.append((line, end, rows))
+    # a range's first and last lines are rows of it: a one-line citation of either is counted
+    ends = {line for a, b, _ in sparse for line in (a, b or a) if line is not None}
+    by_line -= ends
+    unique = [
+        c
+        for c in unique
+        if c in sparse or not set(range(c[0] or 0, (c[1] or c[0] or 0) + 1)) <= ends
+    ]
+    count = len(by_line) + sum(rows for _, _, rows in sparse)
+    bounded = any((p.detail or "").startswith("at most ") for p in citations)
+    if not bounded and not any(_meets(one, unique) for one in sparse):
+        return f"{count} row" + ("s" if count != 1 else "")
+    lines = by_line.union(*(range(a, (b or a) + 1) for a, b, _ in sparse if a is not None))
+    return f"at most {min(count, len(lines)) if lines else count} rows"
+
+
+def _rows_of(citation: Provenance) -> int:
+    """The rows a citation counts: its ``N rows`` (or ``at most N rows``) detail, else one."""
+    words = (citation.detail or "").removeprefix("at most ").split()
+    return int(words[0]) if words and words[0].isdigit() else 1
+
+
+def _meets(one: _Cited, unique: Sequence[_Cited]) -> bool:
+    """Whether a range shares a line with another citation (one without lines meets any)."""
+    line, end, _ = one
+    if line is None:
+        return len(unique) > 1
+    return any(
+        other != one
+        and other[0] is not None
+        and other[0] <= (end or line)
+        and (other[1] or other[0]) >= line
+        for other in unique
+    )
 
 
 def payee(tx: Transaction) -> str:

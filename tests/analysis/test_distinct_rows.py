@@ -1,0 +1,41 @@
+"""A merged source note counts each cited row once: two forecast lines citing one booking pace
+gave ``data/bookings.csv:5-8 (8 rows)`` (audit18), more rows than the lines hold."""
+
+from __future__ import annotations
+
+from execbrief.analysis.books import merge_citations
+from execbrief.snapshot import Provenance
+
+
+def merged(*cited: Provenance) -> str:
+    (one,) = merge_citations(cited)
+    return one.cite()
+
+
+def test_a_citation_given_twice_counts_its_rows_once() -> None:
+    pace = Provenance("data/bookings.csv", 5, 8, detail="4 rows")
+    assert merged(pace, pace) == "data/bookings.csv:5-8 (4 rows)"
+
+
+def test_rows_named_by_line_are_counted_by_line() -> None:
+    dense = Provenance("ledger.csv", 3, 5, detail="3 rows")
+    assert merged(dense, Provenance("ledger.csv", 4), Provenance("ledger.csv", 9)) == (
+        "ledger.csv:3-9 (4 rows)"
+    )
+
+
+def test_disjoint_ranges_add_up_and_a_range_end_is_one_of_its_rows() -> None:
+    early = Provenance("ledger.csv", 2, 20, detail="5 rows")
+    late = Provenance("ledger.csv", 30, 60, detail="7 rows")
+    assert merged(early, late, Provenance("ledger.csv", 20)) == "ledger.csv:2-60 (12 rows)"
+
+
+def test_overlapping_ranges_say_the_most_there_can_be() -> None:
+    """Which of a sparse range's lines are rows is not known: never more than the lines hold,
+    and said as a bound."""
+    one = Provenance("ledger.csv", 3, 10, detail="6 rows")
+    other = Provenance("ledger.csv", 6, 12, detail="5 rows")
+    assert merged(one, other) == "ledger.csv:3-12 (at most 10 rows)"
+    assert merged(Provenance("ledger.csv", 3, 12, detail="at most 10 rows")) == (
+        "ledger.csv:3-12 (at most 10 rows)"
+    )
