@@ -340,21 +340,38 @@ def fitting_table(
     keep: tuple[str, ...] = (),
 ) -> Any:
     """A table whose cells never wrap one word per line: each column is at most its limit
-    (``limits``), the limits shrunk to fit the terminal, and a longer cell is cut with an
-    ellipsis; with ``wide`` cells are kept whole. Columns in ``keep`` (a period, a status) are
-    never shrunk."""
+    (``limits``) and no wider than its longest cell, the limits shrunk to fit the terminal when
+    they must, and a longer cell is cut with an ellipsis; with ``wide`` cells are kept whole.
+    Columns in ``keep`` (a period, a status) are never shrunk. The widths are set when the table
+    is printed, so an empty note column takes no room from the recipients."""
     from rich.table import Table
 
-    widths = column_widths(columns, limits or {}, keep, console().width)
-    table = Table(title=title)
+    class FittingTable(Table):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            if not wide:
+                needed = {
+                    column.header: min(limits.get(column.header, 10**6), _longest(column))
+                    for column in self.columns
+                    if isinstance(column.header, str)
+                }
+                widths = column_widths(columns, needed, keep, options.max_width)
+                for column in self.columns:
+                    column.max_width = widths.get(str(column.header))
+            return super().__rich_console__(console, options)
+
+    limits = dict(limits or {})
+    table = FittingTable(title=title)
     for column in columns:
-        table.add_column(
-            column,
-            no_wrap=True,
-            overflow="fold" if wide else "ellipsis",
-            max_width=None if wide else widths[column],
-        )
+        table.add_column(column, no_wrap=True, overflow="fold" if wide else "ellipsis")
     return table
+
+
+def _longest(column: Any) -> int:
+    """The widest of a column's header and cells, as printed (markup not counted)."""
+    from rich.text import Text
+
+    cells = [Text.from_markup(c) if isinstance(c, str) else c for c in column._cells]
+    return max([len(str(column.header)), *(c.cell_len for c in cells if hasattr(c, "cell_len"))])
 
 
 def column_widths(
@@ -1358,7 +1375,7 @@ def _print_deliveries(run: SendRun, *, dry_run: bool, wide: bool) -> None:
         title,
         ("report", "recipient", "status", "message id", "note"),
         wide=wide,
-        limits={"report": 10, "recipient": 20, "status": 12, "message id": 16, "note": 30},
+        limits={"report": 10, "recipient": 20, "status": 12, "message id": 12, "note": 30},
         keep=("status",),
     )
     for outcome in run.outcomes:
