@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
+from execbrief import cyclegc
 from execbrief.atomicfile import write_atomic
 from execbrief.delivery.results import DeliveryAction
 from execbrief.errors import ExecbriefError
@@ -514,16 +515,19 @@ def build(
                 f"[bold red]error:[/] {run.source_problems} sources have an error or are stale "
                 "(--strict); `execbrief collect` lists them"
             )
-        if out is None and len(run.documents) + len(run.errors) == 1:
-            if run.documents:
-                click.echo(renderer.render(run.documents[0]), nl=False)
-            sys.exit(1 if failed else 0)
-        target = Path(out or "reports")
-        target.mkdir(parents=True, exist_ok=True)
-        for document in run.documents:
-            path = target / f"{document.report}.{renderer.extension}"
-            write_atomic(path, renderer.render(document))
-            console(stderr=True).print(f"wrote {path}")
+        with (
+            cyclegc.paused()
+        ):  # rendering makes no cycles: no rescans of the documents and snapshot
+            if out is None and len(run.documents) + len(run.errors) == 1:
+                if run.documents:
+                    click.echo(renderer.render(run.documents[0]), nl=False)
+                sys.exit(1 if failed else 0)
+            target = Path(out or "reports")
+            target.mkdir(parents=True, exist_ok=True)
+            for document in run.documents:
+                path = target / f"{document.report}.{renderer.extension}"
+                write_atomic(path, renderer.render(document))
+                console(stderr=True).print(f"wrote {path}")
         sys.exit(1 if failed else 0)
 
 
