@@ -191,3 +191,28 @@ def test_a_subject_template_with_the_known_fields_and_literal_braces_is_accepted
         '[portfolio]\nname = "X"\n[reports.ceo]\nsubject = "{title} {{draft}} {period}"\n'
     )
     assert load_config(path).reports["ceo"].subject == "{title} {{draft}} {period}"
+
+
+class NoScan(list[object]):
+    """A list that refuses to be scanned: a lookup by id must not walk every entity."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the entities were scanned")
+
+
+def test_entity_is_a_lookup_that_follows_changes_to_the_list(tmp_path: Path) -> None:
+    extra = "".join(
+        f'\n[[entities]]\nid = "unit-{n}"\nname = "Unit {n}"\nkind = "rental"\n' for n in range(3)
+    )
+    config = load_config(write(tmp_path, MINIMAL + extra), OPTIONS, {})
+    ids = [entity.id for entity in config.entities]
+    assert [config.entity(i).id for i in ids] == ids  # the places are made on first use
+    entities = list(config.entities)
+    config.entities = NoScan(entities)  # type: ignore[assignment]
+    assert [config.entity(i).name for i in ids] == ["Harbor Charters", "Unit 0", "Unit 1", "Unit 2"]
+    # a changed list is followed: an entity added, one moved to another place, one removed
+    config.entities = [entities[3], entities[0], entities[2]]
+    assert config.entity("harbor") is entities[0]
+    assert config.entity("unit-2") is entities[3]
+    with pytest.raises(KeyError):
+        config.entity("unit-0")

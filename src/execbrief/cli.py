@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
+from execbrief import cyclegc
 from execbrief.atomicfile import write_atomic
 from execbrief.delivery.results import DeliveryAction
 from execbrief.errors import ExecbriefError
@@ -346,11 +347,13 @@ def fitting_table(
     is printed, so an empty note column takes no room from the recipients."""
     from rich.table import Table
 
+    caps = dict(limits or {})
+
     class FittingTable(Table):
         def __rich_console__(self, console: Any, options: Any) -> Any:
             if not wide:
                 needed = {
-                    column.header: min(limits.get(column.header, 10**6), _longest(column))
+                    column.header: min(caps.get(column.header, 10**6), _longest(column))
                     for column in self.columns
                     if isinstance(column.header, str)
                 }
@@ -359,7 +362,6 @@ def fitting_table(
                     column.max_width = widths.get(str(column.header))
             return super().__rich_console__(console, options)
 
-    limits = dict(limits or {})
     table = FittingTable(title=title)
     for column in columns:
         table.add_column(column, no_wrap=True, overflow="fold" if wide else "ellipsis")
@@ -559,16 +561,19 @@ def build(
                 f"[bold red]error:[/] {run.source_problems} sources have an error or are stale "
                 "(--strict); `execbrief collect` lists them"
             )
-        if out is None and len(run.documents) + len(run.errors) == 1:
-            if run.documents:
-                click.echo(renderer.render(run.documents[0]), nl=False)
-            sys.exit(1 if failed else 0)
-        target = Path(out) if out else loaded.config.root / "reports"
-        target.mkdir(parents=True, exist_ok=True)
-        for document in run.documents:
-            path = target / f"{document.report}.{renderer.extension}"
-            write_atomic(path, renderer.render(document))
-            console(stderr=True).print(f"wrote {path}")
+        with (
+            cyclegc.paused()
+        ):  # rendering makes no cycles: no rescans of the documents and snapshot
+            if out is None and len(run.documents) + len(run.errors) == 1:
+                if run.documents:
+                    click.echo(renderer.render(run.documents[0]), nl=False)
+                sys.exit(1 if failed else 0)
+            target = Path(out) if out else loaded.config.root / "reports"
+            target.mkdir(parents=True, exist_ok=True)
+            for document in run.documents:
+                path = target / f"{document.report}.{renderer.extension}"
+                write_atomic(path, renderer.render(document))
+                console(stderr=True).print(f"wrote {path}")
         sys.exit(1 if failed else 0)
 
 

@@ -328,6 +328,7 @@ class Config(Model):
     _path: Path = PrivateAttr(default=Path("portfolio.toml"))
     _shared: dict[str, SourceSpec] = PrivateAttr(default_factory=dict)
     _analysis: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+    _entity_places: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -350,11 +351,27 @@ class Config(Model):
         return candidate if candidate.is_absolute() else self.root / candidate
 
     def entity(self, entity_id: str) -> Entity:
-        """The entity with this id (KeyError if absent)."""
-        for entity in self.entities:
-            if entity.id == entity_id:
-                return entity
-        raise KeyError(entity_id)
+        """The entity with this id (KeyError if absent).
+
+        Analyses ask it per entity, so it is a lookup of the entity's place in ``entities``, not a
+        scan (1,000 scans of 1,000 entities); a place that no longer holds the id (the list was
+        changed) makes the places anew."""
+        found = self._placed(entity_id)
+        if found is None:
+            self._entity_places = {}
+            for index, entity in enumerate(self.entities):
+                self._entity_places.setdefault(entity.id, index)
+            found = self._placed(entity_id)
+        if found is None:
+            raise KeyError(entity_id)
+        return found
+
+    def _placed(self, entity_id: str) -> Entity | None:
+        place = self._entity_places.get(entity_id)
+        if place is None or place >= len(self.entities):
+            return None
+        entity = self.entities[place]
+        return entity if entity.id == entity_id else None
 
     def analysis_options(self, name: str) -> BaseModel | None:
         """The validated ``[analysis.<name>]`` table (defaults when absent), or None if unknown."""

@@ -6,7 +6,9 @@ but every allocation counts towards the next cycle collection, and each full col
 every node made so far: at 1 MB that rescanning was two fifths of the code source's CPU time and
 grew faster than the file (``tests/sources/test_linear_parsers.py``). ``paused()`` holds the
 collector off for the duration of one file's step and lets it run again after (a cycle made in
-the meantime is collected then). Nested and concurrent uses are counted: the collector runs again
+the meantime is collected then). Building the reports is paused the same way (``pipeline.build``,
+and the CLI's rendering): the snapshot, the analyses' results and the documents hold no cycles, and
+at 1,000 entities the rescans were a third of the build. Nested and concurrent uses are counted: the collector runs again
 only when the last one ends, and only if it was running before the first began.
 """
 

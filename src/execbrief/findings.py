@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import TypeVar
 
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, MoneyRange, Percent
@@ -168,6 +169,22 @@ class AnalysisResult:
                 return metric
         return None
 
+    def findings_of(self, entity: str | None) -> tuple[Finding, ...]:
+        """The findings about one entity (None: the portfolio-wide ones), in order."""
+        return self._of_entity[1].get(entity, ())
+
+    def metrics_of(self, entity: str | None) -> tuple[Metric, ...]:
+        """The metrics of one entity (None: the portfolio-wide ones), in order."""
+        return self._of_entity[0].get(entity, ())
+
+    @cached_property
+    def _of_entity(
+        self,
+    ) -> tuple[dict[str | None, tuple[Metric, ...]], dict[str | None, tuple[Finding, ...]]]:
+        """The metrics and the findings by entity: a report shows each entity's own, and a scan
+        of every one for each entity grows with the square of the portfolio."""
+        return _grouped(self.metrics), _grouped(self.findings)
+
     @cached_property
     def _metrics_by_key(self) -> dict[tuple[str, bool, str | None], list[Metric]]:
         """The metrics by (id, whether an entity is asked for, entity), in order: a report asks
@@ -177,6 +194,16 @@ class AnalysisResult:
             index.setdefault((metric.id, False, None), []).append(metric)
             index.setdefault((metric.id, True, metric.entity), []).append(metric)
         return index
+
+
+E = TypeVar("E", "Metric", "Finding")
+
+
+def _grouped(items: tuple[E, ...]) -> dict[str | None, tuple[E, ...]]:
+    grouped: dict[str | None, list[E]] = {}
+    for item in items:
+        grouped.setdefault(item.entity, []).append(item)
+    return {entity: tuple(group) for entity, group in grouped.items()}
 
 
 def rank_findings(findings: list[Finding] | tuple[Finding, ...]) -> list[Finding]:

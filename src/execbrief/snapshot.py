@@ -258,11 +258,15 @@ class Snapshot:
         return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
 
     def entity(self, entity_id: str) -> EntityInfo:
-        """The entity with this id (KeyError if absent)."""
+        """The entity with this id (KeyError if absent): a lookup, as analyses ask it per entity."""
+        return self._entity_by_id[entity_id]
+
+    @cached_property
+    def _entity_by_id(self) -> dict[str, EntityInfo]:
+        index: dict[str, EntityInfo] = {}
         for info in self.entities:
-            if info.id == entity_id:
-                return info
-        raise KeyError(entity_id)
+            index.setdefault(info.id, info)
+        return index
 
     def results_for(
         self, entity: str | None = None, kind: str | None = None

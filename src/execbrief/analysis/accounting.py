@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from execbrief.analysis import books
 from execbrief.analysis import finance as fin
-from execbrief.analysis.base import Analysis
+from execbrief.analysis.base import Analysis, all_by
 from execbrief.config import Config, Model
 from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
 from execbrief.hookspecs import hookimpl
@@ -1179,17 +1179,15 @@ class FindingInputs:
 def _deposits_as_income(inputs: FindingInputs) -> Iterator[Finding]:
     """Customer deposits booked as income before the service (high), one finding an entity."""
     result, currency = inputs.result, inputs.currency
-    for summary_entity in sorted({s.entity for s in result.deferred_summary}):
-        sums = [s for s in result.deferred_summary if s.entity == summary_entity]
+    summaries = all_by(result.deferred_summary, lambda s: s.entity)
+    deferred = all_by(result.deferred, lambda i: i.entity)
+    for summary_entity in sorted(summaries):
+        sums = summaries[summary_entity]
+        items = deferred.get(summary_entity, [])
         total = books.total((s.amount for s in sums), currency)
-        outstanding = books.total(
-            (i.amount for i in result.deferred if i.entity == summary_entity and i.outstanding),
-            currency,
-        )
+        outstanding = books.total((i.amount for i in items if i.outstanding), currency)
         periods = ", ".join(f"{s.period} {s.amount.quantize()}" for s in sums)
-        dated = [
-            i for i in result.deferred if i.entity == summary_entity and i.service_date is not None
-        ]
+        dated = [i for i in items if i.service_date is not None]
         how = ", ".join(
             f"{sum(1 for i in dated if i.matched_by == way)} by {way}"
             for way in dict.fromkeys(i.matched_by for i in dated)
@@ -1392,9 +1390,9 @@ def _metrics(result: AccountingResult, currency: str) -> list[Metric]:
                 summary.provenance,
             )
         )
-    entities = sorted({i.entity for i in result.deferred})
-    for entity in entities:
-        items = [i for i in result.deferred if i.entity == entity and i.outstanding]
+    deferred = all_by(result.deferred, lambda i: i.entity)
+    for entity in sorted(deferred):
+        items = [i for i in deferred[entity] if i.outstanding]
         out.append(
             Metric(
                 "accounting.deferred.outstanding",

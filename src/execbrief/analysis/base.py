@@ -52,3 +52,11 @@ def first_by(items: Iterable[T], key: Callable[[T], K]) -> dict[K, T]:
     for item in items:
         out.setdefault(key(item), item)
     return out
+
+
+def all_by(items: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
+    """Each key's items, in order: what a report shows per entity, grouped in one pass."""
+    out: dict[K, list[T]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out

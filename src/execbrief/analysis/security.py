@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, Field
 
-from execbrief.analysis.base import Analysis
+from execbrief.analysis.base import Analysis, all_by
 from execbrief.config import Config, Model
 from execbrief.findings import AnalysisResult, CostTier, Effort, Finding, Metric, Severity
 from execbrief.hookspecs import hookimpl
@@ -476,7 +476,8 @@ _EVENT_ROUTE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|ANY|HEAD)\s+(/\S*)")
 
 
 def _guarded_in_code(issue: IacIssue, endpoints: list[Endpoint]) -> Endpoint | None:
-    """The authenticated code route an unauthorized API event leads to, when every match checks."""
+    """The authenticated code route an unauthorized API event leads to, when every match checks
+    (``endpoints``: those of the issue's entity)."""
     match = _EVENT_ROUTE.search(issue.detail)
     if match is None:
         return None
@@ -510,14 +511,18 @@ def _guarded_in_code(issue: IacIssue, endpoints: list[Endpoint]) -> Endpoint | N
 
 def _iac_findings(snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
-    endpoints = snapshot.records(Endpoint)
+    endpoints = all_by(snapshot.records(Endpoint), lambda e: e.entity)
     for issue in snapshot.records(IacIssue):
         title, fix, effort = IAC_RULES.get(
             issue.rule, (issue.rule, "Fix the template.", Effort.DAYS)
         )
         severity, impact = _iac_severity(issue)
         evidence = f"{issue.resource} ({issue.resource_type}) at {issue.provenance.cite()}: {issue.detail}."
-        guarded = _guarded_in_code(issue, endpoints) if issue.rule == "api-no-authorizer" else None
+        guarded = (
+            _guarded_in_code(issue, endpoints.get(issue.entity, []))
+            if issue.rule == "api-no-authorizer"
+            else None
+        )
         if guarded is not None:
             # the handler checks the caller itself: the gateway's missing authorizer is depth, not a hole
             severity, impact = Severity.LOW, 1

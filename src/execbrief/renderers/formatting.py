@@ -83,14 +83,16 @@ class Citations:
 
     def mark(self, provenance: tuple[Provenance, ...] | list[Provenance]) -> str:
         """The citation marker for some provenance, e.g. ``[1][3]``; empty when none."""
-        marks = []
+        # each number once, in order of first citation: a portfolio row cites every entity's
+        # files, and a list's membership test grew with the square of them
+        seen: dict[int, None] = {}
         numbers = self.numbers
         for item in provenance:
             number = numbers.get(item)
             if number is None:
                 number = numbers[item] = len(numbers) + 1
-            if number not in marks:
-                marks.append(number)
+            seen[number] = None
+        marks = list(seen)
         if not marks:
             return ""
         if len(marks) > 4:

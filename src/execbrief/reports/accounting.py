@@ -10,6 +10,7 @@ from pydantic import Field
 
 from execbrief.analysis import books
 from execbrief.analysis.accounting import AccountingResult, CategoryAudit, DeferredItem
+from execbrief.analysis.base import all_by
 from execbrief.config import Model
 from execbrief.document import (
     Block,
@@ -117,11 +118,11 @@ def _summary(
             acc.reason_provenance[:3],
         )
     ]
-    for entity in sorted({s.entity for s in acc.deferred_summary}):
-        moved = books.total(
-            (s.amount for s in acc.deferred_summary if s.entity == entity), currency
-        )
-        outstanding = [i for i in acc.deferred if i.entity == entity and i.outstanding]
+    summaries = all_by(acc.deferred_summary, lambda s: s.entity)
+    deferred = all_by(acc.deferred, lambda i: i.entity)
+    for entity in sorted(summaries):
+        moved = books.total((s.amount for s in summaries[entity]), currency)
+        outstanding = [i for i in deferred.get(entity, ()) if i.outstanding]
         still = books.total((i.amount for i in outstanding), currency)
         out.append(
             Bullet(

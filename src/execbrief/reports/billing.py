@@ -236,7 +236,7 @@ def _owed_table(gap: BillingGap) -> Table:
 def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
     blocks: list[Block] = [
         Metrics(
-            tuple(m for m in ops.metrics if m.entity == gap.entity and m.id != "billing.aging"),
+            tuple(m for m in ops.metrics_of(gap.entity) if m.id != "billing.aging"),
             "Key figures",
         ),
         _logged_table(gap)
@@ -270,7 +270,7 @@ def _blocks(gap: BillingGap, ops: OperationsResult) -> tuple[Block, ...]:
                 ("l", "r", "r"),
             )
         )
-    found = fb.entity_findings([f for f in ops.findings if f.entity == gap.entity], {gap.entity})
+    found = fb.entity_findings(ops.findings_of(gap.entity), {gap.entity})
     blocks.append(Findings(tuple(found), "Findings", "Nothing found."))
     return tuple(blocks)
 

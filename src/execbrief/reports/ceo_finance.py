@@ -232,9 +232,7 @@ def _data_figure(fin: FinanceResult, figure: KeyFigure) -> KeyFigure:
     metric = figure.metric
     if metric.id != f"{BRIEFING}.cash" or metric.entity is None:
         return figure
-    data = next(
-        (m for m in fin.metrics if m.id == "finance.cash" and m.entity == metric.entity), None
-    )
+    data = next((m for m in fin.metrics_of(metric.entity) if m.id == "finance.cash"), None)
     if data is None or data.value is None:
         return figure
     label = (figure.label or "Cash").replace("Cash,", "Cash (ledger),", 1)

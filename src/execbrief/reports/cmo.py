@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
+from execbrief.analysis.base import all_by
 from execbrief.analysis.marketing import (
     CHANNEL_LABELS,
     ChannelCell,
@@ -288,9 +289,7 @@ def _otas(result: MarketingResult, names: dict[str, str]) -> tuple[Block, ...]:
 
 def _seo(result: MarketingResult) -> tuple[Block, ...]:
     seo = [f for f in result.findings if f.rule.startswith("marketing.seo.")]
-    others = [
-        f for f in result.findings if f.rule in ("marketing.no_booking_widget",) and f not in seo
-    ]
+    others = [f for f in result.findings if f.rule == "marketing.no_booking_widget"]
     ordered = sorted(rank_findings([*seo, *others]), key=lambda f: f.entity or "")
     return (Findings(tuple(ordered), "Local SEO roadmap", "No SEO gap found."),)
 
@@ -342,14 +341,13 @@ def milestones(
     day30.extend(_email_action(case, names) for case in result.email)
     day30.extend(_action(g, names, 30) for g in groups if g[0].rule != "marketing.funnel_break")
     covered = {f.id for f in quick}
+    no_ota = all_by(
+        (f for f in result.findings if f.rule == "marketing.no_ota"), lambda f: f.entity
+    )
     for score in result.otas:
         if score.rank > otas_in_plan:
             continue
-        shortfall = [
-            f.id
-            for f in result.findings
-            if f.rule == "marketing.no_ota" and f.entity == score.entity
-        ]
+        shortfall = [f.id for f in no_ota.get(score.entity, ())]
         due = 60 if score.rank == 1 else 90
         covered.update(shortfall if score.rank == 1 else ())
         (day60 if due == 60 else day90).append(

@@ -301,16 +301,17 @@ def _costs_unknown(fin: FinanceResult, ent: EntityFinance) -> bool:
     return ent.costs_unknown is not None
 
 
-def break_even_table(fin: FinanceResult, entities: set[str] | None = None) -> Table:
-    """Break-even per entity in its own unit, with the inputs and the monthly revenue targets."""
+def break_even_table(fin: FinanceResult, entity: str | None = None) -> Table:
+    """Break-even per entity (or of one ``entity``, looked up) in its own unit, with the inputs
+    and the monthly revenue targets."""
     rows = []
-    for ent in fin.entities:
+    chosen = fin.entities
+    if entity is not None:
+        one = fin.for_entity(entity) if entity != PORTFOLIO else None
+        chosen = (one,) if one is not None else ()
+    for ent in chosen:
         be = ent.break_even
-        if (
-            be is None
-            or not ent.has_ledger
-            or (entities is not None and ent.entity not in entities)
-        ):
+        if be is None or not ent.has_ledger:
             continue
         rows.append(
             Row(

@@ -52,16 +52,14 @@ class OperationsReport(BaseReport):
                     d.provenance,
                 )
             )
-            blocks: list[Block] = [
-                Metrics(tuple(m for m in ops.metrics if m.entity == d.entity), "Key figures")
-            ]
+            blocks: list[Block] = [Metrics(ops.metrics_of(d.entity), "Key figures")]
             blocks.append(_trips(ctx, d))
             ent = fin.for_entity(d.entity)
             if ent is not None and ent.has_ledger:
                 blocks.append(fb.monthly_chart(ent, fin.window_12m))
-                blocks.append(fb.break_even_table(fin, {d.entity}))
+                blocks.append(fb.break_even_table(fin, d.entity))
             found = fb.entity_findings(
-                [f for r in (ops, fin) for f in r.findings if f.entity == d.entity], {d.entity}
+                [f for r in (ops, fin) for f in r.findings_of(d.entity)], {d.entity}
             )
             blocks.append(Findings(tuple(found), "Findings", "Nothing found."))
             sections.append(Section(name, tuple(blocks), d.entity))

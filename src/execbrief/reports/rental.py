@@ -5,6 +5,7 @@ for each rental entity, with its monthly income and costs. Arranged from the ``o
 
 from __future__ import annotations
 
+from execbrief.analysis.base import all_by
 from execbrief.analysis.finance import FinanceResult
 from execbrief.analysis.kpis import KpiStatus, kpi_framework
 from execbrief.analysis.operations import OperationsResult, RentalUnit
@@ -45,6 +46,7 @@ class RentalReport(BaseReport):
         reconciled, warnings = fb.gate(ctx, entities)
         summary: list[Bullet] = []
         sections: list[Section] = []
+        categories = all_by(acc.categories, lambda c: c.entity)
         for unit in ops.rentals:
             name = names.get(unit.entity, unit.entity)
             basis = unit.vacancy_basis.split(": ", 1)
@@ -75,7 +77,7 @@ class RentalReport(BaseReport):
                     )
                 )
             blocks: list[Block] = [
-                Metrics(tuple(m for m in ops.metrics if m.entity == unit.entity), "Key figures"),
+                Metrics(ops.metrics_of(unit.entity), "Key figures"),
                 _let_table(unit, let_kpis),
                 _pro_forma(unit),
             ]
@@ -83,7 +85,7 @@ class RentalReport(BaseReport):
             if ent is not None and ent.has_ledger:
                 blocks.append(fb.monthly_chart(ent, fin.window_12m))
             cats = sorted(
-                (c for c in acc.categories if c.entity == unit.entity),
+                categories.get(unit.entity, ()),
                 key=lambda c: -c.total.amount,
             )
             if cats:
@@ -102,7 +104,7 @@ class RentalReport(BaseReport):
                     )
                 )
             found = fb.entity_findings(
-                [f for r in (ops, fin, acc) for f in r.findings if f.entity == unit.entity],
+                [f for r in (ops, fin, acc) for f in r.findings_of(unit.entity)],
                 {unit.entity},
             )
             blocks.append(Findings(tuple(found), "Findings", "Nothing found."))
