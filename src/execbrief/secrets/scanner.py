@@ -1373,6 +1373,14 @@ class Scanner:
         lower = text.lower().encode("utf-8", "surrogatepass")
         return bool(_PREFILTER.search(lower) or _PREFILTER_SHAPES.search(lower))
 
+    @staticmethod
+    def keyword_spans(lower: bytes) -> Iterator[tuple[int, int]]:
+        """Where the prefilter's keywords are in a lower-cased block (``may_hold_secret`` of many
+        texts at once: a text none of them touches holds nothing a rule can match)."""
+        for pattern in (_PREFILTER, _PREFILTER_SHAPES):
+            for found in pattern.finditer(lower):
+                yield found.span()
+
     def fingerprint(self, value: str | bytes) -> str:
         """``HMAC-SHA256(key, value)`` as 16 hex digits: stable per key, not reversible without it."""
         data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
