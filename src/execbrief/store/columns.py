@@ -109,12 +109,12 @@ def _column_specs(chunk: list[Any], getters: tuple[Callable[[Any], Any], ...]) -
     for getter in getters:
         values = list(map(getter, chunk))
         first = values[0]
-        if all(value is first for value in values):
+        if values[-1] is first and len(set(map(id, values))) == 1:
             specs.append((_SAME, first))
             continue
         kind = type(first)
         nested = _getters(kind, first)
-        if nested is not None and all(type(value) is kind for value in values):
+        if nested is not None and len(set(map(type, values))) == 1:
             specs.append((_MADE, kind, _column_specs(values, nested)))
         else:
             specs.append((_EACH, values))
