@@ -277,3 +277,42 @@ def test_a_long_redaction_reports_how_far_it_has_got() -> None:
     short = SourceResult("harbor", "handoff", ("h.md",), notes[:10])
     redact_result(short, Redactor(scanner), lambda d, t: heard.append((d, t)))
     assert len(heard) == 3
+
+
+#: Texts as a ledger's memos, payees and references hold them: clean ones, secrets by rule and
+#: label, a known value no rule knows, a table cell, several lines, accents, a letter that only
+#: case-folds to a label word (the long s of ``paſsword``: no secret, but a text to read in full).
+PRESCANNED = (
+    "BK-1160-2025-10-0",
+    "Deposit, charter on 2026-09-08",
+    "Chesapeake Boatyard",
+    f"Refund via {STRIPE} today",
+    f"Admin password: {PASSWORD}",
+    "Ol5hcWABqUGDSBTyIA",
+    "Diesel Ol5hcWABqUGDSBTyIA top-up",
+    "| Staff pw | hunter2hunter2 |",
+    "first line of it\nsecond Ol5hcWABqUGDSBTyIA line",
+    "Café, quai 3 — remboursé",
+    "Marée Haute Ol5hcWABqUGDSBTyIA",
+    "Wi-Fi paſsword: Zq8xKw2Tr0ub4dor",
+    "no keyword at all here",
+)
+
+
+def test_a_prescan_finds_clean_what_scanning_text_by_text_does_and_indexes_the_same() -> None:
+    scanner = Scanner(KEY)
+    known = frozenset({scanner.fingerprint("Ol5hcWABqUGDSBTyIA")})
+    where = Provenance("ledgers/harbor.csv", 7)
+    one_by_one_index: set[str] = set()
+    one_by_one = Redactor(scanner, known, index=one_by_one_index)
+    expected = [one_by_one.scan(text, where) for text in PRESCANNED]
+    prescanned_index: set[str] = set()
+    prescanned = Redactor(scanner, known, index=prescanned_index)
+    prescanned.prescan([*PRESCANNED, 12, None], where.source)
+    assert [prescanned.scan(text, where) for text in PRESCANNED] == expected
+    assert prescanned_index == one_by_one_index
+    assert sum(1 for hits in expected if hits) == 7
+    clean = Redactor(scanner, frozenset(), index=set())
+    clean.prescan(PRESCANNED, where.source)
+    assert "BK-1160-2025-10-0" in clean._clean and "Chesapeake Boatyard" in clean._clean
+    assert not {text for text in PRESCANNED if "Zq8" in text or "|" in text} & clean._clean

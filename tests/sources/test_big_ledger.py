@@ -15,17 +15,19 @@ import json
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zlib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from execbrief.collecting import Job, collect_entities
 from execbrief.config import load_config
 from execbrief.history import runs
-from execbrief.pipeline import fingerprint_key, redact_config_names
+from execbrief.pipeline import Reading, collect, collecting, fingerprint_key, redact_config_names
 from execbrief.plugins import get_registry
 from execbrief.records.ledger import Transaction
 from execbrief.records.secrets import SecretFinding
@@ -34,6 +36,9 @@ from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_res
 from execbrief.secrets.scanner import Scanner
 from execbrief.serialization import to_jsonable, write_json
 from execbrief.snapshot import EntityInfo, Record, Snapshot, SourceResult
+from execbrief.sources.base import SourceRequest
+from execbrief.store import columns
+from execbrief.store.sourcecache import pack, unpack
 
 AS_OF = date(2026, 11, 20)
 SECRETS = (
@@ -122,6 +127,77 @@ def test_a_planted_big_ledger_gives_the_same_snapshot_by_the_fast_and_the_plain_
     assert any(t.reference and "[redacted: Stripe" in t.reference for t in ledger)
     for secret in SECRETS:
         assert secret not in streamed
+
+
+class CountedReads:
+    """The ledger source, counting the results it reads."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.reads = inner, 0
+        self.name, self.Options = inner.name, inner.Options
+
+    def collect(self, request: SourceRequest) -> SourceResult:
+        self.reads += request.entity.id == "harbor-charters"
+        return self.inner.collect(request)
+
+
+def collected_twice(root: Path) -> dict[str, Any]:
+    """Collect the demo with an 8.5 MB planted ledger twice through the cache (run in a child
+    process by the test below, so the test process stays small for the memory tests after it)."""
+    registry = get_registry()
+    config = redact_config_names(load_config(str(portfolio(root, 8.5)), registry.option_models()))
+    ledger = CountedReads(registry.sources["ledger"])
+    registry.sources["ledger"] = ledger
+    clock = lambda: datetime(2026, 11, 21, 8, tzinfo=UTC)  # noqa: E731
+    snapshots, reads = [], []
+    for _ in range(2):
+        with collecting(config, Reading(cache=True), clock) as how:
+            snapshots.append(collect(config, registry, AS_OF, **how))
+        reads.append(ledger.reads)
+    first, second = snapshots
+    (kept,) = [r for r in second.results if r.entity == "harbor-charters" and r.kind == "ledger"]
+    with sqlite3.connect(config.store_path) as db:
+        rows = db.execute("SELECT CAST(result AS BLOB) FROM source_cache").fetchall()
+    opened = b"".join(zlib.decompress(bytes(sealed)[32:]) for (sealed,) in rows)
+    return {
+        "reads": reads,
+        "records": len(kept.records),
+        "same": to_jsonable(second) == to_jsonable(first),
+        "rows_kept": b"Hull repair" in opened,
+        "secrets_kept": [secret[:4] for secret in SECRETS if secret.encode() in opened],
+    }
+
+
+def test_a_ledger_of_over_100_000_lines_is_kept_and_the_next_run_reads_it_back(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        " import test_big_ledger as t; print(json.dumps(t.collected_twice(Path(sys.argv[2]))))"
+    )
+    here = str(Path(__file__).resolve().parent)
+    child = subprocess.run(
+        [sys.executable, "-c", script, here, str(tmp_path)], capture_output=True, text=True
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    found = json.loads(child.stdout.splitlines()[-1])
+    assert found["reads"][1] == found["reads"][0] > 0  # the second run read the kept result
+    assert found["records"] > 100_000 and found["same"]
+    assert found["rows_kept"]  # the ledger's rows are in the store, open to read
+    assert found["secrets_kept"] == []  # and the planted secrets are not
+
+
+def test_a_packed_result_is_the_result_record_for_record(tmp_path: Path) -> None:
+    registry = get_registry()
+    config = load_config(str(portfolio(tmp_path, 1.0)), registry.option_models())
+    job = Job(config, registry, AS_OF, fingerprint_key(config))
+    results = [result for _, _, result in collect_entities(job, range(len(config.entities)))]
+    (ledger,) = [r for r in results if r.entity == "harbor-charters" and r.kind == "ledger"]
+    assert len(ledger.records) > columns.MIN_RECORDS
+    for result in results:
+        back = unpack(pack(result))
+        assert back == result
+        assert [type(r) for r in back.records] == [type(r) for r in result.records]
 
 
 #: What the interpreter, the libraries and the demo's other sources take (virtual memory, with

@@ -12,10 +12,12 @@ redaction becomes a ``SecretFinding`` so the CTO report can flag the secret wher
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -27,6 +29,7 @@ from execbrief.secrets.scanner import (
     Scanner,
     ValueContext,
     judge_value,
+    line_context,
     secret_name,
 )
 from execbrief.snapshot import Provenance, Record, SourceResult
@@ -243,6 +246,37 @@ class Redactor:
             self._clean.add(text)
         return hits
 
+    def prescan(self, found: Iterable[Any], source: str) -> None:
+        """Scan the new texts among ``found`` (values of one file's records) at once: each that
+        ``scan`` would find clean is remembered clean, and every token's fingerprint joins the ``index``, as ``scan`` does.
+
+        The texts are joined by line breaks (which no keyword, label, table cell or candidate
+        token holds or crosses) and the joined text is searched in C: a text that no keyword, label
+        word or ``|`` touches needs no rule, and its tokens are among the joined text's tokens, so
+        when none of those is a known secret every such text is clean. Anything else is left to
+        ``scan``, text by text."""
+        clean = self._clean
+        texts = [t for t in found if type(t) is str and len(t) >= MIN_SECRET and t not in clean]
+        if line_context(source, True).every_line or not texts:
+            return
+        if len(clean) + len(texts) >= _MAX_CLEAN:
+            clean.clear()  # room for these, not forgotten before the records that hold them
+        joined = "\n".join(texts)
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+        flagged = _touched(starts, _label_spans(joined))
+        data = joined.encode("utf-8", "surrogatepass")
+        if len(data) != len(joined):  # not ASCII: count the texts' bytes
+            sizes = (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts)
+            starts = list(itertools.accumulate(sizes, initial=0))
+        flagged |= _touched(starts, self.scanner.keyword_spans(data.lower()))
+        if self.known or self.index is not None:
+            prints = self._fingerprints(candidate_tokens(joined))
+            if self.index is not None:
+                self.index.update(prints)
+            if not self.known.isdisjoint(prints):
+                return  # a known secret is among them: ``scan`` finds which text holds it
+        clean.update(t for i, t in enumerate(texts) if i not in flagged)
+
     def unchanged(self, record: Any, values: tuple[Any, ...]) -> bool:
         """Whether redaction leaves ``record`` as it is, told cheaply: its paths are known clean
         and each of its field ``values`` holds no text or a string found clean (scanned here
@@ -331,6 +365,26 @@ class Redactor:
             cleaned = self.clean(path, Provenance(path))
             self._paths[path] = cleaned
         return cleaned
+
+
+def _label_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where ``labelled_values`` would look: each label hint and each ``|``."""
+    for found in _ANY_HINT.finditer(text):
+        yield found.span()
+    at = text.find("|")
+    while at >= 0:
+        yield at, at + 1
+        at = text.find("|", at + 1)
+
+
+def _touched(starts: list[int], spans: Iterable[tuple[int, int]]) -> set[int]:
+    """The indexes of the joined texts (text ``i`` begins at ``starts[i]``) a span overlaps."""
+    touched: set[int] = set()
+    for start, end in spans:
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_right(starts, max(start, end - 1)) - 1
+        touched.update(range(first, last + 1))
+    return touched
 
 
 def _known_hit(
@@ -461,6 +515,48 @@ def _values_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
     return operator.attrgetter(*names)
 
 
+#: Per record type, a fetch of its fields typed ``str`` or ``str | None`` as a tuple (None if it
+#: has none).
+_PLAIN_TEXTS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
+
+def _plain_texts(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    if kind not in _PLAIN_TEXTS:
+        names = [
+            f.name
+            for f in dataclasses.fields(kind)
+            if f.name not in ("entity", "provenance") and f.type in ("str", "str | None")
+        ]
+        fetch = None if not names or issubclass(kind, _SAFE) else _fetch_named(names)
+        _PLAIN_TEXTS[kind] = fetch
+    return _PLAIN_TEXTS[kind]
+
+
+def _fetch_named(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda record: (one(record),)
+    return operator.attrgetter(*names)
+
+
+def _prescan(records: Iterable[Record], redactor: Redactor) -> None:
+    """``Redactor.prescan`` of the texts of many records (their plain text fields), per file: the
+    record-by-record pass then finds nearly every text clean already."""
+    texts: dict[str, set[Any]] = {}
+    for (kind, source), run in itertools.groupby(records, _kind_and_source):
+        fetch = _plain_texts(kind)
+        if fetch is not None:
+            found = texts.setdefault(source, set())
+            for values in map(fetch, run):
+                found.update(values)
+    for source, found in texts.items():
+        redactor.prescan(found, source)
+
+
+def _kind_and_source(record: Record) -> tuple[type, str]:
+    return type(record), record.provenance.source
+
+
 def known_fingerprints(results: list[SourceResult]) -> frozenset[str]:
     """The fingerprints of the secrets found by the sources that look for them."""
     return frozenset(
@@ -485,6 +581,10 @@ def _findings(record: Record, found: list[Detection]) -> list[SecretFinding]:
 #: A long redaction tells how far it has got once per this many records.
 REPORT_RECORDS = 1 << 16
 
+#: Records whose texts are prescanned together (``Redactor.prescan``): the joined text and its
+#: tokens are held for one batch only.
+PRESCAN_RECORDS = 1 << 14
+
 
 def redact_result(
     result: SourceResult, redactor: Redactor, report: Callable[[int, int], None] | None = None
@@ -502,6 +602,8 @@ def redact_result(
     for done, record in enumerate(result.records):
         if report is not None and not done % REPORT_RECORDS:
             report(done, total)
+        if not done % PRESCAN_RECORDS:
+            _prescan(result.records[done : done + PRESCAN_RECORDS], redactor)
         kind = type(record)
         if kind not in values_of:
             values_of[kind] = _values_getter(kind)

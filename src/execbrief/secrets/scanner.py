@@ -1404,6 +1404,14 @@ class Scanner:
             return True
         return _PREFILTER_SHAPES.search(lower) is not None and secret_name(key) is not None
 
+    @staticmethod
+    def keyword_spans(lower: bytes) -> Iterator[tuple[int, int]]:
+        """Where the prefilter's keywords are in a lower-cased block (``may_hold_secret`` of many
+        texts at once: a text none of them touches holds nothing a rule can match)."""
+        for pattern in (_PREFILTER, _PREFILTER_SHAPES):
+            for found in pattern.finditer(lower):
+                yield found.span()
+
     def fingerprint(self, value: str | bytes) -> str:
         """``HMAC-SHA256(key, value)`` as 16 hex digits: stable per key, not reversible without it."""
         data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value

@@ -15,10 +15,11 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import operator
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -1160,6 +1161,14 @@ class _Plan:
     flow: Decimal  # the pooled cash movement: ``amount`` times the account's cash direction
 
 
+_PLAN_CELLS = ("amount", "debit", "credit", "account", "account_type", "type")
+
+
+def _plan_cells(row: dict[str, str]) -> tuple[str, ...]:
+    """The cells a line's plan depends on, "" for a column the row lacks."""
+    return tuple(row.get(name, "") for name in _PLAN_CELLS)
+
+
 class _CsvLedger:
     """The state of reading one CSV ledger: its rows become records, balances and cash moves."""
 
@@ -1210,6 +1219,13 @@ class _CsvLedger:
         self.plans = _Shared[_Plan]()
         #: (line, date, running balance) of each row, when the layout has a balance column.
         self.running: list[tuple[int, date, Decimal]] | None = None
+        #: A line's cells a plan depends on, as a key of ``plans`` (``row``): fetched in C,
+        #: those of them the file has as columns (the others are "" on every line), unless a
+        #: heading row may fill in a line's account.
+        present = [name for name in _PLAN_CELLS if name in self.table.index]
+        self.plan_cells: Callable[[dict[str, str]], Hashable] = (
+            _plan_cells if options.grouped or not present else operator.itemgetter(*present)
+        )
 
     def grouped_row(self, line: int, row: dict[str, str]) -> bool:
         """A grouped export's heading, total or summary row (True: consumed); a line under a
@@ -1359,16 +1375,9 @@ class _CsvLedger:
                 _Balance("opening", day, heading, value, self.base.at_line(at), True)
             )
             self.pending = None
-        if row.get("account") == self.heading:
+        if self.heading is not None and row.get("account") == self.heading:
             self.group_day = day
-        key = (  # the cells a plan depends on
-            row.get("amount", ""),
-            row.get("debit", ""),
-            row.get("credit", ""),
-            row.get("account", ""),
-            row.get("account_type", ""),
-            row.get("type", ""),
-        )
+        key = self.plan_cells(row)  # the cells a plan depends on
         plan = self.plans.get(key)
         if plan is None:
             plan = self.plans.put(key, self.plan(row))
@@ -1388,10 +1397,12 @@ class _CsvLedger:
             self.moves[day] += plan.flow
         texts = self.texts
         account = plan.account
+        reference = row.get("reference", "")  # a cell ``rows`` stripped
+        base = self.base
         self.records.append(
             Transaction(
                 self.entity,
-                self.base.at_line(line),
+                Provenance(base.source, line, None, base.commit, base.commit_date, base.detail),
                 day,
                 account.name,
                 account.type,
@@ -1399,7 +1410,7 @@ class _CsvLedger:
                 plan.money,
                 texts.one(row.get("memo", "")),
                 texts.one(row.get("counterparty", "")) or None,
-                _cell_reference(row.get("reference", "")),
+                _cell_reference(reference) if reference[:1] == "'" else reference or None,
                 not plan.noncash,
             )
         )
