@@ -177,9 +177,11 @@ def run_round(
         for (row_period, recipient), status in statuses(store).items()
         if row_period == period and status in PROBLEMS
     )
-    alerted = final.returncode == 1 and "needs attention" in stderr
+    # the alert wraps at 78 columns, so "to" and the address may stand on two lines
+    said = " ".join(stderr.split())
+    alerted = final.returncode == 1 and "needs attention" in said
     for recipient in problems:
-        if not alerted or f"to {recipient}: " not in stderr:
+        if not alerted or f"to {recipient}: " not in said:
             tally.unalerted.append(f"{period} {recipient}")
     if not problems and final.returncode != 0:
         tally.unalerted.append(f"{period}: exit {final.returncode} with no problem row")
