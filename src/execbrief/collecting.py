@@ -40,7 +40,13 @@ from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
 from execbrief.sources.files import REDACTING, ReadProgress, read_reporter, reporting_reads
-from execbrief.store.sourcecache import Kept, SourceCache, known_digest, pack, unpack
+from execbrief.store.sourcecache import (
+    Kept,
+    SourceCache,
+    known_digest,
+    pack_result,
+    unpack_result,
+)
 
 Progress = Callable[[str], None]
 
@@ -139,8 +145,8 @@ class Read:
     """One source's result, redacted against the secrets it found itself (``own``: a note that
     repeats them elsewhere is the run's business, see ``gather``), with the fingerprint of every
     token its text holds (``tokens``): redacting it against more secrets changes it only when one
-    of them is among ``tokens``. A worker sends the result packed (``sourcecache.pack``): the
-    parent unpacks it once and keeps those very bytes in the cache."""
+    of them is among ``tokens``. A worker sends the result packed (``sourcecache.pack_result``):
+    the parent unpacks it once and keeps those very bytes in the cache."""
 
     result: SourceResult
     own: frozenset[str]
@@ -301,12 +307,14 @@ def _work(indexes: list[int]) -> list[Sent]:
     assert _job is not None, "a collect worker runs only inside collect_parallel"
     with reporting_reads(None if _reads is None else _forward):  # not the parent's own hook
         read = read_entities(_job, indexes, _wanted)
-    return [(i, kind, pack(r.result), r.own, r.tokens) for i, kind, r in read]
+    return [(i, kind, pack_result(r.result), r.own, r.tokens) for i, kind, r in read]
 
 
 def _received(sent: Sent) -> tuple[int, str, Read]:
     index, kind, packed, own, tokens = sent
-    return index, kind, Read(unpack(packed), own, tokens, packed)
+    result = unpack_result(packed)
+    assert result is not None, "a worker sends what pack_result made"
+    return index, kind, Read(result, own, tokens, packed)
 
 
 def collect_parallel(

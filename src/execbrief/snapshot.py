@@ -175,6 +175,22 @@ class ColumnMapping:
         return text
 
 
+_LOAD_RECORDS = "_load_records"
+
+
+class _DeferredRecords:
+    """``SourceResult.records`` when ``SourceResult.deferred`` made the result: its records are
+    loaded on first use and kept in the instance (which then answers for itself). Any other
+    result holds its records in the instance from ``__init__`` on and never gets here."""
+
+    def __get__(self, result: SourceResult | None, owner: type) -> tuple[Record, ...]:
+        if result is None:
+            return ()  # the field's default
+        records = tuple(result.__dict__.pop(_LOAD_RECORDS)())
+        result.__dict__["records"] = records
+        return records
+
+
 @dataclass(frozen=True)
 class SourceResult:
     """What one source kind produced for one entity; ``mappings`` say how each table file's
@@ -183,7 +199,7 @@ class SourceResult:
     entity: str
     kind: str
     paths: tuple[str, ...]
-    records: tuple[Record, ...] = ()
+    records: tuple[Record, ...] = _DeferredRecords()  # type: ignore[assignment]
     errors: tuple[SourceError, ...] = ()
     freshness: Freshness | None = None
     first_date: date | None = None
@@ -194,6 +210,22 @@ class SourceResult:
     def ok(self) -> bool:
         """True when no fatal error stopped the source."""
         return not any(error.fatal for error in self.errors)
+
+    @classmethod
+    def deferred(cls, head: SourceResult, load: Callable[[], Iterable[Record]]) -> SourceResult:
+        """``head`` with its records those ``load`` gives, loaded the first time they are asked
+        for (a kept result's records are most of it, and a re-run that kept its reports never
+        asks). It is equal, hashed, serialised and pickled as the loaded result."""
+        result = object.__new__(cls)
+        result.__dict__.update(head.__dict__)
+        del result.__dict__["records"]  # so that ``_DeferredRecords`` answers
+        result.__dict__[_LOAD_RECORDS] = load
+        return result
+
+    def __getstate__(self) -> dict[str, Any]:
+        if "records" not in self.__dict__:
+            self.records  # noqa: B018  (loaded: the loader is not pickled)
+        return self.__dict__
 
 
 @dataclass(frozen=True)
