@@ -36,7 +36,7 @@ from execbrief.store import sourcecache
 from execbrief.store.sourcecache import unpack
 
 AS_OF = date(2026, 11, 20)
-CACHED = Reading(cache=True)
+CACHED = Reading(jobs=2, cache=True)
 
 
 def clock() -> datetime:
@@ -261,6 +261,8 @@ def test_a_kept_result_unpacks_its_records_only_when_used(example_portfolio: Pat
 def test_a_rebuild_whose_reports_were_kept_unpacks_no_records(
     example_portfolio: Path, monkeypatch: Any
 ) -> None:
+    """The first build reads on two workers, the second reads its AWS source (never kept) in
+    this process: the snapshot is the same, so the kept reports are found."""
     config, registry = load(example_portfolio)
     names = report_names(config, registry)
     kept_reports = build_reports(config, registry, as_of=AS_OF, clock=clock, reading=CACHED)

@@ -20,7 +20,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +36,7 @@ from execbrief.errors import describe_failure
 from execbrief.plugins import Registry
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
+from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
 from execbrief.sources.files import REDACTING, ReadProgress, read_reporter, reporting_reads
@@ -648,8 +648,9 @@ def _snapshot_digest(
     config: Config, keys: dict[Slot, str | None], known: str, results: list[SourceResult]
 ) -> str:
     """A digest that is the same exactly when the snapshot is: a file source by its cache key
-    and the secrets it was redacted against, any other by its pickled result (a pickle that
-    differs for an equal result only costs a rebuild)."""
+    and the secrets it was redacted against, any other by its result as JSON data (its content:
+    a pickle also tells which equal values are one object, and a result a worker sent back
+    shares fewer than one read here)."""
     digest = hashlib.sha256()
     slots = [(i, kind) for i, entity in enumerate(config.entities) for kind in entity.sources]
     for slot, result in zip(slots, results, strict=True):
@@ -657,8 +658,8 @@ def _snapshot_digest(
         if key is not None:
             digest.update(f"k:{key}:{known}\n".encode())
         else:
-            blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            digest.update(f"p:{hashlib.sha256(blob).hexdigest()}\n".encode())
+            blob = json.dumps(to_jsonable(result), sort_keys=True).encode()
+            digest.update(f"j:{hashlib.sha256(blob).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 
