@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import sqlite3
 import zlib
 from collections import Counter
@@ -17,13 +18,25 @@ from click.testing import CliRunner
 from execbrief.cli import cli
 from execbrief.collecting import sharing_groups
 from execbrief.config import Config, load_config
-from execbrief.pipeline import Reading, build, collect, collecting, context, render, report_names
+from execbrief.pipeline import (
+    Reading,
+    build,
+    build_reports,
+    collect,
+    collecting,
+    context,
+    render,
+    report_names,
+)
 from execbrief.plugins import Registry, get_registry
 from execbrief.records.secrets import SecretFinding
 from execbrief.snapshot import Snapshot, SourceResult
 from execbrief.sources.base import SourceRequest
+from execbrief.store import sourcecache
+from execbrief.store.sourcecache import unpack
 
 AS_OF = date(2026, 11, 20)
+CACHED = Reading(jobs=2, cache=True)
 
 
 def clock() -> datetime:
@@ -219,10 +232,52 @@ def test_the_cache_never_holds_a_secret_value(example_portfolio: Path) -> None:
     with sqlite3.connect(config.store_path) as db:  # kept results are compressed: read them open
         rows = db.execute("SELECT CAST(result AS BLOB) FROM source_cache").fetchall()
     assert rows
-    opened = b"".join(zlib.decompress(bytes(sealed)[32:]) for (sealed,) in rows)
+    opened = b"".join(opened_result(bytes(sealed)[32:]) for (sealed,) in rows)
     for value in values:
         assert value.encode() not in stored, value[:4]
         assert value.encode() not in opened, value[:4]
+
+
+def opened_result(blob: bytes) -> bytes:
+    """A kept result's bytes with its records' compressed pickle opened (``pack_result``)."""
+    head, records = pickle.loads(blob)
+    return pickle.dumps(head) + zlib.decompress(records)
+
+
+def test_a_kept_result_unpacks_its_records_only_when_used(example_portfolio: Path) -> None:
+    config, registry = load(example_portfolio)
+    first, _ = read(config, registry, Reading(cache=True))
+    second, cache = read(config, registry, Reading(cache=True))
+    kept = [r for r in second.results if "_load_records" in r.__dict__]
+    assert cache.hits and len(kept) == cache.hits  # nothing has asked for their records yet
+    assert second.results == first.results
+    assert not any("_load_records" in r.__dict__ for r in second.results)
+    assert pickle.loads(pickle.dumps(second.results)) == first.results
+    third, _ = read(config, registry, Reading(cache=True))
+    assert pickle.loads(pickle.dumps(third.results)) == first.results  # pickled unloaded
+    assert snapshot_bytes(second) == snapshot_bytes(first)
+
+
+def test_a_rebuild_whose_reports_were_kept_unpacks_no_records(
+    example_portfolio: Path, monkeypatch: Any
+) -> None:
+    """The first build reads on two workers, the second reads its AWS source (never kept) in
+    this process: the snapshot is the same, so the kept reports are found."""
+    config, registry = load(example_portfolio)
+    names = report_names(config, registry)
+    kept_reports = build_reports(config, registry, as_of=AS_OF, clock=clock, reading=CACHED)
+    unpacked: list[type] = []
+
+    def counted(blob: bytes) -> Any:
+        value = unpack(blob)
+        unpacked.append(type(value))
+        return value
+
+    monkeypatch.setattr(sourcecache, "unpack", counted)
+    again = build_reports(config, registry, as_of=AS_OF, clock=clock, reading=CACHED)
+    assert unpacked == [list]  # the kept reports; no source's records
+    assert [d.title for d in again.documents] == [d.title for d in kept_reports.documents]
+    assert len(again.documents) == len(names)
 
 
 def test_a_store_that_only_caches_adds_no_since_last_report(example_portfolio: Path) -> None:

@@ -1,10 +1,16 @@
-"""Snapshot.records: every record of a type (and of its subtypes) in source order, per entity."""
+"""Snapshot.records: every record of a type (and of its subtypes) in source order, per entity;
+how a record pickles."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pickle
+from dataclasses import dataclass, fields
 from datetime import date
+from pathlib import Path
 
+from execbrief.config import load_config
+from execbrief.pipeline import collect
+from execbrief.plugins import get_registry
 from execbrief.snapshot import EntityInfo, Provenance, Record, Snapshot, SourceResult
 
 
@@ -90,3 +96,48 @@ def test_one_entitys_errors_are_its_own_in_source_order() -> None:
     assert [e.provenance.line for e in snapshot.errors("b")] == [3]
     assert snapshot.errors("c") == []
     assert [e.provenance.line for e in snapshot.errors()] == [1, 2, 3, 4]
+
+
+@dataclass(frozen=True)
+class Checked(Record):
+    """A record whose ``__init__`` does more than take its fields (it checks them)."""
+
+    n: int
+
+    def __post_init__(self) -> None:
+        if self.n < 0:
+            raise ValueError("negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Slotted(Record):
+    n: int
+    label: str = ""
+
+
+def test_a_record_pickles_as_its_class_and_field_values() -> None:
+    for record in (Row("a", _at(1), 1), Slotted("a", _at(2), 2, "x"), SpecialRow("b", _at(3), 3)):
+        kind, values = record.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        assert kind is type(record)
+        assert values == tuple(getattr(record, f.name) for f in fields(record))
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == record and type(back) is type(record)
+
+
+def test_a_record_with_its_own_init_work_pickles_as_the_default_does() -> None:
+    record = Checked("a", _at(1), 4)
+    assert record.__reduce_ex__(pickle.HIGHEST_PROTOCOL)[0] is not Checked
+    assert pickle.loads(pickle.dumps(record)) == record
+
+
+def test_every_record_type_comes_back_equal_from_the_kept_results(
+    example_portfolio: Path,
+) -> None:
+    registry = get_registry()
+    config = load_config(example_portfolio, registry.option_models())
+    snapshot = collect(config, registry, date(2026, 11, 20))
+    records = [record for result in snapshot.results for record in result.records]
+    assert len({type(record) for record in records}) >= 10
+    for record in records:
+        assert record.__reduce_ex__(pickle.HIGHEST_PROTOCOL)[0] is type(record)
+    assert pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)) == records

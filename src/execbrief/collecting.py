@@ -20,7 +20,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -37,10 +36,17 @@ from execbrief.errors import describe_failure
 from execbrief.plugins import Registry
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
+from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
 from execbrief.sources.files import REDACTING, ReadProgress, read_reporter, reporting_reads
-from execbrief.store.sourcecache import Kept, SourceCache, known_digest, pack, unpack
+from execbrief.store.sourcecache import (
+    Kept,
+    SourceCache,
+    known_digest,
+    pack_result,
+    unpack_result,
+)
 
 Progress = Callable[[str], None]
 
@@ -139,8 +145,8 @@ class Read:
     """One source's result, redacted against the secrets it found itself (``own``: a note that
     repeats them elsewhere is the run's business, see ``gather``), with the fingerprint of every
     token its text holds (``tokens``): redacting it against more secrets changes it only when one
-    of them is among ``tokens``. A worker sends the result packed (``sourcecache.pack``): the
-    parent unpacks it once and keeps those very bytes in the cache."""
+    of them is among ``tokens``. A worker sends the result packed (``sourcecache.pack_result``):
+    the parent unpacks it once and keeps those very bytes in the cache."""
 
     result: SourceResult
     own: frozenset[str]
@@ -301,12 +307,14 @@ def _work(indexes: list[int]) -> list[Sent]:
     assert _job is not None, "a collect worker runs only inside collect_parallel"
     with reporting_reads(None if _reads is None else _forward):  # not the parent's own hook
         read = read_entities(_job, indexes, _wanted)
-    return [(i, kind, pack(r.result), r.own, r.tokens) for i, kind, r in read]
+    return [(i, kind, pack_result(r.result), r.own, r.tokens) for i, kind, r in read]
 
 
 def _received(sent: Sent) -> tuple[int, str, Read]:
     index, kind, packed, own, tokens = sent
-    return index, kind, Read(unpack(packed), own, tokens, packed)
+    result = unpack_result(packed)
+    assert result is not None, "a worker sends what pack_result made"
+    return index, kind, Read(result, own, tokens, packed)
 
 
 def collect_parallel(
@@ -640,8 +648,9 @@ def _snapshot_digest(
     config: Config, keys: dict[Slot, str | None], known: str, results: list[SourceResult]
 ) -> str:
     """A digest that is the same exactly when the snapshot is: a file source by its cache key
-    and the secrets it was redacted against, any other by its pickled result (a pickle that
-    differs for an equal result only costs a rebuild)."""
+    and the secrets it was redacted against, any other by its result as JSON data (its content:
+    a pickle also tells which equal values are one object, and a result a worker sent back
+    shares fewer than one read here)."""
     digest = hashlib.sha256()
     slots = [(i, kind) for i, entity in enumerate(config.entities) for kind in entity.sources]
     for slot, result in zip(slots, results, strict=True):
@@ -649,8 +658,8 @@ def _snapshot_digest(
         if key is not None:
             digest.update(f"k:{key}:{known}\n".encode())
         else:
-            blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            digest.update(f"p:{hashlib.sha256(blob).hexdigest()}\n".encode())
+            blob = json.dumps(to_jsonable(result), sort_keys=True).encode()
+            digest.update(f"j:{hashlib.sha256(blob).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 

@@ -6,9 +6,11 @@ which write them, and analyses, which read them, both import downward.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import heapq
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -73,10 +75,39 @@ class Record:
     further field a type annotation; serialisation follows the annotations. The base is slotted,
     so that a slotted subclass (a ledger's ``Transaction``, millions of them) has no ``__dict__``;
     any other subclass keeps one of its own.
+
+    A record pickles as ``(its class, its field values)``: one C-level attribute fetch on the way
+    out, the class's own ``__init__`` on the way back (the frozen dataclass default calls
+    ``dataclasses.fields`` per record both ways: a third of loading a thousand entities' kept
+    results). A subclass whose ``__init__`` is not its fields in order (a ``__post_init__``, a
+    field left out of it) pickles as the default does.
     """
 
     entity: str
     provenance: Provenance
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kind = type(self)
+        if kind not in _FIELD_VALUES:
+            _FIELD_VALUES[kind] = _field_values(kind)
+        values = _FIELD_VALUES[kind]
+        if values is None:
+            return copyreg.__newobj__, (kind,), self.__getstate__()  # type: ignore[attr-defined]
+        return kind, values(self)
+
+
+#: Per record class, what gives its field values in ``__init__`` order (None: pickled as the
+#: frozen dataclass default does).
+_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
+
+def _field_values(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """An attribute getter of ``kind``'s fields, or None when its ``__init__`` would not take
+    them back as they are."""
+    fields = dataclasses.fields(kind)
+    if hasattr(kind, "__post_init__") or not all(f.init for f in fields):
+        return None
+    return operator.attrgetter(*(f.name for f in fields))
 
 
 @dataclass(frozen=True)
@@ -144,6 +175,22 @@ class ColumnMapping:
         return text
 
 
+_LOAD_RECORDS = "_load_records"
+
+
+class _DeferredRecords:
+    """``SourceResult.records`` when ``SourceResult.deferred`` made the result: its records are
+    loaded on first use and kept in the instance (which then answers for itself). Any other
+    result holds its records in the instance from ``__init__`` on and never gets here."""
+
+    def __get__(self, result: SourceResult | None, owner: type) -> tuple[Record, ...]:
+        if result is None:
+            return ()  # the field's default
+        records = tuple(result.__dict__.pop(_LOAD_RECORDS)())
+        result.__dict__["records"] = records
+        return records
+
+
 @dataclass(frozen=True)
 class SourceResult:
     """What one source kind produced for one entity; ``mappings`` say how each table file's
@@ -152,7 +199,7 @@ class SourceResult:
     entity: str
     kind: str
     paths: tuple[str, ...]
-    records: tuple[Record, ...] = ()
+    records: tuple[Record, ...] = _DeferredRecords()  # type: ignore[assignment]
     errors: tuple[SourceError, ...] = ()
     freshness: Freshness | None = None
     first_date: date | None = None
@@ -163,6 +210,22 @@ class SourceResult:
     def ok(self) -> bool:
         """True when no fatal error stopped the source."""
         return not any(error.fatal for error in self.errors)
+
+    @classmethod
+    def deferred(cls, head: SourceResult, load: Callable[[], Iterable[Record]]) -> SourceResult:
+        """``head`` with its records those ``load`` gives, loaded the first time they are asked
+        for (a kept result's records are most of it, and a re-run that kept its reports never
+        asks). It is equal, hashed, serialised and pickled as the loaded result."""
+        result = object.__new__(cls)
+        result.__dict__.update(head.__dict__)
+        del result.__dict__["records"]  # so that ``_DeferredRecords`` answers
+        result.__dict__[_LOAD_RECORDS] = load
+        return result
+
+    def __getstate__(self) -> dict[str, Any]:
+        if "records" not in self.__dict__:
+            self.records  # noqa: B018  (loaded: the loader is not pickled)
+        return self.__dict__
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,15 @@
 """Records read from bookkeeping ledgers (CSV exports or beancount).
 
-A ledger may hold millions of lines, so its records are slotted (no per-row ``__dict__``) and are
-pickled as the tuple of their fields (``Compact``): the frozen dataclass default would call
-``dataclasses.fields`` once per row.
+A ledger may hold millions of lines, so its records are slotted (no per-row ``__dict__``); like
+every record they pickle as the tuple of their fields (``snapshot.Record``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import operator
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from execbrief.snapshot import Record
 from execbrief.values import Money
@@ -31,26 +26,8 @@ class AccountType(enum.StrEnum):
     EXPENSE = "expense"
 
 
-_STATE: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-class Compact:
-    """Pickles a slotted frozen dataclass as ``(its class, its field values)``: one C-level
-    attribute fetch per record on the way out, the class's own ``__init__`` on the way back."""
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        kind = type(self)
-        state = _STATE.get(kind)
-        if state is None:
-            names = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
-            state = _STATE[kind] = operator.attrgetter(*names)
-        return kind, state(self)
-
-
 @dataclass(frozen=True, slots=True)
-class Transaction(Compact, Record):
+class Transaction(Record):
     """One ledger line.
 
     Sign convention (the same for every ledger format): ``amount`` is positive for income earned and
@@ -75,7 +52,7 @@ class Transaction(Compact, Record):
 
 
 @dataclass(frozen=True, slots=True)
-class CashBalance(Compact, Record):
+class CashBalance(Record):
     """A cash balance on a date: an opening balance or a balance assertion.
 
     ``asserted`` balances are checked against the transactions; ``computed`` is what the

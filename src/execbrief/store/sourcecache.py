@@ -7,8 +7,10 @@ them. The hash is taken on every run (SHA-256 reads 50 MB in under a tenth of a 
 file edited to the same size with its modification time put back is still a changed file.
 
 What is kept is the result as the snapshot holds it, after redaction, so no secret value is ever
-written. It is kept pickled and compressed (``pack``; decoding the JSON form cost more than
-reading the files again),
+written. It is kept pickled, its records packed on their own (``pack_result``: pickled and
+compressed; decoding the JSON form cost more than reading the files again): a result found in the
+cache has its records unpacked the first time they are used, so a re-run
+whose reports were kept too (``pipeline.build_once``) never unpacks them. It is
 sealed with an HMAC under the run's fingerprint key: a result whose seal does not verify (a store
 edited by hand, another key) is never unpickled, only read again from its files. Kept with it
 are the fingerprints of the secrets the source found (``fingerprints``) and a digest of every
@@ -26,7 +28,7 @@ import sqlite3
 import sys
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, BinaryIO, Concatenate, ParamSpec
@@ -154,18 +156,21 @@ class SourceCache:
     def _seal_packed(self, blob: bytes) -> bytes:
         return hmac.digest(self._seal_key, blob, "sha256") + blob
 
-    def _unseal_any(self, sealed: bytes) -> Any:
+    def _verified(self, sealed: bytes) -> bytes | None:
+        """The blob under the seal, or None when this key did not seal it (it is then never
+        unpacked)."""
         seal, blob = bytes(sealed[:32]), bytes(sealed[32:])
         if not hmac.compare_digest(seal, hmac.digest(self._seal_key, blob, "sha256")):
-            return None  # never unpacked: only what this key sealed is
-        return unpack(blob)
+            return None
+        return blob
 
-    def _seal(self, result: SourceResult) -> bytes:
-        return self._seal_any(result)
+    def _unseal_any(self, sealed: bytes) -> Any:
+        blob = self._verified(sealed)
+        return None if blob is None else unpack(blob)
 
     def _unseal(self, sealed: bytes) -> SourceResult | None:
-        result = self._unseal_any(sealed)
-        return result if isinstance(result, SourceResult) else None
+        blob = self._verified(sealed)
+        return None if blob is None else unpack_result(blob, lazy=True)
 
     @_optional_write
     def put(
@@ -179,13 +184,14 @@ class SourceCache:
     ) -> None:
         """Keep ``result`` (already redacted) under ``key``, replacing what the same entity's
         source of the same kind kept before (a result over ``MAX_KEPT_RECORDS`` only drops it).
-        ``packed``: the result already ``pack``-ed (by the worker that read it), kept as it is."""
+        ``packed``: the result already ``pack_result``-ed (by the worker that read it), kept as
+        it is."""
         self.db.execute(
             "DELETE FROM source_cache WHERE entity = ? AND kind = ?", (result.entity, result.kind)
         )
         if len(result.records) > MAX_KEPT_RECORDS:
             return
-        payload = self._seal(result) if packed is None else self._seal_packed(packed)
+        payload = self._seal_packed(pack_result(result) if packed is None else packed)
         self.db.execute(
             "INSERT OR REPLACE INTO source_cache"
             " (key, entity, kind, fingerprints, known, result, stored_at)"
@@ -303,6 +309,34 @@ class _Inflating:
         while not data.endswith(b"\n") and (chunk := self.read(1)):
             data += chunk
         return data
+
+
+def pack_result(result: SourceResult) -> bytes:
+    """``result`` pickled with its records ``pack``-ed on their own inside: what a worker sends
+    and the cache keeps (the records are all but the whole of it)."""
+    head = replace(result, records=())
+    # the whole result goes in the inner part: ``pack`` pickles a result's many records as
+    # columns (``store.columns``), a bare tuple of them as one plain pickle
+    return pickle.dumps((head, pack(result)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_result(blob: bytes, *, lazy: bool = False) -> SourceResult | None:
+    """The result ``pack_result`` made ``blob`` of (None if it is not one); ``lazy``: its
+    records unpacked when first used (``SourceResult.deferred``)."""
+    loaded = pickle.loads(blob)
+    if not (isinstance(loaded, tuple) and len(loaded) == 2):
+        return None
+    head, records = loaded
+    if type(head) is not SourceResult or not isinstance(records, bytes):
+        return None
+    if lazy:
+        return SourceResult.deferred(head, lambda: _records(records))
+    return replace(head, records=_records(records))
+
+
+def _records(packed: bytes) -> tuple[Any, ...]:
+    inner = unpack(packed)
+    return tuple(inner.records) if isinstance(inner, SourceResult) else tuple(inner)
 
 
 def _walk(folder: str) -> list[str]:
