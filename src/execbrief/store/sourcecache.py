@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import os
+import pickle
 import sqlite3
 import sys
 import zlib
