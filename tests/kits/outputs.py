@@ -5,6 +5,7 @@ zlib), for tests that search outputs for what must not be there."""
 from __future__ import annotations
 
 import contextlib
+import pickle
 import sqlite3
 import zlib
 from collections.abc import Set
@@ -37,9 +38,16 @@ SEAL_BYTES = 32
 
 
 def opened(cell: bytes) -> bytes:
-    """A stored blob as its text: decompressed whole (a snapshot) or after its seal (a
-    source-cache result, whose pickle holds each string as UTF-8); else as stored."""
+    """A stored blob as its text: decompressed whole (a snapshot) or after its seal (a kept
+    report, whose pickle holds each string as UTF-8), or a kept source result's two layers
+    after its seal (a pickle of the result without its records, then their compressed pickle:
+    ``sourcecache.pack_result``); else as stored."""
     for blob in (cell, cell[SEAL_BYTES:]):
         with contextlib.suppress(zlib.error):
             return zlib.decompress(blob)
+    body = cell[SEAL_BYTES:]
+    with contextlib.suppress(Exception):
+        loaded = pickle.loads(body)  # only what this program's own store holds
+        if isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[1], bytes):
+            return body + zlib.decompress(loaded[1])
     return cell

@@ -158,7 +158,9 @@ def collected_twice(root: Path) -> dict[str, Any]:
     (kept,) = [r for r in second.results if r.entity == "harbor-charters" and r.kind == "ledger"]
     with sqlite3.connect(config.store_path) as db:
         rows = db.execute("SELECT CAST(result AS BLOB) FROM source_cache").fetchall()
-    opened = b"".join(zlib.decompress(bytes(sealed)[32:]) for (sealed,) in rows)
+    from kits.outputs import opened as open_cell
+
+    opened = b"".join(open_cell(bytes(sealed)) for (sealed,) in rows)
     return {
         "reads": reads,
         "records": len(kept.records),
@@ -173,6 +175,7 @@ def test_a_ledger_of_over_100_000_lines_is_kept_and_the_next_run_reads_it_back(
 ) -> None:
     script = (
         "import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        " sys.path.insert(0, str(Path(sys.argv[1]).parent));"
         " import test_big_ledger as t; print(json.dumps(t.collected_twice(Path(sys.argv[2]))))"
     )
     here = str(Path(__file__).resolve().parent)
