@@ -353,18 +353,24 @@ def fitting_table(
         def __rich_console__(self, console: Any, options: Any) -> Any:
             if not wide:
                 needed = {
-                    column.header: min(caps.get(column.header, 10**6), _longest(column))
+                    str(column.header): min(caps[str(column.header)], _longest(column))
                     for column in self.columns
-                    if isinstance(column.header, str)
+                    if str(column.header) in caps
                 }
                 widths = column_widths(columns, needed, keep, options.max_width)
                 for column in self.columns:
                     column.max_width = widths.get(str(column.header))
             return super().__rich_console__(console, options)
 
+    widths = column_widths(columns, caps, keep, console().width)  # until printed: the most
     table = FittingTable(title=title)
     for column in columns:
-        table.add_column(column, no_wrap=True, overflow="fold" if wide else "ellipsis")
+        table.add_column(
+            column,
+            no_wrap=True,
+            overflow="fold" if wide else "ellipsis",
+            max_width=None if wide else widths[column],
+        )
     return table
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from execbrief.cli import cli
@@ -48,3 +49,24 @@ def test_demo_history_and_send_fit_80_columns(tmp_path: Path) -> None:
     assert max(len(line) for line in dry.stdout.splitlines()) <= 80
     assert len(rows(dry.stdout)) == 10
     assert "10 would skip" in dry.stderr and "would skip" not in dry.stdout.splitlines()[-1]
+
+
+def test_a_table_gives_columns_the_room_their_cells_need(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the demo's deliveries table cut "accounting" to "accou…" and every address to 13
+    # columns to keep room for a note column that held nothing
+    from execbrief.cli import fitting_table, print_table
+
+    monkeypatch.setenv("COLUMNS", "80")
+    table = fitting_table(
+        "Deliveries",
+        ("report", "recipient", "status", "message id", "note"),
+        limits={"report": 10, "recipient": 20, "status": 12, "message id": 12, "note": 30},
+        keep=("status",),
+    )
+    table.add_row("accounting", "books@harbor.example", "sent", "<69ebf954dc9e9@x>", "")
+    print_table(table)
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "│ accounting │ books@harbor.example │" in out
