@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from execbrief.cli import cli
 from execbrief.collecting import sharing_groups
 from execbrief.config import Config, load_config
+from execbrief.document import Document
 from execbrief.pipeline import (
     Reading,
     build,
@@ -30,6 +32,7 @@ from execbrief.pipeline import (
 )
 from execbrief.plugins import Registry, get_registry
 from execbrief.records.secrets import SecretFinding
+from execbrief.rendering import rendered
 from execbrief.snapshot import Snapshot, SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.store import sourcecache
@@ -91,9 +94,10 @@ def test_two_jobs_give_the_serial_snapshot_and_reports(example_portfolio: Path) 
     assert reports_text(parallel, config, registry) == reports_text(serial, config, registry)
 
 
-def test_cli_build_with_two_jobs_writes_the_same_files(example_portfolio: Path) -> None:
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_cli_build_with_two_jobs_writes_the_same_files(example_portfolio: Path, fmt: str) -> None:
     runner = CliRunner()
-    outs = {}
+    outs, said = {}, {}
     for jobs in ("1", "2"):
         out = example_portfolio.parent / f"reports-{jobs}"
         done = runner.invoke(
@@ -105,13 +109,41 @@ def test_cli_build_with_two_jobs_writes_the_same_files(example_portfolio: Path) 
                 "--jobs",
                 jobs,
                 "--no-cache",
+                "--format",
+                fmt,
                 "--out",
                 str(out),
             ],
         )
         assert done.exit_code == 0, done.output
         outs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        said[jobs] = done.output.replace(str(out), "OUT")
     assert outs["1"] == outs["2"] and len(outs["1"]) == 8
+    assert said["1"] == said["2"] and said["1"].count("wrote OUT/") == 8
+
+
+class WhereRendered:
+    """A renderer that says which process rendered each document."""
+
+    name, extension, media_type = "where", "txt", "text/plain"
+
+    def render(self, document: Document) -> str:
+        return f"{document.report} by {os.getpid()}"
+
+
+def test_two_jobs_render_the_documents_on_forked_workers_in_order(
+    example_portfolio: Path,
+) -> None:
+    config, registry = load(example_portfolio)
+    snapshot, _ = read(config, registry, Reading(jobs=1))
+    built = build(context(snapshot, config, registry), registry, report_names(config, registry))
+    documents = [item.document for item in built if item.document]
+    serial = rendered(WhereRendered(), documents, jobs=1)
+    parallel = rendered(WhereRendered(), documents, jobs=2)
+    assert serial == [f"{d.report} by {os.getpid()}" for d in documents]
+    assert [text.split(" by ")[0] for text in parallel] == [d.report for d in documents]
+    workers = {text.split(" by ")[1] for text in parallel}
+    assert str(os.getpid()) not in workers and 1 <= len(workers) <= 2
 
 
 def test_entities_listing_one_file_are_read_together(example_portfolio: Path) -> None:

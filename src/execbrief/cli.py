@@ -541,6 +541,7 @@ def build(
     with errors_as_exit():
         loaded = load(config_path, env_file)
         from execbrief.pipeline import build_reports, report_names
+        from execbrief.rendering import rendered
 
         if fmt not in loaded.registry.renderers:
             fail(
@@ -548,6 +549,7 @@ def build(
             )
         wanted = report_names(loaded.config, loaded.registry, reports)
         steps = total_sources(loaded.config) + len(wanted)
+        reading = reading_for(jobs, no_cache)
         with progress_bar("Reading sources, then building", steps) as advance:
             run = build_reports(
                 loaded.config,
@@ -556,7 +558,7 @@ def build(
                 clock=lambda: datetime.now(UTC),
                 names=reports,
                 progress=advance,
-                reading=reading_for(jobs, no_cache),
+                reading=reading,
             )
         for error in run.errors:
             console(stderr=True).print(f"[bold red]error:[/] {error}")
@@ -576,9 +578,10 @@ def build(
                 sys.exit(1 if failed else 0)
             target = Path(out) if out else loaded.config.root / "reports"
             target.mkdir(parents=True, exist_ok=True)
-            for document in run.documents:
+            texts = rendered(renderer, run.documents, reading.jobs)  # on --jobs workers
+            for document, text in zip(run.documents, texts, strict=True):
                 path = target / f"{document.report}.{renderer.extension}"
-                write_atomic(path, renderer.render(document))
+                write_atomic(path, text)
                 console(stderr=True).print(f"wrote {path}")
         sys.exit(1 if failed else 0)
 
