@@ -412,3 +412,42 @@ def test_a_secret_one_source_found_is_redacted_in_another_workers_note(
     note = next(r for r in serial.results if (r.entity, r.kind) == ("crewboard", "handoff"))
     found = [r for r in note.records if isinstance(r, SecretFinding)]
     assert [f.detector for f in found] == ["known-fingerprint"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_an_unchanged_build_writes_the_text_it_kept_without_rendering(
+    example_portfolio: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run that reuses the kept reports reuses their rendered text too, byte for byte; a
+    changed source renders again (its reports are built again)."""
+    from execbrief.renderers.markdown import MarkdownRenderer
+    from execbrief.renderers.text import TextRenderer
+
+    renderer = {"text": TextRenderer, "markdown": MarkdownRenderer}[fmt]
+    calls: list[str] = []
+    real = renderer.render
+
+    def counted(self: Any, document: Document) -> str:
+        calls.append(document.report)
+        return real(self, document)
+
+    monkeypatch.setattr(renderer, "render", counted)
+
+    def built(name: str) -> dict[str, bytes]:
+        calls.clear()
+        out = example_portfolio.parent / name
+        argv = ["build", "-c", str(example_portfolio), "--jobs", "1", "--format", fmt]
+        done = CliRunner().invoke(cli, [*argv, "--out", str(out)])
+        assert done.exit_code == 0, done.output
+        return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+    first = built("first")
+    assert len(calls) == len(first) == 8
+    again = built("again")
+    assert again == first and calls == []
+    ledger = example_portfolio.parent / "ledgers" / "crewboard.csv"
+    ledger.write_text(
+        ledger.read_text() + "2026-11-18,Expenses:Software,12.00,Extra seat,Figma,,\n"
+    )
+    changed = built("changed")
+    assert len(calls) == 8 and changed != first

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
-from execbrief import cyclegc
 from execbrief.atomicfile import write_atomic
 from execbrief.delivery.results import DeliveryAction
 from execbrief.errors import ExecbriefError
@@ -541,7 +540,6 @@ def build(
     with errors_as_exit():
         loaded = load(config_path, env_file)
         from execbrief.pipeline import build_reports, report_names
-        from execbrief.rendering import rendered
 
         if fmt not in loaded.registry.renderers:
             fail(
@@ -559,6 +557,7 @@ def build(
                 names=reports,
                 progress=advance,
                 reading=reading,
+                renderer=loaded.registry.renderers[fmt],
             )
         for error in run.errors:
             console(stderr=True).print(f"[bold red]error:[/] {error}")
@@ -569,20 +568,16 @@ def build(
                 f"[bold red]error:[/] {run.source_problems} sources have an error or are stale "
                 "(--strict); `execbrief collect` lists them"
             )
-        with (
-            cyclegc.paused()
-        ):  # rendering makes no cycles: no rescans of the documents and snapshot
-            if out is None and len(run.documents) + len(run.errors) == 1:
-                if run.documents:
-                    click.echo(renderer.render(run.documents[0]), nl=False)
-                sys.exit(1 if failed else 0)
-            target = Path(out) if out else loaded.config.root / "reports"
-            target.mkdir(parents=True, exist_ok=True)
-            texts = rendered(renderer, run.documents, reading.jobs)  # on --jobs workers
-            for document, text in zip(run.documents, texts, strict=True):
-                path = target / f"{document.report}.{renderer.extension}"
-                write_atomic(path, text)
-                console(stderr=True).print(f"wrote {path}")
+        if out is None and len(run.documents) + len(run.errors) == 1:
+            if run.documents:
+                click.echo(run.texts[0], nl=False)
+            sys.exit(1 if failed else 0)
+        target = Path(out) if out else loaded.config.root / "reports"
+        target.mkdir(parents=True, exist_ok=True)
+        for document, text in zip(run.documents, run.texts, strict=True):
+            path = target / f"{document.report}.{renderer.extension}"
+            write_atomic(path, text)
+            console(stderr=True).print(f"wrote {path}")
         sys.exit(1 if failed else 0)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 from execbrief import cyclegc
 from execbrief.analysis.forecast import ForecastResult
@@ -38,8 +38,10 @@ from execbrief.findings import Acceptance, Finding, acceptance_for, stale_accept
 from execbrief.history.forecasts import ForecastHistory, StoredWeek
 from execbrief.history.runs import History
 from execbrief.plugins import Registry
+from execbrief.renderers.base import Renderer
 from execbrief.renderers.html import HtmlRenderer
 from execbrief.renderers.png import chart_images
+from execbrief.rendering import rendered
 from execbrief.reports.base import ReportContext
 from execbrief.secrets.redaction import (
     Redactor,
@@ -239,6 +241,23 @@ def _build_one(ctx: ReportContext, registry: Registry, name: str) -> Built:
         return Built(name, None, message)
 
 
+def built_key(ctx: ReportContext, names: Sequence[str], cache: SourceCache | None) -> str | None:
+    """What the reports built from ``ctx`` are kept under: the snapshot's digest (same sources),
+    the config, the period and the code; None without a cache whose collect gave a digest."""
+    if cache is None or cache.snapshot_digest is None:
+        return None
+    material = [
+        cache.snapshot_digest,
+        code_stamp(),
+        ctx.config.model_dump_json(),
+        ctx.config.path.read_text(encoding="utf-8", errors="replace"),
+        str(ctx.period),
+        list(names),
+        _past_forecast(ctx),  # a send since stores a new forecast: the reports differ
+    ]
+    return hashlib.sha256(json.dumps(material).encode()).hexdigest()
+
+
 def build_once(
     ctx: ReportContext,
     registry: Registry,
@@ -249,18 +268,9 @@ def build_once(
     """``build``, or with a cache whose collect saw a snapshot seen before (same sources, same
     config, same period, same code), the reports that run built: analysis is pure, so they are
     the same. Only builds without a failed report are kept."""
-    if cache is None or cache.snapshot_digest is None:
+    key = built_key(ctx, names, cache)
+    if cache is None or key is None:
         return build(ctx, registry, names, progress)
-    material = [
-        cache.snapshot_digest,
-        code_stamp(),
-        ctx.config.model_dump_json(),
-        ctx.config.path.read_text(encoding="utf-8", errors="replace"),
-        str(ctx.period),
-        list(names),
-        _past_forecast(ctx),  # a send since stores a new forecast: the reports differ
-    ]
-    key = hashlib.sha256(json.dumps(material).encode()).hexdigest()
     found = cache.built(key)
     if isinstance(found, list) and all(isinstance(item, Built) for item in found):
         for name in names:
@@ -271,6 +281,13 @@ def build_once(
     if all(item.document is not None for item in built):
         cache.keep_built(key, built, cache.stamp)
     return built
+
+
+def _texts_of(found: Any, count: int) -> TypeGuard[list[str]]:
+    """Whether a kept row holds ``count`` rendered texts."""
+    return (
+        isinstance(found, list) and len(found) == count and all(isinstance(t, str) for t in found)
+    )
 
 
 def _past_forecast(ctx: ReportContext) -> str:
@@ -289,6 +306,8 @@ class BuildRun:
     errors: list[str]
     #: Sources with an error or past their freshness limit (``build --strict`` exits 1).
     source_problems: int = 0
+    #: Each document rendered, in order, when ``build_reports`` was given a renderer.
+    texts: list[str] = field(default_factory=list)
 
 
 def build_reports(
@@ -300,20 +319,53 @@ def build_reports(
     names: Sequence[str] = (),
     progress: Progress | None = None,
     reading: Reading = Reading(),
+    renderer: Renderer | None = None,
 ) -> BuildRun:
     """Collect as of ``as_of`` and build the named reports (all configured ones by default);
-    ``clock`` stamps anything the store writes when it opens; ``reading`` says how to read."""
+    ``clock`` stamps anything the store writes when it opens; ``reading`` says how to read.
+    With a ``renderer`` the documents are rendered too (``render_once``)."""
     wanted = report_names(config, registry, names)
     with collecting(config, reading, clock) as how:
         snapshot = collect(config, registry, as_of, progress=progress, **how)
+        cache = how.get("cache")
         with stored_forecasts(config, clock) as past:  # read only: build stores nothing
             ctx = context(snapshot, config, registry, history=past)
-            built = build_once(ctx, registry, wanted, how.get("cache"), progress)
-    documents = with_stored_deltas(config, clock, [i.document for i in built if i.document])
+            key = built_key(ctx, wanted, cache)
+            built = build_once(ctx, registry, wanted, cache, progress)
+        built_documents = [i.document for i in built if i.document]
+        documents = with_stored_deltas(config, clock, built_documents)
+        texts: list[str] = []
+        if renderer is not None:
+            unchanged = all(a is b for a, b in zip(documents, built_documents, strict=True))
+            kept = (cache, key) if cache is not None and key is not None and unchanged else None
+            texts = render_once(renderer, documents, reading.jobs, kept)
     errors = [item.error or "" for item in built if item.document is None]
     stale = snapshot.stale_sources()
     problems = sum(1 for r in snapshot.results if r.errors or r in stale)
-    return BuildRun(documents, errors, problems)
+    return BuildRun(documents, errors, problems, texts)
+
+
+def render_once(
+    renderer: Renderer,
+    documents: list[Document],
+    jobs: int,
+    kept: tuple[SourceCache, str] | None = None,
+) -> list[str]:
+    """Each document rendered (on ``jobs`` forked workers), or, with ``kept`` (the cache and the
+    key the documents were built under, no "Since last report" added since), the text a run
+    that built them kept for this format: rendering is deterministic, so it is the same. Only
+    execbrief's own renderers are kept (a plugin's code is not in the key)."""
+    if kept is not None and not type(renderer).__module__.startswith("execbrief."):
+        kept = None
+    where = f"{kept[1]}:{renderer.name}" if kept is not None else ""
+    found = kept[0].built(where) if kept is not None else None
+    if _texts_of(found, len(documents)):
+        return found
+    with cyclegc.paused():  # rendering makes no cycles: no rescans of the documents and snapshot
+        texts = rendered(renderer, documents, jobs)
+    if kept is not None:
+        kept[0].keep_built(where, texts, kept[0].stamp)
+    return texts
 
 
 @contextmanager

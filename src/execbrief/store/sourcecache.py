@@ -217,14 +217,17 @@ class SourceCache:
 
     @_optional_write
     def keep_built(self, key: str, built: Any, now: str) -> None:
-        """Keep the reports built under ``key``; only the last few builds are kept."""
+        """Keep the reports built under ``key``; only the last few builds are kept. A key
+        ``<key>:<format>`` keeps their rendered text beside them (``pipeline.render_once``): it
+        goes with them."""
         self.db.execute(
             "INSERT OR REPLACE INTO built_reports (key, built, stored_at) VALUES (?, ?, ?)",
             (key, self._seal_any(built), now),
         )
         self.db.execute(
-            "DELETE FROM built_reports WHERE key NOT IN"
-            " (SELECT key FROM built_reports ORDER BY stored_at DESC, rowid DESC LIMIT 4)"
+            "DELETE FROM built_reports WHERE substr(key, 1, 64) NOT IN"
+            " (SELECT substr(key, 1, 64) AS build FROM built_reports GROUP BY build"
+            " ORDER BY max(stored_at) DESC, max(rowid) DESC LIMIT 4)"
         )
 
 
