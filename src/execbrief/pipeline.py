@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any, TypeGuard
 
-from execbrief import cyclegc
+from execbrief import cyclegc, rendering
 from execbrief.analysis.forecast import ForecastResult
 from execbrief.collecting import Job, code_stamp, gather
 from execbrief.config import Config, check_period
@@ -338,7 +338,8 @@ def build_reports(
         if renderer is not None:
             unchanged = all(a is b for a, b in zip(documents, built_documents, strict=True))
             kept = (cache, key) if cache is not None and key is not None and unchanged else None
-            texts = render_once(renderer, documents, reading.jobs, kept)
+            jobs = reading.jobs if len(config.entities) >= rendering.POOL_FROM_ENTITIES else 1
+            texts = render_once(renderer, documents, jobs, kept)
     errors = [item.error or "" for item in built if item.document is None]
     stale = snapshot.stale_sources()
     problems = sum(1 for r in snapshot.results if r.errors or r in stale)
