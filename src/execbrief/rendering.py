@@ -27,16 +27,23 @@ _shared: tuple[Renderer, Sequence[Document]] | None = None
 
 def rendered(renderer: Renderer, documents: Sequence[Document], jobs: int = 1) -> list[str]:
     """Each document rendered by ``renderer``, in order; with ``jobs`` above 1 (where processes
-    can be forked) on up to that many workers, one document at a time each."""
-    workers = min(jobs, len(documents))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    can be forked) on that many processes: this one renders every ``jobs``-th document and
+    ``jobs - 1`` workers the rest, one at a time each. (Each worker copies the memory pages whose
+    objects it touches: at 1,000 entities two workers took 550 MB beside the 670 MB they were
+    forked from, so this process does a share rather than wait.)"""
+    count = min(jobs, len(documents))
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [str(renderer.render(document)) for document in documents]
     global _shared
     _shared = (renderer, documents)
+    theirs = [index for index in range(len(documents)) if index % count]
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(_render, range(len(documents))))
+        with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
+            done = pool.map(_render, theirs)  # submitted now; this process renders meanwhile
+            texts = {index: _render(index) for index in range(0, len(documents), count)}
+            texts.update(zip(theirs, done, strict=True))
+        return [texts[index] for index in range(len(documents))]
     except BrokenProcessPool:  # a worker died (out of memory, killed): render them here instead
         return [str(renderer.render(document)) for document in documents]
     finally:
@@ -44,7 +51,7 @@ def rendered(renderer: Renderer, documents: Sequence[Document], jobs: int = 1) -
 
 
 def _render(index: int) -> str:
-    """In a worker: the inherited document at ``index``, rendered."""
+    """The document at ``index`` (in a worker: inherited), rendered."""
     assert _shared is not None, "rendered() sets the documents before forking"
     renderer, documents = _shared
     return str(renderer.render(documents[index]))
