@@ -572,6 +572,7 @@ def test_provider_rules_find_every_one_of_many_seeded_random_keys(
     monkeypatch.setattr(
         sys.modules[__name__], "_rand", lambda n, alphabet: "".join(draw.choices(alphabet, k=n))
     )
+    monkeypatch.setattr(os, "urandom", draw.randbytes)  # the Azure key's 64 random bytes
     missed = {}
     for kind, positive, _decoy in PROVIDER_CASES:
         for _ in range(800):
@@ -588,6 +589,11 @@ def test_provider_rules_find_every_one_of_many_seeded_random_keys(
         # one such Heroku body in about a thousand random draws held "aws" (a flaky CI run)
         ("heroku-api-key", "h = 'HRKU-Q7xaws9Kd2LmP4tRv8Zb3NcY6WfH1jE5gUoA0iBs'"),
         ("gitlab-token", "gl = 'glpat-Q7xaws9Kd2LmP4tRv8Zb3NcY6WfH1jE5gUoA0iBs'"),
+        # one random Azure key in the CI run held "lOREM"
+        (
+            "azure-storage-key",
+            '"AccountKey=i6qjln/eDsq9DDSyd7SuFm7E2JWwBuMeBUO8pV4aDIvDKtrBB/ECw8UK0XAPlht9Q/LJ3vK/bv/Zubc+lOREMg==;"',
+        ),
     ],
 )
 def test_a_prefixed_key_holding_aws_is_not_also_an_aws_secret(kind: str, line: str) -> None:

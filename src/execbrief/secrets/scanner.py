@@ -230,13 +230,13 @@ _PLACEHOLDER_WORDS = (
     "not-a-secret", "not-real", "not_real", "notreal", "****", "....", "…", "insert",
     "_here", "-here", "here_", "goes_here", "os.environ",
     "os.getenv", "getenv(", "process.env", "env[", "environ[", "secrets.", "vault:", "ssm:",
-    "arn:aws:secretsmanager", "lorem", "ipsum",
+    "arn:aws:secretsmanager",
 )  # fmt: skip
 
 #: Short stand-in words; as bare substrings one random 40-character key body in about a
 #: thousand holds one ("...pfaKEj...", "...GfDemo8..."), so they count only where a word would
 #: stand: see ``_holds_short_stand_in_word``.
-_SHORT_STAND_IN_WORDS = re.compile("fake|test|mock|demo|todo|fixme|dummy")
+_SHORT_STAND_IN_WORDS = re.compile("fake|test|mock|demo|todo|fixme|dummy|lorem|ipsum")
 
 #: Any of ``_PLACEHOLDER_WORDS``, in one search (a loop of 45 ``in`` tests was a quarter of a
 #: big ``.env``'s scan).
