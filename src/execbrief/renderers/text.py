@@ -10,7 +10,6 @@ stay apart.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -39,6 +38,7 @@ from execbrief.renderers.formatting import (
     same_fix_groups,
     sparkline,
 )
+from execbrief.renderers.wrapping import wrap as wrapped
 from execbrief.sentences import sentence_spans
 
 WIDTH = 78
@@ -62,14 +62,9 @@ def wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str
         and _SPECIAL_SPACE.isdisjoint(text)
     ):
         return [indent + text]  # what textwrap gives, without its cost (most cells and lines)
-    return textwrap.wrap(
-        text,
-        width=WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent if subsequent is None else subsequent,
-        break_long_words=True,
-        break_on_hyphens=False,
-    ) or [indent.rstrip()]
+    return wrapped(text, WIDTH, indent, indent if subsequent is None else subsequent) or [
+        indent.rstrip()
+    ]
 
 
 def cut(text: str, limit: int) -> str:
@@ -84,9 +79,7 @@ def _wrapped(text: str, width: int, later: str = "") -> list[str]:
     Marin County")."""
     if len(text) <= width:
         return [text]
-    return textwrap.wrap(
-        text, width=width, subsequent_indent=later, break_long_words=True, break_on_hyphens=False
-    ) or [text[:width]]
+    return wrapped(text, width, subsequent_indent=later) or [text[:width]]
 
 
 class TextRenderer:
