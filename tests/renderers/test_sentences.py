@@ -1,8 +1,13 @@
 """Sentences end at a full stop before white space, never inside a file name, a domain, a decimal,
 a version or an abbreviation (outside testers saw "Evidence: No page of sites/tidewaterkayak.")."""
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from execbrief.renderers.text import Said
-from execbrief.sentences import first_sentence
+from execbrief.sentences import ABBREVIATIONS, first_sentence, sentence_spans
 
 
 def test_a_repeated_sentence_with_a_domain_goes_whole_not_cut_at_the_dot() -> None:
@@ -37,3 +42,21 @@ def test_first_sentence_skips_abbreviations_and_paths() -> None:
         "Rotate the key in repos.env, e.g. with the Stripe dashboard. Then redeploy."
     ) == ("Rotate the key in repos.env, e.g. with the Stripe dashboard.")
     assert first_sentence("Add a form to index.html") == "Add a form to index.html"
+
+
+#: The end of a sentence as first written (each abbreviation looked behind before the mark): the
+#: faster expression must find the same ends.
+_END_AS_FIRST_WRITTEN = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<!\bcf)(?<!\bMr)(?<!\bMs)(?<!\bDr)"
+    r"(?<!\bSt)(?<!\bno)(?<!\bNo)[.!?][\"'”’)\]]*(?=\s|$)"
+)
+_SENTENCE_PIECES = st.sampled_from(
+    [*ABBREVIATIONS, ".", "!", "?", " ", "\n", "'", ")", "]", "”", "a", "x", "1", "_", "é", "ok"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=30).map("".join) | st.text(max_size=80))
+def test_sentences_end_where_the_first_written_expression_ends_them(text: str) -> None:
+    ends = [end for _start, end, ended in sentence_spans(text) if ended]
+    assert ends == [match.end() for match in _END_AS_FIRST_WRITTEN.finditer(text)]
