@@ -31,6 +31,7 @@ from execbrief.renderers.formatting import (
     heading,
     is_brief,
     is_numeric,
+    remembering,
     same_fix_groups,
     sparkline,
 )
@@ -75,7 +76,7 @@ class HtmlRenderer:
         mail, shown in a "Charts" section after the sections (before the source notes) as ``<img src="cid:...">``.
         """
         cites = Citations()
-        self._value = format_brief_value if is_brief(document) else format_value
+        self._value = remembering(format_brief_value if is_brief(document) else format_value)
         title, subtitle = heading(document)
         body: list[str] = [
             f"<h1>{escape(title)}</h1>",

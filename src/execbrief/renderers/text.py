@@ -35,6 +35,7 @@ from execbrief.renderers.formatting import (
     heading,
     is_brief,
     is_numeric,
+    remembering,
     same_fix_groups,
     sparkline,
 )
@@ -96,7 +97,7 @@ class TextRenderer:
         """The document as wrapped plain text with numbered source notes."""
         cites = Citations()
         self._said = Said()
-        self._value = format_brief_value if is_brief(document) else format_value
+        self._value = remembering(format_brief_value if is_brief(document) else format_value)
         lines: list[str] = []
         title, subtitle = heading(document)
         lines += [*wrap(title), subtitle, "=" * min(WIDTH, max(len(title), len(subtitle))), ""]
