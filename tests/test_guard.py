@@ -3,11 +3,15 @@ token whose fingerprint the run has seen; lets a clean message through; never qu
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from email.message import EmailMessage
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secrets.guard import SecretGuard, candidate_tokens, known_fingerprints
+from execbrief.secrets.guard import MIN_TOKEN, SecretGuard, candidate_tokens, known_fingerprints
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceResult
 
@@ -99,6 +103,52 @@ def test_candidate_tokens() -> None:
     assert DB_PASSWORD in tokens
     assert all(len(token) >= 8 for token in tokens)
     assert "set" not in tokens
+
+
+_PLAIN_SPLITTERS = (
+    re.compile(r"[\s\"'`<>()\[\]{},;|]+"),
+    re.compile(r"[^A-Za-z0-9_\-+/=.~]+"),
+    re.compile(r"[^A-Za-z0-9_\-]+"),
+    re.compile(r"[^A-Za-z0-9]+"),
+)
+_PLAIN_EDGE = "\"'`()[]{}<>,;:.!?*"
+
+
+def plain_candidate_tokens(line: str) -> set[str]:
+    """``candidate_tokens`` as first written: every word and split made, the short ones dropped."""
+    out: set[str] = set()
+    for word in line.split():
+        for token in (word, word.strip(_PLAIN_EDGE)):
+            out.add(token)
+            for sep in ("=", ":"):
+                if sep in token:
+                    out.add(token.split(sep, 1)[1].strip(_PLAIN_EDGE))
+    for splitter in _PLAIN_SPLITTERS:
+        out.update(splitter.split(line))
+    return {token for token in out if len(token) >= MIN_TOKEN}
+
+
+#: Letters, digits, every character a splitter or the edge strip treats apart, and whitespace
+#: that ``str.split`` and regular expressions must agree on.
+_TOKEN_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aZ09_-+/=.~:;,|'\"`<>()[]{}!?*@#$%& \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000é")
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_TOKEN_TEXT)
+def test_candidate_tokens_equal_the_plain_form(line: str) -> None:
+    assert candidate_tokens(line) == plain_candidate_tokens(line)
+
+
+def test_candidate_tokens_of_a_note_equal_the_plain_form() -> None:
+    note = (
+        'Router pw: "harbor-Dock-42" (rotated)\nKEY=sk_test_abcdefgh12; url=https://x.example/a?b=c'
+    )
+    assert candidate_tokens(note) == plain_candidate_tokens(note) != set()
 
 
 def test_known_fingerprints_from_snapshot_records() -> None:

@@ -316,3 +316,24 @@ def test_a_prescan_finds_clean_what_scanning_text_by_text_does_and_indexes_the_s
     clean.prescan(PRESCANNED, where.source)
     assert "BK-1160-2025-10-0" in clean._clean and "Chesapeake Boatyard" in clean._clean
     assert not {text for text in PRESCANNED if "Zq8" in text or "|" in text} & clean._clean
+
+
+def test_redactors_sharing_what_no_rule_reads_find_and_index_what_fresh_ones_do() -> None:
+    scanner = Scanner(KEY)
+    where = Provenance("ledgers/harbor.csv", 7)
+    tokens: dict[str, str] = {}
+    untouched: dict[str, tuple[str, ...]] = {}
+    # the first knows no secret and remembers "Diesel Ol5h… top-up" as one no rule reads; the
+    # second knows that value, and must still find it there
+    for known in (frozenset(), frozenset({scanner.fingerprint("Ol5hcWABqUGDSBTyIA")})):
+        fresh_index: set[str] = set()
+        fresh = Redactor(scanner, known, index=fresh_index)
+        fresh.prescan(PRESCANNED, where.source)
+        shared_index: set[str] = set()
+        shared = Redactor(scanner, known, tokens=tokens, untouched=untouched, index=shared_index)
+        shared.prescan(PRESCANNED, where.source)
+        assert [shared.scan(t, where) for t in PRESCANNED] == [
+            fresh.scan(t, where) for t in PRESCANNED
+        ]
+        assert shared_index == fresh_index
+    assert "Diesel Ol5hcWABqUGDSBTyIA top-up" in untouched

@@ -747,3 +747,42 @@ def test_random_django_keys_holding_a_shell_dollar_paren_are_found() -> None:
             missed.append(value)
     assert missed == []
     assert is_placeholder("$(openssl rand -hex 32)") and is_placeholder("pw-$(cat /run/s/db)")
+
+
+_SCANNED_FILES = (
+    "notes/harbor.md",
+    "config/master.key",
+    "app/credentials/production.key",
+    "home/.pgpass",
+    "Dir\\PGPASS.CONF",
+    "deploy/.env",
+    "<text>",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_SCANNED_FILES),
+    st.lists(
+        st.sampled_from(
+            [
+                "plain memo",
+                "db.internal:5432:app:app:Zq8xKw2Tr0ub4dorQ",
+                "password = 'Zq8xKw2Tr0ub4dorQ7'",
+                "sk_" + "live_" + "u0l3zZo6N4CrCWaLFRUKbT0k",
+                "Ol5hcWABqUGDSBTyIA9kd0Qm3vX2",
+                "KEY_7 value",
+            ]
+        ),
+        max_size=4,
+    ),
+)
+def test_scan_text_finds_what_scanning_the_block_in_its_file_context_does(
+    file: str, lines: list[str]
+) -> None:
+    scanner = Scanner(b"k" * 32)
+    text = "\n".join(lines)
+    plain: list[Any] = []
+    context = secretscan.line_context(file, True, scanner.include_test)
+    scanner._scan_block(text.encode("utf-8", "surrogatepass"), 1, context, plain)
+    assert scanner.scan_text(text, file, unquoted=True) == plain

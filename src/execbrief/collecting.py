@@ -166,12 +166,14 @@ def read_entities(
     """``collect_entities``, each result redacted against its own secrets (the bulk of redaction,
     done where the source was read: on the workers under ``--jobs``)."""
     scanner = Scanner(job.key, job.config.secrets.allowlist)
-    tokens: dict[str, str] = {}  # token fingerprints depend on the key only: shared by all
+    # token fingerprints, and the texts no rule reads, depend on the key only: shared by all
+    tokens: dict[str, str] = {}
+    untouched: dict[str, tuple[str, ...]] = {}
     out: list[tuple[int, str, Read]] = []
     for index, kind, result in collect_entities(job, indexes, wanted, progress):
         own = known_fingerprints([result])
         seen: set[str] = set()
-        redactor = Redactor(scanner, own, tokens=tokens, index=seen)
+        redactor = Redactor(scanner, own, tokens=tokens, untouched=untouched, index=seen)
         entity = job.config.entities[index]
         redacted = redact_result(result, redactor, _redacting(f"{entity.id}: {kind}"))
         out.append((index, kind, Read(redacted, own, frozenset(seen))))

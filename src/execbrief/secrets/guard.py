@@ -17,6 +17,7 @@ A hit is described without its value: ``Stripe secret key (live) (fingerprint ab
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
@@ -51,22 +52,33 @@ def known_fingerprints(snapshot: Snapshot) -> frozenset[str]:
 #: split but the finest one can cut it, so its tokens are itself and the finest split's pieces.
 _ONE_WORD = re.compile(r"[A-Za-z0-9_\-]+")
 
+#: Each splitter's pieces of ``MIN_TOKEN`` characters or more, found directly: a maximal run of
+#: the characters a splitter keeps is one of its pieces (the short pieces, most of a line's, are
+#: never made).
+_LONG_PIECES = (
+    re.compile(rf"[^\s\"'`<>()\[\]{{}},;|]{{{MIN_TOKEN},}}"),
+    re.compile(rf"[A-Za-z0-9_\-+/=.~]{{{MIN_TOKEN},}}"),
+    re.compile(rf"[A-Za-z0-9_\-]{{{MIN_TOKEN},}}"),
+    re.compile(rf"[A-Za-z0-9]{{{MIN_TOKEN},}}"),
+)
+#: A word long enough to hold a token: no shorter word, stripped or split, gives one.
+_LONG_WORD = re.compile(rf"\S{{{MIN_TOKEN},}}")
+
 
 def candidate_tokens(line: str) -> set[str]:
     """Every token of a line a secret could be: words, words without surrounding punctuation, the
-    value side of ``KEY=value`` and ``key: value``, and finer splits on punctuation."""
+    value side of ``KEY=value`` and ``key: value``, and finer splits on punctuation (tokens of
+    ``MIN_TOKEN`` characters or more; ``tests/test_guard.py`` holds the plain form this equals)."""
     if _ONE_WORD.fullmatch(line):
         pieces = _SPLITTERS[-1].split(line) if "_" in line or "-" in line else []
         return {token for token in (line, *pieces) if len(token) >= MIN_TOKEN}
-    out: set[str] = set()
-    for word in line.split():
-        for token in (word, word.strip(_EDGE)):
-            out.add(token)
-            for sep in ("=", ":"):
-                if sep in token:
-                    out.add(token.split(sep, 1)[1].strip(_EDGE))
-    for splitter in _SPLITTERS:
-        out.update(splitter.split(line))
+    words = set(_LONG_WORD.findall(line))
+    words.update(map(str.strip, list(words), itertools.repeat(_EDGE)))
+    out = set(words)
+    for sep in ("=", ":"):
+        out.update(word.split(sep, 1)[1].strip(_EDGE) for word in words if sep in word)
+    for splitter in _LONG_PIECES:
+        out.update(splitter.findall(line))
     return {token for token in out if len(token) >= MIN_TOKEN}
 
 

@@ -218,6 +218,7 @@ class Redactor:
         known: frozenset[str] = frozenset(),
         *,
         tokens: dict[str, str] | None = None,
+        untouched: dict[str, tuple[str, ...]] | None = None,
         index: set[str] | None = None,
     ) -> None:
         self.scanner = scanner
@@ -226,6 +227,10 @@ class Redactor:
         self._paths: dict[str, str] = {}
         #: Token -> fingerprint; redactors of one process may share it (it depends on the key only).
         self._tokens: dict[str, str] = {} if tokens is None else tokens
+        #: Text no rule or label can read (``prescan``) -> its tokens' fingerprints; redactors of
+        #: one process may share it (it depends on the key only): the entities of a portfolio
+        #: repeat each other's accounts, memos and names, each then tokenised once.
+        self._untouched: dict[str, tuple[str, ...]] = {} if untouched is None else untouched
         self._clean_source: str | None = None
         #: When a set: the fingerprint of every candidate token of every text this redactor has
         #: scanned. Redacting against ``known`` plus fingerprints none of which is in it gives the
@@ -248,19 +253,38 @@ class Redactor:
 
     def prescan(self, found: Iterable[Any], source: str) -> None:
         """Scan the new texts among ``found`` (values of one file's records) at once: each that
-        ``scan`` would find clean is remembered clean, and every token's fingerprint joins the ``index``, as ``scan`` does.
+        ``scan`` would find clean is remembered clean, and every token's fingerprint joins the
+        ``index``, as ``scan`` does.
 
-        The texts are joined by line breaks (which no keyword, label, table cell or candidate
-        token holds or crosses) and the joined text is searched in C: a text that no keyword, label
-        word or ``|`` touches needs no rule, and its tokens are among the joined text's tokens, so
-        when none of those is a known secret every such text is clean. Anything else is left to
-        ``scan``, text by text."""
+        A text that no keyword, label word or ``|`` touches needs no rule (``_untouched``): it is
+        clean when none of its tokens is a known secret. Anything else is left to ``scan``, text
+        by text."""
         clean = self._clean
         texts = [t for t in found if type(t) is str and len(t) >= MIN_SECRET and t not in clean]
-        if line_context(source, True).every_line or not texts:
+        if not texts or line_context(source, True).every_line:
             return
         if len(clean) + len(texts) >= _MAX_CLEAN:
             clean.clear()  # room for these, not forgotten before the records that hold them
+        untouched = self._untouched
+        if len(untouched) + len(texts) >= _MAX_CLEAN:
+            untouched.clear()
+        self._remember_untouched([text for text in texts if text not in untouched])
+        index, known = self.index, self.known
+        for text in texts:
+            prints = untouched.get(text)
+            if prints is None:
+                continue  # a rule or a label may read it: ``scan`` does
+            if index is not None:
+                index.update(prints)
+            if known.isdisjoint(prints):
+                clean.add(text)
+
+    def _remember_untouched(self, texts: list[str]) -> None:
+        """Note in ``_untouched`` each of ``texts`` that no keyword, label word or ``|`` touches,
+        with its tokens' fingerprints. The texts are joined by line breaks (which no keyword, label
+        or table cell holds or crosses) and the joined text is searched in C."""
+        if not texts:
+            return
         joined = "\n".join(texts)
         starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
         flagged = _touched(starts, _label_spans(joined))
@@ -269,13 +293,9 @@ class Redactor:
             sizes = (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts)
             starts = list(itertools.accumulate(sizes, initial=0))
         flagged |= _touched(starts, self.scanner.keyword_spans(data.lower()))
-        if self.known or self.index is not None:
-            prints = self._fingerprints(candidate_tokens(joined))
-            if self.index is not None:
-                self.index.update(prints)
-            if not self.known.isdisjoint(prints):
-                return  # a known secret is among them: ``scan`` finds which text holds it
-        clean.update(t for i, t in enumerate(texts) if i not in flagged)
+        for number, text in enumerate(texts):
+            if number not in flagged:
+                self._untouched[text] = tuple(self._fingerprints(candidate_tokens(text)))
 
     def unchanged(self, record: Any, values: tuple[Any, ...]) -> bool:
         """Whether redaction leaves ``record`` as it is, told cheaply: its paths are known clean

@@ -190,6 +190,13 @@ class LineContext(NamedTuple):
 _EVERY_LINE_NAMES = frozenset({"master.key", ".pgpass", "pgpass.conf"})
 
 
+def _may_read_every_line(file: str) -> bool:
+    """False when ``line_context(file).every_line`` is (its name would end in ``.key`` or hold
+    ``pgpass``), told without parsing the path."""
+    lowered = file.lower()
+    return ".key" in lowered or "pgpass" in lowered
+
+
 @functools.lru_cache(maxsize=4096)
 def line_context(
     file: str, unquoted: bool | None = None, include_test: bool = False
@@ -382,6 +389,12 @@ def _literal_trie(words: Iterable[str]) -> re.Pattern[bytes]:
 
 
 _PREFILTER = _literal_trie(PREFILTER_WORDS)
+
+
+def _has_keyword(lower: bytes) -> bool:
+    """Whether a lower-cased block holds a prefilter keyword or shape: without one no rule reads
+    any of its lines (outside files whose every line is read)."""
+    return bool(_PREFILTER.search(lower) or _PREFILTER_SHAPES.search(lower))
 
 
 def _candidates(lower: bytes) -> Iterator[int]:
@@ -1446,9 +1459,11 @@ class Scanner:
     ) -> list[Detection]:
         """Every detection in ``text``; lines are numbered from 1. ``unquoted`` defaults to the
         file type (``.env``, YAML, INI, shell: yes; code: no)."""
-        ctx = line_context(file, unquoted, self.include_test)
+        data = text.encode("utf-8", "surrogatepass")
         out: list[Detection] = []
-        self._scan_block(text.encode("utf-8", "surrogatepass"), 1, ctx, out)
+        if not _may_read_every_line(file) and not _has_keyword(data.lower()):
+            return out  # as ``_scan_block`` finds, without the file's context (its name parsed)
+        self._scan_block(data, 1, line_context(file, unquoted, self.include_test), out)
         return out
 
     def scan_file(
@@ -1504,7 +1519,7 @@ class Scanner:
         next_allowed = 0
         if ctx.every_line:
             candidates: Iterable[int] = (m.start() for m in _EVERY_LINE.finditer(lower))
-        elif not (_PREFILTER.search(lower) or _PREFILTER_SHAPES.search(lower)):
+        elif not _has_keyword(lower):
             return  # no keyword, so no line to read: most memos, names and references
         else:
             candidates = _candidates(lower)
