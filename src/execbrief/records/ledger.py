@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from execbrief.snapshot import Record
+from execbrief.snapshot import Record, set_by_slot
 from execbrief.values import Money
 
 
@@ -26,6 +26,7 @@ class AccountType(enum.StrEnum):
     EXPENSE = "expense"
 
 
+@set_by_slot
 @dataclass(frozen=True, slots=True)
 class Transaction(Record):
     """One ledger line.
