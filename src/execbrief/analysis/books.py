@@ -72,6 +72,7 @@ def month_range(first: Period, last: Period) -> list[Period]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # asked per entity and window, of the run's as_of
 def last_complete_month(as_of: date) -> Period:
     """The latest month wholly on or before ``as_of`` (the as_of month itself when as_of is its last day)."""
     return Period.last_complete(as_of)  # the report's default period follows the same rule
@@ -79,13 +80,18 @@ def last_complete_month(as_of: date) -> Period:
 
 def trailing(months: int, as_of: date, first: Period | None = None) -> list[Period]:
     """The last ``months`` complete months before ``as_of``, none before ``first`` (the data's start)."""
+    return list(_trailing(months, as_of, first))
+
+
+@functools.lru_cache(maxsize=1024)  # asked per entity and window, of few windows and first months
+def _trailing(months: int, as_of: date, first: Period | None) -> tuple[Period, ...]:
     end = last_complete_month(as_of)
     window = [end]
     while len(window) < months:
         window.insert(0, window[0].previous())
     if first is not None:
         window = [m for m in window if m >= first]
-    return window
+    return tuple(window)
 
 
 def cash_effect(tx: Transaction) -> Money:
