@@ -3,7 +3,11 @@ gave ``data/bookings.csv:5-8 (8 rows)`` (audit18), more rows than the lines hold
 
 from __future__ import annotations
 
-from execbrief.analysis.books import merge_citations
+from hypothesis import given
+from hypothesis import strategies as st
+
+from execbrief.analysis import books
+from execbrief.analysis.books import distinct_rows, merge_citations
 from execbrief.snapshot import Provenance
 
 
@@ -39,3 +43,29 @@ def test_overlapping_ranges_say_the_most_there_can_be() -> None:
     assert merged(Provenance("ledger.csv", 3, 12, detail="at most 10 rows")) == (
         "ledger.csv:3-12 (at most 10 rows)"
     )
+
+
+_LINES = st.one_of(st.none(), st.integers(0, 30))
+
+
+@st.composite
+def citations(draw: st.DrawFn) -> list[Provenance]:
+    """Citations of one file: lines (or none), ranges, and ``N rows`` or ``at most N`` details."""
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        line, end = draw(_LINES), draw(_LINES)
+        rows = draw(st.integers(0, 12))
+        detail = draw(st.sampled_from([None, f"{rows} rows", f"at most {rows} rows", "1 row"]))
+        out.append(Provenance("ledger.csv", line, end, detail=detail))
+    return out
+
+
+@given(citations())
+def test_citations_that_share_no_line_count_as_the_general_rule_does(
+    cited: list[Provenance],
+) -> None:
+    """The shortcut for citations no two of which share a line gives what weighing every
+    line gives."""
+    unique = list(dict.fromkeys((p.line, p.end_line, books._rows_of(p)) for p in cited))
+    bounded = any((p.detail or "").startswith("at most ") for p in cited)
+    assert distinct_rows(cited) == books._overlapping_rows(unique, bounded)

@@ -7,6 +7,7 @@ Formulas and sources are in ``docs/metrics.md`` ("Accounting").
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from bisect import bisect_left, bisect_right
@@ -294,6 +295,12 @@ def accounting_options(config: Config | None) -> AccountingOptions:
 
 
 def _words(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``words`` standing alone (not inside a longer word), in any case."""
+    return _words_pattern(tuple(words))
+
+
+@functools.lru_cache(maxsize=256)  # asked per entity and chart entry, of a few word lists
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
 
@@ -565,7 +572,7 @@ def chart_gaps(
     """Accounts of the standard chart for the entity's kind that its ledger never uses."""
     bookings = snapshot.records(Booking, info.id)
     # marketplaces taking a commission or a lead fee, as the channel catalogue knows them
-    ota = sorted({b.channel for b in bookings if channels.is_marketplace(b.channel)})
+    ota = sorted(c for c in {b.channel for b in bookings} if channels.is_marketplace(c))
     deposits = [b for b in bookings if b.deposit is not None and b.deposit.amount > 0]
     # the processor's name in the payee, or in a bank export's memo ("STRIPE TRANSFER ST-...")
     processors = sorted(

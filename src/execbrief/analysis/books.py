@@ -72,6 +72,7 @@ def month_range(first: Period, last: Period) -> list[Period]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # asked per entity and window, of the run's as_of
 def last_complete_month(as_of: date) -> Period:
     """The latest month wholly on or before ``as_of`` (the as_of month itself when as_of is its last day)."""
     return Period.last_complete(as_of)  # the report's default period follows the same rule
@@ -79,13 +80,18 @@ def last_complete_month(as_of: date) -> Period:
 
 def trailing(months: int, as_of: date, first: Period | None = None) -> list[Period]:
     """The last ``months`` complete months before ``as_of``, none before ``first`` (the data's start)."""
+    return list(_trailing(months, as_of, first))
+
+
+@functools.lru_cache(maxsize=1024)  # asked per entity and window, of few windows and first months
+def _trailing(months: int, as_of: date, first: Period | None) -> tuple[Period, ...]:
     end = last_complete_month(as_of)
     window = [end]
     while len(window) < months:
         window.insert(0, window[0].previous())
     if first is not None:
         window = [m for m in window if m >= first]
-    return window
+    return tuple(window)
 
 
 def cash_effect(tx: Transaction) -> Money:
@@ -281,6 +287,15 @@ def distinct_rows(citations: Sequence[Provenance]) -> str:
     range of fewer rows than lines that meets another citation cannot say which of its lines
     are rows; the count is then the most there can be: ``"at most 12 rows"``."""
     unique: list[_Cited] = list(dict.fromkeys((p.line, p.end_line, _rows_of(p)) for p in citations))
+    bounded = any((p.detail or "").startswith("at most ") for p in citations)
+    if not bounded and _apart(unique):  # no line cited twice: each citation counts its rows
+        count = sum(rows for _, _, rows in unique)
+        return f"{count} row" + ("s" if count != 1 else "")
+    return _overlapping_rows(unique, bounded)
+
+
+def _overlapping_rows(unique: list[_Cited], bounded: bool) -> str:
+    """``distinct_rows`` of citations (without repeats) some of which may share lines."""
     by_line: set[int] = set()
     sparse: list[_Cited] = []
     for line, end, rows in unique:
@@ -297,16 +312,28 @@ def distinct_rows(citations: Sequence[Provenance]) -> str:
         if c in sparse or not set(range(c[0] or 0, (c[1] or c[0] or 0) + 1)) <= ends
     ]
     count = len(by_line) + sum(rows for _, _, rows in sparse)
-    bounded = any((p.detail or "").startswith("at most ") for p in citations)
     if not bounded and not any(_meets(one, unique) for one in sparse):
         return f"{count} row" + ("s" if count != 1 else "")
     lines = by_line.union(*(range(a, (b or a) + 1) for a, b, _ in sparse if a is not None))
     return f"at most {min(count, len(lines)) if lines else count} rows"
 
 
+def _apart(unique: Sequence[_Cited]) -> bool:
+    """Whether the citations each have lines (first <= last) and no two share one."""
+    spans = sorted((line, end or line) for line, end, _ in unique if line is not None)
+    if len(spans) != len(unique) or any(last < line for line, last in spans):
+        return False
+    return all(later[0] > earlier[1] for earlier, later in itertools.pairwise(spans))
+
+
 def _rows_of(citation: Provenance) -> int:
     """The rows a citation counts: its ``N rows`` (or ``at most N rows``) detail, else one."""
-    words = (citation.detail or "").removeprefix("at most ").split()
+    return _rows_in(citation.detail or "")
+
+
+@functools.lru_cache(maxsize=1024)  # asked per citation merged, of a few details ("14 rows")
+def _rows_in(detail: str) -> int:
+    words = detail.removeprefix("at most ").split()
     return int(words[0]) if words and words[0].isdigit() else 1
 
 

@@ -12,6 +12,7 @@ step), which is then not carried as well: the same payment is never counted twic
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -235,6 +236,12 @@ def _kind(text: str, payroll: re.Pattern[str], loan: re.Pattern[str]) -> str:
 
 
 def _words(words: Sequence[str]) -> re.Pattern[str]:
+    """Any of ``words`` as whole words, in any case (never a match when there are none)."""
+    return _words_pattern(tuple(words))
+
+
+@functools.lru_cache(maxsize=64)  # asked per entity, of the options' two word lists
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
