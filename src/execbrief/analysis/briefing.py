@@ -415,7 +415,8 @@ def _entity(
     if info.kind in options.ota_kinds:
         findings.extend(_zero_ota(info, facts))
     findings.extend(_funnel_stalls(info, steps, sections))
-    findings.extend(_funnel_drops(info, steps, _earlier_rates(snapshot, info, facts)))
+    if steps:  # the bookings' rates are weighed against a note's funnel steps only
+        findings.extend(_funnel_drops(info, steps, _earlier_rates(snapshot, info, facts)))
     findings.extend(_unbilled(info, facts, sections, snapshot.currency))
     findings.extend(_missing_facts(info, facts, options.required_facts, notes))
     tracked, missing, kpi_findings = _kpis(info, facts, steps, notes, options)

@@ -84,25 +84,35 @@ class FunnelBreak:
         return f"{self.step[0]} → {self.step[1]}"
 
 
-def funnel(bookings: Sequence[Booking], as_of: date, months: int) -> list[FunnelRow]:
-    """The funnel rows of one entity's bookings, one per month from the first month with a
-    booking (at most ``months`` months back) to the ``as_of`` month, empty months included."""
-    if not bookings:
-        return []
-    entity = bookings[0].entity
+def month_key(day: date) -> str:
+    """The ``YYYY-MM`` month a day falls in: ``str(Period.containing(day))`` without the Period."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def funnel_months(bookings: Sequence[Booking], as_of: date, months: int) -> list[str]:
+    """The months a funnel covers, oldest first: from the first month with a booking created by
+    ``as_of`` (at most ``months`` months back) to the ``as_of`` month."""
     last = Period.containing(as_of)
     dates = [b.created for b in bookings if b.created <= as_of]
     first = Period.containing(min(dates)) if dates else last
     window = [last]
     while len(window) < months and window[0] > first:
         window.insert(0, window[0].previous())
+    return [str(period) for period in window]
+
+
+def funnel(bookings: Sequence[Booking], as_of: date, months: int) -> list[FunnelRow]:
+    """The funnel rows of one entity's bookings, one per month from the first month with a
+    booking (at most ``months`` months back) to the ``as_of`` month, empty months included."""
+    if not bookings:
+        return []
+    entity = bookings[0].entity
     rows: list[FunnelRow] = []
     by_month: dict[str, list[Booking]] = defaultdict(list)
     for booking in bookings:
         if booking.created <= as_of:
-            by_month[str(Period.containing(booking.created))].append(booking)
-    for period in window:
-        month = str(period)
+            by_month[month_key(booking.created)].append(booking)
+    for month in funnel_months(bookings, as_of, months):
         items = by_month.get(month, [])
         reached = [stage_reached(b) for b in items]
         counts = [sum(1 for r in reached if r >= stage) for stage in (1, 2, 3, 4)]
@@ -144,33 +154,37 @@ def funnel_breaks(
     if not bookings:
         return []
     entity = bookings[0].entity
-    rows = funnel(bookings, as_of, months)
-    window = {row.month for row in rows}
+    order = funnel_months(bookings, as_of, months)
+    window = set(order)
     cutoff = as_of - timedelta(days=maturity_days)
-    by_month: dict[str, list[Booking]] = defaultdict(list)
+    by_month: dict[str, list[tuple[Booking, int]]] = defaultdict(list)
     for booking in bookings:
-        month = str(Period.containing(booking.created))
+        month = month_key(booking.created)
         if month in window and booking.created <= cutoff:
-            by_month[month].append(booking)
+            by_month[month].append((booking, stage_reached(booking)))
     breaks: list[FunnelBreak] = []
     for index, (start, nxt) in enumerate(STEPS, start=1):
         broken: list[tuple[str, list[Booking]]] = []
         healthy_up = healthy_down = 0
         previous = ""
-        for row in rows:
-            items = by_month.get(row.month, [])
+        for month in order:
+            items = by_month.get(month, [])
             if start == "booked":
-                items = [b for b in items if b.service_date is not None and b.service_date < as_of]
-            up = [b for b in items if stage_reached(b) >= index]
-            down = [b for b in up if stage_reached(b) >= index + 1]
+                items = [
+                    (b, r)
+                    for b, r in items
+                    if b.service_date is not None and b.service_date < as_of
+                ]
+            up = [b for b, r in items if r >= index]
+            down = sum(1 for _, r in items if r >= index + 1)
             continues = bool(broken) and broken[-1][0] == previous and bool(up)
-            previous = row.month
+            previous = month
             if (len(up) >= min_count or continues) and not down:
-                broken.append((row.month, up))
+                broken.append((month, up))
             elif not broken:
                 healthy_up += len(up)
-                healthy_down += len(down)
-        for group in _consecutive(broken, [row.month for row in rows]):
+                healthy_down += down
+        for group in _consecutive(broken, order):
             stuck = [b for _, items in group for b in items]
             breaks.append(
                 FunnelBreak(
