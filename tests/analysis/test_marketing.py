@@ -25,7 +25,7 @@ from execbrief.analysis.marketing import (
     score_otas,
     stage_reached,
 )
-from execbrief.analysis.marketing.funnel import funnel_months, month_key
+from execbrief.analysis.marketing.funnel import funnel_months, funnel_with_breaks, month_key
 from execbrief.config import Config, OptionModels, config_from_dict
 from execbrief.findings import Effort
 from execbrief.records.bookings import Booking, BookingStatus
@@ -288,6 +288,18 @@ def test_funnel_months_run_from_the_first_booking_to_as_of() -> None:
     assert funnel_months(bookings, AS_OF, 2) == ["2026-10", "2026-11"]
     assert funnel_months(bookings, AS_OF, 30) == ["2026-08", "2026-09", "2026-10", "2026-11"]
     assert funnel_months([], AS_OF, 30) == ["2026-11"]
+
+
+@pytest.mark.parametrize(("months", "min_count", "maturity"), [(4, 3, 7), (2, 1, 0), (30, 2, 40)])
+def test_funnel_with_breaks_is_the_funnel_and_its_breaks(
+    months: int, min_count: int, maturity: int
+) -> None:
+    """The marketing analysis stages the bookings once for both; each alone gives the same."""
+    bookings = funnel_bookings()
+    assert funnel_with_breaks(bookings, AS_OF, months, min_count, maturity) == (
+        funnel(bookings, AS_OF, months),
+        funnel_breaks(bookings, AS_OF, months, min_count, maturity),
+    )
 
 
 # --------------------------------------------------------------------------------------------
