@@ -1,8 +1,13 @@
 """Sentences end at a full stop before white space, never inside a file name, a domain, a decimal,
 a version or an abbreviation (outside testers saw "Evidence: No page of sites/tidewaterkayak.")."""
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from execbrief.renderers.text import Said
-from execbrief.sentences import first_sentence
+from execbrief.sentences import _END, first_sentence
 
 
 def test_a_repeated_sentence_with_a_domain_goes_whole_not_cut_at_the_dot() -> None:
@@ -37,3 +42,14 @@ def test_first_sentence_skips_abbreviations_and_paths() -> None:
         "Rotate the key in repos.env, e.g. with the Stripe dashboard. Then redeploy."
     ) == ("Rotate the key in repos.env, e.g. with the Stripe dashboard.")
     assert first_sentence("Add a form to index.html") == "Add a form to index.html"
+
+
+_PROSE = st.text(alphabet="ab egiotcvsxMrDSN.!?\"')]”’\n", max_size=60)
+
+
+@given(_PROSE)
+def test_the_end_mark_lookahead_only_skips_places_no_end_can_start(text: str) -> None:
+    """``_END`` is tried only at an end mark: it finds what the pattern without that finds."""
+    assert _END.pattern.startswith("(?=[.!?])")
+    plain = re.compile(_END.pattern.removeprefix("(?=[.!?])"))
+    assert [m.span() for m in _END.finditer(text)] == [m.span() for m in plain.finditer(text)]

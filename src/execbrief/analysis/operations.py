@@ -702,10 +702,14 @@ def _owed_by_client(unpaid: Sequence[Invoice], currency: str) -> tuple[ClientOwe
 def _billable_by_month(entries: Sequence[TimeEntry]) -> tuple[tuple[str, Decimal], ...]:
     """Σ billable hours per calendar month (``YYYY-MM``), oldest first; a month with only
     non-billable entries is 0 h (the log covers it)."""
-    months: dict[str, Decimal] = defaultdict(Decimal)
+    months: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for e in entries:
-        months[f"{e.date:%Y-%m}"] += e.hours if e.billable else Decimal(0)
-    return tuple(sorted(months.items()))
+        months[e.date.year, e.date.month] += e.hours if e.billable else _NO_HOURS
+    return tuple(sorted((f"{year}-{month:02d}", hours) for (year, month), hours in months.items()))
+
+
+#: The hours a non-billable entry adds to its month (one Decimal, not one per entry).
+_NO_HOURS = Decimal(0)
 
 
 # --------------------------------------------------------------------------- findings
