@@ -30,12 +30,12 @@ class Severity(enum.StrEnum):
     @property
     def rank(self) -> int:
         """0 for critical .. 4 for info."""
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
 
     @property
     def weight(self) -> int:
         """Weight used when ranking actions: critical 8, high 4, medium 2, low 1, info 0."""
-        return {"critical": 8, "high": 4, "medium": 2, "low": 1, "info": 0}[self.value]
+        return _SEVERITY_WEIGHT[self]
 
 
 class Effort(enum.StrEnum):
@@ -49,7 +49,19 @@ class Effort(enum.StrEnum):
     @property
     def cost(self) -> int:
         """Relative cost used when ranking actions (1, 2, 4, 8)."""
-        return {"hours": 1, "days": 2, "weeks": 4, "months": 8}[self.value]
+        return _EFFORT_COST[self]
+
+
+#: Looked up, not rebuilt, per call: a report ranks every finding of every entity.
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity)}
+_SEVERITY_WEIGHT = {
+    Severity.CRITICAL: 8,
+    Severity.HIGH: 4,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+_EFFORT_COST = {Effort.HOURS: 1, Effort.DAYS: 2, Effort.WEEKS: 4, Effort.MONTHS: 8}
 
 
 class CostTier(enum.StrEnum):

@@ -3,14 +3,23 @@ the bundled example (each planted problem at its note line) and over hand-built 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from execbrief import pipeline
-from execbrief.analysis.briefing import KPI_CATALOGUE, Briefing, BriefingResult
+from execbrief.analysis.briefing import (
+    _UNBILLED,
+    KPI_CATALOGUE,
+    Briefing,
+    BriefingResult,
+    _may_say_unbilled,
+)
 from execbrief.config import config_from_dict, load_config
 from execbrief.errors import ConfigError
 from execbrief.findings import Finding, Severity
@@ -483,3 +492,20 @@ def test_the_demo_funnel_stall_names_the_template_change(
     stall = next(f for f in result.findings if f.rule == "briefing.funnel-stall")
     assert "The quote template changed in September" in stall.recommendation
     assert any(p.line and p.line >= 63 for p in stall.provenance)
+
+
+#: Text made of the letters of the unbilled-work phrases (and an 'ı', which case-blind 'i' matches).
+_NOTE_TEXT = st.text(
+    alphabet="unbilledinvoicedtyhasvrgwmkaBUNIH'- \nı", max_size=80
+) | st.sampled_from(
+    ["We have not yet invoiced March.", "Work UN-BILLED since May", "it never went onto an invoice"]
+)
+
+
+@given(_NOTE_TEXT)
+def test_the_unbilled_scan_skips_only_text_it_cannot_match(text: str) -> None:
+    """The prefilter and the pattern's first-letter lookahead change nothing that is found."""
+    plain = re.compile(_UNBILLED.pattern.removeprefix("(?=[unh])"), re.I)
+    assert [m.span() for m in _UNBILLED.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    if plain.search(text):
+        assert _may_say_unbilled(text)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from execbrief.analysis.marketing import (
     EmailAssumptions,
@@ -23,13 +25,14 @@ from execbrief.analysis.marketing import (
     score_otas,
     stage_reached,
 )
+from execbrief.analysis.marketing.funnel import funnel_months, funnel_with_breaks, month_key
 from execbrief.config import Config, OptionModels, config_from_dict
 from execbrief.findings import Effort
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.handoff import Fact
 from execbrief.records.subscribers import SubscriberCounts
 from execbrief.snapshot import EntityInfo, Provenance, Record, Snapshot, SourceResult
-from execbrief.values import Money, Percent
+from execbrief.values import Money, Percent, Period
 
 AS_OF = date(2026, 11, 20)
 USD = "USD"
@@ -273,6 +276,30 @@ def test_funnel_break_at_the_right_rows() -> None:
 
 def test_no_break_below_min_count() -> None:
     assert funnel_breaks(funnel_bookings(), AS_OF, 4, min_count=5, maturity_days=7) == []
+
+
+@given(st.dates())
+def test_month_key_is_the_periods_name(day: date) -> None:
+    assert month_key(day) == str(Period.containing(day))
+
+
+def test_funnel_months_run_from_the_first_booking_to_as_of() -> None:
+    bookings = funnel_bookings()
+    assert funnel_months(bookings, AS_OF, 2) == ["2026-10", "2026-11"]
+    assert funnel_months(bookings, AS_OF, 30) == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert funnel_months([], AS_OF, 30) == ["2026-11"]
+
+
+@pytest.mark.parametrize(("months", "min_count", "maturity"), [(4, 3, 7), (2, 1, 0), (30, 2, 40)])
+def test_funnel_with_breaks_is_the_funnel_and_its_breaks(
+    months: int, min_count: int, maturity: int
+) -> None:
+    """The marketing analysis stages the bookings once for both; each alone gives the same."""
+    bookings = funnel_bookings()
+    assert funnel_with_breaks(bookings, AS_OF, months, min_count, maturity) == (
+        funnel(bookings, AS_OF, months),
+        funnel_breaks(bookings, AS_OF, months, min_count, maturity),
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -72,8 +72,9 @@ _UNSIGNED = re.compile(
     r"nothing (?:is )?(?:signed|on paper))\b",
     re.I,
 )
+#: Phrases saying work went unbilled (the lookahead, their first letters, skips every other place).
 _UNBILLED = re.compile(
-    r"\b(?:unbilled|un-billed|uninvoiced|not\s+(?:yet\s+)?(?:been\s+)?(?:invoiced|billed)|"
+    r"(?=[unh])\b(?:unbilled|un-billed|uninvoiced|not\s+(?:yet\s+)?(?:been\s+)?(?:invoiced|billed)|"
     r"never\s+(?:been\s+)?(?:invoiced|billed)|never\s+(?:made\s+it|got|went)\s+onto?\s+an?\s+invoices?|"
     r"(?:haven't|hasn't|have\s+not|has\s+not)\s+(?:been\s+)?(?:invoiced|billed))\b",
     re.I,
@@ -415,7 +416,8 @@ def _entity(
     if info.kind in options.ota_kinds:
         findings.extend(_zero_ota(info, facts))
     findings.extend(_funnel_stalls(info, steps, sections))
-    findings.extend(_funnel_drops(info, steps, _earlier_rates(snapshot, info, facts)))
+    if steps:  # the bookings' rates are weighed against a note's funnel steps only
+        findings.extend(_funnel_drops(info, steps, _earlier_rates(snapshot, info, facts)))
     findings.extend(_unbilled(info, facts, sections, snapshot.currency))
     findings.extend(_missing_facts(info, facts, options.required_facts, notes))
     tracked, missing, kpi_findings = _kpis(info, facts, steps, notes, options)
@@ -807,10 +809,22 @@ class _Mention:
     amount: Money | MoneyRange | None
 
 
+def _may_say_unbilled(text: str) -> bool:
+    """False only for a text ``_UNBILLED`` cannot match in: each of its phrases ends in a word
+    holding "bill" or "invoic", which an ASCII text, lowered, is searched for at C speed (any
+    other text goes to the pattern, whose case-blind letters also match a few non-ASCII ones)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return "bill" in lowered or "invoic" in lowered
+
+
 def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
     out: list[_Mention] = []
     for section in sections:
         text = section.text
+        if not _may_say_unbilled(text):
+            continue
         for match in _UNBILLED.finditer(text):
             before = text[max(0, match.start() - 25) : match.start()]
             if match.group().lower().startswith(("un", "not")) and _NEGATED.search(before):

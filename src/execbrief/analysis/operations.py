@@ -370,6 +370,14 @@ def _window(snapshot: Snapshot, months: int, first: date | None) -> list[Period]
 # --------------------------------------------------------------------------- rental
 
 
+def _is_debt_service(t: Transaction) -> bool:
+    """A mortgage or loan payment: a debt-named cost, or a debt-named liability paid down."""
+    return bool(_DEBT.search(f"{t.account} {t.memo}")) and (
+        t.account_type in books.COSTS
+        or (t.account_type == AccountType.LIABILITY and t.amount.amount < 0)
+    )
+
+
 def rental_unit(
     snapshot: Snapshot, info: EntityInfo, options: OperationsOptions, eopts: OperationsEntityOptions
 ) -> RentalUnit | None:
@@ -390,16 +398,13 @@ def rental_unit(
     all_income = [t for t in in_window if t.account_type == AccountType.INCOME]
     other_rows = [t for t in all_income if _OTHER_INCOME.search(f"{t.account} {t.memo}")]
     income_rows = [t for t in all_income if not _OTHER_INCOME.search(f"{t.account} {t.memo}")]
-    debt_rows = [
-        t
-        for t in in_window
-        if _DEBT.search(f"{t.account} {t.memo}")
-        and (
-            t.account_type in books.COSTS
-            or (t.account_type == AccountType.LIABILITY and t.amount.amount < 0)
-        )
-    ]
-    opex_rows = [t for t in in_window if t.account_type in books.COSTS and t not in debt_rows]
+    debt_rows: list[Transaction] = []
+    opex_rows: list[Transaction] = []
+    for t in in_window:
+        if _is_debt_service(t):
+            debt_rows.append(t)
+        elif t.account_type in books.COSTS:
+            opex_rows.append(t)
     income = books.total((t.amount for t in income_rows), currency)
     opex = books.total((t.amount for t in opex_rows), currency)
     debt = books.total((abs(t.amount) for t in debt_rows), currency)
@@ -697,10 +702,14 @@ def _owed_by_client(unpaid: Sequence[Invoice], currency: str) -> tuple[ClientOwe
 def _billable_by_month(entries: Sequence[TimeEntry]) -> tuple[tuple[str, Decimal], ...]:
     """Σ billable hours per calendar month (``YYYY-MM``), oldest first; a month with only
     non-billable entries is 0 h (the log covers it)."""
-    months: dict[str, Decimal] = defaultdict(Decimal)
+    months: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for e in entries:
-        months[f"{e.date:%Y-%m}"] += e.hours if e.billable else Decimal(0)
-    return tuple(sorted(months.items()))
+        months[e.date.year, e.date.month] += e.hours if e.billable else _NO_HOURS
+    return tuple(sorted((f"{year}-{month:02d}", hours) for (year, month), hours in months.items()))
+
+
+#: The hours a non-billable entry adds to its month (one Decimal, not one per entry).
+_NO_HOURS = Decimal(0)
 
 
 # --------------------------------------------------------------------------- findings

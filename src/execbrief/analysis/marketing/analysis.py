@@ -25,8 +25,7 @@ from execbrief.analysis.marketing.funnel import (
     break_finding,
     conversion_drops,
     drop_finding,
-    funnel,
-    funnel_breaks,
+    funnel_with_breaks,
     stage_reached,
 )
 from execbrief.analysis.marketing.options import NAME, MarketingOptions
@@ -176,15 +175,14 @@ def _entity(context: _Context, info: EntityInfo, ev: dict[str, Evidence], parts:
 
 def _funnel(context: _Context, info: EntityInfo, bookings: list[Booking], parts: _Parts) -> None:
     options, as_of = context.options, context.snapshot.as_of
-    rows = funnel(bookings, as_of, options.funnel_months)
-    parts.rows.extend(rows)
-    breaks = funnel_breaks(
+    rows, breaks = funnel_with_breaks(
         bookings,
         as_of,
         options.funnel_months,
         options.funnel_min_count,
         options.funnel_maturity_days,
     )
+    parts.rows.extend(rows)
     parts.breaks.extend(breaks)
     parts.findings.extend(break_finding(info, brk) for brk in breaks)
     drops = conversion_drops(rows, as_of, options.funnel_min_count)

@@ -225,11 +225,15 @@ def channel_cells(
     """One entity's row of the matrix; ``window`` are its booked bookings in the share window."""
     total_n = len(window)
     total_rev = total((b.amount for b in window), currency)
+    by_channel: dict[str, list[Booking]] = defaultdict(list)
+    for booking in window:
+        by_channel[booking_channel(booking.channel)].append(booking)
     cells: list[ChannelCell] = []
     for channel in channels:
         e = ev.get(channel, Evidence())
-        n = sum(1 for b in window if booking_channel(b.channel) == channel)
-        rev = total((b.amount for b in window if booking_channel(b.channel) == channel), currency)
+        booked = by_channel.get(channel, [])
+        n = len(booked)
+        rev = total((b.amount for b in booked), currency)
         cells.append(
             ChannelCell(
                 entity=entity,

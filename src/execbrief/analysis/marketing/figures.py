@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from execbrief.analysis import books
 from execbrief.snapshot import Provenance
 from execbrief.values import Money, Percent
 
@@ -29,11 +30,7 @@ def money_rate(part: Money, whole: Money) -> Percent | None:
 
 def total(amounts: Iterable[Money | None], currency: str) -> Money:
     """The sum of the amounts given (None skipped), zero in ``currency`` when there are none."""
-    out = Money(0, currency)
-    for amount in amounts:
-        if amount is not None:
-            out = out + amount
-    return out
+    return books.total((amount for amount in amounts if amount is not None), currency)
 
 
 def pct(fraction: Decimal) -> Percent:

@@ -84,51 +84,50 @@ class FunnelBreak:
         return f"{self.step[0]} → {self.step[1]}"
 
 
-def funnel(bookings: Sequence[Booking], as_of: date, months: int) -> list[FunnelRow]:
-    """The funnel rows of one entity's bookings, one per month from the first month with a
-    booking (at most ``months`` months back) to the ``as_of`` month, empty months included."""
-    if not bookings:
-        return []
-    entity = bookings[0].entity
+def month_key(day: date) -> str:
+    """The ``YYYY-MM`` month a day falls in: ``str(Period.containing(day))`` without the Period."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def funnel_months(bookings: Sequence[Booking], as_of: date, months: int) -> list[str]:
+    """The months a funnel covers, oldest first: from the first month with a booking created by
+    ``as_of`` (at most ``months`` months back) to the ``as_of`` month."""
+    return _months([b.created for b in bookings if b.created <= as_of], as_of, months)
+
+
+def _months(created: Sequence[date], as_of: date, months: int) -> list[str]:
     last = Period.containing(as_of)
-    dates = [b.created for b in bookings if b.created <= as_of]
-    first = Period.containing(min(dates)) if dates else last
+    first = Period.containing(min(created)) if created else last
     window = [last]
     while len(window) < months and window[0] > first:
         window.insert(0, window[0].previous())
-    rows: list[FunnelRow] = []
-    by_month: dict[str, list[Booking]] = defaultdict(list)
+    return [str(period) for period in window]
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """One entity's bookings created by ``as_of``, each with its stage reached, by month of
+    creation (in row order), and the funnel's months: what the rows and the breaks both read."""
+
+    entity: str
+    months: list[str]
+    by_month: dict[str, list[tuple[Booking, int]]]
+
+
+def _staged(bookings: Sequence[Booking], as_of: date, months: int) -> _Staged:
+    by_month: dict[str, list[tuple[Booking, int]]] = defaultdict(list)
+    created: list[date] = []
     for booking in bookings:
         if booking.created <= as_of:
-            by_month[str(Period.containing(booking.created))].append(booking)
-    for period in window:
-        month = str(period)
-        items = by_month.get(month, [])
-        reached = [stage_reached(b) for b in items]
-        counts = [sum(1 for r in reached if r >= stage) for stage in (1, 2, 3, 4)]
-        due = sum(
-            1
-            for b, r in zip(items, reached, strict=True)
-            if r >= 3 and b.service_date is not None and b.service_date < as_of
-        )
-        completed_due = counts[3]
-        rows.append(
-            FunnelRow(
-                entity=entity,
-                month=month,
-                inquiries=counts[0],
-                quoted=counts[1],
-                booked=counts[2],
-                completed=counts[3],
-                cancelled=sum(1 for b in items if b.status is BookingStatus.CANCELLED),
-                booked_due=due,
-                quote_rate=rate(counts[1], counts[0]),
-                book_rate=rate(counts[2], counts[1]),
-                complete_rate=rate(completed_due, due),
-                provenance=compact_rows(b.provenance for b in items),
-            )
-        )
-    return rows
+            created.append(booking.created)
+            by_month[month_key(booking.created)].append((booking, stage_reached(booking)))
+    return _Staged(bookings[0].entity, _months(created, as_of, months), by_month)
+
+
+def funnel(bookings: Sequence[Booking], as_of: date, months: int) -> list[FunnelRow]:
+    """The funnel rows of one entity's bookings, one per month from the first month with a
+    booking (at most ``months`` months back) to the ``as_of`` month, empty months included."""
+    return _rows(_staged(bookings, as_of, months), as_of) if bookings else []
 
 
 def funnel_breaks(
@@ -143,38 +142,80 @@ def funnel_breaks(
     """
     if not bookings:
         return []
-    entity = bookings[0].entity
-    rows = funnel(bookings, as_of, months)
-    window = {row.month for row in rows}
+    return _breaks(_staged(bookings, as_of, months), as_of, min_count, maturity_days)
+
+
+def funnel_with_breaks(
+    bookings: Sequence[Booking], as_of: date, months: int, min_count: int, maturity_days: int
+) -> tuple[list[FunnelRow], list[FunnelBreak]]:
+    """``funnel`` and ``funnel_breaks`` of the same bookings, each booking staged once."""
+    if not bookings:
+        return [], []
+    staged = _staged(bookings, as_of, months)
+    return _rows(staged, as_of), _breaks(staged, as_of, min_count, maturity_days)
+
+
+def _rows(staged: _Staged, as_of: date) -> list[FunnelRow]:
+    rows: list[FunnelRow] = []
+    for month in staged.months:
+        items = staged.by_month.get(month, [])
+        counts = [sum(1 for _, r in items if r >= stage) for stage in (1, 2, 3, 4)]
+        due = sum(
+            1 for b, r in items if r >= 3 and b.service_date is not None and b.service_date < as_of
+        )
+        completed_due = counts[3]
+        rows.append(
+            FunnelRow(
+                entity=staged.entity,
+                month=month,
+                inquiries=counts[0],
+                quoted=counts[1],
+                booked=counts[2],
+                completed=counts[3],
+                cancelled=sum(1 for b, _ in items if b.status is BookingStatus.CANCELLED),
+                booked_due=due,
+                quote_rate=rate(counts[1], counts[0]),
+                book_rate=rate(counts[2], counts[1]),
+                complete_rate=rate(completed_due, due),
+                provenance=compact_rows(b.provenance for b, _ in items),
+            )
+        )
+    return rows
+
+
+def _breaks(staged: _Staged, as_of: date, min_count: int, maturity_days: int) -> list[FunnelBreak]:
     cutoff = as_of - timedelta(days=maturity_days)
-    by_month: dict[str, list[Booking]] = defaultdict(list)
-    for booking in bookings:
-        month = str(Period.containing(booking.created))
-        if month in window and booking.created <= cutoff:
-            by_month[month].append(booking)
+    mature = {
+        month: [(b, r) for b, r in items if b.created <= cutoff]
+        for month, items in staged.by_month.items()
+    }
     breaks: list[FunnelBreak] = []
     for index, (start, nxt) in enumerate(STEPS, start=1):
         broken: list[tuple[str, list[Booking]]] = []
         healthy_up = healthy_down = 0
         previous = ""
-        for row in rows:
-            items = by_month.get(row.month, [])
+        for month in staged.months:
+            items = mature.get(month, [])
             if start == "booked":
-                items = [b for b in items if b.service_date is not None and b.service_date < as_of]
-            up = [b for b in items if stage_reached(b) >= index]
-            down = [b for b in up if stage_reached(b) >= index + 1]
+                items = [
+                    (b, r)
+                    for b, r in items
+                    if b.service_date is not None and b.service_date < as_of
+                ]
+            up = [b for b, r in items if r >= index]
+            down = sum(1 for _, r in items if r >= index + 1)
             continues = bool(broken) and broken[-1][0] == previous and bool(up)
-            previous = row.month
+            previous = month
             if (len(up) >= min_count or continues) and not down:
-                broken.append((row.month, up))
+                broken.append((month, up))
             elif not broken:
                 healthy_up += len(up)
-                healthy_down += len(down)
-        for group in _consecutive(broken, [row.month for row in rows]):
+                healthy_down += down
+        for group in _consecutive(broken, staged.months):
             stuck = [b for _, items in group for b in items]
             breaks.append(
                 FunnelBreak(
-                    entity=entity,
+                    entity=staged.entity,
                     step=(start, nxt),
                     months=tuple(month for month, _ in group),
                     upstream=len(stuck),
