@@ -126,3 +126,25 @@ def test_parse_log_reads_names_and_headers() -> None:
     }
     assert gitlog.parse_log("\x01aaa 2026-02-01 b c\0\nx\0", window=10) is None  # a merge
     assert not gitlog.parse_log(out, window=3).complete  # type: ignore[union-attr]
+
+
+def test_repository_roots_remembered_on_the_way_up_are_the_nearest(tmp_path: Path) -> None:
+    for folder in ("outer/.git", "outer/a/b/c", "outer/a/inner/.git", "outer/a/inner/d", "none/x"):
+        (tmp_path / folder).mkdir(parents=True)
+    files._REPO_ROOTS.clear()
+    outer, inner = tmp_path / "outer", tmp_path / "outer" / "a" / "inner"
+    expected = {
+        "outer/a/b/c/f": outer,
+        "outer/a/inner/d/f": inner,
+        "outer/a/b/f": outer,
+        "outer/a/inner/f": inner,
+        "outer/f": outer,
+        "none/x/f": None,
+    }
+    for _ in range(2):  # looked up fresh, then from what the first round remembered
+        for name, root in expected.items():
+            found = files._repo_root(tmp_path / name)
+            if root is None:  # none in the tree (whatever holds the test's folder aside)
+                assert found is None or tmp_path not in found.parents
+            else:
+                assert found == root

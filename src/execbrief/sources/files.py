@@ -1334,13 +1334,25 @@ _MAX_HISTORIES = 64
 
 
 def _repo_root(path: Path) -> Path | None:
-    folder = path.parent
-    if folder in _REPO_ROOTS:
-        return _REPO_ROOTS[folder]
-    found = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), None)
-    if len(_REPO_ROOTS) >= _MAX_REPO_ROOTS:
+    return _folder_repo_root(path.parent)
+
+
+def _folder_repo_root(folder: Path) -> Path | None:
+    """The nearest folder from ``folder`` up that holds ``.git``; each folder on the way is
+    remembered too, so the files of sibling folders cost one look each."""
+    looked: list[Path] = []
+    found: Path | None = None
+    for candidate in (folder, *folder.parents):
+        if candidate in _REPO_ROOTS:
+            found = _REPO_ROOTS[candidate]
+            break
+        looked.append(candidate)
+        if (candidate / ".git").exists():
+            found = candidate
+            break
+    if len(_REPO_ROOTS) + len(looked) > _MAX_REPO_ROOTS:
         _REPO_ROOTS.clear()
-    _REPO_ROOTS[folder] = found
+    _REPO_ROOTS.update(dict.fromkeys(looked, found))
     return found
 
 
