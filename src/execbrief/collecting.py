@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from execbrief import __version__
+from execbrief import __version__, localfiles
 from execbrief.config import Config, Entity, SourceSpec
 from execbrief.errors import describe_failure
 from execbrief.plugins import Registry
@@ -87,7 +87,8 @@ def collect_source(job: Job, request: SourceRequest) -> SourceResult:
     """One source's result; a bug in the source becomes a SourceError, never a lost run."""
     entity, spec = request.entity, request.spec
     try:
-        return job.registry.sources[spec.kind].collect(request)
+        with localfiles.steady_links():  # one source cites a file many times
+            return job.registry.sources[spec.kind].collect(request)
     except Exception as exc:
         where = spec.paths[0] if spec.paths else spec.key
         return SourceResult(

@@ -19,14 +19,19 @@ a named pipe, read a device without end, or follow a link out of the portfolio.
   (a loop or an unresolvable path does not).
 - ``lexically_inside(path, folder)``: the same for the path as written (``..`` folded, no link
   followed): how a path the config names is told from one a link leads to.
+- ``steady_links()``: while it is open, each path's real location (``real_path``, ``resolved``)
+  is found once: one source cites a file several times (its display path, its git commit, the
+  check that it stays inside the portfolio) and each lookup costs a system call per folder above.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -132,11 +137,65 @@ def walk(
             yield path, kind(path)
 
 
+@dataclass
+class _Remembered:
+    """Real locations found while ``steady_links`` is open, by the path as given."""
+
+    real: dict[str, str] = field(default_factory=dict)
+    resolved: dict[str, Path] = field(default_factory=dict)
+
+
+_remembered: _Remembered | None = None
+
+
+@contextlib.contextmanager
+def steady_links() -> Iterator[None]:
+    """While open, ``real_path`` and ``resolved`` remember what each path resolves to: the links
+    are taken to stay put until it closes (a link changed meanwhile is seen by the next one).
+    Nested uses share the outer one's memory."""
+    global _remembered
+    if _remembered is not None:
+        yield
+        return
+    _remembered = _Remembered()
+    try:
+        yield
+    finally:
+        _remembered = None
+
+
+def real_path(path: Path | str) -> str:
+    """``os.path.realpath(path)`` (links resolved, a loop left as written), remembered while
+    ``steady_links`` is open."""
+    memory = _remembered
+    if memory is None:
+        return os.path.realpath(path)
+    key = os.fspath(path)
+    found = memory.real.get(key)
+    if found is None:
+        known = memory.resolved.get(key)  # resolved without a loop: the same location
+        found = memory.real[key] = str(known) if known is not None else os.path.realpath(key)
+    return found
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()`` (RuntimeError on a link loop), remembered while ``steady_links`` is
+    open; an error is not remembered."""
+    memory = _remembered
+    if memory is None:
+        return path.resolve()
+    key = os.fspath(path)
+    found = memory.resolved.get(key)
+    if found is None:
+        found = memory.resolved[key] = path.resolve()
+    return found
+
+
 def resolves_inside(path: Path, folder: Path) -> bool:
     """True when ``path``, symbolic links resolved, is ``folder`` or inside it (resolved too)."""
     try:
-        real = Path(os.path.realpath(path, strict=False))
-        top = Path(os.path.realpath(folder, strict=False))
+        real = Path(real_path(path))
+        top = Path(real_path(folder))
     except (OSError, ValueError):
         return False
     if real != top and top not in real.parents:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from execbrief import localfiles
 from execbrief.config import AllowlistEntry, Entity, NoOptions, SourceSpec
 from execbrief.snapshot import SourceResult
 
@@ -80,7 +81,7 @@ class SourceRequest:
             return path
         resolved = Path(path)
         try:
-            return resolved.resolve().relative_to(_resolved(self.root)).as_posix()
+            return localfiles.resolved(resolved).relative_to(_resolved(self.root)).as_posix()
         except (ValueError, RuntimeError, OSError):
             # a link out of the folder, or a link loop: cited where it is, as written
             try:

@@ -316,12 +316,12 @@ def _note_handler(
     if runtime.startswith("nodejs"):
         # Node resolves app.handler to app.js, app.mjs or app.cjs (TypeScript builds from app.ts)
         for suffix in (".js", ".mjs", ".cjs", ".ts"):
-            path = (base / (module + suffix)).resolve()
+            path = localfiles.resolved(base / (module + suffix))
             folder.gateway.setdefault((path, function), (handler, template))
         return
     if runtime and not runtime.startswith("python"):
         return
-    path = (base / (module.replace(".", "/") + ".py")).resolve()
+    path = localfiles.resolved(base / (module.replace(".", "/") + ".py"))
     folder.handlers.setdefault(path, set()).add(function)
     folder.gateway.setdefault((path, function), (handler, template))
 
@@ -446,7 +446,7 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
         roles, flags = stack.python_roles_flags_text(text)
         folder.roles |= roles
         folder.flags |= flags
-    named = folder.handlers.get(item.path.resolve(), set())
+    named = folder.handlers.get(localfiles.resolved(item.path), set())
     if not named and not lambdas.is_lambda_module(text):
         return  # most files: no parse needed
     try:
@@ -471,7 +471,9 @@ def _python(folder: _Folder, item: WalkedFile, text: str) -> None:
         return
     module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")
     display = folder.request.display(item.path)
-    resolved = item.path.resolve()  # once a file, not once a route (a file may hold 20,000)
+    resolved = localfiles.resolved(
+        item.path
+    )  # once a file, not once a route (a file may hold 20,000)
     problems: list[tuple[int | None, str]] = []
     found_routes = lambdas.analyse_lambda_module(
         text, display, module, named, tree=tree, problems=problems
@@ -601,7 +603,7 @@ def _node_lambda(folder: _Folder, item: WalkedFile, text: str) -> None:
         authenticated, evidence = route.authenticated, route.auth_evidence
         if not authenticated:
             evidence = _gateway_evidence(
-                folder, item.path.resolve(), route.handler, route.method, route.path
+                folder, localfiles.resolved(item.path), route.handler, route.method, route.path
             )
             authenticated = evidence is not None
         module = PurePosixPath(item.relative).with_suffix("").as_posix().replace("/", ".")

@@ -63,7 +63,9 @@ from typing import Any, BinaryIO
 from execbrief import localfiles
 from execbrief.errors import SourceFailure
 from execbrief.snapshot import Freshness, Provenance, Record, SourceError, SourceResult
+from execbrief.sources import gitlog
 from execbrief.sources.base import SourceRequest
+from execbrief.sources.gitlog import Commit
 
 CHUNK = 1 << 16
 SNIFF = 8192
@@ -1315,14 +1317,6 @@ def _sniff_delimiter(header: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Commit:
-    """The last commit that touched a file."""
-
-    sha: str
-    day: date
-
-
 _GIT_CACHE: dict[tuple[str, int, int], Commit | None] = {}
 _GIT_LOCK = threading.Lock()
 
@@ -1333,29 +1327,48 @@ _GIT_LOCK = threading.Lock()
 _REPO_ROOTS: dict[Path, Path | None] = {}
 _MAX_REPO_ROOTS = 1 << 14
 
+#: (repository root, its index's modification time) -> its recent history (None: ask per file),
+#: read once for all the files of the repository a run cites.
+_HISTORIES: dict[tuple[Path, int], gitlog.History | None] = {}
+_MAX_HISTORIES = 64
+
 
 def _repo_root(path: Path) -> Path | None:
-    folder = path.parent
-    if folder in _REPO_ROOTS:
-        return _REPO_ROOTS[folder]
-    found = next((p for p in (folder, *folder.parents) if (p / ".git").exists()), None)
-    if len(_REPO_ROOTS) >= _MAX_REPO_ROOTS:
+    return _folder_repo_root(path.parent)
+
+
+def _folder_repo_root(folder: Path) -> Path | None:
+    """The nearest folder from ``folder`` up that holds ``.git``; each folder on the way is
+    remembered too, so the files of sibling folders cost one look each."""
+    looked: list[Path] = []
+    found: Path | None = None
+    for candidate in (folder, *folder.parents):
+        if candidate in _REPO_ROOTS:
+            found = _REPO_ROOTS[candidate]
+            break
+        looked.append(candidate)
+        if (candidate / ".git").exists():
+            found = candidate
+            break
+    if len(_REPO_ROOTS) + len(looked) > _MAX_REPO_ROOTS:
         _REPO_ROOTS.clear()
-    _REPO_ROOTS[folder] = found
+    _REPO_ROOTS.update(dict.fromkeys(looked, found))
     return found
 
 
 def last_commit(path: Path) -> Commit | None:
-    """The last commit touching ``path`` (``git log -1 --format='%H %cs' -- file``), or None.
+    """The last commit touching ``path`` (what ``git log -1 --format='%H %cs' -- file`` says),
+    or None.
 
     Fails soft: None when git is missing, the file is not in a repository or not committed. Results
     are cached per file, keyed on the file's and the repository index's modification times, so a
-    new commit is seen.
+    new commit is seen. A repository's recent history is read once (``gitlog``) and answers for
+    all its files; git is asked per file only where that history cannot tell.
     """
     try:
-        resolved = path.resolve()
+        resolved = localfiles.resolved(path)
         root = _repo_root(resolved)
-        if root is None or shutil.which("git") is None:
+        if root is None:
             return None
         index = root / ".git" / "index"
         index_mtime = index.stat().st_mtime_ns if index.exists() else 0
@@ -1365,7 +1378,35 @@ def last_commit(path: Path) -> Commit | None:
     with _GIT_LOCK:
         if cache_key in _GIT_CACHE:
             return _GIT_CACHE[cache_key]
-    commit: Commit | None = None
+    if shutil.which("git") is None:
+        return None
+    history = _history(root, index_mtime)
+    relative = resolved.relative_to(root).as_posix()
+    if history is not None and (relative in history.newest or history.complete):
+        commit = history.newest.get(relative)
+    else:
+        commit = _ask_git(resolved)
+    with _GIT_LOCK:
+        _GIT_CACHE[cache_key] = commit
+    return commit
+
+
+def _history(root: Path, index_mtime: int) -> gitlog.History | None:
+    """The repository's recent history, read once per state of its index."""
+    key = (root, index_mtime)
+    with _GIT_LOCK:
+        if key in _HISTORIES:
+            return _HISTORIES[key]
+    history = gitlog.recent_history(root)
+    with _GIT_LOCK:
+        if len(_HISTORIES) >= _MAX_HISTORIES:
+            _HISTORIES.clear()
+        _HISTORIES[key] = history
+    return history
+
+
+def _ask_git(resolved: Path) -> Commit | None:
+    """``git log -1 -- file`` for one file."""
     try:
         done = subprocess.run(
             ["git", "log", "-1", "--format=%H %cs", "--", resolved.name],
@@ -1377,12 +1418,10 @@ def last_commit(path: Path) -> Commit | None:
         )
         if done.returncode == 0 and done.stdout.strip():
             sha, _, day = done.stdout.strip().partition(" ")
-            commit = Commit(sha, date.fromisoformat(day))
+            return Commit(sha, date.fromisoformat(day))
     except (OSError, subprocess.SubprocessError, ValueError):
-        commit = None
-    with _GIT_LOCK:
-        _GIT_CACHE[cache_key] = commit
-    return commit
+        pass
+    return None
 
 
 def provenance(loc: Location, line: int | None = None) -> Provenance:

@@ -465,7 +465,7 @@ class _Site:
     ) -> None:
         self.request = request
         self.root = root
-        self.real_root = root.resolve() if root is not None else None
+        self.real_root = localfiles.resolved(root) if root is not None else None
         self.display = display
         self.options = options
         base = urlsplit(options.base_url) if options.base_url else None
