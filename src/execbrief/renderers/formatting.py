@@ -140,7 +140,7 @@ class Citations:
                 if marks == list(range(marks[0], marks[-1] + 1))
                 else "[" + ",".join(map(str, marks[:4])) + ",…]"
             )
-        return "".join(f"[{n}]" for n in marks)
+        return "[" + "][".join(map(str, marks)) + "]"
 
     def notes(self) -> list[tuple[int, str]]:
         """The numbered source notes, in order, one line each: a file's git commit is named on

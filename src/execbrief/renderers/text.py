@@ -132,7 +132,10 @@ class TextRenderer:
             for number, note in notes:
                 lines += wrap(note, f"  [{number}] ", " " * (len(str(number)) + 5))
             lines.append("")
-        return "\n".join(cut(line.rstrip(), MAX_LINE) for line in lines).rstrip("\n") + "\n"
+        lines = [line.rstrip() for line in lines]
+        if max(map(len, lines)) > MAX_LINE:
+            lines = [cut(line, MAX_LINE) for line in lines]
+        return "\n".join(lines).rstrip("\n") + "\n"
 
     def _block(self, block: Block, cites: Citations) -> list[str]:
         if isinstance(block, Paragraph):
@@ -235,23 +238,15 @@ class TextRenderer:
     def _table(self, table: Table, cites: Citations) -> list[str]:
         out = wrap(table.title) if table.title else []
         header = list(table.columns)
-        body = []
-        numeric_columns = [False] * len(header)
-        has_marks = False
-        for row in table.rows:
-            cells = [self._value(value) for value in row.cells]
-            for index, value in enumerate(row.cells[: len(header)]):
-                numeric_columns[index] = numeric_columns[index] or is_numeric(value)
-            mark = cites.mark(row.provenance)
-            has_marks = has_marks or bool(mark)
-            body.append((cells, mark))
+        body = [
+            ([self._value(value) for value in row.cells], cites.mark(row.provenance))
+            for row in table.rows
+        ]
         widths = [len(column) for column in header]
         for cells, _mark in body:
             for index, cell in enumerate(cells[: len(widths)]):
                 widths[index] = max(widths[index], min(len(cell), MAX_CELL))
-        align = list(table.align) or [
-            "r" if numeric_columns[i] else "l" for i in range(len(header))
-        ]
+        align = list(table.align) or _alignment(table, len(header))
 
         def line(cells: list[str]) -> str:
             parts = []
@@ -285,6 +280,16 @@ class TextRenderer:
         return _cited(self._said.new(text), mark)
 
 
+def _alignment(table: Table, columns: int) -> list[str]:
+    """Each column's alignment when the table gives none: right ("r") when any of its cells
+    is a number or an amount, else left ("l")."""
+    numeric = [False] * columns
+    for row in table.rows:
+        for index, value in enumerate(row.cells[:columns]):
+            numeric[index] = numeric[index] or is_numeric(value)
+    return ["r" if number else "l" for number in numeric]
+
+
 def _row_lines(cells: list[str], widths: list[int]) -> list[list[str]]:
     """A grid row as the cells of each of its lines: a cell wider than its column (over
     ``MAX_CELL`` characters) wraps onto further lines in its own column, never cut, so two long
@@ -301,17 +306,24 @@ def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
     """A table too wide for 78 columns as one block per row: the first cell as the block's
     heading (with its citation), then one "column  value" line per other cell."""
     label_width = min(max((len(c) for c in header[1:]), default=0), 30)
+    labels = [_label(column, label_width) for column in header[1:]]  # the same on every row
     out: list[str] = []
     for cells, mark in body:
         first = cells[0] if cells else ""
         out += wrap(_cited(first or header[0], mark), "  ", "    ")
-        for column, cell in zip(header[1:], cells[1:], strict=False):
+        for (above, name), cell in zip(labels, cells[1:], strict=False):
             if cell in ("", EMPTY):
                 continue
-            *above, name = _wrapped(column, label_width, "  ")
-            out += [f"    {piece}" for piece in above]
-            out += wrap(f"{name.ljust(label_width)}  {cell}", "    ", " " * 6)
+            out += above
+            out += wrap(f"{name}  {cell}", "    ", " " * 6)
     return out
+
+
+def _label(column: str, width: int) -> tuple[list[str], str]:
+    """A column's name in a block: the lines above its value's line (when the name is wider
+    than ``width``) and the name's last piece padded to ``width``."""
+    *above, name = _wrapped(column, width, "  ")
+    return [f"    {piece}" for piece in above], name.ljust(width)
 
 
 #: A sentence this long or longer is said once per body.

@@ -27,7 +27,6 @@ from typing import Any, ClassVar, TypeAlias
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
-from bs4.dammit import UnicodeDammit
 from lxml import etree
 from pydantic import Field
 
@@ -1025,6 +1024,8 @@ def decode_page(loc: files.Location) -> tuple[str, files.ReadError | None]:
         note = exc
     with loc.open_binary() as handle:
         raw = handle.read(MAX_PAGE_BYTES + 1)
+    from bs4.dammit import UnicodeDammit  # here: importing bs4 is a fifth of execbrief's start-up
+
     dammit = UnicodeDammit(raw, is_html=True)
     text = (
         dammit.unicode_markup
