@@ -11,11 +11,12 @@ import dataclasses
 import heapq
 import operator
 import types
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import compress, count, repeat
+from itertools import compress, repeat
 from typing import Any, TypeVar
 
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
@@ -285,6 +286,16 @@ def _position(placed: tuple[int, Any]) -> int:
     return placed[0]
 
 
+@dataclass(frozen=True, slots=True)
+class _Pile:
+    """The records of one type in a snapshot (or an entity's part of it), in source order, with
+    each one's place among all of them; the places as 8-byte machine integers (a tuple of place
+    and record each was about 80 bytes more a record, kept for the snapshot's life)."""
+
+    positions: array[int]
+    records: list[Any]
+
+
 _record = operator.itemgetter(1)
 
 
@@ -310,13 +321,14 @@ class Snapshot:
             by_type = self._records_by_type(entity)
             piles = [pile for cls, pile in by_type.items() if issubclass(cls, kind)]
             if len(piles) == 1:
-                found = tuple(map(_record, piles[0]))
+                found = tuple(piles[0].records)
             else:  # several record types are kinds of ``kind``: back into source order
-                found = tuple(record for _, record in heapq.merge(*piles, key=_position))
+                placed = (zip(pile.positions, pile.records, strict=True) for pile in piles)
+                found = tuple(map(_record, heapq.merge(*placed, key=_position)))
             self._record_index[(kind, entity)] = found
         return list(found)
 
-    def _records_by_type(self, entity: str | None) -> dict[type[Any], list[tuple[int, Any]]]:
+    def _records_by_type(self, entity: str | None) -> dict[type[Any], _Pile]:
         """One scan of an entity's records (every record for None), grouped by their exact type
         with their place in source order: each record type asked of it after is a lookup."""
         by_type = self._type_index.get(entity)
@@ -326,23 +338,26 @@ class Snapshot:
             position = 0
             for result in results:  # grouped in C: a ledger's result holds a million records
                 records = result.records
+                places = range(position, position + len(records))
                 types = list(map(type, records))
                 kinds = set(types)
-                placed: Iterable[tuple[int, Any]] = zip(count(position), records)
-                if len(kinds) > 1:
-                    placed = list(placed)
                 for kind in kinds:
-                    pile = by_type.setdefault(kind, [])
+                    pile = by_type.get(kind)
+                    if pile is None:
+                        pile = by_type[kind] = _Pile(array("q"), [])
                     if len(kinds) == 1:
-                        pile.extend(placed)
+                        pile.positions.extend(places)
+                        pile.records.extend(records)
                     else:
-                        pile.extend(compress(placed, map(operator.is_, types, repeat(kind))))
+                        chosen = list(map(operator.is_, types, repeat(kind)))
+                        pile.positions.extend(compress(places, chosen))
+                        pile.records.extend(compress(records, chosen))
                 position += len(records)
             self._type_index[entity] = by_type
         return by_type
 
     @cached_property
-    def _type_index(self) -> dict[str | None, dict[type[Any], list[tuple[int, Any]]]]:
+    def _type_index(self) -> dict[str | None, dict[type[Any], _Pile]]:
         return {}
 
     @cached_property
