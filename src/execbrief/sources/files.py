@@ -48,7 +48,6 @@ import fnmatch
 import functools
 import io
 import itertools
-import operator
 import os
 import re
 import shutil
@@ -1245,7 +1244,6 @@ class CsvTable:
         self._row_errors = errors
         self._strict = errors is None
         width = len(self.header)
-        names, pick = tuple(self.index), _picker(tuple(self.index.values()))
         reader: Iterator[list[str]] = iter(self._reader)
         record = self._record
         while True:
@@ -1283,7 +1281,7 @@ class CsvTable:
                 continue
             self.cells = cells
             if len(cells) >= width:  # the usual full row: every indexed column is there
-                yield start, dict(zip(names, map(str.strip, pick(cells)), strict=True))
+                yield start, {name: cells[i].strip() for name, i in self.index.items()}
             else:
                 yield (
                     start,
@@ -1292,14 +1290,6 @@ class CsvTable:
                         for name, i in self.index.items()
                     },
                 )
-
-
-def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[str]], Sequence[str]]:
-    """The cells at ``positions`` of a row, fetched in C (``itemgetter`` of one position gives
-    the cell alone, not a tuple of it, and of none is an error)."""
-    if len(positions) > 1:
-        return operator.itemgetter(*positions)
-    return lambda cells: tuple(cells[i] for i in positions)
 
 
 class _UnclosedQuote(Exception):
