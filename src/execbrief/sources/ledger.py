@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import Field, field_validator
 
@@ -72,7 +72,7 @@ KIND = "ledger"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 BEANCOUNT_SUFFIXES = (".beancount", ".bean")
 SIGN_CHECK_MIN_ROWS = 3
-#: How many distinct amounts and texts a reader shares before it forgets them (``_Shared``).
+#: How many distinct amounts and plans a reader shares before it forgets them (``_Shared``).
 SHARED_LIMIT = 1 << 18
 T = TypeVar("T")
 
@@ -1122,26 +1122,16 @@ def _bank_layouts() -> list[str]:
     ]
 
 
-class _Shared(Generic[T]):
-    """One shared object per key, remembered up to ``SHARED_LIMIT`` keys (then forgotten and
-    begun again, so a ledger of unique values costs no memory beyond its records)."""
-
-    def __init__(self) -> None:
-        self.known: dict[Hashable, T] = {}
-
-    def get(self, key: Hashable) -> T | None:
-        return self.known.get(key)
+class _Shared(dict[Hashable, T]):
+    """One shared object per key (``get`` is the dict's own), remembered up to ``SHARED_LIMIT``
+    keys (then forgotten and begun again, so a ledger of unique values costs no memory beyond its
+    records)."""
 
     def put(self, key: Hashable, value: T) -> T:
-        if len(self.known) >= SHARED_LIMIT:
-            self.known.clear()
-        self.known[key] = value
+        if len(self) >= SHARED_LIMIT:
+            self.clear()
+        self[key] = value
         return value
-
-    def one(self: _Shared[str], text: str) -> str:
-        """``text``, or an equal string seen before."""
-        seen = self.known.get(text)
-        return seen if seen is not None else self.put(text, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1211,10 +1201,10 @@ class _CsvLedger:
         self.cash_keys: dict[tuple[str, ...], str] = {}
         self.account_moves: dict[str, dict[date, Decimal]] = {}
         # Ledgers repeat a few hundred dates, amounts, memos and payees many times: one object
-        # for each (a million-row ledger then holds a few thousand of them, not a million).
+        # for each (a million-row ledger then holds a few thousand of them, not a million; memos
+        # and payees are interned).
         self.days: dict[str, date] = {}
         self.spanned: set[date] = set()  # the days already folded into ``span``
-        self.texts = _Shared[str]()
         self.money = _Shared[Money]()
         self.plans = _Shared[_Plan]()
         #: (line, date, running balance) of each row, when the layout has a balance column.
@@ -1395,7 +1385,6 @@ class _CsvLedger:
             self.deferred.append((day, Decimal(0) if plan.noncash else plan.flow))
         elif not plan.noncash:
             self.moves[day] += plan.flow
-        texts = self.texts
         account = plan.account
         reference = row.get("reference", "")  # a cell ``rows`` stripped
         base = self.base
@@ -1408,8 +1397,8 @@ class _CsvLedger:
                 account.type,
                 account.category,
                 plan.money,
-                texts.one(row.get("memo", "")),
-                texts.one(row.get("counterparty", "")) or None,
+                sys.intern(row.get("memo", "")),
+                sys.intern(row.get("counterparty", "")) or None,
                 _cell_reference(reference) if reference[:1] == "'" else reference or None,
                 not plan.noncash,
             )
