@@ -3,7 +3,7 @@ scores and every SEO check, with hand-computed expected values."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from execbrief.analysis.marketing import (
     score_otas,
     stage_reached,
 )
-from execbrief.analysis.marketing.funnel import funnel_months, funnel_with_breaks, month_key
+from execbrief.analysis.marketing.funnel import funnel_months, funnel_with_breaks
 from execbrief.config import Config, OptionModels, config_from_dict
 from execbrief.findings import Effort
 from execbrief.records.bookings import Booking, BookingStatus
@@ -278,9 +278,16 @@ def test_no_break_below_min_count() -> None:
     assert funnel_breaks(funnel_bookings(), AS_OF, 4, min_count=5, maturity_days=7) == []
 
 
-@given(st.dates())
-def test_month_key_is_the_periods_name(day: date) -> None:
-    assert month_key(day) == str(Period.containing(day))
+@given(st.dates(min_value=date(1900, 1, 1)), st.integers(0, 5000), st.integers(1, 130))
+def test_funnel_months_are_the_periods_back_from_as_of(as_of: date, back: int, months: int) -> None:
+    """The months, counted as integers, are the Periods stepped back from as_of's month to the
+    first booking's, at most ``months`` of them."""
+    first = Period.containing(as_of - timedelta(days=back))
+    expected = [Period.containing(as_of)]
+    while len(expected) < months and expected[0] > first:
+        expected.insert(0, expected[0].previous())
+    bookings = [booking(1, as_of - timedelta(days=back), "inquiry", None)]
+    assert funnel_months(bookings, as_of, months) == [str(p) for p in expected]
 
 
 def test_funnel_months_run_from_the_first_booking_to_as_of() -> None:

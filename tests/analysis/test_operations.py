@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from execbrief.analysis.operations import OperationsResult, aging_bucket, analyze
-from execbrief.values import Money, Percent
+from execbrief.analysis.operations import (
+    OperationsResult,
+    aging_bucket,
+    analyze,
+    billing_gap,
+    operations_options,
+)
+from execbrief.values import CurrencyMismatch, Money, Percent
 from kits.ledger import booking, config, fact, invoice, snapshot, time_entry, trip, tx
 
 ENTITIES = [("loft", "rental"), ("bp", "delivery"), ("tl", "consultancy")]
@@ -190,3 +197,12 @@ def test_a_bank_memo_mtg_pmt_is_debt_service_not_opex() -> None:
     (u,) = analyze(snapshot(ents, recs), cfg).rentals
     assert u.operating_expenses == usd(0) and u.noi == usd(6000)
     assert u.debt_service_annual == usd(13200)  # 3,300 x 12 / 3
+
+
+def test_billable_value_in_another_currency_is_refused_as_money_arithmetic_refuses_it() -> None:
+    """The billable value sums amounts, not Money, so it checks the rates' currency itself."""
+    ents = [("tl", "consultancy")]
+    euro = replace(time_entry("tl", "2026-03-10", "A", "4", "100"), rate=Money(100, "EUR"))
+    snap = snapshot(ents, [time_entry("tl", "2026-03-11", "A", "2", "150"), euro])
+    with pytest.raises(CurrencyMismatch):
+        billing_gap(snap, snap.entities[0], operations_options(config(ents)))

@@ -588,7 +588,12 @@ def billing_gap(
     rated = [e for e in billable if e.rate is not None]
 
     def value(items: Sequence[TimeEntry]) -> Money:
-        return books.total((e.rate * e.hours for e in items if e.rate is not None), currency)
+        """Σ rate × hours of the rated entries: one Money, not one per entry."""
+        priced = [e.rate for e in items if e.rate is not None]
+        if any(rate.currency != currency for rate in priced):  # books.total says which
+            return books.total((e.rate * e.hours for e in items if e.rate is not None), currency)
+        amounts = (e.rate.amount * e.hours for e in items if e.rate is not None)
+        return Money(sum(amounts, Decimal(0)), currency)
 
     def hours(items: Sequence[TimeEntry]) -> Decimal:
         return sum((e.hours for e in items), Decimal(0))

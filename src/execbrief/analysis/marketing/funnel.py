@@ -84,24 +84,19 @@ class FunnelBreak:
         return f"{self.step[0]} → {self.step[1]}"
 
 
-def month_key(day: date) -> str:
-    """The ``YYYY-MM`` month a day falls in: ``str(Period.containing(day))`` without the Period."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def funnel_months(bookings: Sequence[Booking], as_of: date, months: int) -> list[str]:
     """The months a funnel covers, oldest first: from the first month with a booking created by
     ``as_of`` (at most ``months`` months back) to the ``as_of`` month."""
-    return _months([b.created for b in bookings if b.created <= as_of], as_of, months)
+    created = [b.created for b in bookings if b.created <= as_of]
+    first = min(created) if created else as_of
+    return _months((first.year, first.month), as_of, months)
 
 
-def _months(created: Sequence[date], as_of: date, months: int) -> list[str]:
-    last = Period.containing(as_of)
-    first = Period.containing(min(created)) if created else last
-    window = [last]
-    while len(window) < months and window[0] > first:
-        window.insert(0, window[0].previous())
-    return [str(period) for period in window]
+def _months(first: tuple[int, int], as_of: date, months: int) -> list[str]:
+    """``YYYY-MM`` from the month ``first`` (year, month), at most ``months`` back, to as_of's."""
+    last = as_of.year * 12 + as_of.month - 1
+    start = max(first[0] * 12 + first[1] - 1, last - months + 1)
+    return [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(start, last + 1)]
 
 
 @dataclass(frozen=True)
@@ -115,13 +110,17 @@ class _Staged:
 
 
 def _staged(bookings: Sequence[Booking], as_of: date, months: int) -> _Staged:
-    by_month: dict[str, list[tuple[Booking, int]]] = defaultdict(list)
-    created: list[date] = []
+    by_month: dict[tuple[int, int], list[tuple[Booking, int]]] = defaultdict(list)
     for booking in bookings:
-        if booking.created <= as_of:
-            created.append(booking.created)
-            by_month[month_key(booking.created)].append((booking, stage_reached(booking)))
-    return _Staged(bookings[0].entity, _months(created, as_of, months), by_month)
+        created = booking.created
+        if created <= as_of:
+            by_month[created.year, created.month].append((booking, stage_reached(booking)))
+    first = min(by_month) if by_month else (as_of.year, as_of.month)
+    return _Staged(
+        bookings[0].entity,
+        _months(first, as_of, months),
+        {f"{year:04d}-{month:02d}": items for (year, month), items in by_month.items()},
+    )
 
 
 def funnel(bookings: Sequence[Booking], as_of: date, months: int) -> list[FunnelRow]:
