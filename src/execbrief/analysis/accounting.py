@@ -335,7 +335,7 @@ def _payee(tx: Transaction) -> str:
 
 
 def _ledger(snapshot: Snapshot, entity: str) -> list[Transaction]:
-    return [t for t in snapshot.records(Transaction, entity) if t.date <= snapshot.as_of]
+    return books.ledger(snapshot, entity)
 
 
 def quartiles(values: Sequence[Decimal]) -> tuple[Decimal, Decimal]:
