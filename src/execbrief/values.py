@@ -32,6 +32,7 @@ call :meth:`Money.quantize` first when a report wants whole cents.
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -769,9 +770,7 @@ class Period:
         return f"Q{self.number} {self.year}"
 
     def __str__(self) -> str:
-        if self.kind == "month":
-            return f"{self.year:04d}-{self.start.month:02d}"
-        return f"{self.year:04d}-Q{self.number}"
+        return _period_text(self.start, self.kind)
 
     def to_dict(self) -> dict[str, str]:
         """``{"period": "2026-11"}``."""
@@ -787,6 +786,14 @@ class Period:
         if not isinstance(value, str):
             raise TypeError(f"Period.from_dict: 'period' must be a string, got {value!r}")
         return cls.parse(value)
+
+
+@functools.lru_cache(maxsize=4096)  # analyses key their months by text, per row and figure
+def _period_text(start: date, kind: PeriodKind) -> str:
+    """``str`` of the period of this kind starting on ``start``: "2026-11", "2026-Q4"."""
+    if kind == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    return f"{start.year:04d}-Q{(start.month + 2) // 3}"
 
 
 def parse_period(text: str) -> Period:

@@ -335,7 +335,7 @@ def _payee(tx: Transaction) -> str:
 
 
 def _ledger(snapshot: Snapshot, entity: str) -> list[Transaction]:
-    return [t for t in snapshot.records(Transaction, entity) if t.date <= snapshot.as_of]
+    return books.ledger(snapshot, entity)
 
 
 def quartiles(values: Sequence[Decimal]) -> tuple[Decimal, Decimal]:
@@ -658,7 +658,8 @@ def audit_categories(
     for t in rows:
         if t.account_type in books.COSTS:
             groups[t.account].append(t)
-    recurring = books.recurring_payees(rows)
+    # the running costs (payroll, rent), read only when an account has a row over its fence
+    running = functools.cache(functools.partial(books.recurring_payees, rows))
     out = []
     for account, group in sorted(groups.items()):
         by_month = books.by_month(group, currency)
@@ -684,7 +685,7 @@ def audit_categories(
             q1, q3 = quartiles([t.amount.amount for t in group])
             fence = Money(q3 + (q3 - q1) * Decimal("1.5"), currency)
             # a running cost such as payroll is large by nature, not unusual
-            outliers = _above(group, fence, recurring)
+            outliers = _above(group, fence, running)
         out.append(
             CategoryAudit(
                 entity,
@@ -707,14 +708,19 @@ def audit_categories(
 
 
 def _above(
-    group: Sequence[Transaction], fence: Money, recurring: set[str]
+    group: Sequence[Transaction], fence: Money, running: Callable[[], set[str]]
 ) -> tuple[Transaction, ...]:
-    """The rows over ``fence`` whose payee is not a running cost (compared as Decimals when
-    the rows are of the fence's currency, else as Money, which says the clash)."""
+    """The rows over ``fence`` whose payee is not one of the ``running`` costs (compared as
+    Decimals when the rows are of the fence's currency, else as Money, which says the clash)."""
     if books.one_currency(group, fence.currency):
         line = fence.amount
-        return tuple(t for t in group if t.amount.amount > line and books.payee(t) not in recurring)
-    return tuple(t for t in group if t.amount > fence and books.payee(t) not in recurring)
+        over = [t for t in group if t.amount.amount > line]
+    else:
+        over = [t for t in group if t.amount > fence]
+    if not over:
+        return ()
+    recurring = running()
+    return tuple(t for t in over if books.payee(t) not in recurring)
 
 
 def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list[DuplicatePair]:

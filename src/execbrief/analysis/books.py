@@ -421,6 +421,25 @@ def recurring_payees(rows: Iterable[Transaction], months: int = 3) -> set[str]:
 _PAYING = frozenset({*COSTS, AccountType.ASSET})
 
 
+#: The last snapshot ``ledger`` was asked of, and the rows it gave each entity.
+_last_ledgers: list[tuple[Snapshot, dict[str, tuple[Transaction, ...]]]] = []
+
+
+def ledger(snapshot: Snapshot, entity: str) -> list[Transaction]:
+    """The entity's ledger lines dated on or before the snapshot's as_of, in source order: the
+    books finance and accounting read (accounting three times over), filtered once a run."""
+    if not _last_ledgers or _last_ledgers[0][0] is not snapshot:
+        _last_ledgers[:] = [(snapshot, {})]
+    kept = _last_ledgers[0][1]
+    rows = kept.get(entity)
+    if rows is None:
+        as_of = snapshot.as_of
+        rows = kept[entity] = tuple(
+            t for t in snapshot.records(Transaction, entity) if t.date <= as_of
+        )
+    return list(rows)
+
+
 #: The last snapshot ``single_currency`` filtered and its answer: finance, accounting and
 #: operations each ask for the same snapshot in one run, and it is read once.
 _last_filtered: list[tuple[Snapshot, Snapshot, tuple[str, ...]]] = []

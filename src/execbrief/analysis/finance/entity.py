@@ -76,7 +76,7 @@ def entity_finance(
 ) -> EntityFinance:
     """P&L, burn, runway and break-even of one entity, from its ledger lines up to as_of."""
     currency, as_of = snapshot.currency, snapshot.as_of
-    rows = [t for t in snapshot.records(Transaction, info.id) if t.date <= as_of]
+    rows = books.ledger(snapshot, info.id)
     balances = snapshot.records(CashBalance, info.id)
     months = books.by_month(rows, currency)  # the P&L and the burn read the same months
     burn = burn_months(rows, periods, currency, months)

@@ -12,6 +12,7 @@ from execbrief.analysis.finance.breakeven import BreakEven
 from execbrief.analysis.finance.cash import HeadlineBurn, Runway
 from execbrief.analysis.finance.entity import PORTFOLIO, EntityFinance
 from execbrief.findings import Metric
+from execbrief.snapshot import Provenance
 
 #: The trailing windows the burn ranges are measured over: (3 months, 6 months).
 Windows = tuple[tuple[str, ...], tuple[str, ...]]
@@ -78,6 +79,7 @@ def _burn_metrics(fin: EntityFinance, entity: str | None, windows: Windows) -> I
             "cash out - cash in in the month",
             b.provenance,
         )
+    cited: dict[tuple[str, ...], tuple[Provenance, ...]] = {}  # net and gross share a window
     for mid, label, rng, window in (
         ("finance.burn.net.3m", "Net burn, trailing 3 months", fin.net_burn_3m, windows[0]),
         ("finance.burn.net.6m", "Net burn, trailing 6 months", fin.net_burn_6m, windows[1]),
@@ -85,6 +87,8 @@ def _burn_metrics(fin: EntityFinance, entity: str | None, windows: Windows) -> I
         ("finance.burn.gross.6m", "Gross burn, trailing 6 months", fin.gross_burn_6m, windows[1]),
     ):
         if rng is not None:
+            if window not in cited:
+                cited[window] = _window_citations(fin, window)
             span = f"{window[0] if window else '?'}..{window[-1] if window else '?'}"
             yield Metric(
                 mid,
@@ -94,10 +98,13 @@ def _burn_metrics(fin: EntityFinance, entity: str | None, windows: Windows) -> I
                 None,
                 None,
                 f"lowest..highest monthly value over {span} (docs/metrics.md#finance)",
-                books.merge_citations(
-                    p for b in fin.burn if b.period in window for p in b.provenance
-                ),
+                cited[window],
             )
+
+
+def _window_citations(fin: EntityFinance, window: tuple[str, ...]) -> tuple[Provenance, ...]:
+    """The rows of the burn months in ``window``, one citation per file."""
+    return books.merge_citations(p for b in fin.burn if b.period in window for p in b.provenance)
 
 
 def _headline_metrics(head: HeadlineBurn, entity: str | None) -> Iterator[Metric]:

@@ -124,8 +124,9 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
         ]
         if not snapshot.records(Transaction, info.id):
             continue
-        recurring = books.recurring_payees(snapshot.records(Transaction, info.id))
-        rows = [t for t in rows if books.payee(t) not in recurring]
+        if rows:  # the running costs are read only of books with a spend over the limit
+            recurring = books.recurring_payees(snapshot.records(Transaction, info.id))
+            rows = [t for t in rows if books.payee(t) not in recurring]
         bad = [
             t for t in rows if not any(m.search(f"{t.memo} {t.reference or ''}") for m in markers)
         ]
