@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import compress, repeat
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
 
@@ -286,11 +286,11 @@ def _position(placed: tuple[int, Any]) -> int:
     return placed[0]
 
 
-@dataclass(frozen=True, slots=True)
-class _Pile:
+class _Pile(NamedTuple):
     """The records of one type in a snapshot (or an entity's part of it), in source order, with
     each one's place among all of them; the places as 8-byte machine integers (a tuple of place
-    and record each was about 80 bytes more a record, kept for the snapshot's life)."""
+    and record each was about 80 bytes more a record, kept for the snapshot's life). Never sent
+    over the wire, so a tuple, not a tagged dataclass."""
 
     positions: array[int]
     records: list[Any]

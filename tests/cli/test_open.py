@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import os
 import shutil
+import webbrowser
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from execbrief.cli import cli
 from execbrief.examples import copy_example
+
+
+@pytest.fixture(autouse=True)
+def fresh_webbrowser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """webbrowser reads BROWSER once a process and keeps the browsers it found: without xdg-open
+    (as here), a second test in the same worker would open with the first test's fake browser."""
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
 
 
 def fake_browser(tmp_path: Path) -> tuple[dict[str, str], Path]:
