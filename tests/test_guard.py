@@ -3,7 +3,6 @@ token whose fingerprint the run has seen; lets a clean message through; never qu
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from email.message import EmailMessage
 
@@ -11,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from execbrief.records.secrets import EnvKey, SecretFinding
-from execbrief.secrets.guard import MIN_TOKEN, SecretGuard, candidate_tokens, known_fingerprints
+from execbrief.secrets.guard import (
+    _EDGE,
+    _SPLITTERS,
+    MIN_TOKEN,
+    SecretGuard,
+    candidate_tokens,
+    known_fingerprints,
+)
 from execbrief.secrets.scanner import Scanner
 from execbrief.snapshot import EntityInfo, Provenance, Snapshot, SourceResult
 
@@ -105,25 +111,16 @@ def test_candidate_tokens() -> None:
     assert "set" not in tokens
 
 
-_PLAIN_SPLITTERS = (
-    re.compile(r"[\s\"'`<>()\[\]{},;|]+"),
-    re.compile(r"[^A-Za-z0-9_\-+/=.~]+"),
-    re.compile(r"[^A-Za-z0-9_\-]+"),
-    re.compile(r"[^A-Za-z0-9]+"),
-)
-_PLAIN_EDGE = "\"'`()[]{}<>,;:.!?*"
-
-
 def plain_candidate_tokens(line: str) -> set[str]:
     """``candidate_tokens`` as first written: every word and split made, the short ones dropped."""
     out: set[str] = set()
     for word in line.split():
-        for token in (word, word.strip(_PLAIN_EDGE)):
+        for token in (word, word.strip(_EDGE)):
             out.add(token)
             for sep in ("=", ":"):
                 if sep in token:
-                    out.add(token.split(sep, 1)[1].strip(_PLAIN_EDGE))
-    for splitter in _PLAIN_SPLITTERS:
+                    out.add(token.split(sep, 1)[1].strip(_EDGE))
+    for splitter in _SPLITTERS:
         out.update(splitter.split(line))
     return {token for token in out if len(token) >= MIN_TOKEN}
 
