@@ -34,6 +34,7 @@ from execbrief import __version__, localfiles
 from execbrief.config import Config, Entity, SourceSpec
 from execbrief.errors import describe_failure
 from execbrief.plugins import Registry
+from execbrief.secrets.halves import redact_in_halves
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
 from execbrief.serialization import to_jsonable
@@ -163,9 +164,13 @@ def read_entities(
     indexes: Sequence[int],
     wanted: Wanted = None,
     progress: Progress | None = None,
+    halves: bool = False,
 ) -> list[tuple[int, str, Read]]:
     """``collect_entities``, each result redacted against its own secrets (the bulk of redaction,
-    done where the source was read: on the workers under ``--jobs``)."""
+    done where the source was read: on the workers under ``--jobs``). With ``halves`` (a serial
+    read under ``--jobs`` above 1), a big result is redacted on two processes
+    (``redact_in_halves``)."""
+    redact = redact_in_halves if halves else redact_result
     scanner = Scanner(job.key, job.config.secrets.allowlist)
     # token fingerprints, and the texts no rule reads, depend on the key only: shared by all
     tokens: dict[str, str] = {}
@@ -176,7 +181,7 @@ def read_entities(
         seen: set[str] = set()
         redactor = Redactor(scanner, own, tokens=tokens, untouched=untouched, index=seen)
         entity = job.config.entities[index]
-        redacted = redact_result(result, redactor, _redacting(f"{entity.id}: {kind}"))
+        redacted = redact(result, redactor, _redacting(f"{entity.id}: {kind}"))
         out.append((index, kind, Read(redacted, own, frozenset(seen))))
     return out
 
@@ -345,7 +350,7 @@ def _collect_parallel(
         or _few_to_read(job.config, wanted)
         or _one_dominates(job.config, groups)
     ):
-        return read_entities(job, every, wanted, progress)
+        return read_entities(job, every, wanted, progress, halves=jobs > 1)
     global _job, _wanted
     _job, _wanted = job, wanted
     try:

@@ -17,7 +17,7 @@ import dataclasses
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -612,18 +612,37 @@ def redact_result(
     """The result with every secret in a record, an error or a path replaced, plus a
     SecretFinding for each secret found in a record's text. ``report`` hears (records redacted,
     records) every ``REPORT_RECORDS`` records, and once at the end, of a result with more."""
+    return redacted_result(result, redactor, redact_records(result.records, redactor, report))
+
+
+@dataclasses.dataclass
+class RedactedRecords:
+    """``redact_records`` of some records: each record redacted (the very record when nothing
+    in it changed), the findings of the secrets in their texts, and whether any record changed."""
+
+    records: list[Record]
+    findings: list[SecretFinding]
+    changed: bool
+
+
+def redact_records(
+    given: Sequence[Record], redactor: Redactor, report: Callable[[int, int], None] | None = None
+) -> RedactedRecords:
+    """Each of ``given`` redacted, as ``redact_result`` does to a result's records; what one
+    record becomes depends on that record and the redactor's known secrets only, so the records
+    may be redacted in parts."""
     records: list[Record] = []
     findings: list[SecretFinding] = []
     changed = False
     values_of: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
-    total = len(result.records)
+    total = len(given)
     if total <= REPORT_RECORDS:
         report = None
-    for done, record in enumerate(result.records):
+    for done, record in enumerate(given):
         if report is not None and not done % REPORT_RECORDS:
             report(done, total)
         if not done % PRESCAN_RECORDS:
-            _prescan(result.records[done : done + PRESCAN_RECORDS], redactor)
+            _prescan(given[done : done + PRESCAN_RECORDS], redactor)
         kind = type(record)
         if kind not in values_of:
             values_of[kind] = _values_getter(kind)
@@ -637,6 +656,15 @@ def redact_result(
         changed = changed or records[-1] is not record
     if report is not None:
         report(total, total)
+    return RedactedRecords(records, findings, changed)
+
+
+def redacted_result(
+    result: SourceResult, redactor: Redactor, redacted: RedactedRecords
+) -> SourceResult:
+    """``result`` with its records as ``redacted`` (``redact_records`` of them all) and its
+    errors, paths and table headers redacted; the very result when nothing changed."""
+    findings = redacted.findings
     errors = [_redact(error, redactor, error.provenance, []) for error in result.errors]
     paths = tuple(redactor.clean_path(path) for path in result.paths)
     # a table's header names (its column mapping's fields and ignored columns) are text too
@@ -645,7 +673,7 @@ def redact_result(
     )
     if (
         not findings
-        and not changed
+        and not redacted.changed
         and paths == result.paths
         and all(a is b for a, b in zip(errors, result.errors, strict=True))
         and all(a is b for a, b in zip(mappings, result.mappings, strict=True))
@@ -655,7 +683,7 @@ def redact_result(
     return dataclasses.replace(
         result,
         paths=paths,
-        records=(*records, *unique.values()),
+        records=(*redacted.records, *unique.values()),
         errors=tuple(errors),
         mappings=mappings,
     )
