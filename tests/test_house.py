@@ -74,6 +74,7 @@ def test_the_walk_finds_a_long_function_and_passes_one_at_the_limit(tmp_path: Pa
 BOTTOM = {
     "atomicfile",
     "cyclegc",
+    "forking",
     "localfiles",
     "values",
     "precision",
@@ -88,6 +89,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "values": set(),
     "atomicfile": set(),
     "cyclegc": set(),
+    "forking": set(),
     "localfiles": set(),
     "errors": set(),
     "serialization": set(),

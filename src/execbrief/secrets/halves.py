@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+from execbrief.forking import may_fork
 from execbrief.secrets.redaction import (
     RedactedRecords,
     Redactor,
@@ -41,7 +42,7 @@ def redact_in_halves(
     """``redact_result``, the second half of a big result's records on a forked child (where the
     system forks and this process is no pool's worker); the same result as one pass."""
     records = result.records
-    if len(records) < SPLIT_RECORDS or not _may_fork():
+    if len(records) < SPLIT_RECORDS or not may_fork():
         return redact_result(result, redactor, report)
     middle = len(records) // 2
     context = multiprocessing.get_context("fork")
@@ -68,15 +69,6 @@ def redact_in_halves(
         first.changed or second.changed,
     )
     return redacted_result(result, redactor, whole)
-
-
-def _may_fork() -> bool:
-    """Whether a child may be forked here: the system forks, and this is no pool's worker (a
-    daemonic process, whose pool already keeps the cores busy)."""
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
-    )
 
 
 def _doubled(
