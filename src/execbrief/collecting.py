@@ -561,13 +561,16 @@ def gather(
     cache: SourceCache | None,
     now: str,
     progress: Progress | None = None,
+    shared: Callable[[list[SourceResult]], list[SourceResult]] | None = None,
 ) -> list[SourceResult]:
     """Every source's result, redacted, in config order: from the cache where its files are
-    unchanged, else read (on ``jobs`` workers); what was read is kept for the next run.
+    unchanged, else read (on ``jobs`` workers); what was read is kept for the next run. Then the
+    results ``shared`` reads given the entities' own (the ``[shared]`` sources, never kept).
 
-    A secret any source found is redacted wherever another source's text repeats it. Each
-    result comes back redacted against its own secrets with its tokens' fingerprints; only one
-    holding a token of another source's secret is redacted again (``_redact_late``).
+    A secret any source found, a shared one's too, is redacted wherever another source's text
+    repeats it. Each result comes back redacted against its own secrets with its tokens'
+    fingerprints; only one holding a token of another source's secret is redacted again
+    (``_redact_late``).
     """
     config = job.config
     real = resolver(config)
@@ -587,8 +590,11 @@ def gather(
         _keep_whole_groups(config, kept, groups)
     read = collect_parallel(job, jobs, lambda i, kind: (i, kind) not in kept, progress, groups)
     fresh = {(index, kind): result for index, kind, result in read}
+    extra = shared(_in_order(config, kept, fresh)) if shared is not None else []
     known = frozenset().union(
-        *(r.own for r in fresh.values()), *(k.fingerprints for k in kept.values())
+        *(r.own for r in fresh.values()),
+        *(k.fingerprints for k in kept.values()),
+        known_fingerprints(extra),
     )
     digest = known_digest(known)
     stale = {slot for slot, k in kept.items() if k.known != digest}
@@ -611,8 +617,19 @@ def gather(
             if cache is not None and key is not None:
                 cache.put(key, done.result, done.own, digest, now, done.packed)
     if cache is not None:
-        cache.snapshot_digest = _snapshot_digest(config, keys, digest, out)
-    return out
+        cache.snapshot_digest = _snapshot_digest(config, keys, digest, out, extra)
+    return [*out, *extra]
+
+
+def _in_order(
+    config: Config, kept: dict[Slot, Kept], fresh: dict[Slot, Read]
+) -> list[SourceResult]:
+    """The entities' results, kept or read, in config order."""
+    return [
+        kept[(index, kind)].result if (index, kind) in kept else fresh[(index, kind)].result
+        for index, entity in enumerate(config.entities)
+        for kind in entity.sources
+    ]
 
 
 def _redact_late(
@@ -653,15 +670,20 @@ def resolver(config: Config) -> Callable[[str], str]:
 
 
 def _snapshot_digest(
-    config: Config, keys: dict[Slot, str | None], known: str, results: list[SourceResult]
+    config: Config,
+    keys: dict[Slot, str | None],
+    known: str,
+    results: list[SourceResult],
+    shared: list[SourceResult],
 ) -> str:
     """A digest that is the same exactly when the snapshot is: a file source by its cache key
-    and the secrets it was redacted against, any other by its result as JSON data (its content:
-    a pickle also tells which equal values are one object, and a result a worker sent back
-    shares fewer than one read here)."""
+    and the secrets it was redacted against, any other (a ``shared`` one too) by its result as
+    JSON data (its content: a pickle also tells which equal values are one object, and a result a
+    worker sent back shares fewer than one read here)."""
     digest = hashlib.sha256()
     slots = [(i, kind) for i, entity in enumerate(config.entities) for kind in entity.sources]
-    for slot, result in zip(slots, results, strict=True):
+    keyed = zip(slots, results, strict=True)
+    for slot, result in [*keyed, *(((-1, r.kind), r) for r in shared)]:
         key = keys.get(slot)
         if key is not None:
             digest.update(f"k:{key}:{known}\n".encode())

@@ -134,8 +134,9 @@ def collect(
     key = fingerprint_key(config) if key is None else key
     redact_config_names(config)  # a no-op when the CLI has done it
     job = Job(config, registry, as_of, key)
-    results = gather(job, jobs, cache, now, progress)
-    results = [*results, *collect_shared(job, results, progress)]
+    results = gather(
+        job, jobs, cache, now, progress, lambda own: collect_shared(job, own, progress)
+    )
     entities = tuple(EntityInfo(e.id, e.name, e.kind, e.stream) for e in config.entities)
     return Snapshot(
         portfolio=config.portfolio.name,
