@@ -25,3 +25,25 @@ def test_a_collector_switched_off_before_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_kept_pause_freezes_what_it_made_and_restores_the_collector() -> None:
+    frozen_before = gc.get_freeze_count()
+    try:
+        with cyclegc.paused(keep=True):
+            made = [[index] for index in range(100)]
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen_before + len(made)
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
+def test_a_kept_pause_inside_another_freezes_nothing_until_the_outer_ends() -> None:
+    frozen_before = gc.get_freeze_count()
+    with cyclegc.paused():
+        with cyclegc.paused(keep=True):
+            pass
+        assert gc.get_freeze_count() == frozen_before
+    assert gc.isenabled()
