@@ -13,7 +13,11 @@ from decimal import Decimal
 
 import pytest
 
-from execbrief.records.ledger import AccountType, Transaction
+from execbrief.records.bookings import Booking
+from execbrief.records.code import CloudCost, StackItem
+from execbrief.records.handoff import Fact
+from execbrief.records.ledger import AccountType, CashBalance, Transaction
+from execbrief.records.timesheets import Invoice, TimeEntry
 from execbrief.snapshot import Provenance, set_by_slot
 from execbrief.values import Money
 
@@ -28,13 +32,40 @@ def _twin(cls: type) -> type:
     )
 
 
-@pytest.mark.parametrize("cls", [Provenance, Transaction])
+#: Every class built by slot: those made once a ledger line, and the records a portfolio holds
+#: by the thousand (a collect worker builds each once, the parent again as it unpacks them).
+BUILT_BY_SLOT = [
+    Provenance,
+    Transaction,
+    CashBalance,
+    Booking,
+    TimeEntry,
+    Invoice,
+    CloudCost,
+    StackItem,
+    Fact,
+]
+
+
+@pytest.mark.parametrize("cls", BUILT_BY_SLOT)
 def test_parameters_and_defaults_are_the_dataclass_ones(cls: type) -> None:
     ours = inspect.signature(cls.__init__)
     theirs = inspect.signature(_twin(cls).__init__)
     assert [(p.name, p.default, p.kind) for p in ours.parameters.values()] == [
         (p.name, p.default, p.kind) for p in theirs.parameters.values()
     ]
+    assert ours.parameters.keys() == {"self", *(f.name for f in dataclasses.fields(cls))}
+
+
+@pytest.mark.parametrize("cls", BUILT_BY_SLOT)
+def test_every_field_is_stored_in_its_own_slot(cls: type) -> None:
+    names = [f.name for f in dataclasses.fields(cls)]
+    values = [object() for _ in names]  # each a value no other field holds
+    for built in (cls(*values), cls(**dict(zip(names, values, strict=True)))):
+        assert [getattr(built, name) for name in names] == values
+        assert not hasattr(built, "__dict__")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(built, names[-1], None)
 
 
 def _values(rng: random.Random) -> list[object]:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from execbrief.snapshot import Record
+from execbrief.snapshot import Record, set_by_slot
 from execbrief.values import Money
 
 
@@ -20,7 +20,8 @@ class BookingStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True)
+@set_by_slot
+@dataclass(frozen=True, slots=True)
 class Booking(Record):
     """One booking. ``customer_ref`` is a keyed fingerprint of the customer name, never the name
     (unless ``show_customer_names`` is set, when ``customer_name`` is kept).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from execbrief.snapshot import Record
+from execbrief.snapshot import Record, set_by_slot
 from execbrief.values import Money
 
 
@@ -40,7 +40,8 @@ class IacIssue(Record):
     detail: str
 
 
-@dataclass(frozen=True)
+@set_by_slot
+@dataclass(frozen=True, slots=True)
 class StackItem(Record):
     """One element of a stack inventory: a language (with lines), framework, library, AWS service,
     or third party. ``category`` says which."""
@@ -86,7 +87,8 @@ class CloudResource(Record):
     attributes: dict[str, str]
 
 
-@dataclass(frozen=True)
+@set_by_slot
+@dataclass(frozen=True, slots=True)
 class CloudCost(Record):
     """Cost of one service for one month, from Cost Explorer or a Cost and Usage export."""
 

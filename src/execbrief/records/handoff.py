@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from execbrief.snapshot import Record
+from execbrief.snapshot import Record, set_by_slot
 from execbrief.values import Money, MoneyRange, Percent
 
 #: A typed fact value. Order matters for JSON decoding (see execbrief.findings.MetricValue).
 FactValue = Money | MoneyRange | Percent | bool | int | Decimal | date | str
 
 
-@dataclass(frozen=True)
+@set_by_slot
+@dataclass(frozen=True, slots=True)
 class Fact(Record):
     """One labelled fact from a note: ``Cash on hand: $12,400`` under ``## Finances``.
 

@@ -52,6 +52,7 @@ class Transaction(Record):
     cash_account: str | None = None
 
 
+@set_by_slot
 @dataclass(frozen=True, slots=True)
 class CashBalance(Record):
     """A cash balance on a date: an opening balance or a balance assertion.

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from execbrief.snapshot import Record
+from execbrief.snapshot import Record, set_by_slot
 from execbrief.values import Money
 
 
-@dataclass(frozen=True)
+@set_by_slot
+@dataclass(frozen=True, slots=True)
 class TimeEntry(Record):
     """Hours logged by a person for a client; ``invoice`` is set once billed.
 
@@ -30,7 +31,8 @@ class TimeEntry(Record):
     rate_derived: bool = False
 
 
-@dataclass(frozen=True)
+@set_by_slot
+@dataclass(frozen=True, slots=True)
 class Invoice(Record):
     """An invoice issued; ``paid_on`` is None while unpaid."""
 
