@@ -69,3 +69,28 @@ def test_citations_that_share_no_line_count_as_the_general_rule_does(
     unique = list(dict.fromkeys((p.line, p.end_line, books._rows_of(p)) for p in cited))
     bounded = any((p.detail or "").startswith("at most ") for p in cited)
     assert distinct_rows(cited) == books._overlapping_rows(unique, bounded)
+
+
+@st.composite
+def parts(draw: st.DrawFn) -> list[list[Provenance]]:
+    """Groups of citations (an entity's week each) of a few files, some files in several."""
+    out = []
+    for _ in range(draw(st.integers(0, 5))):
+        group = []
+        for _ in range(draw(st.integers(0, 6))):
+            line, end = draw(_LINES), draw(_LINES)
+            detail = draw(st.sampled_from([None, "3 rows", "at most 4 rows", "1 row"]))
+            source = draw(st.sampled_from(["a.csv", "b.csv", "c.csv", "d.csv"]))
+            group.append(Provenance(source, line, end, detail=detail))
+        out.append(group)
+    return out
+
+
+@given(parts())
+def test_merging_merged_parts_gives_the_merge_of_all_their_citations(
+    groups: list[list[Provenance]],
+) -> None:
+    """A portfolio week's citations from its entities' merged ones are those merging every
+    line's citation gives."""
+    merged_parts = [(group, merge_citations(group)) for group in groups]
+    assert books.merge_merged(merged_parts) == merge_citations(p for g in groups for p in g)

@@ -276,6 +276,22 @@ def merge_citations(provenance: Iterable[Provenance]) -> tuple[Provenance, ...]:
     return tuple(out)
 
 
+def merge_merged(
+    parts: Sequence[tuple[Sequence[Provenance], Sequence[Provenance]]],
+) -> tuple[Provenance, ...]:
+    """``merge_citations`` of every part's citations, given each part as (its citations, their
+    ``merge_citations``): a file that only one part cites keeps that part's merged citation, and
+    only the files several parts cite are merged again, from their citations."""
+    owners: dict[str, int] = defaultdict(int)
+    for _, merged in parts:
+        for p in merged:
+            owners[p.source] += 1
+    out = {p.source: p for _, merged in parts for p in merged if owners[p.source] == 1}
+    shared = [p for cited, _ in parts for p in cited if owners[p.source] > 1]
+    out.update((p.source, p) for p in merge_citations(shared))
+    return tuple(out[source] for source in sorted(out))
+
+
 #: A citation as ``distinct_rows`` weighs it: first line, last line, rows.
 _Cited = tuple[int | None, int | None, int]
 

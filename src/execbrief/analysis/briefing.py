@@ -211,6 +211,8 @@ class EntityBrief:
 
     ``notes`` cites each note read; ``readable`` is False when a note could not be read at all,
     and ``paths`` then names the notes the config gives, so the report can show which is missing.
+    ``unbilled`` is the unbilled amount the notes state and where (``stated_unbilled``), for
+    what weighs the notes against the data.
     """
 
     entity: str
@@ -224,6 +226,7 @@ class EntityBrief:
     readable: bool = True
     has_note: bool = True
     paths: tuple[str, ...] = ()
+    unbilled: tuple[Money | MoneyRange, Provenance] | None = None
 
     def figure(self, key: str) -> Metric | None:
         """The figure ``briefing.<key>``, or None when the notes do not state it."""
@@ -418,12 +421,21 @@ def _entity(
     findings.extend(_funnel_stalls(info, steps, sections))
     if steps:  # the bookings' rates are weighed against a note's funnel steps only
         findings.extend(_funnel_drops(info, steps, _earlier_rates(snapshot, info, facts)))
-    findings.extend(_unbilled(info, facts, sections, snapshot.currency))
+    mentions = _mentions(sections, snapshot.currency)
+    findings.extend(_unbilled(info, facts, mentions))
     findings.extend(_missing_facts(info, facts, options.required_facts, notes))
     tracked, missing, kpi_findings = _kpis(info, facts, steps, notes, options)
     findings.extend(kpi_findings)
     brief = EntityBrief(
-        info.id, info.name, info.kind, info.stream, notes, figures, tracked, missing
+        info.id,
+        info.name,
+        info.kind,
+        info.stream,
+        notes,
+        figures,
+        tracked,
+        missing,
+        unbilled=stated_unbilled(facts, mentions),
     )
     return brief, findings
 
@@ -849,22 +861,21 @@ def _mentions(sections: list[NoteSection], currency: str) -> list[_Mention]:
 
 
 def stated_unbilled(
-    facts: list[Fact], sections: list[NoteSection], currency: str
+    facts: list[Fact], mentions: list[_Mention]
 ) -> tuple[Money | MoneyRange, Provenance] | None:
     """The unbilled amount the notes state, and where: a labelled ``Unbilled work`` fact first,
-    else the first sentence about unbilled work that names an amount; None when none does."""
+    else the first sentence about unbilled work (``_mentions``) that names an amount; None when
+    none does."""
     for fact in facts:
         if fact.known and fact.key == "unbilled" and isinstance(fact.value, Money | MoneyRange):
             return fact.value, fact.provenance
-    for mention in _mentions(sections, currency):
+    for mention in mentions:
         if mention.amount is not None:
             return mention.amount, mention.provenance
     return None
 
 
-def _unbilled(
-    info: EntityInfo, facts: list[Fact], sections: list[NoteSection], currency: str
-) -> list[Finding]:
+def _unbilled(info: EntityInfo, facts: list[Fact], mentions: list[_Mention]) -> list[Finding]:
     stated = [
         f
         for f in facts
@@ -872,11 +883,7 @@ def _unbilled(
     ]
     stated = [f for f in stated if not (isinstance(f.value, str) and _EMPTY_TEXT.search(f.value))]
     stated_lines = {(f.provenance.source, f.provenance.line) for f in stated}
-    mentions = [
-        m
-        for m in _mentions(sections, currency)
-        if (m.provenance.source, m.provenance.line) not in stated_lines
-    ]
+    mentions = [m for m in mentions if (m.provenance.source, m.provenance.line) not in stated_lines]
     if not stated and not mentions:
         return []
     amounts = [f.value for f in stated if isinstance(f.value, Money | MoneyRange)]

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from execbrief.analysis.briefing import BriefingResult, best_fact, stated_unbilled
+from execbrief.analysis.briefing import BriefingResult, EntityBrief, best_fact
 from execbrief.analysis.finance import FinanceResult
 from execbrief.analysis.operations import OperationsResult
 from execbrief.findings import Metric, MetricValue
-from execbrief.records.handoff import Fact, NoteSection
+from execbrief.records.handoff import Fact
 from execbrief.snapshot import Provenance, Snapshot
 from execbrief.values import Cadence, Money, MoneyRange, Percent, Period, format_money
 
@@ -166,11 +166,12 @@ DATA: dict[str, tuple[str, DataGetter]] = {
 
 
 def _stated(
-    topic: str, facts: list[Fact], sections: list[NoteSection], currency: str
+    topic: str, facts: list[Fact], brief: EntityBrief
 ) -> tuple[Money | MoneyRange | Percent, tuple[Provenance, ...]] | None:
-    """What the notes state for a topic: a labelled fact, or for unbilled work a sentence's amount."""
+    """What the notes state for a topic: a labelled fact, or for unbilled work a sentence's
+    amount (as the briefing analysis found it)."""
     if topic == "unbilled":
-        found = stated_unbilled(facts, sections, currency)
+        found = brief.unbilled
         return (found[0], (found[1],)) if found else None
     fact = best_fact(facts, topic)
     if fact is None:
@@ -192,9 +193,8 @@ def weigh_notes(
     out: list[Claim] = []
     for brief in briefing.entities:
         facts = snapshot.records(Fact, brief.entity)
-        sections = snapshot.records(NoteSection, brief.entity)
         for topic in TOPICS:
-            stated = _stated(topic, facts, sections, snapshot.currency)
+            stated = _stated(topic, facts, brief)
             getter = DATA[topic][1]
             found = getter(sources, brief.entity)
             if stated is None or found is None:

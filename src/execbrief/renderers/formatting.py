@@ -53,7 +53,9 @@ def remembering(format: Callable[[MetricValue], str]) -> Callable[[MetricValue],
     texts: dict[Hashable, str] = {}
 
     def formatted(value: MetricValue) -> str:
-        if not isinstance(value, Money | MoneyRange | Percent | Decimal):
+        if type(value) is str:  # the most common cell: every format writes it as it is
+            return value
+        if not isinstance(value, _REMEMBERED):
             return format(value)  # no cheaper to remember
         key = _exactly(value)
         text = texts.get(key)
@@ -62,6 +64,10 @@ def remembering(format: Callable[[MetricValue], str]) -> Callable[[MetricValue],
         return text
 
     return formatted
+
+
+#: The values ``remembering`` keeps the text of (a tuple: ``isinstance`` of a union is slower).
+_REMEMBERED = (Money, MoneyRange, Percent, Decimal)
 
 
 def _exactly(value: Money | MoneyRange | Percent | Decimal) -> Hashable:
@@ -122,10 +128,17 @@ class Citations:
 
     def mark(self, provenance: tuple[Provenance, ...] | list[Provenance]) -> str:
         """The citation marker for some provenance, e.g. ``[1][3]``; empty when none."""
+        numbers = self.numbers
+        if len(provenance) < 2:  # most cells cite one file or none: no dedup, no list
+            if not provenance:
+                return ""
+            number = numbers.get(provenance[0])
+            if number is None:
+                number = numbers[provenance[0]] = len(numbers) + 1
+            return f"[{number}]"
         # each number once, in order of first citation: a portfolio row cites every entity's
         # files, and a list's membership test grew with the square of them
         seen: dict[int, None] = {}
-        numbers = self.numbers
         for item in provenance:
             number = numbers.get(item)
             if number is None:

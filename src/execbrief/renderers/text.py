@@ -294,6 +294,13 @@ def _row_lines(cells: list[str], widths: list[int]) -> list[list[str]]:
     """A grid row as the cells of each of its lines: a cell wider than its column (over
     ``MAX_CELL`` characters) wraps onto further lines in its own column, never cut, so two long
     names that differ only at their end stay apart; the other cells stand on the first line."""
+    if max(map(len, cells), default=0) <= MAX_CELL:  # each fits its column (most rows): one line
+        return [cells]
+    return _wrapped_row_lines(cells, widths)
+
+
+def _wrapped_row_lines(cells: list[str], widths: list[int]) -> list[list[str]]:
+    """``_row_lines`` of any row: each cell wrapped in its column."""
     pieces = [
         _wrapped(cell, widths[index], "  ") if index < len(widths) else [cell]
         for index, cell in enumerate(cells)

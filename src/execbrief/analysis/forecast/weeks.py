@@ -5,8 +5,9 @@ the sum of the entities' weeks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from execbrief.analysis import books
 from execbrief.analysis.forecast.rules import ForecastLine
@@ -28,16 +29,26 @@ class ForecastWeek:
     outflow: Money
     closing: Money
     lines: tuple[ForecastLine, ...] = ()
+    #: The entities' same weeks a portfolio week sums (their lines are ``lines``).
+    parts: tuple[ForecastWeek, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def net(self) -> Money:
         """Inflow - outflow."""
         return self.inflow - self.outflow
 
-    @property
+    @cached_property
     def provenance(self) -> tuple[Provenance, ...]:
-        """The rows of every line of the week, one citation per file."""
-        return books.merge_citations(p for line in self.lines for p in line.provenance)
+        """The rows of every line of the week, one citation per file (a portfolio week's from its
+        entities' weeks' citations: a file only one of them cites keeps that one's, merged once)."""
+        if self.parts:
+            return books.merge_merged([(w.cited, w.provenance) for w in self.parts])
+        return books.merge_citations(self.cited)
+
+    @property
+    def cited(self) -> list[Provenance]:
+        """The citations of every line of the week, in order, unmerged."""
+        return [p for line in self.lines for p in line.provenance]
 
 
 def week_table(
@@ -81,6 +92,7 @@ def sum_weeks(tables: Sequence[Sequence[ForecastWeek]], currency: str) -> tuple[
                 books.total((w.outflow for w in same), currency),
                 books.total((w.closing for w in same), currency),
                 tuple(line for w in same for line in w.lines),
+                tuple(same),
             )
         )
     return tuple(out)
