@@ -145,9 +145,10 @@ def _occupancy_data(
 def _last_month_revenue(
     s: _Sources, entity: str
 ) -> tuple[MetricValue, str, tuple[Provenance, ...]] | None:
-    """The ledger's revenue of the last complete month before as_of: the month a note written
+    """The ledger's revenue of the last complete month as of as_of (``Period.last_complete``:
+    the report's own month, which an as-of on its last day completes): the month a note written
     now speaks of ("Monthly revenue: $3,940 (October)")."""
-    month = str(Period.containing(s.snapshot.as_of).previous())
+    month = str(Period.last_complete(s.snapshot.as_of))
     metric = s.finance.metric("finance.revenue", entity, month)
     if metric is None or not isinstance(metric.value, Money):
         return None
