@@ -740,8 +740,7 @@ class Period:
     @property
     def end(self) -> date:
         """The last day of the period (inclusive)."""
-        last_month = self.start.month + (2 if self.kind == "quarter" else 0)
-        return date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
+        return _period_end(self.start, self.kind)
 
     def months(self) -> tuple[Period, ...]:
         """The calendar months in this period, in order."""
@@ -794,6 +793,13 @@ def _period_text(start: date, kind: PeriodKind) -> str:
     if kind == "month":
         return f"{start.year:04d}-{start.month:02d}"
     return f"{start.year:04d}-Q{(start.month + 2) // 3}"
+
+
+@functools.lru_cache(maxsize=4096)  # asked per ledger row (is it in the month?), of few periods
+def _period_end(start: date, kind: PeriodKind) -> date:
+    """The last day of the period of this kind starting on ``start``."""
+    last_month = start.month + (2 if kind == "quarter" else 0)
+    return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
 
 
 def parse_period(text: str) -> Period:
