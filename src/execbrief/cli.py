@@ -195,7 +195,10 @@ def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
         type=click.IntRange(min=1),
         default=None,
         metavar="N",
-        help="Read entities on N worker processes (default: the number of cores).",
+        help=(
+            "Read entities on N worker processes (default: the number of cores); with "
+            "--portfolios, run N portfolios at once."
+        ),
     )(func)
 
 
@@ -565,7 +568,9 @@ def build(
         failed = bool(run.errors) or (strict and run.source_problems > 0)
         if strict and run.source_problems:
             console(stderr=True).print(
-                f"[bold red]error:[/] {run.source_problems} sources have an error or are stale "
+                f"[bold red]error:[/] {counted(run.source_problems, 'source')} "
+                f"{'has' if run.source_problems == 1 else 'have'} an error or "
+                f"{'is' if run.source_problems == 1 else 'are'} stale "
                 "(--strict); `execbrief collect` lists them"
             )
         if out is None and len(run.documents) + len(run.errors) == 1:
@@ -682,7 +687,7 @@ def check(
     else:
         out = console()
         out.print(
-            f"[green]ok[/] config {loaded.config.path} ({len(loaded.config.entities)} entities)"
+            f"[green]ok[/] config {loaded.config.path} ({counted(len(loaded.config.entities), 'entity', 'entities')})"
         )
         table = Table(title="Sources")
         for column in ("entity", "source", "records", "status"):
@@ -758,7 +763,8 @@ def init(folder: str) -> None:
     guesses = done.guesses()
     err = console(stderr=True)
     err.print(
-        f"wrote {done.path}: {len(done.grouped.entities)} entities, {done.sources()} sources; "
+        f"wrote {done.path}: {counted(len(done.grouped.entities), 'entity', 'entities')}, "
+        f"{counted(done.sources(), 'source')}; "
         f"{guesses} lines marked GUESS to check",
         markup=False,
     )
@@ -941,9 +947,9 @@ def collect_command(
         sys.exit(1)
 
 
-def counted(count: int, noun: str) -> str:
-    """``1 problem``, ``5 problems``."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 problem``, ``5 problems``, ``2 entities`` (``plural``: a noun's irregular one)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def print_source_errors(out: Any, errors: Any) -> None:
