@@ -43,7 +43,9 @@ class Assumption:
     def describe(self) -> str:
         """ "payment lag, Keel & Co.: 12 days (median of 3 paid invoices)"."""
         if self.unit == "share":
-            shown = f"{(self.value * 100).normalize():f}%"
+            # exact in the data; a sentence shows a tenth of a percent (30.2%, not 30.2083…%)
+            tenths = (self.value * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            shown = f"{tenths.normalize():f}%"
         elif self.unit == "days":
             shown = f"{self.value.normalize():f} days"
         else:
