@@ -352,7 +352,9 @@ class _OneByOne(Redactor):
     """Asks of every record alone whether redaction leaves it as it is: the plain form of the
     runs ``redact_result`` passes whole."""
 
-    def all_unchanged(self, records: tuple[Any, ...], values: Callable[[Any], Any]) -> bool:
+    def all_unchanged(
+        self, records: tuple[Any, ...], fields: tuple[Callable[[Any], Any], ...]
+    ) -> bool:
         return False
 
 

@@ -325,7 +325,7 @@ class Redactor:
         return True
 
     def all_unchanged(
-        self, records: tuple[Any, ...], values: Callable[[Any], tuple[Any, ...]]
+        self, records: tuple[Any, ...], fields: tuple[Callable[[Any], Any], ...]
     ) -> bool:
         """Whether ``unchanged`` holds for each of ``records`` (of one kind and file), told at
         once and leaving the redactor as asking record by record would: their paths are known
@@ -336,7 +336,7 @@ class Redactor:
         details.discard(None)
         if any(self._paths.get(detail) != detail for detail in details):
             return False  # a path not cleaned yet: cleaned record by record, in their order
-        texts = _texts_among(map(values, records))
+        texts = _texts_among([list(map(field, records)) for field in fields])
         if texts is None:
             return False
         new = texts.difference(self._clean)
@@ -493,11 +493,12 @@ def _fetch(at: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     return operator.itemgetter(*at)
 
 
-def _texts_among(rows: Iterable[tuple[Any, ...]]) -> set[Any] | None:
-    """The texts among many records' field values (one kind's), as ``Redactor.unchanged`` takes
-    them from each: the values of a ``str`` type; None when a tuple or dict is among them."""
+def _texts_among(columns: list[list[Any]]) -> set[Any] | None:
+    """The texts among many records' field values (one kind's, a list per field), as
+    ``Redactor.unchanged`` takes them from each: the values of a ``str`` type; None when a tuple
+    or dict is among them."""
     texts: set[Any] = set()
-    for column in zip(*rows, strict=True):
+    for column in columns:
         kinds = set(map(type, column))
         if any(issubclass(kind, tuple | dict) for kind in kinds):
             return None
@@ -585,6 +586,19 @@ def _values_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
     if kind not in _VALUES_OF:
         _VALUES_OF[kind] = _values_getter(kind)
     return _VALUES_OF[kind]
+
+
+def _fields_of(kind: type) -> tuple[Callable[[Any], Any], ...]:
+    """A fetch of each field value of a record type but ``entity`` and ``provenance``, as
+    ``_values_getter`` fetches them all at once (for ``Redactor.all_unchanged``; remembered)."""
+    fields = _FIELDS_OF.get(kind)
+    if fields is None:
+        names = (name for name in _field_names(kind) if name != "provenance")
+        fields = _FIELDS_OF[kind] = tuple(map(operator.attrgetter, names))
+    return fields
+
+
+_FIELDS_OF: dict[type, tuple[Callable[[Any], Any], ...]] = {}
 
 
 def _values_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
@@ -695,7 +709,7 @@ def _redact_run(
     found onto ``findings``; whether any record changed. The run is passed whole when the
     redactor finds it unchanged at once, as it most often is."""
     values = _values_of(type(run[0]))
-    if values is not None and redactor.all_unchanged(run, values):
+    if values is not None and redactor.all_unchanged(run, _fields_of(type(run[0]))):
         records.extend(run)
         return False
     changed = False
