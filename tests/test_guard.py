@@ -141,6 +141,16 @@ def test_candidate_tokens_equal_the_plain_form(line: str) -> None:
     assert candidate_tokens(line) == plain_candidate_tokens(line)
 
 
+#: A reference, an id or a name: one word of letters, digits, ``_`` and ``-`` (the fast path).
+_ONE_WORD_TEXT = st.text(alphabet=st.sampled_from(list("aZ09_-")), max_size=40)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_ONE_WORD_TEXT)
+def test_candidate_tokens_of_one_word_equal_the_plain_form(word: str) -> None:
+    assert candidate_tokens(word) == plain_candidate_tokens(word)
+
+
 def test_candidate_tokens_of_a_note_equal_the_plain_form() -> None:
     note = (
         'Router pw: "harbor-Dock-42" (rotated)\nKEY=sk_test_abcdefgh12; url=https://x.example/a?b=c'

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import itertools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from execbrief.config import load_config
 from execbrief.pipeline import redact_config_names
@@ -12,8 +18,11 @@ from execbrief.records.handoff import Fact, NoteSection
 from execbrief.records.secrets import SecretFinding
 from execbrief.records.site import SitePage
 from execbrief.secrets.redaction import (
+    _ANY_HINT,
     REPORT_RECORDS,
     Redactor,
+    _label_spans,
+    _touched,
     known_fingerprints,
     redact_result,
     redact_text,
@@ -337,3 +346,63 @@ def test_redactors_sharing_what_no_rule_reads_find_and_index_what_fresh_ones_do(
         ]
         assert shared_index == fresh_index
     assert "Diesel Ol5hcWABqUGDSBTyIA top-up" in untouched
+
+
+class _OneByOne(Redactor):
+    """Asks of every record alone whether redaction leaves it as it is: the plain form of the
+    runs ``redact_result`` passes whole."""
+
+    def all_unchanged(
+        self, records: tuple[Any, ...], fields: tuple[Callable[[Any], Any], ...]
+    ) -> bool:
+        return False
+
+
+#: Short texts (never secrets), the prescanned ones, and a file name that is a secret.
+_RUN_TEXTS = st.sampled_from(["", "Access", "ok", *PRESCANNED])
+_RUN_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["handoffs/a.md", "handoffs/b.md"]),
+        st.sampled_from([None, "notes.md", f"{STRIPE}.md"]),
+        _RUN_TEXTS,
+        _RUN_TEXTS,
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RUN_ROWS)
+def test_runs_passed_whole_are_what_asking_record_by_record_gives(
+    rows: list[tuple[str, str | None, str, str]],
+) -> None:
+    scanner = Scanner(KEY)
+    known = frozenset({scanner.fingerprint("Ol5hcWABqUGDSBTyIA")})
+    records = tuple(
+        NoteSection("harbor", Provenance(source, n + 1, detail=detail), title, text)
+        for n, (source, detail, title, text) in enumerate(rows)
+    )
+    result = SourceResult("harbor", "handoff", ("handoffs",), records)
+
+    def redacted(kind: type[Redactor]) -> tuple[SourceResult, set[str], set[str]]:
+        index: set[str] = set()
+        redactor = kind(scanner, known, index=index)
+        return redact_result(result, redactor), index, redactor._clean
+
+    assert redacted(Redactor) == redacted(_OneByOne)
+
+
+#: Texts with label words in any case, table bars, and letters that case-fold to a label word's.
+_LABEL_TEXT = st.text(alphabet=st.sampled_from(list("PpAaSsWwDdKkEeYy|x \tſKé")), max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_LABEL_TEXT, min_size=1, max_size=8))
+def test_the_texts_a_label_word_or_bar_touches_are_those_labelled_values_reads(
+    texts: list[str],
+) -> None:
+    joined = "\n".join(texts)
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    lower = joined.encode("utf-8", "surrogatepass").lower()
+    touched = _touched(starts, _label_spans(joined, lower))
+    assert touched == {i for i, t in enumerate(texts) if "|" in t or _ANY_HINT.search(t)}

@@ -49,7 +49,8 @@ def known_fingerprints(snapshot: Snapshot) -> frozenset[str]:
 
 
 #: A line of one word made of letters, digits, ``_`` and ``-`` (a reference, an id, a name): no
-#: split but the finest one can cut it, so its tokens are itself and the finest split's pieces.
+#: split but the finest one can cut it, so its tokens are itself and the finest split's long
+#: pieces (its runs of letters and digits).
 _ONE_WORD = re.compile(r"[A-Za-z0-9_\-]+")
 
 #: Each splitter's pieces of ``MIN_TOKEN`` characters or more, found directly: a maximal run of
@@ -70,8 +71,10 @@ def candidate_tokens(line: str) -> set[str]:
     value side of ``KEY=value`` and ``key: value``, and finer splits on punctuation (tokens of
     ``MIN_TOKEN`` characters or more; ``tests/test_guard.py`` holds the plain form this equals)."""
     if _ONE_WORD.fullmatch(line):
-        pieces = _SPLITTERS[-1].split(line) if "_" in line or "-" in line else []
-        return {token for token in (line, *pieces) if len(token) >= MIN_TOKEN}
+        tokens = set(_LONG_PIECES[-1].findall(line))
+        if len(line) >= MIN_TOKEN:
+            tokens.add(line)
+        return tokens
     words = set(_LONG_WORD.findall(line))
     words.update(map(str.strip, list(words), itertools.repeat(_EDGE)))
     out = set(words)

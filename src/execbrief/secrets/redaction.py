@@ -287,12 +287,12 @@ class Redactor:
             return
         joined = "\n".join(texts)
         starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-        flagged = _touched(starts, _label_spans(joined))
-        data = joined.encode("utf-8", "surrogatepass")
-        if len(data) != len(joined):  # not ASCII: count the texts' bytes
+        lower = joined.encode("utf-8", "surrogatepass").lower()
+        flagged = _touched(starts, _label_spans(joined, lower))
+        if len(lower) != len(joined):  # not ASCII: count the texts' bytes
             sizes = (len(t.encode("utf-8", "surrogatepass")) + 1 for t in texts)
             starts = list(itertools.accumulate(sizes, initial=0))
-        flagged |= _touched(starts, self.scanner.keyword_spans(data.lower()))
+        flagged |= _touched(starts, self.scanner.keyword_spans(lower))
         for number, text in enumerate(texts):
             if number not in flagged:
                 self._untouched[text] = tuple(self._fingerprints(candidate_tokens(text)))
@@ -322,6 +322,27 @@ class Redactor:
                 clean.add(text)  # never a secret; remembered so the next row's check is one call
             elif self.scan(text, where):
                 return False
+        return True
+
+    def all_unchanged(
+        self, records: tuple[Any, ...], fields: tuple[Callable[[Any], Any], ...]
+    ) -> bool:
+        """Whether ``unchanged`` holds for each of ``records`` (of one kind and file), told at
+        once and leaving the redactor as asking record by record would: their paths are known
+        clean and each of their texts is short or known clean. False means: ask each."""
+        if not self._clean_paths(records[0].provenance):  # what the first one asks first
+            return False
+        details = set(map(_DETAIL, records))
+        details.discard(None)
+        if any(self._paths.get(detail) != detail for detail in details):
+            return False  # a path not cleaned yet: cleaned record by record, in their order
+        texts = _texts_among([list(map(field, records)) for field in fields])
+        if texts is None:
+            return False
+        new = texts.difference(self._clean)
+        if any(len(text) >= MIN_SECRET for text in new):
+            return False  # a text to scan
+        self._clean.update(new)  # never a secret, as ``unchanged`` remembers them
         return True
 
     def _clean_paths(self, where: Provenance) -> bool:
@@ -387,14 +408,30 @@ class Redactor:
         return cleaned
 
 
-def _label_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Where ``labelled_values`` would look: each label hint and each ``|``."""
+def _label_spans(text: str, lower: bytes) -> Iterator[tuple[int, int]]:
+    """Where ``labelled_values`` would look: each label hint and each ``|``. ``lower`` is
+    ``text`` encoded and lower-cased: when ``text`` is ASCII (as long in bytes as in characters),
+    a hint in any case is one in lower case there, at the same offsets, found by ``bytes.find``
+    (the case-folding search matches a non-ASCII ``ſ`` or ``K`` too, so other text gets it)."""
+    if len(lower) == len(text):
+        for needle in _LOWER_HINTS:
+            yield from _occurrences(lower, needle)
+        return
     for found in _ANY_HINT.finditer(text):
         yield found.span()
-    at = text.find("|")
+    yield from _occurrences(text, "|")
+
+
+#: The label hints and the table's ``|`` as ``_label_spans`` finds them in lower-cased ASCII.
+_LOWER_HINTS = (*(hint.encode() for hint in _LABEL_HINTS), b"|")
+
+
+def _occurrences(text: Any, needle: Any) -> Iterator[tuple[int, int]]:
+    """The span of each occurrence of ``needle`` in ``text`` (both str, or both bytes)."""
+    at = text.find(needle)
     while at >= 0:
-        yield at, at + 1
-        at = text.find("|", at + 1)
+        yield at, at + len(needle)
+        at = text.find(needle, at + 1)
 
 
 def _touched(starts: list[int], spans: Iterable[tuple[int, int]]) -> set[int]:
@@ -454,6 +491,26 @@ def _fetch(at: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
         index = at[0]
         return lambda values: (values[index],)
     return operator.itemgetter(*at)
+
+
+def _texts_among(columns: list[list[Any]]) -> set[Any] | None:
+    """The texts among many records' field values (one kind's, a list per field), as
+    ``Redactor.unchanged`` takes them from each: the values of a ``str`` type; None when a tuple
+    or dict is among them."""
+    texts: set[Any] = set()
+    for column in columns:
+        kinds = set(map(type, column))
+        if any(issubclass(kind, tuple | dict) for kind in kinds):
+            return None
+        text_kinds = {kind for kind in kinds if issubclass(kind, str)}
+        if not text_kinds:
+            continue
+        if kinds - text_kinds <= {type(None)}:
+            texts.update(column)  # None is no text: dropped below
+        else:
+            texts.update(value for value in column if type(value) in text_kinds)
+    texts.discard(None)
+    return texts
 
 
 def _clean(value: Any, redactor: Redactor, where: Provenance, found: list[Detection]) -> Any:
@@ -521,6 +578,29 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
+#: Per record type, ``_values_getter``'s fetch.
+_VALUES_OF: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
+
+def _values_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    if kind not in _VALUES_OF:
+        _VALUES_OF[kind] = _values_getter(kind)
+    return _VALUES_OF[kind]
+
+
+def _fields_of(kind: type) -> tuple[Callable[[Any], Any], ...]:
+    """A fetch of each field value of a record type but ``entity`` and ``provenance``, as
+    ``_values_getter`` fetches them all at once (for ``Redactor.all_unchanged``; remembered)."""
+    fields = _FIELDS_OF.get(kind)
+    if fields is None:
+        names = (name for name in _field_names(kind) if name != "provenance")
+        fields = _FIELDS_OF[kind] = tuple(map(operator.attrgetter, names))
+    return fields
+
+
+_FIELDS_OF: dict[type, tuple[Callable[[Any], Any], ...]] = {}
+
+
 def _values_getter(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
     """A C-level fetch of a record type's field values but ``entity`` and ``provenance`` (for
     ``Redactor.unchanged``); None for the fingerprint-only records, which ``_redact`` handles."""
@@ -559,22 +639,26 @@ def _fetch_named(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return operator.attrgetter(*names)
 
 
-def _prescan(records: Iterable[Record], redactor: Redactor) -> None:
+def _runs(records: Sequence[Record]) -> list[tuple[Record, ...]]:
+    """``records`` cut where the kind of record or the file changes (a ledger's lines are one)."""
+    return [tuple(run) for _, run in itertools.groupby(records, _KIND_AND_SOURCE)]
+
+
+_KIND_AND_SOURCE = operator.attrgetter("__class__", "provenance.source")
+_DETAIL = operator.attrgetter("provenance.detail")
+
+
+def _prescan(runs: list[tuple[Record, ...]], redactor: Redactor) -> None:
     """``Redactor.prescan`` of the texts of many records (their plain text fields), per file: the
     record-by-record pass then finds nearly every text clean already."""
     texts: dict[str, set[Any]] = {}
-    for (kind, source), run in itertools.groupby(records, _kind_and_source):
-        fetch = _plain_texts(kind)
+    for run in runs:
+        fetch = _plain_texts(type(run[0]))
         if fetch is not None:
-            found = texts.setdefault(source, set())
-            for values in map(fetch, run):
-                found.update(values)
+            found = texts.setdefault(run[0].provenance.source, set())
+            found.update(itertools.chain.from_iterable(map(fetch, run)))
     for source, found in texts.items():
         redactor.prescan(found, source)
-
-
-def _kind_and_source(record: Record) -> tuple[type, str]:
-    return type(record), record.provenance.source
 
 
 def known_fingerprints(results: list[SourceResult]) -> frozenset[str]:
@@ -606,6 +690,40 @@ REPORT_RECORDS = 1 << 16
 PRESCAN_RECORDS = 1 << 14
 
 
+def _tell(report: Callable[[int, int], None] | None, told: int, done: int, total: int) -> int:
+    """Report (records redacted, records) at each multiple of ``REPORT_RECORDS`` from ``told``
+    up to ``done`` (and short of ``total``); the next one to report."""
+    while report is not None and told <= done and told < total:
+        report(told, total)
+        told += REPORT_RECORDS
+    return told
+
+
+def _redact_run(
+    run: tuple[Record, ...],
+    redactor: Redactor,
+    records: list[Record],
+    findings: list[SecretFinding],
+) -> bool:
+    """Redact records of one kind and file onto ``records``, a SecretFinding for each secret
+    found onto ``findings``; whether any record changed. The run is passed whole when the
+    redactor finds it unchanged at once, as it most often is."""
+    values = _values_of(type(run[0]))
+    if values is not None and redactor.all_unchanged(run, _fields_of(type(run[0]))):
+        records.extend(run)
+        return False
+    changed = False
+    for record in run:
+        if values is not None and redactor.unchanged(record, values(record)):
+            records.append(record)
+            continue
+        found: list[Detection] = []
+        records.append(_redact(record, redactor, record.provenance, found))
+        findings.extend(_findings(records[-1], found))
+        changed = changed or records[-1] is not record
+    return changed
+
+
 def redact_result(
     result: SourceResult, redactor: Redactor, report: Callable[[int, int], None] | None = None
 ) -> SourceResult:
@@ -634,27 +752,18 @@ def redact_records(
     records: list[Record] = []
     findings: list[SecretFinding] = []
     changed = False
-    values_of: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
     total = len(given)
     if total <= REPORT_RECORDS:
         report = None
-    for done, record in enumerate(given):
-        if report is not None and not done % REPORT_RECORDS:
-            report(done, total)
-        if not done % PRESCAN_RECORDS:
-            _prescan(given[done : done + PRESCAN_RECORDS], redactor)
-        kind = type(record)
-        if kind not in values_of:
-            values_of[kind] = _values_getter(kind)
-        values = values_of[kind]
-        if values is not None and redactor.unchanged(record, values(record)):
-            records.append(record)
-            continue
-        found: list[Detection] = []
-        records.append(_redact(record, redactor, record.provenance, found))
-        findings.extend(_findings(records[-1], found))
-        changed = changed or records[-1] is not record
+    told = 0
+    for start in range(0, total, PRESCAN_RECORDS):
+        told = _tell(report, told, start, total)
+        runs = _runs(given[start : start + PRESCAN_RECORDS])
+        _prescan(runs, redactor)
+        for run in runs:
+            changed = _redact_run(run, redactor, records, findings) or changed
     if report is not None:
+        _tell(report, told, total, total)
         report(total, total)
     return RedactedRecords(records, findings, changed)
 

@@ -4,6 +4,7 @@ message saying what was found and what was expected, ready for ``RowErrors.add(l
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -42,11 +43,15 @@ def check_date_format(value: str | None) -> str | None:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 14)  # dates repeat row after row; a bad one is not kept
 def parse_date(text: str, fmt: str | None = None, *, what: str = "date") -> date:
     """A date written ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (a time after it is ignored), or in ``fmt``.
 
     Ambiguous day/month orders are never guessed: a ledger in ``11/03/2026`` form needs
     ``date_format = "%m/%d/%Y"`` (or ``"%d/%m/%Y"``) in the config.
+
+    Kept per text: the rows of a table that fall on one day then hold one date object, which a
+    collect worker pickles once a result and its parent unpickles once (``sourcecache.pack``).
     """
     value = text.strip()
     if not value:

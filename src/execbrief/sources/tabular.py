@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import replace
@@ -166,8 +167,11 @@ def currency(request: SourceRequest, options: TableOptions) -> str:
     return options.currency or request.currency
 
 
+@functools.lru_cache(maxsize=1 << 14)  # prices and rates repeat row after row
 def money(text: str, code: str, *, what: str, negative_ok: bool = False) -> Money:
-    """A cell read as Money (``1,250.00``, ``$1,250``, ``(80.00)``); ValueError if unreadable."""
+    """A cell read as Money (``1,250.00``, ``$1,250``, ``(80.00)``); ValueError if unreadable.
+    Kept per text, as dates are (``cells.parse_date``): a table's rows of one amount hold one
+    Money, sent and kept once a result."""
     amount = cells.parse_amount(text, what=what)
     if amount < 0 and not negative_ok:
         raise ValueError(f"negative {what} {text.strip()[:40]!r}; expected zero or more")
