@@ -406,3 +406,18 @@ def test_the_texts_a_label_word_or_bar_touches_are_those_labelled_values_reads(
     lower = joined.encode("utf-8", "surrogatepass").lower()
     touched = _touched(starts, _label_spans(joined, lower))
     assert touched == {i for i, t in enumerate(texts) if "|" in t or _ANY_HINT.search(t)}
+
+
+def test_a_text_clean_in_an_allowlisted_file_is_read_again_in_another() -> None:
+    """What the rules find depends on the file: a labelled password is left alone under an
+    allowlisted path, and the same redactor must still find it in any other file (it once
+    remembered the text clean for every file)."""
+    from execbrief.config import AllowlistEntry
+
+    scanner = Scanner(KEY, [AllowlistEntry(path="docs/*", reason="sample docs")])
+    text = f"Admin password: {PASSWORD}"
+    redactor = Redactor(scanner)
+    assert redactor.scan(text, Provenance("docs/a.md", 3)) == []
+    hits = redactor.scan(text, Provenance("notes/b.md", 3))
+    assert hits and hits == Redactor(scanner).scan(text, Provenance("notes/b.md", 3))
+    assert redactor.scan(text, Provenance("docs/a.md", 9)) == []  # remembered for its file

@@ -223,7 +223,10 @@ class Redactor:
     ) -> None:
         self.scanner = scanner
         self.known = known
+        #: Texts clean in any file: too short to hold a secret, or read by no rule (``prescan``).
         self._clean: set[str] = set()
+        #: (file, text) for each text the rules read and found clean in that file.
+        self._clean_in_file: set[tuple[str, str]] = set()
         self._paths: dict[str, str] = {}
         #: Token -> fingerprint; redactors of one process may share it (it depends on the key only).
         self._tokens: dict[str, str] = {} if tokens is None else tokens
@@ -242,13 +245,18 @@ class Redactor:
         is known."""
         if len(text) < MIN_SECRET or text in self._clean:
             return []
+        # what the rules find depends on the file (its allowlist, its kind), so a text the
+        # rules read is clean only in the file it was found clean in
+        in_file = (where.source, text)
+        if in_file in self._clean_in_file:
+            return []
         hits = scan_free_text(text, self.scanner, where.source)
         if self.known or self.index is not None:
             hits.extend(self._known_hits(text, where, {hit.line for hit in hits}))
         if not hits:
-            if len(self._clean) >= _MAX_CLEAN:  # a ledger's unique references: stay bounded
-                self._clean.clear()
-            self._clean.add(text)
+            if len(self._clean_in_file) >= _MAX_CLEAN:  # a ledger's unique references: bounded
+                self._clean_in_file.clear()
+            self._clean_in_file.add(in_file)
         return hits
 
     def prescan(self, found: Iterable[Any], source: str) -> None:
