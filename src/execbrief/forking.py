@@ -6,9 +6,10 @@ import multiprocessing
 
 
 def may_fork() -> bool:
-    """Whether a helper may be forked here: the system forks, and this is no pool's worker (a
-    daemonic process, which may have no children, and whose pool keeps the cores busy already)."""
+    """Whether a helper may be forked here: the system forks, and this process is no worker of
+    execbrief's own (a collect or ``--portfolios`` pool's, whose pool keeps the cores busy
+    already; their workers are not daemonic, so it is told by their having a parent)."""
     return (
         "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
+        and multiprocessing.parent_process() is None
     )

@@ -269,7 +269,12 @@ class _Pool:
             initializer=_start_worker,
             initargs=(self.timeline, self.clock),
         ) as pool:
-            futures = {pool.submit(run_one, p, self.plan): i for i, p in numbered}
+            futures: dict[Future[PortfolioResult], int] = {}
+            for i, portfolio in numbered:
+                try:
+                    futures[pool.submit(run_one, portfolio, self.plan)] = i
+                except BrokenProcessPool:  # a worker died before every portfolio was handed out
+                    results[i] = None
             for future in as_completed(futures):
                 result = results[futures[future]] = _result_of(future)
                 if result is not None and self.on_done:
