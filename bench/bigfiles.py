@@ -8,8 +8,9 @@ Run from the repository root::
 
 Each shape is one portfolio with one entity and one file, written to a temp folder, collected by
 ``python -m execbrief collect --json`` in a fresh process (stdout to a file). Shown per shape: the
-wall time, the child's peak resident memory (``ru_maxrss`` from ``os.wait4``: the interpreter and
-libraries are about 60 MB of it), the size of the JSON written, and a check of the result. While
+wall time, the child's peak resident memory (its ``VmHWM``, read from ``/proc`` every 5 ms: the
+child's ``ru_maxrss`` would count the peak of the process that started it, which Linux carries
+across ``exec``: a test worker's 400 MB; the interpreter and libraries are about 60 MB of it), the size of the JSON written, and a check of the result. While
 a run lasts more than a few seconds, its resident memory is printed every few seconds (read from
 ``/proc/<pid>/status``), so a slow run shows whether it is growing.
 
@@ -188,6 +189,8 @@ def measure(config: Path, *, progress_every: float = 0.0) -> Measured:
         started = time.monotonic()
         child = subprocess.Popen([*command, "--json"], stdout=out, stderr=err, env=env)
         done = threading.Event()
+        peak = [0]
+        threading.Thread(target=_high_water, args=(child.pid, done, peak), daemon=True).start()
         if progress_every:
             threading.Thread(
                 target=_watch, args=(child.pid, started, done, progress_every), daemon=True
@@ -199,7 +202,22 @@ def measure(config: Path, *, progress_every: float = 0.0) -> Measured:
         err.seek(0)
         stderr = err.read().decode(errors="replace")
     cpu = usage.ru_utime + usage.ru_stime
-    return Measured(seconds, cpu, usage.ru_maxrss / 1024, child.returncode, output, stderr)
+    return Measured(
+        seconds, cpu, (peak[0] or usage.ru_maxrss) / 1024, child.returncode, output, stderr
+    )
+
+
+def _high_water(pid: int, done: threading.Event, peak: list[int]) -> None:
+    """The child's own peak resident memory (kB) into ``peak[0]``, until it ends."""
+    while not done.is_set():
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak[0] = max(peak[0], int(line.split()[1]))
+        time.sleep(0.005)
 
 
 def records_of(output: Path) -> dict[str, int]:
