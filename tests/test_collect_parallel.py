@@ -130,10 +130,11 @@ class WhereRendered:
         return f"{document.report} by {os.getpid()}"
 
 
-def test_two_jobs_render_every_document_once_in_order(example_portfolio: Path) -> None:
-    """Reading goes to workers, and so may rendering (``renderpool``: workers forked before the
-    sources are read, so they start small); each text stands in its document's place, and each
-    was rendered by this process or by a render worker, never by a reading worker."""
+def test_two_jobs_render_every_document_in_this_process_in_order(
+    example_portfolio: Path,
+) -> None:
+    """Reading goes to workers, rendering does not (a forked worker rendering copied the pages
+    it touched: at 1,000 entities the process tree's memory nearly doubled)."""
     config, registry = load(example_portfolio)
     run = build_reports(
         config,
@@ -143,9 +144,8 @@ def test_two_jobs_render_every_document_once_in_order(example_portfolio: Path) -
         reading=Reading(jobs=2),
         renderer=WhereRendered(),
     )
-    assert [t.split(" by ")[0] for t in run.texts] == [d.report for d in run.documents]
+    assert run.texts == [f"{d.report} by {os.getpid()}" for d in run.documents]
     assert len(run.texts) == 8
-    assert len({t.split(" by ")[1] for t in run.texts}) <= 2  # this process and one worker
 
 
 def test_entities_listing_one_file_are_read_together(example_portfolio: Path) -> None:

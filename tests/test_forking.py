@@ -1,5 +1,5 @@
 """``may_fork``: this process may fork a helper; a pool's worker (not daemonic, so told by its
-parent) may not, so a collect or ``--portfolios`` worker never forks render workers or halves."""
+parent) may not, so a collect or ``--portfolios`` worker never forks redaction halves."""
 
 from __future__ import annotations
 
