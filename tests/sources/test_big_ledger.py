@@ -20,6 +20,7 @@ import subprocess
 import sys
 import zlib
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,16 +30,17 @@ from execbrief.config import load_config
 from execbrief.history import runs
 from execbrief.pipeline import Reading, collect, collecting, fingerprint_key, redact_config_names
 from execbrief.plugins import get_registry
-from execbrief.records.ledger import Transaction
+from execbrief.records.ledger import AccountType, Transaction
 from execbrief.records.secrets import SecretFinding
 from execbrief.secrets import redaction
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
 from execbrief.serialization import to_jsonable, write_json
-from execbrief.snapshot import EntityInfo, Record, Snapshot, SourceResult
+from execbrief.snapshot import EntityInfo, Provenance, Record, Snapshot, SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.store import columns
 from execbrief.store.sourcecache import pack, unpack
+from execbrief.values import Money
 
 AS_OF = date(2026, 11, 20)
 SECRETS = (
@@ -239,3 +241,30 @@ def test_a_6_mb_ledger_collects_under_a_memory_cap_proportional_to_its_size(
     ]
     assert not [e["message"] for e in ledger["errors"] if "Memory" in e["message"]]
     assert len(ledger["records"]) > 80_000
+
+
+def test_a_column_is_written_once_only_when_every_value_is_one_object() -> None:
+    # the first and last values are one object, a middle one only equal to it (another
+    # Decimal scale, another str object): the column is kept value by value, each as it was
+    same = "Expenses:Fuel"
+    other = "".join(["Expenses:", "Fuel"])
+    assert other == same and other is not same
+    base = SourceResult(entity="e", kind="ledger", paths=("l.csv",))
+    made = [
+        Transaction(
+            "e",
+            Provenance("l.csv", n),
+            date(2026, 1, 1),
+            same,
+            AccountType.EXPENSE,
+            "Fuel",
+            Money(Decimal("1.0") if n != 7 else Decimal("1.00"), "USD"),
+        )
+        for n in range(columns.MIN_RECORDS + 10)
+    ]
+    made[5] = dataclasses.replace(made[5], account=other)
+    back = unpack(pack(dataclasses.replace(base, records=tuple(made))))
+    assert back.records == tuple(made)
+    assert str(back.records[7].amount.amount) == "1.00"
+    assert back.records[5].account is not back.records[4].account
+    assert back.records[4].account is back.records[6].account

@@ -14,6 +14,7 @@ ledger's few hundred dates, amounts and memos) stay shared: pickle writes each o
 from __future__ import annotations
 
 import itertools
+import operator
 import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, is_dataclass, replace
@@ -109,16 +110,22 @@ def _column_specs(chunk: list[Any], getters: tuple[Callable[[Any], Any], ...]) -
     for getter in getters:
         values = list(map(getter, chunk))
         first = values[0]
-        if values[-1] is first and len(set(map(id, values))) == 1:
+        if values[-1] is first and _all_are(values, first):
             specs.append((_SAME, first))
             continue
         kind = type(first)
         nested = _getters(kind, first)
-        if nested is not None and len(set(map(type, values))) == 1:
+        if nested is not None and _all_are(map(type, values), kind):
             specs.append((_MADE, kind, _column_specs(values, nested)))
         else:
             specs.append((_EACH, values))
     return specs
+
+
+def _all_are(values: Iterable[Any], one: Any) -> bool:
+    """Whether every one of ``values`` is ``one`` itself (told in C, stopping at the first that is
+    not: a set of 32K ids, or of their types, cost a tenth of a big ledger's pickling)."""
+    return all(map(operator.is_, values, itertools.repeat(one)))
 
 
 class _Chunk:
