@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,22 @@ from typing import Any
 from execbrief import __version__, cyclegc, localfiles
 from execbrief.config import Config, Entity, SourceSpec
 from execbrief.errors import describe_failure
+from execbrief.forking import may_fork
 from execbrief.plugins import Registry
-from execbrief.secrets.halves import redact_in_halves
+from execbrief.secrets.halves import EarlyRedaction, redact_in_halves
 from execbrief.secrets.redaction import Redactor, known_fingerprints, redact_result
 from execbrief.secrets.scanner import Scanner
 from execbrief.serialization import to_jsonable
 from execbrief.snapshot import Provenance, SourceError, SourceResult
 from execbrief.sources.base import SharedReads, SourceRequest
-from execbrief.sources.files import REDACTING, ReadProgress, read_reporter, reporting_reads
+from execbrief.sources.files import (
+    REDACTING,
+    ReadProgress,
+    RecordsOffer,
+    offering_records,
+    read_reporter,
+    reporting_reads,
+)
 from execbrief.store.sourcecache import (
     Kept,
     SourceCache,
@@ -117,9 +125,12 @@ def collect_entities(
     indexes: Sequence[int],
     wanted: Wanted = None,
     progress: Progress | None = None,
+    offers: Callable[[int, str], RecordsOffer] | None = None,
 ) -> list[tuple[int, str, SourceResult]]:
     """The sources of the entities at ``indexes`` (config order), read in this process, each
-    tagged with its entity index and kind. Shared files are read once across these entities."""
+    tagged with its entity index and kind. Shared files are read once across these entities.
+    ``offers`` gives, per source, what hears the records of a big file as it is read
+    (``files.offering_records``)."""
     shared = SharedReads()
     out: list[tuple[int, str, SourceResult]] = []
     frozen_before = gc.get_freeze_count()
@@ -130,7 +141,10 @@ def collect_entities(
                 progress(f"{entity.id}: {kind}")
             if wanted is not None and not wanted(index, kind):
                 continue
-            with reporting_reads(_labelled(read_reporter(), f"{entity.id}: {kind}")):
+            with (
+                reporting_reads(_labelled(read_reporter(), f"{entity.id}: {kind}")),
+                offering_records(offers(index, kind) if offers is not None else None),
+            ):
                 result = collect_source(job, request_for(job, entity, spec, shared))
             out.append((index, kind, result))
             # The records kept so far live until the end of the run: freezing them spares every
@@ -154,6 +168,10 @@ class Read:
     own: frozenset[str]
     tokens: frozenset[str]
     packed: bytes | None = None
+    #: The result as read, before redaction, when it was read in this process (its records are
+    #: nearly all the redacted result's own objects): a late redaction starts from it instead of
+    #: reading the files again (``_redact_late``). It may hold secrets: never shown, sent or kept.
+    raw: SourceResult | None = field(default=None, repr=False, compare=False)
 
 
 Slot = tuple[int, str]  # (entity index, source kind)
@@ -168,21 +186,44 @@ def read_entities(
 ) -> list[tuple[int, str, Read]]:
     """``collect_entities``, each result redacted against its own secrets (the bulk of redaction,
     done where the source was read: on the workers under ``--jobs``). With ``halves`` (a serial
-    read under ``--jobs`` above 1), a big result is redacted on two processes
-    (``redact_in_halves``)."""
+    read under ``--jobs`` above 1), a big result is redacted on two processes: as its file is
+    read (``EarlyRedaction``), else once it is (``redact_in_halves``)."""
     redact = redact_in_halves if halves else redact_result
     scanner = Scanner(job.key, job.config.secrets.allowlist)
     # token fingerprints, and the texts no rule reads, depend on the key only: shared by all
     tokens: dict[str, str] = {}
     untouched: dict[str, tuple[str, ...]] = {}
+
+    def redactor(own: frozenset[str] = frozenset()) -> Redactor:
+        return Redactor(scanner, own, tokens=tokens, untouched=untouched, index=set())
+
+    early: dict[Slot, EarlyRedaction] = {}
+
+    def offer(index: int, kind: str) -> RecordsOffer:
+        early[(index, kind)] = ahead = EarlyRedaction(redactor())
+        return ahead.offer
+
     out: list[tuple[int, str, Read]] = []
-    for index, kind, result in collect_entities(job, indexes, wanted, progress):
-        own = known_fingerprints([result])
-        seen: set[str] = set()
-        redactor = Redactor(scanner, own, tokens=tokens, untouched=untouched, index=seen)
-        entity = job.config.entities[index]
-        redacted = redact(result, redactor, _redacting(f"{entity.id}: {kind}"))
-        out.append((index, kind, Read(redacted, own, frozenset(seen))))
+    try:
+        offers = offer if halves and may_fork() else None
+        read = collect_entities(job, indexes, wanted, progress, offers)
+        for index, kind, result in read:
+            own = known_fingerprints([result])
+            entity = job.config.entities[index]
+            report = _redacting(f"{entity.id}: {kind}")
+            ahead = early.pop((index, kind), None)
+            if ahead is not None and not own:  # the children redacted against no secret
+                redacted, used = ahead.redacted(result, report), ahead.redactor
+            else:
+                if ahead is not None:
+                    ahead.close()
+                used = redactor(own)
+                redacted = redact(result, used, report)
+            seen = frozenset(used.index or ())
+            out.append((index, kind, Read(redacted, own, seen, raw=result)))
+    finally:
+        for ahead in early.values():
+            ahead.close()
     return out
 
 
@@ -606,7 +647,7 @@ def gather(
         wanted: Wanted = lambda i, k: (i, k) in stale  # noqa: E731
         for index, kind, result in collect_parallel(job, jobs, wanted, None, groups):
             fresh[(index, kind)] = result
-    _redact_late(job, fresh, known, groups)
+    _redact_late(job, fresh, known, groups, jobs)
     out: list[SourceResult] = []
     for index, entity in enumerate(config.entities):
         for kind in entity.sources:
@@ -636,12 +677,17 @@ def _in_order(
 
 
 def _redact_late(
-    job: Job, fresh: dict[Slot, Read], known: frozenset[str], groups: list[list[int]]
+    job: Job,
+    fresh: dict[Slot, Read],
+    known: frozenset[str],
+    groups: list[list[int]],
+    jobs: int = 1,
 ) -> None:
     """Redact against every secret the run ``known`` each result whose text holds a token of a
-    secret another source found: its sharing group is read again here, the results redacted
-    against them all (the rest, none of whose tokens is such a secret, are already what that
-    redaction would give)."""
+    secret another source found, with the rest of its sharing group (the others, none of whose
+    tokens is such a secret, are already what that redaction would give): from the results as
+    read where this process read them all, else read again here. Under ``jobs`` above 1 a big
+    result is redacted on two processes (``redact_in_halves``)."""
     late = {slot for slot, r in fresh.items() if not (r.tokens & known) <= r.own}
     if not late:
         return
@@ -653,9 +699,24 @@ def _redact_late(
         for index in group
     ]
     redactor = Redactor(Scanner(job.key, config.secrets.allowlist), known)
-    for index, kind, result in collect_entities(job, indexes, lambda i, k: (i, k) in fresh):
-        redacted = redact_result(result, redactor)
+    redact = redact_in_halves if jobs > 1 else redact_result
+    for index, kind, result in _as_read(job, indexes, fresh):
+        redacted = redact(result, redactor)
         fresh[(index, kind)] = Read(redacted, known_fingerprints([result]), frozenset())
+
+
+def _as_read(
+    job: Job, indexes: list[int], fresh: dict[Slot, Read]
+) -> list[tuple[int, str, SourceResult]]:
+    """The unredacted results of the entities at ``indexes`` that ``fresh`` holds: those kept
+    as read (a 50 MB ledger is not read twice), or, if any was read by a worker, all read again
+    (a shared file is then read on its first listing, as the first time)."""
+    slots = [(i, kind) for i in indexes for kind in job.config.entities[i].sources]
+    slots = [slot for slot in slots if slot in fresh]
+    raw = [fresh[slot].raw for slot in slots]
+    if all(result is not None for result in raw):
+        return [(i, kind, result) for (i, kind), result in zip(slots, raw, strict=True) if result]
+    return collect_entities(job, indexes, lambda i, k: (i, k) in fresh)
 
 
 def resolver(config: Config) -> Callable[[str], str]:

@@ -186,7 +186,9 @@ def test_a_ledger_of_over_100_000_lines_is_kept_and_the_next_run_reads_it_back(
     )
     assert child.returncode == 0, child.stderr[-2000:]
     found = json.loads(child.stdout.splitlines()[-1])
-    assert found["reads"][1] == found["reads"][0] > 0  # the second run read the kept result
+    # read once (the late redaction against repos.env's secrets starts from the result as read),
+    # and the second run read the kept result
+    assert found["reads"] == [1, 1]
     assert found["records"] > 100_000 and found["same"]
     assert found["rows_kept"]  # the ledger's rows are in the store, open to read
     assert found["secrets_kept"] == []  # and the planted secrets are not

@@ -32,6 +32,9 @@ expected. Sources catch ``ReadError`` per file and go on with the next file.
 - ``reporting_reads(hook)``: while it is in force, ``iter_lines`` (so ``CsvTable`` and
   ``read_text``) tells ``hook`` how far a big file has been read, once per ``READ_REPORT_BYTES``
   (the CLI's progress bar: "12.4 / 50.0 MB (123,456 lines)"); without one a read costs nothing more.
+- ``offering_records(hook)``: while it is in force, a reader of a big file (the CSV ledger) hands
+  ``hook`` the records it has made so far, every ``OFFER_LINES`` lines (``offered_records``), so
+  that they are redacted on another process while it reads on (``secrets.halves.EarlyRedaction``).
 - ``iter_lines`` / ``read_text`` open text safely: missing path, a folder, a binary file (a NUL byte
   in the first 8 KB), invalid UTF-8 (names the line), an over-long line; a UTF-8 BOM is stripped.
 - ``CsvTable`` streams a CSV file: header aliases (case, space and punctuation insensitive), a
@@ -106,6 +109,31 @@ def reporting_reads(hook: ReadProgress | None) -> Iterator[None]:
 def read_reporter() -> ReadProgress | None:
     """The hook ``reporting_reads`` put in force, if any."""
     return _read_hook
+
+
+#: What hears a reader's records so far (the very list it appends to; it is never changed).
+RecordsOffer = Callable[[list[Any]], None]
+
+#: A reader offers its records once per this many lines.
+OFFER_LINES = 1 << 14
+_offer_hook: RecordsOffer | None = None
+
+
+@contextmanager
+def offering_records(hook: RecordsOffer | None) -> Iterator[None]:
+    """Within the block, a reader of a big file hands ``hook`` its records so far every
+    ``OFFER_LINES`` lines; ``None`` turns offers off."""
+    global _offer_hook
+    before, _offer_hook = _offer_hook, hook
+    try:
+        yield
+    finally:
+        _offer_hook = before
+
+
+def offered_records() -> RecordsOffer | None:
+    """The hook ``offering_records`` put in force, if any."""
+    return _offer_hook
 
 
 class ReadError(SourceFailure):

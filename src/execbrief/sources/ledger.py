@@ -42,6 +42,7 @@ from execbrief.sources.beancount_files import IncludeGraph, include_graph
 from execbrief.sources.cards import CARD_PAYMENTS, match_card_payments
 from execbrief.sources.cells import check_date_format, parse_amount, parse_date
 from execbrief.sources.files import (
+    OFFER_LINES,
     ROW_ERRORS_QUOTED,
     Column,
     CsvTable,
@@ -52,6 +53,7 @@ from execbrief.sources.files import (
     excerpt,
     expand,
     finish,
+    offered_records,
     provenance,
     read_text,
 )
@@ -893,8 +895,15 @@ def _read_csv(
     if mappings is not None:
         mappings.append(mapping_of(reader.table, options, layout))
     # Rows make records and no reference cycles; the records live to the end of the run.
+    # The records so far are offered for redaction elsewhere as the file is read on (a
+    # double-entry file's are all made anew when it is settled: offered in vain).
+    offer = None if options.double_entry else offered_records()
+    offer_at = OFFER_LINES
     with cyclegc.paused(keep=True):
         for line, row in reader.table.rows(reader.bad):
+            if offer is not None and line >= offer_at:
+                offer(reader.records)
+                offer_at = line + OFFER_LINES
             if options.grouped and reader.grouped_row(line, row):
                 continue
             if reader.summary_row(line, row):
