@@ -200,6 +200,23 @@ def test_two_negative_income_rows_are_a_warning_naming_them(tmp_path: Path) -> N
     assert 'set sign = "debit"' in error.message
 
 
+def test_lines_of_one_plan_are_each_counted_and_summed_in_the_sign_check(tmp_path: Path) -> None:
+    # many lines share a plan (their amount, account and type cells): each is counted once,
+    # negative income is added up with the rest and its lines quoted in file order
+    rows = "2026-09-01,Assets:Checking,9000.00,Opening balance,,,opening\n"
+    rows += "2026-10-02,Income:Hauling,-30.10,Jobs,Various,,\n" * 7
+    rows += "2026-10-03,Income:Hauling,20.05,Jobs,Various,,\n" * 10
+    rows += "2026-10-04,Expenses:Fuel,8.00,Fuel,Shell,,\n" * 3
+    rows += "2026-10-05,Income:Hauling,-30.10,Jobs,Various,,\n"
+    result = ledger(tmp_path, HEADER + rows)
+    error = one_error(result)
+    assert not error.fatal and error.provenance.line == 3
+    assert error.message.startswith(
+        "its income sums to -40.30, below zero: the income rows on lines 3, 4, 5, 6, 7 "
+        "(and 3 more) are negative"
+    )
+
+
 def test_a_refund_among_sales_is_no_warning(tmp_path: Path) -> None:
     refund = "2026-10-03,Income:Hauling,-250.00,Refund job 1,Client,,\n"
     result = ledger(tmp_path, HEADER + OPENING + job(1) + refund + job(2))

@@ -16,7 +16,7 @@ import functools
 import operator
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -625,6 +625,16 @@ def _position(anchor: _Balance, moves: dict[date, Decimal], day: date, at_start:
     return total
 
 
+class _Signed:
+    """A line's account type and amount as the sign check counts them: one object per plan,
+    counted by identity."""
+
+    __slots__ = ("amount", "kind")
+
+    def __init__(self, kind: AccountType, amount: Decimal) -> None:
+        self.kind, self.amount = kind, amount
+
+
 @dataclass
 class _SignCheck:
     """Counts negative amounts per account type to catch a file written in the other convention."""
@@ -634,19 +644,31 @@ class _SignCheck:
     #: The file's income, summed, and the lines of its first negative income rows.
     income: Decimal = Decimal(0)
     negative_income_lines: list[int] = field(default_factory=list)
+    #: The sign of each line checked and not yet counted, in file order: a CSV line appends its
+    #: plan's (``_CsvLedger.row``), and ``tally`` counts them (a call a line, ``add``, was 7% of
+    #: reading a big ledger).
+    pending: list[_Signed] = field(default_factory=list)
 
-    def add(self, kind: AccountType, amount: Decimal, line: int) -> None:
-        self.rows[kind] += 1
-        if amount < 0:
-            self.negative[kind] += 1
-        if kind is AccountType.INCOME:
-            self.income += amount
-            if amount < 0 and len(self.negative_income_lines) < ROW_ERRORS_QUOTED:
-                self.negative_income_lines.append(line)
+    def negative_income_line(self, line: int) -> None:
+        """Note a line of negative income (the first ``ROW_ERRORS_QUOTED`` are quoted)."""
+        if len(self.negative_income_lines) < ROW_ERRORS_QUOTED:
+            self.negative_income_lines.append(line)
+
+    def tally(self) -> None:
+        """Count the pending lines: per account type, and the income added up in file order."""
+        pending = self.pending
+        for signed, count in Counter(pending).items():
+            self.rows[signed.kind] += count
+            if signed.amount < 0:
+                self.negative[signed.kind] += count
+        income = AccountType.INCOME
+        self.income = sum((s.amount for s in pending if s.kind is income), self.income)
+        pending.clear()
 
     def negative_income(self, sign: str) -> str | None:
         """A warning when the file's income sums below zero (too few rows for ``problem`` to
         refuse: two income rows written as credits read as Revenue −$3,000), else None."""
+        self.tally()
         if self.income >= 0 or not self.negative_income_lines:
             return None
         lines = ", ".join(str(n) for n in self.negative_income_lines)
@@ -665,6 +687,7 @@ class _SignCheck:
 
     def problem(self, sign: str) -> str | None:
         """A sentence when most income or expense amounts have the wrong sign, else None."""
+        self.tally()
         for kind, label in (
             (AccountType.EXPENSE, "expense"),
             (AccountType.COST_OF_SALES, "cost-of-sales"),
@@ -1145,6 +1168,10 @@ class _Plan:
     money: Money
     noncash: bool
     flow: Decimal  # the pooled cash movement: ``amount`` times the account's cash direction
+    #: What the sign check counts of the line (None: not checked, its figure absent or its
+    #: account's type guessed from it), and whether it is negative income.
+    signed: _Signed | None
+    negative_income: bool
 
 
 _PLAN_CELLS = ("amount", "debit", "credit", "account", "account_type", "type")
@@ -1180,6 +1207,7 @@ class _CsvLedger:
         self.bad = RowErrors(loc)
         self.base = provenance(loc)
         self.check = _SignCheck()
+        self.signs = self.check.pending  # appended to a line
         self.records: list[Record] = []
         self.balances: list[_Balance] = []
         #: a receivable's own Opening/Closing Balance rows (kept apart: ``records`` pairs with
@@ -1371,8 +1399,10 @@ class _CsvLedger:
             line, row, day, plan.account, plan.row_type, plan.written, plan.moved
         ):
             return
-        if plan.written is not None and not plan.guessed:
-            self.check.add(plan.account.type, plan.amount, line)
+        if plan.signed is not None:
+            self.signs.append(plan.signed)
+            if plan.negative_income:
+                self.check.negative_income_line(line)
         if day not in self.spanned:
             self.spanned.add(day)
             self.span.add(day)
@@ -1435,9 +1465,11 @@ class _CsvLedger:
             and row_type not in _BALANCE_TYPES
         )
         money = self._money(amount)
+        signed = _Signed(account.type, amount) if written is not None and not guessed else None
+        negative_income = signed is not None and account.type is AccountType.INCOME and amount < 0
         return _Plan(
             written, moved, account, guessed, row_type, plain, amount, money, noncash,
-            amount * direction,
+            amount * direction, signed, negative_income,
         )  # fmt: skip
 
     def _money(self, amount: Decimal) -> Money:
