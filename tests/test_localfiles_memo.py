@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from execbrief import localfiles
 
-NAMES = ("a", "b", "c", "..", ".")
+NAMES = ("a", "b", "c", "..", ".", "missing")
 
 
 def _tree(root: Path) -> list[Path]:
@@ -72,6 +72,19 @@ def test_remembered_locations_are_the_systems(tmp_path_factory, picks) -> None:
             assert _resolved_or_error(path) == _resolve_or_error(path)
             assert localfiles.real_path(path) == os.path.realpath(path)
             assert localfiles.resolves_inside(path, root / "a") == _inside(path, root / "a")
+            _check_located_inside(path, root / "a")
+            _check_located_inside(path, root)
+
+
+def _check_located_inside(path: Path, folder: Path) -> None:
+    """``located_inside`` says nothing, or what the system's real locations say."""
+    found = localfiles.located_inside(path, folder)
+    if found is None:
+        return
+    real, top = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    assert real == top or top in real.parents
+    assert found == real.relative_to(top).as_posix()
+    assert localfiles.kind(path) != localfiles.LOOP
 
 
 def _inside(path: Path, folder: Path) -> bool:

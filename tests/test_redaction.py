@@ -421,3 +421,48 @@ def test_a_text_clean_in_an_allowlisted_file_is_read_again_in_another() -> None:
     hits = redactor.scan(text, Provenance("notes/b.md", 3))
     assert hits and hits == Redactor(scanner).scan(text, Provenance("notes/b.md", 3))
     assert redactor.scan(text, Provenance("docs/a.md", 9)) == []  # remembered for its file
+
+
+_PAGE_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["sites/a/index.html", "sites/a/book.html"]),
+        st.lists(_RUN_TEXTS, max_size=3),
+        st.dictionaries(_RUN_TEXTS, st.integers(1, 9), max_size=3),
+    ),
+    max_size=12,
+)
+
+
+def _page(source: str, texts: list[str], lines: dict[str, int]) -> SitePage:
+    empty: tuple[str, ...] = ()
+    return SitePage(
+        "harbor", Provenance(source), path=source, title=texts[0] if texts else None,
+        meta_description=None, canonical=None, viewport=True, lang=None, h1=tuple(texts),
+        analytics=empty, forms=0, booking_widgets=empty, ota_links=empty, social_links=empty,
+        http_links=tuple(texts[1:]), broken_links=empty, phones=empty, jsonld_types=empty,
+        jsonld_errors=empty, lines=lines,
+    )  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PAGE_ROWS)
+def test_texts_in_tuples_and_dicts_prescanned_are_redacted_as_when_scanned_one_by_one(
+    rows: list[tuple[str, list[str], dict[str, int]]],
+) -> None:
+    from execbrief.secrets import redaction
+
+    scanner = Scanner(KEY)
+    known = frozenset({scanner.fingerprint("Ol5hcWABqUGDSBTyIA")})
+    result = SourceResult("harbor", "site", ("sites/a",), tuple(_page(*row) for row in rows))
+
+    def redacted() -> tuple[SourceResult, set[str]]:
+        index: set[str] = set()
+        return redact_result(result, Redactor(scanner, known, index=index)), index
+
+    # (the prescan remembers an untouched text clean in every file, scanning it in this one)
+    prescanned = redacted()
+    nested, redaction._nested_texts = redaction._nested_texts, lambda kind: None
+    try:
+        assert prescanned == redacted()
+    finally:
+        redaction._nested_texts = nested

@@ -22,6 +22,8 @@ a named pipe, read a device without end, or follow a link out of the portfolio.
 - ``steady_links()``: while it is open, each path's real location (``real_path``, ``resolved``)
   is found once: one source cites a file several times (its display path, its git commit, the
   check that it stays inside the portfolio) and each lookup costs a system call per folder above.
+  A path's location is found from its folder's (remembered too): a file beside others costs one
+  ``lstat``; ``located_inside`` tells a path's place under a folder from those, as text.
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ class _Remembered:
 
     real: dict[str, str] = field(default_factory=dict)
     resolved: dict[str, Path] = field(default_factory=dict)
+    #: Absolute paths whose real location was found without meeting a link loop.
+    located: dict[str, str] = field(default_factory=dict)
 
 
 _remembered: _Remembered | None = None
@@ -164,6 +168,40 @@ def steady_links() -> Iterator[None]:
         _remembered = None
 
 
+def _located(key: str, memory: _Remembered) -> str:
+    """The real location of the absolute path ``key`` as ``Path.resolve`` finds it, through its
+    folder's remembered one: a file beside others costs one ``lstat``, not one per folder above
+    it. RuntimeError when a link loop is met on the way (``Path.resolve`` leaves some unraised:
+    ``loop/..``), so a location found is one the system reaches."""
+    found = memory.located.get(key)
+    if found is not None:
+        return found
+    parent, _, name = key.rpartition("/")
+    if name in ("", ".", "..") or not key.startswith("/"):
+        found = _located_whole(key)
+    else:
+        folder = _located(parent, memory) if parent else "/"
+        # the name looked up in the real folder, as realpath does (``a/missing/../b`` is ``a/b``)
+        found = folder + name if folder.endswith("/") else f"{folder}/{name}"
+        try:
+            is_link = stat.S_ISLNK(os.lstat(found).st_mode)
+        except OSError:  # missing (or not examinable): kept as written, as realpath does
+            is_link = False
+        if is_link:
+            found = _located_whole(key)
+    memory.located[key] = found
+    return found
+
+
+def _located_whole(key: str) -> str:
+    """``_located`` of a path that ends in a link, ``.`` or ``..``: resolved all at once."""
+    path = Path(key)
+    found = str(path.resolve())
+    if kind(path) == LOOP:
+        raise RuntimeError(f"Symlink loop from {key!r}")
+    return found
+
+
 def real_path(path: Path | str) -> str:
     """``os.path.realpath(path)`` (links resolved, a loop left as written), remembered while
     ``steady_links`` is open."""
@@ -174,7 +212,16 @@ def real_path(path: Path | str) -> str:
     found = memory.real.get(key)
     if found is None:
         known = memory.resolved.get(key)  # resolved without a loop: the same location
-        found = memory.real[key] = str(known) if known is not None else os.path.realpath(key)
+        if known is not None:
+            found = str(known)
+        elif key.startswith("/"):
+            try:
+                found = _located(key, memory)
+            except RuntimeError:  # a loop: realpath leaves it as written
+                found = os.path.realpath(key)
+        else:
+            found = os.path.realpath(key)
+        memory.real[key] = found
     return found
 
 
@@ -187,12 +234,36 @@ def resolved(path: Path) -> Path:
     key = os.fspath(path)
     found = memory.resolved.get(key)
     if found is None:
-        found = memory.resolved[key] = path.resolve()
+        try:
+            located = _located(key, memory) if key.startswith("/") else None
+        except RuntimeError:  # a loop: as ``resolve`` tells it (it raises for most)
+            located = None
+        found = memory.resolved[key] = path.resolve() if located is None else Path(located)
     return found
+
+
+def located_inside(path: Path | str, folder: Path | str) -> str | None:
+    """While ``steady_links`` is open: the real location of ``path`` relative to ``folder``'s
+    (``.`` for the folder itself), or None when it lies elsewhere or cannot be told without a
+    slower look (no memory open, a relative path, a link loop)."""
+    memory = _remembered
+    key, top = os.fspath(path), os.fspath(folder)
+    if memory is None or not key.startswith("/") or not top.startswith("/"):
+        return None
+    try:
+        real, real_top = _located(key, memory), _located(top, memory)
+    except (RuntimeError, OSError, ValueError):
+        return None
+    if real == real_top:
+        return "."
+    prefix = real_top if real_top.endswith("/") else real_top + "/"
+    return real[len(prefix) :] if real.startswith(prefix) else None
 
 
 def resolves_inside(path: Path, folder: Path) -> bool:
     """True when ``path``, symbolic links resolved, is ``folder`` or inside it (resolved too)."""
+    if located_inside(path, folder) is not None:
+        return True  # found without a loop: inside, and no loop to stat for
     try:
         real = Path(real_path(path))
         top = Path(real_path(folder))

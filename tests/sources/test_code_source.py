@@ -15,7 +15,7 @@ from execbrief.serialization import to_jsonable
 from execbrief.snapshot import SourceResult
 from execbrief.sources.base import SourceRequest
 from execbrief.sources.code import CodeOptions, CodeSource
-from execbrief.sources.codeaudit import iac, lambdas, webapps
+from execbrief.sources.codeaudit import iac, lambdas, walk, webapps
 from kits.code import SECRET_VALUES, Repo, build_repo
 
 
@@ -829,3 +829,17 @@ def test_a_concise_arrow_handler_is_an_endpoint() -> None:
     (route,) = analyse_node_lambda(text)
     assert route.handler == "handler" and route.line == 2
     assert not route.authenticated and not route.mutating and route.end_line == 5
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, walk.SNIFF_BYTES - 1, walk.SNIFF_BYTES, walk.SNIFF_BYTES + 1]
+)
+def test_the_walk_hands_a_short_file_over_as_read_and_a_longer_one_to_be_read(
+    tmp_path: Path, size: int
+) -> None:
+    text = ("x = 1\n" * (size // 6 + 1))[:size].encode()
+    (tmp_path / "app.py").write_bytes(text)
+    (tmp_path / "blob.py").write_bytes(b"\0" + text)
+    (walked,) = walk.walk(tmp_path)
+    assert walked.relative == "app.py"
+    assert walked.data == (text if size <= walk.SNIFF_BYTES else None)

@@ -647,6 +647,39 @@ def _fetch_named(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return operator.attrgetter(*names)
 
 
+#: Per record type, a fetch of its fields typed as a tuple or a dict (None if it has none).
+_NESTED_TEXTS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
+
+def _nested_texts(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """A fetch of the tuple and dict fields ``_clean`` walks (a site page's links and the
+    lines of what it found), for ``_prescan`` to take their strings too."""
+    if kind not in _NESTED_TEXTS:
+        names = [
+            f.name
+            for f in dataclasses.fields(kind)
+            if f.name not in ("entity", "provenance")
+            and isinstance(f.type, str)
+            and f.type.startswith(("tuple", "dict"))
+        ]
+        fetch = None if not names or issubclass(kind, _SAFE) else _fetch_named(names)
+        _NESTED_TEXTS[kind] = fetch
+    return _NESTED_TEXTS[kind]
+
+
+def _add_strings(values: Iterable[Any], found: set[Any]) -> None:
+    """The strings ``_clean`` would scan among ``values``: in tuples and in dicts' keys and
+    values, at any depth."""
+    for value in values:
+        if type(value) is str:
+            found.add(value)
+        elif isinstance(value, tuple):
+            _add_strings(value, found)
+        elif isinstance(value, dict):
+            _add_strings(value.keys(), found)
+            _add_strings(value.values(), found)
+
+
 def _runs(records: Sequence[Record]) -> list[tuple[Record, ...]]:
     """``records`` cut where the kind of record or the file changes (a ledger's lines are one)."""
     return [tuple(run) for _, run in itertools.groupby(records, _KIND_AND_SOURCE)]
@@ -657,14 +690,18 @@ _DETAIL = operator.attrgetter("provenance.detail")
 
 
 def _prescan(runs: list[tuple[Record, ...]], redactor: Redactor) -> None:
-    """``Redactor.prescan`` of the texts of many records (their plain text fields), per file: the
-    record-by-record pass then finds nearly every text clean already."""
+    """``Redactor.prescan`` of the texts of many records (their plain text fields, and the
+    strings in their tuples and dicts), per file: the record-by-record pass then finds nearly
+    every text clean already."""
     texts: dict[str, set[Any]] = {}
     for run in runs:
         fetch = _plain_texts(type(run[0]))
         if fetch is not None:
             found = texts.setdefault(run[0].provenance.source, set())
             found.update(itertools.chain.from_iterable(map(fetch, run)))
+        nested = _nested_texts(type(run[0]))
+        if nested is not None:
+            _add_strings(map(nested, run), texts.setdefault(run[0].provenance.source, set()))
     for source, found in texts.items():
         redactor.prescan(found, source)
 

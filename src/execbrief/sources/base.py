@@ -80,6 +80,9 @@ class SourceRequest:
         if isinstance(path, str) and "://" in path:
             return path
         resolved = Path(path)
+        inside = localfiles.located_inside(resolved, _resolved(self.root))
+        if inside is not None:
+            return inside  # what the lines below find, told from the remembered real folders
         try:
             return localfiles.resolved(resolved).relative_to(_resolved(self.root)).as_posix()
         except (ValueError, RuntimeError, OSError):

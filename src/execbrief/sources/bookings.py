@@ -11,6 +11,7 @@ across files and runs with the same key), unless ``[portfolio] show_customer_nam
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Mapping, Sequence, Set
@@ -242,6 +243,7 @@ def status_of(text: str, extra: Mapping[str, BookingStatus] | None = None) -> Bo
     )
 
 
+@functools.lru_cache(maxsize=1024)  # a sheet names a handful of channels, row after row
 def channel_of(text: str) -> str:
     """A booking's channel: the key of the catalogued channel it spells (``Get My Boat`` ->
     ``getmyboat``, ``Walk-in`` -> ``walk-up``), else the name in lower case with single spaces."""

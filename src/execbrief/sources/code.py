@@ -245,10 +245,13 @@ def _maybe_template(path: Path) -> bool:
 
 
 def _read(folder: _Folder, item: WalkedFile, *, report: bool = True) -> str | None:
-    """The file as text (invalid UTF-8 replaced), or None with an error when it cannot be read."""
+    """The file as text (invalid UTF-8 replaced), or None with an error when it cannot be read;
+    a short file as the walk read it."""
     try:
-        with localfiles.open_regular(item.path) as handle:  # never a FIFO swapped in
-            data = handle.read()
+        data = item.data
+        if data is None:
+            with localfiles.open_regular(item.path) as handle:  # never a FIFO swapped in
+                data = handle.read()
         return data.decode("utf-8", "replace").removeprefix("\ufeff")
     except OSError as exc:
         if report:

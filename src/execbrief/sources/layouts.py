@@ -18,8 +18,9 @@ balance per date (the balance after that day's last transaction), in either date
 from __future__ import annotations
 
 import csv
+import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -61,10 +62,16 @@ class Layout:
 
     def matches(self, cells: Iterable[str]) -> bool:
         """True when every identifying header is among ``cells`` (a headerless layout never)."""
-        if not self.headers:
-            return False
-        found = {normalize_header(cell) for cell in cells}
-        return all(normalize_header(h) in found for h in self.headers)
+        return self.matches_keys({normalize_header(cell) for cell in cells})
+
+    def matches_keys(self, found: Set[str]) -> bool:
+        """``matches`` of cells whose ``normalize_header`` keys are ``found``."""
+        return bool(self.headers) and self.header_keys <= found
+
+    @functools.cached_property
+    def header_keys(self) -> frozenset[str]:
+        """The identifying headers' ``normalize_header`` keys (found once per layout)."""
+        return frozenset(normalize_header(h) for h in self.headers)
 
     def refuse(self, row: Mapping[str, str]) -> None:
         """ValueError with the layout's sentence for a row it cannot read right (``refused``)."""
@@ -664,13 +671,20 @@ def recognise(source: str, cells: Sequence[str]) -> Layout | None:
     """The most specific layout of ``source`` whose identifying headers are all in ``cells``: of
     those that match, the one with the most identifying headers (Stripe's payouts export has
     every header of its balance export and more), the catalogue's first on a tie."""
-    return most_specific((c for c in CATALOGUE if c.source == source), cells)
+    return most_specific(_of_source(source), cells)
+
+
+@functools.cache
+def _of_source(source: str) -> tuple[Layout, ...]:
+    """The catalogue's layouts of ``source``, in its order (``sniff`` asks for every line)."""
+    return tuple(c for c in CATALOGUE if c.source == source)
 
 
 def most_specific(candidates: Iterable[Layout], cells: Sequence[str]) -> Layout | None:
     """Of ``candidates`` whose identifying headers are all in ``cells``, the one with the most
     identifying headers (the first on a tie), or None."""
-    found = [c for c in candidates if c.matches(cells)]
+    keys = {normalize_header(cell) for cell in cells}  # once, not once per candidate
+    found = [c for c in candidates if c.matches_keys(keys)]
     return max(found, key=lambda c: len(c.headers), default=None)
 
 

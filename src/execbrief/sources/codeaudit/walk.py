@@ -78,6 +78,9 @@ class WalkedFile:
     path: Path
     relative: str
     size: int
+    #: The file's bytes when the binary check read it whole (a file of ``SNIFF_BYTES`` or
+    #: less: most source files), so the reader does not open it again; None for a longer one.
+    data: bytes | None = None
 
 
 @dataclass
@@ -105,16 +108,22 @@ class WalkStats:
 
 def is_binary(path: Path) -> bool:
     """True for a known binary suffix or a NUL byte in the first 8 KiB (OSError if unreadable)."""
+    return _sniff(path)[0]
+
+
+def _sniff(path: Path) -> tuple[bool, bytes | None]:
+    """``is_binary``, and the file's bytes when they are ``SNIFF_BYTES`` or fewer (read whole)."""
     if path.suffix.lower() in BINARY_SUFFIXES:
-        return True
+        return True, None
     with localfiles.open_regular(path) as handle:  # a file swapped for a FIFO cannot block
-        return b"\0" in handle.read(SNIFF_BYTES)
+        head = handle.read(SNIFF_BYTES + 1)
+    return b"\0" in head[:SNIFF_BYTES], head if len(head) <= SNIFF_BYTES else None
 
 
-def _binary(path: Path, relative: str, stats: WalkStats) -> bool | None:
-    """``is_binary``, or None (counted and named) when the file cannot be opened."""
+def _binary(path: Path, relative: str, stats: WalkStats) -> tuple[bool, bytes | None] | None:
+    """``_sniff``, or None (counted and named) when the file cannot be opened."""
     try:
-        return is_binary(path)
+        return _sniff(path)
     except OSError:
         stats.cannot_read(relative)
         return None
@@ -163,16 +172,16 @@ def walk(
     stats = stats if stats is not None else WalkStats()
     if root.is_file() and not root.is_symlink():
         size = root.stat().st_size
-        binary = None if size > max_bytes else _binary(root, root.name, stats)
+        sniffed = None if size > max_bytes else _binary(root, root.name, stats)
         if size > max_bytes:
             stats.skip("over the size limit")
-        elif binary is None:
+        elif sniffed is None:
             pass
-        elif binary:
+        elif sniffed[0]:
             stats.skip("binary")
         else:
             stats.files += 1
-            yield WalkedFile(root, root.name, size)
+            yield WalkedFile(root, root.name, size, sniffed[1])
         return
     real_root = root.resolve()
     stack: list[tuple[Path, str, list[tuple[str, pathspec.PathSpec]]]] = [(real_root, "", [])]
@@ -217,12 +226,12 @@ def walk(
                 stats.skip("over the size limit")
                 continue
             path = Path(entry.path)
-            binary = _binary(path, child, stats)
-            if binary is None:
+            sniffed = _binary(path, child, stats)
+            if sniffed is None:
                 continue
-            if binary:
+            if sniffed[0]:
                 stats.skip("binary")
                 continue
             stats.files += 1
-            yield WalkedFile(path, child, size)
+            yield WalkedFile(path, child, size, sniffed[1])
         stack.extend(reversed(subfolders))
