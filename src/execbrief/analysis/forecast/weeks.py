@@ -59,10 +59,17 @@ def week_table(
     out = []
     cash = opening
     currency = opening.currency
+    # each line in its week in one pass (week n holds the days 7(n-1)+1..7n after as_of), in
+    # the lines' order, as a scan of every line per week found them
+    by_week: list[list[ForecastLine]] = [[] for _ in range(weeks + 1)]
+    for line in lines:
+        days = (line.day - as_of).days
+        if 1 <= days <= 7 * weeks:
+            by_week[(days - 1) // 7 + 1].append(line)
     for number in range(1, weeks + 1):
         start = as_of + timedelta(days=7 * (number - 1) + 1)
         end = as_of + timedelta(days=7 * number)
-        held = tuple(sorted((x for x in lines if start <= x.day <= end), key=_order))
+        held = tuple(sorted(by_week[number], key=_order))
         inflow = books.total((x.amount for x in held if x.amount.amount > 0), currency)
         outflow = -books.total((x.amount for x in held if x.amount.amount < 0), currency)
         closing = cash + inflow - outflow
