@@ -35,7 +35,7 @@ from execbrief.records.ledger import (
     paid_out_by,
     pays_card,
 )
-from execbrief.snapshot import EntityInfo, Provenance, Snapshot
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot, set_in_dict
 from execbrief.values import Money, Percent, Period, counted, with_article
 
 
@@ -93,6 +93,7 @@ class AccountingOptions(Model):
 # --------------------------------------------------------------------------- result types
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class DeferredItem:
     """Income booked before its service date: a contract liability (ASC 606) until then.
@@ -137,6 +138,7 @@ class ChartGap:
     why: str
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class CategoryAudit:
     """One expense category of one entity: totals, last month against the one before, outliers."""

@@ -17,13 +17,14 @@ from decimal import ROUND_FLOOR, Decimal
 from execbrief.analysis import books
 from execbrief.analysis.finance.wording import fmt_months
 from execbrief.records.ledger import CashBalance, Transaction
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Cadence, Money, MoneyRange, Period
 
 #: Average Gregorian month in days, for turning months of runway into a date.
 DAYS_PER_MONTH = Decimal("365.25") / 12
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class BurnMonth:
     """Cash movements of one month: in, out (gross burn) and net burn (out - in)."""

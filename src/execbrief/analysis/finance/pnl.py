@@ -14,10 +14,11 @@ from itertools import compress
 
 from execbrief.analysis import books
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
-from execbrief.snapshot import Provenance, Snapshot
+from execbrief.snapshot import Provenance, Snapshot, set_in_dict
 from execbrief.values import Money, Period
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class MonthLine:
     """Accrual P&L of one entity (or the portfolio) for one month."""

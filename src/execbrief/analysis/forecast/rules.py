@@ -29,13 +29,14 @@ from execbrief.analysis.forecast.options import ForecastOptions
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.ledger import Transaction
 from execbrief.records.timesheets import Invoice
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Money
 
 INFLOW_KINDS = ("booking balance", "new bookings", "invoice", "recurring income")
 OUTFLOW_KINDS = ("recurring charge", "loan payment", "payroll", "bill")
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class ForecastLine:
     """One expected cash movement: ``amount`` positive in, negative out, on ``day``.

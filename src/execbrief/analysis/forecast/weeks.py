@@ -11,12 +11,13 @@ from functools import cached_property
 
 from execbrief.analysis import books
 from execbrief.analysis.forecast.rules import ForecastLine
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Money
 
 WEEKS = 13
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class ForecastWeek:
     """One week of the forecast (``start``..``end`` inclusive) and the lines it holds."""
