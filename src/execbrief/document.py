@@ -15,7 +15,7 @@ from execbrief.findings import Action, Finding, Metric, MetricValue
 from execbrief.precision import brief_text
 from execbrief.sentences import first_sentence
 from execbrief.serialization import JSON, from_jsonable, to_jsonable
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Period
 
 
@@ -27,6 +27,7 @@ class Paragraph:
     provenance: tuple[Provenance, ...] = ()
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class Bullet:
     """One bullet of a list or of the summary."""
@@ -43,6 +44,7 @@ class BulletList:
     title: str | None = None
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class Row:
     """A table row: cells (values are formatted by the renderer) and what they rest on."""
@@ -99,6 +101,7 @@ class ActionPlan:
     title: str | None = None
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class Point:
     """One point of a chart series: a label (usually a period) and a value."""
@@ -107,6 +110,7 @@ class Point:
     value: MetricValue
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class Series:
     """A named series of points, in order."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TypeVar
 
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Money, MoneyRange, Percent
 
 #: What a metric may hold. Counts are ints, plain ratios Decimals; text is for non-numeric facts.
@@ -88,6 +88,7 @@ def metric_number(value: MetricValue) -> Decimal | None:
     return None
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class Metric:
     """A named value with its unit and provenance.
@@ -112,6 +113,7 @@ class Metric:
         return f"{self.id}@{self.entity or '*'}@{self.period or '*'}"
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class Finding:
     """Something wrong or missing, with evidence, a fix and its cost.

@@ -35,7 +35,7 @@ from execbrief.records.ledger import (
     paid_out_by,
     pays_card,
 )
-from execbrief.snapshot import EntityInfo, Provenance, Snapshot
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot, set_in_dict
 from execbrief.values import Money, Percent, Period, counted, with_article
 
 
@@ -93,6 +93,7 @@ class AccountingOptions(Model):
 # --------------------------------------------------------------------------- result types
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class DeferredItem:
     """Income booked before its service date: a contract liability (ASC 606) until then.
@@ -137,6 +138,7 @@ class ChartGap:
     why: str
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class CategoryAudit:
     """One expense category of one entity: totals, last month against the one before, outliers."""
@@ -330,8 +332,7 @@ def _deposit_test(words: re.Pattern[str]) -> books.Asked:
     return books.Asked(lambda account, memo: _says_deposit(account, memo, words))
 
 
-def _payee(tx: Transaction) -> str:
-    return books.payee(tx)
+_payee = books.payee  # asked per ledger row: no call of a wrapper in between
 
 
 def _ledger(snapshot: Snapshot, entity: str) -> list[Transaction]:
@@ -660,19 +661,29 @@ def audit_categories(
     last = books.last_complete_month(as_of)
     previous = last.previous()
     groups: dict[str, list[Transaction]] = defaultdict(list)
+    # each account's rows by month, grouped in the same pass (not one ``by_month`` an account)
+    by_month: dict[str, dict[Period, list[Transaction]]] = defaultdict(dict)
+    month_of = books.month_of
     for t in rows:
         if t.account_type in books.COSTS:
             groups[t.account].append(t)
+            month = month_of(t.date)
+            months_of = by_month[t.account]
+            found = months_of.get(month)
+            if found is None:
+                months_of[month] = [t]
+            else:
+                found.append(t)
+    # summed as Decimals, one Money per month (not one per row); when the costs are not all of
+    # one currency, each sum checks its own rows (and Money says which currencies clash)
+    uniform = books.one_currency((t for group in groups.values() for t in group), currency)
     # the running costs (payroll, rent), read only when an account has a row over its fence
     running = functools.cache(functools.partial(books.recurring_payees, rows))
     out = []
     for account, group in sorted(groups.items()):
-        by_month = books.by_month(group, currency)
-        # summed as Decimals, one Money per month (not one per row)
-        uniform = by_month.uniform  # then each month needs no check
         months = {
             str(month): books.sum_amounts(txs, currency, checked=uniform)
-            for month, txs in by_month.rows.items()
+            for month, txs in by_month[account].items()
         }
         last_amount, prev_amount = (
             months.get(str(last), Money(0, currency)),
@@ -758,6 +769,7 @@ def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list
 
 
 _SPEND = (*books.COSTS, AccountType.ASSET)
+_DATE = operator.attrgetter("date")
 
 
 def _date_and_provenance(t: Transaction) -> tuple[object, ...]:
@@ -812,11 +824,11 @@ def find_subscriptions(
             if abs(t.amount.amount - latest.amount)
             <= latest.amount * options.subscription_tolerance
         ]
-        months = {books.month_of(t.date) for t in similar}
+        months = books.month_count(map(_DATE, similar))
         # a subscription is about one fixed charge a month, most of what the payee is paid
-        if len(months) < options.subscription_months or len(similar) < 0.8 * len(group):
+        if months < options.subscription_months or len(similar) < 0.8 * len(group):
             continue
-        if len(similar) > len(months) * Decimal("1.25"):
+        if len(similar) > months * Decimal("1.25"):
             continue
         every = every_months([t.date for t in similar])
         out.append(
@@ -824,7 +836,7 @@ def find_subscriptions(
                 entity,
                 group[-1].counterparty or payee,
                 latest / every,
-                len(months),
+                months,
                 similar[0].date,
                 similar[-1].date,
                 group[-1].account,

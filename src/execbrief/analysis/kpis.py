@@ -22,10 +22,11 @@ from execbrief.analysis.operations import (
     RentalUnit,
 )
 from execbrief.findings import MetricValue
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Money, Percent
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class KpiStatus:
     """One KPI of one entity: tracked (with its value and rows), unknown (the data is read but

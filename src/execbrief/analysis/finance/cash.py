@@ -17,13 +17,14 @@ from decimal import ROUND_FLOOR, Decimal
 from execbrief.analysis import books
 from execbrief.analysis.finance.wording import fmt_months
 from execbrief.records.ledger import CashBalance, Transaction
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Cadence, Money, MoneyRange, Period
 
 #: Average Gregorian month in days, for turning months of runway into a date.
 DAYS_PER_MONTH = Decimal("365.25") / 12
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class BurnMonth:
     """Cash movements of one month: in, out (gross burn) and net burn (out - in)."""
@@ -98,6 +99,7 @@ def _months_to_date(start: date, months: Decimal) -> date:
 
 
 _CASH = operator.attrgetter("cash")
+_ZERO = Decimal(0)
 
 
 def burn_months(
@@ -115,8 +117,9 @@ def burn_months(
         txs = list(filter(_CASH, months.rows.get(period, ())))
         if uniform or books.one_currency(txs, currency):  # added as Decimals, one Money per month
             effects = list(map(books.cash_amount, txs))
-            cash_in = Money(sum((e for e in effects if e > 0), Decimal(0)), currency)
-            cash_out = Money(-sum((e for e in effects if e < 0), Decimal(0)), currency)
+            # the ins and the outs picked in C (``0 < e``, ``0 > e``), summed as before
+            cash_in = Money(sum(filter(_ZERO.__lt__, effects), Decimal(0)), currency)
+            cash_out = Money(-sum(filter(_ZERO.__gt__, effects), Decimal(0)), currency)
         else:  # the clash is said by Money's own arithmetic
             moves = [books.cash_effect(t) for t in txs]
             cash_in = books.total((e for e in moves if e.amount > 0), currency)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from execbrief.analysis import books
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
-from execbrief.snapshot import Provenance, Snapshot
+from execbrief.snapshot import Provenance, Snapshot, set_in_dict
 from execbrief.values import Money, Period
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class MonthLine:
     """Accrual P&L of one entity (or the portfolio) for one month."""
@@ -51,6 +52,12 @@ _DATE = operator.attrgetter("date")
 
 
 _PNL = frozenset({*books.COSTS, AccountType.INCOME})
+_ACCOUNT_TYPE = operator.attrgetter("account_type")
+_INCOME, _COST_OF_SALES, _EXPENSE = (
+    AccountType.INCOME,
+    AccountType.COST_OF_SALES,
+    AccountType.EXPENSE,
+)
 
 
 def pnl_months(
@@ -66,13 +73,15 @@ def pnl_months(
     out = []
     for period in periods:
         txs = [t for t in months.rows.get(period, ()) if t.account_type in _PNL]
-        kinds: dict[AccountType, list[Transaction]] = defaultdict(list)
-        for t in txs:
-            kinds[t.account_type].append(t)
-        income = kinds[AccountType.INCOME]
+        types = list(map(_ACCOUNT_TYPE, txs))  # each kind's rows picked in C, in row order
+        income = list(compress(txs, map(_INCOME.__eq__, types)))
         revenue = books.sum_amounts(income, currency, checked=uniform)
-        cos = books.sum_amounts(kinds[AccountType.COST_OF_SALES], currency, checked=uniform)
-        opex = books.sum_amounts(kinds[AccountType.EXPENSE], currency, checked=uniform)
+        cos = books.sum_amounts(
+            list(compress(txs, map(_COST_OF_SALES.__eq__, types))), currency, checked=uniform
+        )
+        opex = books.sum_amounts(
+            list(compress(txs, map(_EXPENSE.__eq__, types))), currency, checked=uniform
+        )
         out.append(
             MonthLine(
                 str(period),

@@ -112,20 +112,20 @@ def _rule_spend(rule: RuleSpec, inputs: RuleInputs) -> list[RuleCheck]:
     spending = frozenset({*books.COSTS, AccountType.ASSET})
     out = []
     for info in snapshot.entities:
-        rows = [
-            t
-            for t in snapshot.records(Transaction, info.id)
-            # Only cash movements are spends: on a double-entry export an invoice raised
-            # (Accounts Receivable) or an unpaid bill is not (``cash`` false until settled).
-            if t.cash
-            and t.account_type in spending
-            and t.amount > limit
-            and t.date <= snapshot.as_of
-        ]
-        if not snapshot.records(Transaction, info.id):
+        ledger = snapshot.records(Transaction, info.id)
+        if not ledger:
             continue
+        # Only cash movements are spends: on a double-entry export an invoice raised
+        # (Accounts Receivable) or an unpaid bill is not (``cash`` false until settled).
+        spends = [t for t in ledger if t.cash and t.account_type in spending]
+        if books.one_currency(spends, limit.currency):  # compared as Decimals, no Money call
+            line = limit.amount
+            rows = [t for t in spends if t.amount.amount > line]
+        else:  # Money's comparison says which currencies clash
+            rows = [t for t in spends if t.amount > limit]
+        rows = [t for t in rows if t.date <= snapshot.as_of]
         if rows:  # the running costs are read only of books with a spend over the limit
-            recurring = books.recurring_payees(snapshot.records(Transaction, info.id))
+            recurring = books.recurring_payees(ledger)
             rows = [t for t in rows if books.payee(t) not in recurring]
         bad = [
             t for t in rows if not any(m.search(f"{t.memo} {t.reference or ''}") for m in markers)

@@ -21,6 +21,7 @@ from execbrief.analysis.forecast.rules import (
     future_bills,
     new_bookings,
     open_invoices,
+    payees,
     recurring,
 )
 from execbrief.analysis.forecast.weeks import (
@@ -147,10 +148,10 @@ def entity_forecast(
         *booking_balances(entity, bookings, horizon),
         *new_bookings(entity, pace, horizon, WEEKS),
         *open_invoices(entity, invoices, lags, horizon),
-        *recurring(entity, rows, horizon, options, income=False),
+        *recurring(entity, grouped := payees(rows, horizon), horizon, options, income=False),
     ]
     if not (bookings or invoices):  # otherwise income arrives through them
-        lines.extend(recurring(entity, rows, horizon, options, income=True))
+        lines.extend(recurring(entity, grouped, horizon, options, income=True))
     lines.extend(future_bills(entity, rows, horizon))
     unpaid = sorted({i.client for i in invoices if i.paid_on is None or i.paid_on > as_of})
     used = dict.fromkeys(a for c in unpaid if (a := lags.of(c)) is not None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -28,13 +29,14 @@ from execbrief.analysis.forecast.options import ForecastOptions
 from execbrief.records.bookings import Booking, BookingStatus
 from execbrief.records.ledger import Transaction
 from execbrief.records.timesheets import Invoice
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Money
 
 INFLOW_KINDS = ("booking balance", "new bookings", "invoice", "recurring income")
 OUTFLOW_KINDS = ("recurring charge", "loan payment", "payroll", "bill")
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class ForecastLine:
     """One expected cash movement: ``amount`` positive in, negative out, on ``day``.
@@ -192,9 +194,40 @@ def future_bills(
             )
 
 
+@dataclass(frozen=True)
+class Payees:
+    """A ledger's cash lines by payee and direction (``(payee, inflow)``): those up to as_of, and
+    the dates of those inside the forecast that move cash out (its known bills). Grouped once
+    for the recurring charges and the recurring income both."""
+
+    lines: dict[tuple[str, bool], list[Transaction]]
+    known: dict[tuple[str, bool], list[date]]
+
+
+_CASH = operator.attrgetter("cash")
+
+
+def payees(rows: Sequence[Transaction], horizon: Horizon) -> Payees:
+    """The ``Payees`` of ``rows``: a line that moves no cash or names no payee is left out."""
+    groups: dict[tuple[str, bool], list[Transaction]] = defaultdict(list)
+    known: dict[tuple[str, bool], list[date]] = defaultdict(list)
+    as_of, first, end = horizon.as_of, horizon.first, horizon.end
+    for tx in filter(_CASH, rows):  # a line off cash moves nothing (``cash_amount`` is zero)
+        effect = books.cash_amount(tx)  # a Decimal: the Money is made for the lines carried
+        if effect == 0 or not (name := books.payee(tx)):
+            continue
+        key = (name, effect > 0)
+        day = tx.date
+        if day <= as_of:
+            groups[key].append(tx)
+        elif first <= day <= end and effect < 0:  # ``horizon.holds``
+            known[key].append(day)  # a known bill (``future_bills``) of this payee
+    return Payees(groups, known)
+
+
 def recurring(
     entity: str,
-    rows: Sequence[Transaction],
+    rows: Sequence[Transaction] | Payees,
     horizon: Horizon,
     options: ForecastOptions,
     *,
@@ -202,29 +235,24 @@ def recurring(
 ) -> Iterator[ForecastLine]:
     """Every recurring cash line carried forward on its cadence from its last date: a payee paid
     (or, with ``income``, paying) about the same amount in at least ``recurring_months`` months,
-    still running (its last date within two steps of as_of). Payroll may vary (the latest is used)."""
-    groups: dict[tuple[str, bool], list[Transaction]] = defaultdict(list)
-    known: dict[tuple[str, bool], list[date]] = defaultdict(list)
-    for tx in rows:
-        effect = books.cash_amount(tx)  # a Decimal: the Money is made for the lines carried
-        if effect == 0 or not (name := books.payee(tx)):
-            continue
-        key = (name, effect > 0)
-        if tx.date <= horizon.as_of:
-            groups[key].append(tx)
-        elif horizon.holds(tx.date) and effect < 0:
-            known[key].append(tx.date)  # a known bill (``future_bills``) of this payee
+    still running (its last date within two steps of as_of). Payroll may vary (the latest is used).
+    ``rows``: the ledger's lines, or their ``payees`` when a caller has grouped them."""
+    grouped = rows if isinstance(rows, Payees) else payees(rows, horizon)
+    known = grouped.known
     payroll, loan = _words(options.payroll_words), _words(options.loan_words)
-    for (_payee, inflow), group in sorted(groups.items()):
+    for (_payee, inflow), lines in sorted(grouped.lines.items()):
         if inflow != income:
             continue
-        group.sort(key=lambda t: t.date)
+        group = sorted(lines, key=_DAY)  # a copy: the grouping is the caller's
         text = " ".join((group[-1].account, group[-1].category, _payee))
         kind = "recurring income" if income else _kind(text, payroll, loan)
         chosen = _steady(group, options, varies=kind == "payroll")
         if chosen is None:
             continue
         yield from _carry(entity, kind, chosen, horizon, known.get((_payee, inflow), []))
+
+
+_DAY = operator.attrgetter("date")
 
 
 def _kind(text: str, payroll: re.Pattern[str], loan: re.Pattern[str]) -> str:
@@ -256,8 +284,8 @@ def _steady(
         for t in group
         if varies or abs(abs(t.amount.amount) - latest) <= latest * options.tolerance
     ]
-    months = {books.month_of(t.date) for t in similar}
-    if len(months) < options.recurring_months or len(similar) < Decimal("0.8") * len(group):
+    months = books.month_count(map(_DAY, similar))
+    if months < options.recurring_months or len(similar) < Decimal("0.8") * len(group):
         return None
     return similar
 

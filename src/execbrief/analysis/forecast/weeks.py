@@ -11,12 +11,13 @@ from functools import cached_property
 
 from execbrief.analysis import books
 from execbrief.analysis.forecast.rules import ForecastLine
-from execbrief.snapshot import Provenance
+from execbrief.snapshot import Provenance, set_in_dict
 from execbrief.values import Money
 
 WEEKS = 13
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class ForecastWeek:
     """One week of the forecast (``start``..``end`` inclusive) and the lines it holds."""
@@ -59,10 +60,17 @@ def week_table(
     out = []
     cash = opening
     currency = opening.currency
+    # each line in its week in one pass (week n holds the days 7(n-1)+1..7n after as_of), in
+    # the lines' order, as a scan of every line per week found them
+    by_week: list[list[ForecastLine]] = [[] for _ in range(weeks + 1)]
+    for line in lines:
+        days = (line.day - as_of).days
+        if 1 <= days <= 7 * weeks:
+            by_week[(days - 1) // 7 + 1].append(line)
     for number in range(1, weeks + 1):
         start = as_of + timedelta(days=7 * (number - 1) + 1)
         end = as_of + timedelta(days=7 * number)
-        held = tuple(sorted((x for x in lines if start <= x.day <= end), key=_order))
+        held = tuple(sorted(by_week[number], key=_order))
         inflow = books.total((x.amount for x in held if x.amount.amount > 0), currency)
         outflow = -books.total((x.amount for x in held if x.amount.amount < 0), currency)
         closing = cash + inflow - outflow

@@ -25,7 +25,7 @@ from execbrief.records.channels import ChannelKind, slug
 from execbrief.records.handoff import Fact
 from execbrief.records.site import SitePage
 from execbrief.records.subscribers import SubscriberCounts
-from execbrief.snapshot import EntityInfo, Provenance, Snapshot
+from execbrief.snapshot import EntityInfo, Provenance, Snapshot, set_in_dict
 from execbrief.values import Money, Percent
 
 SITE = "site"
@@ -80,6 +80,7 @@ def host_channel(host: str) -> str:
     return found.key if found is not None else slug(host.split(".")[0])
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class ChannelCell:
     """One cell of the visibility matrix.

@@ -13,7 +13,7 @@ from decimal import Decimal
 from execbrief.analysis.marketing.figures import compact_rows, rate
 from execbrief.findings import CostTier, Effort, Finding, Severity
 from execbrief.records.bookings import Booking, BookingStatus
-from execbrief.snapshot import EntityInfo, Provenance
+from execbrief.snapshot import EntityInfo, Provenance, set_in_dict
 from execbrief.values import Percent, Period
 
 STEPS = (("inquiry", "quoted"), ("quoted", "booked"), ("booked", "completed"))
@@ -40,6 +40,7 @@ def stage_reached(booking: Booking) -> int:
     return STAGE_RANK[booking.status]
 
 
+@set_in_dict
 @dataclass(frozen=True)
 class FunnelRow:
     """One entity-month of the funnel (bookings by the month they were created).
