@@ -154,6 +154,8 @@ class Read:
     own: frozenset[str]
     tokens: frozenset[str]
     packed: bytes | None = None
+    #: The source's cache key when it was made where the source was read (``Keying``).
+    key: str | None = None
 
 
 Slot = tuple[int, str]  # (entity index, source kind)
@@ -170,6 +172,26 @@ class Memo:
     untouched: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Keying:
+    """How to make the cache keys of the sources ``slots`` where they are read: a source the
+    cache keeps nothing for cannot be found there, so its key (a hash of every file it reads,
+    about 4 CPU s at 1,000 entities) is made on the worker that reads it, just before, rather
+    than in this process before the pool starts."""
+
+    cache: SourceCache
+    slots: frozenset[Slot]
+    first: dict[str, str]
+    run: dict[str, Any]
+    real: Callable[[str], str]
+
+    def key(self, job: Job, index: int, kind: str) -> str | None:
+        entity = job.config.entities[index]
+        spec = entity.sources[kind]
+        owners = [self.first.get(self.real(p), "") for p in spec.paths if "://" not in p]
+        return cache_key(job, self.cache, entity, spec, owners, self.run)
+
+
 def read_entities(
     job: Job,
     indexes: Sequence[int],
@@ -177,15 +199,18 @@ def read_entities(
     progress: Progress | None = None,
     halves: bool = False,
     memo: Memo | None = None,
+    keying: Keying | None = None,
 ) -> list[tuple[int, str, Read]]:
     """``collect_entities``, each result redacted against its own secrets (the bulk of redaction,
     done where the source was read: on the workers under ``--jobs``). With ``halves`` (a serial
     read under ``--jobs`` above 1), a big result is redacted on two processes
-    (``redact_in_halves``); ``memo``: the caller's, when it reads more entities of the run."""
+    (``redact_in_halves``); ``memo``: the caller's, when it reads more entities of the run;
+    ``keying``: the cache keys of its ``slots`` among them are made first, before any is read."""
     redact = redact_in_halves if halves else redact_result
     scanner = Scanner(job.key, job.config.secrets.allowlist)
     memo = Memo() if memo is None else memo
     tokens, untouched = memo.tokens, memo.untouched
+    keys = _keys_before_reading(job, indexes, keying)
     out: list[tuple[int, str, Read]] = []
     for index, kind, result in collect_entities(job, indexes, wanted, progress):
         own = known_fingerprints([result])
@@ -193,8 +218,22 @@ def read_entities(
         redactor = Redactor(scanner, own, tokens=tokens, untouched=untouched, index=seen)
         entity = job.config.entities[index]
         redacted = redact(result, redactor, _redacting(f"{entity.id}: {kind}"))
-        out.append((index, kind, Read(redacted, own, frozenset(seen))))
+        out.append((index, kind, Read(redacted, own, frozenset(seen), key=keys.get((index, kind)))))
     return out
+
+
+def _keys_before_reading(
+    job: Job, indexes: Sequence[int], keying: Keying | None
+) -> dict[Slot, str | None]:
+    """The cache keys of the sources of ``indexes`` that ``keying`` makes where they are read."""
+    if keying is None:
+        return {}
+    return {
+        (index, kind): keying.key(job, index, kind)
+        for index in indexes
+        for kind in job.config.entities[index].sources
+        if (index, kind) in keying.slots
+    }
 
 
 def _redacting(label: str) -> Callable[[int, int], None] | None:
@@ -318,25 +357,26 @@ _job: Job | None = None  # a forked worker's copy of the run's job
 _wanted: Wanted = None
 _reads: Any = None  # the pipe end a forked worker sends its read reports to, when they are heard
 _memo: Memo | None = None  # a forked worker's own, kept across its batches
+_keying: Keying | None = None
 
 
 #: What a worker sends back per source: (entity index, kind, the Read's result packed, its own
-#: fingerprints, its tokens' fingerprints).
-Sent = tuple[int, str, bytes, frozenset[str], frozenset[str]]
+#: fingerprints, its tokens' fingerprints, the cache key it made).
+Sent = tuple[int, str, bytes, frozenset[str], frozenset[str], str | None]
 
 
 def _work(indexes: list[int]) -> list[Sent]:
     assert _job is not None, "a collect worker runs only inside collect_parallel"
     with reporting_reads(None if _reads is None else _forward):  # not the parent's own hook
-        read = read_entities(_job, indexes, _wanted, memo=_memo)
-    return [(i, kind, pack_result(r.result), r.own, r.tokens) for i, kind, r in read]
+        read = read_entities(_job, indexes, _wanted, memo=_memo, keying=_keying)
+    return [(i, kind, pack_result(r.result), r.own, r.tokens, r.key) for i, kind, r in read]
 
 
 def _received(sent: Sent) -> tuple[int, str, Read]:
-    index, kind, packed, own, tokens = sent
+    index, kind, packed, own, tokens, key = sent
     result = unpack_result(packed)
     assert result is not None, "a worker sends what pack_result made"
-    return index, kind, Read(result, own, tokens, packed)
+    return index, kind, Read(result, own, tokens, packed, key)
 
 
 def collect_parallel(
@@ -345,16 +385,24 @@ def collect_parallel(
     wanted: Wanted = None,
     progress: Progress | None = None,
     groups: list[list[int]] | None = None,
+    keying: Keying | None = None,
 ) -> list[tuple[int, str, Read]]:
     """Every entity's sources on ``jobs`` forked workers, in config order (``groups``: the
-    config's ``sharing_groups`` when the caller has them). Without ``fork`` (not on Linux or
-    macOS), or with one job or one group, the sources are read in this process."""
+    config's ``sharing_groups`` when the caller has them; ``keying``: the cache keys to make
+    where the sources are read). Without ``fork`` (not on Linux or macOS), or with one job or
+    one group, the sources are read in this process."""
+    groups = groups or sharing_groups(job.config)
     with _redacted_reads(job):
-        return _collect_parallel(job, jobs, wanted, progress, groups or sharing_groups(job.config))
+        return _collect_parallel(job, jobs, wanted, progress, groups, keying)
 
 
 def _collect_parallel(
-    job: Job, jobs: int, wanted: Wanted, progress: Progress | None, groups: list[list[int]]
+    job: Job,
+    jobs: int,
+    wanted: Wanted,
+    progress: Progress | None,
+    groups: list[list[int]],
+    keying: Keying | None,
 ) -> list[tuple[int, str, Read]]:
     every = list(range(len(job.config.entities)))
     if (
@@ -364,13 +412,14 @@ def _collect_parallel(
         or _few_to_read(job.config, wanted)
         or _one_dominates(job.config, groups)
     ):
-        return read_entities(job, every, wanted, progress, halves=jobs > 1)
-    global _job, _wanted, _memo
-    _job, _wanted, _memo = job, wanted, Memo()  # empty when forked: each worker fills its own
+        return read_entities(job, every, wanted, progress, halves=jobs > 1, keying=keying)
+    global _job, _wanted, _memo, _keying
+    # the memo is empty when forked: each worker fills its own
+    _job, _wanted, _memo, _keying = job, wanted, Memo(), keying
     try:
         return _on_pool(job, groups, min(jobs, len(groups)), progress)
     finally:
-        _job, _wanted, _memo = None, None, None
+        _job, _wanted, _memo, _keying = None, None, None, None
 
 
 def _has_work(job: Job, group: list[int], wanted: Wanted) -> bool:
@@ -449,7 +498,8 @@ def _on_pool(
                     # (unpickling 1,000 entities' results took twice as long without)
                     gc.freeze()
     except BrokenProcessPool:  # a worker died (out of memory, killed): read it all here instead
-        return read_entities(job, [i for b in batches for i in b], _wanted, progress)
+        every = [i for b in batches for i in b]
+        return read_entities(job, every, _wanted, progress, keying=_keying)
     finally:
         for end in (reader, _reads):
             if end is not None:
@@ -604,19 +654,16 @@ def gather(
     groups = sharing_groups(config, real)
     keys: dict[Slot, str | None] = {}
     kept: dict[Slot, Kept] = {}
+    keying = None
     if cache is not None:
-        first = first_listings(config, real)
-        run = run_material(job)
-        for index, entity in enumerate(config.entities):
-            for kind, spec in entity.sources.items():
-                owners = [first.get(real(p), "") for p in spec.paths if "://" not in p]
-                keys[(index, kind)] = key = cache_key(job, cache, entity, spec, owners, run)
-                found = cache.get(key) if key else None
-                if found is not None:
-                    kept[(index, kind)] = found
-        _keep_whole_groups(config, kept, groups)
-    read = collect_parallel(job, jobs, lambda i, kind: (i, kind) not in kept, progress, groups)
+        keying = _look_up(job, cache, real, groups, keys, kept)
+    wanted: Wanted = lambda i, kind: (i, kind) not in kept  # noqa: E731
+    read = collect_parallel(job, jobs, wanted, progress, groups, keying)
     fresh = {(index, kind): result for index, kind, result in read}
+    if keying is not None and cache is not None:
+        for slot in keying.slots:
+            keys[slot] = fresh[slot].key
+            cache.misses += keys[slot] is not None  # as the look-up it needed no longer counts
     extra = shared(_in_order(config, kept, fresh)) if shared is not None else []
     known = frozenset().union(
         *(r.own for r in fresh.values()),
@@ -627,7 +674,7 @@ def gather(
     stale = {slot for slot, k in kept.items() if k.known != digest}
     if stale:  # the run's secrets changed: what was redacted against the old ones is read again
         _drop_groups(config, kept, stale, groups)
-        wanted: Wanted = lambda i, k: (i, k) in stale  # noqa: E731
+        wanted = lambda i, k: (i, k) in stale  # noqa: E731
         for index, kind, result in collect_parallel(job, jobs, wanted, None, groups):
             fresh[(index, kind)] = result
     _redact_late(job, fresh, known, groups)
@@ -646,6 +693,36 @@ def gather(
     if cache is not None:
         cache.snapshot_digest = _snapshot_digest(config, keys, digest, out, extra)
     return [*out, *extra]
+
+
+def _look_up(
+    job: Job,
+    cache: SourceCache,
+    real: Callable[[str], str],
+    groups: list[list[int]],
+    keys: dict[Slot, str | None],
+    kept: dict[Slot, Kept],
+) -> Keying:
+    """Fill ``keys`` and ``kept`` with each source's cache key and what the cache keeps under
+    it; a source the cache keeps nothing for (by entity and kind) is left to the ``Keying``
+    returned, its key made where it is read."""
+    config = job.config
+    first = first_listings(config, real)
+    run = run_material(job)
+    held = cache.kept_slots()
+    unkept: set[Slot] = set()
+    for index, entity in enumerate(config.entities):
+        for kind, spec in entity.sources.items():
+            if (entity.id, kind) not in held:
+                unkept.add((index, kind))
+                continue
+            owners = [first.get(real(p), "") for p in spec.paths if "://" not in p]
+            keys[(index, kind)] = key = cache_key(job, cache, entity, spec, owners, run)
+            found = cache.get(key) if key else None
+            if found is not None:
+                kept[(index, kind)] = found
+    _keep_whole_groups(config, kept, groups)
+    return Keying(cache, frozenset(unkept), first, run, real)
 
 
 def _in_order(
@@ -679,7 +756,8 @@ def _redact_late(
     redactor = Redactor(Scanner(job.key, config.secrets.allowlist), known)
     for index, kind, result in collect_entities(job, indexes, lambda i, k: (i, k) in fresh):
         redacted = redact_result(result, redactor)
-        fresh[(index, kind)] = Read(redacted, known_fingerprints([result]), frozenset())
+        key = fresh[(index, kind)].key
+        fresh[(index, kind)] = Read(redacted, known_fingerprints([result]), frozenset(), key=key)
 
 
 def resolver(config: Config) -> Callable[[str], str]:

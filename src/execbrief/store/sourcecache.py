@@ -152,6 +152,12 @@ class SourceCache:
         self.hits += 1
         return Kept(result, frozenset(json.loads(row[1])), row[2])
 
+    def kept_slots(self) -> set[tuple[str, str]]:
+        """The (entity, kind) of every source something is kept for: any other is not found
+        under any key (``put`` keeps one result per entity and kind)."""
+        rows = self.db.execute("SELECT DISTINCT entity, kind FROM source_cache").fetchall()
+        return {(entity, kind) for entity, kind in rows}
+
     def _seal_any(self, value: Any) -> bytes:
         return self._seal_packed(pack(value))
 
