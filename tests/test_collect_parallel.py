@@ -453,3 +453,64 @@ def test_an_unchanged_build_writes_the_text_it_kept_without_rendering(
     )
     changed = built("changed")
     assert len(calls) == 8 and changed != first
+
+
+def test_a_real_path_resolved_by_its_folder_is_realpaths(tmp_path: Path) -> None:
+    """``collecting._real`` resolves a file's folder once and joins its name: the same text as
+    ``os.path.realpath`` through linked folders, linked files, a link loop, ``..`` and missing
+    paths."""
+    from execbrief.collecting import _real
+
+    (tmp_path / "data" / "deep").mkdir(parents=True)
+    (tmp_path / "data" / "deep" / "a.csv").write_text("x\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "data")
+    (tmp_path / "data" / "b.csv").symlink_to(tmp_path / "data" / "deep" / "a.csv")
+    (tmp_path / "data" / "up").symlink_to("..")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    names = [
+        "data/deep/a.csv",
+        "linked/deep/a.csv",
+        "linked/b.csv",
+        "data/b.csv",
+        "data/up/linked/deep/../b.csv",
+        "linked/deep/..",
+        "linked/.",
+        "loop/a.csv",
+        "loop",
+        "missing/x/y.csv",
+        "linked/missing.csv",
+        "data/deep/",
+    ]
+    folders: dict[str, str] = {}
+    for name in names * 2:  # the second time through the remembered folders
+        path = str(tmp_path / name) if not name.endswith("/") else f"{tmp_path}/{name}"
+        assert _real(path, folders) == os.path.realpath(path), name
+
+
+def test_a_folder_inside_another_entitys_folder_joins_its_group(tmp_path: Path) -> None:
+    """``_above`` names the folders inside the portfolio above a path, as the ``Path.parents``
+    walk it replaced did: not the portfolio's own folder nor anything outside it."""
+    from execbrief.collecting import _above
+
+    top = str(tmp_path)
+    assert list(_above(top, f"{top}/a/b/c.csv")) == [f"{top}/a/b/c.csv", f"{top}/a/b", f"{top}/a"]
+    assert list(_above(top, f"{top}/c.csv")) == [f"{top}/c.csv"]
+    assert list(_above(top, "/elsewhere/x/y.csv")) == ["/elsewhere/x/y.csv"]
+    assert list(_above(top, f"{top}x/y.csv")) == [f"{top}x/y.csv"]  # a sibling sharing a prefix
+    assert list(_above(top, "s3://bucket/key")) == ["s3://bucket/key"]
+    assert list(_above("/", "/a/b.csv")) == ["/a/b.csv", "/a"]
+
+
+@pytest.mark.parametrize("whole", [sourcecache.INFLATE_WHOLE, 0])
+def test_a_packed_result_unpacks_whole_or_a_block_at_a_time_alike(
+    example_portfolio: Path, monkeypatch: pytest.MonkeyPatch, whole: int
+) -> None:
+    """A small packed result is decompressed at once, a big one a block at a time: both give
+    the result back (0: every result through the blockwise reads)."""
+    config, registry = load(example_portfolio)
+    snapshot, _ = read(config, registry, Reading(jobs=1))
+    monkeypatch.setattr(sourcecache, "INFLATE_WHOLE", whole)
+    for result in snapshot.results:
+        back = sourcecache.unpack_result(sourcecache.pack_result(result))
+        assert back == result
+        assert [type(r) for r in back.records] == [type(r) for r in result.records]
