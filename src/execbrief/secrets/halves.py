@@ -23,6 +23,7 @@ import gc
 import itertools
 import multiprocessing
 import operator
+import os
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -216,3 +217,7 @@ def _redact_part(part: Sequence[Record], redactor: Redactor, writer: Connection)
     sent: Sent = (changes, redacted.findings, redacted.changed, redactor.index)
     writer.send(sent)
     writer.close()
+    # Gone at once: a child forked beside the progress bar's thread must not flush the standard
+    # streams at exit as multiprocessing's does (a lock that thread held at the fork would hang
+    # it, and what the parent had buffered would be written twice).
+    os._exit(0)
