@@ -144,9 +144,11 @@ class EarlyRedaction:
             self.close()  # the result is not the offered records followed by others
             return redact_in_halves(result, self.redactor, report)
         rest = records[taken:]
-        if self._receive_done() and len(rest) >= SPLIT_RECORDS and may_fork():
+        self._receive_done()
+        # the rest in halves if it is big, even beside a child still at work (it took less)
+        if len(rest) >= SPLIT_RECORDS and may_fork():
             tail = _in_halves(rest, self.redactor, None)
-        else:  # the rest here while the last child finishes
+        else:
             tail = redact_records(rest, self.redactor)
         self._receive_done(wait=True)
         if report is not None:
