@@ -23,6 +23,7 @@ import gc
 import itertools
 import multiprocessing
 import operator
+import os
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -143,9 +144,11 @@ class EarlyRedaction:
             self.close()  # the result is not the offered records followed by others
             return redact_in_halves(result, self.redactor, report)
         rest = records[taken:]
-        if self._receive_done() and len(rest) >= SPLIT_RECORDS and may_fork():
+        self._receive_done()
+        # the rest in halves if it is big, even beside a child still at work (it took less)
+        if len(rest) >= SPLIT_RECORDS and may_fork():
             tail = _in_halves(rest, self.redactor, None)
-        else:  # the rest here while the last child finishes
+        else:
             tail = redact_records(rest, self.redactor)
         self._receive_done(wait=True)
         if report is not None:
@@ -216,3 +219,7 @@ def _redact_part(part: Sequence[Record], redactor: Redactor, writer: Connection)
     sent: Sent = (changes, redacted.findings, redacted.changed, redactor.index)
     writer.send(sent)
     writer.close()
+    # Gone at once: a child forked beside the progress bar's thread must not flush the standard
+    # streams at exit as multiprocessing's does (a lock that thread held at the fork would hang
+    # it, and what the parent had buffered would be written twice).
+    os._exit(0)
