@@ -54,6 +54,28 @@ def ledger_result(count: int, planted: dict[int, str]) -> SourceResult:
     return SourceResult("harbor", "ledger", ("ledgers/harbor.csv",), records)
 
 
+def harbor_portfolio(tmp_path: Path, memos: dict[int, str], count: int, env: str = "") -> Path:
+    """A one-entity portfolio whose ledger has ``count`` deposit lines, line ``n``'s memo
+    ``memos[n]`` where given; with ``env``, a .env file the entity lists too."""
+    lines = ["date,account,amount,memo,counterparty,reference"]
+    for n in range(count):
+        memo = memos.get(n, "Charter deposit")
+        lines.append(f"2026-04-{n % 28 + 1:02d},Income:Charters,250.00,{memo},Stripe,BK-{n:05d}")
+    (tmp_path / "harbor.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    listed = ""
+    if env:
+        (tmp_path / "app.env").write_text(env, encoding="utf-8")
+        listed = 'env = ["app.env"]\n'
+    config = tmp_path / "portfolio.toml"
+    config.write_text(
+        '[portfolio]\nname = "P"\ncurrency = "USD"\n\n'
+        '[[entities]]\nid = "harbor"\nname = "Harbor"\nkind = "charter"\n'
+        'ledger = "harbor.csv"\n' + listed,
+        encoding="utf-8",
+    )
+    return config
+
+
 @pytest.fixture
 def small_halves(monkeypatch: pytest.MonkeyPatch) -> None:
     """Halves for a result of a few hundred records, prescanned in batches that the halves cut."""
@@ -122,19 +144,9 @@ def test_a_serial_collect_under_jobs_splits_and_matches_jobs_1(
     """One entity is read on this process; with ``--jobs 2`` its big ledger's redaction forks,
     and the records and token index are those of ``--jobs 1``."""
     stripe = "sk_live_" + secrets.token_hex(12)
-    lines = ["date,account,amount,memo,counterparty,reference"]
-    for n in range(400):
-        memo = f"Refund via {stripe}" if n == 333 else "Charter deposit"
-        lines.append(f"2026-04-{n % 28 + 1:02d},Income:Charters,250.00,{memo},Stripe,BK-{n:05d}")
-    (tmp_path / "harbor.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (tmp_path / "portfolio.toml").write_text(
-        '[portfolio]\nname = "P"\ncurrency = "USD"\n\n'
-        '[[entities]]\nid = "harbor"\nname = "Harbor"\nkind = "charter"\n'
-        'ledger = "harbor.csv"\n',
-        encoding="utf-8",
-    )
+    path = harbor_portfolio(tmp_path, {333: f"Refund via {stripe}"}, 400)
     registry = get_registry()
-    config = load_config(tmp_path / "portfolio.toml", registry.option_models())
+    config = load_config(path, registry.option_models())
     job = Job(config, registry, date(2026, 4, 30), KEY)
     second_half = halves._redact_part
 
@@ -223,19 +235,9 @@ def test_a_ledger_read_under_jobs_is_redacted_as_it_is_read_and_matches_jobs_1(
     monkeypatch.setattr(files, "OFFER_LINES", 30)
     monkeypatch.setattr(ledger, "OFFER_LINES", 30)
     stripe = "sk_live_" + secrets.token_hex(12)
-    lines = ["date,account,amount,memo,counterparty,reference"]
-    for n in range(600):
-        memo = f"Refund via {stripe}" if n in (40, 333, 590) else "Charter deposit"
-        lines.append(f"2026-04-{n % 28 + 1:02d},Income:Charters,250.00,{memo},Stripe,BK-{n:05d}")
-    (tmp_path / "harbor.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (tmp_path / "portfolio.toml").write_text(
-        '[portfolio]\nname = "P"\ncurrency = "USD"\n\n'
-        '[[entities]]\nid = "harbor"\nname = "Harbor"\nkind = "charter"\n'
-        'ledger = "harbor.csv"\n',
-        encoding="utf-8",
-    )
+    path = harbor_portfolio(tmp_path, dict.fromkeys((40, 333, 590), f"Refund via {stripe}"), 600)
     registry = get_registry()
-    config = load_config(tmp_path / "portfolio.toml", registry.option_models())
+    config = load_config(path, registry.option_models())
     job = Job(config, registry, date(2026, 4, 30), KEY)
     parts: list[int] = []
     redact_part = halves._redact_part
@@ -266,25 +268,15 @@ def test_a_late_redaction_of_a_big_ledger_starts_from_it_as_read_on_both_process
     monkeypatch.setattr(files, "OFFER_LINES", 30)
     monkeypatch.setattr(ledger, "OFFER_LINES", 30)
     password = "Qv7mWz2xLp9rTk4n"
-    (tmp_path / "app.env").write_text(f"DATABASE_PASSWORD={password}\n", encoding="utf-8")
-    lines = ["date,account,amount,memo,counterparty,reference"]
-    for n in range(400):
-        memo = f"paid with {password} by mistake" if n in (30, 350) else "Charter deposit"
-        lines.append(f"2026-04-{n % 28 + 1:02d},Income:Charters,250.00,{memo},Stripe,BK-{n:05d}")
-    (tmp_path / "harbor.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (tmp_path / "portfolio.toml").write_text(
-        '[portfolio]\nname = "P"\ncurrency = "USD"\n\n'
-        '[[entities]]\nid = "harbor"\nname = "Harbor"\nkind = "charter"\n'
-        'ledger = "harbor.csv"\nenv = ["app.env"]\n',
-        encoding="utf-8",
-    )
+    memos = dict.fromkeys((30, 350), f"paid with {password} by mistake")
+    path = harbor_portfolio(tmp_path, memos, 400, f"DATABASE_PASSWORD={password}\n")
     registry = get_registry()
     reads: list[str] = []
     real = registry.sources["ledger"].collect
     monkeypatch.setattr(
         registry.sources["ledger"], "collect", lambda request: reads.append("") or real(request)
     )
-    config = load_config(tmp_path / "portfolio.toml", registry.option_models())
+    config = load_config(path, registry.option_models())
     texts = []
     for jobs in (1, 2):
         reads.clear()
