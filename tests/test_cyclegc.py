@@ -47,28 +47,3 @@ def test_a_kept_pause_inside_another_freezes_nothing_until_the_outer_ends() -> N
             pass
         assert gc.get_freeze_count() == frozen_before
     assert gc.isenabled()
-
-
-def test_a_settled_pause_leaves_what_it_made_in_the_oldest_generation_unfrozen() -> None:
-    # An earlier test in this worker may have left objects frozen (``keep`` does, on purpose):
-    # this one is about a settle with nothing frozen before it.
-    gc.unfreeze()
-    with cyclegc.paused(settle=True):
-        made = [[index] for index in range(100)]
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-    assert all(gc.is_tracked(item) for item in made)
-    young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation)}
-    assert not any(id(item) in young for item in made)
-
-
-def test_a_settled_pause_after_a_freeze_leaves_everything_frozen() -> None:
-    frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    try:
-        with cyclegc.paused(settle=True):
-            made = [[index] for index in range(100)]
-        assert gc.get_freeze_count() >= max(frozen_before, 1) + len(made)
-    finally:
-        if not frozen_before:
-            gc.unfreeze()

@@ -16,13 +16,6 @@ the run): when the collector runs again, its first collection would still scan e
 and the next two again as they age (1.4 s after a 700,000-row ledger). They are frozen instead
 (``gc.freeze``), as ``collecting.collect_entities`` freezes each source's result, which unfreezes
 them when the run's reading ends.
-
-``paused(settle=True)`` is for a block whose objects live on past it but not for the process's
-life (the reports a build made, the analyses' results): they are frozen and let go again at once
-(``gc.unfreeze`` puts them in the oldest generation), so the first collection after the block
-does not scan every one of them (0.7 s after the build at 1,000 entities), and nothing stays
-frozen that a later collection could not free. Objects a caller has frozen stay frozen, and so
-do the block's with them: they are let go together.
 """
 
 from __future__ import annotations
@@ -38,10 +31,9 @@ _was_enabled = False
 
 
 @contextlib.contextmanager
-def paused(*, keep: bool = False, settle: bool = False) -> Iterator[None]:
+def paused(*, keep: bool = False) -> Iterator[None]:
     """No cycle collection inside the block (reference counting still frees everything); with
-    ``keep``, what the process holds at the end is frozen before the collector runs again; with
-    ``settle``, it is put in the oldest generation without a scan."""
+    ``keep``, what the process holds at the end is frozen before the collector runs again."""
     global _holders, _was_enabled
     with _lock:
         if _holders == 0:
@@ -54,9 +46,6 @@ def paused(*, keep: bool = False, settle: bool = False) -> Iterator[None]:
         with _lock:
             _holders -= 1
             if _holders == 0 and _was_enabled:
-                if keep or settle:
-                    frozen_before = gc.get_freeze_count()
+                if keep:
                     gc.freeze()
-                    if settle and not frozen_before:
-                        gc.unfreeze()
                 gc.enable()

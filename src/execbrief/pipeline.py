@@ -220,10 +220,8 @@ def build(
     # The snapshot and the analyses' results live until the end of the run and hold no reference
     # cycles, yet every full collection the analyses' allocations set off rescanned all of them
     # made so far: a third of the build at 1,000 entities. The cycle collector waits until the
-    # reports are built (a cycle made meanwhile is collected then). What the build made lives
-    # on as well: it is settled into the oldest generation, or the first collection after the
-    # build scanned every object of it (0.7 s at 1,000 entities, 6% of the build).
-    with cyclegc.paused(settle=True):
+    # reports are built (a cycle made meanwhile is collected then).
+    with cyclegc.paused():
         for name in names:
             if progress is not None:
                 progress(f"building {name}")
