@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import io
 import pickle
 import random
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from execbrief.records.code import CloudCost, StackItem
 from execbrief.records.handoff import Fact
 from execbrief.records.ledger import AccountType, CashBalance, Transaction
 from execbrief.records.timesheets import Invoice, TimeEntry
-from execbrief.snapshot import Provenance, set_by_slot
+from execbrief.snapshot import Provenance, SourceResult, set_by_slot, slot_setters
+from execbrief.store import columns
 from execbrief.values import Money
 
 
@@ -126,3 +128,38 @@ def test_a_class_it_cannot_build_is_refused() -> None:
     for cls in (Unslotted, Factory, Checked):
         with pytest.raises(TypeError):
             set_by_slot(cls)
+
+
+@pytest.mark.parametrize("cls", BUILT_BY_SLOT)
+def test_its_slot_setters_store_the_fields_in_order(cls: type) -> None:
+    setters = slot_setters(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert setters is not None and len(setters) == len(names)
+    values = [object() for _ in names]
+    made = object.__new__(cls)
+    for setter, value in zip(setters, values, strict=True):
+        setter(made, value)
+    assert made == cls(*values)
+
+
+def test_a_subclass_it_did_not_make_has_no_setters() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Later(Provenance):
+        extra: str = ""
+
+    assert slot_setters(Provenance) is not None
+    assert slot_setters(Later) is None
+
+
+def test_a_ledger_kept_as_columns_loads_as_the_records_it_was() -> None:
+    rng = random.Random(7)
+    records = tuple(Transaction(*_values(rng)) for _ in range(columns.MIN_RECORDS + 99))
+    result = SourceResult("e1", "ledger", ("a.csv",), records=records)
+    buffer = io.BytesIO()
+    columns.dump(result, buffer, SourceResult)
+    loaded = columns.load(io.BytesIO(buffer.getvalue()))
+    assert loaded.records == records
+    assert [dataclasses.astuple(r) for r in loaded.records] == [
+        dataclasses.astuple(r) for r in records
+    ]
+    assert all(type(r) is Transaction and not hasattr(r, "__dict__") for r in loaded.records)

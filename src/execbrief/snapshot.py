@@ -37,7 +37,19 @@ def set_by_slot(cls: C) -> C:
     if not all(isinstance(getattr(cls, f.name, None), types.MemberDescriptorType) for f in fields):
         raise TypeError(f"{cls.__name__}: set_by_slot needs a plain slotted dataclass")
     names = {f"_set_{f.name}": getattr(cls, f.name).__set__ for f in fields}  # the slots' own
+    _SLOT_SETTERS[cls] = tuple(names.values())
     return _with_init(cls, fields, names, [f"    _set_{f.name}(self, {f.name})" for f in fields])
+
+
+#: Each ``set_by_slot`` class's slot setters, in the order of its fields.
+_SLOT_SETTERS: dict[type, tuple[Callable[[Any, Any], None], ...]] = {}
+
+
+def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...] | None:
+    """The setters ``set_by_slot`` gave ``cls``'s ``__init__`` (one per field, in order), or None
+    for a class it did not make (a subclass of one included): what a caller making many records
+    column by column stores each field with."""
+    return _SLOT_SETTERS.get(cls)
 
 
 def set_in_dict(cls: C) -> C:

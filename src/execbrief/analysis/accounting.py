@@ -383,8 +383,11 @@ def revenue_recognition(
     says_deposit = _deposit_test(deposit_words)
     named: dict[str, str | None] = {}  # memo -> the booking id it names (memos repeat)
     by_created: dict[int, _Created] = {}  # by id of a pool of by_money (they live as long)
+    # (an enum member read off its class costs ten times a local's read: a big ledger's every row)
+    income, inquiry, cancelled = AccountType.INCOME, BookingStatus.INQUIRY, BookingStatus.CANCELLED
+    month_names: dict[date, str] = {}  # each line's month as text, once per date
     for tx in _ledger(snapshot, entity):
-        if tx.account_type != AccountType.INCOME or tx.amount.amount <= 0:
+        if tx.account_type != income or tx.amount.amount <= 0:
             continue
         match: Booking | None = None
         how = ""
@@ -409,25 +412,27 @@ def revenue_recognition(
                     for b in pool
                     if abs((tx.date - b.created).days) <= options.match_days
                     and (b.id, field) not in used
-                    and b.status != BookingStatus.INQUIRY
+                    and b.status != inquiry
                 ]
                 if candidates:
                     match = min(candidates, key=lambda b: (abs((tx.date - b.created).days), b.id))
                     how = label
                     used.add((match.id, field))
                     break
-        period = books.month_of(tx.date)
-        if match is not None and match.status == BookingStatus.CANCELLED:
+        if match is not None and match.status == cancelled:
             continue  # a kept deposit of a cancelled booking is earned (or owed back), not deferred
         if match is not None and match.service_date is not None:
-            if match.service_date <= period.end and match.service_date <= snapshot.as_of:
+            if (
+                match.service_date <= books.month_of(tx.date).end
+                and match.service_date <= snapshot.as_of
+            ):
                 continue  # service in the month booked and already done: income is right
             out.append(
                 DeferredItem(
                     entity,
                     tx.date,
                     tx.amount,
-                    str(period),
+                    _month_name(tx.date, month_names),
                     tx.account,
                     tx.memo,
                     match.id,
@@ -444,7 +449,7 @@ def revenue_recognition(
                     entity,
                     tx.date,
                     tx.amount,
-                    str(period),
+                    _month_name(tx.date, month_names),
                     tx.account,
                     tx.memo,
                     match.id if match else None,
@@ -456,6 +461,14 @@ def revenue_recognition(
                 )
             )
     return out
+
+
+def _month_name(day: date, names: dict[date, str]) -> str:
+    """The calendar month holding ``day`` as text (``2026-03``), kept in ``names`` per date."""
+    name = names.get(day)
+    if name is None:
+        name = names[day] = str(books.month_of(day))
+    return name
 
 
 class _Created:
@@ -567,6 +580,8 @@ STANDARD_CHART: dict[str, tuple[tuple[str, str, tuple[str, ...], str], ...]] = {
 
 
 _INCOME = AccountType.INCOME
+#: The account types a deposit taken is booked to.
+_TAKEN = frozenset({AccountType.INCOME, AccountType.LIABILITY})
 
 
 def chart_gaps(
@@ -1109,7 +1124,7 @@ def _processor_advice(rows: Sequence[Transaction]) -> str:
     named = {
         found.group(0).lower()
         for t in rows
-        if t.account_type == AccountType.INCOME and t.cash
+        if t.account_type == _INCOME and t.cash
         if (found := _READABLE_PROCESSORS.search(t.memo))
     }
     listed = {m.group(1).lower() for t in rows if (m := _PROCESSOR_ACCOUNT.search(t.account))}
@@ -1155,11 +1170,7 @@ def _deposit_check(
     taken = [b for b in bookings if first <= b.created <= last]
     booked_total = books.total((b.deposit for b in taken if b.deposit), snapshot.currency)
     says_deposit = _deposit_test(deposit_words)
-    if not any(
-        says_deposit(t.account, t.memo)
-        for t in rows
-        if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
-    ):
+    if not any(says_deposit(t.account, t.memo) for t in rows if t.account_type in _TAKEN):
         return (
             f"warning: {info.name}: bookings took {booked_total.quantize()} in deposits from {first} "
             f"to {last}, but the ledger has no deposit account, so they could not be checked "
@@ -1170,10 +1181,10 @@ def _deposit_check(
     recorded = [
         t
         for t in rows
-        if t.account_type in (AccountType.INCOME, AccountType.LIABILITY)
-        and says_deposit(t.account, t.memo)
-        and t.amount.amount > 0
+        if t.account_type in _TAKEN
         and t.cash
+        and t.amount.amount > 0
+        and says_deposit(t.account, t.memo)
     ]
     ledger_total = books.total((t.amount for t in recorded), snapshot.currency)
     tolerance = max(

@@ -13,6 +13,7 @@ ledger's few hundred dates, amounts and memos) stay shared: pickle writes each o
 
 from __future__ import annotations
 
+import collections
 import itertools
 import operator
 import pickle
@@ -20,6 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, is_dataclass, replace
 from operator import attrgetter
 from typing import Any
+
+from execbrief.snapshot import slot_setters
 
 #: Records per chunk of a columnar run.
 CHUNK = 1 << 15
@@ -147,5 +150,15 @@ def _column(spec: tuple[Any, ...], size: int) -> Iterable[Any]:
 
 
 def _built(kind: type, specs: list[Any], size: int) -> list[Any]:
-    """The records of one chunk, each ``kind(*its fields)`` as its own pickling does."""
-    return list(map(kind, *(_column(spec, size) for spec in specs)))
+    """The records of one chunk, each ``kind(*its fields)`` as its own pickling does. A
+    ``set_by_slot`` class's records are made empty and filled a field at a time, through the
+    setters its ``__init__`` calls (in C: no Python frame per record, a sixth of a big kept
+    ledger's loading)."""
+    columns = [_column(spec, size) for spec in specs]
+    setters = slot_setters(kind)
+    if setters is None:
+        return list(map(kind, *columns))
+    made: list[Any] = list(map(object.__new__, itertools.repeat(kind, size)))
+    for setter, column in zip(setters, columns, strict=True):
+        collections.deque(map(setter, made, column), maxlen=0)
+    return made
