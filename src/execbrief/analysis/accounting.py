@@ -647,7 +647,8 @@ def piles(
         lambda category, account: bool(misc.search(category) or misc.search(account.split(":")[-1]))
     )
     is_draw = books.Asked(lambda account, memo: bool(draws.search(account) or draws.search(memo)))
-    spend = [t for t in rows if t.account_type in books.COSTS]
+    costs = books.COSTS
+    spend = [t for t in rows if t.account_type in costs]
     misc_rows = tuple(t for t in spend if is_misc(t.category, t.account))
     draw_rows = tuple(t for t in spend if is_draw(t.account, t.memo))
     out = []
@@ -676,13 +677,15 @@ def audit_categories(
     last = books.last_complete_month(as_of)
     previous = last.previous()
     groups: dict[str, list[Transaction]] = defaultdict(list)
-    # each account's rows by month, grouped in the same pass (not one ``by_month`` an account)
-    by_month: dict[str, dict[Period, list[Transaction]]] = defaultdict(dict)
-    month_of = books.month_of
+    # each account's rows by month, grouped in the same pass (not one ``by_month`` an account),
+    # by the month's name: a string hashes in C, a Period in Python (a big ledger's every row)
+    by_month: dict[str, dict[str, list[Transaction]]] = defaultdict(dict)
+    month_names: dict[date, str] = {}
+    costs = books.COSTS
     for t in rows:
-        if t.account_type in books.COSTS:
+        if t.account_type in costs:
             groups[t.account].append(t)
-            month = month_of(t.date)
+            month = _month_name(t.date, month_names)
             months_of = by_month[t.account]
             found = months_of.get(month)
             if found is None:
@@ -697,7 +700,7 @@ def audit_categories(
     out = []
     for account, group in sorted(groups.items()):
         months = {
-            str(month): books.sum_amounts(txs, currency, checked=uniform)
+            month: books.sum_amounts(txs, currency, checked=uniform)
             for month, txs in by_month[account].items()
         }
         last_amount, prev_amount = (
@@ -783,7 +786,7 @@ def find_duplicates(rows: Sequence[Transaction], entity: str, days: int) -> list
     return out
 
 
-_SPEND = (*books.COSTS, AccountType.ASSET)
+_SPEND = frozenset({*books.COSTS, AccountType.ASSET})
 _DATE = operator.attrgetter("date")
 
 
@@ -826,8 +829,9 @@ def find_subscriptions(
     """Payees charged about the same amount (within the tolerance of the latest charge) in at least
     ``subscription_months`` distinct months."""
     groups: dict[str, list[Transaction]] = defaultdict(list)
+    costs = books.COSTS
     for t in rows:
-        if t.account_type in books.COSTS and t.amount.amount > 0 and (name := _payee(t)):
+        if t.account_type in costs and t.amount.amount > 0 and (name := _payee(t)):
             groups[name].append(t)
     out = []
     for payee, group in sorted(groups.items()):
