@@ -190,7 +190,7 @@ def measure(config: Path, *, progress_every: float = 0.0) -> Measured:
         child = subprocess.Popen([*command, "--json"], stdout=out, stderr=err, env=env)
         done = threading.Event()
         peak = [0]
-        threading.Thread(target=_high_water, args=(child.pid, done, peak), daemon=True).start()
+        threading.Thread(target=high_water, args=(child.pid, done, peak), daemon=True).start()
         if progress_every:
             threading.Thread(
                 target=_watch, args=(child.pid, started, done, progress_every), daemon=True
@@ -207,7 +207,7 @@ def measure(config: Path, *, progress_every: float = 0.0) -> Measured:
     )
 
 
-def _high_water(pid: int, done: threading.Event, peak: list[int]) -> None:
+def high_water(pid: int, done: threading.Event, peak: list[int]) -> None:
     """The child's own peak resident memory (kB) into ``peak[0]``, until it ends."""
     while not done.is_set():
         try:

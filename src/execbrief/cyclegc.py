@@ -15,7 +15,8 @@ only when the last one ends, and only if it was running before the first began.
 the run): when the collector runs again, its first collection would still scan every one of them,
 and the next two again as they age (1.4 s after a 700,000-row ledger). They are frozen instead
 (``gc.freeze``), as ``collecting.collect_entities`` freezes each source's result, which unfreezes
-them when the run's reading ends.
+them when the run's reading ends, and as ``pipeline.build`` freezes what the build made, for good
+(let go, frozen objects land in the oldest generation, which every full collection rescans).
 """
 
 from __future__ import annotations
