@@ -47,3 +47,20 @@ def test_a_kept_pause_inside_another_freezes_nothing_until_the_outer_ends() -> N
             pass
         assert gc.get_freeze_count() == frozen_before
     assert gc.isenabled()
+
+
+def test_a_run_lets_go_what_it_froze_but_not_what_was_frozen_before() -> None:
+    gc.unfreeze()
+    with cyclegc.until_done():
+        with cyclegc.paused(keep=True):
+            made = [[index] for index in range(100)]
+        assert gc.get_freeze_count() >= len(made)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with cyclegc.until_done(), cyclegc.paused(keep=True):
+            more = [[index] for index in range(100)]
+        assert gc.get_freeze_count() >= frozen + len(more)  # a caller's own: left alone
+    finally:
+        gc.unfreeze()

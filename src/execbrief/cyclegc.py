@@ -15,8 +15,10 @@ only when the last one ends, and only if it was running before the first began.
 the run): when the collector runs again, its first collection would still scan every one of them,
 and the next two again as they age (1.4 s after a 700,000-row ledger). They are frozen instead
 (``gc.freeze``), as ``collecting.collect_entities`` freezes each source's result, which unfreezes
-them when the run's reading ends, and as ``pipeline.build`` freezes what the build made, for good
-(let go, frozen objects land in the oldest generation, which every full collection rescans).
+them when the run's reading ends, and as ``pipeline.built_for_the_run`` freezes what the build
+made (let go, frozen objects land in the oldest generation, which every full collection rescans)
+until its run ends (``until_done``): a long-lived process (a test runner, a ``--portfolios``
+worker) lets go of what it froze, so that the cycles among a finished run's objects are freed.
 """
 
 from __future__ import annotations
@@ -50,3 +52,16 @@ def paused(*, keep: bool = False) -> Iterator[None]:
                 if keep:
                     gc.freeze()
                 gc.enable()
+
+
+@contextlib.contextmanager
+def until_done() -> Iterator[None]:
+    """A run's scope: what blocks inside it froze (``paused(keep=True)``) is let go when it ends,
+    by then about to be freed (a run's objects are freed as its caller drops them, without being
+    rescanned first). Objects frozen before it began are a caller's own: all are left alone."""
+    frozen_before = gc.get_freeze_count()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()

@@ -10,7 +10,7 @@ import json
 import os
 import secrets as _secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any, TypeGuard
@@ -220,15 +220,22 @@ def build(
     # The snapshot and the analyses' results live until the end of the run and hold no reference
     # cycles, yet every full collection the analyses' allocations set off rescanned all of them
     # made so far: a third of the build at 1,000 entities. The cycle collector waits until the
-    # reports are built (a cycle made meanwhile is collected then), and what the build made is
-    # frozen then: the first two collections after it would scan every object of it again (at
-    # 1,000 entities 1.9 s, as much as the slowest analysis).
-    with cyclegc.paused(keep=True):
+    # reports are built (a cycle made meanwhile is collected then); a run freezes what it made
+    # (``built_for_the_run``).
+    with cyclegc.paused():
         for name in names:
             if progress is not None:
                 progress(f"building {name}")
             out.append(_build_one(ctx, registry, name))
     return out
+
+
+def built_for_the_run() -> AbstractContextManager[None]:
+    """The block that builds a run's reports (inside the run's ``cyclegc.until_done``): what it
+    made (documents, analyses' results, and the snapshot under them) lives to the end of the run
+    and is frozen when the block ends, so that the collections after it do not scan all of it
+    again (the first two did: 1.9 s at 1,000 entities, as much as the slowest analysis)."""
+    return cyclegc.paused(keep=True)
 
 
 def _build_one(ctx: ReportContext, registry: Registry, name: str) -> Built:
@@ -327,13 +334,14 @@ def build_reports(
     ``clock`` stamps anything the store writes when it opens; ``reading`` says how to read.
     With a ``renderer`` the documents are rendered too (``render_once``)."""
     wanted = report_names(config, registry, names)
-    with collecting(config, reading, clock) as how:
+    with collecting(config, reading, clock) as how, cyclegc.until_done():
         snapshot = collect(config, registry, as_of, progress=progress, **how)
         cache = how.get("cache")
         with stored_forecasts(config, clock) as past:  # read only: build stores nothing
             ctx = context(snapshot, config, registry, history=past)
             key = built_key(ctx, wanted, cache)
-            built = build_once(ctx, registry, wanted, cache, progress)
+            with built_for_the_run():
+                built = build_once(ctx, registry, wanted, cache, progress)
         built_documents = [i.document for i in built if i.document]
         documents = with_stored_deltas(config, clock, built_documents)
         texts: list[str] = []
@@ -500,7 +508,10 @@ def send_reports(
     run = SendRun(period=str(chosen))
     env = dict(os.environ if environ is None else environ)
     wanted = report_names(config, registry, names)
-    with store_refusals_alerted(config, registry, env, run, timing, alert_stream):
+    with (
+        store_refusals_alerted(config, registry, env, run, timing, alert_stream),
+        cyclegc.until_done(),
+    ):
         with collecting(config, reading, timing.now) as how:
             snapshot = collect(config, registry, as_of, progress=progress, **how)
         owned = store is None
@@ -508,9 +519,10 @@ def send_reports(
         try:
             forecasts = ForecastHistory(active)  # reports set the last forecast against actuals
             ctx = context(snapshot, config, registry, chosen, forecasts)
-            built = build(
-                ctx, registry, wanted
-            )  # never reused: a send's CFO reads stored forecasts
+            with built_for_the_run():
+                built = build(
+                    ctx, registry, wanted
+                )  # never reused: a send's CFO reads stored forecasts
             run.build_errors = [
                 item.error or f"report {item.name!r} failed"
                 for item in built
