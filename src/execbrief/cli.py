@@ -3,6 +3,8 @@ prints with rich. Imports of heavy modules happen inside commands."""
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import sys
@@ -1720,6 +1722,16 @@ PLUGIN_ERROR = attach_plugin_commands(cli)
 
 def main() -> None:
     """Console-script entry point: stop with the plugins' error if they could not load, else run."""
+    atexit.register(_no_last_scan)
     if PLUGIN_ERROR is not None:
         fail(str(PLUGIN_ERROR), PLUGIN_ERROR.exit_code)
     cli()
+
+
+def _no_last_scan() -> None:
+    """At exit, what the command made is frozen: the interpreter's last collections would scan
+    every object still alive (documents, texts, caches) only to free memory the process hands
+    back whole (at 100 entities 1.0-1.2 s of a build's exit, 0.1 s frozen). Registered first, it
+    runs after every other exit handler (the last registered runs first); objects freed by
+    reference counting are freed as before."""
+    gc.freeze()
