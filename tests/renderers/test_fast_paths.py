@@ -1,5 +1,6 @@
 """The text renderer's shortcuts for the common case give what the general code gives: a cell
-that cites one file, a grid row whose cells all fit their columns."""
+that cites one file, a grid row whose cells all fit their columns, a grid measured and padded a
+column at a time, a block's cells wrapped once per column."""
 
 from __future__ import annotations
 
@@ -36,3 +37,64 @@ def test_a_row_whose_cells_fit_is_the_row_the_wrapping_code_gives(
     """Each column as wide as its widest cell (at most MAX_CELL) or more, as ``_table`` sets it."""
     widths = [min(len(cell), text.MAX_CELL) + extra for cell in cells]
     assert text._row_lines(cells, widths) == text._wrapped_row_lines(cells, widths)
+
+
+_ROWS = st.lists(st.lists(_CELL, max_size=6), max_size=6)
+
+
+@given(header=st.lists(_CELL, max_size=5), rows=_ROWS)
+def test_a_grid_measured_a_column_at_a_time_is_as_wide_as_measured_a_cell_at_a_time(
+    header: list[str], rows: list[list[str]]
+) -> None:
+    """``_table``'s widths from ``_longest_cells``: each header column as wide as its name or its
+    widest cell (at most MAX_CELL), rows short of a column or past the header included."""
+    widths = [len(column) for column in header]
+    for cells in rows:
+        for index, cell in enumerate(cells[: len(widths)]):
+            widths[index] = max(widths[index], min(len(cell), text.MAX_CELL))
+    longest = text._longest_cells([(cells, "") for cells in rows])
+    assert text._widths(header, longest) == widths
+    if max(longest, default=0) <= text.MAX_CELL:  # ``_table`` then takes each row as one line
+        assert all(text._row_lines(cells, widths) == [cells] for cells in rows)
+
+
+@given(
+    columns=st.lists(st.tuples(st.integers(0, 12), st.sampled_from("lr")), max_size=5),
+    cells=st.lists(st.text(alphabet="ab {}:<>", max_size=15), max_size=7),
+)
+def test_a_grid_line_from_its_template_is_the_line_padded_a_cell_at_a_time(
+    columns: list[tuple[int, str]], cells: list[str]
+) -> None:
+    """Short rows padded with empty cells, cells past the widths dropped, braces kept."""
+    widths = [width for width, _align in columns]
+    align = [side for _width, side in columns]
+    parts = []
+    for index, width in enumerate(widths):
+        cell = cells[index] if index < len(cells) else ""
+        parts.append(cell.rjust(width) if align[index] == "r" else cell.ljust(width))
+    template = text._line_template(widths, align)
+    assert template.format(*cells, *[""] * len(widths)) == "  " + "  ".join(parts)
+
+
+_BLOCK_CELL = st.one_of(st.sampled_from(["", text.EMPTY]), _CELL, st.text(max_size=90))
+
+
+@given(
+    header=st.lists(st.text(alphabet="ab -", max_size=40), min_size=1, max_size=4),
+    rows=st.lists(st.tuples(st.lists(_BLOCK_CELL, max_size=5), st.sampled_from(["", "[1]"]))),
+)
+def test_a_block_whose_cells_are_wrapped_once_per_column_is_the_block_wrapped_cell_by_cell(
+    header: list[str], rows: list[tuple[list[str], str]]
+) -> None:
+    """``_blocks`` keeps each cell's lines per column (cells repeat): what wrapping each gives."""
+    label_width = min(max((len(c) for c in header[1:]), default=0), 30)
+    out: list[str] = []
+    for cells, mark in rows:
+        out += text.wrap(text._cited((cells[0] if cells else "") or header[0], mark), "  ", "    ")
+        for column, cell in zip(header[1:], cells[1:], strict=False):
+            if cell in ("", text.EMPTY):
+                continue
+            *above, name = text._wrapped(column, label_width, "  ")
+            out += [f"    {piece}" for piece in above]
+            out += text.wrap(f"{name.ljust(label_width)}  {cell}", "    ", " " * 6)
+    assert text._blocks(header, rows + rows) == out + out
