@@ -4,10 +4,12 @@ column at a time, a block's cells wrapped once per column."""
 
 from __future__ import annotations
 
+import copy
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from execbrief.renderers import text
+from execbrief.renderers import formatting, text
 from execbrief.renderers.formatting import Citations
 from execbrief.snapshot import Provenance
 
@@ -25,6 +27,40 @@ def test_a_single_citation_is_marked_as_the_same_citation_given_twice(
     assert short.mark((cited,)) == general.mark([cited, cited])
     assert short.numbers == general.numbers
     assert short.mark(()) == general.mark([]) == ""
+
+
+def _marked_by_equality(citations: list[list[Provenance]]) -> list[str]:
+    """What ``Citations.mark`` gives for each list in turn, numbering by equality alone."""
+    numbers: dict[Provenance, int] = {}
+    out = []
+    for provenance in citations:
+        marks = list(dict.fromkeys(numbers.setdefault(p, len(numbers) + 1) for p in provenance))
+        if len(marks) > 4:
+            consecutive = marks == list(range(marks[0], marks[-1] + 1))
+            out.append(
+                f"[{marks[0]}–{marks[-1]}]"
+                if consecutive
+                else "[" + ",".join(map(str, marks[:4])) + ",…]"
+            )
+        else:
+            out.append("".join(f"[{number}]" for number in marks))
+    return out
+
+
+@given(citations=st.lists(st.lists(_CITED, max_size=8), max_size=8), data=st.data())
+def test_citations_looked_up_at_once_are_marked_as_numbered_one_at_a_time(
+    citations: list[list[Provenance]], data: st.DataObject
+) -> None:
+    """``Citations.mark`` looks a list's numbers up in one pass and numbers the new ones after:
+    the marks and numbering of a loop over the items, an equal copy (a distinct object) of a
+    provenance cited before getting its number."""
+    again = [
+        [copy.copy(p) if data.draw(st.booleans()) else p for p in provenance]
+        for provenance in citations
+    ]
+    marker = Citations()
+    assert [marker.mark(p) for p in citations + again] == _marked_by_equality(citations + again)
+    assert list(marker.numbers) == list(dict.fromkeys(p for ps in citations for p in ps))
 
 
 _CELL = st.text(alphabet="ab -", max_size=text.MAX_CELL + 20)
@@ -98,3 +134,13 @@ def test_a_block_whose_cells_are_wrapped_once_per_column_is_the_block_wrapped_ce
             out += [f"    {piece}" for piece in above]
             out += text.wrap(f"{name.ljust(label_width)}  {cell}", "    ", " " * 6)
     assert text._blocks(header, rows + rows) == out + out
+
+
+_RUN = st.tuples(st.integers(1, 30), st.integers(4, 12)).map(lambda r: range(r[0], sum(r) + 1))
+_NUMBERS = st.one_of(_RUN.map(list), st.sets(st.integers(1, 40), min_size=5).map(sorted))
+
+
+@given(_NUMBERS.flatmap(st.permutations))
+def test_marks_count_up_by_one_when_they_are_their_span_in_order(marks: list[int]) -> None:
+    """``_consecutive`` builds no list as long as the marks' span unless they are as many."""
+    assert formatting._consecutive(marks) == (marks == list(range(marks[0], marks[-1] + 1)))
