@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from execbrief.renderers import formatting, text
 from execbrief.renderers.formatting import Citations
+from execbrief.renderers.wrapping import wrap
 from execbrief.snapshot import Provenance
 
 _CITED = st.builds(Provenance, st.sampled_from(["a.csv", "b.md", "c.csv"]), st.integers(1, 5))
@@ -144,3 +145,14 @@ _NUMBERS = st.one_of(_RUN.map(list), st.sets(st.integers(1, 40), min_size=5).map
 def test_marks_count_up_by_one_when_they_are_their_span_in_order(marks: list[int]) -> None:
     """``_consecutive`` builds no list as long as the marks' span unless they are as many."""
     assert formatting._consecutive(marks) == (marks == list(range(marks[0], marks[-1] + 1)))
+
+
+_LINE = st.lists(st.sampled_from(["a", "bb", " ", "  ", "\t", "\n", "\xa0", "x" * 30]), max_size=8)
+
+
+@given(line=_LINE.map("".join), indent=st.sampled_from(["", "  ", "  • ", "  [12] "]))
+def test_a_line_that_fits_is_the_line_the_wrapping_code_gives(line: str, indent: str) -> None:
+    """``text.wrap`` gives a text that fits, ends in no space and has no other whitespace
+    than spaces as it is: what wrapping gives."""
+    wrapped = wrap(line, text.WIDTH, indent, "    ") or [indent.rstrip()]
+    assert text.wrap(line, indent, "    ") == wrapped

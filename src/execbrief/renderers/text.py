@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import zip_longest
+from itertools import chain, zip_longest
+from operator import getitem
 from typing import ClassVar
 
 from execbrief.document import (
@@ -59,7 +60,7 @@ def wrap(text: str, indent: str = "", subsequent: str | None = None) -> list[str
     """Wrap one paragraph at ``WIDTH`` columns."""
     if (
         len(indent) + len(text) <= WIDTH
-        and text.strip()
+        and text  # and, as its last character is not a space, not all spaces (no strip's copy)
         and not text[-1].isspace()
         and _SPECIAL_SPACE.isdisjoint(text)
     ):
@@ -133,7 +134,7 @@ class TextRenderer:
             for number, note in notes:
                 lines += wrap(note, f"  [{number}] ", " " * (len(str(number)) + 5))
             lines.append("")
-        lines = [line.rstrip() for line in lines]
+        lines = list(map(str.rstrip, lines))
         if max(map(len, lines)) > MAX_LINE:
             lines = [cut(line, MAX_LINE) for line in lines]
         return "\n".join(lines).rstrip("\n") + "\n"
@@ -319,8 +320,7 @@ def _blocks(header: list[str], body: list[tuple[list[str], str]]) -> list[str]:
     for cells, mark in body:
         first = cells[0] if cells else ""
         out += wrap(_cited(first or header[0], mark), "  ", "    ")
-        for lines_of, cell in zip(columns, cells[1:], strict=False):
-            out += lines_of[cell]
+        out += chain.from_iterable(map(getitem, columns, cells[1:]))  # each column's lines
     return out
 
 
