@@ -129,3 +129,43 @@ def test_a_cached_property_still_caches() -> None:
 
     weeks = Weeks(4)
     assert weeks.double == 8 and weeks.__dict__ == {"n": 4, "double": 8}
+
+
+@pytest.mark.parametrize("cls", BUILT_IN_DICT)
+def test_it_pickles_as_its_class_and_field_values(cls: type) -> None:
+    names = [f.name for f in dataclasses.fields(cls)]
+    values = [(n, name) for n, name in enumerate(names)]
+    built = cls(*values)
+    assert built.__reduce__() == (cls, tuple(values))
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(built, protocol=protocol))
+        assert type(back) is cls and back == built
+        assert list(back.__dict__.items()) == list(built.__dict__.items())
+
+
+@dataclass(frozen=True)
+class Ranked(Bullet):
+    """A subclass with a field of its own (pickled by name: at module level)."""
+
+    rank: int = 0
+
+
+def test_a_subclass_pickles_its_own_fields_too() -> None:
+    ranked = Ranked("x", (Provenance("a.md", 2),), 3)
+    back = pickle.loads(pickle.dumps(ranked))
+    assert type(back) is Ranked and back.__dict__ == ranked.__dict__
+
+
+def test_a_cached_value_is_not_pickled() -> None:
+    @set_in_dict
+    @dataclass(frozen=True)
+    class Weeks:
+        n: int
+
+        @cached_property
+        def double(self) -> int:
+            return self.n * 2
+
+    weeks = Weeks(4)
+    assert weeks.double == 8
+    assert weeks.__reduce__() == (Weeks, (4,))

@@ -35,7 +35,7 @@ import calendar
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -289,6 +289,14 @@ class Money:
         fields["currency"] = currency
         return money
 
+    def __reduce__(self) -> tuple[Callable[[str, str], Money], tuple[str, str]]:
+        """Pickled as one call of its amount's text and its currency (``_money_of_text``), not
+        as a class, a state dict and a Decimal reduced on its own: the built reports of 1,000
+        entities hold 200,000 Money, and pickled this way (with Percent) their pickling for the
+        store costs a fifth fewer instructions (callgrind). ``str`` of a Decimal is exact (sign,
+        digits and exponent), as Decimal's own pickling relies on."""
+        return _money_of_text, (str(self.amount), self.currency)
+
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:
         """Zero in ``currency``."""
@@ -403,6 +411,16 @@ class Money:
         data = _mapping(data, "Money")
         amount = _amount_field(data, "amount", "Money")
         return cls(amount, _str_field(data, "currency", "Money", "USD"))
+
+
+def _money_of_text(amount: str, currency: str) -> Money:
+    """The Money ``Money.__reduce__`` pickled: its fields as they were, unchecked (only ever
+    unpickled from what this program pickled)."""
+    money = _new_object(Money)
+    fields = money.__dict__
+    fields["amount"] = Decimal(amount)
+    fields["currency"] = currency
+    return money
 
 
 @dataclass(frozen=True)
@@ -610,6 +628,10 @@ class Percent:
     def __init__(self, value: Decimal | int | str) -> None:
         object.__setattr__(self, "value", _coerce_decimal(value, "Percent value"))
 
+    def __reduce__(self) -> tuple[Callable[[str], Percent], tuple[str]]:
+        """Pickled as one call of its value's text, as Money is (``Money.__reduce__``)."""
+        return _percent_of_text, (str(self.value),)
+
     @classmethod
     def from_fraction(cls, fraction: Decimal | int | str) -> Percent:
         """``Percent.from_fraction(Decimal("0.36"))`` is 36%."""
@@ -642,6 +664,13 @@ class Percent:
         """Inverse of :meth:`to_dict`."""
         data = _mapping(data, "Percent")
         return cls(_amount_field(data, "value", "Percent"))
+
+
+def _percent_of_text(value: str) -> Percent:
+    """The Percent ``Percent.__reduce__`` pickled, unchecked (as ``_money_of_text``)."""
+    percent = _new_object(Percent)
+    percent.__dict__["value"] = Decimal(value)
+    return percent
 
 
 # --------------------------------------------------------------------------- period
