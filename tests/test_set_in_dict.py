@@ -117,16 +117,19 @@ def test_a_class_it_cannot_build_is_refused() -> None:
             set_in_dict(cls)
 
 
+@set_in_dict
+@dataclass(frozen=True)
+class Weeks:
+    """A set_in_dict class with a cached property (its value lands in the same dict)."""
+
+    n: int
+
+    @cached_property
+    def double(self) -> int:
+        return self.n * 2
+
+
 def test_a_cached_property_still_caches() -> None:
-    @set_in_dict
-    @dataclass(frozen=True)
-    class Weeks:
-        n: int
-
-        @cached_property
-        def double(self) -> int:
-            return self.n * 2
-
     weeks = Weeks(4)
     assert weeks.double == 8 and weeks.__dict__ == {"n": 4, "double": 8}
 
@@ -157,15 +160,6 @@ def test_a_subclass_pickles_its_own_fields_too() -> None:
 
 
 def test_a_cached_value_is_not_pickled() -> None:
-    @set_in_dict
-    @dataclass(frozen=True)
-    class Weeks:
-        n: int
-
-        @cached_property
-        def double(self) -> int:
-            return self.n * 2
-
     weeks = Weeks(4)
     assert weeks.double == 8
     assert weeks.__reduce__() == (Weeks, (4,))
