@@ -276,3 +276,15 @@ def test_a_long_chart_series_name_wraps_above_its_sparkline() -> None:
         assert " ".join(name.split()) in text
     sparks = [line for line in lines if "▁" in line]
     assert len(sparks) == 2 and len(set(sparks)) == 2
+
+
+def test_a_chart_titled_with_a_long_entity_name_wraps_with_its_marks() -> None:
+    # audit30: "<entity>: monthly revenue, expenses and net burn [14]" ran to 100 columns
+    from execbrief.document import Chart, Point, Series
+    from execbrief.values import Money
+
+    title = f"{LONG_NAMES[0]}: monthly revenue, expenses and net burn"
+    series = (Series("revenue", (Point("2026-10", Money("9")), Point("2026-11", Money("12")))),)
+    lines = _body_of(Chart(title, series, provenance=(Provenance("ledgers/a.csv", 2),)))
+    at = next(i for i, line in enumerate(lines) if line.startswith("Harbor Charters"))
+    assert " ".join(lines[at : at + 2]) == f"{title} [1]"  # said whole, on two lines

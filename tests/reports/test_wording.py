@@ -159,3 +159,14 @@ def test_since_last_report_full_digits_and_a_percent_that_would_cross_the_thresh
     old, new = cash("100"), cash("109.76")
     assert figure_change(old, KeyFigure(new), Decimal(10)) == "up $10 (9.8%)"
     assert figure_change(old, KeyFigure(new), Decimal(5)) == "up $10 (10%)"
+
+
+def test_a_forecast_with_no_reserve_says_its_floor_as_a_sentence() -> None:
+    # audit30: "Opens with $26,054.50 on hand. never below zero." (an entity not burning)
+    from types import SimpleNamespace
+
+    from execbrief.reports.forecastblocks import _floor_words
+    from execbrief.values import Money
+
+    steady = SimpleNamespace(reserve=None, weeks=(), zero=Money(0), opening=Money("26054.50"))
+    assert _floor_words(steady) == "Never below zero."  # type: ignore[arg-type]

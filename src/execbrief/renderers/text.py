@@ -217,7 +217,7 @@ class TextRenderer:
                     out += wrap(self._said.new(action.rationale), "     ")
             return out
         if isinstance(block, Chart):
-            out = [_cited(block.title, cites.mark(block.provenance))]
+            out = wrap(_cited(block.title, cites.mark(block.provenance)))  # a long entity name
             name_width = min(max((len(s.name) for s in block.series), default=0), 24)
             for series in block.series:
                 if not series.points:

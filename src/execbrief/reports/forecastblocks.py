@@ -77,7 +77,8 @@ def _floor_words(f: EntityForecast) -> str:
         parts.append(f"Reserve {f.reserve.amount.quantize()} ({f.reserve.basis})")
         parts.append(_floor_path(f, f.reserve.amount, "it"))
     parts.append(_floor_path(f, f.zero, "zero"))
-    return "; ".join(parts) + "."
+    said = "; ".join(parts) + "."
+    return said[0].upper() + said[1:]  # a sentence of its own: "Never below zero." (no reserve)
 
 
 def _floor_path(f: EntityForecast, floor: Money, name: str) -> str:
