@@ -20,6 +20,14 @@ def money(x, paren=False):
 def q(s):
     return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"') else s
 
+def write_csv(relative, header, rows):
+    """A CSV file of the portfolio: its header line, then each row's cells quoted as needed."""
+    with open(ROOT / relative, "w") as f:
+        f.write(header + "\n")
+        for r in rows:
+            f.write(",".join(q(c) for c in r) + "\n")
+
+
 # ---------------- Gull Rock Charters: bank-signed CSV with title rows ----------------
 INS = "Expenses:Marine Insurance Premiums and Hull Coverage Fees Annual"
 fuel = {8: ["312.45", "289.10", "301.00", "275.80", "330.25", "298.60"],
@@ -103,10 +111,7 @@ B = [  # id, created, service, status, amount, deposit, channel, customer
  ("GR-221", "2026-11-23", "", "Inquiry", "", "", "Website", "Rory Castellan"),
  ("GR-222", "2026-11-25", "", "Inquiry", "", "", "Walk-in", "Ellis Drummond"),
 ]
-with open(ROOT / "bookings/gull-rock.csv", "w") as f:
-    f.write("id,created,service_date,status,amount,deposit,channel,customer\n")
-    for r in B:
-        f.write(",".join(q(c) for c in r) + "\n")
+write_csv("bookings/gull-rock.csv", "id,created,service_date,status,amount,deposit,channel,customer", B)
 rank = {"inquiry": 1, "enquiry": 1, "new lead": 1, "quote sent": 2, "quoted": 2, "estimate": 2,
         "deposit paid": 3, "confirmed": 3, "booked": 3, "completed": 4}
 def stage(r):
@@ -215,10 +220,7 @@ T = [  # date, client, person, hours, billable, rate, invoice
  ("2026-11-25", "Keel & Co.", "Ana", "1.5", "no", "150.00", ""),
  ("2026-12-03", MARIN, "Ana", "5.0", "yes", "165.00", ""),
 ]
-with open(ROOT / "time/meridian-timesheet.csv", "w") as f:
-    f.write("date,client,person,hours,billable,rate,invoice\n")
-    for r in T:
-        f.write(",".join(q(c) for c in r) + "\n")
+write_csv("time/meridian-timesheet.csv", "date,client,person,hours,billable,rate,invoice", T)
 def hrs(s):
     if ":" in s:
         h, m = s.split(":")
@@ -235,10 +237,7 @@ I = [
  ("MA-2026-034", MARIN, "2026-10-31", "2026-11-30", "7,425.00", "2026-11-20"),
  ("MA-2026-035", SONOMA, "2026-11-15", "2026-12-15", "4,950.00", ""),
 ]
-with open(ROOT / "time/meridian-invoices.csv", "w") as f:
-    f.write("number,client,issued,due,amount,paid_on\n")
-    for r in I:
-        f.write(",".join(q(c) for c in r) + "\n")
+write_csv("time/meridian-invoices.csv", "number,client,issued,due,amount,paid_on", I)
 issued = sum(amt(r[4]) for r in I)
 mer["receivable"] = sum(amt(r[4]) for r in I if not r[5])
 mer["collection_rate"] = sum(amt(r[4]) for r in I if r[5]) / issued
@@ -289,10 +288,7 @@ for i, a in enumerate(misc):
 for m in (6, 7, 8, 9, 10, 11):
     bay.append((f"2026-{m:02d}-15", "6500 Property Tax", "310.00", "Escrow {county} 1.2%", "Bay County Treasurer", ""))
 bay.sort(key=lambda r: (r[0], r[5] != "opening"))
-with open(ROOT / "ledgers/bay-cabin.csv", "w") as f:
-    f.write("date,account,amount,memo,counterparty,type\n")
-    for r in bay:
-        f.write(",".join(q(c) for c in r) + "\n")
+write_csv("ledgers/bay-cabin.csv", "date,account,amount,memo,counterparty,type", bay)
 bc = {}
 win_nights = sum((date(2026, m + 1, 1) - date(2026, m, 1)).days for m in range(6, 12))
 in_win = [r for r in stays if "2026-06-01" <= r[2] <= "2026-11-30"]
@@ -323,10 +319,7 @@ TR = [
  ("BP-104", "2026-10-30", "2026-11-02", "Halifax NS", "Boston MA", "380", "2,760.00", "905.10"),
  ("BP-105", "2026-11-20", "", "Boston MA", "Provincetown MA", "45", "420.00", ""),
 ]
-with open(ROOT / "trips/blue-passage.csv", "w") as f:
-    f.write("id,start,end,origin,destination,nm,fee,expenses\n")
-    for r in TR:
-        f.write(",".join(q(c) for c in r) + "\n")
+write_csv("trips/blue-passage.csv", "id,start,end,origin,destination,nm,fee,expenses", TR)
 bp = {}
 fees = [amt(r[6]) for r in TR]
 exps = [amt(r[7].replace("(", "").replace(")", "")) for r in TR]
